@@ -1,0 +1,52 @@
+/**
+ * Lint: TypeScript-aware basics everywhere, plus the one architectural rule that matters most:
+ * `app/domain/` is pure (DESIGN.md §2). It may not import IO (Prisma, Shopify, Remix, Node
+ * built-ins, `*.server` modules) nor read the clock, randomness or the network; time and data
+ * come in as arguments so every plan is reproducible and property-testable.
+ */
+const domainForbiddenImports = {
+  patterns: [
+    { group: ["@prisma/*", "@prisma/**"], message: "app/domain is pure: no Prisma. Use app/models/*.server.ts." },
+    { group: ["@shopify/*", "@shopify/**"], message: "app/domain is pure: no Shopify libraries. Use app/shopify/*.server.ts." },
+    { group: ["@remix-run/*"], message: "app/domain is pure: no Remix." },
+    { group: ["node:*", "fs", "path", "http", "https", "child_process", "os", "crypto", "net"], message: "app/domain is pure: no Node IO modules." },
+    { group: ["*.server", "**/*.server", "~/db.server", "~/shopify.server"], message: "app/domain is pure: no *.server modules." },
+    { group: ["react", "react-dom"], message: "app/domain is pure: no UI." },
+  ],
+};
+
+module.exports = {
+  root: true,
+  parser: "@typescript-eslint/parser",
+  parserOptions: { ecmaVersion: "latest", sourceType: "module", ecmaFeatures: { jsx: true } },
+  plugins: ["@typescript-eslint"],
+  extends: ["eslint:recommended", "plugin:@typescript-eslint/recommended"],
+  env: { node: true, browser: true, es2022: true },
+  ignorePatterns: ["build/", "public/build/", "node_modules/", "extensions/**/dist/", "**/*.gz"],
+  rules: {
+    "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    "no-console": "off",
+  },
+  overrides: [
+    {
+      files: ["app/domain/**/*.ts"],
+      excludedFiles: ["app/domain/**/*.test.ts"],
+      rules: {
+        "no-restricted-imports": ["error", domainForbiddenImports],
+        "no-restricted-globals": [
+          "error",
+          { name: "fetch", message: "app/domain is pure: no network." },
+          { name: "process", message: "app/domain is pure: configuration comes in as arguments." },
+          { name: "setTimeout", message: "app/domain is pure: no timers." },
+        ],
+        "no-restricted-syntax": [
+          "error",
+          { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "app/domain is pure: pass `now` in." },
+          { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "app/domain is pure: pass `now` in." },
+          { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: "app/domain is pure: no randomness." },
+        ],
+      },
+    },
+  ],
+};

@@ -1,0 +1,21 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "@prisma/client";
+
+/**
+ * One Prisma client per process. Prisma 6 with the JS engine and the better-sqlite3 driver
+ * adapter runs without any engine binary (see prisma/prisma.config.ts).
+ * In development Remix re-imports modules on change, so the client is kept on globalThis.
+ */
+declare global {
+  // eslint-disable-next-line no-var
+  var __safestockPrisma: PrismaClient | undefined;
+}
+
+export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite"): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+}
+
+const prisma: PrismaClient = globalThis.__safestockPrisma ?? createPrismaClient();
+if (process.env.NODE_ENV !== "production") globalThis.__safestockPrisma = prisma;
+
+export default prisma;

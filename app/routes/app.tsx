@@ -1,0 +1,42 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { env } from "~/env.server";
+import { authenticate } from "~/shopify.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  const config = env();
+  return json({ apiKey: config.SHOPIFY_API_KEY, appBridgeUrl: config.SAFESTOCK_APP_BRIDGE_URL ?? null });
+};
+
+export default function App() {
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  // The sandbox serves a local App Bridge stand-in (no machine here reaches Shopify's CDN);
+  // in Shopify admin appBridgeUrl is null and the provider loads the real script.
+  const bridge = appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {};
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} {...bridge}>
+      <NavMenu>
+        <Link to="/app" rel="home">
+          Overview
+        </Link>
+        <Link to="/app/webhooks">Webhook deliveries</Link>
+      </NavMenu>
+      <Outlet />
+    </AppProvider>
+  );
+}
+
+// Shopify needs Remix to catch some thrown responses so that their headers are included.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,0 +1,69 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
+import { loadWebhookDeliveries } from "~/services/overview.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const cursor = new URL(request.url).searchParams.get("cursor");
+  return json(await loadWebhookDeliveries(session.shop, cursor));
+};
+
+export default function WebhookDeliveries() {
+  const { deliveries, nextCursor } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const onFirstPage = !params.get("cursor");
+
+  const goTo = (cursor: string | null) => {
+    const next = new URLSearchParams(params);
+    if (cursor) next.set("cursor", cursor);
+    else next.delete("cursor");
+    navigate(`?${next.toString()}`);
+  };
+
+  return (
+    <Page title="Webhook deliveries" backAction={{ content: "Overview", url: "/app" }}>
+      <TitleBar title="Webhook deliveries" />
+      <Card padding="0">
+        {deliveries.length === 0 && onFirstPage ? (
+          <EmptyState heading="No deliveries yet" image="">
+            <p>Every order and inventory update Shopify sends to Safestock is listed here, newest first.</p>
+          </EmptyState>
+        ) : (
+          <IndexTable
+            resourceName={{ singular: "delivery", plural: "deliveries" }}
+            itemCount={deliveries.length}
+            selectable={false}
+            headings={[{ title: "Topic" }, { title: "Triggered" }, { title: "Received" }, { title: "Status" }]}
+            pagination={{
+              hasNext: Boolean(nextCursor),
+              onNext: () => goTo(nextCursor),
+              hasPrevious: !onFirstPage,
+              onPrevious: () => goTo(null),
+            }}
+          >
+            {deliveries.map((delivery, index) => (
+              <IndexTable.Row id={delivery.id} key={delivery.id} position={index}>
+                <IndexTable.Cell>
+                  <Text as="span" fontWeight="semibold">
+                    {delivery.topic}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{delivery.triggeredAt ?? "—"}</IndexTable.Cell>
+                <IndexTable.Cell>{delivery.receivedAt}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Badge tone={delivery.status === "failed" ? "critical" : undefined}>
+                    {delivery.duplicates > 0 ? `${delivery.status} (+${delivery.duplicates} duplicates)` : delivery.status}
+                  </Badge>
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        )}
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * The contract between the parts of the emulated Shopify shop (`sandbox/`).
+ *
+ * - `sandbox/shop/` + `sandbox/admin-api/` own the shop's state and the Admin GraphQL API.
+ *   They implement `ShopEmulator` and emit `EmulatorEvent`s for every state change.
+ * - `sandbox/webhooks/`, `sandbox/auth/`, `sandbox/http/`, `sandbox/msw/`, `sandbox/admin/`
+ *   turn those events into signed webhook deliveries, answer OAuth token exchange, serve
+ *   everything over HTTP or msw, and render the local "admin" page.
+ *
+ * Ids are Shopify GIDs (`gid://shopify/Order/1001`); `legacyId` is the numeric tail, which
+ * webhook payloads (REST-shaped) carry as numbers. See ../../shared/SHOPIFY-FACTS.md.
+ */
+
+export const SANDBOX_API_VERSION = "2026-10";
+export const SANDBOX_SHOP_DOMAIN = "safestock-sandbox.myshopify.com";
+export const SANDBOX_ADMIN_TOKEN = "sandbox-admin-token";
+export const SANDBOX_API_KEY = "sandbox-api-key";
+export const SANDBOX_API_SECRET = "sandbox-api-secret";
+
+export type Gid = string;
+
+/** Shopify's quantity names (shopify.dev/docs/apps/build/orders-fulfillment/inventory-management-apps). */
+export const QUANTITY_NAMES = [
+  "available",
+  "committed",
+  "reserved",
+  "damaged",
+  "safety_stock",
+  "quality_control",
+  "on_hand",
+  "incoming",
+] as const;
+export type QuantityName = (typeof QUANTITY_NAMES)[number];
+
+export interface LocationRecord {
+  id: Gid;
+  legacyId: number;
+  name: string;
+  isActive: boolean;
+  fulfillsOnlineOrders: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProductRecord {
+  id: Gid;
+  legacyId: number;
+  title: string;
+  handle: string;
+  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+  tags: string[];
+  vendor: string;
+  productType: string;
+  variantIds: Gid[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VariantRecord {
+  id: Gid;
+  legacyId: number;
+  productId: Gid;
+  title: string;
+  sku: string;
+  price: string;
+  position: number;
+  inventoryItemId: Gid;
+  inventoryPolicy: "DENY" | "CONTINUE";
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InventoryItemRecord {
+  id: Gid;
+  legacyId: number;
+  variantId: Gid;
+  sku: string;
+  tracked: boolean;
+  requiresShipping: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InventoryLevelRecord {
+  /** `gid://shopify/InventoryLevel/<n>?inventory_item_id=<item>` (SHOPIFY-CONFORMANCE §8). */
+  id: Gid;
+  inventoryItemId: Gid;
+  locationId: Gid;
+  isActive: boolean;
+  quantities: Record<QuantityName, number>;
+  /** Per name; `on_hand` is always null (SHOPIFY-CONFORMANCE §8). */
+  quantityUpdatedAt: Record<QuantityName, string | null>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PublicationRecord {
+  id: Gid;
+  legacyId: number;
+  /** e.g. "Online Store", "Point of Sale", "Marketplace", "Wholesale" */
+  name: string;
+  /** Stable handle Safestock's policy uses: online_store, pos, marketplace, wholesale. */
+  channelHandle: string;
+  /** productId -> publishedAt */
+  published: Record<Gid, string>;
+}
+
+export interface MetafieldRecord {
+  id: Gid;
+  ownerId: Gid;
+  /** resolved namespace, e.g. `app--<apiClientId>--safestock` */
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  compareDigest: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrderLineRecord {
+  id: Gid;
+  legacyId: number;
+  variantId: Gid | null;
+  productId: Gid | null;
+  inventoryItemId: Gid | null;
+  sku: string | null;
+  title: string;
+  quantity: number;
+  price: string;
+  /** Units not yet fulfilled, cancelled or refunded. */
+  fulfillableQuantity: number;
+  /** Where the emulator's default routing assigned the line. */
+  locationId: Gid | null;
+}
+
+export interface RefundRecord {
+  id: Gid;
+  legacyId: number;
+  orderId: Gid;
+  createdAt: string;
+  restock: boolean;
+  lines: { lineItemId: Gid; quantity: number; restockType: "RETURN" | "CANCEL" | "NO_RESTOCK"; locationId: Gid | null }[];
+}
+
+export interface OrderRecord {
+  id: Gid;
+  legacyId: number;
+  name: string;
+  /** The channel the order came from: "web", "pos", "marketplace", "wholesale", ... */
+  sourceName: string;
+  email: string | null;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  closed: boolean;
+  fulfillmentStatus: "UNFULFILLED" | "PARTIALLY_FULFILLED" | "FULFILLED";
+  financialStatus: "PAID" | "PENDING" | "REFUNDED" | "PARTIALLY_REFUNDED";
+  lineItems: OrderLineRecord[];
+  refunds: RefundRecord[];
+}
+
+/**
+ * Every state change the emulator makes, in the order it made them. The webhook part maps
+ * them to topics (orders/create, inventory_levels/update, ...) and REST-shaped payloads.
+ * `at` is the emulator clock's ISO time of the change (becomes X-Shopify-Triggered-At).
+ */
+export type EmulatorEvent =
+  | { type: "inventory_level.updated"; at: string; level: InventoryLevelRecord; item: InventoryItemRecord }
+  | { type: "inventory_item.deleted"; at: string; item: InventoryItemRecord }
+  | { type: "order.created"; at: string; order: OrderRecord }
+  | { type: "order.updated"; at: string; order: OrderRecord }
+  | { type: "order.cancelled"; at: string; order: OrderRecord }
+  | { type: "order.fulfilled"; at: string; order: OrderRecord }
+  | { type: "refund.created"; at: string; order: OrderRecord; refund: RefundRecord }
+  | { type: "product.updated"; at: string; product: ProductRecord; variants: VariantRecord[] }
+  | { type: "location.created" | "location.updated" | "location.deleted"; at: string; location: LocationRecord }
+  | { type: "app.uninstalled"; at: string };
+
+/** The emulator's clock; tests pass a controllable one. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface ThrottleOptions {
+  /** Leaky-bucket size in cost points (default 1,000). */
+  bucketSize: number;
+  /** Points restored per second (default 100). */
+  restoreRate: number;
+}
+
+export interface GraphQLRequestBody {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export interface GraphQLResult {
+  /** HTTP status the Admin API would answer (200 for GraphQL and business errors). */
+  status: number;
+  body: { data?: unknown; errors?: unknown[]; extensions?: unknown };
+}
+
+/** One emulated shop. Implemented by `sandbox/shop/` (see `createShopEmulator`). */
+export interface ShopEmulator {
+  readonly domain: string;
+  readonly clock: Clock;
+  /** Execute an Admin GraphQL request for an access token (invalid token → 401 body). */
+  graphql(body: GraphQLRequestBody, accessToken: string | null): Promise<GraphQLResult>;
+  /** Register an access token (token exchange / install) with its granted scopes. */
+  grantAccessToken(token: string, scopes: string[]): void;
+  revokeAccessTokens(): void;
+  /** Listen to state changes; returns an unsubscribe function. */
+  onEvent(listener: (event: EmulatorEvent) => void): () => void;
+  /** Read-only view for tests, the admin page and assertions. */
+  snapshot(): ShopStateSnapshot;
+}
+
+export interface ShopStateSnapshot {
+  domain: string;
+  name: string;
+  locations: LocationRecord[];
+  products: ProductRecord[];
+  variants: VariantRecord[];
+  inventoryItems: InventoryItemRecord[];
+  inventoryLevels: InventoryLevelRecord[];
+  publications: PublicationRecord[];
+  metafields: MetafieldRecord[];
+  orders: OrderRecord[];
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs before every test file (vitest setupFiles):
+ * 1. the sandbox app's environment (the same defaults `npm run sandbox` uses);
+ * 2. a private, migrated SQLite database for this test file;
+ * 3. msw listening *before* any app module is imported, because
+ *    `@shopify/shopify-app-remix/adapters/node` captures `globalThis.fetch` on import
+ *    (../shared/TOOLCHAIN.md "Shopify test helpers").
+ */
+import { afterAll, afterEach } from "vitest";
+import { createTestDatabase } from "./database";
+import { mswServer } from "./msw";
+
+process.env.NODE_ENV = "test";
+process.env.SHOPIFY_API_KEY ??= "sandbox-api-key";
+process.env.SHOPIFY_API_SECRET ??= "sandbox-api-secret";
+process.env.SHOPIFY_APP_URL ??= "https://safestock.test";
+process.env.SCOPES ??=
+  "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications";
+
+const database = createTestDatabase();
+process.env.DATABASE_URL = database.url;
+
+mswServer.listen({ onUnhandledRequest: "error" });
+afterEach(() => mswServer.resetHandlers());
+afterAll(() => {
+  mswServer.close();
+  database.remove();
+});

@@ -1,0 +1,94 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { COMPLIANCE_TOPICS, WEBHOOK_TOPICS, webhookPath, type WebhookTopic } from "~/shopify/webhook-topics";
+
+const root = path.resolve(__dirname, "..");
+const SHOP = "safestock-sandbox.myshopify.com";
+const SECRET = process.env.SHOPIFY_API_SECRET!;
+
+function signedDelivery(topic: WebhookTopic, body: string, { webhookId = randomUUID() as string, secret = SECRET } = {}) {
+  const hmac = createHmac("sha256", secret).update(body, "utf8").digest("base64");
+  return new Request(`https://safestock.test${webhookPath(topic)}`, {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": topic,
+      "X-Shopify-Hmac-Sha256": hmac,
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-Webhook-Id": webhookId,
+      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Triggered-At": "2026-11-23T12:00:00.000Z",
+    },
+  });
+}
+
+async function routeAction(topic: WebhookTopic) {
+  const file = `webhooks.${topic.replace("/", ".")}`;
+  const module = (await import(`../app/routes/${file}.tsx`)) as {
+    action: (args: { request: Request; params: object; context: object }) => Promise<Response>;
+  };
+  return (request: Request) =>
+    module.action({ request, params: {}, context: {} }).catch((thrown: unknown) => {
+      // The library throws Responses (401/400); Remix would return them as is.
+      if (thrown instanceof Response) return thrown;
+      throw thrown;
+    });
+}
+
+describe("webhook routes", () => {
+  const toml = readFileSync(path.join(root, "shopify.app.toml"), "utf8");
+
+  it.each([...WEBHOOK_TOPICS, ...COMPLIANCE_TOPICS])("%s has one route and one shopify.app.toml subscription", (topic) => {
+    expect(existsSync(path.join(root, "app/routes", `webhooks.${topic.replace("/", ".")}.tsx`))).toBe(true);
+    const key = (COMPLIANCE_TOPICS as readonly string[]).includes(topic) ? "compliance_topics" : "topics";
+    const block = `${key} = ["${topic}"]\nuri = "${webhookPath(topic)}"`;
+    expect(toml.split(block).length - 1).toBe(1);
+  });
+
+  it("records a signed delivery and acknowledges it", async () => {
+    const action = await routeAction("orders/create");
+    // Written as text: the id is above 2^53, like Shopify's own sample order id.
+    const body = '{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508"}';
+    const response = await action(signedDelivery("orders/create", body, { webhookId: "wh-recorded" }));
+    expect(response.status).toBe(200);
+    const row = await prisma.webhookDelivery.findUniqueOrThrow({
+      where: { shop_webhookId: { shop: SHOP, webhookId: "wh-recorded" } },
+    });
+    expect(row.topic).toBe("orders/create");
+    // The raw body is kept, so the 18-digit id is not rounded by JSON.parse.
+    expect(row.body).toContain("820982911946154508");
+    expect(row.triggeredAt?.toISOString()).toBe("2026-11-23T12:00:00.000Z");
+  });
+
+  it("rejects a forged delivery with 401 and records nothing", async () => {
+    const action = await routeAction("inventory_levels/update");
+    const forged = signedDelivery("inventory_levels/update", "{}", { webhookId: "wh-forged", secret: "not-the-secret" });
+    const response = await action(forged);
+    expect(response.status).toBe(401);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-forged" } })).toBe(0);
+  });
+
+  it("acknowledges a duplicate delivery but records it once", async () => {
+    const action = await routeAction("orders/cancelled");
+    const body = JSON.stringify({ id: 1, admin_graphql_api_id: "gid://shopify/Order/1" });
+    const first = await action(signedDelivery("orders/cancelled", body, { webhookId: "wh-dup" }));
+    const second = await action(signedDelivery("orders/cancelled", body, { webhookId: "wh-dup" }));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const rows = await prisma.webhookDelivery.findMany({ where: { webhookId: "wh-dup" } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].duplicates).toBe(1);
+  });
+
+  it("refuses a delivery whose topic does not match the route", async () => {
+    const action = await routeAction("orders/create");
+    const request = signedDelivery("orders/cancelled", "{}", { webhookId: "wh-wrong-route" });
+    const response = await action(request);
+    expect(response.status).toBe(400);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-wrong-route" } })).toBe(0);
+  });
+});
