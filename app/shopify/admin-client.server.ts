@@ -1,0 +1,227 @@
+/**
+ * Safestock's Admin GraphQL client: one per (shop, access token), sharing a per-shop
+ * leaky-bucket estimate so that concurrent jobs for one shop pace themselves.
+ *
+ * Why not `admin.graphql` from the library: we need `extensions.cost.throttleStatus` on every
+ * response to pace ourselves (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits),
+ * the `X-Request-Id` for the audit log, and typed handling of THROTTLED without the library's
+ * exceptions. The request itself is the one the library sends: POST
+ * `https://{shop}/admin/api/{version}/graphql.json` with `X-Shopify-Access-Token`.
+ *
+ * Failure policy: THROTTLED is never surfaced (we wait for the bucket and retry); 429, 5xx and
+ * network errors retry with exponential backoff; 401/403 and GraphQL errors other than
+ * THROTTLED throw `AdminApiError` (a bug in our query or a revoked token). Business failures
+ * come back as `userErrors` in `data` and are the caller's to check.
+ */
+
+export interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+export interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+  path?: (string | number)[];
+}
+
+export interface TransportResponse {
+  status: number;
+  body: { data?: unknown; errors?: GraphQLErrorShape[] | string; extensions?: { cost?: CostExtension } } | null;
+  requestId: string | null;
+}
+
+export type AdminTransport = (request: {
+  shop: string;
+  accessToken: string;
+  apiVersion: string;
+  query: string;
+  variables: Record<string, unknown>;
+}) => Promise<TransportResponse>;
+
+/** The real transport: `fetch` at call time (so msw and the sandbox redirect can intercept). */
+export const fetchTransport: AdminTransport = async ({ shop, accessToken, apiVersion, query, variables }) => {
+  const response = await fetch(`https://${shop}/admin/api/${apiVersion}/graphql.json`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-Shopify-Access-Token": accessToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: TransportResponse["body"] = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  return { status: response.status, body, requestId: response.headers.get("x-request-id") };
+};
+
+export class AdminApiError extends Error {
+  constructor(
+    message: string,
+    readonly details: { shop: string; operation: string; status: number; errors?: unknown; requestId: string | null },
+  ) {
+    super(message);
+    this.name = "AdminApiError";
+  }
+  /** 401/403: the token was revoked (uninstall) — retrying cannot help. */
+  get unauthorized() {
+    return this.details.status === 401 || this.details.status === 403;
+  }
+}
+
+export interface AdminResult<T> {
+  data: T;
+  cost: CostExtension | null;
+  requestId: string | null;
+}
+
+export interface AdminClientOptions {
+  shop: string;
+  accessToken: string;
+  apiVersion?: string;
+  transport?: AdminTransport;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  /** Retries for 429/5xx/network errors (THROTTLED waits are separate and bounded by maxThrottleWaits). */
+  maxRetries?: number;
+  maxThrottleWaits?: number;
+  /** Shared bucket estimates; defaults to a process-wide registry. */
+  buckets?: BucketRegistry;
+}
+
+interface BucketEstimate {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+  observedAt: number;
+}
+
+export class BucketRegistry {
+  private readonly estimates = new Map<string, BucketEstimate>();
+  /** Last requested cost per operation name, to know how much to wait for before sending. */
+  private readonly operationCosts = new Map<string, number>();
+
+  observe(shop: string, cost: CostExtension, at: number) {
+    this.estimates.set(shop, { ...cost.throttleStatus, observedAt: at });
+  }
+  rememberCost(operation: string, requested: number) {
+    this.operationCosts.set(operation, requested);
+  }
+  expectedCost(operation: string): number {
+    return this.operationCosts.get(operation) ?? 10;
+  }
+  /** Milliseconds to wait until `cost` points are available, from our last observation. */
+  waitFor(shop: string, cost: number, at: number): number {
+    const estimate = this.estimates.get(shop);
+    if (!estimate) return 0;
+    const need = Math.min(cost, estimate.maximumAvailable);
+    const available = Math.min(
+      estimate.maximumAvailable,
+      estimate.currentlyAvailable + ((at - estimate.observedAt) / 1000) * estimate.restoreRate,
+    );
+    if (available >= need) return 0;
+    return Math.ceil(((need - available) / estimate.restoreRate) * 1000);
+  }
+}
+
+const sharedBuckets = new BucketRegistry();
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const ADMIN_API_VERSION = "2026-10";
+
+export interface AdminClient {
+  readonly shop: string;
+  request<T>(operation: string, query: string, variables?: Record<string, unknown>): Promise<AdminResult<T>>;
+}
+
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const {
+    shop,
+    accessToken,
+    apiVersion = ADMIN_API_VERSION,
+    transport = fetchTransport,
+    sleep = defaultSleep,
+    now = Date.now,
+    random = Math.random,
+    maxRetries = 5,
+    maxThrottleWaits = 50,
+    buckets = sharedBuckets,
+  } = options;
+
+  async function request<T>(operation: string, query: string, variables: Record<string, unknown> = {}) {
+    let retries = 0;
+    let throttleWaits = 0;
+    for (;;) {
+      const wait = buckets.waitFor(shop, buckets.expectedCost(operation), now());
+      if (wait > 0) await sleep(wait);
+
+      let response: TransportResponse;
+      try {
+        response = await transport({ shop, accessToken, apiVersion, query, variables });
+      } catch (error) {
+        if (retries++ < maxRetries) {
+          await sleep(backoff(retries, random));
+          continue;
+        }
+        throw new AdminApiError(`Network error calling ${operation}: ${String(error)}`, {
+          shop,
+          operation,
+          status: 0,
+          requestId: null,
+        });
+      }
+
+      const cost = response.body?.extensions?.cost ?? null;
+      if (cost) {
+        buckets.observe(shop, cost, now());
+        buckets.rememberCost(operation, cost.requestedQueryCost);
+      }
+
+      if (response.status === 429 || response.status >= 500) {
+        if (retries++ < maxRetries) {
+          await sleep(backoff(retries, random));
+          continue;
+        }
+      }
+      if (response.status !== 200 || !response.body) {
+        throw new AdminApiError(`Shopify answered ${response.status} to ${operation}`, {
+          shop,
+          operation,
+          status: response.status,
+          errors: response.body?.errors,
+          requestId: response.requestId,
+        });
+      }
+
+      const errors = response.body.errors;
+      if (Array.isArray(errors) && errors.length > 0) {
+        const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
+        if (throttled && throttleWaits++ < maxThrottleWaits) {
+          // Wait exactly until the bucket holds this query's cost (rate-limits doc), plus a little.
+          const needed = cost ? buckets.waitFor(shop, cost.requestedQueryCost, now()) : 1000;
+          await sleep(Math.max(needed, 50));
+          continue;
+        }
+        throw new AdminApiError(`${operation} failed: ${errors.map((error) => error.message).join("; ")}`, {
+          shop,
+          operation,
+          status: response.status,
+          errors,
+          requestId: response.requestId,
+        });
+      }
+      return { data: response.body.data as T, cost, requestId: response.requestId };
+    }
+  }
+
+  return { shop, request };
+}
+
+/** Exponential backoff with full jitter (AWS architecture blog), capped at 30 s. */
+function backoff(attempt: number, random: () => number): number {
+  const ceiling = Math.min(30_000, 250 * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
