@@ -1,0 +1,209 @@
+/**
+ * Every Admin GraphQL document Safestock sends, in one place so that a test validates each
+ * against Shopify's official 2026-10 schema (app/shopify/documents.test.ts).
+ */
+
+/** All quantity names, in the order we read them (SHOPIFY-FACTS "Inventory states"). */
+export const QUANTITY_NAMES = [
+  "available",
+  "committed",
+  "reserved",
+  "damaged",
+  "safety_stock",
+  "quality_control",
+  "on_hand",
+  "incoming",
+] as const;
+
+/** App-owned variant metafield carrying channel ATS (SHOPIFY-FACTS "Sales channels"). */
+export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
+
+const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
+  fragment SafestockItemLevels on InventoryItem {
+    id
+    sku
+    tracked
+    variants(first: 1) {
+      nodes {
+        id
+        title
+        product {
+          id
+          title
+          tags
+        }
+        metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
+          id
+          value
+          compareDigest
+        }
+      }
+    }
+    inventoryLevels(first: 20) {
+      nodes {
+        id
+        location {
+          id
+          name
+          isActive
+        }
+        quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
+          name
+          quantity
+        }
+      }
+    }
+  }
+`;
+
+export const ITEM_LEVELS_QUERY = /* GraphQL */ `
+  query SafestockItemLevels($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on InventoryItem {
+        ...SafestockItemLevels
+      }
+    }
+  }
+  ${ITEM_LEVELS_FRAGMENT}
+`;
+
+export const CATALOG_PAGE_QUERY = /* GraphQL */ `
+  query SafestockCatalogPage($first: Int!, $after: String) {
+    inventoryItems(first: $first, after: $after) {
+      nodes {
+        ...SafestockItemLevels
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+  ${ITEM_LEVELS_FRAGMENT}
+`;
+
+export const LOCATIONS_QUERY = /* GraphQL */ `
+  query SafestockLocations($after: String) {
+    locations(first: 100, after: $after, includeInactive: true) {
+      nodes {
+        id
+        name
+        isActive
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** Publication.name is deprecated in 2026-10; the catalog title is the channel's name. */
+export const PUBLICATIONS_QUERY = /* GraphQL */ `
+  query SafestockPublications($after: String) {
+    publications(first: 50, after: $after) {
+      nodes {
+        id
+        catalog {
+          title
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/**
+ * Moves between `available` and `safety_stock` at one location. `changeFromQuantity` on both
+ * ends is the compare-and-swap; the `@idempotent` key makes a retried request apply once
+ * (https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations).
+ */
+export const MOVE_QUANTITIES_MUTATION = /* GraphQL */ `
+  mutation SafestockMoveQuantities($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!) {
+    inventoryMoveQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+      inventoryAdjustmentGroup {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const METAFIELDS_SET_MUTATION = /* GraphQL */ `
+  mutation SafestockSetChannelAts($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        id
+        compareDigest
+        owner {
+          ... on ProductVariant {
+            id
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+        elementIndex
+      }
+    }
+  }
+`;
+
+export const PRODUCT_PUBLICATIONS_QUERY = /* GraphQL */ `
+  query SafestockProductPublications($id: ID!) {
+    product(id: $id) {
+      id
+      resourcePublications(first: 50, onlyPublished: false) {
+        nodes {
+          isPublished
+          publication {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const PUBLISH_MUTATION = /* GraphQL */ `
+  mutation SafestockPublish($id: ID!, $input: [PublicationInput!]!) {
+    publishablePublish(id: $id, input: $input) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const UNPUBLISH_MUTATION = /* GraphQL */ `
+  mutation SafestockUnpublish($id: ID!, $input: [PublicationInput!]!) {
+    publishableUnpublish(id: $id, input: $input) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const ALL_DOCUMENTS = {
+  ITEM_LEVELS_QUERY,
+  CATALOG_PAGE_QUERY,
+  LOCATIONS_QUERY,
+  PUBLICATIONS_QUERY,
+  MOVE_QUANTITIES_MUTATION,
+  METAFIELDS_SET_MUTATION,
+  PRODUCT_PUBLICATIONS_QUERY,
+  PUBLISH_MUTATION,
+  UNPUBLISH_MUTATION,
+};
