@@ -1,0 +1,252 @@
+/**
+ * Reads and writes of inventory, channel metafields and publications, on top of the
+ * throttle-aware client. Business failures come back as typed values (`userErrors`), never
+ * exceptions; the caller decides (e.g. CHANGE_FROM_QUANTITY_STALE → re-read and recompute).
+ */
+import type { AdminClient } from "./admin-client.server";
+import {
+  CATALOG_PAGE_QUERY,
+  CHANNEL_METAFIELD,
+  ITEM_LEVELS_QUERY,
+  LOCATIONS_QUERY,
+  METAFIELDS_SET_MUTATION,
+  MOVE_QUANTITIES_MUTATION,
+  PRODUCT_PUBLICATIONS_QUERY,
+  PUBLICATIONS_QUERY,
+  PUBLISH_MUTATION,
+  QUANTITY_NAMES,
+  UNPUBLISH_MUTATION,
+} from "./documents";
+
+export type QuantityName = (typeof QUANTITY_NAMES)[number];
+export type Quantities = Record<QuantityName, number>;
+
+export interface ShopifyLevel {
+  levelId: string;
+  locationId: string;
+  locationName: string;
+  locationActive: boolean;
+  quantities: Quantities;
+}
+
+export interface ShopifyItem {
+  inventoryItemId: string;
+  sku: string;
+  tracked: boolean;
+  variantId: string | null;
+  variantTitle: string;
+  productId: string | null;
+  productTitle: string;
+  tags: string[];
+  channelMetafield: { id: string; value: string; compareDigest: string } | null;
+  levels: ShopifyLevel[];
+}
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+interface RawItem {
+  id: string;
+  sku: string | null;
+  tracked: boolean;
+  variants: {
+    nodes: {
+      id: string;
+      title: string;
+      product: { id: string; title: string; tags: string[] };
+      metafield: { id: string; value: string; compareDigest: string } | null;
+    }[];
+  };
+  inventoryLevels: {
+    nodes: { id: string; location: { id: string; name: string; isActive: boolean }; quantities: { name: string; quantity: number }[] }[];
+  };
+}
+
+function toItem(raw: RawItem): ShopifyItem {
+  const variant = raw.variants.nodes[0];
+  return {
+    inventoryItemId: raw.id,
+    sku: raw.sku ?? "",
+    tracked: raw.tracked,
+    variantId: variant?.id ?? null,
+    variantTitle: variant?.title ?? "",
+    productId: variant?.product.id ?? null,
+    productTitle: variant?.product.title ?? "",
+    tags: variant?.product.tags ?? [],
+    channelMetafield: variant?.metafield ?? null,
+    levels: raw.inventoryLevels.nodes.map((level) => ({
+      levelId: level.id,
+      locationId: level.location.id,
+      locationName: level.location.name,
+      locationActive: level.location.isActive,
+      quantities: Object.fromEntries(
+        QUANTITY_NAMES.map((name) => [name, level.quantities.find((q) => q.name === name)?.quantity ?? 0]),
+      ) as Quantities,
+    })),
+  };
+}
+
+/** `nodes(ids:)` is limited to 250 ids; we ask for 50 at a time to keep each query cheap. */
+const ITEMS_PER_READ = 50;
+
+export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[]) {
+  const items: ShopifyItem[] = [];
+  for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
+    const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
+    const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids });
+    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(toItem(node));
+  }
+  return items;
+}
+
+export async function readCatalogPage(client: AdminClient, after: string | null, first = 25) {
+  const { data } = await client.request<{
+    inventoryItems: { nodes: RawItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after });
+  return {
+    items: data.inventoryItems.nodes.map(toItem),
+    nextCursor: data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null,
+  };
+}
+
+export async function readLocations(client: AdminClient) {
+  const locations: { id: string; name: string; isActive: boolean }[] = [];
+  let after: string | null = null;
+  do {
+    const { data }: { data: { locations: { nodes: typeof locations; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } =
+      await client.request("SafestockLocations", LOCATIONS_QUERY, { after });
+    locations.push(...data.locations.nodes);
+    after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
+  } while (after);
+  return locations;
+}
+
+export async function readPublications(client: AdminClient) {
+  const publications: { id: string; name: string }[] = [];
+  let after: string | null = null;
+  do {
+    const { data }: {
+      data: {
+        publications: {
+          nodes: { id: string; catalog: { title: string } | null }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+    } = await client.request("SafestockPublications", PUBLICATIONS_QUERY, { after });
+    for (const node of data.publications.nodes) publications.push({ id: node.id, name: node.catalog?.title ?? node.id });
+    after = data.publications.pageInfo.hasNextPage ? data.publications.pageInfo.endCursor : null;
+  } while (after);
+  return publications;
+}
+
+export interface MoveChange {
+  inventoryItemId: string;
+  locationId: string;
+  quantity: number;
+  from: { name: QuantityName; changeFromQuantity: number };
+  to: { name: QuantityName; changeFromQuantity: number };
+}
+
+export type WriteResult =
+  | { ok: true; requestId: string | null }
+  | { ok: false; stale: boolean; userErrors: UserError[]; requestId: string | null };
+
+/** Shopify caps input arrays at 250 entries (https://shopify.dev/docs/api/usage/limits). */
+export const MAX_CHANGES_PER_MUTATION = 250;
+
+/**
+ * One inventoryMoveQuantities call (≤250 changes). `ledgerDocumentUri` is required for every
+ * state except `available` and refused for `available` (SHOPIFY-CONFORMANCE §3), so it is set
+ * on the non-available end only.
+ */
+export async function moveQuantities(
+  client: AdminClient,
+  input: { changes: MoveChange[]; reason: string; referenceDocumentUri: string; ledgerDocumentUri: string; idempotencyKey: string },
+): Promise<WriteResult> {
+  if (input.changes.length > MAX_CHANGES_PER_MUTATION) {
+    throw new Error(`moveQuantities takes at most ${MAX_CHANGES_PER_MUTATION} changes; split the plan first`);
+  }
+  const terminal = (end: MoveChange["from"], locationId: string) => ({
+    locationId,
+    name: end.name,
+    changeFromQuantity: end.changeFromQuantity,
+    ...(end.name === "available" ? {} : { ledgerDocumentUri: input.ledgerDocumentUri }),
+  });
+  const { data, requestId } = await client.request<{
+    inventoryMoveQuantities: { inventoryAdjustmentGroup: { id: string } | null; userErrors: UserError[] };
+  }>("SafestockMoveQuantities", MOVE_QUANTITIES_MUTATION, {
+    idempotencyKey: input.idempotencyKey,
+    input: {
+      reason: input.reason,
+      referenceDocumentUri: input.referenceDocumentUri,
+      changes: input.changes.map((change) => ({
+        inventoryItemId: change.inventoryItemId,
+        quantity: change.quantity,
+        from: terminal(change.from, change.locationId),
+        to: terminal(change.to, change.locationId),
+      })),
+    },
+  });
+  const errors = data.inventoryMoveQuantities.userErrors;
+  if (errors.length === 0) return { ok: true, requestId };
+  return { ok: false, stale: errors.some((e) => e.code === "CHANGE_FROM_QUANTITY_STALE"), userErrors: errors, requestId };
+}
+
+export interface ChannelMetafieldWrite {
+  variantId: string;
+  value: string;
+  /** The digest we read; null when the metafield does not exist yet. */
+  compareDigest: string | null;
+}
+
+/** metafieldsSet takes at most 25 inputs (SHOPIFY-CONFORMANCE §11). */
+export const MAX_METAFIELDS_PER_SET = 25;
+
+export async function setChannelMetafields(client: AdminClient, writes: ChannelMetafieldWrite[]): Promise<WriteResult> {
+  if (writes.length > MAX_METAFIELDS_PER_SET) throw new Error(`metafieldsSet takes at most ${MAX_METAFIELDS_PER_SET}`);
+  const { data, requestId } = await client.request<{ metafieldsSet: { userErrors: UserError[] } }>(
+    "SafestockSetChannelAts",
+    METAFIELDS_SET_MUTATION,
+    {
+      metafields: writes.map((write) => ({
+        ownerId: write.variantId,
+        namespace: CHANNEL_METAFIELD.namespace,
+        key: CHANNEL_METAFIELD.key,
+        type: CHANNEL_METAFIELD.type,
+        value: write.value,
+        compareDigest: write.compareDigest,
+      })),
+    },
+  );
+  const errors = data.metafieldsSet.userErrors;
+  if (errors.length === 0) return { ok: true, requestId };
+  return { ok: false, stale: errors.some((e) => e.code === "STALE_OBJECT"), userErrors: errors, requestId };
+}
+
+export async function readProductPublications(client: AdminClient, productId: string) {
+  const { data } = await client.request<{
+    product: { resourcePublications: { nodes: { isPublished: boolean; publication: { id: string } }[] } } | null;
+  }>("SafestockProductPublications", PRODUCT_PUBLICATIONS_QUERY, { id: productId });
+  return new Set(
+    (data.product?.resourcePublications.nodes ?? []).filter((node) => node.isPublished).map((node) => node.publication.id),
+  );
+}
+
+export async function setProductPublished(
+  client: AdminClient,
+  productId: string,
+  publicationId: string,
+  published: boolean,
+): Promise<WriteResult> {
+  const operation = published ? "publishablePublish" : "publishableUnpublish";
+  const { data, requestId } = await client.request<Record<string, { userErrors: UserError[] }>>(
+    published ? "SafestockPublish" : "SafestockUnpublish",
+    published ? PUBLISH_MUTATION : UNPUBLISH_MUTATION,
+    { id: productId, input: [{ publicationId }] },
+  );
+  const errors = data[operation].userErrors;
+  return errors.length === 0 ? { ok: true, requestId } : { ok: false, stale: false, userErrors: errors, requestId };
+}

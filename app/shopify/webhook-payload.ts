@@ -1,0 +1,96 @@
+/**
+ * Reading Shopify's REST-shaped webhook bodies safely.
+ *
+ * Their numeric ids exceed 2^53 (Shopify's own sample order id is 820982911946154508), and
+ * `JSON.parse` silently rounds them (SHOPIFY-FACTS "Webhooks"). `parseWebhookBody` turns every
+ * integer literal of 16+ digits into a string before parsing, so ids survive exactly.
+ */
+export function parseWebhookBody(raw: string): unknown {
+  let out = "";
+  let inString = false;
+  let escaped = false;
+  let index = 0;
+  while (index < raw.length) {
+    const char = raw[index];
+    if (inString) {
+      out += char;
+      if (escaped) escaped = false;
+      else if (char === "\\") escaped = true;
+      else if (char === '"') inString = false;
+      index++;
+      continue;
+    }
+    if (char === '"') {
+      inString = true;
+      out += char;
+      index++;
+      continue;
+    }
+    if (char === "-" || (char >= "0" && char <= "9")) {
+      let end = index + 1;
+      while (end < raw.length && /[0-9.eE+-]/.test(raw[end])) end++;
+      const literal = raw.slice(index, end);
+      out += /^-?\d{16,}$/.test(literal) ? `"${literal}"` : literal;
+      index = end;
+      continue;
+    }
+    out += char;
+    index++;
+  }
+  return JSON.parse(out);
+}
+
+type Json = Record<string, unknown>;
+
+const asArray = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+const idString = (value: unknown): string | null =>
+  typeof value === "string" || typeof value === "number" ? String(value) : null;
+
+export const inventoryItemGid = (legacyId: string) => `gid://shopify/InventoryItem/${legacyId}`;
+export const variantGid = (legacyId: string) => `gid://shopify/ProductVariant/${legacyId}`;
+
+/** What a delivery tells us about which inventory items may have changed. */
+export interface WebhookEffects {
+  inventoryItemIds: string[];
+  variantIds: string[];
+}
+
+/**
+ * The inventory items (or variants, to be mapped through the catalog) a delivery touches.
+ * The payload is a hint only: the pipeline re-reads current quantities from Shopify, because
+ * deliveries can be stale, duplicated or out of order.
+ */
+export function webhookEffects(topic: string, payload: unknown): WebhookEffects {
+  const body = (payload ?? {}) as Json;
+  const items = new Set<string>();
+  const variants = new Set<string>();
+  const addVariant = (value: unknown) => {
+    const id = idString(value);
+    if (id) variants.add(variantGid(id));
+  };
+  switch (topic) {
+    case "inventory_levels/update": {
+      const id = idString(body.inventory_item_id);
+      if (id) items.add(inventoryItemGid(id));
+      break;
+    }
+    case "inventory_items/delete":
+      break;
+    case "orders/create":
+    case "orders/updated":
+    case "orders/cancelled":
+    case "orders/fulfilled":
+      for (const line of asArray(body.line_items)) addVariant(line.variant_id);
+      break;
+    case "refunds/create":
+      for (const line of asArray(body.refund_line_items)) addVariant((line.line_item as Json | undefined)?.variant_id);
+      break;
+    case "products/update":
+      for (const variant of asArray(body.variants)) {
+        const id = idString(variant.inventory_item_id);
+        if (id) items.add(inventoryItemGid(id));
+      }
+      break;
+  }
+  return { inventoryItemIds: [...items], variantIds: [...variants] };
+}
