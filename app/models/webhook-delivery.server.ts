@@ -11,7 +11,10 @@ export interface NewWebhookDelivery {
   body: string;
 }
 
-export type RecordDeliveryResult = { kind: "recorded"; id: string } | { kind: "duplicate"; id: string };
+export type RecordDeliveryResult =
+  | { kind: "recorded"; id: string }
+  /** `processed` false: the first attempt failed before finishing, so this one must process. */
+  | { kind: "duplicate"; id: string; processed: boolean };
 
 /**
  * Records a delivery once. A second delivery with the same (shop, webhook id) is a
@@ -29,9 +32,9 @@ export async function recordWebhookDelivery(
       const row = await db.webhookDelivery.update({
         where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
         data: { duplicates: { increment: 1 } },
-        select: { id: true },
+        select: { id: true, status: true },
       });
-      return { kind: "duplicate", id: row.id };
+      return { kind: "duplicate", id: row.id, processed: row.status === "processed" };
     }
     throw error;
   }
@@ -71,4 +74,16 @@ export async function listWebhookDeliveries(
 export async function countWebhookDeliveriesByTopic(shop: string, db: PrismaClient = prisma) {
   const groups = await db.webhookDelivery.groupBy({ by: ["topic"], where: { shop }, _count: { _all: true } });
   return groups.map((group) => ({ topic: group.topic, count: group._count._all }));
+}
+
+export async function markWebhookDelivery(id: string, status: "processed" | "failed", db: PrismaClient = prisma) {
+  await db.webhookDelivery.update({ where: { id }, data: { status } });
+}
+
+/** Deliveries of a topic since `since` (webhook health), with their receive lag inputs. */
+export async function recentDeliveries(shop: string, since: Date, db: PrismaClient = prisma) {
+  return db.webhookDelivery.findMany({
+    where: { shop, receivedAt: { gte: since } },
+    select: { topic: true, triggeredAt: true, receivedAt: true },
+  });
 }

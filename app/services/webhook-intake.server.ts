@@ -1,19 +1,23 @@
-import prisma from "~/db.server";
-import { recordWebhookDelivery } from "~/models/webhook-delivery.server";
+import { markWebhookDelivery, recordWebhookDelivery } from "~/models/webhook-delivery.server";
 import { authenticate } from "~/shopify.server";
 import { topicToEnum, type WebhookTopic } from "~/shopify/webhook-topics";
+import { processWebhook } from "./webhook-processing.server";
 
 /**
- * The whole life of a webhook delivery inside its route: verify, record once, acknowledge.
+ * The whole life of a webhook delivery inside its route: verify, record once, hand off, ack.
  *
  * - HMAC is verified by the library (`authenticate.webhook`), which throws a 401 Response for
  *   a forged or tampered delivery; Remix returns that response as is.
- * - The delivery is recorded by `X-Shopify-Webhook-Id`; a redelivery is acknowledged with 200
- *   and changes nothing (Shopify retries anything that is not 2xx, so duplicates must ack).
+ * - The delivery is recorded by `X-Shopify-Webhook-Id`; a redelivery of one that was processed
+ *   is acknowledged with 200 and changes nothing (Shopify retries anything that is not 2xx,
+ *   https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates). A redelivery of one whose
+ *   processing failed is processed again.
+ * - Processing only enqueues work (answering in milliseconds); the worker does the rest.
  * - The raw body is read before the library parses it, because REST-shaped payloads carry
  *   numeric ids above 2^53 (SHOPIFY-FACTS "Webhooks").
  */
 export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic): Promise<Response> {
+  const receivedAt = new Date();
   const rawBody = await request.clone().text();
   const context = await authenticate.webhook(request);
   const { shop, topic, webhookId } = context;
@@ -23,6 +27,8 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     return new Response(`This endpoint receives ${expectedTopic} only`, { status: 400 });
   }
 
+  const triggeredAt = parseTriggeredAt(context.triggeredAt);
+  let deliveryId: string | null = null;
   try {
     const recorded = await recordWebhookDelivery({
       shop,
@@ -30,17 +36,18 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
       webhookId,
       eventId: context.eventId ?? null,
       apiVersion: context.apiVersion ?? null,
-      triggeredAt: parseTriggeredAt(context.triggeredAt),
+      triggeredAt,
       body: rawBody,
     });
-    if (recorded.kind === "recorded" && expectedTopic === "app/uninstalled") {
-      // The offline token is revoked on uninstall; keeping the session would only fail later.
-      await prisma.session.deleteMany({ where: { shop } });
-    }
+    deliveryId = recorded.id;
+    if (recorded.kind === "duplicate" && recorded.processed) return new Response(null, { status: 200 });
+    const outcome = await processWebhook({ shop, topic: expectedTopic, rawBody, triggeredAt, receivedAt });
+    if (outcome !== "shop-deleted") await markWebhookDelivery(recorded.id, "processed");
     return new Response(null, { status: 200 });
   } catch (error) {
     // Unexpected: log with shop, topic and ids and answer 500 so Shopify redelivers.
-    console.error("webhook: failed to record delivery", { shop, topic: expectedTopic, webhookId, error });
+    console.error("webhook: processing failed", { shop, topic: expectedTopic, webhookId, error });
+    if (deliveryId) await markWebhookDelivery(deliveryId, "failed").catch(() => undefined);
     throw error;
   }
 }

@@ -1,0 +1,40 @@
+import type { PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+
+export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation";
+
+export interface AuditInput {
+  sku?: string | null;
+  inventoryItemId?: string | null;
+  locationId?: string | null;
+  channel?: string | null;
+  subject: "safety_stock" | "quality_control" | "channel_ats" | "publication" | "policy";
+  before?: number | null;
+  after?: number | null;
+  ruleVersion?: number | null;
+  reason: string;
+  actor: AuditActor;
+  requestId?: string | null;
+  createdAt?: Date;
+}
+
+export async function recordAudit(shop: string, entries: AuditInput[], db: PrismaClient = prisma) {
+  if (entries.length === 0) return;
+  await db.auditEntry.createMany({ data: entries.map((entry) => ({ shop, ...entry })) });
+}
+
+export async function listAudit(
+  shop: string,
+  { cursor, take = 50, inventoryItemId }: { cursor?: string | null; take?: number; inventoryItemId?: string } = {},
+  db: PrismaClient = prisma,
+) {
+  const rows = await db.auditEntry.findMany({
+    where: { shop, ...(inventoryItemId ? { inventoryItemId } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+  });
+  const hasMore = rows.length > take;
+  const entries = hasMore ? rows.slice(0, take) : rows;
+  return { entries, nextCursor: hasMore ? entries[entries.length - 1].id : null };
+}

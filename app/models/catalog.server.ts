@@ -1,0 +1,100 @@
+import type { PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+
+export interface CatalogItemInput {
+  inventoryItemId: string;
+  variantId: string;
+  productId: string;
+  sku: string;
+  productTitle: string;
+  variantTitle: string;
+  tags: string[];
+  tracked: boolean;
+}
+
+export async function upsertCatalogItems(shop: string, items: CatalogItemInput[], db: PrismaClient = prisma) {
+  await db.$transaction(
+    items.map((item) => {
+      const data = { ...item, tags: JSON.stringify(item.tags) };
+      return db.catalogItem.upsert({
+        where: { shop_inventoryItemId: { shop, inventoryItemId: item.inventoryItemId } },
+        create: { shop, ...data },
+        update: data,
+      });
+    }),
+  );
+}
+
+export async function deleteCatalogItem(shop: string, inventoryItemId: string, db: PrismaClient = prisma) {
+  await db.catalogItem.deleteMany({ where: { shop, inventoryItemId } });
+  await db.levelState.deleteMany({ where: { shop, inventoryItemId } });
+  await db.channelState.deleteMany({ where: { shop, inventoryItemId } });
+}
+
+export async function inventoryItemIdsForVariants(shop: string, variantIds: string[], db: PrismaClient = prisma) {
+  if (variantIds.length === 0) return [];
+  const rows = await db.catalogItem.findMany({
+    where: { shop, variantId: { in: variantIds } },
+    select: { inventoryItemId: true },
+  });
+  return rows.map((row) => row.inventoryItemId);
+}
+
+export async function catalogItemsForProduct(shop: string, productId: string, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({ where: { shop, productId }, select: { inventoryItemId: true, sku: true } });
+}
+
+export async function allInventoryItemIds(shop: string, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({ where: { shop }, select: { inventoryItemId: true } });
+  return rows.map((row) => row.inventoryItemId);
+}
+
+export async function knownSkus(shop: string, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({ where: { shop }, select: { sku: true }, distinct: ["sku"] });
+  return rows.map((row) => row.sku).filter(Boolean);
+}
+
+export async function replaceLocations(
+  shop: string,
+  locations: { id: string; name: string; isActive: boolean }[],
+  db: PrismaClient = prisma,
+) {
+  await db.$transaction([
+    db.catalogLocation.deleteMany({ where: { shop, locationId: { notIn: locations.map((l) => l.id) } } }),
+    ...locations.map((location) =>
+      db.catalogLocation.upsert({
+        where: { shop_locationId: { shop, locationId: location.id } },
+        create: { shop, locationId: location.id, name: location.name, isActive: location.isActive },
+        update: { name: location.name, isActive: location.isActive },
+      }),
+    ),
+  ]);
+}
+
+export async function listLocations(shop: string, db: PrismaClient = prisma) {
+  return db.catalogLocation.findMany({ where: { shop }, orderBy: { name: "asc" } });
+}
+
+/** "Online Store" → "online_store": the handle a policy file names a channel by. */
+export function channelHandle(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}
+
+export async function replaceChannels(shop: string, publications: { id: string; name: string }[], db: PrismaClient = prisma) {
+  await db.$transaction([
+    db.salesChannel.deleteMany({ where: { shop } }),
+    ...publications.map((publication) =>
+      db.salesChannel.create({
+        data: { shop, publicationId: publication.id, name: publication.name, handle: channelHandle(publication.name) },
+      }),
+    ),
+  ]);
+}
+
+export async function listChannels(shop: string, db: PrismaClient = prisma) {
+  return db.salesChannel.findMany({ where: { shop }, orderBy: { name: "asc" } });
+}

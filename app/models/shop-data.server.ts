@@ -1,0 +1,28 @@
+import type { PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+
+/**
+ * Deletes every row Safestock holds for a shop (shop/redact, 48 h after uninstall:
+ * https://shopify.dev/docs/apps/build/privacy-law-compliance#shop-redact). Each table is
+ * listed explicitly so a new table without a line here fails tests/lifecycle.test.ts.
+ */
+export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop } }),
+    db.webhookDelivery.deleteMany({ where: { shop } }),
+    db.job.deleteMany({ where: { shop } }),
+    db.policyVersion.deleteMany({ where: { shop } }),
+    db.catalogItem.deleteMany({ where: { shop } }),
+    db.catalogLocation.deleteMany({ where: { shop } }),
+    db.salesChannel.deleteMany({ where: { shop } }),
+    db.manualFloor.deleteMany({ where: { shop } }),
+    db.levelState.deleteMany({ where: { shop } }),
+    db.channelState.deleteMany({ where: { shop } }),
+    db.appUnpublication.deleteMany({ where: { shop } }),
+    db.auditEntry.deleteMany({ where: { shop } }),
+    db.saleEvent.deleteMany({ where: { shop } }),
+    db.lagSample.deleteMany({ where: { shop } }),
+    db.reconciliationReport.deleteMany({ where: { shop } }),
+    db.shopInstallation.deleteMany({ where: { shop } }),
+  ]);
+}

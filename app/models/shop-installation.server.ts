@@ -1,0 +1,43 @@
+import type { PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+
+export async function ensureShopInstalled(shop: string, db: PrismaClient = prisma) {
+  return db.shopInstallation.upsert({
+    where: { shop },
+    create: { shop },
+    update: { status: "active", uninstalledAt: null },
+  });
+}
+
+export async function getShopInstallation(shop: string, db: PrismaClient = prisma) {
+  return db.shopInstallation.findUnique({ where: { shop } });
+}
+
+export async function markShopUninstalled(shop: string, at: Date, db: PrismaClient = prisma) {
+  await db.shopInstallation.updateMany({ where: { shop }, data: { status: "uninstalled", uninstalledAt: at } });
+}
+
+export async function listActiveShops(db: PrismaClient = prisma) {
+  const rows = await db.shopInstallation.findMany({ where: { status: "active" }, select: { shop: true } });
+  return rows.map((row) => row.shop);
+}
+
+export async function setInitialSyncStatus(
+  shop: string,
+  status: "idle" | "running" | "done" | "failed",
+  note: string | null,
+  db: PrismaClient = prisma,
+) {
+  await db.shopInstallation.update({ where: { shop }, data: { initialSync: status, initialSyncNote: note } });
+}
+
+export async function setShopFrozen(shop: string, frozen: { since: Date; reason: string } | null, db: PrismaClient = prisma) {
+  await db.shopInstallation.update({
+    where: { shop },
+    data: frozen ? { frozenSince: frozen.since, frozenReason: frozen.reason } : { frozenSince: null, frozenReason: null },
+  });
+}
+
+export async function touchShopSync(shop: string, field: "lastSyncAt" | "lastReconcileAt", at: Date, db: PrismaClient = prisma) {
+  await db.shopInstallation.update({ where: { shop }, data: { [field]: at } });
+}

@@ -1,0 +1,83 @@
+import { recordAudit } from "~/models/audit.server";
+import { currentPolicy, insertPolicyVersion } from "~/models/policy.server";
+import { ensureShopInstalled, setInitialSyncStatus } from "~/models/shop-installation.server";
+import { importManualFloors } from "~/models/sync-state.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { adminClientForShop } from "~/shopify/admin-for-shop.server";
+import { readCatalogPage } from "~/shopify/inventory.server";
+import { upsertCatalogItems } from "~/models/catalog.server";
+import type { SafetyStockRule } from "~/domain";
+import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
+
+/**
+ * First import after install (and on demand): locations, channels and the whole catalog.
+ * Any safety_stock the merchant set before Safestock is imported as a manual floor and, when
+ * the shop has no policy yet, becomes policy v1 as location × SKU rules — so the first plan
+ * reproduces exactly what the merchant had and nothing they set is lost. Then the first plan is
+ * published through a reconciliation run.
+ */
+export async function runInitialSync(
+  shop: string,
+  options: { now?: () => Date; client?: AdminClient; pageSize?: number } = {},
+) {
+  const client = options.client ?? (await adminClientForShop(shop));
+  await ensureShopInstalled(shop);
+  await setInitialSyncStatus(shop, "running", "Reading locations and sales channels");
+  try {
+    const { locations } = await refreshLocationsAndChannels(shop, client);
+    const locationNames = new Map(locations.map((location) => [location.id, location.name]));
+    const floors: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
+    let after: string | null = null;
+    let items = 0;
+    do {
+      const page = await readCatalogPage(client, after, options.pageSize ?? 25);
+      await upsertCatalogItems(
+        shop,
+        page.items
+          .filter((item) => item.sku && item.variantId && item.productId)
+          .map((item) => ({
+            inventoryItemId: item.inventoryItemId,
+            variantId: item.variantId!,
+            productId: item.productId!,
+            sku: item.sku,
+            productTitle: item.productTitle,
+            variantTitle: item.variantTitle,
+            tags: item.tags,
+            tracked: item.tracked,
+          })),
+      );
+      for (const item of page.items) {
+        for (const level of item.levels) {
+          if (level.quantities.safety_stock > 0 && item.sku) {
+            floors.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
+          }
+        }
+      }
+      items += page.items.length;
+      await setInitialSyncStatus(shop, "running", `Read ${items} inventory items`);
+      after = page.nextCursor;
+    } while (after);
+
+    await importManualFloors(shop, floors.map(({ inventoryItemId, locationId, units }) => ({ inventoryItemId, locationId, units })));
+    if (!(await currentPolicy(shop))) {
+      const protection: SafetyStockRule[] = floors.map((floor) => ({
+        kind: "safety_stock",
+        units: floor.units,
+        sku: floor.sku,
+        location: locationNames.get(floor.locationId) ?? floor.locationId,
+      }));
+      const version = await insertPolicyVersion(shop, { version: 1, protection, channels: [] }, "import", "Safety stock set before Safestock was installed");
+      await recordAudit(shop, [
+        { subject: "policy", ruleVersion: version, reason: `Imported ${floors.length} existing safety stock level(s) as policy v${version}`, actor: "merchant" },
+      ]);
+    }
+
+    await setInitialSyncStatus(shop, "running", "Publishing the first plan");
+    const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize });
+    await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${floors.length} safety stock level(s)`);
+    return { items, floors: floors.length, ...result };
+  } catch (error) {
+    await setInitialSyncStatus(shop, "failed", String(error));
+    throw error;
+  }
+}

@@ -1,0 +1,25 @@
+import type { JobQueue } from "~/jobs/queue.server";
+import { createSqliteJobQueue } from "~/jobs/sqlite-queue.server";
+
+/** The pipeline's queues (see app/jobs/handlers.server.ts for who runs them). */
+export type PipelineQueue = "recompute" | "reconcile" | "initial-sync";
+
+let queue: JobQueue | undefined;
+
+/** The process's queue: the embedded SQLite adapter (DESIGN.md §5: Redis adapter later). */
+export function jobQueue(): JobQueue {
+  queue ??= createSqliteJobQueue();
+  return queue;
+}
+
+export async function enqueueShopJob(shop: string, name: PipelineQueue, payload: unknown, key: string | null) {
+  return jobQueue().enqueue({ shop, queue: name, payload, key });
+}
+
+/** One recompute job per inventory item: a burst of webhooks for one item coalesces. */
+export async function enqueueRecompute(shop: string, inventoryItemIds: string[]) {
+  if (inventoryItemIds.length === 0) return [];
+  return jobQueue().enqueueMany(
+    inventoryItemIds.map((id) => ({ shop, queue: "recompute", payload: { inventoryItemIds: [id] }, key: id })),
+  );
+}

@@ -1,0 +1,39 @@
+import { validatePolicy, type Problem, type Policy } from "~/domain";
+import { recordAudit } from "~/models/audit.server";
+import { knownSkus, listChannels, listLocations } from "~/models/catalog.server";
+import { currentPolicy, insertPolicyVersion } from "~/models/policy.server";
+import { enqueueShopJob } from "./jobs.server";
+
+export type PublishPolicyResult = { ok: true; version: number } | { ok: false; problems: readonly Problem[] };
+
+/**
+ * Publishes a policy file (format v1, docs/policy.md) as the shop's whole policy: validated
+ * against the shop's catalog (every unknown location, SKU or channel is listed), stored as a
+ * new numbered version, and applied by a reconciliation run through the normal write path.
+ * An invalid policy changes nothing. The UI and `npm run policy:apply` both come here.
+ */
+export async function publishPolicy(
+  shop: string,
+  document: unknown,
+  { createdBy, note = null }: { createdBy: string; note?: string | null },
+): Promise<PublishPolicyResult> {
+  const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
+  const validation = validatePolicy(document, {
+    locations: new Set(locations.map((location) => location.name)),
+    skus: new Set(skus),
+    channels: new Set(channels.map((channel) => channel.handle)),
+  });
+  if (!validation.ok) return { ok: false, problems: validation.problems };
+
+  const version = await insertPolicyVersion(shop, validation.value, createdBy, note);
+  await recordAudit(shop, [
+    { subject: "policy", ruleVersion: version, reason: note ? `Published policy v${version}: ${note}` : `Published policy v${version}`, actor: "merchant" },
+  ]);
+  await enqueueShopJob(shop, "reconcile", { trigger: "policy" }, "reconcile");
+  return { ok: true, version };
+}
+
+export async function exportPolicy(shop: string): Promise<{ version: number; document: Policy } | null> {
+  const stored = await currentPolicy(shop);
+  return stored && { version: stored.version, document: stored.document as Policy };
+}

@@ -1,0 +1,86 @@
+/**
+ * Everything a sync run needs besides Shopify's quantities: the policy in force (compiled
+ * once per version), channel and location names, sales velocity and the measured sync lag
+ * that size velocity buffers, and whether webhook health has frozen lower tiers.
+ */
+import { compilePolicy, type CompiledPolicy, type Plan, type Policy } from "~/domain";
+import { freezeLowStockChannels } from "~/domain/freeze";
+import { listChannels, listLocations } from "~/models/catalog.server";
+import { currentPolicy } from "~/models/policy.server";
+import { getShopInstallation } from "~/models/shop-installation.server";
+import { lagPercentile, unitsPerMinute } from "~/models/telemetry.server";
+
+export interface ShopSyncContext {
+  shop: string;
+  now: Date;
+  policy: { version: number; compiled: CompiledPolicy; ruledChannels: Set<string>; tiers: Map<string, number> };
+  /** Where inventory history in Shopify admin links back to: the policy version in force. */
+  policyUri: string;
+  channels: { handle: string; publicationId: string; name: string }[];
+  locationNames: string[];
+  unitsPerMinute: Map<string, number>;
+  syncLagMinutes: number;
+  applyFreeze(plan: Plan): Plan;
+}
+
+export const EMPTY_POLICY: Policy = { version: 1, protection: [], channels: [] };
+/** Sales velocity window (rolling). */
+export const VELOCITY_WINDOW_MS = 60 * 60_000;
+/** Without lag samples yet, assume one minute between a sale and our write. */
+export const DEFAULT_SYNC_LAG_MINUTES = 1;
+export const FREEZE_LOW_STOCK_BELOW = 10;
+
+const compiledCache = new Map<string, CompiledPolicy>();
+
+function compiledFor(shop: string, version: number, document: Policy): CompiledPolicy {
+  const key = `${shop}\u0000${version}`;
+  let compiled = compiledCache.get(key);
+  if (!compiled) {
+    compiled = compilePolicy(document);
+    compiledCache.set(key, compiled);
+  }
+  return compiled;
+}
+
+export function policyUri(shop: string, version: number): string {
+  const base = (process.env.SHOPIFY_APP_URL ?? "https://safestock.app").replace(/\/$/, "");
+  return `${base}/app/policy?shop=${encodeURIComponent(shop)}&version=${version}`;
+}
+
+export async function loadSyncContext(
+  shop: string,
+  { now, inventoryItemIds }: { now: Date; inventoryItemIds: string[] },
+): Promise<ShopSyncContext> {
+  const [stored, channels, locations, velocity, receiveLag, writeLag, installation] = await Promise.all([
+    currentPolicy(shop),
+    listChannels(shop),
+    listLocations(shop),
+    unitsPerMinute(shop, inventoryItemIds, new Date(now.getTime() - VELOCITY_WINDOW_MS), now),
+    lagPercentile(shop, "receive", new Date(now.getTime() - VELOCITY_WINDOW_MS)),
+    lagPercentile(shop, "write", new Date(now.getTime() - VELOCITY_WINDOW_MS)),
+    getShopInstallation(shop),
+  ]);
+  const version = stored?.version ?? 0;
+  const document = (stored?.document as Policy | undefined) ?? EMPTY_POLICY;
+  const measuredLagMs = receiveLag + writeLag;
+  const tiers = new Map(document.channels.map((rule) => [rule.channel, rule.tier ?? 1]));
+  const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
+
+  return {
+    shop,
+    now,
+    policy: {
+      version,
+      compiled: compiledFor(shop, version, document),
+      ruledChannels: new Set(document.channels.map((rule) => rule.channel)),
+      tiers,
+    },
+    policyUri: policyUri(shop, version),
+    channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name })),
+    locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
+    unitsPerMinute: velocity,
+    syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,
+    applyFreeze: (plan) =>
+      frozenReason ? freezeLowStockChannels(plan, { tiers, lowStockBelow: FREEZE_LOW_STOCK_BELOW, reason: frozenReason }) : plan,
+  };
+}

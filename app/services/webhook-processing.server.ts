@@ -1,0 +1,107 @@
+import prisma from "~/db.server";
+import { deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
+import { markShopUninstalled } from "~/models/shop-installation.server";
+import { deleteShopData } from "~/models/shop-data.server";
+import { recordLag, recordSales } from "~/models/telemetry.server";
+import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
+import type { WebhookTopic } from "~/shopify/webhook-topics";
+import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
+
+export interface DeliveryToProcess {
+  shop: string;
+  topic: WebhookTopic;
+  rawBody: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+}
+
+type Json = Record<string, unknown>;
+
+/** Order `source_name` → the sales channel handle it sold on (velocity per channel). */
+export function channelOfSource(sourceName: unknown): string {
+  switch (sourceName) {
+    case "web":
+    case "shopify_draft_order":
+      return "online_store";
+    case "pos":
+      return "point_of_sale";
+    default:
+      return typeof sourceName === "string" && sourceName ? sourceName : "online_store";
+  }
+}
+
+/**
+ * What a verified, first-time delivery does. Everything here is idempotent (a delivery whose
+ * processing failed is processed again on redelivery) and cheap: inventory work is only
+ * enqueued, keyed by inventory item so bursts coalesce.
+ */
+export async function processWebhook(delivery: DeliveryToProcess): Promise<"processed" | "shop-deleted"> {
+  const { shop, topic } = delivery;
+  if (delivery.triggeredAt) {
+    await recordLag(shop, { kind: "receive", topic, millis: delivery.receivedAt.getTime() - delivery.triggeredAt.getTime(), at: delivery.receivedAt });
+  }
+  const payload = parseWebhookBody(delivery.rawBody || "{}") as Json;
+
+  switch (topic) {
+    case "app/uninstalled":
+      // The token is revoked: stop all work for the shop. Data stays until shop/redact.
+      await markShopUninstalled(shop, delivery.receivedAt);
+      await jobQueue().purgeShop(shop);
+      await prisma.session.deleteMany({ where: { shop } });
+      return "processed";
+    case "shop/redact":
+      await deleteShopData(shop);
+      return "shop-deleted";
+    case "customers/data_request":
+    case "customers/redact":
+      // Safestock keeps no customer data: orders are reduced to line quantities per SKU.
+      return "processed";
+    case "inventory_items/delete": {
+      const id = typeof payload.admin_graphql_api_id === "string" ? payload.admin_graphql_api_id : `gid://shopify/InventoryItem/${String(payload.id)}`;
+      await deleteCatalogItem(shop, id);
+      return "processed";
+    }
+    case "locations/create":
+    case "locations/update":
+    case "locations/delete":
+      // Location names are what policies refer to, and pools span locations: re-read all.
+      await enqueueShopJob(shop, "reconcile", { trigger: "location" }, "reconcile");
+      return "processed";
+  }
+
+  const effects = webhookEffects(topic, payload);
+  const fromVariants = await inventoryItemIdsForVariants(shop, effects.variantIds);
+  if (topic === "orders/create") await recordOrderSales(shop, payload, delivery.receivedAt);
+  await enqueueRecompute(shop, [...new Set([...effects.inventoryItemIds, ...fromVariants])]);
+  return "processed";
+}
+
+async function recordOrderSales(shop: string, order: Json, receivedAt: Date) {
+  const lines = Array.isArray(order.line_items) ? (order.line_items as Json[]) : [];
+  const variantIds = lines.filter((line) => line.variant_id != null).map((line) => `gid://shopify/ProductVariant/${String(line.variant_id)}`);
+  const items = await prisma.catalogItem.findMany({
+    where: { shop, variantId: { in: variantIds } },
+    select: { variantId: true, inventoryItemId: true, sku: true },
+  });
+  const byVariant = new Map(items.map((item) => [item.variantId, item]));
+  const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
+  const orderId = typeof order.admin_graphql_api_id === "string" ? order.admin_graphql_api_id : String(order.id);
+  await recordSales(
+    shop,
+    lines.flatMap((line) => {
+      const item = byVariant.get(`gid://shopify/ProductVariant/${String(line.variant_id)}`);
+      if (!item) return [];
+      return [
+        {
+          orderId,
+          lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
+          inventoryItemId: item.inventoryItemId,
+          sku: item.sku,
+          channel: channelOfSource(order.source_name),
+          quantity: Number(line.quantity) || 0,
+          occurredAt,
+        },
+      ];
+    }),
+  );
+}
