@@ -1,0 +1,49 @@
+/**
+ * Webhook health (DESIGN.md §4): Shopify delivers at least once but sometimes late or not at
+ * all (SHOPIFY-FACTS "Webhooks": retries over 4 h, rarely a day late). Two symptoms matter:
+ * inventory updates going quiet while orders keep arriving (every order moves inventory), and
+ * deliveries arriving long after they were triggered. Pure: deliveries and `now` come in.
+ */
+export interface DeliverySample {
+  readonly topic: string;
+  readonly triggeredAt: number | null;
+  readonly receivedAt: number;
+}
+
+export interface HealthThresholds {
+  /** Window looked at, ms. */
+  readonly windowMs: number;
+  /** p90 receive lag above this is unhealthy, ms. */
+  readonly maxLagMs: number;
+  /** Orders in the window with no inventory update at all means the inventory feed is down. */
+  readonly minOrdersForSilence: number;
+}
+
+export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = { windowMs: 15 * 60_000, maxLagMs: 5 * 60_000, minOrdersForSilence: 3 };
+
+export type WebhookHealth = { readonly healthy: true } | { readonly healthy: false; readonly reason: string };
+
+export function assessWebhookHealth(
+  deliveries: readonly DeliverySample[],
+  nowMs: number,
+  thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS,
+): WebhookHealth {
+  const since = nowMs - thresholds.windowMs;
+  const recent = deliveries.filter((delivery) => delivery.receivedAt >= since && delivery.receivedAt <= nowMs);
+  const orders = recent.filter((delivery) => delivery.topic === "orders/create").length;
+  const inventory = recent.filter((delivery) => delivery.topic === "inventory_levels/update").length;
+  if (orders >= thresholds.minOrdersForSilence && inventory === 0) {
+    return { healthy: false, reason: `inventory updates stopped while ${orders} orders arrived` };
+  }
+  const lags = recent
+    .filter((delivery) => delivery.triggeredAt !== null)
+    .map((delivery) => delivery.receivedAt - (delivery.triggeredAt as number))
+    .sort((a, b) => a - b);
+  if (lags.length > 0) {
+    const p90 = lags[Math.min(lags.length - 1, Math.floor(lags.length * 0.9))];
+    if (p90 > thresholds.maxLagMs) {
+      return { healthy: false, reason: `Shopify's updates arrive ${Math.round(p90 / 60_000)} minutes late` };
+    }
+  }
+  return { healthy: true };
+}

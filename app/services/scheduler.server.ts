@@ -1,0 +1,48 @@
+import { assessWebhookHealth, DEFAULT_HEALTH_THRESHOLDS } from "~/domain/webhook-health";
+import { recordAudit } from "~/models/audit.server";
+import { getShopInstallation, listActiveShops, setShopFrozen } from "~/models/shop-installation.server";
+import { recentDeliveries } from "~/models/webhook-delivery.server";
+import { enqueueShopJob } from "./jobs.server";
+
+export const RECONCILE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Periodic work per active shop: webhook health (freeze low-stock SKUs on lower tiers while
+ * Shopify's updates are late or missing, unfreeze on recovery, each change applied through a
+ * reconciliation) and the hourly reconciliation.
+ */
+export async function runScheduledWork(now: Date) {
+  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0 };
+  for (const shop of await listActiveShops()) {
+    summary.shops++;
+    const installation = await getShopInstallation(shop);
+    if (!installation) continue;
+
+    const deliveries = await recentDeliveries(shop, new Date(now.getTime() - DEFAULT_HEALTH_THRESHOLDS.windowMs));
+    const health = assessWebhookHealth(
+      deliveries.map((delivery) => ({
+        topic: delivery.topic,
+        triggeredAt: delivery.triggeredAt?.getTime() ?? null,
+        receivedAt: delivery.receivedAt.getTime(),
+      })),
+      now.getTime(),
+    );
+    const frozen = Boolean(installation.frozenSince);
+    if (!health.healthy && !frozen) {
+      await setShopFrozen(shop, { since: now, reason: health.reason });
+      await recordAudit(shop, [{ subject: "policy", reason: `Low-stock SKUs frozen on lower-tier channels: ${health.reason}`, actor: "reconciliation" }]);
+      console.warn("webhook health: freezing lower tiers", { shop, reason: health.reason });
+      summary.frozen++;
+    } else if (health.healthy && frozen) {
+      await setShopFrozen(shop, null);
+      await recordAudit(shop, [{ subject: "policy", reason: "Shopify's updates recovered: lower tiers unfrozen", actor: "reconciliation" }]);
+      summary.unfrozen++;
+    }
+    const due = !installation.lastReconcileAt || now.getTime() - installation.lastReconcileAt.getTime() >= RECONCILE_EVERY_MS;
+    if (due || health.healthy === frozen) {
+      await enqueueShopJob(shop, "reconcile", { trigger: due ? "scheduled" : "health" }, "reconcile");
+      summary.reconciles++;
+    }
+  }
+  return summary;
+}
