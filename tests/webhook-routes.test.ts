@@ -9,7 +9,11 @@ const root = path.resolve(__dirname, "..");
 const SHOP = "safestock-sandbox.myshopify.com";
 const SECRET = process.env.SHOPIFY_API_SECRET!;
 
-function signedDelivery(topic: WebhookTopic, body: string, { webhookId = randomUUID() as string, secret = SECRET } = {}) {
+function signedDelivery(
+  topic: WebhookTopic,
+  body: string,
+  { webhookId = randomUUID() as string, secret = SECRET, eventId = randomUUID() as string } = {},
+) {
   const hmac = createHmac("sha256", secret).update(body, "utf8").digest("base64");
   return new Request(`https://safestock.test${webhookPath(topic)}`, {
     method: "POST",
@@ -21,7 +25,7 @@ function signedDelivery(topic: WebhookTopic, body: string, { webhookId = randomU
       "X-Shopify-Shop-Domain": SHOP,
       "X-Shopify-API-Version": "2026-10",
       "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Event-Id": eventId,
       "X-Shopify-Triggered-At": "2026-11-23T12:00:00.000Z",
     },
   });
@@ -82,6 +86,16 @@ describe("webhook routes", () => {
     const rows = await prisma.webhookDelivery.findMany({ where: { webhookId: "wh-dup" } });
     expect(rows).toHaveLength(1);
     expect(rows[0].duplicates).toBe(1);
+  });
+
+  it("treats a second delivery of the same event (new webhook id, same event id) as a duplicate", async () => {
+    const action = await routeAction("orders/updated");
+    const body = JSON.stringify({ id: 2, admin_graphql_api_id: "gid://shopify/Order/2" });
+    await action(signedDelivery("orders/updated", body, { webhookId: "wh-event-1", eventId: "event-42" }));
+    const again = await action(signedDelivery("orders/updated", body, { webhookId: "wh-event-2", eventId: "event-42" }));
+    expect(again.status).toBe(200);
+    const rows = await prisma.webhookDelivery.findMany({ where: { eventId: "event-42" }, orderBy: { receivedAt: "asc" } });
+    expect(rows.map((row) => row.status)).toEqual(["processed", "duplicate"]);
   });
 
   it("refuses a delivery whose topic does not match the route", async () => {

@@ -76,7 +76,7 @@ export async function countWebhookDeliveriesByTopic(shop: string, db: PrismaClie
   return groups.map((group) => ({ topic: group.topic, count: group._count._all }));
 }
 
-export async function markWebhookDelivery(id: string, status: "processed" | "failed", db: PrismaClient = prisma) {
+export async function markWebhookDelivery(id: string, status: "processed" | "failed" | "duplicate", db: PrismaClient = prisma) {
   await db.webhookDelivery.update({ where: { id }, data: { status } });
 }
 
@@ -85,5 +85,23 @@ export async function recentDeliveries(shop: string, since: Date, db: PrismaClie
   return db.webhookDelivery.findMany({
     where: { shop, receivedAt: { gte: since } },
     select: { topic: true, triggeredAt: true, receivedAt: true },
+  });
+}
+
+/**
+ * Another delivery of the same event that was already processed. Shopify may deliver one
+ * event more than once with different webhook ids; `X-Shopify-Event-Id` is shared by them
+ * (https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+ */
+export async function processedDeliveryOfEvent(
+  shop: string,
+  topic: string,
+  eventId: string,
+  exceptId: string,
+  db: PrismaClient = prisma,
+) {
+  return db.webhookDelivery.findFirst({
+    where: { shop, topic, eventId, status: "processed", id: { not: exceptId } },
+    select: { id: true },
   });
 }

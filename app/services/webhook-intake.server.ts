@@ -1,4 +1,4 @@
-import { markWebhookDelivery, recordWebhookDelivery } from "~/models/webhook-delivery.server";
+import { markWebhookDelivery, processedDeliveryOfEvent, recordWebhookDelivery } from "~/models/webhook-delivery.server";
 import { authenticate } from "~/shopify.server";
 import { topicToEnum, type WebhookTopic } from "~/shopify/webhook-topics";
 import { processWebhook } from "./webhook-processing.server";
@@ -8,10 +8,11 @@ import { processWebhook } from "./webhook-processing.server";
  *
  * - HMAC is verified by the library (`authenticate.webhook`), which throws a 401 Response for
  *   a forged or tampered delivery; Remix returns that response as is.
- * - The delivery is recorded by `X-Shopify-Webhook-Id`; a redelivery of one that was processed
- *   is acknowledged with 200 and changes nothing (Shopify retries anything that is not 2xx,
- *   https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates). A redelivery of one whose
- *   processing failed is processed again.
+ * - The delivery is recorded by `X-Shopify-Webhook-Id` (kept by Shopify's retries of one
+ *   delivery); a redelivery of one that was processed, or another delivery of an event already
+ *   processed (same `X-Shopify-Event-Id`, https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates),
+ *   is acknowledged with 200 and changes nothing. A redelivery of one whose processing failed
+ *   is processed again.
  * - Processing only enqueues work (answering in milliseconds); the worker does the rest.
  * - The raw body is read before the library parses it, because REST-shaped payloads carry
  *   numeric ids above 2^53 (SHOPIFY-FACTS "Webhooks").
@@ -41,6 +42,10 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     });
     deliveryId = recorded.id;
     if (recorded.kind === "duplicate" && recorded.processed) return new Response(null, { status: 200 });
+    if (context.eventId && (await processedDeliveryOfEvent(shop, expectedTopic, context.eventId, recorded.id))) {
+      await markWebhookDelivery(recorded.id, "duplicate");
+      return new Response(null, { status: 200 });
+    }
     const outcome = await processWebhook({ shop, topic: expectedTopic, rawBody, triggeredAt, receivedAt });
     if (outcome !== "shop-deleted") await markWebhookDelivery(recorded.id, "processed");
     return new Response(null, { status: 200 });

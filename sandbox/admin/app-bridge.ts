@@ -1,0 +1,150 @@
+/**
+ * A local stand-in for `https://cdn.shopify.com/shopifycloud/app-bridge.js` (App Bridge v4),
+ * served by the sandbox at `/app-bridge.js`. Browser tests route the CDN URL to it; the real path
+ * in Shopify admin is unchanged (TOOLCHAIN.md "App Bridge offline").
+ *
+ * It provides what Safestock uses of the global `shopify` (shopify.dev/docs/api/app-bridge-library):
+ * - `shopify.idToken()`: a fresh session token from the sandbox (`GET /sandbox/session-token?shop=`).
+ * - `shopify.config`: `{ apiKey, shop, host, locale }` (apiKey from `data-api-key` on the script tag
+ *   or `<meta name="shopify-api-key">`; shop/host from the URL).
+ * - `shopify.toast.show(message, {duration, isError})`: a visible toast (`[data-sandbox-toast]`).
+ * - `shopify.loading(bool)`, `shopify.modal/saveBar` no-ops, `shopify.environment`.
+ * - `<ui-nav-menu>`, `<ui-title-bar>`, `<ui-modal>`, `<ui-save-bar>`, `<s-app-nav>`: harmless custom
+ *   elements (the title bar shows its title; nav menus are hidden like in the real iframe).
+ * - A `window.fetch` patch adding `Authorization: Bearer <idToken>` to same-origin requests, and
+ *   handling `X-Shopify-Retry-Invalid-Session-Request` (retry once with a fresh token) and
+ *   `X-Shopify-API-Request-Failure-Reauthorize-Url` (top-level redirect), as real App Bridge does
+ *   for shopify-app-remix (server/authenticate/helpers/respond-to-invalid-session-token,
+ *   redirect-with-app-bridge-headers).
+ * - The bounce page: when loaded on a URL with `shopify-reload=<url>` (shopify-app-remix's
+ *   `/auth/session-token`), it navigates to that URL with a fresh `id_token`.
+ */
+export function appBridgeScript(sandboxOrigin: string): string {
+  return `/* Safestock sandbox App Bridge stand-in (not Shopify's App Bridge). */
+(function () {
+  "use strict";
+  if (window.shopify && window.shopify.__sandbox) return;
+  var SANDBOX_ORIGIN = window.__SHOPIFY_SANDBOX_ORIGIN__ || ${JSON.stringify(sandboxOrigin)};
+  var params = new URLSearchParams(window.location.search);
+  var script = document.currentScript;
+  var meta = document.querySelector('meta[name="shopify-api-key"]');
+  var apiKey = (script && script.getAttribute("data-api-key")) || (meta && meta.getAttribute("content")) || "";
+  var host = params.get("host") || "";
+  var shop = params.get("shop") || "";
+  if (!shop && host) { try { shop = atob(host).split("/")[0]; } catch (e) {} }
+  var nativeFetch = window.fetch.bind(window);
+
+  function idToken() {
+    return nativeFetch(SANDBOX_ORIGIN + "/sandbox/session-token?shop=" + encodeURIComponent(shop), { credentials: "omit" })
+      .then(function (r) { if (!r.ok) throw new Error("session token request failed: " + r.status); return r.json(); })
+      .then(function (b) { return b.token; });
+  }
+
+  function toastHost() {
+    var el = document.getElementById("sandbox-toasts");
+    if (!el) {
+      el = document.createElement("div");
+      el.id = "sandbox-toasts";
+      el.setAttribute("aria-live", "polite");
+      el.style.cssText = "position:fixed;left:50%;bottom:24px;transform:translateX(-50%);z-index:2147483647;display:flex;flex-direction:column;gap:8px;font:14px system-ui,sans-serif";
+      (document.body || document.documentElement).appendChild(el);
+    }
+    return el;
+  }
+  var toastSeq = 0;
+  var toast = {
+    show: function (message, opts) {
+      opts = opts || {};
+      var id = "sandbox-toast-" + (++toastSeq);
+      var t = document.createElement("div");
+      t.id = id;
+      t.setAttribute("role", "status");
+      t.setAttribute("data-sandbox-toast", opts.isError ? "error" : "info");
+      t.textContent = String(message);
+      t.style.cssText = "padding:10px 16px;border-radius:8px;color:#fff;background:" + (opts.isError ? "#8e1f0b" : "#303030");
+      toastHost().appendChild(t);
+      setTimeout(function () { t.remove(); }, opts.duration || 5000);
+      return id;
+    },
+    hide: function (id) { var t = document.getElementById(id); if (t) t.remove(); }
+  };
+
+  var loadingState = false;
+  function loading(on) {
+    if (on === undefined) return loadingState;
+    loadingState = !!on;
+    document.documentElement.setAttribute("data-sandbox-loading", String(loadingState));
+    return loadingState;
+  }
+
+  function isSameOrigin(url) {
+    try { return new URL(url, window.location.href).origin === window.location.origin; } catch (e) { return false; }
+  }
+
+  // App Bridge v4 adds the session token to same-origin fetches (shopify.dev/docs/api/app-bridge-library/apis/resource-fetching).
+  function patchedFetch(input, init) {
+    var url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!isSameOrigin(url)) return nativeFetch(input, init);
+    function send() {
+      return idToken().then(function (token) {
+        var req = input instanceof Request ? new Request(input, init) : new Request(new URL(String(input), window.location.href).href, init);
+        var headers = new Headers(req.headers);
+        if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + token);
+        return nativeFetch(new Request(req, { headers: headers }));
+      });
+    }
+    return send().then(function (res) {
+      var reauth = res.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
+      if (res.status === 401 && reauth) { window.open(reauth, "_top"); }
+      if (res.headers.get("X-Shopify-Retry-Invalid-Session-Request") === "1") return send();
+      return res;
+    });
+  }
+  window.fetch = patchedFetch;
+
+  function define(name, render) {
+    if (!window.customElements || customElements.get(name)) return;
+    customElements.define(name, class extends HTMLElement {
+      connectedCallback() { if (render) render(this); }
+    });
+  }
+  define("ui-nav-menu", function (el) { el.style.display = "none"; });
+  define("ui-title-bar", function (el) {
+    el.style.cssText = "display:block;font:600 16px system-ui,sans-serif;padding:8px 0";
+    var title = el.getAttribute("title");
+    if (title && !el.querySelector("[data-sandbox-title]")) {
+      var h = document.createElement("span"); h.setAttribute("data-sandbox-title", ""); h.textContent = title; el.prepend(h);
+    }
+  });
+  define("ui-modal", function (el) { el.style.display = "none"; });
+  define("ui-save-bar", function (el) { el.style.display = "none"; });
+  define("s-app-nav", function (el) { el.style.display = "none"; });
+
+  function noopApi() { return { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } }; }
+
+  window.shopify = {
+    __sandbox: true,
+    config: { apiKey: apiKey, shop: shop, host: host, locale: navigator.language || "en" },
+    environment: { embedded: window.top !== window, mobile: false, pos: false },
+    origin: SANDBOX_ORIGIN,
+    idToken: idToken,
+    toast: toast,
+    loading: loading,
+    modal: noopApi(),
+    saveBar: noopApi(),
+    user: function () { return Promise.resolve({ name: "Sandbox Owner", accountAccess: "Account owner" }); },
+    ready: Promise.resolve()
+  };
+
+  // shopify-app-remix's bounce page (/auth/session-token?shopify-reload=...): reload with a fresh id_token.
+  var reload = params.get("shopify-reload");
+  if (reload) {
+    idToken().then(function (token) {
+      var target = new URL(reload, window.location.href);
+      target.searchParams.set("id_token", token);
+      window.location.replace(target.toString());
+    });
+  }
+})();
+`;
+}

@@ -1,0 +1,443 @@
+/**
+ * The sandbox: emulated shops + webhook dispatcher + OAuth endpoint + admin page, behind one
+ * `handle(request: Request): Promise<Response>` (served by ./server.ts over node:http, or by
+ * ../msw for in-process tests). `sandbox/index.ts` binds the real `createShopEmulator`; tests
+ * can pass any `createShop`.
+ *
+ * Routes (`handle`):
+ *   POST /admin/api/2026-10/graphql.json      Admin GraphQL (X-Shopify-Access-Token)
+ *   POST /admin/oauth/access_token            token exchange / refresh
+ *   GET  /admin, /admin/apps/<handle>[/...]   admin frame with the embedded app iframe
+ *   GET  /app-bridge.js                       App Bridge stand-in
+ *   GET  /sandbox/session-token?shop=         {token} fresh session token (CORS for the app origin)
+ *   GET  /sandbox/state?shop=                 shop snapshot
+ *   POST /sandbox/install|uninstall           {shop?}
+ *   POST /sandbox/orders                      {shop?, lineItems:[{variantId, quantity}], sourceName?, email?, options?}
+ *   POST /sandbox/webhooks/trigger            {topic: customers/data_request|customers/redact|shop/redact, shop?, customer?, orderIds?}
+ *   GET|POST /sandbox/faults                  dispatcher faults
+ *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
+ *   GET  /sandbox/webhooks/log                delivery attempts
+ * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
+ * else the first shop (requests to 127.0.0.1 / localhost).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  SANDBOX_ADMIN_TOKEN,
+  SANDBOX_API_VERSION,
+  SANDBOX_SHOP_DOMAIN,
+  type Clock,
+  type GraphQLRequestBody,
+  type ShopEmulator,
+  type ThrottleOptions,
+} from "../contract.js";
+import { adminPageHtml, appBridgeScript } from "../admin/index.js";
+import { createAccessTokenEndpoint, mintSessionToken, type MintSessionTokenOptions } from "../auth/index.js";
+import {
+  COMPLIANCE_TOPICS,
+  createWebhookDispatcher,
+  parseAppToml,
+  publishCompliance,
+  publishEmulatorEvent,
+  topicSubscriptions,
+  type AppToml,
+  type ComplianceRequest,
+  type TopicSubscription,
+  type WebhookDispatcher,
+  type WebhookFaults,
+} from "../webhooks/index.js";
+
+export interface ShopFactoryOptions {
+  domain: string;
+  clock?: Clock;
+  throttle?: Partial<ThrottleOptions>;
+  apiClientId?: string;
+  seed?: unknown;
+}
+
+export type ShopFactory = (options: ShopFactoryOptions) => ShopEmulator;
+
+export interface SandboxOptions {
+  /** Shop domains (default [SANDBOX_SHOP_DOMAIN]); the first is the default shop. */
+  shops?: string[];
+  apiKey: string;
+  apiSecret: string;
+  /** The app's base URL: iframe src and webhook subscription base. */
+  appUrl: string;
+  clock?: Clock;
+  throttle?: Partial<ThrottleOptions>;
+  /** Passed to each emulator. */
+  seed?: unknown;
+  /** Granted scopes (default: shopify.app.toml [access_scopes]). */
+  scopes?: string[];
+  /** Webhook transport (default global fetch). */
+  deliver?: (request: Request) => Promise<Response>;
+  /** Parsed toml, or a path to it (default: the repository's shopify.app.toml). */
+  appToml?: AppToml | string;
+  /** Override the toml subscriptions: (topic, absolute uri). */
+  subscriptions?: TopicSubscription[];
+  retryDelaysMs?: readonly number[];
+  webhookTimeoutMs?: number;
+  faults?: WebhookFaults;
+  /** Install every shop on creation (default false). */
+  autoInstall?: boolean;
+}
+
+export interface InstallResult {
+  shop: string;
+  accessToken: string;
+  scopes: string[];
+  subscriptions: TopicSubscription[];
+}
+
+export interface Sandbox {
+  readonly shops: string[];
+  readonly apiKey: string;
+  readonly appUrl: string;
+  readonly scopes: string[];
+  shop(domain?: string): ShopEmulator;
+  readonly dispatcher: WebhookDispatcher;
+  /** Grant SANDBOX_ADMIN_TOKEN (offline) and subscribe the toml's webhooks at appUrl + uri. */
+  install(domain?: string): InstallResult;
+  /** Revoke tokens, send app/uninstalled, drop the shop's subscriptions. */
+  uninstall(domain?: string): void;
+  mintSessionToken(domain?: string, options?: Partial<Omit<MintSessionTokenOptions, "shop" | "apiKey" | "apiSecret">>): string;
+  /** Send a mandatory compliance webhook. Returns the event id. */
+  triggerCompliance(request: ComplianceRequest, domain?: string): string;
+  /** Place an order through the emulator's own Admin GraphQL `orderCreate`. */
+  placeOrder(input: PlaceOrderInput, domain?: string): Promise<{ status: number; body: unknown }>;
+  handle(request: Request): Promise<Response>;
+  close(): void;
+}
+
+export interface PlaceOrderInput {
+  lineItems: { variantId: string; quantity: number }[];
+  sourceName?: string;
+  email?: string;
+  /** Extra OrderCreateOrderInput fields. */
+  order?: Record<string, unknown>;
+  /** OrderCreateOptionsInput; default inventoryBehaviour DECREMENT_OBEYING_POLICY (orders commit stock). */
+  options?: Record<string, unknown>;
+}
+
+const ORDER_CREATE = `mutation SandboxOrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
+  orderCreate(order: $order, options: $options) {
+    order { id legacyResourceId name }
+    userErrors { field message }
+  }
+}`;
+
+/** Scopes of the token the sandbox itself uses for simulated storefront orders. */
+const INTERNAL_SCOPES = ["read_orders", "write_orders", "read_products", "read_inventory", "write_inventory", "read_locations"];
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+function loadToml(option: AppToml | string | undefined): AppToml {
+  if (option && typeof option === "object") return option;
+  const file = option ?? path.join(repoRoot, "shopify.app.toml");
+  if (!existsSync(file)) return { scopes: [], subscriptions: [] };
+  return parseAppToml(readFileSync(file, "utf8"));
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } });
+
+const isShopDomain = (h: string | null | undefined): h is string => !!h && /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i.test(h);
+
+export function composeSandbox(options: SandboxOptions & { createShop: ShopFactory }): Sandbox {
+  const domains = options.shops?.length ? [...options.shops] : [SANDBOX_SHOP_DOMAIN];
+  const toml = loadToml(options.appToml);
+  const scopes = options.scopes ?? toml.scopes;
+  const appUrl = options.appUrl.replace(/\/+$/, "");
+  const appOrigin = new URL(appUrl).origin;
+  const subscriptions = options.subscriptions ?? topicSubscriptions(toml, appUrl);
+
+  const dispatcherOptions: Parameters<typeof createWebhookDispatcher>[0] = { apiSecret: options.apiSecret, apiVersion: SANDBOX_API_VERSION };
+  if (options.deliver) dispatcherOptions.deliver = options.deliver;
+  if (options.retryDelaysMs) dispatcherOptions.retryDelaysMs = options.retryDelaysMs;
+  if (options.webhookTimeoutMs !== undefined) dispatcherOptions.timeoutMs = options.webhookTimeoutMs;
+  if (options.faults) dispatcherOptions.faults = options.faults;
+  const dispatcher = createWebhookDispatcher(dispatcherOptions);
+
+  const tokenEndpoint = createAccessTokenEndpoint({ apiKey: options.apiKey, apiSecret: options.apiSecret, scopes });
+
+  const emulators = new Map<string, ShopEmulator>();
+  const unsubscribers: (() => void)[] = [];
+  const internalTokens = new Map<string, string>();
+  const uninstalledEmitted = new Set<string>();
+  for (const domain of domains) {
+    const factoryOptions: ShopFactoryOptions = { domain, apiClientId: options.apiKey };
+    if (options.clock) factoryOptions.clock = options.clock;
+    if (options.throttle) factoryOptions.throttle = options.throttle;
+    if (options.seed !== undefined) factoryOptions.seed = options.seed;
+    const emulator = options.createShop(factoryOptions);
+    emulators.set(domain, emulator);
+    unsubscribers.push(
+      emulator.onEvent((event) => {
+        if (event.type === "app.uninstalled") uninstalledEmitted.add(domain);
+        publishEmulatorEvent(dispatcher, domain, event);
+      }),
+    );
+  }
+
+  const shop = (domain?: string): ShopEmulator => {
+    const d = domain ?? domains[0]!;
+    const e = emulators.get(d);
+    if (!e) throw new Error(`unknown sandbox shop ${d} (shops: ${domains.join(", ")})`);
+    return e;
+  };
+
+  const internalToken = (domain: string) => {
+    let t = internalTokens.get(domain);
+    if (!t) {
+      t = `sandbox-internal-${domain}`;
+      shop(domain).grantAccessToken(t, INTERNAL_SCOPES);
+      internalTokens.set(domain, t);
+    }
+    return t;
+  };
+
+  const install = (domain = domains[0]!): InstallResult => {
+    const e = shop(domain);
+    e.grantAccessToken(SANDBOX_ADMIN_TOKEN, scopes);
+    for (const s of subscriptions) dispatcher.subscribe({ ...s, shop: domain });
+    return { shop: domain, accessToken: SANDBOX_ADMIN_TOKEN, scopes, subscriptions: subscriptions.map((s) => ({ ...s })) };
+  };
+
+  const uninstall = (domain = domains[0]!) => {
+    const e = shop(domain);
+    uninstalledEmitted.delete(domain);
+    e.revokeAccessTokens();
+    internalTokens.delete(domain);
+    if (!uninstalledEmitted.has(domain)) {
+      publishEmulatorEvent(dispatcher, domain, { type: "app.uninstalled", at: e.clock.now().toISOString() });
+    }
+    // Resolved at publish time, so app/uninstalled still goes out.
+    dispatcher.unsubscribe({ shop: domain });
+  };
+
+  const mint: Sandbox["mintSessionToken"] = (domain = domains[0]!, extra = {}) => {
+    shop(domain);
+    return mintSessionToken({ ...extra, shop: domain, apiKey: options.apiKey, apiSecret: options.apiSecret });
+  };
+
+  const placeOrder: Sandbox["placeOrder"] = async (input, domain = domains[0]!) => {
+    const order: Record<string, unknown> = {
+      lineItems: input.lineItems,
+      financialStatus: "PAID",
+      ...(input.sourceName ? { sourceName: input.sourceName } : {}),
+      ...(input.email ? { email: input.email } : {}),
+      ...input.order,
+    };
+    const result = await shop(domain).graphql(
+      { query: ORDER_CREATE, variables: { order, options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", ...input.options } } },
+      internalToken(domain),
+    );
+    return { status: result.status, body: result.body };
+  };
+
+  const triggerCompliance: Sandbox["triggerCompliance"] = (request, domain = domains[0]!) =>
+    publishCompliance(dispatcher, domain, request, shop(domain).clock.now().toISOString());
+
+  /** The shop a request addresses, or null for an unknown *.myshopify.com. */
+  const resolveShop = (request: Request, url: URL, bodyShop?: unknown): string | null => {
+    const hostHeader = request.headers.get("host")?.replace(/:\d+$/, "");
+    const candidate = isShopDomain(url.hostname)
+      ? url.hostname
+      : isShopDomain(hostHeader)
+        ? hostHeader
+        : (url.searchParams.get("shop") ?? (typeof bodyShop === "string" ? bodyShop : null));
+    if (!candidate) return domains[0]!;
+    return emulators.has(candidate) ? candidate : null;
+  };
+
+  const cors = (request: Request): Record<string, string> => {
+    const origin = request.headers.get("origin");
+    return {
+      "Access-Control-Allow-Origin": origin === appOrigin ? origin : appOrigin,
+      "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+      "Access-Control-Allow-Headers": "Content-Type, Authorization",
+      Vary: "Origin",
+    };
+  };
+
+  const readJson = async (request: Request): Promise<Record<string, unknown>> => {
+    const text = await request.text();
+    if (!text) return {};
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+
+  const notFoundShop = () => json(404, { errors: "Not Found" });
+
+  async function route(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const p = url.pathname.replace(/\/+$/, "") || "/";
+    const method = request.method.toUpperCase();
+
+    const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(p);
+    if (gql) {
+      const domain = resolveShop(request, url);
+      if (!domain) return notFoundShop();
+      if (gql[1] !== SANDBOX_API_VERSION) {
+        return json(404, { errors: `The sandbox only emulates Admin API ${SANDBOX_API_VERSION}, not ${gql[1]}` });
+      }
+      if (method !== "POST") return json(405, { errors: "Method Not Allowed" });
+      let body: GraphQLRequestBody;
+      try {
+        body = (await readJson(request)) as unknown as GraphQLRequestBody;
+      } catch {
+        return json(400, { errors: { query: "Required parameter missing or invalid" } });
+      }
+      if (typeof body.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
+      const result = await shop(domain).graphql(body, request.headers.get("x-shopify-access-token"));
+      return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION });
+    }
+
+    if (p === "/admin/oauth/access_token") {
+      const domain = resolveShop(request, url);
+      if (!domain) return notFoundShop();
+      return tokenEndpoint(request, shop(domain));
+    }
+
+    if (method === "GET" && (p === "/admin" || /^\/admin\/apps\/[^/]+(\/.*)?$/.test(p))) {
+      const domain = resolveShop(request, url);
+      if (!domain) return notFoundShop();
+      const appPath = /^\/admin\/apps\/[^/]+(\/.*)?$/.exec(p)?.[1] ?? "/app";
+      const snapshot = shop(domain).snapshot();
+      const pageOptions: Parameters<typeof adminPageHtml>[0] = {
+        shop: domain,
+        shopName: snapshot.name || domain,
+        appUrl,
+        appPath: appPath.startsWith("/app") ? appPath : `/app${appPath}`,
+        idToken: mint(domain),
+        apiKey: options.apiKey,
+        shops: domains,
+      };
+      if (toml.handle) pageOptions.appHandle = toml.handle;
+      return new Response(adminPageHtml(pageOptions), {
+        headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+      });
+    }
+
+    if (method === "GET" && (p === "/app-bridge.js" || p === "/shopifycloud/app-bridge.js")) {
+      const origin = url.searchParams.get("origin") ?? url.origin;
+      return new Response(appBridgeScript(origin), {
+        headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store", ...cors(request) },
+      });
+    }
+
+    if (p === "/sandbox" || p.startsWith("/sandbox/")) {
+      const headers = cors(request);
+      if (method === "OPTIONS") return new Response(null, { status: 204, headers });
+      let body: Record<string, unknown> = {};
+      if (method === "POST") {
+        try {
+          body = await readJson(request);
+        } catch {
+          return json(400, { error: "invalid JSON body" }, headers);
+        }
+      }
+      const domain = resolveShop(request, url, body.shop);
+      if (!domain) return json(404, { error: "unknown shop" }, headers);
+      const sub = p.slice("/sandbox".length) || "/";
+      const key = `${method} ${sub}`;
+      switch (key) {
+        case "GET /":
+          return json(200, { shops: domains, appUrl, apiVersion: SANDBOX_API_VERSION, routes: ROUTES }, headers);
+        case "GET /session-token":
+          return json(200, { token: mint(domain, url.searchParams.get("user") ? { userId: url.searchParams.get("user")! } : {}) }, headers);
+        case "GET /state":
+          return json(200, shop(domain).snapshot(), headers);
+        case "POST /install":
+          return json(200, install(domain), headers);
+        case "POST /uninstall":
+          uninstall(domain);
+          return json(200, { shop: domain, uninstalled: true }, headers);
+        case "POST /orders": {
+          const lineItems = body.lineItems as PlaceOrderInput["lineItems"] | undefined;
+          if (!Array.isArray(lineItems) || lineItems.length === 0) return json(400, { error: "lineItems required" }, headers);
+          const input: PlaceOrderInput = { lineItems };
+          if (typeof body.sourceName === "string") input.sourceName = body.sourceName;
+          if (typeof body.email === "string") input.email = body.email;
+          if (body.order && typeof body.order === "object") input.order = body.order as Record<string, unknown>;
+          if (body.options && typeof body.options === "object") input.options = body.options as Record<string, unknown>;
+          const result = await placeOrder(input, domain);
+          return json(result.status, result.body, headers);
+        }
+        case "POST /webhooks/trigger": {
+          const topic = body.topic as string;
+          if (!(COMPLIANCE_TOPICS as readonly string[]).includes(topic)) {
+            return json(400, { error: `topic must be one of ${COMPLIANCE_TOPICS.join(", ")}` }, headers);
+          }
+          const req: ComplianceRequest = { topic: topic as ComplianceRequest["topic"] };
+          if (body.customer && typeof body.customer === "object") req.customer = body.customer as ComplianceRequest["customer"] & object;
+          if (Array.isArray(body.orderIds)) req.orderIds = body.orderIds as number[];
+          if (typeof body.dataRequestId === "number") req.dataRequestId = body.dataRequestId;
+          return json(200, { eventId: triggerCompliance(req, domain) }, headers);
+        }
+        case "GET /faults":
+          return json(200, dispatcher.faults(), headers);
+        case "POST /faults":
+          dispatcher.setFaults(body as WebhookFaults);
+          return json(200, dispatcher.faults(), headers);
+        case "POST /webhooks/drain":
+          await dispatcher.drain({ fastForward: true });
+          return json(200, { attempts: dispatcher.log.length }, headers);
+        case "GET /webhooks/log":
+          return json(200, dispatcher.log, headers);
+        case "GET /webhooks/subscriptions":
+          return json(200, dispatcher.subscriptions(), headers);
+        default:
+          return json(404, { error: `no sandbox route ${key}` }, headers);
+      }
+    }
+
+    return json(404, { errors: "Not Found" });
+  }
+
+  const sandbox: Sandbox = {
+    shops: domains,
+    apiKey: options.apiKey,
+    appUrl,
+    scopes,
+    shop,
+    dispatcher,
+    install,
+    uninstall,
+    mintSessionToken: mint,
+    triggerCompliance,
+    placeOrder,
+    async handle(request) {
+      try {
+        return await route(request);
+      } catch (error) {
+        return json(500, { errors: error instanceof Error ? error.message : String(error) });
+      }
+    },
+    close() {
+      for (const u of unsubscribers) u();
+      dispatcher.close();
+    },
+  };
+  if (options.autoInstall) for (const d of domains) install(d);
+  return sandbox;
+}
+
+const ROUTES = [
+  "POST /admin/api/2026-10/graphql.json",
+  "POST /admin/oauth/access_token",
+  "GET /admin?shop=",
+  "GET /admin/apps/<handle>",
+  "GET /app-bridge.js",
+  "GET /sandbox/session-token?shop=",
+  "GET /sandbox/state?shop=",
+  "POST /sandbox/install",
+  "POST /sandbox/uninstall",
+  "POST /sandbox/orders",
+  "POST /sandbox/webhooks/trigger",
+  "GET|POST /sandbox/faults",
+  "POST /sandbox/webhooks/drain",
+  "GET /sandbox/webhooks/log",
+  "GET /sandbox/webhooks/subscriptions",
+];

@@ -1,0 +1,353 @@
+/**
+ * WebhookDispatcher: Shopify-style signed, at-least-once webhook deliveries with fault knobs.
+ *
+ * Semantics (shopify.dev/docs/apps/build/webhooks, SHOPIFY-FACTS.md "Webhooks"):
+ * - One *event* (X-Shopify-Event-Id) fans out to one *delivery* per matching subscription
+ *   ("If you have more than one subscription for the same topic, then you'll receive several
+ *   webhooks for the same event (one per subscription)": shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+ * - A delivery has one X-Shopify-Webhook-Id; its retries keep that id and the *original* payload
+ *   ("delivered with the original payload from the time they were triggered":
+ *   shopify.dev/changelog/updates-to-webhook-retry-mechanism).
+ * - A duplicate delivery (fault `duplicate`) gets a new X-Shopify-Webhook-Id but the same
+ *   X-Shopify-Event-Id, which is the header Shopify tells apps to dedupe on
+ *   (shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+ * - Non-2xx, network errors and timeouts are retried: 8 retries over ~4 h with exponential
+ *   backoff (changelog above). The exact Shopify schedule is not published; the default below
+ *   is 1,2,4,...,128 min (~4.25 h). Tests pass a compressed `retryDelaysMs`.
+ * - No ordering guarantee. Messages published in the same macrotask form a *batch*; the fault
+ *   `reorder` shuffles a batch with a seeded PRNG, otherwise first attempts go out in publish order.
+ */
+import { randomUUID } from "node:crypto";
+import { SANDBOX_API_VERSION } from "../contract.js";
+import { createPrng, seededShuffle, type Prng } from "./prng.js";
+import { signWebhookBody } from "./sign.js";
+
+/** Default retry delays: 8 retries, exponential, ~4 h in total. */
+export const SHOPIFY_RETRY_DELAYS_MS: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128].map((m) => m * 60_000);
+
+export interface WebhookMessage {
+  shop: string;
+  topic: string;
+  payload: unknown;
+  /** ISO time of the change -> X-Shopify-Triggered-At. */
+  triggeredAt: string;
+  /** Defaults to a fresh UUID. */
+  eventId?: string;
+}
+
+export interface WebhookSubscription {
+  topic: string;
+  /** Absolute https/http URL. pubsub:// and arn: uris are recorded as undeliverable. */
+  uri: string;
+  /** Only deliver this shop's events; undefined = every shop. */
+  shop?: string;
+}
+
+export interface WebhookFaults {
+  /** Deliver each delivery this many times in total (>=1), each copy with a new webhook id. */
+  duplicate?: number;
+  /** Wait this long (real ms) before each first attempt. */
+  delayMs?: number;
+  /** Shuffle every batch deterministically. */
+  reorder?: boolean;
+  /** Fraction [0,1] of deliveries silently lost (never attempted, no retry). */
+  drop?: number;
+  /** PRNG seed for reorder/drop (default 1). Setting faults reseeds the PRNG. */
+  seed?: number;
+  /** Restrict faults to these topics (default: all). */
+  topics?: string[];
+}
+
+export interface DeliveryAttempt {
+  webhookId: string;
+  eventId: string;
+  topic: string;
+  shop: string;
+  uri: string;
+  /** 1 = first attempt. */
+  attempt: number;
+  outcome: "delivered" | "failed" | "dropped" | "undeliverable";
+  status?: number;
+  error?: string;
+  /** Real wall-clock ms of the attempt. */
+  at: number;
+  /** True when this was the last attempt of a failed delivery (retries exhausted). */
+  gaveUp?: boolean;
+  /** Copy index when `duplicate` > 1 (0 = original). */
+  copy: number;
+}
+
+export interface WebhookDispatcherOptions {
+  apiSecret: string;
+  apiVersion?: string;
+  deliver?: (request: Request) => Promise<Response>;
+  /** Delay before retry n (index n-1); its length is the number of retries. */
+  retryDelaysMs?: readonly number[];
+  /** A delivery without a response within this time counts as failed (default 5,000 ms, [unconfirmed]). */
+  timeoutMs?: number;
+  faults?: WebhookFaults;
+  /** Id factory for webhook and event ids (default crypto.randomUUID). */
+  newId?: () => string;
+}
+
+export interface WebhookDispatcher {
+  subscribe(sub: WebhookSubscription): void;
+  /** Remove subscriptions matching the filter (all when omitted). */
+  unsubscribe(filter?: Partial<WebhookSubscription>): void;
+  subscriptions(): WebhookSubscription[];
+  /** Queue one event; returns its X-Shopify-Event-Id. */
+  publish(message: WebhookMessage): string;
+  setFaults(faults: WebhookFaults): void;
+  faults(): WebhookFaults;
+  /** Resolve when no delivery is queued, in flight or waiting for a retry. */
+  drain(options?: { fastForward?: boolean }): Promise<void>;
+  /** Fire all waiting retries now instead of at their scheduled time. */
+  fastForward(): void;
+  /** Every attempt so far, in attempt order. */
+  readonly log: readonly DeliveryAttempt[];
+  clearLog(): void;
+  /** Stop timers; pending retries are abandoned. */
+  close(): void;
+}
+
+interface Delivery {
+  webhookId: string;
+  eventId: string;
+  topic: string;
+  shop: string;
+  uri: string;
+  triggeredAt: string;
+  body: string;
+  hmac: string;
+  copy: number;
+}
+
+export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
+  const apiVersion = options.apiVersion ?? SANDBOX_API_VERSION;
+  const deliver = options.deliver ?? ((r: Request) => fetch(r));
+  const retryDelays = options.retryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const newId = options.newId ?? (() => randomUUID());
+
+  let subs: WebhookSubscription[] = [];
+  let faults: WebhookFaults = {};
+  let rand: Prng = createPrng(1);
+  const log: DeliveryAttempt[] = [];
+  const inflight = new Set<Promise<unknown>>();
+  const waits = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  /** Messages of the current batch with the subscriptions they matched when published. */
+  let batch: { message: WebhookMessage & { eventId: string }; targets: WebhookSubscription[] }[] = [];
+  let flushScheduled = false;
+  let lane: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => {});
+    return p;
+  };
+
+  /** A cancellable / fast-forwardable timer. */
+  const wait = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0) return resolve();
+      const entry = {
+        timer: setTimeout(() => {
+          waits.delete(entry);
+          resolve();
+        }, ms),
+        resolve: () => {
+          clearTimeout(entry.timer);
+          waits.delete(entry);
+          resolve();
+        },
+      };
+      waits.add(entry);
+    });
+
+  const setFaults = (f: WebhookFaults) => {
+    faults = { ...f };
+    rand = createPrng(f.seed ?? 1);
+  };
+  if (options.faults) setFaults(options.faults);
+
+  const faultApplies = (topic: string) => !faults.topics || faults.topics.includes(topic);
+
+  const record = (d: Delivery, attempt: number, rest: Omit<DeliveryAttempt, keyof Delivery | "attempt" | "at" | "copy"> & Partial<DeliveryAttempt>) => {
+    log.push({
+      webhookId: d.webhookId,
+      eventId: d.eventId,
+      topic: d.topic,
+      shop: d.shop,
+      uri: d.uri,
+      attempt,
+      at: Date.now(),
+      copy: d.copy,
+      ...rest,
+    });
+  };
+
+  const buildRequest = (d: Delivery): Request =>
+    new Request(d.uri, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "Shopify-Captain-Hook",
+        "X-Shopify-Topic": d.topic,
+        "X-Shopify-Hmac-Sha256": d.hmac,
+        "X-Shopify-Shop-Domain": d.shop,
+        "X-Shopify-API-Version": apiVersion,
+        "X-Shopify-Webhook-Id": d.webhookId,
+        "X-Shopify-Event-Id": d.eventId,
+        "X-Shopify-Triggered-At": d.triggeredAt,
+      },
+      body: d.body,
+    });
+
+  const attempt = async (d: Delivery, n: number): Promise<void> => {
+    if (closed) return;
+    let status: number | undefined;
+    let error: string | undefined;
+    try {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        const res = await Promise.race([deliver(buildRequest(d)), timeout]);
+        status = res.status;
+        await res.arrayBuffer().catch(() => undefined);
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const ok = status !== undefined && status >= 200 && status < 300;
+    const gaveUp = !ok && n > retryDelays.length;
+    const entry: Partial<DeliveryAttempt> & { outcome: DeliveryAttempt["outcome"] } = { outcome: ok ? "delivered" : "failed" };
+    if (status !== undefined) entry.status = status;
+    if (error !== undefined) entry.error = error;
+    if (gaveUp) entry.gaveUp = true;
+    record(d, n, entry);
+    if (!ok && !gaveUp && !closed) {
+      const delay = retryDelays[n - 1] ?? 0;
+      void track(wait(delay).then(() => attempt(d, n + 1)));
+    }
+  };
+
+  const flush = () => {
+    flushScheduled = false;
+    const messages = batch;
+    batch = [];
+    let deliveries: Delivery[] = [];
+    for (const { message: m, targets } of messages) {
+      const body = JSON.stringify(m.payload);
+      const hmac = signWebhookBody(body, options.apiSecret);
+      for (const s of targets) {
+        const copies = faultApplies(m.topic) ? Math.max(1, Math.floor(faults.duplicate ?? 1)) : 1;
+        for (let copy = 0; copy < copies; copy++) {
+          deliveries.push({
+            webhookId: newId(),
+            eventId: m.eventId,
+            topic: m.topic,
+            shop: m.shop,
+            uri: s.uri,
+            triggeredAt: m.triggeredAt,
+            body,
+            hmac,
+            copy,
+          });
+        }
+      }
+    }
+    if (faults.reorder) {
+      // Only the deliveries the fault applies to move; the others keep their slots.
+      const idx = deliveries.map((d, i) => (faultApplies(d.topic) ? i : -1)).filter((i) => i >= 0);
+      const moved = seededShuffle(
+        idx.map((i) => deliveries[i]!),
+        rand,
+      );
+      deliveries = deliveries.slice();
+      idx.forEach((slot, k) => (deliveries[slot] = moved[k]!));
+    }
+    for (const d of deliveries) {
+      if (faults.drop && faultApplies(d.topic) && rand() < faults.drop) {
+        record(d, 1, { outcome: "dropped" });
+        continue;
+      }
+      if (!/^https?:\/\//.test(d.uri)) {
+        record(d, 1, { outcome: "undeliverable", error: `unsupported delivery uri ${d.uri}` });
+        continue;
+      }
+      const delay = faultApplies(d.topic) ? (faults.delayMs ?? 0) : 0;
+      lane = lane.then(async () => {
+        if (delay > 0) await wait(delay);
+        await attempt(d, 1);
+      });
+      void track(lane);
+    }
+  };
+
+  return {
+    subscribe(sub) {
+      if (!subs.some((s) => s.topic === sub.topic && s.uri === sub.uri && s.shop === sub.shop)) subs.push({ ...sub });
+    },
+    unsubscribe(filter = {}) {
+      subs = subs.filter(
+        (s) =>
+          !(
+            (filter.topic === undefined || s.topic === filter.topic) &&
+            (filter.uri === undefined || s.uri === filter.uri) &&
+            (filter.shop === undefined || s.shop === filter.shop)
+          ),
+      );
+    },
+    subscriptions: () => subs.map((s) => ({ ...s })),
+    publish(message) {
+      const eventId = message.eventId ?? newId();
+      // Subscriptions are resolved when the event is triggered: "Retried webhooks will be delivered
+      // to the subscription's address that was configured when the webhook was triggered"
+      // (shopify.dev/changelog/updates-to-webhook-retry-mechanism).
+      const targets = subs.filter((s) => s.topic === message.topic && (!s.shop || s.shop === message.shop));
+      batch.push({ message: { ...message, eventId }, targets: targets.map((t) => ({ ...t })) });
+      if (!flushScheduled) {
+        flushScheduled = true;
+        void track(
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              flush();
+              resolve();
+            }, 0),
+          ),
+        );
+      }
+      return eventId;
+    },
+    setFaults,
+    faults: () => ({ ...faults }),
+    async drain(opts = {}) {
+      while (inflight.size > 0) {
+        if (opts.fastForward) for (const w of [...waits]) w.resolve();
+        await Promise.allSettled([...inflight]);
+      }
+    },
+    fastForward() {
+      for (const w of [...waits]) w.resolve();
+    },
+    get log() {
+      return log;
+    },
+    clearLog() {
+      log.length = 0;
+    },
+    close() {
+      closed = true;
+      for (const w of [...waits]) {
+        clearTimeout(w.timer);
+        w.resolve();
+      }
+    },
+  };
+}

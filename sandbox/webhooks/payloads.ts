@@ -1,0 +1,343 @@
+/**
+ * EmulatorEvent -> Shopify webhook topic + REST-shaped JSON payload.
+ *
+ * Shapes follow Shopify's webhook samples (shopify.dev/docs/api/webhooks?reference=toml), trimmed
+ * to the fields Safestock can plausibly read. Every object carries `admin_graphql_api_id` so the
+ * app can key on GID strings: real numeric ids exceed 2^53 (SHOPIFY-FACTS.md, "Webhooks").
+ * Numeric `id`s are the emulator's `legacyId`s.
+ *
+ * Mapping is 1:1 (one event -> one topic). Where Shopify fires two topics for one change (a
+ * cancel fires orders/cancelled *and* orders/updated), the emulator emits both events.
+ */
+import type {
+  EmulatorEvent,
+  Gid,
+  InventoryItemRecord,
+  InventoryLevelRecord,
+  LocationRecord,
+  OrderLineRecord,
+  OrderRecord,
+  ProductRecord,
+  RefundRecord,
+  VariantRecord,
+} from "../contract.js";
+
+export const WEBHOOK_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "orders/fulfilled",
+  "refunds/create",
+  "inventory_levels/update",
+  "inventory_items/delete",
+  "products/update",
+  "locations/create",
+  "locations/update",
+  "locations/delete",
+  "app/uninstalled",
+] as const;
+
+export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
+
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number] | (typeof COMPLIANCE_TOPICS)[number];
+
+export interface TopicPayload {
+  topic: WebhookTopic;
+  payload: Record<string, unknown>;
+}
+
+/** Numeric tail of a GID: `gid://shopify/InventoryLevel/7?inventory_item_id=9` -> 7. */
+export function legacyIdOf(gid: Gid | null | undefined): number | null {
+  if (!gid) return null;
+  const m = /\/(\d+)(?:\?.*)?$/.exec(gid);
+  return m ? Number(m[1]) : null;
+}
+
+/** Stable numeric shop id derived from the domain (the emulator's contract has none). */
+export function shopIdOf(domain: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < domain.length; i++) h = Math.imul(h ^ domain.charCodeAt(i), 16777619) >>> 0;
+  return 10_000_000 + (h % 89_999_999);
+}
+
+const lower = (s: string | null | undefined): string | null => (s == null ? null : s.toLowerCase());
+
+function money(n: number): string {
+  return n.toFixed(2);
+}
+
+function orderFulfillmentStatus(s: OrderRecord["fulfillmentStatus"]): string | null {
+  // REST: null (unfulfilled), "partial", "fulfilled".
+  return s === "FULFILLED" ? "fulfilled" : s === "PARTIALLY_FULFILLED" ? "partial" : null;
+}
+
+export function lineItemPayload(line: OrderLineRecord): Record<string, unknown> {
+  const unfulfilled = line.fulfillableQuantity;
+  return {
+    id: line.legacyId,
+    admin_graphql_api_id: line.id,
+    variant_id: legacyIdOf(line.variantId),
+    product_id: legacyIdOf(line.productId),
+    // Not in Shopify's REST line item; carried for GID keying of the stock unit.
+    inventory_item_id: legacyIdOf(line.inventoryItemId),
+    sku: line.sku,
+    title: line.title,
+    name: line.title,
+    quantity: line.quantity,
+    current_quantity: line.quantity,
+    fulfillable_quantity: unfulfilled,
+    fulfillment_status: unfulfilled === 0 ? "fulfilled" : unfulfilled < line.quantity ? "partial" : null,
+    price: line.price,
+    requires_shipping: true,
+    taxable: true,
+    gift_card: false,
+    product_exists: line.productId != null,
+    properties: [],
+    tax_lines: [],
+    discount_allocations: [],
+    variant_title: null,
+    vendor: null,
+  };
+}
+
+export function refundPayload(order: OrderRecord, refund: RefundRecord): Record<string, unknown> {
+  return {
+    id: refund.legacyId,
+    admin_graphql_api_id: refund.id,
+    order_id: order.legacyId,
+    created_at: refund.createdAt,
+    processed_at: refund.createdAt,
+    note: null,
+    restock: refund.restock,
+    user_id: null,
+    refund_line_items: refund.lines.map((l, i) => {
+      const line = order.lineItems.find((li) => li.id === l.lineItemId);
+      const id = refund.legacyId * 100 + i + 1;
+      return {
+        id,
+        admin_graphql_api_id: `gid://shopify/RefundLineItem/${id}`,
+        line_item_id: legacyIdOf(l.lineItemId),
+        location_id: legacyIdOf(l.locationId),
+        quantity: l.quantity,
+        restock_type: l.restockType.toLowerCase(),
+        subtotal: line ? money(Number(line.price) * l.quantity) : "0.00",
+        total_tax: "0.00",
+        line_item: line ? lineItemPayload(line) : null,
+      };
+    }),
+    transactions: [],
+    order_adjustments: [],
+    duties: [],
+  };
+}
+
+export function orderPayload(order: OrderRecord): Record<string, unknown> {
+  const subtotal = order.lineItems.reduce((s, l) => s + Number(l.price) * l.quantity, 0);
+  const num = Number(/\d+/.exec(order.name)?.[0] ?? order.legacyId);
+  return {
+    id: order.legacyId,
+    admin_graphql_api_id: order.id,
+    name: order.name,
+    order_number: num,
+    number: num - 1000,
+    email: order.email,
+    contact_email: order.email,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+    processed_at: order.createdAt,
+    cancelled_at: order.cancelledAt,
+    cancel_reason: lower(order.cancelReason),
+    closed_at: order.closed ? order.updatedAt : null,
+    confirmed: true,
+    test: false,
+    currency: "USD",
+    presentment_currency: "USD",
+    financial_status: order.financialStatus.toLowerCase(),
+    fulfillment_status: orderFulfillmentStatus(order.fulfillmentStatus),
+    source_name: order.sourceName,
+    subtotal_price: money(subtotal),
+    total_price: money(subtotal),
+    total_tax: "0.00",
+    total_discounts: "0.00",
+    tags: "",
+    note: null,
+    line_items: order.lineItems.map(lineItemPayload),
+    refunds: order.refunds.map((r) => refundPayload(order, r)),
+    fulfillments: [],
+    shipping_lines: [],
+  };
+}
+
+/** inventory_levels/update sample: {inventory_item_id, location_id, available, updated_at, admin_graphql_api_id}. */
+export function inventoryLevelPayload(level: InventoryLevelRecord, item: InventoryItemRecord): Record<string, unknown> {
+  return {
+    inventory_item_id: item.legacyId,
+    location_id: legacyIdOf(level.locationId),
+    available: level.quantities.available,
+    updated_at: level.updatedAt,
+    admin_graphql_api_id: level.id,
+  };
+}
+
+export function inventoryItemDeletePayload(item: InventoryItemRecord): Record<string, unknown> {
+  return {
+    id: item.legacyId,
+    country_code_of_origin: null,
+    province_code_of_origin: null,
+    harmonized_system_code: null,
+    country_harmonized_system_codes: [],
+    admin_graphql_api_id: item.id,
+  };
+}
+
+export function variantPayload(v: VariantRecord): Record<string, unknown> {
+  return {
+    id: v.legacyId,
+    admin_graphql_api_id: v.id,
+    product_id: legacyIdOf(v.productId),
+    title: v.title,
+    sku: v.sku,
+    price: v.price,
+    position: v.position,
+    inventory_policy: v.inventoryPolicy.toLowerCase(),
+    inventory_management: "shopify",
+    inventory_item_id: legacyIdOf(v.inventoryItemId),
+    compare_at_price: null,
+    barcode: null,
+    taxable: true,
+    created_at: v.createdAt,
+    updated_at: v.updatedAt,
+  };
+}
+
+export function productPayload(p: ProductRecord, variants: VariantRecord[]): Record<string, unknown> {
+  return {
+    id: p.legacyId,
+    admin_graphql_api_id: p.id,
+    title: p.title,
+    body_html: null,
+    vendor: p.vendor,
+    product_type: p.productType,
+    handle: p.handle,
+    status: p.status.toLowerCase(),
+    tags: p.tags.join(", "),
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    published_at: p.status === "ACTIVE" ? p.createdAt : null,
+    published_scope: "global",
+    template_suffix: null,
+    variants: variants.map(variantPayload),
+    variant_gids: variants.map((v) => ({ admin_graphql_api_id: v.id, updated_at: v.updatedAt })),
+    options: [],
+    images: [],
+    image: null,
+    media: [],
+    category: null,
+  };
+}
+
+export function locationPayload(l: LocationRecord): Record<string, unknown> {
+  return {
+    id: l.legacyId,
+    admin_graphql_api_id: l.id,
+    name: l.name,
+    active: l.isActive,
+    legacy: false,
+    address1: null,
+    address2: null,
+    city: null,
+    zip: null,
+    province: null,
+    province_code: null,
+    country: "US",
+    country_code: "US",
+    country_name: "United States",
+    phone: null,
+    created_at: l.createdAt,
+    updated_at: l.updatedAt,
+  };
+}
+
+export function shopPayload(domain: string, name?: string): Record<string, unknown> {
+  const id = shopIdOf(domain);
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Shop/${id}`,
+    name: name ?? domain.replace(/\.myshopify\.com$/, ""),
+    email: `owner@${domain}`,
+    domain,
+    myshopify_domain: domain,
+    plan_name: "partner_test",
+    currency: "USD",
+    iana_timezone: "UTC",
+    country_code: "US",
+  };
+}
+
+/** The topic and REST payload Shopify would send for one emulator event. */
+export function eventToWebhook(event: EmulatorEvent, shopDomain: string): TopicPayload {
+  switch (event.type) {
+    case "inventory_level.updated":
+      return { topic: "inventory_levels/update", payload: inventoryLevelPayload(event.level, event.item) };
+    case "inventory_item.deleted":
+      return { topic: "inventory_items/delete", payload: inventoryItemDeletePayload(event.item) };
+    case "order.created":
+      return { topic: "orders/create", payload: orderPayload(event.order) };
+    case "order.updated":
+      return { topic: "orders/updated", payload: orderPayload(event.order) };
+    case "order.cancelled":
+      return { topic: "orders/cancelled", payload: orderPayload(event.order) };
+    case "order.fulfilled":
+      return { topic: "orders/fulfilled", payload: orderPayload(event.order) };
+    case "refund.created":
+      return { topic: "refunds/create", payload: refundPayload(event.order, event.refund) };
+    case "product.updated":
+      return { topic: "products/update", payload: productPayload(event.product, event.variants) };
+    case "location.created":
+      return { topic: "locations/create", payload: locationPayload(event.location) };
+    case "location.updated":
+      return { topic: "locations/update", payload: locationPayload(event.location) };
+    case "location.deleted":
+      return {
+        topic: "locations/delete",
+        payload: { id: event.location.legacyId, admin_graphql_api_id: event.location.id },
+      };
+    case "app.uninstalled":
+      return { topic: "app/uninstalled", payload: shopPayload(shopDomain) };
+    default: {
+      const never: never = event;
+      throw new Error(`unmapped emulator event ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+export interface ComplianceRequest {
+  topic: (typeof COMPLIANCE_TOPICS)[number];
+  customer?: { id: number; email?: string | null; phone?: string | null };
+  /** Legacy order ids; for data_request -> orders_requested, redact -> orders_to_redact. */
+  orderIds?: number[];
+  dataRequestId?: number;
+}
+
+/** Mandatory compliance webhook bodies (shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
+export function compliancePayload(shopDomain: string, req: ComplianceRequest): Record<string, unknown> {
+  const base = { shop_id: shopIdOf(shopDomain), shop_domain: shopDomain };
+  const customer = {
+    id: req.customer?.id ?? 1,
+    email: req.customer?.email ?? null,
+    phone: req.customer?.phone ?? null,
+  };
+  switch (req.topic) {
+    case "customers/data_request":
+      return {
+        ...base,
+        orders_requested: req.orderIds ?? [],
+        customer,
+        data_request: { id: req.dataRequestId ?? 1 },
+      };
+    case "customers/redact":
+      return { ...base, customer, orders_to_redact: req.orderIds ?? [] };
+    case "shop/redact":
+      return base;
+  }
+}
