@@ -132,6 +132,12 @@ export interface OrderLineRecord {
   fulfillableQuantity: number;
   /** Where the emulator's default routing assigned the line. */
   locationId: Gid | null;
+  /** Added by sandbox/shop: units already fulfilled (they left committed and on_hand). */
+  fulfilledQuantity?: number;
+  /** Added by sandbox/shop: units refunded (with or without restock). */
+  refundedQuantity?: number;
+  /** Added by sandbox/shop: whether orderCreate claimed inventory (false under BYPASS or untracked items). */
+  inventoryClaimed?: boolean;
 }
 
 export interface RefundRecord {
@@ -159,6 +165,12 @@ export interface OrderRecord {
   financialStatus: "PAID" | "PENDING" | "REFUNDED" | "PARTIALLY_REFUNDED";
   lineItems: OrderLineRecord[];
   refunds: RefundRecord[];
+  /** Added by sandbox/shop: `options.inventoryBehaviour` the order was created with. */
+  inventoryBehaviour?: "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
+  /** Added by sandbox/shop: a test order (`order.test`). */
+  test?: boolean;
+  /** Added by sandbox/shop: ISO time the order was processed (`order.processedAt`, defaults to createdAt). */
+  processedAt?: string;
 }
 
 /**

@@ -1,0 +1,27 @@
+/** What every resolver gets as the GraphQL context value. */
+import type { Clock, EmulatorEvent, InventoryLevelRecord } from "../contract.js";
+import type { ShopState } from "../shop/state.js";
+import type { IdempotencyStore } from "./mutations/idempotency.js";
+
+export interface ApiContext {
+  state: ShopState;
+  clock: Clock;
+  /** For `$app` namespace resolution: `app--<apiClientId>--x` (SHOPIFY-CONFORMANCE §11). */
+  apiClientId: string;
+  idempotency: IdempotencyStore;
+  emit(event: EmulatorEvent): void;
+  now(): string;
+}
+
+/** Emit `inventory_level.updated` once per changed level, in first-change order. */
+export function emitLevelUpdates(ctx: ApiContext, levels: Iterable<InventoryLevelRecord>): void {
+  const at = ctx.now();
+  const seen = new Set<string>();
+  for (const level of levels) {
+    if (seen.has(level.id)) continue;
+    seen.add(level.id);
+    const item = ctx.state.inventoryItems.get(level.inventoryItemId);
+    if (!item) continue;
+    ctx.emit({ type: "inventory_level.updated", at, level: structuredClone(level), item: structuredClone(item) });
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { testShop } from "../test-helpers.js";
+
+const SET = `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { id namespace key value type compareDigest } userErrors { field message code elementIndex } } }`;
+
+describe("metafieldsSet", () => {
+  it("creates under $app, then CAS by compareDigest: matching updates, stale → STALE_OBJECT", async () => {
+    const t = testShop({ apiClientId: "12345" });
+    const { variantId } = t.variantBySku("RING-7");
+    const row = { ownerId: variantId, namespace: "$app:safestock", key: "channel_ats", type: "json", value: '{"web":5}' };
+    const created = await t.gql(SET, { m: [{ ...row, compareDigest: null }] });
+    const mf = created.data.metafieldsSet.metafields[0];
+    expect(mf).toMatchObject({ namespace: "app--12345--safestock", key: "channel_ats", value: '{"web":5}' });
+    const updated = await t.gql(SET, { m: [{ ...row, value: '{"web":4}', compareDigest: mf.compareDigest }] });
+    expect(updated.data.metafieldsSet.userErrors).toEqual([]);
+    expect(updated.data.metafieldsSet.metafields[0].id).toBe(mf.id);
+    expect(updated.data.metafieldsSet.metafields[0].compareDigest).not.toBe(mf.compareDigest);
+    const stale = await t.gql(SET, { m: [{ ...row, value: '{"web":3}', compareDigest: mf.compareDigest }] });
+    expect(stale.data.metafieldsSet).toEqual({
+      metafields: [],
+      userErrors: [{ field: ["metafields", "0"], message: "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.", code: "STALE_OBJECT", elementIndex: 0 }],
+    });
+    const read = await t.gql(`query($id: ID!) { productVariant(id: $id) { metafield(namespace: "$app:safestock", key: "channel_ats") { value jsonValue } } }`, { id: variantId });
+    expect(read.data.productVariant.metafield).toEqual({ value: '{"web":4}', jsonValue: { web: 4 } });
+  });
+
+  it("digest for a missing row → INVALID_COMPARE_DIGEST; 26 inputs → metafields null; other app's namespace → APP_NOT_AUTHORIZED", async () => {
+    const t = testShop();
+    const { variantId } = t.variantBySku("RING-7");
+    const bad = await t.gql(SET, { m: [{ ownerId: variantId, namespace: "$app:x", key: "k1", type: "number_integer", value: "1", compareDigest: "abc" }] });
+    expect(bad.data.metafieldsSet.userErrors).toEqual([{ field: ["metafields", "0"], message: "Invalid `compareDigest` value.", code: "INVALID_COMPARE_DIGEST", elementIndex: 0 }]);
+    const many = Array.from({ length: 26 }, (_, i) => ({ ownerId: variantId, namespace: "$app:x", key: `k${i + 10}`, type: "number_integer", value: "1" }));
+    const res = await t.gql(SET, { m: many });
+    expect(res.data.metafieldsSet).toEqual({
+      metafields: null,
+      userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null }],
+    });
+    const other = await t.gql(SET, { m: [{ ownerId: variantId, namespace: "app--999--x", key: "k1", type: "number_integer", value: "1" }] });
+    expect(other.data.metafieldsSet.userErrors[0]).toMatchObject({ message: "Access to this namespace and key on Metafields for this resource type is not allowed.", code: "APP_NOT_AUTHORIZED" });
+    expect(t.shop.state.metafields.size).toBe(0);
+  });
+
+  it("the same namespace+key twice: both applied in order, same id, last wins", async () => {
+    const t = testShop();
+    const { variantId } = t.variantBySku("RING-7");
+    const res = await t.gql(SET, { m: [1, 2].map((v) => ({ ownerId: variantId, namespace: "$app:x", key: "kk", type: "number_integer", value: String(v) })) });
+    const [a, b] = res.data.metafieldsSet.metafields;
+    expect(a.id).toBe(b.id);
+    expect([a.value, b.value]).toEqual(["1", "2"]);
+    expect([...t.shop.state.metafields.values()].map((m) => m.value)).toEqual(["2"]);
+  });
+});
+
+const PUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, input: $input) { publishable { ... on Product { id publishedOnPublication(publicationId: "PUB") } } userErrors { field message } } }`;
+
+describe("publishablePublish / publishableUnpublish", () => {
+  it("unpublishes and republishes a product on a channel, emitting product.updated", async () => {
+    const t = testShop();
+    const market = [...t.shop.state.publications.values()].find((p) => p.channelHandle === "marketplace")!;
+    const product = [...t.shop.state.products.values()].find((p) => p.handle === "gold-ring")!;
+    const un = await t.gql(
+      `mutation($id: ID!, $input: [PublicationInput!]!) { publishableUnpublish(id: $id, input: $input) { publishable { ... on Product { id } } userErrors { field message } } }`,
+      { id: product.id, input: [{ publicationId: market.id }] },
+    );
+    expect(un.data.publishableUnpublish.userErrors).toEqual([]);
+    expect(product.id in market.published).toBe(false);
+    expect(t.events.map((e) => e.type)).toEqual(["product.updated"]);
+    const re = await t.gql(PUBLISH.replace("PUB", market.id), { id: product.id, input: [{ publicationId: market.id }] });
+    expect(re.data.publishablePublish).toEqual({ publishable: { id: product.id, publishedOnPublication: true }, userErrors: [] });
+    const rp = await t.gql(`query($id: ID!) { product(id: $id) { resourcePublications(first: 10) { nodes { isPublished publication { id name } } } } }`, { id: product.id });
+    expect(rp.data.product.resourcePublications.nodes.map((n: { publication: { name: string } }) => n.publication.name)).toEqual(["Online Store", "Point of Sale", "Marketplace", "Wholesale"]);
+  });
+
+  it("unknown product → publishable null; input errors keep the publishable and change nothing", async () => {
+    const t = testShop();
+    const pub = [...t.shop.state.publications.values()][0]!;
+    const product = [...t.shop.state.products.values()].find((p) => p.handle === "ceramic-mug")!;
+    const missing = await t.gql(PUBLISH.replace("PUB", pub.id), { id: "gid://shopify/Product/1", input: [{ publicationId: pub.id }] });
+    expect(missing.data.publishablePublish).toEqual({ publishable: null, userErrors: [{ field: ["id"], message: "Resource does not exist" }] });
+    const wholesale = [...t.shop.state.publications.values()].find((p) => p.channelHandle === "wholesale")!;
+    const errs = await t.gql(PUBLISH.replace("PUB", wholesale.id), { id: product.id, input: [{ publicationId: wholesale.id }, { publicationId: wholesale.id }, { publicationId: "gid://shopify/Publication/1" }] });
+    expect(errs.data.publishablePublish.userErrors).toEqual([
+      { field: ["input", "1", "publicationId"], message: "The same publication was specified more than once" },
+      { field: ["input", "2", "publicationId"], message: "Publication does not exist or is not publishable" },
+    ]);
+    expect(errs.data.publishablePublish.publishable.publishedOnPublication).toBe(false);
+    const empty = await t.gql(PUBLISH.replace("PUB", wholesale.id), { id: product.id, input: [{ publicationId: "" }] });
+    expect(empty.errors[0]).toMatchObject({ extensions: { code: "INVALID_VARIABLE", problems: [{ path: [0, "publicationId"], explanation: "Invalid global id ''" }] } });
+    expect(t.events).toHaveLength(0);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * publishablePublish / publishableUnpublish (SHOPIFY-CONFORMANCE §10). Products only (the
+ * sandbox has no collections). With input errors the publishable is still returned and
+ * nothing changes. A change emits `product.updated` (Shopify sends products/update and
+ * product_publications/* on publish).
+ */
+import type { ProductRecord } from "../../contract.js";
+import type { ApiContext } from "../context.js";
+import { defineType, requireGid, type Args, type ResolverMap } from "../resolvers/common.js";
+import { checkInputSize } from "../resolvers/node.js";
+
+interface UserError {
+  field: string[] | null;
+  message: string;
+}
+
+function perform(ctx: ApiContext, args: Args, publish: boolean, responseKey: string) {
+  const id = requireGid(args.id);
+  const product = ctx.state.products.get(id);
+  const shop = ctx.state.shop;
+  if (!product) return { publishable: null, shop, userErrors: [{ field: ["id"], message: "Resource does not exist" }] };
+  const input = args.input as { publicationId?: string | null; channelId?: string | null; publishDate?: string | null }[];
+  const errors: UserError[] = [];
+  const seen = new Set<string>();
+  const targets: { pubId: string; date: string }[] = [];
+  const now = ctx.now();
+  input.forEach((entry, i) => {
+    const pubId = entry.publicationId ?? (entry.channelId ? entry.channelId.replace("/Channel/", "/Publication/") : null);
+    const field = ["input", String(i), "publicationId"];
+    if (!pubId) {
+      errors.push({ field, message: "PublicationId cannot be empty" });
+      return;
+    }
+    if (seen.has(pubId)) {
+      errors.push({ field, message: "The same publication was specified more than once" });
+      return;
+    }
+    seen.add(pubId);
+    if (!ctx.state.publications.has(pubId)) {
+      errors.push({ field, message: "Publication does not exist or is not publishable" });
+      return;
+    }
+    if (entry.publishDate && new Date(entry.publishDate).getUTCFullYear() < 1970) {
+      errors.push({ field: ["input", String(i), "publishDate"], message: "Publish date must be a date after the year 1969" });
+      return;
+    }
+    targets.push({ pubId, date: entry.publishDate ?? now });
+  });
+  void responseKey;
+  if (errors.length) return { publishable: product, shop, userErrors: errors };
+  let changed = false;
+  for (const t of targets) {
+    const pub = ctx.state.publications.get(t.pubId)!;
+    if (publish && !(product.id in pub.published)) {
+      pub.published[product.id] = t.date;
+      changed = true;
+    } else if (!publish && product.id in pub.published) {
+      delete pub.published[product.id];
+      changed = true;
+    }
+  }
+  if (changed) {
+    product.updatedAt = now;
+    emitProductUpdated(ctx, product);
+  }
+  return { publishable: product, shop, userErrors: [] };
+}
+
+export function emitProductUpdated(ctx: ApiContext, product: ProductRecord): void {
+  const variants = product.variantIds.map((v) => ctx.state.variants.get(v)).filter((v) => v !== undefined);
+  ctx.emit({ type: "product.updated", at: ctx.now(), product: structuredClone(product), variants: structuredClone(variants) });
+}
+
+export const publicationMutations: ResolverMap = {
+  Mutation: defineType<unknown>({
+    publishablePublish: (_s, args, ctx, info) => {
+      checkInputSize((args.input as unknown[]).length, [String(info.path.key), "input"], info);
+      return perform(ctx, args, true, String(info.path.key));
+    },
+    publishableUnpublish: (_s, args, ctx, info) => {
+      checkInputSize((args.input as unknown[]).length, [String(info.path.key), "input"], info);
+      return perform(ctx, args, false, String(info.path.key));
+    },
+  }),
+};

@@ -1,0 +1,38 @@
+/** Every emulated type's resolvers, merged. A field missing here is "not emulated". */
+import type { ResolverMap } from "./common.js";
+import { catalogResolvers } from "./catalog.js";
+import { inventoryResolvers } from "./inventory.js";
+import { metafieldResolvers } from "./metafields.js";
+import { nodeResolvers } from "./node.js";
+import { orderResolvers } from "./orders.js";
+import { publicationResolvers } from "./publications.js";
+import { shopResolvers } from "./shop.js";
+import { inventoryMutations } from "../mutations/inventory.js";
+import { metafieldMutations } from "../mutations/metafields.js";
+import { orderMutations } from "../mutations/orders.js";
+import { publicationMutations } from "../mutations/publications.js";
+
+function merge(...maps: ResolverMap[]): ResolverMap {
+  const out: ResolverMap = {};
+  for (const m of maps) for (const [type, fields] of Object.entries(m)) out[type] = { ...out[type], ...fields };
+  return out;
+}
+
+export const resolvers: ResolverMap = merge(
+  nodeResolvers,
+  shopResolvers,
+  catalogResolvers,
+  inventoryResolvers,
+  publicationResolvers,
+  metafieldResolvers,
+  orderResolvers,
+  inventoryMutations,
+  publicationMutations,
+  metafieldMutations,
+  orderMutations,
+);
+
+/** Emulated fields per type, for documentation and the admin page. */
+export function emulatedFields(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(resolvers).map(([t, f]) => [t, Object.keys(f).sort()]));
+}

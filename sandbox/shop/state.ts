@@ -1,0 +1,184 @@
+/**
+ * The emulated shop's state: plain records (contract types) in insertion-ordered maps, which
+ * is also id order (ids only grow), so connections can paginate without sorting.
+ */
+import type {
+  Gid,
+  InventoryItemRecord,
+  InventoryLevelRecord,
+  LocationRecord,
+  MetafieldRecord,
+  OrderRecord,
+  ProductRecord,
+  PublicationRecord,
+  QuantityName,
+  ShopStateSnapshot,
+  VariantRecord,
+} from "../contract.js";
+import { ID_BASES, gid, inventoryLevelGid, type IdKind } from "./ids.js";
+import { emptyQuantities, emptyUpdatedAt } from "./inventory.js";
+
+export interface InventoryChangeRecord {
+  name: QuantityName;
+  delta: number;
+  ledgerDocumentUri: string | null;
+  inventoryItemId: Gid;
+  locationId: Gid;
+}
+
+/** What inventorySet/Adjust/MoveQuantities return (`InventoryAdjustmentGroup`). */
+export interface AdjustmentGroupRecord {
+  id: Gid;
+  createdAt: string;
+  reason: string;
+  referenceDocumentUri: string | null;
+  changes: InventoryChangeRecord[];
+}
+
+export interface ShopInfo {
+  id: Gid;
+  legacyId: number;
+  name: string;
+  domain: string;
+  email: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ShopState {
+  shop: ShopInfo;
+  locations: Map<Gid, LocationRecord>;
+  products: Map<Gid, ProductRecord>;
+  variants: Map<Gid, VariantRecord>;
+  inventoryItems: Map<Gid, InventoryItemRecord>;
+  /** key `${inventoryItemId}|${locationId}` */
+  levels: Map<string, InventoryLevelRecord>;
+  levelsById: Map<Gid, InventoryLevelRecord>;
+  levelsByItem: Map<Gid, InventoryLevelRecord[]>;
+  publications: Map<Gid, PublicationRecord>;
+  metafields: Map<Gid, MetafieldRecord>;
+  /** key `${ownerId}|${namespace}|${key}` */
+  metafieldIndex: Map<string, MetafieldRecord>;
+  orders: Map<Gid, OrderRecord>;
+  /** lineItemId -> orderId */
+  lineItemOrder: Map<Gid, Gid>;
+  adjustmentGroups: Map<Gid, AdjustmentGroupRecord>;
+  /** Which non-default quantity names were ever used (inventoryProperties.isInUse). */
+  namesInUse: Set<QuantityName>;
+  nextIds: Record<IdKind, number>;
+}
+
+export function createEmptyState(domain: string, name: string, now: string): ShopState {
+  const nextIds = { ...ID_BASES } as Record<IdKind, number>;
+  const shopLegacy = nextIds.Shop++;
+  return {
+    shop: {
+      id: gid("Shop", shopLegacy),
+      legacyId: shopLegacy,
+      name,
+      domain,
+      email: "owner@safestock.example",
+      currencyCode: "USD",
+      ianaTimezone: "America/New_York",
+      createdAt: now,
+      updatedAt: now,
+    },
+    locations: new Map(),
+    products: new Map(),
+    variants: new Map(),
+    inventoryItems: new Map(),
+    levels: new Map(),
+    levelsById: new Map(),
+    levelsByItem: new Map(),
+    publications: new Map(),
+    metafields: new Map(),
+    metafieldIndex: new Map(),
+    orders: new Map(),
+    lineItemOrder: new Map(),
+    adjustmentGroups: new Map(),
+    namesInUse: new Set(["available", "committed", "on_hand"]),
+    nextIds,
+  };
+}
+
+export function nextLegacyId(state: ShopState, kind: IdKind): number {
+  return state.nextIds[kind]++;
+}
+
+export function levelKey(inventoryItemId: Gid, locationId: Gid): string {
+  return `${inventoryItemId}|${locationId}`;
+}
+
+export function getLevel(state: ShopState, inventoryItemId: Gid, locationId: Gid): InventoryLevelRecord | undefined {
+  return state.levels.get(levelKey(inventoryItemId, locationId));
+}
+
+/** Stock an item at a location (an active level with zero quantities unless given). */
+export function addLevel(
+  state: ShopState,
+  item: InventoryItemRecord,
+  locationId: Gid,
+  now: string,
+  quantities: Partial<Record<QuantityName, number>> = {},
+): InventoryLevelRecord {
+  const legacy = nextLegacyId(state, "InventoryLevel");
+  const q = emptyQuantities();
+  const updatedAt = emptyUpdatedAt();
+  for (const [name, value] of Object.entries(quantities) as [QuantityName, number][]) {
+    if (name === "on_hand") continue;
+    q[name] = value;
+    if (value !== 0) updatedAt[name] = now;
+  }
+  q.on_hand = q.available + q.committed + q.reserved + q.damaged + q.safety_stock + q.quality_control;
+  const level: InventoryLevelRecord = {
+    id: inventoryLevelGid(legacy, item.legacyId),
+    inventoryItemId: item.id,
+    locationId,
+    isActive: true,
+    quantities: q,
+    quantityUpdatedAt: updatedAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+  state.levels.set(levelKey(item.id, locationId), level);
+  state.levelsById.set(level.id, level);
+  const list = state.levelsByItem.get(item.id) ?? [];
+  list.push(level);
+  state.levelsByItem.set(item.id, list);
+  return level;
+}
+
+export function metafieldKey(ownerId: Gid, namespace: string, key: string): string {
+  return `${ownerId}|${namespace}|${key}`;
+}
+
+/** `variant.inventoryQuantity` = sum of `available` over active levels (SHOPIFY-CONFORMANCE §8). */
+export function variantInventoryQuantity(state: ShopState, variant: VariantRecord): number {
+  let sum = 0;
+  for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) {
+    if (level.isActive) sum += level.quantities.available;
+  }
+  return sum;
+}
+
+export function orderOfLineItem(state: ShopState, lineItemId: Gid): OrderRecord | undefined {
+  const orderId = state.lineItemOrder.get(lineItemId);
+  return orderId ? state.orders.get(orderId) : undefined;
+}
+
+export function snapshotState(state: ShopState): ShopStateSnapshot {
+  return structuredClone({
+    domain: state.shop.domain,
+    name: state.shop.name,
+    locations: [...state.locations.values()],
+    products: [...state.products.values()],
+    variants: [...state.variants.values()],
+    inventoryItems: [...state.inventoryItems.values()],
+    inventoryLevels: [...state.levels.values()],
+    publications: [...state.publications.values()],
+    metafields: [...state.metafields.values()],
+    orders: [...state.orders.values()],
+  });
+}
