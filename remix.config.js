@@ -6,7 +6,7 @@ export default {
   serverModuleFormat: "esm",
   serverPlatform: "node",
   // @shopify/polaris and the app-remix React entry ship ESM that must be bundled.
-  serverDependenciesToBundle: [/^@shopify\/.*/, /^@remix-run\/react/],
+  serverDependenciesToBundle: [/^@shopify\/.*/],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

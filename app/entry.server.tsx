@@ -3,7 +3,12 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { startBackgroundWork } from "./services/background.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+
+// The queue worker and scheduler run inside the app process unless a separate
+// `npm run worker` process does the work (SAFESTOCK_WORKER=external) or under tests.
+if (process.env.NODE_ENV !== "test" && process.env.SAFESTOCK_WORKER !== "external") startBackgroundWork();
 
 const ABORT_DELAY_MS = 5_000;
 

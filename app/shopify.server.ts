@@ -3,6 +3,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
+import { onShopAuthenticated } from "./services/installation.server";
 
 /** The Admin API version every query and webhook uses (SHOPIFY-FACTS: target 2026-10). */
 export const apiVersion = ApiVersion.October26;
@@ -22,6 +23,10 @@ const shopify = shopifyApp({
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true },
+  hooks: {
+    // Queue the initial sync for a newly installed (or returning) shop.
+    afterAuth: async ({ session }) => onShopAuthenticated(session.shop),
+  },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 

@@ -3,7 +3,7 @@ import { SANDBOX_ADMIN_TOKEN } from "../contract.js";
 import { testShop } from "./test-helpers.js";
 
 describe("auth", () => {
-  it("unknown or absent token → 401 with Shopify's body; granted tokens work; revoke removes them", async () => {
+  it("unknown or absent token → 401 with Shopify's body; the sandbox admin token and granted tokens work; revoke removes them all", async () => {
     const { shop } = testShop();
     const body = { query: "{ shop { name } }" };
     const expected = { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
@@ -13,6 +13,9 @@ describe("auth", () => {
     expect((await shop.graphql(body, "shpat_1")).status).toBe(200);
     shop.revokeAccessTokens();
     expect((await shop.graphql(body, "shpat_1")).status).toBe(401);
+    // Uninstall revokes the sandbox's own admin token too, as Shopify revokes every token.
+    expect((await shop.graphql(body, SANDBOX_ADMIN_TOKEN)).status).toBe(401);
+    shop.grantAccessToken(SANDBOX_ADMIN_TOKEN, []);
     expect((await shop.graphql(body, SANDBOX_ADMIN_TOKEN)).body.data).toEqual({ shop: { name: "Safestock Sandbox" } });
   });
 });

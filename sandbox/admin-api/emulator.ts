@@ -53,6 +53,9 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   seedState(state, options.seed ?? "default", now());
   const bucket = new LeakyBucket({ ...DEFAULT_THROTTLE, ...options.throttle }, clock);
   const tokens = new Map<string, string[]>();
+  // The sandbox's own admin token works from the start (tests, `npm run sandbox`) and, like every
+  // token, stops working once the app is uninstalled (revokeAccessTokens → 401).
+  tokens.set(SANDBOX_ADMIN_TOKEN, []);
   const listeners = new Set<(e: EmulatorEvent) => void>();
   const emit = (event: EmulatorEvent) => {
     for (const l of [...listeners]) {
@@ -79,7 +82,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     clock,
     state,
     async graphql(body: GraphQLRequestBody, accessToken: string | null): Promise<GraphQLResult> {
-      if (!accessToken || (accessToken !== SANDBOX_ADMIN_TOKEN && !tokens.has(accessToken))) {
+      if (!accessToken || !tokens.has(accessToken)) {
         return { status: 401, body: INVALID_TOKEN_BODY as unknown as GraphQLResult["body"] };
       }
       const run = queue.then(() => runGraphQL(body, ctx, bucket));

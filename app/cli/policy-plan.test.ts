@@ -1,0 +1,103 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import policyJson from "../domain/__fixtures__/issue-example.policy.json";
+import snapshotJson from "../domain/__fixtures__/issue-example.snapshot.json";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const tsx = path.join(root, "node_modules/.bin/tsx");
+const cli = path.join(root, "app/cli/policy-plan.ts");
+const dir = mkdtempSync(path.join(tmpdir(), "policy-plan-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: unknown): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, typeof content === "string" ? content : JSON.stringify(content));
+  return target;
+}
+
+const policy = file("policy.json", policyJson);
+const snapshot = file("snapshot.json", snapshotJson);
+file("broken.json", "{ not json");
+
+async function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(tsx, [cli, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+// Each case spawns a process; run them side by side.
+describe.concurrent("policy-plan CLI", () => {
+  it("prints the plan as JSON and exits 0", async () => {
+    const result = await runCli("--policy", policy, "--snapshot", snapshot, "--now", "2026-11-23T13:00:00Z");
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as { levels: { location: string; protected: number; available: number }[]; channels: { channel: string; available: number; paused: boolean }[] };
+    expect(plan.levels.map((l) => [l.location, l.protected, l.available])).toEqual([
+      ["Soho", 2, 6],
+      ["Warehouse", 0, 0],
+    ]);
+    expect(plan.channels.map((c) => [c.channel, c.available, c.paused])).toEqual([
+      ["online_store", 4, false],
+      ["marketplace", 0, true],
+      ["wholesale", 0, false],
+    ]);
+  });
+
+  it("prints a readable table with --format table", async () => {
+    const result = await runCli("--policy", policy, "--snapshot", snapshot, "--now", "2026-11-23T13:00:00Z", "--format", "table");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("withheld for higher tiers: pool 6 < 20");
+    expect(result.stdout).toMatch(/RING-7\s+Soho\s+8\s+2\s+6\s+1 on display at Soho; 1 safety stock for SKU RING-7/);
+  });
+
+  it("lists every policy problem on stderr and exits 2", async () => {
+    const bad = file("bad-policy.json", {
+      version: 1,
+      protection: [{ kind: "safety_stock", units: -1 }, { kind: "display", units: 1, location: "Paris", sku: "RING-7" }],
+      channels: [{ channel: "marketplace", allocationPercent: 150 }],
+    });
+    const result = await runCli("--policy", bad, "--snapshot", snapshot, "--now", "2026-11-23T13:00:00Z");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toEqual([
+      `${bad}: protection[0].units: must not be negative, got -1`,
+      `${bad}: protection[1].location: unknown location "Paris"`,
+      `${bad}: channels[0].allocationPercent: must be a number from 0 to 100, got 150`,
+    ]);
+  });
+
+  it("checks channel names against --channels", async () => {
+    const result = await runCli("--policy", policy, "--snapshot", snapshot, "--channels", "online_store,marketplace");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('channels[2].channel: unknown channel "wholesale"');
+  });
+
+  it("refuses an invalid snapshot with exit 2", async () => {
+    const bad = file("bad-snapshot.json", { syncLagMinutes: 5, levels: [{ sku: "A", location: "X", onHand: -1 }] });
+    const result = await runCli("--policy", policy, "--snapshot", bad);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${bad}: levels[0].onHand: must not be negative, got -1`);
+    expect(result.stderr).toContain(`${bad}: levels[0].committed: is required`);
+  });
+
+  it.each([
+    ["a missing --policy", ["--snapshot", "x.json"], "--policy is required"],
+    ["an unreadable file", ["--policy", "/does/not/exist.json", "--snapshot", "x.json"], "cannot read policy file /does/not/exist.json: ENOENT"],
+    ["a file that is not JSON", ["--policy", path.join(dir, "broken.json"), "--snapshot", "x.json"], "is not valid JSON"],
+    ["a bad --now", ["--policy", "p", "--snapshot", "s", "--now", "tomorrow"], "--now must be an ISO-8601 instant"],
+    ["an unknown flag", ["--polcy", "p"], "Unknown option '--polcy'"],
+  ])("exits 2 with a clear message for %s", async (_name, args, message) => {
+    const result = await runCli(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("usage: policy-plan");
+  });
+});

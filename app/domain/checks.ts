@@ -1,0 +1,105 @@
+import type { Problem } from "./result";
+import { parseInstant } from "./time";
+
+/** Collects every problem instead of stopping at the first, so a merchant can fix a file in one pass. */
+export class ProblemList {
+  readonly problems: Problem[] = [];
+
+  add(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  get isEmpty(): boolean {
+    return this.problems.length === 0;
+  }
+}
+
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Unknown fields are refused: a typo such as "unit" would otherwise silently protect nothing. */
+export function checkKnownFields(problems: ProblemList, path: string, value: Json, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) problems.add(`${path}.${key}`, `unknown field "${key}" (allowed: ${allowed.join(", ")})`);
+  }
+}
+
+export function checkWholeUnits(problems: ProblemList, path: string, value: unknown, required: boolean): boolean {
+  if (value === undefined) {
+    if (required) problems.add(path, "is required (a whole number of units, 0 or more)");
+    return !required;
+  }
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    problems.add(path, `must be a whole number of units, got ${JSON.stringify(value)}`);
+    return false;
+  }
+  if (value < 0) {
+    problems.add(path, `must not be negative, got ${value}`);
+    return false;
+  }
+  return true;
+}
+
+export function checkNonNegativeNumber(problems: ProblemList, path: string, value: unknown, required: boolean): boolean {
+  if (value === undefined) {
+    if (required) problems.add(path, "is required (a number, 0 or more)");
+    return !required;
+  }
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    problems.add(path, `must be a number, got ${JSON.stringify(value)}`);
+    return false;
+  }
+  if (value < 0) {
+    problems.add(path, `must not be negative, got ${value}`);
+    return false;
+  }
+  return true;
+}
+
+export function checkName(problems: ProblemList, path: string, value: unknown, required: boolean): value is string {
+  if (value === undefined) {
+    if (required) problems.add(path, "is required");
+    return false;
+  }
+  if (typeof value !== "string" || value.length === 0) {
+    problems.add(path, `must be a non-empty string, got ${JSON.stringify(value)}`);
+    return false;
+  }
+  return true;
+}
+
+export function checkInstant(problems: ProblemList, path: string, value: unknown): boolean {
+  if (value === undefined) {
+    problems.add(path, "is required (an ISO-8601 instant such as 2026-11-24T09:00:00Z)");
+    return false;
+  }
+  if (typeof value !== "string" || parseInstant(value) === undefined) {
+    problems.add(path, `must be an ISO-8601 instant with offset such as 2026-11-24T09:00:00Z, got ${JSON.stringify(value)}`);
+    return false;
+  }
+  return true;
+}
+
+/** An array of non-empty strings, each reported at its own index. */
+export function checkNameList(problems: ProblemList, path: string, value: unknown, required: boolean): string[] | undefined {
+  if (value === undefined) {
+    if (required) problems.add(path, "is required (a list of names)");
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    problems.add(path, "must be a list of names");
+    return undefined;
+  }
+  const names: string[] = [];
+  const seen = new Set<string>();
+  value.forEach((entry, i) => {
+    if (!checkName(problems, `${path}[${i}]`, entry, true)) return;
+    if (seen.has(entry)) problems.add(`${path}[${i}]`, `"${entry}" is listed twice`);
+    seen.add(entry);
+    names.push(entry);
+  });
+  return names;
+}

@@ -1,0 +1,60 @@
+import type { ExplainLine } from "./types";
+
+/** Shared by every level/channel with nothing withheld, so a quiet catalog allocates no arrays. */
+export const NO_LINES: readonly ExplainLine[] = Object.freeze([]);
+
+/**
+ * A new exact-size array: `push` on a one-element literal grows its store to 17 slots, which across
+ * a few hundred thousand two-line levels is tens of MB of empty slots kept in the plan.
+ */
+export function appendLine(lines: readonly ExplainLine[], line: ExplainLine): readonly ExplainLine[] {
+  switch (lines.length) {
+    case 0:
+      return [line];
+    case 1:
+      return [lines[0]!, line];
+    case 2:
+      return [lines[0]!, lines[1]!, line];
+    default:
+      return [...lines, line];
+  }
+}
+
+export function sumUnits(lines: readonly ExplainLine[]): number {
+  let total = 0;
+  for (const line of lines) total += line.units;
+  return total;
+}
+
+/** "5 safety stock" read alone hides that the rule asked for more: say so when a line was capped. */
+export function cappedNote(units: number, wanted: number): string {
+  return units < wanted ? ` (rule asks ${wanted}; only ${units} left to sell)` : "";
+}
+
+/** "1 unit" / "3 units". */
+export function unitsText(units: number): string {
+  return units === 1 ? "1 unit" : `${units} units`;
+}
+
+/**
+ * Explanation lines are immutable and, across a catalog, mostly repeat ("5 safety stock for every
+ * item" on thousands of levels). Sharing one object per (slot, a, b) keeps a 300,000-level plan's
+ * memory and GC time down. A slot is one rule or one channel step; a and b are the numbers the
+ * reason depends on, so equal keys always mean an identical line.
+ */
+export class LineCache {
+  private readonly slots: (Map<number, Map<number, ExplainLine>> | undefined)[] = [];
+
+  get(slot: number, a: number, b: number): ExplainLine | undefined {
+    return this.slots[slot]?.get(a)?.get(b);
+  }
+
+  set(slot: number, a: number, b: number, line: ExplainLine): ExplainLine {
+    let byA = this.slots[slot];
+    if (byA === undefined) this.slots[slot] = byA = new Map();
+    let byB = byA.get(a);
+    if (byB === undefined) byA.set(a, (byB = new Map()));
+    byB.set(b, line);
+    return line;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Safestock rules engine: pure functions from (policy, inventory snapshot, now) to a plan of
+ * location protection (Shopify safety_stock / quality_control) and per-channel availability.
+ * No IO, no clock: callers pass `now`.
+ *
+ * Typical use:
+ *   const policy = validatePolicy(json, knownNamesOf(snapshot));   // once per published version
+ *   const compiled = compilePolicy(policy.value);
+ *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of SKUs
+ */
+export type * from "./types";
+export type { Problem, Result } from "./result";
+export { validatePolicy, knownNamesOf, type KnownNames } from "./validate-policy";
+export { validateSnapshot } from "./validate-snapshot";
+export { compilePolicy, type CompiledPolicy } from "./compile-policy";
+export { planAvailability, type PlanOptions } from "./plan";
+export { computeProtection, baseSellable, velocityBufferUnits } from "./protection";
+export { allocateChannel, allocateChannels, channelPool, type HoldTotal } from "./channels";
+export { parseInstant } from "./time";

@@ -1,0 +1,104 @@
+import { allocateChannelsInto, type HoldTotal } from "./channels";
+import { LineCache } from "./explain";
+import type { CompiledChannel, CompiledPolicy } from "./compile-policy";
+import { protectionContext, protectLevelsOfSku } from "./protection";
+import { parseInstant, toEpochMs } from "./time";
+import type { ChannelPlan, Hold, Item, Level, LevelPlan, Plan, Snapshot } from "./types";
+
+export interface PlanOptions {
+  /** The instant the plan is for (ISO-8601 with offset, or epoch ms). Holds and quarantine waves are judged against it. */
+  readonly now: string | number;
+}
+
+/**
+ * Location protection and channel availability for every SKU in the snapshot.
+ * Pure over (policy, snapshot, now): the sync pipeline can call it with a snapshot holding just the
+ * inventory items that changed. Output is grouped by SKU in order of first appearance in `levels`;
+ * channels follow the policy's order, then channels the snapshot lists without a rule (shared pool).
+ * Inputs must have passed `validatePolicy` / `validateSnapshot`.
+ */
+export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, options: PlanOptions): Plan {
+  const nowMs = toEpochMs(options.now);
+  const ctx = protectionContext(compiled, { now: nowMs, syncLagMinutes: snapshot.syncLagMinutes });
+
+  const items = new Map<string, Item>();
+  for (const item of snapshot.items ?? []) items.set(item.sku, item);
+
+  const levels = groupedBySku(snapshot.levels);
+
+  const holdsBySku = activeHoldsBySku(snapshot.holds ?? [], nowMs);
+  const channels = plannedChannels(compiled, snapshot.channels);
+  const levelsOut: LevelPlan[] = [];
+  const channelsOut: ChannelPlan[] = [];
+  const noHolds: readonly HoldTotal[] = [];
+  const channelLines = new LineCache();
+
+  // Walk runs of one SKU; level i of the input becomes level i of the output.
+  for (let from = 0; from < levels.length; ) {
+    const sku = levels[from]!.sku;
+    let to = from + 1;
+    while (to < levels.length && levels[to]!.sku === sku) to++;
+    protectLevelsOfSku(ctx, sku, levels, from, to, items.get(sku), levelsOut);
+    allocateChannelsInto(channelsOut, channels, sku, levelsOut, from, to, holdsBySku.get(sku) ?? noHolds, channelLines);
+    from = to;
+  }
+  return { levels: levelsOut, channels: channelsOut };
+}
+
+/**
+ * The levels with each SKU's levels next to each other, in order of first appearance. Snapshots
+ * from the sync pipeline already come that way, and then the input array is used as is.
+ */
+export function groupedBySku(levels: readonly Level[]): readonly Level[] {
+  const seen = new Set<string>();
+  let previous: string | undefined;
+  for (const level of levels) {
+    if (level.sku === previous) continue;
+    if (seen.has(level.sku)) return regroup(levels);
+    seen.add(level.sku);
+    previous = level.sku;
+  }
+  return levels;
+}
+
+function regroup(levels: readonly Level[]): Level[] {
+  const bySku = new Map<string, Level[]>();
+  for (const level of levels) {
+    const group = bySku.get(level.sku);
+    if (group === undefined) bySku.set(level.sku, [level]);
+    else group.push(level);
+  }
+  return [...bySku.values()].flat();
+}
+
+/** A hold counts while now < expiresAt; summed per holding channel and sorted so input order never matters. */
+export function activeHoldsBySku(holds: readonly Hold[], nowMs: number): Map<string, HoldTotal[]> {
+  const totals = new Map<string, Map<string, number>>();
+  for (const hold of holds) {
+    const expires = parseInstant(hold.expiresAt);
+    if (expires === undefined || expires <= nowMs || hold.units <= 0) continue;
+    let byChannel = totals.get(hold.sku);
+    if (byChannel === undefined) totals.set(hold.sku, (byChannel = new Map()));
+    byChannel.set(hold.channel, (byChannel.get(hold.channel) ?? 0) + hold.units);
+  }
+  const result = new Map<string, HoldTotal[]>();
+  for (const [sku, byChannel] of totals) {
+    const list = [...byChannel].map(([channel, units]) => ({ channel, units }));
+    list.sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+    result.set(sku, list);
+  }
+  return result;
+}
+
+/** Policy channels first, then channels known only from the snapshot: no rule means the whole pool. */
+function plannedChannels(compiled: CompiledPolicy, extra: readonly string[] | undefined): readonly CompiledChannel[] {
+  if (extra === undefined || extra.length === 0) return compiled.channels;
+  const named = new Set(compiled.channels.map((c) => c.channel));
+  const out = [...compiled.channels];
+  for (const channel of extra) {
+    if (named.has(channel)) continue;
+    named.add(channel);
+    out.push({ channel, rule: undefined, locations: undefined });
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+/**
+ * Shapes of the rules engine's inputs (policy v1, snapshot) and output (plan).
+ * Field names are the public policy/snapshot file format: renaming one is a breaking change.
+ */
+
+/** Where a protection rule applies. Item scope is at most one of sku/product/tag; location is optional. */
+export interface RuleScope {
+  readonly location?: string;
+  readonly sku?: string;
+  readonly product?: string;
+  readonly tag?: string;
+}
+
+export interface SafetyStockRule extends RuleScope {
+  readonly kind: "safety_stock";
+  readonly units: number;
+}
+
+/** Display/sample units at one location × SKU: never sold. */
+export interface DisplayRule {
+  readonly kind: "display";
+  readonly location: string;
+  readonly sku: string;
+  readonly units: number;
+}
+
+export interface VelocityBufferRule extends RuleScope {
+  readonly kind: "velocity_buffer";
+  /** Multiplies the expected sales during one sync lag. Default 1. */
+  readonly riskFactor?: number;
+  readonly minUnits?: number;
+  readonly maxUnits?: number;
+}
+
+export interface QuarantineRelease {
+  readonly at: string;
+  readonly units: number;
+}
+
+/**
+ * Withholds `units` of each listed SKU across the network until released in waves.
+ * Units are taken from `locations` in the given order (default: every location, by name).
+ */
+export interface QuarantineRule {
+  readonly kind: "quarantine";
+  readonly skus: readonly string[];
+  readonly units: number;
+  readonly releases?: readonly QuarantineRelease[];
+  readonly locations?: readonly string[];
+}
+
+/** Received units at matching levels stay out of sale (in Shopify `quality_control`) until approved. */
+export interface ReleaseGateRule extends RuleScope {
+  readonly kind: "release_gate";
+}
+
+export type ProtectionRule =
+  | SafetyStockRule
+  | DisplayRule
+  | VelocityBufferRule
+  | QuarantineRule
+  | ReleaseGateRule;
+
+export type ProtectionKind = ProtectionRule["kind"];
+
+export interface ChannelRule {
+  readonly channel: string;
+  /** 1 is the highest priority. Informational except for `reserveForHigherTiersBelow`. */
+  readonly tier?: number;
+  /** Locations this channel may draw from. Default: all. */
+  readonly locations?: readonly string[];
+  readonly networkMinimum?: number;
+  readonly allocationPercent?: number;
+  readonly fixedUnits?: number;
+  readonly maxUnits?: number;
+  readonly reserveForHigherTiersBelow?: number;
+  readonly pauseBelow?: number;
+  readonly paused?: boolean;
+}
+
+export interface Policy {
+  readonly version: 1;
+  readonly protection: readonly ProtectionRule[];
+  readonly channels: readonly ChannelRule[];
+}
+
+/** Shopify quantities of one inventory level (SKU × location). */
+export interface Level {
+  readonly sku: string;
+  readonly location: string;
+  readonly onHand: number;
+  readonly committed: number;
+  readonly reserved: number;
+  readonly damaged: number;
+  readonly qualityControl: number;
+  readonly incoming: number;
+  /** Units received here that the merchant has not approved yet (only matters under a release_gate). */
+  readonly received?: number;
+}
+
+export interface Item {
+  readonly sku: string;
+  readonly product?: string;
+  readonly tags?: readonly string[];
+  /** Recent sales rate across the network, for velocity buffers. */
+  readonly unitsPerMinute?: number;
+}
+
+export interface Hold {
+  readonly sku: string;
+  readonly channel: string;
+  readonly units: number;
+  readonly expiresAt: string;
+}
+
+export interface Snapshot {
+  readonly syncLagMinutes: number;
+  readonly levels: readonly Level[];
+  readonly items?: readonly Item[];
+  readonly holds?: readonly Hold[];
+  /** Channels that exist even without a rule (they share the whole pool). */
+  readonly channels?: readonly string[];
+  /** Every known location; defaults to the locations that appear in `levels`. */
+  readonly locations?: readonly string[];
+}
+
+/** One reason some units are protected or not offered. Lines of a level/channel sum to its withheld units. */
+export interface ExplainLine {
+  readonly rule: string;
+  readonly scope: string;
+  readonly units: number;
+  readonly reason: string;
+}
+
+export interface LevelPlan {
+  readonly sku: string;
+  readonly location: string;
+  /** max(0, onHand − committed − reserved − damaged − qualityControl). */
+  readonly base: number;
+  /** Units withheld from sale at this location; `explain` sums to it. */
+  readonly protected: number;
+  /** base − protected. */
+  readonly available: number;
+  /** Target for Shopify `safety_stock`: protected minus units moving to quality_control. */
+  readonly safetyStock: number;
+  /** Target for Shopify `quality_control` (current + received units a release gate withholds). */
+  readonly qualityControl: number;
+  readonly explain: readonly ExplainLine[];
+}
+
+export interface ChannelPlan {
+  readonly sku: string;
+  readonly channel: string;
+  /** Sum of location available over the locations the channel draws from. */
+  readonly pool: number;
+  readonly available: number;
+  readonly paused: boolean;
+  /** Sums to pool − available. */
+  readonly explain: readonly ExplainLine[];
+}
+
+export interface Plan {
+  readonly levels: readonly LevelPlan[];
+  readonly channels: readonly ChannelPlan[];
+}

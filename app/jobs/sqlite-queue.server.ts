@@ -1,0 +1,354 @@
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+import {
+  DEFAULT_BACKOFF,
+  DEFAULT_MAX_ATTEMPTS,
+  JOB_STATUSES,
+  describeError,
+  retryDelayMs,
+  type BackoffOptions,
+  type CompleteResult,
+  type DeadJob,
+  type DeadJobPage,
+  type EnqueueResult,
+  type ExtendLeaseResult,
+  type FailResult,
+  type JobQueue,
+  type JobStatus,
+  type LeaseOptions,
+  type LeaseRef,
+  type LeasedJob,
+  type NewJob,
+  type QueueStats,
+  type RetryDeadResult,
+  type StatusCounts,
+} from "./queue.server";
+
+export interface SqliteJobQueueOptions {
+  db?: PrismaClient;
+  clock?: () => Date;
+  /** Uniform in [0, 1); drives retry jitter. */
+  random?: () => number;
+  backoff?: BackoffOptions;
+}
+
+/** Either the client or an interactive transaction's client. */
+type Db = Prisma.TransactionClient;
+
+type JobRow = Prisma.JobGetPayload<object>;
+
+/** Attempts to win a race before giving up (each loss means someone else made progress). */
+const MAX_RACE_RETRIES = 5;
+
+/**
+ * The embedded adapter: the queue is the `Job` table of the app's own SQLite database.
+ *
+ * Safe with several worker processes on one SQLite file, without a read-then-write race:
+ * - leasing selects and claims due jobs in one `UPDATE … WHERE id IN (SELECT … LIMIT n)
+ *   RETURNING` statement (SQLite ≥ 3.35; better-sqlite3 bundles 3.49), and SQLite runs one
+ *   writer at a time, so two workers never claim the same row;
+ * - every other state change is a conditional update (compare-and-swap on status or lease
+ *   token) whose affected-row count says whether this caller still owned the job.
+ *
+ * Dates: the better-sqlite3 adapter binds a `Date` as ISO-8601 text (`…T12:00:00.000+00:00`)
+ * in typed and raw queries alike, so raw comparisons against typed writes are plain text
+ * comparisons in one format (checked by the boundary tests in sqlite-queue.test.ts). `runAt`
+ * and `createdAt` are always written from the injected clock, never from the column's
+ * `CURRENT_TIMESTAMP` default, which has another text format.
+ */
+export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQueue {
+  const db = options.db ?? prisma;
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+
+  async function enqueueOne(tx: Db, job: NewJob, now: Date): Promise<EnqueueResult> {
+    const key = job.key ?? null;
+    const payload = JSON.stringify(job.payload ?? null);
+    const runAt = job.runAt ?? now;
+    const maxAttempts = job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+
+    for (let round = 0; round < MAX_RACE_RETRIES; round++) {
+      try {
+        const row = await tx.job.create({
+          data: { shop: job.shop, queue: job.queue, key, dedupeKey: key, payload, status: "pending", runAt, maxAttempts, createdAt: now },
+          select: { id: true },
+        });
+        return { kind: "enqueued", id: row.id };
+      } catch (error) {
+        if (!(key !== null && isUniqueViolation(error))) throw error;
+      }
+      // A pending job holds the key: merge into it, unless it gets leased under our feet
+      // (then its key is free and the next round creates a fresh job).
+      const pending = await tx.job.findFirst({
+        where: { shop: job.shop, queue: job.queue, dedupeKey: key, status: "pending" },
+        select: { id: true, runAt: true, attempts: true },
+      });
+      if (!pending) continue;
+      // Latest payload wins; the earliest runAt wins, except that a job waiting out a retry
+      // backoff keeps it (a burst of webhooks must not hammer a throttled shop).
+      const earlier = pending.attempts === 0 && runAt < pending.runAt;
+      const merged = await tx.job.updateMany({
+        where: { id: pending.id, dedupeKey: key, status: "pending" },
+        data: { payload, ...(earlier ? { runAt } : {}) },
+      });
+      if (merged.count === 1) return { kind: "coalesced", id: pending.id };
+    }
+    throw new Error(`enqueue: lost the race for (${job.shop}, ${job.queue}, ${key}) ${MAX_RACE_RETRIES} times`);
+  }
+
+  /**
+   * One statement per step, no transaction: better-sqlite3 runs a statement synchronously, so
+   * no lock is held across an `await` (Prisma wraps `updateMany` in BEGIN … COMMIT, which would
+   * hold the write lock across one, and stall other connections in the same process).
+   */
+  async function leaseDue({ queues, limit, visibilityTimeoutMs, shop }: LeaseOptions): Promise<LeasedJob[]> {
+    const now = clock();
+    const leasedUntil = new Date(now.getTime() + visibilityTimeoutMs);
+    const filters = Prisma.sql`${queues ? Prisma.sql`AND "queue" IN (${Prisma.join(queues)})` : Prisma.empty} ${
+      shop ? Prisma.sql`AND "shop" = ${shop}` : Prisma.empty
+    }`;
+
+    // A job whose lease ran out on its last attempt crashed every worker that took it (poison
+    // job, out of memory) or outran its timeout every time: bury it rather than loop forever.
+    await db.$executeRaw`
+      UPDATE "Job"
+      SET "status" = 'dead', "leaseToken" = NULL, "leasedUntil" = NULL, "finishedAt" = ${now}, "updatedAt" = ${now},
+          "lastError" = 'Lease expired on attempt ' || "attempts" || ' of ' || "maxAttempts" || ': the worker crashed or the job outran its visibility timeout'
+      WHERE "status" = 'running' AND "leasedUntil" < ${now} AND "attempts" >= "maxAttempts" ${filters}`;
+
+    // Select and claim in one statement: two workers can never claim the same row. The token
+    // is fresh per lease (a random batch id plus the job id).
+    const batch = randomUUID();
+    const claimed = await db.$queryRaw<{ id: string; leaseToken: string }[]>`
+      UPDATE "Job"
+      SET "status" = 'running', "dedupeKey" = NULL, "leaseToken" = ${batch} || ':' || "id",
+          "leasedUntil" = ${leasedUntil}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
+      WHERE "id" IN (
+        SELECT "id" FROM "Job"
+        WHERE (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "leasedUntil" < ${now})) ${filters}
+        ORDER BY "runAt", "createdAt", "id"
+        LIMIT ${limit}
+      )
+      RETURNING "id", "leaseToken"`;
+    if (claimed.length === 0) return [];
+
+    const rows = await db.job.findMany({
+      where: { id: { in: claimed.map((row) => row.id) }, leaseToken: { in: claimed.map((row) => row.leaseToken) } },
+      orderBy: [{ runAt: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+    });
+    return rows.map((row) => toLeasedJob(row, row.leaseToken!, leasedUntil));
+  }
+
+  async function updateWithLease(job: LeaseRef, data: Prisma.JobUpdateManyMutationInput): Promise<boolean> {
+    const result = await db.job.updateMany({ where: { id: job.id, leaseToken: job.leaseToken, status: "running" }, data });
+    return result.count === 1;
+  }
+
+  const queue: JobQueue = {
+    async enqueue(job) {
+      validate(job);
+      return enqueueOne(db, job, clock());
+    },
+
+    async enqueueMany(jobs) {
+      if (jobs.length === 0) return [];
+      jobs.forEach(validate); // before the transaction, so it rarely has to roll back
+      const now = clock();
+      return db.$transaction(async (tx) => {
+        // Take SQLite's write lock first. A deferred transaction that reads and then writes
+        // fails with SQLITE_BUSY at once (no busy wait) when another process writes meanwhile.
+        await tx.$executeRaw`UPDATE "Job" SET "id" = "id" WHERE 0`;
+        const results: EnqueueResult[] = [];
+        for (const job of jobs) results.push(await enqueueOne(tx, job, now));
+        return results;
+      });
+    },
+
+    async lease(options) {
+      if (options.limit <= 0 || (options.queues && options.queues.length === 0)) return [];
+      if (!(options.visibilityTimeoutMs > 0)) throw new RangeError("visibilityTimeoutMs must be positive");
+      return leaseDue(options);
+    },
+
+    async complete(job): Promise<CompleteResult> {
+      const now = clock();
+      const done = await updateWithLease(job, { status: "done", finishedAt: now, leaseToken: null, leasedUntil: null });
+      return done ? { kind: "completed" } : { kind: "stale" };
+    },
+
+    async fail(job, error, { retryable }): Promise<FailResult> {
+      const now = clock();
+      const row = await db.job.findFirst({
+        where: { id: job.id, leaseToken: job.leaseToken, status: "running" },
+        select: { key: true, shop: true, queue: true, attempts: true, maxAttempts: true },
+      });
+      if (!row) return { kind: "stale" };
+      const lastError = describeError(error);
+
+      if (!retryable || row.attempts >= row.maxAttempts) {
+        const dead = await updateWithLease(job, { status: "dead", lastError, finishedAt: now, leaseToken: null, leasedUntil: null });
+        return dead ? { kind: "dead", attempts: row.attempts } : { kind: "stale" };
+      }
+
+      const runAt = new Date(now.getTime() + retryDelayMs(row.attempts, random, backoff));
+      for (let round = 0; round < MAX_RACE_RETRIES; round++) {
+        try {
+          const retried = await updateWithLease(job, {
+            status: "pending",
+            dedupeKey: row.key,
+            runAt,
+            lastError,
+            leaseToken: null,
+            leasedUntil: null,
+          });
+          return retried ? { kind: "retrying", runAt, attempts: row.attempts } : { kind: "stale" };
+        } catch (caught) {
+          if (!isUniqueViolation(caught)) throw caught;
+        }
+        // A newer job with this key was queued while we ran; it does the same work with fresher data.
+        const newer = await db.job.findFirst({
+          where: { shop: row.shop, queue: row.queue, dedupeKey: row.key, status: "pending" },
+          select: { id: true },
+        });
+        if (!newer) continue; // leased meanwhile: the key is free again
+        const closed = await updateWithLease(job, { status: "done", lastError, finishedAt: now, leaseToken: null, leasedUntil: null });
+        return closed ? { kind: "superseded", by: newer.id } : { kind: "stale" };
+      }
+      throw new Error(`fail: lost the race for the key of job ${job.id} ${MAX_RACE_RETRIES} times`);
+    },
+
+    async extendLease(job, ms): Promise<ExtendLeaseResult> {
+      const leasedUntil = new Date(clock().getTime() + ms);
+      return (await updateWithLease(job, { leasedUntil })) ? { kind: "extended", leasedUntil } : { kind: "stale" };
+    },
+
+    async stats(shop): Promise<QueueStats> {
+      const groups = await db.job.groupBy({
+        by: ["queue", "status"],
+        where: shop ? { shop } : {},
+        _count: { _all: true },
+      });
+      const stats: QueueStats = { total: 0, byStatus: emptyCounts(), byQueue: {} };
+      for (const group of groups) {
+        const status = group.status as JobStatus;
+        const count = group._count._all;
+        stats.total += count;
+        stats.byStatus[status] = (stats.byStatus[status] ?? 0) + count;
+        const perQueue = (stats.byQueue[group.queue] ??= emptyCounts());
+        perQueue[status] = (perQueue[status] ?? 0) + count;
+      }
+      return stats;
+    },
+
+    async listDead(shop, { cursor, take = 25 } = {}): Promise<DeadJobPage> {
+      const rows = await db.job.findMany({
+        where: { shop, status: "dead" },
+        orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+        take: take + 1,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      const hasMore = rows.length > take;
+      const page = hasMore ? rows.slice(0, take) : rows;
+      return { jobs: page.map(toDeadJob), nextCursor: hasMore ? page[page.length - 1].id : null };
+    },
+
+    async retryDead(shop, id): Promise<RetryDeadResult> {
+      const now = clock();
+      const row = await db.job.findFirst({ where: { id, shop, status: "dead" }, select: { key: true, queue: true } });
+      if (!row) return { kind: "not-found" };
+      for (let round = 0; round < MAX_RACE_RETRIES; round++) {
+        try {
+          const retried = await db.job.updateMany({
+            where: { id, shop, status: "dead" },
+            data: { status: "pending", dedupeKey: row.key, attempts: 0, runAt: now, finishedAt: null },
+          });
+          return retried.count === 1 ? { kind: "retried", id } : { kind: "not-found" };
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+        const pending = await db.job.findFirst({
+          where: { shop, queue: row.queue, dedupeKey: row.key, status: "pending" },
+          select: { id: true },
+        });
+        if (!pending) continue;
+        const closed = await db.job.updateMany({ where: { id, shop, status: "dead" }, data: { status: "done", finishedAt: now } });
+        return closed.count === 1 ? { kind: "coalesced", id: pending.id } : { kind: "not-found" };
+      }
+      throw new Error(`retryDead: lost the race for the key of job ${id} ${MAX_RACE_RETRIES} times`);
+    },
+
+    async purgeShop(shop) {
+      const { count } = await db.job.deleteMany({ where: { shop } });
+      return { deleted: count };
+    },
+
+    async pruneDone(before, shop) {
+      const { count } = await db.job.deleteMany({ where: { status: "done", finishedAt: { lt: before }, ...(shop ? { shop } : {}) } });
+      return { deleted: count };
+    },
+
+    async drained(shop) {
+      const open = await db.job.count({ where: { status: { in: ["pending", "running"] }, ...(shop ? { shop } : {}) } });
+      return open === 0;
+    },
+  };
+  return queue;
+}
+
+function validate(job: NewJob): void {
+  const { maxAttempts } = job;
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
+    throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  }
+  if (job.runAt !== undefined && Number.isNaN(job.runAt.getTime())) throw new RangeError("runAt is an invalid date");
+  if (!job.shop || !job.queue) throw new RangeError("shop and queue are required");
+}
+
+function emptyCounts(): StatusCounts {
+  return Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function toLeasedJob(row: JobRow, leaseToken: string, leasedUntil: Date): LeasedJob {
+  return {
+    id: row.id,
+    shop: row.shop,
+    queue: row.queue,
+    key: row.key,
+    payload: parsePayload(row.payload),
+    attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
+    runAt: row.runAt,
+    createdAt: row.createdAt,
+    leaseToken,
+    leasedUntil,
+  };
+}
+
+function toDeadJob(row: JobRow): DeadJob {
+  return {
+    id: row.id,
+    shop: row.shop,
+    queue: row.queue,
+    key: row.key,
+    payload: parsePayload(row.payload),
+    attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
+}

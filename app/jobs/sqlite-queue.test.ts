@@ -1,0 +1,330 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import prisma, { createPrismaClient } from "~/db.server";
+import { retryDelayMs, type JobQueue, type LeasedJob } from "./queue.server";
+import { createSqliteJobQueue } from "./sqlite-queue.server";
+
+const SHOP = "alpha.myshopify.com";
+const OTHER_SHOP = "beta.myshopify.com";
+const VT = 30_000;
+
+let now: Date;
+const clock = () => new Date(now.getTime());
+const advance = (ms: number) => {
+  now = new Date(now.getTime() + ms);
+};
+
+function makeQueue(options: Parameters<typeof createSqliteJobQueue>[0] = {}): JobQueue {
+  return createSqliteJobQueue({ clock, random: () => 0.5, backoff: { baseMs: 1_000, maxMs: 60_000 }, ...options });
+}
+
+async function leaseOne(queue: JobQueue, options: { queues?: string[]; shop?: string } = {}): Promise<LeasedJob | undefined> {
+  const [job] = await queue.lease({ limit: 1, visibilityTimeoutMs: VT, ...options });
+  return job;
+}
+
+beforeEach(async () => {
+  now = new Date("2026-11-23T12:00:00.000Z");
+  await prisma.job.deleteMany();
+});
+
+describe("sqlite job queue", () => {
+  it("enqueues, leases once and completes", async () => {
+    const queue = makeQueue();
+    const enqueued = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: { inventoryItemId: "gid://shopify/InventoryItem/1" } });
+    expect(enqueued.kind).toBe("enqueued");
+    expect(await queue.drained(SHOP)).toBe(false);
+
+    const job = await leaseOne(queue);
+    expect(job).toMatchObject({
+      id: enqueued.id,
+      shop: SHOP,
+      queue: "recompute",
+      key: null,
+      payload: { inventoryItemId: "gid://shopify/InventoryItem/1" },
+      attempts: 1,
+      maxAttempts: 8,
+    });
+    expect(job!.leasedUntil).toEqual(new Date(now.getTime() + VT));
+    expect(await leaseOne(queue)).toBeUndefined();
+
+    expect(await queue.complete(job!)).toEqual({ kind: "completed" });
+    expect(await queue.complete(job!)).toEqual({ kind: "stale" });
+    expect(await queue.drained(SHOP)).toBe(true);
+    expect((await queue.stats(SHOP)).byStatus).toEqual({ pending: 0, running: 0, done: 1, dead: 0 });
+  });
+
+  it("leases only due jobs, oldest runAt first, filtered by queue and shop", async () => {
+    const queue = makeQueue();
+    const later = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: 1, runAt: new Date(now.getTime() + 5_000) });
+    advance(1);
+    const first = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: 2, runAt: new Date(now.getTime() - 1_000) });
+    advance(1);
+    const second = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: 3 });
+    const otherQueue = await queue.enqueue({ shop: SHOP, queue: "reconcile", payload: 4 });
+    const otherShop = await queue.enqueue({ shop: OTHER_SHOP, queue: "recompute", payload: 5 });
+
+    const leased = await queue.lease({ queues: ["recompute"], shop: SHOP, limit: 10, visibilityTimeoutMs: VT });
+    expect(leased.map((job) => job.id)).toEqual([first.id, second.id]);
+    expect(await queue.lease({ queues: [], limit: 10, visibilityTimeoutMs: VT })).toEqual([]);
+
+    advance(5_000);
+    const rest = await queue.lease({ limit: 10, visibilityTimeoutMs: VT });
+    expect(rest.map((job) => job.id).sort()).toEqual([later.id, otherQueue.id, otherShop.id].sort());
+  });
+
+  it("coalesces by key while pending and queues a fresh job once the pending one runs", async () => {
+    const queue = makeQueue();
+    const base = { shop: SHOP, queue: "recompute", key: "item-1" };
+    const first = await queue.enqueue({ ...base, payload: { v: 1 }, runAt: new Date(now.getTime() + 2_000) });
+    const second = await queue.enqueue({ ...base, payload: { v: 2 } });
+    const third = await queue.enqueue({ ...base, payload: { v: 3 }, runAt: new Date(now.getTime() + 9_000) });
+    expect(first.kind).toBe("enqueued");
+    expect(second).toEqual({ kind: "coalesced", id: first.id });
+    expect(third).toEqual({ kind: "coalesced", id: first.id });
+    // Same key elsewhere is another job.
+    expect((await queue.enqueue({ ...base, queue: "reconcile", payload: {} })).kind).toBe("enqueued");
+    expect((await queue.enqueue({ ...base, shop: OTHER_SHOP, payload: {} })).kind).toBe("enqueued");
+
+    // Latest payload, earliest runAt (the coalesced job is due now).
+    const running = await leaseOne(queue, { queues: ["recompute"], shop: SHOP });
+    expect(running).toMatchObject({ id: first.id, key: "item-1", payload: { v: 3 } });
+
+    const fresh = await queue.enqueue({ ...base, payload: { v: 4 } });
+    expect(fresh.kind).toBe("enqueued");
+    expect(fresh.id).not.toBe(first.id);
+    expect(await queue.enqueue({ ...base, payload: { v: 5 } })).toEqual({ kind: "coalesced", id: fresh.id });
+    expect(await leaseOne(queue, { queues: ["recompute"], shop: SHOP })).toMatchObject({ id: fresh.id, payload: { v: 5 } });
+  });
+
+  it("enqueueMany is one transaction: duplicates coalesce, a bad job rolls back the batch", async () => {
+    const queue = makeQueue();
+    const results = await queue.enqueueMany([
+      { shop: SHOP, queue: "recompute", key: "a", payload: 1 },
+      { shop: SHOP, queue: "recompute", key: "b", payload: 2 },
+      { shop: SHOP, queue: "recompute", key: "a", payload: 3 },
+      { shop: SHOP, queue: "recompute", payload: 4 },
+    ]);
+    expect(results.map((result) => result.kind)).toEqual(["enqueued", "enqueued", "coalesced", "enqueued"]);
+    expect(results[2].id).toBe(results[0].id);
+    expect((await queue.stats(SHOP)).byStatus.pending).toBe(3);
+
+    await expect(
+      queue.enqueueMany([
+        { shop: OTHER_SHOP, queue: "recompute", key: "a", payload: 1 },
+        { shop: OTHER_SHOP, queue: "recompute", key: "b", payload: 2n }, // not JSON-serializable
+      ]),
+    ).rejects.toThrow(/BigInt/);
+    await expect(queue.enqueueMany([{ shop: OTHER_SHOP, queue: "recompute", payload: 1, maxAttempts: 0 }])).rejects.toThrow(/maxAttempts/);
+    expect((await queue.stats(OTHER_SHOP)).total).toBe(0);
+  });
+
+  it("leases a job again after its worker died, and the stale worker's results are no-ops", async () => {
+    const queue = makeQueue();
+    const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: {} });
+    const dead = await leaseOne(queue);
+
+    advance(VT - 1);
+    expect(await leaseOne(queue)).toBeUndefined();
+    advance(2);
+    const retaken = await leaseOne(queue);
+    expect(retaken).toMatchObject({ id, attempts: 2 });
+    expect(retaken!.leaseToken).not.toBe(dead!.leaseToken);
+
+    expect(await queue.complete(dead!)).toEqual({ kind: "stale" });
+    expect(await queue.fail(dead!, new Error("late"), { retryable: true })).toEqual({ kind: "stale" });
+    expect(await queue.extendLease(dead!, VT)).toEqual({ kind: "stale" });
+    expect((await queue.stats(SHOP)).byStatus).toMatchObject({ running: 1, done: 0 });
+
+    expect(await queue.complete(retaken!)).toEqual({ kind: "completed" });
+    expect((await queue.stats(SHOP)).byStatus).toMatchObject({ running: 0, done: 1, pending: 0 });
+  });
+
+  it("extendLease keeps a long job from being taken over", async () => {
+    const queue = makeQueue();
+    await queue.enqueue({ shop: SHOP, queue: "recompute", payload: {} });
+    const job = await leaseOne(queue);
+    advance(VT - 1_000);
+    expect(await queue.extendLease(job!, VT)).toEqual({ kind: "extended", leasedUntil: new Date(now.getTime() + VT) });
+    advance(2_000);
+    expect(await leaseOne(queue)).toBeUndefined();
+    expect(await queue.complete(job!)).toEqual({ kind: "completed" });
+  });
+
+  it("buries a job whose lease expires on its last attempt instead of looping", async () => {
+    const queue = makeQueue();
+    const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: {}, maxAttempts: 1 });
+    await leaseOne(queue);
+    advance(VT + 1);
+    expect(await leaseOne(queue)).toBeUndefined();
+    const { jobs } = await queue.listDead(SHOP);
+    expect(jobs).toMatchObject([{ id, attempts: 1 }]);
+    expect(jobs[0].lastError).toMatch(/lease expired/i);
+  });
+
+  it("retries with jittered exponential backoff, then dead with the error kept, then retryDead", async () => {
+    const queue = makeQueue(); // random = 0.5, base 1 s
+    const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 1 }, maxAttempts: 3 });
+
+    const first = await leaseOne(queue);
+    const retry1 = await queue.fail(first!, new Error("throttled"), { retryable: true });
+    expect(retry1).toEqual({ kind: "retrying", attempts: 1, runAt: new Date(now.getTime() + 500) }); // 0.5 × 1 s
+    // Back to pending: it holds its key again.
+    expect(await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 1 } })).toEqual({ kind: "coalesced", id });
+    advance(499);
+    expect(await leaseOne(queue)).toBeUndefined();
+    advance(1);
+
+    const second = await leaseOne(queue);
+    expect(second).toMatchObject({ id, attempts: 2 });
+    expect(await queue.fail(second!, new Error("throttled again"), { retryable: true })).toEqual({
+      kind: "retrying",
+      attempts: 2,
+      runAt: new Date(now.getTime() + 1_000), // 0.5 × 2 s
+    });
+    advance(1_000);
+
+    const third = await leaseOne(queue);
+    expect(await queue.fail(third!, new Error("still throttled"), { retryable: true })).toEqual({ kind: "dead", attempts: 3 });
+    expect(await queue.drained(SHOP)).toBe(true);
+    advance(3_600_000);
+    expect(await leaseOne(queue)).toBeUndefined();
+
+    const { jobs, nextCursor } = await queue.listDead(SHOP);
+    expect(nextCursor).toBeNull();
+    expect(jobs).toMatchObject([{ id, queue: "recompute", key: "item-1", payload: { n: 1 }, attempts: 3, maxAttempts: 3 }]);
+    expect(jobs[0].lastError).toContain("still throttled");
+
+    expect(await queue.retryDead(OTHER_SHOP, id)).toEqual({ kind: "not-found" });
+    expect(await queue.retryDead(SHOP, id)).toEqual({ kind: "retried", id });
+    expect(await queue.retryDead(SHOP, id)).toEqual({ kind: "not-found" });
+    expect((await queue.listDead(SHOP)).jobs).toEqual([]);
+    const again = await leaseOne(queue);
+    expect(again).toMatchObject({ id, attempts: 1 });
+    expect(await queue.complete(again!)).toEqual({ kind: "completed" });
+  });
+
+  it("caps the backoff window and spreads it with full jitter", () => {
+    const backoff = { baseMs: 1_000, maxMs: 60_000 };
+    expect(retryDelayMs(1, () => 0, backoff)).toBe(0);
+    expect(retryDelayMs(1, () => 0.999, backoff)).toBe(999);
+    expect(retryDelayMs(4, () => 0.5, backoff)).toBe(4_000);
+    expect(retryDelayMs(30, () => 0.5, backoff)).toBe(30_000);
+    expect(retryDelayMs(1_000, () => 0.999_999, backoff)).toBeLessThan(60_000);
+  });
+
+  it("a non-retryable failure is dead at once", async () => {
+    const queue = makeQueue();
+    const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: {} });
+    const job = await leaseOne(queue);
+    expect(await queue.fail(job!, new Error("payload is not an inventory item"), { retryable: false })).toEqual({ kind: "dead", attempts: 1 });
+    expect((await queue.listDead(SHOP)).jobs).toMatchObject([{ id, lastError: expect.stringContaining("not an inventory item") }]);
+  });
+
+  it("a failed job is superseded by a newer pending job with the same key", async () => {
+    const queue = makeQueue();
+    const base = { shop: SHOP, queue: "recompute", key: "item-1", payload: {} };
+    await queue.enqueue(base);
+    const running = await leaseOne(queue);
+    const newer = await queue.enqueue(base);
+    expect(await queue.fail(running!, new Error("boom"), { retryable: true })).toEqual({ kind: "superseded", by: newer.id });
+    expect((await queue.stats(SHOP)).byStatus).toMatchObject({ pending: 1, running: 0 });
+
+    // retryDead into an existing pending job coalesces too.
+    const dying = await leaseOne(queue);
+    await queue.fail(dying!, new Error("fatal"), { retryable: false });
+    const newest = await queue.enqueue(base);
+    expect(await queue.retryDead(SHOP, dying!.id)).toEqual({ kind: "coalesced", id: newest.id });
+    expect((await queue.listDead(SHOP)).jobs).toEqual([]);
+    expect((await queue.stats(SHOP)).byStatus.pending).toBe(1);
+  });
+
+  it("lists dead jobs newest first with a cursor", async () => {
+    const queue = makeQueue();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: i });
+      const job = await leaseOne(queue);
+      await queue.fail(job!, new Error(`e${i}`), { retryable: false });
+      ids.push(id);
+      advance(1_000);
+    }
+    const page1 = await queue.listDead(SHOP, { take: 2 });
+    expect(page1.jobs.map((job) => job.id)).toEqual([ids[2], ids[1]]);
+    const page2 = await queue.listDead(SHOP, { take: 2, cursor: page1.nextCursor });
+    expect(page2.jobs.map((job) => job.id)).toEqual([ids[0]]);
+    expect(page2.nextCursor).toBeNull();
+    expect((await queue.listDead(OTHER_SHOP)).jobs).toEqual([]);
+  });
+
+  it("counts by status and queue, and prunes old done jobs", async () => {
+    const queue = makeQueue();
+    await queue.enqueueMany([
+      { shop: SHOP, queue: "recompute", payload: 1 },
+      { shop: SHOP, queue: "recompute", payload: 2 },
+      { shop: SHOP, queue: "reconcile", payload: 3 },
+      { shop: OTHER_SHOP, queue: "recompute", payload: 4 },
+    ]);
+    const job = await leaseOne(queue, { queues: ["reconcile"] });
+    await queue.complete(job!);
+    await leaseOne(queue, { shop: SHOP, queues: ["recompute"] });
+
+    expect(await queue.stats(SHOP)).toEqual({
+      total: 3,
+      byStatus: { pending: 1, running: 1, done: 1, dead: 0 },
+      byQueue: {
+        recompute: { pending: 1, running: 1, done: 0, dead: 0 },
+        reconcile: { pending: 0, running: 0, done: 1, dead: 0 },
+      },
+    });
+    expect((await queue.stats()).total).toBe(4);
+
+    expect(await queue.pruneDone(now)).toEqual({ deleted: 0 });
+    advance(1);
+    expect(await queue.pruneDone(now)).toEqual({ deleted: 1 });
+    expect((await queue.stats(SHOP)).byStatus.done).toBe(0);
+  });
+
+  it("purgeShop removes one shop's jobs only", async () => {
+    const queue = makeQueue();
+    await queue.enqueue({ shop: SHOP, queue: "recompute", key: "k", payload: {} });
+    await queue.enqueue({ shop: SHOP, queue: "reconcile", payload: {} });
+    await queue.enqueue({ shop: OTHER_SHOP, queue: "recompute", key: "k", payload: {} });
+    const running = await leaseOne(queue, { shop: SHOP, queues: ["recompute"] });
+
+    expect(await queue.purgeShop(SHOP)).toEqual({ deleted: 2 });
+    expect(await queue.drained(SHOP)).toBe(true);
+    expect(await queue.complete(running!)).toEqual({ kind: "stale" });
+    expect((await queue.stats(OTHER_SHOP)).byStatus.pending).toBe(1);
+    expect(await leaseOne(queue)).toMatchObject({ shop: OTHER_SHOP, key: "k" });
+  });
+
+  describe("two workers on one database", () => {
+    const clients = [createPrismaClient(process.env.DATABASE_URL), createPrismaClient(process.env.DATABASE_URL)];
+    afterAll(async () => {
+      await Promise.all(clients.map((client) => client.$disconnect()));
+    });
+
+    it("never lease the same job", async () => {
+      const [a, b] = clients.map((db) => makeQueue({ db }));
+      const total = 60;
+      await a.enqueueMany(
+        Array.from({ length: total }, (_, i) => ({ shop: i % 2 ? SHOP : OTHER_SHOP, queue: "recompute", key: `item-${i}`, payload: i })),
+      );
+
+      const seen: string[] = [];
+      const leaseAll = async (queue: JobQueue) => {
+        for (;;) {
+          const jobs = await queue.lease({ limit: 4, visibilityTimeoutMs: VT });
+          if (jobs.length === 0) return;
+          seen.push(...jobs.map((job) => job.id));
+        }
+      };
+      // Several concurrent pollers per client, interleaving reads and CAS updates.
+      await Promise.all([leaseAll(a), leaseAll(b), leaseAll(a), leaseAll(b)]);
+
+      expect(seen).toHaveLength(total);
+      expect(new Set(seen).size).toBe(total);
+      expect((await a.stats()).byStatus.running).toBe(total);
+    });
+  });
+});

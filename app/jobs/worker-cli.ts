@@ -1,0 +1,56 @@
+/**
+ * `npm run worker`: one worker process on the embedded (SQLite) queue.
+ * Several may run against the same database file; leasing is safe across processes.
+ *
+ * Environment: DATABASE_URL, WORKER_CONCURRENCY (4), WORKER_POLL_INTERVAL_MS (1000),
+ * WORKER_VISIBILITY_TIMEOUT_MS (300000). SIGINT/SIGTERM stop gracefully (jobs in flight finish
+ * and record their result); a second signal exits at once (their leases expire and another
+ * worker picks the jobs up).
+ */
+import prisma from "~/db.server";
+import { jobHandlers } from "./handlers.server";
+import { createSqliteJobQueue } from "./sqlite-queue.server";
+import { createWorker } from "./worker.server";
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const handlers = jobHandlers();
+const worker = createWorker({
+  queue: createSqliteJobQueue({ db: prisma }),
+  handlers,
+  concurrency: positiveInt("WORKER_CONCURRENCY", 4),
+  pollIntervalMs: positiveInt("WORKER_POLL_INTERVAL_MS", 1_000),
+  visibilityTimeoutMs: positiveInt("WORKER_VISIBILITY_TIMEOUT_MS", 5 * 60_000),
+  logger: console,
+});
+
+if (Object.keys(handlers).length === 0) console.warn("worker: no handlers registered (app/jobs/handlers.server.ts); idling");
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals) {
+  if (stopping) {
+    console.warn(`worker: ${signal} again, exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.info(`worker: ${signal}, finishing jobs in flight (send again to exit now)`);
+  try {
+    await worker.stop();
+    await prisma.$disconnect();
+    process.exit(0);
+  } catch (error) {
+    console.error("worker: error while stopping", error);
+    process.exit(1);
+  }
+}
+
+process.on("SIGINT", (signal) => void shutdown(signal));
+process.on("SIGTERM", (signal) => void shutdown(signal));
+
+worker.start();

@@ -1,0 +1,237 @@
+import { NonRetryableError, type FailResult, type JobQueue, type LeasedJob } from "./queue.server";
+
+export { NonRetryableError };
+
+export interface JobContext {
+  /** Aborted when the lease is lost (another worker took the job): stop early, writes would race. */
+  signal: AbortSignal;
+}
+
+/**
+ * Handles one job. Resolve = done; throw = retry with backoff (or dead after `maxAttempts`);
+ * throw `NonRetryableError` = dead at once. Runs at least once, so it must be idempotent.
+ */
+export type JobHandler = (job: LeasedJob, context: JobContext) => Promise<void>;
+
+export interface WorkerLogger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  /** By queue name. The worker leases only queues it has a handler for. */
+  handlers: Record<string, JobHandler>;
+  /** Jobs run at once (default 4). */
+  concurrency?: number;
+  /** How often an idle worker looks for due jobs (default 1 s). */
+  pollIntervalMs?: number;
+  /** Lease length (default 5 min); renewed every third of it while the job runs. */
+  visibilityTimeoutMs?: number;
+  logger?: WorkerLogger;
+}
+
+export interface RunCounts {
+  processed: number;
+  succeeded: number;
+  retried: number;
+  dead: number;
+  /** Failed, but a newer job with the same key was already queued and does the work. */
+  superseded: number;
+  /** The lease was lost before the result could be recorded; the job's new owner decides. */
+  stale: number;
+  /** The result could not be recorded (database error); the lease expires and the job runs again. */
+  errored: number;
+}
+
+export interface Worker {
+  /** Polls and runs jobs in the background until `stop()`. */
+  start(): void;
+  /** Stops leasing, waits for jobs in flight to finish and record their result. */
+  stop(): Promise<void>;
+  /**
+   * Runs due jobs until none is due and none is running (tests, CLIs). Jobs scheduled later
+   * (retries in backoff) are left pending. Not while the worker is started.
+   */
+  runUntilIdle(options?: { shop?: string; maxJobs?: number }): Promise<RunCounts>;
+  readonly started: boolean;
+}
+
+type Outcome = Exclude<keyof RunCounts, "processed">;
+
+export function createWorker(options: WorkerOptions): Worker {
+  const { queue, handlers, concurrency = 4, pollIntervalMs = 1_000, visibilityTimeoutMs = 5 * 60_000, logger = console } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be a positive integer");
+  const queues = Object.keys(handlers);
+  const heartbeatMs = Math.max(10, Math.floor(visibilityTimeoutMs / 3));
+
+  const inFlight = new Set<Promise<void>>();
+  /** Tail of the chain of jobs per (shop, key): jobs sharing a key run one after another. */
+  const keyTails = new Map<string, Promise<void>>();
+  let loop: Promise<void> | null = null;
+  let stopping = false;
+  let waitingForSlot = false;
+  let wake: (() => void) | null = null;
+
+  function meta(job: LeasedJob, extra: Record<string, unknown> = {}) {
+    return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
+  }
+
+  function dispatch(job: LeasedJob, counts: RunCounts): void {
+    const lease = new AbortController();
+    const heartbeat = setInterval(() => {
+      queue.extendLease(job, visibilityTimeoutMs).then(
+        (result) => {
+          if (result.kind === "stale" && !lease.signal.aborted) {
+            logger.warn("job: lease lost to another worker", meta(job));
+            lease.abort(new Error("lease lost"));
+          }
+        },
+        (error: unknown) => logger.warn("job: could not extend lease", meta(job, { error })),
+      );
+    }, heartbeatMs);
+    heartbeat.unref?.();
+
+    const lockKey = job.key === null ? null : `${job.shop}\u0000${job.key}`;
+    const previous = (lockKey && keyTails.get(lockKey)) || Promise.resolve();
+    const run = previous
+      .then(() => (lease.signal.aborted ? ("stale" as const) : execute(job, lease.signal)))
+      .then((outcome) => {
+        counts[outcome]++;
+        counts.processed++;
+      })
+      .finally(() => {
+        clearInterval(heartbeat);
+        inFlight.delete(run);
+        if (lockKey && keyTails.get(lockKey) === run) keyTails.delete(lockKey);
+        if (waitingForSlot) wake?.();
+      });
+    if (lockKey) keyTails.set(lockKey, run);
+    inFlight.add(run);
+  }
+
+  async function execute(job: LeasedJob, signal: AbortSignal): Promise<Outcome> {
+    try {
+      const handler = handlers[job.queue];
+      if (!handler) throw new NonRetryableError(`No handler for queue "${job.queue}"`);
+      await handler(job, { signal });
+    } catch (error) {
+      return recordFailure(job, error);
+    }
+    try {
+      const result = await queue.complete(job);
+      if (result.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", meta(job));
+      return result.kind === "completed" ? "succeeded" : "stale";
+    } catch (error) {
+      logger.error("job: could not record completion", meta(job, { error }));
+      return "errored";
+    }
+  }
+
+  async function recordFailure(job: LeasedJob, error: unknown): Promise<Outcome> {
+    const retryable = !(error instanceof NonRetryableError);
+    let result: FailResult;
+    try {
+      result = await queue.fail(job, error, { retryable });
+    } catch (ackError) {
+      logger.error("job: failed, and the failure could not be recorded", meta(job, { error, ackError }));
+      return "errored";
+    }
+    switch (result.kind) {
+      case "retrying":
+        logger.error("job: failed, will retry", meta(job, { error, retryAt: result.runAt.toISOString() }));
+        return "retried";
+      case "dead":
+        logger.error(retryable ? "job: failed on its last attempt, dead" : "job: failed, not retryable, dead", meta(job, { error }));
+        return "dead";
+      case "superseded":
+        logger.error("job: failed, superseded by a newer job for the same key", meta(job, { error, by: result.by }));
+        return "superseded";
+      case "stale":
+        logger.warn("job: failed after its lease was taken over; failure not recorded", meta(job, { error }));
+        return "stale";
+    }
+  }
+
+  function idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  const totals = zeroCounts();
+
+  async function pollLoop(): Promise<void> {
+    while (!stopping) {
+      const free = concurrency - inFlight.size;
+      let leased = 0;
+      if (free > 0) {
+        try {
+          const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs });
+          for (const job of jobs) dispatch(job, totals);
+          leased = jobs.length;
+        } catch (error) {
+          logger.error("worker: could not lease jobs", { error });
+        }
+      }
+      if (stopping) break;
+      if (free > 0 && leased === free) continue; // maybe more is due
+      waitingForSlot = free === 0;
+      await idle(pollIntervalMs);
+      waitingForSlot = false;
+    }
+  }
+
+  return {
+    get started() {
+      return loop !== null;
+    },
+
+    start() {
+      if (loop) return;
+      stopping = false;
+      logger.info("worker: started", { queues, concurrency });
+      loop = pollLoop();
+    },
+
+    async stop() {
+      if (!loop) return;
+      stopping = true;
+      wake?.();
+      await loop;
+      while (inFlight.size > 0) await Promise.all(inFlight);
+      loop = null;
+      logger.info("worker: stopped", { ...totals });
+    },
+
+    async runUntilIdle({ shop, maxJobs = Number.POSITIVE_INFINITY } = {}) {
+      if (loop) throw new Error("runUntilIdle: the worker is started; stop it first");
+      const counts = zeroCounts();
+      let leasedTotal = 0;
+      for (;;) {
+        const free = Math.min(concurrency - inFlight.size, maxJobs - leasedTotal);
+        let leased = 0;
+        if (free > 0) {
+          const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs, ...(shop ? { shop } : {}) });
+          for (const job of jobs) dispatch(job, counts);
+          leased = jobs.length;
+          leasedTotal += leased;
+        }
+        if (inFlight.size === 0) break;
+        if (leased === 0 || leased < free || inFlight.size >= concurrency) await Promise.race(inFlight);
+      }
+      return counts;
+    },
+  };
+}
+
+function zeroCounts(): RunCounts {
+  return { processed: 0, succeeded: 0, retried: 0, dead: 0, superseded: 0, stale: 0, errored: 0 };
+}

@@ -1,0 +1,153 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { createSqliteJobQueue } from "./sqlite-queue.server";
+import { NonRetryableError, createWorker, type JobHandler, type WorkerLogger } from "./worker.server";
+
+const SHOP = "alpha.myshopify.com";
+const OTHER_SHOP = "beta.myshopify.com";
+
+let now: Date;
+const clock = () => new Date(now.getTime());
+const advance = (ms: number) => {
+  now = new Date(now.getTime() + ms);
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function recordingLogger() {
+  const lines: { level: string; message: string; meta?: Record<string, unknown> }[] = [];
+  const logger: WorkerLogger = {
+    info: (message, meta) => lines.push({ level: "info", message, meta }),
+    warn: (message, meta) => lines.push({ level: "warn", message, meta }),
+    error: (message, meta) => lines.push({ level: "error", message, meta }),
+  };
+  return { logger, lines };
+}
+
+function makeQueue() {
+  return createSqliteJobQueue({ clock, random: () => 0.5, backoff: { baseMs: 1_000, maxMs: 60_000 } });
+}
+
+beforeEach(async () => {
+  now = new Date("2026-11-23T12:00:00.000Z");
+  await prisma.job.deleteMany();
+});
+
+describe("worker", () => {
+  it("runUntilIdle drains every due job of the queues it handles", async () => {
+    const queue = makeQueue();
+    const seen: unknown[] = [];
+    const handler: JobHandler = async (job) => {
+      seen.push(job.payload);
+    };
+    for (let i = 0; i < 10; i++) await queue.enqueue({ shop: i < 7 ? SHOP : OTHER_SHOP, queue: i % 2 ? "recompute" : "reconcile", payload: i });
+    await queue.enqueue({ shop: SHOP, queue: "no-handler", payload: "left alone" });
+    const worker = createWorker({ queue, handlers: { recompute: handler, reconcile: handler }, concurrency: 3, logger: recordingLogger().logger });
+
+    expect(await worker.runUntilIdle({ shop: OTHER_SHOP })).toMatchObject({ processed: 3, succeeded: 3 });
+    expect(await queue.drained(OTHER_SHOP)).toBe(true);
+    expect(await worker.runUntilIdle()).toMatchObject({ processed: 7, succeeded: 7, retried: 0, dead: 0 });
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await queue.stats(SHOP)).byQueue["no-handler"].pending).toBe(1);
+    expect(await worker.runUntilIdle()).toMatchObject({ processed: 0 });
+  });
+
+  it("retries a throwing handler after its backoff and buries a NonRetryableError at once, logging the job", async () => {
+    const queue = makeQueue();
+    let calls = 0;
+    const { logger, lines } = recordingLogger();
+    const worker = createWorker({
+      queue,
+      logger,
+      handlers: {
+        flaky: async () => {
+          calls++;
+          if (calls === 1) throw new Error("429 throttled");
+        },
+        broken: async () => {
+          throw new NonRetryableError("payload is not an inventory item");
+        },
+      },
+    });
+    const flaky = await queue.enqueue({ shop: SHOP, queue: "flaky", payload: {} });
+    const broken = await queue.enqueue({ shop: SHOP, queue: "broken", payload: {}, maxAttempts: 5 });
+
+    expect(await worker.runUntilIdle()).toMatchObject({ processed: 2, retried: 1, dead: 1, succeeded: 0 });
+    expect(await queue.drained(SHOP)).toBe(false); // the retry waits out its backoff
+    advance(500); // 0.5 × 1 s
+    expect(await worker.runUntilIdle()).toMatchObject({ processed: 1, succeeded: 1 });
+    expect(await queue.drained(SHOP)).toBe(true);
+
+    const dead = await queue.listDead(SHOP);
+    expect(dead.jobs).toMatchObject([{ id: broken.id, attempts: 1, lastError: expect.stringContaining("not an inventory item") }]);
+    const errors = lines.filter((line) => line.level === "error");
+    expect(errors.map((line) => line.meta)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ shop: SHOP, queue: "flaky", jobId: flaky.id, attempt: 1 }),
+        expect.objectContaining({ shop: SHOP, queue: "broken", jobId: broken.id, attempt: 1 }),
+      ]),
+    );
+  });
+
+  it("never runs two jobs of one (shop, key) at once, while other keys run in parallel", async () => {
+    const queue = makeQueue();
+    const active = new Map<string, number>();
+    let maxPerKey = 0;
+    let maxOverall = 0;
+    let overall = 0;
+    const handler: JobHandler = async (job) => {
+      const lock = `${job.shop}/${job.key}`;
+      active.set(lock, (active.get(lock) ?? 0) + 1);
+      overall++;
+      maxPerKey = Math.max(maxPerKey, active.get(lock)!);
+      maxOverall = Math.max(maxOverall, overall);
+      await sleep(15);
+      active.set(lock, active.get(lock)! - 1);
+      overall--;
+    };
+    // Same key in two queues: both pending at once, both leased in one batch.
+    await queue.enqueueMany([
+      { shop: SHOP, queue: "recompute", key: "item-1", payload: {} },
+      { shop: SHOP, queue: "reconcile", key: "item-1", payload: {} },
+      { shop: SHOP, queue: "recompute", key: "item-2", payload: {} },
+      { shop: OTHER_SHOP, queue: "recompute", key: "item-1", payload: {} },
+    ]);
+    const worker = createWorker({ queue, handlers: { recompute: handler, reconcile: handler }, concurrency: 4, logger: recordingLogger().logger });
+
+    expect(await worker.runUntilIdle()).toMatchObject({ processed: 4, succeeded: 4 });
+    expect(maxPerKey).toBe(1);
+    expect(maxOverall).toBeGreaterThan(1);
+  });
+
+  it("start() polls in the background and stop() lets the job in flight finish", async () => {
+    const queue = makeQueue();
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    let finished = false;
+    const worker = createWorker({
+      queue,
+      pollIntervalMs: 5,
+      logger: recordingLogger().logger,
+      handlers: {
+        slow: async () => {
+          started();
+          await sleep(40);
+          finished = true;
+        },
+      },
+    });
+    const { id } = await queue.enqueue({ shop: SHOP, queue: "slow", payload: {} });
+    worker.start();
+    expect(worker.started).toBe(true);
+    await handlerStarted;
+    await worker.stop();
+
+    expect(finished).toBe(true);
+    expect(worker.started).toBe(false);
+    expect(await prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "done" });
+
+    // Stopped: nothing is leased any more.
+    await queue.enqueue({ shop: SHOP, queue: "slow", payload: {} });
+    await sleep(20);
+    expect((await queue.stats(SHOP)).byStatus.pending).toBe(1);
+  });
+});

@@ -1,0 +1,35 @@
+import { jobHandlers } from "~/jobs/handlers.server";
+import { createWorker, type Worker } from "~/jobs/worker.server";
+import { jobQueue } from "./jobs.server";
+import { runScheduledWork } from "./scheduler.server";
+
+/**
+ * The worker and scheduler that run inside the app process (`npm run sandbox`, production);
+ * `npm run worker` runs the same worker in its own process. Started once per process.
+ */
+declare global {
+  // eslint-disable-next-line no-var
+  var __safestockBackground: { worker: Worker; timer: NodeJS.Timeout } | undefined;
+}
+
+export const SCHEDULER_INTERVAL_MS = 60_000;
+
+export function startBackgroundWork(options: { schedulerIntervalMs?: number } = {}) {
+  if (globalThis.__safestockBackground) return globalThis.__safestockBackground;
+  const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers() });
+  worker.start();
+  const tick = () =>
+    runScheduledWork(new Date()).catch((error) => console.error("scheduler: run failed", { error }));
+  const timer = setInterval(tick, options.schedulerIntervalMs ?? SCHEDULER_INTERVAL_MS);
+  timer.unref();
+  globalThis.__safestockBackground = { worker, timer };
+  return globalThis.__safestockBackground;
+}
+
+export async function stopBackgroundWork() {
+  const background = globalThis.__safestockBackground;
+  if (!background) return;
+  clearInterval(background.timer);
+  await background.worker.stop();
+  globalThis.__safestockBackground = undefined;
+}
