@@ -12,7 +12,10 @@ declare global {
 }
 
 export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite"): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  // WAL lets the web process and `npm run worker` read while the other writes.
+  client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch((error) => console.warn("sqlite: WAL not enabled", error));
+  return client;
 }
 
 const prisma: PrismaClient = globalThis.__safestockPrisma ?? createPrismaClient();

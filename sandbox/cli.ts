@@ -33,7 +33,7 @@ const appUrl = `http://127.0.0.1:${port}`;
 const sandboxOrigin = `http://127.0.0.1:${sandboxPort}`;
 const env = {
   ...process.env,
-  NODE_ENV: "production",
+  NODE_ENV: "production" as const,
   PORT: String(port),
   HOST: "127.0.0.1",
   SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? SANDBOX_API_KEY,

@@ -30,7 +30,7 @@ export async function runInitialSync(
     let after: string | null = null;
     let items = 0;
     do {
-      const page = await readCatalogPage(client, after, options.pageSize ?? 25);
+      const page = await readCatalogPage(client, after, options.pageSize);
       await upsertCatalogItems(
         shop,
         page.items

@@ -42,7 +42,7 @@ export async function reconcileShop(
     await refreshLocationsAndChannels(shop, client);
     let after: string | null = null;
     do {
-      const page = await readCatalogPage(client, after, options.pageSize ?? 25);
+      const page = await readCatalogPage(client, after, options.pageSize);
       await syncPage(shop, client, page.items, now, totals);
       options.onProgress?.(totals.levelsChecked);
       after = page.nextCursor;

@@ -39,7 +39,9 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
         }
       }
     }
-    inventoryLevels(first: 20) {
+    # 50 locations per item: with 8 items a page the query stays under Shopify's 1,000-point
+    # single-query limit (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits).
+    inventoryLevels(first: 50) {
       nodes {
         id
         location {

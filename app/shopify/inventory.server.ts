@@ -89,8 +89,11 @@ function toItem(raw: RawItem): ShopifyItem {
   };
 }
 
-/** `nodes(ids:)` is limited to 250 ids; we ask for 50 at a time to keep each query cheap. */
-const ITEMS_PER_READ = 50;
+/**
+ * Items per query: each item selects up to 50 levels, so 8 items keep a query's requested cost
+ * (~850 points) under the 1,000-point single-query maximum.
+ */
+export const ITEMS_PER_READ = 8;
 
 export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[]) {
   const items: ShopifyItem[] = [];
@@ -102,7 +105,7 @@ export async function readInventoryItems(client: AdminClient, inventoryItemIds: 
   return items;
 }
 
-export async function readCatalogPage(client: AdminClient, after: string | null, first = 25) {
+export async function readCatalogPage(client: AdminClient, after: string | null, first = ITEMS_PER_READ) {
   const { data } = await client.request<{
     inventoryItems: { nodes: RawItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
   }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after });
