@@ -42,6 +42,7 @@ const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite",
   SAFESTOCK_APP_BRIDGE_URL: `${sandboxOrigin}/app-bridge.js`,
   SAFESTOCK_SANDBOX_ORIGIN: sandboxOrigin,
+  SAFESTOCK_SANDBOX_PARENT_PID: String(process.pid),
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(root, "sandbox", "app-preload.mjs")}`.trim(),
 };
 
@@ -73,8 +74,21 @@ async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
 }
 
+async function assertPortFree(url: string) {
+  const answered = await fetch(url).then(
+    () => true,
+    () => false,
+  );
+  if (answered) {
+    console.error(`✖ Something already answers on ${url}. Stop it (another \`npm run sandbox\`?) or set PORT / SANDBOX_PORT.`);
+    process.exit(1);
+  }
+}
+
 async function main() {
   const started = Date.now();
+  await assertPortFree(appUrl);
+  await assertPortFree(sandboxOrigin);
   run(bin("prisma"), ["migrate", "deploy", "--config", "prisma/prisma.config.ts"], "Migrating the SQLite database");
   run(bin("remix"), ["build"], "Building the app");
 

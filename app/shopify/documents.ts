@@ -18,6 +18,9 @@ export const QUANTITY_NAMES = [
 /** App-owned variant metafield carrying channel ATS (SHOPIFY-FACTS "Sales channels"). */
 export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
 
+/** Locations read per item (see the cost note in the fragment). */
+export const LEVELS_PER_ITEM = 25;
+
 const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
   fragment SafestockItemLevels on InventoryItem {
     id
@@ -39,9 +42,9 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
         }
       }
     }
-    # 50 locations per item: with 8 items a page the query stays under Shopify's 1,000-point
-    # single-query limit (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits).
-    inventoryLevels(first: 50) {
+    # 25 locations per item: with 10 items a page the query (~830 points) stays under Shopify's
+    # 1,000-point single-query limit (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits).
+    inventoryLevels(first: ${LEVELS_PER_ITEM}) {
       nodes {
         id
         location {
