@@ -20,12 +20,6 @@ export function appendLine(lines: readonly ExplainLine[], line: ExplainLine): re
   }
 }
 
-export function sumUnits(lines: readonly ExplainLine[]): number {
-  let total = 0;
-  for (const line of lines) total += line.units;
-  return total;
-}
-
 /** "5 safety stock" read alone hides that the rule asked for more: say so when a line was capped. */
 export function cappedNote(units: number, wanted: number): string {
   return units < wanted ? ` (rule asks ${wanted}; only ${units} left to sell)` : "";

@@ -49,7 +49,7 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
  * The levels with each SKU's levels next to each other, in order of first appearance. Snapshots
  * from the sync pipeline already come that way, and then the input array is used as is.
  */
-export function groupedBySku(levels: readonly Level[]): readonly Level[] {
+function groupedBySku(levels: readonly Level[]): readonly Level[] {
   const seen = new Set<string>();
   let previous: string | undefined;
   for (const level of levels) {
@@ -72,7 +72,7 @@ function regroup(levels: readonly Level[]): Level[] {
 }
 
 /** A hold counts while now < expiresAt; summed per holding channel and sorted so input order never matters. */
-export function activeHoldsBySku(holds: readonly Hold[], nowMs: number): Map<string, HoldTotal[]> {
+function activeHoldsBySku(holds: readonly Hold[], nowMs: number): Map<string, HoldTotal[]> {
   const totals = new Map<string, Map<string, number>>();
   for (const hold of holds) {
     const expires = parseInstant(hold.expiresAt);

@@ -62,7 +62,7 @@ export function velocityBufferUnits(rule: VelocityBufferRule, unitsPerMinute: nu
 
 
 /** Units still held at `nowMs`: a wave counts as released at or after its `at` instant. */
-export function quarantineHeldAt(quarantine: CompiledQuarantine, nowMs: number): number {
+function quarantineHeldAt(quarantine: CompiledQuarantine, nowMs: number): number {
   let released = 0;
   for (const wave of quarantine.releases) if (wave.at <= nowMs) released += wave.units;
   return Math.max(0, quarantine.rule.units - released);

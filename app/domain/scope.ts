@@ -1,19 +1,5 @@
 import type { RuleScope } from "./types";
 
-/**
- * Scope precedence for rules of the same kind: the item part is compared first
- * (SKU > product > tag > any item), then the location part (a named location > any location).
- * So a SKU rule for every location beats a location × tag rule.
- */
-export type ItemScopeKind = "sku" | "product" | "tag" | "any";
-
-export function itemScopeOf(scope: RuleScope): ItemScopeKind {
-  if (scope.sku !== undefined) return "sku";
-  if (scope.product !== undefined) return "product";
-  if (scope.tag !== undefined) return "tag";
-  return "any";
-}
-
 /** Merchant-readable scope, e.g. "tag bestseller at Soho", "every item". */
 export function describeScope(scope: RuleScope): string {
   let item: string;

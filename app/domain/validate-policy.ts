@@ -83,6 +83,38 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
   else {
     const scopesSeen = new Map<string, number>();
     const quarantinedSkus = new Map<string, number>();
+    // A SKU may sit in one quarantine only; releases may not free more than the rule holds.
+    const checkQuarantine = (rule: Json, path: string, i: number): void => {
+      const skus = checkNameList(problems, `${path}.skus`, rule.skus, true);
+      if (skus !== undefined && skus.length === 0) problems.add(`${path}.skus`, "must list at least one SKU");
+      skus?.forEach((sku, j) => {
+        if (!known.skus.has(sku)) problems.add(`${path}.skus[${j}]`, `unknown SKU "${sku}"`);
+        const other = quarantinedSkus.get(sku);
+        if (other !== undefined && other !== i) {
+          problems.add(`${path}.skus[${j}]`, `"${sku}" is already quarantined by protection[${other}]`);
+        } else quarantinedSkus.set(sku, i);
+      });
+      const locations = checkNameList(problems, `${path}.locations`, rule.locations, false);
+      if (locations !== undefined && locations.length === 0) problems.add(`${path}.locations`, "must list at least one location");
+      locations?.forEach((location, j) => {
+        if (!known.locations.has(location)) problems.add(`${path}.locations[${j}]`, `unknown location "${location}"`);
+      });
+      const unitsOk = checkWholeUnits(problems, `${path}.units`, rule.units, true);
+      if (rule.releases === undefined) return;
+      if (!Array.isArray(rule.releases)) return problems.add(`${path}.releases`, "must be a list of { at, units }");
+      let released = 0;
+      rule.releases.forEach((wave: unknown, j) => {
+        const wavePath = `${path}.releases[${j}]`;
+        if (!isObject(wave)) return problems.add(wavePath, "must be an object { at, units }");
+        checkKnownFields(problems, wavePath, wave, ["at", "units"]);
+        checkInstant(problems, `${wavePath}.at`, wave.at);
+        if (checkWholeUnits(problems, `${wavePath}.units`, wave.units, true)) released += wave.units as number;
+      });
+      if (unitsOk && released > (rule.units as number)) {
+        problems.add(`${path}.releases`, `releases ${released} units but the quarantine holds only ${String(rule.units)}`);
+      }
+    };
+
     protection.forEach((rule: unknown, i) => {
       const path = `protection[${i}]`;
       if (!isObject(rule)) return problems.add(path, "must be an object");
@@ -119,36 +151,6 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
       else scopesSeen.set(key, i);
     });
 
-    function checkQuarantine(rule: Json, path: string, i: number): void {
-      const skus = checkNameList(problems, `${path}.skus`, rule.skus, true);
-      if (skus !== undefined && skus.length === 0) problems.add(`${path}.skus`, "must list at least one SKU");
-      skus?.forEach((sku, j) => {
-        if (!known.skus.has(sku)) problems.add(`${path}.skus[${j}]`, `unknown SKU "${sku}"`);
-        const other = quarantinedSkus.get(sku);
-        if (other !== undefined && other !== i) {
-          problems.add(`${path}.skus[${j}]`, `"${sku}" is already quarantined by protection[${other}]`);
-        } else quarantinedSkus.set(sku, i);
-      });
-      const locations = checkNameList(problems, `${path}.locations`, rule.locations, false);
-      if (locations !== undefined && locations.length === 0) problems.add(`${path}.locations`, "must list at least one location");
-      locations?.forEach((location, j) => {
-        if (!known.locations.has(location)) problems.add(`${path}.locations[${j}]`, `unknown location "${location}"`);
-      });
-      const unitsOk = checkWholeUnits(problems, `${path}.units`, rule.units, true);
-      if (rule.releases === undefined) return;
-      if (!Array.isArray(rule.releases)) return problems.add(`${path}.releases`, "must be a list of { at, units }");
-      let released = 0;
-      rule.releases.forEach((wave: unknown, j) => {
-        const wavePath = `${path}.releases[${j}]`;
-        if (!isObject(wave)) return problems.add(wavePath, "must be an object { at, units }");
-        checkKnownFields(problems, wavePath, wave, ["at", "units"]);
-        checkInstant(problems, `${wavePath}.at`, wave.at);
-        if (checkWholeUnits(problems, `${wavePath}.units`, wave.units, true)) released += wave.units as number;
-      });
-      if (unitsOk && released > (rule.units as number)) {
-        problems.add(`${path}.releases`, `releases ${released} units but the quarantine holds only ${String(rule.units)}`);
-      }
-    }
   }
 
   const channels = input.channels ?? [];

@@ -12,6 +12,11 @@ export function jobQueue(): JobQueue {
   return queue;
 }
 
+/** Tests swap in a queue with a fast backoff; production never calls this. */
+export function useJobQueue(replacement: JobQueue) {
+  queue = replacement;
+}
+
 export async function enqueueShopJob(shop: string, name: PipelineQueue, payload: unknown, key: string | null) {
   return jobQueue().enqueue({ shop, queue: name, payload, key });
 }

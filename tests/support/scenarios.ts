@@ -1,0 +1,135 @@
+/**
+ * Shopify-side activity for integration tests, made only through the emulated shop's own
+ * Admin API (orderCreate, orderCancel, refundCreate, inventoryAdjustQuantities), as a real
+ * storefront, POS or ERP would make it.
+ */
+import type { Policy } from "~/domain";
+import type { Harness } from "./harness";
+
+export const TEST_POLICY: Policy = {
+  version: 1,
+  protection: [
+    { kind: "safety_stock", units: 1 },
+    { kind: "safety_stock", units: 2, location: "Warehouse", tag: "bestseller" },
+    { kind: "display", units: 1, location: "Soho store", sku: "RING-7" },
+  ],
+  channels: [
+    { channel: "online_store", tier: 1, networkMinimum: 1 },
+    { channel: "marketplace", tier: 2, allocationPercent: 50, pauseBelow: 2 },
+    { channel: "wholesale", tier: 3, fixedUnits: 5, reserveForHigherTiersBelow: 15 },
+  ],
+};
+
+const ORDER_CANCEL = `mutation Cancel($orderId: ID!) {
+  orderCancel(orderId: $orderId, reason: CUSTOMER, restock: true, refund: false) {
+    orderCancelUserErrors { field message code }
+  }
+}`;
+
+const REFUND_CREATE = `mutation Refund($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id }
+    userErrors { field message }
+  }
+}`;
+
+const ORDER_LINES = `query Lines($id: ID!) { order(id: $id) { lineItems(first: 5) { nodes { id quantity } } } }`;
+
+const ADJUST = `mutation Receive($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+  inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+    userErrors { field message code }
+  }
+}`;
+
+export function variantOf(harness: Harness, shop: string, sku: string) {
+  const variant = harness.sandbox.shop(shop).snapshot().variants.find((entry) => entry.sku === sku);
+  if (!variant) throw new Error(`no variant ${sku} in ${shop}`);
+  return variant;
+}
+
+export function locationOf(harness: Harness, shop: string, name: string) {
+  const location = harness.sandbox.shop(shop).snapshot().locations.find((entry) => entry.name === name);
+  if (!location) throw new Error(`no location ${name}`);
+  return location;
+}
+
+export async function placeOrder(harness: Harness, shop: string, sku: string, quantity: number, sourceName: string) {
+  const result = await harness.sandbox.placeOrder(
+    { lineItems: [{ variantId: variantOf(harness, shop, sku).id, quantity }], sourceName },
+    shop,
+  );
+  const body = result.body as { data?: { orderCreate?: { order?: { id: string } | null } } };
+  return body.data?.orderCreate?.order?.id ?? null;
+}
+
+/** A POS sale at a store: created fulfilled at that location. */
+export async function posSale(harness: Harness, shop: string, sku: string, store: string) {
+  const result = await harness.sandbox.placeOrder(
+    {
+      lineItems: [{ variantId: variantOf(harness, shop, sku).id, quantity: 1 }],
+      sourceName: "pos",
+      order: { fulfillment: { locationId: locationOf(harness, shop, store).id } },
+    },
+    shop,
+  );
+  return result;
+}
+
+export async function cancelOrder(harness: Harness, shop: string, orderId: string) {
+  const body = await harness.gql(ORDER_CANCEL, { orderId }, shop);
+  if (body.data.orderCancel.orderCancelUserErrors.length) throw new Error(JSON.stringify(body.data.orderCancel));
+}
+
+/** Refund an unfulfilled line with restock (the units go back to available). */
+export async function refundWithRestock(harness: Harness, shop: string, orderId: string) {
+  const lines = await harness.gql(ORDER_LINES, { id: orderId }, shop);
+  const line = lines.data.order.lineItems.nodes[0];
+  const body = await harness.gql(
+    REFUND_CREATE,
+    { key: `refund-${orderId}`, input: { orderId, refundLineItems: [{ lineItemId: line.id, quantity: line.quantity, restockType: "CANCEL" }] } },
+    shop,
+  );
+  if (body.data.refundCreate.userErrors.length) throw new Error(JSON.stringify(body.data.refundCreate));
+}
+
+/** A purchase order received at a location: `available` goes up. */
+export async function receiveStock(harness: Harness, shop: string, sku: string, location: string, units: number) {
+  const body = await harness.gql(
+    ADJUST,
+    {
+      key: `receipt-${sku}-${location}-${units}`,
+      input: {
+        name: "available",
+        reason: "received",
+        referenceDocumentUri: "https://erp.example/purchase-orders/PO-1001",
+        changes: [
+          {
+            inventoryItemId: variantOf(harness, shop, sku).inventoryItemId,
+            locationId: locationOf(harness, shop, location).id,
+            delta: units,
+            changeFromQuantity: null,
+          },
+        ],
+      },
+    },
+    shop,
+  );
+  if (body.data.inventoryAdjustQuantities.userErrors.length) throw new Error(JSON.stringify(body.data.inventoryAdjustQuantities));
+}
+
+/** A realistic day: orders on four channels, cancellations, a refund with restock, a POS sale, a receipt. */
+export async function realisticDay(harness: Harness, shop: string) {
+  const skus = ["RING-7", "RING-6", "NECK-16", "SHIRT-M", "TOTE-NAT", "MUG-WHT", "RING-8", "SHIRT-L"];
+  const sources = ["web", "marketplace", "wholesale", "web", "pos"];
+  const orders: string[] = [];
+  for (let index = 0; index < 16; index++) {
+    const id = await placeOrder(harness, shop, skus[index % skus.length], 1 + (index % 2), sources[index % sources.length]);
+    if (id) orders.push(id);
+  }
+  await cancelOrder(harness, shop, orders[1]);
+  await cancelOrder(harness, shop, orders[4]);
+  await refundWithRestock(harness, shop, orders[2]);
+  await posSale(harness, shop, "RING-7", "Soho store");
+  await receiveStock(harness, shop, "NECK-16", "Warehouse", 10);
+  return orders;
+}
