@@ -1,5 +1,5 @@
 import type { CompiledChannel } from "./compile-policy";
-import { appendLine, LineCache, NO_LINES, unitsText } from "./explain";
+import { appendLine, LineCache, NO_LINES, unitsText, withLine } from "./explain";
 import type { ChannelPlan, ExplainLine, LevelPlan } from "./types";
 
 /** Active hold units of one SKU, summed per holding channel and sorted by channel name. */
@@ -54,7 +54,7 @@ export function allocateChannel(
   if (paused && available > 0) {
     units = available;
     available = 0;
-    explain = appendLine(
+    explain = withLine(
       explain,
       lines.get(slotBase + PAUSED, 0, units) ??
         lines.set(slotBase + PAUSED, 0, units, { rule: "paused", scope: name, units, reason: `${name} is paused by the merchant` }),
@@ -64,7 +64,7 @@ export function allocateChannel(
   if (reserveBelow !== undefined && pool < reserveBelow && available > 0) {
     units = available;
     available = 0;
-    explain = appendLine(
+    explain = withLine(
       explain,
       lines.get(slotBase + TIER_RESERVE, pool, units) ??
         lines.set(slotBase + TIER_RESERVE, pool, units, {
@@ -79,7 +79,7 @@ export function allocateChannel(
   if (minimum !== undefined && minimum > 0 && available > 0) {
     units = Math.min(minimum, available);
     available -= units;
-    explain = appendLine(
+    explain = withLine(
       explain,
       lines.get(slotBase + NETWORK_MINIMUM, 0, units) ??
         lines.set(slotBase + NETWORK_MINIMUM, 0, units, {
@@ -105,7 +105,7 @@ export function allocateChannel(
     if (available > share) {
       units = available - share;
       available = share;
-      explain = appendLine(
+      explain = withLine(
         explain,
         lines.get(slotBase + ALLOCATION, pool, units) ??
           lines.set(slotBase + ALLOCATION, pool, units, {
@@ -122,7 +122,7 @@ export function allocateChannel(
   if (max !== undefined && available > max) {
     units = available - max;
     available = max;
-    explain = appendLine(
+    explain = withLine(
       explain,
       lines.get(slotBase + MAX_UNITS, 0, units) ??
         lines.set(slotBase + MAX_UNITS, 0, units, { rule: "max_units", scope: name, units, reason: `${name} is capped at ${max}` }),
@@ -134,7 +134,7 @@ export function allocateChannel(
     if (available > 0) {
       units = available;
       available = 0;
-      explain = appendLine(
+      explain = withLine(
         explain,
         lines.get(slotBase + PAUSE_BELOW, 0, units) ??
           lines.set(slotBase + PAUSE_BELOW, 0, units, {

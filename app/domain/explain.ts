@@ -31,24 +31,33 @@ export function unitsText(units: number): string {
 }
 
 /**
+ * A level or channel whose only line is a cached one reuses the cached one-line array as is.
+ * Most withheld units have a single reason, so this saves an array per row in a large plan.
+ */
+export function withLine(lines: readonly ExplainLine[], single: readonly ExplainLine[]): readonly ExplainLine[] {
+  return lines.length === 0 ? single : appendLine(lines, single[0]!);
+}
+
+/**
  * Explanation lines are immutable and, across a catalog, mostly repeat ("5 safety stock for every
- * item" on thousands of levels). Sharing one object per (slot, a, b) keeps a 300,000-level plan's
- * memory and GC time down. A slot is one rule or one channel step; a and b are the numbers the
- * reason depends on, so equal keys always mean an identical line.
+ * item" on thousands of levels). Sharing one frozen one-line array per (slot, a, b) keeps a
+ * 300,000-level plan's memory and GC time down. A slot is one rule or one channel step; a and b are
+ * the numbers the reason depends on, so equal keys always mean an identical line.
  */
 export class LineCache {
-  private readonly slots: (Map<number, Map<number, ExplainLine>> | undefined)[] = [];
+  private readonly slots: (Map<number, Map<number, readonly ExplainLine[]>> | undefined)[] = [];
 
-  get(slot: number, a: number, b: number): ExplainLine | undefined {
+  get(slot: number, a: number, b: number): readonly ExplainLine[] | undefined {
     return this.slots[slot]?.get(a)?.get(b);
   }
 
-  set(slot: number, a: number, b: number, line: ExplainLine): ExplainLine {
+  set(slot: number, a: number, b: number, line: ExplainLine): readonly ExplainLine[] {
     let byA = this.slots[slot];
     if (byA === undefined) this.slots[slot] = byA = new Map();
     let byB = byA.get(a);
     if (byB === undefined) byA.set(a, (byB = new Map()));
-    byB.set(b, line);
-    return line;
+    const single = Object.freeze([Object.freeze(line)]);
+    byB.set(b, single);
+    return single;
   }
 }

@@ -1,5 +1,5 @@
 import type { CompiledPolicy, CompiledQuarantine, CompiledRule } from "./compile-policy";
-import { appendLine, cappedNote, LineCache, NO_LINES, unitsText } from "./explain";
+import { cappedNote, LineCache, NO_LINES, unitsText, withLine } from "./explain";
 import { ScopeResolver } from "./scope";
 import { toEpochMs } from "./time";
 import type { ExplainLine, Item, Level, LevelPlan, ReleaseGateRule, SafetyStockRule, VelocityBufferRule } from "./types";
@@ -116,7 +116,7 @@ export function protectLevelsOfSku(
       units = gated = Math.min(wanted, available);
       if (units > 0) {
         available -= units;
-        explain = appendLine(
+        explain = withLine(
           explain,
           lines.get(gate.id, wanted, units) ??
             lines.set(gate.id, wanted, units, {
@@ -136,7 +136,7 @@ export function protectLevelsOfSku(
       units = Math.min(wanted, available);
       if (units > 0) {
         available -= units;
-        explain = appendLine(
+        explain = withLine(
           explain,
           lines.get(display.id, 0, units) ??
             lines.set(display.id, 0, units, {
@@ -156,7 +156,7 @@ export function protectLevelsOfSku(
       units = Math.min(wanted, available);
       if (units > 0) {
         available -= units;
-        explain = appendLine(
+        explain = withLine(
           explain,
           lines.get(safety.id, 0, units) ??
             lines.set(safety.id, 0, units, {
@@ -176,7 +176,7 @@ export function protectLevelsOfSku(
       units = Math.min(wanted, available);
       if (units > 0) {
         available -= units;
-        explain = appendLine(
+        explain = withLine(
           explain,
           lines.get(velocity.id, rate, units) ??
             lines.set(velocity.id, rate, units, {
@@ -236,7 +236,7 @@ function applyQuarantine(ctx: ProtectionContext, quarantine: CompiledQuarantine,
     w.available -= units;
     w.protected += units;
     w.safetyStock += units;
-    w.explain = appendLine(
+    w.explain = withLine(
       w.explain,
       ctx.lines.get(quarantine.id, 0, units) ??
         ctx.lines.set(quarantine.id, 0, units, {
