@@ -59,7 +59,7 @@ export async function runInitialSync(
     } while (after);
 
     await importManualFloors(shop, floors.map(({ inventoryItemId, locationId, units }) => ({ inventoryItemId, locationId, units })));
-    if (!(await currentPolicy(shop))) {
+    if (floors.length > 0 && !(await currentPolicy(shop))) {
       const protection: SafetyStockRule[] = floors.map((floor) => ({
         kind: "safety_stock",
         units: floor.units,

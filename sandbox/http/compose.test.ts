@@ -108,7 +108,7 @@ describe("sandbox composition", () => {
     expect(received).toHaveLength(1);
   });
 
-  it("uninstall revokes tokens, sends app/uninstalled, then drops the subscriptions", async () => {
+  it("uninstall revokes tokens, sends app/uninstalled, then drops the shop's topic subscriptions", async () => {
     const { sandbox, received, fakes } = make();
     sandbox.install();
     sandbox.uninstall();
@@ -116,7 +116,8 @@ describe("sandbox composition", () => {
     await sandbox.dispatcher.drain();
     expect(received.map((r) => r.request.headers.get("x-shopify-topic"))).toEqual(["app/uninstalled"]);
     expect(JSON.parse(received[0]!.body)).toMatchObject({ myshopify_domain: SANDBOX_SHOP_DOMAIN });
-    expect(sandbox.dispatcher.subscriptions()).toEqual([]);
+    // Only the app-level compliance topics remain: shop/redact comes after uninstall.
+    expect(sandbox.dispatcher.subscriptions().map((s) => s.topic).sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
   });
 
   it("control endpoints: compliance trigger, faults, drain, log", async () => {

@@ -100,7 +100,7 @@ export interface Sandbox {
   readonly dispatcher: WebhookDispatcher;
   /** Grant SANDBOX_ADMIN_TOKEN (offline) and subscribe the toml's webhooks at appUrl + uri. */
   install(domain?: string): InstallResult;
-  /** Revoke tokens, send app/uninstalled, drop the shop's subscriptions. */
+  /** Revoke tokens, send app/uninstalled, drop the shop's subscriptions (compliance topics stay). */
   uninstall(domain?: string): void;
   mintSessionToken(domain?: string, options?: Partial<Omit<MintSessionTokenOptions, "shop" | "apiKey" | "apiSecret">>): string;
   /** Send a mandatory compliance webhook. Returns the event id. */
@@ -213,8 +213,14 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     if (!uninstalledEmitted.has(domain)) {
       publishEmulatorEvent(dispatcher, domain, { type: "app.uninstalled", at: e.clock.now().toISOString() });
     }
-    // Resolved at publish time, so app/uninstalled still goes out.
-    dispatcher.unsubscribe({ shop: domain });
+    // Resolved at publish time, so app/uninstalled still goes out. The compliance topics stay:
+    // they are app-level, and shop/redact arrives 48 h *after* uninstall
+    // (https://shopify.dev/docs/apps/build/privacy-law-compliance#shop-redact).
+    for (const subscription of dispatcher.subscriptions()) {
+      if (subscription.shop === domain && !(COMPLIANCE_TOPICS as readonly string[]).includes(subscription.topic)) {
+        dispatcher.unsubscribe({ shop: domain, topic: subscription.topic });
+      }
+    }
   };
 
   const mint: Sandbox["mintSessionToken"] = (domain = domains[0]!, extra = {}) => {
