@@ -8,6 +8,7 @@ import { readCatalogPage } from "~/shopify/inventory.server";
 import { upsertCatalogItems } from "~/models/catalog.server";
 import type { SafetyStockRule } from "~/domain";
 import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
+import { catalogEntries } from "./sync-items.server";
 
 /**
  * First import after install (and on demand): locations, channels and the whole catalog.
@@ -31,21 +32,7 @@ export async function runInitialSync(
     let items = 0;
     do {
       const page = await readCatalogPage(client, after, options.pageSize);
-      await upsertCatalogItems(
-        shop,
-        page.items
-          .filter((item) => item.sku && item.variantId && item.productId)
-          .map((item) => ({
-            inventoryItemId: item.inventoryItemId,
-            variantId: item.variantId!,
-            productId: item.productId!,
-            sku: item.sku,
-            productTitle: item.productTitle,
-            variantTitle: item.variantTitle,
-            tags: item.tags,
-            tracked: item.tracked,
-          })),
-      );
+      await upsertCatalogItems(shop, catalogEntries(page.items));
       for (const item of page.items) {
         for (const level of item.levels) {
           if (level.quantities.safety_stock > 0 && item.sku) {

@@ -18,7 +18,7 @@ import {
 } from "~/domain/inventory-writes";
 import { planAvailability, type Item, type Level, type Plan, type Snapshot } from "~/domain";
 import { recordAudit, type AuditActor, type AuditInput } from "~/models/audit.server";
-import { catalogItemsForProduct, upsertCatalogItems } from "~/models/catalog.server";
+import { catalogItemsForProduct, upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
 import {
   channelStatesForItems,
   listAppUnpublications,
@@ -58,6 +58,22 @@ const emptyOutcome = (): SyncOutcome => ({
   publicationChanges: 0,
   drift: {},
 });
+
+/** The catalog rows (SKU, product, tags…) of items read from Shopify; items without a variant are skipped. */
+export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
+  return items
+    .filter((item) => item.sku && item.variantId && item.productId)
+    .map((item) => ({
+      inventoryItemId: item.inventoryItemId,
+      variantId: item.variantId!,
+      productId: item.productId!,
+      sku: item.sku,
+      productTitle: item.productTitle,
+      variantTitle: item.variantTitle,
+      tags: item.tags,
+      tracked: item.tracked,
+    }));
+}
 
 /** Builds the engine's snapshot (names, not ids: the policy file speaks in SKUs and location names). */
 export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Snapshot {
@@ -111,21 +127,7 @@ export async function syncItems(
   const items = fetched.filter((item) => item.tracked && item.sku);
   if (items.length === 0) return outcome;
 
-  await upsertCatalogItems(
-    context.shop,
-    items
-      .filter((item) => item.variantId && item.productId)
-      .map((item) => ({
-        inventoryItemId: item.inventoryItemId,
-        variantId: item.variantId!,
-        productId: item.productId!,
-        sku: item.sku,
-        productTitle: item.productTitle,
-        variantTitle: item.variantTitle,
-        tags: item.tags,
-        tracked: item.tracked,
-      })),
-  );
+  await upsertCatalogItems(context.shop, catalogEntries(items));
 
   const plan = context.applyFreeze(planAvailability(context.policy.compiled, snapshotFor(context, items), { now: context.now.toISOString() }));
   const levelPlans = new Map(plan.levels.map((level) => [`${level.sku}\u0000${level.location}`, level]));
