@@ -23,6 +23,11 @@ describe("assessWebhookHealth", () => {
     expect(health).toEqual({ healthy: false, reason: "Shopify's updates arrive 12 minutes late" });
   });
 
+  it("counts only the orders that arrived after the last inventory update", () => {
+    const feed = [at(10, "inventory_levels/update"), at(9, "orders/create"), at(8, "orders/create"), at(5, "inventory_levels/update"), at(1, "orders/create")];
+    expect(assessWebhookHealth(feed, now)).toEqual({ healthy: true });
+  });
+
   it("ignores deliveries outside the window", () => {
     expect(assessWebhookHealth([at(40, "inventory_levels/update", 60)], now)).toEqual({ healthy: true });
   });

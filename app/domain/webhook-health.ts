@@ -15,7 +15,7 @@ export interface HealthThresholds {
   readonly windowMs: number;
   /** p90 receive lag above this is unhealthy, ms. */
   readonly maxLagMs: number;
-  /** Orders in the window with no inventory update at all means the inventory feed is down. */
+  /** This many orders after the last inventory update means the inventory feed is down. */
   readonly minOrdersForSilence: number;
 }
 
@@ -30,10 +30,15 @@ export function assessWebhookHealth(
 ): WebhookHealth {
   const since = nowMs - thresholds.windowMs;
   const recent = deliveries.filter((delivery) => delivery.receivedAt >= since && delivery.receivedAt <= nowMs);
-  const orders = recent.filter((delivery) => delivery.topic === "orders/create").length;
-  const inventory = recent.filter((delivery) => delivery.topic === "inventory_levels/update").length;
-  if (orders >= thresholds.minOrdersForSilence && inventory === 0) {
-    return { healthy: false, reason: `inventory updates stopped while ${orders} orders arrived` };
+  // Every order moves inventory, so orders arriving after the last inventory update mean that
+  // topic has gone quiet (a single late update is normal; several orders without one is not).
+  const lastInventory = Math.max(
+    since,
+    ...recent.filter((delivery) => delivery.topic === "inventory_levels/update").map((delivery) => delivery.receivedAt),
+  );
+  const ordersSince = recent.filter((delivery) => delivery.topic === "orders/create" && delivery.receivedAt > lastInventory).length;
+  if (ordersSince >= thresholds.minOrdersForSilence) {
+    return { healthy: false, reason: `inventory updates stopped while ${ordersSince} orders arrived` };
   }
   const lags = recent
     .filter((delivery) => delivery.triggeredAt !== null)
