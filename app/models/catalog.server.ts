@@ -40,6 +40,10 @@ export async function inventoryItemIdsForVariants(shop: string, variantIds: stri
   return rows.map((row) => row.inventoryItemId);
 }
 
+export async function catalogItemForVariant(shop: string, variantId: string, db: PrismaClient = prisma) {
+  return db.catalogItem.findFirst({ where: { shop, variantId } });
+}
+
 export async function catalogItemsForProduct(shop: string, productId: string, db: PrismaClient = prisma) {
   return db.catalogItem.findMany({ where: { shop, productId }, select: { inventoryItemId: true, sku: true } });
 }

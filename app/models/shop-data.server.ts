@@ -23,6 +23,7 @@ export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
     db.saleEvent.deleteMany({ where: { shop } }),
     db.lagSample.deleteMany({ where: { shop } }),
     db.reconciliationReport.deleteMany({ where: { shop } }),
+    db.cartHold.deleteMany({ where: { shop } }),
     db.shopInstallation.deleteMany({ where: { shop } }),
   ]);
 }

@@ -54,6 +54,10 @@ export async function channelStatesForItems(shop: string, inventoryItemIds: stri
   return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
 }
 
+export async function channelStateFor(shop: string, inventoryItemId: string, channel: string, db: PrismaClient = prisma) {
+  return db.channelState.findUnique({ where: { shop_inventoryItemId_channel: { shop, inventoryItemId, channel } } });
+}
+
 export async function listAppUnpublications(shop: string, productId: string, db: PrismaClient = prisma) {
   return db.appUnpublication.findMany({ where: { shop, productId } });
 }

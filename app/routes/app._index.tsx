@@ -1,57 +1,231 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
-import { loadOverview } from "~/services/overview.server";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  List,
+  Page,
+  Spinner,
+  Text,
+} from "@shopify/polaris";
+import { useEffect } from "react";
+import { loadDashboard } from "~/services/dashboard.server";
 import { authenticate } from "~/shopify.server";
+
+/** How often the page re-reads while the initial sync runs. */
+const POLL_MS = 2_000;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await loadOverview(session.shop));
+  return json(await loadDashboard(session.shop));
 };
+
+const SYNC_BADGE = {
+  idle: { tone: "attention", label: "Waiting to start" },
+  running: { tone: "info", label: "Syncing" },
+  done: { tone: "success", label: "Synced" },
+  failed: { tone: "critical", label: "Failed" },
+} as const;
 
 export default function Overview() {
   const overview = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const syncing = overview.installation.initialSync === "running" || overview.installation.initialSync === "idle";
+
+  // Poll while the initial sync runs, so the merchant sees it progress without reloading.
+  useEffect(() => {
+    if (!syncing) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [syncing, revalidator]);
+
+  const badge = SYNC_BADGE[overview.installation.initialSync];
   return (
-    <Page title="Safestock">
+    <Page title="Overview">
       <TitleBar title="Safestock" />
-      <Layout>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Inventory protection for {overview.shop}
-              </Text>
-              <Text as="p" tone="subdued">
-                Safestock listens to your orders and inventory, keeps safety stock at each location and shares what is
-                left between your sales channels, so you never sell what you do not have.
-              </Text>
+      <BlockStack gap="400">
+        {overview.frozen && (
+          <Banner tone="warning" title="Some channels are frozen while webhooks recover">
+            <p>
+              Since {overview.frozen.since}: {overview.frozen.reason}. Low-stock SKUs are held at 0 on lower-tier channels until
+              Shopify&apos;s updates arrive on time again. <Link url="/app/sync">See webhook health</Link>
+            </p>
+          </Banner>
+        )}
+        {overview.installation.initialSync === "failed" && (
+          <Banner tone="critical" title="The first import from Shopify failed">
+            <p>
+              {overview.installation.initialSyncNote ?? "No details were recorded."} Safestock retries automatically; you can
+              also run a reconciliation from the <Link url="/app/sync">Sync page</Link>.
+            </p>
+          </Banner>
+        )}
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="200">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      Catalog sync
+                    </Text>
+                    <Badge tone={badge.tone}>{badge.label}</Badge>
+                  </InlineStack>
+                  {syncing ? (
+                    <InlineStack gap="200" blockAlign="center">
+                      <Spinner size="small" accessibilityLabel="Import in progress" />
+                      <Text as="p" tone="subdued">
+                        {overview.installation.initialSyncNote ?? "Reading your locations, sales channels and products from Shopify…"}
+                      </Text>
+                    </InlineStack>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      {overview.installation.initialSyncNote ?? "—"}
+                      {overview.installation.lastSyncAt ? ` · last update ${overview.installation.lastSyncAt}` : ""}
+                    </Text>
+                  )}
+                </BlockStack>
+              </Card>
+
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    What Safestock withholds now
+                  </Text>
+                  <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+                    <Metric label="Units withheld from sale" value={overview.totals.unitsWithheld} />
+                    <Metric
+                      label="Levels protected"
+                      value={overview.totals.protectedLevels}
+                      detail={`of ${overview.totals.levels} SKU × location levels`}
+                    />
+                    <Metric label="Channel listings paused" value={overview.totals.pausedChannels} detail={`${overview.totals.trackedItems} SKUs tracked`} />
+                  </InlineGrid>
+                  <Text as="p">
+                    <Link url="/app/inventory">See every SKU with its reasons</Link>
+                  </Text>
+                </BlockStack>
+              </Card>
+
+              <Card>
+                {overview.policy ? (
+                  <BlockStack gap="200">
+                    <InlineStack align="space-between" blockAlign="center">
+                      <Text as="h2" variant="headingMd">
+                        Policy v{overview.policy.version} in force
+                      </Text>
+                      <Link url="/app/policy">View policy</Link>
+                    </InlineStack>
+                    <Text as="p" tone="subdued">
+                      {overview.policy.protectionRules} protection rule{overview.policy.protectionRules === 1 ? "" : "s"} and{" "}
+                      {overview.policy.channelRules} channel rule{overview.policy.channelRules === 1 ? "" : "s"}, published{" "}
+                      {overview.policy.createdAt} by {overview.policy.createdBy}.
+                    </Text>
+                  </BlockStack>
+                ) : (
+                  <EmptyState
+                    heading="Set up your first policy"
+                    action={{ content: "Import a policy", url: "/app/policy" }}
+                    image=""
+                  >
+                    <p>
+                      Until you publish a policy, Safestock only watches: every unit stays on sale. A policy says how much safety
+                      stock to keep at each location and how much each sales channel may sell.
+                    </p>
+                  </EmptyState>
+                )}
+              </Card>
             </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            {overview.totalDeliveries === 0 ? (
-              <EmptyState heading="Waiting for the first update from Shopify" image="">
-                <p>
-                  When an order is placed or stock changes, Shopify notifies Safestock. Those updates will appear here.
-                </p>
-              </EmptyState>
-            ) : (
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {overview.totalDeliveries} updates received from Shopify
-                </Text>
-                <DataTable
-                  columnContentTypes={["text", "numeric"]}
-                  headings={["Topic", "Deliveries"]}
-                  rows={overview.byTopic.map((row) => [row.topic, row.count])}
-                />
-              </BlockStack>
-            )}
-          </Card>
-        </Layout.Section>
-      </Layout>
+          </Layout.Section>
+
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Last reconciliation
+                  </Text>
+                  {overview.lastReconciliation ? (
+                    <>
+                      <InlineStack gap="200" blockAlign="center">
+                        <Badge tone={overview.lastReconciliation.status === "failed" ? "critical" : overview.lastReconciliation.status === "running" ? "info" : "success"}>
+                          {overview.lastReconciliation.status}
+                        </Badge>
+                        <Text as="span" tone="subdued">
+                          {overview.lastReconciliation.trigger} · {overview.lastReconciliation.startedAt}
+                        </Text>
+                      </InlineStack>
+                      <Text as="p">
+                        {overview.lastReconciliation.levelsChecked} levels checked, {overview.lastReconciliation.drifted} drifted,{" "}
+                        {overview.lastReconciliation.fixed} fixed.
+                      </Text>
+                      {overview.lastReconciliation.error && (
+                        <Text as="p" tone="critical">
+                          {overview.lastReconciliation.error}
+                        </Text>
+                      )}
+                    </>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      No reconciliation has run yet.
+                    </Text>
+                  )}
+                  <Link url="/app/sync">Sync and queue health</Link>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Webhooks and queue
+                  </Text>
+                  <Text as="p">
+                    {overview.frozen ? "Webhooks are late: channels frozen." : "Webhooks arriving normally."}{" "}
+                    {overview.queue.pending + overview.queue.running} job(s) waiting or running
+                    {overview.queue.dead > 0 ? `, ${overview.queue.dead} failed` : ""}.
+                  </Text>
+                  <List>
+                    <List.Item>
+                      <Link url="/app/activity">Activity log</Link>
+                    </List.Item>
+                    <List.Item>
+                      <Link url="/app/webhooks">Webhook deliveries</Link>
+                    </List.Item>
+                  </List>
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
     </Page>
+  );
+}
+
+function Metric({ label, value, detail }: { label: string; value: number; detail?: string }) {
+  return (
+    <Box>
+      <Text as="p" tone="subdued">
+        {label}
+      </Text>
+      <Text as="p" variant="headingXl">
+        {value.toLocaleString("en-US")}
+      </Text>
+      {detail && (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {detail}
+        </Text>
+      )}
+    </Box>
   );
 }

@@ -2,21 +2,23 @@ import { assessWebhookHealth, DEFAULT_HEALTH_THRESHOLDS } from "~/domain/webhook
 import { recordAudit } from "~/models/audit.server";
 import { getShopInstallation, listActiveShops, setShopFrozen } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
+import { expireCartHolds } from "./holds.server";
 import { enqueueShopJob } from "./jobs.server";
 
 export const RECONCILE_EVERY_MS = 60 * 60_000;
 
 /**
- * Periodic work per active shop: webhook health (freeze low-stock SKUs on lower tiers while
+ * Periodic work per active shop: expired cart holds, webhook health (freeze low-stock SKUs on lower tiers while
  * Shopify's updates are late or missing, unfreeze on recovery, each change applied through a
  * reconciliation) and the hourly reconciliation.
  */
 export async function runScheduledWork(now: Date) {
-  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0 };
+  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0 };
   for (const shop of await listActiveShops()) {
     summary.shops++;
     const installation = await getShopInstallation(shop);
     if (!installation) continue;
+    summary.expiredHolds += await expireCartHolds(shop, now);
 
     const deliveries = await recentDeliveries(shop, new Date(now.getTime() - DEFAULT_HEALTH_THRESHOLDS.windowMs));
     const health = assessWebhookHealth(

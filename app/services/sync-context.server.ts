@@ -3,9 +3,10 @@
  * once per version), channel and location names, sales velocity and the measured sync lag
  * that size velocity buffers, and whether webhook health has frozen lower tiers.
  */
-import { compilePolicy, type CompiledPolicy, type Plan, type Policy } from "~/domain";
+import { compilePolicy, type CompiledPolicy, type Hold, type Plan, type Policy } from "~/domain";
 import { freezeLowStockChannels } from "~/domain/freeze";
 import { listChannels, listLocations } from "~/models/catalog.server";
+import { activeHoldsForItems } from "~/models/holds.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { lagPercentile, unitsPerMinute } from "~/models/telemetry.server";
@@ -19,6 +20,8 @@ export interface ShopSyncContext {
   channels: { handle: string; publicationId: string; name: string }[];
   locationNames: string[];
   unitsPerMinute: Map<string, number>;
+  /** Cart holds still running for the items being synced (engine input). */
+  holds: Hold[];
   syncLagMinutes: number;
   applyFreeze(plan: Plan): Plan;
 }
@@ -51,7 +54,7 @@ export async function loadSyncContext(
   shop: string,
   { now, inventoryItemIds }: { now: Date; inventoryItemIds: string[] },
 ): Promise<ShopSyncContext> {
-  const [stored, channels, locations, velocity, receiveLag, writeLag, installation] = await Promise.all([
+  const [stored, channels, locations, velocity, receiveLag, writeLag, installation, holds] = await Promise.all([
     currentPolicy(shop),
     listChannels(shop),
     listLocations(shop),
@@ -59,6 +62,7 @@ export async function loadSyncContext(
     lagPercentile(shop, "receive", new Date(now.getTime() - VELOCITY_WINDOW_MS)),
     lagPercentile(shop, "write", new Date(now.getTime() - VELOCITY_WINDOW_MS)),
     getShopInstallation(shop),
+    activeHoldsForItems(shop, inventoryItemIds, now),
   ]);
   const version = stored?.version ?? 0;
   const document = (stored?.document as Policy | undefined) ?? EMPTY_POLICY;
@@ -79,6 +83,7 @@ export async function loadSyncContext(
     channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name })),
     locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
     unitsPerMinute: velocity,
+    holds: holds.map((hold) => ({ sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
     syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,
     applyFreeze: (plan) =>
       frozenReason ? freezeLowStockChannels(plan, { tiers, lowStockBelow: FREEZE_LOW_STOCK_BELOW, reason: frozenReason }) : plan,

@@ -105,7 +105,7 @@ export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Sna
     syncLagMinutes: context.syncLagMinutes,
     levels,
     items: engineItems,
-    holds: [],
+    holds: context.holds,
     channels: context.channels.map((channel) => channel.handle),
     locations: context.locationNames,
   };

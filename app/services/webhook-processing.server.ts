@@ -5,6 +5,7 @@ import { deleteShopData } from "~/models/shop-data.server";
 import { recordLag, recordSales } from "~/models/telemetry.server";
 import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
+import { convertCartHolds } from "./holds.server";
 import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
 
 export interface DeliveryToProcess {
@@ -71,7 +72,11 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
 
   const effects = webhookEffects(topic, payload);
   const fromVariants = await inventoryItemIdsForVariants(shop, effects.variantIds);
-  if (topic === "orders/create") await recordOrderSales(shop, payload, delivery.receivedAt);
+  if (topic === "orders/create") {
+    await recordOrderSales(shop, payload, delivery.receivedAt);
+    // The checkout's cart holds are now the order's committed units.
+    if (typeof payload.checkout_token === "string" && payload.checkout_token) await convertCartHolds(shop, payload.checkout_token);
+  }
   await enqueueRecompute(shop, [...new Set([...effects.inventoryItemIds, ...fromVariants])]);
   return "processed";
 }

@@ -1,0 +1,32 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+import type { PageDirection } from "./inventory-read.server";
+
+/**
+ * The audit log for the Activity page: newest first, keyset-paginated both ways, optionally
+ * for one SKU. Filtering on the `sku` column (kept on every item entry at write time) keeps the
+ * history of an item that has since been deleted or re-created under another id.
+ */
+export async function listAuditPage(
+  shop: string,
+  { sku, cursor, direction = "next", take = 25 }: { sku?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
+  db: PrismaClient = prisma,
+) {
+  const where: Prisma.AuditEntryWhereInput = { shop, ...(sku ? { sku } : {}) };
+  const backwards = direction === "previous" && Boolean(cursor);
+  const rows = await db.auditEntry.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: backwards ? -(take + 1) : take + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+  });
+  const more = rows.length > take;
+  const entries = more ? (backwards ? rows.slice(1) : rows.slice(0, take)) : rows;
+  const first = entries[0]?.id ?? null;
+  const last = entries[entries.length - 1]?.id ?? null;
+  return {
+    entries,
+    nextCursor: backwards ? last : more ? last : null,
+    previousCursor: backwards ? (more ? first : null) : cursor ? first : null,
+  };
+}

@@ -1,0 +1,66 @@
+import type { PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+
+export interface NewHold {
+  holder: string;
+  channel: string;
+  inventoryItemId: string;
+  variantId: string;
+  sku: string;
+  units: number;
+  expiresAt: Date;
+}
+
+/** Holds by *other* holders on the same channel that are still running: units a new hold cannot take. */
+export async function unitsHeldByOthers(shop: string, input: { holder: string; channel: string; inventoryItemId: string; now: Date }, db: PrismaClient = prisma) {
+  const result = await db.cartHold.aggregate({
+    where: {
+      shop,
+      channel: input.channel,
+      inventoryItemId: input.inventoryItemId,
+      status: "active",
+      expiresAt: { gt: input.now },
+      holder: { not: input.holder },
+    },
+    _sum: { units: true },
+  });
+  return result._sum.units ?? 0;
+}
+
+/** A cart's hold on a variant replaces its previous one (a quantity change is a new hold). */
+export async function replaceHold(shop: string, hold: NewHold, db: PrismaClient = prisma) {
+  return db.$transaction(async (tx) => {
+    await tx.cartHold.updateMany({
+      where: { shop, holder: hold.holder, variantId: hold.variantId, status: "active" },
+      data: { status: "released" },
+    });
+    return tx.cartHold.create({ data: { shop, ...hold } });
+  });
+}
+
+async function closeHolds(shop: string, where: object, status: "released" | "converted" | "expired", db: PrismaClient) {
+  const holds = await db.cartHold.findMany({ where: { shop, status: "active", ...where }, select: { id: true, inventoryItemId: true } });
+  if (holds.length === 0) return [];
+  await db.cartHold.updateMany({ where: { id: { in: holds.map((hold) => hold.id) }, status: "active" }, data: { status } });
+  return [...new Set(holds.map((hold) => hold.inventoryItemId))];
+}
+
+/** Returns the inventory items whose holds ended, to recompute. */
+export function releaseHolds(shop: string, holder: string, variantIds?: string[], db: PrismaClient = prisma) {
+  return closeHolds(shop, { holder, ...(variantIds ? { variantId: { in: variantIds } } : {}) }, "released", db);
+}
+
+export function convertHolds(shop: string, holder: string, db: PrismaClient = prisma) {
+  return closeHolds(shop, { holder }, "converted", db);
+}
+
+export function expireHolds(shop: string, now: Date, db: PrismaClient = prisma) {
+  return closeHolds(shop, { expiresAt: { lte: now } }, "expired", db);
+}
+
+export async function activeHoldsForItems(shop: string, inventoryItemIds: string[], now: Date, db: PrismaClient = prisma) {
+  return db.cartHold.findMany({
+    where: { shop, inventoryItemId: { in: inventoryItemIds }, status: "active", expiresAt: { gt: now } },
+    select: { sku: true, channel: true, units: true, expiresAt: true, inventoryItemId: true },
+  });
+}

@@ -1,0 +1,81 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+
+/**
+ * Read-only queries behind the Inventory and Overview pages. Writes to these tables belong to
+ * the sync pipeline (sync-state.server.ts, catalog.server.ts); nothing here changes a row.
+ */
+
+export type PageDirection = "next" | "previous";
+
+export interface CatalogPage {
+  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string }[];
+  /** Cursors are inventory item ids: unique within a shop, so a page never repeats or skips a row. */
+  nextCursor: string | null;
+  previousCursor: string | null;
+}
+
+/**
+ * Catalog items ordered by SKU, keyset-paginated in both directions (Prisma's cursor + a negative
+ * `take` for "previous"), so a page stays stable while the pipeline upserts items. `search`
+ * matches SKUs containing the text (SQLite LIKE is case-insensitive for ASCII).
+ */
+export async function listCatalogItemsPage(
+  shop: string,
+  { search, cursor, direction = "next", take = 20 }: { search?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
+  db: PrismaClient = prisma,
+): Promise<CatalogPage> {
+  const where: Prisma.CatalogItemWhereInput = { shop, ...(search ? { sku: { contains: search } } : {}) };
+  const backwards = direction === "previous" && Boolean(cursor);
+  const rows = await db.catalogItem.findMany({
+    where,
+    orderBy: [{ sku: "asc" }, { inventoryItemId: "asc" }],
+    take: backwards ? -(take + 1) : take + 1,
+    ...(cursor ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: cursor } }, skip: 1 } : {}),
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
+  });
+  const more = rows.length > take;
+  // Backwards, the extra row sits at the start; forwards, at the end.
+  const items = more ? (backwards ? rows.slice(1) : rows.slice(0, take)) : rows;
+  const first = items[0]?.inventoryItemId ?? null;
+  const last = items[items.length - 1]?.inventoryItemId ?? null;
+  return {
+    items,
+    nextCursor: backwards ? last : more ? last : null,
+    previousCursor: backwards ? (more ? first : null) : cursor ? first : null,
+  };
+}
+
+export async function levelStatesForItems(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
+  if (inventoryItemIds.length === 0) return [];
+  return db.levelState.findMany({
+    where: { shop, inventoryItemId: { in: inventoryItemIds } },
+    select: { inventoryItemId: true, locationId: true, quantities: true, protected: true, available: true, explain: true, updatedAt: true },
+  });
+}
+
+export async function channelStatesForItemsRead(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
+  if (inventoryItemIds.length === 0) return [];
+  return db.channelState.findMany({
+    where: { shop, inventoryItemId: { in: inventoryItemIds } },
+    select: { inventoryItemId: true, channel: true, available: true, paused: true, explain: true },
+    orderBy: { channel: "asc" },
+  });
+}
+
+/** Shop-wide protection totals for the Overview. */
+export async function protectionTotals(shop: string, db: PrismaClient = prisma) {
+  const [protectedLevels, sums, trackedItems, pausedChannels] = await Promise.all([
+    db.levelState.count({ where: { shop, protected: { gt: 0 } } }),
+    db.levelState.aggregate({ where: { shop }, _sum: { protected: true }, _count: { _all: true } }),
+    db.catalogItem.count({ where: { shop } }),
+    db.channelState.count({ where: { shop, paused: true } }),
+  ]);
+  return {
+    levels: sums._count._all,
+    protectedLevels,
+    unitsWithheld: sums._sum.protected ?? 0,
+    trackedItems,
+    pausedChannels,
+  };
+}

@@ -1,0 +1,39 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { holdCart, releaseCart } from "~/services/holds.server";
+import { authenticate } from "~/shopify.server";
+
+/**
+ * Cart holds for the checkout UI extension (extensions/safestock-cart-hold). Authenticated with
+ * the extension's session token (`authenticate.public.checkout`,
+ * https://shopify.dev/docs/api/shopify-app-remix/latest/authenticate/public/checkout), which also
+ * answers the CORS preflight.
+ */
+const HoldRequest = z.object({
+  checkoutToken: z.string().min(1),
+  lines: z.array(z.object({ variantId: z.string().startsWith("gid://shopify/ProductVariant/"), quantity: z.number().int() })).max(250),
+});
+const ReleaseRequest = z.object({ checkoutToken: z.string().min(1), variantIds: z.array(z.string()).optional() });
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { cors } = await authenticate.public.checkout(request);
+  return cors(json({ error: "Use POST to hold a checkout's lines, DELETE to release them." }, { status: 405 }));
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { sessionToken, cors } = await authenticate.public.checkout(request);
+  const shop = new URL(sessionToken.dest).hostname;
+  const body = await request.json().catch(() => null);
+
+  if (request.method === "DELETE") {
+    const parsed = ReleaseRequest.safeParse(body);
+    if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 }));
+    const released = await releaseCart(shop, parsed.data.checkoutToken, parsed.data.variantIds);
+    return cors(json({ released }));
+  }
+
+  const parsed = HoldRequest.safeParse(body);
+  if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 }));
+  const lines = await holdCart(shop, { holder: parsed.data.checkoutToken, lines: parsed.data.lines });
+  return cors(json({ lines }, { status: lines.every((line) => line.ok) ? 200 : 409 }));
+};

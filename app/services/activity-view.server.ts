@@ -1,0 +1,52 @@
+import { listAuditPage } from "~/models/audit-read.server";
+import { listChannels, listLocations } from "~/models/catalog.server";
+import { formatDateTime, type PageRequest } from "./display-view.server";
+
+export const ACTIVITY_PAGE_SIZE = 25;
+
+const SUBJECTS: Record<string, string> = {
+  safety_stock: "Safety stock",
+  quality_control: "Quality control",
+  channel_ats: "Channel available-to-sell",
+  publication: "Publication",
+  policy: "Policy",
+};
+
+const ACTORS: Record<string, string> = {
+  rule: "Rule",
+  merchant: "Merchant",
+  hold: "Hold",
+  reconciliation: "Reconciliation",
+};
+
+/** The Activity page: every change Safestock made or was asked to make, newest first. */
+export async function loadActivity(shop: string, { sku, ...page }: PageRequest & { sku: string | null }) {
+  const [audit, locations, channels] = await Promise.all([
+    listAuditPage(shop, { sku, ...page, take: ACTIVITY_PAGE_SIZE }),
+    listLocations(shop),
+    listChannels(shop),
+  ]);
+  const locationName = new Map(locations.map((location) => [location.locationId, location.name]));
+  const channelName = new Map(channels.map((channel) => [channel.handle, channel.name]));
+  return {
+    sku,
+    nextCursor: audit.nextCursor,
+    previousCursor: audit.previousCursor,
+    entries: audit.entries.map((entry) => ({
+      id: entry.id,
+      at: formatDateTime(entry.createdAt),
+      subject: SUBJECTS[entry.subject] ?? entry.subject,
+      sku: entry.sku,
+      where: entry.locationId
+        ? locationName.get(entry.locationId) ?? entry.locationId
+        : entry.channel
+          ? channelName.get(entry.channel) ?? entry.channel
+          : null,
+      change: entry.before === null && entry.after === null ? null : `${entry.before ?? "—"} → ${entry.after ?? "—"}`,
+      actor: ACTORS[entry.actor] ?? entry.actor,
+      reason: entry.reason,
+      ruleVersion: entry.ruleVersion,
+      requestId: entry.requestId,
+    })),
+  };
+}

@@ -1,0 +1,59 @@
+import { currentPolicy } from "~/models/policy.server";
+import { protectionTotals } from "~/models/inventory-read.server";
+import { listReconciliationReports } from "~/models/reconciliation.server";
+import { getShopInstallation } from "~/models/shop-installation.server";
+import type { Policy } from "~/domain";
+import { formatDateTime } from "./display-view.server";
+import { jobQueue } from "./jobs.server";
+
+/**
+ * Everything the Overview page shows, in one read: install and initial-sync progress, the policy
+ * in force, webhook health, the last reconciliation and what Safestock currently withholds.
+ */
+export async function loadDashboard(shop: string) {
+  const [installation, policy, reports, totals, queue] = await Promise.all([
+    getShopInstallation(shop),
+    currentPolicy(shop),
+    listReconciliationReports(shop, 1),
+    protectionTotals(shop),
+    jobQueue().stats(shop),
+  ]);
+  const document = policy?.document as Policy | undefined;
+  const last = reports[0] ?? null;
+  return {
+    shop,
+    installation: {
+      // A shop that authenticated but whose sync job has not started yet reads as "idle".
+      initialSync: (installation?.initialSync ?? "idle") as "idle" | "running" | "done" | "failed",
+      initialSyncNote: installation?.initialSyncNote ?? null,
+      installedAt: formatDateTime(installation?.installedAt),
+      lastSyncAt: formatDateTime(installation?.lastSyncAt),
+    },
+    frozen: installation?.frozenSince
+      ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
+      : null,
+    policy: policy
+      ? {
+          version: policy.version,
+          createdBy: policy.createdBy,
+          createdAt: formatDateTime(policy.createdAt),
+          protectionRules: document?.protection?.length ?? 0,
+          channelRules: document?.channels?.length ?? 0,
+        }
+      : null,
+    lastReconciliation: last
+      ? {
+          status: last.status,
+          trigger: last.trigger,
+          startedAt: formatDateTime(last.startedAt),
+          finishedAt: formatDateTime(last.finishedAt),
+          levelsChecked: last.levelsChecked,
+          drifted: last.drifted,
+          fixed: last.fixed,
+          error: last.error,
+        }
+      : null,
+    totals,
+    queue: { pending: queue.byStatus.pending, running: queue.byStatus.running, dead: queue.byStatus.dead },
+  };
+}

@@ -1,0 +1,37 @@
+import type { ExplainLine } from "~/domain";
+
+/**
+ * Display helpers shared by the page services. Dates are formatted on the server, in UTC, so the
+ * text rendered on the server and hydrated in the browser is identical whatever the browser's
+ * time zone (a locale-dependent format would make React discard the server HTML).
+ */
+const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export function formatDateTime(date: Date | null | undefined): string | null {
+  return date ? `${dateTime.format(date)} UTC` : null;
+}
+
+export function formatMillis(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+/** Explanation lines as stored (JSON text); a malformed row shows no lines rather than failing the page. */
+export function parseExplain(text: string): ExplainLine[] {
+  try {
+    const lines: unknown = JSON.parse(text);
+    return Array.isArray(lines)
+      ? lines.filter((line): line is ExplainLine => typeof line === "object" && line !== null && typeof (line as ExplainLine).reason === "string")
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+export type PageRequest = { cursor: string | null; direction: "next" | "previous" };
+
+/** `?cursor=…&direction=previous` → the keyset page to read. */
+export function pageRequestOf(params: URLSearchParams): PageRequest {
+  return { cursor: params.get("cursor") || null, direction: params.get("direction") === "previous" ? "previous" : "next" };
+}

@@ -1,0 +1,62 @@
+import { listChannels, listLocations } from "~/models/catalog.server";
+import { channelStatesForItemsRead, levelStatesForItems, listCatalogItemsPage } from "~/models/inventory-read.server";
+import { parseExplain, type PageRequest } from "./display-view.server";
+
+export const INVENTORY_PAGE_SIZE = 20;
+
+/**
+ * The Inventory page: per SKU, each location's protected and available units and each channel's
+ * available-to-sell, with the engine's explanation lines, as last computed by the pipeline.
+ */
+export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }) {
+  const catalog = await listCatalogItemsPage(shop, { search, ...page, take: INVENTORY_PAGE_SIZE });
+  const ids = catalog.items.map((item) => item.inventoryItemId);
+  const [levels, channels, locations, salesChannels] = await Promise.all([
+    levelStatesForItems(shop, ids),
+    channelStatesForItemsRead(shop, ids),
+    listLocations(shop),
+    listChannels(shop),
+  ]);
+  const locationName = new Map(locations.map((location) => [location.locationId, location.name]));
+  const channelName = new Map(salesChannels.map((channel) => [channel.handle, channel.name]));
+  return {
+    search,
+    nextCursor: catalog.nextCursor,
+    previousCursor: catalog.previousCursor,
+    items: catalog.items.map((item) => ({
+      inventoryItemId: item.inventoryItemId,
+      sku: item.sku,
+      title: item.variantTitle && item.variantTitle !== "Default Title" ? `${item.productTitle} – ${item.variantTitle}` : item.productTitle,
+      levels: levels
+        .filter((level) => level.inventoryItemId === item.inventoryItemId)
+        .map((level) => {
+          const quantities = safeQuantities(level.quantities);
+          return {
+            location: locationName.get(level.locationId) ?? level.locationId,
+            onHand: quantities.on_hand ?? null,
+            protected: level.protected,
+            available: level.available,
+            explain: parseExplain(level.explain).map((line) => line.reason),
+          };
+        })
+        .sort((a, b) => a.location.localeCompare(b.location)),
+      channels: channels
+        .filter((channel) => channel.inventoryItemId === item.inventoryItemId)
+        .map((channel) => ({
+          channel: channelName.get(channel.channel) ?? channel.channel,
+          available: channel.available,
+          paused: channel.paused,
+          explain: parseExplain(channel.explain).map((line) => line.reason),
+        })),
+    })),
+  };
+}
+
+function safeQuantities(text: string): Record<string, number> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}

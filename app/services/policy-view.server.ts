@@ -1,0 +1,139 @@
+import type { ChannelRule, Policy, Problem, ProtectionRule } from "~/domain";
+import { listChannels, listLocations } from "~/models/catalog.server";
+import { currentPolicy, listPolicyVersions } from "~/models/policy.server";
+import { formatDateTime } from "./display-view.server";
+import { publishPolicy } from "./policy.server";
+
+/** Policy files are small (a rule per line); anything bigger is a wrong file, refused before parsing. */
+export const MAX_POLICY_BYTES = 1_000_000;
+
+export interface RuleRow {
+  kind: string;
+  scope: string;
+  units: string;
+}
+
+export interface ChannelRow {
+  channel: string;
+  tier: string;
+  locations: string;
+  share: string;
+  limits: string;
+}
+
+/** The Policy page: the version in force as readable rows, every version, and what a file may name. */
+export async function loadPolicyPage(shop: string) {
+  const [policy, versions, locations, channels] = await Promise.all([
+    currentPolicy(shop),
+    listPolicyVersions(shop),
+    listLocations(shop),
+    listChannels(shop),
+  ]);
+  const document = policy?.document as Policy | undefined;
+  return {
+    current: policy
+      ? {
+          version: policy.version,
+          createdBy: policy.createdBy,
+          createdAt: formatDateTime(policy.createdAt),
+          rules: (document?.protection ?? []).map(describeRule),
+          channels: (document?.channels ?? []).map(describeChannel),
+        }
+      : null,
+    versions: versions.map((version) => ({
+      version: version.version,
+      createdBy: version.createdBy,
+      note: version.note,
+      createdAt: formatDateTime(version.createdAt),
+    })),
+    locations: locations.map((location) => location.name),
+    channels: channels.map((channel) => channel.handle),
+  };
+}
+
+export type ImportPolicyResult = { ok: true; version: number } | { ok: false; problems: Problem[] };
+
+/**
+ * The "Import policy" form: the pasted or dropped text → JSON → `publishPolicy`. A file that is
+ * not JSON is refused like any invalid policy (a problem with a path), so the page has one way
+ * to show what is wrong.
+ */
+export async function importPolicyText(
+  shop: string,
+  text: string,
+  { createdBy, note }: { createdBy: string; note: string | null },
+): Promise<ImportPolicyResult> {
+  if (!text.trim()) return { ok: false, problems: [{ path: "policy", message: "is empty: paste the policy JSON or choose a .json file" }] };
+  if (text.length > MAX_POLICY_BYTES) {
+    return { ok: false, problems: [{ path: "policy", message: `is too large (${text.length} bytes; at most ${MAX_POLICY_BYTES})` }] };
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: "policy", message: `is not valid JSON: ${(error as Error).message}` }] };
+  }
+  const result = await publishPolicy(shop, document, { createdBy, note });
+  return result.ok ? result : { ok: false, problems: [...result.problems] };
+}
+
+function itemScope(rule: { sku?: string; product?: string; tag?: string }): string {
+  if (rule.sku) return `SKU ${rule.sku}`;
+  if (rule.product) return `product ${rule.product}`;
+  if (rule.tag) return `tag ${rule.tag}`;
+  return "every item";
+}
+
+function scopeText(rule: { location?: string; sku?: string; product?: string; tag?: string }): string {
+  return `${itemScope(rule)} ${rule.location ? `at ${rule.location}` : "at every location"}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function describeRule(rule: ProtectionRule): RuleRow {
+  switch (rule.kind) {
+    case "safety_stock":
+      return { kind: "Safety stock", scope: scopeText(rule), units: plural(rule.units, "unit") };
+    case "display":
+      return { kind: "Display / sample", scope: scopeText(rule), units: plural(rule.units, "unit") };
+    case "velocity_buffer": {
+      const bounds = [rule.minUnits ? `at least ${rule.minUnits}` : null, rule.maxUnits !== undefined ? `at most ${rule.maxUnits}` : null].filter(Boolean);
+      return {
+        kind: "Velocity buffer",
+        scope: scopeText(rule),
+        units: `sales per minute × sync lag × ${rule.riskFactor ?? 1}${bounds.length ? ` (${bounds.join(", ")})` : ""}`,
+      };
+    }
+    case "quarantine": {
+      const waves = (rule.releases ?? []).map((wave) => `${wave.units} on ${wave.at}`);
+      return {
+        kind: "Promotion quarantine",
+        scope: `SKUs ${rule.skus.join(", ")}${rule.locations?.length ? ` from ${rule.locations.join(", ")}` : " across locations"}`,
+        units: `${plural(rule.units, "unit")} each${waves.length ? `; released ${waves.join(", ")}` : ""}`,
+      };
+    }
+    case "release_gate":
+      return { kind: "Release gate", scope: scopeText(rule), units: "received units until approved" };
+  }
+}
+
+function describeChannel(rule: ChannelRule): ChannelRow {
+  const share =
+    rule.paused ? "paused by the merchant"
+    : rule.allocationPercent !== undefined ? `${rule.allocationPercent}% of the pool`
+    : rule.fixedUnits !== undefined ? `fixed ${plural(rule.fixedUnits, "unit")}`
+    : "shares the whole pool";
+  const limits = [
+    rule.networkMinimum ? `never the last ${rule.networkMinimum}` : null,
+    rule.maxUnits !== undefined ? `at most ${rule.maxUnits}` : null,
+    rule.reserveForHigherTiersBelow ? `0 when the pool is under ${rule.reserveForHigherTiersBelow}` : null,
+    rule.pauseBelow ? `paused under ${rule.pauseBelow}` : null,
+  ].filter(Boolean);
+  return {
+    channel: rule.channel,
+    tier: rule.tier !== undefined ? String(rule.tier) : "—",
+    locations: rule.locations?.length ? rule.locations.join(", ") : "all locations",
+    share,
+    limits: limits.length ? limits.join("; ") : "—",
+  };
+}

@@ -1,0 +1,106 @@
+import { listReconciliationReports } from "~/models/reconciliation.server";
+import { getShopInstallation } from "~/models/shop-installation.server";
+import { recentDeliveries } from "~/models/webhook-delivery.server";
+import { formatDateTime, formatMillis } from "./display-view.server";
+import { enqueueShopJob, jobQueue } from "./jobs.server";
+
+/** Webhook health looks at the last day of deliveries. */
+export const WEBHOOK_HEALTH_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * The Sync page: reconciliation reports, queue health with dead jobs, and webhook receive lag
+ * per topic. `busy` is true while a reconciliation is queued or running, so the page polls.
+ */
+export async function loadSyncPage(shop: string, { deadCursor, now = new Date() }: { deadCursor: string | null; now?: Date }) {
+  const queue = jobQueue();
+  const [reports, stats, dead, deliveries, installation] = await Promise.all([
+    listReconciliationReports(shop, 20),
+    queue.stats(shop),
+    queue.listDead(shop, { cursor: deadCursor, take: 20 }),
+    recentDeliveries(shop, new Date(now.getTime() - WEBHOOK_HEALTH_WINDOW_MS)),
+    getShopInstallation(shop),
+  ]);
+  const reconcileQueue = stats.byQueue.reconcile;
+  const reconcileQueued = (reconcileQueue?.pending ?? 0) + (reconcileQueue?.running ?? 0) > 0;
+  return {
+    busy: reconcileQueued || reports.some((report) => report.status === "running"),
+    reconcileQueued,
+    reports: reports.map((report) => ({
+      id: report.id,
+      trigger: report.trigger,
+      status: report.status,
+      startedAt: formatDateTime(report.startedAt),
+      duration: report.finishedAt ? formatMillis(report.finishedAt.getTime() - report.startedAt.getTime()) : null,
+      levelsChecked: report.levelsChecked,
+      drifted: report.drifted,
+      fixed: report.fixed,
+      causes: Object.entries(report.causes).map(([cause, count]) => `${cause.replace(/_/g, " ")}: ${count}`),
+      error: report.error,
+    })),
+    queue: {
+      total: stats.total,
+      byStatus: stats.byStatus,
+      byQueue: Object.entries(stats.byQueue)
+        .map(([name, counts]) => ({ name, ...counts }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    },
+    deadJobs: dead.jobs.map((job) => ({
+      id: job.id,
+      queue: job.queue,
+      key: job.key,
+      attempts: job.attempts,
+      // The first line of a stack is "Name: message", what a merchant can act on; the rest is for support.
+      error: (job.lastError ?? "no error recorded").split("\n")[0],
+      finishedAt: formatDateTime(job.finishedAt),
+    })),
+    deadCursor,
+    nextDeadCursor: dead.nextCursor,
+    webhooks: webhookLagByTopic(deliveries),
+    frozen: installation?.frozenSince
+      ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
+      : null,
+    lastReconcileAt: formatDateTime(installation?.lastReconcileAt),
+  };
+}
+
+/** Receive lag (Shopify's triggered-at → our received-at) per topic: median, 90th percentile, worst. */
+function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null; receivedAt: Date }[]) {
+  const byTopic = new Map<string, { count: number; lags: number[]; last: Date }>();
+  for (const delivery of deliveries) {
+    const entry = byTopic.get(delivery.topic) ?? { count: 0, lags: [], last: delivery.receivedAt };
+    entry.count++;
+    if (delivery.triggeredAt) entry.lags.push(Math.max(0, delivery.receivedAt.getTime() - delivery.triggeredAt.getTime()));
+    if (delivery.receivedAt > entry.last) entry.last = delivery.receivedAt;
+    byTopic.set(delivery.topic, entry);
+  }
+  return [...byTopic.entries()]
+    .map(([topic, entry]) => {
+      const lags = entry.lags.sort((a, b) => a - b);
+      const at = (q: number) => (lags.length ? formatMillis(lags[Math.min(lags.length - 1, Math.floor(lags.length * q))]) : "—");
+      return { topic, deliveries: entry.count, median: at(0.5), p90: at(0.9), worst: lags.length ? formatMillis(lags[lags.length - 1]) : "—", lastReceived: formatDateTime(entry.last) };
+    })
+    .sort((a, b) => a.topic.localeCompare(b.topic));
+}
+
+export type SyncActionResult =
+  | { ok: true; message: string }
+  | { ok: false; message: string };
+
+/** "Reconcile now": one queued run per shop (the key coalesces repeated clicks). */
+export async function requestReconcile(shop: string): Promise<SyncActionResult> {
+  const queued = await enqueueShopJob(shop, "reconcile", { trigger: "manual" }, "reconcile");
+  return { ok: true, message: queued.kind === "coalesced" ? "A reconciliation is already queued" : "Reconciliation queued" };
+}
+
+/** "Retry" on a dead job: pending again with fresh attempts (or merged into a pending twin). */
+export async function retryDeadJob(shop: string, id: string): Promise<SyncActionResult> {
+  const result = await jobQueue().retryDead(shop, id);
+  switch (result.kind) {
+    case "retried":
+      return { ok: true, message: "Job queued again" };
+    case "coalesced":
+      return { ok: true, message: "The same work was already queued; this job is closed" };
+    case "not-found":
+      return { ok: false, message: "This job is no longer waiting for a retry" };
+  }
+}

@@ -1,0 +1,59 @@
+/** Unit tests beside the Function, as the template has them; the fixtures cover the main cases. */
+import { describe, expect, it } from "vitest";
+import {
+  cartValidationsGenerateRun,
+  NOT_AVAILABLE_MESSAGE,
+  onlyLeftMessage,
+  type BuyerJourneyStep,
+  type CartValidationsGenerateRunInput,
+} from "./cart_validations_generate_run";
+
+const value = (online: unknown) => JSON.stringify({ channels: { online_store: online } });
+const cart = (lines: { quantity: number; id?: string; value?: string | null }[], step: BuyerJourneyStep | null = "CHECKOUT_COMPLETION"): CartValidationsGenerateRunInput => ({
+  buyerJourney: { step },
+  cart: {
+    lines: lines.map((l, i) => ({
+      quantity: l.quantity,
+      merchandise: { id: l.id ?? `gid://shopify/ProductVariant/${i + 1}`, sku: null, metafield: l.value === undefined || l.value === null ? null : { value: l.value } },
+    })),
+  },
+});
+const errorsOf = (input: CartValidationsGenerateRunInput) => cartValidationsGenerateRun(input).operations.flatMap((o) => o.validationAdd.errors);
+
+describe("cartValidationsGenerateRun", () => {
+  it("uses the merchant-facing messages", () => {
+    expect(onlyLeftMessage(2)).toBe("Only 2 left — please lower the quantity");
+    expect(NOT_AVAILABLE_MESSAGE).toBe("This item is not available right now");
+  });
+
+  it("always answers with one validationAdd operation", () => {
+    expect(cartValidationsGenerateRun(cart([]))).toEqual({ operations: [{ validationAdd: { errors: [] } }] });
+    expect(cartValidationsGenerateRun(cart([{ quantity: 9, value: value({ available: 1, paused: false }) }], "CART_INTERACTION"))).toEqual({
+      operations: [{ validationAdd: { errors: [] } }],
+    });
+  });
+
+  it("floors fractional and clamps negative numbers rather than trusting them", () => {
+    expect(errorsOf(cart([{ quantity: 3, value: value({ available: 2.9, paused: false }) }]))).toEqual([{ message: onlyLeftMessage(2), target: "$.cart.lines[0].quantity" }]);
+    expect(errorsOf(cart([{ quantity: 1, value: value({ available: -4, paused: false }) }]))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[0].quantity" }]);
+  });
+
+  it("fails open on values it cannot read", () => {
+    for (const v of ["", "null", "[]", "{}", '{"channels":null}', value(null), value({ available: "3", paused: false }), value({ paused: true })]) {
+      expect(errorsOf(cart([{ quantity: 99, value: v }])), v).toEqual([]);
+    }
+  });
+
+  it("only `paused: true` pauses", () => {
+    expect(errorsOf(cart([{ quantity: 1, value: value({ available: 5, paused: "yes" }) }]))).toEqual([]);
+  });
+
+  it("sums a variant across lines but keeps different variants apart", () => {
+    const v = value({ available: 3, paused: false });
+    expect(errorsOf(cart([{ quantity: 2, id: "A", value: v }, { quantity: 2, id: "B", value: v }]))).toEqual([]);
+    expect(errorsOf(cart([{ quantity: 2, id: "A", value: v }, { quantity: 1, id: "B", value: v }, { quantity: 2, id: "A", value: v }])).map((e) => e.target)).toEqual([
+      "$.cart.lines[0].quantity",
+      "$.cart.lines[2].quantity",
+    ]);
+  });
+});
