@@ -31,6 +31,7 @@ export {
 } from "./webhooks/index.js";
 export { mintSessionToken, verifySessionToken, createAccessTokenEndpoint } from "./auth/index.js";
 export { adminPageHtml, appBridgeScript, embeddedAppUrl } from "./admin/index.js";
+export { runCheckout, placeOrderThroughCheckout, handleCheckoutRequest } from "./checkout/index.js";
 
 /** The real emulator (sandbox/shop); `seed` is its SeedOption. */
 const defaultShopFactory: ShopFactory = (options) =>

@@ -17,6 +17,8 @@
  *   GET|POST /sandbox/faults                  dispatcher faults
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
  *   GET  /sandbox/webhooks/log                delivery attempts
+ *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, placeOrder?}: runs the
+ *                                             cart-validation Function (extensions/safestock-cart-validation)
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
  * else the first shop (requests to 127.0.0.1 / localhost).
  */
@@ -33,6 +35,7 @@ import {
   type ThrottleOptions,
 } from "../contract.js";
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
+import { handleCheckoutRequest } from "../checkout/index.js";
 import { createAccessTokenEndpoint, mintSessionToken, type MintSessionTokenOptions } from "../auth/index.js";
 import {
   COMPLIANCE_TOPICS,
@@ -394,6 +397,9 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, dispatcher.log, headers);
         case "GET /webhooks/subscriptions":
           return json(200, dispatcher.subscriptions(), headers);
+        case "POST /checkout":
+          // The storefront's checkout: runs Safestock's real cart-validation Function first.
+          return handleCheckoutRequest(sandbox, request, { body, shop: domain, headers });
         default:
           return json(404, { error: `no sandbox route ${key}` }, headers);
       }
@@ -446,4 +452,5 @@ const ROUTES = [
   "POST /sandbox/webhooks/drain",
   "GET /sandbox/webhooks/log",
   "GET /sandbox/webhooks/subscriptions",
+  "POST /sandbox/checkout",
 ];

@@ -7,10 +7,12 @@ import { nodeResolvers } from "./node.js";
 import { orderResolvers } from "./orders.js";
 import { publicationResolvers } from "./publications.js";
 import { shopResolvers } from "./shop.js";
+import { bulkResolvers } from "./bulk.js";
 import { inventoryMutations } from "../mutations/inventory.js";
 import { metafieldMutations } from "../mutations/metafields.js";
 import { orderMutations } from "../mutations/orders.js";
 import { publicationMutations } from "../mutations/publications.js";
+import { bulkMutations } from "../mutations/bulk.js";
 
 function merge(...maps: ResolverMap[]): ResolverMap {
   const out: ResolverMap = {};
@@ -30,6 +32,8 @@ export const resolvers: ResolverMap = merge(
   publicationMutations,
   metafieldMutations,
   orderMutations,
+  bulkResolvers,
+  bulkMutations,
 );
 
 /** Emulated fields per type, for documentation and the admin page. */

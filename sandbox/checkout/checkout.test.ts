@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_API_KEY, SANDBOX_API_SECRET } from "../contract.js";
+import { createSandbox, type Sandbox } from "../index.js";
+import { handleCheckoutRequest, placeOrderThroughCheckout, runCheckout } from "./index.js";
+
+const SET = `mutation Set($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { id namespace } userErrors { field message code } } }`;
+
+let sandbox: Sandbox | undefined;
+afterEach(() => sandbox?.close());
+
+function setup() {
+  sandbox = createSandbox({
+    apiKey: SANDBOX_API_KEY,
+    apiSecret: SANDBOX_API_SECRET,
+    appUrl: "https://safestock.test",
+    deliver: async () => new Response(null, { status: 200 }),
+  });
+  sandbox.install();
+  const s = sandbox;
+  const variant = (sku: string) => {
+    const v = s.shop().snapshot().variants.find((x) => x.sku === sku);
+    if (!v) throw new Error(`no ${sku}`);
+    return v.id;
+  };
+  /** Publish Safestock's numbers the way the app does: Admin metafieldsSet on `$app:safestock.channels`. */
+  const publish = async (sku: string, onlineStore: { available: number; paused: boolean }, namespace = "$app:safestock") => {
+    const value = JSON.stringify({
+      channels: { marketplace: { available: 0, paused: true }, online_store: onlineStore, pos: { available: 6, paused: false }, wholesale: { available: 0, paused: true } },
+    });
+    const res = await s.shop().graphql({ query: SET, variables: { m: [{ ownerId: variant(sku), namespace, key: "channels", type: "json", value }] } }, SANDBOX_ADMIN_TOKEN);
+    const body = res.body as { data: { metafieldsSet: { metafields: { namespace: string }[]; userErrors: unknown[] } } };
+    expect(body.data.metafieldsSet.userErrors).toEqual([]);
+    return { value, namespace: body.data.metafieldsSet.metafields[0]!.namespace };
+  };
+  const orders = () => s.shop().snapshot().orders;
+  return { sandbox: s, variant, publish, orders };
+}
+
+describe("runCheckout (the real Function over the emulated shop)", () => {
+  it("blocks a cart over the online store's ATS with the message, and places no order", async () => {
+    const t = setup();
+    await t.publish("RING-6", { available: 2, paused: false });
+    const lines = [{ variantId: t.variant("RING-6"), quantity: 3 }];
+
+    const run = await runCheckout(t.sandbox, { lines });
+    expect(run.errors).toEqual([{ message: "Only 2 left — please lower the quantity", target: "$.cart.lines[0].quantity" }]);
+
+    const result = await placeOrderThroughCheckout(t.sandbox, { lines });
+    expect(result).toMatchObject({ placed: false, order: null, response: null });
+    expect(result.errors).toHaveLength(1);
+    expect(t.orders()).toHaveLength(0);
+  });
+
+  it("lets a cart within ATS through and places a web order", async () => {
+    const t = setup();
+    await t.publish("RING-6", { available: 2, paused: false });
+    const result = await placeOrderThroughCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 2 }], email: "buyer@example.com" });
+    expect(result.errors).toEqual([]);
+    expect(result.placed).toBe(true);
+    expect(result.order?.id).toMatch(/^gid:\/\/shopify\/Order\//);
+    expect(t.orders()).toHaveLength(1);
+    expect(t.orders()[0]).toMatchObject({ sourceName: "web", email: "buyer@example.com" });
+    expect(t.orders()[0]!.lineItems[0]).toMatchObject({ sku: "RING-6", quantity: 2 });
+  });
+
+  it("passes a variant Safestock has published nothing for (fail open)", async () => {
+    const t = setup();
+    await t.publish("RING-6", { available: 0, paused: true });
+    const result = await placeOrderThroughCheckout(t.sandbox, { lines: [{ variantId: t.variant("NECK-16"), quantity: 5 }] });
+    expect(result.input.cart.lines[0]!.merchandise.metafield).toBeNull();
+    expect(result.errors).toEqual([]);
+    expect(result.placed).toBe(true);
+  });
+
+  it("builds the input from the shop's current state by executing the extension's input query", async () => {
+    const t = setup();
+    const { value, namespace } = await t.publish("RING-6", { available: 4, paused: false });
+    expect(namespace).toBe(`app--${SANDBOX_API_KEY}--safestock`);
+    const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], step: "CHECKOUT_INTERACTION" });
+    expect(run.input).toEqual({
+      buyerJourney: { step: "CHECKOUT_INTERACTION" },
+      cart: { lines: [{ quantity: 1, merchandise: { id: t.variant("RING-6"), sku: "RING-6", metafield: { value } } }] },
+    });
+    expect(run.output).toEqual({ operations: [{ validationAdd: { errors: [] } }] });
+
+    // Numbers change (a sale elsewhere, a pause): the next checkout sees them.
+    await t.publish("RING-6", { available: 0, paused: true });
+    const again = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }] });
+    expect(again.errors).toEqual([{ message: "This item is not available right now", target: "$.cart.lines[0].quantity" }]);
+  });
+
+  it("reads only the app's own namespace: a plain `safestock` metafield is not Safestock's", async () => {
+    const t = setup();
+    await t.publish("RING-6", { available: 0, paused: true }, "safestock");
+    const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 3 }] });
+    expect(run.input.cart.lines[0]!.merchandise.metafield).toBeNull();
+    expect(run.errors).toEqual([]);
+  });
+
+  it("sums one variant across lines and does not block on add-to-cart", async () => {
+    const t = setup();
+    await t.publish("RING-6", { available: 3, paused: false });
+    const lines = [
+      { variantId: t.variant("RING-6"), quantity: 2 },
+      { variantId: t.variant("MUG-WHT"), quantity: 1 },
+      { variantId: t.variant("RING-6"), quantity: 2 },
+    ];
+    expect((await runCheckout(t.sandbox, { lines })).errors.map((e) => e.target)).toEqual(["$.cart.lines[0].quantity", "$.cart.lines[2].quantity"]);
+    expect((await runCheckout(t.sandbox, { lines, step: "CART_INTERACTION" })).errors).toEqual([]);
+  });
+
+  it("refuses carts Shopify would refuse before any Function runs", async () => {
+    const t = setup();
+    await expect(runCheckout(t.sandbox, { lines: [{ variantId: "gid://shopify/ProductVariant/1", quantity: 1 }] })).rejects.toMatchObject({ code: "INVALID_MERCHANDISE_LINE" });
+    await expect(runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 0 }] })).rejects.toMatchObject({ code: "INVALID" });
+    await expect(runCheckout(t.sandbox, { lines: [] })).rejects.toMatchObject({ code: "INVALID" });
+  });
+});
+
+describe("handleCheckoutRequest (POST /sandbox/checkout)", () => {
+  const post = (body: unknown, url = "http://127.0.0.1:8787/sandbox/checkout") =>
+    new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+
+  it("validates, places orders only when allowed, and reports bad carts as 400", async () => {
+    const t = setup();
+    await t.publish("RING-6", { available: 2, paused: false });
+    const over = [{ variantId: t.variant("RING-6"), quantity: 3 }];
+
+    const validated = await handleCheckoutRequest(t.sandbox, post({ lines: over }));
+    expect(validated.status).toBe(200);
+    expect(((await validated.json()) as { errors: unknown[] }).errors).toEqual([{ message: "Only 2 left — please lower the quantity", target: "$.cart.lines[0].quantity" }]);
+
+    const blocked = await handleCheckoutRequest(t.sandbox, post({ lineItems: over, placeOrder: true }));
+    expect(await blocked.json()).toMatchObject({ placed: false, order: null });
+    expect(t.orders()).toHaveLength(0);
+
+    const placed = await handleCheckoutRequest(t.sandbox, post({ lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], placeOrder: true }), { headers: { "X-Test": "1" } });
+    expect(placed.headers.get("x-test")).toBe("1");
+    expect(await placed.json()).toMatchObject({ placed: true, errors: [] });
+    expect(t.orders()).toHaveLength(1);
+
+    const unknown = await handleCheckoutRequest(t.sandbox, post({ lines: [{ variantId: "gid://shopify/ProductVariant/1", quantity: 1 }] }));
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: "INVALID_MERCHANDISE_LINE", lineIndex: 0 });
+    expect((await handleCheckoutRequest(t.sandbox, post("{nope"))).status).toBe(400);
+    expect((await handleCheckoutRequest(t.sandbox, post({}))).status).toBe(400);
+    expect((await handleCheckoutRequest(t.sandbox, post({ lines: over, shop: "nope.myshopify.com" }))).status).toBe(404);
+    expect((await handleCheckoutRequest(t.sandbox, new Request("http://127.0.0.1/sandbox/checkout"))).status).toBe(405);
+  });
+
+  it("uses a body compose has already read", async () => {
+    const t = setup();
+    const request = post({ ignored: true });
+    await request.text();
+    const res = await handleCheckoutRequest(t.sandbox, request, { body: { lines: [{ variantId: t.variant("NECK-16"), quantity: 1 }] }, shop: t.sandbox.shops[0] });
+    expect(await res.json()).toMatchObject({ errors: [], output: { operations: [{ validationAdd: { errors: [] } }] } });
+  });
+});

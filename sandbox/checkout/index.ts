@@ -1,0 +1,178 @@
+/**
+ * The emulated Online Store checkout. It runs Safestock's **real** cart-validation Function
+ * (extensions/safestock-cart-validation) the way Shopify does at checkout
+ * (https://shopify.dev/docs/api/functions/latest/cart-and-checkout-validation):
+ *   1. validate the extension's input query against the official Function schema;
+ *   2. execute it over the cart and the emulated shop's current state → the Function input;
+ *   3. call `cartValidationsGenerateRun(input)` and check its output against the schema;
+ *   4. any `validationAdd` error blocks checkout; otherwise the order is placed through the
+ *      emulator's own Admin `orderCreate` with sourceName "web" (the Online Store channel).
+ *
+ *   const run = await runCheckout(sandbox, { lines: [{ variantId, quantity: 3 }] });
+ *   run.errors  // [{ message: "Only 2 left — please lower the quantity", target: "$.cart.lines[0].quantity" }]
+ *   await placeOrderThroughCheckout(sandbox, { lines })  // { placed: false, ... } when blocked
+ *
+ * Not emulated: Shopify's own availability checks beyond what `orderCreate` enforces
+ * (DECREMENT_OBEYING_POLICY), publication to the Online Store, discounts, delivery, payment, and
+ * the "allow checkout when the Function fails" setting — a Function error here throws.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Sandbox } from "../http/compose.js";
+import {
+  cartValidationsGenerateRun,
+  type CartValidationsGenerateRunInput,
+  type CartValidationsGenerateRunResult,
+  type ValidationError,
+} from "../../extensions/safestock-cart-validation/src/index.js";
+import { functionOutputErrors, functionSchema, parseInputQuery } from "./function-schema.js";
+import {
+  BUYER_JOURNEY_STEPS,
+  CheckoutCartError,
+  executeInputQuery,
+  functionInputGraph,
+  type BuyerJourneyStep,
+  type CheckoutLineInput,
+} from "./input.js";
+
+export { BUYER_JOURNEY_STEPS, CheckoutCartError, type BuyerJourneyStep, type CheckoutLineInput } from "./input.js";
+export { CART_VALIDATION_TARGET, functionInputErrors, functionOutputErrors, inputQueryErrors, resultType } from "./function-schema.js";
+
+/** The extension's input query, read from disk on every run so edits to it take effect at once. */
+export const INPUT_QUERY_FILE = fileURLToPath(
+  new URL("../../extensions/safestock-cart-validation/src/cart_validations_generate_run.graphql", import.meta.url),
+);
+
+/** Shopify limits the whole Function input to 64,000 bytes (../../shared/SHOPIFY-FACTS.md "Checkout"). */
+export const FUNCTION_INPUT_LIMIT_BYTES = 64_000;
+
+/** What the checkout needs from a sandbox (a full `Sandbox` fits). */
+export type CheckoutSandbox = Pick<Sandbox, "shop" | "apiKey" | "placeOrder">;
+
+export interface RunCheckoutInput {
+  /** Shop domain; default the sandbox's first shop. */
+  shop?: string;
+  lines: CheckoutLineInput[];
+  /** Default CHECKOUT_COMPLETION: the buyer pressing "Pay now". */
+  step?: BuyerJourneyStep;
+}
+
+export interface CheckoutRun {
+  /** Every `validationAdd` error the Function returned; empty means checkout may proceed. */
+  errors: ValidationError[];
+  /** The Function input built from the shop's state (what Shopify would pass on STDIN). */
+  input: CartValidationsGenerateRunInput;
+  /** The Function output as returned (schema-checked). */
+  output: CartValidationsGenerateRunResult;
+}
+
+export interface PlaceOrderThroughCheckoutInput extends Omit<RunCheckoutInput, "step"> {
+  email?: string;
+}
+
+export interface CheckoutOrderResult extends CheckoutRun {
+  placed: boolean;
+  /** The created order, when placed. */
+  order: { id: string; legacyResourceId: string; name: string } | null;
+  /** orderCreate userErrors (e.g. stock under DECREMENT_OBEYING_POLICY) when validation passed but Shopify refused. */
+  userErrors: { field: string[] | null; message: string }[];
+  /** The raw orderCreate response, when it was called. */
+  response: { status: number; body: unknown } | null;
+}
+
+/** Run the cart-validation Function for a cart on the emulated shop's current state. */
+export async function runCheckout(sandbox: CheckoutSandbox, request: RunCheckoutInput): Promise<CheckoutRun> {
+  const step = request.step ?? "CHECKOUT_COMPLETION";
+  if (!BUYER_JOURNEY_STEPS.includes(step)) throw new CheckoutCartError(`step must be one of ${BUYER_JOURNEY_STEPS.join(", ")}`, "INVALID", null);
+  if (!Array.isArray(request.lines) || request.lines.length === 0) throw new CheckoutCartError("lines must be a non-empty array", "INVALID", null);
+
+  const schema = functionSchema();
+  // Shopify rejects an invalid input query at deploy; here it fails the run (and the tests).
+  const document = parseInputQuery(readFileSync(INPUT_QUERY_FILE, "utf8"), schema);
+  const graph = functionInputGraph({ snapshot: sandbox.shop(request.shop).snapshot(), apiKey: sandbox.apiKey, lines: request.lines, step });
+  const input = executeInputQuery(schema, document, graph) as unknown as CartValidationsGenerateRunInput;
+  const size = new TextEncoder().encode(JSON.stringify(input)).length;
+  if (size > FUNCTION_INPUT_LIMIT_BYTES) {
+    throw new Error(`Function input is ${size} bytes, over Shopify's ${FUNCTION_INPUT_LIMIT_BYTES}-byte limit`);
+  }
+
+  // Round-trip through JSON like the Wasm boundary does, so the Function cannot share objects with us.
+  const output = JSON.parse(JSON.stringify(cartValidationsGenerateRun(JSON.parse(JSON.stringify(input))))) as CartValidationsGenerateRunResult;
+  const outputErrors = functionOutputErrors(output, schema);
+  if (outputErrors.length) throw new Error(`The Function returned an invalid output:\n  ${outputErrors.join("\n  ")}`);
+
+  const errors = output.operations.flatMap((op) => op.validationAdd?.errors ?? []);
+  return { errors, input, output };
+}
+
+interface OrderCreateBody {
+  data?: { orderCreate?: { order: { id: string; legacyResourceId: string; name: string } | null; userErrors: { field: string[] | null; message: string }[] } };
+  errors?: unknown[];
+}
+
+/**
+ * Checkout completion: validate at CHECKOUT_COMPLETION and place the order through the sandbox's
+ * `placeOrder` (Admin `orderCreate`, sourceName "web") only when the Function returned no errors.
+ */
+export async function placeOrderThroughCheckout(sandbox: CheckoutSandbox, request: PlaceOrderThroughCheckoutInput): Promise<CheckoutOrderResult> {
+  const run = await runCheckout(sandbox, { ...request, step: "CHECKOUT_COMPLETION" });
+  if (run.errors.length) return { ...run, placed: false, order: null, userErrors: [], response: null };
+
+  const response = await sandbox.placeOrder(
+    { lineItems: request.lines.map(({ variantId, quantity }) => ({ variantId, quantity })), sourceName: "web", ...(request.email ? { email: request.email } : {}) },
+    request.shop,
+  );
+  const body = response.body as OrderCreateBody;
+  const payload = body.data?.orderCreate;
+  const order = payload?.order ?? null;
+  const userErrors = payload?.userErrors ?? (body.errors ? [{ field: null, message: JSON.stringify(body.errors) }] : []);
+  return { ...run, placed: order !== null, order, userErrors, response };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } });
+
+export interface HandleCheckoutOptions {
+  /** The already-parsed JSON body (sandbox/http/compose.ts reads the body before routing). */
+  body?: Record<string, unknown>;
+  /** The shop compose resolved from the host / `?shop=` / body. */
+  shop?: string;
+  /** Extra response headers (compose's CORS headers). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * POST /sandbox/checkout — JSON in, JSON out.
+ *   {shop?, lines:[{variantId, quantity}], step?}             → 200 {errors, input, output}
+ *   {shop?, lines, placeOrder: true, email?}                 → 200 {placed, order, errors, userErrors, input, output}
+ * `lineItems` is accepted for `lines` (the shape of POST /sandbox/orders). A cart Shopify would
+ * refuse (unknown variant, bad quantity or step) → 400 {error, code}.
+ */
+export async function handleCheckoutRequest(sandbox: CheckoutSandbox, request: Request, options: HandleCheckoutOptions = {}): Promise<Response> {
+  const headers = options.headers ?? {};
+  if (request.method.toUpperCase() !== "POST") return json(405, { error: "POST /sandbox/checkout" }, headers);
+  let body = options.body;
+  if (!body) {
+    try {
+      const text = await request.text();
+      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      return json(400, { error: "invalid JSON body" }, headers);
+    }
+  }
+  const lines = (body.lines ?? body.lineItems) as CheckoutLineInput[] | undefined;
+  if (!Array.isArray(lines) || lines.length === 0) return json(400, { error: "lines required: [{variantId, quantity}]" }, headers);
+  const shop = options.shop ?? (typeof body.shop === "string" ? body.shop : (new URL(request.url).searchParams.get("shop") ?? undefined));
+  try {
+    if (body.placeOrder === true) {
+      const result = await placeOrderThroughCheckout(sandbox, { shop, lines, ...(typeof body.email === "string" ? { email: body.email } : {}) });
+      return json(200, result, headers);
+    }
+    const step = typeof body.step === "string" ? (body.step as BuyerJourneyStep) : undefined;
+    return json(200, await runCheckout(sandbox, { shop, lines, ...(step ? { step } : {}) }), headers);
+  } catch (error) {
+    if (error instanceof CheckoutCartError) return json(400, { error: error.message, code: error.code, lineIndex: error.lineIndex }, headers);
+    if (error instanceof Error && /^unknown sandbox shop/.test(error.message)) return json(404, { error: error.message }, headers);
+    throw error;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The whole local stack behind `npm run sandbox` and the browser tests: the emulated shop over
+ * HTTP, the built app under remix-serve (its Shopify traffic redirected to the emulated shop by
+ * sandbox/app-preload.mjs), the app installed into the shop and opened once as Shopify admin
+ * would (token exchange → initial sync).
+ *
+ *   const stack = await startSandboxStack({ port: 3000, sandboxPort: 3001, databaseUrl: "file:./prisma/dev.sqlite" });
+ *   // … open `${stack.sandboxUrl}/admin` …
+ *   await stack.stop();
+ *
+ * Migrating and building are separate (`migrateDatabase`, `buildApp`) because the browser tests
+ * build once for every test file and migrate their own temporary database.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createSandbox,
+  embeddedAppUrl,
+  SANDBOX_API_KEY,
+  SANDBOX_API_SECRET,
+  SANDBOX_SHOP_DOMAIN,
+  startSandboxServer,
+  type InstallResult,
+  type Sandbox,
+} from "./index.js";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
+
+/** A step of the stack failed; the message is what the CLI prints after "✖ ". */
+export class StackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackError";
+  }
+}
+
+export interface SandboxStackOptions {
+  port: number;
+  sandboxPort: number;
+  databaseUrl: string;
+  /** Progress lines ("Starting the emulated shop …"); default: none. */
+  log?: (message: string) => void;
+  /**
+   * Where the app process writes its output: "inherit" (the CLI's terminal) or "pipe" (kept, the
+   * last lines are attached to an error when the app fails to start — tests stay quiet).
+   */
+  appOutput?: "inherit" | "pipe";
+  /** Extra environment for the app process. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface SandboxStack {
+  appUrl: string;
+  sandboxUrl: string;
+  sandbox: Sandbox;
+  install: InstallResult;
+  /** The app's output so far when `appOutput` is "pipe". */
+  appLog(): string;
+  stop(): Promise<void>;
+}
+
+/** The app's environment, the same for the CLI and the tests. */
+export function stackEnv(options: Pick<SandboxStackOptions, "port" | "sandboxPort" | "databaseUrl" | "env">) {
+  const appUrl = `http://127.0.0.1:${options.port}`;
+  const sandboxOrigin = `http://127.0.0.1:${options.sandboxPort}`;
+  return {
+    ...process.env,
+    ...options.env,
+    NODE_ENV: "production" as const,
+    PORT: String(options.port),
+    HOST: "127.0.0.1",
+    SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? SANDBOX_API_KEY,
+    SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? SANDBOX_API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    DATABASE_URL: options.databaseUrl,
+    SAFESTOCK_APP_BRIDGE_URL: `${sandboxOrigin}/app-bridge.js`,
+    SAFESTOCK_SANDBOX_ORIGIN: sandboxOrigin,
+    // The app exits with whoever started it (see app-preload.mjs), so a killed terminal or test
+    // worker never leaves it holding the port.
+    SAFESTOCK_SANDBOX_PARENT_PID: String(process.pid),
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(repoRoot, "sandbox", "app-preload.mjs")}`.trim(),
+  };
+}
+
+function runTool(command: string, args: string[], label: string, env: NodeJS.ProcessEnv, quiet: boolean) {
+  const result = spawnSync(command, args, {
+    cwd: repoRoot,
+    env: { ...env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? "" },
+    stdio: quiet ? "pipe" : "inherit",
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    const output = quiet ? `\n${result.stdout ?? ""}${result.stderr ?? ""}` : "";
+    throw new StackError(`${label} failed (exit ${result.status}).${output}`);
+  }
+}
+
+/** `prisma migrate deploy` against `databaseUrl`. */
+export function migrateDatabase(databaseUrl: string, { quiet = false } = {}) {
+  runTool(bin("prisma"), ["migrate", "deploy", "--config", "prisma/prisma.config.ts"], "Migrating the SQLite database", { ...process.env, DATABASE_URL: databaseUrl }, quiet);
+}
+
+/** `remix build` into build/ (what remix-serve runs). */
+export function buildApp({ quiet = false } = {}) {
+  runTool(bin("remix"), ["build"], "Building the app", { ...process.env, NODE_ENV: "production" }, quiet);
+}
+
+async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+}
+
+/** Refuses to start over something else (another `npm run sandbox`?) answering on the port. */
+export async function assertPortFree(url: string) {
+  const answered = await fetch(url).then(
+    () => true,
+    () => false,
+  );
+  if (answered) {
+    throw new StackError(`Something already answers on ${url}. Stop it (another \`npm run sandbox\`?) or set PORT / SANDBOX_PORT.`);
+  }
+}
+
+/**
+ * Starts the emulated shop and the already built app on a migrated database, installs the app and
+ * opens it once. `stop()` ends the app process and the shop server.
+ */
+export async function startSandboxStack(options: SandboxStackOptions): Promise<SandboxStack> {
+  const log = options.log ?? (() => undefined);
+  const env = stackEnv(options);
+  const appUrl = env.SHOPIFY_APP_URL;
+  const sandboxUrl = env.SAFESTOCK_SANDBOX_ORIGIN;
+
+  log(`Starting the emulated shop ${SANDBOX_SHOP_DOMAIN} on ${sandboxUrl}`);
+  const sandbox = createSandbox({ apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, appUrl });
+  const server = await startSandboxServer({ sandbox, port: options.sandboxPort });
+  const install = sandbox.install();
+
+  log(`Starting Safestock on ${appUrl}`);
+  const piped = options.appOutput === "pipe";
+  const app = spawn(bin("remix-serve"), ["build/index.js"], { cwd: repoRoot, env, stdio: piped ? "pipe" : "inherit" });
+  let output = "";
+  if (piped) {
+    const keep = (chunk: Buffer) => {
+      // Only the tail matters for a failure report; keep memory flat over a long run.
+      output = (output + chunk.toString("utf8")).slice(-20_000);
+    };
+    app.stdout?.on("data", keep);
+    app.stderr?.on("data", keep);
+  }
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (app.exitCode === null) {
+      const exited = new Promise((resolve) => app.once("exit", resolve));
+      app.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (app.exitCode === null) app.kill("SIGKILL");
+    }
+    await server.close();
+  };
+
+  try {
+    await waitForHealth(`${appUrl}/healthz`, 60_000, app);
+
+    // Open the app once as Shopify admin would after install: the session token makes the app
+    // run token exchange against the emulated shop and queue its initial sync.
+    log("Installing Safestock into the shop (token exchange, initial sync)");
+    const opened = await fetch(embeddedAppUrl({ appUrl, shop: SANDBOX_SHOP_DOMAIN, idToken: sandbox.mintSessionToken() }), {
+      redirect: "manual",
+      // The library refuses bots (isbot) with 410; this is the admin's browser opening the app.
+      headers: { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36" },
+    });
+    if (opened.status >= 400) console.warn(`  the app answered ${opened.status} when opened; see its log above`);
+  } catch (error) {
+    await stop();
+    if (piped && error instanceof Error) error.message += `\n--- app output ---\n${output}`;
+    throw error;
+  }
+
+  return { appUrl, sandboxUrl, sandbox, install, appLog: () => output, stop };
+}
