@@ -1,6 +1,7 @@
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems, listCatalogItemsPage } from "~/models/inventory-read.server";
 import { parseExplain, type PageRequest } from "./display-view.server";
+import { jobQueue } from "./jobs.server";
 
 export const INVENTORY_PAGE_SIZE = 20;
 
@@ -11,15 +12,20 @@ export const INVENTORY_PAGE_SIZE = 20;
 export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }) {
   const catalog = await listCatalogItemsPage(shop, { search, ...page, take: INVENTORY_PAGE_SIZE });
   const ids = catalog.items.map((item) => item.inventoryItemId);
-  const [levels, channels, locations, salesChannels] = await Promise.all([
+  const [levels, channels, locations, salesChannels, stats] = await Promise.all([
     levelStatesForItems(shop, ids),
     channelStatesForItemsRead(shop, ids),
     listLocations(shop),
     listChannels(shop),
+    jobQueue().stats(shop),
   ]);
+  // Right after a policy is published (or a manual reconcile) the numbers are about to change:
+  // the page says so and polls until the run is over.
+  const applying = (stats.byQueue.reconcile?.pending ?? 0) + (stats.byQueue.reconcile?.running ?? 0) + (stats.byQueue["initial-sync"]?.pending ?? 0) + (stats.byQueue["initial-sync"]?.running ?? 0) > 0;
   const locationName = new Map(locations.map((location) => [location.locationId, location.name]));
   const channelName = new Map(salesChannels.map((channel) => [channel.handle, channel.name]));
   return {
+    applying,
     search,
     nextCursor: catalog.nextCursor,
     previousCursor: catalog.previousCursor,

@@ -1,4 +1,7 @@
+import type { LeasedJob } from "~/jobs/queue.server";
 import { NonRetryableError, type JobHandler } from "~/jobs/worker.server";
+import { ITEMS_PER_READ } from "~/shopify/inventory.server";
+import { jobQueue } from "./jobs.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
 import { ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
@@ -22,13 +25,36 @@ async function whileInstalled(shop: string, work: () => Promise<unknown>) {
 const stringList = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
 
+/**
+ * Items recomputed together: one read of up to this many items (one query, ITEMS_PER_READ)
+ * instead of one query each, so a burst of orders costs Shopify rate-limit points per batch.
+ */
+export const RECOMPUTE_BATCH = ITEMS_PER_READ;
+const EXTRA_LEASE_MS = 5 * 60_000;
+
+const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds);
+
+/**
+ * A recompute job also takes the shop's other due recompute jobs (up to a batch) and settles
+ * them with its own result. Safe to overlap with other workers: every write is compare-and-swap.
+ */
+async function recomputeBatch(job: LeasedJob) {
+  const queue = jobQueue();
+  const extra = await queue.lease({ queues: ["recompute"], shop: job.shop, limit: RECOMPUTE_BATCH - 1, visibilityTimeoutMs: EXTRA_LEASE_MS });
+  const ids = [...new Set([job, ...extra].flatMap(itemIdsOf))];
+  try {
+    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids));
+  } catch (error) {
+    for (const other of extra) await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
+    throw error;
+  }
+  for (const other of extra) await queue.complete(other);
+}
+
 /** The sync pipeline's queues (registered in app/jobs/handlers.server.ts). */
 export function pipelineJobHandlers(): Record<string, JobHandler> {
   return {
-    recompute: (job) =>
-      whileInstalled(job.shop, () =>
-        recomputeInventoryItems(job.shop, stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds)),
-      ),
+    recompute: recomputeBatch,
     reconcile: (job) => {
       const trigger = (job.payload as { trigger?: string })?.trigger;
       return whileInstalled(job.shop, () => reconcileShop(job.shop, trigger === "manual" ? "manual" : trigger === "policy" ? "policy" : "scheduled"));
