@@ -244,14 +244,24 @@ export default function PolicyPage() {
                       No version published yet.
                     </Text>
                   ) : (
-                    <DataTable
-                      columnContentTypes={["text", "text"]}
-                      headings={["Version", "Published"]}
-                      rows={versions.map((version) => [
-                        `v${version.version}${current?.version === version.version ? " (in force)" : ""}`,
-                        `${version.createdAt} by ${version.createdBy}${version.note ? ` — ${version.note}` : ""}`,
-                      ])}
-                    />
+                    <BlockStack gap="200">
+                      {versions.map((version) => (
+                        <BlockStack gap="050" key={version.version}>
+                          <Text as="p" fontWeight="semibold">
+                            v{version.version}
+                            {current?.version === version.version ? " · in force" : ""}
+                          </Text>
+                          <Text as="p" tone="subdued" variant="bodySm">
+                            {version.createdAt} by {version.createdBy}
+                          </Text>
+                          {version.note && (
+                            <Text as="p" variant="bodySm">
+                              {version.note}
+                            </Text>
+                          )}
+                        </BlockStack>
+                      ))}
+                    </BlockStack>
                   )}
                 </BlockStack>
               </Card>

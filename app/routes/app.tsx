@@ -27,6 +27,10 @@ export default function App() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/policy">Policy</Link>
+        <Link to="/app/inventory">Inventory</Link>
+        <Link to="/app/activity">Activity</Link>
+        <Link to="/app/sync">Sync</Link>
         <Link to="/app/webhooks">Webhook deliveries</Link>
       </NavMenu>
       <Outlet />

@@ -17,6 +17,7 @@
  *   GET|POST /sandbox/faults                  dispatcher faults
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
  *   GET  /sandbox/webhooks/log                delivery attempts
+ *   GET  /sandbox/bulk/<id>.jsonl             a bulk operation's JSONL result (BulkOperation.url)
  *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, placeOrder?}: runs the
  *                                             cart-validation Function (extensions/safestock-cart-validation)
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
@@ -35,6 +36,7 @@ import {
   type ThrottleOptions,
 } from "../contract.js";
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
+import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
 import { createAccessTokenEndpoint, mintSessionToken, type MintSessionTokenOptions } from "../auth/index.js";
 import {
@@ -351,6 +353,12 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       if (!domain) return json(404, { error: "unknown shop" }, headers);
       const sub = p.slice("/sandbox".length) || "/";
       const key = `${method} ${sub}`;
+      const bulk = method === "GET" ? /^\/bulk\/(\d+)\.jsonl$/.exec(sub) : null;
+      if (bulk) {
+        const file = bulkResultFile(shop(domain), bulk[1]!);
+        if (file === null) return json(404, { error: "no such bulk operation result" }, headers);
+        return new Response(file, { status: 200, headers: { "Content-Type": "application/jsonl; charset=utf-8", ...headers } });
+      }
       switch (key) {
         case "GET /":
           return json(200, { shops: domains, appUrl, apiVersion: SANDBOX_API_VERSION, routes: ROUTES }, headers);
@@ -452,5 +460,6 @@ const ROUTES = [
   "POST /sandbox/webhooks/drain",
   "GET /sandbox/webhooks/log",
   "GET /sandbox/webhooks/subscriptions",
+  "GET /sandbox/bulk/<id>.jsonl",
   "POST /sandbox/checkout",
 ];

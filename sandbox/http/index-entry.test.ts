@@ -28,7 +28,7 @@ describe("createSandbox (real emulator)", () => {
       },
     });
     try {
-      expect(sandboxHandlers(sandbox)).toHaveLength(2);
+      expect(sandboxHandlers(sandbox)).toHaveLength(3);
       sandbox.install();
       const snapshot = sandbox.shop().snapshot();
       const level = snapshot.inventoryLevels.find((l) => l.quantities.available >= 2)!;

@@ -70,7 +70,7 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
 
   it("shows the Overview once the initial sync is done", async () => {
     await expect.poll(() => app.getByText("Synced", { exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => app.getByRole("heading", { name: "Set up your first policy" }).isVisible()).toBe(true);
+    await expect.poll(() => app.getByText("Set up your first policy").isVisible()).toBe(true);
     await expect.poll(() => app.getByText(/Checked \d+ levels/).isVisible()).toBe(true);
     await screenshot(page, "overview");
   });
@@ -83,9 +83,9 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
     await app.getByLabel("Policy JSON").fill(text);
     await app.getByRole("button", { name: "Publish policy" }).click();
 
-    const banner = app.getByRole("status").filter({ hasText: "The policy was not published" }).or(app.locator(".Polaris-Banner").filter({ hasText: "The policy was not published" }));
-    await banner.first().waitFor();
-    const listed = await banner.first().innerText();
+    const banner = app.locator(".Polaris-Banner").filter({ hasText: "The policy was not published" });
+    await banner.waitFor();
+    const listed = await banner.innerText();
     for (const path of ["protection[0].units", "protection[1].location", "protection[2].sku", "protection[3]", "channels[0].channel"]) {
       expect(listed, `the banner lists ${path}`).toContain(path);
     }
@@ -116,13 +116,32 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
     await app.getByLabel("Search by SKU").fill("RING-7");
     await app.getByRole("button", { name: "Search", exact: true }).click();
 
-    const card = app.locator(".Polaris-Card").filter({ has: app.getByRole("heading", { name: "RING-7", exact: true }) });
+    const card = app.getByRole("region", { name: "RING-7", exact: true });
     // The page polls while the policy's reconciliation runs; the reasons appear when it is done.
-    await expect.poll(() => card.getByText("2 on display at Soho store").isVisible(), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => card.getByText("2 on display at Soho store").isVisible(), { timeout: 30_000 })
+      .toBe(true)
+      .catch(async (error: unknown) => {
+        await screenshot(page, "inventory-failed");
+        throw error;
+      });
     const text = await card.innerText();
     expect(text).toMatch(/Warehouse\s+8\s+2\s+6/);
     expect(text).toContain("2 safety stock for SKU RING-7 at Warehouse");
     expect(text).toContain("Online Store");
     await screenshot(page, "inventory");
+  });
+
+  it("shows the policy change in Activity and a report on Sync", async () => {
+    await app.getByRole("link", { name: "Activity for RING-7" }).click();
+    await app.getByLabel("Filter by SKU").waitFor();
+    await expect.poll(() => app.getByText(/2 safety stock for SKU RING-7 at Warehouse/).first().isVisible()).toBe(true);
+    await screenshot(page, "activity");
+
+    await app.getByRole("link", { name: "Overview" }).first().click();
+    await app.getByRole("link", { name: "Sync and queue health" }).click();
+    await app.getByRole("button", { name: "Reconcile now" }).waitFor();
+    await expect.poll(() => app.getByText("policy", { exact: true }).first().isVisible()).toBe(true);
+    await screenshot(page, "sync");
   });
 });

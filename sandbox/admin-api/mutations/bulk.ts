@@ -19,7 +19,6 @@
  */
 import {
   getNamedType,
-  GraphQLError,
   isCompositeType,
   isObjectType,
   Kind,
@@ -28,7 +27,9 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLError,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
@@ -68,7 +69,7 @@ export interface BulkUserError {
 
 const invalid = (message: string): BulkUserError => ({ field: ["query"], message, code: "INVALID" });
 
-function isConnectionType(type: GraphQLNamedType): type is import("graphql").GraphQLObjectType {
+function isConnectionType(type: GraphQLNamedType): type is GraphQLObjectType {
   if (!isObjectType(type) || !type.name.endsWith("Connection")) return false;
   const f = type.getFields();
   return "pageInfo" in f && ("edges" in f || "nodes" in f);
@@ -124,7 +125,7 @@ function visit(walk: Walk, set: SelectionSetNode, type: GraphQLCompositeType, de
     const connFields = named.getFields();
     const nodeType = getNamedType((connFields.nodes ?? connFields.edges)!.type) as GraphQLCompositeType;
     const edgeNodeType = connFields.edges
-      ? (getNamedType((getNamedType(connFields.edges.type) as import("graphql").GraphQLObjectType).getFields().node!.type) as GraphQLCompositeType)
+      ? (getNamedType((getNamedType(connFields.edges.type) as GraphQLObjectType).getFields().node!.type) as GraphQLCompositeType)
       : nodeType;
     const nodeSets = (s: SelectionSetNode, out: { set: SelectionSetNode; type: GraphQLCompositeType }[]) => {
       for (const c of s.selections) {

@@ -38,7 +38,6 @@ import {
   type GraphQLNamedType,
   type GraphQLResolveInfo,
   type GraphQLTypeResolver,
-  type Path,
 } from "graphql";
 import type { ShopEmulator } from "../../contract.js";
 import { adminSchema } from "../../schemas/index.js";
@@ -143,7 +142,7 @@ function isConnectionType(type: GraphQLNamedType): boolean {
   return "pageInfo" in f && ("edges" in f || "nodes" in f);
 }
 
-function pathKey(path: Path | undefined): string {
+function pathKey(path: GraphQLResolveInfo["path"] | undefined): string {
   const keys: (string | number)[] = [];
   for (let p = path; p; p = p.prev) keys.unshift(p.key);
   return keys.join(".");

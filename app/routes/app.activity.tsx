@@ -1,0 +1,124 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Badge, BlockStack, Box, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { loadActivity } from "~/services/activity-view.server";
+import { pageRequestOf } from "~/services/display-view.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const params = new URL(request.url).searchParams;
+  const sku = params.get("sku")?.trim() || null;
+  return json(await loadActivity(session.shop, { sku, ...pageRequestOf(params) }));
+};
+
+export default function Activity() {
+  const { entries, sku, nextCursor, previousCursor } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const [filter, setFilter] = useState(sku ?? "");
+
+  const goTo = (cursor: string, direction: "next" | "previous") => {
+    const next = new URLSearchParams(params);
+    next.set("cursor", cursor);
+    next.set("direction", direction);
+    navigate(`?${next.toString()}`);
+  };
+
+  return (
+    <Page title="Activity" subtitle="Every change Safestock made, newest first, with its reason" backAction={{ content: "Overview", url: "/app" }}>
+      <TitleBar title="Activity" />
+      <BlockStack gap="400">
+        <Card>
+          <Form method="get">
+            <InlineStack gap="200" blockAlign="end">
+              <Box minWidth="320px">
+                <TextField
+                  label="Filter by SKU"
+                  name="sku"
+                  value={filter}
+                  onChange={setFilter}
+                  autoComplete="off"
+                  placeholder="Exact SKU, e.g. RING-7"
+                  clearButton
+                  onClearButtonClick={() => setFilter("")}
+                />
+              </Box>
+              <Button submit>Filter</Button>
+              {sku && <Button url="/app/activity">Show all</Button>}
+            </InlineStack>
+          </Form>
+        </Card>
+        <Card padding="0">
+          {entries.length === 0 && !previousCursor ? (
+            <EmptyState heading={sku ? `No activity for ${sku}` : "No activity yet"} image="">
+              <p>
+                {sku
+                  ? "Safestock has not changed anything for this SKU. Check the spelling: the filter matches the whole SKU."
+                  : "When Safestock moves units into safety stock, changes what a channel may sell or you publish a policy, it is recorded here."}
+              </p>
+            </EmptyState>
+          ) : (
+            <IndexTable
+              resourceName={{ singular: "change", plural: "changes" }}
+              itemCount={entries.length}
+              selectable={false}
+              headings={[
+                { title: "When" },
+                { title: "What" },
+                { title: "Change" },
+                { title: "Reason" },
+                { title: "By" },
+              ]}
+              pagination={{
+                hasNext: Boolean(nextCursor),
+                onNext: () => nextCursor && goTo(nextCursor, "next"),
+                hasPrevious: Boolean(previousCursor),
+                onPrevious: () => previousCursor && goTo(previousCursor, "previous"),
+              }}
+            >
+              {entries.map((entry, index) => (
+                <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                  <IndexTable.Cell>{entry.at}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050">
+                      <Text as="span" fontWeight="semibold">
+                        {entry.subject}
+                      </Text>
+                      {(entry.sku || entry.where) && (
+                        <Text as="span" tone="subdued">
+                          {[entry.sku, entry.where].filter(Boolean).join(" · ")}
+                        </Text>
+                      )}
+                    </BlockStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{entry.change ?? "—"}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Box maxWidth="420px">
+                      <Text as="span" breakWord>
+                        {entry.reason}
+                      </Text>
+                    </Box>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050" inlineAlign="start">
+                      <Badge>{entry.actor}</Badge>
+                      {/* Rule version and Shopify request id: what support needs to trace a change. */}
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {[entry.ruleVersion !== null ? `policy v${entry.ruleVersion}` : null, entry.requestId ? `request ${entry.requestId}` : null]
+                          .filter(Boolean)
+                          .join(" · ") || "—"}
+                      </Text>
+                    </BlockStack>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          )}
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

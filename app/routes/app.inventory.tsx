@@ -1,0 +1,194 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineStack,
+  Page,
+  Pagination,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState, type ReactNode } from "react";
+import { pageRequestOf } from "~/services/display-view.server";
+import { loadInventoryPage } from "~/services/inventory-view.server";
+import { authenticate } from "~/shopify.server";
+
+/** How often the page re-reads while a policy change is being applied. */
+const POLL_MS = 2_000;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const params = new URL(request.url).searchParams;
+  const search = params.get("q")?.trim() || null;
+  return json(await loadInventoryPage(session.shop, { search, ...pageRequestOf(params) }));
+};
+
+export default function Inventory() {
+  const { items, search, nextCursor, previousCursor, applying } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const [query, setQuery] = useState(search ?? "");
+
+  useEffect(() => {
+    if (!applying) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [applying, revalidator]);
+
+  const goTo = (cursor: string, direction: "next" | "previous") => {
+    const next = new URLSearchParams(params);
+    next.set("cursor", cursor);
+    next.set("direction", direction);
+    navigate(`?${next.toString()}`);
+  };
+
+  return (
+    <Page title="Inventory" subtitle="What each location holds back and what each channel may sell" backAction={{ content: "Overview", url: "/app" }}>
+      <TitleBar title="Inventory" />
+      <BlockStack gap="400">
+        {applying && (
+          <Banner tone="info" title="Applying your latest changes">
+            <p>Safestock is recomputing your inventory; these numbers refresh by themselves when it is done.</p>
+          </Banner>
+        )}
+        <Card>
+          <Form method="get">
+            <InlineStack gap="200" blockAlign="end">
+              <Box minWidth="320px">
+                <TextField
+                  label="Search by SKU"
+                  name="q"
+                  value={query}
+                  onChange={setQuery}
+                  autoComplete="off"
+                  placeholder="e.g. RING-7"
+                  clearButton
+                  onClearButtonClick={() => setQuery("")}
+                />
+              </Box>
+              <Button submit loading={navigation.state === "loading" && navigation.location?.pathname === "/app/inventory"}>
+                Search
+              </Button>
+              {search && <Button url="/app/inventory">Show all</Button>}
+            </InlineStack>
+          </Form>
+        </Card>
+
+        {items.length === 0 ? (
+          <Card>
+            {search ? (
+              <EmptyState heading={`No SKU matches “${search}”`} action={{ content: "Show all SKUs", url: "/app/inventory" }} image="">
+                <p>Search matches any part of a SKU, for example “RING” or “7”.</p>
+              </EmptyState>
+            ) : (
+              <EmptyState heading="No inventory synced yet" action={{ content: "Go to Sync", url: "/app/sync" }} image="">
+                <p>Safestock lists your tracked SKUs here once the first import from Shopify has finished.</p>
+              </EmptyState>
+            )}
+          </Card>
+        ) : (
+          items.map((item) => (
+            // A named region per SKU lets screen-reader users jump between SKUs.
+            <section key={item.inventoryItemId} aria-label={item.sku}>
+              <Card>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <BlockStack gap="050">
+                      <Text as="h2" variant="headingMd">
+                        {item.sku}
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        {item.title}
+                      </Text>
+                    </BlockStack>
+                    <Button url={`/app/activity?sku=${encodeURIComponent(item.sku)}`} variant="plain">
+                      {`Activity for ${item.sku}`}
+                    </Button>
+                  </InlineStack>
+                  {item.levels.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      Not computed yet: the next sync fills this in.
+                    </Text>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
+                      headings={["Location", "On hand", "Protected", "Available", "Why"]}
+                      rows={item.levels.map((level) => [
+                        level.location,
+                        level.onHand ?? "—",
+                        level.protected,
+                        level.available,
+                        <Reasons key={level.location} lines={level.explain} empty="Nothing withheld" />,
+                      ])}
+                    />
+                  )}
+                  {item.channels.length > 0 && (
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "text"]}
+                      headings={["Channel", "Available to sell", "Why"]}
+                      rows={item.channels.map((channel) => [
+                        channel.channel,
+                        channel.paused ? (
+                          <InlineStack gap="100" align="end" key={channel.channel}>
+                            <Badge tone="warning">Paused</Badge>
+                            <span>{channel.available}</span>
+                          </InlineStack>
+                        ) : (
+                          channel.available
+                        ),
+                        <Reasons key={channel.channel} lines={channel.explain} empty="Shares the whole pool" />,
+                      ])}
+                    />
+                  )}
+                </BlockStack>
+              </Card>
+            </section>
+          ))
+        )}
+
+        {(nextCursor || previousCursor) && (
+          <InlineStack align="center">
+            <Pagination
+              hasPrevious={Boolean(previousCursor)}
+              onPrevious={() => previousCursor && goTo(previousCursor, "previous")}
+              hasNext={Boolean(nextCursor)}
+              onNext={() => nextCursor && goTo(nextCursor, "next")}
+              accessibilityLabels={{ previous: "Previous SKUs", next: "Next SKUs" }}
+            />
+          </InlineStack>
+        )}
+      </BlockStack>
+    </Page>
+  );
+}
+
+function Reasons({ lines, empty }: { lines: string[]; empty: string }): ReactNode {
+  if (lines.length === 0) {
+    return (
+      <Text as="span" tone="subdued">
+        {empty}
+      </Text>
+    );
+  }
+  return (
+    <BlockStack gap="050">
+      {lines.map((line, index) => (
+        <Text as="span" key={index}>
+          {line}
+        </Text>
+      ))}
+    </BlockStack>
+  );
+}

@@ -1,0 +1,237 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Pagination,
+  Spinner,
+  Text,
+} from "@shopify/polaris";
+import { useEffect } from "react";
+import { loadSyncPage, requestReconcile, retryDeadJob } from "~/services/sync-view.server";
+import { authenticate } from "~/shopify.server";
+
+/** How often the page re-reads while a reconciliation is queued or running. */
+const POLL_MS = 2_000;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const deadCursor = new URL(request.url).searchParams.get("dead") || null;
+  return json(await loadSyncPage(session.shop, { deadCursor }));
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "reconcile") return json(await requestReconcile(session.shop));
+  if (intent === "retry") return json(await retryDeadJob(session.shop, String(form.get("jobId") ?? "")));
+  return json({ ok: false as const, message: "Unknown action" }, { status: 400 });
+};
+
+const STATUS_TONE = { running: "info", done: "success", failed: "critical" } as const;
+
+export default function Sync() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const shopify = useAppBridge();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+
+  useEffect(() => {
+    if (!data.busy) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [data.busy, revalidator]);
+
+  useEffect(() => {
+    if (result?.ok) shopify.toast.show(result.message);
+  }, [result, shopify]);
+
+  const runningReport = data.reports.find((report) => report.status === "running");
+  return (
+    <Page title="Sync" subtitle="Reconciliation, background jobs and webhook health" backAction={{ content: "Overview", url: "/app" }}>
+      <TitleBar title="Sync" />
+      <BlockStack gap="400">
+        {data.frozen && (
+          <Banner tone="warning" title="Some channels are frozen while webhooks recover">
+            <p>
+              Since {data.frozen.since}: {data.frozen.reason}.
+            </p>
+          </Banner>
+        )}
+        {result && !result.ok && (
+          <Banner tone="critical" title="That did not work">
+            <p>{result.message}</p>
+          </Banner>
+        )}
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      Reconciliation
+                    </Text>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="reconcile" />
+                      <Button submit variant="primary" loading={pendingIntent === "reconcile"} disabled={data.busy}>
+                        Reconcile now
+                      </Button>
+                    </Form>
+                  </InlineStack>
+                  <Text as="p" tone="subdued">
+                    Re-reads every inventory level from Shopify, fixes anything that drifted from your policy and reports it. It
+                    also runs on a schedule{data.lastReconcileAt ? `; last finished ${data.lastReconcileAt}` : ""}.
+                  </Text>
+                  {data.busy && (
+                    <InlineStack gap="200" blockAlign="center">
+                      <Spinner size="small" accessibilityLabel="Reconciliation in progress" />
+                      <Text as="p">
+                        {runningReport
+                          ? `Reconciling (${runningReport.trigger}), started ${runningReport.startedAt}…`
+                          : "Reconciliation queued; it starts in a moment…"}
+                      </Text>
+                    </InlineStack>
+                  )}
+                  {data.reports.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      No reconciliation has run yet.
+                    </Text>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
+                      headings={["Started", "Trigger", "Status", "Levels checked", "Drifted", "Fixed", "Details"]}
+                      rows={data.reports.map((report) => [
+                        report.startedAt,
+                        report.trigger,
+                        <Badge key={report.id} tone={STATUS_TONE[report.status as keyof typeof STATUS_TONE]}>
+                          {report.status}
+                        </Badge>,
+                        report.levelsChecked,
+                        report.drifted,
+                        report.fixed,
+                        report.error ?? ([report.duration, ...report.causes].filter(Boolean).join(" · ") || "—"),
+                      ])}
+                    />
+                  )}
+                </BlockStack>
+              </Card>
+
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Failed jobs
+                  </Text>
+                  {data.deadJobs.length === 0 && !data.deadCursor ? (
+                    <Text as="p" tone="subdued">
+                      No failed jobs. Jobs that fail after every retry are kept here with their error, so you can run them again.
+                    </Text>
+                  ) : (
+                    <>
+                      <DataTable
+                        columnContentTypes={["text", "text", "numeric", "text", "text"]}
+                        headings={["Job", "Failed", "Attempts", "Error", ""]}
+                        rows={data.deadJobs.map((job) => [
+                          `${job.queue}${job.key ? ` · ${job.key}` : ""}`,
+                          job.finishedAt ?? "—",
+                          job.attempts,
+                          job.error,
+                          <Form method="post" key={job.id}>
+                            <input type="hidden" name="intent" value="retry" />
+                            <input type="hidden" name="jobId" value={job.id} />
+                            <Button submit accessibilityLabel={`Retry ${job.queue} job ${job.key ?? job.id}`}>
+                              Retry
+                            </Button>
+                          </Form>,
+                        ])}
+                      />
+                      {(data.nextDeadCursor || data.deadCursor) && (
+                        <Pagination
+                          hasPrevious={Boolean(data.deadCursor)}
+                          onPrevious={() => {
+                            const next = new URLSearchParams(params);
+                            next.delete("dead");
+                            navigate(`?${next.toString()}`);
+                          }}
+                          hasNext={Boolean(data.nextDeadCursor)}
+                          onNext={() => {
+                            const next = new URLSearchParams(params);
+                            if (data.nextDeadCursor) next.set("dead", data.nextDeadCursor);
+                            navigate(`?${next.toString()}`);
+                          }}
+                          accessibilityLabels={{ previous: "First failed jobs", next: "More failed jobs" }}
+                        />
+                      )}
+                    </>
+                  )}
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+
+          <Layout.Section>
+            <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Job queue
+                  </Text>
+                  {data.queue.total === 0 ? (
+                    <Text as="p" tone="subdued">
+                      No jobs yet.
+                    </Text>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
+                      headings={["Queue", "Waiting", "Running", "Done", "Failed"]}
+                      rows={data.queue.byQueue.map((queue) => [queue.name, queue.pending, queue.running, queue.done, queue.dead])}
+                    />
+                  )}
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Webhook health (last 24 h)
+                  </Text>
+                  {data.webhooks.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      No webhooks received in the last 24 hours.
+                    </Text>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                      headings={["Topic", "Received", "Median lag", "90th pct"]}
+                      rows={data.webhooks.map((topic) => [topic.topic, topic.deliveries, topic.median, topic.p90])}
+                    />
+                  )}
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    Lag is the time from the change in Shopify to its arrival here.
+                  </Text>
+                  <Link url="/app/webhooks">All webhook deliveries</Link>
+                </BlockStack>
+              </Card>
+            </InlineGrid>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}

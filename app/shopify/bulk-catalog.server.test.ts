@@ -1,0 +1,223 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createSandbox, SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, sandboxHandlers, type Sandbox, type SandboxOptions } from "../../sandbox";
+import { mswServer } from "../../tests/setup/msw";
+import { BucketRegistry, createAdminClient, type AdminClient } from "./admin-client.server";
+import { BulkOperationError, parseBulkCatalog, readCatalogInBulk, type BulkOperationState } from "./bulk-catalog.server";
+import { readCatalogPage, setChannelMetafields, type ShopifyItem } from "./inventory.server";
+
+const RUN = `mutation Run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id } userErrors { code message } } }`;
+
+let sandbox: Sandbox | undefined;
+afterEach(() => {
+  sandbox?.close();
+  sandbox = undefined;
+});
+
+function setup(seed?: SandboxOptions["seed"]) {
+  sandbox = createSandbox({
+    apiKey: process.env.SHOPIFY_API_KEY!,
+    apiSecret: process.env.SHOPIFY_API_SECRET!,
+    appUrl: process.env.SHOPIFY_APP_URL!,
+    deliver: async () => new Response(null, { status: 200 }),
+    // Generous bucket: the paged reference read (≈830 points a page) must not wait on real time.
+    throttle: { bucketSize: 1_000_000, restoreRate: 1_000_000 },
+    ...(seed === undefined ? {} : { seed }),
+  });
+  sandbox.install();
+  mswServer.use(...sandboxHandlers(sandbox));
+  const client = createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: SANDBOX_ADMIN_TOKEN, buckets: new BucketRegistry(), sleep: async () => {} });
+  return { sandbox, client };
+}
+
+async function readAllPages(client: AdminClient): Promise<ShopifyItem[]> {
+  const items: ShopifyItem[] = [];
+  let after: string | null = null;
+  do {
+    const page = await readCatalogPage(client, after);
+    items.push(...page.items);
+    after = page.nextCursor;
+  } while (after);
+  return items;
+}
+
+const sorted = (items: ShopifyItem[]) =>
+  [...items]
+    .map((item) => ({ ...item, levels: [...item.levels].sort((a, b) => a.levelId.localeCompare(b.levelId)) }))
+    .sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
+
+const noSleep = async () => {};
+
+describe("readCatalogInBulk against the emulated shop", () => {
+  it("returns exactly what paging with readCatalogPage returns (default seed)", async () => {
+    const { client } = setup();
+    const polls: string[] = [];
+    const bulk = await readCatalogInBulk(client, { sleep: noSleep, onPoll: (op) => polls.push(op.status) });
+    expect(polls).toEqual(["RUNNING", "COMPLETED"]);
+    const paged = await readAllPages(client);
+    expect(bulk.length).toBe(paged.length);
+    expect(bulk.length).toBeGreaterThan(0);
+    expect(sorted(bulk)).toEqual(sorted(paged));
+  });
+
+  it("returns exactly what paging returns for a generated catalog of 500 variants", async () => {
+    const { client } = setup({ variants: 500 });
+    const bulk = await readCatalogInBulk(client, { sleep: noSleep });
+    const paged = await readAllPages(client);
+    expect(bulk).toHaveLength(500);
+    expect(sorted(bulk)).toEqual(sorted(paged));
+  });
+
+  it("sees channel metafields and recent inventory changes", async () => {
+    const { sandbox, client } = setup();
+    const [variant] = sandbox.shop().snapshot().variants;
+    await sandbox.placeOrder({ lineItems: [{ variantId: variant!.id, quantity: 1 }] });
+    expect(await setChannelMetafields(client, [{ variantId: variant!.id, value: JSON.stringify({ online_store: 3 }), compareDigest: null }])).toMatchObject({ ok: true });
+    const bulk = await readCatalogInBulk(client, { sleep: noSleep });
+    const paged = await readAllPages(client);
+    expect(sorted(bulk)).toEqual(sorted(paged));
+    expect(bulk.find((item) => item.variantId === variant!.id)!.channelMetafield).toMatchObject({ value: JSON.stringify({ online_store: 3 }) });
+  });
+
+  it("backs off between polls and passes the result URL to fetchResult", async () => {
+    const { client } = setup();
+    const waits: number[] = [];
+    const urls: string[] = [];
+    await readCatalogInBulk(client, {
+      pollIntervalMs: 100,
+      sleep: async (ms) => void waits.push(ms),
+      fetchResult: async (url) => {
+        urls.push(url);
+        const response = await fetch(url);
+        return response.text();
+      },
+    });
+    expect(waits).toEqual([100]);
+    expect(urls).toHaveLength(1);
+    expect(urls[0]).toMatch(/^https:\/\/safestock-sandbox\.myshopify\.com\/sandbox\/bulk\/\d+\.jsonl$/);
+  });
+
+  it("returns [] when the shop has no inventory items (Shopify gives no url)", async () => {
+    const { client } = setup("empty");
+    expect(await readCatalogInBulk(client, { sleep: noSleep })).toEqual([]);
+  });
+
+  it("throws a retryable USER_ERRORS BulkOperationError when the shop's five bulk slots are busy", async () => {
+    const { sandbox, client } = setup();
+    for (let i = 0; i < 5; i++) {
+      const res = await sandbox.shop().graphql({ query: RUN, variables: { query: "{ products { nodes { id } } }" } }, SANDBOX_ADMIN_TOKEN);
+      expect((res.body.data as { bulkOperationRunQuery: { userErrors: unknown[] } }).bulkOperationRunQuery.userErrors).toEqual([]);
+    }
+    const error = await readCatalogInBulk(client, { sleep: noSleep }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BulkOperationError);
+    const bulkError = error as BulkOperationError;
+    expect(bulkError).toMatchObject({ reason: "USER_ERRORS", shop: SANDBOX_SHOP_DOMAIN, operationId: null });
+    expect(bulkError.userErrors[0]!.code).toBe("LIMIT_REACHED");
+    expect(bulkError.retryable).toBe(true);
+    expect(bulkError.message).toContain(SANDBOX_SHOP_DOMAIN);
+  });
+});
+
+/** A scripted client: answers by operation name. */
+function scriptedClient(statuses: Partial<BulkOperationState>[], calls: string[] = []): AdminClient {
+  let poll = 0;
+  return {
+    shop: "scripted.myshopify.com",
+    async request<T>(operation: string) {
+      calls.push(operation);
+      const id = "gid://shopify/BulkOperation/42";
+      if (operation === "SafestockBulkRunQuery") return { data: { bulkOperationRunQuery: { bulkOperation: { id, status: "CREATED" }, userErrors: [] } } as T, cost: null, requestId: null };
+      if (operation === "SafestockBulkCancel") return { data: { bulkOperationCancel: { bulkOperation: { id, status: "CANCELING" }, userErrors: [] } } as T, cost: null, requestId: null };
+      const step = statuses[Math.min(poll++, statuses.length - 1)]!;
+      const op: BulkOperationState = {
+        id,
+        status: "RUNNING",
+        errorCode: null,
+        objectCount: "0",
+        rootObjectCount: "0",
+        fileSize: null,
+        url: null,
+        partialDataUrl: null,
+        createdAt: "2026-11-01T09:00:00Z",
+        completedAt: null,
+        ...step,
+      };
+      return { data: { bulkOperation: op } as T, cost: null, requestId: null };
+    },
+  };
+}
+
+describe("readCatalogInBulk failures", () => {
+  it("FAILED → BulkOperationError with shop, operation id, errorCode and partialDataUrl", async () => {
+    const client = scriptedClient([{ status: "RUNNING" }, { status: "FAILED", errorCode: "TIMEOUT", partialDataUrl: "https://x/partial.jsonl" }]);
+    const error = (await readCatalogInBulk(client, { sleep: noSleep }).catch((e: unknown) => e)) as BulkOperationError;
+    expect(error).toBeInstanceOf(BulkOperationError);
+    expect(error).toMatchObject({ reason: "FAILED", shop: "scripted.myshopify.com", operationId: "gid://shopify/BulkOperation/42", errorCode: "TIMEOUT", partialDataUrl: "https://x/partial.jsonl" });
+    expect(error.message).toContain("gid://shopify/BulkOperation/42");
+    expect(error.message).toContain("scripted.myshopify.com");
+    expect(error.retryable).toBe(true);
+  });
+
+  it("CANCELED → BulkOperationError reason CANCELED", async () => {
+    const client = scriptedClient([{ status: "CANCELED" }]);
+    await expect(readCatalogInBulk(client, { sleep: noSleep })).rejects.toMatchObject({ reason: "CANCELED" });
+  });
+
+  it("times out with backoff, asks Shopify to cancel, and says which operation", async () => {
+    const calls: string[] = [];
+    const client = scriptedClient([{ status: "RUNNING" }], calls);
+    const waits: number[] = [];
+    const error = (await readCatalogInBulk(client, {
+      pollIntervalMs: 1000,
+      maxPollIntervalMs: 4000,
+      timeoutMs: 15_000,
+      now: () => 0,
+      sleep: async (ms) => void waits.push(ms),
+    }).catch((e: unknown) => e)) as BulkOperationError;
+    expect(error).toMatchObject({ reason: "TIMEOUT", operationId: "gid://shopify/BulkOperation/42" });
+    expect(waits).toEqual([1000, 1500, 2250, 3375, 4000]);
+    expect(calls.at(-1)).toBe("SafestockBulkCancel");
+  });
+
+  it("a failed download is a DOWNLOAD error naming the operation", async () => {
+    const client = scriptedClient([{ status: "COMPLETED", url: "https://x/result.jsonl", objectCount: "1" }]);
+    await expect(
+      readCatalogInBulk(client, { sleep: noSleep, fetchResult: async () => Promise.reject(new Error("403")) }),
+    ).rejects.toMatchObject({ reason: "DOWNLOAD", operationId: "gid://shopify/BulkOperation/42" });
+  });
+});
+
+describe("parseBulkCatalog", () => {
+  it("does not depend on line order (children may come long after, or be grouped under, their parent)", () => {
+    const item = { id: "gid://shopify/InventoryItem/1", sku: null, tracked: true };
+    const variant = { id: "gid://shopify/ProductVariant/2", title: "S", product: { id: "gid://shopify/Product/3", title: "Shirt", tags: ["a"] }, metafield: null, __parentId: item.id };
+    const level = {
+      id: "gid://shopify/InventoryLevel/4?inventory_item_id=1",
+      location: { id: "gid://shopify/Location/5", name: "W", isActive: true },
+      quantities: [{ name: "available", quantity: 3 }, { name: "on_hand", quantity: 4 }],
+      __parentId: item.id,
+    };
+    const lines = [item, level, variant].map((l) => JSON.stringify(l)).join("\n");
+    expect(parseBulkCatalog(`${lines}\n`)).toEqual([
+      {
+        inventoryItemId: item.id,
+        sku: "",
+        tracked: true,
+        variantId: variant.id,
+        variantTitle: "S",
+        productId: "gid://shopify/Product/3",
+        productTitle: "Shirt",
+        tags: ["a"],
+        channelMetafield: null,
+        levels: [
+          {
+            levelId: level.id,
+            locationId: "gid://shopify/Location/5",
+            locationName: "W",
+            locationActive: true,
+            quantities: { available: 3, committed: 0, reserved: 0, damaged: 0, safety_stock: 0, quality_control: 0, on_hand: 4, incoming: 0 },
+          },
+        ],
+      },
+    ]);
+  });
+});

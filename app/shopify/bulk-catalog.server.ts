@@ -1,0 +1,279 @@
+/**
+ * Reads the whole catalog (every inventory item with its variant, product, channel metafield,
+ * levels and quantities) with one bulk query operation instead of paging `CATALOG_PAGE_QUERY`
+ * (DESIGN.md §4, "a bulk operation path for large catalogs").
+ *
+ * Flow (https://shopify.dev/docs/api/usage/bulk-operations/queries):
+ * 1. `bulkOperationRunQuery(query: BULK_CATALOG_QUERY)`: refused with `userErrors` (invalid
+ *    query, or the shop already runs its maximum of five bulk queries, from 2026-01);
+ * 2. poll `bulkOperation(id:)` with backoff until COMPLETED / FAILED / CANCELED / EXPIRED;
+ *    (Shopify also offers the `bulk_operations/finish` webhook instead of polling);
+ * 3. download `url` (a signed URL on Shopify's storage: plain GET, no access token; null when
+ *    the operation produced no objects) and parse the JSONL: one object per line, each
+ *    variant and level line carrying `__parentId` = its inventory item's id. Lines are not
+ *    assumed to be adjacent to or ordered after their parent (groupObjects is false).
+ * 4. map to the exact `ShopifyItem` shape `readCatalogPage` returns.
+ *
+ * Failures throw `BulkOperationError` carrying the shop, the operation id (when one exists) and
+ * a `reason` the caller can branch on (e.g. fall back to paging on LIMIT_REACHED).
+ */
+import type { AdminClient } from "./admin-client.server";
+import { BULK_CANCEL_MUTATION, BULK_CATALOG_QUERY, BULK_OPERATION_QUERY, BULK_RUN_QUERY_MUTATION } from "./bulk-documents";
+import { QUANTITY_NAMES } from "./documents";
+import type { Quantities, ShopifyItem, ShopifyLevel } from "./inventory.server";
+
+export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+
+export interface BulkOperationState {
+  id: string;
+  status: BulkOperationStatus;
+  errorCode: string | null;
+  objectCount: string;
+  rootObjectCount: string;
+  fileSize: string | null;
+  url: string | null;
+  partialDataUrl: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface BulkUserError {
+  field: string[] | null;
+  message: string;
+  code: string | null;
+}
+
+export type BulkFailureReason =
+  /** bulkOperationRunQuery refused (see `userErrors`; LIMIT_REACHED = the shop's slots are busy) */
+  | "USER_ERRORS"
+  /** the operation FAILED (see `errorCode`, `partialDataUrl`) */
+  | "FAILED"
+  | "CANCELED"
+  | "EXPIRED"
+  /** still running after `timeoutMs`; we asked Shopify to cancel it */
+  | "TIMEOUT"
+  /** the result could not be downloaded or parsed */
+  | "DOWNLOAD";
+
+export class BulkOperationError extends Error {
+  readonly shop: string;
+  readonly operationId: string | null;
+  readonly reason: BulkFailureReason;
+  readonly userErrors: BulkUserError[];
+  readonly errorCode: string | null;
+  readonly partialDataUrl: string | null;
+
+  constructor(
+    message: string,
+    details: {
+      shop: string;
+      operationId: string | null;
+      reason: BulkFailureReason;
+      userErrors?: BulkUserError[];
+      errorCode?: string | null;
+      partialDataUrl?: string | null;
+    },
+  ) {
+    super(message);
+    this.name = "BulkOperationError";
+    this.shop = details.shop;
+    this.operationId = details.operationId;
+    this.reason = details.reason;
+    this.userErrors = details.userErrors ?? [];
+    this.errorCode = details.errorCode ?? null;
+    this.partialDataUrl = details.partialDataUrl ?? null;
+  }
+
+  /** Worth trying again later (or reading page by page now): busy slots, transient failures. */
+  get retryable(): boolean {
+    if (this.reason === "USER_ERRORS") return this.userErrors.some((e) => e.code === "LIMIT_REACHED" || e.code === "OPERATION_IN_PROGRESS");
+    if (this.reason === "FAILED") return this.errorCode === "INTERNAL_SERVER_ERROR" || this.errorCode === "TIMEOUT";
+    return this.reason === "TIMEOUT" || this.reason === "DOWNLOAD" || this.reason === "EXPIRED";
+  }
+}
+
+export interface ReadCatalogInBulkOptions {
+  /** First wait between polls (default 1 s); grows ×1.5 per poll up to `maxPollIntervalMs`. */
+  pollIntervalMs?: number;
+  /** default 30 s */
+  maxPollIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Give up (and cancel) after this long (default 1 h); measured as the larger of wall-clock and time slept. */
+  timeoutMs?: number;
+  now?: () => number;
+  /** Downloads the JSONL (default: `fetch(url)`, which msw and the sandbox redirect intercept). */
+  fetchResult?: (url: string) => Promise<string>;
+  /** Called after each poll (progress logging). */
+  onPoll?: (operation: BulkOperationState) => void;
+}
+
+const TERMINAL: ReadonlySet<BulkOperationStatus> = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"]);
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function defaultFetchResult(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return response.text();
+}
+
+export async function readCatalogInBulk(client: AdminClient, options: ReadCatalogInBulkOptions = {}): Promise<ShopifyItem[]> {
+  const operation = await startBulkCatalog(client);
+  const finished = await waitForBulkOperation(client, operation.id, options);
+  if (!finished.url) return []; // COMPLETED without objects: Shopify gives no file
+  let text: string;
+  try {
+    text = await (options.fetchResult ?? defaultFetchResult)(finished.url);
+  } catch (error) {
+    throw new BulkOperationError(`Downloading bulk operation ${finished.id} for ${client.shop} failed: ${String(error)}`, {
+      shop: client.shop,
+      operationId: finished.id,
+      reason: "DOWNLOAD",
+    });
+  }
+  try {
+    return parseBulkCatalog(text);
+  } catch (error) {
+    throw new BulkOperationError(`Bulk operation ${finished.id} for ${client.shop} returned unreadable JSONL: ${String(error)}`, {
+      shop: client.shop,
+      operationId: finished.id,
+      reason: "DOWNLOAD",
+    });
+  }
+}
+
+export async function startBulkCatalog(client: AdminClient): Promise<{ id: string; status: BulkOperationStatus }> {
+  const { data } = await client.request<{
+    bulkOperationRunQuery: { bulkOperation: { id: string; status: BulkOperationStatus } | null; userErrors: BulkUserError[] };
+  }>("SafestockBulkRunQuery", BULK_RUN_QUERY_MUTATION, { query: BULK_CATALOG_QUERY });
+  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+  if (userErrors.length > 0 || !bulkOperation) {
+    throw new BulkOperationError(
+      `bulkOperationRunQuery refused for ${client.shop}: ${userErrors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; ") || "no operation returned"}`,
+      { shop: client.shop, operationId: null, reason: "USER_ERRORS", userErrors },
+    );
+  }
+  return bulkOperation;
+}
+
+/** Polls `bulkOperation(id:)` until it is COMPLETED; throws on FAILED/CANCELED/EXPIRED/timeout. */
+export async function waitForBulkOperation(client: AdminClient, id: string, options: ReadCatalogInBulkOptions = {}): Promise<BulkOperationState> {
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 60 * 60 * 1000;
+  const maxInterval = options.maxPollIntervalMs ?? 30_000;
+  let interval = options.pollIntervalMs ?? 1000;
+  const startedAt = now();
+  let slept = 0;
+  for (;;) {
+    const { data } = await client.request<{ bulkOperation: BulkOperationState | null }>("SafestockBulkOperation", BULK_OPERATION_QUERY, { id });
+    const op = data.bulkOperation;
+    if (!op) {
+      throw new BulkOperationError(`Bulk operation ${id} for ${client.shop} does not exist`, { shop: client.shop, operationId: id, reason: "EXPIRED" });
+    }
+    options.onPoll?.(op);
+    if (TERMINAL.has(op.status)) {
+      if (op.status === "COMPLETED") return op;
+      const reason: BulkFailureReason = op.status === "FAILED" ? "FAILED" : op.status === "CANCELED" ? "CANCELED" : "EXPIRED";
+      throw new BulkOperationError(
+        `Bulk operation ${id} for ${client.shop} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`,
+        { shop: client.shop, operationId: id, reason, errorCode: op.errorCode, partialDataUrl: op.partialDataUrl },
+      );
+    }
+    if (Math.max(now() - startedAt, slept) + interval > timeoutMs) {
+      await cancelQuietly(client, id);
+      throw new BulkOperationError(`Bulk operation ${id} for ${client.shop} still ${op.status} after ${timeoutMs} ms; cancel requested`, {
+        shop: client.shop,
+        operationId: id,
+        reason: "TIMEOUT",
+      });
+    }
+    await sleep(interval);
+    slept += interval;
+    interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
+  }
+}
+
+/** Best effort: frees one of the shop's five bulk query slots. */
+async function cancelQuietly(client: AdminClient, id: string): Promise<void> {
+  try {
+    await client.request("SafestockBulkCancel", BULK_CANCEL_MUTATION, { id });
+  } catch {
+    // the timeout error is what the caller needs to see
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSONL → ShopifyItem (the bulk counterpart of inventory.server.ts's `toItem`)
+
+interface ItemLine {
+  id: string;
+  sku: string | null;
+  tracked: boolean;
+}
+interface VariantLine {
+  id: string;
+  title: string;
+  product: { id: string; title: string; tags: string[] };
+  metafield: { id: string; value: string; compareDigest: string } | null;
+  __parentId: string;
+}
+interface LevelLine {
+  id: string;
+  location: { id: string; name: string; isActive: boolean };
+  quantities: { name: string; quantity: number }[];
+  __parentId: string;
+}
+
+const typeOf = (id: string) => /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(id)?.[1] ?? null;
+
+/** Parses the JSONL of BULK_CATALOG_QUERY; items keep the file's order, as do each item's levels. */
+export function parseBulkCatalog(jsonl: string): ShopifyItem[] {
+  const items = new Map<string, ItemLine>();
+  const variants = new Map<string, VariantLine>();
+  const levels = new Map<string, LevelLine[]>();
+  for (const raw of jsonl.split("\n")) {
+    const text = raw.trim();
+    if (!text) continue;
+    const line = JSON.parse(text) as { id?: unknown; __parentId?: unknown };
+    if (typeof line.id !== "string") throw new Error(`line without id: ${text.slice(0, 200)}`);
+    const type = typeOf(line.id);
+    if (typeof line.__parentId !== "string") {
+      if (type === "InventoryItem") items.set(line.id, line as ItemLine);
+      continue;
+    }
+    if (type === "ProductVariant") {
+      // An inventory item has one variant; the paged read keeps the first (`variants(first: 1)`).
+      if (!variants.has(line.__parentId)) variants.set(line.__parentId, line as VariantLine);
+    } else if (type === "InventoryLevel") {
+      const list = levels.get(line.__parentId) ?? [];
+      list.push(line as LevelLine);
+      levels.set(line.__parentId, list);
+    }
+  }
+  return [...items.values()].map((item) => toItem(item, variants.get(item.id), levels.get(item.id) ?? []));
+}
+
+function toItem(item: ItemLine, variant: VariantLine | undefined, levels: LevelLine[]): ShopifyItem {
+  return {
+    inventoryItemId: item.id,
+    sku: item.sku ?? "",
+    tracked: item.tracked,
+    variantId: variant?.id ?? null,
+    variantTitle: variant?.title ?? "",
+    productId: variant?.product.id ?? null,
+    productTitle: variant?.product.title ?? "",
+    tags: variant?.product.tags ?? [],
+    channelMetafield: variant?.metafield ?? null,
+    levels: levels.map(
+      (level): ShopifyLevel => ({
+        levelId: level.id,
+        locationId: level.location.id,
+        locationName: level.location.name,
+        locationActive: level.location.isActive,
+        quantities: Object.fromEntries(
+          QUANTITY_NAMES.map((name) => [name, level.quantities.find((q) => q.name === name)?.quantity ?? 0]),
+        ) as Quantities,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Admin GraphQL documents for reading the whole catalog with one bulk query operation
+ * (https://shopify.dev/docs/api/usage/bulk-operations/queries). Validated against the official
+ * 2026-10 schema by bulk-documents.test.ts, which also checks that BULK_CATALOG_QUERY selects
+ * exactly what CATALOG_PAGE_QUERY's fragment selects (documents.ts), so that a bulk read and a
+ * paged read produce the same `ShopifyItem`s.
+ */
+import { CHANNEL_METAFIELD, QUANTITY_NAMES } from "./documents";
+
+/**
+ * The inner query of the bulk operation: the catalog fragment's fields with connections
+ * without `first` (bulk queries have no page size). Connections: inventoryItems, variants,
+ * inventoryLevels = 3 (≤ 5), nested 2 deep (≤ 2); the item selects `id`, which Shopify
+ * requires of the parent of a nested connection. `quantities(names:)` is a plain list, so it
+ * stays inline on each level line. In the JSONL, each variant and level is its own line with
+ * `__parentId` = the inventory item id.
+ */
+export const BULK_CATALOG_QUERY = /* GraphQL */ `
+  {
+    inventoryItems {
+      edges {
+        node {
+          id
+          sku
+          tracked
+          variants {
+            edges {
+              node {
+                id
+                title
+                product {
+                  id
+                  title
+                  tags
+                }
+                metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
+                  id
+                  value
+                  compareDigest
+                }
+              }
+            }
+          }
+          inventoryLevels {
+            edges {
+              node {
+                id
+                location {
+                  id
+                  name
+                  isActive
+                }
+                quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
+                  name
+                  quantity
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** `groupObjects` is left at its 2026-10 default (false): the reader does not rely on line order. */
+export const BULK_RUN_QUERY_MUTATION = /* GraphQL */ `
+  mutation SafestockBulkRunQuery($query: String!) {
+    bulkOperationRunQuery(query: $query) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/**
+ * Polls one operation by id. `currentBulkOperation` is deprecated in 2026-10 ("Use
+ * `bulkOperations` with status filter instead") and, with up to five concurrent operations,
+ * "the current one" may not be ours.
+ */
+export const BULK_OPERATION_QUERY = /* GraphQL */ `
+  query SafestockBulkOperation($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      fileSize
+      url
+      partialDataUrl
+      createdAt
+      completedAt
+    }
+  }
+`;
+
+/** Frees the concurrency slot of an operation we gave up on (timeout). */
+export const BULK_CANCEL_MUTATION = /* GraphQL */ `
+  mutation SafestockBulkCancel($id: ID!) {
+    bulkOperationCancel(id: $id) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const ALL_BULK_DOCUMENTS = {
+  BULK_CATALOG_QUERY,
+  BULK_RUN_QUERY_MUTATION,
+  BULK_OPERATION_QUERY,
+  BULK_CANCEL_MUTATION,
+};

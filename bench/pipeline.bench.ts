@@ -1,0 +1,128 @@
+/**
+ * The sync pipeline end to end against the emulated shop (in process, through msw): initial sync
+ * of a generated catalog, a policy applied by reconciliation, then a burst of orders from
+ * webhook to written quantities. Prints wall time, Admin API requests and cost points.
+ * Shopify Plus limits (bucket 2,000, restore 1,000/s) so the emulator's real-time leaky bucket
+ * is not what is measured.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { setupServer } from "msw/node";
+import type { Benchmark } from "./run";
+
+const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
+const ORDERS = 200;
+const SHOP = "bench.myshopify.com";
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function migratedDatabase() {
+  const dir = mkdtempSync(path.join(tmpdir(), "safestock-bench-"));
+  const file = path.join(dir, "bench.sqlite");
+  const db = new Database(file);
+  const migrations = path.join(root, "prisma/migrations");
+  for (const name of readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    db.exec(readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
+  }
+  db.close();
+  return { url: `file:${file}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+const benchmark: Benchmark = {
+  description: `sync pipeline: ${VARIANTS} variants × 3 locations, initial sync, policy, ${ORDERS} orders`,
+  async run() {
+    const database = migratedDatabase();
+    Object.assign(process.env, {
+      NODE_ENV: "test",
+      DATABASE_URL: database.url,
+      SHOPIFY_API_KEY: "sandbox-api-key",
+      SHOPIFY_API_SECRET: "sandbox-api-secret",
+      SHOPIFY_APP_URL: "https://safestock.bench",
+    });
+    // msw must patch fetch before the Shopify adapter captures it (TOOLCHAIN.md).
+    const server = setupServer();
+    server.listen({ onUnhandledRequest: "bypass" });
+    const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
+    const { Session } = await import("@shopify/shopify-api");
+    const { sessionStorage } = await import("../app/shopify.server");
+    const { runInitialSync } = await import("../app/services/initial-sync.server");
+    const { publishPolicy } = await import("../app/services/policy.server");
+    const { jobQueue } = await import("../app/services/jobs.server");
+    const { jobHandlers } = await import("../app/jobs/handlers.server");
+    const { createWorker } = await import("../app/jobs/worker.server");
+
+    let requests = 0;
+    let points = 0;
+    server.events.on("response:mocked", async ({ request, response }) => {
+      if (!request.url.includes("graphql.json")) return;
+      requests++;
+      const body = (await response.clone().json().catch(() => null)) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
+      points += body?.extensions?.cost?.actualQueryCost ?? 0;
+    });
+    const { ensureShopInstalled } = await import("../app/models/shop-installation.server");
+
+    const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error() {} } });
+    const sandbox = createSandbox({
+      shops: [SHOP],
+      apiKey: "sandbox-api-key",
+      apiSecret: "sandbox-api-secret",
+      appUrl: "https://safestock.bench",
+      seed: { variants: VARIANTS },
+      throttle: { bucketSize: 2000, restoreRate: 1000 },
+      retryDelaysMs: [1, 1, 1],
+      deliver: async (request) => {
+        const topic = new URL(request.url).pathname.replace(/^\/webhooks\//, "").split("/").join(".");
+        const route = (await import(`../app/routes/webhooks.${topic}.tsx`)) as { action: (args: { request: Request; params: object; context: object }) => Promise<Response> };
+        return route.action({ request, params: {}, context: {} }).catch((thrown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
+      },
+    });
+    server.use(...sandboxHandlers(sandbox));
+    sandbox.install(SHOP);
+    // The offline session token exchange would store (the bench skips the embedded page).
+    await sessionStorage.storeSession(new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: SANDBOX_ADMIN_TOKEN, scope: "write_inventory" }));
+    await ensureShopInstalled(SHOP);
+    const levels = sandbox.shop(SHOP).snapshot().inventoryLevels.length;
+
+    const measure = async (label: string, work: () => Promise<unknown>) => {
+      const [r0, p0, t0] = [requests, points, performance.now()];
+      await work();
+      const elapsed = performance.now() - t0;
+      process.stdout.write(`${label.padEnd(36)} ${seconds(elapsed).padStart(9)}   ${String(requests - r0).padStart(5)} requests   ${String(points - p0).padStart(7)} points\n`);
+      return elapsed;
+    };
+
+    process.stdout.write(`catalog: ${VARIANTS} variants, ${levels} levels\n`);
+    await measure("initial sync (paged reads)", () => runInitialSync(SHOP));
+    await measure("publish policy + reconcile", async () => {
+      const result = await publishPolicy(
+        SHOP,
+        {
+          version: 1,
+          protection: [{ kind: "safety_stock", units: 2 }, { kind: "display", units: 1, location: "Soho store", sku: sandbox.shop(SHOP).snapshot().variants[0].sku }],
+          channels: [{ channel: "online_store", tier: 1 }, { channel: "marketplace", tier: 2, allocationPercent: 50 }, { channel: "wholesale", tier: 3, fixedUnits: 5, reserveForHigherTiersBelow: 10 }],
+        },
+        { createdBy: "bench" },
+      );
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      await worker.runUntilIdle();
+    });
+    const variants = sandbox.shop(SHOP).snapshot().variants;
+    const elapsed = await measure(`${ORDERS} orders → webhooks → writes`, async () => {
+      for (let index = 0; index < ORDERS; index++) {
+        await sandbox.placeOrder({ lineItems: [{ variantId: variants[(index * 37) % variants.length].id, quantity: 1 }], sourceName: "web" }, SHOP);
+      }
+      await sandbox.dispatcher.drain({ fastForward: true });
+      await worker.runUntilIdle();
+    });
+    process.stdout.write(`per order (emulator + webhook + recompute + writes): ${(elapsed / ORDERS).toFixed(1)} ms\n`);
+    process.stdout.write(`peak RSS: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
+    server.close();
+    database.remove();
+  },
+};
+
+export default benchmark;
