@@ -12,6 +12,19 @@ if (process.env.NODE_ENV !== "test" && process.env.SAFESTOCK_WORKER !== "externa
 
 const ABORT_DELAY_MS = 5_000;
 
+/**
+ * Under `npm run sandbox` the app is embedded by the emulated admin on SAFESTOCK_SANDBOX_ORIGIN
+ * instead of admin.shopify.com; the library's CSP names only Shopify's admin origins
+ * (https://shopify.dev/docs/apps/build/security/set-up-iframe-protection), so that origin is added.
+ * Unset in production, where nothing changes.
+ */
+function allowSandboxAdminToFrame(headers: Headers) {
+  const sandboxOrigin = process.env.SAFESTOCK_SANDBOX_ORIGIN;
+  const csp = headers.get("Content-Security-Policy");
+  if (!sandboxOrigin || !csp?.includes("frame-ancestors")) return;
+  headers.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${sandboxOrigin}`));
+}
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -20,6 +33,7 @@ export default async function handleRequest(
 ) {
   // Adds the frame-ancestors CSP Shopify admin requires for embedded apps.
   addDocumentResponseHeaders(request, responseHeaders);
+  allowSandboxAdminToFrame(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

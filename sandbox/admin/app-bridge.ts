@@ -10,7 +10,7 @@
  * - `shopify.toast.show(message, {duration, isError})`: a visible toast (`[data-sandbox-toast]`).
  * - `shopify.loading(bool)`, `shopify.modal/saveBar` no-ops, `shopify.environment`.
  * - `<ui-nav-menu>`, `<ui-title-bar>`, `<ui-modal>`, `<ui-save-bar>`, `<s-app-nav>`: harmless custom
- *   elements (the title bar shows its title; nav menus are hidden like in the real iframe).
+ *   elements, hidden as in the real iframe (admin draws title and menu around it).
  * - A `window.fetch` patch adding `Authorization: Bearer <idToken>` to same-origin requests, and
  *   handling `X-Shopify-Retry-Invalid-Session-Request` (retry once with a fresh token) and
  *   `X-Shopify-API-Request-Failure-Reauthorize-Url` (top-level redirect), as real App Bridge does
@@ -108,17 +108,13 @@ export function appBridgeScript(sandboxOrigin: string): string {
       connectedCallback() { if (render) render(this); }
     });
   }
-  define("ui-nav-menu", function (el) { el.style.display = "none"; });
-  define("ui-title-bar", function (el) {
-    el.style.cssText = "display:block;font:600 16px system-ui,sans-serif;padding:8px 0";
-    var title = el.getAttribute("title");
-    if (title && !el.querySelector("[data-sandbox-title]")) {
-      var h = document.createElement("span"); h.setAttribute("data-sandbox-title", ""); h.textContent = title; el.prepend(h);
-    }
-  });
-  define("ui-modal", function (el) { el.style.display = "none"; });
-  define("ui-save-bar", function (el) { el.style.display = "none"; });
-  define("s-app-nav", function (el) { el.style.display = "none"; });
+  // Shopify admin draws the title bar and the nav menu outside the iframe, so inside the app these
+  // elements render nothing. Hidden by a stylesheet rather than by touching the elements: React
+  // hydrates them, and any DOM change before hydration is a mismatch (React errors #418/#423).
+  var style = document.createElement("style");
+  style.textContent = "ui-nav-menu,ui-title-bar,ui-modal,ui-save-bar,s-app-nav{display:none!important}";
+  (document.head || document.documentElement).appendChild(style);
+  ["ui-nav-menu", "ui-title-bar", "ui-modal", "ui-save-bar", "s-app-nav"].forEach(function (name) { define(name, null); });
 
   function noopApi() { return { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } }; }
 

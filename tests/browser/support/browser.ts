@@ -42,7 +42,7 @@ export interface BrowserSession {
  * Headless Chromium (playwright gives each launch a fresh temporary profile) whose requests to Shopify's CDN never leave the machine: App Bridge is served
  * by the sandbox's stand-in, everything else on the CDN is aborted (TOOLCHAIN.md "App Bridge offline").
  */
-export async function openBrowser({ appUrl, sandboxUrl }: { appUrl: string; sandboxUrl: string }): Promise<BrowserSession> {
+export async function openBrowser({ sandboxUrl }: { sandboxUrl: string }): Promise<BrowserSession> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -75,18 +75,6 @@ export async function openBrowser({ appUrl, sandboxUrl }: { appUrl: string; sand
     } else {
       await route.abort();
     }
-  });
-  // The app's document CSP (set by @shopify/shopify-app-remix) allows framing by the shop's
-  // admin origins only, so a browser refuses to show it inside the sandbox admin on 127.0.0.1.
-  // Until the app adds the sandbox origin itself, the test adds it to the header, as the one
-  // difference from Shopify admin (`bypassCSP` does not cover frame-ancestors).
-  await context.route(`${appUrl}/**`, async (route) => {
-    if (route.request().resourceType() !== "document") return route.fallback();
-    const response = await route.fetch({ maxRedirects: 0 });
-    const headers = response.headers();
-    const csp = headers["content-security-policy"];
-    if (csp?.includes("frame-ancestors")) headers["content-security-policy"] = csp.replace("frame-ancestors", `frame-ancestors ${sandboxUrl}`);
-    await route.fulfill({ response, headers });
   });
   const page = await context.newPage();
   return {
