@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { runInitialSync } from "~/services/initial-sync.server";
 import { publishPolicy } from "~/services/policy.server";
 import { differencesFromPlan, expectedPlan } from "./support/expected";
-import { startHarness, type Harness } from "./support/harness";
+import { startHarness, storeOfflineSession, type Harness } from "./support/harness";
 import { realisticDay, TEST_POLICY } from "./support/scenarios";
 
 async function installedShopWithPolicy(shop: string, options: Parameters<typeof startHarness>[0] = {}) {
@@ -51,5 +52,31 @@ describe("sync pipeline against the emulated shop", () => {
       .snapshot()
       .inventoryLevels.reduce((sum, level) => sum + level.quantities.safety_stock, 0);
     expect(protectedUnits).toBeGreaterThan(0);
+  });
+});
+
+describe("reading a large catalog", () => {
+  it("a bulk operation read lands exactly the state paged reads land", async () => {
+    const paged = "catalog-paged.myshopify.com";
+    const bulk = "catalog-bulk.myshopify.com";
+    const harness = startHarness({ shops: [paged, bulk] });
+    for (const shop of [paged, bulk]) {
+      harness.sandbox.install(shop);
+      await storeOfflineSession(shop);
+      await prisma.shopInstallation.create({ data: { shop } });
+    }
+    const noWait = { sleep: async () => {} };
+    const viaPages = await runInitialSync(paged, { readMode: "paged" });
+    const viaBulk = await runInitialSync(bulk, { readMode: "bulk", bulk: noWait });
+    expect(viaPages.readMode).toBe("paged");
+    expect(viaBulk.readMode).toBe("bulk");
+    expect(viaBulk.items).toBe(viaPages.items);
+    expect(viaBulk.levelsChecked).toBe(viaPages.levelsChecked);
+    const statesOf = async (shop: string) =>
+      (await prisma.channelState.findMany({ where: { shop }, orderBy: [{ inventoryItemId: "asc" }, { channel: "asc" }] })).map(
+        ({ inventoryItemId, channel, available, paused }) => ({ inventoryItemId, channel, available, paused }),
+      );
+    expect(await statesOf(bulk)).toEqual(await statesOf(paged));
+    expect((await statesOf(bulk)).length).toBeGreaterThan(0);
   });
 });

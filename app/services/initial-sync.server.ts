@@ -4,7 +4,8 @@ import { ensureShopInstalled, setInitialSyncStatus } from "~/models/shop-install
 import { importManualFloors } from "~/models/sync-state.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
-import { readCatalogPage } from "~/shopify/inventory.server";
+import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
+import { forEachCatalogBatch } from "~/shopify/inventory.server";
 import { upsertCatalogItems } from "~/models/catalog.server";
 import type { SafetyStockRule } from "~/domain";
 import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
@@ -19,7 +20,7 @@ import { catalogEntries } from "./sync-items.server";
  */
 export async function runInitialSync(
   shop: string,
-  options: { now?: () => Date; client?: AdminClient; pageSize?: number } = {},
+  options: { now?: () => Date; client?: AdminClient; pageSize?: number; readMode?: "paged" | "bulk"; bulk?: ReadCatalogInBulkOptions } = {},
 ) {
   const client = options.client ?? (await adminClientForShop(shop));
   await ensureShopInstalled(shop);
@@ -28,22 +29,23 @@ export async function runInitialSync(
     const { locations } = await refreshLocationsAndChannels(shop, client);
     const locationNames = new Map(locations.map((location) => [location.id, location.name]));
     const floors: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
-    let after: string | null = null;
     let items = 0;
-    do {
-      const page = await readCatalogPage(client, after, options.pageSize);
-      await upsertCatalogItems(shop, catalogEntries(page.items));
-      for (const item of page.items) {
-        for (const level of item.levels) {
-          if (level.quantities.safety_stock > 0 && item.sku) {
-            floors.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
+    const mode = await forEachCatalogBatch(
+      client,
+      async (batch) => {
+        await upsertCatalogItems(shop, catalogEntries(batch));
+        for (const item of batch) {
+          for (const level of item.levels) {
+            if (level.quantities.safety_stock > 0 && item.sku) {
+              floors.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
+            }
           }
         }
-      }
-      items += page.items.length;
-      await setInitialSyncStatus(shop, "running", `Read ${items} inventory items`);
-      after = page.nextCursor;
-    } while (after);
+        items += batch.length;
+        await setInitialSyncStatus(shop, "running", `Read ${items} inventory items`);
+      },
+      { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
+    );
 
     await importManualFloors(shop, floors.map(({ inventoryItemId, locationId, units }) => ({ inventoryItemId, locationId, units })));
     if (floors.length > 0 && !(await currentPolicy(shop))) {
@@ -60,9 +62,9 @@ export async function runInitialSync(
     }
 
     await setInitialSyncStatus(shop, "running", "Publishing the first plan");
-    const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize });
+    const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize, readMode: options.readMode, bulk: options.bulk });
     await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${floors.length} safety stock level(s)`);
-    return { items, floors: floors.length, ...result };
+    return { items, floors: floors.length, readMode: mode, ...result };
   } catch (error) {
     await setInitialSyncStatus(shop, "failed", String(error));
     throw error;

@@ -3,7 +3,8 @@ import { replaceChannels, replaceLocations } from "~/models/catalog.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
-import { readCatalogPage, readInventoryItems, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
+import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
+import { forEachCatalogBatch, readInventoryItems, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
 import { MAX_STALE_RETRIES } from "./recompute.server";
 import { loadSyncContext } from "./sync-context.server";
 import { syncItems } from "./sync-items.server";
@@ -25,14 +26,22 @@ export async function refreshLocationsAndChannels(shop: string, client: AdminCli
 }
 
 /**
- * Reconciliation: re-read everything from Shopify page by page, fix drift through the normal
+ * Reconciliation: re-read everything from Shopify (pages, or one bulk operation for a large
+ * catalog), fix drift through the normal
  * write path (same plan, same compare-and-swap writes) and record a report by cause. Runs
  * hourly (scheduler), on demand (UI), and after a policy is published.
  */
 export async function reconcileShop(
   shop: string,
   trigger: "scheduled" | "manual" | "initial" | "policy",
-  options: { now?: () => Date; client?: AdminClient; pageSize?: number; onProgress?: (checked: number) => void } = {},
+  options: {
+    now?: () => Date;
+    client?: AdminClient;
+    pageSize?: number;
+    readMode?: "paged" | "bulk";
+    bulk?: ReadCatalogInBulkOptions;
+    onProgress?: (checked: number) => void;
+  } = {},
 ): Promise<ReconcileResult> {
   const now = options.now ?? (() => new Date());
   const client = options.client ?? (await adminClientForShop(shop));
@@ -40,13 +49,14 @@ export async function reconcileShop(
   const totals = { levelsChecked: 0, drifted: 0, fixed: 0, causes: {} as Record<string, number> };
   try {
     await refreshLocationsAndChannels(shop, client);
-    let after: string | null = null;
-    do {
-      const page = await readCatalogPage(client, after, options.pageSize);
-      await syncPage(shop, client, page.items, now, totals);
-      options.onProgress?.(totals.levelsChecked);
-      after = page.nextCursor;
-    } while (after);
+    await forEachCatalogBatch(
+      client,
+      async (items) => {
+        await syncPage(shop, client, items, now, totals);
+        options.onProgress?.(totals.levelsChecked);
+      },
+      { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
+    );
     await finishReconciliationReport(reportId, totals, now());
     await touchShopSync(shop, "lastReconcileAt", now());
     return { reportId, ...totals };

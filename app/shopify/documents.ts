@@ -87,6 +87,16 @@ export const CATALOG_PAGE_QUERY = /* GraphQL */ `
   ${ITEM_LEVELS_FRAGMENT}
 `;
 
+/** How big the catalog is, to choose paged reads or a bulk operation. */
+export const CATALOG_SIZE_QUERY = /* GraphQL */ `
+  query SafestockCatalogSize {
+    productVariantsCount {
+      count
+      precision
+    }
+  }
+`;
+
 export const LOCATIONS_QUERY = /* GraphQL */ `
   query SafestockLocations($after: String) {
     locations(first: 100, after: $after, includeInactive: true) {
@@ -203,6 +213,7 @@ export const UNPUBLISH_MUTATION = /* GraphQL */ `
 
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
+  CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,
   PUBLICATIONS_QUERY,

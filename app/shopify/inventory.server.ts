@@ -4,8 +4,10 @@
  * exceptions; the caller decides (e.g. CHANGE_FROM_QUANTITY_STALE → re-read and recompute).
  */
 import type { AdminClient } from "./admin-client.server";
+import { readCatalogInBulk, type ReadCatalogInBulkOptions } from "./bulk-catalog.server";
 import {
   CATALOG_PAGE_QUERY,
+  CATALOG_SIZE_QUERY,
   CHANNEL_METAFIELD,
   ITEM_LEVELS_QUERY,
   LOCATIONS_QUERY,
@@ -113,6 +115,44 @@ export async function readCatalogPage(client: AdminClient, after: string | null,
     items: data.inventoryItems.nodes.map(toItem),
     nextCursor: data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null,
   };
+}
+
+/**
+ * Above this many variants the whole catalog is read with one bulk query operation
+ * (https://shopify.dev/docs/api/usage/bulk-operations/queries) instead of pages: a page costs
+ * ~100 rate-limit points, so 10,000 variants would take ~1,000 pages (minutes at 100 points/s),
+ * while a bulk operation costs a few points and sees every location of every item.
+ */
+export const BULK_CATALOG_THRESHOLD = 1_000;
+
+export async function catalogSize(client: AdminClient): Promise<number> {
+  const { data } = await client.request<{ productVariantsCount: { count: number } | null }>("SafestockCatalogSize", CATALOG_SIZE_QUERY);
+  return data.productVariantsCount?.count ?? 0;
+}
+
+/**
+ * Reads the whole catalog and hands it over in batches of ITEMS_PER_READ items (the batch size
+ * the sync path plans and writes in): page by page for small catalogs, one bulk operation for
+ * large ones. Returns how it read.
+ */
+export async function forEachCatalogBatch(
+  client: AdminClient,
+  onBatch: (items: ShopifyItem[]) => Promise<void>,
+  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk" } = {},
+): Promise<"paged" | "bulk"> {
+  const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
+  if (mode === "bulk") {
+    const items = await readCatalogInBulk(client, options.bulk);
+    for (let start = 0; start < items.length; start += ITEMS_PER_READ) await onBatch(items.slice(start, start + ITEMS_PER_READ));
+    return mode;
+  }
+  let after: string | null = null;
+  do {
+    const page = await readCatalogPage(client, after, options.pageSize);
+    await onBatch(page.items);
+    after = page.nextCursor;
+  } while (after);
+  return mode;
 }
 
 export async function readLocations(client: AdminClient) {

@@ -163,3 +163,14 @@ describe("reads", () => {
     expect(shop.snapshot().products[0]!.tags).not.toContain("x");
   });
 });
+
+describe("counts", () => {
+  it("productVariantsCount counts past the 250-per-page cap and honours query:", async () => {
+    const t = testShop({ seed: { variants: 300 } });
+    const all = await t.gql(`{ productVariantsCount { count precision } }`);
+    expect(all.data.productVariantsCount).toEqual({ count: 300, precision: "EXACT" });
+    const sku = [...t.shop.state.variants.values()][0]!.sku;
+    const one = await t.gql(`query($q: String) { productVariantsCount(query: $q) { count } }`, { q: `sku:${sku}` });
+    expect(one.data.productVariantsCount.count).toBe(1);
+  });
+});

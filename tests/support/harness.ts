@@ -37,6 +37,18 @@ export async function deliverToApp(request: Request): Promise<Response> {
   }
 }
 
+/**
+ * The offline session token exchange would have stored, for tests that drive services directly
+ * (the sandbox's own admin token stands in for the exchanged one).
+ */
+export async function storeOfflineSession(shop: string) {
+  const { sessionStorage } = await import("~/shopify.server");
+  const { Session } = await import("@shopify/shopify-api");
+  await sessionStorage.storeSession(
+    new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: SANDBOX_ADMIN_TOKEN, scope: "write_inventory" }),
+  );
+}
+
 const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface Harness {

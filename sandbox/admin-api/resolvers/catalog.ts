@@ -3,7 +3,7 @@ import type { ProductRecord, PublicationRecord, VariantRecord } from "../../cont
 import { variantInventoryQuantity, type ShopState } from "../../shop/state.js";
 import { legacyIdOf } from "../../shop/ids.js";
 import type { ApiContext } from "../context.js";
-import { connection, count, defineType, plain, requireGid, timestamps, type Args, type ResolverMap } from "./common.js";
+import { connection, count, countMatching, defineType, plain, requireGid, timestamps, type Args, type ListOptions, type ResolverMap } from "./common.js";
 import { hasMetafields } from "./metafields.js";
 
 function variantsOf(state: ShopState, p: ProductRecord): VariantRecord[] {
@@ -16,7 +16,15 @@ function skusOf(state: ShopState, p: ProductRecord): string[] {
 
 export const catalogQueries = {
   products(ctx: ApiContext, args: Args) {
-    return connection(ctx.state.products.values(), args, {
+    return connection(ctx.state.products.values(), args, productList(ctx));
+  },
+  productVariants(ctx: ApiContext, args: Args) {
+    return connection(ctx.state.variants.values(), args, variantList(ctx));
+  },
+};
+
+function productList(ctx: ApiContext): ListOptions<ProductRecord> {
+  return {
       search: {
         fields: {
           ...timestamps<ProductRecord>(),
@@ -29,12 +37,13 @@ export const catalogQueries = {
           product_type: (p) => p.productType,
           sku: (p) => skusOf(ctx.state, p),
         },
-        text: (p) => [p.title, ...p.tags, ...skusOf(ctx.state, p)],
+        text: (p: ProductRecord) => [p.title, ...p.tags, ...skusOf(ctx.state, p)],
       },
-    });
-  },
-  productVariants(ctx: ApiContext, args: Args) {
-    return connection(ctx.state.variants.values(), args, {
+  };
+}
+
+function variantList(ctx: ApiContext): ListOptions<VariantRecord> {
+  return {
       search: {
         fields: {
           ...timestamps<VariantRecord>(),
@@ -44,11 +53,10 @@ export const catalogQueries = {
           inventory_item_id: (v) => legacyIdOf(v.inventoryItemId),
           inventory_quantity: (v) => variantInventoryQuantity(ctx.state, v),
         },
-        text: (v) => [v.sku, v.title],
+        text: (v: VariantRecord) => [v.sku, v.title],
       },
-    });
-  },
-};
+  };
+}
 
 function isPublishedOn(pub: PublicationRecord | undefined, productId: string): boolean {
   return !!pub && productId in pub.published;
@@ -85,10 +93,10 @@ export const catalogResolvers: ResolverMap = {
     products: (_s, args, ctx) => catalogQueries.products(ctx, args),
     product: (_s, args, ctx) => ctx.state.products.get(requireGid(args.id)) ?? null,
     productByHandle: (_s, args, ctx) => [...ctx.state.products.values()].find((p) => p.handle === args.handle) ?? null,
-    productsCount: (_s, args, ctx) => count(catalogQueries.products(ctx, { ...args, first: 250_000 }).nodes.length),
+    productsCount: (_s, args, ctx) => countMatching(ctx.state.products.values(), args, productList(ctx)),
     productVariants: (_s, args, ctx) => catalogQueries.productVariants(ctx, args),
     productVariant: (_s, args, ctx) => ctx.state.variants.get(requireGid(args.id)) ?? null,
-    productVariantsCount: (_s, args, ctx) => count(catalogQueries.productVariants(ctx, { ...args, first: 250_000 }).nodes.length),
+    productVariantsCount: (_s, args, ctx) => countMatching(ctx.state.variants.values(), args, variantList(ctx)),
   }),
   Product: defineType<ProductRecord>({
     ...plain<ProductRecord>("id", "title", "handle", "status", "tags", "vendor", "productType", "createdAt", "updatedAt"),

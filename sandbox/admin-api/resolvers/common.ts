@@ -47,6 +47,13 @@ export function connection<T extends { id: string }>(items: Iterable<T>, args: A
   return paginate(list, args as PageArgs, opts.keyOf ?? ((i) => legacyIdOf(i.id)));
 }
 
+/** `…Count` fields: the same `query:` filter as the connection, without its 250-per-page cap. */
+export function countMatching<T extends { id: string }>(items: Iterable<T>, args: Args, opts: ListOptions<T> = {}) {
+  let list = [...items];
+  if (opts.search && typeof args.query === "string") list = list.filter(searchFilter(args.query, opts.search.fields, opts.search.text));
+  return count(list.length);
+}
+
 export function count(n: number) {
   return { count: n, precision: "EXACT" };
 }
