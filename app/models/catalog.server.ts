@@ -12,9 +12,27 @@ export interface CatalogItemInput {
   tracked: boolean;
 }
 
+/** Writes catalog rows that are new or changed (SKU, titles, tags…); unchanged rows cost nothing. */
 export async function upsertCatalogItems(shop: string, items: CatalogItemInput[], db: PrismaClient = prisma) {
+  if (items.length === 0) return;
+  const stored = await db.catalogItem.findMany({ where: { shop, inventoryItemId: { in: items.map((item) => item.inventoryItemId) } } });
+  const byId = new Map(stored.map((row) => [row.inventoryItemId, row]));
+  const changed = items.filter((item) => {
+    const row = byId.get(item.inventoryItemId);
+    return (
+      !row ||
+      row.variantId !== item.variantId ||
+      row.productId !== item.productId ||
+      row.sku !== item.sku ||
+      row.productTitle !== item.productTitle ||
+      row.variantTitle !== item.variantTitle ||
+      row.tags !== JSON.stringify(item.tags) ||
+      row.tracked !== item.tracked
+    );
+  });
+  if (changed.length === 0) return;
   await db.$transaction(
-    items.map((item) => {
+    changed.map((item) => {
       const data = { ...item, tags: JSON.stringify(item.tags) };
       return db.catalogItem.upsert({
         where: { shop_inventoryItemId: { shop, inventoryItemId: item.inventoryItemId } },

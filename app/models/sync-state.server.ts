@@ -18,35 +18,56 @@ export interface ChannelStateInput {
   explain: unknown[];
 }
 
+/**
+ * Stores what the engine computed, writing only rows that changed: a recompute that lands on
+ * the same numbers (the usual case, e.g. Safestock's own webhook echo) costs two reads.
+ */
 export async function saveSyncState(
   shop: string,
   levels: LevelStateInput[],
   channels: ChannelStateInput[],
   db: PrismaClient = prisma,
 ) {
-  await db.$transaction([
-    ...levels.map((level) => {
-      const data = {
-        quantities: JSON.stringify(level.quantities),
-        protected: level.protected,
-        available: level.available,
-        explain: JSON.stringify(level.explain),
-      };
-      return db.levelState.upsert({
+  const itemIds = [...new Set([...levels, ...channels].map((row) => row.inventoryItemId))];
+  const [storedLevels, storedChannels] = await Promise.all([
+    db.levelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
+    db.channelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
+  ]);
+  const levelByKey = new Map(storedLevels.map((row) => [`${row.inventoryItemId}|${row.locationId}`, row]));
+  const channelByKey = new Map(storedChannels.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
+
+  const writes = [];
+  for (const level of levels) {
+    const data = {
+      quantities: JSON.stringify(level.quantities),
+      protected: level.protected,
+      available: level.available,
+      explain: JSON.stringify(level.explain),
+    };
+    const stored = levelByKey.get(`${level.inventoryItemId}|${level.locationId}`);
+    if (stored && stored.quantities === data.quantities && stored.protected === data.protected && stored.available === data.available && stored.explain === data.explain) continue;
+    writes.push(
+      db.levelState.upsert({
         where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId } },
         create: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, ...data },
         update: data,
-      });
-    }),
-    ...channels.map((channel) => {
-      const data = { available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) };
-      return db.channelState.upsert({
+      }),
+    );
+  }
+  for (const channel of channels) {
+    const data = { available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) };
+    const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
+    if (stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain) continue;
+    writes.push(
+      db.channelState.upsert({
         where: { shop_inventoryItemId_channel: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel } },
         create: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel, ...data },
         update: data,
-      });
-    }),
-  ]);
+      }),
+    );
+  }
+  if (writes.length > 0) await db.$transaction(writes);
+  return { written: writes.length, previousChannels: storedChannels };
 }
 
 /** Channel ATS of every variant of a product, as last computed (for publish/unpublish). */

@@ -239,7 +239,7 @@ export async function syncItems(
     }
   }
 
-  await saveSyncState(
+  const { previousChannels } = await saveSyncState(
     context.shop,
     targets.map((target) => {
       const planned = levelPlans.get(`${target.sku}\u0000${target.location}`)!;
@@ -270,8 +270,10 @@ export async function syncItems(
   // 3. Publications: hide a product from a ruled channel when no variant may sell there, and
   // bring it back when one may — only if Safestock was the one that hid it.
   const productIds = [...new Set(items.map((item) => item.productId).filter((id): id is string => Boolean(id)))];
+  const before = new Map(previousChannels.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
+  const batchItems = new Set(items.map((item) => item.inventoryItemId));
   for (const productId of productIds) {
-    outcome.publicationChanges += await syncProductPublications(context, client, productId, actor, audit);
+    outcome.publicationChanges += await syncProductPublications(context, client, productId, actor, audit, { before, batchItems });
   }
 
   await recordAudit(context.shop, audit);
@@ -284,6 +286,7 @@ async function syncProductPublications(
   productId: string,
   actor: AuditActor,
   audit: AuditInput[],
+  previous: { before: Map<string, { available: number; paused: boolean }>; batchItems: Set<string> },
 ): Promise<number> {
   const variants = await catalogItemsForProduct(context.shop, productId);
   const states = await channelStatesForItems(
@@ -300,6 +303,15 @@ async function syncProductPublications(
     const sellable = forChannel.some((state) => state.available > 0 && !state.paused);
     const hidden = hiddenByUs.some((entry) => entry.publicationId === channel.publicationId);
     if (!sellable && !hidden) {
+      // Ask Shopify only when the product just stopped selling here (or we never saw it): a
+      // product that was already unsellable was handled then, or is not on this channel at all.
+      // Reconciliation always asks, to catch drift.
+      const earlier = forChannel.map((state) =>
+        previous.batchItems.has(state.inventoryItemId) ? previous.before.get(`${state.inventoryItemId}|${state.channel}`) : state,
+      );
+      const wasSellable = earlier.some((state) => state && state.available > 0 && !state.paused);
+      const seenBefore = earlier.every(Boolean);
+      if (actor !== "reconciliation" && seenBefore && !wasSellable) continue;
       published ??= await readProductPublications(client, productId);
       if (!published.has(channel.publicationId)) continue;
       const reason = forChannel.some((state) => state.paused) ? "channel paused" : "no variant has stock for this channel";
