@@ -57,10 +57,21 @@ const benchmark: Benchmark = {
 
     let requests = 0;
     let points = 0;
+    const operations = new Map<string, number>();
+    server.events.on("request:start", async ({ request }) => {
+      if (!request.url.includes("graphql.json")) return;
+      const body = (await request.clone().json().catch(() => ({}))) as { query?: string };
+      const operation = /(?:query|mutation)\s+(\w+)/.exec(body.query ?? "")?.[1] ?? "anonymous";
+      operations.set(operation, (operations.get(operation) ?? 0) + 1);
+    });
     server.events.on("response:mocked", async ({ request, response }) => {
       if (!request.url.includes("graphql.json")) return;
       requests++;
-      const body = (await response.clone().json().catch(() => null)) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
+      const text = await response.clone().text();
+      for (const code of ["STALE_OBJECT", "CHANGE_FROM_QUANTITY_STALE", "THROTTLED", "INVALID_COMPARE_DIGEST"]) {
+        if (text.includes(code)) operations.set(code, (operations.get(code) ?? 0) + 1);
+      }
+      const body = (JSON.parse(text)) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
       points += body?.extensions?.cost?.actualQueryCost ?? 0;
     });
     const { ensureShopInstalled } = await import("../app/models/shop-installation.server");
@@ -89,9 +100,11 @@ const benchmark: Benchmark = {
 
     const measure = async (label: string, work: () => Promise<unknown>) => {
       const [r0, p0, t0] = [requests, points, performance.now()];
+      operations.clear();
       await work();
       const elapsed = performance.now() - t0;
       process.stdout.write(`${label.padEnd(36)} ${seconds(elapsed).padStart(9)}   ${String(requests - r0).padStart(5)} requests   ${String(points - p0).padStart(7)} points\n`);
+      process.stdout.write(`${"".padEnd(36)} ${[...operations].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${count}`).join(", ")}\n`);
       return elapsed;
     };
 

@@ -55,6 +55,14 @@ describe("createAdminClient", () => {
     expect(sleeps).toEqual([5000]);
   });
 
+  it("books the bucket for concurrent requests so they queue instead of all being throttled", async () => {
+    const { client, sleeps } = scripted([ok({ a: 0 }, cost(60, 70)), ok({ a: 1 }, cost(60, 10)), ok({ a: 2 }, cost(60, 0))]);
+    await client.request("Op", "{ a }");
+    // 70 available: the first of two concurrent requests goes now, the second waits for 50 more points.
+    await Promise.all([client.request("Op", "{ a }"), client.request("Op", "{ a }")]);
+    expect(sleeps).toEqual([5000]);
+  });
+
   it("retries 5xx and network errors with backoff", async () => {
     const { client, sleeps } = scripted([
       new Error("ECONNRESET"),

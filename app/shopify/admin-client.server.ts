@@ -113,6 +113,27 @@ export class BucketRegistry {
   expectedCost(operation: string): number {
     return this.operationCosts.get(operation) ?? 10;
   }
+  /**
+   * Books `cost` points for a request about to be sent and returns how long to wait first.
+   * The booking is debited from our estimate at once, so concurrent jobs of one shop queue up
+   * behind each other instead of all firing when the bucket refills (and all but one getting
+   * THROTTLED). The next response's throttleStatus replaces the estimate with Shopify's truth.
+   */
+  reserve(shop: string, cost: number, at: number): number {
+    const wait = this.waitFor(shop, cost, at);
+    const estimate = this.estimates.get(shop);
+    if (estimate) {
+      const sendAt = at + wait;
+      const available = Math.min(
+        estimate.maximumAvailable,
+        estimate.currentlyAvailable + ((sendAt - estimate.observedAt) / 1000) * estimate.restoreRate,
+      );
+      estimate.currentlyAvailable = available - Math.min(cost, estimate.maximumAvailable);
+      estimate.observedAt = sendAt;
+    }
+    return wait;
+  }
+
   /** Milliseconds to wait until `cost` points are available, from our last observation. */
   waitFor(shop: string, cost: number, at: number): number {
     const estimate = this.estimates.get(shop);
@@ -155,7 +176,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     let retries = 0;
     let throttleWaits = 0;
     for (;;) {
-      const wait = buckets.waitFor(shop, buckets.expectedCost(operation), now());
+      const wait = buckets.reserve(shop, buckets.expectedCost(operation), now());
       if (wait > 0) await sleep(wait);
 
       let response: TransportResponse;
@@ -200,9 +221,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (Array.isArray(errors) && errors.length > 0) {
         const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
         if (throttled && throttleWaits++ < maxThrottleWaits) {
-          // Wait exactly until the bucket holds this query's cost (rate-limits doc), plus a little.
-          const needed = cost ? buckets.waitFor(shop, cost.requestedQueryCost, now()) : 1000;
-          await sleep(Math.max(needed, 50));
+          // The loop books the cost again from the throttleStatus just observed, so it waits
+          // exactly until the bucket holds this query's cost (rate-limits doc).
+          if (!cost) await sleep(1000);
           continue;
         }
         throw new AdminApiError(`${operation} failed: ${errors.map((error) => error.message).join("; ")}`, {
