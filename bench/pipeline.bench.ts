@@ -70,6 +70,7 @@ const benchmark: Benchmark = {
       const text = await response.clone().text();
       for (const code of ["STALE_OBJECT", "CHANGE_FROM_QUANTITY_STALE", "THROTTLED", "INVALID_COMPARE_DIGEST"]) {
         if (text.includes(code)) operations.set(code, (operations.get(code) ?? 0) + 1);
+        if (process.env.BENCH_DEBUG && code === "THROTTLED" && text.includes(code)) process.stdout.write(`${text.slice(0, 300)}\n`);
       }
       const body = (JSON.parse(text)) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
       points += body?.extensions?.cost?.actualQueryCost ?? 0;
