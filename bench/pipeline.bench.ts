@@ -60,7 +60,8 @@ const benchmark: Benchmark = {
     const operations = new Map<string, number>();
     server.events.on("request:start", async ({ request }) => {
       if (!request.url.includes("graphql.json")) return;
-      const body = (await request.clone().json().catch(() => ({}))) as { query?: string };
+      const body = (await request.clone().json().catch(() => ({}))) as { query?: string; variables?: { ids?: unknown[] } };
+      if (process.env.BENCH_DEBUG && body.variables?.ids) process.stdout.write(`ids ${body.variables.ids.length}\n`);
       const operation = /(?:query|mutation)\s+(\w+)/.exec(body.query ?? "")?.[1] ?? "anonymous";
       operations.set(operation, (operations.get(operation) ?? 0) + 1);
     });
@@ -130,7 +131,10 @@ const benchmark: Benchmark = {
         await sandbox.placeOrder({ lineItems: [{ variantId: variants[(index * 37) % variants.length].id, quantity: 1 }], sourceName: "web" }, SHOP);
       }
       await sandbox.dispatcher.drain({ fastForward: true });
-      await worker.runUntilIdle();
+      const { prisma: db } = { prisma: (await import("../app/db.server")).default };
+      if (process.env.BENCH_DEBUG) process.stdout.write(`jobs pending before run: ${await db.job.count({ where: { status: "pending" } })} ${JSON.stringify(await db.webhookDelivery.groupBy({ by: ["topic", "status"], _count: { _all: true } }))}\n`);
+      const counts = await worker.runUntilIdle();
+      if (process.env.BENCH_DEBUG) process.stdout.write(`run: ${JSON.stringify(counts)}\n`);
     });
     process.stdout.write(`per order (emulator + webhook + recompute + writes): ${(elapsed / ORDERS).toFixed(1)} ms\n`);
     process.stdout.write(`peak RSS: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);

@@ -62,6 +62,10 @@ export async function catalogItemForVariant(shop: string, variantId: string, db:
   return db.catalogItem.findFirst({ where: { shop, variantId } });
 }
 
+export async function catalogRowsForProduct(shop: string, productId: string, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({ where: { shop, productId } });
+}
+
 export async function catalogItemsForProduct(shop: string, productId: string, db: PrismaClient = prisma) {
   return db.catalogItem.findMany({ where: { shop, productId }, select: { inventoryItemId: true, sku: true } });
 }

@@ -75,6 +75,10 @@ export async function channelStatesForItems(shop: string, inventoryItemIds: stri
   return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
 }
 
+export async function levelStateFor(shop: string, inventoryItemId: string, locationId: string, db: PrismaClient = prisma) {
+  return db.levelState.findUnique({ where: { shop_inventoryItemId_locationId: { shop, inventoryItemId, locationId } } });
+}
+
 export async function channelStateFor(shop: string, inventoryItemId: string, channel: string, db: PrismaClient = prisma) {
   return db.channelState.findUnique({ where: { shop_inventoryItemId_channel: { shop, inventoryItemId, channel } } });
 }

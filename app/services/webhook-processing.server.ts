@@ -1,7 +1,8 @@
 import prisma from "~/db.server";
-import { deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
+import { catalogRowsForProduct, deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
 import { markShopUninstalled } from "~/models/shop-installation.server";
 import { deleteShopData } from "~/models/shop-data.server";
+import { levelStateFor } from "~/models/sync-state.server";
 import { recordLag, recordSales } from "~/models/telemetry.server";
 import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
@@ -70,6 +71,20 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
       return "processed";
   }
 
+  if (topic === "products/update" && !(await productChangedForRules(shop, payload))) {
+    // Publishing or unpublishing (Safestock's own included) fires products/update too, but
+    // stock is untouched: only a change the rules read (title, tags, SKUs, variants) needs a plan.
+    return "processed";
+  }
+
+  if (topic === "inventory_levels/update" && (await isEchoOfPlannedLevel(shop, payload))) {
+    // Safestock's own move comes back as inventory_levels/update with exactly the `available`
+    // it planned. Recomputing would re-read Shopify to write nothing (DESIGN.md §4); after a
+    // policy publish that is thousands of reads. Anything else that changes `available` is
+    // recomputed; a change that leaves `available` equal is caught by reconciliation.
+    return "processed";
+  }
+
   const effects = webhookEffects(topic, payload);
   const fromVariants = await inventoryItemIdsForVariants(shop, effects.variantIds);
   if (topic === "orders/create") {
@@ -79,6 +94,31 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
   }
   await enqueueRecompute(shop, [...new Set([...effects.inventoryItemIds, ...fromVariants])]);
   return "processed";
+}
+
+async function isEchoOfPlannedLevel(shop: string, level: Json): Promise<boolean> {
+  if (level.inventory_item_id == null || level.location_id == null || typeof level.available !== "number") return false;
+  const planned = await levelStateFor(
+    shop,
+    `gid://shopify/InventoryItem/${String(level.inventory_item_id)}`,
+    `gid://shopify/Location/${String(level.location_id)}`,
+  );
+  return planned !== null && planned.available === level.available;
+}
+
+/** Whether a products/update payload differs from what the rules last saw of the product. */
+async function productChangedForRules(shop: string, product: Json): Promise<boolean> {
+  const productId = typeof product.admin_graphql_api_id === "string" ? product.admin_graphql_api_id : `gid://shopify/Product/${String(product.id)}`;
+  const rows = await catalogRowsForProduct(shop, productId);
+  const variants = Array.isArray(product.variants) ? (product.variants as Json[]) : [];
+  if (rows.length === 0 || rows.length !== variants.length) return true;
+  // REST payloads carry tags as one comma-separated string.
+  const tags = typeof product.tags === "string" ? product.tags.split(",").map((tag) => tag.trim()).filter(Boolean) : [];
+  const bySku = new Map(rows.map((row) => [`${row.inventoryItemId}`, row]));
+  return variants.some((variant) => {
+    const row = bySku.get(`gid://shopify/InventoryItem/${String(variant.inventory_item_id)}`);
+    return !row || row.sku !== (variant.sku ?? "") || row.productTitle !== product.title || row.tags !== JSON.stringify(tags);
+  });
 }
 
 async function recordOrderSales(shop: string, order: Json, receivedAt: Date) {
