@@ -19,8 +19,7 @@
  */
 import type { AdminClient } from "./admin-client.server";
 import { BULK_CANCEL_MUTATION, BULK_CATALOG_QUERY, BULK_OPERATION_QUERY, BULK_RUN_QUERY_MUTATION } from "./bulk-documents";
-import { QUANTITY_NAMES } from "./documents";
-import type { Quantities, ShopifyItem, ShopifyLevel } from "./inventory.server";
+import { shopifyItemFrom, type ShopifyItem } from "./inventory.server";
 
 export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
 
@@ -250,30 +249,6 @@ export function parseBulkCatalog(jsonl: string): ShopifyItem[] {
       levels.set(line.__parentId, list);
     }
   }
-  return [...items.values()].map((item) => toItem(item, variants.get(item.id), levels.get(item.id) ?? []));
+  return [...items.values()].map((item) => shopifyItemFrom(item, variants.get(item.id), levels.get(item.id) ?? []));
 }
 
-function toItem(item: ItemLine, variant: VariantLine | undefined, levels: LevelLine[]): ShopifyItem {
-  return {
-    inventoryItemId: item.id,
-    sku: item.sku ?? "",
-    tracked: item.tracked,
-    variantId: variant?.id ?? null,
-    variantTitle: variant?.title ?? "",
-    productId: variant?.product.id ?? null,
-    productTitle: variant?.product.title ?? "",
-    tags: variant?.product.tags ?? [],
-    channelMetafield: variant?.metafield ?? null,
-    levels: levels.map(
-      (level): ShopifyLevel => ({
-        levelId: level.id,
-        locationId: level.location.id,
-        locationName: level.location.name,
-        locationActive: level.location.isActive,
-        quantities: Object.fromEntries(
-          QUANTITY_NAMES.map((name) => [name, level.quantities.find((q) => q.name === name)?.quantity ?? 0]),
-        ) as Quantities,
-      }),
-    ),
-  };
-}

@@ -54,32 +54,40 @@ interface RawItem {
   id: string;
   sku: string | null;
   tracked: boolean;
-  variants: {
-    nodes: {
-      id: string;
-      title: string;
-      product: { id: string; title: string; tags: string[] };
-      metafield: { id: string; value: string; compareDigest: string } | null;
-    }[];
-  };
-  inventoryLevels: {
-    nodes: { id: string; location: { id: string; name: string; isActive: boolean }; quantities: { name: string; quantity: number }[] }[];
-  };
+  variants: { nodes: RawVariant[] };
+  inventoryLevels: { nodes: RawLevel[] };
 }
 
-function toItem(raw: RawItem): ShopifyItem {
-  const variant = raw.variants.nodes[0];
+interface RawVariant {
+  id: string;
+  title: string;
+  product: { id: string; title: string; tags: string[] };
+  metafield: { id: string; value: string; compareDigest: string } | null;
+}
+
+interface RawLevel {
+  id: string;
+  location: { id: string; name: string; isActive: boolean };
+  quantities: { name: string; quantity: number }[];
+}
+
+/** One item as the app uses it, from the parts any read (paged or bulk) returns. */
+export function shopifyItemFrom(
+  item: { id: string; sku: string | null; tracked: boolean },
+  variant: RawVariant | undefined,
+  levels: readonly RawLevel[],
+): ShopifyItem {
   return {
-    inventoryItemId: raw.id,
-    sku: raw.sku ?? "",
-    tracked: raw.tracked,
+    inventoryItemId: item.id,
+    sku: item.sku ?? "",
+    tracked: item.tracked,
     variantId: variant?.id ?? null,
     variantTitle: variant?.title ?? "",
     productId: variant?.product.id ?? null,
     productTitle: variant?.product.title ?? "",
     tags: variant?.product.tags ?? [],
     channelMetafield: variant?.metafield ?? null,
-    levels: raw.inventoryLevels.nodes.map((level) => ({
+    levels: levels.map((level) => ({
       levelId: level.id,
       locationId: level.location.id,
       locationName: level.location.name,
@@ -89,6 +97,10 @@ function toItem(raw: RawItem): ShopifyItem {
       ) as Quantities,
     })),
   };
+}
+
+function toItem(raw: RawItem): ShopifyItem {
+  return shopifyItemFrom(raw, raw.variants.nodes[0], raw.inventoryLevels.nodes);
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Gid, InventoryItemRecord, LocationRecord, ProductRecord, PublicationRecord, QuantityName, VariantRecord } from "../contract.js";
 import { gid } from "./ids.js";
 import { addLevel, nextLegacyId, type ShopState } from "./state.js";
+import { createPrng } from "../prng.js";
 
 export interface GeneratedSeedOptions {
   /** Number of variants to create. */
@@ -169,17 +170,6 @@ function publish(state: ShopState, productId: Gid, channelHandles: string[], now
   }
 }
 
-/** mulberry32: a tiny deterministic PRNG (public domain). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedState(state: ShopState, seed: SeedOption, now: string): void {
   const locationCount = typeof seed === "object" ? Math.max(1, seed.locations ?? 3) : 3;
@@ -201,7 +191,7 @@ export function seedState(state: ShopState, seed: SeedOption, now: string): void
     return;
   }
 
-  const rand = prng(seed.seed ?? 1);
+  const rand = createPrng(seed.seed ?? 1);
   const perProduct = Math.max(1, seed.variantsPerProduct ?? 4);
   const maxAvailable = seed.maxAvailable ?? 50;
   const tagsCycle = [["bestseller"], ["promo"], [], ["bestseller", "promo"], []];

@@ -19,7 +19,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { SANDBOX_API_VERSION } from "../contract.js";
-import { createPrng, seededShuffle, type Prng } from "./prng.js";
+import { createPrng, seededShuffle, type Prng } from "../prng.js";
 import { signWebhookBody } from "./sign.js";
 
 /** Default retry delays: 8 retries, exponential, ~4 h in total. */

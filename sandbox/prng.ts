@@ -1,6 +1,6 @@
 /**
- * Small deterministic PRNG (mulberry32) for the webhook fault knobs. The sandbox never uses
- * Math.random for behaviour a test may assert on.
+ * Small deterministic PRNG (mulberry32) for generated seeds and the webhook fault knobs. The
+ * sandbox never uses Math.random for behaviour a test may assert on.
  */
 export type Prng = () => number;
 
