@@ -52,6 +52,14 @@ describe("sync pipeline against the emulated shop", () => {
       .snapshot()
       .inventoryLevels.reduce((sum, level) => sum + level.quantities.safety_stock, 0);
     expect(protectedUnits).toBeGreaterThan(0);
+    // Every write is audited with Shopify's request id, the rule version and a reason.
+    const writes = await prisma.auditEntry.findMany({ where: { shop, subject: { in: ["safety_stock", "channel_ats"] } } });
+    expect(writes.length).toBeGreaterThan(0);
+    for (const entry of writes) {
+      expect(entry.requestId).toMatch(/^sandbox-/);
+      expect(entry.reason).not.toBe("");
+    }
+    expect(writes.some((entry) => entry.subject === "safety_stock" && entry.ruleVersion === 1)).toBe(true);
   });
 });
 

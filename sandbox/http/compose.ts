@@ -23,6 +23,7 @@
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
  * else the first shop (requests to 127.0.0.1 / localhost).
  */
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -302,7 +303,9 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       }
       if (typeof body.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
       const result = await shop(domain).graphql(body, request.headers.get("x-shopify-access-token"));
-      return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION });
+      // Shopify answers every API request with an X-Request-Id (the id support asks for); the
+      // app keeps it in its audit log.
+      return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION, "X-Request-Id": `sandbox-${randomUUID()}` });
     }
 
     if (p === "/admin/oauth/access_token") {
