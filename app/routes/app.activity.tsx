@@ -1,10 +1,10 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Box, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { loadActivity } from "~/services/activity-view.server";
 import { pageRequestOf } from "~/services/display-view.server";
+import { SkuSearch } from "~/components/sku-search";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -18,7 +18,6 @@ export default function Activity() {
   const { entries, sku, nextCursor, previousCursor } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [filter, setFilter] = useState(sku ?? "");
 
   const goTo = (cursor: string, direction: "next" | "previous") => {
     const next = new URLSearchParams(params);
@@ -31,26 +30,14 @@ export default function Activity() {
     <Page title="Activity" subtitle="Every change Safestock made, newest first, with its reason" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Activity" />
       <BlockStack gap="400">
-        <Card>
-          <Form method="get">
-            <InlineStack gap="200" blockAlign="end">
-              <Box minWidth="320px">
-                <TextField
-                  label="Filter by SKU"
-                  name="sku"
-                  value={filter}
-                  onChange={setFilter}
-                  autoComplete="off"
-                  placeholder="Exact SKU, e.g. RING-7"
-                  clearButton
-                  onClearButtonClick={() => setFilter("")}
-                />
-              </Box>
-              <Button submit>Filter</Button>
-              {sku && <Button url="/app/activity">Show all</Button>}
-            </InlineStack>
-          </Form>
-        </Card>
+        <SkuSearch
+          name="sku"
+          label="Filter by SKU"
+          placeholder="Exact SKU, e.g. RING-7"
+          submitLabel="Filter"
+          active={sku}
+          resetUrl="/app/activity"
+        />
         <Card padding="0">
           {entries.length === 0 && !previousCursor ? (
             <EmptyState heading={sku ? `No activity for ${sku}` : "No activity yet"} image="">

@@ -1,11 +1,10 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
   BlockStack,
-  Box,
   Button,
   Card,
   DataTable,
@@ -14,11 +13,11 @@ import {
   Page,
   Pagination,
   Text,
-  TextField,
 } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { pageRequestOf } from "~/services/display-view.server";
 import { loadInventoryPage } from "~/services/inventory-view.server";
+import { SkuSearch } from "~/components/sku-search";
 import { authenticate } from "~/shopify.server";
 
 /** How often the page re-reads while a policy change is being applied. */
@@ -37,7 +36,6 @@ export default function Inventory() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const [query, setQuery] = useState(search ?? "");
 
   useEffect(() => {
     if (!applying) return;
@@ -63,28 +61,15 @@ export default function Inventory() {
             <p>Safestock is recomputing your inventory; these numbers refresh by themselves when it is done.</p>
           </Banner>
         )}
-        <Card>
-          <Form method="get">
-            <InlineStack gap="200" blockAlign="end">
-              <Box minWidth="320px">
-                <TextField
-                  label="Search by SKU"
-                  name="q"
-                  value={query}
-                  onChange={setQuery}
-                  autoComplete="off"
-                  placeholder="e.g. RING-7"
-                  clearButton
-                  onClearButtonClick={() => setQuery("")}
-                />
-              </Box>
-              <Button submit loading={navigation.state === "loading" && navigation.location?.pathname === "/app/inventory"}>
-                Search
-              </Button>
-              {search && <Button url="/app/inventory">Show all</Button>}
-            </InlineStack>
-          </Form>
-        </Card>
+        <SkuSearch
+          name="q"
+          label="Search by SKU"
+          placeholder="e.g. RING-7"
+          submitLabel="Search"
+          active={search}
+          resetUrl="/app/inventory"
+          loading={navigation.state === "loading" && navigation.location?.pathname === "/app/inventory"}
+        />
 
         {items.length === 0 ? (
           <Card>
