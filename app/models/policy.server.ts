@@ -45,3 +45,8 @@ export async function listPolicyVersions(shop: string, db: PrismaClient = prisma
     take: 50,
   });
 }
+
+export async function policyVersion(shop: string, version: number, db: PrismaClient = prisma): Promise<StoredPolicy | null> {
+  const row = await db.policyVersion.findUnique({ where: { shop_version: { shop, version } } });
+  return row && { version: row.version, document: JSON.parse(row.document), createdBy: row.createdBy, createdAt: row.createdAt };
+}

@@ -17,6 +17,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { rollbackPolicy } from "~/services/policy.server";
 import { importPolicyText, loadPolicyPage } from "~/services/policy-view.server";
 import { authenticate } from "~/shopify.server";
 
@@ -32,6 +33,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const note = String(form.get("note") ?? "").trim() || null;
   // Offline sessions carry no user; the audit then says "merchant" like every other UI change.
   const createdBy = session.onlineAccessInfo?.associated_user?.email ?? "merchant";
+  if (form.get("intent") === "rollback") {
+    const result = await rollbackPolicy(session.shop, Number(form.get("version")), { createdBy });
+    return json(result, { status: result.ok ? 200 : 422 });
+  }
   const result = await importPolicyText(session.shop, text, { createdBy, note });
   return json(result, { status: result.ok ? 200 : 422 });
 };
@@ -258,6 +263,15 @@ export default function PolicyPage() {
                             <Text as="p" variant="bodySm">
                               {version.note}
                             </Text>
+                          )}
+                          {current?.version !== version.version && (
+                            <Form method="post">
+                              <input type="hidden" name="intent" value="rollback" />
+                              <input type="hidden" name="version" value={version.version} />
+                              <Button submit variant="plain" accessibilityLabel={`Republish version ${version.version}`}>
+                                Republish this version
+                              </Button>
+                            </Form>
                           )}
                         </BlockStack>
                       ))}

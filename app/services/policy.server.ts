@@ -1,7 +1,7 @@
 import { validatePolicy, type Problem, type Policy } from "~/domain";
 import { recordAudit } from "~/models/audit.server";
 import { knownSkus, listChannels, listLocations } from "~/models/catalog.server";
-import { currentPolicy, insertPolicyVersion } from "~/models/policy.server";
+import { currentPolicy, insertPolicyVersion, policyVersion } from "~/models/policy.server";
 import { enqueueShopJob } from "./jobs.server";
 
 export type PublishPolicyResult = { ok: true; version: number } | { ok: false; problems: readonly Problem[] };
@@ -36,4 +36,15 @@ export async function publishPolicy(
 export async function exportPolicy(shop: string): Promise<{ version: number; document: Policy } | null> {
   const stored = await currentPolicy(shop);
   return stored && { version: stored.version, document: stored.document as Policy };
+}
+
+/**
+ * Rollback: an earlier version becomes the policy in force again, as a new version (history is
+ * never rewritten). It is validated against today's catalog like any import, so a version that
+ * names a location or SKU that no longer exists is refused with the reason.
+ */
+export async function rollbackPolicy(shop: string, version: number, { createdBy }: { createdBy: string }): Promise<PublishPolicyResult> {
+  const stored = await policyVersion(shop, version);
+  if (!stored) return { ok: false, problems: [{ path: "version", message: `v${version} does not exist` }] };
+  return publishPolicy(shop, stored.document, { createdBy, note: `Rollback to v${version}` });
 }
