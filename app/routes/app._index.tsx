@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -17,12 +17,10 @@ import {
   Spinner,
   Text,
 } from "@shopify/polaris";
-import { useEffect } from "react";
 import { loadDashboard } from "~/services/dashboard.server";
+import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
-/** How often the page re-reads while the initial sync runs. */
-const POLL_MS = 2_000;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -38,17 +36,10 @@ const SYNC_BADGE = {
 
 export default function Overview() {
   const overview = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
   const syncing = overview.installation.initialSync === "running" || overview.installation.initialSync === "idle";
 
   // Poll while the initial sync runs, so the merchant sees it progress without reloading.
-  useEffect(() => {
-    if (!syncing) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [syncing, revalidator]);
+  useRefreshWhile(syncing);
 
   const badge = SYNC_BADGE[overview.installation.initialSync];
   return (

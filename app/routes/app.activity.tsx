@@ -1,10 +1,11 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { loadActivity } from "~/services/activity-view.server";
 import { pageRequestOf } from "~/services/display-view.server";
 import { SkuSearch } from "~/components/sku-search";
+import { useSearchParamNavigation } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -16,15 +17,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Activity() {
   const { entries, sku, nextCursor, previousCursor } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
+  const setSearch = useSearchParamNavigation();
 
-  const goTo = (cursor: string, direction: "next" | "previous") => {
-    const next = new URLSearchParams(params);
-    next.set("cursor", cursor);
-    next.set("direction", direction);
-    navigate(`?${next.toString()}`);
-  };
+  const goTo = (cursor: string, direction: "next" | "previous") => setSearch({ cursor, direction });
 
   return (
     <Page title="Activity" subtitle="Every change Safestock made, newest first, with its reason" backAction={{ content: "Overview", url: "/app" }}>

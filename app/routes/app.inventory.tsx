@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -14,14 +14,13 @@ import {
   Pagination,
   Text,
 } from "@shopify/polaris";
-import { useEffect, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { pageRequestOf } from "~/services/display-view.server";
 import { loadInventoryPage } from "~/services/inventory-view.server";
 import { SkuSearch } from "~/components/sku-search";
+import { useRefreshWhile, useSearchParamNavigation } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
-/** How often the page re-reads while a policy change is being applied. */
-const POLL_MS = 2_000;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -32,25 +31,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Inventory() {
   const { items, search, nextCursor, previousCursor, applying } = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
+  const setSearch = useSearchParamNavigation();
   const navigation = useNavigation();
 
-  useEffect(() => {
-    if (!applying) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [applying, revalidator]);
+  useRefreshWhile(applying);
 
-  const goTo = (cursor: string, direction: "next" | "previous") => {
-    const next = new URLSearchParams(params);
-    next.set("cursor", cursor);
-    next.set("direction", direction);
-    navigate(`?${next.toString()}`);
-  };
+  const goTo = (cursor: string, direction: "next" | "previous") => setSearch({ cursor, direction });
 
   return (
     <Page title="Inventory" subtitle="What each location holds back and what each channel may sell" backAction={{ content: "Overview", url: "/app" }}>

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -19,10 +19,9 @@ import {
 } from "@shopify/polaris";
 import { useEffect } from "react";
 import { loadSyncPage, requestReconcile, retryDeadJob } from "~/services/sync-view.server";
+import { useRefreshWhile, useSearchParamNavigation } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
-/** How often the page re-reads while a reconciliation is queued or running. */
-const POLL_MS = 2_000;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -45,19 +44,11 @@ export default function Sync() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const revalidator = useRevalidator();
   const shopify = useAppBridge();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
+  const setSearch = useSearchParamNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
 
-  useEffect(() => {
-    if (!data.busy) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [data.busy, revalidator]);
+  useRefreshWhile(data.busy);
 
   useEffect(() => {
     if (result?.ok) shopify.toast.show(result.message);
@@ -165,17 +156,9 @@ export default function Sync() {
                       {(data.nextDeadCursor || data.deadCursor) && (
                         <Pagination
                           hasPrevious={Boolean(data.deadCursor)}
-                          onPrevious={() => {
-                            const next = new URLSearchParams(params);
-                            next.delete("dead");
-                            navigate(`?${next.toString()}`);
-                          }}
+                          onPrevious={() => setSearch({ dead: null })}
                           hasNext={Boolean(data.nextDeadCursor)}
-                          onNext={() => {
-                            const next = new URLSearchParams(params);
-                            if (data.nextDeadCursor) next.set("dead", data.nextDeadCursor);
-                            navigate(`?${next.toString()}`);
-                          }}
+                          onNext={() => setSearch({ dead: data.nextDeadCursor })}
                           accessibilityLabels={{ previous: "First failed jobs", next: "More failed jobs" }}
                         />
                       )}

@@ -1,8 +1,9 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { loadWebhookDeliveries } from "~/services/overview.server";
+import { useSearchParamNavigation } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -14,15 +15,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function WebhookDeliveries() {
   const { deliveries, nextCursor } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
+  const setSearch = useSearchParamNavigation();
   const onFirstPage = !params.get("cursor");
-
-  const goTo = (cursor: string | null) => {
-    const next = new URLSearchParams(params);
-    if (cursor) next.set("cursor", cursor);
-    else next.delete("cursor");
-    navigate(`?${next.toString()}`);
-  };
+  const goTo = (cursor: string | null) => setSearch({ cursor });
 
   return (
     <Page title="Webhook deliveries" backAction={{ content: "Overview", url: "/app" }}>
