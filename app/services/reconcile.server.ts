@@ -6,7 +6,7 @@ import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
 import { forEachCatalogBatch, readInventoryItems, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
 import { MAX_STALE_RETRIES } from "./recompute.server";
-import { loadSyncContext } from "./sync-context.server";
+import { forItems, loadShopContext, type ShopContext } from "./sync-context.server";
 import { syncItems } from "./sync-items.server";
 
 export interface ReconcileResult {
@@ -49,10 +49,12 @@ export async function reconcileShop(
   const totals = { levelsChecked: 0, drifted: 0, fixed: 0, causes: {} as Record<string, number> };
   try {
     await refreshLocationsAndChannels(shop, client);
+    // Policy, channels, locations, lag and freeze are read once per run, not once per batch.
+    const base = await loadShopContext(shop, now());
     await forEachCatalogBatch(
       client,
       async (items) => {
-        await syncPage(shop, client, items, now, totals);
+        await syncPage(base, client, items, now, totals);
         options.onProgress?.(totals.levelsChecked);
       },
       { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
@@ -67,7 +69,7 @@ export async function reconcileShop(
 }
 
 async function syncPage(
-  shop: string,
+  base: ShopContext,
   client: AdminClient,
   firstRead: ShopifyItem[],
   now: () => Date,
@@ -76,7 +78,7 @@ async function syncPage(
   let items = firstRead;
   const ids = items.map((item) => item.inventoryItemId);
   for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
-    const context = await loadSyncContext(shop, { now: now(), inventoryItemIds: ids });
+    const context = await forItems(base, ids, now());
     const outcome = await syncItems(context, client, items, "reconciliation");
     const drifted = outcome.safetyStockMoves + outcome.metafieldWrites + outcome.publicationChanges;
     totals.drifted += drifted;
@@ -89,5 +91,5 @@ async function syncPage(
     }
     items = await readInventoryItems(client, ids);
   }
-  throw new Error(`Inventory kept changing while reconciling ${ids.length} items of ${shop}`);
+  throw new Error(`Inventory kept changing while reconciling ${ids.length} items of ${base.shop}`);
 }

@@ -50,19 +50,18 @@ export function policyUri(shop: string, version: number): string {
   return `${base}/app/policy?shop=${encodeURIComponent(shop)}&version=${version}`;
 }
 
-export async function loadSyncContext(
-  shop: string,
-  { now, inventoryItemIds }: { now: Date; inventoryItemIds: string[] },
-): Promise<ShopSyncContext> {
-  const [stored, channels, locations, velocity, receiveLag, writeLag, installation, holds] = await Promise.all([
+/** The shop-wide part of a sync context: the same for every batch of one run. */
+export type ShopContext = Omit<ShopSyncContext, "unitsPerMinute" | "holds">;
+
+export async function loadShopContext(shop: string, now: Date): Promise<ShopContext> {
+  const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
+  const [stored, channels, locations, receiveLag, writeLag, installation] = await Promise.all([
     currentPolicy(shop),
     listChannels(shop),
     listLocations(shop),
-    unitsPerMinute(shop, inventoryItemIds, new Date(now.getTime() - VELOCITY_WINDOW_MS), now),
-    lagPercentile(shop, "receive", new Date(now.getTime() - VELOCITY_WINDOW_MS)),
-    lagPercentile(shop, "write", new Date(now.getTime() - VELOCITY_WINDOW_MS)),
+    lagPercentile(shop, "receive", since),
+    lagPercentile(shop, "write", since),
     getShopInstallation(shop),
-    activeHoldsForItems(shop, inventoryItemIds, now),
   ]);
   const version = stored?.version ?? 0;
   const document = (stored?.document as Policy | undefined) ?? EMPTY_POLICY;
@@ -82,10 +81,29 @@ export async function loadSyncContext(
     policyUri: policyUri(shop, version),
     channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name })),
     locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
-    unitsPerMinute: velocity,
-    holds: holds.map((hold) => ({ sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
     syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,
     applyFreeze: (plan) =>
       frozenReason ? freezeLowStockChannels(plan, { tiers, lowStockBelow: FREEZE_LOW_STOCK_BELOW, reason: frozenReason }) : plan,
   };
+}
+
+/** Adds what depends on the items being synced: their sales velocity and running cart holds. */
+export async function forItems(base: ShopContext, inventoryItemIds: string[], now: Date): Promise<ShopSyncContext> {
+  const [velocity, holds] = await Promise.all([
+    unitsPerMinute(base.shop, inventoryItemIds, new Date(now.getTime() - VELOCITY_WINDOW_MS), now),
+    activeHoldsForItems(base.shop, inventoryItemIds, now),
+  ]);
+  return {
+    ...base,
+    now,
+    unitsPerMinute: velocity,
+    holds: holds.map((hold) => ({ sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
+  };
+}
+
+export async function loadSyncContext(
+  shop: string,
+  { now, inventoryItemIds }: { now: Date; inventoryItemIds: string[] },
+): Promise<ShopSyncContext> {
+  return forItems(await loadShopContext(shop, now), inventoryItemIds, now);
 }
