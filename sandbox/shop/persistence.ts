@@ -30,8 +30,12 @@ export function encodeGraph(root: unknown): Encoded {
       return;
     }
     seen.add(value);
-    if (value instanceof Map) for (const [k, v] of value) (visit(k), visit(v));
-    else if (value instanceof Set || Array.isArray(value)) for (const v of value as Iterable<unknown>) visit(v);
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        visit(k);
+        visit(v);
+      }
+    } else if (value instanceof Set || Array.isArray(value)) for (const v of value as Iterable<unknown>) visit(v);
     else for (const v of Object.values(value)) visit(v);
   };
   visit(root);
