@@ -62,7 +62,7 @@ describe("cost and throttle", () => {
     expect(res.extensions.cost.requestedQueryCost).toBe(82);
     // actual: 2 + 6 products × (1 + 2) + 16 variants returned
     expect(res.extensions.cost.actualQueryCost).toBe(2 + 6 * 3 + 16);
-    expect(res.extensions.cost.throttleStatus).toEqual({ maximumAvailable: 1000, currentlyAvailable: 1000 - 36, restoreRate: 100 });
+    expect(res.extensions.cost.throttleStatus).toEqual({ maximumAvailable: 2000, currentlyAvailable: 2000 - 36, restoreRate: 100 });
   });
 
   it("THROTTLED when the request costs more than is available; recovers as the clock advances", async () => {
