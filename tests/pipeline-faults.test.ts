@@ -82,7 +82,7 @@ describe("the pipeline under delivery faults", () => {
     }
     const duplicates = await prisma.webhookDelivery.count({ where: { shop: "faults-duplicate.myshopify.com", status: "duplicate" } });
     expect(duplicates).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it("with 10% of deliveries dropped, reconciliation restores the right state and reports the drift", async () => {
     const shop = "faults-dropped.myshopify.com";
@@ -104,7 +104,7 @@ describe("the pipeline under delivery faults", () => {
     const stored = await prisma.reconciliationReport.findUniqueOrThrow({ where: { id: report.reportId } });
     expect(stored.status).toBe("done");
     expect(Object.values(JSON.parse(stored.causes) as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it("under hard throttling the run completes without surfacing THROTTLED and stays within the bucket", async () => {
     const shop = "faults-throttled.myshopify.com";
