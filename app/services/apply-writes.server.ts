@@ -161,7 +161,10 @@ async function settle(intent: WriteIntent, result: WriteResult, options: WriterO
   }
 }
 
-/** Counts of one writer run. `planned` writes found different; each ends applied, refused, or not sent (stale). */
+/**
+ * Counts of one writer run, in writes: `planned` found different from the plan; each ends
+ * applied, refused, or not sent (the run stopped at a stale write).
+ */
 export interface ApplyCounts {
   stale: boolean;
   planned: { safetyStock: number; metafields: number; publications: number };
@@ -187,9 +190,10 @@ export async function applyWritePlan(
     applied: 0,
     refused: 0,
   };
-  const tally = (outcome: WriteOutcome) => {
-    if (outcome === "applied") counts.applied++;
-    else if (outcome === "refused") counts.refused++;
+  /** Counts in writes (a level's move, a variant's metafield, a publication), not mutations. */
+  const tally = (outcome: WriteOutcome, writes: number) => {
+    if (outcome === "applied") counts.applied += writes;
+    else if (outcome === "refused") counts.refused += writes;
     else counts.stale = true;
     return outcome !== "stale";
   };
@@ -230,7 +234,7 @@ export async function applyWritePlan(
       })),
       levels: batch.map((move) => levelsByKey.get(levelKey(move))!),
     };
-    if (!tally(await perform(context, client, "move_quantities", request, record, options))) return counts;
+    if (!tally(await perform(context, client, "move_quantities", request, record, options), batch.length)) return counts;
   }
 
   // 2. Channel ATS, published to the variant metafield only when the numbers changed.
@@ -256,7 +260,7 @@ export async function applyWritePlan(
       ),
       channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
     };
-    if (!tally(await perform(context, client, "metafields_set", request, record, options))) return counts;
+    if (!tally(await perform(context, client, "metafields_set", request, record, options), batch.length)) return counts;
   }
 
   // 3. Publications of the products these items belong to.
@@ -303,7 +307,7 @@ export async function applyWritePlan(
           : { republished: { productId, publicationId: step.publicationId } }),
       };
       const request: PublicationRequest = { productId, publicationId: step.publicationId };
-      if (!tally(await perform(context, client, step.action, request, record, options))) return counts;
+      if (!tally(await perform(context, client, step.action, request, record, options), 1)) return counts;
     }
   }
   return counts;
@@ -348,7 +352,8 @@ async function effectPresent(client: AdminClient, intent: WriteIntent): Promise<
     const request = intent.request as MetafieldsRequest;
     const items = await readInventoryItems(client, request.inventoryItemIds);
     const values = new Map(items.map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
-    // metafieldsSet is atomic: every value is there, or none of this request's.
+    // metafieldsSet "is atomic, meaning no changes are persisted if an error is encountered"
+    // (its description in the 2026-10 schema): every value is there, or none of this request's.
     return request.metafields.every((write) => values.get(write.variantId) === write.value);
   }
   const request = intent.request as PublicationRequest;
