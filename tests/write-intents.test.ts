@@ -246,3 +246,61 @@ describe("reconciliation reports", () => {
     expect(page.reports.find((entry) => entry.id === report.reportId)).toMatchObject({ failed: report.failed, fixed: report.fixed });
   }, 60_000);
 });
+
+describe("each idempotency answer handled by what it means", () => {
+  const PROTECT_ALL: Policy = { version: 1, protection: [{ kind: "safety_stock", units: 100_000, sku: "RING-7", location: "Warehouse" }], channels: [] };
+  const userError = (code: string, message: string) => () =>
+    HttpResponse.json({ data: { inventoryMoveQuantities: { inventoryAdjustmentGroup: null, userErrors: [{ field: null, message, code }] } } });
+
+  /** Every inventoryMoveQuantities key the app sent, in order; `first` answers the first one. */
+  function watchMoves(harness: Harness, first: (request: Request) => Promise<Response>) {
+    const keys: string[] = [];
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        const body = (await request.clone().json()) as { query: string; variables: { idempotencyKey?: string } };
+        if (!body.query.includes("mutation SafestockMoveQuantities")) return undefined;
+        keys.push(body.variables.idempotencyKey!);
+        return keys.length === 1 ? first(request) : undefined;
+      }),
+    );
+    return keys;
+  }
+
+  it.each([
+    // The move reached Shopify and was applied, the answer was lost: the retry resends the same
+    // key and Shopify answers with the original result (applied once, recorded once).
+    ["applied, answer lost", "same", async (harness: Harness) => watchMoves(harness, async (request) => (await harness.sandbox.handle(request), internalError()))],
+    ["IDEMPOTENCY_CONCURRENT_REQUEST", "same", async (harness: Harness) => watchMoves(harness, async () => userError("IDEMPOTENCY_CONCURRENT_REQUEST", "This request is currently in progress, please try again.")())],
+    ["IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "new", async (harness: Harness) => watchMoves(harness, async () => userError("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "A previous request with this idempotency key failed. Retry with a new idempotency key.")())],
+  ] as const)("%s: the retry uses the %s key and the move lands once, audited once", async (name, key, watch) => {
+    const shop = `intents-${name.toLowerCase().replace(/[^a-z]+/g, "-")}.myshopify.com`;
+    const harness = await installed(shop);
+    expect(await publishPolicy(shop, PROTECT_ALL, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const before = harness.sandbox.shop(shop).snapshot();
+    const updates: string[] = [];
+    harness.sandbox.shop(shop).onEvent((event) => {
+      if (event.type === "inventory_level.updated") updates.push(event.level.id);
+    });
+    const since = new Date();
+    const keys = await watch(harness);
+    await receiveStock(harness, shop, "RING-7", "Warehouse", 3);
+    await harness.settle();
+
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    if (key === "same") expect(keys[1]).toBe(keys[0]);
+    else expect(keys[1]).not.toBe(keys[0]);
+    const changes = changedLevels(before, harness.sandbox.shop(shop).snapshot());
+    // One level changed twice in the shop: the receipt, then exactly one move.
+    expect(updates).toHaveLength(2);
+    expect(new Set(updates).size).toBe(1);
+    // Hand-computed: the 3 received units are protected on top of what was protected already.
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatch(/: (\d+)→(\d+)$/);
+    const [, from, to] = changes[0].match(/: (\d+)→(\d+)$/)!;
+    expect(Number(to) - Number(from)).toBe(3);
+    expect(await auditedLevels(shop, since)).toEqual(changes);
+    expect(await prisma.job.count({ where: { shop, status: "dead" } })).toBe(0);
+    expect(await prisma.writeIntent.count({ where: { shop, status: "pending" } })).toBe(0);
+  }, 60_000);
+});
