@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 
 export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation";
@@ -18,7 +18,7 @@ export interface AuditInput {
   createdAt?: Date;
 }
 
-export async function recordAudit(shop: string, entries: AuditInput[], db: PrismaClient = prisma) {
+export async function recordAudit(shop: string, entries: readonly AuditInput[], db: Prisma.TransactionClient = prisma) {
   if (entries.length === 0) return;
   await db.auditEntry.createMany({ data: entries.map((entry) => ({ shop, ...entry })) });
 }

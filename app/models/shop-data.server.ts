@@ -20,6 +20,7 @@ export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
     db.channelState.deleteMany({ where: { shop } }),
     db.appUnpublication.deleteMany({ where: { shop } }),
     db.auditEntry.deleteMany({ where: { shop } }),
+    db.writeIntent.deleteMany({ where: { shop } }),
     db.saleEvent.deleteMany({ where: { shop } }),
     db.lagSample.deleteMany({ where: { shop } }),
     db.reconciliationReport.deleteMany({ where: { shop } }),

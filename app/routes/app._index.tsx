@@ -159,7 +159,7 @@ export default function Overview() {
                       </InlineStack>
                       <Text as="p">
                         {overview.lastReconciliation.levelsChecked} levels checked, {overview.lastReconciliation.drifted} drifted,{" "}
-                        {overview.lastReconciliation.fixed} fixed.
+                        {overview.lastReconciliation.fixed} fixed, {overview.lastReconciliation.failed} failed.
                       </Text>
                       {overview.lastReconciliation.error && (
                         <Text as="p" tone="critical">

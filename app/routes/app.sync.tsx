@@ -107,8 +107,8 @@ export default function Sync() {
                     </Text>
                   ) : (
                     <DataTable
-                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
-                      headings={["Started", "Trigger", "Status", "Levels checked", "Drifted", "Fixed", "Details"]}
+                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
+                      headings={["Started", "Trigger", "Status", "Levels checked", "Drifted", "Fixed", "Failed", "Details"]}
                       rows={data.reports.map((report) => [
                         report.startedAt,
                         report.trigger,
@@ -118,6 +118,7 @@ export default function Sync() {
                         report.levelsChecked,
                         report.drifted,
                         report.fixed,
+                        report.failed,
                         report.error ?? ([report.duration, ...report.causes].filter(Boolean).join(" · ") || "—"),
                       ])}
                     />

@@ -50,6 +50,7 @@ export async function loadDashboard(shop: string) {
           levelsChecked: last.levelsChecked,
           drifted: last.drifted,
           fixed: last.fixed,
+          failed: last.failed,
           error: last.error,
         }
       : null,

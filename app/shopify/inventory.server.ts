@@ -205,9 +205,38 @@ export interface MoveChange {
   to: { name: QuantityName; changeFromQuantity: number };
 }
 
+/**
+ * Why Shopify did not apply a write, by what the caller must do about it:
+ * - `stale`: a compare-and-swap failed (CHANGE_FROM_QUANTITY_STALE, STALE_OBJECT): someone
+ *   wrote in between; re-read and re-plan.
+ * - `replan`: the idempotency key cannot be used again (IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED:
+ *   "Retry with a new idempotency key"; IDEMPOTENCY_KEY_PARAMETER_MISMATCH: the key was sent
+ *   with other parameters, a bug on our side): re-read and re-plan under a new key.
+ * - `busy`: IDEMPOTENCY_CONCURRENT_REQUEST ("currently in progress, please try again"): retry
+ *   the same request with the same key later.
+ * - `refused`: anything else; retrying the same request cannot help.
+ * Codes: SHOPIFY-CONFORMANCE (idempotency), SHOPIFY-FACTS § Idempotency.
+ */
+export type WriteFailure = "stale" | "replan" | "busy" | "refused";
+
 export type WriteResult =
   | { ok: true; requestId: string | null }
-  | { ok: false; stale: boolean; userErrors: UserError[]; requestId: string | null };
+  | { ok: false; failure: WriteFailure; userErrors: UserError[]; requestId: string | null };
+
+const STALE_CODES = new Set(["CHANGE_FROM_QUANTITY_STALE", "STALE_OBJECT"]);
+const REPLAN_CODES = new Set(["IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]);
+
+export function classifyUserErrors(errors: readonly UserError[]): WriteFailure {
+  const codes = errors.map((error) => error.code ?? "");
+  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")) return "busy";
+  if (codes.some((code) => REPLAN_CODES.has(code))) return "replan";
+  if (codes.some((code) => STALE_CODES.has(code))) return "stale";
+  return "refused";
+}
+
+function writeResult(errors: UserError[], requestId: string | null): WriteResult {
+  return errors.length === 0 ? { ok: true, requestId } : { ok: false, failure: classifyUserErrors(errors), userErrors: errors, requestId };
+}
 
 /** Shopify caps input arrays at 250 entries (https://shopify.dev/docs/api/usage/limits). */
 export const MAX_CHANGES_PER_MUTATION = 250;
@@ -217,10 +246,14 @@ export const MAX_CHANGES_PER_MUTATION = 250;
  * state except `available` and refused for `available` (SHOPIFY-CONFORMANCE §3), so it is set
  * on the non-available end only.
  */
-export async function moveQuantities(
-  client: AdminClient,
-  input: { changes: MoveChange[]; reason: string; referenceDocumentUri: string; ledgerDocumentUri: string; idempotencyKey: string },
-): Promise<WriteResult> {
+export interface MoveQuantitiesRequest {
+  changes: MoveChange[];
+  reason: string;
+  referenceDocumentUri: string;
+  ledgerDocumentUri: string;
+}
+
+export async function moveQuantities(client: AdminClient, input: MoveQuantitiesRequest & { idempotencyKey: string }): Promise<WriteResult> {
   if (input.changes.length > MAX_CHANGES_PER_MUTATION) {
     throw new Error(`moveQuantities takes at most ${MAX_CHANGES_PER_MUTATION} changes; split the plan first`);
   }
@@ -245,9 +278,7 @@ export async function moveQuantities(
       })),
     },
   });
-  const errors = data.inventoryMoveQuantities.userErrors;
-  if (errors.length === 0) return { ok: true, requestId };
-  return { ok: false, stale: errors.some((e) => e.code === "CHANGE_FROM_QUANTITY_STALE"), userErrors: errors, requestId };
+  return writeResult(data.inventoryMoveQuantities.userErrors, requestId);
 }
 
 export interface ChannelMetafieldWrite {
@@ -276,9 +307,7 @@ export async function setChannelMetafields(client: AdminClient, writes: ChannelM
       })),
     },
   );
-  const errors = data.metafieldsSet.userErrors;
-  if (errors.length === 0) return { ok: true, requestId };
-  return { ok: false, stale: errors.some((e) => e.code === "STALE_OBJECT"), userErrors: errors, requestId };
+  return writeResult(data.metafieldsSet.userErrors, requestId);
 }
 
 export async function readProductPublications(client: AdminClient, productId: string) {
@@ -302,6 +331,5 @@ export async function setProductPublished(
     published ? PUBLISH_MUTATION : UNPUBLISH_MUTATION,
     { id: productId, input: [{ publicationId }] },
   );
-  const errors = data[operation].userErrors;
-  return errors.length === 0 ? { ok: true, requestId } : { ok: false, stale: false, userErrors: errors, requestId };
+  return writeResult(data[operation].userErrors, requestId);
 }
