@@ -15,7 +15,6 @@ export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
     db.catalogItem.deleteMany({ where: { shop } }),
     db.catalogLocation.deleteMany({ where: { shop } }),
     db.salesChannel.deleteMany({ where: { shop } }),
-    db.manualFloor.deleteMany({ where: { shop } }),
     db.levelState.deleteMany({ where: { shop } }),
     db.channelState.deleteMany({ where: { shop } }),
     db.appUnpublication.deleteMany({ where: { shop } }),

@@ -124,25 +124,3 @@ export async function recordAppUnpublication(
 export async function removeAppUnpublication(shop: string, productId: string, publicationId: string, db: Db = prisma) {
   await db.appUnpublication.deleteMany({ where: { shop, productId, publicationId } });
 }
-
-export async function listManualFloors(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
-  return db.manualFloor.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
-}
-
-/** Imports safety_stock the merchant set before install; an existing floor is never overwritten. */
-export async function importManualFloors(
-  shop: string,
-  floors: { inventoryItemId: string; locationId: string; units: number }[],
-  db: PrismaClient = prisma,
-) {
-  let imported = 0;
-  for (const floor of floors) {
-    const existing = await db.manualFloor.findUnique({
-      where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: floor.inventoryItemId, locationId: floor.locationId } },
-    });
-    if (existing) continue;
-    await db.manualFloor.create({ data: { shop, ...floor } });
-    imported++;
-  }
-  return imported;
-}

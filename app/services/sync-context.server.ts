@@ -3,9 +3,9 @@
  * once per version), channel and location names, sales velocity and the measured sync lag
  * that size velocity buffers, and whether webhook health has frozen lower tiers.
  */
-import { compilePolicy, type CompiledPolicy, type Hold, type Policy } from "~/domain";
+import { compilePolicy, type CompiledPolicy, type Hold, type LocationInfo, type Policy } from "~/domain";
 import { freezeStateFor, type FreezeState } from "~/domain/write-plan";
-import { listChannels, listLocations } from "~/models/catalog.server";
+import { listChannels, listLocations, locationInfo } from "~/models/catalog.server";
 import { activeHoldsForItems } from "~/models/holds.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
@@ -19,6 +19,8 @@ export interface ShopSyncContext {
   policyUri: string;
   channels: { handle: string; publicationId: string; name: string }[];
   locationNames: string[];
+  /** Every known location with what it can do: channel pools count only where a channel's orders can be filled. */
+  locations: LocationInfo[];
   unitsPerMinute: Map<string, number>;
   /** Cart holds still running for the items being synced (engine input). */
   holds: Hold[];
@@ -81,6 +83,7 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
     policyUri: policyUri(shop, version),
     channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name })),
     locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
+    locations: locations.map(locationInfo),
     syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,
     freeze: frozenReason ? freezeStateFor(document, frozenReason) : null,
   };

@@ -76,7 +76,7 @@ export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Sna
     items: engineItems,
     holds: context.holds,
     channels: context.channels.map((channel) => channel.handle),
-    locations: context.locationNames,
+    locations: context.locations,
   };
 }
 

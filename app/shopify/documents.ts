@@ -18,8 +18,24 @@ export const QUANTITY_NAMES = [
 /** App-owned variant metafield carrying channel ATS (SHOPIFY-FACTS "Sales channels"). */
 export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
 
-/** Locations read per item (see the cost note in the fragment). */
+/** Locations read per item with the item (see the cost note in the fragment). */
 export const LEVELS_PER_ITEM = 25;
+/** Locations per follow-up page for an item stocked at more than LEVELS_PER_ITEM locations. */
+export const LEVELS_PER_PAGE = 100;
+
+/** One inventory level as every read selects it (paged, follow-up and bulk reads alike). */
+export const LEVEL_FIELDS = /* GraphQL */ `
+        id
+        location {
+          id
+          name
+          isActive
+        }
+        quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
+          name
+          quantity
+        }
+`;
 
 const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
   fragment SafestockItemLevels on InventoryItem {
@@ -44,17 +60,32 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
     }
     # 25 locations per item: with 10 items a page the query (~830 points) stays under Shopify's
     # 1,000-point single-query limit (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits).
+    # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
+    # planning from a partial read would leave its other locations out of every pool.
     inventoryLevels(first: ${LEVELS_PER_ITEM}) {
       nodes {
-        id
-        location {
-          id
-          name
-          isActive
+${LEVEL_FIELDS}
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** The rest of one item's levels, after the first LEVELS_PER_ITEM. */
+export const ITEM_MORE_LEVELS_QUERY = /* GraphQL */ `
+  query SafestockItemMoreLevels($id: ID!, $after: String!) {
+    inventoryItem(id: $id) {
+      id
+      inventoryLevels(first: ${LEVELS_PER_PAGE}, after: $after) {
+        nodes {
+${LEVEL_FIELDS}
         }
-        quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
-          name
-          quantity
+        pageInfo {
+          hasNextPage
+          endCursor
         }
       }
     }
@@ -97,6 +128,10 @@ export const CATALOG_SIZE_QUERY = /* GraphQL */ `
   }
 `;
 
+/**
+ * `fulfillsOnlineOrders`: online orders route only to these locations ("inventory at this location
+ * is available for sale online"), so only they feed online and marketplace channel pools.
+ */
 export const LOCATIONS_QUERY = /* GraphQL */ `
   query SafestockLocations($after: String) {
     locations(first: 100, after: $after, includeInactive: true) {
@@ -104,6 +139,7 @@ export const LOCATIONS_QUERY = /* GraphQL */ `
         id
         name
         isActive
+        fulfillsOnlineOrders
       }
       pageInfo {
         hasNextPage
@@ -213,6 +249,7 @@ export const UNPUBLISH_MUTATION = /* GraphQL */ `
 
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
+  ITEM_MORE_LEVELS_QUERY,
   CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,

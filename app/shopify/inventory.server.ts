@@ -10,6 +10,7 @@ import {
   CATALOG_SIZE_QUERY,
   CHANNEL_METAFIELD,
   ITEM_LEVELS_QUERY,
+  ITEM_MORE_LEVELS_QUERY,
   LOCATIONS_QUERY,
   METAFIELDS_SET_MUTATION,
   MOVE_QUANTITIES_MUTATION,
@@ -55,7 +56,12 @@ interface RawItem {
   sku: string | null;
   tracked: boolean;
   variants: { nodes: RawVariant[] };
-  inventoryLevels: { nodes: RawLevel[] };
+  inventoryLevels: RawLevelPage;
+}
+
+interface RawLevelPage {
+  nodes: RawLevel[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 interface RawVariant {
@@ -99,12 +105,28 @@ export function shopifyItemFrom(
   };
 }
 
-function toItem(raw: RawItem): ShopifyItem {
-  return shopifyItemFrom(raw, raw.variants.nodes[0], raw.inventoryLevels.nodes);
+/**
+ * The item with every one of its levels: an item stocked at more locations than the first page
+ * holds is completed page by page, so no location is ever planned from a partial read.
+ */
+async function toItem(client: AdminClient, raw: RawItem): Promise<ShopifyItem> {
+  const levels = [...raw.inventoryLevels.nodes];
+  let page = raw.inventoryLevels.pageInfo;
+  while (page.hasNextPage && page.endCursor) {
+    const { data }: { data: { inventoryItem: { inventoryLevels: RawLevelPage } | null } } = await client.request(
+      "SafestockItemMoreLevels",
+      ITEM_MORE_LEVELS_QUERY,
+      { id: raw.id, after: page.endCursor },
+    );
+    if (!data.inventoryItem) break; // deleted meanwhile: inventory_items/delete removes it
+    levels.push(...data.inventoryItem.inventoryLevels.nodes);
+    page = data.inventoryItem.inventoryLevels.pageInfo;
+  }
+  return shopifyItemFrom(raw, raw.variants.nodes[0], levels);
 }
 
 /**
- * Items per query: each item selects up to 25 levels (~83 points), so 10 items keep a query's
+ * Items per query: each item selects its first 25 levels (~83 points), so 10 items keep a query's
  * requested cost (~830 points) under the 1,000-point single-query maximum.
  */
 export const ITEMS_PER_READ = 10;
@@ -114,7 +136,7 @@ export async function readInventoryItems(client: AdminClient, inventoryItemIds: 
   for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
     const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
     const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids });
-    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(toItem(node));
+    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(await toItem(client, node));
   }
   return items;
 }
@@ -123,8 +145,10 @@ export async function readCatalogPage(client: AdminClient, after: string | null,
   const { data } = await client.request<{
     inventoryItems: { nodes: RawItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
   }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after });
+  const items: ShopifyItem[] = [];
+  for (const node of data.inventoryItems.nodes) items.push(await toItem(client, node));
   return {
-    items: data.inventoryItems.nodes.map(toItem),
+    items,
     nextCursor: data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null,
   };
 }
@@ -167,8 +191,15 @@ export async function forEachCatalogBatch(
   return mode;
 }
 
+export interface ShopifyLocation {
+  id: string;
+  name: string;
+  isActive: boolean;
+  fulfillsOnlineOrders: boolean;
+}
+
 export async function readLocations(client: AdminClient) {
-  const locations: { id: string; name: string; isActive: boolean }[] = [];
+  const locations: ShopifyLocation[] = [];
   let after: string | null = null;
   do {
     const { data }: { data: { locations: { nodes: typeof locations; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } =
