@@ -6,7 +6,8 @@
  * in ./stack.ts, shared with the browser tests.
  *
  *   npm run sandbox                 # then open http://127.0.0.1:3001/admin
- *   npm run sandbox -- --orders     # plus a gentle stream of simulated orders (every 5 s)
+ *   npm run sandbox -- --orders     # plus a gentle stream of simulated orders (every 5 s) and a
+ *                                   # marketplace connector app (sandbox/connector) selling what it lists
  *   npm run sandbox -- --orders 2   # ... every 2 s
  *   npm run sandbox -- --plan plus  # the store's plan sets every app's rate limit (or SANDBOX_PLAN);
  *                                   # standard (default), advanced, plus, enterprise
@@ -15,6 +16,7 @@
  * The emulated shop is kept beside the SQLite file (`<db>.sandbox-shop.json`) and restored on the
  * next run, so the app's stored token, catalog and levels still match the shop's.
  */
+import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
 import { assertPortFree, buildApp, migrateDatabase, parsePlan, StackError, startSandboxStack } from "./stack.js";
 
@@ -65,12 +67,16 @@ async function main() {
   Webhooks:           ${install.subscriptions.length} subscriptions pointing at ${appUrl}/webhooks/…
 Press Ctrl+C to stop.`);
 
-  if (orderEverySeconds > 0) startOrderStream(stack.sandbox, orderEverySeconds);
+  if (orderEverySeconds > 0) {
+    startOrderStream(stack.sandbox, orderEverySeconds);
+    startMarketplaceConnector(stack.sandbox, orderEverySeconds);
+  }
 }
 
 /** A gentle, deterministic stream of orders across channels, through the shop's own orderCreate. */
 function startOrderStream(sandbox: Sandbox, everySeconds: number) {
-  const sources = ["web", "pos", "marketplace", "wholesale"];
+  // Marketplace orders come from the connector app (startMarketplaceConnector).
+  const sources = ["web", "pos", "wholesale"];
   let tick = 0;
   step(`Placing a simulated order every ${everySeconds} s`);
   setInterval(async () => {
@@ -83,6 +89,21 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
     const created = (result.body as { data?: { orderCreate?: { order?: { name?: string } | null } } }).data?.orderCreate?.order;
     console.log(created ? `  order ${created.name}: 1 × ${variant.sku} on ${sourceName}` : `  order for ${variant.sku} refused (no stock)`);
   }, everySeconds * 1000).unref?.();
+}
+
+/** The marketplace channel as its own app: lists Shopify's available every 60 s, sells on its side, records orders. */
+function startMarketplaceConnector(sandbox: Sandbox, everySeconds: number) {
+  const skus = sandbox.shop().snapshot().variants.slice(0, 20).map((v) => v.sku);
+  const connector = createMarketplaceConnector({
+    shop: sandbox.shop(),
+    skus,
+    refreshEverySeconds: 60,
+    ordersPerMinute: 60 / everySeconds,
+    seed: 1,
+    onOrder: (o) => console.log(o.name ? `  marketplace order ${o.name}: ${o.units} × ${o.sku}${o.oversold ? ` (${o.oversold} oversold)` : ""}` : `  marketplace order for ${o.sku} failed`),
+  });
+  step(`Marketplace connector (${connector.apiClientId}) lists ${skus.length} SKUs, re-read every 60 s`);
+  connector.start();
 }
 
 main().catch((error) => {

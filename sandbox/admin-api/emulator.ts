@@ -9,6 +9,8 @@ import {
   type GraphQLRequestBody,
   type GraphQLResult,
   type ShopEmulator,
+  type CheckoutCompletionInput,
+  type CheckoutCompletionResult,
   type ShopStateSnapshot,
   type ThrottleOptions,
 } from "../contract.js";
@@ -18,6 +20,7 @@ import { createEmptyState, snapshotState, type ShopState } from "../shop/state.j
 import type { ApiContext } from "./context.js";
 import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
+import { orderCreate } from "./mutations/orders.js";
 import { ALL_SCOPES, expandScopes } from "./scopes.js";
 import { LeakyBucket, PLAN_THROTTLES, DEFAULT_PLAN, type ShopPlan, type ThrottleStatus } from "./throttle.js";
 
@@ -105,6 +108,8 @@ export interface SandboxShopEmulator extends ShopEmulator {
   onChange(listener: () => void): () => void;
   /** The whole shop (state, tokens, apps) as JSON-able data, for `restore` on the next run. */
   exportState(): unknown;
+  /** A buyer completes Shopify's own checkout (no app token, no app's bucket). */
+  completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult>;
 }
 
 function restoredShop(data: unknown, fresh: ShopState): { state: ShopState; tokens: [string, TokenGrant][]; apiClients: ApiClientRecord[] } {
@@ -224,6 +229,25 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
       const accessToken = client.accessToken ?? `shpat_${randomBytes(16).toString("hex")}`;
       grant(accessToken, client.scopes, client.apiClientId);
       return { apiClientId: client.apiClientId, accessToken, scopes: [...client.scopes] };
+    },
+    async completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult> {
+      // Shopify's own checkout, not an app: no token, no app's bucket, serialised with the API's
+      // writes. The Online Store claims stock obeying each variant's inventory policy ("web").
+      const run = queue.then(() => {
+        const result = orderCreate(
+          { state, clock, apiClientId: "web", scopes: ALL_SCOPES, idempotency, emit, now },
+          {
+            order: { lineItems: input.lines, sourceName: "web", financialStatus: "PAID", ...(input.email ? { email: input.email } : {}) },
+            options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" },
+          },
+          { checkoutToken: input.checkoutToken, cartToken: input.cartToken },
+        );
+        changed();
+        const order = result.order ? { id: result.order.id, legacyResourceId: String(result.order.legacyId), name: result.order.name } : null;
+        return { order, userErrors: result.userErrors.map(({ field, message }) => ({ field, message })) };
+      });
+      queue = run.catch(() => undefined);
+      return run;
     },
     throttleStatus(apiClientId = appClientId) {
       return bucketOf(apiClientId).status();

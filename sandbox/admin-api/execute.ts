@@ -25,6 +25,7 @@ import { isConnectionResult } from "./connection.js";
 import { actualQueryCost, requestedQueryCost, type CostInput } from "./cost.js";
 import { coerceVariables, notEmulatedError, shopifyValidationErrors, type ShopifyError } from "./errors.js";
 import { resolvers } from "./resolvers/index.js";
+import { inputSizeErrors } from "./resolvers/input-limits.js";
 import { checkFieldAccess } from "./scopes.js";
 import { SINGLE_QUERY_MAX_COST, type LeakyBucket } from "./throttle.js";
 
@@ -148,6 +149,13 @@ export async function runGraphQL(body: GraphQLRequestBody, ctx: ApiContext, buck
         extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
       },
     };
+  }
+
+  // Input arrays over 250: `errors` only, the requested cost charged, actual null (./resolvers/input-limits.ts).
+  const sizeErrors = inputSizeErrors(costInput);
+  if (sizeErrors.length) {
+    bucket.spend(requested);
+    return { status: 200, body: { errors: sizeErrors, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } } } };
   }
 
   const result = (await execute({

@@ -32,9 +32,10 @@ describe("orderCreate", () => {
     await t.gql(ORDER_CREATE, { order: { lineItems: [{ variantId, quantity: 2 }] }, options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } });
     expect(so.quantities).toMatchObject({ available: 3, committed: 2 });
     expect(wh.quantities).toMatchObject({ available: 0, committed: 0 });
-    // nobody covers 50: the first level is used and goes negative
+    // nobody covers 50: split — Soho gives its 3, the rest goes below zero at the first (Warehouse)
     await t.gql(ORDER_CREATE, { order: { lineItems: [{ variantId, quantity: 50 }] }, options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } });
-    expect(wh.quantities).toMatchObject({ available: -50, committed: 50, on_hand: 0 });
+    expect(so.quantities).toMatchObject({ available: 0, committed: 5 });
+    expect(wh.quantities).toMatchObject({ available: -47, committed: 47, on_hand: 0 });
   });
 
   it("DECREMENT_OBEYING_POLICY refuses a DENY variant beyond available; CONTINUE variants may oversell", async () => {
@@ -80,7 +81,7 @@ describe("orderCreate", () => {
     const { variantId } = t.variantBySku("MUG-WHT");
     await t.gql(ORDER_CREATE, { order: { sourceName: "pos", lineItems: [{ variantId, quantity: 3 }], fulfillment: { locationId: t.location("Soho store") } }, options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } });
     expect(t.level("MUG-WHT", "Soho store")).toMatchObject({ available: 9, committed: 0, on_hand: 9 });
-    expect(t.events.map((e) => e.type)).toEqual(["order.created", "inventory_level.updated", "order.fulfilled"]);
+    expect(t.events.map((e) => e.type)).toEqual(["order.created", "inventory_level.updated", "fulfillment.created", "order.fulfilled"]);
   });
 });
 
