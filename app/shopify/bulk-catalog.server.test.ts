@@ -19,7 +19,7 @@ function setup(seed?: SandboxOptions["seed"]) {
     apiSecret: process.env.SHOPIFY_API_SECRET!,
     appUrl: process.env.SHOPIFY_APP_URL!,
     deliver: async () => new Response(null, { status: 200 }),
-    // Generous bucket: the paged reference read (≈830 points a page) must not wait on real time.
+    // Generous bucket: the paged reference read (166 requested points a page of 10, documents.ts) must not wait on real time.
     throttle: { bucketSize: 1_000_000, restoreRate: 1_000_000 },
     ...(seed === undefined ? {} : { seed }),
   });
