@@ -18,10 +18,13 @@ export const QUANTITY_NAMES = [
 /** App-owned variant metafield carrying channel ATS (SHOPIFY-FACTS "Sales channels"). */
 export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
 
-/** Locations read per item with the item (see the cost note in the fragment). */
-export const LEVELS_PER_ITEM = 25;
+/**
+ * Locations read per item with the item: Shopify's largest page, cheap under real costs (see the
+ * cost note in the fragment).
+ */
+export const LEVELS_PER_ITEM = 250;
 /** Locations per follow-up page for an item stocked at more than LEVELS_PER_ITEM locations. */
-export const LEVELS_PER_PAGE = 100;
+export const LEVELS_PER_PAGE = 250;
 
 /** One inventory level as every read selects it (paged, follow-up and bulk reads alike). */
 export const LEVEL_FIELDS = /* GraphQL */ `
@@ -58,8 +61,12 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
         }
       }
     }
-    # 25 locations per item: with 10 items a page the query (~830 points) stays under Shopify's
-    # 1,000-point single-query limit (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits).
+    # 250 locations per item is cheap: Shopify sizes a connection by ~2·ln(first), not by first
+    # (recorded: first 1/10/50/100/250 cost 3/6/9/11/13 for nodes { id }, sandbox/admin-api/cost.ts).
+    # One item costs 1 + variants 5 + levels (2 + 11 × 3) = 41 requested; nodes(ids:) is charged
+    # once however many ids it names, and a catalog page of 10 items costs 2 + 4 × 41 = 166
+    # (250 items: 453), all under the 1,000-point single-query limit
+    # (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
     # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
     # planning from a partial read would leave its other locations out of every pool.
     inventoryLevels(first: ${LEVELS_PER_ITEM}) {

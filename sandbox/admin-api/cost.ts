@@ -138,7 +138,7 @@ function runtimeTypes(walk: Walk, type: GraphQLCompositeType, data: Data): reado
  */
 function selectionCost(walk: Walk, set: SelectionSetNode | undefined, type: GraphQLCompositeType, data: Data, actual: boolean): number {
   if (!set) return 0;
-  const candidates = actual ? runtimeTypes(walk, type, data) : isObjectType(type) ? [type] : walk.schema.getPossibleTypes(type);
+  const candidates = actual ? runtimeTypes(walk, type, data) : isObjectType(type) ? [type] : staticCandidates(walk, set, type);
   let max = 0;
   for (const concrete of candidates) {
     let sum = 0;
@@ -146,6 +146,51 @@ function selectionCost(walk: Walk, set: SelectionSetNode | undefined, type: Grap
     max = Math.max(max, sum);
   }
   return max;
+}
+
+/**
+ * The possible types worth pricing for an abstract selection: those its fragments name (or
+ * that implement an interface a fragment names), plus one type that matches no fragment (all
+ * such types see only the abstract type's own fields, so they cost the same).
+ */
+const candidateCache = new WeakMap<SelectionSetNode, Map<string, readonly GraphQLObjectType[]>>();
+function staticCandidates(walk: Walk, set: SelectionSetNode, type: GraphQLCompositeType): readonly GraphQLObjectType[] {
+  let byType = candidateCache.get(set);
+  if (!byType) candidateCache.set(set, (byType = new Map()));
+  const cached = byType.get(type.name);
+  if (cached) return cached;
+  const found = findCandidates(walk, set, type);
+  byType.set(type.name, found);
+  return found;
+}
+
+function findCandidates(walk: Walk, set: SelectionSetNode, type: GraphQLCompositeType): readonly GraphQLObjectType[] {
+  const named = new Set<string>();
+  const collect = (s: SelectionSetNode): void => {
+    for (const sel of s.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        if (sel.typeCondition) named.add(sel.typeCondition.name.value);
+        collect(sel.selectionSet);
+      } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const frag = walk.fragments[sel.name.value];
+        if (frag) {
+          named.add(frag.typeCondition.name.value);
+          collect(frag.selectionSet);
+        }
+      }
+    }
+  };
+  collect(set);
+  const possible = walk.schema.getPossibleTypes(type as Parameters<GraphQLSchema["getPossibleTypes"]>[0]);
+  const out: GraphQLObjectType[] = [];
+  let unmatched: GraphQLObjectType | undefined;
+  for (const p of possible) {
+    const matches = [...named].some((n) => n === p.name || applies(walk, n, p));
+    if (matches) out.push(p);
+    else unmatched ??= p;
+  }
+  if (unmatched) out.push(unmatched);
+  return out;
 }
 
 interface NodeSelection {
