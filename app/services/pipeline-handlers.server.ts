@@ -1,16 +1,17 @@
 import type { LeasedJob } from "~/jobs/queue.server";
-import { NonRetryableError, type JobHandler } from "~/jobs/worker.server";
+import { NonRetryableError, WaitForShopError, type JobHandler } from "~/jobs/worker.server";
 import { ITEMS_PER_READ } from "~/shopify/inventory.server";
 import { jobQueue } from "./jobs.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
-import { ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
+import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
 import { runInitialSync } from "./initial-sync.server";
 import { recomputeInventoryItems } from "./recompute.server";
 import { reconcileShop } from "./reconcile.server";
 
-/** Retrying cannot help when the shop uninstalled us or revoked the token. */
+/** Lost access waits for the merchant; retrying cannot help when the shop uninstalled us or a scope is missing. */
 function classify(error: unknown): never {
+  if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
   if (error instanceof ShopNotInstalledError) throw new NonRetryableError(error.message, { cause: error });
   if (error instanceof AdminApiError && error.unauthorized) throw new NonRetryableError(error.message, { cause: error });
   throw error;
@@ -19,6 +20,8 @@ function classify(error: unknown): never {
 async function whileInstalled(shop: string, work: () => Promise<unknown>) {
   const installation = await getShopInstallation(shop);
   if (installation?.status === "uninstalled") return; // app/uninstalled stops work for the shop
+  // Without a working token every call would 401: wait for the merchant's next admin load.
+  if (installation?.accessLostAt) throw new WaitForShopError(`${shop} lost access to Shopify; waiting for re-authentication`);
   await work().catch(classify);
 }
 
@@ -45,7 +48,10 @@ async function recomputeBatch(job: LeasedJob) {
   try {
     await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids));
   } catch (error) {
-    for (const other of extra) await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
+    for (const other of extra) {
+      if (error instanceof WaitForShopError) await queue.park(other, error);
+      else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
+    }
     throw error;
   }
   for (const other of extra) await queue.complete(other);
