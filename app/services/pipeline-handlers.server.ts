@@ -17,9 +17,12 @@ function classify(error: unknown): never {
   throw error;
 }
 
-async function whileInstalled(shop: string, work: () => Promise<unknown>) {
+async function whileInstalled(shop: string, work: () => Promise<unknown>, { afterInitialSync = false } = {}) {
   const installation = await getShopInstallation(shop);
   if (installation?.status === "uninstalled") return; // app/uninstalled stops work for the shop
+  // Before the initial sync has imported the merchant's safety stock as policy v1, a plan would
+  // release it: item changes wait for the import, which resumes them when it is done.
+  if (afterInitialSync && installation?.initialSync !== "done") throw new WaitForShopError(`${shop}: waiting for the initial sync`);
   // Without a working token every call would 401: wait for the merchant's next admin load.
   if (installation?.accessLostAt) throw new WaitForShopError(`${shop} lost access to Shopify; waiting for re-authentication`);
   await work().catch(classify);
@@ -46,7 +49,7 @@ async function recomputeBatch(job: LeasedJob) {
   const extra = await queue.lease({ queues: ["recompute"], shop: job.shop, limit: RECOMPUTE_BATCH - 1, visibilityTimeoutMs: EXTRA_LEASE_MS });
   const ids = [...new Set([job, ...extra].flatMap(itemIdsOf))];
   try {
-    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids));
+    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
   } catch (error) {
     for (const other of extra) {
       if (error instanceof WaitForShopError) await queue.park(other, error);
