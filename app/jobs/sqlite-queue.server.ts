@@ -20,6 +20,7 @@ import {
   type LeaseRef,
   type LeasedJob,
   type NewJob,
+  type ParkResult,
   type QueueStats,
   type RetryDeadResult,
   type StatusCounts,
@@ -217,6 +218,43 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
         return closed ? { kind: "superseded", by: newer.id } : { kind: "stale" };
       }
       throw new Error(`fail: lost the race for the key of job ${job.id} ${MAX_RACE_RETRIES} times`);
+    },
+
+    async park(job, error): Promise<ParkResult> {
+      const now = clock();
+      // The key is released while waiting (a webhook for the item queues a fresh job, which the
+      // handler parks too) and taken back on resume; the attempt this lease counted is given back.
+      const parked = await updateWithLease(job, {
+        status: "waiting",
+        dedupeKey: null,
+        lastError: describeError(error),
+        attempts: { decrement: 1 },
+        leaseToken: null,
+        leasedUntil: null,
+        updatedAt: now,
+      });
+      return parked ? { kind: "waiting" } : { kind: "stale" };
+    },
+
+    async resumeWaiting(shop) {
+      const now = clock();
+      const waiting = await db.job.findMany({ where: { shop, status: "waiting" }, select: { id: true, key: true } });
+      let resumed = 0;
+      for (const row of waiting) {
+        try {
+          const updated = await db.job.updateMany({
+            where: { id: row.id, shop, status: "waiting" },
+            data: { status: "pending", dedupeKey: row.key, runAt: now },
+          });
+          resumed += updated.count;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          // A pending job with this key does the same work: close the waiting one in its favour.
+          const closed = await db.job.updateMany({ where: { id: row.id, shop, status: "waiting" }, data: { status: "done", finishedAt: now } });
+          resumed += closed.count;
+        }
+      }
+      return { resumed };
     },
 
     async extendLease(job, ms): Promise<ExtendLeaseResult> {

@@ -46,6 +46,23 @@ export default function Overview() {
     <Page title="Overview">
       <TitleBar title="Safestock" />
       <BlockStack gap="400">
+        {overview.access?.state === "lost" && (
+          <Banner tone="critical" title="Safestock lost access to your store">
+            <p>
+              Since {overview.access.since}, Shopify refuses Safestock&apos;s access token, so nothing is written.{" "}
+              {overview.access.waitingJobs} job(s) are waiting, none is lost: reload this page (or open Safestock from your
+              Shopify admin) to restore access, and they run again.
+            </p>
+          </Banner>
+        )}
+        {overview.access?.state === "restored" && (
+          <Banner tone="success" title="Access to your store was restored">
+            <p>
+              At {overview.access.at} Safestock received a fresh access token; {overview.access.jobsResumed} waiting job(s)
+              resumed.
+            </p>
+          </Banner>
+        )}
         {overview.frozen && (
           <Banner tone="warning" title="Some channels are frozen while webhooks recover">
             <p>

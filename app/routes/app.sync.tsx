@@ -183,9 +183,9 @@ export default function Sync() {
                     </Text>
                   ) : (
                     <DataTable
-                      columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-                      headings={["Queue", "Waiting", "Running", "Done", "Failed"]}
-                      rows={data.queue.byQueue.map((queue) => [queue.name, queue.pending, queue.running, queue.done, queue.dead])}
+                      columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                      headings={["Queue", "Queued", "Running", "Waiting for the shop", "Done", "Failed"]}
+                      rows={data.queue.byQueue.map((queue) => [queue.name, queue.pending, queue.running, queue.waiting, queue.done, queue.dead])}
                     />
                   )}
                 </BlockStack>

@@ -7,6 +7,7 @@ import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
 import { forEachCatalogBatch } from "~/shopify/inventory.server";
 import { upsertCatalogItems } from "~/models/catalog.server";
 import type { SafetyStockRule } from "~/domain";
+import { jobQueue } from "./jobs.server";
 import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
 import { catalogEntries } from "./sync-items.server";
 
@@ -66,6 +67,8 @@ export async function runInitialSync(
     await setInitialSyncStatus(shop, "running", "Publishing the first plan");
     const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize, readMode: options.readMode, bulk: options.bulk });
     await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${imported} safety stock level(s)`);
+    // Item changes that arrived during the import waited for it (pipeline-handlers).
+    await jobQueue().resumeWaiting(shop);
     return { items, imported, readMode: mode, ...result };
   } catch (error) {
     await setInitialSyncStatus(shop, "failed", String(error));

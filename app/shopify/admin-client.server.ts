@@ -69,6 +69,13 @@ export class AdminApiError extends Error {
   get unauthorized() {
     return this.details.status === 401 || this.details.status === 403;
   }
+  /**
+   * 401: Shopify no longer accepts the access token (revoked, or rotated elsewhere). Unlike a
+   * 403 (a missing scope), a fresh token exchange on the merchant's next admin load fixes it.
+   */
+  get invalidToken() {
+    return this.details.status === 401;
+  }
 }
 
 export interface AdminResult<T> {

@@ -56,6 +56,8 @@ export interface Harness {
   worker: Worker;
   /** Install as Shopify would and open the app once (token exchange → initial sync queued). */
   install(shop?: string): Promise<void>;
+  /** The merchant opens the app in Shopify admin: a fresh session token through `authenticate.admin`. */
+  openApp(shop?: string): Promise<void>;
   /** Deliver every pending webhook and run every due job, until both are quiet. */
   settle(): Promise<{ jobs: number }>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, shop?: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -83,6 +85,9 @@ export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
     worker,
     async install(shop = SANDBOX_SHOP_DOMAIN) {
       sandbox.install(shop);
+      await this.openApp(shop);
+    },
+    async openApp(shop = SANDBOX_SHOP_DOMAIN) {
       const url = embeddedAppUrl({ appUrl: sandbox.appUrl, shop, idToken: sandbox.mintSessionToken(shop) });
       await appLoader({ request: new Request(url, { headers: { "User-Agent": BROWSER_UA } }), params: {}, context: {} });
     },
