@@ -209,7 +209,13 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
   const saver = shopFile
     ? createDebouncedSaver(() => writePersistedSandbox(shopFile, sandbox.exportState(), new Date().toISOString()))
     : null;
-  if (saver) sandbox.onChange(saver.schedule);
+  if (saver) {
+    sandbox.onChange((change) => {
+      saver.schedule();
+      // The app stores a token the moment it gets one; the shop must not forget it on a quick Ctrl+C.
+      if (change === "tokens") saver.flush();
+    });
+  }
   const server = await startSandboxServer({ sandbox, port: options.sandboxPort });
   const install = sandbox.install();
   // Written at once, so even a run killed before its first change leaves the shop to restore.
@@ -229,10 +235,11 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     app.stderr?.on("data", keep);
   }
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  // One stop for every caller: Ctrl+C reaches the CLI twice (the terminal's process group and
+  // tsx relaying it), and the second caller must wait for the shop to be saved, not exit early.
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= stopOnce());
+  const stopOnce = async () => {
     if (app.exitCode === null) {
       const exited = new Promise((resolve) => app.once("exit", resolve));
       app.kill("SIGTERM");

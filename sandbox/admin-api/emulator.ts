@@ -84,6 +84,8 @@ interface ExportedShop {
   apiClients: ApiClientRecord[];
 }
 
+export type ShopChange = "tokens" | "state";
+
 export interface SandboxShopEmulator extends ShopEmulator {
   /** The live state (tests and the sandbox's own tooling only; mutate through GraphQL). */
   readonly state: ShopState;
@@ -104,8 +106,11 @@ export interface SandboxShopEmulator extends ShopEmulator {
   registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
   /** An app's bucket right now (default the installed app), without spending points. */
   throttleStatus(apiClientId?: string): ThrottleStatus;
-  /** Called after anything that changes what `exportState` returns (debounced saving). */
-  onChange(listener: () => void): () => void;
+  /**
+   * Called after anything that changes what `exportState` returns: "tokens" (a grant, a revoke, a
+   * new app: worth saving at once, the app stores its token right away) or "state" (a mutation ran).
+   */
+  onChange(listener: (change: ShopChange) => void): () => void;
   /** The whole shop (state, tokens, apps) as JSON-able data, for `restore` on the next run. */
   exportState(): unknown;
   /** A buyer completes Shopify's own checkout (no app token, no app's bucket). */
@@ -158,9 +163,9 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   };
 
   const listeners = new Set<(e: EmulatorEvent) => void>();
-  const changeListeners = new Set<() => void>();
-  const changed = () => {
-    for (const l of [...changeListeners]) l();
+  const changeListeners = new Set<(change: ShopChange) => void>();
+  const changed = (change: ShopChange) => {
+    for (const l of [...changeListeners]) l(change);
   };
   const emit = (event: EmulatorEvent) => {
     for (const l of [...listeners]) {
@@ -177,7 +182,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
 
   const grant = (token: string, scopes: string[] | typeof ALL_SCOPES, apiClientId: string) => {
     tokens.set(token, { apiClientId, scopes: scopes === ALL_SCOPES ? ALL_SCOPES : [...scopes] });
-    changed();
+    changed("tokens");
   };
 
   return {
@@ -201,7 +206,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
         emit,
         now,
       };
-      const run = queue.then(() => runGraphQL(body, ctx, bucketOf(tokenGrant.apiClientId), changed));
+      const run = queue.then(() => runGraphQL(body, ctx, bucketOf(tokenGrant.apiClientId), () => changed("state")));
       queue = run.catch(() => undefined);
       return run;
     },
@@ -210,7 +215,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     },
     revokeAccessTokens(apiClientId = appClientId): void {
       for (const [token, g] of tokens) if (g.apiClientId === apiClientId) tokens.delete(token);
-      changed();
+      changed("tokens");
     },
     scopesOf(token: string) {
       const g = tokens.get(token);

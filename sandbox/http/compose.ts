@@ -44,7 +44,7 @@ import {
   type ThrottleOptions,
 } from "../contract.js";
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
-import type { ApiClientCredentials, RegisterApiClientOptions } from "../admin-api/emulator.js";
+import type { ApiClientCredentials, RegisterApiClientOptions, ShopChange } from "../admin-api/emulator.js";
 import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
@@ -77,7 +77,7 @@ export interface ShopFactoryOptions {
 /** What the real emulator adds to the contract's `ShopEmulator` (test doubles may lack it). */
 interface ExtendedShop extends ShopEmulator {
   registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
-  onChange(listener: () => void): () => void;
+  onChange(listener: (change: ShopChange) => void): () => void;
   exportState(): unknown;
 }
 
@@ -150,8 +150,8 @@ export interface Sandbox {
   registerApiClient(options: RegisterApiClientOptions, domain?: string): ApiClientCredentials;
   /** Every shop's state, tokens and apps (JSON-able), for `restore` on the next run. */
   exportState(): Record<string, unknown>;
-  /** Called after any shop changed what `exportState` returns. */
-  onChange(listener: () => void): () => void;
+  /** Called after any shop changed what `exportState` returns ("tokens" or "state"). */
+  onChange(listener: (change: ShopChange) => void): () => void;
   handle(request: Request): Promise<Response>;
   close(): void;
 }

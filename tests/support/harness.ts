@@ -63,6 +63,8 @@ export interface Harness {
   gql<T = any>(query: string, variables?: Record<string, unknown>, shop?: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+const BACK_OFFICE_SCOPES = ["write_orders", "write_inventory", "write_products", "write_publications", "read_locations"];
+
 export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
   const sandbox = createSandbox({
     apiKey: process.env.SHOPIFY_API_KEY!,
@@ -79,6 +81,18 @@ export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
   // Retries after a few milliseconds instead of Shopify-friendly seconds: tests stay fast.
   useJobQueue(createSqliteJobQueue({ backoff: { baseMs: 1, maxMs: 5 } }));
   const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: quietLogger, pollIntervalMs: 5 });
+
+  // The merchant's other systems (POS, ERP, staff in the admin) act through their own app with
+  // their own scopes and bucket, never through Safestock's token (which lacks e.g. write_orders).
+  const backOfficeTokens = new Map<string, string>();
+  const backOfficeToken = (shop: string) => {
+    let token = backOfficeTokens.get(shop);
+    if (!token) {
+      token = sandbox.registerApiClient({ apiClientId: "test-back-office", scopes: BACK_OFFICE_SCOPES }, shop).accessToken;
+      backOfficeTokens.set(shop, token);
+    }
+    return token;
+  };
 
   return {
     sandbox,
@@ -106,7 +120,7 @@ export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
       throw new Error("the pipeline did not settle in 50 rounds");
     },
     async gql(query, variables = {}, shop = SANDBOX_SHOP_DOMAIN) {
-      const result = await sandbox.shop(shop).graphql({ query, variables }, SANDBOX_ADMIN_TOKEN);
+      const result = await sandbox.shop(shop).graphql({ query, variables }, backOfficeToken(shop));
       return result.body as never;
     },
   };
