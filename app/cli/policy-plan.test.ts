@@ -34,8 +34,9 @@ async function runCli(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-// Each case spawns a process; run them side by side.
-describe.concurrent("policy-plan CLI", () => {
+// Each case spawns a process; run them side by side. A spawn takes well under a second alone
+// but tens of seconds on a loaded 2-core machine running the whole suite, hence the timeout.
+describe.concurrent("policy-plan CLI", { timeout: 90_000 }, () => {
   it("prints the plan as JSON and exits 0", async () => {
     const result = await runCli("--policy", policy, "--snapshot", snapshot, "--now", "2026-11-23T13:00:00Z");
     expect(result.code).toBe(0);
