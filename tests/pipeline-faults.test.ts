@@ -223,5 +223,5 @@ describe("the pipeline under delivery faults", () => {
     expect(jobs).toBeGreaterThan(0);
     expect(await writesOf(shop)).toBe(writes);
     expect(levelEvents).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -105,6 +105,7 @@ export async function listAppUnpublications(shop: string, productId: string, db:
   return db.appUnpublication.findMany({ where: { shop, productId } });
 }
 
+/** Remembers that Safestock unpublished a product from a channel (only those are republished). */
 export function appUnpublicationUpsert(db: Db, shop: string, entry: { productId: string; publicationId: string; channel: string; reason: string }) {
   return db.appUnpublication.upsert({
     where: { shop_productId_publicationId: { shop, productId: entry.productId, publicationId: entry.publicationId } },
@@ -113,14 +114,3 @@ export function appUnpublicationUpsert(db: Db, shop: string, entry: { productId:
   });
 }
 
-export async function recordAppUnpublication(
-  shop: string,
-  entry: { productId: string; publicationId: string; channel: string; reason: string },
-  db: Db = prisma,
-) {
-  await appUnpublicationUpsert(db, shop, entry);
-}
-
-export async function removeAppUnpublication(shop: string, productId: string, publicationId: string, db: Db = prisma) {
-  await db.appUnpublication.deleteMany({ where: { shop, productId, publicationId } });
-}

@@ -247,7 +247,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
           },
           { checkoutToken: input.checkoutToken, cartToken: input.cartToken },
         );
-        changed();
+        changed("state");
         const order = result.order ? { id: result.order.id, legacyResourceId: String(result.order.legacyId), name: result.order.name } : null;
         return { order, userErrors: result.userErrors.map(({ field, message }) => ({ field, message })) };
       });
