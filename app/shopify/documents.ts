@@ -19,11 +19,10 @@ export const QUANTITY_NAMES = [
 export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
 
 /**
- * Locations read per item with the item: Shopify's largest page, cheap under real costs (see the
- * cost note in the fragment).
+ * Locations per page of an item's levels (`$levelsPerPage`), with the item and in each follow-up:
+ * Shopify's largest page, cheap under real costs (see the cost note in the fragment). A variable,
+ * not a constant in the text, so a test can page a 30-location shop in pages of 10.
  */
-export const LEVELS_PER_ITEM = 250;
-/** Locations per follow-up page for an item stocked at more than LEVELS_PER_ITEM locations. */
 export const LEVELS_PER_PAGE = 250;
 
 /** One inventory level as every read selects it (paged, follow-up and bulk reads alike). */
@@ -69,7 +68,7 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
     # (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
     # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
     # planning from a partial read would leave its other locations out of every pool.
-    inventoryLevels(first: ${LEVELS_PER_ITEM}) {
+    inventoryLevels(first: $levelsPerPage) {
       nodes {
 ${LEVEL_FIELDS}
       }
@@ -81,12 +80,12 @@ ${LEVEL_FIELDS}
   }
 `;
 
-/** The rest of one item's levels, after the first LEVELS_PER_ITEM. */
+/** The rest of one item's levels, after its first page. */
 export const ITEM_MORE_LEVELS_QUERY = /* GraphQL */ `
-  query SafestockItemMoreLevels($id: ID!, $after: String!) {
+  query SafestockItemMoreLevels($id: ID!, $after: String!, $levelsPerPage: Int!) {
     inventoryItem(id: $id) {
       id
-      inventoryLevels(first: ${LEVELS_PER_PAGE}, after: $after) {
+      inventoryLevels(first: $levelsPerPage, after: $after) {
         nodes {
 ${LEVEL_FIELDS}
         }
@@ -100,7 +99,7 @@ ${LEVEL_FIELDS}
 `;
 
 export const ITEM_LEVELS_QUERY = /* GraphQL */ `
-  query SafestockItemLevels($ids: [ID!]!) {
+  query SafestockItemLevels($ids: [ID!]!, $levelsPerPage: Int!) {
     nodes(ids: $ids) {
       ... on InventoryItem {
         ...SafestockItemLevels
@@ -111,7 +110,7 @@ export const ITEM_LEVELS_QUERY = /* GraphQL */ `
 `;
 
 export const CATALOG_PAGE_QUERY = /* GraphQL */ `
-  query SafestockCatalogPage($first: Int!, $after: String) {
+  query SafestockCatalogPage($first: Int!, $after: String, $levelsPerPage: Int!) {
     inventoryItems(first: $first, after: $after) {
       nodes {
         ...SafestockItemLevels

@@ -11,6 +11,7 @@ import {
   CHANNEL_METAFIELD,
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
+  LEVELS_PER_PAGE,
   LOCATIONS_QUERY,
   METAFIELDS_SET_MUTATION,
   MOVE_QUANTITIES_MUTATION,
@@ -109,14 +110,14 @@ export function shopifyItemFrom(
  * The item with every one of its levels: an item stocked at more locations than the first page
  * holds is completed page by page, so no location is ever planned from a partial read.
  */
-async function toItem(client: AdminClient, raw: RawItem): Promise<ShopifyItem> {
+async function toItem(client: AdminClient, raw: RawItem, levelsPerPage: number): Promise<ShopifyItem> {
   const levels = [...raw.inventoryLevels.nodes];
   let page = raw.inventoryLevels.pageInfo;
   while (page.hasNextPage && page.endCursor) {
     const { data }: { data: { inventoryItem: { inventoryLevels: RawLevelPage } | null } } = await client.request(
       "SafestockItemMoreLevels",
       ITEM_MORE_LEVELS_QUERY,
-      { id: raw.id, after: page.endCursor },
+      { id: raw.id, after: page.endCursor, levelsPerPage },
     );
     if (!data.inventoryItem) break; // deleted meanwhile: inventory_items/delete removes it
     levels.push(...data.inventoryItem.inventoryLevels.nodes);
@@ -131,22 +132,32 @@ async function toItem(client: AdminClient, raw: RawItem): Promise<ShopifyItem> {
  */
 export const ITEMS_PER_READ = 10;
 
-export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[]) {
+/** How many of an item's levels each read asks for (default LEVELS_PER_PAGE). */
+export interface LevelPaging {
+  levelsPerPage?: number;
+}
+
+export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
   const items: ShopifyItem[] = [];
   for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
     const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
-    const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids });
-    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(await toItem(client, node));
+    const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids, levelsPerPage });
+    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(await toItem(client, node, levelsPerPage));
   }
   return items;
 }
 
-export async function readCatalogPage(client: AdminClient, after: string | null, first = ITEMS_PER_READ) {
+export async function readCatalogPage(
+  client: AdminClient,
+  after: string | null,
+  first = ITEMS_PER_READ,
+  { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {},
+) {
   const { data } = await client.request<{
     inventoryItems: { nodes: RawItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-  }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after });
+  }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after, levelsPerPage });
   const items: ShopifyItem[] = [];
-  for (const node of data.inventoryItems.nodes) items.push(await toItem(client, node));
+  for (const node of data.inventoryItems.nodes) items.push(await toItem(client, node, levelsPerPage));
   return {
     items,
     nextCursor: data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null,
@@ -174,7 +185,7 @@ export async function catalogSize(client: AdminClient): Promise<number> {
 export async function forEachCatalogBatch(
   client: AdminClient,
   onBatch: (items: ShopifyItem[]) => Promise<void>,
-  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk" } = {},
+  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk" } & LevelPaging = {},
 ): Promise<"paged" | "bulk"> {
   const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
   if (mode === "bulk") {
@@ -184,7 +195,7 @@ export async function forEachCatalogBatch(
   }
   let after: string | null = null;
   do {
-    const page = await readCatalogPage(client, after, options.pageSize);
+    const page = await readCatalogPage(client, after, options.pageSize, options);
     await onBatch(page.items);
     after = page.nextCursor;
   } while (after);

@@ -3,10 +3,11 @@ import type { Sandbox } from "../../sandbox";
 import { sandboxWithClient } from "../../tests/support/sandbox-client";
 import type { AdminClient, CostExtension } from "./admin-client.server";
 import { readCatalogInBulk } from "./bulk-catalog.server";
-import { LEVELS_PER_ITEM } from "./documents";
 import { forEachCatalogBatch, readInventoryItems, type ShopifyItem } from "./inventory.server";
 
 const LOCATIONS = 30;
+/** Pages of 10 levels: the first with the item, then two follow-ups for each item. */
+const paging = { levelsPerPage: 10 };
 
 let sandbox: Sandbox | undefined;
 afterEach(() => {
@@ -53,18 +54,16 @@ describe("every location of an item is read before planning", () => {
     const ids = [...truth.keys()];
     expect(ids.length).toBe(6);
     for (const levels of truth.values()) expect(levels.size).toBe(LOCATIONS);
-    expect(LOCATIONS).toBeGreaterThan(LEVELS_PER_ITEM);
-
-    const byId = await readInventoryItems(client, ids);
+    const byId = await readInventoryItems(client, ids, paging);
     expect(byId.map((item) => item.inventoryItemId).sort()).toEqual([...ids].sort());
     for (const item of byId) expect(levelsOf(item)).toEqual(truth.get(item.inventoryItemId));
-    // One follow-up page per item completes it, and stays well under the 1,000-point query limit.
+    // Two follow-up pages per item complete it (30 = 10 + 10 + 10), each well under the 1,000-point query limit.
     const followUps = calls.filter((call) => call.operation === "SafestockItemMoreLevels");
-    expect(followUps.length).toBe(6);
+    expect(followUps.length).toBe(12);
     for (const call of followUps) expect(call.cost!.requestedQueryCost).toBeLessThan(1_000);
 
     const paged: ShopifyItem[] = [];
-    await forEachCatalogBatch(client, async (batch) => void paged.push(...batch), { forceMode: "paged" });
+    await forEachCatalogBatch(client, async (batch) => void paged.push(...batch), { forceMode: "paged", ...paging });
     for (const item of paged) expect(levelsOf(item)).toEqual(truth.get(item.inventoryItemId));
     expect(paged.length).toBe(6);
 

@@ -99,6 +99,12 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   "QueryRoot.orders": ["read_orders"],
   "QueryRoot.order": ["read_orders"],
   "QueryRoot.ordersCount": ["read_orders"],
+  // Fulfilment (shopify.dev FulfillmentOrder / Fulfillment "Required access")
+  "QueryRoot.fulfillmentOrder": ["read_assigned_fulfillment_orders", "read_merchant_managed_fulfillment_orders", "read_third_party_fulfillment_orders"],
+  "QueryRoot.fulfillment": ["read_fulfillments", "read_orders"],
+  // Transfers and shipments (shopify.dev InventoryTransfer / InventoryShipment "Required access")
+  "QueryRoot.inventoryTransfer": ["read_inventory_transfers"],
+  "QueryRoot.inventoryShipment": ["read_inventory_shipments"],
   // Nested: the staff member behind an adjustment (SHOPIFY-CONFORMANCE §3)
   "InventoryAdjustmentGroup.staffMember": ["read_users"],
   // Mutations
@@ -111,6 +117,9 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   "Mutation.inventoryBulkToggleActivation": ["write_inventory"],
   "Mutation.inventoryTransferCreate": ["write_inventory_transfers"],
   "Mutation.inventoryTransferMarkAsReadyToShip": ["write_inventory_transfers"],
+  "Mutation.inventoryTransferCreateAsReadyToShip": ["write_inventory_transfers"],
+  "Mutation.inventoryTransferCancel": ["write_inventory_transfers"],
+  "Mutation.inventoryShipmentCreateInTransit": ["write_inventory_shipments"],
   "Mutation.inventoryShipmentCreate": ["write_inventory_shipments"],
   "Mutation.inventoryShipmentReceive": ["write_inventory_shipments"],
   "Mutation.locationEdit": ["write_locations"],
