@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useFetcher, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -47,6 +47,8 @@ export default function RulesPage() {
   const [draft, setDraft] = useState<DraftDocument>(() => asDraft(data.document));
   const [dirty, setDirty] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const [params] = useSearchParams();
+  const imported = params.get("imported");
 
   // A discard (or a publish elsewhere) reloads the document in force.
   useEffect(() => {
@@ -97,6 +99,11 @@ export default function RulesPage() {
                 {saving ? "Saving draft…" : hasDraft ? (savedAt ? `Draft saved ${savedAt}` : "Draft saved") : "No changes: this is the version in force."}
               </Text>
             </InlineStack>
+            {imported && (
+              <Banner tone="success" title={`${imported} exception${imported === "1" ? "" : "s"} imported into your draft`}>
+                <p>Nothing is published yet: preview the draft, then publish it.</p>
+              </Banner>
+            )}
             {problems.length > 0 && (
               <Banner tone="critical" title={`Fix ${problems.length === 1 ? "1 problem" : `${problems.length} problems`} before previewing`}>
                 <List>

@@ -55,6 +55,11 @@ export async function saveDraft(shop: string, text: string, { updatedBy }: { upd
   return { ok: true, problems: validateAgainst(document, names), savedAt: formatDateTime(saved.updatedAt) };
 }
 
+/** What the engine would refuse in `document`, checked against the shop's catalog. */
+export async function validateDraftForShop(shop: string, document: unknown): Promise<Problem[]> {
+  return validateAgainst(document, await shopNames(shop));
+}
+
 export async function discardDraft(shop: string) {
   await deletePolicyDraft(shop);
 }
