@@ -90,7 +90,7 @@ const benchmark: Benchmark = {
     const published = await publishPolicy(SHOP, policy, { createdBy: "bench" });
     if (!published.ok) throw new Error(JSON.stringify(published.problems));
     await worker.runUntilIdle();
-    process.stdout.write(`setup (initial sync + policy applied): ${(performance.now() - started) / 1000} s\n`);
+    process.stdout.write(`setup (initial sync + policy applied): ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
     // Preview of a draft over the whole catalog: the background job's total time.
     await savePolicyDraft(SHOP, { document: { ...policy, protection: [...policy.protection, { kind: "safety_stock", units: 5, sku }] }, basedOnVersion: 1, updatedBy: "bench" });
