@@ -18,6 +18,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { loadDashboard } from "~/services/dashboard.server";
+import { DashboardCharts } from "~/components/dashboard-charts";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
@@ -126,6 +127,8 @@ export default function Overview() {
                 </BlockStack>
               </Card>
 
+              <DashboardCharts charts={overview.charts} />
+
               <Card>
                 {overview.policy ? (
                   <BlockStack gap="200">
@@ -133,7 +136,10 @@ export default function Overview() {
                       <Text as="h2" variant="headingMd">
                         Policy v{overview.policy.version} in force
                       </Text>
-                      <Link url="/app/policy">View policy</Link>
+                      <InlineStack gap="300">
+                        <Link url="/app/rules">Edit rules</Link>
+                        <Link url="/app/policy">Versions</Link>
+                      </InlineStack>
                     </InlineStack>
                     <Text as="p" tone="subdued">
                       {overview.policy.protectionRules} protection rule{overview.policy.protectionRules === 1 ? "" : "s"} and{" "}

@@ -3,6 +3,7 @@ import { protectionTotals } from "~/models/inventory-read.server";
 import { listReconciliationReports } from "~/models/reconciliation.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import type { Policy } from "~/domain";
+import { loadDashboardCharts } from "./dashboard-charts.server";
 import { formatDateTime } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 
@@ -11,12 +12,13 @@ import { jobQueue } from "./jobs.server";
  * in force, webhook health, the last reconciliation and what Safestock currently withholds.
  */
 export async function loadDashboard(shop: string) {
-  const [installation, policy, reports, totals, queue] = await Promise.all([
+  const [installation, policy, reports, totals, queue, charts] = await Promise.all([
     getShopInstallation(shop),
     currentPolicy(shop),
     listReconciliationReports(shop, 1),
     protectionTotals(shop),
     jobQueue().stats(shop),
+    loadDashboardCharts(shop),
   ]);
   const document = policy?.document as Policy | undefined;
   const last = reports[0] ?? null;
@@ -56,6 +58,7 @@ export async function loadDashboard(shop: string) {
         }
       : null,
     totals,
+    charts,
     queue: { pending: queue.byStatus.pending, running: queue.byStatus.running, dead: queue.byStatus.dead, waiting: queue.byStatus.waiting },
   };
 }
