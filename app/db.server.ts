@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaPg as PrismaPgAdapter } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 
 /**
@@ -39,7 +40,7 @@ export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./pri
  */
 function createPostgresPrismaClient(url: string): PrismaClient {
   const require = createRequire(import.meta.url);
-  const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+  const { PrismaPg } = require("@prisma/adapter-pg") as { PrismaPg: typeof PrismaPgAdapter };
   const generated = require(".prisma-postgres/client") as { PrismaClient: new (options: object) => PrismaClient };
   const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
   return new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
