@@ -1,6 +1,6 @@
 /**
  * Lint: TypeScript-aware basics everywhere, plus the one architectural rule that matters most:
- * `app/domain/` is pure (DESIGN.md §2). It may not import IO (Prisma, Shopify, Remix, Node
+ * `app/domain/` is pure (docs/decisions/001-layers-and-pure-domain.md). It may not import IO (Prisma, Shopify, Remix, Node
  * built-ins, `*.server` modules) nor read the clock, randomness or the network; time and data
  * come in as arguments so every plan is reproducible and property-testable.
  */
