@@ -73,5 +73,5 @@ if (missing.length === 0) {
   }
 }
 copyFileSync(POSTGRES_SCHEMA, POSTGRES_MIGRATED_SCHEMA);
-prisma(["generate"]);
+execFileSync(process.execPath, [path.join(PRISMA_DIR, "postgres", "generate.mjs")], { cwd: root, stdio: "ignore" });
 console.info("generated the Postgres client (node_modules/.prisma-postgres/client)");
