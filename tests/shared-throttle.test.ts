@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const QUERY = `query Burst { locations(first: 5) { nodes { id name } } }`;
 
-async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: number) {
+async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: number, lanes: number) {
   let throttled = 0;
   let answered = 0;
   const counting: AdminTransport = async (request) => {
@@ -36,11 +36,11 @@ async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: 
   const workers = stores.map((buckets) =>
     createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: SANDBOX_ADMIN_TOKEN, transport: counting, buckets, maxThrottleWaits: 1_000 }),
   );
-  // Each worker runs three requests at a time, as a worker with concurrency 3 would.
+  // Each worker runs `lanes` requests at a time, as a worker with that concurrency would.
   await Promise.all(
     workers.flatMap((client) =>
-      [0, 1, 2].map(async (lane) => {
-        for (let index = lane; index < requestsPerWorker; index += 3) await client.request("Burst", QUERY);
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let index = lane; index < requestsPerWorker; index += lanes) await client.request("Burst", QUERY);
       }),
     ),
   );
@@ -48,18 +48,19 @@ async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: 
 }
 
 describe("shared throttle", () => {
-  // A small bucket that refills fast: the burst needs several refills, in about a second.
-  const harness = startHarness({ throttle: { bucketSize: 60, restoreRate: 300 } });
+  // A small, slow bucket: the burst needs about three bucketfuls, so it must wait for refills,
+  // and the control's all-at-once burst overspends however slow this machine is.
+  const harness = startHarness({ throttle: { bucketSize: 60, restoreRate: 40 } });
 
   it("keeps two workers together under the shop's limit (and separate estimates would not)", async () => {
     harness.sandbox.install(SANDBOX_SHOP_DOMAIN);
-    const shared = await burst([new RedisThrottleStore(connections[0], prefix), new RedisThrottleStore(connections[1], prefix)], 30);
-    expect(shared.answered).toBe(60);
+    const shared = await burst([new RedisThrottleStore(connections[0], prefix), new RedisThrottleStore(connections[1], prefix)], 15, 3);
+    expect(shared.answered).toBe(30);
     expect(shared.throttled).toBe(0);
 
     // Control: two separate per-process estimates (two processes before this store) overspend.
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the bucket refill
-    const separate = await burst([new BucketRegistry(), new BucketRegistry()], 30);
+    await new Promise((resolve) => setTimeout(resolve, 1_600)); // let the bucket refill
+    const separate = await burst([new BucketRegistry(), new BucketRegistry()], 15, 15);
     expect(separate.throttled).toBeGreaterThan(0);
   });
 });
