@@ -129,6 +129,12 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       WHERE "id" IN (
         SELECT "id" FROM "Job"
         WHERE (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "leasedUntil" < ${now})) ${filters}
+          -- One shop × item at a time across every worker process: not while a job with the same
+          -- key runs under a live lease (app/jobs/queue-contract.ts, "serialises one shop × item").
+          AND NOT ("key" IS NOT NULL AND EXISTS (
+            SELECT 1 FROM "Job" AS "busy"
+            WHERE "busy"."shop" = "Job"."shop" AND "busy"."queue" = "Job"."queue" AND "busy"."key" = "Job"."key"
+              AND "busy"."status" = 'running' AND "busy"."leasedUntil" >= ${now} AND "busy"."id" <> "Job"."id"))
         ORDER BY "runAt", "createdAt", "id"
         LIMIT ${limit}
       )
@@ -335,7 +341,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
   return queue;
 }
 
-function validate(job: NewJob): void {
+export function validate(job: NewJob): void {
   const { maxAttempts } = job;
   if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
@@ -344,7 +350,7 @@ function validate(job: NewJob): void {
   if (!job.shop || !job.queue) throw new RangeError("shop and queue are required");
 }
 
-function emptyCounts(): StatusCounts {
+export function emptyCounts(): StatusCounts {
   return Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
 }
 

@@ -118,6 +118,9 @@ describe("sqlite job queue", () => {
     expect(fresh.kind).toBe("enqueued");
     expect(fresh.id).not.toBe(first.id);
     expect(await queue.enqueue({ ...base, payload: { v: 5 } })).toEqual({ kind: "coalesced", id: fresh.id });
+    // Not while the first runs (one shop × item at a time), then with the latest payload.
+    expect(await leaseOne(queue, { queues: ["recompute"], shop: SHOP })).toBeUndefined();
+    expect(await queue.complete(running!)).toEqual({ kind: "completed" });
     expect(await leaseOne(queue, { queues: ["recompute"], shop: SHOP })).toMatchObject({ id: fresh.id, payload: { v: 5 } });
   });
 

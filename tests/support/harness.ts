@@ -4,7 +4,7 @@
  * sandbox are signed and delivered into the app's own webhook route actions.
  */
 import { jobHandlers } from "~/jobs/handlers.server";
-import { createSqliteJobQueue } from "~/jobs/sqlite-queue.server";
+import { createJobQueueFromEnv } from "~/jobs/queue-factory.server";
 import { createWorker, type Worker } from "~/jobs/worker.server";
 import { jobQueue, useJobQueue } from "~/services/jobs.server";
 import { loader as appLoader } from "~/routes/app";
@@ -79,7 +79,7 @@ export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
   });
   mswServer.use(...sandboxHandlers(sandbox));
   // Retries after a few milliseconds instead of Shopify-friendly seconds: tests stay fast.
-  useJobQueue(createSqliteJobQueue({ backoff: { baseMs: 1, maxMs: 5 } }));
+  useJobQueue(createJobQueueFromEnv({ backoff: { baseMs: 1, maxMs: 5 } }));
   const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: quietLogger, pollIntervalMs: 5 });
 
   // The merchant's other systems (POS, ERP, staff in the admin) act through their own app with
