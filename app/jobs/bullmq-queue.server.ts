@@ -82,6 +82,8 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
   const stalledIntervalMs = options.stalledIntervalMs ?? 30_000;
   const queuesKey = `${prefix}:queues`;
   const deadKey = (shop: string) => `${prefix}:dead:${shop}`;
+  /** Jobs parked until the shop's access is restored (queue.server.ts "Waiting"): a list of JSON entries. */
+  const waitingKey = (shop: string) => `${prefix}:waiting:${shop}`;
 
   const queues = new Map<string, Queue>();
   const workers = new Map<string, BullWorker>();
@@ -139,7 +141,8 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
     await (bullWorker(name) as unknown as { moveStalledJobsToWait(): Promise<void> }).moveStalledJobsToWait();
   }
 
-  async function enqueueOne(job: NewJob): Promise<EnqueueResult> {
+  /** `keepExisting`: coalescing into an open job keeps that job's (newer) payload (resumed jobs). */
+  async function enqueueOne(job: NewJob, { keepExisting = false }: { keepExisting?: boolean } = {}): Promise<EnqueueResult> {
     validate(job);
     await connection.sadd(queuesKey, job.queue);
     const queue = bullQueue(job.queue);
@@ -168,6 +171,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
         return { kind: "enqueued", id: `${job.queue}/${id}` };
       }
       if (!(OPEN_STATES as readonly string[]).includes(state)) continue;
+      if (keepExisting) return { kind: "coalesced", id: portId(existing) };
       await existing.updateData(data);
       // A job still waiting out a retry backoff keeps its time (a burst must not hammer a
       // throttled shop); a fresh one moves earlier when asked.
@@ -206,7 +210,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
   }
 
   const adapter: BullmqJobQueue = {
-    enqueue: enqueueOne,
+    enqueue: (job) => enqueueOne(job),
 
     async enqueueMany(jobs) {
       jobs.forEach(validate);
@@ -286,6 +290,34 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
       return ok ? { kind: "retrying", runAt, attempts } : { kind: "stale" };
     },
 
+    async park(ref, error) {
+      const owned = await ownedJob(ref);
+      if (!owned) return { kind: "stale" };
+      const { job } = owned;
+      // Kept outside BullMQ while it waits: the BullMQ job completes, so its deduplication id
+      // (the key) is free for a fresh job, as the SQLite adapter releases the key; the attempt
+      // is not counted because resuming enqueues a new job.
+      const entry = JSON.stringify({ queue: job.queueName, key: job.data.key, payload: job.data.payload, maxAttempts: job.data.maxAttempts, lastError: describeError(error) });
+      await connection.rpush(waitingKey(job.data.shop), entry);
+      const ok = await asStale(() => job.moveToCompleted(null, ref.leaseToken, false));
+      if (!ok) {
+        await connection.lrem(waitingKey(job.data.shop), 1, entry);
+        return { kind: "stale" };
+      }
+      return { kind: "waiting" };
+    },
+
+    async resumeWaiting(shop) {
+      const key = waitingKey(shop);
+      const [[, entries]] = (await connection.multi().lrange(key, 0, -1).del(key).exec()) as [[null, string[]], [null, number]];
+      for (const raw of entries) {
+        const entry = JSON.parse(raw) as { queue: string; key: string | null; payload: unknown; maxAttempts: number };
+        // A pending job with the same key merges it (deduplication), as the SQLite adapter closes it in its favour.
+        await enqueueOne({ shop, queue: entry.queue, key: entry.key, payload: entry.payload, maxAttempts: entry.maxAttempts }, { keepExisting: true });
+      }
+      return { resumed: entries.length };
+    },
+
     async extendLease(ref, ms) {
       const owned = await ownedJob(ref);
       if (!owned) return { kind: "stale" };
@@ -321,6 +353,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
       for (const [status, states] of byState) {
         for (const job of await shopJobs(shop, states)) add(job.queueName, status, 1);
       }
+      for (const raw of await connection.lrange(waitingKey(shop), 0, -1)) add((JSON.parse(raw) as { queue: string }).queue, "waiting", 1);
       return stats;
     },
 
@@ -388,7 +421,8 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
         );
         if (removed) deleted++;
       }
-      await connection.del(deadKey(shop));
+      deleted += await connection.llen(waitingKey(shop));
+      await connection.del(deadKey(shop), waitingKey(shop));
       return { deleted };
     },
 

@@ -51,7 +51,7 @@ export function describeJobQueueContract(adapter: string, subject: () => Contrac
       expect(await queue.complete(job!)).toEqual({ kind: "completed" });
       expect(await queue.complete(job!)).toEqual({ kind: "stale" });
       expect(await queue.drained(SHOP)).toBe(true);
-      expect((await queue.stats(SHOP)).byStatus).toEqual({ pending: 0, running: 0, done: 1, dead: 0 });
+      expect((await queue.stats(SHOP)).byStatus).toEqual({ pending: 0, running: 0, done: 1, dead: 0, waiting: 0 });
     });
 
     it("leases only due jobs of the asked queues and shop", async () => {
@@ -185,6 +185,38 @@ export function describeJobQueueContract(adapter: string, subject: () => Contrac
       }, "the job is buried");
       expect(dead.map((job) => job.id)).toEqual([enqueued.id]);
       expect(dead[0].lastError).toMatch(/Lease expired on attempt 1 of 1/);
+    });
+
+    it("a parked job waits for its shop (no lease, key free, attempt given back) and resumes merged with a newer one", async () => {
+      const { queue, reset } = subject();
+      await reset();
+      await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 1 } });
+      await queue.enqueue({ shop: SHOP, queue: "reconcile", key: "reconcile", payload: { n: 0 } });
+      for (let parked = 0; parked < 2; parked++) {
+        const job = await eventually(() => leaseOne(queue, { shop: SHOP }), "a job to park");
+        expect(await queue.park(job, new Error("access lost"))).toEqual({ kind: "waiting" });
+        expect(await queue.park(job, new Error("again"))).toEqual({ kind: "stale" });
+      }
+      expect((await queue.stats(SHOP)).byStatus).toMatchObject({ waiting: 2, pending: 0, running: 0, dead: 0 });
+      expect(await leaseOne(queue)).toBeUndefined();
+      expect(await queue.drained(SHOP)).toBe(true);
+      // A webhook for the same item while waiting queues a fresh job (the key is free).
+      expect(await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 2 } })).toMatchObject({ kind: "enqueued" });
+
+      expect(await queue.resumeWaiting(OTHER_SHOP)).toEqual({ resumed: 0 });
+      expect(await queue.resumeWaiting(SHOP)).toEqual({ resumed: 2 });
+      // The waiting recompute merges into the newer pending one: two jobs run, on their first attempt.
+      const ran: LeasedJob[] = [];
+      for (let taken = 0; taken < 2; taken++) {
+        const job = await eventually(() => leaseOne(queue, { shop: SHOP }), "a resumed job");
+        ran.push(job);
+        expect(await queue.complete(job)).toEqual({ kind: "completed" });
+      }
+      expect(await leaseOne(queue)).toBeUndefined();
+      expect(ran.map((job) => [job.queue, job.payload, job.attempts]).sort()).toEqual([
+        ["recompute", { n: 2 }, 1],
+        ["reconcile", { n: 0 }, 1],
+      ]);
     });
 
     it("purges one shop's jobs and leaves the others", async () => {
