@@ -1,7 +1,8 @@
 /**
  * Holds page routes: a customer hold lowers every channel by its units until released; bad input
- * is refused field by field. RING-7 has 8 + 3 + 1 = 12 on hand and no policy, so every channel
- * sells 12 before the hold (sandbox/shop/README.md).
+ * is refused field by field. RING-7 has 8 + 3 + 1 = 12 on hand and no policy: online channels sell
+ * the Warehouse's 8 (the stores do not fulfil online orders), POS every store's 12, before the hold
+ * (sandbox/shop/README.md).
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -40,13 +41,25 @@ describe("holds page", () => {
   });
 
   it("a customer hold lowers every channel until it is released", async () => {
-    const channels = ["marketplace", "online_store", "point_of_sale", "wholesale"];
-    expect(await ring7Channels()).toEqual(channels.map((channel) => [channel, 12, []]));
+    const reach = "pool 8 at Warehouse; Brooklyn store and Soho store do not fulfil online orders";
+    const before = [
+      ["marketplace", 8, [reach]],
+      ["online_store", 8, [reach]],
+      ["point_of_sale", 12, []],
+      ["wholesale", 8, [reach]],
+    ];
+    expect(await ring7Channels()).toEqual(before);
 
     const created = await callAction(harness, action, "/app/holds", { intent: "create", sku: "RING-7", location: "Soho store", units: "2", expiresAt: tomorrow(), note: "Ring for Ms. Lee, Friday" });
     expect(created.data).toMatchObject({ ok: true });
     await harness.settle();
-    expect(await ring7Channels()).toEqual(channels.map((channel) => [channel, 10, ["2 units held for a customer hold"]]));
+    const held = "2 units held for a customer hold";
+    expect(await ring7Channels()).toEqual([
+      ["marketplace", 6, [reach, held]],
+      ["online_store", 6, [reach, held]],
+      ["point_of_sale", 10, [held]],
+      ["wholesale", 6, [reach, held]],
+    ]);
     const page = await callLoader(harness, loader, "/app/holds");
     expect(page.data.holds).toHaveLength(1);
     expect(page.data.holds[0]).toMatchObject({ kind: "customer", sku: "RING-7", units: 2, location: "Soho store", note: "Ring for Ms. Lee, Friday" });
@@ -58,7 +71,7 @@ describe("holds page", () => {
 
     expect((await callAction(harness, action, "/app/holds", { intent: "release", id: created.data.id })).data).toMatchObject({ ok: true });
     await harness.settle();
-    expect(await ring7Channels()).toEqual(channels.map((channel) => [channel, 12, []]));
+    expect(await ring7Channels()).toEqual(before);
     expect(await prisma.auditEntry.count({ where: { subject: "customer_hold" } })).toBe(3);
     expect((await callAction(harness, action, "/app/holds", { intent: "release", id: created.data.id })).status).toBe(422);
   });

@@ -89,12 +89,17 @@ describe("every page answers for an installed shop", () => {
     const inventory = await callLoader(harness, inventoryLoader, "/app/inventory?q=RING-8");
     expect(inventory.status).toBe(200);
     const ring8 = inventory.data.items.find((item: { sku: string }) => item.sku === "RING-8");
-    // RING-8 has 1 unit in all: wholesale is paused by its threshold, and says so.
+    // RING-8's one unit is at Soho, which does not fulfil online orders: wholesale's pool is 0, it is
+    // paused by its threshold, and says both.
     const wholesale = ring8.channels.find((channel: { channel: string }) => channel.channel === "Wholesale");
     expect(wholesale).toMatchObject({ paused: true, available: 0 });
-    expect(wholesale.explain).toEqual(["paused: 1 left is under the threshold of 100"]);
+    expect(wholesale.explain).toEqual([
+      "pool 0 at Warehouse; Brooklyn store and Soho store do not fulfil online orders",
+      "Paused: nothing left to sell is under the threshold of 100",
+    ]);
     const empty = (await callLoader(harness, inventoryLoader, "/app/inventory?q=SCARF-GRY")).data.items[0];
     expect(empty.channels.find((channel: { channel: string }) => channel.channel === "Wholesale").explain).toEqual([
+      "pool 0 at Warehouse; Brooklyn store and Soho store do not fulfil online orders",
       "Paused: nothing left to sell is under the threshold of 100",
     ]);
 
