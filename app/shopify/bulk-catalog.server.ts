@@ -18,23 +18,20 @@
  * a `reason` the caller can branch on (e.g. fall back to paging on LIMIT_REACHED).
  */
 import type { AdminClient } from "./admin-client.server";
+import type {
+  BulkOperationStatus,
+  SafestockBulkOperationQuery,
+  SafestockBulkOperationQueryVariables,
+  SafestockBulkRunQueryMutation,
+  SafestockBulkRunQueryMutationVariables,
+} from "./admin-types.generated";
 import { BULK_CANCEL_MUTATION, BULK_CATALOG_QUERY, BULK_OPERATION_QUERY, BULK_RUN_QUERY_MUTATION } from "./bulk-documents";
 import { shopifyItemFrom, type ShopifyItem } from "./inventory.server";
 
-export type BulkOperationStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+export type { BulkOperationStatus };
 
-export interface BulkOperationState {
-  id: string;
-  status: BulkOperationStatus;
-  errorCode: string | null;
-  objectCount: string;
-  rootObjectCount: string;
-  fileSize: string | null;
-  url: string | null;
-  partialDataUrl: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}
+/** A bulk operation as SafestockBulkOperation reads it (generated from the 2026-10 schema). */
+export type BulkOperationState = NonNullable<SafestockBulkOperationQuery["bulkOperation"]>;
 
 export interface BulkUserError {
   field: string[] | null;
@@ -141,9 +138,10 @@ export async function readCatalogInBulk(client: AdminClient, options: ReadCatalo
 }
 
 export async function startBulkCatalog(client: AdminClient): Promise<{ id: string; status: BulkOperationStatus }> {
-  const { data } = await client.request<{
-    bulkOperationRunQuery: { bulkOperation: { id: string; status: BulkOperationStatus } | null; userErrors: BulkUserError[] };
-  }>("SafestockBulkRunQuery", BULK_RUN_QUERY_MUTATION, { query: BULK_CATALOG_QUERY });
+  const { data } = await client.request<SafestockBulkRunQueryMutation>("SafestockBulkRunQuery", BULK_RUN_QUERY_MUTATION, {
+    query: BULK_CATALOG_QUERY,
+  } satisfies SafestockBulkRunQueryMutationVariables);
+  if (!data.bulkOperationRunQuery) throw new Error(`Shopify answered bulkOperationRunQuery: null without an error for ${client.shop}`);
   const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
   if (userErrors.length > 0 || !bulkOperation) {
     throw new BulkOperationError(
@@ -164,7 +162,9 @@ export async function waitForBulkOperation(client: AdminClient, id: string, opti
   const startedAt = now();
   let slept = 0;
   for (;;) {
-    const { data } = await client.request<{ bulkOperation: BulkOperationState | null }>("SafestockBulkOperation", BULK_OPERATION_QUERY, { id });
+    const { data } = await client.request<SafestockBulkOperationQuery>("SafestockBulkOperation", BULK_OPERATION_QUERY, {
+      id,
+    } satisfies SafestockBulkOperationQueryVariables);
     const op = data.bulkOperation;
     if (!op) {
       throw new BulkOperationError(`Bulk operation ${id} for ${client.shop} does not exist`, { shop: client.shop, operationId: id, reason: "EXPIRED" });

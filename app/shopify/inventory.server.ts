@@ -21,6 +21,30 @@ import {
   QUANTITY_NAMES,
   UNPUBLISH_MUTATION,
 } from "./documents";
+import type {
+  SafestockCatalogPageQuery,
+  SafestockCatalogPageQueryVariables,
+  SafestockCatalogSizeQuery,
+  SafestockItemLevelsFragment,
+  SafestockItemLevelsQuery,
+  SafestockItemLevelsQueryVariables,
+  SafestockItemMoreLevelsQuery,
+  SafestockItemMoreLevelsQueryVariables,
+  SafestockLocationsQuery,
+  SafestockLocationsQueryVariables,
+  SafestockMoveQuantitiesMutation,
+  SafestockMoveQuantitiesMutationVariables,
+  SafestockProductPublicationsQuery,
+  SafestockProductPublicationsQueryVariables,
+  SafestockPublicationsQuery,
+  SafestockPublicationsQueryVariables,
+  SafestockPublishMutation,
+  SafestockPublishMutationVariables,
+  SafestockSetChannelAtsMutation,
+  SafestockSetChannelAtsMutationVariables,
+  SafestockUnpublishMutation,
+  SafestockUnpublishMutationVariables,
+} from "./admin-types.generated";
 
 export type QuantityName = (typeof QUANTITY_NAMES)[number];
 export type Quantities = Record<QuantityName, number>;
@@ -52,30 +76,24 @@ export interface UserError {
   code?: string | null;
 }
 
-interface RawItem {
-  id: string;
-  sku: string | null;
-  tracked: boolean;
-  variants: { nodes: RawVariant[] };
-  inventoryLevels: RawLevelPage;
+// Shapes of what Shopify answers, generated from the 2026-10 schema (npm run codegen).
+type RawItem = SafestockItemLevelsFragment;
+type RawLevelPage = RawItem["inventoryLevels"];
+type RawVariant = NonNullable<RawItem["variants"]>["nodes"][number];
+type RawLevel = RawLevelPage["nodes"][number];
+
+/** `nodes(ids:)` answers an empty object for an id of another type and null for a deleted one. */
+function isInventoryItem(node: SafestockItemLevelsQuery["nodes"][number]): node is RawItem {
+  return node !== null && "inventoryLevels" in node;
 }
 
-interface RawLevelPage {
-  nodes: RawLevel[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-interface RawVariant {
-  id: string;
-  title: string;
-  product: { id: string; title: string; tags: string[] };
-  metafield: { id: string; value: string; compareDigest: string } | null;
-}
-
-interface RawLevel {
-  id: string;
-  location: { id: string; name: string; isActive: boolean };
-  quantities: { name: string; quantity: number }[];
+/**
+ * A mutation's payload: Shopify answers it null only beside a top-level error, which the client
+ * has already thrown; null here is an unexpected answer, not a userError to carry on from.
+ */
+function payloadOf<T>(payload: T | null, root: string): T {
+  if (payload === null) throw new Error(`Shopify answered ${root}: null without an error`);
+  return payload;
 }
 
 /** One item as the app uses it, from the parts any read (paged or bulk) returns. */
@@ -114,16 +132,16 @@ async function toItem(client: AdminClient, raw: RawItem, levelsPerPage: number):
   const levels = [...raw.inventoryLevels.nodes];
   let page = raw.inventoryLevels.pageInfo;
   while (page.hasNextPage && page.endCursor) {
-    const { data }: { data: { inventoryItem: { inventoryLevels: RawLevelPage } | null } } = await client.request(
-      "SafestockItemMoreLevels",
-      ITEM_MORE_LEVELS_QUERY,
-      { id: raw.id, after: page.endCursor, levelsPerPage },
-    );
+    const { data } = await client.request<SafestockItemMoreLevelsQuery>("SafestockItemMoreLevels", ITEM_MORE_LEVELS_QUERY, {
+      id: raw.id,
+      after: page.endCursor,
+      levelsPerPage,
+    } satisfies SafestockItemMoreLevelsQueryVariables);
     if (!data.inventoryItem) break; // deleted meanwhile: inventory_items/delete removes it
     levels.push(...data.inventoryItem.inventoryLevels.nodes);
     page = data.inventoryItem.inventoryLevels.pageInfo;
   }
-  return shopifyItemFrom(raw, raw.variants.nodes[0], levels);
+  return shopifyItemFrom(raw, raw.variants?.nodes[0], levels);
 }
 
 /**
@@ -141,8 +159,11 @@ export async function readInventoryItems(client: AdminClient, inventoryItemIds: 
   const items: ShopifyItem[] = [];
   for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
     const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
-    const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids, levelsPerPage });
-    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(await toItem(client, node, levelsPerPage));
+    const { data } = await client.request<SafestockItemLevelsQuery>("SafestockItemLevels", ITEM_LEVELS_QUERY, {
+      ids,
+      levelsPerPage,
+    } satisfies SafestockItemLevelsQueryVariables);
+    for (const node of data.nodes) if (isInventoryItem(node)) items.push(await toItem(client, node, levelsPerPage));
   }
   return items;
 }
@@ -153,9 +174,11 @@ export async function readCatalogPage(
   first = ITEMS_PER_READ,
   { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {},
 ) {
-  const { data } = await client.request<{
-    inventoryItems: { nodes: RawItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-  }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after, levelsPerPage });
+  const { data } = await client.request<SafestockCatalogPageQuery>("SafestockCatalogPage", CATALOG_PAGE_QUERY, {
+    first,
+    after,
+    levelsPerPage,
+  } satisfies SafestockCatalogPageQueryVariables);
   const items: ShopifyItem[] = [];
   for (const node of data.inventoryItems.nodes) items.push(await toItem(client, node, levelsPerPage));
   return {
@@ -173,7 +196,7 @@ export async function readCatalogPage(
 export const BULK_CATALOG_THRESHOLD = 1_000;
 
 export async function catalogSize(client: AdminClient): Promise<number> {
-  const { data } = await client.request<{ productVariantsCount: { count: number } | null }>("SafestockCatalogSize", CATALOG_SIZE_QUERY);
+  const { data } = await client.request<SafestockCatalogSizeQuery>("SafestockCatalogSize", CATALOG_SIZE_QUERY);
   return data.productVariantsCount?.count ?? 0;
 }
 
@@ -213,8 +236,7 @@ export async function readLocations(client: AdminClient) {
   const locations: ShopifyLocation[] = [];
   let after: string | null = null;
   do {
-    const { data }: { data: { locations: { nodes: typeof locations; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } =
-      await client.request("SafestockLocations", LOCATIONS_QUERY, { after });
+    const { data }: { data: SafestockLocationsQuery } = await client.request<SafestockLocationsQuery>("SafestockLocations", LOCATIONS_QUERY, { after } satisfies SafestockLocationsQueryVariables);
     locations.push(...data.locations.nodes);
     after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
   } while (after);
@@ -225,14 +247,9 @@ export async function readPublications(client: AdminClient) {
   const publications: { id: string; name: string }[] = [];
   let after: string | null = null;
   do {
-    const { data }: {
-      data: {
-        publications: {
-          nodes: { id: string; catalog: { title: string } | null }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        };
-      };
-    } = await client.request("SafestockPublications", PUBLICATIONS_QUERY, { after });
+    const { data }: { data: SafestockPublicationsQuery } = await client.request<SafestockPublicationsQuery>("SafestockPublications", PUBLICATIONS_QUERY, {
+      after,
+    } satisfies SafestockPublicationsQueryVariables);
     for (const node of data.publications.nodes) publications.push({ id: node.id, name: node.catalog?.title ?? node.id });
     after = data.publications.pageInfo.hasNextPage ? data.publications.pageInfo.endCursor : null;
   } while (after);
@@ -305,9 +322,7 @@ export async function moveQuantities(client: AdminClient, input: MoveQuantitiesR
     changeFromQuantity: end.changeFromQuantity,
     ...(end.name === "available" ? {} : { ledgerDocumentUri: input.ledgerDocumentUri }),
   });
-  const { data, requestId } = await client.request<{
-    inventoryMoveQuantities: { inventoryAdjustmentGroup: { id: string } | null; userErrors: UserError[] };
-  }>("SafestockMoveQuantities", MOVE_QUANTITIES_MUTATION, {
+  const { data, requestId } = await client.request<SafestockMoveQuantitiesMutation>("SafestockMoveQuantities", MOVE_QUANTITIES_MUTATION, {
     idempotencyKey: input.idempotencyKey,
     input: {
       reason: input.reason,
@@ -319,8 +334,8 @@ export async function moveQuantities(client: AdminClient, input: MoveQuantitiesR
         to: terminal(change.to, change.locationId),
       })),
     },
-  });
-  return writeResult(data.inventoryMoveQuantities.userErrors, requestId);
+  } satisfies SafestockMoveQuantitiesMutationVariables);
+  return writeResult(payloadOf(data.inventoryMoveQuantities, "inventoryMoveQuantities").userErrors, requestId);
 }
 
 export interface ChannelMetafieldWrite {
@@ -335,7 +350,7 @@ export const MAX_METAFIELDS_PER_SET = 25;
 
 export async function setChannelMetafields(client: AdminClient, writes: ChannelMetafieldWrite[]): Promise<WriteResult> {
   if (writes.length > MAX_METAFIELDS_PER_SET) throw new Error(`metafieldsSet takes at most ${MAX_METAFIELDS_PER_SET}`);
-  const { data, requestId } = await client.request<{ metafieldsSet: { userErrors: UserError[] } }>(
+  const { data, requestId } = await client.request<SafestockSetChannelAtsMutation>(
     "SafestockSetChannelAts",
     METAFIELDS_SET_MUTATION,
     {
@@ -347,15 +362,15 @@ export async function setChannelMetafields(client: AdminClient, writes: ChannelM
         value: write.value,
         compareDigest: write.compareDigest,
       })),
-    },
+    } satisfies SafestockSetChannelAtsMutationVariables,
   );
-  return writeResult(data.metafieldsSet.userErrors, requestId);
+  return writeResult(payloadOf(data.metafieldsSet, "metafieldsSet").userErrors, requestId);
 }
 
 export async function readProductPublications(client: AdminClient, productId: string) {
-  const { data } = await client.request<{
-    product: { resourcePublications: { nodes: { isPublished: boolean; publication: { id: string } }[] } } | null;
-  }>("SafestockProductPublications", PRODUCT_PUBLICATIONS_QUERY, { id: productId });
+  const { data } = await client.request<SafestockProductPublicationsQuery>("SafestockProductPublications", PRODUCT_PUBLICATIONS_QUERY, {
+    id: productId,
+  } satisfies SafestockProductPublicationsQueryVariables);
   return new Set(
     (data.product?.resourcePublications.nodes ?? []).filter((node) => node.isPublished).map((node) => node.publication.id),
   );
@@ -367,11 +382,11 @@ export async function setProductPublished(
   publicationId: string,
   published: boolean,
 ): Promise<WriteResult> {
-  const operation = published ? "publishablePublish" : "publishableUnpublish";
-  const { data, requestId } = await client.request<Record<string, { userErrors: UserError[] }>>(
-    published ? "SafestockPublish" : "SafestockUnpublish",
-    published ? PUBLISH_MUTATION : UNPUBLISH_MUTATION,
-    { id: productId, input: [{ publicationId }] },
-  );
-  return writeResult(data[operation].userErrors, requestId);
+  const variables = { id: productId, input: [{ publicationId }] } satisfies SafestockPublishMutationVariables & SafestockUnpublishMutationVariables;
+  if (published) {
+    const { data, requestId } = await client.request<SafestockPublishMutation>("SafestockPublish", PUBLISH_MUTATION, variables);
+    return writeResult(payloadOf(data.publishablePublish, "publishablePublish").userErrors, requestId);
+  }
+  const { data, requestId } = await client.request<SafestockUnpublishMutation>("SafestockUnpublish", UNPUBLISH_MUTATION, variables);
+  return writeResult(payloadOf(data.publishableUnpublish, "publishableUnpublish").userErrors, requestId);
 }
