@@ -1,6 +1,6 @@
 /**
  * Lint: TypeScript-aware basics everywhere, plus the one architectural rule that matters most:
- * `app/domain/` is pure (DESIGN.md §2). It may not import IO (Prisma, Shopify, Remix, Node
+ * `app/domain/` is pure (docs/decisions/001-layers-and-pure-domain.md). It may not import IO (Prisma, Shopify, Remix, Node
  * built-ins, `*.server` modules) nor read the clock, randomness or the network; time and data
  * come in as arguments so every plan is reproducible and property-testable.
  */
@@ -12,6 +12,26 @@ const domainForbiddenImports = {
     { group: ["node:*", "fs", "path", "http", "https", "child_process", "os", "crypto", "net"], message: "app/domain is pure: no Node IO modules." },
     { group: ["*.server", "**/*.server", "~/db.server", "~/shopify.server"], message: "app/domain is pure: no *.server modules." },
     { group: ["react", "react-dom"], message: "app/domain is pure: no UI." },
+    { group: ["**/sandbox", "**/sandbox/**"], message: "app/ code never imports the emulator (docs/decisions/001)." },
+  ],
+};
+
+/**
+ * Layer rules beyond the domain (docs/decisions/001-layers-and-pure-domain.md). Import cycles are
+ * checked by tests/architecture.test.ts (no eslint-plugin-import here).
+ */
+const sandboxMayNotImportApp = {
+  patterns: [
+    { group: ["~/*", "~/**", "**/app/**", "../app", "../../app"], message: "sandbox/ is the emulated Shopify: it never imports app/ (docs/decisions/001)." },
+  ],
+};
+const appMayNotImportSandbox = {
+  patterns: [{ group: ["**/sandbox", "**/sandbox/**"], message: "app/ code never imports the emulator; only tests wire them together (docs/decisions/001)." }],
+};
+const routesMayNotImportStorage = {
+  patterns: [
+    { group: ["~/models/*", "~/models/**", "**/models/*.server"], message: "Routes are thin: call a service (app/services), not a model (docs/decisions/001)." },
+    { group: ["~/db.server", "**/db.server", "@prisma/client", "@prisma/*"], message: "Routes are thin: no database access, call a service (docs/decisions/001)." },
   ],
 };
 
@@ -29,6 +49,25 @@ module.exports = {
     "no-console": "off",
   },
   overrides: [
+    {
+      files: ["sandbox/**/*.ts", "sandbox/**/*.mjs"],
+      rules: { "no-restricted-imports": ["error", sandboxMayNotImportApp] },
+    },
+    {
+      files: ["app/**/*.ts", "app/**/*.tsx"],
+      excludedFiles: ["app/**/*.test.ts", "app/**/*.test.tsx", "app/domain/**/*.ts", "app/routes/**"],
+      rules: { "no-restricted-imports": ["error", appMayNotImportSandbox] },
+    },
+    {
+      files: ["app/routes/**/*.ts", "app/routes/**/*.tsx"],
+      excludedFiles: ["app/routes/**/*.test.ts", "app/routes/**/*.test.tsx"],
+      rules: {
+        "no-restricted-imports": [
+          "error",
+          { patterns: [...appMayNotImportSandbox.patterns, ...routesMayNotImportStorage.patterns] },
+        ],
+      },
+    },
     {
       files: ["app/domain/**/*.ts"],
       excludedFiles: ["app/domain/**/*.test.ts"],

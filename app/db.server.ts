@@ -1,9 +1,14 @@
+import { createRequire } from "node:module";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaPg as PrismaPgAdapter } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 
 /**
- * One Prisma client per process. Prisma 6 with the JS engine and the better-sqlite3 driver
- * adapter runs without any engine binary (see prisma/prisma.config.ts).
+ * One Prisma client per process, on the database `DATABASE_URL` names:
+ * - `file:…` (default `file:./prisma/dev.sqlite`): SQLite through better-sqlite3;
+ * - `postgresql://…` / `postgres://…`: PostgreSQL through `pg` (docs/decisions/006-postgres-and-bullmq.md).
+ * Both use Prisma 6's JS engine with a driver adapter, so no engine binary is ever downloaded
+ * (see prisma/prisma.config.ts and prisma/postgres/prisma.config.ts).
  * In development Remix re-imports modules on change, so the client is kept on globalThis.
  */
 declare global {
@@ -11,7 +16,12 @@ declare global {
   var __safestockPrisma: PrismaClient | undefined;
 }
 
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
 export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite"): PrismaClient {
+  if (isPostgresUrl(url)) return createPostgresPrismaClient(url);
   const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
   // WAL lets the web process and `npm run worker` read while the other writes; with WAL,
   // synchronous=NORMAL is crash-safe for the database (https://www.sqlite.org/pragma.html#pragma_synchronous)
@@ -21,6 +31,19 @@ export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./pri
     .then(() => client.$executeRawUnsafe("PRAGMA synchronous = NORMAL"))
     .catch((error) => console.warn("sqlite: WAL not enabled", error));
   return client;
+}
+
+/**
+ * A Prisma client is compiled for one provider, so the Postgres profile has its own, generated
+ * from prisma/postgres/schema.prisma (the same models) into node_modules/.prisma-postgres/client
+ * by `npm run prisma:generate`. Loaded only when asked for; its API is the SQLite client's.
+ */
+function createPostgresPrismaClient(url: string): PrismaClient {
+  const require = createRequire(import.meta.url);
+  const { PrismaPg } = require("@prisma/adapter-pg") as { PrismaPg: typeof PrismaPgAdapter };
+  const generated = require(".prisma-postgres/client") as { PrismaClient: new (options: object) => PrismaClient };
+  const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
+  return new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
 }
 
 const prisma: PrismaClient = globalThis.__safestockPrisma ?? createPrismaClient();

@@ -1,6 +1,6 @@
 // Prisma 6 runs fully offline with the JS query engine and the bundled WebAssembly schema
 // engine (no binary download from Prisma's CDN, which this environment cannot reach).
-// See ../shared/TOOLCHAIN.md ("Prisma offline").
+// See docs/decisions/013-offline-toolchain.md.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "prisma/config";

@@ -6,15 +6,28 @@
  * in ./stack.ts, shared with the browser tests.
  *
  *   npm run sandbox                 # then open http://127.0.0.1:3001/admin
- *   npm run sandbox -- --orders     # plus a gentle stream of simulated orders (every 5 s)
+ *   npm run sandbox -- --orders     # plus a gentle stream of simulated orders (every 5 s) and a
+ *                                   # marketplace connector app (sandbox/connector) selling what it lists
  *   npm run sandbox -- --orders 2   # ... every 2 s
+ *   npm run sandbox -- --plan plus  # the store's plan sets every app's rate limit (or SANDBOX_PLAN);
+ *                                   # standard (default), advanced, plus, enterprise
+ *   npm run sandbox -- --reset      # forget the kept shop and seed a new one
+ *
+ * The emulated shop is kept beside the SQLite file (`<db>.sandbox-shop.json`) and restored on the
+ * next run, so the app's stored token, catalog and levels still match the shop's.
  */
+import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, StackError, startSandboxStack } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parsePlan, StackError, startSandboxStack } from "./stack.js";
 
 const args = process.argv.slice(2);
+const flagValue = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
 const ordersFlag = args.indexOf("--orders");
 const orderEverySeconds = ordersFlag >= 0 ? Number(args[ordersFlag + 1]) || 5 : 0;
+const reset = args.includes("--reset") || process.env.SANDBOX_RESET === "1";
 
 const port = Number(process.env.PORT ?? 3000);
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3001);
@@ -26,6 +39,7 @@ function step(message: string) {
 
 async function main() {
   const started = Date.now();
+  const plan = parsePlan(flagValue("--plan") ?? process.env.SANDBOX_PLAN);
   await assertPortFree(`http://127.0.0.1:${port}`);
   await assertPortFree(`http://127.0.0.1:${sandboxPort}`);
   step("Migrating the SQLite database");
@@ -33,7 +47,7 @@ async function main() {
   step("Building the app");
   buildApp();
 
-  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit" });
+  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, ...(plan ? { plan } : {}) });
   const shutdown = async () => {
     await stack.stop();
     process.exit(0);
@@ -49,15 +63,20 @@ async function main() {
   Admin GraphQL API:  ${sandboxUrl}/admin/api/2026-10/graphql.json
                       header X-Shopify-Access-Token: ${install.accessToken}
   Sandbox controls:   ${sandboxUrl}/sandbox
+  Shop kept in:       ${stack.shopFile ?? "memory only"}${stack.restored ? "   (restored)" : ""}
   Webhooks:           ${install.subscriptions.length} subscriptions pointing at ${appUrl}/webhooks/…
 Press Ctrl+C to stop.`);
 
-  if (orderEverySeconds > 0) startOrderStream(stack.sandbox, orderEverySeconds);
+  if (orderEverySeconds > 0) {
+    startOrderStream(stack.sandbox, orderEverySeconds);
+    startMarketplaceConnector(stack.sandbox, orderEverySeconds);
+  }
 }
 
 /** A gentle, deterministic stream of orders across channels, through the shop's own orderCreate. */
 function startOrderStream(sandbox: Sandbox, everySeconds: number) {
-  const sources = ["web", "pos", "marketplace", "wholesale"];
+  // Marketplace orders come from the connector app (startMarketplaceConnector).
+  const sources = ["web", "pos", "wholesale"];
   let tick = 0;
   step(`Placing a simulated order every ${everySeconds} s`);
   setInterval(async () => {
@@ -70,6 +89,21 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
     const created = (result.body as { data?: { orderCreate?: { order?: { name?: string } | null } } }).data?.orderCreate?.order;
     console.log(created ? `  order ${created.name}: 1 × ${variant.sku} on ${sourceName}` : `  order for ${variant.sku} refused (no stock)`);
   }, everySeconds * 1000).unref?.();
+}
+
+/** The marketplace channel as its own app: lists Shopify's available every 60 s, sells on its side, records orders. */
+function startMarketplaceConnector(sandbox: Sandbox, everySeconds: number) {
+  const skus = sandbox.shop().snapshot().variants.slice(0, 20).map((v) => v.sku);
+  const connector = createMarketplaceConnector({
+    shop: sandbox.shop(),
+    skus,
+    refreshEverySeconds: 60,
+    ordersPerMinute: 60 / everySeconds,
+    seed: 1,
+    onOrder: (o) => console.log(o.name ? `  marketplace order ${o.name}: ${o.units} × ${o.sku}${o.oversold ? ` (${o.oversold} oversold)` : ""}` : `  marketplace order for ${o.sku} failed`),
+  });
+  step(`Marketplace connector (${connector.apiClientId}) lists ${skus.length} SKUs, re-read every 60 s`);
+  connector.start();
 }
 
 main().catch((error) => {

@@ -140,6 +140,46 @@ export interface OrderLineRecord {
   inventoryClaimed?: boolean;
 }
 
+/**
+ * Added by sandbox/shop: where routing sent an order's units. One fulfillment order per assigned
+ * location (shopify.dev/docs/apps/build/orders-fulfillment/order-management-apps: "a fulfillment
+ * order … represents a group of one or more items … to be fulfilled from one location").
+ */
+export interface FulfillmentOrderRecord {
+  id: Gid;
+  legacyId: number;
+  orderId: Gid;
+  locationId: Gid;
+  status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED";
+  lineItems: FulfillmentOrderLineRecord[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FulfillmentOrderLineRecord {
+  id: Gid;
+  legacyId: number;
+  lineItemId: Gid;
+  inventoryItemId: Gid | null;
+  totalQuantity: number;
+  /** Units not yet fulfilled, cancelled or refunded at this location. */
+  remainingQuantity: number;
+  /** Whether these units were claimed (available → committed) at the fulfillment order's location. */
+  claimed: boolean;
+}
+
+export interface FulfillmentRecord {
+  id: Gid;
+  legacyId: number;
+  orderId: Gid;
+  locationId: Gid;
+  createdAt: string;
+  trackingNumber: string | null;
+  trackingCompany: string | null;
+  trackingUrl: string | null;
+  lines: { id: Gid; legacyId: number; lineItemId: Gid; quantity: number }[];
+}
+
 export interface RefundRecord {
   id: Gid;
   legacyId: number;
@@ -171,6 +211,17 @@ export interface OrderRecord {
   test?: boolean;
   /** Added by sandbox/shop: ISO time the order was processed (`order.processedAt`, defaults to createdAt). */
   processedAt?: string;
+  /**
+   * Added by sandbox/shop: set only for orders placed through the (emulated) Online Store checkout.
+   * REST `checkout_token` equals the checkout UI extension's `checkoutToken`
+   * (shopify.dev/docs/api/checkout-ui-extensions/latest/apis/checkout-token).
+   */
+  checkoutToken?: string | null;
+  cartToken?: string | null;
+  /** Added by sandbox/shop: routing result, one per assigned location (see FulfillmentOrderRecord). */
+  fulfillmentOrders?: FulfillmentOrderRecord[];
+  /** Added by sandbox/shop: fulfillments made by `fulfillmentCreate` or `order.fulfillment`. */
+  fulfillments?: FulfillmentRecord[];
 }
 
 /**
@@ -180,11 +231,13 @@ export interface OrderRecord {
  */
 export type EmulatorEvent =
   | { type: "inventory_level.updated"; at: string; level: InventoryLevelRecord; item: InventoryItemRecord }
+  | { type: "inventory_level.connected" | "inventory_level.disconnected"; at: string; level: InventoryLevelRecord; item: InventoryItemRecord }
   | { type: "inventory_item.deleted"; at: string; item: InventoryItemRecord }
   | { type: "order.created"; at: string; order: OrderRecord }
   | { type: "order.updated"; at: string; order: OrderRecord }
   | { type: "order.cancelled"; at: string; order: OrderRecord }
   | { type: "order.fulfilled"; at: string; order: OrderRecord }
+  | { type: "fulfillment.created"; at: string; order: OrderRecord; fulfillment: FulfillmentRecord }
   | { type: "refund.created"; at: string; order: OrderRecord; refund: RefundRecord }
   | { type: "product.updated"; at: string; product: ProductRecord; variants: VariantRecord[] }
   | { type: "location.created" | "location.updated" | "location.deleted"; at: string; location: LocationRecord }
@@ -227,6 +280,24 @@ export interface ShopEmulator {
   onEvent(listener: (event: EmulatorEvent) => void): () => void;
   /** Read-only view for tests, the admin page and assertions. */
   snapshot(): ShopStateSnapshot;
+  /**
+   * The Online Store checkout completing: Shopify creates the order itself (not through an app's
+   * Admin API call, so no app's rate-limit bucket pays for it) and records the checkout and cart
+   * tokens on it. Optional: only the real emulator (sandbox/shop) implements it.
+   */
+  completeCheckout?(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult>;
+}
+
+export interface CheckoutCompletionInput {
+  lines: { variantId: Gid; quantity: number }[];
+  checkoutToken: string;
+  cartToken: string;
+  email?: string;
+}
+
+export interface CheckoutCompletionResult {
+  order: { id: Gid; legacyResourceId: string; name: string } | null;
+  userErrors: { field: string[] | null; message: string }[];
 }
 
 export interface ShopStateSnapshot {

@@ -10,10 +10,16 @@
  *
  * Migrating and building are separate (`migrateDatabase`, `buildApp`) because the browser tests
  * build once for every test file and migrate their own temporary database.
+ *
+ * The emulated shop lives on beside the app's database (`<sqlite file>.sandbox-shop.json`, see
+ * sandbox/shop/persistence.ts): the app keeps its offline token and synced catalog in SQLite, so a
+ * second `npm run sandbox` on the same database must meet the same shop, as it would on Shopify.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isShopPlan, SHOP_PLANS, type ShopPlan } from "./admin-api/throttle.js";
+import { createDebouncedSaver, readPersistedSandbox, writePersistedSandbox } from "./shop/persistence.js";
 import {
   createSandbox,
   embeddedAppUrl,
@@ -49,6 +55,15 @@ export interface SandboxStackOptions {
   appOutput?: "inherit" | "pipe";
   /** Extra environment for the app process. */
   env?: Record<string, string | undefined>;
+  /** The store plan (every app's bucket); default "standard". */
+  plan?: ShopPlan;
+  /**
+   * Where the shop is kept between runs: default `shopStateFile(databaseUrl)`; null keeps it in
+   * memory only (browser tests on throwaway databases).
+   */
+  shopFile?: string | null;
+  /** Ignore a kept shop and seed a new one (it replaces the kept one on the next save). */
+  reset?: boolean;
 }
 
 export interface SandboxStack {
@@ -56,6 +71,9 @@ export interface SandboxStack {
   sandboxUrl: string;
   sandbox: Sandbox;
   install: InstallResult;
+  /** Where the shop is kept, and whether this run restored it. */
+  shopFile: string | null;
+  restored: boolean;
   /** The app's output so far when `appOutput` is "pipe". */
   appLog(): string;
   stop(): Promise<void>;
@@ -102,9 +120,33 @@ export function migrateDatabase(databaseUrl: string, { quiet = false } = {}) {
   runTool(bin("prisma"), ["migrate", "deploy", "--config", "prisma/prisma.config.ts"], "Migrating the SQLite database", { ...process.env, DATABASE_URL: databaseUrl }, quiet);
 }
 
-/** `remix build` into build/ (what remix-serve runs). */
+/**
+ * `remix build` into build/ (what remix-serve runs), through ./remix-build.mjs, which lets
+ * esbuild's service stop before the process exits (why: see that file). Vite's "CJS build of
+ * Vite's Node API is deprecated" notice (loaded by @remix-run/dev, not used by the classic
+ * compiler) is silenced with Vite's documented switch (vite.dev/guide/troubleshooting).
+ */
 export function buildApp({ quiet = false } = {}) {
-  runTool(bin("remix"), ["build"], "Building the app", { ...process.env, NODE_ENV: "production" }, quiet);
+  runTool(process.execPath, [path.join(repoRoot, "sandbox", "remix-build.mjs")], "Building the app", { ...process.env, NODE_ENV: "production", VITE_CJS_IGNORE_WARNING: "true" }, quiet);
+}
+
+/**
+ * The file that keeps the emulated shop for a SQLite `DATABASE_URL` (`file:./prisma/dev.sqlite` →
+ * `<repo>/prisma/dev.sqlite.sandbox-shop.json`; relative paths resolve against the app's working
+ * directory, the repository root). Null for a database that is not a SQLite file.
+ */
+export function shopStateFile(databaseUrl: string): string | null {
+  const match = /^file:(.+?)(\?.*)?$/.exec(databaseUrl);
+  if (!match || match[1] === ":memory:") return null;
+  return `${path.resolve(repoRoot, match[1]!)}.sandbox-shop.json`;
+}
+
+/** `--plan` / SANDBOX_PLAN, checked. */
+export function parsePlan(value: string | undefined): ShopPlan | undefined {
+  if (value === undefined || value === "") return undefined;
+  const plan = value.toLowerCase();
+  if (!isShopPlan(plan)) throw new StackError(`Unknown plan "${value}": use one of ${SHOP_PLANS.join(", ")}.`);
+  return plan;
 }
 
 async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess) {
@@ -143,10 +185,42 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
   const appUrl = env.SHOPIFY_APP_URL;
   const sandboxUrl = env.SAFESTOCK_SANDBOX_ORIGIN;
 
-  log(`Starting the emulated shop ${SANDBOX_SHOP_DOMAIN} on ${sandboxUrl}`);
-  const sandbox = createSandbox({ apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, appUrl });
+  const shopFile = options.shopFile === undefined ? shopStateFile(options.databaseUrl) : options.shopFile;
+  let kept: ReturnType<typeof readPersistedSandbox> = null;
+  if (shopFile && !options.reset) {
+    try {
+      kept = readPersistedSandbox(shopFile);
+    } catch (error) {
+      throw new StackError(`Could not read the kept shop ${shopFile} (${error instanceof Error ? error.message : String(error)}). Start with --reset to seed a new shop.`);
+    }
+  }
+  const plan = options.plan ?? "standard";
+  log(`Starting the emulated shop ${SANDBOX_SHOP_DOMAIN} on ${sandboxUrl} (${plan} plan)`);
+  const sandbox = createSandbox({
+    apiKey: env.SHOPIFY_API_KEY,
+    apiSecret: env.SHOPIFY_API_SECRET,
+    appUrl,
+    plan,
+    ...(kept ? { restore: kept.shops } : {}),
+  });
+  if (kept) log(`Restored shop from ${shopFile} (saved ${kept.savedAt})`);
+  else if (shopFile) log(`New shop seeded${options.reset ? " (--reset)" : ""}; it is kept in ${shopFile}`);
+  else log("New shop seeded (kept in memory only)");
+  const saver = shopFile
+    ? createDebouncedSaver(() => writePersistedSandbox(shopFile, sandbox.exportState(), new Date().toISOString()))
+    : null;
+  if (saver) {
+    sandbox.onChange((change) => {
+      saver.schedule();
+      // The app stores a token the moment it gets one; the shop must not forget it on a quick Ctrl+C.
+      if (change === "tokens") saver.flush();
+    });
+  }
   const server = await startSandboxServer({ sandbox, port: options.sandboxPort });
   const install = sandbox.install();
+  // Written at once, so even a run killed before its first change leaves the shop to restore.
+  saver?.schedule();
+  saver?.flush();
 
   log(`Starting Safestock on ${appUrl}`);
   const piped = options.appOutput === "pipe";
@@ -161,16 +235,19 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     app.stderr?.on("data", keep);
   }
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  // One stop for every caller: Ctrl+C reaches the CLI twice (the terminal's process group and
+  // tsx relaying it), and the second caller must wait for the shop to be saved, not exit early.
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= stopOnce());
+  const stopOnce = async () => {
     if (app.exitCode === null) {
       const exited = new Promise((resolve) => app.once("exit", resolve));
       app.kill("SIGTERM");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       if (app.exitCode === null) app.kill("SIGKILL");
     }
+    // After the app stopped: its last calls may have changed the shop.
+    saver?.flush();
     await server.close();
   };
 
@@ -192,5 +269,5 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     throw error;
   }
 
-  return { appUrl, sandboxUrl, sandbox, install, appLog: () => output, stop };
+  return { appUrl, sandboxUrl, sandbox, install, shopFile, restored: kept !== null, appLog: () => output, stop };
 }

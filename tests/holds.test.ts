@@ -1,45 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { parseChannelMetafieldValue } from "~/domain/inventory-writes";
 import { action as holdsAction } from "~/routes/api.holds";
-import { publishPolicy } from "~/services/policy.server";
 import { runScheduledWork } from "~/services/scheduler.server";
-import { startHarness, type Harness } from "./support/harness";
-import { TEST_POLICY, variantOf } from "./support/scenarios";
+import type { Harness } from "./support/harness";
+import { callHolds as callHoldsAs, publishedChannels, startHoldsHarness } from "./support/holds";
+import { variantOf } from "./support/scenarios";
 
 const SHOP = "holds.myshopify.com";
-const POLICY = { ...TEST_POLICY, channels: [{ channel: "online_store", tier: 1 }, { channel: "marketplace", tier: 2 }] };
-
-function channels(harness: Harness, sku: string) {
-  const variant = variantOf(harness, SHOP, sku);
-  const metafield = harness.sandbox.shop(SHOP).snapshot().metafields.find((entry) => entry.ownerId === variant.id);
-  return parseChannelMetafieldValue(metafield?.value)!;
-}
-
-/** What the checkout UI extension sends: its session token and the checkout's lines. */
-async function callHolds(harness: Harness, method: "POST" | "DELETE", body: unknown) {
-  const response = await holdsAction({
-    request: new Request("https://safestock.test/api/holds", {
-      method,
-      headers: {
-        "Content-Type": "application/json",
-        Origin: "https://extensions.shopifycdn.com",
-        Authorization: `Bearer ${harness.sandbox.mintSessionToken(SHOP)}`,
-      },
-      body: JSON.stringify(body),
-    }),
-    params: {},
-    context: {},
-  }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
-  return { status: response.status, body: await response.json() };
-}
+const channels = (harness: Harness, sku: string) => publishedChannels(harness, SHOP, sku);
+const callHolds = (harness: Harness, method: "POST" | "DELETE", body: unknown) => callHoldsAs(harness, SHOP, method, body);
 
 describe("cart holds", () => {
   it("a checkout's hold lowers the other channels, refuses what other checkouts hold, and ends on release or expiry", async () => {
-    const harness = startHarness({ shops: [SHOP] });
-    await harness.install(SHOP);
-    await harness.settle();
-    expect(await publishPolicy(SHOP, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
-    await harness.settle();
+    const harness = await startHoldsHarness(SHOP);
 
     const sku = "SHIRT-M";
     const variantId = variantOf(harness, SHOP, sku).id;

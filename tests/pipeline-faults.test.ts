@@ -15,6 +15,7 @@ import { deliverToApp, startHarness, type Harness } from "./support/harness";
 import { posSale, realisticDay, receiveStock, TEST_POLICY } from "./support/scenarios";
 import { mswServer } from "./setup/msw";
 import type { Policy } from "~/domain";
+import type { ShopStateSnapshot } from "../sandbox";
 
 async function installedShop(shop: string, options: Parameters<typeof startHarness>[0] = {}, policy: Policy = TEST_POLICY) {
   const harness = startHarness({ shops: [shop], ...options });
@@ -42,6 +43,21 @@ function shopifyState(harness: Harness, shop: string) {
     ),
     metafields: Object.fromEntries(state.metafields.map((metafield) => [variantSku.get(metafield.ownerId), metafield.value])),
   };
+}
+
+/** Writes visible in the shop between two snapshots: levels whose safety_stock moved, variants whose channel metafield changed, publications flipped. */
+function writesBetween(before: ShopStateSnapshot, after: ShopStateSnapshot): number {
+  const safety = new Map(before.inventoryLevels.map((level) => [level.id, level.quantities.safety_stock]));
+  const metafield = new Map(before.metafields.map((entry) => [entry.ownerId, entry.value]));
+  const published = new Map(before.publications.map((publication) => [publication.id, new Set(Object.keys(publication.published))]));
+  let writes = after.inventoryLevels.filter((level) => safety.get(level.id) !== level.quantities.safety_stock).length;
+  writes += after.metafields.filter((entry) => metafield.get(entry.ownerId) !== entry.value).length;
+  for (const publication of after.publications) {
+    const now = new Set(Object.keys(publication.published));
+    const was = published.get(publication.id) ?? new Set<string>();
+    writes += [...now].filter((id) => !was.has(id)).length + [...was].filter((id) => !now.has(id)).length;
+  }
+  return writes;
 }
 
 const writesOf = (shop: string) => prisma.auditEntry.count({ where: { shop, subject: { in: ["safety_stock", "channel_ats"] } } });
@@ -82,7 +98,7 @@ describe("the pipeline under delivery faults", () => {
     }
     const duplicates = await prisma.webhookDelivery.count({ where: { shop: "faults-duplicate.myshopify.com", status: "duplicate" } });
     expect(duplicates).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it("with 10% of deliveries dropped, reconciliation restores the right state and reports the drift", async () => {
     const shop = "faults-dropped.myshopify.com";
@@ -97,14 +113,19 @@ describe("the pipeline under delivery faults", () => {
     const drifted = drift(harness, shop);
     expect(drifted.length).toBeGreaterThan(0);
 
+    const before = harness.sandbox.shop(shop).snapshot();
     const report = await reconcileShop(shop, "manual");
     expect(drift(harness, shop)).toEqual([]);
     expect(report.drifted).toBeGreaterThan(0);
-    expect(report.fixed).toBe(report.drifted);
+    // fixed counts writes Shopify confirmed: hand-counted from what changed in the shop (was
+    // asserted equal to drifted, which reconciliation used to copy instead of counting).
+    expect(report.fixed).toBe(writesBetween(before, harness.sandbox.shop(shop).snapshot()));
+    expect(report.failed).toBe(0);
+    expect(report.drifted).toBe(report.fixed);
     const stored = await prisma.reconciliationReport.findUniqueOrThrow({ where: { id: report.reportId } });
     expect(stored.status).toBe("done");
     expect(Object.values(JSON.parse(stored.causes) as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it("under hard throttling the run completes without surfacing THROTTLED and stays within the bucket", async () => {
     const shop = "faults-throttled.myshopify.com";
@@ -202,5 +223,5 @@ describe("the pipeline under delivery faults", () => {
     expect(jobs).toBeGreaterThan(0);
     expect(await writesOf(shop)).toBe(writes);
     expect(levelEvents).toEqual([]);
-  });
+  }, 60_000);
 });

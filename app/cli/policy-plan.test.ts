@@ -34,8 +34,9 @@ async function runCli(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-// Each case spawns a process; run them side by side.
-describe.concurrent("policy-plan CLI", () => {
+// Each case spawns a process; run them side by side. A spawn takes well under a second alone
+// but tens of seconds on a loaded 2-core machine running the whole suite, hence the timeout.
+describe.concurrent("policy-plan CLI", { timeout: 90_000 }, () => {
   it("prints the plan as JSON and exits 0", async () => {
     const result = await runCli("--policy", policy, "--snapshot", snapshot, "--now", "2026-11-23T13:00:00Z");
     expect(result.code).toBe(0);
@@ -49,6 +50,19 @@ describe.concurrent("policy-plan CLI", () => {
       ["marketplace", 0, true],
       ["wholesale", 0, false],
     ]);
+  });
+
+  it("with --frozen plans as a shop under the webhook-health freeze", async () => {
+    const tiers = file("tiers.json", { version: 1, protection: [], channels: [{ channel: "online_store", tier: 1 }, { channel: "marketplace", tier: 2 }] });
+    const channelsOf = (stdout: string) =>
+      (JSON.parse(stdout) as { channels: { channel: string; available: number; paused: boolean }[] }).channels.map((c) => [c.channel, c.available, c.paused]);
+    // Hand-computed: Soho 10 on hand − 2 committed = 8, Warehouse 0; pool 8 for every channel,
+    // which a healthy shop offers in full (the unit tests of write-plan cover the unfrozen plan).
+    const frozen = await runCli("--policy", tiers, "--snapshot", snapshot, "--now", "2026-11-23T13:00:00Z", "--frozen", "inventory updates are late");
+    expect(frozen.code).toBe(0);
+    // Pool 8 < 10: the tier-2 marketplace pauses; tier 1 keeps selling.
+    expect(channelsOf(frozen.stdout)).toEqual([["online_store", 8, false], ["marketplace", 0, true]]);
+    expect(frozen.stdout).toContain("frozen while inventory updates are late: pool 8 < 10");
   });
 
   it("prints a readable table with --format table", async () => {

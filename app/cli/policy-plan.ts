@@ -1,7 +1,11 @@
 /**
  * policy:plan — plans availability for a policy file against an inventory snapshot file.
  *
- *   npm run -s policy:plan -- --policy policy.json --snapshot snapshot.json [--now ISO] [--format json|table] [--channels a,b]
+ *   npm run -s policy:plan -- --policy policy.json --snapshot snapshot.json [--now ISO] [--format json|table] [--channels a,b] [--frozen reason]
+ *
+ * `--frozen "reason"` plans as the app does while the webhook-health freeze is on (the Sync
+ * page shows the reason): low-stock SKUs paused on lower-tier channels, with the same
+ * explanation lines.
  *
  * Exit 0 with the plan on stdout; exit 2 with every problem on stderr for bad usage, an unreadable
  * file, or an invalid policy/snapshot (nothing is planned from a partly valid policy).
@@ -12,16 +16,16 @@ import {
   compilePolicy,
   knownNamesOf,
   parseInstant,
-  planAvailability,
   validatePolicy,
   validateSnapshot,
   type ExplainLine,
   type Plan,
   type Problem,
 } from "../domain/index";
+import { freezeStateFor, planWithFreeze } from "../domain/write-plan";
 
 const USAGE =
-  "usage: policy-plan --policy <policy.json> --snapshot <snapshot.json> [--now <ISO-8601>] [--format json|table] [--channels a,b,...]";
+  "usage: policy-plan --policy <policy.json> --snapshot <snapshot.json> [--now <ISO-8601>] [--format json|table] [--channels a,b,...] [--frozen <reason>]";
 
 class UsageError extends Error {}
 
@@ -31,6 +35,8 @@ interface Options {
   readonly now: string;
   readonly format: "json" | "table";
   readonly channels: string[] | undefined;
+  /** The webhook-health freeze reason, when planning a frozen shop. */
+  readonly frozen: string | undefined;
 }
 
 function readOptions(argv: string[]): Options {
@@ -44,6 +50,7 @@ function readOptions(argv: string[]): Options {
         now: { type: "string" },
         format: { type: "string", default: "json" },
         channels: { type: "string" },
+        frozen: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -62,7 +69,8 @@ function readOptions(argv: string[]): Options {
   const now = values.now ?? new Date().toISOString();
   if (parseInstant(now) === undefined) throw new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T13:00:00Z, got "${now}"`);
   const channels = values.channels?.split(",").map((c) => c.trim()).filter((c) => c.length > 0);
-  return { policyPath: values.policy, snapshotPath: values.snapshot, now, format: values.format, channels };
+  if (values.frozen !== undefined && values.frozen.trim() === "") throw new UsageError("--frozen needs a reason, e.g. --frozen \"inventory updates are late\"");
+  return { policyPath: values.policy, snapshotPath: values.snapshot, now, format: values.format, channels, frozen: values.frozen };
 }
 
 function readJson(path: string, what: string): unknown {
@@ -125,7 +133,8 @@ function run(argv: string[]): { code: number; stdout: string; stderr: string } {
       return { code: 2, stdout: "", stderr: `${formatProblems(options.policyPath, policy.problems).join("\n")}\n` };
     }
 
-    const plan = planAvailability(compilePolicy(policy.value), snapshot.value, { now: options.now });
+    const freeze = options.frozen === undefined ? null : freezeStateFor(policy.value, options.frozen);
+    const plan = planWithFreeze(compilePolicy(policy.value), snapshot.value, { now: options.now, freeze });
     const stdout = options.format === "table" ? formatTable(plan) : `${JSON.stringify(plan, null, 2)}\n`;
     return { code: 0, stdout, stderr: "" };
   } catch (error) {

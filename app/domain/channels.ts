@@ -1,6 +1,107 @@
 import type { CompiledChannel } from "./compile-policy";
 import { appendLine, LineCache, NO_LINES, unitsText, withLine } from "./explain";
-import type { ChannelPlan, ExplainLine, LevelPlan } from "./types";
+import type { ChannelPlan, ExplainLine, LevelPlan, LocationInfo, Snapshot } from "./types";
+
+/**
+ * Where a channel's orders can be filled decides what it may sell (SHOPIFY-FACTS § Sales channels):
+ * - online channels (Online Store, marketplaces, wholesale, other apps' channels): Shopify routes
+ *   their orders only to locations with `fulfillsOnlineOrders`, and a marketplace connector lists
+ *   what it reads at the locations it fulfils from;
+ * - Point of Sale sells from the store it stands in. Shopify's API does not say which locations run
+ *   POS, so the POS channel draws on every active location (a policy's `locations` narrows it to the
+ *   stores), and each store is protected by its own location rules: POS checkouts read that store's
+ *   Shopify `available`, which location protection sets. The POS channel number is therefore the
+ *   sum over its stores, for the merchant's information.
+ */
+export type ChannelKind = "online" | "pos";
+
+/** Handles the app derives from the Point of Sale publication ("Point of Sale" → point_of_sale). */
+const POS_HANDLES: ReadonlySet<string> = new Set(["point_of_sale", "pos"]);
+
+export function channelKind(channel: string): ChannelKind {
+  return POS_HANDLES.has(channel) ? "pos" : "online";
+}
+
+/** A location's capabilities with the defaults of the snapshot format filled in. */
+export interface LocationCapabilities {
+  readonly active: boolean;
+  readonly fulfillsOnlineOrders: boolean;
+}
+
+/** Why a channel of this kind cannot sell from the location ("does not fulfil online orders"), or undefined. */
+export function unreachableBecause(kind: ChannelKind, location: LocationCapabilities): string | undefined {
+  if (!location.active) return "is not active";
+  if (kind === "online" && !location.fulfillsOnlineOrders) return "does not fulfil online orders";
+  return undefined;
+}
+
+/** Every location the snapshot knows (its `locations`, then those only in `levels`), with capabilities. */
+export function locationsOf(snapshot: Pick<Snapshot, "levels" | "locations">): Map<string, LocationCapabilities> {
+  const out = new Map<string, LocationCapabilities>();
+  for (const entry of snapshot.locations ?? []) {
+    const info: LocationInfo = typeof entry === "string" ? { name: entry } : entry;
+    out.set(info.name, { active: info.active ?? true, fulfillsOnlineOrders: info.fulfillsOnlineOrders ?? true });
+  }
+  for (const level of snapshot.levels) {
+    if (!out.has(level.location)) out.set(level.location, { active: true, fulfillsOnlineOrders: true });
+  }
+  return out;
+}
+
+/**
+ * The channel as planned against these locations: `locations` becomes the set it may draw from
+ * (the rule's narrowing, within what can fill its orders) and `unreachable` names what was left
+ * out and why. A channel that can reach every location keeps `locations` undefined (fast path).
+ */
+export function withReach(
+  channel: CompiledChannel,
+  locations: ReadonlyMap<string, LocationCapabilities>,
+  /** Shared by the channels of one plan: channels of one kind without a narrowing share one reach. */
+  shared: Map<ChannelKind, CompiledChannel> = new Map(),
+): CompiledChannel {
+  const kind = channelKind(channel.channel);
+  const narrowed = channel.locations !== undefined;
+  const same = narrowed ? undefined : shared.get(kind);
+  if (same !== undefined) {
+    return same.unreachable === undefined ? channel : { ...channel, locations: same.locations, unreachable: same.unreachable, reachText: same.reachText };
+  }
+  const unreachable: { location: string; because: string }[] = [];
+  const reach = new Set<string>();
+  for (const [name, capabilities] of locations) {
+    const because = unreachableBecause(kind, capabilities);
+    if (because !== undefined) unreachable.push({ location: name, because });
+    else if (!narrowed || channel.locations!.has(name)) reach.add(name);
+  }
+  let planned = channel;
+  if (unreachable.length > 0) {
+    unreachable.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+    planned = { ...channel, locations: reach, unreachable, reachText: reachText([...reach].sort(), unreachable) };
+  }
+  if (!narrowed) shared.set(kind, planned);
+  return planned;
+}
+
+/** "at Warehouse; Soho store and Brooklyn store do not fulfil online orders". */
+function reachText(reach: readonly string[], unreachable: readonly { location: string; because: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const entry of unreachable) {
+    const list = byReason.get(entry.because) ?? [];
+    list.push(entry.location);
+    byReason.set(entry.because, list);
+  }
+  const parts = [...byReason].map(([because, names]) => `${listText(names)} ${names.length > 1 ? plural(because) : because}`);
+  const where = reach.length > 0 ? `at ${listText(reach)}` : "(no location can fill its orders)";
+  return `${where}; ${parts.join("; ")}`;
+}
+
+function listText(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/** "does not fulfil" → "do not fulfil", "is not active" → "are not active". */
+function plural(because: string): string {
+  return because.replace(/^does /, "do ").replace(/^is /, "are ");
+}
 
 /** Active hold units of one SKU, summed per holding channel and sorted by channel name. */
 export interface HoldTotal {
@@ -21,6 +122,7 @@ export function channelPool(channel: CompiledChannel, levels: readonly LevelPlan
 
 /** Cache slots per channel: one per waterfall step whose line can repeat across SKUs. */
 const STEPS = 8;
+const REACH = 6;
 const PAUSED = 0;
 const TIER_RESERVE = 1;
 const NETWORK_MINIMUM = 2;
@@ -47,6 +149,14 @@ export function allocateChannel(
   let available = pool;
   let paused = false;
   let explain: readonly ExplainLine[] = NO_LINES;
+  // What counts: a line with no units (it withholds nothing) naming the locations in the pool and
+  // those left out because the channel's orders cannot be filled there.
+  const reach = channel.reachText;
+  if (reach !== undefined) {
+    explain =
+      lines.get(slotBase + REACH, pool, 0) ??
+      lines.set(slotBase + REACH, pool, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${pool} ${reach}` });
+  }
   if (rule === undefined && holds.length === 0) return { sku, channel: name, pool, available, paused, explain };
   let units: number;
 
@@ -162,14 +272,22 @@ export function allocateChannelsInto(
   lines: LineCache,
 ): void {
   let everywhere = -1;
+  let lastSet: ReadonlySet<string> | undefined;
+  let lastPool = 0;
   for (let i = 0; i < channels.length; i++) {
     const channel = channels[i]!;
     let pool: number;
-    // Most channels draw from every location: compute that pool once per SKU.
+    // Most channels draw from every location, or from the same reach (every online channel):
+    // compute each such pool once per SKU.
     if (channel.locations === undefined) {
       if (everywhere < 0) everywhere = channelPool(channel, levels, from, to);
       pool = everywhere;
-    } else pool = channelPool(channel, levels, from, to);
+    } else if (channel.locations === lastSet) pool = lastPool;
+    else {
+      pool = channelPool(channel, levels, from, to);
+      lastSet = channel.locations;
+      lastPool = pool;
+    }
     out.push(allocateChannel(channel, sku, pool, holds, lines, i * STEPS));
   }
 }

@@ -27,6 +27,10 @@ export interface CompiledChannel {
   readonly rule: ChannelRule | undefined;
   /** undefined = draws from every location. */
   readonly locations: ReadonlySet<string> | undefined;
+  /** Set when planning: locations left out because the channel's orders cannot be filled there. */
+  readonly unreachable?: readonly { readonly location: string; readonly because: string }[];
+  /** Set when planning with `unreachable`: "at Warehouse; Soho store does not fulfil online orders". */
+  readonly reachText?: string;
 }
 
 export interface CompiledPolicy {

@@ -61,3 +61,32 @@ export class LineCache {
     return single;
   }
 }
+
+/** At most one decimal below 10 ("0.3", "2.5"), whole numbers above ("12", "1250"): never a raw float. */
+function short(value: number): string {
+  if (value >= 10) return String(Math.round(value));
+  return String(Math.round(value * 10) / 10);
+}
+
+/** 40 → "40 ms", 300 → "0.3 s", 90_000 → "1.5 min", 7_200_000 → "2 h", in the unit a person would say. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 100) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${short(ms / 1_000)} s`;
+  if (ms < 3_600_000) return `${short(ms / 60_000)} min`;
+  if (ms < 86_400_000) return `${short(ms / 3_600_000)} h`;
+  return `${short(ms / 86_400_000)} days`;
+}
+
+/** A sales rate in units per minute → "2 per minute", "1 per hour", "3 per day", "under 1 per day". */
+export function formatRate(unitsPerMinute: number): string {
+  if (!Number.isFinite(unitsPerMinute) || unitsPerMinute <= 0) return "no recent sales";
+  // Compared after rounding to what is shown, so 0.99999… per hour (float noise) reads "1 per hour".
+  const atLeastOne = (value: number) => Math.round(value * 10) / 10 >= 1;
+  if (atLeastOne(unitsPerMinute)) return `${short(unitsPerMinute)} per minute`;
+  const perHour = unitsPerMinute * 60;
+  if (atLeastOne(perHour)) return `${short(perHour)} per hour`;
+  const perDay = perHour * 24;
+  if (atLeastOne(perDay)) return `${short(perDay)} per day`;
+  return "under 1 per day";
+}

@@ -15,5 +15,5 @@ export { validateSnapshot } from "./validate-snapshot";
 export { compilePolicy, type CompiledPolicy } from "./compile-policy";
 export { planAvailability, type PlanOptions } from "./plan";
 export { computeProtection, baseSellable, velocityBufferUnits } from "./protection";
-export { allocateChannel, allocateChannels, channelPool, type HoldTotal } from "./channels";
+export { allocateChannel, allocateChannels, channelKind, channelPool, locationsOf, type ChannelKind, type HoldTotal, type LocationCapabilities } from "./channels";
 export { parseInstant } from "./time";

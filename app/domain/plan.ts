@@ -1,4 +1,4 @@
-import { allocateChannelsInto, type HoldTotal } from "./channels";
+import { allocateChannelsInto, locationsOf, withReach, type ChannelKind, type HoldTotal } from "./channels";
 import { LineCache } from "./explain";
 import type { CompiledChannel, CompiledPolicy } from "./compile-policy";
 import { protectionContext, protectLevelsOfSku } from "./protection";
@@ -27,7 +27,7 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
   const levels = groupedBySku(snapshot.levels);
 
   const holdsBySku = activeHoldsBySku(snapshot.holds ?? [], nowMs);
-  const channels = plannedChannels(compiled, snapshot.channels);
+  const channels = plannedChannels(compiled, snapshot);
   const levelsOut: LevelPlan[] = [];
   const channelsOut: ChannelPlan[] = [];
   const noHolds: readonly HoldTotal[] = [];
@@ -90,15 +90,20 @@ function activeHoldsBySku(holds: readonly Hold[], nowMs: number): Map<string, Ho
   return result;
 }
 
-/** Policy channels first, then channels known only from the snapshot: no rule means the whole pool. */
-function plannedChannels(compiled: CompiledPolicy, extra: readonly string[] | undefined): readonly CompiledChannel[] {
-  if (extra === undefined || extra.length === 0) return compiled.channels;
+/**
+ * Policy channels first, then channels known only from the snapshot (no rule: the whole pool),
+ * each limited to the locations that can fill its orders.
+ */
+function plannedChannels(compiled: CompiledPolicy, snapshot: Snapshot): readonly CompiledChannel[] {
+  const extra = snapshot.channels ?? [];
   const named = new Set(compiled.channels.map((c) => c.channel));
-  const out = [...compiled.channels];
+  const all: CompiledChannel[] = [...compiled.channels];
   for (const channel of extra) {
     if (named.has(channel)) continue;
     named.add(channel);
-    out.push({ channel, rule: undefined, locations: undefined });
+    all.push({ channel, rule: undefined, locations: undefined });
   }
-  return out;
+  const locations = locationsOf(snapshot);
+  const shared = new Map<ChannelKind, CompiledChannel>();
+  return all.map((channel) => withReach(channel, locations, shared));
 }

@@ -140,7 +140,7 @@ describe("velocity_buffer", () => {
         rule: "velocity_buffer",
         scope: "tag bestseller",
         units: 5,
-        reason: "5 buffer for sales during the 5-min sync lag (0.5/min × risk 2)",
+        reason: "5 buffer for sales during the 5 min sync lag (30 per hour × risk 2)",
       },
     ]);
   });

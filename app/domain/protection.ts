@@ -1,5 +1,5 @@
 import type { CompiledPolicy, CompiledQuarantine, CompiledRule } from "./compile-policy";
-import { cappedNote, LineCache, NO_LINES, unitsText, withLine } from "./explain";
+import { cappedNote, formatDuration, formatRate, LineCache, NO_LINES, unitsText, withLine } from "./explain";
 import { ScopeResolver } from "./scope";
 import { toEpochMs } from "./time";
 import type { ExplainLine, Item, Level, LevelPlan, ReleaseGateRule, SafetyStockRule, VelocityBufferRule } from "./types";
@@ -183,7 +183,7 @@ export function protectLevelsOfSku(
               rule: "velocity_buffer",
               scope: velocity.scopeText,
               units,
-              reason: `${units} buffer for sales during the ${syncLagMinutes}-min sync lag (${rate}/min × risk ${
+              reason: `${units} buffer for sales during the ${formatDuration(syncLagMinutes * 60_000)} sync lag (${formatRate(rate)} × risk ${
                 velocity.rule.riskFactor ?? 1
               })${cappedNote(units, wanted)}`,
             }),

@@ -67,7 +67,11 @@ export interface ChannelRule {
   readonly channel: string;
   /** 1 is the highest priority. Informational except for `reserveForHigherTiersBelow`. */
   readonly tier?: number;
-  /** Locations this channel may draw from. Default: all. */
+  /**
+   * Narrows the locations this channel may draw from. Default: every location that can fill the
+   * channel's orders (online channels: active locations that fulfil online orders; POS: every
+   * active location). Naming a location the channel cannot sell from is refused.
+   */
   readonly locations?: readonly string[];
   readonly networkMinimum?: number;
   readonly allocationPercent?: number;
@@ -113,6 +117,19 @@ export interface Hold {
   readonly expiresAt: string;
 }
 
+/**
+ * What Shopify says a location can do (Location.isActive, Location.fulfillsOnlineOrders).
+ * Online orders route only to locations that fulfil online orders (SHOPIFY-FACTS § Sales channels),
+ * so stock elsewhere can never fill an online or marketplace sale.
+ */
+export interface LocationInfo {
+  readonly name: string;
+  /** Default true. An inactive location sells nothing on any channel. */
+  readonly active?: boolean;
+  /** Default true (snapshot files from before capabilities were known). */
+  readonly fulfillsOnlineOrders?: boolean;
+}
+
 export interface Snapshot {
   readonly syncLagMinutes: number;
   readonly levels: readonly Level[];
@@ -120,8 +137,12 @@ export interface Snapshot {
   readonly holds?: readonly Hold[];
   /** Channels that exist even without a rule (they share the whole pool). */
   readonly channels?: readonly string[];
-  /** Every known location; defaults to the locations that appear in `levels`. */
-  readonly locations?: readonly string[];
+  /**
+   * Every known location, by name or with its capabilities; defaults to the locations that appear
+   * in `levels`. A location given by name only (or only in `levels`) counts as active and
+   * fulfilling online orders.
+   */
+  readonly locations?: readonly (string | LocationInfo)[];
 }
 
 /** One reason some units are protected or not offered. Lines of a level/channel sum to its withheld units. */

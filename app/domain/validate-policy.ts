@@ -9,6 +9,7 @@ import {
   ProblemList,
   type Json,
 } from "./checks";
+import { channelKind, locationsOf, unreachableBecause, type LocationCapabilities } from "./channels";
 import { ok, refused, type Result } from "./result";
 import { scopeKey } from "./scope";
 import type { Policy, ProtectionKind, Snapshot } from "./types";
@@ -19,19 +20,22 @@ export interface KnownNames {
   readonly skus: ReadonlySet<string>;
   /** When given, channel rules must name one of these; when absent, channel names are not checked. */
   readonly channels?: ReadonlySet<string>;
+  /**
+   * What each location can do. A channel rule may only name locations that can fill the channel's
+   * orders; a location missing here counts as active and fulfilling online orders.
+   */
+  readonly capabilities?: ReadonlyMap<string, LocationCapabilities>;
 }
 
 /** Known names from a snapshot: its listed locations plus those in levels; SKUs from levels and items. */
 export function knownNamesOf(snapshot: Snapshot, channels?: Iterable<string>): KnownNames {
-  const locations = new Set(snapshot.locations ?? []);
+  const capabilities = locationsOf(snapshot);
+  const locations = new Set(capabilities.keys());
   const skus = new Set<string>();
-  for (const level of snapshot.levels) {
-    locations.add(level.location);
-    skus.add(level.sku);
-  }
+  for (const level of snapshot.levels) skus.add(level.sku);
   for (const item of snapshot.items ?? []) skus.add(item.sku);
   const channelSet = channels === undefined ? undefined : new Set(channels);
-  return channelSet === undefined ? { locations, skus } : { locations, skus, channels: channelSet };
+  return channelSet === undefined ? { locations, skus, capabilities } : { locations, skus, channels: channelSet, capabilities };
 }
 
 const SCOPE_FIELDS = ["location", "sku", "product", "tag"] as const;
@@ -175,7 +179,14 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
       const locations = checkNameList(problems, `${path}.locations`, rule.locations, false);
       if (locations !== undefined && locations.length === 0) problems.add(`${path}.locations`, "must list at least one location");
       locations?.forEach((location, j) => {
-        if (!known.locations.has(location)) problems.add(`${path}.locations[${j}]`, `unknown location "${location}"`);
+        if (!known.locations.has(location)) return problems.add(`${path}.locations[${j}]`, `unknown location "${location}"`);
+        // A channel offered stock its orders can never reach oversells (SHOPIFY-FACTS § Sales channels).
+        const capabilities = known.capabilities?.get(location);
+        const channel = typeof rule.channel === "string" ? rule.channel : "";
+        const because = capabilities && unreachableBecause(channelKind(channel), capabilities);
+        if (because) {
+          problems.add(`${path}.locations[${j}]`, `${location} ${because}, so ${channel} orders can never be filled from it`);
+        }
       });
       for (const field of ["networkMinimum", "fixedUnits", "maxUnits", "reserveForHigherTiersBelow", "pauseBelow"] as const) {
         checkWholeUnits(problems, `${path}.${field}`, rule[field], false);

@@ -72,7 +72,30 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
     }
   }
   checkNameList(problems, "channels", input.channels, false);
-  checkNameList(problems, "locations", input.locations, false);
+  checkLocations(problems, input.locations);
 
   return problems.isEmpty ? ok(input as unknown as Snapshot) : refused(problems.problems);
+}
+
+/** `locations`: names, or `{ name, active?, fulfillsOnlineOrders? }` with what each location can do. */
+function checkLocations(problems: ProblemList, value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) return problems.add("locations", "must be a list of location names or { name, active?, fulfillsOnlineOrders? }");
+  const seen = new Set<string>();
+  value.forEach((entry: unknown, i) => {
+    const path = `locations[${i}]`;
+    let name: unknown = entry;
+    if (isObject(entry)) {
+      checkKnownFields(problems, path, entry, ["name", "active", "fulfillsOnlineOrders"]);
+      for (const flag of ["active", "fulfillsOnlineOrders"] as const) {
+        if (entry[flag] !== undefined && typeof entry[flag] !== "boolean") {
+          problems.add(`${path}.${flag}`, `must be true or false, got ${JSON.stringify(entry[flag])}`);
+        }
+      }
+      name = entry.name;
+      if (!checkName(problems, `${path}.name`, name, true)) return;
+    } else if (!checkName(problems, path, name, true)) return;
+    if (seen.has(name as string)) problems.add(path, `"${String(name)}" is listed twice`);
+    seen.add(name as string);
+  });
 }

@@ -19,10 +19,14 @@
  * - Retries: a retryable failure goes back to `pending` after an exponential backoff with full
  *   jitter (`retryDelayMs`); after `maxAttempts` attempts, or a non-retryable failure, the job is
  *   `dead` and keeps its last error until the merchant retries it (`retryDead`).
+ * - Waiting: a job that cannot run until the shop acts (its access token was revoked: the
+ *   merchant must open the app so that a fresh token is exchanged) is `park`ed: `waiting`, not
+ *   leased, not counted as an attempt, never dead. `resumeWaiting(shop)` makes the shop's waiting
+ *   jobs pending again (a waiting job whose key already has a pending job merges into it).
  * - Tenancy: every read and write is scoped by shop; `purgeShop` removes a shop's jobs.
  */
 
-export const JOB_STATUSES = ["pending", "running", "done", "dead"] as const;
+export const JOB_STATUSES = ["pending", "running", "done", "dead", "waiting"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface NewJob {
@@ -85,6 +89,8 @@ export type FailResult =
   | { kind: "superseded"; by: string }
   | StaleLease;
 
+export type ParkResult = { kind: "waiting" } | StaleLease;
+
 export type ExtendLeaseResult = { kind: "extended"; leasedUntil: Date } | StaleLease;
 
 export type RetryDeadResult =
@@ -127,6 +133,10 @@ export interface JobQueue {
   lease(options: LeaseOptions): Promise<LeasedJob[]>;
   complete(job: LeaseRef): Promise<CompleteResult>;
   fail(job: LeaseRef, error: unknown, options: { retryable: boolean }): Promise<FailResult>;
+  /** The job waits for the shop (see "Waiting"); the attempt it was leased for does not count. */
+  park(job: LeaseRef, error: unknown): Promise<ParkResult>;
+  /** The shop's waiting jobs become pending, due now. Returns how many resumed (merged ones included). */
+  resumeWaiting(shop: string): Promise<{ resumed: number }>;
   /** Pushes `leasedUntil` to now + `ms` (heartbeat for long jobs). */
   extendLease(job: LeaseRef, ms: number): Promise<ExtendLeaseResult>;
   stats(shop?: string): Promise<QueueStats>;
@@ -170,6 +180,17 @@ export class NonRetryableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "NonRetryableError";
+  }
+}
+
+/**
+ * Thrown by a handler when the job cannot run until the shop acts (e.g. re-authenticates): the
+ * job is parked as `waiting` instead of retried or dead-lettered, and resumes with the shop.
+ */
+export class WaitForShopError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WaitForShopError";
   }
 }
 

@@ -20,6 +20,7 @@ import {
   type LeaseRef,
   type LeasedJob,
   type NewJob,
+  type ParkResult,
   type QueueStats,
   type RetryDeadResult,
   type StatusCounts,
@@ -128,6 +129,12 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       WHERE "id" IN (
         SELECT "id" FROM "Job"
         WHERE (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "leasedUntil" < ${now})) ${filters}
+          -- One shop × item at a time across every worker process: not while a job with the same
+          -- key runs under a live lease (app/jobs/queue-contract.ts, "serialises one shop × item").
+          AND NOT ("key" IS NOT NULL AND EXISTS (
+            SELECT 1 FROM "Job" AS "busy"
+            WHERE "busy"."shop" = "Job"."shop" AND "busy"."queue" = "Job"."queue" AND "busy"."key" = "Job"."key"
+              AND "busy"."status" = 'running' AND "busy"."leasedUntil" >= ${now} AND "busy"."id" <> "Job"."id"))
         ORDER BY "runAt", "createdAt", "id"
         LIMIT ${limit}
       )
@@ -219,6 +226,43 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       throw new Error(`fail: lost the race for the key of job ${job.id} ${MAX_RACE_RETRIES} times`);
     },
 
+    async park(job, error): Promise<ParkResult> {
+      const now = clock();
+      // The key is released while waiting (a webhook for the item queues a fresh job, which the
+      // handler parks too) and taken back on resume; the attempt this lease counted is given back.
+      const parked = await updateWithLease(job, {
+        status: "waiting",
+        dedupeKey: null,
+        lastError: describeError(error),
+        attempts: { decrement: 1 },
+        leaseToken: null,
+        leasedUntil: null,
+        updatedAt: now,
+      });
+      return parked ? { kind: "waiting" } : { kind: "stale" };
+    },
+
+    async resumeWaiting(shop) {
+      const now = clock();
+      const waiting = await db.job.findMany({ where: { shop, status: "waiting" }, select: { id: true, key: true } });
+      let resumed = 0;
+      for (const row of waiting) {
+        try {
+          const updated = await db.job.updateMany({
+            where: { id: row.id, shop, status: "waiting" },
+            data: { status: "pending", dedupeKey: row.key, runAt: now },
+          });
+          resumed += updated.count;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          // A pending job with this key does the same work: close the waiting one in its favour.
+          const closed = await db.job.updateMany({ where: { id: row.id, shop, status: "waiting" }, data: { status: "done", finishedAt: now } });
+          resumed += closed.count;
+        }
+      }
+      return { resumed };
+    },
+
     async extendLease(job, ms): Promise<ExtendLeaseResult> {
       const leasedUntil = new Date(clock().getTime() + ms);
       return (await updateWithLease(job, { leasedUntil })) ? { kind: "extended", leasedUntil } : { kind: "stale" };
@@ -297,7 +341,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
   return queue;
 }
 
-function validate(job: NewJob): void {
+export function validate(job: NewJob): void {
   const { maxAttempts } = job;
   if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
@@ -306,7 +350,7 @@ function validate(job: NewJob): void {
   if (!job.shop || !job.queue) throw new RangeError("shop and queue are required");
 }
 
-function emptyCounts(): StatusCounts {
+export function emptyCounts(): StatusCounts {
   return Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
 }
 

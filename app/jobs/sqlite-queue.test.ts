@@ -28,6 +28,31 @@ beforeEach(async () => {
 });
 
 describe("sqlite job queue", () => {
+  it("a parked job waits without using an attempt or its key, and resumes (merging into a newer pending job)", async () => {
+    const queue = makeQueue();
+    const first = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 1 } });
+    const other = await queue.enqueue({ shop: SHOP, queue: "reconcile", key: "reconcile", payload: {} });
+    for (const job of await queue.lease({ limit: 2, visibilityTimeoutMs: VT })) {
+      expect(await queue.park(job, new Error("access lost"))).toEqual({ kind: "waiting" });
+    }
+    expect((await queue.stats(SHOP)).byStatus).toMatchObject({ waiting: 2, pending: 0, running: 0, dead: 0 });
+    expect(await leaseOne(queue)).toBeUndefined();
+    expect(await queue.drained(SHOP)).toBe(true);
+    // A webhook for the same item while waiting queues a fresh job (the key is free).
+    const newer = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 2 } });
+    expect(newer).toMatchObject({ kind: "enqueued" });
+    expect(newer.id).not.toBe(first.id);
+
+    expect(await queue.resumeWaiting(OTHER_SHOP)).toEqual({ resumed: 0 });
+    expect(await queue.resumeWaiting(SHOP)).toEqual({ resumed: 2 });
+    const rows = await prisma.job.findMany({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // The waiting recompute closes in favour of the newer pending one; the reconcile is pending again, attempts given back.
+    expect(byId.get(first.id)).toMatchObject({ status: "done" });
+    expect(byId.get(newer.id)).toMatchObject({ status: "pending", dedupeKey: "item-1" });
+    expect(byId.get(other.id)).toMatchObject({ status: "pending", dedupeKey: "reconcile", attempts: 0 });
+  });
+
   it("enqueues, leases once and completes", async () => {
     const queue = makeQueue();
     const enqueued = await queue.enqueue({ shop: SHOP, queue: "recompute", payload: { inventoryItemId: "gid://shopify/InventoryItem/1" } });
@@ -50,7 +75,7 @@ describe("sqlite job queue", () => {
     expect(await queue.complete(job!)).toEqual({ kind: "completed" });
     expect(await queue.complete(job!)).toEqual({ kind: "stale" });
     expect(await queue.drained(SHOP)).toBe(true);
-    expect((await queue.stats(SHOP)).byStatus).toEqual({ pending: 0, running: 0, done: 1, dead: 0 });
+    expect((await queue.stats(SHOP)).byStatus).toEqual({ pending: 0, running: 0, done: 1, dead: 0, waiting: 0 });
   });
 
   it("leases only due jobs, oldest runAt first, filtered by queue and shop", async () => {
@@ -93,6 +118,9 @@ describe("sqlite job queue", () => {
     expect(fresh.kind).toBe("enqueued");
     expect(fresh.id).not.toBe(first.id);
     expect(await queue.enqueue({ ...base, payload: { v: 5 } })).toEqual({ kind: "coalesced", id: fresh.id });
+    // Not while the first runs (one shop × item at a time), then with the latest payload.
+    expect(await leaseOne(queue, { queues: ["recompute"], shop: SHOP })).toBeUndefined();
+    expect(await queue.complete(running!)).toEqual({ kind: "completed" });
     expect(await leaseOne(queue, { queues: ["recompute"], shop: SHOP })).toMatchObject({ id: fresh.id, payload: { v: 5 } });
   });
 
@@ -270,10 +298,10 @@ describe("sqlite job queue", () => {
 
     expect(await queue.stats(SHOP)).toEqual({
       total: 3,
-      byStatus: { pending: 1, running: 1, done: 1, dead: 0 },
+      byStatus: { pending: 1, running: 1, done: 1, dead: 0, waiting: 0 },
       byQueue: {
-        recompute: { pending: 1, running: 1, done: 0, dead: 0 },
-        reconcile: { pending: 0, running: 0, done: 1, dead: 0 },
+        recompute: { pending: 1, running: 1, done: 0, dead: 0, waiting: 0 },
+        reconcile: { pending: 0, running: 0, done: 1, dead: 0, waiting: 0 },
       },
     });
     expect((await queue.stats()).total).toBe(4);

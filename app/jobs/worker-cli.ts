@@ -1,15 +1,17 @@
 /**
- * `npm run worker`: one worker process on the embedded (SQLite) queue.
- * Several may run against the same database file; leasing is safe across processes.
+ * `npm run worker`: one worker process on the configured queue (QUEUE=embedded: SQLite's Job
+ * table; QUEUE=bullmq: Redis at REDIS_URL, docs/scale-out.md). Several may run at once; leasing
+ * is safe across processes.
  *
- * Environment: DATABASE_URL, WORKER_CONCURRENCY (4), WORKER_POLL_INTERVAL_MS (1000),
+ * Environment: DATABASE_URL, QUEUE, REDIS_URL, WORKER_CONCURRENCY (4), WORKER_POLL_INTERVAL_MS (1000),
  * WORKER_VISIBILITY_TIMEOUT_MS (300000). SIGINT/SIGTERM stop gracefully (jobs in flight finish
  * and record their result); a second signal exits at once (their leases expire and another
  * worker picks the jobs up).
  */
 import prisma from "~/db.server";
 import { jobHandlers } from "./handlers.server";
-import { createSqliteJobQueue } from "./sqlite-queue.server";
+import { closeJobQueue, createJobQueueFromEnv } from "./queue-factory.server";
+import { closeSharedRedis } from "./redis.server";
 import { createWorker } from "./worker.server";
 
 function positiveInt(name: string, fallback: number): number {
@@ -21,8 +23,9 @@ function positiveInt(name: string, fallback: number): number {
 }
 
 const handlers = jobHandlers();
+const queue = createJobQueueFromEnv();
 const worker = createWorker({
-  queue: createSqliteJobQueue({ db: prisma }),
+  queue,
   handlers,
   concurrency: positiveInt("WORKER_CONCURRENCY", 4),
   pollIntervalMs: positiveInt("WORKER_POLL_INTERVAL_MS", 1_000),
@@ -42,6 +45,8 @@ async function shutdown(signal: NodeJS.Signals) {
   console.info(`worker: ${signal}, finishing jobs in flight (send again to exit now)`);
   try {
     await worker.stop();
+    await closeJobQueue(queue);
+    await closeSharedRedis();
     await prisma.$disconnect();
     process.exit(0);
   } catch (error) {

@@ -1,6 +1,6 @@
-import { NonRetryableError, type FailResult, type JobQueue, type LeasedJob } from "./queue.server";
+import { NonRetryableError, WaitForShopError, type FailResult, type JobQueue, type LeasedJob } from "./queue.server";
 
-export { NonRetryableError };
+export { NonRetryableError, WaitForShopError };
 
 export interface JobContext {
   /** Aborted when the lease is lost (another worker took the job): stop early, writes would race. */
@@ -43,6 +43,8 @@ export interface RunCounts {
   stale: number;
   /** The result could not be recorded (database error); the lease expires and the job runs again. */
   errored: number;
+  /** Parked until the shop acts (WaitForShopError), e.g. re-authenticates. */
+  waiting: number;
 }
 
 export interface Worker {
@@ -130,6 +132,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function recordFailure(job: LeasedJob, error: unknown): Promise<Outcome> {
+    if (error instanceof WaitForShopError) return park(job, error);
     const retryable = !(error instanceof NonRetryableError);
     let result: FailResult;
     try {
@@ -151,6 +154,18 @@ export function createWorker(options: WorkerOptions): Worker {
       case "stale":
         logger.warn("job: failed after its lease was taken over; failure not recorded", meta(job, { error }));
         return "stale";
+    }
+  }
+
+  async function park(job: LeasedJob, error: WaitForShopError): Promise<Outcome> {
+    try {
+      const result = await queue.park(job, error);
+      if (result.kind === "stale") return "stale";
+      logger.warn("job: waiting for the shop", meta(job, { reason: error.message }));
+      return "waiting";
+    } catch (ackError) {
+      logger.error("job: could not be parked", meta(job, { error, ackError }));
+      return "errored";
     }
   }
 
@@ -233,5 +248,5 @@ export function createWorker(options: WorkerOptions): Worker {
 }
 
 function zeroCounts(): RunCounts {
-  return { processed: 0, succeeded: 0, retried: 0, dead: 0, superseded: 0, stale: 0, errored: 0 };
+  return { processed: 0, succeeded: 0, retried: 0, dead: 0, superseded: 0, stale: 0, errored: 0, waiting: 0 };
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 
 export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation";
@@ -8,7 +8,7 @@ export interface AuditInput {
   inventoryItemId?: string | null;
   locationId?: string | null;
   channel?: string | null;
-  subject: "safety_stock" | "quality_control" | "channel_ats" | "publication" | "policy";
+  subject: "safety_stock" | "quality_control" | "channel_ats" | "publication" | "policy" | "channel_pause" | "customer_hold" | "settings";
   before?: number | null;
   after?: number | null;
   ruleVersion?: number | null;
@@ -18,7 +18,7 @@ export interface AuditInput {
   createdAt?: Date;
 }
 
-export async function recordAudit(shop: string, entries: AuditInput[], db: PrismaClient = prisma) {
+export async function recordAudit(shop: string, entries: readonly AuditInput[], db: Prisma.TransactionClient = prisma) {
   if (entries.length === 0) return;
   await db.auditEntry.createMany({ data: entries.map((entry) => ({ shop, ...entry })) });
 }

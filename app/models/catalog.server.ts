@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import type { LocationInfo } from "~/domain";
 
 export interface CatalogItemInput {
   inventoryItemId: string;
@@ -82,7 +83,7 @@ export async function knownSkus(shop: string, db: PrismaClient = prisma) {
 
 export async function replaceLocations(
   shop: string,
-  locations: { id: string; name: string; isActive: boolean }[],
+  locations: { id: string; name: string; isActive: boolean; fulfillsOnlineOrders: boolean }[],
   db: PrismaClient = prisma,
 ) {
   await db.$transaction([
@@ -90,8 +91,8 @@ export async function replaceLocations(
     ...locations.map((location) =>
       db.catalogLocation.upsert({
         where: { shop_locationId: { shop, locationId: location.id } },
-        create: { shop, locationId: location.id, name: location.name, isActive: location.isActive },
-        update: { name: location.name, isActive: location.isActive },
+        create: { shop, locationId: location.id, name: location.name, isActive: location.isActive, fulfillsOnlineOrders: location.fulfillsOnlineOrders },
+        update: { name: location.name, isActive: location.isActive, fulfillsOnlineOrders: location.fulfillsOnlineOrders },
       }),
     ),
   ]);
@@ -99,6 +100,11 @@ export async function replaceLocations(
 
 export async function listLocations(shop: string, db: PrismaClient = prisma) {
   return db.catalogLocation.findMany({ where: { shop }, orderBy: { name: "asc" } });
+}
+
+/** A stored location with what it can do, as the rules engine and policy validation take it. */
+export function locationInfo(row: { name: string; isActive: boolean; fulfillsOnlineOrders: boolean }): LocationInfo {
+  return { name: row.name, active: row.isActive, fulfillsOnlineOrders: row.fulfillsOnlineOrders };
 }
 
 /** "Online Store" → "online_store": the handle a policy file names a channel by. */

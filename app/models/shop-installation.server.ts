@@ -41,3 +41,16 @@ export async function setShopFrozen(shop: string, frozen: { since: Date; reason:
 export async function touchShopSync(shop: string, field: "lastSyncAt" | "lastReconcileAt", at: Date, db: PrismaClient = prisma) {
   await db.shopInstallation.update({ where: { shop }, data: { [field]: at } });
 }
+
+/** Shopify answered 401 to the stored offline token: the shop's jobs wait until access is back. */
+export async function markShopAccessLost(shop: string, at: Date, reason: string, db: PrismaClient = prisma) {
+  // Keep the first time access was lost: later 401s of jobs still in flight say nothing new.
+  await db.shopInstallation.updateMany({ where: { shop, accessLostAt: null }, data: { accessLostAt: at, accessLostReason: reason } });
+}
+
+export async function markShopAccessRestored(shop: string, at: Date, jobsResumed: number, db: PrismaClient = prisma) {
+  await db.shopInstallation.updateMany({
+    where: { shop },
+    data: { accessLostAt: null, accessLostReason: null, accessRestoredAt: at, jobsResumed },
+  });
+}

@@ -1,13 +1,13 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 
 export interface LevelStateInput {
   inventoryItemId: string;
   locationId: string;
-  quantities: Record<string, number>;
+  quantities: Readonly<Record<string, number>>;
   protected: number;
   available: number;
-  explain: unknown[];
+  explain: readonly unknown[];
 }
 
 export interface ChannelStateInput {
@@ -15,7 +15,37 @@ export interface ChannelStateInput {
   channel: string;
   available: number;
   paused: boolean;
-  explain: unknown[];
+  explain: readonly unknown[];
+}
+
+type Db = Prisma.TransactionClient;
+
+const levelData = (level: LevelStateInput) => ({
+  quantities: JSON.stringify(level.quantities),
+  protected: level.protected,
+  available: level.available,
+  explain: JSON.stringify(level.explain),
+});
+
+const channelData = (channel: ChannelStateInput) => ({ available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) });
+
+const upsertLevel = (db: Db, shop: string, level: LevelStateInput) =>
+  db.levelState.upsert({
+    where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId } },
+    create: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, ...levelData(level) },
+    update: levelData(level),
+  });
+
+const upsertChannel = (db: Db, shop: string, channel: ChannelStateInput) =>
+  db.channelState.upsert({
+    where: { shop_inventoryItemId_channel: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel } },
+    create: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel, ...channelData(channel) },
+    update: channelData(channel),
+  });
+
+/** The state of levels and channels a write Shopify confirmed just changed (for one batch transaction). */
+export function syncStateWrites(db: PrismaClient, shop: string, levels: readonly LevelStateInput[], channels: readonly ChannelStateInput[]) {
+  return [...levels.map((level) => upsertLevel(db, shop, level)), ...channels.map((channel) => upsertChannel(db, shop, channel))];
 }
 
 /**
@@ -24,8 +54,8 @@ export interface ChannelStateInput {
  */
 export async function saveSyncState(
   shop: string,
-  levels: LevelStateInput[],
-  channels: ChannelStateInput[],
+  levels: readonly LevelStateInput[],
+  channels: readonly ChannelStateInput[],
   db: PrismaClient = prisma,
 ) {
   const itemIds = [...new Set([...levels, ...channels].map((row) => row.inventoryItemId))];
@@ -38,36 +68,24 @@ export async function saveSyncState(
 
   const writes = [];
   for (const level of levels) {
-    const data = {
-      quantities: JSON.stringify(level.quantities),
-      protected: level.protected,
-      available: level.available,
-      explain: JSON.stringify(level.explain),
-    };
+    const data = levelData(level);
     const stored = levelByKey.get(`${level.inventoryItemId}|${level.locationId}`);
     if (stored && stored.quantities === data.quantities && stored.protected === data.protected && stored.available === data.available && stored.explain === data.explain) continue;
-    writes.push(
-      db.levelState.upsert({
-        where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId } },
-        create: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, ...data },
-        update: data,
-      }),
-    );
+    writes.push(upsertLevel(db, shop, level));
   }
   for (const channel of channels) {
-    const data = { available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) };
+    const data = channelData(channel);
     const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
     if (stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain) continue;
-    writes.push(
-      db.channelState.upsert({
-        where: { shop_inventoryItemId_channel: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel } },
-        create: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel, ...data },
-        update: data,
-      }),
-    );
+    writes.push(upsertChannel(db, shop, channel));
   }
   if (writes.length > 0) await db.$transaction(writes);
   return { written: writes.length, previousChannels: storedChannels };
+}
+
+/** The channel states stored for some items (before a run overwrites them). */
+export async function storedChannelStates(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
+  return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
 }
 
 /** Channel ATS of every variant of a product, as last computed (for publish/unpublish). */
@@ -87,40 +105,12 @@ export async function listAppUnpublications(shop: string, productId: string, db:
   return db.appUnpublication.findMany({ where: { shop, productId } });
 }
 
-export async function recordAppUnpublication(
-  shop: string,
-  entry: { productId: string; publicationId: string; channel: string; reason: string },
-  db: PrismaClient = prisma,
-) {
-  await db.appUnpublication.upsert({
+/** Remembers that Safestock unpublished a product from a channel (only those are republished). */
+export function appUnpublicationUpsert(db: Db, shop: string, entry: { productId: string; publicationId: string; channel: string; reason: string }) {
+  return db.appUnpublication.upsert({
     where: { shop_productId_publicationId: { shop, productId: entry.productId, publicationId: entry.publicationId } },
     create: { shop, ...entry },
     update: { reason: entry.reason },
   });
 }
 
-export async function removeAppUnpublication(shop: string, productId: string, publicationId: string, db: PrismaClient = prisma) {
-  await db.appUnpublication.deleteMany({ where: { shop, productId, publicationId } });
-}
-
-export async function listManualFloors(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
-  return db.manualFloor.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
-}
-
-/** Imports safety_stock the merchant set before install; an existing floor is never overwritten. */
-export async function importManualFloors(
-  shop: string,
-  floors: { inventoryItemId: string; locationId: string; units: number }[],
-  db: PrismaClient = prisma,
-) {
-  let imported = 0;
-  for (const floor of floors) {
-    const existing = await db.manualFloor.findUnique({
-      where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: floor.inventoryItemId, locationId: floor.locationId } },
-    });
-    if (existing) continue;
-    await db.manualFloor.create({ data: { shop, ...floor } });
-    imported++;
-  }
-  return imported;
-}

@@ -18,6 +18,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { loadDashboard } from "~/services/dashboard.server";
+import { DashboardCharts } from "~/components/dashboard-charts";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
@@ -46,6 +47,23 @@ export default function Overview() {
     <Page title="Overview">
       <TitleBar title="Safestock" />
       <BlockStack gap="400">
+        {overview.access?.state === "lost" && (
+          <Banner tone="critical" title="Safestock lost access to your store">
+            <p>
+              Since {overview.access.since}, Shopify refuses Safestock&apos;s access token, so nothing is written.{" "}
+              {overview.access.waitingJobs} job(s) are waiting, none is lost: reload this page (or open Safestock from your
+              Shopify admin) to restore access, and they run again.
+            </p>
+          </Banner>
+        )}
+        {overview.access?.state === "restored" && (
+          <Banner tone="success" title="Access to your store was restored">
+            <p>
+              At {overview.access.at} Safestock received a fresh access token; {overview.access.jobsResumed} waiting job(s)
+              resumed.
+            </p>
+          </Banner>
+        )}
         {overview.frozen && (
           <Banner tone="warning" title="Some channels are frozen while webhooks recover">
             <p>
@@ -109,6 +127,8 @@ export default function Overview() {
                 </BlockStack>
               </Card>
 
+              <DashboardCharts charts={overview.charts} />
+
               <Card>
                 {overview.policy ? (
                   <BlockStack gap="200">
@@ -116,7 +136,10 @@ export default function Overview() {
                       <Text as="h2" variant="headingMd">
                         Policy v{overview.policy.version} in force
                       </Text>
-                      <Link url="/app/policy">View policy</Link>
+                      <InlineStack gap="300">
+                        <Link url="/app/rules">Edit rules</Link>
+                        <Link url="/app/policy">Versions</Link>
+                      </InlineStack>
                     </InlineStack>
                     <Text as="p" tone="subdued">
                       {overview.policy.protectionRules} protection rule{overview.policy.protectionRules === 1 ? "" : "s"} and{" "}
@@ -159,7 +182,7 @@ export default function Overview() {
                       </InlineStack>
                       <Text as="p">
                         {overview.lastReconciliation.levelsChecked} levels checked, {overview.lastReconciliation.drifted} drifted,{" "}
-                        {overview.lastReconciliation.fixed} fixed.
+                        {overview.lastReconciliation.fixed} fixed, {overview.lastReconciliation.failed} failed.
                       </Text>
                       {overview.lastReconciliation.error && (
                         <Text as="p" tone="critical">

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { loadActivity } from "~/services/activity-view.server";
 import { pageRequestOf } from "~/services/display-view.server";
 import { SkuSearch } from "~/components/sku-search";
@@ -78,11 +78,12 @@ export default function Activity() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>{entry.change ?? "—"}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Box maxWidth="420px">
+                    {/* Table cells do not wrap; long reasons do, so the table fits a 1280 px window. */}
+                    <div style={{ whiteSpace: "normal", minWidth: "16rem", maxWidth: "30rem" }}>
                       <Text as="span" breakWord>
                         {entry.reason}
                       </Text>
-                    </Box>
+                    </div>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <BlockStack gap="050" inlineAlign="start">

@@ -14,9 +14,9 @@ import {
   Pagination,
   Text,
 } from "@shopify/polaris";
-import type { ReactNode } from "react";
 import { pageRequestOf } from "~/services/display-view.server";
 import { loadInventoryPage } from "~/services/inventory-view.server";
+import { Reasons } from "~/components/reasons";
 import { SkuSearch } from "~/components/sku-search";
 import { useRefreshWhile, useSearchParamNavigation } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
@@ -142,24 +142,5 @@ export default function Inventory() {
         )}
       </BlockStack>
     </Page>
-  );
-}
-
-function Reasons({ lines, empty }: { lines: string[]; empty: string }): ReactNode {
-  if (lines.length === 0) {
-    return (
-      <Text as="span" tone="subdued">
-        {empty}
-      </Text>
-    );
-  }
-  return (
-    <BlockStack gap="050">
-      {lines.map((line, index) => (
-        <Text as="span" key={index}>
-          {line}
-        </Text>
-      ))}
-    </BlockStack>
   );
 }

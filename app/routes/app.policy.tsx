@@ -265,11 +265,11 @@ export default function PolicyPage() {
                             </Text>
                           )}
                           {current?.version !== version.version && (
-                            <Form method="post">
+                            <Form method="post" action="/app/preview">
                               <input type="hidden" name="intent" value="rollback" />
                               <input type="hidden" name="version" value={version.version} />
-                              <Button submit variant="plain" accessibilityLabel={`Republish version ${version.version}`}>
-                                Republish this version
+                              <Button submit variant="plain" accessibilityLabel={`Preview rolling back to version ${version.version}`}>
+                                Roll back to this version…
                               </Button>
                             </Form>
                           )}

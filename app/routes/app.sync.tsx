@@ -107,8 +107,8 @@ export default function Sync() {
                     </Text>
                   ) : (
                     <DataTable
-                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
-                      headings={["Started", "Trigger", "Status", "Levels checked", "Drifted", "Fixed", "Details"]}
+                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
+                      headings={["Started", "Trigger", "Status", "Levels checked", "Drifted", "Fixed", "Failed", "Details"]}
                       rows={data.reports.map((report) => [
                         report.startedAt,
                         report.trigger,
@@ -118,6 +118,7 @@ export default function Sync() {
                         report.levelsChecked,
                         report.drifted,
                         report.fixed,
+                        report.failed,
                         report.error ?? ([report.duration, ...report.causes].filter(Boolean).join(" · ") || "—"),
                       ])}
                     />
@@ -182,9 +183,9 @@ export default function Sync() {
                     </Text>
                   ) : (
                     <DataTable
-                      columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-                      headings={["Queue", "Waiting", "Running", "Done", "Failed"]}
-                      rows={data.queue.byQueue.map((queue) => [queue.name, queue.pending, queue.running, queue.done, queue.dead])}
+                      columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                      headings={["Queue", "Queued", "Running", "Waiting for the shop", "Done", "Failed"]}
+                      rows={data.queue.byQueue.map((queue) => [queue.name, queue.pending, queue.running, queue.waiting, queue.done, queue.dead])}
                     />
                   )}
                 </BlockStack>

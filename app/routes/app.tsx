@@ -27,11 +27,15 @@ export default function App() {
         <Link to="/app" rel="home">
           Overview
         </Link>
-        <Link to="/app/policy">Policy</Link>
+        <Link to="/app/rules">Rules</Link>
+        <Link to="/app/channels">Channels</Link>
+        <Link to="/app/holds">Holds</Link>
+        <Link to="/app/policy">Policy versions</Link>
         <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/sync">Sync</Link>
         <Link to="/app/webhooks">Webhook deliveries</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -10,6 +10,9 @@ const SUBJECTS: Record<string, string> = {
   channel_ats: "Channel available-to-sell",
   publication: "Publication",
   policy: "Policy",
+  channel_pause: "Channel pause",
+  customer_hold: "Customer hold",
+  settings: "Settings",
 };
 
 const ACTORS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { jobHandlers } from "~/jobs/handlers.server";
 import { createWorker, type Worker } from "~/jobs/worker.server";
 import { jobQueue } from "./jobs.server";
-import { runScheduledWork } from "./scheduler.server";
+import { runScheduledWorkOnce } from "./cluster-schedule.server";
 
 /**
  * The worker and scheduler that run inside the app process (`npm run sandbox`, production);
@@ -18,9 +18,10 @@ export function startBackgroundWork(options: { schedulerIntervalMs?: number } = 
   if (globalThis.__safestockBackground) return globalThis.__safestockBackground;
   const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers() });
   worker.start();
+  const intervalMs = options.schedulerIntervalMs ?? SCHEDULER_INTERVAL_MS;
   const tick = () =>
-    runScheduledWork(new Date()).catch((error) => console.error("scheduler: run failed", { error }));
-  const timer = setInterval(tick, options.schedulerIntervalMs ?? SCHEDULER_INTERVAL_MS);
+    runScheduledWorkOnce(new Date(), intervalMs).catch((error) => console.error("scheduler: run failed", { error }));
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
   globalThis.__safestockBackground = { worker, timer };
   return globalThis.__safestockBackground;

@@ -3,6 +3,7 @@ import { protectionTotals } from "~/models/inventory-read.server";
 import { listReconciliationReports } from "~/models/reconciliation.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import type { Policy } from "~/domain";
+import { loadDashboardCharts } from "./dashboard-charts.server";
 import { formatDateTime } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 
@@ -11,12 +12,13 @@ import { jobQueue } from "./jobs.server";
  * in force, webhook health, the last reconciliation and what Safestock currently withholds.
  */
 export async function loadDashboard(shop: string) {
-  const [installation, policy, reports, totals, queue] = await Promise.all([
+  const [installation, policy, reports, totals, queue, charts] = await Promise.all([
     getShopInstallation(shop),
     currentPolicy(shop),
     listReconciliationReports(shop, 1),
     protectionTotals(shop),
     jobQueue().stats(shop),
+    loadDashboardCharts(shop),
   ]);
   const document = policy?.document as Policy | undefined;
   const last = reports[0] ?? null;
@@ -29,6 +31,7 @@ export async function loadDashboard(shop: string) {
       installedAt: formatDateTime(installation?.installedAt),
       lastSyncAt: formatDateTime(installation?.lastSyncAt),
     },
+    access: accessState(installation, queue.byStatus.waiting),
     frozen: installation?.frozenSince
       ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,
@@ -50,10 +53,35 @@ export async function loadDashboard(shop: string) {
           levelsChecked: last.levelsChecked,
           drifted: last.drifted,
           fixed: last.fixed,
+          failed: last.failed,
           error: last.error,
         }
       : null,
     totals,
-    queue: { pending: queue.byStatus.pending, running: queue.byStatus.running, dead: queue.byStatus.dead },
+    charts,
+    queue: { pending: queue.byStatus.pending, running: queue.byStatus.running, dead: queue.byStatus.dead, waiting: queue.byStatus.waiting },
   };
+}
+
+/** A day after access came back the "restored" note has done its job. */
+const RESTORED_NOTE_MS = 24 * 60 * 60_000;
+
+/**
+ * Lost access (Shopify answered 401 to the stored token): jobs wait until the merchant opens the
+ * app, which exchanges a fresh token and resumes them. Opening the app is what restores it, so the
+ * "lost" state is mostly seen by a page that was already open; the "restored" note says what happened.
+ */
+function accessState(
+  installation: { accessLostAt: Date | null; accessLostReason: string | null; accessRestoredAt: Date | null; jobsResumed: number | null } | null,
+  waitingJobs: number,
+  now: Date = new Date(),
+) {
+  if (installation?.accessLostAt) {
+    return { state: "lost" as const, since: formatDateTime(installation.accessLostAt), reason: installation.accessLostReason, waitingJobs };
+  }
+  const restored = installation?.accessRestoredAt;
+  if (restored && now.getTime() - restored.getTime() < RESTORED_NOTE_MS) {
+    return { state: "restored" as const, at: formatDateTime(restored), jobsResumed: installation.jobsResumed ?? 0 };
+  }
+  return null;
 }

@@ -1,4 +1,5 @@
 import type { ExplainLine } from "~/domain";
+import { formatDuration } from "~/domain/explain";
 
 /**
  * Display helpers shared by the page services. Dates are formatted on the server, in UTC, so the
@@ -11,11 +12,8 @@ export function formatDateTime(date: Date | null | undefined): string | null {
   return date ? `${dateTime.format(date)} UTC` : null;
 }
 
-export function formatMillis(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
-}
+/** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */
+export const formatMillis = formatDuration;
 
 /** Explanation lines as stored (JSON text); a malformed row shows no lines rather than failing the page. */
 export function parseExplain(text: string): ExplainLine[] {

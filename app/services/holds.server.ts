@@ -7,6 +7,7 @@
  */
 import { convertHolds, expireHolds, releaseHolds, replaceHold, unitsHeldByOthers } from "~/models/holds.server";
 import { catalogItemForVariant } from "~/models/catalog.server";
+import { getShopSettings } from "~/models/settings.server";
 import { channelStateFor } from "~/models/sync-state.server";
 import { enqueueRecompute } from "./jobs.server";
 
@@ -37,6 +38,8 @@ export async function holdCart(
   const channel = input.channel ?? "online_store";
   const results: HoldLineResult[] = [];
   const touched: string[] = [];
+  // Hold lifetimes come from the Settings page (defaults: HOLD_TTL_MS and LOW_STOCK_HOLD_TTL_MS).
+  const settings = await getShopSettings(shop);
   for (const line of input.lines) {
     if (!Number.isInteger(line.quantity) || line.quantity < 1) {
       results.push({ variantId: line.variantId, ok: false, available: 0, reason: "The quantity must be a whole number above zero." });
@@ -59,7 +62,7 @@ export async function holdCart(
       results.push({ variantId: line.variantId, ok: false, available, reason });
       continue;
     }
-    const ttl = state.available < LOW_STOCK_BELOW ? LOW_STOCK_HOLD_TTL_MS : HOLD_TTL_MS;
+    const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
     const expiresAt = new Date(now.getTime() + ttl);
     await replaceHold(shop, {
       holder: input.holder,

@@ -1,22 +1,23 @@
 import { recordAudit } from "~/models/audit.server";
 import { currentPolicy, insertPolicyVersion } from "~/models/policy.server";
 import { ensureShopInstalled, setInitialSyncStatus } from "~/models/shop-installation.server";
-import { importManualFloors } from "~/models/sync-state.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
 import { forEachCatalogBatch } from "~/shopify/inventory.server";
 import { upsertCatalogItems } from "~/models/catalog.server";
 import type { SafetyStockRule } from "~/domain";
+import { jobQueue } from "./jobs.server";
 import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
 import { catalogEntries } from "./sync-items.server";
 
 /**
  * First import after install (and on demand): locations, channels and the whole catalog.
- * Any safety_stock the merchant set before Safestock is imported as a manual floor and, when
- * the shop has no policy yet, becomes policy v1 as location × SKU rules — so the first plan
- * reproduces exactly what the merchant had and nothing they set is lost. Then the first plan is
- * published through a reconciliation run.
+ * Any safety_stock the merchant set before Safestock becomes, when the shop has no policy yet,
+ * policy v1 as location × SKU rules — so the first plan reproduces exactly what the merchant had
+ * and nothing they set is lost. That policy version is the one place imported safety stock lives:
+ * the merchant sees it on the Policy page and can change or roll it back like any other version.
+ * Then the first plan is published through a reconciliation run.
  */
 export async function runInitialSync(
   shop: string,
@@ -28,7 +29,7 @@ export async function runInitialSync(
   try {
     const { locations } = await refreshLocationsAndChannels(shop, client);
     const locationNames = new Map(locations.map((location) => [location.id, location.name]));
-    const floors: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
+    const preexisting: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
     let items = 0;
     const mode = await forEachCatalogBatch(
       client,
@@ -37,7 +38,7 @@ export async function runInitialSync(
         for (const item of batch) {
           for (const level of item.levels) {
             if (level.quantities.safety_stock > 0 && item.sku) {
-              floors.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
+              preexisting.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
             }
           }
         }
@@ -47,24 +48,28 @@ export async function runInitialSync(
       { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
     );
 
-    await importManualFloors(shop, floors.map(({ inventoryItemId, locationId, units }) => ({ inventoryItemId, locationId, units })));
-    if (floors.length > 0 && !(await currentPolicy(shop))) {
-      const protection: SafetyStockRule[] = floors.map((floor) => ({
+    // Only a shop without a policy imports: a returning shop's published policy stays in force.
+    let imported = 0;
+    if (preexisting.length > 0 && !(await currentPolicy(shop))) {
+      imported = preexisting.length;
+      const protection: SafetyStockRule[] = preexisting.map((entry) => ({
         kind: "safety_stock",
-        units: floor.units,
-        sku: floor.sku,
-        location: locationNames.get(floor.locationId) ?? floor.locationId,
+        units: entry.units,
+        sku: entry.sku,
+        location: locationNames.get(entry.locationId) ?? entry.locationId,
       }));
       const version = await insertPolicyVersion(shop, { version: 1, protection, channels: [] }, "import", "Safety stock set before Safestock was installed");
       await recordAudit(shop, [
-        { subject: "policy", ruleVersion: version, reason: `Imported ${floors.length} existing safety stock level(s) as policy v${version}`, actor: "merchant" },
+        { subject: "policy", ruleVersion: version, reason: `Imported ${preexisting.length} existing safety stock level(s) as policy v${version}`, actor: "merchant" },
       ]);
     }
 
     await setInitialSyncStatus(shop, "running", "Publishing the first plan");
     const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize, readMode: options.readMode, bulk: options.bulk });
-    await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${floors.length} safety stock level(s)`);
-    return { items, floors: floors.length, readMode: mode, ...result };
+    await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${imported} safety stock level(s)`);
+    // Item changes that arrived during the import waited for it (pipeline-handlers).
+    await jobQueue().resumeWaiting(shop);
+    return { items, imported, readMode: mode, ...result };
   } catch (error) {
     await setInitialSyncStatus(shop, "failed", String(error));
     throw error;

@@ -1,14 +1,21 @@
-import { ensureShopInstalled, getShopInstallation } from "~/models/shop-installation.server";
-import { enqueueShopJob } from "./jobs.server";
+import { ensureShopInstalled, getShopInstallation, markShopAccessRestored } from "~/models/shop-installation.server";
+import { enqueueShopJob, jobQueue } from "./jobs.server";
 
 /**
  * Called after every successful authentication (the library's `afterAuth` hook: install,
  * reinstall, token refresh). A new or returning shop gets its initial sync queued; a shop that
- * is already synced is left alone, so re-authentication costs nothing.
+ * is already synced is left alone, so re-authentication costs nothing. A shop that had lost
+ * access (a 401 on its offline token) has a fresh token now: its waiting jobs resume.
  */
-export async function onShopAuthenticated(shop: string) {
+export async function onShopAuthenticated(shop: string, now: Date = new Date()) {
   const before = await getShopInstallation(shop);
   await ensureShopInstalled(shop);
+  if (before?.accessLostAt) {
+    // Clear the flag first, so that resumed jobs are not parked again.
+    await markShopAccessRestored(shop, now, 0);
+    const { resumed } = await jobQueue().resumeWaiting(shop);
+    await markShopAccessRestored(shop, now, resumed);
+  }
   const returning = before?.status === "uninstalled";
   if (!before || returning || before.initialSync === "idle" || before.initialSync === "failed") {
     await enqueueShopJob(shop, "initial-sync", {}, "initial-sync");

@@ -1,4 +1,7 @@
+import type { ChannelRule, Policy } from "~/domain";
 import { listChannels, listLocations } from "~/models/catalog.server";
+import { currentPolicy } from "~/models/policy.server";
+import { getShopInstallation } from "~/models/shop-installation.server";
 import { channelStatesForItemsRead, levelStatesForItems, listCatalogItemsPage } from "~/models/inventory-read.server";
 import { parseExplain, type PageRequest } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
@@ -12,13 +15,17 @@ export const INVENTORY_PAGE_SIZE = 20;
 export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }) {
   const catalog = await listCatalogItemsPage(shop, { search, ...page, take: INVENTORY_PAGE_SIZE });
   const ids = catalog.items.map((item) => item.inventoryItemId);
-  const [levels, channels, locations, salesChannels, stats] = await Promise.all([
+  const [levels, channels, locations, salesChannels, stats, policy, installation] = await Promise.all([
     levelStatesForItems(shop, ids),
     channelStatesForItemsRead(shop, ids),
     listLocations(shop),
     listChannels(shop),
     jobQueue().stats(shop),
+    currentPolicy(shop),
+    getShopInstallation(shop),
   ]);
+  const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
+  const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
   // Right after a policy is published (or a manual reconcile) the numbers are about to change:
   // the page says so and polls until the run is over.
   const applying = (stats.byQueue.reconcile?.pending ?? 0) + (stats.byQueue.reconcile?.running ?? 0) + (stats.byQueue["initial-sync"]?.pending ?? 0) + (stats.byQueue["initial-sync"]?.running ?? 0) > 0;
@@ -52,7 +59,12 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
           channel: channelName.get(channel.channel) ?? channel.channel,
           available: channel.available,
           paused: channel.paused,
-          explain: parseExplain(channel.explain).map((line) => line.reason),
+          explain: withPauseReason(
+            parseExplain(channel.explain).map((line) => line.reason),
+            channel.paused,
+            rules.get(channel.channel),
+            frozenReason,
+          ),
         })),
     })),
   };
@@ -65,4 +77,19 @@ function safeQuantities(text: string): Record<string, number> {
   } catch {
     return {};
   }
+}
+
+const PAUSE_WORDS = /paus|frozen|freeze/i;
+
+/**
+ * Every paused channel says why. The engine writes a line only for units it removes, so a channel
+ * paused by `pauseBelow` with nothing left (or by the merchant while the pool was empty) has no
+ * line at all; the page then names the rule that paused it instead of "Shares the whole pool".
+ */
+export function withPauseReason(lines: string[], paused: boolean, rule: ChannelRule | undefined, frozenReason: string | null): string[] {
+  if (!paused || lines.some((line) => PAUSE_WORDS.test(line))) return lines;
+  if (rule?.paused) return [...lines, "Paused by the merchant"];
+  if (rule?.pauseBelow !== undefined) return [...lines, `Paused: nothing left to sell is under the threshold of ${rule.pauseBelow}`];
+  if (frozenReason) return [...lines, `Paused while webhooks recover: ${frozenReason}`];
+  return [...lines, "Paused"];
 }

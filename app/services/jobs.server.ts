@@ -1,14 +1,14 @@
 import type { JobQueue } from "~/jobs/queue.server";
-import { createSqliteJobQueue } from "~/jobs/sqlite-queue.server";
+import { createJobQueueFromEnv } from "~/jobs/queue-factory.server";
 
 /** The pipeline's queues (see app/jobs/handlers.server.ts for who runs them). */
 export type PipelineQueue = "recompute" | "reconcile" | "initial-sync";
 
 let queue: JobQueue | undefined;
 
-/** The process's queue: the embedded SQLite adapter (DESIGN.md §5: Redis adapter later). */
+/** The process's queue: the embedded SQLite adapter, or BullMQ with QUEUE=bullmq (docs/scale-out.md). */
 export function jobQueue(): JobQueue {
-  queue ??= createSqliteJobQueue();
+  queue ??= createJobQueueFromEnv();
   return queue;
 }
 

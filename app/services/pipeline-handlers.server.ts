@@ -1,24 +1,30 @@
 import type { LeasedJob } from "~/jobs/queue.server";
-import { NonRetryableError, type JobHandler } from "~/jobs/worker.server";
+import { NonRetryableError, WaitForShopError, type JobHandler } from "~/jobs/worker.server";
 import { ITEMS_PER_READ } from "~/shopify/inventory.server";
 import { jobQueue } from "./jobs.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
-import { ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
+import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
 import { runInitialSync } from "./initial-sync.server";
 import { recomputeInventoryItems } from "./recompute.server";
 import { reconcileShop } from "./reconcile.server";
 
-/** Retrying cannot help when the shop uninstalled us or revoked the token. */
+/** Lost access waits for the merchant; retrying cannot help when the shop uninstalled us or a scope is missing. */
 function classify(error: unknown): never {
+  if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
   if (error instanceof ShopNotInstalledError) throw new NonRetryableError(error.message, { cause: error });
   if (error instanceof AdminApiError && error.unauthorized) throw new NonRetryableError(error.message, { cause: error });
   throw error;
 }
 
-async function whileInstalled(shop: string, work: () => Promise<unknown>) {
+async function whileInstalled(shop: string, work: () => Promise<unknown>, { afterInitialSync = false } = {}) {
   const installation = await getShopInstallation(shop);
   if (installation?.status === "uninstalled") return; // app/uninstalled stops work for the shop
+  // Before the initial sync has imported the merchant's safety stock as policy v1, a plan would
+  // release it: item changes wait for the import, which resumes them when it is done.
+  if (afterInitialSync && installation?.initialSync !== "done") throw new WaitForShopError(`${shop}: waiting for the initial sync`);
+  // Without a working token every call would 401: wait for the merchant's next admin load.
+  if (installation?.accessLostAt) throw new WaitForShopError(`${shop} lost access to Shopify; waiting for re-authentication`);
   await work().catch(classify);
 }
 
@@ -43,9 +49,12 @@ async function recomputeBatch(job: LeasedJob) {
   const extra = await queue.lease({ queues: ["recompute"], shop: job.shop, limit: RECOMPUTE_BATCH - 1, visibilityTimeoutMs: EXTRA_LEASE_MS });
   const ids = [...new Set([job, ...extra].flatMap(itemIdsOf))];
   try {
-    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids));
+    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
   } catch (error) {
-    for (const other of extra) await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
+    for (const other of extra) {
+      if (error instanceof WaitForShopError) await queue.park(other, error);
+      else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
+    }
     throw error;
   }
   for (const other of extra) await queue.complete(other);

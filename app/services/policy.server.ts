@@ -1,6 +1,6 @@
-import { validatePolicy, type Problem, type Policy } from "~/domain";
+import { locationsOf, validatePolicy, type Problem, type Policy } from "~/domain";
 import { recordAudit } from "~/models/audit.server";
-import { knownSkus, listChannels, listLocations } from "~/models/catalog.server";
+import { knownSkus, listChannels, listLocations, locationInfo } from "~/models/catalog.server";
 import { currentPolicy, insertPolicyVersion, policyVersion } from "~/models/policy.server";
 import { enqueueShopJob } from "./jobs.server";
 
@@ -20,6 +20,8 @@ export async function publishPolicy(
   const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
   const validation = validatePolicy(document, {
     locations: new Set(locations.map((location) => location.name)),
+    // A channel rule may name only locations that can fill that channel's orders.
+    capabilities: locationsOf({ levels: [], locations: locations.map(locationInfo) }),
     skus: new Set(skus),
     channels: new Set(channels.map((channel) => channel.handle)),
   });

@@ -4,17 +4,31 @@ import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
-import { forEachCatalogBatch, readInventoryItems, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
-import { MAX_STALE_RETRIES } from "./recompute.server";
+import { forEachCatalogBatch, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
+import { describeUserErrors, type WriterOptions } from "./apply-writes.server";
 import { forItems, loadShopContext, type ShopContext } from "./sync-context.server";
-import { syncItems } from "./sync-items.server";
+import { syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
 
-export interface ReconcileResult {
-  reportId: string;
+/**
+ * What a reconciliation found and did, counted in writes (a safety-stock move, a variant's
+ * channel metafield, a product's publication on a channel):
+ * - `drifted`: found different from the plan;
+ * - `fixed`: Shopify confirmed the write applied;
+ * - `failed`: Shopify refused the write, or it stayed stale through every retry.
+ * drifted = fixed + failed, except for a level that drifted, went stale and then needed no
+ * write on the re-read (someone else brought it to the plan).
+ */
+export interface ReconcileTotals {
   levelsChecked: number;
   drifted: number;
   fixed: number;
+  failed: number;
+  /** Found different, by cause; refused writes by Shopify's code ("refused CODE"). */
   causes: Record<string, number>;
+}
+
+export interface ReconcileResult extends ReconcileTotals {
+  reportId: string;
 }
 
 /** Re-reads locations and sales channels, the names a policy refers to. */
@@ -46,7 +60,7 @@ export async function reconcileShop(
   const now = options.now ?? (() => new Date());
   const client = options.client ?? (await adminClientForShop(shop));
   const reportId = await startReconciliationReport(shop, trigger);
-  const totals = { levelsChecked: 0, drifted: 0, fixed: 0, causes: {} as Record<string, number> };
+  const totals: ReconcileTotals = { levelsChecked: 0, drifted: 0, fixed: 0, failed: 0, causes: {} };
   try {
     await refreshLocationsAndChannels(shop, client);
     // Policy, channels, locations, lag and freeze are read once per run, not once per batch.
@@ -68,28 +82,43 @@ export async function reconcileShop(
   }
 }
 
-async function syncPage(
-  base: ShopContext,
-  client: AdminClient,
-  firstRead: ShopifyItem[],
-  now: () => Date,
-  totals: { levelsChecked: number; drifted: number; fixed: number; causes: Record<string, number> },
-) {
-  let items = firstRead;
-  const ids = items.map((item) => item.inventoryItemId);
-  for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
-    const context = await forItems(base, ids, now());
-    const outcome = await syncItems(context, client, items, "reconciliation");
-    const drifted = outcome.safetyStockMoves + outcome.metafieldWrites + outcome.publicationChanges;
-    totals.drifted += drifted;
-    totals.fixed += drifted;
-    for (const [cause, count] of Object.entries(outcome.drift)) totals.causes[cause] = (totals.causes[cause] ?? 0) + count;
-    if (outcome.publicationChanges) totals.causes.publication = (totals.causes.publication ?? 0) + outcome.publicationChanges;
+const bump = (counts: Record<string, number>, key: string, by = 1) => {
+  if (by > 0) counts[key] = (counts[key] ?? 0) + by;
+};
+
+/**
+ * One page of the catalog through the same stale-retry loop as recompute. A refused write is
+ * counted and reconciliation goes on with the other pages (the report shows it).
+ */
+async function syncPage(base: ShopContext, client: AdminClient, firstRead: ShopifyItem[], now: () => Date, totals: ReconcileTotals) {
+  const ids = firstRead.map((item) => item.inventoryItemId);
+  const writer: WriterOptions = { onRefused: "count", refusals: [] };
+  const count = (outcome: SyncOutcome, last: boolean) => {
+    const planned = outcome.planned.safetyStock + outcome.planned.metafields + outcome.planned.publications;
+    // A stale attempt is planned again after the re-read: count only what it settled, unless
+    // this was the last try, when whatever was left counts as failed.
+    const unsettled = planned - outcome.applied - outcome.refused;
+    const gaveUp = outcome.stale && last ? unsettled : 0;
+    totals.drifted += outcome.stale ? outcome.applied + outcome.refused + gaveUp : planned;
+    totals.fixed += outcome.applied;
+    totals.failed += outcome.refused + gaveUp;
     if (!outcome.stale) {
-      totals.levelsChecked += outcome.levelsChecked;
-      return;
+      bump(totals.causes, "safety_stock", outcome.planned.safetyStock);
+      bump(totals.causes, "channel_ats", outcome.planned.metafields);
+      bump(totals.causes, "publication", outcome.planned.publications);
     }
-    items = await readInventoryItems(client, ids);
+    bump(totals.causes, "stale_after_retries", gaveUp);
+    if (!outcome.stale || last) totals.levelsChecked += outcome.levelsChecked;
+  };
+  await withStaleRetries(
+    base.shop,
+    client,
+    ids,
+    async (items) => syncItems(await forItems(base, ids, now()), client, items, "reconciliation", writer),
+    { firstRead, now, onAttempt: count },
+  );
+  for (const refusal of writer.refusals ?? []) {
+    for (const error of refusal.userErrors) bump(totals.causes, `refused ${error.code ?? "NO_CODE"}`);
+    console.error("reconciliation: Shopify refused a write", { shop: base.shop, operation: refusal.operation, errors: describeUserErrors(refusal.userErrors) });
   }
-  throw new Error(`Inventory kept changing while reconciling ${ids.length} items of ${base.shop}`);
 }

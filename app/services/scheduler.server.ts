@@ -1,11 +1,11 @@
 import { assessWebhookHealth, DEFAULT_HEALTH_THRESHOLDS } from "~/domain/webhook-health";
 import { recordAudit } from "~/models/audit.server";
+import { getShopSettings } from "~/models/settings.server";
 import { getShopInstallation, listActiveShops, setShopFrozen } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
 import { expireCartHolds } from "./holds.server";
 import { enqueueShopJob } from "./jobs.server";
 
-export const RECONCILE_EVERY_MS = 60 * 60_000;
 
 /**
  * Periodic work per active shop: expired cart holds, webhook health (freeze low-stock SKUs on lower tiers while
@@ -19,6 +19,9 @@ export async function runScheduledWork(now: Date) {
     const installation = await getShopInstallation(shop);
     if (!installation) continue;
     summary.expiredHolds += await expireCartHolds(shop, now);
+    // The merchant's Settings page sets the freeze lag and the reconciliation interval.
+    const settings = await getShopSettings(shop);
+    const thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, maxLagMs: settings.freezeAfterLagSeconds * 1_000 };
 
     const deliveries = await recentDeliveries(shop, new Date(now.getTime() - DEFAULT_HEALTH_THRESHOLDS.windowMs));
     const health = assessWebhookHealth(
@@ -28,6 +31,7 @@ export async function runScheduledWork(now: Date) {
         receivedAt: delivery.receivedAt.getTime(),
       })),
       now.getTime(),
+      thresholds,
     );
     const frozen = Boolean(installation.frozenSince);
     if (!health.healthy && !frozen) {
@@ -40,7 +44,7 @@ export async function runScheduledWork(now: Date) {
       await recordAudit(shop, [{ subject: "policy", reason: "Shopify's updates recovered: lower tiers unfrozen", actor: "reconciliation" }]);
       summary.unfrozen++;
     }
-    const due = !installation.lastReconcileAt || now.getTime() - installation.lastReconcileAt.getTime() >= RECONCILE_EVERY_MS;
+    const due = !installation.lastReconcileAt || now.getTime() - installation.lastReconcileAt.getTime() >= settings.reconcileEveryMinutes * 60_000;
     if (due || health.healthy === frozen) {
       await enqueueShopJob(shop, "reconcile", { trigger: due ? "scheduled" : "health" }, "reconcile");
       summary.reconciles++;

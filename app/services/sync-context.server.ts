@@ -3,9 +3,9 @@
  * once per version), channel and location names, sales velocity and the measured sync lag
  * that size velocity buffers, and whether webhook health has frozen lower tiers.
  */
-import { compilePolicy, type CompiledPolicy, type Hold, type Plan, type Policy } from "~/domain";
-import { freezeLowStockChannels } from "~/domain/freeze";
-import { listChannels, listLocations } from "~/models/catalog.server";
+import { compilePolicy, type CompiledPolicy, type Hold, type LocationInfo, type Policy } from "~/domain";
+import { freezeStateFor, type FreezeState } from "~/domain/write-plan";
+import { listChannels, listLocations, locationInfo } from "~/models/catalog.server";
 import { activeHoldsForItems } from "~/models/holds.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
@@ -19,11 +19,14 @@ export interface ShopSyncContext {
   policyUri: string;
   channels: { handle: string; publicationId: string; name: string }[];
   locationNames: string[];
+  /** Every known location with what it can do: channel pools count only where a channel's orders can be filled. */
+  locations: LocationInfo[];
   unitsPerMinute: Map<string, number>;
   /** Cart holds still running for the items being synced (engine input). */
   holds: Hold[];
   syncLagMinutes: number;
-  applyFreeze(plan: Plan): Plan;
+  /** The webhook-health freeze in force (planned by the pure write plan), or null. */
+  freeze: FreezeState | null;
 }
 
 export const EMPTY_POLICY: Policy = { version: 1, protection: [], channels: [] };
@@ -31,7 +34,6 @@ export const EMPTY_POLICY: Policy = { version: 1, protection: [], channels: [] }
 export const VELOCITY_WINDOW_MS = 60 * 60_000;
 /** Without lag samples yet, assume one minute between a sale and our write. */
 export const DEFAULT_SYNC_LAG_MINUTES = 1;
-export const FREEZE_LOW_STOCK_BELOW = 10;
 
 const compiledCache = new Map<string, CompiledPolicy>();
 
@@ -81,9 +83,9 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
     policyUri: policyUri(shop, version),
     channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name })),
     locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
+    locations: locations.map(locationInfo),
     syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,
-    applyFreeze: (plan) =>
-      frozenReason ? freezeLowStockChannels(plan, { tiers, lowStockBelow: FREEZE_LOW_STOCK_BELOW, reason: frozenReason }) : plan,
+    freeze: frozenReason ? freezeStateFor(document, frozenReason) : null,
   };
 }
 

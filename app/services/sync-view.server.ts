@@ -34,6 +34,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       levelsChecked: report.levelsChecked,
       drifted: report.drifted,
       fixed: report.fixed,
+      failed: report.failed,
       causes: Object.entries(report.causes).map(([cause, count]) => `${cause.replace(/_/g, " ")}: ${count}`),
       error: report.error,
     })),

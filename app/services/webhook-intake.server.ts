@@ -28,6 +28,38 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     return new Response(`This endpoint receives ${expectedTopic} only`, { status: 400 });
   }
 
+  return acceptVerifiedDelivery({
+    shop,
+    topic: expectedTopic,
+    webhookId,
+    eventId: context.eventId ?? null,
+    apiVersion: context.apiVersion ?? null,
+    triggeredAt: context.triggeredAt,
+    rawBody,
+    receivedAt,
+  });
+}
+
+/** A delivery whose origin is established: HMAC-verified (HTTPS) or delivered by the cloud (Pub/Sub, EventBridge). */
+export interface VerifiedDelivery {
+  shop: string;
+  topic: WebhookTopic;
+  webhookId: string;
+  eventId: string | null;
+  apiVersion: string | null;
+  triggeredAt: string | undefined;
+  rawBody: string;
+  receivedAt: Date;
+}
+
+/**
+ * Record once, hand off, ack: the same for every transport (app/services/webhook-cloud-consumer.server.ts
+ * feeds Pub/Sub and EventBridge deliveries here, docs/decisions/015). Throws on an unexpected
+ * failure, so the transport redelivers.
+ */
+export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promise<Response> {
+  const { shop, topic: expectedTopic, webhookId, rawBody, receivedAt } = delivery;
+  const context = { eventId: delivery.eventId, apiVersion: delivery.apiVersion, triggeredAt: delivery.triggeredAt };
   const triggeredAt = parseTriggeredAt(context.triggeredAt);
   let deliveryId: string | null = null;
   try {

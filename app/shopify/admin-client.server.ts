@@ -69,6 +69,13 @@ export class AdminApiError extends Error {
   get unauthorized() {
     return this.details.status === 401 || this.details.status === 403;
   }
+  /**
+   * 401: Shopify no longer accepts the access token (revoked, or rotated elsewhere). Unlike a
+   * 403 (a missing scope), a fresh token exchange on the merchant's next admin load fixes it.
+   */
+  get invalidToken() {
+    return this.details.status === 401;
+  }
 }
 
 export interface AdminResult<T> {
@@ -88,8 +95,19 @@ export interface AdminClientOptions {
   /** Retries for 429/5xx/network errors (THROTTLED waits are separate and bounded by maxThrottleWaits). */
   maxRetries?: number;
   maxThrottleWaits?: number;
-  /** Shared bucket estimates; defaults to a process-wide registry. */
-  buckets?: BucketRegistry;
+  /** Shared bucket estimates; defaults to the process's store (see `useDefaultThrottleStore`). */
+  buckets?: ThrottleStore;
+}
+
+/**
+ * Where bucket estimates live: `BucketRegistry` in this process, or a store shared by every
+ * worker process (app/shopify/redis-throttle-store.server.ts, docs/decisions/014).
+ */
+export interface ThrottleStore {
+  reserve(shop: string, cost: number, at: number): number | Promise<number>;
+  observe(shop: string, cost: CostExtension, at: number): void | Promise<void>;
+  expectedCost(operation: string): number;
+  rememberCost(operation: string, requested: number): void;
 }
 
 interface BucketEstimate {
@@ -148,7 +166,12 @@ export class BucketRegistry {
   }
 }
 
-const sharedBuckets = new BucketRegistry();
+let defaultThrottleStore: ThrottleStore = new BucketRegistry();
+
+/** Installs the store every client uses unless given one (the cluster profile installs Redis's). */
+export function useDefaultThrottleStore(store: ThrottleStore) {
+  defaultThrottleStore = store;
+}
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const ADMIN_API_VERSION = "2026-10";
@@ -169,14 +192,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     random = Math.random,
     maxRetries = 5,
     maxThrottleWaits = 50,
-    buckets = sharedBuckets,
+    buckets = defaultThrottleStore,
   } = options;
 
   async function request<T>(operation: string, query: string, variables: Record<string, unknown> = {}) {
     let retries = 0;
     let throttleWaits = 0;
     for (;;) {
-      const wait = buckets.reserve(shop, buckets.expectedCost(operation), now());
+      const wait = await buckets.reserve(shop, buckets.expectedCost(operation), now());
       if (wait > 0) await sleep(wait);
 
       let response: TransportResponse;
@@ -197,7 +220,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 
       const cost = response.body?.extensions?.cost ?? null;
       if (cost) {
-        buckets.observe(shop, cost, now());
+        await buckets.observe(shop, cost, now());
         buckets.rememberCost(operation, cost.requestedQueryCost);
       }
 

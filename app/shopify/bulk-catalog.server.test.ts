@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createSandbox, SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, sandboxHandlers, type Sandbox, type SandboxOptions } from "../../sandbox";
-import { mswServer } from "../../tests/setup/msw";
-import { BucketRegistry, createAdminClient, type AdminClient } from "./admin-client.server";
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, type Sandbox, type SandboxOptions } from "../../sandbox";
+import { sandboxWithClient } from "../../tests/support/sandbox-client";
+import type { AdminClient } from "./admin-client.server";
 import { BulkOperationError, parseBulkCatalog, readCatalogInBulk, type BulkOperationState } from "./bulk-catalog.server";
 import { readCatalogPage, setChannelMetafields, type ShopifyItem } from "./inventory.server";
 
@@ -14,19 +14,9 @@ afterEach(() => {
 });
 
 function setup(seed?: SandboxOptions["seed"]) {
-  sandbox = createSandbox({
-    apiKey: process.env.SHOPIFY_API_KEY!,
-    apiSecret: process.env.SHOPIFY_API_SECRET!,
-    appUrl: process.env.SHOPIFY_APP_URL!,
-    deliver: async () => new Response(null, { status: 200 }),
-    // Generous bucket: the paged reference read (≈830 points a page) must not wait on real time.
-    throttle: { bucketSize: 1_000_000, restoreRate: 1_000_000 },
-    ...(seed === undefined ? {} : { seed }),
-  });
-  sandbox.install();
-  mswServer.use(...sandboxHandlers(sandbox));
-  const client = createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: SANDBOX_ADMIN_TOKEN, buckets: new BucketRegistry(), sleep: async () => {} });
-  return { sandbox, client };
+  const made = sandboxWithClient(seed);
+  sandbox = made.sandbox;
+  return made;
 }
 
 async function readAllPages(client: AdminClient): Promise<ShopifyItem[]> {

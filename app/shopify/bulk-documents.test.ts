@@ -5,10 +5,13 @@ import { checkBulkQuery } from "../../sandbox/admin-api/mutations/bulk";
 import { ALL_BULK_DOCUMENTS, BULK_CATALOG_QUERY } from "./bulk-documents";
 import { CATALOG_PAGE_QUERY } from "./documents";
 
-/** A selection set as a canonical string: `edges { node { … } }` read as `nodes { … }`, no `first`. */
+/**
+ * A selection set as a canonical string: `edges { node { … } }` read as `nodes { … }`, no `first`,
+ * no `pageInfo` (a paged read follows it to the end; a bulk read has every node already).
+ */
 function canonical(set: SelectionSetNode): string {
   const fields = set.selections
-    .filter((s): s is FieldNode => s.kind === Kind.FIELD)
+    .filter((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "pageInfo")
     .map((field) => {
       let inner = field.selectionSet;
       const edges = inner?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "edges");

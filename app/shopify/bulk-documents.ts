@@ -5,7 +5,7 @@
  * exactly what CATALOG_PAGE_QUERY's fragment selects (documents.ts), so that a bulk read and a
  * paged read produce the same `ShopifyItem`s.
  */
-import { CHANNEL_METAFIELD, QUANTITY_NAMES } from "./documents";
+import { CHANNEL_METAFIELD, LEVEL_FIELDS } from "./documents";
 
 /**
  * The inner query of the bulk operation: the catalog fragment's fields with connections
@@ -44,16 +44,7 @@ export const BULK_CATALOG_QUERY = /* GraphQL */ `
           inventoryLevels {
             edges {
               node {
-                id
-                location {
-                  id
-                  name
-                  isActive
-                }
-                quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
-                  name
-                  quantity
-                }
+${LEVEL_FIELDS}
               }
             }
           }

@@ -18,8 +18,26 @@ export const QUANTITY_NAMES = [
 /** App-owned variant metafield carrying channel ATS (SHOPIFY-FACTS "Sales channels"). */
 export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
 
-/** Locations read per item (see the cost note in the fragment). */
-export const LEVELS_PER_ITEM = 25;
+/**
+ * Locations per page of an item's levels (`$levelsPerPage`), with the item and in each follow-up:
+ * Shopify's largest page, cheap under real costs (see the cost note in the fragment). A variable,
+ * not a constant in the text, so a test can page a 30-location shop in pages of 10.
+ */
+export const LEVELS_PER_PAGE = 250;
+
+/** One inventory level as every read selects it (paged, follow-up and bulk reads alike). */
+export const LEVEL_FIELDS = /* GraphQL */ `
+        id
+        location {
+          id
+          name
+          isActive
+        }
+        quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
+          name
+          quantity
+        }
+`;
 
 const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
   fragment SafestockItemLevels on InventoryItem {
@@ -42,19 +60,38 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
         }
       }
     }
-    # 25 locations per item: with 10 items a page the query (~830 points) stays under Shopify's
-    # 1,000-point single-query limit (https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits).
-    inventoryLevels(first: ${LEVELS_PER_ITEM}) {
+    # 250 locations per item is cheap: Shopify sizes a connection by ~2·ln(first), not by first
+    # (recorded: first 1/10/50/100/250 cost 3/6/9/11/13 for nodes { id }, sandbox/admin-api/cost.ts).
+    # One item costs 1 + variants 5 + levels (2 + 11 × 3) = 41 requested; nodes(ids:) is charged
+    # once however many ids it names, and a catalog page of 10 items costs 2 + 4 × 41 = 166
+    # (250 items: 453), all under the 1,000-point single-query limit
+    # (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
+    # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
+    # planning from a partial read would leave its other locations out of every pool.
+    inventoryLevels(first: $levelsPerPage) {
       nodes {
-        id
-        location {
-          id
-          name
-          isActive
+${LEVEL_FIELDS}
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** The rest of one item's levels, after its first page. */
+export const ITEM_MORE_LEVELS_QUERY = /* GraphQL */ `
+  query SafestockItemMoreLevels($id: ID!, $after: String!, $levelsPerPage: Int!) {
+    inventoryItem(id: $id) {
+      id
+      inventoryLevels(first: $levelsPerPage, after: $after) {
+        nodes {
+${LEVEL_FIELDS}
         }
-        quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
-          name
-          quantity
+        pageInfo {
+          hasNextPage
+          endCursor
         }
       }
     }
@@ -62,7 +99,7 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
 `;
 
 export const ITEM_LEVELS_QUERY = /* GraphQL */ `
-  query SafestockItemLevels($ids: [ID!]!) {
+  query SafestockItemLevels($ids: [ID!]!, $levelsPerPage: Int!) {
     nodes(ids: $ids) {
       ... on InventoryItem {
         ...SafestockItemLevels
@@ -73,7 +110,7 @@ export const ITEM_LEVELS_QUERY = /* GraphQL */ `
 `;
 
 export const CATALOG_PAGE_QUERY = /* GraphQL */ `
-  query SafestockCatalogPage($first: Int!, $after: String) {
+  query SafestockCatalogPage($first: Int!, $after: String, $levelsPerPage: Int!) {
     inventoryItems(first: $first, after: $after) {
       nodes {
         ...SafestockItemLevels
@@ -97,6 +134,10 @@ export const CATALOG_SIZE_QUERY = /* GraphQL */ `
   }
 `;
 
+/**
+ * `fulfillsOnlineOrders`: online orders route only to these locations ("inventory at this location
+ * is available for sale online"), so only they feed online and marketplace channel pools.
+ */
 export const LOCATIONS_QUERY = /* GraphQL */ `
   query SafestockLocations($after: String) {
     locations(first: 100, after: $after, includeInactive: true) {
@@ -104,6 +145,7 @@ export const LOCATIONS_QUERY = /* GraphQL */ `
         id
         name
         isActive
+        fulfillsOnlineOrders
       }
       pageInfo {
         hasNextPage
@@ -213,6 +255,7 @@ export const UNPUBLISH_MUTATION = /* GraphQL */ `
 
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
+  ITEM_MORE_LEVELS_QUERY,
   CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,

@@ -10,6 +10,8 @@ import {
   CATALOG_SIZE_QUERY,
   CHANNEL_METAFIELD,
   ITEM_LEVELS_QUERY,
+  ITEM_MORE_LEVELS_QUERY,
+  LEVELS_PER_PAGE,
   LOCATIONS_QUERY,
   METAFIELDS_SET_MUTATION,
   MOVE_QUANTITIES_MUTATION,
@@ -55,7 +57,12 @@ interface RawItem {
   sku: string | null;
   tracked: boolean;
   variants: { nodes: RawVariant[] };
-  inventoryLevels: { nodes: RawLevel[] };
+  inventoryLevels: RawLevelPage;
+}
+
+interface RawLevelPage {
+  nodes: RawLevel[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 interface RawVariant {
@@ -99,32 +106,60 @@ export function shopifyItemFrom(
   };
 }
 
-function toItem(raw: RawItem): ShopifyItem {
-  return shopifyItemFrom(raw, raw.variants.nodes[0], raw.inventoryLevels.nodes);
+/**
+ * The item with every one of its levels: an item stocked at more locations than the first page
+ * holds is completed page by page, so no location is ever planned from a partial read.
+ */
+async function toItem(client: AdminClient, raw: RawItem, levelsPerPage: number): Promise<ShopifyItem> {
+  const levels = [...raw.inventoryLevels.nodes];
+  let page = raw.inventoryLevels.pageInfo;
+  while (page.hasNextPage && page.endCursor) {
+    const { data }: { data: { inventoryItem: { inventoryLevels: RawLevelPage } | null } } = await client.request(
+      "SafestockItemMoreLevels",
+      ITEM_MORE_LEVELS_QUERY,
+      { id: raw.id, after: page.endCursor, levelsPerPage },
+    );
+    if (!data.inventoryItem) break; // deleted meanwhile: inventory_items/delete removes it
+    levels.push(...data.inventoryItem.inventoryLevels.nodes);
+    page = data.inventoryItem.inventoryLevels.pageInfo;
+  }
+  return shopifyItemFrom(raw, raw.variants.nodes[0], levels);
 }
 
 /**
- * Items per query: each item selects up to 25 levels (~83 points), so 10 items keep a query's
- * requested cost (~830 points) under the 1,000-point single-query maximum.
+ * Items per query. Cost is no longer the limit: nodes(ids:) is charged once whatever the number
+ * of ids, so a read costs 41 requested points (documents.ts); 10 items is the recompute batch.
  */
 export const ITEMS_PER_READ = 10;
 
-export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[]) {
+/** How many of an item's levels each read asks for (default LEVELS_PER_PAGE). */
+export interface LevelPaging {
+  levelsPerPage?: number;
+}
+
+export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
   const items: ShopifyItem[] = [];
   for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
     const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
-    const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids });
-    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(toItem(node));
+    const { data } = await client.request<{ nodes: (RawItem | null)[] }>("SafestockItemLevels", ITEM_LEVELS_QUERY, { ids, levelsPerPage });
+    for (const node of data.nodes) if (node && "inventoryLevels" in node) items.push(await toItem(client, node, levelsPerPage));
   }
   return items;
 }
 
-export async function readCatalogPage(client: AdminClient, after: string | null, first = ITEMS_PER_READ) {
+export async function readCatalogPage(
+  client: AdminClient,
+  after: string | null,
+  first = ITEMS_PER_READ,
+  { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {},
+) {
   const { data } = await client.request<{
     inventoryItems: { nodes: RawItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-  }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after });
+  }>("SafestockCatalogPage", CATALOG_PAGE_QUERY, { first, after, levelsPerPage });
+  const items: ShopifyItem[] = [];
+  for (const node of data.inventoryItems.nodes) items.push(await toItem(client, node, levelsPerPage));
   return {
-    items: data.inventoryItems.nodes.map(toItem),
+    items,
     nextCursor: data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null,
   };
 }
@@ -150,7 +185,7 @@ export async function catalogSize(client: AdminClient): Promise<number> {
 export async function forEachCatalogBatch(
   client: AdminClient,
   onBatch: (items: ShopifyItem[]) => Promise<void>,
-  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk" } = {},
+  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk" } & LevelPaging = {},
 ): Promise<"paged" | "bulk"> {
   const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
   if (mode === "bulk") {
@@ -160,15 +195,22 @@ export async function forEachCatalogBatch(
   }
   let after: string | null = null;
   do {
-    const page = await readCatalogPage(client, after, options.pageSize);
+    const page = await readCatalogPage(client, after, options.pageSize, options);
     await onBatch(page.items);
     after = page.nextCursor;
   } while (after);
   return mode;
 }
 
+export interface ShopifyLocation {
+  id: string;
+  name: string;
+  isActive: boolean;
+  fulfillsOnlineOrders: boolean;
+}
+
 export async function readLocations(client: AdminClient) {
-  const locations: { id: string; name: string; isActive: boolean }[] = [];
+  const locations: ShopifyLocation[] = [];
   let after: string | null = null;
   do {
     const { data }: { data: { locations: { nodes: typeof locations; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } =
@@ -205,9 +247,38 @@ export interface MoveChange {
   to: { name: QuantityName; changeFromQuantity: number };
 }
 
+/**
+ * Why Shopify did not apply a write, by what the caller must do about it:
+ * - `stale`: a compare-and-swap failed (CHANGE_FROM_QUANTITY_STALE, STALE_OBJECT): someone
+ *   wrote in between; re-read and re-plan.
+ * - `replan`: the idempotency key cannot be used again (IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED:
+ *   "Retry with a new idempotency key"; IDEMPOTENCY_KEY_PARAMETER_MISMATCH: the key was sent
+ *   with other parameters, a bug on our side): re-read and re-plan under a new key.
+ * - `busy`: IDEMPOTENCY_CONCURRENT_REQUEST ("currently in progress, please try again"): retry
+ *   the same request with the same key later.
+ * - `refused`: anything else; retrying the same request cannot help.
+ * Codes: SHOPIFY-CONFORMANCE (idempotency), SHOPIFY-FACTS § Idempotency.
+ */
+export type WriteFailure = "stale" | "replan" | "busy" | "refused";
+
 export type WriteResult =
   | { ok: true; requestId: string | null }
-  | { ok: false; stale: boolean; userErrors: UserError[]; requestId: string | null };
+  | { ok: false; failure: WriteFailure; userErrors: UserError[]; requestId: string | null };
+
+const STALE_CODES = new Set(["CHANGE_FROM_QUANTITY_STALE", "STALE_OBJECT"]);
+const REPLAN_CODES = new Set(["IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]);
+
+export function classifyUserErrors(errors: readonly UserError[]): WriteFailure {
+  const codes = errors.map((error) => error.code ?? "");
+  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")) return "busy";
+  if (codes.some((code) => REPLAN_CODES.has(code))) return "replan";
+  if (codes.some((code) => STALE_CODES.has(code))) return "stale";
+  return "refused";
+}
+
+function writeResult(errors: UserError[], requestId: string | null): WriteResult {
+  return errors.length === 0 ? { ok: true, requestId } : { ok: false, failure: classifyUserErrors(errors), userErrors: errors, requestId };
+}
 
 /** Shopify caps input arrays at 250 entries (https://shopify.dev/docs/api/usage/limits). */
 export const MAX_CHANGES_PER_MUTATION = 250;
@@ -217,10 +288,14 @@ export const MAX_CHANGES_PER_MUTATION = 250;
  * state except `available` and refused for `available` (SHOPIFY-CONFORMANCE §3), so it is set
  * on the non-available end only.
  */
-export async function moveQuantities(
-  client: AdminClient,
-  input: { changes: MoveChange[]; reason: string; referenceDocumentUri: string; ledgerDocumentUri: string; idempotencyKey: string },
-): Promise<WriteResult> {
+export interface MoveQuantitiesRequest {
+  changes: MoveChange[];
+  reason: string;
+  referenceDocumentUri: string;
+  ledgerDocumentUri: string;
+}
+
+export async function moveQuantities(client: AdminClient, input: MoveQuantitiesRequest & { idempotencyKey: string }): Promise<WriteResult> {
   if (input.changes.length > MAX_CHANGES_PER_MUTATION) {
     throw new Error(`moveQuantities takes at most ${MAX_CHANGES_PER_MUTATION} changes; split the plan first`);
   }
@@ -245,9 +320,7 @@ export async function moveQuantities(
       })),
     },
   });
-  const errors = data.inventoryMoveQuantities.userErrors;
-  if (errors.length === 0) return { ok: true, requestId };
-  return { ok: false, stale: errors.some((e) => e.code === "CHANGE_FROM_QUANTITY_STALE"), userErrors: errors, requestId };
+  return writeResult(data.inventoryMoveQuantities.userErrors, requestId);
 }
 
 export interface ChannelMetafieldWrite {
@@ -276,9 +349,7 @@ export async function setChannelMetafields(client: AdminClient, writes: ChannelM
       })),
     },
   );
-  const errors = data.metafieldsSet.userErrors;
-  if (errors.length === 0) return { ok: true, requestId };
-  return { ok: false, stale: errors.some((e) => e.code === "STALE_OBJECT"), userErrors: errors, requestId };
+  return writeResult(data.metafieldsSet.userErrors, requestId);
 }
 
 export async function readProductPublications(client: AdminClient, productId: string) {
@@ -302,6 +373,5 @@ export async function setProductPublished(
     published ? PUBLISH_MUTATION : UNPUBLISH_MUTATION,
     { id: productId, input: [{ publicationId }] },
   );
-  const errors = data[operation].userErrors;
-  return errors.length === 0 ? { ok: true, requestId } : { ok: false, stale: false, userErrors: errors, requestId };
+  return writeResult(data[operation].userErrors, requestId);
 }

@@ -58,16 +58,19 @@ describe("cost and throttle", () => {
   it("reports requested/actual cost and the bucket after the actual cost", async () => {
     const t = testShop();
     const res = await t.gql(`{ products(first: 10) { edges { node { id title variants(first: 5) { nodes { sku } } } } pageInfo { hasNextPage } } }`);
-    // 2 + 10 × (1 + (2 + 5 × 1)) = 82 requested; actual counts the 6 products and their 15 variants
-    expect(res.extensions.cost.requestedQueryCost).toBe(82);
-    // actual: 2 + 6 products × (1 + 2) + 16 variants returned
-    expect(res.extensions.cost.actualQueryCost).toBe(2 + 6 * 3 + 16);
-    expect(res.extensions.cost.throttleStatus).toEqual({ maximumAvailable: 1000, currentlyAvailable: 1000 - 36, restoreRate: 100 });
+    // Connection sizes as recorded (cost.ts header): size(10) = 4, size(5) = 3.
+    // requested: 2 + 4 × (1 + (2 + 3 × 1)) = 26
+    expect(res.extensions.cost.requestedQueryCost).toBe(26);
+    // actual: 6 products came back, the dearest with 4 of 5 variants: 2 + ⌈3 × 4/5 × 1⌉ = 5;
+    // 2 + ⌈4 × 6/10 × (1 + 5)⌉ = 2 + ⌈14.4⌉ = 17
+    expect(res.extensions.cost.actualQueryCost).toBe(17);
+    expect(res.extensions.cost.throttleStatus).toEqual({ maximumAvailable: 2000, currentlyAvailable: 2000 - 17, restoreRate: 100 });
   });
 
   it("THROTTLED when the request costs more than is available; recovers as the clock advances", async () => {
     const t = testShop({ throttle: { bucketSize: 50, restoreRate: 10 }, seed: { variants: 30 } });
-    const q = `{ productVariants(first: 20) { nodes { id } } }`; // 22
+    // 2 + size(20) = 5 × (variant 1 + product 1 + inventoryItem 1 + its variant 1) = 22, full page so actual 22
+    const q = `{ productVariants(first: 20) { nodes { id product { id } inventoryItem { id variant { id } } } } }`;
     expect((await t.gql(q)).extensions.cost.throttleStatus.currentlyAvailable).toBe(28);
     expect((await t.gql(q)).extensions.cost.throttleStatus.currentlyAvailable).toBe(6);
     const throttled = await t.gql(q);
@@ -85,9 +88,10 @@ describe("cost and throttle", () => {
 
   it("a single query over 1,000 points → MAX_COST_EXCEEDED", async () => {
     const t = testShop();
-    const res = await t.gql(`{ products(first: 250) { nodes { variants(first: 250) { nodes { id } } } } }`);
-    expect(res.errors[0].extensions).toMatchObject({ code: "MAX_COST_EXCEEDED", maxCost: 1000 });
-    expect(res.errors[0].message).toMatch(/^Query cost is \d+, which exceeds the single query max cost limit \(1000\)/);
+    // size(250) = 11: 2 + 11 × (1 + 2 + 11 × (1 + 1 + 2 + 11 × (1 + 1))) = 2 + 11 × 289 = 3181
+    const res = await t.gql(`{ products(first: 250) { nodes { variants(first: 250) { nodes { inventoryItem { inventoryLevels(first: 250) { nodes { location { id } } } } } } } } }`);
+    expect(res.errors[0].extensions).toMatchObject({ code: "MAX_COST_EXCEEDED", cost: 3181, maxCost: 1000 });
+    expect(res.errors[0].message).toMatch(/^Query cost is 3181, which exceeds the single query max cost limit \(1000\)/);
     expect(res.data).toBeUndefined();
   });
 });

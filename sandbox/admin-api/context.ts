@@ -2,12 +2,18 @@
 import type { Clock, EmulatorEvent, InventoryLevelRecord } from "../contract.js";
 import type { ShopState } from "../shop/state.js";
 import type { IdempotencyStore } from "./mutations/idempotency.js";
+import type { ALL_SCOPES } from "./scopes.js";
 
 export interface ApiContext {
   state: ShopState;
   clock: Clock;
-  /** For `$app` namespace resolution: `app--<apiClientId>--x` (SHOPIFY-CONFORMANCE §11). */
+  /**
+   * The calling app (API client) of this request: `$app` namespaces resolve to
+   * `app--<apiClientId>--x` (SHOPIFY-CONFORMANCE §11), orders default `sourceName` to it.
+   */
   apiClientId: string;
+  /** The calling token's granted scopes, expanded (`write_x` → `read_x`); see ./scopes.ts. */
+  scopes: ReadonlySet<string> | typeof ALL_SCOPES;
   idempotency: IdempotencyStore;
   emit(event: EmulatorEvent): void;
   now(): string;

@@ -1,42 +1,69 @@
 /**
- * Calculated query cost, as Shopify computes it
- * (shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits#cost-calculation, and the figures
- * in SHOPIFY-CONFORMANCE §1):
- * - scalars and enums cost 0; an object costs 1; interfaces/unions cost the max of their
- *   possible selections;
- * - a connection costs 2 + `first`/`last` × the cost of one node (requested), or 2 + the
- *   nodes actually returned (actual);
- * - a mutation field costs 10 plus its payload's selection; actual is 10 when the payload is null.
+ * Calculated query cost, as Shopify computes it.
  *
- * (inferred) Shopify does not charge for connection plumbing (edges, pageInfo) nor for
- * objects that are not `Node`s (userErrors, InventoryChange, Count, …). Charging only `Node`
- * objects reproduces every captured figure: set/adjust with group+changes+item+location = 13,
- * orderCreate with `lineItems(first:5)` = 18 requested / 14 actual with one line, payload
- * null = 10. Plain (non-connection) lists are charged once, like Shopify's captured set
- * mutation (two change rows, each with item and location, still costs 13).
+ * Shopify documents only the outline (shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
+ * "Cost calculation": scalars and enums 0, objects 1, interfaces and unions the maximum of their
+ * possible selections, connections "sized by `first` and `last`", mutations 10; requested cost
+ * from the document, actual cost from what was returned). The numbers below are fitted to
+ * ~2,500 recorded real responses (airhorns/shopify-draft-proxy fixtures/conformance, 2025-01 and
+ * 2026-04, see SHOPIFY-CONFORMANCE §1); cost-fidelity.test.ts replays the shapes Safestock uses.
+ *
+ * Requested cost (from the document and its variables):
+ * - scalar/enum 0; an object-returning field 1 + its selection; an interface/union field 1 +
+ *   the most expensive selection over its possible types; a plain (non-connection) list is
+ *   charged once, like one object (`nodes(ids:)` does not grow with the number of ids);
+ * - free objects: money values (MoneyV2, MoneyBag), MailingAddress, user errors, and every
+ *   object directly in a mutation payload (the mutation's 10 covers them: productCreate
+ *   { product { id } } costs 10, inventorySetQuantities with group → changes → item + location
+ *   costs 13);
+ * - a `…Count` field costs 10 at the root (productsCount, ordersCount …) and 1 when nested;
+ * - a connection costs 2 + size(first|last) × (the node's cost for `nodes`, plus again for
+ *   `edges { node }` when both are selected); edges, cursors and pageInfo are free. Sizes are
+ *   far below the page size: size(n) = max(1, ⌊2·ln n⌋), so 1→1, 10→4, 50→7, 100→9, 250→11
+ *   (recorded: `X(first: N) { nodes { id } }` costs 3, 6, 9, 11, 13 for N = 1, 10, 50, 100, 250);
+ *   nested connections multiply;
+ * - a mutation root field costs 10 + its payload's selection; a query costs at least 1.
+ *
+ * Actual cost (from the response data): the same walk over what came back — a null object
+ * still costs its own point but not its selection; a connection that returned n of its
+ * first/last = F nodes costs 2 + ⌈size(F) × n / F × node⌉, where node is the dearest returned
+ * node; an empty one costs 2 (+ size(F) when `nodes` was selected, as recorded); a mutation whose
+ * payload is null costs 10 (SHOPIFY-CONFORMANCE §1).
+ *
+ * Shopify also sets manual costs on some fields it does not publish (e.g. a few payload-heavy
+ * mutations, `inventoryLevel(id:)` on one older store); those are not reproduced.
  */
 import {
   getNamedType,
   isAbstractType,
-  isInterfaceType,
   isLeafType,
-  isListType,
-  isNonNullType,
   isObjectType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   valueFromASTUntyped,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
-  type GraphQLNamedType,
+  type GraphQLField,
   type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
 
 export const MUTATION_BASE_COST = 10;
+/** Root `…Count` fields (productsCount, ordersCount, …) cost 10 in every capture. */
+export const ROOT_COUNT_COST = 10;
+const CONNECTION_BASE_COST = 2;
+/** Objects that ride along with their parent and cost nothing (fitted to captures). */
+const FREE_OBJECT_TYPES = new Set(["MoneyV2", "MoneyBag", "MailingAddress"]);
+
+/** What one page of `n` requested (or returned) nodes weighs: ⌊2·ln n⌋, at least 1. */
+export function connectionSize(n: number): number {
+  if (!(n > 0)) return 0;
+  return Math.max(1, Math.floor(2 * Math.log(n)));
+}
 
 type Data = Record<string, unknown> | null | undefined;
 
@@ -44,208 +71,214 @@ interface Walk {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
-  /** false: requested (static); true: actual (walks the response data) */
-  actual: boolean;
 }
 
-const nodeLikeCache = new WeakMap<GraphQLNamedType, boolean>();
-function objectCost(type: GraphQLNamedType): number {
-  let v = nodeLikeCache.get(type);
-  if (v === undefined) {
-    if (isObjectType(type)) v = type.getInterfaces().some((i) => i.name === "Node");
-    else if (isInterfaceType(type)) v = type.name !== "DisplayableError";
-    else v = isAbstractType(type);
-    nodeLikeCache.set(type, v);
-  }
-  return v ? 1 : 0;
-}
-
-function isConnection(type: GraphQLNamedType): type is GraphQLObjectType {
-  if (!isObjectType(type) || !type.name.endsWith("Connection")) return false;
-  const f = type.getFields();
-  return "pageInfo" in f && ("edges" in f || "nodes" in f);
+function isConnection(type: GraphQLCompositeType): type is GraphQLObjectType {
+  return isObjectType(type) && type.name.endsWith("Connection") && "pageInfo" in type.getFields();
 }
 
 function argValue(walk: Walk, field: FieldNode, name: string): unknown {
   const arg = field.arguments?.find((a) => a.name.value === name);
-  if (!arg) return undefined;
-  return valueFromASTUntyped(arg.value, walk.variables);
+  return arg ? valueFromASTUntyped(arg.value, walk.variables) : undefined;
 }
 
-function unwrapList(type: GraphQLOutputType): boolean {
-  const t = isNonNullType(type) ? type.ofType : type;
-  return isListType(t);
+function pageSize(walk: Walk, field: FieldNode): number {
+  return Number(argValue(walk, field, "first") ?? argValue(walk, field, "last") ?? 0) || 0;
 }
 
-function selectionCost(walk: Walk, set: SelectionSetNode | undefined, type: GraphQLCompositeType, data: Data): number {
-  if (!set) return 0;
-  if (isAbstractType(type)) {
-    // Interfaces/unions: the max over the concrete types the selection names (plus the
-    // abstract type's own fields). With data, the runtime type if it was selected.
-    const runtime = data && typeof data.__typename === "string" ? walk.schema.getType(data.__typename) : undefined;
-    if (runtime && isObjectType(runtime)) return concreteCost(walk, set, runtime, data);
-    const candidates = new Set<GraphQLCompositeType>([type]);
-    collectConditions(walk, set, candidates);
-    let max = 0;
-    for (const c of candidates) {
-      if (c === type || (isObjectType(c) && walk.schema.isSubType(type, c))) max = Math.max(max, concreteCost(walk, set, c, data));
-    }
-    return max;
-  }
-  return concreteCost(walk, set, type, data);
-}
-
-function collectConditions(walk: Walk, set: SelectionSetNode, out: Set<GraphQLCompositeType>): void {
-  for (const sel of set.selections) {
-    if (sel.kind === Kind.INLINE_FRAGMENT && sel.typeCondition) {
-      const t = walk.schema.getType(sel.typeCondition.name.value);
-      if (t && isObjectType(t)) out.add(t);
-      collectConditions(walk, sel.selectionSet, out);
-    } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
-      const frag = walk.fragments[sel.name.value];
-      const t = frag && walk.schema.getType(frag.typeCondition.name.value);
-      if (t && isObjectType(t)) out.add(t);
-      if (frag) collectConditions(walk, frag.selectionSet, out);
-    }
-  }
-}
-
-function applies(walk: Walk, condition: string | undefined, type: GraphQLCompositeType): boolean {
+function applies(walk: Walk, condition: string | undefined, type: GraphQLObjectType): boolean {
   if (!condition || condition === type.name) return true;
   const cond = walk.schema.getType(condition);
-  if (!cond) return false;
-  if (isAbstractType(cond) && isObjectType(type)) return walk.schema.isSubType(cond, type);
-  return false;
+  return !!cond && isAbstractType(cond) && walk.schema.isSubType(cond, type);
 }
 
-function concreteCost(walk: Walk, set: SelectionSetNode, type: GraphQLCompositeType, data: Data): number {
-  let sum = 0;
+/** The fields of a selection that apply to one concrete type (fragments flattened). */
+function fieldsOn(walk: Walk, set: SelectionSetNode, type: GraphQLObjectType, out: FieldNode[] = []): FieldNode[] {
   for (const sel of set.selections) {
-    if (sel.kind === Kind.FIELD) sum += fieldCost(walk, sel, type, data);
+    if (sel.kind === Kind.FIELD) out.push(sel);
     else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      if (applies(walk, sel.typeCondition?.name.value, type)) sum += concreteCost(walk, sel.selectionSet, type, data);
+      if (applies(walk, sel.typeCondition?.name.value, type)) fieldsOn(walk, sel.selectionSet, type, out);
     } else {
       const frag = walk.fragments[sel.name.value];
-      if (frag && applies(walk, frag.typeCondition.name.value, type)) sum += concreteCost(walk, frag.selectionSet, type, data);
+      if (frag && applies(walk, frag.typeCondition.name.value, type)) fieldsOn(walk, frag.selectionSet, type, out);
     }
   }
-  return sum;
+  return out;
 }
 
-function fieldCost(walk: Walk, field: FieldNode, parent: GraphQLCompositeType, data: Data): number {
-  if (field.name.value.startsWith("__")) return 0;
-  if (isAbstractType(parent) && !isInterfaceType(parent)) return 0;
-  const def = (parent as GraphQLObjectType).getFields()[field.name.value];
+function fieldDefinition(parent: GraphQLObjectType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === "__type") return TypeMetaFieldDef;
+  if (name === "__schema") return SchemaMetaFieldDef;
+  if (name.startsWith("__")) return undefined;
+  return parent.getFields()[name];
+}
+
+/** The own cost of an object- or abstract-returning, non-connection field. */
+function ownCost(parent: GraphQLObjectType, type: GraphQLCompositeType, isRoot: boolean): number {
+  if (type.name === "Count") return isRoot ? ROOT_COUNT_COST : 1;
+  if (parent.name.endsWith("Payload")) return 0;
+  if (FREE_OBJECT_TYPES.has(type.name) || type.name.endsWith("UserError")) return 0;
+  return 1;
+}
+
+/** Concrete types a value can be: its `__typename`, else the type its GID names, else all. */
+function runtimeTypes(walk: Walk, type: GraphQLCompositeType, data: Data): readonly GraphQLObjectType[] {
+  if (isObjectType(type)) return [type];
+  const named = data && typeof data.__typename === "string" ? walk.schema.getType(data.__typename) : undefined;
+  if (named && isObjectType(named)) return [named];
+  const gidType = data && typeof data.id === "string" ? /^gid:\/\/shopify\/(\w+)\//.exec(data.id)?.[1] : undefined;
+  const byGid = gidType ? walk.schema.getType(gidType) : undefined;
+  if (byGid && isObjectType(byGid)) return [byGid];
+  return walk.schema.getPossibleTypes(type);
+}
+
+/**
+ * Cost of a selection on a composite type (the object's own point is charged by the caller).
+ * `data` undefined: requested cost; otherwise the value that was returned for this object.
+ */
+function selectionCost(walk: Walk, set: SelectionSetNode | undefined, type: GraphQLCompositeType, data: Data, actual: boolean): number {
+  if (!set) return 0;
+  const candidates = actual ? runtimeTypes(walk, type, data) : isObjectType(type) ? [type] : staticCandidates(walk, set, type);
+  let max = 0;
+  for (const concrete of candidates) {
+    let sum = 0;
+    for (const field of fieldsOn(walk, set, concrete)) sum += fieldCost(walk, field, concrete, data, actual, false);
+    max = Math.max(max, sum);
+  }
+  return max;
+}
+
+/**
+ * The possible types worth pricing for an abstract selection: those its fragments name (or
+ * that implement an interface a fragment names), plus one type that matches no fragment (all
+ * such types see only the abstract type's own fields, so they cost the same).
+ */
+const candidateCache = new WeakMap<SelectionSetNode, Map<string, readonly GraphQLObjectType[]>>();
+function staticCandidates(walk: Walk, set: SelectionSetNode, type: GraphQLCompositeType): readonly GraphQLObjectType[] {
+  let byType = candidateCache.get(set);
+  if (!byType) candidateCache.set(set, (byType = new Map()));
+  const cached = byType.get(type.name);
+  if (cached) return cached;
+  const found = findCandidates(walk, set, type);
+  byType.set(type.name, found);
+  return found;
+}
+
+function findCandidates(walk: Walk, set: SelectionSetNode, type: GraphQLCompositeType): readonly GraphQLObjectType[] {
+  const named = new Set<string>();
+  const collect = (s: SelectionSetNode): void => {
+    for (const sel of s.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        if (sel.typeCondition) named.add(sel.typeCondition.name.value);
+        collect(sel.selectionSet);
+      } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const frag = walk.fragments[sel.name.value];
+        if (frag) {
+          named.add(frag.typeCondition.name.value);
+          collect(frag.selectionSet);
+        }
+      }
+    }
+  };
+  collect(set);
+  const possible = walk.schema.getPossibleTypes(type as Parameters<GraphQLSchema["getPossibleTypes"]>[0]);
+  const out: GraphQLObjectType[] = [];
+  let unmatched: GraphQLObjectType | undefined;
+  for (const p of possible) {
+    const matches = [...named].some((n) => n === p.name || applies(walk, n, p));
+    if (matches) out.push(p);
+    else unmatched ??= p;
+  }
+  if (unmatched) out.push(unmatched);
+  return out;
+}
+
+interface NodeSelection {
+  set: SelectionSetNode | undefined;
+  items: Data[];
+  viaNodes: boolean;
+}
+
+/** The `nodes { … }` and `edges { node { … } }` selections of a connection field. */
+function nodeSelections(walk: Walk, field: FieldNode, conn: GraphQLObjectType, value: Record<string, unknown> | undefined): NodeSelection[] {
+  const out: NodeSelection[] = [];
+  const edgeType = conn.getFields().edges ? (getNamedType(conn.getFields().edges!.type) as GraphQLObjectType) : undefined;
+  for (const sel of fieldsOn(walk, field.selectionSet!, conn)) {
+    const key = sel.alias?.value ?? sel.name.value;
+    if (sel.name.value === "nodes") {
+      out.push({ set: sel.selectionSet, items: (value?.[key] as Data[] | undefined) ?? [], viaNodes: true });
+    } else if (sel.name.value === "edges" && edgeType && sel.selectionSet) {
+      const edges = (value?.[key] as Data[] | undefined) ?? [];
+      for (const inner of fieldsOn(walk, sel.selectionSet, edgeType)) {
+        if (inner.name.value !== "node") continue;
+        const nodeKey = inner.alias?.value ?? "node";
+        out.push({ set: inner.selectionSet, items: edges.map((e) => (e?.[nodeKey] as Data) ?? null), viaNodes: false });
+      }
+    }
+  }
+  return out;
+}
+
+function connectionCost(walk: Walk, field: FieldNode, conn: GraphQLObjectType, value: unknown, actual: boolean): number {
+  const nodeType = getNamedType(conn.getFields().nodes?.type ?? (getNamedType(conn.getFields().edges!.type) as GraphQLObjectType).getFields().node!.type) as GraphQLCompositeType;
+  const nodeOwn = isLeafType(nodeType) ? 0 : 1;
+  const first = pageSize(walk, field);
+  if (!actual) {
+    let node = 0;
+    for (const s of nodeSelections(walk, field, conn, undefined)) node += nodeOwn + selectionCost(walk, s.set, nodeType, undefined, false);
+    return CONNECTION_BASE_COST + connectionSize(first) * node;
+  }
+  if (value === null || value === undefined) return CONNECTION_BASE_COST;
+  const selections = nodeSelections(walk, field, conn, value as Record<string, unknown>);
+  const returned = Math.max(0, ...selections.map((s) => s.items.length));
+  if (returned === 0) return CONNECTION_BASE_COST + (selections.some((s) => s.viaNodes) ? connectionSize(first) : 0);
+  let node = 0;
+  for (const s of selections) {
+    const costs = s.items.filter((d) => d).map((d) => selectionCost(walk, s.set, nodeType, d, true));
+    node += nodeOwn + (costs.length ? Math.max(...costs) : 0);
+  }
+  const size = connectionSize(first || returned);
+  return CONNECTION_BASE_COST + Math.ceil((size * returned * node) / Math.max(first, returned));
+}
+
+function fieldCost(walk: Walk, field: FieldNode, parent: GraphQLObjectType, parentData: Data, actual: boolean, isRoot: boolean): number {
+  const def = fieldDefinition(parent, field.name.value);
   if (!def) return 0;
   const named = getNamedType(def.type);
   if (isLeafType(named)) return 0;
-  const key = field.alias?.value ?? field.name.value;
-  let value: unknown = undefined;
-  if (walk.actual) {
-    value = data?.[key];
-    if (value === null || value === undefined) return 0;
+  const type = named as GraphQLCompositeType;
+  const value = actual ? parentData?.[field.alias?.value ?? field.name.value] : undefined;
+  if (isConnection(type)) return connectionCost(walk, field, type, value, actual);
+  const own = ownCost(parent, type, isRoot);
+  if (!actual) return own + selectionCost(walk, field.selectionSet, type, undefined, false);
+  if (value === null || value === undefined) return own;
+  if (Array.isArray(value)) {
+    const costs = (value as Data[]).filter((d) => d).map((d) => selectionCost(walk, field.selectionSet, type, d, true));
+    return own + (costs.length ? Math.max(...costs) : 0);
   }
-  const composite = named as GraphQLCompositeType;
-
-  if (isConnection(composite)) {
-    const conn = composite;
-    const nodeType = getNamedType(conn.getFields().nodes?.type ?? conn.getFields().edges!.type) as GraphQLCompositeType;
-    const edgeNodeType = conn.getFields().edges ? (getNamedType((getNamedType(conn.getFields().edges!.type) as GraphQLObjectType).getFields().node!.type) as GraphQLCompositeType) : nodeType;
-    let total = 2;
-    if (!walk.actual) {
-      const n = Number(argValue(walk, field, "first") ?? argValue(walk, field, "last") ?? 0) || 0;
-      total += n * connectionNodeCost(walk, field.selectionSet, conn, edgeNodeType, nodeType, undefined);
-    } else {
-      const v = value as { edges?: { node?: Data }[]; nodes?: Data[] };
-      const count = Math.max(v.edges?.length ?? 0, v.nodes?.length ?? 0);
-      for (let i = 0; i < count; i++) {
-        total += connectionNodeCost(walk, field.selectionSet, conn, edgeNodeType, nodeType, { edge: v.edges?.[i]?.node, node: v.nodes?.[i] });
-      }
-    }
-    return total;
-  }
-
-  const own = objectCost(composite);
-  if (unwrapList(def.type)) {
-    // `nodes(ids:)` charges each id; other plain lists are charged once (see header).
-    if (parent.name === "QueryRoot" && field.name.value === "nodes") {
-      if (!walk.actual) {
-        const ids = argValue(walk, field, "ids");
-        const n = Array.isArray(ids) ? ids.length : 1;
-        return n * (own + selectionCost(walk, field.selectionSet, composite, undefined));
-      }
-      return (value as Data[]).reduce<number>((s, d) => s + (d ? own + selectionCost(walk, field.selectionSet, composite, d) : 0), 0);
-    }
-    if (!walk.actual) return own + selectionCost(walk, field.selectionSet, composite, undefined);
-    const list = (value as Data[]).filter((d) => d);
-    if (list.length === 0) return 0;
-    return own + Math.max(...list.map((d) => selectionCost(walk, field.selectionSet, composite, d)));
-  }
-  return own + selectionCost(walk, field.selectionSet, composite, value as Data);
+  return own + selectionCost(walk, field.selectionSet, type, value as Data, true);
 }
 
-/** One node's cost inside a connection: `edges { node {…} }` and/or `nodes {…}`. */
-function connectionNodeCost(
-  walk: Walk,
-  set: SelectionSetNode | undefined,
-  conn: GraphQLObjectType,
-  edgeNodeType: GraphQLCompositeType,
-  nodeType: GraphQLCompositeType,
-  data: { edge: Data; node: Data } | undefined,
-): number {
-  if (!set) return 0;
-  let sum = 0;
-  const visit = (s: SelectionSetNode): void => {
-    for (const sel of s.selections) {
-      if (sel.kind === Kind.FIELD) {
-        if (sel.name.value === "nodes") {
-          if (!walk.actual || data?.node) sum += objectCost(nodeType) + selectionCost(walk, sel.selectionSet, nodeType, data?.node);
-        } else if (sel.name.value === "edges") {
-          for (const e of sel.selectionSet?.selections ?? []) {
-            if (e.kind === Kind.FIELD && e.name.value === "node" && (!walk.actual || data?.edge)) {
-              sum += objectCost(edgeNodeType) + selectionCost(walk, e.selectionSet, edgeNodeType, data?.edge);
-            }
-          }
-        }
-        // pageInfo and other connection fields are free
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) visit(sel.selectionSet);
-      else {
-        const frag = walk.fragments[sel.name.value];
-        if (frag) visit(frag.selectionSet);
-      }
-    }
-  };
-  visit(set);
-  void conn;
-  return sum;
-}
-
-function rootCost(walk: Walk, op: OperationDefinitionNode, data: Data): number {
-  const root = walk.schema.getRootType(op.operation);
+function operationCost(input: CostInput, data: Data, actual: boolean): number {
+  const walk: Walk = { schema: input.schema, fragments: input.fragments, variables: input.variables };
+  const root = input.schema.getRootType(input.operation.operation);
   if (!root) return 0;
-  if (op.operation !== "mutation") return selectionCost(walk, op.selectionSet, root, data);
   let sum = 0;
-  const visit = (set: SelectionSetNode): void => {
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.FIELD) {
-        if (sel.name.value.startsWith("__")) continue;
-        const def = root.getFields()[sel.name.value];
-        if (!def) continue;
-        const key = sel.alias?.value ?? sel.name.value;
-        sum += MUTATION_BASE_COST;
-        const payload = walk.actual ? (data?.[key] as Data) : undefined;
-        if (walk.actual && !payload) continue;
-        const t = getNamedType(def.type);
-        if (!isLeafType(t)) sum += selectionCost(walk, sel.selectionSet, t as GraphQLCompositeType, payload);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) visit(sel.selectionSet);
-      else {
-        const frag = walk.fragments[sel.name.value];
-        if (frag) visit(frag.selectionSet);
-      }
+  for (const field of fieldsOn(walk, input.operation.selectionSet, root)) {
+    if (input.operation.operation !== "mutation") {
+      sum += fieldCost(walk, field, root, data, actual, true);
+      continue;
     }
-  };
-  visit(op.selectionSet);
-  return sum;
+    const def = fieldDefinition(root, field.name.value);
+    if (!def) continue;
+    sum += MUTATION_BASE_COST;
+    const payloadType = getNamedType(def.type);
+    if (isLeafType(payloadType)) continue;
+    const payload = actual ? (data?.[field.alias?.value ?? field.name.value] as Data) : undefined;
+    if (actual && !payload) continue;
+    sum += selectionCost(walk, field.selectionSet, payloadType as GraphQLCompositeType, payload, actual);
+  }
+  return input.operation.operation === "query" ? Math.max(1, sum) : sum;
 }
 
 export interface CostInput {
@@ -256,9 +289,9 @@ export interface CostInput {
 }
 
 export function requestedQueryCost(input: CostInput): number {
-  return rootCost({ ...input, actual: false }, input.operation, undefined);
+  return operationCost(input, undefined, false);
 }
 
 export function actualQueryCost(input: CostInput, data: unknown): number {
-  return rootCost({ ...input, actual: true }, input.operation, (data ?? null) as Data);
+  return operationCost(input, (data ?? null) as Data, true);
 }

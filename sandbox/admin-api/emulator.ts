@@ -1,4 +1,5 @@
 /** `ShopEmulator` (contract) over the sandbox state and the Admin GraphQL executor. */
+import { randomBytes } from "node:crypto";
 import {
   SANDBOX_ADMIN_TOKEN,
   SANDBOX_API_KEY,
@@ -8,15 +9,20 @@ import {
   type GraphQLRequestBody,
   type GraphQLResult,
   type ShopEmulator,
+  type CheckoutCompletionInput,
+  type CheckoutCompletionResult,
   type ShopStateSnapshot,
   type ThrottleOptions,
 } from "../contract.js";
+import { decodeGraph, encodeGraph, fillMissingFields } from "../shop/persistence.js";
 import { seedState, type SeedOption } from "../shop/seed.js";
 import { createEmptyState, snapshotState, type ShopState } from "../shop/state.js";
 import type { ApiContext } from "./context.js";
 import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
-import { DEFAULT_THROTTLE, LeakyBucket } from "./throttle.js";
+import { orderCreate } from "./mutations/orders.js";
+import { ALL_SCOPES, expandScopes } from "./scopes.js";
+import { LeakyBucket, PLAN_THROTTLES, DEFAULT_PLAN, type ShopPlan, type ThrottleStatus } from "./throttle.js";
 
 export interface ShopEmulatorOptions {
   /** default `safestock-sandbox.myshopify.com` */
@@ -25,12 +31,16 @@ export interface ShopEmulatorOptions {
   name?: string;
   /** default: the system clock */
   clock?: Clock;
-  /** default bucket 1,000 points, restore 100/s */
+  /** The store's plan, which sets every app's bucket (./throttle.ts); default "standard". */
+  plan?: ShopPlan;
+  /** Overrides the plan's bucket for every app on this shop (tests, benchmarks). */
   throttle?: Partial<ThrottleOptions>;
-  /** for `$app` namespace resolution, default `sandbox-api-key` */
+  /** The installed app (Safestock) whose tokens `grantAccessToken` issues; default `sandbox-api-key` */
   apiClientId?: string;
-  /** default "default" */
+  /** default "default"; ignored when `restore` is given */
   seed?: SeedOption;
+  /** A previous run's `exportState()`: the shop continues from there instead of a new seed. */
+  restore?: unknown;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -38,25 +48,125 @@ export const systemClock: Clock = { now: () => new Date() };
 /** Shopify's 401 body for an unknown token. */
 export const INVALID_TOKEN_BODY = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
 
+export interface RegisterApiClientOptions {
+  /** The app's API client id (its `$app` namespace, its orders' default sourceName). */
+  apiClientId: string;
+  /** Granted access scopes, e.g. ["read_products", "write_orders"]. */
+  scopes: string[];
+  /** Default: a fresh `shpat_…` token. */
+  accessToken?: string;
+  /** Default: the shop's plan (every app on a store gets the plan's bucket). */
+  throttle?: Partial<ThrottleOptions>;
+}
+
+export interface ApiClientCredentials {
+  apiClientId: string;
+  accessToken: string;
+  scopes: string[];
+}
+
+interface TokenGrant {
+  apiClientId: string;
+  /** Granted scopes, or ALL_SCOPES for the sandbox's own admin token before any install. */
+  scopes: string[] | typeof ALL_SCOPES;
+}
+
+interface ApiClientRecord {
+  apiClientId: string;
+  /** Set when the client was registered with its own bucket; otherwise the shop's. */
+  throttle?: Partial<ThrottleOptions>;
+}
+
+/** What `exportState()` returns and `restore` takes (JSON-able). */
+interface ExportedShop {
+  state: unknown;
+  tokens: [string, TokenGrant][];
+  apiClients: ApiClientRecord[];
+}
+
+export type ShopChange = "tokens" | "state";
+
 export interface SandboxShopEmulator extends ShopEmulator {
   /** The live state (tests and the sandbox's own tooling only; mutate through GraphQL). */
   readonly state: ShopState;
-  /** Granted scopes per token (the admin token has none recorded: it may do everything). */
+  /** The installed app's API client id (whose tokens `grantAccessToken` issues). */
+  readonly apiClientId: string;
+  /** Grant a token to an app: by default the installed app (Safestock). */
+  grantAccessToken(token: string, scopes: string[], apiClientId?: string): void;
+  /** Uninstall: revokes every token of the app (default the installed app); other apps keep theirs. */
+  revokeAccessTokens(apiClientId?: string): void;
+  /** Granted scopes per token (undefined: unknown token; ["*"]: the pre-install admin token). */
   scopesOf(token: string): string[] | undefined;
+  /** Which app a token belongs to. */
+  apiClientOf(token: string): string | undefined;
+  /**
+   * Another app on this shop (a marketplace connector, a load generator, a benchmark): its own
+   * token, scopes and leaky bucket, as Shopify gives every app its own.
+   */
+  registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
+  /** An app's bucket right now (default the installed app), without spending points. */
+  throttleStatus(apiClientId?: string): ThrottleStatus;
+  /**
+   * Called after anything that changes what `exportState` returns: "tokens" (a grant, a revoke, a
+   * new app: worth saving at once, the app stores its token right away) or "state" (a mutation ran).
+   */
+  onChange(listener: (change: ShopChange) => void): () => void;
+  /** The whole shop (state, tokens, apps) as JSON-able data, for `restore` on the next run. */
+  exportState(): unknown;
+  /** A buyer completes Shopify's own checkout (no app token, no app's bucket). */
+  completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult>;
+}
+
+function restoredShop(data: unknown, fresh: ShopState): { state: ShopState; tokens: [string, TokenGrant][]; apiClients: ApiClientRecord[] } {
+  const exported = data as Partial<ExportedShop> | null;
+  if (!exported || typeof exported !== "object" || !exported.state || !Array.isArray(exported.tokens)) {
+    throw new Error("restore: not an exported sandbox shop");
+  }
+  const state = fillMissingFields(decodeGraph(exported.state as never) as ShopState, fresh);
+  return { state, tokens: exported.tokens, apiClients: exported.apiClients ?? [] };
 }
 
 export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxShopEmulator {
   const clock = options.clock ?? systemClock;
   const domain = options.domain ?? SANDBOX_SHOP_DOMAIN;
   const now = () => clock.now().toISOString();
-  const state = createEmptyState(domain, options.name ?? "Safestock Sandbox", now());
-  seedState(state, options.seed ?? "default", now());
-  const bucket = new LeakyBucket({ ...DEFAULT_THROTTLE, ...options.throttle }, clock);
-  const tokens = new Map<string, string[]>();
-  // The sandbox's own admin token works from the start (tests, `npm run sandbox`) and, like every
-  // token, stops working once the app is uninstalled (revokeAccessTokens → 401).
-  tokens.set(SANDBOX_ADMIN_TOKEN, []);
+  const appClientId = options.apiClientId ?? SANDBOX_API_KEY;
+  const shopThrottle: ThrottleOptions = { ...PLAN_THROTTLES[options.plan ?? DEFAULT_PLAN], ...options.throttle };
+
+  const fresh = createEmptyState(domain, options.name ?? "Safestock Sandbox", now());
+  const tokens = new Map<string, TokenGrant>();
+  const apiClients = new Map<string, ApiClientRecord>();
+  let state: ShopState;
+  if (options.restore !== undefined) {
+    const restored = restoredShop(options.restore, fresh);
+    state = restored.state;
+    for (const [token, grant] of restored.tokens) tokens.set(token, grant);
+    for (const client of restored.apiClients) apiClients.set(client.apiClientId, client);
+  } else {
+    state = fresh;
+    seedState(state, options.seed ?? "default", now());
+    // The sandbox's own admin token works from the start with every scope (tests, tooling): a
+    // sandbox convenience, not a Shopify behaviour. Installing the app grants it the app's scopes;
+    // like every token it stops working once the app is uninstalled (revokeAccessTokens → 401).
+    tokens.set(SANDBOX_ADMIN_TOKEN, { apiClientId: appClientId, scopes: ALL_SCOPES });
+  }
+
+  // One bucket per app on this shop, created on the app's first call (full, as a new bucket is).
+  const buckets = new Map<string, LeakyBucket>();
+  const bucketOf = (apiClientId: string): LeakyBucket => {
+    let bucket = buckets.get(apiClientId);
+    if (!bucket) {
+      bucket = new LeakyBucket({ ...shopThrottle, ...apiClients.get(apiClientId)?.throttle }, clock);
+      buckets.set(apiClientId, bucket);
+    }
+    return bucket;
+  };
+
   const listeners = new Set<(e: EmulatorEvent) => void>();
+  const changeListeners = new Set<(change: ShopChange) => void>();
+  const changed = (change: ShopChange) => {
+    for (const l of [...changeListeners]) l(change);
+  };
   const emit = (event: EmulatorEvent) => {
     for (const l of [...listeners]) {
       try {
@@ -66,44 +176,100 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
       }
     }
   };
-  const ctx: ApiContext = {
-    state,
-    clock,
-    apiClientId: options.apiClientId ?? SANDBOX_API_KEY,
-    idempotency: new IdempotencyStore(),
-    emit,
-    now,
-  };
+  const idempotency = new IdempotencyStore();
   // Requests run one at a time, as Shopify serialises a shop's writes; keeps events ordered.
   let queue: Promise<unknown> = Promise.resolve();
+
+  const grant = (token: string, scopes: string[] | typeof ALL_SCOPES, apiClientId: string) => {
+    tokens.set(token, { apiClientId, scopes: scopes === ALL_SCOPES ? ALL_SCOPES : [...scopes] });
+    changed("tokens");
+  };
 
   return {
     domain,
     clock,
-    state,
+    apiClientId: appClientId,
+    get state() {
+      return state;
+    },
     async graphql(body: GraphQLRequestBody, accessToken: string | null): Promise<GraphQLResult> {
-      if (!accessToken || !tokens.has(accessToken)) {
+      const tokenGrant = accessToken ? tokens.get(accessToken) : undefined;
+      if (!tokenGrant) {
         return { status: 401, body: INVALID_TOKEN_BODY as unknown as GraphQLResult["body"] };
       }
-      const run = queue.then(() => runGraphQL(body, ctx, bucket));
+      const ctx: ApiContext = {
+        state,
+        clock,
+        apiClientId: tokenGrant.apiClientId,
+        scopes: tokenGrant.scopes === ALL_SCOPES ? ALL_SCOPES : expandScopes(tokenGrant.scopes),
+        idempotency,
+        emit,
+        now,
+      };
+      const run = queue.then(() => runGraphQL(body, ctx, bucketOf(tokenGrant.apiClientId), () => changed("state")));
       queue = run.catch(() => undefined);
       return run;
     },
-    grantAccessToken(token: string, scopes: string[]): void {
-      tokens.set(token, [...scopes]);
+    grantAccessToken(token: string, scopes: string[], apiClientId = appClientId): void {
+      grant(token, scopes, apiClientId);
     },
-    revokeAccessTokens(): void {
-      tokens.clear();
+    revokeAccessTokens(apiClientId = appClientId): void {
+      for (const [token, g] of tokens) if (g.apiClientId === apiClientId) tokens.delete(token);
+      changed("tokens");
     },
     scopesOf(token: string) {
-      return tokens.get(token);
+      const g = tokens.get(token);
+      if (!g) return undefined;
+      return g.scopes === ALL_SCOPES ? [ALL_SCOPES] : [...g.scopes];
+    },
+    apiClientOf(token: string) {
+      return tokens.get(token)?.apiClientId;
+    },
+    registerApiClient(client: RegisterApiClientOptions): ApiClientCredentials {
+      if (client.apiClientId === appClientId) throw new Error(`${appClientId} is the installed app; use grantAccessToken for its tokens`);
+      const record: ApiClientRecord = { apiClientId: client.apiClientId };
+      if (client.throttle) record.throttle = { ...client.throttle };
+      apiClients.set(client.apiClientId, record);
+      buckets.delete(client.apiClientId);
+      const accessToken = client.accessToken ?? `shpat_${randomBytes(16).toString("hex")}`;
+      grant(accessToken, client.scopes, client.apiClientId);
+      return { apiClientId: client.apiClientId, accessToken, scopes: [...client.scopes] };
+    },
+    async completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult> {
+      // Shopify's own checkout, not an app: no token, no app's bucket, serialised with the API's
+      // writes. The Online Store claims stock obeying each variant's inventory policy ("web").
+      const run = queue.then(() => {
+        const result = orderCreate(
+          { state, clock, apiClientId: "web", scopes: ALL_SCOPES, idempotency, emit, now },
+          {
+            order: { lineItems: input.lines, sourceName: "web", financialStatus: "PAID", ...(input.email ? { email: input.email } : {}) },
+            options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" },
+          },
+          { checkoutToken: input.checkoutToken, cartToken: input.cartToken },
+        );
+        changed("state");
+        const order = result.order ? { id: result.order.id, legacyResourceId: String(result.order.legacyId), name: result.order.name } : null;
+        return { order, userErrors: result.userErrors.map(({ field, message }) => ({ field, message })) };
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    throttleStatus(apiClientId = appClientId) {
+      return bucketOf(apiClientId).status();
     },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
     snapshot(): ShopStateSnapshot {
       return snapshotState(state);
+    },
+    exportState(): ExportedShop {
+      return { state: encodeGraph(state), tokens: [...tokens].map(([t, g]) => [t, structuredClone(g)]), apiClients: [...apiClients.values()].map((c) => structuredClone(c)) };
     },
   };
 }

@@ -25,6 +25,8 @@ import { isConnectionResult } from "./connection.js";
 import { actualQueryCost, requestedQueryCost, type CostInput } from "./cost.js";
 import { coerceVariables, notEmulatedError, shopifyValidationErrors, type ShopifyError } from "./errors.js";
 import { resolvers } from "./resolvers/index.js";
+import { inputSizeErrors } from "./resolvers/input-limits.js";
+import { checkFieldAccess } from "./scopes.js";
 import { SINGLE_QUERY_MAX_COST, type LeakyBucket } from "./throttle.js";
 
 /** Types whose fields are read straight off plain source objects (payloads, errors, plumbing). */
@@ -33,6 +35,8 @@ const PLAIN_TYPES = new Set(["PageInfo", "Count", "UserError"]);
 
 const fieldResolver: GraphQLFieldResolver<unknown, ApiContext> = (source, args, ctx, info) => {
   const typeName = info.parentType.name;
+  // A missing scope nulls this field with ACCESS_DENIED at its path (./scopes.ts).
+  checkFieldAccess(ctx.scopes, typeName, info.fieldName, args as Record<string, unknown>);
   const r = resolvers[typeName]?.[info.fieldName];
   if (r) return (r as (s: unknown, a: unknown, c: ApiContext, i: typeof info) => unknown)(source, args, ctx, info);
   if ((PLAIN_TYPE.test(typeName) || PLAIN_TYPES.has(typeName) || isConnectionResult(source)) && source && typeof source === "object" && info.fieldName in source) {
@@ -98,7 +102,12 @@ function serializeError(e: GraphQLError): ShopifyError {
   return out;
 }
 
-export async function runGraphQL(body: GraphQLRequestBody, ctx: ApiContext, bucket: LeakyBucket): Promise<GraphQLResult> {
+/**
+ * Runs one request for the calling app: `ctx` carries its API client and scopes, `bucket` is that
+ * app's own leaky bucket on this shop. `onMutationExecuted` is told when a mutation ran (the shop
+ * may have changed: persistence).
+ */
+export async function runGraphQL(body: GraphQLRequestBody, ctx: ApiContext, bucket: LeakyBucket, onMutationExecuted?: () => void): Promise<GraphQLResult> {
   const schema = adminSchema();
   if (!body || typeof body.query !== "string") {
     return { status: 400, body: { errors: [{ message: "No query string was present", extensions: { code: "BAD_REQUEST" } }] } };
@@ -142,6 +151,13 @@ export async function runGraphQL(body: GraphQLRequestBody, ctx: ApiContext, buck
     };
   }
 
+  // Input arrays over 250: `errors` only, the requested cost charged, actual null (./resolvers/input-limits.ts).
+  const sizeErrors = inputSizeErrors(costInput);
+  if (sizeErrors.length) {
+    bucket.spend(requested);
+    return { status: 200, body: { errors: sizeErrors, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } } } };
+  }
+
   const result = (await execute({
     schema,
     document: { kind: Kind.DOCUMENT, definitions: [op, ...Object.values(fragments)] },
@@ -152,6 +168,7 @@ export async function runGraphQL(body: GraphQLRequestBody, ctx: ApiContext, buck
     typeResolver,
   })) as ExecutionResult;
 
+  if (op.operation === "mutation") onMutationExecuted?.();
   const actual = actualQueryCost(costInput, result.data);
   bucket.spend(actual);
   const out: GraphQLResult["body"] = {};

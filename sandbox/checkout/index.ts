@@ -5,8 +5,11 @@
  *   1. validate the extension's input query against the official Function schema;
  *   2. execute it over the cart and the emulated shop's current state → the Function input;
  *   3. call `cartValidationsGenerateRun(input)` and check its output against the schema;
- *   4. any `validationAdd` error blocks checkout; otherwise the order is placed through the
- *      emulator's own Admin `orderCreate` with sourceName "web" (the Online Store channel).
+ *   4. any `validationAdd` error blocks checkout; otherwise Shopify itself creates the order
+ *      (sourceName "web", the Online Store channel) carrying the checkout's `checkout_token` and
+ *      `cart_token` — the checkout UI extension's `checkoutToken` is that `checkout_token`
+ *      (shopify.dev/docs/api/checkout-ui-extensions/latest/apis/checkout-token) — and no app's
+ *      Admin API rate limit pays for it.
  *
  *   const run = await runCheckout(sandbox, { lines: [{ variantId, quantity: 3 }] });
  *   run.errors  // [{ message: "Only 2 left — please lower the quantity", target: "$.cart.lines[0].quantity" }]
@@ -16,6 +19,7 @@
  * (DECREMENT_OBEYING_POLICY), publication to the Online Store, discounts, delivery, payment, and
  * the "allow checkout when the Function fails" setting — a Function error here throws.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Sandbox } from "../http/compose.js";
@@ -68,6 +72,17 @@ export interface CheckoutRun {
 
 export interface PlaceOrderThroughCheckoutInput extends Omit<RunCheckoutInput, "step"> {
   email?: string;
+  /** The checkout's token (what the checkout UI extension sees as `checkoutToken`); default: a fresh one. */
+  checkoutToken?: string;
+  /** The cart's token; default: a fresh one. */
+  cartToken?: string;
+}
+
+let checkoutCounter = 0;
+/** A checkout or cart token of Shopify's shape (32 hex characters), unique per process. */
+export function newCheckoutToken(): string {
+  checkoutCounter += 1;
+  return randomUUID().replace(/-/g, "").slice(0, 24) + checkoutCounter.toString(16).padStart(8, "0");
 }
 
 export interface CheckoutOrderResult extends CheckoutRun {
@@ -118,10 +133,19 @@ export async function placeOrderThroughCheckout(sandbox: CheckoutSandbox, reques
   const run = await runCheckout(sandbox, { ...request, step: "CHECKOUT_COMPLETION" });
   if (run.errors.length) return { ...run, placed: false, order: null, userErrors: [], response: null };
 
-  const response = await sandbox.placeOrder(
-    { lineItems: request.lines.map(({ variantId, quantity }) => ({ variantId, quantity })), sourceName: "web", ...(request.email ? { email: request.email } : {}) },
-    request.shop,
-  );
+  const shop = sandbox.shop(request.shop);
+  const lines = request.lines.map(({ variantId, quantity }) => ({ variantId, quantity }));
+  if (shop.completeCheckout) {
+    const completed = await shop.completeCheckout({
+      lines,
+      checkoutToken: request.checkoutToken ?? newCheckoutToken(),
+      cartToken: request.cartToken ?? newCheckoutToken(),
+      ...(request.email ? { email: request.email } : {}),
+    });
+    return { ...run, placed: completed.order !== null, order: completed.order, userErrors: completed.userErrors, response: { status: 200, body: completed } };
+  }
+  // A stand-in shop without a checkout: the Admin API, without tokens.
+  const response = await sandbox.placeOrder({ lineItems: lines, sourceName: "web", ...(request.email ? { email: request.email } : {}) }, request.shop);
   const body = response.body as OrderCreateBody;
   const payload = body.data?.orderCreate;
   const order = payload?.order ?? null;
@@ -144,7 +168,7 @@ export interface HandleCheckoutOptions {
 /**
  * POST /sandbox/checkout — JSON in, JSON out.
  *   {shop?, lines:[{variantId, quantity}], step?}             → 200 {errors, input, output}
- *   {shop?, lines, placeOrder: true, email?}                 → 200 {placed, order, errors, userErrors, input, output}
+ *   {shop?, lines, placeOrder: true, email?, checkoutToken?, cartToken?} → 200 {placed, order, errors, userErrors, input, output}
  * `lineItems` is accepted for `lines` (the shape of POST /sandbox/orders). A cart Shopify would
  * refuse (unknown variant, bad quantity or step) → 400 {error, code}.
  */
@@ -165,7 +189,13 @@ export async function handleCheckoutRequest(sandbox: CheckoutSandbox, request: R
   const shop = options.shop ?? (typeof body.shop === "string" ? body.shop : (new URL(request.url).searchParams.get("shop") ?? undefined));
   try {
     if (body.placeOrder === true) {
-      const result = await placeOrderThroughCheckout(sandbox, { shop, lines, ...(typeof body.email === "string" ? { email: body.email } : {}) });
+      const result = await placeOrderThroughCheckout(sandbox, {
+        shop,
+        lines,
+        ...(typeof body.email === "string" ? { email: body.email } : {}),
+        ...(typeof body.checkoutToken === "string" ? { checkoutToken: body.checkoutToken } : {}),
+        ...(typeof body.cartToken === "string" ? { cartToken: body.cartToken } : {}),
+      });
       return json(200, result, headers);
     }
     const step = typeof body.step === "string" ? (body.step as BuyerJourneyStep) : undefined;

@@ -22,6 +22,13 @@
  *                                             cart-validation Function (extensions/safestock-cart-validation)
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
  * else the first shop (requests to 127.0.0.1 / localhost).
+ *
+ * Who pays for what (shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits: "Calls from one app
+ * don't affect the rate limits of another app, even on the same store"): the installed app
+ * (Safestock) has its own bucket per shop; `registerApiClient` gives any other app (a marketplace
+ * connector, a load generator) its own token, scopes and bucket; the storefront checkout, POS sales
+ * and the `/sandbox/*` controls place orders through an internal client that is no app and meets
+ * no app's bucket.
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -37,6 +44,8 @@ import {
   type ThrottleOptions,
 } from "../contract.js";
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
+import type { ApiClientCredentials, RegisterApiClientOptions, ShopChange } from "../admin-api/emulator.js";
+import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
 import { createAccessTokenEndpoint, mintSessionToken, type MintSessionTokenOptions } from "../auth/index.js";
@@ -57,10 +66,23 @@ import {
 export interface ShopFactoryOptions {
   domain: string;
   clock?: Clock;
+  plan?: ShopPlan;
   throttle?: Partial<ThrottleOptions>;
   apiClientId?: string;
   seed?: unknown;
+  /** This shop's part of a previous run's `exportState()`. */
+  restore?: unknown;
 }
+
+/** What the real emulator adds to the contract's `ShopEmulator` (test doubles may lack it). */
+interface ExtendedShop extends ShopEmulator {
+  registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
+  onChange(listener: (change: ShopChange) => void): () => void;
+  exportState(): unknown;
+}
+
+const isExtendedShop = (shop: ShopEmulator): shop is ExtendedShop =>
+  typeof (shop as Partial<ExtendedShop>).registerApiClient === "function" && typeof (shop as Partial<ExtendedShop>).exportState === "function";
 
 export type ShopFactory = (options: ShopFactoryOptions) => ShopEmulator;
 
@@ -72,9 +94,14 @@ export interface SandboxOptions {
   /** The app's base URL: iframe src and webhook subscription base. */
   appUrl: string;
   clock?: Clock;
+  /** The store plan of every shop (sets each app's bucket; default "standard"). */
+  plan?: ShopPlan;
+  /** Overrides the plan's bucket for every app (tests, benchmarks). */
   throttle?: Partial<ThrottleOptions>;
   /** Passed to each emulator. */
   seed?: unknown;
+  /** A previous run's `exportState()`: shops found in it continue from there (no new seed). */
+  restore?: Record<string, unknown>;
   /** Granted scopes (default: shopify.app.toml [access_scopes]). */
   scopes?: string[];
   /** Webhook transport (default global fetch). */
@@ -111,8 +138,20 @@ export interface Sandbox {
   mintSessionToken(domain?: string, options?: Partial<Omit<MintSessionTokenOptions, "shop" | "apiKey" | "apiSecret">>): string;
   /** Send a mandatory compliance webhook. Returns the event id. */
   triggerCompliance(request: ComplianceRequest, domain?: string): string;
-  /** Place an order through the emulator's own Admin GraphQL `orderCreate`. */
+  /**
+   * Place an order through the emulator's own Admin GraphQL `orderCreate`, as the storefront / POS
+   * would: through the sandbox's internal client, which spends no app's points.
+   */
   placeOrder(input: PlaceOrderInput, domain?: string): Promise<{ status: number; body: unknown }>;
+  /**
+   * Another app on a shop (marketplace connector, load generator, benchmark): its own access token,
+   * scopes and leaky bucket. Call it with `X-Shopify-Access-Token: <accessToken>` like any app.
+   */
+  registerApiClient(options: RegisterApiClientOptions, domain?: string): ApiClientCredentials;
+  /** Every shop's state, tokens and apps (JSON-able), for `restore` on the next run. */
+  exportState(): Record<string, unknown>;
+  /** Called after any shop changed what `exportState` returns ("tokens" or "state"). */
+  onChange(listener: (change: ShopChange) => void): () => void;
   handle(request: Request): Promise<Response>;
   close(): void;
 }
@@ -134,6 +173,8 @@ const ORDER_CREATE = `mutation SandboxOrderCreate($order: OrderCreateOrderInput!
   }
 }`;
 
+/** The client behind the storefront checkout, POS sales and `/sandbox/orders`: not an installed app. */
+export const INTERNAL_API_CLIENT_ID = "sandbox-storefront";
 /** Scopes of the token the sandbox itself uses for simulated storefront orders. */
 const INTERNAL_SCOPES = ["read_orders", "write_orders", "read_products", "read_inventory", "write_inventory", "read_locations"];
 
@@ -175,8 +216,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   for (const domain of domains) {
     const factoryOptions: ShopFactoryOptions = { domain, apiClientId: options.apiKey };
     if (options.clock) factoryOptions.clock = options.clock;
+    if (options.plan) factoryOptions.plan = options.plan;
     if (options.throttle) factoryOptions.throttle = options.throttle;
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
+    if (options.restore?.[domain] !== undefined) factoryOptions.restore = options.restore[domain];
     const emulator = options.createShop(factoryOptions);
     emulators.set(domain, emulator);
     unsubscribers.push(
@@ -194,11 +237,19 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     return e;
   };
 
+  const extendedShop = (domain: string): ExtendedShop => {
+    const e = shop(domain);
+    if (!isExtendedShop(e)) throw new Error(`the shop ${domain} cannot register API clients (not the sandbox emulator)`);
+    return e;
+  };
+
   const internalToken = (domain: string) => {
     let t = internalTokens.get(domain);
     if (!t) {
       t = `sandbox-internal-${domain}`;
-      shop(domain).grantAccessToken(t, INTERNAL_SCOPES);
+      const e = shop(domain);
+      if (isExtendedShop(e)) e.registerApiClient({ apiClientId: INTERNAL_API_CLIENT_ID, scopes: INTERNAL_SCOPES, accessToken: t, throttle: UNMETERED_THROTTLE });
+      else e.grantAccessToken(t, INTERNAL_SCOPES);
       internalTokens.set(domain, t);
     }
     return t;
@@ -431,6 +482,21 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     mintSessionToken: mint,
     triggerCompliance,
     placeOrder,
+    registerApiClient(clientOptions, domain = domains[0]!) {
+      return extendedShop(domain).registerApiClient(clientOptions);
+    },
+    exportState() {
+      const out: Record<string, unknown> = {};
+      for (const domain of domains) out[domain] = extendedShop(domain).exportState();
+      return out;
+    },
+    onChange(listener) {
+      const offs = domains.map((d) => {
+        const e = shop(d);
+        return isExtendedShop(e) ? e.onChange(listener) : () => undefined;
+      });
+      return () => offs.forEach((off) => off());
+    },
     async handle(request) {
       try {
         return await route(request);

@@ -19,6 +19,14 @@ export const ID_BASES = {
   Refund: 900_000_000_001,
   InventoryAdjustmentGroup: 60_000_000_001,
   Job: 1,
+  FulfillmentOrder: 9_800_000_000_001,
+  FulfillmentOrderLineItem: 16_000_000_000_001,
+  Fulfillment: 8_000_000_001,
+  FulfillmentLineItem: 17_000_000_000_001,
+  InventoryTransfer: 5_900_000_001,
+  InventoryTransferLineItem: 31_600_000_001,
+  InventoryShipment: 2_920_000_001,
+  InventoryShipmentLineItem: 31_300_000_001,
 } as const;
 export type IdKind = keyof typeof ID_BASES;
 

@@ -3,6 +3,8 @@
  * is also id order (ids only grow), so connections can paginate without sorting.
  */
 import type {
+  FulfillmentOrderRecord,
+  FulfillmentRecord,
   Gid,
   InventoryItemRecord,
   InventoryLevelRecord,
@@ -35,6 +37,34 @@ export interface AdjustmentGroupRecord {
   changes: InventoryChangeRecord[];
 }
 
+/** `inventoryTransfer…` (SHOPIFY-CONFORMANCE §9 "Transfers"). */
+export interface InventoryTransferRecord {
+  id: Gid;
+  legacyId: number;
+  name: string;
+  originLocationId: Gid;
+  destinationLocationId: Gid;
+  status: "DRAFT" | "READY_TO_SHIP" | "IN_PROGRESS" | "TRANSFERRED" | "CANCELED";
+  lineItems: { id: Gid; inventoryItemId: Gid; quantity: number; shippedQuantity: number }[];
+  shipmentIds: Gid[];
+  referenceName: string | null;
+  note: string | null;
+  tags: string[];
+  dateCreated: string;
+}
+
+export interface InventoryShipmentRecord {
+  id: Gid;
+  legacyId: number;
+  name: string;
+  transferId: Gid;
+  status: "DRAFT" | "IN_TRANSIT" | "PARTIALLY_RECEIVED" | "RECEIVED";
+  lineItems: { id: Gid; inventoryItemId: Gid; quantity: number; acceptedQuantity: number; rejectedQuantity: number }[];
+  dateCreated: string;
+  dateShipped: string | null;
+  dateReceived: string | null;
+}
+
 export interface ShopInfo {
   id: Gid;
   legacyId: number;
@@ -65,6 +95,11 @@ export interface ShopState {
   /** lineItemId -> orderId */
   lineItemOrder: Map<Gid, Gid>;
   adjustmentGroups: Map<Gid, AdjustmentGroupRecord>;
+  /** The same records as in `order.fulfillmentOrders` / `order.fulfillments`, by id. */
+  fulfillmentOrders: Map<Gid, FulfillmentOrderRecord>;
+  fulfillments: Map<Gid, FulfillmentRecord>;
+  inventoryTransfers: Map<Gid, InventoryTransferRecord>;
+  inventoryShipments: Map<Gid, InventoryShipmentRecord>;
   /** Which non-default quantity names were ever used (inventoryProperties.isInUse). */
   namesInUse: Set<QuantityName>;
   nextIds: Record<IdKind, number>;
@@ -98,6 +133,10 @@ export function createEmptyState(domain: string, name: string, now: string): Sho
     orders: new Map(),
     lineItemOrder: new Map(),
     adjustmentGroups: new Map(),
+    fulfillmentOrders: new Map(),
+    fulfillments: new Map(),
+    inventoryTransfers: new Map(),
+    inventoryShipments: new Map(),
     namesInUse: new Set(["available", "committed", "on_hand"]),
     nextIds,
   };

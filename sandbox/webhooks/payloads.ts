@@ -11,6 +11,7 @@
  */
 import type {
   EmulatorEvent,
+  FulfillmentRecord,
   Gid,
   InventoryItemRecord,
   InventoryLevelRecord,
@@ -29,7 +30,10 @@ export const WEBHOOK_TOPICS = [
   "orders/fulfilled",
   "refunds/create",
   "inventory_levels/update",
+  "inventory_levels/connect",
+  "inventory_levels/disconnect",
   "inventory_items/delete",
+  "fulfillments/create",
   "products/update",
   "locations/create",
   "locations/update",
@@ -71,33 +75,87 @@ function orderFulfillmentStatus(s: OrderRecord["fulfillmentStatus"]): string | n
   return s === "FULFILLED" ? "fulfilled" : s === "PARTIALLY_FULFILLED" ? "partial" : null;
 }
 
+function priceSet(amount: string) {
+  return { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } };
+}
+
+/**
+ * A REST order line item with the fields of Shopify's orders/create sample
+ * (shopify.dev/docs/api/webhooks?reference=toml#list-orders/create) and nothing else: there is no
+ * `inventory_item_id` on a line (key stock units on `variant_id`).
+ */
 export function lineItemPayload(line: OrderLineRecord): Record<string, unknown> {
   const unfulfilled = line.fulfillableQuantity;
+  const fulfilled = line.fulfilledQuantity ?? 0;
   return {
     id: line.legacyId,
     admin_graphql_api_id: line.id,
-    variant_id: legacyIdOf(line.variantId),
-    product_id: legacyIdOf(line.productId),
-    // Not in Shopify's REST line item; carried for GID keying of the stock unit.
-    inventory_item_id: legacyIdOf(line.inventoryItemId),
-    sku: line.sku,
-    title: line.title,
-    name: line.title,
-    quantity: line.quantity,
-    current_quantity: line.quantity,
+    attributed_staffs: [],
+    current_quantity: line.quantity - (line.refundedQuantity ?? 0),
     fulfillable_quantity: unfulfilled,
-    fulfillment_status: unfulfilled === 0 ? "fulfilled" : unfulfilled < line.quantity ? "partial" : null,
-    price: line.price,
-    requires_shipping: true,
-    taxable: true,
+    fulfillment_service: "manual",
+    fulfillment_status: fulfilled === 0 ? null : unfulfilled === 0 ? "fulfilled" : "partial",
     gift_card: false,
+    grams: 0,
+    name: line.title,
+    price: line.price,
+    price_set: priceSet(line.price),
     product_exists: line.productId != null,
+    product_id: legacyIdOf(line.productId),
     properties: [],
-    tax_lines: [],
-    discount_allocations: [],
+    quantity: line.quantity,
+    requires_shipping: true,
+    sku: line.sku,
+    taxable: true,
+    title: line.title,
+    total_discount: "0.00",
+    total_discount_set: priceSet("0.00"),
+    variant_id: legacyIdOf(line.variantId),
+    variant_inventory_management: line.variantId ? "shopify" : null,
     variant_title: null,
     vendor: null,
+    tax_lines: [],
+    duties: [],
+    discount_allocations: [],
   };
+}
+
+/** REST Fulfillment (fulfillments/create sample). */
+export function fulfillmentPayload(order: OrderRecord, fulfillment: FulfillmentRecord): Record<string, unknown> {
+  const index = (order.fulfillments ?? []).findIndex((f) => f.id === fulfillment.id);
+  return {
+    id: fulfillment.legacyId,
+    admin_graphql_api_id: fulfillment.id,
+    order_id: order.legacyId,
+    location_id: legacyIdOf(fulfillment.locationId),
+    name: `${order.name}.${index >= 0 ? index + 1 : 1}`,
+    status: "success",
+    service: "manual",
+    shipment_status: null,
+    created_at: fulfillment.createdAt,
+    updated_at: fulfillment.createdAt,
+    tracking_company: fulfillment.trackingCompany,
+    tracking_number: fulfillment.trackingNumber,
+    tracking_numbers: fulfillment.trackingNumber ? [fulfillment.trackingNumber] : [],
+    tracking_url: fulfillment.trackingUrl,
+    tracking_urls: fulfillment.trackingUrl ? [fulfillment.trackingUrl] : [],
+    receipt: {},
+    line_items: fulfillment.lines.map((fl) => {
+      const line = order.lineItems.find((l) => l.id === fl.lineItemId)!;
+      return { ...lineItemPayload(line), quantity: fl.quantity };
+    }),
+  };
+}
+
+/** A stable 32-hex token per order (Shopify's `token` is an opaque hex string). */
+function orderToken(order: OrderRecord): string {
+  let h = 0x811c9dc5;
+  const out: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    for (const ch of `${order.id}#${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    out.push(h.toString(16).padStart(8, "0"));
+  }
+  return out.join("");
 }
 
 export function refundPayload(order: OrderRecord, refund: RefundRecord): Record<string, unknown> {
@@ -155,6 +213,12 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     financial_status: order.financialStatus.toLowerCase(),
     fulfillment_status: orderFulfillmentStatus(order.fulfillmentStatus),
     source_name: order.sourceName,
+    token: orderToken(order),
+    // Set only when the order came through the Online Store checkout; the checkout UI extension's
+    // `checkoutToken` equals `checkout_token` (shopify.dev/docs/api/checkout-ui-extensions/latest/apis/checkout-token).
+    checkout_token: order.checkoutToken ?? null,
+    cart_token: order.cartToken ?? null,
+    checkout_id: null,
     subtotal_price: money(subtotal),
     total_price: money(subtotal),
     total_tax: "0.00",
@@ -163,7 +227,7 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     note: null,
     line_items: order.lineItems.map(lineItemPayload),
     refunds: order.refunds.map((r) => refundPayload(order, r)),
-    fulfillments: [],
+    fulfillments: (order.fulfillments ?? []).map((f) => fulfillmentPayload(order, f)),
     shipping_lines: [],
   };
 }
@@ -279,6 +343,13 @@ export function eventToWebhook(event: EmulatorEvent, shopDomain: string): TopicP
   switch (event.type) {
     case "inventory_level.updated":
       return { topic: "inventory_levels/update", payload: inventoryLevelPayload(event.level, event.item) };
+    case "inventory_level.connected":
+      return { topic: "inventory_levels/connect", payload: inventoryLevelPayload(event.level, event.item) };
+    case "inventory_level.disconnected":
+      // inventory_levels/disconnect sample: {inventory_item_id, location_id}.
+      return { topic: "inventory_levels/disconnect", payload: { inventory_item_id: event.item.legacyId, location_id: legacyIdOf(event.level.locationId) } };
+    case "fulfillment.created":
+      return { topic: "fulfillments/create", payload: fulfillmentPayload(event.order, event.fulfillment) };
     case "inventory_item.deleted":
       return { topic: "inventory_items/delete", payload: inventoryItemDeletePayload(event.item) };
     case "order.created":

@@ -4,11 +4,12 @@
  * 2. a private, migrated SQLite database for this test file;
  * 3. msw listening *before* any app module is imported, because
  *    `@shopify/shopify-app-remix/adapters/node` captures `globalThis.fetch` on import
- *    (../shared/TOOLCHAIN.md "Shopify test helpers").
+ *    (docs/decisions/013-offline-toolchain.md).
  */
 import { afterAll, afterEach } from "vitest";
 import { createTestDatabase } from "./database";
 import { mswServer } from "./msw";
+import { createPostgresProfile, postgresProfileSelected } from "./postgres-profile";
 
 process.env.NODE_ENV = "test";
 process.env.SHOPIFY_API_KEY ??= "sandbox-api-key";
@@ -17,12 +18,13 @@ process.env.SHOPIFY_APP_URL ??= "https://safestock.test";
 process.env.SCOPES ??=
   "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications";
 
-const database = createTestDatabase();
+// TEST_PROFILE=postgres: PostgreSQL + BullMQ instead (tests/setup/postgres-profile.ts).
+const database = postgresProfileSelected() ? await createPostgresProfile() : createTestDatabase();
 process.env.DATABASE_URL = database.url;
 
 mswServer.listen({ onUnhandledRequest: "error" });
 afterEach(() => mswServer.resetHandlers());
-afterAll(() => {
+afterAll(async () => {
   mswServer.close();
-  database.remove();
+  return database.remove();
 });

@@ -35,7 +35,10 @@ export function expectedPlan(state: ShopStateSnapshot, policy: Policy, now: Date
         unitsPerMinute: 0,
       })),
       channels: state.publications.map((publication) => channelHandle(publication.name)),
-      locations: state.locations.filter((location) => location.isActive).map((location) => location.name),
+      // Online channels draw only on locations that fulfil online orders (SHOPIFY-FACTS § Sales channels).
+      locations: state.locations
+        .filter((location) => location.isActive)
+        .map((location) => ({ name: location.name, fulfillsOnlineOrders: location.fulfillsOnlineOrders })),
     },
     { now: now.toISOString() },
   );

@@ -4,7 +4,7 @@
  * sandbox are signed and delivered into the app's own webhook route actions.
  */
 import { jobHandlers } from "~/jobs/handlers.server";
-import { createSqliteJobQueue } from "~/jobs/sqlite-queue.server";
+import { createJobQueueFromEnv } from "~/jobs/queue-factory.server";
 import { createWorker, type Worker } from "~/jobs/worker.server";
 import { jobQueue, useJobQueue } from "~/services/jobs.server";
 import { loader as appLoader } from "~/routes/app";
@@ -56,10 +56,14 @@ export interface Harness {
   worker: Worker;
   /** Install as Shopify would and open the app once (token exchange → initial sync queued). */
   install(shop?: string): Promise<void>;
+  /** The merchant opens the app in Shopify admin: a fresh session token through `authenticate.admin`. */
+  openApp(shop?: string): Promise<void>;
   /** Deliver every pending webhook and run every due job, until both are quiet. */
   settle(): Promise<{ jobs: number }>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, shop?: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+const BACK_OFFICE_SCOPES = ["write_orders", "write_inventory", "write_products", "write_publications", "read_locations"];
 
 export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
   const sandbox = createSandbox({
@@ -75,14 +79,29 @@ export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
   });
   mswServer.use(...sandboxHandlers(sandbox));
   // Retries after a few milliseconds instead of Shopify-friendly seconds: tests stay fast.
-  useJobQueue(createSqliteJobQueue({ backoff: { baseMs: 1, maxMs: 5 } }));
+  useJobQueue(createJobQueueFromEnv({ backoff: { baseMs: 1, maxMs: 5 } }));
   const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: quietLogger, pollIntervalMs: 5 });
+
+  // The merchant's other systems (POS, ERP, staff in the admin) act through their own app with
+  // their own scopes and bucket, never through Safestock's token (which lacks e.g. write_orders).
+  const backOfficeTokens = new Map<string, string>();
+  const backOfficeToken = (shop: string) => {
+    let token = backOfficeTokens.get(shop);
+    if (!token) {
+      token = sandbox.registerApiClient({ apiClientId: "test-back-office", scopes: BACK_OFFICE_SCOPES }, shop).accessToken;
+      backOfficeTokens.set(shop, token);
+    }
+    return token;
+  };
 
   return {
     sandbox,
     worker,
     async install(shop = SANDBOX_SHOP_DOMAIN) {
       sandbox.install(shop);
+      await this.openApp(shop);
+    },
+    async openApp(shop = SANDBOX_SHOP_DOMAIN) {
       const url = embeddedAppUrl({ appUrl: sandbox.appUrl, shop, idToken: sandbox.mintSessionToken(shop) });
       await appLoader({ request: new Request(url, { headers: { "User-Agent": BROWSER_UA } }), params: {}, context: {} });
     },
@@ -101,7 +120,7 @@ export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
       throw new Error("the pipeline did not settle in 50 rounds");
     },
     async gql(query, variables = {}, shop = SANDBOX_SHOP_DOMAIN) {
-      const result = await sandbox.shop(shop).graphql({ query, variables }, SANDBOX_ADMIN_TOKEN);
+      const result = await sandbox.shop(shop).graphql({ query, variables }, backOfficeToken(shop));
       return result.body as never;
     },
   };

@@ -6,8 +6,10 @@
  *   mutation but was not provided.", `data.<root>: null`;
  * - same key, same input → the first result again, applied once [not captured: replay];
  * - same key, different input (or another mutation) → IDEMPOTENCY_KEY_PARAMETER_MISMATCH, nothing runs;
- * - results with userErrors are remembered too: retrying identical input replays them. After
- *   CHANGE_FROM_QUANTITY_STALE the client changes `changeFromQuantity`, so it needs a new key.
+ * - a key whose earlier attempt failed (answered userErrors, nothing applied) → the attempt is not
+ *   run again: IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED, message from the 2026-10 enum ("A previous request
+ *   with this idempotency key failed. Retry with a new idempotency key.") [not captured]. After
+ *   CHANGE_FROM_QUANTITY_STALE the client changes `changeFromQuantity` anyway, so it needs a new key.
  * Keys are kept 24 h of emulator-clock time [unconfirmed retention, SHOPIFY-FACTS].
  */
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
@@ -65,22 +67,38 @@ export function idempotencyKeyOf(info: GraphQLResolveInfo): string {
   return key;
 }
 
-export const KEY_MISMATCH = {
-  field: null,
-  code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
-  message: "The same idempotency key cannot be used with different operation parameters.",
-};
+export type IdempotencyRefusal = "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" | "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED";
+
+/** The userError for a refused key; messages are the 2026-10 enum descriptions. */
+export function idempotencyMismatch(code: IdempotencyRefusal) {
+  return {
+    field: null,
+    code,
+    message:
+      code === "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
+        ? "The same idempotency key cannot be used with different operation parameters."
+        : "A previous request with this idempotency key failed. Retry with a new idempotency key.",
+  };
+}
+
+function failedAttempt(result: unknown): boolean {
+  const errors = result && typeof result === "object" ? (result as { userErrors?: unknown[] }).userErrors : undefined;
+  return Array.isArray(errors) && errors.length > 0;
+}
 
 /**
- * Run `perform` at most once per key. `mismatch` builds the payload returned when the key was
- * used with other parameters.
+ * Run `perform` at most once per key. `refused` builds the payload returned when the key was used
+ * with other parameters, or when its earlier attempt failed.
  */
-export function runIdempotent<T>(ctx: ApiContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, mismatch: () => T): T {
+export function runIdempotent<T>(ctx: ApiContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, refused: (code: IdempotencyRefusal) => T): T {
   const key = idempotencyKeyOf(info);
   const fingerprint = `${info.fieldName}:${stableStringify(args)}`;
   const nowMs = ctx.clock.now().getTime();
   const prior = ctx.idempotency.get(key, nowMs);
-  if (prior) return prior.fingerprint === fingerprint ? (prior.result as T) : mismatch();
+  if (prior) {
+    if (prior.fingerprint !== fingerprint) return refused("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+    return failedAttempt(prior.result) ? refused("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED") : (prior.result as T);
+  }
   const result = perform();
   ctx.idempotency.set(key, fingerprint, result, nowMs);
   return result;

@@ -136,11 +136,18 @@ describe("inventorySetQuantities", () => {
     expect(t.level("RING-7", "Warehouse").available).toBe(11);
   });
 
-  it("more than 250 entries → MAX_INPUT_SIZE_EXCEEDED (shopify.dev/docs/api/usage/limits)", async () => {
+  // Recorded shape: airhorns/shopify-draft-proxy fixtures/conformance/harry-test-heelo.myshopify.com/2026-04/
+  // media/media-file-create-batch-size-limit.json — `errors` only (no `data`), actualQueryCost null.
+  it("more than 250 entries → MAX_INPUT_SIZE_EXCEEDED with errors only, nothing run (shopify.dev/docs/api/usage/limits)", async () => {
     const t = setup();
     const rows = Array.from({ length: 251 }, () => ({ inventoryItemId: t.ring7.itemId, locationId: t.wh, quantity: 1, changeFromQuantity: null }));
     const res = await t.gql(SET_MUTATION, { key: "big", input: setInput(rows) });
-    expect(res.data).toEqual({ inventorySetQuantities: null });
+    expect("data" in res).toBe(false);
+    expect(res.extensions.cost).toMatchObject({ actualQueryCost: null });
+    expect(res.extensions.cost.requestedQueryCost).toBeGreaterThan(0);
+    expect(t.events).toEqual([]);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors[0].locations).toHaveLength(1);
     expect(res.errors[0]).toMatchObject({
       message: "The input array size of 251 is greater than the maximum allowed of 250.",
       path: ["inventorySetQuantities", "input", "quantities"],

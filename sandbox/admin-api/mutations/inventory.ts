@@ -4,15 +4,14 @@
  * where Shopify was never captured the choice is marked [not captured].
  * Every mutation is all-or-nothing: any userError → `inventoryAdjustmentGroup: null`, no change.
  */
-import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { GraphQLError } from "graphql";
 import type { Gid, InventoryLevelRecord, QuantityName } from "../../contract.js";
 import { applyQuantityDelta } from "../../shop/inventory.js";
 import { gid } from "../../shop/ids.js";
 import { getLevel, nextLegacyId, type AdjustmentGroupRecord, type InventoryChangeRecord } from "../../shop/state.js";
 import { emitLevelUpdates, type ApiContext } from "../context.js";
 import { defineType, type Args, type ResolverMap } from "../resolvers/common.js";
-import { checkInputSize } from "../resolvers/node.js";
-import { KEY_MISMATCH, runIdempotent } from "./idempotency.js";
+import { idempotencyMismatch, runIdempotent } from "./idempotency.js";
 
 export const INVENTORY_REASONS = [
   "correction", "cycle_count_available", "damaged", "movement_canceled", "movement_created", "movement_received", "movement_updated",
@@ -36,18 +35,26 @@ export const MSG = {
   ledgerRequired: "A ledger document URI is required except when adjusting available.",
   ledgerForAvailable: "A ledger document URI is not allowed when adjusting available.",
   ledgerInternal: "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.",
-  ledgerInvalid: "The ledger document URI is invalid.",
+  /** [not captured] 2026-10 enum INVALID_LEDGER_DOCUMENT */
+  ledgerInvalid: "The specified ledger document is invalid.",
+  /** [not captured] 2026-10 enum INVALID_REFERENCE_DOCUMENT */
+  referenceInvalid: "The specified reference document is invalid.",
   ledgerOne: "All changes must have the same ledger document URI or, in the case of adjusting available, no ledger document URI.",
-  /** [not captured] */
-  ledgerMaxMove: "A maximum of one ledger document URI is allowed per request.",
+  /** [not captured] 2026-10 enum MAXIMUM_LEDGER_DOCUMENT_URIS: a move may name two (one per end). */
+  ledgerMaxMove: "Only a maximum of 2 ledger document URIs across all changes is allowed.",
   differentLocations: "The quantities can't be moved between different locations.",
-  /** [not captured] */
-  sameName: "The quantity names of a move must be different.",
+  /** [not captured] 2026-10 enum SAME_QUANTITY_NAME */
+  sameName: "The quantity names for each change can't be the same.",
+  /** [not captured] adjust/move bounds from the 2026-10 enums (set's 1,000,000,000 is captured, §2). */
+  adjustTooHigh: "The quantity can't be higher than 2,000,000,000.",
+  adjustTooLow: "The quantity can't be lower than -2,000,000,000.",
   /** [not captured] adjust bounds: states other than available never go below zero. */
   belowZero: "The quantity can't be lower than 0.",
 } as const;
 
 const MAX_QTY = 1_000_000_000;
+const MAX_ADJUST_QTY = 2_000_000_000;
+const MAX_MOVE_LEDGER_URIS = 2;
 const SET_NAMES = ["available", "on_hand"];
 /** Names adjust and move accept (SHOPIFY-CONFORMANCE §3). */
 export const ADJUSTABLE_NAMES: readonly QuantityName[] = ["available", "damaged", "incoming", "quality_control", "reserved", "safety_stock"];
@@ -139,9 +146,17 @@ function commit(ctx: ApiContext, reason: string, referenceDocumentUri: string | 
   return group;
 }
 
-function bounds(value: number, field: string[], errors: UserError[], floor = -MAX_QTY): void {
-  if (value > MAX_QTY) errors.push({ field, message: MSG.tooHigh, code: "INVALID_QUANTITY_TOO_HIGH" });
-  else if (value < floor) errors.push({ field, message: floor === 0 ? MSG.belowZero : MSG.tooLow, code: "INVALID_QUANTITY_TOO_LOW" });
+/** Adjust bounds [not captured]: ±2,000,000,000 from the 2026-10 enum; states other than available stay ≥ 0 [inferred]. */
+function bounds(value: number, field: string[], errors: UserError[], floor = -MAX_ADJUST_QTY): void {
+  if (value > MAX_ADJUST_QTY) errors.push({ field, message: MSG.adjustTooHigh, code: "INVALID_QUANTITY_TOO_HIGH" });
+  else if (value < floor) errors.push({ field, message: floor === 0 ? MSG.belowZero : MSG.adjustTooLow, code: "INVALID_QUANTITY_TOO_LOW" });
+}
+
+/** `referenceDocumentUri`: "Valid URI with scheme and content. For GID format, all components (app, entity, id) must be present." [schema] */
+function checkReference(uri: unknown, errors: UserError[]): void {
+  if (uri === null || uri === undefined) return;
+  const valid = typeof uri === "string" && /^[a-z][a-z0-9+.-]*:\S+$/i.test(uri) && (!/^gid:/i.test(uri) || /^gid:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+$/i.test(uri));
+  if (!valid) errors.push({ field: ["input", "referenceDocumentUri"], message: MSG.referenceInvalid, code: "INVALID_REFERENCE_DOCUMENT" });
 }
 
 const failed = (userErrors: UserError[]) => ({ inventoryAdjustmentGroup: null, userErrors });
@@ -151,6 +166,7 @@ function performSet(ctx: ApiContext, input: Args) {
   const errors: UserError[] = [];
   const rows = input.quantities as { inventoryItemId: Gid; locationId: Gid; quantity: number; changeFromQuantity?: number | null }[];
   checkReason(input.reason, errors);
+  checkReference(input.referenceDocumentUri, errors);
   const name = input.name as string;
   if (!SET_NAMES.includes(name)) errors.push({ field: ["input", "name"], message: MSG.setName, code: "INVALID_NAME" });
   const seen = new Map<string, number[]>();
@@ -184,6 +200,7 @@ function performAdjust(ctx: ApiContext, input: Args) {
   const rows = input.changes as { inventoryItemId: Gid; locationId: Gid; delta: number; changeFromQuantity?: number | null; ledgerDocumentUri?: string | null }[];
   const name = input.name as QuantityName;
   checkReason(input.reason, errors);
+  checkReference(input.referenceDocumentUri, errors);
   const validName = ADJUSTABLE_NAMES.includes(name);
   if (!validName) errors.push({ field: ["input", "name"], message: MSG.adjustName, code: "INVALID_QUANTITY_NAME" });
   const uris = new Set(rows.map((r) => r.ledgerDocumentUri).filter((u): u is string => typeof u === "string"));
@@ -220,8 +237,9 @@ function performMove(ctx: ApiContext, input: Args) {
   const errors: UserError[] = [];
   const rows = input.changes as { inventoryItemId: Gid; quantity: number; from: Terminal; to: Terminal }[];
   checkReason(input.reason, errors);
+  checkReference(input.referenceDocumentUri, errors);
   const uris = new Set(rows.flatMap((r) => [r.from.ledgerDocumentUri, r.to.ledgerDocumentUri]).filter((u): u is string => typeof u === "string"));
-  if (uris.size > 1) errors.push({ field: ["input", "changes"], message: MSG.ledgerMaxMove, code: "MAXIMUM_LEDGER_DOCUMENT_URIS" });
+  if (uris.size > MAX_MOVE_LEDGER_URIS) errors.push({ field: ["input", "changes"], message: MSG.ledgerMaxMove, code: "MAXIMUM_LEDGER_DOCUMENT_URIS" });
   const planned: PlannedChange[] = [];
   const running = new Map<string, number>();
   rows.forEach((r, i) => {
@@ -242,7 +260,7 @@ function performMove(ctx: ApiContext, input: Args) {
     }
     if (namesOk && r.from.name === r.to.name) errors.push({ field: base, message: MSG.sameName, code: "SAME_QUANTITY_NAME" });
     if (r.quantity < 0) errors.push({ field: [...base, "quantity"], message: MSG.negative, code: "INVALID_QUANTITY_NEGATIVE" });
-    else if (r.quantity > MAX_QTY) errors.push({ field: [...base, "quantity"], message: MSG.tooHigh, code: "INVALID_QUANTITY_TOO_HIGH" });
+    else if (r.quantity > MAX_ADJUST_QTY) errors.push({ field: [...base, "quantity"], message: MSG.adjustTooHigh, code: "INVALID_QUANTITY_TOO_HIGH" });
     for (const end of ["from", "to"] as const) checkLedger(r[end].ledgerDocumentUri, r[end].name, [...base, end, "ledgerDocumentUri"], errors);
     if (!item || !fromLoc || !toLoc || fromLoc.id !== toLoc.id || !namesOk || r.from.name === r.to.name) return;
     const level = getLevel(ctx.state, item.id, fromLoc.id);
@@ -270,32 +288,26 @@ function performMove(ctx: ApiContext, input: Args) {
   return { inventoryAdjustmentGroup: commit(ctx, input.reason, input.referenceDocumentUri ?? null, planned), userErrors: [] };
 }
 
-function responseKey(info: GraphQLResolveInfo): string {
-  return String(info.path.key);
-}
 
 export const inventoryMutations: ResolverMap = {
   Mutation: defineType<unknown>({
     inventorySetQuantities: (_s, args, ctx, info) => {
       const input = args.input as Args;
-      checkInputSize(input.quantities.length, [responseKey(info), "input", "quantities"], info);
       requireChangeFrom(input.quantities, "InventoryQuantityInput");
-      return runIdempotent(ctx, info, args, () => performSet(ctx, input), () => failed([KEY_MISMATCH as never]));
+      return runIdempotent(ctx, info, args, () => performSet(ctx, input), (code) => failed([idempotencyMismatch(code)]));
     },
     inventoryAdjustQuantities: (_s, args, ctx, info) => {
       const input = args.input as Args;
-      checkInputSize(input.changes.length, [responseKey(info), "input", "changes"], info);
       requireChangeFrom(input.changes, "InventoryChangeInput");
-      return runIdempotent(ctx, info, args, () => performAdjust(ctx, input), () => failed([KEY_MISMATCH as never]));
+      return runIdempotent(ctx, info, args, () => performAdjust(ctx, input), (code) => failed([idempotencyMismatch(code)]));
     },
     inventoryMoveQuantities: (_s, args, ctx, info) => {
       const input = args.input as Args;
-      checkInputSize(input.changes.length, [responseKey(info), "input", "changes"], info);
       requireChangeFrom(
         (input.changes as { from: Record<string, unknown>; to: Record<string, unknown> }[]).flatMap((c) => [c.from, c.to]),
         "InventoryMoveQuantityTerminalInput",
       );
-      return runIdempotent(ctx, info, args, () => performMove(ctx, input), () => failed([KEY_MISMATCH as never]));
+      return runIdempotent(ctx, info, args, () => performMove(ctx, input), (code) => failed([idempotencyMismatch(code)]));
     },
   }),
 };

@@ -4,14 +4,15 @@
  * units available → committed; fulfilment takes them out of committed (and on_hand); a
  * cancel with restock returns committed → available.
  */
-import type { Gid, InventoryLevelRecord, OrderLineRecord, OrderRecord, RefundRecord } from "../../contract.js";
+import type { FulfillmentOrderRecord, Gid, InventoryLevelRecord, OrderLineRecord, OrderRecord, RefundRecord } from "../../contract.js";
 import { applyQuantityDelta } from "../../shop/inventory.js";
 import { gid } from "../../shop/ids.js";
-import { getLevel, nextLegacyId, type ShopState } from "../../shop/state.js";
+import { routableAvailable, routeOrder } from "../../shop/routing.js";
+import { getLevel, nextLegacyId } from "../../shop/state.js";
 import { emitLevelUpdates, type ApiContext } from "../context.js";
 import { defineType, requireGid, type Args, type ResolverMap } from "../resolvers/common.js";
-import { checkInputSize } from "../resolvers/node.js";
-import { KEY_MISMATCH, runIdempotent } from "./idempotency.js";
+import { fulfil, refreshFulfillmentOrderStatus } from "./fulfillments.js";
+import { idempotencyMismatch, runIdempotent } from "./idempotency.js";
 
 type Behaviour = NonNullable<OrderRecord["inventoryBehaviour"]>;
 
@@ -21,24 +22,18 @@ interface CodedError {
   code: string;
 }
 
-/**
- * Default routing as captured (§9): among active levels at active locations that fulfil
- * online orders (all active levels if none do), the first level whose `available` covers
- * the line, else the first level. Levels are in location order (Warehouse first).
- */
-export function routeLine(state: ShopState, inventoryItemId: Gid, quantity: number, alreadyClaimed: Map<InventoryLevelRecord, number> = new Map()): InventoryLevelRecord | undefined {
-  const levels = (state.levelsByItem.get(inventoryItemId) ?? []).filter((l) => l.isActive && state.locations.get(l.locationId)?.isActive);
-  const online = levels.filter((l) => state.locations.get(l.locationId)?.fulfillsOnlineOrders);
-  const pool = online.length > 0 ? online : levels;
-  return pool.find((l) => l.quantities.available - (alreadyClaimed.get(l) ?? 0) >= quantity) ?? pool[0];
-}
-
 function cloneOrder(o: OrderRecord): OrderRecord {
   return structuredClone(o);
 }
 
+/** Options of an order the shop itself creates (the Online Store checkout) rather than an app. */
+export interface OrderOrigin {
+  checkoutToken?: string | null;
+  cartToken?: string | null;
+}
+
 // ------------------------------------------------------------------------------ orderCreate
-function orderCreate(ctx: ApiContext, args: Args) {
+export function orderCreate(ctx: ApiContext, args: Args, origin: OrderOrigin = {}) {
   const input = args.order as Args;
   const behaviour: Behaviour = (args.options?.inventoryBehaviour as Behaviour | undefined) ?? "BYPASS";
   const lines = (input.lineItems ?? []) as Args[];
@@ -67,37 +62,42 @@ function orderCreate(ctx: ApiContext, args: Args) {
   }
   if (errors.length) return { order: null, userErrors: errors };
 
-  // Plan routing and claims.
-  const claimed = new Map<InventoryLevelRecord, number>();
-  const plans = lines.map((l, i) => {
+  const resolved = lines.map((l) => {
     const variant = l.variantId ? state.variants.get(l.variantId)! : undefined;
     const item = variant ? state.inventoryItems.get(variant.inventoryItemId) : undefined;
-    const level = item
-      ? fulfilLocationId
-        ? getLevel(state, item.id, fulfilLocationId)
-        : routeLine(state, item.id, l.quantity, claimed)
-      : undefined;
-    const claims = !!(item?.tracked && level && behaviour !== "BYPASS");
-    if (claims && behaviour === "DECREMENT_OBEYING_POLICY" && variant!.inventoryPolicy === "DENY") {
-      const available = level!.quantities.available - (claimed.get(level!) ?? 0);
-      if (l.quantity > available) {
-        // DECREMENT_OBEYING_POLICY was never captured (§9); code from the 2026-10 enum.
+    return { l, variant, item, tracked: !!item?.tracked };
+  });
+  if (behaviour === "DECREMENT_OBEYING_POLICY") {
+    // DECREMENT_OBEYING_POLICY was never captured (§9); code and wording from the 2026-10 enum
+    // (OrderCreateUserErrorCode.INVENTORY_CLAIM_FAILED "the inventory claim failed during order creation").
+    const wanted = new Map<Gid, number>();
+    resolved.forEach(({ l, variant, item, tracked }, i) => {
+      if (!tracked || !item || variant!.inventoryPolicy !== "DENY") return;
+      const total = (wanted.get(item.id) ?? 0) + (l.quantity as number);
+      wanted.set(item.id, total);
+      const available = routableAvailable(state, item.id, fulfilLocationId);
+      if (total > available) {
         errors.push({
           field: ["order", "lineItems", String(i), "quantity"],
-          message: `Not enough inventory to fulfil ${variant!.sku || variant!.title}: ${l.quantity} requested, ${Math.max(0, available)} available (inventory policy DENY).`,
+          message: `Not enough inventory to fulfil ${variant!.sku || variant!.title}: ${l.quantity} requested, ${Math.max(0, available - (total - l.quantity))} available (inventory policy DENY).`,
           code: "INVENTORY_CLAIM_FAILED",
         });
       }
-    }
-    if (claims) claimed.set(level!, (claimed.get(level!) ?? 0) + l.quantity);
-    return { l, variant, item, level, claims };
-  });
-  if (errors.length) return { order: null, userErrors: errors };
+    });
+    if (errors.length) return { order: null, userErrors: errors };
+  }
+
+  const allocations = routeOrder(
+    state,
+    resolved.map(({ l, item, tracked }) => ({ inventoryItemId: tracked && item ? item.id : null, quantity: l.quantity as number })),
+    fulfilLocationId,
+  );
 
   const at = ctx.now();
   const legacyId = nextLegacyId(state, "Order");
   const orderId = gid("Order", legacyId);
-  const lineRecords: OrderLineRecord[] = plans.map(({ l, variant, item, level, claims }) => {
+  const claims = behaviour !== "BYPASS";
+  const lineRecords: OrderLineRecord[] = resolved.map(({ l, variant, item }, i) => {
     const lineLegacy = nextLegacyId(state, "LineItem");
     const product = variant ? state.products.get(variant.productId) : undefined;
     return {
@@ -111,11 +111,33 @@ function orderCreate(ctx: ApiContext, args: Args) {
       quantity: l.quantity as number,
       price: (l.priceSet?.shopMoney?.amount as string | undefined) ?? variant?.price ?? "0.00",
       fulfillableQuantity: l.quantity as number,
-      locationId: level?.locationId ?? fulfilLocationId,
+      locationId: allocations[i]![0]?.locationId ?? fulfilLocationId,
       fulfilledQuantity: 0,
       refundedQuantity: 0,
-      inventoryClaimed: claims,
+      inventoryClaimed: claims && allocations[i]!.some((a) => !!a.level),
     };
+  });
+  // One fulfillment order per assigned location, in the order locations were first used.
+  const fulfillmentOrders: FulfillmentOrderRecord[] = [];
+  allocations.forEach((parts, i) => {
+    for (const part of parts) {
+      let fo = fulfillmentOrders.find((f) => f.locationId === part.locationId);
+      if (!fo) {
+        const foLegacy = nextLegacyId(state, "FulfillmentOrder");
+        fo = { id: gid("FulfillmentOrder", foLegacy), legacyId: foLegacy, orderId, locationId: part.locationId, status: "OPEN", lineItems: [], createdAt: at, updatedAt: at };
+        fulfillmentOrders.push(fo);
+      }
+      const foLineLegacy = nextLegacyId(state, "FulfillmentOrderLineItem");
+      fo.lineItems.push({
+        id: gid("FulfillmentOrderLineItem", foLineLegacy),
+        legacyId: foLineLegacy,
+        lineItemId: lineRecords[i]!.id,
+        inventoryItemId: lineRecords[i]!.inventoryItemId,
+        totalQuantity: part.quantity,
+        remainingQuantity: part.quantity,
+        claimed: claims && !!part.level,
+      });
+    }
   });
   const fs = input.financialStatus as string | undefined;
   const order: OrderRecord = {
@@ -137,32 +159,38 @@ function orderCreate(ctx: ApiContext, args: Args) {
     refunds: [],
     inventoryBehaviour: behaviour,
     test: !!input.test,
+    checkoutToken: origin.checkoutToken ?? null,
+    cartToken: origin.cartToken ?? null,
+    fulfillmentOrders,
+    fulfillments: [],
   };
   state.orders.set(order.id, order);
   for (const l of lineRecords) state.lineItemOrder.set(l.id, order.id);
+  for (const fo of fulfillmentOrders) state.fulfillmentOrders.set(fo.id, fo);
   ctx.emit({ type: "order.created", at, order: cloneOrder(order) });
 
-  // available → committed (§9: 5 available → 3 available, committed 2, on_hand unchanged)
+  // available → committed at each routed location (§9: 5 available → 3 available, committed 2, on_hand unchanged)
   const touched: InventoryLevelRecord[] = [];
-  plans.forEach((p) => {
-    if (!p.claims || !p.level) return;
-    applyQuantityDelta(p.level, "available", -p.l.quantity, at);
-    applyQuantityDelta(p.level, "committed", p.l.quantity, at);
-    touched.push(p.level);
+  allocations.forEach((parts) => {
+    if (!claims) return;
+    for (const part of parts) {
+      if (!part.level) continue;
+      applyQuantityDelta(part.level, "available", -part.quantity, at);
+      applyQuantityDelta(part.level, "committed", part.quantity, at);
+      touched.push(part.level);
+    }
   });
+  // Created fulfilled, the fulfilment below reports the levels once.
+  if (!fulfilLocationId) emitLevelUpdates(ctx, touched);
   // Created fulfilled (`order.fulfillment`, shopify.dev/docs/api/admin-graphql/latest/input-objects/OrderCreateOrderInput#fields-fulfillment):
   // the units leave committed and on_hand at once.
   if (fulfilLocationId) {
-    plans.forEach((p, i) => {
-      const line = lineRecords[i]!;
-      if (p.claims && p.level) applyQuantityDelta(p.level, "committed", -line.quantity, at);
-      line.fulfilledQuantity = line.quantity;
-      line.fulfillableQuantity = 0;
+    fulfil(ctx, order, fulfillmentOrders.map((fo) => ({ fo, lines: fo.lineItems.map((line) => ({ line, quantity: line.remainingQuantity })) })), {
+      trackingNumber: (input.fulfillment?.trackingNumber as string | undefined) ?? null,
+      trackingCompany: (input.fulfillment?.trackingCompany as string | undefined) ?? null,
+      trackingUrl: null,
     });
-    order.fulfillmentStatus = "FULFILLED";
   }
-  emitLevelUpdates(ctx, touched);
-  if (fulfilLocationId) ctx.emit({ type: "order.fulfilled", at, order: cloneOrder(order) });
   return { order, userErrors: [] };
 }
 
@@ -190,18 +218,22 @@ function orderCancel(ctx: ApiContext, args: Args) {
   order.updatedAt = at;
   if (args.refund === true || args.refundMethod) order.financialStatus = "REFUNDED";
   const touched: InventoryLevelRecord[] = [];
-  for (const line of order.lineItems) {
-    const q = line.fulfillableQuantity;
-    if (q <= 0) continue;
-    line.fulfillableQuantity = 0;
-    if (!line.inventoryClaimed || !line.inventoryItemId || !line.locationId) continue;
-    const level = getLevel(ctx.state, line.inventoryItemId, line.locationId);
-    if (!level) continue;
-    applyQuantityDelta(level, "committed", -q, at);
-    // restock: committed → available. Without restock the units leave committed and are not
-    // returned to stock, so on_hand drops (inferred; restock effects were not captured, §13).
-    if (args.restock === true) applyQuantityDelta(level, "available", q, at);
-    touched.push(level);
+  for (const line of order.lineItems) line.fulfillableQuantity = 0;
+  // Per routed location: its unfulfilled units leave committed; restock returns them to available.
+  // Without restock they are not returned to stock, so on_hand drops (inferred; restock effects were
+  // not captured, §13). Every open fulfillment order becomes CLOSED (§9).
+  for (const fo of order.fulfillmentOrders ?? []) {
+    for (const line of fo.lineItems) {
+      const q = line.remainingQuantity;
+      if (q <= 0) continue;
+      line.remainingQuantity = 0;
+      const level = line.claimed && line.inventoryItemId ? getLevel(ctx.state, line.inventoryItemId, fo.locationId) : undefined;
+      if (!level) continue;
+      applyQuantityDelta(level, "committed", -q, at);
+      if (args.restock === true) applyQuantityDelta(level, "available", q, at);
+      touched.push(level);
+    }
+    refreshFulfillmentOrderStatus(fo, at);
   }
   ctx.emit({ type: "order.cancelled", at, order: cloneOrder(order) });
   ctx.emit({ type: "order.updated", at, order: cloneOrder(order) });
@@ -213,6 +245,10 @@ function orderCancel(ctx: ApiContext, args: Args) {
     orderCancelUserErrors: [],
     userErrors: [],
   };
+}
+
+function fulfillmentOrderLinesOf(order: OrderRecord, lineItemId: Gid) {
+  return (order.fulfillmentOrders ?? []).flatMap((fo: FulfillmentOrderRecord) => fo.lineItems.filter((l) => l.lineItemId === lineItemId).map((line) => ({ fo, line })));
 }
 
 // ----------------------------------------------------------------------------- refundCreate
@@ -269,12 +305,19 @@ function refundCreate(ctx: ApiContext, input: Args) {
       }
       continue;
     }
-    // CANCEL / NO_RESTOCK take unfulfilled units out of committed.
+    // CANCEL / NO_RESTOCK take unfulfilled units out of committed, at the locations they were routed to.
     p.line.fulfillableQuantity -= p.unfulfilled;
-    const level = levelFor(p.line, p.line.locationId);
-    if (level && p.unfulfilled > 0) {
-      applyQuantityDelta(level, "committed", -p.unfulfilled, at);
-      if (p.kind === "CANCEL") applyQuantityDelta(level, "available", p.unfulfilled, at);
+    let rest = p.unfulfilled;
+    for (const { fo, line } of fulfillmentOrderLinesOf(order, p.line.id)) {
+      const take = Math.min(rest, line.remainingQuantity);
+      if (take <= 0) continue;
+      rest -= take;
+      line.remainingQuantity -= take;
+      refreshFulfillmentOrderStatus(fo, at);
+      const level = line.claimed && line.inventoryItemId ? getLevel(ctx.state, line.inventoryItemId, fo.locationId) : undefined;
+      if (!level) continue;
+      applyQuantityDelta(level, "committed", -take, at);
+      if (p.kind === "CANCEL") applyQuantityDelta(level, "available", take, at);
       touched.push(level);
     }
   }
@@ -298,17 +341,13 @@ function refundCreate(ctx: ApiContext, input: Args) {
 
 export const orderMutations: ResolverMap = {
   Mutation: defineType<unknown>({
-    orderCreate: (_s, args, ctx, info) => {
-      checkInputSize(((args.order as Args).lineItems ?? []).length, [String(info.path.key), "order", "lineItems"], info);
-      return orderCreate(ctx, args);
-    },
+    orderCreate: (_s, args, ctx) => orderCreate(ctx, args),
     orderCancel: (_s, args, ctx) => orderCancel(ctx, args),
     // refundCreate requires @idempotent from 2026-04
     // (shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations).
     refundCreate: (_s, args, ctx, info) => {
       const input = args.input as Args;
-      checkInputSize((input.refundLineItems ?? []).length, [String(info.path.key), "input", "refundLineItems"], info);
-      return runIdempotent(ctx, info, args, () => refundCreate(ctx, input), () => ({ order: null, refund: null, userErrors: [{ field: null, message: KEY_MISMATCH.message }] }));
+      return runIdempotent(ctx, info, args, () => refundCreate(ctx, input), (code) => ({ order: null, refund: null, userErrors: [{ field: null, message: idempotencyMismatch(code).message }] }));
     },
   }),
 };

@@ -7,7 +7,6 @@
 import type { ProductRecord } from "../../contract.js";
 import type { ApiContext } from "../context.js";
 import { defineType, requireGid, type Args, type ResolverMap } from "../resolvers/common.js";
-import { checkInputSize } from "../resolvers/node.js";
 
 interface UserError {
   field: string[] | null;
@@ -73,13 +72,7 @@ export function emitProductUpdated(ctx: ApiContext, product: ProductRecord): voi
 
 export const publicationMutations: ResolverMap = {
   Mutation: defineType<unknown>({
-    publishablePublish: (_s, args, ctx, info) => {
-      checkInputSize((args.input as unknown[]).length, [String(info.path.key), "input"], info);
-      return perform(ctx, args, true, String(info.path.key));
-    },
-    publishableUnpublish: (_s, args, ctx, info) => {
-      checkInputSize((args.input as unknown[]).length, [String(info.path.key), "input"], info);
-      return perform(ctx, args, false, String(info.path.key));
-    },
+    publishablePublish: (_s, args, ctx, info) => perform(ctx, args, true, String(info.path.key)),
+    publishableUnpublish: (_s, args, ctx, info) => perform(ctx, args, false, String(info.path.key)),
   }),
 };

@@ -13,6 +13,11 @@ import { metafieldMutations } from "../mutations/metafields.js";
 import { orderMutations } from "../mutations/orders.js";
 import { publicationMutations } from "../mutations/publications.js";
 import { bulkMutations } from "../mutations/bulk.js";
+import { fulfillmentResolvers } from "./fulfillments.js";
+import { fulfillmentMutations } from "../mutations/fulfillments.js";
+import { transferResolvers } from "./transfers.js";
+import { transferMutations } from "../mutations/transfers.js";
+import { locationMutations } from "../mutations/locations.js";
 
 function merge(...maps: ResolverMap[]): ResolverMap {
   const out: ResolverMap = {};
@@ -34,6 +39,11 @@ export const resolvers: ResolverMap = merge(
   orderMutations,
   bulkResolvers,
   bulkMutations,
+  fulfillmentResolvers,
+  fulfillmentMutations,
+  transferResolvers,
+  transferMutations,
+  locationMutations,
 );
 
 /** Emulated fields per type, for documentation and the admin page. */

@@ -19,10 +19,27 @@ export function metafieldsOf(state: ShopState, ownerId: string): MetafieldRecord
   return [...state.metafields.values()].filter((m) => m.ownerId === ownerId);
 }
 
+/**
+ * Another app's reserved namespace (`app--<otherId>…`) is invisible to the caller: app-owned
+ * definitions give admin access to the merchant only — 2026-10 `MetafieldAdminAccessInput` offers
+ * MERCHANT_READ / MERCHANT_READ_WRITE, "No other apps have access" — and PUBLIC_READ was removed
+ * (shopify.dev/changelog/posts/public-access-for-app-owned-metafields-and-metaobjects-is-now-disabled:
+ * "If your app needs metafields … to be accessible by other apps, you must migrate them to a
+ * custom namespace"). The read answers null / leaves them out [inferred: no capture of the shape].
+ */
+export function visibleToApp(namespace: string, apiClientId: string): boolean {
+  const reserved = /^app--([^-]+(?:-[^-]+)*?)(?:--|$)/.exec(namespace);
+  return !reserved || reserved[1] === apiClientId;
+}
+
 /** `metafield(namespace:, key:)` and `metafields(...)` for any HasMetafields owner. */
 export function hasMetafields<S extends { id: string }>(): TypeResolvers<S> {
   return {
-    metafield: (src, args, ctx) => ctx.state.metafieldIndex.get(metafieldKey(src.id, resolveNamespace(args.namespace, ctx.apiClientId), args.key)) ?? null,
+    metafield: (src, args, ctx) => {
+      const namespace = resolveNamespace(args.namespace, ctx.apiClientId);
+      if (!visibleToApp(namespace, ctx.apiClientId)) return null;
+      return ctx.state.metafieldIndex.get(metafieldKey(src.id, namespace, args.key)) ?? null;
+    },
     metafields: (src, args, ctx) => {
       const ns = args.namespace === undefined || args.namespace === null ? null : resolveNamespace(args.namespace, ctx.apiClientId);
       const keys = Array.isArray(args.keys)
@@ -31,7 +48,9 @@ export function hasMetafields<S extends { id: string }>(): TypeResolvers<S> {
             return `${resolveNamespace(k.slice(0, i), ctx.apiClientId)}.${k.slice(i + 1)}`;
           })
         : null;
-      const list = metafieldsOf(ctx.state, src.id).filter((m) => (ns === null || m.namespace === ns) && (keys === null || keys.includes(`${m.namespace}.${m.key}`)));
+      const list = metafieldsOf(ctx.state, src.id).filter(
+        (m) => visibleToApp(m.namespace, ctx.apiClientId) && (ns === null || m.namespace === ns) && (keys === null || keys.includes(`${m.namespace}.${m.key}`)),
+      );
       return connection(list, args);
     },
   };

@@ -1,0 +1,66 @@
+import { useFetcher } from "@remix-run/react";
+import { Autocomplete } from "@shopify/polaris";
+import { useEffect, useMemo, useRef, useState } from "react";
+
+export type CatalogKind = "sku" | "product" | "tag";
+
+const PLACEHOLDER: Record<CatalogKind, string> = { sku: "Type a SKU, e.g. RING-7", product: "Type a product title", tag: "Type a tag" };
+
+/**
+ * Search-as-you-type over the shop's synced catalog (SKUs, product titles or tags). In Shopify admin
+ * a merchant could also use the resource picker; this one works against any catalog Safestock has
+ * synced, including the sandbox. The typed text is kept even when it matches nothing, so the
+ * engine's validator can say "unknown SKU".
+ */
+export function CatalogPicker({
+  kind,
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  kind: CatalogKind;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
+  const fetcher = useFetcher<{ matches: string[] }>();
+  const [text, setText] = useState(value);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+
+  useEffect(() => setText(value), [value]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const search = (next: string) => {
+    setText(next);
+    onChange(next);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => fetcher.load(`/app/catalog-search?kind=${kind}&q=${encodeURIComponent(next)}`), 250);
+  };
+  const options = useMemo(() => (fetcher.data?.matches ?? []).map((match) => ({ value: match, label: match })), [fetcher.data]);
+
+  return (
+    <Autocomplete
+      options={options}
+      selected={value ? [value] : []}
+      loading={fetcher.state === "loading"}
+      onSelect={(selected) => {
+        const choice = selected[0] ?? "";
+        setText(choice);
+        onChange(choice);
+      }}
+      textField={
+        <Autocomplete.TextField
+          label={label}
+          value={text}
+          onChange={search}
+          onFocus={() => fetcher.state === "idle" && !fetcher.data && fetcher.load(`/app/catalog-search?kind=${kind}&q=${encodeURIComponent(text)}`)}
+          placeholder={PLACEHOLDER[kind]}
+          autoComplete="off"
+          error={error}
+        />
+      }
+    />
+  );
+}

@@ -1,0 +1,254 @@
+/**
+ * The pure half of a sync run (issue 8 item 4): from fresh reads of some inventory items, the
+ * policy and the shop's freeze state to a write plan — safety-stock moves, channel metafield
+ * values, the state to remember, and which publications to change. The writer
+ * (`app/services/apply-writes.server.ts`) only sends what this returns, so `policy:plan` and
+ * tests can reproduce any plan (a frozen one included) without Shopify.
+ */
+import type { CompiledPolicy } from "./compile-policy";
+import { freezeLowStockChannels } from "./freeze";
+import {
+  channelAtsBySku,
+  channelMetafieldValue,
+  parseChannelMetafieldValue,
+  planSafetyStockMoves,
+  type ChannelAts,
+  type LevelTarget,
+  type QuantityMove,
+} from "./inventory-writes";
+import { planAvailability } from "./plan";
+import type { ChannelPlan, ExplainLine, LevelPlan, Plan, Snapshot } from "./types";
+
+/** A SKU is low on stock on a channel when its pool is below this (webhook-health freeze). */
+export const FREEZE_LOW_STOCK_BELOW = 10;
+
+/** The webhook-health freeze in force for a shop, or null when Shopify's feed is healthy. */
+export interface FreezeState {
+  readonly reason: string;
+  /** Tier per channel handle, from the policy's channel rules. */
+  readonly tiers: ReadonlyMap<string, number>;
+}
+
+/** The freeze state a policy document and a freeze reason give (the CLI and the sync path share it). */
+export function freezeStateFor(policy: { readonly channels: readonly { readonly channel: string; readonly tier?: number }[] }, reason: string): FreezeState {
+  return { reason, tiers: new Map(policy.channels.map((rule) => [rule.channel, rule.tier ?? 1])) };
+}
+
+/** The engine's plan with the webhook-health freeze applied when the shop is frozen. */
+export function planWithFreeze(policy: CompiledPolicy, snapshot: Snapshot, options: { now: string; freeze: FreezeState | null }): Plan {
+  const plan = planAvailability(policy, snapshot, { now: options.now });
+  if (!options.freeze) return plan;
+  return freezeLowStockChannels(plan, { tiers: options.freeze.tiers, lowStockBelow: FREEZE_LOW_STOCK_BELOW, reason: options.freeze.reason });
+}
+
+/** What the planner needs of an item read from Shopify (structurally the reader's `ShopifyItem`). */
+export interface ReadItem {
+  readonly inventoryItemId: string;
+  readonly sku: string;
+  readonly variantId: string | null;
+  readonly channelMetafield: { readonly value: string; readonly compareDigest: string } | null;
+  readonly levels: readonly {
+    readonly locationId: string;
+    readonly locationName: string;
+    readonly locationActive: boolean;
+    readonly quantities: Readonly<Record<string, number>> & { readonly available: number; readonly safety_stock: number };
+  }[];
+}
+
+/** A level the plan covers, with what is remembered about it (sync state). */
+export interface PlannedLevel {
+  readonly inventoryItemId: string;
+  readonly locationId: string;
+  readonly quantities: Readonly<Record<string, number>>;
+  readonly protected: number;
+  readonly available: number;
+  readonly explain: readonly ExplainLine[];
+}
+
+export interface PlannedMove extends QuantityMove {
+  /** Why, in words, for the audit log. */
+  readonly reason: string;
+}
+
+export interface ChannelChange {
+  readonly channel: string;
+  readonly before: number | null;
+  readonly after: number;
+  readonly reason: string;
+}
+
+export interface PlannedMetafield {
+  readonly inventoryItemId: string;
+  readonly sku: string;
+  readonly variantId: string;
+  readonly value: string;
+  /** The digest read; null when the metafield does not exist yet (compare-and-swap). */
+  readonly compareDigest: string | null;
+  /** The channels whose number or pause changed (one audit entry each). */
+  readonly changes: readonly ChannelChange[];
+}
+
+export interface PlannedChannelState {
+  readonly inventoryItemId: string;
+  readonly channel: string;
+  readonly available: number;
+  readonly paused: boolean;
+  readonly explain: readonly ExplainLine[];
+}
+
+export interface WritePlan {
+  readonly plan: Plan;
+  /** Every active level the policy covers (checked, whether or not it moves). */
+  readonly levels: readonly PlannedLevel[];
+  readonly moves: readonly PlannedMove[];
+  readonly metafields: readonly PlannedMetafield[];
+  readonly channelStates: readonly PlannedChannelState[];
+}
+
+const levelKey = (sku: string, location: string) => `${sku}\u0000${location}`;
+
+export function explainText(lines: readonly { readonly reason: string }[] | undefined): string {
+  return (lines ?? []).map((line) => line.reason).join("; ");
+}
+
+function channelReason(planned: ChannelPlan | undefined, ats: ChannelAts): string {
+  const text = explainText(planned?.explain);
+  return text || (ats.paused ? "paused" : `shares the pool of ${planned?.pool ?? ats.available}`);
+}
+
+/**
+ * Reads + policy (+ freeze) → the writes that bring Shopify to the plan. Only levels whose
+ * `safety_stock` differs move, and only variants whose published numbers differ are written:
+ * Safestock's own `inventory_levels/update` echo plans nothing.
+ */
+export function planInventoryWrites(input: {
+  readonly policy: CompiledPolicy;
+  readonly snapshot: Snapshot;
+  readonly items: readonly ReadItem[];
+  readonly now: string;
+  readonly freeze: FreezeState | null;
+}): WritePlan {
+  const plan = planWithFreeze(input.policy, input.snapshot, { now: input.now, freeze: input.freeze });
+  const levelPlans = new Map<string, LevelPlan>(plan.levels.map((level) => [levelKey(level.sku, level.location), level]));
+
+  const targets: LevelTarget[] = [];
+  const levels: PlannedLevel[] = [];
+  for (const item of input.items) {
+    for (const level of item.levels) {
+      if (!level.locationActive) continue;
+      const planned = levelPlans.get(levelKey(item.sku, level.locationName));
+      if (!planned) continue;
+      targets.push({
+        inventoryItemId: item.inventoryItemId,
+        locationId: level.locationId,
+        sku: item.sku,
+        location: level.locationName,
+        available: level.quantities.available,
+        safetyStock: level.quantities.safety_stock,
+        targetSafetyStock: planned.safetyStock,
+      });
+      levels.push({
+        inventoryItemId: item.inventoryItemId,
+        locationId: level.locationId,
+        quantities: level.quantities,
+        protected: planned.protected,
+        available: planned.available,
+        explain: planned.explain,
+      });
+    }
+  }
+  const moves = planSafetyStockMoves(targets).map((move) => ({
+    ...move,
+    reason: explainText(levelPlans.get(levelKey(move.sku, move.location))?.explain) || "no protection applies",
+  }));
+
+  const atsBySku = channelAtsBySku(plan.channels);
+  const channelPlans = new Map(plan.channels.map((channel) => [levelKey(channel.sku, channel.channel), channel]));
+  const metafields: PlannedMetafield[] = [];
+  const channelStates: PlannedChannelState[] = [];
+  for (const item of input.items) {
+    for (const channel of plan.channels) {
+      if (channel.sku !== item.sku) continue;
+      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain: channel.explain });
+    }
+    const ats = atsBySku.get(item.sku);
+    if (!ats || !item.variantId) continue;
+    const value = channelMetafieldValue(ats);
+    const before = parseChannelMetafieldValue(item.channelMetafield?.value);
+    if (before && channelMetafieldValue(before) === value) continue;
+    const changes: ChannelChange[] = [];
+    for (const [channel, after] of Object.entries(ats)) {
+      const previous = before?.[channel];
+      if (previous && previous.available === after.available && previous.paused === after.paused) continue;
+      changes.push({ channel, before: previous?.available ?? null, after: after.available, reason: channelReason(channelPlans.get(levelKey(item.sku, channel)), after) });
+    }
+    metafields.push({
+      inventoryItemId: item.inventoryItemId,
+      sku: item.sku,
+      variantId: item.variantId,
+      value,
+      compareDigest: item.channelMetafield?.compareDigest ?? null,
+      changes,
+    });
+  }
+  return { plan, levels, moves, metafields, channelStates };
+}
+
+/** A channel's number for one variant, as last planned (sync state). */
+export interface ChannelStateView {
+  readonly inventoryItemId: string;
+  readonly channel: string;
+  readonly available: number;
+  readonly paused: boolean;
+}
+
+export type PublicationStep =
+  | {
+      readonly action: "unpublish";
+      readonly channel: string;
+      readonly publicationId: string;
+      readonly reason: string;
+    }
+  | { readonly action: "publish"; readonly channel: string; readonly publicationId: string; readonly reason: string };
+
+/**
+ * Publications of one product: hide it from a ruled channel when no variant may sell there,
+ * bring it back when one may — only if Safestock was the one that hid it. An unpublish is
+ * only worth asking Shopify about when the product just stopped selling here (or was never
+ * seen); reconciliation always asks, to catch drift. The writer checks that the product is
+ * published on the channel before unpublishing it.
+ */
+export function planProductPublications(input: {
+  readonly channels: readonly { readonly handle: string; readonly publicationId: string }[];
+  readonly ruledChannels: ReadonlySet<string>;
+  /** Every variant's channel state after this run's plan. */
+  readonly states: readonly ChannelStateView[];
+  /** Channel states before this run, for the items this run planned. */
+  readonly previous: ReadonlyMap<string, ChannelStateView>;
+  readonly batchItems: ReadonlySet<string>;
+  /** Publications Safestock itself unpublished this product from. */
+  readonly hiddenByUs: ReadonlySet<string>;
+  readonly alwaysCheck: boolean;
+}): PublicationStep[] {
+  const steps: PublicationStep[] = [];
+  for (const channel of input.channels) {
+    if (!input.ruledChannels.has(channel.handle)) continue;
+    const forChannel = input.states.filter((state) => state.channel === channel.handle);
+    if (forChannel.length === 0) continue;
+    const sellable = forChannel.some((state) => state.available > 0 && !state.paused);
+    const hidden = input.hiddenByUs.has(channel.publicationId);
+    if (!sellable && !hidden) {
+      const earlier = forChannel.map((state) =>
+        input.batchItems.has(state.inventoryItemId) ? input.previous.get(`${state.inventoryItemId}|${state.channel}`) : state,
+      );
+      const wasSellable = earlier.some((state) => state && state.available > 0 && !state.paused);
+      const seenBefore = earlier.every(Boolean);
+      if (!input.alwaysCheck && seenBefore && !wasSellable) continue;
+      const reason = forChannel.some((state) => state.paused) ? "channel paused" : "no variant has stock for this channel";
+      steps.push({ action: "unpublish", channel: channel.handle, publicationId: channel.publicationId, reason });
+    } else if (sellable && hidden) {
+      steps.push({ action: "publish", channel: channel.handle, publicationId: channel.publicationId, reason: "stock available for this channel again" });
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,102 @@
+/**
+ * Write intents (issue 8 items 1 and 3): every write to Shopify is stored here before its
+ * request leaves, under a key minted once (a random UUID) that is also the request's
+ * `@idempotent` key. Shopify answers a repeated key with the original result without doing
+ * anything again (SHOPIFY-FACTS § Idempotency), so the key is resent only to retry that same
+ * request; a new plan mints a new one. When Shopify confirms the write, the intent is marked
+ * applied in the same transaction that records its audit entries and sync state, so a write
+ * and its record are one unit.
+ */
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import prisma from "~/db.server";
+import type { AuditInput } from "./audit.server";
+import { appUnpublicationUpsert, syncStateWrites, type ChannelStateInput, type LevelStateInput } from "./sync-state.server";
+
+export type WriteIntentKind = "move_quantities" | "metafields_set" | "publish" | "unpublish";
+
+/** What to record once Shopify confirms the write. */
+export interface WriteRecord {
+  audit: AuditInput[];
+  levels?: LevelStateInput[];
+  channels?: ChannelStateInput[];
+  unpublished?: { productId: string; publicationId: string; channel: string; reason: string };
+  republished?: { productId: string; publicationId: string };
+}
+
+export interface WriteIntent<Request = unknown> {
+  id: string;
+  shop: string;
+  kind: WriteIntentKind;
+  request: Request;
+  record: WriteRecord;
+  createdAt: Date;
+}
+
+/**
+ * Closed without being applied: stale (re-plan), refused (userErrors), expired (key too old to
+ * trust), unconfirmed (resumed, and its effect was not in the shop).
+ */
+export type ClosedStatus = "stale" | "refused" | "expired" | "unconfirmed";
+
+export async function createWriteIntent<Request>(
+  shop: string,
+  intent: { kind: WriteIntentKind; request: Request; record: WriteRecord },
+  now: Date,
+  db: PrismaClient = prisma,
+): Promise<WriteIntent<Request>> {
+  const id = randomUUID();
+  await db.writeIntent.create({
+    data: { id, shop, kind: intent.kind, request: JSON.stringify(intent.request), record: JSON.stringify(intent.record), status: "pending", createdAt: now },
+  });
+  return { id, shop, kind: intent.kind, request: intent.request, record: intent.record, createdAt: now };
+}
+
+/**
+ * Marks the intent applied and records what it applied, in one transaction. Only the first
+ * confirmation records (a resumed intent may be confirmed twice): the audit entries carry the
+ * intent's id and their place in it, which is unique, so a second recording rolls back.
+ * Returns whether this call recorded it.
+ */
+export async function recordAppliedWrite(intent: WriteIntent, requestId: string | null, db: PrismaClient = prisma): Promise<boolean> {
+  const { audit, levels = [], channels = [], unpublished, republished } = intent.record;
+  const shop = intent.shop;
+  try {
+    await db.$transaction([
+      // "unconfirmed": a resume found no effect yet while the worker that sent it was still
+      // waiting for the answer; Shopify's confirmation is the truth.
+      db.writeIntent.updateMany({ where: { id: intent.id, status: { in: ["pending", "unconfirmed"] } }, data: { status: "applied", requestId } }),
+      db.auditEntry.createMany({
+        data: audit.map((entry, index) => ({ shop, ...entry, requestId, writeIntentId: intent.id, intentSeq: index })),
+      }),
+      ...syncStateWrites(db, shop, levels, channels),
+      ...(unpublished ? [appUnpublicationUpsert(db, shop, unpublished)] : []),
+      ...(republished ? [db.appUnpublication.deleteMany({ where: { shop, productId: republished.productId, publicationId: republished.publicationId } })] : []),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    throw error;
+  }
+}
+
+export async function closeWriteIntent(id: string, status: ClosedStatus, error: unknown, db: PrismaClient = prisma) {
+  await db.writeIntent.updateMany({ where: { id, status: "pending" }, data: { status, error: error === undefined ? null : JSON.stringify(error) } });
+}
+
+/** Intents whose request may or may not have reached Shopify (crash, lost response), oldest first. */
+export async function pendingWriteIntents(shop: string, db: PrismaClient = prisma): Promise<WriteIntent[]> {
+  const rows = await db.writeIntent.findMany({ where: { shop, status: "pending" }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => ({
+    id: row.id,
+    shop: row.shop,
+    kind: row.kind as WriteIntentKind,
+    request: JSON.parse(row.request) as unknown,
+    record: JSON.parse(row.record) as WriteRecord,
+    createdAt: row.createdAt,
+  }));
+}
+
+export async function writeIntentStatus(id: string, db: PrismaClient = prisma) {
+  return (await db.writeIntent.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
+}

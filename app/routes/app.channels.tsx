@@ -1,0 +1,134 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { merchantText } from "~/components/policy-form";
+import { loadChannelsPage, setChannelPaused } from "~/services/channels-admin.server";
+import { merchantOf } from "~/services/merchant.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return json(await loadChannelsPage(session.shop));
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const paused = form.get("intent") === "pause";
+  const channel = String(form.get("channel") ?? "");
+  const result = await setChannelPaused(session.shop, { channel, paused, reason: String(form.get("reason") ?? "") }, { createdBy: merchantOf(session) });
+  return json({ ...result, channel, paused }, { status: result.ok ? 200 : 422 });
+};
+
+const dash = (value: number | null) => (value === null ? "—" : String(value));
+
+export default function ChannelsPage() {
+  const { channels } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const shopify = useAppBridge();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [reason, setReason] = useState("");
+  const chosen = channels.find((channel) => channel.handle === selected) ?? null;
+
+  useEffect(() => {
+    if (result?.ok) {
+      shopify.toast.show(`${result.paused ? "Paused" : "Resumed"}: policy v${result.version} published`);
+      setSelected(null);
+      setReason("");
+    }
+  }, [result, shopify]);
+  const reasonError = result && !result.ok ? result.problems.find((problem) => problem.path === "reason") : undefined;
+
+  return (
+    <Page title="Channels" subtitle="What each sales channel may sell, and why a channel is paused" backAction={{ content: "Overview", url: "/app" }}>
+      <TitleBar title="Channels" />
+      <BlockStack gap="400">
+        {result && !result.ok && !reasonError && (
+          <Banner tone="critical" title="Nothing changed">
+            <p>{result.problems.map((problem) => `${problem.path}: ${merchantText(problem.message)}`).join("; ")}</p>
+          </Banner>
+        )}
+        <Card padding="0">
+          {channels.length === 0 ? (
+            <EmptyState heading="No sales channels synced yet" action={{ content: "Go to Sync", url: "/app/sync" }} image="">
+              <p>Safestock lists your sales channels here once the first import from Shopify has finished.</p>
+            </EmptyState>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "numeric", "text", "numeric", "numeric", "numeric", "text", "text", "text"]}
+              headings={["Channel", "Tier", "Allocation", "Cap", "Network min.", "Pause below", "Draws from", "State", ""]}
+              rows={channels.map((channel) => [
+                <Text as="span" fontWeight="semibold" key="n">
+                  {channel.name}
+                </Text>,
+                dash(channel.tier),
+                channel.allocation,
+                dash(channel.cap),
+                dash(channel.networkMinimum),
+                dash(channel.pauseBelow),
+                <div key="d" style={{ whiteSpace: "normal", maxWidth: "12rem" }}>
+                  {channel.drawsFrom}
+                </div>,
+                <div key="s" style={{ whiteSpace: "normal", minWidth: "12rem", maxWidth: "20rem" }}>
+                  <BlockStack gap="100" inlineAlign="start">
+                    <Badge tone={channel.pausedByMerchant ? "critical" : channel.pausedSkus > 0 ? "warning" : "success"}>
+                      {channel.pausedByMerchant ? "Paused" : channel.pausedSkus > 0 ? "Partly paused" : "Selling"}
+                    </Badge>
+                    <Text as="span">{channel.state}</Text>
+                  </BlockStack>
+                </div>,
+                <Button
+                  key="a"
+                  onClick={() => {
+                    setSelected(channel.handle);
+                    setReason("");
+                  }}
+                  accessibilityLabel={`${channel.pausedByMerchant ? "Resume" : "Pause"} ${channel.name}`}
+                >
+                  {channel.pausedByMerchant ? "Resume…" : "Pause…"}
+                </Button>,
+              ])}
+            />
+          )}
+        </Card>
+        {chosen && (
+          <Card>
+            <Form method="post">
+              <input type="hidden" name="channel" value={chosen.handle} />
+              <input type="hidden" name="intent" value={chosen.pausedByMerchant ? "resume" : "pause"} />
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {chosen.pausedByMerchant ? `Resume ${chosen.name}` : `Pause ${chosen.name}`}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {chosen.pausedByMerchant
+                    ? "Safestock gives the channel its numbers back and republishes the products it unpublished."
+                    : "The channel's available-to-sell drops to 0 for every SKU and Safestock unpublishes the products it manages there until you resume."}
+                </Text>
+                <TextField
+                  label="Reason (required)"
+                  name="reason"
+                  value={reason}
+                  onChange={setReason}
+                  autoComplete="off"
+                  requiredIndicator
+                  error={reasonError ? merchantText(reasonError.message) : undefined}
+                  helpText="Kept in the activity log with the new policy version."
+                />
+                <InlineStack gap="200">
+                  <Button submit variant="primary" tone={chosen.pausedByMerchant ? undefined : "critical"} loading={navigation.state === "submitting"}>
+                    {chosen.pausedByMerchant ? `Resume ${chosen.name}` : `Pause ${chosen.name}`}
+                  </Button>
+                  <Button onClick={() => setSelected(null)}>Cancel</Button>
+                </InlineStack>
+              </BlockStack>
+            </Form>
+          </Card>
+        )}
+      </BlockStack>
+    </Page>
+  );
+}

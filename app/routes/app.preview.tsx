@@ -1,0 +1,267 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  List,
+  Page,
+  ProgressBar,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { merchantText } from "~/components/policy-form";
+import { Reasons } from "~/components/reasons";
+import { useRefreshWhile } from "~/components/use-page-state";
+import { formatCount } from "~/components/format";
+import { merchantOf } from "~/services/merchant.server";
+import { loadPreview, publishPreview, startPreview, PREVIEW_INLINE_ITEMS } from "~/services/policy-preview.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const params = new URL(request.url).searchParams;
+  const preview = await loadPreview(session.shop, params.get("id") ?? "", { sku: params.get("sku")?.trim() || null });
+  return json(preview, { status: preview ? 200 : 404 });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const who = merchantOf(session);
+  if (form.get("intent") === "rollback") {
+    // "Roll back to vN" on the Policy page: the same preview first, then publish from here.
+    const started = await startPreview(session.shop, { source: "rollback", version: Number(form.get("version")) }, { createdBy: who });
+    if (!started.ok) return json({ ok: false as const, problems: started.problems }, { status: 422 });
+    if (started.total <= PREVIEW_INLINE_ITEMS) await started.done;
+    return redirect(`/app/preview?id=${started.id}`);
+  }
+  const note = String(form.get("note") ?? "").trim() || null;
+  const result = await publishPreview(session.shop, String(form.get("id") ?? ""), { createdBy: who, note });
+  return json(result.ok ? { ok: true as const, version: result.version, problems: [] } : { ok: false as const, problems: [...result.problems] }, { status: result.ok ? 200 : 422 });
+};
+
+export default function PreviewPage() {
+  const preview = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  if (!preview) {
+    // A refused rollback lands here without a preview: say why, and where to go back.
+    return (
+      <Page title="Preview" backAction={{ content: "Policy", url: "/app/policy" }}>
+        <TitleBar title="Preview" />
+        <Card>
+          <EmptyState heading={result && !result.ok ? "This version cannot be previewed" : "This preview no longer exists"} action={{ content: "Back to Policy versions", url: "/app/policy" }} image="">
+            {result && !result.ok ? (
+              <List>
+                {result.problems.map((problem, index) => (
+                  <List.Item key={index}>{`${problem.path}: ${merchantText(problem.message)}`}</List.Item>
+                ))}
+              </List>
+            ) : (
+              <p>Previews are kept for the last 20 changes. Start a new one from Rules or Policy versions.</p>
+            )}
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  return <PreviewBody preview={preview} result={result} />;
+}
+
+type PreviewData = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>>;
+type ActionData = ReturnType<typeof useActionData<typeof action>>;
+
+function PreviewBody({ preview, result }: { preview: PreviewData; result: ActionData }) {
+  const navigation = useNavigation();
+  const shopify = useAppBridge();
+  const [note, setNote] = useState("");
+  const [sku, setSku] = useState(preview.drillDown?.sku ?? "");
+  useRefreshWhile(preview.status === "running");
+  const published = result?.ok ? result.version : null;
+  useEffect(() => {
+    if (published) shopify.toast.show(`Policy v${published} published`);
+  }, [published, shopify]);
+
+  const title = preview.source === "rollback" ? `Preview: roll back to version ${preview.version}` : "Preview: your draft";
+  const summary = preview.summary;
+  const percent = preview.total > 0 ? Math.round((preview.processed / preview.total) * 100) : 100;
+  const publishing = navigation.state === "submitting";
+
+  return (
+    <Page title={title} backAction={{ content: preview.source === "rollback" ? "Policy" : "Rules", url: preview.source === "rollback" ? "/app/policy" : "/app/rules" }}>
+      <TitleBar title="Preview" />
+      <BlockStack gap="400">
+        {published && (
+          <Banner tone="success" title={`Version ${published} published`}>
+            <p>Safestock is applying it to Shopify now. Inventory and Activity show the new numbers as they land.</p>
+            <InlineStack gap="200">
+              <Button url="/app/inventory">Open Inventory</Button>
+              <Button url="/app/activity">Open Activity</Button>
+            </InlineStack>
+          </Banner>
+        )}
+        {result && !result.ok && (
+          <Banner tone="critical" title="Nothing was published">
+            <List>
+              {result.problems.map((problem, index) => (
+                <List.Item key={index}>{merchantText(problem.message)}</List.Item>
+              ))}
+            </List>
+          </Banner>
+        )}
+        {preview.outdated && !published && (
+          <Banner tone="warning" title="The policy in force changed after this preview">
+            <p>Preview again to see the numbers against the version in force now.</p>
+          </Banner>
+        )}
+        {preview.status === "running" && (
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Computing the preview over your catalog…
+              </Text>
+              <ProgressBar progress={percent} ariaLabelledBy="preview-progress" />
+              <Text as="p" tone="subdued" id="preview-progress">
+                {`${formatCount(preview.processed)} of ${formatCount(preview.total)} items (${percent}%). Nothing is written to Shopify.`}
+              </Text>
+            </BlockStack>
+          </Card>
+        )}
+        {preview.status === "failed" && (
+          <Banner tone="critical" title="The preview could not be computed">
+            <p>{preview.error}</p>
+          </Banner>
+        )}
+        {summary && (
+          <>
+            <InlineGrid columns={{ xs: 1, md: 4 }} gap="400">
+              <Figure label="Levels changed" value={`${formatCount(summary.levelsChanged)} of ${formatCount(summary.levels)}`} />
+              <Figure label="Units into protection" value={formatCount(summary.unitsIntoProtection)} />
+              <Figure label="Units back on sale" value={formatCount(summary.unitsOutOfProtection)} />
+              <Figure label="Channel numbers changed" value={formatCount(summary.channelNumbersChanged)} />
+            </InlineGrid>
+            {(Object.keys(summary.pausing).length > 0 || Object.keys(summary.resuming).length > 0) && (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Channels that would pause or resume
+                  </Text>
+                  <List>
+                    {Object.entries(summary.pausing).map(([channel, count]) => (
+                      <List.Item key={`p-${channel}`}>{`${channel}: ${formatCount(count)} SKU${count === 1 ? "" : "s"} would pause`}</List.Item>
+                    ))}
+                    {Object.entries(summary.resuming).map(([channel, count]) => (
+                      <List.Item key={`r-${channel}`}>{`${channel}: ${formatCount(count)} SKU${count === 1 ? "" : "s"} would resume`}</List.Item>
+                    ))}
+                  </List>
+                </BlockStack>
+              </Card>
+            )}
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Biggest changes
+                </Text>
+                {summary.biggest.length === 0 ? (
+                  <EmptyState heading="Nothing would change" image="">
+                    <p>With today&apos;s stock, this policy gives every SKU the same numbers as the one in force.</p>
+                  </EmptyState>
+                ) : (
+                  <ChangesTable changes={summary.biggest} />
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <Form method="get">
+                <input type="hidden" name="id" value={preview.id} />
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Look at one SKU
+                  </Text>
+                  <InlineStack gap="200" blockAlign="end">
+                    <TextField label="SKU" name="sku" value={sku} onChange={setSku} autoComplete="off" placeholder="e.g. RING-7" />
+                    <Button submit>Show</Button>
+                  </InlineStack>
+                  {preview.drillDown &&
+                    (preview.drillDown.found ? (
+                      <ChangesTable changes={preview.drillDown.changes} />
+                    ) : (
+                      <Text as="p" tone="subdued">{`No SKU “${preview.drillDown.sku}” in the synced catalog.`}</Text>
+                    ))}
+                </BlockStack>
+              </Form>
+            </Card>
+            {!published && (
+              <Card>
+                <Form method="post">
+                  <input type="hidden" name="id" value={preview.id} />
+                  <BlockStack gap="200">
+                    <TextField label="Note (optional)" name="note" value={note} onChange={setNote} autoComplete="off" helpText="Kept with the version and in the activity log." />
+                    <InlineStack gap="200">
+                      <Button submit variant="primary" loading={publishing} disabled={preview.status !== "done" || preview.outdated}>
+                        {preview.source === "rollback" ? `Roll back to version ${preview.version}` : "Publish"}
+                      </Button>
+                      <Button url={preview.source === "rollback" ? "/app/policy" : "/app/rules"}>Back without publishing</Button>
+                    </InlineStack>
+                  </BlockStack>
+                </Form>
+              </Card>
+            )}
+          </>
+        )}
+      </BlockStack>
+    </Page>
+  );
+}
+
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="p" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg">
+          {value}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+type Change = NonNullable<PreviewData["summary"]>["biggest"][number];
+
+function ChangesTable({ changes }: { changes: Change[] }) {
+  return (
+    <DataTable
+      columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
+      headings={["SKU", "Where", "Now", "After", "Why, after the change"]}
+      rows={changes.map((change, index) => [
+        change.sku,
+        change.kind === "protected" ? `${change.where} (protected)` : `${change.where} (can sell)`,
+        <Amount key={`b${index}`} units={change.before} paused={change.pausedBefore} />,
+        <Amount key={`a${index}`} units={change.after} paused={change.pausedAfter} />,
+        <Reasons key={`r${index}`} lines={change.reasonsAfter} empty={change.kind === "protected" ? "Nothing withheld" : "Shares the whole pool"} />,
+      ])}
+    />
+  );
+}
+
+function Amount({ units, paused }: { units: number; paused?: boolean }) {
+  return paused ? (
+    <InlineStack gap="100" align="end">
+      <Badge tone="warning">Paused</Badge>
+      <span>{formatCount(units)}</span>
+    </InlineStack>
+  ) : (
+    <span>{formatCount(units)}</span>
+  );
+}

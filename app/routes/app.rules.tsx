@@ -1,0 +1,147 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Button, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { asDraft, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
+import { RulesEditor } from "~/components/rules-editor";
+import { merchantOf } from "~/services/merchant.server";
+import { startPreview, PREVIEW_INLINE_ITEMS } from "~/services/policy-preview.server";
+import { discardDraft, loadRulesEditor, saveDraft } from "~/services/rules-editor.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return json(await loadRulesEditor(session.shop));
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const who = merchantOf(session);
+  if (intent === "discard") {
+    await discardDraft(session.shop);
+    return json({ intent: "discard" as const, ok: true as const, problems: [] as Problem[], savedAt: null });
+  }
+  const saved = await saveDraft(session.shop, String(form.get("document") ?? ""), { updatedBy: who });
+  if (intent !== "preview") return json({ intent: "save" as const, ...saved, savedAt: saved.ok ? saved.savedAt : null }, { status: saved.ok ? 200 : 422 });
+  if (!saved.ok || saved.problems.length > 0) {
+    return json({ intent: "preview" as const, ok: false as const, problems: saved.problems, savedAt: null }, { status: 422 });
+  }
+  const preview = await startPreview(session.shop, { source: "draft" }, { createdBy: who });
+  if (!preview.ok) return json({ intent: "preview" as const, ok: false as const, problems: preview.problems, savedAt: null }, { status: 422 });
+  // Small catalogs: the result is ready before the page opens. Large ones open on a progress bar.
+  if (preview.total <= PREVIEW_INLINE_ITEMS) await preview.done;
+  return redirect(`/app/preview?id=${preview.id}`);
+};
+
+const AUTOSAVE_MS = 700;
+
+export default function RulesPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const autosave = useFetcher<typeof action>();
+  const [draft, setDraft] = useState<DraftDocument>(() => asDraft(data.document));
+  const [dirty, setDirty] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const [params] = useSearchParams();
+  const imported = params.get("imported");
+
+  // A discard (or a publish elsewhere) reloads the document in force.
+  useEffect(() => {
+    setDraft(asDraft(data.document));
+    setDirty(false);
+  }, [data.document]);
+
+  const save = (next: DraftDocument) => autosave.submit({ intent: "save", document: JSON.stringify(next) }, { method: "post" });
+  const change = (next: DraftDocument) => {
+    setDraft(next);
+    setDirty(true);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => save(next), AUTOSAVE_MS);
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  // The newest answer wins: a preview refusal, else the last autosave, else the stored draft's problems.
+  const problems: Problem[] = (result?.intent === "preview" && !result.ok ? result.problems : null) ?? autosave.data?.problems ?? data.problems;
+  const errors = useMemo(() => problemsByPath(problems), [problems]);
+  const saving = autosave.state !== "idle" || (dirty && !autosave.data);
+  const previewing = navigation.state !== "idle" && navigation.formData?.get("intent") === "preview";
+  const hasDraft = Boolean(data.draft) || dirty;
+  const savedAt = autosave.data?.savedAt ?? data.draft?.updatedAt ?? null;
+
+  const preview = () => {
+    clearTimeout(timer.current);
+    submit({ intent: "preview", document: JSON.stringify(draft) }, { method: "post" });
+  };
+
+  return (
+    <Page
+      title="Rules"
+      subtitle={data.current ? `Editing a draft of version ${data.current.version}` : "No policy published yet"}
+      backAction={{ content: "Overview", url: "/app" }}
+      primaryAction={{ content: "Preview changes", onAction: preview, loading: previewing, disabled: !hasDraft || saving || problems.length > 0 }}
+      secondaryActions={[
+        { content: "Discard draft", destructive: true, disabled: !hasDraft, onAction: () => submit({ intent: "discard" }, { method: "post" }) },
+        { content: "Import exceptions (CSV)", url: "/app/rules/import" },
+        { content: "Versions and JSON", url: "/app/policy" },
+      ]}
+    >
+      <TitleBar title="Rules" />
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <InlineStack gap="200" blockAlign="center">
+              <Text as="p" tone="subdued" aria-live="polite">
+                {saving ? "Saving draft…" : hasDraft ? (savedAt ? `Draft saved ${savedAt}` : "Draft saved") : "No changes: this is the version in force."}
+              </Text>
+            </InlineStack>
+            {imported && (
+              <Banner tone="success" title={`${imported} exception${imported === "1" ? "" : "s"} imported into your draft`}>
+                <p>Nothing is published yet: preview the draft, then publish it.</p>
+              </Banner>
+            )}
+            {problems.length > 0 && (
+              <Banner tone="critical" title={`Fix ${problems.length === 1 ? "1 problem" : `${problems.length} problems`} before previewing`}>
+                <List>
+                  {problems.map((problem, index) => (
+                    <List.Item key={`${problem.path}-${index}`}>
+                      {describePath(problem.path, draft)}: {merchantText(problem.message)}
+                    </List.Item>
+                  ))}
+                </List>
+              </Banner>
+            )}
+            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} />
+            <InlineStack align="end" gap="200">
+              <Button variant="primary" onClick={preview} loading={previewing} disabled={!hasDraft || saving || problems.length > 0}>
+                Preview changes
+              </Button>
+            </InlineStack>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+/** "protection[2].units" → "Rule 3 (exception), units": the banner names rows as the form shows them. */
+function describePath(path: string, draft: DraftDocument): string {
+  const match = /^(protection|channels)\[(\d+)\](?:\.(.+))?$/.exec(path);
+  if (!match) return path;
+  const [, list, index, field] = match;
+  const rule = list === "protection" ? draft.protection[Number(index)] : draft.channels[Number(index)];
+  const what = list === "channels" ? `Channel ${String(rule?.channel ?? Number(index) + 1)}` : `${KIND_NAME[String(rule?.kind)] ?? "Rule"} ${Number(index) + 1}`;
+  return field ? `${what}, ${field}` : what;
+}
+
+const KIND_NAME: Record<string, string> = {
+  safety_stock: "Safety stock rule",
+  display: "Display rule",
+  velocity_buffer: "Velocity buffer",
+  quarantine: "Quarantine",
+  release_gate: "Release gate",
+};

@@ -1,0 +1,93 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Button, Card, DataTable, DropZone, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { useCallback, useState } from "react";
+import { merchantText } from "~/components/policy-form";
+import { CSV_TEMPLATE, importExceptionsCsv } from "~/services/csv-import.server";
+import { merchantOf } from "~/services/merchant.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  return json({ template: CSV_TEMPLATE });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const result = await importExceptionsCsv(session.shop, String(form.get("csv") ?? ""), { updatedBy: merchantOf(session) });
+  if (result.ok) return redirect(`/app/rules?imported=${result.added}`);
+  return json(result, { status: 422 });
+};
+
+/** The template is static text: built in the browser, so the download needs no authenticated request. */
+function downloadTemplate(template: string) {
+  const url = URL.createObjectURL(new Blob([template], { type: "text/csv" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "safestock-exceptions-template.csv";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+export default function ImportExceptions() {
+  const { template } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [text, setText] = useState("");
+  const [fileError, setFileError] = useState<string | null>(null);
+  const onDrop = useCallback((_all: File[], accepted: File[], rejected: File[]) => {
+    setFileError(rejected.length > 0 ? `${rejected[0]!.name} is not a CSV file` : null);
+    accepted[0]?.text().then(setText, () => setFileError("The file could not be read"));
+  }, []);
+  const problems = result && !result.ok ? result.problems : [];
+
+  return (
+    <Page title="Import exceptions from CSV" backAction={{ content: "Rules", url: "/app/rules" }}>
+      <TitleBar title="Import exceptions" />
+      <BlockStack gap="400">
+        {problems.length > 0 && (
+          <Banner tone="critical" title={`Nothing was imported: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}`}>
+            <DataTable
+              columnContentTypes={["numeric", "text"]}
+              headings={["Row", "Problem"]}
+              rows={problems.map((problem) => [problem.row, <div key={problem.row} style={{ whiteSpace: "normal" }}>{merchantText(problem.message)}</div>])}
+            />
+          </Banner>
+        )}
+        <Card>
+          <Form method="post">
+            <BlockStack gap="300">
+              <Text as="p">
+                One exception per row: <code>kind</code> (safety_stock or display), <code>applies_to</code> (sku, product or tag), <code>value</code>,{" "}
+                <code>location</code> (empty for every location) and <code>units</code>. The rows are added to your draft; preview it before publishing.
+              </Text>
+              <InlineStack>
+                <Button onClick={() => downloadTemplate(template)}>
+                  Download the template
+                </Button>
+              </InlineStack>
+              <DropZone label="CSV file" accept=".csv,text/csv" type="file" allowMultiple={false} onDrop={onDrop} error={Boolean(fileError)}>
+                <DropZone.FileUpload actionTitle="Choose a .csv file" actionHint="or drop it here; its rows appear below" />
+              </DropZone>
+              {fileError && (
+                <Text as="p" tone="critical">
+                  {fileError}
+                </Text>
+              )}
+              <TextField label="CSV rows" name="csv" value={text} onChange={setText} multiline={8} monospaced autoComplete="off" />
+              <InlineStack>
+                <Button submit variant="primary" disabled={!text.trim()} loading={navigation.state === "submitting"}>
+                  Add to draft
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Form>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

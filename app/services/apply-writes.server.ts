@@ -1,0 +1,362 @@
+/**
+ * The thin writer (issue 8 item 4): sends a write plan from `app/domain/write-plan.ts` to
+ * Shopify, one mutation at a time, each as a stored write intent:
+ *
+ *   store intent (key = random UUID) → send with that key → Shopify applied it → record the
+ *   intent's audit entries and sync state in one transaction → next mutation.
+ *
+ * So a failure at mutation k leaves the k − 1 applied writes recorded, one for one, and the
+ * retry plans only what is left (item 3). An intent whose answer never came back (crash, lost
+ * response) stays pending and is resumed by `resumePendingWrites` before the next plan.
+ */
+import { NonRetryableError } from "~/jobs/queue.server";
+import type { AuditActor, AuditInput } from "~/models/audit.server";
+import { catalogItemsForProduct } from "~/models/catalog.server";
+import {
+  channelStatesForItems,
+  listAppUnpublications,
+  saveSyncState,
+  storedChannelStates,
+} from "~/models/sync-state.server";
+import { recordLag } from "~/models/telemetry.server";
+import {
+  closeWriteIntent,
+  createWriteIntent,
+  pendingWriteIntents,
+  recordAppliedWrite,
+  type WriteIntent,
+  type WriteIntentKind,
+  type WriteRecord,
+} from "~/models/write-intent.server";
+import { chunk } from "~/domain/inventory-writes";
+import { planProductPublications, type WritePlan } from "~/domain/write-plan";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import {
+  MAX_CHANGES_PER_MUTATION,
+  MAX_METAFIELDS_PER_SET,
+  moveQuantities,
+  readInventoryItems,
+  readProductPublications,
+  setChannelMetafields,
+  setProductPublished,
+  type ChannelMetafieldWrite,
+  type MoveQuantitiesRequest,
+  type UserError,
+  type WriteResult,
+} from "~/shopify/inventory.server";
+import type { ShopSyncContext } from "./sync-context.server";
+
+const OPERATION: Record<WriteIntentKind, string> = {
+  move_quantities: "inventoryMoveQuantities",
+  metafields_set: "metafieldsSet",
+  publish: "publishablePublish",
+  unpublish: "publishableUnpublish",
+};
+
+/**
+ * Shopify refused a write for a reason retrying cannot fix (a userError other than a stale
+ * compare-and-swap): the job is dead at once, with Shopify's codes and messages as its error.
+ */
+export class WriteRefusedError extends NonRetryableError {
+  constructor(
+    readonly operation: string,
+    readonly userErrors: readonly UserError[],
+  ) {
+    super(`${operation} refused: ${describeUserErrors(userErrors)}`);
+    this.name = "WriteRefusedError";
+  }
+}
+
+/** IDEMPOTENCY_CONCURRENT_REQUEST: the same request is still running; retry later with the same key. */
+export class WriteInProgressError extends Error {
+  constructor(operation: string) {
+    super(`${operation} with the same idempotency key is still in progress; will retry`);
+    this.name = "WriteInProgressError";
+  }
+}
+
+export function describeUserErrors(errors: readonly UserError[]): string {
+  return errors.map((error) => `${error.code ?? "NO_CODE"} ${error.message}${error.field ? ` (${error.field.join(".")})` : ""}`).join("; ");
+}
+
+interface PublicationRequest {
+  productId: string;
+  publicationId: string;
+}
+
+interface MetafieldsRequest {
+  metafields: ChannelMetafieldWrite[];
+  /** To read the values back when resuming (metafieldsSet takes no idempotency key). */
+  inventoryItemIds: string[];
+}
+
+async function send(client: AdminClient, intent: WriteIntent): Promise<WriteResult> {
+  switch (intent.kind) {
+    case "move_quantities":
+      return moveQuantities(client, { ...(intent.request as MoveQuantitiesRequest), idempotencyKey: intent.id });
+    case "metafields_set":
+      return setChannelMetafields(client, (intent.request as MetafieldsRequest).metafields);
+    case "publish":
+    case "unpublish": {
+      const request = intent.request as PublicationRequest;
+      return setProductPublished(client, request.productId, request.publicationId, intent.kind === "publish");
+    }
+  }
+}
+
+/** What became of one intended write. */
+export type WriteOutcome = "applied" | "stale" | "refused";
+
+export interface WriterOptions {
+  /** Reconciliation counts a refused write and goes on; a recompute job dies with its codes. */
+  onRefused: "throw" | "count";
+  refusals?: { operation: string; userErrors: readonly UserError[] }[];
+}
+
+/**
+ * Stores the intent, sends it, records it. `stale`: re-read and re-plan (the intent is closed;
+ * a new plan gets a new key). A concurrent request with the same key throws a retryable error
+ * and leaves the intent pending for the retry.
+ */
+async function perform(
+  context: ShopSyncContext,
+  client: AdminClient,
+  kind: WriteIntentKind,
+  request: unknown,
+  record: WriteRecord,
+  options: WriterOptions,
+): Promise<WriteOutcome> {
+  const intent = await createWriteIntent(context.shop, { kind, request, record }, context.now);
+  const started = Date.now();
+  const result = await send(client, intent);
+  if (kind === "move_quantities") await recordLag(context.shop, { kind: "write", millis: Date.now() - started, at: context.now });
+  return settle(intent, result, options);
+}
+
+async function settle(intent: WriteIntent, result: WriteResult, options: WriterOptions): Promise<WriteOutcome> {
+  if (result.ok) {
+    await recordAppliedWrite(intent, result.requestId);
+    return "applied";
+  }
+  const operation = OPERATION[intent.kind];
+  switch (result.failure) {
+    case "busy":
+      throw new WriteInProgressError(operation);
+    case "stale":
+      await closeWriteIntent(intent.id, "stale", result.userErrors);
+      return "stale";
+    case "replan":
+      if (result.userErrors.some((error) => error.code === "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")) {
+        // A key is minted per intent and resent only with the intent's own stored variables, so
+        // a mismatch is a bug on our side: say so loudly, then re-plan under a new key.
+        console.error("write intent: idempotency key reused with other parameters", { shop: intent.shop, intent: intent.id, operation });
+      }
+      await closeWriteIntent(intent.id, "stale", result.userErrors);
+      return "stale";
+    case "refused":
+      await closeWriteIntent(intent.id, "refused", result.userErrors);
+      if (options.onRefused === "throw") throw new WriteRefusedError(operation, result.userErrors);
+      options.refusals?.push({ operation, userErrors: result.userErrors });
+      return "refused";
+  }
+}
+
+/**
+ * Counts of one writer run, in writes: `planned` found different from the plan; each ends
+ * applied, refused, or not sent (the run stopped at a stale write).
+ */
+export interface ApplyCounts {
+  stale: boolean;
+  planned: { safetyStock: number; metafields: number; publications: number };
+  applied: number;
+  refused: number;
+}
+
+/**
+ * Applies a write plan for items read together. Stops at the first stale write (the caller
+ * re-reads and re-plans); everything applied before it is already recorded.
+ */
+export async function applyWritePlan(
+  context: ShopSyncContext,
+  client: AdminClient,
+  writePlan: WritePlan,
+  items: readonly { inventoryItemId: string; sku: string; productId: string | null }[],
+  actor: AuditActor,
+  options: WriterOptions,
+): Promise<ApplyCounts> {
+  const counts: ApplyCounts = {
+    stale: false,
+    planned: { safetyStock: writePlan.moves.length, metafields: writePlan.metafields.length, publications: 0 },
+    applied: 0,
+    refused: 0,
+  };
+  /** Counts in writes (a level's move, a variant's metafield, a publication), not mutations. */
+  const tally = (outcome: WriteOutcome, writes: number) => {
+    if (outcome === "applied") counts.applied += writes;
+    else if (outcome === "refused") counts.refused += writes;
+    else counts.stale = true;
+    return outcome !== "stale";
+  };
+  const itemIds = items.map((item) => item.inventoryItemId);
+  const previousChannels = await storedChannelStates(context.shop, itemIds);
+
+  // State of levels and channels that need no write is current already; the rest is recorded
+  // with the write that brings Shopify to it.
+  const levelKey = (row: { inventoryItemId: string; locationId: string }) => `${row.inventoryItemId}|${row.locationId}`;
+  const moving = new Set(writePlan.moves.map(levelKey));
+  const writingMetafield = new Set(writePlan.metafields.map((write) => write.inventoryItemId));
+  await saveSyncState(
+    context.shop,
+    writePlan.levels.filter((level) => !moving.has(levelKey(level))),
+    writePlan.channelStates.filter((state) => !writingMetafield.has(state.inventoryItemId)),
+  );
+
+  // 1. Location protection: safety_stock moves.
+  const levelsByKey = new Map(writePlan.levels.map((level) => [levelKey(level), level]));
+  for (const batch of chunk(writePlan.moves, MAX_CHANGES_PER_MUTATION)) {
+    const request: MoveQuantitiesRequest = {
+      changes: batch.map((move) => ({ inventoryItemId: move.inventoryItemId, locationId: move.locationId, quantity: move.quantity, from: move.from, to: move.to })),
+      reason: "safety_stock",
+      referenceDocumentUri: context.policyUri,
+      ledgerDocumentUri: context.policyUri,
+    };
+    const record: WriteRecord = {
+      audit: batch.map((move) => ({
+        sku: move.sku,
+        inventoryItemId: move.inventoryItemId,
+        locationId: move.locationId,
+        subject: "safety_stock",
+        before: move.safetyStockBefore,
+        after: move.safetyStockAfter,
+        ruleVersion: context.policy.version,
+        reason: move.reason,
+        actor,
+      })),
+      levels: batch.map((move) => levelsByKey.get(levelKey(move))!),
+    };
+    if (!tally(await perform(context, client, "move_quantities", request, record, options), batch.length)) return counts;
+  }
+
+  // 2. Channel ATS, published to the variant metafield only when the numbers changed.
+  for (const batch of chunk(writePlan.metafields, MAX_METAFIELDS_PER_SET)) {
+    const inBatch = new Set(batch.map((write) => write.inventoryItemId));
+    const request: MetafieldsRequest = {
+      metafields: batch.map((write) => ({ variantId: write.variantId, value: write.value, compareDigest: write.compareDigest })),
+      inventoryItemIds: [...inBatch],
+    };
+    const record: WriteRecord = {
+      audit: batch.flatMap((write) =>
+        write.changes.map<AuditInput>((change) => ({
+          sku: write.sku,
+          inventoryItemId: write.inventoryItemId,
+          channel: change.channel,
+          subject: "channel_ats",
+          before: change.before,
+          after: change.after,
+          ruleVersion: context.policy.version,
+          reason: change.reason,
+          actor,
+        })),
+      ),
+      channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
+    };
+    if (!tally(await perform(context, client, "metafields_set", request, record, options), batch.length)) return counts;
+  }
+
+  // 3. Publications of the products these items belong to.
+  const previous = new Map(previousChannels.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
+  const batchItems = new Set(itemIds);
+  const productIds = [...new Set(items.map((item) => item.productId).filter((id): id is string => Boolean(id)))];
+  for (const productId of productIds) {
+    const variants = await catalogItemsForProduct(context.shop, productId);
+    const [states, hiddenByUs] = await Promise.all([
+      channelStatesForItems(context.shop, variants.map((variant) => variant.inventoryItemId)),
+      listAppUnpublications(context.shop, productId),
+    ]);
+    const steps = planProductPublications({
+      channels: context.channels,
+      ruledChannels: context.policy.ruledChannels,
+      states,
+      previous,
+      batchItems,
+      hiddenByUs: new Set(hiddenByUs.map((entry) => entry.publicationId)),
+      alwaysCheck: actor === "reconciliation",
+    });
+    let published: Set<string> | null = null;
+    for (const step of steps) {
+      if (step.action === "unpublish") {
+        published ??= await readProductPublications(client, productId);
+        if (!published.has(step.publicationId)) continue;
+      }
+      counts.planned.publications++;
+      const unpublish = step.action === "unpublish";
+      const record: WriteRecord = {
+        audit: [
+          {
+            channel: step.channel,
+            subject: "publication",
+            before: unpublish ? 1 : 0,
+            after: unpublish ? 0 : 1,
+            ruleVersion: context.policy.version,
+            reason: unpublish ? `Unpublished: ${step.reason}` : `Republished: ${step.reason}`,
+            actor,
+          },
+        ],
+        ...(unpublish
+          ? { unpublished: { productId, publicationId: step.publicationId, channel: step.channel, reason: step.reason } }
+          : { republished: { productId, publicationId: step.publicationId } }),
+      };
+      const request: PublicationRequest = { productId, publicationId: step.publicationId };
+      if (!tally(await perform(context, client, step.action, request, record, options), 1)) return counts;
+    }
+  }
+  return counts;
+}
+
+/** Keys are kept about 24 h (SHOPIFY-FACTS § Idempotency, [unconfirmed]): an older intent is not resent. */
+export const INTENT_RESEND_WINDOW_MS = 23 * 60 * 60_000;
+
+/**
+ * Settles the shop's intents whose answer never came back (worker killed after sending, lost
+ * response), before anything new is planned:
+ * - a quantity move is resent with its own key and variables: Shopify applies it once, or
+ *   answers with the original result, or says it is stale now;
+ * - metafieldsSet and publications take no key: their effect is read back; applied → recorded,
+ *   not applied → closed "unconfirmed" (the next plan writes what is still needed). A late
+ *   confirmation from a worker still sending it may still record it.
+ */
+export async function resumePendingWrites(shop: string, client: AdminClient, now: Date): Promise<{ resumed: number; applied: number }> {
+  const pending = await pendingWriteIntents(shop);
+  let applied = 0;
+  for (const intent of pending) {
+    if (now.getTime() - intent.createdAt.getTime() > INTENT_RESEND_WINDOW_MS) {
+      await closeWriteIntent(intent.id, "expired", undefined);
+      continue;
+    }
+    if (intent.kind === "move_quantities") {
+      const outcome = await settle(intent, await send(client, intent), { onRefused: "count" });
+      if (outcome === "applied") applied++;
+      continue;
+    }
+    if (await effectPresent(client, intent)) {
+      if (await recordAppliedWrite(intent, null)) applied++;
+    } else {
+      await closeWriteIntent(intent.id, "unconfirmed", undefined);
+    }
+  }
+  return { resumed: pending.length, applied };
+}
+
+async function effectPresent(client: AdminClient, intent: WriteIntent): Promise<boolean> {
+  if (intent.kind === "metafields_set") {
+    const request = intent.request as MetafieldsRequest;
+    const items = await readInventoryItems(client, request.inventoryItemIds);
+    const values = new Map(items.map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
+    // metafieldsSet "is atomic, meaning no changes are persisted if an error is encountered"
+    // (its description in the 2026-10 schema): every value is there, or none of this request's.
+    return request.metafields.every((write) => values.get(write.variantId) === write.value);
+  }
+  const request = intent.request as PublicationRequest;
+  const published = await readProductPublications(client, request.productId);
+  return published.has(request.publicationId) === (intent.kind === "publish");
+}

@@ -1,0 +1,146 @@
+/**
+ * The Holds page: cart holds placed at checkout and customer holds the merchant places by hand
+ * ("a ring held for a client until Friday"). A customer hold is a hold whose holder is no sales
+ * channel, so the engine lowers every channel by its units until it expires or is released
+ * (docs/policy.md §4 "holds"). Every change is audited and recomputes the item's numbers.
+ */
+import { randomUUID } from "node:crypto";
+import prisma from "~/db.server";
+import { formatDateTime } from "./display-view.server";
+import { recordAudit } from "~/models/audit.server";
+import { listLocations } from "~/models/catalog.server";
+import { formatTimeLeft } from "~/components/format";
+import { enqueueRecompute } from "./jobs.server";
+
+/** The engine's hold "channel" of customer holds: no sales channel has this name, so all of them give way. */
+export const CUSTOMER_HOLD_CHANNEL = "a customer hold";
+const CUSTOMER_PREFIX = "customer:";
+export const MAX_NOTE_LENGTH = 200;
+
+export interface HoldProblem {
+  path: string;
+  message: string;
+}
+
+export async function loadHoldsPage(shop: string, now = new Date()) {
+  const [holds, locations] = await Promise.all([
+    prisma.cartHold.findMany({ where: { shop, status: "active", expiresAt: { gt: now } }, orderBy: { expiresAt: "asc" }, take: 200 }),
+    listLocations(shop),
+  ]);
+  return {
+    locations: locations.filter((location) => location.isActive).map((location) => location.name),
+    holds: holds.map((hold) => ({
+      id: hold.id,
+      kind: hold.holder.startsWith(CUSTOMER_PREFIX) ? ("customer" as const) : ("cart" as const),
+      sku: hold.sku,
+      units: hold.units,
+      location: hold.location,
+      channel: hold.holder.startsWith(CUSTOMER_PREFIX) ? "every channel" : hold.channel,
+      note: hold.note,
+      expiresAt: formatDateTime(hold.expiresAt),
+      expiresAtIso: hold.expiresAt.toISOString(),
+      timeLeft: formatTimeLeft(hold.expiresAt.getTime(), now.getTime()),
+    })),
+  };
+}
+
+function parseExpiry(text: string, now: Date, problems: HoldProblem[]): Date | null {
+  // <input type="datetime-local"> sends "2026-12-04T17:00" (no zone): the page says times are UTC.
+  const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+  if (!text || Number.isNaN(date.getTime())) {
+    problems.push({ path: "expiresAt", message: "pick when the hold ends" });
+    return null;
+  }
+  if (date.getTime() <= now.getTime()) {
+    problems.push({ path: "expiresAt", message: "must be in the future" });
+    return null;
+  }
+  return date;
+}
+
+export type HoldResult = { ok: true; id: string } | { ok: false; problems: HoldProblem[] };
+
+export async function createCustomerHold(
+  shop: string,
+  input: { sku: string; location: string; units: string; expiresAt: string; note: string },
+  { createdBy, now = new Date() }: { createdBy: string; now?: Date },
+): Promise<HoldResult> {
+  const problems: HoldProblem[] = [];
+  const sku = input.sku.trim();
+  const units = Number(input.units);
+  const note = input.note.trim();
+  const item = sku ? await prisma.catalogItem.findFirst({ where: { shop, sku } }) : null;
+  if (!sku) problems.push({ path: "sku", message: "pick the SKU to hold" });
+  else if (!item) problems.push({ path: "sku", message: `unknown SKU "${sku}"` });
+  const location = (await listLocations(shop)).find((entry) => entry.name === input.location && entry.isActive);
+  if (!location) problems.push({ path: "location", message: input.location ? `unknown location "${input.location}"` : "pick the location that keeps the units" });
+  if (!Number.isInteger(units) || units < 1) problems.push({ path: "units", message: `must be a whole number of at least 1, got ${JSON.stringify(input.units)}` });
+  if (note.length > MAX_NOTE_LENGTH) problems.push({ path: "note", message: `is too long (at most ${MAX_NOTE_LENGTH} characters)` });
+  const expiresAt = parseExpiry(input.expiresAt.trim(), now, problems);
+  if (item && location && Number.isInteger(units) && units >= 1) {
+    const level = await prisma.levelState.findUnique({
+      where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: item.inventoryItemId, locationId: location.locationId } },
+    });
+    const available = level?.available ?? 0;
+    if (units > available) problems.push({ path: "units", message: `only ${available} available for sale at ${location.name}` });
+  }
+  if (problems.length > 0 || !item || !location || !expiresAt) return { ok: false, problems };
+
+  const hold = await prisma.cartHold.create({
+    data: {
+      shop,
+      holder: `${CUSTOMER_PREFIX}${randomUUID()}`,
+      channel: CUSTOMER_HOLD_CHANNEL,
+      inventoryItemId: item.inventoryItemId,
+      variantId: item.variantId,
+      sku,
+      units,
+      expiresAt,
+      location: location.name,
+      note: note || null,
+    },
+  });
+  await recordAudit(shop, [
+    {
+      subject: "customer_hold",
+      sku,
+      inventoryItemId: item.inventoryItemId,
+      locationId: location.locationId,
+      after: units,
+      reason: `Held ${units} for a customer until ${formatDateTime(expiresAt)}${note ? `: ${note}` : ""} (by ${createdBy})`,
+      actor: "merchant",
+    },
+  ]);
+  await enqueueRecompute(shop, [item.inventoryItemId]);
+  return { ok: true, id: hold.id };
+}
+
+async function customerHold(shop: string, id: string) {
+  const hold = await prisma.cartHold.findFirst({ where: { shop, id, status: "active" } });
+  return hold && hold.holder.startsWith(CUSTOMER_PREFIX) ? hold : null;
+}
+
+export async function extendCustomerHold(shop: string, id: string, expiresAtText: string, { createdBy, now = new Date() }: { createdBy: string; now?: Date }): Promise<HoldResult> {
+  const hold = await customerHold(shop, id);
+  if (!hold) return { ok: false, problems: [{ path: "hold", message: "this hold has ended or does not exist" }] };
+  const problems: HoldProblem[] = [];
+  const expiresAt = parseExpiry(expiresAtText.trim(), now, problems);
+  if (!expiresAt) return { ok: false, problems };
+  await prisma.cartHold.update({ where: { id }, data: { expiresAt } });
+  await recordAudit(shop, [
+    { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, after: hold.units, reason: `Hold extended until ${formatDateTime(expiresAt)} (by ${createdBy})`, actor: "merchant" },
+  ]);
+  await enqueueRecompute(shop, [hold.inventoryItemId]);
+  return { ok: true, id };
+}
+
+export async function releaseCustomerHold(shop: string, id: string, { createdBy }: { createdBy: string }): Promise<HoldResult> {
+  const hold = await customerHold(shop, id);
+  if (!hold) return { ok: false, problems: [{ path: "hold", message: "this hold has ended or does not exist" }] };
+  await prisma.cartHold.update({ where: { id }, data: { status: "released" } });
+  await recordAudit(shop, [
+    { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, before: hold.units, after: 0, reason: `Released ${hold.units} held for a customer (by ${createdBy})`, actor: "merchant" },
+  ]);
+  await enqueueRecompute(shop, [hold.inventoryItemId]);
+  return { ok: true, id };
+}

@@ -1,0 +1,389 @@
+/**
+ * Preview of a policy change over the whole catalog before anything is written: the rules
+ * engine (`planAvailability`) runs twice over the same snapshot of the catalog — once with the
+ * policy in force, once with the candidate — and the two plans are compared. Because both plans
+ * read the same quantities, every difference is the policy's doing.
+ *
+ * The snapshot is the last state the pipeline read from Shopify (LevelState quantities), sales
+ * velocity, measured sync lag and running holds: exactly what the next reconciliation plans from.
+ * Large catalogs are computed in the background in chunks, with progress stored on the preview
+ * row so the page can show a progress bar.
+ */
+import { compilePolicy, validatePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
+import { planWithFreeze } from "~/domain/write-plan";
+import prisma from "~/db.server";
+import { knownSkus, listChannels, listLocations } from "~/models/catalog.server";
+import { deletePolicyDraft, getPolicyDraft } from "~/models/policy-draft.server";
+import {
+  createPolicyPreview,
+  finishPolicyPreview,
+  getPolicyPreview,
+  prunePolicyPreviews,
+  updatePreviewProgress,
+  type PreviewSource,
+} from "~/models/policy-preview.server";
+import { currentPolicy, policyVersion } from "~/models/policy.server";
+import type { ShopifyItem } from "~/shopify/inventory.server";
+import { formatDateTime } from "./display-view.server";
+import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
+import { snapshotFor } from "./sync-items.server";
+import { EMPTY_POLICY, forItems, loadShopContext, type ShopContext } from "./sync-context.server";
+
+/** Items planned per chunk: small enough to report progress often, large enough to keep queries few. */
+export const PREVIEW_CHUNK_ITEMS = 500;
+/** Up to this many items the action waits for the result; above it the page shows a progress bar. */
+export const PREVIEW_INLINE_ITEMS = 1_000;
+export const BIGGEST_CHANGES = 20;
+
+export interface PreviewChange {
+  sku: string;
+  /** A location name (protection) or a channel handle (available to sell). */
+  where: string;
+  kind: "protected" | "channel";
+  before: number;
+  after: number;
+  pausedBefore?: boolean;
+  pausedAfter?: boolean;
+  reasonsBefore: string[];
+  reasonsAfter: string[];
+}
+
+export interface PreviewSummary {
+  items: number;
+  levels: number;
+  levelsChanged: number;
+  /** Units that would start being withheld (sum of increases in protected). */
+  unitsIntoProtection: number;
+  /** Units that would go back on sale (sum of decreases in protected). */
+  unitsOutOfProtection: number;
+  channelNumbersChanged: number;
+  /** Per channel: SKUs that would pause / resume. */
+  pausing: Record<string, number>;
+  resuming: Record<string, number>;
+  biggest: PreviewChange[];
+}
+
+const reasons = (lines: readonly { reason: string }[]) => lines.map((line) => line.reason);
+
+/** Accumulates the comparison of two plans of the same snapshot, chunk by chunk. */
+export class PlanDiff {
+  readonly summary: PreviewSummary = {
+    items: 0,
+    levels: 0,
+    levelsChanged: 0,
+    unitsIntoProtection: 0,
+    unitsOutOfProtection: 0,
+    channelNumbersChanged: 0,
+    pausing: {},
+    resuming: {},
+    biggest: [],
+  };
+
+  add(before: Plan, after: Plan, items: number): void {
+    const s = this.summary;
+    s.items += items;
+    // Both plans come from one snapshot: same levels and channels in the same order.
+    before.levels.forEach((old, i) => {
+      const next = after.levels[i]!;
+      s.levels++;
+      if (old.protected === next.protected) return;
+      s.levelsChanged++;
+      const delta = next.protected - old.protected;
+      if (delta > 0) s.unitsIntoProtection += delta;
+      else s.unitsOutOfProtection -= delta;
+      this.consider({
+        sku: old.sku,
+        where: old.location,
+        kind: "protected",
+        before: old.protected,
+        after: next.protected,
+        reasonsBefore: reasons(old.explain),
+        reasonsAfter: reasons(next.explain),
+      });
+    });
+    before.channels.forEach((old, i) => {
+      const next = after.channels[i]!;
+      if (old.available === next.available && old.paused === next.paused) return;
+      s.channelNumbersChanged++;
+      if (!old.paused && next.paused) s.pausing[old.channel] = (s.pausing[old.channel] ?? 0) + 1;
+      if (old.paused && !next.paused) s.resuming[old.channel] = (s.resuming[old.channel] ?? 0) + 1;
+      this.consider({
+        sku: old.sku,
+        where: old.channel,
+        kind: "channel",
+        before: old.available,
+        after: next.available,
+        pausedBefore: old.paused,
+        pausedAfter: next.paused,
+        reasonsBefore: reasons(old.explain),
+        reasonsAfter: reasons(next.explain),
+      });
+    });
+  }
+
+  /** Keeps the BIGGEST_CHANGES largest by |after − before| (ties: SKU, then place, for a stable list). */
+  private consider(change: PreviewChange): void {
+    const list = this.summary.biggest;
+    list.push(change);
+    list.sort(
+      (a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before) || a.sku.localeCompare(b.sku) || a.where.localeCompare(b.where),
+    );
+    if (list.length > BIGGEST_CHANGES) list.length = BIGGEST_CHANGES;
+  }
+}
+
+type StoredLevelRow = { inventoryItemId: string; locationId: string; quantities: string };
+
+/** Stored rows → the item shape the pipeline's snapshot builder takes (quantities as last read). */
+function itemsFromStoredState(
+  catalog: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; tags: string }[],
+  levels: StoredLevelRow[],
+  locations: Map<string, { name: string; isActive: boolean }>,
+): ShopifyItem[] {
+  const byItem = new Map<string, StoredLevelRow[]>();
+  for (const level of levels) {
+    const list = byItem.get(level.inventoryItemId);
+    if (list) list.push(level);
+    else byItem.set(level.inventoryItemId, [level]);
+  }
+  return catalog.map((item) => ({
+    inventoryItemId: item.inventoryItemId,
+    sku: item.sku,
+    tracked: true,
+    variantId: null,
+    variantTitle: item.variantTitle,
+    productId: null,
+    productTitle: item.productTitle,
+    tags: parseList(item.tags),
+    channelMetafield: null,
+    levels: (byItem.get(item.inventoryItemId) ?? [])
+      .filter((level) => locations.has(level.locationId))
+      .map((level) => {
+        const q = parseQuantities(level.quantities);
+        const location = locations.get(level.locationId)!;
+        return {
+          levelId: `${level.inventoryItemId}|${level.locationId}`,
+          locationId: level.locationId,
+          locationName: location.name,
+          locationActive: location.isActive,
+          quantities: {
+            available: q.available ?? 0,
+            on_hand: q.on_hand ?? 0,
+            committed: q.committed ?? 0,
+            reserved: q.reserved ?? 0,
+            damaged: q.damaged ?? 0,
+            safety_stock: q.safety_stock ?? 0,
+            quality_control: q.quality_control ?? 0,
+            incoming: q.incoming ?? 0,
+          },
+        };
+      }),
+  })) as ShopifyItem[];
+}
+
+function parseList(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseQuantities(text: string): Record<string, number> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The catalog snapshot of a page of items (keyset by inventory item id), as the engine's input. */
+async function snapshotPage(shop: string, base: ShopContext, locations: Map<string, { name: string; isActive: boolean }>, catalog: Awaited<ReturnType<typeof catalogPage>>) {
+  const ids = catalog.map((item) => item.inventoryItemId);
+  const [levels, context] = await Promise.all([
+    prisma.levelState.findMany({ where: { shop, inventoryItemId: { in: ids } }, select: { inventoryItemId: true, locationId: true, quantities: true } }),
+    forItems(base, ids, base.now),
+  ]);
+  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations));
+}
+
+function catalogPage(shop: string, { after, take, sku }: { after: string | null; take: number; sku?: string }) {
+  return prisma.catalogItem.findMany({
+    where: { shop, ...(sku !== undefined ? { sku } : {}) },
+    orderBy: { inventoryItemId: "asc" },
+    take,
+    ...(after ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: after } }, skip: 1 } : {}),
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, tags: true },
+  });
+}
+
+async function locationMap(shop: string) {
+  return new Map((await listLocations(shop)).map((location) => [location.locationId, { name: location.name, isActive: location.isActive }]));
+}
+
+/** Plans the whole catalog with both policies, chunk by chunk, reporting progress after each chunk. */
+export async function diffCatalog(
+  shop: string,
+  candidate: CompiledPolicy,
+  { now = new Date(), onProgress }: { now?: Date; onProgress?: (processed: number) => Promise<void> } = {},
+): Promise<PreviewSummary> {
+  const [base, locations] = await Promise.all([loadShopContext(shop, now), locationMap(shop)]);
+  const diff = new PlanDiff();
+  let after: string | null = null;
+  for (;;) {
+    const catalog = await catalogPage(shop, { after, take: PREVIEW_CHUNK_ITEMS });
+    if (catalog.length === 0) break;
+    const snapshot = await snapshotPage(shop, base, locations, catalog);
+    const before = planWithFreeze(base.policy.compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
+    const next = planWithFreeze(candidate, snapshot, { now: now.toISOString(), freeze: base.freeze });
+    diff.add(before, next, catalog.length);
+    after = catalog[catalog.length - 1]!.inventoryItemId;
+    await onProgress?.(diff.summary.items);
+    // Let the server answer other requests between chunks.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return diff.summary;
+}
+
+export type StartPreviewResult =
+  | { ok: true; id: string; total: number; done: Promise<void> }
+  | { ok: false; problems: Problem[] };
+
+async function knownNames(shop: string) {
+  const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
+  return {
+    locations: new Set(locations.map((location) => location.name)),
+    skus: new Set(skus),
+    channels: new Set(channels.map((channel) => channel.handle)),
+  };
+}
+
+/**
+ * Starts a preview of the shop's draft, or of republishing an earlier version (rollback). The
+ * candidate is validated first by the engine's own validator; an invalid one is refused with the
+ * problems and nothing is computed. `done` settles when the background computation ends.
+ */
+export async function startPreview(
+  shop: string,
+  request: { source: "draft" } | { source: "rollback"; version: number },
+  { createdBy }: { createdBy: string },
+): Promise<StartPreviewResult> {
+  let document: unknown;
+  if (request.source === "draft") {
+    const draft = await getPolicyDraft(shop);
+    if (!draft) return { ok: false, problems: [{ path: "draft", message: "there is no draft to preview: change a rule first" }] };
+    document = draft.document;
+  } else {
+    const stored = await policyVersion(shop, request.version);
+    if (!stored) return { ok: false, problems: [{ path: "version", message: `v${request.version} does not exist` }] };
+    document = stored.document;
+  }
+  const validation = validatePolicy(document, await knownNames(shop));
+  if (!validation.ok) return { ok: false, problems: [...validation.problems] };
+
+  const [current, total] = await Promise.all([currentPolicy(shop), prisma.catalogItem.count({ where: { shop } })]);
+  const source: PreviewSource = request.source;
+  const row = await createPolicyPreview(shop, {
+    source,
+    version: request.source === "rollback" ? request.version : null,
+    baseVersion: current?.version ?? null,
+    document,
+    total,
+    createdBy,
+  });
+  await prunePolicyPreviews(shop);
+  const candidate = compilePolicy(validation.value);
+  const done = diffCatalog(shop, candidate, { onProgress: (processed) => updatePreviewProgress(row.id, processed) }).then(
+    (summary) => finishPolicyPreview(row.id, { status: "done", result: summary }),
+    async (error: unknown) => {
+      console.error("policy preview failed", { shop, previewId: row.id, error });
+      await finishPolicyPreview(row.id, { status: "failed", error: error instanceof Error ? error.message : String(error) });
+    },
+  );
+  return { ok: true, id: row.id, total, done };
+}
+
+/** A running preview whose process died never finishes: after this long it reads as failed. */
+const STALE_PREVIEW_MS = 10 * 60_000;
+
+/** The preview page: progress while running; the summary, biggest changes and an optional SKU drill-down when done. */
+export async function loadPreview(shop: string, id: string, { sku, now = new Date() }: { sku?: string | null; now?: Date } = {}) {
+  const row = await getPolicyPreview(shop, id);
+  if (!row) return null;
+  const current = await currentPolicy(shop);
+  const stale = row.status === "running" && now.getTime() - row.createdAt.getTime() > STALE_PREVIEW_MS;
+  const document = JSON.parse(row.document) as Policy;
+  return {
+    id: row.id,
+    source: row.source as PreviewSource,
+    version: row.version,
+    status: stale ? ("failed" as const) : (row.status as "running" | "done" | "failed"),
+    error: stale ? "The preview stopped before it finished; start it again." : row.error,
+    processed: row.processed,
+    total: row.total,
+    createdAt: formatDateTime(row.createdAt),
+    /** The policy in force changed since: publishing would compare against something else. */
+    outdated: (current?.version ?? null) !== row.baseVersion,
+    baseVersion: row.baseVersion,
+    summary: row.result ? (JSON.parse(row.result) as PreviewSummary) : null,
+    drillDown: sku ? await drillDown(shop, document, sku, now) : null,
+  };
+}
+
+/** One SKU planned with both policies: every level and channel with its reasons before and after. */
+async function drillDown(shop: string, candidate: Policy, sku: string, now: Date) {
+  const catalog = await catalogPage(shop, { after: null, take: 5, sku });
+  if (catalog.length === 0) return { sku, found: false as const, changes: [] as PreviewChange[] };
+  const [base, locations] = await Promise.all([loadShopContext(shop, now), locationMap(shop)]);
+  const snapshot = await snapshotPage(shop, base, locations, catalog);
+  const before = planWithFreeze(base.policy.compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
+  const after = planWithFreeze(compilePolicy(candidate ?? EMPTY_POLICY), snapshot, { now: now.toISOString(), freeze: base.freeze });
+  const changes: PreviewChange[] = [
+    ...before.levels.map((old, i) => ({
+      sku: old.sku,
+      where: old.location,
+      kind: "protected" as const,
+      before: old.protected,
+      after: after.levels[i]!.protected,
+      reasonsBefore: reasons(old.explain),
+      reasonsAfter: reasons(after.levels[i]!.explain),
+    })),
+    ...before.channels.map((old, i) => ({
+      sku: old.sku,
+      where: old.channel,
+      kind: "channel" as const,
+      before: old.available,
+      after: after.channels[i]!.available,
+      pausedBefore: old.paused,
+      pausedAfter: after.channels[i]!.paused,
+      reasonsBefore: reasons(old.explain),
+      reasonsAfter: reasons(after.channels[i]!.explain),
+    })),
+  ];
+  return { sku, found: true as const, changes };
+}
+
+/**
+ * Publishes what a finished preview showed: the draft (which is then cleared) or the rollback.
+ * Refused when the preview no longer matches: the draft changed since, or another version was
+ * published meanwhile (the numbers shown would be wrong).
+ */
+export async function publishPreview(shop: string, id: string, { createdBy, note }: { createdBy: string; note: string | null }): Promise<PublishPolicyResult> {
+  const row = await getPolicyPreview(shop, id);
+  if (!row) return { ok: false, problems: [{ path: "preview", message: "this preview no longer exists; preview again" }] };
+  if (row.status !== "done") return { ok: false, problems: [{ path: "preview", message: "the preview has not finished yet" }] };
+  const current = await currentPolicy(shop);
+  if ((current?.version ?? null) !== row.baseVersion) {
+    return { ok: false, problems: [{ path: "preview", message: `version ${current?.version} was published after this preview; preview again` }] };
+  }
+  if (row.source === "rollback" && row.version !== null) return rollbackPolicy(shop, row.version, { createdBy });
+  const draft = await getPolicyDraft(shop);
+  if (!draft || JSON.stringify(draft.document) !== row.document) {
+    return { ok: false, problems: [{ path: "draft", message: "the draft changed after this preview; preview again" }] };
+  }
+  const result = await publishPolicy(shop, JSON.parse(row.document), { createdBy, note });
+  if (result.ok) await deletePolicyDraft(shop);
+  return result;
+}

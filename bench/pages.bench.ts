@@ -1,0 +1,142 @@
+/**
+ * Server time of every admin page with a large catalog (default 10,000 variants × 3 locations,
+ * `BENCH_VARIANTS` to change): the emulated shop is synced once in process (through msw), then
+ * each page's loader runs ROUNDS times as the embedded app calls it (session token, the library's
+ * authentication included) and p50/p95 are printed. Preview's background computation over the
+ * whole catalog is timed separately (total time). Figures only, no pass/fail.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { setupServer } from "msw/node";
+import type { Benchmark } from "./run";
+
+const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const SHOP = "pages-bench.myshopify.com";
+const APP_URL = "https://safestock.bench";
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function migratedDatabase() {
+  const dir = mkdtempSync(path.join(tmpdir(), "safestock-pages-bench-"));
+  const file = path.join(dir, "bench.sqlite");
+  const db = new Database(file);
+  const migrations = path.join(root, "prisma/migrations");
+  for (const name of readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    db.exec(readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
+  }
+  db.close();
+  return { url: `file:${file}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+type Loader = (args: LoaderFunctionArgs) => Promise<Response>;
+
+const benchmark: Benchmark = {
+  description: `admin pages: p50/p95 server time per page with ${VARIANTS} variants × 3 locations (${ROUNDS} rounds); preview total time`,
+  async run() {
+    const database = migratedDatabase();
+    Object.assign(process.env, {
+      NODE_ENV: "test",
+      DATABASE_URL: database.url,
+      SHOPIFY_API_KEY: "sandbox-api-key",
+      SHOPIFY_API_SECRET: "sandbox-api-secret",
+      SHOPIFY_APP_URL: APP_URL,
+    });
+    // msw must patch fetch before the Shopify adapter captures it (TOOLCHAIN.md).
+    const server = setupServer();
+    server.listen({ onUnhandledRequest: "bypass" });
+    const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
+    const { Session } = await import("@shopify/shopify-api");
+    const { sessionStorage } = await import("../app/shopify.server");
+    const { runInitialSync } = await import("../app/services/initial-sync.server");
+    const { publishPolicy } = await import("../app/services/policy.server");
+    const { savePolicyDraft } = await import("../app/models/policy-draft.server");
+    const { startPreview } = await import("../app/services/policy-preview.server");
+    const { jobQueue } = await import("../app/services/jobs.server");
+    const { jobHandlers } = await import("../app/jobs/handlers.server");
+    const { createWorker } = await import("../app/jobs/worker.server");
+    const { ensureShopInstalled } = await import("../app/models/shop-installation.server");
+
+    const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error() {} } });
+    const sandbox = createSandbox({
+      shops: [SHOP],
+      apiKey: "sandbox-api-key",
+      apiSecret: "sandbox-api-secret",
+      appUrl: APP_URL,
+      seed: { variants: VARIANTS },
+      throttle: { bucketSize: 2000, restoreRate: 1000 },
+      retryDelaysMs: [1, 1, 1],
+      deliver: async () => new Response(null, { status: 200 }),
+    });
+    server.use(...sandboxHandlers(sandbox));
+    sandbox.install(SHOP);
+    await sessionStorage.storeSession(new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: SANDBOX_ADMIN_TOKEN, scope: "write_inventory" }));
+    await ensureShopInstalled(SHOP);
+
+    let started = performance.now();
+    await runInitialSync(SHOP);
+    const sku = sandbox.shop(SHOP).snapshot().variants[0]!.sku;
+    const policy = {
+      version: 1 as const,
+      protection: [{ kind: "safety_stock" as const, units: 2 }],
+      channels: [{ channel: "marketplace", tier: 2, allocationPercent: 50, pauseBelow: 3 }],
+    };
+    const published = await publishPolicy(SHOP, policy, { createdBy: "bench" });
+    if (!published.ok) throw new Error(JSON.stringify(published.problems));
+    await worker.runUntilIdle();
+    process.stdout.write(`setup (initial sync + policy applied): ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+
+    // Preview of a draft over the whole catalog: the background job's total time.
+    await savePolicyDraft(SHOP, { document: { ...policy, protection: [...policy.protection, { kind: "safety_stock", units: 5, sku }] }, basedOnVersion: 1, updatedBy: "bench" });
+    started = performance.now();
+    const preview = await startPreview(SHOP, { source: "draft" }, { createdBy: "bench" });
+    if (!preview.ok) throw new Error(JSON.stringify(preview.problems));
+    await preview.done;
+    process.stdout.write(`preview over ${preview.total} items (background job): ${ms(performance.now() - started)} total\n\n`);
+
+    const route = async (name: string) => ((await import(`../app/routes/${name}.tsx`)) as { loader: Loader }).loader;
+    const pages: [string, string, string][] = [
+      ["Overview", "app._index", "/app"],
+      ["Rules", "app.rules", "/app/rules"],
+      ["Preview (finished)", "app.preview", `/app/preview?id=${preview.id}`],
+      ["Preview + SKU drill-down", "app.preview", `/app/preview?id=${preview.id}&sku=${encodeURIComponent(sku)}`],
+      ["Catalog search", "app.catalog-search", "/app/catalog-search?kind=sku&q=SKU-1"],
+      ["Inventory", "app.inventory", "/app/inventory"],
+      ["Inventory search", "app.inventory", "/app/inventory?q=SKU-9"],
+      ["Activity", "app.activity", "/app/activity"],
+      ["Channels", "app.channels", "/app/channels"],
+      ["Holds", "app.holds", "/app/holds"],
+      ["Settings", "app.settings", "/app/settings"],
+      ["Policy", "app.policy", "/app/policy"],
+      ["Sync", "app.sync", "/app/sync"],
+      ["Webhook deliveries", "app.webhooks", "/app/webhooks"],
+      ["CSV import", "app.rules_.import", "/app/rules/import"],
+    ];
+    process.stdout.write(`${"page".padEnd(28)} ${"p50".padStart(10)} ${"p95".padStart(10)}\n`);
+    for (const [label, name, url] of pages) {
+      const loader = await route(name);
+      const times: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const request = new Request(new URL(url, APP_URL), { headers: { Authorization: `Bearer ${sandbox.mintSessionToken(SHOP)}` } });
+        const t0 = performance.now();
+        const response = await loader({ request, params: {}, context: {} }).catch((thrown: unknown) => thrown as Response);
+        await response.text();
+        times.push(performance.now() - t0);
+        if (response.status !== 200) throw new Error(`${label} answered ${response.status}`);
+      }
+      times.sort((a, b) => a - b);
+      process.stdout.write(`${label.padEnd(28)} ${ms(percentile(times, 0.5)).padStart(10)} ${ms(percentile(times, 0.95)).padStart(10)}\n`);
+    }
+    process.stdout.write(`peak RSS: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
+    server.close();
+    database.remove();
+  },
+};
+
+export default benchmark;

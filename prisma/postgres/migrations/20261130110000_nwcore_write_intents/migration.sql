@@ -1,0 +1,1 @@
+-- Folded into 20261130120000_nwchannels_location_reach_reauth: synced together (npm run db:postgres:sync), the combined change is applied there.

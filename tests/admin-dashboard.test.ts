@@ -1,0 +1,60 @@
+/** Overview charts from recorded sales, lag samples, levels and paused channels (hand-computed figures). */
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { loadDashboardCharts } from "~/services/dashboard-charts.server";
+
+const SHOP = "dashboard.myshopify.com";
+const NOW = new Date("2026-11-30T12:30:00Z");
+
+describe("overview charts", () => {
+  it("sales per day, median lag per hour, days of supply and paused channels with their reason", async () => {
+    const sale = (id: string, item: string, sku: string, quantity: number, at: string) => ({ shop: SHOP, orderId: id, lineItemId: id, inventoryItemId: item, sku, channel: "online_store", quantity, occurredAt: new Date(at) });
+    await prisma.saleEvent.createMany({
+      data: [
+        // RING-7: 14 units in 7 days = 2 a day; 3 available → runs out in 1.5 days.
+        sale("1", "item-ring", "RING-7", 7, "2026-11-30T09:00:00Z"),
+        sale("2", "item-ring", "RING-7", 7, "2026-11-28T09:00:00Z"),
+        // MUG: 7 units = 1 a day; 100 available → 100 days, not at risk.
+        sale("3", "item-mug", "MUG-WHT", 7, "2026-11-29T09:00:00Z"),
+      ],
+    });
+    await prisma.levelState.createMany({
+      data: [
+        { shop: SHOP, inventoryItemId: "item-ring", locationId: "a", quantities: "{}", protected: 0, available: 2 },
+        { shop: SHOP, inventoryItemId: "item-ring", locationId: "b", quantities: "{}", protected: 0, available: 1 },
+        { shop: SHOP, inventoryItemId: "item-mug", locationId: "a", quantities: "{}", protected: 0, available: 100 },
+      ],
+    });
+    await prisma.lagSample.createMany({
+      data: [
+        { shop: SHOP, kind: "receive", millis: 100, at: new Date("2026-11-30T11:10:00Z") },
+        { shop: SHOP, kind: "receive", millis: 300, at: new Date("2026-11-30T11:20:00Z") },
+        { shop: SHOP, kind: "write", millis: 900, at: new Date("2026-11-30T11:30:00Z") },
+      ],
+    });
+    const pausedLine = JSON.stringify([{ rule: "pause_below", scope: "marketplace", units: 2, reason: "paused: 2 left is under the threshold of 5" }]);
+    await prisma.channelState.createMany({
+      data: [
+        { shop: SHOP, inventoryItemId: "item-ring", channel: "marketplace", available: 0, paused: true, explain: pausedLine },
+        { shop: SHOP, inventoryItemId: "item-mug", channel: "marketplace", available: 0, paused: true, explain: "[]" },
+        { shop: SHOP, inventoryItemId: "item-mug", channel: "online_store", available: 100, paused: false, explain: "[]" },
+      ],
+    });
+
+    const charts = await loadDashboardCharts(SHOP, NOW);
+    expect(charts.soldByDay).toEqual([
+      { label: "11-24", value: 0 },
+      { label: "11-25", value: 0 },
+      { label: "11-26", value: 0 },
+      { label: "11-27", value: 0 },
+      { label: "11-28", value: 7 },
+      { label: "11-29", value: 7 },
+      { label: "11-30", value: 7 },
+    ]);
+    // Samples 100, 300, 900 in the 11:00 hour: the median is 300 ms.
+    expect(charts.lagByHour.at(-2)).toEqual({ label: "11h", value: 300, text: "0.3 s" });
+    expect(charts.lagByHour.at(-1)).toEqual({ label: "12h", value: null, text: "no samples" });
+    expect(charts.atRisk).toEqual([{ sku: "RING-7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
+    expect(charts.pausedChannels).toEqual([{ channel: "marketplace", count: 2, reason: "paused: N left is under the threshold of 5" }]);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Loaders and actions of the remaining admin pages, authenticated through the library, with the
+ * emulated shop behind msw: CSV import of exceptions (all or nothing, problems by row) and every
+ * existing page answering for an installed shop. RING-7's paused-channel line and numbers come
+ * from the sandbox seed (sandbox/shop/README.md).
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { loader as overviewLoader } from "~/routes/app._index";
+import { loader as activityLoader } from "~/routes/app.activity";
+import { loader as inventoryLoader } from "~/routes/app.inventory";
+import { loader as exportLoader } from "~/routes/app.policy.export";
+import { action as policyAction, loader as policyLoader } from "~/routes/app.policy";
+import { loader as rulesLoader } from "~/routes/app.rules";
+import { action as importAction, loader as importLoader } from "~/routes/app.rules_.import";
+import { action as syncAction, loader as syncLoader } from "~/routes/app.sync";
+import { loader as webhooksLoader } from "~/routes/app.webhooks";
+import { sandboxHandlers } from "../sandbox";
+import { mswServer } from "./setup/msw";
+import { callAction, callLoader } from "./support/admin-routes";
+import { startHarness, type Harness } from "./support/harness";
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = startHarness();
+  await harness.install();
+  await harness.settle();
+});
+beforeEach(() => mswServer.use(...sandboxHandlers(harness.sandbox)));
+
+describe("CSV import of exceptions", () => {
+  it("offers a template whose header the importer accepts", async () => {
+    const page = await callLoader(harness, importLoader, "/app/rules/import");
+    expect(page.data.template.split("\n")[0]).toBe("kind,applies_to,value,location,units");
+  });
+
+  it("applies nothing when one row is bad, and lists the problems by row", async () => {
+    const csv = ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,4", "safety_stock,sku,NOPE-1,,2", "display,tag,bestseller,Soho store,1", "safety_stock,sku,RING-8,Mars,-1"].join("\n");
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([
+      { row: 3, message: 'value: unknown SKU "NOPE-1"' },
+      { row: 4, message: "display units are per SKU: applies_to must be sku" },
+      { row: 5, message: 'location: unknown location "Mars"' },
+      { row: 5, message: "units: must not be negative, got -1" },
+    ]);
+    // Once the shape is right, the engine names the rest.
+    const engine = await callAction(harness, importAction, "/app/rules/import", { csv: ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,4", "safety_stock,sku,RING-8,Mars,-1"].join("\n") });
+    expect(engine.data.problems).toEqual([
+      { row: 3, message: 'location: unknown location "Mars"' },
+      { row: 3, message: "units: must not be negative, got -1" },
+    ]);
+    expect(await prisma.policyDraft.count()).toBe(0);
+  });
+
+  it("adds every row of a good file to the draft", async () => {
+    const csv = ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,4", '"safety_stock","tag","bestseller","",2'].join("\r\n");
+    const imported = await callAction(harness, importAction, "/app/rules/import", { csv });
+    expect(imported.status).toBe(302);
+    expect(imported.location).toContain("/app/rules?imported=2");
+    const rules = await callLoader(harness, rulesLoader, "/app/rules");
+    expect(rules.data.document.protection).toEqual([
+      { kind: "safety_stock", sku: "RING-7", units: 4, location: "Warehouse" },
+      { kind: "safety_stock", tag: "bestseller", units: 2 },
+    ]);
+    expect(rules.data.problems).toEqual([]);
+  });
+
+  it("refuses a file without the header", async () => {
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv: "sku,units\nRING-7,4" });
+    expect(refused.data.problems).toEqual([{ row: 1, message: "the first line must be the header kind,applies_to,value,location,units" }]);
+  });
+});
+
+describe("every page answers for an installed shop", () => {
+  it("Overview, Inventory, Activity, Sync, Policy, export and webhook deliveries", async () => {
+    const overview = await callLoader(harness, overviewLoader, "/app");
+    expect(overview.status).toBe(200);
+    expect(overview.data.installation.initialSync).toBe("done");
+
+    const published = await callAction(harness, policyAction, "/app/policy", {
+      policy: JSON.stringify({ version: 1, protection: [], channels: [{ channel: "wholesale", pauseBelow: 100 }] }),
+      note: "wholesale only for big stock",
+    });
+    expect(published.data).toMatchObject({ ok: true, version: 1 });
+    await harness.settle();
+
+    const inventory = await callLoader(harness, inventoryLoader, "/app/inventory?q=RING-8");
+    expect(inventory.status).toBe(200);
+    const ring8 = inventory.data.items.find((item: { sku: string }) => item.sku === "RING-8");
+    // RING-8 has 1 unit in all: wholesale is paused by its threshold, and says so.
+    const wholesale = ring8.channels.find((channel: { channel: string }) => channel.channel === "Wholesale");
+    expect(wholesale).toMatchObject({ paused: true, available: 0 });
+    expect(wholesale.explain).toEqual(["paused: 1 left is under the threshold of 100"]);
+    const empty = (await callLoader(harness, inventoryLoader, "/app/inventory?q=SCARF-GRY")).data.items[0];
+    expect(empty.channels.find((channel: { channel: string }) => channel.channel === "Wholesale").explain).toEqual([
+      "Paused: nothing left to sell is under the threshold of 100",
+    ]);
+
+    const activity = await callLoader(harness, activityLoader, "/app/activity");
+    expect(activity.status).toBe(200);
+    expect(activity.data.entries.some((entry: { reason: string }) => entry.reason === "Published policy v1: wholesale only for big stock")).toBe(true);
+
+    expect((await callLoader(harness, syncLoader, "/app/sync")).status).toBe(200);
+    expect((await callAction(harness, syncAction, "/app/sync", { intent: "reconcile" })).status).toBe(200);
+    expect((await callLoader(harness, policyLoader, "/app/policy")).data.current.version).toBe(1);
+    const exported = await callLoader(harness, exportLoader, "/app/policy/export");
+    expect(exported.status).toBe(200);
+    expect(exported.data).toMatchObject({ version: 1 });
+    expect((await callLoader(harness, webhooksLoader, "/app/webhooks")).status).toBe(200);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The rules editor in a real browser, inside the sandbox admin, against the emulated shop: add a
+ * SKU exception with the form → the preview lists the level and units it changes → publish → the
+ * shop's safety_stock changes → Inventory and Activity explain it → roll back through the same
+ * preview → the shop is back where it was. Each step ends by reading the emulated shop's state.
+ *
+ * Expected figures come from the sandbox seed (sandbox/shop/README.md): RING-7 has 8 on hand at
+ * Warehouse, nothing committed, so a 4-unit exception there withholds 4.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FrameLocator, Page } from "playwright-core";
+import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
+import { startSandboxStack, type SandboxStack } from "../../sandbox/stack";
+import { createTestDatabase } from "../setup/database";
+import { appFrame, browserAvailability, freePort, openBrowser, screenshot, waitForHydration, type BrowserSession } from "./support/browser";
+
+const availability = browserAvailability();
+if (availability.notice) console.warn(availability.notice);
+
+describe.skipIf(!availability.available)("rules editor: draft → preview → publish → rollback", () => {
+  let database: ReturnType<typeof createTestDatabase>;
+  let stack: SandboxStack;
+  let session: BrowserSession;
+  let page: Page;
+  let app: FrameLocator;
+
+  /** Client-side navigation inside the app frame, as a click on an app link does (the session token stays with App Bridge). */
+  async function goTo(path: string) {
+    await waitForHydration(page);
+    await page.frame({ name: "app-iframe" })!.evaluate((to) => {
+      (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(to);
+    }, path);
+    await waitForHydration(page);
+  }
+
+  function safetyStock(sku: string, locationName: string): number {
+    const state = stack.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot();
+    const variant = state.variants.find((entry) => entry.sku === sku)!;
+    const location = state.locations.find((entry) => entry.name === locationName)!;
+    return state.inventoryLevels.find((level) => level.inventoryItemId === variant.inventoryItemId && level.locationId === location.id)!.quantities.safety_stock;
+  }
+
+  beforeAll(async () => {
+    database = createTestDatabase();
+    stack = await startSandboxStack({ port: await freePort(), sandboxPort: await freePort(), databaseUrl: database.url, appOutput: "pipe" });
+    session = await openBrowser(stack);
+    page = session.page;
+    app = appFrame(page);
+    await page.goto(`${stack.sandboxUrl}/admin`);
+    await waitForHydration(page);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await stack?.stop();
+    database?.remove();
+  });
+
+  it("publishes a first version to roll back to later", async () => {
+    await expect.poll(() => app.getByText("Synced", { exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await goTo("/app/policy");
+    await app.getByLabel("Policy JSON").fill(JSON.stringify({ version: 1, protection: [], channels: [] }));
+    await app.getByRole("button", { name: "Publish policy" }).click();
+    await app.getByRole("heading", { name: "Version 1 in force" }).waitFor();
+  });
+
+  it("validates inline with the engine's words and keeps the draft across a reload", async () => {
+    await goTo("/app/rules");
+    await app.getByRole("heading", { name: "Exceptions" }).waitFor();
+    await app.getByRole("button", { name: "Add an exception" }).click();
+    await app.getByLabel("SKU", { exact: true }).fill("RING-7");
+    await app.getByLabel("Location", { exact: true }).selectOption("Warehouse");
+    await app.getByLabel("Units", { exact: true }).fill("-1");
+    await app.getByText("Must not be negative, got -1").first().waitFor();
+    expect(await app.getByRole("button", { name: "Preview changes" }).first().isDisabled()).toBe(true);
+    await screenshot(page, "rules-invalid");
+
+    await app.getByLabel("Units", { exact: true }).fill("4");
+    await expect.poll(() => app.getByText(/^Draft saved/).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => app.getByText("Must not be negative, got -1").count()).toBe(0);
+    await page.reload();
+    await waitForHydration(page);
+    await goTo("/app/rules");
+    await app.getByRole("heading", { name: "Exceptions" }).waitFor();
+    expect(await app.getByLabel("SKU", { exact: true }).inputValue()).toBe("RING-7");
+    expect(await app.getByLabel("Units", { exact: true }).inputValue()).toBe("4");
+    await screenshot(page, "rules");
+  });
+
+  it("previews the exception over the whole catalog before anything is written", async () => {
+    await app.getByRole("button", { name: "Preview changes" }).first().click();
+    await app.getByRole("heading", { name: "Preview: your draft" }).waitFor({ timeout: 30_000 });
+    await app.getByText("Biggest changes").waitFor();
+    const table = await app.getByRole("table").first().innerText();
+    expect(table).toMatch(/RING-7\s+Warehouse \(protected\)\s+0\s+4/);
+    expect(table).toContain("4 safety stock for SKU RING-7 at Warehouse");
+    const figures = await app.locator("body").innerText();
+    expect(figures).toMatch(/Units into protection\s+4/);
+    expect(figures).toMatch(/Levels changed\s+1 of/);
+    // Nothing reached Shopify yet.
+    expect(safetyStock("RING-7", "Warehouse")).toBe(0);
+    await screenshot(page, "preview");
+  });
+
+  it("publishes: the shop's safety_stock changes, Inventory explains it and Activity lists it", async () => {
+    await app.getByLabel("Note (optional)").fill("RING-7 floor at the warehouse");
+    await app.getByRole("button", { name: "Publish", exact: true }).click();
+    await app.getByText("Version 2 published").waitFor({ timeout: 30_000 });
+    await expect.poll(() => safetyStock("RING-7", "Warehouse"), { timeout: 30_000 }).toBe(4);
+    expect(safetyStock("RING-7", "Soho store")).toBe(0);
+
+    await goTo("/app/inventory?q=RING-7");
+    const card = app.getByRole("region", { name: "RING-7", exact: true });
+    await expect.poll(() => card.getByText("4 safety stock for SKU RING-7 at Warehouse").isVisible(), { timeout: 30_000 }).toBe(true);
+    await screenshot(page, "inventory-after-publish");
+
+    await goTo("/app/activity?sku=RING-7");
+    await expect.poll(() => app.getByText(/4 safety stock for SKU RING-7 at Warehouse/).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await screenshot(page, "activity-after-publish");
+  });
+
+  it("rolls back through the same preview and the shop is restored", async () => {
+    await goTo("/app/policy");
+    await app.getByRole("button", { name: "Preview rolling back to version 1" }).click();
+    await app.getByRole("heading", { name: "Preview: roll back to version 1" }).waitFor({ timeout: 30_000 });
+    expect(await app.locator("body").innerText()).toMatch(/Units back on sale\s+4/);
+    await screenshot(page, "preview-rollback");
+    await app.getByRole("button", { name: "Roll back to version 1" }).click();
+    await app.getByText("Version 3 published").waitFor({ timeout: 30_000 });
+    await expect.poll(() => safetyStock("RING-7", "Warehouse"), { timeout: 30_000 }).toBe(0);
+    await goTo("/app/policy");
+    await app.getByRole("heading", { name: "Version 3 in force" }).waitFor();
+    await screenshot(page, "policy-versions");
+  });
+});

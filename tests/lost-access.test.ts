@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { loadDashboard } from "~/services/dashboard.server";
+import { publishPolicy } from "~/services/policy.server";
+import { SANDBOX_ADMIN_TOKEN } from "../sandbox";
+import { differencesFromPlan, expectedPlan } from "./support/expected";
+import { startHarness } from "./support/harness";
+import { receiveStock, TEST_POLICY } from "./support/scenarios";
+
+const SHOP = "lost-access.myshopify.com";
+
+const jobsByStatus = async () => {
+  const rows = await prisma.job.groupBy({ by: ["status"], where: { shop: SHOP }, _count: { _all: true } });
+  return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
+};
+
+describe("lost access", () => {
+  it("a 401 on the offline token parks the shop's jobs; the next admin load exchanges a token and runs them", async () => {
+    const harness = startHarness({ shops: [SHOP] });
+    await harness.install(SHOP);
+    await harness.settle();
+    const emulator = harness.sandbox.shop(SHOP);
+    const safetyStockBefore = emulator.snapshot().inventoryLevels.map((level) => level.quantities.safety_stock);
+
+    // Shopify stops accepting the app's token (revoked, app still installed). The sandbox's own
+    // admin token is granted again: the test keeps trading through it.
+    emulator.revokeAccessTokens();
+    emulator.grantAccessToken(SANDBOX_ADMIN_TOKEN, []);
+
+    expect(await publishPolicy(SHOP, TEST_POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await receiveStock(harness, SHOP, "RING-7", "Warehouse", 4);
+    await harness.settle();
+
+    const lost = await prisma.shopInstallation.findUniqueOrThrow({ where: { shop: SHOP } });
+    expect(lost.accessLostAt).not.toBeNull();
+    expect(lost.accessLostReason).toMatch(/401/);
+    // The reconcile of the publish and the recompute of the receipt wait; none is dead.
+    const waiting = await jobsByStatus();
+    expect(waiting.waiting).toBeGreaterThanOrEqual(2);
+    expect(waiting.dead ?? 0).toBe(0);
+    expect(waiting.pending ?? 0).toBe(0);
+    // The dead session is gone, so the next admin load exchanges a fresh token.
+    expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    // Nothing was written while access was lost.
+    expect(emulator.snapshot().inventoryLevels.map((level) => level.quantities.safety_stock)).toEqual(safetyStockBefore);
+    expect((await loadDashboard(SHOP)).access).toMatchObject({ state: "lost", waitingJobs: waiting.waiting });
+
+    // The merchant opens Safestock: token exchange → afterAuth resumes the waiting jobs.
+    await harness.openApp(SHOP);
+    expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(1);
+    await harness.settle();
+
+    const after = await jobsByStatus();
+    expect(after.waiting ?? 0).toBe(0);
+    expect(after.dead ?? 0).toBe(0);
+    expect((await prisma.shopInstallation.findUniqueOrThrow({ where: { shop: SHOP } })).accessLostAt).toBeNull();
+    expect((await loadDashboard(SHOP)).access).toMatchObject({ state: "restored", jobsResumed: waiting.waiting });
+    // The published policy and the receipt are now applied in Shopify.
+    const state = emulator.snapshot();
+    expect(differencesFromPlan(state, expectedPlan(state, TEST_POLICY, new Date()))).toEqual([]);
+    expect(state.inventoryLevels.some((level) => level.quantities.safety_stock > 0)).toBe(true);
+  });
+});

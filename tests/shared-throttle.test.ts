@@ -1,0 +1,66 @@
+/**
+ * Several worker processes share one per-shop bucket (docs/decisions/014): two Admin clients
+ * with their own Redis connections (as two processes would have) fire a burst at an emulated
+ * shop with a small bucket. With the Redis store, Shopify never answers THROTTLED; with two
+ * separate in-process estimates (what two processes had before), it does — the check can fail.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { createRedis } from "~/jobs/redis.server";
+import { BucketRegistry, createAdminClient, fetchTransport, type AdminTransport, type ThrottleStore } from "~/shopify/admin-client.server";
+import { RedisThrottleStore } from "~/shopify/redis-throttle-store.server";
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN } from "../sandbox";
+import { startHarness } from "./support/harness";
+
+const prefix = `throttle-test-${randomBytes(4).toString("hex")}`;
+const connections = [createRedis(), createRedis()];
+
+afterAll(async () => {
+  const keys = await connections[0].keys(`${prefix}:*`);
+  if (keys.length > 0) await connections[0].del(...keys);
+  await Promise.all(connections.map((redis) => redis.quit()));
+});
+
+const QUERY = `query Burst { locations(first: 5) { nodes { id name } } }`;
+
+async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: number, lanes: number) {
+  let throttled = 0;
+  let answered = 0;
+  const counting: AdminTransport = async (request) => {
+    const response = await fetchTransport(request);
+    answered++;
+    const errors = response.body?.errors;
+    if (Array.isArray(errors) && errors.some((error) => error.extensions?.code === "THROTTLED")) throttled++;
+    return response;
+  };
+  const workers = stores.map((buckets) =>
+    createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: SANDBOX_ADMIN_TOKEN, transport: counting, buckets, maxThrottleWaits: 1_000 }),
+  );
+  // Each worker runs `lanes` requests at a time, as a worker with that concurrency would.
+  await Promise.all(
+    workers.flatMap((client) =>
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let index = lane; index < requestsPerWorker; index += lanes) await client.request("Burst", QUERY);
+      }),
+    ),
+  );
+  return { throttled, answered };
+}
+
+describe("shared throttle", () => {
+  // A small, slow bucket: the burst needs about three bucketfuls, so it must wait for refills,
+  // and the control's all-at-once burst overspends however slow this machine is.
+  const harness = startHarness({ throttle: { bucketSize: 60, restoreRate: 40 } });
+
+  it("keeps two workers together under the shop's limit (and separate estimates would not)", async () => {
+    harness.sandbox.install(SANDBOX_SHOP_DOMAIN);
+    const shared = await burst([new RedisThrottleStore(connections[0], prefix), new RedisThrottleStore(connections[1], prefix)], 15, 3);
+    expect(shared.answered).toBe(30);
+    expect(shared.throttled).toBe(0);
+
+    // Control: two separate per-process estimates (two processes before this store) overspend.
+    await new Promise((resolve) => setTimeout(resolve, 1_600)); // let the bucket refill
+    const separate = await burst([new BucketRegistry(), new BucketRegistry()], 15, 15);
+    expect(separate.throttled).toBeGreaterThan(0);
+  });
+});

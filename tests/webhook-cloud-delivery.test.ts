@@ -1,0 +1,67 @@
+/**
+ * Pub/Sub and EventBridge deliveries enter the same intake as HTTPS ones (docs/decisions/015).
+ * No cloud is reachable here: the messages are in-process stand-ins of the documented shapes
+ * (headers as Pub/Sub attributes / EventBridge `detail.metadata`, body as `data` / `detail.payload`).
+ */
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { consumeCloudDelivery, deliveryFromLine, rawMember } from "~/services/webhook-cloud-consumer.server";
+
+const SHOP = "cloud-intake.myshopify.com";
+// Shopify's own sample order id, above 2^53: JSON.parse would round it.
+const BIG_ID = "820982911946154508";
+const body = `{"id":${BIG_ID},"admin_graphql_api_id":"gid://shopify/Order/${BIG_ID}","line_items":[]}`;
+
+function headers(webhookId: string, eventId: string) {
+  return {
+    "X-Shopify-Topic": "orders/cancelled",
+    "X-Shopify-Shop-Domain": SHOP,
+    "X-Shopify-Webhook-Id": webhookId,
+    "X-Shopify-Event-Id": eventId,
+    "X-Shopify-API-Version": "2026-10",
+    "X-Shopify-Triggered-At": "2026-11-30T10:00:00.000Z",
+  };
+}
+
+function pubSubLine(webhookId: string, eventId: string) {
+  return JSON.stringify({ message: { data: Buffer.from(body).toString("base64"), attributes: headers(webhookId, eventId), messageId: "1" }, subscription: "projects/p/subscriptions/s" });
+}
+
+function eventBridgeLine(webhookId: string, eventId: string) {
+  const metadata = Object.fromEntries(Object.entries(headers(webhookId, eventId)).map(([key, value]) => [key.toLowerCase(), value]));
+  return `{"version":"0","id":"e-1","detail-type":"shopifyWebhook","source":"aws.partner/shopify.com/123/safestock","detail":{"payload":${body},"metadata":${JSON.stringify(metadata)}}}`;
+}
+
+describe("cloud webhook delivery", () => {
+  it("records a Pub/Sub delivery once, with the body byte for byte", async () => {
+    expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-1", "ev-1")))).toBe("accepted");
+    expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-1", "ev-1")))).toBe("accepted");
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, webhookId: "ps-1" } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ topic: "orders/cancelled", eventId: "ev-1", body, duplicates: 1, status: "processed" });
+  });
+
+  it("records an EventBridge delivery with its raw payload, and treats the same event from another channel as a duplicate", async () => {
+    expect(await consumeCloudDelivery(deliveryFromLine(eventBridgeLine("eb-1", "ev-2")))).toBe("accepted");
+    expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-2", "ev-2")))).toBe("accepted");
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, eventId: "ev-2" }, orderBy: { receivedAt: "asc" } });
+    expect(rows.map((row) => [row.webhookId, row.status])).toEqual([["eb-1", "processed"], ["ps-2", "duplicate"]]);
+    expect(rows[0].body).toBe(body);
+    expect(rows[0].body).toContain(BIG_ID);
+  });
+
+  it("drops messages it cannot trust or read, without recording them", async () => {
+    const forgedShop = JSON.stringify({ data: Buffer.from(body).toString("base64"), attributes: { ...headers("bad-1", "ev-3"), "X-Shopify-Shop-Domain": "evil.example.com" } });
+    const unknownTopic = JSON.stringify({ data: Buffer.from(body).toString("base64"), attributes: { ...headers("bad-2", "ev-4"), "X-Shopify-Topic": "orders/paid" } });
+    for (const line of [forgedShop, unknownTopic, "not json", `{"detail":{"metadata":{}}}`]) {
+      expect(await consumeCloudDelivery(deliveryFromLine(line))).toBe("invalid");
+    }
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: { in: ["bad-1", "bad-2"] } } })).toBe(0);
+  });
+
+  it("finds a member's raw text past strings with braces and escapes", () => {
+    const text = `{"a":"}{\\"x","detail":{"skip":[1,{"b":"]"}],"payload":{"n":${BIG_ID},"s":"q\\"}"}}}`;
+    expect(rawMember(text, ["detail", "payload"])).toBe(`{"n":${BIG_ID},"s":"q\\"}"}`);
+    expect(rawMember(text, ["detail", "missing"])).toBeNull();
+  });
+});
