@@ -34,7 +34,7 @@ const STORES = ["Soho store", "Brooklyn store"] as const;
 const LOCATIONS = ["Warehouse", ...STORES] as const;
 const CHECKED_CHANNELS = ["online_store", "marketplace", "wholesale"] as const;
 
-const RUNS = Number(process.env.MODEL_RUNS ?? 6);
+const RUNS = Number(process.env.MODEL_RUNS ?? 10);
 const SEED = process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : 20261130;
 const MAX_COMMANDS = Number(process.env.MODEL_MAX_COMMANDS ?? 12);
 
