@@ -1,0 +1,127 @@
+/**
+ * An independent reference model of what Safestock must write, for the model-based pipeline
+ * test. It is deliberately written from docs/policy.md and SHOPIFY-FACTS.md, not from the
+ * engine: it imports nothing from `app/`, covers a subset of the rules (flat and scoped
+ * safety stock, channel allocation %, network minimum, pause below, manual pause) and is kept
+ * small enough to check by hand.
+ *
+ * Physical stock (on_hand, committed, reserved, damaged, quality_control) is whatever the
+ * emulated shop says; the model only decides how much of it Safestock should withhold at each
+ * level (Shopify's `safety_stock`) and how much each channel may be offered.
+ */
+
+/** The family of policies the model understands (a subset of policy v1). */
+export interface ModelPolicy {
+  /** Safety stock at every level. */
+  global: number;
+  /** Safety stock at one location, overriding `global` there. */
+  atLocation?: { location: string; units: number };
+  /** Safety stock for items with a tag, overriding location and global. */
+  forTag?: { tag: string; units: number };
+  /** Safety stock for one SKU, overriding everything else. */
+  forSku?: { sku: string; units: number };
+  online?: { networkMinimum?: number };
+  marketplace?: { allocationPercent?: number; pauseBelow?: number };
+  wholesale?: { paused?: boolean };
+}
+
+/** The policy file Safestock is given for a model policy (docs/policy.md § 2). */
+export function policyDocument(policy: ModelPolicy) {
+  const protection: Record<string, unknown>[] = [{ kind: "safety_stock", units: policy.global }];
+  if (policy.atLocation) protection.push({ kind: "safety_stock", units: policy.atLocation.units, location: policy.atLocation.location });
+  if (policy.forTag) protection.push({ kind: "safety_stock", units: policy.forTag.units, tag: policy.forTag.tag });
+  if (policy.forSku) protection.push({ kind: "safety_stock", units: policy.forSku.units, sku: policy.forSku.sku });
+  const channels: Record<string, unknown>[] = [];
+  if (policy.online?.networkMinimum !== undefined) channels.push({ channel: "online_store", tier: 1, networkMinimum: policy.online.networkMinimum });
+  if (policy.marketplace && (policy.marketplace.allocationPercent !== undefined || policy.marketplace.pauseBelow !== undefined)) {
+    channels.push({
+      channel: "marketplace",
+      tier: 2,
+      ...(policy.marketplace.allocationPercent !== undefined ? { allocationPercent: policy.marketplace.allocationPercent } : {}),
+      ...(policy.marketplace.pauseBelow !== undefined ? { pauseBelow: policy.marketplace.pauseBelow } : {}),
+    });
+  }
+  if (policy.wholesale?.paused) channels.push({ channel: "wholesale", tier: 3, paused: true });
+  return { version: 1, protection, channels };
+}
+
+export interface ModelLevel {
+  sku: string;
+  tags: readonly string[];
+  location: string;
+  onHand: number;
+  committed: number;
+  reserved: number;
+  damaged: number;
+  qualityControl: number;
+}
+
+export interface ModelLocation {
+  name: string;
+  active: boolean;
+  fulfillsOnlineOrders: boolean;
+}
+
+/** What Safestock must withhold at one level: Shopify's `safety_stock` after it has synced. */
+export function targetSafetyStock(policy: ModelPolicy, level: ModelLevel): number {
+  // Shopify's identity: on_hand = available + committed + reserved + damaged + safety_stock + quality_control
+  // (SHOPIFY-FACTS § Inventory states), so this is what could sell if nothing were protected.
+  const sellable = Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl);
+  // Most specific scope wins (docs/policy.md § 3): SKU > tag > location > every item.
+  let units = policy.global;
+  if (policy.atLocation && policy.atLocation.location === level.location) units = policy.atLocation.units;
+  if (policy.forTag && level.tags.includes(policy.forTag.tag)) units = policy.forTag.units;
+  if (policy.forSku && policy.forSku.sku === level.sku) units = policy.forSku.units;
+  return Math.min(sellable, units);
+}
+
+/** `available` Shopify shows once `safety_stock` is at the target (negative when oversold). */
+export function targetAvailable(policy: ModelPolicy, level: ModelLevel): number {
+  return level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl - targetSafetyStock(policy, level);
+}
+
+/**
+ * The locations whose stock can fill a channel's orders (SHOPIFY-FACTS § Sales channels): online
+ * orders (Online Store, marketplaces, wholesale apps) route only to active locations that fulfil
+ * online orders. POS sells from the store it stands in, so it has no network-wide pool here.
+ */
+export function reachableLocations(channel: string, locations: readonly ModelLocation[]): string[] {
+  if (channel === "pos") return [];
+  return locations.filter((location) => location.active && location.fulfillsOnlineOrders).map((location) => location.name);
+}
+
+export interface ModelChannelNumber {
+  available: number;
+  paused: boolean;
+}
+
+/** A channel's number for one SKU (docs/policy.md § 4, the subset the model covers). */
+export function channelNumber(
+  policy: ModelPolicy,
+  channel: string,
+  levels: readonly ModelLevel[],
+  locations: readonly ModelLocation[],
+): ModelChannelNumber {
+  const reachable = new Set(reachableLocations(channel, locations));
+  const pool = levels
+    .filter((level) => reachable.has(level.location))
+    .reduce((sum, level) => sum + Math.max(0, targetAvailable(policy, level)), 0);
+  if (channel === "wholesale" && policy.wholesale?.paused) return { available: 0, paused: true };
+  let available = pool;
+  if (channel === "online_store" && policy.online?.networkMinimum) available = Math.max(0, available - policy.online.networkMinimum);
+  if (channel === "marketplace") {
+    const percent = policy.marketplace?.allocationPercent;
+    if (percent !== undefined) available = Math.min(available, Math.floor((pool * percent) / 100));
+    const below = policy.marketplace?.pauseBelow;
+    if (below !== undefined && available < below) return { available: 0, paused: true };
+  }
+  return { available, paused: false };
+}
+
+/** Stock a channel's orders can actually reach for one SKU: what may never be exceeded. */
+export function reachableStock(channel: string, levels: readonly ModelLevel[], locations: readonly ModelLocation[]): number {
+  const reachable = new Set(reachableLocations(channel, locations));
+  return levels
+    .filter((level) => reachable.has(level.location))
+    .reduce((sum, level) => sum + Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl), 0);
+}
