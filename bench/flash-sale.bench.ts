@@ -180,7 +180,7 @@ function report(all: readonly ShopFigures[], orders: number, wallSeconds: number
       "",
       markdownTable(ratios(all)),
       "",
-      "![flash sale: oversells, propagation and sales withheld per scenario](results/flash-sale.svg)",
+      "![flash sale: oversells, propagation and sales withheld per scenario](charts/flash-sale.svg)",
     ].join("\n"),
   );
 }

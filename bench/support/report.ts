@@ -1,7 +1,7 @@
 /**
- * What a benchmark leaves behind: bench/results/<name>.json (every figure), a section of
+ * What a benchmark leaves behind: bench/results/<name>.json (every figure; git-ignored), a section of
  * bench/README.md between `<!-- <name>:start -->` and `<!-- <name>:end -->` (the latest figures with
- * date and machine), and SVG charts drawn here (no downloaded tools).
+ * date and machine), and SVG charts drawn here into bench/charts/ (no downloaded tools).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -104,7 +104,7 @@ export function barChartSvg(title: string, panels: { metric: string; unit: strin
 }
 
 export function writeChart(fileName: string, svg: string): string {
-  const file = path.join(benchDir, "results", fileName);
+  const file = path.join(benchDir, "charts", fileName);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, svg);
   return file;
