@@ -23,6 +23,8 @@ const self = fileURLToPath(import.meta.url);
 export async function startSandboxProcess(options: SandboxProcessOptions): Promise<{ port: number; child: ChildProcess; cpuSeconds(): Promise<number>; stop(): void }> {
   const tsx = path.resolve(path.dirname(self), "../../node_modules/.bin/tsx");
   const child = spawn(tsx, [self, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
+  // The emulator must not outlive the benchmark, whatever way it ends.
+  process.once("exit", () => child.kill());
   let buffer = "";
   const replies: ((line: string) => void)[] = [];
   child.stdout!.on("data", (chunk: Buffer) => {
