@@ -5,31 +5,13 @@
  * Shopify Plus limits (bucket 2,000, restore 1,000/s) so the emulator's real-time leaky bucket
  * is not what is measured.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { setupServer } from "msw/node";
+import { migratedDatabase } from "./support/app";
 import type { Benchmark } from "./run";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
 const ORDERS = 200;
 const SHOP = "bench.myshopify.com";
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function migratedDatabase() {
-  const dir = mkdtempSync(path.join(tmpdir(), "safestock-bench-"));
-  const file = path.join(dir, "bench.sqlite");
-  const db = new Database(file);
-  const migrations = path.join(root, "prisma/migrations");
-  for (const name of readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
-    db.exec(readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
-  }
-  db.close();
-  return { url: `file:${file}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 const benchmark: Benchmark = {

@@ -1,0 +1,188 @@
+/**
+ * Flash sale (issue 9, scenarios 1–3): 20 hot SKUs over a warehouse (fulfils online orders) and two
+ * stores (do not), 4 channels, 2,000 orders in 60 s of real time from concurrent buyers (web checkout
+ * obeying `available` and Safestock's cart-validation Function, POS at the stores, a marketplace
+ * connector listing a copy refreshed every R seconds and ordering with DECREMENT_IGNORING_POLICY, B2B
+ * orders, 3% cancellations), webhooks delayed per delivery (most < 1 s, a tail of tens of seconds),
+ * 5% duplicated and therefore reordered, Standard-plan rate limits.
+ *
+ * Each run puts identical shops with identical traffic side by side: Safestock, Safestock with a
+ * refresh-window cover for the marketplace, the naive sync and no app. A last run compares the
+ * velocity buffer with a flat buffer of the same mean size. Figures are printed and written to
+ * bench/results/flash-sale.json and bench/README.md; nothing is asserted.
+ *
+ *   FLASH_SECONDS=60 FLASH_ORDERS=2000 FLASH_R=1,15,600 npm run bench -- flash-sale
+ */
+import type { Policy } from "../app/domain/index";
+import { startBenchApp } from "./support/app";
+import { barChartSvg, machine, markdownTable, textTable, updateReadme, writeChart, writeResults } from "./support/report";
+import { runFlashSale, type ShopFigures, type ShopUnderTest } from "./flash/scenario";
+import { flashSaleTraffic, type OrderIntent } from "./flash/traffic";
+import type { Benchmark } from "./run";
+
+const SECONDS = Number(process.env.FLASH_SECONDS ?? 60);
+const ORDERS = Number(process.env.FLASH_ORDERS ?? 2_000);
+const REFRESH_SECONDS = (process.env.FLASH_R ?? "1,15,600").split(",").map(Number);
+const SKUS = 20;
+/** Only these shops (labels), e.g. FLASH_SHOPS=safestock for a profile. */
+const ONLY = process.env.FLASH_SHOPS ? process.env.FLASH_SHOPS.split(",") : null;
+const SETTLE_MS = Number(process.env.FLASH_SETTLE_MS ?? 35_000);
+/** Shopify's Standard plan: restore 100 points/s; the bucket as recorded on a dev store (2,000). */
+const STANDARD = { bucketSize: 2_000, restoreRate: 100 };
+/** Units per SKU: the warehouse holds most, each store a shelf's worth. Demand is ~1.5× the warehouse for hot SKUs. */
+const STOCK = { warehouse: (sku: number) => 90 - sku * 2, store: () => 12 };
+/** Flat protection every app gets, so the comparison is about sync, not about how much is held back. */
+const FLAT_SAFETY = 2;
+
+type ChannelRule = NonNullable<Policy["channels"]>[number];
+
+/** A realistic policy for this shop: safety stock, a velocity buffer, channels drawing from the locations that can fill them. */
+function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceCover?: number } = {}): Policy {
+  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], pauseBelow: 2, ...(options.marketplaceCover ? { networkMinimum: options.marketplaceCover } : {}) };
+  return {
+    version: 1,
+    protection: [
+      { kind: "safety_stock", units: options.flatUnits ?? FLAT_SAFETY },
+      ...(options.velocity === false ? [] : [{ kind: "velocity_buffer" as const, riskFactor: 2, maxUnits: 15 }]),
+    ],
+    channels: [
+      { channel: "online_store", tier: 1, locations: ["Warehouse"] },
+      { channel: "point_of_sale", tier: 1, locations: ["Soho store", "Brooklyn store"] },
+      marketplace,
+      { channel: "wholesale", tier: 3, locations: ["Warehouse"], fixedUnits: 10, reserveForHigherTiersBelow: 20 },
+    ],
+  } as Policy;
+}
+
+/**
+ * The proposed refresh-window cover, emulated with today's `networkMinimum` (one number for every SKU,
+ * so sized for the hottest one): the units the other channels sell at the marketplace's locations
+ * while its copy is stale, i.e. ceil(rate × (R + propagation)).
+ */
+function refreshWindowCover(traffic: readonly OrderIntent[], refreshSeconds: number, propagationSeconds: number): number {
+  const unitsBySku = new Map<number, number>();
+  for (const intent of traffic) {
+    if (intent.channel === "online_store" || intent.channel === "wholesale") unitsBySku.set(intent.sku, (unitsBySku.get(intent.sku) ?? 0) + intent.quantity);
+  }
+  const peakRatePerSecond = Math.max(...unitsBySku.values()) / SECONDS;
+  return Math.ceil(peakRatePerSecond * (refreshSeconds + propagationSeconds));
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : "–");
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : a === 0 ? "0/0" : "∞");
+
+const benchmark: Benchmark = {
+  description: `flash sale: ${SKUS} hot SKUs × 3 locations, ${ORDERS} orders in ${SECONDS} s, R = ${REFRESH_SECONDS.join("/")} s; Safestock vs naive sync vs no app`,
+  async run() {
+    const started = performance.now();
+    const { server, meter, database } = await startBenchApp();
+    const traffic = flashSaleTraffic({ orders: ORDERS, durationMs: SECONDS * 1000, skus: SKUS, seed: 2026 });
+    const all: ShopFigures[] = [];
+    const run = async (name: string, refreshSeconds: number, shops: ShopUnderTest[]) => {
+      process.stdout.write(`\n-- ${name}: R = ${refreshSeconds} s, ${shops.map((s) => s.label).join(", ")}\n`);
+      const figures = await runFlashSale({ name, refreshSeconds, shops, traffic, durationMs: SECONDS * 1000, stock: STOCK, skus: SKUS, throttle: STANDARD, server, meter, settleMs: SETTLE_MS });
+      print(figures);
+      all.push(...figures);
+      return figures;
+    };
+    const COVER_PROPAGATION_SECONDS = 3;
+    for (const r of REFRESH_SECONDS) {
+      const shops: ShopUnderTest[] = [{ label: "safestock", app: { kind: "safestock", policy: policy() } }];
+      if (r < 60) shops.push({ label: "safestock+cover", app: { kind: "safestock", policy: policy({ marketplaceCover: refreshWindowCover(traffic, r, COVER_PROPAGATION_SECONDS) }) } });
+      shops.push({ label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } }, { label: "no app", app: { kind: "none" } });
+      await run(`r${r}`, r, ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops);
+    }
+    // Velocity buffer vs a flat buffer of the same mean size (R = 15 s or the first R given).
+    const base = all.find((f) => f.label === "safestock" && f.refreshSeconds === (REFRESH_SECONDS.includes(15) ? 15 : REFRESH_SECONDS[0]));
+    if (base && !ONLY) {
+      const levels = SKUS * 3;
+      const flatUnits = Math.max(FLAT_SAFETY, Math.round(base.meanSafetyStockUnits / levels));
+      const flat = await run(`flat${base.refreshSeconds}`, base.refreshSeconds, [{ label: `flat ${flatUnits}`, app: { kind: "safestock", policy: policy({ velocity: false, flatUnits }) } }]);
+      process.stdout.write(`\nvelocity buffer (mean ${(base.meanSafetyStockUnits / levels).toFixed(1)} units/level) vs flat ${flatUnits}: oversold ${base.oversoldUnits} vs ${flat[0]!.oversoldUnits}, withheld ${base.salesWithheld} vs ${flat[0]!.salesWithheld}\n`);
+    }
+    const wall = (performance.now() - started) / 1000;
+    process.stdout.write(`\nwhole flash-sale bench: ${wall.toFixed(0)} s wall\n`);
+    report(all, traffic.length, wall);
+    server.close();
+    database.remove();
+  },
+};
+
+function rows(figures: readonly ShopFigures[]) {
+  return [
+    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "RSS MB", "CPU s", "loop p99", "load"],
+    ...figures.map((f) => [
+      f.refreshSeconds,
+      f.label,
+      f.ordersPlaced,
+      f.ordersRefused,
+      f.oversoldUnits,
+      f.oversoldOrders,
+      f.perChannel.marketplace.oversoldOrders,
+      f.salesWithheld,
+      ms(f.ackP50Ms),
+      ms(f.ackP99Ms),
+      ms(f.propagationP50Ms),
+      ms(f.propagationP99Ms),
+      f.requestsPerOrder.toFixed(2),
+      f.costPerOrder.toFixed(1),
+      Number.isFinite(f.costOverLowerBound) ? f.costOverLowerBound.toFixed(2) : "–",
+      f.throttled,
+      f.stale,
+      f.meanSafetyStockUnits.toFixed(0),
+      f.peakRssMb.toFixed(0),
+      f.saleCpuSeconds.toFixed(0),
+      ms(f.eventLoopDelayP99Ms),
+      f.loadAverage.toFixed(0),
+    ]),
+  ];
+}
+
+function print(figures: readonly ShopFigures[]) {
+  process.stdout.write(textTable(rows(figures)) + "\n");
+}
+
+function ratios(all: readonly ShopFigures[]) {
+  const out: (string | number)[][] = [["R s", "Safestock / baseline", "oversold units", "sales withheld", "cost points", "propagation p99"]];
+  for (const r of [...new Set(all.map((f) => f.refreshSeconds))]) {
+    const ours = all.find((f) => f.refreshSeconds === r && f.label === "safestock");
+    if (!ours) continue;
+    for (const label of ["naive", "no app"]) {
+      const other = all.find((f) => f.refreshSeconds === r && f.label === label);
+      if (!other) continue;
+      out.push([r, label, ratio(ours.oversoldUnits, other.oversoldUnits), ratio(ours.salesWithheld, other.salesWithheld), label === "no app" ? "–" : ratio(ours.costPoints, other.costPoints), label === "no app" ? "–" : ratio(ours.propagationP99Ms, other.propagationP99Ms)]);
+    }
+  }
+  return out;
+}
+
+function report(all: readonly ShopFigures[], orders: number, wallSeconds: number) {
+  process.stdout.write("\n" + textTable(ratios(all)) + "\n");
+  writeResults("flash-sale", { seconds: SECONDS, orders, refreshSeconds: REFRESH_SECONDS, stock: { warehouse: "90 − 2 × sku index", store: 12 }, throttle: STANDARD, wallSeconds, shops: all });
+  const groups = (metric: (f: ShopFigures) => number) =>
+    [...new Set(all.map((f) => f.refreshSeconds))].map((r) => ({ label: `R = ${r} s`, bars: all.filter((f) => f.refreshSeconds === r).map((f) => ({ series: f.label, value: metric(f) })) }));
+  writeChart(
+    "flash-sale.svg",
+    barChartSvg(`Flash sale: ${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan`, [
+      { metric: "Oversold units at the end", unit: "units", groups: groups((f) => f.oversoldUnits) },
+      { metric: "Propagation p99 (Triggered-At → write applied)", unit: "s", groups: groups((f) => (Number.isFinite(f.propagationP99Ms) ? f.propagationP99Ms / 1000 : NaN)) },
+      { metric: "Sales withheld", unit: "units", groups: groups((f) => f.salesWithheld) },
+    ]),
+  );
+  updateReadme(
+    "flash-sale",
+    [
+      `### Flash sale (latest run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine()}, ${wallSeconds.toFixed(0)} s wall)`,
+      "",
+      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; cost/LB = cost points over the lower bound (one read + one write per second with any change); mean ss = mean units in \`safety_stock\` over the 20 SKUs.`,
+      "",
+      markdownTable(rows(all)),
+      "",
+      markdownTable(ratios(all)),
+      "",
+      "![flash sale: oversells, propagation and sales withheld per scenario](charts/flash-sale.svg)",
+    ].join("\n"),
+  );
+}
+
+export default benchmark;

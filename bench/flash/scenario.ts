@@ -1,0 +1,530 @@
+/**
+ * One flash-sale run: the same stock and the same traffic on several sandbox shops at once, each
+ * served by a different app (Safestock with a policy, the naive sync, or no app), in real time.
+ * Returns per-shop figures; printing and files are the caller's.
+ */
+import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { Policy } from "../../app/domain/index";
+import { cartValidationsGenerateRun } from "../../extensions/safestock-cart-validation/src/index";
+import { SANDBOX_ADMIN_TOKEN } from "../../sandbox/contract";
+import { createSandbox, sandboxHandlers, type Sandbox } from "../../sandbox/index";
+import type { ShopState } from "../../sandbox/shop/state";
+import { deliverToAppRoute, installSafestock, peakRssMb, percentile, type ApiCall, type ApiMeter } from "../support/app";
+import { createBenchConnector, type MarketplaceConnector } from "./connector";
+import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
+import { createWebhookNetwork } from "./network";
+import type { BuyerChannel, OrderIntent } from "./traffic";
+import type { SetupServer } from "msw/node";
+
+export type AppUnderTest = { kind: "safestock"; policy: Policy } | { kind: "naive"; buffer: number } | { kind: "none" };
+
+export interface ShopUnderTest {
+  /** Short label in tables ("safestock", "naive", "no app", …). */
+  label: string;
+  app: AppUnderTest;
+}
+
+export interface StockPlan {
+  /** Units at the warehouse (fulfils online orders) and at each of the two stores, per SKU index. */
+  warehouse(sku: number): number;
+  store(sku: number): number;
+}
+
+export interface FlashSaleRunOptions {
+  name: string;
+  refreshSeconds: number;
+  shops: ShopUnderTest[];
+  traffic: OrderIntent[];
+  durationMs: number;
+  stock: StockPlan;
+  skus: number;
+  /** Standard plan: bucket 2,000, restore 100/s (sandbox/admin-api/throttle.ts presets on h/emu-limits). */
+  throttle: { bucketSize: number; restoreRate: number };
+  server: SetupServer;
+  meter: ApiMeter;
+  /** How long to wait after the sale for late webhooks and the queue (ms). */
+  settleMs: number;
+}
+
+export interface ChannelFigures {
+  ordered: number;
+  refused: number;
+  oversoldOrders: number;
+  oversoldUnits: number;
+}
+
+export interface ShopFigures {
+  label: string;
+  app: AppUnderTest["kind"];
+  refreshSeconds: number;
+  ordersPlaced: number;
+  ordersRefused: number;
+  cancelled: number;
+  /** Units below zero (available + safety_stock < 0) summed over levels when the run ends. */
+  oversoldUnits: number;
+  oversoldOrders: number;
+  perChannel: Record<BuyerChannel, ChannelFigures>;
+  /** Units buyers asked for and were refused while the shop still holds them unsold at the end. */
+  salesWithheld: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  deliveries: number;
+  deliveryFailures: number;
+  propagationP50Ms: number;
+  propagationP99Ms: number;
+  propagated: number;
+  requests: number;
+  costPoints: number;
+  requestsPerOrder: number;
+  costPerOrder: number;
+  lowerBoundRequests: number;
+  lowerBoundCost: number;
+  costOverLowerBound: number;
+  throttled: number;
+  stale: number;
+  /** Mean units in Shopify's safety_stock over the sale (Safestock's protection, the naive buffer). */
+  meanSafetyStockUnits: number;
+  peakRssMb: number;
+  /** CPU time of the whole process (app, emulator, buyers) from the sale's start until its last order, and the machine's 1-minute load then. */
+  saleCpuSeconds: number;
+  loadAverage: number;
+  eventLoopDelayP99Ms: number;
+}
+
+type Levels = { warehouse: Gid; stores: [Gid, Gid] };
+type Gid = string;
+
+const SAFESTOCK_NAMESPACE = (apiKey: string) => `app--${apiKey}--safestock`;
+const NAIVE_NAMESPACE = (apiKey: string) => `app--${apiKey}--${NAIVE_METAFIELD.namespace.replace("$app:", "")}`;
+
+const CANCEL = `mutation BenchCancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { code message } } }`;
+const ID_PATTERN = /gid:\/\/shopify\/(?:InventoryItem|ProductVariant)\/\d+/g;
+
+const orderIdOf = (result: { body: unknown }) => (result.body as { data?: { orderCreate?: { order?: { id: string } | null } } }).data?.orderCreate?.order?.id ?? null;
+
+const stateOf = (sandbox: Sandbox, shop: string) => (sandbox.shop(shop) as unknown as { state: ShopState }).state;
+
+function safestockChannels(state: ShopState, apiKey: string, variantId: Gid): Record<string, { available: number; paused: boolean }> | null {
+  const record = state.metafieldIndex.get(`${variantId}|${SAFESTOCK_NAMESPACE(apiKey)}|channels`);
+  if (!record) return null;
+  return (JSON.parse(record.value) as { channels: Record<string, { available: number; paused: boolean }> }).channels;
+}
+
+/** The shop's sellable units of one item at a set of locations: available + safety_stock (units physically there and not promised). */
+function freeUnits(state: ShopState, itemId: Gid, locations: readonly Gid[]): number {
+  let free = 0;
+  for (const level of state.levelsByItem.get(itemId) ?? []) {
+    if (locations.includes(level.locationId)) free += Math.max(0, level.quantities.available + level.quantities.safety_stock);
+  }
+  return free;
+}
+
+/**
+ * Propagation: a change (an order or a cancel at time T) is propagated when the app has read the
+ * item after T and then written it (a protection move or the channel metafield). A read that is
+ * followed by no write means nothing needed writing: those changes are counted, not timed.
+ */
+function createPropagationTracker() {
+  const pending = new Map<Gid, number[]>();
+  const read = new Map<Gid, number[]>();
+  const readsInFlight = new Map<Gid, number>();
+  const latencies: number[] = [];
+  let settledWithoutWrite = 0;
+  return {
+    latencies,
+    get settledWithoutWrite() {
+      return settledWithoutWrite;
+    },
+    change(item: Gid, at: number) {
+      const list = pending.get(item) ?? [];
+      list.push(at);
+      pending.set(item, list);
+    },
+    readStarted(item: Gid, at: number) {
+      if ((readsInFlight.get(item) ?? 0) === 0) {
+        settledWithoutWrite += read.get(item)?.length ?? 0;
+        read.set(item, []);
+      }
+      readsInFlight.set(item, (readsInFlight.get(item) ?? 0) + 1);
+      const waiting = pending.get(item) ?? [];
+      const seen = waiting.filter((t) => t <= at);
+      pending.set(item, waiting.filter((t) => t > at));
+      read.set(item, [...(read.get(item) ?? []), ...seen]);
+    },
+    readAnswered(item: Gid) {
+      readsInFlight.set(item, Math.max(0, (readsInFlight.get(item) ?? 0) - 1));
+    },
+    written(item: Gid, at: number) {
+      for (const t of read.get(item) ?? []) latencies.push(at - t);
+      read.set(item, []);
+    },
+  };
+}
+
+/**
+ * Buyers' orders (checkout, POS, the connector's own app) never spend Safestock's points on Shopify
+ * (SHOPIFY-FACTS.md "Rate limits": one bucket per app and shop). Until the emulator keeps a bucket per
+ * API client (h/emu-limits), the bench's buyers share the shop's bucket with the app under test, so a
+ * THROTTLED answer to a buyer is waited out here rather than counted as a refused sale.
+ */
+async function untilNotThrottled<T extends { body: unknown }>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await send();
+    if (attempt >= 100 || !JSON.stringify((result.body as { errors?: unknown }).errors ?? "").includes("THROTTLED")) return result;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFigures[]> {
+  const { jobQueue } = await import("../../app/services/jobs.server");
+  const { jobHandlers } = await import("../../app/jobs/handlers.server");
+  const { createWorker } = await import("../../app/jobs/worker.server");
+  const { runInitialSync } = await import("../../app/services/initial-sync.server");
+  const { publishPolicy } = await import("../../app/services/policy.server");
+
+  const domains = options.shops.map((s) => `${options.name}-${s.label}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-") + ".myshopify.com");
+  const byDomain = new Map(options.shops.map((s, i) => [domains[i]!, s]));
+  const naiveHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  let setupPhase = true;
+  const network = createWebhookNetwork({
+    seed: 11,
+    duplicateShare: 0.05,
+    receiverFor(shop) {
+      const app = byDomain.get(shop)?.app;
+      if (!app || app.kind === "none") return null;
+      return app.kind === "safestock" ? deliverToAppRoute : (naiveHandlers.get(shop) ?? null);
+    },
+  });
+  // During set-up (initial sync, first policy) webhooks go straight through; the sale gets the delays.
+  const sandbox = createSandbox({
+    shops: domains,
+    apiKey: "sandbox-api-key",
+    apiSecret: "sandbox-api-secret",
+    appUrl: "https://safestock.bench",
+    seed: { variants: options.skus, variantsPerProduct: 4, seed: 7 },
+    throttle: options.throttle,
+    retryDelaysMs: [1_000, 2_000, 4_000],
+    deliver: (request) => {
+      if (setupPhase) {
+        const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
+        const app = byDomain.get(shop)?.app;
+        if (app?.kind === "safestock") return deliverToAppRoute(request);
+        return Promise.resolve(new Response(null, { status: 200 }));
+      }
+      return network.deliver(request);
+    },
+  });
+  options.server.resetHandlers(...sandboxHandlers(sandbox));
+  const placeOrder = (input: Parameters<Sandbox["placeOrder"]>[0], domain: string) => untilNotThrottled(() => sandbox.placeOrder(input, domain));
+
+  // Identical stock on every shop, written straight into the emulator before any app is installed.
+  const levelsOf = new Map<string, Levels>();
+  const variantsOf = new Map<string, { variantId: Gid; itemId: Gid }[]>();
+  for (const domain of domains) {
+    const state = stateOf(sandbox, domain);
+    const locations = [...state.locations.values()];
+    const warehouse = locations.find((l) => l.fulfillsOnlineOrders)!.id;
+    const stores = locations.filter((l) => !l.fulfillsOnlineOrders).map((l) => l.id) as [Gid, Gid];
+    levelsOf.set(domain, { warehouse, stores });
+    const variants = [...state.variants.values()].slice(0, options.skus);
+    variantsOf.set(domain, variants.map((v) => ({ variantId: v.id, itemId: v.inventoryItemId })));
+    variants.forEach((variant, sku) => {
+      for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) {
+        const units = level.locationId === warehouse ? options.stock.warehouse(sku) : options.stock.store(sku);
+        for (const name of Object.keys(level.quantities) as (keyof typeof level.quantities)[]) level.quantities[name] = 0;
+        level.quantities.available = units;
+        level.quantities.on_hand = units;
+      }
+    });
+  }
+
+  const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error: (message, meta) => process.stderr.write(`worker: ${message} ${JSON.stringify(meta)}\n`) } });
+  for (const [domain, shop] of byDomain) {
+    if (shop.app.kind === "safestock") {
+      await installSafestock(sandbox, domain, SANDBOX_ADMIN_TOKEN);
+      await runInitialSync(domain);
+      const published = await publishPolicy(domain, shop.app.policy, { createdBy: "bench" });
+      if (!published.ok) throw new Error(`${shop.label}: policy refused: ${JSON.stringify(published.problems)}`);
+    } else if (shop.app.kind === "naive") {
+      sandbox.install(domain);
+      const handler = createNaiveSync({ shop: domain, accessToken: SANDBOX_ADMIN_TOKEN, buffer: shop.app.buffer });
+      naiveHandlers.set(domain, handler);
+      // Its first pass: one synthetic webhook per level, as its install-time sync would do.
+      const state = stateOf(sandbox, domain);
+      for (const { itemId } of variantsOf.get(domain)!) {
+        for (const level of state.levelsByItem.get(itemId) ?? []) {
+          const body = JSON.stringify({ inventory_item_id: itemId.split("/").pop(), location_id: level.locationId.split("/").pop() });
+          await handler(new Request("https://naive.bench/webhooks", { method: "POST", headers: { "X-Shopify-Topic": "inventory_levels/update" }, body }));
+        }
+      }
+    }
+  }
+  for (let round = 0; round < 20; round++) {
+    await sandbox.dispatcher.drain({ fastForward: true });
+    const counts = await worker.runUntilIdle();
+    if (counts.processed === 0 && (await jobQueue().drained())) break;
+  }
+  setupPhase = false;
+  const callsBefore = options.meter.calls.length;
+
+  // Measurement hooks.
+  const saleStart = Date.now();
+  const trackers = new Map(domains.map((d) => [d, createPropagationTracker()]));
+  const itemOfId = new Map<string, Map<Gid, Gid>>();
+  for (const domain of domains) {
+    const map = new Map<Gid, Gid>();
+    for (const { variantId, itemId } of variantsOf.get(domain)!) {
+      map.set(variantId, itemId);
+      map.set(itemId, itemId);
+    }
+    itemOfId.set(domain, map);
+  }
+  const itemsIn = (call: { shop: string; variables: string }) => {
+    const map = itemOfId.get(call.shop);
+    if (!map) return [];
+    return [...new Set((call.variables.match(ID_PATTERN) ?? []).map((id) => map.get(id)).filter((id): id is Gid => !!id))];
+  };
+  let measuring = true;
+  options.meter.onStart((call) => {
+    if (!measuring || call.mutation) return;
+    for (const item of itemsIn(call)) trackers.get(call.shop)?.readStarted(item, Date.now());
+  });
+  options.meter.onAnswer((call: ApiCall) => {
+    if (!measuring) return;
+    const tracker = trackers.get(call.shop);
+    if (!tracker) return;
+    for (const item of itemsIn(call)) {
+      if (call.mutation) tracker.written(item, Date.now());
+      else tracker.readAnswered(item);
+    }
+  });
+  const oversoldByOrder = new Map<string, { shop: string; channel: BuyerChannel; units: number }>();
+  const channelOfSource: Record<string, BuyerChannel> = { web: "online_store", pos: "pos", marketplace: "marketplace", wholesale: "wholesale" };
+  const changeSeconds = new Map(domains.map((d) => [d, new Set<number>()]));
+  for (const domain of domains) {
+    const emulator = sandbox.shop(domain);
+    const state = stateOf(sandbox, domain);
+    emulator.onEvent((event) => {
+      if (event.type !== "order.created" && event.type !== "order.cancelled") return;
+      const now = Date.now();
+      changeSeconds.get(domain)!.add(Math.floor((now - saleStart) / 1000));
+      for (const line of event.order.lineItems) if (line.inventoryItemId) trackers.get(domain)!.change(line.inventoryItemId, now);
+      if (event.type !== "order.created") return;
+      // Emitted before the units leave `available`: what the level could still give is known here.
+      let short = 0;
+      for (const line of event.order.lineItems) {
+        const level = (state.levelsByItem.get(line.inventoryItemId ?? "") ?? []).find((l) => l.locationId === line.locationId);
+        if (!level || !line.inventoryClaimed) continue;
+        short += Math.max(0, line.quantity - Math.max(0, level.quantities.available + level.quantities.safety_stock));
+      }
+      if (short > 0) oversoldByOrder.set(event.order.id, { shop: domain, channel: channelOfSource[event.order.sourceName] ?? "online_store", units: short });
+    });
+  }
+
+  // The sale.
+  const figures = new Map(
+    domains.map((d) => [
+      d,
+      {
+        placed: 0,
+        refused: 0,
+        cancelled: 0,
+        perChannel: Object.fromEntries((["online_store", "pos", "marketplace", "wholesale"] as const).map((c) => [c, { ordered: 0, refused: 0, oversoldOrders: 0, oversoldUnits: 0 }])) as Record<BuyerChannel, ChannelFigures>,
+        refusedUnits: new Map<string, number>(),
+        safetySamples: [] as number[],
+      },
+    ]),
+  );
+  const connectors = new Map<string, MarketplaceConnector>();
+  for (const domain of domains) {
+    const state = stateOf(sandbox, domain);
+    const app = byDomain.get(domain)!.app;
+    const { warehouse } = levelsOf.get(domain)!;
+    connectors.set(
+      domain,
+      createBenchConnector({
+        variantIds: variantsOf.get(domain)!.map((v) => v.variantId),
+        refreshMs: options.refreshSeconds * 1000,
+        readListing(variantId) {
+          const variant = state.variants.get(variantId)!;
+          if (app.kind === "safestock") {
+            const channel = safestockChannels(state, sandbox.apiKey, variantId)?.marketplace;
+            return channel && !channel.paused ? channel.available : 0;
+          }
+          if (app.kind === "naive") {
+            const record = state.metafieldIndex.get(`${variantId}|${NAIVE_NAMESPACE(sandbox.apiKey)}|${NAIVE_METAFIELD.key}`);
+            return record ? (JSON.parse(record.value) as { marketplace: number }).marketplace : 0;
+          }
+          // No app: the connector lists Shopify's own figure, the variant's available summed over locations.
+          let sum = 0;
+          for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) sum += level.quantities.available;
+          void warehouse;
+          return sum;
+        },
+        async placeOrder(variantId, quantity) {
+          return orderIdOf(await placeOrder({ lineItems: [{ variantId, quantity }], sourceName: "marketplace", options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } }, domain));
+        },
+      }),
+    );
+  }
+
+  const execute = async (domain: string, intent: OrderIntent) => {
+    const state = stateOf(sandbox, domain);
+    const { variantId, itemId } = variantsOf.get(domain)![intent.sku]!;
+    const { stores, warehouse } = levelsOf.get(domain)!;
+    const f = figures.get(domain)!;
+    let orderId: string | null = null;
+    if (intent.channel === "online_store") {
+      // Shopify's checkout runs Safestock's cart-validation Function, then orderCreate obeying `available`.
+      const metafield = state.metafieldIndex.get(`${variantId}|${SAFESTOCK_NAMESPACE(sandbox.apiKey)}|channels`);
+      const output = cartValidationsGenerateRun({
+        buyerJourney: { step: "CHECKOUT_COMPLETION" },
+        cart: { lines: [{ quantity: intent.quantity, merchandise: { id: variantId, sku: null, metafield: metafield ? { value: metafield.value } : null } }] },
+      });
+      if (!output.operations.some((op) => op.validationAdd.errors.length > 0)) orderId = orderIdOf(await placeOrder({ lineItems: [{ variantId, quantity: intent.quantity }], sourceName: "web" }, domain));
+    } else if (intent.channel === "pos") {
+      // The till sells from the store it stands in, obeying that store's `available`, fulfilled on the spot.
+      orderId = orderIdOf(
+        await placeOrder({ lineItems: [{ variantId, quantity: intent.quantity }], sourceName: "pos", order: { fulfillment: { locationId: stores[intent.store] } } }, domain),
+      );
+    } else if (intent.channel === "wholesale") {
+      // The B2B portal reads the wholesale number live (Safestock's channel ATS when there is one), then orders obeying `available`.
+      const channel = safestockChannels(state, sandbox.apiKey, variantId)?.wholesale;
+      if (!channel || (!channel.paused && channel.available >= intent.quantity)) orderId = orderIdOf(await placeOrder({ lineItems: [{ variantId, quantity: intent.quantity }], sourceName: "wholesale" }, domain));
+    } else {
+      const bought = await connectors.get(domain)!.buy(variantId, intent.quantity);
+      if (bought.outcome === "ordered") orderId = bought.orderId;
+    }
+    if (!orderId) {
+      f.refused++;
+      f.perChannel[intent.channel].refused++;
+      const key = `${itemId}|${intent.channel === "pos" ? stores[intent.store] : warehouse}`;
+      f.refusedUnits.set(key, (f.refusedUnits.get(key) ?? 0) + intent.quantity);
+      return;
+    }
+    f.placed++;
+    f.perChannel[intent.channel].ordered++;
+    if (intent.cancelAfterMs !== null) {
+      const id = orderId;
+      const cancel = new Promise<void>((resolve) => setTimeout(resolve, intent.cancelAfterMs!)).then(async () => {
+        await untilNotThrottled(() => sandbox.shop(domain).graphql({ query: CANCEL, variables: { id } }, `sandbox-internal-${domain}`));
+        f.cancelled++;
+        oversoldByOrder.delete(id);
+      });
+      pendingWork.add(cancel);
+      void cancel.finally(() => pendingWork.delete(cancel));
+    }
+  };
+
+  const pendingWork = new Set<Promise<void>>();
+  worker.start();
+  for (const connector of connectors.values()) connector.start();
+  const sampler = setInterval(() => {
+    for (const domain of domains) {
+      const state = stateOf(sandbox, domain);
+      let units = 0;
+      for (const { itemId } of variantsOf.get(domain)!) for (const level of state.levelsByItem.get(itemId) ?? []) units += level.quantities.safety_stock;
+      figures.get(domain)!.safetySamples.push(units);
+    }
+  }, 1_000);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const cpuAtStart = process.cpuUsage();
+  const t0 = performance.now();
+  for (const intent of options.traffic) {
+    const wait = intent.atMs - (performance.now() - t0);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (const domain of domains) {
+      const work = execute(domain, intent).catch((error: unknown) => {
+        process.stderr.write(`order ${intent.index} on ${domain}: ${String(error)}\n`);
+      });
+      pendingWork.add(work);
+      void work.finally(() => pendingWork.delete(work));
+    }
+  }
+  const remaining = options.durationMs - (performance.now() - t0);
+  if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+  for (const connector of connectors.values()) connector.stop();
+  while (pendingWork.size > 0) await Promise.allSettled([...pendingWork]);
+  clearInterval(sampler);
+  loopDelay.disable();
+  const saleCpu = process.cpuUsage(cpuAtStart);
+  const [loadAverage] = os.loadavg();
+  process.stdout.write(`event loop delay during the sale: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms\n`);
+
+  // Late webhooks (the tail is tens of seconds) and the queue.
+  const settleUntil = performance.now() + options.settleMs;
+  await Promise.race([network.drain(), new Promise((resolve) => setTimeout(resolve, options.settleMs))]);
+  while (performance.now() < settleUntil && !(await jobQueue().drained())) await new Promise((resolve) => setTimeout(resolve, 200));
+  await worker.stop();
+  measuring = false;
+  const rss = peakRssMb();
+
+  const calls = options.meter.calls.slice(callsBefore);
+  const results: ShopFigures[] = [];
+  for (const domain of domains) {
+    const shop = byDomain.get(domain)!;
+    const state = stateOf(sandbox, domain);
+    const f = figures.get(domain)!;
+    const { warehouse, stores } = levelsOf.get(domain)!;
+    let oversoldUnits = 0;
+    for (const { itemId } of variantsOf.get(domain)!) {
+      for (const level of state.levelsByItem.get(itemId) ?? []) oversoldUnits += Math.max(0, -(level.quantities.available + level.quantities.safety_stock));
+    }
+    for (const entry of oversoldByOrder.values()) {
+      if (entry.shop !== domain) continue;
+      f.perChannel[entry.channel].oversoldOrders++;
+      f.perChannel[entry.channel].oversoldUnits += entry.units;
+    }
+    let salesWithheld = 0;
+    for (const [key, units] of f.refusedUnits) {
+      const [itemId, location] = key.split("|") as [Gid, Gid];
+      salesWithheld += Math.min(units, freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]));
+    }
+    void stores;
+    const acks = network.records.filter((r) => r.shop === domain).map((r) => r.ackMs);
+    const tracker = trackers.get(domain)!;
+    const shopCalls = calls.filter((c) => c.shop === domain);
+    const costPoints = shopCalls.reduce((sum, c) => sum + c.cost, 0);
+    const minCost = (mutation: boolean) => Math.min(...shopCalls.filter((c) => c.mutation === mutation && c.cost > 0).map((c) => c.cost));
+    const windows = changeSeconds.get(domain)!.size;
+    const lowerBoundCost = shop.app.kind === "none" || shopCalls.length === 0 ? 0 : windows * (minCost(false) + minCost(true));
+    results.push({
+      label: shop.label,
+      app: shop.app.kind,
+      refreshSeconds: options.refreshSeconds,
+      ordersPlaced: f.placed,
+      ordersRefused: f.refused,
+      cancelled: f.cancelled,
+      oversoldUnits,
+      oversoldOrders: Object.values(f.perChannel).reduce((sum, c) => sum + c.oversoldOrders, 0),
+      perChannel: f.perChannel,
+      salesWithheld,
+      ackP50Ms: percentile(acks, 50),
+      ackP99Ms: percentile(acks, 99),
+      deliveries: acks.length,
+      deliveryFailures: network.records.filter((r) => r.shop === domain && r.status >= 300).length,
+      propagationP50Ms: percentile(tracker.latencies, 50),
+      propagationP99Ms: percentile(tracker.latencies, 99),
+      propagated: tracker.latencies.length,
+      requests: shopCalls.length,
+      costPoints,
+      requestsPerOrder: shopCalls.length / Math.max(1, f.placed),
+      costPerOrder: costPoints / Math.max(1, f.placed),
+      lowerBoundRequests: shop.app.kind === "none" ? 0 : windows * 2,
+      lowerBoundCost,
+      costOverLowerBound: lowerBoundCost > 0 ? costPoints / lowerBoundCost : NaN,
+      throttled: shopCalls.filter((c) => c.codes.includes("THROTTLED")).length,
+      stale: shopCalls.filter((c) => c.codes.some((code) => code.includes("STALE") || code === "INVALID_COMPARE_DIGEST")).length,
+      meanSafetyStockUnits: f.safetySamples.length ? f.safetySamples.reduce((a, b) => a + b, 0) / f.safetySamples.length : 0,
+      peakRssMb: rss,
+      saleCpuSeconds: (saleCpu.user + saleCpu.system) / 1e6,
+      loadAverage: loadAverage!,
+      eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    });
+  }
+  for (const domain of domains) await jobQueue().purgeShop(domain);
+  sandbox.close();
+  return results;
+}

@@ -1,0 +1,142 @@
+/**
+ * The real Safestock pipeline in this process, against sandbox shops reached through msw (the same
+ * wiring as tests/support/harness.ts, without vitest): a migrated SQLite file, the app's env, msw
+ * patching fetch before the Shopify adapter captures it (TOOLCHAIN.md), and an Admin API meter that
+ * counts every request the app (or a bench-side app) sends, per shop.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { setupServer, type SetupServer } from "msw/node";
+
+export const BENCH_API_KEY = "sandbox-api-key";
+export const BENCH_API_SECRET = "sandbox-api-secret";
+export const BENCH_APP_URL = "https://safestock.bench";
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** A fresh SQLite file with every migration applied (what `npm run setup` does, without Prisma's CLI). */
+export function migratedDatabase() {
+  const dir = mkdtempSync(path.join(tmpdir(), "safestock-bench-"));
+  const file = path.join(dir, "bench.sqlite");
+  const db = new Database(file);
+  const migrations = path.join(root, "prisma/migrations");
+  for (const name of readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    db.exec(readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
+  }
+  db.close();
+  return { url: `file:${file}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One Admin API call as seen on the wire. */
+export interface ApiCall {
+  shop: string;
+  operation: string;
+  /** Request start and response, performance.now() ms. */
+  startedAt: number;
+  answeredAt: number;
+  cost: number;
+  /** Error codes found in the answer (THROTTLED, CHANGE_FROM_QUANTITY_STALE, …). */
+  codes: string[];
+  mutation: boolean;
+  /** The request's variables as JSON text (ids are looked up in it). */
+  variables: string;
+}
+
+const WATCHED_CODES = ["STALE_OBJECT", "CHANGE_FROM_QUANTITY_STALE", "THROTTLED", "INVALID_COMPARE_DIGEST", "IDEMPOTENCY_CONCURRENT_REQUEST"];
+
+export interface ApiMeter {
+  /** Called when a request starts (before the shop answers) and when its answer is back. */
+  onStart(listener: (call: Omit<ApiCall, "answeredAt" | "cost" | "codes">) => void): void;
+  onAnswer(listener: (call: ApiCall) => void): void;
+  readonly calls: ApiCall[];
+}
+
+/**
+ * Sets the app's environment, starts msw and imports the app modules (in that order: the Shopify
+ * adapter captures fetch on import). Returns the server and a per-shop meter of Admin API calls.
+ */
+export async function startBenchApp(): Promise<{ server: SetupServer; meter: ApiMeter; database: { url: string; remove(): void } }> {
+  const database = migratedDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATABASE_URL: database.url,
+    SHOPIFY_API_KEY: BENCH_API_KEY,
+    SHOPIFY_API_SECRET: BENCH_API_SECRET,
+    SHOPIFY_APP_URL: BENCH_APP_URL,
+  });
+  const server = setupServer();
+  server.listen({ onUnhandledRequest: "bypass" });
+  const startListeners: ((call: Omit<ApiCall, "answeredAt" | "cost" | "codes">) => void)[] = [];
+  const answerListeners: ((call: ApiCall) => void)[] = [];
+  const calls: ApiCall[] = [];
+  const started = new Map<string, Omit<ApiCall, "answeredAt" | "cost" | "codes">>();
+  server.events.on("request:start", async ({ request, requestId }) => {
+    if (!request.url.includes("graphql.json")) return;
+    const startedAt = performance.now();
+    const body = (await request.clone().json().catch(() => ({}))) as { query?: string; variables?: unknown };
+    const match = /(query|mutation)\s+(\w+)/.exec(body.query ?? "");
+    const call = {
+      shop: new URL(request.url).hostname,
+      operation: match?.[2] ?? "anonymous",
+      mutation: match?.[1] === "mutation",
+      startedAt,
+      variables: JSON.stringify(body.variables ?? {}),
+    };
+    started.set(requestId, call);
+    for (const listener of startListeners) listener(call);
+  });
+  server.events.on("response:mocked", async ({ response, requestId }) => {
+    const call = started.get(requestId);
+    if (!call) return;
+    started.delete(requestId);
+    const answeredAt = performance.now();
+    const text = await response.clone().text();
+    const codes = WATCHED_CODES.filter((code) => text.includes(code));
+    const parsed = JSON.parse(text) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
+    const done: ApiCall = { ...call, answeredAt, cost: parsed?.extensions?.cost?.actualQueryCost ?? 0, codes };
+    calls.push(done);
+    for (const listener of answerListeners) listener(done);
+  });
+  return {
+    server,
+    database,
+    meter: {
+      onStart: (listener) => startListeners.push(listener),
+      onAnswer: (listener) => answerListeners.push(listener),
+      calls,
+    },
+  };
+}
+
+/** Delivers a webhook request into `app/routes/webhooks.<topic>.tsx` as Remix would route it. */
+export async function deliverToAppRoute(request: Request): Promise<Response> {
+  const topic = new URL(request.url).pathname.replace(/^\/webhooks\//, "").split("/").join(".");
+  const route = (await import(`../../app/routes/webhooks.${topic}.tsx`)) as {
+    action: (args: { request: Request; params: object; context: object }) => Promise<Response>;
+  };
+  return route.action({ request, params: {}, context: {} }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
+}
+
+/** Installs Safestock on a sandbox shop the way the bench needs it: token, webhooks, offline session, install row. */
+export async function installSafestock(sandbox: { install(shop: string): unknown }, shop: string, token: string) {
+  const { Session } = await import("@shopify/shopify-api");
+  const { sessionStorage } = await import("../../app/shopify.server");
+  const { ensureShopInstalled } = await import("../../app/models/shop-installation.server");
+  sandbox.install(shop);
+  await sessionStorage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: token, scope: "write_inventory" }));
+  await ensureShopInstalled(shop);
+}
+
+export const peakRssMb = () => {
+  // resourceUsage().maxRSS is in kilobytes: the process's high-water mark, not the current RSS.
+  return process.resourceUsage().maxRSS / 1024;
+};
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
