@@ -63,7 +63,7 @@ export interface Harness {
   gql<T = any>(query: string, variables?: Record<string, unknown>, shop?: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const BACK_OFFICE_SCOPES = ["write_orders", "write_inventory", "write_products", "write_publications", "read_locations"];
+const BACK_OFFICE_SCOPES = ["write_orders", "write_inventory", "write_products", "write_publications", "write_locations"];
 
 export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
   const sandbox = createSandbox({
