@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { jobQueue } from "~/services/jobs.server";
 import { exportPolicy, publishPolicy, rollbackPolicy } from "~/services/policy.server";
 
 const SHOP = "rollback.myshopify.com";
@@ -29,7 +30,7 @@ describe("policy rollback", () => {
     const stored = await prisma.policyVersion.findUniqueOrThrow({ where: { shop_version: { shop: SHOP, version: 3 } } });
     expect(stored).toMatchObject({ createdBy: "b@example.com", note: "Rollback to v1" });
     expect(await prisma.auditEntry.findFirst({ where: { shop: SHOP, ruleVersion: 3 } })).toMatchObject({ reason: "Published policy v3: Rollback to v1", actor: "merchant" });
-    expect(await prisma.job.count({ where: { shop: SHOP, queue: "reconcile", status: "pending" } })).toBe(1);
+    expect((await jobQueue().stats(SHOP)).byQueue.reconcile?.pending).toBe(1);
   });
 
   it("refuses a version that does not exist or no longer fits the catalog, changing nothing", async () => {

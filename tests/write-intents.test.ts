@@ -10,6 +10,7 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { jobQueue } from "~/services/jobs.server";
 import type { Policy } from "~/domain";
 import { publishPolicy, rollbackPolicy } from "~/services/policy.server";
 import { reconcileShop } from "~/services/reconcile.server";
@@ -90,7 +91,7 @@ describe("idempotency keys name one intended write", () => {
     expect(safetyStocks(republished.after)).toEqual(safetyStocks(first.after));
     expect(republished.changes).toEqual(first.changes);
     expect(republished.audited).toEqual(republished.changes);
-    expect(await prisma.job.count({ where: { shop, status: "dead" } })).toBe(0);
+    expect((await jobQueue().stats(shop)).byStatus.dead).toBe(0);
   }, 60_000);
 });
 
@@ -205,7 +206,7 @@ describe("a write Shopify refuses", () => {
     await harness.settle();
     expect(fault.failed?.operation).toBe("SafestockMoveQuantities");
 
-    const dead = await prisma.job.findMany({ where: { shop, status: "dead" } });
+    const dead = (await jobQueue().listDead(shop)).jobs;
     expect(dead.map((job) => [job.queue, job.attempts])).toEqual([["recompute", 1]]);
     const page = await loadSyncPage(shop, { deadCursor: null });
     expect(page.deadJobs).toHaveLength(1);
@@ -300,7 +301,7 @@ describe("each idempotency answer handled by what it means", () => {
     const [, from, to] = changes[0].match(/: (\d+)→(\d+)$/)!;
     expect(Number(to) - Number(from)).toBe(3);
     expect(await auditedLevels(shop, since)).toEqual(changes);
-    expect(await prisma.job.count({ where: { shop, status: "dead" } })).toBe(0);
+    expect((await jobQueue().stats(shop)).byStatus.dead).toBe(0);
     expect(await prisma.writeIntent.count({ where: { shop, status: "pending" } })).toBe(0);
   }, 60_000);
 });
