@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
 import type { Policy } from "~/domain";
 import { publishPolicy } from "~/services/policy.server";
@@ -103,7 +104,7 @@ describe("channel pools in the running app", () => {
       .inventoryLevels.find((l) => l.inventoryItemId === variantOf(harness, shop, "NECK-16").inventoryItemId && l.locationId === locationOf(harness, shop, "Warehouse").id)!;
     expect(level.quantities).toMatchObject({ safety_stock: 3, available: 17 });
     // No second copy: the floor table is gone.
-    const tables = await prisma.$queryRaw<{ name: string }[]>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'ManualFloor'`;
-    expect(tables).toEqual([]);
+    // (The schema has no such model on either database; the migration drift test keeps them equal.)
+    expect(Object.values(Prisma.ModelName)).not.toContain("ManualFloor");
   });
 });
