@@ -26,7 +26,7 @@ import type {
   SafestockBulkRunQueryMutationVariables,
 } from "./admin-types.generated";
 import { BULK_CANCEL_MUTATION, BULK_CATALOG_QUERY, BULK_OPERATION_QUERY, BULK_RUN_QUERY_MUTATION } from "./bulk-documents";
-import { shopifyItemFrom, type ShopifyItem } from "./inventory.server";
+import { shopifyItemFrom, type ShopifyItem } from "./shopify-item";
 
 export type { BulkOperationStatus };
 

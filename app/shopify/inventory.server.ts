@@ -5,6 +5,7 @@
  */
 import type { AdminClient } from "./admin-client.server";
 import { readCatalogInBulk, type ReadCatalogInBulkOptions } from "./bulk-catalog.server";
+import { shopifyItemFrom, type QuantityName, type ShopifyItem } from "./shopify-item";
 import {
   CATALOG_PAGE_QUERY,
   CATALOG_SIZE_QUERY,
@@ -18,7 +19,6 @@ import {
   PRODUCT_PUBLICATIONS_QUERY,
   PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
-  QUANTITY_NAMES,
   UNPUBLISH_MUTATION,
 } from "./documents";
 import type {
@@ -46,29 +46,7 @@ import type {
   SafestockUnpublishMutationVariables,
 } from "./admin-types.generated";
 
-export type QuantityName = (typeof QUANTITY_NAMES)[number];
-export type Quantities = Record<QuantityName, number>;
-
-export interface ShopifyLevel {
-  levelId: string;
-  locationId: string;
-  locationName: string;
-  locationActive: boolean;
-  quantities: Quantities;
-}
-
-export interface ShopifyItem {
-  inventoryItemId: string;
-  sku: string;
-  tracked: boolean;
-  variantId: string | null;
-  variantTitle: string;
-  productId: string | null;
-  productTitle: string;
-  tags: string[];
-  channelMetafield: { id: string; value: string; compareDigest: string } | null;
-  levels: ShopifyLevel[];
-}
+export type { Quantities, QuantityName, ShopifyItem, ShopifyLevel } from "./shopify-item";
 
 export interface UserError {
   field: string[] | null;
@@ -76,11 +54,7 @@ export interface UserError {
   code?: string | null;
 }
 
-// Shapes of what Shopify answers, generated from the 2026-10 schema (npm run codegen).
 type RawItem = SafestockItemLevelsFragment;
-type RawLevelPage = RawItem["inventoryLevels"];
-type RawVariant = NonNullable<RawItem["variants"]>["nodes"][number];
-type RawLevel = RawLevelPage["nodes"][number];
 
 /** `nodes(ids:)` answers an empty object for an id of another type and null for a deleted one. */
 function isInventoryItem(node: SafestockItemLevelsQuery["nodes"][number]): node is RawItem {
@@ -94,34 +68,6 @@ function isInventoryItem(node: SafestockItemLevelsQuery["nodes"][number]): node 
 function payloadOf<T>(payload: T | null, root: string): T {
   if (payload === null) throw new Error(`Shopify answered ${root}: null without an error`);
   return payload;
-}
-
-/** One item as the app uses it, from the parts any read (paged or bulk) returns. */
-export function shopifyItemFrom(
-  item: { id: string; sku: string | null; tracked: boolean },
-  variant: RawVariant | undefined,
-  levels: readonly RawLevel[],
-): ShopifyItem {
-  return {
-    inventoryItemId: item.id,
-    sku: item.sku ?? "",
-    tracked: item.tracked,
-    variantId: variant?.id ?? null,
-    variantTitle: variant?.title ?? "",
-    productId: variant?.product.id ?? null,
-    productTitle: variant?.product.title ?? "",
-    tags: variant?.product.tags ?? [],
-    channelMetafield: variant?.metafield ?? null,
-    levels: levels.map((level) => ({
-      levelId: level.id,
-      locationId: level.location.id,
-      locationName: level.location.name,
-      locationActive: level.location.isActive,
-      quantities: Object.fromEntries(
-        QUANTITY_NAMES.map((name) => [name, level.quantities.find((q) => q.name === name)?.quantity ?? 0]),
-      ) as Quantities,
-    })),
-  };
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * One inventory item as the app uses it, mapped from the parts every read returns (paged reads in
+ * inventory.server.ts, bulk JSONL in bulk-catalog.server.ts). Its own module so that the two
+ * readers do not import each other.
+ */
+import type { SafestockItemLevelsFragment } from "./admin-types.generated";
+import { QUANTITY_NAMES } from "./documents";
+
+export type QuantityName = (typeof QUANTITY_NAMES)[number];
+export type Quantities = Record<QuantityName, number>;
+
+export interface ShopifyLevel {
+  levelId: string;
+  locationId: string;
+  locationName: string;
+  locationActive: boolean;
+  quantities: Quantities;
+}
+
+export interface ShopifyItem {
+  inventoryItemId: string;
+  sku: string;
+  tracked: boolean;
+  variantId: string | null;
+  variantTitle: string;
+  productId: string | null;
+  productTitle: string;
+  tags: string[];
+  channelMetafield: { id: string; value: string; compareDigest: string } | null;
+  levels: ShopifyLevel[];
+}
+
+// Shapes of what Shopify answers, generated from the 2026-10 schema (npm run codegen).
+type RawVariant = NonNullable<SafestockItemLevelsFragment["variants"]>["nodes"][number];
+type RawLevel = SafestockItemLevelsFragment["inventoryLevels"]["nodes"][number];
+
+/** One item as the app uses it, from the parts any read (paged or bulk) returns. */
+export function shopifyItemFrom(
+  item: { id: string; sku: string | null; tracked: boolean },
+  variant: RawVariant | undefined,
+  levels: readonly RawLevel[],
+): ShopifyItem {
+  return {
+    inventoryItemId: item.id,
+    sku: item.sku ?? "",
+    tracked: item.tracked,
+    variantId: variant?.id ?? null,
+    variantTitle: variant?.title ?? "",
+    productId: variant?.product.id ?? null,
+    productTitle: variant?.product.title ?? "",
+    tags: variant?.product.tags ?? [],
+    channelMetafield: variant?.metafield ?? null,
+    levels: levels.map((level) => ({
+      levelId: level.id,
+      locationId: level.location.id,
+      locationName: level.location.name,
+      locationActive: level.location.isActive,
+      quantities: Object.fromEntries(
+        QUANTITY_NAMES.map((name) => [name, level.quantities.find((q) => q.name === name)?.quantity ?? 0]),
+      ) as Quantities,
+    })),
+  };
+}
