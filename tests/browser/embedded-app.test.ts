@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
-import { startSandboxStack, type SandboxStack } from "../../sandbox/stack";
-import { createTestDatabase } from "../setup/database";
-import { appFrame, browserAvailability, freePort, openBrowser, screenshot, waitForHydration, type BrowserSession } from "./support/browser";
+import { browserAvailability, openEmbeddedAdmin, screenshot, waitForHydration, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
 if (availability.notice) console.warn(availability.notice);
@@ -41,31 +39,17 @@ const VALID_POLICY = {
 };
 
 describe.skipIf(!availability.available)("Safestock embedded in the sandbox admin", () => {
-  let database: ReturnType<typeof createTestDatabase>;
-  let stack: SandboxStack;
-  let session: BrowserSession;
+  let admin: EmbeddedAdmin | undefined;
   let page: Page;
   let app: FrameLocator;
 
   beforeAll(async () => {
-    database = createTestDatabase();
-    stack = await startSandboxStack({
-      port: await freePort(),
-      sandboxPort: await freePort(),
-      databaseUrl: database.url,
-      appOutput: "pipe",
-    });
-    session = await openBrowser(stack);
-    page = session.page;
-    app = appFrame(page);
-    await page.goto(`${stack.sandboxUrl}/admin`);
-    await waitForHydration(page);
+    admin = await openEmbeddedAdmin();
+    ({ page, app } = admin);
   });
 
   afterAll(async () => {
-    await session?.close();
-    await stack?.stop();
-    database?.remove();
+    await admin?.close();
   });
 
   it("shows the Overview once the initial sync is done", async () => {

@@ -10,17 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
 import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
-import { startSandboxStack, type SandboxStack } from "../../sandbox/stack";
-import { createTestDatabase } from "../setup/database";
-import { appFrame, browserAvailability, freePort, openBrowser, screenshot, waitForHydration, type BrowserSession } from "./support/browser";
+import type { SandboxStack } from "../../sandbox/stack";
+import { browserAvailability, openEmbeddedAdmin, screenshot, waitForHydration, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
 if (availability.notice) console.warn(availability.notice);
 
 describe.skipIf(!availability.available)("rules editor: draft → preview → publish → rollback", () => {
-  let database: ReturnType<typeof createTestDatabase>;
+  let admin: EmbeddedAdmin | undefined;
   let stack: SandboxStack;
-  let session: BrowserSession;
   let page: Page;
   let app: FrameLocator;
 
@@ -41,19 +39,12 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
   }
 
   beforeAll(async () => {
-    database = createTestDatabase();
-    stack = await startSandboxStack({ port: await freePort(), sandboxPort: await freePort(), databaseUrl: database.url, appOutput: "pipe" });
-    session = await openBrowser(stack);
-    page = session.page;
-    app = appFrame(page);
-    await page.goto(`${stack.sandboxUrl}/admin`);
-    await waitForHydration(page);
+    admin = await openEmbeddedAdmin();
+    ({ stack, page, app } = admin);
   });
 
   afterAll(async () => {
-    await session?.close();
-    await stack?.stop();
-    database?.remove();
+    await admin?.close();
   });
 
   it("publishes a first version to roll back to later", async () => {

@@ -3,6 +3,8 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Page } from "playwright-core";
+import { startSandboxStack, type SandboxStack } from "../../../sandbox/stack";
+import { createTestDatabase } from "../../setup/database";
 
 export const CHROMIUM_PATH = process.env.SAFESTOCK_CHROMIUM ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../screenshots");
@@ -116,4 +118,43 @@ export async function waitForHydration(page: Page, timeoutMs = 20_000) {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** The app and the emulated shop on a fresh database, with the sandbox admin open in Chromium. */
+export interface EmbeddedAdmin {
+  stack: SandboxStack;
+  page: Page;
+  /** The embedded app's iframe. */
+  app: FrameLocator;
+  close(): Promise<void>;
+}
+
+/** What every browser test file starts with: `npm run sandbox`'s stack, the admin page, a hydrated app. */
+export async function openEmbeddedAdmin(): Promise<EmbeddedAdmin> {
+  const database = createTestDatabase();
+  let stack: SandboxStack | undefined;
+  let session: BrowserSession | undefined;
+  try {
+    stack = await startSandboxStack({ port: await freePort(), sandboxPort: await freePort(), databaseUrl: database.url, appOutput: "pipe" });
+    session = await openBrowser(stack);
+    await session.page.goto(`${stack.sandboxUrl}/admin`);
+    await waitForHydration(session.page);
+  } catch (error) {
+    await session?.close();
+    await stack?.stop();
+    database.remove();
+    throw error;
+  }
+  const { page } = session;
+  const started = { stack, session };
+  return {
+    stack,
+    page,
+    app: appFrame(page),
+    async close() {
+      await started.session.close();
+      await started.stack.stop();
+      database.remove();
+    },
+  };
 }
