@@ -99,7 +99,8 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   "QueryRoot.orders": ["read_orders"],
   "QueryRoot.order": ["read_orders"],
   "QueryRoot.ordersCount": ["read_orders"],
-  // Fulfilment (shopify.dev FulfillmentOrder / Fulfillment "Required access")
+  // Fulfilment (shopify.dev FulfillmentOrder / Fulfillment "Required access"); [unconfirmed] whether
+  // read_orders alone suffices for `fulfillment` (no recorded answer): kept as the fulfilment tests use it.
   "QueryRoot.fulfillmentOrder": ["read_assigned_fulfillment_orders", "read_merchant_managed_fulfillment_orders", "read_third_party_fulfillment_orders"],
   "QueryRoot.fulfillment": ["read_fulfillments", "read_orders"],
   // Transfers and shipments (shopify.dev InventoryTransfer / InventoryShipment "Required access")
