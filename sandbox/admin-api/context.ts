@@ -1,6 +1,7 @@
 /** What every resolver gets as the GraphQL context value. */
 import type { Clock, EmulatorEvent, InventoryLevelRecord } from "../contract.js";
 import type { ShopState } from "../shop/state.js";
+import type { RequestLog } from "./cost-log.js";
 import type { IdempotencyStore } from "./mutations/idempotency.js";
 import type { ALL_SCOPES } from "./scopes.js";
 
@@ -15,6 +16,8 @@ export interface ApiContext {
   /** The calling token's granted scopes, expanded (`write_x` → `read_x`); see ./scopes.ts. */
   scopes: ReadonlySet<string> | typeof ALL_SCOPES;
   idempotency: IdempotencyStore;
+  /** This request's part of the shop's cost log (./cost-log.ts); absent outside Admin API requests. */
+  requestLog?: RequestLog;
   emit(event: EmulatorEvent): void;
   now(): string;
 }

@@ -18,6 +18,7 @@ import { decodeGraph, encodeGraph, fillMissingFields } from "../shop/persistence
 import { seedState, type SeedOption } from "../shop/seed.js";
 import { createEmptyState, snapshotState, type ShopState } from "../shop/state.js";
 import type { ApiContext } from "./context.js";
+import { CostLog, type CostLogEntry, type LoggedLevel, type RequestLog } from "./cost-log.js";
 import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
 import { orderCreate } from "./mutations/orders.js";
@@ -106,6 +107,8 @@ export interface SandboxShopEmulator extends ShopEmulator {
   registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
   /** An app's bucket right now (default the installed app), without spending points. */
   throttleStatus(apiClientId?: string): ThrottleStatus;
+  /** Every Admin API request so far, in the order the shop ran them (./cost-log.ts). */
+  costLog(filter?: { apiClientId?: string; since?: number }): CostLogEntry[];
   /**
    * Called after anything that changes what `exportState` returns: "tokens" (a grant, a revoke, a
    * new app: worth saving at once, the app stores its token right away) or "state" (a mutation ran).
@@ -177,6 +180,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     }
   };
   const idempotency = new IdempotencyStore();
+  const costLog = new CostLog();
   // Requests run one at a time, as Shopify serialises a shop's writes; keeps events ordered.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -206,7 +210,42 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
         emit,
         now,
       };
-      const run = queue.then(() => runGraphQL(body, ctx, bucketOf(tokenGrant.apiClientId), () => changed("state")));
+      const run = queue.then(async () => {
+        const bucket = bucketOf(tokenGrant.apiClientId);
+        const bucketBefore = bucket.level();
+        const requestLog: RequestLog = { idempotent: [] };
+        const levels = new Map<string, LoggedLevel>();
+        const logged: ApiContext = {
+          ...ctx,
+          requestLog,
+          emit(event) {
+            if (event.type === "inventory_level.updated") {
+              levels.set(event.level.id, { inventoryItemId: event.level.inventoryItemId, locationId: event.level.locationId, quantities: { ...event.level.quantities } });
+            }
+            emit(event);
+          },
+        };
+        const result = await runGraphQL(body, logged, bucket, () => changed("state"));
+        const cost = (result.body.extensions as { cost?: { requestedQueryCost?: number | null; actualQueryCost?: number | null } } | undefined)?.cost;
+        const operation = typeof body?.query === "string" ? /\b(query|mutation)\s+(\w+)/.exec(body.query) : null;
+        const { maximumAvailable, restoreRate } = bucket.status();
+        costLog.add({
+          at: now(),
+          apiClientId: tokenGrant.apiClientId,
+          operation: body?.operationName ?? operation?.[2] ?? null,
+          mutation: typeof body?.query === "string" && /^\s*mutation\b/.test(body.query),
+          requestedQueryCost: cost?.requestedQueryCost ?? null,
+          actualQueryCost: cost?.actualQueryCost ?? null,
+          bucketBefore,
+          bucketAfter: bucket.level(),
+          maximumAvailable,
+          restoreRate,
+          throttled: (result.body.errors ?? []).some((e) => (e as { extensions?: { code?: string } }).extensions?.code === "THROTTLED"),
+          idempotent: requestLog.idempotent,
+          levels: [...levels.values()],
+        });
+        return result;
+      });
       queue = run.catch(() => undefined);
       return run;
     },
@@ -256,6 +295,9 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     },
     throttleStatus(apiClientId = appClientId) {
       return bucketOf(apiClientId).status();
+    },
+    costLog(filter) {
+      return costLog.list(filter);
     },
     onEvent(listener) {
       listeners.add(listener);

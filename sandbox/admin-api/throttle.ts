@@ -83,6 +83,12 @@ export class LeakyBucket {
     this.available = Math.max(0, this.available - actual);
   }
 
+  /** Points available now, unrounded (the cost log's before/after). */
+  level(): number {
+    this.refill();
+    return this.available;
+  }
+
   status(): ThrottleStatus {
     this.refill();
     return {

@@ -17,6 +17,8 @@
  *   GET|POST /sandbox/faults                  dispatcher faults
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
  *   GET  /sandbox/webhooks/log                delivery attempts
+ *   GET  /sandbox/cost-log?apiClient=&since=  every Admin API request per app: costs, bucket before/after,
+ *                                             THROTTLED, idempotency keys and what was applied (admin-api/cost-log.ts)
  *   GET  /sandbox/bulk/<id>.jsonl             a bulk operation's JSONL result (BulkOperation.url)
  *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, placeOrder?}: runs the
  *                                             cart-validation Function (extensions/safestock-cart-validation)
@@ -45,6 +47,7 @@ import {
 } from "../contract.js";
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
 import type { ApiClientCredentials, RegisterApiClientOptions, ShopChange } from "../admin-api/emulator.js";
+import type { CostLogEntry } from "../admin-api/cost-log.js";
 import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
@@ -79,6 +82,7 @@ interface ExtendedShop extends ShopEmulator {
   registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
   onChange(listener: (change: ShopChange) => void): () => void;
   exportState(): unknown;
+  costLog(filter?: { apiClientId?: string; since?: number }): CostLogEntry[];
 }
 
 const isExtendedShop = (shop: ShopEmulator): shop is ExtendedShop =>
@@ -459,6 +463,12 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, dispatcher.log, headers);
         case "GET /webhooks/subscriptions":
           return json(200, dispatcher.subscriptions(), headers);
+        case "GET /cost-log": {
+          const filter: { apiClientId?: string; since?: number } = { since: Number(url.searchParams.get("since") ?? 0) || 0 };
+          const apiClient = url.searchParams.get("apiClient");
+          if (apiClient) filter.apiClientId = apiClient;
+          return json(200, extendedShop(domain).costLog(filter), headers);
+        }
         case "POST /checkout":
           // The storefront's checkout: runs Safestock's real cart-validation Function first.
           return handleCheckoutRequest(sandbox, request, { body, shop: domain, headers });
@@ -529,6 +539,7 @@ const ROUTES = [
   "POST /sandbox/webhooks/drain",
   "GET /sandbox/webhooks/log",
   "GET /sandbox/webhooks/subscriptions",
+  "GET /sandbox/cost-log?apiClient=&since=",
   "GET /sandbox/bulk/<id>.jsonl",
   "POST /sandbox/checkout",
 ];

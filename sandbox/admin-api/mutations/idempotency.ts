@@ -14,6 +14,7 @@
  */
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { ApiContext } from "../context.js";
+import { appliedChanges, userErrorCodes, type IdempotentOutcome } from "../cost-log.js";
 
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -95,11 +96,20 @@ export function runIdempotent<T>(ctx: ApiContext, info: GraphQLResolveInfo, args
   const fingerprint = `${info.fieldName}:${stableStringify(args)}`;
   const nowMs = ctx.clock.now().getTime();
   const prior = ctx.idempotency.get(key, nowMs);
+  const log = (outcome: IdempotentOutcome["outcome"], result: unknown) =>
+    ctx.requestLog?.idempotent.push({ field: info.fieldName, idempotencyKey: key, outcome, userErrorCodes: userErrorCodes(result), changes: outcome === "applied" ? appliedChanges(result) : [] });
   if (prior) {
-    if (prior.fingerprint !== fingerprint) return refused("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
-    return failedAttempt(prior.result) ? refused("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED") : (prior.result as T);
+    if (prior.fingerprint !== fingerprint) {
+      const answer = refused("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+      log("refused", answer);
+      return answer;
+    }
+    const answer = failedAttempt(prior.result) ? refused("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED") : (prior.result as T);
+    log(failedAttempt(prior.result) ? "refused" : "replayed", answer);
+    return answer;
   }
   const result = perform();
   ctx.idempotency.set(key, fingerprint, result, nowMs);
+  log(failedAttempt(result) ? "failed" : "applied", result);
   return result;
 }
