@@ -120,8 +120,10 @@ describe.skipIf(unavailable !== null)("a cluster: 2 web processes, 2 workers, Po
       }
     })();
 
-    // SIGKILL one worker while it holds a job: each worker leases at most WORKER_CONCURRENCY (2)
-    // jobs, so with 3 running both workers hold at least one.
+    // SIGKILL one worker while it holds a job: with 3 jobs running (each worker runs at most
+    // WORKER_CONCURRENCY = 2 at once, each Admin request takes 250 ms) the victim almost surely
+    // holds one; the check after the burst (a job of that moment found stalled, then finished)
+    // proves it did.
     await until("3 jobs running at once during the burst", cluster, async () => {
       const { active } = await cluster.queueCounts();
       if (active.length >= 3) killedWith = active;
