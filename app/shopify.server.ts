@@ -5,7 +5,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { onShopAuthenticated } from "./services/installation.server";
 
-/** The Admin API version every query and webhook uses (SHOPIFY-FACTS: target 2026-10). */
+/** The Admin API version every query and webhook uses (docs/decisions/012 "API version": 2026-10). */
 export const apiVersion = ApiVersion.October26;
 
 const config = env();

@@ -25,7 +25,7 @@ const benchmark: Benchmark = {
       SHOPIFY_API_SECRET: "sandbox-api-secret",
       SHOPIFY_APP_URL: "https://safestock.bench",
     });
-    // msw must patch fetch before the Shopify adapter captures it (TOOLCHAIN.md).
+    // msw must patch fetch before the Shopify adapter captures it (docs/decisions/013).
     const server = setupServer();
     server.listen({ onUnhandledRequest: "bypass" });
     const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");

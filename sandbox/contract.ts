@@ -8,7 +8,7 @@
  *   everything over HTTP or msw, and render the local "admin" page.
  *
  * Ids are Shopify GIDs (`gid://shopify/Order/1001`); `legacyId` is the numeric tail, which
- * webhook payloads (REST-shaped) carry as numbers. See ../../shared/SHOPIFY-FACTS.md.
+ * webhook payloads (REST-shaped) carry as numbers. See docs/decisions/012.
  */
 
 export const SANDBOX_API_VERSION = "2026-10";
@@ -82,13 +82,13 @@ export interface InventoryItemRecord {
 }
 
 export interface InventoryLevelRecord {
-  /** `gid://shopify/InventoryLevel/<n>?inventory_item_id=<item>` (SHOPIFY-CONFORMANCE §8). */
+  /** `gid://shopify/InventoryLevel/<n>?inventory_item_id=<item>` (docs/decisions/016 §8). */
   id: Gid;
   inventoryItemId: Gid;
   locationId: Gid;
   isActive: boolean;
   quantities: Record<QuantityName, number>;
-  /** Per name; `on_hand` is always null (SHOPIFY-CONFORMANCE §8). */
+  /** Per name; `on_hand` is always null (docs/decisions/016 §8). */
   quantityUpdatedAt: Record<QuantityName, string | null>;
   createdAt: string;
   updatedAt: string;

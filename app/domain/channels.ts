@@ -3,7 +3,7 @@ import { appendLine, LineCache, NO_LINES, unitsText, withLine } from "./explain"
 import type { ChannelPlan, ExplainLine, LevelPlan, LocationInfo, Snapshot } from "./types";
 
 /**
- * Where a channel's orders can be filled decides what it may sell (SHOPIFY-FACTS § Sales channels):
+ * Where a channel's orders can be filled decides what it may sell (docs/decisions/012 § Sales channels):
  * - online channels (Online Store, marketplaces, wholesale, other apps' channels): Shopify routes
  *   their orders only to locations with `fulfillsOnlineOrders`, and a marketplace connector lists
  *   what it reads at the locations it fulfils from;

@@ -1,5 +1,5 @@
 /**
- * Webhook-health freeze (DESIGN.md §4): while Shopify's updates are late or missing, our view
+ * Webhook-health freeze (docs/decisions/009): while Shopify's updates are late or missing, our view
  * of stock may be behind, so low-stock SKUs stop selling on lower-tier channels until the
  * feed recovers. Pure: the caller decides when the shop is frozen.
  */

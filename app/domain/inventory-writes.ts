@@ -1,6 +1,6 @@
 /**
  * From a plan to the writes that bring Shopify to it: the diff step of the sync pipeline
- * (DESIGN.md §4: "compute, diff, and write only what changed"). Pure: current quantities and
+ * (docs/decisions/004: write only the diff). Pure: current quantities and
  * the plan come in, moves and metafield values come out.
  */
 import type { ChannelPlan } from "./types";

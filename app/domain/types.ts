@@ -119,7 +119,7 @@ export interface Hold {
 
 /**
  * What Shopify says a location can do (Location.isActive, Location.fulfillsOnlineOrders).
- * Online orders route only to locations that fulfil online orders (SHOPIFY-FACTS § Sales channels),
+ * Online orders route only to locations that fulfil online orders (docs/decisions/012 § Sales channels),
  * so stock elsewhere can never fill an online or marketplace sale.
  */
 export interface LocationInfo {

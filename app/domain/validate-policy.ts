@@ -180,7 +180,7 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
       if (locations !== undefined && locations.length === 0) problems.add(`${path}.locations`, "must list at least one location");
       locations?.forEach((location, j) => {
         if (!known.locations.has(location)) return problems.add(`${path}.locations[${j}]`, `unknown location "${location}"`);
-        // A channel offered stock its orders can never reach oversells (SHOPIFY-FACTS § Sales channels).
+        // A channel offered stock its orders can never reach oversells (docs/decisions/012 § Sales channels).
         const capabilities = known.capabilities?.get(location);
         const channel = typeof rule.channel === "string" ? rule.channel : "";
         const because = capabilities && unreachableBecause(channelKind(channel), capabilities);

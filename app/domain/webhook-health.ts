@@ -1,6 +1,6 @@
 /**
- * Webhook health (DESIGN.md §4): Shopify delivers at least once but sometimes late or not at
- * all (SHOPIFY-FACTS "Webhooks": retries over 4 h, rarely a day late). Two symptoms matter:
+ * Webhook health (docs/decisions/009): Shopify delivers at least once but sometimes late or not at
+ * all (docs/decisions/012 "Webhooks": retries over 4 h, rarely a day late). Two symptoms matter:
  * inventory updates going quiet while orders keep arriving (every order moves inventory), and
  * deliveries arriving long after they were triggered. Pure: deliveries and `now` come in.
  */

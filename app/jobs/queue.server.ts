@@ -1,5 +1,5 @@
 /**
- * The job queue port (DESIGN.md §2, §4, §5).
+ * The job queue port (docs/decisions/002, 006).
  *
  * Everything outside `app/jobs/` talks to this interface only. The embedded adapter
  * (`sqlite-queue.server.ts`) keeps jobs in the `Job` table; a distributed adapter (BullMQ on

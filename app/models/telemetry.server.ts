@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 
-/** Sales and lag samples that size velocity buffers (DESIGN.md §3 "velocity buffer"). */
+/** Sales and lag samples that size velocity buffers (docs/decisions/010). */
 
 export interface SaleInput {
   orderId: string;

@@ -2,7 +2,7 @@
  * Write intents (issue 8 items 1 and 3): every write to Shopify is stored here before its
  * request leaves, under a key minted once (a random UUID) that is also the request's
  * `@idempotent` key. Shopify answers a repeated key with the original result without doing
- * anything again (SHOPIFY-FACTS § Idempotency), so the key is resent only to retry that same
+ * anything again (docs/decisions/012 § Idempotency), so the key is resent only to retry that same
  * request; a new plan mints a new one. When Shopify confirms the write, the intent is marked
  * applied in the same transaction that records its audit entries and sync state, so a write
  * and its record are one unit.

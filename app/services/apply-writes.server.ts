@@ -313,7 +313,7 @@ export async function applyWritePlan(
   return counts;
 }
 
-/** Keys are kept about 24 h (SHOPIFY-FACTS § Idempotency, [unconfirmed]): an older intent is not resent. */
+/** Keys are kept about 24 h (docs/decisions/012 § Idempotency, [unconfirmed]): an older intent is not resent. */
 export const INTENT_RESEND_WINDOW_MS = 23 * 60 * 60_000;
 
 /**

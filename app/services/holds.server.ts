@@ -1,5 +1,5 @@
 /**
- * Cart holds (DESIGN.md §3): Shopify reserves nothing at add-to-cart (SHOPIFY-FACTS
+ * Cart holds (docs/decisions/008): Shopify reserves nothing at add-to-cart (docs/decisions/012
  * "Checkout"), so a buyer at checkout can lose the last unit to a marketplace order placed a
  * second earlier. A hold keeps the cart's units from every other channel for a short TTL and
  * refuses a quantity that other buyers' holds already took. Holds convert on orders/create

@@ -15,7 +15,7 @@ import { processWebhook } from "./webhook-processing.server";
  *   is processed again.
  * - Processing only enqueues work (answering in milliseconds); the worker does the rest.
  * - The raw body is read before the library parses it, because REST-shaped payloads carry
- *   numeric ids above 2^53 (SHOPIFY-FACTS "Webhooks").
+ *   numeric ids above 2^53 (docs/decisions/012 "Webhooks").
  */
 export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic): Promise<Response> {
   const receivedAt = new Date();

@@ -79,7 +79,7 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
 
   if (topic === "inventory_levels/update" && (await isEchoOfPlannedLevel(shop, payload))) {
     // Safestock's own move comes back as inventory_levels/update with exactly the `available`
-    // it planned. Recomputing would re-read Shopify to write nothing (DESIGN.md §4); after a
+    // it planned. Recomputing would re-read Shopify to write nothing (docs/decisions/004); after a
     // policy publish that is thousands of reads. Anything else that changes `available` is
     // recomputed; a change that leaves `available` equal is caught by reconciliation.
     return "processed";

@@ -1,7 +1,7 @@
 /**
  * Reads the whole catalog (every inventory item with its variant, product, channel metafield,
  * levels and quantities) with one bulk query operation instead of paging `CATALOG_PAGE_QUERY`
- * (DESIGN.md §4, "a bulk operation path for large catalogs").
+ * (docs/decisions/011).
  *
  * Flow (https://shopify.dev/docs/api/usage/bulk-operations/queries):
  * 1. `bulkOperationRunQuery(query: BULK_CATALOG_QUERY)`: refused with `userErrors` (invalid

@@ -3,7 +3,7 @@
  * against Shopify's official 2026-10 schema (app/shopify/documents.test.ts).
  */
 
-/** All quantity names, in the order we read them (SHOPIFY-FACTS "Inventory states"). */
+/** All quantity names, in the order we read them (docs/decisions/012 "Inventory states"). */
 export const QUANTITY_NAMES = [
   "available",
   "committed",
@@ -15,7 +15,7 @@ export const QUANTITY_NAMES = [
   "incoming",
 ] as const;
 
-/** App-owned variant metafield carrying channel ATS (SHOPIFY-FACTS "Sales channels"). */
+/** App-owned variant metafield carrying channel ATS (docs/decisions/012 "Sales channels"). */
 export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
 
 /**

@@ -220,7 +220,7 @@ export interface MoveChange {
  * - `busy`: IDEMPOTENCY_CONCURRENT_REQUEST ("currently in progress, please try again"): retry
  *   the same request with the same key later.
  * - `refused`: anything else; retrying the same request cannot help.
- * Codes: SHOPIFY-CONFORMANCE (idempotency), SHOPIFY-FACTS § Idempotency.
+ * Codes: docs/decisions/016 §1 (idempotency), docs/decisions/012 § Idempotency.
  */
 export type WriteFailure = "stale" | "replan" | "busy" | "refused";
 
@@ -248,7 +248,7 @@ export const MAX_CHANGES_PER_MUTATION = 250;
 
 /**
  * One inventoryMoveQuantities call (≤250 changes). `ledgerDocumentUri` is required for every
- * state except `available` and refused for `available` (SHOPIFY-CONFORMANCE §3), so it is set
+ * state except `available` and refused for `available` (docs/decisions/016 §3), so it is set
  * on the non-available end only.
  */
 export interface MoveQuantitiesRequest {
@@ -291,7 +291,7 @@ export interface ChannelMetafieldWrite {
   compareDigest: string | null;
 }
 
-/** metafieldsSet takes at most 25 inputs (SHOPIFY-CONFORMANCE §11). */
+/** metafieldsSet takes at most 25 inputs (docs/decisions/016 §11). */
 export const MAX_METAFIELDS_PER_SET = 25;
 
 export async function setChannelMetafields(client: AdminClient, writes: ChannelMetafieldWrite[]): Promise<WriteResult> {

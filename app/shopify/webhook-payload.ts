@@ -2,7 +2,7 @@
  * Reading Shopify's REST-shaped webhook bodies safely.
  *
  * Their numeric ids exceed 2^53 (Shopify's own sample order id is 820982911946154508), and
- * `JSON.parse` silently rounds them (SHOPIFY-FACTS "Webhooks"). `parseWebhookBody` turns every
+ * `JSON.parse` silently rounds them (docs/decisions/012 "Webhooks"). `parseWebhookBody` turns every
  * integer literal of 16+ digits into a string before parsing, so ids survive exactly.
  */
 export function parseWebhookBody(raw: string): unknown {

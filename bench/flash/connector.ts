@@ -2,7 +2,7 @@
  * The marketplace connector as the flash sale sees it. A connector keeps its own copy of the number
  * it lists per variant, refreshed every R seconds; between refreshes it lowers the copy only for its
  * own sales, and it creates its orders through the Admin API with DECREMENT_IGNORING_POLICY
- * (SHOPIFY-FACTS.md "Sales channels"), which drives `available` below zero rather than refusing.
+ * (docs/decisions/012 "Sales channels"), which drives `available` below zero rather than refusing.
  *
  * `MarketplaceConnector` is the seam: the scenario only calls this interface, so the emulator's
  * connector stand-in (sandbox/connector/, issue 9's dependency) can be plugged in through an

@@ -164,7 +164,7 @@ function createPropagationTracker() {
 
 /**
  * Buyers' orders (checkout, POS, the connector's own app) never spend Safestock's points on Shopify
- * (SHOPIFY-FACTS.md "Rate limits": one bucket per app and shop). Until the emulator keeps a bucket per
+ * (docs/decisions/012 "Rate limits": one bucket per app and shop). Until the emulator keeps a bucket per
  * API client (h/emu-limits), the bench's buyers share the shop's bucket with the app under test, so a
  * THROTTLED answer to a buyer is waited out here rather than counted as a refused sale.
  */

@@ -1,7 +1,7 @@
 /**
  * The real Safestock pipeline in this process, against sandbox shops reached through msw (the same
  * wiring as tests/support/harness.ts, without vitest): a migrated SQLite file, the app's env, msw
- * patching fetch before the Shopify adapter captures it (TOOLCHAIN.md), and an Admin API meter that
+ * patching fetch before the Shopify adapter captures it (docs/decisions/013), and an Admin API meter that
  * counts every request the app (or a bench-side app) sends, per shop.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";

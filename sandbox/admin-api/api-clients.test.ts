@@ -5,7 +5,7 @@
  * - shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits: "Calls from one app don't affect
  *   the rate limits of another app, even on the same store"; restore rates Standard 100,
  *   Advanced 200, Plus 1000, Enterprise 2000 points/s.
- * - SHOPIFY-CONFORMANCE §1: recorded responses show maximumAvailable 2000, restoreRate 100.
+ * - docs/decisions/016 §1: recorded responses show maximumAvailable 2000, restoreRate 100.
  * - shopify.dev/changelog/new-error-messages-for-graphql-operations-without-necessary-access-scopes
  *   and a recorded answer (pageUpdate): "Access denied for <field> field. Required access: …",
  *   extensions { code ACCESS_DENIED, documentation, requiredAccess }, the field's path, `null` data.

@@ -10,7 +10,7 @@ export interface ApiContext {
   clock: Clock;
   /**
    * The calling app (API client) of this request: `$app` namespaces resolve to
-   * `app--<apiClientId>--x` (SHOPIFY-CONFORMANCE §11), orders default `sourceName` to it.
+   * `app--<apiClientId>--x` (docs/decisions/016 §11), orders default `sourceName` to it.
    */
   apiClientId: string;
   /** The calling token's granted scopes, expanded (`write_x` → `read_x`); see ./scopes.ts. */

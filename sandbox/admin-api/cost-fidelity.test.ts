@@ -2,7 +2,7 @@
  * Cost fidelity: recorded real Admin API costs (extensions.cost) for the query shapes Safestock
  * uses, replayed through ./cost.ts. The expected figures are Shopify's, not ours: see the
  * fixture's `about` and each case's `source` (airhorns/shopify-draft-proxy captures,
- * SHOPIFY-CONFORMANCE §1). Gate: ≥ 95 % exact on the shapes Safestock sends (connections read
+ * docs/decisions/016 §1). Gate: ≥ 95 % exact on the shapes Safestock sends (connections read
  * through `nodes`); the `edges { node }` shapes are reported alongside.
  */
 import { readFileSync } from "node:fs";
@@ -85,7 +85,7 @@ describe("query cost fidelity against recorded Shopify responses", () => {
   });
 
   it("connection sizes reproduce the recorded X(first: N) { nodes { id } } costs 3, 6, 9, 11, 13", () => {
-    // SHOPIFY-FACTS: N = 1, 10, 50, 100, 250 cost 3, 6, 9, 11, 13 (2 + size(N) × one node).
+    // docs/decisions/012 "Rate limits": N = 1, 10, 50, 100, 250 cost 3, 6, 9, 11, 13 (2 + size(N) × one node).
     expect([1, 10, 50, 100, 250].map((n) => 2 + connectionSize(n))).toEqual([3, 6, 9, 11, 13]);
   });
 });

@@ -6,7 +6,7 @@
  * possible selections, connections "sized by `first` and `last`", mutations 10; requested cost
  * from the document, actual cost from what was returned). The numbers below are fitted to
  * ~2,500 recorded real responses (airhorns/shopify-draft-proxy fixtures/conformance, 2025-01 and
- * 2026-04, see SHOPIFY-CONFORMANCE §1); cost-fidelity.test.ts replays the shapes Safestock uses.
+ * 2026-04, see docs/decisions/016 §1); cost-fidelity.test.ts replays the shapes Safestock uses.
  *
  * Requested cost (from the document and its variables):
  * - scalar/enum 0; an object-returning field 1 + its selection; an interface/union field 1 +
@@ -28,7 +28,7 @@
  * still costs its own point but not its selection; a connection that returned n of its
  * first/last = F nodes costs 2 + ⌈size(F) × n / F × node⌉, where node is the dearest returned
  * node; an empty one costs 2 (+ size(F) when `nodes` was selected, as recorded); a mutation whose
- * payload is null costs 10 (SHOPIFY-CONFORMANCE §1).
+ * payload is null costs 10 (docs/decisions/016 §1).
  *
  * Shopify also sets manual costs on some fields it does not publish (e.g. a few payload-heavy
  * mutations, `inventoryLevel(id:)` on one older store); those are not reproduced.

@@ -1,7 +1,7 @@
 /**
  * Shopify-shaped errors for documents graphql-js rejects. Shopify runs graphql-ruby, whose
  * static-validation messages differ from graphql-js'; we map the common ones to Shopify's
- * text and `extensions.code` (SHOPIFY-CONFORMANCE §1, §7: `Field 'code' doesn't exist on
+ * text and `extensions.code` (docs/decisions/016 §1, §7: `Field 'code' doesn't exist on
  * type 'UserError'` / `undefinedField`, `Directive @idempotent is not defined` /
  * `undefinedDirective`, `Directive 'idempotent' is missing required arguments: key` /
  * `missingRequiredArguments`, `Variable $x is declared by Op but not used` / `variableNotUsed`).
@@ -148,7 +148,7 @@ export function shopifyValidationErrors(doc: DocumentNode, errors: readonly Grap
 }
 
 // ---------------------------------------------------------------------------------------
-// Variable coercion (SHOPIFY-CONFORMANCE §1): only `errors`, code INVALID_VARIABLE, with the
+// Variable coercion (docs/decisions/016 §1): only `errors`, code INVALID_VARIABLE, with the
 // provided `value` and `problems[{path, explanation}]`.
 
 interface Problem {
@@ -184,7 +184,7 @@ function valueAt(error: GraphQLError): unknown {
   }
 }
 
-/** Shopify validates every ID argument as a global id (SHOPIFY-CONFORMANCE §10: `Invalid global id ''`). */
+/** Shopify validates every ID argument as a global id (docs/decisions/016 §10: `Invalid global id ''`). */
 function checkIds(value: unknown, type: GraphQLInputType, path: (string | number)[], problems: Problem[]): void {
   if (value === null || value === undefined) return;
   if (isNonNullType(type)) return checkIds(value, type.ofType, path, problems);

@@ -119,7 +119,7 @@ export async function runGraphQL(body: GraphQLRequestBody, ctx: ApiContext, buck
   if (!("kind" in op)) return { status: 200, body: { errors: [op] } };
   const variables = (body.variables ?? {}) as Record<string, unknown>;
   const coercion = coerceVariables(schema, op, variables);
-  // Variable coercion errors: only `errors`, no data, no cost (SHOPIFY-CONFORMANCE §1).
+  // Variable coercion errors: only `errors`, no data, no cost (docs/decisions/016 §1).
   if (coercion.errors.length) return { status: 200, body: { errors: coercion.errors } };
 
   const fragments: Record<string, FragmentDefinitionNode> = {};

@@ -4,7 +4,7 @@
  * a top-level error "Access denied for <field> field. Required access: `<scope>` access scope."
  * with `extensions { code: "ACCESS_DENIED", documentation, requiredAccess }` and the field's path,
  * and `null` for that field in `data` (a recorded pageUpdate answer shows `data.pageUpdate: null`;
- * SHOPIFY-CONFORMANCE §3: `inventoryAdjustmentGroup.staffMember` without `read_users` is `null`
+ * docs/decisions/016 §3: `inventoryAdjustmentGroup.staffMember` without `read_users` is `null`
  * plus ACCESS_DENIED at that path while the rest of the payload is returned). When several scopes
  * would do, the message reads "Any of `a`, `b` access scopes.".
  *
@@ -106,7 +106,7 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   // Transfers and shipments (shopify.dev InventoryTransfer / InventoryShipment "Required access")
   "QueryRoot.inventoryTransfer": ["read_inventory_transfers"],
   "QueryRoot.inventoryShipment": ["read_inventory_shipments"],
-  // Nested: the staff member behind an adjustment (SHOPIFY-CONFORMANCE §3)
+  // Nested: the staff member behind an adjustment (docs/decisions/016 §3)
   "InventoryAdjustmentGroup.staffMember": ["read_users"],
   // Mutations
   "Mutation.inventorySetQuantities": ["write_inventory"],

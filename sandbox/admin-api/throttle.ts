@@ -4,7 +4,7 @@
  * API rate limits are based on the combination of the app and store. Calls from one app don't
  * affect the rate limits of another app, even on the same store."). Points refill continuously at
  * `restoreRate`/s up to `bucketSize`. `currentlyAvailable` is reported after this request's actual
- * cost was taken off (SHOPIFY-CONFORMANCE §1: 1987 after a cost of 13).
+ * cost was taken off (docs/decisions/016 §1: 1987 after a cost of 13).
  */
 import type { Clock, ThrottleOptions } from "../contract.js";
 
@@ -13,7 +13,7 @@ import type { Clock, ThrottleOptions } from "../contract.js";
  * bucket size and restore rate based on the store's plan", same page).
  * - Restore rates: the page's table, Standard 100, Advanced 200, Plus 1,000, Enterprise (Commerce
  *   Components) 2,000 points/s.
- * - Bucket size: the page gives none. Every recorded real response (a dev store, SHOPIFY-CONFORMANCE
+ * - Bucket size: the page gives none. Every recorded real response (a dev store, docs/decisions/016
  *   §1, ≈12.9k cost blocks) shows `maximumAvailable: 2000` with `restoreRate: 100`, so Standard is
  *   2,000. For the other plans nothing is recorded; we keep 2,000 too (stricter than the larger
  *   buckets third-party guides quote) until a capture says otherwise.

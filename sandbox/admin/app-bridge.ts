@@ -1,7 +1,7 @@
 /**
  * A local stand-in for `https://cdn.shopify.com/shopifycloud/app-bridge.js` (App Bridge v4),
  * served by the sandbox at `/app-bridge.js`. Browser tests route the CDN URL to it; the real path
- * in Shopify admin is unchanged (TOOLCHAIN.md "App Bridge offline").
+ * in Shopify admin is unchanged (docs/decisions/013).
  *
  * It provides what Safestock uses of the global `shopify` (shopify.dev/docs/api/app-bridge-library):
  * - `shopify.idToken()`: a fresh session token from the sandbox (`GET /sandbox/session-token?shop=`).

@@ -47,7 +47,7 @@ export const INPUT_QUERY_FILE = fileURLToPath(
   new URL("../../extensions/safestock-cart-validation/src/cart_validations_generate_run.graphql", import.meta.url),
 );
 
-/** Shopify limits the whole Function input to 64,000 bytes (../../shared/SHOPIFY-FACTS.md "Checkout"). */
+/** Shopify limits the whole Function input to 64,000 bytes (docs/decisions/012 "Checkout"). */
 export const FUNCTION_INPUT_LIMIT_BYTES = 64_000;
 
 /** What the checkout needs from a sandbox (a full `Sandbox` fits). */

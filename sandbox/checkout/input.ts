@@ -39,7 +39,7 @@ const money = (amount: number) => ({ amount: amount.toFixed(2), currencyCode: CU
 
 /**
  * Resolve `metafield(namespace:, key:)` for an owner. `$app:safestock` → `app--<apiKey>--safestock`,
- * an omitted namespace → `app--<apiKey>`: the same rule as the Admin API (SHOPIFY-CONFORMANCE §11),
+ * an omitted namespace → `app--<apiKey>`: the same rule as the Admin API (docs/decisions/016 §11),
  * which is also how Functions resolve app-reserved namespaces
  * (https://shopify.dev/docs/apps/build/custom-data/ownership#reserved-prefixes).
  */

@@ -5,11 +5,11 @@
  * refreshes marketplace buyers buy against that listing; each sale becomes an `orderCreate` with
  * `inventoryBehaviour: DECREMENT_IGNORING_POLICY` — connectors record what the marketplace already
  * sold, so Shopify drives `available` below zero rather than refusing
- * (SHOPIFY-FACTS "Sales channels"; SHOPIFY-CONFORMANCE §9).
+ * (docs/decisions/012 "Sales channels"; docs/decisions/016 §9).
  *
  * What it lists (`source`):
  * - `{ kind: "shopify-available" }` — the "no app" baseline: the variant's `inventoryQuantity`
- *   (Shopify's `available` summed over every active location, stores included, SHOPIFY-CONFORMANCE §8);
+ *   (Shopify's `available` summed over every active location, stores included, docs/decisions/016 §8);
  * - `{ kind: "metafield", namespace, key?, channel }` — a per-channel ATS published in a variant
  *   metafield (`{"channels":{"<channel>":{"available":n,"paused":b}}}`, Safestock's format). Read as
  *   the connector app, Safestock's own reserved namespace `app--<safestockClientId>--safestock` is

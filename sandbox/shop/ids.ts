@@ -34,7 +34,7 @@ export function gid(type: string, legacyId: number | string): Gid {
   return `gid://shopify/${type}/${legacyId}`;
 }
 
-/** `gid://shopify/InventoryLevel/<n>?inventory_item_id=<item>` (SHOPIFY-CONFORMANCE §8). */
+/** `gid://shopify/InventoryLevel/<n>?inventory_item_id=<item>` (docs/decisions/016 §8). */
 export function inventoryLevelGid(levelLegacyId: number, itemLegacyId: number): Gid {
   return `gid://shopify/InventoryLevel/${levelLegacyId}?inventory_item_id=${itemLegacyId}`;
 }

@@ -36,7 +36,7 @@ export function isOnHandComponent(name: QuantityName): boolean {
 /**
  * Change one state (never `on_hand` directly: on_hand changes are expressed as available
  * changes, exactly as Shopify reports them). Returns the on_hand delta it caused.
- * `on_hand.updatedAt` stays null (SHOPIFY-CONFORMANCE §8).
+ * `on_hand.updatedAt` stays null (docs/decisions/016 §8).
  */
 export function applyQuantityDelta(level: InventoryLevelRecord, name: QuantityName, delta: number, at: string): number {
   if (name === "on_hand") throw new Error("on_hand is derived; change a component state instead");

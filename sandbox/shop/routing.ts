@@ -6,14 +6,14 @@
  *   1. "Minimize split fulfillments": a location that can fill the whole order wins;
  *   2. "Stay within the destination market": not emulated (the sandbox shop has one market);
  *   3. "Ship from the closest location": not emulated (no buyer address) — location order decides,
- *      which matches the captures (SHOPIFY-CONFORMANCE §9: of two stocked levels the first, "Shop
+ *      which matches the captures (docs/decisions/016 §9: of two stocked levels the first, "Shop
  *      location", was used; of three the one that had stock).
  * Only locations that fulfil online orders take part ("inventory at this location is available for
  * sale online", LocationEditInput.fulfillsOnlineOrders). A line no single location can fill is split
  * across several, as a location rule may split "four units of Product A … three to Location X and
  * one to Location Y" (shopify.dev/docs/api/functions/latest/order-routing-location-rule).
  * Under DECREMENT_IGNORING_POLICY what no location has goes to the first location that stocks the
- * item, driving its `available` below zero (SHOPIFY-CONFORMANCE §9: a single level with 0 → −2).
+ * item, driving its `available` below zero (docs/decisions/016 §9: a single level with 0 → −2).
  */
 import type { Gid, InventoryLevelRecord } from "../contract.js";
 import type { ShopState } from "./state.js";

@@ -37,7 +37,7 @@ export interface AdjustmentGroupRecord {
   changes: InventoryChangeRecord[];
 }
 
-/** `inventoryTransfer…` (SHOPIFY-CONFORMANCE §9 "Transfers"). */
+/** `inventoryTransfer…` (docs/decisions/016 §9 "Transfers"). */
 export interface InventoryTransferRecord {
   id: Gid;
   legacyId: number;
@@ -193,7 +193,7 @@ export function metafieldKey(ownerId: Gid, namespace: string, key: string): stri
   return `${ownerId}|${namespace}|${key}`;
 }
 
-/** `variant.inventoryQuantity` = sum of `available` over active levels (SHOPIFY-CONFORMANCE §8). */
+/** `variant.inventoryQuantity` = sum of `available` over active levels (docs/decisions/016 §8). */
 export function variantInventoryQuantity(state: ShopState, variant: VariantRecord): number {
   let sum = 0;
   for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) {

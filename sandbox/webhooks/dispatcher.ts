@@ -1,7 +1,7 @@
 /**
  * WebhookDispatcher: Shopify-style signed, at-least-once webhook deliveries with fault knobs.
  *
- * Semantics (shopify.dev/docs/apps/build/webhooks, SHOPIFY-FACTS.md "Webhooks"):
+ * Semantics (shopify.dev/docs/apps/build/webhooks, docs/decisions/012 "Webhooks"):
  * - One *event* (X-Shopify-Event-Id) fans out to one *delivery* per matching subscription
  *   ("If you have more than one subscription for the same topic, then you'll receive several
  *   webhooks for the same event (one per subscription)": shopify.dev/docs/apps/build/webhooks/ignore-duplicates).

@@ -3,7 +3,7 @@
  *
  * Shapes follow Shopify's webhook samples (shopify.dev/docs/api/webhooks?reference=toml), trimmed
  * to the fields Safestock can plausibly read. Every object carries `admin_graphql_api_id` so the
- * app can key on GID strings: real numeric ids exceed 2^53 (SHOPIFY-FACTS.md, "Webhooks").
+ * app can key on GID strings: real numeric ids exceed 2^53 (docs/decisions/012 "Webhooks").
  * Numeric `id`s are the emulator's `legacyId`s.
  *
  * Mapping is 1:1 (one event -> one topic). Where Shopify fires two topics for one change (a

@@ -250,7 +250,7 @@ function webOrderCommand(orderSku: string, quantity: number): Command {
 
 /**
  * A marketplace connector: lists the number Safestock published for it and orders through the
- * Admin API with DECREMENT_IGNORING_POLICY (SHOPIFY-FACTS § Sales channels), so nothing stops an
+ * Admin API with DECREMENT_IGNORING_POLICY (docs/decisions/012 § Sales channels), so nothing stops an
  * oversell but Safestock's number.
  */
 function marketplaceOrderCommand(orderSku: string, wanted: number): Command {

@@ -1,6 +1,6 @@
 /**
  * An independent reference model of what Safestock must write, for the model-based pipeline
- * test. It is deliberately written from docs/policy.md and SHOPIFY-FACTS.md, not from the
+ * test. It is deliberately written from docs/policy.md and docs/decisions/012, not from the
  * engine: it imports nothing from `app/`, covers a subset of the rules (flat and scoped
  * safety stock, channel allocation %, network minimum, pause below, manual pause) and is kept
  * small enough to check by hand.
@@ -65,7 +65,7 @@ export interface ModelLocation {
 /** What Safestock must withhold at one level: Shopify's `safety_stock` after it has synced. */
 export function targetSafetyStock(policy: ModelPolicy, level: ModelLevel): number {
   // Shopify's identity: on_hand = available + committed + reserved + damaged + safety_stock + quality_control
-  // (SHOPIFY-FACTS § Inventory states), so this is what could sell if nothing were protected.
+  // (docs/decisions/012 § Inventory states), so this is what could sell if nothing were protected.
   const sellable = Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl);
   // Most specific scope wins (docs/policy.md § 3): SKU > tag > location > every item.
   let units = policy.global;
@@ -81,7 +81,7 @@ export function targetAvailable(policy: ModelPolicy, level: ModelLevel): number 
 }
 
 /**
- * The locations whose stock can fill a channel's orders (SHOPIFY-FACTS § Sales channels): online
+ * The locations whose stock can fill a channel's orders (docs/decisions/012 § Sales channels): online
  * orders (Online Store, marketplaces, wholesale apps) route only to active locations that fulfil
  * online orders. POS sells from the store it stands in, so it has no network-wide pool here.
  */

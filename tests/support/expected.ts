@@ -35,7 +35,7 @@ export function expectedPlan(state: ShopStateSnapshot, policy: Policy, now: Date
         unitsPerMinute: 0,
       })),
       channels: state.publications.map((publication) => channelHandle(publication.name)),
-      // Online channels draw only on locations that fulfil online orders (SHOPIFY-FACTS § Sales channels).
+      // Online channels draw only on locations that fulfil online orders (docs/decisions/012 § Sales channels).
       locations: state.locations
         .filter((location) => location.isActive)
         .map((location) => ({ name: location.name, fulfillsOnlineOrders: location.fulfillsOnlineOrders })),

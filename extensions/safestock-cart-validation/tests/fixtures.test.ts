@@ -2,7 +2,7 @@
  * Fixture tests, as Shopify's function templates ship them (tests/fixtures/*.json with
  * `payload.{export,target,input,output}`, run by tests/default.test.js through
  * `@shopify/shopify-function-test-helpers`). That package builds with javy and runs the Wasm, which
- * cannot happen offline (../../shared/TOOLCHAIN.md), so each fixture is checked here with graphql-js
+ * cannot happen offline (docs/decisions/013), so each fixture is checked here with graphql-js
  * against the official Function schema instead, and the Function runs twice: directly, and bundled
  * (esbuild, as the CLI does) inside a bare `node:vm` realm with no Node globals — the closest we get
  * to javy's QuickJS.

@@ -221,7 +221,7 @@ describe("bulkOperationRunQuery", () => {
     const t = testShop();
     const res = await t.gql(RUN, { query: `{ products { nodes { id } } }` });
     // recorded: bulkOperationRunQuery { bulkOperation { … } userErrors { … } } costs 10 → 10
-    // (bulk-operations/bulk-operation-run-query-*.json captures, SHOPIFY-CONFORMANCE §1)
+    // (bulk-operations/bulk-operation-run-query-*.json captures, docs/decisions/016 §1)
     expect(res.extensions.cost).toMatchObject({ requestedQueryCost: 10, actualQueryCost: 10 });
   });
 

@@ -1,7 +1,7 @@
 /**
  * `@idempotent(key:)` for the inventory quantity mutations (required since 2026-04:
  * shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations;
- * SHOPIFY-CONFORMANCE §1).
+ * docs/decisions/016 §1).
  * - directive missing → top-level BAD_REQUEST "The @idempotent directive is required for this
  *   mutation but was not provided.", `data.<root>: null`;
  * - same key, same input → the first result again, applied once [not captured: replay];
@@ -10,7 +10,7 @@
  *   run again: IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED, message from the 2026-10 enum ("A previous request
  *   with this idempotency key failed. Retry with a new idempotency key.") [not captured]. After
  *   CHANGE_FROM_QUANTITY_STALE the client changes `changeFromQuantity` anyway, so it needs a new key.
- * Keys are kept 24 h of emulator-clock time [unconfirmed retention, SHOPIFY-FACTS].
+ * Keys are kept 24 h of emulator-clock time [unconfirmed retention, docs/decisions/012 "Idempotency"].
  */
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { ApiContext } from "../context.js";

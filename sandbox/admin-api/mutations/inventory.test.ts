@@ -242,7 +242,7 @@ describe("inventoryAdjustQuantities", () => {
   it("rejects on_hand/committed names, stale CAS, and non-available states below zero", async () => {
     const t = setup();
     const bad = await t.gql(ADJUST_MUTATION, { key: "1", input: adjust("committed", [{ inventoryItemId: t.ring7.itemId, locationId: t.wh, delta: 1, changeFromQuantity: 0 }]) });
-    // Name and ledger errors come back together (SHOPIFY-CONFORMANCE §1, 2025-01 capture).
+    // Name and ledger errors come back together (docs/decisions/016 §1, 2025-01 capture).
     expect(bad.data.inventoryAdjustQuantities.userErrors).toEqual([
       { field: ["input", "name"], message: "The specified quantity name is invalid. Valid values are: available, damaged, incoming, quality_control, reserved, safety_stock.", code: "INVALID_QUANTITY_NAME" },
       { field: ["input", "changes", "0", "ledgerDocumentUri"], message: "A ledger document URI is required except when adjusting available.", code: "INVALID_QUANTITY_DOCUMENT" },

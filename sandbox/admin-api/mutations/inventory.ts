@@ -1,6 +1,6 @@
 /**
  * inventorySetQuantities / inventoryAdjustQuantities / inventoryMoveQuantities (2026-10).
- * Messages, codes and field paths are the captured ones (SHOPIFY-CONFORMANCE §2–§4, §6);
+ * Messages, codes and field paths are the captured ones (docs/decisions/016 §2–§4, §6);
  * where Shopify was never captured the choice is marked [not captured].
  * Every mutation is all-or-nothing: any userError → `inventoryAdjustmentGroup: null`, no change.
  */
@@ -56,7 +56,7 @@ const MAX_QTY = 1_000_000_000;
 const MAX_ADJUST_QTY = 2_000_000_000;
 const MAX_MOVE_LEDGER_URIS = 2;
 const SET_NAMES = ["available", "on_hand"];
-/** Names adjust and move accept (SHOPIFY-CONFORMANCE §3). */
+/** Names adjust and move accept (docs/decisions/016 §3). */
 export const ADJUSTABLE_NAMES: readonly QuantityName[] = ["available", "damaged", "incoming", "quality_control", "reserved", "safety_stock"];
 
 interface UserError {
@@ -70,7 +70,7 @@ const f = (...p: Path): string[] => p.map(String);
 
 function requireChangeFrom(rows: Record<string, unknown>[], typeName: string): void {
   // Mandatory since 2026-04; absent (not null) → top-level INVALID_FIELD_ARGUMENTS, and this
-  // check runs before the @idempotent check (SHOPIFY-CONFORMANCE §1 "Precedence", §6).
+  // check runs before the @idempotent check (docs/decisions/016 §1 "Precedence", §6).
   if (rows.some((r) => !Object.prototype.hasOwnProperty.call(r, "changeFromQuantity"))) {
     throw new GraphQLError(`${typeName} must include the following argument: changeFromQuantity.`, { extensions: { code: "INVALID_FIELD_ARGUMENTS" } });
   }
@@ -93,7 +93,7 @@ interface Lookup {
   level?: InventoryLevelRecord;
 }
 
-/** Item, location and level checks shared by the three mutations (SHOPIFY-CONFORMANCE §6: item error first). */
+/** Item, location and level checks shared by the three mutations (docs/decisions/016 §6: item error first). */
 function lookup(ctx: ApiContext, itemId: Gid, locationId: Gid, itemField: string[], locationField: string[], errors: UserError[]): Lookup {
   const item = ctx.state.inventoryItems.get(itemId);
   const location = ctx.state.locations.get(locationId);
@@ -122,7 +122,7 @@ interface PlannedChange {
 /**
  * Apply planned changes, record the group and emit one `inventory_level.updated` per level.
  * Rows: the named changes in input order, then one `on_hand` row per level whose on_hand
- * moved (SHOPIFY-CONFORMANCE §2: "available 7, available 2, on_hand 7, on_hand 2").
+ * moved (docs/decisions/016 §2: "available 7, available 2, on_hand 7, on_hand 2").
  */
 function commit(ctx: ApiContext, reason: string, referenceDocumentUri: string | null, planned: PlannedChange[]): AdjustmentGroupRecord | null {
   const effective = planned.filter((p) => p.delta !== 0);
@@ -183,7 +183,7 @@ function performSet(ctx: ApiContext, input: Args) {
     else if (name === "on_hand" && r.quantity < 0) errors.push({ field: qField, message: MSG.negative, code: "INVALID_QUANTITY_NEGATIVE" });
     if (!level || !SET_NAMES.includes(name)) return;
     const current = level.quantities[name as QuantityName];
-    // explicit null skips the compare-and-swap (SHOPIFY-CONFORMANCE §6)
+    // explicit null skips the compare-and-swap (docs/decisions/016 §6)
     if (r.changeFromQuantity !== null && r.changeFromQuantity !== undefined && r.changeFromQuantity !== current) {
       errors.push({ field: f("input", "quantities", i, "changeFromQuantity"), message: MSG.stale, code: "CHANGE_FROM_QUANTITY_STALE" });
     }

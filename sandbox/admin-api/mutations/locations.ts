@@ -4,7 +4,7 @@
  *   fixtures/conformance/harry-test-heelo.myshopify.com/2026-04/store-properties/location-edit-fields-and-state-machine.json
  *   (toggling fulfillsOnlineOrders; turning off the only online location is refused with
  *   CANNOT_DISABLE_ONLINE_ORDER_FULFILLMENT, `location: null`). Fires `locations/update`.
- * - inventoryActivate / inventoryDeactivate: SHOPIFY-CONFORMANCE §7 (messages exact; their userErrors
+ * - inventoryActivate / inventoryDeactivate: docs/decisions/016 §7 (messages exact; their userErrors
  *   are `UserError`, without `code`). Activation fires `inventory_levels/connect`, deactivation
  *   `inventory_levels/disconnect` (shopify.dev/docs/api/webhooks topics).
  */

@@ -1,5 +1,5 @@
 /**
- * metafieldsSet (SHOPIFY-CONFORMANCE §11). Atomic: any userError → `metafields: []` and no
+ * metafieldsSet (docs/decisions/016 §11). Atomic: any userError → `metafields: []` and no
  * change (26+ inputs → `metafields: null`). `compareDigest` gives compare-and-swap:
  * matching → update + new digest; stale → STALE_OBJECT; a digest for a row that does not
  * exist → INVALID_COMPARE_DIGEST; null on create is accepted. `$app:` namespaces resolve to

@@ -1,5 +1,5 @@
 /**
- * orderCreate, orderCancel, refundCreate (SHOPIFY-CONFORMANCE §9). Inventory effects follow
+ * orderCreate, orderCancel, refundCreate (docs/decisions/016 §9). Inventory effects follow
  * shopify.dev/docs/apps/build/orders-fulfillment/inventory-management-apps: an order moves
  * units available → committed; fulfilment takes them out of committed (and on_hand); a
  * cancel with restock returns committed → available.

@@ -1,5 +1,5 @@
 /**
- * publishablePublish / publishableUnpublish (SHOPIFY-CONFORMANCE §10). Products only (the
+ * publishablePublish / publishableUnpublish (docs/decisions/016 §10). Products only (the
  * sandbox has no collections). With input errors the publishable is still returned and
  * nothing changes. A change emits `product.updated` (Shopify sends products/update and
  * product_publications/* on publish).

@@ -7,10 +7,10 @@
  *   inventoryShipmentReceive (ACCEPTED)           destination incoming → available (on_hand rises)
  *   inventoryShipmentReceive (REJECTED)           destination incoming −q, nothing enters stock [inferred]
  *   inventoryTransferCancel (ready, unshipped)    origin reserved → available [inferred]
- * State moves: SHOPIFY-CONFORMANCE §9 "Transfers" (ready-to-ship reserves at the origin, recorded in
+ * State moves: docs/decisions/016 §9 "Transfers" (ready-to-ship reserves at the origin, recorded in
  * airhorns/shopify-draft-proxy …/2025-01/products/inventory-transfer-lifecycle-local-staging.json:
  * available 5 → 2, reserved 0 → 3, on_hand 5; an in-transit shipment takes the units off origin
- * on_hand and adds incoming at the destination) and SHOPIFY-FACTS "Inventory states" (incoming is
+ * on_hand and adds incoming at the destination) and docs/decisions/012 "Inventory states" (incoming is
  * not on hand until received). Error codes and messages are the 2026-10 enum descriptions (never
  * captured); field paths are [inferred]. `@idempotent` is honoured when given (the payloads list the
  * IDEMPOTENCY_* codes) and not required [not captured].

@@ -107,7 +107,7 @@ export const catalogResolvers: ResolverMap = {
     isGiftCard: () => false,
     requiresSellingPlan: () => false,
     templateSuffix: () => null,
-    // (SHOPIFY-CONFORMANCE §8) real totalInventory can lag behind; the sandbox reports it current.
+    // (docs/decisions/016 §8) real totalInventory can lag behind; the sandbox reports it current.
     totalInventory: (p, _a, ctx) => variantsOf(ctx.state, p).reduce((s, v) => s + variantInventoryQuantity(ctx.state, v), 0),
     totalVariants: (p) => p.variantIds.length,
     variantsCount: (p) => count(p.variantIds.length),

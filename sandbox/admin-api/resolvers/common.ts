@@ -24,7 +24,7 @@ export function plain<S>(...fields: (keyof S & string)[]): TypeResolvers<S> {
   return out;
 }
 
-/** Checks an ID literal the way Shopify does (SHOPIFY-CONFORMANCE §10 `Invalid global id`). */
+/** Checks an ID literal the way Shopify does (docs/decisions/016 §10 `Invalid global id`). */
 export function requireGid(id: unknown, argName = "id"): string {
   if (!isGid(id)) {
     throw new GraphQLError(`Invalid global id '${String(id)}'`, { extensions: { code: "argumentLiteralsIncompatible", argumentName: argName } });

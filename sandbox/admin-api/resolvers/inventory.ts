@@ -86,10 +86,10 @@ export const inventoryResolvers: ResolverMap = {
     ...plain<InventoryLevelRecord>("id", "isActive", "createdAt", "updatedAt"),
     location: (l, _a, ctx) => ctx.state.locations.get(l.locationId),
     item: (l, _a, ctx) => ctx.state.inventoryItems.get(l.inventoryItemId),
-    // (SHOPIFY-CONFORMANCE §7) deactivation succeeds whenever another active level exists.
+    // (docs/decisions/016 §7) deactivation succeeds whenever another active level exists.
     canDeactivate: (l, _a, ctx) => (ctx.state.levelsByItem.get(l.inventoryItemId) ?? []).filter((x) => x.isActive).length > 1,
     deactivationAlert: () => null,
-    // Names come back in the requested order (SHOPIFY-CONFORMANCE §8).
+    // Names come back in the requested order (docs/decisions/016 §8).
     quantities: (l, args) =>
       (args.names as string[]).map((name): QuantitySource => {
         if (!isQuantityName(name)) {
@@ -102,7 +102,7 @@ export const inventoryResolvers: ResolverMap = {
     id: (q) => q.id,
     name: (q) => q.name,
     quantity: (q) => q.level.quantities[q.name],
-    // on_hand.updatedAt is always null (SHOPIFY-CONFORMANCE §8)
+    // on_hand.updatedAt is always null (docs/decisions/016 §8)
     updatedAt: (q) => (q.name === "on_hand" ? null : q.level.quantityUpdatedAt[q.name]),
   }),
   InventoryAdjustmentGroup: defineType<AdjustmentGroupRecord>({
@@ -119,7 +119,7 @@ export const inventoryResolvers: ResolverMap = {
   }),
   InventoryChange: defineType<InventoryChangeRecord>({
     ...plain<InventoryChangeRecord>("name", "delta", "ledgerDocumentUri"),
-    // Always null in every capture, on every version (SHOPIFY-CONFORMANCE §2).
+    // Always null in every capture, on every version (docs/decisions/016 §2).
     quantityAfterChange: () => null,
     item: (c, _a, ctx) => ctx.state.inventoryItems.get(c.inventoryItemId) ?? null,
     location: (c, _a, ctx) => ctx.state.locations.get(c.locationId) ?? null,

@@ -7,7 +7,7 @@ import { findNode } from "./node.js";
 
 /**
  * `$app:x` → `app--<apiClientId>--x`; an omitted namespace → `app--<apiClientId>`
- * (SHOPIFY-CONFORMANCE §11).
+ * (docs/decisions/016 §11).
  */
 export function resolveNamespace(namespace: string | null | undefined, apiClientId: string): string {
   if (namespace === null || namespace === undefined || namespace === "" || namespace === "$app") return `app--${apiClientId}`;

@@ -10,7 +10,7 @@ export const CHROMIUM_PATH = process.env.SAFESTOCK_CHROMIUM ?? "/usr/bin/chromiu
 export const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../screenshots");
 
 /**
- * Debian's Chromium is a system package (TOOLCHAIN.md "Browser and services"): without it the
+ * Debian's Chromium is a system package (docs/decisions/013): without it the
  * suite is skipped with a notice on a developer's machine, and fails in CI where it must exist.
  */
 export function browserAvailability(): { available: boolean; notice: string | null } {
@@ -42,7 +42,7 @@ export interface BrowserSession {
 
 /**
  * Headless Chromium (playwright gives each launch a fresh temporary profile) whose requests to Shopify's CDN never leave the machine: App Bridge is served
- * by the sandbox's stand-in, everything else on the CDN is aborted (TOOLCHAIN.md "App Bridge offline").
+ * by the sandbox's stand-in, everything else on the CDN is aborted (docs/decisions/013).
  */
 export async function openBrowser({ sandboxUrl }: { sandboxUrl: string }): Promise<BrowserSession> {
   const browser = await chromium.launch({
