@@ -106,6 +106,8 @@ export interface Cluster {
   queueCounts(): Promise<{ active: { queue: string; id: string }[]; pending: number; dead: number }>;
   /** BullMQ's record of a job: `stc` counts the times it was found stalled (its worker died), `finishedOn` is set when it completed or failed. */
   jobRecord(job: { queue: string; id: string }): Promise<Record<string, string>>;
+  /** Milliseconds left on a job's lock (BullMQ's `<job>:lock` key; -2 when it has none). */
+  lockTtl(job: { queue: string; id: string }): Promise<number>;
   /** Output of every process so far (for a failure message). */
   logs(lines?: number): string;
   stop(): Promise<void>;
@@ -265,6 +267,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const redis = createRedis(REDIS_URL);
       try {
         return await redis.hgetall(`${redisPrefix}:${queue}:${id}`);
+      } finally {
+        redis.disconnect();
+      }
+    },
+    async lockTtl({ queue, id }) {
+      const { createRedis } = await import("~/jobs/redis.server");
+      const redis = createRedis(REDIS_URL);
+      try {
+        return await redis.pttl(`${redisPrefix}:${queue}:${id}:lock`);
       } finally {
         redis.disconnect();
       }
