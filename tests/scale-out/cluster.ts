@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
 import pg from "pg";
 import { deployPostgresMigrations, dropPostgresDatabase, ensurePostgresDatabase } from "../../prisma/postgres/deploy";
 import type { CostLogEntry } from "../../sandbox/admin-api/cost-log";
@@ -147,6 +148,17 @@ function portOf(child: Child): Promise<number> {
   });
 }
 
+/** A short-lived Redis connection of the test's own (the cluster's processes have theirs). */
+async function withRedis<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
+  const { createRedis } = await import("~/jobs/redis.server");
+  const redis = createRedis(REDIS_URL);
+  try {
+    return await work(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
@@ -244,10 +256,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const body = (await response.json()) as { data?: { orderCreate?: { order?: unknown } } };
       return { ok: response.ok && !!body.data?.orderCreate?.order, body };
     },
-    async queueCounts() {
-      const { createRedis } = await import("~/jobs/redis.server");
-      const redis = createRedis(REDIS_URL);
-      try {
+    queueCounts: () =>
+      withRedis(async (redis) => {
         const queues = await redis.smembers(`${redisPrefix}:queues`);
         const active: { queue: string; id: string }[] = [];
         let pending = await redis.llen(`${redisPrefix}:waiting:${options.shop}`);
@@ -258,28 +268,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         }
         const dead = await redis.zcard(`${redisPrefix}:dead:${options.shop}`);
         return { active, pending, dead };
-      } finally {
-        redis.disconnect();
-      }
-    },
-    async jobRecord({ queue, id }) {
-      const { createRedis } = await import("~/jobs/redis.server");
-      const redis = createRedis(REDIS_URL);
-      try {
-        return await redis.hgetall(`${redisPrefix}:${queue}:${id}`);
-      } finally {
-        redis.disconnect();
-      }
-    },
-    async lockTtl({ queue, id }) {
-      const { createRedis } = await import("~/jobs/redis.server");
-      const redis = createRedis(REDIS_URL);
-      try {
-        return await redis.pttl(`${redisPrefix}:${queue}:${id}:lock`);
-      } finally {
-        redis.disconnect();
-      }
-    },
+      }),
+    jobRecord: ({ queue, id }) => withRedis((redis) => redis.hgetall(`${redisPrefix}:${queue}:${id}`)),
+    lockTtl: ({ queue, id }) => withRedis((redis) => redis.pttl(`${redisPrefix}:${queue}:${id}:lock`)),
     logs(lines = 60) {
       return children.flatMap((c) => c.output.slice(-lines)).join("\n");
     },
