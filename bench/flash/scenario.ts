@@ -95,7 +95,8 @@ export interface ShopFigures {
 type Levels = { warehouse: Gid; stores: [Gid, Gid] };
 type Gid = string;
 
-const SAFESTOCK_NAMESPACE = (apiKey: string) => `app--${apiKey}--safestock`;
+/** Safestock publishes in the merchant-owned namespace (docs/decisions/016-readable-channel-numbers.md). */
+const SAFESTOCK_NAMESPACE = (_apiKey: string) => "safestock";
 const NAIVE_NAMESPACE = (apiKey: string) => `app--${apiKey}--${NAIVE_METAFIELD.namespace.replace("$app:", "")}`;
 
 const CANCEL = `mutation BenchCancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { code message } } }`;

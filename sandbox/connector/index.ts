@@ -11,10 +11,11 @@
  * - `{ kind: "shopify-available" }` — the "no app" baseline: the variant's `inventoryQuantity`
  *   (Shopify's `available` summed over every active location, stores included, SHOPIFY-CONFORMANCE §8);
  * - `{ kind: "metafield", namespace, key?, channel }` — a per-channel ATS published in a variant
- *   metafield (`{"channels":{"<channel>":{"available":n,"paused":b}}}`, Safestock's format). Read as
- *   the connector app, Safestock's own reserved namespace `app--<safestockClientId>--safestock` is
- *   invisible (another app's reserved namespace, see ../admin-api/resolvers/metafields.ts): it
- *   lists 0 and counts `sourceMissing`. A merchant-owned namespace is readable.
+ *   metafield (`{"channels":{"<channel>":{"available":n,"paused":b}}}`, Safestock's format). Safestock
+ *   publishes it in the merchant-owned `safestock` namespace, which every app reads
+ *   (docs/decisions/016-readable-channel-numbers.md). Read as the connector app, a reserved namespace
+ *   of another app (`app--<safestockClientId>--safestock`, where Safestock published before) is
+ *   invisible (../admin-api/resolvers/metafields.ts): it lists 0 and counts `sourceMissing`.
  *
  * Deterministic: time is virtual (`advanceTo(ms)` runs every refresh and buyer arrival due by then,
  * in order); buyers arrive as a Poisson process from a seeded PRNG (../prng.ts). `start()` drives

@@ -98,7 +98,7 @@ function publishedNumbers(real: Real): Map<string, Record<string, { available: n
   const skuOf = new Map(state.variants.map((variant) => [variant.id, variant.sku]));
   const numbers = new Map<string, Record<string, { available: number; paused: boolean }>>();
   for (const metafield of state.metafields) {
-    if (metafield.key !== "channels" || !metafield.namespace.endsWith("--safestock")) continue;
+    if (metafield.key !== "channels" || metafield.namespace !== "safestock") continue;
     const parsed = JSON.parse(metafield.value) as { channels: Record<string, { available: number; paused: boolean }> };
     numbers.set(skuOf.get(metafield.ownerId)!, parsed.channels);
   }
