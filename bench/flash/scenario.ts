@@ -11,11 +11,12 @@ import { SANDBOX_ADMIN_TOKEN } from "../../sandbox/contract";
 import { createSandbox, sandboxHandlers, type Sandbox } from "../../sandbox/index";
 import type { ShopState } from "../../sandbox/shop/state";
 import { deliverToAppRoute, installSafestock, peakRssMb, percentile, type ApiCall, type ApiMeter } from "../support/app";
-import { createBenchConnector, type MarketplaceConnector } from "./connector";
+import { sandboxMarketplaceConnector, type MarketplaceConnector } from "./connector";
 import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
 import { createWebhookNetwork } from "./network";
 import type { BuyerChannel, OrderIntent } from "./traffic";
 import type { SetupServer } from "msw/node";
+import type { ListingSource } from "../../sandbox/connector/index";
 
 export type AppUnderTest = { kind: "safestock"; policy: Policy } | { kind: "naive"; buffer: number } | { kind: "none" };
 
@@ -97,7 +98,6 @@ type Gid = string;
 
 /** Safestock publishes in the merchant-owned namespace (docs/decisions/016-readable-channel-numbers.md). */
 const SAFESTOCK_NAMESPACE = (_apiKey: string) => "safestock";
-const NAIVE_NAMESPACE = (apiKey: string) => `app--${apiKey}--${NAIVE_METAFIELD.namespace.replace("$app:", "")}`;
 
 const CANCEL = `mutation BenchCancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { code message } } }`;
 const ID_PATTERN = /gid:\/\/shopify\/(?:InventoryItem|ProductVariant)\/\d+/g;
@@ -341,33 +341,16 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   for (const domain of domains) {
     const state = stateOf(sandbox, domain);
     const app = byDomain.get(domain)!.app;
-    const { warehouse } = levelsOf.get(domain)!;
-    connectors.set(
-      domain,
-      createBenchConnector({
-        variantIds: variantsOf.get(domain)!.map((v) => v.variantId),
-        refreshMs: options.refreshSeconds * 1000,
-        readListing(variantId) {
-          const variant = state.variants.get(variantId)!;
-          if (app.kind === "safestock") {
-            const channel = safestockChannels(state, sandbox.apiKey, variantId)?.marketplace;
-            return channel && !channel.paused ? channel.available : 0;
-          }
-          if (app.kind === "naive") {
-            const record = state.metafieldIndex.get(`${variantId}|${NAIVE_NAMESPACE(sandbox.apiKey)}|${NAIVE_METAFIELD.key}`);
-            return record ? (JSON.parse(record.value) as { marketplace: number }).marketplace : 0;
-          }
-          // No app: the connector lists Shopify's own figure, the variant's available summed over locations.
-          let sum = 0;
-          for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) sum += level.quantities.available;
-          void warehouse;
-          return sum;
-        },
-        async placeOrder(variantId, quantity) {
-          return orderIdOf(await placeOrder({ lineItems: [{ variantId, quantity }], sourceName: "marketplace", options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } }, domain));
-        },
-      }),
-    );
+    // What the connector lists: Safestock's marketplace number, the naive app's, or (no app)
+    // Shopify's own `available` summed over locations, each read through the Admin API as its own app.
+    const source: ListingSource =
+      app.kind === "safestock"
+        ? { kind: "metafield", namespace: SAFESTOCK_NAMESPACE(sandbox.apiKey), channel: "marketplace" }
+        : app.kind === "naive"
+          ? { kind: "metafield", namespace: NAIVE_METAFIELD.namespace, key: NAIVE_METAFIELD.key, channel: "marketplace" }
+          : { kind: "shopify-available" };
+    const skuOf = new Map(variantsOf.get(domain)!.map(({ variantId }) => [variantId, state.variants.get(variantId)!.sku]));
+    connectors.set(domain, sandboxMarketplaceConnector({ shop: sandbox.shop(domain), skuOf, refreshSeconds: options.refreshSeconds, source }));
   }
 
   const execute = async (domain: string, intent: OrderIntent) => {
@@ -420,7 +403,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
 
   const pendingWork = new Set<Promise<void>>();
   worker.start();
-  for (const connector of connectors.values()) connector.start();
+  await Promise.all([...connectors.values()].map((connector) => connector.start()));
   const sampler = setInterval(() => {
     for (const domain of domains) {
       const state = stateOf(sandbox, domain);
@@ -446,7 +429,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   }
   const remaining = options.durationMs - (performance.now() - t0);
   if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
-  for (const connector of connectors.values()) connector.stop();
+  await Promise.all([...connectors.values()].map((connector) => connector.stop()));
   while (pendingWork.size > 0) await Promise.allSettled([...pendingWork]);
   clearInterval(sampler);
   loopDelay.disable();
