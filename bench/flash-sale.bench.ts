@@ -104,7 +104,7 @@ const benchmark: Benchmark = {
 
 function rows(figures: readonly ShopFigures[]) {
   return [
-    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "RSS MB", "CPU s", "loop p99", "load"],
+    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "RSS MB", "CPU s", "loop p99", "load"],
     ...figures.map((f) => [
       f.refreshSeconds,
       f.label,
@@ -124,6 +124,8 @@ function rows(figures: readonly ShopFigures[]) {
       f.throttled,
       f.stale,
       f.meanSafetyStockUnits.toFixed(0),
+      f.meanMarketplaceListed.toFixed(0),
+      f.app === "safestock" ? f.meanRefreshCover.toFixed(1) : "–",
       f.peakRssMb.toFixed(0),
       f.saleCpuSeconds.toFixed(0),
       ms(f.eventLoopDelayP99Ms),
@@ -170,7 +172,7 @@ function report(all: readonly ShopFigures[], orders: number, wallSeconds: number
     [
       `### Flash sale (latest run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine()}, ${wallSeconds.toFixed(0)} s wall)`,
       "",
-      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; cost/LB = cost points over the lower bound (one read + one write per second with any change); mean ss = mean units in \`safety_stock\` over the 20 SKUs.`,
+      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; cost/LB = cost points over the lower bound (one read + one write per second with any change); mean ss = mean units in \`safety_stock\` over the 20 SKUs; mkt listed = mean units the marketplace connector showed (its copy); mkt cover = mean units the refresh-window rule kept off the marketplace.`,
       "",
       markdownTable(rows(all)),
       "",

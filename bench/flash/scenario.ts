@@ -86,6 +86,10 @@ export interface ShopFigures {
   stale: number;
   /** Mean units in Shopify's safety_stock over the sale (Safestock's protection, the naive buffer). */
   meanSafetyStockUnits: number;
+  /** Mean units the marketplace listed (the connector's copy, summed over SKUs), sampled every second. */
+  meanMarketplaceListed: number;
+  /** Mean units Safestock's refresh-window rule kept off the marketplace (its explanation lines, summed over SKUs). */
+  meanRefreshCover: number;
   peakRssMb: number;
   /** CPU time of the whole process (app, emulator, buyers) from the sale's start until its last order, and the machine's 1-minute load then. */
   saleCpuSeconds: number;
@@ -113,6 +117,8 @@ function safestockChannels(state: ShopState, apiKey: string, variantId: Gid): Re
 }
 
 /** The shop's sellable units of one item at a set of locations: available + safety_stock (units physically there and not promised). */
+const mean = (samples: readonly number[]) => (samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : 0);
+
 function freeUnits(state: ShopState, itemId: Gid, locations: readonly Gid[]): number {
   let free = 0;
   for (const level of state.levelsByItem.get(itemId) ?? []) {
@@ -334,6 +340,8 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
         perChannel: Object.fromEntries((["online_store", "pos", "marketplace", "wholesale"] as const).map((c) => [c, { ordered: 0, refused: 0, oversoldOrders: 0, oversoldUnits: 0 }])) as Record<BuyerChannel, ChannelFigures>,
         refusedUnits: new Map<string, number>(),
         safetySamples: [] as number[],
+        listedSamples: [] as number[],
+        coverSamples: [] as number[],
       },
     ]),
   );
@@ -404,12 +412,22 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   const pendingWork = new Set<Promise<void>>();
   worker.start();
   await Promise.all([...connectors.values()].map((connector) => connector.start()));
+  const { default: prisma } = await import("../../app/db.server");
   const sampler = setInterval(() => {
     for (const domain of domains) {
       const state = stateOf(sandbox, domain);
       let units = 0;
       for (const { itemId } of variantsOf.get(domain)!) for (const level of state.levelsByItem.get(itemId) ?? []) units += level.quantities.safety_stock;
-      figures.get(domain)!.safetySamples.push(units);
+      const f = figures.get(domain)!;
+      f.safetySamples.push(units);
+      const connector = connectors.get(domain)!;
+      f.listedSamples.push(variantsOf.get(domain)!.reduce((sum, { variantId }) => sum + connector.listed(variantId), 0));
+      if (byDomain.get(domain)!.app.kind !== "safestock") continue;
+      void prisma.channelState.findMany({ where: { shop: domain, channel: "marketplace" }, select: { explain: true } }).then((rows) => {
+        let cover = 0;
+        for (const row of rows) for (const line of JSON.parse(row.explain) as { rule: string; units: number }[]) if (line.rule === "refresh_window") cover += line.units;
+        f.coverSamples.push(cover);
+      });
     }
   }, 1_000);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -501,7 +519,9 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       costOverLowerBound: lowerBoundCost > 0 ? costPoints / lowerBoundCost : NaN,
       throttled: shopCalls.filter((c) => c.codes.includes("THROTTLED")).length,
       stale: shopCalls.filter((c) => c.codes.some((code) => code.includes("STALE") || code === "INVALID_COMPARE_DIGEST")).length,
-      meanSafetyStockUnits: f.safetySamples.length ? f.safetySamples.reduce((a, b) => a + b, 0) / f.safetySamples.length : 0,
+      meanSafetyStockUnits: mean(f.safetySamples),
+      meanMarketplaceListed: mean(f.listedSamples),
+      meanRefreshCover: mean(f.coverSamples),
       peakRssMb: rss,
       saleCpuSeconds: (saleCpu.user + saleCpu.system) / 1e6,
       loadAverage: loadAverage!,
