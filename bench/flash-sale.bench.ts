@@ -6,8 +6,10 @@
  * orders, 3% cancellations), webhooks delayed per delivery (most < 1 s, a tail of tens of seconds),
  * 5% duplicated and therefore reordered, Standard-plan rate limits.
  *
- * Each run puts identical shops with identical traffic side by side: Safestock, Safestock with a
- * refresh-window cover for the marketplace, the naive sync and no app. A last run compares the
+ * Each run puts identical shops with identical traffic side by side: Safestock, Safestock with the
+ * refresh-window rule on the marketplace (`refreshSeconds: R`, docs/policy.md § 4), the naive sync
+ * and no app. The marketplace is the emulator's connector stand-in (sandbox/connector/), its own app
+ * reading each shop's number through the Admin API. A last run compares the
  * velocity buffer with a flat buffer of the same mean size. Figures are printed and written to
  * bench/results/flash-sale.json and bench/README.md; nothing is asserted.
  *
@@ -17,7 +19,7 @@ import type { Policy } from "../app/domain/index";
 import { startBenchApp } from "./support/app";
 import { barChartSvg, machine, markdownTable, textTable, updateReadme, writeChart, writeResults } from "./support/report";
 import { runFlashSale, type ShopFigures, type ShopUnderTest } from "./flash/scenario";
-import { flashSaleTraffic, type OrderIntent } from "./flash/traffic";
+import { flashSaleTraffic } from "./flash/traffic";
 import type { Benchmark } from "./run";
 
 const SECONDS = Number(process.env.FLASH_SECONDS ?? 60);
@@ -29,16 +31,23 @@ const ONLY = process.env.FLASH_SHOPS ? process.env.FLASH_SHOPS.split(",") : null
 const SETTLE_MS = Number(process.env.FLASH_SETTLE_MS ?? 35_000);
 /** Shopify's Standard plan: restore 100 points/s; the bucket as recorded on a dev store (2,000). */
 const STANDARD = { bucketSize: 2_000, restoreRate: 100 };
-/** Units per SKU: the warehouse holds most, each store a shelf's worth. Demand is ~1.5× the warehouse for hot SKUs. */
-const STOCK = { warehouse: (sku: number) => 90 - sku * 2, store: () => 12 };
+/**
+ * Units per SKU: the warehouse holds most, each store a shelf's worth. Demand is ~1.5× the warehouse
+ * for hot SKUs at full size; FLASH_STOCK_SCALE (e.g. 0.2) keeps that scarcity in a short, small run.
+ */
+const STOCK_SCALE = Number(process.env.FLASH_STOCK_SCALE ?? 1);
+const STOCK = { warehouse: (sku: number) => Math.round((90 - sku * 2) * STOCK_SCALE), store: () => Math.round(12 * STOCK_SCALE) };
 /** Flat protection every app gets, so the comparison is about sync, not about how much is held back. */
 const FLAT_SAFETY = 2;
 
 type ChannelRule = NonNullable<Policy["channels"]>[number];
 
 /** A realistic policy for this shop: safety stock, a velocity buffer, channels drawing from the locations that can fill them. */
-function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceCover?: number } = {}): Policy {
-  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], pauseBelow: 2, ...(options.marketplaceCover ? { networkMinimum: options.marketplaceCover } : {}) };
+function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRefreshSeconds?: number } = {}): Policy {
+  // The refresh window covers, per SKU, what the other channels sell while the connector's copy is
+  // stale: ceil(their measured rate × (R + measured sync lag)).
+  const refresh = options.marketplaceRefreshSeconds;
+  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], ...(refresh ? { refreshSeconds: refresh } : {}), pauseBelow: 2 };
   return {
     version: 1,
     protection: [
@@ -52,20 +61,6 @@ function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceCo
       { channel: "wholesale", tier: 3, locations: ["Warehouse"], fixedUnits: 10, reserveForHigherTiersBelow: 20 },
     ],
   } as Policy;
-}
-
-/**
- * The proposed refresh-window cover, emulated with today's `networkMinimum` (one number for every SKU,
- * so sized for the hottest one): the units the other channels sell at the marketplace's locations
- * while its copy is stale, i.e. ceil(rate × (R + propagation)).
- */
-function refreshWindowCover(traffic: readonly OrderIntent[], refreshSeconds: number, propagationSeconds: number): number {
-  const unitsBySku = new Map<number, number>();
-  for (const intent of traffic) {
-    if (intent.channel === "online_store" || intent.channel === "wholesale") unitsBySku.set(intent.sku, (unitsBySku.get(intent.sku) ?? 0) + intent.quantity);
-  }
-  const peakRatePerSecond = Math.max(...unitsBySku.values()) / SECONDS;
-  return Math.ceil(peakRatePerSecond * (refreshSeconds + propagationSeconds));
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : "–");
@@ -85,10 +80,9 @@ const benchmark: Benchmark = {
       all.push(...figures);
       return figures;
     };
-    const COVER_PROPAGATION_SECONDS = 3;
     for (const r of REFRESH_SECONDS) {
       const shops: ShopUnderTest[] = [{ label: "safestock", app: { kind: "safestock", policy: policy() } }];
-      if (r < 60) shops.push({ label: "safestock+cover", app: { kind: "safestock", policy: policy({ marketplaceCover: refreshWindowCover(traffic, r, COVER_PROPAGATION_SECONDS) }) } });
+      shops.push({ label: "safestock+cover", app: { kind: "safestock", policy: policy({ marketplaceRefreshSeconds: r }) } });
       shops.push({ label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } }, { label: "no app", app: { kind: "none" } });
       await run(`r${r}`, r, ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops);
     }
@@ -110,7 +104,7 @@ const benchmark: Benchmark = {
 
 function rows(figures: readonly ShopFigures[]) {
   return [
-    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "RSS MB", "CPU s", "loop p99", "load"],
+    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "RSS MB", "CPU s", "loop p99", "load"],
     ...figures.map((f) => [
       f.refreshSeconds,
       f.label,
@@ -130,6 +124,8 @@ function rows(figures: readonly ShopFigures[]) {
       f.throttled,
       f.stale,
       f.meanSafetyStockUnits.toFixed(0),
+      f.meanMarketplaceListed.toFixed(0),
+      f.app === "safestock" ? f.meanRefreshCover.toFixed(1) : "–",
       f.peakRssMb.toFixed(0),
       f.saleCpuSeconds.toFixed(0),
       ms(f.eventLoopDelayP99Ms),
@@ -145,12 +141,14 @@ function print(figures: readonly ShopFigures[]) {
 function ratios(all: readonly ShopFigures[]) {
   const out: (string | number)[][] = [["R s", "Safestock / baseline", "oversold units", "sales withheld", "cost points", "propagation p99"]];
   for (const r of [...new Set(all.map((f) => f.refreshSeconds))]) {
-    const ours = all.find((f) => f.refreshSeconds === r && f.label === "safestock");
-    if (!ours) continue;
-    for (const label of ["naive", "no app"]) {
-      const other = all.find((f) => f.refreshSeconds === r && f.label === label);
-      if (!other) continue;
-      out.push([r, label, ratio(ours.oversoldUnits, other.oversoldUnits), ratio(ours.salesWithheld, other.salesWithheld), label === "no app" ? "–" : ratio(ours.costPoints, other.costPoints), label === "no app" ? "–" : ratio(ours.propagationP99Ms, other.propagationP99Ms)]);
+    for (const mine of ["safestock", "safestock+cover"]) {
+      const ours = all.find((f) => f.refreshSeconds === r && f.label === mine);
+      if (!ours) continue;
+      for (const label of ["naive", "no app"]) {
+        const other = all.find((f) => f.refreshSeconds === r && f.label === label);
+        if (!other) continue;
+        out.push([r, `${mine} / ${label}`, ratio(ours.oversoldUnits, other.oversoldUnits), ratio(ours.salesWithheld, other.salesWithheld), label === "no app" ? "–" : ratio(ours.costPoints, other.costPoints), label === "no app" ? "–" : ratio(ours.propagationP99Ms, other.propagationP99Ms)]);
+      }
     }
   }
   return out;
@@ -158,7 +156,7 @@ function ratios(all: readonly ShopFigures[]) {
 
 function report(all: readonly ShopFigures[], orders: number, wallSeconds: number) {
   process.stdout.write("\n" + textTable(ratios(all)) + "\n");
-  writeResults("flash-sale", { seconds: SECONDS, orders, refreshSeconds: REFRESH_SECONDS, stock: { warehouse: "90 − 2 × sku index", store: 12 }, throttle: STANDARD, wallSeconds, shops: all });
+  writeResults("flash-sale", { seconds: SECONDS, orders, refreshSeconds: REFRESH_SECONDS, stock: { warehouse: `(90 − 2 × sku index) × ${STOCK_SCALE}`, store: `12 × ${STOCK_SCALE}` }, throttle: STANDARD, wallSeconds, shops: all });
   const groups = (metric: (f: ShopFigures) => number) =>
     [...new Set(all.map((f) => f.refreshSeconds))].map((r) => ({ label: `R = ${r} s`, bars: all.filter((f) => f.refreshSeconds === r).map((f) => ({ series: f.label, value: metric(f) })) }));
   writeChart(
@@ -174,7 +172,7 @@ function report(all: readonly ShopFigures[], orders: number, wallSeconds: number
     [
       `### Flash sale (latest run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine()}, ${wallSeconds.toFixed(0)} s wall)`,
       "",
-      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; cost/LB = cost points over the lower bound (one read + one write per second with any change); mean ss = mean units in \`safety_stock\` over the 20 SKUs.`,
+      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; cost/LB = cost points over the lower bound (one read + one write per second with any change); mean ss = mean units in \`safety_stock\` over the 20 SKUs; mkt listed = mean units the marketplace connector showed (its copy); mkt cover = mean units the refresh-window rule kept off the marketplace.`,
       "",
       markdownTable(rows(all)),
       "",

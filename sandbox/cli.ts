@@ -91,18 +91,23 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
   }, everySeconds * 1000).unref?.();
 }
 
-/** The marketplace channel as its own app: lists Shopify's available every 60 s, sells on its side, records orders. */
+/**
+ * The marketplace channel as its own app: lists Safestock's marketplace number (the merchant-owned
+ * `safestock.channels`, readable by other apps: docs/decisions/017-readable-channel-numbers.md)
+ * every 60 s, sells on its side, records orders. Until Safestock has published a number it lists 0.
+ */
 function startMarketplaceConnector(sandbox: Sandbox, everySeconds: number) {
   const skus = sandbox.shop().snapshot().variants.slice(0, 20).map((v) => v.sku);
   const connector = createMarketplaceConnector({
     shop: sandbox.shop(),
     skus,
+    source: { kind: "metafield", namespace: "safestock", channel: "marketplace" },
     refreshEverySeconds: 60,
     ordersPerMinute: 60 / everySeconds,
     seed: 1,
     onOrder: (o) => console.log(o.name ? `  marketplace order ${o.name}: ${o.units} × ${o.sku}${o.oversold ? ` (${o.oversold} oversold)` : ""}` : `  marketplace order for ${o.sku} failed`),
   });
-  step(`Marketplace connector (${connector.apiClientId}) lists ${skus.length} SKUs, re-read every 60 s`);
+  step(`Marketplace connector (${connector.apiClientId}) lists Safestock's marketplace number for ${skus.length} SKUs, re-read every 60 s`);
   connector.start();
 }
 

@@ -63,4 +63,25 @@ describe("channels page", () => {
     expect([...publishedOn("Marketplace")].sort()).toEqual([...before].sort());
     expect(await prisma.channelState.count({ where: { channel: "marketplace", paused: true } })).toBe(0);
   });
+
+  it("sets the marketplace's refresh window as a policy version, refusing a bad value with the engine's words", async () => {
+    const versions = await prisma.policyVersion.count();
+    const refused = await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "0" });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([
+      { path: "channels[0].refreshSeconds", message: "must be a positive number of seconds (how often marketplace re-reads its listing), got 0" },
+    ]);
+    expect(await prisma.policyVersion.count()).toBe(versions);
+
+    const saved = await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "15" });
+    expect(saved.data).toMatchObject({ ok: true, version: versions + 1, intent: "refresh" });
+    await harness.settle();
+    const page = await callLoader(harness, loader, "/app/channels");
+    expect(page.data.channels[0]).toMatchObject({ name: "Marketplace", refreshSeconds: 15, state: "Selling" });
+    expect(page.data.channels[1]).toMatchObject({ name: "Online Store", refreshSeconds: null });
+
+    const cleared = await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "" });
+    expect(cleared.data).toMatchObject({ ok: true, version: versions + 2 });
+    expect((await callLoader(harness, loader, "/app/channels")).data.channels[0]).toMatchObject({ refreshSeconds: null });
+  });
 });

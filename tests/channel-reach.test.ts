@@ -15,7 +15,7 @@ function publishedAts(harness: Harness, sku: string): Record<string, { available
   const metafield = harness.sandbox
     .shop(SHOP)
     .snapshot()
-    .metafields.find((m) => m.ownerId === variant.id && m.key === "channels" && m.namespace.endsWith("--safestock"));
+    .metafields.find((m) => m.ownerId === variant.id && m.key === "channels" && m.namespace === "safestock");
   return (JSON.parse(metafield!.value) as { channels: Record<string, { available: number }> }).channels;
 }
 

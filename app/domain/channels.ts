@@ -1,6 +1,6 @@
 import type { CompiledChannel } from "./compile-policy";
-import { appendLine, LineCache, NO_LINES, unitsText, withLine } from "./explain";
-import type { ChannelPlan, ExplainLine, LevelPlan, LocationInfo, Snapshot } from "./types";
+import { appendLine, cappedNote, formatDuration, formatRatePerSecond, LineCache, NO_LINES, unitsText, withLine } from "./explain";
+import type { ChannelPlan, ExplainLine, Item, LevelPlan, LocationInfo, Snapshot } from "./types";
 
 /**
  * Where a channel's orders can be filled decides what it may sell (docs/decisions/012 § Sales channels):
@@ -109,6 +109,33 @@ export interface HoldTotal {
   readonly units: number;
 }
 
+/** What the refresh-window step needs of one SKU: its measured sales and the measured sync lag. */
+export interface ChannelSales {
+  /** The SKU's sales across every channel (Item.unitsPerMinute). */
+  readonly unitsPerMinute: number;
+  /** Recent rate per selling channel (Item.unitsPerMinuteByChannel), when known. */
+  readonly byChannel?: Readonly<Record<string, number>>;
+  /** Measured delay before a change reaches the channels (Snapshot.syncLagMinutes), in seconds. */
+  readonly syncLagSeconds: number;
+}
+
+export const NO_SALES: ChannelSales = { unitsPerMinute: 0, syncLagSeconds: 0 };
+
+/**
+ * Units the other channels are expected to sell while a channel's copy is stale: their rate
+ * × (R + measured sync lag), rounded up. The other channels' rate is the sum of the split by
+ * channel without this channel's own; without a split the SKU's whole rate counts (more cover,
+ * never less). Float noise is rounded away first (as for velocity buffers), so 0.1 × 30 covers 3, not 4.
+ */
+export function refreshWindowCover(channel: string, refreshSeconds: number, sales: ChannelSales): { units: number; othersPerMinute: number; windowSeconds: number } {
+  let othersPerMinute = 0;
+  if (sales.byChannel === undefined) othersPerMinute = sales.unitsPerMinute;
+  else for (const seller in sales.byChannel) if (seller !== channel) othersPerMinute += sales.byChannel[seller]!;
+  const windowSeconds = refreshSeconds + sales.syncLagSeconds;
+  const units = Math.ceil(Math.round(((othersPerMinute * windowSeconds) / 60) * 1e9) / 1e9);
+  return { units, othersPerMinute, windowSeconds };
+}
+
 /** Sum of location available over the locations the channel may draw from. */
 export function channelPool(channel: CompiledChannel, levels: readonly LevelPlan[], from = 0, to = levels.length): number {
   let pool = 0;
@@ -133,8 +160,8 @@ const PAUSE_BELOW = 5;
 /**
  * What one channel may sell of one SKU, as a waterfall from its pool. Each step can only lower
  * the running figure, and every unit a step removes gets a line, so the lines sum to pool − available.
- * Order: manual pause, reserve for higher tiers, network minimum, other channels' holds,
- * allocation (% of pool or fixed units), max cap, pause-below threshold.
+ * Order: manual pause, reserve for higher tiers, network minimum, refresh window, other channels'
+ * holds, allocation (% of pool or fixed units), max cap, pause-below threshold.
  */
 export function allocateChannel(
   channel: CompiledChannel,
@@ -143,6 +170,7 @@ export function allocateChannel(
   holds: readonly HoldTotal[],
   lines: LineCache = new LineCache(),
   slotBase = 0,
+  sales: ChannelSales = NO_SALES,
 ): ChannelPlan {
   const rule = channel.rule;
   const name = channel.channel;
@@ -199,6 +227,28 @@ export function allocateChannel(
           reason: `last ${unitsText(units)} never shown on ${name} (network minimum ${minimum})`,
         }),
     );
+  }
+  // A channel listing from a copy re-read every R s shows, until its next read, units the other
+  // channels may already have sold (a connector orders with DECREMENT_IGNORING_POLICY, so Shopify
+  // does not refuse it: docs/decisions/012 "Sales channels"). Keep their expected sales over R + the
+  // measured sync lag out of this channel (docs/decisions/010 for the measured rate and lag).
+  // The rate varies per SKU, so the line is not cached.
+  const refresh = rule?.refreshSeconds;
+  if (refresh !== undefined && available > 0) {
+    const cover = refreshWindowCover(name, refresh, sales);
+    if (cover.units > 0) {
+      units = Math.min(cover.units, available);
+      available -= units;
+      explain = appendLine(explain, {
+        rule: "refresh_window",
+        scope: name,
+        units,
+        reason:
+          `${unitsText(units)} not shown on ${name}: it refreshes every ${formatDuration(refresh * 1000)} and the other channels sell ` +
+          `${formatRatePerSecond(cover.othersPerMinute)}, so ${formatDuration(cover.windowSeconds * 1000)} of their sales is covered` +
+          cappedNote(units, cover.units),
+      });
+    }
   }
   // A hold lowers every other channel, never the holder: the holder's buyer already has those units.
   // Holds are few, so their lines are not cached.
@@ -270,6 +320,7 @@ export function allocateChannelsInto(
   to: number,
   holds: readonly HoldTotal[],
   lines: LineCache,
+  sales: ChannelSales = NO_SALES,
 ): void {
   let everywhere = -1;
   let lastSet: ReadonlySet<string> | undefined;
@@ -288,7 +339,7 @@ export function allocateChannelsInto(
       lastSet = channel.locations;
       lastPool = pool;
     }
-    out.push(allocateChannel(channel, sku, pool, holds, lines, i * STEPS));
+    out.push(allocateChannel(channel, sku, pool, holds, lines, i * STEPS, sales));
   }
 }
 
@@ -298,8 +349,18 @@ export function allocateChannels(
   sku: string,
   levels: readonly LevelPlan[],
   holds: readonly HoldTotal[],
+  sales: ChannelSales = NO_SALES,
 ): ChannelPlan[] {
   const out: ChannelPlan[] = [];
-  allocateChannelsInto(out, channels, sku, levels, 0, levels.length, holds, new LineCache());
+  allocateChannelsInto(out, channels, sku, levels, 0, levels.length, holds, new LineCache(), sales);
   return out;
+}
+
+/** The refresh-window inputs of one SKU from its snapshot item and the snapshot's measured lag. */
+export function channelSalesOf(item: Item | undefined, syncLagMinutes: number): ChannelSales {
+  if (item === undefined) return { unitsPerMinute: 0, syncLagSeconds: syncLagMinutes * 60 };
+  const byChannel = item.unitsPerMinuteByChannel;
+  return byChannel === undefined
+    ? { unitsPerMinute: item.unitsPerMinute ?? 0, syncLagSeconds: syncLagMinutes * 60 }
+    : { unitsPerMinute: item.unitsPerMinute ?? 0, byChannel, syncLagSeconds: syncLagMinutes * 60 };
 }

@@ -90,3 +90,12 @@ export function formatRate(unitsPerMinute: number): string {
   if (atLeastOne(perDay)) return `${short(perDay)} per day`;
   return "under 1 per day";
 }
+
+/**
+ * A sales rate for a window of seconds: "0.9/s" when it is at least 0.1 a second (a flash sale),
+ * otherwise as formatRate ("2 per minute", "3 per hour").
+ */
+export function formatRatePerSecond(unitsPerMinute: number): string {
+  const perSecond = unitsPerMinute / 60;
+  return Number.isFinite(perSecond) && Math.round(perSecond * 10) / 10 >= 0.1 ? `${short(perSecond)}/s` : formatRate(unitsPerMinute);
+}

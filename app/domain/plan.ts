@@ -1,4 +1,4 @@
-import { allocateChannelsInto, locationsOf, withReach, type ChannelKind, type HoldTotal } from "./channels";
+import { allocateChannelsInto, channelSalesOf, locationsOf, withReach, type ChannelKind, type HoldTotal } from "./channels";
 import { LineCache } from "./explain";
 import type { CompiledChannel, CompiledPolicy } from "./compile-policy";
 import { protectionContext, protectLevelsOfSku } from "./protection";
@@ -32,14 +32,18 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
   const channelsOut: ChannelPlan[] = [];
   const noHolds: readonly HoldTotal[] = [];
   const channelLines = new LineCache();
+  // Only a refresh-window rule reads sales rates: skip building them per SKU otherwise.
+  const refreshing = channels.some((channel) => channel.rule?.refreshSeconds !== undefined);
 
   // Walk runs of one SKU; level i of the input becomes level i of the output.
   for (let from = 0; from < levels.length; ) {
     const sku = levels[from]!.sku;
     let to = from + 1;
     while (to < levels.length && levels[to]!.sku === sku) to++;
-    protectLevelsOfSku(ctx, sku, levels, from, to, items.get(sku), levelsOut);
-    allocateChannelsInto(channelsOut, channels, sku, levelsOut, from, to, holdsBySku.get(sku) ?? noHolds, channelLines);
+    const item = items.get(sku);
+    protectLevelsOfSku(ctx, sku, levels, from, to, item, levelsOut);
+    const sales = refreshing ? channelSalesOf(item, snapshot.syncLagMinutes) : undefined;
+    allocateChannelsInto(channelsOut, channels, sku, levelsOut, from, to, holdsBySku.get(sku) ?? noHolds, channelLines, sales);
     from = to;
   }
   return { levels: levelsOut, channels: channelsOut };

@@ -74,6 +74,12 @@ export interface ChannelRule {
    */
   readonly locations?: readonly string[];
   readonly networkMinimum?: number;
+  /**
+   * How often (seconds) the channel re-reads the number it lists: a marketplace connector polling
+   * every R s. While its copy is stale the other channels keep selling the same units, so the
+   * refresh-window step keeps their sales over R + the measured sync lag out of this channel.
+   */
+  readonly refreshSeconds?: number;
   readonly allocationPercent?: number;
   readonly fixedUnits?: number;
   readonly maxUnits?: number;
@@ -108,6 +114,13 @@ export interface Item {
   readonly tags?: readonly string[];
   /** Recent sales rate across the network, for velocity buffers. */
   readonly unitsPerMinute?: number;
+  /**
+   * Recent sales rate per selling channel (channel handle → units per minute; the app measures each
+   * since that channel's first sale in the velocity window, so a burst reads at its own pace). The
+   * refresh-window step sums the other channels'. Without it, the whole `unitsPerMinute` counts as
+   * the other channels' (more cover, never less).
+   */
+  readonly unitsPerMinuteByChannel?: Readonly<Record<string, number>>;
 }
 
 export interface Hold {

@@ -51,6 +51,7 @@ const CHANNEL_FIELDS = [
   "tier",
   "locations",
   "networkMinimum",
+  "refreshSeconds",
   "allocationPercent",
   "fixedUnits",
   "maxUnits",
@@ -190,6 +191,13 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
       });
       for (const field of ["networkMinimum", "fixedUnits", "maxUnits", "reserveForHigherTiersBelow", "pauseBelow"] as const) {
         checkWholeUnits(problems, `${path}.${field}`, rule[field], false);
+      }
+      const refresh = rule.refreshSeconds;
+      if (refresh !== undefined && (typeof refresh !== "number" || !Number.isFinite(refresh) || refresh <= 0)) {
+        problems.add(
+          `${path}.refreshSeconds`,
+          `must be a positive number of seconds (how often ${typeof rule.channel === "string" ? rule.channel : "the channel"} re-reads its listing), got ${JSON.stringify(refresh)}`,
+        );
       }
       const percent = rule.allocationPercent;
       if (percent !== undefined && (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100)) {

@@ -45,7 +45,7 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
       input.items.forEach((item: unknown, i) => {
         const path = `items[${i}]`;
         if (!isObject(item)) return problems.add(path, "must be an object");
-        checkKnownFields(problems, path, item, ["sku", "product", "tags", "unitsPerMinute"]);
+        checkKnownFields(problems, path, item, ["sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel"]);
         if (checkName(problems, `${path}.sku`, item.sku, true)) {
           if (seen.has(item.sku)) problems.add(`${path}.sku`, `"${item.sku}" is listed twice`);
           seen.add(item.sku);
@@ -53,6 +53,11 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
         checkName(problems, `${path}.product`, item.product, false);
         checkNameList(problems, `${path}.tags`, item.tags, false);
         checkNonNegativeNumber(problems, `${path}.unitsPerMinute`, item.unitsPerMinute, false);
+        const byChannel = item.unitsPerMinuteByChannel;
+        if (byChannel !== undefined) {
+          if (!isObject(byChannel)) problems.add(`${path}.unitsPerMinuteByChannel`, "must be an object of channel → units per minute");
+          else for (const [channel, rate] of Object.entries(byChannel)) checkNonNegativeNumber(problems, `${path}.unitsPerMinuteByChannel.${channel}`, rate, true);
+        }
       });
     }
   }

@@ -35,6 +35,41 @@ export async function unitsPerMinute(shop: string, inventoryItemIds: string[], s
   return new Map(groups.map((group) => [group.inventoryItemId, (group._sum.quantity ?? 0) / minutes]));
 }
 
+/**
+ * Per inventory item, in one query: `total`, the same rate as `unitsPerMinute` (units over the whole
+ * window, for velocity buffers), and `byChannel`, each selling channel's (`SaleEvent.channel`, a
+ * policy channel handle) units over the time since its first sale in the window (at least
+ * RECENT_RATE_MIN_MS). The refresh-window rule covers the other channels' sales over the next R
+ * seconds (docs/policy.md § 4): a flash sale that started 15 s ago sells at its 15-s pace, not at
+ * that pace spread over the hour.
+ */
+/**
+ * The shortest time a recent rate is measured over: one unit sold a second ago reads as 6 a minute,
+ * not 60. Short enough to see a sale's pace within its first seconds (a connector refreshing every
+ * 15 s reads its second copy then), long enough that one sale covers little (2 units at R = 15 s).
+ */
+export const RECENT_RATE_MIN_MS = 10_000;
+
+export async function salesRates(shop: string, inventoryItemIds: string[], since: Date, now: Date, db: PrismaClient = prisma) {
+  const groups = await db.saleEvent.groupBy({
+    by: ["inventoryItemId", "channel"],
+    where: { shop, inventoryItemId: { in: inventoryItemIds }, occurredAt: { gte: since, lte: now } },
+    _sum: { quantity: true },
+    _min: { occurredAt: true },
+  });
+  const windowMinutes = Math.max(1, (now.getTime() - since.getTime()) / 60_000);
+  const rates = new Map<string, { total: number; byChannel: Record<string, number> }>();
+  for (const group of groups) {
+    const units = group._sum.quantity ?? 0;
+    const first = group._min.occurredAt?.getTime() ?? since.getTime();
+    const entry = rates.get(group.inventoryItemId) ?? { total: 0, byChannel: {} };
+    entry.total += units / windowMinutes;
+    entry.byChannel[group.channel] = (entry.byChannel[group.channel] ?? 0) + units / (Math.max(RECENT_RATE_MIN_MS, now.getTime() - first) / 60_000);
+    rates.set(group.inventoryItemId, entry);
+  }
+  return rates;
+}
+
 export async function recordLag(
   shop: string,
   sample: { kind: "receive" | "write"; topic?: string | null; millis: number; at: Date },

@@ -4,7 +4,7 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { merchantText } from "~/components/policy-form";
-import { loadChannelsPage, setChannelPaused } from "~/services/channels-admin.server";
+import { loadChannelsPage, setChannelPaused, setChannelRefresh } from "~/services/channels-admin.server";
 import { merchantOf } from "~/services/merchant.server";
 import { authenticate } from "~/shopify.server";
 
@@ -16,13 +16,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
-  const paused = form.get("intent") === "pause";
+  const intent = String(form.get("intent") ?? "");
+  const paused = intent === "pause";
   const channel = String(form.get("channel") ?? "");
-  const result = await setChannelPaused(session.shop, { channel, paused, reason: String(form.get("reason") ?? "") }, { createdBy: merchantOf(session) });
-  return json({ ...result, channel, paused }, { status: result.ok ? 200 : 422 });
+  const result =
+    intent === "refresh"
+      ? await setChannelRefresh(session.shop, { channel, refreshSeconds: String(form.get("refreshSeconds") ?? "") }, { createdBy: merchantOf(session) })
+      : await setChannelPaused(session.shop, { channel, paused, reason: String(form.get("reason") ?? "") }, { createdBy: merchantOf(session) });
+  return json({ ...result, channel, paused, intent }, { status: result.ok ? 200 : 422 });
 };
 
 const dash = (value: number | null) => (value === null ? "—" : String(value));
+const every = (seconds: number | null) => (seconds === null ? "—" : `every ${seconds} s`);
 
 export default function ChannelsPage() {
   const { channels } = useLoaderData<typeof loader>();
@@ -30,23 +35,28 @@ export default function ChannelsPage() {
   const navigation = useNavigation();
   const shopify = useAppBridge();
   const [selected, setSelected] = useState<string | null>(null);
+  const [refreshing, setRefreshing] = useState<string | null>(null);
   const [reason, setReason] = useState("");
+  const [seconds, setSeconds] = useState("");
   const chosen = channels.find((channel) => channel.handle === selected) ?? null;
+  const refreshChosen = channels.find((channel) => channel.handle === refreshing) ?? null;
 
   useEffect(() => {
     if (result?.ok) {
-      shopify.toast.show(`${result.paused ? "Paused" : "Resumed"}: policy v${result.version} published`);
+      shopify.toast.show(`${result.intent === "refresh" ? "Refresh window saved" : result.paused ? "Paused" : "Resumed"}: policy v${result.version} published`);
       setSelected(null);
+      setRefreshing(null);
       setReason("");
     }
   }, [result, shopify]);
   const reasonError = result && !result.ok ? result.problems.find((problem) => problem.path === "reason") : undefined;
+  const secondsError = result && !result.ok ? result.problems.find((problem) => problem.path.endsWith(".refreshSeconds")) : undefined;
 
   return (
     <Page title="Channels" subtitle="What each sales channel may sell, and why a channel is paused" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Channels" />
       <BlockStack gap="400">
-        {result && !result.ok && !reasonError && (
+        {result && !result.ok && !reasonError && !secondsError && (
           <Banner tone="critical" title="Nothing changed">
             <p>{result.problems.map((problem) => `${problem.path}: ${merchantText(problem.message)}`).join("; ")}</p>
           </Banner>
@@ -58,8 +68,8 @@ export default function ChannelsPage() {
             </EmptyState>
           ) : (
             <DataTable
-              columnContentTypes={["text", "numeric", "text", "numeric", "numeric", "numeric", "text", "text", "text"]}
-              headings={["Channel", "Tier", "Allocation", "Cap", "Network min.", "Pause below", "Draws from", "State", ""]}
+              columnContentTypes={["text", "numeric", "text", "numeric", "numeric", "text", "numeric", "text", "text", "text"]}
+              headings={["Channel", "Tier", "Allocation", "Cap", "Network min.", "Refresh window", "Pause below", "Draws from", "State", ""]}
               rows={channels.map((channel) => [
                 <Text as="span" fontWeight="semibold" key="n">
                   {channel.name}
@@ -68,6 +78,18 @@ export default function ChannelsPage() {
                 channel.allocation,
                 dash(channel.cap),
                 dash(channel.networkMinimum),
+                <Button
+                  key="r"
+                  variant="plain"
+                  onClick={() => {
+                    setRefreshing(channel.handle);
+                    setSelected(null);
+                    setSeconds(channel.refreshSeconds === null ? "" : String(channel.refreshSeconds));
+                  }}
+                  accessibilityLabel={`Refresh window of ${channel.name}`}
+                >
+                  {every(channel.refreshSeconds)}
+                </Button>,
                 dash(channel.pauseBelow),
                 <div key="d" style={{ whiteSpace: "normal", maxWidth: "12rem" }}>
                   {channel.drawsFrom}
@@ -84,6 +106,7 @@ export default function ChannelsPage() {
                   key="a"
                   onClick={() => {
                     setSelected(channel.handle);
+                    setRefreshing(null);
                     setReason("");
                   }}
                   accessibilityLabel={`${channel.pausedByMerchant ? "Resume" : "Pause"} ${channel.name}`}
@@ -94,6 +117,40 @@ export default function ChannelsPage() {
             />
           )}
         </Card>
+        {refreshChosen && (
+          <Card>
+            <Form method="post">
+              <input type="hidden" name="channel" value={refreshChosen.handle} />
+              <input type="hidden" name="intent" value="refresh" />
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {`Refresh window of ${refreshChosen.name}`}
+                </Text>
+                <Text as="p" tone="subdued">
+                  A channel that lists from a copy it re-reads every few seconds (a marketplace connector) can sell units the other
+                  channels sold since its last read. Safestock keeps what the other channels sell in that time, plus the measured sync
+                  delay, off this channel. Leave empty for a channel that reads the number live.
+                </Text>
+                <TextField
+                  label="Seconds between the channel's reads"
+                  name="refreshSeconds"
+                  type="number"
+                  value={seconds}
+                  onChange={setSeconds}
+                  autoComplete="off"
+                  error={secondsError ? merchantText(secondsError.message) : undefined}
+                  helpText="Ask the connector's settings how often it syncs inventory, e.g. 15."
+                />
+                <InlineStack gap="200">
+                  <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                    Save and publish
+                  </Button>
+                  <Button onClick={() => setRefreshing(null)}>Cancel</Button>
+                </InlineStack>
+              </BlockStack>
+            </Form>
+          </Card>
+        )}
         {chosen && (
           <Card>
             <Form method="post">

@@ -4,7 +4,9 @@
  * with the merchant's reason. A pause is a policy change (`paused: true` on the channel's rule),
  * published as a new version through the normal policy service, so the engine, the writes to
  * Shopify (0 on the channel, products unpublished where Safestock owns that) and the audit all
- * follow the usual path. The reason is audited with the channel.
+ * follow the usual path. The reason is audited with the channel. The refresh window
+ * (`refreshSeconds`: how often a connector re-reads the channel's number, docs/policy.md § 4) is
+ * set here the same way: a new policy version.
  */
 import type { ChannelRule, Policy } from "~/domain";
 import prisma from "~/db.server";
@@ -48,6 +50,7 @@ export async function loadChannelsPage(shop: string) {
         allocation: allocationText(rule),
         cap: rule?.maxUnits ?? null,
         networkMinimum: rule?.networkMinimum ?? null,
+        refreshSeconds: rule?.refreshSeconds ?? null,
         pauseBelow: rule?.pauseBelow ?? null,
         reserveBelow: rule?.reserveForHigherTiersBelow ?? null,
         drawsFrom,
@@ -69,27 +72,55 @@ export async function loadChannelsPage(shop: string) {
   };
 }
 
-function withPaused(document: Policy, channel: string, paused: boolean): Policy {
+/** The document with one field of one channel's rule set (a rule is added) or removed (undefined). */
+function withChannelField<F extends "paused" | "refreshSeconds">(document: Policy, channel: string, field: F, value: ChannelRule[F] | undefined): Policy {
   const channels = document.channels ?? [];
   const exists = channels.some((rule) => rule.channel === channel);
   const next = exists
     ? channels.map((rule) => {
         if (rule.channel !== channel) return rule;
-        const { paused: _previous, ...rest } = rule; // eslint-disable-line @typescript-eslint/no-unused-vars
-        return paused ? { ...rest, paused: true } : rest;
+        const rest: Record<string, unknown> = { ...rule };
+        delete rest[field];
+        return (value === undefined ? rest : { ...rest, [field]: value }) as unknown as ChannelRule;
       })
-    : paused
-      ? [...channels, { channel, paused: true }]
+    : value !== undefined
+      ? [...channels, { channel, [field]: value } as unknown as ChannelRule]
       : channels;
   return { ...document, channels: next };
 }
 
+
 export type PauseResult = PublishPolicyResult;
 
 /**
- * Pauses or resumes one channel now, with a required reason. An open draft gets the same change,
- * so publishing it later does not silently undo the pause.
+ * Publishes one field of one channel's rule as a new version. An open draft gets the same change,
+ * so publishing it later does not silently undo this one.
  */
+async function publishChannelField<F extends "paused" | "refreshSeconds">(
+  shop: string,
+  handle: string,
+  field: F,
+  value: ChannelRule[F] | undefined,
+  { createdBy, note }: { createdBy: string; note: string },
+): Promise<PublishPolicyResult> {
+  const current = await currentPolicy(shop);
+  const document = withChannelField((current?.document as Policy | undefined) ?? EMPTY_POLICY, handle, field, value);
+  const result = await publishPolicy(shop, document, { createdBy, note });
+  if (!result.ok) return result;
+  const draft = await getPolicyDraft(shop);
+  if (draft) {
+    await savePolicyDraft(shop, { document: withChannelField(draft.document as Policy, handle, field, value), basedOnVersion: result.version, updatedBy: createdBy });
+  }
+  return result;
+}
+
+async function channelNamed(shop: string, handle: string) {
+  return (await listChannels(shop)).find((entry) => entry.handle === handle);
+}
+
+const unknownChannel = (handle: string): PublishPolicyResult => ({ ok: false, problems: [{ path: "channel", message: `unknown channel "${handle}"` }] });
+
+/** Pauses or resumes one channel now, with a required reason. */
 export async function setChannelPaused(
   shop: string,
   input: { channel: string; paused: boolean; reason: string },
@@ -98,19 +129,28 @@ export async function setChannelPaused(
   const reason = input.reason.trim();
   if (!reason) return { ok: false, problems: [{ path: "reason", message: "say why, e.g. “marketplace listing under review”" }] };
   if (reason.length > MAX_REASON_LENGTH) return { ok: false, problems: [{ path: "reason", message: `is too long (at most ${MAX_REASON_LENGTH} characters)` }] };
-  const channels = await listChannels(shop);
-  const channel = channels.find((entry) => entry.handle === input.channel);
-  if (!channel) return { ok: false, problems: [{ path: "channel", message: `unknown channel "${input.channel}"` }] };
-
-  const current = await currentPolicy(shop);
-  const document = withPaused((current?.document as Policy | undefined) ?? EMPTY_POLICY, channel.handle, input.paused);
+  const channel = await channelNamed(shop, input.channel);
+  if (!channel) return unknownChannel(input.channel);
   const verb = input.paused ? "Paused" : "Resumed";
-  const result = await publishPolicy(shop, document, { createdBy, note: `${verb} ${channel.name}: ${reason}` });
-  if (!result.ok) return result;
-  await recordAudit(shop, [{ subject: "channel_pause", channel: channel.handle, ruleVersion: result.version, reason, actor: "merchant" }]);
-  const draft = await getPolicyDraft(shop);
-  if (draft) {
-    await savePolicyDraft(shop, { document: withPaused(draft.document as Policy, channel.handle, input.paused), basedOnVersion: result.version, updatedBy: createdBy });
-  }
+  const result = await publishChannelField(shop, channel.handle, "paused", input.paused ? true : undefined, { createdBy, note: `${verb} ${channel.name}: ${reason}` });
+  if (result.ok) await recordAudit(shop, [{ subject: "channel_pause", channel: channel.handle, ruleVersion: result.version, reason, actor: "merchant" }]);
   return result;
+}
+
+/**
+ * Sets (or, with an empty value, removes) how often the channel re-reads its number; the engine
+ * validates it ("must be a positive number of seconds …").
+ */
+export async function setChannelRefresh(
+  shop: string,
+  input: { channel: string; refreshSeconds: string },
+  { createdBy }: { createdBy: string },
+): Promise<PublishPolicyResult> {
+  const channel = await channelNamed(shop, input.channel);
+  if (!channel) return unknownChannel(input.channel);
+  const text = input.refreshSeconds.trim();
+  // A non-number goes to the engine as typed, so its message names what the merchant wrote.
+  const value = (text === "" ? undefined : Number.isFinite(Number(text)) ? Number(text) : text) as number | undefined;
+  const note = value === undefined ? `${channel.name}: no refresh window` : `${channel.name} re-reads its listing every ${text} s`;
+  return publishChannelField(shop, channel.handle, "refreshSeconds", value, { createdBy, note });
 }

@@ -125,6 +125,7 @@ function describeChannel(rule: ChannelRule): ChannelRow {
     : "shares the whole pool";
   const limits = [
     rule.networkMinimum ? `never the last ${rule.networkMinimum}` : null,
+    rule.refreshSeconds !== undefined ? `covers the other channels' sales over its ${rule.refreshSeconds}-s refresh` : null,
     rule.maxUnits !== undefined ? `at most ${rule.maxUnits}` : null,
     rule.reserveForHigherTiersBelow ? `0 when the pool is under ${rule.reserveForHigherTiersBelow}` : null,
     rule.pauseBelow ? `paused under ${rule.pauseBelow}` : null,

@@ -9,7 +9,7 @@ import { listChannels, listLocations, locationInfo } from "~/models/catalog.serv
 import { activeHoldsForItems } from "~/models/holds.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
-import { lagPercentile, unitsPerMinute } from "~/models/telemetry.server";
+import { lagPercentile, salesRates } from "~/models/telemetry.server";
 
 export interface ShopSyncContext {
   shop: string;
@@ -22,6 +22,8 @@ export interface ShopSyncContext {
   /** Every known location with what it can do: channel pools count only where a channel's orders can be filled. */
   locations: LocationInfo[];
   unitsPerMinute: Map<string, number>;
+  /** Recent sales rate split by selling channel, for the refresh-window rule (docs/policy.md § 4). */
+  unitsPerMinuteByChannel: Map<string, Record<string, number>>;
   /** Cart holds still running for the items being synced (engine input). */
   holds: Hold[];
   syncLagMinutes: number;
@@ -53,7 +55,7 @@ export function policyUri(shop: string, version: number): string {
 }
 
 /** The shop-wide part of a sync context: the same for every batch of one run. */
-export type ShopContext = Omit<ShopSyncContext, "unitsPerMinute" | "holds">;
+export type ShopContext = Omit<ShopSyncContext, "unitsPerMinute" | "unitsPerMinuteByChannel" | "holds">;
 
 export async function loadShopContext(shop: string, now: Date): Promise<ShopContext> {
   const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
@@ -92,13 +94,14 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
 /** Adds what depends on the items being synced: their sales velocity and running cart holds. */
 export async function forItems(base: ShopContext, inventoryItemIds: string[], now: Date): Promise<ShopSyncContext> {
   const [velocity, holds] = await Promise.all([
-    unitsPerMinute(base.shop, inventoryItemIds, new Date(now.getTime() - VELOCITY_WINDOW_MS), now),
+    salesRates(base.shop, inventoryItemIds, new Date(now.getTime() - VELOCITY_WINDOW_MS), now),
     activeHoldsForItems(base.shop, inventoryItemIds, now),
   ]);
   return {
     ...base,
     now,
-    unitsPerMinute: velocity,
+    unitsPerMinute: new Map([...velocity].map(([id, rate]) => [id, rate.total])),
+    unitsPerMinuteByChannel: new Map([...velocity].map(([id, rate]) => [id, rate.byChannel])),
     holds: holds.map((hold) => ({ sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
   };
 }

@@ -49,11 +49,13 @@ export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Sna
   const levels: Level[] = [];
   const engineItems: Item[] = [];
   for (const item of items) {
+    const byChannel = context.unitsPerMinuteByChannel.get(item.inventoryItemId);
     engineItems.push({
       sku: item.sku,
       product: item.productTitle,
       tags: item.tags,
       unitsPerMinute: context.unitsPerMinute.get(item.inventoryItemId) ?? 0,
+      ...(byChannel ? { unitsPerMinuteByChannel: byChannel } : {}),
     });
     for (const level of item.levels) {
       if (!level.locationActive) continue;

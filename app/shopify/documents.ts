@@ -15,8 +15,13 @@ export const QUANTITY_NAMES = [
   "incoming",
 ] as const;
 
-/** App-owned variant metafield carrying channel ATS (docs/decisions/012 "Sales channels"). */
-export const CHANNEL_METAFIELD = { namespace: "$app:safestock", key: "channels", type: "json" } as const;
+/**
+ * Variant metafield carrying channel ATS (docs/decisions/012 "Sales channels"). Merchant-owned, not
+ * `$app:`: a marketplace connector is another app and cannot read Safestock's reserved namespace
+ * (https://shopify.dev/docs/apps/build/custom-data/permissions); the cart-validation Function reads
+ * it too. docs/decisions/017-readable-channel-numbers.md.
+ */
+export const CHANNEL_METAFIELD = { namespace: "safestock", key: "channels", type: "json" } as const;
 
 /**
  * Locations per page of an item's levels (`$levelsPerPage`), with the item and in each follow-up:

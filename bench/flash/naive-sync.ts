@@ -3,13 +3,15 @@
  * inside the request (no queue), it reads the item's levels, sets that level's sellable units to
  * `on_hand − committed − buffer` (moving the difference between `available` and `safety_stock`, the
  * only way to lower `available` without losing on_hand) and publishes one channel number, the sum of
- * that over every location, to a variant metafield the connector reads. No coalescing, no
+ * that over every location, to a variant metafield the connector reads: merchant-owned, as a
+ * connector (another app) cannot read an `$app:` namespace (docs/decisions/017), in Safestock's
+ * format so the same connector reads either. No coalescing, no
  * compare-and-swap (changeFromQuantity null), no dedupe: a duplicate or an out-of-order webhook does the
  * whole round trip again, and two webhooks for one item race.
  */
 import { randomUUID } from "node:crypto";
 
-export const NAIVE_METAFIELD = { namespace: "$app:naive", key: "channels" } as const;
+export const NAIVE_METAFIELD = { namespace: "naive", key: "channels" } as const;
 
 const READ_ITEM = `query NaiveReadItem($id: ID!) {
   inventoryItem(id: $id) {
@@ -84,7 +86,7 @@ export function createNaiveSync(options: NaiveSyncOptions) {
       });
     }
     await call(SET_CHANNEL, {
-      metafields: [{ ownerId: item.variant.id, ...NAIVE_METAFIELD, type: "json", value: JSON.stringify({ marketplace: channelNumber }) }],
+      metafields: [{ ownerId: item.variant.id, ...NAIVE_METAFIELD, type: "json", value: JSON.stringify({ channels: { marketplace: { available: channelNumber, paused: false } } }) }],
     });
     return new Response(null, { status: 200 });
   };

@@ -11,11 +11,12 @@ import { SANDBOX_ADMIN_TOKEN } from "../../sandbox/contract";
 import { createSandbox, sandboxHandlers, type Sandbox } from "../../sandbox/index";
 import type { ShopState } from "../../sandbox/shop/state";
 import { deliverToAppRoute, installSafestock, peakRssMb, percentile, type ApiCall, type ApiMeter } from "../support/app";
-import { createBenchConnector, type MarketplaceConnector } from "./connector";
+import { sandboxMarketplaceConnector, type MarketplaceConnector } from "./connector";
 import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
 import { createWebhookNetwork } from "./network";
 import type { BuyerChannel, OrderIntent } from "./traffic";
 import type { SetupServer } from "msw/node";
+import type { ListingSource } from "../../sandbox/connector/index";
 
 export type AppUnderTest = { kind: "safestock"; policy: Policy } | { kind: "naive"; buffer: number } | { kind: "none" };
 
@@ -85,6 +86,10 @@ export interface ShopFigures {
   stale: number;
   /** Mean units in Shopify's safety_stock over the sale (Safestock's protection, the naive buffer). */
   meanSafetyStockUnits: number;
+  /** Mean units the marketplace listed (the connector's copy, summed over SKUs), sampled every second. */
+  meanMarketplaceListed: number;
+  /** Mean units Safestock's refresh-window rule kept off the marketplace (its explanation lines, summed over SKUs). */
+  meanRefreshCover: number;
   peakRssMb: number;
   /** CPU time of the whole process (app, emulator, buyers) from the sale's start until its last order, and the machine's 1-minute load then. */
   saleCpuSeconds: number;
@@ -95,8 +100,8 @@ export interface ShopFigures {
 type Levels = { warehouse: Gid; stores: [Gid, Gid] };
 type Gid = string;
 
-const SAFESTOCK_NAMESPACE = (apiKey: string) => `app--${apiKey}--safestock`;
-const NAIVE_NAMESPACE = (apiKey: string) => `app--${apiKey}--${NAIVE_METAFIELD.namespace.replace("$app:", "")}`;
+/** Safestock publishes in the merchant-owned namespace (docs/decisions/017-readable-channel-numbers.md). */
+const SAFESTOCK_NAMESPACE = (_apiKey: string) => "safestock";
 
 const CANCEL = `mutation BenchCancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { code message } } }`;
 const ID_PATTERN = /gid:\/\/shopify\/(?:InventoryItem|ProductVariant)\/\d+/g;
@@ -112,6 +117,8 @@ function safestockChannels(state: ShopState, apiKey: string, variantId: Gid): Re
 }
 
 /** The shop's sellable units of one item at a set of locations: available + safety_stock (units physically there and not promised). */
+const mean = (samples: readonly number[]) => (samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : 0);
+
 function freeUnits(state: ShopState, itemId: Gid, locations: readonly Gid[]): number {
   let free = 0;
   for (const level of state.levelsByItem.get(itemId) ?? []) {
@@ -333,6 +340,8 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
         perChannel: Object.fromEntries((["online_store", "pos", "marketplace", "wholesale"] as const).map((c) => [c, { ordered: 0, refused: 0, oversoldOrders: 0, oversoldUnits: 0 }])) as Record<BuyerChannel, ChannelFigures>,
         refusedUnits: new Map<string, number>(),
         safetySamples: [] as number[],
+        listedSamples: [] as number[],
+        coverSamples: [] as number[],
       },
     ]),
   );
@@ -340,33 +349,16 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   for (const domain of domains) {
     const state = stateOf(sandbox, domain);
     const app = byDomain.get(domain)!.app;
-    const { warehouse } = levelsOf.get(domain)!;
-    connectors.set(
-      domain,
-      createBenchConnector({
-        variantIds: variantsOf.get(domain)!.map((v) => v.variantId),
-        refreshMs: options.refreshSeconds * 1000,
-        readListing(variantId) {
-          const variant = state.variants.get(variantId)!;
-          if (app.kind === "safestock") {
-            const channel = safestockChannels(state, sandbox.apiKey, variantId)?.marketplace;
-            return channel && !channel.paused ? channel.available : 0;
-          }
-          if (app.kind === "naive") {
-            const record = state.metafieldIndex.get(`${variantId}|${NAIVE_NAMESPACE(sandbox.apiKey)}|${NAIVE_METAFIELD.key}`);
-            return record ? (JSON.parse(record.value) as { marketplace: number }).marketplace : 0;
-          }
-          // No app: the connector lists Shopify's own figure, the variant's available summed over locations.
-          let sum = 0;
-          for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) sum += level.quantities.available;
-          void warehouse;
-          return sum;
-        },
-        async placeOrder(variantId, quantity) {
-          return orderIdOf(await placeOrder({ lineItems: [{ variantId, quantity }], sourceName: "marketplace", options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } }, domain));
-        },
-      }),
-    );
+    // What the connector lists: Safestock's marketplace number, the naive app's, or (no app)
+    // Shopify's own `available` summed over locations, each read through the Admin API as its own app.
+    const source: ListingSource =
+      app.kind === "safestock"
+        ? { kind: "metafield", namespace: SAFESTOCK_NAMESPACE(sandbox.apiKey), channel: "marketplace" }
+        : app.kind === "naive"
+          ? { kind: "metafield", namespace: NAIVE_METAFIELD.namespace, key: NAIVE_METAFIELD.key, channel: "marketplace" }
+          : { kind: "shopify-available" };
+    const skuOf = new Map(variantsOf.get(domain)!.map(({ variantId }) => [variantId, state.variants.get(variantId)!.sku]));
+    connectors.set(domain, sandboxMarketplaceConnector({ shop: sandbox.shop(domain), skuOf, refreshSeconds: options.refreshSeconds, source }));
   }
 
   const execute = async (domain: string, intent: OrderIntent) => {
@@ -419,13 +411,23 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
 
   const pendingWork = new Set<Promise<void>>();
   worker.start();
-  for (const connector of connectors.values()) connector.start();
+  await Promise.all([...connectors.values()].map((connector) => connector.start()));
+  const { default: prisma } = await import("../../app/db.server");
   const sampler = setInterval(() => {
     for (const domain of domains) {
       const state = stateOf(sandbox, domain);
       let units = 0;
       for (const { itemId } of variantsOf.get(domain)!) for (const level of state.levelsByItem.get(itemId) ?? []) units += level.quantities.safety_stock;
-      figures.get(domain)!.safetySamples.push(units);
+      const f = figures.get(domain)!;
+      f.safetySamples.push(units);
+      const connector = connectors.get(domain)!;
+      f.listedSamples.push(variantsOf.get(domain)!.reduce((sum, { variantId }) => sum + connector.listed(variantId), 0));
+      if (byDomain.get(domain)!.app.kind !== "safestock") continue;
+      void prisma.channelState.findMany({ where: { shop: domain, channel: "marketplace" }, select: { explain: true } }).then((rows) => {
+        let cover = 0;
+        for (const row of rows) for (const line of JSON.parse(row.explain) as { rule: string; units: number }[]) if (line.rule === "refresh_window") cover += line.units;
+        f.coverSamples.push(cover);
+      });
     }
   }, 1_000);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -445,7 +447,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   }
   const remaining = options.durationMs - (performance.now() - t0);
   if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
-  for (const connector of connectors.values()) connector.stop();
+  await Promise.all([...connectors.values()].map((connector) => connector.stop()));
   while (pendingWork.size > 0) await Promise.allSettled([...pendingWork]);
   clearInterval(sampler);
   loopDelay.disable();
@@ -517,7 +519,9 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       costOverLowerBound: lowerBoundCost > 0 ? costPoints / lowerBoundCost : NaN,
       throttled: shopCalls.filter((c) => c.codes.includes("THROTTLED")).length,
       stale: shopCalls.filter((c) => c.codes.some((code) => code.includes("STALE") || code === "INVALID_COMPARE_DIGEST")).length,
-      meanSafetyStockUnits: f.safetySamples.length ? f.safetySamples.reduce((a, b) => a + b, 0) / f.safetySamples.length : 0,
+      meanSafetyStockUnits: mean(f.safetySamples),
+      meanMarketplaceListed: mean(f.listedSamples),
+      meanRefreshCover: mean(f.coverSamples),
       peakRssMb: rss,
       saleCpuSeconds: (saleCpu.user + saleCpu.system) / 1e6,
       loadAverage: loadAverage!,

@@ -22,8 +22,8 @@ function setup() {
     if (!v) throw new Error(`no ${sku}`);
     return v.id;
   };
-  /** Publish Safestock's numbers the way the app does: Admin metafieldsSet on `$app:safestock.channels`. */
-  const publish = async (sku: string, onlineStore: { available: number; paused: boolean }, namespace = "$app:safestock") => {
+  /** Publish Safestock's numbers the way the app does: Admin metafieldsSet on `safestock.channels` (docs/decisions/017). */
+  const publish = async (sku: string, onlineStore: { available: number; paused: boolean }, namespace = "safestock") => {
     const value = JSON.stringify({
       channels: { marketplace: { available: 0, paused: true }, online_store: onlineStore, pos: { available: 6, paused: false }, wholesale: { available: 0, paused: true } },
     });
@@ -75,7 +75,7 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
   it("builds the input from the shop's current state by executing the extension's input query", async () => {
     const t = setup();
     const { value, namespace } = await t.publish("RING-6", { available: 4, paused: false });
-    expect(namespace).toBe(`app--${SANDBOX_API_KEY}--safestock`);
+    expect(namespace).toBe("safestock");
     const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], step: "CHECKOUT_INTERACTION" });
     expect(run.input).toEqual({
       buyerJourney: { step: "CHECKOUT_INTERACTION" },
@@ -89,9 +89,10 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
     expect(again.errors).toEqual([{ message: "This item is not available right now", target: "$.cart.lines[0].quantity" }]);
   });
 
-  it("reads only the app's own namespace: a plain `safestock` metafield is not Safestock's", async () => {
+  it("reads only the merchant-owned `safestock` namespace: the old app-owned `$app:safestock` copy is not read", async () => {
     const t = setup();
-    await t.publish("RING-6", { available: 0, paused: true }, "safestock");
+    const { namespace } = await t.publish("RING-6", { available: 0, paused: true }, "$app:safestock");
+    expect(namespace).toBe(`app--${SANDBOX_API_KEY}--safestock`);
     const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 3 }] });
     expect(run.input.cart.lines[0]!.merchandise.metafield).toBeNull();
     expect(run.errors).toEqual([]);

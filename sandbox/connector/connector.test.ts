@@ -82,4 +82,27 @@ describe("marketplace connector stand-in", () => {
     expect(connector.stats()).toMatchObject({ ordersPlaced: 3, unitsOversold: 0, sourceMissing: 0 });
     expect(level("RING-6", "Warehouse")).toMatchObject({ available: 9, committed: 3 });
   });
+
+  it("sells to buyers from outside (buy) against its copy until the next read", async () => {
+    const { shop, level } = setup();
+    const value = JSON.stringify({ channels: { marketplace: { available: 5, paused: false } } });
+    await shop.graphql({ query: SET_METAFIELD, variables: { metafields: [{ ownerId: [...shop.state.variants.values()].find((v) => v.sku === "RING-6")!.id, namespace: "safestock", key: "channels", type: "json", value }] } }, SANDBOX_ADMIN_TOKEN);
+    const connector = createMarketplaceConnector({
+      shop,
+      skus: ["RING-6"],
+      source: { kind: "metafield", namespace: "safestock", channel: "marketplace" },
+      refreshEverySeconds: 15,
+      ordersPerMinute: 0,
+      measureOversold: false,
+    });
+    await connector.advanceTo(0); // the first read: 5 listed
+    // 3 then 2 fit the copy of 5; the third buyer finds 0 (a missed sale) and nothing reaches Shopify.
+    expect(await connector.buy("RING-6", 3)).toMatchObject({ outcome: "ordered", orderId: expect.stringMatching(/^gid:\/\/shopify\/Order\//) });
+    expect(await connector.buy("RING-6", 2)).toMatchObject({ outcome: "ordered" });
+    expect(await connector.buy("RING-6", 1)).toEqual({ outcome: "refused" });
+    expect(connector.stats()).toMatchObject({ ordersPlaced: 2, unitsOrdered: 5, missedSales: 1, unitsOversold: 0 });
+    // Warehouse 12 − 5 committed = 7; the copy still says 0 until the next read at 15 s.
+    expect(level("RING-6", "Warehouse")).toMatchObject({ available: 7, committed: 5 });
+    expect(connector.listings()).toEqual({ "RING-6": 0 });
+  });
 });

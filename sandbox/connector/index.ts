@@ -11,14 +11,17 @@
  * - `{ kind: "shopify-available" }` — the "no app" baseline: the variant's `inventoryQuantity`
  *   (Shopify's `available` summed over every active location, stores included, docs/decisions/016 §8);
  * - `{ kind: "metafield", namespace, key?, channel }` — a per-channel ATS published in a variant
- *   metafield (`{"channels":{"<channel>":{"available":n,"paused":b}}}`, Safestock's format). Read as
- *   the connector app, Safestock's own reserved namespace `app--<safestockClientId>--safestock` is
- *   invisible (another app's reserved namespace, see ../admin-api/resolvers/metafields.ts): it
- *   lists 0 and counts `sourceMissing`. A merchant-owned namespace is readable.
+ *   metafield (`{"channels":{"<channel>":{"available":n,"paused":b}}}`, Safestock's format). Safestock
+ *   publishes it in the merchant-owned `safestock` namespace, which every app reads
+ *   (docs/decisions/017-readable-channel-numbers.md). Read as the connector app, a reserved namespace
+ *   of another app (`app--<safestockClientId>--safestock`, where Safestock published before) is
+ *   invisible (../admin-api/resolvers/metafields.ts): it lists 0 and counts `sourceMissing`.
  *
  * Deterministic: time is virtual (`advanceTo(ms)` runs every refresh and buyer arrival due by then,
  * in order); buyers arrive as a Poisson process from a seeded PRNG (../prng.ts). `start()` drives
- * the same schedule from wall time for `npm run sandbox -- --orders`.
+ * the same schedule from wall time for `npm run sandbox -- --orders`. Buyers can also come from
+ * outside (`buy(sku, units)`, with `ordersPerMinute: 0`): the flash-sale bench replays its own
+ * traffic through the connector.
  *
  *   const c = createMarketplaceConnector({ shop, skus: ["RING-6"], refreshEverySeconds: 60, ordersPerMinute: 2, seed: 7 });
  *   await c.advanceTo(10 * 60_000);
@@ -54,7 +57,20 @@ export interface MarketplaceConnectorOptions {
   seed?: number;
   /** Called for each order (CLI logging). */
   onOrder?: (order: PlacedOrder) => void;
+  /**
+   * Read `available` at online locations before each order to count `unitsOversold` (default true).
+   * It costs the connector a query per order; the bench measures oversells from the shop instead.
+   */
+  measureOversold?: boolean;
+  /**
+   * How many times a THROTTLED answer is retried after a wait (default 0: counted as failed). A
+   * real connector backs off and retries rather than dropping a marketplace order it already sold
+   * (https://shopify.dev/docs/api/usage/rate-limits).
+   */
+  throttleRetries?: number;
 }
+
+export type BuyOutcome = { outcome: "ordered"; orderId: string; order: PlacedOrder } | { outcome: "refused" } | { outcome: "failed"; order: PlacedOrder };
 
 export interface PlacedOrder {
   atMs: number;
@@ -86,6 +102,11 @@ export interface MarketplaceConnector {
   refresh(): Promise<void>;
   /** What the marketplace shows right now, per SKU. */
   listings(): Record<string, number>;
+  /**
+   * A marketplace buyer asks for `units` of `sku` now: refused when the listing shows fewer (a
+   * missed sale), otherwise the listing drops at once and the order is recorded in Shopify.
+   */
+  buy(sku: string, units: number): Promise<BuyOutcome>;
   stats(): ConnectorStats;
   orders(): PlacedOrder[];
   /** Drive the schedule from wall-clock time (every `tickMs`, default 250 ms). */
@@ -142,7 +163,11 @@ export function createMarketplaceConnector(options: MarketplaceConnectorOptions)
   let running: Promise<void> = Promise.resolve();
 
   const gql = async <T>(query: string, variables: Record<string, unknown>): Promise<T | null> => {
-    const result = await options.shop.graphql({ query, variables }, credentials.accessToken);
+    let result = await options.shop.graphql({ query, variables }, credentials.accessToken);
+    for (let attempt = 1; attempt <= (options.throttleRetries ?? 0) && isThrottled(result.body); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      result = await options.shop.graphql({ query, variables }, credentials.accessToken);
+    }
     const body = result.body as { data?: T; errors?: unknown[] };
     if (result.status !== 200 || body.errors?.length || !body.data) {
       counters.failedRequests += 1;
@@ -188,17 +213,16 @@ export function createMarketplaceConnector(options: MarketplaceConnectorOptions)
     return levels.filter((l) => l.location.fulfillsOnlineOrders && l.location.isActive).reduce((sum, l) => sum + Math.max(0, l.quantities[0]?.quantity ?? 0), 0);
   };
 
-  const buyerArrives = async () => {
-    const sku = skus[Math.floor(rand() * skus.length)]!;
+  const buy = async (sku: string, units: number): Promise<BuyOutcome> => {
     const variantId = variantIdBySku.get(sku);
     const showing = listed.get(sku) ?? 0;
     if (!variantId || showing < units) {
       counters.missedSales += 1;
-      return;
+      return { outcome: "refused" };
     }
     // The marketplace sold it: its own listing drops at once, Shopify hears of it through orderCreate.
     listed.set(sku, showing - units);
-    const before = await onlineAvailable(variantId);
+    const before = options.measureOversold === false ? null : await onlineAvailable(variantId);
     const data = await gql<{ orderCreate: { order: { id: string; name: string } | null; userErrors: unknown[] } }>(ORDER_CREATE, {
       order: { lineItems: [{ variantId, quantity: units }], sourceName: options.sourceName ?? "marketplace", financialStatus: "PAID" },
       options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" },
@@ -213,6 +237,11 @@ export function createMarketplaceConnector(options: MarketplaceConnectorOptions)
     const record: PlacedOrder = { atMs: nowMs, sku, units, oversold, name: order?.name ?? null, userErrors: data?.orderCreate.userErrors ?? [] };
     placed.push(record);
     options.onOrder?.(record);
+    return order ? { outcome: "ordered", orderId: order.id, order: record } : { outcome: "failed", order: record };
+  };
+
+  const buyerArrives = async () => {
+    await buy(skus[Math.floor(rand() * skus.length)]!, units);
   };
 
   const advanceTo = (ms: number) => {
@@ -239,6 +268,7 @@ export function createMarketplaceConnector(options: MarketplaceConnectorOptions)
     advanceTo,
     refresh: () => (running = running.then(refresh)),
     listings: () => Object.fromEntries(listed),
+    buy,
     stats: () => ({ ...counters }),
     orders: () => placed.map((o) => ({ ...o })),
     start(tickMs = 250) {
@@ -253,6 +283,10 @@ export function createMarketplaceConnector(options: MarketplaceConnectorOptions)
       await running;
     },
   };
+}
+
+function isThrottled(body: unknown): boolean {
+  return ((body as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).some((error) => error.extensions?.code === "THROTTLED");
 }
 
 function readChannel(value: string | undefined, channel: string): { available: number; paused: boolean } | null {

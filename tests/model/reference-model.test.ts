@@ -3,7 +3,7 @@
  * model-based test prove nothing.
  */
 import { describe, expect, it } from "vitest";
-import { channelNumber, policyDocument, reachableStock, targetAvailable, targetSafetyStock, type ModelLevel, type ModelLocation } from "./reference-model";
+import { channelNumber, policyDocument, reachableStock, refreshCover, targetAvailable, targetSafetyStock, type ModelLevel, type ModelLocation } from "./reference-model";
 
 const level = (location: string, onHand: number, committed = 0, tags: string[] = []): ModelLevel => ({
   sku: "RING-7",
@@ -54,7 +54,25 @@ describe("reference model", () => {
     expect(channelNumber(policy, "wholesale", levels, LOCATIONS)).toEqual({ available: 0, paused: true });
   });
 
+  it("covers what the other channels sell while the marketplace's copy is stale (docs/policy.md worked example)", () => {
+    // Pool 40 at the warehouse; others sell 0.9/s; R 15 s + lag 3 s = 18 s → 16.2 → 17 → 23.
+    const sales = { othersPerSecond: 0.9, lagSeconds: 3 };
+    expect(refreshCover(15, sales)).toBe(17);
+    const levels = [level("Warehouse", 40), level("Soho store", 12)];
+    const policy = { global: 0, marketplace: { refreshSeconds: 15 } };
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 23, paused: false });
+    // The online store has no refresh window: the whole pool.
+    expect(channelNumber(policy, "online_store", levels, LOCATIONS, sales)).toEqual({ available: 40, paused: false });
+    // Nobody else sells: nothing covered. A 10-minute poller at 0.9/s: ceil(0.9 × 603) = 543 > 40 → 0.
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS)).toEqual({ available: 40, paused: false });
+    expect(channelNumber({ global: 0, marketplace: { refreshSeconds: 600 } }, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 0, paused: false });
+    // Then the allocation, a share of the pool: min(23, 50% of 40 = 20) = 20; and pause below 30: 23 → paused.
+    expect(channelNumber({ global: 0, marketplace: { refreshSeconds: 15, allocationPercent: 50 } }, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 20, paused: false });
+    expect(channelNumber({ global: 0, marketplace: { refreshSeconds: 15, pauseBelow: 30 } }, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 0, paused: true });
+  });
+
   it("writes the policy file in the documented format", () => {
+    expect(policyDocument({ global: 0, marketplace: { refreshSeconds: 15 } }).channels).toEqual([{ channel: "marketplace", tier: 2, refreshSeconds: 15 }]);
     expect(policyDocument({ global: 1, forSku: { sku: "RING-7", units: 3 }, marketplace: { pauseBelow: 2 } })).toEqual({
       version: 1,
       protection: [

@@ -2,7 +2,7 @@
  * An independent reference model of what Safestock must write, for the model-based pipeline
  * test. It is deliberately written from docs/policy.md and docs/decisions/012, not from the
  * engine: it imports nothing from `app/`, covers a subset of the rules (flat and scoped
- * safety stock, channel allocation %, network minimum, pause below, manual pause) and is kept
+ * safety stock, channel allocation %, network minimum, refresh window, pause below, manual pause) and is kept
  * small enough to check by hand.
  *
  * Physical stock (on_hand, committed, reserved, damaged, quality_control) is whatever the
@@ -21,7 +21,8 @@ export interface ModelPolicy {
   /** Safety stock for one SKU, overriding everything else. */
   forSku?: { sku: string; units: number };
   online?: { networkMinimum?: number };
-  marketplace?: { allocationPercent?: number; pauseBelow?: number };
+  /** `refreshSeconds`: the connector re-reads its listing every R s (docs/policy.md § 4 "Refresh window"). */
+  marketplace?: { allocationPercent?: number; pauseBelow?: number; refreshSeconds?: number };
   wholesale?: { paused?: boolean };
 }
 
@@ -33,12 +34,14 @@ export function policyDocument(policy: ModelPolicy) {
   if (policy.forSku) protection.push({ kind: "safety_stock", units: policy.forSku.units, sku: policy.forSku.sku });
   const channels: Record<string, unknown>[] = [];
   if (policy.online?.networkMinimum !== undefined) channels.push({ channel: "online_store", tier: 1, networkMinimum: policy.online.networkMinimum });
-  if (policy.marketplace && (policy.marketplace.allocationPercent !== undefined || policy.marketplace.pauseBelow !== undefined)) {
+  const market = policy.marketplace;
+  if (market && (market.allocationPercent !== undefined || market.pauseBelow !== undefined || market.refreshSeconds !== undefined)) {
     channels.push({
       channel: "marketplace",
       tier: 2,
-      ...(policy.marketplace.allocationPercent !== undefined ? { allocationPercent: policy.marketplace.allocationPercent } : {}),
-      ...(policy.marketplace.pauseBelow !== undefined ? { pauseBelow: policy.marketplace.pauseBelow } : {}),
+      ...(market.allocationPercent !== undefined ? { allocationPercent: market.allocationPercent } : {}),
+      ...(market.refreshSeconds !== undefined ? { refreshSeconds: market.refreshSeconds } : {}),
+      ...(market.pauseBelow !== undefined ? { pauseBelow: market.pauseBelow } : {}),
     });
   }
   if (policy.wholesale?.paused) channels.push({ channel: "wholesale", tier: 3, paused: true });
@@ -90,6 +93,25 @@ export function reachableLocations(channel: string, locations: readonly ModelLoc
   return locations.filter((location) => location.active && location.fulfillsOnlineOrders).map((location) => location.name);
 }
 
+/** What the other channels sell of one SKU, and how late Safestock's number is (docs/policy.md § 4). */
+export interface ModelSales {
+  /** Units per second sold by every channel but the one being planned. */
+  othersPerSecond: number;
+  /** Measured delay before a change reaches the channel's number. */
+  lagSeconds: number;
+}
+
+export const NO_SALES: ModelSales = { othersPerSecond: 0, lagSeconds: 0 };
+
+/**
+ * Units a channel refreshed every R s must not list: what the others sell while its copy is stale,
+ * R + lag seconds, rounded up to whole units (a float like 16.200000000000003 is 16.2).
+ */
+export function refreshCover(refreshSeconds: number, sales: ModelSales): number {
+  const expected = sales.othersPerSecond * (refreshSeconds + sales.lagSeconds);
+  return Math.ceil(Number(expected.toFixed(6)));
+}
+
 export interface ModelChannelNumber {
   available: number;
   paused: boolean;
@@ -101,6 +123,7 @@ export function channelNumber(
   channel: string,
   levels: readonly ModelLevel[],
   locations: readonly ModelLocation[],
+  sales: ModelSales = NO_SALES,
 ): ModelChannelNumber {
   const reachable = new Set(reachableLocations(channel, locations));
   const pool = levels
@@ -110,6 +133,9 @@ export function channelNumber(
   let available = pool;
   if (channel === "online_store" && policy.online?.networkMinimum) available = Math.max(0, available - policy.online.networkMinimum);
   if (channel === "marketplace") {
+    // The refresh window comes before the allocation, which is a share of the pool.
+    const refresh = policy.marketplace?.refreshSeconds;
+    if (refresh !== undefined) available = Math.max(0, available - refreshCover(refresh, sales));
     const percent = policy.marketplace?.allocationPercent;
     if (percent !== undefined) available = Math.min(available, Math.floor((pool * percent) / 100));
     const below = policy.marketplace?.pauseBelow;

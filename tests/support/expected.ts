@@ -62,7 +62,7 @@ export function differencesFromPlan(state: ShopStateSnapshot, plan: Plan): strin
   }
   const ats = channelAtsBySku(plan.channels);
   for (const variant of state.variants) {
-    const metafield = state.metafields.find((m) => m.ownerId === variant.id && m.key === "channels" && m.namespace.endsWith("--safestock"));
+    const metafield = state.metafields.find((m) => m.ownerId === variant.id && m.key === "channels" && m.namespace === "safestock");
     const want = ats.get(variant.sku);
     if (!want) continue;
     const wantValue = channelMetafieldValue(want);

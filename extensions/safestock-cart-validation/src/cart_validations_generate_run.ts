@@ -2,8 +2,8 @@
  * Safestock's cart and checkout validation Function (target `cart.validations.generate.run`,
  * https://shopify.dev/docs/api/functions/latest/cart-and-checkout-validation).
  *
- * Safestock publishes each variant's per-channel available-to-sell (ATS) in the app-owned
- * metafield `$app:safestock.channels`, e.g.
+ * Safestock publishes each variant's per-channel available-to-sell (ATS) in the merchant-owned
+ * metafield `safestock.channels` (readable by connectors too: docs/decisions/017), e.g.
  *   {"channels":{"online_store":{"available":4,"paused":false},"wholesale":{"available":0,"paused":true}}}
  * (app/domain/inventory-writes.ts `channelMetafieldValue`). Checkout is the Online Store channel,
  * so a line is blocked when that channel is paused for the variant or when the cart asks for more

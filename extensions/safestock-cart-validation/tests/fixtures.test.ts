@@ -53,7 +53,7 @@ describe("safestock-cart-validation extension", () => {
 
   it("has an input query that is valid against the official Function schema", () => {
     expect(inputQueryErrors(query)).toEqual([]);
-    expect(query).toMatch(/metafield\(namespace: "\$app:safestock", key: "channels"\)/);
+    expect(query).toMatch(/metafield\(namespace: "safestock", key: "channels"\)/);
   });
 
   it("ships schema.graphql identical to the vendored Function schema", () => {
