@@ -19,6 +19,7 @@ import {
 } from "@shopify/polaris";
 import { loadDashboard } from "~/services/dashboard.server";
 import { DashboardCharts } from "~/components/dashboard-charts";
+import { ExposureChart } from "~/components/exposure-chart";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
@@ -126,6 +127,8 @@ export default function Overview() {
                   </Text>
                 </BlockStack>
               </Card>
+
+              <ExposureChart exposure={overview.charts.exposure} />
 
               <DashboardCharts charts={overview.charts} />
 

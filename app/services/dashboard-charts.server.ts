@@ -1,11 +1,13 @@
 /**
  * The Overview's charts, from what Safestock already records: sales per day (SaleEvent), sync lag
  * per hour (LagSample, webhook receive + write), SKUs at risk by days of supply (network
- * available ÷ the measured sales rate of the last 7 days) and paused channels with their reason.
+ * available ÷ the measured sales rate of the last 7 days), paused channels with their reason, and
+ * oversells and near-misses per day and per hour (OrderExposure, app/services/near-miss.server.ts).
  */
 import prisma from "~/db.server";
 import { parseExplain } from "./display-view.server";
 import { formatDuration } from "~/domain/explain";
+import { loadExposureChart } from "./near-miss.server";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -16,11 +18,12 @@ const dayLabel = (date: Date) => date.toISOString().slice(5, 10);
 export async function loadDashboardCharts(shop: string, now = new Date()) {
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
-  const [sales, lags, available, paused] = await Promise.all([
+  const [sales, lags, available, paused, exposure] = await Promise.all([
     prisma.saleEvent.findMany({ where: { shop, occurredAt: { gte: weekAgo } }, select: { inventoryItemId: true, sku: true, quantity: true, occurredAt: true } }),
     prisma.lagSample.findMany({ where: { shop, at: { gte: dayAgo } }, select: { millis: true, at: true, kind: true } }),
     prisma.levelState.groupBy({ by: ["inventoryItemId"], where: { shop }, _sum: { available: true } }),
     prisma.channelState.findMany({ where: { shop, paused: true }, select: { channel: true, explain: true }, take: 5_000 }),
+    loadExposureChart(shop, now),
   ]);
 
   // Units sold per day, last 7 days (oldest first).
@@ -81,5 +84,5 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     }))
     .sort((a, b) => b.count - a.count);
 
-  return { soldByDay: soldByDay.map(({ label, value }) => ({ label, value })), lagByHour, atRisk, pausedChannels };
+  return { soldByDay: soldByDay.map(({ label, value }) => ({ label, value })), lagByHour, atRisk, pausedChannels, exposure };
 }
