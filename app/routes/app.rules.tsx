@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { asDraft, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
 import { RulesEditor } from "~/components/rules-editor";
 import { merchantOf } from "~/services/merchant.server";
-import { startPreview, PREVIEW_INLINE_ITEMS } from "~/services/policy-preview.server";
+import { startPreview } from "~/services/policy-preview.server";
 import { discardDraft, loadRulesEditor, saveDraft } from "~/services/rules-editor.server";
 import { authenticate } from "~/shopify.server";
 
@@ -32,7 +32,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const preview = await startPreview(session.shop, { source: "draft" }, { createdBy: who });
   if (!preview.ok) return json({ intent: "preview" as const, ok: false as const, problems: preview.problems, savedAt: null }, { status: 422 });
   // Small catalogs: the result is ready before the page opens. Large ones open on a progress bar.
-  if (preview.total <= PREVIEW_INLINE_ITEMS) await preview.done;
   return redirect(`/app/preview?id=${preview.id}`);
 };
 
