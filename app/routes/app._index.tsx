@@ -153,7 +153,8 @@ export default function Overview() {
                 ) : (
                   <EmptyState
                     heading="Set up your first policy"
-                    action={{ content: "Import a policy", url: "/app/policy" }}
+                    action={{ content: "Set up rules", url: "/app/rules" }}
+                    secondaryAction={{ content: "Import a policy", url: "/app/policy" }}
                     image=""
                   >
                     <p>

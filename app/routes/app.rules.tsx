@@ -49,11 +49,14 @@ export default function RulesPage() {
   const [params] = useSearchParams();
   const imported = params.get("imported");
 
-  // A discard (or a publish elsewhere) reloads the document in force.
+  // A discard (or a publish elsewhere) reloads the document in force. While a draft exists the
+  // form is the merchant's: an autosave's revalidation must not undo what was typed meanwhile.
+  const inForce = data.draft ? null : JSON.stringify(data.document);
   useEffect(() => {
-    setDraft(asDraft(data.document));
+    if (inForce === null) return;
+    setDraft(asDraft(JSON.parse(inForce)));
     setDirty(false);
-  }, [data.document]);
+  }, [inForce]);
 
   const save = (next: DraftDocument) => autosave.submit({ intent: "save", document: JSON.stringify(next) }, { method: "post" });
   const change = (next: DraftDocument) => {
