@@ -52,7 +52,7 @@ export default function Overview() {
           <Banner tone="critical" title="Safestock lost access to your store">
             <p>
               Since {overview.access.since}, Shopify refuses Safestock&apos;s access token, so nothing is written.{" "}
-              {overview.access.waitingJobs} job(s) are waiting, none is lost: reload this page (or open Safestock from your
+              {jobs(overview.access.waitingJobs)} waiting, none is lost: reload this page (or open Safestock from your
               Shopify admin) to restore access, and they run again.
             </p>
           </Banner>
@@ -60,7 +60,7 @@ export default function Overview() {
         {overview.access?.state === "restored" && (
           <Banner tone="success" title="Access to your store was restored">
             <p>
-              At {overview.access.at} Safestock received a fresh access token; {overview.access.jobsResumed} waiting job(s)
+              At {overview.access.at} Safestock received a fresh access token; {jobs(overview.access.jobsResumed)} waiting
               resumed.
             </p>
           </Banner>
@@ -209,8 +209,8 @@ export default function Overview() {
                   </Text>
                   <Text as="p">
                     {overview.frozen ? "Webhooks are late: channels frozen." : "Webhooks arriving normally."}{" "}
-                    {overview.queue.pending + overview.queue.running} job(s) waiting or running
-                    {overview.queue.dead > 0 ? `, ${overview.queue.dead} failed` : ""}.
+                    {jobs(overview.queue.pending + overview.queue.running)} waiting or running
+                    {overview.queue.dead > 0 ? `, ${overview.queue.dead.toLocaleString("en-US")} failed` : ""}.
                   </Text>
                   <List>
                     <List.Item>
@@ -229,6 +229,8 @@ export default function Overview() {
     </Page>
   );
 }
+
+const jobs = (count: number) => `${count.toLocaleString("en-US")} ${count === 1 ? "job" : "jobs"}`;
 
 function Metric({ label, value, detail }: { label: string; value: number; detail?: string }) {
   return (
