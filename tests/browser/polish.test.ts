@@ -87,8 +87,15 @@ describe.skipIf(!availability.available)("polish at 1280 px", () => {
       await goTo(path);
       await app.locator("h1").first().waitFor();
       const frame = page.frame({ name: "app-iframe" })!;
-      const layout = await frame.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, text: document.body.innerText }));
+      const layout = await frame.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        // Polaris tables scroll sideways inside their card instead of overflowing the page.
+        tablesScrolling: [...document.querySelectorAll(".Polaris-IndexTable__ScrollContainer, .Polaris-DataTable__ScrollContainer")].filter((table) => table.scrollWidth > table.clientWidth + 1).length,
+        text: document.body.innerText,
+      }));
       expect(layout.scrollWidth, `${name} overflows to the right`).toBeLessThanOrEqual(layout.clientWidth + 1);
+      expect(layout.tablesScrolling, `${name} has a table wider than its card`).toBe(0);
       // A raw float: four or more decimals ("0.000666666", "1.3333").
       expect(layout.text.match(/\d+\.\d{4,}/g) ?? [], `${name} shows raw floats`).toEqual([]);
       expect(layout.text).not.toMatch(/\bNaN\b|\bundefined\b|\[object Object\]/);
