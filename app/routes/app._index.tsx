@@ -41,7 +41,8 @@ export default function Overview() {
   const syncing = overview.installation.initialSync === "running" || overview.installation.initialSync === "idle";
 
   // Poll while the initial sync runs, so the merchant sees it progress without reloading.
-  useRefreshWhile(syncing);
+  const reconciling = overview.lastReconciliation?.status === "running";
+  useRefreshWhile(syncing || reconciling);
 
   const badge = SYNC_BADGE[overview.installation.initialSync];
   return (
@@ -184,10 +185,20 @@ export default function Overview() {
                           {overview.lastReconciliation.trigger} · {overview.lastReconciliation.startedAt}
                         </Text>
                       </InlineStack>
-                      <Text as="p">
-                        {overview.lastReconciliation.levelsChecked} levels checked, {overview.lastReconciliation.drifted} drifted,{" "}
-                        {overview.lastReconciliation.fixed} fixed, {overview.lastReconciliation.failed} failed.
-                      </Text>
+                      {reconciling ? (
+                        <InlineStack gap="200" blockAlign="center">
+                          <Spinner size="small" accessibilityLabel="Reconciliation in progress" />
+                          <Text as="p" tone="subdued">
+                            Re-reading every level from Shopify…
+                          </Text>
+                        </InlineStack>
+                      ) : (
+                        <Text as="p">
+                          {overview.lastReconciliation.levelsChecked.toLocaleString("en-US")} levels checked,{" "}
+                          {overview.lastReconciliation.drifted.toLocaleString("en-US")} drifted, {overview.lastReconciliation.fixed.toLocaleString("en-US")} fixed,{" "}
+                          {overview.lastReconciliation.failed.toLocaleString("en-US")} failed.
+                        </Text>
+                      )}
                       {overview.lastReconciliation.error && (
                         <Text as="p" tone="critical">
                           {overview.lastReconciliation.error}
