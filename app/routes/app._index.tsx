@@ -260,3 +260,5 @@ function Metric({ label, value, detail }: { label: string; value: number; detail
     </Box>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -107,3 +107,5 @@ export default function Activity() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -266,3 +266,5 @@ function Amount({ units, paused }: { units: number; paused?: boolean }) {
     <span>{formatCount(units)}</span>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -147,3 +147,5 @@ const KIND_NAME: Record<string, string> = {
   quarantine: "Quarantine",
   release_gate: "Release gate",
 };
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";
