@@ -180,7 +180,9 @@ const benchmark: Benchmark = {
       ].join("\n"),
     );
     server.close();
-    database.remove();
+    // BENCH_KEEP_DATABASE=1 keeps the synced catalog for looking into a slow page.
+    if (process.env.BENCH_KEEP_DATABASE) process.stdout.write(`database kept: ${database.url}\n`);
+    else database.remove();
   },
 };
 
