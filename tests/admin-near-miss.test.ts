@@ -4,7 +4,8 @@
  * levels and channel numbers below (what Safestock had last read and published).
  *
  * - RING-7 at the Warehouse: 3 available, 4 protected, online store listed at 3 → a web order of 1
- *   is covered but 3 ≤ 4: a near-miss.
+ *   is covered but 3 ≤ 4: a near-miss. So is a web order of 5: more than the 3 available, but the
+ *   4 protected units are on the shelf (7 ≥ 5), so the buffer absorbed it: no unit is missing.
  * - MUG at the Warehouse: 1 available → a web order of 3 is 2 units short: an oversell.
  * - CAP at the Warehouse was read *after* the order (the sale is in it): −1 available → 1 unit short.
  * - HAT: 50 available, 2 protected, listed at 48 → nothing to report.
@@ -88,6 +89,7 @@ describe("oversells and near-misses on the Overview", () => {
     await processWebhook(order(1002, "web", [["mug", 3]]));
     await processWebhook(order(1003, "web", [["cap", 2]]));
     await processWebhook(order(1004, "pos", [["ring", 1]], { location_id: 2 }));
+    await processWebhook(order(1005, "web", [["ring", 5]]));
     // A redelivery counts once.
     await processWebhook(order(1002, "web", [["mug", 3]]));
 
@@ -95,11 +97,11 @@ describe("oversells and near-misses on the Overview", () => {
     const { exposure } = await loadDashboardCharts(SHOP, now);
     const hourLabel = `${orderAt.toISOString().slice(11, 13)}h`;
     const dayLabel = orderAt.toISOString().slice(5, 10);
-    expect(exposure.byHour.find((bucket) => bucket.label === hourLabel)).toEqual({ label: hourLabel, oversells: 2, nearMisses: 1, oversoldUnits: 3 });
-    expect(exposure.byDay.find((bucket) => bucket.label === dayLabel)).toEqual({ label: dayLabel, oversells: 2, nearMisses: 1, oversoldUnits: 3 });
+    expect(exposure.byHour.find((bucket) => bucket.label === hourLabel)).toEqual({ label: hourLabel, oversells: 2, nearMisses: 2, oversoldUnits: 3 });
+    expect(exposure.byDay.find((bucket) => bucket.label === dayLabel)).toEqual({ label: dayLabel, oversells: 2, nearMisses: 2, oversoldUnits: 3 });
     expect(exposure.byDay).toHaveLength(14);
     expect(exposure.byHour).toHaveLength(24);
-    expect(exposure.totals).toEqual({ oversells: 2, nearMisses: 1, oversoldUnits: 3 });
+    expect(exposure.totals).toEqual({ oversells: 2, nearMisses: 2, oversoldUnits: 3 });
 
     // What was recorded for the near-miss line: the published number and the protection at the time.
     const ring = await prisma.orderExposure.findFirstOrThrow({ where: { shop: SHOP, lineItemId: "gid://shopify/LineItem/10010" } });

@@ -120,9 +120,10 @@ export function ExposureChart({ exposure }: { exposure: ExposureChartData }) {
           </>
         )}
         <Text as="p" variant="bodySm" tone="subdued">
-          An oversell is an order with a line the location&apos;s available stock could not cover. A near-miss is an order
-          that was covered but arrived when Safestock&apos;s published number for that product on the order&apos;s channel was
-          at or below the units it protects where the order is filled: the channel was down to its safety margin.
+          An oversell is an order with a line the stock where it is filled could not cover, even counting the units Safestock
+          protects: units sold that are not there. A near-miss is an order that was covered but arrived when Safestock&apos;s
+          published number for that product on the order&apos;s channel was at or below the units it protects there: the
+          channel was down to its safety margin.
         </Text>
       </BlockStack>
     </Card>

@@ -13,14 +13,18 @@
  * - **protection**: the units Safestock withheld there (Σ LevelState.protected);
  * - **level available**: Shopify's `available` there as Safestock last read it (Σ).
  *
- * **Oversold units** of a line = what `available` could not cover. If Safestock's read predates
- * the order: max(0, quantity − max(0, available)). If the read was taken after the order was
- * created (an inventory_levels/update of the same sale was processed first), the sale is already
- * in it: min(quantity, max(0, −available)). A line with oversold units > 0 is an **oversell**.
+ * **Oversold units** of a line = what the stock there could not cover, counting the units
+ * Safestock protects (they are on the shelf: `cover` = Σ available + safety_stock, as last read).
+ * If Safestock's read predates the order: max(0, quantity − max(0, cover)). If the read was taken
+ * after the order was created (an inventory_levels/update of the same sale was processed first),
+ * the sale is already in it: min(quantity, max(0, −cover)). Moving units between `available` and
+ * `safety_stock` (Safestock's own writes) leaves `cover` unchanged, so both reads agree. A line
+ * with oversold units > 0 is an **oversell**: sold units that are not there.
  *
  * **Near-miss** = a line that was covered (0 oversold units) but arrived when the channel's
  * published number was at or below its protection (published ≤ protection): the channel was
- * selling its last units with no more margin left than the buffer itself.
+ * selling its last units with no more margin left than the buffer itself (an order bigger than
+ * `available` that the protected units absorbed is one).
  *
  * The chart counts orders (an order with several flagged lines counts once per kind).
  */
@@ -40,27 +44,29 @@ export function classifyLine({
   quantity,
   published,
   protection,
-  available,
+  cover,
   readAfterOrder,
 }: {
   quantity: number;
   published: number | null;
   protection: number;
-  available: number;
+  /** Σ available + safety_stock where the line is filled, as last read. */
+  cover: number;
   readAfterOrder: boolean;
 }): { oversoldUnits: number; nearMiss: boolean } {
-  const oversoldUnits = readAfterOrder ? Math.min(quantity, Math.max(0, -available)) : Math.max(0, quantity - Math.max(0, available));
+  const oversoldUnits = readAfterOrder ? Math.min(quantity, Math.max(0, -cover)) : Math.max(0, quantity - Math.max(0, cover));
   return { oversoldUnits, nearMiss: oversoldUnits === 0 && published !== null && published <= protection };
 }
 
 const gid = (kind: string, value: unknown) => (typeof value === "string" && value.startsWith("gid://") ? value : `gid://shopify/${kind}/${String(value)}`);
 
-function availableOf(quantities: string): number {
+/** Shopify's `available` and `safety_stock` of a level, as last read. */
+function quantitiesOf(text: string): { available: number; safetyStock: number } {
   try {
-    const value = (JSON.parse(quantities) as { available?: unknown }).available;
-    return typeof value === "number" ? value : 0;
+    const value = JSON.parse(text) as { available?: unknown; safety_stock?: unknown };
+    return { available: typeof value.available === "number" ? value.available : 0, safetyStock: typeof value.safety_stock === "number" ? value.safety_stock : 0 };
   } catch {
-    return 0;
+    return { available: 0, safetyStock: 0 };
   }
 }
 
@@ -88,7 +94,9 @@ export async function recordOrderExposure(shop: string, order: Json, { channel, 
     const state = channels.find((row) => row.inventoryItemId === item.inventoryItemId && row.channel === channel) ?? null;
     const quantity = Number(line.quantity) || 0;
     const protection = here.reduce((sum, level) => sum + level.protected, 0);
-    const available = here.reduce((sum, level) => sum + availableOf(level.quantities), 0);
+    const read = here.map((level) => quantitiesOf(level.quantities));
+    const available = read.reduce((sum, level) => sum + level.available, 0);
+    const cover = read.reduce((sum, level) => sum + level.available + level.safetyStock, 0);
     const readAfterOrder = here.some((level) => level.updatedAt.getTime() > occurredAt.getTime());
     return [
       {
@@ -103,7 +111,7 @@ export async function recordOrderExposure(shop: string, order: Json, { channel, 
         pausedAtOrder: state?.paused ?? false,
         protection,
         levelAvailable: available,
-        ...classifyLine({ quantity, published: state?.available ?? null, protection, available, readAfterOrder }),
+        ...classifyLine({ quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
         occurredAt,
       },
     ];

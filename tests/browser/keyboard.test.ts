@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Frame, FrameLocator, Page } from "playwright-core";
 import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
 import type { SandboxStack } from "../../sandbox/stack";
-import { browserAvailability, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
+import { browserAvailability, goTo, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
 if (availability.notice) console.warn(availability.notice);
@@ -187,5 +187,36 @@ describe.skipIf(!availability.available)("keyboard only: exception → preview �
     await app.getByText("Version 1 published").waitFor({ timeout: 30_000 });
     await expect.poll(() => safetyStock("RING-7", "Warehouse"), { timeout: 30_000 }).toBe(4);
     expect(safetyStock("RING-7", "Soho store")).toBe(0);
+  });
+
+  // Not keyboard-specific: with RING-7's 4 units protected at the Warehouse (the only location
+  // filling online orders), the online store lists 4 ≤ 4 protected, so a web order of 1 is a
+  // near-miss; then 7 of the 8 are still on the shelf (3 available + 4 protected), so a web order of
+  // 10 taken whatever the stock (as a marketplace connector does) is an oversell 3 units short.
+  it("the Overview counts the near-miss and the oversell", async () => {
+    const ring = stack.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot().variants.find((variant) => variant.sku === "RING-7")!;
+    const order = async (quantity: number, options: Record<string, string> = {}) => {
+      const response = await fetch(`${stack.sandboxUrl}/sandbox/orders`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ lineItems: [{ variantId: ring.id, quantity }], sourceName: "web", options }),
+      });
+      expect(response.status).toBeLessThan(300);
+    };
+    const overviewText = async () => {
+      await goTo(page, "/app");
+      return app.locator("body").innerText();
+    };
+    await order(1);
+    await expect.poll(overviewText, { timeout: 30_000 }).toMatch(/Last 14 days: 0 oversold orders \(0 units short\), 1 near-miss\./);
+    // Safestock has read the first sale at the Warehouse (8 on hand, 4 protected, 3 available) before the next order.
+    const warehouseRow = async () => {
+      await goTo(page, "/app/inventory?q=RING-7");
+      return app.getByRole("region", { name: "RING-7", exact: true }).innerText();
+    };
+    await expect.poll(warehouseRow, { timeout: 30_000 }).toMatch(/Warehouse\s+8\s+4\s+3\b/);
+    await order(10, { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" });
+    await expect.poll(overviewText, { timeout: 30_000 }).toMatch(/Last 14 days: 1 oversold order \(3 units short\), 1 near-miss\./);
+    await screenshot(page, "overview-near-misses");
   });
 });
