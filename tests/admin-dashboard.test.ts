@@ -55,6 +55,6 @@ describe("overview charts", () => {
     expect(charts.lagByHour.at(-2)).toEqual({ label: "11h", value: 300, text: "0.3 s" });
     expect(charts.lagByHour.at(-1)).toEqual({ label: "12h", value: null, text: "no samples" });
     expect(charts.atRisk).toEqual([{ sku: "RING-7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
-    expect(charts.pausedChannels).toEqual([{ channel: "marketplace", count: 2, reason: "paused: N left is under the threshold of 5" }]);
+    expect(charts.pausedChannels).toEqual([{ channel: "marketplace", count: 2, reason: "paused: fewer than 5 left" }]);
   });
 });

@@ -95,12 +95,12 @@ describe("every page answers for an installed shop", () => {
     expect(wholesale).toMatchObject({ paused: true, available: 0 });
     expect(wholesale.explain).toEqual([
       "pool 0 at Warehouse; Brooklyn store and Soho store do not fulfil online orders",
-      "Paused: nothing left to sell is under the threshold of 100",
+      "Paused: 0 left is under the threshold of 100",
     ]);
     const empty = (await callLoader(harness, inventoryLoader, "/app/inventory?q=SCARF-GRY")).data.items[0];
     expect(empty.channels.find((channel: { channel: string }) => channel.channel === "Wholesale").explain).toEqual([
       "pool 0 at Warehouse; Brooklyn store and Soho store do not fulfil online orders",
-      "Paused: nothing left to sell is under the threshold of 100",
+      "Paused: 0 left is under the threshold of 100",
     ]);
 
     const activity = await callLoader(harness, activityLoader, "/app/activity");

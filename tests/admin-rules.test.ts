@@ -6,9 +6,14 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { jobHandlers } from "~/jobs/handlers.server";
+import { createWorker } from "~/jobs/worker.server";
 import { loader as catalogSearch } from "~/routes/app.catalog-search";
 import { action as previewAction, loader as previewLoader } from "~/routes/app.preview";
 import { action as rulesAction, loader as rulesLoader } from "~/routes/app.rules";
+import { jobQueue } from "~/services/jobs.server";
+import { PREVIEW_QUEUE, startPreview } from "~/services/policy-preview.server";
+import { publishPolicy } from "~/services/policy.server";
 import { SANDBOX_SHOP_DOMAIN, sandboxHandlers } from "../sandbox";
 import { mswServer } from "./setup/msw";
 import { callAction, callLoader } from "./support/admin-routes";
@@ -128,5 +133,47 @@ describe("rules editor routes", () => {
     const refused = await callAction(harness, previewAction, "/app/preview", { intent: "rollback", version: "99" });
     expect(refused.status).toBe(422);
     expect(refused.data.problems).toEqual([{ path: "version", message: "v99 does not exist" }]);
+  });
+});
+
+// A large catalog's Preview is a job on the durable queue: started from the page, the worker that
+// leased it dies, a restarted worker takes it over, and the page shows the same numbers (RING-7's
+// floor at the Warehouse from 1 to 4: 3 units into protection on that one level).
+describe("Preview on the durable queue", () => {
+  it("a preview started, its worker gone, a restarted worker finishes it", { timeout: 60_000 }, async () => {
+    expect(await publishPolicy(SANDBOX_SHOP_DOMAIN, BASE, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    expect((await callAction(harness, rulesAction, "/app/rules", { intent: "save", document: JSON.stringify(WITH_EXCEPTION) })).status).toBe(200);
+
+    // Queued even for this small catalog, as a large one would be.
+    const started = await startPreview(SANDBOX_SHOP_DOMAIN, { source: "draft" }, { createdBy: "test", inlineUpTo: 0 });
+    expect(started).toMatchObject({ ok: true, queued: true });
+    const id = started.ok ? started.id : "";
+    const running = await callLoader(harness, previewLoader, `/app/preview?id=${id}`);
+    expect(running.data).toMatchObject({ status: "running", processed: 0, summary: null });
+    expect(running.data.total).toBeGreaterThan(0);
+
+    // A worker leases the job and its process dies: no completion, the lease runs out.
+    const [leased] = await jobQueue().lease({ queues: [PREVIEW_QUEUE], limit: 1, visibilityTimeoutMs: 100 });
+    expect(leased).toMatchObject({ shop: SANDBOX_SHOP_DOMAIN, queue: PREVIEW_QUEUE, payload: { previewId: id } });
+    expect((await callLoader(harness, previewLoader, `/app/preview?id=${id}`)).data.status).toBe("running");
+
+    // The worker restarts (a new one, from the same registry) and takes the job over.
+    const restarted = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error() {} }, pollIntervalMs: 5 });
+    await expect
+      .poll(
+        async () => {
+          await restarted.runUntilIdle({ shop: SANDBOX_SHOP_DOMAIN });
+          return (await callLoader(harness, previewLoader, `/app/preview?id=${id}`)).data.status;
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe("done");
+
+    const done = await callLoader(harness, previewLoader, `/app/preview?id=${id}`);
+    expect(done.data.processed).toBe(done.data.total);
+    expect(done.data.summary).toMatchObject({ levelsChanged: 1, unitsIntoProtection: 3, unitsOutOfProtection: 0 });
+    expect(done.data.summary.biggest.find((change: { kind: string }) => change.kind === "protected")).toMatchObject({ sku: "RING-7", where: "Warehouse", before: 1, after: 4 });
+    expect(await jobQueue().drained(SANDBOX_SHOP_DOMAIN)).toBe(true);
   });
 });

@@ -38,7 +38,12 @@ export function CatalogPicker({
     clearTimeout(timer.current);
     timer.current = setTimeout(() => fetcher.load(`/app/catalog-search?kind=${kind}&q=${encodeURIComponent(next)}`), 250);
   };
-  const options = useMemo(() => (fetcher.data?.matches ?? []).map((match) => ({ value: match, label: match })), [fetcher.data]);
+  // Only matches of what is typed now: an answer to an earlier keystroke still on screen would
+  // put the wrong first option under ArrowDown + Enter.
+  const options = useMemo(() => {
+    const typed = text.trim().toLowerCase();
+    return (fetcher.data?.matches ?? []).filter((match) => match.toLowerCase().includes(typed)).map((match) => ({ value: match, label: match }));
+  }, [fetcher.data, text]);
 
   return (
     <Autocomplete

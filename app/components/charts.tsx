@@ -48,6 +48,10 @@ export function LineChart({ title, data }: { title: string; data: { label: strin
       <title>{title}</title>
       <line x1={PAD} y1={HEIGHT - PAD} x2={WIDTH - PAD} y2={HEIGHT - PAD} stroke="#c9cccf" />
       {points && <polyline points={points} fill="none" stroke="#2c6ecb" strokeWidth={2} />}
+      {/* A dot per measured hour: a single sample draws no line. */}
+      {data.map((point, i) =>
+        point.value === null ? null : <circle key={`dot-${point.label}`} cx={PAD + i * step} cy={HEIGHT - PAD - ((HEIGHT - PAD * 2) * point.value) / max} r={3} fill="#2c6ecb" />,
+      )}
       {data.map((point, i) =>
         i % 4 === 0 ? (
           <text key={point.label} x={PAD + i * step} y={HEIGHT - 6} fontSize="11" textAnchor="middle" fill="#616161">

@@ -13,7 +13,7 @@ export function DashboardCharts({ charts }: { charts: DashboardChartsData }) {
   const sold = charts.soldByDay.reduce((sum, day) => sum + day.value, 0);
   return (
     <BlockStack gap="400">
-      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+      <InlineGrid columns={1} gap="400">
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">
@@ -43,7 +43,7 @@ export function DashboardCharts({ charts }: { charts: DashboardChartsData }) {
           </BlockStack>
         </Card>
       </InlineGrid>
-      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+      <InlineGrid columns={1} gap="400">
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">

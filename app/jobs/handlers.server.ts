@@ -1,4 +1,5 @@
 import { pipelineJobHandlers } from "~/services/pipeline-handlers.server";
+import { previewJobHandlers } from "~/services/policy-preview.server";
 import type { JobHandler } from "./worker.server";
 
 /**
@@ -7,9 +8,10 @@ import type { JobHandler } from "./worker.server";
  * - `recompute`: one inventory item of one shop (coalesced by key = inventory item id);
  * - `reconcile`: a scheduled, on-demand or policy-triggered re-read of a shop's catalog;
  * - `initial-sync`: the first import after install.
+ * And the admin's `policy-preview`: a Preview over a large catalog (app/services/policy-preview.server.ts).
  * A handler re-reads Shopify's current truth (payloads can be stale), must be idempotent
  * (jobs run at least once) and throws `NonRetryableError` when retrying cannot help.
  */
 export function jobHandlers(): Record<string, JobHandler> {
-  return pipelineJobHandlers();
+  return { ...pipelineJobHandlers(), ...previewJobHandlers() };
 }

@@ -19,6 +19,7 @@ import {
 } from "@shopify/polaris";
 import { loadDashboard } from "~/services/dashboard.server";
 import { DashboardCharts } from "~/components/dashboard-charts";
+import { ExposureChart } from "~/components/exposure-chart";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
@@ -40,7 +41,8 @@ export default function Overview() {
   const syncing = overview.installation.initialSync === "running" || overview.installation.initialSync === "idle";
 
   // Poll while the initial sync runs, so the merchant sees it progress without reloading.
-  useRefreshWhile(syncing);
+  const reconciling = overview.lastReconciliation?.status === "running";
+  useRefreshWhile(syncing || reconciling);
 
   const badge = SYNC_BADGE[overview.installation.initialSync];
   return (
@@ -51,7 +53,7 @@ export default function Overview() {
           <Banner tone="critical" title="Safestock lost access to your store">
             <p>
               Since {overview.access.since}, Shopify refuses Safestock&apos;s access token, so nothing is written.{" "}
-              {overview.access.waitingJobs} job(s) are waiting, none is lost: reload this page (or open Safestock from your
+              {jobs(overview.access.waitingJobs)} waiting, none is lost: reload this page (or open Safestock from your
               Shopify admin) to restore access, and they run again.
             </p>
           </Banner>
@@ -59,7 +61,7 @@ export default function Overview() {
         {overview.access?.state === "restored" && (
           <Banner tone="success" title="Access to your store was restored">
             <p>
-              At {overview.access.at} Safestock received a fresh access token; {overview.access.jobsResumed} waiting job(s)
+              At {overview.access.at} Safestock received a fresh access token; {jobs(overview.access.jobsResumed)} waiting
               resumed.
             </p>
           </Banner>
@@ -127,6 +129,8 @@ export default function Overview() {
                 </BlockStack>
               </Card>
 
+              <ExposureChart exposure={overview.charts.exposure} />
+
               <DashboardCharts charts={overview.charts} />
 
               <Card>
@@ -150,7 +154,8 @@ export default function Overview() {
                 ) : (
                   <EmptyState
                     heading="Set up your first policy"
-                    action={{ content: "Import a policy", url: "/app/policy" }}
+                    action={{ content: "Set up rules", url: "/app/rules" }}
+                    secondaryAction={{ content: "Import a policy", url: "/app/policy" }}
                     image=""
                   >
                     <p>
@@ -180,10 +185,20 @@ export default function Overview() {
                           {overview.lastReconciliation.trigger} · {overview.lastReconciliation.startedAt}
                         </Text>
                       </InlineStack>
-                      <Text as="p">
-                        {overview.lastReconciliation.levelsChecked} levels checked, {overview.lastReconciliation.drifted} drifted,{" "}
-                        {overview.lastReconciliation.fixed} fixed, {overview.lastReconciliation.failed} failed.
-                      </Text>
+                      {reconciling ? (
+                        <InlineStack gap="200" blockAlign="center">
+                          <Spinner size="small" accessibilityLabel="Reconciliation in progress" />
+                          <Text as="p" tone="subdued">
+                            Re-reading every level from Shopify…
+                          </Text>
+                        </InlineStack>
+                      ) : (
+                        <Text as="p">
+                          {overview.lastReconciliation.levelsChecked.toLocaleString("en-US")} levels checked,{" "}
+                          {overview.lastReconciliation.drifted.toLocaleString("en-US")} drifted, {overview.lastReconciliation.fixed.toLocaleString("en-US")} fixed,{" "}
+                          {overview.lastReconciliation.failed.toLocaleString("en-US")} failed.
+                        </Text>
+                      )}
                       {overview.lastReconciliation.error && (
                         <Text as="p" tone="critical">
                           {overview.lastReconciliation.error}
@@ -205,8 +220,8 @@ export default function Overview() {
                   </Text>
                   <Text as="p">
                     {overview.frozen ? "Webhooks are late: channels frozen." : "Webhooks arriving normally."}{" "}
-                    {overview.queue.pending + overview.queue.running} job(s) waiting or running
-                    {overview.queue.dead > 0 ? `, ${overview.queue.dead} failed` : ""}.
+                    {jobs(overview.queue.pending + overview.queue.running)} waiting or running
+                    {overview.queue.dead > 0 ? `, ${overview.queue.dead.toLocaleString("en-US")} failed` : ""}.
                   </Text>
                   <List>
                     <List.Item>
@@ -226,6 +241,8 @@ export default function Overview() {
   );
 }
 
+const jobs = (count: number) => `${count.toLocaleString("en-US")} ${count === 1 ? "job" : "jobs"}`;
+
 function Metric({ label, value, detail }: { label: string; value: number; detail?: string }) {
   return (
     <Box>
@@ -243,3 +260,5 @@ function Metric({ label, value, detail }: { label: string; value: number; detail
     </Box>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

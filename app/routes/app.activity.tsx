@@ -89,11 +89,13 @@ export default function Activity() {
                     <BlockStack gap="050" inlineAlign="start">
                       <Badge>{entry.actor}</Badge>
                       {/* Rule version and Shopify request id: what support needs to trace a change. */}
-                      <Text as="span" tone="subdued" variant="bodySm">
-                        {[entry.ruleVersion !== null ? `policy v${entry.ruleVersion}` : null, entry.requestId ? `request ${entry.requestId}` : null]
-                          .filter(Boolean)
-                          .join(" · ") || "—"}
-                      </Text>
+                      <div style={{ whiteSpace: "normal", maxWidth: "13rem" }}>
+                        <Text as="span" tone="subdued" variant="bodySm" breakWord>
+                          {[entry.ruleVersion !== null ? `policy v${entry.ruleVersion}` : null, entry.requestId ? `request ${entry.requestId}` : null]
+                            .filter(Boolean)
+                            .join(" · ") || "—"}
+                        </Text>
+                      </div>
                     </BlockStack>
                   </IndexTable.Cell>
                 </IndexTable.Row>
@@ -105,3 +107,5 @@ export default function Activity() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

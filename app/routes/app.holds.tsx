@@ -153,3 +153,5 @@ export default function HoldsPage() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -144,3 +144,5 @@ export default function Inventory() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -316,3 +316,5 @@ function examplePolicy(locations: string[], channels: string[]): string {
     2,
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

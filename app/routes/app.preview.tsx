@@ -23,7 +23,7 @@ import { Reasons } from "~/components/reasons";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { formatCount } from "~/components/format";
 import { merchantOf } from "~/services/merchant.server";
-import { loadPreview, publishPreview, startPreview, PREVIEW_INLINE_ITEMS } from "~/services/policy-preview.server";
+import { loadPreview, publishPreview, startPreview } from "~/services/policy-preview.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -41,7 +41,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     // "Roll back to vN" on the Policy page: the same preview first, then publish from here.
     const started = await startPreview(session.shop, { source: "rollback", version: Number(form.get("version")) }, { createdBy: who });
     if (!started.ok) return json({ ok: false as const, problems: started.problems }, { status: 422 });
-    if (started.total <= PREVIEW_INLINE_ITEMS) await started.done;
     return redirect(`/app/preview?id=${started.id}`);
   }
   const note = String(form.get("note") ?? "").trim() || null;
@@ -130,7 +129,9 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
               </Text>
               <ProgressBar progress={percent} ariaLabelledBy="preview-progress" />
               <Text as="p" tone="subdued" id="preview-progress">
-                {`${formatCount(preview.processed)} of ${formatCount(preview.total)} items (${percent}%). Nothing is written to Shopify.`}
+                {preview.processed === 0
+                  ? `Waiting for the background worker to start on ${formatCount(preview.total)} items. Nothing is written to Shopify; you can leave this page and come back.`
+                  : `${formatCount(preview.processed)} of ${formatCount(preview.total)} items (${percent}%). Nothing is written to Shopify; you can leave this page and come back.`}
               </Text>
             </BlockStack>
           </Card>
@@ -265,3 +266,5 @@ function Amount({ units, paused }: { units: number; paused?: boolean }) {
     <span>{formatCount(units)}</span>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

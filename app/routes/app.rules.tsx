@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { asDraft, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
 import { RulesEditor } from "~/components/rules-editor";
 import { merchantOf } from "~/services/merchant.server";
-import { startPreview, PREVIEW_INLINE_ITEMS } from "~/services/policy-preview.server";
+import { startPreview } from "~/services/policy-preview.server";
 import { discardDraft, loadRulesEditor, saveDraft } from "~/services/rules-editor.server";
 import { authenticate } from "~/shopify.server";
 
@@ -32,7 +32,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const preview = await startPreview(session.shop, { source: "draft" }, { createdBy: who });
   if (!preview.ok) return json({ intent: "preview" as const, ok: false as const, problems: preview.problems, savedAt: null }, { status: 422 });
   // Small catalogs: the result is ready before the page opens. Large ones open on a progress bar.
-  if (preview.total <= PREVIEW_INLINE_ITEMS) await preview.done;
   return redirect(`/app/preview?id=${preview.id}`);
 };
 
@@ -50,11 +49,14 @@ export default function RulesPage() {
   const [params] = useSearchParams();
   const imported = params.get("imported");
 
-  // A discard (or a publish elsewhere) reloads the document in force.
+  // A discard (or a publish elsewhere) reloads the document in force. While a draft exists the
+  // form is the merchant's: an autosave's revalidation must not undo what was typed meanwhile.
+  const inForce = data.draft ? null : JSON.stringify(data.document);
   useEffect(() => {
-    setDraft(asDraft(data.document));
+    if (inForce === null) return;
+    setDraft(asDraft(JSON.parse(inForce)));
     setDirty(false);
-  }, [data.document]);
+  }, [inForce]);
 
   const save = (next: DraftDocument) => autosave.submit({ intent: "save", document: JSON.stringify(next) }, { method: "post" });
   const change = (next: DraftDocument) => {
@@ -145,3 +147,5 @@ const KIND_NAME: Record<string, string> = {
   quarantine: "Quarantine",
   release_gate: "Release gate",
 };
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

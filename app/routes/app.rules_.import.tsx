@@ -91,3 +91,5 @@ export default function ImportExceptions() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

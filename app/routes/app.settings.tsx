@@ -89,3 +89,5 @@ export default function SettingsPage() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

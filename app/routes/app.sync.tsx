@@ -219,3 +219,5 @@ export default function Sync() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -1,7 +1,8 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { NavMenu } from "@shopify/app-bridge-react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { NavMenu, useAppBridge } from "@shopify/app-bridge-react";
+import { useEffect } from "react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -37,9 +38,21 @@ export default function App() {
         <Link to="/app/webhooks">Webhook deliveries</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
+      <NavigationLoading />
       <Outlet />
     </AppProvider>
   );
+}
+
+/** Shopify admin's loading bar while a page loads or a form is submitted (App Bridge `shopify.loading`). */
+function NavigationLoading() {
+  const navigation = useNavigation();
+  const shopify = useAppBridge();
+  const busy = navigation.state !== "idle";
+  useEffect(() => {
+    shopify.loading(busy);
+  }, [busy, shopify]);
+  return null;
 }
 
 // Shopify needs Remix to catch some thrown responses so that their headers are included.

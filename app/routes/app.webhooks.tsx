@@ -62,3 +62,5 @@ export default function WebhookDeliveries() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -1,27 +1,41 @@
 /**
  * The Overview's charts, from what Safestock already records: sales per day (SaleEvent), sync lag
  * per hour (LagSample, webhook receive + write), SKUs at risk by days of supply (network
- * available ÷ the measured sales rate of the last 7 days) and paused channels with their reason.
+ * available ÷ the measured sales rate of the last 7 days), paused channels with their reason, and
+ * oversells and near-misses per day and per hour (OrderExposure, app/services/near-miss.server.ts).
  */
 import prisma from "~/db.server";
 import { parseExplain } from "./display-view.server";
 import { formatDuration } from "~/domain/explain";
+import type { ChannelRule, Policy } from "~/domain";
+import { currentPolicy } from "~/models/policy.server";
+import { loadExposureChart } from "./near-miss.server";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 export const RISK_DAYS = 7;
+const PAUSED_REASON_SAMPLE = 500;
 
 const dayLabel = (date: Date) => date.toISOString().slice(5, 10);
 
 export async function loadDashboardCharts(shop: string, now = new Date()) {
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
-  const [sales, lags, available, paused] = await Promise.all([
+  const [sales, lags, pausedCounts, paused, exposure, policy] = await Promise.all([
     prisma.saleEvent.findMany({ where: { shop, occurredAt: { gte: weekAgo } }, select: { inventoryItemId: true, sku: true, quantity: true, occurredAt: true } }),
     prisma.lagSample.findMany({ where: { shop, at: { gte: dayAgo } }, select: { millis: true, at: true, kind: true } }),
-    prisma.levelState.groupBy({ by: ["inventoryItemId"], where: { shop }, _sum: { available: true } }),
-    prisma.channelState.findMany({ where: { shop, paused: true }, select: { channel: true, explain: true }, take: 5_000 }),
+    prisma.channelState.groupBy({ by: ["channel"], where: { shop, paused: true }, _count: { _all: true } }),
+    // The reasons are read from a sample: on a large catalog thousands of SKUs pause for the same few reasons.
+    prisma.channelState.findMany({ where: { shop, paused: true }, select: { channel: true, explain: true }, take: PAUSED_REASON_SAMPLE }),
+    loadExposureChart(shop, now),
+    currentPolicy(shop),
   ]);
+  const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
+  // Stock only of the SKUs that sold this week (not a pass over the whole catalog).
+  const soldIds = [...new Set(sales.map((sale) => sale.inventoryItemId))];
+  const available = soldIds.length
+    ? await prisma.levelState.groupBy({ by: ["inventoryItemId"], where: { shop, inventoryItemId: { in: soldIds } }, _sum: { available: true } })
+    : [];
 
   // Units sold per day, last 7 days (oldest first).
   const soldByDay = Array.from({ length: 7 }, (_, i) => {
@@ -60,26 +74,41 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     .slice(0, 10)
     .map((row) => ({ ...row, daysText: row.daysOfSupply < 1 ? "under a day" : Math.floor(row.daysOfSupply) === 1 ? "1 day" : `${Math.floor(row.daysOfSupply)} days`, rateText: `${Math.round(row.perDay * 10) / 10} a day` }));
 
-  // Paused SKUs per channel, with the most common reason.
-  const pausedByChannel = new Map<string, { count: number; reasons: Map<string, number> }>();
+  // Paused SKUs per channel (counted in full), with the most common reason of the sample.
+  const reasonsByChannel = new Map<string, Map<string, number>>();
   for (const row of paused) {
-    const entry = pausedByChannel.get(row.channel) ?? { count: 0, reasons: new Map() };
-    entry.count++;
+    const reasons = reasonsByChannel.get(row.channel) ?? new Map<string, number>();
     // A SKU paused with nothing left has no line (the engine explains removed units only).
     const reason = parseExplain(row.explain).find((line) => /paus|frozen|higher tiers/i.test(line.reason))?.reason;
     if (reason) {
-      const key = reason.replace(/\d+ left/, "N left");
-      entry.reasons.set(key, (entry.reasons.get(key) ?? 0) + 1);
+      const key = pausedReasonForMany(reason);
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
-    pausedByChannel.set(row.channel, entry);
+    reasonsByChannel.set(row.channel, reasons);
   }
-  const pausedChannels = [...pausedByChannel.entries()]
-    .map(([channel, { count, reasons }]) => ({
+  const pausedChannels = pausedCounts
+    .map(({ channel, _count }) => ({
       channel,
-      count,
-      reason: [...reasons.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? "paused with nothing left to sell",
+      count: _count._all,
+      reason:
+        [...(reasonsByChannel.get(channel) ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ??
+        pausedWithoutLine(rules.get(channel)),
     }))
-    .sort((a, b) => b.count - a.count);
+    .sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel));
 
-  return { soldByDay: soldByDay.map(({ label, value }) => ({ label, value })), lagByHour, atRisk, pausedChannels };
+  return { soldByDay: soldByDay.map(({ label, value }) => ({ label, value })), lagByHour, atRisk, pausedChannels, exposure };
+}
+
+/** A channel paused with nothing left to sell has no explanation line: name the rule that paused it. */
+function pausedWithoutLine(rule: ChannelRule | undefined): string {
+  if (rule?.paused) return "paused by the merchant";
+  if (rule?.pauseBelow !== undefined) return `paused: fewer than ${rule.pauseBelow} left`;
+  return "paused while Shopify's updates are late (low stock held at 0)";
+}
+
+/** One SKU's pause reason said of many: "paused: 6 left is under the threshold of 10" → "paused: fewer than 10 left". */
+export function pausedReasonForMany(reason: string): string {
+  const threshold = /paused: \d+ left is under the threshold of (\d+)/.exec(reason);
+  if (threshold) return `paused: fewer than ${threshold[1]} left`;
+  return reason.replace(/\b\d+ left\b/, "a few left");
 }

@@ -89,7 +89,7 @@ const PAUSE_WORDS = /paus|frozen|freeze/i;
 export function withPauseReason(lines: string[], paused: boolean, rule: ChannelRule | undefined, frozenReason: string | null): string[] {
   if (!paused || lines.some((line) => PAUSE_WORDS.test(line))) return lines;
   if (rule?.paused) return [...lines, "Paused by the merchant"];
-  if (rule?.pauseBelow !== undefined) return [...lines, `Paused: nothing left to sell is under the threshold of ${rule.pauseBelow}`];
+  if (rule?.pauseBelow !== undefined) return [...lines, `Paused: 0 left is under the threshold of ${rule.pauseBelow}`];
   if (frozenReason) return [...lines, `Paused while webhooks recover: ${frozenReason}`];
   return [...lines, "Paused"];
 }

@@ -4,7 +4,7 @@ import { withPauseReason } from "./inventory-view.server";
 describe("every paused channel explains why", () => {
   it("names the pauseBelow threshold when the engine wrote no line (nothing was left to remove)", () => {
     expect(withPauseReason([], true, { channel: "marketplace", pauseBelow: 5 }, null)).toEqual([
-      "Paused: nothing left to sell is under the threshold of 5",
+      "Paused: 0 left is under the threshold of 5",
     ]);
   });
   it("names the merchant's pause, and the webhook freeze", () => {

@@ -6,8 +6,9 @@
  *
  * The snapshot is the last state the pipeline read from Shopify (LevelState quantities), sales
  * velocity, measured sync lag and running holds: exactly what the next reconciliation plans from.
- * Large catalogs are computed in the background in chunks, with progress stored on the preview
- * row so the page can show a progress bar.
+ * Large catalogs are computed in the background by a job on the durable queue (`policy-preview`),
+ * in chunks, with progress stored on the preview row so the page can show a progress bar; the
+ * job survives a restart of the app or the worker.
  */
 import { compilePolicy, validatePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
 import { planWithFreeze } from "~/domain/write-plan";
@@ -24,14 +25,16 @@ import {
 } from "~/models/policy-preview.server";
 import { currentPolicy, policyVersion } from "~/models/policy.server";
 import type { ShopifyItem } from "~/shopify/inventory.server";
+import type { JobHandler } from "~/jobs/worker.server";
 import { formatDateTime } from "./display-view.server";
+import { jobQueue } from "./jobs.server";
 import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
 import { snapshotFor } from "./sync-items.server";
 import { EMPTY_POLICY, forItems, loadShopContext, type ShopContext } from "./sync-context.server";
 
 /** Items planned per chunk: small enough to report progress often, large enough to keep queries few. */
 export const PREVIEW_CHUNK_ITEMS = 500;
-/** Up to this many items the action waits for the result; above it the page shows a progress bar. */
+/** Up to this many items the action computes the result itself; above it a queued job does, and the page shows a progress bar. */
 export const PREVIEW_INLINE_ITEMS = 1_000;
 export const BIGGEST_CHANGES = 20;
 
@@ -248,8 +251,13 @@ export async function diffCatalog(
 }
 
 export type StartPreviewResult =
-  | { ok: true; id: string; total: number; done: Promise<void> }
+  | { ok: true; id: string; total: number; queued: boolean }
   | { ok: false; problems: Problem[] };
+
+/** The queue Preview's background computation runs on (app/jobs/handlers.server.ts). */
+export const PREVIEW_QUEUE = "policy-preview";
+/** A preview that fails this many times reads as failed (with the last error) instead of retrying. */
+const PREVIEW_ATTEMPTS = 3;
 
 async function knownNames(shop: string) {
   const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
@@ -263,12 +271,13 @@ async function knownNames(shop: string) {
 /**
  * Starts a preview of the shop's draft, or of republishing an earlier version (rollback). The
  * candidate is validated first by the engine's own validator; an invalid one is refused with the
- * problems and nothing is computed. `done` settles when the background computation ends.
+ * problems and nothing is computed. Small catalogs are computed before this returns; larger ones
+ * by a queued job (`queued: true`), whose progress the Preview page shows.
  */
 export async function startPreview(
   shop: string,
   request: { source: "draft" } | { source: "rollback"; version: number },
-  { createdBy }: { createdBy: string },
+  { createdBy, inlineUpTo = PREVIEW_INLINE_ITEMS }: { createdBy: string; inlineUpTo?: number },
 ): Promise<StartPreviewResult> {
   let document: unknown;
   if (request.source === "draft") {
@@ -294,19 +303,59 @@ export async function startPreview(
     createdBy,
   });
   await prunePolicyPreviews(shop);
-  const candidate = compilePolicy(validation.value);
-  const done = diffCatalog(shop, candidate, { onProgress: (processed) => updatePreviewProgress(row.id, processed) }).then(
-    (summary) => finishPolicyPreview(row.id, { status: "done", result: summary }),
-    async (error: unknown) => {
-      console.error("policy preview failed", { shop, previewId: row.id, error });
-      await finishPolicyPreview(row.id, { status: "failed", error: error instanceof Error ? error.message : String(error) });
-    },
-  );
-  return { ok: true, id: row.id, total, done };
+  if (total <= inlineUpTo) {
+    // The merchant waits on this request anyway, and a small catalog takes well under a second.
+    await computePreview(shop, row.id).catch((error: unknown) => failPreview(shop, row.id, error));
+    return { ok: true, id: row.id, total, queued: false };
+  }
+  // A durable job: it survives a restart of the app or the worker (started again from the first item).
+  await jobQueue().enqueue({ shop, queue: PREVIEW_QUEUE, key: `preview:${row.id}`, payload: { previewId: row.id }, maxAttempts: PREVIEW_ATTEMPTS });
+  return { ok: true, id: row.id, total, queued: true };
 }
 
-/** A running preview whose process died never finishes: after this long it reads as failed. */
-const STALE_PREVIEW_MS = 10 * 60_000;
+/**
+ * Computes a stored preview from its candidate document and stores the result. Idempotent: a
+ * preview that already finished is left alone; one interrupted by a restart starts over.
+ */
+export async function computePreview(shop: string, id: string): Promise<void> {
+  const row = await getPolicyPreview(shop, id);
+  if (!row || row.status !== "running") return;
+  await updatePreviewProgress(row.id, 0);
+  const validation = validatePolicy(JSON.parse(row.document), await knownNames(shop));
+  if (!validation.ok) {
+    // The shop changed since (a location renamed, a SKU deleted): say what, do not retry.
+    await finishPolicyPreview(row.id, { status: "failed", error: validation.problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ") });
+    return;
+  }
+  const summary = await diffCatalog(shop, compilePolicy(validation.value), { onProgress: (processed) => updatePreviewProgress(row.id, processed) });
+  await finishPolicyPreview(row.id, { status: "done", result: summary });
+}
+
+async function failPreview(shop: string, id: string, error: unknown) {
+  console.error("policy preview failed", { shop, previewId: id, error });
+  await finishPolicyPreview(id, { status: "failed", error: error instanceof Error ? error.message : String(error) });
+}
+
+/** The Preview job: retried with backoff; on its last attempt a failure is shown on the page. */
+export function previewJobHandlers(): Record<string, JobHandler> {
+  return {
+    [PREVIEW_QUEUE]: async (job) => {
+      const id = String((job.payload as { previewId?: unknown })?.previewId ?? "");
+      try {
+        await computePreview(job.shop, id);
+      } catch (error) {
+        if (job.attempts >= job.maxAttempts) await failPreview(job.shop, id, error);
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * A queued preview survives restarts, but one computed in a request that died (small catalogs)
+ * never finishes: after this long without finishing it reads as failed.
+ */
+const STALE_PREVIEW_MS = 60 * 60_000;
 
 /** The preview page: progress while running; the summary, biggest changes and an optional SKU drill-down when done. */
 export async function loadPreview(shop: string, id: string, { sku, now = new Date() }: { sku?: string | null; now?: Date } = {}) {

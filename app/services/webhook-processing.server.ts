@@ -7,6 +7,7 @@ import { recordLag, recordSales } from "~/models/telemetry.server";
 import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { convertCartHolds } from "./holds.server";
+import { recordOrderExposure } from "./near-miss.server";
 import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
 
 export interface DeliveryToProcess {
@@ -89,6 +90,7 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
   const fromVariants = await inventoryItemIdsForVariants(shop, effects.variantIds);
   if (topic === "orders/create") {
     await recordOrderSales(shop, payload, delivery.receivedAt);
+    await recordOrderExposure(shop, payload, { channel: channelOfSource(payload.source_name), receivedAt: delivery.receivedAt });
     // The checkout's cart holds are now the order's committed units.
     if (typeof payload.checkout_token === "string" && payload.checkout_token) await convertCartHolds(shop, payload.checkout_token);
   }

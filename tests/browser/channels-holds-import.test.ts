@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
 import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
 import type { SandboxStack } from "../../sandbox/stack";
-import { browserAvailability, openEmbeddedAdmin, screenshot, waitForHydration, type EmbeddedAdmin } from "./support/browser";
+import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
 if (availability.notice) console.warn(availability.notice);
@@ -20,13 +20,7 @@ describe.skipIf(!availability.available)("channels, holds and CSV import in the 
   let page: Page;
   let app: FrameLocator;
 
-  async function goTo(path: string) {
-    await waitForHydration(page);
-    await page.frame({ name: "app-iframe" })!.evaluate((to) => {
-      (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(to);
-    }, path);
-    await waitForHydration(page);
-  }
+  const goTo = (path: string) => goToInApp(page, path);
 
   const shopState = () => stack.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot();
 

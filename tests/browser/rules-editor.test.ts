@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
 import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
 import type { SandboxStack } from "../../sandbox/stack";
-import { browserAvailability, openEmbeddedAdmin, screenshot, waitForHydration, type EmbeddedAdmin } from "./support/browser";
+import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, waitForHydration, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
 if (availability.notice) console.warn(availability.notice);
@@ -22,14 +22,7 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
   let page: Page;
   let app: FrameLocator;
 
-  /** Client-side navigation inside the app frame, as a click on an app link does (the session token stays with App Bridge). */
-  async function goTo(path: string) {
-    await waitForHydration(page);
-    await page.frame({ name: "app-iframe" })!.evaluate((to) => {
-      (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(to);
-    }, path);
-    await waitForHydration(page);
-  }
+  const goTo = (path: string) => goToInApp(page, path);
 
   function safetyStock(sku: string, locationName: string): number {
     const state = stack.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot();

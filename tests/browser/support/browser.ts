@@ -158,3 +158,12 @@ export async function openEmbeddedAdmin(): Promise<EmbeddedAdmin> {
     },
   };
 }
+
+/** Client-side navigation inside the app frame, as a click on an app link does (the session token stays with App Bridge). */
+export async function goTo(page: Page, to: string) {
+  await waitForHydration(page);
+  await page.frame({ name: "app-iframe" })!.evaluate((path) => {
+    (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(path);
+  }, to);
+  await waitForHydration(page);
+}

@@ -1,0 +1,161 @@
+/**
+ * Near-misses and oversells, recorded per order line when orders/create is processed (one call
+ * from app/services/webhook-processing.server.ts) and charted on the Overview.
+ *
+ * For each line whose variant Safestock tracks:
+ * - **channel**: the order's sales channel (`source_name` → handle, as the velocity buffer uses);
+ * - **where it is filled**: the order's location when Shopify names one (`location_id`, POS);
+ *   otherwise every active location for `point_of_sale`, and the active locations that fulfil
+ *   online orders for every other channel (the channel's pool, docs/decisions/007);
+ * - **published**: the channel number Safestock had last published for the variant on that
+ *   channel (ChannelState.available, read before this order's recompute runs); null when the
+ *   channel has no number (no channel state yet);
+ * - **protection**: the units Safestock withheld there (Σ LevelState.protected);
+ * - **level available**: Shopify's `available` there as Safestock last read it (Σ).
+ *
+ * **Oversold units** of a line = what the stock there could not cover, counting the units
+ * Safestock protects (they are on the shelf: `cover` = Σ available + safety_stock, as last read).
+ * If Safestock's read predates the order: max(0, quantity − max(0, cover)). If the read was taken
+ * after the order was created (an inventory_levels/update of the same sale was processed first),
+ * the sale is already in it: min(quantity, max(0, −cover)). Moving units between `available` and
+ * `safety_stock` (Safestock's own writes) leaves `cover` unchanged, so both reads agree. A line
+ * with oversold units > 0 is an **oversell**: sold units that are not there.
+ *
+ * **Near-miss** = a line that was covered (0 oversold units) but arrived when the channel's
+ * published number was at or below its protection (published ≤ protection): the channel was
+ * selling its last units with no more margin left than the buffer itself (an order bigger than
+ * `available` that the protected units absorbed is one).
+ *
+ * The chart counts orders (an order with several flagged lines counts once per kind).
+ */
+import { listLocations } from "~/models/catalog.server";
+import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
+import { catalogItemsOfVariants, flaggedExposuresSince, recordOrderExposures, type OrderExposureInput } from "~/models/order-exposure.server";
+
+type Json = Record<string, unknown>;
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+export const EXPOSURE_DAYS = 14;
+export const EXPOSURE_HOURS = 24;
+
+/** What one line exposed, from the published number, the protection and Shopify's available (pure). */
+export function classifyLine({
+  quantity,
+  published,
+  protection,
+  cover,
+  readAfterOrder,
+}: {
+  quantity: number;
+  published: number | null;
+  protection: number;
+  /** Σ available + safety_stock where the line is filled, as last read. */
+  cover: number;
+  readAfterOrder: boolean;
+}): { oversoldUnits: number; nearMiss: boolean } {
+  const oversoldUnits = readAfterOrder ? Math.min(quantity, Math.max(0, -cover)) : Math.max(0, quantity - Math.max(0, cover));
+  return { oversoldUnits, nearMiss: oversoldUnits === 0 && published !== null && published <= protection };
+}
+
+const gid = (kind: string, value: unknown) => (typeof value === "string" && value.startsWith("gid://") ? value : `gid://shopify/${kind}/${String(value)}`);
+
+/** Shopify's `available` and `safety_stock` of a level, as last read. */
+function quantitiesOf(text: string): { available: number; safetyStock: number } {
+  try {
+    const value = JSON.parse(text) as { available?: unknown; safety_stock?: unknown };
+    return { available: typeof value.available === "number" ? value.available : 0, safetyStock: typeof value.safety_stock === "number" ? value.safety_stock : 0 };
+  } catch {
+    return { available: 0, safetyStock: 0 };
+  }
+}
+
+/** orders/create: one exposure row per tracked line (idempotent: a redelivery keeps the first). */
+export async function recordOrderExposure(shop: string, order: Json, { channel, receivedAt }: { channel: string; receivedAt: Date }) {
+  const lines = (Array.isArray(order.line_items) ? (order.line_items as Json[]) : []).filter((line) => line.variant_id != null);
+  const items = await catalogItemsOfVariants(shop, lines.map((line) => gid("ProductVariant", line.variant_id)));
+  if (items.length === 0) return;
+  const ids = [...new Set(items.map((item) => item.inventoryItemId))];
+  const [levels, channels, locations] = await Promise.all([levelStatesForItems(shop, ids), channelStatesForItemsRead(shop, ids), listLocations(shop)]);
+  const byVariant = new Map(items.map((item) => [item.variantId, item]));
+  const orderLocation = order.location_id != null ? gid("Location", order.location_id) : null;
+  const places = new Set(
+    orderLocation
+      ? [orderLocation]
+      : locations.filter((location) => location.isActive && (channel === "point_of_sale" || location.fulfillsOnlineOrders)).map((location) => location.locationId),
+  );
+  const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
+  const orderId = gid("Order", order.admin_graphql_api_id ?? order.id);
+
+  const rows: OrderExposureInput[] = lines.flatMap((line) => {
+    const item = byVariant.get(gid("ProductVariant", line.variant_id));
+    if (!item) return [];
+    const here = levels.filter((level) => level.inventoryItemId === item.inventoryItemId && places.has(level.locationId));
+    const state = channels.find((row) => row.inventoryItemId === item.inventoryItemId && row.channel === channel) ?? null;
+    const quantity = Number(line.quantity) || 0;
+    const protection = here.reduce((sum, level) => sum + level.protected, 0);
+    const read = here.map((level) => quantitiesOf(level.quantities));
+    const available = read.reduce((sum, level) => sum + level.available, 0);
+    const cover = read.reduce((sum, level) => sum + level.available + level.safetyStock, 0);
+    const readAfterOrder = here.some((level) => level.updatedAt.getTime() > occurredAt.getTime());
+    return [
+      {
+        orderId,
+        lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
+        inventoryItemId: item.inventoryItemId,
+        sku: item.sku,
+        channel,
+        locationId: orderLocation,
+        quantity,
+        published: state?.available ?? null,
+        pausedAtOrder: state?.paused ?? false,
+        protection,
+        levelAvailable: available,
+        ...classifyLine({ quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
+        occurredAt,
+      },
+    ];
+  });
+  await recordOrderExposures(shop, rows);
+}
+
+export interface ExposureBucket {
+  label: string;
+  oversells: number;
+  nearMisses: number;
+  oversoldUnits: number;
+}
+
+/** Oversold and near-miss orders per day (last 14 days) and per hour (last 24 hours), oldest first. */
+export async function loadExposureChart(shop: string, now = new Date()) {
+  const dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - (EXPOSURE_DAYS - 1) * DAY_MS;
+  const hourStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (EXPOSURE_HOURS - 1) * HOUR_MS;
+  const rows = await flaggedExposuresSince(shop, new Date(Math.min(dayStart, hourStart)));
+  const buckets = (start: number, size: number, count: number, label: (at: Date) => string) => {
+    const list = Array.from({ length: count }, (_, i) => ({ label: label(new Date(start + i * size)), oversold: new Set<string>(), near: new Set<string>(), units: 0 }));
+    for (const row of rows) {
+      const index = Math.floor((row.occurredAt.getTime() - start) / size);
+      const bucket = list[index];
+      if (!bucket) continue;
+      if (row.oversoldUnits > 0) {
+        bucket.oversold.add(row.orderId);
+        bucket.units += row.oversoldUnits;
+      } else if (row.nearMiss) bucket.near.add(row.orderId);
+    }
+    // An order with an oversold line is an oversell, not also a near-miss.
+    return list.map((bucket): ExposureBucket => ({
+      label: bucket.label,
+      oversells: bucket.oversold.size,
+      nearMisses: [...bucket.near].filter((id) => !bucket.oversold.has(id)).length,
+      oversoldUnits: bucket.units,
+    }));
+  };
+  const byDay = buckets(dayStart, DAY_MS, EXPOSURE_DAYS, (at) => at.toISOString().slice(5, 10));
+  const byHour = buckets(hourStart, HOUR_MS, EXPOSURE_HOURS, (at) => `${at.toISOString().slice(11, 13)}h`);
+  const sum = (list: ExposureBucket[], key: "oversells" | "nearMisses" | "oversoldUnits") => list.reduce((total, bucket) => total + bucket[key], 0);
+  return {
+    byDay,
+    byHour,
+    totals: { oversells: sum(byDay, "oversells"), nearMisses: sum(byDay, "nearMisses"), oversoldUnits: sum(byDay, "oversoldUnits") },
+  };
+}

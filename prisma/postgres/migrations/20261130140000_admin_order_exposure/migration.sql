@@ -1,0 +1,28 @@
+-- CreateTable
+CREATE TABLE "OrderExposure" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "lineItemId" TEXT NOT NULL,
+    "inventoryItemId" TEXT NOT NULL,
+    "sku" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "locationId" TEXT,
+    "quantity" INTEGER NOT NULL,
+    "published" INTEGER,
+    "pausedAtOrder" BOOLEAN NOT NULL DEFAULT false,
+    "protection" INTEGER NOT NULL,
+    "levelAvailable" INTEGER NOT NULL,
+    "oversoldUnits" INTEGER NOT NULL,
+    "nearMiss" BOOLEAN NOT NULL,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "OrderExposure_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "OrderExposure_shop_occurredAt_idx" ON "OrderExposure"("shop", "occurredAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OrderExposure_shop_lineItemId_key" ON "OrderExposure"("shop", "lineItemId");
