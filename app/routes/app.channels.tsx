@@ -99,7 +99,8 @@ export default function ChannelsPage() {
                     <Badge tone={channel.pausedByMerchant ? "critical" : channel.pausedSkus > 0 ? "warning" : "success"}>
                       {channel.pausedByMerchant ? "Paused" : channel.pausedSkus > 0 ? "Partly paused" : "Selling"}
                     </Badge>
-                    <Text as="span">{channel.state}</Text>
+                    {/* The badge already says "Selling"; the text is only there when there is a reason to read. */}
+                    {channel.pausedByMerchant || channel.pausedSkus > 0 ? <Text as="span">{channel.state}</Text> : null}
                   </BlockStack>
                 </div>,
                 <Button
@@ -189,3 +190,5 @@ export default function ChannelsPage() {
     </Page>
   );
 }
+
+export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -5,6 +5,14 @@ import { formatDateTime, formatMillis } from "./display-view.server";
 import { enqueueShopJob, jobQueue } from "./jobs.server";
 
 /** Webhook health looks at the last day of deliveries. */
+/** Reconciliation causes (reconcile.server.ts) in the merchant's words, not the audit subjects. */
+const CAUSE_LABELS: Record<string, string> = {
+  safety_stock: "Safety stock",
+  channel_ats: "Channel numbers",
+  publication: "Product publishing",
+  stale_after_retries: "Still changing after retries",
+};
+
 export const WEBHOOK_HEALTH_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
@@ -35,7 +43,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       drifted: report.drifted,
       fixed: report.fixed,
       failed: report.failed,
-      causes: Object.entries(report.causes).map(([cause, count]) => `${cause.replace(/_/g, " ")}: ${count}`),
+      causes: Object.entries(report.causes).map(([cause, count]) => `${CAUSE_LABELS[cause] ?? cause.replace(/_/g, " ")}: ${count}`),
       error: report.error,
     })),
     queue: {
