@@ -24,6 +24,10 @@ export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
     db.lagSample.deleteMany({ where: { shop } }),
     db.reconciliationReport.deleteMany({ where: { shop } }),
     db.cartHold.deleteMany({ where: { shop } }),
+    db.orderExposure.deleteMany({ where: { shop } }),
+    db.policyDraft.deleteMany({ where: { shop } }),
+    db.policyPreview.deleteMany({ where: { shop } }),
+    db.shopSettings.deleteMany({ where: { shop } }),
     db.shopInstallation.deleteMany({ where: { shop } }),
   ]);
 }
