@@ -150,6 +150,12 @@ export interface JobQueue {
   pruneDone(before: Date, shop?: string): Promise<{ deleted: number }>;
   /** True when nothing is pending or running (scheduled retries count as pending). */
   drained(shop?: string): Promise<boolean>;
+  /**
+   * Optional in-process signal: `listener` is called after this adapter made a job due (enqueue,
+   * resume, retry), so a worker in the same process leases it at once instead of at its next
+   * poll. Other processes still find the job by polling. Returns the unsubscribe function.
+   */
+  onJobsDue?(listener: () => void): () => void;
 }
 
 export interface BackoffOptions {

@@ -63,6 +63,11 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const dueListeners = new Set<() => void>();
+  /** After the write committed: a listener (the worker) leases in its own turn of the loop. */
+  const signalDue = () => {
+    for (const listener of dueListeners) queueMicrotask(listener);
+  };
 
   async function enqueueOne(tx: Db, job: NewJob, now: Date): Promise<EnqueueResult> {
     const key = job.key ?? null;
@@ -156,14 +161,16 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
   const queue: JobQueue = {
     async enqueue(job) {
       validate(job);
-      return enqueueOne(db, job, clock());
+      const result = await enqueueOne(db, job, clock());
+      signalDue();
+      return result;
     },
 
     async enqueueMany(jobs) {
       if (jobs.length === 0) return [];
       jobs.forEach(validate); // before the transaction, so it rarely has to roll back
       const now = clock();
-      return db.$transaction(async (tx) => {
+      const enqueued = await db.$transaction(async (tx) => {
         // Take SQLite's write lock first. A deferred transaction that reads and then writes
         // fails with SQLITE_BUSY at once (no busy wait) when another process writes meanwhile.
         await tx.$executeRaw`UPDATE "Job" SET "id" = "id" WHERE 0`;
@@ -171,6 +178,8 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
         for (const job of jobs) results.push(await enqueueOne(tx, job, now));
         return results;
       });
+      signalDue();
+      return enqueued;
     },
 
     async lease(options) {
@@ -260,6 +269,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
           resumed += closed.count;
         }
       }
+      if (resumed > 0) signalDue();
       return { resumed };
     },
 
@@ -308,6 +318,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
             where: { id, shop, status: "dead" },
             data: { status: "pending", dedupeKey: row.key, attempts: 0, runAt: now, finishedAt: null },
           });
+          if (retried.count === 1) signalDue();
           return retried.count === 1 ? { kind: "retried", id } : { kind: "not-found" };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
@@ -336,6 +347,11 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
     async drained(shop) {
       const open = await db.job.count({ where: { status: { in: ["pending", "running"] }, ...(shop ? { shop } : {}) } });
       return open === 0;
+    },
+
+    onJobsDue(listener) {
+      dueListeners.add(listener);
+      return () => dueListeners.delete(listener);
     },
   };
   return queue;

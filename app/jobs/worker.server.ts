@@ -25,7 +25,10 @@ export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   /** Jobs run at once (default 4). */
   concurrency?: number;
-  /** How often an idle worker looks for due jobs (default 1 s). */
+  /**
+   * How often an idle worker looks for due jobs (default 1 s). A queue with an in-process signal
+   * (`onJobsDue`) wakes it at once for jobs enqueued in this process; polling finds the rest.
+   */
   pollIntervalMs?: number;
   /** Lease length (default 5 min); renewed every third of it while the job runs. */
   visibilityTimeoutMs?: number;
@@ -75,6 +78,8 @@ export function createWorker(options: WorkerOptions): Worker {
   let stopping = false;
   let waitingForSlot = false;
   let wake: (() => void) | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let jobsSignalled = false;
 
   function meta(job: LeasedJob, extra: Record<string, unknown> = {}) {
     return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
@@ -188,6 +193,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const free = concurrency - inFlight.size;
       let leased = 0;
       if (free > 0) {
+        jobsSignalled = false;
         try {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs });
           for (const job of jobs) dispatch(job, totals);
@@ -198,6 +204,7 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       if (stopping) break;
       if (free > 0 && leased === free) continue; // maybe more is due
+      if (free > 0 && jobsSignalled) continue; // enqueued while we were leasing
       waitingForSlot = free === 0;
       await idle(pollIntervalMs);
       waitingForSlot = false;
@@ -213,12 +220,20 @@ export function createWorker(options: WorkerOptions): Worker {
       if (loop) return;
       stopping = false;
       logger.info("worker: started", { queues, concurrency });
+      // Only while idle with a free slot: a full worker is woken by its next finished job.
+      // A signal that arrives while the loop is leasing is kept, so the loop does not then sleep.
+      unsubscribe = queue.onJobsDue?.(() => {
+        if (wake && !waitingForSlot) wake();
+        else jobsSignalled = true;
+      }) ?? null;
       loop = pollLoop();
     },
 
     async stop() {
       if (!loop) return;
       stopping = true;
+      unsubscribe?.();
+      unsubscribe = null;
       wake?.();
       await loop;
       while (inFlight.size > 0) await Promise.all(inFlight);

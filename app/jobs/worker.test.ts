@@ -150,4 +150,29 @@ describe("worker", () => {
     await sleep(20);
     expect((await queue.stats(SHOP)).byStatus.pending).toBe(1);
   });
+
+  it("an idle worker runs a job enqueued in its process without waiting for its next poll", async () => {
+    const queue = makeQueue();
+    const ran: unknown[] = [];
+    let ranJob!: () => void;
+    const jobRan = new Promise<void>((resolve) => (ranJob = resolve));
+    // A poll interval far beyond the test's timeout: only the enqueue signal can start the job.
+    const worker = createWorker({
+      queue,
+      pollIntervalMs: 24 * 60 * 60_000,
+      logger: recordingLogger().logger,
+      handlers: {
+        recompute: async (job) => {
+          ran.push(job.payload);
+          ranJob();
+        },
+      },
+    });
+    worker.start();
+    await sleep(20); // the first poll found nothing: the worker sleeps
+    await queue.enqueueMany([{ shop: SHOP, queue: "recompute", payload: "woken", key: "item-1" }]);
+    await jobRan;
+    await worker.stop();
+    expect(ran).toEqual(["woken"]);
+  });
 });
