@@ -93,6 +93,22 @@ export async function channelStatesForItems(shop: string, inventoryItemIds: stri
   return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
 }
 
+/** The planned `available` of each of these levels that has a state, by `${inventoryItemId}|${locationId}` (one read). */
+export async function plannedAvailableAt(shop: string, levels: readonly { inventoryItemId: string; locationId: string }[], db: PrismaClient = prisma) {
+  const planned = new Map<string, number>();
+  if (levels.length === 0) return planned;
+  const wanted = new Set(levels.map((level) => `${level.inventoryItemId}|${level.locationId}`));
+  const rows = await db.levelState.findMany({
+    where: { shop, inventoryItemId: { in: [...new Set(levels.map((level) => level.inventoryItemId))] } },
+    select: { inventoryItemId: true, locationId: true, available: true },
+  });
+  for (const row of rows) {
+    const key = `${row.inventoryItemId}|${row.locationId}`;
+    if (wanted.has(key)) planned.set(key, row.available);
+  }
+  return planned;
+}
+
 export async function levelStateFor(shop: string, inventoryItemId: string, locationId: string, db: PrismaClient = prisma) {
   return db.levelState.findUnique({ where: { shop_inventoryItemId_locationId: { shop, inventoryItemId, locationId } } });
 }

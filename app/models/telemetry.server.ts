@@ -35,12 +35,20 @@ export async function unitsPerMinute(shop: string, inventoryItemIds: string[], s
   return new Map(groups.map((group) => [group.inventoryItemId, (group._sum.quantity ?? 0) / minutes]));
 }
 
-export async function recordLag(
-  shop: string,
-  sample: { kind: "receive" | "write"; topic?: string | null; millis: number; at: Date },
-  db: PrismaClient = prisma,
-) {
-  await db.lagSample.create({ data: { shop, ...sample, millis: Math.max(0, Math.round(sample.millis)) } });
+export interface LagInput {
+  kind: "receive" | "write";
+  topic?: string | null;
+  millis: number;
+  at: Date;
+}
+
+export async function recordLag(shop: string, sample: LagInput, db: PrismaClient = prisma) {
+  await recordLags(shop, [sample], db);
+}
+
+export async function recordLags(shop: string, samples: readonly LagInput[], db: PrismaClient = prisma) {
+  if (samples.length === 0) return;
+  await db.lagSample.createMany({ data: samples.map((sample) => ({ shop, ...sample, millis: Math.max(0, Math.round(sample.millis)) })) });
 }
 
 /** 90th percentile of recent samples of one kind, in ms (0 without samples). */

@@ -2,7 +2,7 @@ import type { JobQueue } from "~/jobs/queue.server";
 import { createJobQueueFromEnv } from "~/jobs/queue-factory.server";
 
 /** The pipeline's queues (see app/jobs/handlers.server.ts for who runs them). */
-export type PipelineQueue = "recompute" | "reconcile" | "initial-sync";
+export type PipelineQueue = "webhook" | "recompute" | "reconcile" | "initial-sync";
 
 let queue: JobQueue | undefined;
 
