@@ -67,8 +67,10 @@ export async function catalogRowsForProduct(shop: string, productId: string, db:
   return db.catalogItem.findMany({ where: { shop, productId } });
 }
 
-export async function catalogItemsForProduct(shop: string, productId: string, db: PrismaClient = prisma) {
-  return db.catalogItem.findMany({ where: { shop, productId }, select: { inventoryItemId: true, sku: true } });
+/** The variants of several products in one read (a catalog batch's publication checks). */
+export async function catalogItemsForProducts(shop: string, productIds: readonly string[], db: PrismaClient = prisma) {
+  if (productIds.length === 0) return [];
+  return db.catalogItem.findMany({ where: { shop, productId: { in: [...productIds] } }, select: { productId: true, inventoryItemId: true, sku: true } });
 }
 
 export async function allInventoryItemIds(shop: string, db: PrismaClient = prisma) {

@@ -117,8 +117,9 @@ export async function channelStateFor(shop: string, inventoryItemId: string, cha
   return db.channelState.findUnique({ where: { shop_inventoryItemId_channel: { shop, inventoryItemId, channel } } });
 }
 
-export async function listAppUnpublications(shop: string, productId: string, db: PrismaClient = prisma) {
-  return db.appUnpublication.findMany({ where: { shop, productId } });
+export async function appUnpublicationsOfProducts(shop: string, productIds: readonly string[], db: PrismaClient = prisma) {
+  if (productIds.length === 0) return [];
+  return db.appUnpublication.findMany({ where: { shop, productId: { in: [...productIds] } } });
 }
 
 /** Remembers that Safestock unpublished a product from a channel (only those are republished). */
