@@ -1,5 +1,7 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { chunk } from "~/domain/inventory-writes";
+import { sqlBoolean } from "./bulk-sql.server";
 
 export interface LevelStateInput {
   inventoryItemId: string;
@@ -29,23 +31,47 @@ const levelData = (level: LevelStateInput) => ({
 
 const channelData = (channel: ChannelStateInput) => ({ available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) });
 
-const upsertLevel = (db: Db, shop: string, level: LevelStateInput) =>
-  db.levelState.upsert({
-    where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId } },
-    create: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, ...levelData(level) },
-    update: levelData(level),
-  });
+/** Rows per statement: 8 parameters a level, 7 a channel, well under SQLite's 32,766 and PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 500;
 
-const upsertChannel = (db: Db, shop: string, channel: ChannelStateInput) =>
-  db.channelState.upsert({
-    where: { shop_inventoryItemId_channel: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel } },
-    create: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel, ...channelData(channel) },
-    update: channelData(channel),
+/**
+ * Multi-row `INSERT … ON CONFLICT DO UPDATE` (SQLite ≥ 3.24 and PostgreSQL alike): a catalog
+ * batch's 1,500 levels in 3 statements instead of 1,500 typed upserts, each compiled by Prisma's
+ * query compiler (~1.7 ms of CPU apiece, bench/README.md).
+ */
+function upsertLevels(db: Db, shop: string, levels: readonly LevelStateInput[], now: Date) {
+  return chunk(levels, ROWS_PER_STATEMENT).map((rows) => {
+    const values = rows.map((level) => {
+      const data = levelData(level);
+      return Prisma.sql`(${shop}, ${level.inventoryItemId}, ${level.locationId}, ${data.quantities}, ${data.protected}, ${data.available}, ${data.explain}, ${now})`;
+    });
+    return db.$executeRaw`
+      INSERT INTO "LevelState" ("shop", "inventoryItemId", "locationId", "quantities", "protected", "available", "explain", "updatedAt")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
+        "quantities" = excluded."quantities", "protected" = excluded."protected", "available" = excluded."available",
+        "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`;
   });
+}
+
+function upsertChannels(db: Db, shop: string, channels: readonly ChannelStateInput[], now: Date) {
+  return chunk(channels, ROWS_PER_STATEMENT).map((rows) => {
+    const values = rows.map((channel) => {
+      const data = channelData(channel);
+      return Prisma.sql`(${shop}, ${channel.inventoryItemId}, ${channel.channel}, ${data.available}, ${sqlBoolean(data.paused)}, ${data.explain}, ${now})`;
+    });
+    return db.$executeRaw`
+      INSERT INTO "ChannelState" ("shop", "inventoryItemId", "channel", "available", "paused", "explain", "updatedAt")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("shop", "inventoryItemId", "channel") DO UPDATE SET
+        "available" = excluded."available", "paused" = excluded."paused", "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`;
+  });
+}
 
 /** The state of levels and channels a write Shopify confirmed just changed (for one batch transaction). */
 export function syncStateWrites(db: PrismaClient, shop: string, levels: readonly LevelStateInput[], channels: readonly ChannelStateInput[]) {
-  return [...levels.map((level) => upsertLevel(db, shop, level)), ...channels.map((channel) => upsertChannel(db, shop, channel))];
+  const now = new Date();
+  return [...upsertLevels(db, shop, levels, now), ...upsertChannels(db, shop, channels, now)];
 }
 
 /**
@@ -66,21 +92,19 @@ export async function saveSyncState(
   const levelByKey = new Map(storedLevels.map((row) => [`${row.inventoryItemId}|${row.locationId}`, row]));
   const channelByKey = new Map(storedChannels.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
 
-  const writes = [];
-  for (const level of levels) {
+  const changedLevels = levels.filter((level) => {
     const data = levelData(level);
     const stored = levelByKey.get(`${level.inventoryItemId}|${level.locationId}`);
-    if (stored && stored.quantities === data.quantities && stored.protected === data.protected && stored.available === data.available && stored.explain === data.explain) continue;
-    writes.push(upsertLevel(db, shop, level));
-  }
-  for (const channel of channels) {
+    return !(stored && stored.quantities === data.quantities && stored.protected === data.protected && stored.available === data.available && stored.explain === data.explain);
+  });
+  const changedChannels = channels.filter((channel) => {
     const data = channelData(channel);
     const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
-    if (stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain) continue;
-    writes.push(upsertChannel(db, shop, channel));
-  }
+    return !(stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain);
+  });
+  const writes = syncStateWrites(db, shop, changedLevels, changedChannels);
   if (writes.length > 0) await db.$transaction(writes);
-  return { written: writes.length, previousChannels: storedChannels };
+  return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
 }
 
 /** The channel states stored for some items (before a run overwrites them). */
