@@ -43,3 +43,31 @@ describe("multi-row upserts in raw SQL", () => {
     expect((await prisma.channelState.findFirstOrThrow({ where: { shop: SHOP, channel: "marketplace" } })).paused).toBe(true);
   });
 });
+
+describe("recording an applied write", () => {
+  it("records its audit entries once, in order, even when Shopify's confirmation is recorded twice", async () => {
+    const { createWriteIntent, recordAppliedWrite } = await import("./write-intent.server");
+    const audit = [3, 1, 2].map((after) => ({
+      sku: "MUG-1",
+      inventoryItemId: "gid://shopify/InventoryItem/1",
+      locationId: `gid://shopify/Location/${after}`,
+      subject: "safety_stock" as const,
+      before: 0,
+      after,
+      ruleVersion: 4,
+      reason: "Protect 2 per location",
+      actor: "rule" as const,
+    }));
+    const intent = await createWriteIntent(SHOP, { kind: "move_quantities", request: { changes: [] }, record: { audit } }, new Date());
+    expect(await recordAppliedWrite(intent, "req-1")).toBe(true);
+    expect(await recordAppliedWrite(intent, "req-1")).toBe(false);
+    const rows = await prisma.auditEntry.findMany({ where: { writeIntentId: intent.id }, orderBy: { intentSeq: "asc" } });
+    expect(rows.map((row) => [row.intentSeq, row.locationId, row.after, row.requestId, row.actor])).toEqual([
+      [0, "gid://shopify/Location/3", 3, "req-1", "rule"],
+      [1, "gid://shopify/Location/1", 1, "req-1", "rule"],
+      [2, "gid://shopify/Location/2", 2, "req-1", "rule"],
+    ]);
+    expect(rows[0].createdAt).toBeInstanceOf(Date);
+    expect((await prisma.writeIntent.findUniqueOrThrow({ where: { id: intent.id } })).status).toBe("applied");
+  });
+});
