@@ -151,11 +151,12 @@ export interface JobQueue {
   /** True when nothing is pending or running (scheduled retries count as pending). */
   drained(shop?: string): Promise<boolean>;
   /**
-   * Optional in-process signal: `listener` is called after this adapter made a job due (enqueue,
-   * resume, retry), so a worker in the same process leases it at once instead of at its next
-   * poll. Other processes still find the job by polling. Returns the unsubscribe function.
+   * Optional in-process signal: `listener` is called after this adapter stored jobs (enqueue,
+   * resume, retry) with the earliest `runAt` among them, so a worker in the same process leases
+   * them when they are due instead of at its next poll. Other processes still find them by
+   * polling. Returns the unsubscribe function.
    */
-  onJobsDue?(listener: () => void): () => void;
+  onJobsDue?(listener: (runAt: Date) => void): () => void;
 }
 
 export interface BackoffOptions {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { sortableId } from "~/models/bulk-sql.server";
 import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,
@@ -63,11 +64,12 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const dueListeners = new Set<() => void>();
+  const dueListeners = new Set<(runAt: Date) => void>();
   /** After the write committed: a listener (the worker) leases in its own turn of the loop. */
-  const signalDue = () => {
-    for (const listener of dueListeners) queueMicrotask(listener);
+  const signalDue = (runAt: Date = clock()) => {
+    for (const listener of dueListeners) queueMicrotask(() => listener(runAt));
   };
+  const earliest = (jobs: readonly NewJob[], now: Date) => new Date(Math.min(...jobs.map((job) => (job.runAt ?? now).getTime())));
 
   async function enqueueOne(tx: Db, job: NewJob, now: Date): Promise<EnqueueResult> {
     const key = job.key ?? null;
@@ -80,7 +82,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       // query compiler (bench/README.md). A pending job holding the key makes it a no-op.
       const created = await tx.$queryRaw<{ id: string }[]>`
         INSERT INTO "Job" ("id", "shop", "queue", "key", "dedupeKey", "payload", "status", "attempts", "runAt", "maxAttempts", "createdAt", "updatedAt")
-        VALUES (${randomUUID()}, ${job.shop}, ${job.queue}, ${key}, ${key}, ${payload}, 'pending', 0, ${runAt}, ${maxAttempts}, ${now}, ${now})
+        VALUES (${sortableId()}, ${job.shop}, ${job.queue}, ${key}, ${key}, ${payload}, 'pending', 0, ${runAt}, ${maxAttempts}, ${now}, ${now})
         ON CONFLICT ("shop", "queue", "dedupeKey") DO NOTHING
         RETURNING "id"`;
       if (created.length === 1) return { kind: "enqueued", id: created[0].id };
@@ -161,8 +163,9 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
   const queue: JobQueue = {
     async enqueue(job) {
       validate(job);
-      const result = await enqueueOne(db, job, clock());
-      signalDue();
+      const now = clock();
+      const result = await enqueueOne(db, job, now);
+      signalDue(job.runAt ?? now);
       return result;
     },
 
@@ -178,7 +181,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
         for (const job of jobs) results.push(await enqueueOne(tx, job, now));
         return results;
       });
-      signalDue();
+      signalDue(earliest(jobs, now));
       return enqueued;
     },
 

@@ -175,4 +175,24 @@ describe("worker", () => {
     await worker.stop();
     expect(ran).toEqual(["woken"]);
   });
+
+  it("hands a batch handler the other jobs of its shop and queue leased with it, instead of running each alone", async () => {
+    const queue = makeQueue();
+    const runs: { leader: unknown; companions: unknown[] }[] = [];
+    const batched: JobHandler = async (job, { companions }) => {
+      runs.push({ leader: job.payload, companions: companions.map((companion) => companion.payload) });
+      for (const companion of companions) await queue.complete(companion);
+    };
+    batched.batch = true;
+    for (const payload of ["a1", "a2", "a3"]) await queue.enqueue({ shop: SHOP, queue: "recompute", payload });
+    await queue.enqueue({ shop: OTHER_SHOP, queue: "recompute", payload: "b1" });
+    const worker = createWorker({ queue, handlers: { recompute: batched }, concurrency: 4, logger: recordingLogger().logger });
+
+    await worker.runUntilIdle();
+    expect(runs).toEqual([
+      { leader: "a1", companions: ["a2", "a3"] },
+      { leader: "b1", companions: [] },
+    ]);
+    expect(await queue.drained()).toBe(true);
+  });
 });

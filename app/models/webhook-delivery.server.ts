@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { sortableId } from "./bulk-sql.server";
 
 export interface NewWebhookDelivery {
   shop: string;
@@ -45,7 +45,7 @@ export async function recordDeliveryOnce(
   const eventId = delivery.eventId ?? null;
   const rows = await db.$queryRaw<{ id: string; status: string; duplicates: number | bigint }[]>`
     INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "duplicates")
-    VALUES (${randomUUID()}, ${shop}, ${topic}, ${webhookId}, ${eventId}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null}, ${receivedAt}, ${body},
+    VALUES (${sortableId()}, ${shop}, ${topic}, ${webhookId}, ${eventId}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null}, ${receivedAt}, ${body},
       CASE WHEN EXISTS (
         SELECT 1 FROM "WebhookDelivery" AS "other"
         WHERE "other"."shop" = ${shop} AND "other"."topic" = ${topic} AND "other"."eventId" = ${eventId}

@@ -12,6 +12,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { chunk } from "~/domain/inventory-writes";
 import type { AuditInput } from "./audit.server";
+import { sortableId } from "./bulk-sql.server";
 import { appUnpublicationUpsert, syncStateWrites, type ChannelStateInput, type LevelStateInput } from "./sync-state.server";
 
 export type WriteIntentKind = "move_quantities" | "metafields_set" | "publish" | "unpublish";
@@ -98,18 +99,6 @@ function insertAuditEntries(db: PrismaClient, shop: string, audit: readonly Audi
         "requestId", "writeIntentId", "intentSeq", "createdAt")
       VALUES ${Prisma.join(values)}`;
   });
-}
-
-let idCounter = 0;
-
-/**
- * An id shaped like Prisma's `cuid()` ('c', time in base 36, a counter, randomness), so that
- * lists ordered by (createdAt, id) keep a write's entries in the order they were written, as they
- * were with ids Prisma generated.
- */
-function sortableId(): string {
-  idCounter = (idCounter + 1) % 36 ** 4;
-  return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
 }
 
 /**

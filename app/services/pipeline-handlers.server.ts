@@ -1,6 +1,6 @@
 import type { LeasedJob } from "~/jobs/queue.server";
-import { NonRetryableError, WaitForShopError, type JobHandler } from "~/jobs/worker.server";
-import { ITEMS_PER_READ } from "~/shopify/inventory.server";
+import { NonRetryableError, WaitForShopError, type JobContext, type JobHandler } from "~/jobs/worker.server";
+import { MAX_METAFIELDS_PER_SET } from "~/shopify/inventory.server";
 import { jobQueue } from "./jobs.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
@@ -33,10 +33,13 @@ const stringList = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
 
 /**
- * Items recomputed together: one read of up to this many items (one query, ITEMS_PER_READ)
- * instead of one query each, so a burst of orders costs Shopify rate-limit points per batch.
+ * Items recomputed together: one coalescing window's changes (jobs.server.ts) of up to 25
+ * items — the most one metafieldsSet takes ("Allows a maximum of 25 metafields to be set at a
+ * time", https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet) — read
+ * ITEMS_PER_READ a query and written in one move and one metafieldsSet, so a burst of orders
+ * costs Shopify rate-limit points per window, not per order.
  */
-export const RECOMPUTE_BATCH = ITEMS_PER_READ;
+export const RECOMPUTE_BATCH = MAX_METAFIELDS_PER_SET;
 const EXTRA_LEASE_MS = 5 * 60_000;
 
 const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds);
@@ -47,9 +50,18 @@ const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItem
  * to overlap with other workers: recomputes write compare-and-swap, and deliveries are
  * processed idempotently.
  */
-async function withShopBatch(job: LeasedJob, limit: number, work: (jobs: LeasedJob[]) => Promise<Map<LeasedJob, unknown> | void>) {
+async function withShopBatch(
+  job: LeasedJob,
+  context: JobContext,
+  limit: number,
+  work: (jobs: LeasedJob[]) => Promise<Map<LeasedJob, unknown> | void>,
+) {
   const queue = jobQueue();
-  const extra = await queue.lease({ queues: [job.queue], shop: job.shop, limit: limit - 1, visibilityTimeoutMs: EXTRA_LEASE_MS });
+  const more = limit - 1 - context.companions.length;
+  const extra = [
+    ...context.companions,
+    ...(more > 0 ? await queue.lease({ queues: [job.queue], shop: job.shop, limit: more, visibilityTimeoutMs: EXTRA_LEASE_MS }) : []),
+  ];
   const settleFailed = async (other: LeasedJob, error: unknown) => {
     if (error instanceof WaitForShopError) await queue.park(other, error);
     else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
@@ -68,12 +80,13 @@ async function withShopBatch(job: LeasedJob, limit: number, work: (jobs: LeasedJ
   if (failures?.has(job)) throw failures.get(job);
 }
 
-async function recomputeBatch(job: LeasedJob) {
-  await withShopBatch(job, RECOMPUTE_BATCH, async (jobs) => {
+const recomputeBatch: JobHandler = async (job, context) => {
+  await withShopBatch(job, context, RECOMPUTE_BATCH, async (jobs) => {
     const ids = [...new Set(jobs.flatMap(itemIdsOf))];
     await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
   });
-}
+};
+recomputeBatch.batch = true;
 
 /**
  * Recorded webhook deliveries processed together: one read of the deliveries, one of the planned
@@ -82,9 +95,9 @@ async function recomputeBatch(job: LeasedJob) {
  */
 export const WEBHOOK_BATCH = 50;
 
-async function webhookBatch(job: LeasedJob) {
+const webhookBatch: JobHandler = async (job, context) => {
   const deliveryOf = (leased: LeasedJob) => String((leased.payload as { deliveryId?: unknown })?.deliveryId ?? "");
-  await withShopBatch(job, WEBHOOK_BATCH, async (jobs) => {
+  await withShopBatch(job, context, WEBHOOK_BATCH, async (jobs) => {
     try {
       await processRecordedDeliveries(job.shop, jobs.map(deliveryOf));
       return;
@@ -95,7 +108,8 @@ async function webhookBatch(job: LeasedJob) {
     for (const one of jobs) await processRecordedDeliveries(job.shop, [deliveryOf(one)]).catch((error: unknown) => failures.set(one, error));
     return failures;
   });
-}
+};
+webhookBatch.batch = true;
 
 /** The sync pipeline's queues (registered in app/jobs/handlers.server.ts). */
 export function pipelineJobHandlers(): Record<string, JobHandler> {
