@@ -91,10 +91,15 @@ async function toItem(client: AdminClient, raw: RawItem, levelsPerPage: number):
 }
 
 /**
- * Items per query. Cost is no longer the limit: nodes(ids:) is charged once whatever the number
- * of ids, so a read costs 41 requested points (documents.ts); 10 items is the recompute batch.
+ * Items per catalog page. A page costs 2 + size(first) × 41 requested points (documents.ts).
  */
 export const ITEMS_PER_READ = 10;
+
+/**
+ * Items per `nodes(ids:)` read: charged once whatever the number of ids, so a read costs 41
+ * requested points (documents.ts); 25 is a recompute batch (one metafieldsSet), read in one query.
+ */
+export const ITEM_IDS_PER_READ = 25;
 
 /** How many of an item's levels each read asks for (default LEVELS_PER_PAGE). */
 export interface LevelPaging {
@@ -103,8 +108,8 @@ export interface LevelPaging {
 
 export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
   const items: ShopifyItem[] = [];
-  for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
-    const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
+  for (let start = 0; start < inventoryItemIds.length; start += ITEM_IDS_PER_READ) {
+    const ids = inventoryItemIds.slice(start, start + ITEM_IDS_PER_READ);
     const { data } = await client.request<SafestockItemLevelsQuery>("SafestockItemLevels", ITEM_LEVELS_QUERY, {
       ids,
       levelsPerPage,
