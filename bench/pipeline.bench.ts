@@ -38,6 +38,13 @@ const benchmark: Benchmark = {
     const { createWorker } = await import("../app/jobs/worker.server");
 
     let requests = 0;
+    let deliveries = 0;
+    let routeCpuMs = 0;
+    // CPU time, not wall time: the machine may be shared.
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1000;
+    };
     let points = 0;
     const operations = new Map<string, number>();
     server.events.on("request:start", async ({ request }) => {
@@ -68,9 +75,15 @@ const benchmark: Benchmark = {
       throttle: { bucketSize: 2000, restoreRate: 1000 },
       retryDelaysMs: [1, 1, 1],
       deliver: async (request) => {
+        deliveries++;
         const topic = new URL(request.url).pathname.replace(/^\/webhooks\//, "").split("/").join(".");
         const route = (await import(`../app/routes/webhooks.${topic}.tsx`)) as { action: (args: { request: Request; params: object; context: object }) => Promise<Response> };
-        return route.action({ request, params: {}, context: {} }).catch((thrown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
+        // The route's own CPU (the dispatcher awaits each delivery, so nothing else runs meanwhile
+        // but the emulator's answer to it).
+        const before = process.cpuUsage();
+        const response = await route.action({ request, params: {}, context: {} }).catch((thrown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
+        routeCpuMs += cpuMs(before);
+        return response;
       },
     });
     server.use(...sandboxHandlers(sandbox));
@@ -106,14 +119,25 @@ const benchmark: Benchmark = {
       await worker.runUntilIdle();
     });
     const variants = sandbox.shop(SHOP).snapshot().variants;
+    // Intake = the dispatcher's deliveries (the emulator signing them + the routes); worker = the jobs.
+    let intakeCpuMs = 0;
+    let workerCpuMs = 0;
     const elapsed = await measure(`${ORDERS} orders → webhooks → writes`, async () => {
       for (let index = 0; index < ORDERS; index++) {
         await sandbox.placeOrder({ lineItems: [{ variantId: variants[(index * 37) % variants.length].id, quantity: 1 }], sourceName: "web" }, SHOP);
       }
+      deliveries = 0;
+      routeCpuMs = 0;
+      const intakeCpu = process.cpuUsage();
       await sandbox.dispatcher.drain({ fastForward: true });
+      intakeCpuMs = cpuMs(intakeCpu);
+      const workerCpu = process.cpuUsage();
       await worker.runUntilIdle();
+      workerCpuMs = cpuMs(workerCpu);
     });
-    process.stdout.write(`per order (emulator + webhook + recompute + writes): ${(elapsed / ORDERS).toFixed(1)} ms\n`);
+    process.stdout.write(`per order (emulator + webhook + recompute + writes): ${(elapsed / ORDERS).toFixed(1)} ms wall\n`);
+    process.stdout.write(`intake: ${deliveries} deliveries, ${(intakeCpuMs / Math.max(1, deliveries)).toFixed(2)} ms CPU per delivery with the emulator's dispatch, ${(routeCpuMs / Math.max(1, deliveries)).toFixed(2)} ms in the route\n`);
+    process.stdout.write(`worker: ${(workerCpuMs / ORDERS).toFixed(2)} ms CPU per order (${workerCpuMs.toFixed(0)} ms in all)\n`);
     process.stdout.write(`peak RSS: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     server.close();
     database.remove();

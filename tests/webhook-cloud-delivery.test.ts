@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { consumeCloudDelivery, deliveryFromLine, rawMember } from "~/services/webhook-cloud-consumer.server";
+import { processQueuedDeliveries } from "./support/webhook-jobs";
 
 const SHOP = "cloud-intake.myshopify.com";
 // Shopify's own sample order id, above 2^53: JSON.parse would round it.
@@ -36,6 +37,7 @@ describe("cloud webhook delivery", () => {
   it("records a Pub/Sub delivery once, with the body byte for byte", async () => {
     expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-1", "ev-1")))).toBe("accepted");
     expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-1", "ev-1")))).toBe("accepted");
+    await processQueuedDeliveries();
     const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, webhookId: "ps-1" } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ topic: "orders/cancelled", eventId: "ev-1", body, duplicates: 1, status: "processed" });
@@ -44,6 +46,7 @@ describe("cloud webhook delivery", () => {
   it("records an EventBridge delivery with its raw payload, and treats the same event from another channel as a duplicate", async () => {
     expect(await consumeCloudDelivery(deliveryFromLine(eventBridgeLine("eb-1", "ev-2")))).toBe("accepted");
     expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-2", "ev-2")))).toBe("accepted");
+    await processQueuedDeliveries();
     const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, eventId: "ev-2" }, orderBy: { receivedAt: "asc" } });
     expect(rows.map((row) => [row.webhookId, row.status])).toEqual([["eb-1", "processed"], ["ps-2", "duplicate"]]);
     expect(rows[0].body).toBe(body);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { COMPLIANCE_TOPICS, WEBHOOK_TOPICS, webhookPath, type WebhookTopic } from "~/shopify/webhook-topics";
+import { processQueuedDeliveries } from "./support/webhook-jobs";
 
 const root = path.resolve(__dirname, "..");
 const SHOP = "safestock-sandbox.myshopify.com";
@@ -94,8 +95,24 @@ describe("webhook routes", () => {
     await action(signedDelivery("orders/updated", body, { webhookId: "wh-event-1", eventId: "event-42" }));
     const again = await action(signedDelivery("orders/updated", body, { webhookId: "wh-event-2", eventId: "event-42" }));
     expect(again.status).toBe(200);
+    // The first is queued (received), so the second is a duplicate before either is processed.
+    await processQueuedDeliveries();
     const rows = await prisma.webhookDelivery.findMany({ where: { eventId: "event-42" }, orderBy: { receivedAt: "asc" } });
     expect(rows.map((row) => row.status)).toEqual(["processed", "duplicate"]);
+  });
+
+  it("processes a delivery whose first processing failed when it is delivered again, and not one that was processed", async () => {
+    const action = await routeAction("orders/cancelled");
+    const body = JSON.stringify({ id: 3, admin_graphql_api_id: "gid://shopify/Order/3" });
+    await action(signedDelivery("orders/cancelled", body, { webhookId: "wh-retry", eventId: "event-43" }));
+    await prisma.webhookDelivery.updateMany({ where: { webhookId: "wh-retry" }, data: { status: "failed" } });
+    await prisma.job.deleteMany({ where: { queue: "webhook" } });
+    expect((await action(signedDelivery("orders/cancelled", body, { webhookId: "wh-retry", eventId: "event-43" }))).status).toBe(200);
+    expect(await processQueuedDeliveries()).toMatchObject({ succeeded: 1 });
+    expect(await prisma.webhookDelivery.findMany({ where: { webhookId: "wh-retry" } })).toMatchObject([{ status: "processed", duplicates: 1 }]);
+    // Processed: a third delivery is acknowledged and queues nothing.
+    expect((await action(signedDelivery("orders/cancelled", body, { webhookId: "wh-retry", eventId: "event-43" }))).status).toBe(200);
+    expect(await processQueuedDeliveries()).toMatchObject({ processed: 0 });
   });
 
   it("refuses a delivery whose topic does not match the route", async () => {

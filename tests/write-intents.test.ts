@@ -153,13 +153,13 @@ async function auditedChannels(shop: string, since: Date): Promise<string[]> {
 }
 
 describe("a write and its record are one unit", () => {
-  it("a failure at write 2 of 4 of a reconciliation leaves an audit entry for every change in the shop; the retry finishes the rest with its own", async () => {
+  it("a failure at write 2 of a reconciliation leaves an audit entry for every change in the shop; the retry finishes the rest with its own", async () => {
     const shop = "intents-fault.myshopify.com";
     const harness = await installed(shop);
     const start = harness.sandbox.shop(shop).snapshot();
     const since = new Date();
-    // 15 variants read 10 a page: page 1 = moves (write 1) + metafields (write 2), page 2 = moves
-    // + metafields (writes 3, 4). Write 2 fails after write 1 of the same page was applied.
+    // 15 variants are one catalog batch: its moves (45 levels, one call: write 1), then its
+    // channel numbers (15 metafields, one call: write 2). Write 2 fails after write 1 was applied.
     const fault = failWriteNumber(2, internalError);
     expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
     await expect(reconcileShop(shop, "manual")).rejects.toThrow(/INTERNAL_SERVER_ERROR|Internal error/);
@@ -179,7 +179,7 @@ describe("a write and its record are one unit", () => {
     await harness.settle();
     const end = harness.sandbox.shop(shop).snapshot();
     const allLevels = changedLevels(start, end);
-    expect(allLevels.length).toBeGreaterThan(levelChanges.length);
+    expect(changedChannels(start, end).length).toBeGreaterThan(0);
     expect(await auditedLevels(shop, since)).toEqual(allLevels);
     expect(await auditedChannels(shop, since)).toEqual(changedChannels(start, end));
     for (const [key, units] of safetyStocks(end)) {

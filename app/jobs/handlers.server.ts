@@ -5,6 +5,7 @@ import type { JobHandler } from "./worker.server";
 /**
  * The registry of job handlers, by queue name: the in-app worker and `npm run worker` run
  * exactly these. The sync pipeline's queues (app/services/pipeline-handlers.server.ts):
+ * - `webhook`: recorded webhook deliveries of one shop (key = delivery id), processed in batches;
  * - `recompute`: one inventory item of one shop (coalesced by key = inventory item id);
  * - `reconcile`: a scheduled, on-demand or policy-triggered re-read of a shop's catalog;
  * - `initial-sync`: the first import after install.

@@ -150,6 +150,13 @@ export interface JobQueue {
   pruneDone(before: Date, shop?: string): Promise<{ deleted: number }>;
   /** True when nothing is pending or running (scheduled retries count as pending). */
   drained(shop?: string): Promise<boolean>;
+  /**
+   * Optional in-process signal: `listener` is called after this adapter stored jobs (enqueue,
+   * resume, retry) with the earliest `runAt` among them, so a worker in the same process leases
+   * them when they are due instead of at its next poll. Other processes still find them by
+   * polling. Returns the unsubscribe function.
+   */
+  onJobsDue?(listener: (runAt: Date) => void): () => void;
 }
 
 export interface BackoffOptions {

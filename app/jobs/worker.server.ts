@@ -5,13 +5,20 @@ export { NonRetryableError, WaitForShopError };
 export interface JobContext {
   /** Aborted when the lease is lost (another worker took the job): stop early, writes would race. */
   signal: AbortSignal;
+  /**
+   * For a handler marked `batch`: other jobs of the same shop and queue leased in the same call
+   * as this one. The handler settles them (complete, fail, park) with the queue itself.
+   */
+  companions: LeasedJob[];
 }
 
 /**
  * Handles one job. Resolve = done; throw = retry with backoff (or dead after `maxAttempts`);
  * throw `NonRetryableError` = dead at once. Runs at least once, so it must be idempotent.
+ * `batch`: the handler takes the shop's other due jobs of its queue with it, so the worker hands
+ * it those it leased together instead of running each on its own (which would split a batch).
  */
-export type JobHandler = (job: LeasedJob, context: JobContext) => Promise<void>;
+export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void>) & { batch?: boolean };
 
 export interface WorkerLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -25,7 +32,10 @@ export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   /** Jobs run at once (default 4). */
   concurrency?: number;
-  /** How often an idle worker looks for due jobs (default 1 s). */
+  /**
+   * How often an idle worker looks for due jobs (default 1 s). A queue with an in-process signal
+   * (`onJobsDue`) wakes it at once for jobs enqueued in this process; polling finds the rest.
+   */
   pollIntervalMs?: number;
   /** Lease length (default 5 min); renewed every third of it while the job runs. */
   visibilityTimeoutMs?: number;
@@ -75,12 +85,44 @@ export function createWorker(options: WorkerOptions): Worker {
   let stopping = false;
   let waitingForSlot = false;
   let wake: (() => void) | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let jobsSignalled = false;
+  /** The one timer for jobs signalled as due later: the earliest of them. */
+  let dueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
+  function wakeAt(inMs: number) {
+    const at = Date.now() + inMs;
+    if (dueTimer && dueTimer.at <= at) return;
+    if (dueTimer) clearTimeout(dueTimer.timer);
+    const timer = setTimeout(() => {
+      dueTimer = null;
+      if (wake && !waitingForSlot) wake();
+      else jobsSignalled = true;
+    }, inMs);
+    timer.unref?.();
+    dueTimer = { at, timer };
+  }
 
   function meta(job: LeasedJob, extra: Record<string, unknown> = {}) {
     return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
   }
 
-  function dispatch(job: LeasedJob, counts: RunCounts): void {
+  /** Jobs leased together: one leader per (shop, queue) of a batch handler, with its companions. */
+  function dispatchAll(jobs: LeasedJob[], counts: RunCounts): void {
+    const leaders = new Map<string, { leader: LeasedJob; companions: LeasedJob[] }>();
+    for (const job of jobs) {
+      if (!handlers[job.queue]?.batch) {
+        dispatch(job, counts, []);
+        continue;
+      }
+      const group = `${job.shop}\u0000${job.queue}`;
+      const existing = leaders.get(group);
+      if (existing) existing.companions.push(job);
+      else leaders.set(group, { leader: job, companions: [] });
+    }
+    for (const { leader, companions } of leaders.values()) dispatch(leader, counts, companions);
+  }
+
+  function dispatch(job: LeasedJob, counts: RunCounts, companions: LeasedJob[]): void {
     const lease = new AbortController();
     const heartbeat = setInterval(() => {
       queue.extendLease(job, visibilityTimeoutMs).then(
@@ -98,7 +140,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const lockKey = job.key === null ? null : `${job.shop}\u0000${job.key}`;
     const previous = (lockKey && keyTails.get(lockKey)) || Promise.resolve();
     const run = previous
-      .then(() => (lease.signal.aborted ? ("stale" as const) : execute(job, lease.signal)))
+      .then(() => (lease.signal.aborted ? ("stale" as const) : execute(job, lease.signal, companions)))
       .then((outcome) => {
         counts[outcome]++;
         counts.processed++;
@@ -113,11 +155,11 @@ export function createWorker(options: WorkerOptions): Worker {
     inFlight.add(run);
   }
 
-  async function execute(job: LeasedJob, signal: AbortSignal): Promise<Outcome> {
+  async function execute(job: LeasedJob, signal: AbortSignal, companions: LeasedJob[]): Promise<Outcome> {
     try {
       const handler = handlers[job.queue];
       if (!handler) throw new NonRetryableError(`No handler for queue "${job.queue}"`);
-      await handler(job, { signal });
+      await handler(job, { signal, companions });
     } catch (error) {
       return recordFailure(job, error);
     }
@@ -188,9 +230,10 @@ export function createWorker(options: WorkerOptions): Worker {
       const free = concurrency - inFlight.size;
       let leased = 0;
       if (free > 0) {
+        jobsSignalled = false;
         try {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs });
-          for (const job of jobs) dispatch(job, totals);
+          dispatchAll(jobs, totals);
           leased = jobs.length;
         } catch (error) {
           logger.error("worker: could not lease jobs", { error });
@@ -198,6 +241,7 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       if (stopping) break;
       if (free > 0 && leased === free) continue; // maybe more is due
+      if (free > 0 && jobsSignalled) continue; // enqueued while we were leasing
       waitingForSlot = free === 0;
       await idle(pollIntervalMs);
       waitingForSlot = false;
@@ -213,12 +257,28 @@ export function createWorker(options: WorkerOptions): Worker {
       if (loop) return;
       stopping = false;
       logger.info("worker: started", { queues, concurrency });
+      // Only while idle with a free slot: a full worker is woken by its next finished job.
+      // A signal that arrives while the loop is leasing is kept, so the loop does not then sleep.
+      // Jobs due later (a coalescing window) wake the worker when they are due.
+      unsubscribe = queue.onJobsDue?.((runAt) => {
+        const inMs = runAt.getTime() - Date.now();
+        if (inMs > 0) {
+          wakeAt(inMs);
+          return;
+        }
+        if (wake && !waitingForSlot) wake();
+        else jobsSignalled = true;
+      }) ?? null;
       loop = pollLoop();
     },
 
     async stop() {
       if (!loop) return;
       stopping = true;
+      unsubscribe?.();
+      unsubscribe = null;
+      if (dueTimer) clearTimeout(dueTimer.timer);
+      dueTimer = null;
       wake?.();
       await loop;
       while (inFlight.size > 0) await Promise.all(inFlight);
@@ -235,7 +295,7 @@ export function createWorker(options: WorkerOptions): Worker {
         let leased = 0;
         if (free > 0) {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs, ...(shop ? { shop } : {}) });
-          for (const job of jobs) dispatch(job, counts);
+          dispatchAll(jobs, counts);
           leased = jobs.length;
           leasedTotal += leased;
         }

@@ -150,4 +150,49 @@ describe("worker", () => {
     await sleep(20);
     expect((await queue.stats(SHOP)).byStatus.pending).toBe(1);
   });
+
+  it("an idle worker runs a job enqueued in its process without waiting for its next poll", async () => {
+    const queue = makeQueue();
+    const ran: unknown[] = [];
+    let ranJob!: () => void;
+    const jobRan = new Promise<void>((resolve) => (ranJob = resolve));
+    // A poll interval far beyond the test's timeout: only the enqueue signal can start the job.
+    const worker = createWorker({
+      queue,
+      pollIntervalMs: 24 * 60 * 60_000,
+      logger: recordingLogger().logger,
+      handlers: {
+        recompute: async (job) => {
+          ran.push(job.payload);
+          ranJob();
+        },
+      },
+    });
+    worker.start();
+    await sleep(20); // the first poll found nothing: the worker sleeps
+    await queue.enqueueMany([{ shop: SHOP, queue: "recompute", payload: "woken", key: "item-1" }]);
+    await jobRan;
+    await worker.stop();
+    expect(ran).toEqual(["woken"]);
+  });
+
+  it("hands a batch handler the other jobs of its shop and queue leased with it, instead of running each alone", async () => {
+    const queue = makeQueue();
+    const runs: { leader: unknown; companions: unknown[] }[] = [];
+    const batched: JobHandler = async (job, { companions }) => {
+      runs.push({ leader: job.payload, companions: companions.map((companion) => companion.payload) });
+      for (const companion of companions) await queue.complete(companion);
+    };
+    batched.batch = true;
+    for (const payload of ["a1", "a2", "a3"]) await queue.enqueue({ shop: SHOP, queue: "recompute", payload });
+    await queue.enqueue({ shop: OTHER_SHOP, queue: "recompute", payload: "b1" });
+    const worker = createWorker({ queue, handlers: { recompute: batched }, concurrency: 4, logger: recordingLogger().logger });
+
+    await worker.runUntilIdle();
+    expect(runs).toEqual([
+      { leader: "a1", companions: ["a2", "a3"] },
+      { leader: "b1", companions: [] },
+    ]);
+    expect(await queue.drained()).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import type { LocationInfo } from "~/domain";
+import { chunk } from "~/domain/inventory-writes";
+import { sqlBoolean } from "./bulk-sql.server";
 
 export interface CatalogItemInput {
   inventoryItemId: string;
@@ -32,14 +34,21 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
     );
   });
   if (changed.length === 0) return;
+  // Multi-row upserts in raw SQL (both providers): an initial sync writes every row, and a typed
+  // upsert costs ~1.7 ms of CPU in Prisma's query compiler. 10 parameters a row.
+  const now = new Date();
   await db.$transaction(
-    changed.map((item) => {
-      const data = { ...item, tags: JSON.stringify(item.tags) };
-      return db.catalogItem.upsert({
-        where: { shop_inventoryItemId: { shop, inventoryItemId: item.inventoryItemId } },
-        create: { shop, ...data },
-        update: data,
-      });
+    chunk(changed, 300).map((rows) => {
+      const values = rows.map(
+        (item) =>
+          Prisma.sql`(${shop}, ${item.inventoryItemId}, ${item.variantId}, ${item.productId}, ${item.sku}, ${item.productTitle}, ${item.variantTitle}, ${JSON.stringify(item.tags)}, ${sqlBoolean(item.tracked)}, ${now})`,
+      );
+      return db.$executeRaw`
+        INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "updatedAt")
+        VALUES ${Prisma.join(values)}
+        ON CONFLICT ("shop", "inventoryItemId") DO UPDATE SET
+          "variantId" = excluded."variantId", "productId" = excluded."productId", "sku" = excluded."sku", "productTitle" = excluded."productTitle",
+          "variantTitle" = excluded."variantTitle", "tags" = excluded."tags", "tracked" = excluded."tracked", "updatedAt" = excluded."updatedAt"`;
     }),
   );
 }
@@ -67,8 +76,10 @@ export async function catalogRowsForProduct(shop: string, productId: string, db:
   return db.catalogItem.findMany({ where: { shop, productId } });
 }
 
-export async function catalogItemsForProduct(shop: string, productId: string, db: PrismaClient = prisma) {
-  return db.catalogItem.findMany({ where: { shop, productId }, select: { inventoryItemId: true, sku: true } });
+/** The variants of several products in one read (a catalog batch's publication checks). */
+export async function catalogItemsForProducts(shop: string, productIds: readonly string[], db: PrismaClient = prisma) {
+  if (productIds.length === 0) return [];
+  return db.catalogItem.findMany({ where: { shop, productId: { in: [...productIds] } }, select: { productId: true, inventoryItemId: true, sku: true } });
 }
 
 export async function allInventoryItemIds(shop: string, db: PrismaClient = prisma) {

@@ -1,5 +1,7 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { chunk } from "~/domain/inventory-writes";
+import { sqlBoolean } from "./bulk-sql.server";
 
 export interface LevelStateInput {
   inventoryItemId: string;
@@ -29,23 +31,47 @@ const levelData = (level: LevelStateInput) => ({
 
 const channelData = (channel: ChannelStateInput) => ({ available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) });
 
-const upsertLevel = (db: Db, shop: string, level: LevelStateInput) =>
-  db.levelState.upsert({
-    where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId } },
-    create: { shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, ...levelData(level) },
-    update: levelData(level),
-  });
+/** Rows per statement: 8 parameters a level, 7 a channel, well under SQLite's 32,766 and PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 500;
 
-const upsertChannel = (db: Db, shop: string, channel: ChannelStateInput) =>
-  db.channelState.upsert({
-    where: { shop_inventoryItemId_channel: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel } },
-    create: { shop, inventoryItemId: channel.inventoryItemId, channel: channel.channel, ...channelData(channel) },
-    update: channelData(channel),
+/**
+ * Multi-row `INSERT … ON CONFLICT DO UPDATE` (SQLite ≥ 3.24 and PostgreSQL alike): a catalog
+ * batch's 1,500 levels in 3 statements instead of 1,500 typed upserts, each compiled by Prisma's
+ * query compiler (~1.7 ms of CPU apiece, bench/README.md).
+ */
+function upsertLevels(db: Db, shop: string, levels: readonly LevelStateInput[], now: Date) {
+  return chunk(levels, ROWS_PER_STATEMENT).map((rows) => {
+    const values = rows.map((level) => {
+      const data = levelData(level);
+      return Prisma.sql`(${shop}, ${level.inventoryItemId}, ${level.locationId}, ${data.quantities}, ${data.protected}, ${data.available}, ${data.explain}, ${now})`;
+    });
+    return db.$executeRaw`
+      INSERT INTO "LevelState" ("shop", "inventoryItemId", "locationId", "quantities", "protected", "available", "explain", "updatedAt")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
+        "quantities" = excluded."quantities", "protected" = excluded."protected", "available" = excluded."available",
+        "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`;
   });
+}
+
+function upsertChannels(db: Db, shop: string, channels: readonly ChannelStateInput[], now: Date) {
+  return chunk(channels, ROWS_PER_STATEMENT).map((rows) => {
+    const values = rows.map((channel) => {
+      const data = channelData(channel);
+      return Prisma.sql`(${shop}, ${channel.inventoryItemId}, ${channel.channel}, ${data.available}, ${sqlBoolean(data.paused)}, ${data.explain}, ${now})`;
+    });
+    return db.$executeRaw`
+      INSERT INTO "ChannelState" ("shop", "inventoryItemId", "channel", "available", "paused", "explain", "updatedAt")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("shop", "inventoryItemId", "channel") DO UPDATE SET
+        "available" = excluded."available", "paused" = excluded."paused", "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`;
+  });
+}
 
 /** The state of levels and channels a write Shopify confirmed just changed (for one batch transaction). */
 export function syncStateWrites(db: PrismaClient, shop: string, levels: readonly LevelStateInput[], channels: readonly ChannelStateInput[]) {
-  return [...levels.map((level) => upsertLevel(db, shop, level)), ...channels.map((channel) => upsertChannel(db, shop, channel))];
+  const now = new Date();
+  return [...upsertLevels(db, shop, levels, now), ...upsertChannels(db, shop, channels, now)];
 }
 
 /**
@@ -66,21 +92,19 @@ export async function saveSyncState(
   const levelByKey = new Map(storedLevels.map((row) => [`${row.inventoryItemId}|${row.locationId}`, row]));
   const channelByKey = new Map(storedChannels.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
 
-  const writes = [];
-  for (const level of levels) {
+  const changedLevels = levels.filter((level) => {
     const data = levelData(level);
     const stored = levelByKey.get(`${level.inventoryItemId}|${level.locationId}`);
-    if (stored && stored.quantities === data.quantities && stored.protected === data.protected && stored.available === data.available && stored.explain === data.explain) continue;
-    writes.push(upsertLevel(db, shop, level));
-  }
-  for (const channel of channels) {
+    return !(stored && stored.quantities === data.quantities && stored.protected === data.protected && stored.available === data.available && stored.explain === data.explain);
+  });
+  const changedChannels = channels.filter((channel) => {
     const data = channelData(channel);
     const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
-    if (stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain) continue;
-    writes.push(upsertChannel(db, shop, channel));
-  }
+    return !(stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain);
+  });
+  const writes = syncStateWrites(db, shop, changedLevels, changedChannels);
   if (writes.length > 0) await db.$transaction(writes);
-  return { written: writes.length, previousChannels: storedChannels };
+  return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
 }
 
 /** The channel states stored for some items (before a run overwrites them). */
@@ -93,6 +117,22 @@ export async function channelStatesForItems(shop: string, inventoryItemIds: stri
   return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
 }
 
+/** The planned `available` of each of these levels that has a state, by `${inventoryItemId}|${locationId}` (one read). */
+export async function plannedAvailableAt(shop: string, levels: readonly { inventoryItemId: string; locationId: string }[], db: PrismaClient = prisma) {
+  const planned = new Map<string, number>();
+  if (levels.length === 0) return planned;
+  const wanted = new Set(levels.map((level) => `${level.inventoryItemId}|${level.locationId}`));
+  const rows = await db.levelState.findMany({
+    where: { shop, inventoryItemId: { in: [...new Set(levels.map((level) => level.inventoryItemId))] } },
+    select: { inventoryItemId: true, locationId: true, available: true },
+  });
+  for (const row of rows) {
+    const key = `${row.inventoryItemId}|${row.locationId}`;
+    if (wanted.has(key)) planned.set(key, row.available);
+  }
+  return planned;
+}
+
 export async function levelStateFor(shop: string, inventoryItemId: string, locationId: string, db: PrismaClient = prisma) {
   return db.levelState.findUnique({ where: { shop_inventoryItemId_locationId: { shop, inventoryItemId, locationId } } });
 }
@@ -101,8 +141,9 @@ export async function channelStateFor(shop: string, inventoryItemId: string, cha
   return db.channelState.findUnique({ where: { shop_inventoryItemId_channel: { shop, inventoryItemId, channel } } });
 }
 
-export async function listAppUnpublications(shop: string, productId: string, db: PrismaClient = prisma) {
-  return db.appUnpublication.findMany({ where: { shop, productId } });
+export async function appUnpublicationsOfProducts(shop: string, productIds: readonly string[], db: PrismaClient = prisma) {
+  if (productIds.length === 0) return [];
+  return db.appUnpublication.findMany({ where: { shop, productId: { in: [...productIds] } } });
 }
 
 /** Remembers that Safestock unpublished a product from a channel (only those are republished). */

@@ -36,6 +36,13 @@ export async function unitsPerMinute(shop: string, inventoryItemIds: string[], s
 }
 
 /**
+ * The shortest time a recent rate is measured over: one unit sold a second ago reads as 6 a minute,
+ * not 60. Short enough to see a sale's pace within its first seconds (a connector refreshing every
+ * 15 s reads its second copy then), long enough that one sale covers little (2 units at R = 15 s).
+ */
+export const RECENT_RATE_MIN_MS = 10_000;
+
+/**
  * Per inventory item, in one query: `total`, the same rate as `unitsPerMinute` (units over the whole
  * window, for velocity buffers), and `byChannel`, each selling channel's (`SaleEvent.channel`, a
  * policy channel handle) units over the time since its first sale in the window (at least
@@ -43,13 +50,6 @@ export async function unitsPerMinute(shop: string, inventoryItemIds: string[], s
  * seconds (docs/policy.md § 4): a flash sale that started 15 s ago sells at its 15-s pace, not at
  * that pace spread over the hour.
  */
-/**
- * The shortest time a recent rate is measured over: one unit sold a second ago reads as 6 a minute,
- * not 60. Short enough to see a sale's pace within its first seconds (a connector refreshing every
- * 15 s reads its second copy then), long enough that one sale covers little (2 units at R = 15 s).
- */
-export const RECENT_RATE_MIN_MS = 10_000;
-
 export async function salesRates(shop: string, inventoryItemIds: string[], since: Date, now: Date, db: PrismaClient = prisma) {
   const groups = await db.saleEvent.groupBy({
     by: ["inventoryItemId", "channel"],
@@ -70,12 +70,20 @@ export async function salesRates(shop: string, inventoryItemIds: string[], since
   return rates;
 }
 
-export async function recordLag(
-  shop: string,
-  sample: { kind: "receive" | "write"; topic?: string | null; millis: number; at: Date },
-  db: PrismaClient = prisma,
-) {
-  await db.lagSample.create({ data: { shop, ...sample, millis: Math.max(0, Math.round(sample.millis)) } });
+export interface LagInput {
+  kind: "receive" | "write";
+  topic?: string | null;
+  millis: number;
+  at: Date;
+}
+
+export async function recordLag(shop: string, sample: LagInput, db: PrismaClient = prisma) {
+  await recordLags(shop, [sample], db);
+}
+
+export async function recordLags(shop: string, samples: readonly LagInput[], db: PrismaClient = prisma) {
+  if (samples.length === 0) return;
+  await db.lagSample.createMany({ data: samples.map((sample) => ({ shop, ...sample, millis: Math.max(0, Math.round(sample.millis)) })) });
 }
 
 /** 90th percentile of recent samples of one kind, in ms (0 without samples). */

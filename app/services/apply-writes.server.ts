@@ -11,10 +11,10 @@
  */
 import { NonRetryableError } from "~/jobs/queue.server";
 import type { AuditActor, AuditInput } from "~/models/audit.server";
-import { catalogItemsForProduct } from "~/models/catalog.server";
+import { catalogItemsForProducts } from "~/models/catalog.server";
 import {
+  appUnpublicationsOfProducts,
   channelStatesForItems,
-  listAppUnpublications,
   saveSyncState,
   storedChannelStates,
 } from "~/models/sync-state.server";
@@ -267,19 +267,23 @@ export async function applyWritePlan(
   const previous = new Map(previousChannels.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
   const batchItems = new Set(itemIds);
   const productIds = [...new Set(items.map((item) => item.productId).filter((id): id is string => Boolean(id)))];
+  // Three reads for the batch's products, not three per product (a 500-item batch spans hundreds).
+  const variants = await catalogItemsForProducts(context.shop, productIds);
+  const [states, hiddenByUs] = await Promise.all([
+    channelStatesForItems(context.shop, variants.map((variant) => variant.inventoryItemId)),
+    appUnpublicationsOfProducts(context.shop, productIds),
+  ]);
+  const productOf = new Map(variants.map((variant) => [variant.inventoryItemId, variant.productId]));
+  const statesOf = groupBy(states, (state) => productOf.get(state.inventoryItemId) ?? "");
+  const hiddenOf = groupBy(hiddenByUs, (entry) => entry.productId);
   for (const productId of productIds) {
-    const variants = await catalogItemsForProduct(context.shop, productId);
-    const [states, hiddenByUs] = await Promise.all([
-      channelStatesForItems(context.shop, variants.map((variant) => variant.inventoryItemId)),
-      listAppUnpublications(context.shop, productId),
-    ]);
     const steps = planProductPublications({
       channels: context.channels,
       ruledChannels: context.policy.ruledChannels,
-      states,
+      states: statesOf.get(productId) ?? [],
       previous,
       batchItems,
-      hiddenByUs: new Set(hiddenByUs.map((entry) => entry.publicationId)),
+      hiddenByUs: new Set((hiddenOf.get(productId) ?? []).map((entry) => entry.publicationId)),
       alwaysCheck: actor === "reconciliation",
     });
     let published: Set<string> | null = null;
@@ -311,6 +315,17 @@ export async function applyWritePlan(
     }
   }
   return counts;
+}
+
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
 }
 
 /** Keys are kept about 24 h (docs/decisions/012 § Idempotency, [unconfirmed]): an older intent is not resent. */

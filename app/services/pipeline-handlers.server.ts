@@ -1,6 +1,6 @@
 import type { LeasedJob } from "~/jobs/queue.server";
-import { NonRetryableError, WaitForShopError, type JobHandler } from "~/jobs/worker.server";
-import { ITEMS_PER_READ } from "~/shopify/inventory.server";
+import { NonRetryableError, WaitForShopError, type JobContext, type JobHandler } from "~/jobs/worker.server";
+import { MAX_METAFIELDS_PER_SET } from "~/shopify/inventory.server";
 import { jobQueue } from "./jobs.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
@@ -8,6 +8,7 @@ import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-
 import { runInitialSync } from "./initial-sync.server";
 import { recomputeInventoryItems } from "./recompute.server";
 import { reconcileShop } from "./reconcile.server";
+import { processRecordedDeliveries } from "./webhook-processing.server";
 
 /** Lost access waits for the merchant; retrying cannot help when the shop uninstalled us or a scope is missing. */
 function classify(error: unknown): never {
@@ -32,37 +33,88 @@ const stringList = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
 
 /**
- * Items recomputed together: one read of up to this many items (one query, ITEMS_PER_READ)
- * instead of one query each, so a burst of orders costs Shopify rate-limit points per batch.
+ * Items recomputed together: one coalescing window's changes (jobs.server.ts) of up to 25
+ * items — the most one metafieldsSet takes ("Allows a maximum of 25 metafields to be set at a
+ * time", https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet) — read
+ * ITEMS_PER_READ a query and written in one move and one metafieldsSet, so a burst of orders
+ * costs Shopify rate-limit points per window, not per order.
  */
-export const RECOMPUTE_BATCH = ITEMS_PER_READ;
+export const RECOMPUTE_BATCH = MAX_METAFIELDS_PER_SET;
 const EXTRA_LEASE_MS = 5 * 60_000;
 
 const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds);
 
 /**
- * A recompute job also takes the shop's other due recompute jobs (up to a batch) and settles
- * them with its own result. Safe to overlap with other workers: every write is compare-and-swap.
+ * A job also takes the shop's other due jobs of its queue (up to `limit` in all) and settles
+ * them with its own result, or, when `work` returns failures by job, each with its own. Safe
+ * to overlap with other workers: recomputes write compare-and-swap, and deliveries are
+ * processed idempotently.
  */
-async function recomputeBatch(job: LeasedJob) {
+async function withShopBatch(
+  job: LeasedJob,
+  context: JobContext,
+  limit: number,
+  work: (jobs: LeasedJob[]) => Promise<Map<LeasedJob, unknown> | void>,
+) {
   const queue = jobQueue();
-  const extra = await queue.lease({ queues: ["recompute"], shop: job.shop, limit: RECOMPUTE_BATCH - 1, visibilityTimeoutMs: EXTRA_LEASE_MS });
-  const ids = [...new Set([job, ...extra].flatMap(itemIdsOf))];
+  const more = limit - 1 - context.companions.length;
+  const extra = [
+    ...context.companions,
+    ...(more > 0 ? await queue.lease({ queues: [job.queue], shop: job.shop, limit: more, visibilityTimeoutMs: EXTRA_LEASE_MS }) : []),
+  ];
+  const settleFailed = async (other: LeasedJob, error: unknown) => {
+    if (error instanceof WaitForShopError) await queue.park(other, error);
+    else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
+  };
+  let failures: Map<LeasedJob, unknown> | void;
   try {
-    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
+    failures = await work([job, ...extra]);
   } catch (error) {
-    for (const other of extra) {
-      if (error instanceof WaitForShopError) await queue.park(other, error);
-      else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
-    }
+    for (const other of extra) await settleFailed(other, error);
     throw error;
   }
-  for (const other of extra) await queue.complete(other);
+  for (const other of extra) {
+    if (failures?.has(other)) await settleFailed(other, failures.get(other));
+    else await queue.complete(other);
+  }
+  if (failures?.has(job)) throw failures.get(job);
 }
+
+const recomputeBatch: JobHandler = async (job, context) => {
+  await withShopBatch(job, context, RECOMPUTE_BATCH, async (jobs) => {
+    const ids = [...new Set(jobs.flatMap(itemIdsOf))];
+    await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
+  });
+};
+recomputeBatch.batch = true;
+
+/**
+ * Recorded webhook deliveries processed together: one read of the deliveries, one of the planned
+ * levels (echo checks), one enqueue of the items to recompute, one update marking them. A batch
+ * that fails is retried delivery by delivery, so one bad delivery fails its own job only.
+ */
+export const WEBHOOK_BATCH = 50;
+
+const webhookBatch: JobHandler = async (job, context) => {
+  const deliveryOf = (leased: LeasedJob) => String((leased.payload as { deliveryId?: unknown })?.deliveryId ?? "");
+  await withShopBatch(job, context, WEBHOOK_BATCH, async (jobs) => {
+    try {
+      await processRecordedDeliveries(job.shop, jobs.map(deliveryOf));
+      return;
+    } catch (error) {
+      if (jobs.length === 1) throw error;
+    }
+    const failures = new Map<LeasedJob, unknown>();
+    for (const one of jobs) await processRecordedDeliveries(job.shop, [deliveryOf(one)]).catch((error: unknown) => failures.set(one, error));
+    return failures;
+  });
+};
+webhookBatch.batch = true;
 
 /** The sync pipeline's queues (registered in app/jobs/handlers.server.ts). */
 export function pipelineJobHandlers(): Record<string, JobHandler> {
   return {
+    webhook: webhookBatch,
     recompute: recomputeBatch,
     reconcile: (job) => {
       const trigger = (job.payload as { trigger?: string })?.trigger;

@@ -2,8 +2,9 @@ import prisma from "~/db.server";
 import { catalogRowsForProduct, deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
 import { markShopUninstalled } from "~/models/shop-installation.server";
 import { deleteShopData } from "~/models/shop-data.server";
-import { levelStateFor } from "~/models/sync-state.server";
-import { recordLag, recordSales } from "~/models/telemetry.server";
+import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
+import { deliveriesToProcess, markWebhookDeliveries } from "~/models/webhook-delivery.server";
+import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
 import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { convertCartHolds } from "./holds.server";
@@ -19,6 +20,45 @@ export interface DeliveryToProcess {
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * What a batch of deliveries writes once instead of once per delivery: receive-lag samples, the
+ * items to recompute (one enqueue), and the planned `available` of the levels its
+ * inventory_levels/update payloads name (one read for the echo checks).
+ */
+export interface DeliveryBatch {
+  lags: LagInput[];
+  items: Set<string>;
+  /** `${inventoryItemId}|${locationId}` → the `available` Safestock last planned there. */
+  planned: Map<string, number>;
+}
+
+const levelOf = (payload: Json) =>
+  payload.inventory_item_id == null || payload.location_id == null
+    ? null
+    : { inventoryItemId: `gid://shopify/InventoryItem/${String(payload.inventory_item_id)}`, locationId: `gid://shopify/Location/${String(payload.location_id)}` };
+
+/**
+ * The worker's side of the intake: processes recorded deliveries of one shop (the route only
+ * recorded them and queued a `webhook` job). Deliveries already processed by an earlier job are
+ * skipped; the rest are processed in arrival order and marked processed together. Throws when
+ * one fails, with nothing marked: every step is idempotent, so the job retries the batch.
+ */
+export async function processRecordedDeliveries(shop: string, deliveryIds: readonly string[]): Promise<number> {
+  const rows = await deliveriesToProcess(shop, deliveryIds);
+  if (rows.length === 0) return 0;
+  const parsed = rows.map((row) => ({ row, payload: parseWebhookBody(row.body || "{}") as Json }));
+  const levels = parsed.flatMap(({ row, payload }) => (row.topic === "inventory_levels/update" ? [levelOf(payload)].filter((level) => level !== null) : []));
+  const batch: DeliveryBatch = { lags: [], items: new Set(), planned: await plannedAvailableAt(shop, levels) };
+  for (const { row, payload } of parsed) {
+    const delivery = { shop, topic: row.topic as WebhookTopic, rawBody: row.body, triggeredAt: row.triggeredAt, receivedAt: row.receivedAt };
+    if ((await processWebhook(delivery, batch, payload)) === "shop-deleted") return rows.length; // its rows are gone
+  }
+  await recordLags(shop, batch.lags);
+  await enqueueRecompute(shop, [...batch.items]);
+  await markWebhookDeliveries(rows.map((row) => row.id), "processed");
+  return rows.length;
+}
 
 /** Order `source_name` → the sales channel handle it sold on (velocity per channel). */
 export function channelOfSource(sourceName: unknown): string {
@@ -38,12 +78,17 @@ export function channelOfSource(sourceName: unknown): string {
  * processing failed is processed again on redelivery) and cheap: inventory work is only
  * enqueued, keyed by inventory item so bursts coalesce.
  */
-export async function processWebhook(delivery: DeliveryToProcess): Promise<"processed" | "shop-deleted"> {
+export async function processWebhook(
+  delivery: DeliveryToProcess,
+  batch?: DeliveryBatch,
+  payload: Json = parseWebhookBody(delivery.rawBody || "{}") as Json,
+): Promise<"processed" | "shop-deleted"> {
   const { shop, topic } = delivery;
   if (delivery.triggeredAt) {
-    await recordLag(shop, { kind: "receive", topic, millis: delivery.receivedAt.getTime() - delivery.triggeredAt.getTime(), at: delivery.receivedAt });
+    const lag: LagInput = { kind: "receive", topic, millis: delivery.receivedAt.getTime() - delivery.triggeredAt.getTime(), at: delivery.receivedAt };
+    if (batch) batch.lags.push(lag);
+    else await recordLag(shop, lag);
   }
-  const payload = parseWebhookBody(delivery.rawBody || "{}") as Json;
 
   switch (topic) {
     case "app/uninstalled":
@@ -78,7 +123,7 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
     return "processed";
   }
 
-  if (topic === "inventory_levels/update" && (await isEchoOfPlannedLevel(shop, payload))) {
+  if (topic === "inventory_levels/update" && (await isEchoOfPlannedLevel(shop, payload, batch))) {
     // Safestock's own move comes back as inventory_levels/update with exactly the `available`
     // it planned. Recomputing would re-read Shopify to write nothing (docs/decisions/004); after a
     // policy publish that is thousands of reads. Anything else that changes `available` is
@@ -94,18 +139,19 @@ export async function processWebhook(delivery: DeliveryToProcess): Promise<"proc
     // The checkout's cart holds are now the order's committed units.
     if (typeof payload.checkout_token === "string" && payload.checkout_token) await convertCartHolds(shop, payload.checkout_token);
   }
-  await enqueueRecompute(shop, [...new Set([...effects.inventoryItemIds, ...fromVariants])]);
+  const items = [...new Set([...effects.inventoryItemIds, ...fromVariants])];
+  if (batch) for (const item of items) batch.items.add(item);
+  else await enqueueRecompute(shop, items);
   return "processed";
 }
 
-async function isEchoOfPlannedLevel(shop: string, level: Json): Promise<boolean> {
-  if (level.inventory_item_id == null || level.location_id == null || typeof level.available !== "number") return false;
-  const planned = await levelStateFor(
-    shop,
-    `gid://shopify/InventoryItem/${String(level.inventory_item_id)}`,
-    `gid://shopify/Location/${String(level.location_id)}`,
-  );
-  return planned !== null && planned.available === level.available;
+async function isEchoOfPlannedLevel(shop: string, payload: Json, batch?: DeliveryBatch): Promise<boolean> {
+  const level = levelOf(payload);
+  if (!level || typeof payload.available !== "number") return false;
+  const planned = batch
+    ? batch.planned.get(`${level.inventoryItemId}|${level.locationId}`)
+    : (await levelStateFor(shop, level.inventoryItemId, level.locationId))?.available;
+  return planned !== undefined && planned === payload.available;
 }
 
 /** Whether a products/update payload differs from what the rules last saw of the product. */

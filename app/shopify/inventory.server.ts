@@ -91,10 +91,15 @@ async function toItem(client: AdminClient, raw: RawItem, levelsPerPage: number):
 }
 
 /**
- * Items per query. Cost is no longer the limit: nodes(ids:) is charged once whatever the number
- * of ids, so a read costs 41 requested points (documents.ts); 10 items is the recompute batch.
+ * Items per catalog page. A page costs 2 + size(first) × 41 requested points (documents.ts).
  */
 export const ITEMS_PER_READ = 10;
+
+/**
+ * Items per `nodes(ids:)` read: charged once whatever the number of ids, so a read costs 41
+ * requested points (documents.ts); 25 is a recompute batch (one metafieldsSet), read in one query.
+ */
+export const ITEM_IDS_PER_READ = 25;
 
 /** How many of an item's levels each read asks for (default LEVELS_PER_PAGE). */
 export interface LevelPaging {
@@ -103,8 +108,8 @@ export interface LevelPaging {
 
 export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
   const items: ShopifyItem[] = [];
-  for (let start = 0; start < inventoryItemIds.length; start += ITEMS_PER_READ) {
-    const ids = inventoryItemIds.slice(start, start + ITEMS_PER_READ);
+  for (let start = 0; start < inventoryItemIds.length; start += ITEM_IDS_PER_READ) {
+    const ids = inventoryItemIds.slice(start, start + ITEM_IDS_PER_READ);
     const { data } = await client.request<SafestockItemLevelsQuery>("SafestockItemLevels", ITEM_LEVELS_QUERY, {
       ids,
       levelsPerPage,
@@ -147,26 +152,43 @@ export async function catalogSize(client: AdminClient): Promise<number> {
 }
 
 /**
- * Reads the whole catalog and hands it over in batches of ITEMS_PER_READ items (the batch size
- * the sync path plans and writes in): page by page for small catalogs, one bulk operation for
- * large ones. Returns how it read.
+ * Items planned and written together by a catalog-wide run (reconciliation, re-plan, initial
+ * sync). Batches are what cut the writes: a batch's moves go out 250 changes a call (the input
+ * array limit, https://shopify.dev/docs/api/usage/limits) and its channel numbers 25 a
+ * `metafieldsSet` ("Allows a maximum of 25 metafields to be set at a time",
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet). At 10 items a
+ * batch a re-plan sent ~25 changes and ~10 metafields a call (3.96× the lower bound); 500 items
+ * (≤ 1,500 levels at 3 locations) fill the calls but the last of a batch. The price: a stale
+ * write re-reads the batch (50 reads), which only a concurrent sale causes.
+ */
+export const CATALOG_SYNC_BATCH = 500;
+
+/**
+ * Reads the whole catalog and hands it over in batches of CATALOG_SYNC_BATCH items: page by page
+ * for small catalogs, one bulk operation for large ones. Returns how it read.
  */
 export async function forEachCatalogBatch(
   client: AdminClient,
   onBatch: (items: ShopifyItem[]) => Promise<void>,
-  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk" } & LevelPaging = {},
+  options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk"; batchSize?: number } & LevelPaging = {},
 ): Promise<"paged" | "bulk"> {
+  const batchSize = options.batchSize ?? CATALOG_SYNC_BATCH;
   const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
   if (mode === "bulk") {
     const items = await readCatalogInBulk(client, options.bulk);
-    for (let start = 0; start < items.length; start += ITEMS_PER_READ) await onBatch(items.slice(start, start + ITEMS_PER_READ));
+    for (let start = 0; start < items.length; start += batchSize) await onBatch(items.slice(start, start + batchSize));
     return mode;
   }
   let after: string | null = null;
+  let pending: ShopifyItem[] = [];
   do {
     const page = await readCatalogPage(client, after, options.pageSize, options);
-    await onBatch(page.items);
+    pending.push(...page.items);
     after = page.nextCursor;
+    if (pending.length >= batchSize || !after) {
+      if (pending.length > 0) await onBatch(pending);
+      pending = [];
+    }
   } while (after);
   return mode;
 }

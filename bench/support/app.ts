@@ -65,6 +65,8 @@ export async function startBenchApp(): Promise<{ server: SetupServer; meter: Api
     SHOPIFY_API_KEY: BENCH_API_KEY,
     SHOPIFY_API_SECRET: BENCH_API_SECRET,
     SHOPIFY_APP_URL: BENCH_APP_URL,
+    // A started worker, as in production: recomputes coalesce over the production window.
+    RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000",
   });
   const server = setupServer();
   server.listen({ onUnhandledRequest: "bypass" });

@@ -128,7 +128,7 @@ describe("fulfillmentCreate (recorded: draft-proxy 2026-04/orders/fulfillment-cr
   });
 });
 
-describe("transfers: ready to ship → in transit → received (SHOPIFY-CONFORMANCE §9 Transfers)", () => {
+describe("transfers: ready to ship → in transit → received (docs/decisions/016 §9 Transfers)", () => {
   const READY = `mutation($input: InventoryTransferCreateAsReadyToShipInput!) { inventoryTransferCreateAsReadyToShip(input: $input) { inventoryTransfer { id status totalQuantity } userErrors { field message code } } }`;
   const SHIP = `mutation($input: InventoryShipmentCreateInput!) { inventoryShipmentCreateInTransit(input: $input) { inventoryShipment { id status lineItems(first: 5) { nodes { id quantity unreceivedQuantity } } } userErrors { field message code } } }`;
   const RECEIVE = `mutation($id: ID!, $lineItems: [InventoryShipmentReceiveItemInput!]) { inventoryShipmentReceive(id: $id, lineItems: $lineItems) { inventoryShipment { status totalAcceptedQuantity totalRejectedQuantity } userErrors { field message code } } }`;
@@ -193,7 +193,7 @@ describe("locationEdit (recorded: draft-proxy 2026-04/store-properties/location-
   });
 });
 
-describe("inventoryActivate / inventoryDeactivate (SHOPIFY-CONFORMANCE §7)", () => {
+describe("inventoryActivate / inventoryDeactivate (docs/decisions/016 §7)", () => {
   const ACTIVATE = `mutation($item: ID!, $loc: ID!, $available: Int, $onHand: Int) { inventoryActivate(inventoryItemId: $item, locationId: $loc, available: $available, onHand: $onHand) { inventoryLevel { id isActive quantities(names: ["available", "on_hand"]) { name quantity } } userErrors { field message } } }`;
   const DEACTIVATE = `mutation($id: ID!) { inventoryDeactivate(inventoryLevelId: $id) { userErrors { field message } } }`;
 
