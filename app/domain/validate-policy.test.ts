@@ -85,6 +85,12 @@ describe("validatePolicy", () => {
     expect(problemsOf(input)).toEqual([problem]);
   });
 
+  it("a policy without channels or protection is accepted with both lists empty (docs/policy.md: missing counts as empty)", () => {
+    const result = validatePolicy({ version: 1, protection: [{ kind: "safety_stock", units: 2 }] }, known);
+    expect(result).toEqual({ ok: true, value: { version: 1, protection: [{ kind: "safety_stock", units: 2 }], channels: [] } });
+    expect(validatePolicy({ version: 1 }, known)).toEqual({ ok: true, value: { version: 1, protection: [], channels: [] } });
+  });
+
   it("lists every problem at once", () => {
     const problems = problemsOf(
       v1(

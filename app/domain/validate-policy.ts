@@ -212,5 +212,8 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
     });
   }
 
-  return problems.isEmpty ? ok(input as unknown as Policy) : refused(problems.problems);
+  // docs/policy.md: a missing list counts as empty. Say so in the value, so no reader of a stored
+  // policy has to (a policy without `channels` used to fail every sync with a TypeError).
+  const value = { ...input, protection: input.protection ?? [], channels: input.channels ?? [] } as unknown as Policy;
+  return problems.isEmpty ? ok(value) : refused(problems.problems);
 }

@@ -10,6 +10,14 @@ export interface JobContext {
    * as this one. The handler settles them (complete, fail, park) with the queue itself.
    */
   companions: LeasedJob[];
+  /**
+   * For a handler marked `batch`: leases up to `limit` more due jobs of this job's shop and
+   * queue under the worker's own lease length, renewed with this job's heartbeat. A worker that
+   * dies holding them loses them after one visibility timeout, like its own job, not after a
+   * fixed longer lease (found by tests/scale-out/cluster.test.ts: a kill -9 left batch jobs
+   * unclaimable for 5 minutes).
+   */
+  leaseMore(limit: number): Promise<LeasedJob[]>;
 }
 
 /**
@@ -124,7 +132,14 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function dispatch(job: LeasedJob, counts: RunCounts, companions: LeasedJob[]): void {
     const lease = new AbortController();
+    // Jobs settled by this job's handler (companions, jobs it leases along): their leases are
+    // renewed with this one's. A stale answer for one of them only means the handler's
+    // `complete` of it will be refused; the leader's own lease decides whether to abort.
+    const held = [...companions];
     const heartbeat = setInterval(() => {
+      for (const other of held) {
+        queue.extendLease(other, visibilityTimeoutMs).catch((error: unknown) => logger.warn("job: could not extend lease", meta(other, { error })));
+      }
       queue.extendLease(job, visibilityTimeoutMs).then(
         (result) => {
           if (result.kind === "stale" && !lease.signal.aborted) {
@@ -140,7 +155,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const lockKey = job.key === null ? null : `${job.shop}\u0000${job.key}`;
     const previous = (lockKey && keyTails.get(lockKey)) || Promise.resolve();
     const run = previous
-      .then(() => (lease.signal.aborted ? ("stale" as const) : execute(job, lease.signal, companions)))
+      .then(() => (lease.signal.aborted ? ("stale" as const) : execute(job, lease.signal, companions, held)))
       .then((outcome) => {
         counts[outcome]++;
         counts.processed++;
@@ -155,11 +170,17 @@ export function createWorker(options: WorkerOptions): Worker {
     inFlight.add(run);
   }
 
-  async function execute(job: LeasedJob, signal: AbortSignal, companions: LeasedJob[]): Promise<Outcome> {
+  async function execute(job: LeasedJob, signal: AbortSignal, companions: LeasedJob[], held: LeasedJob[]): Promise<Outcome> {
+    const leaseMore = async (limit: number) => {
+      if (limit <= 0) return [];
+      const more = await queue.lease({ queues: [job.queue], shop: job.shop, limit, visibilityTimeoutMs });
+      held.push(...more);
+      return more;
+    };
     try {
       const handler = handlers[job.queue];
       if (!handler) throw new NonRetryableError(`No handler for queue "${job.queue}"`);
-      await handler(job, { signal, companions });
+      await handler(job, { signal, companions, leaseMore });
     } catch (error) {
       return recordFailure(job, error);
     }

@@ -90,7 +90,31 @@ interface MetafieldsRequest {
   inventoryItemIds: string[];
 }
 
+/**
+ * Intents this process created (until closed or resumed) and those it is sending right now.
+ * `resumePendingWrites` resends at once only what this process created and is no longer sending
+ * (its own answer was lost); another process's pending intent may still be in flight there, so it
+ * is resumed only after OTHER_PROCESS_GRACE_MS. Resending a move early would only replay its key,
+ * but a metafield or publication intent has no key: reading its effect back before the other
+ * worker has sent it would close it as unconfirmed under that worker (seen in
+ * tests/scale-out/cluster.test.ts's cost log as replays from live workers).
+ */
+const createdHere = new Set<string>();
+const inFlight = new Set<string>();
+
+/** Longer than one request can take, throttle waits and the Admin client's retries included. */
+export const OTHER_PROCESS_GRACE_MS = 2 * 60_000;
+
 async function send(client: AdminClient, intent: WriteIntent): Promise<WriteResult> {
+  inFlight.add(intent.id);
+  try {
+    return await sendOnce(client, intent);
+  } finally {
+    inFlight.delete(intent.id);
+  }
+}
+
+async function sendOnce(client: AdminClient, intent: WriteIntent): Promise<WriteResult> {
   switch (intent.kind) {
     case "move_quantities":
       return moveQuantities(client, { ...(intent.request as MoveQuantitiesRequest), idempotencyKey: intent.id });
@@ -127,10 +151,20 @@ async function perform(
   options: WriterOptions,
 ): Promise<WriteOutcome> {
   const intent = await createWriteIntent(context.shop, { kind, request, record }, context.now);
+  createdHere.add(intent.id);
   const started = Date.now();
   const result = await send(client, intent);
   if (kind === "move_quantities") await recordLag(context.shop, { kind: "write", millis: Date.now() - started, at: context.now });
-  return settle(intent, result, options);
+  try {
+    const outcome = await settle(intent, result, options);
+    createdHere.delete(intent.id); // recorded or closed
+    return outcome;
+  } catch (error) {
+    // A refusal closed the intent; anything else (a concurrent request with the key, a database
+    // error while recording) leaves it pending for this process to resume.
+    if (error instanceof WriteRefusedError) createdHere.delete(intent.id);
+    throw error;
+  }
 }
 
 async function settle(intent: WriteIntent, result: WriteResult, options: WriterOptions): Promise<WriteOutcome> {
@@ -341,9 +375,12 @@ export const INTENT_RESEND_WINDOW_MS = 23 * 60 * 60_000;
  *   confirmation from a worker still sending it may still record it.
  */
 export async function resumePendingWrites(shop: string, client: AdminClient, now: Date): Promise<{ resumed: number; applied: number }> {
-  const pending = await pendingWriteIntents(shop);
+  const pending = (await pendingWriteIntents(shop)).filter(
+    (intent) => !inFlight.has(intent.id) && (createdHere.has(intent.id) || now.getTime() - intent.createdAt.getTime() >= OTHER_PROCESS_GRACE_MS),
+  );
   let applied = 0;
   for (const intent of pending) {
+    createdHere.delete(intent.id);
     if (now.getTime() - intent.createdAt.getTime() > INTENT_RESEND_WINDOW_MS) {
       await closeWriteIntent(intent.id, "expired", undefined);
       continue;

@@ -40,7 +40,6 @@ const stringList = (value: unknown): string[] =>
  * costs Shopify rate-limit points per window, not per order.
  */
 export const RECOMPUTE_BATCH = MAX_METAFIELDS_PER_SET;
-const EXTRA_LEASE_MS = 5 * 60_000;
 
 const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds);
 
@@ -57,11 +56,7 @@ async function withShopBatch(
   work: (jobs: LeasedJob[]) => Promise<Map<LeasedJob, unknown> | void>,
 ) {
   const queue = jobQueue();
-  const more = limit - 1 - context.companions.length;
-  const extra = [
-    ...context.companions,
-    ...(more > 0 ? await queue.lease({ queues: [job.queue], shop: job.shop, limit: more, visibilityTimeoutMs: EXTRA_LEASE_MS }) : []),
-  ];
+  const extra = [...context.companions, ...(await context.leaseMore(limit - 1 - context.companions.length))];
   const settleFailed = async (other: LeasedJob, error: unknown) => {
     if (error instanceof WaitForShopError) await queue.park(other, error);
     else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
