@@ -91,10 +91,10 @@ export default function ChannelsPage() {
                   {every(channel.refreshSeconds)}
                 </Button>,
                 dash(channel.pauseBelow),
-                <div key="d" style={{ whiteSpace: "normal", maxWidth: "12rem" }}>
+                <div key="d" style={{ whiteSpace: "normal", maxWidth: "8rem" }}>
                   {channel.drawsFrom}
                 </div>,
-                <div key="s" style={{ whiteSpace: "normal", minWidth: "12rem", maxWidth: "20rem" }}>
+                <div key="s" style={{ whiteSpace: "normal", minWidth: "8rem", maxWidth: "14rem" }}>
                   <BlockStack gap="100" inlineAlign="start">
                     <Badge tone={channel.pausedByMerchant ? "critical" : channel.pausedSkus > 0 ? "warning" : "success"}>
                       {channel.pausedByMerchant ? "Paused" : channel.pausedSkus > 0 ? "Partly paused" : "Selling"}
