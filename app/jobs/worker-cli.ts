@@ -4,7 +4,7 @@
  * is safe across processes.
  *
  * Environment: DATABASE_URL, QUEUE, REDIS_URL, WORKER_CONCURRENCY (4), WORKER_POLL_INTERVAL_MS (1000),
- * WORKER_VISIBILITY_TIMEOUT_MS (300000). SIGINT/SIGTERM stop gracefully (jobs in flight finish
+ * WORKER_VISIBILITY_TIMEOUT_MS (60000). SIGINT/SIGTERM stop gracefully (jobs in flight finish
  * and record their result); a second signal exits at once (their leases expire and another
  * worker picks the jobs up).
  */
@@ -12,7 +12,7 @@ import prisma from "~/db.server";
 import { jobHandlers } from "./handlers.server";
 import { closeJobQueue, createJobQueueFromEnv } from "./queue-factory.server";
 import { closeSharedRedis } from "./redis.server";
-import { createWorker } from "./worker.server";
+import { createWorker, DEFAULT_VISIBILITY_TIMEOUT_MS } from "./worker.server";
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -29,7 +29,7 @@ const worker = createWorker({
   handlers,
   concurrency: positiveInt("WORKER_CONCURRENCY", 4),
   pollIntervalMs: positiveInt("WORKER_POLL_INTERVAL_MS", 1_000),
-  visibilityTimeoutMs: positiveInt("WORKER_VISIBILITY_TIMEOUT_MS", 5 * 60_000),
+  visibilityTimeoutMs: positiveInt("WORKER_VISIBILITY_TIMEOUT_MS", DEFAULT_VISIBILITY_TIMEOUT_MS),
   logger: console,
 });
 

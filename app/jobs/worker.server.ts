@@ -45,7 +45,7 @@ export interface WorkerOptions {
    * (`onJobsDue`) wakes it at once for jobs enqueued in this process; polling finds the rest.
    */
   pollIntervalMs?: number;
-  /** Lease length (default 5 min); renewed every third of it while the job runs. */
+  /** Lease length (default 60 s); renewed every third of it while the job runs. */
   visibilityTimeoutMs?: number;
   logger?: WorkerLogger;
 }
@@ -80,8 +80,15 @@ export interface Worker {
 
 type Outcome = Exclude<keyof RunCounts, "processed">;
 
+/**
+ * A lease is renewed every third of its length while its job runs, so it only runs out when the
+ * worker is gone (or its event loop stalls for 40 s): 60 s lets another worker take over a crashed
+ * worker's jobs within about a minute instead of five.
+ */
+export const DEFAULT_VISIBILITY_TIMEOUT_MS = 60_000;
+
 export function createWorker(options: WorkerOptions): Worker {
-  const { queue, handlers, concurrency = 4, pollIntervalMs = 1_000, visibilityTimeoutMs = 5 * 60_000, logger = console } = options;
+  const { queue, handlers, concurrency = 4, pollIntervalMs = 1_000, visibilityTimeoutMs = DEFAULT_VISIBILITY_TIMEOUT_MS, logger = console } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be a positive integer");
   const queues = Object.keys(handlers);
   const heartbeatMs = Math.max(10, Math.floor(visibilityTimeoutMs / 3));
