@@ -26,7 +26,10 @@ export function createJobQueueFromEnv(options: { backoff?: BackoffOptions } = {}
     const prefix = process.env.QUEUE_PREFIX || "safestock";
     // The cluster profile: every process of it books Admin API points in one bucket per shop.
     useDefaultThrottleStore(new RedisThrottleStore(sharedRedis(), prefix));
-    return createBullmqJobQueue({ connection: sharedRedis(), prefix, ...options });
+    // How soon a crashed worker's job is found (BullMQ sees it stalled on two sweeps). Default 30 s.
+    const stalled = Number(process.env.QUEUE_STALLED_INTERVAL_MS);
+    const stalledIntervalMs = Number.isFinite(stalled) && stalled > 0 ? stalled : undefined;
+    return createBullmqJobQueue({ connection: sharedRedis(), prefix, ...(stalledIntervalMs ? { stalledIntervalMs } : {}), ...options });
   }
   if (isPostgresUrl(process.env.DATABASE_URL ?? "")) {
     throw new Error("QUEUE=embedded keeps jobs in SQLite's Job table; with a postgresql:// DATABASE_URL set QUEUE=bullmq (and REDIS_URL)");

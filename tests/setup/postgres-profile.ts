@@ -21,6 +21,8 @@ export async function createPostgresProfile(): Promise<{ url: string; remove(): 
   process.env.QUEUE_PREFIX = `safestock-test-${id}`;
   // Small pools: a test file is one process, and ~a dozen files may run at once.
   process.env.DATABASE_POOL_SIZE ??= "4";
+  // Tests that let a lease run out (a worker "dies") should not wait BullMQ's 30-s sweeps.
+  process.env.QUEUE_STALLED_INTERVAL_MS ??= "500";
   return {
     url,
     async remove() {
