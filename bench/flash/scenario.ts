@@ -468,6 +468,13 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   const settleUntil = performance.now() + options.settleMs;
   await Promise.race([network.drain(), new Promise((resolve) => setTimeout(resolve, options.settleMs))]);
   while (performance.now() < settleUntil && !(await jobQueue().drained())) await new Promise((resolve) => setTimeout(resolve, 200));
+  // Teardown order: no more webhooks (a late delivery would enqueue a job), then the worker (it
+  // finishes the jobs it holds), then the shops' jobs are purged and the sandbox closed. With the
+  // network still open after the settle timeout, late deliveries enqueued recompute jobs for shops
+  // already torn down; the next run's worker took them and they died on 404 (r600-safestock,
+  // 2026-11-30 full run, during flat15).
+  await network.close();
+  if (network.dropped > 0) process.stdout.write(`webhooks still held by the network when the settle time ran out (dropped): ${network.dropped}\n`);
   await worker.stop();
   measuring = false;
   const rss = peakRssMb();
