@@ -44,12 +44,11 @@ export function createWebhookNetwork(options: WebhookNetworkOptions) {
   let failures = 0;
   let closed = false;
   let dropped = 0;
+  /** Deliveries waiting out their delay (not yet at the app). */
+  let held = 0;
 
   const send = async (request: Request, duplicate: boolean, attempt = 1): Promise<void> => {
-    if (closed) {
-      dropped++;
-      return;
-    }
+    if (closed) return;
     const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
     const receiver = options.receiverFor(shop);
     if (!receiver) return;
@@ -76,12 +75,11 @@ export function createWebhookNetwork(options: WebhookNetworkOptions) {
 
   const schedule = (request: Request, duplicate: boolean) => {
     const delay = deliveryDelayMs(random);
+    held++;
     const done = new Promise<void>((resolve) => setTimeout(resolve, delay))
       .then(() => {
-        if (closed) {
-          dropped++;
-          return;
-        }
+        held--;
+        if (closed) return;
         const sending = send(request, duplicate);
         inFlight.add(sending);
         return sending.finally(() => inFlight.delete(sending));
@@ -122,6 +120,7 @@ export function createWebhookNetwork(options: WebhookNetworkOptions) {
      * the app, so no job is enqueued for a shop about to be torn down.
      */
     async close() {
+      if (!closed) dropped = held;
       closed = true;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
