@@ -40,9 +40,15 @@ export function createWebhookNetwork(options: WebhookNetworkOptions) {
   const random = createPrng(options.seed);
   const records: DeliveryRecord[] = [];
   const pending = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
   let failures = 0;
+  let closed = false;
+  let dropped = 0;
+  /** Deliveries waiting out their delay (not yet at the app). */
+  let held = 0;
 
   const send = async (request: Request, duplicate: boolean, attempt = 1): Promise<void> => {
+    if (closed) return;
     const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
     const receiver = options.receiverFor(shop);
     if (!receiver) return;
@@ -69,8 +75,15 @@ export function createWebhookNetwork(options: WebhookNetworkOptions) {
 
   const schedule = (request: Request, duplicate: boolean) => {
     const delay = deliveryDelayMs(random);
+    held++;
     const done = new Promise<void>((resolve) => setTimeout(resolve, delay))
-      .then(() => send(request, duplicate))
+      .then(() => {
+        held--;
+        if (closed) return;
+        const sending = send(request, duplicate);
+        inFlight.add(sending);
+        return sending.finally(() => inFlight.delete(sending));
+      })
       .catch((error: unknown) => {
         failures++;
         process.stderr.write(`bench network: delivery failed: ${String(error)}\n`);
@@ -94,9 +107,22 @@ export function createWebhookNetwork(options: WebhookNetworkOptions) {
       if (random() < options.duplicateShare) schedule(copy(randomUUID()), true);
       return new Response(null, { status: 200 });
     },
+    get dropped() {
+      return dropped;
+    },
     /** Resolves when every delivery scheduled so far has been answered. */
     async drain() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    /**
+     * The end of a run: deliveries still held are dropped (counted in `dropped`) and no retry is sent;
+     * resolves when the deliveries already at the app have been answered. After this no webhook reaches
+     * the app, so no job is enqueued for a shop about to be torn down.
+     */
+    async close() {
+      if (!closed) dropped = held;
+      closed = true;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -108,6 +108,10 @@ const ID_PATTERN = /gid:\/\/shopify\/(?:InventoryItem|ProductVariant)\/\d+/g;
 
 const orderIdOf = (result: { body: unknown }) => (result.body as { data?: { orderCreate?: { order?: { id: string } | null } } }).data?.orderCreate?.order?.id ?? null;
 
+const orderKey = (shop: string, orderId: Gid) => `${shop}|${orderId}`;
+/** FLASH_DEBUG_LEVELS=1 prints every level that is below zero or does not reconcile. */
+const DEBUG_LEVELS = process.env.FLASH_DEBUG_LEVELS === "1";
+
 const stateOf = (sandbox: Sandbox, shop: string) => (sandbox.shop(shop) as unknown as { state: ShopState }).state;
 
 function safestockChannels(state: ShopState, apiKey: string, variantId: Gid): Record<string, { available: number; paused: boolean }> | null {
@@ -306,6 +310,11 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       else tracker.readAnswered(item);
     }
   });
+  // Keyed by shop and order: every sandbox shop numbers its orders from the same base
+  // (sandbox/shop/ids.ts, one counter per shop), so an order id alone names one order in each shop.
+  // Keyed by id alone (before 2026-11-30 15:00 UTC), a later shop's oversold order with the same id
+  // replaced an earlier shop's entry and any shop's cancel removed it: at R = 600 s "safestock" showed
+  // 0 oversold orders for 172 oversold units while "safestock+cover", same traffic and same ids, kept them.
   const oversoldByOrder = new Map<string, { shop: string; channel: BuyerChannel; units: number }>();
   const channelOfSource: Record<string, BuyerChannel> = { web: "online_store", pos: "pos", marketplace: "marketplace", wholesale: "wholesale" };
   const changeSeconds = new Map(domains.map((d) => [d, new Set<number>()]));
@@ -325,7 +334,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
         if (!level || !line.inventoryClaimed) continue;
         short += Math.max(0, line.quantity - Math.max(0, level.quantities.available + level.quantities.safety_stock));
       }
-      if (short > 0) oversoldByOrder.set(event.order.id, { shop: domain, channel: channelOfSource[event.order.sourceName] ?? "online_store", units: short });
+      if (short > 0) oversoldByOrder.set(orderKey(domain, event.order.id), { shop: domain, channel: channelOfSource[event.order.sourceName] ?? "online_store", units: short });
     });
   }
 
@@ -402,7 +411,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const cancel = new Promise<void>((resolve) => setTimeout(resolve, intent.cancelAfterMs!)).then(async () => {
         await untilNotThrottled(() => sandbox.shop(domain).graphql({ query: CANCEL, variables: { id } }, `sandbox-internal-${domain}`));
         f.cancelled++;
-        oversoldByOrder.delete(id);
+        oversoldByOrder.delete(orderKey(domain, id));
       });
       pendingWork.add(cancel);
       void cancel.finally(() => pendingWork.delete(cancel));
@@ -459,6 +468,13 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   const settleUntil = performance.now() + options.settleMs;
   await Promise.race([network.drain(), new Promise((resolve) => setTimeout(resolve, options.settleMs))]);
   while (performance.now() < settleUntil && !(await jobQueue().drained())) await new Promise((resolve) => setTimeout(resolve, 200));
+  // Teardown order: no more webhooks (a late delivery would enqueue a job), then the worker (it
+  // finishes the jobs it holds), then the shops' jobs are purged and the sandbox closed. With the
+  // network still open after the settle timeout, late deliveries enqueued recompute jobs for shops
+  // already torn down; the next run's worker took them and they died on 404 (r600-safestock,
+  // 2026-11-30 full run, during flat15).
+  await network.close();
+  if (network.dropped > 0) process.stdout.write(`webhooks still held by the network when the settle time ran out (dropped): ${network.dropped}\n`);
   await worker.stop();
   measuring = false;
   const rss = peakRssMb();
@@ -474,6 +490,35 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     for (const { itemId } of variantsOf.get(domain)!) {
       for (const level of state.levelsByItem.get(itemId) ?? []) oversoldUnits += Math.max(0, -(level.quantities.available + level.quantities.safety_stock));
     }
+    // Reconciliation, per level: available + safety_stock must equal the start minus what orders
+    // claimed there (cancelled orders: only what was fulfilled before the cancel; the rest was
+    // restocked). Apps only move units between available and safety_stock, so any drift is a bug in
+    // an app or in the emulator, not a sale; it is printed, never hidden in the oversold figures.
+    const start = (locationId: Gid, sku: number) => (locationId === warehouse ? options.stock.warehouse(sku) : options.stock.store(sku));
+    let drift = 0;
+    variantsOf.get(domain)!.forEach(({ itemId }, sku) => {
+      for (const level of state.levelsByItem.get(itemId) ?? []) {
+        let claimed = 0;
+        for (const order of state.orders.values()) {
+          for (const fo of order.fulfillmentOrders ?? []) {
+            if (fo.locationId !== level.locationId) continue;
+            for (const line of fo.lineItems) {
+              if (!line.claimed || line.inventoryItemId !== itemId) continue;
+              const orderLine = order.lineItems.find((l) => l.id === line.lineItemId);
+              claimed += order.cancelledAt ? (orderLine?.fulfilledQuantity ?? 0) : line.totalQuantity;
+            }
+          }
+        }
+        const { available, safety_stock, committed, on_hand } = level.quantities;
+        const expected = start(level.locationId, sku) - claimed;
+        drift += Math.abs(available + safety_stock - expected);
+        if (DEBUG_LEVELS && (available + safety_stock !== expected || available + safety_stock < 0)) {
+          const place = level.locationId === warehouse ? "warehouse" : `store ${stores.indexOf(level.locationId)}`;
+          process.stdout.write(`level ${domain} sku ${sku} ${place}: available ${available} safety_stock ${safety_stock} committed ${committed} on_hand ${on_hand}; start ${start(level.locationId, sku)} − claimed ${claimed} = ${expected}\n`);
+        }
+      }
+    });
+    if (drift !== 0) process.stderr.write(`flash sale: ${domain}: levels drift ${drift} units from start − claimed (FLASH_DEBUG_LEVELS=1 lists them)\n`);
     for (const entry of oversoldByOrder.values()) {
       if (entry.shop !== domain) continue;
       f.perChannel[entry.channel].oversoldOrders++;
@@ -484,7 +529,6 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const [itemId, location] = key.split("|") as [Gid, Gid];
       salesWithheld += Math.min(units, freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]));
     }
-    void stores;
     const acks = network.records.filter((r) => r.shop === domain).map((r) => r.ackMs);
     const tracker = trackers.get(domain)!;
     const shopCalls = calls.filter((c) => c.shop === domain);
