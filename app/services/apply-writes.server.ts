@@ -18,7 +18,7 @@ import {
   saveSyncState,
   storedChannelStates,
 } from "~/models/sync-state.server";
-import { recordLag } from "~/models/telemetry.server";
+import { recordLags, type LagInput } from "~/models/telemetry.server";
 import {
   closeWriteIntent,
   createWriteIntent,
@@ -149,12 +149,13 @@ async function perform(
   request: unknown,
   record: WriteRecord,
   options: WriterOptions,
+  lags: LagInput[],
 ): Promise<WriteOutcome> {
   const intent = await createWriteIntent(context.shop, { kind, request, record }, context.now);
   createdHere.add(intent.id);
   const started = Date.now();
   const result = await send(client, intent);
-  if (kind === "move_quantities") await recordLag(context.shop, { kind: "write", millis: Date.now() - started, at: context.now });
+  if (kind === "move_quantities") lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
   try {
     const outcome = await settle(intent, result, options);
     createdHere.delete(intent.id); // recorded or closed
@@ -224,6 +225,26 @@ export async function applyWritePlan(
     applied: 0,
     refused: 0,
   };
+  // Write lag samples of this run's moves, stored once at the end (one statement, not one a move).
+  const lags: LagInput[] = [];
+  try {
+    return await applyPlanned(context, client, writePlan, items, actor, options, counts, lags);
+  } finally {
+    // Telemetry: a failure to store it must not hide the run's own outcome or error.
+    await recordLags(context.shop, lags).catch((error: unknown) => console.error("write lag samples not stored", { shop: context.shop, error: String(error) }));
+  }
+}
+
+async function applyPlanned(
+  context: ShopSyncContext,
+  client: AdminClient,
+  writePlan: WritePlan,
+  items: readonly { inventoryItemId: string; sku: string; productId: string | null }[],
+  actor: AuditActor,
+  options: WriterOptions,
+  counts: ApplyCounts,
+  lags: LagInput[],
+): Promise<ApplyCounts> {
   /** Counts in writes (a level's move, a variant's metafield, a publication), not mutations. */
   const tally = (outcome: WriteOutcome, writes: number) => {
     if (outcome === "applied") counts.applied += writes;
@@ -232,6 +253,7 @@ export async function applyWritePlan(
     return outcome !== "stale";
   };
   const itemIds = items.map((item) => item.inventoryItemId);
+  // Read once: compared by the state save below and by the publication checks.
   const previousChannels = await storedChannelStates(context.shop, itemIds);
 
   // State of levels and channels that need no write is current already; the rest is recorded
@@ -243,6 +265,8 @@ export async function applyWritePlan(
     context.shop,
     writePlan.levels.filter((level) => !moving.has(levelKey(level))),
     writePlan.channelStates.filter((state) => !writingMetafield.has(state.inventoryItemId)),
+    undefined,
+    { storedChannels: previousChannels },
   );
 
   // 1. Location protection: safety_stock moves.
@@ -268,7 +292,7 @@ export async function applyWritePlan(
       })),
       levels: batch.map((move) => levelsByKey.get(levelKey(move))!),
     };
-    if (!tally(await perform(context, client, "move_quantities", request, record, options), batch.length)) return counts;
+    if (!tally(await perform(context, client, "move_quantities", request, record, options, lags), batch.length)) return counts;
   }
 
   // 2. Channel ATS, published to the variant metafield only when the numbers changed.
@@ -294,7 +318,7 @@ export async function applyWritePlan(
       ),
       channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
     };
-    if (!tally(await perform(context, client, "metafields_set", request, record, options), batch.length)) return counts;
+    if (!tally(await perform(context, client, "metafields_set", request, record, options, lags), batch.length)) return counts;
   }
 
   // 3. Publications of the products these items belong to.
@@ -345,7 +369,7 @@ export async function applyWritePlan(
           : { republished: { productId, publicationId: step.publicationId } }),
       };
       const request: PublicationRequest = { productId, publicationId: step.publicationId };
-      if (!tally(await perform(context, client, step.action, request, record, options), 1)) return counts;
+      if (!tally(await perform(context, client, step.action, request, record, options, lags), 1)) return counts;
     }
   }
   return counts;
