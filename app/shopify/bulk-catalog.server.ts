@@ -344,8 +344,6 @@ export class GroupedCatalogReader {
   private item: ItemLine | null = null;
   private variant: VariantLine | undefined;
   private levels: LevelLine[] = [];
-  /** Items already handed over: a later child of one of them means the file is not grouped. */
-  private readonly finished = new Set<string>();
 
   /** Takes one line; returns the previous item when this line starts the next one. */
   line(raw: string): ShopifyItem | null {
@@ -361,8 +359,8 @@ export class GroupedCatalogReader {
       return done;
     }
     if (!this.item || line.__parentId !== this.item.id) {
-      const where = this.finished.has(line.__parentId) ? "after its item's group" : "before its item";
-      throw new Error(`the file is not grouped: ${line.id} (of ${line.__parentId}) came ${where}`);
+      // Its item was handed over already, or comes later: either way not the grouped order.
+      throw new Error(`the file is not grouped: ${line.id} (of ${line.__parentId}) is not under its item`);
     }
     if (type === "ProductVariant") {
       // An inventory item has one variant; the paged read keeps the first (`variants(first: 1)`).
@@ -377,7 +375,6 @@ export class GroupedCatalogReader {
   end(): ShopifyItem | null {
     if (!this.item) return null;
     const done = shopifyItemFrom(this.item, this.variant, this.levels);
-    this.finished.add(this.item.id);
     this.item = null;
     this.variant = undefined;
     this.levels = [];
