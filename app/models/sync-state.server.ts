@@ -83,11 +83,13 @@ export async function saveSyncState(
   levels: readonly LevelStateInput[],
   channels: readonly ChannelStateInput[],
   db: PrismaClient = prisma,
+  /** The channel states of (at least) these items, when the caller has just read them: not read again. */
+  known: { storedChannels?: ChannelStateRow[] } = {},
 ) {
   const itemIds = [...new Set([...levels, ...channels].map((row) => row.inventoryItemId))];
   const [storedLevels, storedChannels] = await Promise.all([
     db.levelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
-    db.channelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
+    known.storedChannels ?? db.channelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
   ]);
   const levelByKey = new Map(storedLevels.map((row) => [`${row.inventoryItemId}|${row.locationId}`, row]));
   const channelByKey = new Map(storedChannels.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
@@ -106,6 +108,8 @@ export async function saveSyncState(
   if (writes.length > 0) await db.$transaction(writes);
   return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
 }
+
+export type ChannelStateRow = Awaited<ReturnType<PrismaClient["channelState"]["findMany"]>>[number];
 
 /** The channel states stored for some items (before a run overwrites them). */
 export async function storedChannelStates(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {

@@ -18,7 +18,7 @@ import {
   saveSyncState,
   storedChannelStates,
 } from "~/models/sync-state.server";
-import { recordLag } from "~/models/telemetry.server";
+import { recordLags, type LagInput } from "~/models/telemetry.server";
 import {
   closeWriteIntent,
   createWriteIntent,
@@ -149,12 +149,13 @@ async function perform(
   request: unknown,
   record: WriteRecord,
   options: WriterOptions,
+  lags: LagInput[],
 ): Promise<WriteOutcome> {
   const intent = await createWriteIntent(context.shop, { kind, request, record }, context.now);
   createdHere.add(intent.id);
   const started = Date.now();
   const result = await send(client, intent);
-  if (kind === "move_quantities") await recordLag(context.shop, { kind: "write", millis: Date.now() - started, at: context.now });
+  if (kind === "move_quantities") lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
   try {
     const outcome = await settle(intent, result, options);
     createdHere.delete(intent.id); // recorded or closed
@@ -224,131 +225,141 @@ export async function applyWritePlan(
     applied: 0,
     refused: 0,
   };
-  /** Counts in writes (a level's move, a variant's metafield, a publication), not mutations. */
-  const tally = (outcome: WriteOutcome, writes: number) => {
-    if (outcome === "applied") counts.applied += writes;
-    else if (outcome === "refused") counts.refused += writes;
-    else counts.stale = true;
-    return outcome !== "stale";
-  };
-  const itemIds = items.map((item) => item.inventoryItemId);
-  const previousChannels = await storedChannelStates(context.shop, itemIds);
-
-  // State of levels and channels that need no write is current already; the rest is recorded
-  // with the write that brings Shopify to it.
-  const levelKey = (row: { inventoryItemId: string; locationId: string }) => `${row.inventoryItemId}|${row.locationId}`;
-  const moving = new Set(writePlan.moves.map(levelKey));
-  const writingMetafield = new Set(writePlan.metafields.map((write) => write.inventoryItemId));
-  await saveSyncState(
-    context.shop,
-    writePlan.levels.filter((level) => !moving.has(levelKey(level))),
-    writePlan.channelStates.filter((state) => !writingMetafield.has(state.inventoryItemId)),
-  );
-
-  // 1. Location protection: safety_stock moves.
-  const levelsByKey = new Map(writePlan.levels.map((level) => [levelKey(level), level]));
-  for (const batch of chunk(writePlan.moves, MAX_CHANGES_PER_MUTATION)) {
-    const request: MoveQuantitiesRequest = {
-      changes: batch.map((move) => ({ inventoryItemId: move.inventoryItemId, locationId: move.locationId, quantity: move.quantity, from: move.from, to: move.to })),
-      reason: "safety_stock",
-      referenceDocumentUri: context.policyUri,
-      ledgerDocumentUri: context.policyUri,
+  // Write lag samples of this run's moves, stored once at the end (one statement, not one a move).
+  const lags: LagInput[] = [];
+  try {
+    /** Counts in writes (a level's move, a variant's metafield, a publication), not mutations. */
+    const tally = (outcome: WriteOutcome, writes: number) => {
+      if (outcome === "applied") counts.applied += writes;
+      else if (outcome === "refused") counts.refused += writes;
+      else counts.stale = true;
+      return outcome !== "stale";
     };
-    const record: WriteRecord = {
-      audit: batch.map((move) => ({
-        sku: move.sku,
-        inventoryItemId: move.inventoryItemId,
-        locationId: move.locationId,
-        subject: "safety_stock",
-        before: move.safetyStockBefore,
-        after: move.safetyStockAfter,
-        ruleVersion: context.policy.version,
-        reason: move.reason,
-        actor,
-      })),
-      levels: batch.map((move) => levelsByKey.get(levelKey(move))!),
-    };
-    if (!tally(await perform(context, client, "move_quantities", request, record, options), batch.length)) return counts;
-  }
+    const itemIds = items.map((item) => item.inventoryItemId);
+    // Read once: compared by the state save below and by the publication checks.
+    const previousChannels = await storedChannelStates(context.shop, itemIds);
 
-  // 2. Channel ATS, published to the variant metafield only when the numbers changed.
-  for (const batch of chunk(writePlan.metafields, MAX_METAFIELDS_PER_SET)) {
-    const inBatch = new Set(batch.map((write) => write.inventoryItemId));
-    const request: MetafieldsRequest = {
-      metafields: batch.map((write) => ({ variantId: write.variantId, value: write.value, compareDigest: write.compareDigest })),
-      inventoryItemIds: [...inBatch],
-    };
-    const record: WriteRecord = {
-      audit: batch.flatMap((write) =>
-        write.changes.map<AuditInput>((change) => ({
-          sku: write.sku,
-          inventoryItemId: write.inventoryItemId,
-          channel: change.channel,
-          subject: "channel_ats",
-          before: change.before,
-          after: change.after,
+    // State of levels and channels that need no write is current already; the rest is recorded
+    // with the write that brings Shopify to it.
+    const levelKey = (row: { inventoryItemId: string; locationId: string }) => `${row.inventoryItemId}|${row.locationId}`;
+    const moving = new Set(writePlan.moves.map(levelKey));
+    const writingMetafield = new Set(writePlan.metafields.map((write) => write.inventoryItemId));
+    await saveSyncState(
+      context.shop,
+      writePlan.levels.filter((level) => !moving.has(levelKey(level))),
+      writePlan.channelStates.filter((state) => !writingMetafield.has(state.inventoryItemId)),
+      undefined,
+      { storedChannels: previousChannels },
+    );
+
+    // 1. Location protection: safety_stock moves.
+    const levelsByKey = new Map(writePlan.levels.map((level) => [levelKey(level), level]));
+    for (const batch of chunk(writePlan.moves, MAX_CHANGES_PER_MUTATION)) {
+      const request: MoveQuantitiesRequest = {
+        changes: batch.map((move) => ({ inventoryItemId: move.inventoryItemId, locationId: move.locationId, quantity: move.quantity, from: move.from, to: move.to })),
+        reason: "safety_stock",
+        referenceDocumentUri: context.policyUri,
+        ledgerDocumentUri: context.policyUri,
+      };
+      const record: WriteRecord = {
+        audit: batch.map((move) => ({
+          sku: move.sku,
+          inventoryItemId: move.inventoryItemId,
+          locationId: move.locationId,
+          subject: "safety_stock",
+          before: move.safetyStockBefore,
+          after: move.safetyStockAfter,
           ruleVersion: context.policy.version,
-          reason: change.reason,
+          reason: move.reason,
           actor,
         })),
-      ),
-      channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
-    };
-    if (!tally(await perform(context, client, "metafields_set", request, record, options), batch.length)) return counts;
-  }
-
-  // 3. Publications of the products these items belong to.
-  const previous = new Map(previousChannels.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
-  const batchItems = new Set(itemIds);
-  const productIds = [...new Set(items.map((item) => item.productId).filter((id): id is string => Boolean(id)))];
-  // Three reads for the batch's products, not three per product (a 500-item batch spans hundreds).
-  const variants = await catalogItemsForProducts(context.shop, productIds);
-  const [states, hiddenByUs] = await Promise.all([
-    channelStatesForItems(context.shop, variants.map((variant) => variant.inventoryItemId)),
-    appUnpublicationsOfProducts(context.shop, productIds),
-  ]);
-  const productOf = new Map(variants.map((variant) => [variant.inventoryItemId, variant.productId]));
-  const statesOf = groupBy(states, (state) => productOf.get(state.inventoryItemId) ?? "");
-  const hiddenOf = groupBy(hiddenByUs, (entry) => entry.productId);
-  for (const productId of productIds) {
-    const steps = planProductPublications({
-      channels: context.channels,
-      ruledChannels: context.policy.ruledChannels,
-      states: statesOf.get(productId) ?? [],
-      previous,
-      batchItems,
-      hiddenByUs: new Set((hiddenOf.get(productId) ?? []).map((entry) => entry.publicationId)),
-      alwaysCheck: actor === "reconciliation",
-    });
-    let published: Set<string> | null = null;
-    for (const step of steps) {
-      if (step.action === "unpublish") {
-        published ??= await readProductPublications(client, productId);
-        if (!published.has(step.publicationId)) continue;
-      }
-      counts.planned.publications++;
-      const unpublish = step.action === "unpublish";
-      const record: WriteRecord = {
-        audit: [
-          {
-            channel: step.channel,
-            subject: "publication",
-            before: unpublish ? 1 : 0,
-            after: unpublish ? 0 : 1,
-            ruleVersion: context.policy.version,
-            reason: unpublish ? `Unpublished: ${step.reason}` : `Republished: ${step.reason}`,
-            actor,
-          },
-        ],
-        ...(unpublish
-          ? { unpublished: { productId, publicationId: step.publicationId, channel: step.channel, reason: step.reason } }
-          : { republished: { productId, publicationId: step.publicationId } }),
+        levels: batch.map((move) => levelsByKey.get(levelKey(move))!),
       };
-      const request: PublicationRequest = { productId, publicationId: step.publicationId };
-      if (!tally(await perform(context, client, step.action, request, record, options), 1)) return counts;
+      if (!tally(await perform(context, client, "move_quantities", request, record, options, lags), batch.length)) return counts;
     }
+
+    // 2. Channel ATS, published to the variant metafield only when the numbers changed.
+    for (const batch of chunk(writePlan.metafields, MAX_METAFIELDS_PER_SET)) {
+      const inBatch = new Set(batch.map((write) => write.inventoryItemId));
+      const request: MetafieldsRequest = {
+        metafields: batch.map((write) => ({ variantId: write.variantId, value: write.value, compareDigest: write.compareDigest })),
+        inventoryItemIds: [...inBatch],
+      };
+      const record: WriteRecord = {
+        audit: batch.flatMap((write) =>
+          write.changes.map<AuditInput>((change) => ({
+            sku: write.sku,
+            inventoryItemId: write.inventoryItemId,
+            channel: change.channel,
+            subject: "channel_ats",
+            before: change.before,
+            after: change.after,
+            ruleVersion: context.policy.version,
+            reason: change.reason,
+            actor,
+          })),
+        ),
+        channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
+      };
+      if (!tally(await perform(context, client, "metafields_set", request, record, options, lags), batch.length)) return counts;
+    }
+
+    // 3. Publications of the products these items belong to.
+    const previous = new Map(previousChannels.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
+    const batchItems = new Set(itemIds);
+    const productIds = [...new Set(items.map((item) => item.productId).filter((id): id is string => Boolean(id)))];
+    // Three reads for the batch's products, not three per product (a 500-item batch spans hundreds).
+    const variants = await catalogItemsForProducts(context.shop, productIds);
+    const [states, hiddenByUs] = await Promise.all([
+      channelStatesForItems(context.shop, variants.map((variant) => variant.inventoryItemId)),
+      appUnpublicationsOfProducts(context.shop, productIds),
+    ]);
+    const productOf = new Map(variants.map((variant) => [variant.inventoryItemId, variant.productId]));
+    const statesOf = groupBy(states, (state) => productOf.get(state.inventoryItemId) ?? "");
+    const hiddenOf = groupBy(hiddenByUs, (entry) => entry.productId);
+    for (const productId of productIds) {
+      const steps = planProductPublications({
+        channels: context.channels,
+        ruledChannels: context.policy.ruledChannels,
+        states: statesOf.get(productId) ?? [],
+        previous,
+        batchItems,
+        hiddenByUs: new Set((hiddenOf.get(productId) ?? []).map((entry) => entry.publicationId)),
+        alwaysCheck: actor === "reconciliation",
+      });
+      let published: Set<string> | null = null;
+      for (const step of steps) {
+        if (step.action === "unpublish") {
+          published ??= await readProductPublications(client, productId);
+          if (!published.has(step.publicationId)) continue;
+        }
+        counts.planned.publications++;
+        const unpublish = step.action === "unpublish";
+        const record: WriteRecord = {
+          audit: [
+            {
+              channel: step.channel,
+              subject: "publication",
+              before: unpublish ? 1 : 0,
+              after: unpublish ? 0 : 1,
+              ruleVersion: context.policy.version,
+              reason: unpublish ? `Unpublished: ${step.reason}` : `Republished: ${step.reason}`,
+              actor,
+            },
+          ],
+          ...(unpublish
+            ? { unpublished: { productId, publicationId: step.publicationId, channel: step.channel, reason: step.reason } }
+            : { republished: { productId, publicationId: step.publicationId } }),
+        };
+        const request: PublicationRequest = { productId, publicationId: step.publicationId };
+        if (!tally(await perform(context, client, step.action, request, record, options, lags), 1)) return counts;
+      }
+    }
+    return counts;
+  } finally {
+    // Telemetry: a failure to store it must not hide the run's own outcome or error.
+    await recordLags(context.shop, lags).catch((error: unknown) => console.error("write lag samples not stored", { shop: context.shop, error: String(error) }));
   }
-  return counts;
 }
 
 function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {

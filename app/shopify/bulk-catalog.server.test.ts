@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { sandboxWithClient } from "../../tests/support/sandbox-client";
 import type { AdminClient } from "./admin-client.server";
-import { BulkOperationError, parseBulkCatalog, readCatalogInBulk, type BulkOperationState } from "./bulk-catalog.server";
+import { BulkOperationError, forEachBulkCatalogBatch, GroupedCatalogReader, parseBulkCatalog, readCatalogInBulk, type BulkOperationState } from "./bulk-catalog.server";
 import { readCatalogPage, setChannelMetafields, type ShopifyItem } from "./inventory.server";
 
 const RUN = `mutation Run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id } userErrors { code message } } }`;
@@ -55,6 +55,19 @@ describe("readCatalogInBulk against the emulated shop", () => {
     const paged = await readAllPages(client);
     expect(bulk).toHaveLength(500);
     expect(sorted(bulk)).toEqual(sorted(paged));
+  });
+
+  it("streams the same items in batches of the given size (grouped file, read line by line)", async () => {
+    const { client } = setup({ variants: 500 });
+    const sizes: number[] = [];
+    const streamed: ShopifyItem[] = [];
+    const onBatch = async (batch: ShopifyItem[]) => {
+      sizes.push(batch.length);
+      streamed.push(...batch);
+    };
+    await forEachBulkCatalogBatch(client, 200, onBatch, { sleep: noSleep });
+    expect(sizes).toEqual([200, 200, 100]);
+    expect(sorted(streamed)).toEqual(sorted(await readAllPages(client)));
   });
 
   it("sees channel metafields and recent inventory changes", async () => {
@@ -173,6 +186,34 @@ describe("readCatalogInBulk failures", () => {
     await expect(
       readCatalogInBulk(client, { sleep: noSleep, fetchResult: async () => Promise.reject(new Error("403")) }),
     ).rejects.toMatchObject({ reason: "DOWNLOAD", operationId: "gid://shopify/BulkOperation/42" });
+  });
+});
+
+describe("GroupedCatalogReader", () => {
+  const item = (n: number) => JSON.stringify({ id: `gid://shopify/InventoryItem/${n}`, sku: `S${n}`, tracked: true });
+  const level = (n: number, of: number) =>
+    JSON.stringify({
+      id: `gid://shopify/InventoryLevel/${n}?inventory_item_id=${of}`,
+      location: { id: "gid://shopify/Location/5", name: "W", isActive: true },
+      quantities: [{ name: "on_hand", quantity: n }],
+      __parentId: `gid://shopify/InventoryItem/${of}`,
+    });
+
+  it("hands over an item when the next one starts, with its own levels", () => {
+    const reader = new GroupedCatalogReader();
+    const out = [item(1), level(10, 1), level(11, 1), item(2), level(20, 2)].map((line) => reader.line(line));
+    expect(out.slice(0, 3)).toEqual([null, null, null]);
+    expect(out[3]).toMatchObject({ inventoryItemId: "gid://shopify/InventoryItem/1", sku: "S1" });
+    expect(out[3]!.levels.map((l) => l.quantities.on_hand)).toEqual([10, 11]);
+    expect(reader.end()!.levels.map((l) => l.quantities.on_hand)).toEqual([20]);
+    expect(reader.end()).toBeNull();
+  });
+
+  it("refuses a file that is not grouped instead of handing over an item without some of its levels", () => {
+    const reader = new GroupedCatalogReader();
+    reader.line(item(1));
+    reader.line(item(2));
+    expect(() => reader.line(level(10, 1))).toThrow(/not grouped/);
   });
 });
 

@@ -17,6 +17,14 @@
  * Failures throw `BulkOperationError` carrying the shop, the operation id (when one exists) and
  * a `reason` the caller can branch on (e.g. fall back to paging on LIMIT_REACHED).
  */
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { AdminClient } from "./admin-client.server";
 import type {
   BulkOperationStatus,
@@ -252,3 +260,124 @@ export function parseBulkCatalog(jsonl: string): ShopifyItem[] {
   return [...items.values()].map((item) => shopifyItemFrom(item, variants.get(item.id), levels.get(item.id) ?? []));
 }
 
+
+// ---------------------------------------------------------------------------------------
+// Streaming: the catalog in batches, memory bounded by the batch (issue 9)
+
+/**
+ * Reads the whole catalog with one bulk operation and hands it to `onBatch` `batchSize` items
+ * at a time, in the file's order. The JSONL is downloaded to a temporary file first (a download
+ * failure is a DOWNLOAD error before any batch ran, and the connection is not held open while
+ * batches are planned and written), then read line by line: the operation runs with
+ * `groupObjects: true`, so an item is complete when the next item's line starts. Only the
+ * current batch is held: at 100,000 variants the whole file (~200 MB of text, several times
+ * that once split and parsed at once) is never in memory.
+ *
+ * A line that belongs to an item already handed over means the file is not grouped: a DOWNLOAD
+ * error (the batches before it were processed, as with any failure part-way through a run).
+ * Errors thrown by `onBatch` propagate unchanged.
+ */
+export async function forEachBulkCatalogBatch(
+  client: AdminClient,
+  batchSize: number,
+  onBatch: (items: ShopifyItem[]) => Promise<void>,
+  options: ReadCatalogInBulkOptions = {},
+): Promise<void> {
+  const operation = await startBulkCatalog(client);
+  const finished = await waitForBulkOperation(client, operation.id, options);
+  if (!finished.url) return; // COMPLETED without objects: Shopify gives no file
+  const failed = (what: string, error: unknown) =>
+    new BulkOperationError(`Bulk operation ${finished.id} for ${client.shop} ${what}: ${String(error)}`, {
+      shop: client.shop,
+      operationId: finished.id,
+      reason: "DOWNLOAD",
+    });
+  const dir = await mkdtemp(path.join(tmpdir(), "safestock-bulk-"));
+  try {
+    const file = path.join(dir, "catalog.jsonl");
+    try {
+      await downloadTo(finished.url, file, options.fetchResult);
+    } catch (error) {
+      throw failed("could not be downloaded", error);
+    }
+    const reader = new GroupedCatalogReader();
+    let batch: ShopifyItem[] = [];
+    const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+    for await (const raw of lines) {
+      let done: ShopifyItem | null;
+      try {
+        done = reader.line(raw);
+      } catch (error) {
+        throw failed("returned unreadable JSONL", error);
+      }
+      if (!done) continue;
+      batch.push(done);
+      if (batch.length >= batchSize) {
+        const full = batch;
+        batch = [];
+        await onBatch(full);
+      }
+    }
+    const last = reader.end();
+    if (last) batch.push(last);
+    if (batch.length > 0) await onBatch(batch);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function downloadTo(url: string, file: string, fetchResult: ReadCatalogInBulkOptions["fetchResult"]): Promise<void> {
+  if (fetchResult) {
+    await writeFile(file, await fetchResult(url));
+    return;
+  }
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`GET ${url} answered ${response.status}`);
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(file));
+}
+
+/**
+ * Grouped JSONL → items, one at a time: an item's line, then its variant and level lines
+ * (`groupObjects: true`). Same mapping as `parseBulkCatalog`.
+ */
+export class GroupedCatalogReader {
+  private item: ItemLine | null = null;
+  private variant: VariantLine | undefined;
+  private levels: LevelLine[] = [];
+
+  /** Takes one line; returns the previous item when this line starts the next one. */
+  line(raw: string): ShopifyItem | null {
+    const text = raw.trim();
+    if (!text) return null;
+    const line = JSON.parse(text) as { id?: unknown; __parentId?: unknown };
+    if (typeof line.id !== "string") throw new Error(`line without id: ${text.slice(0, 200)}`);
+    const type = typeOf(line.id);
+    if (typeof line.__parentId !== "string") {
+      if (type !== "InventoryItem") return null;
+      const done = this.end();
+      this.item = line as ItemLine;
+      return done;
+    }
+    if (!this.item || line.__parentId !== this.item.id) {
+      // Its item was handed over already, or comes later: either way not the grouped order.
+      throw new Error(`the file is not grouped: ${line.id} (of ${line.__parentId}) is not under its item`);
+    }
+    if (type === "ProductVariant") {
+      // An inventory item has one variant; the paged read keeps the first (`variants(first: 1)`).
+      this.variant ??= line as VariantLine;
+    } else if (type === "InventoryLevel") {
+      this.levels.push(line as LevelLine);
+    }
+    return null;
+  }
+
+  /** The item being read, once the file has ended (or when the next item starts). */
+  end(): ShopifyItem | null {
+    if (!this.item) return null;
+    const done = shopifyItemFrom(this.item, this.variant, this.levels);
+    this.item = null;
+    this.variant = undefined;
+    this.levels = [];
+    return done;
+  }
+}

@@ -4,7 +4,7 @@
  * exceptions; the caller decides (e.g. CHANGE_FROM_QUANTITY_STALE → re-read and recompute).
  */
 import type { AdminClient } from "./admin-client.server";
-import { readCatalogInBulk, type ReadCatalogInBulkOptions } from "./bulk-catalog.server";
+import { forEachBulkCatalogBatch, type ReadCatalogInBulkOptions } from "./bulk-catalog.server";
 import { shopifyItemFrom, type QuantityName, type ShopifyItem } from "./shopify-item";
 import {
   CATALOG_PAGE_QUERY,
@@ -175,8 +175,8 @@ export async function forEachCatalogBatch(
   const batchSize = options.batchSize ?? CATALOG_SYNC_BATCH;
   const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
   if (mode === "bulk") {
-    const items = await readCatalogInBulk(client, options.bulk);
-    for (let start = 0; start < items.length; start += batchSize) await onBatch(items.slice(start, start + batchSize));
+    // Streamed: the batch in memory, not the catalog (issue 9).
+    await forEachBulkCatalogBatch(client, batchSize, onBatch, options.bulk);
     return mode;
   }
   let after: string | null = null;

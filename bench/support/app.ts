@@ -75,7 +75,10 @@ export async function startBenchApp(): Promise<{ server: SetupServer; meter: Api
   const calls: ApiCall[] = [];
   const started = new Map<string, Omit<ApiCall, "answeredAt" | "cost" | "codes">>();
   server.events.on("request:start", async ({ request, requestId }) => {
-    if (!request.url.includes("graphql.json")) return;
+    // Only calls to a shop: a handler that forwards them elsewhere (catalog-scale's proxy to the
+    // emulator's process) makes a second, unmocked request that never gets "response:mocked", and
+    // tracking it would keep its variables in `started` for the whole run.
+    if (!request.url.includes("graphql.json") || !new URL(request.url).hostname.endsWith(".myshopify.com")) return;
     const startedAt = performance.now();
     const body = (await request.clone().json().catch(() => ({}))) as { query?: string; variables?: unknown };
     const match = /(query|mutation)\s+(\w+)/.exec(body.query ?? "");

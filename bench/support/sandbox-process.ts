@@ -22,7 +22,10 @@ const self = fileURLToPath(import.meta.url);
 
 export async function startSandboxProcess(options: SandboxProcessOptions): Promise<{ port: number; child: ChildProcess; cpuSeconds(): Promise<number>; stop(): void }> {
   const tsx = path.resolve(path.dirname(self), "../../node_modules/.bin/tsx");
-  const child = spawn(tsx, [self, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
+  // The emulator answers a 100,000-variant bulk query from one in-memory result (several GB of
+  // heap, more than Node's default limit here); its memory is not the app's.
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=16384`.trim() };
+  const child = spawn(tsx, [self, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"], env });
   // The emulator must not outlive the benchmark, whatever way it ends.
   process.once("exit", () => child.kill());
   let buffer = "";
