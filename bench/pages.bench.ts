@@ -5,35 +5,16 @@
  * authentication included) and p50/p95 are printed. Preview's background computation over the
  * whole catalog is timed separately (total time). Figures only, no pass/fail.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import os, { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
+import os from "node:os";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { setupServer } from "msw/node";
 import type { Benchmark } from "./run";
+import { BENCH_APP_URL, percentile, startBenchEnvironment } from "./support/app";
 import { machine, markdownTable, textTable, updateReadme, writeResults } from "./support/report";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SHOP = "pages-bench.myshopify.com";
-const APP_URL = "https://safestock.bench";
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-function migratedDatabase() {
-  const dir = mkdtempSync(path.join(tmpdir(), "safestock-pages-bench-"));
-  const file = path.join(dir, "bench.sqlite");
-  const db = new Database(file);
-  const migrations = path.join(root, "prisma/migrations");
-  for (const name of readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
-    db.exec(readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
-  }
-  db.close();
-  return { url: `file:${file}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 /** This process's CPU time (user + system) in ms: the machine is shared, wall time alone says little. */
 const cpuMs = () => {
@@ -47,17 +28,7 @@ type Loader = (args: LoaderFunctionArgs) => Promise<Response>;
 const benchmark: Benchmark = {
   description: `admin pages: p50/p95 server time per page with ${VARIANTS} variants × 3 locations (${ROUNDS} rounds); preview total time`,
   async run() {
-    const database = migratedDatabase();
-    Object.assign(process.env, {
-      NODE_ENV: "test",
-      DATABASE_URL: database.url,
-      SHOPIFY_API_KEY: "sandbox-api-key",
-      SHOPIFY_API_SECRET: "sandbox-api-secret",
-      SHOPIFY_APP_URL: APP_URL,
-    });
-    // msw must patch fetch before the Shopify adapter captures it (docs/decisions/013).
-    const server = setupServer();
-    server.listen({ onUnhandledRequest: "bypass" });
+    const { server, database } = startBenchEnvironment();
     const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
     const { Session } = await import("@shopify/shopify-api");
     const { sessionStorage } = await import("../app/shopify.server");
@@ -76,7 +47,7 @@ const benchmark: Benchmark = {
       shops: [SHOP],
       apiKey: "sandbox-api-key",
       apiSecret: "sandbox-api-secret",
-      appUrl: APP_URL,
+      appUrl: BENCH_APP_URL,
       seed: { variants: VARIANTS },
       throttle: { bucketSize: 2000, restoreRate: 1000 },
       retryDelaysMs: [1, 1, 1],
@@ -142,7 +113,7 @@ const benchmark: Benchmark = {
       const times: number[] = [];
       const cpu: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const request = new Request(new URL(url, APP_URL), { headers: { Authorization: `Bearer ${sandbox.mintSessionToken(SHOP)}` } });
+        const request = new Request(new URL(url, BENCH_APP_URL), { headers: { Authorization: `Bearer ${sandbox.mintSessionToken(SHOP)}` } });
         const t0 = performance.now();
         cpuStarted = cpuMs();
         const response = await loader({ request, params: {}, context: {} }).catch((thrown: unknown) => {
@@ -154,9 +125,7 @@ const benchmark: Benchmark = {
         cpu.push(cpuMs() - cpuStarted);
         if (response.status !== 200) throw new Error(`${label} answered ${response.status}`);
       }
-      times.sort((a, b) => a - b);
-      cpu.sort((a, b) => a - b);
-      const figures = { page: label, p50: percentile(times, 0.5), p95: percentile(times, 0.95), cpuP50: percentile(cpu, 0.5), cpuP95: percentile(cpu, 0.95), load: os.loadavg()[0]! };
+      const figures = { page: label, p50: percentile(times, 50), p95: percentile(times, 95), cpuP50: percentile(cpu, 50), cpuP95: percentile(cpu, 95), load: os.loadavg()[0]! };
       results.push(figures);
       rows.push([label, figures.p50.toFixed(1), figures.p95.toFixed(1), figures.cpuP50.toFixed(1), figures.cpuP95.toFixed(1), figures.load.toFixed(1)]);
       process.stdout.write(`${label.padEnd(28)} ${ms(figures.p50).padStart(10)} ${ms(figures.p95).padStart(10)}  CPU ${ms(figures.cpuP50)} / ${ms(figures.cpuP95)}\n`);

@@ -5,8 +5,7 @@
  * Shopify Plus limits (bucket 2,000, restore 1,000/s) so the emulator's real-time leaky bucket
  * is not what is measured.
  */
-import { setupServer } from "msw/node";
-import { migratedDatabase } from "./support/app";
+import { startBenchEnvironment } from "./support/app";
 import type { Benchmark } from "./run";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
@@ -17,17 +16,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const benchmark: Benchmark = {
   description: `sync pipeline: ${VARIANTS} variants × 3 locations, initial sync, policy, ${ORDERS} orders`,
   async run() {
-    const database = migratedDatabase();
-    Object.assign(process.env, {
-      NODE_ENV: "test",
-      DATABASE_URL: database.url,
-      SHOPIFY_API_KEY: "sandbox-api-key",
-      SHOPIFY_API_SECRET: "sandbox-api-secret",
-      SHOPIFY_APP_URL: "https://safestock.bench",
-    });
-    // msw must patch fetch before the Shopify adapter captures it (docs/decisions/013).
-    const server = setupServer();
-    server.listen({ onUnhandledRequest: "bypass" });
+    const { server, database } = startBenchEnvironment();
     const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
     const { Session } = await import("@shopify/shopify-api");
     const { sessionStorage } = await import("../app/shopify.server");

@@ -57,7 +57,12 @@ export interface ApiMeter {
  * Sets the app's environment, starts msw and imports the app modules (in that order: the Shopify
  * adapter captures fetch on import). Returns the server and a per-shop meter of Admin API calls.
  */
-export async function startBenchApp(): Promise<{ server: SetupServer; meter: ApiMeter; database: { url: string; remove(): void } }> {
+/**
+ * A fresh migrated database, the app's environment pointing at it, and msw listening. Call it
+ * before importing any app module: msw must patch fetch before the Shopify adapter captures it
+ * (docs/decisions/013), and the app reads its environment at import.
+ */
+export function startBenchEnvironment(env: Record<string, string> = {}): { server: SetupServer; database: { url: string; remove(): void } } {
   const database = migratedDatabase();
   Object.assign(process.env, {
     NODE_ENV: "test",
@@ -65,11 +70,16 @@ export async function startBenchApp(): Promise<{ server: SetupServer; meter: Api
     SHOPIFY_API_KEY: BENCH_API_KEY,
     SHOPIFY_API_SECRET: BENCH_API_SECRET,
     SHOPIFY_APP_URL: BENCH_APP_URL,
-    // A started worker, as in production: recomputes coalesce over the production window.
-    RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000",
+    ...env,
   });
   const server = setupServer();
   server.listen({ onUnhandledRequest: "bypass" });
+  return { server, database };
+}
+
+export async function startBenchApp(): Promise<{ server: SetupServer; meter: ApiMeter; database: { url: string; remove(): void } }> {
+  // A started worker, as in production: recomputes coalesce over the production window.
+  const { server, database } = startBenchEnvironment({ RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000" });
   const startListeners: ((call: Omit<ApiCall, "answeredAt" | "cost" | "codes">) => void)[] = [];
   const answerListeners: ((call: ApiCall) => void)[] = [];
   const calls: ApiCall[] = [];
