@@ -9,9 +9,21 @@ export interface StoredPolicy {
 }
 
 /** The version in force: the highest published one, or null before the first publish. */
+/**
+ * A stored version as every reader expects it: validatePolicy fills in missing `protection` and
+ * `channels` lists (docs/policy.md: missing counts as empty), but versions stored before it did
+ * may lack them, and a reader of `channels` would throw on every sync.
+ */
+function parseStoredDocument(text: string): unknown {
+  const document = JSON.parse(text) as unknown;
+  if (!document || typeof document !== "object" || Array.isArray(document)) return document;
+  const { protection, channels } = document as { protection?: unknown; channels?: unknown };
+  return { ...document, protection: protection ?? [], channels: channels ?? [] };
+}
+
 export async function currentPolicy(shop: string, db: PrismaClient = prisma): Promise<StoredPolicy | null> {
   const row = await db.policyVersion.findFirst({ where: { shop }, orderBy: { version: "desc" } });
-  return row && { version: row.version, document: JSON.parse(row.document), createdBy: row.createdBy, createdAt: row.createdAt };
+  return row && { version: row.version, document: parseStoredDocument(row.document), createdBy: row.createdBy, createdAt: row.createdAt };
 }
 
 /**
@@ -48,5 +60,5 @@ export async function listPolicyVersions(shop: string, db: PrismaClient = prisma
 
 export async function policyVersion(shop: string, version: number, db: PrismaClient = prisma): Promise<StoredPolicy | null> {
   const row = await db.policyVersion.findUnique({ where: { shop_version: { shop, version } } });
-  return row && { version: row.version, document: JSON.parse(row.document), createdBy: row.createdBy, createdAt: row.createdAt };
+  return row && { version: row.version, document: parseStoredDocument(row.document), createdBy: row.createdBy, createdAt: row.createdAt };
 }

@@ -68,9 +68,7 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
     getShopInstallation(shop),
   ]);
   const version = stored?.version ?? 0;
-  const storedDocument = stored?.document as Policy | undefined;
-  // Versions published before validatePolicy filled in the missing lists may lack `channels`.
-  const document = storedDocument ? { ...storedDocument, channels: storedDocument.channels ?? [], protection: storedDocument.protection ?? [] } : EMPTY_POLICY;
+  const document = (stored?.document as Policy | undefined) ?? EMPTY_POLICY;
   const measuredLagMs = receiveLag + writeLag;
   const tiers = new Map(document.channels.map((rule) => [rule.channel, rule.tier ?? 1]));
   const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
