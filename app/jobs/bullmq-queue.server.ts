@@ -228,7 +228,9 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
         await stalledCheck(name);
         const worker = bullWorker(name);
         while (leased.length < limit) {
-          const token = `${randomUUID()}`;
+          // The pid first: the lock's value then says which process holds a job (an operator
+          // looking at a stuck job; the cluster test kills a worker that holds one).
+          const token = `${process.pid}:${randomUUID()}`;
           const job = (await worker.getNextJob(token, { block: false })) as Job<JobData> | undefined;
           if (!job) break;
           if (shop && job.data.shop !== shop) {

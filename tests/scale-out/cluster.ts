@@ -107,6 +107,8 @@ export interface Cluster {
   queueCounts(): Promise<{ active: { queue: string; id: string }[]; pending: number; dead: number }>;
   /** BullMQ's record of a job: `stc` counts the times it was found stalled (its worker died), `finishedOn` is set when it completed or failed. */
   jobRecord(job: { queue: string; id: string }): Promise<Record<string, string>>;
+  /** The pid of the process holding a job's lock (lease tokens start with it), or null. */
+  lockHolder(job: { queue: string; id: string }): Promise<number | null>;
   /** Milliseconds left on a job's lock (BullMQ's `<job>:lock` key; -2 when it has none). */
   lockTtl(job: { queue: string; id: string }): Promise<number>;
   /** Output of every process so far (for a failure message). */
@@ -270,6 +272,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         return { active, pending, dead };
       }),
     jobRecord: ({ queue, id }) => withRedis((redis) => redis.hgetall(`${redisPrefix}:${queue}:${id}`)),
+    lockHolder: ({ queue, id }) =>
+      withRedis(async (redis) => {
+        const token = await redis.get(`${redisPrefix}:${queue}:${id}:lock`);
+        const pid = Number(token?.split(":")[0]);
+        return Number.isInteger(pid) && pid > 0 ? pid : null;
+      }),
     lockTtl: ({ queue, id }) => withRedis((redis) => redis.pttl(`${redisPrefix}:${queue}:${id}:lock`)),
     logs(lines = 60) {
       return children.flatMap((c) => c.output.slice(-lines)).join("\n");
