@@ -16,7 +16,7 @@
  *   FLASH_SECONDS=60 FLASH_ORDERS=2000 FLASH_R=1,15,600 npm run bench -- flash-sale
  */
 import type { Policy } from "../app/domain/index";
-import { startBenchApp } from "./support/app";
+import { createApiMeter } from "./support/app";
 import { barChartSvg, machine, markdownTable, textTable, updateReadme, writeChart, writeResults } from "./support/report";
 import { runFlashSale, type ShopFigures, type ShopUnderTest } from "./flash/scenario";
 import { flashSaleTraffic } from "./flash/traffic";
@@ -70,12 +70,14 @@ const benchmark: Benchmark = {
   description: `flash sale: ${SKUS} hot SKUs × 3 locations, ${ORDERS} orders in ${SECONDS} s, R = ${REFRESH_SECONDS.join("/")} s; Safestock vs naive sync vs no app`,
   async run() {
     const started = performance.now();
-    const { server, meter, database } = await startBenchApp();
+    // No msw here: Safestock runs in its own process and reaches the shops over HTTP; the naive sync
+    // calls them directly. Both are metered on the shops' side.
+    const metering = createApiMeter();
     const traffic = flashSaleTraffic({ orders: ORDERS, durationMs: SECONDS * 1000, skus: SKUS, seed: 2026 });
     const all: ShopFigures[] = [];
     const run = async (name: string, refreshSeconds: number, shops: ShopUnderTest[]) => {
       process.stdout.write(`\n-- ${name}: R = ${refreshSeconds} s, ${shops.map((s) => s.label).join(", ")}\n`);
-      const figures = await runFlashSale({ name, refreshSeconds, shops, traffic, durationMs: SECONDS * 1000, stock: STOCK, skus: SKUS, throttle: STANDARD, server, meter, settleMs: SETTLE_MS });
+      const figures = await runFlashSale({ name, refreshSeconds, shops, traffic, durationMs: SECONDS * 1000, stock: STOCK, skus: SKUS, throttle: STANDARD, metering, settleMs: SETTLE_MS });
       print(figures);
       all.push(...figures);
       return figures;
@@ -104,14 +106,12 @@ const benchmark: Benchmark = {
     const wall = (performance.now() - started) / 1000;
     process.stdout.write(`\nwhole flash-sale bench: ${wall.toFixed(0)} s wall\n`);
     report(all, traffic.length, wall);
-    server.close();
-    database.remove();
   },
 };
 
 function rows(figures: readonly ShopFigures[]) {
   return [
-    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "RSS MB", "CPU s", "loop p99", "load"],
+    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "route p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "app RSS MB", "app CPU s", "app loop p99", "shop CPU s", "shop loop p99", "load"],
     ...figures.map((f) => [
       f.refreshSeconds,
       f.label,
@@ -123,6 +123,7 @@ function rows(figures: readonly ShopFigures[]) {
       f.salesWithheld,
       ms(f.ackP50Ms),
       ms(f.ackP99Ms),
+      f.app === "safestock" ? ms(f.appAnswerP99Ms) : "–",
       ms(f.propagationP50Ms),
       ms(f.propagationP99Ms),
       f.requestsPerOrder.toFixed(2),
@@ -133,9 +134,11 @@ function rows(figures: readonly ShopFigures[]) {
       f.meanSafetyStockUnits.toFixed(0),
       f.meanMarketplaceListed.toFixed(0),
       f.app === "safestock" ? f.meanRefreshCover.toFixed(1) : "–",
-      f.peakRssMb.toFixed(0),
-      f.saleCpuSeconds.toFixed(0),
-      ms(f.eventLoopDelayP99Ms),
+      f.app === "safestock" ? f.peakRssMb.toFixed(0) : "–",
+      f.app === "safestock" ? f.appCpuSeconds.toFixed(0) : "–",
+      f.app === "safestock" ? ms(f.appLoopDelayP99Ms) : "–",
+      f.shopSideCpuSeconds.toFixed(0),
+      ms(f.shopSideLoopDelayP99Ms),
       f.loadAverage.toFixed(0),
     ]),
   ];

@@ -8,14 +8,15 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Policy } from "../../app/domain/index";
 import { cartValidationsGenerateRun } from "../../extensions/safestock-cart-validation/src/index";
 import { SANDBOX_ADMIN_TOKEN } from "../../sandbox/contract";
-import { createSandbox, sandboxHandlers, type Sandbox } from "../../sandbox/index";
+import { createSandbox, type Sandbox } from "../../sandbox/index";
+import { startSandboxServer } from "../../sandbox/http/server";
 import type { ShopState } from "../../sandbox/shop/state";
-import { deliverToAppRoute, installSafestock, peakRssMb, percentile, type ApiCall, type ApiMeter } from "../support/app";
+import { BENCH_API_KEY, BENCH_API_SECRET, BENCH_APP_URL, migratedDatabase, percentile, type ApiCall, type createApiMeter } from "../support/app";
+import { startAppProcess, type AppProcess, type AppProcessStats } from "./app-process";
 import { sandboxMarketplaceConnector, type MarketplaceConnector } from "./connector";
 import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
 import { createWebhookNetwork } from "./network";
 import type { BuyerChannel, OrderIntent } from "./traffic";
-import type { SetupServer } from "msw/node";
 import type { ListingSource } from "../../sandbox/connector/index";
 
 export type AppUnderTest = { kind: "safestock"; policy: Policy } | { kind: "naive"; buffer: number } | { kind: "none" };
@@ -42,8 +43,8 @@ export interface FlashSaleRunOptions {
   skus: number;
   /** Standard plan: bucket 2,000, restore 100/s (sandbox/admin-api/throttle.ts presets on h/emu-limits). */
   throttle: { bucketSize: number; restoreRate: number };
-  server: SetupServer;
-  meter: ApiMeter;
+  /** Counts every Admin API call of every app, per shop. */
+  metering: ReturnType<typeof createApiMeter>;
   /** How long to wait after the sale for late webhooks and the queue (ms). */
   settleMs: number;
 }
@@ -90,11 +91,19 @@ export interface ShopFigures {
   meanMarketplaceListed: number;
   /** Mean units Safestock's refresh-window rule kept off the marketplace (its explanation lines, summed over SKUs). */
   meanRefreshCover: number;
+  /** Safestock's process (bench/flash/app-process.ts): peak RSS; NaN for the naive sync, which runs in the bench's process. */
   peakRssMb: number;
-  /** CPU time of the whole process (app, emulator, buyers) from the sale's start until its last order, and the machine's 1-minute load then. */
-  saleCpuSeconds: number;
+  /** CPU time of Safestock's process from the sale's start until its last order (shared by the run's Safestock shops). */
+  appCpuSeconds: number;
+  /** Time Safestock's process took from a webhook request reaching its route to the answer, over every shop of the run (ms). */
+  appAnswerP50Ms: number;
+  appAnswerP99Ms: number;
+  /** Event-loop delay p99 in Safestock's process during the sale (ms). */
+  appLoopDelayP99Ms: number;
+  /** CPU time of the bench's process (the emulated shops, buyers, connector, network, naive sync) over the same span, and the machine's 1-minute load then. */
+  shopSideCpuSeconds: number;
+  shopSideLoopDelayP99Ms: number;
   loadAverage: number;
-  eventLoopDelayP99Ms: number;
 }
 
 type Levels = { warehouse: Gid; stores: [Gid, Gid] };
@@ -188,23 +197,24 @@ async function untilNotThrottled<T extends { body: unknown }>(send: () => Promis
 }
 
 export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFigures[]> {
-  const { jobQueue } = await import("../../app/services/jobs.server");
-  const { jobHandlers } = await import("../../app/jobs/handlers.server");
-  const { createWorker } = await import("../../app/jobs/worker.server");
-  const { runInitialSync } = await import("../../app/services/initial-sync.server");
-  const { publishPolicy } = await import("../../app/services/policy.server");
-
+  const meter = options.metering.meter;
   const domains = options.shops.map((s) => `${options.name}-${s.label}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-") + ".myshopify.com");
   const byDomain = new Map(options.shops.map((s, i) => [domains[i]!, s]));
   const naiveHandlers = new Map<string, (request: Request) => Promise<Response>>();
   let setupPhase = true;
+  // Safestock runs in its own process (bench/flash/app-process.ts), started below once the shops exist.
+  let safestockApp: AppProcess | null = null;
+  const deliverToSafestock = async (request: Request): Promise<Response> => {
+    const body = await request.text();
+    return fetch(safestockApp!.url + new URL(request.url).pathname, { method: "POST", headers: request.headers, body });
+  };
   const network = createWebhookNetwork({
     seed: 11,
     duplicateShare: 0.05,
     receiverFor(shop) {
       const app = byDomain.get(shop)?.app;
       if (!app || app.kind === "none") return null;
-      return app.kind === "safestock" ? deliverToAppRoute : (naiveHandlers.get(shop) ?? null);
+      return app.kind === "safestock" ? deliverToSafestock : (naiveHandlers.get(shop) ?? null);
     },
   });
   // During set-up (initial sync, first policy) webhooks go straight through; the sale gets the delays.
@@ -220,13 +230,28 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       if (setupPhase) {
         const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
         const app = byDomain.get(shop)?.app;
-        if (app?.kind === "safestock") return deliverToAppRoute(request);
+        if (app?.kind === "safestock") return deliverToSafestock(request);
         return Promise.resolve(new Response(null, { status: 200 }));
       }
       return network.deliver(request);
     },
   });
-  options.server.resetHandlers(...sandboxHandlers(sandbox));
+  // Every Admin API call reaches the shops through `metered`: Safestock's over HTTP from its process,
+  // the naive sync's (in this process) as a direct call.
+  let requestSeq = 0;
+  const metered = async (request: Request, shop: string): Promise<Response> => {
+    const id = `request-${++requestSeq}`;
+    const counted = new URL(request.url).pathname.endsWith("graphql.json");
+    if (counted) await options.metering.started(id, request, shop);
+    const response = await sandbox.handle(request);
+    if (counted) await options.metering.answered(id, response);
+    return response;
+  };
+  const shopServer = await startSandboxServer({ sandbox: { handle: (request) => metered(request, new URL(request.url).searchParams.get("shop") ?? "") }, port: 0 });
+  const naiveFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    return metered(request, new URL(request.url).hostname);
+  }) as typeof fetch;
   const placeOrder = (input: Parameters<Sandbox["placeOrder"]>[0], domain: string) => untilNotThrottled(() => sandbox.placeOrder(input, domain));
 
   // Identical stock on every shop, written straight into the emulator before any app is installed.
@@ -250,16 +275,28 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     });
   }
 
-  const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error: (message, meta) => process.stderr.write(`worker: ${message} ${JSON.stringify(meta)}\n`) } });
+  const database = migratedDatabase();
+  if (options.shops.some((s) => s.app.kind === "safestock")) {
+    safestockApp = await startAppProcess({
+      databaseUrl: database.url,
+      sandboxOrigin: shopServer.url,
+      apiKey: BENCH_API_KEY,
+      apiSecret: BENCH_API_SECRET,
+      appUrl: BENCH_APP_URL,
+      // The production coalescing window (app/services/recompute.server.ts); the worker wakes on enqueue.
+      env: { RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000" },
+    });
+  }
   for (const [domain, shop] of byDomain) {
     if (shop.app.kind === "safestock") {
-      await installSafestock(sandbox, domain, SANDBOX_ADMIN_TOKEN);
-      await runInitialSync(domain);
-      const published = await publishPolicy(domain, shop.app.policy, { createdBy: "bench" });
+      sandbox.install(domain);
+      await safestockApp!.post("/bench/install", { shop: domain, token: SANDBOX_ADMIN_TOKEN });
+      await safestockApp!.post("/bench/initial-sync", { shop: domain });
+      const published = await safestockApp!.post<{ ok: boolean; problems?: unknown }>("/bench/policy", { shop: domain, policy: shop.app.policy });
       if (!published.ok) throw new Error(`${shop.label}: policy refused: ${JSON.stringify(published.problems)}`);
     } else if (shop.app.kind === "naive") {
       sandbox.install(domain);
-      const handler = createNaiveSync({ shop: domain, accessToken: SANDBOX_ADMIN_TOKEN, buffer: shop.app.buffer });
+      const handler = createNaiveSync({ shop: domain, accessToken: SANDBOX_ADMIN_TOKEN, buffer: shop.app.buffer, fetch: naiveFetch });
       naiveHandlers.set(domain, handler);
       // Its first pass: one synthetic webhook per level, as its install-time sync would do.
       const state = stateOf(sandbox, domain);
@@ -271,13 +308,16 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       }
     }
   }
-  for (let round = 0; round < 20; round++) {
+  const appDrained = async () => !safestockApp || (await safestockApp.get<{ drained: boolean }>("/bench/drained")).drained;
+  // Set-up is done when the shops have no webhook left to send and the app's queue stayed empty
+  // for a moment (a recompute is due at the end of its coalescing window).
+  for (let quiet = 0, round = 0; quiet < 3 && round < 600; round++) {
     await sandbox.dispatcher.drain({ fastForward: true });
-    const counts = await worker.runUntilIdle();
-    if (counts.processed === 0 && (await jobQueue().drained())) break;
+    quiet = (await appDrained()) ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   setupPhase = false;
-  const callsBefore = options.meter.calls.length;
+  const callsBefore = meter.calls.length;
 
   // Measurement hooks.
   const saleStart = Date.now();
@@ -297,11 +337,11 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     return [...new Set((call.variables.match(ID_PATTERN) ?? []).map((id) => map.get(id)).filter((id): id is Gid => !!id))];
   };
   let measuring = true;
-  options.meter.onStart((call) => {
+  meter.onStart((call) => {
     if (!measuring || call.mutation) return;
     for (const item of itemsIn(call)) trackers.get(call.shop)?.readStarted(item, Date.now());
   });
-  options.meter.onAnswer((call: ApiCall) => {
+  meter.onAnswer((call: ApiCall) => {
     if (!measuring) return;
     const tracker = trackers.get(call.shop);
     if (!tracker) return;
@@ -419,9 +459,8 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   };
 
   const pendingWork = new Set<Promise<void>>();
-  worker.start();
+  await safestockApp?.post("/bench/reset");
   await Promise.all([...connectors.values()].map((connector) => connector.start()));
-  const { default: prisma } = await import("../../app/db.server");
   const sampler = setInterval(() => {
     for (const domain of domains) {
       const state = stateOf(sandbox, domain);
@@ -432,11 +471,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const connector = connectors.get(domain)!;
       f.listedSamples.push(variantsOf.get(domain)!.reduce((sum, { variantId }) => sum + connector.listed(variantId), 0));
       if (byDomain.get(domain)!.app.kind !== "safestock") continue;
-      void prisma.channelState.findMany({ where: { shop: domain, channel: "marketplace" }, select: { explain: true } }).then((rows) => {
-        let cover = 0;
-        for (const row of rows) for (const line of JSON.parse(row.explain) as { rule: string; units: number }[]) if (line.rule === "refresh_window") cover += line.units;
-        f.coverSamples.push(cover);
-      });
+      void safestockApp!.get<{ cover: number }>(`/bench/cover?shop=${domain}`).then(({ cover }) => f.coverSamples.push(cover));
     }
   }, 1_000);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -462,12 +497,17 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   loopDelay.disable();
   const saleCpu = process.cpuUsage(cpuAtStart);
   const [loadAverage] = os.loadavg();
-  process.stdout.write(`event loop delay during the sale: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms\n`);
+  const appDuringSale = safestockApp ? await safestockApp.get<AppProcessStats>("/bench/stats") : null;
+  process.stdout.write(
+    `event loop delay during the sale: bench (shops, buyers) p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms` +
+      (appDuringSale ? `; Safestock's process p99 ${appDuringSale.loopDelayP99Ms.toFixed(0)} ms, max ${appDuringSale.loopDelayMaxMs.toFixed(0)} ms, CPU ${appDuringSale.cpuSeconds.toFixed(1)} s` : "") +
+      "\n",
+  );
 
   // Late webhooks (the tail is tens of seconds) and the queue.
   const settleUntil = performance.now() + options.settleMs;
   await Promise.race([network.drain(), new Promise((resolve) => setTimeout(resolve, options.settleMs))]);
-  while (performance.now() < settleUntil && !(await jobQueue().drained())) await new Promise((resolve) => setTimeout(resolve, 200));
+  while (performance.now() < settleUntil && !(await appDrained())) await new Promise((resolve) => setTimeout(resolve, 200));
   // Teardown order: no more webhooks (a late delivery would enqueue a job), then the worker (it
   // finishes the jobs it holds), then the shops' jobs are purged and the sandbox closed. With the
   // network still open after the settle timeout, late deliveries enqueued recompute jobs for shops
@@ -475,11 +515,15 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   // 2026-11-30 full run, during flat15).
   await network.close();
   if (network.dropped > 0) process.stdout.write(`webhooks still held by the network when the settle time ran out (dropped): ${network.dropped}\n`);
-  await worker.stop();
+  const appAtEnd = safestockApp ? await safestockApp.get<AppProcessStats & { queries?: Record<string, { count: number; ms: number }> }>("/bench/stats") : null;
+  if (appAtEnd?.queries && Object.keys(appAtEnd.queries).length > 0) {
+    process.stdout.write(`Safestock's Prisma operations since the sale started (count, total ms):\n`);
+    for (const [operation, { count, ms }] of Object.entries(appAtEnd.queries).slice(0, 25)) process.stdout.write(`  ${operation.padEnd(40)} ${String(count).padStart(6)} ${ms.toFixed(0).padStart(7)}\n`);
+  }
+  await safestockApp?.stop();
   measuring = false;
-  const rss = peakRssMb();
 
-  const calls = options.meter.calls.slice(callsBefore);
+  const calls = meter.calls.slice(callsBefore);
   const results: ShopFigures[] = [];
   for (const domain of domains) {
     const shop = byDomain.get(domain)!;
@@ -530,6 +574,9 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       salesWithheld += Math.min(units, freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]));
     }
     const acks = network.records.filter((r) => r.shop === domain).map((r) => r.ackMs);
+    const topics = new Map<string, number>();
+    for (const r of network.records) if (r.shop === domain) topics.set(r.topic, (topics.get(r.topic) ?? 0) + 1);
+    if (acks.length > 0) process.stdout.write(`${shop.label}: ${acks.length} webhook deliveries (${[...topics].map(([t, n]) => `${t} ${n}`).join(", ")}) for ${f.placed} orders\n`);
     const tracker = trackers.get(domain)!;
     const shopCalls = calls.filter((c) => c.shop === domain);
     const costPoints = shopCalls.reduce((sum, c) => sum + c.cost, 0);
@@ -566,13 +613,18 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       meanSafetyStockUnits: mean(f.safetySamples),
       meanMarketplaceListed: mean(f.listedSamples),
       meanRefreshCover: mean(f.coverSamples),
-      peakRssMb: rss,
-      saleCpuSeconds: (saleCpu.user + saleCpu.system) / 1e6,
+      peakRssMb: shop.app.kind === "safestock" && appAtEnd ? appAtEnd.peakRssMb : NaN,
+      appCpuSeconds: appDuringSale?.cpuSeconds ?? NaN,
+      appAnswerP50Ms: appAtEnd?.answerP50Ms ?? NaN,
+      appAnswerP99Ms: appAtEnd?.answerP99Ms ?? NaN,
+      appLoopDelayP99Ms: appDuringSale?.loopDelayP99Ms ?? NaN,
+      shopSideCpuSeconds: (saleCpu.user + saleCpu.system) / 1e6,
+      shopSideLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loadAverage: loadAverage!,
-      eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     });
   }
-  for (const domain of domains) await jobQueue().purgeShop(domain);
   sandbox.close();
+  await shopServer.close();
+  database.remove();
   return results;
 }

@@ -77,60 +77,77 @@ export function startBenchEnvironment(env: Record<string, string> = {}): { serve
   return { server, database };
 }
 
-export async function startBenchApp(): Promise<{ server: SetupServer; meter: ApiMeter; database: { url: string; remove(): void } }> {
-  // A started worker, as in production: recomputes coalesce over the production window.
-  const { server, database } = startBenchEnvironment({ RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000" });
+/**
+ * Counts Admin API calls as they pass: `started` when a request reaches the shop, `answered` with
+ * its response. Fed by msw's events for apps in this process and by the emulator's HTTP server for
+ * an app in its own process (bench/flash/app-process.ts).
+ */
+export function createApiMeter() {
   const startListeners: ((call: Omit<ApiCall, "answeredAt" | "cost" | "codes">) => void)[] = [];
   const answerListeners: ((call: ApiCall) => void)[] = [];
   const calls: ApiCall[] = [];
-  const started = new Map<string, Omit<ApiCall, "answeredAt" | "cost" | "codes">>();
-  server.events.on("request:start", async ({ request, requestId }) => {
-    // Only calls to a shop: a handler that forwards them elsewhere (catalog-scale's proxy to the
-    // emulator's process) makes a second, unmocked request that never gets "response:mocked", and
-    // tracking it would keep its variables in `started` for the whole run.
-    if (!request.url.includes("graphql.json") || !new URL(request.url).hostname.endsWith(".myshopify.com")) return;
-    const startedAt = performance.now();
-    const body = (await request.clone().json().catch(() => ({}))) as { query?: string; variables?: unknown };
-    const match = /(query|mutation)\s+(\w+)/.exec(body.query ?? "");
-    const call = {
-      shop: new URL(request.url).hostname,
-      operation: match?.[2] ?? "anonymous",
-      mutation: match?.[1] === "mutation",
-      startedAt,
-      variables: JSON.stringify(body.variables ?? {}),
-    };
-    started.set(requestId, call);
-    for (const listener of startListeners) listener(call);
-  });
-  server.events.on("response:mocked", async ({ response, requestId }) => {
-    const call = started.get(requestId);
-    if (!call) return;
-    started.delete(requestId);
-    const answeredAt = performance.now();
-    const text = await response.clone().text();
-    const codes = WATCHED_CODES.filter((code) => text.includes(code));
-    const parsed = JSON.parse(text) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
-    const done: ApiCall = { ...call, answeredAt, cost: parsed?.extensions?.cost?.actualQueryCost ?? 0, codes };
-    calls.push(done);
-    for (const listener of answerListeners) listener(done);
-  });
+  const pending = new Map<string, Omit<ApiCall, "answeredAt" | "cost" | "codes">>();
+  const meter: ApiMeter = {
+    onStart: (listener) => startListeners.push(listener),
+    onAnswer: (listener) => answerListeners.push(listener),
+    calls,
+  };
   return {
-    server,
-    database,
-    meter: {
-      onStart: (listener) => startListeners.push(listener),
-      onAnswer: (listener) => answerListeners.push(listener),
-      calls,
+    meter,
+    /** A request to `shop`'s Admin GraphQL endpoint, before the shop answers. */
+    async started(requestId: string, request: Request, shop: string) {
+      const startedAt = performance.now();
+      const body = (await request.clone().json().catch(() => ({}))) as { query?: string; variables?: unknown };
+      const match = /(query|mutation)\s+(\w+)/.exec(body.query ?? "");
+      const call = { shop, operation: match?.[2] ?? "anonymous", mutation: match?.[1] === "mutation", startedAt, variables: JSON.stringify(body.variables ?? {}) };
+      pending.set(requestId, call);
+      for (const listener of startListeners) listener(call);
+    },
+    async answered(requestId: string, response: Response) {
+      const call = pending.get(requestId);
+      if (!call) return;
+      pending.delete(requestId);
+      const answeredAt = performance.now();
+      const text = await response.clone().text();
+      const codes = WATCHED_CODES.filter((code) => text.includes(code));
+      const parsed = JSON.parse(text) as { extensions?: { cost?: { actualQueryCost?: number } } } | null;
+      const done: ApiCall = { ...call, answeredAt, cost: parsed?.extensions?.cost?.actualQueryCost ?? 0, codes };
+      calls.push(done);
+      for (const listener of answerListeners) listener(done);
     },
   };
 }
 
+export async function startBenchApp(): Promise<{ server: SetupServer; meter: ApiMeter; database: { url: string; remove(): void }; metering: ReturnType<typeof createApiMeter> }> {
+  // A started worker, as in production: recomputes coalesce over the production window.
+  const { server, database } = startBenchEnvironment({ RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000" });
+  const metering = createApiMeter();
+  server.events.on("request:start", async ({ request, requestId }) => {
+    // Only calls to a shop: a handler that forwards them elsewhere (catalog-scale's proxy to the
+    // emulator's process) makes a second, unmocked request that never gets "response:mocked", and
+    // tracking it would keep its variables for the whole run.
+    if (!request.url.includes("graphql.json") || !new URL(request.url).hostname.endsWith(".myshopify.com")) return;
+    await metering.started(requestId, request, new URL(request.url).hostname);
+  });
+  server.events.on("response:mocked", async ({ response, requestId }) => {
+    await metering.answered(requestId, response);
+  });
+  return { server, database, meter: metering.meter, metering };
+}
+
+type RouteModule = { action: (args: { request: Request; params: object; context: object }) => Promise<Response> };
+const routeModules = new Map<string, RouteModule>();
+
 /** Delivers a webhook request into `app/routes/webhooks.<topic>.tsx` as Remix would route it. */
 export async function deliverToAppRoute(request: Request): Promise<Response> {
   const topic = new URL(request.url).pathname.replace(/^\/webhooks\//, "").split("/").join(".");
-  const route = (await import(`../../app/routes/webhooks.${topic}.tsx`)) as {
-    action: (args: { request: Request; params: object; context: object }) => Promise<Response>;
-  };
+  let route = routeModules.get(topic);
+  if (!route) {
+    // Imported once per topic, as Remix's build does: under tsx a repeated `import()` of a loaded
+    // module still runs the loader's resolve hook across threads (~1 ms of CPU per delivery).
+    route = (await import(`../../app/routes/webhooks.${topic}.tsx`)) as RouteModule;
+    routeModules.set(topic, route);
+  }
   return route.action({ request, params: {}, context: {} }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
 }
 

@@ -1,0 +1,225 @@
+/**
+ * Safestock as the flash sale meets it: its own process, deployed the default way (one app process
+ * serving the webhook routes with the worker inside it, SQLite and the embedded queue:
+ * app/services/background.server.ts), talking to the emulated shops over HTTP
+ * (sandbox/app-preload.mjs sends `*.myshopify.com` to SAFESTOCK_SANDBOX_ORIGIN). The emulator, the
+ * buyers and the bench's measurements stay in the bench's process, so what this process spends is
+ * the app's alone: before (2026-11-30) app, emulator and four shops of buyers shared one event loop,
+ * and every webhook waited behind the buyers' work (ack p99 25 s in the four-shop run).
+ *
+ * Routes: `POST /webhooks/<topic>` (the app's route modules, as `npm run start` serves them) and a
+ * control surface for the bench: install a shop, run its initial sync, publish a policy, whether the
+ * queue is drained, the refresh-window cover, and the process's own figures (CPU, peak RSS,
+ * event-loop delay, time spent answering each webhook).
+ *
+ *   node --import tsx --import ./sandbox/app-preload.mjs bench/flash/app-process.ts
+ * Prints `{"port":…}` when it listens.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const self = fileURLToPath(import.meta.url);
+const root = path.resolve(path.dirname(self), "../..");
+
+export interface AppProcessStats {
+  cpuSeconds: number;
+  peakRssMb: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  answerP50Ms: number;
+  answerP99Ms: number;
+  answered: number;
+}
+
+export interface AppProcess {
+  url: string;
+  post<T = unknown>(path: string, body?: unknown): Promise<T>;
+  get<T = unknown>(path: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app's process on `databaseUrl` (migrated) against the emulator at `sandboxOrigin`.
+ * `env` adds to the app's environment (RECOMPUTE_WINDOW_MS, …).
+ */
+export async function startAppProcess(options: { databaseUrl: string; sandboxOrigin: string; apiKey: string; apiSecret: string; appUrl: string; env?: Record<string, string> }): Promise<AppProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: options.databaseUrl,
+    SHOPIFY_API_KEY: options.apiKey,
+    SHOPIFY_API_SECRET: options.apiSecret,
+    SHOPIFY_APP_URL: options.appUrl,
+    SAFESTOCK_SANDBOX_ORIGIN: options.sandboxOrigin,
+    ...options.env,
+  };
+  delete env.VITEST;
+  // FLASH_APP_CPU_PROF=<dir> writes a V8 CPU profile of the app's process there when it exits.
+  const profile = process.env.FLASH_APP_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.FLASH_APP_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", "--import", path.join(root, "sandbox/app-preload.mjs"), self], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const killChild = () => child.kill("SIGKILL");
+  process.once("exit", killChild);
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = "";
+    child.once("exit", (code) => reject(new Error(`the app process exited (${code}) before listening`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split("\n").find((l) => l.startsWith("{\"port\""));
+      if (line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const answer = async <T>(response: Response, what: string) => {
+    if (!response.ok) throw new Error(`app process ${what}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    url,
+    post: async (p, body) => answer(await fetch(url + p, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) }), p),
+    get: async (p) => answer(await fetch(url + p), p),
+    async stop() {
+      await fetch(url + "/bench/stop", { method: "POST" }).catch(() => undefined);
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      child.kill("SIGKILL");
+      process.removeListener("exit", killChild);
+    },
+  };
+}
+
+async function main() {
+  // FLASH_APP_QUERY_STATS=1: every Prisma operation of the app is counted and timed (wall ms, which
+  // in this single-threaded process is mostly its CPU), reported by /bench/stats; installed before
+  // any app module loads (app/db.server.ts takes the client kept on globalThis).
+  const queryStats = new Map<string, { count: number; ms: number }>();
+  if (process.env.FLASH_APP_QUERY_STATS === "1") {
+    // Not through app/db.server.ts: importing it creates the app's client at once.
+    const { PrismaClient } = await import("@prisma/client");
+    const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
+    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: process.env.DATABASE_URL! }) });
+    await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+    (globalThis as { __safestockPrisma?: unknown }).__safestockPrisma = client.$extends({
+      query: {
+        async $allOperations({ model, operation, args, query }) {
+          const started = performance.now();
+          try {
+            return await query(args);
+          } finally {
+            const key = `${model ?? "raw"}.${operation}`;
+            const entry = queryStats.get(key) ?? { count: 0, ms: 0 };
+            entry.count++;
+            entry.ms += performance.now() - started;
+            queryStats.set(key, entry);
+          }
+        },
+      },
+    });
+  }
+
+  const { jobQueue } = await import("../../app/services/jobs.server");
+  const { jobHandlers } = await import("../../app/jobs/handlers.server");
+  const { createWorker } = await import("../../app/jobs/worker.server");
+  const { runInitialSync } = await import("../../app/services/initial-sync.server");
+  const { publishPolicy } = await import("../../app/services/policy.server");
+  const { default: prisma } = await import("../../app/db.server");
+  const { startSandboxServer } = await import("../../sandbox/http/server");
+  const { deliverToAppRoute, installSafestock, peakRssMb, percentile } = await import("../support/app");
+
+  const worker = createWorker({
+    queue: jobQueue(),
+    handlers: jobHandlers(),
+    logger: { info() {}, warn() {}, error: (message, meta) => process.stderr.write(`worker: ${message} ${JSON.stringify(meta)}\n`) },
+  });
+  worker.start();
+
+  let loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  /** Time from the request reaching the route to its answer, per webhook (ms), since the last reset. */
+  let answerMs: number[] = [];
+  let cpuAtReset = process.cpuUsage();
+
+  const json = async <T>(request: Request) => (await request.json()) as T;
+
+  async function control(path: string, request: Request): Promise<Response> {
+    switch (path) {
+      case "/bench/install": {
+        const { shop, token } = await json<{ shop: string; token: string }>(request);
+        // The emulator side of the install (token, webhook subscriptions) is the bench's; this is the app's.
+        await installSafestock({ install() {} }, shop, token);
+        return Response.json({ ok: true });
+      }
+      case "/bench/initial-sync": {
+        const { shop } = await json<{ shop: string }>(request);
+        await runInitialSync(shop);
+        return Response.json({ ok: true });
+      }
+      case "/bench/policy": {
+        const { shop, policy } = await json<{ shop: string; policy: Parameters<typeof publishPolicy>[1] }>(request);
+        const published = await publishPolicy(shop, policy, { createdBy: "bench" });
+        return Response.json(published.ok ? { ok: true } : { ok: false, problems: published.problems });
+      }
+      case "/bench/drained":
+        return Response.json({ drained: await jobQueue().drained() });
+      case "/bench/cover": {
+        const shop = new URL(request.url).searchParams.get("shop") ?? "";
+        const rows = await prisma.channelState.findMany({ where: { shop, channel: "marketplace" }, select: { explain: true } });
+        let cover = 0;
+        for (const row of rows) for (const line of JSON.parse(row.explain) as { rule: string; units: number }[]) if (line.rule === "refresh_window") cover += line.units;
+        return Response.json({ cover });
+      }
+      case "/bench/reset":
+        loopDelay.disable();
+        loopDelay = monitorEventLoopDelay({ resolution: 10 });
+        loopDelay.enable();
+        answerMs = [];
+        queryStats.clear();
+        cpuAtReset = process.cpuUsage();
+        return Response.json({ ok: true });
+      case "/bench/stats": {
+        const cpu = process.cpuUsage(cpuAtReset);
+        return Response.json({
+          cpuSeconds: (cpu.user + cpu.system) / 1e6,
+          peakRssMb: peakRssMb(),
+          loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+          loopDelayMaxMs: loopDelay.max / 1e6,
+          answerP50Ms: percentile(answerMs, 50),
+          answerP99Ms: percentile(answerMs, 99),
+          answered: answerMs.length,
+          queries: Object.fromEntries([...queryStats].sort((a, b) => b[1].ms - a[1].ms)),
+        });
+      }
+      case "/bench/stop":
+        await worker.stop();
+        return Response.json({ ok: true });
+      default:
+        return new Response("Not found", { status: 404 });
+    }
+  }
+
+  const server = await startSandboxServer({
+    sandbox: {
+      async handle(request) {
+        const path = new URL(request.url).pathname;
+        if (path.startsWith("/bench/")) return control(path, request);
+        if (!path.startsWith("/webhooks/") || request.method !== "POST") return new Response("Not found", { status: 404 });
+        const started = performance.now();
+        const response = await deliverToAppRoute(request);
+        answerMs.push(performance.now() - started);
+        return response;
+      },
+    },
+    port: 0,
+  });
+  process.stdout.write(JSON.stringify({ port: server.port }) + "\n");
+  process.on("SIGTERM", () => process.exit(0));
+}
+
+if (process.argv[1] === self) await main();
