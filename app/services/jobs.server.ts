@@ -29,18 +29,44 @@ export async function enqueueShopJob(shop: string, name: PipelineQueue, payload:
  * worker runs due jobs only.
  */
 export function recomputeWindowMs(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = Number(env.RECOMPUTE_WINDOW_MS);
-  if (env.RECOMPUTE_WINDOW_MS?.trim() && Number.isFinite(configured) && configured >= 0) return configured;
-  return env.NODE_ENV === "test" ? 0 : 1_000;
+  return windowFromEnv(env, "RECOMPUTE_WINDOW_MS", 1_000);
+}
+
+/**
+ * How long a recorded webhook delivery waits before the worker processes it: deliveries arriving
+ * meanwhile are processed as one batch (one read of the deliveries, of the catalog rows and levels
+ * their orders name, one write of their sales and exposures, one enqueue), instead of a batch of
+ * one per delivery when the worker wakes on every enqueue. It adds at most this much to the time
+ * before a change is recomputed. `WEBHOOK_WINDOW_MS`; 0 under tests.
+ */
+export function webhookWindowMs(env: NodeJS.ProcessEnv = process.env): number {
+  return windowFromEnv(env, "WEBHOOK_WINDOW_MS", 200);
+}
+
+function windowFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const configured = Number(env[name]);
+  if (env[name]?.trim() && Number.isFinite(configured) && configured >= 0) return configured;
+  return env.NODE_ENV === "test" ? 0 : fallback;
+}
+
+/**
+ * Due at the end of the current window on a fixed grid, not one window after each change: every
+ * job enqueued within one window is then due at the same instant and leased as one batch.
+ */
+function endOfWindow(windowMs: number): Date | undefined {
+  return windowMs > 0 ? new Date((Math.floor(Date.now() / windowMs) + 1) * windowMs) : undefined;
+}
+
+/** A recorded delivery for the worker, keyed by delivery so a redelivery while it waits merges into it. */
+export async function enqueueWebhookDelivery(shop: string, deliveryId: string) {
+  const runAt = endOfWindow(webhookWindowMs());
+  return jobQueue().enqueue({ shop, queue: "webhook", payload: { deliveryId }, key: deliveryId, ...(runAt ? { runAt } : {}) });
 }
 
 /** One recompute job per inventory item: a burst of webhooks for one item coalesces. */
 export async function enqueueRecompute(shop: string, inventoryItemIds: string[]) {
   if (inventoryItemIds.length === 0) return [];
-  const windowMs = recomputeWindowMs();
-  // Due at the end of the current window on a fixed grid, not one window after each change:
-  // every item changed within one window is then due at the same instant and leased as one batch.
-  const runAt = windowMs > 0 ? new Date((Math.floor(Date.now() / windowMs) + 1) * windowMs) : undefined;
+  const runAt = endOfWindow(recomputeWindowMs());
   return jobQueue().enqueueMany(
     inventoryItemIds.map((id) => ({ shop, queue: "recompute", payload: { inventoryItemIds: [id] }, key: id, ...(runAt ? { runAt } : {}) })),
   );

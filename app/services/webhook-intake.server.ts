@@ -1,7 +1,7 @@
 import { markWebhookDelivery, recordDeliveryOnce } from "~/models/webhook-delivery.server";
 import { authenticate } from "~/shopify.server";
 import { topicToEnum, type WebhookTopic } from "~/shopify/webhook-topics";
-import { enqueueShopJob } from "./jobs.server";
+import { enqueueWebhookDelivery } from "./jobs.server";
 import { processWebhook } from "./webhook-processing.server";
 
 /**
@@ -86,7 +86,7 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
       return new Response(null, { status: 200 });
     }
     // 2. Queue it. Keyed by delivery, so a redelivery while it waits merges into the same job.
-    await enqueueShopJob(shop, "webhook", { deliveryId: recorded.id }, recorded.id);
+    await enqueueWebhookDelivery(shop, recorded.id);
     return new Response(null, { status: 200 });
   } catch (error) {
     // Unexpected: log with shop, topic and ids and answer 500 so Shopify redelivers; the
