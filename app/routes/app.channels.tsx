@@ -40,6 +40,12 @@ const every = (seconds: number | null) => (seconds === null ? "—" : `every ${s
 /** The refresh-window button's text: "every 15 s · 10 fenced". */
 const listingText = (seconds: number | null, fence: number | null) => (fence ? `${seconds === null ? "live" : every(seconds)} · ${fence} fenced` : every(seconds));
 
+/** A number field of the channel's rule, showing the engine's refusal for it in the merchant's words. */
+function RuleNumberField(props: { label: string; name: string; value: string; onChange: (value: string) => void; problem?: { message: string }; helpText: string }) {
+  const { problem, ...field } = props;
+  return <TextField {...field} type="number" autoComplete="off" error={problem ? merchantText(problem.message) : undefined} />;
+}
+
 export default function ChannelsPage() {
   const { channels } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -146,24 +152,20 @@ export default function ChannelsPage() {
                   channels sold since its last read. Safestock keeps what the other channels sell in that time, plus the measured sync
                   delay, off this channel. Leave empty for a channel that reads the number live.
                 </Text>
-                <TextField
+                <RuleNumberField
                   label="Seconds between the channel's reads"
                   name="refreshSeconds"
-                  type="number"
                   value={seconds}
                   onChange={setSeconds}
-                  autoComplete="off"
-                  error={secondsError ? merchantText(secondsError.message) : undefined}
+                  problem={secondsError}
                   helpText="Ask the connector's settings how often it syncs inventory, e.g. 15."
                 />
-                <TextField
+                <RuleNumberField
                   label="Units ring-fenced for this channel"
                   name="ringFenceUnits"
-                  type="number"
                   value={fence}
                   onChange={setFence}
-                  autoComplete="off"
-                  error={fenceError ? merchantText(fenceError.message) : undefined}
+                  problem={fenceError}
                   helpText="Per SKU, kept at the channel's locations for it alone: the web store, POS and B2B cannot sell them, so a connector's stale copy never oversells them. They stay unsold elsewhere if this channel does not sell them. Leave empty for none."
                 />
                 <InlineStack gap="200">
