@@ -84,4 +84,22 @@ describe("channels page", () => {
     expect(cleared.data).toMatchObject({ ok: true, version: versions + 2 });
     expect((await callLoader(harness, loader, "/app/channels")).data.channels[0]).toMatchObject({ refreshSeconds: null });
   });
+
+  it("sets a ring fence with the refresh window, refusing a bad value with the engine's words; a form without the field keeps it", async () => {
+    const versions = await prisma.policyVersion.count();
+    const refused = await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "15", ringFenceUnits: "-2" });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([{ path: "channels[0].ringFenceUnits", message: "must not be negative, got -2" }]);
+    expect(await prisma.policyVersion.count()).toBe(versions);
+
+    const saved = await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "15", ringFenceUnits: "10" });
+    expect(saved.data).toMatchObject({ ok: true, version: versions + 1 });
+    await harness.settle();
+    expect((await callLoader(harness, loader, "/app/channels")).data.channels[0]).toMatchObject({ refreshSeconds: 15, ringFenceUnits: 10 });
+
+    await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "30" });
+    expect((await callLoader(harness, loader, "/app/channels")).data.channels[0]).toMatchObject({ refreshSeconds: 30, ringFenceUnits: 10 });
+    await callAction(harness, action, "/app/channels", { intent: "refresh", channel: "marketplace", refreshSeconds: "", ringFenceUnits: "" });
+    expect((await callLoader(harness, loader, "/app/channels")).data.channels[0]).toMatchObject({ refreshSeconds: null, ringFenceUnits: null });
+  });
 });

@@ -372,6 +372,7 @@ function ChannelRules({ draft, onChange, errors, locations, channels }: EditorPr
               )}
               <NumberField label="Cap (units)" value={rule.maxUnits} onChange={(value) => setChannel(index, (r) => withField(r, "maxUnits", value))} error={errors.get(`${path}.maxUnits`)} />
               <NumberField label="Network minimum" value={rule.networkMinimum} onChange={(value) => setChannel(index, (r) => withField(r, "networkMinimum", value))} error={errors.get(`${path}.networkMinimum`)} helpText="The last units never shown here" />
+              <NumberField label="Ring-fenced units" value={rule.ringFenceUnits} onChange={(value) => setChannel(index, (r) => withField(r, "ringFenceUnits", value))} error={errors.get(`${path}.ringFenceUnits`)} helpText="Kept for this channel alone; others cannot sell them" />
               <NumberField label="Pause below (units)" value={rule.pauseBelow} onChange={(value) => setChannel(index, (r) => withField(r, "pauseBelow", value))} error={errors.get(`${path}.pauseBelow`)} />
               <NumberField label="0 while the pool is under" value={rule.reserveForHigherTiersBelow} onChange={(value) => setChannel(index, (r) => withField(r, "reserveForHigherTiersBelow", value))} error={errors.get(`${path}.reserveForHigherTiersBelow`)} helpText="Keeps low stock for higher tiers" />
             </InlineGrid>

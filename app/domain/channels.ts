@@ -1,5 +1,6 @@
 import type { CompiledChannel } from "./compile-policy";
 import { appendLine, cappedNote, formatDuration, formatRatePerSecond, LineCache, NO_LINES, unitsText, withLine } from "./explain";
+import { FENCE_REASON, fencesSeenBy, NO_FENCES, type FencedUnits } from "./ring-fence";
 import type { ChannelPlan, ExplainLine, Item, LevelPlan, LocationInfo, Snapshot } from "./types";
 
 /**
@@ -148,7 +149,7 @@ export function channelPool(channel: CompiledChannel, levels: readonly LevelPlan
 }
 
 /** Cache slots per channel: one per waterfall step whose line can repeat across SKUs. */
-const STEPS = 8;
+export const STEPS = 8;
 const REACH = 6;
 const PAUSED = 0;
 const TIER_RESERVE = 1;
@@ -156,12 +157,20 @@ const NETWORK_MINIMUM = 2;
 const ALLOCATION = 3;
 const MAX_UNITS = 4;
 const PAUSE_BELOW = 5;
+/** The channel's ring fence lines at its levels (ring-fence.ts). */
+export const RING_FENCE = 7;
 
 /**
  * What one channel may sell of one SKU, as a waterfall from its pool. Each step can only lower
  * the running figure, and every unit a step removes gets a line, so the lines sum to pool − available.
  * Order: manual pause, reserve for higher tiers, network minimum, refresh window, other channels'
  * holds, allocation (% of pool or fixed units), max cap, pause-below threshold.
+ *
+ * With a ring fence, `pool` is the shared pool (location available, which already leaves every
+ * fence out) and `fences` says where the SKU's fences went. The steps up to the cap shape only
+ * what the channel gets from the shared pool: they guard against or share with the other
+ * channels, and no other channel can sell the fence. The fence is added before pause-below,
+ * which judges what the channel would list. The plan's pool is then shared pool + own fence.
  */
 export function allocateChannel(
   channel: CompiledChannel,
@@ -171,9 +180,13 @@ export function allocateChannel(
   lines: LineCache = new LineCache(),
   slotBase = 0,
   sales: ChannelSales = NO_SALES,
+  fences: readonly FencedUnits[] = NO_FENCES,
 ): ChannelPlan {
   const rule = channel.rule;
   const name = channel.channel;
+  const { own: fence, others: fencedForOthers } = fences.length === 0 ? NOT_FENCED : fencesSeenBy(channel, fences);
+  // Reasons name the shared pool when the channel has a fence, so "pool 8" never reads as the whole.
+  const shared = rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 ? "shared " : "";
   let available = pool;
   let paused = false;
   let explain: readonly ExplainLine[] = NO_LINES;
@@ -181,9 +194,18 @@ export function allocateChannel(
   // those left out because the channel's orders cannot be filled there.
   const reach = channel.reachText;
   if (reach !== undefined) {
+    const whole = pool + fence;
     explain =
-      lines.get(slotBase + REACH, pool, 0) ??
-      lines.set(slotBase + REACH, pool, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${pool} ${reach}` });
+      lines.get(slotBase + REACH, whole, 0) ??
+      lines.set(slotBase + REACH, whole, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${whole} ${reach}` });
+  }
+  // Fences withhold nothing from this channel's pool (its own are added back below; the others'
+  // are not in location available), so their lines carry 0 units, like the reach line.
+  if (fence > 0) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: FENCE_REASON(fence, name) });
+  if (fencedForOthers !== undefined) {
+    for (const [holder, units] of [...fencedForOthers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      explain = appendLine(explain, { rule: "ring_fence", scope: holder, units: 0, reason: FENCE_REASON(units, holder) });
+    }
   }
   if (rule === undefined && holds.length === 0) return { sku, channel: name, pool, available, paused, explain };
   let units: number;
@@ -209,7 +231,7 @@ export function allocateChannel(
           rule: "tier_reserve",
           scope: name,
           units,
-          reason: `withheld for higher tiers: pool ${pool} < ${reserveBelow}`,
+          reason: `withheld for higher tiers: ${shared}pool ${pool} < ${reserveBelow}`,
         }),
     );
   }
@@ -224,7 +246,7 @@ export function allocateChannel(
           rule: "network_minimum",
           scope: name,
           units,
-          reason: `last ${unitsText(units)} never shown on ${name} (network minimum ${minimum})`,
+          reason: `last ${unitsText(units)} ${shared ? "of the shared pool " : ""}never shown on ${name} (network minimum ${minimum})`,
         }),
     );
   }
@@ -273,7 +295,9 @@ export function allocateChannel(
             scope: name,
             units,
             reason:
-              percent !== undefined ? `${name} gets ${percent}% of pool ${pool} = ${share}` : `${name} is allocated a fixed ${share}`,
+              percent !== undefined
+                ? `${name} gets ${percent}% of ${shared}pool ${pool} = ${share}`
+                : `${name} is allocated a fixed ${share}${shared ? " on top of its ring fence" : ""}`,
           }),
       );
     }
@@ -285,9 +309,17 @@ export function allocateChannel(
     explain = withLine(
       explain,
       lines.get(slotBase + MAX_UNITS, 0, units) ??
-        lines.set(slotBase + MAX_UNITS, 0, units, { rule: "max_units", scope: name, units, reason: `${name} is capped at ${max}` }),
+        lines.set(slotBase + MAX_UNITS, 0, units, {
+          rule: "max_units",
+          scope: name,
+          units,
+          reason: `${name} is capped at ${max}${shared ? " on top of its ring fence" : ""}`,
+        }),
     );
   }
+  // The fence is the channel's own: nothing above may take it (a manually paused channel has none).
+  available += fence;
+  pool += fence;
   const pauseBelow = rule?.pauseBelow;
   if (pauseBelow !== undefined && available < pauseBelow) {
     paused = true;
@@ -310,6 +342,8 @@ export function allocateChannel(
   return { sku, channel: name, pool, available, paused, explain };
 }
 
+const NOT_FENCED: { own: number; others: Map<string, number> | undefined } = { own: 0, others: undefined };
+
 /** Appends every channel's plan for one SKU (its levels are levels[from, to)) to `out`; the hot path of planAvailability. */
 export function allocateChannelsInto(
   out: ChannelPlan[],
@@ -321,6 +355,7 @@ export function allocateChannelsInto(
   holds: readonly HoldTotal[],
   lines: LineCache,
   sales: ChannelSales = NO_SALES,
+  fences: readonly FencedUnits[] = NO_FENCES,
 ): void {
   let everywhere = -1;
   let lastSet: ReadonlySet<string> | undefined;
@@ -339,7 +374,7 @@ export function allocateChannelsInto(
       lastSet = channel.locations;
       lastPool = pool;
     }
-    out.push(allocateChannel(channel, sku, pool, holds, lines, i * STEPS, sales));
+    out.push(allocateChannel(channel, sku, pool, holds, lines, i * STEPS, sales, fences));
   }
 }
 

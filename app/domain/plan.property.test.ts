@@ -77,6 +77,8 @@ const channelRule = (channel: string) =>
       reserveForHigherTiersBelow: maybe(fc.integer({ min: 0, max: 30 })),
       pauseBelow: maybe(fc.integer({ min: 0, max: 10 })),
       paused: maybe(fc.boolean()),
+      // Validation refuses a fence on POS (docs/policy.md § 4 "Ring fence").
+      ringFenceUnits: channel === "pos" ? fc.constant(undefined) : maybe(fc.integer({ min: 0, max: 25 })),
     })
     .map(({ allocation, ...rest }): ChannelRule => clean({ channel, ...rest, ...allocation }));
 
@@ -151,6 +153,8 @@ function normalized(p: Plan): Plan {
 const levelAvailable = (p: Plan) => new Map(p.levels.map((l) => [`${l.sku}@${l.location}`, l.available]));
 const channelAvailable = (p: Plan) => new Map(p.channels.map((c) => [`${c.sku}@${c.channel}`, c.available]));
 const sum = (lines: readonly { units: number }[]) => lines.reduce((total, line) => total + line.units, 0);
+/** Units fenced for `channel` at the level (its ring_fence lines). */
+const fencedAt = (level: Plan["levels"][number], channel?: string) => sum(level.explain.filter((line) => line.rule === "ring_fence" && (channel === undefined || line.scope === channel)));
 
 describe("plan invariants", () => {
   it("levels: nothing negative, protected ≤ base, available + protected = base, lines sum to protected", () => {
@@ -176,15 +180,44 @@ describe("plan invariants", () => {
         const result = plan(policy, snapshot);
         for (const channel of result.channels) {
           const rule = policy.channels.find((c) => c.channel === channel.channel);
+          // Location available leaves every fence out; a channel's own fence is added back.
           const expectedPool = sum(
             result.levels
               .filter((l) => l.sku === channel.sku && (rule?.locations === undefined || rule.locations.includes(l.location)))
-              .map((l) => ({ units: l.available })),
+              .map((l) => ({ units: l.available + fencedAt(l, channel.channel) })),
           );
           expect(channel.pool).toBe(expectedPool);
           expect(channel.available).toBeGreaterThanOrEqual(0);
           expect(channel.available).toBeLessThanOrEqual(channel.pool);
           expect(sum(channel.explain)).toBe(channel.pool - channel.available);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("ring fences: never negative, available + safety_stock never above what is there, other channels never sell them", () => {
+    fc.assert(
+      fc.property(policyArb, snapshotArb, (policy, snapshot) => {
+        const result = plan(policy, snapshot);
+        const input = new Map(snapshot.levels.map((l) => [`${l.sku}@${l.location}`, l]));
+        for (const level of result.levels) {
+          const q = input.get(`${level.sku}@${level.location}`)!;
+          // Shopify: available = on hand − committed − reserved − damaged − safety_stock − quality_control.
+          const physical = Math.max(0, q.onHand - q.committed - q.reserved - q.damaged - q.qualityControl);
+          expect(level.available + level.safetyStock + (level.qualityControl - q.qualityControl)).toBe(physical);
+          expect(level.safetyStock).toBeLessThanOrEqual(physical);
+          expect(fencedAt(level)).toBeLessThanOrEqual(level.protected);
+        }
+        for (const channel of result.channels) {
+          expect(channel.available).toBeGreaterThanOrEqual(0);
+          const rule = policy.channels.find((c) => c.channel === channel.channel);
+          const reach = result.levels.filter((l) => l.sku === channel.sku && (rule?.locations === undefined || rule.locations.includes(l.location)));
+          // What it may list: its locations' available (every fence out) plus its own fence, nothing of another's.
+          expect(channel.available).toBeLessThanOrEqual(sum(reach.map((l) => ({ units: l.available + fencedAt(l, channel.channel) }))));
+          // Each fence is at most its rule's units, and none for a paused channel.
+          const own = sum(result.levels.filter((l) => l.sku === channel.sku).map((l) => ({ units: fencedAt(l, channel.channel) })));
+          expect(own).toBeLessThanOrEqual(rule?.paused === true ? 0 : (rule?.ringFenceUnits ?? 0));
         }
       }),
       RUNS,

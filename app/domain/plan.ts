@@ -1,7 +1,8 @@
-import { allocateChannelsInto, channelSalesOf, locationsOf, withReach, type ChannelKind, type HoldTotal } from "./channels";
+import { allocateChannelsInto, channelSalesOf, locationsOf, RING_FENCE, STEPS, withReach, type ChannelKind, type HoldTotal } from "./channels";
 import { LineCache } from "./explain";
 import type { CompiledChannel, CompiledPolicy } from "./compile-policy";
 import { protectionContext, protectLevelsOfSku } from "./protection";
+import { applyRingFences, fencingChannels, NO_FENCES } from "./ring-fence";
 import { parseInstant, toEpochMs } from "./time";
 import type { ChannelPlan, Hold, Item, Level, LevelPlan, Plan, Snapshot } from "./types";
 
@@ -34,6 +35,8 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
   const channelLines = new LineCache();
   // Only a refresh-window rule reads sales rates: skip building them per SKU otherwise.
   const refreshing = channels.some((channel) => channel.rule?.refreshSeconds !== undefined);
+  // Fences use the slot each channel's waterfall leaves free in the shared line cache.
+  const fencing = fencingChannels(channels, (index) => index * STEPS + RING_FENCE);
 
   // Walk runs of one SKU; level i of the input becomes level i of the output.
   for (let from = 0; from < levels.length; ) {
@@ -42,8 +45,11 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
     while (to < levels.length && levels[to]!.sku === sku) to++;
     const item = items.get(sku);
     protectLevelsOfSku(ctx, sku, levels, from, to, item, levelsOut);
+    // Fences come on top of location protection, from what it leaves to sell, and before any
+    // channel's pool is summed, so no other channel's pool can include them.
+    const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines) : NO_FENCES;
     const sales = refreshing ? channelSalesOf(item, snapshot.syncLagMinutes) : undefined;
-    allocateChannelsInto(channelsOut, channels, sku, levelsOut, from, to, holdsBySku.get(sku) ?? noHolds, channelLines, sales);
+    allocateChannelsInto(channelsOut, channels, sku, levelsOut, from, to, holdsBySku.get(sku) ?? noHolds, channelLines, sales, fences);
     from = to;
   }
   return { levels: levelsOut, channels: channelsOut };

@@ -34,8 +34,8 @@ export function protectionContext(
   };
 }
 
-/** Mutable while one SKU is being planned; handed out as a read-only LevelPlan. */
-interface LevelWork {
+/** Mutable while one SKU is being planned (protection, then ring fences); handed out as a read-only LevelPlan. */
+export interface LevelWork {
   sku: string;
   location: string;
   base: number;
@@ -220,14 +220,37 @@ function velocityWeight(compiled: CompiledRule<VelocityBufferRule>, unitsDuringL
  * elsewhere can only move quarantined units to later locations, never free units anywhere.
  */
 function applyQuarantine(ctx: ProtectionContext, quarantine: CompiledQuarantine, work: LevelWork[]): void {
-  let need = quarantineHeldAt(quarantine, ctx.nowMs);
-  if (need === 0) return;
-  const held = need;
-  const order = quarantine.rule.locations;
-  const ordered =
-    order === undefined
-      ? [...work].sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))
-      : order.flatMap((location) => work.filter((w) => w.location === location));
+  const held = quarantineHeldAt(quarantine, ctx.nowMs);
+  if (held === 0) return;
+  withholdInOrder(levelsInOrder(work, quarantine.rule.locations), held, (units) =>
+    ctx.lines.get(quarantine.id, 0, units) ??
+    ctx.lines.set(quarantine.id, 0, units, {
+      rule: "quarantine",
+      scope: quarantine.scopeText,
+      units,
+      reason: `${unitsText(units)} withheld for a promotion (${held} held across locations; ${nextReleaseText(quarantine, ctx.nowMs)})`,
+    }),
+  );
+}
+
+/**
+ * The levels a network-wide rule (quarantine, ring fence) takes from, in a fixed order: `order`
+ * as given (only those), else by location name; `allowed` narrows them further.
+ */
+export function levelsInOrder(work: readonly LevelWork[], order: readonly string[] | undefined, allowed?: ReadonlySet<string>): LevelWork[] {
+  const ok = (location: string) => allowed === undefined || allowed.has(location);
+  return order === undefined
+    ? work.filter((w) => ok(w.location)).sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))
+    : order.flatMap((location) => (ok(location) ? work.filter((w) => w.location === location) : []));
+}
+
+/**
+ * Moves up to `need` sellable units of the levels, in order, into protection (Shopify
+ * safety_stock), each with the line `lineFor` gives; returns the units taken from each level.
+ * Capped by what each level still has, so nothing goes negative and protected ≤ base.
+ */
+export function withholdInOrder(ordered: readonly LevelWork[], need: number, lineFor: (units: number) => readonly ExplainLine[]): { level: LevelWork; units: number }[] {
+  const taken: { level: LevelWork; units: number }[] = [];
   for (const w of ordered) {
     if (need === 0) break;
     const units = Math.min(need, w.available);
@@ -236,17 +259,10 @@ function applyQuarantine(ctx: ProtectionContext, quarantine: CompiledQuarantine,
     w.available -= units;
     w.protected += units;
     w.safetyStock += units;
-    w.explain = withLine(
-      w.explain,
-      ctx.lines.get(quarantine.id, 0, units) ??
-        ctx.lines.set(quarantine.id, 0, units, {
-          rule: "quarantine",
-          scope: quarantine.scopeText,
-          units,
-          reason: `${unitsText(units)} withheld for a promotion (${held} held across locations; ${nextReleaseText(quarantine, ctx.nowMs)})`,
-        }),
-    );
+    w.explain = withLine(w.explain, lineFor(units));
+    taken.push({ level: w, units });
   }
+  return taken;
 }
 
 /** Protection for the levels of one SKU, for callers outside a full plan (e.g. a rule preview). */

@@ -80,6 +80,14 @@ export interface ChannelRule {
    * refresh-window step keeps their sales over R + the measured sync lag out of this channel.
    */
   readonly refreshSeconds?: number;
+  /**
+   * Units at this channel's locations that only this channel may sell (docs/policy.md § 4 "Ring
+   * fence"): min(N, what is sellable there after location protection) goes into Shopify's
+   * `safety_stock`, so web checkout, POS and B2B (which obey `available`) cannot sell it, and every
+   * other channel's number leaves it out. This channel lists the fence plus what its waterfall
+   * gives it from the shared rest. For a connector that orders ignoring Shopify's `available`.
+   */
+  readonly ringFenceUnits?: number;
   readonly allocationPercent?: number;
   readonly fixedUnits?: number;
   readonly maxUnits?: number;
@@ -185,7 +193,10 @@ export interface LevelPlan {
 export interface ChannelPlan {
   readonly sku: string;
   readonly channel: string;
-  /** Sum of location available over the locations the channel draws from. */
+  /**
+   * Sum of location available over the locations the channel draws from, plus, for a channel with
+   * a ring fence, the units fenced for it there (location available already leaves them out).
+   */
   readonly pool: number;
   readonly available: number;
   readonly paused: boolean;

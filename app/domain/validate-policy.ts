@@ -52,6 +52,7 @@ const CHANNEL_FIELDS = [
   "locations",
   "networkMinimum",
   "refreshSeconds",
+  "ringFenceUnits",
   "allocationPercent",
   "fixedUnits",
   "maxUnits",
@@ -197,6 +198,14 @@ export function validatePolicy(input: unknown, known: KnownNames): Result<Policy
         problems.add(
           `${path}.refreshSeconds`,
           `must be a positive number of seconds (how often ${typeof rule.channel === "string" ? rule.channel : "the channel"} re-reads its listing), got ${JSON.stringify(refresh)}`,
+        );
+      }
+      // A POS checkout reads its own store's Shopify available, so the only fence it could have is
+      // location protection at that store, which a safety_stock or display rule already says.
+      if (checkWholeUnits(problems, `${path}.ringFenceUnits`, rule.ringFenceUnits, false) && typeof rule.channel === "string" && channelKind(rule.channel) === "pos" && (rule.ringFenceUnits as number) > 0) {
+        problems.add(
+          `${path}.ringFenceUnits`,
+          `${rule.channel} sells from each store's Shopify available, so units cannot be fenced for it across stores; keep them for a store with a safety_stock or display rule at that location`,
         );
       }
       const percent = rule.allocationPercent;

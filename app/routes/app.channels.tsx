@@ -21,13 +21,30 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const channel = String(form.get("channel") ?? "");
   const result =
     intent === "refresh"
-      ? await setChannelRefresh(session.shop, { channel, refreshSeconds: String(form.get("refreshSeconds") ?? "") }, { createdBy: merchantOf(session) })
+      ? await setChannelRefresh(
+          session.shop,
+          {
+            channel,
+            refreshSeconds: String(form.get("refreshSeconds") ?? ""),
+            // Absent (an older form) leaves the fence as it is; empty removes it.
+            ...(form.has("ringFenceUnits") ? { ringFenceUnits: String(form.get("ringFenceUnits")) } : {}),
+          },
+          { createdBy: merchantOf(session) },
+        )
       : await setChannelPaused(session.shop, { channel, paused, reason: String(form.get("reason") ?? "") }, { createdBy: merchantOf(session) });
   return json({ ...result, channel, paused, intent }, { status: result.ok ? 200 : 422 });
 };
 
 const dash = (value: number | null) => (value === null ? "—" : String(value));
 const every = (seconds: number | null) => (seconds === null ? "—" : `every ${seconds} s`);
+/** The refresh-window button's text: "every 15 s · 10 fenced". */
+const listingText = (seconds: number | null, fence: number | null) => (fence ? `${seconds === null ? "live" : every(seconds)} · ${fence} fenced` : every(seconds));
+
+/** A number field of the channel's rule, showing the engine's refusal for it in the merchant's words. */
+function RuleNumberField(props: { label: string; name: string; value: string; onChange: (value: string) => void; problem?: { message: string }; helpText: string }) {
+  const { problem, ...field } = props;
+  return <TextField {...field} type="number" autoComplete="off" error={problem ? merchantText(problem.message) : undefined} />;
+}
 
 export default function ChannelsPage() {
   const { channels } = useLoaderData<typeof loader>();
@@ -38,12 +55,13 @@ export default function ChannelsPage() {
   const [refreshing, setRefreshing] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [seconds, setSeconds] = useState("");
+  const [fence, setFence] = useState("");
   const chosen = channels.find((channel) => channel.handle === selected) ?? null;
   const refreshChosen = channels.find((channel) => channel.handle === refreshing) ?? null;
 
   useEffect(() => {
     if (result?.ok) {
-      shopify.toast.show(`${result.intent === "refresh" ? "Refresh window saved" : result.paused ? "Paused" : "Resumed"}: policy v${result.version} published`);
+      shopify.toast.show(`${result.intent === "refresh" ? "Refresh window and ring fence saved" : result.paused ? "Paused" : "Resumed"}: policy v${result.version} published`);
       setSelected(null);
       setRefreshing(null);
       setReason("");
@@ -51,12 +69,13 @@ export default function ChannelsPage() {
   }, [result, shopify]);
   const reasonError = result && !result.ok ? result.problems.find((problem) => problem.path === "reason") : undefined;
   const secondsError = result && !result.ok ? result.problems.find((problem) => problem.path.endsWith(".refreshSeconds")) : undefined;
+  const fenceError = result && !result.ok ? result.problems.find((problem) => problem.path.endsWith(".ringFenceUnits")) : undefined;
 
   return (
     <Page title="Channels" subtitle="What each sales channel may sell, and why a channel is paused" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Channels" />
       <BlockStack gap="400">
-        {result && !result.ok && !reasonError && !secondsError && (
+        {result && !result.ok && !reasonError && !secondsError && !fenceError && (
           <Banner tone="critical" title="Nothing changed">
             <p>{result.problems.map((problem) => `${problem.path}: ${merchantText(problem.message)}`).join("; ")}</p>
           </Banner>
@@ -69,7 +88,7 @@ export default function ChannelsPage() {
           ) : (
             <DataTable
               columnContentTypes={["text", "numeric", "text", "numeric", "numeric", "text", "numeric", "text", "text", "text"]}
-              headings={["Channel", "Tier", "Allocation", "Cap", "Network min.", "Refresh window", "Pause below", "Draws from", "State", ""]}
+              headings={["Channel", "Tier", "Allocation", "Cap", "Network min.", "Refresh window / fence", "Pause below", "Draws from", "State", ""]}
               rows={channels.map((channel) => [
                 <Text as="span" fontWeight="semibold" key="n">
                   {channel.name}
@@ -85,10 +104,11 @@ export default function ChannelsPage() {
                     setRefreshing(channel.handle);
                     setSelected(null);
                     setSeconds(channel.refreshSeconds === null ? "" : String(channel.refreshSeconds));
+                    setFence(channel.ringFenceUnits === null ? "" : String(channel.ringFenceUnits));
                   }}
-                  accessibilityLabel={`Refresh window of ${channel.name}`}
+                  accessibilityLabel={`Refresh window and ring fence of ${channel.name}`}
                 >
-                  {every(channel.refreshSeconds)}
+                  {listingText(channel.refreshSeconds, channel.ringFenceUnits)}
                 </Button>,
                 dash(channel.pauseBelow),
                 <div key="d" style={{ whiteSpace: "normal", maxWidth: "8rem" }}>
@@ -125,22 +145,28 @@ export default function ChannelsPage() {
               <input type="hidden" name="intent" value="refresh" />
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  {`Refresh window of ${refreshChosen.name}`}
+                  {`Refresh window and ring fence of ${refreshChosen.name}`}
                 </Text>
                 <Text as="p" tone="subdued">
                   A channel that lists from a copy it re-reads every few seconds (a marketplace connector) can sell units the other
                   channels sold since its last read. Safestock keeps what the other channels sell in that time, plus the measured sync
                   delay, off this channel. Leave empty for a channel that reads the number live.
                 </Text>
-                <TextField
+                <RuleNumberField
                   label="Seconds between the channel's reads"
                   name="refreshSeconds"
-                  type="number"
                   value={seconds}
                   onChange={setSeconds}
-                  autoComplete="off"
-                  error={secondsError ? merchantText(secondsError.message) : undefined}
+                  problem={secondsError}
                   helpText="Ask the connector's settings how often it syncs inventory, e.g. 15."
+                />
+                <RuleNumberField
+                  label="Units ring-fenced for this channel"
+                  name="ringFenceUnits"
+                  value={fence}
+                  onChange={setFence}
+                  problem={fenceError}
+                  helpText="Per SKU, kept at the channel's locations for it alone: the web store, POS and B2B cannot sell them, so a connector's stale copy never oversells them. They stay unsold elsewhere if this channel does not sell them. Leave empty for none."
                 />
                 <InlineStack gap="200">
                   <Button submit variant="primary" loading={navigation.state === "submitting"}>

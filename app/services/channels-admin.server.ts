@@ -5,8 +5,9 @@
  * published as a new version through the normal policy service, so the engine, the writes to
  * Shopify (0 on the channel, products unpublished where Safestock owns that) and the audit all
  * follow the usual path. The reason is audited with the channel. The refresh window
- * (`refreshSeconds`: how often a connector re-reads the channel's number, docs/policy.md § 4) is
- * set here the same way: a new policy version.
+ * (`refreshSeconds`: how often a connector re-reads the channel's number, docs/policy.md § 4) and
+ * the ring fence (`ringFenceUnits`: units only this channel may sell) are set here the same way:
+ * a new policy version.
  */
 import type { ChannelRule, Policy } from "~/domain";
 import prisma from "~/db.server";
@@ -51,6 +52,7 @@ export async function loadChannelsPage(shop: string) {
         cap: rule?.maxUnits ?? null,
         networkMinimum: rule?.networkMinimum ?? null,
         refreshSeconds: rule?.refreshSeconds ?? null,
+        ringFenceUnits: rule?.ringFenceUnits ?? null,
         pauseBelow: rule?.pauseBelow ?? null,
         reserveBelow: rule?.reserveForHigherTiersBelow ?? null,
         drawsFrom,
@@ -72,19 +74,26 @@ export async function loadChannelsPage(shop: string) {
   };
 }
 
-/** The document with one field of one channel's rule set (a rule is added) or removed (undefined). */
-function withChannelField<F extends "paused" | "refreshSeconds">(document: Policy, channel: string, field: F, value: ChannelRule[F] | undefined): Policy {
+/** The fields this page sets; a field given as undefined is removed from the rule. */
+type PageFields = Partial<Pick<ChannelRule, "paused" | "refreshSeconds" | "ringFenceUnits">>;
+
+/** The document with some fields of one channel's rule set (a rule is added) or removed (undefined). */
+function withChannelFields(document: Policy, channel: string, fields: PageFields): Policy {
   const channels = document.channels ?? [];
+  const apply = (rule: Record<string, unknown>) => {
+    const next: Record<string, unknown> = { ...rule };
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined) delete next[field];
+      else next[field] = value;
+    }
+    return next as unknown as ChannelRule;
+  };
   const exists = channels.some((rule) => rule.channel === channel);
+  const adds = Object.values(fields).some((value) => value !== undefined);
   const next = exists
-    ? channels.map((rule) => {
-        if (rule.channel !== channel) return rule;
-        const rest: Record<string, unknown> = { ...rule };
-        delete rest[field];
-        return (value === undefined ? rest : { ...rest, [field]: value }) as unknown as ChannelRule;
-      })
-    : value !== undefined
-      ? [...channels, { channel, [field]: value } as unknown as ChannelRule]
+    ? channels.map((rule) => (rule.channel === channel ? apply({ ...rule }) : rule))
+    : adds
+      ? [...channels, apply({ channel })]
       : channels;
   return { ...document, channels: next };
 }
@@ -93,23 +102,22 @@ function withChannelField<F extends "paused" | "refreshSeconds">(document: Polic
 export type PauseResult = PublishPolicyResult;
 
 /**
- * Publishes one field of one channel's rule as a new version. An open draft gets the same change,
+ * Publishes some fields of one channel's rule as a new version. An open draft gets the same change,
  * so publishing it later does not silently undo this one.
  */
-async function publishChannelField<F extends "paused" | "refreshSeconds">(
+async function publishChannelFields(
   shop: string,
   handle: string,
-  field: F,
-  value: ChannelRule[F] | undefined,
+  fields: PageFields,
   { createdBy, note }: { createdBy: string; note: string },
 ): Promise<PublishPolicyResult> {
   const current = await currentPolicy(shop);
-  const document = withChannelField((current?.document as Policy | undefined) ?? EMPTY_POLICY, handle, field, value);
+  const document = withChannelFields((current?.document as Policy | undefined) ?? EMPTY_POLICY, handle, fields);
   const result = await publishPolicy(shop, document, { createdBy, note });
   if (!result.ok) return result;
   const draft = await getPolicyDraft(shop);
   if (draft) {
-    await savePolicyDraft(shop, { document: withChannelField(draft.document as Policy, handle, field, value), basedOnVersion: result.version, updatedBy: createdBy });
+    await savePolicyDraft(shop, { document: withChannelFields(draft.document as Policy, handle, fields), basedOnVersion: result.version, updatedBy: createdBy });
   }
   return result;
 }
@@ -132,25 +140,33 @@ export async function setChannelPaused(
   const channel = await channelNamed(shop, input.channel);
   if (!channel) return unknownChannel(input.channel);
   const verb = input.paused ? "Paused" : "Resumed";
-  const result = await publishChannelField(shop, channel.handle, "paused", input.paused ? true : undefined, { createdBy, note: `${verb} ${channel.name}: ${reason}` });
+  const result = await publishChannelFields(shop, channel.handle, { paused: input.paused ? true : undefined }, { createdBy, note: `${verb} ${channel.name}: ${reason}` });
   if (result.ok) await recordAudit(shop, [{ subject: "channel_pause", channel: channel.handle, ruleVersion: result.version, reason, actor: "merchant" }]);
   return result;
 }
 
+/** A form number: empty → undefined (remove); a non-number goes to the engine as typed, so its message names what the merchant wrote. */
+function formNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  return (trimmed === "" ? undefined : Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed) as number | undefined;
+}
+
 /**
- * Sets (or, with an empty value, removes) how often the channel re-reads its number; the engine
- * validates it ("must be a positive number of seconds …").
+ * Sets (or, with an empty value, removes) how often the channel re-reads its number and, when the
+ * form sends it, its ring fence; the engine validates both ("must be a positive number of
+ * seconds …", "must be a whole number of units …"). An absent `ringFenceUnits` leaves the fence as is.
  */
 export async function setChannelRefresh(
   shop: string,
-  input: { channel: string; refreshSeconds: string },
+  input: { channel: string; refreshSeconds: string; ringFenceUnits?: string },
   { createdBy }: { createdBy: string },
 ): Promise<PublishPolicyResult> {
   const channel = await channelNamed(shop, input.channel);
   if (!channel) return unknownChannel(input.channel);
-  const text = input.refreshSeconds.trim();
-  // A non-number goes to the engine as typed, so its message names what the merchant wrote.
-  const value = (text === "" ? undefined : Number.isFinite(Number(text)) ? Number(text) : text) as number | undefined;
-  const note = value === undefined ? `${channel.name}: no refresh window` : `${channel.name} re-reads its listing every ${text} s`;
-  return publishChannelField(shop, channel.handle, "refreshSeconds", value, { createdBy, note });
+  const refreshSeconds = formNumber(input.refreshSeconds);
+  const notes = [refreshSeconds === undefined ? `${channel.name}: no refresh window` : `${channel.name} re-reads its listing every ${input.refreshSeconds.trim()} s`];
+  if (input.ringFenceUnits === undefined) return publishChannelFields(shop, channel.handle, { refreshSeconds }, { createdBy, note: notes[0]! });
+  const ringFenceUnits = formNumber(input.ringFenceUnits);
+  notes.push(ringFenceUnits ? `${input.ringFenceUnits.trim()} units ring-fenced for it` : "no ring fence");
+  return publishChannelFields(shop, channel.handle, { refreshSeconds, ringFenceUnits }, { createdBy, note: notes.join("; ") });
 }

@@ -124,6 +124,7 @@ function describeChannel(rule: ChannelRule): ChannelRow {
     : rule.fixedUnits !== undefined ? `fixed ${plural(rule.fixedUnits, "unit")}`
     : "shares the whole pool";
   const limits = [
+    rule.ringFenceUnits ? `${plural(rule.ringFenceUnits, "unit")} ring-fenced for it alone` : null,
     rule.networkMinimum ? `never the last ${rule.networkMinimum}` : null,
     rule.refreshSeconds !== undefined ? `covers the other channels' sales over its ${rule.refreshSeconds}-s refresh` : null,
     rule.maxUnits !== undefined ? `at most ${rule.maxUnits}` : null,

@@ -3,7 +3,7 @@
  * model-based test prove nothing.
  */
 import { describe, expect, it } from "vitest";
-import { channelNumber, policyDocument, reachableStock, refreshCover, targetAvailable, targetSafetyStock, type ModelLevel, type ModelLocation } from "./reference-model";
+import { channelNumber, policyDocument, reachableStock, refreshCover, ringFenceAt, targetAvailable, targetSafetyStock, type ModelLevel, type ModelLocation } from "./reference-model";
 
 const level = (location: string, onHand: number, committed = 0, tags: string[] = []): ModelLevel => ({
   sku: "RING-7",
@@ -69,6 +69,34 @@ describe("reference model", () => {
     // Then the allocation, a share of the pool: min(23, 50% of 40 = 20) = 20; and pause below 30: 23 → paused.
     expect(channelNumber({ global: 0, marketplace: { refreshSeconds: 15, allocationPercent: 50 } }, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 20, paused: false });
     expect(channelNumber({ global: 0, marketplace: { refreshSeconds: 15, pauseBelow: 30 } }, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 0, paused: true });
+  });
+
+  it("ring-fences units for the marketplace at its locations, on top of protection (docs/policy.md § 4 \"Ring fence\")", () => {
+    const levels = [level("Warehouse", 40), level("Soho store", 12)];
+    const shop = { levels, locations: LOCATIONS };
+    const policy = { global: 2, marketplace: { ringFenceUnits: 10, refreshSeconds: 15 } };
+    // Warehouse 40 − 2 = 38, fence 10 → safety_stock 12, available 28. Soho does not fulfil online orders: no fence.
+    expect(targetSafetyStock(policy, levels[0]!, shop)).toBe(12);
+    expect(targetAvailable(policy, levels[0]!, shop)).toBe(28);
+    expect(targetSafetyStock(policy, levels[1]!, shop)).toBe(2);
+    expect(() => targetSafetyStock(policy, levels[0]!)).toThrow(/spans locations/);
+    // The online store's pool leaves the fence out: 28.
+    expect(channelNumber(policy, "online_store", levels, LOCATIONS)).toEqual({ available: 28, paused: false });
+    // Marketplace, others 0.9/s over 18 s: the cover 17 comes off the shared 28 → 11, + fence 10 = 21.
+    const sales = { othersPerSecond: 0.9, lagSeconds: 3 };
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS, sales)).toEqual({ available: 21, paused: false });
+    // A hot SKU, 6/s: cover ceil(108) > 28 → exactly the fence, 10; under a pause below of 12, paused.
+    const hot = { othersPerSecond: 6, lagSeconds: 3 };
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS, hot)).toEqual({ available: 10, paused: false });
+    expect(channelNumber({ ...policy, marketplace: { ...policy.marketplace, pauseBelow: 12 } }, "marketplace", levels, LOCATIONS, hot)).toEqual({ available: 0, paused: true });
+    // Only 5 on hand: 5 − 2 = 3 left, so the fence is 3 (safety_stock 5, available 0) and the marketplace lists 3.
+    const low = [level("Warehouse", 5)];
+    expect(targetSafetyStock(policy, low[0]!, { levels: low, locations: LOCATIONS })).toBe(5);
+    expect(channelNumber(policy, "marketplace", low, LOCATIONS, hot)).toEqual({ available: 3, paused: false });
+    // Soho fulfilling online orders too: fenced by name, Soho store first (12 − 2 = 10), Warehouse none.
+    const both = [LOCATIONS[0]!, { ...LOCATIONS[1]!, fulfillsOnlineOrders: true }];
+    expect(levels.map((l) => ringFenceAt(policy, l, { levels, locations: both }))).toEqual([0, 10]);
+    expect(policyDocument(policy).channels).toEqual([{ channel: "marketplace", tier: 2, refreshSeconds: 15, ringFenceUnits: 10 }]);
   });
 
   it("writes the policy file in the documented format", () => {

@@ -2,7 +2,7 @@
  * An independent reference model of what Safestock must write, for the model-based pipeline
  * test. It is deliberately written from docs/policy.md and docs/decisions/012, not from the
  * engine: it imports nothing from `app/`, covers a subset of the rules (flat and scoped
- * safety stock, channel allocation %, network minimum, refresh window, pause below, manual pause) and is kept
+ * safety stock, channel allocation %, network minimum, refresh window, ring fence, pause below, manual pause) and is kept
  * small enough to check by hand.
  *
  * Physical stock (on_hand, committed, reserved, damaged, quality_control) is whatever the
@@ -22,7 +22,12 @@ export interface ModelPolicy {
   forSku?: { sku: string; units: number };
   online?: { networkMinimum?: number };
   /** `refreshSeconds`: the connector re-reads its listing every R s (docs/policy.md § 4 "Refresh window"). */
-  marketplace?: { allocationPercent?: number; pauseBelow?: number; refreshSeconds?: number };
+  /**
+   * `ringFenceUnits`: units at the marketplace's locations only it may sell (docs/policy.md § 4
+   * "Ring fence"); the model's marketplace rule names no locations, so it draws on every location
+   * that fulfils online orders and the fence fills them by name.
+   */
+  marketplace?: { allocationPercent?: number; pauseBelow?: number; refreshSeconds?: number; ringFenceUnits?: number };
   wholesale?: { paused?: boolean };
 }
 
@@ -35,12 +40,13 @@ export function policyDocument(policy: ModelPolicy) {
   const channels: Record<string, unknown>[] = [];
   if (policy.online?.networkMinimum !== undefined) channels.push({ channel: "online_store", tier: 1, networkMinimum: policy.online.networkMinimum });
   const market = policy.marketplace;
-  if (market && (market.allocationPercent !== undefined || market.pauseBelow !== undefined || market.refreshSeconds !== undefined)) {
+  if (market && Object.values(market).some((value) => value !== undefined)) {
     channels.push({
       channel: "marketplace",
       tier: 2,
       ...(market.allocationPercent !== undefined ? { allocationPercent: market.allocationPercent } : {}),
       ...(market.refreshSeconds !== undefined ? { refreshSeconds: market.refreshSeconds } : {}),
+      ...(market.ringFenceUnits !== undefined ? { ringFenceUnits: market.ringFenceUnits } : {}),
       ...(market.pauseBelow !== undefined ? { pauseBelow: market.pauseBelow } : {}),
     });
   }
@@ -65,22 +71,55 @@ export interface ModelLocation {
   fulfillsOnlineOrders: boolean;
 }
 
-/** What Safestock must withhold at one level: Shopify's `safety_stock` after it has synced. */
-export function targetSafetyStock(policy: ModelPolicy, level: ModelLevel): number {
-  // Shopify's identity: on_hand = available + committed + reserved + damaged + safety_stock + quality_control
-  // (docs/decisions/012 § Inventory states), so this is what could sell if nothing were protected.
-  const sellable = Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl);
+/** The SKU's levels and the shop's locations: what a ring fence, which spans locations, needs. */
+export interface ModelShop {
+  levels: readonly ModelLevel[];
+  locations: readonly ModelLocation[];
+}
+
+// Shopify's identity: on_hand = available + committed + reserved + damaged + safety_stock + quality_control
+// (docs/decisions/012 § Inventory states), so this is what could sell if nothing were protected.
+const sellable = (level: ModelLevel): number => Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl);
+
+/** The location protection alone (safety stock), capped by what could sell. */
+function protection(policy: ModelPolicy, level: ModelLevel): number {
   // Most specific scope wins (docs/policy.md § 3): SKU > tag > location > every item.
   let units = policy.global;
   if (policy.atLocation && policy.atLocation.location === level.location) units = policy.atLocation.units;
   if (policy.forTag && level.tags.includes(policy.forTag.tag)) units = policy.forTag.units;
   if (policy.forSku && policy.forSku.sku === level.sku) units = policy.forSku.units;
-  return Math.min(sellable, units);
+  return Math.min(sellable(level), units);
+}
+
+/**
+ * Units fenced for the marketplace at `level`: N units taken from what the protection leaves at
+ * its locations (online-fulfilling ones, by name), so at most what is there.
+ */
+export function ringFenceAt(policy: ModelPolicy, level: ModelLevel, shop: ModelShop): number {
+  let left = policy.marketplace?.ringFenceUnits ?? 0;
+  const reachable = reachableLocations("marketplace", shop.locations);
+  const ordered = shop.levels.filter((l) => l.sku === level.sku && reachable.includes(l.location)).sort((a, b) => (a.location < b.location ? -1 : 1));
+  for (const l of ordered) {
+    const fence = Math.min(left, sellable(l) - protection(policy, l));
+    if (l.location === level.location) return fence;
+    left -= fence;
+  }
+  return 0;
+}
+
+/**
+ * What Safestock must withhold at one level: Shopify's `safety_stock` after it has synced. A
+ * policy with a ring fence needs the SKU's other levels and the locations (`shop`).
+ */
+export function targetSafetyStock(policy: ModelPolicy, level: ModelLevel, shop?: ModelShop): number {
+  if (!policy.marketplace?.ringFenceUnits) return protection(policy, level);
+  if (!shop) throw new Error("a ring fence spans locations: pass the SKU's levels and the locations");
+  return protection(policy, level) + ringFenceAt(policy, level, shop);
 }
 
 /** `available` Shopify shows once `safety_stock` is at the target (negative when oversold). */
-export function targetAvailable(policy: ModelPolicy, level: ModelLevel): number {
-  return level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl - targetSafetyStock(policy, level);
+export function targetAvailable(policy: ModelPolicy, level: ModelLevel, shop?: ModelShop): number {
+  return level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl - targetSafetyStock(policy, level, shop);
 }
 
 /**
@@ -126,18 +165,24 @@ export function channelNumber(
   sales: ModelSales = NO_SALES,
 ): ModelChannelNumber {
   const reachable = new Set(reachableLocations(channel, locations));
+  const shop = { levels, locations };
+  // Every channel's pool leaves the ring fence out: it sits in safety_stock.
   const pool = levels
     .filter((level) => reachable.has(level.location))
-    .reduce((sum, level) => sum + Math.max(0, targetAvailable(policy, level)), 0);
+    .reduce((sum, level) => sum + Math.max(0, targetAvailable(policy, level, shop)), 0);
   if (channel === "wholesale" && policy.wholesale?.paused) return { available: 0, paused: true };
   let available = pool;
   if (channel === "online_store" && policy.online?.networkMinimum) available = Math.max(0, available - policy.online.networkMinimum);
   if (channel === "marketplace") {
-    // The refresh window comes before the allocation, which is a share of the pool.
+    // The refresh window comes before the allocation, which is a share of the (shared) pool.
     const refresh = policy.marketplace?.refreshSeconds;
     if (refresh !== undefined) available = Math.max(0, available - refreshCover(refresh, sales));
     const percent = policy.marketplace?.allocationPercent;
     if (percent !== undefined) available = Math.min(available, Math.floor((pool * percent) / 100));
+    // Then the marketplace's own fence comes back on top, and pause below judges the sum.
+    if (policy.marketplace?.ringFenceUnits) {
+      available += levels.filter((level) => reachable.has(level.location)).reduce((sum, level) => sum + ringFenceAt(policy, level, shop), 0);
+    }
     const below = policy.marketplace?.pauseBelow;
     if (below !== undefined && available < below) return { available: 0, paused: true };
   }
