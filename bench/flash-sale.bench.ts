@@ -39,15 +39,25 @@ const STOCK_SCALE = Number(process.env.FLASH_STOCK_SCALE ?? 1);
 const STOCK = { warehouse: (sku: number) => Math.round((90 - sku * 2) * STOCK_SCALE), store: () => Math.round(12 * STOCK_SCALE) };
 /** Flat protection every app gets, so the comparison is about sync, not about how much is held back. */
 const FLAT_SAFETY = 2;
+/**
+ * The marketplace's ring fence per SKU (docs/policy.md, "Ring fence"): about its share of the
+ * warehouse's demand in this traffic (25% of orders, most of the rest web and B2B from the same
+ * warehouse) for the middle SKUs; FLASH_FENCE_UNITS overrides.
+ */
+const FENCE_UNITS = Number(process.env.FLASH_FENCE_UNITS ?? Math.max(1, Math.round(15 * STOCK_SCALE)));
 
 type ChannelRule = NonNullable<Policy["channels"]>[number];
 
 /** A realistic policy for this shop: safety stock, a velocity buffer, channels drawing from the locations that can fill them. */
-function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRefreshSeconds?: number } = {}): Policy {
+function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRefreshSeconds?: number; marketplaceFence?: number } = {}): Policy {
   // The refresh window covers, per SKU, what the other channels sell while the connector's copy is
   // stale: ceil(their measured rate × (R + measured sync lag)).
   const refresh = options.marketplaceRefreshSeconds;
-  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], ...(refresh ? { refreshSeconds: refresh } : {}), pauseBelow: 2 };
+  // A ring fence keeps N units per SKU for the marketplace that Shopify's `available` (web, B2B)
+  // never shows; `fixedUnits: 0` lists only the fence, so a stale copy can never show a unit the
+  // other channels may have sold.
+  const fence = options.marketplaceFence ? { ringFenceUnits: options.marketplaceFence, fixedUnits: 0 } : {};
+  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], ...(refresh ? { refreshSeconds: refresh } : {}), ...fence, pauseBelow: 2 };
   return {
     version: 1,
     protection: [
@@ -85,6 +95,7 @@ const benchmark: Benchmark = {
     for (const r of REFRESH_SECONDS) {
       const shops: ShopUnderTest[] = [{ label: "safestock", app: { kind: "safestock", policy: policy() } }];
       shops.push({ label: "safestock+cover", app: { kind: "safestock", policy: policy({ marketplaceRefreshSeconds: r }) } });
+      shops.push({ label: "safestock+fence", app: { kind: "safestock", policy: policy({ marketplaceFence: FENCE_UNITS }) } });
       shops.push({ label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } }, { label: "no app", app: { kind: "none" } });
       await run(`r${r}`, r, ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops);
     }
@@ -151,7 +162,7 @@ function print(figures: readonly ShopFigures[]) {
 function ratios(all: readonly ShopFigures[]) {
   const out: (string | number)[][] = [["R s", "Safestock / baseline", "oversold units", "sales withheld", "cost points", "propagation p99"]];
   for (const r of [...new Set(all.map((f) => f.refreshSeconds))]) {
-    for (const mine of ["safestock", "safestock+cover"]) {
+    for (const mine of ["safestock", "safestock+cover", "safestock+fence"]) {
       const ours = all.find((f) => f.refreshSeconds === r && f.label === mine);
       if (!ours) continue;
       for (const label of ["naive", "no app"]) {

@@ -1,5 +1,6 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { sortableId, sqlBoolean } from "./bulk-sql.server";
 
 /** One order line as it arrived, with what Safestock had published for it (app/services/near-miss.server.ts). */
 export interface OrderExposureInput {
@@ -19,16 +20,26 @@ export interface OrderExposureInput {
   occurredAt: Date;
 }
 
-/** One row per order line: a redelivered orders/create keeps the first record (what was true when it first arrived). */
-export async function recordOrderExposures(shop: string, lines: OrderExposureInput[], db: PrismaClient = prisma) {
-  for (const line of lines) {
-    await db.orderExposure.upsert({
-      where: { shop_lineItemId: { shop, lineItemId: line.lineItemId } },
-      create: { shop, ...line },
-      update: {},
-    });
+/**
+ * One row per order line: a redelivered orders/create keeps the first record (what was true when
+ * it first arrived). One multi-row INSERT per 200 lines (bulk-sql.server.ts: the same SQL on
+ * SQLite and PostgreSQL) instead of a typed upsert per line; a flash sale records one per order.
+ */
+export async function recordOrderExposures(shop: string, lines: readonly OrderExposureInput[], db: PrismaClient = prisma) {
+  const now = new Date();
+  for (let start = 0; start < lines.length; start += EXPOSURE_ROWS_PER_STATEMENT) {
+    const rows = lines.slice(start, start + EXPOSURE_ROWS_PER_STATEMENT).map(
+      (line) =>
+        Prisma.sql`(${sortableId()}, ${shop}, ${line.orderId}, ${line.lineItemId}, ${line.inventoryItemId}, ${line.sku}, ${line.channel}, ${line.locationId}, ${line.quantity}, ${line.published}, ${sqlBoolean(line.pausedAtOrder)}, ${line.protection}, ${line.levelAvailable}, ${line.oversoldUnits}, ${sqlBoolean(line.nearMiss)}, ${line.occurredAt}, ${now})`,
+    );
+    await db.$executeRaw`
+      INSERT INTO "OrderExposure" ("id", "shop", "orderId", "lineItemId", "inventoryItemId", "sku", "channel", "locationId", "quantity", "published", "pausedAtOrder", "protection", "levelAvailable", "oversoldUnits", "nearMiss", "occurredAt", "createdAt")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("shop", "lineItemId") DO NOTHING`;
   }
 }
+
+const EXPOSURE_ROWS_PER_STATEMENT = 200;
 
 /** Order lines since `since` that were oversold or near-misses (the Overview's chart), oldest first. */
 export async function flaggedExposuresSince(shop: string, since: Date, db: PrismaClient = prisma) {
@@ -40,8 +51,15 @@ export async function flaggedExposuresSince(shop: string, since: Date, db: Prism
   });
 }
 
-/** The catalog rows of an order's variants (SKU and inventory item). */
-export async function catalogItemsOfVariants(shop: string, variantIds: string[], db: PrismaClient = prisma) {
+/** A variant's catalog row as order processing needs it. */
+export interface CatalogRowOfVariant {
+  variantId: string;
+  inventoryItemId: string;
+  sku: string;
+}
+
+/** The catalog rows of orders' variants (SKU and inventory item). */
+export async function catalogItemsOfVariants(shop: string, variantIds: string[], db: PrismaClient = prisma): Promise<CatalogRowOfVariant[]> {
   if (variantIds.length === 0) return [];
   return db.catalogItem.findMany({ where: { shop, variantId: { in: variantIds } }, select: { variantId: true, inventoryItemId: true, sku: true } });
 }

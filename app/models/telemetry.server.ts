@@ -1,5 +1,6 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { sortableId } from "./bulk-sql.server";
 
 /** Sales and lag samples that size velocity buffers (docs/decisions/010). */
 
@@ -14,15 +15,21 @@ export interface SaleInput {
 }
 
 /** One row per order line: a redelivered orders/create counts once. */
-export async function recordSales(shop: string, sales: SaleInput[], db: PrismaClient = prisma) {
-  for (const sale of sales) {
-    await db.saleEvent.upsert({
-      where: { shop_lineItemId: { shop, lineItemId: sale.lineItemId } },
-      create: { shop, ...sale },
-      update: {},
-    });
+export async function recordSales(shop: string, sales: readonly SaleInput[], db: PrismaClient = prisma) {
+  // One multi-row INSERT per 200 lines, the same SQL on SQLite and PostgreSQL (bulk-sql.server.ts);
+  // a line already recorded (a redelivered order) is kept as it is.
+  for (let start = 0; start < sales.length; start += SALES_PER_STATEMENT) {
+    const rows = sales
+      .slice(start, start + SALES_PER_STATEMENT)
+      .map((sale) => Prisma.sql`(${sortableId()}, ${shop}, ${sale.orderId}, ${sale.lineItemId}, ${sale.inventoryItemId}, ${sale.sku ?? null}, ${sale.channel}, ${sale.quantity}, ${sale.occurredAt})`);
+    await db.$executeRaw`
+      INSERT INTO "SaleEvent" ("id", "shop", "orderId", "lineItemId", "inventoryItemId", "sku", "channel", "quantity", "occurredAt")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("shop", "lineItemId") DO NOTHING`;
   }
 }
+
+const SALES_PER_STATEMENT = 200;
 
 /** Units per minute per inventory item over `[since, now]`, across channels. */
 export async function unitsPerMinute(shop: string, inventoryItemIds: string[], since: Date, now: Date, db: PrismaClient = prisma) {

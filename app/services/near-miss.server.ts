@@ -30,7 +30,7 @@
  */
 import { listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
-import { catalogItemsOfVariants, flaggedExposuresSince, recordOrderExposures, type OrderExposureInput } from "~/models/order-exposure.server";
+import { catalogItemsOfVariants, flaggedExposuresSince, recordOrderExposures, type CatalogRowOfVariant, type OrderExposureInput } from "~/models/order-exposure.server";
 
 type Json = Record<string, unknown>;
 
@@ -70,51 +70,65 @@ function quantitiesOf(text: string): { available: number; safetyStock: number } 
   }
 }
 
-/** orders/create: one exposure row per tracked line (idempotent: a redelivery keeps the first). */
-export async function recordOrderExposure(shop: string, order: Json, { channel, receivedAt }: { channel: string; receivedAt: Date }) {
-  const lines = (Array.isArray(order.line_items) ? (order.line_items as Json[]) : []).filter((line) => line.variant_id != null);
-  const items = await catalogItemsOfVariants(shop, lines.map((line) => gid("ProductVariant", line.variant_id)));
+/** An orders/create payload as it arrived. */
+export interface ArrivedOrder {
+  order: Json;
+  channel: string;
+  receivedAt: Date;
+}
+
+/**
+ * orders/create: one exposure row per tracked line (idempotent: a redelivery keeps the first).
+ * A batch of orders is recorded with one read of each kind (catalog rows, level and channel
+ * states, locations) and one write, not one of each per order. `catalog` may carry the batch's
+ * catalog rows already read.
+ */
+export async function recordOrderExposure(shop: string, orders: readonly ArrivedOrder[], catalog?: readonly CatalogRowOfVariant[]) {
+  const linesOf = (order: Json) => (Array.isArray(order.line_items) ? (order.line_items as Json[]) : []).filter((line) => line.variant_id != null);
+  const items = catalog ?? (await catalogItemsOfVariants(shop, [...new Set(orders.flatMap(({ order }) => linesOf(order).map((line) => gid("ProductVariant", line.variant_id))))]));
   if (items.length === 0) return;
   const ids = [...new Set(items.map((item) => item.inventoryItemId))];
   const [levels, channels, locations] = await Promise.all([levelStatesForItems(shop, ids), channelStatesForItemsRead(shop, ids), listLocations(shop)]);
   const byVariant = new Map(items.map((item) => [item.variantId, item]));
-  const orderLocation = order.location_id != null ? gid("Location", order.location_id) : null;
-  const places = new Set(
-    orderLocation
-      ? [orderLocation]
-      : locations.filter((location) => location.isActive && (channel === "point_of_sale" || location.fulfillsOnlineOrders)).map((location) => location.locationId),
-  );
-  const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
-  const orderId = gid("Order", order.admin_graphql_api_id ?? order.id);
 
-  const rows: OrderExposureInput[] = lines.flatMap((line) => {
-    const item = byVariant.get(gid("ProductVariant", line.variant_id));
-    if (!item) return [];
-    const here = levels.filter((level) => level.inventoryItemId === item.inventoryItemId && places.has(level.locationId));
-    const state = channels.find((row) => row.inventoryItemId === item.inventoryItemId && row.channel === channel) ?? null;
-    const quantity = Number(line.quantity) || 0;
-    const protection = here.reduce((sum, level) => sum + level.protected, 0);
-    const read = here.map((level) => quantitiesOf(level.quantities));
-    const available = read.reduce((sum, level) => sum + level.available, 0);
-    const cover = read.reduce((sum, level) => sum + level.available + level.safetyStock, 0);
-    const readAfterOrder = here.some((level) => level.updatedAt.getTime() > occurredAt.getTime());
-    return [
-      {
-        orderId,
-        lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
-        inventoryItemId: item.inventoryItemId,
-        sku: item.sku,
-        channel,
-        locationId: orderLocation,
-        quantity,
-        published: state?.available ?? null,
-        pausedAtOrder: state?.paused ?? false,
-        protection,
-        levelAvailable: available,
-        ...classifyLine({ quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
-        occurredAt,
-      },
-    ];
+  const rows: OrderExposureInput[] = orders.flatMap(({ order, channel, receivedAt }) => {
+    const orderLocation = order.location_id != null ? gid("Location", order.location_id) : null;
+    const places = new Set(
+      orderLocation
+        ? [orderLocation]
+        : locations.filter((location) => location.isActive && (channel === "point_of_sale" || location.fulfillsOnlineOrders)).map((location) => location.locationId),
+    );
+    const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
+    const orderId = gid("Order", order.admin_graphql_api_id ?? order.id);
+    return linesOf(order).flatMap((line) => {
+      const item = byVariant.get(gid("ProductVariant", line.variant_id));
+      if (!item) return [];
+      const here = levels.filter((level) => level.inventoryItemId === item.inventoryItemId && places.has(level.locationId));
+      const state = channels.find((row) => row.inventoryItemId === item.inventoryItemId && row.channel === channel) ?? null;
+      const quantity = Number(line.quantity) || 0;
+      const protection = here.reduce((sum, level) => sum + level.protected, 0);
+      const read = here.map((level) => quantitiesOf(level.quantities));
+      const available = read.reduce((sum, level) => sum + level.available, 0);
+      const cover = read.reduce((sum, level) => sum + level.available + level.safetyStock, 0);
+      const readAfterOrder = here.some((level) => level.updatedAt.getTime() > occurredAt.getTime());
+      return [
+        {
+          orderId,
+          lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
+          inventoryItemId: item.inventoryItemId,
+          sku: item.sku,
+          channel,
+          locationId: orderLocation,
+          quantity,
+          published: state?.available ?? null,
+          pausedAtOrder: state?.paused ?? false,
+          protection,
+          levelAvailable: available,
+          ...classifyLine({ quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
+          occurredAt,
+        },
+      ];
+    });
   });
   await recordOrderExposures(shop, rows);
 }

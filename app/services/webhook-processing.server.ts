@@ -4,11 +4,12 @@ import { markShopUninstalled } from "~/models/shop-installation.server";
 import { deleteShopData } from "~/models/shop-data.server";
 import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
 import { deliveriesToProcess, markWebhookDeliveries } from "~/models/webhook-delivery.server";
+import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order-exposure.server";
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
 import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { convertCartHolds } from "./holds.server";
-import { recordOrderExposure } from "./near-miss.server";
+import { recordOrderExposure, type ArrivedOrder } from "./near-miss.server";
 import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
 
 export interface DeliveryToProcess {
@@ -31,6 +32,10 @@ export interface DeliveryBatch {
   items: Set<string>;
   /** `${inventoryItemId}|${locationId}` → the `available` Safestock last planned there. */
   planned: Map<string, number>;
+  /** The catalog rows of every variant the batch's payloads name (one read). */
+  catalog: CatalogRowOfVariant[];
+  /** orders/create payloads, whose sales and exposures are recorded together after the loop. */
+  orders: ArrivedOrder[];
 }
 
 const levelOf = (payload: Json) =>
@@ -49,10 +54,16 @@ export async function processRecordedDeliveries(shop: string, deliveryIds: reado
   if (rows.length === 0) return 0;
   const parsed = rows.map((row) => ({ row, payload: parseWebhookBody(row.body || "{}") as Json }));
   const levels = parsed.flatMap(({ row, payload }) => (row.topic === "inventory_levels/update" ? [levelOf(payload)].filter((level) => level !== null) : []));
-  const batch: DeliveryBatch = { lags: [], items: new Set(), planned: await plannedAvailableAt(shop, levels) };
+  const variantIds = new Set(parsed.flatMap(({ row, payload }) => [...webhookEffects(row.topic as WebhookTopic, payload).variantIds, ...orderVariantIds(payload)]));
+  const [planned, catalog] = await Promise.all([plannedAvailableAt(shop, levels), catalogItemsOfVariants(shop, [...variantIds])]);
+  const batch: DeliveryBatch = { lags: [], items: new Set(), planned, catalog, orders: [] };
   for (const { row, payload } of parsed) {
     const delivery = { shop, topic: row.topic as WebhookTopic, rawBody: row.body, triggeredAt: row.triggeredAt, receivedAt: row.receivedAt };
     if ((await processWebhook(delivery, batch, payload)) === "shop-deleted") return rows.length; // its rows are gone
+  }
+  if (batch.orders.length > 0) {
+    await recordOrderSales(shop, batch.orders, batch.catalog);
+    await recordOrderExposure(shop, batch.orders, batch.catalog);
   }
   await recordLags(shop, batch.lags);
   await enqueueRecompute(shop, [...batch.items]);
@@ -132,10 +143,17 @@ export async function processWebhook(
   }
 
   const effects = webhookEffects(topic, payload);
-  const fromVariants = await inventoryItemIdsForVariants(shop, effects.variantIds);
+  const fromVariants = batch
+    ? batch.catalog.filter((row) => effects.variantIds.includes(row.variantId)).map((row) => row.inventoryItemId)
+    : await inventoryItemIdsForVariants(shop, effects.variantIds);
   if (topic === "orders/create") {
-    await recordOrderSales(shop, payload, delivery.receivedAt);
-    await recordOrderExposure(shop, payload, { channel: channelOfSource(payload.source_name), receivedAt: delivery.receivedAt });
+    const order: ArrivedOrder = { order: payload, channel: channelOfSource(payload.source_name), receivedAt: delivery.receivedAt };
+    if (batch) batch.orders.push(order);
+    else {
+      const catalog = await catalogItemsOfVariants(shop, orderVariantIds(payload));
+      await recordOrderSales(shop, [order], catalog);
+      await recordOrderExposure(shop, [order], catalog);
+    }
     // The checkout's cart holds are now the order's committed units.
     if (typeof payload.checkout_token === "string" && payload.checkout_token) await convertCartHolds(shop, payload.checkout_token);
   }
@@ -169,32 +187,36 @@ async function productChangedForRules(shop: string, product: Json): Promise<bool
   });
 }
 
-async function recordOrderSales(shop: string, order: Json, receivedAt: Date) {
-  const lines = Array.isArray(order.line_items) ? (order.line_items as Json[]) : [];
-  const variantIds = lines.filter((line) => line.variant_id != null).map((line) => `gid://shopify/ProductVariant/${String(line.variant_id)}`);
-  const items = await prisma.catalogItem.findMany({
-    where: { shop, variantId: { in: variantIds } },
-    select: { variantId: true, inventoryItemId: true, sku: true },
-  });
-  const byVariant = new Map(items.map((item) => [item.variantId, item]));
-  const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
-  const orderId = typeof order.admin_graphql_api_id === "string" ? order.admin_graphql_api_id : String(order.id);
+/** The variant gids of an order payload's lines (none for other payloads). */
+function orderVariantIds(payload: Json): string[] {
+  const lines = Array.isArray(payload.line_items) ? (payload.line_items as Json[]) : [];
+  return lines.filter((line) => line.variant_id != null).map((line) => `gid://shopify/ProductVariant/${String(line.variant_id)}`);
+}
+
+/** Orders' tracked lines as sales per channel (velocity buffers, refresh windows), in one write. */
+async function recordOrderSales(shop: string, orders: readonly ArrivedOrder[], catalog: readonly CatalogRowOfVariant[]) {
+  const byVariant = new Map(catalog.map((item) => [item.variantId, item]));
   await recordSales(
     shop,
-    lines.flatMap((line) => {
-      const item = byVariant.get(`gid://shopify/ProductVariant/${String(line.variant_id)}`);
-      if (!item) return [];
-      return [
-        {
-          orderId,
-          lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
-          inventoryItemId: item.inventoryItemId,
-          sku: item.sku,
-          channel: channelOfSource(order.source_name),
-          quantity: Number(line.quantity) || 0,
-          occurredAt,
-        },
-      ];
+    orders.flatMap(({ order, channel, receivedAt }) => {
+      const lines = Array.isArray(order.line_items) ? (order.line_items as Json[]) : [];
+      const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
+      const orderId = typeof order.admin_graphql_api_id === "string" ? order.admin_graphql_api_id : String(order.id);
+      return lines.flatMap((line) => {
+        const item = byVariant.get(`gid://shopify/ProductVariant/${String(line.variant_id)}`);
+        if (!item) return [];
+        return [
+          {
+            orderId,
+            lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
+            inventoryItemId: item.inventoryItemId,
+            sku: item.sku,
+            channel,
+            quantity: Number(line.quantity) || 0,
+            occurredAt,
+          },
+        ];
+      });
     }),
   );
 }

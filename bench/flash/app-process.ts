@@ -16,6 +16,7 @@
  * Prints `{"port":…}` when it listens.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -44,7 +45,20 @@ export interface AppProcess {
  * Starts the app's process on `databaseUrl` (migrated) against the emulator at `sandboxOrigin`.
  * `env` adds to the app's environment (RECOMPUTE_WINDOW_MS, …).
  */
-export async function startAppProcess(options: { databaseUrl: string; sandboxOrigin: string; apiKey: string; apiSecret: string; appUrl: string; env?: Record<string, string> }): Promise<AppProcess> {
+export async function startAppProcess(options: {
+  databaseUrl: string;
+  sandboxOrigin: string;
+  apiKey: string;
+  apiSecret: string;
+  appUrl: string;
+  env?: Record<string, string>;
+  /**
+   * The worker in its own process (`npm run worker`, app/jobs/worker-cli.ts, polling the SQLite
+   * queue every `workerPollMs`) instead of inside the web process: the deployment docs/scale-out.md
+   * describes, in which a worker's batch never delays a webhook's acknowledgement.
+   */
+  separateWorker?: { pollMs: number };
+}): Promise<AppProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -56,6 +70,7 @@ export async function startAppProcess(options: { databaseUrl: string; sandboxOri
     ...options.env,
   };
   delete env.VITEST;
+  if (options.separateWorker) env.BENCH_WEB_ONLY = "1";
   // FLASH_APP_CPU_PROF=<dir> writes a V8 CPU profile of the app's process there when it exits.
   const profile = process.env.FLASH_APP_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.FLASH_APP_CPU_PROF}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", "--import", path.join(root, "sandbox/app-preload.mjs"), self], {
@@ -75,15 +90,42 @@ export async function startAppProcess(options: { databaseUrl: string; sandboxOri
     });
   });
   const url = `http://127.0.0.1:${port}`;
+  const worker = options.separateWorker
+    ? spawn(process.execPath, [...profile, "--import", "tsx", "--import", path.join(root, "sandbox/app-preload.mjs"), path.join(root, "app/jobs/worker-cli.ts")], {
+        cwd: root,
+        env: { ...env, WORKER_POLL_INTERVAL_MS: String(options.separateWorker.pollMs) },
+        stdio: ["ignore", "ignore", "inherit"],
+      })
+    : null;
+  const killWorker = () => worker?.kill("SIGKILL");
+  process.once("exit", killWorker);
+  let workerCpuAtReset = 0;
   const answer = async <T>(response: Response, what: string) => {
     if (!response.ok) throw new Error(`app process ${what}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
   return {
     url,
-    post: async (p, body) => answer(await fetch(url + p, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) }), p),
-    get: async (p) => answer(await fetch(url + p), p),
+    post: async (p, body) => {
+      if (p === "/bench/reset" && worker?.pid) workerCpuAtReset = processUsage(worker.pid).cpuSeconds;
+      return answer(await fetch(url + p, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) }), p);
+    },
+    get: async (p) => {
+      const result = await answer<Record<string, unknown>>(await fetch(url + p), p);
+      if (p === "/bench/reset" || !worker?.pid) return result as never;
+      if (p !== "/bench/stats") return result as never;
+      // The worker process's own figures, from the kernel (it serves no HTTP).
+      const usage = processUsage(worker.pid);
+      return { ...result, cpuSeconds: (result.cpuSeconds as number) + usage.cpuSeconds - workerCpuAtReset, peakRssMb: (result.peakRssMb as number) + usage.peakRssMb, workerCpuSeconds: usage.cpuSeconds - workerCpuAtReset, workerPeakRssMb: usage.peakRssMb } as never;
+    },
     async stop() {
+      if (worker) {
+        const workerExited = new Promise((resolve) => worker.once("exit", resolve));
+        worker.kill("SIGTERM");
+        await Promise.race([workerExited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        worker.kill("SIGKILL");
+        process.removeListener("exit", killWorker);
+      }
       await fetch(url + "/bench/stop", { method: "POST" }).catch(() => undefined);
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -92,6 +134,20 @@ export async function startAppProcess(options: { databaseUrl: string; sandboxOri
       process.removeListener("exit", killChild);
     },
   };
+}
+
+/** CPU time and peak RSS of a child process, from /proc (Linux; the bench's machine). */
+function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name: utime, stime in clock ticks (100 a second).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return { cpuSeconds: ticks / 100, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+  } catch {
+    return { cpuSeconds: NaN, peakRssMb: NaN };
+  }
 }
 
 async function main() {
@@ -138,7 +194,8 @@ async function main() {
     handlers: jobHandlers(),
     logger: { info() {}, warn() {}, error: (message, meta) => process.stderr.write(`worker: ${message} ${JSON.stringify(meta)}\n`) },
   });
-  worker.start();
+  // BENCH_WEB_ONLY=1: the worker runs in its own process (startAppProcess's `separateWorker`).
+  if (process.env.BENCH_WEB_ONLY !== "1") worker.start();
 
   let loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();

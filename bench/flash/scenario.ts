@@ -3,6 +3,7 @@
  * served by a different app (Safestock with a policy, the naive sync, or no app), in real time.
  * Returns per-shop figures; printing and files are the caller's.
  */
+import http from "node:http";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Policy } from "../../app/domain/index";
@@ -91,11 +92,11 @@ export interface ShopFigures {
   meanMarketplaceListed: number;
   /** Mean units Safestock's refresh-window rule kept off the marketplace (its explanation lines, summed over SKUs). */
   meanRefreshCover: number;
-  /** Safestock's process (bench/flash/app-process.ts): peak RSS; NaN for the naive sync, which runs in the bench's process. */
+  /** The shop's Safestock process (bench/flash/app-process.ts, one per shop): peak RSS; NaN for the naive sync, which runs in the bench's process. */
   peakRssMb: number;
-  /** CPU time of Safestock's process from the sale's start until its last order (shared by the run's Safestock shops). */
+  /** CPU time of the shop's Safestock process from the sale's start until its last order. */
   appCpuSeconds: number;
-  /** Time Safestock's process took from a webhook request reaching its route to the answer, over every shop of the run (ms). */
+  /** Time the shop's Safestock process took from a webhook request reaching its route to the answer (ms). */
   appAnswerP50Ms: number;
   appAnswerP99Ms: number;
   /** Event-loop delay p99 in Safestock's process during the sale (ms). */
@@ -196,17 +197,44 @@ async function untilNotThrottled<T extends { body: unknown }>(send: () => Promis
   }
 }
 
+/**
+ * Deliveries reach an app over at most 64 kept-alive connections per app. A fresh connection per
+ * delivery overflowed the app's accept queue (511) in the sale's opening burst: the kernel dropped
+ * the SYNs and the client resent them after 1, 3 and 7 s, which read as 7-s acknowledgements while
+ * the app answered every request it saw within 250 ms (2026-11-30, FLASH_DEBUG_ACK=1).
+ */
+const APP_DEPLOYMENT = process.env.FLASH_APP === "single" ? "single" : "web+worker";
+
+const deliveryAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function postOverKeepAlive(url: string, headers: Headers, body: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(url, { method: "POST", agent: deliveryAgent, headers: { ...Object.fromEntries(headers), "content-length": String(Buffer.byteLength(body)) } }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("end", () => resolve(new Response(chunks.length ? Buffer.concat(chunks) : null, { status: incoming.statusCode ?? 500 })));
+      incoming.on("error", reject);
+    });
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
+
 export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFigures[]> {
   const meter = options.metering.meter;
   const domains = options.shops.map((s) => `${options.name}-${s.label}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-") + ".myshopify.com");
   const byDomain = new Map(options.shops.map((s, i) => [domains[i]!, s]));
   const naiveHandlers = new Map<string, (request: Request) => Promise<Response>>();
   let setupPhase = true;
-  // Safestock runs in its own process (bench/flash/app-process.ts), started below once the shops exist.
-  let safestockApp: AppProcess | null = null;
+  // Safestock runs in its own process per shop (bench/flash/app-process.ts), started below once the
+  // shops exist: each shop under test is a merchant of its own, and one process serving three
+  // shops' flash sales at once (100 orders/s) would measure this machine's cores, not the app.
+  const apps = new Map<string, AppProcess>();
   const deliverToSafestock = async (request: Request): Promise<Response> => {
     const body = await request.text();
-    return fetch(safestockApp!.url + new URL(request.url).pathname, { method: "POST", headers: request.headers, body });
+    const app = apps.get(request.headers.get("X-Shopify-Shop-Domain") ?? "");
+    if (!app) return new Response("no app process for this shop", { status: 404 });
+    return postOverKeepAlive(app.url + new URL(request.url).pathname, request.headers, body);
   };
   const network = createWebhookNetwork({
     seed: 11,
@@ -275,9 +303,11 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     });
   }
 
-  const database = migratedDatabase();
-  if (options.shops.some((s) => s.app.kind === "safestock")) {
-    safestockApp = await startAppProcess({
+  const databases: { remove(): void }[] = [];
+  const startApp = async (domain: string) => {
+    const database = migratedDatabase();
+    databases.push(database);
+    const app = await startAppProcess({
       databaseUrl: database.url,
       sandboxOrigin: shopServer.url,
       apiKey: BENCH_API_KEY,
@@ -285,14 +315,21 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       appUrl: BENCH_APP_URL,
       // The production coalescing window (app/services/recompute.server.ts); the worker wakes on enqueue.
       env: { RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000" },
+      // FLASH_APP=web+worker (default): the web routes and `npm run worker` in two processes
+      // (docs/scale-out.md), the worker polling every FLASH_WORKER_POLL_MS (100); FLASH_APP=single:
+      // the worker inside the web process, as `npm run sandbox` runs it.
+      ...(APP_DEPLOYMENT === "single" ? {} : { separateWorker: { pollMs: Number(process.env.FLASH_WORKER_POLL_MS ?? 100) } }),
     });
-  }
+    apps.set(domain, app);
+  };
+  await Promise.all([...byDomain].filter(([, shop]) => shop.app.kind === "safestock").map(([domain]) => startApp(domain)));
   for (const [domain, shop] of byDomain) {
     if (shop.app.kind === "safestock") {
       sandbox.install(domain);
-      await safestockApp!.post("/bench/install", { shop: domain, token: SANDBOX_ADMIN_TOKEN });
-      await safestockApp!.post("/bench/initial-sync", { shop: domain });
-      const published = await safestockApp!.post<{ ok: boolean; problems?: unknown }>("/bench/policy", { shop: domain, policy: shop.app.policy });
+      const app = apps.get(domain)!;
+      await app.post("/bench/install", { shop: domain, token: SANDBOX_ADMIN_TOKEN });
+      await app.post("/bench/initial-sync", { shop: domain });
+      const published = await app.post<{ ok: boolean; problems?: unknown }>("/bench/policy", { shop: domain, policy: shop.app.policy });
       if (!published.ok) throw new Error(`${shop.label}: policy refused: ${JSON.stringify(published.problems)}`);
     } else if (shop.app.kind === "naive") {
       sandbox.install(domain);
@@ -308,7 +345,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       }
     }
   }
-  const appDrained = async () => !safestockApp || (await safestockApp.get<{ drained: boolean }>("/bench/drained")).drained;
+  const appDrained = async () => (await Promise.all([...apps.values()].map((app) => app.get<{ drained: boolean }>("/bench/drained")))).every((answer) => answer.drained);
   // Set-up is done when the shops have no webhook left to send and the app's queue stayed empty
   // for a moment (a recompute is due at the end of its coalescing window).
   for (let quiet = 0, round = 0; quiet < 3 && round < 600; round++) {
@@ -459,7 +496,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   };
 
   const pendingWork = new Set<Promise<void>>();
-  await safestockApp?.post("/bench/reset");
+  await Promise.all([...apps.values()].map((app) => app.post("/bench/reset")));
   await Promise.all([...connectors.values()].map((connector) => connector.start()));
   const sampler = setInterval(() => {
     for (const domain of domains) {
@@ -471,7 +508,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const connector = connectors.get(domain)!;
       f.listedSamples.push(variantsOf.get(domain)!.reduce((sum, { variantId }) => sum + connector.listed(variantId), 0));
       if (byDomain.get(domain)!.app.kind !== "safestock") continue;
-      void safestockApp!.get<{ cover: number }>(`/bench/cover?shop=${domain}`).then(({ cover }) => f.coverSamples.push(cover));
+      void apps.get(domain)!.get<{ cover: number }>(`/bench/cover?shop=${domain}`).then(({ cover }) => f.coverSamples.push(cover));
     }
   }, 1_000);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -497,10 +534,12 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   loopDelay.disable();
   const saleCpu = process.cpuUsage(cpuAtStart);
   const [loadAverage] = os.loadavg();
-  const appDuringSale = safestockApp ? await safestockApp.get<AppProcessStats>("/bench/stats") : null;
+  type QueryStats = Record<string, { count: number; ms: number }>;
+  const statsOfApps = async () => new Map(await Promise.all([...apps].map(async ([domain, app]) => [domain, await app.get<AppProcessStats & { queries?: QueryStats }>("/bench/stats")] as const)));
+  const appsDuringSale = await statsOfApps();
   process.stdout.write(
     `event loop delay during the sale: bench (shops, buyers) p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms` +
-      (appDuringSale ? `; Safestock's process p99 ${appDuringSale.loopDelayP99Ms.toFixed(0)} ms, max ${appDuringSale.loopDelayMaxMs.toFixed(0)} ms, CPU ${appDuringSale.cpuSeconds.toFixed(1)} s` : "") +
+      [...appsDuringSale].map(([domain, stats]) => `; Safestock for ${domain}: loop p99 ${stats.loopDelayP99Ms.toFixed(0)} ms, max ${stats.loopDelayMaxMs.toFixed(0)} ms, CPU ${stats.cpuSeconds.toFixed(1)} s`).join("") +
       "\n",
   );
 
@@ -515,12 +554,13 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   // 2026-11-30 full run, during flat15).
   await network.close();
   if (network.dropped > 0) process.stdout.write(`webhooks still held by the network when the settle time ran out (dropped): ${network.dropped}\n`);
-  const appAtEnd = safestockApp ? await safestockApp.get<AppProcessStats & { queries?: Record<string, { count: number; ms: number }> }>("/bench/stats") : null;
-  if (appAtEnd?.queries && Object.keys(appAtEnd.queries).length > 0) {
-    process.stdout.write(`Safestock's Prisma operations since the sale started (count, total ms):\n`);
-    for (const [operation, { count, ms }] of Object.entries(appAtEnd.queries).slice(0, 25)) process.stdout.write(`  ${operation.padEnd(40)} ${String(count).padStart(6)} ${ms.toFixed(0).padStart(7)}\n`);
+  const appsAtEnd = await statsOfApps();
+  for (const [domain, stats] of appsAtEnd) {
+    if (!stats.queries || Object.keys(stats.queries).length === 0) continue;
+    process.stdout.write(`Safestock's Prisma operations for ${domain} since the sale started (count, total ms):\n`);
+    for (const [operation, { count, ms }] of Object.entries(stats.queries).slice(0, 25)) process.stdout.write(`  ${operation.padEnd(40)} ${String(count).padStart(6)} ${ms.toFixed(0).padStart(7)}\n`);
   }
-  await safestockApp?.stop();
+  await Promise.all([...apps.values()].map((app) => app.stop()));
   measuring = false;
 
   const calls = meter.calls.slice(callsBefore);
@@ -574,6 +614,12 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       salesWithheld += Math.min(units, freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]));
     }
     const acks = network.records.filter((r) => r.shop === domain).map((r) => r.ackMs);
+    if (process.env.FLASH_DEBUG_ACK === "1") {
+      const slow = network.records.filter((r) => r.shop === domain).sort((x, y) => y.ackMs - x.ackMs).slice(0, 15);
+      process.stdout.write(`${shop.label}: slowest acks: ${slow.map((r) => `${Math.round(r.ackMs)} ms ${r.topic} at +${Math.round((r.triggeredAt - saleStart) / 1000)} s`).join("; ")}\n`);
+      for (const q of [50, 90, 95, 98, 99]) process.stdout.write(` p${q} ${Math.round(percentile(acks, q))}`);
+      process.stdout.write("\n");
+    }
     const topics = new Map<string, number>();
     for (const r of network.records) if (r.shop === domain) topics.set(r.topic, (topics.get(r.topic) ?? 0) + 1);
     if (acks.length > 0) process.stdout.write(`${shop.label}: ${acks.length} webhook deliveries (${[...topics].map(([t, n]) => `${t} ${n}`).join(", ")}) for ${f.placed} orders\n`);
@@ -613,11 +659,11 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       meanSafetyStockUnits: mean(f.safetySamples),
       meanMarketplaceListed: mean(f.listedSamples),
       meanRefreshCover: mean(f.coverSamples),
-      peakRssMb: shop.app.kind === "safestock" && appAtEnd ? appAtEnd.peakRssMb : NaN,
-      appCpuSeconds: appDuringSale?.cpuSeconds ?? NaN,
-      appAnswerP50Ms: appAtEnd?.answerP50Ms ?? NaN,
-      appAnswerP99Ms: appAtEnd?.answerP99Ms ?? NaN,
-      appLoopDelayP99Ms: appDuringSale?.loopDelayP99Ms ?? NaN,
+      peakRssMb: appsAtEnd.get(domain)?.peakRssMb ?? NaN,
+      appCpuSeconds: appsDuringSale.get(domain)?.cpuSeconds ?? NaN,
+      appAnswerP50Ms: appsAtEnd.get(domain)?.answerP50Ms ?? NaN,
+      appAnswerP99Ms: appsAtEnd.get(domain)?.answerP99Ms ?? NaN,
+      appLoopDelayP99Ms: appsDuringSale.get(domain)?.loopDelayP99Ms ?? NaN,
       shopSideCpuSeconds: (saleCpu.user + saleCpu.system) / 1e6,
       shopSideLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loadAverage: loadAverage!,
@@ -625,6 +671,6 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   }
   sandbox.close();
   await shopServer.close();
-  database.remove();
+  for (const database of databases) database.remove();
   return results;
 }
