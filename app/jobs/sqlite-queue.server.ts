@@ -42,6 +42,7 @@ type JobRow = Prisma.JobGetPayload<object>;
 
 /** Attempts to win a race before giving up (each loss means someone else made progress). */
 const MAX_RACE_RETRIES = 5;
+const JOBS_PER_INSERT = 100;
 
 /**
  * The embedded adapter: the queue is the `Job` table of the app's own SQLite database.
@@ -88,20 +89,19 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       if (created.length === 1) return { kind: "enqueued", id: created[0].id };
       if (key === null) throw new Error(`enqueue: the job of ${job.shop} in ${job.queue} was not stored`);
       // A pending job holds the key: merge into it, unless it gets leased under our feet
-      // (then its key is free and the next round creates a fresh job).
-      const pending = await tx.job.findFirst({
-        where: { shop: job.shop, queue: job.queue, dedupeKey: key, status: "pending" },
-        select: { id: true, runAt: true, attempts: true },
-      });
-      if (!pending) continue;
-      // Latest payload wins; the earliest runAt wins, except that a job waiting out a retry
-      // backoff keeps it (a burst of webhooks must not hammer a throttled shop).
-      const earlier = pending.attempts === 0 && runAt < pending.runAt;
-      const merged = await tx.job.updateMany({
-        where: { id: pending.id, dedupeKey: key, status: "pending" },
-        data: { payload, ...(earlier ? { runAt } : {}) },
-      });
-      if (merged.count === 1) return { kind: "coalesced", id: pending.id };
+      // (then its key is free and the next round creates a fresh job). Latest payload wins; the
+      // earliest runAt wins, except that a job waiting out a retry backoff keeps it (a burst of
+      // webhooks must not hammer a throttled shop). One raw statement: a burst merges into
+      // pending jobs hundreds of times a second, and a typed read + update cost two trips
+      // through Prisma's query compiler (bench/perf-notes.md, "Flash sale in its own process").
+      // `runAt` is bound and stored as ISO text, so the comparison orders instants.
+      const merged = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE "Job"
+        SET "payload" = ${payload}, "updatedAt" = ${now},
+            "runAt" = CASE WHEN "attempts" = 0 AND ${runAt} < "runAt" THEN ${runAt} ELSE "runAt" END
+        WHERE "shop" = ${job.shop} AND "queue" = ${job.queue} AND "dedupeKey" = ${key} AND "status" = 'pending'
+        RETURNING "id"`;
+      if (merged.length === 1) return { kind: "coalesced", id: merged[0]!.id };
     }
     throw new Error(`enqueue: lost the race for (${job.shop}, ${job.queue}, ${key}) ${MAX_RACE_RETRIES} times`);
   }
@@ -177,8 +177,27 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
         // Take SQLite's write lock first. A deferred transaction that reads and then writes
         // fails with SQLITE_BUSY at once (no busy wait) when another process writes meanwhile.
         await tx.$executeRaw`UPDATE "Job" SET "id" = "id" WHERE 0`;
+        // New keys in one multi-row INSERT per 100 jobs (a webhook batch enqueues every item it
+        // touched); a job whose key is held by a pending job merges into it, one at a time.
         const results: EnqueueResult[] = [];
-        for (const job of jobs) results.push(await enqueueOne(tx, job, now));
+        for (let start = 0; start < jobs.length; start += JOBS_PER_INSERT) {
+          const chunk = jobs.slice(start, start + JOBS_PER_INSERT);
+          const ids = chunk.map(() => sortableId());
+          const rows = chunk.map((job, i) => {
+            const key = job.key ?? null;
+            return Prisma.sql`(${ids[i]!}, ${job.shop}, ${job.queue}, ${key}, ${key}, ${JSON.stringify(job.payload ?? null)}, 'pending', 0, ${job.runAt ?? now}, ${job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}, ${now}, ${now})`;
+          });
+          const created = new Set(
+            (
+              await tx.$queryRaw<{ id: string }[]>`
+                INSERT INTO "Job" ("id", "shop", "queue", "key", "dedupeKey", "payload", "status", "attempts", "runAt", "maxAttempts", "createdAt", "updatedAt")
+                VALUES ${Prisma.join(rows)}
+                ON CONFLICT ("shop", "queue", "dedupeKey") DO NOTHING
+                RETURNING "id"`
+            ).map((row) => row.id),
+          );
+          for (const [i, job] of chunk.entries()) results.push(created.has(ids[i]!) ? { kind: "enqueued", id: ids[i]! } : await enqueueOne(tx, job, now));
+        }
         return results;
       });
       signalDue(earliest(jobs, now));

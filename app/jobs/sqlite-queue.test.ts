@@ -135,6 +135,10 @@ describe("sqlite job queue", () => {
     expect(results.map((result) => result.kind)).toEqual(["enqueued", "enqueued", "coalesced", "enqueued"]);
     expect(results[2].id).toBe(results[0].id);
     expect((await queue.stats(SHOP)).byStatus.pending).toBe(3);
+    // The later payload of a key wins, whether it merged within one enqueueMany or into an earlier one.
+    await queue.enqueueMany([{ shop: SHOP, queue: "recompute", key: "b", payload: 5 }]);
+    const leased = await queue.lease({ limit: 10, visibilityTimeoutMs: 60_000 });
+    expect(Object.fromEntries(leased.map((job) => [job.key ?? "none", job.payload]))).toEqual({ a: 3, b: 5, none: 4 });
 
     await expect(
       queue.enqueueMany([

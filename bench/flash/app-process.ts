@@ -91,9 +91,9 @@ export async function startAppProcess(options: {
   });
   const url = `http://127.0.0.1:${port}`;
   const worker = options.separateWorker
-    ? spawn(process.execPath, [...profile, "--import", "tsx", "--import", path.join(root, "sandbox/app-preload.mjs"), path.join(root, "app/jobs/worker-cli.ts")], {
+    ? spawn(process.execPath, [...profile, "--import", "tsx", "--import", path.join(root, "sandbox/app-preload.mjs"), "--import", path.join(root, "bench/flash/query-stats.ts"), path.join(root, "app/jobs/worker-cli.ts")], {
         cwd: root,
-        env: { ...env, WORKER_POLL_INTERVAL_MS: String(options.separateWorker.pollMs) },
+        env: { ...env, WORKER_POLL_INTERVAL_MS: String(options.separateWorker.pollMs), BENCH_PRINT_QUERY_STATS_ON_EXIT: "1" },
         stdio: ["ignore", "ignore", "inherit"],
       })
     : null;
@@ -151,34 +151,7 @@ function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
 }
 
 async function main() {
-  // FLASH_APP_QUERY_STATS=1: every Prisma operation of the app is counted and timed (wall ms, which
-  // in this single-threaded process is mostly its CPU), reported by /bench/stats; installed before
-  // any app module loads (app/db.server.ts takes the client kept on globalThis).
-  const queryStats = new Map<string, { count: number; ms: number }>();
-  if (process.env.FLASH_APP_QUERY_STATS === "1") {
-    // Not through app/db.server.ts: importing it creates the app's client at once.
-    const { PrismaClient } = await import("@prisma/client");
-    const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
-    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: process.env.DATABASE_URL! }) });
-    await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-    (globalThis as { __safestockPrisma?: unknown }).__safestockPrisma = client.$extends({
-      query: {
-        async $allOperations({ model, operation, args, query }) {
-          const started = performance.now();
-          try {
-            return await query(args);
-          } finally {
-            const key = `${model ?? "raw"}.${operation}`;
-            const entry = queryStats.get(key) ?? { count: 0, ms: 0 };
-            entry.count++;
-            entry.ms += performance.now() - started;
-            queryStats.set(key, entry);
-          }
-        },
-      },
-    });
-  }
+  const { queryStats } = await import("./query-stats");
 
   const { jobQueue } = await import("../../app/services/jobs.server");
   const { jobHandlers } = await import("../../app/jobs/handlers.server");
