@@ -92,12 +92,29 @@ const benchmark: Benchmark = {
       all.push(...figures);
       return figures;
     };
+    // Per R, two runs of the same traffic on identical shops, each with both baselines: Safestock
+    // alone and with the refresh-window rule, then with the ring fence. At most two Safestock
+    // deployments (web + worker each) share the machine's two cores with the shops and buyers.
+    const baselines = (): ShopUnderTest[] => [
+      { label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } },
+      { label: "no app", app: { kind: "none" } },
+    ];
     for (const r of REFRESH_SECONDS) {
-      const shops: ShopUnderTest[] = [{ label: "safestock", app: { kind: "safestock", policy: policy() } }];
-      shops.push({ label: "safestock+cover", app: { kind: "safestock", policy: policy({ marketplaceRefreshSeconds: r }) } });
-      shops.push({ label: "safestock+fence", app: { kind: "safestock", policy: policy({ marketplaceFence: FENCE_UNITS }) } });
-      shops.push({ label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } }, { label: "no app", app: { kind: "none" } });
-      await run(`r${r}`, r, ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops);
+      const runs: [string, ShopUnderTest[]][] = [
+        [
+          `r${r}`,
+          [
+            { label: "safestock", app: { kind: "safestock", policy: policy() } },
+            { label: "safestock+cover", app: { kind: "safestock", policy: policy({ marketplaceRefreshSeconds: r }) } },
+            ...baselines(),
+          ],
+        ],
+        [`r${r}-fence`, [{ label: "safestock+fence", app: { kind: "safestock", policy: policy({ marketplaceFence: FENCE_UNITS }) } }, ...baselines()]],
+      ];
+      for (const [name, shops] of runs) {
+        const chosen = ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops;
+        if (chosen.length > 0) await run(name, r, chosen);
+      }
     }
     // Velocity buffer vs a flat buffer of the same mean size (R = 15 s or the first R given).
     const base = all.find((f) => f.label === "safestock" && f.refreshSeconds === (REFRESH_SECONDS.includes(15) ? 15 : REFRESH_SECONDS[0]));
@@ -122,9 +139,10 @@ const benchmark: Benchmark = {
 
 function rows(figures: readonly ShopFigures[]) {
   return [
-    ["R s", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "route p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "app RSS MB", "app CPU s", "app loop p99", "shop CPU s", "shop loop p99", "load"],
+    ["R s", "run", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "route p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "cost/LB1", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "app RSS MB", "app CPU s", "app loop p99", "shop CPU s", "shop loop p99", "load"],
     ...figures.map((f) => [
       f.refreshSeconds,
+      f.run,
       f.label,
       f.ordersPlaced,
       f.ordersRefused,
@@ -140,6 +158,7 @@ function rows(figures: readonly ShopFigures[]) {
       f.requestsPerOrder.toFixed(2),
       f.costPerOrder.toFixed(1),
       Number.isFinite(f.costOverLowerBound) ? f.costOverLowerBound.toFixed(2) : "–",
+      Number.isFinite(f.costOverMinimalLowerBound) ? f.costOverMinimalLowerBound.toFixed(2) : "–",
       f.throttled,
       f.stale,
       f.meanSafetyStockUnits.toFixed(0),
@@ -160,13 +179,13 @@ function print(figures: readonly ShopFigures[]) {
 }
 
 function ratios(all: readonly ShopFigures[]) {
-  const out: (string | number)[][] = [["R s", "Safestock / baseline", "oversold units", "sales withheld", "cost points", "propagation p99"]];
+  const out: (string | number)[][] = [["R s", "Safestock / baseline (same run)", "oversold units", "sales withheld", "cost points", "propagation p99"]];
   for (const r of [...new Set(all.map((f) => f.refreshSeconds))]) {
     for (const mine of ["safestock", "safestock+cover", "safestock+fence"]) {
       const ours = all.find((f) => f.refreshSeconds === r && f.label === mine);
       if (!ours) continue;
       for (const label of ["naive", "no app"]) {
-        const other = all.find((f) => f.refreshSeconds === r && f.label === label);
+        const other = all.find((f) => f.run === ours.run && f.label === label);
         if (!other) continue;
         out.push([r, `${mine} / ${label}`, ratio(ours.oversoldUnits, other.oversoldUnits), ratio(ours.salesWithheld, other.salesWithheld), label === "no app" ? "–" : ratio(ours.costPoints, other.costPoints), label === "no app" ? "–" : ratio(ours.propagationP99Ms, other.propagationP99Ms)]);
       }
@@ -179,7 +198,10 @@ function report(all: readonly ShopFigures[], orders: number, wallSeconds: number
   process.stdout.write("\n" + textTable(ratios(all)) + "\n");
   writeResults("flash-sale", { seconds: SECONDS, orders, refreshSeconds: REFRESH_SECONDS, stock: { warehouse: `(90 − 2 × sku index) × ${STOCK_SCALE}`, store: `12 × ${STOCK_SCALE}` }, throttle: STANDARD, wallSeconds, shops: all });
   const groups = (metric: (f: ShopFigures) => number) =>
-    [...new Set(all.map((f) => f.refreshSeconds))].map((r) => ({ label: `R = ${r} s`, bars: all.filter((f) => f.refreshSeconds === r).map((f) => ({ series: f.label, value: metric(f) })) }));
+    [...new Set(all.map((f) => f.run))].map((run) => {
+      const shops = all.filter((f) => f.run === run);
+      return { label: `${run} (R = ${shops[0]!.refreshSeconds} s)`, bars: shops.map((f) => ({ series: f.label, value: metric(f) })) };
+    });
   writeChart(
     "flash-sale.svg",
     barChartSvg(`Flash sale: ${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan`, [
@@ -193,7 +215,7 @@ function report(all: readonly ShopFigures[], orders: number, wallSeconds: number
     [
       `### Flash sale (latest run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine()}, ${wallSeconds.toFixed(0)} s wall)`,
       "",
-      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; cost/LB = cost points over the lower bound (one read + one write per second with any change); mean ss = mean units in \`safety_stock\` over the 20 SKUs; mkt listed = mean units the marketplace connector showed (its copy); mkt cover = mean units the refresh-window rule kept off the marketplace.`,
+      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; route p99 = time Safestock's web process took from a webhook reaching its route to the answer; cost/LB = cost points over the lower bound (every second with a change: one read of the items changed in it, charged per item at the app's cheapest cost per item read, and one write at its cheapest mutation); cost/LB1 = over the older bound that charged each second's read as one item's; mean ss = mean units in \`safety_stock\` over the 20 SKUs; mkt listed = mean units the marketplace connector showed (its copy); mkt cover = mean units the refresh-window rule kept off the marketplace; app RSS / CPU / loop p99 = the shop's Safestock deployment (web process + worker process, both counted; CPU from the sale's start to its last order); shop CPU / loop p99 = the bench's own process (emulated shops, buyers, connector, network, naive sync). Each R has two runs of the same traffic, each with both baselines, so that no more than two Safestock deployments share the two cores.`,
       "",
       markdownTable(rows(all)),
       "",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { sortableId } from "~/models/bulk-sql.server";
+import { retryWhenSqliteBusy, sortableId } from "~/models/bulk-sql.server";
 import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,
@@ -164,7 +164,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
     async enqueue(job) {
       validate(job);
       const now = clock();
-      const result = await enqueueOne(db, job, now);
+      const result = await retryWhenSqliteBusy(() => enqueueOne(db, job, now));
       signalDue(job.runAt ?? now);
       return result;
     },
@@ -173,7 +173,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       if (jobs.length === 0) return [];
       jobs.forEach(validate); // before the transaction, so it rarely has to roll back
       const now = clock();
-      const enqueued = await db.$transaction(async (tx) => {
+      const enqueued = await retryWhenSqliteBusy(() => db.$transaction(async (tx) => {
         // Take SQLite's write lock first. A deferred transaction that reads and then writes
         // fails with SQLITE_BUSY at once (no busy wait) when another process writes meanwhile.
         await tx.$executeRaw`UPDATE "Job" SET "id" = "id" WHERE 0`;
@@ -199,7 +199,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
           for (const [i, job] of chunk.entries()) results.push(created.has(ids[i]!) ? { kind: "enqueued", id: ids[i]! } : await enqueueOne(tx, job, now));
         }
         return results;
-      });
+      }));
       signalDue(earliest(jobs, now));
       return enqueued;
     },
@@ -207,15 +207,17 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
     async lease(options) {
       if (options.limit <= 0 || (options.queues && options.queues.length === 0)) return [];
       if (!(options.visibilityTimeoutMs > 0)) throw new RangeError("visibilityTimeoutMs must be positive");
-      return leaseDue(options);
+      return retryWhenSqliteBusy(() => leaseDue(options));
     },
 
     async complete(job): Promise<CompleteResult> {
       const now = clock();
       // Raw for the same reason as enqueue: once per job.
-      const done = await db.$executeRaw`
-        UPDATE "Job" SET "status" = 'done', "finishedAt" = ${now}, "leaseToken" = NULL, "leasedUntil" = NULL, "updatedAt" = ${now}
-        WHERE "id" = ${job.id} AND "leaseToken" = ${job.leaseToken} AND "status" = 'running'`;
+      const done = await retryWhenSqliteBusy(
+        () => db.$executeRaw`
+          UPDATE "Job" SET "status" = 'done', "finishedAt" = ${now}, "leaseToken" = NULL, "leasedUntil" = NULL, "updatedAt" = ${now}
+          WHERE "id" = ${job.id} AND "leaseToken" = ${job.leaseToken} AND "status" = 'running'`,
+      );
       return done === 1 ? { kind: "completed" } : { kind: "stale" };
     },
 

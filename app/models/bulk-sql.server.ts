@@ -27,3 +27,25 @@ export function sortableId(): string {
   idCounter = (idCounter + 1) % 36 ** 4;
   return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
 }
+
+/**
+ * Runs `work` again (up to `attempts` times, a few ms apart) when SQLite answers SQLITE_BUSY or
+ * SQLITE_BUSY_SNAPSHOT. In WAL mode a statement or transaction that read a snapshot and must then
+ * write fails with BUSY_SNAPSHOT when another connection committed meanwhile, and SQLite does not
+ * wait for it: the whole statement or transaction has to start over
+ * (https://www.sqlite.org/rescode.html#busy_snapshot). It happens when the web process and
+ * `npm run worker` share one database file (the flash-sale bench, 2026-11-30: leases and enqueues
+ * failed and their jobs waited out a retry backoff). `work` must be a whole statement or a whole
+ * transaction; nothing was applied when it failed this way. PostgreSQL never answers these codes.
+ */
+export async function retryWhenSqliteBusy<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= attempts || (code !== "SQLITE_BUSY_SNAPSHOT" && code !== "SQLITE_BUSY")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * (2 + Math.random() * 8)));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { sortableId } from "./bulk-sql.server";
+import { retryWhenSqliteBusy, sortableId } from "./bulk-sql.server";
 
 export interface NewWebhookDelivery {
   shop: string;
@@ -43,7 +43,8 @@ export async function recordDeliveryOnce(
 ): Promise<RecordedDelivery> {
   const { shop, topic, webhookId, body, receivedAt } = delivery;
   const eventId = delivery.eventId ?? null;
-  const rows = await db.$queryRaw<{ id: string; status: string; duplicates: number | bigint }[]>`
+  const rows = await retryWhenSqliteBusy(
+    () => db.$queryRaw<{ id: string; status: string; duplicates: number | bigint }[]>`
     INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "duplicates")
     VALUES (${sortableId()}, ${shop}, ${topic}, ${webhookId}, ${eventId}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null}, ${receivedAt}, ${body},
       CASE WHEN EXISTS (
@@ -53,7 +54,8 @@ export async function recordDeliveryOnce(
       ) THEN 'duplicate' ELSE 'received' END,
       0)
     ON CONFLICT ("shop", "webhookId") DO UPDATE SET "duplicates" = "WebhookDelivery"."duplicates" + 1
-    RETURNING "id", "status", "duplicates"`;
+    RETURNING "id", "status", "duplicates"`,
+  );
   const row = rows[0];
   return { id: row.id, status: row.status, redelivery: Number(row.duplicates) > 0 };
 }

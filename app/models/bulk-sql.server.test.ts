@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { retryWhenSqliteBusy } from "./bulk-sql.server";
+
+const busy = (code: string) => Object.assign(new Error("database is locked"), { code });
+
+describe("retryWhenSqliteBusy", () => {
+  it("starts a statement over when SQLite answers BUSY_SNAPSHOT or BUSY, and gives up after the attempts", async () => {
+    let calls = 0;
+    await expect(
+      retryWhenSqliteBusy(async () => {
+        calls++;
+        if (calls === 1) throw busy("SQLITE_BUSY_SNAPSHOT");
+        if (calls === 2) throw busy("SQLITE_BUSY");
+        return "written";
+      }),
+    ).resolves.toBe("written");
+    expect(calls).toBe(3);
+
+    calls = 0;
+    await expect(
+      retryWhenSqliteBusy(async () => {
+        calls++;
+        throw busy("SQLITE_BUSY_SNAPSHOT");
+      }, 3),
+    ).rejects.toMatchObject({ code: "SQLITE_BUSY_SNAPSHOT" });
+    expect(calls).toBe(3);
+  });
+
+  it("never repeats work that failed for another reason", async () => {
+    let calls = 0;
+    await expect(
+      retryWhenSqliteBusy(async () => {
+        calls++;
+        throw Object.assign(new Error("Unique constraint failed"), { code: "P2002" });
+      }),
+    ).rejects.toThrow(/Unique/);
+    expect(calls).toBe(1);
+  });
+});
