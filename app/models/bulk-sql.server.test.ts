@@ -26,6 +26,18 @@ describe("retryWhenSqliteBusy", () => {
     expect(calls).toBe(3);
   });
 
+  it("recognises a raw statement's busy failure as Prisma wraps it (P2010)", async () => {
+    let calls = 0;
+    await expect(
+      retryWhenSqliteBusy(async () => {
+        calls++;
+        if (calls === 1) throw Object.assign(new Error("Invalid `prisma.$executeRaw()` invocation:\n\nRaw query failed. Code: `SQLITE_BUSY`. Message: `database is locked`"), { code: "P2010" });
+        return "written";
+      }),
+    ).resolves.toBe("written");
+    expect(calls).toBe(2);
+  });
+
   it("never repeats work that failed for another reason", async () => {
     let calls = 0;
     await expect(

@@ -43,9 +43,20 @@ export async function retryWhenSqliteBusy<T>(work: () => Promise<T>, attempts = 
     try {
       return await work();
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (attempt >= attempts || (code !== "SQLITE_BUSY_SNAPSHOT" && code !== "SQLITE_BUSY")) throw error;
+      if (attempt >= attempts || !isSqliteBusy(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * (2 + Math.random() * 8)));
     }
   }
+}
+
+/**
+ * SQLite's "database is locked": better-sqlite3's own error carries the code; Prisma wraps a raw
+ * statement's failure as P2010 with the code in its message ("Raw query failed. Code:
+ * `SQLITE_BUSY`"). SQLITE_BUSY proper means the busy timeout ran out while another connection held
+ * the write lock.
+ */
+function isSqliteBusy(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_BUSY") return true;
+  return code === "P2010" && typeof message === "string" && /`SQLITE_BUSY(_SNAPSHOT)?`/.test(message);
 }
