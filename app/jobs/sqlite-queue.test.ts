@@ -124,7 +124,7 @@ describe("sqlite job queue", () => {
     expect(await leaseOne(queue, { queues: ["recompute"], shop: SHOP })).toMatchObject({ id: fresh.id, payload: { v: 5 } });
   });
 
-  it("enqueueMany is one transaction: duplicates coalesce, a bad job rolls back the batch", async () => {
+  it("enqueueMany: duplicates coalesce, a bad job enqueues nothing", async () => {
     const queue = makeQueue();
     const results = await queue.enqueueMany([
       { shop: SHOP, queue: "recompute", key: "a", payload: 1 },

@@ -211,8 +211,10 @@ const APP_DEPLOYMENT = process.env.FLASH_APP === "single" ? "single" : "web+work
 
 const deliveryAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
+export const socketWaits: number[] = [];
 function postOverKeepAlive(url: string, headers: Headers, body: string): Promise<Response> {
   return new Promise((resolve, reject) => {
+    const asked = performance.now();
     const outgoing = http.request(url, { method: "POST", agent: deliveryAgent, headers: { ...Object.fromEntries(headers), "content-length": String(Buffer.byteLength(body)) } }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -220,6 +222,7 @@ function postOverKeepAlive(url: string, headers: Headers, body: string): Promise
       incoming.on("error", reject);
     });
     outgoing.on("error", reject);
+    outgoing.on("socket", () => socketWaits.push(performance.now() - asked));
     outgoing.end(body);
   });
 }
@@ -626,6 +629,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const slow = network.records.filter((r) => r.shop === domain).sort((x, y) => y.ackMs - x.ackMs).slice(0, 15);
       process.stdout.write(`${shop.label}: slowest acks: ${slow.map((r) => `${Math.round(r.ackMs)} ms ${r.topic} at +${Math.round((r.triggeredAt - saleStart) / 1000)} s`).join("; ")}\n`);
       for (const q of [50, 90, 95, 98, 99]) process.stdout.write(` p${q} ${Math.round(percentile(acks, q))}`);
+      process.stdout.write(`; waits for a socket p50 ${Math.round(percentile(socketWaits, 50))} p90 ${Math.round(percentile(socketWaits, 90))} p99 ${Math.round(percentile(socketWaits, 99))}`);
       process.stdout.write("\n");
     }
     if (process.env.FLASH_DEBUG_COST === "1") {
