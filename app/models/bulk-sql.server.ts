@@ -4,7 +4,8 @@
  * query compiler.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { isPostgresUrl } from "~/db.server";
 
 /**
  * A Boolean column's value. The adapters store Booleans differently (SQLite: INTEGER 0/1, what
@@ -26,4 +27,13 @@ let idCounter = 0;
 export function sortableId(): string {
   idCounter = (idCounter + 1) % 36 ** 4;
   return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+}
+
+/**
+ * Which of the two profiles a client talks to, for the few statements whose SQL differs (JSON
+ * functions). Prisma's clients carry their provider; the URL is the fallback.
+ */
+export function isPostgresClient(db: PrismaClient): boolean {
+  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
+  return provider ? provider === "postgresql" : isPostgresUrl(process.env.DATABASE_URL ?? "");
 }
