@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import type { LocationInfo } from "~/domain";
 import { chunk } from "~/domain/inventory-writes";
 import { sqlBoolean } from "./bulk-sql.server";
+import { runRawTransaction } from "./sqlite-direct.server";
 
 export interface CatalogItemInput {
   inventoryItemId: string;
@@ -35,15 +36,17 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
   });
   if (changed.length === 0) return;
   // Multi-row upserts in raw SQL (both providers): an initial sync writes every row, and a typed
-  // upsert costs ~1.7 ms of CPU in Prisma's query compiler. 10 parameters a row.
+  // upsert costs ~1.7 ms of CPU in Prisma's query compiler. 10 parameters a row; on SQLite bound
+  // by better-sqlite3 itself (docs/decisions/018).
   const now = new Date();
-  await db.$transaction(
+  await runRawTransaction(
+    db,
     chunk(changed, 300).map((rows) => {
       const values = rows.map(
         (item) =>
           Prisma.sql`(${shop}, ${item.inventoryItemId}, ${item.variantId}, ${item.productId}, ${item.sku}, ${item.productTitle}, ${item.variantTitle}, ${JSON.stringify(item.tags)}, ${sqlBoolean(item.tracked)}, ${now})`,
       );
-      return db.$executeRaw`
+      return Prisma.sql`
         INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "updatedAt")
         VALUES ${Prisma.join(values)}
         ON CONFLICT ("shop", "inventoryItemId") DO UPDATE SET
