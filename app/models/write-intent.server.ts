@@ -12,8 +12,8 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import type { AuditInput } from "./audit.server";
 import { isPostgresClient, sortableId } from "./bulk-sql.server";
-import { runSqliteTransaction, type SqlStatement } from "./sqlite-direct.server";
-import { appUnpublicationUpsert, type ChannelStateInput, type LevelStateInput } from "./sync-state.server";
+import { runSqliteTransaction, type SqlStatement, type SqlValue } from "./sqlite-direct.server";
+import type { ChannelStateInput, LevelStateInput } from "./sync-state.server";
 
 export type WriteIntentKind = "move_quantities" | "metafields_set" | "publish" | "unpublish";
 
@@ -85,17 +85,26 @@ export async function recordAppliedWrite(intent: WriteIntent, requestId: string 
   // Audit ids: one sortable id for the write, then the entry's place in it (zero-padded), so
   // lists ordered by (createdAt, id) keep the write's entries in order.
   const from = { intentId: intent.id, requestId, now, idPrefix: sortableId() };
-  const extra = [
-    ...(unpublished ? [appUnpublicationUpsert(db, shop, unpublished)] : []),
-    ...(republished ? [db.appUnpublication.deleteMany({ where: { shop, productId: republished.productId, publicationId: republished.publicationId } })] : []),
-  ];
+  // Publication bookkeeping in raw SQL too (same text on both providers), so that on SQLite the
+  // whole record takes the direct path. `createdAt` is bound: the column's default is Prisma's.
+  const publication: Prisma.Sql[] = [];
+  if (unpublished) {
+    publication.push(Prisma.sql`
+      INSERT INTO "AppUnpublication" ("shop", "productId", "publicationId", "channel", "reason", "createdAt")
+      VALUES (${shop}, ${unpublished.productId}, ${unpublished.publicationId}, ${unpublished.channel}, ${unpublished.reason}, ${now})
+      ON CONFLICT ("shop", "productId", "publicationId") DO UPDATE SET "reason" = excluded."reason"`);
+  }
+  if (republished) {
+    publication.push(Prisma.sql`
+      DELETE FROM "AppUnpublication" WHERE "shop" = ${shop} AND "productId" = ${republished.productId} AND "publicationId" = ${republished.publicationId}`);
+  }
   try {
     if (isPostgresClient(db)) {
       // One statement (data-modifying CTEs run once, atomically): no transaction round trips.
       const statement = recordFromJsonPostgres(db, from);
-      await (extra.length > 0 ? db.$transaction([statement, ...extra]) : statement);
+      await (publication.length > 0 ? db.$transaction([statement, ...publication.map((sql) => db.$executeRaw(sql))]) : statement);
     } else {
-      const statements = [
+      await runSqliteTransaction(db, [
         // "unconfirmed": a resume found no effect yet while the worker that sent it was still
         // waiting for the answer; Shopify's confirmation is the truth.
         {
@@ -103,9 +112,8 @@ export async function recordAppliedWrite(intent: WriteIntent, requestId: string 
           params: [requestId, now, intent.id],
         },
         ...recordFromJsonSqlite(from, { levels: levels.length > 0, channels: channels.length > 0 }),
-      ];
-      if (extra.length > 0) await db.$transaction([...statements.map((statement) => db.$executeRawUnsafe(statement.sql, ...statement.params)), ...extra]);
-      else await runSqliteTransaction(db, statements);
+        ...publication.map((sql) => ({ sql: sql.sql, params: sql.values as SqlValue[] })),
+      ]);
     }
     return true;
   } catch (error) {
