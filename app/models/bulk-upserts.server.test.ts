@@ -25,6 +25,11 @@ describe("multi-row upserts in raw SQL", () => {
       ["gid://shopify/InventoryItem/2", "MUG-1", false, '["kitchen","gift"]'],
     ]);
     expect(rows[0].updatedAt).toBeInstanceOf(Date);
+    // Unchanged rows (Booleans and tags read back as stored) are not written again.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await upsertCatalogItems(SHOP, [{ ...item, sku: "MUG-2", tracked: true }, { ...item, inventoryItemId: "gid://shopify/InventoryItem/2", tracked: false }]);
+    const again = await prisma.catalogItem.findMany({ where: { shop: SHOP }, orderBy: { inventoryItemId: "asc" } });
+    expect(again.map((row) => row.updatedAt.getTime())).toEqual(rows.map((row) => row.updatedAt.getTime()));
 
     const level = { inventoryItemId: item.inventoryItemId, locationId: "gid://shopify/Location/1", quantities: { on_hand: 5 }, protected: 2, available: 3, explain: ["two on display"] };
     const channel = { inventoryItemId: item.inventoryItemId, channel: "marketplace", available: 0, paused: true, explain: [] };

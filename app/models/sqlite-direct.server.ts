@@ -40,6 +40,25 @@ function bindable(value: SqlValue): string | number | null {
   return value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value;
 }
 
+/** Waits until a Prisma transaction open on the connection (if any) has ended. */
+async function outOfTransaction(connection: SqliteConnection) {
+  while (connection.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The rows of a read, straight through better-sqlite3 (integers as numbers, Booleans as 0/1,
+ * JSON and text as stored), or null on PostgreSQL or before the connection is open: the caller
+ * then reads through Prisma. For the writer's per-batch reads of ~1,500 rows, which Prisma
+ * decodes at several ms a read.
+ */
+export async function querySqlite(db: PrismaClient, sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[] | null> {
+  if (isPostgresClient(db)) return null;
+  const connection = sqliteConnectionOf(db);
+  if (!connection) return null;
+  await outOfTransaction(connection);
+  return statementOf(connection, sql).safeIntegers(false).all(params.map(bindable)) as Record<string, unknown>[];
+}
+
 /**
  * Runs the statements in one transaction (BEGIN IMMEDIATE: the write lock up front, so two
  * processes never deadlock upgrading a read lock), directly when the client's connection is
@@ -52,7 +71,7 @@ export async function runSqliteTransaction(db: PrismaClient, statements: readonl
     await db.$transaction(statements.map((statement) => db.$executeRawUnsafe(statement.sql, ...statement.params)));
     return;
   }
-  while (connection.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+  await outOfTransaction(connection);
   connection
     .transaction(() => {
       for (const statement of statements) statementOf(connection, statement.sql).run(statement.params.map(bindable));
