@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { Database as SqliteConnection } from "better-sqlite3";
 import type { PrismaPg as PrismaPgAdapter } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 
@@ -20,9 +21,29 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+/** Each SQLite client's better-sqlite3 connection, once Prisma has opened it (see `sqliteConnectionOf`). */
+const sqliteConnections = new WeakMap<PrismaClient, SqliteConnection>();
+
+/**
+ * The better-sqlite3 connection under a SQLite client, for the writer's hot statements
+ * (app/models/sqlite-direct.server.ts, docs/decisions/018-driver-level-writer-statements.md);
+ * undefined for PostgreSQL, or before the client's first query opened it.
+ */
+export function sqliteConnectionOf(client: PrismaClient): SqliteConnection | undefined {
+  return sqliteConnections.get(client);
+}
+
 export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite"): PrismaClient {
   if (isPostgresUrl(url)) return createPostgresPrismaClient(url);
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const factory = new PrismaBetterSQLite3({ url });
+  const client = new PrismaClient({ adapter: factory });
+  // The adapter opens its one connection on the client's first query; keep a handle on it.
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    sqliteConnections.set(client, (adapter as unknown as { client: SqliteConnection }).client);
+    return adapter;
+  };
   // WAL lets the web process and `npm run worker` read while the other writes; with WAL,
   // synchronous=NORMAL is crash-safe for the database (https://www.sqlite.org/pragma.html#pragma_synchronous)
   // and spares an fsync per commit — webhook intake commits several small rows per delivery.

@@ -4,7 +4,8 @@
  * query compiler.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { isPostgresUrl } from "~/db.server";
 
 /**
  * A Boolean column's value. The adapters store Booleans differently (SQLite: INTEGER 0/1, what
@@ -59,4 +60,13 @@ function isSqliteBusy(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_BUSY") return true;
   return code === "P2010" && typeof message === "string" && /`SQLITE_BUSY(_SNAPSHOT)?`/.test(message);
+}
+
+/**
+ * Which of the two profiles a client talks to, for the few statements whose SQL differs (JSON
+ * functions). Prisma's clients carry their provider; the URL is the fallback.
+ */
+export function isPostgresClient(db: PrismaClient): boolean {
+  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
+  return provider ? provider === "postgresql" : isPostgresUrl(process.env.DATABASE_URL ?? "");
 }

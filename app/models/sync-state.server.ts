@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { chunk } from "~/domain/inventory-writes";
 import { sqlBoolean } from "./bulk-sql.server";
+import { querySqlite, runRawTransaction } from "./sqlite-direct.server";
 
 export interface LevelStateInput {
   inventoryItemId: string;
@@ -20,8 +21,6 @@ export interface ChannelStateInput {
   explain: readonly unknown[];
 }
 
-type Db = Prisma.TransactionClient;
-
 const levelData = (level: LevelStateInput) => ({
   quantities: JSON.stringify(level.quantities),
   protected: level.protected,
@@ -37,15 +36,16 @@ const ROWS_PER_STATEMENT = 500;
 /**
  * Multi-row `INSERT … ON CONFLICT DO UPDATE` (SQLite ≥ 3.24 and PostgreSQL alike): a catalog
  * batch's 1,500 levels in 3 statements instead of 1,500 typed upserts, each compiled by Prisma's
- * query compiler (~1.7 ms of CPU apiece, bench/README.md).
+ * query compiler (~1.7 ms of CPU apiece, bench/README.md). On SQLite they run straight through
+ * better-sqlite3 (docs/decisions/018): a batch's ~22,000 parameters are not bound at Prisma's ~2.2 µs apiece.
  */
-function upsertLevels(db: Db, shop: string, levels: readonly LevelStateInput[], now: Date) {
+function upsertLevels(shop: string, levels: readonly LevelStateInput[], now: Date) {
   return chunk(levels, ROWS_PER_STATEMENT).map((rows) => {
     const values = rows.map((level) => {
       const data = levelData(level);
       return Prisma.sql`(${shop}, ${level.inventoryItemId}, ${level.locationId}, ${data.quantities}, ${data.protected}, ${data.available}, ${data.explain}, ${now})`;
     });
-    return db.$executeRaw`
+    return Prisma.sql`
       INSERT INTO "LevelState" ("shop", "inventoryItemId", "locationId", "quantities", "protected", "available", "explain", "updatedAt")
       VALUES ${Prisma.join(values)}
       ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
@@ -54,13 +54,13 @@ function upsertLevels(db: Db, shop: string, levels: readonly LevelStateInput[], 
   });
 }
 
-function upsertChannels(db: Db, shop: string, channels: readonly ChannelStateInput[], now: Date) {
+function upsertChannels(shop: string, channels: readonly ChannelStateInput[], now: Date) {
   return chunk(channels, ROWS_PER_STATEMENT).map((rows) => {
     const values = rows.map((channel) => {
       const data = channelData(channel);
       return Prisma.sql`(${shop}, ${channel.inventoryItemId}, ${channel.channel}, ${data.available}, ${sqlBoolean(data.paused)}, ${data.explain}, ${now})`;
     });
-    return db.$executeRaw`
+    return Prisma.sql`
       INSERT INTO "ChannelState" ("shop", "inventoryItemId", "channel", "available", "paused", "explain", "updatedAt")
       VALUES ${Prisma.join(values)}
       ON CONFLICT ("shop", "inventoryItemId", "channel") DO UPDATE SET
@@ -68,10 +68,10 @@ function upsertChannels(db: Db, shop: string, channels: readonly ChannelStateInp
   });
 }
 
-/** The state of levels and channels a write Shopify confirmed just changed (for one batch transaction). */
-export function syncStateWrites(db: PrismaClient, shop: string, levels: readonly LevelStateInput[], channels: readonly ChannelStateInput[]) {
+/** The upserts of these levels' and channels' state (for one transaction). */
+function syncStateWrites(shop: string, levels: readonly LevelStateInput[], channels: readonly ChannelStateInput[]) {
   const now = new Date();
-  return [...upsertLevels(db, shop, levels, now), ...upsertChannels(db, shop, channels, now)];
+  return [...upsertLevels(shop, levels, now), ...upsertChannels(shop, channels, now)];
 }
 
 /**
@@ -87,10 +87,7 @@ export async function saveSyncState(
   known: { storedChannels?: ChannelStateRow[] } = {},
 ) {
   const itemIds = [...new Set([...levels, ...channels].map((row) => row.inventoryItemId))];
-  const [storedLevels, storedChannels] = await Promise.all([
-    db.levelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
-    known.storedChannels ?? db.channelState.findMany({ where: { shop, inventoryItemId: { in: itemIds } } }),
-  ]);
+  const [storedLevels, storedChannels] = await Promise.all([storedLevelStates(shop, itemIds, db), known.storedChannels ?? storedChannelStates(shop, itemIds, db)]);
   const levelByKey = new Map(storedLevels.map((row) => [`${row.inventoryItemId}|${row.locationId}`, row]));
   const channelByKey = new Map(storedChannels.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
 
@@ -104,21 +101,54 @@ export async function saveSyncState(
     const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
     return !(stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain);
   });
-  const writes = syncStateWrites(db, shop, changedLevels, changedChannels);
-  if (writes.length > 0) await db.$transaction(writes);
+  await runRawTransaction(db, syncStateWrites(shop, changedLevels, changedChannels));
   return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
 }
 
-export type ChannelStateRow = Awaited<ReturnType<PrismaClient["channelState"]["findMany"]>>[number];
+/** A stored channel state, as the writer compares it (saveSyncState) and plans publications from it. */
+export interface ChannelStateRow {
+  inventoryItemId: string;
+  channel: string;
+  available: number;
+  paused: boolean;
+  explain: string;
+}
+
+/**
+ * The writer's per-batch reads (~1,500 rows each) go straight through better-sqlite3 on SQLite
+ * (docs/decisions/018): Prisma spends several ms decoding each. `json_each` takes the batch's
+ * item ids as one parameter. On PostgreSQL, the same columns through Prisma.
+ */
+const ITEMS_IN = `"shop" = ? AND "inventoryItemId" IN (SELECT value FROM json_each(?))`;
 
 /** The channel states stored for some items (before a run overwrites them). */
-export async function storedChannelStates(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
-  return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
+export async function storedChannelStates(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma): Promise<ChannelStateRow[]> {
+  const rows = await querySqlite(db, `SELECT "inventoryItemId", "channel", "available", "paused", "explain" FROM "ChannelState" WHERE ${ITEMS_IN}`, [shop, JSON.stringify(inventoryItemIds)]);
+  if (rows) return rows.map((row) => ({ ...(row as unknown as ChannelStateRow), paused: row.paused === 1 }));
+  return db.channelState.findMany({
+    where: { shop, inventoryItemId: { in: [...inventoryItemIds] } },
+    select: { inventoryItemId: true, channel: true, available: true, paused: true, explain: true },
+  });
+}
+
+type LevelStateRow = Omit<LevelStateInput, "quantities" | "explain"> & { quantities: string; explain: string };
+
+async function storedLevelStates(shop: string, inventoryItemIds: readonly string[], db: PrismaClient): Promise<LevelStateRow[]> {
+  const rows = await querySqlite(
+    db,
+    `SELECT "inventoryItemId", "locationId", "quantities", "protected", "available", "explain" FROM "LevelState" WHERE ${ITEMS_IN}`,
+    [shop, JSON.stringify(inventoryItemIds)],
+  );
+  if (rows) return rows as unknown as LevelStateRow[];
+  return db.levelState.findMany({
+    where: { shop, inventoryItemId: { in: [...inventoryItemIds] } },
+    select: { inventoryItemId: true, locationId: true, quantities: true, protected: true, available: true, explain: true },
+  });
 }
 
 /** Channel ATS of every variant of a product, as last computed (for publish/unpublish). */
 export async function channelStatesForItems(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {
-  return db.channelState.findMany({ where: { shop, inventoryItemId: { in: inventoryItemIds } } });
+  return storedChannelStates(shop, inventoryItemIds, db);
 }
 
 /** The planned `available` of each of these levels that has a state, by `${inventoryItemId}|${locationId}` (one read). */
@@ -149,13 +179,3 @@ export async function appUnpublicationsOfProducts(shop: string, productIds: read
   if (productIds.length === 0) return [];
   return db.appUnpublication.findMany({ where: { shop, productId: { in: [...productIds] } } });
 }
-
-/** Remembers that Safestock unpublished a product from a channel (only those are republished). */
-export function appUnpublicationUpsert(db: Db, shop: string, entry: { productId: string; publicationId: string; channel: string; reason: string }) {
-  return db.appUnpublication.upsert({
-    where: { shop_productId_publicationId: { shop, productId: entry.productId, publicationId: entry.publicationId } },
-    create: { shop, ...entry },
-    update: { reason: entry.reason },
-  });
-}
-

@@ -1,6 +1,8 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { chunk } from "~/domain/inventory-writes";
 import { sortableId } from "./bulk-sql.server";
+import { runRawTransaction } from "./sqlite-direct.server";
 
 /** Sales and lag samples that size velocity buffers (docs/decisions/010). */
 
@@ -88,9 +90,19 @@ export async function recordLag(shop: string, sample: LagInput, db: PrismaClient
   await recordLags(shop, [sample], db);
 }
 
+/**
+ * Raw multi-row INSERTs (on SQLite straight through better-sqlite3, docs/decisions/018): a typed
+ * `createMany` is a transaction of three statements through Prisma's query compiler, and the
+ * writer stores its samples once a batch (200 batches in a 100,000-variant re-plan).
+ */
 export async function recordLags(shop: string, samples: readonly LagInput[], db: PrismaClient = prisma) {
-  if (samples.length === 0) return;
-  await db.lagSample.createMany({ data: samples.map((sample) => ({ shop, ...sample, millis: Math.max(0, Math.round(sample.millis)) })) });
+  const rows = samples.map(
+    (sample) => Prisma.sql`(${sortableId()}, ${shop}, ${sample.kind}, ${sample.topic ?? null}, ${Math.max(0, Math.round(sample.millis))}, ${sample.at})`,
+  );
+  await runRawTransaction(
+    db,
+    chunk(rows, 500).map((part) => Prisma.sql`INSERT INTO "LagSample" ("id", "shop", "kind", "topic", "millis", "at") VALUES ${Prisma.join(part)}`),
+  );
 }
 
 /** 90th percentile of recent samples of one kind, in ms (0 without samples). */
