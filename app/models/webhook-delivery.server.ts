@@ -70,7 +70,10 @@ export async function deliveriesToProcess(shop: string, ids: readonly string[], 
 }
 
 export async function markWebhookDeliveries(ids: readonly string[], status: "processed" | "failed", db: PrismaClient = prisma) {
-  if (ids.length > 0) await db.webhookDelivery.updateMany({ where: { id: { in: [...ids] } }, data: { status } });
+  // Started over on SQLITE_BUSY_SNAPSHOT: Prisma runs updateMany as a read then a write in one
+  // transaction, which the web process's intake (another connection) can overtake
+  // (retryWhenSqliteBusy, docs/scale-out.md "A worker process on SQLite").
+  if (ids.length > 0) await retryWhenSqliteBusy(() => db.webhookDelivery.updateMany({ where: { id: { in: [...ids] } }, data: { status } }));
 }
 
 export interface DeliveryPage {

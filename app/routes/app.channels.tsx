@@ -87,13 +87,20 @@ export default function ChannelsPage() {
             </EmptyState>
           ) : (
             <DataTable
-              columnContentTypes={["text", "numeric", "text", "numeric", "numeric", "text", "numeric", "text", "text", "text"]}
-              headings={["Channel", "Tier", "Allocation", "Cap", "Network min.", "Refresh window / fence", "Pause below", "Draws from", "State", ""]}
+              columnContentTypes={["text", "text", "numeric", "numeric", "text", "numeric", "text", "text", "text"]}
+              headings={["Channel", "Allocation", "Cap", "Network min.", "Refresh / fence", "Pause below", "Draws from", "State", ""]}
               rows={channels.map((channel) => [
-                <Text as="span" fontWeight="semibold" key="n">
-                  {channel.name}
-                </Text>,
-                dash(channel.tier),
+                // The tier under the name: one column fewer keeps the table inside its card at 1280 px.
+                <BlockStack gap="050" key="n">
+                  <Text as="span" fontWeight="semibold">
+                    {channel.name}
+                  </Text>
+                  {channel.tier !== null ? (
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      Tier {channel.tier}
+                    </Text>
+                  ) : null}
+                </BlockStack>,
                 channel.allocation,
                 dash(channel.cap),
                 dash(channel.networkMinimum),

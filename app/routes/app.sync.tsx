@@ -184,10 +184,15 @@ export default function Sync() {
                   ) : (
                     <DataTable
                       columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                      headings={["Queue", "Queued", "Running", "Waiting for the shop", "Done", "Failed"]}
+                      headings={["Queue", "Queued", "Running", "Waiting", "Done", "Failed"]}
                       rows={data.queue.byQueue.map((queue) => [queue.name, queue.pending, queue.running, queue.waiting, queue.done, queue.dead])}
                     />
                   )}
+                  {data.queue.total > 0 ? (
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      Waiting: jobs held until the shop is ready again (its first import, or a fresh access token after Shopify refused the old one).
+                    </Text>
+                  ) : null}
                 </BlockStack>
               </Card>
               <Card>
