@@ -80,8 +80,10 @@ describe("inventory invariants under random API traffic", () => {
       }),
       { numRuns: 50 },
     );
-    // the traffic really changed stock (not only rejected requests)
-    expect(levelUpdates).toBeGreaterThan(100);
+    // the traffic really changed stock (not only rejected requests); fast-check picks a new seed
+    // each run, and one CI run saw 95 applied updates over the 50 runs (2026-11-30), so the floor
+    // is well under the usual count
+    expect(levelUpdates).toBeGreaterThan(40);
     expect(ordersPlaced).toBeGreaterThan(10);
   });
 });

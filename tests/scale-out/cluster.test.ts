@@ -121,26 +121,32 @@ describe.skipIf(unavailable !== null)("a cluster: 2 web processes, 2 workers, Po
       }
     })();
 
-    // SIGKILL a worker while it holds jobs: wait for 3 jobs running at once, pick a worker that
-    // holds one (lease tokens start with the holder's pid), kill it at once. Its jobs whose lock it
-    // still held right after the kill are the ones that must be found stalled and finished.
-    let victim: ChildProcess | undefined;
-    await until("a worker holding jobs during the burst", cluster, async () => {
-      const { active } = await cluster.queueCounts();
-      if (active.length < 3) return false;
-      const holders = await Promise.all(active.map((job) => cluster.lockHolder(job)));
-      victim = cluster.workers.find((worker) => holders.includes(worker.pid ?? -1));
-      if (victim) killedWith = active.filter((_, i) => holders[i] === victim!.pid);
-      return victim !== undefined;
-    }, 60_000);
-    // Locks longer than the workers' 6-s lease would be batch leases not renewed with their
-    // leader's heartbeat: if the killed worker held one, it would be taken over late.
-    const longLocks = (await Promise.all(killedWith.map((job) => cluster.lockTtl(job)))).filter((ttl) => ttl > 6_000).length;
-    const victimPid = victim!.pid;
-    await cluster.killWorker(victim!);
-    const stillHeld = await Promise.all(killedWith.map((job) => cluster.lockHolder(job)));
-    killedWith = killedWith.filter((_, i) => stillHeld[i] === victimPid);
-    cluster.startWorker();
+    // SIGKILL a worker while it holds jobs: wait for jobs running at once (3 the first time), pick a
+    // worker that holds one (lease tokens start with the holder's pid), kill it at once. Its jobs
+    // whose lock it still held right after the kill are the ones that must be found stalled and
+    // finished. Jobs are short (a 200-ms intake window batches deliveries), so the ones it held may
+    // have finished between the pick and the kill: then a replacement starts and another worker is
+    // killed, up to 6 times (one CI run on 2026-11-30 killed a worker holding none).
+    let longLocks = 0;
+    for (let attempt = 0; attempt < 6 && killedWith.length === 0; attempt++) {
+      let victim: ChildProcess | undefined;
+      await until("a worker holding jobs during the burst", cluster, async () => {
+        const { active } = await cluster.queueCounts();
+        if (active.length < (attempt === 0 ? 3 : 1)) return false;
+        const holders = await Promise.all(active.map((job) => cluster.lockHolder(job)));
+        victim = cluster.workers.find((worker) => holders.includes(worker.pid ?? -1));
+        if (victim) killedWith = active.filter((_, i) => holders[i] === victim!.pid);
+        return victim !== undefined;
+      }, 60_000);
+      // Locks longer than the workers' 6-s lease would be batch leases not renewed with their
+      // leader's heartbeat: if the killed worker held one, it would be taken over late.
+      longLocks = (await Promise.all(killedWith.map((job) => cluster.lockTtl(job)))).filter((ttl) => ttl > 6_000).length;
+      const victimPid = victim!.pid;
+      await cluster.killWorker(victim!);
+      const stillHeld = await Promise.all(killedWith.map((job) => cluster.lockHolder(job)));
+      killedWith = killedWith.filter((_, i) => stillHeld[i] === victimPid);
+      cluster.startWorker();
+    }
     await burst;
 
     // Quiet: every delivery answered and every job finished, the killed worker's too (its lease
