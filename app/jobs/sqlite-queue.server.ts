@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { chunk } from "~/domain/inventory-writes";
 import { retryWhenSqliteBusy, sortableId } from "~/models/bulk-sql.server";
 import {
   DEFAULT_BACKOFF,
@@ -180,20 +181,18 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       // (route p99 229 ms, event-loop stalls of 300 ms in the flash-sale bench). A crash between
       // two statements leaves some jobs enqueued; the caller retries the whole call, and those
       // merge by key.
-      const chunks: { chunk: NewJob[]; ids: string[]; rows: Prisma.Sql[] }[] = [];
-      for (let start = 0; start < jobs.length; start += JOBS_PER_INSERT) {
-        const chunk = jobs.slice(start, start + JOBS_PER_INSERT);
-        const ids = chunk.map(() => sortableId());
-        const rows = chunk.map((job, i) => {
+      const chunks = chunk(jobs, JOBS_PER_INSERT).map((part) => {
+        const ids = part.map(() => sortableId());
+        const rows = part.map((job, i) => {
           const key = job.key ?? null;
           return Prisma.sql`(${ids[i]!}, ${job.shop}, ${job.queue}, ${key}, ${key}, ${JSON.stringify(job.payload ?? null)}, 'pending', 0, ${job.runAt ?? now}, ${job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}, ${now}, ${now})`;
         });
-        chunks.push({ chunk, ids, rows });
-      }
+        return { part, ids, rows };
+      });
       // New keys in one multi-row INSERT per 100 jobs (a webhook batch enqueues every item it
       // touched); a job whose key is held by a pending job merges into it, one at a time.
       const enqueued: EnqueueResult[] = [];
-      for (const { chunk, ids, rows } of chunks) {
+      for (const { part, ids, rows } of chunks) {
         const inserted = await retryWhenSqliteBusy(
           () => db.$queryRaw<{ id: string }[]>`
             INSERT INTO "Job" ("id", "shop", "queue", "key", "dedupeKey", "payload", "status", "attempts", "runAt", "maxAttempts", "createdAt", "updatedAt")
@@ -202,7 +201,7 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
             RETURNING "id"`,
         );
         const created = new Set(inserted.map((row) => row.id));
-        for (const [i, job] of chunk.entries()) {
+        for (const [i, job] of part.entries()) {
           enqueued.push(created.has(ids[i]!) ? { kind: "enqueued", id: ids[i]! } : await retryWhenSqliteBusy(() => enqueueOne(db, job, now)));
         }
       }

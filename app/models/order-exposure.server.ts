@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { chunk } from "~/domain/inventory-writes";
 import { sortableId, sqlBoolean } from "./bulk-sql.server";
 
 /** One order line as it arrived, with what Safestock had published for it (app/services/near-miss.server.ts). */
@@ -27,8 +28,8 @@ export interface OrderExposureInput {
  */
 export async function recordOrderExposures(shop: string, lines: readonly OrderExposureInput[], db: PrismaClient = prisma) {
   const now = new Date();
-  for (let start = 0; start < lines.length; start += EXPOSURE_ROWS_PER_STATEMENT) {
-    const rows = lines.slice(start, start + EXPOSURE_ROWS_PER_STATEMENT).map(
+  for (const part of chunk(lines, EXPOSURE_ROWS_PER_STATEMENT)) {
+    const rows = part.map(
       (line) =>
         Prisma.sql`(${sortableId()}, ${shop}, ${line.orderId}, ${line.lineItemId}, ${line.inventoryItemId}, ${line.sku}, ${line.channel}, ${line.locationId}, ${line.quantity}, ${line.published}, ${sqlBoolean(line.pausedAtOrder)}, ${line.protection}, ${line.levelAvailable}, ${line.oversoldUnits}, ${sqlBoolean(line.nearMiss)}, ${line.occurredAt}, ${now})`,
     );

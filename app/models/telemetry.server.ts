@@ -20,10 +20,8 @@ export interface SaleInput {
 export async function recordSales(shop: string, sales: readonly SaleInput[], db: PrismaClient = prisma) {
   // One multi-row INSERT per 200 lines, the same SQL on SQLite and PostgreSQL (bulk-sql.server.ts);
   // a line already recorded (a redelivered order) is kept as it is.
-  for (let start = 0; start < sales.length; start += SALES_PER_STATEMENT) {
-    const rows = sales
-      .slice(start, start + SALES_PER_STATEMENT)
-      .map((sale) => Prisma.sql`(${sortableId()}, ${shop}, ${sale.orderId}, ${sale.lineItemId}, ${sale.inventoryItemId}, ${sale.sku ?? null}, ${sale.channel}, ${sale.quantity}, ${sale.occurredAt})`);
+  for (const part of chunk(sales, SALES_PER_STATEMENT)) {
+    const rows = part.map((sale) => Prisma.sql`(${sortableId()}, ${shop}, ${sale.orderId}, ${sale.lineItemId}, ${sale.inventoryItemId}, ${sale.sku ?? null}, ${sale.channel}, ${sale.quantity}, ${sale.occurredAt})`);
     await db.$executeRaw`
       INSERT INTO "SaleEvent" ("id", "shop", "orderId", "lineItemId", "inventoryItemId", "sku", "channel", "quantity", "occurredAt")
       VALUES ${Prisma.join(rows)}

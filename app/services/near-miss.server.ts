@@ -30,9 +30,8 @@
  */
 import { listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
-import { catalogItemsOfVariants, flaggedExposuresSince, recordOrderExposures, type CatalogRowOfVariant, type OrderExposureInput } from "~/models/order-exposure.server";
-
-type Json = Record<string, unknown>;
+import { flaggedExposuresSince, recordOrderExposures, type CatalogRowOfVariant, type OrderExposureInput } from "~/models/order-exposure.server";
+import type { OrderPayload } from "~/shopify/webhook-payload";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -58,8 +57,6 @@ export function classifyLine({
   return { oversoldUnits, nearMiss: oversoldUnits === 0 && published !== null && published <= protection };
 }
 
-const gid = (kind: string, value: unknown) => (typeof value === "string" && value.startsWith("gid://") ? value : `gid://shopify/${kind}/${String(value)}`);
-
 /** Shopify's `available` and `safety_stock` of a level, as last read. */
 function quantitiesOf(text: string): { available: number; safetyStock: number } {
   try {
@@ -70,62 +67,54 @@ function quantitiesOf(text: string): { available: number; safetyStock: number } 
   }
 }
 
-/** An orders/create payload as it arrived. */
+/** An orders/create delivery: its payload as the records read it, and the channel it sold on. */
 export interface ArrivedOrder {
-  order: Json;
+  order: OrderPayload;
   channel: string;
-  receivedAt: Date;
 }
 
 /**
  * orders/create: one exposure row per tracked line (idempotent: a redelivery keeps the first).
- * A batch of orders is recorded with one read of each kind (catalog rows, level and channel
- * states, locations) and one write, not one of each per order. `catalog` may carry the batch's
- * catalog rows already read.
+ * A batch of orders is recorded with one read of each kind (level and channel states, locations)
+ * and one write, not one of each per order; `catalog` holds the rows of the orders' variants.
  */
-export async function recordOrderExposure(shop: string, orders: readonly ArrivedOrder[], catalog?: readonly CatalogRowOfVariant[]) {
-  const linesOf = (order: Json) => (Array.isArray(order.line_items) ? (order.line_items as Json[]) : []).filter((line) => line.variant_id != null);
-  const items = catalog ?? (await catalogItemsOfVariants(shop, [...new Set(orders.flatMap(({ order }) => linesOf(order).map((line) => gid("ProductVariant", line.variant_id))))]));
-  if (items.length === 0) return;
-  const ids = [...new Set(items.map((item) => item.inventoryItemId))];
+export async function recordOrderExposure(shop: string, orders: readonly ArrivedOrder[], catalog: readonly CatalogRowOfVariant[]) {
+  if (catalog.length === 0) return;
+  const ids = [...new Set(catalog.map((item) => item.inventoryItemId))];
   const [levels, channels, locations] = await Promise.all([levelStatesForItems(shop, ids), channelStatesForItemsRead(shop, ids), listLocations(shop)]);
-  const byVariant = new Map(items.map((item) => [item.variantId, item]));
+  const byVariant = new Map(catalog.map((item) => [item.variantId, item]));
 
-  const rows: OrderExposureInput[] = orders.flatMap(({ order, channel, receivedAt }) => {
-    const orderLocation = order.location_id != null ? gid("Location", order.location_id) : null;
+  const rows: OrderExposureInput[] = orders.flatMap(({ order, channel }) => {
     const places = new Set(
-      orderLocation
-        ? [orderLocation]
+      order.locationId
+        ? [order.locationId]
         : locations.filter((location) => location.isActive && (channel === "point_of_sale" || location.fulfillsOnlineOrders)).map((location) => location.locationId),
     );
-    const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
-    const orderId = gid("Order", order.admin_graphql_api_id ?? order.id);
-    return linesOf(order).flatMap((line) => {
-      const item = byVariant.get(gid("ProductVariant", line.variant_id));
+    return order.lines.flatMap((line) => {
+      const item = byVariant.get(line.variantId);
       if (!item) return [];
       const here = levels.filter((level) => level.inventoryItemId === item.inventoryItemId && places.has(level.locationId));
       const state = channels.find((row) => row.inventoryItemId === item.inventoryItemId && row.channel === channel) ?? null;
-      const quantity = Number(line.quantity) || 0;
       const protection = here.reduce((sum, level) => sum + level.protected, 0);
       const read = here.map((level) => quantitiesOf(level.quantities));
       const available = read.reduce((sum, level) => sum + level.available, 0);
       const cover = read.reduce((sum, level) => sum + level.available + level.safetyStock, 0);
-      const readAfterOrder = here.some((level) => level.updatedAt.getTime() > occurredAt.getTime());
+      const readAfterOrder = here.some((level) => level.updatedAt.getTime() > order.occurredAt.getTime());
       return [
         {
-          orderId,
-          lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
+          orderId: order.orderId,
+          lineItemId: line.lineItemId,
           inventoryItemId: item.inventoryItemId,
           sku: item.sku,
           channel,
-          locationId: orderLocation,
-          quantity,
+          locationId: order.locationId,
+          quantity: line.quantity,
           published: state?.available ?? null,
           pausedAtOrder: state?.paused ?? false,
           protection,
           levelAvailable: available,
-          ...classifyLine({ quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
-          occurredAt,
+          ...classifyLine({ quantity: line.quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
+          occurredAt: order.occurredAt,
         },
       ];
     });

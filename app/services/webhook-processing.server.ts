@@ -6,7 +6,7 @@ import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
 import { deliveriesToProcess, markWebhookDeliveries } from "~/models/webhook-delivery.server";
 import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order-exposure.server";
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
-import { parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
+import { orderPayloadOf, parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { convertCartHolds } from "./holds.server";
 import { recordOrderExposure, type ArrivedOrder } from "./near-miss.server";
@@ -54,7 +54,8 @@ export async function processRecordedDeliveries(shop: string, deliveryIds: reado
   if (rows.length === 0) return 0;
   const parsed = rows.map((row) => ({ row, payload: parseWebhookBody(row.body || "{}") as Json }));
   const levels = parsed.flatMap(({ row, payload }) => (row.topic === "inventory_levels/update" ? [levelOf(payload)].filter((level) => level !== null) : []));
-  const variantIds = new Set(parsed.flatMap(({ row, payload }) => [...webhookEffects(row.topic as WebhookTopic, payload).variantIds, ...orderVariantIds(payload)]));
+  // An order's line variants are among its effects (webhookEffects), so one read covers them all.
+  const variantIds = new Set(parsed.flatMap(({ row, payload }) => webhookEffects(row.topic as WebhookTopic, payload).variantIds));
   const [planned, catalog] = await Promise.all([plannedAvailableAt(shop, levels), catalogItemsOfVariants(shop, [...variantIds])]);
   const batch: DeliveryBatch = { lags: [], items: new Set(), planned, catalog, orders: [] };
   for (const { row, payload } of parsed) {
@@ -147,10 +148,10 @@ export async function processWebhook(
     ? batch.catalog.filter((row) => effects.variantIds.includes(row.variantId)).map((row) => row.inventoryItemId)
     : await inventoryItemIdsForVariants(shop, effects.variantIds);
   if (topic === "orders/create") {
-    const order: ArrivedOrder = { order: payload, channel: channelOfSource(payload.source_name), receivedAt: delivery.receivedAt };
+    const order: ArrivedOrder = { order: orderPayloadOf(payload, delivery.receivedAt), channel: channelOfSource(payload.source_name) };
     if (batch) batch.orders.push(order);
     else {
-      const catalog = await catalogItemsOfVariants(shop, orderVariantIds(payload));
+      const catalog = await catalogItemsOfVariants(shop, effects.variantIds);
       await recordOrderSales(shop, [order], catalog);
       await recordOrderExposure(shop, [order], catalog);
     }
@@ -187,36 +188,16 @@ async function productChangedForRules(shop: string, product: Json): Promise<bool
   });
 }
 
-/** The variant gids of an order payload's lines (none for other payloads). */
-function orderVariantIds(payload: Json): string[] {
-  const lines = Array.isArray(payload.line_items) ? (payload.line_items as Json[]) : [];
-  return lines.filter((line) => line.variant_id != null).map((line) => `gid://shopify/ProductVariant/${String(line.variant_id)}`);
-}
-
 /** Orders' tracked lines as sales per channel (velocity buffers, refresh windows), in one write. */
 async function recordOrderSales(shop: string, orders: readonly ArrivedOrder[], catalog: readonly CatalogRowOfVariant[]) {
   const byVariant = new Map(catalog.map((item) => [item.variantId, item]));
   await recordSales(
     shop,
-    orders.flatMap(({ order, channel, receivedAt }) => {
-      const lines = Array.isArray(order.line_items) ? (order.line_items as Json[]) : [];
-      const occurredAt = typeof order.created_at === "string" && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at) : receivedAt;
-      const orderId = typeof order.admin_graphql_api_id === "string" ? order.admin_graphql_api_id : String(order.id);
-      return lines.flatMap((line) => {
-        const item = byVariant.get(`gid://shopify/ProductVariant/${String(line.variant_id)}`);
-        if (!item) return [];
-        return [
-          {
-            orderId,
-            lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
-            inventoryItemId: item.inventoryItemId,
-            sku: item.sku,
-            channel,
-            quantity: Number(line.quantity) || 0,
-            occurredAt,
-          },
-        ];
-      });
-    }),
+    orders.flatMap(({ order, channel }) =>
+      order.lines.flatMap((line) => {
+        const item = byVariant.get(line.variantId);
+        return item ? [{ orderId: order.orderId, lineItemId: line.lineItemId, inventoryItemId: item.inventoryItemId, sku: item.sku, channel, quantity: line.quantity, occurredAt: order.occurredAt }] : [];
+      }),
+    ),
   );
 }

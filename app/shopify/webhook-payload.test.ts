@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseWebhookBody, webhookEffects } from "./webhook-payload";
+import { orderPayloadOf, parseWebhookBody, webhookEffects } from "./webhook-payload";
 
 describe("parseWebhookBody", () => {
   it("keeps ids above 2^53 exact", () => {
@@ -31,5 +31,31 @@ describe("webhookEffects", () => {
     ]);
     const refund = parseWebhookBody('{"refund_line_items":[{"quantity":1,"line_item":{"variant_id":12}}]}');
     expect(webhookEffects("refunds/create", refund).variantIds).toEqual(["gid://shopify/ProductVariant/12"]);
+  });
+});
+
+describe("orderPayloadOf", () => {
+  const receivedAt = new Date("2026-11-30T12:00:05Z");
+
+  it("reads the order's gid, time, location and tracked lines, with the line ids Shopify sends", () => {
+    const order = parseWebhookBody(
+      '{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508","created_at":"2026-11-30T12:00:00Z","location_id":655441491,' +
+        '"line_items":[{"id":1,"admin_graphql_api_id":"gid://shopify/LineItem/1","variant_id":808950810,"quantity":2},{"id":2,"variant_id":null,"quantity":1,"title":"Gift wrap"}]}',
+    );
+    expect(orderPayloadOf(order, receivedAt)).toEqual({
+      orderId: "gid://shopify/Order/820982911946154508",
+      occurredAt: new Date("2026-11-30T12:00:00Z"),
+      locationId: "gid://shopify/Location/655441491",
+      lines: [{ lineItemId: "gid://shopify/LineItem/1", variantId: "gid://shopify/ProductVariant/808950810", quantity: 2 }],
+    });
+  });
+
+  it("falls back to the receipt time, numeric ids and a line id under the order when the payload lacks them", () => {
+    expect(orderPayloadOf({ id: 7, created_at: "not a date", line_items: [{ id: 3, variant_id: 9, quantity: "x" }] }, receivedAt)).toEqual({
+      orderId: "gid://shopify/Order/7",
+      occurredAt: receivedAt,
+      locationId: null,
+      lines: [{ lineItemId: "gid://shopify/Order/7/3", variantId: "gid://shopify/ProductVariant/9", quantity: 0 }],
+    });
   });
 });

@@ -94,3 +94,41 @@ export function webhookEffects(topic: string, payload: unknown): WebhookEffects 
   }
   return { inventoryItemIds: [...items], variantIds: [...variants] };
 }
+
+/** One line of an order payload, as the velocity and exposure records keep it. */
+export interface OrderLinePayload {
+  lineItemId: string;
+  variantId: string;
+  quantity: number;
+}
+
+/** What the sales and exposure records read of an orders/create payload. */
+export interface OrderPayload {
+  orderId: string;
+  /** The order's `created_at`, or when it was received if that is missing or unreadable. */
+  occurredAt: Date;
+  /** The location Shopify names for the order (POS), or null. */
+  locationId: string | null;
+  /** Lines with a variant (custom lines have none and are not tracked). */
+  lines: OrderLinePayload[];
+}
+
+const orderGid = (kind: string, value: unknown) => (typeof value === "string" && value.startsWith("gid://") ? value : `gid://shopify/${kind}/${String(value)}`);
+
+export function orderPayloadOf(payload: unknown, receivedAt: Date): OrderPayload {
+  const order = (payload ?? {}) as Json;
+  const orderId = orderGid("Order", order.admin_graphql_api_id ?? order.id);
+  const created = typeof order.created_at === "string" ? Date.parse(order.created_at) : NaN;
+  return {
+    orderId,
+    occurredAt: Number.isNaN(created) ? receivedAt : new Date(created),
+    locationId: order.location_id != null ? orderGid("Location", order.location_id) : null,
+    lines: asArray(order.line_items)
+      .filter((line) => line.variant_id != null)
+      .map((line) => ({
+        lineItemId: typeof line.admin_graphql_api_id === "string" ? line.admin_graphql_api_id : `${orderId}/${String(line.id)}`,
+        variantId: variantGid(String(line.variant_id)),
+        quantity: Number(line.quantity) || 0,
+      })),
+  };
+}
