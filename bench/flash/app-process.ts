@@ -38,6 +38,10 @@ export interface AppProcess {
   url: string;
   post<T = unknown>(path: string, body?: unknown): Promise<T>;
   get<T = unknown>(path: string): Promise<T>;
+  /** Starts the figures over (CPU, loop delay, route times, query counts): the sale starts. */
+  reset(): Promise<void>;
+  /** The deployment's figures since `reset`: the web process's, plus the worker process's CPU and peak RSS. */
+  stats(): Promise<AppProcessStats & { queries?: Record<string, { count: number; ms: number }> }>;
   stop(): Promise<void>;
 }
 
@@ -104,19 +108,23 @@ export async function startAppProcess(options: {
     if (!response.ok) throw new Error(`app process ${what}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
+  const post = async <T>(p: string, body?: unknown) =>
+    answer<T>(await fetch(url + p, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) }), p);
+  const get = async <T>(p: string) => answer<T>(await fetch(url + p), p);
   return {
     url,
-    post: async (p, body) => {
-      if (p === "/bench/reset" && worker?.pid) workerCpuAtReset = processUsage(worker.pid).cpuSeconds;
-      return answer(await fetch(url + p, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) }), p);
+    post,
+    get,
+    async reset() {
+      if (worker?.pid) workerCpuAtReset = processUsage(worker.pid).cpuSeconds;
+      await post("/bench/reset");
     },
-    get: async (p) => {
-      const result = await answer<Record<string, unknown>>(await fetch(url + p), p);
-      if (p === "/bench/reset" || !worker?.pid) return result as never;
-      if (p !== "/bench/stats") return result as never;
+    async stats() {
+      const web = await get<AppProcessStats & { queries?: Record<string, { count: number; ms: number }> }>("/bench/stats");
+      if (!worker?.pid) return web;
       // The worker process's own figures, from the kernel (it serves no HTTP).
       const usage = processUsage(worker.pid);
-      return { ...result, cpuSeconds: (result.cpuSeconds as number) + usage.cpuSeconds - workerCpuAtReset, peakRssMb: (result.peakRssMb as number) + usage.peakRssMb, workerCpuSeconds: usage.cpuSeconds - workerCpuAtReset, workerPeakRssMb: usage.peakRssMb } as never;
+      return { ...web, cpuSeconds: web.cpuSeconds + usage.cpuSeconds - workerCpuAtReset, peakRssMb: web.peakRssMb + usage.peakRssMb };
     },
     async stop() {
       if (worker) {

@@ -13,7 +13,7 @@ import { createSandbox, type Sandbox } from "../../sandbox/index";
 import { startSandboxServer } from "../../sandbox/http/server";
 import type { ShopState } from "../../sandbox/shop/state";
 import { BENCH_API_KEY, BENCH_API_SECRET, BENCH_APP_URL, migratedDatabase, percentile, type ApiCall, type createApiMeter } from "../support/app";
-import { startAppProcess, type AppProcess, type AppProcessStats } from "./app-process";
+import { startAppProcess, type AppProcess } from "./app-process";
 import { sandboxMarketplaceConnector, type MarketplaceConnector } from "./connector";
 import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
 import { createWebhookNetwork } from "./network";
@@ -211,7 +211,8 @@ const APP_DEPLOYMENT = process.env.FLASH_APP === "single" ? "single" : "web+work
 
 const deliveryAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-export const socketWaits: number[] = [];
+/** Time each delivery waited for one of the 64 connections (FLASH_DEBUG_ACK=1 prints it). */
+const socketWaits: number[] = [];
 function postOverKeepAlive(url: string, headers: Headers, body: string): Promise<Response> {
   return new Promise((resolve, reject) => {
     const asked = performance.now();
@@ -507,7 +508,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   };
 
   const pendingWork = new Set<Promise<void>>();
-  await Promise.all([...apps.values()].map((app) => app.post("/bench/reset")));
+  await Promise.all([...apps.values()].map((app) => app.reset()));
   await Promise.all([...connectors.values()].map((connector) => connector.start()));
   const sampler = setInterval(() => {
     for (const domain of domains) {
@@ -545,8 +546,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   loopDelay.disable();
   const saleCpu = process.cpuUsage(cpuAtStart);
   const [loadAverage] = os.loadavg();
-  type QueryStats = Record<string, { count: number; ms: number }>;
-  const statsOfApps = async () => new Map(await Promise.all([...apps].map(async ([domain, app]) => [domain, await app.get<AppProcessStats & { queries?: QueryStats }>("/bench/stats")] as const)));
+  const statsOfApps = async () => new Map(await Promise.all([...apps].map(async ([domain, app]) => [domain, await app.stats()] as const)));
   const appsDuringSale = await statsOfApps();
   process.stdout.write(
     `event loop delay during the sale: bench (shops, buyers) p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms` +
