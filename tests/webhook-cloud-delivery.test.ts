@@ -11,6 +11,8 @@ import { processQueuedDeliveries } from "./support/webhook-jobs";
 const SHOP = "cloud-intake.myshopify.com";
 // Shopify's own sample order id, above 2^53: JSON.parse would round it.
 const BIG_ID = "820982911946154508";
+// A minute ago: deliveries older than the freshness window are not acted on.
+const TRIGGERED_AT = new Date(Date.now() - 60_000).toISOString();
 const body = `{"id":${BIG_ID},"admin_graphql_api_id":"gid://shopify/Order/${BIG_ID}","line_items":[]}`;
 
 function headers(webhookId: string, eventId: string) {
@@ -20,7 +22,7 @@ function headers(webhookId: string, eventId: string) {
     "X-Shopify-Webhook-Id": webhookId,
     "X-Shopify-Event-Id": eventId,
     "X-Shopify-API-Version": "2026-10",
-    "X-Shopify-Triggered-At": "2026-11-30T10:00:00.000Z",
+    "X-Shopify-Triggered-At": TRIGGERED_AT,
   };
 }
 
