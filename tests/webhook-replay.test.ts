@@ -15,8 +15,10 @@ import { publishPolicy } from "~/services/policy.server";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
 import { placeOrder, receiveStock, TEST_POLICY } from "./support/scenarios";
 
-const VICTIM = "victim.myshopify.com";
-const ATTACKER = "attacker-dev.myshopify.com";
+// Each test has its own pair of shops: the database is shared by the file's tests.
+let VICTIM = "";
+let ATTACKER = "";
+let pairs = 0;
 const SECRET = process.env.SHOPIFY_API_SECRET!;
 const HOUR = 3_600_000;
 
@@ -101,6 +103,9 @@ async function deliveryRow(shop: string, webhookId: string) {
 
 /** Two shops: a victim trading with a policy, and the attacker's own store, installed then uninstalled and redacted. */
 async function victimAndAttacker() {
+  pairs += 1;
+  VICTIM = `victim-${pairs}.myshopify.com`;
+  ATTACKER = `attacker-dev-${pairs}.myshopify.com`;
   const { harness, captures } = capturingHarness([VICTIM, ATTACKER]);
   for (const shop of [VICTIM, ATTACKER]) {
     await harness.install(shop);

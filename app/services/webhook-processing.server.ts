@@ -111,6 +111,8 @@ export async function processWebhook(
   payload: Json = parseWebhookBody(delivery.rawBody || "{}") as Json,
 ): Promise<ProcessingOutcome> {
   const { shop, topic } = delivery;
+  const lifecycle = await processLifecycleDelivery(delivery);
+  if (lifecycle) return lifecycle;
   if (delivery.triggeredAt) {
     const lag: LagInput = { kind: "receive", topic, millis: delivery.receivedAt.getTime() - delivery.triggeredAt.getTime(), at: delivery.receivedAt };
     if (batch) batch.lags.push(lag);
@@ -118,30 +120,6 @@ export async function processWebhook(
   }
 
   switch (topic) {
-    case "app/uninstalled": {
-      // Shopify revokes the token on uninstall: only then stop all work. Data stays until shop/redact.
-      const confirmation = await confirmAppGone(shop);
-      if (!confirmation.gone) return { refused: `app/uninstalled not confirmed by Shopify: ${confirmation.reason}` };
-      await markShopUninstalled(shop, delivery.receivedAt);
-      await jobQueue().purgeShop(shop);
-      await prisma.session.deleteMany({ where: { shop } });
-      return "processed";
-    }
-    case "shop/redact": {
-      // Shopify sends shop/redact 48 h after uninstall
-      // (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance): never for a shop
-      // that still has the app.
-      const confirmation = await confirmAppGone(shop);
-      if (!confirmation.gone) return { refused: `shop/redact for a shop that still has the app: ${confirmation.reason}` };
-      await deleteShopData(shop, delivery.receivedAt);
-      return "shop-deleted";
-    }
-    case "customers/data_request":
-    case "customers/redact":
-      // Safestock keeps no customer data: orders are reduced to line quantities per SKU. Nothing
-      // is erased, so nothing waits for uninstall; Shopify sends these to installed apps
-      // (https://shopify.dev/changelog/apps-now-need-to-use-gdpr-webhooks).
-      return "processed";
     case "inventory_items/delete": {
       const id = typeof payload.admin_graphql_api_id === "string" ? payload.admin_graphql_api_id : `gid://shopify/InventoryItem/${String(payload.id)}`;
       await deleteCatalogItem(shop, id);
@@ -188,6 +166,43 @@ export async function processWebhook(
   if (batch) for (const item of items) batch.items.add(item);
   else await enqueueRecompute(shop, items);
   return "processed";
+}
+
+/**
+ * The deliveries that end a shop, and the compliance requests: no receive-lag sample (they say
+ * nothing about the inventory feed's health, and a refused one must leave no trace in the shop's
+ * data). null for every other topic.
+ */
+async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<ProcessingOutcome | null> {
+  const { shop, topic } = delivery;
+  switch (topic) {
+    case "app/uninstalled": {
+      // Shopify revokes the token on uninstall: only then stop all work. Data stays until shop/redact.
+      const confirmation = await confirmAppGone(shop);
+      if (!confirmation.gone) return { refused: `app/uninstalled not confirmed by Shopify: ${confirmation.reason}` };
+      await markShopUninstalled(shop, delivery.receivedAt);
+      await jobQueue().purgeShop(shop);
+      await prisma.session.deleteMany({ where: { shop } });
+      return "processed";
+    }
+    case "shop/redact": {
+      // Shopify sends shop/redact 48 h after uninstall
+      // (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance): never for a shop
+      // that still has the app.
+      const confirmation = await confirmAppGone(shop);
+      if (!confirmation.gone) return { refused: `shop/redact for a shop that still has the app: ${confirmation.reason}` };
+      await deleteShopData(shop, delivery.receivedAt);
+      return "shop-deleted";
+    }
+    case "customers/data_request":
+    case "customers/redact":
+      // Safestock keeps no customer data: orders are reduced to line quantities per SKU. Nothing
+      // is erased, so nothing waits for uninstall; Shopify sends these to installed apps
+      // (https://shopify.dev/changelog/apps-now-need-to-use-gdpr-webhooks).
+      return "processed";
+    default:
+      return null;
+  }
 }
 
 async function isEchoOfPlannedLevel(shop: string, payload: Json, batch?: DeliveryBatch): Promise<boolean> {
