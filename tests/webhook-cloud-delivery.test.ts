@@ -64,6 +64,21 @@ describe("cloud webhook delivery", () => {
     expect(await prisma.webhookDelivery.count({ where: { webhookId: { in: ["bad-1", "bad-2"] } } })).toBe(0);
   });
 
+  it("holds cloud deliveries to the same claims and freshness as HTTPS ones", async () => {
+    // The cloud authenticates the sender, not what the headers say about the body.
+    const redactOther = JSON.stringify({ shop_id: 1, shop_domain: "someone-else.myshopify.com" });
+    const attributes = { ...headers("ps-redact", "ev-5"), "X-Shopify-Topic": "shop/redact" };
+    const redactLine = JSON.stringify({ data: Buffer.from(redactOther).toString("base64"), attributes });
+    const lateAttributes = { ...headers("ps-late", "ev-6"), "X-Shopify-Triggered-At": new Date(Date.now() - 48 * 3_600_000).toISOString() };
+    const lateLine = JSON.stringify({ data: Buffer.from(body).toString("base64"), attributes: lateAttributes });
+    expect(await consumeCloudDelivery(deliveryFromLine(redactLine))).toBe("accepted");
+    expect(await consumeCloudDelivery(deliveryFromLine(lateLine))).toBe("accepted");
+    await processQueuedDeliveries();
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, webhookId: { in: ["ps-redact", "ps-late"] } }, orderBy: { webhookId: "asc" } });
+    expect(rows.map((row) => [row.webhookId, row.status])).toEqual([["ps-late", "stale"], ["ps-redact", "refused"]]);
+    expect(rows[1].reason).toContain("someone-else.myshopify.com");
+  });
+
   it("finds a member's raw text past strings with braces and escapes", () => {
     const text = `{"a":"}{\\"x","detail":{"skip":[1,{"b":"]"}],"payload":{"n":${BIG_ID},"s":"q\\"}"}}}`;
     expect(rawMember(text, ["detail", "payload"])).toBe(`{"n":${BIG_ID},"s":"q\\"}"}`);

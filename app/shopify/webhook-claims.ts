@@ -66,7 +66,7 @@ function shapeDisagreement(topic: WebhookTopic, payload: Json): string | null {
   const resource = RESOURCE_OF_TOPIC[topic];
   const gid = text(payload.admin_graphql_api_id);
   if (resource && gid && !gid.startsWith(`gid://shopify/${resource}/`)) {
-    return `the payload describes ${gid.replace(/^gid:\/\/shopify\/([^/]+)\/.*$/, "$1")}, not the ${resource} a ${topic} delivery carries`;
+    return `the payload describes ${gid.replace(/^gid:\/\/shopify\/([^/]+)\/.*$/, "$1")}; ${topic} payloads describe ${resource}`;
   }
   switch (topic) {
     case "shop/redact":
@@ -79,7 +79,7 @@ function shapeDisagreement(topic: WebhookTopic, payload: Json): string | null {
     case "app/uninstalled":
       return payload.id == null || "shop_domain" in payload ? "an app/uninstalled payload is the Shop resource" : null;
     default:
-      return SHOP_LEVEL_KEYS.some((key) => key in payload) ? `a ${topic} payload carries no shop domain: this is another topic's body` : null;
+      return SHOP_LEVEL_KEYS.some((key) => key in payload) ? `${topic} payloads carry no shop domain: this is another topic's body` : null;
   }
 }
 
