@@ -24,21 +24,17 @@ export async function confirmAppGone(shop: string): Promise<AppGone> {
   const installation = await getShopInstallation(shop);
   if (installation?.status === "uninstalled") return { gone: true, evidence: `recorded uninstalled at ${installation.uninstalledAt?.toISOString() ?? "an earlier delivery"}` };
   if (installation?.accessLostAt) return { gone: true, evidence: `Shopify refused the app's token at ${installation.accessLostAt.toISOString()}` };
-  let client;
   try {
-    client = await adminClientForShop(shop);
+    // The cheapest read Safestock already sends (one count): any answer but 401 means the token
+    // works. Getting the client may already find access refused (a refresh token Shopify rejects).
+    const client = await adminClientForShop(shop);
+    await client.request("SafestockCatalogSize", CATALOG_SIZE_QUERY);
   } catch (error) {
+    if (error instanceof ShopAccessLostError) return { gone: true, evidence: "Shopify refused the app's token (401)" };
     if (!(error instanceof ShopNotInstalledError)) throw error;
     return installation
       ? { gone: false, reason: "the shop is installed and there is no stored token to ask Shopify whether it still is" }
       : { gone: true, evidence: "Safestock never installed the shop" };
-  }
-  try {
-    // The cheapest read Safestock already sends (one count): any answer but 401 means the token works.
-    await client.request("SafestockCatalogSize", CATALOG_SIZE_QUERY);
-  } catch (error) {
-    if (error instanceof ShopAccessLostError) return { gone: true, evidence: "Shopify answered 401 to the app's token" };
-    throw error;
   }
   return { gone: false, reason: "Shopify still accepts the app's token: the app is installed" };
 }

@@ -180,6 +180,7 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       // Shopify revokes the token on uninstall: only then stop all work. Data stays until shop/redact.
       const confirmation = await confirmAppGone(shop);
       if (!confirmation.gone) return { refused: `app/uninstalled not confirmed by Shopify: ${confirmation.reason}` };
+      console.info("webhook: app/uninstalled confirmed", { shop, evidence: confirmation.evidence });
       await markShopUninstalled(shop, delivery.receivedAt);
       await jobQueue().purgeShop(shop);
       await prisma.session.deleteMany({ where: { shop } });
@@ -191,6 +192,7 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       // that still has the app.
       const confirmation = await confirmAppGone(shop);
       if (!confirmation.gone) return { refused: `shop/redact for a shop that still has the app: ${confirmation.reason}` };
+      console.info("webhook: shop/redact confirmed, erasing the shop's data", { shop, evidence: confirmation.evidence });
       await deleteShopData(shop, delivery.receivedAt);
       return "shop-deleted";
     }
