@@ -12,6 +12,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { publishPolicy } from "~/services/policy.server";
+import { runScheduledWork } from "~/services/scheduler.server";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
 import { placeOrder, receiveStock, TEST_POLICY } from "./support/scenarios";
 
@@ -148,6 +149,16 @@ describe("webhook claims from the attacker's side", () => {
       expect(row.reason).toBeTruthy();
     }
     expect((await deliveryRow(VICTIM, attempts[0].webhookId)).reason).toContain(ATTACKER);
+
+    // Under an X-Shopify-Triggered-At of 20 hours ago (inside the freshness window) refused
+    // replays would read as a late feed: they must not freeze the victim's lower tiers.
+    const recorded = await prisma.webhookDelivery.count({ where: { shop: VICTIM } });
+    for (let copy = 0; copy < recorded; copy++) {
+      const lateLooking = replay(captured(captures, ATTACKER, "shop/redact"), { topic: "shop/redact", shop: VICTIM, triggeredAt: new Date(Date.now() - 20 * HOUR) });
+      expect((await lateLooking.response).status).toBe(200);
+    }
+    await runScheduledWork(new Date());
+    expect((await prisma.shopInstallation.findUniqueOrThrow({ where: { shop: VICTIM } })).frozenSince).toBeNull();
   });
 
   it("a shop/redact or app/uninstalled naming an installed shop whose token still works is refused", async () => {

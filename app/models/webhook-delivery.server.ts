@@ -134,10 +134,14 @@ export async function markWebhookDelivery(id: string, status: "processed" | "fai
   await db.webhookDelivery.update({ where: { id }, data: { status } });
 }
 
-/** Deliveries of a topic since `since` (webhook health), with their receive lag inputs. */
+/**
+ * Deliveries since `since` (webhook health), with their receive lag inputs. Refused ones are left
+ * out: their headers, trigger time included, are not Shopify's word, and replays under an old
+ * X-Shopify-Triggered-At would otherwise read as a late feed and freeze lower tiers.
+ */
 export async function recentDeliveries(shop: string, since: Date, db: PrismaClient = prisma) {
   return db.webhookDelivery.findMany({
-    where: { shop, receivedAt: { gte: since } },
+    where: { shop, receivedAt: { gte: since }, status: { not: "refused" } },
     select: { topic: true, triggeredAt: true, receivedAt: true },
   });
 }
