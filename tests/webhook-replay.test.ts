@@ -11,6 +11,7 @@ import { Prisma } from "@prisma/client";
 import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { loadWebhookDeliveries } from "~/services/overview.server";
 import { publishPolicy } from "~/services/policy.server";
 import { runScheduledWork } from "~/services/scheduler.server";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
@@ -194,6 +195,9 @@ describe("webhook claims from the attacker's side", () => {
 
     expect(await deliveryRow(VICTIM, late.webhookId)).toMatchObject({ status: "stale", reason: expect.stringMatching(/48 h .*26 h freshness window/) });
     expect(await deliveryRow(VICTIM, disguised.webhookId)).toMatchObject({ status: "stale", reason: expect.stringContaining("reconciliation") });
+    // The Webhook deliveries page lists them with the reason.
+    const page = await loadWebhookDeliveries(VICTIM, null);
+    expect(page.deliveries.find((row) => row.webhookId === late.webhookId)).toMatchObject({ status: "stale", reason: expect.stringContaining("freshness window") });
     // Nothing queued, nothing counted.
     expect(await prisma.job.count({ where: { shop: VICTIM } })).toBe(jobs);
     await harness.settle();
