@@ -78,6 +78,7 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
   const triggeredAt = parseTriggeredAt(delivery.triggeredAt);
   let deliveryId: string | null = null;
   try {
+    const notActedOn = judgeDelivery(delivery, triggeredAt);
     // 1. Record it, or count the redelivery; a duplicate of an event already received or
     //    processed comes back `duplicate`, one not to act on `refused` or `stale`.
     const recorded = await recordDeliveryOnce({
@@ -89,7 +90,7 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
       triggeredAt,
       receivedAt,
       body: rawBody,
-      notActedOn: judgeDelivery(delivery, triggeredAt),
+      notActedOn,
     });
     if (!recorded) {
       console.warn("webhook: delivery for a redacted shop ignored (a new install lifts the redaction)", { shop, topic, webhookId, eventId: delivery.eventId });
@@ -97,7 +98,7 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
     }
     deliveryId = recorded.id;
     if (recorded.status === "refused" || recorded.status === "stale") {
-      if (!recorded.redelivery) console.warn(`webhook: delivery ${recorded.status}, not acted on`, { shop, topic, webhookId, eventId: delivery.eventId });
+      if (!recorded.redelivery) console.warn(`webhook: delivery ${recorded.status}, not acted on`, { shop, topic, webhookId, eventId: delivery.eventId, reason: notActedOn?.reason });
       return new Response(null, { status: 200 });
     }
     if (recorded.status !== "received" && recorded.status !== "failed") return new Response(null, { status: 200 });
