@@ -117,11 +117,14 @@ describe("webhook routes", () => {
     expect(await processQueuedDeliveries()).toMatchObject({ processed: 0 });
   });
 
-  it("refuses a delivery whose topic does not match the route", async () => {
+  it("records a delivery whose topic does not match the route as refused, and does not act on it", async () => {
     const action = await routeAction("orders/create");
     const request = signedDelivery("orders/cancelled", "{}", { webhookId: "wh-wrong-route" });
     const response = await action(request);
-    expect(response.status).toBe(400);
-    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-wrong-route" } })).toBe(0);
+    // 200: Shopify retries anything else for 4 hours, and a retry cannot come to match.
+    expect(response.status).toBe(200);
+    const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { shop_webhookId: { shop: SHOP, webhookId: "wh-wrong-route" } } });
+    expect(row).toMatchObject({ topic: "orders/create", status: "refused", reason: "X-Shopify-Topic is orders/cancelled; this endpoint receives orders/create only" });
+    expect(await processQueuedDeliveries()).toMatchObject({ processed: 0 });
   });
 });
