@@ -22,6 +22,13 @@ const EnvSchema = z.object({
    * sandbox points it at its local stand-in because no machine here reaches the CDN.
    */
   SAFESTOCK_APP_BRIDGE_URL: z.string().url().optional(),
+  /**
+   * A webhook delivery older than this (by X-Shopify-Triggered-At or its payload's own change
+   * time) is recorded but not acted on. Shopify retries for 4 hours and is rarely up to a day
+   * late (docs/decisions/012 "Webhooks"); 26 h lets every genuine late delivery through and
+   * stops a replay of an old capture. Reconciliation covers what a stale delivery would have said.
+   */
+  WEBHOOK_FRESHNESS_HOURS: z.coerce.number().positive().default(26),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

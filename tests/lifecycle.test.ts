@@ -53,11 +53,13 @@ describe("tenancy and lifecycle", () => {
     expect(await prisma.session.count({ where: { shop: SHOP_A } })).toBe(0);
     expect(await jobQueue().drained(SHOP_A)).toBe(true);
 
-    // shop/redact (48 h later in reality): nothing of A remains, B is untouched.
+    // shop/redact (48 h later in reality): nothing of A remains but its tombstone (the domain and
+    // when, so that replays re-create nothing), B is untouched.
     harness.sandbox.triggerCompliance({ topic: "shop/redact" }, SHOP_A);
     await harness.settle();
-    const aAfter = await rowsOf(SHOP_A);
+    const { RedactedShop: tombstones, ...aAfter } = await rowsOf(SHOP_A);
     expect(Object.entries(aAfter).filter(([, count]) => count > 0)).toEqual([]);
+    expect(tombstones).toBe(1);
     expect(await rowsOf(SHOP_B)).toEqual(bBefore);
   });
 });

@@ -11,6 +11,8 @@ import { processQueuedDeliveries } from "./support/webhook-jobs";
 const SHOP = "cloud-intake.myshopify.com";
 // Shopify's own sample order id, above 2^53: JSON.parse would round it.
 const BIG_ID = "820982911946154508";
+// A minute ago: deliveries older than the freshness window are not acted on.
+const TRIGGERED_AT = new Date(Date.now() - 60_000).toISOString();
 const body = `{"id":${BIG_ID},"admin_graphql_api_id":"gid://shopify/Order/${BIG_ID}","line_items":[]}`;
 
 function headers(webhookId: string, eventId: string) {
@@ -20,7 +22,7 @@ function headers(webhookId: string, eventId: string) {
     "X-Shopify-Webhook-Id": webhookId,
     "X-Shopify-Event-Id": eventId,
     "X-Shopify-API-Version": "2026-10",
-    "X-Shopify-Triggered-At": "2026-11-30T10:00:00.000Z",
+    "X-Shopify-Triggered-At": TRIGGERED_AT,
   };
 }
 
@@ -60,6 +62,21 @@ describe("cloud webhook delivery", () => {
       expect(await consumeCloudDelivery(deliveryFromLine(line))).toBe("invalid");
     }
     expect(await prisma.webhookDelivery.count({ where: { webhookId: { in: ["bad-1", "bad-2"] } } })).toBe(0);
+  });
+
+  it("holds cloud deliveries to the same claims and freshness as HTTPS ones", async () => {
+    // The cloud authenticates the sender, not what the headers say about the body.
+    const redactOther = JSON.stringify({ shop_id: 1, shop_domain: "someone-else.myshopify.com" });
+    const attributes = { ...headers("ps-redact", "ev-5"), "X-Shopify-Topic": "shop/redact" };
+    const redactLine = JSON.stringify({ data: Buffer.from(redactOther).toString("base64"), attributes });
+    const lateAttributes = { ...headers("ps-late", "ev-6"), "X-Shopify-Triggered-At": new Date(Date.now() - 48 * 3_600_000).toISOString() };
+    const lateLine = JSON.stringify({ data: Buffer.from(body).toString("base64"), attributes: lateAttributes });
+    expect(await consumeCloudDelivery(deliveryFromLine(redactLine))).toBe("accepted");
+    expect(await consumeCloudDelivery(deliveryFromLine(lateLine))).toBe("accepted");
+    await processQueuedDeliveries();
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, webhookId: { in: ["ps-redact", "ps-late"] } }, orderBy: { webhookId: "asc" } });
+    expect(rows.map((row) => [row.webhookId, row.status])).toEqual([["ps-late", "stale"], ["ps-redact", "refused"]]);
+    expect(rows[1].reason).toContain("someone-else.myshopify.com");
   });
 
   it("finds a member's raw text past strings with braces and escapes", () => {

@@ -5,8 +5,13 @@ import prisma from "~/db.server";
  * Deletes every row Safestock holds for a shop (shop/redact, 48 h after uninstall:
  * https://shopify.dev/docs/apps/build/privacy-law-compliance#shop-redact). Each table is
  * listed explicitly so a new table without a line here fails tests/lifecycle.test.ts.
+ *
+ * In the same transaction it leaves a tombstone (the domain and the time, nothing else), so that
+ * a replayed or late delivery for the shop records and re-creates nothing
+ * (`recordDeliveryOnce`); the next install, through a fresh token exchange, removes it
+ * (`clearShopRedaction`).
  */
-export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
+export async function deleteShopData(shop: string, at: Date = new Date(), db: PrismaClient = prisma) {
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
@@ -29,5 +34,16 @@ export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
     db.policyPreview.deleteMany({ where: { shop } }),
     db.shopSettings.deleteMany({ where: { shop } }),
     db.shopInstallation.deleteMany({ where: { shop } }),
+    db.redactedShop.upsert({ where: { shop }, create: { shop, redactedAt: at }, update: { redactedAt: at } }),
   ]);
+}
+
+/** When the shop was redacted, or null. */
+export async function shopRedactedAt(shop: string, db: PrismaClient = prisma): Promise<Date | null> {
+  return (await db.redactedShop.findUnique({ where: { shop } }))?.redactedAt ?? null;
+}
+
+/** A new install (token exchange → afterAuth) lifts the tombstone: the shop is Safestock's again. */
+export async function clearShopRedaction(shop: string, db: PrismaClient = prisma) {
+  await db.redactedShop.deleteMany({ where: { shop } });
 }

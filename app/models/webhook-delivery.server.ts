@@ -10,14 +10,16 @@ export interface NewWebhookDelivery {
   apiVersion?: string | null;
   triggeredAt?: Date | null;
   body: string;
+  /** Recorded but not to be acted on: refused (its claims disagree) or stale, and why. */
+  notActedOn?: { status: "refused" | "stale"; reason: string } | null;
 }
 
 export interface RecordedDelivery {
   id: string;
   /**
    * `received` (recorded, to be processed: a first delivery, or one whose processing has not
-   * finished), `failed` (to be processed again), `processed`, or `duplicate` (another delivery
-   * of the same event is already received or processed).
+   * finished), `failed` (to be processed again), `processed`, `duplicate` (another delivery
+   * of the same event is already received or processed), `refused` or `stale` (not acted on).
    */
   status: string;
   /** A redelivery of a webhook id already recorded. */
@@ -28,7 +30,9 @@ export interface RecordedDelivery {
  * The intake's one statement: records a delivery, or counts a redelivery of its webhook id, and
  * marks it `duplicate` when another delivery of the same event (`X-Shopify-Event-Id`,
  * https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates) was already received or
- * processed — an earlier delivery that was received is covered by its queued job.
+ * processed — an earlier delivery that was received is covered by its queued job. A delivery not
+ * to be acted on is recorded with its status and reason at once. Returns null for a shop that
+ * was redacted (a `RedactedShop` tombstone): nothing of it is recorded.
  *
  * Raw SQL because the webhook route runs it for every delivery: Prisma's query compiler spends
  * ~1.7 ms of CPU on each typed query (bench/README.md), a tagged template skips it. The same
@@ -36,28 +40,41 @@ export interface RecordedDelivery {
  * DO UPDATE … RETURNING`, parameters typed by their target columns, and a `Date` bound the way
  * each adapter binds it in typed queries (ISO text on SQLite, timestamp on PostgreSQL).
  * A new row's `duplicates` is 0; the update makes it at least 1, which tells the two apart.
+ * The tombstone is read in the same statement (no extra round trip on the hot path): the row of
+ * a redacted shop comes back `redacted` and is removed at once.
  */
 export async function recordDeliveryOnce(
   delivery: NewWebhookDelivery & { receivedAt: Date },
   db: PrismaClient = prisma,
-): Promise<RecordedDelivery> {
+): Promise<RecordedDelivery | null> {
   const { shop, topic, webhookId, body, receivedAt } = delivery;
   const eventId = delivery.eventId ?? null;
   const rows = await retryWhenSqliteBusy(
     () => db.$queryRaw<{ id: string; status: string; duplicates: number | bigint }[]>`
-    INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "duplicates")
+    INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "reason", "duplicates")
     VALUES (${sortableId()}, ${shop}, ${topic}, ${webhookId}, ${eventId}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null}, ${receivedAt}, ${body},
-      CASE WHEN EXISTS (
+      CASE WHEN EXISTS (SELECT 1 FROM "RedactedShop" WHERE "RedactedShop"."shop" = ${shop}) THEN 'redacted'
+      ELSE COALESCE(${delivery.notActedOn?.status ?? null}, CASE WHEN EXISTS (
         SELECT 1 FROM "WebhookDelivery" AS "other"
         WHERE "other"."shop" = ${shop} AND "other"."topic" = ${topic} AND "other"."eventId" = ${eventId}
           AND "other"."status" IN ('received', 'processed')
-      ) THEN 'duplicate' ELSE 'received' END,
+      ) THEN 'duplicate' ELSE 'received' END) END,
+      ${delivery.notActedOn?.reason ?? null},
       0)
     ON CONFLICT ("shop", "webhookId") DO UPDATE SET "duplicates" = "WebhookDelivery"."duplicates" + 1
     RETURNING "id", "status", "duplicates"`,
   );
   const row = rows[0];
+  if (row.status === "redacted") {
+    await retryWhenSqliteBusy(() => db.$executeRaw`DELETE FROM "WebhookDelivery" WHERE "id" = ${row.id}`);
+    return null;
+  }
   return { id: row.id, status: row.status, redelivery: Number(row.duplicates) > 0 };
+}
+
+/** Marks a recorded delivery as not acted on, with the reason the Webhook deliveries page shows. */
+export async function markDeliveryNotActedOn(id: string, status: "refused" | "stale", reason: string, db: PrismaClient = prisma) {
+  await retryWhenSqliteBusy(() => db.webhookDelivery.update({ where: { id }, data: { status, reason } }));
 }
 
 /** Deliveries still to process among `ids` (a queued delivery may have been processed by an earlier job). */
@@ -84,6 +101,7 @@ export interface DeliveryPage {
     triggeredAt: Date | null;
     receivedAt: Date;
     status: string;
+    reason: string | null;
     duplicates: number;
   }[];
   nextCursor: string | null;
@@ -100,7 +118,7 @@ export async function listWebhookDeliveries(
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     take: take + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    select: { id: true, topic: true, webhookId: true, triggeredAt: true, receivedAt: true, status: true, duplicates: true },
+    select: { id: true, topic: true, webhookId: true, triggeredAt: true, receivedAt: true, status: true, reason: true, duplicates: true },
   });
   const hasMore = rows.length > take;
   const deliveries = hasMore ? rows.slice(0, take) : rows;
@@ -116,10 +134,14 @@ export async function markWebhookDelivery(id: string, status: "processed" | "fai
   await db.webhookDelivery.update({ where: { id }, data: { status } });
 }
 
-/** Deliveries of a topic since `since` (webhook health), with their receive lag inputs. */
+/**
+ * Deliveries since `since` (webhook health), with their receive lag inputs. Refused ones are left
+ * out: their headers, trigger time included, are not Shopify's word, and replays under an old
+ * X-Shopify-Triggered-At would otherwise read as a late feed and freeze lower tiers.
+ */
 export async function recentDeliveries(shop: string, since: Date, db: PrismaClient = prisma) {
   return db.webhookDelivery.findMany({
-    where: { shop, receivedAt: { gte: since } },
+    where: { shop, receivedAt: { gte: since }, status: { not: "refused" } },
     select: { topic: true, triggeredAt: true, receivedAt: true },
   });
 }

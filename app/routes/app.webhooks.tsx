@@ -25,14 +25,17 @@ export default function WebhookDeliveries() {
       <Card padding="0">
         {deliveries.length === 0 && onFirstPage ? (
           <EmptyState heading="No deliveries yet" image="">
-            <p>Every order and inventory update Shopify sends to Safestock is listed here, newest first.</p>
+            <p>
+              Every order and inventory update Shopify sends to Safestock is listed here, newest first. A delivery whose shop or
+              topic disagrees with its signed body, or that arrives too late, is listed with the reason it was not acted on.
+            </p>
           </EmptyState>
         ) : (
           <IndexTable
             resourceName={{ singular: "delivery", plural: "deliveries" }}
             itemCount={deliveries.length}
             selectable={false}
-            headings={[{ title: "Topic" }, { title: "Triggered" }, { title: "Received" }, { title: "Status" }]}
+            headings={[{ title: "Topic" }, { title: "Triggered" }, { title: "Received" }, { title: "Status" }, { title: "Why not acted on" }]}
             pagination={{
               hasNext: Boolean(nextCursor),
               onNext: () => goTo(nextCursor),
@@ -50,9 +53,14 @@ export default function WebhookDeliveries() {
                 <IndexTable.Cell>{delivery.triggeredAt ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>{delivery.receivedAt}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Badge tone={delivery.status === "failed" ? "critical" : undefined}>
+                  <Badge tone={statusTone(delivery.status)}>
                     {delivery.duplicates > 0 ? `${delivery.status} (+${delivery.duplicates} duplicates)` : delivery.status}
                   </Badge>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" tone="subdued">
+                    {delivery.reason ?? ""}
+                  </Text>
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}
@@ -61,6 +69,13 @@ export default function WebhookDeliveries() {
       </Card>
     </Page>
   );
+}
+
+/** Refused deliveries claimed something Shopify's signature or Shopify itself did not back. */
+function statusTone(status: string) {
+  if (status === "failed" || status === "refused") return "critical" as const;
+  if (status === "stale") return "warning" as const;
+  return undefined;
 }
 
 export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

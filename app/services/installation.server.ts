@@ -1,3 +1,4 @@
+import { clearShopRedaction } from "~/models/shop-data.server";
 import { ensureShopInstalled, getShopInstallation, markShopAccessRestored } from "~/models/shop-installation.server";
 import { enqueueShopJob, jobQueue } from "./jobs.server";
 
@@ -8,6 +9,9 @@ import { enqueueShopJob, jobQueue } from "./jobs.server";
  * access (a 401 on its offline token) has a fresh token now: its waiting jobs resume.
  */
 export async function onShopAuthenticated(shop: string, now: Date = new Date()) {
+  // Shopify issued a token for the shop just now (token exchange): the app is installed, so a
+  // shop redacted earlier is a new install and its deliveries count again.
+  await clearShopRedaction(shop);
   const before = await getShopInstallation(shop);
   await ensureShopInstalled(shop);
   if (before?.accessLostAt) {

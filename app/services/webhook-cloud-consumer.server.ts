@@ -8,6 +8,9 @@ import { acceptVerifiedDelivery, type VerifiedDelivery } from "./webhook-intake.
  * of HTTPS. The cloud authenticates the sender (only Shopify's service account / partner event
  * source can publish), so these messages skip the HMAC check and enter the same intake as an
  * HTTPS delivery: recorded once by webhook id, duplicates of an event ignored, work enqueued.
+ * The cloud vouches for the sender, not for what the metadata says about the body, so the intake
+ * holds these to the same checks: the shop and topic against the payload, the freshness window,
+ * and Shopify's confirmation of an uninstall or redaction (`acceptVerifiedDelivery`).
  *
  * Message shapes (the X-Shopify-* headers of an HTTPS delivery travel as message metadata):
  * - Pub/Sub: `{ data: base64(JSON body), attributes: { "X-Shopify-Topic", "X-Shopify-Shop-Domain",

@@ -3,7 +3,7 @@ import { catalogRowsForProduct, deleteCatalogItem, inventoryItemIdsForVariants }
 import { markShopUninstalled } from "~/models/shop-installation.server";
 import { deleteShopData } from "~/models/shop-data.server";
 import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
-import { deliveriesToProcess, markWebhookDeliveries } from "~/models/webhook-delivery.server";
+import { deliveriesToProcess, markDeliveryNotActedOn, markWebhookDeliveries } from "~/models/webhook-delivery.server";
 import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order-exposure.server";
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
 import { orderPayloadOf, parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
@@ -11,6 +11,7 @@ import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { convertCartHolds } from "./holds.server";
 import { recordOrderExposure, type ArrivedOrder } from "./near-miss.server";
 import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
+import { confirmAppGone } from "./webhook-confirmation.server";
 
 export interface DeliveryToProcess {
   shop: string;
@@ -58,9 +59,15 @@ export async function processRecordedDeliveries(shop: string, deliveryIds: reado
   const variantIds = new Set(parsed.flatMap(({ row, payload }) => webhookEffects(row.topic as WebhookTopic, payload).variantIds));
   const [planned, catalog] = await Promise.all([plannedAvailableAt(shop, levels), catalogItemsOfVariants(shop, [...variantIds])]);
   const batch: DeliveryBatch = { lags: [], items: new Set(), planned, catalog, orders: [] };
+  const refusedIds = new Set<string>();
   for (const { row, payload } of parsed) {
     const delivery = { shop, topic: row.topic as WebhookTopic, rawBody: row.body, triggeredAt: row.triggeredAt, receivedAt: row.receivedAt };
-    if ((await processWebhook(delivery, batch, payload)) === "shop-deleted") return rows.length; // its rows are gone
+    const outcome = await processWebhook(delivery, batch, payload);
+    if (outcome === "shop-deleted") return rows.length; // its rows are gone
+    if (typeof outcome === "object") {
+      refusedIds.add(row.id);
+      await markDeliveryNotActedOn(row.id, "refused", outcome.refused);
+    }
   }
   if (batch.orders.length > 0) {
     await recordOrderSales(shop, batch.orders, batch.catalog);
@@ -68,7 +75,10 @@ export async function processRecordedDeliveries(shop: string, deliveryIds: reado
   }
   await recordLags(shop, batch.lags);
   await enqueueRecompute(shop, [...batch.items]);
-  await markWebhookDeliveries(rows.map((row) => row.id), "processed");
+  await markWebhookDeliveries(
+    rows.filter((row) => !refusedIds.has(row.id)).map((row) => row.id),
+    "processed",
+  );
   return rows.length;
 }
 
@@ -85,17 +95,24 @@ export function channelOfSource(sourceName: unknown): string {
   }
 }
 
+/** What processing a delivery came to; `refused`: Shopify did not confirm what it says (the reason). */
+export type ProcessingOutcome = "processed" | "shop-deleted" | { refused: string };
+
 /**
- * What a verified, first-time delivery does. Everything here is idempotent (a delivery whose
- * processing failed is processed again on redelivery) and cheap: inventory work is only
- * enqueued, keyed by inventory item so bursts coalesce.
+ * What a verified, first-time delivery does, once its claims agree and it is fresh
+ * (webhook-intake.server.ts). Everything here is idempotent (a delivery whose processing failed
+ * is processed again on redelivery) and cheap: inventory work is only enqueued, keyed by
+ * inventory item so bursts coalesce. The two deliveries that end a shop act only when Shopify
+ * confirms the app is gone (`confirmAppGone`).
  */
 export async function processWebhook(
   delivery: DeliveryToProcess,
   batch?: DeliveryBatch,
   payload: Json = parseWebhookBody(delivery.rawBody || "{}") as Json,
-): Promise<"processed" | "shop-deleted"> {
+): Promise<ProcessingOutcome> {
   const { shop, topic } = delivery;
+  const lifecycle = await processLifecycleDelivery(delivery);
+  if (lifecycle) return lifecycle;
   if (delivery.triggeredAt) {
     const lag: LagInput = { kind: "receive", topic, millis: delivery.receivedAt.getTime() - delivery.triggeredAt.getTime(), at: delivery.receivedAt };
     if (batch) batch.lags.push(lag);
@@ -103,19 +120,6 @@ export async function processWebhook(
   }
 
   switch (topic) {
-    case "app/uninstalled":
-      // The token is revoked: stop all work for the shop. Data stays until shop/redact.
-      await markShopUninstalled(shop, delivery.receivedAt);
-      await jobQueue().purgeShop(shop);
-      await prisma.session.deleteMany({ where: { shop } });
-      return "processed";
-    case "shop/redact":
-      await deleteShopData(shop);
-      return "shop-deleted";
-    case "customers/data_request":
-    case "customers/redact":
-      // Safestock keeps no customer data: orders are reduced to line quantities per SKU.
-      return "processed";
     case "inventory_items/delete": {
       const id = typeof payload.admin_graphql_api_id === "string" ? payload.admin_graphql_api_id : `gid://shopify/InventoryItem/${String(payload.id)}`;
       await deleteCatalogItem(shop, id);
@@ -162,6 +166,45 @@ export async function processWebhook(
   if (batch) for (const item of items) batch.items.add(item);
   else await enqueueRecompute(shop, items);
   return "processed";
+}
+
+/**
+ * The deliveries that end a shop, and the compliance requests: no receive-lag sample (they say
+ * nothing about the inventory feed's health, and a refused one must leave no trace in the shop's
+ * data). null for every other topic.
+ */
+async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<ProcessingOutcome | null> {
+  const { shop, topic } = delivery;
+  switch (topic) {
+    case "app/uninstalled": {
+      // Shopify revokes the token on uninstall: only then stop all work. Data stays until shop/redact.
+      const confirmation = await confirmAppGone(shop);
+      if (!confirmation.gone) return { refused: `app/uninstalled not confirmed by Shopify: ${confirmation.reason}` };
+      console.info("webhook: app/uninstalled confirmed", { shop, evidence: confirmation.evidence });
+      await markShopUninstalled(shop, delivery.receivedAt);
+      await jobQueue().purgeShop(shop);
+      await prisma.session.deleteMany({ where: { shop } });
+      return "processed";
+    }
+    case "shop/redact": {
+      // Shopify sends shop/redact 48 h after uninstall
+      // (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance): never for a shop
+      // that still has the app.
+      const confirmation = await confirmAppGone(shop);
+      if (!confirmation.gone) return { refused: `shop/redact for a shop that still has the app: ${confirmation.reason}` };
+      console.info("webhook: shop/redact confirmed, erasing the shop's data", { shop, evidence: confirmation.evidence });
+      await deleteShopData(shop, delivery.receivedAt);
+      return "shop-deleted";
+    }
+    case "customers/data_request":
+    case "customers/redact":
+      // Safestock keeps no customer data: orders are reduced to line quantities per SKU. Nothing
+      // is erased, so nothing waits for uninstall; Shopify sends these to installed apps
+      // (https://shopify.dev/changelog/apps-now-need-to-use-gdpr-webhooks).
+      return "processed";
+    default:
+      return null;
+  }
 }
 
 async function isEchoOfPlannedLevel(shop: string, payload: Json, batch?: DeliveryBatch): Promise<boolean> {
