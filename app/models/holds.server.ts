@@ -3,6 +3,8 @@ import prisma from "~/db.server";
 
 export interface NewHold {
   holder: string;
+  /** The checkout's random hold key (docs/decisions/019); null for customer holds. */
+  holdKey?: string | null;
   channel: string;
   inventoryItemId: string;
   variantId: string;
@@ -25,6 +27,24 @@ export async function unitsHeldByOthers(shop: string, input: { holder: string; c
     _sum: { units: true },
   });
   return result._sum.units ?? 0;
+}
+
+/** The hold key of a checkout's running holds, if it has any. */
+export async function runningHoldKey(shop: string, holder: string, now: Date, db: PrismaClient = prisma): Promise<string | null> {
+  const hold = await db.cartHold.findFirst({
+    where: { shop, holder, status: "active", expiresAt: { gt: now }, holdKey: { not: null } },
+    select: { holdKey: true },
+  });
+  return hold?.holdKey ?? null;
+}
+
+/** Every running hold on one item and channel, first placed first (ties by id): the order holds are served in. */
+export async function runningHoldsInOrder(shop: string, input: { channel: string; inventoryItemId: string; now: Date }, db: PrismaClient = prisma) {
+  return db.cartHold.findMany({
+    where: { shop, channel: input.channel, inventoryItemId: input.inventoryItemId, status: "active", expiresAt: { gt: input.now } },
+    select: { id: true, holder: true, units: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
 }
 
 /** A cart's hold on a variant replaces its previous one (a quantity change is a new hold). */
@@ -50,8 +70,16 @@ export function releaseHolds(shop: string, holder: string, variantIds?: string[]
   return closeHolds(shop, { holder, ...(variantIds ? { variantId: { in: variantIds } } : {}) }, "released", db);
 }
 
-export function convertHolds(shop: string, holder: string, db: PrismaClient = prisma) {
-  return closeHolds(shop, { holder }, "converted", db);
+/** The holds of a checkout whose order arrived: by its checkout token, or by the hold key its cart carried. */
+export function convertHolds(shop: string, order: { holder: string | null; holdKey: string | null }, db: PrismaClient = prisma) {
+  const matches = [...(order.holder ? [{ holder: order.holder }] : []), ...(order.holdKey ? [{ holdKey: order.holdKey }] : [])];
+  if (matches.length === 0) return Promise.resolve([]);
+  return closeHolds(shop, { OR: matches }, "converted", db);
+}
+
+/** A checkout's holds on variants its cart no longer has. */
+export function releaseHoldsExcept(shop: string, holder: string, keepVariantIds: string[], db: PrismaClient = prisma) {
+  return closeHolds(shop, { holder, variantId: { notIn: keepVariantIds } }, "released", db);
 }
 
 export function expireHolds(shop: string, now: Date, db: PrismaClient = prisma) {
@@ -61,6 +89,6 @@ export function expireHolds(shop: string, now: Date, db: PrismaClient = prisma) 
 export async function activeHoldsForItems(shop: string, inventoryItemIds: string[], now: Date, db: PrismaClient = prisma) {
   return db.cartHold.findMany({
     where: { shop, inventoryItemId: { in: inventoryItemIds }, status: "active", expiresAt: { gt: now } },
-    select: { sku: true, channel: true, units: true, expiresAt: true, inventoryItemId: true },
+    select: { sku: true, channel: true, units: true, expiresAt: true, inventoryItemId: true, holdKey: true, createdAt: true },
   });
 }

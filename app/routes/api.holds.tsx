@@ -7,7 +7,8 @@ import { authenticate } from "~/shopify.server";
  * Cart holds for the checkout UI extension (extensions/safestock-cart-hold). Authenticated with
  * the extension's session token (`authenticate.public.checkout`,
  * https://shopify.dev/docs/api/shopify-app-remix/latest/authenticate/public/checkout), which also
- * answers the CORS preflight.
+ * answers the CORS preflight. The checkout token identifies the checkout to the app only; the
+ * buyer's cart carries the random hold key the answer names (docs/decisions/019).
  */
 const HoldRequest = z.object({
   checkoutToken: z.string().min(1),
@@ -34,6 +35,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
   const parsed = HoldRequest.safeParse(body);
   if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 }));
-  const lines = await holdCart(shop, { holder: parsed.data.checkoutToken, lines: parsed.data.lines });
-  return cors(json({ lines }, { status: lines.every((line) => line.ok) ? 200 : 409 }));
+  // Answers once Shopify can enforce the holds (the channel metafield naming the hold key is
+  // written and read back, docs/decisions/019): the block then sets the key as a cart attribute.
+  const { holdKey, lines } = await holdCart(shop, { holder: parsed.data.checkoutToken, lines: parsed.data.lines });
+  return cors(json({ holdKey, lines }, { status: lines.every((line) => line.ok) ? 200 : 409 }));
 };
