@@ -162,11 +162,20 @@ export function canonicalChannelMetafieldValue(value: string | null | undefined)
   return channelMetafieldValue(channels, { continueSelling: parsed.continueSelling === true, holds: { held, keys } });
 }
 
-/** The hold keys a published value names, with their units (the hold API's confirmation). */
-export function listedHoldKeys(value: string | null | undefined): Record<string, number> {
-  if (parseChannelMetafieldValue(value) === null) return {};
-  const keys = (JSON.parse(value!) as { holds?: { keys?: unknown } | null }).holds?.keys;
-  return typeof keys === "object" && keys !== null ? (keys as Record<string, number>) : {};
+/**
+ * What the cart-validation Function lets the checkout carrying `holdKey` take, by the published
+ * value's own arithmetic: the checkout channel's number less the units other checkouts hold
+ * (0 when paused). The hold API confirms a hold only when its key is listed with its units and
+ * this covers them; null when the value publishes no number for the checkout channel.
+ */
+export function unitsForHolder(value: string | null | undefined, holdKey: string): { listed: number; available: number } | null {
+  const channel = parseChannelMetafieldValue(value)?.[CHECKOUT_CHANNEL];
+  if (!channel || typeof channel.available !== "number") return null;
+  const holds = (JSON.parse(value!) as { holds?: { held?: unknown; keys?: unknown } | null }).holds;
+  const held = typeof holds?.held === "number" ? holds.held : 0;
+  const keys = typeof holds?.keys === "object" && holds.keys !== null ? (holds.keys as Record<string, unknown>) : {};
+  const listed = Object.prototype.hasOwnProperty.call(keys, holdKey) && typeof keys[holdKey] === "number" ? Math.min(keys[holdKey] as number, held) : 0;
+  return { listed, available: channel.paused ? 0 : Math.max(0, channel.available - Math.max(0, held - listed)) };
 }
 
 /** Reads a published value back; anything unreadable counts as "nothing published yet". */

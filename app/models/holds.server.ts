@@ -38,30 +38,44 @@ export async function runningHoldKey(shop: string, holder: string, now: Date, db
   return hold?.holdKey ?? null;
 }
 
-/** Every running hold on one item and channel, first placed first (ties by id): the order holds are served in. */
+/**
+ * Every running hold on one item and channel, placed ones (`pending`, not yet admitted) included,
+ * first placed first (ties by id): the order holds are served in.
+ */
 export async function runningHoldsInOrder(shop: string, input: { channel: string; inventoryItemId: string; now: Date }, db: PrismaClient = prisma) {
   return db.cartHold.findMany({
-    where: { shop, channel: input.channel, inventoryItemId: input.inventoryItemId, status: "active", expiresAt: { gt: input.now } },
+    where: { shop, channel: input.channel, inventoryItemId: input.inventoryItemId, status: { in: ["pending", "active"] }, expiresAt: { gt: input.now } },
     select: { id: true, holder: true, units: true },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }
 
-/** A cart's hold on a variant replaces its previous one (a quantity change is a new hold). */
-export async function replaceHold(shop: string, hold: NewHold, db: PrismaClient = prisma) {
+/**
+ * A cart's hold on a variant replaces its previous one (a quantity change is a new hold). With
+ * `admitted: false` the new hold is stored `pending`: it keeps its place in line but counts
+ * nowhere (not in other checkouts' numbers, not in what is published) until `admitHold`.
+ */
+export async function replaceHold(shop: string, hold: NewHold, db: PrismaClient = prisma, options: { admitted?: boolean } = {}) {
   return db.$transaction(async (tx) => {
     await tx.cartHold.updateMany({
-      where: { shop, holder: hold.holder, variantId: hold.variantId, status: "active" },
+      where: { shop, holder: hold.holder, variantId: hold.variantId, status: { in: ["pending", "active"] } },
       data: { status: "released" },
     });
-    return tx.cartHold.create({ data: { shop, ...hold } });
+    return tx.cartHold.create({ data: { shop, ...hold, status: options.admitted === false ? "pending" : "active" } });
   });
 }
 
+/** A pending hold that fits after the ones placed before it starts counting. */
+export async function admitHold(shop: string, id: string, db: PrismaClient = prisma) {
+  const { count } = await db.cartHold.updateMany({ where: { shop, id, status: "pending" }, data: { status: "active" } });
+  return count === 1;
+}
+
 async function closeHolds(shop: string, where: object, status: "released" | "converted" | "expired", db: PrismaClient) {
-  const holds = await db.cartHold.findMany({ where: { shop, status: "active", ...where }, select: { id: true, inventoryItemId: true } });
+  const running = { in: ["pending", "active"] };
+  const holds = await db.cartHold.findMany({ where: { shop, status: running, ...where }, select: { id: true, inventoryItemId: true } });
   if (holds.length === 0) return [];
-  await db.cartHold.updateMany({ where: { id: { in: holds.map((hold) => hold.id) }, status: "active" }, data: { status } });
+  await db.cartHold.updateMany({ where: { id: { in: holds.map((hold) => hold.id) }, status: running }, data: { status } });
   return [...new Set(holds.map((hold) => hold.inventoryItemId))];
 }
 

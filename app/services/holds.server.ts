@@ -7,12 +7,13 @@
  * token or the hold key the cart carried), are released by the cart, or expire.
  */
 import { randomBytes } from "node:crypto";
-import { CHECKOUT_CHANNEL, listedHoldKeys } from "~/domain/inventory-writes";
+import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
 import {
   convertHolds,
   expireHolds,
   releaseHolds,
+  admitHold,
   releaseHoldsExcept,
   replaceHold,
   runningHoldKey,
@@ -146,16 +147,18 @@ async function placeLineHold(
   const settings = await getShopSettings(shop);
   const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
   const expiresAt = new Date(now.getTime() + ttl);
-  const hold = await replaceHold(shop, { holder, holdKey: input.holdKey, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt });
+  const newHold = { holder, holdKey: input.holdKey, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt };
+  const hold = await replaceHold(shop, newHold, undefined, { admitted: false });
 
   // Two checkouts may pass the check above at once. Holds are served first placed first: a hold
-  // that does not fit after the ones placed before it is withdrawn, so exactly the earlier one
-  // stays, in every process, without a lock.
+  // is stored pending (counted nowhere), then admitted only if it fits after every hold placed
+  // before it, pending ones included; otherwise it is withdrawn. So exactly the earlier one
+  // stays, in every process, without a lock, and a withdrawn hold is never published.
   const ahead = unitsAhead(await runningHoldsInOrder(shop, { channel, inventoryItemId: item.inventoryItemId, now }), hold.id, holder);
   const lost = refusal(line, state, ahead);
-  if (lost) {
+  if (lost || !(await admitHold(shop, hold.id))) {
     await releaseHolds(shop, holder, [line.variantId]);
-    return { result: lost };
+    return { result: lost ?? { variantId: line.variantId, ok: false, available: 0, reason: "This item is not available right now." } };
   }
   return { placed: { variantId: line.variantId, inventoryItemId: item.inventoryItemId, units: line.quantity, expiresAt } };
 }
@@ -183,7 +186,8 @@ function refusal(line: HoldLine, state: { available: number; paused: boolean }, 
 
 /**
  * Publishes the holds and reads back what Shopify holds: the inventory items whose channel
- * metafield names `holdKey` with at least the held units. Anything else (the write failed, the
+ * metafield names `holdKey` with at least the held units and, by the Function's own arithmetic,
+ * lets that checkout take them. Anything else (the write failed, the
  * hold is past MAX_LISTED_HOLDS, no number is published for the item) is not enforceable.
  */
 async function confirmHolds(
@@ -201,7 +205,8 @@ async function confirmHolds(
     const confirmed = new Set<string>();
     for (const item of items) {
       const units = placed.find((hold) => hold.inventoryItemId === item.inventoryItemId)?.units ?? Infinity;
-      if ((listedHoldKeys(item.channelMetafield?.value)[holdKey] ?? 0) >= units) confirmed.add(item.inventoryItemId);
+      const published = unitsForHolder(item.channelMetafield?.value, holdKey);
+      if (published && published.listed >= units && published.available >= units) confirmed.add(item.inventoryItemId);
     }
     return confirmed;
   } catch (error) {
