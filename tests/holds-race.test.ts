@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { HOLD_ATTRIBUTE } from "~/services/holds.server";
+import { HOLD_ATTRIBUTE as FUNCTION_HOLD_ATTRIBUTE } from "../extensions/safestock-cart-validation/src/index";
 import type { Harness } from "./support/harness";
 import { callHolds, publishedChannels, startHoldsHarness } from "./support/holds";
 import { locationOf, variantOf } from "./support/scenarios";
@@ -37,7 +39,7 @@ async function payNow(harness: Harness, input: { quantity: number; holdKey?: str
         placeOrder: true,
         checkoutToken: input.checkoutToken,
         lines: [{ variantId: variantOf(harness, SHOP, SKU).id, quantity: input.quantity }],
-        attributes: input.holdKey ? [{ key: "_safestockHold", value: input.holdKey }] : [],
+        attributes: input.holdKey ? [{ key: HOLD_ATTRIBUTE, value: input.holdKey }] : [],
       }),
     }),
   );
@@ -88,6 +90,8 @@ const ROUNDS: Interleaving[] = [
 
 describe("two buyers racing for the last units", () => {
   it("the buyer holding them always buys, the other is always refused, no unit sold twice", async () => {
+    // The app converts orders by the attribute the Function reads.
+    expect(HOLD_ATTRIBUTE).toBe(FUNCTION_HOLD_ATTRIBUTE);
     const harness = await startHoldsHarness(SHOP);
     const variantId = variantOf(harness, SHOP, SKU).id;
     const warehouse = locationOf(harness, SHOP, "Warehouse").id;
