@@ -6,6 +6,7 @@
  * tests can reproduce any plan (a frozen one included) without Shopify.
  */
 import type { CompiledPolicy } from "./compile-policy";
+import { withContinueSelling } from "./continue-selling";
 import { freezeLowStockChannels } from "./freeze";
 import {
   canonicalChannelMetafieldValue,
@@ -159,7 +160,7 @@ export function planInventoryWrites(input: {
         quantities: level.quantities,
         protected: planned.protected,
         available: planned.available,
-        explain: planned.explain,
+        explain: withContinueSelling(planned.explain, item.continueSelling === true, planned.protected),
       });
     }
   }
@@ -175,7 +176,8 @@ export function planInventoryWrites(input: {
   for (const item of input.items) {
     for (const channel of plan.channels) {
       if (channel.sku !== item.sku) continue;
-      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain: channel.explain });
+      const explain = withContinueSelling(channel.explain, item.continueSelling === true);
+      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain });
     }
     const ats = atsBySku.get(item.sku);
     if (!ats || !item.variantId) continue;

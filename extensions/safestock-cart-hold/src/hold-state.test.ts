@@ -17,7 +17,8 @@ describe("the checkout block's hold state", () => {
       refused: [{ variantId: "v", reason: "Only 0 left." }],
     });
     // Anything else (an error page, a 401, a 500): fail open.
-    for (const [status, body] of [[500, null], [401, { error: "x" }], [409, { lines: [] }]] as const) expect(stateFromAnswer(status, body)).toEqual({ status: "idle" });
+    const failures: [number, Parameters<typeof stateFromAnswer>[1]][] = [[500, null], [401, {}], [409, { lines: [] }]];
+    for (const [status, body] of failures) expect(stateFromAnswer(status, body)).toEqual({ status: "idle" });
   });
 
   it("blocks progress while the hold is pending and when it was refused, never without the capability", () => {
