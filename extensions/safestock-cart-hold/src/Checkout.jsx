@@ -26,6 +26,7 @@
  * the app verifies it with `authenticate.public.checkout`. The app never sees the hold key from
  * the buyer: it mints it.
  */
+/* global shopify -- the Checkout UI extension API object, declared by @shopify/ui-extensions/preact */
 import "@shopify/ui-extensions/preact";
 import { useBuyerJourneyIntercept } from "@shopify/ui-extensions/checkout/preact";
 import { render } from "preact";
