@@ -91,6 +91,11 @@ export function convertHolds(shop: string, order: { holder: string | null; holdK
   return closeHolds(shop, { OR: matches }, "converted", db);
 }
 
+/** The holds a checkout's hold key names (the key proves the caller is that checkout). */
+export function releaseHoldsByKey(shop: string, holder: string, holdKey: string, variantIds?: string[], db: PrismaClient = prisma) {
+  return closeHolds(shop, { holder, holdKey, ...(variantIds ? { variantId: { in: variantIds } } : {}) }, "released", db);
+}
+
 /** A checkout's holds on variants its cart no longer has. */
 export function releaseHoldsExcept(shop: string, holder: string, keepVariantIds: string[], db: PrismaClient = prisma) {
   return closeHolds(shop, { holder, variantId: { notIn: keepVariantIds } }, "released", db);

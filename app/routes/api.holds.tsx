@@ -12,9 +12,11 @@ import { authenticate } from "~/shopify.server";
  */
 const HoldRequest = z.object({
   checkoutToken: z.string().min(1),
+  /** The key of this checkout's running holds, from the previous answer: without it a new key is minted. */
+  holdKey: z.string().min(1).nullish(),
   lines: z.array(z.object({ variantId: z.string().startsWith("gid://shopify/ProductVariant/"), quantity: z.number().int() })).max(250),
 });
-const ReleaseRequest = z.object({ checkoutToken: z.string().min(1), variantIds: z.array(z.string()).optional() });
+const ReleaseRequest = z.object({ checkoutToken: z.string().min(1), holdKey: z.string().min(1), variantIds: z.array(z.string()).optional() });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { cors } = await authenticate.public.checkout(request);
@@ -29,7 +31,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method === "DELETE") {
     const parsed = ReleaseRequest.safeParse(body);
     if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 }));
-    const released = await releaseCart(shop, parsed.data.checkoutToken, parsed.data.variantIds);
+    const released = await releaseCart(shop, parsed.data.checkoutToken, parsed.data.holdKey, parsed.data.variantIds);
     return cors(json({ released }));
   }
 
@@ -37,6 +39,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 }));
   // Answers once Shopify can enforce the holds (the channel metafield naming the hold key is
   // written and read back, docs/decisions/019): the block then sets the key as a cart attribute.
-  const { holdKey, lines } = await holdCart(shop, { holder: parsed.data.checkoutToken, lines: parsed.data.lines });
+  const { holdKey, lines } = await holdCart(shop, { holder: parsed.data.checkoutToken, holdKey: parsed.data.holdKey, lines: parsed.data.lines });
   return cors(json({ holdKey, lines }, { status: lines.every((line) => line.ok) ? 200 : 409 }));
 };

@@ -10,10 +10,11 @@ import { randomBytes } from "node:crypto";
 import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
 import {
+  admitHold,
   convertHolds,
   expireHolds,
   releaseHolds,
-  admitHold,
+  releaseHoldsByKey,
   releaseHoldsExcept,
   replaceHold,
   runningHoldKey,
@@ -85,10 +86,18 @@ const passed = (variantId: string, reason: string): HoldLineResult => ({ variant
  * read back (docs/decisions/019). Every line is answered. Lines for variants Safestock does not
  * manage pass untouched (fail open: Safestock never blocks what it has not computed).
  */
-export async function holdCart(shop: string, input: { holder: string; channel?: string; lines: HoldLine[] }, options: HoldCartOptions = {}): Promise<HoldCartResult> {
+export async function holdCart(
+  shop: string,
+  input: { holder: string; holdKey?: string | null; channel?: string; lines: HoldLine[] },
+  options: HoldCartOptions = {},
+): Promise<HoldCartResult> {
   const now = options.now ?? new Date();
   const channel = input.channel ?? CHECKOUT_CHANNEL;
-  const holdKey = (await runningHoldKey(shop, input.holder, now)) ?? newHoldKey();
+  // The running key is kept only for a caller that presents it: a checkout token alone (which
+  // orders and other apps see) never yields the key that lets a cart take the held units. A
+  // caller without it gets a new key, and its holds replace the old ones.
+  const running = await runningHoldKey(shop, input.holder, now);
+  const holdKey = running !== null && input.holdKey === running ? running : newHoldKey();
   // The cart dropped these lines: their holds end now.
   const lines = perVariant(input.lines);
   const dropped = await releaseHoldsExcept(shop, input.holder, lines.map((line) => line.variantId));
@@ -215,8 +224,9 @@ async function confirmHolds(
   }
 }
 
-export async function releaseCart(shop: string, holder: string, variantIds?: string[]) {
-  const items = await releaseHolds(shop, holder, variantIds);
+/** The checkout block leaves: only the caller holding the key can end the holds. */
+export async function releaseCart(shop: string, holder: string, holdKey: string, variantIds?: string[]) {
+  const items = await releaseHoldsByKey(shop, holder, holdKey, variantIds);
   await enqueueRecompute(shop, items);
   return items.length;
 }

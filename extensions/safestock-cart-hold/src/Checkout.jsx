@@ -64,11 +64,13 @@ function CartHold() {
     const canName = shopify.instructions.value?.attributes?.canUpdateAttributes !== false;
     if (!appUrl || !canName || lines.length === 0) return;
     let cancelled = false;
+    // The running hold's key, if any: presenting it keeps the key (and the cart attribute) as it is.
+    const holdKey = latest.current.status === "held" ? latest.current.holdKey : null;
     setState({ status: "pending" });
     // Fail open: if Safestock does not answer in time, checkout goes on as without the app.
     const giveUp = setTimeout(() => !cancelled && setState({ status: "idle" }), HOLD_ANSWER_TIMEOUT_MS);
     (async () => {
-      const body = { checkoutToken: shopify.checkoutToken.value, lines: lines.map((line) => ({ variantId: line.merchandise.id, quantity: line.quantity })) };
+      const body = { checkoutToken: shopify.checkoutToken.value, holdKey, lines: lines.map((line) => ({ variantId: line.merchandise.id, quantity: line.quantity })) };
       const response = await callHolds(appUrl, "POST", body).catch(() => null);
       const answer = response ? await response.json().catch(() => null) : null;
       if (cancelled) return;
@@ -77,7 +79,7 @@ function CartHold() {
         const applied = await shopify.applyAttributeChange({ type: "updateAttribute", key: HOLD_ATTRIBUTE, value: next.holdKey }).catch(() => ({ type: "error" }));
         if (applied.type !== "success") {
           // The cart cannot carry the key: the hold would only stand in this buyer's way.
-          await callHolds(appUrl, "DELETE", { checkoutToken: body.checkoutToken }).catch(() => null);
+          await callHolds(appUrl, "DELETE", { checkoutToken: body.checkoutToken, holdKey: next.holdKey }).catch(() => null);
           if (!cancelled) setState({ status: "idle" });
           return;
         }
@@ -96,7 +98,7 @@ function CartHold() {
     () => () => {
       const appUrl = shopify.settings.value.app_url;
       if (!appUrl || latest.current.status !== "held" || shopify.buyerJourney.completed.value) return;
-      callHolds(appUrl, "DELETE", { checkoutToken: shopify.checkoutToken.value }).catch(() => null);
+      callHolds(appUrl, "DELETE", { checkoutToken: shopify.checkoutToken.value, holdKey: latest.current.holdKey }).catch(() => null);
     },
     [],
   );
