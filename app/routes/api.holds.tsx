@@ -37,8 +37,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
   const parsed = HoldRequest.safeParse(body);
   if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 }));
-  // Answers once Shopify can enforce the holds (the channel metafield naming the hold key is
-  // written and read back, docs/decisions/019): the block then sets the key as a cart attribute.
+  // Answers once Shopify can enforce the holds (docs/decisions/008-cart-holds.md, enforcement in
+  // docs/decisions/019): the channel metafield naming the hold key has been written and read back
+  // before the answer leaves, and the block waits for it before the buyer may pay, so no other
+  // buyer's checkout can pass the Function in between. The block then sets the key as a cart attribute.
   const { holdKey, lines } = await holdCart(shop, { holder: parsed.data.checkoutToken, holdKey: parsed.data.holdKey, lines: parsed.data.lines });
   return cors(json({ holdKey, lines }, { status: lines.every((line) => line.ok) ? 200 : 409 }));
 };
