@@ -63,6 +63,12 @@ describe("cart holds", () => {
     // The checkout itself, presenting its key, keeps it.
     const again = await callHolds("POST", { checkoutToken: "checkout-v", holdKey: key, lines: [{ variantId, quantity: 1 }] });
     expect(again.body.holdKey).toBe(key);
+    expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 1, keys: { [key]: 1 } });
+    // Asking for more than is left is refused, and the checkout keeps the hold it had.
+    const tooMany = await callHolds("POST", { checkoutToken: "checkout-v", holdKey: key, lines: [{ variantId, quantity: 10_000 }] });
+    expect(tooMany).toMatchObject({ status: 409, body: { holdKey: key, lines: [{ ok: false }] } });
+    await harness.settle();
+    expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 1, keys: { [key]: 1 } });
 
     // Someone who only knows the checkout token.
     const other = await callHolds("POST", { checkoutToken: "checkout-v", lines: [{ variantId, quantity: 1 }] });

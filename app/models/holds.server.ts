@@ -51,24 +51,31 @@ export async function runningHoldsInOrder(shop: string, input: { channel: string
 }
 
 /**
- * A cart's hold on a variant replaces its previous one (a quantity change is a new hold). With
- * `admitted: false` the new hold is stored `pending`: it keeps its place in line but counts
- * nowhere (not in other checkouts' numbers, not in what is published) until `admitHold`.
+ * A checkout's new hold, stored `pending`: it keeps its place in line but counts nowhere (not in
+ * other checkouts' numbers, not in what is published) until `admitHold`. The checkout's previous
+ * hold on the variant keeps counting meanwhile, so a quantity change never leaves the units
+ * unheld for a moment.
  */
-export async function replaceHold(shop: string, hold: NewHold, db: PrismaClient = prisma, options: { admitted?: boolean } = {}) {
+export async function placePendingHold(shop: string, hold: NewHold, db: PrismaClient = prisma) {
+  return db.cartHold.create({ data: { shop, ...hold, status: "pending" } });
+}
+
+/** A pending hold that fits after the ones placed before it starts counting, and replaces the checkout's previous hold on the variant. */
+export async function admitHold(shop: string, hold: { id: string; holder: string; variantId: string }, db: PrismaClient = prisma) {
   return db.$transaction(async (tx) => {
+    const { count } = await tx.cartHold.updateMany({ where: { shop, id: hold.id, status: "pending" }, data: { status: "active" } });
+    if (count !== 1) return false;
     await tx.cartHold.updateMany({
-      where: { shop, holder: hold.holder, variantId: hold.variantId, status: { in: ["pending", "active"] } },
+      where: { shop, holder: hold.holder, variantId: hold.variantId, status: { in: ["pending", "active"] }, id: { not: hold.id } },
       data: { status: "released" },
     });
-    return tx.cartHold.create({ data: { shop, ...hold, status: options.admitted === false ? "pending" : "active" } });
+    return true;
   });
 }
 
-/** A pending hold that fits after the ones placed before it starts counting. */
-export async function admitHold(shop: string, id: string, db: PrismaClient = prisma) {
-  const { count } = await db.cartHold.updateMany({ where: { shop, id, status: "pending" }, data: { status: "active" } });
-  return count === 1;
+/** A pending hold that lost its place: withdrawn, the checkout's previous hold untouched. */
+export async function withdrawHold(shop: string, id: string, db: PrismaClient = prisma) {
+  await db.cartHold.updateMany({ where: { shop, id, status: "pending" }, data: { status: "released" } });
 }
 
 async function closeHolds(shop: string, where: object, status: "released" | "converted" | "expired", db: PrismaClient) {

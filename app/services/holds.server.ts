@@ -16,10 +16,11 @@ import {
   releaseHolds,
   releaseHoldsByKey,
   releaseHoldsExcept,
-  replaceHold,
+  placePendingHold,
   runningHoldKey,
   runningHoldsInOrder,
   unitsHeldByOthers,
+  withdrawHold,
 } from "~/models/holds.server";
 import { getShopSettings } from "~/models/settings.server";
 import { channelStateFor } from "~/models/sync-state.server";
@@ -122,7 +123,9 @@ export async function holdCart(
   await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
   const order = new Map(lines.map((line, index) => [line.variantId, index]));
   results.sort((a, b) => (order.get(a.variantId) ?? 0) - (order.get(b.variantId) ?? 0));
-  return { holdKey: confirmed.size > 0 ? holdKey : null, lines: results };
+  // The key stays the checkout's while any of its holds runs under it (a refused quantity change keeps the hold it had).
+  const stillRunning = confirmed.size > 0 || (running === holdKey && (await runningHoldKey(shop, input.holder, now)) === holdKey);
+  return { holdKey: stillRunning ? holdKey : null, lines: results };
 }
 
 /** Stock is per variant: a variant on several cart lines is one hold of their total. */
@@ -157,7 +160,7 @@ async function placeLineHold(
   const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
   const expiresAt = new Date(now.getTime() + ttl);
   const newHold = { holder, holdKey: input.holdKey, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt };
-  const hold = await replaceHold(shop, newHold, undefined, { admitted: false });
+  const hold = await placePendingHold(shop, newHold);
 
   // Two checkouts may pass the check above at once. Holds are served first placed first: a hold
   // is stored pending (counted nowhere), then admitted only if it fits after every hold placed
@@ -165,8 +168,8 @@ async function placeLineHold(
   // stays, in every process, without a lock, and a withdrawn hold is never published.
   const ahead = unitsAhead(await runningHoldsInOrder(shop, { channel, inventoryItemId: item.inventoryItemId, now }), hold.id, holder);
   const lost = refusal(line, state, ahead);
-  if (lost || !(await admitHold(shop, hold.id))) {
-    await releaseHolds(shop, holder, [line.variantId]);
+  if (lost || !(await admitHold(shop, { id: hold.id, holder, variantId: line.variantId }))) {
+    await withdrawHold(shop, hold.id);
     return { result: lost ?? { variantId: line.variantId, ok: false, available: 0, reason: "This item is not available right now." } };
   }
   return { placed: { variantId: line.variantId, inventoryItemId: item.inventoryItemId, units: line.quantity, expiresAt } };

@@ -31,7 +31,7 @@ import "@shopify/ui-extensions/preact";
 import { useBuyerJourneyIntercept } from "@shopify/ui-extensions/checkout/preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { HOLD_ANSWER_TIMEOUT_MS, HOLD_ATTRIBUTE, interceptorResult, linesKey, stateFromAnswer } from "./hold-state.js";
+import { HOLD_ANSWER_TIMEOUT_MS, HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
 
 export default async () => {
   render(<CartHold />, document.body);
@@ -65,7 +65,7 @@ function CartHold() {
     if (!appUrl || !canName || lines.length === 0) return;
     let cancelled = false;
     // The running hold's key, if any: presenting it keeps the key (and the cart attribute) as it is.
-    const holdKey = latest.current.status === "held" ? latest.current.holdKey : null;
+    const holdKey = runningKeyOf(latest.current);
     setState({ status: "pending" });
     // Fail open: if Safestock does not answer in time, checkout goes on as without the app.
     const giveUp = setTimeout(() => !cancelled && setState({ status: "idle" }), HOLD_ANSWER_TIMEOUT_MS);
@@ -97,8 +97,9 @@ function CartHold() {
   useEffect(
     () => () => {
       const appUrl = shopify.settings.value.app_url;
-      if (!appUrl || latest.current.status !== "held" || shopify.buyerJourney.completed.value) return;
-      callHolds(appUrl, "DELETE", { checkoutToken: shopify.checkoutToken.value, holdKey: latest.current.holdKey }).catch(() => null);
+      const holdKey = runningKeyOf(latest.current);
+      if (!appUrl || !holdKey || shopify.buyerJourney.completed.value) return;
+      callHolds(appUrl, "DELETE", { checkoutToken: shopify.checkoutToken.value, holdKey }).catch(() => null);
     },
     [],
   );

@@ -14,9 +14,14 @@ export const HOLD_ANSWER_TIMEOUT_MS = 8_000;
  *   { status: "idle" }                      no app URL, nothing in the cart, or the app unreachable
  *   { status: "pending" }                   asked the app, no answer yet
  *   { status: "held", holdKey }             the app confirmed (Shopify already enforces the hold)
- *   { status: "refused", refused: [lines] } some quantities are gone
- * @typedef {{ status: "idle" } | { status: "pending" } | { status: "held", holdKey: string } | { status: "refused", refused: { variantId: string, reason: string }[] }} HoldState
+ *   { status: "refused", refused: [lines], holdKey } some quantities are gone (holdKey: the holds it still has, or null)
+ * @typedef {{ status: "idle" } | { status: "pending" } | { status: "held", holdKey: string } | { status: "refused", refused: { variantId: string, reason: string }[], holdKey: string | null }} HoldState
  */
+
+/** The key of the holds the checkout still has, to present with its next request. */
+export function runningKeyOf(state) {
+  return state.status === "held" || state.status === "refused" ? state.holdKey ?? null : null;
+}
 
 /**
  * The state an answer of POST /api/holds leads to. 409 lists the refused lines; 200 may still
@@ -29,8 +34,9 @@ export const HOLD_ANSWER_TIMEOUT_MS = 8_000;
 export function stateFromAnswer(status, body) {
   const lines = Array.isArray(body?.lines) ? body.lines : [];
   const refused = lines.filter((line) => line && line.ok === false).map((line) => ({ variantId: line.variantId, reason: line.reason ?? "No longer available." }));
-  if (status === 409 && refused.length > 0) return { status: "refused", refused };
-  if (status === 200 && typeof body?.holdKey === "string" && body.holdKey !== "") return { status: "held", holdKey: body.holdKey };
+  const holdKey = typeof body?.holdKey === "string" && body.holdKey !== "" ? body.holdKey : null;
+  if (status === 409 && refused.length > 0) return { status: "refused", refused, holdKey };
+  if (status === 200 && holdKey !== null) return { status: "held", holdKey };
   return { status: "idle" };
 }
 
