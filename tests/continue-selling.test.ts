@@ -10,7 +10,10 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loadInventoryPage } from "~/services/inventory-view.server";
+import { jobQueue } from "~/services/jobs.server";
 import { loadExposureChart } from "~/services/near-miss.server";
+import { processWebhook } from "~/services/webhook-processing.server";
+import { productPayload } from "../sandbox/webhooks/payloads";
 import { publishPolicy } from "~/services/policy.server";
 import { placeOrderThroughCheckout } from "../sandbox/checkout/index";
 import { callHolds } from "./support/holds";
@@ -84,5 +87,26 @@ describe("items that keep selling when out of stock", () => {
     expect(page.items[0].channels.find((channel) => channel.channel === "Online Store")!.explain).toContain(
       "keeps selling when out of stock: checkout never blocks it, and sales past this number are backorders, not oversells",
     );
+  });
+
+  it("are recomputed when the merchant toggles continue selling (products/update), and not otherwise", async () => {
+    const shop = "preorder-toggle.myshopify.com";
+    const harness = startHarness({ shops: [shop] });
+    await harness.install(shop);
+    await harness.settle();
+    const state = harness.sandbox.shop(shop).snapshot();
+    const scarf = state.variants.find((variant) => variant.sku === PREORDER)!;
+    const product = state.products.find((entry) => entry.id === scarf.productId)!;
+    const variants = state.variants.filter((variant) => variant.productId === product.id);
+    const recomputesQueued = async () => (await jobQueue().stats(shop)).byQueue.recompute?.pending ?? 0;
+    const deliver = (payload: Record<string, unknown>) =>
+      processWebhook({ shop, topic: "products/update", rawBody: JSON.stringify(payload), triggeredAt: null, receivedAt: new Date() });
+
+    // Unchanged (e.g. a publication change): nothing to plan.
+    await deliver(productPayload(product, variants));
+    expect(await recomputesQueued()).toBe(0);
+    // The scarf stops selling when out of stock.
+    await deliver(productPayload(product, variants.map((variant) => (variant.id === scarf.id ? { ...variant, inventoryPolicy: "DENY" as const } : variant))));
+    expect(await recomputesQueued()).toBeGreaterThan(0);
   });
 });

@@ -131,7 +131,8 @@ export async function processWebhook(
 
   if (topic === "products/update" && !(await productChangedForRules(shop, payload))) {
     // Publishing or unpublishing (Safestock's own included) fires products/update too, but
-    // stock is untouched: only a change the rules read (title, tags, SKUs, variants) needs a plan.
+    // stock is untouched: only a change the rules read (title, tags, SKUs, variants, inventory
+    // policy) needs a plan.
     return "processed";
   }
 
@@ -185,7 +186,9 @@ async function productChangedForRules(shop: string, product: Json): Promise<bool
   const bySku = new Map(rows.map((row) => [`${row.inventoryItemId}`, row]));
   return variants.some((variant) => {
     const row = bySku.get(`gid://shopify/InventoryItem/${String(variant.inventory_item_id)}`);
-    return !row || row.sku !== (variant.sku ?? "") || row.productTitle !== product.title || row.tags !== JSON.stringify(tags);
+    // "Continue selling when out of stock" toggled: the published value and the Function follow it.
+    const continueSelling = variant.inventory_policy === "continue";
+    return !row || row.sku !== (variant.sku ?? "") || row.productTitle !== product.title || row.tags !== JSON.stringify(tags) || row.continueSelling !== continueSelling;
   });
 }
 
