@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   cartValidationsGenerateRun,
   HOLD_ATTRIBUTE,
+  MAX_LISTED_HOLDS,
   NOT_AVAILABLE_MESSAGE,
   onlyLeftMessage,
   type BuyerJourneyStep,
@@ -101,5 +102,14 @@ describe("cartValidationsGenerateRun", () => {
     expect(errorsOf(cart([{ quantity: 5, value: v }]))).toEqual([]);
     const notContinue = JSON.stringify({ channels: { online_store: { available: 0, paused: false } }, continueSelling: "yes" });
     expect(errorsOf(cart([{ quantity: 1, value: notContinue }]))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[0].quantity" }]);
+  });
+
+  it(`keeps a 50-line cart with ${MAX_LISTED_HOLDS} listed holds on every variant under the 64,000-byte input limit`, () => {
+    const keys = Object.fromEntries(Array.from({ length: MAX_LISTED_HOLDS }, (_, i) => [`k${String(i).padStart(21, "0")}`, 99]));
+    const channels = { marketplace: { available: 999, paused: false }, online_store: { available: 999, paused: false }, pos: { available: 999, paused: false }, wholesale: { available: 999, paused: true } };
+    const value = JSON.stringify({ channels, continueSelling: true, holds: { held: 99 * MAX_LISTED_HOLDS, keys } });
+    const input = cart(Array.from({ length: 50 }, (_, i) => ({ quantity: 1, id: `gid://shopify/ProductVariant/${9_000_000_000_000 + i}`, value })), "CHECKOUT_COMPLETION", "k".repeat(22));
+    expect(new TextEncoder().encode(value).length).toBeLessThan(10_000);
+    expect(new TextEncoder().encode(JSON.stringify(input)).length).toBeLessThan(64_000);
   });
 });
