@@ -93,9 +93,9 @@ export interface CheckoutHolds {
 
 /**
  * At most this many holds are named per variant (the Function has the same bound,
- * extensions/safestock-cart-validation `MAX_LISTED_HOLDS`): 16 keys of 22 characters stay under
- * 600 bytes, far below the 10,000 bytes a metafield may bring into a Function's input
- * (docs/decisions/012 "Checkout"). Past the bound a hold is counted in `held` only, so its units
+ * extensions/safestock-cart-validation `MAX_LISTED_HOLDS`): a value with four channels and 16 keys
+ * of 22 characters is about 700 bytes, far below the 10,000 bytes a metafield may bring into a
+ * Function's input (docs/decisions/012 "Checkout"; the input size is in docs/decisions/019). Past the bound a hold is counted in `held` only, so its units
  * are kept from everybody, its holder too: stricter, never kinder. The hold API confirms a hold
  * only when Shopify holds a value naming it.
  */

@@ -89,10 +89,10 @@ export const HOLD_ATTRIBUTE = "_safestockHold";
 
 /**
  * At most this many holds are named per variant; the app lists the oldest and counts the rest
- * in `held` only. 16 keys of 22 characters are under 600 bytes, so a value stays far below the
- * 10,000 bytes a metafield may bring into the input, and a 50-line cart of such values below the
- * 64,000-byte input limit (SHOPIFY-FACTS "Checkout"). The app keeps the same number
- * (app/domain/inventory-writes.ts MAX_LISTED_HOLDS).
+ * in `held` only. A value with four channels and 16 keys of 22 characters is about 700 bytes, far
+ * below the 10,000 bytes a metafield may bring into the input, and a 50-line cart of such values
+ * stays below the 64,000-byte input limit (SHOPIFY-FACTS "Checkout"; a unit test checks both).
+ * The app keeps the same number (app/domain/inventory-writes.ts MAX_LISTED_HOLDS).
  */
 export const MAX_LISTED_HOLDS = 16;
 
