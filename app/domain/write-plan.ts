@@ -6,10 +6,13 @@
  * tests can reproduce any plan (a frozen one included) without Shopify.
  */
 import type { CompiledPolicy } from "./compile-policy";
+import { withContinueSelling } from "./continue-selling";
 import { freezeLowStockChannels } from "./freeze";
 import {
+  canonicalChannelMetafieldValue,
   channelAtsBySku,
   channelMetafieldValue,
+  type CheckoutHolds,
   parseChannelMetafieldValue,
   planSafetyStockMoves,
   type ChannelAts,
@@ -46,6 +49,8 @@ export interface ReadItem {
   readonly inventoryItemId: string;
   readonly sku: string;
   readonly variantId: string | null;
+  /** Shopify `inventoryPolicy: CONTINUE` (published so the checkout Function never blocks it). */
+  readonly continueSelling?: boolean;
   readonly channelMetafield: { readonly value: string; readonly compareDigest: string } | null;
   readonly levels: readonly {
     readonly locationId: string;
@@ -127,6 +132,8 @@ export function planInventoryWrites(input: {
   readonly items: readonly ReadItem[];
   readonly now: string;
   readonly freeze: FreezeState | null;
+  /** Running cart holds on the checkout channel per inventory item, published for the checkout Function (docs/decisions/019). */
+  readonly checkoutHolds?: ReadonlyMap<string, CheckoutHolds>;
 }): WritePlan {
   const plan = planWithFreeze(input.policy, input.snapshot, { now: input.now, freeze: input.freeze });
   const levelPlans = new Map<string, LevelPlan>(plan.levels.map((level) => [levelKey(level.sku, level.location), level]));
@@ -153,7 +160,7 @@ export function planInventoryWrites(input: {
         quantities: level.quantities,
         protected: planned.protected,
         available: planned.available,
-        explain: planned.explain,
+        explain: withContinueSelling(planned.explain, item.continueSelling === true, planned.protected),
       });
     }
   }
@@ -169,13 +176,14 @@ export function planInventoryWrites(input: {
   for (const item of input.items) {
     for (const channel of plan.channels) {
       if (channel.sku !== item.sku) continue;
-      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain: channel.explain });
+      const explain = withContinueSelling(channel.explain, item.continueSelling === true);
+      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain });
     }
     const ats = atsBySku.get(item.sku);
     if (!ats || !item.variantId) continue;
-    const value = channelMetafieldValue(ats);
+    const value = channelMetafieldValue(ats, { continueSelling: item.continueSelling === true, holds: input.checkoutHolds?.get(item.inventoryItemId) ?? null });
     const before = parseChannelMetafieldValue(item.channelMetafield?.value);
-    if (before && channelMetafieldValue(before) === value) continue;
+    if (before && canonicalChannelMetafieldValue(item.channelMetafield?.value) === value) continue;
     const changes: ChannelChange[] = [];
     for (const [channel, after] of Object.entries(ats)) {
       const previous = before?.[channel];

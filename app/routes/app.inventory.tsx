@@ -77,9 +77,12 @@ export default function Inventory() {
                 <BlockStack gap="300">
                   <InlineStack align="space-between" blockAlign="center">
                     <BlockStack gap="050">
-                      <Text as="h2" variant="headingMd">
-                        {item.sku}
-                      </Text>
+                      <InlineStack gap="200" blockAlign="center">
+                        <Text as="h2" variant="headingMd">
+                          {item.sku}
+                        </Text>
+                        {item.continueSelling && <Badge tone="info">Keeps selling when out of stock</Badge>}
+                      </InlineStack>
                       <Text as="p" tone="subdued">
                         {item.title}
                       </Text>
@@ -88,6 +91,13 @@ export default function Inventory() {
                       {`Activity for ${item.sku}`}
                     </Button>
                   </InlineStack>
+                  {item.continueSelling && (
+                    <Text as="p" tone="subdued">
+                      Shopify keeps selling this item when it is out of stock (preorders, backorders), so Safestock never blocks it at
+                      checkout and never counts its sales as oversold. Your rules may still protect its units on hand: they stay out of
+                      every channel&apos;s number, and orders beyond what is available become backorders.
+                    </Text>
+                  )}
                   {item.levels.length === 0 ? (
                     <Text as="p" tone="subdued">
                       Not computed yet: the next sync fills this in.

@@ -41,6 +41,7 @@ export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
       variantTitle: item.variantTitle,
       tags: item.tags,
       tracked: item.tracked,
+      continueSelling: item.continueSelling,
     }));
 }
 
@@ -102,6 +103,7 @@ export async function syncItems(
     items,
     now: context.now.toISOString(),
     freeze: context.freeze,
+    checkoutHolds: context.checkoutHolds,
   });
   const counts = await applyWritePlan(context, client, writePlan, items, actor, options);
   return { levelsChecked: writePlan.levels.length, ...counts };

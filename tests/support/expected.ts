@@ -65,7 +65,8 @@ export function differencesFromPlan(state: ShopStateSnapshot, plan: Plan): strin
     const metafield = state.metafields.find((m) => m.ownerId === variant.id && m.key === "channels" && m.namespace === "safestock");
     const want = ats.get(variant.sku);
     if (!want) continue;
-    const wantValue = channelMetafieldValue(want);
+    // A variant that keeps selling when out of stock says so to the checkout Function (docs/decisions/019).
+    const wantValue = channelMetafieldValue(want, { continueSelling: variant.inventoryPolicy === "CONTINUE" });
     if (metafield?.value !== wantValue) problems.push(`${variant.sku} metafield: ${metafield?.value ?? "missing"} (want ${wantValue})`);
   }
   return problems;
