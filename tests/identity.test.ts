@@ -1,0 +1,126 @@
+/**
+ * Identity by inventory item (DESIGN.md §3): two variants sharing a SKU, and two without one,
+ * each protected and published from its own stock. Every expected number is computed by hand
+ * from the fixture (tests/support/twins-shop.ts) and the policy below.
+ */
+import { describe, expect, it } from "vitest";
+import type { Policy } from "~/domain";
+import { parseChannelMetafieldValue } from "~/domain/inventory-writes";
+import { publishPolicy } from "~/services/policy.server";
+import { startHarness, type Harness } from "./support/harness";
+import { callHolds } from "./support/holds";
+import { twinsShopFactory, twinVariant } from "./support/twins-shop";
+
+const POLICY: Policy = {
+  version: 1,
+  protection: [
+    { kind: "safety_stock", units: 1 },
+    { kind: "safety_stock", units: 3, sku: "TEE" },
+    { kind: "display", units: 1, location: "Soho store", sku: "TEE" },
+  ],
+  channels: [
+    { channel: "online_store", tier: 1, networkMinimum: 1 },
+    { channel: "marketplace", tier: 2, allocationPercent: 50 },
+  ],
+};
+
+async function installed(shop: string): Promise<Harness> {
+  const harness = startHarness({ shops: [shop], createShop: twinsShopFactory() });
+  await harness.install(shop);
+  await harness.settle();
+  const published = await publishPolicy(shop, POLICY, { createdBy: "test" });
+  if (!published.ok) throw new Error(`policy not published: ${JSON.stringify(published)}`);
+  await harness.settle();
+  return harness;
+}
+
+/** Per location name: [safety_stock, available] of one variant, as Shopify holds them. */
+function levelsOf(harness: Harness, shop: string, product: string, title: string) {
+  const state = harness.sandbox.shop(shop).snapshot();
+  const variant = twinVariant(state, product, title);
+  const names = new Map(state.locations.map((location) => [location.id, location.name]));
+  return Object.fromEntries(
+    state.inventoryLevels
+      .filter((level) => level.inventoryItemId === variant.inventoryItemId)
+      .map((level) => [names.get(level.locationId)!, [level.quantities.safety_stock, level.quantities.available]]),
+  );
+}
+
+/** channel → available in the variant's metafield, as channels and the checkout Function read it. */
+function numbersOf(harness: Harness, shop: string, product: string, title: string) {
+  const state = harness.sandbox.shop(shop).snapshot();
+  const variant = twinVariant(state, product, title);
+  const metafield = state.metafields.find((entry) => entry.ownerId === variant.id && entry.namespace === "safestock" && entry.key === "channels");
+  const channels = parseChannelMetafieldValue(metafield?.value) ?? {};
+  return Object.fromEntries(Object.entries(channels).map(([channel, ats]) => [channel, ats.available]));
+}
+
+describe("variants sharing a SKU or without one", () => {
+  it("protects and publishes each variant from its own stock, with the SKU's rules on both twins", async () => {
+    const shop = "identity-twins.myshopify.com";
+    const harness = await installed(shop);
+
+    // Blue (TEE): Warehouse 10 → the SKU rule 3; Soho 2 → 1 on display + 1 of the 3 (all that is left).
+    expect(levelsOf(harness, shop, "Tee", "Blue")).toEqual({ Warehouse: [3, 7], "Soho store": [2, 0], "Brooklyn store": [0, 0] });
+    // Navy (TEE): Warehouse 1 → the SKU rule takes it; nothing of Blue's stock is counted.
+    expect(levelsOf(harness, shop, "Tee", "Navy")).toEqual({ Warehouse: [1, 0], "Soho store": [0, 0], "Brooklyn store": [0, 0] });
+    // No SKU: the global rule, 1 per level with stock.
+    expect(levelsOf(harness, shop, "Sticker", "Round")).toEqual({ Warehouse: [1, 5], "Soho store": [0, 0], "Brooklyn store": [0, 0] });
+    expect(levelsOf(harness, shop, "Sticker", "Square")).toEqual({ Warehouse: [1, 2], "Soho store": [1, 3], "Brooklyn store": [0, 0] });
+
+    // Online channels draw on the Warehouse only; POS on every store.
+    // Blue: pool 7 → online 7 − 1 minimum = 6, marketplace 50% of 7 = 3, POS 7 + 0 + 0, wholesale 7.
+    expect(numbersOf(harness, shop, "Tee", "Blue")).toEqual({ online_store: 6, marketplace: 3, point_of_sale: 7, wholesale: 7 });
+    expect(numbersOf(harness, shop, "Tee", "Navy")).toEqual({ online_store: 0, marketplace: 0, point_of_sale: 0, wholesale: 0 });
+    // Round: pool 5 → 4, 2, 5, 5. Square: pool 2 → 1, 1; POS 2 + 3 = 5.
+    expect(numbersOf(harness, shop, "Sticker", "Round")).toEqual({ online_store: 4, marketplace: 2, point_of_sale: 5, wholesale: 5 });
+    expect(numbersOf(harness, shop, "Sticker", "Square")).toEqual({ online_store: 1, marketplace: 1, point_of_sale: 5, wholesale: 2 });
+  });
+
+  it("a marketplace selling each twin's published number oversells nothing, and the web cannot buy the protected twin", async () => {
+    const shop = "identity-sale.myshopify.com";
+    const harness = await installed(shop);
+    const state = harness.sandbox.shop(shop).snapshot();
+    const blue = twinVariant(state, "Tee", "Blue");
+    const navy = twinVariant(state, "Tee", "Navy");
+
+    // The connector orders what it lists, ignoring Shopify's available (docs/decisions/012 "Sales channels"):
+    // 3 of Blue, none of Navy (it lists 0).
+    const sold = await harness.sandbox.placeOrder(
+      { lineItems: [{ variantId: blue.id, quantity: numbersOf(harness, shop, "Tee", "Blue").marketplace! }], sourceName: "marketplace", options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } },
+      shop,
+    );
+    expect(sold.status).toBe(200);
+    expect(numbersOf(harness, shop, "Tee", "Navy").marketplace).toBe(0);
+    // A web shopper asks for Navy's one unit: it is safety stock, so Shopify refuses the order.
+    const refused = await harness.sandbox.placeOrder({ lineItems: [{ variantId: navy.id, quantity: 1 }], sourceName: "web" }, shop);
+    expect((refused.body as { data?: { orderCreate?: { order: unknown } } }).data?.orderCreate?.order ?? null).toBeNull();
+    await harness.settle();
+
+    // Blue: 10 on hand, 3 committed → 7 sellable − 3 protected = 4; online 3, marketplace 50% of 4 = 2.
+    expect(levelsOf(harness, shop, "Tee", "Blue").Warehouse).toEqual([3, 4]);
+    expect(numbersOf(harness, shop, "Tee", "Blue")).toEqual({ online_store: 3, marketplace: 2, point_of_sale: 4, wholesale: 4 });
+    // Navy keeps its protected unit and its zeros.
+    expect(levelsOf(harness, shop, "Tee", "Navy").Warehouse).toEqual([1, 0]);
+    expect(numbersOf(harness, shop, "Tee", "Navy")).toEqual({ online_store: 0, marketplace: 0, point_of_sale: 0, wholesale: 0 });
+    // Nowhere was more sold than there was.
+    const after = harness.sandbox.shop(shop).snapshot();
+    expect(after.inventoryLevels.filter((level) => level.quantities.available < 0)).toEqual([]);
+  });
+
+  it("a hold on one twin lowers that twin's other channels only", async () => {
+    const shop = "identity-hold.myshopify.com";
+    const harness = await installed(shop);
+    const state = harness.sandbox.shop(shop).snapshot();
+    const round = twinVariant(state, "Sticker", "Round");
+
+    const held = await callHolds(harness, shop, "POST", { checkoutToken: "checkout-round", lines: [{ variantId: round.id, quantity: 2 }] });
+    expect(held.status).toBe(200);
+    await harness.settle();
+    // Round: the online store keeps 4 (the holder's channel); marketplace 50% of 5 = 2 is still
+    // within 5 − 2 held = 3; POS 5 − 2 = 3; wholesale 5 − 2 = 3.
+    expect(numbersOf(harness, shop, "Sticker", "Round")).toEqual({ online_store: 4, marketplace: 2, point_of_sale: 3, wholesale: 3 });
+    // Square, the other variant without a SKU, is untouched.
+    expect(numbersOf(harness, shop, "Sticker", "Square")).toEqual({ online_store: 1, marketplace: 1, point_of_sale: 5, wholesale: 2 });
+  });
+});
