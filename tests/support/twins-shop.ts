@@ -41,10 +41,13 @@ export const TWIN_PRODUCTS: TwinProduct[] = [
   },
 ];
 
-/** A shop factory for startHarness({ createShop }) whose shops hold `products`, published on every channel. */
-export function twinsShopFactory(products: TwinProduct[] = TWIN_PRODUCTS): ShopFactory {
+/**
+ * A shop factory for startHarness({ createShop }) whose shops hold `products`, published on every
+ * channel, added to the `seed` shop (default: an empty one).
+ */
+export function twinsShopFactory(products: TwinProduct[] = TWIN_PRODUCTS, seed: "empty" | "default" = "empty"): ShopFactory {
   return (options) => {
-    const shop = createShopEmulator({ ...options, seed: "empty" });
+    const shop = createShopEmulator({ ...options, seed });
     if (options.restore !== undefined) return shop;
     const now = shop.clock.now().toISOString();
     for (const product of products) {
