@@ -6,7 +6,11 @@
 import { describe, expect, it } from "vitest";
 import type { Policy } from "~/domain";
 import { parseChannelMetafieldValue } from "~/domain/inventory-writes";
+import { loader as activityLoader } from "~/routes/app.activity";
+import { action as holdsAction, loader as holdsLoader } from "~/routes/app.holds";
+import { loader as inventoryLoader } from "~/routes/app.inventory";
 import { publishPolicy } from "~/services/policy.server";
+import { callAction, callLoader } from "./support/admin-routes";
 import { startHarness, type Harness } from "./support/harness";
 import { callHolds } from "./support/holds";
 import { twinsShopFactory, twinVariant } from "./support/twins-shop";
@@ -122,5 +126,46 @@ describe("variants sharing a SKU or without one", () => {
     expect(numbersOf(harness, shop, "Sticker", "Round")).toEqual({ online_store: 4, marketplace: 2, point_of_sale: 3, wholesale: 3 });
     // Square, the other variant without a SKU, is untouched.
     expect(numbersOf(harness, shop, "Sticker", "Square")).toEqual({ online_store: 1, marketplace: 1, point_of_sale: 5, wholesale: 2 });
+  });
+});
+
+describe("admin pages with twins and blank SKUs", () => {
+  const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
+
+  it("holds a picked variant (a shared SKU alone cannot say which) and shows each variant's own activity", async () => {
+    const shop = "identity-admin.myshopify.com";
+    const harness = await installed(shop);
+    const navy = twinVariant(harness.sandbox.shop(shop).snapshot(), "Tee", "Navy");
+    const square = twinVariant(harness.sandbox.shop(shop).snapshot(), "Sticker", "Square");
+
+    // Typing the shared SKU is refused with the variants that carry it.
+    const form = { intent: "create", location: "Soho store", units: "2", expiresAt: tomorrow(), note: "" };
+    const ambiguous = await callAction(harness, holdsAction, "/app/holds", { ...form, sku: "TEE" }, shop);
+    expect(ambiguous.status).toBe(422);
+    expect(ambiguous.data.problems).toEqual([{ path: "sku", message: 'SKU "TEE" is on several variants (Tee / Blue, Tee / Navy): pick the one to hold from the list' }]);
+    // Square (no SKU) has 3 for sale at Soho: a hold of 2 from the picker's choice.
+    const held = await callAction(harness, holdsAction, "/app/holds", { ...form, sku: "", item: square.inventoryItemId }, shop);
+    expect(held.status).toBe(200);
+    await harness.settle();
+    // Square: POS 5 − 2 held = 3 and every online channel 2 − 2 = 0 (1 for the online store's
+    // minimum first, then the hold takes the last one); Round keeps its numbers.
+    expect(numbersOf(harness, shop, "Sticker", "Square")).toEqual({ online_store: 0, marketplace: 0, point_of_sale: 3, wholesale: 0 });
+    expect(numbersOf(harness, shop, "Sticker", "Round")).toEqual({ online_store: 4, marketplace: 2, point_of_sale: 5, wholesale: 5 });
+    const page = await callLoader(harness, holdsLoader, "/app/holds", shop);
+    expect(page.data.holds).toMatchObject([{ kind: "customer", sku: "", variant: "Sticker / Square", units: 2 }]);
+
+    // The Inventory page lists both twins, each with its own numbers and its own activity link.
+    const inventory = await callLoader(harness, inventoryLoader, "/app/inventory?search=TEE", shop);
+    expect(inventory.data.items.map((item: { title: string; levels: { location: string; protected: number }[] }) => [item.title, item.levels.find((level) => level.location === "Warehouse")?.protected])).toEqual(
+      expect.arrayContaining([
+        ["Tee – Blue", 3],
+        ["Tee – Navy", 1],
+      ]),
+    );
+    const activity = await callLoader(harness, activityLoader, `/app/activity?item=${encodeURIComponent(navy.inventoryItemId)}`, shop);
+    expect(activity.data.variant).toBe("TEE · Tee / Navy");
+    const moves = activity.data.entries.filter((entry: { subject: string }) => entry.subject === "Safety stock");
+    // Navy's only move: 0 → 1 at the Warehouse (its one unit), never Blue's 0 → 3.
+    expect(moves.map((entry: { change: string; where: string }) => [entry.where, entry.change])).toEqual([["Warehouse", "0 → 1"]]);
   });
 });

@@ -72,20 +72,21 @@ export default function Inventory() {
         ) : (
           items.map((item) => (
             // A named region per SKU lets screen-reader users jump between SKUs.
-            <section key={item.inventoryItemId} aria-label={item.sku}>
+            <section key={item.inventoryItemId} aria-label={item.sku ? `${item.sku} ${item.title}` : item.title}>
               <Card>
                 <BlockStack gap="300">
                   <InlineStack align="space-between" blockAlign="center">
                     <BlockStack gap="050">
                       <Text as="h2" variant="headingMd">
-                        {item.sku}
+                        {item.sku || "No SKU"}
                       </Text>
                       <Text as="p" tone="subdued">
                         {item.title}
                       </Text>
                     </BlockStack>
-                    <Button url={`/app/activity?sku=${encodeURIComponent(item.sku)}`} variant="plain">
-                      {`Activity for ${item.sku}`}
+                    {/* Twins share a SKU: the link shows this variant's own history. */}
+                    <Button url={`/app/activity?item=${encodeURIComponent(item.inventoryItemId)}`} variant="plain">
+                      {`Activity for ${item.sku || item.title}`}
                     </Button>
                   </InlineStack>
                   {item.levels.length === 0 ? (
