@@ -4,6 +4,7 @@
  * from the fixture (tests/support/twins-shop.ts) and the policy below.
  */
 import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
 import type { Policy } from "~/domain";
 import { parseChannelMetafieldValue } from "~/domain/inventory-writes";
 import { loader as activityLoader } from "~/routes/app.activity";
@@ -13,7 +14,7 @@ import { publishPolicy } from "~/services/policy.server";
 import { callAction, callLoader } from "./support/admin-routes";
 import { startHarness, type Harness } from "./support/harness";
 import { callHolds } from "./support/holds";
-import { twinsShopFactory, twinVariant } from "./support/twins-shop";
+import { TWIN_PRODUCTS, twinsShopFactory, twinVariant } from "./support/twins-shop";
 
 const POLICY: Policy = {
   version: 1,
@@ -167,5 +168,30 @@ describe("admin pages with twins and blank SKUs", () => {
     const moves = activity.data.entries.filter((entry: { subject: string }) => entry.subject === "Safety stock");
     // Navy's only move: 0 → 1 at the Warehouse (its one unit), never Blue's 0 → 3.
     expect(moves.map((entry: { change: string; where: string }) => [entry.where, entry.change])).toEqual([["Warehouse", "0 → 1"]]);
+  });
+});
+
+describe("safety stock set before install, on twins and a variant without a SKU", () => {
+  it("imports one rule per SKU and location, the largest of the twins' values, and says what it could not import", async () => {
+    const shop = "identity-import.myshopify.com";
+    // Blue had 2 protected at the Warehouse, Navy 1; Square (no SKU) 1 at Soho.
+    const [tee, sticker] = TWIN_PRODUCTS;
+    const products = [
+      { ...tee!, variants: [{ ...tee!.variants[0]!, safetyStock: [2, 0, 0] as [number, number, number] }, { ...tee!.variants[1]!, safetyStock: [1, 0, 0] as [number, number, number] }] },
+      { ...sticker!, variants: [sticker!.variants[0]!, { ...sticker!.variants[1]!, safetyStock: [0, 1, 0] as [number, number, number] }] },
+    ];
+    const harness = startHarness({ shops: [shop], createShop: twinsShopFactory(products) });
+    await harness.install(shop);
+    await harness.settle();
+
+    const version = await prisma.policyVersion.findFirstOrThrow({ where: { shop }, orderBy: { version: "desc" } });
+    expect(JSON.parse(version.document).protection).toEqual([{ kind: "safety_stock", units: 2, sku: "TEE", location: "Warehouse" }]);
+    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { shop, subject: "policy" } });
+    expect(audit.reason).toContain("1 level(s) of variants without a SKU were not imported");
+    // The rule applies to each twin on its own stock: Blue 10 + 2 on hand → 2 kept; Navy 1 + 1 → 2, both kept.
+    expect(levelsOf(harness, shop, "Tee", "Blue").Warehouse).toEqual([2, 10]);
+    expect(levelsOf(harness, shop, "Tee", "Navy").Warehouse).toEqual([2, 0]);
+    // Square's unimported unit goes back on sale (no rule names it).
+    expect(levelsOf(harness, shop, "Sticker", "Square")["Soho store"]).toEqual([0, 5]);
   });
 });

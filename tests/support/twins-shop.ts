@@ -13,6 +13,8 @@ export interface TwinVariant {
   title: string;
   sku: string;
   available: [number, number, number];
+  /** Safety stock the merchant set before installing Safestock, per location (default none). */
+  safetyStock?: [number, number, number];
   policy?: "DENY" | "CONTINUE";
 }
 
@@ -60,7 +62,7 @@ export function twinsShopFactory(products: TwinProduct[] = TWIN_PRODUCTS, seed: 
           sku: variant.sku,
           price: "20.00",
           policy: variant.policy,
-          quantities: variant.available.map((available) => ({ available })),
+          quantities: variant.available.map((available, i) => ({ available, safety_stock: variant.safetyStock?.[i] ?? 0 })),
         })),
       };
       const created = addProduct(shop.state, input, now);
