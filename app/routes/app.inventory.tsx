@@ -50,7 +50,7 @@ export default function Inventory() {
         <SkuSearch
           name="q"
           label="Search by SKU"
-          placeholder="e.g. RING-7"
+          placeholder="SKU, product or variant, e.g. RING-7"
           submitLabel="Search"
           active={search}
           resetUrl="/app/inventory"
