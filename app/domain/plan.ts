@@ -106,6 +106,7 @@ function activeHoldsByItem(holds: readonly Hold[], nowMs: number): Map<string, H
   }
   return result;
 }
+
 /**
  * Policy channels first, then channels known only from the snapshot (no rule: the whole pool),
  * each limited to the locations that can fill its orders.
