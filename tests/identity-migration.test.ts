@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 
 const MIGRATIONS = path.resolve(__dirname, "../prisma/migrations");
-const IDENTITY = "20261206020000_identity_by_inventory_item";
+const IDENTITY = "20261206030000_identity_by_inventory_item";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
