@@ -111,6 +111,11 @@ describe("variants sharing a SKU or without one", () => {
     // Nowhere was more sold than there was.
     const after = harness.sandbox.shop(shop).snapshot();
     expect(after.inventoryLevels.filter((level) => level.quantities.available < 0)).toEqual([]);
+    // The sale is recorded against Blue's own item, with Blue's own published number: covered, no near miss.
+    const sales = await prisma.saleEvent.findMany({ where: { shop }, select: { inventoryItemId: true, sku: true, quantity: true } });
+    expect(sales).toEqual([{ inventoryItemId: blue.inventoryItemId, sku: "TEE", quantity: 3 }]);
+    const exposure = await prisma.orderExposure.findMany({ where: { shop }, select: { inventoryItemId: true, channel: true, quantity: true, published: true, oversoldUnits: true } });
+    expect(exposure).toEqual([{ inventoryItemId: blue.inventoryItemId, channel: "marketplace", quantity: 3, published: 3, oversoldUnits: 0 }]);
   });
 
   it("a hold on one twin lowers that twin's other channels only", async () => {
