@@ -12,14 +12,14 @@ const SKUS = ["S1", "S2", "S3", "S4"] as const;
  * Inventory items (the identity) and the SKU each carries: I1 and I2 are twins sharing S1, I3 has
  * no SKU (DESIGN.md §3 "Identity"). Rules name SKUs; plans are per item.
  */
-const ITEMS = [
+const ITEMS: readonly (readonly [item: string, sku: string])[] = [
   ["I1", "S1"],
   ["I2", "S1"],
   ["I3", ""],
   ["I4", "S2"],
   ["I5", "S3"],
   ["I6", "S4"],
-] as const;
+];
 const PRODUCTS = ["P1", "P2"] as const;
 const TAGS = ["t1", "t2", "t3"] as const;
 const CHANNELS = ["web", "pos", "market"] as const;
