@@ -4,7 +4,7 @@
  * (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy): Shopify
  * lets their `available` go below zero, so a channel number of 0 means "none on hand", not "stop
  * selling". The checkout Function never blocks them and no sale of theirs counts as oversold
- * (DESIGN.md §3). A policy may still protect their on-hand units: the units stay out of every
+ * (docs/decisions/019). A policy may still protect their on-hand units: the units stay out of every
  * channel's number, and orders beyond what is available become backorders. These lines say so
  * wherever the numbers are explained; they withhold nothing (0 units).
  */

@@ -6,7 +6,7 @@
  * Typical use:
  *   const policy = validatePolicy(json, knownNamesOf(snapshot));   // once per published version
  *   const compiled = compilePolicy(policy.value);
- *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of SKUs
+ *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of inventory items
  */
 export type * from "./types";
 export type { Problem, Result } from "./result";
@@ -16,4 +16,5 @@ export { compilePolicy, type CompiledPolicy } from "./compile-policy";
 export { planAvailability, type PlanOptions } from "./plan";
 export { computeProtection, baseSellable, velocityBufferUnits } from "./protection";
 export { allocateChannel, allocateChannels, channelKind, channelPool, locationsOf, type ChannelKind, type HoldTotal, type LocationCapabilities } from "./channels";
+export { identityOf } from "./identity";
 export { parseInstant } from "./time";

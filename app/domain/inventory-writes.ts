@@ -68,15 +68,18 @@ export interface ChannelAts {
   readonly paused: boolean;
 }
 
-/** The per-channel numbers for one SKU, keyed by channel handle in a stable order. */
-export function channelAtsBySku(channels: readonly ChannelPlan[]): Map<string, Record<string, ChannelAts>> {
-  const bySku = new Map<string, Record<string, ChannelAts>>();
+/**
+ * The per-channel numbers of each inventory item (the plan's `item`), keyed by channel handle.
+ * Never by SKU: two variants sharing a SKU each publish their own numbers (docs/decisions/020).
+ */
+export function channelAtsByItem(channels: readonly ChannelPlan[]): Map<string, Record<string, ChannelAts>> {
+  const byItem = new Map<string, Record<string, ChannelAts>>();
   for (const plan of channels) {
-    let entry = bySku.get(plan.sku);
-    if (entry === undefined) bySku.set(plan.sku, (entry = {}));
+    let entry = byItem.get(plan.item);
+    if (entry === undefined) byItem.set(plan.item, (entry = {}));
     entry[plan.channel] = { available: plan.available, paused: plan.paused };
   }
-  return bySku;
+  return byItem;
 }
 
 /** The channel buyers check out through: the cart-validation Function reads its number (and the holds on it). */

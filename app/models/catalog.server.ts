@@ -95,6 +95,11 @@ export async function inventoryItemIdsForVariants(shop: string, variantIds: stri
   return rows.map((row) => row.inventoryItemId);
 }
 
+/** One catalog row by its inventory item (the identity), or null. */
+export async function catalogItemById(shop: string, inventoryItemId: string, db: PrismaClient = prisma) {
+  return db.catalogItem.findUnique({ where: { shop_inventoryItemId: { shop, inventoryItemId } } });
+}
+
 export async function catalogItemForVariant(shop: string, variantId: string, db: PrismaClient = prisma) {
   return db.catalogItem.findFirst({ where: { shop, variantId } });
 }

@@ -18,14 +18,19 @@ export interface CatalogPage {
 /**
  * Catalog items ordered by SKU, keyset-paginated in both directions (Prisma's cursor + a negative
  * `take` for "previous"), so a page stays stable while the pipeline upserts items. `search`
- * matches SKUs containing the text (SQLite LIKE is case-insensitive for ASCII).
+ * matches SKUs, product or variant titles containing the text (SQLite LIKE is case-insensitive
+ * for ASCII).
  */
 export async function listCatalogItemsPage(
   shop: string,
   { search, cursor, direction = "next", take = 20 }: { search?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
   db: PrismaClient = prisma,
 ): Promise<CatalogPage> {
-  const where: Prisma.CatalogItemWhereInput = { shop, ...(search ? { sku: { contains: search } } : {}) };
+  // SKUs are shared by twins or blank: the product and variant titles find a variant too.
+  const where: Prisma.CatalogItemWhereInput = {
+    shop,
+    ...(search ? { OR: [{ sku: { contains: search } }, { productTitle: { contains: search } }, { variantTitle: { contains: search } }] } : {}),
+  };
   const backwards = direction === "previous" && Boolean(cursor);
   const rows = await db.catalogItem.findMany({
     where,

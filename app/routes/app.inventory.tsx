@@ -50,7 +50,7 @@ export default function Inventory() {
         <SkuSearch
           name="q"
           label="Search by SKU"
-          placeholder="e.g. RING-7"
+          placeholder="SKU, product or variant, e.g. RING-7"
           submitLabel="Search"
           active={search}
           resetUrl="/app/inventory"
@@ -72,14 +72,14 @@ export default function Inventory() {
         ) : (
           items.map((item) => (
             // A named region per SKU lets screen-reader users jump between SKUs.
-            <section key={item.inventoryItemId} aria-label={item.sku}>
+            <section key={item.inventoryItemId} aria-label={item.sku ? `${item.sku} ${item.title}` : item.title}>
               <Card>
                 <BlockStack gap="300">
                   <InlineStack align="space-between" blockAlign="center">
                     <BlockStack gap="050">
                       <InlineStack gap="200" blockAlign="center">
                         <Text as="h2" variant="headingMd">
-                          {item.sku}
+                          {item.sku || "No SKU"}
                         </Text>
                         {item.continueSelling && <Badge tone="info">Keeps selling when out of stock</Badge>}
                       </InlineStack>
@@ -87,8 +87,9 @@ export default function Inventory() {
                         {item.title}
                       </Text>
                     </BlockStack>
-                    <Button url={`/app/activity?sku=${encodeURIComponent(item.sku)}`} variant="plain">
-                      {`Activity for ${item.sku}`}
+                    {/* Twins share a SKU: the link shows this variant's own history. */}
+                    <Button url={`/app/activity?item=${encodeURIComponent(item.inventoryItemId)}`} variant="plain">
+                      {`Activity for ${item.sku || item.title}`}
                     </Button>
                   </InlineStack>
                   {item.continueSelling && (

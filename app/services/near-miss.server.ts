@@ -29,7 +29,7 @@
  * **Items that keep selling when out of stock** (`inventoryPolicy: CONTINUE`: preorders,
  * backorders) are never oversold nor near-missed: Shopify lets their `available` go below zero by
  * design (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy),
- * and a sale past the stock is the merchant's promise, not a lost race (DESIGN.md §3).
+ * and a sale past the stock is the merchant's promise, not a lost race (docs/decisions/019).
  *
  * The chart counts orders (an order with several flagged lines counts once per kind).
  */

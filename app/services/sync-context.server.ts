@@ -110,7 +110,8 @@ export async function forItems(base: ShopContext, inventoryItemIds: string[], no
     now,
     unitsPerMinute: new Map([...velocity].map(([id, rate]) => [id, rate.total])),
     unitsPerMinuteByChannel: new Map([...velocity].map(([id, rate]) => [id, rate.byChannel])),
-    holds: holds.map((hold) => ({ sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
+    // A hold is on one variant's inventory item: its SKU twins keep their own stock (docs/decisions/020).
+    holds: holds.map((hold) => ({ item: hold.inventoryItemId, sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
     checkoutHolds: checkoutHoldsByItem(holds),
   };
 }
