@@ -23,6 +23,7 @@ import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
 import { orderCreate } from "./mutations/orders.js";
 import { ALL_SCOPES, expandScopes } from "./scopes.js";
+import { SHOPIFY_NON_EXPIRING_REJECTED_FROM } from "../auth/token-policy.js";
 import { LeakyBucket, PLAN_THROTTLES, DEFAULT_PLAN, type ShopPlan, type ThrottleStatus } from "./throttle.js";
 
 export interface ShopEmulatorOptions {
@@ -42,11 +43,20 @@ export interface ShopEmulatorOptions {
   seed?: SeedOption;
   /** A previous run's `exportState()`: the shop continues from there instead of a new seed. */
   restore?: unknown;
+  /**
+   * From this instant (shop clock) the installed app's non-expiring tokens get 401 (default
+   * 2027-01-01, sandbox/auth/token-policy.ts); null: never.
+   */
+  rejectNonExpiringFrom?: Date | null;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Shopify's 401 body for an unknown token. */
+/**
+ * Shopify's 401 body for an unknown token; also for an expired or no longer accepted one: "401
+ * Unauthorized: The necessary authentication credentials are not present in the request or are
+ * incorrect" (shopify.dev/docs/api/usage/response-codes) — Shopify documents no other body for them.
+ */
 export const INVALID_TOKEN_BODY = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
 
 export interface RegisterApiClientOptions {
@@ -70,6 +80,8 @@ interface TokenGrant {
   apiClientId: string;
   /** Granted scopes, or ALL_SCOPES for the sandbox's own admin token before any install. */
   scopes: string[] | typeof ALL_SCOPES;
+  /** An expiring offline token's end (ISO); absent: a non-expiring token. */
+  expiresAt?: string;
 }
 
 interface ApiClientRecord {
@@ -94,6 +106,8 @@ export interface SandboxShopEmulator extends ShopEmulator {
   readonly apiClientId: string;
   /** Grant a token to an app: by default the installed app (Safestock). */
   grantAccessToken(token: string, scopes: string[], apiClientId?: string): void;
+  grantExpiringAccessToken(token: string, scopes: string[], expiresAt: Date): void;
+  accessRevocations(): number;
   /** Uninstall: revokes every token of the app (default the installed app); other apps keep theirs. */
   revokeAccessTokens(apiClientId?: string): void;
   /** Granted scopes per token (undefined: unknown token; ["*"]: the pre-install admin token). */
@@ -184,9 +198,22 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   // Requests run one at a time, as Shopify serialises a shop's writes; keeps events ordered.
   let queue: Promise<unknown> = Promise.resolve();
 
-  const grant = (token: string, scopes: string[] | typeof ALL_SCOPES, apiClientId: string) => {
-    tokens.set(token, { apiClientId, scopes: scopes === ALL_SCOPES ? ALL_SCOPES : [...scopes] });
+  const grant = (token: string, scopes: string[] | typeof ALL_SCOPES, apiClientId: string, expiresAt?: Date) => {
+    tokens.set(token, { apiClientId, scopes: scopes === ALL_SCOPES ? ALL_SCOPES : [...scopes], ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
     changed("tokens");
+  };
+  const rejectNonExpiringFrom = options.rejectNonExpiringFrom === undefined ? new Date(SHOPIFY_NON_EXPIRING_REJECTED_FROM) : options.rejectNonExpiringFrom;
+  let revocations = 0;
+  /**
+   * Whether Shopify accepts a token now: an expiring one until its end
+   * (shopify.dev/docs/apps/build/authentication-authorization/access-tokens/offline-access-tokens);
+   * the installed (public) app's non-expiring ones only before 2027-01-01. Other apps stand for
+   * custom or merchant-created apps, which the rule does not cover (migrate-to-expiring-offline-access-tokens).
+   */
+  const accepted = (g: TokenGrant): boolean => {
+    const at = clock.now().getTime();
+    if (g.expiresAt !== undefined) return at < new Date(g.expiresAt).getTime();
+    return g.apiClientId !== appClientId || rejectNonExpiringFrom === null || at < rejectNonExpiringFrom.getTime();
   };
 
   return {
@@ -198,7 +225,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     },
     async graphql(body: GraphQLRequestBody, accessToken: string | null): Promise<GraphQLResult> {
       const tokenGrant = accessToken ? tokens.get(accessToken) : undefined;
-      if (!tokenGrant) {
+      if (!tokenGrant || !accepted(tokenGrant)) {
         return { status: 401, body: INVALID_TOKEN_BODY as unknown as GraphQLResult["body"] };
       }
       const ctx: ApiContext = {
@@ -252,10 +279,15 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     grantAccessToken(token: string, scopes: string[], apiClientId = appClientId): void {
       grant(token, scopes, apiClientId);
     },
+    grantExpiringAccessToken(token: string, scopes: string[], expiresAt: Date): void {
+      grant(token, scopes, appClientId, expiresAt);
+    },
     revokeAccessTokens(apiClientId = appClientId): void {
       for (const [token, g] of tokens) if (g.apiClientId === apiClientId) tokens.delete(token);
+      if (apiClientId === appClientId) revocations++;
       changed("tokens");
     },
+    accessRevocations: () => revocations,
     scopesOf(token: string) {
       const g = tokens.get(token);
       if (!g) return undefined;

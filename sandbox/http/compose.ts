@@ -14,7 +14,12 @@
  *   POST /sandbox/install|uninstall           {shop?}
  *   POST /sandbox/orders                      {shop?, lineItems:[{variantId, quantity}], sourceName?, email?, options?}
  *   POST /sandbox/webhooks/trigger            {topic: customers/data_request|customers/redact|shop/redact, shop?, customer?, orderIds?}
- *   GET|POST /sandbox/faults                  dispatcher faults
+ *   GET|POST /sandbox/faults                  dispatcher faults, and `dropRefreshResponses: n` (the next n
+ *                                             token refreshes are processed, their answers lost)
+ *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, log}: every grant_type=refresh_token
+ *                                             request of the shop (refresh tokens by fingerprint only)
+ *   GET|POST /sandbox/clock                   {now}: the shops' clock; POST {now: ISO} moves it (time keeps
+ *                                             running from there), e.g. past 2027-01-01
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
  *   GET  /sandbox/webhooks/log                delivery attempts
  *   GET  /sandbox/cost-log?apiClient=&since=  every Admin API request per app: costs, bucket before/after,
@@ -51,7 +56,16 @@ import type { CostLogEntry } from "../admin-api/cost-log.js";
 import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
-import { createAccessTokenEndpoint, mintSessionToken, type MintSessionTokenOptions } from "../auth/index.js";
+import {
+  createAccessTokenEndpoint,
+  mintSessionToken,
+  tokenPolicyFromEnv,
+  type AccessTokenEndpoint,
+  type MintSessionTokenOptions,
+  type TokenFaults,
+  type TokenPolicy,
+} from "../auth/index.js";
+import { systemClock } from "../admin-api/emulator.js";
 import {
   COMPLIANCE_TOPICS,
   createWebhookDispatcher,
@@ -75,6 +89,8 @@ export interface ShopFactoryOptions {
   seed?: unknown;
   /** This shop's part of a previous run's `exportState()`. */
   restore?: unknown;
+  /** From this instant the installed app's non-expiring tokens get 401 (null: never). */
+  rejectNonExpiringFrom?: Date | null;
 }
 
 /** What the real emulator adds to the contract's `ShopEmulator` (test doubles may lack it). */
@@ -119,6 +135,11 @@ export interface SandboxOptions {
   faults?: WebhookFaults;
   /** Install every shop on creation (default false). */
   autoInstall?: boolean;
+  /**
+   * Offline tokens' lifetimes and the end of non-expiring ones (sandbox/auth/token-policy.ts);
+   * default Shopify's, as adjusted by SANDBOX_TOKEN_TTL_S / SANDBOX_REJECT_NON_EXPIRING_FROM.
+   */
+  tokens?: Partial<TokenPolicy>;
 }
 
 export interface InstallResult {
@@ -135,6 +156,14 @@ export interface Sandbox {
   readonly scopes: string[];
   shop(domain?: string): ShopEmulator;
   readonly dispatcher: WebhookDispatcher;
+  /** Every shop's clock (and the token endpoint's). */
+  readonly clock: Clock;
+  /** Moves the clock to `date`; it keeps running from there (tests: "it is now 2027-01-02"). */
+  setClock(date: Date | string): void;
+  /** Offline tokens' rules in force. */
+  readonly tokenPolicy: TokenPolicy;
+  /** The token endpoint: refresh log, exchange counts, refresh faults. */
+  readonly tokenEndpoint: AccessTokenEndpoint;
   /** Grant SANDBOX_ADMIN_TOKEN (offline) and subscribe the toml's webhooks at appUrl + uri. */
   install(domain?: string): InstallResult;
   /** Revoke tokens, send app/uninstalled, drop the shop's subscriptions (compliance topics stay). */
@@ -211,15 +240,26 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   if (options.faults) dispatcherOptions.faults = options.faults;
   const dispatcher = createWebhookDispatcher(dispatcherOptions);
 
-  const tokenEndpoint = createAccessTokenEndpoint({ apiKey: options.apiKey, apiSecret: options.apiSecret, scopes });
+  // One clock for every shop and the token endpoint, which tests may move (setClock).
+  const baseClock = options.clock ?? systemClock;
+  let clockOffsetMs = 0;
+  const clock: Clock = { now: () => new Date(baseClock.now().getTime() + clockOffsetMs) };
+  const tokenPolicy: TokenPolicy = { ...tokenPolicyFromEnv(), ...options.tokens };
+  const tokenEndpoint = createAccessTokenEndpoint({
+    apiKey: options.apiKey,
+    apiSecret: options.apiSecret,
+    scopes,
+    policy: tokenPolicy,
+    nowMs: () => clock.now().getTime(),
+    sessionTokenNowMs: () => baseClock.now().getTime(),
+  });
 
   const emulators = new Map<string, ShopEmulator>();
   const unsubscribers: (() => void)[] = [];
   const internalTokens = new Map<string, string>();
   const uninstalledEmitted = new Set<string>();
   for (const domain of domains) {
-    const factoryOptions: ShopFactoryOptions = { domain, apiClientId: options.apiKey };
-    if (options.clock) factoryOptions.clock = options.clock;
+    const factoryOptions: ShopFactoryOptions = { domain, apiClientId: options.apiKey, clock, rejectNonExpiringFrom: tokenPolicy.rejectNonExpiringFrom };
     if (options.plan) factoryOptions.plan = options.plan;
     if (options.throttle) factoryOptions.throttle = options.throttle;
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
@@ -286,7 +326,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
 
   const mint: Sandbox["mintSessionToken"] = (domain = domains[0]!, extra = {}) => {
     shop(domain);
-    return mintSessionToken({ ...extra, shop: domain, apiKey: options.apiKey, apiSecret: options.apiSecret });
+    return mintSessionToken({ nowMs: baseClock.now().getTime(), ...extra, shop: domain, apiKey: options.apiKey, apiSecret: options.apiSecret });
   };
 
   const placeOrder: Sandbox["placeOrder"] = async (input, domain = domains[0]!) => {
@@ -336,6 +376,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   };
 
   const notFoundShop = () => json(404, { errors: "Not Found" });
+
+  function setClock(date: Date | string) {
+    clockOffsetMs = new Date(date).getTime() - baseClock.now().getTime();
+  }
 
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -452,10 +496,25 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, { eventId: triggerCompliance(req, domain) }, headers);
         }
         case "GET /faults":
-          return json(200, dispatcher.faults(), headers);
-        case "POST /faults":
-          dispatcher.setFaults(body as WebhookFaults);
-          return json(200, dispatcher.faults(), headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+        case "POST /faults": {
+          const { dropRefreshResponses, ...webhookFaults } = body as WebhookFaults & TokenFaults;
+          if (dropRefreshResponses !== undefined) tokenEndpoint.setFaults({ dropRefreshResponses });
+          if (Object.keys(webhookFaults).length > 0 || dropRefreshResponses === undefined) dispatcher.setFaults(webhookFaults as WebhookFaults);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+        }
+        case "GET /tokens": {
+          const log = tokenEndpoint.refreshLog(domain);
+          return json(200, { shop: domain, refreshes: log.filter((entry) => entry.outcome === "issued").length, exchanges: tokenEndpoint.exchanges(domain), log }, headers);
+        }
+        case "GET /clock":
+          return json(200, { now: clock.now().toISOString() }, headers);
+        case "POST /clock": {
+          const now = new Date(String(body.now));
+          if (Number.isNaN(now.getTime())) return json(400, { error: "now must be a date" }, headers);
+          setClock(now);
+          return json(200, { now: clock.now().toISOString() }, headers);
+        }
         case "POST /webhooks/drain":
           await dispatcher.drain({ fastForward: true });
           return json(200, { attempts: dispatcher.log.length }, headers);
@@ -487,6 +546,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     scopes,
     shop,
     dispatcher,
+    clock,
+    setClock,
+    tokenPolicy,
+    tokenEndpoint,
     install,
     uninstall,
     mintSessionToken: mint,
@@ -536,6 +599,8 @@ const ROUTES = [
   "POST /sandbox/orders",
   "POST /sandbox/webhooks/trigger",
   "GET|POST /sandbox/faults",
+  "GET /sandbox/tokens?shop=",
+  "GET|POST /sandbox/clock",
   "POST /sandbox/webhooks/drain",
   "GET /sandbox/webhooks/log",
   "GET /sandbox/webhooks/subscriptions",
