@@ -29,35 +29,40 @@ export class ShopAccessLostError extends Error {
  * dead session is removed so that the merchant's next admin load exchanges a fresh token
  * (https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/token-exchange),
  * whose `afterAuth` resumes the waiting jobs. Only the dead token's row goes: a pair a token
- * exchange stored meanwhile stays.
+ * exchange stored meanwhile stays (after invalid_grant the token source removed the row already).
  */
-async function loseAccess(shop: string, deadAccessToken: string, reason: string, cause: unknown): Promise<never> {
+async function loseAccess(shop: string, reason: string, cause: unknown, deadAccessToken?: string): Promise<never> {
   await markShopAccessLost(shop, new Date(), reason);
-  await prisma.session.deleteMany({ where: { id: offlineSessionId(shop), accessToken: deadAccessToken } });
+  if (deadAccessToken) await prisma.session.deleteMany({ where: { id: offlineSessionId(shop), accessToken: deadAccessToken } });
   throw new ShopAccessLostError(shop, reason, { cause });
+}
+
+/** The token source's answer; a refused refresh token becomes the access-lost path. */
+async function tokenFor(source: OfflineTokenSource, shop: string, rejected?: string): Promise<OfflineToken> {
+  try {
+    return await source.accessToken(shop, rejected ? { rejected } : {});
+  } catch (error) {
+    if (!(error instanceof RefreshTokenRejectedError)) throw error;
+    const reason = rejected ? `Shopify answered 401 and refused the refresh token of ${shop} (invalid_grant)` : `Shopify refused the refresh token of ${shop} (invalid_grant)`;
+    return loseAccess(shop, reason, error);
+  }
 }
 
 /**
  * The Admin client for a shop, for background work (worker, CLI) and the web process alike: its
  * offline token comes from the token source (./offline-token.server.ts), which refreshes an
- * expiring token ahead of its expiry, once per shop across processes. A long job keeps asking it
- * before each request, so it never sends a token about to expire; a 401 replaces the token once
- * and retries; a second 401, or a refused refresh token, takes the access-lost path.
+ * expiring token ahead of its expiry, once per shop across processes. A long job asks again
+ * before each request once its token is about to expire. A 401 gets the token replaced once (a
+ * refresh, or what another process stored) and the request retried; a 401 that no replacement
+ * cures, or a refused refresh token, takes the access-lost path.
  */
 export async function adminClientForShop(shop: string, source: OfflineTokenSource = offlineTokenSource()): Promise<AdminClient> {
-  let token: OfflineToken = await source.accessToken(shop);
+  let token = await tokenFor(source, shop);
   const clientFor = (current: OfflineToken) => createAdminClient({ shop, accessToken: current.accessToken });
   let client = clientFor(token);
-
   const renew = async (rejected?: string) => {
     const previous = token.accessToken;
-    try {
-      token = await source.accessToken(shop, rejected ? { rejected } : {});
-    } catch (error) {
-      if (!(error instanceof RefreshTokenRejectedError)) throw error;
-      const reason = rejected ? `Shopify answered 401 and refused the refresh token of ${shop} (invalid_grant)` : `Shopify refused the refresh token of ${shop} (invalid_grant)`;
-      return loseAccess(shop, previous, reason, error);
-    }
+    token = await tokenFor(source, shop, rejected);
     if (token.accessToken !== previous) client = clientFor(token);
   };
 
@@ -70,13 +75,16 @@ export async function adminClientForShop(shop: string, source: OfflineTokenSourc
       } catch (error) {
         if (!(error instanceof AdminApiError && error.invalidToken)) throw error;
         const rejected = token.accessToken;
-        if (token.expires === null) return loseAccess(shop, rejected, `Shopify answered 401 to ${operation} (non-expiring token)`, error);
         await renew(rejected);
+        if (token.accessToken === rejected) {
+          const kind = token.expires === null ? "non-expiring token" : "no replacement token";
+          return loseAccess(shop, `Shopify answered 401 to ${operation} (${kind})`, error, rejected);
+        }
         try {
           return await client.request(operation, query, variables);
         } catch (retryError) {
           if (!(retryError instanceof AdminApiError && retryError.invalidToken)) throw retryError;
-          return loseAccess(shop, token.accessToken, `Shopify answered 401 to ${operation} with a freshly refreshed token`, retryError);
+          return loseAccess(shop, `Shopify answered 401 to ${operation} with a replaced token too`, retryError, token.accessToken);
         }
       }
     },

@@ -12,8 +12,8 @@
  * - the new pair is stored in one write, and only over the pair it replaces;
  * - a refresh whose answer was lost is retried with the same refresh token, which Shopify accepts
  *   until its replacement is first used (shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens);
- * - `invalid_grant` means the refresh token is dead: `RefreshTokenRejectedError`, and the caller
- *   takes the access-lost path.
+ * - `invalid_grant` means the refresh token is dead: its session row goes and
+ *   `RefreshTokenRejectedError` tells the caller to take the access-lost path.
  * Refresh tokens are credentials: nothing here logs one, or an access token.
  */
 import { randomUUID } from "node:crypto";
@@ -198,8 +198,12 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
       pair = await redeemWithRetries(shop, used);
     } catch (error) {
       // A token exchange (the merchant opened the app) may have stored a new pair meanwhile.
-      const stored = error instanceof RefreshTokenRejectedError ? await load(shop) : null;
-      if (stored && stored.refreshToken !== used && usable(stored)) return { accessToken: stored.accessToken, expires: stored.expires };
+      if (!(error instanceof RefreshTokenRejectedError)) throw error;
+      const stored = await load(shop);
+      if (stored.refreshToken !== used && usable(stored)) return { accessToken: stored.accessToken, expires: stored.expires };
+      // The row is dead: the merchant's next admin load must exchange a new token (the library
+      // does when it finds no session). A pair stored meanwhile would stay.
+      await db.session.deleteMany({ where: { id: offlineSessionId(shop), refreshToken: used } });
       throw error;
     }
     // The pair in one write, only over the pair it replaces: a newer one from a token exchange stays.
