@@ -16,8 +16,9 @@
  *   POST /sandbox/webhooks/trigger            {topic: customers/data_request|customers/redact|shop/redact, shop?, customer?, orderIds?}
  *   GET|POST /sandbox/faults                  dispatcher faults, and `dropRefreshResponses: n` (the next n
  *                                             token refreshes are processed, their answers lost)
- *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, log}: every grant_type=refresh_token
- *                                             request of the shop (refresh tokens by fingerprint only)
+ *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, unauthorized, log}: every grant_type=refresh_token
+ *                                             request of the shop (refresh tokens by fingerprint only),
+ *                                             and how many Admin API requests got 401
  *   GET|POST /sandbox/clock                   {now}: the shops' clock; POST {now: ISO} moves it (time keeps
  *                                             running from there), e.g. past 2027-01-01
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
@@ -255,6 +256,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   });
 
   const emulators = new Map<string, ShopEmulator>();
+  /** Admin API requests answered 401, per shop (GET /sandbox/tokens). */
+  const unauthorizedCounts = new Map<string, number>();
   const unsubscribers: (() => void)[] = [];
   const internalTokens = new Map<string, string>();
   const uninstalledEmitted = new Set<string>();
@@ -402,6 +405,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       }
       if (typeof body.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
       const result = await shop(domain).graphql(body, request.headers.get("x-shopify-access-token"));
+      if (result.status === 401) unauthorizedCounts.set(domain, (unauthorizedCounts.get(domain) ?? 0) + 1);
       // Shopify answers every API request with an X-Request-Id (the id support asks for); the
       // app keeps it in its audit log.
       return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION, "X-Request-Id": `sandbox-${randomUUID()}` });
@@ -505,7 +509,9 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
         }
         case "GET /tokens": {
           const log = tokenEndpoint.refreshLog(domain);
-          return json(200, { shop: domain, refreshes: log.filter((entry) => entry.outcome === "issued").length, exchanges: tokenEndpoint.exchanges(domain), log }, headers);
+          const refreshes = log.filter((entry) => entry.outcome === "issued").length;
+          const unauthorized = unauthorizedCounts.get(domain) ?? 0;
+          return json(200, { shop: domain, refreshes, exchanges: tokenEndpoint.exchanges(domain), unauthorized, log }, headers);
         }
         case "GET /clock":
           return json(200, { now: clock.now().toISOString() }, headers);
