@@ -95,6 +95,8 @@ interface ExportedShop {
   state: unknown;
   tokens: [string, TokenGrant][];
   apiClients: ApiClientRecord[];
+  /** Revocations of the installed app's access so far (refresh tokens issued before one are dead). */
+  revocations?: number;
 }
 
 export type ShopChange = "tokens" | "state";
@@ -134,13 +136,13 @@ export interface SandboxShopEmulator extends ShopEmulator {
   completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult>;
 }
 
-function restoredShop(data: unknown, fresh: ShopState): { state: ShopState; tokens: [string, TokenGrant][]; apiClients: ApiClientRecord[] } {
+function restoredShop(data: unknown, fresh: ShopState): { state: ShopState; tokens: [string, TokenGrant][]; apiClients: ApiClientRecord[]; revocations: number } {
   const exported = data as Partial<ExportedShop> | null;
   if (!exported || typeof exported !== "object" || !exported.state || !Array.isArray(exported.tokens)) {
     throw new Error("restore: not an exported sandbox shop");
   }
   const state = fillMissingFields(decodeGraph(exported.state as never) as ShopState, fresh);
-  return { state, tokens: exported.tokens, apiClients: exported.apiClients ?? [] };
+  return { state, tokens: exported.tokens, apiClients: exported.apiClients ?? [], revocations: exported.revocations ?? 0 };
 }
 
 export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxShopEmulator {
@@ -154,11 +156,13 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   const tokens = new Map<string, TokenGrant>();
   const apiClients = new Map<string, ApiClientRecord>();
   let state: ShopState;
+  let revocations = 0;
   if (options.restore !== undefined) {
     const restored = restoredShop(options.restore, fresh);
     state = restored.state;
     for (const [token, grant] of restored.tokens) tokens.set(token, grant);
     for (const client of restored.apiClients) apiClients.set(client.apiClientId, client);
+    revocations = restored.revocations;
   } else {
     state = fresh;
     seedState(state, options.seed ?? "default", now());
@@ -203,7 +207,6 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     changed("tokens");
   };
   const rejectNonExpiringFrom = options.rejectNonExpiringFrom === undefined ? new Date(SHOPIFY_NON_EXPIRING_REJECTED_FROM) : options.rejectNonExpiringFrom;
-  let revocations = 0;
   /**
    * Whether Shopify accepts a token now: an expiring one until its end
    * (shopify.dev/docs/apps/build/authentication-authorization/access-tokens/offline-access-tokens);
@@ -343,7 +346,12 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
       return snapshotState(state);
     },
     exportState(): ExportedShop {
-      return { state: encodeGraph(state), tokens: [...tokens].map(([t, g]) => [t, structuredClone(g)]), apiClients: [...apiClients.values()].map((c) => structuredClone(c)) };
+      return {
+        state: encodeGraph(state),
+        tokens: [...tokens].map(([t, g]) => [t, structuredClone(g)]),
+        apiClients: [...apiClients.values()].map((c) => structuredClone(c)),
+        revocations,
+      };
     },
   };
 }

@@ -162,6 +162,31 @@ describe("expiring offline tokens (sandbox token endpoint)", () => {
     expect(JSON.stringify(state)).not.toContain(first);
   });
 
+  it("refresh tokens and expiries survive a restart (exportState → restore), revocations too", async () => {
+    const { sandbox, exchange } = setup();
+    const live = (await exchange("1")).body!;
+    const restarted = createSandbox({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, appUrl: "https://safestock.test", clock: sandbox.clock, appToml: { scopes: ["read_products"], subscriptions: [] }, restore: JSON.parse(JSON.stringify(sandbox.exportState())) });
+    const refreshed = await restarted.handle(
+      new Request(`https://${SHOP}/admin/oauth/access_token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_id: SANDBOX_API_KEY, client_secret: SANDBOX_API_SECRET, grant_type: "refresh_token", refresh_token: live.refresh_token }),
+      }),
+    );
+    expect(refreshed.status).toBe(200);
+
+    sandbox.uninstall(SHOP);
+    const afterUninstall = createSandbox({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, appUrl: "https://safestock.test", clock: sandbox.clock, appToml: { scopes: ["read_products"], subscriptions: [] }, restore: JSON.parse(JSON.stringify(sandbox.exportState())) });
+    const refused = await afterUninstall.handle(
+      new Request(`https://${SHOP}/admin/oauth/access_token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_id: SANDBOX_API_KEY, client_secret: SANDBOX_API_SECRET, grant_type: "refresh_token", refresh_token: live.refresh_token }),
+      }),
+    );
+    expect(refused.status).toBe(400);
+  });
+
   it("POST /sandbox/clock moves the shops' clock and /sandbox/faults takes the refresh fault", async () => {
     const { sandbox } = setup();
     const post = (path: string, body: unknown) =>

@@ -118,9 +118,12 @@ export interface AccessTokenEndpoint {
   exchanges(shop?: string): number;
   faults(): Required<TokenFaults>;
   setFaults(faults: TokenFaults): void;
+  /** A shop's refresh tokens (JSON-able), kept with the shop across `npm run sandbox` restarts. */
+  exportRefreshTokens(shop: string): [string, RefreshGrant][];
+  restoreRefreshTokens(entries: readonly [string, RefreshGrant][]): void;
 }
 
-interface RefreshGrant {
+export interface RefreshGrant {
   shop: string;
   expiresAt: number;
   /** The refresh token whose redemption issued this one (it is retired when this one is first used). */
@@ -185,13 +188,14 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
       body.associated_user = user;
       if (userId !== undefined) info.userId = userId;
     } else if (expiring) {
-      const expiresAt = new Date(now() + policy.accessTokenTtlS * 1000);
-      if (shop.grantExpiringAccessToken) shop.grantExpiringAccessToken(accessToken, options.scopes, expiresAt);
-      else shop.grantAccessToken(accessToken, options.scopes);
+      // The refresh token first: granting the access token makes `npm run sandbox` save the shop.
       const refresh = `shprt_${randomBytes(16).toString("hex")}`;
       const grant: RefreshGrant = { shop: shop.domain, expiresAt: now() + policy.refreshTokenTtlS * 1000, retired: false, revocations: revocationsOf(shop) };
       if (parent) grant.parent = parent;
       refreshTokens.set(refresh, grant);
+      const expiresAt = new Date(now() + policy.accessTokenTtlS * 1000);
+      if (shop.grantExpiringAccessToken) shop.grantExpiringAccessToken(accessToken, options.scopes, expiresAt);
+      else shop.grantAccessToken(accessToken, options.scopes);
       body.expires_in = policy.accessTokenTtlS;
       body.refresh_token = refresh;
       body.refresh_token_expires_in = policy.refreshTokenTtlS;
@@ -290,6 +294,10 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
     faults: () => ({ ...faults }),
     setFaults(next: TokenFaults) {
       if (next.dropRefreshResponses !== undefined) faults.dropRefreshResponses = Math.max(0, Math.floor(next.dropRefreshResponses));
+    },
+    exportRefreshTokens: (shop: string) => [...refreshTokens].filter(([, grant]) => grant.shop === shop).map(([token, grant]): [string, RefreshGrant] => [token, { ...grant }]),
+    restoreRefreshTokens(entries: readonly [string, RefreshGrant][]) {
+      for (const [token, grant] of entries) refreshTokens.set(token, { ...grant });
     },
   });
 }

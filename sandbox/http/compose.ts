@@ -62,6 +62,7 @@ import {
   mintSessionToken,
   tokenPolicyFromEnv,
   type AccessTokenEndpoint,
+  type RefreshGrant,
   type MintSessionTokenOptions,
   type TokenFaults,
   type TokenPolicy,
@@ -268,6 +269,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
     if (options.restore?.[domain] !== undefined) factoryOptions.restore = options.restore[domain];
     const emulator = options.createShop(factoryOptions);
+    const restoredRefreshTokens = (options.restore?.[domain] as { refreshTokens?: [string, RefreshGrant][] } | undefined)?.refreshTokens;
+    if (restoredRefreshTokens) tokenEndpoint.restoreRefreshTokens(restoredRefreshTokens);
     emulators.set(domain, emulator);
     unsubscribers.push(
       emulator.onEvent((event) => {
@@ -566,7 +569,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     },
     exportState() {
       const out: Record<string, unknown> = {};
-      for (const domain of domains) out[domain] = extendedShop(domain).exportState();
+      // The shop's refresh tokens travel with it: the app keeps using them after a restart.
+      for (const domain of domains) out[domain] = { ...(extendedShop(domain).exportState() as object), refreshTokens: tokenEndpoint.exportRefreshTokens(domain) };
       return out;
     },
     onChange(listener) {
