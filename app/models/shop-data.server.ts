@@ -9,6 +9,7 @@ import prisma from "~/db.server";
 export async function deleteShopData(shop: string, db: PrismaClient = prisma) {
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
+    db.tokenRefreshLease.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.job.deleteMany({ where: { shop } }),
     db.policyVersion.deleteMany({ where: { shop } }),
