@@ -47,6 +47,9 @@ export interface RefreshedPair {
   scope: string | null;
 }
 
+/** One refresh request's wait for its answer; 4 tries and their backoff fit in the 60-s lease. */
+const REFRESH_TIMEOUT_MS = 10_000;
+
 export type RedeemRefreshToken = (shop: string, refreshToken: string) => Promise<RefreshedPair>;
 
 export class ShopNotInstalledError extends Error {
@@ -89,6 +92,8 @@ export const redeemAtShopify: RedeemRefreshToken = async (shop, refreshToken) =>
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ client_id: config.SHOPIFY_API_KEY, client_secret: config.SHOPIFY_API_SECRET, refresh_token: refreshToken, grant_type: "refresh_token" }),
+    // An answer that never comes back is a lost answer, retried with the same refresh token.
+    signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
   });
   const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (!response.ok) throw new RefreshHttpError(shop, response.status, typeof body?.error === "string" ? body.error : null);
@@ -141,7 +146,7 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
   const db = options.db ?? prisma;
   const now = options.now ?? Date.now;
   const refreshAheadMs = options.refreshAheadMs ?? refreshAheadMsFromEnv();
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs = options.leaseMs ?? 60_000;
   const pollMs = options.pollMs ?? 25;
   const attempts = options.attempts ?? 4;
   const redeem = options.redeem ?? redeemAtShopify;
