@@ -283,6 +283,11 @@ export interface ShopEmulator {
   revokeAccessTokens(): void;
   /** How many times the installed app's access was revoked (refresh tokens die with it). Optional. */
   accessRevocations?(): number;
+  /**
+   * Retires a non-expiring token of the installed app that Shopify still accepts, for its
+   * migration to an expiring one; false when the token is not such a token. Optional.
+   */
+  retireNonExpiringToken?(token: string): boolean;
   /** Listen to state changes; returns an unsubscribe function. */
   onEvent(listener: (event: EmulatorEvent) => void): () => void;
   /** Read-only view for tests, the admin page and assertions. */

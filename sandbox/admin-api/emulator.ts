@@ -110,6 +110,7 @@ export interface SandboxShopEmulator extends ShopEmulator {
   grantAccessToken(token: string, scopes: string[], apiClientId?: string): void;
   grantExpiringAccessToken(token: string, scopes: string[], expiresAt: Date): void;
   accessRevocations(): number;
+  retireNonExpiringToken(token: string): boolean;
   /** Uninstall: revokes every token of the app (default the installed app); other apps keep theirs. */
   revokeAccessTokens(apiClientId?: string): void;
   /** Granted scopes per token (undefined: unknown token; ["*"]: the pre-install admin token). */
@@ -291,6 +292,15 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
       changed("tokens");
     },
     accessRevocations: () => revocations,
+    retireNonExpiringToken(token: string): boolean {
+      const g = tokens.get(token);
+      // The sandbox's own admin token is a tooling convenience, not a token Shopify issued: it is
+      // never migrated, so tests and benchmarks that share it keep it.
+      if (token === SANDBOX_ADMIN_TOKEN || !g || g.apiClientId !== appClientId || g.expiresAt !== undefined || !accepted(g)) return false;
+      tokens.delete(token);
+      changed("tokens");
+      return true;
+    },
     scopesOf(token: string) {
       const g = tokens.get(token);
       if (!g) return undefined;

@@ -7,7 +7,9 @@
  *   refresh token can be retried until its replacement is first used, at most 30 days);
  * - shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens
  *   (non-expiring tokens rejected from 2027-01-01);
- * - shopify.dev/docs/api/usage/response-codes (401 for missing or incorrect credentials).
+ * - shopify.dev/docs/api/usage/response-codes (401 for missing or incorrect credentials);
+ * - shopify.dev/changelog/more-resilient-token-exchanges-when-migrating-tokens-without-a-user-session
+ *   (migrating a non-expiring token without a user session; retrying it returns the same pair).
  */
 import { describe, expect, it } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN } from "../contract.js";
@@ -45,6 +47,15 @@ function setup(start = "2026-12-06T10:00:00.000Z") {
       expiring,
     });
   const refresh = (refreshToken: string) => tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken });
+  // What @shopify/shopify-api 15 migrateToExpiringToken sends (lib/auth/oauth/migrate-to-expiring-token).
+  const migrate = (nonExpiringToken: string) =>
+    tokenRequest({
+      grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
+      subject_token: nonExpiringToken,
+      subject_token_type: OFFLINE_TOKEN_TYPE,
+      requested_token_type: OFFLINE_TOKEN_TYPE,
+      expiring: "1",
+    });
   const adminStatus = async (accessToken: string) => {
     const response = await sandbox.handle(
       new Request(`https://${SHOP}/admin/api/2026-10/graphql.json`, {
@@ -55,7 +66,7 @@ function setup(start = "2026-12-06T10:00:00.000Z") {
     );
     return { status: response.status, body: (await response.json()) as unknown };
   };
-  return { clock, sandbox, exchange, refresh, adminStatus };
+  return { clock, sandbox, exchange, refresh, migrate, adminStatus };
 }
 
 describe("expiring offline tokens (sandbox token endpoint)", () => {
@@ -185,6 +196,30 @@ describe("expiring offline tokens (sandbox token endpoint)", () => {
       }),
     );
     expect(refused.status).toBe(400);
+  });
+
+  it("a non-expiring token is exchanged for an expiring pair without a user session; a retry returns the same pair until it is refreshed", async () => {
+    const { exchange, migrate, refresh, adminStatus } = setup();
+    const bare = String((await exchange("0")).body!.access_token);
+    const migrated = await migrate(bare);
+    expect(migrated.status).toBe(200);
+    expect(migrated.body).toMatchObject({ expires_in: 3600, refresh_token_expires_in: 90 * 24 * 3600 });
+    expect(await adminStatus(bare)).toEqual({ status: 401, body: UNAUTHORIZED });
+    expect((await adminStatus(String(migrated.body!.access_token))).status).toBe(200);
+
+    const retried = await migrate(bare);
+    expect(retried.body).toMatchObject({ access_token: migrated.body!.access_token, refresh_token: migrated.body!.refresh_token });
+    expect((await refresh(String(migrated.body!.refresh_token))).status).toBe(200);
+    expect(await migrate(bare)).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
+  });
+
+  it("migration is refused for an unknown token, the sandbox admin token and, after 2027-01-01, any non-expiring token", async () => {
+    const { sandbox, exchange, migrate } = setup("2026-12-31T23:00:00.000Z");
+    expect(await migrate("shpat_unknown")).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
+    expect(await migrate(SANDBOX_ADMIN_TOKEN)).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
+    const bare = String((await exchange("0")).body!.access_token);
+    sandbox.setClock("2027-01-01T00:00:00.000Z");
+    expect(await migrate(bare)).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
   });
 
   it("POST /sandbox/clock moves the shops' clock and /sandbox/faults takes the refresh fault", async () => {

@@ -136,6 +136,17 @@ export interface RefreshGrant {
   revocations: number;
 }
 
+interface MigrationRecord {
+  shop: string;
+  accessToken: string;
+  refreshToken: string;
+  issuedAt: number;
+  /** The shop's acquisition count right after this migration. */
+  acquisition: number;
+}
+
+const MIGRATION_RETRY_WINDOW_MS = 7 * 24 * 3_600_000;
+
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -174,9 +185,13 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
   const refreshTokens = new Map<string, RefreshGrant>();
   const log: RefreshLogEntry[] = [];
   const exchangeCounts = new Map<string, number>();
+  /** Offline tokens issued per shop so far: any later one ends a migration's recovery window. */
+  const acquisitions = new Map<string, number>();
+  const migrations = new Map<string, MigrationRecord>();
   const faults: Required<TokenFaults> = { dropRefreshResponses: 0 };
 
   const issue = (shop: ShopEmulator, online: boolean, expiring: boolean, userId?: string, parent?: string) => {
+    if (!online) acquisitions.set(shop.domain, (acquisitions.get(shop.domain) ?? 0) + 1);
     const accessToken = `${online ? "shpua" : "shpat"}_${randomBytes(16).toString("hex")}`;
     const body: Record<string, unknown> = { access_token: accessToken, scope: options.scopes.join(",") };
     const info: IssuedToken = { shop: shop.domain, accessToken, online, scopes: options.scopes };
@@ -248,6 +263,49 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
     return json(200, issued.body);
   };
 
+  /**
+   * Token exchange of a non-expiring offline token for an expiring pair, without a user session
+   * (what @shopify/shopify-api's migrateToExpiringToken sends: subject_token_type offline, expiring=1;
+   * shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens).
+   * The original token stops working. A retry with it within 7 days, before the pair was refreshed
+   * or replaced by a later acquisition, returns the same pair, the access token's expiry extended
+   * and the refresh token's not (shopify.dev/changelog/more-resilient-token-exchanges-when-migrating-tokens-without-a-user-session).
+   * Anything else: 400 `invalid_subject_token` [unconfirmed wording].
+   */
+  const migrate = (p: Record<string, string>, shop: ShopEmulator): Response => {
+    if (p.requested_token_type !== OFFLINE_TOKEN_TYPE || p.expiring !== "1") {
+      return oauthError("invalid_request", "An offline access token can only be exchanged for an expiring offline access token (expiring=1)");
+    }
+    const subject = p.subject_token ?? "";
+    const earlier = migrations.get(subject);
+    if (earlier && earlier.shop === shop.domain) {
+      const refresh = refreshTokens.get(earlier.refreshToken);
+      const recoverable = now() - earlier.issuedAt < MIGRATION_RETRY_WINDOW_MS && acquisitions.get(shop.domain) === earlier.acquisition && refresh;
+      if (!recoverable) return oauthError("invalid_subject_token", "Subject token is invalid: already exchanged");
+      const expiresAt = new Date(now() + policy.accessTokenTtlS * 1000);
+      if (shop.grantExpiringAccessToken) shop.grantExpiringAccessToken(earlier.accessToken, options.scopes, expiresAt);
+      exchangeCounts.set(shop.domain, (exchangeCounts.get(shop.domain) ?? 0) + 1);
+      return json(200, {
+        access_token: earlier.accessToken,
+        scope: options.scopes.join(","),
+        expires_in: policy.accessTokenTtlS,
+        refresh_token: earlier.refreshToken,
+        refresh_token_expires_in: Math.max(0, Math.floor((refresh.expiresAt - now()) / 1000)),
+      });
+    }
+    if (!shop.retireNonExpiringToken?.(subject)) return oauthError("invalid_subject_token", "Subject token is invalid: not a non-expiring offline access token of this app");
+    const issued = issue(shop, false, true);
+    migrations.set(subject, {
+      shop: shop.domain,
+      accessToken: String(issued.body.access_token),
+      refreshToken: issued.refreshToken!,
+      issuedAt: now(),
+      acquisition: acquisitions.get(shop.domain) ?? 0,
+    });
+    exchangeCounts.set(shop.domain, (exchangeCounts.get(shop.domain) ?? 0) + 1);
+    return json(200, issued.body);
+  };
+
   const nonExpiringRefused = () => policy.rejectNonExpiringFrom !== null && now() >= policy.rejectNonExpiringFrom.getTime();
 
   const handler = async function handleAccessTokenRequest(request: Request, shop: ShopEmulator): Promise<Response> {
@@ -261,6 +319,7 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
       return oauthError("invalid_client", "Client authentication failed: invalid client_secret");
     }
     if (p.grant_type === "refresh_token") return redeem(p.refresh_token ?? "", shop);
+    if (p.grant_type === TOKEN_EXCHANGE_GRANT_TYPE && p.subject_token_type === OFFLINE_TOKEN_TYPE) return migrate(p, shop);
     if (p.grant_type !== TOKEN_EXCHANGE_GRANT_TYPE) {
       return oauthError("unsupported_grant_type", `grant_type ${p.grant_type ?? "(missing)"} is not supported`);
     }
