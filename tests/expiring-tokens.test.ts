@@ -9,7 +9,8 @@
  * - shared/SHOPIFY-FACTS.md "Access tokens": one refresh per shop at a time, everyone else reads
  *   the stored result; a dead refresh token answers invalid_grant;
  * - shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens:
- *   from 2027-01-01 non-expiring tokens are rejected; they cycle when the merchant opens the app.
+ *   from 2027-01-01 non-expiring tokens are rejected; they cycle when the merchant opens the app, or
+ *   by token exchange without a user session for merchants who do not.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -214,6 +215,48 @@ describe("expiring offline tokens", () => {
     const jobs = await jobsByStatus(shop);
     expect(jobs.waiting ?? 0).toBe(0);
     expect(jobs.dead ?? 0).toBe(0);
+    expectPolicyApplied(harness, shop);
+  });
+
+  it("a shop whose merchant never opens the app is moved off its non-expiring token by the first Admin API call, and keeps working after 2027-01-01", async () => {
+    const shop = "non-expiring-unattended.myshopify.com";
+    const harness = start(shop);
+    await harness.install(shop);
+    await harness.settle();
+    // The token an install before `expiringOfflineAccessTokens` got: token exchange with expiring=0.
+    const answer = await harness.sandbox.handle(
+      new Request(`https://${shop}/admin/oauth/access_token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          client_id: process.env.SHOPIFY_API_KEY,
+          client_secret: process.env.SHOPIFY_API_SECRET,
+          grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+          subject_token: harness.sandbox.mintSessionToken(shop),
+          subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+          requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+          expiring: "0",
+        }),
+      }),
+    );
+    const nonExpiring = ((await answer.json()) as { access_token: string }).access_token;
+    await prisma.session.update({ where: { id: `offline_${shop}` }, data: { accessToken: nonExpiring, expires: null, refreshToken: null, refreshTokenExpires: null } });
+    expect(await offlineTokenKind(shop)).toEqual({ kind: "non-expiring" });
+    const exchangesBefore = harness.sandbox.tokenEndpoint.exchanges(shop);
+
+    // A background job's first Admin API call exchanges it (no admin load, no session token).
+    await (await adminClientForShop(shop)).request("ShopName", SHOP_QUERY);
+    expect(harness.sandbox.tokenEndpoint.exchanges(shop)).toBe(exchangesBefore + 1);
+    expect(await offlineTokenKind(shop)).toMatchObject({ kind: "expiring" });
+    expect(unauthorized).toEqual([]);
+
+    // The jump ages the current access token by 26 days in Shopify's eyes: its 401 is cured by a
+    // refresh, and no job notices.
+    harness.sandbox.setClock("2027-01-02T09:00:00.000Z");
+    expect(await publishPolicy(shop, TEST_POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    expect((await prisma.shopInstallation.findUniqueOrThrow({ where: { shop } })).accessLostAt).toBeNull();
+    expect((await jobsByStatus(shop)).dead ?? 0).toBe(0);
     expectPolicyApplied(harness, shop);
   });
 

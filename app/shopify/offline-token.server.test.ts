@@ -2,7 +2,9 @@
  * The token source against a stand-in for Shopify's refresh endpoint (no network). Rules it
  * follows: shopify.dev/changelog/offline-access-tokens-now-support-expiry-and-refresh (refresh
  * ahead of expiry, store the new pair), shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens
- * (retry a lost answer with the same refresh token), RFC 6749 §5.2 (invalid_grant is final).
+ * (retry a lost answer with the same refresh token), RFC 6749 §5.2 (invalid_grant is final),
+ * shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens
+ * (cycle a non-expiring token with token exchange when the merchant does not open the app).
  */
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -95,12 +97,29 @@ describe("offline token source", () => {
     expect(await prisma.tokenRefreshLease.count({ where: { shop } })).toBe(0);
   });
 
-  it("a non-expiring token is handed out as it is (nothing to refresh with)", async () => {
+  it("a non-expiring token is exchanged for an expiring pair on first use, stored over it", async () => {
     const shop = await storedShop(null);
-    const source = createOfflineTokenSource({ redeem: async () => pair(4) });
+    const offered: string[] = [];
+    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, migrate: async (_, token) => (offered.push(token), pair(4)) });
+    expect(await source.accessToken(shop)).toMatchObject({ accessToken: "shpat_4" });
+    expect(offered).toEqual(["shpat_old"]);
+    expect(await prisma.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } })).toMatchObject({ accessToken: "shpat_4", refreshToken: "shprt_4" });
+  });
+
+  it("a non-expiring token Shopify will not exchange is used as it is, and offered once", async () => {
+    const shop = await storedShop(null);
+    let offered = 0;
+    const source = createOfflineTokenSource({
+      migrate: async () => {
+        offered++;
+        throw new RefreshHttpError(shop, 400, "invalid_subject_token");
+      },
+    });
     const token = await source.accessToken(shop);
     expect(token).toEqual({ accessToken: "shpat_old", expires: null });
     expect(source.isStale(token)).toBe(false);
+    expect(await source.accessToken(shop)).toEqual({ accessToken: "shpat_old", expires: null });
+    expect(offered).toBe(1);
   });
 
   it("waits for another process's lease and uses what it stored", async () => {

@@ -13,7 +13,10 @@
  * - a refresh whose answer was lost is retried with the same refresh token, which Shopify accepts
  *   until its replacement is first used (shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens);
  * - `invalid_grant` means the refresh token is dead: its session row goes and
- *   `RefreshTokenRejectedError` tells the caller to take the access-lost path.
+ *   `RefreshTokenRejectedError` tells the caller to take the access-lost path;
+ * - a non-expiring token is exchanged for an expiring pair on first use (token exchange without a
+ *   user session, under the same lease), so shops whose merchants never open the app are moved
+ *   before 2027-01-01 too.
  * Refresh tokens are credentials: nothing here logs one, or an access token.
  */
 import { randomUUID } from "node:crypto";
@@ -47,10 +50,26 @@ export interface RefreshedPair {
   scope: string | null;
 }
 
-/** One refresh request's wait for its answer; 4 tries and their backoff fit in the 60-s lease. */
+/**
+ * Token exchange of a non-expiring offline token for an expiring pair, without a user session, as
+ * @shopify/shopify-api 15 `migrateToExpiringToken` sends it (lib/auth/oauth/migrate-to-expiring-token):
+ * "To control the timing yourself, or to cover an app that merchants don't open, cycle them with
+ * token exchange" (shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens).
+ */
+export const migrateAtShopify: MigrateNonExpiringToken = (shop, nonExpiringToken) =>
+  postForPair(shop, {
+    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+    subject_token: nonExpiringToken,
+    subject_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+    requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+    expiring: "1",
+  });
+
+/** One token request's wait for its answer; 4 tries and their backoff fit in the 60-s lease. */
 const REFRESH_TIMEOUT_MS = 10_000;
 
 export type RedeemRefreshToken = (shop: string, refreshToken: string) => Promise<RefreshedPair>;
+export type MigrateNonExpiringToken = (shop: string, nonExpiringToken: string) => Promise<RefreshedPair>;
 
 export class ShopNotInstalledError extends Error {
   constructor(readonly shop: string) {
@@ -86,12 +105,14 @@ const isInvalidGrant = (error: unknown) => error instanceof RefreshHttpError && 
  * @shopify/shopify-api 15 sends it (lib/auth/oauth/refresh-token); the answer carries
  * `access_token, expires_in, refresh_token, refresh_token_expires_in, scope`.
  */
-export const redeemAtShopify: RedeemRefreshToken = async (shop, refreshToken) => {
+export const redeemAtShopify: RedeemRefreshToken = (shop, refreshToken) => postForPair(shop, { refresh_token: refreshToken, grant_type: "refresh_token" });
+
+async function postForPair(shop: string, params: Record<string, string>): Promise<RefreshedPair> {
   const config = env();
   const response = await fetch(`https://${shop}/admin/oauth/access_token`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ client_id: config.SHOPIFY_API_KEY, client_secret: config.SHOPIFY_API_SECRET, refresh_token: refreshToken, grant_type: "refresh_token" }),
+    body: JSON.stringify({ client_id: config.SHOPIFY_API_KEY, client_secret: config.SHOPIFY_API_SECRET, ...params }),
     // An answer that never comes back is a lost answer, retried with the same refresh token.
     signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
   });
@@ -110,7 +131,7 @@ export const redeemAtShopify: RedeemRefreshToken = async (shop, refreshToken) =>
     refreshTokenExpires: Number.isFinite(refreshExpiresIn) ? new Date(receivedAt + refreshExpiresIn * 1000) : null,
     scope: typeof body.scope === "string" ? body.scope : null,
   };
-};
+}
 
 export interface OfflineTokenSourceOptions {
   db?: PrismaClient;
@@ -123,6 +144,8 @@ export interface OfflineTokenSourceOptions {
   attempts?: number;
   now?: () => number;
   redeem?: RedeemRefreshToken;
+  /** Exchanges a non-expiring token for an expiring pair (default at Shopify); null: never. */
+  migrate?: MigrateNonExpiringToken | null;
   sleep?: (ms: number) => Promise<void>;
   /** Names this process in the lease (default a random id). */
   holder?: string;
@@ -150,6 +173,9 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
   const pollMs = options.pollMs ?? 25;
   const attempts = options.attempts ?? 4;
   const redeem = options.redeem ?? redeemAtShopify;
+  const migrate = options.migrate === undefined ? migrateAtShopify : options.migrate;
+  // Non-expiring tokens Shopify would not exchange (this process asks once per token).
+  const unmigratable = new Set<string>();
   const sleep = options.sleep ?? defaultSleep;
   const holder = options.holder ?? `${process.pid}:${randomUUID()}`;
   // Callers of one process share one attempt per shop (the lease orders processes).
@@ -166,8 +192,10 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
     return row;
   };
 
+  const tokenOf = (row: SessionRow): OfflineToken => ({ accessToken: row.accessToken, expires: row.expires });
+  /** Nothing to do: an expiring token with time left, or a non-expiring one that cannot be exchanged. */
   const usable = (row: SessionRow, rejected?: string) =>
-    !row.refreshToken || (row.accessToken !== rejected && !isStale({ accessToken: row.accessToken, expires: row.expires }));
+    row.refreshToken ? row.accessToken !== rejected && !isStale(tokenOf(row)) : migrate === null || unmigratable.has(row.accessToken);
 
   /** One conditional upsert: free row, or a lease that ran out. */
   const claim = async (shop: string): Promise<boolean> => {
@@ -180,11 +208,11 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
   };
   const release = (shop: string) => db.tokenRefreshLease.deleteMany({ where: { shop, holder } });
 
-  /** Redeems `refreshToken`, retrying a lost answer with the same token (2026-08-28 changelog). */
-  const redeemWithRetries = async (shop: string, refreshToken: string): Promise<RefreshedPair> => {
+  /** Retries a lost answer with the same token: the refresh (2026-08-28 changelog) or the migration (7 days). */
+  const withRetries = async (request: () => Promise<RefreshedPair>, shop: string): Promise<RefreshedPair> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await redeem(shop, refreshToken);
+        return await request();
       } catch (error) {
         if (isInvalidGrant(error)) throw new RefreshTokenRejectedError(shop);
         const answered4xx = error instanceof RefreshHttpError && error.status < 500 && error.status !== 429;
@@ -196,11 +224,12 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
 
   const refreshHoldingLease = async (shop: string, rejected?: string): Promise<OfflineToken> => {
     const row = await load(shop);
-    if (usable(row, rejected)) return { accessToken: row.accessToken, expires: row.expires };
-    const used = row.refreshToken!;
+    if (usable(row, rejected)) return tokenOf(row);
+    if (!row.refreshToken) return migrateHoldingLease(shop, row);
+    const used = row.refreshToken;
     let pair: RefreshedPair;
     try {
-      pair = await redeemWithRetries(shop, used);
+      pair = await withRetries(() => redeem(shop, used), shop);
     } catch (error) {
       // A token exchange (the merchant opened the app) may have stored a new pair meanwhile.
       if (!(error instanceof RefreshTokenRejectedError)) throw error;
@@ -225,11 +254,34 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
     return { accessToken: pair.accessToken, expires: pair.expires };
   };
 
+  /**
+   * A non-expiring token becomes an expiring pair, stored over it (only if the row still holds it).
+   * When Shopify will not exchange it, or does not answer, the non-expiring token is used as long as
+   * Shopify accepts it; a refused token is not offered again by this process.
+   */
+  const migrateHoldingLease = async (shop: string, row: SessionRow): Promise<OfflineToken> => {
+    let pair: RefreshedPair;
+    try {
+      pair = await withRetries(() => migrate!(shop, row.accessToken), shop);
+    } catch (error) {
+      // Refused (Shopify's answer, a value): keep the token while Shopify accepts it. Unanswered:
+      // worth a line in the log (shop and error only), and another try on the next call.
+      if (error instanceof RefreshTokenRejectedError || (error instanceof RefreshHttpError && error.status < 500)) unmigratable.add(row.accessToken);
+      else console.warn("offline token: non-expiring token not exchanged", { shop, error: error instanceof Error ? error.message : String(error) });
+      return tokenOf(row);
+    }
+    await db.session.updateMany({
+      where: { id: offlineSessionId(shop), accessToken: row.accessToken, refreshToken: null },
+      data: { accessToken: pair.accessToken, expires: pair.expires, refreshToken: pair.refreshToken, refreshTokenExpires: pair.refreshTokenExpires, ...(pair.scope ? { scope: pair.scope } : {}) },
+    });
+    return { accessToken: pair.accessToken, expires: pair.expires };
+  };
+
   const refresh = async (shop: string, rejected?: string): Promise<OfflineToken> => {
     const deadline = now() + 2 * leaseMs + attempts * 2_000;
     for (;;) {
       const row = await load(shop);
-      if (usable(row, rejected)) return { accessToken: row.accessToken, expires: row.expires };
+      if (usable(row, rejected)) return tokenOf(row);
       if (await claim(shop)) {
         try {
           return await refreshHoldingLease(shop, rejected);
@@ -246,7 +298,7 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
     isStale,
     async accessToken(shop, { rejected } = {}) {
       const row = await load(shop);
-      if (usable(row, rejected)) return { accessToken: row.accessToken, expires: row.expires };
+      if (usable(row, rejected)) return tokenOf(row);
       const key = `${shop} ${rejected ?? ""}`;
       let pending = inFlight.get(key);
       if (!pending) {
