@@ -40,7 +40,7 @@ function tokenLine(token: OfflineTokenKind): string {
     return `Store access: expiring token, renewed automatically every hour${until}.`;
   }
   if (token.kind === "non-expiring") {
-    return "Store access: non-expiring token. Shopify stops accepting these on 1 January 2027; it is replaced the next time Safestock is opened.";
+    return "Store access: non-expiring token. Shopify stops accepting these on 1 January 2027; Safestock replaces it with an expiring one on its next call to Shopify.";
   }
   return "Store access: no token stored.";
 }
