@@ -71,7 +71,8 @@ function expectPolicyApplied(harness: Harness, shop: string) {
   expect(differencesFromPlan(state, expectedPlan(state, TEST_POLICY, new Date()))).toEqual([]);
 }
 
-describe("expiring offline tokens", () => {
+// Each case waits for real token lifetimes (3 s) to pass; a loaded machine stretches the rest.
+describe("expiring offline tokens", { timeout: 60_000 }, () => {
   it("the pipeline keeps working through several expiries: refreshed ahead, no 401, one refresh per expiry", async () => {
     const shop = "expiring-pipeline.myshopify.com";
     const harness = start(shop);
