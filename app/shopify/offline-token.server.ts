@@ -30,9 +30,9 @@ export const offlineSessionId = (shop: string) => `offline_${shop}`;
 const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
 
 /** `TOKEN_REFRESH_AHEAD_S`: refresh when less than this is left (default 300 s; tests with 3-s tokens use 1). */
-export function refreshAheadMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const seconds = Number(env.TOKEN_REFRESH_AHEAD_S);
-  return env.TOKEN_REFRESH_AHEAD_S && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_REFRESH_AHEAD_MS;
+export function refreshAheadMsFromEnv(variables: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(variables.TOKEN_REFRESH_AHEAD_S);
+  return variables.TOKEN_REFRESH_AHEAD_S && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_REFRESH_AHEAD_MS;
 }
 
 export interface OfflineToken {
