@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { onShopAuthenticated } from "./services/installation.server";
+import { OfflineTokenAwareSessionStorage } from "./shopify/session-storage.server";
 
 /** The Admin API version every query and webhook uses (docs/decisions/012 "API version": 2026-10). */
 export const apiVersion = ApiVersion.October26;
@@ -20,11 +21,17 @@ const shopify = shopifyApp({
   scopes: config.SCOPES.split(",").map((scope) => scope.trim()),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Rows in our database; the wrapper keeps token refresh with our one refresher per shop and
+  // cycles non-expiring tokens on the next admin load (app/shopify/session-storage.server.ts).
+  sessionStorage: new OfflineTokenAwareSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
   // Tests exercise install/auth hundreds of times; keep their output to what went wrong.
   logger: { level: config.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
-  future: { unstable_newEmbeddedAuthStrategy: true },
+  // Expiring offline tokens (60 min, with a refresh token): required of public apps; from
+  // 2027-01-01 Shopify rejects non-expiring ones
+  // (https://shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens).
+  // Token exchange then sends expiring=1; refreshing is ours (app/shopify/offline-token.server.ts).
+  future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
     // Queue the initial sync for a newly installed (or returning) shop.
     afterAuth: async ({ session }) => onShopAuthenticated(session.shop),

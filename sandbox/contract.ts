@@ -277,7 +277,19 @@ export interface ShopEmulator {
   graphql(body: GraphQLRequestBody, accessToken: string | null): Promise<GraphQLResult>;
   /** Register an access token (token exchange / install) with its granted scopes. */
   grantAccessToken(token: string, scopes: string[]): void;
+  /**
+   * An expiring offline token of the installed app: the Admin API answers 401 from `expiresAt` on
+   * (shop clock). Optional: test doubles may only have `grantAccessToken`.
+   */
+  grantExpiringAccessToken?(token: string, scopes: string[], expiresAt: Date): void;
   revokeAccessTokens(): void;
+  /** How many times the installed app's access was revoked (refresh tokens die with it). Optional. */
+  accessRevocations?(): number;
+  /**
+   * Retires a non-expiring token of the installed app that Shopify still accepts, for its
+   * migration to an expiring one; false when the token is not such a token. Optional.
+   */
+  retireNonExpiringToken?(token: string): boolean;
   /** Listen to state changes; returns an unsubscribe function. */
   onEvent(listener: (event: EmulatorEvent) => void): () => void;
   /** Read-only view for tests, the admin page and assertions. */

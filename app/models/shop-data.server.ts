@@ -14,6 +14,7 @@ import prisma from "~/db.server";
 export async function deleteShopData(shop: string, at: Date = new Date(), db: PrismaClient = prisma) {
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
+    db.tokenRefreshLease.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.job.deleteMany({ where: { shop } }),
     db.policyVersion.deleteMany({ where: { shop } }),

@@ -22,12 +22,28 @@ import { DashboardCharts } from "~/components/dashboard-charts";
 import { ExposureChart } from "~/components/exposure-chart";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
-
+import { offlineTokenKind, type OfflineTokenKind } from "~/shopify/offline-token.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await loadDashboard(session.shop));
+  const [dashboard, token] = await Promise.all([loadDashboard(session.shop), offlineTokenKind(session.shop)]);
+  return json({ ...dashboard, token });
 };
+
+/**
+ * Which kind of offline token Safestock holds for the store: Shopify rejects non-expiring ones from
+ * 2027-01-01 (https://shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens).
+ */
+function tokenLine(token: OfflineTokenKind): string {
+  if (token.kind === "expiring") {
+    const until = token.refreshTokenExpires ? `; it can be renewed until ${token.refreshTokenExpires.slice(0, 10)}` : "";
+    return `Store access: expiring token, renewed automatically every hour${until}.`;
+  }
+  if (token.kind === "non-expiring") {
+    return "Store access: non-expiring token. Shopify stops accepting these on 1 January 2027; Safestock replaces it with an expiring one on its next call to Shopify.";
+  }
+  return "Store access: no token stored.";
+}
 
 const SYNC_BADGE = {
   idle: { tone: "attention", label: "Waiting to start" },
@@ -106,6 +122,9 @@ export default function Overview() {
                       {overview.installation.lastSyncAt ? ` · last update ${overview.installation.lastSyncAt}` : ""}
                     </Text>
                   )}
+                  <Text as="p" tone="subdued">
+                    {tokenLine(overview.token)}
+                  </Text>
                 </BlockStack>
               </Card>
 

@@ -1,49 +1,91 @@
-import { AdminApiError, createAdminClient, type AdminClient } from "./admin-client.server";
+import prisma from "~/db.server";
 import { markShopAccessLost } from "~/models/shop-installation.server";
-import { sessionStorage } from "~/shopify.server";
+import { AdminApiError, createAdminClient, type AdminClient } from "./admin-client.server";
+import {
+  offlineSessionId,
+  offlineTokenSource,
+  RefreshTokenRejectedError,
+  ShopNotInstalledError,
+  type OfflineToken,
+  type OfflineTokenSource,
+} from "./offline-token.server";
 
-export class ShopNotInstalledError extends Error {
-  constructor(readonly shop: string) {
-    super(`No offline session for ${shop}: the app is not installed (or was uninstalled)`);
-    this.name = "ShopNotInstalledError";
-  }
-}
+export { ShopNotInstalledError };
 
-/** Shopify refused the stored offline token (401): the shop must open the app to exchange a new one. */
+/** Shopify refused the shop's offline access (401 that a refresh could not cure, or invalid_grant): the merchant must open Safestock. */
 export class ShopAccessLostError extends Error {
   constructor(
     readonly shop: string,
-    options: { cause: AdminApiError },
+    reason: string,
+    options: { cause: unknown },
   ) {
-    super(`Shopify refused the stored access token of ${shop} (401): waiting for the merchant to open Safestock`, options);
+    super(`${reason}: waiting for the merchant to open Safestock`, options);
     this.name = "ShopAccessLostError";
   }
 }
 
 /**
- * The Admin client for background work (worker, CLI): the shop's offline session, stored by
- * the library at install (token exchange), under the library's offline id `offline_<shop>`.
- *
- * A 401 marks the shop as having lost access and removes the dead session, as the library does
- * for a 401 on an admin request (it invalidates the token), so that the merchant's next admin load
- * exchanges a fresh token (https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/token-exchange)
- * and `afterAuth` resumes the waiting jobs.
+ * Access is gone: jobs wait (WaitForShopError upstream), the Overview shows the banner, and the
+ * dead session is removed so that the merchant's next admin load exchanges a fresh token
+ * (https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/token-exchange),
+ * whose `afterAuth` resumes the waiting jobs. Only the dead token's row goes: a pair a token
+ * exchange stored meanwhile stays (after invalid_grant the token source removed the row already).
  */
-export async function adminClientForShop(shop: string): Promise<AdminClient> {
-  const id = `offline_${shop}`;
-  const session = await sessionStorage.loadSession(id);
-  if (!session?.accessToken) throw new ShopNotInstalledError(shop);
-  const client = createAdminClient({ shop, accessToken: session.accessToken });
+async function loseAccess(shop: string, reason: string, cause: unknown, deadAccessToken?: string): Promise<never> {
+  await markShopAccessLost(shop, new Date(), reason);
+  if (deadAccessToken) await prisma.session.deleteMany({ where: { id: offlineSessionId(shop), accessToken: deadAccessToken } });
+  throw new ShopAccessLostError(shop, reason, { cause });
+}
+
+/** The token source's answer; a refused refresh token becomes the access-lost path. */
+async function tokenFor(source: OfflineTokenSource, shop: string, rejected?: string): Promise<OfflineToken> {
+  try {
+    return await source.accessToken(shop, rejected ? { rejected } : {});
+  } catch (error) {
+    if (!(error instanceof RefreshTokenRejectedError)) throw error;
+    const reason = rejected ? `Shopify answered 401 and refused the refresh token of ${shop} (invalid_grant)` : `Shopify refused the refresh token of ${shop} (invalid_grant)`;
+    return loseAccess(shop, reason, error);
+  }
+}
+
+/**
+ * The Admin client for a shop, for background work (worker, CLI) and the web process alike: its
+ * offline token comes from the token source (./offline-token.server.ts), which refreshes an
+ * expiring token ahead of its expiry, once per shop across processes. A long job asks again
+ * before each request once its token is about to expire. A 401 gets the token replaced once (a
+ * refresh, or what another process stored) and the request retried; a 401 that no replacement
+ * cures, or a refused refresh token, takes the access-lost path.
+ */
+export async function adminClientForShop(shop: string, source: OfflineTokenSource = offlineTokenSource()): Promise<AdminClient> {
+  let token = await tokenFor(source, shop);
+  const clientFor = (current: OfflineToken) => createAdminClient({ shop, accessToken: current.accessToken });
+  let client = clientFor(token);
+  const renew = async (rejected?: string) => {
+    const previous = token.accessToken;
+    token = await tokenFor(source, shop, rejected);
+    if (token.accessToken !== previous) client = clientFor(token);
+  };
+
   return {
     shop,
     async request(operation, query, variables) {
+      if (source.isStale(token)) await renew();
       try {
         return await client.request(operation, query, variables);
       } catch (error) {
         if (!(error instanceof AdminApiError && error.invalidToken)) throw error;
-        await markShopAccessLost(shop, new Date(), `Shopify answered 401 to ${operation}`);
-        await sessionStorage.deleteSession(id);
-        throw new ShopAccessLostError(shop, { cause: error });
+        const rejected = token.accessToken;
+        await renew(rejected);
+        if (token.accessToken === rejected) {
+          const kind = token.expires === null ? "non-expiring token" : "no replacement token";
+          return loseAccess(shop, `Shopify answered 401 to ${operation} (${kind})`, error, rejected);
+        }
+        try {
+          return await client.request(operation, query, variables);
+        } catch (retryError) {
+          if (!(retryError instanceof AdminApiError && retryError.invalidToken)) throw retryError;
+          return loseAccess(shop, `Shopify answered 401 to ${operation} with a replaced token too`, retryError, token.accessToken);
+        }
       }
     },
   };

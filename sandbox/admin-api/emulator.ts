@@ -23,6 +23,7 @@ import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
 import { orderCreate } from "./mutations/orders.js";
 import { ALL_SCOPES, expandScopes } from "./scopes.js";
+import { SHOPIFY_NON_EXPIRING_REJECTED_FROM } from "../auth/token-policy.js";
 import { LeakyBucket, PLAN_THROTTLES, DEFAULT_PLAN, type ShopPlan, type ThrottleStatus } from "./throttle.js";
 
 export interface ShopEmulatorOptions {
@@ -42,11 +43,20 @@ export interface ShopEmulatorOptions {
   seed?: SeedOption;
   /** A previous run's `exportState()`: the shop continues from there instead of a new seed. */
   restore?: unknown;
+  /**
+   * From this instant (shop clock) the installed app's non-expiring tokens get 401 (default
+   * 2027-01-01, sandbox/auth/token-policy.ts); null: never.
+   */
+  rejectNonExpiringFrom?: Date | null;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Shopify's 401 body for an unknown token. */
+/**
+ * Shopify's 401 body for an unknown token; also for an expired or no longer accepted one: "401
+ * Unauthorized: The necessary authentication credentials are not present in the request or are
+ * incorrect" (shopify.dev/docs/api/usage/response-codes) — Shopify documents no other body for them.
+ */
 export const INVALID_TOKEN_BODY = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
 
 export interface RegisterApiClientOptions {
@@ -70,6 +80,8 @@ interface TokenGrant {
   apiClientId: string;
   /** Granted scopes, or ALL_SCOPES for the sandbox's own admin token before any install. */
   scopes: string[] | typeof ALL_SCOPES;
+  /** An expiring offline token's end (ISO); absent: a non-expiring token. */
+  expiresAt?: string;
 }
 
 interface ApiClientRecord {
@@ -83,6 +95,8 @@ interface ExportedShop {
   state: unknown;
   tokens: [string, TokenGrant][];
   apiClients: ApiClientRecord[];
+  /** Revocations of the installed app's access so far (refresh tokens issued before one are dead). */
+  revocations?: number;
 }
 
 export type ShopChange = "tokens" | "state";
@@ -94,6 +108,9 @@ export interface SandboxShopEmulator extends ShopEmulator {
   readonly apiClientId: string;
   /** Grant a token to an app: by default the installed app (Safestock). */
   grantAccessToken(token: string, scopes: string[], apiClientId?: string): void;
+  grantExpiringAccessToken(token: string, scopes: string[], expiresAt: Date): void;
+  accessRevocations(): number;
+  retireNonExpiringToken(token: string): boolean;
   /** Uninstall: revokes every token of the app (default the installed app); other apps keep theirs. */
   revokeAccessTokens(apiClientId?: string): void;
   /** Granted scopes per token (undefined: unknown token; ["*"]: the pre-install admin token). */
@@ -120,13 +137,13 @@ export interface SandboxShopEmulator extends ShopEmulator {
   completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult>;
 }
 
-function restoredShop(data: unknown, fresh: ShopState): { state: ShopState; tokens: [string, TokenGrant][]; apiClients: ApiClientRecord[] } {
+function restoredShop(data: unknown, fresh: ShopState): { state: ShopState; tokens: [string, TokenGrant][]; apiClients: ApiClientRecord[]; revocations: number } {
   const exported = data as Partial<ExportedShop> | null;
   if (!exported || typeof exported !== "object" || !exported.state || !Array.isArray(exported.tokens)) {
     throw new Error("restore: not an exported sandbox shop");
   }
   const state = fillMissingFields(decodeGraph(exported.state as never) as ShopState, fresh);
-  return { state, tokens: exported.tokens, apiClients: exported.apiClients ?? [] };
+  return { state, tokens: exported.tokens, apiClients: exported.apiClients ?? [], revocations: exported.revocations ?? 0 };
 }
 
 export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxShopEmulator {
@@ -140,11 +157,13 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   const tokens = new Map<string, TokenGrant>();
   const apiClients = new Map<string, ApiClientRecord>();
   let state: ShopState;
+  let revocations = 0;
   if (options.restore !== undefined) {
     const restored = restoredShop(options.restore, fresh);
     state = restored.state;
     for (const [token, grant] of restored.tokens) tokens.set(token, grant);
     for (const client of restored.apiClients) apiClients.set(client.apiClientId, client);
+    revocations = restored.revocations;
   } else {
     state = fresh;
     seedState(state, options.seed ?? "default", now());
@@ -184,9 +203,21 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   // Requests run one at a time, as Shopify serialises a shop's writes; keeps events ordered.
   let queue: Promise<unknown> = Promise.resolve();
 
-  const grant = (token: string, scopes: string[] | typeof ALL_SCOPES, apiClientId: string) => {
-    tokens.set(token, { apiClientId, scopes: scopes === ALL_SCOPES ? ALL_SCOPES : [...scopes] });
+  const grant = (token: string, scopes: string[] | typeof ALL_SCOPES, apiClientId: string, expiresAt?: Date) => {
+    tokens.set(token, { apiClientId, scopes: scopes === ALL_SCOPES ? ALL_SCOPES : [...scopes], ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
     changed("tokens");
+  };
+  const rejectNonExpiringFrom = options.rejectNonExpiringFrom === undefined ? new Date(SHOPIFY_NON_EXPIRING_REJECTED_FROM) : options.rejectNonExpiringFrom;
+  /**
+   * Whether Shopify accepts a token now: an expiring one until its end
+   * (shopify.dev/docs/apps/build/authentication-authorization/access-tokens/offline-access-tokens);
+   * the installed (public) app's non-expiring ones only before 2027-01-01. Other apps stand for
+   * custom or merchant-created apps, which the rule does not cover (migrate-to-expiring-offline-access-tokens).
+   */
+  const accepted = (g: TokenGrant): boolean => {
+    const at = clock.now().getTime();
+    if (g.expiresAt !== undefined) return at < new Date(g.expiresAt).getTime();
+    return g.apiClientId !== appClientId || rejectNonExpiringFrom === null || at < rejectNonExpiringFrom.getTime();
   };
 
   return {
@@ -198,7 +229,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     },
     async graphql(body: GraphQLRequestBody, accessToken: string | null): Promise<GraphQLResult> {
       const tokenGrant = accessToken ? tokens.get(accessToken) : undefined;
-      if (!tokenGrant) {
+      if (!tokenGrant || !accepted(tokenGrant)) {
         return { status: 401, body: INVALID_TOKEN_BODY as unknown as GraphQLResult["body"] };
       }
       const ctx: ApiContext = {
@@ -252,9 +283,23 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     grantAccessToken(token: string, scopes: string[], apiClientId = appClientId): void {
       grant(token, scopes, apiClientId);
     },
+    grantExpiringAccessToken(token: string, scopes: string[], expiresAt: Date): void {
+      grant(token, scopes, appClientId, expiresAt);
+    },
     revokeAccessTokens(apiClientId = appClientId): void {
       for (const [token, g] of tokens) if (g.apiClientId === apiClientId) tokens.delete(token);
+      if (apiClientId === appClientId) revocations++;
       changed("tokens");
+    },
+    accessRevocations: () => revocations,
+    retireNonExpiringToken(token: string): boolean {
+      const g = tokens.get(token);
+      // The sandbox's own admin token is a tooling convenience, not a token Shopify issued: it is
+      // never migrated, so tests and benchmarks that share it keep it.
+      if (token === SANDBOX_ADMIN_TOKEN || !g || g.apiClientId !== appClientId || g.expiresAt !== undefined || !accepted(g)) return false;
+      tokens.delete(token);
+      changed("tokens");
+      return true;
     },
     scopesOf(token: string) {
       const g = tokens.get(token);
@@ -311,7 +356,12 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
       return snapshotState(state);
     },
     exportState(): ExportedShop {
-      return { state: encodeGraph(state), tokens: [...tokens].map(([t, g]) => [t, structuredClone(g)]), apiClients: [...apiClients.values()].map((c) => structuredClone(c)) };
+      return {
+        state: encodeGraph(state),
+        tokens: [...tokens].map(([t, g]) => [t, structuredClone(g)]),
+        apiClients: [...apiClients.values()].map((c) => structuredClone(c)),
+        revocations,
+      };
     },
   };
 }

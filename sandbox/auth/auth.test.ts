@@ -106,7 +106,8 @@ describe("token exchange", () => {
     expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 3600_000);
   });
 
-  it("expiring offline tokens come with a single-use refresh token the library can redeem", async () => {
+  // Rotation: shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens.
+  it("expiring offline tokens come with a refresh token the library can redeem, retired once its replacement is used", async () => {
     const { shop, shopify, fetchToShop } = setup();
     const first = await withFetch(fetchToShop as typeof fetch, () =>
       shopify.auth.tokenExchange({ shop: SANDBOX_SHOP_DOMAIN, sessionToken: mint(), requestedTokenType: RequestedTokenType.OfflineAccessToken, expiring: true }),
@@ -118,6 +119,7 @@ describe("token exchange", () => {
     );
     expect(refreshed.session.accessToken).not.toBe(first.session.accessToken);
     expect(shop.tokens.has(refreshed.session.accessToken!)).toBe(true);
+    await withFetch(fetchToShop as typeof fetch, () => shopify.auth.refreshToken({ shop: SANDBOX_SHOP_DOMAIN, refreshToken: refreshed.session.refreshToken! }));
     await expect(
       withFetch(fetchToShop as typeof fetch, () => shopify.auth.refreshToken({ shop: SANDBOX_SHOP_DOMAIN, refreshToken: first.session.refreshToken! })),
     ).rejects.toThrow(HttpResponseError);

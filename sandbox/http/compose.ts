@@ -14,7 +14,13 @@
  *   POST /sandbox/install|uninstall           {shop?}
  *   POST /sandbox/orders                      {shop?, lineItems:[{variantId, quantity}], sourceName?, email?, options?}
  *   POST /sandbox/webhooks/trigger            {topic: customers/data_request|customers/redact|shop/redact, shop?, customer?, orderIds?}
- *   GET|POST /sandbox/faults                  dispatcher faults
+ *   GET|POST /sandbox/faults                  dispatcher faults, and `dropRefreshResponses: n` (the next n
+ *                                             token refreshes are processed, their answers lost)
+ *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, unauthorized, log}: every grant_type=refresh_token
+ *                                             request of the shop (refresh tokens by fingerprint only),
+ *                                             and how many Admin API requests got 401
+ *   GET|POST /sandbox/clock                   {now}: the shops' clock; POST {now: ISO} moves it (time keeps
+ *                                             running from there), e.g. past 2027-01-01
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
  *   GET  /sandbox/webhooks/log                delivery attempts
  *   GET  /sandbox/cost-log?apiClient=&since=  every Admin API request per app: costs, bucket before/after,
@@ -51,7 +57,17 @@ import type { CostLogEntry } from "../admin-api/cost-log.js";
 import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
-import { createAccessTokenEndpoint, mintSessionToken, type MintSessionTokenOptions } from "../auth/index.js";
+import {
+  createAccessTokenEndpoint,
+  mintSessionToken,
+  tokenPolicyFromEnv,
+  type AccessTokenEndpoint,
+  type RefreshGrant,
+  type MintSessionTokenOptions,
+  type TokenFaults,
+  type TokenPolicy,
+} from "../auth/index.js";
+import { systemClock } from "../admin-api/emulator.js";
 import {
   COMPLIANCE_TOPICS,
   createWebhookDispatcher,
@@ -75,6 +91,8 @@ export interface ShopFactoryOptions {
   seed?: unknown;
   /** This shop's part of a previous run's `exportState()`. */
   restore?: unknown;
+  /** From this instant the installed app's non-expiring tokens get 401 (null: never). */
+  rejectNonExpiringFrom?: Date | null;
 }
 
 /** What the real emulator adds to the contract's `ShopEmulator` (test doubles may lack it). */
@@ -119,6 +137,11 @@ export interface SandboxOptions {
   faults?: WebhookFaults;
   /** Install every shop on creation (default false). */
   autoInstall?: boolean;
+  /**
+   * Offline tokens' lifetimes and the end of non-expiring ones (sandbox/auth/token-policy.ts);
+   * default Shopify's, as adjusted by SANDBOX_TOKEN_TTL_S / SANDBOX_REJECT_NON_EXPIRING_FROM.
+   */
+  tokens?: Partial<TokenPolicy>;
 }
 
 export interface InstallResult {
@@ -135,6 +158,14 @@ export interface Sandbox {
   readonly scopes: string[];
   shop(domain?: string): ShopEmulator;
   readonly dispatcher: WebhookDispatcher;
+  /** Every shop's clock (and the token endpoint's). */
+  readonly clock: Clock;
+  /** Moves the clock to `date`; it keeps running from there (tests: "it is now 2027-01-02"). */
+  setClock(date: Date | string): void;
+  /** Offline tokens' rules in force. */
+  readonly tokenPolicy: TokenPolicy;
+  /** The token endpoint: refresh log, exchange counts, refresh faults. */
+  readonly tokenEndpoint: AccessTokenEndpoint;
   /** Grant SANDBOX_ADMIN_TOKEN (offline) and subscribe the toml's webhooks at appUrl + uri. */
   install(domain?: string): InstallResult;
   /** Revoke tokens, send app/uninstalled, drop the shop's subscriptions (compliance topics stay). */
@@ -211,20 +242,35 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   if (options.faults) dispatcherOptions.faults = options.faults;
   const dispatcher = createWebhookDispatcher(dispatcherOptions);
 
-  const tokenEndpoint = createAccessTokenEndpoint({ apiKey: options.apiKey, apiSecret: options.apiSecret, scopes });
+  // One clock for every shop and the token endpoint, which tests may move (setClock).
+  const baseClock = options.clock ?? systemClock;
+  let clockOffsetMs = 0;
+  const clock: Clock = { now: () => new Date(baseClock.now().getTime() + clockOffsetMs) };
+  const tokenPolicy: TokenPolicy = { ...tokenPolicyFromEnv(), ...options.tokens };
+  const tokenEndpoint = createAccessTokenEndpoint({
+    apiKey: options.apiKey,
+    apiSecret: options.apiSecret,
+    scopes,
+    policy: tokenPolicy,
+    nowMs: () => clock.now().getTime(),
+    sessionTokenNowMs: () => baseClock.now().getTime(),
+  });
 
   const emulators = new Map<string, ShopEmulator>();
+  /** Admin API requests answered 401, per shop (GET /sandbox/tokens). */
+  const unauthorizedCounts = new Map<string, number>();
   const unsubscribers: (() => void)[] = [];
   const internalTokens = new Map<string, string>();
   const uninstalledEmitted = new Set<string>();
   for (const domain of domains) {
-    const factoryOptions: ShopFactoryOptions = { domain, apiClientId: options.apiKey };
-    if (options.clock) factoryOptions.clock = options.clock;
+    const factoryOptions: ShopFactoryOptions = { domain, apiClientId: options.apiKey, clock, rejectNonExpiringFrom: tokenPolicy.rejectNonExpiringFrom };
     if (options.plan) factoryOptions.plan = options.plan;
     if (options.throttle) factoryOptions.throttle = options.throttle;
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
     if (options.restore?.[domain] !== undefined) factoryOptions.restore = options.restore[domain];
     const emulator = options.createShop(factoryOptions);
+    const restoredRefreshTokens = (options.restore?.[domain] as { refreshTokens?: [string, RefreshGrant][] } | undefined)?.refreshTokens;
+    if (restoredRefreshTokens) tokenEndpoint.restoreRefreshTokens(restoredRefreshTokens);
     emulators.set(domain, emulator);
     unsubscribers.push(
       emulator.onEvent((event) => {
@@ -286,7 +332,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
 
   const mint: Sandbox["mintSessionToken"] = (domain = domains[0]!, extra = {}) => {
     shop(domain);
-    return mintSessionToken({ ...extra, shop: domain, apiKey: options.apiKey, apiSecret: options.apiSecret });
+    return mintSessionToken({ nowMs: baseClock.now().getTime(), ...extra, shop: domain, apiKey: options.apiKey, apiSecret: options.apiSecret });
   };
 
   const placeOrder: Sandbox["placeOrder"] = async (input, domain = domains[0]!) => {
@@ -337,6 +383,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
 
   const notFoundShop = () => json(404, { errors: "Not Found" });
 
+  function setClock(date: Date | string) {
+    clockOffsetMs = new Date(date).getTime() - baseClock.now().getTime();
+  }
+
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const p = url.pathname.replace(/\/+$/, "") || "/";
@@ -358,6 +408,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       }
       if (typeof body.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
       const result = await shop(domain).graphql(body, request.headers.get("x-shopify-access-token"));
+      if (result.status === 401) unauthorizedCounts.set(domain, (unauthorizedCounts.get(domain) ?? 0) + 1);
       // Shopify answers every API request with an X-Request-Id (the id support asks for); the
       // app keeps it in its audit log.
       return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION, "X-Request-Id": `sandbox-${randomUUID()}` });
@@ -452,10 +503,27 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, { eventId: triggerCompliance(req, domain) }, headers);
         }
         case "GET /faults":
-          return json(200, dispatcher.faults(), headers);
-        case "POST /faults":
-          dispatcher.setFaults(body as WebhookFaults);
-          return json(200, dispatcher.faults(), headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+        case "POST /faults": {
+          const { dropRefreshResponses, ...webhookFaults } = body as WebhookFaults & TokenFaults;
+          if (dropRefreshResponses !== undefined) tokenEndpoint.setFaults({ dropRefreshResponses });
+          if (Object.keys(webhookFaults).length > 0 || dropRefreshResponses === undefined) dispatcher.setFaults(webhookFaults as WebhookFaults);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+        }
+        case "GET /tokens": {
+          const log = tokenEndpoint.refreshLog(domain);
+          const refreshes = log.filter((entry) => entry.outcome === "issued").length;
+          const unauthorized = unauthorizedCounts.get(domain) ?? 0;
+          return json(200, { shop: domain, refreshes, exchanges: tokenEndpoint.exchanges(domain), unauthorized, log }, headers);
+        }
+        case "GET /clock":
+          return json(200, { now: clock.now().toISOString() }, headers);
+        case "POST /clock": {
+          const now = new Date(String(body.now));
+          if (Number.isNaN(now.getTime())) return json(400, { error: "now must be a date" }, headers);
+          setClock(now);
+          return json(200, { now: clock.now().toISOString() }, headers);
+        }
         case "POST /webhooks/drain":
           await dispatcher.drain({ fastForward: true });
           return json(200, { attempts: dispatcher.log.length }, headers);
@@ -487,6 +555,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     scopes,
     shop,
     dispatcher,
+    clock,
+    setClock,
+    tokenPolicy,
+    tokenEndpoint,
     install,
     uninstall,
     mintSessionToken: mint,
@@ -497,7 +569,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     },
     exportState() {
       const out: Record<string, unknown> = {};
-      for (const domain of domains) out[domain] = extendedShop(domain).exportState();
+      // The shop's refresh tokens travel with it: the app keeps using them after a restart.
+      for (const domain of domains) out[domain] = { ...(extendedShop(domain).exportState() as object), refreshTokens: tokenEndpoint.exportRefreshTokens(domain) };
       return out;
     },
     onChange(listener) {
@@ -536,6 +609,8 @@ const ROUTES = [
   "POST /sandbox/orders",
   "POST /sandbox/webhooks/trigger",
   "GET|POST /sandbox/faults",
+  "GET /sandbox/tokens?shop=",
+  "GET|POST /sandbox/clock",
   "POST /sandbox/webhooks/drain",
   "GET /sandbox/webhooks/log",
   "GET /sandbox/webhooks/subscriptions",

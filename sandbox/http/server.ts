@@ -57,7 +57,11 @@ export async function startSandboxServer(options: { sandbox: RequestHandler; por
       try {
         const addr = server.address() as AddressInfo;
         const request = await toRequest(req, `${host}:${addr.port}`);
-        await writeResponse(res, await options.sandbox.handle(request));
+        const response = await options.sandbox.handle(request);
+        // A lost answer (a fault such as `dropRefreshResponses`): the connection drops, the
+        // client sees a network error, as when an answer never makes it back.
+        if (response.type === "error") return void req.socket.destroy();
+        await writeResponse(res, response);
       } catch (error) {
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ errors: error instanceof Error ? error.message : String(error) }));

@@ -64,6 +64,10 @@ export interface ClusterOptions {
   adminLatencyMs?: number;
   /** Extra environment for worker processes (concurrency, lease length, poll interval). */
   workerEnv?: Record<string, string>;
+  /** Extra environment for the emulator process (e.g. SANDBOX_TOKEN_TTL_S). */
+  emulatorEnv?: Record<string, string>;
+  /** Seed with the expiring token a token exchange gets instead of the sandbox's fixed admin token. */
+  expiringToken?: boolean;
 }
 
 export interface NetworkStats {
@@ -210,7 +214,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     retryMs: 500,
     adminLatencyMs: options.adminLatencyMs ?? 0,
   };
-  const emulator = spawnChild("emulator", [...nodeArgs("tests/scale-out/emulator-process.ts", false), JSON.stringify(emulatorOptions)], process.env, children);
+  const emulator = spawnChild("emulator", [...nodeArgs("tests/scale-out/emulator-process.ts", false), JSON.stringify(emulatorOptions)], { ...process.env, ...options.emulatorEnv }, children);
   const emulatorUrl = `http://127.0.0.1:${await portOf(emulator)}`;
   const workerEnv = { ...appEnv, SAFESTOCK_SANDBOX_ORIGIN: emulatorUrl, ...options.workerEnv };
 
@@ -238,7 +242,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       workers.splice(workers.indexOf(worker), 1);
     },
     async seed() {
-      const seed = spawnChild("seed", [...nodeArgs("tests/scale-out/seed-process.ts", true), JSON.stringify({ shop: options.shop, accessToken: SANDBOX_ADMIN_TOKEN, policy: options.policy })], workerEnv, children);
+      const seed = spawnChild("seed", [...nodeArgs("tests/scale-out/seed-process.ts", true), JSON.stringify({ shop: options.shop, accessToken: options.expiringToken ? "exchange" : SANDBOX_ADMIN_TOKEN, policy: options.policy })], workerEnv, children);
       const code = await new Promise<number | null>((resolve) => seed.process.once("exit", resolve));
       if (code !== 0) throw new Error(`seeding failed (${code}):\n${seed.output.slice(-40).join("\n")}`);
     },
