@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Sandbox } from "../http/compose.js";
+import type { ShopEmulator } from "../contract.js";
 import {
   cartValidationsGenerateRun,
   type CartValidationsGenerateRunInput,
@@ -50,8 +50,18 @@ export const INPUT_QUERY_FILE = fileURLToPath(
 /** Shopify limits the whole Function input to 64,000 bytes (docs/decisions/012 "Checkout"). */
 export const FUNCTION_INPUT_LIMIT_BYTES = 64_000;
 
-/** What the checkout needs from a sandbox (a full `Sandbox` fits). */
-export type CheckoutSandbox = Pick<Sandbox, "shop" | "apiKey" | "placeOrder">;
+/**
+ * What the checkout needs from a sandbox (a full `Sandbox` from ../http/compose.ts fits; spelled
+ * out here because compose serves the checkout, so importing it back would be a cycle).
+ */
+export interface CheckoutSandbox {
+  readonly apiKey: string;
+  shop(domain?: string): ShopEmulator;
+  placeOrder(
+    input: { lineItems: { variantId: string; quantity: number }[]; sourceName?: string; email?: string },
+    domain?: string,
+  ): Promise<{ status: number; body: unknown }>;
+}
 
 export interface RunCheckoutInput {
   /** Shop domain; default the sandbox's first shop. */

@@ -37,7 +37,7 @@ export const resolvers: ResolverMap = merge(
   publicationMutations,
   metafieldMutations,
   orderMutations,
-  bulkResolvers,
+  bulkResolvers(() => resolvers),
   bulkMutations,
   fulfillmentResolvers,
   fulfillmentMutations,
