@@ -241,6 +241,3 @@ export async function pendingWriteIntents(shop: string, db: PrismaClient = prism
   }));
 }
 
-export async function writeIntentStatus(id: string, db: PrismaClient = prisma) {
-  return (await db.writeIntent.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
-}

@@ -11,9 +11,6 @@ import { getShopSettings } from "~/models/settings.server";
 import { channelStateFor } from "~/models/sync-state.server";
 import { enqueueRecompute } from "./jobs.server";
 
-export const HOLD_TTL_MS = 15 * 60_000;
-/** Low stock sells fast: shorter holds so an abandoned cart does not lock the last units long. */
-export const LOW_STOCK_HOLD_TTL_MS = 5 * 60_000;
 export const LOW_STOCK_BELOW = 5;
 
 export interface HoldLine {
@@ -38,7 +35,8 @@ export async function holdCart(
   const channel = input.channel ?? "online_store";
   const results: HoldLineResult[] = [];
   const touched: string[] = [];
-  // Hold lifetimes come from the Settings page (defaults: HOLD_TTL_MS and LOW_STOCK_HOLD_TTL_MS).
+  // Hold lifetimes come from the Settings page (defaults in app/models/settings.server.ts: 15 min,
+  // 5 min on low stock so an abandoned cart does not lock the last units long).
   const settings = await getShopSettings(shop);
   for (const line of input.lines) {
     if (!Number.isInteger(line.quantity) || line.quantity < 1) {

@@ -46,7 +46,7 @@ import type {
   SafestockUnpublishMutationVariables,
 } from "./admin-types.generated";
 
-export type { Quantities, QuantityName, ShopifyItem, ShopifyLevel } from "./shopify-item";
+export type { QuantityName, ShopifyItem } from "./shopify-item";
 
 export interface UserError {
   field: string[] | null;

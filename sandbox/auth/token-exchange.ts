@@ -169,5 +169,3 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions) {
     return issue(shop, online, p.expiring === "1", verified.claims.sub);
   };
 }
-
-export type AccessTokenHandler = ReturnType<typeof createAccessTokenEndpoint>;

@@ -39,8 +39,7 @@ import {
   type CheckoutLineInput,
 } from "./input.js";
 
-export { BUYER_JOURNEY_STEPS, CheckoutCartError, type BuyerJourneyStep, type CheckoutLineInput } from "./input.js";
-export { CART_VALIDATION_TARGET, functionInputErrors, functionOutputErrors, inputQueryErrors, resultType } from "./function-schema.js";
+export type { BuyerJourneyStep, CheckoutLineInput } from "./input.js";
 
 /** The extension's input query, read from disk on every run so edits to it take effect at once. */
 export const INPUT_QUERY_FILE = fileURLToPath(
