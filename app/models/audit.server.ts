@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
 
 export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation";
