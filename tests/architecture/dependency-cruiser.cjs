@@ -125,10 +125,9 @@ const rules = [
   {
     name: "components-domain-types-only",
     severity: "error",
-    comment:
-      "Components render what a service hands them; from app/domain they take types, and the pure formatters of domain/explain.ts so server and browser print the same words (docs/decisions/001).",
+    comment: "Components render what a service hands them: from app/domain they take types only (docs/decisions/001).",
     from: { path: LAYER.components },
-    to: { path: LAYER.domain, pathNot: "^app/domain/explain\\.ts$", dependencyTypesNot: ["type-only"] },
+    to: { path: LAYER.domain, dependencyTypesNot: ["type-only"] },
   },
   {
     name: "domain-is-pure",
