@@ -27,12 +27,6 @@ module.exports = [
     to: ["app/shopify.server.ts", "app/models/shop-installation.server.ts"],
     fix: "the Admin client takes the session lookup and the lost-access callback as arguments; a composition root (not app/shopify/) wires in sessionStorage and models/shop-installation, so importing the client runs neither env() nor shopifyApp()",
   },
-  {
-    rule: "layer-services",
-    from: "app/services/webhook-intake.server.ts",
-    to: ["app/shopify.server.ts"],
-    fix: "the webhook routes call authenticate.webhook and hand the verified delivery to the intake service (breaks the shopify.server ↔ services loop)",
-  },
   // The jobs wiring (which queue adapter, which handlers) lives on both sides of the jobs/services line.
   {
     rule: "layer-jobs",
