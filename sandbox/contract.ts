@@ -218,6 +218,8 @@ export interface OrderRecord {
    */
   checkoutToken?: string | null;
   cartToken?: string | null;
+  /** Added by sandbox/shop: the checkout's cart attributes, REST `note_attributes` (see CheckoutCompletionInput). */
+  noteAttributes?: { name: string; value: string }[];
   /** Added by sandbox/shop: routing result, one per assigned location (see FulfillmentOrderRecord). */
   fulfillmentOrders?: FulfillmentOrderRecord[];
   /** Added by sandbox/shop: fulfillments made by `fulfillmentCreate` or `order.fulfillment`. */
@@ -293,6 +295,12 @@ export interface CheckoutCompletionInput {
   checkoutToken: string;
   cartToken: string;
   email?: string;
+  /**
+   * The cart's attributes (checkout UI extensions set them with applyAttributeChange). "Attributes
+   * set on a cart carry over to the resulting order after checkout"
+   * (shopify.dev/docs/api/storefront/2026-04/objects/Attribute): REST `note_attributes`.
+   */
+  attributes?: { key: string; value: string }[];
 }
 
 export interface CheckoutCompletionResult {

@@ -54,7 +54,7 @@ describe("overview charts", () => {
     // Samples 100, 300, 900 in the 11:00 hour: the median is 300 ms.
     expect(charts.lagByHour.at(-2)).toEqual({ label: "11h", value: 300, text: "0.3 s" });
     expect(charts.lagByHour.at(-1)).toEqual({ label: "12h", value: null, text: "no samples" });
-    expect(charts.atRisk).toEqual([{ sku: "RING-7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
+    expect(charts.atRisk).toEqual([{ item: "item-ring", sku: "RING-7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
     expect(charts.pausedChannels).toEqual([{ channel: "marketplace", count: 2, reason: "paused: fewer than 5 left" }]);
   });
 });

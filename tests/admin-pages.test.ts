@@ -97,9 +97,12 @@ describe("every page answers for an installed shop", () => {
       "pool 0 at Warehouse; Brooklyn store and Soho store do not fulfil online orders",
       "Paused: 0 left is under the threshold of 100",
     ]);
+    // The grey scarf keeps selling when out of stock (inventoryPolicy CONTINUE): its numbers say so.
     const empty = (await callLoader(harness, inventoryLoader, "/app/inventory?q=SCARF-GRY")).data.items[0];
+    expect(empty.continueSelling).toBe(true);
     expect(empty.channels.find((channel: { channel: string }) => channel.channel === "Wholesale").explain).toEqual([
       "pool 0 at Warehouse; Brooklyn store and Soho store do not fulfil online orders",
+      "keeps selling when out of stock: checkout never blocks it, and sales past this number are backorders, not oversells",
       "Paused: 0 left is under the threshold of 100",
     ]);
 

@@ -45,7 +45,9 @@ describe("settings page", () => {
     // RING-7 sells 12 online (not low stock), so its hold lasts the 30 minutes set above.
     const variant = harness.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot().variants.find((entry) => entry.sku === "RING-7")!;
     const now = new Date("2026-11-30T12:00:00Z");
-    const [held] = await holdCart(SANDBOX_SHOP_DOMAIN, { holder: "checkout-1", lines: [{ variantId: variant.id, quantity: 1 }] }, now);
+    const {
+      lines: [held],
+    } = await holdCart(SANDBOX_SHOP_DOMAIN, { holder: "checkout-1", lines: [{ variantId: variant.id, quantity: 1 }] }, { now });
     expect(held).toMatchObject({ ok: true, expiresAt: "2026-11-30T12:30:00.000Z" });
   });
 });

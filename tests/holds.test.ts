@@ -34,7 +34,9 @@ describe("cart holds", () => {
     expect(refused.body.lines[0]).toEqual({ variantId, ok: false, available: rest, reason: `Only ${rest} left: 2 are in other shoppers' checkouts.` });
 
     // The first checkout leaves: its units are back everywhere.
-    expect((await callHolds(harness, "DELETE", { checkoutToken: "checkout-a" })).body).toEqual({ released: 1 });
+    // Only the caller presenting the hold key ends the holds (a checkout token alone is not enough).
+    expect((await callHolds(harness, "DELETE", { checkoutToken: "checkout-a", holdKey: "guessed" })).body).toEqual({ released: 0 });
+    expect((await callHolds(harness, "DELETE", { checkoutToken: "checkout-a", holdKey: held.body.holdKey })).body).toEqual({ released: 1 });
     await harness.settle();
     expect(channels(harness, sku)).toEqual(before);
 
@@ -46,6 +48,33 @@ describe("cart holds", () => {
     expect(summary.expiredHolds).toBe(1);
     await harness.settle();
     expect(channels(harness, sku)).toEqual(before);
+  });
+
+  it("a checkout token alone never yields the running hold key: the caller gets a new key and the old holds end", async () => {
+    const shop = "hold-keys.myshopify.com";
+    const harness = await startHoldsHarness(shop);
+    const variantId = variantOf(harness, shop, "SHIRT-M").id;
+    const metafieldValue = () => harness.sandbox.shop(shop).snapshot().metafields.find((entry) => entry.ownerId === variantId)!.value;
+    const callHolds = (method: "POST", body: unknown) => callHoldsAs(harness, shop, method, body);
+
+    const first = await callHolds("POST", { checkoutToken: "checkout-v", lines: [{ variantId, quantity: 2 }] });
+    const key: string = first.body.holdKey;
+    expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 2, keys: { [key]: 2 } });
+    // The checkout itself, presenting its key, keeps it.
+    const again = await callHolds("POST", { checkoutToken: "checkout-v", holdKey: key, lines: [{ variantId, quantity: 1 }] });
+    expect(again.body.holdKey).toBe(key);
+    expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 1, keys: { [key]: 1 } });
+    // Asking for more than is left is refused, and the checkout keeps the hold it had.
+    const tooMany = await callHolds("POST", { checkoutToken: "checkout-v", holdKey: key, lines: [{ variantId, quantity: 10_000 }] });
+    expect(tooMany).toMatchObject({ status: 409, body: { holdKey: key, lines: [{ ok: false }] } });
+    await harness.settle();
+    expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 1, keys: { [key]: 1 } });
+
+    // Someone who only knows the checkout token.
+    const other = await callHolds("POST", { checkoutToken: "checkout-v", lines: [{ variantId, quantity: 1 }] });
+    expect(other.status).toBe(200);
+    expect(other.body.holdKey).not.toBe(key);
+    expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 1, keys: { [other.body.holdKey]: 1 } });
   });
 
   it("rejects a request without a valid session token", async () => {

@@ -52,6 +52,32 @@ describe.concurrent("policy-plan CLI", { timeout: 90_000 }, () => {
     ]);
   });
 
+  it("plans variants sharing a SKU, or without one, each on its own stock (docs/policy.md § Identity)", async () => {
+    const quantities = { committed: 0, reserved: 0, damaged: 0, qualityControl: 0, incoming: 0 };
+    const twins = file("twins.json", {
+      syncLagMinutes: 1,
+      levels: [
+        { item: "blue", sku: "TEE", location: "Warehouse", onHand: 10, ...quantities },
+        { item: "navy", sku: "TEE", location: "Warehouse", onHand: 1, ...quantities },
+        { item: "plain", sku: "", location: "Warehouse", onHand: 6, ...quantities },
+      ],
+      channels: ["online_store"],
+    });
+    const rules = file("twins-policy.json", { version: 1, protection: [{ kind: "safety_stock", units: 1 }, { kind: "safety_stock", units: 3, sku: "TEE" }], channels: [] });
+    const result = await runCli("--policy", rules, "--snapshot", twins, "--now", "2026-11-23T13:00:00Z");
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as { channels: { item: string; sku: string; available: number }[] };
+    // Blue 10 − 3 = 7; Navy 1 − min(3, 1) = 0; no SKU: 6 − the global 1 = 5.
+    expect(plan.channels.map((c) => [c.item, c.sku, c.available])).toEqual([
+      ["blue", "TEE", 7],
+      ["navy", "TEE", 0],
+      ["plain", "", 5],
+    ]);
+    const table = await runCli("--policy", rules, "--snapshot", twins, "--now", "2026-11-23T13:00:00Z", "--format", "table");
+    expect(table.stdout).toContain("TEE [navy]");
+    expect(table.stdout).toContain("(no SKU) [plain]");
+  });
+
   it("with --frozen plans as a shop under the webhook-health freeze", async () => {
     const tiers = file("tiers.json", { version: 1, protection: [], channels: [{ channel: "online_store", tier: 1 }, { channel: "marketplace", tier: 2 }] });
     const channelsOf = (stdout: string) =>

@@ -103,14 +103,20 @@ function table(headers: string[], rows: (string | number)[][]): string {
   return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
 }
 
+/** The SKU as a row's name, and the item too when the snapshot names items (twins share a SKU; some have none). */
+function itemText(row: { item: string; sku: string }): string {
+  if (row.item === row.sku) return row.sku;
+  return `${row.sku || "(no SKU)"} [${row.item}]`;
+}
+
 function formatTable(plan: Plan): string {
   const levels = table(
     ["SKU", "Location", "Sellable", "Protected", "Available", "Why"],
-    plan.levels.map((l) => [l.sku, l.location, l.base, l.protected, l.available, why(l.explain)]),
+    plan.levels.map((l) => [itemText(l), l.location, l.base, l.protected, l.available, why(l.explain)]),
   );
   const channels = table(
     ["SKU", "Channel", "Pool", "Available", "Paused", "Why"],
-    plan.channels.map((c) => [c.sku, c.channel, c.pool, c.available, c.paused ? "yes" : "no", why(c.explain)]),
+    plan.channels.map((c) => [itemText(c), c.channel, c.pool, c.available, c.paused ? "yes" : "no", why(c.explain)]),
   );
   return `Locations\n${levels}\n\nChannels\n${channels}\n`;
 }

@@ -4,7 +4,7 @@ import { BarChart, LineChart } from "./charts";
 export interface DashboardChartsData {
   soldByDay: { label: string; value: number }[];
   lagByHour: { label: string; value: number | null; text: string }[];
-  atRisk: { sku: string; available: number; daysText: string; rateText: string }[];
+  atRisk: { item: string; sku: string; available: number; daysText: string; rateText: string }[];
   pausedChannels: { channel: string; count: number; reason: string }[];
 }
 
@@ -57,7 +57,7 @@ export function DashboardCharts({ charts }: { charts: DashboardChartsData }) {
               <DataTable
                 columnContentTypes={["text", "numeric", "text", "text"]}
                 headings={["SKU", "Available", "Sells", "Runs out in"]}
-                rows={charts.atRisk.map((row) => [<Link key={row.sku} url={`/app/inventory?q=${encodeURIComponent(row.sku)}`}>{row.sku}</Link>, row.available, row.rateText, row.daysText])}
+                rows={charts.atRisk.map((row) => [<Link key={row.item} url={`/app/inventory?q=${encodeURIComponent(row.sku)}`}>{row.sku || "No SKU"}</Link>, row.available, row.rateText, row.daysText])}
               />
             )}
           </BlockStack>

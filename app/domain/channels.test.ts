@@ -9,7 +9,7 @@ function channel(rule: Partial<ChannelRule> = {}, name = "web"): CompiledChannel
 }
 
 function allocate(rule: Partial<ChannelRule>, pool: number, holds: HoldTotal[] = []) {
-  const plan = allocateChannel(channel(rule), "A", pool, holds);
+  const plan = allocateChannel(channel(rule), { item: "A", sku: "A" }, pool, holds);
   // Every unit the channel does not get is explained.
   expect(plan.explain.reduce((sum, line) => sum + line.units, 0)).toBe(pool - plan.available);
   return plan;
@@ -62,11 +62,11 @@ describe("allocateChannel", () => {
 
 describe("allocateChannels", () => {
   const levels: LevelPlan[] = [
-    { ...level("A", "Soho"), base: 5, protected: 0, available: 5, safetyStock: 0, explain: [] },
-    { ...level("A", "Warehouse"), base: 7, protected: 0, available: 7, safetyStock: 0, explain: [] },
+    { ...level("A", "Soho"), item: "A", base: 5, protected: 0, available: 5, safetyStock: 0, explain: [] },
+    { ...level("A", "Warehouse"), item: "A", base: 7, protected: 0, available: 7, safetyStock: 0, explain: [] },
   ];
   it("pools only the locations a channel may draw from", () => {
-    const plans = allocateChannels([channel({}, "all"), channel({ locations: ["Soho"] }, "soho_only")], "A", levels, []);
+    const plans = allocateChannels([channel({}, "all"), channel({ locations: ["Soho"] }, "soho_only")], { item: "A", sku: "A" }, levels, []);
     expect(plans.map((p) => [p.channel, p.pool, p.available])).toEqual([
       ["all", 12, 12],
       ["soho_only", 5, 5],

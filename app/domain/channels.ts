@@ -104,15 +104,15 @@ function plural(because: string): string {
   return because.replace(/^does /, "do ").replace(/^is /, "are ");
 }
 
-/** Active hold units of one SKU, summed per holding channel and sorted by channel name. */
+/** Active hold units of one inventory item, summed per holding channel and sorted by channel name. */
 export interface HoldTotal {
   readonly channel: string;
   readonly units: number;
 }
 
-/** What the refresh-window step needs of one SKU: its measured sales and the measured sync lag. */
+/** What the refresh-window step needs of one inventory item: its measured sales and the measured sync lag. */
 export interface ChannelSales {
-  /** The SKU's sales across every channel (Item.unitsPerMinute). */
+  /** The item's sales across every channel (Item.unitsPerMinute). */
   readonly unitsPerMinute: number;
   /** Recent rate per selling channel (Item.unitsPerMinuteByChannel), when known. */
   readonly byChannel?: Readonly<Record<string, number>>;
@@ -125,7 +125,7 @@ export const NO_SALES: ChannelSales = { unitsPerMinute: 0, syncLagSeconds: 0 };
 /**
  * Units the other channels are expected to sell while a channel's copy is stale: their rate
  * × (R + measured sync lag), rounded up. The other channels' rate is the sum of the split by
- * channel without this channel's own; without a split the SKU's whole rate counts (more cover,
+ * channel without this channel's own; without a split the item's whole rate counts (more cover,
  * never less). Float noise is rounded away first (as for velocity buffers), so 0.1 × 30 covers 3, not 4.
  */
 export function refreshWindowCover(channel: string, refreshSeconds: number, sales: ChannelSales): { units: number; othersPerMinute: number; windowSeconds: number } {
@@ -148,7 +148,7 @@ export function channelPool(channel: CompiledChannel, levels: readonly LevelPlan
   return pool;
 }
 
-/** Cache slots per channel: one per waterfall step whose line can repeat across SKUs. */
+/** Cache slots per channel: one per waterfall step whose line can repeat across items. */
 export const STEPS = 8;
 const REACH = 6;
 const PAUSED = 0;
@@ -161,20 +161,20 @@ const PAUSE_BELOW = 5;
 export const RING_FENCE = 7;
 
 /**
- * What one channel may sell of one SKU, as a waterfall from its pool. Each step can only lower
+ * What one channel may sell of one inventory item, as a waterfall from its pool. Each step can only lower
  * the running figure, and every unit a step removes gets a line, so the lines sum to pool − available.
  * Order: manual pause, reserve for higher tiers, network minimum, refresh window, other channels'
  * holds, allocation (% of pool or fixed units), max cap, pause-below threshold.
  *
  * With a ring fence, `pool` is the shared pool (location available, which already leaves every
- * fence out) and `fences` says where the SKU's fences went. The steps up to the cap shape only
+ * fence out) and `fences` says where the item's fences went. The steps up to the cap shape only
  * what the channel gets from the shared pool: they guard against or share with the other
  * channels, and no other channel can sell the fence. The fence is added before pause-below,
  * which judges what the channel would list. The plan's pool is then shared pool + own fence.
  */
 export function allocateChannel(
   channel: CompiledChannel,
-  sku: string,
+  item: { readonly item: string; readonly sku: string },
   pool: number,
   holds: readonly HoldTotal[],
   lines: LineCache = new LineCache(),
@@ -184,6 +184,7 @@ export function allocateChannel(
 ): ChannelPlan {
   const rule = channel.rule;
   const name = channel.channel;
+  const { item: id, sku } = item;
   const { own: fence, others: fencedForOthers } = fences.length === 0 ? NOT_FENCED : fencesSeenBy(channel, fences);
   // Reasons name the shared pool when the channel has a fence, so "pool 8" never reads as the whole.
   const shared = rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 ? "shared " : "";
@@ -207,7 +208,7 @@ export function allocateChannel(
       explain = appendLine(explain, { rule: "ring_fence", scope: holder, units: 0, reason: FENCE_REASON(units, holder) });
     }
   }
-  if (rule === undefined && holds.length === 0) return { sku, channel: name, pool, available, paused, explain };
+  if (rule === undefined && holds.length === 0) return { item: id, sku, channel: name, pool, available, paused, explain };
   let units: number;
 
   if (rule?.paused === true) paused = true;
@@ -254,7 +255,7 @@ export function allocateChannel(
   // channels may already have sold (a connector orders with DECREMENT_IGNORING_POLICY, so Shopify
   // does not refuse it: docs/decisions/012 "Sales channels"). Keep their expected sales over R + the
   // measured sync lag out of this channel (docs/decisions/010 for the measured rate and lag).
-  // The rate varies per SKU, so the line is not cached.
+  // The rate varies per item, so the line is not cached.
   const refresh = rule?.refreshSeconds;
   if (refresh !== undefined && available > 0) {
     const cover = refreshWindowCover(name, refresh, sales);
@@ -339,15 +340,16 @@ export function allocateChannel(
     }
   }
 
-  return { sku, channel: name, pool, available, paused, explain };
+  return { item: id, sku, channel: name, pool, available, paused, explain };
 }
 
 const NOT_FENCED: { own: number; others: Map<string, number> | undefined } = { own: 0, others: undefined };
 
-/** Appends every channel's plan for one SKU (its levels are levels[from, to)) to `out`; the hot path of planAvailability. */
+/** Appends every channel's plan for one inventory item (its levels are levels[from, to)) to `out`; the hot path of planAvailability. */
 export function allocateChannelsInto(
   out: ChannelPlan[],
   channels: readonly CompiledChannel[],
+  id: string,
   sku: string,
   levels: readonly LevelPlan[],
   from: number,
@@ -357,6 +359,7 @@ export function allocateChannelsInto(
   sales: ChannelSales = NO_SALES,
   fences: readonly FencedUnits[] = NO_FENCES,
 ): void {
+  const identity = { item: id, sku };
   let everywhere = -1;
   let lastSet: ReadonlySet<string> | undefined;
   let lastPool = 0;
@@ -364,7 +367,7 @@ export function allocateChannelsInto(
     const channel = channels[i]!;
     let pool: number;
     // Most channels draw from every location, or from the same reach (every online channel):
-    // compute each such pool once per SKU.
+    // compute each such pool once per item.
     if (channel.locations === undefined) {
       if (everywhere < 0) everywhere = channelPool(channel, levels, from, to);
       pool = everywhere;
@@ -374,24 +377,24 @@ export function allocateChannelsInto(
       lastSet = channel.locations;
       lastPool = pool;
     }
-    out.push(allocateChannel(channel, sku, pool, holds, lines, i * STEPS, sales, fences));
+    out.push(allocateChannel(channel, identity, pool, holds, lines, i * STEPS, sales, fences));
   }
 }
 
-/** Every channel's availability for one SKU, from that SKU's planned levels and its active holds. */
+/** Every channel's availability for one inventory item, from that item's planned levels and its active holds. */
 export function allocateChannels(
   channels: readonly CompiledChannel[],
-  sku: string,
+  item: { readonly item: string; readonly sku: string },
   levels: readonly LevelPlan[],
   holds: readonly HoldTotal[],
   sales: ChannelSales = NO_SALES,
 ): ChannelPlan[] {
   const out: ChannelPlan[] = [];
-  allocateChannelsInto(out, channels, sku, levels, 0, levels.length, holds, new LineCache(), sales);
+  allocateChannelsInto(out, channels, item.item, item.sku, levels, 0, levels.length, holds, new LineCache(), sales);
   return out;
 }
 
-/** The refresh-window inputs of one SKU from its snapshot item and the snapshot's measured lag. */
+/** The refresh-window inputs of one inventory item from its snapshot item and the snapshot's measured lag. */
 export function channelSalesOf(item: Item | undefined, syncLagMinutes: number): ChannelSales {
   if (item === undefined) return { unitsPerMinute: 0, syncLagSeconds: syncLagMinutes * 60 };
   const byChannel = item.unitsPerMinuteByChannel;

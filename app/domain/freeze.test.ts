@@ -3,6 +3,7 @@ import { freezeLowStockChannels } from "./freeze";
 import type { ChannelPlan, Plan } from "./types";
 
 const channel = (name: string, pool: number, available: number): ChannelPlan => ({
+  item: "RING-7",
   sku: "RING-7",
   channel: name,
   pool,

@@ -1,6 +1,6 @@
 /**
  * Webhook-health freeze (docs/decisions/009): while Shopify's updates are late or missing, our view
- * of stock may be behind, so low-stock SKUs stop selling on lower-tier channels until the
+ * of stock may be behind, so low-stock items stop selling on lower-tier channels until the
  * feed recovers. Pure: the caller decides when the shop is frozen.
  */
 import type { ChannelPlan, Plan } from "./types";
@@ -8,7 +8,7 @@ import type { ChannelPlan, Plan } from "./types";
 export interface FreezeOptions {
   /** Tier per channel handle; channels of tier 1 (or without a tier) keep selling. */
   readonly tiers: ReadonlyMap<string, number>;
-  /** A SKU is low on stock on a channel when its pool is below this. */
+  /** An item is low on stock on a channel when its pool is below this. */
   readonly lowStockBelow: number;
   readonly reason: string;
 }

@@ -6,7 +6,7 @@
  * Typical use:
  *   const policy = validatePolicy(json, knownNamesOf(snapshot));   // once per published version
  *   const compiled = compilePolicy(policy.value);
- *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of SKUs
+ *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of inventory items
  */
 export type * from "./types";
 export type { Problem } from "./result";

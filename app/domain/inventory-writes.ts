@@ -68,27 +68,117 @@ export interface ChannelAts {
   readonly paused: boolean;
 }
 
-/** The per-channel numbers for one SKU, keyed by channel handle in a stable order. */
-export function channelAtsBySku(channels: readonly ChannelPlan[]): Map<string, Record<string, ChannelAts>> {
-  const bySku = new Map<string, Record<string, ChannelAts>>();
+/**
+ * The per-channel numbers of each inventory item (the plan's `item`), keyed by channel handle.
+ * Never by SKU: two variants sharing a SKU each publish their own numbers (docs/decisions/020).
+ */
+export function channelAtsByItem(channels: readonly ChannelPlan[]): Map<string, Record<string, ChannelAts>> {
+  const byItem = new Map<string, Record<string, ChannelAts>>();
   for (const plan of channels) {
-    let entry = bySku.get(plan.sku);
-    if (entry === undefined) bySku.set(plan.sku, (entry = {}));
+    let entry = byItem.get(plan.item);
+    if (entry === undefined) byItem.set(plan.item, (entry = {}));
     entry[plan.channel] = { available: plan.available, paused: plan.paused };
   }
-  return bySku;
+  return byItem;
+}
+
+/** The channel buyers check out through: the cart-validation Function reads its number (and the holds on it). */
+export const CHECKOUT_CHANNEL = "online_store";
+
+/**
+ * The running cart holds of one variant on the checkout channel, as the cart-validation Function
+ * reads them (docs/decisions/019): `held` counts every held unit, `keys` names the listed holds.
+ */
+export interface CheckoutHolds {
+  readonly held: number;
+  readonly keys: Readonly<Record<string, number>>;
+}
+
+/**
+ * At most this many holds are named per variant (the Function has the same bound,
+ * extensions/safestock-cart-validation `MAX_LISTED_HOLDS`): a value with four channels and 16 keys
+ * of 22 characters is about 700 bytes, far below the 10,000 bytes a metafield may bring into a
+ * Function's input (docs/decisions/012 "Checkout"; the input size is in docs/decisions/019). Past the bound a hold is counted in `held` only, so its units
+ * are kept from everybody, its holder too: stricter, never kinder. The hold API confirms a hold
+ * only when Shopify holds a value naming it.
+ */
+export const MAX_LISTED_HOLDS = 16;
+
+/** A running hold on the checkout channel, as the app stores it. */
+export interface CheckoutHold {
+  /** Null for a hold no checkout can name (a merchant's customer hold). */
+  readonly holdKey: string | null;
+  readonly units: number;
+  /** ISO-8601; the oldest holds are listed first. */
+  readonly createdAt: string;
+}
+
+/** The holds part of one variant's value, or null when nothing is held. */
+export function checkoutHoldsOf(holds: readonly CheckoutHold[]): CheckoutHolds | null {
+  const running = holds.filter((hold) => hold.units > 0);
+  const held = running.reduce((sum, hold) => sum + hold.units, 0);
+  if (held === 0) return null;
+  const listed = running
+    .filter((hold) => hold.holdKey !== null && hold.holdKey !== "")
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.holdKey! < b.holdKey! ? -1 : 1))
+    .slice(0, MAX_LISTED_HOLDS);
+  const keys: Record<string, number> = {};
+  for (const hold of listed) keys[hold.holdKey!] = (keys[hold.holdKey!] ?? 0) + hold.units;
+  return { held, keys };
+}
+
+/** What a value carries besides the channel numbers. */
+export interface PublishedExtras {
+  /** The variant keeps selling when out of stock (Shopify `inventoryPolicy: CONTINUE`): the Function never blocks it. */
+  readonly continueSelling?: boolean;
+  readonly holds?: CheckoutHolds | null;
 }
 
 /**
  * The metafield value published for a variant: `{"channels":{"online_store":{"available":4,"paused":false},…}}`,
  * channels sorted by handle so that equal numbers always serialise to equal text (no rewrite).
+ * `"continueSelling":true` and `"holds":{"held":n,"keys":{…}}` are added only when they apply, so
+ * a variant with neither keeps the value it always had.
  */
-export function channelMetafieldValue(channels: Record<string, ChannelAts>): string {
+export function channelMetafieldValue(channels: Record<string, ChannelAts>, extras: PublishedExtras = {}): string {
   const sorted: Record<string, ChannelAts> = {};
   for (const handle of Object.keys(channels).sort()) {
     sorted[handle] = { available: channels[handle].available, paused: channels[handle].paused };
   }
-  return JSON.stringify({ channels: sorted });
+  const value: Record<string, unknown> = { channels: sorted };
+  if (extras.continueSelling === true) value.continueSelling = true;
+  if (extras.holds && extras.holds.held > 0) {
+    const keys: Record<string, number> = {};
+    for (const key of Object.keys(extras.holds.keys).sort()) keys[key] = extras.holds.keys[key];
+    value.holds = { held: extras.holds.held, keys };
+  }
+  return JSON.stringify(value);
+}
+
+/** A published value in its canonical text (what `channelMetafieldValue` writes), or null when unreadable. */
+export function canonicalChannelMetafieldValue(value: string | null | undefined): string | null {
+  const channels = parseChannelMetafieldValue(value);
+  if (channels === null) return null;
+  const parsed = JSON.parse(value!) as { continueSelling?: unknown; holds?: { held?: unknown; keys?: unknown } | null };
+  const held = typeof parsed.holds?.held === "number" ? parsed.holds.held : 0;
+  const keys = typeof parsed.holds?.keys === "object" && parsed.holds.keys !== null ? (parsed.holds.keys as Record<string, number>) : {};
+  return channelMetafieldValue(channels, { continueSelling: parsed.continueSelling === true, holds: { held, keys } });
+}
+
+/**
+ * What the cart-validation Function lets the checkout carrying `holdKey` take, by the published
+ * value's own arithmetic: the checkout channel's number less the units other checkouts hold
+ * (0 when paused). The hold API confirms a hold only when its key is listed with its units and
+ * this covers them; null when the value publishes no number for the checkout channel.
+ */
+export function unitsForHolder(value: string | null | undefined, holdKey: string): { listed: number; available: number } | null {
+  const channel = parseChannelMetafieldValue(value)?.[CHECKOUT_CHANNEL];
+  if (!channel || typeof channel.available !== "number") return null;
+  const holds = (JSON.parse(value!) as { holds?: { held?: unknown; keys?: unknown } | null }).holds;
+  const held = typeof holds?.held === "number" ? holds.held : 0;
+  const keys = typeof holds?.keys === "object" && holds.keys !== null ? (holds.keys as Record<string, unknown>) : {};
+  const listed = Object.prototype.hasOwnProperty.call(keys, holdKey) && typeof keys[holdKey] === "number" ? Math.min(keys[holdKey] as number, held) : 0;
+  return { listed, available: channel.paused ? 0 : Math.max(0, channel.available - Math.max(0, held - listed)) };
 }
 
 /** Reads a published value back; anything unreadable counts as "nothing published yet". */

@@ -8,6 +8,18 @@ import { knownNamesOf, validatePolicy } from "./validate-policy";
 
 const LOCATIONS = ["Soho", "Warehouse", "Mall"] as const;
 const SKUS = ["S1", "S2", "S3", "S4"] as const;
+/**
+ * Inventory items (the identity) and the SKU each carries: I1 and I2 are twins sharing S1, I3 has
+ * no SKU (docs/decisions/020). Rules name SKUs; plans are per item.
+ */
+const ITEMS: readonly (readonly [item: string, sku: string])[] = [
+  ["I1", "S1"],
+  ["I2", "S1"],
+  ["I3", ""],
+  ["I4", "S2"],
+  ["I5", "S3"],
+  ["I6", "S4"],
+];
 const PRODUCTS = ["P1", "P2"] as const;
 const TAGS = ["t1", "t2", "t3"] as const;
 const CHANNELS = ["web", "pos", "market"] as const;
@@ -106,33 +118,33 @@ const policyArb = fc
   })
   .map(({ protection, channels }): Policy => ({ version: 1, protection, channels }));
 
-const levelArb = (sku: string, location: string) =>
+const levelArb = (item: string, sku: string, location: string) =>
   fc
     .record({ onHand: fc.integer({ min: 0, max: 60 }), committed: units, reserved: fc.integer({ min: 0, max: 5 }), damaged: fc.integer({ min: 0, max: 5 }), qualityControl: fc.integer({ min: 0, max: 5 }), incoming: units, received: maybe(fc.integer({ min: 0, max: 15 })) })
-    .map((q): Level => clean({ sku, location, ...q }));
+    .map((q): Level => clean({ item, sku, location, ...q }));
 
-const itemArb = (sku: string) =>
+const itemArb = (item: string, sku: string) =>
   fc
     .record({ product: maybe(fc.constantFrom(...PRODUCTS)), tags: maybe(fc.uniqueArray(fc.constantFrom(...TAGS))), unitsPerMinute: maybe(fc.constantFrom(0, 0.1, 0.5, 1.3, 4)) })
-    .map((r): Item => clean({ sku, ...r }));
+    .map((r): Item => clean({ item, sku, ...r }));
 
 const holdArb: fc.Arbitrary<Hold> = fc.record({
-  sku: fc.constantFrom(...SKUS),
+  held: fc.constantFrom(...ITEMS),
   channel: fc.constantFrom(...CHANNELS, "kiosk"),
   units: fc.integer({ min: 0, max: 10 }),
   expiresAt: instant,
-});
+}).map(({ held: [item, sku], ...rest }) => ({ item, sku, ...rest }));
 
 const snapshotArb = fc
   .record({
-    pairs: fc.uniqueArray(fc.tuple(fc.constantFrom(...SKUS), fc.constantFrom(...LOCATIONS)), { selector: ([s, l]) => `${s}@${l}`, maxLength: 12 }),
+    pairs: fc.uniqueArray(fc.tuple(fc.constantFrom(...ITEMS), fc.constantFrom(...LOCATIONS)), { selector: ([[item], l]) => `${item}@${l}`, maxLength: 12 }),
     holds: fc.array(holdArb, { maxLength: 5 }),
     lag: fc.constantFrom(0, 1, 5, 15),
   })
   .chain(({ pairs, holds, lag }) =>
     fc.record({
-      levels: fc.tuple(...pairs.map(([sku, location]) => levelArb(sku, location))),
-      items: fc.tuple(...SKUS.map(itemArb)),
+      levels: fc.tuple(...pairs.map(([[item, sku], location]) => levelArb(item, sku, location))),
+      items: fc.tuple(...ITEMS.map(([item, sku]) => itemArb(item, sku))),
     }).map(({ levels, items }): Snapshot => ({ syncLagMinutes: lag, levels, items, holds, channels: [...CHANNELS], locations: [...LOCATIONS] })),
   );
 
@@ -143,15 +155,15 @@ function plan(policy: Policy, snapshot: Snapshot): Plan {
   return planAvailability(compilePolicy(policy), snapshot, { now: NOW });
 }
 
-const byKey = <T extends { sku: string }>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey = <T extends { item: string }>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 function normalized(p: Plan): Plan {
   return {
-    levels: [...p.levels].sort(byKey((l) => `${l.sku}@${l.location}`)),
-    channels: [...p.channels].sort(byKey((c) => `${c.sku}@${c.channel}`)),
+    levels: [...p.levels].sort(byKey((l) => `${l.item}@${l.location}`)),
+    channels: [...p.channels].sort(byKey((c) => `${c.item}@${c.channel}`)),
   };
 }
-const levelAvailable = (p: Plan) => new Map(p.levels.map((l) => [`${l.sku}@${l.location}`, l.available]));
-const channelAvailable = (p: Plan) => new Map(p.channels.map((c) => [`${c.sku}@${c.channel}`, c.available]));
+const levelAvailable = (p: Plan) => new Map(p.levels.map((l) => [`${l.item}@${l.location}`, l.available]));
+const channelAvailable = (p: Plan) => new Map(p.channels.map((c) => [`${c.item}@${c.channel}`, c.available]));
 const sum = (lines: readonly { units: number }[]) => lines.reduce((total, line) => total + line.units, 0);
 /** Units fenced for `channel` at the level (its ring_fence lines). */
 const fencedAt = (level: Plan["levels"][number], channel?: string) => sum(level.explain.filter((line) => line.rule === "ring_fence" && (channel === undefined || line.scope === channel)));
@@ -183,7 +195,7 @@ describe("plan invariants", () => {
           // Location available leaves every fence out; a channel's own fence is added back.
           const expectedPool = sum(
             result.levels
-              .filter((l) => l.sku === channel.sku && (rule?.locations === undefined || rule.locations.includes(l.location)))
+              .filter((l) => l.item === channel.item && (rule?.locations === undefined || rule.locations.includes(l.location)))
               .map((l) => ({ units: l.available + fencedAt(l, channel.channel) })),
           );
           expect(channel.pool).toBe(expectedPool);
@@ -200,9 +212,9 @@ describe("plan invariants", () => {
     fc.assert(
       fc.property(policyArb, snapshotArb, (policy, snapshot) => {
         const result = plan(policy, snapshot);
-        const input = new Map(snapshot.levels.map((l) => [`${l.sku}@${l.location}`, l]));
+        const input = new Map(snapshot.levels.map((l) => [`${l.item}@${l.location}`, l]));
         for (const level of result.levels) {
-          const q = input.get(`${level.sku}@${level.location}`)!;
+          const q = input.get(`${level.item}@${level.location}`)!;
           // Shopify: available = on hand − committed − reserved − damaged − safety_stock − quality_control.
           const physical = Math.max(0, q.onHand - q.committed - q.reserved - q.damaged - q.qualityControl);
           expect(level.available + level.safetyStock + (level.qualityControl - q.qualityControl)).toBe(physical);
@@ -212,11 +224,11 @@ describe("plan invariants", () => {
         for (const channel of result.channels) {
           expect(channel.available).toBeGreaterThanOrEqual(0);
           const rule = policy.channels.find((c) => c.channel === channel.channel);
-          const reach = result.levels.filter((l) => l.sku === channel.sku && (rule?.locations === undefined || rule.locations.includes(l.location)));
+          const reach = result.levels.filter((l) => l.item === channel.item && (rule?.locations === undefined || rule.locations.includes(l.location)));
           // What it may list: its locations' available (every fence out) plus its own fence, nothing of another's.
           expect(channel.available).toBeLessThanOrEqual(sum(reach.map((l) => ({ units: l.available + fencedAt(l, channel.channel) }))));
           // Each fence is at most its rule's units, and none for a paused channel.
-          const own = sum(result.levels.filter((l) => l.sku === channel.sku).map((l) => ({ units: fencedAt(l, channel.channel) })));
+          const own = sum(result.levels.filter((l) => l.item === channel.item).map((l) => ({ units: fencedAt(l, channel.channel) })));
           expect(own).toBeLessThanOrEqual(rule?.paused === true ? 0 : (rule?.ringFenceUnits ?? 0));
         }
       }),
@@ -250,7 +262,7 @@ describe("plan invariants", () => {
 
   it("spreads a network quarantine the same way whatever the order of the SKU's levels", () => {
     // The general order property rarely draws a quarantine that only part-fills several locations; force it.
-    const oneSku = fc.tuple(...LOCATIONS.map((location) => levelArb("S1", location)));
+    const oneSku = fc.tuple(...LOCATIONS.map((location) => levelArb("I1", "S1", location)));
     fc.assert(
       fc.property(oneSku, fc.integer({ min: 1, max: 80 }), fc.nat(5), (levels, held, rotation) => {
         const policy: Policy = { version: 1, protection: [{ kind: "quarantine", skus: ["S1"], units: held }], channels: [] };
@@ -293,6 +305,20 @@ describe("plan invariants", () => {
     );
   });
 
+  it("plans each inventory item on its own: twins sharing a SKU, or without one, never pool", () => {
+    fc.assert(
+      fc.property(policyArb, snapshotArb, (policy, snapshot) => {
+        const whole = plan(policy, snapshot);
+        for (const [id] of ITEMS) {
+          const alone = plan(policy, { ...snapshot, levels: snapshot.levels.filter((l) => l.item === id), holds: (snapshot.holds ?? []).filter((h) => h.item === id) });
+          expect(alone.levels).toEqual(whole.levels.filter((l) => l.item === id));
+          expect(alone.channels).toEqual(whole.channels.filter((c) => c.item === id));
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it("a hold never lowers its own channel and never raises another", () => {
     fc.assert(
       fc.property(policyArb, snapshotArb, holdArb, (policy, snapshot, hold) => {
@@ -300,8 +326,9 @@ describe("plan invariants", () => {
         const before = channelAvailable(plan(policy, snapshot));
         const after = plan(policy, { ...snapshot, holds: [...(snapshot.holds ?? []), active] });
         for (const channel of after.channels) {
-          const was = before.get(`${channel.sku}@${channel.channel}`)!;
-          if (channel.sku === hold.sku && channel.channel === hold.channel) expect(channel.available).toBe(was);
+          const was = before.get(`${channel.item}@${channel.channel}`)!;
+          // Only the held item moves: its twin sharing the SKU keeps its numbers.
+          if (channel.item !== hold.item || channel.channel === hold.channel) expect(channel.available).toBe(was);
           else expect(channel.available).toBeLessThanOrEqual(was);
         }
       }),

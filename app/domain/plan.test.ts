@@ -16,10 +16,11 @@ function planIssueExample(now: string): Plan {
 describe("the worked example (__fixtures__/issue-example.*)", () => {
   const plan = planIssueExample("2026-11-23T13:00:00Z");
 
+  // The example snapshot names no inventory items: each SKU is its own identity (docs/policy.md § Snapshot).
   it("protects 1 (SKU rule beats location × tag and the global default) + 1 on display at Soho", () => {
     expect(plan.levels).toEqual([
       {
-        sku: "RING-7",
+        item: "RING-7", sku: "RING-7",
         location: "Soho",
         base: 8,
         protected: 2,
@@ -31,14 +32,14 @@ describe("the worked example (__fixtures__/issue-example.*)", () => {
           { rule: "safety_stock", scope: "SKU RING-7", units: 1, reason: "1 safety stock for SKU RING-7" },
         ],
       },
-      { sku: "RING-7", location: "Warehouse", base: 0, protected: 0, available: 0, safetyStock: 0, qualityControl: 0, explain: [] },
+      { item: "RING-7", sku: "RING-7", location: "Warehouse", base: 0, protected: 0, available: 0, safetyStock: 0, qualityControl: 0, explain: [] },
     ]);
   });
 
   it("gives the online store 4, pauses the marketplace at 0 and keeps wholesale at 0 for higher tiers", () => {
     expect(plan.channels).toEqual([
       {
-        sku: "RING-7",
+        item: "RING-7", sku: "RING-7",
         channel: "online_store",
         pool: 6,
         available: 4,
@@ -53,7 +54,7 @@ describe("the worked example (__fixtures__/issue-example.*)", () => {
         ],
       },
       {
-        sku: "RING-7",
+        item: "RING-7", sku: "RING-7",
         channel: "marketplace",
         pool: 6,
         available: 0,
@@ -64,7 +65,7 @@ describe("the worked example (__fixtures__/issue-example.*)", () => {
         ],
       },
       {
-        sku: "RING-7",
+        item: "RING-7", sku: "RING-7",
         channel: "wholesale",
         pool: 6,
         available: 0,

@@ -1,7 +1,8 @@
 import { allocateChannelsInto, channelSalesOf, locationsOf, RING_FENCE, STEPS, withReach, type ChannelKind, type HoldTotal } from "./channels";
 import { LineCache } from "./explain";
 import type { CompiledChannel, CompiledPolicy } from "./compile-policy";
-import { protectionContext, protectLevelsOfSku } from "./protection";
+import { identityOf } from "./identity";
+import { protectionContext, protectLevelsOfItem } from "./protection";
 import { applyRingFences, fencingChannels, NO_FENCES } from "./ring-fence";
 import { parseInstant, toEpochMs } from "./time";
 import type { ChannelPlan, Hold, Item, Level, LevelPlan, Plan, Snapshot } from "./types";
@@ -12,9 +13,11 @@ export interface PlanOptions {
 }
 
 /**
- * Location protection and channel availability for every SKU in the snapshot.
+ * Location protection and channel availability for every inventory item in the snapshot.
  * Pure over (policy, snapshot, now): the sync pipeline can call it with a snapshot holding just the
- * inventory items that changed. Output is grouped by SKU in order of first appearance in `levels`;
+ * inventory items that changed. Each item is planned on its own stock, whatever its SKU: variants
+ * sharing a SKU (or with none) never pool (docs/decisions/020); a rule scoped to a SKU
+ * applies to each of them. Output is grouped by item in order of first appearance in `levels`;
  * channels follow the policy's order, then channels the snapshot lists without a rule (shared pool).
  * Inputs must have passed `validatePolicy` / `validateSnapshot`.
  */
@@ -23,79 +26,83 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
   const ctx = protectionContext(compiled, { now: nowMs, syncLagMinutes: snapshot.syncLagMinutes });
 
   const items = new Map<string, Item>();
-  for (const item of snapshot.items ?? []) items.set(item.sku, item);
+  for (const item of snapshot.items ?? []) items.set(identityOf(item), item);
 
-  const levels = groupedBySku(snapshot.levels);
+  const levels = groupedByItem(snapshot.levels);
 
-  const holdsBySku = activeHoldsBySku(snapshot.holds ?? [], nowMs);
+  const holdsByItem = activeHoldsByItem(snapshot.holds ?? [], nowMs);
   const channels = plannedChannels(compiled, snapshot);
   const levelsOut: LevelPlan[] = [];
   const channelsOut: ChannelPlan[] = [];
   const noHolds: readonly HoldTotal[] = [];
   const channelLines = new LineCache();
-  // Only a refresh-window rule reads sales rates: skip building them per SKU otherwise.
+  // Only a refresh-window rule reads sales rates: skip building them per item otherwise.
   const refreshing = channels.some((channel) => channel.rule?.refreshSeconds !== undefined);
   // Fences use the slot each channel's waterfall leaves free in the shared line cache.
   const fencing = fencingChannels(channels, (index) => index * STEPS + RING_FENCE);
 
-  // Walk runs of one SKU; level i of the input becomes level i of the output.
+  // Walk runs of one item; level i of the input becomes level i of the output.
   for (let from = 0; from < levels.length; ) {
-    const sku = levels[from]!.sku;
+    const first = levels[from]!;
+    const id = identityOf(first);
     let to = from + 1;
-    while (to < levels.length && levels[to]!.sku === sku) to++;
-    const item = items.get(sku);
-    protectLevelsOfSku(ctx, sku, levels, from, to, item, levelsOut);
+    while (to < levels.length && identityOf(levels[to]!) === id) to++;
+    const item = items.get(id);
+    protectLevelsOfItem(ctx, id, first.sku, levels, from, to, item, levelsOut);
     // Fences come on top of location protection, from what it leaves to sell, and before any
     // channel's pool is summed, so no other channel's pool can include them.
     const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines) : NO_FENCES;
     const sales = refreshing ? channelSalesOf(item, snapshot.syncLagMinutes) : undefined;
-    allocateChannelsInto(channelsOut, channels, sku, levelsOut, from, to, holdsBySku.get(sku) ?? noHolds, channelLines, sales, fences);
+    allocateChannelsInto(channelsOut, channels, id, first.sku, levelsOut, from, to, holdsByItem.get(id) ?? noHolds, channelLines, sales, fences);
     from = to;
   }
   return { levels: levelsOut, channels: channelsOut };
 }
 
 /**
- * The levels with each SKU's levels next to each other, in order of first appearance. Snapshots
+ * The levels with each item's levels next to each other, in order of first appearance. Snapshots
  * from the sync pipeline already come that way, and then the input array is used as is.
  */
-function groupedBySku(levels: readonly Level[]): readonly Level[] {
+function groupedByItem(levels: readonly Level[]): readonly Level[] {
   const seen = new Set<string>();
   let previous: string | undefined;
   for (const level of levels) {
-    if (level.sku === previous) continue;
-    if (seen.has(level.sku)) return regroup(levels);
-    seen.add(level.sku);
-    previous = level.sku;
+    const id = identityOf(level);
+    if (id === previous) continue;
+    if (seen.has(id)) return regroup(levels);
+    seen.add(id);
+    previous = id;
   }
   return levels;
 }
 
 function regroup(levels: readonly Level[]): Level[] {
-  const bySku = new Map<string, Level[]>();
+  const byItem = new Map<string, Level[]>();
   for (const level of levels) {
-    const group = bySku.get(level.sku);
-    if (group === undefined) bySku.set(level.sku, [level]);
+    const id = identityOf(level);
+    const group = byItem.get(id);
+    if (group === undefined) byItem.set(id, [level]);
     else group.push(level);
   }
-  return [...bySku.values()].flat();
+  return [...byItem.values()].flat();
 }
 
-/** A hold counts while now < expiresAt; summed per holding channel and sorted so input order never matters. */
-function activeHoldsBySku(holds: readonly Hold[], nowMs: number): Map<string, HoldTotal[]> {
+/** A hold counts while now < expiresAt; summed per item and holding channel, sorted so input order never matters. */
+function activeHoldsByItem(holds: readonly Hold[], nowMs: number): Map<string, HoldTotal[]> {
   const totals = new Map<string, Map<string, number>>();
   for (const hold of holds) {
     const expires = parseInstant(hold.expiresAt);
     if (expires === undefined || expires <= nowMs || hold.units <= 0) continue;
-    let byChannel = totals.get(hold.sku);
-    if (byChannel === undefined) totals.set(hold.sku, (byChannel = new Map()));
+    const id = identityOf(hold);
+    let byChannel = totals.get(id);
+    if (byChannel === undefined) totals.set(id, (byChannel = new Map()));
     byChannel.set(hold.channel, (byChannel.get(hold.channel) ?? 0) + hold.units);
   }
   const result = new Map<string, HoldTotal[]>();
-  for (const [sku, byChannel] of totals) {
+  for (const [id, byChannel] of totals) {
     const list = [...byChannel].map(([channel, units]) => ({ channel, units }));
     list.sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
-    result.set(sku, list);
+    result.set(id, list);
   }
   return result;
 }

@@ -6,7 +6,7 @@ import type { Level, LevelPlan, ProtectionRule } from "./types";
 const NOW = "2026-11-23T13:00:00Z";
 
 function protect(rules: readonly ProtectionRule[], levels: readonly Level[], now = NOW, item = RING): LevelPlan[] {
-  return computeProtection(compiled(rules), item.sku, levels, item, { now, syncLagMinutes: 5 });
+  return computeProtection(compiled(rules), levels, item, { now, syncLagMinutes: 5 });
 }
 
 function protectSoho(rules: readonly ProtectionRule[], onHand = 100): LevelPlan {

@@ -1,5 +1,6 @@
 import type { CompiledPolicy, CompiledQuarantine, CompiledRule } from "./compile-policy";
 import { cappedNote, formatDuration, formatRate, LineCache, NO_LINES, unitsText, withLine } from "./explain";
+import { identityOf } from "./identity";
 import { ScopeResolver } from "./scope";
 import { toEpochMs } from "./time";
 import type { ExplainLine, Item, Level, LevelPlan, ReleaseGateRule, SafetyStockRule, VelocityBufferRule } from "./types";
@@ -34,8 +35,9 @@ export function protectionContext(
   };
 }
 
-/** Mutable while one SKU is being planned (protection, then ring fences); handed out as a read-only LevelPlan. */
+/** Mutable while one item is being planned (protection, then ring fences); handed out as a read-only LevelPlan. */
 export interface LevelWork {
+  item: string;
   sku: string;
   location: string;
   base: number;
@@ -74,14 +76,17 @@ function nextReleaseText(quarantine: CompiledQuarantine, nowMs: number): string 
 }
 
 /**
- * Protection for levels[from, to), which must all be of ONE SKU (a quarantine spreads its units over
- * the SKU's locations); appends one plan per level to `out`. Ranges and an output array instead of
- * per-SKU arrays keep a 100,000-SKU plan from allocating 100,000 short-lived arrays.
+ * Protection for levels[from, to), which must all be of ONE inventory item `id` (a quarantine
+ * spreads its units over the item's locations); appends one plan per level to `out`. Rules scoped
+ * to the item's `sku` apply to it on its own stock: another variant with the same SKU is planned
+ * separately, with the same rules. Ranges and an output array instead of per-item arrays keep a
+ * 100,000-item plan from allocating 100,000 short-lived arrays.
  * Kinds apply in a fixed order and add up; each is capped by what is still sellable, so
  * protected ≤ base and the explanation lines sum to protected.
  */
-export function protectLevelsOfSku(
+export function protectLevelsOfItem(
   ctx: ProtectionContext,
+  id: string,
   sku: string,
   levels: readonly Level[],
   from: number,
@@ -192,6 +197,7 @@ export function protectLevelsOfSku(
     }
 
     out.push({
+      item: id,
       sku,
       location,
       base,
@@ -204,7 +210,8 @@ export function protectLevelsOfSku(
     } satisfies LevelWork);
   }
 
-  // 5. Quarantine spans locations, so it runs once the per-location kinds are known.
+  // 5. Quarantine spans locations, so it runs once the per-location kinds are known. Each variant
+  // carrying a quarantined SKU holds the rule's units of its own stock.
   const quarantine = compiled.quarantineBySku.get(sku);
   if (quarantine !== undefined) applyQuarantine(ctx, quarantine, out.slice(outFrom) as LevelWork[]);
 }
@@ -265,15 +272,19 @@ export function withholdInOrder(ordered: readonly LevelWork[], need: number, lin
   return taken;
 }
 
-/** Protection for the levels of one SKU, for callers outside a full plan (e.g. a rule preview). */
+/**
+ * Protection for the levels of one inventory item, for callers outside a full plan (e.g. a rule
+ * preview); `item` is its data (product, tags, rate). Its identity and SKU come from `levels`.
+ */
 export function computeProtection(
   compiled: CompiledPolicy,
-  sku: string,
   levels: readonly Level[],
   item: Item | undefined,
   options: { readonly now: string | number; readonly syncLagMinutes: number },
 ): LevelPlan[] {
   const out: LevelPlan[] = [];
-  protectLevelsOfSku(protectionContext(compiled, options), sku, levels, 0, levels.length, item, out);
+  const first = levels[0];
+  if (first === undefined) return out;
+  protectLevelsOfItem(protectionContext(compiled, options), identityOf(first), first.sku, levels, 0, levels.length, item, out);
   return out;
 }

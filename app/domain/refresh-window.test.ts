@@ -19,7 +19,7 @@ function marketplace(rule: Partial<ChannelRule>): CompiledChannel {
 const FLASH: ChannelSales = { unitsPerMinute: 54, syncLagSeconds: 3 };
 
 function allocate(rule: Partial<ChannelRule>, pool: number, sales: ChannelSales) {
-  const plan = allocateChannel(marketplace(rule), "RING-7", pool, [], undefined, 0, sales);
+  const plan = allocateChannel(marketplace(rule), { item: "RING-7", sku: "RING-7" }, pool, [], undefined, 0, sales);
   expect(plan.explain.reduce((sum, line) => sum + line.units, 0)).toBe(pool - plan.available);
   return plan;
 }

@@ -11,7 +11,7 @@ import type { LevelPlan } from "./types";
  * what its waterfall gives it from the shared rest.
  */
 
-/** Units fenced for one channel at one location of the SKU being planned. */
+/** Units fenced for one channel at one location of the inventory item being planned. */
 export interface FencedUnits {
   readonly channel: string;
   readonly location: string;
@@ -45,7 +45,7 @@ export function fencingChannels(channels: readonly CompiledChannel[], slotOf: (i
 }
 
 /**
- * Fences each channel's units at the SKU's levels out[from, to) (already protected) and returns
+ * Fences each channel's units at the item's levels out[from, to) (already protected) and returns
  * where they went. The fence is min(N, what the channel's locations still have to sell), taken
  * from its locations in a fixed order: the rule's `locations` as given, else by name (as a
  * quarantine). It only moves sellable units into protection, so it never makes anything negative
@@ -66,7 +66,7 @@ export function applyRingFences(fencing: readonly FencingChannel[], out: LevelPl
   return placed ?? NO_FENCES;
 }
 
-/** What one channel sees of the SKU's fences: its own units, and the other channels' within its reach. */
+/** What one channel sees of the item's fences: its own units, and the other channels' within its reach. */
 export function fencesSeenBy(channel: CompiledChannel, fences: readonly FencedUnits[]): { own: number; others: Map<string, number> | undefined } {
   let own = 0;
   let others: Map<string, number> | undefined;

@@ -102,9 +102,22 @@ export interface Policy {
   readonly channels: readonly ChannelRule[];
 }
 
-/** Shopify quantities of one inventory level (SKU × location). */
-export interface Level {
+/**
+ * Identity (docs/decisions/020): a variant's inventory item is the key of its levels, item data, holds
+ * and plans. A SKU is a label that many variants may share or leave blank ("").
+ *
+ * `item` is optional in snapshot files written before identity existed: without it, the SKU is
+ * the identity (`identityOf`), so such a file must not list two variants with one SKU.
+ */
+export interface Identified {
+  /** The inventory item (the app passes its gid); defaults to `sku`. */
+  readonly item?: string;
+  /** Label for rule matching (sku-scoped rules apply to every variant carrying it) and display; may be "" when `item` is given. */
   readonly sku: string;
+}
+
+/** Shopify quantities of one inventory level (inventory item × location). */
+export interface Level extends Identified {
   readonly location: string;
   readonly onHand: number;
   readonly committed: number;
@@ -116,8 +129,7 @@ export interface Level {
   readonly received?: number;
 }
 
-export interface Item {
-  readonly sku: string;
+export interface Item extends Identified {
   readonly product?: string;
   readonly tags?: readonly string[];
   /** Recent sales rate across the network, for velocity buffers. */
@@ -131,8 +143,8 @@ export interface Item {
   readonly unitsPerMinuteByChannel?: Readonly<Record<string, number>>;
 }
 
-export interface Hold {
-  readonly sku: string;
+/** Units of one inventory item (`item`, else `sku`) held by a buyer on `channel`. */
+export interface Hold extends Identified {
   readonly channel: string;
   readonly units: number;
   readonly expiresAt: string;
@@ -154,6 +166,7 @@ export interface LocationInfo {
 export interface Snapshot {
   readonly syncLagMinutes: number;
   readonly levels: readonly Level[];
+  /** Product, tags and sales rates per inventory item (matched to levels by identity). */
   readonly items?: readonly Item[];
   readonly holds?: readonly Hold[];
   /** Channels that exist even without a rule (they share the whole pool). */
@@ -175,6 +188,8 @@ export interface ExplainLine {
 }
 
 export interface LevelPlan {
+  /** The level's identity (its snapshot `item`, else its SKU). */
+  readonly item: string;
   readonly sku: string;
   readonly location: string;
   /** max(0, onHand − committed − reserved − damaged − qualityControl). */
@@ -191,6 +206,8 @@ export interface LevelPlan {
 }
 
 export interface ChannelPlan {
+  /** The inventory item (identity) this number is for; `sku` is its label. */
+  readonly item: string;
   readonly sku: string;
   readonly channel: string;
   /**

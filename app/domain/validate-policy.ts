@@ -32,8 +32,9 @@ export function knownNamesOf(snapshot: Snapshot, channels?: Iterable<string>): K
   const capabilities = locationsOf(snapshot);
   const locations = new Set(capabilities.keys());
   const skus = new Set<string>();
-  for (const level of snapshot.levels) skus.add(level.sku);
-  for (const item of snapshot.items ?? []) skus.add(item.sku);
+  // A blank SKU ("", a variant without one) is no name a rule can use.
+  for (const level of snapshot.levels) if (level.sku !== "") skus.add(level.sku);
+  for (const item of snapshot.items ?? []) if (item.sku !== "") skus.add(item.sku);
   const channelSet = channels === undefined ? undefined : new Set(channels);
   return channelSet === undefined ? { locations, skus, capabilities } : { locations, skus, channels: channelSet, capabilities };
 }

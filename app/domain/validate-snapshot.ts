@@ -12,7 +12,23 @@ import { ok, refused, type Result } from "./result";
 import type { Snapshot } from "./types";
 
 const QUANTITIES = ["onHand", "committed", "reserved", "damaged", "qualityControl", "incoming"] as const;
-const LEVEL_FIELDS = ["sku", "location", ...QUANTITIES, "received"];
+const LEVEL_FIELDS = ["item", "sku", "location", ...QUANTITIES, "received"];
+
+/**
+ * `item` (the inventory item) is a level's, item's or hold's identity; without it the SKU is
+ * (files from before identity). With an `item`, the SKU is only a label and may be "" (a variant
+ * without a SKU) or shared with other items. Returns the identity, or undefined when unusable.
+ */
+function checkIdentity(problems: ProblemList, path: string, entry: Record<string, unknown>): string | undefined {
+  if (entry.item !== undefined) {
+    const named = checkName(problems, `${path}.item`, entry.item, true);
+    if (typeof entry.sku !== "string") {
+      problems.add(`${path}.sku`, entry.sku === undefined ? "is required (\"\" when the variant has no SKU)" : `must be a string, got ${JSON.stringify(entry.sku)}`);
+    }
+    return named ? (entry.item as string) : undefined;
+  }
+  return checkName(problems, `${path}.sku`, entry.sku, true) ? entry.sku : undefined;
+}
 
 /** Refuses a snapshot with every problem listed; on success the input itself is returned, typed. */
 export function validateSnapshot(input: unknown): Result<Snapshot> {
@@ -24,16 +40,21 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
   if (!Array.isArray(input.levels)) problems.add("levels", "is required (a list of inventory levels)");
   else {
     const seen = new Set<string>();
+    const skuOfItem = new Map<string, unknown>();
     input.levels.forEach((level: unknown, i) => {
       const path = `levels[${i}]`;
       if (!isObject(level)) return problems.add(path, "must be an object");
       checkKnownFields(problems, path, level, LEVEL_FIELDS);
-      const named = checkName(problems, `${path}.sku`, level.sku, true) && checkName(problems, `${path}.location`, level.location, true);
+      const id = checkIdentity(problems, path, level);
+      const located = checkName(problems, `${path}.location`, level.location, true);
       for (const field of QUANTITIES) checkWholeUnits(problems, `${path}.${field}`, level[field], true);
       checkWholeUnits(problems, `${path}.received`, level.received, false);
-      if (!named) return;
-      const key = `${String(level.sku)}\u0000${String(level.location)}`;
-      if (seen.has(key)) problems.add(path, `${String(level.sku)} at ${String(level.location)} appears twice`);
+      if (id === undefined || !located) return;
+      // One item has one SKU: rules would otherwise apply to some of its levels and not others.
+      if (!skuOfItem.has(id)) skuOfItem.set(id, level.sku);
+      else if (skuOfItem.get(id) !== level.sku) problems.add(`${path}.sku`, `item ${id} has SKU ${JSON.stringify(skuOfItem.get(id))} at another level`);
+      const key = `${id}\u0000${String(level.location)}`;
+      if (seen.has(key)) problems.add(path, `${id} at ${String(level.location)} appears twice`);
       seen.add(key);
     });
   }
@@ -45,10 +66,12 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
       input.items.forEach((item: unknown, i) => {
         const path = `items[${i}]`;
         if (!isObject(item)) return problems.add(path, "must be an object");
-        checkKnownFields(problems, path, item, ["sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel"]);
-        if (checkName(problems, `${path}.sku`, item.sku, true)) {
-          if (seen.has(item.sku)) problems.add(`${path}.sku`, `"${item.sku}" is listed twice`);
-          seen.add(item.sku);
+        checkKnownFields(problems, path, item, ["item", "sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel"]);
+        const id = checkIdentity(problems, path, item);
+        if (id !== undefined) {
+          const field = item.item !== undefined ? "item" : "sku";
+          if (seen.has(id)) problems.add(`${path}.${field}`, `"${id}" is listed twice`);
+          seen.add(id);
         }
         checkName(problems, `${path}.product`, item.product, false);
         checkNameList(problems, `${path}.tags`, item.tags, false);
@@ -68,8 +91,8 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
       input.holds.forEach((hold: unknown, i) => {
         const path = `holds[${i}]`;
         if (!isObject(hold)) return problems.add(path, "must be an object");
-        checkKnownFields(problems, path, hold, ["sku", "channel", "units", "expiresAt"]);
-        checkName(problems, `${path}.sku`, hold.sku, true);
+        checkKnownFields(problems, path, hold, ["item", "sku", "channel", "units", "expiresAt"]);
+        checkIdentity(problems, path, hold);
         checkName(problems, `${path}.channel`, hold.channel, true);
         checkWholeUnits(problems, `${path}.units`, hold.units, true);
         checkInstant(problems, `${path}.expiresAt`, hold.expiresAt);

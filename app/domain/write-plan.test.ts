@@ -10,8 +10,8 @@ function shop(available: number, safety: number, metafield: string | null = null
   return {
     snapshot: {
       syncLagMinutes: 1,
-      levels: [{ sku: "RING-7", location: "Warehouse", onHand: available + safety, committed: 0, reserved: 0, damaged: 0, qualityControl: 0, incoming: 0 }],
-      items: [{ sku: "RING-7", product: "Ring", tags: [], unitsPerMinute: 0 }],
+      levels: [{ item: "item-1", sku: "RING-7", location: "Warehouse", onHand: available + safety, committed: 0, reserved: 0, damaged: 0, qualityControl: 0, incoming: 0 }],
+      items: [{ item: "item-1", sku: "RING-7", product: "Ring", tags: [], unitsPerMinute: 0 }],
       channels: ["online_store", "marketplace"],
       locations: ["Warehouse"],
     },

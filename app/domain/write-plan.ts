@@ -6,10 +6,13 @@
  * tests can reproduce any plan (a frozen one included) without Shopify.
  */
 import type { CompiledPolicy } from "./compile-policy";
+import { withContinueSelling } from "./continue-selling";
 import { freezeLowStockChannels } from "./freeze";
 import {
-  channelAtsBySku,
+  canonicalChannelMetafieldValue,
+  channelAtsByItem,
   channelMetafieldValue,
+  type CheckoutHolds,
   parseChannelMetafieldValue,
   planSafetyStockMoves,
   type ChannelAts,
@@ -19,7 +22,7 @@ import {
 import { planAvailability } from "./plan";
 import type { ChannelPlan, ExplainLine, LevelPlan, Plan, Snapshot } from "./types";
 
-/** A SKU is low on stock on a channel when its pool is below this (webhook-health freeze). */
+/** An item is low on stock on a channel when its pool is below this (webhook-health freeze). */
 export const FREEZE_LOW_STOCK_BELOW = 10;
 
 /** The webhook-health freeze in force for a shop, or null when Shopify's feed is healthy. */
@@ -46,6 +49,8 @@ export interface ReadItem {
   readonly inventoryItemId: string;
   readonly sku: string;
   readonly variantId: string | null;
+  /** Shopify `inventoryPolicy: CONTINUE` (published so the checkout Function never blocks it). */
+  readonly continueSelling?: boolean;
   readonly channelMetafield: { readonly value: string; readonly compareDigest: string } | null;
   readonly levels: readonly {
     readonly locationId: string;
@@ -105,7 +110,8 @@ export interface WritePlan {
   readonly channelStates: readonly PlannedChannelState[];
 }
 
-const levelKey = (sku: string, location: string) => `${sku}\u0000${location}`;
+/** Plans are keyed by inventory item (the snapshot's `item`), never by SKU: twins sharing one must not overwrite each other. */
+const levelKey = (item: string, location: string) => `${item}\u0000${location}`;
 
 export function explainText(lines: readonly { readonly reason: string }[] | undefined): string {
   return (lines ?? []).map((line) => line.reason).join("; ");
@@ -119,7 +125,8 @@ function channelReason(planned: ChannelPlan | undefined, ats: ChannelAts): strin
 /**
  * Reads + policy (+ freeze) → the writes that bring Shopify to the plan. Only levels whose
  * `safety_stock` differs move, and only variants whose published numbers differ are written:
- * Safestock's own `inventory_levels/update` echo plans nothing.
+ * Safestock's own `inventory_levels/update` echo plans nothing. The snapshot's levels name their
+ * inventory item (`Level.item` = `ReadItem.inventoryItemId`): plans are matched to reads by it.
  */
 export function planInventoryWrites(input: {
   readonly policy: CompiledPolicy;
@@ -127,16 +134,18 @@ export function planInventoryWrites(input: {
   readonly items: readonly ReadItem[];
   readonly now: string;
   readonly freeze: FreezeState | null;
+  /** Running cart holds on the checkout channel per inventory item, published for the checkout Function (docs/decisions/019). */
+  readonly checkoutHolds?: ReadonlyMap<string, CheckoutHolds>;
 }): WritePlan {
   const plan = planWithFreeze(input.policy, input.snapshot, { now: input.now, freeze: input.freeze });
-  const levelPlans = new Map<string, LevelPlan>(plan.levels.map((level) => [levelKey(level.sku, level.location), level]));
+  const levelPlans = new Map<string, LevelPlan>(plan.levels.map((level) => [levelKey(level.item, level.location), level]));
 
   const targets: LevelTarget[] = [];
   const levels: PlannedLevel[] = [];
   for (const item of input.items) {
     for (const level of item.levels) {
       if (!level.locationActive) continue;
-      const planned = levelPlans.get(levelKey(item.sku, level.locationName));
+      const planned = levelPlans.get(levelKey(item.inventoryItemId, level.locationName));
       if (!planned) continue;
       targets.push({
         inventoryItemId: item.inventoryItemId,
@@ -153,34 +162,40 @@ export function planInventoryWrites(input: {
         quantities: level.quantities,
         protected: planned.protected,
         available: planned.available,
-        explain: planned.explain,
+        explain: withContinueSelling(planned.explain, item.continueSelling === true, planned.protected),
       });
     }
   }
   const moves = planSafetyStockMoves(targets).map((move) => ({
     ...move,
-    reason: explainText(levelPlans.get(levelKey(move.sku, move.location))?.explain) || "no protection applies",
+    reason: explainText(levelPlans.get(levelKey(move.inventoryItemId, move.location))?.explain) || "no protection applies",
   }));
 
-  const atsBySku = channelAtsBySku(plan.channels);
-  const channelPlans = new Map(plan.channels.map((channel) => [levelKey(channel.sku, channel.channel), channel]));
+  const atsByItem = channelAtsByItem(plan.channels);
+  const channelPlans = new Map(plan.channels.map((channel) => [levelKey(channel.item, channel.channel), channel]));
+  const channelsByItem = new Map<string, ChannelPlan[]>();
+  for (const channel of plan.channels) {
+    const list = channelsByItem.get(channel.item);
+    if (list === undefined) channelsByItem.set(channel.item, [channel]);
+    else list.push(channel);
+  }
   const metafields: PlannedMetafield[] = [];
   const channelStates: PlannedChannelState[] = [];
   for (const item of input.items) {
-    for (const channel of plan.channels) {
-      if (channel.sku !== item.sku) continue;
-      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain: channel.explain });
+    for (const channel of channelsByItem.get(item.inventoryItemId) ?? []) {
+      const explain = withContinueSelling(channel.explain, item.continueSelling === true);
+      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain });
     }
-    const ats = atsBySku.get(item.sku);
+    const ats = atsByItem.get(item.inventoryItemId);
     if (!ats || !item.variantId) continue;
-    const value = channelMetafieldValue(ats);
+    const value = channelMetafieldValue(ats, { continueSelling: item.continueSelling === true, holds: input.checkoutHolds?.get(item.inventoryItemId) ?? null });
     const before = parseChannelMetafieldValue(item.channelMetafield?.value);
-    if (before && channelMetafieldValue(before) === value) continue;
+    if (before && canonicalChannelMetafieldValue(item.channelMetafield?.value) === value) continue;
     const changes: ChannelChange[] = [];
     for (const [channel, after] of Object.entries(ats)) {
       const previous = before?.[channel];
       if (previous && previous.available === after.available && previous.paused === after.paused) continue;
-      changes.push({ channel, before: previous?.available ?? null, after: after.available, reason: channelReason(channelPlans.get(levelKey(item.sku, channel)), after) });
+      changes.push({ channel, before: previous?.available ?? null, after: after.available, reason: channelReason(channelPlans.get(levelKey(item.inventoryItemId, channel)), after) });
     }
     metafields.push({
       inventoryItemId: item.inventoryItemId,

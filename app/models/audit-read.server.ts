@@ -4,15 +4,17 @@ import type { PageDirection } from "./inventory-read.server";
 
 /**
  * The audit log for the Activity page: newest first, keyset-paginated both ways, optionally
- * for one SKU. Filtering on the `sku` column (kept on every item entry at write time) keeps the
- * history of an item that has since been deleted or re-created under another id.
+ * for one variant (`item`, its inventory item) or for every variant carrying a SKU. Filtering on
+ * the `sku` column (kept on every item entry at write time) keeps the history of an item that has
+ * since been deleted or re-created under another id; twins share it, so a variant's own history
+ * is filtered by `item`.
  */
 export async function listAuditPage(
   shop: string,
-  { sku, cursor, direction = "next", take = 25 }: { sku?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
+  { sku, item, cursor, direction = "next", take = 25 }: { sku?: string | null; item?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
   db: PrismaClient = prisma,
 ) {
-  const where: Prisma.AuditEntryWhereInput = { shop, ...(sku ? { sku } : {}) };
+  const where: Prisma.AuditEntryWhereInput = { shop, ...(sku ? { sku } : {}), ...(item ? { inventoryItemId: item } : {}) };
   const backwards = direction === "previous" && Boolean(cursor);
   const rows = await db.auditEntry.findMany({
     where,

@@ -14,6 +14,8 @@ export interface CatalogItemInput {
   variantTitle: string;
   tags: string[];
   tracked: boolean;
+  /** Shopify `inventoryPolicy: CONTINUE` (keeps selling when out of stock); default false. */
+  continueSelling?: boolean;
 }
 
 type StoredCatalogRow = Omit<CatalogItemInput, "tags"> & { tags: string };
@@ -25,14 +27,14 @@ type StoredCatalogRow = Omit<CatalogItemInput, "tags"> & { tags: string };
 async function storedCatalogRows(shop: string, inventoryItemIds: readonly string[], db: PrismaClient): Promise<StoredCatalogRow[]> {
   const rows = await querySqlite(
     db,
-    `SELECT "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked" FROM "CatalogItem"
+    `SELECT "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling" FROM "CatalogItem"
       WHERE "shop" = ? AND "inventoryItemId" IN (SELECT value FROM json_each(?))`,
     [shop, JSON.stringify(inventoryItemIds)],
   );
-  if (rows) return rows.map((row) => ({ ...(row as unknown as StoredCatalogRow), tracked: row.tracked === 1 }));
+  if (rows) return rows.map((row) => ({ ...(row as unknown as StoredCatalogRow), tracked: row.tracked === 1, continueSelling: row.continueSelling === 1 }));
   return db.catalogItem.findMany({
     where: { shop, inventoryItemId: { in: [...inventoryItemIds] } },
-    select: { inventoryItemId: true, variantId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, tracked: true },
+    select: { inventoryItemId: true, variantId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, tracked: true, continueSelling: true },
   });
 }
 
@@ -51,12 +53,13 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
       row.productTitle !== item.productTitle ||
       row.variantTitle !== item.variantTitle ||
       row.tags !== JSON.stringify(item.tags) ||
-      row.tracked !== item.tracked
+      row.tracked !== item.tracked ||
+      row.continueSelling !== (item.continueSelling ?? false)
     );
   });
   if (changed.length === 0) return;
   // Multi-row upserts in raw SQL (both providers): an initial sync writes every row, and a typed
-  // upsert costs ~1.7 ms of CPU in Prisma's query compiler. 10 parameters a row; on SQLite bound
+  // upsert costs ~1.7 ms of CPU in Prisma's query compiler. 11 parameters a row; on SQLite bound
   // by better-sqlite3 itself (docs/decisions/018).
   const now = new Date();
   await runRawTransaction(
@@ -64,14 +67,15 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
     chunk(changed, 300).map((rows) => {
       const values = rows.map(
         (item) =>
-          Prisma.sql`(${shop}, ${item.inventoryItemId}, ${item.variantId}, ${item.productId}, ${item.sku}, ${item.productTitle}, ${item.variantTitle}, ${JSON.stringify(item.tags)}, ${sqlBoolean(item.tracked)}, ${now})`,
+          Prisma.sql`(${shop}, ${item.inventoryItemId}, ${item.variantId}, ${item.productId}, ${item.sku}, ${item.productTitle}, ${item.variantTitle}, ${JSON.stringify(item.tags)}, ${sqlBoolean(item.tracked)}, ${sqlBoolean(item.continueSelling ?? false)}, ${now})`,
       );
       return Prisma.sql`
-        INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "updatedAt")
+        INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling", "updatedAt")
         VALUES ${Prisma.join(values)}
         ON CONFLICT ("shop", "inventoryItemId") DO UPDATE SET
           "variantId" = excluded."variantId", "productId" = excluded."productId", "sku" = excluded."sku", "productTitle" = excluded."productTitle",
-          "variantTitle" = excluded."variantTitle", "tags" = excluded."tags", "tracked" = excluded."tracked", "updatedAt" = excluded."updatedAt"`;
+          "variantTitle" = excluded."variantTitle", "tags" = excluded."tags", "tracked" = excluded."tracked",
+          "continueSelling" = excluded."continueSelling", "updatedAt" = excluded."updatedAt"`;
     }),
   );
 }
@@ -89,6 +93,11 @@ export async function inventoryItemIdsForVariants(shop: string, variantIds: stri
     select: { inventoryItemId: true },
   });
   return rows.map((row) => row.inventoryItemId);
+}
+
+/** One catalog row by its inventory item (the identity), or null. */
+export async function catalogItemById(shop: string, inventoryItemId: string, db: PrismaClient = prisma) {
+  return db.catalogItem.findUnique({ where: { shop_inventoryItemId: { shop, inventoryItemId } } });
 }
 
 export async function catalogItemForVariant(shop: string, variantId: string, db: PrismaClient = prisma) {

@@ -3,6 +3,8 @@ import prisma from "~/db.server";
 
 export interface NewHold {
   holder: string;
+  /** The checkout's random hold key (docs/decisions/019); null for customer holds. */
+  holdKey?: string | null;
   channel: string;
   inventoryItemId: string;
   variantId: string;
@@ -27,21 +29,60 @@ export async function unitsHeldByOthers(shop: string, input: { holder: string; c
   return result._sum.units ?? 0;
 }
 
-/** A cart's hold on a variant replaces its previous one (a quantity change is a new hold). */
-export async function replaceHold(shop: string, hold: NewHold, db: PrismaClient = prisma) {
-  return db.$transaction(async (tx) => {
-    await tx.cartHold.updateMany({
-      where: { shop, holder: hold.holder, variantId: hold.variantId, status: "active" },
-      data: { status: "released" },
-    });
-    return tx.cartHold.create({ data: { shop, ...hold } });
+/** The hold key of a checkout's running holds, if it has any. */
+export async function runningHoldKey(shop: string, holder: string, now: Date, db: PrismaClient = prisma): Promise<string | null> {
+  const hold = await db.cartHold.findFirst({
+    where: { shop, holder, status: "active", expiresAt: { gt: now }, holdKey: { not: null } },
+    select: { holdKey: true },
+  });
+  return hold?.holdKey ?? null;
+}
+
+/**
+ * Every running hold on one item and channel, placed ones (`pending`, not yet admitted) included,
+ * first placed first (ties by id): the order holds are served in.
+ */
+export async function runningHoldsInOrder(shop: string, input: { channel: string; inventoryItemId: string; now: Date }, db: PrismaClient = prisma) {
+  return db.cartHold.findMany({
+    where: { shop, channel: input.channel, inventoryItemId: input.inventoryItemId, status: { in: ["pending", "active"] }, expiresAt: { gt: input.now } },
+    select: { id: true, holder: true, units: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }
 
+/**
+ * A checkout's new hold, stored `pending`: it keeps its place in line but counts nowhere (not in
+ * other checkouts' numbers, not in what is published) until `admitHold`. The checkout's previous
+ * hold on the variant keeps counting meanwhile, so a quantity change never leaves the units
+ * unheld for a moment.
+ */
+export async function placePendingHold(shop: string, hold: NewHold, db: PrismaClient = prisma) {
+  return db.cartHold.create({ data: { shop, ...hold, status: "pending" } });
+}
+
+/** A pending hold that fits after the ones placed before it starts counting, and replaces the checkout's previous hold on the variant. */
+export async function admitHold(shop: string, hold: { id: string; holder: string; variantId: string }, db: PrismaClient = prisma) {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.cartHold.updateMany({ where: { shop, id: hold.id, status: "pending" }, data: { status: "active" } });
+    if (count !== 1) return false;
+    await tx.cartHold.updateMany({
+      where: { shop, holder: hold.holder, variantId: hold.variantId, status: { in: ["pending", "active"] }, id: { not: hold.id } },
+      data: { status: "released" },
+    });
+    return true;
+  });
+}
+
+/** A pending hold that lost its place: withdrawn, the checkout's previous hold untouched. */
+export async function withdrawHold(shop: string, id: string, db: PrismaClient = prisma) {
+  await db.cartHold.updateMany({ where: { shop, id, status: "pending" }, data: { status: "released" } });
+}
+
 async function closeHolds(shop: string, where: object, status: "released" | "converted" | "expired", db: PrismaClient) {
-  const holds = await db.cartHold.findMany({ where: { shop, status: "active", ...where }, select: { id: true, inventoryItemId: true } });
+  const running = { in: ["pending", "active"] };
+  const holds = await db.cartHold.findMany({ where: { shop, status: running, ...where }, select: { id: true, inventoryItemId: true } });
   if (holds.length === 0) return [];
-  await db.cartHold.updateMany({ where: { id: { in: holds.map((hold) => hold.id) }, status: "active" }, data: { status } });
+  await db.cartHold.updateMany({ where: { id: { in: holds.map((hold) => hold.id) }, status: running }, data: { status } });
   return [...new Set(holds.map((hold) => hold.inventoryItemId))];
 }
 
@@ -50,8 +91,21 @@ export function releaseHolds(shop: string, holder: string, variantIds?: string[]
   return closeHolds(shop, { holder, ...(variantIds ? { variantId: { in: variantIds } } : {}) }, "released", db);
 }
 
-export function convertHolds(shop: string, holder: string, db: PrismaClient = prisma) {
-  return closeHolds(shop, { holder }, "converted", db);
+/** The holds of a checkout whose order arrived: by its checkout token, or by the hold key its cart carried. */
+export function convertHolds(shop: string, order: { holder: string | null; holdKey: string | null }, db: PrismaClient = prisma) {
+  const matches = [...(order.holder ? [{ holder: order.holder }] : []), ...(order.holdKey ? [{ holdKey: order.holdKey }] : [])];
+  if (matches.length === 0) return Promise.resolve([]);
+  return closeHolds(shop, { OR: matches }, "converted", db);
+}
+
+/** The holds a checkout's hold key names (the key proves the caller is that checkout). */
+export function releaseHoldsByKey(shop: string, holder: string, holdKey: string, variantIds?: string[], db: PrismaClient = prisma) {
+  return closeHolds(shop, { holder, holdKey, ...(variantIds ? { variantId: { in: variantIds } } : {}) }, "released", db);
+}
+
+/** A checkout's holds on variants its cart no longer has. */
+export function releaseHoldsExcept(shop: string, holder: string, keepVariantIds: string[], db: PrismaClient = prisma) {
+  return closeHolds(shop, { holder, variantId: { notIn: keepVariantIds } }, "released", db);
 }
 
 export function expireHolds(shop: string, now: Date, db: PrismaClient = prisma) {
@@ -61,6 +115,6 @@ export function expireHolds(shop: string, now: Date, db: PrismaClient = prisma) 
 export async function activeHoldsForItems(shop: string, inventoryItemIds: string[], now: Date, db: PrismaClient = prisma) {
   return db.cartHold.findMany({
     where: { shop, inventoryItemId: { in: inventoryItemIds }, status: "active", expiresAt: { gt: now } },
-    select: { sku: true, channel: true, units: true, expiresAt: true, inventoryItemId: true },
+    select: { sku: true, channel: true, units: true, expiresAt: true, inventoryItemId: true, holdKey: true, createdAt: true },
   });
 }

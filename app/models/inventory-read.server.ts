@@ -9,7 +9,7 @@ import prisma from "~/db.server";
 export type PageDirection = "next" | "previous";
 
 export interface CatalogPage {
-  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string }[];
+  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean }[];
   /** Cursors are inventory item ids: unique within a shop, so a page never repeats or skips a row. */
   nextCursor: string | null;
   previousCursor: string | null;
@@ -18,21 +18,26 @@ export interface CatalogPage {
 /**
  * Catalog items ordered by SKU, keyset-paginated in both directions (Prisma's cursor + a negative
  * `take` for "previous"), so a page stays stable while the pipeline upserts items. `search`
- * matches SKUs containing the text (SQLite LIKE is case-insensitive for ASCII).
+ * matches SKUs, product or variant titles containing the text (SQLite LIKE is case-insensitive
+ * for ASCII).
  */
 export async function listCatalogItemsPage(
   shop: string,
   { search, cursor, direction = "next", take = 20 }: { search?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
   db: PrismaClient = prisma,
 ): Promise<CatalogPage> {
-  const where: Prisma.CatalogItemWhereInput = { shop, ...(search ? { sku: { contains: search } } : {}) };
+  // SKUs are shared by twins or blank: the product and variant titles find a variant too.
+  const where: Prisma.CatalogItemWhereInput = {
+    shop,
+    ...(search ? { OR: [{ sku: { contains: search } }, { productTitle: { contains: search } }, { variantTitle: { contains: search } }] } : {}),
+  };
   const backwards = direction === "previous" && Boolean(cursor);
   const rows = await db.catalogItem.findMany({
     where,
     orderBy: [{ sku: "asc" }, { inventoryItemId: "asc" }],
     take: backwards ? -(take + 1) : take + 1,
     ...(cursor ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: cursor } }, skip: 1 } : {}),
-    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, continueSelling: true },
   });
   const more = rows.length > take;
   // Backwards, the extra row sits at the start; forwards, at the end.

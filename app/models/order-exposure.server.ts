@@ -57,10 +57,12 @@ export interface CatalogRowOfVariant {
   variantId: string;
   inventoryItemId: string;
   sku: string;
+  /** Keeps selling when out of stock (inventoryPolicy CONTINUE): never an oversell. */
+  continueSelling?: boolean;
 }
 
 /** The catalog rows of orders' variants (SKU and inventory item). */
 export async function catalogItemsOfVariants(shop: string, variantIds: string[], db: PrismaClient = prisma): Promise<CatalogRowOfVariant[]> {
   if (variantIds.length === 0) return [];
-  return db.catalogItem.findMany({ where: { shop, variantId: { in: variantIds } }, select: { variantId: true, inventoryItemId: true, sku: true } });
+  return db.catalogItem.findMany({ where: { shop, variantId: { in: variantIds } }, select: { variantId: true, inventoryItemId: true, sku: true, continueSelling: true } });
 }

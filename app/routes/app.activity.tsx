@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { loadActivity } from "~/services/activity-view.server";
 import { pageRequestOf } from "~/services/display-view.server";
 import { SkuSearch } from "~/components/sku-search";
@@ -12,11 +12,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const params = new URL(request.url).searchParams;
   const sku = params.get("sku")?.trim() || null;
-  return json(await loadActivity(session.shop, { sku, ...pageRequestOf(params) }));
+  const item = params.get("item")?.trim() || null;
+  return json(await loadActivity(session.shop, { sku, item, ...pageRequestOf(params) }));
 };
 
 export default function Activity() {
-  const { entries, sku, nextCursor, previousCursor } = useLoaderData<typeof loader>();
+  const { entries, sku, variant, nextCursor, previousCursor } = useLoaderData<typeof loader>();
   const setSearch = useSearchParamNavigation();
 
   const goTo = (cursor: string, direction: "next" | "previous") => setSearch({ cursor, direction });
@@ -33,9 +34,10 @@ export default function Activity() {
           active={sku}
           resetUrl="/app/activity"
         />
+        {variant && <Banner tone="info" title={`Showing ${variant} only`} action={{ content: "Show all", url: "/app/activity" }} />}
         <Card padding="0">
           {entries.length === 0 && !previousCursor ? (
-            <EmptyState heading={sku ? `No activity for ${sku}` : "No activity yet"} image="">
+            <EmptyState heading={variant ? `No activity for ${variant}` : sku ? `No activity for ${sku}` : "No activity yet"} image="">
               <p>
                 {sku
                   ? "Safestock has not changed anything for this SKU. Check the spelling: the filter matches the whole SKU."

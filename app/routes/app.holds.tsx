@@ -3,8 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { CatalogPicker } from "~/components/catalog-picker";
 import { merchantText } from "~/components/policy-form";
+import { VariantPicker } from "~/components/variant-picker";
 import { createCustomerHold, extendCustomerHold, loadHoldsPage, releaseCustomerHold } from "~/services/holds-admin.server";
 import { merchantOf } from "~/services/merchant.server";
 import { authenticate } from "~/shopify.server";
@@ -25,7 +25,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       ? await releaseCustomerHold(session.shop, field("id"), who)
       : intent === "extend"
         ? await extendCustomerHold(session.shop, field("id"), field("expiresAt"), who)
-        : await createCustomerHold(session.shop, { sku: field("sku"), location: field("location"), units: field("units"), expiresAt: field("expiresAt"), note: field("note") }, who);
+        : await createCustomerHold(session.shop, { sku: field("sku"), item: field("item"), location: field("location"), units: field("units"), expiresAt: field("expiresAt"), note: field("note") }, who);
   return json({ ...result, intent }, { status: result.ok ? 200 : 422 });
 };
 
@@ -36,7 +36,7 @@ export default function HoldsPage() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const shopify = useAppBridge();
-  const [sku, setSku] = useState("");
+  const [created, setCreated] = useState(0);
   const [location, setLocation] = useState(locations[0] ?? "");
   const [units, setUnits] = useState("1");
   const [expiresAt, setExpiresAt] = useState("");
@@ -48,7 +48,7 @@ export default function HoldsPage() {
     if (!result?.ok) return;
     shopify.toast.show(MESSAGES[result.intent as keyof typeof MESSAGES] ?? "Done");
     if (result.intent === "create") {
-      setSku("");
+      setCreated((count) => count + 1);
       setUnits("1");
       setNote("");
     }
@@ -79,7 +79,12 @@ export default function HoldsPage() {
                 <Badge key="k" tone={hold.kind === "customer" ? "info" : undefined}>
                   {hold.kind === "customer" ? "Customer" : "Checkout"}
                 </Badge>,
-                hold.sku,
+                <BlockStack key="s" gap="050">
+                  <Text as="span">{hold.sku || "No SKU"}</Text>
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {hold.variant}
+                  </Text>
+                </BlockStack>,
                 hold.units,
                 hold.kind === "customer" ? `Every channel${hold.location ? ` (at ${hold.location})` : ""}` : `Every channel but ${hold.channel}`,
                 <BlockStack key="e" gap="050">
@@ -93,13 +98,13 @@ export default function HoldsPage() {
                 </div>,
                 hold.kind === "customer" ? (
                   <InlineStack key="a" gap="200">
-                    <Button onClick={() => { setExtending(hold.id); setExtendTo(hold.expiresAtIso.slice(0, 16)); }} accessibilityLabel={`Extend the hold on ${hold.sku}`}>
+                    <Button onClick={() => { setExtending(hold.id); setExtendTo(hold.expiresAtIso.slice(0, 16)); }} accessibilityLabel={`Extend the hold on ${hold.sku || hold.variant}`}>
                       Extend…
                     </Button>
                     <Form method="post">
                       <input type="hidden" name="intent" value="release" />
                       <input type="hidden" name="id" value={hold.id} />
-                      <Button submit tone="critical" accessibilityLabel={`Release the hold on ${hold.sku}`}>
+                      <Button submit tone="critical" accessibilityLabel={`Release the hold on ${hold.sku || hold.variant}`}>
                         Release
                       </Button>
                     </Form>
@@ -129,13 +134,12 @@ export default function HoldsPage() {
         <Card>
           <Form method="post">
             <input type="hidden" name="intent" value="create" />
-            <input type="hidden" name="sku" value={sku} />
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
                 Hold units for a customer
               </Text>
               <InlineGrid columns={{ xs: 1, md: 4 }} gap="200">
-                <CatalogPicker kind="sku" label="SKU" value={sku} onChange={setSku} error={errors.get("sku")} />
+                <VariantPicker label="SKU" textName="sku" itemName="item" error={errors.get("sku")} resetKey={created} />
                 <Select label="Location" name="location" options={locations.map((name) => ({ label: name, value: name }))} value={location} onChange={setLocation} error={errors.get("location")} />
                 <TextField label="Units" type="number" min={1} name="units" value={units} onChange={setUnits} autoComplete="off" error={errors.get("units")} />
                 <TextField label="Hold until (UTC)" type="datetime-local" name="expiresAt" value={expiresAt} onChange={setExpiresAt} autoComplete="off" error={!extending ? errors.get("expiresAt") : undefined} />

@@ -50,7 +50,7 @@ export default function Inventory() {
         <SkuSearch
           name="q"
           label="Search by SKU"
-          placeholder="e.g. RING-7"
+          placeholder="SKU, product or variant, e.g. RING-7"
           submitLabel="Search"
           active={search}
           resetUrl="/app/inventory"
@@ -72,22 +72,33 @@ export default function Inventory() {
         ) : (
           items.map((item) => (
             // A named region per SKU lets screen-reader users jump between SKUs.
-            <section key={item.inventoryItemId} aria-label={item.sku}>
+            <section key={item.inventoryItemId} aria-label={item.sku ? `${item.sku} ${item.title}` : item.title}>
               <Card>
                 <BlockStack gap="300">
                   <InlineStack align="space-between" blockAlign="center">
                     <BlockStack gap="050">
-                      <Text as="h2" variant="headingMd">
-                        {item.sku}
-                      </Text>
+                      <InlineStack gap="200" blockAlign="center">
+                        <Text as="h2" variant="headingMd">
+                          {item.sku || "No SKU"}
+                        </Text>
+                        {item.continueSelling && <Badge tone="info">Keeps selling when out of stock</Badge>}
+                      </InlineStack>
                       <Text as="p" tone="subdued">
                         {item.title}
                       </Text>
                     </BlockStack>
-                    <Button url={`/app/activity?sku=${encodeURIComponent(item.sku)}`} variant="plain">
-                      {`Activity for ${item.sku}`}
+                    {/* Twins share a SKU: the link shows this variant's own history. */}
+                    <Button url={`/app/activity?item=${encodeURIComponent(item.inventoryItemId)}`} variant="plain">
+                      {`Activity for ${item.sku || item.title}`}
                     </Button>
                   </InlineStack>
+                  {item.continueSelling && (
+                    <Text as="p" tone="subdued">
+                      Shopify keeps selling this item when it is out of stock (preorders, backorders), so Safestock never blocks it at
+                      checkout and never counts its sales as oversold. Your rules may still protect its units on hand: they stay out of
+                      every channel&apos;s number, and orders beyond what is available become backorders.
+                    </Text>
+                  )}
                   {item.levels.length === 0 ? (
                     <Text as="p" tone="subdued">
                       Not computed yet: the next sync fills this in.

@@ -246,7 +246,13 @@ function ChangesTable({ changes }: { changes: Change[] }) {
       columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
       headings={["SKU", "Where", "Now", "After", "Why, after the change"]}
       rows={changes.map((change, index) => [
-        change.sku,
+        // Twins share a SKU and some variants have none: the variant says which one.
+        <BlockStack key={`s${index}`} gap="050">
+          <Text as="span">{change.sku || "No SKU"}</Text>
+          <Text as="span" tone="subdued" variant="bodySm">
+            {change.variant}
+          </Text>
+        </BlockStack>,
         change.kind === "protected" ? `${change.where} (protected)` : `${change.where} (can sell)`,
         <Amount key={`b${index}`} units={change.before} paused={change.pausedBefore} />,
         <Amount key={`a${index}`} units={change.after} paused={change.pausedAfter} />,

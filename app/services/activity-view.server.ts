@@ -1,6 +1,6 @@
 import { listAuditPage } from "~/models/audit-read.server";
-import { listChannels, listLocations } from "~/models/catalog.server";
-import { formatDateTime, type PageRequest } from "./display-view.server";
+import { catalogItemById, listChannels, listLocations } from "~/models/catalog.server";
+import { formatDateTime, variantName, type PageRequest } from "./display-view.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
@@ -23,16 +23,20 @@ const ACTORS: Record<string, string> = {
 };
 
 /** The Activity page: every change Safestock made or was asked to make, newest first. */
-export async function loadActivity(shop: string, { sku, ...page }: PageRequest & { sku: string | null }) {
-  const [audit, locations, channels] = await Promise.all([
-    listAuditPage(shop, { sku, ...page, take: ACTIVITY_PAGE_SIZE }),
+export async function loadActivity(shop: string, { sku, item = null, ...page }: PageRequest & { sku: string | null; item?: string | null }) {
+  const [audit, locations, channels, variant] = await Promise.all([
+    listAuditPage(shop, { sku, item, ...page, take: ACTIVITY_PAGE_SIZE }),
     listLocations(shop),
     listChannels(shop),
+    item ? catalogItemById(shop, item) : null,
   ]);
   const locationName = new Map(locations.map((location) => [location.locationId, location.name]));
   const channelName = new Map(channels.map((channel) => [channel.handle, channel.name]));
   return {
     sku,
+    item,
+    /** The one variant shown (`item`), as a merchant reads it: "TEE · Tee / Blue". */
+    variant: variant ? `${variant.sku || "No SKU"} · ${variantName(variant)}` : null,
     nextCursor: audit.nextCursor,
     previousCursor: audit.previousCursor,
     entries: audit.entries.map((entry) => ({

@@ -55,10 +55,10 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     return { label: `${new Date(start).toISOString().slice(11, 13)}h`, value: median, text: median === null ? "no samples" : formatDuration(median) };
   });
 
-  // Days of supply per SKU from the measured rate; only SKUs that sold.
+  // Days of supply per variant (inventory item; twins share a SKU) from the measured rate; only variants that sold.
   const soldPerItem = new Map<string, { sku: string; units: number }>();
   for (const sale of sales) {
-    const entry = soldPerItem.get(sale.inventoryItemId) ?? { sku: sale.sku ?? sale.inventoryItemId, units: 0 };
+    const entry = soldPerItem.get(sale.inventoryItemId) ?? { sku: sale.sku ?? "", units: 0 };
     entry.units += sale.quantity;
     soldPerItem.set(sale.inventoryItemId, entry);
   }
@@ -67,10 +67,10 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     .map(([id, { sku, units }]) => {
       const perDay = units / 7;
       const stock = availableOf.get(id) ?? 0;
-      return { sku, available: stock, perDay, daysOfSupply: stock / perDay };
+      return { item: id, sku, available: stock, perDay, daysOfSupply: stock / perDay };
     })
     .filter((row) => row.daysOfSupply < RISK_DAYS)
-    .sort((a, b) => a.daysOfSupply - b.daysOfSupply || a.sku.localeCompare(b.sku))
+    .sort((a, b) => a.daysOfSupply - b.daysOfSupply || a.sku.localeCompare(b.sku) || a.item.localeCompare(b.item))
     .slice(0, 10)
     .map((row) => ({ ...row, daysText: row.daysOfSupply < 1 ? "under a day" : Math.floor(row.daysOfSupply) === 1 ? "1 day" : `${Math.floor(row.daysOfSupply)} days`, rateText: `${Math.round(row.perDay * 10) / 10} a day` }));
 

@@ -39,3 +39,9 @@ export type PageRequest = { cursor: string | null; direction: "next" | "previous
 export function pageRequestOf(params: URLSearchParams): PageRequest {
   return { cursor: params.get("cursor") || null, direction: params.get("direction") === "previous" ? "previous" : "next" };
 }
+
+/** How a merchant reads a variant: "Tee / Blue", since twins share a SKU and some have none. */
+export function variantName(item: { productTitle: string; variantTitle: string } | null | undefined): string {
+  if (!item) return "";
+  return item.variantTitle && item.variantTitle !== "Default Title" ? `${item.productTitle} / ${item.variantTitle}` : item.productTitle;
+}

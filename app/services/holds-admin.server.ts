@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
-import { formatDateTime, formatTimeLeft } from "./display-view.server";
+import { formatDateTime, formatTimeLeft, variantName } from "./display-view.server";
 import { recordAudit } from "~/models/audit.server";
 import { listLocations } from "~/models/catalog.server";
 import { enqueueRecompute } from "./jobs.server";
@@ -26,12 +26,18 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
     prisma.cartHold.findMany({ where: { shop, status: "active", expiresAt: { gt: now } }, orderBy: { expiresAt: "asc" }, take: 200 }),
     listLocations(shop),
   ]);
+  const items = await prisma.catalogItem.findMany({
+    where: { shop, inventoryItemId: { in: [...new Set(holds.map((hold) => hold.inventoryItemId))] } },
+    select: { inventoryItemId: true, productTitle: true, variantTitle: true },
+  });
+  const names = new Map(items.map((item) => [item.inventoryItemId, variantName(item)]));
   return {
     locations: locations.filter((location) => location.isActive).map((location) => location.name),
     holds: holds.map((hold) => ({
       id: hold.id,
       kind: hold.holder.startsWith(CUSTOMER_PREFIX) ? ("customer" as const) : ("cart" as const),
       sku: hold.sku,
+      variant: names.get(hold.inventoryItemId) ?? "",
       units: hold.units,
       location: hold.location,
       channel: hold.holder.startsWith(CUSTOMER_PREFIX) ? "every channel" : hold.channel,
@@ -59,18 +65,52 @@ function parseExpiry(text: string, now: Date, problems: HoldProblem[]): Date | n
 
 export type HoldResult = { ok: true; id: string } | { ok: false; problems: HoldProblem[] };
 
+/** The variants whose SKU, product or variant title contains the text, for the holds page's picker. */
+export async function searchVariants(shop: string, query: string, take = 10) {
+  const text = query.trim();
+  const rows = await prisma.catalogItem.findMany({
+    where: { shop, ...(text ? { OR: [{ sku: { contains: text } }, { productTitle: { contains: text } }, { variantTitle: { contains: text } }] } : {}) },
+    orderBy: [{ productTitle: "asc" }, { variantTitle: "asc" }, { inventoryItemId: "asc" }],
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
+    take,
+  });
+  return rows.map((row) => ({ item: row.inventoryItemId, label: `${variantName(row)} · ${row.sku || "no SKU"}` }));
+}
+
+/**
+ * The variant a hold is for: the picked inventory item, else the typed SKU when exactly one
+ * variant carries it (twins share SKUs and some variants have none: docs/decisions/020).
+ */
+async function heldVariant(shop: string, input: { sku: string; item?: string }, problems: HoldProblem[]) {
+  const picked = input.item?.trim();
+  if (picked) {
+    const item = await prisma.catalogItem.findUnique({ where: { shop_inventoryItemId: { shop, inventoryItemId: picked } } });
+    if (!item) problems.push({ path: "sku", message: "this variant is no longer in the catalog" });
+    return item;
+  }
+  const sku = input.sku.trim();
+  if (!sku) {
+    problems.push({ path: "sku", message: "pick the variant to hold" });
+    return null;
+  }
+  const matches = await prisma.catalogItem.findMany({ where: { shop, sku }, orderBy: { inventoryItemId: "asc" }, take: 5 });
+  if (matches.length === 0) problems.push({ path: "sku", message: `unknown SKU "${sku}"` });
+  else if (matches.length > 1) {
+    problems.push({ path: "sku", message: `SKU "${sku}" is on several variants (${matches.map(variantName).join(", ")}): pick the one to hold from the list` });
+  }
+  return matches.length === 1 ? matches[0]! : null;
+}
+
 export async function createCustomerHold(
   shop: string,
-  input: { sku: string; location: string; units: string; expiresAt: string; note: string },
+  input: { sku: string; item?: string; location: string; units: string; expiresAt: string; note: string },
   { createdBy, now = new Date() }: { createdBy: string; now?: Date },
 ): Promise<HoldResult> {
   const problems: HoldProblem[] = [];
-  const sku = input.sku.trim();
   const units = Number(input.units);
   const note = input.note.trim();
-  const item = sku ? await prisma.catalogItem.findFirst({ where: { shop, sku } }) : null;
-  if (!sku) problems.push({ path: "sku", message: "pick the SKU to hold" });
-  else if (!item) problems.push({ path: "sku", message: `unknown SKU "${sku}"` });
+  const item = await heldVariant(shop, input, problems);
+  const sku = item?.sku ?? "";
   const location = (await listLocations(shop)).find((entry) => entry.name === input.location && entry.isActive);
   if (!location) problems.push({ path: "location", message: input.location ? `unknown location "${input.location}"` : "pick the location that keeps the units" });
   if (!Number.isInteger(units) || units < 1) problems.push({ path: "units", message: `must be a whole number of at least 1, got ${JSON.stringify(input.units)}` });

@@ -1,15 +1,40 @@
 /**
- * Cart holds (docs/decisions/008): Shopify reserves nothing at add-to-cart (docs/decisions/012
- * "Checkout"), so a buyer at checkout can lose the last unit to a marketplace order placed a
- * second earlier. A hold keeps the cart's units from every other channel for a short TTL and
- * refuses a quantity that other buyers' holds already took. Holds convert on orders/create
- * (matched by the checkout token), are released by the cart, or expire.
+ * Cart holds (docs/decisions/008, enforcement in docs/decisions/019): Shopify reserves nothing at
+ * add-to-cart (docs/decisions/012 "Checkout"), so a buyer at checkout can lose the last unit to
+ * another buyer or a marketplace order placed a second earlier. A hold keeps the cart's units
+ * from every other channel and every other cart for a short TTL, and refuses a quantity that
+ * other buyers' holds already took. Holds convert on orders/create (matched by the checkout
+ * token or the hold key the cart carried), are released by the cart, or expire.
  */
-import { convertHolds, expireHolds, releaseHolds, replaceHold, unitsHeldByOthers } from "~/models/holds.server";
+import { randomBytes } from "node:crypto";
+import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
+import {
+  admitHold,
+  convertHolds,
+  expireHolds,
+  releaseHolds,
+  releaseHoldsByKey,
+  releaseHoldsExcept,
+  placePendingHold,
+  runningHoldKey,
+  runningHoldsInOrder,
+  unitsHeldByOthers,
+  withdrawHold,
+} from "~/models/holds.server";
 import { getShopSettings } from "~/models/settings.server";
 import { channelStateFor } from "~/models/sync-state.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { adminClientForShop } from "~/shopify/admin-for-shop.server";
+import { readInventoryItems } from "~/shopify/inventory.server";
 import { enqueueRecompute } from "./jobs.server";
+import { recomputeInventoryItems } from "./recompute.server";
+
+/**
+ * The cart attribute carrying the checkout's hold key: set by the checkout block, read by the
+ * cart-validation Function (its `HOLD_ATTRIBUTE`), carried to the order's `note_attributes`.
+ */
+export const HOLD_ATTRIBUTE = "_safestockHold";
 
 export const LOW_STOCK_BELOW = 5;
 
@@ -18,76 +43,198 @@ export interface HoldLine {
   quantity: number;
 }
 
+/**
+ * Per line: held (the cart may buy `units` and nobody else may), passed without a hold (`held:
+ * false`: nothing to hold, or Shopify could not be made to enforce it — the buyer checks out like
+ * any other, the Function judging the cart against what others hold), or refused.
+ */
 export type HoldLineResult =
-  | { variantId: string; ok: true; units: number; expiresAt: string }
+  | { variantId: string; ok: true; held: true; units: number; expiresAt: string }
+  | { variantId: string; ok: true; held: false; units: 0; reason: string }
   | { variantId: string; ok: false; available: number; reason: string };
 
+export interface HoldCartResult {
+  /** The key the checkout must carry as the cart attribute `_safestockHold`; null when nothing is held. */
+  holdKey: string | null;
+  lines: HoldLineResult[];
+}
+
+export interface HoldCartOptions {
+  now?: Date;
+  /** The Admin client to write and read back the channel metafield with (default: the shop's). */
+  client?: AdminClient;
+}
+
+/** 128 random bits, URL-safe: unguessable, and unrelated to the checkout token (which orders and other apps see). */
+export function newHoldKey(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+const NOT_HELD = {
+  unmanaged: "Safestock does not manage this item.",
+  continueSelling: "This item keeps selling when out of stock.",
+  unconfirmed: "Could not hold this item right now; it is still for sale.",
+} as const;
+
+const passed = (variantId: string, reason: string): HoldLineResult => ({ variantId, ok: true, held: false, units: 0, reason });
+
 /**
- * Places (or updates) the holds of one checkout. Every line is answered: held, or refused with
- * how many are available and why. Lines for variants Safestock does not manage pass untouched
- * (fail open: Safestock never blocks what it has not computed).
+ * Places (or updates) the holds of one checkout and answers only once Shopify can enforce them:
+ * a line is reported held after the channel metafield naming its hold key has been written and
+ * read back (docs/decisions/019). Every line is answered. Lines for variants Safestock does not
+ * manage pass untouched (fail open: Safestock never blocks what it has not computed).
  */
 export async function holdCart(
   shop: string,
-  input: { holder: string; channel?: string; lines: HoldLine[] },
-  now = new Date(),
-): Promise<HoldLineResult[]> {
-  const channel = input.channel ?? "online_store";
+  input: { holder: string; holdKey?: string | null; channel?: string; lines: HoldLine[] },
+  options: HoldCartOptions = {},
+): Promise<HoldCartResult> {
+  const now = options.now ?? new Date();
+  const channel = input.channel ?? CHECKOUT_CHANNEL;
+  // The running key is kept only for a caller that presents it: a checkout token alone (which
+  // orders and other apps see) never yields the key that lets a cart take the held units. A
+  // caller without it gets a new key, and its holds replace the old ones.
+  const running = await runningHoldKey(shop, input.holder, now);
+  const holdKey = running !== null && input.holdKey === running ? running : newHoldKey();
+  // The cart dropped these lines: their holds end now.
+  const lines = perVariant(input.lines);
+  const dropped = await releaseHoldsExcept(shop, input.holder, lines.map((line) => line.variantId));
   const results: HoldLineResult[] = [];
-  const touched: string[] = [];
+  const placed: { variantId: string; inventoryItemId: string; units: number; expiresAt: Date }[] = [];
+  for (const line of lines) {
+    const outcome = await placeLineHold(shop, { holder: input.holder, holdKey, channel, line, now });
+    if ("placed" in outcome) placed.push(outcome.placed);
+    else results.push(outcome.result);
+  }
+  const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, now: options.now, client: options.client }) : new Set<string>();
+  const released: string[] = [];
+  for (const hold of placed) {
+    if (confirmed.has(hold.inventoryItemId)) {
+      results.push({ variantId: hold.variantId, ok: true, held: true, units: hold.units, expiresAt: hold.expiresAt.toISOString() });
+    } else {
+      // Shopify does not enforce it: never promise it. Its units go back to everyone.
+      released.push(...(await releaseHolds(shop, input.holder, [hold.variantId])));
+      results.push(passed(hold.variantId, NOT_HELD.unconfirmed));
+    }
+  }
+  await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
+  const order = new Map(lines.map((line, index) => [line.variantId, index]));
+  results.sort((a, b) => (order.get(a.variantId) ?? 0) - (order.get(b.variantId) ?? 0));
+  // The key stays the checkout's while any of its holds runs under it (a refused quantity change keeps the hold it had).
+  const stillRunning = confirmed.size > 0 || (running === holdKey && (await runningHoldKey(shop, input.holder, now)) === holdKey);
+  return { holdKey: stillRunning ? holdKey : null, lines: results };
+}
+
+/** Stock is per variant: a variant on several cart lines is one hold of their total. */
+function perVariant(lines: HoldLine[]): HoldLine[] {
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.variantId, (totals.get(line.variantId) ?? 0) + line.quantity);
+  return [...totals].map(([variantId, quantity]) => ({ variantId, quantity }));
+}
+
+type LineOutcome = { result: HoldLineResult } | { placed: { variantId: string; inventoryItemId: string; units: number; expiresAt: Date } };
+
+/** Checks one line against what is left after other checkouts' holds, and stores its hold when it fits. */
+async function placeLineHold(
+  shop: string,
+  input: { holder: string; holdKey: string; channel: string; line: HoldLine; now: Date },
+): Promise<LineOutcome> {
+  const { line, now, channel, holder } = input;
+  if (!Number.isInteger(line.quantity) || line.quantity < 1) {
+    return { result: { variantId: line.variantId, ok: false, available: 0, reason: "The quantity must be a whole number above zero." } };
+  }
+  const item = await catalogItemForVariant(shop, line.variantId);
+  if (item?.continueSelling) return { result: passed(line.variantId, NOT_HELD.continueSelling) };
+  const state = item ? await channelStateFor(shop, item.inventoryItemId, channel) : null;
+  if (!item || !state) return { result: passed(line.variantId, NOT_HELD.unmanaged) };
+
+  const heldByOthers = await unitsHeldByOthers(shop, { holder, channel, inventoryItemId: item.inventoryItemId, now });
+  const refused = refusal(line, state, heldByOthers);
+  if (refused) return { result: refused };
+
   // Hold lifetimes come from the Settings page (defaults in app/models/settings.server.ts: 15 min,
   // 5 min on low stock so an abandoned cart does not lock the last units long).
   const settings = await getShopSettings(shop);
-  for (const line of input.lines) {
-    if (!Number.isInteger(line.quantity) || line.quantity < 1) {
-      results.push({ variantId: line.variantId, ok: false, available: 0, reason: "The quantity must be a whole number above zero." });
-      continue;
-    }
-    const item = await catalogItemForVariant(shop, line.variantId);
-    const state = item ? await channelStateFor(shop, item.inventoryItemId, channel) : null;
-    if (!item || !state) {
-      results.push({ variantId: line.variantId, ok: true, units: 0, expiresAt: now.toISOString() });
-      continue;
-    }
-    const heldByOthers = await unitsHeldByOthers(shop, { holder: input.holder, channel, inventoryItemId: item.inventoryItemId, now });
-    const available = state.paused ? 0 : Math.max(0, state.available - heldByOthers);
-    if (line.quantity > available) {
-      const reason = state.paused
-        ? "This item is not available right now."
-        : heldByOthers > 0
-          ? `Only ${available} left: ${heldByOthers} are in other shoppers' checkouts.`
-          : `Only ${available} left.`;
-      results.push({ variantId: line.variantId, ok: false, available, reason });
-      continue;
-    }
-    const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
-    const expiresAt = new Date(now.getTime() + ttl);
-    await replaceHold(shop, {
-      holder: input.holder,
-      channel,
-      inventoryItemId: item.inventoryItemId,
-      variantId: line.variantId,
-      sku: item.sku,
-      units: line.quantity,
-      expiresAt,
-    });
-    touched.push(item.inventoryItemId);
-    results.push({ variantId: line.variantId, ok: true, units: line.quantity, expiresAt: expiresAt.toISOString() });
+  const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
+  const expiresAt = new Date(now.getTime() + ttl);
+  const newHold = { holder, holdKey: input.holdKey, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt };
+  const hold = await placePendingHold(shop, newHold);
+
+  // Two checkouts may pass the check above at once. Holds are served first placed first: a hold
+  // is stored pending (counted nowhere), then admitted only if it fits after every hold placed
+  // before it, pending ones included; otherwise it is withdrawn. So exactly the earlier one
+  // stays, in every process, without a lock, and a withdrawn hold is never published.
+  const ahead = unitsAhead(await runningHoldsInOrder(shop, { channel, inventoryItemId: item.inventoryItemId, now }), hold.id, holder);
+  const lost = refusal(line, state, ahead);
+  if (lost || !(await admitHold(shop, { id: hold.id, holder, variantId: line.variantId }))) {
+    await withdrawHold(shop, hold.id);
+    return { result: lost ?? { variantId: line.variantId, ok: false, available: 0, reason: "This item is not available right now." } };
   }
-  // Other channels' numbers drop while the hold lasts.
-  await enqueueRecompute(shop, [...new Set(touched)]);
-  return results;
+  return { placed: { variantId: line.variantId, inventoryItemId: item.inventoryItemId, units: line.quantity, expiresAt } };
 }
 
-export async function releaseCart(shop: string, holder: string, variantIds?: string[]) {
-  const items = await releaseHolds(shop, holder, variantIds);
+/** Units other holders placed before this hold. */
+function unitsAhead(holds: { id: string; holder: string; units: number }[], holdId: string, holder: string): number {
+  let units = 0;
+  for (const hold of holds) {
+    if (hold.id === holdId) break;
+    if (hold.holder !== holder) units += hold.units;
+  }
+  return units;
+}
+
+function refusal(line: HoldLine, state: { available: number; paused: boolean }, heldByOthers: number): HoldLineResult | null {
+  const available = state.paused ? 0 : Math.max(0, state.available - heldByOthers);
+  if (line.quantity <= available) return null;
+  const reason = state.paused
+    ? "This item is not available right now."
+    : heldByOthers > 0
+      ? `Only ${available} left: ${heldByOthers} are in other shoppers' checkouts.`
+      : `Only ${available} left.`;
+  return { variantId: line.variantId, ok: false, available, reason };
+}
+
+/**
+ * Publishes the holds and reads back what Shopify holds: the inventory items whose channel
+ * metafield names `holdKey` with at least the held units and, by the Function's own arithmetic,
+ * lets that checkout take them. Anything else (the write failed, the
+ * hold is past MAX_LISTED_HOLDS, no number is published for the item) is not enforceable.
+ */
+async function confirmHolds(
+  shop: string,
+  input: { holdKey: string; placed: { inventoryItemId: string; units: number }[]; now?: Date; client?: AdminClient },
+): Promise<Set<string>> {
+  const { holdKey, placed } = input;
+  const ids = [...new Set(placed.map((hold) => hold.inventoryItemId))];
+  try {
+    const admin = input.client ?? (await adminClientForShop(shop));
+    // Planned at the hold's own instant when one is given (tests, replays), else at each try's time.
+    const now = input.now ? () => input.now! : () => new Date();
+    await recomputeInventoryItems(shop, ids, { client: admin, actor: "hold", now });
+    const items = await readInventoryItems(admin, ids);
+    const confirmed = new Set<string>();
+    for (const item of items) {
+      const units = placed.find((hold) => hold.inventoryItemId === item.inventoryItemId)?.units ?? Infinity;
+      const published = unitsForHolder(item.channelMetafield?.value, holdKey);
+      if (published && published.listed >= units && published.available >= units) confirmed.add(item.inventoryItemId);
+    }
+    return confirmed;
+  } catch (error) {
+    console.error("[holds] could not publish cart holds", { shop, inventoryItemIds: ids, error: error instanceof Error ? error.message : String(error) });
+    return new Set();
+  }
+}
+
+/** The checkout block leaves: only the caller holding the key can end the holds. */
+export async function releaseCart(shop: string, holder: string, holdKey: string, variantIds?: string[]) {
+  const items = await releaseHoldsByKey(shop, holder, holdKey, variantIds);
   await enqueueRecompute(shop, items);
   return items.length;
 }
 
 /** orders/create: the checkout's holds became the order's committed units. */
-export async function convertCartHolds(shop: string, checkoutToken: string) {
-  const items = await convertHolds(shop, checkoutToken);
+export async function convertCartHolds(shop: string, order: { checkoutToken: string | null; holdKey: string | null }) {
+  const items = await convertHolds(shop, { holder: order.checkoutToken, holdKey: order.holdKey });
   await enqueueRecompute(shop, items);
 }
 

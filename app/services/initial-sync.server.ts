@@ -30,6 +30,7 @@ export async function runInitialSync(
     const { locations } = await refreshLocationsAndChannels(shop, client);
     const locationNames = new Map(locations.map((location) => [location.id, location.name]));
     const preexisting: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
+    let withoutSku = 0;
     let items = 0;
     const mode = await forEachCatalogBatch(
       client,
@@ -37,9 +38,9 @@ export async function runInitialSync(
         await upsertCatalogItems(shop, catalogEntries(batch));
         for (const item of batch) {
           for (const level of item.levels) {
-            if (level.quantities.safety_stock > 0 && item.sku) {
-              preexisting.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
-            }
+            if (level.quantities.safety_stock <= 0) continue;
+            if (item.sku) preexisting.push({ inventoryItemId: item.inventoryItemId, locationId: level.locationId, units: level.quantities.safety_stock, sku: item.sku });
+            else withoutSku++;
           }
         }
         items += batch.length;
@@ -52,15 +53,11 @@ export async function runInitialSync(
     let imported = 0;
     if (preexisting.length > 0 && !(await currentPolicy(shop))) {
       imported = preexisting.length;
-      const protection: SafetyStockRule[] = preexisting.map((entry) => ({
-        kind: "safety_stock",
-        units: entry.units,
-        sku: entry.sku,
-        location: locationNames.get(entry.locationId) ?? entry.locationId,
-      }));
+      const protection = importedRules(preexisting, locationNames);
       const version = await insertPolicyVersion(shop, { version: 1, protection, channels: [] }, "import", "Safety stock set before Safestock was installed");
+      const skipped = withoutSku > 0 ? `; ${withoutSku} level(s) of variants without a SKU were not imported (a rule cannot name them)` : "";
       await recordAudit(shop, [
-        { subject: "policy", ruleVersion: version, reason: `Imported ${preexisting.length} existing safety stock level(s) as policy v${version}`, actor: "merchant" },
+        { subject: "policy", ruleVersion: version, reason: `Imported ${preexisting.length} existing safety stock level(s) as policy v${version}${skipped}`, actor: "merchant" },
       ]);
     }
 
@@ -74,4 +71,20 @@ export async function runInitialSync(
     await setInitialSyncStatus(shop, "failed", String(error));
     throw error;
   }
+}
+
+/**
+ * One location × SKU rule per SKU and location. Variants sharing a SKU (docs/decisions/020)
+ * get one rule that applies to each of them: the largest of their values, so no variant ends up
+ * less protected than the merchant had it.
+ */
+function importedRules(preexisting: readonly { locationId: string; units: number; sku: string }[], locationNames: ReadonlyMap<string, string>): SafetyStockRule[] {
+  const bySkuAndLocation = new Map<string, SafetyStockRule>();
+  for (const entry of preexisting) {
+    const location = locationNames.get(entry.locationId) ?? entry.locationId;
+    const key = JSON.stringify([entry.sku, location]);
+    const earlier = bySkuAndLocation.get(key);
+    if (!earlier || earlier.units < entry.units) bySkuAndLocation.set(key, { kind: "safety_stock", units: entry.units, sku: entry.sku, location });
+  }
+  return [...bySkuAndLocation.values()];
 }

@@ -40,6 +40,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
       inventoryItemId: item.inventoryItemId,
       sku: item.sku,
       title: item.variantTitle && item.variantTitle !== "Default Title" ? `${item.productTitle} – ${item.variantTitle}` : item.productTitle,
+      /** Shopify `inventoryPolicy: CONTINUE`: never blocked at checkout, never counted as oversold (docs/decisions/019). */
+      continueSelling: item.continueSelling,
       levels: levels
         .filter((level) => level.inventoryItemId === item.inventoryItemId)
         .map((level) => {

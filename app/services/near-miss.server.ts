@@ -26,6 +26,11 @@
  * selling its last units with no more margin left than the buffer itself (an order bigger than
  * `available` that the protected units absorbed is one).
  *
+ * **Items that keep selling when out of stock** (`inventoryPolicy: CONTINUE`: preorders,
+ * backorders) are never oversold nor near-missed: Shopify lets their `available` go below zero by
+ * design (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy),
+ * and a sale past the stock is the merchant's promise, not a lost race (docs/decisions/019).
+ *
  * The chart counts orders (an order with several flagged lines counts once per kind).
  */
 import { listLocations } from "~/models/catalog.server";
@@ -45,6 +50,7 @@ export function classifyLine({
   protection,
   cover,
   readAfterOrder,
+  continueSelling = false,
 }: {
   quantity: number;
   published: number | null;
@@ -52,7 +58,10 @@ export function classifyLine({
   /** Σ available + safety_stock where the line is filled, as last read. */
   cover: number;
   readAfterOrder: boolean;
+  /** The variant keeps selling when out of stock: selling past the stock is intended. */
+  continueSelling?: boolean;
 }): { oversoldUnits: number; nearMiss: boolean } {
+  if (continueSelling) return { oversoldUnits: 0, nearMiss: false };
   const oversoldUnits = readAfterOrder ? Math.min(quantity, Math.max(0, -cover)) : Math.max(0, quantity - Math.max(0, cover));
   return { oversoldUnits, nearMiss: oversoldUnits === 0 && published !== null && published <= protection };
 }
@@ -113,7 +122,7 @@ export async function recordOrderExposure(shop: string, orders: readonly Arrived
           pausedAtOrder: state?.paused ?? false,
           protection,
           levelAvailable: available,
-          ...classifyLine({ quantity: line.quantity, published: state?.available ?? null, protection, cover, readAfterOrder }),
+          ...classifyLine({ quantity: line.quantity, published: state?.available ?? null, protection, cover, readAfterOrder, continueSelling: item.continueSelling === true }),
           occurredAt: order.occurredAt,
         },
       ];

@@ -26,7 +26,7 @@ import {
 import { currentPolicy, policyVersion } from "~/models/policy.server";
 import type { ShopifyItem } from "~/shopify/inventory.server";
 import type { JobHandler } from "~/jobs/worker.server";
-import { formatDateTime } from "./display-view.server";
+import { formatDateTime, variantName } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
 import { snapshotFor } from "./sync-items.server";
@@ -39,7 +39,11 @@ export const PREVIEW_INLINE_ITEMS = 1_000;
 export const BIGGEST_CHANGES = 20;
 
 export interface PreviewChange {
+  /** The variant's inventory item (twins share a SKU; some variants have none). */
+  item: string;
   sku: string;
+  /** "Tee / Blue": which variant, in words. */
+  variant: string;
   /** A location name (protection) or a channel handle (available to sell). */
   where: string;
   kind: "protected" | "channel";
@@ -82,7 +86,8 @@ export class PlanDiff {
     biggest: [],
   };
 
-  add(before: Plan, after: Plan, items: number): void {
+  /** `names`: each inventory item's variant in words ("Tee / Blue"). */
+  add(before: Plan, after: Plan, items: number, names: ReadonlyMap<string, string> = new Map()): void {
     const s = this.summary;
     s.items += items;
     // Both plans come from one snapshot: same levels and channels in the same order.
@@ -95,7 +100,9 @@ export class PlanDiff {
       if (delta > 0) s.unitsIntoProtection += delta;
       else s.unitsOutOfProtection -= delta;
       this.consider({
+        item: old.item,
         sku: old.sku,
+        variant: names.get(old.item) ?? "",
         where: old.location,
         kind: "protected",
         before: old.protected,
@@ -111,7 +118,9 @@ export class PlanDiff {
       if (!old.paused && next.paused) s.pausing[old.channel] = (s.pausing[old.channel] ?? 0) + 1;
       if (old.paused && !next.paused) s.resuming[old.channel] = (s.resuming[old.channel] ?? 0) + 1;
       this.consider({
+        item: old.item,
         sku: old.sku,
+        variant: names.get(old.item) ?? "",
         where: old.channel,
         kind: "channel",
         before: old.available,
@@ -124,12 +133,13 @@ export class PlanDiff {
     });
   }
 
-  /** Keeps the BIGGEST_CHANGES largest by |after − before| (ties: SKU, then place, for a stable list). */
+  /** Keeps the BIGGEST_CHANGES largest by |after − before| (ties: SKU, variant, then place, for a stable list). */
   private consider(change: PreviewChange): void {
     const list = this.summary.biggest;
     list.push(change);
     list.sort(
-      (a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before) || a.sku.localeCompare(b.sku) || a.where.localeCompare(b.where),
+      (a, b) =>
+        Math.abs(b.after - b.before) - Math.abs(a.after - a.before) || a.sku.localeCompare(b.sku) || a.item.localeCompare(b.item) || a.where.localeCompare(b.where),
     );
     if (list.length > BIGGEST_CHANGES) list.length = BIGGEST_CHANGES;
   }
@@ -212,6 +222,10 @@ async function snapshotPage(shop: string, base: ShopContext, locations: Map<stri
   return snapshotFor(context, itemsFromStoredState(catalog, levels, locations));
 }
 
+function variantNames(catalog: readonly { inventoryItemId: string; productTitle: string; variantTitle: string }[]): Map<string, string> {
+  return new Map(catalog.map((item) => [item.inventoryItemId, variantName(item)]));
+}
+
 function catalogPage(shop: string, { after, take, sku }: { after: string | null; take: number; sku?: string }) {
   return prisma.catalogItem.findMany({
     where: { shop, ...(sku !== undefined ? { sku } : {}) },
@@ -241,7 +255,7 @@ export async function diffCatalog(
     const snapshot = await snapshotPage(shop, base, locations, catalog);
     const before = planWithFreeze(base.policy.compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
     const next = planWithFreeze(candidate, snapshot, { now: now.toISOString(), freeze: base.freeze });
-    diff.add(before, next, catalog.length);
+    diff.add(before, next, catalog.length, variantNames(catalog));
     after = catalog[catalog.length - 1]!.inventoryItemId;
     await onProgress?.(diff.summary.items);
     // Let the server answer other requests between chunks.
@@ -381,7 +395,7 @@ export async function loadPreview(shop: string, id: string, { sku, now = new Dat
   };
 }
 
-/** One SKU planned with both policies: every level and channel with its reasons before and after. */
+/** Every variant carrying one SKU, each planned on its own stock with both policies: every level and channel with its reasons before and after. */
 async function drillDown(shop: string, candidate: Policy, sku: string, now: Date) {
   const catalog = await catalogPage(shop, { after: null, take: 5, sku });
   if (catalog.length === 0) return { sku, found: false as const, changes: [] as PreviewChange[] };
@@ -389,9 +403,12 @@ async function drillDown(shop: string, candidate: Policy, sku: string, now: Date
   const snapshot = await snapshotPage(shop, base, locations, catalog);
   const before = planWithFreeze(base.policy.compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
   const after = planWithFreeze(compilePolicy(candidate ?? EMPTY_POLICY), snapshot, { now: now.toISOString(), freeze: base.freeze });
+  const names = variantNames(catalog);
   const changes: PreviewChange[] = [
     ...before.levels.map((old, i) => ({
+      item: old.item,
       sku: old.sku,
+      variant: names.get(old.item) ?? "",
       where: old.location,
       kind: "protected" as const,
       before: old.protected,
@@ -400,7 +417,9 @@ async function drillDown(shop: string, candidate: Policy, sku: string, now: Date
       reasonsAfter: reasons(after.levels[i]!.explain),
     })),
     ...before.channels.map((old, i) => ({
+      item: old.item,
       sku: old.sku,
+      variant: names.get(old.item) ?? "",
       where: old.channel,
       kind: "channel" as const,
       before: old.available,

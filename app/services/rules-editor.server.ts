@@ -69,7 +69,8 @@ export async function searchCatalog(shop: string, kind: "sku" | "product" | "tag
   const text = query.trim();
   if (kind === "sku") {
     const rows = await prisma.catalogItem.findMany({
-      where: { shop, ...(text ? { sku: { contains: text } } : {}) },
+      // A blank SKU ("" on a variant without one) is no name a rule can use.
+      where: { shop, sku: text ? { contains: text } : { not: "" } },
       orderBy: { sku: "asc" },
       distinct: ["sku"],
       select: { sku: true },

@@ -4,6 +4,7 @@
  * that size velocity buffers, and whether webhook health has frozen lower tiers.
  */
 import { compilePolicy, type CompiledPolicy, type Hold, type LocationInfo, type Policy } from "~/domain";
+import { CHECKOUT_CHANNEL, checkoutHoldsOf, type CheckoutHolds } from "~/domain/inventory-writes";
 import { freezeStateFor, type FreezeState } from "~/domain/write-plan";
 import { listChannels, listLocations, locationInfo } from "~/models/catalog.server";
 import { activeHoldsForItems } from "~/models/holds.server";
@@ -26,6 +27,13 @@ export interface ShopSyncContext {
   unitsPerMinuteByChannel: Map<string, Record<string, number>>;
   /** Cart holds still running for the items being synced (engine input). */
   holds: Hold[];
+  /**
+   * The same holds on the checkout channel per inventory item, as published for the cart-validation
+   * Function (docs/decisions/019). Loaded after the items were read from Shopify (every caller reads,
+   * then builds this context), so a write planned from it never drops a hold stored before the
+   * metafield it replaces was read: a hold stored later makes that write stale (compareDigest).
+   */
+  checkoutHolds: Map<string, CheckoutHolds>;
   syncLagMinutes: number;
   /** The webhook-health freeze in force (planned by the pure write plan), or null. */
   freeze: FreezeState | null;
@@ -55,7 +63,7 @@ export function policyUri(shop: string, version: number): string {
 }
 
 /** The shop-wide part of a sync context: the same for every batch of one run. */
-export type ShopContext = Omit<ShopSyncContext, "unitsPerMinute" | "unitsPerMinuteByChannel" | "holds">;
+export type ShopContext = Omit<ShopSyncContext, "unitsPerMinute" | "unitsPerMinuteByChannel" | "holds" | "checkoutHolds">;
 
 export async function loadShopContext(shop: string, now: Date): Promise<ShopContext> {
   const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
@@ -102,8 +110,26 @@ export async function forItems(base: ShopContext, inventoryItemIds: string[], no
     now,
     unitsPerMinute: new Map([...velocity].map(([id, rate]) => [id, rate.total])),
     unitsPerMinuteByChannel: new Map([...velocity].map(([id, rate]) => [id, rate.byChannel])),
-    holds: holds.map((hold) => ({ sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
+    // A hold is on one variant's inventory item: its SKU twins keep their own stock (docs/decisions/020).
+    holds: holds.map((hold) => ({ item: hold.inventoryItemId, sku: hold.sku, channel: hold.channel, units: hold.units, expiresAt: hold.expiresAt.toISOString() })),
+    checkoutHolds: checkoutHoldsByItem(holds),
   };
+}
+
+function checkoutHoldsByItem(holds: { inventoryItemId: string; channel: string; holdKey: string | null; units: number; createdAt: Date }[]): Map<string, CheckoutHolds> {
+  const byItem = new Map<string, { holdKey: string | null; units: number; createdAt: string }[]>();
+  for (const hold of holds) {
+    if (hold.channel !== CHECKOUT_CHANNEL) continue;
+    const list = byItem.get(hold.inventoryItemId) ?? [];
+    list.push({ holdKey: hold.holdKey, units: hold.units, createdAt: hold.createdAt.toISOString() });
+    byItem.set(hold.inventoryItemId, list);
+  }
+  const result = new Map<string, CheckoutHolds>();
+  for (const [id, list] of byItem) {
+    const published = checkoutHoldsOf(list);
+    if (published) result.set(id, published);
+  }
+  return result;
 }
 
 export async function loadSyncContext(

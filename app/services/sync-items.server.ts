@@ -28,10 +28,10 @@ export interface SyncOutcome {
   refused: number;
 }
 
-/** The catalog rows (SKU, product, tags…) of items read from Shopify; items without a variant are skipped. */
+/** The catalog rows (SKU, product, tags…) of items read from Shopify; items without a variant are skipped (a blank SKU is kept). */
 export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
   return items
-    .filter((item) => item.sku && item.variantId && item.productId)
+    .filter((item) => item.variantId && item.productId)
     .map((item) => ({
       inventoryItemId: item.inventoryItemId,
       variantId: item.variantId!,
@@ -41,16 +41,22 @@ export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
       variantTitle: item.variantTitle,
       tags: item.tags,
       tracked: item.tracked,
+      continueSelling: item.continueSelling,
     }));
 }
 
-/** Builds the engine's snapshot (names, not ids: the policy file speaks in SKUs and location names). */
+/**
+ * Builds the engine's snapshot. Each level and item is identified by its inventory item id
+ * (`item`): variants sharing a SKU or without one are planned each on its own stock. SKU, product
+ * and location are names, because the policy file speaks in them.
+ */
 export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Snapshot {
   const levels: Level[] = [];
   const engineItems: Item[] = [];
   for (const item of items) {
     const byChannel = context.unitsPerMinuteByChannel.get(item.inventoryItemId);
     engineItems.push({
+      item: item.inventoryItemId,
       sku: item.sku,
       product: item.productTitle,
       tags: item.tags,
@@ -61,6 +67,7 @@ export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Sna
       if (!level.locationActive) continue;
       const q = level.quantities;
       levels.push({
+        item: item.inventoryItemId,
         sku: item.sku,
         location: level.locationName,
         onHand: q.on_hand,
@@ -83,8 +90,9 @@ export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Sna
 }
 
 /**
- * Plans the items and applies the plan. Untracked items and items without a SKU are outside
- * Safestock's reach (Shopify does not count their stock; the policy addresses items by SKU).
+ * Plans the items and applies the plan. Untracked items are outside Safestock's reach (Shopify
+ * does not count their stock). An item without a SKU is planned like any other: global, location,
+ * product and tag rules protect it.
  */
 export async function syncItems(
   context: ShopSyncContext,
@@ -93,7 +101,7 @@ export async function syncItems(
   actor: AuditActor,
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
-  const items = fetched.filter((item) => item.tracked && item.sku);
+  const items = fetched.filter((item) => item.tracked);
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0 };
   await upsertCatalogItems(context.shop, catalogEntries(items));
   const writePlan = planInventoryWrites({
@@ -102,6 +110,7 @@ export async function syncItems(
     items,
     now: context.now.toISOString(),
     freeze: context.freeze,
+    checkoutHolds: context.checkoutHolds,
   });
   const counts = await applyWritePlan(context, client, writePlan, items, actor, options);
   return { levelsChecked: writePlan.levels.length, ...counts };

@@ -8,7 +8,7 @@ import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
 import { orderPayloadOf, parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
-import { convertCartHolds } from "./holds.server";
+import { convertCartHolds, HOLD_ATTRIBUTE } from "./holds.server";
 import { recordOrderExposure, type ArrivedOrder } from "./near-miss.server";
 import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
 import { confirmAppGone } from "./webhook-confirmation.server";
@@ -135,7 +135,8 @@ export async function processWebhook(
 
   if (topic === "products/update" && !(await productChangedForRules(shop, payload))) {
     // Publishing or unpublishing (Safestock's own included) fires products/update too, but
-    // stock is untouched: only a change the rules read (title, tags, SKUs, variants) needs a plan.
+    // stock is untouched: only a change the rules read (title, tags, SKUs, variants, inventory
+    // policy) needs a plan.
     return "processed";
   }
 
@@ -160,7 +161,8 @@ export async function processWebhook(
       await recordOrderExposure(shop, [order], catalog);
     }
     // The checkout's cart holds are now the order's committed units.
-    if (typeof payload.checkout_token === "string" && payload.checkout_token) await convertCartHolds(shop, payload.checkout_token);
+    const hold = checkoutHoldOf(payload);
+    if (hold.checkoutToken || hold.holdKey) await convertCartHolds(shop, hold);
   }
   const items = [...new Set([...effects.inventoryItemIds, ...fromVariants])];
   if (batch) for (const item of items) batch.items.add(item);
@@ -227,7 +229,9 @@ async function productChangedForRules(shop: string, product: Json): Promise<bool
   const bySku = new Map(rows.map((row) => [`${row.inventoryItemId}`, row]));
   return variants.some((variant) => {
     const row = bySku.get(`gid://shopify/InventoryItem/${String(variant.inventory_item_id)}`);
-    return !row || row.sku !== (variant.sku ?? "") || row.productTitle !== product.title || row.tags !== JSON.stringify(tags);
+    // "Continue selling when out of stock" toggled: the published value and the Function follow it.
+    const continueSelling = variant.inventory_policy === "continue";
+    return !row || row.sku !== (variant.sku ?? "") || row.productTitle !== product.title || row.tags !== JSON.stringify(tags) || row.continueSelling !== continueSelling;
   });
 }
 
@@ -243,4 +247,16 @@ async function recordOrderSales(shop: string, orders: readonly ArrivedOrder[], c
       }),
     ),
   );
+}
+
+/**
+ * Which checkout an order came from: its `checkout_token` and the hold key its cart carried
+ * (`note_attributes`: "Attributes set on a cart carry over to the resulting order after checkout",
+ * shopify.dev/docs/api/storefront/2026-04/objects/Attribute).
+ */
+function checkoutHoldOf(payload: Json): { checkoutToken: string | null; holdKey: string | null } {
+  const checkoutToken = typeof payload.checkout_token === "string" && payload.checkout_token ? payload.checkout_token : null;
+  const attributes = Array.isArray(payload.note_attributes) ? (payload.note_attributes as { name?: unknown; value?: unknown }[]) : [];
+  const attribute = attributes.find((entry) => entry?.name === HOLD_ATTRIBUTE && typeof entry.value === "string" && entry.value !== "");
+  return { checkoutToken, holdKey: (attribute?.value as string | undefined) ?? null };
 }

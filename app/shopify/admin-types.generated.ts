@@ -270,6 +270,13 @@ export type MetafieldsSetUserErrorCode =
   /** The input value is too short. */
   | 'TOO_SHORT';
 
+/** The valid values for the inventory policy of a product variant once it is out of stock. */
+export type ProductVariantInventoryPolicy =
+  /** Customers can buy this product variant after it's out of stock. */
+  | 'CONTINUE'
+  /** Customers can't buy this product variant after it's out of stock. */
+  | 'DENY';
+
 /** The input fields required to publish a resource. */
 export type PublicationInput = {
   /**
@@ -295,11 +302,11 @@ export type SafestockItemLevelsQueryVariables = Exact<{
 
 
 export type SafestockItemLevelsQuery = { nodes: Array<
-    | { id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
     | Record<PropertyKey, never>
    | null> };
 
-export type SafestockItemLevelsFragment = { id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SafestockItemLevelsFragment = { id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SafestockItemMoreLevelsQueryVariables = Exact<{
   id: string;
@@ -322,7 +329,7 @@ export type SafestockCatalogPageQueryVariables = Exact<{
 }>;
 
 
-export type SafestockCatalogPageQuery = { inventoryItems: { nodes: Array<{ id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SafestockCatalogPageQuery = { inventoryItems: { nodes: Array<{ id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SafestockLocationsQueryVariables = Exact<{
   after?: string | null | undefined;

@@ -220,7 +220,14 @@ describe("GroupedCatalogReader", () => {
 describe("parseBulkCatalog", () => {
   it("does not depend on line order (children may come long after, or be grouped under, their parent)", () => {
     const item = { id: "gid://shopify/InventoryItem/1", sku: null, tracked: true };
-    const variant = { id: "gid://shopify/ProductVariant/2", title: "S", product: { id: "gid://shopify/Product/3", title: "Shirt", tags: ["a"] }, metafield: null, __parentId: item.id };
+    const variant = {
+      id: "gid://shopify/ProductVariant/2",
+      title: "S",
+      inventoryPolicy: "CONTINUE",
+      product: { id: "gid://shopify/Product/3", title: "Shirt", tags: ["a"] },
+      metafield: null,
+      __parentId: item.id,
+    };
     const level = {
       id: "gid://shopify/InventoryLevel/4?inventory_item_id=1",
       location: { id: "gid://shopify/Location/5", name: "W", isActive: true },
@@ -233,6 +240,7 @@ describe("parseBulkCatalog", () => {
         inventoryItemId: item.id,
         sku: "",
         tracked: true,
+        continueSelling: true,
         variantId: variant.id,
         variantTitle: "S",
         productId: "gid://shopify/Product/3",

@@ -220,6 +220,7 @@ interface ItemLine {
 interface VariantLine {
   id: string;
   title: string;
+  inventoryPolicy: "CONTINUE" | "DENY";
   product: { id: string; title: string; tags: string[] };
   metafield: { id: string; value: string; compareDigest: string } | null;
   __parentId: string;

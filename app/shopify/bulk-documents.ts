@@ -28,6 +28,7 @@ export const BULK_CATALOG_QUERY = /* GraphQL */ `
               node {
                 id
                 title
+                inventoryPolicy
                 product {
                   id
                   title

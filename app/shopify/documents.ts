@@ -53,6 +53,10 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
       nodes {
         id
         title
+        # CONTINUE: the variant keeps selling when out of stock (preorders, backorders); Shopify lets
+        # its available go below zero, so Safestock never blocks it
+        # (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy).
+        inventoryPolicy
         product {
           id
           title

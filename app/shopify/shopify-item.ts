@@ -21,6 +21,11 @@ export interface ShopifyItem {
   inventoryItemId: string;
   sku: string;
   tracked: boolean;
+  /**
+   * The variant's `inventoryPolicy` is CONTINUE: it keeps selling when out of stock (preorders,
+   * backorders), so it is never blocked at checkout nor counted as oversold.
+   */
+  continueSelling: boolean;
   variantId: string | null;
   variantTitle: string;
   productId: string | null;
@@ -44,6 +49,7 @@ export function shopifyItemFrom(
     inventoryItemId: item.id,
     sku: item.sku ?? "",
     tracked: item.tracked,
+    continueSelling: variant?.inventoryPolicy === "CONTINUE",
     variantId: variant?.id ?? null,
     variantTitle: variant?.title ?? "",
     productId: variant?.product.id ?? null,

@@ -284,7 +284,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
             order: { lineItems: input.lines, sourceName: "web", financialStatus: "PAID", ...(input.email ? { email: input.email } : {}) },
             options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" },
           },
-          { checkoutToken: input.checkoutToken, cartToken: input.cartToken },
+          { checkoutToken: input.checkoutToken, cartToken: input.cartToken, attributes: input.attributes ?? [] },
         );
         changed("state");
         const order = result.order ? { id: result.order.id, legacyResourceId: String(result.order.legacyId), name: result.order.name } : null;

@@ -79,7 +79,7 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
     const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], step: "CHECKOUT_INTERACTION" });
     expect(run.input).toEqual({
       buyerJourney: { step: "CHECKOUT_INTERACTION" },
-      cart: { lines: [{ quantity: 1, merchandise: { id: t.variant("RING-6"), sku: "RING-6", metafield: { value } } }] },
+      cart: { attribute: null, lines: [{ quantity: 1, merchandise: { id: t.variant("RING-6"), sku: "RING-6", metafield: { value } } }] },
     });
     expect(run.output).toEqual({ operations: [{ validationAdd: { errors: [] } }] });
 
@@ -108,6 +108,24 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
     ];
     expect((await runCheckout(t.sandbox, { lines })).errors.map((e) => e.target)).toEqual(["$.cart.lines[0].quantity", "$.cart.lines[2].quantity"]);
     expect((await runCheckout(t.sandbox, { lines, step: "CART_INTERACTION" })).errors).toEqual([]);
+  });
+
+  it("hands the cart's hold attribute to the Function and carries the cart attributes to the order's note_attributes", async () => {
+    const t = setup();
+    const value = JSON.stringify({ channels: { online_store: { available: 2, paused: false } }, holds: { held: 2, keys: { holderKey: 2 } } });
+    const res = await t.sandbox.shop().graphql({ query: SET, variables: { m: [{ ownerId: t.variant("RING-6"), namespace: "safestock", key: "channels", type: "json", value }] } }, SANDBOX_ADMIN_TOKEN);
+    expect((res.body as { data: { metafieldsSet: { userErrors: unknown[] } } }).data.metafieldsSet.userErrors).toEqual([]);
+    const lines = [{ variantId: t.variant("RING-6"), quantity: 2 }];
+
+    const other = await placeOrderThroughCheckout(t.sandbox, { lines, attributes: [{ key: "gift", value: "yes" }] });
+    expect(other.input.cart.attribute).toBeNull();
+    expect(other).toMatchObject({ placed: false, errors: [{ message: "This item is not available right now" }] });
+
+    const holder = await placeOrderThroughCheckout(t.sandbox, { lines, attributes: [{ key: "_safestockHold", value: "stale" }, { key: "_safestockHold", value: "holderKey" }] });
+    expect(holder.input.cart.attribute).toEqual({ value: "holderKey" });
+    expect(holder.placed).toBe(true);
+    expect(t.orders()[0]!.noteAttributes).toEqual([{ name: "_safestockHold", value: "holderKey" }]);
+    await expect(runCheckout(t.sandbox, { lines, attributes: [{ key: "", value: "x" }] })).rejects.toMatchObject({ code: "INVALID" });
   });
 
   it("refuses carts Shopify would refuse before any Function runs", async () => {

@@ -33,13 +33,14 @@ import { functionOutputErrors, functionSchema, parseInputQuery } from "./functio
 import {
   BUYER_JOURNEY_STEPS,
   CheckoutCartError,
+  type CartAttributeInput,
   executeInputQuery,
   functionInputGraph,
   type BuyerJourneyStep,
   type CheckoutLineInput,
 } from "./input.js";
 
-export type { BuyerJourneyStep, CheckoutLineInput } from "./input.js";
+export type { BuyerJourneyStep, CartAttributeInput, CheckoutLineInput } from "./input.js";
 
 /** The extension's input query, read from disk on every run so edits to it take effect at once. */
 export const INPUT_QUERY_FILE = fileURLToPath(
@@ -68,6 +69,8 @@ export interface RunCheckoutInput {
   lines: CheckoutLineInput[];
   /** Default CHECKOUT_COMPLETION: the buyer pressing "Pay now". */
   step?: BuyerJourneyStep;
+  /** The cart's attributes (e.g. the hold key the checkout block sets); they carry over to the order. */
+  attributes?: CartAttributeInput[];
 }
 
 export interface CheckoutRun {
@@ -113,7 +116,7 @@ export async function runCheckout(sandbox: CheckoutSandbox, request: RunCheckout
   const schema = functionSchema();
   // Shopify rejects an invalid input query at deploy; here it fails the run (and the tests).
   const document = parseInputQuery(readFileSync(INPUT_QUERY_FILE, "utf8"), schema);
-  const graph = functionInputGraph({ snapshot: sandbox.shop(request.shop).snapshot(), apiKey: sandbox.apiKey, lines: request.lines, step });
+  const graph = functionInputGraph({ snapshot: sandbox.shop(request.shop).snapshot(), apiKey: sandbox.apiKey, lines: request.lines, step, attributes: request.attributes ?? [] });
   const input = executeInputQuery(schema, document, graph) as unknown as CartValidationsGenerateRunInput;
   const size = new TextEncoder().encode(JSON.stringify(input)).length;
   if (size > FUNCTION_INPUT_LIMIT_BYTES) {
@@ -149,6 +152,7 @@ export async function placeOrderThroughCheckout(sandbox: CheckoutSandbox, reques
       lines,
       checkoutToken: request.checkoutToken ?? newCheckoutToken(),
       cartToken: request.cartToken ?? newCheckoutToken(),
+      attributes: request.attributes ?? [],
       ...(request.email ? { email: request.email } : {}),
     });
     return { ...run, placed: completed.order !== null, order: completed.order, userErrors: completed.userErrors, response: { status: 200, body: completed } };
@@ -176,8 +180,8 @@ export interface HandleCheckoutOptions {
 
 /**
  * POST /sandbox/checkout — JSON in, JSON out.
- *   {shop?, lines:[{variantId, quantity}], step?}             → 200 {errors, input, output}
- *   {shop?, lines, placeOrder: true, email?, checkoutToken?, cartToken?} → 200 {placed, order, errors, userErrors, input, output}
+ *   {shop?, lines:[{variantId, quantity}], step?, attributes?:[{key, value}]} → 200 {errors, input, output}
+ *   {shop?, lines, attributes?, placeOrder: true, email?, checkoutToken?, cartToken?} → 200 {placed, order, errors, userErrors, input, output}
  * `lineItems` is accepted for `lines` (the shape of POST /sandbox/orders). A cart Shopify would
  * refuse (unknown variant, bad quantity or step) → 400 {error, code}.
  */
@@ -196,11 +200,14 @@ export async function handleCheckoutRequest(sandbox: CheckoutSandbox, request: R
   const lines = (body.lines ?? body.lineItems) as CheckoutLineInput[] | undefined;
   if (!Array.isArray(lines) || lines.length === 0) return json(400, { error: "lines required: [{variantId, quantity}]" }, headers);
   const shop = options.shop ?? (typeof body.shop === "string" ? body.shop : (new URL(request.url).searchParams.get("shop") ?? undefined));
+  if (body.attributes !== undefined && !Array.isArray(body.attributes)) return json(400, { error: "attributes must be an array: [{key, value}]" }, headers);
+  const attributes = (body.attributes ?? []) as CartAttributeInput[];
   try {
     if (body.placeOrder === true) {
       const result = await placeOrderThroughCheckout(sandbox, {
         shop,
         lines,
+        attributes,
         ...(typeof body.email === "string" ? { email: body.email } : {}),
         ...(typeof body.checkoutToken === "string" ? { checkoutToken: body.checkoutToken } : {}),
         ...(typeof body.cartToken === "string" ? { cartToken: body.cartToken } : {}),
@@ -208,7 +215,7 @@ export async function handleCheckoutRequest(sandbox: CheckoutSandbox, request: R
       return json(200, result, headers);
     }
     const step = typeof body.step === "string" ? (body.step as BuyerJourneyStep) : undefined;
-    return json(200, await runCheckout(sandbox, { shop, lines, ...(step ? { step } : {}) }), headers);
+    return json(200, await runCheckout(sandbox, { shop, lines, attributes, ...(step ? { step } : {}) }), headers);
   } catch (error) {
     if (error instanceof CheckoutCartError) return json(400, { error: error.message, code: error.code, lineIndex: error.lineIndex }, headers);
     if (error instanceof Error && /^unknown sandbox shop/.test(error.message)) return json(404, { error: error.message }, headers);

@@ -18,6 +18,20 @@ export interface CheckoutLineInput {
   quantity: number;
 }
 
+/** A cart attribute (Storefront `AttributeInput`); checkout UI extensions set them with applyAttributeChange. */
+export interface CartAttributeInput {
+  key: string;
+  value: string;
+}
+
+/** Shopify keeps one value per attribute key: the last one set wins. */
+function attributeResolver(attributes: readonly CartAttributeInput[]) {
+  return (args: Args) => {
+    const found = [...attributes].reverse().find((attribute) => attribute.key === args.key);
+    return found ? { key: found.key, value: found.value } : null;
+  };
+}
+
 /** A cart Shopify would refuse before any Function runs (Storefront `CartErrorCode`). */
 export class CheckoutCartError extends Error {
   constructor(
@@ -67,8 +81,15 @@ export function functionInputGraph(options: {
   apiKey: string;
   lines: readonly CheckoutLineInput[];
   step: BuyerJourneyStep;
+  attributes?: readonly CartAttributeInput[];
 }): Node {
   const { snapshot, apiKey, lines, step } = options;
+  const attributes = options.attributes ?? [];
+  attributes.forEach((attribute, index) => {
+    if (typeof attribute?.key !== "string" || attribute.key === "" || typeof attribute.value !== "string") {
+      throw new CheckoutCartError(`Attribute ${index}: key and value must be strings`, "INVALID", null);
+    }
+  });
   const variants = new Map(snapshot.variants.map((v) => [v.id, v]));
   const products = new Map(snapshot.products.map((p) => [p.id, p]));
   const items = new Map(snapshot.inventoryItems.map((i) => [i.id, i]));
@@ -131,7 +152,7 @@ export function functionInputGraph(options: {
     presentmentCurrencyRate: "1.0",
     cart: {
       lines: cartLines,
-      attribute: () => null,
+      attribute: attributeResolver(attributes),
       buyerIdentity: null,
       billingAddress: null,
       retailLocation: null,

@@ -20,7 +20,7 @@
  *   GET  /sandbox/cost-log?apiClient=&since=  every Admin API request per app: costs, bucket before/after,
  *                                             THROTTLED, idempotency keys and what was applied (admin-api/cost-log.ts)
  *   GET  /sandbox/bulk/<id>.jsonl             a bulk operation's JSONL result (BulkOperation.url)
- *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, placeOrder?}: runs the
+ *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, attributes?, placeOrder?}: runs the
  *                                             cart-validation Function (extensions/safestock-cart-validation)
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
  * else the first shop (requests to 127.0.0.1 / localhost).

@@ -225,6 +225,8 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     total_discounts: "0.00",
     tags: "",
     note: null,
+    // The checkout's cart attributes (shopify.dev/docs/api/storefront/2026-04/objects/Attribute).
+    note_attributes: (order.noteAttributes ?? []).map(({ name, value }) => ({ name, value })),
     line_items: order.lineItems.map(lineItemPayload),
     refunds: order.refunds.map((r) => refundPayload(order, r)),
     fulfillments: (order.fulfillments ?? []).map((f) => fulfillmentPayload(order, f)),

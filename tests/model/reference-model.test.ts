@@ -3,9 +3,21 @@
  * model-based test prove nothing.
  */
 import { describe, expect, it } from "vitest";
-import { channelNumber, policyDocument, reachableStock, refreshCover, ringFenceAt, targetAvailable, targetSafetyStock, type ModelLevel, type ModelLocation } from "./reference-model";
+import {
+  channelNumber,
+  oversoldUnits,
+  policyDocument,
+  reachableStock,
+  refreshCover,
+  ringFenceAt,
+  targetAvailable,
+  targetSafetyStock,
+  type ModelLevel,
+  type ModelLocation,
+} from "./reference-model";
 
 const level = (location: string, onHand: number, committed = 0, tags: string[] = []): ModelLevel => ({
+  item: "gid://shopify/InventoryItem/7",
   sku: "RING-7",
   tags,
   location,
@@ -97,6 +109,32 @@ describe("reference model", () => {
     const both = [LOCATIONS[0]!, { ...LOCATIONS[1]!, fulfillsOnlineOrders: true }];
     expect(levels.map((l) => ringFenceAt(policy, l, { levels, locations: both }))).toEqual([0, 10]);
     expect(policyDocument(policy).channels).toEqual([{ channel: "marketplace", tier: 2, refreshSeconds: 15, ringFenceUnits: 10 }]);
+  });
+
+  it("judges variants sharing a SKU, or without one, each on its own stock", () => {
+    const blue = (location: string, onHand: number): ModelLevel => ({ ...level(location, onHand), item: "blue", sku: "TEE" });
+    const navy = (location: string, onHand: number): ModelLevel => ({ ...level(location, onHand), item: "navy", sku: "TEE" });
+    const plain = (item: string, onHand: number): ModelLevel => ({ ...level("Warehouse", onHand), item, sku: "" });
+    const policy = { global: 1, forSku: { sku: "TEE", units: 3 }, marketplace: { ringFenceUnits: 2 } };
+    const levels = [blue("Warehouse", 10), navy("Warehouse", 4), plain("round", 6)];
+    const shop = { levels, locations: LOCATIONS };
+    // Blue: 10 − the SKU rule's 3 = 7 left; the fence takes 2 of Blue's own → safety_stock 5, available 5.
+    expect([targetSafetyStock(policy, levels[0]!, shop), targetAvailable(policy, levels[0]!, shop)]).toEqual([5, 5]);
+    // Navy 4 − 3 = 1, fence min(2, 1) = 1: its own, never Blue's.
+    expect([targetSafetyStock(policy, levels[1]!, shop), targetAvailable(policy, levels[1]!, shop)]).toEqual([4, 0]);
+    // No SKU: the global 1, fence 2 → 3, available 3.
+    expect([targetSafetyStock(policy, levels[2]!, shop), targetAvailable(policy, levels[2]!, shop)]).toEqual([3, 3]);
+    // Channel numbers from each variant's own levels: online 5 / 0 / 3; marketplace adds its own fence.
+    expect(channelNumber(policy, "online_store", [levels[0]!], LOCATIONS)).toEqual({ available: 5, paused: false });
+    expect(channelNumber(policy, "marketplace", [levels[1]!], LOCATIONS)).toEqual({ available: 1, paused: false });
+    expect(channelNumber(policy, "online_store", [levels[2]!], LOCATIONS)).toEqual({ available: 3, paused: false });
+  });
+
+  it("never counts a continue-selling variant as oversold", () => {
+    // 0 on hand, 2 committed: oversold by 2, unless the variant sells past zero on purpose.
+    expect(oversoldUnits(level("Warehouse", 0, 2))).toBe(2);
+    expect(oversoldUnits({ ...level("Warehouse", 0, 2), continueSelling: true })).toBe(0);
+    expect(oversoldUnits(level("Warehouse", 3, 2))).toBe(0);
   });
 
   it("writes the policy file in the documented format", () => {

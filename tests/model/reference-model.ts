@@ -5,6 +5,11 @@
  * safety stock, channel allocation %, network minimum, refresh window, ring fence, pause below, manual pause) and is kept
  * small enough to check by hand.
  *
+ * Identity (docs/decisions/020): a level belongs to one variant's inventory item (`item`). Variants may
+ * share a SKU or have none; each is judged on its own stock, and a SKU rule applies to every
+ * variant carrying that SKU. A variant that keeps selling when out of stock (`continueSelling`,
+ * Shopify's inventoryPolicy CONTINUE) is never counted as oversold.
+ *
  * Physical stock (on_hand, committed, reserved, damaged, quality_control) is whatever the
  * emulated shop says; the model only decides how much of it Safestock should withhold at each
  * level (Shopify's `safety_stock`) and how much each channel may be offered.
@@ -18,7 +23,7 @@ export interface ModelPolicy {
   atLocation?: { location: string; units: number };
   /** Safety stock for items with a tag, overriding location and global. */
   forTag?: { tag: string; units: number };
-  /** Safety stock for one SKU, overriding everything else. */
+  /** Safety stock for every variant carrying one SKU (each on its own stock), overriding everything else. */
   forSku?: { sku: string; units: number };
   online?: { networkMinimum?: number };
   /** `refreshSeconds`: the connector re-reads its listing every R s (docs/policy.md § 4 "Refresh window"). */
@@ -55,7 +60,12 @@ export function policyDocument(policy: ModelPolicy) {
 }
 
 export interface ModelLevel {
+  /** The variant's inventory item: the level's identity. */
+  item: string;
+  /** A label: shared by twins, "" when the variant has none. */
   sku: string;
+  /** Shopify's inventoryPolicy CONTINUE: sells past zero, never oversold. */
+  continueSelling?: boolean;
   tags: readonly string[];
   location: string;
   onHand: number;
@@ -71,7 +81,7 @@ export interface ModelLocation {
   fulfillsOnlineOrders: boolean;
 }
 
-/** The SKU's levels and the shop's locations: what a ring fence, which spans locations, needs. */
+/** The variant's levels (others may be there too) and the shop's locations: what a ring fence, which spans locations, needs. */
 export interface ModelShop {
   levels: readonly ModelLevel[];
   locations: readonly ModelLocation[];
@@ -87,7 +97,8 @@ function protection(policy: ModelPolicy, level: ModelLevel): number {
   let units = policy.global;
   if (policy.atLocation && policy.atLocation.location === level.location) units = policy.atLocation.units;
   if (policy.forTag && level.tags.includes(policy.forTag.tag)) units = policy.forTag.units;
-  if (policy.forSku && policy.forSku.sku === level.sku) units = policy.forSku.units;
+  // A blank SKU is no SKU: no SKU rule names it.
+  if (policy.forSku && level.sku !== "" && policy.forSku.sku === level.sku) units = policy.forSku.units;
   return Math.min(sellable(level), units);
 }
 
@@ -98,7 +109,7 @@ function protection(policy: ModelPolicy, level: ModelLevel): number {
 export function ringFenceAt(policy: ModelPolicy, level: ModelLevel, shop: ModelShop): number {
   let left = policy.marketplace?.ringFenceUnits ?? 0;
   const reachable = reachableLocations("marketplace", shop.locations);
-  const ordered = shop.levels.filter((l) => l.sku === level.sku && reachable.includes(l.location)).sort((a, b) => (a.location < b.location ? -1 : 1));
+  const ordered = shop.levels.filter((l) => l.item === level.item && reachable.includes(l.location)).sort((a, b) => (a.location < b.location ? -1 : 1));
   for (const l of ordered) {
     const fence = Math.min(left, sellable(l) - protection(policy, l));
     if (l.location === level.location) return fence;
@@ -109,11 +120,11 @@ export function ringFenceAt(policy: ModelPolicy, level: ModelLevel, shop: ModelS
 
 /**
  * What Safestock must withhold at one level: Shopify's `safety_stock` after it has synced. A
- * policy with a ring fence needs the SKU's other levels and the locations (`shop`).
+ * policy with a ring fence needs the variant's other levels and the locations (`shop`).
  */
 export function targetSafetyStock(policy: ModelPolicy, level: ModelLevel, shop?: ModelShop): number {
   if (!policy.marketplace?.ringFenceUnits) return protection(policy, level);
-  if (!shop) throw new Error("a ring fence spans locations: pass the SKU's levels and the locations");
+  if (!shop) throw new Error("a ring fence spans locations: pass the variant's levels and the locations");
   return protection(policy, level) + ringFenceAt(policy, level, shop);
 }
 
@@ -132,7 +143,7 @@ export function reachableLocations(channel: string, locations: readonly ModelLoc
   return locations.filter((location) => location.active && location.fulfillsOnlineOrders).map((location) => location.name);
 }
 
-/** What the other channels sell of one SKU, and how late Safestock's number is (docs/policy.md § 4). */
+/** What the other channels sell of one variant, and how late Safestock's number is (docs/policy.md § 4). */
 export interface ModelSales {
   /** Units per second sold by every channel but the one being planned. */
   othersPerSecond: number;
@@ -156,7 +167,7 @@ export interface ModelChannelNumber {
   paused: boolean;
 }
 
-/** A channel's number for one SKU (docs/policy.md § 4, the subset the model covers). */
+/** A channel's number for one variant, from its own `levels` only (docs/policy.md § 4, the subset the model covers). */
 export function channelNumber(
   policy: ModelPolicy,
   channel: string,
@@ -189,10 +200,20 @@ export function channelNumber(
   return { available, paused: false };
 }
 
-/** Stock a channel's orders can actually reach for one SKU: what may never be exceeded. */
+/** Stock a channel's orders can actually reach for one variant: what may never be exceeded. */
 export function reachableStock(channel: string, levels: readonly ModelLevel[], locations: readonly ModelLocation[]): number {
   const reachable = new Set(reachableLocations(channel, locations));
   return levels
     .filter((level) => reachable.has(level.location))
     .reduce((sum, level) => sum + Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl), 0);
+}
+
+/**
+ * Units sold beyond the stock at a level: what was promised that is not there. A variant that
+ * keeps selling when out of stock (inventoryPolicy CONTINUE) is never oversold: the merchant
+ * chose to take those orders.
+ */
+export function oversoldUnits(level: ModelLevel): number {
+  if (level.continueSelling) return 0;
+  return Math.max(0, -(level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl));
 }

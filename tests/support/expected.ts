@@ -1,10 +1,11 @@
 /**
  * What the final Shopify state must be, computed independently of the pipeline: the emulated
  * shop's own state, fed straight to the rules engine. Tests compare Shopify (after the queue
- * drains) with this.
+ * drains) with this. Every level and variant is identified by its inventory item (SKUs may be
+ * shared or blank); tests with hand-computed numbers check the engine itself.
  */
 import { compilePolicy, planAvailability, type Plan, type Policy } from "~/domain";
-import { channelMetafieldValue, channelAtsBySku } from "~/domain/inventory-writes";
+import { channelMetafieldValue, channelAtsByItem } from "~/domain/inventory-writes";
 import { channelHandle } from "~/models/catalog.server";
 import type { ShopStateSnapshot } from "../../sandbox";
 
@@ -19,6 +20,7 @@ export function expectedPlan(state: ShopStateSnapshot, policy: Policy, now: Date
       levels: state.inventoryLevels
         .filter((level) => level.isActive && locations.get(level.locationId)?.isActive)
         .map((level) => ({
+          item: level.inventoryItemId,
           sku: skuOf.get(level.inventoryItemId)!,
           location: locations.get(level.locationId)!.name,
           onHand: level.quantities.on_hand,
@@ -29,6 +31,7 @@ export function expectedPlan(state: ShopStateSnapshot, policy: Policy, now: Date
           incoming: level.quantities.incoming,
         })),
       items: state.variants.map((variant) => ({
+        item: variant.inventoryItemId,
         sku: variant.sku,
         product: products.get(variant.productId)?.title,
         tags: products.get(variant.productId)?.tags ?? [],
@@ -49,24 +52,24 @@ export function differencesFromPlan(state: ShopStateSnapshot, plan: Plan): strin
   const problems: string[] = [];
   const locations = new Map(state.locations.map((location) => [location.id, location.name]));
   const skuOf = new Map(state.inventoryItems.map((item) => [item.id, item.sku]));
-  const targets = new Map(plan.levels.map((level) => [`${level.sku}|${level.location}`, level]));
+  const targets = new Map(plan.levels.map((level) => [`${level.item}|${level.location}`, level]));
   for (const level of state.inventoryLevels) {
-    const key = `${skuOf.get(level.inventoryItemId)}|${locations.get(level.locationId)}`;
-    const target = targets.get(key);
+    const target = targets.get(`${level.inventoryItemId}|${locations.get(level.locationId)}`);
     if (!target) continue;
     if (level.quantities.safety_stock !== target.safetyStock || level.quantities.available !== target.available) {
       problems.push(
-        `${key}: safety_stock ${level.quantities.safety_stock} (want ${target.safetyStock}), available ${level.quantities.available} (want ${target.available})`,
+        `${skuOf.get(level.inventoryItemId) || "(no SKU)"} (${level.inventoryItemId}) at ${locations.get(level.locationId)}: safety_stock ${level.quantities.safety_stock} (want ${target.safetyStock}), available ${level.quantities.available} (want ${target.available})`,
       );
     }
   }
-  const ats = channelAtsBySku(plan.channels);
+  const ats = channelAtsByItem(plan.channels);
   for (const variant of state.variants) {
     const metafield = state.metafields.find((m) => m.ownerId === variant.id && m.key === "channels" && m.namespace === "safestock");
-    const want = ats.get(variant.sku);
+    const want = ats.get(variant.inventoryItemId);
     if (!want) continue;
-    const wantValue = channelMetafieldValue(want);
-    if (metafield?.value !== wantValue) problems.push(`${variant.sku} metafield: ${metafield?.value ?? "missing"} (want ${wantValue})`);
+    // A variant that keeps selling when out of stock says so to the checkout Function (docs/decisions/019).
+    const wantValue = channelMetafieldValue(want, { continueSelling: variant.inventoryPolicy === "CONTINUE" });
+    if (metafield?.value !== wantValue) problems.push(`${variant.sku || "(no SKU)"} (${variant.id}) metafield: ${metafield?.value ?? "missing"} (want ${wantValue})`);
   }
   return problems;
 }

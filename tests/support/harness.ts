@@ -16,6 +16,7 @@ import {
   sandboxHandlers,
   type Sandbox,
   type SandboxOptions,
+  type ShopFactory,
 } from "../../sandbox";
 import { mswServer } from "../setup/msw";
 
@@ -65,7 +66,8 @@ export interface Harness {
 
 const BACK_OFFICE_SCOPES = ["write_orders", "write_inventory", "write_products", "write_publications", "write_locations"];
 
-export function startHarness(options: Partial<SandboxOptions> = {}): Harness {
+/** `createShop` builds each emulated shop (default: the seeded emulator), e.g. tests/support/twins-shop.ts. */
+export function startHarness(options: Partial<SandboxOptions> & { createShop?: ShopFactory } = {}): Harness {
   const sandbox = createSandbox({
     apiKey: process.env.SHOPIFY_API_KEY!,
     apiSecret: process.env.SHOPIFY_API_SECRET!,

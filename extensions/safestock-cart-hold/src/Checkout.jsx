@@ -1,53 +1,113 @@
 /**
- * Holds the checkout's lines with Safestock for a few minutes and tells the buyer when a
- * quantity is no longer available — before they pay, not after. Preact + checkout web
- * components (API 2025-10+: https://shopify.dev/docs/api/checkout-ui-extensions).
+ * Holds the checkout's lines with Safestock for a few minutes, so that Shopify's checkout lets
+ * this buyer — and no other — buy the held units, and stops the buyer before they pay when a
+ * quantity is no longer available. Preact + checkout web components (API 2025-10+:
+ * https://shopify.dev/docs/api/checkout-ui-extensions).
+ *
+ * How a hold is enforced (docs/decisions/019, superseding the enforcement of 008):
+ * 1. POST /api/holds with the checkout's lines. The app answers only once Shopify can enforce the
+ *    hold: the channel metafield the cart-validation Function reads names the hold's random key.
+ *    While the answer is pending, progress is blocked, so the buyer cannot pay before the cart
+ *    carries its key (a hold confirmed earlier would lose the race it exists to win).
+ * 2. The key goes on the cart as the attribute `_safestockHold` (applyAttributeChange): the Function
+ *    counts the held units for this cart and against every other. The attribute carries over to
+ *    the order (`note_attributes`), where orders/create converts the hold.
+ * 3. A refused quantity blocks progress (`block_progress` capability, useBuyerJourneyIntercept —
+ *    deprecated in 2026.7 in favour of validation Functions, which Safestock's Function is; the
+ *    intercept only spares the buyer a round trip to the Function's error).
+ * 4. Leaving checkout without paying releases the hold (unmount); expiry is the backstop.
+ *
+ * When the cart's attributes cannot be changed (`instructions.attributes.canUpdateAttributes`
+ * false, or an accelerated checkout: https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/attributes)
+ * nothing is held: a hold the cart cannot name would count against its own holder.
  *
  * The session token proves to the app which shop and checkout this is
  * (https://shopify.dev/docs/api/checkout-ui-extensions/latest/target-apis/platform-apis/session-token-api);
- * the app verifies it with `authenticate.public.checkout`.
+ * the app verifies it with `authenticate.public.checkout`. The app never sees the hold key from
+ * the buyer: it mints it.
  */
+/* global shopify -- the Checkout UI extension API object, declared by @shopify/ui-extensions/preact */
 import "@shopify/ui-extensions/preact";
+import { useBuyerJourneyIntercept } from "@shopify/ui-extensions/checkout/preact";
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { HOLD_ANSWER_TIMEOUT_MS, HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
 
 export default async () => {
   render(<CartHold />, document.body);
 };
 
+async function callHolds(appUrl, method, body) {
+  const token = await shopify.sessionToken.get();
+  return fetch(`${appUrl}/api/holds`, {
+    method,
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    // A release on leaving must outlive the page.
+    keepalive: method === "DELETE",
+  });
+}
+
 function CartHold() {
-  const [refused, setRefused] = useState([]);
+  const [state, setState] = useState({ status: "idle" });
   const lines = shopify.lines.value;
-  const key = lines.map((line) => `${line.merchandise.id}:${line.quantity}`).join(",");
+  const key = linesKey(lines);
+  const latest = useRef(state);
+  latest.current = state;
+
+  useBuyerJourneyIntercept(({ canBlockProgress }) =>
+    interceptorResult(latest.current, canBlockProgress, (variantId) => lines.find((line) => line.merchandise.id === variantId)?.merchandise.title ?? "An item"),
+  );
 
   useEffect(() => {
     const appUrl = shopify.settings.value.app_url;
-    if (!appUrl) return;
+    const canName = shopify.instructions.value?.attributes?.canUpdateAttributes !== false;
+    if (!appUrl || !canName || lines.length === 0) return;
     let cancelled = false;
+    // The running hold's key, if any: presenting it keeps the key (and the cart attribute) as it is.
+    const holdKey = runningKeyOf(latest.current);
+    setState({ status: "pending" });
+    // Fail open: if Safestock does not answer in time, checkout goes on as without the app.
+    const giveUp = setTimeout(() => !cancelled && setState({ status: "idle" }), HOLD_ANSWER_TIMEOUT_MS);
     (async () => {
-      const token = await shopify.sessionToken.get();
-      const response = await fetch(`${appUrl}/api/holds`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({
-          checkoutToken: shopify.checkoutToken.value,
-          lines: lines.map((line) => ({ variantId: line.merchandise.id, quantity: line.quantity })),
-        }),
-      }).catch(() => null);
-      // Fail open: if Safestock cannot be reached, checkout goes on as without the app.
-      if (!response || cancelled) return;
-      const body = await response.json().catch(() => ({ lines: [] }));
-      setRefused((body.lines ?? []).filter((line) => !line.ok));
+      const body = { checkoutToken: shopify.checkoutToken.value, holdKey, lines: lines.map((line) => ({ variantId: line.merchandise.id, quantity: line.quantity })) };
+      const response = await callHolds(appUrl, "POST", body).catch(() => null);
+      const answer = response ? await response.json().catch(() => null) : null;
+      if (cancelled) return;
+      const next = stateFromAnswer(response?.status ?? 0, answer);
+      if (next.status === "held") {
+        const applied = await shopify.applyAttributeChange({ type: "updateAttribute", key: HOLD_ATTRIBUTE, value: next.holdKey }).catch(() => ({ type: "error" }));
+        if (applied.type !== "success") {
+          // The cart cannot carry the key: the hold would only stand in this buyer's way.
+          await callHolds(appUrl, "DELETE", { checkoutToken: body.checkoutToken, holdKey: next.holdKey }).catch(() => null);
+          if (!cancelled) setState({ status: "idle" });
+          return;
+        }
+      }
+      clearTimeout(giveUp);
+      if (!cancelled) setState(next);
     })();
     return () => {
       cancelled = true;
+      clearTimeout(giveUp);
     };
   }, [key]);
 
-  if (refused.length === 0) return null;
+  // Leaving checkout without paying: the held units go back at once rather than at expiry.
+  useEffect(
+    () => () => {
+      const appUrl = shopify.settings.value.app_url;
+      const holdKey = runningKeyOf(latest.current);
+      if (!appUrl || !holdKey || shopify.buyerJourney.completed.value) return;
+      callHolds(appUrl, "DELETE", { checkoutToken: shopify.checkoutToken.value, holdKey }).catch(() => null);
+    },
+    [],
+  );
+
+  if (state.status !== "refused") return null;
   return (
     <s-banner tone="critical" heading="Some items just sold out">
-      {refused.map((line) => (
+      {state.refused.map((line) => (
         <s-text key={line.variantId}>
           {lines.find((entry) => entry.merchandise.id === line.variantId)?.merchandise.title ?? "An item"}: {line.reason}
         </s-text>

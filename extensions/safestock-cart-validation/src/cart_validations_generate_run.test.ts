@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import {
   cartValidationsGenerateRun,
+  HOLD_ATTRIBUTE,
+  MAX_LISTED_HOLDS,
   NOT_AVAILABLE_MESSAGE,
   onlyLeftMessage,
   type BuyerJourneyStep,
@@ -9,9 +11,14 @@ import {
 } from "./cart_validations_generate_run";
 
 const value = (online: unknown) => JSON.stringify({ channels: { online_store: online } });
-const cart = (lines: { quantity: number; id?: string; value?: string | null }[], step: BuyerJourneyStep | null = "CHECKOUT_COMPLETION"): CartValidationsGenerateRunInput => ({
+const cart = (
+  lines: { quantity: number; id?: string; value?: string | null }[],
+  step: BuyerJourneyStep | null = "CHECKOUT_COMPLETION",
+  holdKey: string | null = null,
+): CartValidationsGenerateRunInput => ({
   buyerJourney: { step },
   cart: {
+    attribute: holdKey === null ? null : { value: holdKey },
     lines: lines.map((l, i) => ({
       quantity: l.quantity,
       merchandise: { id: l.id ?? `gid://shopify/ProductVariant/${i + 1}`, sku: null, metafield: l.value === undefined || l.value === null ? null : { value: l.value } },
@@ -55,5 +62,54 @@ describe("cartValidationsGenerateRun", () => {
       "$.cart.lines[0].quantity",
       "$.cart.lines[2].quantity",
     ]);
+  });
+
+  describe("cart holds", () => {
+    const held = (available: number, held: number, keys: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ channels: { online_store: { available, paused: false } }, holds: { held, keys }, ...extra });
+
+    it("names the attribute the checkout block sets", () => expect(HOLD_ATTRIBUTE).toBe("_safestockHold"));
+
+    it("lets the holder take its held units and no other cart", () => {
+      const v = held(3, 2, { holderKey: 2 });
+      expect(errorsOf(cart([{ quantity: 3, value: v }], "CHECKOUT_COMPLETION", "holderKey"))).toEqual([]);
+      // 3 online, 2 held by someone else: 1 for everybody else.
+      expect(errorsOf(cart([{ quantity: 2, value: v }], "CHECKOUT_COMPLETION", "otherKey"))).toEqual([{ message: onlyLeftMessage(1), target: "$.cart.lines[0].quantity" }]);
+      expect(errorsOf(cart([{ quantity: 1, value: v }]))).toEqual([]);
+      expect(errorsOf(cart([{ quantity: 2, value: v }], "CHECKOUT_COMPLETION", ""))).toEqual([{ message: onlyLeftMessage(1), target: "$.cart.lines[0].quantity" }]);
+    });
+
+    it("never gives a key more than the held units, and never reads prototype keys as holds", () => {
+      expect(errorsOf(cart([{ quantity: 3, value: held(2, 1, { k: 9 }) }], "CHECKOUT_COMPLETION", "k"))).toEqual([{ message: onlyLeftMessage(2), target: "$.cart.lines[0].quantity" }]);
+      expect(errorsOf(cart([{ quantity: 1, value: held(2, 2, { k: 2 }) }], "CHECKOUT_COMPLETION", "constructor"))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[0].quantity" }]);
+    });
+
+    it("reads an unreadable holds part as no holds (a foreign edit: fail open, as for the whole value)", () => {
+      for (const holds of [null, "3", { held: "2" }, []]) {
+        const v = JSON.stringify({ channels: { online_store: { available: 2, paused: false } }, holds });
+        expect(errorsOf(cart([{ quantity: 2, value: v }])), JSON.stringify(holds)).toEqual([]);
+      }
+    });
+
+    it("a paused channel blocks the holder too", () => {
+      const v = JSON.stringify({ channels: { online_store: { available: 2, paused: true } }, holds: { held: 2, keys: { k: 2 } } });
+      expect(errorsOf(cart([{ quantity: 1, value: v }], "CHECKOUT_COMPLETION", "k"))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[0].quantity" }]);
+    });
+  });
+
+  it("never blocks an item that keeps selling when out of stock, paused or at 0", () => {
+    const v = JSON.stringify({ channels: { online_store: { available: 0, paused: true } }, continueSelling: true });
+    expect(errorsOf(cart([{ quantity: 5, value: v }]))).toEqual([]);
+    const notContinue = JSON.stringify({ channels: { online_store: { available: 0, paused: false } }, continueSelling: "yes" });
+    expect(errorsOf(cart([{ quantity: 1, value: notContinue }]))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[0].quantity" }]);
+  });
+
+  it(`keeps a 50-line cart with ${MAX_LISTED_HOLDS} listed holds on every variant under the 64,000-byte input limit`, () => {
+    const keys = Object.fromEntries(Array.from({ length: MAX_LISTED_HOLDS }, (_, i) => [`k${String(i).padStart(21, "0")}`, 99]));
+    const channels = { marketplace: { available: 999, paused: false }, online_store: { available: 999, paused: false }, pos: { available: 999, paused: false }, wholesale: { available: 999, paused: true } };
+    const value = JSON.stringify({ channels, continueSelling: true, holds: { held: 99 * MAX_LISTED_HOLDS, keys } });
+    const input = cart(Array.from({ length: 50 }, (_, i) => ({ quantity: 1, id: `gid://shopify/ProductVariant/${9_000_000_000_000 + i}`, value })), "CHECKOUT_COMPLETION", "k".repeat(22));
+    expect(new TextEncoder().encode(value).length).toBeLessThan(10_000);
+    expect(new TextEncoder().encode(JSON.stringify(input)).length).toBeLessThan(64_000);
   });
 });

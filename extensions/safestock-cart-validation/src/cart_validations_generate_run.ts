@@ -9,6 +9,19 @@
  * so a line is blocked when that channel is paused for the variant or when the cart asks for more
  * units than its `available`.
  *
+ * Cart holds (docs/decisions/019, superseding 008's enforcement): the Online Store's number keeps
+ * the units held in checkouts for their holders, so the value also lists the running holds:
+ *   "holds":{"held":3,"keys":{"<hold key>":2}}
+ * `held` is every unit held on the Online Store for the variant; `keys` names up to
+ * MAX_LISTED_HOLDS holds by their random hold key. The holder's checkout carries its key in the
+ * cart attribute HOLD_ATTRIBUTE (set by the checkout block), so its own units count for it and
+ * every other cart can take only `available − held`. A hold that is not listed (past the bound)
+ * still counts in `held` for everyone, its holder included: stricter, never kinder.
+ *
+ * Items that keep selling when out of stock (`"continueSelling":true`, Shopify's
+ * `inventoryPolicy: CONTINUE`: preorders, backorders) are never blocked: Shopify lets their
+ * `available` go below zero, and a number of 0 means "none on hand", not "stop selling".
+ *
  * Rules that keep this safe to run on a real shop:
  * - Pure: no imports, no Node APIs, no network, no clock. The CLI compiles this to Wasm with
  *   javy (QuickJS) and Shopify runs it under an ~11M instruction budget
@@ -29,6 +42,8 @@ export type BuyerJourneyStep = "CART_INTERACTION" | "CHECKOUT_INTERACTION" | "CH
 export interface CartValidationsGenerateRunInput {
   buyerJourney: { step?: BuyerJourneyStep | null };
   cart: {
+    /** `attribute(key: "_safestockHold")`: the checkout's hold key, set by the checkout block. */
+    attribute?: { value?: string | null } | null;
     lines: ReadonlyArray<{
       quantity: number;
       /** `... on ProductVariant { … }`: a CustomProduct line comes back as `{}`. */
@@ -69,13 +84,47 @@ const BLOCKING_STEPS: readonly string[] = ["CHECKOUT_INTERACTION", "CHECKOUT_COM
 export const NOT_AVAILABLE_MESSAGE = "This item is not available right now";
 export const onlyLeftMessage = (available: number): string => `Only ${available} left — please lower the quantity`;
 
-interface ChannelAts {
+/** The cart attribute carrying the checkout's hold key (a leading underscore hides it from the buyer). */
+export const HOLD_ATTRIBUTE = "_safestockHold";
+
+/**
+ * At most this many holds are named per variant; the app lists the oldest and counts the rest
+ * in `held` only. A value with four channels and 16 keys of 22 characters is about 700 bytes, far
+ * below the 10,000 bytes a metafield may bring into the input, and a 50-line cart of such values
+ * stays below the 64,000-byte input limit (SHOPIFY-FACTS "Checkout"; a unit test checks both).
+ * The app keeps the same number (app/domain/inventory-writes.ts MAX_LISTED_HOLDS).
+ */
+export const MAX_LISTED_HOLDS = 16;
+
+interface Published {
   available: number;
   paused: boolean;
+  continueSelling: boolean;
+  /** Units held on the Online Store by every checkout. */
+  held: number;
+  /** Units per listed hold key. */
+  keys: Record<string, number>;
+}
+
+const wholeUnits = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : null);
+
+/** The holds part; an unreadable one counts as no holds (the value came from someone else: fail open). */
+function holdsOf(holds: unknown): { held: number; keys: Record<string, number> } {
+  if (typeof holds !== "object" || holds === null) return { held: 0, keys: {} };
+  const held = wholeUnits((holds as { held?: unknown }).held) ?? 0;
+  const listed = (holds as { keys?: unknown }).keys;
+  const keys: Record<string, number> = {};
+  if (typeof listed === "object" && listed !== null) {
+    for (const key of Object.keys(listed)) {
+      const units = wholeUnits((listed as Record<string, unknown>)[key]);
+      if (units !== null) keys[key] = Math.min(units, held);
+    }
+  }
+  return { held, keys };
 }
 
 /** The online-store numbers in a metafield value, or null when there is nothing usable (fail open). */
-function onlineStoreAts(value: string | null | undefined): ChannelAts | null {
+function publishedFor(value: string | null | undefined): Published | null {
   if (typeof value !== "string" || value === "") return null;
   let parsed: unknown;
   try {
@@ -89,8 +138,16 @@ function onlineStoreAts(value: string | null | undefined): ChannelAts | null {
   const entry = (channels as Record<string, unknown>)[CHECKOUT_CHANNEL];
   if (typeof entry !== "object" || entry === null) return null;
   const { available, paused } = entry as { available?: unknown; paused?: unknown };
-  if (typeof available !== "number" || !Number.isFinite(available)) return null;
-  return { available: Math.max(0, Math.floor(available)), paused: paused === true };
+  const units = wholeUnits(available);
+  if (units === null) return null;
+  const { held, keys } = holdsOf((parsed as { holds?: unknown }).holds);
+  return { available: units, paused: paused === true, continueSelling: (parsed as { continueSelling?: unknown }).continueSelling === true, held, keys };
+}
+
+/** What this cart may take: the number, less the units other checkouts hold. */
+function availableToCart(published: Published, holdKey: string | null): number {
+  const own = holdKey !== null && Object.prototype.hasOwnProperty.call(published.keys, holdKey) ? published.keys[holdKey] : 0;
+  return Math.max(0, published.available - Math.max(0, published.held - own));
 }
 
 export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInput): CartValidationsGenerateRunResult {
@@ -99,6 +156,8 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
 
   if (step !== null && BLOCKING_STEPS.indexOf(step) !== -1) {
     const lines = input.cart.lines;
+    const attribute = input.cart.attribute?.value;
+    const holdKey = typeof attribute === "string" && attribute !== "" ? attribute : null;
 
     // The same variant can sit on several lines (different line attributes or selling plans):
     // stock is per variant, so compare the cart's total for the variant, not each line alone.
@@ -110,15 +169,16 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
 
     for (let i = 0; i < lines.length; i++) {
       const { merchandise, quantity } = lines[i];
-      const ats = onlineStoreAts(merchandise.metafield?.value);
-      if (ats === null) continue;
+      const published = publishedFor(merchandise.metafield?.value);
+      if (published === null || published.continueSelling) continue;
       const wanted = merchandise.id !== undefined ? totals[merchandise.id] : quantity;
+      const available = availableToCart(published, holdKey);
       // Target the line's quantity so checkout shows the message next to the line it is about.
       const target = `$.cart.lines[${i}].quantity`;
-      if (ats.paused || ats.available <= 0) {
+      if (published.paused || available <= 0) {
         errors.push({ message: NOT_AVAILABLE_MESSAGE, target });
-      } else if (wanted > ats.available) {
-        errors.push({ message: onlyLeftMessage(ats.available), target });
+      } else if (wanted > available) {
+        errors.push({ message: onlyLeftMessage(available), target });
       }
     }
   }

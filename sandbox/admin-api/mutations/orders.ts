@@ -30,6 +30,8 @@ function cloneOrder(o: OrderRecord): OrderRecord {
 export interface OrderOrigin {
   checkoutToken?: string | null;
   cartToken?: string | null;
+  /** The checkout's cart attributes; they carry over to the order (shopify.dev/docs/api/storefront/2026-04/objects/Attribute). */
+  attributes?: { key: string; value: string }[];
 }
 
 // ------------------------------------------------------------------------------ orderCreate
@@ -161,6 +163,8 @@ export function orderCreate(ctx: ApiContext, args: Args, origin: OrderOrigin = {
     test: !!input.test,
     checkoutToken: origin.checkoutToken ?? null,
     cartToken: origin.cartToken ?? null,
+    // One value per key, the last one set (a cart attribute update replaces the value).
+    noteAttributes: [...new Map((origin.attributes ?? []).map(({ key, value }) => [key, value]))].map(([name, value]) => ({ name, value })),
     fulfillmentOrders,
     fulfillments: [],
   };
