@@ -17,8 +17,9 @@ const domainForbiddenImports = {
 };
 
 /**
- * Layer rules beyond the domain (docs/decisions/001-layers-and-pure-domain.md). Import cycles are
- * checked by tests/architecture.test.ts (no eslint-plugin-import here).
+ * Layer rules beyond the domain (docs/decisions/001-layers-and-pure-domain.md), here for the
+ * editor's quick feedback. The full matrix, import cycles and orphans are checked by
+ * dependency-cruiser (`npm run lint:architecture`, tests/architecture/dependency-cruiser.cjs).
  */
 const sandboxMayNotImportApp = {
   patterns: [

@@ -1,5 +1,5 @@
 /**
- * Catalog scale (issue 9, scenario 4): 100,000 variants × 3 locations. Initial sync (one bulk read),
+ * Catalog scale (bench/README.md): 100,000 variants × 3 locations. Initial sync (one bulk read),
  * then a policy change that re-plans every level and every channel number. The emulated shop runs in
  * its own process, so the app's CPU time and peak RSS are the app's alone; wall time includes the
  * leaky bucket. Prints wall time, app CPU time, peak RSS, requests, cost points, and the lower bound:

@@ -1,5 +1,5 @@
 /**
- * Flash sale (issue 9, scenarios 1–3): 20 hot SKUs over a warehouse (fulfils online orders) and two
+ * Flash sale (bench/README.md): 20 hot SKUs over a warehouse (fulfils online orders) and two
  * stores (do not), 4 channels, 2,000 orders in 60 s of real time from concurrent buyers (web checkout
  * obeying `available` and Safestock's cart-validation Function, POS at the stores, a marketplace
  * connector listing a copy refreshed every R seconds and ordering with DECREMENT_IGNORING_POLICY, B2B

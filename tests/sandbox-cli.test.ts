@@ -2,7 +2,7 @@
  * The README's quick start: `npm run sandbox` answers /healthz and the Admin API on a fresh SQLite
  * file, with no Shopify account. Run again on the same database, it meets the
  * same shop (kept beside the SQLite file) and the app's stored token still works: no 401s, no
- * dead jobs (issue 7 §6).
+ * dead jobs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";

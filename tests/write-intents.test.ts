@@ -1,5 +1,5 @@
 /**
- * Writes that always land and are always accounted for (issue 8, items 1 and 3): an
+ * Writes that always land and are always accounted for (docs/pipeline.md, docs/decisions/005-idempotency-keys.md): an
  * idempotency key names one intended write, not its content, and every write Shopify applied
  * has its audit entry before the next one is sent.
  *

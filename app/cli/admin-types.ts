@@ -1,6 +1,7 @@
 /**
  * `npm run codegen`: TypeScript types for every Admin GraphQL document Safestock sends, generated
- * from Shopify's official 2026-10 schema (vendored under sandbox/schemas with its ISC licence) by
+ * from Shopify's official 2026-10 schema (vendored under sandbox/schemas with its ISC licence; the
+ * script passes its path, so app code names no sandbox file — docs/decisions/001) by
  * graphql-codegen's typescript-operations plugin (one of those Shopify's `@shopify/api-codegen-preset`
  * runs), which emits only the enums and inputs the operations reach. The documents are read at run time from
  * app/shopify/documents.ts and bulk-documents.ts (they interpolate shared constants, which static
@@ -18,8 +19,6 @@ import { ALL_BULK_DOCUMENTS } from "../shopify/bulk-documents";
 import { ALL_DOCUMENTS } from "../shopify/documents";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-/** Read as a file, not imported: app code never imports the sandbox. */
-const SCHEMA_FILE = path.join(root, "sandbox/schemas/admin_2026-10.json.gz");
 export const ADMIN_TYPES_FILE = path.join(root, "app/shopify/admin-types.generated.ts");
 
 /** Every named operation and fragment, once (several documents share one fragment). */
@@ -54,8 +53,9 @@ const SCALARS = {
   UtcOffset: "string",
 };
 
-export async function renderAdminTypes(): Promise<string> {
-  const introspection = JSON.parse(gunzipSync(readFileSync(SCHEMA_FILE)).toString("utf8")) as { data: IntrospectionQuery };
+/** The generated module's text, from the gzipped introspection result at `schemaFile`. */
+export async function renderAdminTypes(schemaFile: string): Promise<string> {
+  const introspection = JSON.parse(gunzipSync(readFileSync(schemaFile)).toString("utf8")) as { data: IntrospectionQuery };
   const schema = buildClientSchema(introspection.data);
   const output = await codegen({
     filename: ADMIN_TYPES_FILE,
@@ -74,6 +74,8 @@ export async function renderAdminTypes(): Promise<string> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  writeFileSync(ADMIN_TYPES_FILE, await renderAdminTypes());
+  const schemaFile = process.argv[2];
+  if (!schemaFile) throw new Error("usage: tsx app/cli/admin-types.ts <admin schema introspection .json.gz>");
+  writeFileSync(ADMIN_TYPES_FILE, await renderAdminTypes(schemaFile));
   console.log(`wrote ${path.relative(root, ADMIN_TYPES_FILE)}`);
 }

@@ -9,12 +9,10 @@
  *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of inventory items
  */
 export type * from "./types";
-export type { Problem, Result } from "./result";
-export { validatePolicy, knownNamesOf, type KnownNames } from "./validate-policy";
+export type { Problem } from "./result";
+export { validatePolicy, knownNamesOf } from "./validate-policy";
 export { validateSnapshot } from "./validate-snapshot";
 export { compilePolicy, type CompiledPolicy } from "./compile-policy";
-export { planAvailability, type PlanOptions } from "./plan";
-export { computeProtection, baseSellable, velocityBufferUnits } from "./protection";
-export { allocateChannel, allocateChannels, channelKind, channelPool, locationsOf, type ChannelKind, type HoldTotal, type LocationCapabilities } from "./channels";
-export { identityOf } from "./identity";
+export { planAvailability } from "./plan";
+export { locationsOf } from "./channels";
 export { parseInstant } from "./time";

@@ -13,7 +13,7 @@ function planIssueExample(now: string): Plan {
   return planAvailability(compilePolicy(pol.value), snap.value, { now });
 }
 
-describe("issue 3 worked example", () => {
+describe("the worked example (__fixtures__/issue-example.*)", () => {
   const plan = planIssueExample("2026-11-23T13:00:00Z");
 
   // The example snapshot names no inventory items: each SKU is its own identity (docs/policy.md § Snapshot).

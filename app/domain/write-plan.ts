@@ -1,5 +1,5 @@
 /**
- * The pure half of a sync run (issue 8 item 4): from fresh reads of some inventory items, the
+ * The pure half of a sync run (docs/pipeline.md): from fresh reads of some inventory items, the
  * policy and the shop's freeze state to a write plan — safety-stock moves, channel metafield
  * values, the state to remember, and which publications to change. The writer
  * (`app/services/apply-writes.server.ts`) only sends what this returns, so `policy:plan` and

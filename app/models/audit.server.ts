@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
 
 export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation";
@@ -23,18 +23,3 @@ export async function recordAudit(shop: string, entries: readonly AuditInput[], 
   await db.auditEntry.createMany({ data: entries.map((entry) => ({ shop, ...entry })) });
 }
 
-export async function listAudit(
-  shop: string,
-  { cursor, take = 50, inventoryItemId }: { cursor?: string | null; take?: number; inventoryItemId?: string } = {},
-  db: PrismaClient = prisma,
-) {
-  const rows = await db.auditEntry.findMany({
-    where: { shop, ...(inventoryItemId ? { inventoryItemId } : {}) },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: take + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-  });
-  const hasMore = rows.length > take;
-  const entries = hasMore ? rows.slice(0, take) : rows;
-  return { entries, nextCursor: hasMore ? entries[entries.length - 1].id : null };
-}

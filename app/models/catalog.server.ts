@@ -119,11 +119,6 @@ export async function catalogItemsForProducts(shop: string, productIds: readonly
   return db.catalogItem.findMany({ where: { shop, productId: { in: [...productIds] } }, select: { productId: true, inventoryItemId: true, sku: true } });
 }
 
-export async function allInventoryItemIds(shop: string, db: PrismaClient = prisma) {
-  const rows = await db.catalogItem.findMany({ where: { shop }, select: { inventoryItemId: true } });
-  return rows.map((row) => row.inventoryItemId);
-}
-
 export async function knownSkus(shop: string, db: PrismaClient = prisma) {
   const rows = await db.catalogItem.findMany({ where: { shop }, select: { sku: true }, distinct: ["sku"] });
   return rows.map((row) => row.sku).filter(Boolean);

@@ -39,11 +39,6 @@ export async function deleteShopData(shop: string, at: Date = new Date(), db: Pr
   ]);
 }
 
-/** When the shop was redacted, or null. */
-export async function shopRedactedAt(shop: string, db: PrismaClient = prisma): Promise<Date | null> {
-  return (await db.redactedShop.findUnique({ where: { shop } }))?.redactedAt ?? null;
-}
-
 /** A new install (token exchange → afterAuth) lifts the tombstone: the shop is Safestock's again. */
 export async function clearShopRedaction(shop: string, db: PrismaClient = prisma) {
   await db.redactedShop.deleteMany({ where: { shop } });

@@ -31,17 +31,6 @@ export async function recordSales(shop: string, sales: readonly SaleInput[], db:
 
 const SALES_PER_STATEMENT = 200;
 
-/** Units per minute per inventory item over `[since, now]`, across channels. */
-export async function unitsPerMinute(shop: string, inventoryItemIds: string[], since: Date, now: Date, db: PrismaClient = prisma) {
-  const groups = await db.saleEvent.groupBy({
-    by: ["inventoryItemId"],
-    where: { shop, inventoryItemId: { in: inventoryItemIds }, occurredAt: { gte: since, lte: now } },
-    _sum: { quantity: true },
-  });
-  const minutes = Math.max(1, (now.getTime() - since.getTime()) / 60_000);
-  return new Map(groups.map((group) => [group.inventoryItemId, (group._sum.quantity ?? 0) / minutes]));
-}
-
 /**
  * The shortest time a recent rate is measured over: one unit sold a second ago reads as 6 a minute,
  * not 60. Short enough to see a sale's pace within its first seconds (a connector refreshing every
@@ -50,8 +39,8 @@ export async function unitsPerMinute(shop: string, inventoryItemIds: string[], s
 export const RECENT_RATE_MIN_MS = 10_000;
 
 /**
- * Per inventory item, in one query: `total`, the same rate as `unitsPerMinute` (units over the whole
- * window, for velocity buffers), and `byChannel`, each selling channel's (`SaleEvent.channel`, a
+ * Per inventory item, in one query: `total`, units per minute over the whole window (for velocity
+ * buffers), and `byChannel`, each selling channel's (`SaleEvent.channel`, a
  * policy channel handle) units over the time since its first sale in the window (at least
  * RECENT_RATE_MIN_MS). The refresh-window rule covers the other channels' sales over the next R
  * seconds (docs/policy.md § 4): a flash sale that started 15 s ago sells at its 15-s pace, not at

@@ -125,11 +125,6 @@ export async function listWebhookDeliveries(
   return { deliveries, nextCursor: hasMore ? deliveries[deliveries.length - 1].id : null };
 }
 
-export async function countWebhookDeliveriesByTopic(shop: string, db: PrismaClient = prisma) {
-  const groups = await db.webhookDelivery.groupBy({ by: ["topic"], where: { shop }, _count: { _all: true } });
-  return groups.map((group) => ({ topic: group.topic, count: group._count._all }));
-}
-
 export async function markWebhookDelivery(id: string, status: "processed" | "failed" | "duplicate", db: PrismaClient = prisma) {
   await db.webhookDelivery.update({ where: { id }, data: { status } });
 }

@@ -1,5 +1,5 @@
 /**
- * Write intents (issue 8 items 1 and 3): every write to Shopify is stored here before its
+ * Write intents (docs/pipeline.md, docs/decisions/005-idempotency-keys.md): every write to Shopify is stored here before its
  * request leaves, under a key minted once (a random UUID) that is also the request's
  * `@idempotent` key. Shopify answers a repeated key with the original result without doing
  * anything again (docs/decisions/012 § Idempotency), so the key is resent only to retry that same
@@ -241,6 +241,3 @@ export async function pendingWriteIntents(shop: string, db: PrismaClient = prism
   }));
 }
 
-export async function writeIntentStatus(id: string, db: PrismaClient = prisma) {
-  return (await db.writeIntent.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
-}

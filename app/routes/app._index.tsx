@@ -17,17 +17,15 @@ import {
   Spinner,
   Text,
 } from "@shopify/polaris";
-import { loadDashboard } from "~/services/dashboard.server";
+import { loadDashboard, type OfflineTokenKind } from "~/services/dashboard.server";
 import { DashboardCharts } from "~/components/dashboard-charts";
 import { ExposureChart } from "~/components/exposure-chart";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
-import { offlineTokenKind, type OfflineTokenKind } from "~/shopify/offline-token.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [dashboard, token] = await Promise.all([loadDashboard(session.shop), offlineTokenKind(session.shop)]);
-  return json({ ...dashboard, token });
+  return json(await loadDashboard(session.shop));
 };
 
 /**

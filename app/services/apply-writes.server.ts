@@ -1,5 +1,5 @@
 /**
- * The thin writer (issue 8 item 4): sends a write plan from `app/domain/write-plan.ts` to
+ * The thin writer (docs/pipeline.md): sends a write plan from `app/domain/write-plan.ts` to
  * Shopify, one mutation at a time, each as a stored write intent:
  *
  *   store intent (key = random UUID) → send with that key → Shopify applied it → record the

@@ -27,10 +27,3 @@ export function startBackgroundWork(options: { schedulerIntervalMs?: number } = 
   return globalThis.__safestockBackground;
 }
 
-export async function stopBackgroundWork() {
-  const background = globalThis.__safestockBackground;
-  if (!background) return;
-  clearInterval(background.timer);
-  await background.worker.stop();
-  globalThis.__safestockBackground = undefined;
-}

@@ -6,24 +6,30 @@ import type { Policy } from "~/domain";
 import { loadDashboardCharts } from "./dashboard-charts.server";
 import { formatDateTime } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
+import { offlineTokenKind } from "~/shopify/offline-token.server";
+
+export type { OfflineTokenKind } from "~/shopify/offline-token.server";
 
 /**
  * Everything the Overview page shows, in one read: install and initial-sync progress, the policy
  * in force, webhook health, the last reconciliation and what Safestock currently withholds.
  */
 export async function loadDashboard(shop: string) {
-  const [installation, policy, reports, totals, queue, charts] = await Promise.all([
+  const [installation, policy, reports, totals, queue, charts, token] = await Promise.all([
     getShopInstallation(shop),
     currentPolicy(shop),
     listReconciliationReports(shop, 1),
     protectionTotals(shop),
     jobQueue().stats(shop),
     loadDashboardCharts(shop),
+    // Which kind of offline token the store holds (docs/decisions/021): the Overview says so.
+    offlineTokenKind(shop),
   ]);
   const document = policy?.document as Policy | undefined;
   const last = reports[0] ?? null;
   return {
     shop,
+    token,
     installation: {
       // A shop that authenticated but whose sync job has not started yet reads as "idle".
       initialSync: (installation?.initialSync ?? "idle") as "idle" | "running" | "done" | "failed",

@@ -15,6 +15,12 @@ export function formatDateTime(date: Date | null | undefined): string | null {
 /** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */
 export const formatMillis = formatDuration;
 
+/** Time left until an instant: "3 min left", "2 days left", "expired". */
+export function formatTimeLeft(untilMs: number, nowMs: number): string {
+  const left = untilMs - nowMs;
+  return left <= 0 ? "expired" : `${formatDuration(left)} left`;
+}
+
 /** Explanation lines as stored (JSON text); a malformed row shows no lines rather than failing the page. */
 export function parseExplain(text: string): ExplainLine[] {
   try {

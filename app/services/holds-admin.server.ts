@@ -6,10 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
-import { formatDateTime, variantName } from "./display-view.server";
+import { formatDateTime, formatTimeLeft, variantName } from "./display-view.server";
 import { recordAudit } from "~/models/audit.server";
 import { listLocations } from "~/models/catalog.server";
-import { formatTimeLeft } from "~/components/format";
 import { enqueueRecompute } from "./jobs.server";
 
 /** The engine's hold "channel" of customer holds: no sales channel has this name, so all of them give way. */

@@ -36,9 +36,6 @@ import { recomputeInventoryItems } from "./recompute.server";
  */
 export const HOLD_ATTRIBUTE = "_safestockHold";
 
-export const HOLD_TTL_MS = 15 * 60_000;
-/** Low stock sells fast: shorter holds so an abandoned cart does not lock the last units long. */
-export const LOW_STOCK_HOLD_TTL_MS = 5 * 60_000;
 export const LOW_STOCK_BELOW = 5;
 
 export interface HoldLine {
@@ -155,7 +152,8 @@ async function placeLineHold(
   const refused = refusal(line, state, heldByOthers);
   if (refused) return { result: refused };
 
-  // Hold lifetimes come from the Settings page (defaults: HOLD_TTL_MS and LOW_STOCK_HOLD_TTL_MS).
+  // Hold lifetimes come from the Settings page (defaults in app/models/settings.server.ts: 15 min,
+  // 5 min on low stock so an abandoned cart does not lock the last units long).
   const settings = await getShopSettings(shop);
   const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
   const expiresAt = new Date(now.getTime() + ttl);

@@ -3,9 +3,7 @@ import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { loadSyncContext } from "./sync-context.server";
-import { MAX_STALE_RETRIES, syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
-
-export { MAX_STALE_RETRIES };
+import { syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
 
 export class StillStaleError extends Error {
   constructor(shop: string, ids: string[]) {

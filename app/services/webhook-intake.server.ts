@@ -1,6 +1,5 @@
 import { env } from "~/env.server";
 import { markDeliveryNotActedOn, markWebhookDelivery, recordDeliveryOnce } from "~/models/webhook-delivery.server";
-import { authenticate } from "~/shopify.server";
 import { deliveryClaims, payloadChangedAt, stalenessOf } from "~/shopify/webhook-claims";
 import { topicToEnum, type WebhookTopic } from "~/shopify/webhook-topics";
 import { enqueueWebhookDelivery } from "./jobs.server";
@@ -24,10 +23,23 @@ import { processWebhook } from "./webhook-processing.server";
  * - The raw body is read before the library parses it, because REST-shaped payloads carry
  *   numeric ids above 2^53 (docs/decisions/012 "Webhooks").
  */
-export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic): Promise<Response> {
+/**
+ * `authenticate.webhook` of app/shopify.server.ts, which the route hands in (routes authenticate,
+ * docs/decisions/001): the delivery's verified headers, or a thrown 401 Response.
+ */
+export type VerifyWebhook = (request: Request) => Promise<{
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId?: string;
+  apiVersion?: string;
+  triggeredAt?: string;
+}>;
+
+export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic, verify: VerifyWebhook): Promise<Response> {
   const receivedAt = new Date();
   const rawBody = await request.clone().text();
-  const context = await authenticate.webhook(request);
+  const context = await verify(request);
   const { shop, topic, webhookId } = context;
 
   // A topic header that is not this route's is recorded under the route's topic and refused: a

@@ -263,7 +263,7 @@ export function parseBulkCatalog(jsonl: string): ShopifyItem[] {
 
 
 // ---------------------------------------------------------------------------------------
-// Streaming: the catalog in batches, memory bounded by the batch (issue 9)
+// Streaming: the catalog in batches, memory bounded by the batch (docs/decisions/011-bulk-reads-for-large-catalogs.md)
 
 /**
  * Reads the whole catalog with one bulk operation and hands it to `onBatch` `batchSize` items

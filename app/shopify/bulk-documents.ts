@@ -58,8 +58,8 @@ ${LEVEL_FIELDS}
 /**
  * `groupObjects: true` (the 2026-10 default is false): each inventory item's variant and level
  * lines come directly under it, so a catalog batch can be planned as soon as its items' lines are
- * read and the app's memory is bounded by the batch, not by the catalog (issue 9: 100,000
- * variants in under 1 GB). Shopify says grouping makes the operation slower; it runs on Shopify's
+ * read and the app's memory is bounded by the batch, not by the catalog (100,000 variants in
+ * under 1 GB; docs/decisions/011-bulk-reads-for-large-catalogs.md). Shopify says grouping makes the operation slower; it runs on Shopify's
  * side, in the background, before the download. `parseBulkCatalog` still accepts any line order.
  */
 export const BULK_RUN_QUERY_MUTATION = /* GraphQL */ `

@@ -46,7 +46,7 @@ import type {
   SafestockUnpublishMutationVariables,
 } from "./admin-types.generated";
 
-export type { Quantities, QuantityName, ShopifyItem, ShopifyLevel } from "./shopify-item";
+export type { QuantityName, ShopifyItem } from "./shopify-item";
 
 export interface UserError {
   field: string[] | null;
@@ -175,7 +175,7 @@ export async function forEachCatalogBatch(
   const batchSize = options.batchSize ?? CATALOG_SYNC_BATCH;
   const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
   if (mode === "bulk") {
-    // Streamed: the batch in memory, not the catalog (issue 9).
+    // Streamed: the batch in memory, not the catalog (docs/decisions/011-bulk-reads-for-large-catalogs.md).
     await forEachBulkCatalogBatch(client, batchSize, onBatch, options.bulk);
     return mode;
   }

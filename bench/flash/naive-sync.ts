@@ -1,5 +1,5 @@
 /**
- * Baseline (b) of issue 9: the naive sync many apps do. On every inventory_levels/update webhook,
+ * Baseline (b) of the flash-sale bench (bench/README.md): the naive sync many apps do. On every inventory_levels/update webhook,
  * inside the request (no queue), it reads the item's levels, sets that level's sellable units to
  * `on_hand − committed − buffer` (moving the difference between `available` and `safety_stock`, the
  * only way to lower `available` without losing on_hand) and publishes one channel number, the sum of

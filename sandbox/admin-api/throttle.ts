@@ -34,7 +34,6 @@ export function isShopPlan(value: unknown): value is ShopPlan {
 
 /** A dev store is on the Standard limits (the recorded responses above). */
 export const DEFAULT_PLAN: ShopPlan = "standard";
-export const DEFAULT_THROTTLE: ThrottleOptions = PLAN_THROTTLES[DEFAULT_PLAN];
 
 /**
  * Buyers' checkouts, POS sales and the sandbox's own control endpoints are not Admin API calls

@@ -360,5 +360,3 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
     },
   });
 }
-
-export type AccessTokenHandler = AccessTokenEndpoint;

@@ -22,8 +22,10 @@ import {
 } from "graphql";
 import { cartValidationFunctionSchema } from "../schemas/index.js";
 
-/** The Function target and the MutationRoot field whose `result` argument types its output. */
-export const CART_VALIDATION_TARGET = "cart.validations.generate.run";
+/**
+ * The MutationRoot field whose `result` argument types the output of the Function target
+ * `cart.validations.generate.run`.
+ */
 const RESULT_FIELD = "cartValidationsGenerateRun";
 
 export function functionSchema(): GraphQLSchema {
@@ -49,7 +51,7 @@ export function parseInputQuery(query: string, schema: GraphQLSchema = functionS
 }
 
 /** `CartValidationsGenerateRunResult`, read off the target's MutationRoot field (not hard-coded). */
-export function resultType(schema: GraphQLSchema = functionSchema()): GraphQLInputType {
+function resultType(schema: GraphQLSchema = functionSchema()): GraphQLInputType {
   const field = schema.getMutationType()?.getFields()[RESULT_FIELD];
   const arg = field?.args.find((a) => a.name === "result");
   if (!arg) throw new Error(`The Function schema has no MutationRoot.${RESULT_FIELD}(result:)`);

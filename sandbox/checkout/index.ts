@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Sandbox } from "../http/compose.js";
+import type { ShopEmulator } from "../contract.js";
 import {
   cartValidationsGenerateRun,
   type CartValidationsGenerateRunInput,
@@ -40,8 +40,7 @@ import {
   type CheckoutLineInput,
 } from "./input.js";
 
-export { BUYER_JOURNEY_STEPS, CheckoutCartError, type BuyerJourneyStep, type CartAttributeInput, type CheckoutLineInput } from "./input.js";
-export { CART_VALIDATION_TARGET, functionInputErrors, functionOutputErrors, inputQueryErrors, resultType } from "./function-schema.js";
+export type { BuyerJourneyStep, CartAttributeInput, CheckoutLineInput } from "./input.js";
 
 /** The extension's input query, read from disk on every run so edits to it take effect at once. */
 export const INPUT_QUERY_FILE = fileURLToPath(
@@ -51,8 +50,18 @@ export const INPUT_QUERY_FILE = fileURLToPath(
 /** Shopify limits the whole Function input to 64,000 bytes (docs/decisions/012 "Checkout"). */
 export const FUNCTION_INPUT_LIMIT_BYTES = 64_000;
 
-/** What the checkout needs from a sandbox (a full `Sandbox` fits). */
-export type CheckoutSandbox = Pick<Sandbox, "shop" | "apiKey" | "placeOrder">;
+/**
+ * What the checkout needs from a sandbox (a full `Sandbox` from ../http/compose.ts fits; spelled
+ * out here because compose serves the checkout, so importing it back would be a cycle).
+ */
+export interface CheckoutSandbox {
+  readonly apiKey: string;
+  shop(domain?: string): ShopEmulator;
+  placeOrder(
+    input: { lineItems: { variantId: string; quantity: number }[]; sourceName?: string; email?: string },
+    domain?: string,
+  ): Promise<{ status: number; body: unknown }>;
+}
 
 export interface RunCheckoutInput {
   /** Shop domain; default the sandbox's first shop. */

@@ -202,11 +202,6 @@ export function variantInventoryQuantity(state: ShopState, variant: VariantRecor
   return sum;
 }
 
-export function orderOfLineItem(state: ShopState, lineItemId: Gid): OrderRecord | undefined {
-  const orderId = state.lineItemOrder.get(lineItemId);
-  return orderId ? state.orders.get(orderId) : undefined;
-}
-
 export function snapshotState(state: ShopState): ShopStateSnapshot {
   return structuredClone({
     domain: state.shop.domain,

@@ -6,8 +6,6 @@ import { compliancePayload, eventToWebhook, type ComplianceRequest } from "./pay
 export * from "./dispatcher.js";
 export * from "./payloads.js";
 export * from "./app-toml.js";
-export { signWebhookBody } from "./sign.js";
-export { createPrng, seededShuffle } from "../prng.js";
 
 /** Publish the webhook Shopify would send for one emulator event. Returns the event id. */
 export function publishEmulatorEvent(dispatcher: WebhookDispatcher, shop: string, event: EmulatorEvent): string {

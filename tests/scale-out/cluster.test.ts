@@ -1,5 +1,5 @@
 /**
- * Issue #11, "done when": two web processes and two workers against one PostgreSQL database and
+ * The scale-out profile at work (docs/scale-out.md): two web processes and two workers against one PostgreSQL database and
  * one Redis (docs/scale-out.md), the emulated shop in its own process, under a burst of 200 orders
  * over 20 SKUs; webhooks go to the two web processes in turn, one in five delivered twice. One
  * worker is killed with SIGKILL while jobs are running and a replacement started.

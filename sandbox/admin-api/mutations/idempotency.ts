@@ -13,8 +13,8 @@
  * Keys are kept 24 h of emulator-clock time [unconfirmed retention, docs/decisions/012 "Idempotency"].
  */
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
-import type { ApiContext } from "../context.js";
-import { appliedChanges, userErrorCodes, type IdempotentOutcome } from "../cost-log.js";
+import type { Clock } from "../../contract.js";
+import { appliedChanges, userErrorCodes, type IdempotentOutcome, type RequestLog } from "../cost-log.js";
 
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -87,11 +87,18 @@ function failedAttempt(result: unknown): boolean {
   return Array.isArray(errors) && errors.length > 0;
 }
 
+/** What `runIdempotent` needs of a request's context (an `ApiContext` from ../context.ts fits). */
+interface IdempotentContext {
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  requestLog?: RequestLog;
+}
+
 /**
  * Run `perform` at most once per key. `refused` builds the payload returned when the key was used
  * with other parameters, or when its earlier attempt failed.
  */
-export function runIdempotent<T>(ctx: ApiContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, refused: (code: IdempotencyRefusal) => T): T {
+export function runIdempotent<T>(ctx: IdempotentContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, refused: (code: IdempotencyRefusal) => T): T {
   const key = idempotencyKeyOf(info);
   const fingerprint = `${info.fieldName}:${stableStringify(args)}`;
   const nowMs = ctx.clock.now().getTime();

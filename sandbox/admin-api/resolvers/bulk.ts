@@ -166,9 +166,7 @@ const PLAIN_TYPES = new Set(["PageInfo", "Count", "UserError"]);
  * request) and returned whole: bulk queries have no page-size limit and need no `first`.
  * (inferred) `first`/`last`/`after`/`before` on a connection are ignored in a bulk query.
  */
-async function runQuery(ctx: ApiContext, document: DocumentNode) {
-  // Imported at run time: ./index.js merges this module's resolvers (static import = cycle).
-  const { resolvers } = await import("./index.js");
+async function runQuery(ctx: ApiContext, document: DocumentNode, resolvers: ResolverMap) {
   const connectionPaths = new Set<string>();
   const base = (source: unknown, args: Record<string, unknown>, c: ApiContext, info: GraphQLResolveInfo): unknown => {
     const r = resolvers[info.parentType.name]?.[info.fieldName] as
@@ -280,9 +278,9 @@ export function toJsonl(data: Record<string, unknown>, connectionPaths: Readonly
   };
 }
 
-async function run(ctx: ApiContext, op: BulkOperationRecord): Promise<void> {
+async function run(ctx: ApiContext, op: BulkOperationRecord, resolvers: ResolverMap): Promise<void> {
   const store = bulkStore(ctx.state);
-  const { result, connectionPaths } = await runQuery(ctx, op.document);
+  const { result, connectionPaths } = await runQuery(ctx, op.document, resolvers);
   const file = toJsonl((result.data ?? {}) as Record<string, unknown>, connectionPaths, op.groupObjects);
   op.objectCount = file.objectCount;
   op.rootObjectCount = file.rootObjectCount;
@@ -304,14 +302,17 @@ async function run(ctx: ApiContext, op: BulkOperationRecord): Promise<void> {
   }
 }
 
-/** One observation of an operation: moves it one step along its lifecycle (see header). */
-export async function observe(ctx: ApiContext, op: BulkOperationRecord): Promise<BulkOperationRecord> {
+/**
+ * One observation of an operation: moves it one step along its lifecycle (see header). A running
+ * query is drained through `resolvers`, every emulated type's.
+ */
+async function observeWith(ctx: ApiContext, op: BulkOperationRecord, resolvers: ResolverMap): Promise<BulkOperationRecord> {
   switch (op.status) {
     case "CREATED":
       op.status = "RUNNING";
       break;
     case "RUNNING":
-      await run(ctx, op);
+      await run(ctx, op, resolvers);
       break;
     case "CANCELING":
       op.status = "CANCELED";
@@ -338,49 +339,57 @@ function newestFirst(state: ShopState): BulkOperationRecord[] {
   return [...bulkStore(state).operations.values()].sort((a, b) => b.legacyId - a.legacyId);
 }
 
-export const bulkResolvers: ResolverMap = {
-  QueryRoot: defineType<unknown>({
-    bulkOperation: async (_s, args, ctx) => {
-      const op = bulkStore(ctx.state).operations.get(requireGid(args.id));
-      return op ? observe(ctx, op) : null;
-    },
-    // Deprecated in 2026-10 ("Use `bulkOperations` with status filter instead"), still served:
-    // the app's most recent operation of `type` (default QUERY).
-    currentBulkOperation: async (_s, args, ctx) => {
-      const type = (args.type as string | undefined) ?? "QUERY";
-      const op = newestFirst(ctx.state).find((o) => o.type === type);
-      return op ? observe(ctx, op) : null;
-    },
-    // Newest first by default (QueryRoot.bulkOperations description); `query:` supports
-    // status, operation_type, created_at, id (shopify.dev/changelog/new-queries-for-bulk-operations).
-    bulkOperations: async (_s, args, ctx) => {
-      const all = newestFirst(ctx.state);
-      for (const op of all) await observe(ctx, op);
-      const list = args.sortKey === "COMPLETED_AT" ? [...all].sort((a, b) => (b.completedAt ?? "").localeCompare(a.completedAt ?? "")) : all;
-      return connection(list, args, {
-        // Keys ascend along the list (paginate's cursor arithmetic expects that): newest first.
-        keyOf: args.sortKey === "COMPLETED_AT" ? (op) => list.indexOf(op) : (op) => -op.legacyId,
-        search: {
-          fields: {
-            id: (op) => op.legacyId,
-            status: (op) => op.status.toLowerCase(),
-            operation_type: (op) => op.type.toLowerCase(),
-            created_at: (op) => op.createdAt,
-            completed_at: (op) => op.completedAt,
+/**
+ * The bulk operation reads. A bulk query runs through every emulated type's resolvers, which
+ * include these: `allResolvers` hands over the merged map once it exists (./index.ts), so neither
+ * module imports the other back.
+ */
+export function bulkResolvers(allResolvers: () => ResolverMap): ResolverMap {
+  const observe = (ctx: ApiContext, op: BulkOperationRecord) => observeWith(ctx, op, allResolvers());
+  return {
+    QueryRoot: defineType<unknown>({
+      bulkOperation: async (_s, args, ctx) => {
+        const op = bulkStore(ctx.state).operations.get(requireGid(args.id));
+        return op ? observe(ctx, op) : null;
+      },
+      // Deprecated in 2026-10 ("Use `bulkOperations` with status filter instead"), still served:
+      // the app's most recent operation of `type` (default QUERY).
+      currentBulkOperation: async (_s, args, ctx) => {
+        const type = (args.type as string | undefined) ?? "QUERY";
+        const op = newestFirst(ctx.state).find((o) => o.type === type);
+        return op ? observe(ctx, op) : null;
+      },
+      // Newest first by default (QueryRoot.bulkOperations description); `query:` supports
+      // status, operation_type, created_at, id (shopify.dev/changelog/new-queries-for-bulk-operations).
+      bulkOperations: async (_s, args, ctx) => {
+        const all = newestFirst(ctx.state);
+        for (const op of all) await observe(ctx, op);
+        const list = args.sortKey === "COMPLETED_AT" ? [...all].sort((a, b) => (b.completedAt ?? "").localeCompare(a.completedAt ?? "")) : all;
+        return connection(list, args, {
+          // Keys ascend along the list (paginate's cursor arithmetic expects that): newest first.
+          keyOf: args.sortKey === "COMPLETED_AT" ? (op) => list.indexOf(op) : (op) => -op.legacyId,
+          search: {
+            fields: {
+              id: (op) => op.legacyId,
+              status: (op) => op.status.toLowerCase(),
+              operation_type: (op) => op.type.toLowerCase(),
+              created_at: (op) => op.createdAt,
+              completed_at: (op) => op.completedAt,
+            },
+            text: (op) => [op.status.toLowerCase(), op.type.toLowerCase()],
           },
-          text: (op) => [op.status.toLowerCase(), op.type.toLowerCase()],
-        },
-      });
-    },
-  }),
-  BulkOperation: defineType<BulkOperationRecord>({
-    ...plain<BulkOperationRecord>("id", "type", "status", "query", "createdAt", "completedAt", "errorCode", "url", "partialDataUrl"),
-    // UnsignedInt64 is serialised as a string by Shopify.
-    objectCount: (op) => String(op.objectCount),
-    rootObjectCount: (op) => String(op.rootObjectCount),
-    fileSize: (op) => (op.fileSize === null ? null : String(op.fileSize)),
-  }),
-};
+        });
+      },
+    }),
+    BulkOperation: defineType<BulkOperationRecord>({
+      ...plain<BulkOperationRecord>("id", "type", "status", "query", "createdAt", "completedAt", "errorCode", "url", "partialDataUrl"),
+      // UnsignedInt64 is serialised as a string by Shopify.
+      objectCount: (op) => String(op.objectCount),
+      rootObjectCount: (op) => String(op.rootObjectCount),
+      fileSize: (op) => (op.fileSize === null ? null : String(op.fileSize)),
+    }),
+  };
+}
 
 /** For ../mutations/bulk.ts. */
 export function findBulkOperation(state: ShopState, id: string): BulkOperationRecord | undefined {

@@ -37,7 +37,7 @@ export const resolvers: ResolverMap = merge(
   publicationMutations,
   metafieldMutations,
   orderMutations,
-  bulkResolvers,
+  bulkResolvers(() => resolvers),
   bulkMutations,
   fulfillmentResolvers,
   fulfillmentMutations,
@@ -45,8 +45,3 @@ export const resolvers: ResolverMap = merge(
   transferMutations,
   locationMutations,
 );
-
-/** Emulated fields per type, for documentation and the admin page. */
-export function emulatedFields(): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(resolvers).map(([t, f]) => [t, Object.keys(f).sort()]));
-}

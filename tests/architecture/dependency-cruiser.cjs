@@ -1,0 +1,196 @@
+/**
+ * The layer rules of docs/decisions/001-layers-and-pure-domain.md, checked by dependency-cruiser.
+ * Run: `npm run -s lint:architecture` (part of `npm test`).
+ *
+ * Each layer lists what it MAY import inside the repository (`ALLOWED`); anything else in app/,
+ * sandbox/, extensions/, tests/ or bench/ is a violation. Packages and Node built-ins are judged by
+ * the separate rules below (the domain may import none). Unit tests beside the code (`*.test.ts`,
+ * `__fixtures__/`, the shared queue contract) are exempt from the layer matrix, as tests/ and
+ * bench/ are: they wire layers together on purpose.
+ *
+ * ./known-violations.cjs lists the imports that break a rule today, each with how it is to be
+ * removed. They pass; any new violation fails. Remove an entry with its fix.
+ */
+
+/** Layers: a path regex each (dependency-cruiser matches paths relative to the repository root). */
+const LAYER = {
+  domain: "^app/domain/",
+  shopify: "^app/shopify/",
+  models: "^app/models/",
+  db: "^app/db\\.server\\.ts$",
+  config: "^app/env\\.server\\.ts$",
+  services: "^app/services/",
+  jobs: "^app/jobs/",
+  routes: "^app/routes/",
+  components: "^app/components/",
+  cli: "^app/cli/",
+  /** The Remix app: Shopify app config + session storage (authenticate), the server and document entries. */
+  composition: "^app/(shopify\\.server\\.ts|entry\\.server\\.tsx|root\\.tsx)$",
+  sandbox: "^sandbox/",
+  extensions: "^extensions/",
+  prisma: "^prisma/",
+  testsAndBench: "^(tests|bench)/",
+};
+
+/** The jobs port a service may use: the queue interface and the worker loop it hands handlers to. */
+const JOBS_PORT = "^app/jobs/(queue|worker)\\.server\\.ts$";
+/** `shopify.server` as a route uses it: `authenticate` (and the app's config for the embedded page). */
+const AUTHENTICATE = "^app/shopify\\.server\\.ts$";
+
+/** Tests beside the code: exempt from the layer matrix (they wire layers together on purpose). */
+const UNIT_TESTS = "\\.test\\.tsx?$|/__fixtures__/|^app/jobs/queue-contract\\.ts$";
+
+/** Everything a layer rule judges: the repository's own code. */
+const OWN_CODE = "^(app|sandbox|extensions|tests|bench|prisma)/";
+
+/**
+ * The matrix: for each layer, the repository paths it may import (its own layer is always allowed).
+ * Anything not listed is forbidden.
+ */
+const ALLOWED = {
+  domain: [],
+  shopify: [LAYER.domain, LAYER.config],
+  models: [LAYER.domain, LAYER.db],
+  db: [],
+  config: [],
+  services: [LAYER.domain, LAYER.shopify, LAYER.models, JOBS_PORT, LAYER.config],
+  jobs: [LAYER.domain, LAYER.models, LAYER.db, LAYER.config],
+  routes: [LAYER.services, LAYER.components, AUTHENTICATE, LAYER.config],
+  // components: see the separate components-domain-types-only rule for app/domain.
+  components: [LAYER.domain],
+  cli: [LAYER.services, LAYER.jobs, LAYER.shopify, LAYER.domain, LAYER.config],
+  composition: [LAYER.services, LAYER.shopify, LAYER.models, LAYER.db, LAYER.config, LAYER.components, LAYER.jobs, LAYER.domain],
+  // The emulator runs the cart-validation Function as Shopify's Functions runtime does (sandbox/checkout).
+  sandbox: ["^extensions/[^/]+/src/"],
+  prisma: [],
+};
+
+/** Imports that break a rule today, each with its fix: ./known-violations.cjs. */
+const KNOWN_VIOLATIONS = require("./known-violations.cjs");
+
+// ---------------------------------------------------------------------------------------------
+
+/** `ARCHITECTURE_STRICT=1`: the rules without the known violations (what is left to fix). */
+const STRICT = process.env.ARCHITECTURE_STRICT === "1";
+
+const exact = (file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+
+/**
+ * A forbidden rule minus the known violations of it: the rule for every other `from`, plus one
+ * rule per known `from` that leaves out its known targets.
+ */
+function withKnownViolations(rule) {
+  const known = STRICT ? [] : KNOWN_VIOLATIONS.filter((entry) => entry.rule === rule.name);
+  if (known.length === 0) return [rule];
+  const fromFiles = [...new Set(known.map((entry) => entry.from))];
+  const asArray = (value) => (value === undefined ? [] : [].concat(value));
+  const base = { ...rule, from: { ...rule.from, pathNot: [...asArray(rule.from.pathNot), ...fromFiles.map(exact)] } };
+  const perFile = fromFiles.map((from) => ({
+    ...rule,
+    from: { ...rule.from, path: exact(from) },
+    to: {
+      ...rule.to,
+      pathNot: [...asArray(rule.to.pathNot), ...known.filter((entry) => entry.from === from).flatMap((entry) => entry.to.map(exact))],
+    },
+  }));
+  return [base, ...perFile];
+}
+
+
+const layerRules = Object.entries(ALLOWED).map(([layer, allowed]) => ({
+  name: `layer-${layer}`,
+  severity: "error",
+  comment: `${layer} (${LAYER[layer]}) may import only: ${[LAYER[layer], ...allowed].join(", ")} (docs/decisions/001-layers-and-pure-domain.md)`,
+  // The emulator's own tests import no app/ code either (the sandbox is never kinder for knowing the app).
+  from: layer === "sandbox" ? { path: LAYER[layer] } : { path: LAYER[layer], pathNot: UNIT_TESTS },
+  to: { path: OWN_CODE, pathNot: [LAYER[layer], ...allowed] },
+}));
+
+const rules = [
+  ...layerRules,
+  {
+    name: "app-file-in-a-layer",
+    severity: "error",
+    comment: "Every module in app/ belongs to a layer of docs/decisions/001 (a folder, or one of the composition files); add a new one to LAYER and ALLOWED with the decision.",
+    from: { path: "^app/", pathNot: [...Object.values(LAYER), UNIT_TESTS, "\\.d\\.ts$"] },
+    to: {},
+  },
+  {
+    name: "layer-extensions",
+    severity: "error",
+    comment: "An extension is deployed on its own: it imports only its own folder and its packages (docs/decisions/001).",
+    from: { path: "^extensions/([^/]+)/", pathNot: UNIT_TESTS },
+    to: { path: OWN_CODE, pathNot: "^extensions/$1/" },
+  },
+  {
+    name: "components-domain-types-only",
+    severity: "error",
+    comment: "Components render what a service hands them: from app/domain they take types only (docs/decisions/001).",
+    from: { path: LAYER.components },
+    to: { path: LAYER.domain, dependencyTypesNot: ["type-only"] },
+  },
+  {
+    name: "domain-is-pure",
+    severity: "error",
+    comment: "app/domain is pure TypeScript: no packages, no Node built-ins (docs/decisions/001).",
+    from: { path: LAYER.domain, pathNot: UNIT_TESTS },
+    to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-bundled", "npm-no-pkg", "npm-unknown"] },
+  },
+  {
+    name: "no-circular",
+    severity: "error",
+    comment:
+      "No import cycles (docs/decisions/001): a cycle makes module initialisation order matter and usually means a layer reaches back up. Type-only imports are erased, so they do not count; an `import()` does (a late import that dodges a cycle is still one).",
+    from: { path: "^(app|sandbox)/" },
+    to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
+  },
+  {
+    name: "no-orphans",
+    severity: "error",
+    comment: "A module nothing imports and that imports nothing is dead or misplaced: delete it or wire it in.",
+    from: {
+      orphan: true,
+      pathNot: [
+        "\\.d\\.ts$",
+        "^remix\\.config\\.js$",
+        "^tests/architecture/",
+        "\\.test\\.tsx?$",
+        "^sandbox/app-preload\\.mjs$", // loaded with node --import (sandbox/stack.ts)
+      ],
+    },
+    to: {},
+  },
+  {
+    name: "not-to-unresolvable",
+    severity: "error",
+    comment: "An import that resolves to nothing (a missing file, or a package not installed).",
+    from: { pathNot: "^extensions/" },
+    to: { couldNotResolve: true },
+  },
+  {
+    name: "no-non-package-json",
+    severity: "error",
+    comment: "A package imported but not in package.json works only by accident of hoisting.",
+    from: { pathNot: "^extensions/" },
+    // The PostgreSQL profile's Prisma client, generated there by prisma/postgres/generate.mjs.
+    to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"], pathNot: "^node_modules/\\.prisma-postgres/" },
+  },
+].flatMap(withKnownViolations);
+
+module.exports = {
+  forbidden: rules,
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(build|public/build|extensions/[^/]+/dist)/" },
+    tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true,
+    combinedDependencies: false,
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".json", ".d.ts"],
+      mainFields: ["module", "main", "types", "typings"],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

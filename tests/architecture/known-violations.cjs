@@ -1,0 +1,67 @@
+/**
+ * KNOWN VIOLATIONS: imports that break a rule today, each with the fix that removes it. They pass;
+ * anything else fails. Keep this short: a new violation is fixed, not listed. Delete an entry with
+ * its fix (`npm run -s lint:architecture:strict` lists what the full rules still find;
+ * tests/architecture.test.ts fails while an entry outlives its violation). `from` and every `to`
+ * are exact paths from the repository root; `rule` is a rule name of ./dependency-cruiser.cjs.
+ */
+module.exports = [
+  // Services that query the database themselves.
+  ...[
+    "app/services/channels-admin.server.ts",
+    "app/services/dashboard-charts.server.ts",
+    "app/services/health.server.ts",
+    "app/services/holds-admin.server.ts",
+    "app/services/policy-preview.server.ts",
+    "app/services/rules-editor.server.ts",
+    "app/services/webhook-processing.server.ts",
+  ].map((from) => ({
+    rule: "layer-services",
+    from,
+    to: ["app/db.server.ts"],
+    fix: "move the queries into app/models/ (one file per aggregate; CartHold writes into models/holds.server.ts) and call those",
+  })),
+  {
+    rule: "layer-shopify",
+    from: "app/shopify/admin-for-shop.server.ts",
+    to: ["app/shopify.server.ts", "app/models/shop-installation.server.ts", "app/db.server.ts"],
+    fix: "the Admin client takes the session lookup and the lost-access callback as arguments; a composition root (not app/shopify/) wires in sessionStorage and models/shop-installation, so importing the client runs neither env() nor shopifyApp()",
+  },
+  {
+    rule: "layer-shopify",
+    from: "app/shopify/offline-token.server.ts",
+    to: ["app/db.server.ts"],
+    fix: "the token source's store (offline session rows and the refresh lease) moves to app/models/ and is handed in by the composition root",
+  },
+  // The jobs wiring (which queue adapter, which handlers) lives on both sides of the jobs/services line.
+  {
+    rule: "layer-jobs",
+    from: "app/jobs/handlers.server.ts",
+    to: ["app/services/pipeline-handlers.server.ts", "app/services/policy-preview.server.ts"],
+    fix: "the handler table moves to a composition root beside the worker's start-up, so app/jobs never imports app/services (breaks the jobs ↔ services loop)",
+  },
+  {
+    rule: "layer-jobs",
+    from: "app/jobs/queue-factory.server.ts",
+    to: ["app/shopify/admin-client.server.ts", "app/shopify/redis-throttle-store.server.ts"],
+    fix: "the composition root that picks the queue also installs the shared Redis throttle store; the queue factory only builds queues",
+  },
+  {
+    rule: "layer-services",
+    from: "app/services/background.server.ts",
+    to: ["app/jobs/handlers.server.ts"],
+    fix: "the worker is started with its handlers by the composition root (entry.server / worker-cli), not by a service",
+  },
+  {
+    rule: "layer-services",
+    from: "app/services/jobs.server.ts",
+    to: ["app/jobs/queue-factory.server.ts"],
+    fix: "services receive the JobQueue (the port) from the composition root instead of building it from the environment",
+  },
+  {
+    rule: "layer-services",
+    from: "app/services/cluster-schedule.server.ts",
+    to: ["app/jobs/queue-factory.server.ts", "app/jobs/redis.server.ts"],
+    fix: "the scheduler is handed its lock (Redis or none) by the composition root, like the queue",
+  },
+];
