@@ -29,6 +29,7 @@ import {
   startSandboxServer,
   type InstallResult,
   type Sandbox,
+  type SeedOption,
 } from "./index.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,6 +65,8 @@ export interface SandboxStackOptions {
   shopFile?: string | null;
   /** Ignore a kept shop and seed a new one (it replaces the kept one on the next save). */
   reset?: boolean;
+  /** What a new shop is seeded with (sandbox/shop/seed.ts); a kept shop is restored as it was. */
+  seed?: SeedOption;
 }
 
 export interface SandboxStack {
@@ -201,6 +204,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     apiSecret: env.SHOPIFY_API_SECRET,
     appUrl,
     plan,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(kept ? { restore: kept.shops } : {}),
   });
   if (kept) log(`Restored shop from ${shopFile} (saved ${kept.savedAt})`);
