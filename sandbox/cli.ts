@@ -12,13 +12,18 @@
  *   npm run sandbox -- --plan plus  # the store's plan sets every app's rate limit (or SANDBOX_PLAN);
  *                                   # standard (default), advanced, plus, enterprise
  *   npm run sandbox -- --reset      # forget the kept shop and seed a new one
+ *   npm run sandbox -- --variants 5000   # a new shop with a generated catalog of 5,000 variants
+ *                                   # (above 1,000 the app reads it with a bulk operation; or SANDBOX_VARIANTS)
+ *   npm run sandbox -- --catalog plain   # without the realistic variants (shared and blank SKUs,
+ *                                   # continue-selling, untracked) seeded by default (or SANDBOX_CATALOG)
  *
+ * A seed flag takes effect when a shop is seeded: on a fresh database or with --reset.
  * The emulated shop is kept beside the SQLite file (`<db>.sandbox-shop.json`) and restored on the
  * next run, so the app's stored token, catalog and levels still match the shop's.
  */
 import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, parsePlan, StackError, startSandboxStack } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parsePlan, parseSeed, StackError, startSandboxStack } from "./stack.js";
 
 const args = process.argv.slice(2);
 const flagValue = (name: string): string | undefined => {
@@ -40,6 +45,7 @@ function step(message: string) {
 async function main() {
   const started = Date.now();
   const plan = parsePlan(flagValue("--plan") ?? process.env.SANDBOX_PLAN);
+  const seed = parseSeed({ variants: flagValue("--variants") ?? process.env.SANDBOX_VARIANTS, catalog: flagValue("--catalog") ?? process.env.SANDBOX_CATALOG });
   await assertPortFree(`http://127.0.0.1:${port}`);
   await assertPortFree(`http://127.0.0.1:${sandboxPort}`);
   step("Migrating the SQLite database");
@@ -47,7 +53,10 @@ async function main() {
   step("Building the app");
   buildApp();
 
-  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, ...(plan ? { plan } : {}) });
+  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(plan ? { plan } : {}) });
+  if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined)) {
+    step("The kept shop was restored as it was: --variants and --catalog apply to a new shop (add --reset)");
+  }
   const shutdown = async () => {
     await stack.stop();
     process.exit(0);
@@ -97,7 +106,8 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
  * every 60 s, sells on its side, records orders. Until Safestock has published a number it lists 0.
  */
 function startMarketplaceConnector(sandbox: Sandbox, everySeconds: number) {
-  const skus = sandbox.shop().snapshot().variants.slice(0, 20).map((v) => v.sku);
+  // A connector lists by SKU: blank ones cannot be listed, a shared one is one listing.
+  const skus = [...new Set(sandbox.shop().snapshot().variants.map((v) => v.sku).filter((sku) => sku !== ""))].slice(0, 20);
   const connector = createMarketplaceConnector({
     shop: sandbox.shop(),
     skus,

@@ -152,6 +152,28 @@ export function parsePlan(value: string | undefined): ShopPlan | undefined {
   return plan;
 }
 
+/**
+ * The seed `npm run sandbox` asks for: `--catalog realistic` (default: shared and blank SKUs,
+ * continue-selling and untracked variants beside the default catalog) or `plain` (the catalog the
+ * tests use), and `--variants N` for a generated catalog of N variants (above 1,000 the app reads
+ * it with a bulk operation) of the same kind.
+ */
+export function parseSeed(values: { variants?: string; catalog?: string }): SeedOption {
+  const catalog = values.catalog === undefined || values.catalog === "" ? "realistic" : values.catalog.toLowerCase();
+  if (catalog !== "realistic" && catalog !== "plain") throw new StackError(`Unknown catalog "${values.catalog}": use realistic or plain.`);
+  if (values.variants === undefined || values.variants === "") return catalog === "realistic" ? "realistic" : "default";
+  const variants = Number(values.variants);
+  if (!Number.isInteger(variants) || variants < 1) throw new StackError(`--variants must be a positive whole number, got "${values.variants}".`);
+  return { variants, catalog };
+}
+
+function seedLabel(seed: SeedOption | undefined): string {
+  if (seed === undefined || seed === "default") return "the default catalog";
+  if (seed === "realistic") return "the realistic catalog (shared and blank SKUs, continue-selling and untracked variants)";
+  if (seed === "empty") return "no products";
+  return `${seed.variants} generated variants${seed.catalog === "realistic" ? " (realistic: shared and blank SKUs, continue-selling and untracked)" : ""}`;
+}
+
 async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -208,8 +230,8 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     ...(kept ? { restore: kept.shops } : {}),
   });
   if (kept) log(`Restored shop from ${shopFile} (saved ${kept.savedAt})`);
-  else if (shopFile) log(`New shop seeded${options.reset ? " (--reset)" : ""}; it is kept in ${shopFile}`);
-  else log("New shop seeded (kept in memory only)");
+  else if (shopFile) log(`New shop seeded${options.reset ? " (--reset)" : ""} with ${seedLabel(options.seed)}; it is kept in ${shopFile}`);
+  else log(`New shop seeded with ${seedLabel(options.seed)} (kept in memory only)`);
   const saver = shopFile
     ? createDebouncedSaver(() => writePersistedSandbox(shopFile, sandbox.exportState(), new Date().toISOString()))
     : null;
