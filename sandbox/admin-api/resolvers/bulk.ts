@@ -359,7 +359,7 @@ export const bulkResolvers: ResolverMap = {
       const list = args.sortKey === "COMPLETED_AT" ? [...all].sort((a, b) => (b.completedAt ?? "").localeCompare(a.completedAt ?? "")) : all;
       return connection(list, args, {
         // Keys ascend along the list (paginate's cursor arithmetic expects that): newest first.
-        keyOf: args.sortKey === "COMPLETED_AT" ? (op) => list.indexOf(op) : (op) => -op.legacyId,
+        keyOf: args.sortKey === "COMPLETED_AT" ? (op) => BigInt(list.indexOf(op)) : (op) => -BigInt(op.legacyId),
         search: {
           fields: {
             id: (op) => op.legacyId,
