@@ -16,6 +16,8 @@
  *                                   # (above 1,000 the app reads it with a bulk operation; or SANDBOX_VARIANTS)
  *   npm run sandbox -- --catalog plain   # without the realistic variants (shared and blank SKUs,
  *                                   # continue-selling, untracked) seeded by default (or SANDBOX_CATALOG)
+ *   npm run sandbox -- --id-base 9007199254740993   # every id the shop issues starts there, beyond
+ *                                   # 2^53, so a numeric parse of an id shows (or SANDBOX_ID_BASE)
  *
  * A seed flag takes effect when a shop is seeded: on a fresh database or with --reset.
  * The emulated shop is kept beside the SQLite file (`<db>.sandbox-shop.json`) and restored on the
@@ -23,7 +25,7 @@
  */
 import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, parsePlan, parseSeed, StackError, startSandboxStack } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack } from "./stack.js";
 
 const args = process.argv.slice(2);
 const flagValue = (name: string): string | undefined => {
@@ -45,6 +47,7 @@ function step(message: string) {
 async function main() {
   const started = Date.now();
   const plan = parsePlan(flagValue("--plan") ?? process.env.SANDBOX_PLAN);
+  const idBase = parseIdBaseFlag(flagValue("--id-base") ?? process.env.SANDBOX_ID_BASE);
   const seed = parseSeed({ variants: flagValue("--variants") ?? process.env.SANDBOX_VARIANTS, catalog: flagValue("--catalog") ?? process.env.SANDBOX_CATALOG });
   await assertPortFree(`http://127.0.0.1:${port}`);
   await assertPortFree(`http://127.0.0.1:${sandboxPort}`);
@@ -53,9 +56,9 @@ async function main() {
   step("Building the app");
   buildApp();
 
-  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(plan ? { plan } : {}) });
-  if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined)) {
-    step("The kept shop was restored as it was: --variants and --catalog apply to a new shop (add --reset)");
+  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}) });
+  if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase)) {
+    step("The kept shop was restored as it was: --variants, --catalog and --id-base apply to a new shop (add --reset)");
   }
   const shutdown = async () => {
     await stack.stop();

@@ -19,6 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isShopPlan, SHOP_PLANS, type ShopPlan } from "./admin-api/throttle.js";
+import { parseIdBase } from "./shop/ids.js";
 import { createDebouncedSaver, readPersistedSandbox, writePersistedSandbox } from "./shop/persistence.js";
 import {
   createSandbox,
@@ -67,6 +68,8 @@ export interface SandboxStackOptions {
   reset?: boolean;
   /** What a new shop is seeded with (sandbox/shop/seed.ts); a kept shop is restored as it was. */
   seed?: SeedOption;
+  /** Where a new shop's id counters start (decimal text; beyond 2^53 to catch numeric parses, sandbox/shop/ids.ts). */
+  idBase?: string;
 }
 
 export interface SandboxStack {
@@ -174,6 +177,16 @@ function seedLabel(seed: SeedOption | undefined): string {
   return `${seed.variants} generated variants${seed.catalog === "realistic" ? " (realistic: shared and blank SKUs, continue-selling and untracked)" : ""}`;
 }
 
+/** `--id-base` / SANDBOX_ID_BASE, checked (e.g. 9007199254740993: every id beyond 2^53). */
+export function parseIdBaseFlag(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return String(parseIdBase(value));
+  } catch (error) {
+    throw new StackError(`--id-base: ${(error as Error).message}`);
+  }
+}
+
 async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -227,6 +240,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     appUrl,
     plan,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.idBase === undefined ? {} : { idBase: options.idBase }),
     ...(kept ? { restore: kept.shops } : {}),
   });
   if (kept) log(`Restored shop from ${shopFile} (saved ${kept.savedAt})`);
