@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createShopEmulator } from "./index.js";
 import { createManualClock } from "./clock.js";
 import { identityHolds } from "./inventory.js";
+import { createEmptyState, nextLegacyId } from "./state.js";
 
 describe("seeds", () => {
   it("default seed: three locations, four publications, SKUs, tags, some zero levels", () => {
@@ -55,5 +56,18 @@ describe("seeds", () => {
     expect([...skuCounts.values()].filter((count) => count === 2).length).toBe(24);
     expect(s.variants.filter((v) => v.inventoryPolicy === "CONTINUE").length).toBe(40);
     expect(s.variants.filter((v) => !items.get(v.inventoryItemId)!.tracked).length).toBe(20);
+  });
+
+  it("idBase: every type counts from idBase + its base − 1, exactly, beyond 2^53; a kept shop's numeric counters go on", () => {
+    const s = createShopEmulator({ clock: createManualClock(), idBase: "9007199254740993" }).snapshot();
+    // ID_BASES: Location 70_000_000_001, Product 8_000_000_000_001, InventoryItem 47_000_000_000_001.
+    expect(s.locations.map((l) => l.legacyId)).toEqual(["9007269254740993", "9007269254740994", "9007269254740995"]);
+    expect(s.products[0]!.id).toBe("gid://shopify/Product/9015199254740993");
+    expect(s.inventoryItems[1]!.legacyId).toBe("9054199254740994");
+    expect(s.inventoryLevels[0]!.id).toMatch(/\?inventory_item_id=9054199254740993$/);
+    // A shop kept by an older run holds its counters as numbers.
+    const state = createEmptyState("kept.myshopify.com", "Kept", "2026-12-06T00:00:00.000Z");
+    (state.nextIds as Record<string, unknown>).Order = 6000000000007;
+    expect([nextLegacyId(state, "Order"), nextLegacyId(state, "Order")]).toEqual(["6000000000007", "6000000000008"]);
   });
 });
