@@ -140,24 +140,20 @@ const BENCH_POLICY = (sku: string) => ({
 /** The same three phases against the built app under remix-serve, timed until the pipeline is quiet. */
 async function runUnderRemixServe() {
   const { server, database } = startBenchEnvironment();
-  const { buildApp, startSandboxStack } = await import("../sandbox/stack");
+  const { buildApp, startSandboxStack, withAppBuildLock } = await import("../sandbox/stack");
   const { SANDBOX_SHOP_DOMAIN: shop } = await import("../sandbox/index");
   const { freePort } = await import("../tests/support/processes");
   const { default: prisma } = await import("../app/db.server");
   const { publishPolicy } = await import("../app/services/policy.server");
 
-  const built = performance.now();
-  buildApp({ quiet: true });
-  process.stdout.write(`app built in ${seconds(performance.now() - built)}\n`);
-  const booted = performance.now();
-  const stack = await startSandboxStack({
-    port: await freePort(),
-    sandboxPort: await freePort(),
-    databaseUrl: database.url,
-    appOutput: "pipe",
-    shopFile: null,
-    plan: "plus",
-    seed: { variants: VARIANTS },
+  const [port, sandboxPort] = [await freePort(), await freePort()];
+  let booted = 0;
+  const stack = await withAppBuildLock(async () => {
+    const built = performance.now();
+    buildApp({ quiet: true });
+    process.stdout.write(`app built in ${seconds(performance.now() - built)}\n`);
+    booted = performance.now();
+    return startSandboxStack({ port, sandboxPort, databaseUrl: database.url, appOutput: "pipe", shopFile: null, plan: "plus", seed: { variants: VARIANTS } });
   });
   const emulator = stack.sandbox.shop(shop) as ReturnType<typeof stack.sandbox.shop> & { costLog(): { actualQueryCost: number | null }[] };
   process.stdout.write(`remix-serve up and the app opened in ${seconds(performance.now() - booted)}; catalog: ${VARIANTS} variants, ${emulator.snapshot().inventoryLevels.length} levels\n`);

@@ -25,7 +25,7 @@
  */
 import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack, withAppBuildLock } from "./stack.js";
 
 const args = process.argv.slice(2);
 const flagValue = (name: string): string | undefined => {
@@ -53,10 +53,11 @@ async function main() {
   await assertPortFree(`http://127.0.0.1:${sandboxPort}`);
   step("Migrating the SQLite database");
   migrateDatabase(databaseUrl);
-  step("Building the app");
-  buildApp();
-
-  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}) });
+  const stack = await withAppBuildLock(async () => {
+    step("Building the app");
+    buildApp();
+    return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}) });
+  });
   if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase)) {
     step("The kept shop was restored as it was: --variants, --catalog and --id-base apply to a new shop (add --reset)");
   }
@@ -99,7 +100,8 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
     tick++;
     const result = await sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName });
     const created = (result.body as { data?: { orderCreate?: { order?: { name?: string } | null } } }).data?.orderCreate?.order;
-    console.log(created ? `  order ${created.name}: 1 × ${variant.sku} on ${sourceName}` : `  order for ${variant.sku} refused (no stock)`);
+    const label = variant.sku || `${variant.title} (no SKU)`;
+    console.log(created ? `  order ${created.name}: 1 × ${label} on ${sourceName}` : `  order for ${label} refused (no stock)`);
   }, everySeconds * 1000).unref?.();
 }
 

@@ -16,6 +16,9 @@
  * second `npm run sandbox` on the same database must meet the same shop, as it would on Shopify.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isShopPlan, SHOP_PLANS, type ShopPlan } from "./admin-api/throttle.js";
@@ -134,6 +137,65 @@ export function migrateDatabase(databaseUrl: string, { quiet = false } = {}) {
  */
 export function buildApp({ quiet = false } = {}) {
   runTool(process.execPath, [path.join(repoRoot, "sandbox", "remix-build.mjs")], "Building the app", { ...process.env, NODE_ENV: "production", VITE_CJS_IGNORE_WARNING: "true" }, quiet);
+}
+
+/**
+ * Runs `work` (build the app, then start it until it answers) while no other process on this
+ * checkout does the same: two `remix build`s into build/ at once, or a build while another
+ * remix-serve is loading build/index.js, leave a half-written bundle (`npm test` runs
+ * tests/sandbox-cli.test.ts and tests/production-server.test.ts in parallel, each building).
+ * Once a remix-serve has loaded the bundle, a later build no longer concerns it. The lock is a
+ * directory (mkdir is atomic) holding the owner's pid; a lock whose owner is gone is taken over.
+ */
+export async function withAppBuildLock<T>(work: () => Promise<T>, { timeoutMs = 600_000, lock = appBuildLockPath() } = {}): Promise<T> {
+  const owner = path.join(lock, "pid");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder = Number.NaN;
+    try {
+      holder = Number(readFileSync(owner, "utf8"));
+    } catch {
+      // just taken (its pid not written yet) or just released
+    }
+    const orphaned = holder > 0 ? !processAlive(holder) : lockAgeMs(lock) > 30_000; // no pid written 30 s after mkdir: its owner died in between
+    if (orphaned) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new StackError(`Another build of this checkout has held ${lock} for ${timeoutMs / 1000} s.`);
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** One lock per checkout (its build/ directory), outside it so git never sees it. */
+export function appBuildLockPath(): string {
+  return path.join(tmpdir(), `safestock-build-${createHash("sha256").update(repoRoot).digest("hex").slice(0, 12)}.lock`);
+}
+
+function lockAgeMs(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { publishPolicy } from "~/services/policy.server";
 import type { ShopStateSnapshot } from "../sandbox";
-import { buildApp, startSandboxStack, type SandboxStack } from "../sandbox/stack";
+import { buildApp, startSandboxStack, withAppBuildLock, type SandboxStack } from "../sandbox/stack";
 import { mswServer } from "./setup/msw";
 import { freePort, until } from "./support/processes";
 
@@ -32,18 +32,21 @@ const levelsNow = (state: ShopStateSnapshot) =>
 describe(`the production server (remix-serve) with ${VARIANTS} variants`, () => {
   let stack: SandboxStack | undefined;
   beforeAll(async () => {
-    buildApp({ quiet: true });
     // Real HTTP between this test, the app process and the emulated shop's server.
     mswServer.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
-    stack = await startSandboxStack({
-      port: await freePort(),
-      sandboxPort: await freePort(),
-      // This file's own migrated database: the test publishes through the same service the Policy page uses.
-      databaseUrl: process.env.DATABASE_URL!,
-      appOutput: "pipe",
-      shopFile: null,
-      plan: "plus",
-      seed: { variants: VARIANTS },
+    const [port, sandboxPort] = [await freePort(), await freePort()];
+    stack = await withAppBuildLock(async () => {
+      buildApp({ quiet: true });
+      return startSandboxStack({
+        port,
+        sandboxPort,
+        // This file's own migrated database: the test publishes through the same service the Policy page uses.
+        databaseUrl: process.env.DATABASE_URL!,
+        appOutput: "pipe",
+        shopFile: null,
+        plan: "plus",
+        seed: { variants: VARIANTS },
+      });
     });
   }, 300_000);
   afterAll(async () => {
