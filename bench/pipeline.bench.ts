@@ -4,18 +4,24 @@
  * webhook to written quantities. Prints wall time, Admin API requests and cost points.
  * Shopify Plus limits (bucket 2,000, restore 1,000/s) so the emulator's real-time leaky bucket
  * is not what is measured.
+ *
+ * `BENCH_SERVER=remix-serve` runs the built app as `npm run start` does instead (remix-serve, its
+ * worker in the web process, the emulated shop over HTTP, webhooks over HTTP): the production
+ * server's own fetch and streams (docs/decisions/022), at production coalescing windows.
  */
 import { startBenchEnvironment } from "./support/app";
 import type { Benchmark } from "./run";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
+const SERVER = process.env.BENCH_SERVER === "remix-serve" ? "remix-serve" : "in-process";
 const ORDERS = 200;
 const SHOP = "bench.myshopify.com";
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 const benchmark: Benchmark = {
-  description: `sync pipeline: ${VARIANTS} variants × 3 locations, initial sync, policy, ${ORDERS} orders`,
+  description: `sync pipeline (${SERVER}): ${VARIANTS} variants × 3 locations, initial sync, policy, ${ORDERS} orders`,
   async run() {
+    if (SERVER === "remix-serve") return runUnderRemixServe();
     const { server, database } = startBenchEnvironment();
     const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
     const { Session } = await import("@shopify/shopify-api");
@@ -95,15 +101,7 @@ const benchmark: Benchmark = {
     process.stdout.write(`catalog: ${VARIANTS} variants, ${levels} levels\n`);
     await measure("initial sync (bulk read above 1,000)", () => runInitialSync(SHOP));
     await measure("publish policy + reconcile", async () => {
-      const result = await publishPolicy(
-        SHOP,
-        {
-          version: 1,
-          protection: [{ kind: "safety_stock", units: 2 }, { kind: "display", units: 1, location: "Soho store", sku: sandbox.shop(SHOP).snapshot().variants[0].sku }],
-          channels: [{ channel: "online_store", tier: 1 }, { channel: "marketplace", tier: 2, allocationPercent: 50 }, { channel: "wholesale", tier: 3, fixedUnits: 5, reserveForHigherTiersBelow: 10 }],
-        },
-        { createdBy: "bench" },
-      );
+      const result = await publishPolicy(SHOP, BENCH_POLICY(sandbox.shop(SHOP).snapshot().variants[0].sku), { createdBy: "bench" });
       if (!result.ok) throw new Error(JSON.stringify(result.problems));
       await worker.runUntilIdle();
     });
@@ -132,5 +130,90 @@ const benchmark: Benchmark = {
     database.remove();
   },
 };
+
+const BENCH_POLICY = (sku: string) => ({
+  version: 1,
+  protection: [{ kind: "safety_stock", units: 2 }, { kind: "display", units: 1, location: "Soho store", sku }],
+  channels: [{ channel: "online_store", tier: 1 }, { channel: "marketplace", tier: 2, allocationPercent: 50 }, { channel: "wholesale", tier: 3, fixedUnits: 5, reserveForHigherTiersBelow: 10 }],
+});
+
+/** The same three phases against the built app under remix-serve, timed until the pipeline is quiet. */
+async function runUnderRemixServe() {
+  const { server, database } = startBenchEnvironment();
+  const { buildApp, startSandboxStack, withAppBuildLock } = await import("../sandbox/stack");
+  const { SANDBOX_SHOP_DOMAIN: shop } = await import("../sandbox/index");
+  const { freePort } = await import("../tests/support/processes");
+  const { default: prisma } = await import("../app/db.server");
+  const { publishPolicy } = await import("../app/services/policy.server");
+
+  const [port, sandboxPort] = [await freePort(), await freePort()];
+  let booted = 0;
+  const stack = await withAppBuildLock(async () => {
+    const built = performance.now();
+    buildApp({ quiet: true });
+    process.stdout.write(`app built in ${seconds(performance.now() - built)}\n`);
+    booted = performance.now();
+    return startSandboxStack({ port, sandboxPort, databaseUrl: database.url, appOutput: "pipe", shopFile: null, plan: "plus", seed: { variants: VARIANTS } });
+  });
+  const emulator = stack.sandbox.shop(shop) as ReturnType<typeof stack.sandbox.shop> & { costLog(): { actualQueryCost: number | null }[] };
+  process.stdout.write(`remix-serve up and the app opened in ${seconds(performance.now() - booted)}; catalog: ${VARIANTS} variants, ${emulator.snapshot().inventoryLevels.length} levels\n`);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** No delivery in flight and no job pending or running, seen twice 250 ms apart (echo webhooks land in between). */
+  const quiet = async () => {
+    for (let calm = 0; calm < 2; ) {
+      await stack.sandbox.dispatcher.drain();
+      const busy = await prisma.job.count({ where: { status: { in: ["pending", "running"] } } });
+      calm = busy === 0 ? calm + 1 : 0;
+      await sleep(250);
+    }
+  };
+  const measure = async (label: string, work: (levelsWritten: () => void) => Promise<unknown>) => {
+    const log = emulator.costLog();
+    const [r0, p0, d0, t0] = [log.length, log.reduce((sum, entry) => sum + (entry.actualQueryCost ?? 0), 0), stack.sandbox.dispatcher.log.length, performance.now()];
+    let written = Number.NaN;
+    await work(() => (written = performance.now() - t0));
+    const elapsed = performance.now() - t0;
+    const after = emulator.costLog();
+    const points = after.reduce((sum, entry) => sum + (entry.actualQueryCost ?? 0), 0) - p0;
+    process.stdout.write(`${label.padEnd(36)} ${seconds(elapsed).padStart(9)}   ${String(after.length - r0).padStart(5)} requests   ${String(points).padStart(7)} points   ${stack.sandbox.dispatcher.log.length - d0} webhook deliveries\n`);
+    if (!Number.isNaN(written)) process.stdout.write(`${"".padEnd(36)} every level at its policy value after ${seconds(written)}; the rest is the writes' echo webhooks, recorded and recomputed to no change\n`);
+    return elapsed;
+  };
+  try {
+    await measure("initial sync (bulk read above 1,000)", async () => {
+      for (;;) {
+        const installation = await prisma.shopInstallation.findUnique({ where: { shop } });
+        if (installation?.initialSync === "failed") throw new Error(`initial sync failed: ${installation.initialSyncNote}`);
+        if (installation?.initialSync === "done") break;
+        await sleep(100);
+      }
+      await quiet();
+    });
+    await measure("publish policy + reconcile", async (levelsWritten) => {
+      const result = await publishPolicy(shop, BENCH_POLICY(emulator.snapshot().variants[0]!.sku), { createdBy: "bench" });
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      // Every level holds its 2 units (3 at Soho for the displayed SKU) or all it has.
+      const protectedAll = () => emulator.snapshot().inventoryLevels.every((level) => level.quantities.safety_stock >= Math.min(2, level.quantities.on_hand - level.quantities.committed));
+      while (!protectedAll()) await sleep(100);
+      levelsWritten();
+      await quiet();
+    });
+    const variants = emulator.snapshot().variants;
+    const elapsed = await measure(`${ORDERS} orders → webhooks → writes`, async () => {
+      for (let index = 0; index < ORDERS; index++) {
+        await stack.sandbox.placeOrder({ lineItems: [{ variantId: variants[(index * 37) % variants.length]!.id, quantity: 1 }], sourceName: "web" }, shop);
+      }
+      await quiet();
+    });
+    process.stdout.write(`per order, wall (the app's coalescing windows included): ${(elapsed / ORDERS).toFixed(1)} ms\n`);
+    const dead = await prisma.job.count({ where: { status: "dead" } });
+    if (dead > 0) process.stdout.write(`dead jobs: ${dead}\n${stack.appLog().slice(-2000)}\n`);
+  } finally {
+    await stack.stop();
+    await prisma.$disconnect();
+    server.close();
+    database.remove();
+  }
+}
 
 export default benchmark;

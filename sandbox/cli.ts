@@ -12,13 +12,20 @@
  *   npm run sandbox -- --plan plus  # the store's plan sets every app's rate limit (or SANDBOX_PLAN);
  *                                   # standard (default), advanced, plus, enterprise
  *   npm run sandbox -- --reset      # forget the kept shop and seed a new one
+ *   npm run sandbox -- --variants 5000   # a new shop with a generated catalog of 5,000 variants
+ *                                   # (above 1,000 the app reads it with a bulk operation; or SANDBOX_VARIANTS)
+ *   npm run sandbox -- --catalog plain   # without the realistic variants (shared and blank SKUs,
+ *                                   # continue-selling, untracked) seeded by default (or SANDBOX_CATALOG)
+ *   npm run sandbox -- --id-base 9007199254740993   # every id the shop issues starts there, beyond
+ *                                   # 2^53, so a numeric parse of an id shows (or SANDBOX_ID_BASE)
  *
+ * A seed flag takes effect when a shop is seeded: on a fresh database or with --reset.
  * The emulated shop is kept beside the SQLite file (`<db>.sandbox-shop.json`) and restored on the
  * next run, so the app's stored token, catalog and levels still match the shop's.
  */
 import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, parsePlan, StackError, startSandboxStack } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack, withAppBuildLock } from "./stack.js";
 
 const args = process.argv.slice(2);
 const flagValue = (name: string): string | undefined => {
@@ -40,14 +47,20 @@ function step(message: string) {
 async function main() {
   const started = Date.now();
   const plan = parsePlan(flagValue("--plan") ?? process.env.SANDBOX_PLAN);
+  const idBase = parseIdBaseFlag(flagValue("--id-base") ?? process.env.SANDBOX_ID_BASE);
+  const seed = parseSeed({ variants: flagValue("--variants") ?? process.env.SANDBOX_VARIANTS, catalog: flagValue("--catalog") ?? process.env.SANDBOX_CATALOG });
   await assertPortFree(`http://127.0.0.1:${port}`);
   await assertPortFree(`http://127.0.0.1:${sandboxPort}`);
   step("Migrating the SQLite database");
   migrateDatabase(databaseUrl);
-  step("Building the app");
-  buildApp();
-
-  const stack = await startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, ...(plan ? { plan } : {}) });
+  const stack = await withAppBuildLock(async () => {
+    step("Building the app");
+    buildApp();
+    return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}) });
+  });
+  if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase)) {
+    step("The kept shop was restored as it was: --variants, --catalog and --id-base apply to a new shop (add --reset)");
+  }
   const shutdown = async () => {
     await stack.stop();
     process.exit(0);
@@ -87,7 +100,8 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
     tick++;
     const result = await sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName });
     const created = (result.body as { data?: { orderCreate?: { order?: { name?: string } | null } } }).data?.orderCreate?.order;
-    console.log(created ? `  order ${created.name}: 1 × ${variant.sku} on ${sourceName}` : `  order for ${variant.sku} refused (no stock)`);
+    const label = variant.sku || `${variant.title} (no SKU)`;
+    console.log(created ? `  order ${created.name}: 1 × ${label} on ${sourceName}` : `  order for ${label} refused (no stock)`);
   }, everySeconds * 1000).unref?.();
 }
 
@@ -97,7 +111,8 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
  * every 60 s, sells on its side, records orders. Until Safestock has published a number it lists 0.
  */
 function startMarketplaceConnector(sandbox: Sandbox, everySeconds: number) {
-  const skus = sandbox.shop().snapshot().variants.slice(0, 20).map((v) => v.sku);
+  // A connector lists by SKU: blank ones cannot be listed, a shared one is one listing.
+  const skus = [...new Set(sandbox.shop().snapshot().variants.map((v) => v.sku).filter((sku) => sku !== ""))].slice(0, 20);
   const connector = createMarketplaceConnector({
     shop: sandbox.shop(),
     skus,

@@ -7,8 +7,9 @@
  *   turn those events into signed webhook deliveries, answer OAuth token exchange, serve
  *   everything over HTTP or msw, and render the local "admin" page.
  *
- * Ids are Shopify GIDs (`gid://shopify/Order/1001`); `legacyId` is the numeric tail, which
- * webhook payloads (REST-shaped) carry as numbers. See docs/decisions/012.
+ * Ids are Shopify GIDs (`gid://shopify/Order/1001`); `legacyId` is the numeric tail as decimal
+ * text (it may lie beyond 2^53: `idBase`, sandbox/shop/ids.ts), which webhook payloads
+ * (REST-shaped) carry as exact JSON integers. See docs/decisions/012.
  */
 
 export const SANDBOX_API_VERSION = "2026-10";
@@ -34,7 +35,7 @@ export type QuantityName = (typeof QUANTITY_NAMES)[number];
 
 export interface LocationRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   name: string;
   isActive: boolean;
   fulfillsOnlineOrders: boolean;
@@ -44,7 +45,7 @@ export interface LocationRecord {
 
 export interface ProductRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   title: string;
   handle: string;
   status: "ACTIVE" | "DRAFT" | "ARCHIVED";
@@ -58,7 +59,7 @@ export interface ProductRecord {
 
 export interface VariantRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   productId: Gid;
   title: string;
   sku: string;
@@ -72,7 +73,7 @@ export interface VariantRecord {
 
 export interface InventoryItemRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   variantId: Gid;
   sku: string;
   tracked: boolean;
@@ -96,7 +97,7 @@ export interface InventoryLevelRecord {
 
 export interface PublicationRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   /** e.g. "Online Store", "Point of Sale", "Marketplace", "Wholesale" */
   name: string;
   /** Stable handle Safestock's policy uses: online_store, pos, marketplace, wholesale. */
@@ -120,7 +121,7 @@ export interface MetafieldRecord {
 
 export interface OrderLineRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   variantId: Gid | null;
   productId: Gid | null;
   inventoryItemId: Gid | null;
@@ -147,7 +148,7 @@ export interface OrderLineRecord {
  */
 export interface FulfillmentOrderRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   orderId: Gid;
   locationId: Gid;
   status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED";
@@ -158,7 +159,7 @@ export interface FulfillmentOrderRecord {
 
 export interface FulfillmentOrderLineRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   lineItemId: Gid;
   inventoryItemId: Gid | null;
   totalQuantity: number;
@@ -170,19 +171,19 @@ export interface FulfillmentOrderLineRecord {
 
 export interface FulfillmentRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   orderId: Gid;
   locationId: Gid;
   createdAt: string;
   trackingNumber: string | null;
   trackingCompany: string | null;
   trackingUrl: string | null;
-  lines: { id: Gid; legacyId: number; lineItemId: Gid; quantity: number }[];
+  lines: { id: Gid; legacyId: string; lineItemId: Gid; quantity: number }[];
 }
 
 export interface RefundRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   orderId: Gid;
   createdAt: string;
   restock: boolean;
@@ -191,7 +192,7 @@ export interface RefundRecord {
 
 export interface OrderRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   name: string;
   /** The channel the order came from: "web", "pos", "marketplace", "wholesale", ... */
   sourceName: string;

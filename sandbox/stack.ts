@@ -16,9 +16,13 @@
  * second `npm run sandbox` on the same database must meet the same shop, as it would on Shopify.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isShopPlan, SHOP_PLANS, type ShopPlan } from "./admin-api/throttle.js";
+import { parseIdBase } from "./shop/ids.js";
 import { createDebouncedSaver, readPersistedSandbox, writePersistedSandbox } from "./shop/persistence.js";
 import {
   createSandbox,
@@ -29,6 +33,7 @@ import {
   startSandboxServer,
   type InstallResult,
   type Sandbox,
+  type SeedOption,
 } from "./index.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,6 +69,10 @@ export interface SandboxStackOptions {
   shopFile?: string | null;
   /** Ignore a kept shop and seed a new one (it replaces the kept one on the next save). */
   reset?: boolean;
+  /** What a new shop is seeded with (sandbox/shop/seed.ts); a kept shop is restored as it was. */
+  seed?: SeedOption;
+  /** Where a new shop's id counters start (decimal text; beyond 2^53 to catch numeric parses, sandbox/shop/ids.ts). */
+  idBase?: string;
 }
 
 export interface SandboxStack {
@@ -131,6 +140,65 @@ export function buildApp({ quiet = false } = {}) {
 }
 
 /**
+ * Runs `work` (build the app, then start it until it answers) while no other process on this
+ * checkout does the same: two `remix build`s into build/ at once, or a build while another
+ * remix-serve is loading build/index.js, leave a half-written bundle (`npm test` runs
+ * tests/sandbox-cli.test.ts and tests/production-server.test.ts in parallel, each building).
+ * Once a remix-serve has loaded the bundle, a later build no longer concerns it. The lock is a
+ * directory (mkdir is atomic) holding the owner's pid; a lock whose owner is gone is taken over.
+ */
+export async function withAppBuildLock<T>(work: () => Promise<T>, { timeoutMs = 600_000, lock = appBuildLockPath() } = {}): Promise<T> {
+  const owner = path.join(lock, "pid");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder = Number.NaN;
+    try {
+      holder = Number(readFileSync(owner, "utf8"));
+    } catch {
+      // just taken (its pid not written yet) or just released
+    }
+    const orphaned = holder > 0 ? !processAlive(holder) : lockAgeMs(lock) > 30_000; // no pid written 30 s after mkdir: its owner died in between
+    if (orphaned) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new StackError(`Another build of this checkout has held ${lock} for ${timeoutMs / 1000} s.`);
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** One lock per checkout (its build/ directory), outside it so git never sees it. */
+export function appBuildLockPath(): string {
+  return path.join(tmpdir(), `safestock-build-${createHash("sha256").update(repoRoot).digest("hex").slice(0, 12)}.lock`);
+}
+
+function lockAgeMs(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
  * The file that keeps the emulated shop for a SQLite `DATABASE_URL` (`file:./prisma/dev.sqlite` →
  * `<repo>/prisma/dev.sqlite.sandbox-shop.json`; relative paths resolve against the app's working
  * directory, the repository root). Null for a database that is not a SQLite file.
@@ -147,6 +215,38 @@ export function parsePlan(value: string | undefined): ShopPlan | undefined {
   const plan = value.toLowerCase();
   if (!isShopPlan(plan)) throw new StackError(`Unknown plan "${value}": use one of ${SHOP_PLANS.join(", ")}.`);
   return plan;
+}
+
+/**
+ * The seed `npm run sandbox` asks for: `--catalog realistic` (default: shared and blank SKUs,
+ * continue-selling and untracked variants beside the default catalog) or `plain` (the catalog the
+ * tests use), and `--variants N` for a generated catalog of N variants (above 1,000 the app reads
+ * it with a bulk operation) of the same kind.
+ */
+export function parseSeed(values: { variants?: string; catalog?: string }): SeedOption {
+  const catalog = values.catalog === undefined || values.catalog === "" ? "realistic" : values.catalog.toLowerCase();
+  if (catalog !== "realistic" && catalog !== "plain") throw new StackError(`Unknown catalog "${values.catalog}": use realistic or plain.`);
+  if (values.variants === undefined || values.variants === "") return catalog === "realistic" ? "realistic" : "default";
+  const variants = Number(values.variants);
+  if (!Number.isInteger(variants) || variants < 1) throw new StackError(`--variants must be a positive whole number, got "${values.variants}".`);
+  return { variants, catalog };
+}
+
+function seedLabel(seed: SeedOption | undefined): string {
+  if (seed === undefined || seed === "default") return "the default catalog";
+  if (seed === "realistic") return "the realistic catalog (shared and blank SKUs, continue-selling and untracked variants)";
+  if (seed === "empty") return "no products";
+  return `${seed.variants} generated variants${seed.catalog === "realistic" ? " (realistic: shared and blank SKUs, continue-selling and untracked)" : ""}`;
+}
+
+/** `--id-base` / SANDBOX_ID_BASE, checked (e.g. 9007199254740993: every id beyond 2^53). */
+export function parseIdBaseFlag(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return String(parseIdBase(value));
+  } catch (error) {
+    throw new StackError(`--id-base: ${(error as Error).message}`);
+  }
 }
 
 async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess) {
@@ -201,11 +301,13 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     apiSecret: env.SHOPIFY_API_SECRET,
     appUrl,
     plan,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.idBase === undefined ? {} : { idBase: options.idBase }),
     ...(kept ? { restore: kept.shops } : {}),
   });
   if (kept) log(`Restored shop from ${shopFile} (saved ${kept.savedAt})`);
-  else if (shopFile) log(`New shop seeded${options.reset ? " (--reset)" : ""}; it is kept in ${shopFile}`);
-  else log("New shop seeded (kept in memory only)");
+  else if (shopFile) log(`New shop seeded${options.reset ? " (--reset)" : ""} with ${seedLabel(options.seed)}; it is kept in ${shopFile}`);
+  else log(`New shop seeded with ${seedLabel(options.seed)} (kept in memory only)`);
   const saver = shopFile
     ? createDebouncedSaver(() => writePersistedSandbox(shopFile, sandbox.exportState(), new Date().toISOString()))
     : null;

@@ -137,6 +137,13 @@ export interface JobQueue {
   park(job: LeaseRef, error: unknown): Promise<ParkResult>;
   /** The shop's waiting jobs become pending, due now. Returns how many resumed (merged ones included). */
   resumeWaiting(shop: string): Promise<{ resumed: number }>;
+  /**
+   * Optional, called when a worker starts: leases still running whose holder is known to be gone
+   * (see the adapter for how it knows) become due now, instead of after their visibility timeout.
+   * A lease of a live process is never touched. Adapters that find crashed workers' jobs on
+   * their own (BullMQ's stalled-job sweep) leave it out.
+   */
+  reclaimOrphanedLeases?(): Promise<{ reclaimed: number }>;
   /** Pushes `leasedUntil` to now + `ms` (heartbeat for long jobs). */
   extendLease(job: LeaseRef, ms: number): Promise<ExtendLeaseResult>;
   stats(shop?: string): Promise<QueueStats>;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { chunk } from "~/domain/inventory-writes";
@@ -40,6 +41,45 @@ export interface SqliteJobQueueOptions {
 type Db = Prisma.TransactionClient;
 
 type JobRow = Prisma.JobGetPayload<object>;
+
+/**
+ * Who holds a lease, written at the start of its token: `<pid>@<host>#<incarnation>/`. The
+ * incarnation is drawn once per process, so a restarted worker that got its old pid back (pid 1
+ * in a container) can still tell its previous life's leases from its own.
+ */
+const INCARNATION = randomUUID().slice(0, 8);
+export const LEASE_HOLDER = `${process.pid}@${hostname()}#${INCARNATION}/`;
+const HOLDER_RE = /^(\d+)@([^#/]+)#([^/]+)\//;
+
+/**
+ * Whether the process that took a lease is gone, as far as this process can know for sure.
+ * Reclaimed: a lease taken on this host by a pid that is not alive (ESRCH), or by this pid in a
+ * previous incarnation (our pid is ours now, so that holder is dead). Never reclaimed: a lease of
+ * a live process (`npm run worker` beside the web process on one database: EPERM also means
+ * alive), a lease taken on another host (its pids mean nothing here), a token without a holder
+ * (written before holders were recorded). A dead holder's pid reused by an unrelated process
+ * reads as alive: that lease just waits out its visibility timeout, as every lease did before.
+ * The host name stands for the pid namespace: the SQLite file is local to one machine
+ * (app/jobs/queue-factory.server.ts refuses PostgreSQL for this adapter).
+ */
+export function leaseHolderIsGone(token: string, isAlive: (pid: number) => boolean = processIsAlive): boolean {
+  const holder = HOLDER_RE.exec(token);
+  if (!holder) return false;
+  const [, pidText, host, incarnation] = holder;
+  if (host !== hostname()) return false;
+  const pid = Number(pidText);
+  if (pid === process.pid) return incarnation !== INCARNATION;
+  return !isAlive(pid);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence and permission check only (kill(2))
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** Attempts to win a race before giving up (each loss means someone else made progress). */
 const MAX_RACE_RETRIES = 5;
@@ -128,8 +168,8 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       WHERE "status" = 'running' AND "leasedUntil" < ${now} AND "attempts" >= "maxAttempts" ${filters}`;
 
     // Select and claim in one statement: two workers can never claim the same row. The token
-    // is fresh per lease (a random batch id plus the job id).
-    const batch = randomUUID();
+    // is fresh per lease (the holder, a random batch id, the job id).
+    const batch = `${LEASE_HOLDER}${randomUUID()}`;
     const claimed = await db.$queryRaw<{ id: string; leaseToken: string }[]>`
       UPDATE "Job"
       SET "status" = 'running', "dedupeKey" = NULL, "leaseToken" = ${batch} || ':' || "id",
@@ -303,6 +343,25 @@ export function createSqliteJobQueue(options: SqliteJobQueueOptions = {}): JobQu
       }
       if (resumed > 0) signalDue();
       return { resumed };
+    },
+
+    async reclaimOrphanedLeases() {
+      const now = clock();
+      // Live leases only: an expired one is due already.
+      const running = await db.job.findMany({ where: { status: "running", leasedUntil: { gte: now } }, select: { id: true, leaseToken: true } });
+      const orphaned = running.filter((row) => row.leaseToken !== null && leaseHolderIsGone(row.leaseToken));
+      let reclaimed = 0;
+      for (const row of orphaned) {
+        // Expired a millisecond ago, compared on the token: the next lease takes it as any expired
+        // lease (an attempt counted, buried if it was the last); were the holder alive after all,
+        // its next heartbeat or result would find its token replaced, as after any expiry.
+        const expired = await retryWhenSqliteBusy(() =>
+          db.job.updateMany({ where: { id: row.id, leaseToken: row.leaseToken, status: "running" }, data: { leasedUntil: new Date(now.getTime() - 1), updatedAt: now } }),
+        );
+        reclaimed += expired.count;
+      }
+      if (reclaimed > 0) signalDue(now);
+      return { reclaimed };
     },
 
     async extendLease(job, ms): Promise<ExtendLeaseResult> {

@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { createPrismaClient } from "~/db.server";
 import { retryDelayMs, type JobQueue, type LeasedJob } from "./queue.server";
-import { createSqliteJobQueue } from "./sqlite-queue.server";
+import { createSqliteJobQueue, LEASE_HOLDER } from "./sqlite-queue.server";
 
 const SHOP = "alpha.myshopify.com";
 const OTHER_SHOP = "beta.myshopify.com";
@@ -169,6 +171,50 @@ describe("sqlite job queue", () => {
 
     expect(await queue.complete(retaken!)).toEqual({ kind: "completed" });
     expect((await queue.stats(SHOP)).byStatus).toMatchObject({ running: 0, done: 1, pending: 0 });
+  });
+
+  describe("a restarted worker takes back the leases of holders that are gone", () => {
+    /** A lease as another holder would have written it (`<pid>@<host>#<incarnation>/…`, sqlite-queue.server.ts). */
+    const heldBy = async (holder: string) => {
+      const queue = makeQueue();
+      const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: `item-${holder}`, payload: {} });
+      const leased = (await queue.lease({ limit: 1, visibilityTimeoutMs: VT }))[0]!;
+      await prisma.job.update({ where: { id }, data: { leaseToken: `${holder}/batch:${id}` } });
+      return { queue, id, leased };
+    };
+    const deadPid = () => {
+      // A process that has exited: its pid is free (a reuse within this test is the only way this lies).
+      const child = spawnSync(process.execPath, ["-e", ""]);
+      return child.pid!;
+    };
+
+    it("a holder pid that is not alive on this host: due at once, retaken on the next lease", async () => {
+      const { queue, id } = await heldBy(`${deadPid()}@${hostname()}#old`);
+      expect(await queue.reclaimOrphanedLeases!()).toEqual({ reclaimed: 1 });
+      expect(await leaseOne(queue)).toMatchObject({ id, attempts: 2 });
+    });
+
+    it("this pid in a previous incarnation (its pid came back after a restart): taken back; this incarnation's own lease is not", async () => {
+      const { queue, id } = await heldBy(`${process.pid}@${hostname()}#previous`);
+      const mine = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "mine", payload: {} });
+      const own = (await queue.lease({ limit: 1, visibilityTimeoutMs: VT }))[0]!;
+      expect(own.id).toBe(mine.id);
+      expect(own.leaseToken.startsWith(LEASE_HOLDER)).toBe(true);
+      expect(await queue.reclaimOrphanedLeases!()).toEqual({ reclaimed: 1 });
+      expect(await leaseOne(queue)).toMatchObject({ id });
+      expect(await queue.extendLease(own, VT)).toMatchObject({ kind: "extended" });
+    });
+
+    it("never a live process's lease (npm run worker beside the web process), another host's, or a token without a holder", async () => {
+      const live = await heldBy(`${process.ppid}@${hostname()}#other`);
+      await heldBy(`${deadPid()}@another-host.internal#other`);
+      const legacy = await live.queue.enqueue({ shop: SHOP, queue: "recompute", key: "legacy", payload: {} });
+      await live.queue.lease({ limit: 1, visibilityTimeoutMs: VT });
+      await prisma.job.update({ where: { id: legacy.id }, data: { leaseToken: `0b6c7a9e-1f1e-4a39-9a55-2c8c3f1b8d11:${legacy.id}` } });
+      expect(await live.queue.reclaimOrphanedLeases!()).toEqual({ reclaimed: 0 });
+      expect(await leaseOne(live.queue)).toBeUndefined();
+      expect((await live.queue.stats(SHOP)).byStatus).toMatchObject({ running: 3 });
+    });
   });
 
   it("extendLease keeps a long job from being taken over", async () => {

@@ -253,7 +253,24 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const totals = zeroCounts();
 
+  /**
+   * A restarted worker takes back at once the jobs its crashed predecessor held (the queue knows
+   * which holders are gone: app/jobs/sqlite-queue.server.ts `leaseHolderIsGone`), instead of
+   * leaving them to their visibility timeout (a minute after a kill -9 mid-publish).
+   */
+  async function reclaimOrphanedLeases(): Promise<void> {
+    if (!queue.reclaimOrphanedLeases) return;
+    try {
+      const { reclaimed } = await queue.reclaimOrphanedLeases();
+      if (reclaimed > 0) logger.info("worker: took back jobs of a worker that is gone", { reclaimed });
+    } catch (error) {
+      // Not fatal: those leases still expire on their own.
+      logger.warn("worker: could not look for jobs of workers that are gone", { error });
+    }
+  }
+
   async function pollLoop(): Promise<void> {
+    await reclaimOrphanedLeases();
     while (!stopping) {
       const free = concurrency - inFlight.size;
       let leased = 0;

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { Response as RemixPolyfillResponse } from "@remix-run/web-fetch";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { sandboxWithClient } from "../../tests/support/sandbox-client";
 import type { AdminClient } from "./admin-client.server";
@@ -97,6 +98,24 @@ describe("readCatalogInBulk against the emulated shop", () => {
     expect(waits).toEqual([100]);
     expect(urls).toHaveLength(1);
     expect(urls[0]).toMatch(/^https:\/\/safestock-sandbox\.myshopify\.com\/sandbox\/bulk\/\d+\.jsonl$/);
+  });
+
+  it("streams the file when fetch is Remix's polyfill, as under remix-serve (docs/decisions/022)", async () => {
+    const { client } = setup({ variants: 30 });
+    const nodeFetch = globalThis.fetch;
+    // remix-serve installs @remix-run/web-fetch as the global fetch; its body is not Node's ReadableStream.
+    vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
+      const answer = await nodeFetch(input, init);
+      return String(input).includes("/sandbox/bulk/") ? new RemixPolyfillResponse(await answer.text()) : answer;
+    });
+    try {
+      const seen: string[] = [];
+      await forEachBulkCatalogBatch(client, 7, async (items) => void seen.push(...items.map((item) => item.inventoryItemId)), { sleep: noSleep });
+      expect(seen).toHaveLength(30);
+      expect(new Set(seen).size).toBe(30);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("returns [] when the shop has no inventory items (Shopify gives no url)", async () => {

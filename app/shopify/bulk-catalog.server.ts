@@ -24,7 +24,6 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { AdminClient } from "./admin-client.server";
 import type {
   BulkOperationStatus,
@@ -334,7 +333,27 @@ async function downloadTo(url: string, file: string, fetchResult: ReadCatalogInB
   }
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`GET ${url} answered ${response.status}`);
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(file));
+  await pipeline(Readable.from(bodyChunks(response.body)), createWriteStream(file));
+}
+
+/**
+ * The body's chunks through the WHATWG reader interface, whichever implementation the installed
+ * `fetch` returns: Node's own under tests and benchmarks, Remix's polyfill under remix-serve,
+ * whose stream `Readable.fromWeb` refuses (docs/decisions/022).
+ */
+export async function* bodyChunks(body: { getReader(): ReadableStreamDefaultReader<Uint8Array> }): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value) yield value;
+    }
+  } finally {
+    // Stops the download if writing the file failed part-way (a no-op once it ended).
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
 }
 
 /**

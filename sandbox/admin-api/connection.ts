@@ -2,7 +2,7 @@
  * Relay connections with opaque cursors, like Shopify's (base64 JSON carrying the last id):
  * `first/after`, `last/before`, `reverse`, `edges { cursor node }`, `nodes`, `pageInfo`.
  * Items come in id order (state maps are insertion = id ordered), so a cursor is the item's
- * numeric key and "after" means "key beyond", which stays correct if items are added or
+ * integer key (a bigint: ids may lie beyond 2^53) and "after" means "key beyond", which stays correct if items are added or
  * removed between pages.
  */
 import { GraphQLError } from "graphql";
@@ -24,14 +24,17 @@ export interface PageArgs {
   reverse?: boolean | null;
 }
 
-export function encodeCursor(key: number): string {
-  return Buffer.from(JSON.stringify({ last_id: key, last_value: String(key) })).toString("base64");
+/** The key is written as JSON text, not through a number: ids beyond 2^53 stay exact. */
+export function encodeCursor(key: bigint): string {
+  return Buffer.from(`{"last_id":${key},"last_value":"${key}"}`).toString("base64");
 }
 
-function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string): bigint {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as { last_id?: unknown };
-    if (typeof parsed.last_id === "number") return parsed.last_id;
+    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as { last_id?: unknown; last_value?: unknown };
+    // last_value is the exact key; last_id may have been rounded by JSON.parse.
+    if (typeof parsed.last_value === "string" && /^-?\d+$/.test(parsed.last_value)) return BigInt(parsed.last_value);
+    if (typeof parsed.last_id === "number" && Number.isSafeInteger(parsed.last_id)) return BigInt(parsed.last_id);
   } catch {
     // fall through
   }
@@ -41,7 +44,7 @@ function decodeCursor(cursor: string): number {
 /** Shopify caps a page at 250 (shopify.dev/docs/api/usage/pagination-graphql). */
 export const MAX_PAGE_SIZE = 250;
 
-export function paginate<T>(items: readonly T[], args: PageArgs, keyOf: (item: T) => number): ConnectionResult<T> {
+export function paginate<T>(items: readonly T[], args: PageArgs, keyOf: (item: T) => bigint): ConnectionResult<T> {
   const { first, last, after, before } = args;
   if ((first === undefined || first === null) && (last === undefined || last === null)) {
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
@@ -52,16 +55,16 @@ export function paginate<T>(items: readonly T[], args: PageArgs, keyOf: (item: T
     }
   }
   const ordered = args.reverse ? [...items].reverse() : items;
-  const dir = args.reverse ? -1 : 1;
+  const dir = args.reverse ? -1n : 1n;
   let start = 0;
   let end = ordered.length;
   if (after) {
     const k = decodeCursor(after);
-    while (start < end && (keyOf(ordered[start]!) - k) * dir <= 0) start++;
+    while (start < end && (keyOf(ordered[start]!) - k) * dir <= 0n) start++;
   }
   if (before) {
     const k = decodeCursor(before);
-    while (end > start && (keyOf(ordered[end - 1]!) - k) * dir >= 0) end--;
+    while (end > start && (keyOf(ordered[end - 1]!) - k) * dir >= 0n) end--;
   }
   let sliceStart = start;
   let sliceEnd = end;

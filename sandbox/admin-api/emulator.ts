@@ -41,6 +41,11 @@ export interface ShopEmulatorOptions {
   apiClientId?: string;
   /** default "default"; ignored when `restore` is given */
   seed?: SeedOption;
+  /**
+   * Where every resource counter starts (decimal text, e.g. "9007199254740993": ids beyond 2^53,
+   * sandbox/shop/ids.ts); default: ids below 2^53 as real shops have. Ignored when `restore` is given.
+   */
+  idBase?: string;
   /** A previous run's `exportState()`: the shop continues from there instead of a new seed. */
   restore?: unknown;
   /**
@@ -153,7 +158,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   const appClientId = options.apiClientId ?? SANDBOX_API_KEY;
   const shopThrottle: ThrottleOptions = { ...PLAN_THROTTLES[options.plan ?? DEFAULT_PLAN], ...options.throttle };
 
-  const fresh = createEmptyState(domain, options.name ?? "Safestock Sandbox", now());
+  const fresh = createEmptyState(domain, options.name ?? "Safestock Sandbox", now(), options.idBase);
   const tokens = new Map<string, TokenGrant>();
   const apiClients = new Map<string, ApiClientRecord>();
   let state: ShopState;

@@ -65,9 +65,15 @@ export function parseSearch(q: string): Term[][] {
 
 function compare(actual: string | number, op: Op, wanted: string, field: string): boolean {
   if (field === "id" || field.endsWith("_id")) {
-    const w = wanted.startsWith("gid://") ? (parseGid(wanted)?.legacyId ?? Number.NaN) : Number(wanted);
-    const a = typeof actual === "number" ? actual : actual.startsWith("gid://") ? (parseGid(actual)?.legacyId ?? Number.NaN) : Number(actual);
-    return cmp(a, w, op);
+    // Exact integers: ids may lie beyond 2^53 (sandbox/shop/ids.ts), where Number() rounds.
+    const exact = (text: string) => {
+      const digits = text.startsWith("gid://") ? parseGid(text)?.legacyId : text;
+      return digits && /^\d+$/.test(digits) ? BigInt(digits) : null;
+    };
+    const w = exact(wanted);
+    const a = typeof actual === "number" ? BigInt(actual) : exact(actual);
+    if (w === null || a === null) return false;
+    return cmp(a < w ? -1 : a > w ? 1 : 0, 0, op);
   }
   if (typeof actual === "number") return cmp(actual, Number(wanted), op);
   if (op !== ":") {

@@ -89,6 +89,8 @@ export interface ShopFactoryOptions {
   throttle?: Partial<ThrottleOptions>;
   apiClientId?: string;
   seed?: unknown;
+  /** Where every id counter starts (decimal text; sandbox/shop/ids.ts). */
+  idBase?: string;
   /** This shop's part of a previous run's `exportState()`. */
   restore?: unknown;
   /** From this instant the installed app's non-expiring tokens get 401 (null: never). */
@@ -122,6 +124,8 @@ export interface SandboxOptions {
   throttle?: Partial<ThrottleOptions>;
   /** Passed to each emulator. */
   seed?: unknown;
+  /** Passed to each emulator: where its id counters start, e.g. "9007199254740993" (ids beyond 2^53). */
+  idBase?: string;
   /** A previous run's `exportState()`: shops found in it continue from there (no new seed). */
   restore?: Record<string, unknown>;
   /** Granted scopes (default: shopify.app.toml [access_scopes]). */
@@ -267,6 +271,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     if (options.plan) factoryOptions.plan = options.plan;
     if (options.throttle) factoryOptions.throttle = options.throttle;
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
+    if (options.idBase !== undefined) factoryOptions.idBase = options.idBase;
     if (options.restore?.[domain] !== undefined) factoryOptions.restore = options.restore[domain];
     const emulator = options.createShop(factoryOptions);
     const restoredRefreshTokens = (options.restore?.[domain] as { refreshTokens?: [string, RefreshGrant][] } | undefined)?.refreshTokens;

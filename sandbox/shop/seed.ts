@@ -4,6 +4,11 @@
  * `default`: the shop the app, the admin page and the tests share; `empty`: a shop with its
  * locations and publications but no products; `{ variants: N }`: a generated catalog for
  * benchmarks (e.g. 10,000 variants), quantities from a seeded PRNG.
+ *
+ * `realistic` (and `{ variants: N, catalog: "realistic" }`) adds what real shops have and the
+ * plain seeds lack: SKUs shared by several variants, variants with no SKU, variants that keep
+ * selling when out of stock (`inventoryPolicy: CONTINUE`: preorders, backorders) and variants whose
+ * inventory is not tracked. `npm run sandbox` seeds it by default (sandbox/cli.ts).
  */
 import type { Gid, InventoryItemRecord, LocationRecord, ProductRecord, PublicationRecord, QuantityName, VariantRecord } from "../contract.js";
 import { gid } from "./ids.js";
@@ -13,6 +18,12 @@ import { createPrng } from "../prng.js";
 export interface GeneratedSeedOptions {
   /** Number of variants to create. */
   variants: number;
+  /**
+   * "plain" (default): a unique SKU per variant, every variant tracked and DENY. "realistic": about
+   * 1 in 50 variants has no SKU, 1 in 40 shares the previous variant's SKU, 1 in 30 keeps selling
+   * when out of stock (CONTINUE), 1 in 60 is not tracked (see REALISTIC_EVERY).
+   */
+  catalog?: "plain" | "realistic";
   /** Variants per product (default 4). */
   variantsPerProduct?: number;
   /** Number of locations (default 3: Warehouse, Soho store, Brooklyn store, then "Store 4", …). */
@@ -23,7 +34,7 @@ export interface GeneratedSeedOptions {
   maxAvailable?: number;
 }
 
-export type SeedOption = "default" | "empty" | GeneratedSeedOptions;
+export type SeedOption = "default" | "empty" | "realistic" | GeneratedSeedOptions;
 
 /** Publications every seed creates: name, channelHandle. */
 export const SEED_PUBLICATIONS = [
@@ -41,11 +52,14 @@ export const SEED_LOCATIONS = [
 
 interface SeedVariant {
   title: string;
+  /** "" = no SKU (Shopify allows it; many shops leave it blank) */
   sku: string;
   price: string;
   /** available at [Warehouse, Soho, Brooklyn] */
   available: [number, number, number];
   policy?: "DENY" | "CONTINUE";
+  /** false: Shopify does not track this item's inventory (default true) */
+  tracked?: boolean;
 }
 
 interface SeedProduct {
@@ -111,6 +125,54 @@ export const DEFAULT_PRODUCTS: SeedProduct[] = [
     ],
   },
 ];
+
+/**
+ * What the `realistic` seed adds to the default catalog (see sandbox/shop/README.md): RING-7 and
+ * SHIRT-M carried by a second product's variant as well, one SKU on both variants of a product,
+ * blank SKUs, a preorder (CONTINUE at 0) and a backorder item (CONTINUE with a little stock), and
+ * untracked items (gift wrap, engraving), one of them without a SKU.
+ */
+export const REALISTIC_EXTRA_PRODUCTS: SeedProduct[] = [
+  {
+    title: "Gold Ring (engraved)", handle: "gold-ring-engraved", vendor: "Safestock Jewels", productType: "Rings", tags: ["bestseller"], channels: ["online_store", "pos"],
+    variants: [{ title: "7", sku: "RING-7", price: "149.00", available: [2, 0, 0] }],
+  },
+  {
+    title: "Linen Shirt Gift Set", handle: "linen-shirt-gift-set", vendor: "Safestock Apparel", productType: "Shirts", tags: ["summer"], channels: ["online_store", "marketplace"],
+    variants: [{ title: "M", sku: "SHIRT-M", price: "69.00", available: [4, 1, 0] }],
+  },
+  {
+    title: "Enamel Pin", handle: "enamel-pin", vendor: "Safestock Goods", productType: "Accessories", tags: ["promo"], channels: ALL,
+    variants: [
+      { title: "Gold", sku: "PIN-ENAMEL", price: "12.00", available: [6, 1, 0] },
+      { title: "Silver", sku: "PIN-ENAMEL", price: "12.00", available: [4, 0, 1] },
+    ],
+  },
+  {
+    title: "Sticker Pack", handle: "sticker-pack", vendor: "Safestock Goods", productType: "Stationery", tags: [], channels: ["online_store", "pos"],
+    variants: [
+      { title: "Holo", sku: "", price: "6.00", available: [40, 5, 5] },
+      { title: "Matte", sku: "", price: "6.00", available: [25, 0, 3] },
+    ],
+  },
+  {
+    title: "Ceramic Planter", handle: "ceramic-planter", vendor: "Safestock Goods", productType: "Home", tags: ["preorder"], channels: ["online_store", "pos", "marketplace"],
+    variants: [
+      { title: "Large (preorder)", sku: "PLANTER-L", price: "64.00", available: [0, 0, 0], policy: "CONTINUE" },
+      { title: "Small (backorder)", sku: "PLANTER-S", price: "38.00", available: [3, 0, 1], policy: "CONTINUE" },
+    ],
+  },
+  {
+    title: "Gift Wrap", handle: "gift-wrap", vendor: "Safestock Goods", productType: "Service", tags: [], channels: ["online_store"],
+    variants: [
+      { title: "Default Title", sku: "GIFT-WRAP", price: "5.00", available: [0, 0, 0], tracked: false },
+      { title: "Engraving", sku: "", price: "15.00", available: [0, 0, 0], tracked: false },
+    ],
+  },
+];
+
+/** The `realistic` kinds of variant in a generated catalog: one in `n` of them (by position). */
+export const REALISTIC_EVERY = { blankSku: 50, sharedSku: 40, continueSelling: 30, untracked: 60 } as const;
 
 function addLocation(state: ShopState, name: string, fulfillsOnlineOrders: boolean, now: string): LocationRecord {
   const legacyId = nextLegacyId(state, "Location");
@@ -180,8 +242,8 @@ export function seedState(state: ShopState, seed: SeedOption, now: string): void
   for (const p of SEED_PUBLICATIONS) addPublication(state, p.name, p.channelHandle);
   if (seed === "empty") return;
 
-  if (seed === "default") {
-    for (const p of DEFAULT_PRODUCTS) {
+  if (seed === "default" || seed === "realistic") {
+    for (const p of seed === "realistic" ? [...DEFAULT_PRODUCTS, ...REALISTIC_EXTRA_PRODUCTS] : DEFAULT_PRODUCTS) {
       const product = addProduct(state, {
         ...p,
         variants: p.variants.map((v) => ({ ...v, quantities: v.available.map((available) => ({ available })) })),
@@ -195,7 +257,9 @@ export function seedState(state: ShopState, seed: SeedOption, now: string): void
   const perProduct = Math.max(1, seed.variantsPerProduct ?? 4);
   const maxAvailable = seed.maxAvailable ?? 50;
   const tagsCycle = [["bestseller"], ["promo"], [], ["bestseller", "promo"], []];
+  const realistic = seed.catalog === "realistic";
   let made = 0;
+  let previousSku = "";
   for (let p = 1; made < seed.variants; p++) {
     const n = Math.min(perProduct, seed.variants - made);
     const code = String(p).padStart(5, "0");
@@ -205,13 +269,22 @@ export function seedState(state: ShopState, seed: SeedOption, now: string): void
       vendor: "Safestock Bench",
       productType: "Bench",
       tags: tagsCycle[p % tagsCycle.length]!,
-      variants: Array.from({ length: n }, (_, i) => ({
-        title: `Option ${i + 1}`,
-        sku: `SKU-${code}-${i + 1}`,
-        price: "10.00",
-        // ~1 in 6 levels is out of stock, like a real catalog
-        quantities: Array.from({ length: locationCount }, () => ({ available: rand() < 0.17 ? 0 : Math.floor(rand() * maxAvailable) + 1 })),
-      })),
+      variants: Array.from({ length: n }, (_, i) => {
+        // 1-based position in the catalog: the kinds below start after the first few variants.
+        const position = made + i + 1;
+        const is = (every: number) => realistic && position % every === 0;
+        const sku = is(REALISTIC_EVERY.blankSku) ? "" : is(REALISTIC_EVERY.sharedSku) && previousSku ? previousSku : `SKU-${code}-${i + 1}`;
+        if (sku) previousSku = sku;
+        return {
+          title: `Option ${i + 1}`,
+          sku,
+          price: "10.00",
+          ...(is(REALISTIC_EVERY.continueSelling) ? { policy: "CONTINUE" as const } : {}),
+          ...(is(REALISTIC_EVERY.untracked) ? { tracked: false } : {}),
+          // ~1 in 6 levels is out of stock, like a real catalog
+          quantities: Array.from({ length: locationCount }, () => ({ available: rand() < 0.17 ? 0 : Math.floor(rand() * maxAvailable) + 1 })),
+        };
+      }),
     }, now);
     publish(state, product.id, p % 3 === 0 ? ["online_store", "pos"] : ALL, now);
     made += n;

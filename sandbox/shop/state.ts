@@ -17,7 +17,7 @@ import type {
   ShopStateSnapshot,
   VariantRecord,
 } from "../contract.js";
-import { ID_BASES, gid, inventoryLevelGid, type IdKind } from "./ids.js";
+import { firstIds, gid, inventoryLevelGid, type IdKind } from "./ids.js";
 import { emptyQuantities, emptyUpdatedAt } from "./inventory.js";
 
 export interface InventoryChangeRecord {
@@ -40,7 +40,7 @@ export interface AdjustmentGroupRecord {
 /** `inventoryTransfer…` (docs/decisions/016 §9 "Transfers"). */
 export interface InventoryTransferRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   name: string;
   originLocationId: Gid;
   destinationLocationId: Gid;
@@ -55,7 +55,7 @@ export interface InventoryTransferRecord {
 
 export interface InventoryShipmentRecord {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   name: string;
   transferId: Gid;
   status: "DRAFT" | "IN_TRANSIT" | "PARTIALLY_RECEIVED" | "RECEIVED";
@@ -67,7 +67,7 @@ export interface InventoryShipmentRecord {
 
 export interface ShopInfo {
   id: Gid;
-  legacyId: number;
+  legacyId: string;
   name: string;
   domain: string;
   email: string;
@@ -102,12 +102,14 @@ export interface ShopState {
   inventoryShipments: Map<Gid, InventoryShipmentRecord>;
   /** Which non-default quantity names were ever used (inventoryProperties.isInUse). */
   namesInUse: Set<QuantityName>;
-  nextIds: Record<IdKind, number>;
+  /** Each type's next id, as decimal text (beyond 2^53 with an `idBase`; sandbox/shop/ids.ts). */
+  nextIds: Record<IdKind, string>;
 }
 
-export function createEmptyState(domain: string, name: string, now: string): ShopState {
-  const nextIds = { ...ID_BASES } as Record<IdKind, number>;
-  const shopLegacy = nextIds.Shop++;
+export function createEmptyState(domain: string, name: string, now: string, idBase?: string): ShopState {
+  const nextIds = firstIds(idBase);
+  const shopLegacy = nextIds.Shop;
+  nextIds.Shop = String(BigInt(shopLegacy) + 1n);
   return {
     shop: {
       id: gid("Shop", shopLegacy),
@@ -142,8 +144,11 @@ export function createEmptyState(domain: string, name: string, now: string): Sho
   };
 }
 
-export function nextLegacyId(state: ShopState, kind: IdKind): number {
-  return state.nextIds[kind]++;
+/** Issues the next id of a type. BigInt arithmetic: a counter beyond 2^53 stays exact (a shop kept by an older run has numbers here). */
+export function nextLegacyId(state: ShopState, kind: IdKind): string {
+  const id = String(state.nextIds[kind]);
+  state.nextIds[kind] = String(BigInt(id) + 1n);
+  return id;
 }
 
 export function levelKey(inventoryItemId: Gid, locationId: Gid): string {

@@ -40,7 +40,7 @@ function app(statuses: (number | "throw")[] = []) {
 
 const order = (id: number): OrderRecord => ({
   id: `gid://shopify/Order/${id}`,
-  legacyId: id,
+  legacyId: String(id),
   name: `#${id}`,
   sourceName: "web",
   email: "buyer@example.com",
@@ -54,7 +54,7 @@ const order = (id: number): OrderRecord => ({
   lineItems: [
     {
       id: "gid://shopify/LineItem/7",
-      legacyId: 7,
+      legacyId: "7",
       variantId: "gid://shopify/ProductVariant/3",
       productId: "gid://shopify/Product/2",
       inventoryItemId: "gid://shopify/InventoryItem/4",
@@ -144,7 +144,7 @@ describe("WebhookDispatcher deliveries", () => {
         createdAt: "2026-11-23T11:00:00.000Z",
         updatedAt: "2026-11-23T12:00:00.000Z",
       },
-      item: { id: "gid://shopify/InventoryItem/4", legacyId: 4, variantId: "gid://shopify/ProductVariant/3", sku: "SKU-1", tracked: true, requiresShipping: true, createdAt: "x", updatedAt: "x" },
+      item: { id: "gid://shopify/InventoryItem/4", legacyId: "4", variantId: "gid://shopify/ProductVariant/3", sku: "SKU-1", tracked: true, requiresShipping: true, createdAt: "x", updatedAt: "x" },
     });
     await d.drain();
     expect(JSON.parse(received[0]!.body)).toEqual({

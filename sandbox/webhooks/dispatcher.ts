@@ -20,6 +20,7 @@
 import { randomUUID } from "node:crypto";
 import { SANDBOX_API_VERSION } from "../contract.js";
 import { createPrng, seededShuffle, type Prng } from "../prng.js";
+import { webhookBodyText } from "./payloads.js";
 import { signWebhookBody } from "./sign.js";
 
 /** Default retry delays: 8 retries, exponential, ~4 h in total. */
@@ -243,7 +244,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     batch = [];
     let deliveries: Delivery[] = [];
     for (const { message: m, targets } of messages) {
-      const body = JSON.stringify(m.payload);
+      const body = webhookBodyText(m.payload);
       const hmac = signWebhookBody(body, options.apiSecret);
       for (const s of targets) {
         const copies = faultApplies(m.topic) ? Math.max(1, Math.floor(faults.duplicate ?? 1)) : 1;

@@ -4,7 +4,9 @@
  * Shapes follow Shopify's webhook samples (shopify.dev/docs/api/webhooks?reference=toml), trimmed
  * to the fields Safestock can plausibly read. Every object carries `admin_graphql_api_id` so the
  * app can key on GID strings: real numeric ids exceed 2^53 (docs/decisions/012 "Webhooks").
- * Numeric `id`s are the emulator's `legacyId`s.
+ * Numeric `id`s are the emulator's `legacyId`s, as exact JSON integers: an id beyond 2^53 is
+ * held as a bigint (`jsonInteger`) and `webhookBodyText` writes its digits, as Shopify's sample
+ * payloads do (`"id": 820982911946154508`, SHOPIFY-FACTS "Webhooks"); a JS number would round it.
  *
  * Mapping is 1:1 (one event -> one topic). Where Shopify fires two topics for one change (a
  * cancel fires orders/cancelled *and* orders/updated), the emulator emits both events.
@@ -50,11 +52,28 @@ export interface TopicPayload {
   payload: Record<string, unknown>;
 }
 
+/**
+ * An id as a JSON integer: a number while it is exact, a bigint beyond 2^53 (written as its
+ * digits by `webhookBodyText`; JSON.stringify alone refuses bigints).
+ */
+export function jsonInteger(digits: string): number | bigint {
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : BigInt(digits);
+}
+
 /** Numeric tail of a GID: `gid://shopify/InventoryLevel/7?inventory_item_id=9` -> 7. */
-export function legacyIdOf(gid: Gid | null | undefined): number | null {
+export function legacyIdOf(gid: Gid | null | undefined): number | bigint | null {
   if (!gid) return null;
   const m = /\/(\d+)(?:\?.*)?$/.exec(gid);
-  return m ? Number(m[1]) : null;
+  return m ? jsonInteger(m[1]!) : null;
+}
+
+const BIGINT_MARK = "\u0000jsonint:";
+/** A webhook payload as JSON text, bigints written as the exact integers they are. */
+export function webhookBodyText(payload: unknown): string {
+  const text = JSON.stringify(payload, (_key, value: unknown) => (typeof value === "bigint" ? `${BIGINT_MARK}${value}` : value));
+  // JSON.stringify escapes the mark's NUL as \u0000, which no payload string produces unescaped.
+  return text.replace(/"\\u0000jsonint:(-?\d+)"/g, "$1");
 }
 
 /** Stable numeric shop id derived from the domain (the emulator's contract has none). */
@@ -88,7 +107,7 @@ export function lineItemPayload(line: OrderLineRecord): Record<string, unknown> 
   const unfulfilled = line.fulfillableQuantity;
   const fulfilled = line.fulfilledQuantity ?? 0;
   return {
-    id: line.legacyId,
+    id: jsonInteger(line.legacyId),
     admin_graphql_api_id: line.id,
     attributed_staffs: [],
     current_quantity: line.quantity - (line.refundedQuantity ?? 0),
@@ -124,9 +143,9 @@ export function lineItemPayload(line: OrderLineRecord): Record<string, unknown> 
 export function fulfillmentPayload(order: OrderRecord, fulfillment: FulfillmentRecord): Record<string, unknown> {
   const index = (order.fulfillments ?? []).findIndex((f) => f.id === fulfillment.id);
   return {
-    id: fulfillment.legacyId,
+    id: jsonInteger(fulfillment.legacyId),
     admin_graphql_api_id: fulfillment.id,
-    order_id: order.legacyId,
+    order_id: jsonInteger(order.legacyId),
     location_id: legacyIdOf(fulfillment.locationId),
     name: `${order.name}.${index >= 0 ? index + 1 : 1}`,
     status: "success",
@@ -160,9 +179,9 @@ function orderToken(order: OrderRecord): string {
 
 export function refundPayload(order: OrderRecord, refund: RefundRecord): Record<string, unknown> {
   return {
-    id: refund.legacyId,
+    id: jsonInteger(refund.legacyId),
     admin_graphql_api_id: refund.id,
-    order_id: order.legacyId,
+    order_id: jsonInteger(order.legacyId),
     created_at: refund.createdAt,
     processed_at: refund.createdAt,
     note: null,
@@ -170,9 +189,9 @@ export function refundPayload(order: OrderRecord, refund: RefundRecord): Record<
     user_id: null,
     refund_line_items: refund.lines.map((l, i) => {
       const line = order.lineItems.find((li) => li.id === l.lineItemId);
-      const id = refund.legacyId * 100 + i + 1;
+      const id = String(BigInt(refund.legacyId) * 100n + BigInt(i + 1));
       return {
-        id,
+        id: jsonInteger(id),
         admin_graphql_api_id: `gid://shopify/RefundLineItem/${id}`,
         line_item_id: legacyIdOf(l.lineItemId),
         location_id: legacyIdOf(l.locationId),
@@ -191,9 +210,10 @@ export function refundPayload(order: OrderRecord, refund: RefundRecord): Record<
 
 export function orderPayload(order: OrderRecord): Record<string, unknown> {
   const subtotal = order.lineItems.reduce((s, l) => s + Number(l.price) * l.quantity, 0);
-  const num = Number(/\d+/.exec(order.name)?.[0] ?? order.legacyId);
+  // The order number is the name's ("#1001"), never the id's.
+  const num = Number(/\d+/.exec(order.name)?.[0] ?? 1000);
   return {
-    id: order.legacyId,
+    id: jsonInteger(order.legacyId),
     admin_graphql_api_id: order.id,
     name: order.name,
     order_number: num,
@@ -237,7 +257,7 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
 /** inventory_levels/update sample: {inventory_item_id, location_id, available, updated_at, admin_graphql_api_id}. */
 export function inventoryLevelPayload(level: InventoryLevelRecord, item: InventoryItemRecord): Record<string, unknown> {
   return {
-    inventory_item_id: item.legacyId,
+    inventory_item_id: jsonInteger(item.legacyId),
     location_id: legacyIdOf(level.locationId),
     available: level.quantities.available,
     updated_at: level.updatedAt,
@@ -247,7 +267,7 @@ export function inventoryLevelPayload(level: InventoryLevelRecord, item: Invento
 
 export function inventoryItemDeletePayload(item: InventoryItemRecord): Record<string, unknown> {
   return {
-    id: item.legacyId,
+    id: jsonInteger(item.legacyId),
     country_code_of_origin: null,
     province_code_of_origin: null,
     harmonized_system_code: null,
@@ -258,7 +278,7 @@ export function inventoryItemDeletePayload(item: InventoryItemRecord): Record<st
 
 export function variantPayload(v: VariantRecord): Record<string, unknown> {
   return {
-    id: v.legacyId,
+    id: jsonInteger(v.legacyId),
     admin_graphql_api_id: v.id,
     product_id: legacyIdOf(v.productId),
     title: v.title,
@@ -278,7 +298,7 @@ export function variantPayload(v: VariantRecord): Record<string, unknown> {
 
 export function productPayload(p: ProductRecord, variants: VariantRecord[]): Record<string, unknown> {
   return {
-    id: p.legacyId,
+    id: jsonInteger(p.legacyId),
     admin_graphql_api_id: p.id,
     title: p.title,
     body_html: null,
@@ -304,7 +324,7 @@ export function productPayload(p: ProductRecord, variants: VariantRecord[]): Rec
 
 export function locationPayload(l: LocationRecord): Record<string, unknown> {
   return {
-    id: l.legacyId,
+    id: jsonInteger(l.legacyId),
     admin_graphql_api_id: l.id,
     name: l.name,
     active: l.isActive,
@@ -349,7 +369,7 @@ export function eventToWebhook(event: EmulatorEvent, shopDomain: string): TopicP
       return { topic: "inventory_levels/connect", payload: inventoryLevelPayload(event.level, event.item) };
     case "inventory_level.disconnected":
       // inventory_levels/disconnect sample: {inventory_item_id, location_id}.
-      return { topic: "inventory_levels/disconnect", payload: { inventory_item_id: event.item.legacyId, location_id: legacyIdOf(event.level.locationId) } };
+      return { topic: "inventory_levels/disconnect", payload: { inventory_item_id: jsonInteger(event.item.legacyId), location_id: legacyIdOf(event.level.locationId) } };
     case "fulfillment.created":
       return { topic: "fulfillments/create", payload: fulfillmentPayload(event.order, event.fulfillment) };
     case "inventory_item.deleted":
@@ -373,7 +393,7 @@ export function eventToWebhook(event: EmulatorEvent, shopDomain: string): TopicP
     case "location.deleted":
       return {
         topic: "locations/delete",
-        payload: { id: event.location.legacyId, admin_graphql_api_id: event.location.id },
+        payload: { id: jsonInteger(event.location.legacyId), admin_graphql_api_id: event.location.id },
       };
     case "app.uninstalled":
       return { topic: "app/uninstalled", payload: shopPayload(shopDomain) };

@@ -55,6 +55,24 @@ describe("orderCreate", () => {
     expect(t.level("SCARF-GRY", "Warehouse")).toMatchObject({ available: -2, committed: 2 });
   });
 
+  it("realistic seed: a backorder sells past its stock, an untracked item claims nothing (ProductVariantInventoryPolicy, InventoryItem.tracked)", async () => {
+    const t = testShop({ seed: "realistic" });
+    const obeying = { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" };
+    // PLANTER-S: CONTINUE, 3 at the Warehouse (Brooklyn's 1 cannot fill an online order).
+    const planter = t.variantBySku("PLANTER-S");
+    const backorder = await t.gql(ORDER_CREATE, { order: { lineItems: [{ variantId: planter.variantId, quantity: 5 }] }, options: obeying });
+    expect(backorder.data.orderCreate.userErrors).toEqual([]);
+    expect(t.level("PLANTER-S", "Warehouse")).toMatchObject({ available: -2, committed: 5, on_hand: 3 });
+    expect(t.level("PLANTER-S", "Brooklyn store")).toMatchObject({ available: 1, committed: 0 });
+    // GIFT-WRAP: not tracked, 0 everywhere; the order goes through and no level moves.
+    const wrap = t.variantBySku("GIFT-WRAP");
+    const untracked = await t.gql(ORDER_CREATE, { order: { lineItems: [{ variantId: wrap.variantId, quantity: 3 }] }, options: obeying });
+    expect(untracked.data.orderCreate.userErrors).toEqual([]);
+    for (const location of ["Warehouse", "Soho store", "Brooklyn store"]) {
+      expect(t.level("GIFT-WRAP", location)).toMatchObject({ available: 0, committed: 0, on_hand: 0 });
+    }
+  });
+
   it("BYPASS (the default) changes no inventory", async () => {
     const t = testShop();
     const { variantId } = t.variantBySku("RING-7");

@@ -244,7 +244,7 @@ function orderCancel(ctx: ApiContext, args: Args) {
   emitLevelUpdates(ctx, touched);
   const jobN = nextLegacyId(ctx.state, "Job");
   return {
-    job: { id: gid("Job", `00000000-0000-4000-8000-${jobN.toString(16).padStart(12, "0")}`), done: false },
+    job: { id: gid("Job", `00000000-0000-4000-8000-${BigInt(jobN).toString(16).padStart(12, "0")}`), done: false },
     jobResult: null,
     orderCancelUserErrors: [],
     userErrors: [],

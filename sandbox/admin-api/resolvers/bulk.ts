@@ -42,7 +42,7 @@ import {
 import type { ShopEmulator } from "../../contract.js";
 import { adminSchema } from "../../schemas/index.js";
 import { gid, typeOfGid } from "../../shop/ids.js";
-import type { ShopState } from "../../shop/state.js";
+import { nextLegacyId, type ShopState } from "../../shop/state.js";
 import { CONNECTION_BRAND, isConnectionResult, MAX_PAGE_SIZE, type ConnectionResult } from "../connection.js";
 import type { ApiContext } from "../context.js";
 import { notEmulatedError } from "../errors.js";
@@ -53,7 +53,7 @@ export type BulkOperationErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" |
 
 export interface BulkOperationRecord {
   id: string;
-  legacyId: number;
+  legacyId: string;
   type: "QUERY" | "MUTATION";
   status: BulkOperationStatus;
   query: string;
@@ -72,11 +72,9 @@ export interface BulkOperationRecord {
 interface BulkStore {
   operations: Map<string, BulkOperationRecord>;
   /** JSONL files by operation legacy id */
-  files: Map<number, string>;
-  nextId: number;
+  files: Map<string, string>;
 }
 
-const BULK_ID_BASE = 4_100_000_000_001;
 /** Results (and their URLs) expire after seven days (BulkOperation.url description). */
 export const BULK_RESULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Statuses that hold one of the shop's concurrent bulk query slots. */
@@ -88,7 +86,7 @@ const stores = new WeakMap<ShopState, BulkStore>();
 export function bulkStore(state: ShopState): BulkStore {
   let store = stores.get(state);
   if (!store) {
-    store = { operations: new Map(), files: new Map(), nextId: BULK_ID_BASE };
+    store = { operations: new Map(), files: new Map() };
     stores.set(state, store);
   }
   return store;
@@ -96,7 +94,8 @@ export function bulkStore(state: ShopState): BulkStore {
 
 export function createBulkOperation(ctx: ApiContext, query: string, document: DocumentNode, groupObjects: boolean): BulkOperationRecord {
   const store = bulkStore(ctx.state);
-  const legacyId = store.nextId++;
+  // The shop's own counter (sandbox/shop/ids.ts): it follows the shop's idBase like every other.
+  const legacyId = nextLegacyId(ctx.state, "BulkOperation");
   const op: BulkOperationRecord = {
     id: gid("BulkOperation", legacyId),
     legacyId,
@@ -126,10 +125,10 @@ export function activeQueryOperations(state: ShopState): BulkOperationRecord[] {
 export function bulkResultFile(emulator: ShopEmulator, legacyId: string | number): string | null {
   const state = (emulator as Partial<{ state: ShopState }>).state;
   if (!state) return null;
-  return bulkStore(state).files.get(Number(legacyId)) ?? null;
+  return bulkStore(state).files.get(String(legacyId)) ?? null;
 }
 
-export function bulkResultUrl(state: ShopState, legacyId: number): string {
+export function bulkResultUrl(state: ShopState, legacyId: string): string {
   return `https://${state.shop.domain}/sandbox/bulk/${legacyId}.jsonl`;
 }
 
@@ -336,7 +335,7 @@ async function observeWith(ctx: ApiContext, op: BulkOperationRecord, resolvers: 
 // Reads
 
 function newestFirst(state: ShopState): BulkOperationRecord[] {
-  return [...bulkStore(state).operations.values()].sort((a, b) => b.legacyId - a.legacyId);
+  return [...bulkStore(state).operations.values()].sort((a, b) => (BigInt(b.legacyId) > BigInt(a.legacyId) ? 1 : -1));
 }
 
 /**
@@ -367,7 +366,7 @@ export function bulkResolvers(allResolvers: () => ResolverMap): ResolverMap {
         const list = args.sortKey === "COMPLETED_AT" ? [...all].sort((a, b) => (b.completedAt ?? "").localeCompare(a.completedAt ?? "")) : all;
         return connection(list, args, {
           // Keys ascend along the list (paginate's cursor arithmetic expects that): newest first.
-          keyOf: args.sortKey === "COMPLETED_AT" ? (op) => list.indexOf(op) : (op) => -op.legacyId,
+          keyOf: args.sortKey === "COMPLETED_AT" ? (op) => BigInt(list.indexOf(op)) : (op) => -BigInt(op.legacyId),
           search: {
             fields: {
               id: (op) => op.legacyId,

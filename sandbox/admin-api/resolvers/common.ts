@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { ApiContext } from "../context.js";
 import { paginate, type PageArgs } from "../connection.js";
 import { searchFilter, type SearchFields } from "../search.js";
-import { isGid, legacyIdOf } from "../../shop/ids.js";
+import { idKeyOf, isGid, legacyIdOf } from "../../shop/ids.js";
 
 // Resolver args come from graphql-js already coerced against the official schema.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,7 +33,7 @@ export function requireGid(id: unknown, argName = "id"): string {
 }
 
 export interface ListOptions<T> {
-  keyOf?: (item: T) => number;
+  keyOf?: (item: T) => bigint;
   search?: { fields: SearchFields<T>; text: (item: T) => string[] };
 }
 
@@ -44,7 +44,7 @@ export function connection<T extends { id: string }>(items: Iterable<T>, args: A
     const keep = searchFilter(args.query, opts.search.fields, opts.search.text);
     list = list.filter(keep);
   }
-  return paginate(list, args as PageArgs, opts.keyOf ?? ((i) => legacyIdOf(i.id)));
+  return paginate(list, args as PageArgs, opts.keyOf ?? ((i) => idKeyOf(i.id)));
 }
 
 /** `…Count` fields: the same `query:` filter as the connection, without its 250-per-page cap. */

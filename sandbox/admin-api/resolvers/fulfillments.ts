@@ -70,7 +70,7 @@ export const fulfillmentResolvers: ResolverMap = {
     order: (f, _a, ctx) => ctx.state.orders.get(f.orderId),
     location: (f, _a, ctx) => ctx.state.locations.get(f.locationId) ?? null,
     trackingInfo: (f) => (f.trackingNumber || f.trackingCompany || f.trackingUrl ? [{ number: f.trackingNumber, company: f.trackingCompany, url: f.trackingUrl }] : []),
-    fulfillmentLineItems: (f, args) => connection(f.lines.map((l) => ({ ...l, __orderId: f.orderId })), args, { keyOf: (l) => l.legacyId }) as unknown,
+    fulfillmentLineItems: (f, args) => connection(f.lines.map((l) => ({ ...l, __orderId: f.orderId })), args, { keyOf: (l) => BigInt(l.legacyId) }) as unknown,
     fulfillmentOrders: (f, args, ctx) => connection((ctx.state.orders.get(f.orderId)!.fulfillmentOrders ?? []).filter((fo) => fo.locationId === f.locationId), args),
   }),
   FulfillmentTrackingInfo: defineType<{ number: string | null; company: string | null; url: string | null }>(plain("number", "company", "url")),

@@ -113,7 +113,7 @@ export const orderResolvers: ResolverMap = {
       return connection(
         r.lines.map((rl, i) => ({ id: `${r.id}#${i}`, rl, line: order.lineItems.find((l) => l.id === rl.lineItemId)!, order })),
         args,
-        { keyOf: (x) => Number(x.id.split("#")[1]) },
+        { keyOf: (x) => BigInt(x.id.split("#")[1]!) },
       );
     },
   }),

@@ -11,7 +11,7 @@ function snapshot(ctx: ApiContext, locationId: string, at: string) {
   return { name: location?.name ?? "", location, snapshottedAt: at };
 }
 
-const legacyKey = (l: { id: string }) => Number(/\/(\d+)$/.exec(l.id)?.[1] ?? 0);
+const legacyKey = (l: { id: string }) => BigInt(/\/(\d+)$/.exec(l.id)?.[1] ?? 0);
 
 export const transferResolvers: ResolverMap = {
   QueryRoot: defineType<unknown>({

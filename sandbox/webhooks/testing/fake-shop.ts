@@ -40,7 +40,7 @@ export function createFakeShop(domain: string, clock: Clock = { now: () => new D
         const at = clock.now().toISOString();
         const order = {
           id: `gid://shopify/Order/${id}`,
-          legacyId: id,
+          legacyId: String(id),
           name: `#${id}`,
           sourceName: "web",
           email: null,
