@@ -4,13 +4,14 @@
  * No IO, no clock: callers pass `now`.
  *
  * Typical use:
- *   const policy = validatePolicy(json, knownNamesOf(snapshot));   // once per published version
+ *   const policy = checkPolicy(json, shopFactsOf(snapshot));   // once per published version
  *   const compiled = compilePolicy(policy.value);
  *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of inventory items
  */
 export type * from "./types";
 export type { Problem, Result } from "./result";
-export { validatePolicy, knownNamesOf, type KnownNames } from "./validate-policy";
+export { checkPolicy, readPolicyText, shopFactsOf, type ShopFacts } from "./policy-check";
+export { POLICY_LIMITS } from "./policy-limits";
 export { validateSnapshot } from "./validate-snapshot";
 export { compilePolicy, type CompiledPolicy } from "./compile-policy";
 export { planAvailability, type PlanOptions } from "./plan";
