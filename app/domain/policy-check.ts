@@ -49,9 +49,9 @@ export function shopFactsOf(snapshot: Snapshot, channels?: Iterable<string>): Sh
  * recurses into it. `path` names the input in the problem ("policy", "draft").
  */
 export function readPolicyText(text: string, path: string): Result<unknown> {
-  if (!text.trim()) return refused([{ path, message: "is empty: paste the policy JSON or choose a .json file" }]);
   const tooBig = checkJsonText(text, POLICY_LIMITS.textLength, POLICY_LIMITS.depth);
   if (tooBig) return refused([{ path, message: tooBig }]);
+  if (!text.trim()) return refused([{ path, message: "is empty: paste the policy JSON or choose a .json file" }]);
   try {
     return ok(JSON.parse(text));
   } catch (error) {
