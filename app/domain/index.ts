@@ -11,7 +11,6 @@
 export type * from "./types";
 export type { Problem, Result } from "./result";
 export { checkPolicy, readPolicyText, shopFactsOf, type ShopFacts } from "./policy-check";
-export { POLICY_LIMITS } from "./policy-limits";
 export { validateSnapshot } from "./validate-snapshot";
 export { compilePolicy, type CompiledPolicy } from "./compile-policy";
 export { planAvailability, type PlanOptions } from "./plan";

@@ -7,7 +7,7 @@
 import { checkPolicy, locationsOf, type Policy, type Result, type ShopFacts } from "~/domain";
 import { knownSkus, listChannels, listLocations, locationInfo } from "~/models/catalog.server";
 
-export async function shopFacts(shop: string): Promise<ShopFacts> {
+async function shopFacts(shop: string): Promise<ShopFacts> {
   const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
   return {
     locations: locationsOf({ levels: [], locations: locations.map(locationInfo) }),
