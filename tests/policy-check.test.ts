@@ -94,4 +94,15 @@ describe("one policy check", () => {
     expect(refused.status).toBe(422);
     expect(refused.data.problems).toEqual([{ row: 2, message: "units: must be at most 1000000000 units, got 2000000000" }]);
   });
+
+  it("the CSV import refuses rows that would take the draft past 10,000 rules, and leaves the draft as it was", { timeout: 30_000 }, async () => {
+    const draft = { version: 1, protection: Array.from({ length: 6_000 }, (_, i) => ({ kind: "safety_stock", units: 1, tag: `draft-${i}` })), channels: [] };
+    expect((await callAction(harness, rulesAction, "/app/rules", { intent: "save", document: JSON.stringify(draft) })).data.problems).toEqual([]);
+    const rows = Array.from({ length: 4_001 }, (_, i) => `safety_stock,tag,csv-${i},,1`);
+    const csv = ["kind,applies_to,value,location,units", ...rows].join("\n");
+    const refused = await callAction(harness, csvAction, "/app/rules/import", { csv });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([{ row: 1, message: "the draft would have too many rules: lists 10001 entries; at most 10000" }]);
+    expect((await callLoader(harness, rulesLoader, "/app/rules")).data.document).toEqual(draft);
+  });
 });
