@@ -26,6 +26,7 @@ function file(name: string, value: unknown) {
 beforeAll(async () => {
   // The catalog a policy is validated against (normally written by the initial sync).
   await prisma.catalogLocation.create({ data: { shop: SHOP, locationId: "gid://shopify/Location/1", name: "Soho" } });
+  await prisma.catalogLocation.create({ data: { shop: SHOP, locationId: "gid://shopify/Location/2", name: "Pop-up", fulfillsOnlineOrders: false } });
   await prisma.salesChannel.create({ data: { shop: SHOP, publicationId: "gid://shopify/Publication/1", handle: "online_store", name: "Online Store" } });
   await prisma.catalogItem.create({
     data: { shop: SHOP, inventoryItemId: "gid://shopify/InventoryItem/1", variantId: "gid://shopify/ProductVariant/1", productId: "gid://shopify/Product/1", sku: "RING-7", productTitle: "Ring", variantTitle: "7" },
@@ -48,6 +49,32 @@ describe("policy:apply and policy:export", () => {
     return prisma.policyVersion.count({ where: { shop: SHOP } }).then((count) => expect(count).toBe(0));
   });
 
+  it("refuses what the editor refuses: a channel drawing from a location that cannot fill its orders, units above Shopify's limit", () => {
+    const invalid = file("reach.json", {
+      version: 1,
+      protection: [{ kind: "safety_stock", units: 1e21 }],
+      channels: [{ channel: "online_store", locations: ["Soho", "Pop-up"] }],
+    });
+    const result = cli("policy-apply.ts", ["--policy", invalid, "--shop", SHOP]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        "The policy was refused; nothing was changed (2 problem(s)):",
+        "  protection[0].units: must be at most 1000000000 units, got 1e+21",
+        "  channels[0].locations[1]: Pop-up does not fulfil online orders, so online_store orders can never be filled from it",
+        "",
+      ].join("\n"),
+    );
+    return prisma.policyVersion.count({ where: { shop: SHOP } }).then((count) => expect(count).toBe(0));
+  });
+
+  it("refuses a file nested too deeply before parsing it, exit 2", () => {
+    const deep = file("deep.json", `{"version":1,"protection":${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    const result = cli("policy-apply.ts", ["--policy", deep, "--shop", SHOP]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("policy: nests lists and objects more than 8 deep");
+  });
+
   it("publishes a valid policy as a new version, queues the worker, and exports it back", async () => {
     const policy = { version: 1, protection: [{ kind: "safety_stock", units: 2, sku: "RING-7", location: "Soho" }], channels: [{ channel: "online_store", tier: 1 }] };
     const applied = cli("policy-apply.ts", ["--policy", file("valid.json", policy), "--shop", SHOP, "--note", "from the test"]);
@@ -66,7 +93,10 @@ describe("policy:apply and policy:export", () => {
     expect(cli("policy-apply.ts", ["--shop", SHOP]).status).toBe(2);
     const broken = cli("policy-apply.ts", ["--policy", file("broken.json", "{not json"), "--shop", SHOP]);
     expect(broken.status).toBe(2);
-    expect(broken.stderr).toContain("cannot read");
+    expect(broken.stderr).toContain("policy: is not valid JSON");
+    const missing = cli("policy-apply.ts", ["--policy", path.join(dir, "missing.json"), "--shop", SHOP]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("cannot read");
     expect(cli("policy-export.ts", ["--shop", "no-policy.myshopify.com"]).status).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * policy:apply — publishes a policy file (format v1, docs/policy.md) as a shop's whole policy,
- * through the same service the Policy page uses: validated against the shop's catalog, stored as
+ * through the same service the Policy page uses: checked by the one policy check, stored as
  * a new version, applied by the worker (a reconciliation job is queued).
  *
  *   npm run -s policy:apply -- --policy policy.json --shop example.myshopify.com [--note "…"] [--run]
@@ -11,12 +11,19 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { readPolicyText, type Problem } from "~/domain";
 
 const USAGE = "usage: policy-apply --policy <policy.json> --shop <shop.myshopify.com> [--note <text>] [--run]";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
+}
+
+/** README: invalid → every problem on stderr, exit 2, nothing changed. */
+function refuse(problems: readonly Problem[]): never {
+  const lines = problems.map((problem) => `  ${problem.path || "(policy)"}: ${problem.message}`);
+  fail(`The policy was refused; nothing was changed (${problems.length} problem(s)):\n${lines.join("\n")}`);
 }
 
 async function main() {
@@ -31,21 +38,20 @@ async function main() {
   }
   if (!values.policy || !values.shop) fail(USAGE);
 
-  let document: unknown;
+  let text = "";
   try {
-    document = JSON.parse(readFileSync(values.policy, "utf8"));
+    text = readFileSync(values.policy, "utf8");
   } catch (error) {
     fail(`cannot read ${values.policy}: ${(error as Error).message}`);
   }
+  // Oversized or too deeply nested files are refused before they are parsed.
+  const document = readPolicyText(text, "policy");
+  if (!document.ok) refuse(document.problems);
 
   // Imported after argument checks so `--help`-style mistakes answer without opening the database.
   const { publishPolicy } = await import("~/services/policy.server");
-  const result = await publishPolicy(values.shop, document, { createdBy: "policy:apply", note: values.note ?? null });
-  if (!result.ok) {
-    process.stderr.write(`The policy was refused; nothing was changed (${result.problems.length} problem(s)):\n`);
-    for (const problem of result.problems) process.stderr.write(`  ${problem.path || "(policy)"}: ${problem.message}\n`);
-    process.exit(2);
-  }
+  const result = await publishPolicy(values.shop, document.value, { createdBy: "policy:apply", note: values.note ?? null });
+  if (!result.ok) refuse(result.problems);
   process.stdout.write(`Published policy v${result.version} for ${values.shop}; the worker applies it.\n`);
 
   if (values.run) {

@@ -14,9 +14,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   compilePolicy,
-  knownNamesOf,
+  shopFactsOf,
   parseInstant,
-  validatePolicy,
+  checkPolicy,
   validateSnapshot,
   type ExplainLine,
   type Plan,
@@ -133,8 +133,8 @@ function run(argv: string[]): { code: number; stdout: string; stderr: string } {
       const lines = [...formatProblems(options.snapshotPath, snapshot.problems), `${options.policyPath}: not checked until the snapshot is valid`];
       return { code: 2, stdout: "", stderr: `${lines.join("\n")}\n` };
     }
-    const known = knownNamesOf(snapshot.value, options.channels ?? snapshot.value.channels);
-    const policy = validatePolicy(policyInput, known);
+    const known = shopFactsOf(snapshot.value, options.channels ?? snapshot.value.channels);
+    const policy = checkPolicy(policyInput, known);
     if (!policy.ok) {
       return { code: 2, stdout: "", stderr: `${formatProblems(options.policyPath, policy.problems).join("\n")}\n` };
     }

@@ -291,7 +291,7 @@ function QuarantineRow({ rule, index, errors, locations, update, onRemove }: { r
         value={Array.isArray(rule.locations) ? (rule.locations as string[])[0] : undefined}
         locations={locations}
         onChange={(value) => update((r) => withField(r, "locations", value ? [value] : undefined))}
-        error={errors.get(`${path}.locations`)}
+        error={[errors.get(`${path}.locations`), errors.get(`${path}.locations[0]`)].filter(Boolean).join("; ") || undefined}
       />
       {errors.get(`${path}.releases`) && (
         <Text as="p" tone="critical">
@@ -328,6 +328,12 @@ const SHARE_OPTIONS = [
 ];
 
 /** One row per sales channel of the shop; a channel without a rule shares everything. */
+/** The list's own problem and those of entries without a checkbox of their own (a location no longer active or unknown). */
+function listErrors(errors: Map<string, string>, path: string, entries: readonly string[] | null, shown: readonly string[]): string | undefined {
+  const unshown = (entries ?? []).flatMap((entry, j) => (shown.includes(entry) ? [] : [errors.get(`${path}[${j}]`)]));
+  return [errors.get(path), ...unshown].filter(Boolean).join("; ") || undefined;
+}
+
 function ChannelRules({ draft, onChange, errors, locations, channels }: EditorProps) {
   const rules = draft.channels;
   const setChannel = (index: number, change: RuleUpdate) => onChange({ ...draft, channels: rules.map((rule, i) => (i === index ? change(rule) : rule)) });
@@ -387,6 +393,8 @@ function ChannelRules({ draft, onChange, errors, locations, channels }: EditorPr
                   <Checkbox
                     key={location}
                     label={location}
+                    // The check's problem for this location (e.g. it cannot fill this channel's orders), beside its box.
+                    error={drawsFrom && drawsFrom.includes(location) ? errors.get(`${path}.locations[${drawsFrom.indexOf(location)}]`) : undefined}
                     checked={drawsFrom ? drawsFrom.includes(location) : true}
                     onChange={(checked) =>
                       setChannel(index, (r) => {
@@ -398,9 +406,9 @@ function ChannelRules({ draft, onChange, errors, locations, channels }: EditorPr
                   />
                 ))}
               </InlineStack>
-              {errors.get(`${path}.locations`) && (
+              {listErrors(errors, `${path}.locations`, drawsFrom, locations) && (
                 <Text as="p" tone="critical">
-                  {errors.get(`${path}.locations`)}
+                  {listErrors(errors, `${path}.locations`, drawsFrom, locations)}
                 </Text>
               )}
             </fieldset>

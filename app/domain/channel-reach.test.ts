@@ -5,7 +5,7 @@ import { channelKind } from "./channels";
 import { compilePolicy } from "./compile-policy";
 import { planAvailability } from "./plan";
 import type { ChannelRule, Level, LocationInfo, Plan, Policy, Snapshot } from "./types";
-import { knownNamesOf, validatePolicy } from "./validate-policy";
+import { shopFactsOf, checkPolicy } from "./policy-check";
 import { validateSnapshot } from "./validate-snapshot";
 
 const NOW = "2026-11-23T12:00:00Z";
@@ -18,7 +18,7 @@ const SHOP_LOCATIONS: LocationInfo[] = [
 ];
 
 function planOf(policy: Policy, snap: Snapshot): Plan {
-  const valid = validatePolicy(policy, knownNamesOf(snap));
+  const valid = checkPolicy(policy, shopFactsOf(snap));
   if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
   return planAvailability(compilePolicy(valid.value), snap, { now: NOW });
 }
@@ -77,8 +77,8 @@ describe("channel pools from the locations that can fill the channel's orders", 
   });
 
   it("refuses a channel rule naming a location the channel cannot sell from, with the reason", () => {
-    const known = knownNamesOf(ring6, ["online_store", "point_of_sale", "marketplace"]);
-    const result = validatePolicy(
+    const known = shopFactsOf(ring6, ["online_store", "point_of_sale", "marketplace"]);
+    const result = checkPolicy(
       {
         version: 1,
         channels: [

@@ -1,3 +1,4 @@
+import { POLICY_LIMITS } from "./policy-limits";
 import type { Problem } from "./result";
 import { parseInstant } from "./time";
 
@@ -40,10 +41,14 @@ export function checkWholeUnits(problems: ProblemList, path: string, value: unkn
     problems.add(path, `must not be negative, got ${value}`);
     return false;
   }
+  if (value > POLICY_LIMITS.units) {
+    problems.add(path, `must be at most ${POLICY_LIMITS.units} units, got ${value}`);
+    return false;
+  }
   return true;
 }
 
-export function checkNonNegativeNumber(problems: ProblemList, path: string, value: unknown, required: boolean): boolean {
+export function checkNonNegativeNumber(problems: ProblemList, path: string, value: unknown, required: boolean, max = Number.POSITIVE_INFINITY): boolean {
   if (value === undefined) {
     if (required) problems.add(path, "is required (a number, 0 or more)");
     return !required;
@@ -56,6 +61,10 @@ export function checkNonNegativeNumber(problems: ProblemList, path: string, valu
     problems.add(path, `must not be negative, got ${value}`);
     return false;
   }
+  if (value > max) {
+    problems.add(path, `must be at most ${max}, got ${value}`);
+    return false;
+  }
   return true;
 }
 
@@ -66,6 +75,10 @@ export function checkName(problems: ProblemList, path: string, value: unknown, r
   }
   if (typeof value !== "string" || value.length === 0) {
     problems.add(path, `must be a non-empty string, got ${JSON.stringify(value)}`);
+    return false;
+  }
+  if (value.length > POLICY_LIMITS.nameLength) {
+    problems.add(path, `must be at most ${POLICY_LIMITS.nameLength} characters, got ${value.length}`);
     return false;
   }
   return true;
@@ -93,6 +106,7 @@ export function checkNameList(problems: ProblemList, path: string, value: unknow
     problems.add(path, "must be a list of names");
     return undefined;
   }
+  if (!checkListLength(problems, path, value, POLICY_LIMITS.listEntries)) return undefined;
   const names: string[] = [];
   const seen = new Set<string>();
   value.forEach((entry, i) => {
@@ -102,4 +116,29 @@ export function checkNameList(problems: ProblemList, path: string, value: unknow
     names.push(entry);
   });
   return names;
+}
+
+/** A list longer than `max` is one problem, not one per entry. */
+export function checkListLength(problems: ProblemList, path: string, list: readonly unknown[], max: number): boolean {
+  if (list.length <= max) return true;
+  problems.add(path, `lists ${list.length} entries; at most ${max}`);
+  return false;
+}
+
+/** Is a string shorter, and nested no deeper, than the bounds? Checked on the text, before any parser recurses into it. */
+export function checkJsonText(text: string, maxLength: number, maxDepth: number): string | undefined {
+  if (text.length > maxLength) return `is too large (${text.length} characters; at most ${maxLength})`;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \ */) i++;
+      else if (char === 0x22 /* " */) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
+      if (++depth > maxDepth) return `nests lists and objects more than ${maxDepth} deep`;
+    } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) depth--;
+  }
+  return undefined;
 }

@@ -49,7 +49,7 @@ export interface CompiledPolicy {
 /**
  * Indexes a validated policy by scope once, so planning many SKUs (or one inventory item at a
  * time from the sync pipeline) costs map lookups instead of scanning every rule per level.
- * The policy must have passed `validatePolicy`; this function does not re-check it.
+ * The policy must have passed `checkPolicy`; this function does not re-check it.
  */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const safetyStock = emptyScopeIndex<CompiledRule<SafetyStockRule>>();

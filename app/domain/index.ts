@@ -4,13 +4,13 @@
  * No IO, no clock: callers pass `now`.
  *
  * Typical use:
- *   const policy = validatePolicy(json, knownNamesOf(snapshot));   // once per published version
+ *   const policy = checkPolicy(json, shopFactsOf(snapshot));   // once per published version
  *   const compiled = compilePolicy(policy.value);
  *   const plan = planAvailability(compiled, snapshot, { now });      // per change, any subset of inventory items
  */
 export type * from "./types";
-export type { Problem } from "./result";
-export { validatePolicy, knownNamesOf } from "./validate-policy";
+export type { Problem, Result } from "./result";
+export { checkPolicy, readPolicyText, shopFactsOf, type ShopFacts } from "./policy-check";
 export { validateSnapshot } from "./validate-snapshot";
 export { compilePolicy, type CompiledPolicy } from "./compile-policy";
 export { planAvailability } from "./plan";

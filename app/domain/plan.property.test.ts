@@ -4,7 +4,7 @@ import { compilePolicy } from "./compile-policy";
 import { planAvailability } from "./plan";
 import { scopeKey } from "./scope";
 import type { ChannelRule, Hold, Item, Level, Plan, Policy, ProtectionRule, Snapshot } from "./types";
-import { knownNamesOf, validatePolicy } from "./validate-policy";
+import { shopFactsOf, checkPolicy } from "./policy-check";
 
 const LOCATIONS = ["Soho", "Warehouse", "Mall"] as const;
 const SKUS = ["S1", "S2", "S3", "S4"] as const;
@@ -150,7 +150,7 @@ const snapshotArb = fc
 
 function plan(policy: Policy, snapshot: Snapshot): Plan {
   // Generated policies must be ones validation accepts, or the properties would test nonsense.
-  const valid = validatePolicy(policy, knownNamesOf({ ...snapshot, levels: [...snapshot.levels, ...SKUS.map((sku) => ({ sku, location: "Soho", onHand: 0, committed: 0, reserved: 0, damaged: 0, qualityControl: 0, incoming: 0 }))] }));
+  const valid = checkPolicy(policy, shopFactsOf({ ...snapshot, levels: [...snapshot.levels, ...SKUS.map((sku) => ({ sku, location: "Soho", onHand: 0, committed: 0, reserved: 0, damaged: 0, qualityControl: 0, incoming: 0 }))] }));
   if (!valid.ok) throw new Error(`generator made an invalid policy: ${JSON.stringify(valid.problems)}`);
   return planAvailability(compilePolicy(policy), snapshot, { now: NOW });
 }

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import policyJson from "./__fixtures__/issue-example.policy.json";
 import snapshotJson from "./__fixtures__/issue-example.snapshot.json";
 import { compiled, level, snapshot } from "./__fixtures__/builders";
-import { compilePolicy, knownNamesOf, planAvailability, validatePolicy, validateSnapshot } from "./index";
+import { compilePolicy, shopFactsOf, planAvailability, checkPolicy, validateSnapshot } from "./index";
 import type { Plan, Snapshot } from "./types";
 
 function planIssueExample(now: string): Plan {
   const snap = validateSnapshot(snapshotJson);
   if (!snap.ok) throw new Error(JSON.stringify(snap.problems));
-  const pol = validatePolicy(policyJson, knownNamesOf(snap.value, ["online_store", "marketplace", "wholesale"]));
+  const pol = checkPolicy(policyJson, shopFactsOf(snap.value, ["online_store", "marketplace", "wholesale"]));
   if (!pol.ok) throw new Error(JSON.stringify(pol.problems));
   return planAvailability(compilePolicy(pol.value), snap.value, { now });
 }

@@ -19,7 +19,7 @@ export interface PlanOptions {
  * sharing a SKU (or with none) never pool (docs/decisions/020); a rule scoped to a SKU
  * applies to each of them. Output is grouped by item in order of first appearance in `levels`;
  * channels follow the policy's order, then channels the snapshot lists without a rule (shared pool).
- * Inputs must have passed `validatePolicy` / `validateSnapshot`.
+ * Inputs must have passed `checkPolicy` / `validateSnapshot`.
  */
 export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, options: PlanOptions): Plan {
   const nowMs = toEpochMs(options.now);

@@ -8,7 +8,7 @@ import { allocateChannel, type ChannelSales } from "./channels";
 import type { CompiledChannel } from "./compile-policy";
 import { planAvailability } from "./plan";
 import type { ChannelRule } from "./types";
-import { validatePolicy } from "./validate-policy";
+import { checkPolicy } from "./policy-check";
 import { validateSnapshot } from "./validate-snapshot";
 
 function marketplace(rule: Partial<ChannelRule>): CompiledChannel {
@@ -98,9 +98,9 @@ describe("refresh window", () => {
 });
 
 describe("refreshSeconds validation", () => {
-  const known = { locations: new Set(["Warehouse"]), skus: new Set(["RING-7"]) };
+  const known = { locations: new Map([["Warehouse", { active: true, fulfillsOnlineOrders: true }]]), skus: new Set(["RING-7"]) };
   const problems = (refreshSeconds: unknown) => {
-    const result = validatePolicy({ version: 1, channels: [{ channel: "marketplace", refreshSeconds }] }, known);
+    const result = checkPolicy({ version: 1, channels: [{ channel: "marketplace", refreshSeconds }] }, known);
     return result.ok ? [] : result.problems;
   };
 

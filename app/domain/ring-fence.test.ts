@@ -7,7 +7,7 @@ import { level, snapshot } from "./__fixtures__/builders";
 import { compilePolicy } from "./compile-policy";
 import { planAvailability } from "./plan";
 import type { ChannelPlan, ChannelRule, Hold, Item, Level, Plan, ProtectionRule, Snapshot } from "./types";
-import { knownNamesOf, validatePolicy } from "./validate-policy";
+import { shopFactsOf, checkPolicy } from "./policy-check";
 
 const FENCE_LINE = (units: number, channel = "marketplace") => ({
   rule: "ring_fence",
@@ -28,7 +28,7 @@ function shop(levels: Level[], extra: Partial<Snapshot> = {}): Snapshot {
 
 function plan(protection: ProtectionRule[], channels: ChannelRule[], snap: Snapshot): Plan {
   const policy = { version: 1, protection, channels };
-  const valid = validatePolicy(policy, knownNamesOf(snap));
+  const valid = checkPolicy(policy, shopFactsOf(snap));
   if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
   const result = planAvailability(compilePolicy(valid.value), snap, { now: 0 });
   for (const channel of result.channels) expect(channel.explain.reduce((sum, line) => sum + line.units, 0)).toBe(channel.pool - channel.available);
@@ -166,9 +166,9 @@ describe("ring fence", () => {
 });
 
 describe("ringFenceUnits validation", () => {
-  const known = { locations: new Set(["Warehouse"]), skus: new Set(["RING-7"]) };
+  const known = { locations: new Map([["Warehouse", { active: true, fulfillsOnlineOrders: true }]]), skus: new Set(["RING-7"]) };
   const problems = (rule: Record<string, unknown>) => {
-    const result = validatePolicy({ version: 1, channels: [{ channel: "marketplace", ...rule }] }, known);
+    const result = checkPolicy({ version: 1, channels: [{ channel: "marketplace", ...rule }] }, known);
     return result.ok ? [] : result.problems;
   };
 

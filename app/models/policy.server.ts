@@ -10,7 +10,7 @@ export interface StoredPolicy {
 
 /** The version in force: the highest published one, or null before the first publish. */
 /**
- * A stored version as every reader expects it: validatePolicy fills in missing `protection` and
+ * A stored version as every reader expects it: checkPolicy fills in missing `protection` and
  * `channels` lists (docs/policy.md: missing counts as empty), but versions stored before it did
  * may lack them, and a reader of `channels` would throw on every sync.
  */

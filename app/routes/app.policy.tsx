@@ -17,6 +17,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { rollbackPolicy } from "~/services/policy.server";
 import { importPolicyText, loadPolicyPage } from "~/services/policy-view.server";
 import { authenticate } from "~/shopify.server";
@@ -28,7 +29,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
+  const form = await formWithin(request, MAX_POLICY_FORM_BYTES);
+  if (!form) return json({ ok: false as const, problems: [{ path: "policy", message: tooLargeMessage(MAX_POLICY_FORM_BYTES) }] }, { status: 413 });
   const text = String(form.get("policy") ?? "");
   const note = String(form.get("note") ?? "").trim() || null;
   // Offline sessions carry no user; the audit then says "merchant" like every other UI change.

@@ -5,6 +5,7 @@ import { Banner, BlockStack, Button, InlineStack, Layout, List, Page, Text } fro
 import { useEffect, useMemo, useRef, useState } from "react";
 import { asDraft, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
 import { RulesEditor } from "~/components/rules-editor";
+import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { merchantOf } from "~/services/merchant.server";
 import { startPreview } from "~/services/policy-preview.server";
 import { discardDraft, loadRulesEditor, saveDraft } from "~/services/rules-editor.server";
@@ -17,7 +18,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
+  const form = await formWithin(request, MAX_POLICY_FORM_BYTES);
+  if (!form) {
+    const problems: Problem[] = [{ path: "draft", message: tooLargeMessage(MAX_POLICY_FORM_BYTES) }];
+    return json({ intent: "save" as const, ok: false as const, problems, savedAt: null }, { status: 413 });
+  }
   const intent = form.get("intent");
   const who = merchantOf(session);
   if (intent === "discard") {

@@ -5,6 +5,7 @@ import { Banner, BlockStack, Button, Card, DataTable, DropZone, InlineStack, Pag
 import { useCallback, useState } from "react";
 import { merchantText } from "~/components/policy-form";
 import { CSV_TEMPLATE, importExceptionsCsv } from "~/services/csv-import.server";
+import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { merchantOf } from "~/services/merchant.server";
 import { authenticate } from "~/shopify.server";
 
@@ -15,7 +16,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
+  const form = await formWithin(request, MAX_POLICY_FORM_BYTES);
+  if (!form) return json({ ok: false as const, problems: [{ row: 1, message: `the file ${tooLargeMessage(MAX_POLICY_FORM_BYTES)}` }] }, { status: 413 });
   const result = await importExceptionsCsv(session.shop, String(form.get("csv") ?? ""), { updatedBy: merchantOf(session) });
   if (result.ok) return redirect(`/app/rules?imported=${result.added}`);
   return json(result, { status: 422 });

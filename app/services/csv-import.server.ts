@@ -1,11 +1,11 @@
 /**
  * CSV import of SKU exceptions into the rules draft. Every row is checked — its shape here, its
- * names and numbers by the engine's own validator against the catalog — and the import is all or
+ * names and numbers by the one policy check (policy-check.server.ts) — and the import is all or
  * nothing: one bad row and the draft stays as it was, with every problem listed by row.
  */
 import { getPolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
-import { saveDraft, validateDraftForShop } from "./rules-editor.server";
+import { draftProblems, saveDraft } from "./rules-editor.server";
 import { EMPTY_POLICY } from "./sync-context.server";
 
 export const CSV_COLUMNS = ["kind", "applies_to", "value", "location", "units"] as const;
@@ -80,10 +80,12 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
   const existing = base.protection?.length ?? 0;
   const candidate = { ...base, protection: [...(base.protection ?? []), ...rules] };
   {
-    // The engine's validator decides, with the catalog's names; its paths point back at CSV rows
+    // The one policy check decides, as for every draft; its paths point back at CSV rows
     // (rows whose shape is already wrong are not in the candidate, so every row is judged once).
-    const engineProblems = await validateDraftForShop(shop, candidate);
+    const engineProblems = await draftProblems(shop, candidate);
     for (const problem of engineProblems) {
+      // Too many rules in all: the file as a whole is refused.
+      if (problem.path === "protection") problems.push({ row: 1, message: `the draft would have too many rules: ${problem.message}` });
       const match = /^protection\[(\d+)\](?:\.(\w+))?/.exec(problem.path);
       const index = match ? Number(match[1]) - existing : -1;
       if (index < 0) continue; // a problem of the existing draft, shown on the Rules page
@@ -92,6 +94,7 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
     }
   }
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.row - b.row) };
-  await saveDraft(shop, JSON.stringify(candidate), { updatedBy });
+  const saved = await saveDraft(shop, JSON.stringify(candidate), { updatedBy });
+  if (!saved.ok) return { ok: false, problems: saved.problems.map((problem) => ({ row: 1, message: `the draft ${problem.message}` })) };
   return { ok: true, added: rules.length };
 }

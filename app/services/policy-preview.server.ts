@@ -10,10 +10,10 @@
  * in chunks, with progress stored on the preview row so the page can show a progress bar; the
  * job survives a restart of the app or the worker.
  */
-import { compilePolicy, validatePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
+import { compilePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
 import { planWithFreeze } from "~/domain/write-plan";
 import prisma from "~/db.server";
-import { knownSkus, listChannels, listLocations } from "~/models/catalog.server";
+import { listLocations } from "~/models/catalog.server";
 import { deletePolicyDraft, getPolicyDraft } from "~/models/policy-draft.server";
 import {
   createPolicyPreview,
@@ -28,6 +28,7 @@ import type { ShopifyItem } from "~/shopify/inventory.server";
 import type { JobHandler } from "~/jobs/worker.server";
 import { formatDateTime, variantName } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
+import { checkPolicyForShop } from "./policy-check.server";
 import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
 import { snapshotFor } from "./sync-items.server";
 import { EMPTY_POLICY, forItems, loadShopContext, type ShopContext } from "./sync-context.server";
@@ -273,18 +274,9 @@ export const PREVIEW_QUEUE = "policy-preview";
 /** A preview that fails this many times reads as failed (with the last error) instead of retrying. */
 const PREVIEW_ATTEMPTS = 3;
 
-async function knownNames(shop: string) {
-  const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
-  return {
-    locations: new Set(locations.map((location) => location.name)),
-    skus: new Set(skus),
-    channels: new Set(channels.map((channel) => channel.handle)),
-  };
-}
-
 /**
  * Starts a preview of the shop's draft, or of republishing an earlier version (rollback). The
- * candidate is validated first by the engine's own validator; an invalid one is refused with the
+ * candidate is checked first by the one policy check (the same as Publish); an invalid one is refused with the
  * problems and nothing is computed. Small catalogs are computed before this returns; larger ones
  * by a queued job (`queued: true`), whose progress the Preview page shows.
  */
@@ -303,7 +295,7 @@ export async function startPreview(
     if (!stored) return { ok: false, problems: [{ path: "version", message: `v${request.version} does not exist` }] };
     document = stored.document;
   }
-  const validation = validatePolicy(document, await knownNames(shop));
+  const validation = await checkPolicyForShop(shop, document);
   if (!validation.ok) return { ok: false, problems: [...validation.problems] };
 
   const [current, total] = await Promise.all([currentPolicy(shop), prisma.catalogItem.count({ where: { shop } })]);
@@ -335,7 +327,7 @@ export async function computePreview(shop: string, id: string): Promise<void> {
   const row = await getPolicyPreview(shop, id);
   if (!row || row.status !== "running") return;
   await updatePreviewProgress(row.id, 0);
-  const validation = validatePolicy(JSON.parse(row.document), await knownNames(shop));
+  const validation = await checkPolicyForShop(shop, JSON.parse(row.document));
   if (!validation.ok) {
     // The shop changed since (a location renamed, a SKU deleted): say what, do not retry.
     await finishPolicyPreview(row.id, { status: "failed", error: validation.problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ") });

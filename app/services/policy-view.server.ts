@@ -1,11 +1,8 @@
-import type { ChannelRule, Policy, Problem, ProtectionRule } from "~/domain";
+import { readPolicyText, type ChannelRule, type Policy, type Problem, type ProtectionRule } from "~/domain";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy, listPolicyVersions } from "~/models/policy.server";
 import { formatDateTime } from "./display-view.server";
 import { publishPolicy } from "./policy.server";
-
-/** Policy files are small (a rule per line); anything bigger is a wrong file, refused before parsing. */
-export const MAX_POLICY_BYTES = 1_000_000;
 
 export interface RuleRow {
   kind: string;
@@ -63,17 +60,10 @@ export async function importPolicyText(
   text: string,
   { createdBy, note }: { createdBy: string; note: string | null },
 ): Promise<ImportPolicyResult> {
-  if (!text.trim()) return { ok: false, problems: [{ path: "policy", message: "is empty: paste the policy JSON or choose a .json file" }] };
-  if (text.length > MAX_POLICY_BYTES) {
-    return { ok: false, problems: [{ path: "policy", message: `is too large (${text.length} bytes; at most ${MAX_POLICY_BYTES})` }] };
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problems: [{ path: "policy", message: `is not valid JSON: ${(error as Error).message}` }] };
-  }
-  const result = await publishPolicy(shop, document, { createdBy, note });
+  // An empty, oversized or too deeply nested text is refused before it is parsed.
+  const read = readPolicyText(text, "policy");
+  if (!read.ok) return { ok: false, problems: [...read.problems] };
+  const result = await publishPolicy(shop, read.value, { createdBy, note });
   return result.ok ? result : { ok: false, problems: [...result.problems] };
 }
 

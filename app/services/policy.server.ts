@@ -1,14 +1,14 @@
-import { locationsOf, validatePolicy, type Problem, type Policy } from "~/domain";
+import type { Problem, Policy } from "~/domain";
 import { recordAudit } from "~/models/audit.server";
-import { knownSkus, listChannels, listLocations, locationInfo } from "~/models/catalog.server";
 import { currentPolicy, insertPolicyVersion, policyVersion } from "~/models/policy.server";
 import { enqueueShopJob } from "./jobs.server";
+import { checkPolicyForShop } from "./policy-check.server";
 
 export type PublishPolicyResult = { ok: true; version: number } | { ok: false; problems: readonly Problem[] };
 
 /**
- * Publishes a policy file (format v1, docs/policy.md) as the shop's whole policy: validated
- * against the shop's catalog (every unknown location, SKU or channel is listed), stored as a
+ * Publishes a policy file (format v1, docs/policy.md) as the shop's whole policy: checked by the
+ * one policy check against the shop's catalog and locations (every problem is listed), stored as a
  * new numbered version, and applied by a reconciliation run through the normal write path.
  * An invalid policy changes nothing. The UI and `npm run policy:apply` both come here.
  */
@@ -17,14 +17,7 @@ export async function publishPolicy(
   document: unknown,
   { createdBy, note = null }: { createdBy: string; note?: string | null },
 ): Promise<PublishPolicyResult> {
-  const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
-  const validation = validatePolicy(document, {
-    locations: new Set(locations.map((location) => location.name)),
-    // A channel rule may name only locations that can fill that channel's orders.
-    capabilities: locationsOf({ levels: [], locations: locations.map(locationInfo) }),
-    skus: new Set(skus),
-    channels: new Set(channels.map((channel) => channel.handle)),
-  });
+  const validation = await checkPolicyForShop(shop, document);
   if (!validation.ok) return { ok: false, problems: validation.problems };
 
   const version = await insertPolicyVersion(shop, validation.value, createdBy, note);

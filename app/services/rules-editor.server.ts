@@ -1,63 +1,48 @@
 /**
  * The rules editor: the merchant edits a draft of the whole policy with a form; every save is
- * checked by the engine's own validator against the shop's catalog, so the form shows the same
- * problems a publish would refuse, next to the field they concern. Nothing is written to
+ * checked by the one policy check (policy-check.server.ts), so the form shows the same problems
+ * Publish would refuse, next to the field they concern. Nothing is written to
  * Shopify until a preview of the draft is published (policy-preview.server.ts).
  */
-import { validatePolicy, type Policy, type Problem } from "~/domain";
+import { readPolicyText, type Policy, type Problem } from "~/domain";
 import prisma from "~/db.server";
-import { knownSkus, listChannels, listLocations } from "~/models/catalog.server";
+import { listChannels, listLocations } from "~/models/catalog.server";
 import { deletePolicyDraft, getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
 import { formatDateTime } from "./display-view.server";
+import { checkPolicyForShop } from "./policy-check.server";
 import { EMPTY_POLICY } from "./sync-context.server";
 
-async function shopNames(shop: string) {
-  const [locations, skus, channels] = await Promise.all([listLocations(shop), knownSkus(shop), listChannels(shop)]);
-  return { locations, skus, channels };
-}
-
-function validateAgainst(document: unknown, names: Awaited<ReturnType<typeof shopNames>>): Problem[] {
-  const result = validatePolicy(document, {
-    locations: new Set(names.locations.map((location) => location.name)),
-    skus: new Set(names.skus),
-    channels: new Set(names.channels.map((channel) => channel.handle)),
-  });
+/** What the one policy check refuses in `document`, against the shop as it is now. */
+export async function draftProblems(shop: string, document: unknown): Promise<Problem[]> {
+  const result = await checkPolicyForShop(shop, document);
   return result.ok ? [] : [...result.problems];
 }
 
 /** The editor page: the draft if there is one (else the version in force), its problems, and the names it may use. */
 export async function loadRulesEditor(shop: string) {
-  const [draft, current, names] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop), shopNames(shop)]);
+  const [draft, current, locations, channels] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop), listLocations(shop), listChannels(shop)]);
   const document = (draft?.document ?? current?.document ?? EMPTY_POLICY) as Policy;
   return {
     document,
     draft: draft ? { updatedAt: formatDateTime(draft.updatedAt), updatedBy: draft.updatedBy, basedOnVersion: draft.basedOnVersion } : null,
     current: current ? { version: current.version } : null,
-    problems: draft ? validateAgainst(draft.document, names) : [],
-    locations: names.locations.filter((location) => location.isActive).map((location) => location.name),
-    channels: names.channels.map((channel) => ({ handle: channel.handle, name: channel.name })),
+    problems: draft ? await draftProblems(shop, draft.document) : [],
+    locations: locations.filter((location) => location.isActive).map((location) => location.name),
+    channels: channels.map((channel) => ({ handle: channel.handle, name: channel.name })),
   };
 }
 
 export type SaveDraftResult = { ok: true; problems: Problem[]; savedAt: string | null } | { ok: false; problems: Problem[] };
 
-/** Saves the draft as typed (even with problems: the merchant is mid-edit) and returns what the engine would refuse. */
+/** Saves the draft as typed (even with problems: the merchant is mid-edit) and returns what the one policy check refuses. */
 export async function saveDraft(shop: string, text: string, { updatedBy }: { updatedBy: string }): Promise<SaveDraftResult> {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problems: [{ path: "draft", message: `could not be read: ${(error as Error).message}` }] };
-  }
-  const [names, current] = await Promise.all([shopNames(shop), currentPolicy(shop)]);
-  const saved = await savePolicyDraft(shop, { document, basedOnVersion: current?.version ?? null, updatedBy });
-  return { ok: true, problems: validateAgainst(document, names), savedAt: formatDateTime(saved.updatedAt) };
-}
-
-/** What the engine would refuse in `document`, checked against the shop's catalog. */
-export async function validateDraftForShop(shop: string, document: unknown): Promise<Problem[]> {
-  return validateAgainst(document, await shopNames(shop));
+  // Too large or too deep is refused before parsing, and never stored.
+  const read = readPolicyText(text, "draft");
+  if (!read.ok) return { ok: false, problems: [...read.problems] };
+  const current = await currentPolicy(shop);
+  const saved = await savePolicyDraft(shop, { document: read.value, basedOnVersion: current?.version ?? null, updatedBy });
+  return { ok: true, problems: await draftProblems(shop, read.value), savedAt: formatDateTime(saved.updatedAt) };
 }
 
 export async function discardDraft(shop: string) {

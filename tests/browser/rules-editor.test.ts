@@ -2,7 +2,8 @@
  * The rules editor in a real browser, inside the sandbox admin, against the emulated shop: add a
  * SKU exception with the form → the preview lists the level and units it changes → publish → the
  * shop's safety_stock changes → Inventory and Activity explain it → roll back through the same
- * preview → the shop is back where it was. Each step ends by reading the emulated shop's state.
+ * preview → the shop is back where it was; a channel drawing from a store that cannot fill its
+ * orders is refused beside that store. Each step ends by reading the emulated shop's state.
  *
  * Expected figures come from the sandbox seed (sandbox/shop/README.md): RING-7 has 8 on hand at
  * Warehouse, nothing committed, so a 4-unit exception there withholds 4.
@@ -115,5 +116,26 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     await goTo("/app/policy");
     await app.getByRole("heading", { name: "Version 3 in force" }).waitFor();
     await screenshot(page, "policy-versions");
+  });
+
+  // docs/decisions/007: Online Store orders are routed only to locations that fulfil online orders;
+  // in the sandbox seed Soho store does not. The editor says so beside the box, as Publish would.
+  it("shows a channel drawing from a store that cannot fill its orders as a problem beside that store", async () => {
+    await goTo("/app/rules");
+    await app.getByRole("button", { name: "Add rules for Online Store" }).click();
+    await app.getByRole("checkbox", { name: "Brooklyn store" }).uncheck();
+    const problem = "Soho store does not fulfil online orders, so online_store orders can never be filled from it";
+    // Beside the box: the text that describes Soho store's checkbox (also listed in the page's summary).
+    const soho = app.getByRole("checkbox", { name: "Soho store" });
+    const description = async () => {
+      const ids = ((await soho.getAttribute("aria-describedby")) ?? "").split(" ").filter(Boolean);
+      return (await Promise.all(ids.map((id) => app.locator(`[id="${id}"]`).innerText()))).join(" ");
+    };
+    await expect.poll(description, { timeout: 15_000 }).toContain(problem);
+    expect(await app.getByRole("button", { name: "Preview changes" }).first().isDisabled()).toBe(true);
+    await screenshot(page, "rules-channel-reach");
+
+    await soho.uncheck();
+    await expect.poll(() => app.getByText(problem).count(), { timeout: 15_000 }).toBe(0);
   });
 });
