@@ -24,7 +24,7 @@ module.exports = [
   {
     rule: "layer-shopify",
     from: "app/shopify/admin-for-shop.server.ts",
-    to: ["app/shopify.server.ts", "app/models/shop-installation.server.ts", "app/db.server.ts"],
+    to: ["app/models/shop-installation.server.ts", "app/db.server.ts"],
     fix: "the Admin client takes the session lookup and the lost-access callback as arguments; a composition root (not app/shopify/) wires in sessionStorage and models/shop-installation, so importing the client runs neither env() nor shopifyApp()",
   },
   {
