@@ -38,7 +38,7 @@ const benchmark: Benchmark = {
     const { startPreview } = await import("../app/services/policy-preview.server");
     const { getPolicyPreview } = await import("../app/models/policy-preview.server");
     const { jobQueue } = await import("../app/services/jobs.server");
-    const { jobHandlers } = await import("../app/jobs/handlers.server");
+    const { jobHandlers } = await import("../app/services/job-handlers.server");
     const { createWorker } = await import("../app/jobs/worker.server");
     const { ensureShopInstalled } = await import("../app/models/shop-installation.server");
 

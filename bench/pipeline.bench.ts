@@ -23,7 +23,7 @@ const benchmark: Benchmark = {
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");
     const { jobQueue } = await import("../app/services/jobs.server");
-    const { jobHandlers } = await import("../app/jobs/handlers.server");
+    const { jobHandlers } = await import("../app/services/job-handlers.server");
     const { createWorker } = await import("../app/jobs/worker.server");
 
     let requests = 0;

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
+import { authenticate } from "~/shopify.server";
 
 /** `locations/update` webhook (shopify.app.toml `uri = "/webhooks/locations/update"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "locations/update");
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "locations/update", authenticate.webhook);

@@ -162,7 +162,7 @@ async function main() {
   const { queryStats } = await import("./query-stats");
 
   const { jobQueue } = await import("../../app/services/jobs.server");
-  const { jobHandlers } = await import("../../app/jobs/handlers.server");
+  const { jobHandlers } = await import("../../app/services/job-handlers.server");
   const { createWorker } = await import("../../app/jobs/worker.server");
   const { runInitialSync } = await import("../../app/services/initial-sync.server");
   const { publishPolicy } = await import("../../app/services/policy.server");
