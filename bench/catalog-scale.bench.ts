@@ -109,6 +109,8 @@ const benchmark: Benchmark = {
       }),
     );
     const { SANDBOX_ADMIN_TOKEN } = await import("../sandbox/contract");
+    // What an entry point does first (docs/decisions/022): the app builds its pieces on first use.
+    (await import("../app/composition.server")).compose();
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");
     const { jobQueue } = await import("../app/services/jobs.server");

@@ -31,6 +31,8 @@ const benchmark: Benchmark = {
     const { server, database } = startBenchEnvironment();
     const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
     const { Session } = await import("@shopify/shopify-api");
+    // What an entry point does first (docs/decisions/022): the app builds its pieces on first use.
+    (await import("../app/composition.server")).compose();
     const { sessionStorage } = await import("../app/shopify.server");
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");

@@ -161,6 +161,8 @@ function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
 async function main() {
   const { queryStats } = await import("./query-stats");
 
+  // What an entry point does first (docs/decisions/022): the app builds its pieces on first use.
+  (await import("../../app/composition.server")).compose();
   const { jobQueue } = await import("../../app/services/jobs.server");
   const { jobHandlers } = await import("../../app/services/job-handlers.server");
   const { createWorker } = await import("../../app/jobs/worker.server");
