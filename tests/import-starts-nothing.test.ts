@@ -54,7 +54,8 @@ describe("importing an app module", () => {
         // Only what finds `node`, tsx's cache and the `~/` alias: no NODE_ENV, DATABASE_URL, SHOPIFY_*.
         {
           cwd,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json") },
+          // (app/env.d.ts types NODE_ENV as always set; leaving it unset is the point here.)
+          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json") } as unknown as NodeJS.ProcessEnv,
           maxBuffer: 16 * 1024 * 1024,
         },
       );
