@@ -1,7 +1,7 @@
 import { batchWindowMs, env, type Env } from "~/env.server";
 import type { JobQueue } from "~/jobs/queue.server";
 
-/** The pipeline's queues (see app/jobs/handlers.server.ts for who runs them). */
+/** The pipeline's queues (see app/services/job-handlers.server.ts for who runs them). */
 export type PipelineQueue = "webhook" | "recompute" | "reconcile" | "initial-sync";
 
 let provide: (() => JobQueue) | undefined;
