@@ -25,10 +25,10 @@ process.env.DATABASE_URL = database.url;
 mswServer.listen({ onUnhandledRequest: "error" });
 // What an entry point does first (docs/decisions/022): install how the database, queue, token
 // source and the app's Shopify side are built; nothing is built until a test uses it. Pure code
-// (the domain, the emulator, extensions, the reference model) never reaches them, and skips the
+// (the domain, the emulator, extensions) never reaches them, and skips the
 // few seconds importing the whole app costs.
 const testPath = expect.getState().testPath ?? "";
-if (!/\/(app\/domain|sandbox|extensions|tests\/model)\//.test(testPath)) {
+if (!/\/(app\/domain|sandbox|extensions)\//.test(testPath)) {
   const { compose } = await import("~/composition.server");
   compose();
 }
