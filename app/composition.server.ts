@@ -98,7 +98,13 @@ export function startWebBackgroundWork() {
   compose();
   const config = env();
   if (config.NODE_ENV === "test" || config.SAFESTOCK_WORKER === "external") return undefined;
-  return startBackgroundWork();
+  const background = startBackgroundWork();
+  // remix-serve closes its HTTP server on these signals and lets the process end when nothing is
+  // left running; the worker's poll would keep it alive, so it stops too (jobs in flight finish).
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void closeComposition().catch((error) => console.error("shutdown: background work did not stop cleanly", { error })));
+  }
+  return background;
 }
 
 export function startBackgroundWork(options: { schedulerIntervalMs?: number } = {}) {
