@@ -10,12 +10,9 @@ import { PrismaClient } from "@prisma/client";
  * - `postgresql://…` / `postgres://…`: PostgreSQL through `pg` (docs/decisions/006-postgres-and-bullmq.md).
  * Both use Prisma 6's JS engine with a driver adapter, so no engine binary is ever downloaded
  * (see prisma/prisma.config.ts and prisma/postgres/prisma.config.ts).
- * In development Remix re-imports modules on change, so the client is kept on globalThis.
+ * Which database is the composition root's choice (app/composition.server.ts); this module only
+ * knows how to build a client for a URL.
  */
-declare global {
-  // eslint-disable-next-line no-var
-  var __safestockPrisma: PrismaClient | undefined;
-}
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -30,11 +27,11 @@ const sqliteConnections = new WeakMap<PrismaClient, SqliteConnection>();
  * undefined for PostgreSQL, or before the client's first query opened it.
  */
 export function sqliteConnectionOf(client: PrismaClient): SqliteConnection | undefined {
-  return sqliteConnections.get(client);
+  return sqliteConnections.get(client === prisma ? database() : client);
 }
 
-export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite"): PrismaClient {
-  if (isPostgresUrl(url)) return createPostgresPrismaClient(url);
+export function createPrismaClient(url: string, options: { poolSize?: number } = {}): PrismaClient {
+  if (isPostgresUrl(url)) return createPostgresPrismaClient(url, options.poolSize ?? 10);
   const factory = new PrismaBetterSQLite3({ url });
   const client = new PrismaClient({ adapter: factory });
   // The adapter opens its one connection on the client's first query; keep a handle on it.
@@ -59,15 +56,45 @@ export function createPrismaClient(url = process.env.DATABASE_URL ?? "file:./pri
  * from prisma/postgres/schema.prisma (the same models) into node_modules/.prisma-postgres/client
  * by `npm run prisma:generate`. Loaded only when asked for; its API is the SQLite client's.
  */
-function createPostgresPrismaClient(url: string): PrismaClient {
+function createPostgresPrismaClient(url: string, poolSize: number): PrismaClient {
   const require = createRequire(import.meta.url);
   const { PrismaPg } = require("@prisma/adapter-pg") as { PrismaPg: typeof PrismaPgAdapter };
   const generated = require(".prisma-postgres/client") as { PrismaClient: new (options: object) => PrismaClient };
-  const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
   return new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
 }
 
-const prisma: PrismaClient = globalThis.__safestockPrisma ?? createPrismaClient();
-if (process.env.NODE_ENV !== "production") globalThis.__safestockPrisma = prisma;
+let provide: (() => PrismaClient) | undefined;
+let client: PrismaClient | undefined;
+
+/**
+ * Installs how the process's client is built (app/composition.server.ts does, once); building
+ * waits for the first query, so importing a model opens nothing (docs/decisions/023).
+ */
+export function provideDatabase(factory: () => PrismaClient) {
+  provide = factory;
+  client = undefined;
+}
+
+/** The process's client, built on first use by the composition root's factory. */
+export function database(): PrismaClient {
+  if (client) return client;
+  if (!provide) throw new Error("database: not composed yet (call compose() from app/composition.server.ts first)");
+  client = provide();
+  return client;
+}
+
+/**
+ * The process's client under its familiar name: a stand-in that builds the client on its first
+ * use, so `import prisma from "~/db.server"` starts nothing at import.
+ */
+const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    // Module interop and `await` look for these on any export; answering builds nothing.
+    if (typeof property === "symbol" || property === "then" || property === "__esModule") return undefined;
+    const real = database();
+    const value = Reflect.get(real, property, real) as unknown;
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+  },
+});
 
 export default prisma;

@@ -3,12 +3,15 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { startBackgroundWork } from "./services/background.server";
+import { compose, startWebBackgroundWork } from "./composition.server";
+import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
-// The queue worker and scheduler run inside the app process unless a separate
-// `npm run worker` process does the work (SAFESTOCK_WORKER=external) or under tests.
-if (process.env.NODE_ENV !== "test" && process.env.SAFESTOCK_WORKER !== "external") startBackgroundWork();
+// The web process's entry point: remix-serve (and `shopify app dev`) load it once with the server
+// build. It composes the app and starts the queue worker and scheduler inside the process unless
+// a separate `npm run worker` does the work or under tests (docs/decisions/023).
+compose();
+startWebBackgroundWork();
 
 const ABORT_DELAY_MS = 5_000;
 
@@ -19,7 +22,7 @@ const ABORT_DELAY_MS = 5_000;
  * Unset in production, where nothing changes.
  */
 function allowSandboxAdminToFrame(headers: Headers) {
-  const sandboxOrigin = process.env.SAFESTOCK_SANDBOX_ORIGIN;
+  const sandboxOrigin = env().SAFESTOCK_SANDBOX_ORIGIN;
   const csp = headers.get("Content-Security-Policy");
   if (!sandboxOrigin || !csp?.includes("frame-ancestors")) return;
   headers.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${sandboxOrigin}`));

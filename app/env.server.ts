@@ -1,10 +1,18 @@
 import { z } from "zod";
 
 /**
- * Environment, checked once at start-up (epic-stack style): a missing or malformed value
- * fails fast with every problem listed instead of surfacing later as a confusing 500.
- * Documented in `.env.example`.
+ * Every environment variable the app reads, checked once, when first asked (epic-stack style): a
+ * missing or malformed value fails fast with every problem listed instead of surfacing later as a
+ * confusing 500. Nothing else in app/ reads `process.env` (docs/decisions/023-composition-root.md);
+ * documented in `.env.example` and the README's configuration table.
  */
+
+/** A count or duration that must be a whole number ≥ `min` when set. */
+const wholeNumber = (min: number) => z.coerce.number().int().min(min);
+/** Unset and "" both mean "the default" (a blank line in .env is not a value). */
+const blankAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalNumber = (min: number) => z.preprocess(blankAsUnset, wholeNumber(min).optional());
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
@@ -16,6 +24,8 @@ const EnvSchema = z.object({
       "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications",
     ),
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
+  /** PostgreSQL only: connections in the pool of each process. */
+  DATABASE_POOL_SIZE: z.preprocess(blankAsUnset, wholeNumber(1).default(10)),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /**
    * Where the embedded page loads App Bridge from. Unset in production (Shopify's CDN); the
@@ -23,15 +33,40 @@ const EnvSchema = z.object({
    */
   SAFESTOCK_APP_BRIDGE_URL: z.string().url().optional(),
   /**
+   * Under `npm run sandbox` the emulated admin embeds the app from this origin instead of
+   * admin.shopify.com (app/entry.server.tsx adds it to frame-ancestors). Unset in production.
+   */
+  SAFESTOCK_SANDBOX_ORIGIN: z.preprocess(blankAsUnset, z.string().url().optional()),
+  /** `external`: a separate `npm run worker` does the queue's work; the web process runs none. */
+  SAFESTOCK_WORKER: z.preprocess(blankAsUnset, z.enum(["embedded", "external"]).default("embedded")),
+  /**
    * A webhook delivery older than this (by X-Shopify-Triggered-At or its payload's own change
    * time) is recorded but not acted on. Shopify retries for 4 hours and is rarely up to a day
    * late (docs/decisions/012 "Webhooks"); 26 h lets every genuine late delivery through and
    * stops a replay of an old capture. Reconciliation covers what a stale delivery would have said.
    */
   WEBHOOK_FRESHNESS_HOURS: z.coerce.number().positive().default(26),
+  /** `embedded` (the `Job` table, SQLite only) or `bullmq` (Redis at REDIS_URL), docs/scale-out.md. */
+  QUEUE: z.preprocess(blankAsUnset, z.enum(["embedded", "bullmq"]).default("embedded")),
+  QUEUE_PREFIX: z.preprocess(blankAsUnset, z.string().default("safestock")),
+  /** BullMQ: how soon a crashed worker's job is found (seen stalled on two sweeps); unset = BullMQ's 30 s. */
+  QUEUE_STALLED_INTERVAL_MS: optionalNumber(1),
+  REDIS_URL: z.preprocess(blankAsUnset, z.string().default("redis://127.0.0.1:6379")),
+  /** Unset: 1000 ms, and 0 under NODE_ENV=test (see `recomputeWindowMs`). */
+  RECOMPUTE_WINDOW_MS: optionalNumber(0),
+  /** Unset: 200 ms, and 0 under NODE_ENV=test (see `webhookWindowMs`). */
+  WEBHOOK_WINDOW_MS: optionalNumber(0),
+  /** Refresh an expiring offline token when less than this is left (docs/decisions/021); the library's own margin is 5 minutes. */
+  TOKEN_REFRESH_AHEAD_S: z.preprocess(blankAsUnset, z.coerce.number().min(0).default(300)),
+  WORKER_CONCURRENCY: z.preprocess(blankAsUnset, wholeNumber(1).default(4)),
+  WORKER_POLL_INTERVAL_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(1_000)),
+  WORKER_VISIBILITY_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(60_000)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Every variable's name, for the test that keeps `.env.example` and the README in step. */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as (keyof Env)[];
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source);
@@ -43,7 +78,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: Env | undefined;
+/** The process's configuration, parsed on the first call (never at import). */
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Windows of the queue's batching: the configured value, else 0 under tests (whose worker runs due jobs only), else the default. */
+export function batchWindowMs(configured: number | undefined, config: Pick<Env, "NODE_ENV">, fallback: number): number {
+  if (configured !== undefined) return configured;
+  return config.NODE_ENV === "test" ? 0 : fallback;
 }

@@ -25,11 +25,13 @@ const benchmark: Benchmark = {
     const { server, database } = startBenchEnvironment();
     const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
     const { Session } = await import("@shopify/shopify-api");
+    // What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
+    (await import("../app/composition.server")).compose();
     const { sessionStorage } = await import("../app/shopify.server");
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");
     const { jobQueue } = await import("../app/services/jobs.server");
-    const { jobHandlers } = await import("../app/jobs/handlers.server");
+    const { jobHandlers } = await import("../app/services/job-handlers.server");
     const { createWorker } = await import("../app/jobs/worker.server");
 
     let requests = 0;

@@ -6,7 +6,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { jobHandlers } from "~/jobs/handlers.server";
+import { jobHandlers } from "~/services/job-handlers.server";
 import { createWorker } from "~/jobs/worker.server";
 import { loader as catalogSearch } from "~/routes/app.catalog-search";
 import { action as previewAction, loader as previewLoader } from "~/routes/app.preview";

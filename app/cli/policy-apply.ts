@@ -49,6 +49,8 @@ async function main() {
   if (!document.ok) refuse(document.problems);
 
   // Imported after argument checks so `--help`-style mistakes answer without opening the database.
+  const { compose } = await import("~/composition.server");
+  compose();
   const { publishPolicy } = await import("~/services/policy.server");
   const result = await publishPolicy(values.shop, document.value, { createdBy: "policy:apply", note: values.note ?? null });
   if (!result.ok) refuse(result.problems);
@@ -56,8 +58,7 @@ async function main() {
 
   if (values.run) {
     const { createWorker } = await import("~/jobs/worker.server");
-    const { jobHandlers } = await import("~/jobs/handlers.server");
-    const { jobQueue } = await import("~/services/jobs.server");
+    const { jobHandlers, jobQueue } = await import("~/composition.server");
     const counts = await createWorker({ queue: jobQueue(), handlers: jobHandlers() }).runUntilIdle({ shop: values.shop });
     process.stdout.write(`Ran ${counts.processed} job(s): ${counts.succeeded} succeeded, ${counts.retried} to retry, ${counts.dead} failed.\n`);
   }

@@ -21,6 +21,8 @@ async function main() {
     fail((error as Error).message);
   }
   if (!values.shop) fail("usage: policy-export --shop <shop.myshopify.com> [--out <file>]");
+  const { compose } = await import("~/composition.server");
+  compose();
   const { exportPolicy } = await import("~/services/policy.server");
   const current = await exportPolicy(values.shop);
   if (!current) fail(`${values.shop} has no policy yet`);

@@ -7,7 +7,10 @@
  * Environment: the app's (DATABASE_URL, QUEUE, REDIS_URL, SHOPIFY_*).
  */
 import { createInterface } from "node:readline";
+import { compose } from "~/composition.server";
 import { consumeCloudDelivery, deliveryFromLine } from "~/services/webhook-cloud-consumer.server";
+
+compose();
 
 let failed = 0;
 let accepted = 0;

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { env } from "~/env.server";
 
 /**
  * Redis connections for the Postgres + BullMQ profile (docs/decisions/006-postgres-and-bullmq.md).
@@ -6,13 +7,8 @@ import { Redis } from "ioredis";
  * (https://docs.bullmq.io/guide/going-to-production#maxretriesperrequest): a command waits for the
  * connection to come back instead of failing the job's bookkeeping after a few retries.
  */
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
-
-export function redisUrl(): string {
-  return process.env.REDIS_URL || DEFAULT_REDIS_URL;
-}
-
-export function createRedis(url = redisUrl()): Redis {
+/** A new connection; REDIS_URL (app/env.server.ts) unless told otherwise. Connects when created. */
+export function createRedis(url: string = env().REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
 
@@ -21,9 +17,9 @@ declare global {
   var __safestockRedis: Redis | undefined;
 }
 
-/** The process's shared connection (queue producer, throttle store, scheduler lock). */
-export function sharedRedis(): Redis {
-  globalThis.__safestockRedis ??= createRedis();
+/** The process's shared connection (queue producer, throttle store, scheduler lock), opened on first use. */
+export function sharedRedis(url: string = env().REDIS_URL): Redis {
+  globalThis.__safestockRedis ??= createRedis(url);
   return globalThis.__safestockRedis;
 }
 

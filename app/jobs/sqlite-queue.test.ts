@@ -377,7 +377,7 @@ describe("sqlite job queue", () => {
   });
 
   describe("two workers on one database", () => {
-    const clients = [createPrismaClient(process.env.DATABASE_URL), createPrismaClient(process.env.DATABASE_URL)];
+    const clients = [createPrismaClient(process.env.DATABASE_URL!), createPrismaClient(process.env.DATABASE_URL!)];
     afterAll(async () => {
       await Promise.all(clients.map((client) => client.$disconnect()));
     });

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { isPostgresUrl } from "~/db.server";
+import { env } from "~/env.server";
 
 /**
  * A Boolean column's value. The adapters store Booleans differently (SQLite: INTEGER 0/1, what
@@ -68,5 +69,5 @@ function isSqliteBusy(error: unknown): boolean {
  */
 export function isPostgresClient(db: PrismaClient): boolean {
   const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
-  return provider ? provider === "postgresql" : isPostgresUrl(process.env.DATABASE_URL ?? "");
+  return provider ? provider === "postgresql" : isPostgresUrl(env().DATABASE_URL);
 }

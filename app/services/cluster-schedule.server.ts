@@ -1,6 +1,4 @@
 import type { Redis } from "ioredis";
-import { queueKind } from "~/jobs/queue-factory.server";
-import { sharedRedis } from "~/jobs/redis.server";
 import { runScheduledWork } from "./scheduler.server";
 
 /**
@@ -15,9 +13,10 @@ export async function claimWindow(redis: Redis, prefix: string, name: string, no
   return claimed === "OK";
 }
 
-export async function runScheduledWorkOnce(now: Date, intervalMs: number) {
-  if (queueKind() === "bullmq") {
-    const claimed = await claimWindow(sharedRedis(), process.env.QUEUE_PREFIX || "safestock", "scheduler", now, intervalMs);
+/** `cluster`: the Redis connection and key prefix every process shares (BullMQ profile); none with the embedded queue. */
+export async function runScheduledWorkOnce(now: Date, intervalMs: number, cluster?: { redis: Redis; prefix: string }) {
+  if (cluster) {
+    const claimed = await claimWindow(cluster.redis, cluster.prefix, "scheduler", now, intervalMs);
     if (!claimed) return null;
   }
   return runScheduledWork(now);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JobQueue, NewJob } from "~/jobs/queue.server";
-import { enqueueRecompute, enqueueWebhookDelivery, recomputeWindowMs, useJobQueue, webhookWindowMs } from "./jobs.server";
+import { enqueueRecompute, enqueueWebhookDelivery, recomputeWindowMs, useBatchWindows, useJobQueue, webhookWindowMs } from "./jobs.server";
 
 /** A queue that only records what it was asked to enqueue. */
 function recordingQueue() {
@@ -20,23 +20,27 @@ function recordingQueue() {
 
 describe("coalescing windows", () => {
   afterEach(() => {
-    vi.unstubAllEnvs();
+    useBatchWindows(undefined);
     vi.useRealTimers();
   });
 
-  it("reads the windows from the environment, 0 under tests, production defaults otherwise", () => {
-    expect(webhookWindowMs({ NODE_ENV: "test" })).toBe(0);
-    expect(webhookWindowMs({ NODE_ENV: "production" })).toBe(200);
-    expect(webhookWindowMs({ NODE_ENV: "production", WEBHOOK_WINDOW_MS: "50" })).toBe(50);
-    expect(webhookWindowMs({ NODE_ENV: "production", WEBHOOK_WINDOW_MS: "-1" })).toBe(200);
-    expect(recomputeWindowMs({ NODE_ENV: "production" })).toBe(1_000);
-    expect(recomputeWindowMs({ NODE_ENV: "production", RECOMPUTE_WINDOW_MS: "0" })).toBe(0);
+  it("reads the windows from the configuration, 0 under tests, production defaults otherwise", () => {
+    const config = (NODE_ENV: "test" | "production", windows: { WEBHOOK_WINDOW_MS?: number; RECOMPUTE_WINDOW_MS?: number } = {}) => ({
+      NODE_ENV,
+      WEBHOOK_WINDOW_MS: windows.WEBHOOK_WINDOW_MS,
+      RECOMPUTE_WINDOW_MS: windows.RECOMPUTE_WINDOW_MS,
+    });
+    expect(webhookWindowMs(config("test"))).toBe(0);
+    expect(webhookWindowMs(config("production"))).toBe(200);
+    expect(webhookWindowMs(config("production", { WEBHOOK_WINDOW_MS: 50 }))).toBe(50);
+    expect(recomputeWindowMs(config("production"))).toBe(1_000);
+    expect(recomputeWindowMs(config("production", { RECOMPUTE_WINDOW_MS: 0 }))).toBe(0);
   });
 
   it("makes deliveries recorded within one window due together, at its end", async () => {
     const { queue, enqueued } = recordingQueue();
     useJobQueue(queue);
-    vi.stubEnv("WEBHOOK_WINDOW_MS", "200");
+    useBatchWindows({ NODE_ENV: "production", WEBHOOK_WINDOW_MS: 200, RECOMPUTE_WINDOW_MS: undefined });
     vi.useFakeTimers({ now: new Date("2026-11-30T12:00:00.010Z") });
     await enqueueWebhookDelivery("a.myshopify.com", "d1");
     vi.setSystemTime(new Date("2026-11-30T12:00:00.199Z"));
@@ -53,8 +57,7 @@ describe("coalescing windows", () => {
   it("queues at once when the window is 0", async () => {
     const { queue, enqueued } = recordingQueue();
     useJobQueue(queue);
-    vi.stubEnv("WEBHOOK_WINDOW_MS", "0");
-    vi.stubEnv("RECOMPUTE_WINDOW_MS", "0");
+    useBatchWindows({ NODE_ENV: "production", WEBHOOK_WINDOW_MS: 0, RECOMPUTE_WINDOW_MS: 0 });
     await enqueueWebhookDelivery("a.myshopify.com", "d1");
     await enqueueRecompute("a.myshopify.com", ["gid://shopify/InventoryItem/1"]);
     expect(enqueued.map((job) => job.runAt)).toEqual([undefined, undefined]);

@@ -1,20 +1,40 @@
+import { batchWindowMs, env, type Env } from "~/env.server";
 import type { JobQueue } from "~/jobs/queue.server";
-import { createJobQueueFromEnv } from "~/jobs/queue-factory.server";
 
-/** The pipeline's queues (see app/jobs/handlers.server.ts for who runs them). */
+/** The pipeline's queues (see app/services/job-handlers.server.ts for who runs them). */
 export type PipelineQueue = "webhook" | "recompute" | "reconcile" | "initial-sync";
 
+let provide: (() => JobQueue) | undefined;
 let queue: JobQueue | undefined;
 
-/** The process's queue: the embedded SQLite adapter, or BullMQ with QUEUE=bullmq (docs/scale-out.md). */
+/** How the process's queue is built: the composition root (app/composition.server.ts) installs it. */
+export function provideJobQueue(factory: () => JobQueue) {
+  provide = factory;
+  queue = undefined;
+}
+
+/**
+ * The process's queue: the embedded SQLite adapter, or BullMQ with QUEUE=bullmq (docs/scale-out.md),
+ * built on first use by the composition root's factory (docs/decisions/023).
+ */
 export function jobQueue(): JobQueue {
-  queue ??= createJobQueueFromEnv();
+  if (queue) return queue;
+  if (!provide) throw new Error("jobQueue: not composed yet (call compose() from app/composition.server.ts first)");
+  queue = provide();
   return queue;
 }
 
 /** Tests swap in a queue with a fast backoff; production never calls this. */
-export function useJobQueue(replacement: JobQueue) {
+export function useJobQueue(replacement: JobQueue | undefined) {
   queue = replacement;
+}
+
+type WindowConfig = Pick<Env, "NODE_ENV" | "RECOMPUTE_WINDOW_MS" | "WEBHOOK_WINDOW_MS">;
+let windows: WindowConfig | undefined;
+
+/** Tests set the batching windows directly; otherwise they come from the configuration (app/env.server.ts). */
+export function useBatchWindows(config: WindowConfig | undefined) {
+  windows = config;
 }
 
 export async function enqueueShopJob(shop: string, name: PipelineQueue, payload: unknown, key: string | null) {
@@ -28,8 +48,8 @@ export async function enqueueShopJob(shop: string, name: PipelineQueue, payload:
  * (before, its 1-s poll was the window, by accident). `RECOMPUTE_WINDOW_MS`; 0 under tests, whose
  * worker runs due jobs only.
  */
-export function recomputeWindowMs(env: NodeJS.ProcessEnv = process.env): number {
-  return windowFromEnv(env, "RECOMPUTE_WINDOW_MS", 1_000);
+export function recomputeWindowMs(config: WindowConfig = windows ?? env()): number {
+  return batchWindowMs(config.RECOMPUTE_WINDOW_MS, config, 1_000);
 }
 
 /**
@@ -39,14 +59,8 @@ export function recomputeWindowMs(env: NodeJS.ProcessEnv = process.env): number 
  * one per delivery when the worker wakes on every enqueue. It adds at most this much to the time
  * before a change is recomputed. `WEBHOOK_WINDOW_MS`; 0 under tests.
  */
-export function webhookWindowMs(env: NodeJS.ProcessEnv = process.env): number {
-  return windowFromEnv(env, "WEBHOOK_WINDOW_MS", 200);
-}
-
-function windowFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const configured = Number(env[name]);
-  if (env[name]?.trim() && Number.isFinite(configured) && configured >= 0) return configured;
-  return env.NODE_ENV === "test" ? 0 : fallback;
+export function webhookWindowMs(config: WindowConfig = windows ?? env()): number {
+  return batchWindowMs(config.WEBHOOK_WINDOW_MS, config, 200);
 }
 
 /**

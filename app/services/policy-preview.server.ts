@@ -269,7 +269,7 @@ export type StartPreviewResult =
   | { ok: true; id: string; total: number; queued: boolean }
   | { ok: false; problems: Problem[] };
 
-/** The queue Preview's background computation runs on (app/jobs/handlers.server.ts). */
+/** The queue Preview's background computation runs on (app/services/job-handlers.server.ts). */
 export const PREVIEW_QUEUE = "policy-preview";
 /** A preview that fails this many times reads as failed (with the last error) instead of retrying. */
 const PREVIEW_ATTEMPTS = 3;

@@ -3,6 +3,7 @@
  * once per version), channel and location names, sales velocity and the measured sync lag
  * that size velocity buffers, and whether webhook health has frozen lower tiers.
  */
+import { env } from "~/env.server";
 import { compilePolicy, type CompiledPolicy, type Hold, type LocationInfo, type Policy } from "~/domain";
 import { CHECKOUT_CHANNEL, checkoutHoldsOf, type CheckoutHolds } from "~/domain/inventory-writes";
 import { freezeStateFor, type FreezeState } from "~/domain/write-plan";
@@ -58,7 +59,7 @@ function compiledFor(shop: string, version: number, document: Policy): CompiledP
 }
 
 export function policyUri(shop: string, version: number): string {
-  const base = (process.env.SHOPIFY_APP_URL ?? "https://safestock.app").replace(/\/$/, "");
+  const base = env().SHOPIFY_APP_URL.replace(/\/$/, "");
   return `${base}/app/policy?shop=${encodeURIComponent(shop)}&version=${version}`;
 }
 

@@ -8,7 +8,7 @@ import { processWebhook } from "./webhook-processing.server";
 /**
  * The whole life of a webhook delivery inside its route: verify, judge, record once, hand off, ack.
  *
- * - HMAC is verified by the library (`authenticate.webhook`), which throws a 401 Response for
+ * - HMAC is verified by the library (`authenticate.webhook`, passed in by the route), which throws a 401 Response for
  *   a forged or tampered delivery; Remix returns that response as is. The HMAC covers the body
  *   only, so the shop header and the rest are then checked against it (`acceptVerifiedDelivery`).
  * - The delivery is recorded by `X-Shopify-Webhook-Id` (kept by Shopify's retries of one
@@ -23,23 +23,10 @@ import { processWebhook } from "./webhook-processing.server";
  * - The raw body is read before the library parses it, because REST-shaped payloads carry
  *   numeric ids above 2^53 (docs/decisions/012 "Webhooks").
  */
-/**
- * `authenticate.webhook` of app/shopify.server.ts, which the route hands in (routes authenticate,
- * docs/decisions/001): the delivery's verified headers, or a thrown 401 Response.
- */
-export type VerifyWebhook = (request: Request) => Promise<{
-  shop: string;
-  topic: string;
-  webhookId: string;
-  eventId?: string;
-  apiVersion?: string;
-  triggeredAt?: string;
-}>;
-
-export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic, verify: VerifyWebhook): Promise<Response> {
+export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic, authenticateWebhook: AuthenticateWebhook): Promise<Response> {
   const receivedAt = new Date();
   const rawBody = await request.clone().text();
-  const context = await verify(request);
+  const context = await authenticateWebhook(request);
   const { shop, topic, webhookId } = context;
 
   // A topic header that is not this route's is recorded under the route's topic and refused: a
@@ -57,6 +44,16 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     receivedAt,
   });
 }
+
+/** The library's `authenticate.webhook` (the route passes it: services do not build the app's Shopify side). */
+export type AuthenticateWebhook = (request: Request) => Promise<{
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId?: string;
+  apiVersion?: string;
+  triggeredAt?: string;
+}>;
 
 /** A delivery whose origin is established: HMAC-verified (HTTPS) or delivered by the cloud (Pub/Sub, EventBridge). */
 export interface VerifiedDelivery {

@@ -26,14 +26,6 @@ import { env } from "~/env.server";
 
 export const offlineSessionId = (shop: string) => `offline_${shop}`;
 
-/** The library's own margin (shopify-app-remix WITHIN_MILLISECONDS_OF_EXPIRY): 5 minutes. */
-const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
-
-/** `TOKEN_REFRESH_AHEAD_S`: refresh when less than this is left (default 300 s; tests with 3-s tokens use 1). */
-export function refreshAheadMsFromEnv(variables: NodeJS.ProcessEnv = process.env): number {
-  const seconds = Number(variables.TOKEN_REFRESH_AHEAD_S);
-  return variables.TOKEN_REFRESH_AHEAD_S && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_REFRESH_AHEAD_MS;
-}
 
 export interface OfflineToken {
   accessToken: string;
@@ -168,7 +160,8 @@ export interface OfflineTokenSource {
 export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}): OfflineTokenSource {
   const db = options.db ?? prisma;
   const now = options.now ?? Date.now;
-  const refreshAheadMs = options.refreshAheadMs ?? refreshAheadMsFromEnv();
+  // `TOKEN_REFRESH_AHEAD_S` (default 300 s, the library's own WITHIN_MILLISECONDS_OF_EXPIRY; tests with 3-s tokens use 1).
+  const refreshAheadMs = options.refreshAheadMs ?? env().TOKEN_REFRESH_AHEAD_S * 1000;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollMs = options.pollMs ?? 25;
   const attempts = options.attempts ?? 4;
@@ -310,14 +303,24 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
   };
 }
 
+let provide: (() => OfflineTokenSource) | undefined;
 let defaultSource: OfflineTokenSource | undefined;
 
-/** The process's token source (tests may install their own). */
+/** How the process's token source is built: the composition root (app/composition.server.ts) installs it. */
+export function provideOfflineTokenSource(factory: () => OfflineTokenSource) {
+  provide = factory;
+  defaultSource = undefined;
+}
+
+/** The process's token source, built on first use (docs/decisions/023). */
 export function offlineTokenSource(): OfflineTokenSource {
-  defaultSource ??= createOfflineTokenSource();
+  if (defaultSource) return defaultSource;
+  if (!provide) throw new Error("offlineTokenSource: not composed yet (call compose() from app/composition.server.ts first)");
+  defaultSource = provide();
   return defaultSource;
 }
 
+/** Tests install their own; undefined goes back to the composition root's. */
 export function useOfflineTokenSource(source: OfflineTokenSource | undefined) {
   defaultSource = source;
 }

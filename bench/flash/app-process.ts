@@ -1,7 +1,7 @@
 /**
  * Safestock as the flash sale meets it: its own process, deployed the default way (one app process
  * serving the webhook routes with the worker inside it, SQLite and the embedded queue:
- * app/services/background.server.ts), talking to the emulated shops over HTTP
+ * app/composition.server.ts), talking to the emulated shops over HTTP
  * (sandbox/app-preload.mjs sends `*.myshopify.com` to SAFESTOCK_SANDBOX_ORIGIN). The emulator, the
  * buyers and the bench's measurements stay in the bench's process, so what this process spends is
  * the app's alone: before (2026-11-30) app, emulator and four shops of buyers shared one event loop,
@@ -161,8 +161,10 @@ function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
 async function main() {
   const { queryStats } = await import("./query-stats");
 
+  // What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
+  (await import("../../app/composition.server")).compose();
   const { jobQueue } = await import("../../app/services/jobs.server");
-  const { jobHandlers } = await import("../../app/jobs/handlers.server");
+  const { jobHandlers } = await import("../../app/services/job-handlers.server");
   const { createWorker } = await import("../../app/jobs/worker.server");
   const { runInitialSync } = await import("../../app/services/initial-sync.server");
   const { publishPolicy } = await import("../../app/services/policy.server");

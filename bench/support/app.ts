@@ -154,6 +154,8 @@ export async function deliverToAppRoute(request: Request): Promise<Response> {
 /** Installs Safestock on a sandbox shop the way the bench needs it: token, webhooks, offline session, install row. */
 export async function installSafestock(sandbox: { install(shop: string): unknown }, shop: string, token: string) {
   const { Session } = await import("@shopify/shopify-api");
+  // What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
+  (await import("../../app/composition.server")).compose();
   const { sessionStorage } = await import("../../app/shopify.server");
   const { ensureShopInstalled } = await import("../../app/models/shop-installation.server");
   sandbox.install(shop);

@@ -20,10 +20,13 @@ const LAYER = {
   db: "^app/db\\.server\\.ts$",
   config: "^app/env\\.server\\.ts$",
   services: "^app/services/",
-  jobs: "^app/jobs/",
+  jobs: "^app/jobs/(?!worker-cli\\.ts$)",
   routes: "^app/routes/",
   components: "^app/components/",
-  cli: "^app/cli/",
+  /** Entry points run from the command line: the CLIs and `npm run worker`. */
+  cli: "^app/(cli/|jobs/worker-cli\\.ts$)",
+  /** The composition root (docs/decisions/023): builds and wires every layer; only entry points import it. */
+  root: "^app/composition\\.server\\.ts$",
   /** The Remix app: Shopify app config + session storage (authenticate), the server and document entries. */
   composition: "^app/(shopify\\.server\\.ts|entry\\.server\\.tsx|root\\.tsx)$",
   sandbox: "^sandbox/",
@@ -50,7 +53,7 @@ const OWN_CODE = "^(app|sandbox|extensions|tests|bench|prisma)/";
 const ALLOWED = {
   domain: [],
   shopify: [LAYER.domain, LAYER.config],
-  models: [LAYER.domain, LAYER.db],
+  models: [LAYER.domain, LAYER.db, LAYER.config],
   db: [],
   config: [],
   services: [LAYER.domain, LAYER.shopify, LAYER.models, JOBS_PORT, LAYER.config],
@@ -58,8 +61,9 @@ const ALLOWED = {
   routes: [LAYER.services, LAYER.components, AUTHENTICATE, LAYER.config],
   // components: see the separate components-domain-types-only rule for app/domain.
   components: [LAYER.domain],
-  cli: [LAYER.services, LAYER.jobs, LAYER.shopify, LAYER.domain, LAYER.config],
-  composition: [LAYER.services, LAYER.shopify, LAYER.models, LAYER.db, LAYER.config, LAYER.components, LAYER.jobs, LAYER.domain],
+  cli: [LAYER.services, LAYER.jobs, LAYER.shopify, LAYER.domain, LAYER.config, LAYER.root],
+  composition: [LAYER.services, LAYER.shopify, LAYER.models, LAYER.db, LAYER.config, LAYER.components, LAYER.jobs, LAYER.domain, LAYER.root],
+  root: [LAYER.services, LAYER.shopify, LAYER.models, LAYER.db, LAYER.config, LAYER.jobs, LAYER.domain, LAYER.composition],
   // The emulator runs the cart-validation Function as Shopify's Functions runtime does (sandbox/checkout).
   sandbox: ["^extensions/[^/]+/src/"],
   prisma: [],

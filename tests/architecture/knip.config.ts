@@ -17,6 +17,7 @@ const config: KnipConfig = {
         "bench/*.bench.ts", // loaded by bench/run.ts by name
         "tests/scale-out/seed-process.ts", // spawned by tests/scale-out/cluster.ts
         "tests/scale-out/web-process.ts",
+        "tests/support/import-every-module.ts", // spawned by tests/import-starts-nothing.test.ts
         "prisma/**/*.{ts,mjs}", // prisma config files and the Postgres profile scripts
       ],
       project: ["app/**/*.{ts,tsx}", "sandbox/**/*.{ts,mjs}", "tests/**/*.ts", "bench/**/*.ts", "prisma/**/*.{ts,mjs}"],

@@ -33,35 +33,4 @@ module.exports = [
     to: ["app/db.server.ts"],
     fix: "the token source's store (offline session rows and the refresh lease) moves to app/models/ and is handed in by the composition root",
   },
-  // The jobs wiring (which queue adapter, which handlers) lives on both sides of the jobs/services line.
-  {
-    rule: "layer-jobs",
-    from: "app/jobs/handlers.server.ts",
-    to: ["app/services/pipeline-handlers.server.ts", "app/services/policy-preview.server.ts"],
-    fix: "the handler table moves to a composition root beside the worker's start-up, so app/jobs never imports app/services (breaks the jobs ↔ services loop)",
-  },
-  {
-    rule: "layer-jobs",
-    from: "app/jobs/queue-factory.server.ts",
-    to: ["app/shopify/admin-client.server.ts", "app/shopify/redis-throttle-store.server.ts"],
-    fix: "the composition root that picks the queue also installs the shared Redis throttle store; the queue factory only builds queues",
-  },
-  {
-    rule: "layer-services",
-    from: "app/services/background.server.ts",
-    to: ["app/jobs/handlers.server.ts"],
-    fix: "the worker is started with its handlers by the composition root (entry.server / worker-cli), not by a service",
-  },
-  {
-    rule: "layer-services",
-    from: "app/services/jobs.server.ts",
-    to: ["app/jobs/queue-factory.server.ts"],
-    fix: "services receive the JobQueue (the port) from the composition root instead of building it from the environment",
-  },
-  {
-    rule: "layer-services",
-    from: "app/services/cluster-schedule.server.ts",
-    to: ["app/jobs/queue-factory.server.ts", "app/jobs/redis.server.ts"],
-    fix: "the scheduler is handed its lock (Redis or none) by the composition root, like the queue",
-  },
 ];

@@ -14,6 +14,8 @@ import { Session } from "@shopify/shopify-api";
 
 const { shop, accessToken, policy } = JSON.parse(process.argv[2]!) as { shop: string; accessToken: string; policy: unknown };
 
+// What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
+(await import("~/composition.server")).compose();
 const { sessionStorage } = await import("~/shopify.server");
 const { ensureShopInstalled } = await import("~/models/shop-installation.server");
 const { runInitialSync } = await import("~/services/initial-sync.server");

@@ -6,7 +6,7 @@
  *    `@shopify/shopify-app-remix/adapters/node` captures `globalThis.fetch` on import
  *    (docs/decisions/013-offline-toolchain.md).
  */
-import { afterAll, afterEach } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { createTestDatabase } from "./database";
 import { mswServer } from "./msw";
 import { createPostgresProfile, postgresProfileSelected } from "./postgres-profile";
@@ -23,6 +23,15 @@ const database = postgresProfileSelected() ? await createPostgresProfile() : cre
 process.env.DATABASE_URL = database.url;
 
 mswServer.listen({ onUnhandledRequest: "error" });
+// What an entry point does first (docs/decisions/023): install how the database, queue, token
+// source and the app's Shopify side are built; nothing is built until a test uses it. Pure code
+// (the domain, the emulator, extensions) never reaches them, and skips the
+// few seconds importing the whole app costs.
+const testPath = expect.getState().testPath ?? "";
+if (!/\/(app\/domain|sandbox|extensions)\//.test(testPath)) {
+  const { compose } = await import("~/composition.server");
+  compose();
+}
 afterEach(() => mswServer.resetHandlers());
 afterAll(async () => {
   mswServer.close();

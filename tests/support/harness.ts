@@ -3,8 +3,8 @@
  * shop, in one process. Admin API calls reach the sandbox through msw; webhooks from the
  * sandbox are signed and delivered into the app's own webhook route actions.
  */
-import { jobHandlers } from "~/jobs/handlers.server";
-import { createJobQueueFromEnv } from "~/jobs/queue-factory.server";
+import { jobHandlers } from "~/services/job-handlers.server";
+import { createConfiguredJobQueue } from "~/composition.server";
 import { createWorker, type Worker } from "~/jobs/worker.server";
 import { jobQueue, useJobQueue } from "~/services/jobs.server";
 import { loader as appLoader } from "~/routes/app";
@@ -81,7 +81,7 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
   });
   mswServer.use(...sandboxHandlers(sandbox));
   // Retries after a few milliseconds instead of Shopify-friendly seconds: tests stay fast.
-  useJobQueue(createJobQueueFromEnv({ backoff: { baseMs: 1, maxMs: 5 } }));
+  useJobQueue(createConfiguredJobQueue({ backoff: { baseMs: 1, maxMs: 5 } }));
   const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: quietLogger, pollIntervalMs: 5 });
 
   // The merchant's other systems (POS, ERP, staff in the admin) act through their own app with

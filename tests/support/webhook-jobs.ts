@@ -1,4 +1,4 @@
-import { jobHandlers } from "~/jobs/handlers.server";
+import { jobHandlers } from "~/services/job-handlers.server";
 import { createWorker } from "~/jobs/worker.server";
 import { jobQueue } from "~/services/jobs.server";
 

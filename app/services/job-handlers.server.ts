@@ -1,6 +1,6 @@
-import { pipelineJobHandlers } from "~/services/pipeline-handlers.server";
-import { previewJobHandlers } from "~/services/policy-preview.server";
-import type { JobHandler } from "./worker.server";
+import type { JobHandler } from "~/jobs/worker.server";
+import { pipelineJobHandlers } from "./pipeline-handlers.server";
+import { previewJobHandlers } from "./policy-preview.server";
 
 /**
  * The registry of job handlers, by queue name: the in-app worker and `npm run worker` run
