@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { chunk } from "~/domain/inventory-writes";
-import { retryWhenSqliteBusy, sortableId } from "~/models/bulk-sql.server";
+import { sortableId } from "~/models/bulk-sql.server";
+import { retryWhenSqliteBusy } from "~/models/storage/sqlite-busy.server";
 import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,

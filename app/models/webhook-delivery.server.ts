@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { retryWhenSqliteBusy, sortableId } from "./bulk-sql.server";
+import { sortableId } from "./bulk-sql.server";
+import { storageOf } from "./storage/index.server";
 
 export interface NewWebhookDelivery {
   shop: string;
@@ -49,7 +50,7 @@ export async function recordDeliveryOnce(
 ): Promise<RecordedDelivery | null> {
   const { shop, topic, webhookId, body, receivedAt } = delivery;
   const eventId = delivery.eventId ?? null;
-  const rows = await retryWhenSqliteBusy(
+  const rows = await storageOf(db).retryWhenBusy(
     () => db.$queryRaw<{ id: string; status: string; duplicates: number | bigint }[]>`
     INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "reason", "duplicates")
     VALUES (${sortableId()}, ${shop}, ${topic}, ${webhookId}, ${eventId}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null}, ${receivedAt}, ${body},
@@ -66,7 +67,7 @@ export async function recordDeliveryOnce(
   );
   const row = rows[0];
   if (row.status === "redacted") {
-    await retryWhenSqliteBusy(() => db.$executeRaw`DELETE FROM "WebhookDelivery" WHERE "id" = ${row.id}`);
+    await storageOf(db).retryWhenBusy(() => db.$executeRaw`DELETE FROM "WebhookDelivery" WHERE "id" = ${row.id}`);
     return null;
   }
   return { id: row.id, status: row.status, redelivery: Number(row.duplicates) > 0 };
@@ -74,7 +75,7 @@ export async function recordDeliveryOnce(
 
 /** Marks a recorded delivery as not acted on, with the reason the Webhook deliveries page shows. */
 export async function markDeliveryNotActedOn(id: string, status: "refused" | "stale", reason: string, db: PrismaClient = prisma) {
-  await retryWhenSqliteBusy(() => db.webhookDelivery.update({ where: { id }, data: { status, reason } }));
+  await storageOf(db).retryWhenBusy(() => db.webhookDelivery.update({ where: { id }, data: { status, reason } }));
 }
 
 /** Deliveries still to process among `ids` (a queued delivery may have been processed by an earlier job). */
@@ -89,8 +90,8 @@ export async function deliveriesToProcess(shop: string, ids: readonly string[], 
 export async function markWebhookDeliveries(ids: readonly string[], status: "processed" | "failed", db: PrismaClient = prisma) {
   // Started over on SQLITE_BUSY_SNAPSHOT: Prisma runs updateMany as a read then a write in one
   // transaction, which the web process's intake (another connection) can overtake
-  // (retryWhenSqliteBusy, docs/scale-out.md "A worker process on SQLite").
-  if (ids.length > 0) await retryWhenSqliteBusy(() => db.webhookDelivery.updateMany({ where: { id: { in: [...ids] } }, data: { status } }));
+  // (the storage port's retryWhenBusy, docs/scale-out.md "A worker process on SQLite").
+  if (ids.length > 0) await storageOf(db).retryWhenBusy(() => db.webhookDelivery.updateMany({ where: { id: { in: [...ids] } }, data: { status } }));
 }
 
 export interface DeliveryPage {
