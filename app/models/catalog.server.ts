@@ -154,3 +154,71 @@ export async function replaceChannels(shop: string, publications: { id: string; 
 export async function listChannels(shop: string, db: PrismaClient = prisma) {
   return db.salesChannel.findMany({ where: { shop }, orderBy: { name: "asc" } });
 }
+
+/** The names of these items' variants (product and variant titles). */
+export async function variantTitlesOf(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({
+    where: { shop, inventoryItemId: { in: [...new Set(inventoryItemIds)] } },
+    select: { inventoryItemId: true, productTitle: true, variantTitle: true },
+  });
+}
+
+/** Up to `take` variants whose SKU, product or variant title contains the text (all when it is empty), by title. */
+export async function variantsMatching(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({
+    where: { shop, ...(text ? { OR: [{ sku: { contains: text } }, { productTitle: { contains: text } }, { variantTitle: { contains: text } }] } : {}) },
+    orderBy: [{ productTitle: "asc" }, { variantTitle: "asc" }, { inventoryItemId: "asc" }],
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
+    take,
+  });
+}
+
+/** Up to `take` variants carrying this SKU (twins share SKUs, docs/decisions/020). */
+export async function catalogItemsWithSku(shop: string, sku: string, take: number, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({ where: { shop, sku }, orderBy: { inventoryItemId: "asc" }, take });
+}
+
+/** Up to `take` distinct non-blank SKUs containing the text (a blank SKU is no name a rule can use). */
+export async function skusContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({
+    where: { shop, sku: text ? { contains: text } : { not: "" } },
+    orderBy: { sku: "asc" },
+    distinct: ["sku"],
+    select: { sku: true },
+    take,
+  });
+  return rows.map((row) => row.sku);
+}
+
+/** Up to `take` distinct product titles containing the text. */
+export async function productTitlesContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({
+    where: { shop, ...(text ? { productTitle: { contains: text } } : {}) },
+    orderBy: { productTitle: "asc" },
+    distinct: ["productTitle"],
+    select: { productTitle: true },
+    take,
+  });
+  return rows.map((row) => row.productTitle);
+}
+
+/** Up to `take` distinct stored tag lists (JSON text) containing the text. */
+export async function tagListsContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({ where: { shop, ...(text ? { tags: { contains: text } } : {}) }, distinct: ["tags"], select: { tags: true }, take });
+  return rows.map((row) => row.tags);
+}
+
+/** A page of the catalog in inventory item order (keyset: after `after`), optionally one SKU's variants. */
+export async function catalogPage(shop: string, { after, take, sku }: { after: string | null; take: number; sku?: string }, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({
+    where: { shop, ...(sku !== undefined ? { sku } : {}) },
+    orderBy: { inventoryItemId: "asc" },
+    take,
+    ...(after ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: after } }, skip: 1 } : {}),
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, tags: true },
+  });
+}
+
+export async function catalogSize(shop: string, db: PrismaClient = prisma) {
+  return db.catalogItem.count({ where: { shop } });
+}

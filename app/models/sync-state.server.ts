@@ -130,3 +130,8 @@ export async function appUnpublicationsOfProducts(shop: string, productIds: read
   if (productIds.length === 0) return [];
   return db.appUnpublication.findMany({ where: { shop, productId: { in: [...productIds] } } });
 }
+
+/** The stored quantities of these items' levels (the policy preview's engine input). */
+export async function levelQuantitiesOf(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma) {
+  return db.levelState.findMany({ where: { shop, inventoryItemId: { in: [...inventoryItemIds] } }, select: { inventoryItemId: true, locationId: true, quantities: true } });
+}
