@@ -53,6 +53,8 @@ export interface PipelineStorage {
    * answers BUSY. A unique violation rejects with an error `isUniqueViolation` recognises.
    */
   transaction(statements: readonly SqlStatement[]): Promise<void>;
+  /** One statement on its own (an `INSERT … RETURNING`), its rows back; started over when SQLite answers BUSY. */
+  query(statement: SqlStatement): Promise<Record<string, unknown>[]>;
   levelStates(shop: string, inventoryItemIds: readonly string[]): Promise<LevelStateRow[]>;
   channelStates(shop: string, inventoryItemIds: readonly string[]): Promise<ChannelStateRow[]>;
   catalogRows(shop: string, inventoryItemIds: readonly string[]): Promise<StoredCatalogRow[]>;

@@ -18,6 +18,7 @@ export function createPrismaStorage(db: PrismaClient, dialect: Dialect): Pipelin
       if (statements.length === 0) return;
       await retryWhenBusy(() => db.$transaction(statements.map((statement) => db.$executeRawUnsafe(forDialect(statement.sql, dialect), ...statement.params))));
     },
+    query: (statement) => retryWhenBusy(() => db.$queryRawUnsafe<Record<string, unknown>[]>(forDialect(statement.sql, dialect), ...statement.params)),
     levelStates: (shop, inventoryItemIds) =>
       db.levelState.findMany({
         where: itemsIn(shop, inventoryItemIds),

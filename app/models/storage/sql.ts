@@ -101,6 +101,28 @@ export const UPSERT_CATALOG_ITEMS = multiRow(
 );
 
 /**
+ * The intake's one statement (app/models/webhook-delivery.server.ts): records a delivery, or
+ * counts a redelivery of its webhook id; `duplicate` when another delivery of the same event was
+ * received or processed; `redacted` for a shop with a tombstone. Parameters: id, shop, topic,
+ * webhookId, eventId, apiVersion, triggeredAt, receivedAt, body, shop, status-if-not-acted-on,
+ * shop, topic, eventId, reason.
+ */
+export const INSERT_WEBHOOK_DELIVERY = `INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "reason", "duplicates")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
+    CASE WHEN EXISTS (SELECT 1 FROM "RedactedShop" WHERE "RedactedShop"."shop" = ?) THEN 'redacted'
+    ELSE COALESCE(?, CASE WHEN EXISTS (
+      SELECT 1 FROM "WebhookDelivery" AS "other"
+      WHERE "other"."shop" = ? AND "other"."topic" = ? AND "other"."eventId" = ?
+        AND "other"."status" IN ('received', 'processed')
+    ) THEN 'duplicate' ELSE 'received' END) END,
+    ?,
+    0)
+  ON CONFLICT ("shop", "webhookId") DO UPDATE SET "duplicates" = "WebhookDelivery"."duplicates" + 1
+  RETURNING "id", "status", "duplicates"`;
+
+export const DELETE_WEBHOOK_DELIVERY = `DELETE FROM "WebhookDelivery" WHERE "id" = ?`;
+
+/**
  * The SQLite-direct adapter's reads of a batch (~1,500 rows): `json_each` takes the batch's ids as
  * one parameter. SQLite only; the Prisma adapter reads the same columns through typed queries.
  */
@@ -123,6 +145,8 @@ export const WRITE_STATEMENTS: Record<string, string | MultiRowStatement> = {
   INSERT_ORDER_EXPOSURES,
   INSERT_LAG_SAMPLES,
   UPSERT_CATALOG_ITEMS,
+  INSERT_WEBHOOK_DELIVERY,
+  DELETE_WEBHOOK_DELIVERY,
 };
 export const SQLITE_READ_STATEMENTS: Record<string, string> = { SELECT_LEVEL_STATES, SELECT_CHANNEL_STATES, SELECT_CATALOG_ROWS, SELECT_CATALOG_OF_PRODUCTS };
 

@@ -70,6 +70,7 @@ export function createSqliteDirectStorage(db: PrismaClient): PipelineStorage {
           .immediate();
       });
     },
+    query: (statement) => retryWhenSqliteBusy(() => all(statement.sql, statement.params)),
     levelStates: async (shop, ids) => (await all(SELECT_LEVEL_STATES, itemsIn(shop, ids))) as unknown as Awaited<ReturnType<PipelineStorage["levelStates"]>>,
     channelStates: async (shop, ids) =>
       (await all(SELECT_CHANNEL_STATES, itemsIn(shop, ids))).map((row) => ({ ...(row as unknown as ChannelStateRow), paused: row.paused === 1 })),

@@ -7,6 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { recordAudit } from "../audit.server";
 import { catalogItemsForProducts, upsertCatalogItems, type CatalogItemInput } from "../catalog.server";
+import { recordDeliveryOnce } from "../webhook-delivery.server";
 import { flaggedExposuresSince, recordOrderExposures } from "../order-exposure.server";
 import { saveSyncState, storedChannelStates } from "../sync-state.server";
 import { lagPercentile, recordLags, recordSales, unitsPerMinute } from "../telemetry.server";
@@ -43,7 +44,7 @@ export function describeStorageContract(name: string, setup: () => StorageUnderT
       const under = await setup();
       db = under.db;
       expect(storageOf(db).adapter).toBe(under.adapter);
-      for (const table of ["auditEntry", "writeIntent", "levelState", "channelState", "appUnpublication", "saleEvent", "orderExposure", "lagSample", "catalogItem"] as const) {
+      for (const table of ["auditEntry", "writeIntent", "levelState", "channelState", "appUnpublication", "saleEvent", "orderExposure", "lagSample", "catalogItem", "webhookDelivery"] as const) {
         await (db[table] as unknown as { deleteMany(args: object): Promise<unknown> }).deleteMany({ where: { shop: SHOP } });
       }
     });
@@ -153,6 +154,18 @@ export function describeStorageContract(name: string, setup: () => StorageUnderT
       expect(await db.auditEntry.findMany({ where: { shop: SHOP }, select: { subject: true, before: true, after: true, writeIntentId: true } })).toEqual([
         { subject: "settings", before: 2, after: 3, writeIntentId: null },
       ]);
+    });
+
+    it("records a webhook delivery once, counts its redelivery, and marks another delivery of the same event duplicate", async () => {
+      const delivery = { shop: SHOP, topic: "orders/create", webhookId: "W1", eventId: "E1", body: "{}", receivedAt: T0 };
+      const first = await recordDeliveryOnce(delivery, db);
+      expect(first).toMatchObject({ status: "received", redelivery: false });
+      expect(await recordDeliveryOnce(delivery, db)).toEqual({ id: first!.id, status: "received", redelivery: true });
+      expect(await recordDeliveryOnce({ ...delivery, webhookId: "W2" }, db)).toMatchObject({ status: "duplicate", redelivery: false });
+      expect(await recordDeliveryOnce({ ...delivery, webhookId: "W3", eventId: "E3", notActedOn: { status: "stale", reason: "older" } }, db)).toMatchObject({
+        status: "stale",
+      });
+      expect(await db.webhookDelivery.count({ where: { shop: SHOP } })).toBe(3);
     });
 
     it("hands back what a retried piece of work returns", async () => {
