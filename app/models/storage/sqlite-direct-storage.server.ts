@@ -19,9 +19,19 @@ import { retryWhenSqliteBusy } from "./sqlite-busy.server";
 /** Multi-row statements differ by their row count: the cache is dropped when it grows past this. */
 const MAX_PREPARED = 256;
 
-/** A Date as Prisma's better-sqlite3 adapter stores DateTime by default ("iso8601"), so typed reads parse it. */
-function bindable(value: SqlValue): string | number | null {
-  return value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value;
+/**
+ * Parameters as better-sqlite3 binds them: a Date as Prisma's better-sqlite3 adapter stores
+ * DateTime by default ("iso8601"), so typed reads parse it. A record's rows share one `now`:
+ * it is formatted once, not once a row.
+ */
+function bindable(params: readonly SqlValue[]): (string | number | null)[] {
+  let lastDate: Date | null = null;
+  let lastText = "";
+  return params.map((value) => {
+    if (!(value instanceof Date)) return value;
+    if (value !== lastDate) [lastDate, lastText] = [value, value.toISOString().replace("Z", "+00:00")];
+    return lastText;
+  });
 }
 
 export function createSqliteDirectStorage(db: PrismaClient): PipelineStorage {
@@ -50,7 +60,7 @@ export function createSqliteDirectStorage(db: PrismaClient): PipelineStorage {
 
   async function all(sql: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]> {
     const open_ = await open();
-    return statementOf(open_, sql).safeIntegers(false).all(params.map(bindable)) as Record<string, unknown>[];
+    return statementOf(open_, sql).safeIntegers(false).all(bindable(params)) as Record<string, unknown>[];
   }
 
   const itemsIn = (shop: string, ids: readonly string[]) => [shop, JSON.stringify(ids)];
@@ -65,7 +75,7 @@ export function createSqliteDirectStorage(db: PrismaClient): PipelineStorage {
         const open_ = await open();
         open_
           .transaction(() => {
-            for (const statement of statements) statementOf(open_, statement.sql).run(statement.params.map(bindable));
+            for (const statement of statements) statementOf(open_, statement.sql).run(bindable(statement.params));
           })
           .immediate();
       });
