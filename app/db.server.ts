@@ -23,17 +23,31 @@ const sqliteConnections = new WeakMap<PrismaClient, SqliteConnection>();
 
 /**
  * The better-sqlite3 connection under a SQLite client, for the writer's hot statements
- * (app/models/sqlite-direct.server.ts, docs/decisions/018-driver-level-writer-statements.md);
+ * (app/models/storage/sqlite-direct-storage.server.ts, docs/decisions/018-driver-level-writer-statements.md);
  * undefined for PostgreSQL, or before the client's first query opened it.
  */
 export function sqliteConnectionOf(client: PrismaClient): SqliteConnection | undefined {
   return sqliteConnections.get(client === prisma ? database() : client);
 }
 
+/** The URL each client was made for: its storage adapter is chosen from it (app/models/storage). */
+const clientUrls = new WeakMap<PrismaClient, string>();
+
+export function databaseUrlOf(client: PrismaClient): string {
+  const url = clientUrls.get(client === prisma ? database() : client);
+  if (url === undefined) throw new Error("databaseUrlOf: a client not made by createPrismaClient");
+  return url;
+}
+
 export function createPrismaClient(url: string, options: { poolSize?: number } = {}): PrismaClient {
-  if (isPostgresUrl(url)) return createPostgresPrismaClient(url, options.poolSize ?? 10);
+  if (isPostgresUrl(url)) {
+    const client = createPostgresPrismaClient(url, options.poolSize ?? 10);
+    clientUrls.set(client, url);
+    return client;
+  }
   const factory = new PrismaBetterSQLite3({ url });
   const client = new PrismaClient({ adapter: factory });
+  clientUrls.set(client, url);
   // The adapter opens its one connection on the client's first query; keep a handle on it.
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {

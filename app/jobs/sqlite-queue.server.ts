@@ -3,7 +3,8 @@ import { hostname } from "node:os";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { chunk } from "~/domain/inventory-writes";
-import { retryWhenSqliteBusy, sortableId } from "~/models/bulk-sql.server";
+import { sortableId } from "~/models/bulk-sql.server";
+import { retryWhenSqliteBusy } from "~/models/storage/sqlite-busy.server";
 import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,

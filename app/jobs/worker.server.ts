@@ -7,7 +7,7 @@ export interface JobContext {
   signal: AbortSignal;
   /**
    * For a handler marked `batch`: other jobs of the same shop and queue leased in the same call
-   * as this one. The handler settles them (complete, fail, park) with the queue itself.
+   * as this one. The worker settles them with the handler's result (see `JobHandler`).
    */
   companions: LeasedJob[];
   /**
@@ -23,10 +23,13 @@ export interface JobContext {
 /**
  * Handles one job. Resolve = done; throw = retry with backoff (or dead after `maxAttempts`);
  * throw `NonRetryableError` = dead at once. Runs at least once, so it must be idempotent.
- * `batch`: the handler takes the shop's other due jobs of its queue with it, so the worker hands
- * it those it leased together instead of running each on its own (which would split a batch).
+ * `batch`: the handler takes the shop's other due jobs of its queue with it (`companions`,
+ * `leaseMore`), so the worker hands it those it leased together instead of running each on its
+ * own (which would split a batch). The worker settles every job of the batch: a throw fails them
+ * all; a resolved map fails the jobs it names with their own errors and completes the rest.
+ * Handlers never settle jobs themselves.
  */
-export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void>) & { batch?: boolean };
+export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & { batch?: boolean };
 
 export interface WorkerLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -184,13 +187,17 @@ export function createWorker(options: WorkerOptions): Worker {
       held.push(...more);
       return more;
     };
+    let failures: void | ReadonlyMap<LeasedJob, unknown>;
     try {
       const handler = handlers[job.queue];
       if (!handler) throw new NonRetryableError(`No handler for queue "${job.queue}"`);
-      await handler(job, { signal, companions, leaseMore });
+      failures = await handler(job, { signal, companions, leaseMore });
     } catch (error) {
+      await settleCarried(held, () => ({ error }));
       return recordFailure(job, error);
     }
+    await settleCarried(held, (other) => (failures?.has(other) ? { error: failures.get(other) } : null));
+    if (failures?.has(job)) return recordFailure(job, failures.get(job));
     try {
       const result = await queue.complete(job);
       if (result.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", meta(job));
@@ -198,6 +205,22 @@ export function createWorker(options: WorkerOptions): Worker {
     } catch (error) {
       logger.error("job: could not record completion", meta(job, { error }));
       return "errored";
+    }
+  }
+
+  /** The jobs a batch handler carried along with its own: each failed with its error, or completed. */
+  async function settleCarried(carried: readonly LeasedJob[], failureOf: (job: LeasedJob) => { error: unknown } | null): Promise<void> {
+    for (const other of carried) {
+      const failure = failureOf(other);
+      if (failure) {
+        await recordFailure(other, failure.error);
+        continue;
+      }
+      const result = await queue.complete(other).catch((error: unknown) => {
+        logger.error("job: could not record completion", meta(other, { error }));
+        return null;
+      });
+      if (result?.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", meta(other));
     }
   }
 

@@ -181,7 +181,6 @@ describe("worker", () => {
     const runs: { leader: unknown; companions: unknown[] }[] = [];
     const batched: JobHandler = async (job, { companions }) => {
       runs.push({ leader: job.payload, companions: companions.map((companion) => companion.payload) });
-      for (const companion of companions) await queue.complete(companion);
     };
     batched.batch = true;
     for (const payload of ["a1", "a2", "a3"]) await queue.enqueue({ shop: SHOP, queue: "recompute", payload });
@@ -194,5 +193,24 @@ describe("worker", () => {
       { leader: "b1", companions: [] },
     ]);
     expect(await queue.drained()).toBe(true);
+  });
+
+  it("settles every job of a batch itself: the handler's failure by job fails that job only", async () => {
+    const queue = makeQueue();
+    const batched: JobHandler = async (job, { companions }) => {
+      const bad = [job, ...companions].find((leased) => leased.payload === "a2");
+      return new Map(bad ? [[bad, new NonRetryableError("a2 is malformed")]] : []);
+    };
+    batched.batch = true;
+    for (const payload of ["a1", "a2", "a3"]) await queue.enqueue({ shop: SHOP, queue: "recompute", payload });
+    const worker = createWorker({ queue, handlers: { recompute: batched }, concurrency: 4, logger: recordingLogger().logger });
+
+    await worker.runUntilIdle();
+    const rows = await prisma.job.findMany({ where: { shop: SHOP }, orderBy: { payload: "asc" }, select: { payload: true, status: true } });
+    expect(rows).toEqual([
+      { payload: JSON.stringify("a1"), status: "done" },
+      { payload: JSON.stringify("a2"), status: "dead" },
+      { payload: JSON.stringify("a3"), status: "done" },
+    ]);
   });
 });

@@ -1,9 +1,8 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import type { LocationInfo } from "~/domain";
-import { chunk } from "~/domain/inventory-writes";
-import { sqlBoolean } from "./bulk-sql.server";
-import { querySqlite, runRawTransaction } from "./sqlite-direct.server";
+import { storageOf } from "./storage/index.server";
+import { rowsStatements, UPSERT_CATALOG_ITEMS } from "./storage/sql";
 
 export interface CatalogItemInput {
   inventoryItemId: string;
@@ -18,30 +17,11 @@ export interface CatalogItemInput {
   continueSelling?: boolean;
 }
 
-type StoredCatalogRow = Omit<CatalogItemInput, "tags"> & { tags: string };
-
-/**
- * The catalog rows of a batch's items, to compare: straight through better-sqlite3 on SQLite
- * (docs/decisions/018; Prisma decodes 500 rows in several ms), through Prisma on PostgreSQL.
- */
-async function storedCatalogRows(shop: string, inventoryItemIds: readonly string[], db: PrismaClient): Promise<StoredCatalogRow[]> {
-  const rows = await querySqlite(
-    db,
-    `SELECT "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling" FROM "CatalogItem"
-      WHERE "shop" = ? AND "inventoryItemId" IN (SELECT value FROM json_each(?))`,
-    [shop, JSON.stringify(inventoryItemIds)],
-  );
-  if (rows) return rows.map((row) => ({ ...(row as unknown as StoredCatalogRow), tracked: row.tracked === 1, continueSelling: row.continueSelling === 1 }));
-  return db.catalogItem.findMany({
-    where: { shop, inventoryItemId: { in: [...inventoryItemIds] } },
-    select: { inventoryItemId: true, variantId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, tracked: true, continueSelling: true },
-  });
-}
-
 /** Writes catalog rows that are new or changed (SKU, titles, tags…); unchanged rows cost nothing. */
 export async function upsertCatalogItems(shop: string, items: CatalogItemInput[], db: PrismaClient = prisma) {
   if (items.length === 0) return;
-  const stored = await storedCatalogRows(shop, items.map((item) => item.inventoryItemId), db);
+  const storage = storageOf(db);
+  const stored = await storage.catalogRows(shop, items.map((item) => item.inventoryItemId));
   const byId = new Map(stored.map((row) => [row.inventoryItemId, row]));
   const changed = items.filter((item) => {
     const row = byId.get(item.inventoryItemId);
@@ -58,25 +38,26 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
     );
   });
   if (changed.length === 0) return;
-  // Multi-row upserts in raw SQL (both providers): an initial sync writes every row, and a typed
-  // upsert costs ~1.7 ms of CPU in Prisma's query compiler. 11 parameters a row; on SQLite bound
-  // by better-sqlite3 itself (docs/decisions/018).
+  // Multi-row upserts (storage/sql.ts): an initial sync writes every row, and a typed upsert
+  // costs ~1.7 ms of CPU in Prisma's query compiler.
   const now = new Date();
-  await runRawTransaction(
-    db,
-    chunk(changed, 300).map((rows) => {
-      const values = rows.map(
-        (item) =>
-          Prisma.sql`(${shop}, ${item.inventoryItemId}, ${item.variantId}, ${item.productId}, ${item.sku}, ${item.productTitle}, ${item.variantTitle}, ${JSON.stringify(item.tags)}, ${sqlBoolean(item.tracked)}, ${sqlBoolean(item.continueSelling ?? false)}, ${now})`,
-      );
-      return Prisma.sql`
-        INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling", "updatedAt")
-        VALUES ${Prisma.join(values)}
-        ON CONFLICT ("shop", "inventoryItemId") DO UPDATE SET
-          "variantId" = excluded."variantId", "productId" = excluded."productId", "sku" = excluded."sku", "productTitle" = excluded."productTitle",
-          "variantTitle" = excluded."variantTitle", "tags" = excluded."tags", "tracked" = excluded."tracked",
-          "continueSelling" = excluded."continueSelling", "updatedAt" = excluded."updatedAt"`;
-    }),
+  await storage.transaction(
+    rowsStatements(
+      UPSERT_CATALOG_ITEMS,
+      changed.map((item) => [
+        shop,
+        item.inventoryItemId,
+        item.variantId,
+        item.productId,
+        item.sku,
+        item.productTitle,
+        item.variantTitle,
+        JSON.stringify(item.tags),
+        item.tracked,
+        item.continueSelling ?? false,
+        now,
+      ]),
+    ),
   );
 }
 
@@ -111,12 +92,7 @@ export async function catalogRowsForProduct(shop: string, productId: string, db:
 /** The variants of several products in one read (a catalog batch's publication checks). */
 export async function catalogItemsForProducts(shop: string, productIds: readonly string[], db: PrismaClient = prisma) {
   if (productIds.length === 0) return [];
-  const rows = await querySqlite(db, `SELECT "productId", "inventoryItemId", "sku" FROM "CatalogItem" WHERE "shop" = ? AND "productId" IN (SELECT value FROM json_each(?))`, [
-    shop,
-    JSON.stringify(productIds),
-  ]);
-  if (rows) return rows as { productId: string; inventoryItemId: string; sku: string }[];
-  return db.catalogItem.findMany({ where: { shop, productId: { in: [...productIds] } }, select: { productId: true, inventoryItemId: true, sku: true } });
+  return storageOf(db).catalogOfProducts(shop, productIds);
 }
 
 export async function knownSkus(shop: string, db: PrismaClient = prisma) {
@@ -172,4 +148,72 @@ export async function replaceChannels(shop: string, publications: { id: string; 
 
 export async function listChannels(shop: string, db: PrismaClient = prisma) {
   return db.salesChannel.findMany({ where: { shop }, orderBy: { name: "asc" } });
+}
+
+/** The names of these items' variants (product and variant titles). */
+export async function variantTitlesOf(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({
+    where: { shop, inventoryItemId: { in: [...new Set(inventoryItemIds)] } },
+    select: { inventoryItemId: true, productTitle: true, variantTitle: true },
+  });
+}
+
+/** Up to `take` variants whose SKU, product or variant title contains the text (all when it is empty), by title. */
+export async function variantsMatching(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({
+    where: { shop, ...(text ? { OR: [{ sku: { contains: text } }, { productTitle: { contains: text } }, { variantTitle: { contains: text } }] } : {}) },
+    orderBy: [{ productTitle: "asc" }, { variantTitle: "asc" }, { inventoryItemId: "asc" }],
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
+    take,
+  });
+}
+
+/** Up to `take` variants carrying this SKU (twins share SKUs, docs/decisions/020). */
+export async function catalogItemsWithSku(shop: string, sku: string, take: number, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({ where: { shop, sku }, orderBy: { inventoryItemId: "asc" }, take });
+}
+
+/** Up to `take` distinct non-blank SKUs containing the text (a blank SKU is no name a rule can use). */
+export async function skusContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({
+    where: { shop, sku: text ? { contains: text } : { not: "" } },
+    orderBy: { sku: "asc" },
+    distinct: ["sku"],
+    select: { sku: true },
+    take,
+  });
+  return rows.map((row) => row.sku);
+}
+
+/** Up to `take` distinct product titles containing the text. */
+export async function productTitlesContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({
+    where: { shop, ...(text ? { productTitle: { contains: text } } : {}) },
+    orderBy: { productTitle: "asc" },
+    distinct: ["productTitle"],
+    select: { productTitle: true },
+    take,
+  });
+  return rows.map((row) => row.productTitle);
+}
+
+/** Up to `take` distinct stored tag lists (JSON text) containing the text. */
+export async function tagListsContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
+  const rows = await db.catalogItem.findMany({ where: { shop, ...(text ? { tags: { contains: text } } : {}) }, distinct: ["tags"], select: { tags: true }, take });
+  return rows.map((row) => row.tags);
+}
+
+/** A page of the catalog in inventory item order (keyset: after `after`), optionally one SKU's variants. */
+export async function catalogPage(shop: string, { after, take, sku }: { after: string | null; take: number; sku?: string }, db: PrismaClient = prisma) {
+  return db.catalogItem.findMany({
+    where: { shop, ...(sku !== undefined ? { sku } : {}) },
+    orderBy: { inventoryItemId: "asc" },
+    take,
+    ...(after ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: after } }, skip: 1 } : {}),
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, tags: true },
+  });
+}
+
+export async function catalogSize(shop: string, db: PrismaClient = prisma) {
+  return db.catalogItem.count({ where: { shop } });
 }

@@ -118,3 +118,30 @@ export async function activeHoldsForItems(shop: string, inventoryItemIds: string
     select: { sku: true, channel: true, units: true, expiresAt: true, inventoryItemId: true, holdKey: true, createdAt: true },
   });
 }
+
+/** The shop's running holds, soonest to expire first (the Holds page). */
+export async function activeHoldsOfShop(shop: string, now: Date, take: number, db: PrismaClient = prisma) {
+  return db.cartHold.findMany({ where: { shop, status: "active", expiresAt: { gt: now } }, orderBy: { expiresAt: "asc" }, take });
+}
+
+/** A running hold by id. */
+export async function activeHold(shop: string, id: string, db: PrismaClient = prisma) {
+  return db.cartHold.findFirst({ where: { shop, id, status: "active" } });
+}
+
+/** A hold the merchant placed by hand: running at once (no checkout to confirm it). */
+export async function placeCustomerHold(
+  shop: string,
+  hold: { holder: string; channel: string; inventoryItemId: string; variantId: string; sku: string; units: number; expiresAt: Date; location: string; note: string | null },
+  db: PrismaClient = prisma,
+) {
+  return db.cartHold.create({ data: { shop, ...hold } });
+}
+
+export async function extendHold(shop: string, id: string, expiresAt: Date, db: PrismaClient = prisma) {
+  await db.cartHold.updateMany({ where: { shop, id }, data: { expiresAt } });
+}
+
+export async function releaseHold(shop: string, id: string, db: PrismaClient = prisma) {
+  await db.cartHold.updateMany({ where: { shop, id }, data: { status: "released" } });
+}

@@ -1,7 +1,8 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { chunk } from "~/domain/inventory-writes";
-import { sortableId, sqlBoolean } from "./bulk-sql.server";
+import { sortableId } from "./bulk-sql.server";
+import { storageOf } from "./storage/index.server";
+import { INSERT_ORDER_EXPOSURES, rowsStatements } from "./storage/sql";
 
 /** One order line as it arrived, with what Safestock had published for it (app/services/near-miss.server.ts). */
 export interface OrderExposureInput {
@@ -23,24 +24,36 @@ export interface OrderExposureInput {
 
 /**
  * One row per order line: a redelivered orders/create keeps the first record (what was true when
- * it first arrived). One multi-row INSERT per 200 lines (bulk-sql.server.ts: the same SQL on
- * SQLite and PostgreSQL) instead of a typed upsert per line; a flash sale records one per order.
+ * it first arrived). Multi-row INSERTs (storage/sql.ts) instead of a typed upsert per line; a
+ * flash sale records one per order.
  */
 export async function recordOrderExposures(shop: string, lines: readonly OrderExposureInput[], db: PrismaClient = prisma) {
   const now = new Date();
-  for (const part of chunk(lines, EXPOSURE_ROWS_PER_STATEMENT)) {
-    const rows = part.map(
-      (line) =>
-        Prisma.sql`(${sortableId()}, ${shop}, ${line.orderId}, ${line.lineItemId}, ${line.inventoryItemId}, ${line.sku}, ${line.channel}, ${line.locationId}, ${line.quantity}, ${line.published}, ${sqlBoolean(line.pausedAtOrder)}, ${line.protection}, ${line.levelAvailable}, ${line.oversoldUnits}, ${sqlBoolean(line.nearMiss)}, ${line.occurredAt}, ${now})`,
-    );
-    await db.$executeRaw`
-      INSERT INTO "OrderExposure" ("id", "shop", "orderId", "lineItemId", "inventoryItemId", "sku", "channel", "locationId", "quantity", "published", "pausedAtOrder", "protection", "levelAvailable", "oversoldUnits", "nearMiss", "occurredAt", "createdAt")
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT ("shop", "lineItemId") DO NOTHING`;
-  }
+  await storageOf(db).transaction(
+    rowsStatements(
+      INSERT_ORDER_EXPOSURES,
+      lines.map((line) => [
+        sortableId(),
+        shop,
+        line.orderId,
+        line.lineItemId,
+        line.inventoryItemId,
+        line.sku,
+        line.channel,
+        line.locationId,
+        line.quantity,
+        line.published,
+        line.pausedAtOrder,
+        line.protection,
+        line.levelAvailable,
+        line.oversoldUnits,
+        line.nearMiss,
+        line.occurredAt,
+        now,
+      ]),
+    ),
+  );
 }
-
-const EXPOSURE_ROWS_PER_STATEMENT = 200;
 
 /** Order lines since `since` that were oversold or near-misses (the Overview's chart), oldest first. */
 export async function flaggedExposuresSince(shop: string, since: Date, db: PrismaClient = prisma) {

@@ -54,3 +54,8 @@ export async function markShopAccessRestored(shop: string, at: Date, jobsResumed
     data: { accessLostAt: null, accessLostReason: null, accessRestoredAt: at, jobsResumed },
   });
 }
+
+/** The shop's stored sessions (its tokens): Shopify revoked them on uninstall. */
+export async function deleteShopSessions(shop: string, db: PrismaClient = prisma) {
+  await db.session.deleteMany({ where: { shop } });
+}

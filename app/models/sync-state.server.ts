@@ -1,8 +1,10 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { chunk } from "~/domain/inventory-writes";
-import { sqlBoolean } from "./bulk-sql.server";
-import { querySqlite, runRawTransaction } from "./sqlite-direct.server";
+import { storageOf } from "./storage/index.server";
+import type { ChannelStateRow, LevelStateRow } from "./storage/port";
+import { rowsStatements, UPSERT_CHANNEL_STATES, UPSERT_LEVEL_STATES, type SqlStatement } from "./storage/sql";
+
+export type { ChannelStateRow } from "./storage/port";
 
 export interface LevelStateInput {
   inventoryItemId: string;
@@ -30,48 +32,26 @@ const levelData = (level: LevelStateInput) => ({
 
 const channelData = (channel: ChannelStateInput) => ({ available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) });
 
-/** Rows per statement: 8 parameters a level, 7 a channel, well under SQLite's 32,766 and PostgreSQL's 65,535. */
-const ROWS_PER_STATEMENT = 500;
-
-/**
- * Multi-row `INSERT … ON CONFLICT DO UPDATE` (SQLite ≥ 3.24 and PostgreSQL alike): a catalog
- * batch's 1,500 levels in 3 statements instead of 1,500 typed upserts, each compiled by Prisma's
- * query compiler (~1.7 ms of CPU apiece, bench/README.md). On SQLite they run straight through
- * better-sqlite3 (docs/decisions/018): a batch's ~22,000 parameters are not bound at Prisma's ~2.2 µs apiece.
- */
-function upsertLevels(shop: string, levels: readonly LevelStateInput[], now: Date) {
-  return chunk(levels, ROWS_PER_STATEMENT).map((rows) => {
-    const values = rows.map((level) => {
+/** The one upsert of level states (sql.ts), for a transaction of the storage port. */
+export function levelStateStatements(shop: string, levels: readonly LevelStateInput[], now: Date): SqlStatement[] {
+  return rowsStatements(
+    UPSERT_LEVEL_STATES,
+    levels.map((level) => {
       const data = levelData(level);
-      return Prisma.sql`(${shop}, ${level.inventoryItemId}, ${level.locationId}, ${data.quantities}, ${data.protected}, ${data.available}, ${data.explain}, ${now})`;
-    });
-    return Prisma.sql`
-      INSERT INTO "LevelState" ("shop", "inventoryItemId", "locationId", "quantities", "protected", "available", "explain", "updatedAt")
-      VALUES ${Prisma.join(values)}
-      ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
-        "quantities" = excluded."quantities", "protected" = excluded."protected", "available" = excluded."available",
-        "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`;
-  });
+      return [shop, level.inventoryItemId, level.locationId, data.quantities, data.protected, data.available, data.explain, now];
+    }),
+  );
 }
 
-function upsertChannels(shop: string, channels: readonly ChannelStateInput[], now: Date) {
-  return chunk(channels, ROWS_PER_STATEMENT).map((rows) => {
-    const values = rows.map((channel) => {
+/** The one upsert of channel states (sql.ts). */
+export function channelStateStatements(shop: string, channels: readonly ChannelStateInput[], now: Date): SqlStatement[] {
+  return rowsStatements(
+    UPSERT_CHANNEL_STATES,
+    channels.map((channel) => {
       const data = channelData(channel);
-      return Prisma.sql`(${shop}, ${channel.inventoryItemId}, ${channel.channel}, ${data.available}, ${sqlBoolean(data.paused)}, ${data.explain}, ${now})`;
-    });
-    return Prisma.sql`
-      INSERT INTO "ChannelState" ("shop", "inventoryItemId", "channel", "available", "paused", "explain", "updatedAt")
-      VALUES ${Prisma.join(values)}
-      ON CONFLICT ("shop", "inventoryItemId", "channel") DO UPDATE SET
-        "available" = excluded."available", "paused" = excluded."paused", "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`;
-  });
-}
-
-/** The upserts of these levels' and channels' state (for one transaction). */
-function syncStateWrites(shop: string, levels: readonly LevelStateInput[], channels: readonly ChannelStateInput[]) {
-  const now = new Date();
-  return [...upsertLevels(shop, levels, now), ...upsertChannels(shop, channels, now)];
+      return [shop, channel.inventoryItemId, channel.channel, data.available, data.paused, data.explain, now];
+    }),
+  );
 }
 
 /**
@@ -101,49 +81,20 @@ export async function saveSyncState(
     const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
     return !(stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain);
   });
-  await runRawTransaction(db, syncStateWrites(shop, changedLevels, changedChannels));
+  // Multi-row upserts: a catalog batch's 1,500 levels in 3 statements, not 1,500 typed upserts
+  // (~1.7 ms of Prisma's CPU apiece, bench/README.md).
+  const now = new Date();
+  await storageOf(db).transaction([...levelStateStatements(shop, changedLevels, now), ...channelStateStatements(shop, changedChannels, now)]);
   return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
 }
 
-/** A stored channel state, as the writer compares it (saveSyncState) and plans publications from it. */
-export interface ChannelStateRow {
-  inventoryItemId: string;
-  channel: string;
-  available: number;
-  paused: boolean;
-  explain: string;
-}
-
-/**
- * The writer's per-batch reads (~1,500 rows each) go straight through better-sqlite3 on SQLite
- * (docs/decisions/018): Prisma spends several ms decoding each. `json_each` takes the batch's
- * item ids as one parameter. On PostgreSQL, the same columns through Prisma.
- */
-const ITEMS_IN = `"shop" = ? AND "inventoryItemId" IN (SELECT value FROM json_each(?))`;
-
 /** The channel states stored for some items (before a run overwrites them). */
 export async function storedChannelStates(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma): Promise<ChannelStateRow[]> {
-  const rows = await querySqlite(db, `SELECT "inventoryItemId", "channel", "available", "paused", "explain" FROM "ChannelState" WHERE ${ITEMS_IN}`, [shop, JSON.stringify(inventoryItemIds)]);
-  if (rows) return rows.map((row) => ({ ...(row as unknown as ChannelStateRow), paused: row.paused === 1 }));
-  return db.channelState.findMany({
-    where: { shop, inventoryItemId: { in: [...inventoryItemIds] } },
-    select: { inventoryItemId: true, channel: true, available: true, paused: true, explain: true },
-  });
+  return storageOf(db).channelStates(shop, inventoryItemIds);
 }
 
-type LevelStateRow = Omit<LevelStateInput, "quantities" | "explain"> & { quantities: string; explain: string };
-
 async function storedLevelStates(shop: string, inventoryItemIds: readonly string[], db: PrismaClient): Promise<LevelStateRow[]> {
-  const rows = await querySqlite(
-    db,
-    `SELECT "inventoryItemId", "locationId", "quantities", "protected", "available", "explain" FROM "LevelState" WHERE ${ITEMS_IN}`,
-    [shop, JSON.stringify(inventoryItemIds)],
-  );
-  if (rows) return rows as unknown as LevelStateRow[];
-  return db.levelState.findMany({
-    where: { shop, inventoryItemId: { in: [...inventoryItemIds] } },
-    select: { inventoryItemId: true, locationId: true, quantities: true, protected: true, available: true, explain: true },
-  });
+  return storageOf(db).levelStates(shop, inventoryItemIds);
 }
 
 /** Channel ATS of every variant of a product, as last computed (for publish/unpublish). */
@@ -178,4 +129,9 @@ export async function channelStateFor(shop: string, inventoryItemId: string, cha
 export async function appUnpublicationsOfProducts(shop: string, productIds: readonly string[], db: PrismaClient = prisma) {
   if (productIds.length === 0) return [];
   return db.appUnpublication.findMany({ where: { shop, productId: { in: [...productIds] } } });
+}
+
+/** The stored quantities of these items' levels (the policy preview's engine input). */
+export async function levelQuantitiesOf(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma) {
+  return db.levelState.findMany({ where: { shop, inventoryItemId: { in: [...inventoryItemIds] } }, select: { inventoryItemId: true, locationId: true, quantities: true } });
 }

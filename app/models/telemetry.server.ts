@@ -1,8 +1,8 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { chunk } from "~/domain/inventory-writes";
 import { sortableId } from "./bulk-sql.server";
-import { runRawTransaction } from "./sqlite-direct.server";
+import { storageOf } from "./storage/index.server";
+import { INSERT_LAG_SAMPLES, INSERT_SALE_EVENTS, rowsStatements } from "./storage/sql";
 
 /** Sales and lag samples that size velocity buffers (docs/decisions/010). */
 
@@ -18,18 +18,25 @@ export interface SaleInput {
 
 /** One row per order line: a redelivered orders/create counts once. */
 export async function recordSales(shop: string, sales: readonly SaleInput[], db: PrismaClient = prisma) {
-  // One multi-row INSERT per 200 lines, the same SQL on SQLite and PostgreSQL (bulk-sql.server.ts);
-  // a line already recorded (a redelivered order) is kept as it is.
-  for (const part of chunk(sales, SALES_PER_STATEMENT)) {
-    const rows = part.map((sale) => Prisma.sql`(${sortableId()}, ${shop}, ${sale.orderId}, ${sale.lineItemId}, ${sale.inventoryItemId}, ${sale.sku ?? null}, ${sale.channel}, ${sale.quantity}, ${sale.occurredAt})`);
-    await db.$executeRaw`
-      INSERT INTO "SaleEvent" ("id", "shop", "orderId", "lineItemId", "inventoryItemId", "sku", "channel", "quantity", "occurredAt")
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT ("shop", "lineItemId") DO NOTHING`;
-  }
+  // Multi-row INSERTs (storage/sql.ts); a line already recorded (a redelivered order) is kept as it is.
+  await storageOf(db).transaction(
+    rowsStatements(
+      INSERT_SALE_EVENTS,
+      sales.map((sale) => [sortableId(), shop, sale.orderId, sale.lineItemId, sale.inventoryItemId, sale.sku ?? null, sale.channel, sale.quantity, sale.occurredAt]),
+    ),
+  );
 }
 
-const SALES_PER_STATEMENT = 200;
+/** Units per minute per inventory item over `[since, now]`, across channels. */
+export async function unitsPerMinute(shop: string, inventoryItemIds: string[], since: Date, now: Date, db: PrismaClient = prisma) {
+  const groups = await db.saleEvent.groupBy({
+    by: ["inventoryItemId"],
+    where: { shop, inventoryItemId: { in: inventoryItemIds }, occurredAt: { gte: since, lte: now } },
+    _sum: { quantity: true },
+  });
+  const minutes = Math.max(1, (now.getTime() - since.getTime()) / 60_000);
+  return new Map(groups.map((group) => [group.inventoryItemId, (group._sum.quantity ?? 0) / minutes]));
+}
 
 /**
  * The shortest time a recent rate is measured over: one unit sold a second ago reads as 6 a minute,
@@ -78,17 +85,16 @@ export async function recordLag(shop: string, sample: LagInput, db: PrismaClient
 }
 
 /**
- * Raw multi-row INSERTs (on SQLite straight through better-sqlite3, docs/decisions/018): a typed
+ * Raw multi-row INSERTs (storage/sql.ts; on SQLite straight through better-sqlite3, docs/decisions/018): a typed
  * `createMany` is a transaction of three statements through Prisma's query compiler, and the
  * writer stores its samples once a batch (200 batches in a 100,000-variant re-plan).
  */
 export async function recordLags(shop: string, samples: readonly LagInput[], db: PrismaClient = prisma) {
-  const rows = samples.map(
-    (sample) => Prisma.sql`(${sortableId()}, ${shop}, ${sample.kind}, ${sample.topic ?? null}, ${Math.max(0, Math.round(sample.millis))}, ${sample.at})`,
-  );
-  await runRawTransaction(
-    db,
-    chunk(rows, 500).map((part) => Prisma.sql`INSERT INTO "LagSample" ("id", "shop", "kind", "topic", "millis", "at") VALUES ${Prisma.join(part)}`),
+  await storageOf(db).transaction(
+    rowsStatements(
+      INSERT_LAG_SAMPLES,
+      samples.map((sample) => [sortableId(), shop, sample.kind, sample.topic ?? null, Math.max(0, Math.round(sample.millis)), sample.at]),
+    ),
   );
 }
 

@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import { retryWhenSqliteBusy, sortableId } from "./bulk-sql.server";
+import { sortableId } from "./bulk-sql.server";
+import { storageOf } from "./storage/index.server";
+import { DELETE_WEBHOOK_DELIVERY, INSERT_WEBHOOK_DELIVERY } from "./storage/sql";
 
 export interface NewWebhookDelivery {
   shop: string;
@@ -34,11 +36,10 @@ export interface RecordedDelivery {
  * to be acted on is recorded with its status and reason at once. Returns null for a shop that
  * was redacted (a `RedactedShop` tombstone): nothing of it is recorded.
  *
- * Raw SQL because the webhook route runs it for every delivery: Prisma's query compiler spends
- * ~1.7 ms of CPU on each typed query (bench/README.md), a tagged template skips it. The same
- * text runs on SQLite (≥ 3.35 for RETURNING) and PostgreSQL: `INSERT … VALUES … ON CONFLICT
- * DO UPDATE … RETURNING`, parameters typed by their target columns, and a `Date` bound the way
- * each adapter binds it in typed queries (ISO text on SQLite, timestamp on PostgreSQL).
+ * Raw SQL (storage/sql.ts INSERT_WEBHOOK_DELIVERY) because the webhook route runs it for every
+ * delivery: Prisma's query compiler spends ~1.7 ms of CPU on each typed query (bench/README.md).
+ * The same text runs on SQLite (≥ 3.35 for RETURNING) and PostgreSQL: `INSERT … VALUES … ON
+ * CONFLICT DO UPDATE … RETURNING`, parameters typed by their target columns.
  * A new row's `duplicates` is 0; the update makes it at least 1, which tells the two apart.
  * The tombstone is read in the same statement (no extra round trip on the hot path): the row of
  * a redacted shop comes back `redacted` and is removed at once.
@@ -49,24 +50,30 @@ export async function recordDeliveryOnce(
 ): Promise<RecordedDelivery | null> {
   const { shop, topic, webhookId, body, receivedAt } = delivery;
   const eventId = delivery.eventId ?? null;
-  const rows = await retryWhenSqliteBusy(
-    () => db.$queryRaw<{ id: string; status: string; duplicates: number | bigint }[]>`
-    INSERT INTO "WebhookDelivery" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "receivedAt", "body", "status", "reason", "duplicates")
-    VALUES (${sortableId()}, ${shop}, ${topic}, ${webhookId}, ${eventId}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null}, ${receivedAt}, ${body},
-      CASE WHEN EXISTS (SELECT 1 FROM "RedactedShop" WHERE "RedactedShop"."shop" = ${shop}) THEN 'redacted'
-      ELSE COALESCE(${delivery.notActedOn?.status ?? null}, CASE WHEN EXISTS (
-        SELECT 1 FROM "WebhookDelivery" AS "other"
-        WHERE "other"."shop" = ${shop} AND "other"."topic" = ${topic} AND "other"."eventId" = ${eventId}
-          AND "other"."status" IN ('received', 'processed')
-      ) THEN 'duplicate' ELSE 'received' END) END,
-      ${delivery.notActedOn?.reason ?? null},
-      0)
-    ON CONFLICT ("shop", "webhookId") DO UPDATE SET "duplicates" = "WebhookDelivery"."duplicates" + 1
-    RETURNING "id", "status", "duplicates"`,
-  );
-  const row = rows[0];
+  const storage = storageOf(db);
+  const rows = await storage.query({
+    sql: INSERT_WEBHOOK_DELIVERY,
+    params: [
+      sortableId(),
+      shop,
+      topic,
+      webhookId,
+      eventId,
+      delivery.apiVersion ?? null,
+      delivery.triggeredAt ?? null,
+      receivedAt,
+      body,
+      shop,
+      delivery.notActedOn?.status ?? null,
+      shop,
+      topic,
+      eventId,
+      delivery.notActedOn?.reason ?? null,
+    ],
+  });
+  const row = rows[0] as { id: string; status: string; duplicates: number | bigint };
   if (row.status === "redacted") {
-    await retryWhenSqliteBusy(() => db.$executeRaw`DELETE FROM "WebhookDelivery" WHERE "id" = ${row.id}`);
+    await storage.transaction([{ sql: DELETE_WEBHOOK_DELIVERY, params: [row.id] }]);
     return null;
   }
   return { id: row.id, status: row.status, redelivery: Number(row.duplicates) > 0 };
@@ -74,7 +81,7 @@ export async function recordDeliveryOnce(
 
 /** Marks a recorded delivery as not acted on, with the reason the Webhook deliveries page shows. */
 export async function markDeliveryNotActedOn(id: string, status: "refused" | "stale", reason: string, db: PrismaClient = prisma) {
-  await retryWhenSqliteBusy(() => db.webhookDelivery.update({ where: { id }, data: { status, reason } }));
+  await storageOf(db).retryWhenBusy(() => db.webhookDelivery.update({ where: { id }, data: { status, reason } }));
 }
 
 /** Deliveries still to process among `ids` (a queued delivery may have been processed by an earlier job). */
@@ -89,8 +96,8 @@ export async function deliveriesToProcess(shop: string, ids: readonly string[], 
 export async function markWebhookDeliveries(ids: readonly string[], status: "processed" | "failed", db: PrismaClient = prisma) {
   // Started over on SQLITE_BUSY_SNAPSHOT: Prisma runs updateMany as a read then a write in one
   // transaction, which the web process's intake (another connection) can overtake
-  // (retryWhenSqliteBusy, docs/scale-out.md "A worker process on SQLite").
-  if (ids.length > 0) await retryWhenSqliteBusy(() => db.webhookDelivery.updateMany({ where: { id: { in: [...ids] } }, data: { status } }));
+  // (the storage port's retryWhenBusy, docs/scale-out.md "A worker process on SQLite").
+  if (ids.length > 0) await storageOf(db).retryWhenBusy(() => db.webhookDelivery.updateMany({ where: { id: { in: [...ids] } }, data: { status } }));
 }
 
 export interface DeliveryPage {

@@ -1,6 +1,7 @@
 /**
- * The thin writer (docs/pipeline.md): sends a write plan from `app/domain/write-plan.ts` to
- * Shopify, one mutation at a time, each as a stored write intent:
+ * The writer: sends a run's complete list of writes (write-steps.server.ts, built from the
+ * plan of `app/domain/write-plan.ts` before anything is sent) to Shopify, one mutation at a
+ * time, each as a stored write intent; it reads nothing and plans nothing:
  *
  *   store intent (key = random UUID) → send with that key → Shopify applied it → record the
  *   intent's audit entries and sync state in one transaction → next mutation.
@@ -10,14 +11,6 @@
  * response) stays pending and is resumed by `resumePendingWrites` before the next plan.
  */
 import { NonRetryableError } from "~/jobs/queue.server";
-import type { AuditActor, AuditInput } from "~/models/audit.server";
-import { catalogItemsForProducts } from "~/models/catalog.server";
-import {
-  appUnpublicationsOfProducts,
-  channelStatesForItems,
-  saveSyncState,
-  storedChannelStates,
-} from "~/models/sync-state.server";
 import { recordLags, type LagInput } from "~/models/telemetry.server";
 import {
   closeWriteIntent,
@@ -28,23 +21,19 @@ import {
   type WriteIntentKind,
   type WriteRecord,
 } from "~/models/write-intent.server";
-import { chunk } from "~/domain/inventory-writes";
-import { planProductPublications, type WritePlan } from "~/domain/write-plan";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import {
-  MAX_CHANGES_PER_MUTATION,
-  MAX_METAFIELDS_PER_SET,
   moveQuantities,
   readInventoryItems,
   readProductPublications,
   setChannelMetafields,
   setProductPublished,
-  type ChannelMetafieldWrite,
   type MoveQuantitiesRequest,
   type UserError,
   type WriteResult,
 } from "~/shopify/inventory.server";
 import type { ShopSyncContext } from "./sync-context.server";
+import type { MetafieldsRequest, PublicationRequest, WriteStep } from "./write-steps.server";
 
 const OPERATION: Record<WriteIntentKind, string> = {
   move_quantities: "inventoryMoveQuantities",
@@ -77,17 +66,6 @@ export class WriteInProgressError extends Error {
 
 export function describeUserErrors(errors: readonly UserError[]): string {
   return errors.map((error) => `${error.code ?? "NO_CODE"} ${error.message}${error.field ? ` (${error.field.join(".")})` : ""}`).join("; ");
-}
-
-interface PublicationRequest {
-  productId: string;
-  publicationId: string;
-}
-
-interface MetafieldsRequest {
-  metafields: ChannelMetafieldWrite[];
-  /** To read the values back when resuming (metafieldsSet takes no idempotency key). */
-  inventoryItemIds: string[];
 }
 
 /**
@@ -208,151 +186,28 @@ export interface ApplyCounts {
 }
 
 /**
- * Applies a write plan for items read together. Stops at the first stale write (the caller
- * re-reads and re-plans); everything applied before it is already recorded.
+ * Sends a run's complete list of writes (write-steps.server.ts) in order, each as a write intent
+ * recorded once Shopify applied it. Stops at the first stale write (the caller re-reads and
+ * re-plans); everything applied before it is already recorded.
  */
-export async function applyWritePlan(
-  context: ShopSyncContext,
-  client: AdminClient,
-  writePlan: WritePlan,
-  items: readonly { inventoryItemId: string; sku: string; productId: string | null }[],
-  actor: AuditActor,
-  options: WriterOptions,
-): Promise<ApplyCounts> {
+export async function executeWriteSteps(context: ShopSyncContext, client: AdminClient, steps: readonly WriteStep[], options: WriterOptions): Promise<ApplyCounts> {
+  const writesOf = (kinds: readonly WriteIntentKind[]) => steps.filter((step) => kinds.includes(step.kind)).reduce((sum, step) => sum + step.writes, 0);
   const counts: ApplyCounts = {
     stale: false,
-    planned: { safetyStock: writePlan.moves.length, metafields: writePlan.metafields.length, publications: 0 },
+    planned: { safetyStock: writesOf(["move_quantities"]), metafields: writesOf(["metafields_set"]), publications: writesOf(["publish", "unpublish"]) },
     applied: 0,
     refused: 0,
   };
   // Write lag samples of this run's moves, stored once at the end (one statement, not one a move).
   const lags: LagInput[] = [];
   try {
-    /** Counts in writes (a level's move, a variant's metafield, a publication), not mutations. */
-    const tally = (outcome: WriteOutcome, writes: number) => {
-      if (outcome === "applied") counts.applied += writes;
-      else if (outcome === "refused") counts.refused += writes;
-      else counts.stale = true;
-      return outcome !== "stale";
-    };
-    const itemIds = items.map((item) => item.inventoryItemId);
-    // Read once: compared by the state save below and by the publication checks.
-    const previousChannels = await storedChannelStates(context.shop, itemIds);
-
-    // State of levels and channels that need no write is current already; the rest is recorded
-    // with the write that brings Shopify to it.
-    const levelKey = (row: { inventoryItemId: string; locationId: string }) => `${row.inventoryItemId}|${row.locationId}`;
-    const moving = new Set(writePlan.moves.map(levelKey));
-    const writingMetafield = new Set(writePlan.metafields.map((write) => write.inventoryItemId));
-    await saveSyncState(
-      context.shop,
-      writePlan.levels.filter((level) => !moving.has(levelKey(level))),
-      writePlan.channelStates.filter((state) => !writingMetafield.has(state.inventoryItemId)),
-      undefined,
-      { storedChannels: previousChannels },
-    );
-
-    // 1. Location protection: safety_stock moves.
-    const levelsByKey = new Map(writePlan.levels.map((level) => [levelKey(level), level]));
-    for (const batch of chunk(writePlan.moves, MAX_CHANGES_PER_MUTATION)) {
-      const request: MoveQuantitiesRequest = {
-        changes: batch.map((move) => ({ inventoryItemId: move.inventoryItemId, locationId: move.locationId, quantity: move.quantity, from: move.from, to: move.to })),
-        reason: "safety_stock",
-        referenceDocumentUri: context.policyUri,
-        ledgerDocumentUri: context.policyUri,
-      };
-      const record: WriteRecord = {
-        audit: batch.map((move) => ({
-          sku: move.sku,
-          inventoryItemId: move.inventoryItemId,
-          locationId: move.locationId,
-          subject: "safety_stock",
-          before: move.safetyStockBefore,
-          after: move.safetyStockAfter,
-          ruleVersion: context.policy.version,
-          reason: move.reason,
-          actor,
-        })),
-        levels: batch.map((move) => levelsByKey.get(levelKey(move))!),
-      };
-      if (!tally(await perform(context, client, "move_quantities", request, record, options, lags), batch.length)) return counts;
-    }
-
-    // 2. Channel ATS, published to the variant metafield only when the numbers changed.
-    for (const batch of chunk(writePlan.metafields, MAX_METAFIELDS_PER_SET)) {
-      const inBatch = new Set(batch.map((write) => write.inventoryItemId));
-      const request: MetafieldsRequest = {
-        metafields: batch.map((write) => ({ variantId: write.variantId, value: write.value, compareDigest: write.compareDigest })),
-        inventoryItemIds: [...inBatch],
-      };
-      const record: WriteRecord = {
-        audit: batch.flatMap((write) =>
-          write.changes.map<AuditInput>((change) => ({
-            sku: write.sku,
-            inventoryItemId: write.inventoryItemId,
-            channel: change.channel,
-            subject: "channel_ats",
-            before: change.before,
-            after: change.after,
-            ruleVersion: context.policy.version,
-            reason: change.reason,
-            actor,
-          })),
-        ),
-        channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
-      };
-      if (!tally(await perform(context, client, "metafields_set", request, record, options, lags), batch.length)) return counts;
-    }
-
-    // 3. Publications of the products these items belong to.
-    const previous = new Map(previousChannels.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
-    const batchItems = new Set(itemIds);
-    const productIds = [...new Set(items.map((item) => item.productId).filter((id): id is string => Boolean(id)))];
-    // Three reads for the batch's products, not three per product (a 500-item batch spans hundreds).
-    const variants = await catalogItemsForProducts(context.shop, productIds);
-    const [states, hiddenByUs] = await Promise.all([
-      channelStatesForItems(context.shop, variants.map((variant) => variant.inventoryItemId)),
-      appUnpublicationsOfProducts(context.shop, productIds),
-    ]);
-    const productOf = new Map(variants.map((variant) => [variant.inventoryItemId, variant.productId]));
-    const statesOf = groupBy(states, (state) => productOf.get(state.inventoryItemId) ?? "");
-    const hiddenOf = groupBy(hiddenByUs, (entry) => entry.productId);
-    for (const productId of productIds) {
-      const steps = planProductPublications({
-        channels: context.channels,
-        ruledChannels: context.policy.ruledChannels,
-        states: statesOf.get(productId) ?? [],
-        previous,
-        batchItems,
-        hiddenByUs: new Set((hiddenOf.get(productId) ?? []).map((entry) => entry.publicationId)),
-        alwaysCheck: actor === "reconciliation",
-      });
-      let published: Set<string> | null = null;
-      for (const step of steps) {
-        if (step.action === "unpublish") {
-          published ??= await readProductPublications(client, productId);
-          if (!published.has(step.publicationId)) continue;
-        }
-        counts.planned.publications++;
-        const unpublish = step.action === "unpublish";
-        const record: WriteRecord = {
-          audit: [
-            {
-              channel: step.channel,
-              subject: "publication",
-              before: unpublish ? 1 : 0,
-              after: unpublish ? 0 : 1,
-              ruleVersion: context.policy.version,
-              reason: unpublish ? `Unpublished: ${step.reason}` : `Republished: ${step.reason}`,
-              actor,
-            },
-          ],
-          ...(unpublish
-            ? { unpublished: { productId, publicationId: step.publicationId, channel: step.channel, reason: step.reason } }
-            : { republished: { productId, publicationId: step.publicationId } }),
-        };
-        const request: PublicationRequest = { productId, publicationId: step.publicationId };
-        if (!tally(await perform(context, client, step.action, request, record, options, lags), 1)) return counts;
+    for (const step of steps) {
+      const outcome = await perform(context, client, step.kind, step.request, step.record, options, lags);
+      if (outcome === "applied") counts.applied += step.writes;
+      else if (outcome === "refused") counts.refused += step.writes;
+      else {
+        counts.stale = true;
+        break;
       }
     }
     return counts;
@@ -360,17 +215,6 @@ export async function applyWritePlan(
     // Telemetry: a failure to store it must not hide the run's own outcome or error.
     await recordLags(context.shop, lags).catch((error: unknown) => console.error("write lag samples not stored", { shop: context.shop, error: String(error) }));
   }
-}
-
-function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
 }
 
 /** Keys are kept about 24 h (docs/decisions/012 § Idempotency, [unconfirmed]): an older intent is not resent. */

@@ -10,7 +10,7 @@
  * a new policy version.
  */
 import type { ChannelRule, Policy } from "~/domain";
-import prisma from "~/db.server";
+import { channelStateTotals, recentChannelPauses } from "~/models/dashboard-read.server";
 import { recordAudit } from "~/models/audit.server";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
@@ -31,8 +31,8 @@ export async function loadChannelsPage(shop: string) {
     listChannels(shop),
     listLocations(shop),
     currentPolicy(shop),
-    prisma.channelState.groupBy({ by: ["channel", "paused"], where: { shop }, _count: { _all: true }, _sum: { available: true } }),
-    prisma.auditEntry.findMany({ where: { shop, subject: "channel_pause" }, orderBy: { createdAt: "desc" }, take: 200 }),
+    channelStateTotals(shop),
+    recentChannelPauses(shop),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
   return {

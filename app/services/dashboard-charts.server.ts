@@ -4,7 +4,7 @@
  * available ÷ the measured sales rate of the last 7 days), paused channels with their reason, and
  * oversells and near-misses per day and per hour (OrderExposure, app/services/near-miss.server.ts).
  */
-import prisma from "~/db.server";
+import { availableByItem, lagSamplesSince, pausedChannelSample, pausedCountsByChannel, salesSince } from "~/models/dashboard-read.server";
 import { parseExplain } from "./display-view.server";
 import { formatDuration } from "~/domain/explain";
 import type { ChannelRule, Policy } from "~/domain";
@@ -22,20 +22,18 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
   const [sales, lags, pausedCounts, paused, exposure, policy] = await Promise.all([
-    prisma.saleEvent.findMany({ where: { shop, occurredAt: { gte: weekAgo } }, select: { inventoryItemId: true, sku: true, quantity: true, occurredAt: true } }),
-    prisma.lagSample.findMany({ where: { shop, at: { gte: dayAgo } }, select: { millis: true, at: true, kind: true } }),
-    prisma.channelState.groupBy({ by: ["channel"], where: { shop, paused: true }, _count: { _all: true } }),
+    salesSince(shop, weekAgo),
+    lagSamplesSince(shop, dayAgo),
+    pausedCountsByChannel(shop),
     // The reasons are read from a sample: on a large catalog thousands of SKUs pause for the same few reasons.
-    prisma.channelState.findMany({ where: { shop, paused: true }, select: { channel: true, explain: true }, take: PAUSED_REASON_SAMPLE }),
+    pausedChannelSample(shop, PAUSED_REASON_SAMPLE),
     loadExposureChart(shop, now),
     currentPolicy(shop),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
   // Stock only of the SKUs that sold this week (not a pass over the whole catalog).
   const soldIds = [...new Set(sales.map((sale) => sale.inventoryItemId))];
-  const available = soldIds.length
-    ? await prisma.levelState.groupBy({ by: ["inventoryItemId"], where: { shop, inventoryItemId: { in: soldIds } }, _sum: { available: true } })
-    : [];
+  const available = await availableByItem(shop, soldIds);
 
   // Units sold per day, last 7 days (oldest first).
   const soldByDay = Array.from({ length: 7 }, (_, i) => {

@@ -1,9 +1,9 @@
-import prisma from "~/db.server";
+import { databaseAnswers } from "~/models/dashboard-read.server";
 
 /** Readiness: the database answers a trivial query (SQLite and PostgreSQL alike). */
 export async function databaseReady(): Promise<boolean> {
   try {
-    await prisma.$queryRawUnsafe("SELECT 1");
+    await databaseAnswers();
     return true;
   } catch (error) {
     console.error("healthz: database unavailable", error);

@@ -5,10 +5,11 @@
  * (docs/policy.md §4 "holds"). Every change is audited and recomputes the item's numbers.
  */
 import { randomUUID } from "node:crypto";
-import prisma from "~/db.server";
 import { formatDateTime, formatTimeLeft, variantName } from "./display-view.server";
 import { recordAudit } from "~/models/audit.server";
-import { listLocations } from "~/models/catalog.server";
+import { catalogItemById, catalogItemsWithSku, listLocations, variantsMatching, variantTitlesOf } from "~/models/catalog.server";
+import { activeHold, activeHoldsOfShop, extendHold, placeCustomerHold, releaseHold } from "~/models/holds.server";
+import { levelStateFor } from "~/models/sync-state.server";
 import { enqueueRecompute } from "./jobs.server";
 
 /** The engine's hold "channel" of customer holds: no sales channel has this name, so all of them give way. */
@@ -23,13 +24,10 @@ export interface HoldProblem {
 
 export async function loadHoldsPage(shop: string, now = new Date()) {
   const [holds, locations] = await Promise.all([
-    prisma.cartHold.findMany({ where: { shop, status: "active", expiresAt: { gt: now } }, orderBy: { expiresAt: "asc" }, take: 200 }),
+    activeHoldsOfShop(shop, now, 200),
     listLocations(shop),
   ]);
-  const items = await prisma.catalogItem.findMany({
-    where: { shop, inventoryItemId: { in: [...new Set(holds.map((hold) => hold.inventoryItemId))] } },
-    select: { inventoryItemId: true, productTitle: true, variantTitle: true },
-  });
+  const items = await variantTitlesOf(shop, holds.map((hold) => hold.inventoryItemId));
   const names = new Map(items.map((item) => [item.inventoryItemId, variantName(item)]));
   return {
     locations: locations.filter((location) => location.isActive).map((location) => location.name),
@@ -68,12 +66,7 @@ export type HoldResult = { ok: true; id: string } | { ok: false; problems: HoldP
 /** The variants whose SKU, product or variant title contains the text, for the holds page's picker. */
 export async function searchVariants(shop: string, query: string, take = 10) {
   const text = query.trim();
-  const rows = await prisma.catalogItem.findMany({
-    where: { shop, ...(text ? { OR: [{ sku: { contains: text } }, { productTitle: { contains: text } }, { variantTitle: { contains: text } }] } : {}) },
-    orderBy: [{ productTitle: "asc" }, { variantTitle: "asc" }, { inventoryItemId: "asc" }],
-    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
-    take,
-  });
+  const rows = await variantsMatching(shop, text, take);
   return rows.map((row) => ({ item: row.inventoryItemId, label: `${variantName(row)} · ${row.sku || "no SKU"}` }));
 }
 
@@ -84,7 +77,7 @@ export async function searchVariants(shop: string, query: string, take = 10) {
 async function heldVariant(shop: string, input: { sku: string; item?: string }, problems: HoldProblem[]) {
   const picked = input.item?.trim();
   if (picked) {
-    const item = await prisma.catalogItem.findUnique({ where: { shop_inventoryItemId: { shop, inventoryItemId: picked } } });
+    const item = await catalogItemById(shop, picked);
     if (!item) problems.push({ path: "sku", message: "this variant is no longer in the catalog" });
     return item;
   }
@@ -93,7 +86,7 @@ async function heldVariant(shop: string, input: { sku: string; item?: string }, 
     problems.push({ path: "sku", message: "pick the variant to hold" });
     return null;
   }
-  const matches = await prisma.catalogItem.findMany({ where: { shop, sku }, orderBy: { inventoryItemId: "asc" }, take: 5 });
+  const matches = await catalogItemsWithSku(shop, sku, 5);
   if (matches.length === 0) problems.push({ path: "sku", message: `unknown SKU "${sku}"` });
   else if (matches.length > 1) {
     problems.push({ path: "sku", message: `SKU "${sku}" is on several variants (${matches.map(variantName).join(", ")}): pick the one to hold from the list` });
@@ -117,27 +110,22 @@ export async function createCustomerHold(
   if (note.length > MAX_NOTE_LENGTH) problems.push({ path: "note", message: `is too long (at most ${MAX_NOTE_LENGTH} characters)` });
   const expiresAt = parseExpiry(input.expiresAt.trim(), now, problems);
   if (item && location && Number.isInteger(units) && units >= 1) {
-    const level = await prisma.levelState.findUnique({
-      where: { shop_inventoryItemId_locationId: { shop, inventoryItemId: item.inventoryItemId, locationId: location.locationId } },
-    });
+    const level = await levelStateFor(shop, item.inventoryItemId, location.locationId);
     const available = level?.available ?? 0;
     if (units > available) problems.push({ path: "units", message: `only ${available} available for sale at ${location.name}` });
   }
   if (problems.length > 0 || !item || !location || !expiresAt) return { ok: false, problems };
 
-  const hold = await prisma.cartHold.create({
-    data: {
-      shop,
-      holder: `${CUSTOMER_PREFIX}${randomUUID()}`,
-      channel: CUSTOMER_HOLD_CHANNEL,
-      inventoryItemId: item.inventoryItemId,
-      variantId: item.variantId,
-      sku,
-      units,
-      expiresAt,
-      location: location.name,
-      note: note || null,
-    },
+  const hold = await placeCustomerHold(shop, {
+    holder: `${CUSTOMER_PREFIX}${randomUUID()}`,
+    channel: CUSTOMER_HOLD_CHANNEL,
+    inventoryItemId: item.inventoryItemId,
+    variantId: item.variantId,
+    sku,
+    units,
+    expiresAt,
+    location: location.name,
+    note: note || null,
   });
   await recordAudit(shop, [
     {
@@ -155,7 +143,7 @@ export async function createCustomerHold(
 }
 
 async function customerHold(shop: string, id: string) {
-  const hold = await prisma.cartHold.findFirst({ where: { shop, id, status: "active" } });
+  const hold = await activeHold(shop, id);
   return hold && hold.holder.startsWith(CUSTOMER_PREFIX) ? hold : null;
 }
 
@@ -165,7 +153,7 @@ export async function extendCustomerHold(shop: string, id: string, expiresAtText
   const problems: HoldProblem[] = [];
   const expiresAt = parseExpiry(expiresAtText.trim(), now, problems);
   if (!expiresAt) return { ok: false, problems };
-  await prisma.cartHold.update({ where: { id }, data: { expiresAt } });
+  await extendHold(shop, id, expiresAt);
   await recordAudit(shop, [
     { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, after: hold.units, reason: `Hold extended until ${formatDateTime(expiresAt)} (by ${createdBy})`, actor: "merchant" },
   ]);
@@ -176,7 +164,7 @@ export async function extendCustomerHold(shop: string, id: string, expiresAtText
 export async function releaseCustomerHold(shop: string, id: string, { createdBy }: { createdBy: string }): Promise<HoldResult> {
   const hold = await customerHold(shop, id);
   if (!hold) return { ok: false, problems: [{ path: "hold", message: "this hold has ended or does not exist" }] };
-  await prisma.cartHold.update({ where: { id }, data: { status: "released" } });
+  await releaseHold(shop, id);
   await recordAudit(shop, [
     { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, before: hold.units, after: 0, reason: `Released ${hold.units} held for a customer (by ${createdBy})`, actor: "merchant" },
   ]);

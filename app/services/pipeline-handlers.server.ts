@@ -1,7 +1,6 @@
 import type { LeasedJob } from "~/jobs/queue.server";
 import { NonRetryableError, WaitForShopError, type JobContext, type JobHandler } from "~/jobs/worker.server";
 import { MAX_METAFIELDS_PER_SET } from "~/shopify/inventory.server";
-import { jobQueue } from "./jobs.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
 import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
@@ -44,43 +43,26 @@ export const RECOMPUTE_BATCH = MAX_METAFIELDS_PER_SET;
 const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds);
 
 /**
- * A job also takes the shop's other due jobs of its queue (up to `limit` in all) and settles
- * them with its own result, or, when `work` returns failures by job, each with its own. Safe
- * to overlap with other workers: recomputes write compare-and-swap, and deliveries are
- * processed idempotently.
+ * A job also takes the shop's other due jobs of its queue (up to `limit` in all). `work` returns
+ * failures by job, or throws for all; the worker settles each job with its own result. Safe to
+ * overlap with other workers: recomputes write compare-and-swap, and deliveries are processed
+ * idempotently.
  */
 async function withShopBatch(
   job: LeasedJob,
   context: JobContext,
   limit: number,
   work: (jobs: LeasedJob[]) => Promise<Map<LeasedJob, unknown> | void>,
-) {
-  const queue = jobQueue();
+): Promise<Map<LeasedJob, unknown> | void> {
   const extra = [...context.companions, ...(await context.leaseMore(limit - 1 - context.companions.length))];
-  const settleFailed = async (other: LeasedJob, error: unknown) => {
-    if (error instanceof WaitForShopError) await queue.park(other, error);
-    else await queue.fail(other, error, { retryable: !(error instanceof NonRetryableError) });
-  };
-  let failures: Map<LeasedJob, unknown> | void;
-  try {
-    failures = await work([job, ...extra]);
-  } catch (error) {
-    for (const other of extra) await settleFailed(other, error);
-    throw error;
-  }
-  for (const other of extra) {
-    if (failures?.has(other)) await settleFailed(other, failures.get(other));
-    else await queue.complete(other);
-  }
-  if (failures?.has(job)) throw failures.get(job);
+  return work([job, ...extra]);
 }
 
-const recomputeBatch: JobHandler = async (job, context) => {
-  await withShopBatch(job, context, RECOMPUTE_BATCH, async (jobs) => {
+const recomputeBatch: JobHandler = async (job, context) =>
+  withShopBatch(job, context, RECOMPUTE_BATCH, async (jobs) => {
     const ids = [...new Set(jobs.flatMap(itemIdsOf))];
     await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
   });
-};
 recomputeBatch.batch = true;
 
 /**
@@ -90,9 +72,10 @@ recomputeBatch.batch = true;
  */
 export const WEBHOOK_BATCH = 50;
 
-const webhookBatch: JobHandler = async (job, context) => {
-  const deliveryOf = (leased: LeasedJob) => String((leased.payload as { deliveryId?: unknown })?.deliveryId ?? "");
-  await withShopBatch(job, context, WEBHOOK_BATCH, async (jobs) => {
+const deliveryOf = (leased: LeasedJob) => String((leased.payload as { deliveryId?: unknown })?.deliveryId ?? "");
+
+const webhookBatch: JobHandler = async (job, context) =>
+  withShopBatch(job, context, WEBHOOK_BATCH, async (jobs) => {
     try {
       await processRecordedDeliveries(job.shop, jobs.map(deliveryOf));
       return;
@@ -103,7 +86,6 @@ const webhookBatch: JobHandler = async (job, context) => {
     for (const one of jobs) await processRecordedDeliveries(job.shop, [deliveryOf(one)]).catch((error: unknown) => failures.set(one, error));
     return failures;
   });
-};
 webhookBatch.batch = true;
 
 /** The sync pipeline's queues (registered in app/jobs/handlers.server.ts). */

@@ -12,8 +12,8 @@
  */
 import { compilePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
 import { planWithFreeze } from "~/domain/write-plan";
-import prisma from "~/db.server";
-import { listLocations } from "~/models/catalog.server";
+import { catalogPage, catalogSize, listLocations } from "~/models/catalog.server";
+import { levelQuantitiesOf } from "~/models/sync-state.server";
 import { deletePolicyDraft, getPolicyDraft } from "~/models/policy-draft.server";
 import {
   createPolicyPreview,
@@ -217,7 +217,7 @@ function parseQuantities(text: string): Record<string, number> {
 async function snapshotPage(shop: string, base: ShopContext, locations: Map<string, { name: string; isActive: boolean }>, catalog: Awaited<ReturnType<typeof catalogPage>>) {
   const ids = catalog.map((item) => item.inventoryItemId);
   const [levels, context] = await Promise.all([
-    prisma.levelState.findMany({ where: { shop, inventoryItemId: { in: ids } }, select: { inventoryItemId: true, locationId: true, quantities: true } }),
+    levelQuantitiesOf(shop, ids),
     forItems(base, ids, base.now),
   ]);
   return snapshotFor(context, itemsFromStoredState(catalog, levels, locations));
@@ -225,16 +225,6 @@ async function snapshotPage(shop: string, base: ShopContext, locations: Map<stri
 
 function variantNames(catalog: readonly { inventoryItemId: string; productTitle: string; variantTitle: string }[]): Map<string, string> {
   return new Map(catalog.map((item) => [item.inventoryItemId, variantName(item)]));
-}
-
-function catalogPage(shop: string, { after, take, sku }: { after: string | null; take: number; sku?: string }) {
-  return prisma.catalogItem.findMany({
-    where: { shop, ...(sku !== undefined ? { sku } : {}) },
-    orderBy: { inventoryItemId: "asc" },
-    take,
-    ...(after ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: after } }, skip: 1 } : {}),
-    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, tags: true },
-  });
 }
 
 async function locationMap(shop: string) {
@@ -298,7 +288,7 @@ export async function startPreview(
   const validation = await checkPolicyForShop(shop, document);
   if (!validation.ok) return { ok: false, problems: [...validation.problems] };
 
-  const [current, total] = await Promise.all([currentPolicy(shop), prisma.catalogItem.count({ where: { shop } })]);
+  const [current, total] = await Promise.all([currentPolicy(shop), catalogSize(shop)]);
   const source: PreviewSource = request.source;
   const row = await createPolicyPreview(shop, {
     source,

@@ -5,8 +5,7 @@
  * Shopify until a preview of the draft is published (policy-preview.server.ts).
  */
 import { readPolicyText, type Policy, type Problem } from "~/domain";
-import prisma from "~/db.server";
-import { listChannels, listLocations } from "~/models/catalog.server";
+import { listChannels, listLocations, productTitlesContaining, skusContaining, tagListsContaining } from "~/models/catalog.server";
 import { deletePolicyDraft, getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
 import { formatDateTime } from "./display-view.server";
@@ -52,38 +51,14 @@ export async function discardDraft(shop: string) {
 /** Search-as-you-type for the editor's pickers: SKUs, product titles or tags containing the text. */
 export async function searchCatalog(shop: string, kind: "sku" | "product" | "tag", query: string, take = 10): Promise<string[]> {
   const text = query.trim();
-  if (kind === "sku") {
-    const rows = await prisma.catalogItem.findMany({
-      // A blank SKU ("" on a variant without one) is no name a rule can use.
-      where: { shop, sku: text ? { contains: text } : { not: "" } },
-      orderBy: { sku: "asc" },
-      distinct: ["sku"],
-      select: { sku: true },
-      take,
-    });
-    return rows.map((row) => row.sku);
-  }
-  if (kind === "product") {
-    const rows = await prisma.catalogItem.findMany({
-      where: { shop, ...(text ? { productTitle: { contains: text } } : {}) },
-      orderBy: { productTitle: "asc" },
-      distinct: ["productTitle"],
-      select: { productTitle: true },
-      take,
-    });
-    return rows.map((row) => row.productTitle);
-  }
+  if (kind === "sku") return skusContaining(shop, text, take);
+  if (kind === "product") return productTitlesContaining(shop, text, take);
   // Tags are a JSON list per item: match the text inside it, then keep whole tags that contain it.
-  const rows = await prisma.catalogItem.findMany({
-    where: { shop, ...(text ? { tags: { contains: text } } : {}) },
-    distinct: ["tags"],
-    select: { tags: true },
-    take: 200,
-  });
+  const tagLists = await tagListsContaining(shop, text, 200);
   const tags = new Set<string>();
-  for (const row of rows) {
+  for (const list of tagLists) {
     try {
-      for (const tag of JSON.parse(row.tags) as string[]) if (tag.toLowerCase().includes(text.toLowerCase())) tags.add(tag);
+      for (const tag of JSON.parse(list) as string[]) if (tag.toLowerCase().includes(text.toLowerCase())) tags.add(tag);
     } catch {
       // a malformed row contributes nothing
     }

@@ -1,8 +1,10 @@
 /**
  * One sync run over fresh reads of some inventory items: the pure write plan
  * (`app/domain/write-plan.ts`: reads + policy + freeze → moves, metafield values,
- * publications) applied by the thin writer (`apply-writes.server.ts`), which stores each write
- * as an intent with its own idempotency key and records it as soon as Shopify applied it.
+ * publications) completed into the run's list of writes (`write-steps.server.ts`: the state
+ * that needs no write, the publication checks and their Shopify reads), which the writer
+ * (`apply-writes.server.ts`) sends, storing each write as an intent with its own idempotency
+ * key and recording it as soon as Shopify applied it.
  *
  * A stale write (a sale landed between our read and our write) is reported back, and the
  * caller re-reads and runs again (`withStaleRetries`): Shopify's current truth always wins.
@@ -13,8 +15,9 @@ import type { AuditActor } from "~/models/audit.server";
 import { upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
-import { applyWritePlan, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
+import { executeWriteSteps, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
 import type { ShopSyncContext } from "./sync-context.server";
+import { planWriteSteps } from "./write-steps.server";
 
 export interface SyncOutcome {
   /** True when a compare-and-swap failed: re-read and sync again. */
@@ -112,7 +115,9 @@ export async function syncItems(
     freeze: context.freeze,
     checkoutHolds: context.checkoutHolds,
   });
-  const counts = await applyWritePlan(context, client, writePlan, items, actor, options);
+  // Every read and plan happens here; the writer only sends the steps.
+  const steps = await planWriteSteps(context, client, writePlan, items, actor);
+  const counts = await executeWriteSteps(context, client, steps, options);
   return { levelsChecked: writePlan.levels.length, ...counts };
 }
 

@@ -1,6 +1,5 @@
-import prisma from "~/db.server";
 import { catalogRowsForProduct, deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
-import { markShopUninstalled } from "~/models/shop-installation.server";
+import { deleteShopSessions, markShopUninstalled } from "~/models/shop-installation.server";
 import { deleteShopData } from "~/models/shop-data.server";
 import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
 import { deliveriesToProcess, markDeliveryNotActedOn, markWebhookDeliveries } from "~/models/webhook-delivery.server";
@@ -185,7 +184,7 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       console.info("webhook: app/uninstalled confirmed", { shop, evidence: confirmation.evidence });
       await markShopUninstalled(shop, delivery.receivedAt);
       await jobQueue().purgeShop(shop);
-      await prisma.session.deleteMany({ where: { shop } });
+      await deleteShopSessions(shop);
       return "processed";
     }
     case "shop/redact": {

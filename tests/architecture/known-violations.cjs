@@ -6,21 +6,6 @@
  * are exact paths from the repository root; `rule` is a rule name of ./dependency-cruiser.cjs.
  */
 module.exports = [
-  // Services that query the database themselves.
-  ...[
-    "app/services/channels-admin.server.ts",
-    "app/services/dashboard-charts.server.ts",
-    "app/services/health.server.ts",
-    "app/services/holds-admin.server.ts",
-    "app/services/policy-preview.server.ts",
-    "app/services/rules-editor.server.ts",
-    "app/services/webhook-processing.server.ts",
-  ].map((from) => ({
-    rule: "layer-services",
-    from,
-    to: ["app/db.server.ts"],
-    fix: "move the queries into app/models/ (one file per aggregate; CartHold writes into models/holds.server.ts) and call those",
-  })),
   {
     rule: "layer-shopify",
     from: "app/shopify/admin-for-shop.server.ts",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryWhenSqliteBusy } from "./bulk-sql.server";
+import { retryWhenSqliteBusy } from "./sqlite-busy.server";
 
 const busy = (code: string) => Object.assign(new Error("database is locked"), { code });
 
