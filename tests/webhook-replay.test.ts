@@ -126,7 +126,9 @@ async function victimAndAttacker() {
   return { harness, captures };
 }
 
-describe("webhook claims from the attacker's side", () => {
+// Each case installs two shops and trades on both first: on a loaded 2-core machine that alone can
+// take most of the default 20 s.
+describe("webhook claims from the attacker's side", { timeout: 60_000 }, () => {
   it("a captured shop/redact or app/uninstalled replayed with another shop's domain leaves that shop installed and intact", async () => {
     const { captures } = await victimAndAttacker();
     const before = await stateOf(VICTIM);
