@@ -22,9 +22,9 @@ import { createOfflineTokenSource, offlineTokenKind, offlineTokenSource, useOffl
 import { SANDBOX_ADMIN_TOKEN } from "../sandbox";
 import type { RefreshLogEntry } from "../sandbox/auth";
 import { mswServer } from "./setup/msw";
-import { differencesFromPlan, expectedPlan } from "./support/expected";
+import { driftFromModel } from "./model/shop-drift";
 import { startHarness, storeOfflineSession, type Harness } from "./support/harness";
-import { receiveStock, TEST_POLICY } from "./support/scenarios";
+import { receiveStock, TEST_MODEL_POLICY, TEST_POLICY } from "./support/scenarios";
 
 const TTL_S = 3;
 const AHEAD_S = 1;
@@ -67,8 +67,7 @@ async function untilStale(shop: string) {
 const jobsByStatus = async (shop: string) => (await jobQueue().stats(shop)).byStatus;
 
 function expectPolicyApplied(harness: Harness, shop: string) {
-  const state = harness.sandbox.shop(shop).snapshot();
-  expect(differencesFromPlan(state, expectedPlan(state, TEST_POLICY, new Date()))).toEqual([]);
+  expect(driftFromModel(harness.sandbox.shop(shop).snapshot(), TEST_MODEL_POLICY)).toEqual([]);
 }
 
 // Each case waits for real token lifetimes (3 s) to pass; a loaded machine stretches the rest.

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { runInitialSync } from "~/services/initial-sync.server";
 import { publishPolicy } from "~/services/policy.server";
-import { differencesFromPlan, expectedPlan } from "./support/expected";
+import { driftFromModel } from "./model/shop-drift";
 import { startHarness, storeOfflineSession, type Harness } from "./support/harness";
-import { realisticDay, TEST_POLICY } from "./support/scenarios";
+import { realisticDay, TEST_MODEL_POLICY, TEST_POLICY } from "./support/scenarios";
 
 async function installedShopWithPolicy(shop: string, options: Parameters<typeof startHarness>[0] = {}) {
   const harness = startHarness({ shops: [shop], ...options });
@@ -16,9 +16,9 @@ async function installedShopWithPolicy(shop: string, options: Parameters<typeof 
   return harness;
 }
 
+/** What differs from the reference model (tests/model), never from the engine. */
 function driftOf(harness: Harness, shop: string) {
-  const state = harness.sandbox.shop(shop).snapshot();
-  return differencesFromPlan(state, expectedPlan(state, TEST_POLICY, new Date()));
+  return driftFromModel(harness.sandbox.shop(shop).snapshot(), TEST_MODEL_POLICY);
 }
 
 describe("sync pipeline against the emulated shop", () => {
@@ -39,7 +39,7 @@ describe("sync pipeline against the emulated shop", () => {
     ]);
   });
 
-  it("a realistic day converges: every safety_stock, available and channel metafield equals the engine's plan", async () => {
+  it("a realistic day converges: every safety_stock, available and channel metafield equals the reference model", async () => {
     const shop = "realistic-day.myshopify.com";
     const harness = await installedShopWithPolicy(shop);
     expect(driftOf(harness, shop)).toEqual([]);
