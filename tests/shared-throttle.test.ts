@@ -11,6 +11,7 @@ import { BucketRegistry, createAdminClient, fetchTransport, type AdminTransport,
 import { RedisThrottleStore } from "~/shopify/redis-throttle-store.server";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN } from "../sandbox";
 import { startHarness } from "./support/harness";
+import { waitFor } from "./support/wait-for";
 
 const prefix = `throttle-test-${randomBytes(4).toString("hex")}`;
 const connections = [createRedis(), createRedis()];
@@ -22,6 +23,23 @@ afterAll(async () => {
 });
 
 const QUERY = `query Burst { locations(first: 5) { nodes { id name } } }`;
+
+/**
+ * Whether the app's bucket at the shop is full again, as Shopify reports it on every answer
+ * (extensions.cost.throttleStatus, https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits):
+ * the 1-point probe itself leaves it one under the maximum.
+ */
+async function bucketIsFull(): Promise<boolean> {
+  const response = await fetch(`https://${SANDBOX_SHOP_DOMAIN}/admin/api/2026-10/graphql.json`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": SANDBOX_ADMIN_TOKEN },
+    body: JSON.stringify({ query: "query Probe { shop { name } }" }),
+  });
+  const body = (await response.json()) as { extensions?: { cost?: { throttleStatus?: { currentlyAvailable: number; maximumAvailable: number } } } };
+  const status = body.extensions?.cost?.throttleStatus;
+  if (!status) throw new Error(`no throttleStatus in ${JSON.stringify(body)}`);
+  return status.currentlyAvailable >= status.maximumAvailable - 1;
+}
 
 async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: number, lanes: number) {
   let throttled = 0;
@@ -59,7 +77,7 @@ describe("shared throttle", () => {
     expect(shared.throttled).toBe(0);
 
     // Control: two separate per-process estimates (two processes before this store) overspend.
-    await new Promise((resolve) => setTimeout(resolve, 1_600)); // let the bucket refill
+    await waitFor(bucketIsFull, { timeoutMs: 10_000, intervalMs: 100, what: "the shop's bucket refilling" });
     const separate = await burst([new BucketRegistry(), new BucketRegistry()], 15, 15);
     expect(separate.throttled).toBeGreaterThan(0);
   });

@@ -19,6 +19,7 @@ import {
   type ShopFactory,
 } from "../../sandbox";
 import { mswServer } from "../setup/msw";
+import { waitFor } from "./wait-for";
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 
@@ -109,17 +110,21 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
     },
     async settle() {
       let jobs = 0;
-      for (let round = 0; round < 50; round++) {
-        await sandbox.dispatcher.drain({ fastForward: true });
-        const counts = await worker.runUntilIdle();
-        jobs += counts.processed;
-        if (counts.processed === 0) {
-          // Retries wait a few ms in backoff: give them their turn before calling it quiet.
-          if (await jobQueue().drained()) return { jobs };
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      }
-      throw new Error("the pipeline did not settle in 50 rounds");
+      // Quiet when a round delivers and runs nothing and the queue is drained; retries wait a few
+      // ms in backoff, so until then the rounds go on (the condition, not a sleep, ends them).
+      await waitFor(
+        async () => {
+          for (let round = 0; round < 50; round++) {
+            await sandbox.dispatcher.drain({ fastForward: true });
+            const counts = await worker.runUntilIdle();
+            jobs += counts.processed;
+            if (counts.processed === 0) return jobQueue().drained();
+          }
+          return false;
+        },
+        { timeoutMs: 10_000, intervalMs: 10, what: "the pipeline settling (every delivery handled, the job queue drained)" },
+      );
+      return { jobs };
     },
     async gql(query, variables = {}, shop = SANDBOX_SHOP_DOMAIN) {
       const result = await sandbox.shop(shop).graphql({ query, variables }, backOfficeToken(shop));
