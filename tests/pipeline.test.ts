@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { runInitialSync } from "~/services/initial-sync.server";
+import { offlineTokenKind } from "~/shopify/offline-token.server";
 import { publishPolicy } from "~/services/policy.server";
 import { driftFromModel } from "./model/shop-drift";
 import { startHarness, storeOfflineSession, type Harness } from "./support/harness";
-import { realisticDay, TEST_MODEL_POLICY, TEST_POLICY } from "./support/scenarios";
+import { cancelOrder, placeOrder, realisticDay, receiveStock, TEST_MODEL_POLICY, TEST_POLICY } from "./support/scenarios";
 
 async function installedShopWithPolicy(shop: string, options: Parameters<typeof startHarness>[0] = {}) {
   const harness = startHarness({ shops: [shop], ...options });
@@ -70,7 +71,7 @@ describe("reading a large catalog", () => {
     const harness = startHarness({ shops: [paged, bulk] });
     for (const shop of [paged, bulk]) {
       harness.sandbox.install(shop);
-      await storeOfflineSession(shop);
+      await storeOfflineSession(harness.sandbox, shop);
       await prisma.shopInstallation.create({ data: { shop } });
     }
     const noWait = { sleep: async () => {} };
@@ -86,5 +87,45 @@ describe("reading a large catalog", () => {
       );
     expect(await statesOf(bulk)).toEqual(await statesOf(paged));
     expect((await statesOf(bulk)).length).toBeGreaterThan(0);
+  });
+});
+
+// From 2027-01-01 Shopify refuses Admin API calls made with a public app's non-expiring offline
+// token (shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens),
+// and so does the emulator: the suite must keep passing on and after that date.
+describe("after 2027-01-01, when non-expiring offline tokens are refused", () => {
+  const NEW_YEAR = "2027-01-02T09:00:00.000Z";
+
+  it("a shop installed on 2027-01-02 syncs, and orders, a receipt and a cancellation converge to the reference model", async () => {
+    const shop = "new-year-pipeline.myshopify.com";
+    const harness = startHarness({ shops: [shop] });
+    harness.sandbox.setClock(NEW_YEAR);
+    await harness.install(shop);
+    await harness.settle();
+    expect(await offlineTokenKind(shop)).toMatchObject({ kind: "expiring" });
+    expect(await publishPolicy(shop, TEST_POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const web = await placeOrder(harness, shop, "RING-7", 2, "web");
+    await placeOrder(harness, shop, "NECK-16", 1, "marketplace");
+    await receiveStock(harness, shop, "RING-6", "Warehouse", 5);
+    await cancelOrder(harness, shop, web!);
+    await harness.settle();
+
+    expect(driftFromModel(harness.sandbox.shop(shop).snapshot(), TEST_MODEL_POLICY)).toEqual([]);
+    const installation = await prisma.shopInstallation.findUniqueOrThrow({ where: { shop } });
+    expect(installation.accessLostAt).toBeNull();
+    expect((await prisma.auditEntry.count({ where: { shop, subject: "safety_stock" } })) > 0).toBe(true);
+  });
+
+  it("a service driven directly on the harness's stored offline session reads the catalog on 2027-01-02", async () => {
+    const shop = "new-year-direct.myshopify.com";
+    const harness = startHarness({ shops: [shop] });
+    harness.sandbox.setClock(NEW_YEAR);
+    harness.sandbox.install(shop);
+    await storeOfflineSession(harness.sandbox, shop);
+    await prisma.shopInstallation.create({ data: { shop } });
+    expect(await offlineTokenKind(shop)).toMatchObject({ kind: "expiring" });
+    const sync = await runInitialSync(shop, { readMode: "paged" });
+    expect(sync.items).toBe(harness.sandbox.shop(shop).snapshot().variants.length);
   });
 });
