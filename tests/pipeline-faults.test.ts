@@ -16,14 +16,13 @@ import { driftFromModel } from "./model/shop-drift";
 import { policyDocument, type ModelPolicy } from "./model/reference-model";
 import { posSale, realisticDay, receiveStock, TEST_MODEL_POLICY } from "./support/scenarios";
 import { mswServer } from "./setup/msw";
-import type { Policy } from "~/domain";
 import type { ShopStateSnapshot } from "../sandbox";
 
 async function installedShop(shop: string, options: Parameters<typeof startHarness>[0] = {}, policy: ModelPolicy = TEST_MODEL_POLICY) {
   const harness = startHarness({ shops: [shop], ...options });
   await harness.install(shop);
   await harness.settle();
-  expect(await publishPolicy(shop, policyDocument(policy) as Policy, { createdBy: "test" })).toMatchObject({ ok: true });
+  expect(await publishPolicy(shop, policyDocument(policy), { createdBy: "test" })).toMatchObject({ ok: true });
   await harness.settle();
   return harness;
 }
@@ -161,7 +160,7 @@ describe("the pipeline under delivery faults", () => {
       }),
     );
     const stricter: ModelPolicy = { ...TEST_MODEL_POLICY, forSku: { sku: "RING-6", units: 3 } };
-    expect(await publishPolicy(shop, policyDocument(stricter) as Policy, { createdBy: "test" })).toMatchObject({ ok: true });
+    expect(await publishPolicy(shop, policyDocument(stricter), { createdBy: "test" })).toMatchObject({ ok: true });
     await harness.settle();
     expect(crashed).toBe(true);
     expect(drift(harness, shop, stricter)).toEqual([]);
@@ -185,7 +184,7 @@ describe("the pipeline under delivery faults", () => {
       }),
     );
     const stricter: ModelPolicy = { ...TEST_MODEL_POLICY, forSku: { sku: "RING-7", units: 4 } };
-    expect(await publishPolicy(shop, policyDocument(stricter) as Policy, { createdBy: "test" })).toMatchObject({ ok: true });
+    expect(await publishPolicy(shop, policyDocument(stricter), { createdBy: "test" })).toMatchObject({ ok: true });
     await harness.settle();
     expect(sold).toBe(true);
     expect(stale.count).toBeGreaterThan(0);

@@ -3,7 +3,6 @@
  * Admin API (orderCreate, orderCancel, refundCreate, inventoryAdjustQuantities), as a real
  * storefront, POS or ERP would make it.
  */
-import type { Policy } from "~/domain";
 import { policyDocument, type ModelPolicy } from "../model/reference-model";
 import type { Harness } from "./harness";
 
@@ -21,7 +20,7 @@ export const TEST_MODEL_POLICY: ModelPolicy = {
 };
 
 /** The same policy as the file a merchant publishes (docs/policy.md § 2). */
-export const TEST_POLICY = policyDocument(TEST_MODEL_POLICY) as Policy;
+export const TEST_POLICY = policyDocument(TEST_MODEL_POLICY);
 
 const ORDER_CANCEL = `mutation Cancel($orderId: ID!) {
   orderCancel(orderId: $orderId, reason: CUSTOMER, restock: true, refund: false) {
