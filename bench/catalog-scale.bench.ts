@@ -108,13 +108,12 @@ const benchmark: Benchmark = {
         return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.headers.get("content-type") ?? "application/json" } });
       }),
     );
-    const { SANDBOX_ADMIN_TOKEN } = await import("../sandbox/contract");
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");
     const { jobQueue } = await import("../app/services/jobs.server");
     const { jobHandlers } = await import("../app/jobs/handlers.server");
     const { createWorker } = await import("../app/jobs/worker.server");
-    await installSafestock({ install: () => undefined }, SHOP, SANDBOX_ADMIN_TOKEN);
+    await installSafestock({ install: () => undefined }, SHOP);
     const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error: (message, meta) => process.stderr.write(`worker: ${message} ${JSON.stringify(meta)}\n`) } });
 
     const phases: Phase[] = [];

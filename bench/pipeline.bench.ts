@@ -5,7 +5,7 @@
  * Shopify Plus limits (bucket 2,000, restore 1,000/s) so the emulator's real-time leaky bucket
  * is not what is measured.
  */
-import { startBenchEnvironment } from "./support/app";
+import { startBenchEnvironment, storeExchangedOfflineSession } from "./support/app";
 import type { Benchmark } from "./run";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
@@ -17,9 +17,7 @@ const benchmark: Benchmark = {
   description: `sync pipeline: ${VARIANTS} variants × 3 locations, initial sync, policy, ${ORDERS} orders`,
   async run() {
     const { server, database } = startBenchEnvironment();
-    const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
-    const { Session } = await import("@shopify/shopify-api");
-    const { sessionStorage } = await import("../app/shopify.server");
+    const { createSandbox, sandboxHandlers } = await import("../sandbox/index");
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");
     const { jobQueue } = await import("../app/services/jobs.server");
@@ -77,8 +75,7 @@ const benchmark: Benchmark = {
     });
     server.use(...sandboxHandlers(sandbox));
     sandbox.install(SHOP);
-    // The offline session token exchange would store (the bench skips the embedded page).
-    await sessionStorage.storeSession(new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: SANDBOX_ADMIN_TOKEN, scope: "write_inventory" }));
+    await storeExchangedOfflineSession(SHOP);
     await ensureShopInstalled(SHOP);
     const levels = sandbox.shop(SHOP).snapshot().inventoryLevels.length;
 
