@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createRedis } from "~/jobs/redis.server";
 import { BucketRegistry, createAdminClient, fetchTransport, type AdminTransport, type ThrottleStore } from "~/shopify/admin-client.server";
 import { RedisThrottleStore } from "~/shopify/redis-throttle-store.server";
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN } from "../sandbox";
+import { SANDBOX_SHOP_DOMAIN } from "../sandbox";
 import { startHarness } from "./support/harness";
 import { waitFor } from "./support/wait-for";
 
@@ -22,6 +22,12 @@ afterAll(async () => {
   await Promise.all(connections.map((redis) => redis.quit()));
 });
 
+/**
+ * The app's token for the burst: an expiring one (an hour, Shopify's lifetime), because the
+ * emulator, like Shopify, refuses the app's non-expiring tokens from 2027-01-01.
+ */
+const ACCESS_TOKEN = `shpat_${randomBytes(16).toString("hex")}`;
+
 const QUERY = `query Burst { locations(first: 5) { nodes { id name } } }`;
 
 /**
@@ -32,7 +38,7 @@ const QUERY = `query Burst { locations(first: 5) { nodes { id name } } }`;
 async function bucketIsFull(): Promise<boolean> {
   const response = await fetch(`https://${SANDBOX_SHOP_DOMAIN}/admin/api/2026-10/graphql.json`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": SANDBOX_ADMIN_TOKEN },
+    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": ACCESS_TOKEN },
     body: JSON.stringify({ query: "query Probe { shop { name } }" }),
   });
   const body = (await response.json()) as { extensions?: { cost?: { throttleStatus?: { currentlyAvailable: number; maximumAvailable: number } } } };
@@ -52,7 +58,7 @@ async function burst(stores: [ThrottleStore, ThrottleStore], requestsPerWorker: 
     return response;
   };
   const workers = stores.map((buckets) =>
-    createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: SANDBOX_ADMIN_TOKEN, transport: counting, buckets, maxThrottleWaits: 1_000 }),
+    createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: ACCESS_TOKEN, transport: counting, buckets, maxThrottleWaits: 1_000 }),
   );
   // Each worker runs `lanes` requests at a time, as a worker with that concurrency would.
   await Promise.all(
@@ -72,6 +78,8 @@ describe("shared throttle", () => {
 
   it("keeps two workers together under the shop's limit (and separate estimates would not)", async () => {
     harness.sandbox.install(SANDBOX_SHOP_DOMAIN);
+    const emulator = harness.sandbox.shop(SANDBOX_SHOP_DOMAIN);
+    emulator.grantExpiringAccessToken!(ACCESS_TOKEN, ["read_locations"], new Date(emulator.clock.now().getTime() + 3_600_000));
     const shared = await burst([new RedisThrottleStore(connections[0], prefix), new RedisThrottleStore(connections[1], prefix)], 15, 3);
     expect(shared.answered).toBe(30);
     expect(shared.throttled).toBe(0);
