@@ -6,6 +6,7 @@ import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { appBridgeScript } from "./app-bridge.js";
 import { adminPageHtml, embeddedAppUrl, hostParam } from "./page.js";
+import { waitFor } from "../../tests/support/wait-for";
 
 const SANDBOX = "http://127.0.0.1:8787";
 const APP = "https://safestock.test";
@@ -141,7 +142,7 @@ describe("App Bridge stand-in", () => {
   it("on the bounce page, reloads shopify-reload with a fresh id_token", async () => {
     const reload = `${APP}/app?shop=${SHOP}&embedded=1`;
     const { replaced } = load(`?shopify-reload=${encodeURIComponent(reload)}&shop=${SHOP}`, tokenResponder());
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => replaced.length > 0, { what: "the bounce page's reload" });
     expect(replaced).toHaveLength(1);
     const target = new URL(replaced[0]!);
     expect(target.searchParams.get("id_token")).toBe("tok-1");
