@@ -22,6 +22,29 @@ function driftOf(harness: Harness, shop: string) {
   return driftFromModel(harness.sandbox.shop(shop).snapshot(), TEST_MODEL_POLICY);
 }
 
+/**
+ * The realistic day puts every rule of TEST_POLICY in play, so agreeing with the model means
+ * something: each fact below can only come from the rule it names.
+ */
+function expectEveryRuleInPlay(harness: Harness, shop: string) {
+  const state = harness.sandbox.shop(shop).snapshot();
+  const location = new Map(state.locations.map((entry) => [entry.id, entry.name]));
+  const sku = new Map(state.inventoryItems.map((item) => [item.id, item.sku]));
+  const tags = new Map(state.variants.map((variant) => [variant.inventoryItemId, state.products.find((product) => product.id === variant.productId)!.tags]));
+  const safetyAt = (where: string) => state.inventoryLevels.filter((level) => location.get(level.locationId) === where);
+  // Display: RING-7 at Soho store withholds more than the global 1 (no other rule names Soho).
+  expect(safetyAt("Soho store").find((level) => sku.get(level.inventoryItemId) === "RING-7")!.quantities.safety_stock).toBeGreaterThan(1);
+  // Bestseller at the Warehouse: 2, which only the combined location + tag rule asks.
+  expect(safetyAt("Warehouse").some((level) => tags.get(level.inventoryItemId)!.includes("bestseller") && level.quantities.safety_stock === 2)).toBe(true);
+  const published = state.metafields.filter((entry) => entry.key === "channels").map((entry) => (JSON.parse(entry.value) as { channels: Record<string, { available: number; paused: boolean }> }).channels);
+  // Wholesale: its fixed 5 where the pool reaches 15, 0 under it while the online store still sells.
+  expect(published.some((channels) => channels.wholesale!.available === 5)).toBe(true);
+  expect(published.some((channels) => channels.wholesale!.available === 0 && channels.online_store!.available > 0)).toBe(true);
+  // Marketplace: paused below 2 somewhere, and its 50% share below the online store's number elsewhere.
+  expect(published.some((channels) => channels.marketplace!.paused)).toBe(true);
+  expect(published.some((channels) => channels.marketplace!.available > 0 && channels.marketplace!.available < channels.online_store!.available)).toBe(true);
+}
+
 describe("sync pipeline against the emulated shop", () => {
   it("after install the initial sync has read the catalog and published channel numbers", async () => {
     const shop = "install-sync.myshopify.com";
@@ -53,6 +76,7 @@ describe("sync pipeline against the emulated shop", () => {
       .snapshot()
       .inventoryLevels.reduce((sum, level) => sum + level.quantities.safety_stock, 0);
     expect(protectedUnits).toBeGreaterThan(0);
+    expectEveryRuleInPlay(harness, shop);
     // Every write is audited with Shopify's request id, the rule version and a reason.
     const writes = await prisma.auditEntry.findMany({ where: { shop, subject: { in: ["safety_stock", "channel_ats"] } } });
     expect(writes.length).toBeGreaterThan(0);
