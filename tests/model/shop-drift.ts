@@ -11,9 +11,9 @@ import { channelNumber, targetAvailable, targetSafetyStock, type ModelLevel, typ
  * The sales channels the default sandbox shop publishes to, by the handle Safestock gives them
  * (sandbox/shop/seed.ts: Online Store, Point of Sale, Marketplace, Wholesale).
  */
-export const SEED_CHANNELS = ["marketplace", "online_store", "point_of_sale", "wholesale"] as const;
+const SEED_CHANNELS = ["marketplace", "online_store", "point_of_sale", "wholesale"] as const;
 
-export interface ModelShopState {
+interface ModelShopState {
   levels: ModelLevel[];
   locations: ModelLocation[];
   /** Shopify's quantities per `${item}@${location}`. */

@@ -28,5 +28,5 @@ export function sandboxWithClient(seed?: SandboxOptions["seed"]) {
   const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
   emulator.grantExpiringAccessToken!(accessToken, APP_SCOPES, new Date(emulator.clock.now().getTime() + 3_600_000));
   const client = createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken, buckets: new BucketRegistry(), sleep: async () => {} });
-  return { sandbox, client };
+  return { sandbox, client, accessToken };
 }
