@@ -108,7 +108,6 @@ const benchmark: Benchmark = {
         return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.headers.get("content-type") ?? "application/json" } });
       }),
     );
-    const { SANDBOX_ADMIN_TOKEN } = await import("../sandbox/contract");
     // What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
     (await import("../app/composition.server")).compose();
     const { runInitialSync } = await import("../app/services/initial-sync.server");
@@ -116,7 +115,7 @@ const benchmark: Benchmark = {
     const { jobQueue } = await import("../app/services/jobs.server");
     const { jobHandlers } = await import("../app/services/job-handlers.server");
     const { createWorker } = await import("../app/jobs/worker.server");
-    await installSafestock({ install: () => undefined }, SHOP, SANDBOX_ADMIN_TOKEN);
+    await installSafestock({ install: () => undefined }, SHOP);
     const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: { info() {}, warn() {}, error: (message, meta) => process.stderr.write(`worker: ${message} ${JSON.stringify(meta)}\n`) } });
 
     const phases: Phase[] = [];

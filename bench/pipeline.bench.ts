@@ -9,7 +9,7 @@
  * worker in the web process, the emulated shop over HTTP, webhooks over HTTP): the production
  * server's own fetch and streams (docs/decisions/022), at production coalescing windows.
  */
-import { startBenchEnvironment } from "./support/app";
+import { startBenchEnvironment, storeExchangedOfflineSession } from "./support/app";
 import type { Benchmark } from "./run";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
@@ -23,11 +23,9 @@ const benchmark: Benchmark = {
   async run() {
     if (SERVER === "remix-serve") return runUnderRemixServe();
     const { server, database } = startBenchEnvironment();
-    const { createSandbox, sandboxHandlers, SANDBOX_ADMIN_TOKEN } = await import("../sandbox/index");
-    const { Session } = await import("@shopify/shopify-api");
+    const { createSandbox, sandboxHandlers } = await import("../sandbox/index");
     // What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
     (await import("../app/composition.server")).compose();
-    const { sessionStorage } = await import("../app/shopify.server");
     const { runInitialSync } = await import("../app/services/initial-sync.server");
     const { publishPolicy } = await import("../app/services/policy.server");
     const { jobQueue } = await import("../app/services/jobs.server");
@@ -85,8 +83,7 @@ const benchmark: Benchmark = {
     });
     server.use(...sandboxHandlers(sandbox));
     sandbox.install(SHOP);
-    // The offline session token exchange would store (the bench skips the embedded page).
-    await sessionStorage.storeSession(new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: SANDBOX_ADMIN_TOKEN, scope: "write_inventory" }));
+    await storeExchangedOfflineSession(SHOP);
     await ensureShopInstalled(SHOP);
     const levels = sandbox.shop(SHOP).snapshot().inventoryLevels.length;
 

@@ -22,9 +22,9 @@ import { createOfflineTokenSource, offlineTokenKind, offlineTokenSource, useOffl
 import { SANDBOX_ADMIN_TOKEN } from "../sandbox";
 import type { RefreshLogEntry } from "../sandbox/auth";
 import { mswServer } from "./setup/msw";
-import { differencesFromPlan, expectedPlan } from "./support/expected";
-import { startHarness, storeOfflineSession, type Harness } from "./support/harness";
-import { receiveStock, TEST_POLICY } from "./support/scenarios";
+import { driftFromModel } from "./model/shop-drift";
+import { exchangeOfflineToken, startHarness, storeNonExpiringOfflineSession, type Harness } from "./support/harness";
+import { receiveStock, TEST_MODEL_POLICY, TEST_POLICY } from "./support/scenarios";
 
 const TTL_S = 3;
 const AHEAD_S = 1;
@@ -67,8 +67,7 @@ async function untilStale(shop: string) {
 const jobsByStatus = async (shop: string) => (await jobQueue().stats(shop)).byStatus;
 
 function expectPolicyApplied(harness: Harness, shop: string) {
-  const state = harness.sandbox.shop(shop).snapshot();
-  expect(differencesFromPlan(state, expectedPlan(state, TEST_POLICY, new Date()))).toEqual([]);
+  expect(driftFromModel(harness.sandbox.shop(shop).snapshot(), TEST_MODEL_POLICY)).toEqual([]);
 }
 
 // Each case waits for real token lifetimes (3 s) to pass; a loaded machine stretches the rest.
@@ -201,7 +200,7 @@ describe("expiring offline tokens", { timeout: 60_000 }, () => {
     await harness.install(shop);
     await harness.settle();
     // Installed before the app asked for expiring tokens: the session holds a non-expiring one.
-    await storeOfflineSession(shop);
+    await storeNonExpiringOfflineSession(shop);
     expect(await offlineTokenKind(shop)).toEqual({ kind: "non-expiring" });
 
     // New Year: Shopify rejects the non-expiring token; the receipt's work waits.
@@ -227,22 +226,7 @@ describe("expiring offline tokens", { timeout: 60_000 }, () => {
     await harness.install(shop);
     await harness.settle();
     // The token an install before `expiringOfflineAccessTokens` got: token exchange with expiring=0.
-    const answer = await harness.sandbox.handle(
-      new Request(`https://${shop}/admin/oauth/access_token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({
-          client_id: process.env.SHOPIFY_API_KEY,
-          client_secret: process.env.SHOPIFY_API_SECRET,
-          grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-          subject_token: harness.sandbox.mintSessionToken(shop),
-          subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
-          requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
-          expiring: "0",
-        }),
-      }),
-    );
-    const nonExpiring = ((await answer.json()) as { access_token: string }).access_token;
+    const nonExpiring = (await exchangeOfflineToken(harness.sandbox, shop, { expiring: false })).access_token;
     await prisma.session.update({ where: { id: `offline_${shop}` }, data: { accessToken: nonExpiring, expires: null, refreshToken: null, refreshTokenExpires: null } });
     expect(await offlineTokenKind(shop)).toEqual({ kind: "non-expiring" });
     const exchangesBefore = harness.sandbox.tokenEndpoint.exchanges(shop);
@@ -268,7 +252,7 @@ describe("expiring offline tokens", { timeout: 60_000 }, () => {
     const harness = start(shop);
     await harness.install(shop);
     await harness.settle();
-    await storeOfflineSession(shop);
+    await storeNonExpiringOfflineSession(shop);
     const exchangesBefore = harness.sandbox.tokenEndpoint.exchanges(shop);
 
     await harness.openApp(shop);

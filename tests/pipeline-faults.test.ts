@@ -11,25 +11,25 @@ import { jobQueue } from "~/services/jobs.server";
 import { publishPolicy } from "~/services/policy.server";
 import { reconcileShop } from "~/services/reconcile.server";
 import { signWebhookBody } from "../sandbox/webhooks/sign";
-import { differencesFromPlan, expectedPlan } from "./support/expected";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
-import { posSale, realisticDay, receiveStock, TEST_POLICY } from "./support/scenarios";
+import { driftFromModel } from "./model/shop-drift";
+import { policyDocument, type ModelPolicy } from "./model/reference-model";
+import { posSale, realisticDay, receiveStock, TEST_MODEL_POLICY } from "./support/scenarios";
 import { mswServer } from "./setup/msw";
-import type { Policy } from "~/domain";
 import type { ShopStateSnapshot } from "../sandbox";
 
-async function installedShop(shop: string, options: Parameters<typeof startHarness>[0] = {}, policy: Policy = TEST_POLICY) {
+async function installedShop(shop: string, options: Parameters<typeof startHarness>[0] = {}, policy: ModelPolicy = TEST_MODEL_POLICY) {
   const harness = startHarness({ shops: [shop], ...options });
   await harness.install(shop);
   await harness.settle();
-  expect(await publishPolicy(shop, policy, { createdBy: "test" })).toMatchObject({ ok: true });
+  expect(await publishPolicy(shop, policyDocument(policy), { createdBy: "test" })).toMatchObject({ ok: true });
   await harness.settle();
   return harness;
 }
 
-function drift(harness: Harness, shop: string, policy: Policy = TEST_POLICY) {
-  const state = harness.sandbox.shop(shop).snapshot();
-  return differencesFromPlan(state, expectedPlan(state, policy, new Date()));
+/** What differs from the reference model (tests/model), never from the engine. */
+function drift(harness: Harness, shop: string, policy: ModelPolicy = TEST_MODEL_POLICY) {
+  return driftFromModel(harness.sandbox.shop(shop).snapshot(), policy);
 }
 
 /** What a merchant sees in Shopify: every level's quantities and every channel metafield. */
@@ -159,8 +159,8 @@ describe("the pipeline under delivery faults", () => {
         return HttpResponse.error();
       }),
     );
-    const stricter: Policy = { ...TEST_POLICY, protection: [...TEST_POLICY.protection, { kind: "safety_stock", units: 3, sku: "RING-6" }] };
-    expect(await publishPolicy(shop, stricter, { createdBy: "test" })).toMatchObject({ ok: true });
+    const stricter: ModelPolicy = { ...TEST_MODEL_POLICY, forSku: { sku: "RING-6", units: 3 } };
+    expect(await publishPolicy(shop, policyDocument(stricter), { createdBy: "test" })).toMatchObject({ ok: true });
     await harness.settle();
     expect(crashed).toBe(true);
     expect(drift(harness, shop, stricter)).toEqual([]);
@@ -183,8 +183,8 @@ describe("the pipeline under delivery faults", () => {
         return undefined;
       }),
     );
-    const stricter: Policy = { ...TEST_POLICY, protection: [...TEST_POLICY.protection, { kind: "safety_stock", units: 4, sku: "RING-7" }] };
-    expect(await publishPolicy(shop, stricter, { createdBy: "test" })).toMatchObject({ ok: true });
+    const stricter: ModelPolicy = { ...TEST_MODEL_POLICY, forSku: { sku: "RING-7", units: 4 } };
+    expect(await publishPolicy(shop, policyDocument(stricter), { createdBy: "test" })).toMatchObject({ ok: true });
     await harness.settle();
     expect(sold).toBe(true);
     expect(stale.count).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -47,14 +47,71 @@ async function routeAction(topic: WebhookTopic) {
     });
 }
 
-describe("webhook routes", () => {
-  const toml = readFileSync(path.join(root, "shopify.app.toml"), "utf8");
+const byTopic = (a: { topic: string }, b: { topic: string }) => a.topic.localeCompare(b.topic);
 
-  it.each([...WEBHOOK_TOPICS, ...COMPLIANCE_TOPICS])("%s has one route and one shopify.app.toml subscription", (topic) => {
-    expect(existsSync(path.join(root, "app/routes", `webhooks.${topic.replace("/", ".")}.tsx`))).toBe(true);
-    const key = (COMPLIANCE_TOPICS as readonly string[]).includes(topic) ? "compliance_topics" : "topics";
-    const block = `${key} = ["${topic}"]\nuri = "${webhookPath(topic)}"`;
-    expect(toml.split(block).length - 1).toBe(1);
+/** One `[[webhooks.subscriptions]]` entry of shopify.app.toml. */
+interface Subscription {
+  topics: string[];
+  compliance_topics: string[];
+  uri: string;
+}
+
+/**
+ * The webhook subscriptions of shopify.app.toml, read by a parser for the subset the file uses
+ * (https://toml.io/en/v1.0.0: comments, `[table]`, `[[array.of.tables]]`, `key = "string"`,
+ * `key = ["string", …]` on one line), so the test does not trust the app's own topic list.
+ */
+function subscriptionsIn(toml: string): Subscription[] {
+  const subscriptions: Subscription[] = [];
+  let current: Subscription | null = null;
+  for (const raw of toml.split("\n")) {
+    const line = raw.replace(/^\s*#.*$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("[")) {
+      current = line === "[[webhooks.subscriptions]]" ? { topics: [], compliance_topics: [], uri: "" } : null;
+      if (current) subscriptions.push(current);
+      continue;
+    }
+    const match = /^([a-z_]+)\s*=\s*(.+)$/.exec(line);
+    if (!current || !match) continue;
+    const [, key, value] = match;
+    const strings = [...value!.matchAll(/"([^"]*)"/g)].map((quoted) => quoted[1]!);
+    if (key === "uri") current.uri = strings[0]!;
+    if (key === "topics" || key === "compliance_topics") current[key] = strings;
+  }
+  return subscriptions;
+}
+
+/** The URL a Remix flat route file answers (https://remix.run/docs/en/main/file-conventions/routes): dots are slashes. */
+const urlOfRouteFile = (file: string) => `/${file.replace(/\.tsx$/, "").split(".").join("/")}`;
+
+describe("webhook routes", () => {
+  const subscriptions = subscriptionsIn(readFileSync(path.join(root, "shopify.app.toml"), "utf8"));
+  const routeUrls = readdirSync(path.join(root, "app/routes"))
+    .filter((file) => file.startsWith("webhooks.") && file.endsWith(".tsx"))
+    .map(urlOfRouteFile);
+  const subscribed = subscriptions.flatMap((entry) => [...entry.topics, ...entry.compliance_topics].map((topic) => ({ topic, uri: entry.uri })));
+
+  it("shopify.app.toml subscribes to every topic the app handles, compliance topics included", () => {
+    // Read by hand from the file: twelve topics and Shopify's three mandatory compliance topics
+    // (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance).
+    expect(subscribed.length).toBe(15);
+    expect(subscriptions.flatMap((entry) => entry.compliance_topics).sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
+    expect(new Set(subscribed.map((entry) => entry.topic)).size).toBe(subscribed.length);
+  });
+
+  it.each(subscribed)("$topic has exactly one route at its uri $uri", ({ uri }) => {
+    expect(routeUrls.filter((url) => url === uri)).toEqual([uri]);
+  });
+
+  it("every webhook route is subscribed in shopify.app.toml", () => {
+    expect(routeUrls.length).toBeGreaterThan(0);
+    const uris = new Set(subscribed.map((entry) => entry.uri));
+    expect(routeUrls.filter((url) => !uris.has(url))).toEqual([]);
+  });
+
+  it("the app's topic list names the same topics as shopify.app.toml", () => {
+    expect([...WEBHOOK_TOPICS, ...COMPLIANCE_TOPICS].map((topic) => ({ topic, uri: webhookPath(topic) })).sort(byTopic)).toEqual([...subscribed].sort(byTopic));
   });
 
   it("records a signed delivery and acknowledges it", async () => {

@@ -92,7 +92,7 @@ describe("a worker killed mid-publish and restarted", () => {
     const sandboxPort = await freePort();
     server = await startSandboxServer({ sandbox, port: sandboxPort });
     sandbox.install(SHOP);
-    await storeOfflineSession(SHOP);
+    await storeOfflineSession(sandbox, SHOP);
     await ensureShopInstalled(SHOP);
     await runInitialSync(SHOP, { bulk: { sleep: async () => {} } });
     const { state } = sandbox.shop(SHOP) as SandboxShopEmulator;

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { waitFor } from "../../tests/support/wait-for";
+import type { JobQueue } from "./queue.server";
 import { createSqliteJobQueue } from "./sqlite-queue.server";
 import { NonRetryableError, createWorker, type JobHandler, type WorkerLogger } from "./worker.server";
 
@@ -11,7 +13,26 @@ const clock = () => new Date(now.getTime());
 const advance = (ms: number) => {
   now = new Date(now.getTime() + ms);
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A queue that counts the polls made through it (finished `lease` calls): the worker's heartbeat as a test can see it. */
+function countingPolls(queue: JobQueue) {
+  const seen = { polls: 0 };
+  const counted: JobQueue = Object.assign(Object.create(queue) as JobQueue, {
+    lease: async (options: Parameters<JobQueue["lease"]>[0]) => {
+      const leased = await queue.lease(options);
+      seen.polls++;
+      return leased;
+    },
+  });
+  return { queue: counted, seen };
+}
+
+/** A promise and the function that settles it: a handler holds its job until the test lets it go. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
 
 function recordingLogger() {
   const lines: { level: string; message: string; meta?: Record<string, unknown> }[] = [];
@@ -94,13 +115,17 @@ describe("worker", () => {
     let maxPerKey = 0;
     let maxOverall = 0;
     let overall = 0;
+    const startedLocks = new Set<string>();
     const handler: JobHandler = async (job) => {
       const lock = `${job.shop}/${job.key}`;
       active.set(lock, (active.get(lock) ?? 0) + 1);
       overall++;
+      startedLocks.add(lock);
       maxPerKey = Math.max(maxPerKey, active.get(lock)!);
       maxOverall = Math.max(maxOverall, overall);
-      await sleep(15);
+      // Each job stays in flight until the three distinct keys have all started: a worker that ran
+      // them one at a time would never get there (and time out here).
+      await waitFor(() => startedLocks.size === 3, { what: "three keys in flight at once" });
       active.set(lock, active.get(lock)! - 1);
       overall--;
     };
@@ -120,8 +145,8 @@ describe("worker", () => {
 
   it("start() polls in the background and stop() lets the job in flight finish", async () => {
     const queue = makeQueue();
-    let started!: () => void;
-    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const started = gate();
+    const release = gate();
     let finished = false;
     const worker = createWorker({
       queue,
@@ -129,8 +154,9 @@ describe("worker", () => {
       logger: recordingLogger().logger,
       handlers: {
         slow: async () => {
-          started();
-          await sleep(40);
+          started.open();
+          // Held until stop() has been asked for: the job is in flight when the worker stops.
+          await release.opened;
           finished = true;
         },
       },
@@ -138,16 +164,23 @@ describe("worker", () => {
     const { id } = await queue.enqueue({ shop: SHOP, queue: "slow", payload: {} });
     worker.start();
     expect(worker.started).toBe(true);
-    await handlerStarted;
-    await worker.stop();
+    await started.opened;
+    const stopping = worker.stop();
+    release.open();
+    await stopping;
 
     expect(finished).toBe(true);
     expect(worker.started).toBe(false);
     expect(await prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "done" });
 
-    // Stopped: nothing is leased any more.
+    // Stopped: nothing is leased any more. A witness worker with the same poll interval, handling
+    // another queue, is the clock: after three of its polls the stopped one would have polled too.
     await queue.enqueue({ shop: SHOP, queue: "slow", payload: {} });
-    await sleep(20);
+    const witness = countingPolls(queue);
+    const other = createWorker({ queue: witness.queue, pollIntervalMs: 5, logger: recordingLogger().logger, handlers: { other: async () => {} } });
+    other.start();
+    await waitFor(() => witness.seen.polls >= 3, { what: "three polls of the witness worker" });
+    await other.stop();
     expect((await queue.stats(SHOP)).byStatus.pending).toBe(1);
   });
 
@@ -157,8 +190,9 @@ describe("worker", () => {
     let ranJob!: () => void;
     const jobRan = new Promise<void>((resolve) => (ranJob = resolve));
     // A poll interval far beyond the test's timeout: only the enqueue signal can start the job.
+    const polling = countingPolls(queue);
     const worker = createWorker({
-      queue,
+      queue: polling.queue,
       pollIntervalMs: 24 * 60 * 60_000,
       logger: recordingLogger().logger,
       handlers: {
@@ -169,7 +203,8 @@ describe("worker", () => {
       },
     });
     worker.start();
-    await sleep(20); // the first poll found nothing: the worker sleeps
+    // The first poll found nothing: the worker sleeps until its next poll, a day away.
+    await waitFor(() => polling.seen.polls >= 1, { what: "the worker's first poll" });
     await queue.enqueueMany([{ shop: SHOP, queue: "recompute", payload: "woken", key: "item-1" }]);
     await jobRan;
     await worker.stop();

@@ -1,6 +1,6 @@
 import { Response as RemixPolyfillResponse } from "@remix-run/web-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, type Sandbox, type SandboxOptions } from "../../sandbox";
+import { SANDBOX_SHOP_DOMAIN, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { sandboxWithClient } from "../../tests/support/sandbox-client";
 import type { AdminClient } from "./admin-client.server";
 import { BulkOperationError, forEachBulkCatalogBatch, GroupedCatalogReader, parseBulkCatalog, readCatalogInBulk, type BulkOperationState } from "./bulk-catalog.server";
@@ -124,9 +124,9 @@ describe("readCatalogInBulk against the emulated shop", () => {
   });
 
   it("throws a retryable USER_ERRORS BulkOperationError when the shop's five bulk slots are busy", async () => {
-    const { sandbox, client } = setup();
+    const { sandbox, client, accessToken } = setup();
     for (let i = 0; i < 5; i++) {
-      const res = await sandbox.shop().graphql({ query: RUN, variables: { query: "{ products { nodes { id } } }" } }, SANDBOX_ADMIN_TOKEN);
+      const res = await sandbox.shop().graphql({ query: RUN, variables: { query: "{ products { nodes { id } } }" } }, accessToken);
       expect((res.body.data as { bulkOperationRunQuery: { userErrors: unknown[] } }).bulkOperationRunQuery.userErrors).toEqual([]);
     }
     const error = await readCatalogInBulk(client, { sleep: noSleep }).catch((e: unknown) => e);

@@ -191,9 +191,9 @@ async function main() {
   async function control(path: string, request: Request): Promise<Response> {
     switch (path) {
       case "/bench/install": {
-        const { shop, token } = await json<{ shop: string; token: string }>(request);
-        // The emulator side of the install (token, webhook subscriptions) is the bench's; this is the app's.
-        await installSafestock({ install() {} }, shop, token);
+        const { shop } = await json<{ shop: string }>(request);
+        // The emulator side of the install (webhook subscriptions) is the bench's; this is the app's.
+        await installSafestock({ install() {} }, shop);
         return Response.json({ ok: true });
       }
       case "/bench/initial-sync": {

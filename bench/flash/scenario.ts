@@ -335,7 +335,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     if (shop.app.kind === "safestock") {
       sandbox.install(domain);
       const app = apps.get(domain)!;
-      await app.post("/bench/install", { shop: domain, token: SANDBOX_ADMIN_TOKEN });
+      await app.post("/bench/install", { shop: domain });
       await app.post("/bench/initial-sync", { shop: domain });
       const published = await app.post<{ ok: boolean; problems?: unknown }>("/bench/policy", { shop: domain, policy: shop.app.policy });
       if (!published.ok) throw new Error(`${shop.label}: policy refused: ${JSON.stringify(published.problems)}`);

@@ -152,15 +152,59 @@ export async function deliverToAppRoute(request: Request): Promise<Response> {
 }
 
 /** Installs Safestock on a sandbox shop the way the bench needs it: token, webhooks, offline session, install row. */
-export async function installSafestock(sandbox: { install(shop: string): unknown }, shop: string, token: string) {
-  const { Session } = await import("@shopify/shopify-api");
+export async function installSafestock(sandbox: { install(shop: string): unknown }, shop: string) {
   // What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
   (await import("../../app/composition.server")).compose();
-  const { sessionStorage } = await import("../../app/shopify.server");
   const { ensureShopInstalled } = await import("../../app/models/shop-installation.server");
   sandbox.install(shop);
-  await sessionStorage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: token, scope: "write_inventory" }));
+  await storeExchangedOfflineSession(shop);
   await ensureShopInstalled(shop);
+}
+
+/**
+ * The offline session token exchange stores (the bench skips the embedded page): a real exchange
+ * with the emulator for an expiring token, as the app asks for (docs/decisions/021-expiring-offline-tokens.md),
+ * through whatever sends `*.myshopify.com` to the emulator in this process (msw or the preload).
+ * From 2027-01-01 the emulator, like Shopify, refuses the app's non-expiring tokens: a bench on the
+ * sandbox's fixed admin token would stop running on that date.
+ */
+export async function storeExchangedOfflineSession(shop: string) {
+  const { mintSessionToken } = await import("../../sandbox/auth/session-token");
+  const { Session } = await import("@shopify/shopify-api");
+  const { sessionStorage } = await import("../../app/shopify.server");
+  const apiKey = process.env.SHOPIFY_API_KEY!;
+  const apiSecret = process.env.SHOPIFY_API_SECRET!;
+  const response = await fetch(`https://${shop}/admin/oauth/access_token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({
+      client_id: apiKey,
+      client_secret: apiSecret,
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token: mintSessionToken({ shop, apiKey, apiSecret }),
+      subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+      requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+      expiring: "1",
+    }),
+  });
+  const pair = (await response.json()) as { access_token?: string; scope?: string; expires_in?: number; refresh_token?: string; refresh_token_expires_in?: number };
+  if (!response.ok || !pair.access_token || pair.expires_in === undefined || !pair.refresh_token || pair.refresh_token_expires_in === undefined) {
+    throw new Error(`token exchange for ${shop} answered ${response.status}: ${JSON.stringify(pair)}`);
+  }
+  const receivedAt = Date.now();
+  await sessionStorage.storeSession(
+    new Session({
+      id: `offline_${shop}`,
+      shop,
+      state: "",
+      isOnline: false,
+      accessToken: pair.access_token,
+      scope: pair.scope,
+      expires: new Date(receivedAt + pair.expires_in * 1000),
+      refreshToken: pair.refresh_token,
+      refreshTokenExpires: new Date(receivedAt + pair.refresh_token_expires_in * 1000),
+    }),
+  );
 }
 
 export const peakRssMb = () => {

@@ -3,7 +3,7 @@
  * checks the behaviour the app relies on.
  */
 import { runInNewContext } from "node:vm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { appBridgeScript } from "./app-bridge.js";
 import { adminPageHtml, embeddedAppUrl, hostParam } from "./page.js";
 
@@ -141,7 +141,8 @@ describe("App Bridge stand-in", () => {
   it("on the bounce page, reloads shopify-reload with a fresh id_token", async () => {
     const reload = `${APP}/app?shop=${SHOP}&embedded=1`;
     const { replaced } = load(`?shopify-reload=${encodeURIComponent(reload)}&shop=${SHOP}`, tokenResponder());
-    await new Promise((r) => setTimeout(r, 10));
+    // The bounce page reloads when it has its token: wait for that, not for a guessed delay.
+    await vi.waitFor(() => expect(replaced.length).toBeGreaterThan(0), { timeout: 5_000 });
     expect(replaced).toHaveLength(1);
     const target = new URL(replaced[0]!);
     expect(target.searchParams.get("id_token")).toBe("tok-1");

@@ -9,6 +9,13 @@ import { describe, expect, it } from "vitest";
 import { ADJUST_MUTATION, MOVE_MUTATION, ORDER_CANCEL, ORDER_CREATE, SET_MUTATION, testShop } from "../admin-api/test-helpers.js";
 import { identityHolds } from "./inventory.js";
 
+/**
+ * A fixed seed: every run replays the same traffic, so the floors below are facts about that
+ * traffic, not luck. fast-check prints the seed and the shrunk path of any failure; hunt with
+ * others by running with INVENTORY_PROPERTY_SEED=<n> (the floors may then need to be relaxed).
+ */
+const SEED = process.env.INVENTORY_PROPERTY_SEED ? Number(process.env.INVENTORY_PROPERTY_SEED) : 20261206;
+
 const STATES = ["available", "damaged", "incoming", "quality_control", "reserved", "safety_stock"] as const;
 
 type Cmd =
@@ -78,12 +85,12 @@ describe("inventory invariants under random API traffic", () => {
           }
         }
       }),
-      { numRuns: 50 },
+      { numRuns: 50, seed: SEED },
     );
-    // the traffic really changed stock (not only rejected requests); fast-check picks a new seed
-    // each run, and one CI run saw 95 applied updates over the 50 runs (2026-11-30), so the floor
-    // is well under the usual count
-    expect(levelUpdates).toBeGreaterThan(40);
-    expect(ordersPlaced).toBeGreaterThan(10);
+    // The traffic really changed stock (not only rejected requests): with the fixed seed this
+    // run applies 113 level updates and places 42 orders (2026-12-06). The floors leave room for
+    // a change in the emulator's rules, not for luck: the traffic is the same every run.
+    expect(levelUpdates).toBeGreaterThanOrEqual(100);
+    expect(ordersPlaced).toBeGreaterThanOrEqual(30);
   });
 });

@@ -283,14 +283,22 @@ describe("WebhookDispatcher faults", () => {
 
   it("delay: holds each first attempt for delayMs", async () => {
     const { received, deliver } = app();
-    const d = dispatcherFor(deliver, { faults: { delayMs: 60 } });
+    // When the delivery reached the app, measured at the app: no sleeping to look in between.
+    let arrivedAfterMs = -1;
+    const d = dispatcherFor(
+      async (request: Request) => {
+        arrivedAfterMs = Date.now() - started;
+        return deliver(request);
+      },
+      { faults: { delayMs: 60 } },
+    );
     const started = Date.now();
     publishOrders(d, [1001]);
-    await new Promise((r) => setTimeout(r, 20));
     expect(received).toHaveLength(0);
     await d.drain();
     expect(received).toHaveLength(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    // Timers may fire a millisecond early; 60 ms held is at least 55 by any clock.
+    expect(arrivedAfterMs).toBeGreaterThanOrEqual(55);
   });
 
   it("faults can be limited to topics", async () => {

@@ -32,9 +32,9 @@ import {
   targetAvailable,
   targetSafetyStock,
   type ModelLevel,
-  type ModelLocation,
   type ModelPolicy,
 } from "./reference-model";
+import { modelShopOf } from "./shop-drift";
 
 const SKUS = ["RING-6", "RING-7", "RING-8", "NECK-20", "SHIRT-XL", "MUG-BLU"] as const;
 /** Every variant the commands touch: unique SKUs, the TEE twins, two without a SKU, one that sells past zero. */
@@ -88,47 +88,13 @@ function variantOf(state: ShopSnapshot, label: string) {
   return matches[0]!;
 }
 
-/** How problems name a variant: its SKU (or "no SKU") and its variant title, never the SKU alone. */
-function labelOf(level: ModelLevel, titles: ReadonlyMap<string, string>): string {
-  return `${level.sku || "(no SKU)"} ${titles.get(level.item) ?? level.item}`;
+/** The shop as the model reads it; problems name a variant by its SKU (or "no SKU") and its title, never the SKU alone. */
+function levelsOf(real: Real) {
+  const { levels, locations, quantities: raw, names } = modelShopOf(real.harness.sandbox.shop(real.shop).snapshot());
+  return { levels, locations, raw, names };
 }
 
-function levelsOf(real: Real): { levels: ModelLevel[]; locations: ModelLocation[]; raw: Map<string, Record<string, number>>; titles: Map<string, string> } {
-  const state = real.harness.sandbox.shop(real.shop).snapshot();
-  const locationById = new Map(state.locations.map((location) => [location.id, location]));
-  const itemById = new Map(state.inventoryItems.map((item) => [item.id, item]));
-  const variantById = new Map(state.variants.map((variant) => [variant.id, variant]));
-  const productById = new Map(state.products.map((product) => [product.id, product]));
-  const levels: ModelLevel[] = [];
-  const raw = new Map<string, Record<string, number>>();
-  const titles = new Map<string, string>();
-  for (const level of state.inventoryLevels) {
-    const location = locationById.get(level.locationId)!;
-    if (!level.isActive || !location.isActive) continue;
-    const item = itemById.get(level.inventoryItemId)!;
-    // Every tracked item counts, with or without a SKU.
-    if (!item.tracked) continue;
-    const variant = variantById.get(item.variantId)!;
-    const product = productById.get(variant.productId)!;
-    titles.set(item.id, `${product.title}/${variant.title}`);
-    const q = level.quantities;
-    levels.push({
-      item: item.id,
-      sku: item.sku,
-      continueSelling: variant.inventoryPolicy === "CONTINUE",
-      tags: product.tags,
-      location: location.name,
-      onHand: q.on_hand,
-      committed: q.committed,
-      reserved: q.reserved,
-      damaged: q.damaged,
-      qualityControl: q.quality_control,
-    });
-    raw.set(`${item.id}@${location.name}`, q);
-  }
-  const locations = state.locations.map((location) => ({ name: location.name, active: location.isActive, fulfillsOnlineOrders: location.fulfillsOnlineOrders }));
-  return { levels, locations, raw, titles };
-}
+const labelOf = (level: ModelLevel, names: ReadonlyMap<string, string>): string => names.get(level.item) ?? level.item;
 
 /** The channel numbers Safestock published on each variant, by inventory item, as a connector reads them. */
 function publishedNumbers(real: Real): Map<string, Record<string, { available: number; paused: boolean }>> {
@@ -156,7 +122,7 @@ async function quietPoint(model: Model, real: Real) {
 
 /** Every invariant the model-based test promises, at a quiet point. */
 async function checkInvariants(model: Model, real: Real) {
-  const { levels, locations, raw, titles } = levelsOf(real);
+  const { levels, locations, raw, names } = levelsOf(real);
   const problems: string[] = [];
   if (model.policy) {
     for (const level of levels) {
@@ -165,13 +131,13 @@ async function checkInvariants(model: Model, real: Real) {
       const wantSafety = targetSafetyStock(model.policy, level, shop);
       const wantAvailable = targetAvailable(model.policy, level, shop);
       if (q.safety_stock !== wantSafety || q.available !== wantAvailable) {
-        problems.push(`${labelOf(level, titles)}@${level.location}: safety_stock ${q.safety_stock} available ${q.available}, model wants ${wantSafety} / ${wantAvailable}`);
+        problems.push(`${labelOf(level, names)}@${level.location}: safety_stock ${q.safety_stock} available ${q.available}, model wants ${wantSafety} / ${wantAvailable}`);
       }
     }
     const published = publishedNumbers(real);
     for (const item of new Set(levels.map((level) => level.item))) {
       const itemLevels = levels.filter((level) => level.item === item);
-      const name = labelOf(itemLevels[0]!, titles);
+      const name = labelOf(itemLevels[0]!, names);
       const numbers = published.get(item);
       for (const channel of CHECKED_CHANNELS) {
         const want = channelNumber(model.policy, channel, itemLevels, locations);
@@ -321,10 +287,10 @@ function marketplaceOrderCommand(label: string, wanted: number): Command {
     model.orders = real.orders.length;
     // The number was read at a quiet point, so the order must fit in what online orders reach
     // (a continue-selling variant is never oversold: its merchant takes orders past zero).
-    const { levels, locations, titles } = levelsOf(real);
+    const { levels, locations, names } = levelsOf(real);
     const online = new Set(locations.filter((location) => location.active && location.fulfillsOnlineOrders).map((location) => location.name));
     const oversold = levels.filter((level) => online.has(level.location) && oversoldUnits(level) > 0);
-    expect(oversold.map((level) => `${labelOf(level, titles)}@${level.location}`)).toEqual([]);
+    expect(oversold.map((level) => `${labelOf(level, names)}@${level.location}`)).toEqual([]);
   });
 }
 

@@ -130,6 +130,61 @@ describe("reference model", () => {
     expect(channelNumber(policy, "online_store", [levels[2]!], LOCATIONS)).toEqual({ available: 3, paused: false });
   });
 
+  it("adds display units on top of safety stock, and a tag at one location beats the tag and the location (docs/policy.md § 3)", () => {
+    const policy = {
+      global: 1,
+      atLocation: { location: "Soho store", units: 4 },
+      forTag: { tag: "bestseller", units: 3 },
+      forTagAtLocation: { tag: "bestseller", location: "Warehouse", units: 2 },
+      display: { sku: "RING-7", location: "Soho store", units: 2 },
+    };
+    // The documented example: 8 base, 1 safety + 2 display leaves 5.
+    expect(targetAvailable({ global: 1, display: policy.display }, level("Soho store", 10, 2))).toBe(5);
+    expect(targetSafetyStock({ global: 1, display: policy.display }, level("Soho store", 10, 2))).toBe(3);
+    // Warehouse × bestseller: the combined scope (2), not the tag alone (3).
+    expect(targetSafetyStock(policy, level("Warehouse", 10, 0, ["bestseller"]))).toBe(2);
+    // Soho × bestseller: the tag (3) beats the location (4), plus 2 on display.
+    expect(targetSafetyStock(policy, level("Soho store", 10, 0, ["bestseller"]))).toBe(5);
+    // Display names one SKU: a blank or other SKU shows nothing at Soho.
+    expect(targetSafetyStock(policy, { ...level("Soho store", 10), sku: "" })).toBe(4);
+    // Capped by what could sell: 3 sellable, 4 + 2 asked.
+    expect(targetSafetyStock(policy, level("Soho store", 3))).toBe(3);
+    // A SKU rule still beats the combined scope; display still adds.
+    expect(targetSafetyStock({ ...policy, forSku: { sku: "RING-7", units: 0 } }, level("Warehouse", 10, 0, ["bestseller"]))).toBe(0);
+    expect(policyDocument(policy).protection).toEqual([
+      { kind: "safety_stock", units: 1 },
+      { kind: "safety_stock", units: 4, location: "Soho store" },
+      { kind: "safety_stock", units: 3, tag: "bestseller" },
+      { kind: "safety_stock", units: 2, location: "Warehouse", tag: "bestseller" },
+      { kind: "display", units: 2, location: "Soho store", sku: "RING-7" },
+    ]);
+  });
+
+  it("gives wholesale its fixed units only while the pool reaches the tier reserve (docs/policy.md § 4)", () => {
+    const policy = { global: 0, wholesale: { fixedUnits: 5, reserveForHigherTiersBelow: 15 } };
+    // Pool 14 < 15: the higher tiers keep it; 0, not paused.
+    expect(channelNumber(policy, "wholesale", [level("Warehouse", 14)], LOCATIONS)).toEqual({ available: 0, paused: false });
+    // Pool 15: the reserve is met, the fixed 5.
+    expect(channelNumber(policy, "wholesale", [level("Warehouse", 15)], LOCATIONS)).toEqual({ available: 5, paused: false });
+    // The reserve judges the online pool only: Soho's 20 cannot fill a wholesale order.
+    expect(channelNumber(policy, "wholesale", [level("Warehouse", 10), level("Soho store", 20)], LOCATIONS)).toEqual({ available: 0, paused: false });
+    // The documented example: pool 6 under 20 → 0.
+    expect(channelNumber({ global: 0, wholesale: { fixedUnits: 50, reserveForHigherTiersBelow: 20 } }, "wholesale", [level("Warehouse", 6)], LOCATIONS)).toEqual({ available: 0, paused: false });
+    // Fixed units never exceed the pool.
+    expect(channelNumber({ global: 0, wholesale: { fixedUnits: 50 } }, "wholesale", [level("Warehouse", 6)], LOCATIONS)).toEqual({ available: 6, paused: false });
+    expect(policyDocument(policy).channels).toEqual([{ channel: "wholesale", tier: 3, fixedUnits: 5, reserveForHigherTiersBelow: 15 }]);
+  });
+
+  it("sums Point of Sale over every active store (docs/policy.md § 4 worked example)", () => {
+    // RING-6: 12 at Warehouse, 2 at Soho store; marketplace 50%: online 12, marketplace 6, POS 14.
+    const levels = [level("Warehouse", 12), level("Soho store", 2)];
+    const policy = { global: 0, marketplace: { allocationPercent: 50 } };
+    expect(channelNumber(policy, "online_store", levels, LOCATIONS)).toEqual({ available: 12, paused: false });
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS)).toEqual({ available: 6, paused: false });
+    expect(channelNumber(policy, "point_of_sale", levels, LOCATIONS)).toEqual({ available: 14, paused: false });
+    expect(channelNumber(policy, "point_of_sale", levels, [LOCATIONS[0]!, { ...LOCATIONS[1]!, active: false }])).toEqual({ available: 12, paused: false });
+  });
+
   it("never counts a continue-selling variant as oversold", () => {
     // 0 on hand, 2 committed: oversold by 2, unless the variant sells past zero on purpose.
     expect(oversoldUnits(level("Warehouse", 0, 2))).toBe(2);

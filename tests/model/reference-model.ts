@@ -2,8 +2,9 @@
  * An independent reference model of what Safestock must write, for the model-based pipeline
  * test. It is deliberately written from docs/policy.md and docs/decisions/012, not from the
  * engine: it imports nothing from `app/`, covers a subset of the rules (flat and scoped
- * safety stock, channel allocation %, network minimum, refresh window, ring fence, pause below, manual pause) and is kept
- * small enough to check by hand.
+ * safety stock, including a tag at one location, display units, channel allocation %, network
+ * minimum, refresh window, ring fence, pause below, manual pause, wholesale fixed units with the
+ * tier reserve, and Point of Sale's every-store pool) and is kept small enough to check by hand.
  *
  * Identity (docs/decisions/020): a level belongs to one variant's inventory item (`item`). Variants may
  * share a SKU or have none; each is judged on its own stock, and a SKU rule applies to every
@@ -23,6 +24,10 @@ export interface ModelPolicy {
   atLocation?: { location: string; units: number };
   /** Safety stock for items with a tag, overriding location and global. */
   forTag?: { tag: string; units: number };
+  /** Safety stock for items with a tag at one location (`tag@location`), overriding the tag alone. */
+  forTagAtLocation?: { tag: string; location: string; units: number };
+  /** Units of one SKU on the shop floor at one location, never sold: on top of safety stock (docs/policy.md § 3 "display"). */
+  display?: { sku: string; location: string; units: number };
   /** Safety stock for every variant carrying one SKU (each on its own stock), overriding everything else. */
   forSku?: { sku: string; units: number };
   online?: { networkMinimum?: number };
@@ -33,7 +38,11 @@ export interface ModelPolicy {
    * that fulfils online orders and the fence fills them by name.
    */
   marketplace?: { allocationPercent?: number; pauseBelow?: number; refreshSeconds?: number; ringFenceUnits?: number };
-  wholesale?: { paused?: boolean };
+  /**
+   * `fixedUnits`: at most n; `reserveForHigherTiersBelow`: a pool under N gives 0 so higher tiers
+   * keep the stock (docs/policy.md § 4 "The waterfall").
+   */
+  wholesale?: { paused?: boolean; fixedUnits?: number; reserveForHigherTiersBelow?: number };
 }
 
 /** The policy file Safestock is given for a model policy (docs/policy.md § 2). */
@@ -41,6 +50,9 @@ export function policyDocument(policy: ModelPolicy) {
   const protection: Record<string, unknown>[] = [{ kind: "safety_stock", units: policy.global }];
   if (policy.atLocation) protection.push({ kind: "safety_stock", units: policy.atLocation.units, location: policy.atLocation.location });
   if (policy.forTag) protection.push({ kind: "safety_stock", units: policy.forTag.units, tag: policy.forTag.tag });
+  const tagAt = policy.forTagAtLocation;
+  if (tagAt) protection.push({ kind: "safety_stock", units: tagAt.units, location: tagAt.location, tag: tagAt.tag });
+  if (policy.display) protection.push({ kind: "display", units: policy.display.units, location: policy.display.location, sku: policy.display.sku });
   if (policy.forSku) protection.push({ kind: "safety_stock", units: policy.forSku.units, sku: policy.forSku.sku });
   const channels: Record<string, unknown>[] = [];
   if (policy.online?.networkMinimum !== undefined) channels.push({ channel: "online_store", tier: 1, networkMinimum: policy.online.networkMinimum });
@@ -55,7 +67,16 @@ export function policyDocument(policy: ModelPolicy) {
       ...(market.pauseBelow !== undefined ? { pauseBelow: market.pauseBelow } : {}),
     });
   }
-  if (policy.wholesale?.paused) channels.push({ channel: "wholesale", tier: 3, paused: true });
+  const wholesale = policy.wholesale;
+  if (wholesale && Object.values(wholesale).some((value) => value !== undefined && value !== false)) {
+    channels.push({
+      channel: "wholesale",
+      tier: 3,
+      ...(wholesale.paused ? { paused: true } : {}),
+      ...(wholesale.fixedUnits !== undefined ? { fixedUnits: wholesale.fixedUnits } : {}),
+      ...(wholesale.reserveForHigherTiersBelow !== undefined ? { reserveForHigherTiersBelow: wholesale.reserveForHigherTiersBelow } : {}),
+    });
+  }
   return { version: 1, protection, channels };
 }
 
@@ -91,15 +112,27 @@ export interface ModelShop {
 // (docs/decisions/012 § Inventory states), so this is what could sell if nothing were protected.
 const sellable = (level: ModelLevel): number => Math.max(0, level.onHand - level.committed - level.reserved - level.damaged - level.qualityControl);
 
-/** The location protection alone (safety stock), capped by what could sell. */
-function protection(policy: ModelPolicy, level: ModelLevel): number {
-  // Most specific scope wins (docs/policy.md § 3): SKU > tag > location > every item.
+/** The safety stock rule that applies: the most specific scope wins (docs/policy.md § 3). */
+function safetyStockRule(policy: ModelPolicy, level: ModelLevel): number {
+  // SKU > tag@location > tag > location > every item (the model has no product rules).
   let units = policy.global;
   if (policy.atLocation && policy.atLocation.location === level.location) units = policy.atLocation.units;
   if (policy.forTag && level.tags.includes(policy.forTag.tag)) units = policy.forTag.units;
+  const tagAt = policy.forTagAtLocation;
+  if (tagAt && tagAt.location === level.location && level.tags.includes(tagAt.tag)) units = tagAt.units;
   // A blank SKU is no SKU: no SKU rule names it.
   if (policy.forSku && level.sku !== "" && policy.forSku.sku === level.sku) units = policy.forSku.units;
-  return Math.min(sellable(level), units);
+  return units;
+}
+
+/**
+ * The location protection alone (display, then safety stock), capped by what could sell. Kinds
+ * add up, each capped by what is still sellable (docs/policy.md § 3), so the sum is capped too.
+ */
+function protection(policy: ModelPolicy, level: ModelLevel): number {
+  const shown = policy.display;
+  const display = shown && level.sku !== "" && shown.sku === level.sku && shown.location === level.location ? shown.units : 0;
+  return Math.min(sellable(level), display + safetyStockRule(policy, level));
 }
 
 /**
@@ -136,10 +169,11 @@ export function targetAvailable(policy: ModelPolicy, level: ModelLevel, shop?: M
 /**
  * The locations whose stock can fill a channel's orders (docs/decisions/012 § Sales channels): online
  * orders (Online Store, marketplaces, wholesale apps) route only to active locations that fulfil
- * online orders. POS sells from the store it stands in, so it has no network-wide pool here.
+ * online orders. POS sells from the store it stands in, so its number is the sum over every active
+ * store (docs/policy.md § 4 "Where a channel may draw from"); a ring fence never sits there.
  */
 export function reachableLocations(channel: string, locations: readonly ModelLocation[]): string[] {
-  if (channel === "pos") return [];
+  if (channel === "pos" || channel === "point_of_sale") return locations.filter((location) => location.active).map((location) => location.name);
   return locations.filter((location) => location.active && location.fulfillsOnlineOrders).map((location) => location.name);
 }
 
@@ -181,7 +215,7 @@ export function channelNumber(
   const pool = levels
     .filter((level) => reachable.has(level.location))
     .reduce((sum, level) => sum + Math.max(0, targetAvailable(policy, level, shop)), 0);
-  if (channel === "wholesale" && policy.wholesale?.paused) return { available: 0, paused: true };
+  if (channel === "wholesale") return wholesaleNumber(policy, pool);
   let available = pool;
   if (channel === "online_store" && policy.online?.networkMinimum) available = Math.max(0, available - policy.online.networkMinimum);
   if (channel === "marketplace") {
@@ -198,6 +232,15 @@ export function channelNumber(
     if (below !== undefined && available < below) return { available: 0, paused: true };
   }
   return { available, paused: false };
+}
+
+/** Wholesale's waterfall (docs/policy.md § 4): paused, then the tier reserve, then its fixed allocation. */
+function wholesaleNumber(policy: ModelPolicy, pool: number): ModelChannelNumber {
+  const rule = policy.wholesale;
+  if (rule?.paused) return { available: 0, paused: true };
+  // Under the reserve the higher tiers keep the stock; the channel is not paused, only empty.
+  if (rule?.reserveForHigherTiersBelow !== undefined && pool < rule.reserveForHigherTiersBelow) return { available: 0, paused: false };
+  return { available: rule?.fixedUnits !== undefined ? Math.min(pool, rule.fixedUnits) : pool, paused: false };
 }
 
 /** Stock a channel's orders can actually reach for one variant: what may never be exceeded. */

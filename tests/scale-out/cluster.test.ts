@@ -25,7 +25,7 @@ import { createPrng } from "../../sandbox/prng";
 import type { CostLogEntry } from "../../sandbox/admin-api/cost-log";
 import { SANDBOX_API_KEY, type InventoryLevelRecord, type ShopStateSnapshot } from "../../sandbox/index";
 import { mswServer } from "../setup/msw";
-import { clusterUnavailable, startCluster, type Cluster } from "./cluster";
+import { clusterServicesPresent, startCluster, type Cluster } from "./cluster";
 
 const SHOP = "cluster.myshopify.com";
 const SKUS = 20;
@@ -35,8 +35,7 @@ const SAFETY_UNITS = 5;
 // (loadShopContext reads `document.channels`; reported with this test).
 const POLICY = { version: 1, protection: [{ kind: "safety_stock", units: SAFETY_UNITS }], channels: [] };
 
-const unavailable = await clusterUnavailable();
-if (unavailable) console.warn(`tests/scale-out/cluster.test.ts skipped: PostgreSQL and Redis on 127.0.0.1 are needed (${unavailable})`);
+const servicesPresent = await clusterServicesPresent("tests/scale-out/cluster.test.ts");
 
 type Quantities = InventoryLevelRecord["quantities"];
 const levelKey = (item: string, location: string) => `${item}|${location}`;
@@ -62,7 +61,7 @@ async function until<T>(what: string, cluster: Cluster, check: () => Promise<T |
   }
 }
 
-describe.skipIf(unavailable !== null)("a cluster: 2 web processes, 2 workers, PostgreSQL + BullMQ", () => {
+describe.skipIf(!servicesPresent)("a cluster: 2 web processes, 2 workers, PostgreSQL + BullMQ", () => {
   let cluster: Cluster;
 
   beforeAll(async () => {

@@ -25,6 +25,20 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
+/**
+ * Whether a test needing PostgreSQL and Redis runs here. In CI (`CI` set, as .ci/run does) their
+ * absence fails the run: a skipped cluster test would pass CI having proved nothing. Elsewhere the
+ * file is skipped with a printed notice (README § Tests says what `npm test` needs).
+ */
+export async function clusterServicesPresent(testFile: string): Promise<boolean> {
+  const unavailable = await clusterUnavailable();
+  if (unavailable === null) return true;
+  const notice = `${testFile}: PostgreSQL (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379) are needed (${unavailable})`;
+  if (process.env.CI) throw new Error(`${notice}; CI must provide them`);
+  console.warn(`${notice}: skipped outside CI`);
+  return false;
+}
+
 /** Why the cluster cannot run here, or null when PostgreSQL and Redis both answer. */
 export async function clusterUnavailable(): Promise<string | null> {
   const problems: string[] = [];

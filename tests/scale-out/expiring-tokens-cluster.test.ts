@@ -20,7 +20,7 @@ import type { RefreshLogEntry } from "../../sandbox/auth";
 import { createPrng } from "../../sandbox/prng";
 import type { InventoryLevelRecord, ShopStateSnapshot } from "../../sandbox/index";
 import { mswServer } from "../setup/msw";
-import { clusterUnavailable, startCluster, type Cluster } from "./cluster";
+import { clusterServicesPresent, startCluster, type Cluster } from "./cluster";
 
 const SHOP = "tokens-cluster.myshopify.com";
 const SKUS = 12;
@@ -30,8 +30,7 @@ const AHEAD_S = 1;
 const STREAM_MS = 60_000;
 const POLICY = { version: 1, protection: [{ kind: "safety_stock", units: SAFETY_UNITS }], channels: [] };
 
-const unavailable = await clusterUnavailable();
-if (unavailable) console.warn(`tests/scale-out/expiring-tokens-cluster.test.ts skipped: PostgreSQL and Redis on 127.0.0.1 are needed (${unavailable})`);
+const servicesPresent = await clusterServicesPresent("tests/scale-out/expiring-tokens-cluster.test.ts");
 
 type Quantities = InventoryLevelRecord["quantities"];
 
@@ -57,7 +56,7 @@ async function until<T>(what: string, cluster: Cluster, check: () => Promise<T |
   }
 }
 
-describe.skipIf(unavailable !== null)("expiring tokens in a cluster: 2 web processes, 2 workers, PostgreSQL + BullMQ", () => {
+describe.skipIf(!servicesPresent)("expiring tokens in a cluster: 2 web processes, 2 workers, PostgreSQL + BullMQ", () => {
   let cluster: Cluster;
   const tokens = async () => (await (await fetch(`${cluster.emulatorUrl}/sandbox/tokens?shop=${SHOP}`)).json()) as TokenRecord;
 

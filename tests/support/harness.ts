@@ -19,6 +19,7 @@ import {
   type ShopFactory,
 } from "../../sandbox";
 import { mswServer } from "../setup/msw";
+import { waitFor } from "./wait-for";
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 
@@ -39,15 +40,78 @@ export async function deliverToApp(request: Request): Promise<Response> {
 }
 
 /**
- * The offline session token exchange would have stored, for tests that drive services directly
- * (the sandbox's own admin token stands in for the exchanged one).
+ * The offline session token exchange stores, for tests that drive services directly: a real token
+ * exchange with the emulator asking for an expiring token (`expiring=1`), as the app does
+ * (docs/decisions/021-expiring-offline-tokens.md). From 2027-01-01 Shopify, and the emulator,
+ * refuse the app's non-expiring offline tokens, so a test resting on one would fail from that date.
  */
-export async function storeOfflineSession(shop: string) {
+export async function storeOfflineSession(sandbox: Sandbox, shop: string) {
+  const pair = await exchangeOfflineToken(sandbox, shop, { expiring: true });
+  const { sessionStorage } = await import("~/shopify.server");
+  const { Session } = await import("@shopify/shopify-api");
+  const receivedAt = Date.now();
+  await sessionStorage.storeSession(
+    new Session({
+      id: `offline_${shop}`,
+      shop,
+      state: "",
+      isOnline: false,
+      accessToken: pair.access_token,
+      scope: pair.scope,
+      expires: new Date(receivedAt + pair.expires_in! * 1000),
+      refreshToken: pair.refresh_token,
+      refreshTokenExpires: new Date(receivedAt + pair.refresh_token_expires_in! * 1000),
+    }),
+  );
+}
+
+/**
+ * An offline session on the sandbox's fixed non-expiring admin token: what a shop installed before
+ * the app asked for expiring tokens holds. Only for tests of that migration, which set the
+ * emulator's clock themselves; every other test uses `storeOfflineSession`.
+ */
+export async function storeNonExpiringOfflineSession(shop: string) {
   const { sessionStorage } = await import("~/shopify.server");
   const { Session } = await import("@shopify/shopify-api");
   await sessionStorage.storeSession(
     new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: SANDBOX_ADMIN_TOKEN, scope: "write_inventory" }),
   );
+}
+
+interface OfflineTokenAnswer {
+  access_token: string;
+  scope: string;
+  expires_in?: number;
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
+}
+
+/**
+ * Shopify's token exchange for an offline token, against the emulator
+ * (shopify.dev/docs/apps/build/authentication-authorization/access-tokens/token-exchange), with a
+ * session token the emulated admin minted for the shop.
+ */
+export async function exchangeOfflineToken(sandbox: Sandbox, shop: string, { expiring }: { expiring: boolean }): Promise<OfflineTokenAnswer> {
+  const answer = await sandbox.handle(
+    new Request(`https://${shop}/admin/oauth/access_token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({
+        client_id: process.env.SHOPIFY_API_KEY,
+        client_secret: process.env.SHOPIFY_API_SECRET,
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: sandbox.mintSessionToken(shop),
+        subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+        requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+        expiring: expiring ? "1" : "0",
+      }),
+    }),
+  );
+  const body = (await answer.json()) as OfflineTokenAnswer;
+  if (!answer.ok || (expiring && (body.expires_in === undefined || !body.refresh_token))) {
+    throw new Error(`token exchange for ${shop} answered ${answer.status}: ${JSON.stringify(body)}`);
+  }
+  return body;
 }
 
 const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -109,17 +173,21 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
     },
     async settle() {
       let jobs = 0;
-      for (let round = 0; round < 50; round++) {
-        await sandbox.dispatcher.drain({ fastForward: true });
-        const counts = await worker.runUntilIdle();
-        jobs += counts.processed;
-        if (counts.processed === 0) {
-          // Retries wait a few ms in backoff: give them their turn before calling it quiet.
-          if (await jobQueue().drained()) return { jobs };
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      }
-      throw new Error("the pipeline did not settle in 50 rounds");
+      // Quiet when a round delivers and runs nothing and the queue is drained; retries wait a few
+      // ms in backoff, so until then the rounds go on (the condition, not a sleep, ends them).
+      await waitFor(
+        async () => {
+          for (let round = 0; round < 50; round++) {
+            await sandbox.dispatcher.drain({ fastForward: true });
+            const counts = await worker.runUntilIdle();
+            jobs += counts.processed;
+            if (counts.processed === 0) return jobQueue().drained();
+          }
+          return false;
+        },
+        { timeoutMs: 10_000, intervalMs: 10, what: "the pipeline settling (every delivery handled, the job queue drained)" },
+      );
+      return { jobs };
     },
     async gql(query, variables = {}, shop = SANDBOX_SHOP_DOMAIN) {
       const result = await sandbox.shop(shop).graphql({ query, variables }, backOfficeToken(shop));

@@ -1,10 +1,14 @@
 /**
- * An emulated shop reached through msw and an Admin client on its admin token, for tests of the
- * app/shopify readers. The bucket is generous so reference reads never wait on real time.
+ * An emulated shop reached through msw and an Admin client on an expiring token of the app, for
+ * tests of the app/shopify readers. The bucket is generous so reference reads never wait on real time.
  */
-import { createSandbox, SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, sandboxHandlers, type Sandbox, type SandboxOptions } from "../../sandbox";
+import { randomBytes } from "node:crypto";
+import { createSandbox, SANDBOX_SHOP_DOMAIN, sandboxHandlers, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { BucketRegistry, createAdminClient } from "~/shopify/admin-client.server";
 import { mswServer } from "../setup/msw";
+
+/** The scopes shopify.app.toml asks for. */
+const APP_SCOPES = ["read_inventory", "write_inventory", "read_locations", "read_products", "write_products", "read_orders", "read_publications", "write_publications"];
 
 export function sandboxWithClient(seed?: SandboxOptions["seed"]) {
   const sandbox: Sandbox = createSandbox({
@@ -17,6 +21,12 @@ export function sandboxWithClient(seed?: SandboxOptions["seed"]) {
   });
   sandbox.install();
   mswServer.use(...sandboxHandlers(sandbox));
-  const client = createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken: SANDBOX_ADMIN_TOKEN, buckets: new BucketRegistry(), sleep: async () => {} });
-  return { sandbox, client };
+  // An expiring token (an hour, Shopify's lifetime), not the sandbox's fixed non-expiring admin
+  // token: the emulator, like Shopify, refuses the app's non-expiring tokens from 2027-01-01
+  // (shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens).
+  const emulator = sandbox.shop(SANDBOX_SHOP_DOMAIN);
+  const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
+  emulator.grantExpiringAccessToken!(accessToken, APP_SCOPES, new Date(emulator.clock.now().getTime() + 3_600_000));
+  const client = createAdminClient({ shop: SANDBOX_SHOP_DOMAIN, accessToken, buckets: new BucketRegistry(), sleep: async () => {} });
+  return { sandbox, client, accessToken };
 }

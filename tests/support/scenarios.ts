@@ -3,22 +3,24 @@
  * Admin API (orderCreate, orderCancel, refundCreate, inventoryAdjustQuantities), as a real
  * storefront, POS or ERP would make it.
  */
-import type { Policy } from "~/domain";
+import { policyDocument, type ModelPolicy } from "../model/reference-model";
 import type { Harness } from "./harness";
 
-export const TEST_POLICY: Policy = {
-  version: 1,
-  protection: [
-    { kind: "safety_stock", units: 1 },
-    { kind: "safety_stock", units: 2, location: "Warehouse", tag: "bestseller" },
-    { kind: "display", units: 1, location: "Soho store", sku: "RING-7" },
-  ],
-  channels: [
-    { channel: "online_store", tier: 1, networkMinimum: 1 },
-    { channel: "marketplace", tier: 2, allocationPercent: 50, pauseBelow: 2 },
-    { channel: "wholesale", tier: 3, fixedUnits: 5, reserveForHigherTiersBelow: 15 },
-  ],
+/**
+ * The integration tests' policy, as the reference model reads it (tests/model/reference-model.ts):
+ * the tests compare the shop with the model, never with the engine.
+ */
+export const TEST_MODEL_POLICY: ModelPolicy = {
+  global: 1,
+  forTagAtLocation: { tag: "bestseller", location: "Warehouse", units: 2 },
+  display: { sku: "RING-7", location: "Soho store", units: 1 },
+  online: { networkMinimum: 1 },
+  marketplace: { allocationPercent: 50, pauseBelow: 2 },
+  wholesale: { fixedUnits: 5, reserveForHigherTiersBelow: 15 },
 };
+
+/** The same policy as the file a merchant publishes (docs/policy.md § 2). */
+export const TEST_POLICY = policyDocument(TEST_MODEL_POLICY);
 
 const ORDER_CANCEL = `mutation Cancel($orderId: ID!) {
   orderCancel(orderId: $orderId, reason: CUSTOMER, restock: true, refund: false) {
