@@ -72,14 +72,14 @@ export function DashboardCharts({ charts }: { charts: DashboardChartsData }) {
                 Every channel is selling.
               </Text>
             ) : (
-              <BarChart title="Paused SKUs per channel" data={charts.pausedChannels.map((row) => ({ label: row.channel, value: row.count }))} unit="SKUs paused" />
+              <BarChart title="Paused variants per channel" data={charts.pausedChannels.map((row) => ({ label: row.channel, value: row.count }))} unit="variants paused" />
             )}
             {charts.pausedChannels.map((row) => (
               <Text as="p" key={row.channel}>
                 <Text as="span" fontWeight="semibold">
                   {row.channel}
                 </Text>
-                {`: ${row.count} SKU${row.count === 1 ? "" : "s"} — ${row.reason}`}
+                {`: ${row.count} variant${row.count === 1 ? "" : "s"} — ${row.reason}`}
               </Text>
             ))}
             <Link url="/app/channels">Manage channels</Link>

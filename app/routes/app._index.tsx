@@ -136,9 +136,9 @@ export default function Overview() {
                     <Metric
                       label="Levels protected"
                       value={overview.totals.protectedLevels}
-                      detail={`of ${overview.totals.levels} SKU × location levels`}
+                      detail={`of ${overview.totals.levels} variant × location levels`}
                     />
-                    <Metric label="Channel listings paused" value={overview.totals.pausedChannels} detail={`${overview.totals.trackedItems} SKUs tracked`} />
+                    <Metric label="Channel listings paused" value={overview.totals.pausedChannels} detail={`${overview.totals.trackedItems} variants tracked`} />
                   </InlineGrid>
                   <Text as="p">
                     <Link url="/app/inventory">See every SKU with its reasons</Link>

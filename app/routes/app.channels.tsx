@@ -123,11 +123,11 @@ export default function ChannelsPage() {
                 </div>,
                 <div key="s" style={{ whiteSpace: "normal", minWidth: "8rem", maxWidth: "14rem" }}>
                   <BlockStack gap="100" inlineAlign="start">
-                    <Badge tone={channel.pausedByMerchant ? "critical" : channel.pausedSkus > 0 ? "warning" : "success"}>
-                      {channel.pausedByMerchant ? "Paused" : channel.pausedSkus > 0 ? "Partly paused" : "Selling"}
+                    <Badge tone={channel.pausedByMerchant ? "critical" : channel.pausedVariants > 0 ? "warning" : "success"}>
+                      {channel.pausedByMerchant ? "Paused" : channel.pausedVariants > 0 ? "Partly paused" : "Selling"}
                     </Badge>
                     {/* The badge already says "Selling"; the text is only there when there is a reason to read. */}
-                    {channel.pausedByMerchant || channel.pausedSkus > 0 ? <Text as="span">{channel.state}</Text> : null}
+                    {channel.pausedByMerchant || channel.pausedVariants > 0 ? <Text as="span">{channel.state}</Text> : null}
                   </BlockStack>
                 </div>,
                 <Button

@@ -40,7 +40,7 @@ export async function loadChannelsPage(shop: string) {
     channels: channels.map((channel) => {
       const rule = rules.get(channel.handle);
       const rows = states.filter((state) => state.channel === channel.handle);
-      const pausedSkus = rows.find((row) => row.paused)?._count._all ?? 0;
+      const pausedVariants = rows.find((row) => row.paused)?._count._all ?? 0;
       const sellingUnits = rows.reduce((sum, row) => sum + (row._sum.available ?? 0), 0);
       const lastPause = lastPauses.find((entry) => entry.channel === channel.handle);
       const drawsFrom = rule?.locations?.length ? rule.locations.join(", ") : "Every location";
@@ -57,16 +57,16 @@ export async function loadChannelsPage(shop: string) {
         reserveBelow: rule?.reserveForHigherTiersBelow ?? null,
         drawsFrom,
         pausedByMerchant: rule?.paused === true,
-        pausedSkus,
+        pausedVariants,
         sellingUnits,
         /** Why the channel is (partly) paused, in the merchant's words. */
         state:
           rule?.paused === true
             ? `Paused by the merchant${lastPause ? `: ${lastPause.reason}` : ""}`
-            : pausedSkus > 0
+            : pausedVariants > 0
               ? rule?.pauseBelow !== undefined
-                ? `${pausedSkus} SKU${pausedSkus === 1 ? "" : "s"} paused: under the threshold of ${rule.pauseBelow}`
-                : `${pausedSkus} SKU${pausedSkus === 1 ? "" : "s"} paused while webhooks recover`
+                ? `${pausedVariants} variant${pausedVariants === 1 ? "" : "s"} paused: under the threshold of ${rule.pauseBelow}`
+                : `${pausedVariants} variant${pausedVariants === 1 ? "" : "s"} paused while webhooks recover`
               : "Selling",
       };
     }),

@@ -72,7 +72,7 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     .slice(0, 10)
     .map((row) => ({ ...row, daysText: row.daysOfSupply < 1 ? "under a day" : Math.floor(row.daysOfSupply) === 1 ? "1 day" : `${Math.floor(row.daysOfSupply)} days`, rateText: `${Math.round(row.perDay * 10) / 10} a day` }));
 
-  // Paused SKUs per channel (counted in full), with the most common reason of the sample.
+  // Paused variants per channel (counted in full), with the most common reason of the sample.
   const reasonsByChannel = new Map<string, Map<string, number>>();
   for (const row of paused) {
     const reasons = reasonsByChannel.get(row.channel) ?? new Map<string, number>();

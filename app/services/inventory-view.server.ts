@@ -3,13 +3,13 @@ import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { channelStatesForItemsRead, levelStatesForItems, listCatalogItemsPage } from "~/models/inventory-read.server";
-import { parseExplain, type PageRequest } from "./display-view.server";
+import { parseExplain, variantName, type PageRequest } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 
 export const INVENTORY_PAGE_SIZE = 20;
 
 /**
- * The Inventory page: per SKU, each location's protected and available units and each channel's
+ * The Inventory page: per variant, each location's protected and available units and each channel's
  * available-to-sell, with the engine's explanation lines, as last computed by the pipeline.
  */
 export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }) {
@@ -39,7 +39,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     items: catalog.items.map((item) => ({
       inventoryItemId: item.inventoryItemId,
       sku: item.sku,
-      title: item.variantTitle && item.variantTitle !== "Default Title" ? `${item.productTitle} – ${item.variantTitle}` : item.productTitle,
+      // Named as on every other page ("Gold Ring / 7"): twins share a SKU, the title says which.
+      title: variantName(item),
       /** Shopify `inventoryPolicy: CONTINUE`: never blocked at checkout, never counted as oversold (docs/decisions/019). */
       continueSelling: item.continueSelling,
       levels: levels

@@ -100,7 +100,7 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
     await app.getByLabel("Search by SKU").fill("RING-7");
     await app.getByRole("button", { name: "Search", exact: true }).click();
 
-    const card = app.getByRole("region", { name: "RING-7", exact: true });
+    const card = app.getByRole("region", { name: "RING-7 Gold Ring / 7", exact: true });
     // The page polls while the policy's reconciliation runs; the reasons appear when it is done.
     await expect
       .poll(() => card.getByText("2 on display at Soho store").isVisible(), { timeout: 30_000 })

@@ -174,7 +174,7 @@ describe.skipIf(!availability.available)("keyboard only: exception â†’ preview â
     await page.keyboard.press("Enter");
     await app.getByRole("heading", { name: "Preview: your draft" }).waitFor({ timeout: 30_000 });
     await app.getByText("Biggest changes").waitFor({ timeout: 30_000 });
-    expect(await app.getByRole("table").first().innerText()).toMatch(/RING-7\s+Warehouse \(protected\)\s+0\s+4/);
+    expect(await app.getByRole("table").first().innerText()).toMatch(/RING-7\s+Gold Ring \/ 7\s+Warehouse \(protected\)\s+0\s+4/);
     expect(safetyStock("RING-7", "Warehouse")).toBe(0);
     expect(await unnamedControls()).toEqual([]);
 
@@ -212,7 +212,7 @@ describe.skipIf(!availability.available)("keyboard only: exception â†’ preview â
     // Safestock has read the first sale at the Warehouse (8 on hand, 4 protected, 3 available) before the next order.
     const warehouseRow = async () => {
       await goTo(page, "/app/inventory?q=RING-7");
-      return app.getByRole("region", { name: "RING-7", exact: true }).innerText();
+      return app.getByRole("region", { name: "RING-7 Gold Ring / 7", exact: true }).innerText();
     };
     await expect.poll(warehouseRow, { timeout: 30_000 }).toMatch(/Warehouse\s+8\s+4\s+3\b/);
     await order(10, { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" });

@@ -105,15 +105,15 @@ describe.skipIf(!availability.available)("polish at 1280 px", () => {
 
   it("every paused channel says why, on Inventory and the Overview", async () => {
     await goTo("/app/inventory?q=RING-7");
-    const card = app.getByRole("region", { name: "RING-7", exact: true });
+    const card = app.getByRole("region", { name: "RING-7 Gold Ring / 7", exact: true });
     await card.waitFor({ timeout: 30_000 });
     const text = await card.innerText();
     expect(text).toMatch(/marketplace/);
     expect(text).toMatch(/6 left is under the threshold of 10|under the threshold of 10/);
     await goTo("/app");
     const overview = await app.locator("body").innerText();
-    // Per-SKU lines ("paused: 6 left is under the threshold of 10") said of many, and the same words
-    // for SKUs paused with nothing left (no line of their own).
-    expect(overview).toMatch(/marketplace: \d+ SKUs? — paused: fewer than 10 left/);
+    // Per-variant lines ("paused: 6 left is under the threshold of 10") said of many, and the same
+    // words for variants paused with nothing left (no line of their own). The count is of variants.
+    expect(overview).toMatch(/marketplace: \d+ variants? — paused: fewer than 10 left/);
   });
 });

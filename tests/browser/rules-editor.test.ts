@@ -77,7 +77,7 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     await app.getByRole("heading", { name: "Preview: your draft" }).waitFor({ timeout: 30_000 });
     await app.getByText("Biggest changes").waitFor();
     const table = await app.getByRole("table").first().innerText();
-    expect(table).toMatch(/RING-7\s+Warehouse \(protected\)\s+0\s+4/);
+    expect(table).toMatch(/RING-7\s+Gold Ring \/ 7\s+Warehouse \(protected\)\s+0\s+4/);
     expect(table).toContain("4 safety stock for SKU RING-7 at Warehouse");
     const figures = await app.locator("body").innerText();
     expect(figures).toMatch(/Units into protection\s+4/);
@@ -95,7 +95,7 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     expect(safetyStock("RING-7", "Soho store")).toBe(0);
 
     await goTo("/app/inventory?q=RING-7");
-    const card = app.getByRole("region", { name: "RING-7", exact: true });
+    const card = app.getByRole("region", { name: "RING-7 Gold Ring / 7", exact: true });
     await expect.poll(() => card.getByText("4 safety stock for SKU RING-7 at Warehouse").isVisible(), { timeout: 30_000 }).toBe(true);
     await screenshot(page, "inventory-after-publish");
 
