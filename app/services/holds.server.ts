@@ -28,7 +28,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { readInventoryItems } from "~/shopify/inventory.server";
 import { enqueueRecompute } from "./jobs.server";
-import { recomputeInventoryItems } from "./recompute.server";
+import { recomputeInventoryItems } from "./sync-items.server";
 
 /**
  * The cart attribute carrying the checkout's hold key: set by the checkout block, read by the

@@ -1,6 +1,6 @@
 import { clearShopRedaction } from "~/models/shop-data.server";
 import { ensureShopInstalled, getShopInstallation, markShopAccessRestored } from "~/models/shop-installation.server";
-import { enqueueShopJob, jobQueue } from "./jobs.server";
+import { enqueueInitialSync, jobQueue } from "./jobs.server";
 
 /**
  * Called after every successful authentication (the library's `afterAuth` hook: install,
@@ -22,6 +22,6 @@ export async function onShopAuthenticated(shop: string, now: Date = new Date()) 
   }
   const returning = before?.status === "uninstalled";
   if (!before || returning || before.initialSync === "idle" || before.initialSync === "failed") {
-    await enqueueShopJob(shop, "initial-sync", {}, "initial-sync");
+    await enqueueInitialSync(shop);
   }
 }

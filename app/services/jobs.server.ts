@@ -1,9 +1,6 @@
 import { batchWindowMs, env, type Env } from "~/env.server";
 import type { JobQueue } from "~/jobs/queue.server";
 
-/** The pipeline's queues (see app/services/job-handlers.server.ts for who runs them). */
-export type PipelineQueue = "webhook" | "recompute" | "reconcile" | "initial-sync";
-
 let provide: (() => JobQueue) | undefined;
 let queue: JobQueue | undefined;
 
@@ -37,8 +34,17 @@ export function useBatchWindows(config: WindowConfig | undefined) {
   windows = config;
 }
 
-export async function enqueueShopJob(shop: string, name: PipelineQueue, payload: unknown, key: string | null) {
-  return jobQueue().enqueue({ shop, queue: name, payload, key });
+/** What asked for a reconciliation: its report says so, and the `reconcile` handler reads it (pipeline-handlers.server.ts). */
+export type ReconcileTrigger = "scheduled" | "manual" | "policy" | "health" | "location";
+
+/** One waiting reconciliation per shop (key `reconcile`): a request while one waits merges into it. */
+export async function enqueueReconcile(shop: string, trigger: ReconcileTrigger) {
+  return jobQueue().enqueue({ shop, queue: "reconcile", payload: { trigger }, key: "reconcile" });
+}
+
+/** One waiting initial import per shop (key `initial-sync`). */
+export async function enqueueInitialSync(shop: string) {
+  return jobQueue().enqueue({ shop, queue: "initial-sync", payload: {}, key: "initial-sync" });
 }
 
 /**

@@ -5,7 +5,7 @@ import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
 import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
 import { runInitialSync } from "./initial-sync.server";
-import { recomputeInventoryItems } from "./recompute.server";
+import { recomputeInventoryItems } from "./sync-items.server";
 import { reconcileShop } from "./reconcile.server";
 import { processRecordedDeliveries } from "./webhook-processing.server";
 

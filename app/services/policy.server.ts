@@ -1,7 +1,7 @@
 import type { Problem, Policy } from "~/domain";
 import { recordAudit } from "~/models/audit.server";
 import { currentPolicy, insertPolicyVersion, policyVersion } from "~/models/policy.server";
-import { enqueueShopJob } from "./jobs.server";
+import { enqueueReconcile } from "./jobs.server";
 import { checkPolicyForShop } from "./policy-check.server";
 
 export type PublishPolicyResult = { ok: true; version: number } | { ok: false; problems: readonly Problem[] };
@@ -24,7 +24,7 @@ export async function publishPolicy(
   await recordAudit(shop, [
     { subject: "policy", ruleVersion: version, reason: note ? `Published policy v${version}: ${note}` : `Published policy v${version}`, actor: "merchant" },
   ]);
-  await enqueueShopJob(shop, "reconcile", { trigger: "policy" }, "reconcile");
+  await enqueueReconcile(shop, "policy");
   return { ok: true, version };
 }
 

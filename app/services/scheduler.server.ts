@@ -4,7 +4,7 @@ import { getShopSettings } from "~/models/settings.server";
 import { getShopInstallation, listActiveShops, setShopFrozen } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
 import { expireCartHolds } from "./holds.server";
-import { enqueueShopJob } from "./jobs.server";
+import { enqueueReconcile } from "./jobs.server";
 
 
 /**
@@ -46,7 +46,7 @@ export async function runScheduledWork(now: Date) {
     }
     const due = !installation.lastReconcileAt || now.getTime() - installation.lastReconcileAt.getTime() >= settings.reconcileEveryMinutes * 60_000;
     if (due || health.healthy === frozen) {
-      await enqueueShopJob(shop, "reconcile", { trigger: due ? "scheduled" : "health" }, "reconcile");
+      await enqueueReconcile(shop, due ? "scheduled" : "health");
       summary.reconciles++;
     }
   }

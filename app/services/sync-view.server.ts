@@ -2,7 +2,7 @@ import { listReconciliationReports } from "~/models/reconciliation.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
 import { formatDateTime, formatMillis } from "./display-view.server";
-import { enqueueShopJob, jobQueue } from "./jobs.server";
+import { enqueueReconcile, jobQueue } from "./jobs.server";
 
 /** Webhook health looks at the last day of deliveries. */
 /** Reconciliation causes (reconcile.server.ts) in the merchant's words, not the audit subjects. */
@@ -97,7 +97,7 @@ export type SyncActionResult =
 
 /** "Reconcile now": one queued run per shop (the key coalesces repeated clicks). */
 export async function requestReconcile(shop: string): Promise<SyncActionResult> {
-  const queued = await enqueueShopJob(shop, "reconcile", { trigger: "manual" }, "reconcile");
+  const queued = await enqueueReconcile(shop, "manual");
   return { ok: true, message: queued.kind === "coalesced" ? "A reconciliation is already queued" : "Reconciliation queued" };
 }
 

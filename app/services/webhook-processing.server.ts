@@ -9,7 +9,7 @@ import { orderPayloadOf, parseWebhookBody, webhookEffects } from "~/shopify/webh
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { convertCartHolds, HOLD_ATTRIBUTE } from "./holds.server";
 import { recordOrderExposure, type ArrivedOrder } from "./near-miss.server";
-import { enqueueRecompute, enqueueShopJob, jobQueue } from "./jobs.server";
+import { enqueueReconcile, enqueueRecompute, jobQueue } from "./jobs.server";
 import { confirmAppGone } from "./webhook-confirmation.server";
 
 export interface DeliveryToProcess {
@@ -128,7 +128,7 @@ export async function processWebhook(
     case "locations/update":
     case "locations/delete":
       // Location names are what policies refer to, and pools span locations: re-read all.
-      await enqueueShopJob(shop, "reconcile", { trigger: "location" }, "reconcile");
+      await enqueueReconcile(shop, "location");
       return "processed";
   }
 

@@ -321,7 +321,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       apiKey: BENCH_API_KEY,
       apiSecret: BENCH_API_SECRET,
       appUrl: BENCH_APP_URL,
-      // The production coalescing window (app/services/recompute.server.ts); the worker wakes on enqueue.
+      // The production coalescing window (app/services/jobs.server.ts); the worker wakes on enqueue.
       env: { RECOMPUTE_WINDOW_MS: process.env.RECOMPUTE_WINDOW_MS ?? "1000" },
       // FLASH_APP=web+worker (default): the web routes and `npm run worker` in two processes
       // (docs/scale-out.md), the worker polling every FLASH_WORKER_POLL_MS (100); FLASH_APP=single:
