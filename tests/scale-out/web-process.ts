@@ -9,6 +9,9 @@
  */
 import { startSandboxServer } from "../../sandbox/http/server";
 
+// What an entry point does first (docs/decisions/023): the app builds its pieces on first use.
+(await import("../../app/composition.server")).compose();
+
 type RouteModule = { action: (args: { request: Request; params: object; context: object }) => Promise<Response> };
 
 async function handle(request: Request): Promise<Response> {
