@@ -5,6 +5,8 @@ import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,
   describeError,
+  emptyStatusCounts,
+  validateNewJob,
   retryDelayMs,
   type BackoffOptions,
   type DeadJob,
@@ -17,7 +19,6 @@ import {
   type QueueStats,
 } from "./queue.server";
 import { createRedis } from "./redis.server";
-import { emptyCounts, validate } from "./sqlite-queue.server";
 
 /**
  * The distributed adapter of the queue port (app/jobs/queue.server.ts) on BullMQ 6 + Redis,
@@ -143,7 +144,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
 
   /** `keepExisting`: coalescing into an open job keeps that job's (newer) payload (resumed jobs). */
   async function enqueueOne(job: NewJob, { keepExisting = false }: { keepExisting?: boolean } = {}): Promise<EnqueueResult> {
-    validate(job);
+    validateNewJob(job);
     await connection.sadd(queuesKey, job.queue);
     const queue = bullQueue(job.queue);
     const key = job.key ?? null;
@@ -213,7 +214,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
     enqueue: (job) => enqueueOne(job),
 
     async enqueueMany(jobs) {
-      jobs.forEach(validate);
+      jobs.forEach(validateNewJob);
       const results: EnqueueResult[] = [];
       for (const job of jobs) results.push(await enqueueOne(job));
       return results;
@@ -328,11 +329,11 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions = {}): Bullm
     },
 
     async stats(shop) {
-      const stats: QueueStats = { total: 0, byStatus: emptyCounts(), byQueue: {} };
+      const stats: QueueStats = { total: 0, byStatus: emptyStatusCounts(), byQueue: {} };
       const add = (name: string, status: JobStatus, count: number) => {
         stats.total += count;
         stats.byStatus[status] += count;
-        (stats.byQueue[name] ??= emptyCounts())[status] += count;
+        (stats.byQueue[name] ??= emptyStatusCounts())[status] += count;
       };
       if (!shop) {
         for (const name of await knownQueues()) {

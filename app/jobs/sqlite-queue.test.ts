@@ -3,7 +3,8 @@ import { hostname } from "node:os";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { createPrismaClient } from "~/db.server";
 import { retryDelayMs, type JobQueue, type LeasedJob } from "./queue.server";
-import { createSqliteJobQueue, LEASE_HOLDER } from "./sqlite-queue.server";
+import { createSqliteJobQueue } from "./sqlite-queue.server";
+import { LEASE_HOLDER } from "./sqlite/lease-holder.server";
 
 const SHOP = "alpha.myshopify.com";
 const OTHER_SHOP = "beta.myshopify.com";

@@ -278,7 +278,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /**
    * A restarted worker takes back at once the jobs its crashed predecessor held (the queue knows
-   * which holders are gone: app/jobs/sqlite-queue.server.ts `leaseHolderIsGone`), instead of
+   * which holders are gone: app/jobs/sqlite/lease-holder.server.ts `leaseHolderIsGone`), instead of
    * leaving them to their visibility timeout (a minute after a kill -9 mid-publish).
    */
   async function reclaimOrphanedLeases(): Promise<void> {
