@@ -178,7 +178,7 @@ describe("sqlite job queue: leases that outlive their worker", () => {
   });
 
   describe("a restarted worker takes back the leases of holders that are gone", () => {
-    /** A lease as another holder would have written it (`<pid>@<host>#<incarnation>/…`, sqlite-queue.server.ts). */
+    /** A lease as another holder would have written it (`<pid>@<host>#<incarnation>/…`, sqlite/lease-holder.server.ts). */
     const heldBy = async (holder: string) => {
       const queue = makeQueue();
       const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: `item-${holder}`, payload: {} });
