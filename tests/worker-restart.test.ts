@@ -1,7 +1,7 @@
 /**
  * Recovery after a crash: `npm run worker` (the embedded queue on SQLite) killed with SIGKILL
  * while it applies a published policy, then started again on the same database. The restarted
- * worker takes back the dead worker's lease at once (app/jobs/sqlite-queue.server.ts,
+ * worker takes back the dead worker's lease at once (app/jobs/sqlite/lease-holder.server.ts,
  * `leaseHolderIsGone`) instead of waiting out its visibility timeout (60 s), so the shop reaches
  * the policy within seconds of the restart.
  *

@@ -190,24 +190,7 @@ export function allocateChannel(
   const shared = rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 ? "shared " : "";
   let available = pool;
   let paused = false;
-  let explain: readonly ExplainLine[] = NO_LINES;
-  // What counts: a line with no units (it withholds nothing) naming the locations in the pool and
-  // those left out because the channel's orders cannot be filled there.
-  const reach = channel.reachText;
-  if (reach !== undefined) {
-    const whole = pool + fence;
-    explain =
-      lines.get(slotBase + REACH, whole, 0) ??
-      lines.set(slotBase + REACH, whole, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${whole} ${reach}` });
-  }
-  // Fences withhold nothing from this channel's pool (its own are added back below; the others'
-  // are not in location available), so their lines carry 0 units, like the reach line.
-  if (fence > 0) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: FENCE_REASON(fence, name) });
-  if (fencedForOthers !== undefined) {
-    for (const [holder, units] of [...fencedForOthers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      explain = appendLine(explain, { rule: "ring_fence", scope: holder, units: 0, reason: FENCE_REASON(units, holder) });
-    }
-  }
+  let explain = reachAndFenceLines(channel, pool, fence, fencedForOthers, lines, slotBase);
   if (rule === undefined && holds.length === 0) return { item: id, sku, channel: name, pool, available, paused, explain };
   let units: number;
 
@@ -341,6 +324,37 @@ export function allocateChannel(
   }
 
   return { item: id, sku, channel: name, pool, available, paused, explain };
+}
+
+/**
+ * The lines that withhold nothing, so they carry 0 units: what counts (the locations in the pool
+ * and those left out because the channel's orders cannot be filled there), and where the item's
+ * fences went (its own are added back after the cap; the others' are not in location available).
+ */
+function reachAndFenceLines(
+  channel: CompiledChannel,
+  pool: number,
+  fence: number,
+  fencedForOthers: Map<string, number> | undefined,
+  lines: LineCache,
+  slotBase: number,
+): readonly ExplainLine[] {
+  const name = channel.channel;
+  let explain: readonly ExplainLine[] = NO_LINES;
+  const reach = channel.reachText;
+  if (reach !== undefined) {
+    const whole = pool + fence;
+    explain =
+      lines.get(slotBase + REACH, whole, 0) ??
+      lines.set(slotBase + REACH, whole, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${whole} ${reach}` });
+  }
+  if (fence > 0) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: FENCE_REASON(fence, name) });
+  if (fencedForOthers !== undefined) {
+    for (const [holder, units] of [...fencedForOthers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      explain = appendLine(explain, { rule: "ring_fence", scope: holder, units: 0, reason: FENCE_REASON(units, holder) });
+    }
+  }
+  return explain;
 }
 
 const NOT_FENCED: { own: number; others: Map<string, number> | undefined } = { own: 0, others: undefined };

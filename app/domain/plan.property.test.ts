@@ -173,7 +173,7 @@ const sum = (lines: readonly { units: number }[]) => lines.reduce((total, line) 
 /** Units fenced for `channel` at the level (its ring_fence lines). */
 const fencedAt = (level: Plan["levels"][number], channel?: string) => sum(level.explain.filter((line) => line.rule === "ring_fence" && (channel === undefined || line.scope === channel)));
 
-describe("plan invariants", () => {
+describe("plan invariants: bounds and where every unit goes", () => {
   it("levels: nothing negative, protected ≤ base, available + protected = base, lines sum to protected", () => {
     fc.assert(
       fc.property(policyArb, snapshotArb, (policy, snapshot) => {
@@ -241,6 +241,9 @@ describe("plan invariants", () => {
     );
   });
 
+});
+
+describe("plan invariants: order, monotonicity and independence", () => {
   it("does not depend on the order of rules, channels, levels, items or holds", () => {
     fc.assert(
       fc.property(policyArb, snapshotArb, fc.infiniteStream(fc.nat()), (policy, snapshot, seeds) => {

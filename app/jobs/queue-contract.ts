@@ -29,13 +29,18 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
   }
 }
 
-export function describeJobQueueContract(adapter: string, subject: () => ContractSubject) {
-  const leaseOne = async (queue: JobQueue, options: { queues?: string[]; shop?: string; vt?: number } = {}): Promise<LeasedJob | undefined> => {
-    const [job] = await queue.lease({ limit: 1, visibilityTimeoutMs: options.vt ?? VT, queues: options.queues ?? ["recompute", "reconcile"], ...(options.shop ? { shop: options.shop } : {}) });
-    return job;
-  };
+async function leaseOne(queue: JobQueue, options: { queues?: string[]; shop?: string; vt?: number } = {}): Promise<LeasedJob | undefined> {
+  const [job] = await queue.lease({ limit: 1, visibilityTimeoutMs: options.vt ?? VT, queues: options.queues ?? ["recompute", "reconcile"], ...(options.shop ? { shop: options.shop } : {}) });
+  return job;
+}
 
-  describe(`job queue contract: ${adapter}`, () => {
+export function describeJobQueueContract(adapter: string, subject: () => ContractSubject) {
+  describeEnqueueAndLease(adapter, subject);
+  describeFailuresAndRecovery(adapter, subject);
+}
+
+function describeEnqueueAndLease(adapter: string, subject: () => ContractSubject) {
+  describe(`job queue contract: ${adapter}: enqueue, coalesce and lease`, () => {
     it("enqueues, leases once, completes once", async () => {
       const { queue, reset } = subject();
       await reset();
@@ -108,6 +113,11 @@ export function describeJobQueueContract(adapter: string, subject: () => Contrac
       expect(await queue.drained(SHOP)).toBe(true);
     });
 
+  });
+}
+
+function describeFailuresAndRecovery(adapter: string, subject: () => ContractSubject) {
+  describe(`job queue contract: ${adapter}: retries, dead letters, expired leases and waiting`, () => {
     it("retries with backoff, then dead; dead letters list newest first and retry through the port", async () => {
       const { queue, reset } = subject();
       await reset();

@@ -224,3 +224,18 @@ export function describeError(error: unknown): string {
   }
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }
+
+/** What every adapter refuses before it stores anything, so a bad job fails the same way on each. */
+export function validateNewJob(job: NewJob): void {
+  const { maxAttempts } = job;
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
+    throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  }
+  if (job.runAt !== undefined && Number.isNaN(job.runAt.getTime())) throw new RangeError("runAt is an invalid date");
+  if (!job.shop || !job.queue) throw new RangeError("shop and queue are required");
+}
+
+/** Zero for every status, so `stats()` lists each one even when no job has it. */
+export function emptyStatusCounts(): StatusCounts {
+  return Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
+}

@@ -3,7 +3,8 @@ import { hostname } from "node:os";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { createPrismaClient } from "~/db.server";
 import { retryDelayMs, type JobQueue, type LeasedJob } from "./queue.server";
-import { createSqliteJobQueue, LEASE_HOLDER } from "./sqlite-queue.server";
+import { createSqliteJobQueue } from "./sqlite-queue.server";
+import { LEASE_HOLDER } from "./sqlite/lease-holder.server";
 
 const SHOP = "alpha.myshopify.com";
 const OTHER_SHOP = "beta.myshopify.com";
@@ -29,7 +30,7 @@ beforeEach(async () => {
   await prisma.job.deleteMany();
 });
 
-describe("sqlite job queue", () => {
+describe("sqlite job queue: enqueue, coalesce and lease", () => {
   it("a parked job waits without using an attempt or its key, and resumes (merging into a newer pending job)", async () => {
     const queue = makeQueue();
     const first = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 1 } });
@@ -152,6 +153,9 @@ describe("sqlite job queue", () => {
     expect((await queue.stats(OTHER_SHOP)).total).toBe(0);
   });
 
+});
+
+describe("sqlite job queue: leases that outlive their worker", () => {
   it("leases a job again after its worker died, and the stale worker's results are no-ops", async () => {
     const queue = makeQueue();
     const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: {} });
@@ -174,7 +178,7 @@ describe("sqlite job queue", () => {
   });
 
   describe("a restarted worker takes back the leases of holders that are gone", () => {
-    /** A lease as another holder would have written it (`<pid>@<host>#<incarnation>/…`, sqlite-queue.server.ts). */
+    /** A lease as another holder would have written it (`<pid>@<host>#<incarnation>/…`, sqlite/lease-holder.server.ts). */
     const heldBy = async (holder: string) => {
       const queue = makeQueue();
       const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: `item-${holder}`, payload: {} });
@@ -239,6 +243,9 @@ describe("sqlite job queue", () => {
     expect(jobs[0].lastError).toMatch(/lease expired/i);
   });
 
+});
+
+describe("sqlite job queue: failures, dead letters and housekeeping", () => {
   it("retries with jittered exponential backoff, then dead with the error kept, then retryDead", async () => {
     const queue = makeQueue(); // random = 0.5, base 1 s
     const { id } = await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-1", payload: { n: 1 }, maxAttempts: 3 });

@@ -94,211 +94,54 @@ export function createWorker(options: WorkerOptions): Worker {
   const { queue, handlers, concurrency = 4, pollIntervalMs = 1_000, visibilityTimeoutMs = DEFAULT_VISIBILITY_TIMEOUT_MS, logger = console } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be a positive integer");
   const queues = Object.keys(handlers);
+  const run: JobRunDeps = { queue, handlers, visibilityTimeoutMs, logger };
   const heartbeatMs = Math.max(10, Math.floor(visibilityTimeoutMs / 3));
 
   const inFlight = new Set<Promise<void>>();
   /** Tail of the chain of jobs per (shop, key): jobs sharing a key run one after another. */
   const keyTails = new Map<string, Promise<void>>();
+  const alarm = new PollAlarm();
   let loop: Promise<void> | null = null;
   let stopping = false;
-  let waitingForSlot = false;
-  let wake: (() => void) | null = null;
   let unsubscribe: (() => void) | null = null;
-  let jobsSignalled = false;
-  /** The one timer for jobs signalled as due later: the earliest of them. */
-  let dueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
-  function wakeAt(inMs: number) {
-    const at = Date.now() + inMs;
-    if (dueTimer && dueTimer.at <= at) return;
-    if (dueTimer) clearTimeout(dueTimer.timer);
-    const timer = setTimeout(() => {
-      dueTimer = null;
-      if (wake && !waitingForSlot) wake();
-      else jobsSignalled = true;
-    }, inMs);
-    timer.unref?.();
-    dueTimer = { at, timer };
-  }
-
-  function meta(job: LeasedJob, extra: Record<string, unknown> = {}) {
-    return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
-  }
+  const totals = zeroCounts();
 
   /** Jobs leased together: one leader per (shop, queue) of a batch handler, with its companions. */
   function dispatchAll(jobs: LeasedJob[], counts: RunCounts): void {
-    const leaders = new Map<string, { leader: LeasedJob; companions: LeasedJob[] }>();
-    for (const job of jobs) {
-      if (!handlers[job.queue]?.batch) {
-        dispatch(job, counts, []);
-        continue;
-      }
-      const group = `${job.shop}\u0000${job.queue}`;
-      const existing = leaders.get(group);
-      if (existing) existing.companions.push(job);
-      else leaders.set(group, { leader: job, companions: [] });
-    }
-    for (const { leader, companions } of leaders.values()) dispatch(leader, counts, companions);
+    for (const { leader, companions } of groupBatches(jobs, handlers)) dispatch(leader, counts, companions);
   }
 
   function dispatch(job: LeasedJob, counts: RunCounts, companions: LeasedJob[]): void {
     const lease = new AbortController();
     // Jobs settled by this job's handler (companions, jobs it leases along): their leases are
-    // renewed with this one's. A stale answer for one of them only means the handler's
-    // `complete` of it will be refused; the leader's own lease decides whether to abort.
+    // renewed with this one's.
     const held = [...companions];
-    const heartbeat = setInterval(() => {
-      for (const other of held) {
-        queue.extendLease(other, visibilityTimeoutMs).catch((error: unknown) => logger.warn("job: could not extend lease", meta(other, { error })));
-      }
-      queue.extendLease(job, visibilityTimeoutMs).then(
-        (result) => {
-          if (result.kind === "stale" && !lease.signal.aborted) {
-            logger.warn("job: lease lost to another worker", meta(job));
-            lease.abort(new Error("lease lost"));
-          }
-        },
-        (error: unknown) => logger.warn("job: could not extend lease", meta(job, { error })),
-      );
-    }, heartbeatMs);
-    heartbeat.unref?.();
-
+    const heartbeat = startHeartbeat(run, job, held, lease, heartbeatMs);
     const lockKey = job.key === null ? null : `${job.shop}\u0000${job.key}`;
     const previous = (lockKey && keyTails.get(lockKey)) || Promise.resolve();
-    const run = previous
-      .then(() => (lease.signal.aborted ? ("stale" as const) : execute(job, lease.signal, companions, held)))
+    const running = previous
+      .then(() => (lease.signal.aborted ? ("stale" as const) : runJob(run, job, lease.signal, companions, held)))
       .then((outcome) => {
         counts[outcome]++;
         counts.processed++;
       })
       .finally(() => {
         clearInterval(heartbeat);
-        inFlight.delete(run);
-        if (lockKey && keyTails.get(lockKey) === run) keyTails.delete(lockKey);
-        if (waitingForSlot) wake?.();
+        inFlight.delete(running);
+        if (lockKey && keyTails.get(lockKey) === running) keyTails.delete(lockKey);
+        alarm.slotFreed();
       });
-    if (lockKey) keyTails.set(lockKey, run);
-    inFlight.add(run);
-  }
-
-  async function execute(job: LeasedJob, signal: AbortSignal, companions: LeasedJob[], held: LeasedJob[]): Promise<Outcome> {
-    const leaseMore = async (limit: number) => {
-      if (limit <= 0) return [];
-      const more = await queue.lease({ queues: [job.queue], shop: job.shop, limit, visibilityTimeoutMs });
-      held.push(...more);
-      return more;
-    };
-    let failures: void | ReadonlyMap<LeasedJob, unknown>;
-    try {
-      const handler = handlers[job.queue];
-      if (!handler) throw new NonRetryableError(`No handler for queue "${job.queue}"`);
-      failures = await handler(job, { signal, companions, leaseMore });
-    } catch (error) {
-      await settleCarried(held, () => ({ error }));
-      return recordFailure(job, error);
-    }
-    await settleCarried(held, (other) => (failures?.has(other) ? { error: failures.get(other) } : null));
-    if (failures?.has(job)) return recordFailure(job, failures.get(job));
-    try {
-      const result = await queue.complete(job);
-      if (result.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", meta(job));
-      return result.kind === "completed" ? "succeeded" : "stale";
-    } catch (error) {
-      logger.error("job: could not record completion", meta(job, { error }));
-      return "errored";
-    }
-  }
-
-  /** The jobs a batch handler carried along with its own: each failed with its error, or completed. */
-  async function settleCarried(carried: readonly LeasedJob[], failureOf: (job: LeasedJob) => { error: unknown } | null): Promise<void> {
-    for (const other of carried) {
-      const failure = failureOf(other);
-      if (failure) {
-        await recordFailure(other, failure.error);
-        continue;
-      }
-      const result = await queue.complete(other).catch((error: unknown) => {
-        logger.error("job: could not record completion", meta(other, { error }));
-        return null;
-      });
-      if (result?.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", meta(other));
-    }
-  }
-
-  async function recordFailure(job: LeasedJob, error: unknown): Promise<Outcome> {
-    if (error instanceof WaitForShopError) return park(job, error);
-    const retryable = !(error instanceof NonRetryableError);
-    let result: FailResult;
-    try {
-      result = await queue.fail(job, error, { retryable });
-    } catch (ackError) {
-      logger.error("job: failed, and the failure could not be recorded", meta(job, { error, ackError }));
-      return "errored";
-    }
-    switch (result.kind) {
-      case "retrying":
-        logger.error("job: failed, will retry", meta(job, { error, retryAt: result.runAt.toISOString() }));
-        return "retried";
-      case "dead":
-        logger.error(retryable ? "job: failed on its last attempt, dead" : "job: failed, not retryable, dead", meta(job, { error }));
-        return "dead";
-      case "superseded":
-        logger.error("job: failed, superseded by a newer job for the same key", meta(job, { error, by: result.by }));
-        return "superseded";
-      case "stale":
-        logger.warn("job: failed after its lease was taken over; failure not recorded", meta(job, { error }));
-        return "stale";
-    }
-  }
-
-  async function park(job: LeasedJob, error: WaitForShopError): Promise<Outcome> {
-    try {
-      const result = await queue.park(job, error);
-      if (result.kind === "stale") return "stale";
-      logger.warn("job: waiting for the shop", meta(job, { reason: error.message }));
-      return "waiting";
-    } catch (ackError) {
-      logger.error("job: could not be parked", meta(job, { error, ackError }));
-      return "errored";
-    }
-  }
-
-  function idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
-  }
-
-  const totals = zeroCounts();
-
-  /**
-   * A restarted worker takes back at once the jobs its crashed predecessor held (the queue knows
-   * which holders are gone: app/jobs/sqlite-queue.server.ts `leaseHolderIsGone`), instead of
-   * leaving them to their visibility timeout (a minute after a kill -9 mid-publish).
-   */
-  async function reclaimOrphanedLeases(): Promise<void> {
-    if (!queue.reclaimOrphanedLeases) return;
-    try {
-      const { reclaimed } = await queue.reclaimOrphanedLeases();
-      if (reclaimed > 0) logger.info("worker: took back jobs of a worker that is gone", { reclaimed });
-    } catch (error) {
-      // Not fatal: those leases still expire on their own.
-      logger.warn("worker: could not look for jobs of workers that are gone", { error });
-    }
+    if (lockKey) keyTails.set(lockKey, running);
+    inFlight.add(running);
   }
 
   async function pollLoop(): Promise<void> {
-    await reclaimOrphanedLeases();
+    await reclaimOrphanedLeases(queue, logger);
     while (!stopping) {
       const free = concurrency - inFlight.size;
       let leased = 0;
       if (free > 0) {
-        jobsSignalled = false;
+        alarm.forgetSignal();
         try {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs });
           dispatchAll(jobs, totals);
@@ -309,10 +152,8 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       if (stopping) break;
       if (free > 0 && leased === free) continue; // maybe more is due
-      if (free > 0 && jobsSignalled) continue; // enqueued while we were leasing
-      waitingForSlot = free === 0;
-      await idle(pollIntervalMs);
-      waitingForSlot = false;
+      if (free > 0 && alarm.signalled) continue; // enqueued while we were leasing
+      await alarm.sleep(pollIntervalMs, { untilSlotFrees: free === 0 });
     }
   }
 
@@ -325,18 +166,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (loop) return;
       stopping = false;
       logger.info("worker: started", { queues, concurrency });
-      // Only while idle with a free slot: a full worker is woken by its next finished job.
-      // A signal that arrives while the loop is leasing is kept, so the loop does not then sleep.
-      // Jobs due later (a coalescing window) wake the worker when they are due.
-      unsubscribe = queue.onJobsDue?.((runAt) => {
-        const inMs = runAt.getTime() - Date.now();
-        if (inMs > 0) {
-          wakeAt(inMs);
-          return;
-        }
-        if (wake && !waitingForSlot) wake();
-        else jobsSignalled = true;
-      }) ?? null;
+      unsubscribe = queue.onJobsDue?.((runAt) => alarm.jobsDue(runAt)) ?? null;
       loop = pollLoop();
     },
 
@@ -345,9 +175,7 @@ export function createWorker(options: WorkerOptions): Worker {
       stopping = true;
       unsubscribe?.();
       unsubscribe = null;
-      if (dueTimer) clearTimeout(dueTimer.timer);
-      dueTimer = null;
-      wake?.();
+      alarm.stop();
       await loop;
       while (inFlight.size > 0) await Promise.all(inFlight);
       loop = null;
@@ -373,6 +201,232 @@ export function createWorker(options: WorkerOptions): Worker {
       return counts;
     },
   };
+}
+
+/**
+ * When the poll loop sleeps and what wakes it. An idle worker with a free slot is woken by jobs
+ * signalled due now (`onJobsDue`); a full worker only by its next finished job. A signal that
+ * arrives while the loop is leasing is kept, so the loop does not then sleep. Jobs due later (a
+ * coalescing window) set one timer, for the earliest of them.
+ */
+class PollAlarm {
+  private wake: (() => void) | null = null;
+  private waitingForSlot = false;
+  private jobsSignalled = false;
+  private dueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
+
+  /** Whether jobs were signalled since `forgetSignal`. */
+  get signalled(): boolean {
+    return this.jobsSignalled;
+  }
+
+  forgetSignal(): void {
+    this.jobsSignalled = false;
+  }
+
+  /** Sleeps up to `ms`; `untilSlotFrees`: every slot is busy, so only a finished job wakes it. */
+  async sleep(ms: number, { untilSlotFrees }: { untilSlotFrees: boolean }): Promise<void> {
+    this.waitingForSlot = untilSlotFrees;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+    this.waitingForSlot = false;
+  }
+
+  /** The queue's in-process signal: jobs stored, the earliest due at `runAt`. */
+  jobsDue(runAt: Date): void {
+    const inMs = runAt.getTime() - Date.now();
+    if (inMs > 0) this.wakeAt(inMs);
+    else this.wakeForJobs();
+  }
+
+  slotFreed(): void {
+    if (this.waitingForSlot) this.wake?.();
+  }
+
+  stop(): void {
+    if (this.dueTimer) clearTimeout(this.dueTimer.timer);
+    this.dueTimer = null;
+    this.wake?.();
+  }
+
+  private wakeForJobs(): void {
+    if (this.wake && !this.waitingForSlot) this.wake();
+    else this.jobsSignalled = true;
+  }
+
+  private wakeAt(inMs: number): void {
+    const at = Date.now() + inMs;
+    if (this.dueTimer && this.dueTimer.at <= at) return;
+    if (this.dueTimer) clearTimeout(this.dueTimer.timer);
+    const timer = setTimeout(() => {
+      this.dueTimer = null;
+      this.wakeForJobs();
+    }, inMs);
+    timer.unref?.();
+    this.dueTimer = { at, timer };
+  }
+}
+
+/** What running and settling one job needs from the worker. */
+interface JobRunDeps {
+  queue: JobQueue;
+  handlers: Record<string, JobHandler>;
+  visibilityTimeoutMs: number;
+  logger: WorkerLogger;
+}
+
+function jobMeta(job: LeasedJob, extra: Record<string, unknown> = {}) {
+  return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
+}
+
+/** One leader per (shop, queue) of a batch handler with the rest as its companions; every other job on its own. */
+function groupBatches(jobs: readonly LeasedJob[], handlers: Record<string, JobHandler>): { leader: LeasedJob; companions: LeasedJob[] }[] {
+  const singles: { leader: LeasedJob; companions: LeasedJob[] }[] = [];
+  const batches = new Map<string, { leader: LeasedJob; companions: LeasedJob[] }>();
+  for (const job of jobs) {
+    if (!handlers[job.queue]?.batch) {
+      singles.push({ leader: job, companions: [] });
+      continue;
+    }
+    const group = `${job.shop}\u0000${job.queue}`;
+    const existing = batches.get(group);
+    if (existing) existing.companions.push(job);
+    else batches.set(group, { leader: job, companions: [] });
+  }
+  return [...singles, ...batches.values()];
+}
+
+/**
+ * Renews the leases of a running job and of the jobs its handler holds, every third of the
+ * visibility timeout. A stale answer for a held job only means the handler's settling of it will
+ * be refused; the leader's own lease decides whether to abort.
+ */
+function startHeartbeat({ queue, visibilityTimeoutMs, logger }: JobRunDeps, job: LeasedJob, held: readonly LeasedJob[], lease: AbortController, heartbeatMs: number): NodeJS.Timeout {
+  const heartbeat = setInterval(() => {
+    for (const other of held) {
+      queue.extendLease(other, visibilityTimeoutMs).catch((error: unknown) => logger.warn("job: could not extend lease", jobMeta(other, { error })));
+    }
+    queue.extendLease(job, visibilityTimeoutMs).then(
+      (result) => {
+        if (result.kind === "stale" && !lease.signal.aborted) {
+          logger.warn("job: lease lost to another worker", jobMeta(job));
+          lease.abort(new Error("lease lost"));
+        }
+      },
+      (error: unknown) => logger.warn("job: could not extend lease", jobMeta(job, { error })),
+    );
+  }, heartbeatMs);
+  heartbeat.unref?.();
+  return heartbeat;
+}
+
+/** Runs the job's handler and settles the job and every job the handler carried along. */
+async function runJob(run: JobRunDeps, job: LeasedJob, signal: AbortSignal, companions: LeasedJob[], held: LeasedJob[]): Promise<Outcome> {
+  const { queue, handlers, visibilityTimeoutMs, logger } = run;
+  const leaseMore = async (limit: number) => {
+    if (limit <= 0) return [];
+    const more = await queue.lease({ queues: [job.queue], shop: job.shop, limit, visibilityTimeoutMs });
+    held.push(...more);
+    return more;
+  };
+  let failures: void | ReadonlyMap<LeasedJob, unknown>;
+  try {
+    const handler = handlers[job.queue];
+    if (!handler) throw new NonRetryableError(`No handler for queue "${job.queue}"`);
+    failures = await handler(job, { signal, companions, leaseMore });
+  } catch (error) {
+    await settleCarried(run, held, () => ({ error }));
+    return recordFailure(run, job, error);
+  }
+  await settleCarried(run, held, (other) => (failures?.has(other) ? { error: failures.get(other) } : null));
+  if (failures?.has(job)) return recordFailure(run, job, failures.get(job));
+  try {
+    const result = await queue.complete(job);
+    if (result.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", jobMeta(job));
+    return result.kind === "completed" ? "succeeded" : "stale";
+  } catch (error) {
+    logger.error("job: could not record completion", jobMeta(job, { error }));
+    return "errored";
+  }
+}
+
+/** The jobs a batch handler carried along with its own: each failed with its error, or completed. */
+async function settleCarried(run: JobRunDeps, carried: readonly LeasedJob[], failureOf: (job: LeasedJob) => { error: unknown } | null): Promise<void> {
+  const { queue, logger } = run;
+  for (const other of carried) {
+    const failure = failureOf(other);
+    if (failure) {
+      await recordFailure(run, other, failure.error);
+      continue;
+    }
+    const result = await queue.complete(other).catch((error: unknown) => {
+      logger.error("job: could not record completion", jobMeta(other, { error }));
+      return null;
+    });
+    if (result?.kind === "stale") logger.warn("job: finished after its lease was taken over; result not recorded", jobMeta(other));
+  }
+}
+
+async function recordFailure(run: JobRunDeps, job: LeasedJob, error: unknown): Promise<Outcome> {
+  const { queue, logger } = run;
+  if (error instanceof WaitForShopError) return parkForShop(run, job, error);
+  const retryable = !(error instanceof NonRetryableError);
+  let result: FailResult;
+  try {
+    result = await queue.fail(job, error, { retryable });
+  } catch (ackError) {
+    logger.error("job: failed, and the failure could not be recorded", jobMeta(job, { error, ackError }));
+    return "errored";
+  }
+  switch (result.kind) {
+    case "retrying":
+      logger.error("job: failed, will retry", jobMeta(job, { error, retryAt: result.runAt.toISOString() }));
+      return "retried";
+    case "dead":
+      logger.error(retryable ? "job: failed on its last attempt, dead" : "job: failed, not retryable, dead", jobMeta(job, { error }));
+      return "dead";
+    case "superseded":
+      logger.error("job: failed, superseded by a newer job for the same key", jobMeta(job, { error, by: result.by }));
+      return "superseded";
+    case "stale":
+      logger.warn("job: failed after its lease was taken over; failure not recorded", jobMeta(job, { error }));
+      return "stale";
+  }
+}
+
+async function parkForShop({ queue, logger }: JobRunDeps, job: LeasedJob, error: WaitForShopError): Promise<Outcome> {
+  try {
+    const result = await queue.park(job, error);
+    if (result.kind === "stale") return "stale";
+    logger.warn("job: waiting for the shop", jobMeta(job, { reason: error.message }));
+    return "waiting";
+  } catch (ackError) {
+    logger.error("job: could not be parked", jobMeta(job, { error, ackError }));
+    return "errored";
+  }
+}
+
+/**
+ * A restarted worker takes back at once the jobs its crashed predecessor held (the queue knows
+ * which holders are gone: app/jobs/sqlite/lease-holder.server.ts `leaseHolderIsGone`), instead of
+ * leaving them to their visibility timeout (a minute after a kill -9 mid-publish).
+ */
+async function reclaimOrphanedLeases(queue: JobQueue, logger: WorkerLogger): Promise<void> {
+  if (!queue.reclaimOrphanedLeases) return;
+  try {
+    const { reclaimed } = await queue.reclaimOrphanedLeases();
+    if (reclaimed > 0) logger.info("worker: took back jobs of a worker that is gone", { reclaimed });
+  } catch (error) {
+    // Not fatal: those leases still expire on their own.
+    logger.warn("worker: could not look for jobs of workers that are gone", { error });
+  }
 }
 
 function zeroCounts(): RunCounts {

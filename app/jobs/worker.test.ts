@@ -53,7 +53,7 @@ beforeEach(async () => {
   await prisma.job.deleteMany();
 });
 
-describe("worker", () => {
+describe("worker: running jobs", () => {
   it("runUntilIdle drains every due job of the queues it handles", async () => {
     const queue = makeQueue();
     const seen: unknown[] = [];
@@ -184,6 +184,9 @@ describe("worker", () => {
     expect((await queue.stats(SHOP)).byStatus.pending).toBe(1);
   });
 
+});
+
+describe("worker: wake-ups and batches", () => {
   it("an idle worker runs a job enqueued in its process without waiting for its next poll", async () => {
     const queue = makeQueue();
     const ran: unknown[] = [];
