@@ -572,6 +572,8 @@ function convertHoldCommand(pick: number): Command {
   });
 }
 
+const holdArb = fc.tuple(variant, fc.integer({ min: 1, max: 3 })).map(([label, quantity]) => holdCommand(label, quantity));
+
 // Publishing and reverting weigh double: the sequences that broke Safestock before were theirs.
 const commands = [
   policyArb.map(publishCommand),
@@ -588,8 +590,10 @@ const commands = [
   fc.constant(lostResponse),
   fc.constant(reconcile),
   fc.constant(replayEchoes),
-  fc.tuple(variant, fc.integer({ min: 1, max: 3 })).map(([label, quantity]) => holdCommand(label, quantity)),
-  fc.tuple(variant, fc.integer({ min: 1, max: 3 })).map(([label, quantity]) => holdCommand(label, quantity)),
+  // Holds weigh triple: a hold must be running before release, expiry or payment can apply.
+  holdArb,
+  holdArb,
+  holdArb,
   fc.nat().map(releaseHoldCommand),
   fc.constant(expireHolds),
   fc.nat().map(convertHoldCommand),
