@@ -562,6 +562,7 @@ function convertHoldCommand(pick: number): Command {
     if (hold.units > online - (held - hold.units)) {
       // Orders elsewhere took units under the hold: the Function refuses even the holder, and the hold runs on.
       expect(paid.placed).toBe(false);
+      expect(paid.errors.length).toBeGreaterThan(0);
       return;
     }
     expect(paid).toMatchObject({ placed: true, errors: [], userErrors: [] });
