@@ -11,16 +11,24 @@
  * out of stock (inventoryPolicy CONTINUE). Commands address variants by a label: the SKU where it
  * is unique, "Product/Variant" otherwise; the model judges every variant on its own stock.
  *
+ * Checkouts hold units through the app's real holds API (app/routes/api.holds.tsx, with a
+ * checkout session token); holds are released, expire (the scheduler's expiry run at a later
+ * instant) or convert when the holder pays through the emulated checkout, which runs the real
+ * cart-validation Function (docs/decisions/019). A few holds run at once at most.
+ *
  *   npm test                                   # fixed seeds, a few runs
  *   npm run test:model -- --runs 200           # longer hunt; prints the seed and the shrunk sequence
  */
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { publishPolicy, rollbackPolicy } from "~/services/policy.server";
+import { expireCartHolds } from "~/services/holds.server";
 import { reconcileShop } from "~/services/reconcile.server";
+import { callHolds } from "../support/holds";
 import { deliverToApp, startHarness, type Harness } from "../support/harness";
 import { TWIN_PRODUCTS, twinsShopFactory, twinVariant } from "../support/twins-shop";
 import { mswServer } from "../setup/msw";
@@ -30,6 +38,7 @@ import {
   policyDocument,
   reachableStock,
   targetAvailable,
+  type ModelHold,
   targetSafetyStock,
   type ModelLevel,
   type ModelPolicy,
@@ -48,6 +57,10 @@ const CHECKED_CHANNELS = ["online_store", "marketplace", "wholesale"] as const;
 const RUNS = Number(process.env.MODEL_RUNS ?? 10);
 const SEED = process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : 20261130;
 const MAX_COMMANDS = Number(process.env.MODEL_MAX_COMMANDS ?? 12);
+/** Holds running at once, at most: enough for two checkouts on one variant, few enough to read. */
+const MAX_HOLDS = 3;
+/** The cart attribute the checkout block sets and the Function and orders/create read (docs/decisions/019). */
+const HOLD_ATTRIBUTE = "_safestockHold";
 
 // ---------------------------------------------------------------------------------------------
 // The model and the system under test
@@ -64,7 +77,23 @@ interface Model {
   othersSold: Record<string, number>;
   /** A delivery may have been lost since the last reconciliation. */
   dropped: boolean;
+  /** Running cart holds, oldest first: each its own checkout's, on the Online Store (docs/decisions/019). */
+  holds: CartHold[];
+  /** Checkouts started, for fresh checkout tokens. */
+  checkouts: number;
 }
+
+interface CartHold extends ModelHold {
+  /** The checkout token (the holder) and the hold key the app minted for it. */
+  token: string;
+  key: string;
+  /** The variant's label and inventory item. */
+  label: string;
+  item: string;
+}
+
+/** The model's running holds of one inventory item. */
+const holdsOn = (model: Readonly<Model>, item: string): CartHold[] => model.holds.filter((hold) => hold.item === item);
 
 interface Real {
   harness: Harness;
@@ -109,6 +138,25 @@ function publishedNumbers(real: Real): Map<string, Record<string, { available: n
   return numbers;
 }
 
+/** The `holds` part of each variant's channel metafield, by inventory item: what the checkout Function reads. */
+function publishedHolds(real: Real): Map<string, unknown> {
+  const state = real.harness.sandbox.shop(real.shop).snapshot();
+  const itemOf = new Map(state.variants.map((variant) => [variant.id, variant.inventoryItemId]));
+  const holds = new Map<string, unknown>();
+  for (const metafield of state.metafields) {
+    if (metafield.key !== "channels" || metafield.namespace !== "safestock") continue;
+    holds.set(itemOf.get(metafield.ownerId)!, (JSON.parse(metafield.value) as { holds?: unknown }).holds);
+  }
+  return holds;
+}
+
+/** The metafield's `holds` the model expects (docs/decisions/019): held units and each hold's key, or none. */
+function expectedHolds(model: Readonly<Model>, item: string) {
+  const running = holdsOn(model, item);
+  if (running.length === 0) return undefined;
+  return { held: running.reduce((sum, hold) => sum + hold.units, 0), keys: Object.fromEntries(running.map((hold) => [hold.key, hold.units])) };
+}
+
 /** Settles the pipeline; after a lost delivery, the scheduled reconciliation catches up. */
 async function quietPoint(model: Model, real: Real) {
   await real.harness.settle();
@@ -140,7 +188,8 @@ async function checkInvariants(model: Model, real: Real) {
       const name = labelOf(itemLevels[0]!, names);
       const numbers = published.get(item);
       for (const channel of CHECKED_CHANNELS) {
-        const want = channelNumber(model.policy, channel, itemLevels, locations);
+        const holds = holdsOn(model, item);
+        const want = channelNumber(model.policy, channel, itemLevels, locations, undefined, holds);
         const got = numbers?.[channel];
         const sold = model.othersSold[item] ?? 0;
         if (channel === "marketplace" && model.policy.marketplace?.refreshSeconds !== undefined && sold > 0 && got) {
@@ -148,7 +197,7 @@ async function checkInvariants(model: Model, real: Real) {
           // bounds: at most every unit sold within the last 10 s (the app's shortest divisor,
           // docs/policy.md § 4) and a lag of at most the hour-long window. The number lies between
           // that cover and none.
-          const most = channelNumber(model.policy, channel, itemLevels, locations, { othersPerSecond: sold / 10, lagSeconds: 3600 });
+          const most = channelNumber(model.policy, channel, itemLevels, locations, { othersPerSecond: sold / 10, lagSeconds: 3600 }, holds);
           if (got.available > want.available || got.available < most.available) {
             problems.push(`${name} marketplace: published ${got.available}, model wants ${most.available}…${want.available} (refresh window, ${sold} sold elsewhere)`);
           }
@@ -159,7 +208,17 @@ async function checkInvariants(model: Model, real: Real) {
           problems.push(`${name} ${channel}: offered ${got.available}, more than its orders can reach (${reachableStock(channel, itemLevels, locations)})`);
         }
       }
+      const heldWanted = expectedHolds(model, item);
+      const heldGot = publishedHolds(real).get(item);
+      // Keys are compared as a set: the value lists them by key, whatever the holds' age.
+      if (!isDeepStrictEqual(heldGot, heldWanted)) {
+        problems.push(`${name} holds: published ${JSON.stringify(heldGot ?? null)}, model wants ${JSON.stringify(heldWanted ?? null)}`);
+      }
     }
+  }
+  // No unit sold twice: no level promises more than it has (a continue-selling variant takes orders past zero by choice).
+  for (const level of levels) {
+    if (oversoldUnits(level) > 0) problems.push(`${labelOf(level, names)}@${level.location}: oversold by ${oversoldUnits(level)}`);
   }
   problems.push(...(await auditProblems(real)));
   expect(problems).toEqual([]);
@@ -414,6 +473,108 @@ const replayEchoes = command("replay inventory_levels/update echoes", (model) =>
   expect(real.mutations - before).toBe(0);
 });
 
+// ---------------------------------------------------------------------------------------------
+// Cart holds (docs/policy.md § 4 "holds", docs/decisions/008 and 019)
+
+/** The Online Store number the model expects for a variant (a checkout's hold never lowers it). */
+function modelOnlineNumber(model: Readonly<Model>, real: Real, item: string): number {
+  const { levels, locations } = levelsOf(real);
+  return channelNumber(model.policy!, "online_store", levels.filter((level) => level.item === item), locations, undefined, holdsOn(model, item)).available;
+}
+
+/**
+ * A new checkout asks the app to hold `quantity` of a variant. The model decides the answer: held
+ * when it fits in the Online Store's number less what other checkouts hold; refused otherwise;
+ * never held for a variant that keeps selling when out of stock.
+ */
+function holdCommand(label: string, quantity: number): Command {
+  return command(`checkout holds ${quantity} × ${label}`, (model) => model.policy !== null && model.holds.length < MAX_HOLDS, async (model, real) => {
+    const ordered = variantOf(real.harness.sandbox.shop(real.shop).snapshot(), label);
+    const item = ordered.inventoryItemId;
+    const token = `model-checkout-${++model.checkouts}`;
+    const answer = await callHolds(real.harness, real.shop, "POST", { checkoutToken: token, lines: [{ variantId: ordered.id, quantity }] });
+    if (label === "SCARF-GRY") {
+      expect(answer).toMatchObject({ status: 200, body: { lines: [{ ok: true, held: false, units: 0 }] } });
+      return;
+    }
+    const heldByOthers = holdsOn(model, item).reduce((sum, hold) => sum + hold.units, 0);
+    const left = Math.max(0, modelOnlineNumber(model, real, item) - heldByOthers);
+    if (quantity > left) {
+      expect(answer).toMatchObject({ status: 409, body: { lines: [{ ok: false, available: left }] } });
+      return;
+    }
+    expect(answer).toMatchObject({ status: 200, body: { lines: [{ ok: true, held: true, units: quantity }] } });
+    model.holds.push({ channel: "online_store", units: quantity, token, key: answer.body.holdKey as string, label, item });
+  });
+}
+
+/** The buyer leaves checkout: the block releases the holds with its key. */
+function releaseHoldCommand(pick: number): Command {
+  return command(`release hold #${pick}`, (model) => model.holds.length > 0, async (model, real) => {
+    const hold = model.holds[pick % model.holds.length]!;
+    const answer = await callHolds(real.harness, real.shop, "DELETE", { checkoutToken: hold.token, holdKey: hold.key });
+    expect(answer.body).toEqual({ released: 1 });
+    model.holds = model.holds.filter((entry) => entry !== hold);
+  });
+}
+
+/** Sixteen minutes pass: the scheduler's expiry run ends every hold (the longest lifetime is 15 min). */
+const expireHolds = command("holds expire", (model) => model.holds.length > 0, async (model, real) => {
+  expect(await expireCartHolds(real.shop, new Date(Date.now() + 16 * 60_000))).toBeGreaterThan(0);
+  model.holds = [];
+});
+
+/** A buyer presses "Pay now" in the emulated checkout, which runs the real cart-validation Function. */
+async function payNow(real: Real, input: { variantId: string; quantity: number; token: string; key?: string; placeOrder: boolean }) {
+  const response = await real.harness.sandbox.handle(
+    new Request("http://127.0.0.1:3001/sandbox/checkout", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        shop: real.shop,
+        placeOrder: input.placeOrder,
+        checkoutToken: input.token,
+        lines: [{ variantId: input.variantId, quantity: input.quantity }],
+        attributes: input.key ? [{ key: HOLD_ATTRIBUTE, value: input.key }] : [],
+      }),
+    }),
+  );
+  expect(response.status).toBe(200);
+  return (await response.json()) as { placed?: boolean; order?: { id: string } | null; errors: unknown[]; userErrors?: unknown[] };
+}
+
+/**
+ * The holder pays. First another cart asks for one unit more than the others' holds leave: the
+ * Function refuses it (it would take held units). Then the holder, presenting its key, takes its
+ * held units whenever the Function's arithmetic allows (docs/decisions/019: available − (held −
+ * its own)); orders/create converts the hold.
+ */
+function convertHoldCommand(pick: number): Command {
+  return command(`holder of hold #${pick} pays`, (model) => model.holds.length > 0, async (model, real) => {
+    const hold = model.holds[pick % model.holds.length]!;
+    const variantId = variantOf(real.harness.sandbox.shop(real.shop).snapshot(), hold.label).id;
+    const online = modelOnlineNumber(model, real, hold.item);
+    const held = holdsOn(model, hold.item).reduce((sum, entry) => sum + entry.units, 0);
+    const other = await payNow(real, { variantId, quantity: Math.max(0, online - held) + 1, token: `model-other-${++model.checkouts}`, placeOrder: false });
+    expect(other.errors.length, "another cart may not take held units").toBeGreaterThan(0);
+
+    const paid = await payNow(real, { variantId, quantity: hold.units, token: hold.token, key: hold.key, placeOrder: true });
+    if (hold.units > online - (held - hold.units)) {
+      // Orders elsewhere took units under the hold: the Function refuses even the holder, and the hold runs on.
+      expect(paid.placed).toBe(false);
+      expect(paid.errors.length).toBeGreaterThan(0);
+      return;
+    }
+    expect(paid).toMatchObject({ placed: true, errors: [], userErrors: [] });
+    real.orders.push(paid.order!.id);
+    model.orders = real.orders.length;
+    model.othersSold[hold.item] = (model.othersSold[hold.item] ?? 0) + hold.units;
+    model.holds = model.holds.filter((entry) => entry !== hold);
+  });
+}
+
+const holdArb = fc.tuple(variant, fc.integer({ min: 1, max: 3 })).map(([label, quantity]) => holdCommand(label, quantity));
+
 // Publishing and reverting weigh double: the sequences that broke Safestock before were theirs.
 const commands = [
   policyArb.map(publishCommand),
@@ -430,6 +591,14 @@ const commands = [
   fc.constant(lostResponse),
   fc.constant(reconcile),
   fc.constant(replayEchoes),
+  // Holds weigh triple: a hold must be running before release, expiry or payment can apply.
+  holdArb,
+  holdArb,
+  holdArb,
+  fc.nat().map(releaseHoldCommand),
+  fc.constant(expireHolds),
+  fc.nat().map(convertHoldCommand),
+  fc.nat().map(convertHoldCommand),
 ];
 
 function itemOf(real: Real, label: string): string {
@@ -467,7 +636,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
   });
   await real.harness.install(shop);
   await real.harness.settle();
-  const model: Model = { policy: null, versions: [], orders: 0, othersSold: {}, dropped: false };
+  const model: Model = { policy: null, versions: [], orders: 0, othersSold: {}, dropped: false, holds: [], checkouts: 0 };
   return { model, real };
 }
 
@@ -543,6 +712,35 @@ describe("model-based: Safestock's numbers stay right under random sequences", (
         await run(webOrderCommand("Tee/Navy", 1));
         await run(webOrderCommand("SCARF-GRY", 1));
       }
+    } finally {
+      real.harness.sandbox.close();
+      mswServer.events.removeAllListeners();
+    }
+  }, 120_000);
+
+  it("holds through the same commands: placed, refused, released, expired, and paid for by the holder while another cart is refused", async () => {
+    const { model, real } = await setup();
+    try {
+      const run = async (cmd: Command) => {
+        expect(cmd.check(model), `${cmd.toString()} applies`).toBe(true);
+        await cmd.run(model, real);
+      };
+      // Two checkouts on RING-6, one refused on MUG-BLU (two at the Warehouse, one protected), a held scarf that keeps selling, and a wholesale tier that holds see too.
+      await run(publishCommand({ global: 1, marketplace: { allocationPercent: 100 }, wholesale: { fixedUnits: 50 } }));
+      await run(holdCommand("RING-6", 2));
+      await run(holdCommand("RING-6", 1));
+      await run(holdCommand("MUG-BLU", 2)); // refused: one unit is published for the Online Store
+      await run(holdCommand("SCARF-GRY", 1));
+      expect(model.holds.map((hold) => hold.units)).toEqual([2, 1]);
+      await run(convertHoldCommand(0)); // another cart is refused the held units, the holder of 2 buys them
+      expect(model.holds.map((hold) => hold.units)).toEqual([1]);
+      await run(releaseHoldCommand(0));
+      await run(holdCommand("Tee/Blue", 3)); // its twin Tee/Navy keeps its own number
+      await run(publishCommand(EVERYDAY_POLICIES[4]!)); // a ring fence: holds lower the shared part only
+      await run(holdCommand("RING-7", 2));
+      expect(model.holds.map((hold) => `${hold.units} × ${hold.label}`)).toEqual(["3 × Tee/Blue", "2 × RING-7"]);
+      await run(expireHolds);
+      expect(model.holds).toEqual([]);
     } finally {
       real.harness.sandbox.close();
       mswServer.events.removeAllListeners();

@@ -185,6 +185,32 @@ describe("reference model", () => {
     expect(channelNumber(policy, "point_of_sale", levels, [LOCATIONS[0]!, { ...LOCATIONS[1]!, active: false }])).toEqual({ available: 12, paused: false });
   });
 
+  it("lowers every other channel by a running hold, never the holder's, after the refresh window and before the allocation (docs/policy.md § 4)", () => {
+    const levels = [level("Warehouse", 11)];
+    const web = [{ channel: "online_store", units: 3 }];
+    const policy = { global: 1, online: { networkMinimum: 2 }, marketplace: { allocationPercent: 50 }, wholesale: { fixedUnits: 4 } };
+    // Pool 10. The holder's channel: 10 − 2 (network minimum), the 3 held units stay in it.
+    expect(channelNumber(policy, "online_store", levels, LOCATIONS, undefined, web)).toEqual({ available: 8, paused: false });
+    // Marketplace: 10 − 3 held = 7, then at most 50% of the pool (5): the share does not shrink for holds that leave more.
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS, undefined, web)).toEqual({ available: 5, paused: false });
+    expect(channelNumber(policy, "marketplace", levels, LOCATIONS, undefined, [{ channel: "online_store", units: 8 }])).toEqual({ available: 2, paused: false });
+    // Wholesale: 10 − 3 = 7, capped at its fixed 4; 9 held leave it 1.
+    expect(channelNumber(policy, "wholesale", levels, LOCATIONS, undefined, web)).toEqual({ available: 4, paused: false });
+    expect(channelNumber(policy, "wholesale", levels, LOCATIONS, undefined, [{ channel: "online_store", units: 9 }])).toEqual({ available: 1, paused: false });
+    // Refresh window first: 10 − ceil(0.2 × 15) = 7, then 3 held: 4; more held than left: 0.
+    const refresh = { global: 1, marketplace: { refreshSeconds: 15 } };
+    expect(channelNumber(refresh, "marketplace", levels, LOCATIONS, { othersPerSecond: 0.2, lagSeconds: 0 }, web)).toEqual({ available: 4, paused: false });
+    expect(channelNumber(refresh, "marketplace", levels, LOCATIONS, undefined, [{ channel: "online_store", units: 12 }])).toEqual({ available: 0, paused: false });
+  });
+
+  it("lets holds lower only the shared part of a ring-fenced channel (docs/policy.md § 4 \"Ring fence\")", () => {
+    // Pool 10 with 3 fenced for the marketplace: shared 7, less 5 held = 2, plus its fence = 5; the Online Store keeps its 7.
+    const policy = { global: 1, marketplace: { ringFenceUnits: 3 } };
+    const held = [{ channel: "online_store", units: 5 }];
+    expect(channelNumber(policy, "marketplace", [level("Warehouse", 11)], LOCATIONS, undefined, held)).toEqual({ available: 5, paused: false });
+    expect(channelNumber(policy, "online_store", [level("Warehouse", 11)], LOCATIONS, undefined, held)).toEqual({ available: 7, paused: false });
+  });
+
   it("never counts a continue-selling variant as oversold", () => {
     // 0 on hand, 2 committed: oversold by 2, unless the variant sells past zero on purpose.
     expect(oversoldUnits(level("Warehouse", 0, 2))).toBe(2);

@@ -11,6 +11,10 @@
  * variant carrying that SKU. A variant that keeps selling when out of stock (`continueSelling`,
  * Shopify's inventoryPolicy CONTINUE) is never counted as oversold.
  *
+ * Cart holds (docs/policy.md § 4 "holds", docs/decisions/008 and 019): a running hold lowers every
+ * OTHER channel's number for its variant, after the refresh window and before the allocation, and
+ * never its own channel's; with a ring fence it lowers only the shared part.
+ *
  * Physical stock (on_hand, committed, reserved, damaged, quality_control) is whatever the
  * emulated shop says; the model only decides how much of it Safestock should withhold at each
  * level (Shopify's `safety_stock`) and how much each channel may be offered.
@@ -187,6 +191,17 @@ export interface ModelSales {
 
 export const NO_SALES: ModelSales = { othersPerSecond: 0, lagSeconds: 0 };
 
+/** A running cart hold of one variant, placed for one channel (a checkout's holds are the Online Store's). */
+export interface ModelHold {
+  channel: string;
+  units: number;
+}
+
+/** Units every channel but `channel` must not offer: the running holds of the other channels. */
+export function heldForOthers(channel: string, holds: readonly ModelHold[]): number {
+  return holds.filter((hold) => hold.channel !== channel).reduce((sum, hold) => sum + hold.units, 0);
+}
+
 /**
  * Units a channel refreshed every R s must not list: what the others sell while its copy is stale,
  * R + lag seconds, rounded up to whole units (a float like 16.200000000000003 is 16.2).
@@ -208,6 +223,7 @@ export function channelNumber(
   levels: readonly ModelLevel[],
   locations: readonly ModelLocation[],
   sales: ModelSales = NO_SALES,
+  holds: readonly ModelHold[] = [],
 ): ModelChannelNumber {
   const reachable = new Set(reachableLocations(channel, locations));
   const shop = { levels, locations };
@@ -215,13 +231,17 @@ export function channelNumber(
   const pool = levels
     .filter((level) => reachable.has(level.location))
     .reduce((sum, level) => sum + Math.max(0, targetAvailable(policy, level, shop)), 0);
-  if (channel === "wholesale") return wholesaleNumber(policy, pool);
+  const held = heldForOthers(channel, holds);
+  if (channel === "wholesale") return wholesaleNumber(policy, pool, held);
   let available = pool;
   if (channel === "online_store" && policy.online?.networkMinimum) available = Math.max(0, available - policy.online.networkMinimum);
+  if (channel === "online_store") available = Math.max(0, available - held);
   if (channel === "marketplace") {
-    // The refresh window comes before the allocation, which is a share of the (shared) pool.
+    // The refresh window, then the other channels' holds, come before the allocation, which is a
+    // share of the (shared) pool.
     const refresh = policy.marketplace?.refreshSeconds;
     if (refresh !== undefined) available = Math.max(0, available - refreshCover(refresh, sales));
+    available = Math.max(0, available - held);
     const percent = policy.marketplace?.allocationPercent;
     if (percent !== undefined) available = Math.min(available, Math.floor((pool * percent) / 100));
     // Then the marketplace's own fence comes back on top, and pause below judges the sum.
@@ -234,13 +254,14 @@ export function channelNumber(
   return { available, paused: false };
 }
 
-/** Wholesale's waterfall (docs/policy.md § 4): paused, then the tier reserve, then its fixed allocation. */
-function wholesaleNumber(policy: ModelPolicy, pool: number): ModelChannelNumber {
+/** Wholesale's waterfall (docs/policy.md § 4): paused, then the tier reserve, then other channels' holds, then its fixed allocation. */
+function wholesaleNumber(policy: ModelPolicy, pool: number, held: number): ModelChannelNumber {
   const rule = policy.wholesale;
   if (rule?.paused) return { available: 0, paused: true };
   // Under the reserve the higher tiers keep the stock; the channel is not paused, only empty.
   if (rule?.reserveForHigherTiersBelow !== undefined && pool < rule.reserveForHigherTiersBelow) return { available: 0, paused: false };
-  return { available: rule?.fixedUnits !== undefined ? Math.min(pool, rule.fixedUnits) : pool, paused: false };
+  const left = Math.max(0, pool - held);
+  return { available: rule?.fixedUnits !== undefined ? Math.min(left, rule.fixedUnits) : left, paused: false };
 }
 
 /** Stock a channel's orders can actually reach for one variant: what may never be exceeded. */
