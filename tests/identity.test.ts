@@ -167,13 +167,13 @@ describe("admin pages with twins and blank SKUs", () => {
       return items.map((item) => [item.sku, item.title, item.levels.find((level) => level.location === "Warehouse")?.protected]);
     };
     expect(await warehouseProtection("TEE")).toEqual([
-      ["TEE", "Tee – Blue", 3],
-      ["TEE", "Tee – Navy", 1],
+      ["TEE", "Tee / Blue", 3],
+      ["TEE", "Tee / Navy", 1],
     ]);
     // Variants without a SKU are found by their product.
     expect(await warehouseProtection("Sticker")).toEqual([
-      ["", "Sticker – Round", 1],
-      ["", "Sticker – Square", 1],
+      ["", "Sticker / Round", 1],
+      ["", "Sticker / Square", 1],
     ]);
     const activity = await callLoader(harness, activityLoader, `/app/activity?item=${encodeURIComponent(navy.inventoryItemId)}`, shop);
     expect(activity.data.variant).toBe("TEE · Tee / Navy");
