@@ -7,6 +7,7 @@ import { SANDBOX_ADMIN_TOKEN } from "../sandbox";
 import { driftFromModel } from "./model/shop-drift";
 import { startHarness } from "./support/harness";
 import { receiveStock, TEST_MODEL_POLICY, TEST_POLICY } from "./support/scenarios";
+import { waitFor } from "./support/wait-for";
 
 const SHOP = "lost-access.myshopify.com";
 
@@ -34,7 +35,11 @@ describe("lost access", () => {
     expect(lost.accessLostAt).not.toBeNull();
     expect(lost.accessLostReason).toMatch(/401/);
     // The reconcile of the publish and the recompute of the receipt wait; none is dead.
-    const waiting = await jobsByStatus();
+    // BullMQ parks a job a moment after its handler threw: wait for both to be parked.
+    const waiting = await waitFor(async () => {
+      const counts = await jobsByStatus();
+      return (counts.waiting ?? 0) >= 2 ? counts : null;
+    }, { what: "the reconcile and the recompute to be parked", timeoutMs: 10_000 });
     expect(waiting.waiting).toBeGreaterThanOrEqual(2);
     expect(waiting.dead ?? 0).toBe(0);
     expect(waiting.pending ?? 0).toBe(0);
