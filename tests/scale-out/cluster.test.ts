@@ -25,7 +25,7 @@ import { createPrng } from "../../sandbox/prng";
 import type { CostLogEntry } from "../../sandbox/admin-api/cost-log";
 import { SANDBOX_API_KEY, type InventoryLevelRecord, type ShopStateSnapshot } from "../../sandbox/index";
 import { mswServer } from "../setup/msw";
-import { clusterServicesPresent, startCluster, type Cluster } from "./cluster";
+import { clusterServicesPresent, startCluster, until, type Cluster } from "./cluster";
 
 const SHOP = "cluster.myshopify.com";
 const SKUS = 20;
@@ -50,16 +50,6 @@ const wrongLevels = (state: ShopStateSnapshot) =>
   state.inventoryLevels
     .filter((level) => level.isActive && level.quantities.safety_stock !== policySafetyStock(level.quantities))
     .map((level) => ({ level: levelKey(level.inventoryItemId, level.locationId), quantities: level.quantities, expected: policySafetyStock(level.quantities) }));
-
-async function until<T>(what: string, cluster: Cluster, check: () => Promise<T | null | undefined | false>, limitMs: number): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${limitMs / 1000} s\n${cluster.logs(25)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe.skipIf(!servicesPresent)("a cluster: 2 web processes, 2 workers, PostgreSQL + BullMQ", () => {
   let cluster: Cluster;

@@ -326,3 +326,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   for (let i = 0; i < options.workers; i++) cluster.startWorker();
   return cluster;
 }
+
+/** Polls `check` until it answers (a cluster's state changes across processes); on time-out the error carries the cluster's last log lines. */
+export async function until<T>(what: string, cluster: Cluster, check: () => Promise<T | null | undefined | false>, limitMs: number): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${limitMs / 1000} s\n${cluster.logs(25)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

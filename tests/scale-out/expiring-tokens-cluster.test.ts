@@ -20,7 +20,7 @@ import type { RefreshLogEntry } from "../../sandbox/auth";
 import { createPrng } from "../../sandbox/prng";
 import type { InventoryLevelRecord, ShopStateSnapshot } from "../../sandbox/index";
 import { mswServer } from "../setup/msw";
-import { clusterServicesPresent, startCluster, type Cluster } from "./cluster";
+import { clusterServicesPresent, startCluster, until, type Cluster } from "./cluster";
 
 const SHOP = "tokens-cluster.myshopify.com";
 const SKUS = 12;
@@ -44,16 +44,6 @@ interface TokenRecord {
   refreshes: number;
   unauthorized: number;
   log: RefreshLogEntry[];
-}
-
-async function until<T>(what: string, cluster: Cluster, check: () => Promise<T | null | undefined | false>, limitMs: number): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${limitMs / 1000} s\n${cluster.logs(25)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe.skipIf(!servicesPresent)("expiring tokens in a cluster: 2 web processes, 2 workers, PostgreSQL + BullMQ", () => {
