@@ -23,8 +23,18 @@ export interface CustomerKeys {
 
 const noteMentions = (mentions: readonly string[]) => mentions.filter((text) => text.trim().length >= 3).map((text) => ({ note: { contains: text } }));
 const reasonMentions = (mentions: readonly string[]) => mentions.filter((text) => text.trim().length >= 3).map((text) => ({ reason: { contains: text } }));
-/** A stored order body names its order by `admin_graphql_api_id`. */
-const bodyMentions = (orderIds: readonly string[]) => orderIds.map((id) => ({ body: { contains: `"${id}"` } }));
+/**
+ * A stored order body names its order by `admin_graphql_api_id`, a refund's by `order_id` (a JSON
+ * integer, or a string when it has 16+ digits: app/shopify/webhook-fields.ts).
+ */
+const bodyMentions = (orderIds: readonly string[]) =>
+  orderIds.flatMap((id) => {
+    const legacy = /\/(\d+)$/.exec(id)?.[1];
+    const patterns = [`"${id}"`, ...(legacy ? [`"order_id":${legacy},`, `"order_id":${legacy}}`, `"order_id":"${legacy}"`] : [])];
+    return patterns.map((pattern) => ({ body: { contains: pattern } }));
+  });
+/** The Activity entries of earlier data requests list the orders they found. */
+const requestMentions = (orderIds: readonly string[]) => orderIds.map((id) => ({ subject: "customer_data", reason: { contains: id } }));
 
 function whereOf(shop: string, keys: CustomerKeys) {
   const orderIds = [...keys.orderIds];
@@ -36,6 +46,7 @@ function whereOf(shop: string, keys: CustomerKeys) {
     exposures: { shop, orderId: { in: orderIds } },
     holds: notes.length ? { shop, OR: notes } : null,
     audit: reasons.length ? { shop, OR: reasons } : null,
+    requests: orderIds.length ? { shop, OR: requestMentions(orderIds) } : null,
     deliveries: bodies.length ? { shop, OR: bodies } : null,
   };
 }
@@ -58,7 +69,8 @@ export type CustomerData = Awaited<ReturnType<typeof customerDataOf>>;
 /**
  * Erases a customer's rows (customers/redact): the order-keyed rows and deliveries are deleted;
  * a customer hold naming the customer keeps its units (the merchant's hold stands) and loses its
- * note, and the Activity entries quoting the note lose it too. Returns how many rows changed.
+ * note, and the Activity entries quoting the note lose it too; the Activity entries answering
+ * earlier data requests about these orders are deleted. Returns how many rows changed.
  */
 export async function redactCustomerData(shop: string, keys: CustomerKeys, db: PrismaClient = prisma): Promise<number> {
   const where = whereOf(shop, keys);
@@ -68,6 +80,7 @@ export async function redactCustomerData(shop: string, keys: CustomerKeys, db: P
     ...(where.holds ? [db.cartHold.updateMany({ where: where.holds, data: { note: null } })] : []),
     ...(where.audit ? [db.auditEntry.updateMany({ where: where.audit, data: { reason: "Customer hold (note removed at the customer's request)" } })] : []),
     ...(where.deliveries ? [db.webhookDelivery.deleteMany({ where: where.deliveries })] : []),
+    ...(where.requests ? [db.auditEntry.deleteMany({ where: where.requests })] : []),
   ]);
   return results.reduce((sum, result) => sum + result.count, 0);
 }

@@ -10,7 +10,7 @@ import type { WebhookTopic } from "./webhook-topics";
  * https://shopify.dev/docs/apps/build/webhooks/customize/modify-payloads), and the same lists trim
  * what is stored, so a body delivered whole (a subscription made before the trim, a Pub/Sub or
  * EventBridge message, a replay) keeps no customer data at rest either (README "Privacy").
- * tests/privacy/webhook-fields-toml.test.ts keeps these lists equal to the toml's.
+ * tests/privacy.test.ts keeps these lists equal to the toml's.
  */
 
 /** Read by webhookEffects, orderPayloadOf, payloadChangedAt, the claims check and the cart-hold conversion. */
