@@ -64,8 +64,6 @@ export async function customerDataOf(shop: string, keys: CustomerKeys, db: Prism
   return { sales, exposures, holds, audit, deliveries };
 }
 
-export type CustomerData = Awaited<ReturnType<typeof customerDataOf>>;
-
 /**
  * Erases a customer's rows (customers/redact): the order-keyed rows and deliveries are deleted;
  * a customer hold naming the customer keeps its units (the merchant's hold stands) and loses its

@@ -69,11 +69,11 @@ function fieldTree(fields: readonly string[]): FieldTree {
   for (const field of fields) {
     let node = tree;
     const parts = field.split(".");
-    parts.forEach((part, index) => {
-      if (node[part] === true) return;
+    for (const [index, part] of parts.entries()) {
+      if (node[part] === true) break; // a parent already kept whole
       if (index === parts.length - 1) node[part] = true;
       else node = (node[part] as FieldTree | undefined) ?? (node[part] = {});
-    });
+    }
   }
   return tree;
 }

@@ -19,11 +19,11 @@ function fieldTree(fields: readonly string[]): FieldTree {
   for (const field of fields) {
     let node = tree;
     const parts = field.split(".").map((part) => part.trim()).filter(Boolean);
-    parts.forEach((part, i) => {
-      if (node[part] === true) return; // a parent already kept whole
+    for (const [i, part] of parts.entries()) {
+      if (node[part] === true) break; // a parent already kept whole
       if (i === parts.length - 1) node[part] = true;
       else node = (node[part] as FieldTree | undefined) ?? (node[part] = {});
-    });
+    }
   }
   return tree;
 }
