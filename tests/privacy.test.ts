@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { clearShopRedaction, deleteShopData } from "~/models/shop-data.server";
 import { createCustomerHold } from "~/services/holds-admin.server";
+import { runScheduledWork } from "~/services/scheduler.server";
 import { HOLD_ATTRIBUTE } from "~/services/holds.server";
 import { INCLUDED_FIELDS } from "~/shopify/webhook-fields";
 import { parseAppToml, SANDBOX_SHOP_DOMAIN, topicSubscriptions } from "../sandbox";
@@ -155,6 +156,25 @@ describe("customer data", () => {
     const held = await prisma.cartHold.findFirstOrThrow({ where: { shop: SHOP, holder: { startsWith: "customer:" } } });
     expect(held).toMatchObject({ note: null, units: 1 });
     expect(inLog([zebulon!.email, ottoline!.email])).toEqual([]);
+  });
+
+  it("the scheduled work empties processed deliveries' bodies after WEBHOOK_BODY_RETENTION_HOURS (default 1), not waiting ones", async () => {
+    const { harness } = startRecordingHarness(false);
+    await harness.install(SHOP);
+    await harness.settle();
+    const [orderId] = await placeCustomerOrders(harness);
+    const keptBodies = () => prisma.webhookDelivery.count({ where: { shop: SHOP, topic: "orders/create", status: "processed", body: { contains: `"${orderId}"` } } });
+    expect(await keptBodies()).toBe(1);
+    // A delivery still waiting for the worker keeps its body, however old.
+    const waiting = await prisma.webhookDelivery.create({ data: { shop: SHOP, topic: "orders/create", webhookId: "waiting-1", body: '{"id":1}', status: "received", receivedAt: new Date(Date.now() - 5 * 3_600_000) } });
+
+    await runScheduledWork(new Date(Date.now() + 30 * 60_000)); // half an hour on: within the hour
+    expect(await keptBodies()).toBe(1);
+    await runScheduledWork(new Date(Date.now() + 61 * 60_000)); // an hour and a minute on
+    const processed = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, status: "processed" }, select: { body: true } });
+    expect(processed.length).toBeGreaterThan(0);
+    expect(processed.filter((row) => row.body !== "")).toEqual([]);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: waiting.id } })).body).toBe('{"id":1}');
   });
 
   it("shop/redact leaves no row naming the shop in any table but its tombstone", async () => {
