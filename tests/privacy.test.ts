@@ -16,7 +16,7 @@ import { runScheduledWork } from "~/services/scheduler.server";
 import { HOLD_ATTRIBUTE } from "~/services/holds.server";
 import { INCLUDED_FIELDS } from "~/shopify/webhook-fields";
 import { parseAppToml, SANDBOX_SHOP_DOMAIN, topicSubscriptions } from "../sandbox";
-import { findInDatabase } from "./support/database-scan";
+import { databaseTables, findInDatabase } from "./support/database-scan";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
 import { refundWithRestock, variantOf } from "./support/scenarios";
 
@@ -116,6 +116,8 @@ describe("customer data", () => {
       expect(await prisma.webhookDelivery.count({ where: { shop: SHOP, topic: "orders/create", status: "processed", body: { contains: `"${orderId}"` } } })).toBe(1);
     }
 
+    // The scan reads every table the database has (not vacuous: the pipeline's tables are among them).
+    expect(await databaseTables()).toEqual(expect.arrayContaining(["WebhookDelivery", "SaleEvent", "OrderExposure", "CartHold", "AuditEntry", "Session"]));
     expect(await findInDatabase(NEEDLES)).toEqual([]);
     expect(inLog(NEEDLES)).toEqual([]);
   });

@@ -10,7 +10,7 @@ const isPostgres = () => (process.env.DATABASE_URL ?? "").startsWith("postgres")
 export async function databaseTables(): Promise<string[]> {
   const rows = isPostgres()
     ? await prisma.$queryRawUnsafe<{ name: string }[]>(
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
       )
     : await prisma.$queryRawUnsafe<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
   return rows.map((row) => row.name).sort();
