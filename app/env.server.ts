@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   SCOPES: z
     .string()
     .default(
-      "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications",
+      "write_inventory,read_locations,write_products,read_orders,write_publications",
     ),
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
   /** PostgreSQL only: connections in the pool of each process. */
@@ -46,6 +46,13 @@ const EnvSchema = z.object({
    * stops a replay of an old capture. Reconciliation covers what a stale delivery would have said.
    */
   WEBHOOK_FRESHNESS_HOURS: z.coerce.number().positive().default(26),
+  /**
+   * How long a processed webhook delivery keeps its stored body (already trimmed to the fields the
+   * pipeline reads, app/shopify/webhook-fields.ts): long enough to look at a delivery that just went
+   * wrong, short enough that order ids do not pile up. The row itself (topic, times, status) stays.
+   * README "Privacy".
+   */
+  WEBHOOK_BODY_RETENTION_HOURS: z.preprocess(blankAsUnset, z.coerce.number().min(0).default(1)),
   /** `embedded` (the `Job` table, SQLite only) or `bullmq` (Redis at REDIS_URL), docs/scale-out.md. */
   QUEUE: z.preprocess(blankAsUnset, z.enum(["embedded", "bullmq"]).default("embedded")),
   QUEUE_PREFIX: z.preprocess(blankAsUnset, z.string().default("safestock")),

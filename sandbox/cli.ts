@@ -98,11 +98,24 @@ function startOrderStream(sandbox: Sandbox, everySeconds: number) {
     const variant = variants[(tick * 7) % variants.length];
     const sourceName = sources[tick % sources.length];
     tick++;
-    const result = await sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName });
+    const result = await sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName, ...simulatedBuyer(tick) });
     const created = (result.body as { data?: { orderCreate?: { order?: { name?: string } | null } } }).data?.orderCreate?.order;
     const label = variant.sku || `${variant.title} (no SKU)`;
     console.log(created ? `  order ${created.name}: 1 × ${label} on ${sourceName}` : `  order for ${label} refused (no stock)`);
   }, everySeconds * 1000).unref?.();
+}
+
+/**
+ * A made-up buyer, so the stream's order webhooks carry a customer, addresses, phone and note as
+ * real ones do (what `include_fields` and the stored-body trim keep out: README "Privacy").
+ */
+function simulatedBuyer(tick: number) {
+  const names = [["Ada", "Lovelace"], ["Alan", "Turing"], ["Grace", "Hopper"]][tick % 3]!;
+  const [firstName, lastName] = names;
+  const email = `${firstName!.toLowerCase()}.${lastName!.toLowerCase()}@example.com`;
+  const phone = `+1555010${String(tick % 1000).padStart(4, "0")}`;
+  const address = { firstName, lastName, address1: `${100 + tick} Example Street`, city: "Springfield", zip: "12345", countryCode: "US", phone };
+  return { email, order: { customer: { toUpsert: { firstName, lastName, email, phone } }, billingAddress: address, shippingAddress: address, phone, note: "Leave at the door" } };
 }
 
 /**

@@ -190,6 +190,28 @@ export interface RefundRecord {
   lines: { lineItemId: Gid; quantity: number; restockType: "RETURN" | "CANCEL" | "NO_RESTOCK"; locationId: Gid | null }[];
 }
 
+/** MailingAddressInput's fields (shopify.dev/docs/api/admin-graphql/latest/input-objects/MailingAddressInput). */
+export interface MailingAddressRecord {
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  provinceCode?: string | null;
+  countryCode?: string | null;
+  zip?: string | null;
+  phone?: string | null;
+}
+
+export interface OrderBuyerRecord {
+  customer: { firstName: string | null; lastName: string | null; email: string | null; phone: string | null } | null;
+  billingAddress: MailingAddressRecord | null;
+  shippingAddress: MailingAddressRecord | null;
+  phone: string | null;
+  note: string | null;
+}
+
 export interface OrderRecord {
   id: Gid;
   legacyId: string;
@@ -221,6 +243,12 @@ export interface OrderRecord {
   cartToken?: string | null;
   /** Added by sandbox/shop: the checkout's cart attributes, REST `note_attributes` (see CheckoutCompletionInput). */
   noteAttributes?: { name: string; value: string }[];
+  /**
+   * Added by sandbox/shop: the buyer, as OrderCreateOrderInput gives it (`customer.toUpsert`,
+   * `billingAddress`, `shippingAddress`, `phone`, `note`; MailingAddressInput field names). Protected
+   * customer data that every order payload carries (sandbox/webhooks/payloads.ts).
+   */
+  buyer?: OrderBuyerRecord;
   /** Added by sandbox/shop: routing result, one per assigned location (see FulfillmentOrderRecord). */
   fulfillmentOrders?: FulfillmentOrderRecord[];
   /** Added by sandbox/shop: fulfillments made by `fulfillmentCreate` or `order.fulfillment`. */

@@ -14,6 +14,8 @@ const BIG_ID = "820982911946154508";
 // A minute ago: deliveries older than the freshness window are not acted on.
 const TRIGGERED_AT = new Date(Date.now() - 60_000).toISOString();
 const body = `{"id":${BIG_ID},"admin_graphql_api_id":"gid://shopify/Order/${BIG_ID}","line_items":[]}`;
+// What is stored of it: the fields the pipeline reads (README "Privacy"), the id exact, as a string.
+const storedBody = `{"id":"${BIG_ID}","admin_graphql_api_id":"gid://shopify/Order/${BIG_ID}","line_items":[]}`;
 
 function headers(webhookId: string, eventId: string) {
   return {
@@ -36,13 +38,13 @@ function eventBridgeLine(webhookId: string, eventId: string) {
 }
 
 describe("cloud webhook delivery", () => {
-  it("records a Pub/Sub delivery once, with the body byte for byte", async () => {
+  it("records a Pub/Sub delivery once, with its body's ids exact", async () => {
     expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-1", "ev-1")))).toBe("accepted");
     expect(await consumeCloudDelivery(deliveryFromLine(pubSubLine("ps-1", "ev-1")))).toBe("accepted");
     await processQueuedDeliveries();
     const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, webhookId: "ps-1" } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ topic: "orders/cancelled", eventId: "ev-1", body, duplicates: 1, status: "processed" });
+    expect(rows[0]).toMatchObject({ topic: "orders/cancelled", eventId: "ev-1", body: storedBody, duplicates: 1, status: "processed" });
   });
 
   it("records an EventBridge delivery with its raw payload, and treats the same event from another channel as a duplicate", async () => {
@@ -51,8 +53,7 @@ describe("cloud webhook delivery", () => {
     await processQueuedDeliveries();
     const rows = await prisma.webhookDelivery.findMany({ where: { shop: SHOP, eventId: "ev-2" }, orderBy: { receivedAt: "asc" } });
     expect(rows.map((row) => [row.webhookId, row.status])).toEqual([["eb-1", "processed"], ["ps-2", "duplicate"]]);
-    expect(rows[0].body).toBe(body);
-    expect(rows[0].body).toContain(BIG_ID);
+    expect(rows[0].body).toBe(storedBody);
   });
 
   it("drops messages it cannot trust or read, without recording them", async () => {

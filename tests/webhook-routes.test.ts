@@ -93,9 +93,10 @@ describe("webhook routes", () => {
   const subscribed = subscriptions.flatMap((entry) => [...entry.topics, ...entry.compliance_topics].map((topic) => ({ topic, uri: entry.uri })));
 
   it("shopify.app.toml subscribes to every topic the app handles, compliance topics included", () => {
-    // Read by hand from the file: twelve topics and Shopify's three mandatory compliance topics
-    // (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance).
-    expect(subscribed.length).toBe(15);
+    // Read by hand from the file: thirteen topics (app/scopes_update among them) and Shopify's
+    // three mandatory compliance topics (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance).
+    expect(subscribed.length).toBe(16);
+    expect(subscribed.map((entry) => entry.topic)).toContain("app/scopes_update");
     expect(subscriptions.flatMap((entry) => entry.compliance_topics).sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
     expect(new Set(subscribed.map((entry) => entry.topic)).size).toBe(subscribed.length);
   });
@@ -124,8 +125,8 @@ describe("webhook routes", () => {
       where: { shop_webhookId: { shop: SHOP, webhookId: "wh-recorded" } },
     });
     expect(row.topic).toBe("orders/create");
-    // The raw body is kept, so the 18-digit id is not rounded by JSON.parse.
-    expect(row.body).toContain("820982911946154508");
+    // The stored body keeps the 18-digit id exactly (as a string), not rounded by JSON.parse.
+    expect(row.body).toContain('"820982911946154508"');
     expect(row.triggeredAt?.toISOString()).toBe(TRIGGERED_AT);
   });
 

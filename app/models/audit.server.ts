@@ -11,7 +11,7 @@ export interface AuditInput {
   inventoryItemId?: string | null;
   locationId?: string | null;
   channel?: string | null;
-  subject: "safety_stock" | "quality_control" | "channel_ats" | "publication" | "policy" | "channel_pause" | "customer_hold" | "settings";
+  subject: "safety_stock" | "quality_control" | "channel_ats" | "publication" | "policy" | "channel_pause" | "customer_hold" | "customer_data" | "settings";
   before?: number | null;
   after?: number | null;
   ruleVersion?: number | null;

@@ -59,3 +59,8 @@ export async function markShopAccessRestored(shop: string, at: Date, jobsResumed
 export async function deleteShopSessions(shop: string, db: PrismaClient = prisma) {
   await db.session.deleteMany({ where: { shop } });
 }
+
+/** The scopes the shop granted, on its offline session (app/scopes_update). */
+export async function updateOfflineSessionScope(shop: string, scope: string, db: PrismaClient = prisma) {
+  await db.session.updateMany({ where: { shop, isOnline: false }, data: { scope } });
+}

@@ -147,3 +147,16 @@ export async function recentDeliveries(shop: string, since: Date, db: PrismaClie
     select: { topic: true, triggeredAt: true, receivedAt: true },
   });
 }
+
+/**
+ * Empties the stored body of every delivery that is done with it (processed, duplicate, refused,
+ * stale) and arrived before `before`; the row stays for the Webhook deliveries page and for
+ * deduplication. A `received` or `failed` delivery keeps its body until it is processed.
+ * Returns how many bodies were emptied. README "Privacy", WEBHOOK_BODY_RETENTION_HOURS.
+ */
+export async function pruneDeliveryBodies(before: Date, db: PrismaClient = prisma): Promise<number> {
+  const { count } = await storageOf(db).retryWhenBusy(() =>
+    db.webhookDelivery.updateMany({ where: { receivedAt: { lt: before }, status: { notIn: ["received", "failed"] }, body: { not: "" } }, data: { body: "" } }),
+  );
+  return count;
+}

@@ -12,6 +12,7 @@ const SUBJECTS: Record<string, string> = {
   policy: "Policy",
   channel_pause: "Channel pause",
   customer_hold: "Customer hold",
+  customer_data: "Customer data request",
   settings: "Settings",
 };
 

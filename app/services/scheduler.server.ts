@@ -2,18 +2,21 @@ import { assessWebhookHealth, DEFAULT_HEALTH_THRESHOLDS } from "~/domain/webhook
 import { recordAudit } from "~/models/audit.server";
 import { getShopSettings } from "~/models/settings.server";
 import { getShopInstallation, listActiveShops, setShopFrozen } from "~/models/shop-installation.server";
-import { recentDeliveries } from "~/models/webhook-delivery.server";
+import { env } from "~/env.server";
+import { pruneDeliveryBodies, recentDeliveries } from "~/models/webhook-delivery.server";
 import { expireCartHolds } from "./holds.server";
 import { enqueueReconcile } from "./jobs.server";
-
 
 /**
  * Periodic work per active shop: expired cart holds, webhook health (freeze low-stock SKUs on lower tiers while
  * Shopify's updates are late or missing, unfreeze on recovery, each change applied through a
- * reconciliation) and the hourly reconciliation.
+ * reconciliation) and the hourly reconciliation; and, for every shop at once, the stored bodies of
+ * processed webhook deliveries older than WEBHOOK_BODY_RETENTION_HOURS (README "Privacy").
  */
 export async function runScheduledWork(now: Date) {
-  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0 };
+  const retentionMs = env().WEBHOOK_BODY_RETENTION_HOURS * 3_600_000;
+  const prunedBodies = await pruneDeliveryBodies(new Date(now.getTime() - retentionMs));
+  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0, prunedBodies };
   for (const shop of await listActiveShops()) {
     summary.shops++;
     const installation = await getShopInstallation(shop);

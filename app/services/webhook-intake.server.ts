@@ -1,6 +1,7 @@
 import { env } from "~/env.server";
 import { markDeliveryNotActedOn, markWebhookDelivery, recordDeliveryOnce } from "~/models/webhook-delivery.server";
 import { deliveryClaims, payloadChangedAt, stalenessOf } from "~/shopify/webhook-claims";
+import { storedWebhookBody } from "~/shopify/webhook-fields";
 import { topicToEnum, type WebhookTopic } from "~/shopify/webhook-topics";
 import { enqueueWebhookDelivery } from "./jobs.server";
 import { processWebhook } from "./webhook-processing.server";
@@ -99,7 +100,8 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
       apiVersion: delivery.apiVersion ?? null,
       triggeredAt,
       receivedAt,
-      body: rawBody,
+      // Only the fields the pipeline reads are stored: no customer data at rest (README "Privacy").
+      body: storedWebhookBody(topic, rawBody),
       notActedOn,
     });
     if (!recorded) {
@@ -163,7 +165,7 @@ function judgeDelivery(delivery: VerifiedDelivery, triggeredAt: Date | null): { 
  * Rare topics that end or erase the shop's data are processed in the route, as before: they
  * purge the shop's jobs (app/uninstalled) or its rows (shop/redact), the queued job included.
  */
-const INLINE_TOPICS: ReadonlySet<WebhookTopic> = new Set(["app/uninstalled", "shop/redact", "customers/data_request", "customers/redact"]);
+const INLINE_TOPICS: ReadonlySet<WebhookTopic> = new Set(["app/uninstalled", "shop/redact", "customers/data_request", "customers/redact", "app/scopes_update"]);
 
 function parseTriggeredAt(value: string | undefined): Date | null {
   if (!value) return null;

@@ -7,6 +7,7 @@ import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
 import { orderPayloadOf, parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
+import { answerCustomerDataRequest, applyScopesUpdate, redactCustomer } from "./customer-privacy.server";
 import { convertCartHolds, HOLD_ATTRIBUTE } from "./holds.server";
 import { recordOrderExposure, type ArrivedOrder } from "./near-miss.server";
 import { enqueueReconcile, enqueueRecompute, jobQueue } from "./jobs.server";
@@ -197,12 +198,16 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       await deleteShopData(shop, delivery.receivedAt);
       return "shop-deleted";
     }
+    // Shopify sends these to installed apps (https://shopify.dev/changelog/apps-now-need-to-use-gdpr-webhooks);
+    // they read the raw body (the customer's email and phone), which is never stored.
     case "customers/data_request":
-    case "customers/redact":
-      // Safestock keeps no customer data: orders are reduced to line quantities per SKU. Nothing
-      // is erased, so nothing waits for uninstall; Shopify sends these to installed apps
-      // (https://shopify.dev/changelog/apps-now-need-to-use-gdpr-webhooks).
+      await answerCustomerDataRequest(shop, parseWebhookBody(delivery.rawBody || "{}") as Json);
       return "processed";
+    case "customers/redact":
+      await redactCustomer(shop, parseWebhookBody(delivery.rawBody || "{}") as Json);
+      return "processed";
+    case "app/scopes_update":
+      return applyScopesUpdate(shop, parseWebhookBody(delivery.rawBody || "{}") as Json);
     default:
       return null;
   }

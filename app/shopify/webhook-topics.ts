@@ -16,6 +16,7 @@ export const WEBHOOK_TOPICS = [
   "locations/update",
   "locations/delete",
   "app/uninstalled",
+  "app/scopes_update",
 ] as const;
 
 /** Mandatory privacy topics (https://shopify.dev/docs/apps/build/privacy-law-compliance). */

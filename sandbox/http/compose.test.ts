@@ -80,7 +80,8 @@ describe("sandbox composition", () => {
   it("install subscribes shopify.app.toml's webhooks at appUrl + uri; emulator events are delivered signed", async () => {
     const { sandbox, received, fakes } = make();
     const { subscriptions } = sandbox.install();
-    expect(subscriptions).toContainEqual({ topic: "orders/create", uri: `${APP_URL}/webhooks/orders/create` });
+    // With its include_fields: the emulator trims each delivery as Shopify does (../webhooks/include-fields.ts).
+    expect(subscriptions).toContainEqual({ topic: "orders/create", uri: `${APP_URL}/webhooks/orders/create`, includeFields: expect.arrayContaining(["id", "line_items.variant_id"]) });
     expect(subscriptions).toContainEqual({ topic: "shop/redact", uri: `${APP_URL}/webhooks/shop/redact` });
 
     const res = await sandbox.handle(

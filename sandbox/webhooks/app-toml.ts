@@ -37,6 +37,8 @@ export interface AppToml {
 export interface TopicSubscription {
   topic: string;
   uri: string;
+  /** The subscription's `include_fields`, when it has any. */
+  includeFields?: string[];
 }
 
 type TomlValue = string | number | boolean | TomlValue[];
@@ -207,7 +209,7 @@ export function topicSubscriptions(toml: AppToml, appUrl: string): TopicSubscrip
   for (const s of toml.subscriptions) {
     if (!s.uri) continue;
     const uri = s.uri.startsWith("/") ? appUrl.replace(/\/+$/, "") + s.uri : s.uri;
-    for (const topic of [...s.topics, ...s.complianceTopics]) out.push({ topic, uri });
+    for (const topic of [...s.topics, ...s.complianceTopics]) out.push(s.includeFields?.length ? { topic, uri, includeFields: [...s.includeFields] } : { topic, uri });
   }
   return out;
 }

@@ -20,6 +20,7 @@
 import { randomUUID } from "node:crypto";
 import { SANDBOX_API_VERSION } from "../contract.js";
 import { createPrng, seededShuffle, type Prng } from "../prng.js";
+import { includeFields } from "./include-fields.js";
 import { webhookBodyText } from "./payloads.js";
 import { signWebhookBody } from "./sign.js";
 
@@ -42,6 +43,8 @@ export interface WebhookSubscription {
   uri: string;
   /** Only deliver this shop's events; undefined = every shop. */
   shop?: string;
+  /** The subscription's `include_fields`: only these fields are delivered (./include-fields.ts). */
+  includeFields?: string[];
 }
 
 export interface WebhookFaults {
@@ -244,9 +247,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     batch = [];
     let deliveries: Delivery[] = [];
     for (const { message: m, targets } of messages) {
-      const body = webhookBodyText(m.payload);
-      const hmac = signWebhookBody(body, options.apiSecret);
+      const whole = webhookBodyText(m.payload);
       for (const s of targets) {
+        // Each subscription gets its own body (its include_fields), signed as delivered.
+        const body = s.includeFields?.length ? webhookBodyText(includeFields(m.payload, s.includeFields)) : whole;
+        const hmac = signWebhookBody(body, options.apiSecret);
         const copies = faultApplies(m.topic) ? Math.max(1, Math.floor(faults.duplicate ?? 1)) : 1;
         for (let copy = 0; copy < copies; copy++) {
           deliveries.push({

@@ -18,6 +18,7 @@ import type {
   InventoryItemRecord,
   InventoryLevelRecord,
   LocationRecord,
+  MailingAddressRecord,
   OrderLineRecord,
   OrderRecord,
   ProductRecord,
@@ -208,6 +209,63 @@ export function refundPayload(order: OrderRecord, refund: RefundRecord): Record<
   };
 }
 
+/** A REST MailingAddress, as the orders/create sample's `billing_address` / `shipping_address`. */
+function addressPayload(address: MailingAddressRecord | null | undefined): Record<string, unknown> | null {
+  if (!address) return null;
+  const first = address.firstName ?? null;
+  const last = address.lastName ?? null;
+  return {
+    first_name: first,
+    last_name: last,
+    name: [first, last].filter(Boolean).join(" ") || null,
+    company: address.company ?? null,
+    address1: address.address1 ?? null,
+    address2: address.address2 ?? null,
+    city: address.city ?? null,
+    province: address.provinceCode ?? null,
+    province_code: address.provinceCode ?? null,
+    country: address.countryCode ?? null,
+    country_code: address.countryCode ?? null,
+    zip: address.zip ?? null,
+    phone: address.phone ?? null,
+    latitude: null,
+    longitude: null,
+  };
+}
+
+/**
+ * The protected customer data every order payload carries (the orders/create sample's `customer`
+ * with its `default_address`, `billing_address`, `shipping_address`): what `include_fields`
+ * must keep away from an app that does not need it.
+ */
+function buyerPayload(order: OrderRecord): Record<string, unknown> {
+  const customer = order.buyer?.customer;
+  const shipping = addressPayload(order.buyer?.shippingAddress);
+  return {
+    billing_address: addressPayload(order.buyer?.billingAddress),
+    shipping_address: shipping,
+    customer: customer
+      ? {
+          id: jsonInteger(String(BigInt(order.legacyId) + 7_000_000n)),
+          admin_graphql_api_id: `gid://shopify/Customer/${BigInt(order.legacyId) + 7_000_000n}`,
+          email: customer.email,
+          first_name: customer.firstName,
+          last_name: customer.lastName,
+          phone: customer.phone,
+          state: "disabled",
+          note: null,
+          verified_email: true,
+          tax_exempt: false,
+          tags: "",
+          currency: "USD",
+          created_at: order.createdAt,
+          updated_at: order.createdAt,
+          default_address: shipping ? { ...shipping, default: true } : null,
+        }
+      : null,
+  };
+}
+
 export function orderPayload(order: OrderRecord): Record<string, unknown> {
   const subtotal = order.lineItems.reduce((s, l) => s + Number(l.price) * l.quantity, 0);
   // The order number is the name's ("#1001"), never the id's.
@@ -220,6 +278,9 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     number: num - 1000,
     email: order.email,
     contact_email: order.email,
+    phone: order.buyer?.phone ?? null,
+    browser_ip: null,
+    customer_locale: "en",
     created_at: order.createdAt,
     updated_at: order.updatedAt,
     processed_at: order.createdAt,
@@ -244,7 +305,8 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     total_tax: "0.00",
     total_discounts: "0.00",
     tags: "",
-    note: null,
+    note: order.buyer?.note ?? null,
+    ...buyerPayload(order),
     // The checkout's cart attributes (shopify.dev/docs/api/storefront/2026-04/objects/Attribute).
     note_attributes: (order.noteAttributes ?? []).map(({ name, value }) => ({ name, value })),
     line_items: order.lineItems.map(lineItemPayload),

@@ -4,7 +4,7 @@
  * units available → committed; fulfilment takes them out of committed (and on_hand); a
  * cancel with restock returns committed → available.
  */
-import type { FulfillmentOrderRecord, Gid, InventoryLevelRecord, OrderLineRecord, OrderRecord, RefundRecord } from "../../contract.js";
+import type { FulfillmentOrderRecord, Gid, InventoryLevelRecord, MailingAddressRecord, OrderBuyerRecord, OrderLineRecord, OrderRecord, RefundRecord } from "../../contract.js";
 import { applyQuantityDelta } from "../../shop/inventory.js";
 import { gid } from "../../shop/ids.js";
 import { routableAvailable, routeOrder } from "../../shop/routing.js";
@@ -32,6 +32,23 @@ export interface OrderOrigin {
   cartToken?: string | null;
   /** The checkout's cart attributes; they carry over to the order (shopify.dev/docs/api/storefront/2026-04/objects/Attribute). */
   attributes?: { key: string; value: string }[];
+}
+
+const textOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+/** The buyer fields of OrderCreateOrderInput (`customer.toUpsert`, addresses, phone, note), kept as given. */
+function buyerOf(input: Args): OrderBuyerRecord {
+  const upsert = ((input.customer as Args | undefined)?.toUpsert ?? null) as Args | null;
+  const address = (value: unknown) => (value && typeof value === "object" ? ({ ...(value as MailingAddressRecord) }) : null);
+  return {
+    customer: upsert
+      ? { firstName: textOrNull(upsert.firstName), lastName: textOrNull(upsert.lastName), email: textOrNull(upsert.email ?? input.email), phone: textOrNull(upsert.phone) }
+      : null,
+    billingAddress: address(input.billingAddress),
+    shippingAddress: address(input.shippingAddress),
+    phone: textOrNull(input.phone),
+    note: textOrNull(input.note),
+  };
 }
 
 // ------------------------------------------------------------------------------ orderCreate
@@ -165,6 +182,7 @@ export function orderCreate(ctx: ApiContext, args: Args, origin: OrderOrigin = {
     cartToken: origin.cartToken ?? null,
     // One value per key, the last one set (a cart attribute update replaces the value).
     noteAttributes: [...new Map((origin.attributes ?? []).map(({ key, value }) => [key, value]))].map(([name, value]) => ({ name, value })),
+    buyer: buyerOf(input),
     fulfillmentOrders,
     fulfillments: [],
   };
