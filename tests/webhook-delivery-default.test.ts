@@ -8,7 +8,7 @@
  * Hand computation (sandbox/shop/seed.ts: MUG-WHT, no tags, `available` [48, 12, 12] at Warehouse,
  * Soho store, Brooklyn store; tests/support/scenarios.ts TEST_MODEL_POLICY: global safety stock 1):
  * - 10 POS sales at each store (1 unit each, fulfilled there): on_hand 12 → 2, safety_stock 1, available 1;
- * - 30 receipts at the Warehouse of 1, 2, …, 30 units (465 in all): on_hand 48 → 513, safety_stock 1, available 512.
+ * - 50 receipts at the Warehouse of 1, 2, …, 50 units (1,275 in all): on_hand 48 → 1,323, safety_stock 1, available 1,322.
  */
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -21,7 +21,7 @@ import { locationOf, posSale, receiveStock, TEST_MODEL_POLICY, TEST_POLICY, vari
 const SHOP = "deliveries-default.myshopify.com";
 const SKU = "MUG-WHT";
 const SALES_PER_STORE = 10;
-const RECEIPTS = 30;
+const RECEIPTS = 50;
 
 /** What the app received, in arrival order, and how many requests overlapped at most. */
 function recordingApp() {
