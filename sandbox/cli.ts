@@ -19,6 +19,10 @@
  *   npm run sandbox -- --id-base 9007199254740993   # every id the shop issues starts there, beyond
  *                                   # 2^53, so a numeric parse of an id shows (or SANDBOX_ID_BASE)
  *
+ * Webhooks reach the app as Shopify sends them: concurrent, late, out of order, some twice
+ * (SANDBOX_DELIVERY_SEED replays a run, printed at start; SANDBOX_DELIVERY_MAX_DELAY_MS bounds the tail;
+ * SANDBOX_DELIVERY=ordered turns it off; sandbox/shop/README.md "Webhook delivery").
+ *
  * A seed flag takes effect when a shop is seeded: on a fresh database or with --reset.
  * The emulated shop is kept beside the SQLite file (`<db>.sandbox-shop.json`) and restored on the
  * next run, so the app's stored token, catalog and levels still match the shop's.

@@ -25,7 +25,9 @@ export {
   publishEmulatorEvent,
   eventToWebhook,
   SHOPIFY_RETRY_DELAYS_MS,
+  ORDERED_DELIVERY,
   type DeliveryAttempt,
+  type DeliveryProfile,
   type WebhookDispatcher,
   type WebhookFaults,
 } from "./webhooks/index.js";

@@ -4,6 +4,7 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN } from "../contract.js";
 import { createFakeShop, type FakeShop } from "../webhooks/testing/fake-shop.js";
+import { deliveryProfileFromEnv, ORDERED_DELIVERY } from "../webhooks/index.js";
 import { composeSandbox, type Sandbox } from "./compose.js";
 
 const APP_URL = "https://safestock.test";
@@ -30,6 +31,9 @@ function make(extra: Partial<Parameters<typeof composeSandbox>[0]> = {}) {
     apiSecret: SANDBOX_API_SECRET,
     appUrl: APP_URL,
     retryDelaysMs: [1, 1],
+    // These tests count deliveries exactly, so they ask for ordered delivery; Shopify's default is
+    // tested in ../webhooks/delivery.test.ts and below.
+    delivery: ORDERED_DELIVERY,
     createShop: ({ domain }) => {
       const f = createFakeShop(domain);
       fakes.set(domain, f);
@@ -119,6 +123,16 @@ describe("sandbox composition", () => {
     expect(JSON.parse(received[0]!.body)).toMatchObject({ myshopify_domain: SANDBOX_SHOP_DOMAIN });
     // Only the app-level compliance topics remain: shop/redact comes after uninstall.
     expect(sandbox.dispatcher.subscriptions().map((s) => s.topic).sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
+  });
+
+  it("delivers as Shopify does unless told otherwise, and GET /sandbox/webhooks/delivery says how (mode, seed)", async () => {
+    const { sandbox } = make({ delivery: { ...deliveryProfileFromEnv({ SANDBOX_DELIVERY_SEED: "9" }) } });
+    const profile = await (await sandbox.handle(new Request("http://127.0.0.1:9/sandbox/webhooks/delivery"))).json();
+    expect(profile).toMatchObject({ mode: "shopify", seed: 9 });
+    sandbox.close();
+    const defaulted = composeSandbox({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, appUrl: APP_URL, createShop: ({ domain }) => createFakeShop(domain) });
+    expect(defaulted.dispatcher.delivery().mode).toBe(process.env.SANDBOX_DELIVERY ?? "shopify");
+    defaulted.close();
   });
 
   it("control endpoints: compliance trigger, faults, drain, log", async () => {

@@ -22,7 +22,8 @@
  *   GET|POST /sandbox/clock                   {now}: the shops' clock; POST {now: ISO} moves it (time keeps
  *                                             running from there), e.g. past 2027-01-01
  *   POST /sandbox/webhooks/drain              await deliveries (retries fast-forwarded)
- *   GET  /sandbox/webhooks/log                delivery attempts
+ *   GET  /sandbox/webhooks/log                delivery attempts (each with its event's publish `seq`)
+ *   GET  /sandbox/webhooks/delivery           the delivery profile: mode, seed, max delay, duplicate rate
  *   GET  /sandbox/cost-log?apiClient=&since=  every Admin API request per app: costs, bucket before/after,
  *                                             THROTTLED, idempotency keys and what was applied (admin-api/cost-log.ts)
  *   GET  /sandbox/bulk/<id>.jsonl             a bulk operation's JSONL result (BulkOperation.url)
@@ -78,6 +79,7 @@ import {
   type AppToml,
   type ComplianceRequest,
   type TopicSubscription,
+  type DeliveryProfile,
   type WebhookDispatcher,
   type WebhookFaults,
 } from "../webhooks/index.js";
@@ -139,6 +141,8 @@ export interface SandboxOptions {
   retryDelaysMs?: readonly number[];
   webhookTimeoutMs?: number;
   faults?: WebhookFaults;
+  /** How webhooks are delivered (default from the environment: as Shopify does; sandbox/webhooks/delivery.ts). */
+  delivery?: DeliveryProfile;
   /** Install every shop on creation (default false). */
   autoInstall?: boolean;
   /**
@@ -244,6 +248,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   if (options.retryDelaysMs) dispatcherOptions.retryDelaysMs = options.retryDelaysMs;
   if (options.webhookTimeoutMs !== undefined) dispatcherOptions.timeoutMs = options.webhookTimeoutMs;
   if (options.faults) dispatcherOptions.faults = options.faults;
+  if (options.delivery) dispatcherOptions.delivery = options.delivery;
   const dispatcher = createWebhookDispatcher(dispatcherOptions);
 
   // One clock for every shop and the token endpoint, which tests may move (setClock).
@@ -532,6 +537,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
         case "POST /webhooks/drain":
           await dispatcher.drain({ fastForward: true });
           return json(200, { attempts: dispatcher.log.length }, headers);
+        case "GET /webhooks/delivery":
+          return json(200, dispatcher.delivery(), headers);
         case "GET /webhooks/log":
           return json(200, dispatcher.log, headers);
         case "GET /webhooks/subscriptions":
@@ -618,6 +625,7 @@ const ROUTES = [
   "GET|POST /sandbox/clock",
   "POST /sandbox/webhooks/drain",
   "GET /sandbox/webhooks/log",
+  "GET /sandbox/webhooks/delivery",
   "GET /sandbox/webhooks/subscriptions",
   "GET /sandbox/cost-log?apiClient=&since=",
   "GET /sandbox/bulk/<id>.jsonl",

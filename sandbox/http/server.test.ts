@@ -5,6 +5,7 @@ import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN } from "../contract.js";
 import { createFakeShop } from "../webhooks/testing/fake-shop.js";
+import { ORDERED_DELIVERY } from "../webhooks/index.js";
 import { composeSandbox } from "./compose.js";
 import { startSandboxServer, type SandboxServer } from "./server.js";
 import { rawHttp } from "./testing/raw-http.js";
@@ -54,6 +55,8 @@ async function serve(appUrl: string) {
     apiSecret: SANDBOX_API_SECRET,
     appUrl,
     retryDelaysMs: [1, 1, 1],
+    // Counts attempts exactly: ordered delivery, asked for (Shopify's default is tested in webhooks/delivery.test.ts).
+    delivery: ORDERED_DELIVERY,
     deliver: rawDeliver,
     createShop: ({ domain }) => createFakeShop(domain),
   });

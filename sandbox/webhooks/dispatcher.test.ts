@@ -2,7 +2,7 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN, type OrderRecord } from "../contract.js";
-import { createWebhookDispatcher, publishCompliance, publishEmulatorEvent, type WebhookDispatcher } from "./index.js";
+import { createWebhookDispatcher, ORDERED_DELIVERY, publishCompliance, publishEmulatorEvent, type WebhookDispatcher } from "./index.js";
 
 const shopify = shopifyApi({
   apiKey: SANDBOX_API_KEY,
@@ -69,8 +69,12 @@ const order = (id: number): OrderRecord => ({
   refunds: [],
 });
 
+/**
+ * These tests assert exact order and counts, so they ask for ordered delivery explicitly; Shopify's
+ * concurrent, late and duplicated default has its own tests (./delivery.test.ts).
+ */
 function dispatcherFor(deliver: (r: Request) => Promise<Response>, extra: Partial<Parameters<typeof createWebhookDispatcher>[0]> = {}) {
-  const d = createWebhookDispatcher({ apiSecret: SANDBOX_API_SECRET, deliver, retryDelaysMs: [5, 5, 5], ...extra });
+  const d = createWebhookDispatcher({ apiSecret: SANDBOX_API_SECRET, deliver, retryDelaysMs: [5, 5, 5], delivery: ORDERED_DELIVERY, ...extra });
   for (const topic of ["orders/create", "inventory_levels/update", "customers/redact", "shop/redact"]) {
     d.subscribe({ topic, uri: `https://safestock.test/webhooks/${topic}` });
   }
@@ -121,7 +125,7 @@ describe("WebhookDispatcher deliveries", () => {
     expect(await validate(tampered)).toMatchObject({ valid: false, reason: "invalid_hmac" });
 
     const other = app();
-    const wrong = createWebhookDispatcher({ apiSecret: "not-the-secret", deliver: other.deliver });
+    const wrong = createWebhookDispatcher({ apiSecret: "not-the-secret", deliver: other.deliver, delivery: ORDERED_DELIVERY });
     wrong.subscribe({ topic: "orders/create", uri: "https://safestock.test/webhooks/orders/create" });
     publishOrders(wrong, [1002]);
     await wrong.drain();
@@ -169,7 +173,7 @@ describe("WebhookDispatcher deliveries", () => {
 
   it("only delivers to subscribed topics and to the subscription's shop", async () => {
     const { received, deliver } = app();
-    const d = createWebhookDispatcher({ apiSecret: SANDBOX_API_SECRET, deliver });
+    const d = createWebhookDispatcher({ apiSecret: SANDBOX_API_SECRET, deliver, delivery: ORDERED_DELIVERY });
     d.subscribe({ topic: "orders/create", uri: "https://a.test/hook", shop: "a.myshopify.com" });
     publishEmulatorEvent(d, "b.myshopify.com", { type: "order.created", at: "t", order: order(1) });
     publishEmulatorEvent(d, "a.myshopify.com", { type: "order.updated", at: "t", order: order(2) });
@@ -207,7 +211,7 @@ describe("WebhookDispatcher retries", () => {
 
   it("drain({fastForward}) skips Shopify's real 4-hour schedule", async () => {
     const { received, deliver } = app([503, 503]);
-    const d = createWebhookDispatcher({ apiSecret: SANDBOX_API_SECRET, deliver }); // default schedule
+    const d = createWebhookDispatcher({ apiSecret: SANDBOX_API_SECRET, deliver, delivery: ORDERED_DELIVERY }); // default schedule
     d.subscribe({ topic: "orders/create", uri: "https://safestock.test/h" });
     publishOrders(d, [1001]);
     const started = Date.now();

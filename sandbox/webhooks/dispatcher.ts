@@ -14,12 +14,18 @@
  * - Non-2xx, network errors and timeouts are retried: 8 retries over ~4 h with exponential
  *   backoff (changelog above). The exact Shopify schedule is not published; the default below
  *   is 1,2,4,...,128 min (~4.25 h). Tests pass a compressed `retryDelaysMs`.
- * - No ordering guarantee. Messages published in the same macrotask form a *batch*; the fault
- *   `reorder` shuffles a batch with a seeded PRNG, otherwise first attempts go out in publish order.
+ * - No ordering guarantee, concurrency, lateness and duplicates by default (./delivery.ts, the
+ *   "shopify" profile): each delivery waits a delay drawn from a seeded distribution, then goes out
+ *   with up to `maxInFlightPerShop` others of its shop, so a newer event often arrives first; a few
+ *   deliveries are sent twice with the same X-Shopify-Event-Id. The "ordered" profile (explicit:
+ *   SANDBOX_DELIVERY=ordered or `delivery: ORDERED_DELIVERY`) keeps one delivery in flight, in publish
+ *   order, never twice, for deterministic unit tests. The fault knobs add to either profile:
+ *   messages published in the same macrotask form a *batch*, which `reorder` shuffles.
  */
 import { randomUUID } from "node:crypto";
 import { SANDBOX_API_VERSION } from "../contract.js";
 import { createPrng, seededShuffle, type Prng } from "../prng.js";
+import { describeDeliveryProfile, deliveryProfileFromEnv, drawDeliveryDelayMs, type DeliveryProfile } from "./delivery.js";
 import { includeFields } from "./include-fields.js";
 import { webhookBodyText } from "./payloads.js";
 import { signWebhookBody } from "./sign.js";
@@ -77,8 +83,12 @@ export interface DeliveryAttempt {
   at: number;
   /** True when this was the last attempt of a failed delivery (retries exhausted). */
   gaveUp?: boolean;
-  /** Copy index when `duplicate` > 1 (0 = original). */
+  /** Copy index when the event was sent more than once (0 = original). */
   copy: number;
+  /** The event's place in publish order (0 = first published), to count out-of-order arrivals. */
+  seq: number;
+  /** X-Shopify-Triggered-At of the event. */
+  triggeredAt: string;
 }
 
 export interface WebhookDispatcherOptions {
@@ -92,6 +102,10 @@ export interface WebhookDispatcherOptions {
   faults?: WebhookFaults;
   /** Id factory for webhook and event ids (default crypto.randomUUID). */
   newId?: () => string;
+  /** How first attempts are scheduled (default: `deliveryProfileFromEnv()`, i.e. as Shopify does). */
+  delivery?: DeliveryProfile;
+  /** Where the profile line (with its seed) is printed once per seed (default console.info). */
+  logProfile?: (line: string) => void;
 }
 
 export interface WebhookDispatcher {
@@ -103,7 +117,9 @@ export interface WebhookDispatcher {
   publish(message: WebhookMessage): string;
   setFaults(faults: WebhookFaults): void;
   faults(): WebhookFaults;
-  /** Resolve when no delivery is queued, in flight or waiting for a retry. */
+  /** The delivery profile in force (mode, seed, bounds). */
+  delivery(): DeliveryProfile;
+  /** Resolve when no delivery is queued, delayed, in flight (duplicates included) or waiting for a retry. */
   drain(options?: { fastForward?: boolean }): Promise<void>;
   /** Fire all waiting retries now instead of at their scheduled time. */
   fastForward(): void;
@@ -124,7 +140,11 @@ interface Delivery {
   body: string;
   hmac: string;
   copy: number;
+  seq: number;
 }
+
+/** Seeds already printed in this process: one line per seed, not one per test harness. */
+const printedSeeds = new Set<string>();
 
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const apiVersion = options.apiVersion ?? SANDBOX_API_VERSION;
@@ -132,6 +152,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const retryDelays = options.retryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const newId = options.newId ?? (() => randomUUID());
+  const profile: DeliveryProfile = { ...(options.delivery ?? deliveryProfileFromEnv()) };
+  const profileLine = describeDeliveryProfile(profile);
+  if (!printedSeeds.has(profileLine)) {
+    printedSeeds.add(profileLine);
+    (options.logProfile ?? ((line: string) => console.info(`[sandbox] ${line}`)))(profileLine);
+  }
+  const deliveryRand: Prng = createPrng(profile.seed);
+  let published = 0;
 
   let subs: WebhookSubscription[] = [];
   let faults: WebhookFaults = {};
@@ -139,8 +167,12 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const log: DeliveryAttempt[] = [];
   const inflight = new Set<Promise<unknown>>();
   const waits = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  /** Delivery delays: real time, never fast-forwarded (a drain waits for late deliveries). */
+  const delays = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  /** Per shop: deliveries in flight and those waiting for a slot. */
+  const slots = new Map<string, { active: number; queue: (() => void)[] }>();
   /** Messages of the current batch with the subscriptions they matched when published. */
-  let batch: { message: WebhookMessage & { eventId: string }; targets: WebhookSubscription[] }[] = [];
+  let batch: { message: WebhookMessage & { eventId: string }; targets: WebhookSubscription[]; seq: number }[] = [];
   let flushScheduled = false;
   let lane: Promise<void> = Promise.resolve();
   let closed = false;
@@ -169,6 +201,35 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       waits.add(entry);
     });
 
+  const delay = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0) return resolve();
+      const entry = {
+        timer: setTimeout(() => {
+          delays.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      delays.add(entry);
+    });
+
+  const acquireSlot = async (shop: string): Promise<void> => {
+    let s = slots.get(shop);
+    if (!s) slots.set(shop, (s = { active: 0, queue: [] }));
+    if (s.active < profile.maxInFlightPerShop) {
+      s.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => s.queue.push(resolve));
+  };
+  const releaseSlot = (shop: string) => {
+    const s = slots.get(shop)!;
+    const next = s.queue.shift();
+    if (next) next();
+    else s.active--;
+  };
+
   const setFaults = (f: WebhookFaults) => {
     faults = { ...f };
     rand = createPrng(f.seed ?? 1);
@@ -177,7 +238,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
 
   const faultApplies = (topic: string) => !faults.topics || faults.topics.includes(topic);
 
-  const record = (d: Delivery, attempt: number, rest: Omit<DeliveryAttempt, keyof Delivery | "attempt" | "at" | "copy"> & Partial<DeliveryAttempt>) => {
+  const record = (d: Delivery, attempt: number, rest: Omit<DeliveryAttempt, keyof Delivery | "attempt" | "at" | "copy" | "seq"> & Partial<DeliveryAttempt>) => {
     log.push({
       webhookId: d.webhookId,
       eventId: d.eventId,
@@ -187,6 +248,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       attempt,
       at: Date.now(),
       copy: d.copy,
+      seq: d.seq,
+      triggeredAt: d.triggeredAt,
       ...rest,
     });
   };
@@ -246,25 +309,18 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const messages = batch;
     batch = [];
     let deliveries: Delivery[] = [];
-    for (const { message: m, targets } of messages) {
+    for (const { message: m, targets, seq } of messages) {
       const whole = webhookBodyText(m.payload);
       for (const s of targets) {
         // Each subscription gets its own body (its include_fields), signed as delivered.
         const body = s.includeFields?.length ? webhookBodyText(includeFields(m.payload, s.includeFields)) : whole;
         const hmac = signWebhookBody(body, options.apiSecret);
-        const copies = faultApplies(m.topic) ? Math.max(1, Math.floor(faults.duplicate ?? 1)) : 1;
+        let copies = faultApplies(m.topic) ? Math.max(1, Math.floor(faults.duplicate ?? 1)) : 1;
+        // At-least-once: Shopify sometimes sends one event twice, each copy with its own webhook id
+        // and the same event id (shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+        if (profile.mode === "shopify" && deliveryRand() < profile.duplicateRate) copies++;
         for (let copy = 0; copy < copies; copy++) {
-          deliveries.push({
-            webhookId: newId(),
-            eventId: m.eventId,
-            topic: m.topic,
-            shop: m.shop,
-            uri: s.uri,
-            triggeredAt: m.triggeredAt,
-            body,
-            hmac,
-            copy,
-          });
+          deliveries.push({ webhookId: newId(), eventId: m.eventId, topic: m.topic, shop: m.shop, uri: s.uri, triggeredAt: m.triggeredAt, body, hmac, copy, seq });
         }
       }
     }
@@ -287,12 +343,29 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         record(d, 1, { outcome: "undeliverable", error: `unsupported delivery uri ${d.uri}` });
         continue;
       }
-      const delay = faultApplies(d.topic) ? (faults.delayMs ?? 0) : 0;
-      lane = lane.then(async () => {
-        if (delay > 0) await wait(delay);
-        await attempt(d, 1);
-      });
-      void track(lane);
+      const faultDelay = faultApplies(d.topic) ? (faults.delayMs ?? 0) : 0;
+      if (profile.mode === "ordered") {
+        lane = lane.then(async () => {
+          if (faultDelay > 0) await wait(faultDelay);
+          await attempt(d, 1);
+        });
+        void track(lane);
+        continue;
+      }
+      // Concurrent and late: each delivery waits its own drawn delay (real time; a drain waits for
+      // it), then takes one of its shop's in-flight slots.
+      const late = drawDeliveryDelayMs(profile, deliveryRand) + faultDelay;
+      void track(
+        delay(late).then(async () => {
+          if (closed) return;
+          await acquireSlot(d.shop);
+          try {
+            await attempt(d, 1);
+          } finally {
+            releaseSlot(d.shop);
+          }
+        }),
+      );
     }
   };
 
@@ -317,7 +390,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       // to the subscription's address that was configured when the webhook was triggered"
       // (shopify.dev/changelog/updates-to-webhook-retry-mechanism).
       const targets = subs.filter((s) => s.topic === message.topic && (!s.shop || s.shop === message.shop));
-      batch.push({ message: { ...message, eventId }, targets: targets.map((t) => ({ ...t })) });
+      batch.push({ message: { ...message, eventId }, targets: targets.map((t) => ({ ...t })), seq: published++ });
       if (!flushScheduled) {
         flushScheduled = true;
         void track(
@@ -333,6 +406,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     },
     setFaults,
     faults: () => ({ ...faults }),
+    delivery: () => ({ ...profile }),
     async drain(opts = {}) {
       while (inflight.size > 0) {
         if (opts.fastForward) for (const w of [...waits]) w.resolve();
@@ -350,6 +424,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     },
     close() {
       closed = true;
+      for (const d of [...delays]) {
+        clearTimeout(d.timer);
+        delays.delete(d);
+        d.resolve();
+      }
       for (const w of [...waits]) {
         clearTimeout(w.timer);
         w.resolve();

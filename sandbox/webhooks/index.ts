@@ -4,6 +4,7 @@ import type { WebhookDispatcher } from "./dispatcher.js";
 import { compliancePayload, eventToWebhook, type ComplianceRequest } from "./payloads.js";
 
 export * from "./dispatcher.js";
+export * from "./delivery.js";
 export * from "./payloads.js";
 export * from "./app-toml.js";
 
