@@ -305,6 +305,8 @@ describe("the sandbox serves the JSONL at BulkOperation.url", () => {
       const id = (run.body.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
       let url: string | null = null;
       for (let i = 0; i < 3 && !url; i++) {
+        // A run reads over time: a second of the shop's clock between polls, as a real wait.
+        sandbox.setClock(new Date(sandbox.clock.now().getTime() + 1000));
         const p = await shop.graphql({ query: POLL, variables: { id } }, token);
         url = (p.body.data as { bulkOperation: { url: string | null } }).bulkOperation.url;
       }
