@@ -13,8 +13,7 @@
  *   (the 2026-10 default is false, i.e. not grouped);
  * - `objectCount` counts every object, `rootObjectCount` only the top-level ones; both and
  *   `fileSize` are UnsignedInt64, which Shopify serialises as strings;
- * - results stay available for seven days.
- *
+ * - results stay available for seven days;
  * - `objectCount` / `rootObjectCount` are "a running count of all the objects processed …
  *   This field can be used to track operation progress" (BulkOperation field descriptions):
  *   they grow while the operation is RUNNING.
@@ -111,7 +110,7 @@ interface BulkStore {
 /**
  * Objects (JSONL lines) a bulk query reads per second, unless the emulator is told otherwise
  * (`bulkObjectsPerSecond`). Real runs take 0–16 s on small shops and minutes on large ones
- * (/work/shared/SHOPIFY-FACTS.md "Rate limits", recorded runs), i.e. a few hundred to a few
+ * (SHOPIFY-FACTS.md "Rate limits", recorded runs), i.e. a few hundred to a few
  * thousand objects a second; this default sits at the fast end so a 2,000-variant catalog
  * (~10,000 objects) reads in about 2 s and tests stay quick. See ../../shop/README.md.
  */
