@@ -18,6 +18,8 @@
  *                                   # continue-selling, untracked) seeded by default (or SANDBOX_CATALOG)
  *   npm run sandbox -- --id-base 9007199254740993   # every id the shop issues starts there, beyond
  *                                   # 2^53, so a numeric parse of an id shows (or SANDBOX_ID_BASE)
+ *   npm run sandbox -- --bulk-rate 500   # a bulk read reads 500 objects a second (default 5,000; real
+ *                                   # shops: seconds to minutes, sandbox/shop/README.md; or SANDBOX_BULK_OBJECTS_PER_SECOND)
  *
  * Webhooks reach the app as Shopify sends them: concurrent, late, out of order, some twice
  * (SANDBOX_DELIVERY_SEED replays a run, printed at start; SANDBOX_DELIVERY_MAX_DELAY_MS bounds the tail;
@@ -29,7 +31,7 @@
  */
 import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack, withAppBuildLock } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parseBulkRate, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack, withAppBuildLock } from "./stack.js";
 
 const args = process.argv.slice(2);
 const flagValue = (name: string): string | undefined => {
@@ -52,6 +54,7 @@ async function main() {
   const started = Date.now();
   const plan = parsePlan(flagValue("--plan") ?? process.env.SANDBOX_PLAN);
   const idBase = parseIdBaseFlag(flagValue("--id-base") ?? process.env.SANDBOX_ID_BASE);
+  const bulkObjectsPerSecond = parseBulkRate(flagValue("--bulk-rate") ?? process.env.SANDBOX_BULK_OBJECTS_PER_SECOND);
   const seed = parseSeed({ variants: flagValue("--variants") ?? process.env.SANDBOX_VARIANTS, catalog: flagValue("--catalog") ?? process.env.SANDBOX_CATALOG });
   await assertPortFree(`http://127.0.0.1:${port}`);
   await assertPortFree(`http://127.0.0.1:${sandboxPort}`);
@@ -60,7 +63,7 @@ async function main() {
   const stack = await withAppBuildLock(async () => {
     step("Building the app");
     buildApp();
-    return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}) });
+    return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}), ...(bulkObjectsPerSecond ? { bulkObjectsPerSecond } : {}) });
   });
   if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase)) {
     step("The kept shop was restored as it was: --variants, --catalog and --id-base apply to a new shop (add --reset)");

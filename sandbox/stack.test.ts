@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseIdBaseFlag, parseSeed, StackError, withAppBuildLock } from "./stack.js";
+import { parseBulkRate, parseIdBaseFlag, parseSeed, StackError, withAppBuildLock } from "./stack.js";
 
 describe("withAppBuildLock", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "safestock-lock-test-"));
@@ -47,5 +47,13 @@ describe("npm run sandbox's seed flags", () => {
     expect(parseIdBaseFlag("9007199254740993")).toBe("9007199254740993");
     expect(() => parseIdBaseFlag("-1")).toThrow(StackError);
     expect(() => parseIdBaseFlag("12345678901234567890")).toThrow(StackError);
+  });
+
+  it("--bulk-rate takes a positive number of objects a second", () => {
+    expect(parseBulkRate(undefined)).toBeUndefined();
+    expect(parseBulkRate("500")).toBe(500);
+    expect(parseBulkRate("0.5")).toBe(0.5);
+    expect(() => parseBulkRate("0")).toThrow(StackError);
+    expect(() => parseBulkRate("fast")).toThrow(StackError);
   });
 });

@@ -73,6 +73,8 @@ export interface SandboxStackOptions {
   seed?: SeedOption;
   /** Where a new shop's id counters start (decimal text; beyond 2^53 to catch numeric parses, sandbox/shop/ids.ts). */
   idBase?: string;
+  /** Objects a bulk query reads per second (sandbox/admin-api/resolvers/bulk.ts; default there). */
+  bulkObjectsPerSecond?: number;
 }
 
 export interface SandboxStack {
@@ -209,6 +211,14 @@ export function shopStateFile(databaseUrl: string): string | null {
   return `${path.resolve(repoRoot, match[1]!)}.sandbox-shop.json`;
 }
 
+/** `--bulk-rate` / SANDBOX_BULK_OBJECTS_PER_SECOND: objects a bulk query reads per second, checked. */
+export function parseBulkRate(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0) throw new StackError(`--bulk-rate must be a positive number of objects a second, got "${value}".`);
+  return rate;
+}
+
 /** `--plan` / SANDBOX_PLAN, checked. */
 export function parsePlan(value: string | undefined): ShopPlan | undefined {
   if (value === undefined || value === "") return undefined;
@@ -303,6 +313,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     plan,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.idBase === undefined ? {} : { idBase: options.idBase }),
+    ...(options.bulkObjectsPerSecond === undefined ? {} : { bulkObjectsPerSecond: options.bulkObjectsPerSecond }),
     ...(kept ? { restore: kept.shops } : {}),
   });
   if (kept) log(`Restored shop from ${shopFile} (saved ${kept.savedAt})`);

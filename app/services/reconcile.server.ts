@@ -7,7 +7,7 @@ import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
 import { forEachCatalogBatch, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
 import { describeUserErrors, type WriterOptions } from "./apply-writes.server";
 import { forItems, loadShopContext, type ShopContext } from "./sync-context.server";
-import { syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
+import { rereadItemsToWrite, syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
 
 /**
  * What a reconciliation found and did, counted in writes (a safety-stock move, a variant's
@@ -67,8 +67,10 @@ export async function reconcileShop(
     const base = await loadShopContext(shop, now());
     await forEachCatalogBatch(
       client,
-      async (items) => {
-        await syncPage(base, client, items, now, totals);
+      async (items, source) => {
+        // A bulk batch's lines span the whole run: what it would change is read again first.
+        const firstRead = source === "bulk" ? await rereadItemsToWrite(await forItems(base, items.map((item) => item.inventoryItemId), now()), client, items) : items;
+        await syncPage(base, client, firstRead, now, totals);
         options.onProgress?.(totals.levelsChecked);
       },
       { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },

@@ -13,6 +13,7 @@ import type { Item, Level, Snapshot } from "~/domain";
 import { planInventoryWrites } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
 import { upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
+import { storedChannelStates } from "~/models/sync-state.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
@@ -109,7 +110,15 @@ export async function syncItems(
   const items = fetched.filter((item) => item.tracked);
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0 };
   await upsertCatalogItems(context.shop, catalogEntries(items));
-  const writePlan = planInventoryWrites({
+  const writePlan = planFor(context, items);
+  // Every read and plan happens here; the writer only sends the steps.
+  const steps = await planWriteSteps(context, client, writePlan, items, actor);
+  const counts = await executeWriteSteps(context, client, steps, options);
+  return { levelsChecked: writePlan.levels.length, ...counts };
+}
+
+function planFor(context: ShopSyncContext, items: ShopifyItem[]) {
+  return planInventoryWrites({
     policy: context.policy.compiled,
     snapshot: snapshotFor(context, items),
     items,
@@ -117,10 +126,37 @@ export async function syncItems(
     freeze: context.freeze,
     checkoutHolds: context.checkoutHolds,
   });
-  // Every read and plan happens here; the writer only sends the steps.
-  const steps = await planWriteSteps(context, client, writePlan, items, actor);
-  const counts = await executeWriteSteps(context, client, steps, options);
-  return { levelsChecked: writePlan.levels.length, ...counts };
+}
+
+/**
+ * A bulk read is not a snapshot: it reads the catalog over seconds or minutes while orders keep
+ * landing, so an item's line may predate a sale whose webhook has not been handled yet (during
+ * the initial sync item jobs even wait for the sync). Every item whose plan from the bulk read
+ * would write anything (a protection move, a channel number) or record a channel state other
+ * than the stored one is read again by an ordinary query now, and planned from that read; the
+ * others keep their bulk line, which plans nothing for them
+ * (docs/decisions/026-bulk-reads-are-not-snapshots.md).
+ */
+export async function rereadItemsToWrite(context: ShopSyncContext, client: AdminClient, bulkRead: ShopifyItem[]): Promise<ShopifyItem[]> {
+  const tracked = bulkRead.filter((item) => item.tracked);
+  if (tracked.length === 0) return bulkRead;
+  const plan = planFor(context, tracked);
+  const stored = new Map(
+    (await storedChannelStates(context.shop, tracked.map((item) => item.inventoryItemId))).map((row) => [`${row.inventoryItemId}|${row.channel}`, row]),
+  );
+  const toRead = new Set([...plan.moves.map((move) => move.inventoryItemId), ...plan.metafields.map((write) => write.inventoryItemId)]);
+  for (const state of plan.channelStates) {
+    const before = stored.get(`${state.inventoryItemId}|${state.channel}`);
+    if (!before || before.available !== state.available || before.paused !== state.paused) toRead.add(state.inventoryItemId);
+  }
+  if (toRead.size === 0) return bulkRead;
+  const fresh = new Map((await readInventoryItems(client, [...toRead])).map((item) => [item.inventoryItemId, item]));
+  // An item gone since its line was read is left out: nothing is planned for it.
+  return bulkRead.flatMap((item) => {
+    if (!toRead.has(item.inventoryItemId)) return [item];
+    const now = fresh.get(item.inventoryItemId);
+    return now ? [now] : [];
+  });
 }
 
 /** A stale compare-and-swap means someone else wrote in between; this many fresh tries. */

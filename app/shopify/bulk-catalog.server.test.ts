@@ -14,8 +14,8 @@ afterEach(() => {
   sandbox = undefined;
 });
 
-function setup(seed?: SandboxOptions["seed"]) {
-  const made = sandboxWithClient(seed);
+function setup(seed?: SandboxOptions["seed"], options: Pick<SandboxOptions, "bulkObjectsPerSecond"> = {}) {
+  const made = sandboxWithClient(seed, options);
   sandbox = made.sandbox;
   return made;
 }
@@ -43,7 +43,9 @@ describe("readCatalogInBulk against the emulated shop", () => {
     const { client } = setup();
     const polls: string[] = [];
     const bulk = await readCatalogInBulk(client, { sleep: noSleep, onPoll: (op) => polls.push(op.status) });
-    expect(polls).toEqual(["RUNNING", "COMPLETED"]);
+    // The read takes time (the emulator's rate): RUNNING until the last object is read.
+    expect(polls.at(-1)).toBe("COMPLETED");
+    expect(polls.slice(0, -1).every((status) => status === "RUNNING")).toBe(true);
     const paged = await readAllPages(client);
     expect(bulk.length).toBe(paged.length);
     expect(bulk.length).toBeGreaterThan(0);
@@ -83,19 +85,27 @@ describe("readCatalogInBulk against the emulated shop", () => {
   });
 
   it("backs off between polls and passes the result URL to fetchResult", async () => {
-    const { client } = setup();
+    // 50 objects a second: the default seed's read takes about two seconds of the shop's clock,
+    // which each wait moves on instead of sleeping.
+    const { sandbox, client } = setup(undefined, { bulkObjectsPerSecond: 50 });
     const waits: number[] = [];
     const urls: string[] = [];
     await readCatalogInBulk(client, {
       pollIntervalMs: 100,
-      sleep: async (ms) => void waits.push(ms),
+      sleep: async (ms) => {
+        waits.push(ms);
+        sandbox.setClock(new Date(sandbox.clock.now().getTime() + ms));
+      },
       fetchResult: async (url) => {
         urls.push(url);
         const response = await fetch(url);
         return response.text();
       },
     });
-    expect(waits).toEqual([100]);
+    // 100 ms, then ×1.5 per poll while the read runs.
+    expect(waits.length).toBeGreaterThan(2);
+    expect(waits[0]).toBe(100);
+    waits.slice(1).forEach((ms, i) => expect(ms).toBe(Math.ceil(waits[i]! * 1.5)));
     expect(urls).toHaveLength(1);
     expect(urls[0]).toMatch(/^https:\/\/safestock-sandbox\.myshopify\.com\/sandbox\/bulk\/\d+\.jsonl$/);
   });
@@ -124,7 +134,8 @@ describe("readCatalogInBulk against the emulated shop", () => {
   });
 
   it("throws a retryable USER_ERRORS BulkOperationError when the shop's five bulk slots are busy", async () => {
-    const { sandbox, client, accessToken } = setup();
+    // One object a minute: the five operations below are still running when the app asks.
+    const { sandbox, client, accessToken } = setup(undefined, { bulkObjectsPerSecond: 1 / 60 });
     for (let i = 0; i < 5; i++) {
       const res = await sandbox.shop().graphql({ query: RUN, variables: { query: "{ products { nodes { id } } }" } }, accessToken);
       expect((res.body.data as { bulkOperationRunQuery: { userErrors: unknown[] } }).bulkOperationRunQuery.userErrors).toEqual([]);

@@ -169,14 +169,15 @@ export const CATALOG_SYNC_BATCH = 500;
  */
 export async function forEachCatalogBatch(
   client: AdminClient,
-  onBatch: (items: ShopifyItem[]) => Promise<void>,
+  /** `source`: a page was read just now; a bulk batch's lines were read over the whole run (not a snapshot). */
+  onBatch: (items: ShopifyItem[], source: "paged" | "bulk") => Promise<void>,
   options: { pageSize?: number; bulk?: ReadCatalogInBulkOptions; forceMode?: "paged" | "bulk"; batchSize?: number } & LevelPaging = {},
 ): Promise<"paged" | "bulk"> {
   const batchSize = options.batchSize ?? CATALOG_SYNC_BATCH;
   const mode = options.forceMode ?? ((await catalogSize(client)) > BULK_CATALOG_THRESHOLD ? "bulk" : "paged");
   if (mode === "bulk") {
     // Streamed: the batch in memory, not the catalog (docs/decisions/011-bulk-reads-for-large-catalogs.md).
-    await forEachBulkCatalogBatch(client, batchSize, onBatch, options.bulk);
+    await forEachBulkCatalogBatch(client, batchSize, (items) => onBatch(items, "bulk"), options.bulk);
     return mode;
   }
   let after: string | null = null;
@@ -186,7 +187,7 @@ export async function forEachCatalogBatch(
     pending.push(...page.items);
     after = page.nextCursor;
     if (pending.length >= batchSize || !after) {
-      if (pending.length > 0) await onBatch(pending);
+      if (pending.length > 0) await onBatch(pending, "paged");
       pending = [];
     }
   } while (after);

@@ -22,6 +22,8 @@ import { CostLog, type CostLogEntry, type LoggedLevel, type RequestLog } from ".
 import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
 import { orderCreate } from "./mutations/orders.js";
+import { advanceBulkOperations, setBulkObjectsPerSecond } from "./resolvers/bulk.js";
+import { resolvers } from "./resolvers/index.js";
 import { ALL_SCOPES, expandScopes } from "./scopes.js";
 import { SHOPIFY_NON_EXPIRING_REJECTED_FROM } from "../auth/token-policy.js";
 import { LeakyBucket, PLAN_THROTTLES, DEFAULT_PLAN, type ShopPlan, type ThrottleStatus } from "./throttle.js";
@@ -53,6 +55,11 @@ export interface ShopEmulatorOptions {
    * 2027-01-01, sandbox/auth/token-policy.ts); null: never.
    */
   rejectNonExpiringFrom?: Date | null;
+  /**
+   * How fast a bulk query reads the shop, in objects (JSONL lines) per second; default
+   * `DEFAULT_BULK_OBJECTS_PER_SECOND` (./resolvers/bulk.ts, with the recorded real figures).
+   */
+  bulkObjectsPerSecond?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -178,6 +185,11 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     tokens.set(SANDBOX_ADMIN_TOKEN, { apiClientId: appClientId, scopes: ALL_SCOPES });
   }
 
+  if (options.bulkObjectsPerSecond !== undefined) setBulkObjectsPerSecond(state, options.bulkObjectsPerSecond);
+  // A bulk query reads the shop over time: before anything runs, every running one reads what
+  // it would have read by now, so it sees exactly the changes made before each object's turn.
+  const catchUpBulkReads = () => advanceBulkOperations(state, clock.now(), resolvers);
+
   // One bucket per app on this shop, created on the app's first call (full, as a new bucket is).
   const buckets = new Map<string, LeakyBucket>();
   const bucketOf = (apiClientId: string): LeakyBucket => {
@@ -247,6 +259,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
         now,
       };
       const run = queue.then(async () => {
+        await catchUpBulkReads();
         const bucket = bucketOf(tokenGrant.apiClientId);
         const bucketBefore = bucket.level();
         const requestLog: RequestLog = { idempotent: [] };
@@ -327,7 +340,8 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     async completeCheckout(input: CheckoutCompletionInput): Promise<CheckoutCompletionResult> {
       // Shopify's own checkout, not an app: no token, no app's bucket, serialised with the API's
       // writes. The Online Store claims stock obeying each variant's inventory policy ("web").
-      const run = queue.then(() => {
+      const run = queue.then(async () => {
+        await catchUpBulkReads();
         const result = orderCreate(
           { state, clock, apiClientId: "web", scopes: ALL_SCOPES, idempotency, emit, now },
           {

@@ -97,6 +97,8 @@ export interface ShopFactoryOptions {
   restore?: unknown;
   /** From this instant the installed app's non-expiring tokens get 401 (null: never). */
   rejectNonExpiringFrom?: Date | null;
+  /** How fast a bulk query reads the shop, objects a second (sandbox/admin-api/resolvers/bulk.ts). */
+  bulkObjectsPerSecond?: number;
 }
 
 /** What the real emulator adds to the contract's `ShopEmulator` (test doubles may lack it). */
@@ -128,6 +130,8 @@ export interface SandboxOptions {
   seed?: unknown;
   /** Passed to each emulator: where its id counters start, e.g. "9007199254740993" (ids beyond 2^53). */
   idBase?: string;
+  /** Passed to each emulator: objects a bulk query reads per second (default in sandbox/admin-api/resolvers/bulk.ts). */
+  bulkObjectsPerSecond?: number;
   /** A previous run's `exportState()`: shops found in it continue from there (no new seed). */
   restore?: Record<string, unknown>;
   /** Granted scopes (default: shopify.app.toml [access_scopes]). */
@@ -277,6 +281,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     if (options.throttle) factoryOptions.throttle = options.throttle;
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
     if (options.idBase !== undefined) factoryOptions.idBase = options.idBase;
+    if (options.bulkObjectsPerSecond !== undefined) factoryOptions.bulkObjectsPerSecond = options.bulkObjectsPerSecond;
     if (options.restore?.[domain] !== undefined) factoryOptions.restore = options.restore[domain];
     const emulator = options.createShop(factoryOptions);
     const restoredRefreshTokens = (options.restore?.[domain] as { refreshTokens?: [string, RefreshGrant][] } | undefined)?.refreshTokens;

@@ -10,7 +10,7 @@ import { mswServer } from "../setup/msw";
 /** The scopes shopify.app.toml asks for. */
 const APP_SCOPES = ["write_inventory", "read_locations", "write_products", "read_orders", "write_publications"];
 
-export function sandboxWithClient(seed?: SandboxOptions["seed"]) {
+export function sandboxWithClient(seed?: SandboxOptions["seed"], options: Pick<SandboxOptions, "bulkObjectsPerSecond"> = {}) {
   const sandbox: Sandbox = createSandbox({
     apiKey: process.env.SHOPIFY_API_KEY!,
     apiSecret: process.env.SHOPIFY_API_SECRET!,
@@ -18,6 +18,7 @@ export function sandboxWithClient(seed?: SandboxOptions["seed"]) {
     deliver: async () => new Response(null, { status: 200 }),
     throttle: { bucketSize: 1_000_000, restoreRate: 1_000_000 },
     ...(seed === undefined ? {} : { seed }),
+    ...options,
   });
   sandbox.install();
   mswServer.use(...sandboxHandlers(sandbox));

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from "../../contract.js";
 import { composeSandbox } from "../../http/compose.js";
 import { createShopEmulator } from "../emulator.js";
-import { bulkResultFile, BULK_RESULT_TTL_MS } from "../resolvers/bulk.js";
-import { testShop, type TestShop } from "../test-helpers.js";
+import { bulkResultFile, BULK_RESULT_TTL_MS, DEFAULT_BULK_OBJECTS_PER_SECOND } from "../resolvers/bulk.js";
+import { ADJUST_MUTATION, testShop, type TestShop } from "../test-helpers.js";
 import { MAX_CONCURRENT_BULK_QUERIES } from "./bulk.js";
 
 const RUN = `mutation Run($query: String!, $group: Boolean) {
@@ -51,11 +51,12 @@ async function poll(t: TestShop, id: string) {
   return res.data.bulkOperation as Record<string, string | null>;
 }
 
-/** Polls until finished (the emulator moves one step per observation). */
+/** Polls until finished, a second of the shop's clock between polls (a run reads over time). */
 async function finish(t: TestShop, id: string) {
   for (let i = 0; i < 10; i++) {
     const op = await poll(t, id);
     if (!["CREATED", "RUNNING", "CANCELING"].includes(op.status!)) return op;
+    t.clock.advance(1000);
   }
   throw new Error("bulk operation did not finish");
 }
@@ -84,7 +85,9 @@ describe("bulkOperationRunQuery", () => {
     expect(done.errorCode).toBeNull();
     expect(done.url).toBe(`https://${t.shop.domain}/sandbox/bulk/${id.split("/").pop()}.jsonl`);
     expect(done.partialDataUrl).toBeNull();
-    expect(new Date(done.completedAt!).getTime() - new Date(done.createdAt!).getTime()).toBe(1500);
+    // The run ends when its last object's turn has passed: objectCount objects at the default rate.
+    const took = new Date(done.completedAt!).getTime() - new Date(done.createdAt!).getTime();
+    expect(Math.abs(took - (Number(done.objectCount) * 1000) / DEFAULT_BULK_OBJECTS_PER_SECOND)).toBeLessThanOrEqual(1);
 
     const lines = linesOf(t, done);
     const state = t.shop.state;
@@ -118,10 +121,11 @@ describe("bulkOperationRunQuery", () => {
       ]);
       expect(Object.keys(l).at(-1)).toBe("__parentId");
     }
-    // Parents precede children; not grouped (the 2026-10 default): top-level lines come first.
+    // Parents precede children; not grouped (the 2026-10 default): each read step's top-level
+    // lines come before its children, so a child is not always next to its parent.
     const index = new Map(lines.map((l, i) => [l.id, i]));
     for (const l of lines) if (l.__parentId) expect(index.get(l.__parentId)!).toBeLessThan(index.get(l.id)!);
-    expect(lines.slice(0, items.length).every((l) => !l.__parentId)).toBe(true);
+    expect(lines[0]!.__parentId).toBeUndefined();
 
     expect(done.objectCount).toBe(String(lines.length));
     expect(done.rootObjectCount).toBe(String(items.length));
@@ -248,6 +252,7 @@ describe("bulk operation reads and cancel", () => {
       { id: b, status: "RUNNING" },
       { id: a, status: "COMPLETED" },
     ]);
+    t.clock.advance(1000);
     const running = await t.gql(`{ bulkOperations(first: 10, query: "status:running") { nodes { id } } }`);
     expect(running.data.bulkOperations.nodes).toEqual([]); // b was observed again: COMPLETED now
     const completed = await t.gql(`{ bulkOperations(first: 10, query: "status:completed operation_type:query") { nodes { id } } }`);
@@ -300,6 +305,8 @@ describe("the sandbox serves the JSONL at BulkOperation.url", () => {
       const id = (run.body.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } }).bulkOperationRunQuery.bulkOperation.id;
       let url: string | null = null;
       for (let i = 0; i < 3 && !url; i++) {
+        // A run reads over time: a second of the shop's clock between polls, as a real wait.
+        sandbox.setClock(new Date(sandbox.clock.now().getTime() + 1000));
         const p = await shop.graphql({ query: POLL, variables: { id } }, token);
         url = (p.body.data as { bulkOperation: { url: string | null } }).bulkOperation.url;
       }
@@ -312,5 +319,54 @@ describe("the sandbox serves the JSONL at BulkOperation.url", () => {
     } finally {
       sandbox.close();
     }
+  });
+});
+
+describe("a bulk read takes time (SHOPIFY-FACTS.md: not a snapshot)", () => {
+  const ITEMS_QUERY = `{ inventoryItems { edges { node { id inventoryLevels { edges { node { id location { id } quantities(names: ["available"]) { name quantity } } } } } } } }`;
+  const availableIn = (lines: Line[], itemId: string, locationId: string) => {
+    const level = lines.find((l) => l.__parentId === itemId && (l.location as { id: string }).id === locationId)!;
+    return (level.quantities as { quantity: number }[])[0]!.quantity;
+  };
+
+  it("objectCount grows with the shop's clock at the configured rate; the file appears only at the end", async () => {
+    // 10 objects a second: every default-seed item (1 line) with its 3 levels (3 lines) takes 0.4 s.
+    const t = testShop({ bulkObjectsPerSecond: 10 });
+    const id = (await start(t, ITEMS_QUERY)).bulkOperation!.id;
+    const items = t.shop.state.inventoryItems.size;
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const op = await poll(t, id);
+      expect(op).toMatchObject({ status: "RUNNING", url: null });
+      counts.push(Number(op.objectCount));
+      t.clock.advance(400);
+    }
+    // One root object (4 lines) at creation, then one more per 400 ms.
+    expect(counts).toEqual([4, 8, 12, 16]);
+    t.clock.advance(400 * items);
+    const done = await poll(t, id);
+    expect(done).toMatchObject({ status: "COMPLETED", objectCount: String(items * 4), rootObjectCount: String(items) });
+    expect(new Date(done.completedAt!).getTime() - new Date(done.createdAt!).getTime()).toBe(400 * items);
+  });
+
+  it("a change during the run is seen by the lines read after it and not by those read before", async () => {
+    const t = testShop({ bulkObjectsPerSecond: 10 });
+    const warehouse = t.location("Warehouse");
+    const first = t.variantBySku("RING-6").itemId; // the seed's first item: read at creation
+    const ids = [...t.shop.state.inventoryItems.keys()].sort((a, b) => (BigInt(a.split("/").pop()!) < BigInt(b.split("/").pop()!) ? -1 : 1));
+    const last = ids[ids.length - 1]!;
+    expect(ids[0]).toBe(first);
+    const before = { first: t.level("RING-6", "Warehouse").available!, last: t.shop.state.levels.get(`${last}|${warehouse}`)!.quantities.available };
+    const id = (await start(t, ITEMS_QUERY)).bulkOperation!.id;
+    t.clock.advance(400);
+    // Both levels drop by 1 while the run is at its second item.
+    const adjust = (itemId: string, from: number, key: string) =>
+      t.gql(ADJUST_MUTATION, { key, input: { name: "available", reason: "correction", changes: [{ inventoryItemId: itemId, locationId: warehouse, delta: -1, changeFromQuantity: from }] } });
+    expect((await adjust(first, before.first, "a")).data.inventoryAdjustQuantities.userErrors).toEqual([]);
+    expect((await adjust(last, before.last, "b")).data.inventoryAdjustQuantities.userErrors).toEqual([]);
+    const done = await finish(t, id);
+    const lines = linesOf(t, done);
+    expect(availableIn(lines, first, warehouse)).toBe(before.first); // read before the change
+    expect(availableIn(lines, last, warehouse)).toBe(before.last - 1); // read after it
   });
 });

@@ -13,12 +13,24 @@
  *   (the 2026-10 default is false, i.e. not grouped);
  * - `objectCount` counts every object, `rootObjectCount` only the top-level ones; both and
  *   `fileSize` are UnsignedInt64, which Shopify serialises as strings;
- * - results stay available for seven days.
+ * - results stay available for seven days;
+ * - `objectCount` / `rootObjectCount` are "a running count of all the objects processed …
+ *   This field can be used to track operation progress" (BulkOperation field descriptions):
+ *   they grow while the operation is RUNNING.
  *
  * Emulator choices (deterministic for tests, no timers):
- * - the operation advances one step each time the app observes it (any read of it):
- *   CREATED → RUNNING on the first poll, RUNNING → COMPLETED on the second, when the query
- *   actually runs against the shop's state at that moment, with no page-size limit;
+ * - a bulk query is not a snapshot (SHOPIFY-FACTS.md "Rate limits": recorded runs take 0–16 s
+ *   on small shops and minutes on large ones while orders keep landing). The run starts when
+ *   the operation is created and reads `objectsPerSecond` objects a second of the shop's clock
+ *   (`bulkObjectsPerSecond`, default DEFAULT_BULK_OBJECTS_PER_SECOND): a root object and
+ *   everything nested under it are read against the shop as it is at that object's turn and
+ *   written to the file then, so an order that lands during the run is seen by the lines read
+ *   after it and not by those read before. The emulator brings every running operation up to
+ *   the clock before each request it serves (./../emulator.ts), so "before" and "after" are
+ *   exact; a root that is not a single connection is read whole at the start;
+ * - status: CREATED until the shop first serves a request after the creation, then RUNNING
+ *   (objectCount growing), COMPLETED once the last object's turn has passed, with
+ *   `completedAt` = that moment; the file and `url` appear only then;
  * - `url` is `https://<shop>/sandbox/bulk/<id>.jsonl`, served by the sandbox itself (see
  *   ../../http/compose.ts, ../../msw/index.ts). Real Shopify returns a short-lived signed
  *   storage URL on another host (e.g. storage.googleapis.com) that needs no access token;
@@ -32,7 +44,10 @@ import {
   execute,
   getNamedType,
   isObjectType,
+  Kind,
   type DocumentNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
   type ExecutionResult,
   type GraphQLFieldResolver,
   type GraphQLNamedType,
@@ -69,11 +84,37 @@ export interface BulkOperationRecord {
   partialDataUrl: string | null;
 }
 
+/** A running query's progress: what it has written so far and when its next object is read. */
+interface BulkRun {
+  /** The creating app's view of the shop (scopes, `$app`), read with at every step. */
+  ctx: ApiContext;
+  /** Response key of the root connection paged through over time; null: read whole at the start. */
+  rootKey: string | null;
+  cursor: string | null;
+  /** Epoch ms at which the next object is read. */
+  nextReadAt: number;
+  objectsPerSecond: number;
+  /** JSONL lines written so far (the file is published when the operation ends). */
+  lines: string[];
+  done: boolean;
+}
+
 interface BulkStore {
   operations: Map<string, BulkOperationRecord>;
   /** JSONL files by operation legacy id */
   files: Map<string, string>;
+  runs: Map<string, BulkRun>;
+  objectsPerSecond: number;
 }
+
+/**
+ * Objects (JSONL lines) a bulk query reads per second, unless the emulator is told otherwise
+ * (`bulkObjectsPerSecond`). Real runs take 0–16 s on small shops and minutes on large ones
+ * (SHOPIFY-FACTS.md "Rate limits", recorded runs), i.e. a few hundred to a few
+ * thousand objects a second; this default sits at the fast end so a 2,000-variant catalog
+ * (~10,000 objects) reads in about 2 s and tests stay quick. See ../../shop/README.md.
+ */
+export const DEFAULT_BULK_OBJECTS_PER_SECOND = 5_000;
 
 /** Results (and their URLs) expire after seven days (BulkOperation.url description). */
 export const BULK_RESULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -86,7 +127,7 @@ const stores = new WeakMap<ShopState, BulkStore>();
 export function bulkStore(state: ShopState): BulkStore {
   let store = stores.get(state);
   if (!store) {
-    store = { operations: new Map(), files: new Map() };
+    store = { operations: new Map(), files: new Map(), runs: new Map(), objectsPerSecond: DEFAULT_BULK_OBJECTS_PER_SECOND };
     stores.set(state, store);
   }
   return store;
@@ -114,7 +155,23 @@ export function createBulkOperation(ctx: ApiContext, query: string, document: Do
     partialDataUrl: null,
   };
   store.operations.set(op.id, op);
+  // The run starts now: its first object is read at once, the next ones at the shop's pace.
+  store.runs.set(op.id, {
+    ctx: readContext(ctx),
+    rootKey: progressiveRoot(document),
+    cursor: null,
+    nextReadAt: ctx.clock.now().getTime(),
+    objectsPerSecond: store.objectsPerSecond,
+    lines: [],
+    done: false,
+  });
   return op;
+}
+
+/** The emulator's `bulkObjectsPerSecond` knob (./emulator.ts). */
+export function setBulkObjectsPerSecond(state: ShopState, objectsPerSecond: number): void {
+  if (!(objectsPerSecond > 0)) throw new Error(`bulkObjectsPerSecond must be positive, got ${objectsPerSecond}`);
+  bulkStore(state).objectsPerSecond = objectsPerSecond;
 }
 
 export function activeQueryOperations(state: ShopState): BulkOperationRecord[] {
@@ -165,8 +222,9 @@ const PLAIN_TYPES = new Set(["PageInfo", "Count", "UserError"]);
  * request) and returned whole: bulk queries have no page-size limit and need no `first`.
  * (inferred) `first`/`last`/`after`/`before` on a connection are ignored in a bulk query.
  */
-async function runQuery(ctx: ApiContext, document: DocumentNode, resolvers: ResolverMap) {
+async function runQuery(ctx: ApiContext, document: DocumentNode, resolvers: ResolverMap, rootPage: { key: string; first: number; after: string | null } | null) {
   const connectionPaths = new Set<string>();
+  let readRoot: { endCursor: string | null; hasNextPage: boolean } | null = null;
   const base = (source: unknown, args: Record<string, unknown>, c: ApiContext, info: GraphQLResolveInfo): unknown => {
     const r = resolvers[info.parentType.name]?.[info.fieldName] as
       | ((s: unknown, a: unknown, c: ApiContext, i: GraphQLResolveInfo) => unknown)
@@ -180,7 +238,14 @@ async function runQuery(ctx: ApiContext, document: DocumentNode, resolvers: Reso
   };
   const fieldResolver: GraphQLFieldResolver<unknown, ApiContext> = async (source, args, c, info) => {
     if (!isConnectionType(getNamedType(info.returnType))) return base(source, args, c, info);
-    connectionPaths.add(pathKey(info.path));
+    const key = pathKey(info.path);
+    connectionPaths.add(key);
+    if (rootPage && key === rootPage.key) {
+      // The root connection is read a few objects at a time, each step where the last ended.
+      const page = await base(source, { ...args, first: rootPage.first, last: null, after: rootPage.after, before: null }, c, info);
+      if (isConnectionResult(page)) readRoot = { endCursor: page.pageInfo.endCursor ?? rootPage.after, hasNextPage: page.pageInfo.hasNextPage };
+      return page;
+    }
     const pageArgs: Record<string, unknown> = { ...args, first: MAX_PAGE_SIZE, last: null, after: null, before: null };
     const nodes: unknown[] = [];
     const edges: { cursor: string; node: unknown }[] = [];
@@ -208,7 +273,7 @@ async function runQuery(ctx: ApiContext, document: DocumentNode, resolvers: Reso
     fieldResolver,
     typeResolver,
   })) as ExecutionResult;
-  return { result, connectionPaths };
+  return { result, connectionPaths, rootPage: readRoot as { endCursor: string | null; hasNextPage: boolean } | null };
 }
 
 interface Jsonl {
@@ -277,44 +342,102 @@ export function toJsonl(data: Record<string, unknown>, connectionPaths: Readonly
   };
 }
 
-async function run(ctx: ApiContext, op: BulkOperationRecord, resolvers: ResolverMap): Promise<void> {
+/** The app's view of the shop a running operation reads with (its scopes, its `$app`), no request log. */
+function readContext(ctx: ApiContext): ApiContext {
+  return { state: ctx.state, clock: ctx.clock, apiClientId: ctx.apiClientId, scopes: ctx.scopes, idempotency: ctx.idempotency, emit: () => {}, now: ctx.now };
+}
+
+/** The one root connection a bulk query pages through over time; null when the root is anything else. */
+function progressiveRoot(document: DocumentNode): string | null {
+  const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const roots = op?.selectionSet.selections ?? [];
+  if (roots.length !== 1 || roots[0]!.kind !== Kind.FIELD) return null;
+  const field = roots[0]!;
+  const def = adminSchema().getQueryType()!.getFields()[field.name.value];
+  return def && isConnectionType(getNamedType(def.type)) ? (field.alias?.value ?? field.name.value) : null;
+}
+
+function finish(ctx: ApiContext, op: BulkOperationRecord, run: BulkRun, failed: readonly GraphQLError[] | null): void {
   const store = bulkStore(ctx.state);
-  const { result, connectionPaths } = await runQuery(ctx, op.document, resolvers);
-  const file = toJsonl((result.data ?? {}) as Record<string, unknown>, connectionPaths, op.groupObjects);
-  op.objectCount = file.objectCount;
-  op.rootObjectCount = file.rootObjectCount;
-  op.completedAt = ctx.now();
-  if (result.errors?.length) {
+  const text = run.lines.map((line) => `${line}\n`).join("");
+  op.completedAt = new Date(run.nextReadAt).toISOString();
+  store.runs.delete(op.id);
+  if (failed) {
     op.status = "FAILED";
-    op.errorCode = result.errors.some((e) => e.extensions?.code === "ACCESS_DENIED") ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR";
-    if (file.objectCount > 0) {
-      store.files.set(op.legacyId, file.text);
+    op.errorCode = failed.some((e) => e.extensions?.code === "ACCESS_DENIED") ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR";
+    if (op.objectCount > 0) {
+      store.files.set(op.legacyId, text);
       op.partialDataUrl = bulkResultUrl(ctx.state, op.legacyId);
     }
     return;
   }
   op.status = "COMPLETED";
-  if (file.objectCount > 0) {
-    store.files.set(op.legacyId, file.text);
-    op.fileSize = Buffer.byteLength(file.text, "utf8");
+  if (op.objectCount > 0) {
+    store.files.set(op.legacyId, text);
+    op.fileSize = Buffer.byteLength(text, "utf8");
     op.url = bulkResultUrl(ctx.state, op.legacyId);
   }
 }
 
 /**
- * One observation of an operation: moves it one step along its lifecycle (see header). A running
- * query is drained through `resolvers`, every emulated type's.
+ * One read step: the next root objects of the root connection (each with everything nested
+ * under it, drained at this moment) against the shop as it is now, written to the file at once.
+ * A query whose root is not one connection is read whole in its first step.
+ */
+async function readStep(op: BulkOperationRecord, run: BulkRun, roots: number, resolvers: ResolverMap): Promise<void> {
+  const ctx = run.ctx;
+  const page = run.rootKey ? { key: run.rootKey, first: roots, after: run.cursor } : null;
+  const { result, connectionPaths, rootPage } = await runQuery(ctx, op.document, resolvers, page);
+  const file = toJsonl((result.data ?? {}) as Record<string, unknown>, connectionPaths, op.groupObjects);
+  run.lines.push(...file.text.split("\n").filter(Boolean));
+  op.objectCount += file.objectCount;
+  op.rootObjectCount += file.rootObjectCount;
+  run.nextReadAt += (Math.max(1, file.objectCount) * 1000) / run.objectsPerSecond;
+  run.cursor = rootPage?.endCursor ?? run.cursor;
+  if (result.errors?.length) return finish(ctx, op, run, result.errors);
+  if (!rootPage || !rootPage.hasNextPage) run.done = true;
+}
+
+/** Root objects read in one step at most (they see the same shop: nothing lands between them). */
+const MAX_ROOTS_PER_STEP = 250;
+
+/**
+ * Brings a running operation up to `at`: every object whose turn has come is read now, in the
+ * order and at the pace Shopify would have read it (see header). Called before any request
+ * changes the shop, so each object sees exactly the changes made before its turn.
+ */
+async function advanceRun(state: ShopState, op: BulkOperationRecord, at: number, resolvers: ResolverMap): Promise<void> {
+  const run = bulkStore(state).runs.get(op.id);
+  if (!run) return;
+  if (op.status === "CREATED") op.status = "RUNNING";
+  while (op.status === "RUNNING" && !run.done && run.nextReadAt <= at) {
+    const perRoot = op.rootObjectCount > 0 ? op.objectCount / op.rootObjectCount : 1;
+    const due = Math.floor(((at - run.nextReadAt) * run.objectsPerSecond) / 1000 / perRoot) + 1;
+    await readStep(op, run, Math.min(MAX_ROOTS_PER_STEP, due), resolvers);
+  }
+  if (op.status === "RUNNING" && run.done && run.nextReadAt <= at) finish(run.ctx, op, run, null);
+}
+
+/** Advances every running query operation of the shop to now (the emulator calls this before each request). */
+export async function advanceBulkOperations(state: ShopState, at: Date, resolvers: ResolverMap): Promise<void> {
+  for (const op of bulkStore(state).operations.values()) {
+    if (op.status === "CREATED" || op.status === "RUNNING") await advanceRun(state, op, at.getTime(), resolvers);
+  }
+}
+
+/**
+ * One observation of an operation: brings it up to now (see header); a CANCELING one becomes
+ * CANCELED, a finished one EXPIRED once its result is seven days old.
  */
 async function observeWith(ctx: ApiContext, op: BulkOperationRecord, resolvers: ResolverMap): Promise<BulkOperationRecord> {
   switch (op.status) {
     case "CREATED":
-      op.status = "RUNNING";
-      break;
     case "RUNNING":
-      await run(ctx, op, resolvers);
+      await advanceRun(ctx.state, op, ctx.clock.now().getTime(), resolvers);
       break;
     case "CANCELING":
       op.status = "CANCELED";
+      bulkStore(ctx.state).runs.delete(op.id);
       break;
     case "COMPLETED":
     case "FAILED":
