@@ -58,6 +58,13 @@ const EnvSchema = z.object({
   WEBHOOK_WINDOW_MS: optionalNumber(0),
   /** Refresh an expiring offline token when less than this is left (docs/decisions/021); the library's own margin is 5 minutes. */
   TOKEN_REFRESH_AHEAD_S: z.preprocess(blankAsUnset, z.coerce.number().min(0).default(300)),
+  /**
+   * Every Admin API request and token refresh is aborted after this long (issue 22: a request
+   * never answered kept its job "running", its lease renewed, for ever); the job is retried.
+   */
+  SHOPIFY_REQUEST_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(30_000)),
+  /** A bulk operation's JSONL result download is aborted after this long (files reach hundreds of MB). */
+  SHOPIFY_DOWNLOAD_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(600_000)),
   WORKER_CONCURRENCY: z.preprocess(blankAsUnset, wholeNumber(1).default(4)),
   WORKER_POLL_INTERVAL_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(1_000)),
   WORKER_VISIBILITY_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(60_000)),
