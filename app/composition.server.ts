@@ -21,7 +21,8 @@ import { jobHandlers } from "./services/job-handlers.server";
 import { jobQueue, provideJobQueue } from "./services/jobs.server";
 import { runScheduledWorkOnce } from "./services/cluster-schedule.server";
 import { createShopifyApp, provideShopifyApp } from "./shopify.server";
-import { BucketRegistry, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
+import { recordShopifyFailure } from "./models/shopify-failures.server";
+import { BucketRegistry, onAdminApiFailure, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
 import { createOfflineTokenSource, provideOfflineTokenSource } from "./shopify/offline-token.server";
 import { RedisThrottleStore } from "./shopify/redis-throttle-store.server";
 
@@ -47,6 +48,10 @@ export function compose() {
   provideOfflineTokenSource(() => createOfflineTokenSource());
   provideShopifyApp(() => createShopifyApp(env(), database(), onShopAuthenticated));
   useDefaultThrottleStore(lazyThrottleStore(buildThrottleStore));
+  // Failed Admin API attempts are counted for the admin's "Shopify is failing" banner (issue 22).
+  onAdminApiFailure((failure) => {
+    recordShopifyFailure(failure).catch((error: unknown) => console.error("could not record an Admin API failure", { shop: failure.shop, error }));
+  });
 }
 
 function buildDatabase(): PrismaClient {
