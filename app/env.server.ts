@@ -26,6 +26,13 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
   /** PostgreSQL only: connections in the pool of each process. */
   DATABASE_POOL_SIZE: z.preprocess(blankAsUnset, wholeNumber(1).default(10)),
+  /**
+   * SQLite: how long a statement waits for another connection's write lock before failing. The
+   * wait blocks the process's event loop (better-sqlite3 is synchronous), so it is short: a webhook
+   * answers 503 with Retry-After instead of every request freezing (issue 22). The storage port retries a
+   * busy statement 6 times (app/models/storage/sqlite-busy.server.ts), so an ack gives up after about 1 s.
+   */
+  DATABASE_BUSY_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(0).default(150)),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /**
    * Where the embedded page loads App Bridge from. Unset in production (Shopify's CDN); the
