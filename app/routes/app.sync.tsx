@@ -61,6 +61,11 @@ export default function Sync() {
       <TitleBar title="Sync" />
       <BlockStack gap="400">
         <ShopifyFailingBanner failing={data.shopifyFailing} />
+        {data.clockSkew && (
+          <Banner tone="warning" title="This server's clock is off">
+            <p>Measured against Shopify's clock, {data.clockSkew}. Webhook lag is corrected for it; fix the server's time (NTP).</p>
+          </Banner>
+        )}
         {data.frozen && (
           <Banner tone="warning" title="Some channels are frozen while webhooks recover">
             <p>

@@ -1,4 +1,5 @@
 import { env } from "~/env.server";
+import { observeShopifyDate } from "./clock-skew.server";
 import { RequestTimeoutError, withDeadline } from "./deadline.server";
 
 /**
@@ -51,12 +52,14 @@ export type AdminTransport = (request: {
  */
 export const fetchTransport: AdminTransport = ({ shop, accessToken, apiVersion, query, variables }) =>
   withDeadline(`Admin API request to ${shop}`, env().SHOPIFY_REQUEST_TIMEOUT_MS, async (signal) => {
+    const sentAt = Date.now();
     const response = await fetch(`https://${shop}/admin/api/${apiVersion}/graphql.json`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-Shopify-Access-Token": accessToken },
       body: JSON.stringify({ query, variables }),
       signal,
     });
+    observeShopifyDate(response.headers.get("date"), sentAt, Date.now());
     const text = await response.text();
     let body: TransportResponse["body"] = null;
     try {

@@ -431,7 +431,13 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       if (result.status === 401) unauthorizedCounts.set(domain, (unauthorizedCounts.get(domain) ?? 0) + 1);
       // Shopify answers every API request with an X-Request-Id (the id support asks for); the
       // app keeps it in its audit log.
-      return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION, "X-Request-Id": `sandbox-${randomUUID()}` });
+      // An origin server with a clock sends `Date` (RFC 9110 §6.6.1), from the shops' clock: moving it
+      // (`POST /sandbox/clock`) is how a test skews Shopify's clock against the app's.
+      return json(result.status, result.body, {
+        "X-Shopify-API-Version": SANDBOX_API_VERSION,
+        "X-Request-Id": `sandbox-${randomUUID()}`,
+        Date: clock.now().toUTCString(),
+      });
     }
 
     if (p === "/admin/oauth/access_token") {
