@@ -7,33 +7,20 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { publishPolicy } from "~/services/policy.server";
-import { startHarness, type Harness } from "./support/harness";
 import { driftFromModel } from "./model/shop-drift";
 import { policyDocument, type ModelPolicy } from "./model/reference-model";
-import { TEST_MODEL_POLICY } from "./support/scenarios";
+import { installedWithPolicy, setSandboxFaults, TEST_MODEL_POLICY } from "./support/scenarios";
 
 const TIMEOUT_MS = 300;
 process.env.SHOPIFY_REQUEST_TIMEOUT_MS = String(TIMEOUT_MS);
 
-async function setFaults(harness: Harness, shop: string, faults: Record<string, unknown>) {
-  const answer = await harness.sandbox.handle(
-    new Request(`https://${shop}/sandbox/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(faults) }),
-  );
-  expect(answer.status).toBe(200);
-  return (await answer.json()) as Record<string, unknown>;
-}
-
 describe("outbound requests Shopify never answers", () => {
   it("are aborted after the timeout, the job is retried, and the levels reach the policy after the outage", async () => {
     const shop = "hung-requests.myshopify.com";
-    const harness = startHarness({ shops: [shop] });
-    await harness.install(shop);
-    await harness.settle();
-    expect(await publishPolicy(shop, policyDocument(TEST_MODEL_POLICY), { createdBy: "test" })).toMatchObject({ ok: true });
-    await harness.settle();
+    const harness = await installedWithPolicy(shop);
 
     const HUNG = 3;
-    expect(await setFaults(harness, shop, { hangRequests: HUNG })).toMatchObject({ hangRequests: HUNG });
+    expect(await setSandboxFaults(harness, shop, { hangRequests: HUNG })).toMatchObject({ hangRequests: HUNG });
     const stricter: ModelPolicy = { ...TEST_MODEL_POLICY, forSku: { sku: "RING-6", units: 3 } };
     expect(await publishPolicy(shop, policyDocument(stricter), { createdBy: "test" })).toMatchObject({ ok: true });
     const started = Date.now();
@@ -43,7 +30,7 @@ describe("outbound requests Shopify never answers", () => {
 
     // Every hung request was given up on (the fault is spent), no job is left running, and a job
     // failed on the timeout and was retried.
-    expect(await setFaults(harness, shop, {})).toMatchObject({ hangRequests: 0 });
+    expect(await setSandboxFaults(harness, shop, {})).toMatchObject({ hangRequests: 0 });
     expect(await prisma.job.count({ where: { shop, status: "running" } })).toBe(0);
     const timedOut = await prisma.job.findMany({ where: { shop, lastError: { contains: "not answered within" } } });
     expect(timedOut.length).toBeGreaterThan(0);

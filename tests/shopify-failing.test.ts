@@ -14,11 +14,10 @@ import { ShopifyFailingBanner } from "~/components/shopify-failing-banner";
 import { loader as overviewLoader } from "~/routes/app._index";
 import { loader as syncLoader } from "~/routes/app.sync";
 import { publishPolicy } from "~/services/policy.server";
-import { startHarness } from "./support/harness";
 import { callLoader } from "./support/admin-routes";
 import { policyDocument, type ModelPolicy } from "./model/reference-model";
 import { driftFromModel } from "./model/shop-drift";
-import { TEST_MODEL_POLICY } from "./support/scenarios";
+import { installedWithPolicy, setSandboxFaults, TEST_MODEL_POLICY } from "./support/scenarios";
 import { waitFor } from "./support/wait-for";
 import { mswServer } from "./setup/msw";
 
@@ -27,11 +26,7 @@ process.env.SHOPIFY_REQUEST_TIMEOUT_MS = "300";
 describe("the admin while Shopify is failing", () => {
   it("shows the failed Admin API attempts by kind and count, and none before", async () => {
     const shop = "failing-admin.myshopify.com";
-    const harness = startHarness({ shops: [shop] });
-    await harness.install(shop);
-    await harness.settle();
-    expect(await publishPolicy(shop, policyDocument(TEST_MODEL_POLICY), { createdBy: "test" })).toMatchObject({ ok: true });
-    await harness.settle();
+    const harness = await installedWithPolicy(shop);
     expect((await callLoader(harness, syncLoader, "/app/sync", shop)).data.shopifyFailing).toBeNull();
 
     // Two 503s, then one request never answered; Shopify answers normally after that.
@@ -44,9 +39,7 @@ describe("the admin while Shopify is failing", () => {
         return HttpResponse.json({ errors: "Service Unavailable" }, { status: 503 });
       }),
     );
-    await harness.sandbox.handle(
-      new Request(`https://${shop}/sandbox/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ hangRequests: 1 }) }),
-    );
+    await setSandboxFaults(harness, shop, { hangRequests: 1 });
     const stricter: ModelPolicy = { ...TEST_MODEL_POLICY, forSku: { sku: "RING-6", units: 3 } };
     expect(await publishPolicy(shop, policyDocument(stricter), { createdBy: "test" })).toMatchObject({ ok: true });
     await harness.settle();
