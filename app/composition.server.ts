@@ -21,7 +21,9 @@ import { jobHandlers } from "./services/job-handlers.server";
 import { jobQueue, provideJobQueue } from "./services/jobs.server";
 import { runScheduledWorkOnce } from "./services/cluster-schedule.server";
 import { createShopifyApp, provideShopifyApp } from "./shopify.server";
-import { BucketRegistry, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
+import { recordShopifyFailure } from "./models/shopify-failures.server";
+import { WORKER_HEARTBEAT, writeHeartbeat } from "./models/health.server";
+import { BucketRegistry, onAdminApiFailure, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
 import { createOfflineTokenSource, provideOfflineTokenSource } from "./shopify/offline-token.server";
 import { RedisThrottleStore } from "./shopify/redis-throttle-store.server";
 
@@ -47,12 +49,16 @@ export function compose() {
   provideOfflineTokenSource(() => createOfflineTokenSource());
   provideShopifyApp(() => createShopifyApp(env(), database(), onShopAuthenticated));
   useDefaultThrottleStore(lazyThrottleStore(buildThrottleStore));
+  // Failed Admin API attempts are counted for the admin's "Shopify is failing" banner (issue 22).
+  onAdminApiFailure((failure) => {
+    recordShopifyFailure(failure).catch((error: unknown) => console.error("could not record an Admin API failure", { shop: failure.shop, error }));
+  });
 }
 
 function buildDatabase(): PrismaClient {
   if (globalThis.__safestockPrisma) return globalThis.__safestockPrisma;
   const config = env();
-  const client = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  const client = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS });
   if (config.NODE_ENV !== "production") globalThis.__safestockPrisma = client;
   return client;
 }
@@ -89,6 +95,9 @@ function lazyThrottleStore(build: () => ThrottleStore): ThrottleStore {
 
 export const SCHEDULER_INTERVAL_MS = 60_000;
 
+/** What /healthz reads as "worker alive" (app/services/health.server.ts). */
+const workerHeartbeat = () => writeHeartbeat(WORKER_HEARTBEAT);
+
 /**
  * The worker and scheduler inside the web process (`npm run sandbox`, production), unless a
  * separate `npm run worker` does the work (SAFESTOCK_WORKER=external) or under tests, whose
@@ -110,7 +119,7 @@ export function startWebBackgroundWork() {
 export function startBackgroundWork(options: { schedulerIntervalMs?: number } = {}) {
   compose();
   if (globalThis.__safestockBackground) return globalThis.__safestockBackground;
-  const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers() });
+  const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), heartbeat: workerHeartbeat });
   worker.start();
   const intervalMs = options.schedulerIntervalMs ?? SCHEDULER_INTERVAL_MS;
   const tick = () =>
@@ -132,6 +141,7 @@ export function createWorkerProcess(logger: WorkerLogger = console): Worker {
     pollIntervalMs: config.WORKER_POLL_INTERVAL_MS,
     visibilityTimeoutMs: config.WORKER_VISIBILITY_TIMEOUT_MS,
     logger,
+    heartbeat: workerHeartbeat,
   });
 }
 

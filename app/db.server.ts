@@ -30,6 +30,9 @@ export function sqliteConnectionOf(client: PrismaClient): SqliteConnection | und
   return sqliteConnections.get(client === prisma ? database() : client);
 }
 
+/** Clients whose first connection was opened (a later connect is a reopen). */
+const reopened = new WeakSet<PrismaClient>();
+
 /** The URL each client was made for: its storage adapter is chosen from it (app/models/storage). */
 const clientUrls = new WeakMap<PrismaClient, string>();
 
@@ -39,20 +42,27 @@ export function databaseUrlOf(client: PrismaClient): string {
   return url;
 }
 
-export function createPrismaClient(url: string, options: { poolSize?: number } = {}): PrismaClient {
+export function createPrismaClient(url: string, options: { poolSize?: number; busyTimeoutMs?: number } = {}): PrismaClient {
   if (isPostgresUrl(url)) {
     const client = createPostgresPrismaClient(url, options.poolSize ?? 10);
     clientUrls.set(client, url);
     return client;
   }
-  const factory = new PrismaBetterSQLite3({ url });
+  // better-sqlite3 waits for another connection's write lock synchronously, blocking the event
+  // loop: with its default 5 s every request froze while another process held the lock (issue 22).
+  // A short wait fails fast instead; webhooks answer 503 so Shopify retries (webhook-intake).
+  const factory = new PrismaBetterSQLite3({ url, timeout: options.busyTimeoutMs ?? 5_000 });
   const client = new PrismaClient({ adapter: factory });
   clientUrls.set(client, url);
   // The adapter opens its one connection on the client's first query; keep a handle on it.
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    sqliteConnections.set(client, (adapter as unknown as { client: SqliteConnection }).client);
+    const connection = (adapter as unknown as { client: SqliteConnection }).client;
+    sqliteConnections.set(client, connection);
+    // A reopened connection (app/models/health.server.ts `reopenDatabase`) needs its per-connection setting again.
+    if (reopened.has(client)) connection.pragma("synchronous = NORMAL");
+    reopened.add(client);
     return adapter;
   };
   // WAL lets the web process and `npm run worker` read while the other writes; with WAL,

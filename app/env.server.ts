@@ -26,6 +26,13 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
   /** PostgreSQL only: connections in the pool of each process. */
   DATABASE_POOL_SIZE: z.preprocess(blankAsUnset, wholeNumber(1).default(10)),
+  /**
+   * SQLite: how long a statement waits for another connection's write lock before failing. The
+   * wait blocks the process's event loop (better-sqlite3 is synchronous), so it is short: a webhook
+   * answers 503 with Retry-After instead of every request freezing (issue 22). The storage port retries a
+   * busy statement 6 times (app/models/storage/sqlite-busy.server.ts), so an ack gives up after about 1 s.
+   */
+  DATABASE_BUSY_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(0).default(150)),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /**
    * Where the embedded page loads App Bridge from. Unset in production (Shopify's CDN); the
@@ -65,6 +72,13 @@ const EnvSchema = z.object({
   WEBHOOK_WINDOW_MS: optionalNumber(0),
   /** Refresh an expiring offline token when less than this is left (docs/decisions/021); the library's own margin is 5 minutes. */
   TOKEN_REFRESH_AHEAD_S: z.preprocess(blankAsUnset, z.coerce.number().min(0).default(300)),
+  /**
+   * Every Admin API request and token refresh is aborted after this long (issue 22: a request
+   * never answered kept its job "running", its lease renewed, for ever); the job is retried.
+   */
+  SHOPIFY_REQUEST_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(30_000)),
+  /** A bulk operation's JSONL result download is aborted after this long (files reach hundreds of MB). */
+  SHOPIFY_DOWNLOAD_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(600_000)),
   WORKER_CONCURRENCY: z.preprocess(blankAsUnset, wholeNumber(1).default(4)),
   WORKER_POLL_INTERVAL_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(1_000)),
   WORKER_VISIBILITY_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(60_000)),

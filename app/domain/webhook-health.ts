@@ -23,10 +23,16 @@ export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = { windowMs: 15 * 60_0
 
 export type WebhookHealth = { readonly healthy: true } | { readonly healthy: false; readonly reason: string };
 
+/**
+ * `clockSkewMs` is our clock minus Shopify's (measured from Shopify's `Date` header): receive times
+ * are ours and trigger times Shopify's, so a lag is counted net of it, and a skewed server clock is
+ * not taken for late deliveries (issue 22).
+ */
 export function assessWebhookHealth(
   deliveries: readonly DeliverySample[],
   nowMs: number,
   thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS,
+  clockSkewMs = 0,
 ): WebhookHealth {
   const since = nowMs - thresholds.windowMs;
   const recent = deliveries.filter((delivery) => delivery.receivedAt >= since && delivery.receivedAt <= nowMs);
@@ -42,7 +48,7 @@ export function assessWebhookHealth(
   }
   const lags = recent
     .filter((delivery) => delivery.triggeredAt !== null)
-    .map((delivery) => delivery.receivedAt - (delivery.triggeredAt as number))
+    .map((delivery) => delivery.receivedAt - clockSkewMs - (delivery.triggeredAt as number))
     .sort((a, b) => a - b);
   if (lags.length > 0) {
     const p90 = lags[Math.min(lags.length - 1, Math.floor(lags.length * 0.9))];
@@ -51,4 +57,11 @@ export function assessWebhookHealth(
     }
   }
   return { healthy: true };
+}
+
+/** Our clock's distance from Shopify's in words, or null when under a minute (not worth a merchant's attention). */
+export function describeClockSkew(clockSkewMs: number): string | null {
+  const minutes = Math.round(Math.abs(clockSkewMs) / 60_000);
+  if (minutes < 1) return null;
+  return `this server's clock is ${minutes} minute${minutes === 1 ? "" : "s"} ${clockSkewMs > 0 ? "ahead of" : "behind"} Shopify's`;
 }

@@ -51,7 +51,14 @@ export interface WorkerOptions {
   /** Lease length (default 60 s); renewed every third of it while the job runs. */
   visibilityTimeoutMs?: number;
   logger?: WorkerLogger;
+  /**
+   * Called every `HEARTBEAT_EVERY_MS` from `start()` to `stop()`: the composition root records it
+   * for /healthz's "worker alive" (issue 22). A failure is logged only.
+   */
+  heartbeat?: () => Promise<void>;
 }
+
+const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface RunCounts {
   processed: number;
@@ -135,6 +142,9 @@ export function createWorker(options: WorkerOptions): Worker {
     inFlight.add(running);
   }
 
+  let beatTimer: NodeJS.Timeout | null = null;
+  const beat = () => void options.heartbeat?.().catch((error: unknown) => logger.warn("worker: heartbeat not recorded", { error }));
+
   async function pollLoop(): Promise<void> {
     await reclaimOrphanedLeases(queue, logger);
     while (!stopping) {
@@ -168,11 +178,18 @@ export function createWorker(options: WorkerOptions): Worker {
       logger.info("worker: started", { queues, concurrency });
       unsubscribe = queue.onJobsDue?.((runAt) => alarm.jobsDue(runAt)) ?? null;
       loop = pollLoop();
+      if (options.heartbeat) {
+        beat();
+        beatTimer = setInterval(beat, HEARTBEAT_EVERY_MS);
+        beatTimer.unref();
+      }
     },
 
     async stop() {
       if (!loop) return;
       stopping = true;
+      if (beatTimer) clearInterval(beatTimer);
+      beatTimer = null;
       unsubscribe?.();
       unsubscribe = null;
       alarm.stop();

@@ -37,7 +37,3 @@ export async function availableByItem(shop: string, inventoryItemIds: readonly s
   return db.levelState.groupBy({ by: ["inventoryItemId"], where: { shop, inventoryItemId: { in: [...inventoryItemIds] } }, _sum: { available: true } });
 }
 
-/** Readiness: the database answers a trivial query (SQLite and PostgreSQL alike). */
-export async function databaseAnswers(db: PrismaClient = prisma): Promise<void> {
-  await db.$queryRawUnsafe("SELECT 1");
-}

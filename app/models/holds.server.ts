@@ -11,6 +11,8 @@ export interface NewHold {
   sku: string;
   units: number;
   expiresAt: Date;
+  /** The buyer's checkout session that placed a cart hold (null for customer holds). */
+  session?: string | null;
 }
 
 /** Holds by *other* holders on the same channel that are still running: units a new hold cannot take. */
@@ -101,6 +103,25 @@ export function convertHolds(shop: string, order: { holder: string | null; holdK
 /** The holds a checkout's hold key names (the key proves the caller is that checkout). */
 export function releaseHoldsByKey(shop: string, holder: string, holdKey: string, variantIds?: string[], db: PrismaClient = prisma) {
   return closeHolds(shop, { holder, holdKey, ...(variantIds ? { variantId: { in: variantIds } } : {}) }, "released", db);
+}
+
+/** A session's running holds under any checkout token but `holder`: one running cart per session (issue 22). */
+export function releaseOtherCartsOfSession(shop: string, session: string, holder: string, db: PrismaClient = prisma) {
+  return closeHolds(shop, { session, holder: { not: holder } }, "released", db);
+}
+
+/** The checkout's running hold on a variant, for a re-post that changes nothing. */
+export async function runningHoldOn(shop: string, input: { holder: string; holdKey: string; variantId: string; now: Date }, db: PrismaClient = prisma) {
+  return db.cartHold.findFirst({
+    where: { shop, holder: input.holder, holdKey: input.holdKey, variantId: input.variantId, status: "active", expiresAt: { gt: input.now } },
+    select: { inventoryItemId: true, units: true, expiresAt: true },
+  });
+}
+
+/** Released and expired cart holds closed before `before` are deleted: rows do not pile up (issue 22). */
+export async function deleteClosedHolds(shop: string, before: Date, db: PrismaClient = prisma) {
+  const { count } = await db.cartHold.deleteMany({ where: { shop, status: { in: ["released", "expired"] }, updatedAt: { lt: before } } });
+  return count;
 }
 
 /** A checkout's holds on variants its cart no longer has. */

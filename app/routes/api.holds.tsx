@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { holdCart, releaseCart } from "~/services/holds.server";
+import { holdCart, holdRequestWait, releaseCart } from "~/services/holds.server";
 import { authenticate } from "~/shopify.server";
 
 /**
@@ -10,13 +10,18 @@ import { authenticate } from "~/shopify.server";
  * answers the CORS preflight. The checkout token identifies the checkout to the app only; the
  * buyer's cart carries the random hold key the answer names (docs/decisions/019).
  */
+// Bounds (issue 22: a 1 MB checkoutToken was stored): Shopify's checkout tokens are 32 hex
+// characters and hold keys 22 (`newHoldKey`); 256 and 64 leave room without storing megabytes.
+const checkoutToken = z.string().min(1).max(256);
+const holdKey = z.string().min(1).max(64);
+const variantId = z.string().startsWith("gid://shopify/ProductVariant/").max(100);
 const HoldRequest = z.object({
-  checkoutToken: z.string().min(1),
+  checkoutToken,
   /** The key of this checkout's running holds, from the previous answer: without it a new key is minted. */
-  holdKey: z.string().min(1).nullish(),
-  lines: z.array(z.object({ variantId: z.string().startsWith("gid://shopify/ProductVariant/"), quantity: z.number().int() })).max(250),
+  holdKey: holdKey.nullish(),
+  lines: z.array(z.object({ variantId, quantity: z.number().int().max(10_000) })).max(250),
 });
-const ReleaseRequest = z.object({ checkoutToken: z.string().min(1), holdKey: z.string().min(1), variantIds: z.array(z.string()).optional() });
+const ReleaseRequest = z.object({ checkoutToken, holdKey, variantIds: z.array(variantId).max(250).optional() });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { cors } = await authenticate.public.checkout(request);
@@ -26,6 +31,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { sessionToken, cors } = await authenticate.public.checkout(request);
   const shop = new URL(sessionToken.dest).hostname;
+  // The buyer's checkout session, from the signed token: holds and the rate limit are per session
+  // (issue 22: one session token held all stock under 17 invented checkout tokens).
+  const session = sessionToken.sid || sessionToken.jti || sessionToken.sub || "unknown";
+  const wait = holdRequestWait(shop, session);
+  if (wait > 0) return cors(json({ error: "Too many hold requests from this checkout; try again shortly." }, { status: 429, headers: { "Retry-After": String(wait) } }));
   const body = await request.json().catch(() => null);
 
   if (request.method === "DELETE") {
@@ -41,6 +51,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // docs/decisions/019): the channel metafield naming the hold key has been written and read back
   // before the answer leaves, and the block waits for it before the buyer may pay, so no other
   // buyer's checkout can pass the Function in between. The block then sets the key as a cart attribute.
-  const { holdKey, lines } = await holdCart(shop, { holder: parsed.data.checkoutToken, holdKey: parsed.data.holdKey, lines: parsed.data.lines });
+  const { holdKey, lines } = await holdCart(shop, { holder: parsed.data.checkoutToken, holdKey: parsed.data.holdKey, lines: parsed.data.lines, session });
   return cors(json({ holdKey, lines }, { status: lines.every((line) => line.ok) ? 200 : 409 }));
 };

@@ -20,6 +20,7 @@ import {
 import { loadDashboard, type OfflineTokenKind } from "~/services/dashboard.server";
 import { DashboardCharts } from "~/components/dashboard-charts";
 import { ExposureChart } from "~/components/exposure-chart";
+import { ShopifyFailingBanner } from "~/components/shopify-failing-banner";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
@@ -63,6 +64,7 @@ export default function Overview() {
     <Page title="Overview">
       <TitleBar title="Safestock" />
       <BlockStack gap="400">
+        <ShopifyFailingBanner failing={overview.shopifyFailing} />
         {overview.access?.state === "lost" && (
           <Banner tone="critical" title="Safestock lost access to your store">
             <p>

@@ -19,6 +19,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect } from "react";
 import { loadSyncPage, requestReconcile, retryDeadJob } from "~/services/sync-view.server";
+import { ShopifyFailingBanner } from "~/components/shopify-failing-banner";
 import { useRefreshWhile, useSearchParamNavigation } from "~/components/use-page-state";
 import { authenticate } from "~/shopify.server";
 
@@ -59,6 +60,12 @@ export default function Sync() {
     <Page title="Sync" subtitle="Reconciliation, background jobs and webhook health" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Sync" />
       <BlockStack gap="400">
+        <ShopifyFailingBanner failing={data.shopifyFailing} />
+        {data.clockSkew && (
+          <Banner tone="warning" title="This server's clock is off">
+            <p>Measured against Shopify's clock, {data.clockSkew}. Webhook lag is corrected for it; fix the server's time (NTP).</p>
+          </Banner>
+        )}
         {data.frozen && (
           <Banner tone="warning" title="Some channels are frozen while webhooks recover">
             <p>

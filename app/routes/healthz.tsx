@@ -1,7 +1,8 @@
-import { databaseReady } from "~/services/health.server";
+import { checkHealth } from "~/services/health.server";
 
-/** Liveness + readiness: answers 200 once the database answers (used by `npm run sandbox`). */
+/** Liveness + readiness (app/services/health.server.ts): 200 "ok", else 503 with one reason a line. */
 export async function loader() {
-  if (await databaseReady()) return new Response("ok", { status: 200, headers: { "Cache-Control": "no-store" } });
-  return new Response("database unavailable", { status: 503 });
+  const report = await checkHealth();
+  if (report.ok) return new Response("ok", { status: 200, headers: { "Cache-Control": "no-store" } });
+  return new Response(`${report.reasons.join("\n")}\n`, { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } });
 }

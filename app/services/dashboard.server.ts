@@ -6,6 +6,7 @@ import type { Policy } from "~/domain";
 import { loadDashboardCharts } from "./dashboard-charts.server";
 import { formatDateTime } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
+import { shopifyFailingView } from "./shopify-health.server";
 import { offlineTokenKind } from "~/shopify/offline-token.server";
 
 export type { OfflineTokenKind } from "~/shopify/offline-token.server";
@@ -15,7 +16,7 @@ export type { OfflineTokenKind } from "~/shopify/offline-token.server";
  * in force, webhook health, the last reconciliation and what Safestock currently withholds.
  */
 export async function loadDashboard(shop: string) {
-  const [installation, policy, reports, totals, queue, charts, token] = await Promise.all([
+  const [installation, policy, reports, totals, queue, charts, token, shopifyFailing] = await Promise.all([
     getShopInstallation(shop),
     currentPolicy(shop),
     listReconciliationReports(shop, 1),
@@ -24,6 +25,7 @@ export async function loadDashboard(shop: string) {
     loadDashboardCharts(shop),
     // Which kind of offline token the store holds (docs/decisions/021): the Overview says so.
     offlineTokenKind(shop),
+    shopifyFailingView(shop),
   ]);
   const document = policy?.document as Policy | undefined;
   const last = reports[0] ?? null;
@@ -38,6 +40,7 @@ export async function loadDashboard(shop: string) {
       lastSyncAt: formatDateTime(installation?.lastSyncAt),
     },
     access: accessState(installation, queue.byStatus.waiting),
+    shopifyFailing,
     frozen: installation?.frozenSince
       ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,

@@ -16,7 +16,10 @@ import {
   releaseHolds,
   releaseHoldsByKey,
   releaseHoldsExcept,
+  releaseOtherCartsOfSession,
+  deleteClosedHolds,
   placePendingHold,
+  runningHoldOn,
   runningHoldKey,
   runningHoldsInOrder,
   unitsHeldByOthers,
@@ -86,11 +89,12 @@ const passed = (variantId: string, reason: string): HoldLineResult => ({ variant
  */
 export async function holdCart(
   shop: string,
-  input: { holder: string; holdKey?: string | null; channel?: string; lines: HoldLine[] },
+  input: { holder: string; holdKey?: string | null; channel?: string; lines: HoldLine[]; session?: string | null },
   options: HoldCartOptions = {},
 ): Promise<HoldCartResult> {
   const now = options.now ?? new Date();
   const channel = input.channel ?? CHECKOUT_CHANNEL;
+  const session = input.session ?? null;
   // The running key is kept only for a caller that presents it: a checkout token alone (which
   // orders and other apps see) never yields the key that lets a cart take the held units. A
   // caller without it gets a new key, and its holds replace the old ones.
@@ -98,11 +102,14 @@ export async function holdCart(
   const holdKey = running !== null && input.holdKey === running ? running : newHoldKey();
   // The cart dropped these lines: their holds end now.
   const lines = perVariant(input.lines);
-  const dropped = await releaseHoldsExcept(shop, input.holder, lines.map((line) => line.variantId));
+  // One running cart per buyer session: a session's holds under another checkout token end, so
+  // invented checkout tokens cannot add up to more than one cart's lines (issue 22).
+  const otherCarts = session ? await releaseOtherCartsOfSession(shop, session, input.holder) : [];
+  const dropped = [...otherCarts, ...(await releaseHoldsExcept(shop, input.holder, lines.map((line) => line.variantId)))];
   const results: HoldLineResult[] = [];
   const placed: { variantId: string; inventoryItemId: string; units: number; expiresAt: Date }[] = [];
   for (const line of lines) {
-    const outcome = await placeLineHold(shop, { holder: input.holder, holdKey, channel, line, now });
+    const outcome = await placeLineHold(shop, { holder: input.holder, holdKey, channel, line, now, session });
     if ("placed" in outcome) placed.push(outcome.placed);
     else results.push(outcome.result);
   }
@@ -137,11 +144,16 @@ type LineOutcome = { result: HoldLineResult } | { placed: { variantId: string; i
 /** Checks one line against what is left after other checkouts' holds, and stores its hold when it fits. */
 async function placeLineHold(
   shop: string,
-  input: { holder: string; holdKey: string; channel: string; line: HoldLine; now: Date },
+  input: { holder: string; holdKey: string; channel: string; line: HoldLine; now: Date; session: string | null },
 ): Promise<LineOutcome> {
   const { line, now, channel, holder } = input;
   if (!Number.isInteger(line.quantity) || line.quantity < 1) {
     return { result: { variantId: line.variantId, ok: false, available: 0, reason: "The quantity must be a whole number above zero." } };
+  }
+  // A re-post of the same line under the running key changes nothing: no new row (issue 22).
+  const same = await runningHoldOn(shop, { holder, holdKey: input.holdKey, variantId: line.variantId, now });
+  if (same && same.units === line.quantity) {
+    return { placed: { variantId: line.variantId, inventoryItemId: same.inventoryItemId, units: same.units, expiresAt: same.expiresAt } };
   }
   const item = await catalogItemForVariant(shop, line.variantId);
   if (item?.continueSelling) return { result: passed(line.variantId, NOT_HELD.continueSelling) };
@@ -157,7 +169,7 @@ async function placeLineHold(
   const settings = await getShopSettings(shop);
   const ttl = (state.available < LOW_STOCK_BELOW ? settings.lowStockCartHoldMinutes : settings.cartHoldMinutes) * 60_000;
   const expiresAt = new Date(now.getTime() + ttl);
-  const newHold = { holder, holdKey: input.holdKey, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt };
+  const newHold = { holder, holdKey: input.holdKey, session: input.session, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt };
   const hold = await placePendingHold(shop, newHold);
 
   // Two checkouts may pass the check above at once. Holds are served first placed first: a hold
@@ -238,9 +250,33 @@ export async function convertCartHolds(shop: string, order: { checkoutToken: str
   await enqueueRecompute(shop, items);
 }
 
-/** Scheduler: expired holds give their units back to the other channels. */
+/** Closed holds are kept this long (the Holds page and support see recent ones), then deleted. */
+const CLOSED_HOLDS_KEPT_MS = 60 * 60_000;
+
+/** Scheduler: expired holds give their units back to the other channels; long-closed ones are deleted. */
 export async function expireCartHolds(shop: string, now: Date) {
   const items = await expireHolds(shop, now);
+  await deleteClosedHolds(shop, new Date(now.getTime() - CLOSED_HOLDS_KEPT_MS));
   await enqueueRecompute(shop, items);
   return items.length;
+}
+
+/** Per buyer session: at most this many hold requests a minute (a checkout block sends a few). */
+export const HOLD_REQUESTS_PER_MINUTE = 30;
+const requestsBySession = new Map<string, { windowStart: number; count: number }>();
+
+/**
+ * A fixed one-minute window per (shop, session), in this process (issue 22: one session posted
+ * holds at will). Returns the seconds to wait, or 0 when the request may go ahead.
+ */
+export function holdRequestWait(shop: string, session: string, nowMs: number = Date.now()): number {
+  const key = `${shop} ${session}`;
+  const entry = requestsBySession.get(key);
+  if (!entry || nowMs - entry.windowStart >= 60_000) {
+    if (requestsBySession.size > 10_000) for (const [other, value] of requestsBySession) if (nowMs - value.windowStart >= 60_000) requestsBySession.delete(other);
+    requestsBySession.set(key, { windowStart: nowMs, count: 1 });
+    return 0;
+  }
+  entry.count++;
+  return entry.count > HOLD_REQUESTS_PER_MINUTE ? Math.ceil((entry.windowStart + 60_000 - nowMs) / 1000) : 0;
 }

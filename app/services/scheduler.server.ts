@@ -1,4 +1,4 @@
-import { assessWebhookHealth, DEFAULT_HEALTH_THRESHOLDS } from "~/domain/webhook-health";
+import { assessWebhookHealth, DEFAULT_HEALTH_THRESHOLDS, describeClockSkew } from "~/domain/webhook-health";
 import { recordAudit } from "~/models/audit.server";
 import { getShopSettings } from "~/models/settings.server";
 import { getShopInstallation, listActiveShops, setShopFrozen } from "~/models/shop-installation.server";
@@ -6,6 +6,7 @@ import { env } from "~/env.server";
 import { pruneDeliveryBodies, recentDeliveries } from "~/models/webhook-delivery.server";
 import { expireCartHolds } from "./holds.server";
 import { enqueueReconcile } from "./jobs.server";
+import { shopifyClockSkewMs } from "~/shopify/clock-skew.server";
 
 /**
  * Periodic work per active shop: expired cart holds, webhook health (freeze low-stock SKUs on lower tiers while
@@ -17,6 +18,10 @@ export async function runScheduledWork(now: Date) {
   const retentionMs = env().WEBHOOK_BODY_RETENTION_HOURS * 3_600_000;
   const prunedBodies = await pruneDeliveryBodies(new Date(now.getTime() - retentionMs));
   const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0, prunedBodies };
+  // Webhook lag is Shopify's trigger time against our receive time: counted net of our clock's skew.
+  const clockSkewMs = shopifyClockSkewMs();
+  const skew = describeClockSkew(clockSkewMs);
+  if (skew) console.warn(`clock: ${skew} (measured from Shopify's Date header); webhook lag is corrected for it`, { clockSkewMs });
   for (const shop of await listActiveShops()) {
     summary.shops++;
     const installation = await getShopInstallation(shop);
@@ -35,6 +40,7 @@ export async function runScheduledWork(now: Date) {
       })),
       now.getTime(),
       thresholds,
+      clockSkewMs,
     );
     const frozen = Boolean(installation.frozenSince);
     if (!health.healthy && !frozen) {

@@ -3,6 +3,9 @@ import { getShopInstallation } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
 import { formatDateTime, formatMillis } from "./display-view.server";
 import { enqueueReconcile, jobQueue } from "./jobs.server";
+import { shopifyFailingView } from "./shopify-health.server";
+import { describeClockSkew } from "~/domain/webhook-health";
+import { shopifyClockSkewMs } from "~/shopify/clock-skew.server";
 
 /** Webhook health looks at the last day of deliveries. */
 /** Reconciliation causes (reconcile.server.ts) in the merchant's words, not the audit subjects. */
@@ -21,12 +24,13 @@ export const WEBHOOK_HEALTH_WINDOW_MS = 24 * 60 * 60_000;
  */
 export async function loadSyncPage(shop: string, { deadCursor, now = new Date() }: { deadCursor: string | null; now?: Date }) {
   const queue = jobQueue();
-  const [reports, stats, dead, deliveries, installation] = await Promise.all([
+  const [reports, stats, dead, deliveries, installation, shopifyFailing] = await Promise.all([
     listReconciliationReports(shop, 20),
     queue.stats(shop),
     queue.listDead(shop, { cursor: deadCursor, take: 20 }),
     recentDeliveries(shop, new Date(now.getTime() - WEBHOOK_HEALTH_WINDOW_MS)),
     getShopInstallation(shop),
+    shopifyFailingView(shop, now),
   ]);
   const reconcileQueue = stats.byQueue.reconcile;
   const reconcileQueued = (reconcileQueue?.pending ?? 0) + (reconcileQueue?.running ?? 0) > 0;
@@ -69,6 +73,9 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,
     lastReconcileAt: formatDateTime(installation?.lastReconcileAt),
+    shopifyFailing,
+    // Measured against Shopify's Date header and named as ours, not as Shopify's lateness (issue 22).
+    clockSkew: describeClockSkew(shopifyClockSkewMs()),
   };
 }
 

@@ -1,4 +1,5 @@
 import { env } from "~/env.server";
+import { isDatabaseBusy } from "~/models/health.server";
 import { markDeliveryNotActedOn, markWebhookDelivery, recordDeliveryOnce } from "~/models/webhook-delivery.server";
 import { deliveryClaims, payloadChangedAt, stalenessOf } from "~/shopify/webhook-claims";
 import { storedWebhookBody } from "~/shopify/webhook-fields";
@@ -126,6 +127,12 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
     await enqueueWebhookDelivery(shop, recorded.id);
     return new Response(null, { status: 200 });
   } catch (error) {
+    // Another process holds SQLite's write lock past the short busy timeout (DATABASE_BUSY_TIMEOUT_MS):
+    // answer at once and let Shopify retry, rather than wait past its 5-s delivery timeout (issue 22).
+    if (isDatabaseBusy(error)) {
+      console.warn("webhook: database locked, asking Shopify to retry", { shop, topic, webhookId });
+      return new Response(null, { status: 503, headers: { "Retry-After": "5" } });
+    }
     // Unexpected: log with shop, topic and ids and answer 500 so Shopify redelivers; the
     // redelivery finds the row `received` or `failed` and queues it again.
     console.error("webhook: processing failed", { shop, topic, webhookId, error });

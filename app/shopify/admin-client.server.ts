@@ -1,3 +1,7 @@
+import { env } from "~/env.server";
+import { observeShopifyDate } from "./clock-skew.server";
+import { RequestTimeoutError, withDeadline } from "./deadline.server";
+
 /**
  * Safestock's Admin GraphQL client: one per (shop, access token), sharing a per-shop
  * leaky-bucket estimate so that concurrent jobs for one shop pace themselves.
@@ -9,7 +13,9 @@
  * `https://{shop}/admin/api/{version}/graphql.json` with `X-Shopify-Access-Token`.
  *
  * Failure policy: THROTTLED is never surfaced (we wait for the bucket and retry); 429, 5xx and
- * network errors retry with exponential backoff; 401/403 and GraphQL errors other than
+ * network errors retry with exponential backoff; a request not answered within
+ * `SHOPIFY_REQUEST_TIMEOUT_MS` throws at once (`timedOut`, status 0) so that its job is retried
+ * under a new lease rather than holding this one for several timeouts; 401/403 and GraphQL errors other than
  * THROTTLED throw `AdminApiError` (a bug in our query or a revoked token). Business failures
  * come back as `userErrors` in `data` and are the caller's to check.
  */
@@ -40,27 +46,55 @@ export type AdminTransport = (request: {
   variables: Record<string, unknown>;
 }) => Promise<TransportResponse>;
 
-/** The real transport: `fetch` at call time (so msw and the sandbox redirect can intercept). */
-export const fetchTransport: AdminTransport = async ({ shop, accessToken, apiVersion, query, variables }) => {
-  const response = await fetch(`https://${shop}/admin/api/${apiVersion}/graphql.json`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-Shopify-Access-Token": accessToken },
-    body: JSON.stringify({ query, variables }),
+/**
+ * The real transport: `fetch` at call time (so msw and the sandbox redirect can intercept), the
+ * request and its body bounded by `SHOPIFY_REQUEST_TIMEOUT_MS` (./deadline.server.ts).
+ */
+export const fetchTransport: AdminTransport = ({ shop, accessToken, apiVersion, query, variables }) =>
+  withDeadline(`Admin API request to ${shop}`, env().SHOPIFY_REQUEST_TIMEOUT_MS, async (signal) => {
+    const sentAt = Date.now();
+    const response = await fetch(`https://${shop}/admin/api/${apiVersion}/graphql.json`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Shopify-Access-Token": accessToken },
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+    observeShopifyDate(response.headers.get("date"), sentAt, Date.now());
+    const text = await response.text();
+    let body: TransportResponse["body"] = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = null;
+    }
+    return { status: response.status, body, requestId: response.headers.get("x-request-id") };
   });
-  const text = await response.text();
-  let body: TransportResponse["body"] = null;
+
+/** What went wrong with one Admin API attempt, for the admin's "Shopify is failing" banner. */
+export type AdminFailureKind = "timeout" | "network" | "server_error" | "rate_limited" | "throttled";
+export interface AdminFailure {
+  shop: string;
+  operation: string;
+  kind: AdminFailureKind;
+  status: number;
+}
+let failureListener: ((failure: AdminFailure) => void) | null = null;
+/** Installed by the composition root: every failed attempt is reported (a report never fails the request). */
+export function onAdminApiFailure(listener: ((failure: AdminFailure) => void) | null) {
+  failureListener = listener;
+}
+function reportFailure(failure: AdminFailure) {
   try {
-    body = text ? JSON.parse(text) : null;
+    failureListener?.(failure);
   } catch {
-    body = null;
+    // Reporting is best effort: the request's own outcome decides the job.
   }
-  return { status: response.status, body, requestId: response.headers.get("x-request-id") };
-};
+}
 
 export class AdminApiError extends Error {
   constructor(
     message: string,
-    readonly details: { shop: string; operation: string; status: number; errors?: unknown; requestId: string | null },
+    readonly details: { shop: string; operation: string; status: number; errors?: unknown; requestId: string | null; timedOut?: boolean },
   ) {
     super(message);
     this.name = "AdminApiError";
@@ -75,6 +109,10 @@ export class AdminApiError extends Error {
    */
   get invalidToken() {
     return this.details.status === 401;
+  }
+  /** Shopify did not answer within `SHOPIFY_REQUEST_TIMEOUT_MS`; the write may or may not have been applied. */
+  get timedOut() {
+    return this.details.timedOut === true;
   }
 }
 
@@ -206,6 +244,11 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       try {
         response = await transport({ shop, accessToken, apiVersion, query, variables });
       } catch (error) {
+        const timedOut = error instanceof RequestTimeoutError;
+        reportFailure({ shop, operation, kind: timedOut ? "timeout" : "network", status: 0 });
+        if (timedOut) {
+          throw new AdminApiError(`${operation}: ${error.message}`, { shop, operation, status: 0, requestId: null, timedOut });
+        }
         if (retries++ < maxRetries) {
           await sleep(backoff(retries, random));
           continue;
@@ -225,6 +268,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       }
 
       if (response.status === 429 || response.status >= 500) {
+        reportFailure({ shop, operation, kind: response.status === 429 ? "rate_limited" : "server_error", status: response.status });
         if (retries++ < maxRetries) {
           await sleep(backoff(retries, random));
           continue;
@@ -249,6 +293,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
           if (!cost) await sleep(1000);
           continue;
         }
+        if (throttled) reportFailure({ shop, operation, kind: "throttled", status: response.status });
         throw new AdminApiError(`${operation} failed: ${errors.map((error) => error.message).join("; ")}`, {
           shop,
           operation,

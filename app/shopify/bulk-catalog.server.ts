@@ -24,6 +24,8 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { env } from "~/env.server";
+import { withDeadline } from "./deadline.server";
 import type { AdminClient } from "./admin-client.server";
 import type {
   BulkOperationStatus,
@@ -113,10 +115,13 @@ export interface ReadCatalogInBulkOptions {
 const TERMINAL: ReadonlySet<BulkOperationStatus> = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function defaultFetchResult(url: string): Promise<string> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return response.text();
+/** The result file, bounded by `SHOPIFY_DOWNLOAD_TIMEOUT_MS` (issue 22: a download never answered held its job for ever). */
+function defaultFetchResult(url: string): Promise<string> {
+  return withDeadline(`GET ${url}`, env().SHOPIFY_DOWNLOAD_TIMEOUT_MS, async (signal) => {
+    const response = await fetch(url, { signal });
+    if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+    return response.text();
+  });
 }
 
 export async function readCatalogInBulk(client: AdminClient, options: ReadCatalogInBulkOptions = {}): Promise<ShopifyItem[]> {
@@ -331,9 +336,11 @@ async function downloadTo(url: string, file: string, fetchResult: ReadCatalogInB
     await writeFile(file, await fetchResult(url));
     return;
   }
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`GET ${url} answered ${response.status}`);
-  await pipeline(Readable.from(bodyChunks(response.body)), createWriteStream(file));
+  await withDeadline(`GET ${url}`, env().SHOPIFY_DOWNLOAD_TIMEOUT_MS, async (signal) => {
+    const response = await fetch(url, { signal });
+    if (!response.ok || !response.body) throw new Error(`GET ${url} answered ${response.status}`);
+    await pipeline(Readable.from(bodyChunks(response.body)), createWriteStream(file), { signal });
+  });
 }
 
 /**

@@ -23,6 +23,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { env } from "~/env.server";
+import { withDeadline } from "./deadline.server";
 
 export const offlineSessionId = (shop: string) => `offline_${shop}`;
 
@@ -57,7 +58,7 @@ export const migrateAtShopify: MigrateNonExpiringToken = (shop, nonExpiringToken
     expiring: "1",
   });
 
-/** One token request's wait for its answer; 4 tries and their backoff fit in the 60-s lease. */
+/** One token request's wait for its answer (at most; SHOPIFY_REQUEST_TIMEOUT_MS may be shorter); 4 tries and their backoff fit in the 60-s lease. */
 const REFRESH_TIMEOUT_MS = 10_000;
 
 export type RedeemRefreshToken = (shop: string, refreshToken: string) => Promise<RefreshedPair>;
@@ -101,14 +102,16 @@ export const redeemAtShopify: RedeemRefreshToken = (shop, refreshToken) => postF
 
 async function postForPair(shop: string, params: Record<string, string>): Promise<RefreshedPair> {
   const config = env();
-  const response = await fetch(`https://${shop}/admin/oauth/access_token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ client_id: config.SHOPIFY_API_KEY, client_secret: config.SHOPIFY_API_SECRET, ...params }),
-    // An answer that never comes back is a lost answer, retried with the same refresh token.
-    signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
+  // An answer that never comes back is a lost answer, retried with the same refresh token.
+  const { response, body } = await withDeadline(`token request to ${shop}`, Math.min(REFRESH_TIMEOUT_MS, config.SHOPIFY_REQUEST_TIMEOUT_MS), async (signal) => {
+    const answer = await fetch(`https://${shop}/admin/oauth/access_token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ client_id: config.SHOPIFY_API_KEY, client_secret: config.SHOPIFY_API_SECRET, ...params }),
+      signal,
+    });
+    return { response: answer, body: (await answer.json().catch(() => null)) as Record<string, unknown> | null };
   });
-  const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (!response.ok) throw new RefreshHttpError(shop, response.status, typeof body?.error === "string" ? body.error : null);
   const expiresIn = Number(body?.expires_in);
   const refreshExpiresIn = Number(body?.refresh_token_expires_in);

@@ -15,7 +15,9 @@
  *   POST /sandbox/orders                      {shop?, lineItems:[{variantId, quantity}], sourceName?, email?, options?}
  *   POST /sandbox/webhooks/trigger            {topic: customers/data_request|customers/redact|shop/redact, shop?, customer?, orderIds?}
  *   GET|POST /sandbox/faults                  dispatcher faults, and `dropRefreshResponses: n` (the next n
- *                                             token refreshes are processed, their answers lost)
+ *                                             token refreshes are processed, their answers lost), and
+ *                                             `hangRequests: n` (the next n Admin API, token or bulk file
+ *                                             requests are never answered)
  *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, unauthorized, log}: every grant_type=refresh_token
  *                                             request of the shop (refresh tokens by fingerprint only),
  *                                             and how many Admin API requests got 401
@@ -272,6 +274,17 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
   const emulators = new Map<string, ShopEmulator>();
   /** Admin API requests answered 401, per shop (GET /sandbox/tokens). */
   const unauthorizedCounts = new Map<string, number>();
+  // Fault `hangRequests: n`: the next n requests to Shopify's side (Admin GraphQL, the token
+  // endpoint, bulk result files) are never answered, as the fault proxy of issue 22 did. Not a
+  // Shopify behaviour but a network's: the request stays open until the client gives up.
+  let hangRequests = 0;
+  const hang = (request: Request) => {
+    if (hangRequests <= 0) return null;
+    hangRequests--;
+    return new Promise<Response>((_resolve, reject) => {
+      request.signal.addEventListener("abort", () => reject(request.signal.reason ?? new Error("aborted")), { once: true });
+    });
+  };
   const unsubscribers: (() => void)[] = [];
   const internalTokens = new Map<string, string>();
   const uninstalledEmitted = new Set<string>();
@@ -408,6 +421,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     const method = request.method.toUpperCase();
 
     const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(p);
+    const hung = (gql || p === "/admin/oauth/access_token" || /^\/sandbox\/bulk\//.test(p)) && hang(request);
+    if (hung) return hung;
     if (gql) {
       const domain = resolveShop(request, url);
       if (!domain) return notFoundShop();
@@ -426,7 +441,13 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       if (result.status === 401) unauthorizedCounts.set(domain, (unauthorizedCounts.get(domain) ?? 0) + 1);
       // Shopify answers every API request with an X-Request-Id (the id support asks for); the
       // app keeps it in its audit log.
-      return json(result.status, result.body, { "X-Shopify-API-Version": SANDBOX_API_VERSION, "X-Request-Id": `sandbox-${randomUUID()}` });
+      // An origin server with a clock sends `Date` (RFC 9110 §6.6.1), from the shops' clock: moving it
+      // (`POST /sandbox/clock`) is how a test skews Shopify's clock against the app's.
+      return json(result.status, result.body, {
+        "X-Shopify-API-Version": SANDBOX_API_VERSION,
+        "X-Request-Id": `sandbox-${randomUUID()}`,
+        Date: clock.now().toUTCString(),
+      });
     }
 
     if (p === "/admin/oauth/access_token") {
@@ -518,12 +539,15 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, { eventId: triggerCompliance(req, domain) }, headers);
         }
         case "GET /faults":
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), hangRequests }, headers);
         case "POST /faults": {
-          const { dropRefreshResponses, ...webhookFaults } = body as WebhookFaults & TokenFaults;
+          const { dropRefreshResponses, hangRequests: hangNext, ...webhookFaults } = body as WebhookFaults & TokenFaults & { hangRequests?: number };
           if (dropRefreshResponses !== undefined) tokenEndpoint.setFaults({ dropRefreshResponses });
-          if (Object.keys(webhookFaults).length > 0 || dropRefreshResponses === undefined) dispatcher.setFaults(webhookFaults as WebhookFaults);
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+          if (hangNext !== undefined) hangRequests = Math.max(0, Math.floor(Number(hangNext)) || 0);
+          if (Object.keys(webhookFaults).length > 0 || (dropRefreshResponses === undefined && hangNext === undefined)) {
+            dispatcher.setFaults(webhookFaults as WebhookFaults);
+          }
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), hangRequests }, headers);
         }
         case "GET /tokens": {
           const log = tokenEndpoint.refreshLog(domain);

@@ -4,7 +4,8 @@
  * storefront, POS or ERP would make it.
  */
 import { policyDocument, type ModelPolicy } from "../model/reference-model";
-import type { Harness } from "./harness";
+import { publishPolicy } from "~/services/policy.server";
+import { startHarness, type Harness } from "./harness";
 
 /**
  * The integration tests' policy, as the reference model reads it (tests/model/reference-model.ts):
@@ -134,4 +135,24 @@ export async function realisticDay(harness: Harness, shop: string) {
   await posSale(harness, shop, "RING-7", "Soho store");
   await receiveStock(harness, shop, "NECK-16", "Warehouse", 10);
   return orders;
+}
+
+/** A shop installed, synced and running `policy` (the model's), settled. */
+export async function installedWithPolicy(shop: string, policy: ModelPolicy = TEST_MODEL_POLICY): Promise<Harness> {
+  const harness = startHarness({ shops: [shop] });
+  await harness.install(shop);
+  await harness.settle();
+  const published = await publishPolicy(shop, policyDocument(policy), { createdBy: "test" });
+  if (!published.ok) throw new Error(`policy not published: ${JSON.stringify(published)}`);
+  await harness.settle();
+  return harness;
+}
+
+/** `POST /sandbox/faults` on the emulator (e.g. `{hangRequests: n}`); answers the faults now set. */
+export async function setSandboxFaults(harness: Harness, shop: string, faults: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const answer = await harness.sandbox.handle(
+    new Request(`https://${shop}/sandbox/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(faults) }),
+  );
+  if (answer.status !== 200) throw new Error(`POST /sandbox/faults answered ${answer.status}`);
+  return (await answer.json()) as Record<string, unknown>;
 }

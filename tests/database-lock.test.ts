@@ -1,0 +1,91 @@
+/**
+ * Issue 22: another process holding SQLite's write lock for 20 s froze every request (acks took
+ * 35 s; Shopify waits 5). better-sqlite3 waits for a lock synchronously, so the busy timeout is
+ * short (DATABASE_BUSY_TIMEOUT_MS) and a webhook that cannot record answers 503 with Retry-After:
+ * Shopify retries it. Here a second process holds the write lock for 10 s.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { deliverToApp, startHarness } from "./support/harness";
+
+const LOCK_MS = 10_000;
+const SECRET = process.env.SHOPIFY_API_SECRET!;
+
+/** A process that takes SQLite's write lock on the test database and holds it for `LOCK_MS`. */
+async function holdWriteLock(): Promise<ChildProcess> {
+  const file = process.env.DATABASE_URL!.replace(/^file:/, "");
+  const script = `
+    const Database = require(${JSON.stringify(require.resolve("better-sqlite3"))});
+    const db = new Database(${JSON.stringify(file)});
+    db.exec("BEGIN IMMEDIATE");
+    db.prepare("INSERT INTO Heartbeat (name, at) VALUES ('lock-holder', 0) ON CONFLICT(name) DO UPDATE SET at = 0").run();
+    console.log("locked");
+    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${LOCK_MS});`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    lines.on("line", (line) => line === "locked" && resolve());
+    child.once("exit", (code) => reject(new Error(`lock holder exited with ${code}`)));
+  });
+  return child;
+}
+
+function delivery(shop: string, webhookId: string) {
+  const body = JSON.stringify({ inventory_item_id: 808950810, location_id: 655441491, available: 5, updated_at: new Date().toISOString() });
+  return new Request("https://safestock.test/webhooks/inventory_levels/update", {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "inventory_levels/update",
+      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body, "utf8").digest("base64"),
+      "X-Shopify-Shop-Domain": shop,
+      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-Webhook-Id": webhookId,
+      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Triggered-At": new Date().toISOString(),
+    },
+  });
+}
+
+let holder: ChildProcess | null = null;
+afterEach(() => {
+  if (holder && holder.exitCode === null) holder.kill("SIGKILL");
+  holder = null;
+});
+
+describe("a webhook while another process holds SQLite's write lock", () => {
+  it("is answered within about a second (503 with Retry-After, or 200), and recorded once the lock is gone", async () => {
+    const shop = "locked-db.myshopify.com";
+    const harness = startHarness({ shops: [shop] });
+    await harness.install(shop);
+    await harness.settle();
+
+    holder = await holdWriteLock();
+    const webhookIds = [randomUUID(), randomUUID(), randomUUID()];
+    const answers: { status: number; retryAfter: string | null; ms: number }[] = [];
+    for (const webhookId of webhookIds) {
+      const started = Date.now();
+      const response = await deliverToApp(delivery(shop, webhookId));
+      answers.push({ status: response.status, retryAfter: response.headers.get("Retry-After"), ms: Date.now() - started });
+    }
+    console.log("acks while locked:", answers);
+    expect(holder.exitCode).toBeNull(); // the lock was held throughout
+    for (const answer of answers) {
+      expect([200, 503]).toContain(answer.status);
+      if (answer.status === 503) expect(answer.retryAfter).not.toBeNull();
+      // About 1 s (6 busy waits of DATABASE_BUSY_TIMEOUT_MS); Shopify gives up after 5 s.
+      expect(answer.ms).toBeLessThan(2_000);
+    }
+    expect(answers.some((answer) => answer.status === 503)).toBe(true);
+
+    // The lock holder goes away (its transaction rolls back); Shopify's retries are recorded.
+    holder.kill("SIGKILL");
+    await new Promise((resolve) => holder!.once("exit", resolve));
+    for (const webhookId of webhookIds) expect((await deliverToApp(delivery(shop, webhookId))).status).toBe(200);
+    expect(await prisma.webhookDelivery.count({ where: { shop, webhookId: { in: webhookIds } } })).toBe(webhookIds.length);
+  }, 30_000);
+});
