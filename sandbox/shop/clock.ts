@@ -18,3 +18,16 @@ export function createManualClock(start: Date | string = "2026-11-01T09:00:00.00
     },
   };
 }
+
+/**
+ * An instant before Shopify's 2027-01-01 end of non-expiring offline tokens (../auth/token-policy.ts).
+ * Tests that use the app's non-expiring token (SANDBOX_ADMIN_TOKEN, or a non-expiring token
+ * exchange) run their shops on a clock started here, so they pass whatever the real date is.
+ */
+export const BEFORE_NON_EXPIRING_END = "2026-12-01T00:00:00.000Z";
+
+/** A clock that starts at `start` and runs at the real rate from there (buckets refill, tokens expire). */
+export function createRunningClock(start: Date | string = BEFORE_NON_EXPIRING_END): Clock {
+  const offsetMs = new Date(start).getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offsetMs) };
+}
