@@ -25,9 +25,11 @@ export function createManualClock(start: Date | string = "2026-11-01T09:00:00.00
  * exchange) run their shops on a clock started here, so they pass whatever the real date is.
  * Checked (2026-12-06) by running `sandbox/`, tests/sandbox-cli.test.ts and tests/lost-access.test.ts
  * with every process's wall clock at 2027-01-02: `NODE_OPTIONS="--import ./fake-date.mjs"` (vitest's
- * forks and the spawned sandbox inherit it), the preload replacing `Date` by a subclass whose
- * `Date.now()` and `new Date()` add (Date.parse(process.env.FAKE_NOW) − the real now at start-up);
- * timers untouched. Before these pins, 7 files failed that way (401s and refused exchanges).
+ * forks, the spawned sandbox and the app inherit it), the preload replacing `Date` by a subclass
+ * whose `Date.now()` and `new Date()` add one offset, FAKE_OFFSET_MS (2027-01-02 minus the real
+ * time when the run started, the same for every process, or the app would refuse the sandbox's
+ * session tokens as issued in its future); timers untouched. Before these pins, 7 files failed
+ * that way (401s and refused exchanges).
  */
 export const BEFORE_NON_EXPIRING_END = "2026-12-01T00:00:00.000Z";
 
