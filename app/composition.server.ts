@@ -16,6 +16,8 @@ import { closeJobQueue, createJobQueue } from "./jobs/queue-factory.server";
 import type { BackoffOptions, JobQueue } from "./jobs/queue.server";
 import { closeSharedRedis, sharedRedis } from "./jobs/redis.server";
 import { createWorker, type Worker, type WorkerLogger } from "./jobs/worker.server";
+import { createOfflineSessionStore } from "./models/offline-session.server";
+import { markShopAccessLost } from "./models/shop-installation.server";
 import { onShopAuthenticated } from "./services/installation.server";
 import { jobHandlers } from "./services/job-handlers.server";
 import { jobQueue, provideJobQueue } from "./services/jobs.server";
@@ -24,7 +26,8 @@ import { createShopifyApp, provideShopifyApp } from "./shopify.server";
 import { recordShopifyFailure } from "./models/shopify-failures.server";
 import { WORKER_HEARTBEAT, writeHeartbeat } from "./models/health.server";
 import { BucketRegistry, onAdminApiFailure, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
-import { createOfflineTokenSource, provideOfflineTokenSource } from "./shopify/offline-token.server";
+import { provideAccessLostRecorder } from "./shopify/admin-for-shop.server";
+import { createOfflineTokenSource, provideOfflineTokenSource, type OfflineTokenSource, type OfflineTokenSourceOptions } from "./shopify/offline-token.server";
 import { RedisThrottleStore } from "./shopify/redis-throttle-store.server";
 
 export { jobHandlers, jobQueue };
@@ -46,7 +49,8 @@ export function compose() {
   composed = true;
   provideDatabase(buildDatabase);
   provideJobQueue(() => createConfiguredJobQueue());
-  provideOfflineTokenSource(() => createOfflineTokenSource());
+  provideOfflineTokenSource(() => createConfiguredTokenSource());
+  provideAccessLostRecorder((shop, at, reason) => markShopAccessLost(shop, at, reason, database()));
   provideShopifyApp(() => createShopifyApp(env(), database(), onShopAuthenticated));
   useDefaultThrottleStore(lazyThrottleStore(buildThrottleStore));
   // Failed Admin API attempts are counted for the admin's "Shopify is failing" banner (issue 22).
@@ -73,6 +77,14 @@ function clusterRedis(): { redis: Redis; prefix: string } | undefined {
 export function createConfiguredJobQueue(options: { backoff?: BackoffOptions } = {}): JobQueue {
   const config = env();
   return createJobQueue(config, () => sharedRedis(config.REDIS_URL), options);
+}
+
+/**
+ * A token source on the process's database (the session rows and refresh lease of
+ * app/models/offline-session.server.ts); tests make several, as several processes would.
+ */
+export function createConfiguredTokenSource(options: Omit<OfflineTokenSourceOptions, "store"> = {}): OfflineTokenSource {
+  return createOfflineTokenSource({ store: createOfflineSessionStore(database()), ...options });
 }
 
 /** With BullMQ every process books Admin API points in one bucket per shop (docs/decisions/014). */

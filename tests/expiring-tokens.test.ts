@@ -18,7 +18,9 @@ import { jobQueue } from "~/services/jobs.server";
 import { loadDashboard } from "~/services/dashboard.server";
 import { publishPolicy } from "~/services/policy.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
-import { createOfflineTokenSource, offlineTokenKind, offlineTokenSource, useOfflineTokenSource } from "~/shopify/offline-token.server";
+import { createConfiguredTokenSource } from "~/composition.server";
+import { offlineTokenKind } from "~/models/offline-session.server";
+import { offlineTokenSource, useOfflineTokenSource } from "~/shopify/offline-token.server";
 import { SANDBOX_ADMIN_TOKEN } from "../sandbox";
 import type { RefreshLogEntry } from "../sandbox/auth";
 import { mswServer } from "./setup/msw";
@@ -116,7 +118,7 @@ describe("expiring offline tokens", { timeout: 60_000 }, () => {
     // name), all finding the token about to expire at the same moment.
     await untilStale(shop);
     const before = issuedRefreshes(harness, shop);
-    const processes = Array.from({ length: 6 }, (_, i) => createOfflineTokenSource({ holder: `process-${i}`, refreshAheadMs: AHEAD_S * 1000 }));
+    const processes = Array.from({ length: 6 }, (_, i) => createConfiguredTokenSource({ holder: `process-${i}`, refreshAheadMs: AHEAD_S * 1000 }));
     const tokens = await Promise.all(processes.map((source) => source.accessToken(shop)));
     expect(issuedRefreshes(harness, shop)).toBe(before + 1);
     expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { runInitialSync } from "~/services/initial-sync.server";
-import { offlineTokenKind } from "~/shopify/offline-token.server";
+import { offlineTokenKind } from "~/models/offline-session.server";
 import { publishPolicy } from "~/services/policy.server";
 import { driftFromModel } from "./model/shop-drift";
 import { startHarness, storeOfflineSession, type Harness } from "./support/harness";

@@ -91,7 +91,11 @@ describe("npm run sandbox", () => {
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  const env = () => ({ PORT: String(ports!.port), SANDBOX_PORT: String(ports!.sandboxPort), DATABASE_URL: `file:${databaseFile}` });
+  // The probe below uses the emulator's non-expiring admin token, which Shopify refuses from
+  // 2027-01-01 (sandbox/auth/token-policy.ts): the sandbox is told to keep accepting it, so this
+  // restart test passes whatever the real date. (Its shops' clock cannot simply be pinned: the app
+  // checks the sandbox's session tokens on its own, real, clock.)
+  const env = () => ({ PORT: String(ports!.port), SANDBOX_PORT: String(ports!.sandboxPort), DATABASE_URL: `file:${databaseFile}`, SANDBOX_REJECT_NON_EXPIRING_FROM: "never" });
   const sandboxUrl = () => `http://127.0.0.1:${ports!.sandboxPort}`;
   const admin = async (token: string, query: string) => {
     const response = await fetch(`${sandboxUrl()}/admin/api/2026-10/graphql.json`, {

@@ -7,9 +7,9 @@ import { loadDashboardCharts } from "./dashboard-charts.server";
 import { formatDateTime } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { shopifyFailingView } from "./shopify-health.server";
-import { offlineTokenKind } from "~/shopify/offline-token.server";
+import { offlineTokenKind } from "~/models/offline-session.server";
 
-export type { OfflineTokenKind } from "~/shopify/offline-token.server";
+export type { OfflineTokenKind } from "~/models/offline-session.server";
 
 /**
  * Everything the Overview page shows, in one read: install and initial-sync progress, the policy

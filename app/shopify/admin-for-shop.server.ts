@@ -1,8 +1,5 @@
-import prisma from "~/db.server";
-import { markShopAccessLost } from "~/models/shop-installation.server";
 import { AdminApiError, createAdminClient, type AdminClient } from "./admin-client.server";
 import {
-  offlineSessionId,
   offlineTokenSource,
   RefreshTokenRejectedError,
   ShopNotInstalledError,
@@ -24,6 +21,19 @@ export class ShopAccessLostError extends Error {
   }
 }
 
+/** Records that a shop's offline access is gone (the Overview's banner, jobs waiting for the merchant). */
+export type RecordAccessLost = (shop: string, at: Date, reason: string) => Promise<void>;
+
+let recordAccessLost: RecordAccessLost | undefined;
+
+/**
+ * How access loss is recorded: the composition root installs `markShopAccessLost` of
+ * app/models/shop-installation.server.ts (docs/decisions/023), so this module imports no model.
+ */
+export function provideAccessLostRecorder(record: RecordAccessLost) {
+  recordAccessLost = record;
+}
+
 /**
  * Access is gone: jobs wait (WaitForShopError upstream), the Overview shows the banner, and the
  * dead session is removed so that the merchant's next admin load exchanges a fresh token
@@ -31,9 +41,10 @@ export class ShopAccessLostError extends Error {
  * whose `afterAuth` resumes the waiting jobs. Only the dead token's row goes: a pair a token
  * exchange stored meanwhile stays (after invalid_grant the token source removed the row already).
  */
-async function loseAccess(shop: string, reason: string, cause: unknown, deadAccessToken?: string): Promise<never> {
-  await markShopAccessLost(shop, new Date(), reason);
-  if (deadAccessToken) await prisma.session.deleteMany({ where: { id: offlineSessionId(shop), accessToken: deadAccessToken } });
+async function loseAccess(source: OfflineTokenSource, shop: string, reason: string, cause: unknown, deadAccessToken?: string): Promise<never> {
+  if (!recordAccessLost) throw new Error("adminClientForShop: not composed yet (call compose() from app/composition.server.ts first)", { cause });
+  await recordAccessLost(shop, new Date(), reason);
+  if (deadAccessToken) await source.forget(shop, deadAccessToken);
   throw new ShopAccessLostError(shop, reason, { cause });
 }
 
@@ -44,7 +55,7 @@ async function tokenFor(source: OfflineTokenSource, shop: string, rejected?: str
   } catch (error) {
     if (!(error instanceof RefreshTokenRejectedError)) throw error;
     const reason = rejected ? `Shopify answered 401 and refused the refresh token of ${shop} (invalid_grant)` : `Shopify refused the refresh token of ${shop} (invalid_grant)`;
-    return loseAccess(shop, reason, error);
+    return loseAccess(source, shop, reason, error);
   }
 }
 
@@ -78,13 +89,13 @@ export async function adminClientForShop(shop: string, source: OfflineTokenSourc
         await renew(rejected);
         if (token.accessToken === rejected) {
           const kind = token.expires === null ? "non-expiring token" : "no replacement token";
-          return loseAccess(shop, `Shopify answered 401 to ${operation} (${kind})`, error, rejected);
+          return loseAccess(source, shop, `Shopify answered 401 to ${operation} (${kind})`, error, rejected);
         }
         try {
           return await client.request(operation, query, variables);
         } catch (retryError) {
           if (!(retryError instanceof AdminApiError && retryError.invalidToken)) throw retryError;
-          return loseAccess(shop, `Shopify answered 401 to ${operation} with a replaced token too`, retryError, token.accessToken);
+          return loseAccess(source, shop, `Shopify answered 401 to ${operation} with a replaced token too`, retryError, token.accessToken);
         }
       }
     },

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { createOfflineSessionStore } from "~/models/offline-session.server";
 import { createOfflineTokenSource, RefreshHttpError, RefreshTokenRejectedError, type RefreshedPair } from "./offline-token.server";
 
 const HOUR = 3_600_000;
@@ -37,13 +38,15 @@ const pair = (n: number): RefreshedPair => ({
   scope: "write_inventory",
 });
 
+const store = createOfflineSessionStore(prisma);
+
 const noSleep = () => Promise.resolve();
 
 describe("offline token source", () => {
   it("hands out a token with time left as stored, without refreshing", async () => {
     const shop = await storedShop(HOUR);
     const presented: string[] = [];
-    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, redeem: async (_, token) => (presented.push(token), pair(1)) });
+    const source = createOfflineTokenSource({ store, refreshAheadMs: 60_000, redeem: async (_, token) => (presented.push(token), pair(1)) });
     expect(await source.accessToken(shop)).toMatchObject({ accessToken: "shpat_old" });
     expect(presented).toEqual([]);
   });
@@ -51,7 +54,7 @@ describe("offline token source", () => {
   it("refreshes a token about to expire and stores the new pair in its row", async () => {
     const shop = await storedShop(30_000);
     const presented: string[] = [];
-    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, redeem: async (_, token) => (presented.push(token), pair(1)) });
+    const source = createOfflineTokenSource({ store, refreshAheadMs: 60_000, redeem: async (_, token) => (presented.push(token), pair(1)) });
     expect(await source.accessToken(shop)).toMatchObject({ accessToken: "shpat_1" });
     expect(presented).toEqual(["shprt_old"]);
     expect(await prisma.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } })).toMatchObject({ accessToken: "shpat_1", refreshToken: "shprt_1" });
@@ -59,7 +62,7 @@ describe("offline token source", () => {
 
   it("a 401 (rejected) replaces a token that still looks alive", async () => {
     const shop = await storedShop(HOUR);
-    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, redeem: async () => pair(2) });
+    const source = createOfflineTokenSource({ store, refreshAheadMs: 60_000, redeem: async () => pair(2) });
     expect(await source.accessToken(shop, { rejected: "shpat_old" })).toMatchObject({ accessToken: "shpat_2" });
   });
 
@@ -75,7 +78,7 @@ describe("offline token source", () => {
       },
       () => pair(3),
     ];
-    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, sleep: noSleep, redeem: async (_, token) => (presented.push(token), answers.shift()!()) });
+    const source = createOfflineTokenSource({ store, refreshAheadMs: 60_000, sleep: noSleep, redeem: async (_, token) => (presented.push(token), answers.shift()!()) });
     expect(await source.accessToken(shop)).toMatchObject({ accessToken: "shpat_3" });
     expect(presented).toEqual(["shprt_old", "shprt_old", "shprt_old"]);
   });
@@ -84,6 +87,7 @@ describe("offline token source", () => {
     const shop = await storedShop(0);
     let calls = 0;
     const source = createOfflineTokenSource({
+      store,
       refreshAheadMs: 60_000,
       sleep: noSleep,
       redeem: async () => {
@@ -100,7 +104,7 @@ describe("offline token source", () => {
   it("a non-expiring token is exchanged for an expiring pair on first use, stored over it", async () => {
     const shop = await storedShop(null);
     const offered: string[] = [];
-    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, migrate: async (_, token) => (offered.push(token), pair(4)) });
+    const source = createOfflineTokenSource({ store, refreshAheadMs: 60_000, migrate: async (_, token) => (offered.push(token), pair(4)) });
     expect(await source.accessToken(shop)).toMatchObject({ accessToken: "shpat_4" });
     expect(offered).toEqual(["shpat_old"]);
     expect(await prisma.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } })).toMatchObject({ accessToken: "shpat_4", refreshToken: "shprt_4" });
@@ -110,6 +114,7 @@ describe("offline token source", () => {
     const shop = await storedShop(null);
     let offered = 0;
     const source = createOfflineTokenSource({
+      store,
       migrate: async () => {
         offered++;
         throw new RefreshHttpError(shop, 400, "invalid_subject_token");
@@ -126,7 +131,7 @@ describe("offline token source", () => {
     const shop = await storedShop(0);
     await prisma.tokenRefreshLease.create({ data: { shop, holder: "other-process", expiresAt: BigInt(Date.now() + 60_000) } });
     let redeemed = 0;
-    const source = createOfflineTokenSource({ refreshAheadMs: 60_000, pollMs: 5, redeem: async () => (redeemed++, pair(5)) });
+    const source = createOfflineTokenSource({ store, refreshAheadMs: 60_000, pollMs: 5, redeem: async () => (redeemed++, pair(5)) });
     const waiting = source.accessToken(shop);
     // The other process stores its pair and lets go of the lease.
     await prisma.session.update({ where: { id: `offline_${shop}` }, data: { accessToken: "shpat_other", expires: new Date(Date.now() + HOUR), refreshToken: "shprt_other" } });

@@ -9,6 +9,8 @@
  *   tokens a few minutes before they expire", same changelog), and a 401 forces one refresh;
  * - one refresh per shop at a time across all processes: a lease row (`TokenRefreshLease`) in the
  *   database that holds the sessions; the others wait for it and read what it stored;
+ * - the rows are read and written through an `OfflineTokenStore` (app/models/offline-session.server.ts),
+ *   handed in by the composition root (docs/decisions/023), so this module imports no model;
  * - the new pair is stored in one write, and only over the pair it replaces;
  * - a refresh whose answer was lost is retried with the same refresh token, which Shopify accepts
  *   until its replacement is first used (shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens);
@@ -20,13 +22,8 @@
  * Refresh tokens are credentials: nothing here logs one, or an access token.
  */
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "@prisma/client";
-import prisma from "~/db.server";
 import { env } from "~/env.server";
 import { withDeadline } from "./deadline.server";
-
-export const offlineSessionId = (shop: string) => `offline_${shop}`;
-
 
 export interface OfflineToken {
   accessToken: string;
@@ -128,8 +125,27 @@ async function postForPair(shop: string, params: Record<string, string>): Promis
   };
 }
 
+type SessionRow = { accessToken: string; expires: Date | null; refreshToken: string | null };
+
+/**
+ * Where the token source keeps a shop's offline session and its refresh lease. Every write is
+ * conditional on what it replaces (the refresh token used, the non-expiring token exchanged), so a
+ * pair another process stored meanwhile stays.
+ */
+export interface OfflineTokenStore {
+  /** null: no row, or one without a token (the app is not installed). */
+  load(shop: string): Promise<SessionRow | null>;
+  /** Takes the shop's lease if it is free or ran out before `at`; false: another holder has it. */
+  claimLease(shop: string, holder: string, at: number, leaseMs: number): Promise<boolean>;
+  releaseLease(shop: string, holder: string): Promise<void>;
+  storeRefreshed(shop: string, usedRefreshToken: string, pair: RefreshedPair): Promise<void>;
+  storeExchanged(shop: string, nonExpiringToken: string, pair: RefreshedPair): Promise<void>;
+  deleteWithRefreshToken(shop: string, refreshToken: string): Promise<void>;
+  deleteWithAccessToken(shop: string, accessToken: string): Promise<void>;
+}
+
 export interface OfflineTokenSourceOptions {
-  db?: PrismaClient;
+  store: OfflineTokenStore;
   refreshAheadMs?: number;
   /** How long a refresher may hold a shop's lease before another may take over (a crashed process). */
   leaseMs?: number;
@@ -146,8 +162,6 @@ export interface OfflineTokenSourceOptions {
   holder?: string;
 }
 
-type SessionRow = { accessToken: string; expires: Date | null; refreshToken: string | null };
-
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface OfflineTokenSource {
@@ -158,10 +172,12 @@ export interface OfflineTokenSource {
   accessToken(shop: string, options?: { rejected?: string }): Promise<OfflineToken>;
   /** Whether the caller should ask again before using `token`. */
   isStale(token: OfflineToken): boolean;
+  /** Removes the shop's session while it still holds this token, which Shopify refused for good. */
+  forget(shop: string, deadAccessToken: string): Promise<void>;
 }
 
-export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}): OfflineTokenSource {
-  const db = options.db ?? prisma;
+export function createOfflineTokenSource(options: OfflineTokenSourceOptions): OfflineTokenSource {
+  const store = options.store;
   const now = options.now ?? Date.now;
   // `TOKEN_REFRESH_AHEAD_S` (default 300 s, the library's own WITHIN_MILLISECONDS_OF_EXPIRY; tests with 3-s tokens use 1).
   const refreshAheadMs = options.refreshAheadMs ?? env().TOKEN_REFRESH_AHEAD_S * 1000;
@@ -180,11 +196,8 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
   const isStale = (token: OfflineToken) => token.expires !== null && token.expires.getTime() - now() <= refreshAheadMs;
 
   const load = async (shop: string): Promise<SessionRow> => {
-    const row = await db.session.findUnique({
-      where: { id: offlineSessionId(shop) },
-      select: { accessToken: true, expires: true, refreshToken: true },
-    });
-    if (!row?.accessToken) throw new ShopNotInstalledError(shop);
+    const row = await store.load(shop);
+    if (!row) throw new ShopNotInstalledError(shop);
     return row;
   };
 
@@ -193,16 +206,9 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
   const usable = (row: SessionRow, rejected?: string) =>
     row.refreshToken ? row.accessToken !== rejected && !isStale(tokenOf(row)) : migrate === null || unmigratable.has(row.accessToken);
 
-  /** One conditional upsert: free row, or a lease that ran out. */
-  const claim = async (shop: string): Promise<boolean> => {
-    const at = BigInt(now());
-    const claimed = await db.$executeRaw`
-      INSERT INTO "TokenRefreshLease" ("shop", "holder", "expiresAt") VALUES (${shop}, ${holder}, ${at + BigInt(leaseMs)})
-      ON CONFLICT ("shop") DO UPDATE SET "holder" = excluded."holder", "expiresAt" = excluded."expiresAt"
-      WHERE "TokenRefreshLease"."expiresAt" <= ${at}`;
-    return claimed === 1;
-  };
-  const release = (shop: string) => db.tokenRefreshLease.deleteMany({ where: { shop, holder } });
+  /** Free lease, or one that ran out. */
+  const claim = (shop: string) => store.claimLease(shop, holder, now(), leaseMs);
+  const release = (shop: string) => store.releaseLease(shop, holder);
 
   /** Retries a lost answer with the same token: the refresh (2026-08-28 changelog) or the migration (7 days). */
   const withRetries = async (request: () => Promise<RefreshedPair>, shop: string): Promise<RefreshedPair> => {
@@ -233,20 +239,11 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
       if (stored.refreshToken !== used && usable(stored)) return { accessToken: stored.accessToken, expires: stored.expires };
       // The row is dead: the merchant's next admin load must exchange a new token (the library
       // does when it finds no session). A pair stored meanwhile would stay.
-      await db.session.deleteMany({ where: { id: offlineSessionId(shop), refreshToken: used } });
+      await store.deleteWithRefreshToken(shop, used);
       throw error;
     }
     // The pair in one write, only over the pair it replaces: a newer one from a token exchange stays.
-    await db.session.updateMany({
-      where: { id: offlineSessionId(shop), refreshToken: used },
-      data: {
-        accessToken: pair.accessToken,
-        expires: pair.expires,
-        refreshToken: pair.refreshToken,
-        refreshTokenExpires: pair.refreshTokenExpires,
-        ...(pair.scope ? { scope: pair.scope } : {}),
-      },
-    });
+    await store.storeRefreshed(shop, used, pair);
     return { accessToken: pair.accessToken, expires: pair.expires };
   };
 
@@ -266,10 +263,7 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
       else console.warn("offline token: non-expiring token not exchanged", { shop, error: error instanceof Error ? error.message : String(error) });
       return tokenOf(row);
     }
-    await db.session.updateMany({
-      where: { id: offlineSessionId(shop), accessToken: row.accessToken, refreshToken: null },
-      data: { accessToken: pair.accessToken, expires: pair.expires, refreshToken: pair.refreshToken, refreshTokenExpires: pair.refreshTokenExpires, ...(pair.scope ? { scope: pair.scope } : {}) },
-    });
+    await store.storeExchanged(shop, row.accessToken, pair);
     return { accessToken: pair.accessToken, expires: pair.expires };
   };
 
@@ -292,6 +286,7 @@ export function createOfflineTokenSource(options: OfflineTokenSourceOptions = {}
 
   return {
     isStale,
+    forget: (shop, deadAccessToken) => store.deleteWithAccessToken(shop, deadAccessToken),
     async accessToken(shop, { rejected } = {}) {
       const row = await load(shop);
       if (usable(row, rejected)) return tokenOf(row);
@@ -326,20 +321,4 @@ export function offlineTokenSource(): OfflineTokenSource {
 /** Tests install their own; undefined goes back to the composition root's. */
 export function useOfflineTokenSource(source: OfflineTokenSource | undefined) {
   defaultSource = source;
-}
-
-export type OfflineTokenKind =
-  | { kind: "none" }
-  | { kind: "non-expiring" }
-  | { kind: "expiring"; expires: string | null; refreshTokenExpires: string | null };
-
-/** Which kind of offline token the shop holds (the Overview says it; never the token itself). */
-export async function offlineTokenKind(shop: string, db: PrismaClient = prisma): Promise<OfflineTokenKind> {
-  const row = await db.session.findUnique({
-    where: { id: offlineSessionId(shop) },
-    select: { expires: true, refreshToken: true, refreshTokenExpires: true },
-  });
-  if (!row) return { kind: "none" };
-  if (!row.refreshToken) return { kind: "non-expiring" };
-  return { kind: "expiring", expires: row.expires?.toISOString() ?? null, refreshTokenExpires: row.refreshTokenExpires?.toISOString() ?? null };
 }

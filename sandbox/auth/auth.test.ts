@@ -3,14 +3,19 @@ import { ApiVersion, HttpResponseError, LogSeverity, RequestedTokenType, shopify
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN } from "../contract.js";
+import { createRunningClock } from "../shop/clock.js";
 import { createFakeShop } from "../webhooks/testing/fake-shop.js";
 import { createAccessTokenEndpoint, mintSessionToken, OFFLINE_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE, ID_TOKEN_TYPE } from "./index.js";
 
 const SCOPES = ["read_inventory", "write_inventory"];
+const pinned = createRunningClock();
+const PINNED = { nowMs: () => pinned.now().getTime(), sessionTokenNowMs: () => Date.now() };
 
 function setup(libSecret = SANDBOX_API_SECRET) {
   const shop = createFakeShop(SANDBOX_SHOP_DOMAIN);
-  const endpoint = createAccessTokenEndpoint({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, scopes: SCOPES });
+  // Non-expiring exchanges are refused from 2027-01-01: the endpoint's clock is pinned before
+  // (sandbox/shop/clock.ts); session tokens are minted and checked on the real clock.
+  const endpoint = createAccessTokenEndpoint({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, scopes: SCOPES, ...PINNED });
   const sent: { url: string; body: Record<string, string> }[] = [];
   const fetchToShop = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
@@ -138,7 +143,7 @@ describe("token exchange", () => {
 
   it("rejects forged, expired and mis-typed requests sent directly", async () => {
     const { shop } = setup();
-    const endpoint = createAccessTokenEndpoint({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, scopes: SCOPES });
+    const endpoint = createAccessTokenEndpoint({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, scopes: SCOPES, ...PINNED });
     const post = (body: Record<string, string>, form = false) =>
       endpoint(
         new Request(`https://${SANDBOX_SHOP_DOMAIN}/admin/oauth/access_token`, {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_API_KEY, SANDBOX_API_SECRET } from "../contract.js";
 import { createSandbox, type Sandbox } from "../index.js";
+import { createRunningClock } from "../shop/clock.js";
 import { handleCheckoutRequest, placeOrderThroughCheckout, runCheckout } from "./index.js";
 
 const SET = `mutation Set($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { id namespace } userErrors { field message code } } }`;
@@ -14,6 +15,8 @@ function setup() {
     apiSecret: SANDBOX_API_SECRET,
     appUrl: "https://safestock.test",
     deliver: async () => new Response(null, { status: 200 }),
+    // The shops' clock is pinned before 2027-01-01: this test uses the app's non-expiring token, which Shopify refuses from then on (sandbox/shop/clock.ts).
+    clock: createRunningClock(),
   });
   sandbox.install();
   const s = sandbox;

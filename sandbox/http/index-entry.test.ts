@@ -70,6 +70,9 @@ describe("createSandbox (real emulator)", () => {
         shop: SANDBOX_SHOP_DOMAIN,
         sessionToken: sandbox.mintSessionToken(),
         requestedTokenType: RequestedTokenType.OfflineAccessToken,
+        // An expiring token, as the app asks for (docs/decisions/021): a non-expiring one is refused
+        // from 2027-01-01, so this test would depend on the real date.
+        expiring: true,
       });
       const res = await sandbox.handle(
         new Request(`https://${SANDBOX_SHOP_DOMAIN}/admin/api/2026-10/graphql.json`, {

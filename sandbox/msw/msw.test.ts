@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN } from "../contract.js";
 import { ID_TOKEN_TYPE, OFFLINE_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from "../auth/index.js";
 import { composeSandbox } from "../http/compose.js";
+import { createRunningClock } from "../shop/clock.js";
 import { createFakeShop, type FakeShop } from "../webhooks/testing/fake-shop.js";
 import { sandboxHandlers } from "./index.js";
 
@@ -15,6 +16,8 @@ const sandbox = composeSandbox({
   apiSecret: SANDBOX_API_SECRET,
   appUrl: "https://safestock.test",
   deliver: async () => new Response(null, { status: 200 }),
+  // The shops' clock is pinned before 2027-01-01: this test uses the app's non-expiring token, which Shopify refuses from then on (sandbox/shop/clock.ts).
+  clock: createRunningClock(),
   createShop: ({ domain }) => {
     const f = createFakeShop(domain);
     fakes.set(domain, f);

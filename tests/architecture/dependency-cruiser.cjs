@@ -8,8 +8,7 @@
  * `__fixtures__/`, the shared queue contract) are exempt from the layer matrix, as tests/ and
  * bench/ are: they wire layers together on purpose.
  *
- * ./known-violations.cjs lists the imports that break a rule today, each with how it is to be
- * removed. They pass; any new violation fails. Remove an entry with its fix.
+ * No exceptions are listed: a violation is fixed, not allowed.
  */
 
 /** Layers: a path regex each (dependency-cruiser matches paths relative to the repository root). */
@@ -69,37 +68,7 @@ const ALLOWED = {
   prisma: [],
 };
 
-/** Imports that break a rule today, each with its fix: ./known-violations.cjs. */
-const KNOWN_VIOLATIONS = require("./known-violations.cjs");
-
 // ---------------------------------------------------------------------------------------------
-
-/** `ARCHITECTURE_STRICT=1`: the rules without the known violations (what is left to fix). */
-const STRICT = process.env.ARCHITECTURE_STRICT === "1";
-
-const exact = (file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
-
-/**
- * A forbidden rule minus the known violations of it: the rule for every other `from`, plus one
- * rule per known `from` that leaves out its known targets.
- */
-function withKnownViolations(rule) {
-  const known = STRICT ? [] : KNOWN_VIOLATIONS.filter((entry) => entry.rule === rule.name);
-  if (known.length === 0) return [rule];
-  const fromFiles = [...new Set(known.map((entry) => entry.from))];
-  const asArray = (value) => (value === undefined ? [] : [].concat(value));
-  const base = { ...rule, from: { ...rule.from, pathNot: [...asArray(rule.from.pathNot), ...fromFiles.map(exact)] } };
-  const perFile = fromFiles.map((from) => ({
-    ...rule,
-    from: { ...rule.from, path: exact(from) },
-    to: {
-      ...rule.to,
-      pathNot: [...asArray(rule.to.pathNot), ...known.filter((entry) => entry.from === from).flatMap((entry) => entry.to.map(exact))],
-    },
-  }));
-  return [base, ...perFile];
-}
-
 
 const layerRules = Object.entries(ALLOWED).map(([layer, allowed]) => ({
   name: `layer-${layer}`,
@@ -179,7 +148,7 @@ const rules = [
     // The PostgreSQL profile's Prisma client, generated there by prisma/postgres/generate.mjs.
     to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"], pathNot: "^node_modules/\\.prisma-postgres/" },
   },
-].flatMap(withKnownViolations);
+];
 
 module.exports = {
   forbidden: rules,

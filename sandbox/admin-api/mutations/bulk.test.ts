@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from "../../contract.js";
 import { composeSandbox } from "../../http/compose.js";
+import { createRunningClock } from "../../shop/clock.js";
 import { createShopEmulator } from "../emulator.js";
 import { bulkResultFile, BULK_RESULT_TTL_MS, DEFAULT_BULK_OBJECTS_PER_SECOND } from "../resolvers/bulk.js";
 import { ADJUST_MUTATION, testShop, type TestShop } from "../test-helpers.js";
@@ -296,6 +297,8 @@ describe("the sandbox serves the JSONL at BulkOperation.url", () => {
       deliver: async () => new Response(null, { status: 200 }),
       createShop: (o) => createShopEmulator(o as Parameters<typeof createShopEmulator>[0]),
       autoInstall: true,
+      // The shops' clock is pinned before 2027-01-01: this test uses the app's non-expiring token, which Shopify refuses from then on (sandbox/shop/clock.ts).
+      clock: createRunningClock(),
     });
     try {
       const shop = sandbox.shop();
