@@ -15,7 +15,10 @@
  *   POST /sandbox/orders                      {shop?, lineItems:[{variantId, quantity}], sourceName?, email?, options?}
  *   POST /sandbox/webhooks/trigger            {topic: customers/data_request|customers/redact|shop/redact, shop?, customer?, orderIds?}
  *   GET|POST /sandbox/faults                  dispatcher faults, and `dropRefreshResponses: n` (the next n
- *                                             token refreshes are processed, their answers lost)
+ *                                             token refreshes are processed, their answers lost), and
+ *                                             `transientErrorRate` (+ transientKinds, transientAppliedShare,
+ *                                             transientTimeoutMs, transientSeed): mutations fail transiently
+ *                                             (../admin-api/transient-faults.ts)
  *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, unauthorized, log}: every grant_type=refresh_token
  *                                             request of the shop (refresh tokens by fingerprint only),
  *                                             and how many Admin API requests got 401
@@ -54,6 +57,7 @@ import {
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
 import type { ApiClientCredentials, RegisterApiClientOptions, ShopChange } from "../admin-api/emulator.js";
 import type { CostLogEntry } from "../admin-api/cost-log.js";
+import type { TransientFaults } from "../admin-api/transient-faults.js";
 import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
@@ -103,6 +107,9 @@ interface ExtendedShop extends ShopEmulator {
   onChange(listener: (change: ShopChange) => void): () => void;
   exportState(): unknown;
   costLog(filter?: { apiClientId?: string; since?: number }): CostLogEntry[];
+  /** Optional: test doubles of the shop may have no transient faults. */
+  setTransientFaults?(faults: TransientFaults): void;
+  transientFaults?(): TransientFaults;
 }
 
 const isExtendedShop = (shop: ShopEmulator): shop is ExtendedShop =>
@@ -413,6 +420,11 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       }
       if (typeof body.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
       const result = await shop(domain).graphql(body, request.headers.get("x-shopify-access-token"));
+      if (result.lostAfterMs !== undefined) {
+        // Fault `transientErrorRate`, kind timeout: held, then no answer at all (the connection drops).
+        await new Promise((resolve) => setTimeout(resolve, result.lostAfterMs));
+        return Response.error();
+      }
       if (result.status === 401) unauthorizedCounts.set(domain, (unauthorizedCounts.get(domain) ?? 0) + 1);
       // Shopify answers every API request with an X-Request-Id (the id support asks for); the
       // app keeps it in its audit log.
@@ -508,12 +520,18 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, { eventId: triggerCompliance(req, domain) }, headers);
         }
         case "GET /faults":
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...extendedShop(domain).transientFaults?.() }, headers);
         case "POST /faults": {
-          const { dropRefreshResponses, ...webhookFaults } = body as WebhookFaults & TokenFaults;
+          const { dropRefreshResponses, transientErrorRate, transientKinds, transientAppliedShare, transientTimeoutMs, transientSeed, ...webhookFaults } = body as WebhookFaults &
+            TokenFaults &
+            TransientFaults;
+          const transient = { transientErrorRate, transientKinds, transientAppliedShare, transientTimeoutMs, transientSeed };
+          const setsTransient = Object.values(transient).some((value) => value !== undefined);
           if (dropRefreshResponses !== undefined) tokenEndpoint.setFaults({ dropRefreshResponses });
-          if (Object.keys(webhookFaults).length > 0 || dropRefreshResponses === undefined) dispatcher.setFaults(webhookFaults as WebhookFaults);
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults() }, headers);
+          // Transient Admin API failures apply to every shop of the sandbox (../admin-api/transient-faults.ts).
+          if (setsTransient) for (const each of domains) extendedShop(each).setTransientFaults?.(transient);
+          if (Object.keys(webhookFaults).length > 0 || (dropRefreshResponses === undefined && !setsTransient)) dispatcher.setFaults(webhookFaults as WebhookFaults);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...extendedShop(domain).transientFaults?.() }, headers);
         }
         case "GET /tokens": {
           const log = tokenEndpoint.refreshLog(domain);
