@@ -196,6 +196,8 @@ export interface OrderRecord {
   name: string;
   /** The channel the order came from: "web", "pos", "marketplace", "wholesale", ... */
   sourceName: string;
+  /** The store a POS order was processed at (REST `location_id`); absent / null for online orders. */
+  retailLocationId?: Gid | null;
   email: string | null;
   createdAt: string;
   updatedAt: string;
