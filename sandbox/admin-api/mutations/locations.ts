@@ -8,6 +8,7 @@
  *   are `UserError`, without `code`). Activation fires `inventory_levels/connect`, deactivation
  *   `inventory_levels/disconnect` (shopify.dev/docs/api/webhooks topics).
  */
+import { idempotencyMismatch, runIdempotent } from "./idempotency.js";
 import type { InventoryLevelRecord } from "../../contract.js";
 import { notEmulatedError } from "../errors.js";
 import { applyQuantityDelta } from "../../shop/inventory.js";
@@ -124,7 +125,9 @@ function inventoryDeactivate(ctx: ApiContext, args: Args) {
 export const locationMutations: ResolverMap = {
   Mutation: defineType<unknown>({
     locationEdit: (_s, args, ctx) => locationEdit(ctx, args),
-    inventoryActivate: (_s, args, ctx) => inventoryActivate(ctx, args),
+    // @idempotent required from 2026-04 (its 2026-10 description); its payload's userErrors carry no code.
+    inventoryActivate: (_s, args, ctx, info) =>
+      runIdempotent<unknown>(ctx, info, args, () => inventoryActivate(ctx, args), (code) => ({ inventoryLevel: null, userErrors: [{ field: null, message: idempotencyMismatch(code).message }] })),
     inventoryDeactivate: (_s, args, ctx) => inventoryDeactivate(ctx, args),
   }),
 };
