@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AdminApiError } from "~/shopify/admin-client.server";
-import type { WriteResult } from "~/shopify/inventory.server";
+import { classifyUserErrors, type WriteResult } from "~/shopify/inventory.server";
 import { configureWriteRetries, sendUntilSettled, WriteStillTransientError } from "./write-retries.server";
 
 const waits: number[] = [];
@@ -58,5 +58,21 @@ describe("sendUntilSettled", () => {
     const forbidden = script([lostAnswer(403)]);
     await expect(sendUntilSettled("op", forbidden.send, null)).rejects.toBeInstanceOf(AdminApiError);
     expect(forbidden.calls()).toBe(1);
+  });
+});
+
+describe("classifyUserErrors: what is transient (2026-10 enum descriptions)", () => {
+  const errors = (...codes: string[]) => codes.map((code) => ({ field: null, message: code, code }));
+  it.each([
+    [["SERVICE_UNAVAILABLE"], "transient"],
+    [["MOVE_QUANTITIES_FAILED"], "transient"],
+    [["ADJUST_QUANTITIES_FAILED", "SERVICE_UNAVAILABLE"], "transient"],
+    [["IDEMPOTENCY_CONCURRENT_REQUEST"], "busy"],
+    // A real refusal beside a "try again" is still a refusal: retrying cannot fix it.
+    [["SERVICE_UNAVAILABLE", "INVALID_LOCATION"], "refused"],
+    [["CHANGE_FROM_QUANTITY_STALE", "SERVICE_UNAVAILABLE"], "stale"],
+    [["INVALID_LOCATION"], "refused"],
+  ] as const)("%j → %s", (codes, expected) => {
+    expect(classifyUserErrors(errors(...codes))).toBe(expected);
   });
 });

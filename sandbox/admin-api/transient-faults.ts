@@ -145,6 +145,8 @@ export class TransientFaultInjector {
             ? { kind, field, idempotencyKey: key, code: "IDEMPOTENCY_CONCURRENT_REQUEST" }
             : { kind, field, idempotencyKey: key, applied: this.rand() < this.settings.transientAppliedShare, timeoutMs: this.settings.transientTimeoutMs };
       this.log.push({ field, idempotencyKey: key, kind, ...("code" in decision ? { code: decision.code } : { applied: decision.applied }) });
+      // Bounded for a long `npm run sandbox`: the oldest go first.
+      if (this.log.length > 10_000) this.log.splice(0, this.log.length - 10_000);
       return decision;
     }
     return null;
