@@ -305,6 +305,13 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     return e;
   };
 
+  /** The shop's transient-fault knob, when the shop is the sandbox emulator (test doubles have none). */
+  const asTransientShop = (domain: string): ExtendedShop | null => {
+    const e = shop(domain);
+    return isExtendedShop(e) ? e : null;
+  };
+  const transientFaultsOf = (domain: string) => asTransientShop(domain)?.transientFaults?.() ?? {};
+
   const internalToken = (domain: string) => {
     let t = internalTokens.get(domain);
     if (!t) {
@@ -520,7 +527,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, { eventId: triggerCompliance(req, domain) }, headers);
         }
         case "GET /faults":
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...extendedShop(domain).transientFaults?.() }, headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...transientFaultsOf(domain) }, headers);
         case "POST /faults": {
           const { dropRefreshResponses, transientErrorRate, transientKinds, transientAppliedShare, transientTimeoutMs, transientSeed, ...webhookFaults } = body as WebhookFaults &
             TokenFaults &
@@ -529,9 +536,9 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           const setsTransient = Object.values(transient).some((value) => value !== undefined);
           if (dropRefreshResponses !== undefined) tokenEndpoint.setFaults({ dropRefreshResponses });
           // Transient Admin API failures apply to every shop of the sandbox (../admin-api/transient-faults.ts).
-          if (setsTransient) for (const each of domains) extendedShop(each).setTransientFaults?.(transient);
+          if (setsTransient) for (const each of domains) asTransientShop(each)?.setTransientFaults?.(transient);
           if (Object.keys(webhookFaults).length > 0 || (dropRefreshResponses === undefined && !setsTransient)) dispatcher.setFaults(webhookFaults as WebhookFaults);
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...extendedShop(domain).transientFaults?.() }, headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...transientFaultsOf(domain) }, headers);
         }
         case "GET /tokens": {
           const log = tokenEndpoint.refreshLog(domain);
