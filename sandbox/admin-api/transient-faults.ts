@@ -59,6 +59,8 @@ const CONCURRENT_CODE = new Set([
   "inventoryShipmentReceive",
   "inventoryTransferCreate",
   "inventoryTransferCreateAsReadyToShip",
+  "locationActivate",
+  "locationDeactivate",
 ]);
 
 export const TRANSIENT_MESSAGES: Record<string, string> = {

@@ -314,3 +314,28 @@ describe("@idempotent required from 2026-04 on inventoryActivate, transfers and 
     expect(t.events.length).toBe(before);
   });
 });
+
+describe("locationActivate / locationDeactivate (2026-10 enums; @idempotent required from 2026-04)", () => {
+  const DEACTIVATE = `mutation($id: ID!, $key: String!) { locationDeactivate(locationId: $id) @idempotent(key: $key) { location { id isActive } locationDeactivateUserErrors { field message code } } }`;
+  const ACTIVATE = `mutation($id: ID!, $key: String!) { locationActivate(locationId: $id) @idempotent(key: $key) { location { id isActive } locationActivateUserErrors { field message code } } }`;
+
+  it("refuses a location still holding units; deactivates an empty one and activates it again", async () => {
+    const t = testShop();
+    const soho = t.location("Soho store");
+    const held = await t.gql(DEACTIVATE, { id: soho, key: nextKey() });
+    expect(held.data.locationDeactivate.locationDeactivateUserErrors).toEqual([
+      { field: ["locationId"], message: "Location could not be deactivated without specifying where to relocate inventory at the location.", code: "HAS_ACTIVE_INVENTORY_ERROR" },
+    ]);
+    for (const level of t.shop.state.levels.values()) if (level.locationId === soho) for (const name of Object.keys(level.quantities)) level.quantities[name as keyof typeof level.quantities] = 0;
+    const done = await t.gql(DEACTIVATE, { id: soho, key: nextKey() });
+    expect(done.data.locationDeactivate).toEqual({ location: { id: soho, isActive: false }, locationDeactivateUserErrors: [] });
+    const again = await t.gql(ACTIVATE, { id: soho, key: nextKey() });
+    expect(again.data.locationActivate).toEqual({ location: { id: soho, isActive: true }, locationActivateUserErrors: [] });
+  });
+
+  it("without @idempotent: BAD_REQUEST, nothing done", async () => {
+    const t = testShop();
+    const res = await t.gql(`mutation($id: ID!) { locationActivate(locationId: $id) { locationActivateUserErrors { code } } }`, { id: t.location("Soho store") });
+    expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: "BAD_REQUEST" } })]);
+  });
+});
