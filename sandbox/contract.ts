@@ -218,6 +218,8 @@ export interface OrderRecord {
   name: string;
   /** The channel the order came from: "web", "pos", "marketplace", "wholesale", ... */
   sourceName: string;
+  /** The store a POS order was processed at (REST `location_id`); absent / null for online orders. */
+  retailLocationId?: Gid | null;
   email: string | null;
   createdAt: string;
   updatedAt: string;
@@ -295,7 +297,9 @@ export interface GraphQLRequestBody {
 export interface GraphQLResult {
   /** HTTP status the Admin API would answer (200 for GraphQL and business errors). */
   status: number;
-  body: { data?: unknown; errors?: unknown[]; extensions?: unknown };
+  body: { data?: unknown; errors?: unknown[] | string; extensions?: unknown };
+  /** No answer at all: the connection is dropped after this many real ms (fault `transientErrorRate`, kind `timeout`). */
+  lostAfterMs?: number;
 }
 
 /** One emulated shop. Implemented by `sandbox/shop/` (see `createShopEmulator`). */

@@ -49,3 +49,26 @@ describe("channel metafield value", () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
 });
+
+describe("channel metafield value within Shopify's 128 KB json limit (shopify.dev/changelog/reduced-metafield-value-sizes)", () => {
+  const channels = { checkout: { available: 5, paused: false }, online_store: { available: 7, paused: false } };
+  const bytes = (text: string) => Buffer.byteLength(text, "utf8");
+
+  it("a value over the limit drops listed hold keys (last in key order first) and keeps every unit held and every channel number", () => {
+    // Hand-made: key "a" is small, "z…" alone is 140,000 bytes (over 131,072), so only it has to go.
+    const holds = { held: 9, keys: { a: 2, ["z".repeat(140_000)]: 7 } };
+    const value = channelMetafieldValue(channels, { holds });
+    expect(bytes(value)).toBeLessThanOrEqual(128 * 1024);
+    expect(JSON.parse(value)).toEqual({ channels, holds: { held: 9, keys: { a: 2 } } });
+  });
+
+  it("a value that fits is unchanged", () => {
+    const holds = { held: 3, keys: { b: 1, a: 2 } };
+    expect(channelMetafieldValue(channels, { holds })).toBe('{"channels":{"checkout":{"available":5,"paused":false},"online_store":{"available":7,"paused":false}},"holds":{"held":3,"keys":{"a":2,"b":1}}}');
+  });
+
+  it("channel numbers are never dropped: too many channels to fit is an error", () => {
+    const many = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`channel-${"x".repeat(20)}-${i}`, { available: 1, paused: false }]));
+    expect(() => channelMetafieldValue(many)).toThrow(/over Shopify's 131072/);
+  });
+});

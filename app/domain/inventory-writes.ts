@@ -141,6 +141,35 @@ export interface PublishedExtras {
  * a variant with neither keeps the value it always had.
  */
 export function channelMetafieldValue(channels: Record<string, ChannelAts>, extras: PublishedExtras = {}): string {
+  return fitChannelMetafieldValue(channels, extras, MAX_CHANNEL_METAFIELD_BYTES);
+}
+
+/**
+ * Shopify refuses a `json` metafield value over 128 KB (shopify.dev/changelog/reduced-metafield-value-sizes,
+ * shopify.dev/docs/apps/build/metafields/metafield-limits; the emulator answers TOO_LONG). The
+ * value is trimmed before it is written: listed hold keys are dropped (last in key order first)
+ * until it fits, their units still counted in `held`, so they stay kept from everybody (the same
+ * stricter rule as past MAX_LISTED_HOLDS). The channel numbers are never dropped: a value that
+ * cannot fit without them is an error, not a smaller truth.
+ */
+export const MAX_CHANNEL_METAFIELD_BYTES = 128 * 1024;
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+
+export function fitChannelMetafieldValue(channels: Record<string, ChannelAts>, extras: PublishedExtras, maxBytes: number): string {
+  let value = serializeChannelValue(channels, extras);
+  if (utf8Bytes(value) <= maxBytes) return value;
+  const holds = extras.holds;
+  const keys = holds ? Object.keys(holds.keys).sort() : [];
+  while (holds && keys.length > 0) {
+    keys.pop();
+    value = serializeChannelValue(channels, { ...extras, holds: { held: holds.held, keys: Object.fromEntries(keys.map((key) => [key, holds.keys[key]])) } });
+    if (utf8Bytes(value) <= maxBytes) return value;
+  }
+  throw new Error(`the channel metafield value is ${utf8Bytes(value)} bytes without any hold key, over Shopify's ${maxBytes}`);
+}
+
+function serializeChannelValue(channels: Record<string, ChannelAts>, extras: PublishedExtras): string {
   const sorted: Record<string, ChannelAts> = {};
   for (const handle of Object.keys(channels).sort()) {
     sorted[handle] = { available: channels[handle].available, paused: channels[handle].paused };

@@ -33,6 +33,7 @@ import {
   type WriteResult,
 } from "~/shopify/inventory.server";
 import type { ShopSyncContext } from "./sync-context.server";
+import { sendUntilSettled, WriteStillTransientError } from "./write-retries.server";
 import type { MetafieldsRequest, PublicationRequest, WriteStep } from "./write-steps.server";
 
 const OPERATION: Record<WriteIntentKind, string> = {
@@ -83,10 +84,18 @@ const inFlight = new Set<string>();
 /** Longer than one request can take, throttle waits and the Admin client's retries included. */
 export const OTHER_PROCESS_GRACE_MS = 2 * 60_000;
 
+/**
+ * Sends the intent until Shopify applies or refuses it: transient failures are retried with the
+ * same key (write-retries.server.ts); a write without a key whose answer was lost is read back
+ * before it is sent again.
+ */
 async function send(client: AdminClient, intent: WriteIntent): Promise<WriteResult> {
   inFlight.add(intent.id);
   try {
-    return await sendOnce(client, intent);
+    const landed = intent.kind === "move_quantities" ? null : () => effectPresent(client, intent);
+    return await sendUntilSettled(OPERATION[intent.kind], () => sendOnce(client, intent), landed, (attempt) =>
+      console.warn("write intent: transient failure, retrying with the same key", { shop: intent.shop, intent: intent.id, operation: OPERATION[intent.kind], ...attempt }),
+    );
   } finally {
     inFlight.delete(intent.id);
   }
@@ -135,7 +144,7 @@ async function perform(
   const result = await send(client, intent);
   if (kind === "move_quantities") lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
   try {
-    const outcome = await settle(intent, result, options);
+    const outcome = await settle(client, intent, result, options);
     createdHere.delete(intent.id); // recorded or closed
     return outcome;
   } catch (error) {
@@ -146,7 +155,7 @@ async function perform(
   }
 }
 
-async function settle(intent: WriteIntent, result: WriteResult, options: WriterOptions): Promise<WriteOutcome> {
+async function settle(client: AdminClient, intent: WriteIntent, result: WriteResult, options: WriterOptions): Promise<WriteOutcome> {
   if (result.ok) {
     await recordAppliedWrite(intent, result.requestId);
     return "applied";
@@ -155,7 +164,16 @@ async function settle(intent: WriteIntent, result: WriteResult, options: WriterO
   switch (result.failure) {
     case "busy":
       throw new WriteInProgressError(operation);
+    case "transient":
+      // Never closed: the job's next attempt resumes it with the same key.
+      throw new WriteStillTransientError(operation, result.userErrors.map((error) => error.code ?? error.message).join(", "));
     case "stale":
+      // A metafieldsSet resent after its answer was lost (the Admin client resends 5xx and network
+      // errors) meets its own earlier write as a stale digest: our values there = it landed.
+      if (intent.kind === "metafields_set" && (await effectPresent(client, intent))) {
+        await recordAppliedWrite(intent, result.requestId);
+        return "applied";
+      }
       await closeWriteIntent(intent.id, "stale", result.userErrors);
       return "stale";
     case "replan":
@@ -241,7 +259,7 @@ export async function resumePendingWrites(shop: string, client: AdminClient, now
       continue;
     }
     if (intent.kind === "move_quantities") {
-      const outcome = await settle(intent, await send(client, intent), { onRefused: "count" });
+      const outcome = await settle(client, intent, await send(client, intent), { onRefused: "count" });
       if (outcome === "applied") applied++;
       continue;
     }

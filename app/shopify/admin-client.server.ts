@@ -114,6 +114,16 @@ export class AdminApiError extends Error {
   get timedOut() {
     return this.details.timedOut === true;
   }
+  /**
+   * The request may succeed if sent again: no answer (network error, timeout: status 0), 429, or
+   * a 5xx (shopify.dev/docs/api/usage/response-codes: server-side errors). Shopify may have
+   * applied a mutation whose answer was lost, so only a write that carries its idempotency key
+   * (or whose effect is read back first) may be resent (app/services/write-retries.server.ts).
+   */
+  get transient() {
+    const status = this.details.status;
+    return status === 0 || status === 429 || status >= 500;
+  }
 }
 
 export interface AdminResult<T> {

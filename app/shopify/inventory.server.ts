@@ -242,10 +242,13 @@ export interface MoveChange {
  *   with other parameters, a bug on our side): re-read and re-plan under a new key.
  * - `busy`: IDEMPOTENCY_CONCURRENT_REQUEST ("currently in progress, please try again"): retry
  *   the same request with the same key later.
+ * - `transient`: Shopify asks to try again (2026-10 enums: SERVICE_UNAVAILABLE "The service is
+ *   temporarily unavailable. Try again later.", MOVE_QUANTITIES_FAILED / ADJUST_QUANTITIES_FAILED
+ *   "… Try again."); nothing was applied: retry the same request with the same key.
  * - `refused`: anything else; retrying the same request cannot help.
  * Codes: docs/decisions/016 §1 (idempotency), docs/decisions/012 § Idempotency.
  */
-export type WriteFailure = "stale" | "replan" | "busy" | "refused";
+export type WriteFailure = "stale" | "replan" | "busy" | "transient" | "refused";
 
 export type WriteResult =
   | { ok: true; requestId: string | null }
@@ -254,9 +257,13 @@ export type WriteResult =
 const STALE_CODES = new Set(["CHANGE_FROM_QUANTITY_STALE", "STALE_OBJECT"]);
 const REPLAN_CODES = new Set(["IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]);
 
+const TRANSIENT_CODES = new Set(["SERVICE_UNAVAILABLE", "MOVE_QUANTITIES_FAILED", "ADJUST_QUANTITIES_FAILED"]);
+
 export function classifyUserErrors(errors: readonly UserError[]): WriteFailure {
   const codes = errors.map((error) => error.code ?? "");
   if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")) return "busy";
+  // Only when every error is a "try again": a real refusal beside one is still a refusal.
+  if (codes.length > 0 && codes.every((code) => TRANSIENT_CODES.has(code))) return "transient";
   if (codes.some((code) => REPLAN_CODES.has(code))) return "replan";
   if (codes.some((code) => STALE_CODES.has(code))) return "stale";
   return "refused";

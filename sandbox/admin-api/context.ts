@@ -18,6 +18,8 @@ export interface ApiContext {
   idempotency: IdempotencyStore;
   /** This request's part of the shop's cost log (./cost-log.ts); absent outside Admin API requests. */
   requestLog?: RequestLog;
+  /** This request fails transiently at this mutation field with this userError code (./transient-faults.ts). */
+  transientUserError?: { field: string; code: string };
   emit(event: EmulatorEvent): void;
   now(): string;
 }

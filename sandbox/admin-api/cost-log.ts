@@ -13,6 +13,7 @@
  * logged are the exact (unrounded) points; Shopify reports whole points in `throttleStatus`.
  */
 import type { Gid, QuantityName } from "../contract.js";
+import type { TransientRecord } from "./transient-faults.js";
 
 /** One `@idempotent` mutation field of a request, and what became of it (./mutations/idempotency.ts). */
 export interface IdempotentOutcome {
@@ -58,6 +59,8 @@ export interface CostLogEntry {
   idempotent: IdempotentOutcome[];
   /** Every inventory level the request changed, with its quantities after (orders included). */
   levels: LoggedLevel[];
+  /** A transient failure the fault knob `transientErrorRate` injected into this request (./transient-faults.ts). */
+  transient?: TransientRecord;
 }
 
 /** Filled while one request runs (ApiContext.requestLog), then completed into a CostLogEntry. */

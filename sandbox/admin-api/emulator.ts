@@ -21,6 +21,7 @@ import type { ApiContext } from "./context.js";
 import { CostLog, type CostLogEntry, type LoggedLevel, type RequestLog } from "./cost-log.js";
 import { runGraphQL } from "./execute.js";
 import { IdempotencyStore } from "./mutations/idempotency.js";
+import { gatewayErrorBody, TransientFaultInjector, type TransientFaults, type TransientRecord } from "./transient-faults.js";
 import { orderCreate } from "./mutations/orders.js";
 import { advanceBulkOperations, setBulkObjectsPerSecond } from "./resolvers/bulk.js";
 import { resolvers } from "./resolvers/index.js";
@@ -138,6 +139,10 @@ export interface SandboxShopEmulator extends ShopEmulator {
   throttleStatus(apiClientId?: string): ThrottleStatus;
   /** Every Admin API request so far, in the order the shop ran them (./cost-log.ts). */
   costLog(filter?: { apiClientId?: string; since?: number }): CostLogEntry[];
+  /** Fault knob `transientErrorRate` and its companions (./transient-faults.ts); reseeds the draws. */
+  setTransientFaults(faults: TransientFaults): void;
+  /** The transient fault settings and every fault drawn so far. */
+  transientFaults(): TransientFaults & { transientLog: TransientRecord[] };
   /**
    * Called after anything that changes what `exportState` returns: "tokens" (a grant, a revoke, a
    * new app: worth saving at once, the app stores its token right away) or "state" (a mutation ran).
@@ -217,6 +222,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   };
   const idempotency = new IdempotencyStore();
   const costLog = new CostLog();
+  const transientFaults = new TransientFaultInjector();
   // Requests run one at a time, as Shopify serialises a shop's writes; keeps events ordered.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -274,7 +280,19 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
             emit(event);
           },
         };
-        const result = await runGraphQL(body, logged, bucket, () => changed("state"));
+        // Transient faults (./transient-faults.ts): a "try again" userError from the resolver, or a
+        // gateway error / lost answer before or after the mutation ran.
+        const fault = transientFaults.decide(body?.query, body?.operationName, (body?.variables ?? {}) as Record<string, unknown>);
+        let transient: TransientRecord | undefined;
+        if (fault && "code" in fault) {
+          logged.transientUserError = { field: fault.field, code: fault.code };
+          transient = { field: fault.field, idempotencyKey: fault.idempotencyKey, kind: fault.kind, code: fault.code };
+        } else if (fault) transient = { field: fault.field, idempotencyKey: fault.idempotencyKey, kind: fault.kind, applied: fault.applied };
+        const ran = !fault || "code" in fault || fault.applied;
+        let result: GraphQLResult = ran ? await runGraphQL(body, logged, bucket, () => changed("state")) : { status: 200, body: {} };
+        if (fault && "applied" in fault) {
+          result = fault.kind === "timeout" ? { status: 0, body: {}, lostAfterMs: fault.timeoutMs } : { status: fault.kind === "http_502" ? 502 : 503, body: gatewayErrorBody(fault.kind === "http_502" ? 502 : 503) };
+        }
         const cost = (result.body.extensions as { cost?: { requestedQueryCost?: number | null; actualQueryCost?: number | null } } | undefined)?.cost;
         const operation = typeof body?.query === "string" ? /\b(query|mutation)\s+(\w+)/.exec(body.query) : null;
         const { maximumAvailable, restoreRate } = bucket.status();
@@ -289,9 +307,10 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
           bucketAfter: bucket.level(),
           maximumAvailable,
           restoreRate,
-          throttled: (result.body.errors ?? []).some((e) => (e as { extensions?: { code?: string } }).extensions?.code === "THROTTLED"),
+          throttled: (Array.isArray(result.body.errors) ? result.body.errors : []).some((e) => (e as { extensions?: { code?: string } }).extensions?.code === "THROTTLED"),
           idempotent: requestLog.idempotent,
           levels: [...levels.values()],
+          ...(transient ? { transient } : {}),
         });
         return result;
       });
@@ -360,6 +379,10 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     throttleStatus(apiClientId = appClientId) {
       return bucketOf(apiClientId).status();
     },
+    setTransientFaults(faults: TransientFaults) {
+      transientFaults.set(faults);
+    },
+    transientFaults: () => ({ ...transientFaults.get(), transientLog: [...transientFaults.log] }),
     costLog(filter) {
       return costLog.list(filter);
     },

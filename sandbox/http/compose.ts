@@ -17,7 +17,10 @@
  *   GET|POST /sandbox/faults                  dispatcher faults, and `dropRefreshResponses: n` (the next n
  *                                             token refreshes are processed, their answers lost), and
  *                                             `hangRequests: n` (the next n Admin API, token or bulk file
- *                                             requests are never answered)
+ *                                             requests are never answered), and
+ *                                             `transientErrorRate` (+ transientKinds, transientAppliedShare,
+ *                                             transientTimeoutMs, transientSeed): mutations fail transiently
+ *                                             (../admin-api/transient-faults.ts)
  *   GET  /sandbox/tokens?shop=                {refreshes, exchanges, unauthorized, log}: every grant_type=refresh_token
  *                                             request of the shop (refresh tokens by fingerprint only),
  *                                             and how many Admin API requests got 401
@@ -57,6 +60,7 @@ import {
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
 import type { ApiClientCredentials, RegisterApiClientOptions, ShopChange } from "../admin-api/emulator.js";
 import type { CostLogEntry } from "../admin-api/cost-log.js";
+import type { TransientFaults } from "../admin-api/transient-faults.js";
 import { UNMETERED_THROTTLE, type ShopPlan } from "../admin-api/throttle.js";
 import { bulkResultFile } from "../admin-api/resolvers/bulk.js";
 import { handleCheckoutRequest } from "../checkout/index.js";
@@ -109,6 +113,9 @@ interface ExtendedShop extends ShopEmulator {
   onChange(listener: (change: ShopChange) => void): () => void;
   exportState(): unknown;
   costLog(filter?: { apiClientId?: string; since?: number }): CostLogEntry[];
+  /** Optional: test doubles of the shop may have no transient faults. */
+  setTransientFaults?(faults: TransientFaults): void;
+  transientFaults?(): TransientFaults;
 }
 
 const isExtendedShop = (shop: ShopEmulator): shop is ExtendedShop =>
@@ -321,6 +328,13 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     return e;
   };
 
+  /** The shop's transient-fault knob, when the shop is the sandbox emulator (test doubles have none). */
+  const asTransientShop = (domain: string): ExtendedShop | null => {
+    const e = shop(domain);
+    return isExtendedShop(e) ? e : null;
+  };
+  const transientFaultsOf = (domain: string) => asTransientShop(domain)?.transientFaults?.() ?? {};
+
   const internalToken = (domain: string) => {
     let t = internalTokens.get(domain);
     if (!t) {
@@ -438,6 +452,11 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       }
       if (typeof body.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
       const result = await shop(domain).graphql(body, request.headers.get("x-shopify-access-token"));
+      if (result.lostAfterMs !== undefined) {
+        // Fault `transientErrorRate`, kind timeout: held, then no answer at all (the connection drops).
+        await new Promise((resolve) => setTimeout(resolve, result.lostAfterMs));
+        return Response.error();
+      }
       if (result.status === 401) unauthorizedCounts.set(domain, (unauthorizedCounts.get(domain) ?? 0) + 1);
       // Shopify answers every API request with an X-Request-Id (the id support asks for); the
       // app keeps it in its audit log.
@@ -539,15 +558,20 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           return json(200, { eventId: triggerCompliance(req, domain) }, headers);
         }
         case "GET /faults":
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), hangRequests }, headers);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...transientFaultsOf(domain), hangRequests }, headers);
         case "POST /faults": {
-          const { dropRefreshResponses, hangRequests: hangNext, ...webhookFaults } = body as WebhookFaults & TokenFaults & { hangRequests?: number };
+          const { dropRefreshResponses, hangRequests: hangNext, transientErrorRate, transientKinds, transientAppliedShare, transientTimeoutMs, transientSeed, ...webhookFaults } = body as WebhookFaults &
+            TokenFaults &
+            TransientFaults & { hangRequests?: number };
+          const transient = { transientErrorRate, transientKinds, transientAppliedShare, transientTimeoutMs, transientSeed };
+          const setsTransient = Object.values(transient).some((value) => value !== undefined);
           if (dropRefreshResponses !== undefined) tokenEndpoint.setFaults({ dropRefreshResponses });
           if (hangNext !== undefined) hangRequests = Math.max(0, Math.floor(Number(hangNext)) || 0);
-          if (Object.keys(webhookFaults).length > 0 || (dropRefreshResponses === undefined && hangNext === undefined)) {
-            dispatcher.setFaults(webhookFaults as WebhookFaults);
-          }
-          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), hangRequests }, headers);
+          // Transient Admin API failures apply to every shop of the sandbox (../admin-api/transient-faults.ts).
+          if (setsTransient) for (const each of domains) asTransientShop(each)?.setTransientFaults?.(transient);
+          const setsOther = dropRefreshResponses !== undefined || hangNext !== undefined || setsTransient;
+          if (Object.keys(webhookFaults).length > 0 || !setsOther) dispatcher.setFaults(webhookFaults as WebhookFaults);
+          return json(200, { ...dispatcher.faults(), ...tokenEndpoint.faults(), ...transientFaultsOf(domain), hangRequests }, headers);
         }
         case "GET /tokens": {
           const log = tokenEndpoint.refreshLog(domain);

@@ -294,6 +294,9 @@ export function orderPayload(order: OrderRecord): Record<string, unknown> {
     financial_status: order.financialStatus.toLowerCase(),
     fulfillment_status: orderFulfillmentStatus(order.fulfillmentStatus),
     source_name: order.sourceName,
+    // "The ID of the physical location where the order was processed. This property refers to the
+    // POS location. location_id will always be set to null for online orders." (REST Order resource)
+    location_id: legacyIdOf(order.retailLocationId),
     token: orderToken(order),
     // Set only when the order came through the Online Store checkout; the checkout UI extension's
     // `checkoutToken` equals `checkout_token` (shopify.dev/docs/api/checkout-ui-extensions/latest/apis/checkout-token).

@@ -3,6 +3,7 @@
  * shop, in one process. Admin API calls reach the sandbox through msw; webhooks from the
  * sandbox are signed and delivered into the app's own webhook route actions.
  */
+import { configureWriteRetries } from "~/services/write-retries.server";
 import { jobHandlers } from "~/services/job-handlers.server";
 import { createConfiguredJobQueue } from "~/composition.server";
 import { createWorker, type Worker } from "~/jobs/worker.server";
@@ -146,6 +147,8 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
   mswServer.use(...sandboxHandlers(sandbox));
   // Retries after a few milliseconds instead of Shopify-friendly seconds: tests stay fast.
   useJobQueue(createConfiguredJobQueue({ backoff: { baseMs: 1, maxMs: 5 } }));
+  // Transient write failures retried after a few milliseconds too (app/services/write-retries.server.ts).
+  configureWriteRetries({ baseMs: 1, maxMs: 5 });
   const worker = createWorker({ queue: jobQueue(), handlers: jobHandlers(), logger: quietLogger, pollIntervalMs: 5 });
 
   // The merchant's other systems (POS, ERP, staff in the admin) act through their own app with

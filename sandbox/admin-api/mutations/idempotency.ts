@@ -15,6 +15,7 @@
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { Clock } from "../../contract.js";
 import { appliedChanges, userErrorCodes, type IdempotentOutcome, type RequestLog } from "../cost-log.js";
+import { TRANSIENT_MESSAGES } from "../transient-faults.js";
 
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -68,9 +69,10 @@ export function idempotencyKeyOf(info: GraphQLResolveInfo): string {
   return key;
 }
 
-export type IdempotencyRefusal = "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" | "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED";
+/** Why nothing ran: a refused key, or a transient failure (fault `transientErrorRate`, ../transient-faults.ts). */
+export type IdempotencyRefusal = "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" | "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED" | keyof typeof TRANSIENT_MESSAGES;
 
-/** The userError for a refused key; messages are the 2026-10 enum descriptions. */
+/** The userError for a refused key or a transient failure; messages are the 2026-10 enum descriptions. */
 export function idempotencyMismatch(code: IdempotencyRefusal) {
   return {
     field: null,
@@ -78,7 +80,9 @@ export function idempotencyMismatch(code: IdempotencyRefusal) {
     message:
       code === "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
         ? "The same idempotency key cannot be used with different operation parameters."
-        : "A previous request with this idempotency key failed. Retry with a new idempotency key.",
+        : code === "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED"
+          ? "A previous request with this idempotency key failed. Retry with a new idempotency key."
+          : (TRANSIENT_MESSAGES[code] ?? code),
   };
 }
 
@@ -92,6 +96,8 @@ interface IdempotentContext {
   idempotency: IdempotencyStore;
   clock: Clock;
   requestLog?: RequestLog;
+  /** This request fails transiently at this field with this code (../transient-faults.ts). */
+  transientUserError?: { field: string; code: string };
 }
 
 /**
@@ -100,6 +106,13 @@ interface IdempotentContext {
  */
 export function runIdempotent<T>(ctx: IdempotentContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, refused: (code: IdempotencyRefusal) => T): T {
   const key = idempotencyKeyOf(info);
+  const transient = ctx.transientUserError?.field === info.fieldName ? ctx.transientUserError.code : undefined;
+  if (transient) {
+    // "Try again": nothing ran and nothing is stored under the key, so the retry with the same key runs.
+    const answer = refused(transient as IdempotencyRefusal);
+    ctx.requestLog?.idempotent.push({ field: info.fieldName, idempotencyKey: key, outcome: "failed", userErrorCodes: userErrorCodes(answer), changes: [] });
+    return answer;
+  }
   const fingerprint = `${info.fieldName}:${stableStringify(args)}`;
   const nowMs = ctx.clock.now().getTime();
   const prior = ctx.idempotency.get(key, nowMs);

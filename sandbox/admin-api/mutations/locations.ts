@@ -1,5 +1,5 @@
 /**
- * locationEdit, inventoryActivate, inventoryDeactivate (2026-10).
+ * locationEdit, locationActivate, locationDeactivate, inventoryActivate, inventoryDeactivate (2026-10).
  * - locationEdit: recorded in airhorns/shopify-draft-proxy
  *   fixtures/conformance/harry-test-heelo.myshopify.com/2026-04/store-properties/location-edit-fields-and-state-machine.json
  *   (toggling fulfillsOnlineOrders; turning off the only online location is refused with
@@ -8,6 +8,7 @@
  *   are `UserError`, without `code`). Activation fires `inventory_levels/connect`, deactivation
  *   `inventory_levels/disconnect` (shopify.dev/docs/api/webhooks topics).
  */
+import { idempotencyMismatch, runIdempotent } from "./idempotency.js";
 import type { InventoryLevelRecord } from "../../contract.js";
 import { notEmulatedError } from "../errors.js";
 import { applyQuantityDelta } from "../../shop/inventory.js";
@@ -47,6 +48,65 @@ function locationEdit(ctx: ApiContext, args: Args) {
   ctx.emit({ type: "location.updated", at, location: structuredClone(location) });
   return { location, userErrors: [] };
 }
+
+// ------------------------------------------------------- locationActivate / locationDeactivate
+// Codes and messages: the 2026-10 enums LocationActivateUserErrorCode / LocationDeactivateUserErrorCode
+// [not captured; field paths inferred]. Deactivation is emulated only where nothing has to move: a
+// location still holding units, pending orders or incoming stock is refused (HAS_ACTIVE_INVENTORY_ERROR,
+// HAS_FULFILLMENT_ORDERS_ERROR, TEMPORARILY_BLOCKED_FROM_DEACTIVATION_ERROR); relocating to
+// `destinationLocationId` is not emulated (NOT_EMULATED) rather than pretended.
+type CodedError = { field: string[] | null; message: string; code: string };
+
+function locationActivate(ctx: ApiContext, args: Args) {
+  const location = ctx.state.locations.get(requireGid(args.locationId, "locationId"));
+  const fail = (error: CodedError) => ({ location: null, locationActivateUserErrors: [error] });
+  if (!location) return fail({ field: ["locationId"], message: "Location not found.", code: "LOCATION_NOT_FOUND" });
+  if (!location.isActive) {
+    if ([...ctx.state.locations.values()].some((l) => l.isActive && l.id !== location.id && l.name === location.name)) {
+      return fail({ field: ["locationId"], message: "There is already an active location with this name.", code: "HAS_NON_UNIQUE_NAME" });
+    }
+    location.isActive = true;
+    location.updatedAt = ctx.now();
+    ctx.emit({ type: "location.updated", at: location.updatedAt, location: structuredClone(location) });
+  }
+  return { location, locationActivateUserErrors: [] };
+}
+
+function locationDeactivate(ctx: ApiContext, args: Args) {
+  const location = ctx.state.locations.get(requireGid(args.locationId, "locationId"));
+  const fail = (error: CodedError) => ({ location: null, locationDeactivateUserErrors: [error] });
+  if (!location) return fail({ field: ["locationId"], message: "Location not found.", code: "LOCATION_NOT_FOUND" });
+  const destinationId = args.destinationLocationId as string | null | undefined;
+  if (destinationId) {
+    if (destinationId === location.id) {
+      return fail({ field: ["destinationLocationId"], message: "Destination location is the same as the location to be deactivated.", code: "DESTINATION_LOCATION_IS_THE_SAME_LOCATION" });
+    }
+    if (!ctx.state.locations.get(destinationId)?.isActive) {
+      return fail({ field: ["destinationLocationId"], message: "Destination location is not found or inactive.", code: "DESTINATION_LOCATION_NOT_FOUND_OR_INACTIVE" });
+    }
+    throw notEmulatedError("Mutation", "locationDeactivate(destinationLocationId)");
+  }
+  if (!location.isActive) return { location, locationDeactivateUserErrors: [] };
+  if (location.fulfillsOnlineOrders && ![...ctx.state.locations.values()].some((l) => l.id !== location.id && l.isActive && l.fulfillsOnlineOrders)) {
+    return fail({ field: ["locationId"], message: "At least one location must fulfill online orders.", code: "CANNOT_DISABLE_ONLINE_ORDER_FULFILLMENT" });
+  }
+  if ([...ctx.state.fulfillmentOrders.values()].some((fo) => fo.locationId === location.id && (fo.status === "OPEN" || fo.status === "IN_PROGRESS"))) {
+    return fail({ field: ["locationId"], message: "Location could not be deactivated because it has pending orders.", code: "HAS_FULFILLMENT_ORDERS_ERROR" });
+  }
+  const levels = [...ctx.state.levels.values()].filter((level) => level.locationId === location.id && level.isActive);
+  if (levels.some((level) => level.quantities.incoming !== 0)) {
+    return fail({ field: ["locationId"], message: "Location has incoming inventory. The location can be deactivated after the inventory has been received.", code: "TEMPORARILY_BLOCKED_FROM_DEACTIVATION_ERROR" });
+  }
+  if (levels.some((level) => Object.values(level.quantities).some((quantity) => quantity !== 0))) {
+    return fail({ field: ["locationId"], message: "Location could not be deactivated without specifying where to relocate inventory at the location.", code: "HAS_ACTIVE_INVENTORY_ERROR" });
+  }
+  location.isActive = false;
+  location.updatedAt = ctx.now();
+  ctx.emit({ type: "location.updated", at: location.updatedAt, location: structuredClone(location) });
+  return { location, locationDeactivateUserErrors: [] };
+}
+
+const locationRefusal = (payloadErrors: string) => (code: string) => ({ location: null, [payloadErrors]: [idempotencyMismatch(code as never)] });
 
 // ------------------------------------------------------------------------- inventoryActivate
 interface PlainUserError {
@@ -124,7 +184,12 @@ function inventoryDeactivate(ctx: ApiContext, args: Args) {
 export const locationMutations: ResolverMap = {
   Mutation: defineType<unknown>({
     locationEdit: (_s, args, ctx) => locationEdit(ctx, args),
-    inventoryActivate: (_s, args, ctx) => inventoryActivate(ctx, args),
+    // @idempotent required from 2026-04 (its 2026-10 description); its payload's userErrors carry no code.
+    inventoryActivate: (_s, args, ctx, info) =>
+      runIdempotent<unknown>(ctx, info, args, () => inventoryActivate(ctx, args), (code) => ({ inventoryLevel: null, userErrors: [{ field: null, message: idempotencyMismatch(code).message }] })),
     inventoryDeactivate: (_s, args, ctx) => inventoryDeactivate(ctx, args),
+    // @idempotent required from 2026-04 (their 2026-10 descriptions).
+    locationActivate: (_s, args, ctx, info) => runIdempotent<unknown>(ctx, info, args, () => locationActivate(ctx, args), locationRefusal("locationActivateUserErrors")),
+    locationDeactivate: (_s, args, ctx, info) => runIdempotent<unknown>(ctx, info, args, () => locationDeactivate(ctx, args), locationRefusal("locationDeactivateUserErrors")),
   }),
 };

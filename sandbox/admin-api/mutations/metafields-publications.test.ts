@@ -89,3 +89,23 @@ describe("publishablePublish / publishableUnpublish", () => {
     expect(t.events).toHaveLength(0);
   });
 });
+
+describe("metafieldsSet value size limits (shopify.dev/docs/apps/build/metafields/metafield-limits; changelog reduced-metafield-value-sizes)", () => {
+  const SET = `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { id } userErrors { field message code elementIndex } } }`;
+  it.each([
+    ["json", 128 * 1024, (n: number) => JSON.stringify("x".repeat(n - 2))],
+    ["single_line_text_field", 64 * 1024, (n: number) => "x".repeat(n)],
+    ["url", 2 * 1024, (n: number) => `https://e.x/${"x".repeat(n - 12)}`],
+  ])("%s: %i bytes accepted, one more refused TOO_LONG and nothing written (atomic)", async (type, limit, valueOf) => {
+    const t = testShop();
+    const ownerId = t.variantBySku("RING-7").variantId;
+    const input = (bytes: number) => [{ ownerId, namespace: "custom", key: "big", type, value: valueOf(bytes) }];
+    const fits = await t.gql(SET, { m: input(limit) });
+    expect(fits.data.metafieldsSet.userErrors).toEqual([]);
+    const over = await t.gql(SET, { m: input(limit + 1) });
+    expect(over.data.metafieldsSet.metafields).toEqual([]);
+    expect(over.data.metafieldsSet.userErrors).toEqual([
+      { field: ["metafields", "0", "value"], code: "TOO_LONG", elementIndex: 0, message: `Value is too long: ${limit + 1} bytes exceeds the limit of ${limit} bytes for type ${type}.` },
+    ]);
+  });
+});

@@ -62,6 +62,23 @@ function validValue(type: string, value: string): string | null {
   }
 }
 
+/**
+ * Value size limits (shopify.dev/docs/apps/build/metafields/metafield-limits: "Most metafield types
+ * have a 64KB (65,536 bytes) size limit", `id` and `url` 2KB, `json` 128KB — the last since 2026-04,
+ * shopify.dev/changelog/reduced-metafield-value-sizes; the 2 MB grandfathering of apps that wrote
+ * larger JSON before 2026-04-01 is not emulated: stricter). A list is checked as a whole against its
+ * item type's limit [inferred; the page gives per-item limits, so this is stricter].
+ * The answer: code TOO_LONG ("The input value is too long.", MetafieldsSetUserErrorCode) at
+ * ["metafields", i, "value"] [inferred: no recorded answer; message wording ours].
+ */
+const KB = 1024;
+export function metafieldValueLimit(type: string): number {
+  const base = type.startsWith("list.") ? type.slice(5) : type;
+  if (base === "json") return 128 * KB;
+  if (base === "id" || base === "url") return 2 * KB;
+  return 64 * KB;
+}
+
 /** Chained on the previous digest, so every write (even of the same value) yields a new one. */
 function digestOf(m: Omit<MetafieldRecord, "compareDigest">, previous = ""): string {
   return createHash("sha256").update(JSON.stringify([previous, m.id, m.namespace, m.key, m.type, m.value, m.updatedAt])).digest("hex");
@@ -90,7 +107,10 @@ function perform(ctx: ApiContext, args: Args) {
     else if (!validType(type)) err(["type"], `Type '${type}' is not a valid metafield type.`, "INVALID_TYPE");
     else {
       const bad = validValue(type, m.value);
+      const bytes = Buffer.byteLength(m.value, "utf8");
+      const limit = metafieldValueLimit(type);
       if (bad) err(["value"], bad, "INVALID_VALUE");
+      else if (bytes > limit) err(["value"], `Value is too long: ${bytes} bytes exceeds the limit of ${limit} bytes for type ${type}.`, "TOO_LONG");
     }
     if (m.compareDigest !== null && m.compareDigest !== undefined) {
       if (!existing) errors.push({ field: ["metafields", String(i)], message: "Invalid `compareDigest` value.", code: "INVALID_COMPARE_DIGEST", elementIndex: i });

@@ -165,6 +165,8 @@ export function orderCreate(ctx: ApiContext, args: Args, origin: OrderOrigin = {
     name: input.name ?? `#${1000 + state.orders.size + 1}`,
     // The channel the order came from. Shopify records the creating app's API client id when none is given.
     sourceName: (input.sourceName as string | undefined) ?? ctx.apiClientId,
+    // A POS sale is processed at the store it is made in: its fulfilment location, else where it was routed.
+    retailLocationId: input.sourceName === "pos" ? (fulfilLocationId ?? lineRecords.find((line) => line.locationId)?.locationId ?? null) : null,
     email: (input.email as string | undefined) ?? null,
     createdAt: at,
     updatedAt: at,

@@ -5,6 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { eventToWebhook } from "../../webhooks/payloads.js";
+
+/** A fresh `@idempotent` key per request (required from 2026-04 on activate, transfers and shipments). */
+let keys = 0;
+const nextKey = () => `key-${++keys}`;
 import { ADJUST_MUTATION, MOVE_MUTATION, ORDER_CREATE, testShop, type TestShop } from "../test-helpers.js";
 
 const IGNORING = { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" };
@@ -129,19 +133,19 @@ describe("fulfillmentCreate (recorded: draft-proxy 2026-04/orders/fulfillment-cr
 });
 
 describe("transfers: ready to ship → in transit → received (docs/decisions/016 §9 Transfers)", () => {
-  const READY = `mutation($input: InventoryTransferCreateAsReadyToShipInput!) { inventoryTransferCreateAsReadyToShip(input: $input) { inventoryTransfer { id status totalQuantity } userErrors { field message code } } }`;
-  const SHIP = `mutation($input: InventoryShipmentCreateInput!) { inventoryShipmentCreateInTransit(input: $input) { inventoryShipment { id status lineItems(first: 5) { nodes { id quantity unreceivedQuantity } } } userErrors { field message code } } }`;
-  const RECEIVE = `mutation($id: ID!, $lineItems: [InventoryShipmentReceiveItemInput!]) { inventoryShipmentReceive(id: $id, lineItems: $lineItems) { inventoryShipment { status totalAcceptedQuantity totalRejectedQuantity } userErrors { field message code } } }`;
+  const READY = `mutation($input: InventoryTransferCreateAsReadyToShipInput!, $key: String!) { inventoryTransferCreateAsReadyToShip(input: $input) @idempotent(key: $key) { inventoryTransfer { id status totalQuantity } userErrors { field message code } } }`;
+  const SHIP = `mutation($input: InventoryShipmentCreateInput!, $key: String!) { inventoryShipmentCreateInTransit(input: $input) @idempotent(key: $key) { inventoryShipment { id status lineItems(first: 5) { nodes { id quantity unreceivedQuantity } } } userErrors { field message code } } }`;
+  const RECEIVE = `mutation($id: ID!, $lineItems: [InventoryShipmentReceiveItemInput!], $key: String!) { inventoryShipmentReceive(id: $id, lineItems: $lineItems) @idempotent(key: $key) { inventoryShipment { status totalAcceptedQuantity totalRejectedQuantity } userErrors { field message code } } }`;
 
   it("moves origin available → reserved → gone, destination incoming → available, with inventory_levels/update each step", async () => {
     const t = testShop();
     const item = t.variantBySku("RING-6").itemId;
-    const ready = await t.gql(READY, { input: { originLocationId: t.location("Warehouse"), destinationLocationId: t.location("Soho store"), lineItems: [{ inventoryItemId: item, quantity: 5 }] } });
+    const ready = await t.gql(READY, { key: nextKey(), input: { originLocationId: t.location("Warehouse"), destinationLocationId: t.location("Soho store"), lineItems: [{ inventoryItemId: item, quantity: 5 }] } });
     expect(ready.data.inventoryTransferCreateAsReadyToShip).toMatchObject({ inventoryTransfer: { status: "READY_TO_SHIP", totalQuantity: 5 }, userErrors: [] });
     expect(t.level("RING-6", "Warehouse")).toMatchObject({ available: 7, reserved: 5, on_hand: 12 });
 
     t.events.length = 0;
-    const ship = await t.gql(SHIP, { input: { movementId: ready.data.inventoryTransferCreateAsReadyToShip.inventoryTransfer.id, lineItems: [{ inventoryItemId: item, quantity: 5 }] } });
+    const ship = await t.gql(SHIP, { key: nextKey(), input: { movementId: ready.data.inventoryTransferCreateAsReadyToShip.inventoryTransfer.id, lineItems: [{ inventoryItemId: item, quantity: 5 }] } });
     expect(ship.data.inventoryShipmentCreateInTransit.userErrors).toEqual([]);
     expect(t.level("RING-6", "Warehouse")).toMatchObject({ available: 7, reserved: 0, on_hand: 7 });
     expect(t.level("RING-6", "Soho store")).toMatchObject({ available: 2, incoming: 5, on_hand: 2 });
@@ -149,9 +153,9 @@ describe("transfers: ready to ship → in transit → received (docs/decisions/0
 
     const shipment = ship.data.inventoryShipmentCreateInTransit.inventoryShipment;
     const lineId = shipment.lineItems.nodes[0].id;
-    const tooMany = await t.gql(RECEIVE, { id: shipment.id, lineItems: [{ shipmentLineItemId: lineId, quantity: 6, reason: "ACCEPTED" }] });
+    const tooMany = await t.gql(RECEIVE, { key: nextKey(), id: shipment.id, lineItems: [{ shipmentLineItemId: lineId, quantity: 6, reason: "ACCEPTED" }] });
     expect(tooMany.data.inventoryShipmentReceive.userErrors).toEqual([{ field: ["lineItems", "0", "quantity"], message: "The quantity is invalid.", code: "INVALID_QUANTITY" }]);
-    const received = await t.gql(RECEIVE, { id: shipment.id, lineItems: [{ shipmentLineItemId: lineId, quantity: 4, reason: "ACCEPTED" }, { shipmentLineItemId: lineId, quantity: 1, reason: "REJECTED" }] });
+    const received = await t.gql(RECEIVE, { key: nextKey(), id: shipment.id, lineItems: [{ shipmentLineItemId: lineId, quantity: 4, reason: "ACCEPTED" }, { shipmentLineItemId: lineId, quantity: 1, reason: "REJECTED" }] });
     expect(received.data.inventoryShipmentReceive).toEqual({ inventoryShipment: { status: "RECEIVED", totalAcceptedQuantity: 4, totalRejectedQuantity: 1 }, userErrors: [] });
     expect(t.level("RING-6", "Soho store")).toMatchObject({ available: 6, incoming: 0, on_hand: 6 });
     const status = await t.gql(`query($id: ID!) { inventoryTransfer(id: $id) { status receivedQuantity } }`, { id: ready.data.inventoryTransferCreateAsReadyToShip.inventoryTransfer.id });
@@ -162,7 +166,7 @@ describe("transfers: ready to ship → in transit → received (docs/decisions/0
 
   it("refuses the same origin and destination with the 2026-10 enum message", async () => {
     const t = testShop();
-    const res = await t.gql(READY, { input: { originLocationId: t.location("Warehouse"), destinationLocationId: t.location("Warehouse"), lineItems: [{ inventoryItemId: t.variantBySku("RING-6").itemId, quantity: 1 }] } });
+    const res = await t.gql(READY, { key: nextKey(), input: { originLocationId: t.location("Warehouse"), destinationLocationId: t.location("Warehouse"), lineItems: [{ inventoryItemId: t.variantBySku("RING-6").itemId, quantity: 1 }] } });
     expect(res.data.inventoryTransferCreateAsReadyToShip.userErrors).toEqual([
       { field: ["input", "destinationLocationId"], message: "The origin location cannot be the same as the destination location.", code: "TRANSFER_ORIGIN_CANNOT_BE_THE_SAME_AS_DESTINATION" },
     ]);
@@ -194,7 +198,7 @@ describe("locationEdit (recorded: draft-proxy 2026-04/store-properties/location-
 });
 
 describe("inventoryActivate / inventoryDeactivate (docs/decisions/016 §7)", () => {
-  const ACTIVATE = `mutation($item: ID!, $loc: ID!, $available: Int, $onHand: Int) { inventoryActivate(inventoryItemId: $item, locationId: $loc, available: $available, onHand: $onHand) { inventoryLevel { id isActive quantities(names: ["available", "on_hand"]) { name quantity } } userErrors { field message } } }`;
+  const ACTIVATE = `mutation($item: ID!, $loc: ID!, $available: Int, $onHand: Int, $key: String!) { inventoryActivate(inventoryItemId: $item, locationId: $loc, available: $available, onHand: $onHand) @idempotent(key: $key) { inventoryLevel { id isActive quantities(names: ["available", "on_hand"]) { name quantity } } userErrors { field message } } }`;
   const DEACTIVATE = `mutation($id: ID!) { inventoryDeactivate(inventoryLevelId: $id) { userErrors { field message } } }`;
 
   it("deactivates with stock (level kept, inactive, out of inventoryQuantity) and reactivates the same level", async () => {
@@ -208,14 +212,14 @@ describe("inventoryActivate / inventoryDeactivate (docs/decisions/016 §7)", () 
     const qty = await t.gql(`query($id: ID!) { productVariant(id: $id) { inventoryQuantity } }`, { id: variantId });
     expect(qty.data.productVariant.inventoryQuantity).toBe(8 + 1);
 
-    const again = await t.gql(ACTIVATE, { item: itemId, loc: t.location("Soho store") });
+    const again = await t.gql(ACTIVATE, { key: nextKey(), item: itemId, loc: t.location("Soho store") });
     expect(again.data.inventoryActivate).toMatchObject({ inventoryLevel: { id: soho.id, isActive: true }, userErrors: [] });
     expect(eventToWebhook(t.events.at(-1)!, t.shop.domain)).toMatchObject({ topic: "inventory_levels/connect", payload: { available: 3 } });
 
-    const active = await t.gql(ACTIVATE, { item: itemId, loc: t.location("Soho store"), available: 4 });
+    const active = await t.gql(ACTIVATE, { key: nextKey(), item: itemId, loc: t.location("Soho store"), available: 4 });
     expect(active.data.inventoryActivate.userErrors).toEqual([{ field: ["available"], message: "Not allowed to set available quantity when the item is already active at the location." }]);
     expect(active.data.inventoryActivate.inventoryLevel.id).toBe(soho.id);
-    const both = await t.gql(ACTIVATE, { item: itemId, loc: t.location("Soho store"), available: 1, onHand: 1 });
+    const both = await t.gql(ACTIVATE, { key: nextKey(), item: itemId, loc: t.location("Soho store"), available: 1, onHand: 1 });
     const message = "The product couldn't be stocked at Soho store because not allowed to set available and on_hand quantities at the same time.";
     expect(both.data.inventoryActivate).toEqual({ inventoryLevel: null, userErrors: [{ field: ["available"], message }, { field: ["onHand"], message }] });
   });
@@ -291,5 +295,47 @@ describe("orderCreate payload", () => {
         "variant_id", "variant_inventory_management", "variant_title", "vendor", "tax_lines", "duties", "discount_allocations",
       ].sort(),
     );
+  });
+});
+
+describe("@idempotent required from 2026-04 on inventoryActivate, transfers and shipments (their 2026-10 descriptions)", () => {
+  it.each([
+    ["inventoryActivate", `mutation($item: ID!, $loc: ID!) { inventoryActivate(inventoryItemId: $item, locationId: $loc) { userErrors { message } } }`],
+    [
+      "inventoryTransferCreateAsReadyToShip",
+      `mutation($item: ID!, $loc: ID!) { inventoryTransferCreateAsReadyToShip(input: { originLocationId: $loc, destinationLocationId: $loc, lineItems: [{ inventoryItemId: $item, quantity: 1 }] }) { userErrors { message } } }`,
+    ],
+  ])("%s without the directive: BAD_REQUEST, data null, nothing done", async (root, query) => {
+    const t = testShop();
+    const before = t.events.length;
+    const res = await t.gql(query, { item: t.variantBySku("RING-7").itemId, loc: t.location("Soho store") });
+    expect(res.errors).toEqual([expect.objectContaining({ message: "The @idempotent directive is required for this mutation but was not provided.", extensions: { code: "BAD_REQUEST" } })]);
+    expect(res.data[root]).toBeNull();
+    expect(t.events.length).toBe(before);
+  });
+});
+
+describe("locationActivate / locationDeactivate (2026-10 enums; @idempotent required from 2026-04)", () => {
+  const DEACTIVATE = `mutation($id: ID!, $key: String!) { locationDeactivate(locationId: $id) @idempotent(key: $key) { location { id isActive } locationDeactivateUserErrors { field message code } } }`;
+  const ACTIVATE = `mutation($id: ID!, $key: String!) { locationActivate(locationId: $id) @idempotent(key: $key) { location { id isActive } locationActivateUserErrors { field message code } } }`;
+
+  it("refuses a location still holding units; deactivates an empty one and activates it again", async () => {
+    const t = testShop();
+    const soho = t.location("Soho store");
+    const held = await t.gql(DEACTIVATE, { id: soho, key: nextKey() });
+    expect(held.data.locationDeactivate.locationDeactivateUserErrors).toEqual([
+      { field: ["locationId"], message: "Location could not be deactivated without specifying where to relocate inventory at the location.", code: "HAS_ACTIVE_INVENTORY_ERROR" },
+    ]);
+    for (const level of t.shop.state.levels.values()) if (level.locationId === soho) for (const name of Object.keys(level.quantities)) level.quantities[name as keyof typeof level.quantities] = 0;
+    const done = await t.gql(DEACTIVATE, { id: soho, key: nextKey() });
+    expect(done.data.locationDeactivate).toEqual({ location: { id: soho, isActive: false }, locationDeactivateUserErrors: [] });
+    const again = await t.gql(ACTIVATE, { id: soho, key: nextKey() });
+    expect(again.data.locationActivate).toEqual({ location: { id: soho, isActive: true }, locationActivateUserErrors: [] });
+  });
+
+  it("without @idempotent: BAD_REQUEST, nothing done", async () => {
+    const t = testShop();
+    const res = await t.gql(`mutation($id: ID!) { locationActivate(locationId: $id) { locationActivateUserErrors { code } } }`, { id: t.location("Soho store") });
+    expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: "BAD_REQUEST" } })]);
   });
 });

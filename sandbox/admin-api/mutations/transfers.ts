@@ -12,10 +12,9 @@
  * available 5 → 2, reserved 0 → 3, on_hand 5; an in-transit shipment takes the units off origin
  * on_hand and adds incoming at the destination) and docs/decisions/012 "Inventory states" (incoming is
  * not on hand until received). Error codes and messages are the 2026-10 enum descriptions (never
- * captured); field paths are [inferred]. `@idempotent` is honoured when given (the payloads list the
- * IDEMPOTENCY_* codes) and not required [not captured].
+ * captured); field paths are [inferred]. `@idempotent` is required from 2026-04 (see `idempotent` below).
  */
-import { getDirectiveValues, type GraphQLResolveInfo } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Gid, InventoryLevelRecord, QuantityName } from "../../contract.js";
 import { applyQuantityDelta } from "../../shop/inventory.js";
 import { gid } from "../../shop/ids.js";
@@ -60,11 +59,12 @@ function activeLevel(ctx: ApiContext, inventoryItemId: Gid, locationId: Gid): In
   return level?.isActive ? level : undefined;
 }
 
-/** Runs idempotently when the caller sent `@idempotent(key:)`; otherwise once. */
-function maybeIdempotent<T>(ctx: ApiContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, failedPayload: (e: CodedError) => T): T {
-  const directive = info.schema.getDirective("idempotent");
-  const given = directive ? getDirectiveValues(directive, info.fieldNodes[0]!, info.variableValues) : undefined;
-  if (!given) return perform();
+/**
+ * `@idempotent(key:)` is required on the transfer and shipment creations and receipts: "As of
+ * version `2026-04`, the idempotency key is required and must be provided using the `@idempotent`
+ * directive" (their 2026-10 descriptions); without it → BAD_REQUEST, as for the quantity mutations.
+ */
+function idempotent<T>(ctx: ApiContext, info: GraphQLResolveInfo, args: unknown, perform: () => T, failedPayload: (e: CodedError) => T): T {
   return runIdempotent(ctx, info, args, perform, (code) => failedPayload(idempotencyMismatch(code)));
 }
 
@@ -267,13 +267,13 @@ function receive(ctx: ApiContext, args: Args) {
 export const transferMutations: ResolverMap = {
   Mutation: defineType<unknown>({
     inventoryTransferCreate: (_s, args, ctx, info) =>
-      maybeIdempotent(ctx, info, args, () => createTransfer(ctx, args.input as Args, false), (e) => ({ inventoryTransfer: null, userErrors: [e] })),
+      idempotent(ctx, info, args, () => createTransfer(ctx, args.input as Args, false), (e) => ({ inventoryTransfer: null, userErrors: [e] })),
     inventoryTransferCreateAsReadyToShip: (_s, args, ctx, info) =>
-      maybeIdempotent(ctx, info, args, () => createTransfer(ctx, args.input as Args, true), (e) => ({ inventoryTransfer: null, userErrors: [e] })),
+      idempotent(ctx, info, args, () => createTransfer(ctx, args.input as Args, true), (e) => ({ inventoryTransfer: null, userErrors: [e] })),
     inventoryTransferMarkAsReadyToShip: (_s, args, ctx) => markReady(ctx, args),
     inventoryTransferCancel: (_s, args, ctx) => cancelTransfer(ctx, args),
     inventoryShipmentCreateInTransit: (_s, args, ctx, info) =>
-      maybeIdempotent(ctx, info, args, () => createInTransit(ctx, args.input as Args), (e) => ({ inventoryShipment: null, userErrors: [e] })),
-    inventoryShipmentReceive: (_s, args, ctx, info) => maybeIdempotent(ctx, info, args, () => receive(ctx, args), (e) => ({ inventoryShipment: null, userErrors: [e] })),
+      idempotent(ctx, info, args, () => createInTransit(ctx, args.input as Args), (e) => ({ inventoryShipment: null, userErrors: [e] })),
+    inventoryShipmentReceive: (_s, args, ctx, info) => idempotent(ctx, info, args, () => receive(ctx, args), (e) => ({ inventoryShipment: null, userErrors: [e] })),
   }),
 };
