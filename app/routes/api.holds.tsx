@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { holdCart, releaseCart } from "~/services/holds.server";
+import { jsonWithin, MAX_HOLD_REQUEST_BYTES, payloadTooLarge } from "~/services/request-body.server";
 import { authenticate } from "~/shopify.server";
 
 /**
@@ -26,7 +27,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { sessionToken, cors } = await authenticate.public.checkout(request);
   const shop = new URL(sessionToken.dest).hostname;
-  const body = await request.json().catch(() => null);
+  // Bounded while read (issue 22): 250 lines of a variant id and a quantity are ~25 KB.
+  const read = await jsonWithin(request, MAX_HOLD_REQUEST_BYTES);
+  if (!read.ok) return cors(payloadTooLarge(MAX_HOLD_REQUEST_BYTES));
+  const body = read.value;
 
   if (request.method === "DELETE") {
     const parsed = ReleaseRequest.safeParse(body);
