@@ -139,3 +139,28 @@ describe("malformed deliveries with a valid HMAC", () => {
     expect(page.deliveries.find((delivery) => delivery.webhookId === "wh-malformed")).toMatchObject({ status: "refused", reason: expect.stringContaining("malformed") });
   });
 });
+
+describe("poison deliveries", () => {
+  it("an order whose lines cannot be read is parked with its reason after one attempt; the shop's other deliveries are processed and no job dies", async () => {
+    const action = await routeAction("orders/create");
+    // Valid JSON, signed, the right shape for its claims, and a line that is null: reading it throws every time.
+    const poison = JSON.stringify({ id: 11, admin_graphql_api_id: "gid://shopify/Order/11", line_items: [null] });
+    const good = JSON.stringify({ id: 12, admin_graphql_api_id: "gid://shopify/Order/12", line_items: [] });
+    expect((await action(post("orders/create", poison, headersFor("orders/create", sign(poison), "wh-poison")))).status).toBe(200);
+    expect((await action(post("orders/create", good, headersFor("orders/create", sign(good), "wh-good-beside-poison")))).status).toBe(200);
+    const run = await processQueuedDeliveries();
+    expect(run).toMatchObject({ retried: 0, dead: 0 });
+    expect(await rowOf("wh-poison")).toMatchObject({ status: "parked", reason: expect.stringMatching(/^the payload cannot be read: TypeError/) });
+    expect(await rowOf("wh-good-beside-poison")).toMatchObject({ status: "processed" });
+    expect(await prisma.job.count({ where: { queue: "webhook", status: { in: ["pending", "dead", "waiting"] } } })).toBe(0);
+  });
+
+  it("a recorded null body (accepted before the intake refused it) is parked, not retried", async () => {
+    const { recordDeliveryOnce } = await import("~/models/webhook-delivery.server");
+    const { enqueueWebhookDelivery } = await import("~/services/jobs.server");
+    const recorded = await recordDeliveryOnce({ shop: SHOP, topic: "inventory_levels/update", webhookId: "wh-old-null", body: "null", receivedAt: new Date() });
+    await enqueueWebhookDelivery(SHOP, recorded!.id);
+    expect(await processQueuedDeliveries()).toMatchObject({ retried: 0, dead: 0 });
+    expect(await rowOf("wh-old-null")).toMatchObject({ status: "parked", reason: "the payload is not a JSON object" });
+  });
+});
