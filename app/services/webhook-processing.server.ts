@@ -215,6 +215,9 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       const confirmation = await confirmAppGone(shop);
       if (!confirmation.gone) return { refused: `shop/redact for a shop that still has the app: ${confirmation.reason}` };
       console.info("webhook: shop/redact confirmed, erasing the shop's data", { shop, evidence: confirmation.evidence });
+      // The queue's records too: with BullMQ they live in Redis, out of deleteShopData's reach,
+      // and jobs queued since the uninstall (late deliveries, a merchant's retry) name the shop.
+      await jobQueue().purgeShop(shop);
       await deleteShopData(shop, delivery.receivedAt);
       return "shop-deleted";
     }
