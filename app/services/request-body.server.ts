@@ -2,7 +2,7 @@
  * A request body read only up to a size (issue 22: four parallel 100 MB unsigned posts took the app
  * from 133 to 1,240 MB because bodies were read whole before anything was checked). The declared
  * `Content-Length` is refused before a byte is read; a body without one (chunked) is read until it
- * passes the limit, then the stream is cancelled, so at most `maxBytes` plus one chunk is held.
+ * passes the limit, then left unread, so at most `maxBytes` plus one chunk is held.
  */
 export type BoundedBody = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; tooLarge: true };
 
@@ -11,11 +11,10 @@ const TOO_LARGE = { ok: false, tooLarge: true } as const;
 /** The body's bytes, or `tooLarge` once it is known to exceed `maxBytes`. */
 export async function bytesWithin(request: Request, maxBytes: number): Promise<BoundedBody> {
   const declared = Number(request.headers.get("Content-Length") ?? 0);
-  if (declared > maxBytes) {
-    // Nothing of it is read: the stream is cancelled so the server discards what is still coming.
-    await request.body?.cancel().catch(() => undefined);
-    return TOO_LARGE;
-  }
+  // Nothing more is read once the body is known to be too large. The stream is left as it is, not
+  // cancelled: under remix-serve cancelling destroys the socket before the 413 can be written, and
+  // the answer's `Connection: close` (payloadTooLarge) ends the connection once it is sent.
+  if (declared > maxBytes) return TOO_LARGE;
   if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
   // Through the reader: remix-serve's `Request` body is not Node's ReadableStream (docs/decisions/022).
   const reader = request.body.getReader();
@@ -26,7 +25,7 @@ export async function bytesWithin(request: Request, maxBytes: number): Promise<B
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      reader.releaseLock();
       return TOO_LARGE;
     }
     chunks.push(value);
