@@ -164,3 +164,21 @@ describe("poison deliveries", () => {
     expect(await rowOf("wh-old-null")).toMatchObject({ status: "parked", reason: "the payload is not a JSON object" });
   });
 });
+
+describe("the holds API reads at most 64 KB", () => {
+  it("a buyer's 1 MB post (a 1 MB checkoutToken) gets 413 after at most the limit and a chunk is read", async () => {
+    const { startHarness } = await import("./support/harness");
+    const { action } = await import("~/routes/api.holds");
+    const harness = startHarness({ shops: [SHOP] });
+    const { stream, counter } = countingBody(1_000_000);
+    const request = new Request("https://safestock.test/api/holds", {
+      method: "POST",
+      body: stream,
+      duplex: "half",
+      headers: { "Content-Type": "application/json", Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${harness.sandbox.mintSessionToken(SHOP)}` },
+    } as RequestInit);
+    const response = await action({ request, params: {}, context: {} });
+    expect(response.status).toBe(413);
+    expect(counter.pulled).toBeLessThanOrEqual(64_000 + 2 * CHUNK);
+  });
+});
