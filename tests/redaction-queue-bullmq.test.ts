@@ -6,18 +6,20 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { env } from "~/env.server";
 import { createRedis } from "~/jobs/redis.server";
 import { jobQueue } from "~/services/jobs.server";
 import { keysMatching, OTHER, redactWithQueueRecords, redisReachable, redisRecordsOf } from "./support/redaction";
 
-// Read when the queue is first built (nothing reads the configuration at import).
-const prefix = `redact-${randomBytes(4).toString("hex")}`;
+// Read when the configuration is first asked for (nothing reads it at import); under the CI's
+// PostgreSQL profile it was already read, with BullMQ and a prefix of its own.
 process.env.QUEUE = "bullmq";
-process.env.QUEUE_PREFIX = prefix;
+process.env.QUEUE_PREFIX = `redact-${randomBytes(4).toString("hex")}`;
+const prefixInUse = () => env().QUEUE_PREFIX;
 const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 
 afterAll(async () => {
-  for (const key of await keysMatching(redis, `${prefix}:*`).catch(() => [])) await redis.del(key);
+  for (const key of await keysMatching(redis, `${prefixInUse()}:*`).catch(() => [])) await redis.del(key);
   await redis.quit().catch(() => undefined);
 });
 
@@ -30,6 +32,8 @@ describe("shop/redact purges the shop's BullMQ records", { timeout: 60_000 }, ()
     }
     const shop = "redacted-bullmq.myshopify.com";
     await redactWithQueueRecords(shop);
+    const prefix = prefixInUse();
+    expect(env().QUEUE).toBe("bullmq");
     // The shared throttle's bucket (rate-limit points, no job, no customer data) expires on its own
     // once idle (app/shopify/redis-throttle-store.server.ts PEXPIRE): it is not a queue record.
     expect((await redisRecordsOf(redis, prefix, shop)).filter((key) => key !== `${prefix}:throttle:${shop}`)).toEqual([]);
