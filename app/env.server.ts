@@ -82,12 +82,42 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.preprocess(blankAsUnset, wholeNumber(1).default(4)),
   WORKER_POLL_INTERVAL_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(1_000)),
   WORKER_VISIBILITY_TIMEOUT_MS: z.preprocess(blankAsUnset, wholeNumber(1).default(60_000)),
+}).superRefine((config, context) => {
+  if (config.SHOPIFY_API_SECRET === PUBLISHED_SANDBOX_SECRET && !isSandboxProfile(config)) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["SHOPIFY_API_SECRET"],
+      message:
+        "is the sandbox's published secret, which anyone can sign webhooks and session tokens with; outside the sandbox set the app's own client secret (Partner Dashboard → the app → Client credentials)",
+    });
+  }
 });
+
+/**
+ * The emulated shop's secret: published in the README, sandbox/contract.ts and every test, so a
+ * deployment that keeps it accepts webhooks and session tokens forged by anyone (issue 22).
+ */
+const PUBLISHED_SANDBOX_SECRET = "sandbox-api-secret";
+
+/**
+ * Hosts Shopify can never deliver to: loopback and the reserved names of RFC 2606 / RFC 6761.
+ * A production build serving one of them is a local profile (the cluster tests, benchmarks).
+ */
+const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|.+\.(localhost|invalid|test|example))$/i;
+
+/**
+ * Where the sandbox secret is allowed: development and tests, and a production build serving the
+ * emulated admin (`npm run sandbox` sets SAFESTOCK_SANDBOX_ORIGIN) or a host no Shopify reaches.
+ */
+function isSandboxProfile(config: { NODE_ENV: string; SAFESTOCK_SANDBOX_ORIGIN?: string; SHOPIFY_APP_URL: string }): boolean {
+  if (config.NODE_ENV !== "production" || config.SAFESTOCK_SANDBOX_ORIGIN) return true;
+  return LOCAL_HOST.test(new URL(config.SHOPIFY_APP_URL).hostname);
+}
 
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Every variable's name, for the test that keeps `.env.example` and the README in step. */
-export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as (keyof Env)[];
+export const ENV_VARIABLES = Object.keys(EnvSchema.innerType().shape) as (keyof Env)[];
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source);

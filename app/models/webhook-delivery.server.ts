@@ -21,7 +21,8 @@ export interface RecordedDelivery {
   /**
    * `received` (recorded, to be processed: a first delivery, or one whose processing has not
    * finished), `failed` (to be processed again), `processed`, `duplicate` (another delivery
-   * of the same event is already received or processed), `refused` or `stale` (not acted on).
+   * of the same event is already received or processed), `refused` or `stale` (not acted on);
+   * the worker marks `parked` one whose payload cannot be processed.
    */
   status: string;
   /** A redelivery of a webhook id already recorded. */
@@ -79,8 +80,11 @@ export async function recordDeliveryOnce(
   return { id: row.id, status: row.status, redelivery: Number(row.duplicates) > 0 };
 }
 
-/** Marks a recorded delivery as not acted on, with the reason the Webhook deliveries page shows. */
-export async function markDeliveryNotActedOn(id: string, status: "refused" | "stale", reason: string, db: PrismaClient = prisma) {
+/**
+ * Marks a recorded delivery as not acted on, with the reason the Webhook deliveries page shows;
+ * `parked`: its payload cannot be processed, on any attempt (app/shopify/webhook-payload.ts `unreadablePayload`).
+ */
+export async function markDeliveryNotActedOn(id: string, status: "refused" | "stale" | "parked", reason: string, db: PrismaClient = prisma) {
   await storageOf(db).retryWhenBusy(() => db.webhookDelivery.update({ where: { id }, data: { status, reason } }));
 }
 

@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { holdCart, holdRequestWait, releaseCart } from "~/services/holds.server";
+import { jsonWithin, MAX_HOLD_REQUEST_BYTES, payloadTooLarge } from "~/services/request-body.server";
 import { authenticate } from "~/shopify.server";
 
 /**
@@ -36,7 +37,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const session = sessionToken.sid || sessionToken.jti || sessionToken.sub || "unknown";
   const wait = holdRequestWait(shop, session);
   if (wait > 0) return cors(json({ error: "Too many hold requests from this checkout; try again shortly." }, { status: 429, headers: { "Retry-After": String(wait) } }));
-  const body = await request.json().catch(() => null);
+  // Bounded while read (issue 22): 250 lines of a variant id and a quantity are ~25 KB.
+  const read = await jsonWithin(request, MAX_HOLD_REQUEST_BYTES);
+  if (!read.ok) return cors(payloadTooLarge(MAX_HOLD_REQUEST_BYTES));
+  const body = read.value;
 
   if (request.method === "DELETE") {
     const parsed = ReleaseRequest.safeParse(body);

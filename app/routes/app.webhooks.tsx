@@ -27,7 +27,7 @@ export default function WebhookDeliveries() {
           <EmptyState heading="No deliveries yet" image="">
             <p>
               Every order and inventory update Shopify sends to Safestock is listed here, newest first. A delivery whose shop or
-              topic disagrees with its signed body, or that arrives too late, is listed with the reason it was not acted on.
+              topic disagrees with its signed body, that arrives too late, or whose body cannot be processed is listed with the reason it was not acted on.
             </p>
           </EmptyState>
         ) : (
@@ -73,7 +73,7 @@ export default function WebhookDeliveries() {
 
 /** Refused deliveries claimed something Shopify's signature or Shopify itself did not back. */
 function statusTone(status: string) {
-  if (status === "failed" || status === "refused") return "critical" as const;
+  if (status === "failed" || status === "refused" || status === "parked") return "critical" as const;
   if (status === "stale") return "warning" as const;
   return undefined;
 }

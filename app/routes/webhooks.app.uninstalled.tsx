@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `app/uninstalled` webhook (shopify.app.toml `uri = "/webhooks/app/uninstalled"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "app/uninstalled", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "app/uninstalled");

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `customers/data_request` webhook (shopify.app.toml `uri = "/webhooks/customers/data_request"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "customers/data_request", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "customers/data_request");

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `customers/redact` webhook (shopify.app.toml `uri = "/webhooks/customers/redact"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "customers/redact", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "customers/redact");

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `inventory_items/delete` webhook (shopify.app.toml `uri = "/webhooks/inventory_items/delete"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "inventory_items/delete", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "inventory_items/delete");

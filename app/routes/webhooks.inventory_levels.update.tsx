@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `inventory_levels/update` webhook (shopify.app.toml `uri = "/webhooks/inventory_levels/update"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "inventory_levels/update", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "inventory_levels/update");

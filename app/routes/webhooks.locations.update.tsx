@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `locations/update` webhook (shopify.app.toml `uri = "/webhooks/locations/update"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "locations/update", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "locations/update");

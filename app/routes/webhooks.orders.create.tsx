@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `orders/create` webhook (shopify.app.toml `uri = "/webhooks/orders/create"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "orders/create", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "orders/create");

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhook-intake.server";
-import { authenticate } from "~/shopify.server";
 
 /** `products/update` webhook (shopify.app.toml `uri = "/webhooks/products/update"`). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "products/update", authenticate.webhook);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "products/update");

@@ -4,15 +4,25 @@ import { markDeliveryNotActedOn, markWebhookDelivery, recordDeliveryOnce } from 
 import { deliveryClaims, payloadChangedAt, stalenessOf } from "~/shopify/webhook-claims";
 import { storedWebhookBody } from "~/shopify/webhook-fields";
 import { topicToEnum, type WebhookTopic } from "~/shopify/webhook-topics";
+import { webhookHeadersOf, webhookSignatureValid } from "~/shopify/webhook-signature";
 import { enqueueWebhookDelivery } from "./jobs.server";
+import { bytesWithin, payloadTooLarge } from "./request-body.server";
 import { processWebhook } from "./webhook-processing.server";
 
 /**
- * The whole life of a webhook delivery inside its route: verify, judge, record once, hand off, ack.
+ * The whole life of a webhook delivery inside its route: bound, verify, judge, record once, hand off, ack.
  *
- * - HMAC is verified by the library (`authenticate.webhook`, passed in by the route), which throws a 401 Response for
- *   a forged or tampered delivery; Remix returns that response as is. The HMAC covers the body
- *   only, so the shop header and the rest are then checked against it (`acceptVerifiedDelivery`).
+ * - The body is read only up to `MAX_WEBHOOK_BODY_BYTES` (413 beyond it, before any check that
+ *   needs it whole), and the HMAC is computed once, on those bytes (`webhookSignatureValid`):
+ *   a forged or tampered delivery is answered 401 having cost at most the limit in memory
+ *   (issue 22: unsigned bodies were read whole, twice, before the library's check). The
+ *   library's `authenticate.webhook` is not used: it reads the body as text, validates that
+ *   string, loads the shop's offline session (a database read the intake never needs) and
+ *   `JSON.parse`s the body, so a signed body that is not JSON answered 500 and was never recorded.
+ * - A signed body that is not a JSON object is recorded `refused` with its reason and answered
+ *   400 (`judgeDelivery`); Shopify's retries of it are counted on the same row, never processed.
+ * - The HMAC covers the body only, so the shop header and the rest are then checked against it
+ *   (`acceptVerifiedDelivery`).
  * - The delivery is recorded by `X-Shopify-Webhook-Id` (kept by Shopify's retries of one
  *   delivery); a redelivery of one that was processed, or another delivery of an event already
  *   processed (same `X-Shopify-Event-Id`, https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates),
@@ -22,40 +32,49 @@ import { processWebhook } from "./webhook-processing.server";
  *   so it answers well inside Shopify's 5-s timeout even under a flash sale
  *   (https://shopify.dev/docs/apps/build/webhooks/troubleshooting-webhooks: respond within
  *   5 seconds, before processing); the worker processes recorded deliveries in batches.
- * - The raw body is read before the library parses it, because REST-shaped payloads carry
- *   numeric ids above 2^53 (docs/decisions/012 "Webhooks").
+ * - The raw body is kept as text, never parsed into numbers here, because REST-shaped payloads
+ *   carry numeric ids above 2^53 (docs/decisions/012 "Webhooks").
  */
-export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic, authenticateWebhook: AuthenticateWebhook): Promise<Response> {
+export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic): Promise<Response> {
   const receivedAt = new Date();
-  const rawBody = await request.clone().text();
-  const context = await authenticateWebhook(request);
-  const { shop, topic, webhookId } = context;
+  if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "POST" } });
+  const hmac = request.headers.get("X-Shopify-Hmac-Sha256");
+  // An unsigned post is refused before its body is read at all.
+  if (!hmac) return new Response(null, { status: 401 });
+  const body = await bytesWithin(request, MAX_WEBHOOK_BODY_BYTES);
+  if (!body.ok) return payloadTooLarge(MAX_WEBHOOK_BODY_BYTES);
+  if (!webhookSignatureValid(body.bytes, hmac, env().SHOPIFY_API_SECRET)) return new Response(null, { status: 401 });
+  const headers = webhookHeadersOf(request.headers);
+  if ("missing" in headers) return new Response(`Missing ${headers.missing.join(", ")}`, { status: 400 });
 
   // A topic header that is not this route's is recorded under the route's topic and refused: a
   // retry cannot fix it (see acceptVerifiedDelivery on answering 200).
-  const refused = topic === topicToEnum(expectedTopic) ? undefined : `X-Shopify-Topic is ${request.headers.get("X-Shopify-Topic") ?? topic}; this endpoint receives ${expectedTopic} only`;
+  const sameTopic = headers.topic.toUpperCase().replace(/[/.]/g, "_") === topicToEnum(expectedTopic);
   return acceptVerifiedDelivery({
-    refused,
-    shop,
+    refused: sameTopic ? undefined : `X-Shopify-Topic is ${headers.topic}; this endpoint receives ${expectedTopic} only`,
+    shop: headers.shop,
     topic: expectedTopic,
-    webhookId,
-    eventId: context.eventId ?? null,
-    apiVersion: context.apiVersion ?? null,
-    triggeredAt: context.triggeredAt,
-    rawBody,
+    webhookId: headers.webhookId,
+    eventId: headers.eventId,
+    apiVersion: headers.apiVersion,
+    triggeredAt: headers.triggeredAt,
+    rawBody: textOf(body.bytes),
     receivedAt,
   });
 }
 
-/** The library's `authenticate.webhook` (the route passes it: services do not build the app's Shopify side). */
-export type AuthenticateWebhook = (request: Request) => Promise<{
-  shop: string;
-  topic: string;
-  webhookId: string;
-  eventId?: string;
-  apiVersion?: string;
-  triggeredAt?: string;
-}>;
+/**
+ * The largest webhook body accepted. Shopify documents no cap for HTTPS deliveries (its staff:
+ * "some message bodies from Shopify can be upwards of a megabyte",
+ * https://community.shopify.com/c/Shopify-APIs-SDKs/Webhook-requests-exceed-max-size/m-p/144434;
+ * EventBridge caps them at 1,000,000 bytes,
+ * https://shopify.dev/changelog/amazon-eventbridge-webhook-payload-size-limit-increased-to-1-mb):
+ * 8 MB leaves room for the largest order or product and bounds what an unsigned post costs.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 8_000_000;
+
+/** UTF-8 as Shopify sends it; bytes that are not UTF-8 become U+FFFD, and the body then fails to parse and is recorded as such. */
+const textOf = (bytes: Uint8Array) => new TextDecoder("utf-8").decode(bytes);
 
 /** A delivery whose origin is established: HMAC-verified (HTTPS) or delivered by the cloud (Pub/Sub, EventBridge). */
 export interface VerifiedDelivery {
@@ -83,6 +102,10 @@ export interface VerifiedDelivery {
  * 8 times over 4 hours (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism), and
  * repeated failures can remove an Admin-API subscription (docs/decisions/012 "Webhooks"): a
  * retry of the same body and headers cannot come to agree, so a 4xx would only bring it back.
+ * The one exception is a malformed body (not JSON, or not a JSON object): recorded `refused`
+ * with the parse error as its reason and answered 400 (issue 22), so the failure shows in
+ * Shopify's delivery metrics as well as on the Webhook deliveries page; its retries are counted on
+ * the same row and answered 400 again, never processed.
  * A delivery for a shop that was redacted is not even recorded (`recordDeliveryOnce`).
  */
 export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promise<Response> {
@@ -112,7 +135,7 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
     deliveryId = recorded.id;
     if (recorded.status === "refused" || recorded.status === "stale") {
       if (!recorded.redelivery) console.warn(`webhook: delivery ${recorded.status}, not acted on`, { shop, topic, webhookId, eventId: delivery.eventId, reason: notActedOn?.reason });
-      return new Response(null, { status: 200 });
+      return new Response(null, { status: notActedOn?.malformed ? 400 : 200 });
     }
     if (recorded.status !== "received" && recorded.status !== "failed") return new Response(null, { status: 200 });
     if (INLINE_TOPICS.has(topic)) {
@@ -148,13 +171,17 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
  * one stays true however late it comes, and whether shop/redact's trigger time is the uninstall's
  * (48 h before it is sent) is [unconfirmed].
  */
-function judgeDelivery(delivery: VerifiedDelivery, triggeredAt: Date | null): { status: "refused" | "stale"; reason: string } | null {
+function judgeDelivery(delivery: VerifiedDelivery, triggeredAt: Date | null): { status: "refused" | "stale"; reason: string; malformed?: true } | null {
   if (delivery.refused) return { status: "refused", reason: delivery.refused };
   let payload: unknown;
   try {
     payload = JSON.parse(delivery.rawBody);
-  } catch {
-    return { status: "refused", reason: "the body is not JSON" };
+  } catch (error) {
+    return { status: "refused", reason: `malformed: the body is not JSON (${error instanceof Error ? error.message : String(error)})`, malformed: true };
+  }
+  // Every topic's payload is an object: `null`, a number or a list is malformed for all of them.
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+    return { status: "refused", reason: `malformed: the body is ${payload === null ? "null" : Array.isArray(payload) ? "a list" : `a ${typeof payload}`}, not a JSON object`, malformed: true };
   }
   const claims = deliveryClaims(delivery.topic, delivery.shop, payload);
   if (!claims.agree) return { status: "refused", reason: claims.reason };

@@ -5,7 +5,7 @@ import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
 import { deliveriesToProcess, markDeliveryNotActedOn, markWebhookDeliveries } from "~/models/webhook-delivery.server";
 import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order-exposure.server";
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
-import { orderPayloadOf, parseWebhookBody, webhookEffects } from "~/shopify/webhook-payload";
+import { orderPayloadOf, parseWebhookBody, unreadablePayload, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { answerCustomerDataRequest, applyScopesUpdate, redactCustomer } from "./customer-privacy.server";
 import { convertCartHolds, HOLD_ATTRIBUTE } from "./holds.server";
@@ -51,8 +51,9 @@ const levelOf = (payload: Json) =>
  * one fails, with nothing marked: every step is idempotent, so the job retries the batch.
  */
 export async function processRecordedDeliveries(shop: string, deliveryIds: readonly string[]): Promise<number> {
-  const rows = await deliveriesToProcess(shop, deliveryIds);
-  if (rows.length === 0) return 0;
+  const recorded = await deliveriesToProcess(shop, deliveryIds);
+  if (recorded.length === 0) return 0;
+  const rows = await parkUnreadable(shop, recorded);
   const parsed = rows.map((row) => ({ row, payload: parseWebhookBody(row.body || "{}") as Json }));
   const levels = parsed.flatMap(({ row, payload }) => (row.topic === "inventory_levels/update" ? [levelOf(payload)].filter((level) => level !== null) : []));
   // An order's line variants are among its effects (webhookEffects), so one read covers them all.
@@ -79,7 +80,27 @@ export async function processRecordedDeliveries(shop: string, deliveryIds: reado
     rows.filter((row) => !refusedIds.has(row.id)).map((row) => row.id),
     "processed",
   );
-  return rows.length;
+  return recorded.length;
+}
+
+/**
+ * Deliveries whose payload fails to read the same way on every attempt (`unreadablePayload`) are
+ * parked with the reason the Webhook deliveries page shows, and left out of the batch: retried,
+ * they would fail their job 8 times into a dead job and hold up the shop's other deliveries
+ * (issue 22). Returns the rest.
+ */
+async function parkUnreadable<Row extends { id: string; topic: string; body: string }>(shop: string, rows: readonly Row[]): Promise<Row[]> {
+  const readable: Row[] = [];
+  for (const row of rows) {
+    const reason = unreadablePayload(row.topic, row.body);
+    if (reason === null) {
+      readable.push(row);
+      continue;
+    }
+    console.warn("webhook: delivery parked, its payload cannot be processed", { shop, topic: row.topic, deliveryId: row.id, reason });
+    await markDeliveryNotActedOn(row.id, "parked", reason);
+  }
+  return readable;
 }
 
 /** Order `source_name` → the sales channel handle it sold on (velocity per channel). */
@@ -195,6 +216,9 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       const confirmation = await confirmAppGone(shop);
       if (!confirmation.gone) return { refused: `shop/redact for a shop that still has the app: ${confirmation.reason}` };
       console.info("webhook: shop/redact confirmed, erasing the shop's data", { shop, evidence: confirmation.evidence });
+      // The queue's records too: with BullMQ they live in Redis, out of deleteShopData's reach,
+      // and jobs queued since the uninstall (late deliveries, a merchant's retry) name the shop.
+      await jobQueue().purgeShop(shop);
       await deleteShopData(shop, delivery.receivedAt);
       return "shop-deleted";
     }

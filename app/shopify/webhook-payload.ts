@@ -132,3 +132,21 @@ export function orderPayloadOf(payload: unknown, receivedAt: Date): OrderPayload
       })),
   };
 }
+
+/**
+ * Why a recorded delivery's payload cannot be processed, or null. Runs every reader the
+ * processing applies to a payload (parse, effects, the order's lines) with no IO around them, so
+ * a throw here is a property of the signed bytes and recurs on every attempt: such a delivery is
+ * parked with this reason instead of being retried into a dead job (issue 22).
+ */
+export function unreadablePayload(topic: string, raw: string): string | null {
+  try {
+    const payload = parseWebhookBody(raw || "{}");
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return "the payload is not a JSON object";
+    webhookEffects(topic, payload);
+    if (topic.startsWith("orders/")) orderPayloadOf(payload, new Date(0));
+    return null;
+  } catch (error) {
+    return `the payload cannot be read: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+  }
+}

@@ -1,5 +1,6 @@
 import { emptyStatusCounts, type JobStatus, type QueueStats } from "../queue.server";
-import { OPEN_STATES, knownQueues, shopJobs, type BullmqContext } from "./context.server";
+import type { Redis } from "ioredis";
+import { OPEN_STATES, dedupId, knownQueues, shopJobs, type BullmqContext } from "./context.server";
 
 /** Counting and deleting: the dashboard's figures, uninstall, and the nightly prune. */
 
@@ -52,6 +53,9 @@ export async function purgeShopJobs(context: BullmqContext, shop: string): Promi
   }
   deleted += await connection.llen(context.waitingKey(shop));
   await connection.del(context.deadKey(shop), context.waitingKey(shop));
+  // Coalescing slots BullMQ keeps beside the jobs (`<queue>:de:<shop>|<key>`) name the shop too:
+  // a redacted shop leaves no key behind (issue 22).
+  for (const name of await knownQueues(context)) await deleteMatching(connection, `${context.bullQueue(name).keys.de}:${dedupId(shop, "*")}`);
   return { deleted };
 }
 
@@ -73,4 +77,14 @@ export async function queueDrained(context: BullmqContext, shop?: string): Promi
     if (Object.values(counts).some((count) => count > 0)) return false;
   }
   return true;
+}
+
+/** Deletes every key matching a SCAN pattern (glob characters in a shop domain cannot occur: letters, digits, dots, hyphens). */
+async function deleteMatching(connection: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await connection.scan(cursor, "MATCH", pattern, "COUNT", 500);
+    if (keys.length > 0) await connection.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
 }
