@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   SCOPES: z
     .string()
     .default(
-      "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications",
+      "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications,write_validations",
     ),
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
   /** PostgreSQL only: connections in the pool of each process. */

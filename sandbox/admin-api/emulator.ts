@@ -15,6 +15,7 @@ import {
   type ThrottleOptions,
 } from "../contract.js";
 import { decodeGraph, encodeGraph, fillMissingFields } from "../shop/persistence.js";
+import { deployAppFunctions } from "./mutations/validations.js";
 import { seedState, type SeedOption } from "../shop/seed.js";
 import { createEmptyState, snapshotState, type ShopState } from "../shop/state.js";
 import type { ApiContext } from "./context.js";
@@ -177,6 +178,9 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     // like every token it stops working once the app is uninstalled (revokeAccessTokens → 401).
     tokens.set(SANDBOX_ADMIN_TOKEN, { apiClientId: appClientId, scopes: ALL_SCOPES });
   }
+
+  // The installed app's deployed Functions (a restored shop gets them again: they come with the app).
+  deployAppFunctions(state, appClientId);
 
   // One bucket per app on this shop, created on the app's first call (full, as a new bucket is).
   const buckets = new Map<string, LeakyBucket>();

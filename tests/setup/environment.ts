@@ -16,7 +16,7 @@ process.env.SHOPIFY_API_KEY ??= "sandbox-api-key";
 process.env.SHOPIFY_API_SECRET ??= "sandbox-api-secret";
 process.env.SHOPIFY_APP_URL ??= "https://safestock.test";
 process.env.SCOPES ??=
-  "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications";
+  "read_inventory,write_inventory,read_locations,read_products,write_products,read_orders,read_publications,write_publications,write_validations";
 
 // TEST_PROFILE=postgres: PostgreSQL + BullMQ instead (tests/setup/postgres-profile.ts).
 const database = postgresProfileSelected() ? await createPostgresProfile() : createTestDatabase();

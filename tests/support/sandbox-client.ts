@@ -8,7 +8,7 @@ import { BucketRegistry, createAdminClient } from "~/shopify/admin-client.server
 import { mswServer } from "../setup/msw";
 
 /** The scopes shopify.app.toml asks for. */
-const APP_SCOPES = ["read_inventory", "write_inventory", "read_locations", "read_products", "write_products", "read_orders", "read_publications", "write_publications"];
+const APP_SCOPES = ["read_inventory", "write_inventory", "read_locations", "read_products", "write_products", "read_orders", "read_publications", "write_publications", "write_validations"];
 
 export function sandboxWithClient(seed?: SandboxOptions["seed"]) {
   const sandbox: Sandbox = createSandbox({
