@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   SCOPES: z
     .string()
     .default(
-      "write_inventory,read_locations,write_products,read_orders,write_publications",
+      "write_inventory,read_locations,write_products,read_orders,write_publications,write_validations",
     ),
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
   /** PostgreSQL only: connections in the pool of each process. */

@@ -166,3 +166,8 @@ export async function extendHold(shop: string, id: string, expiresAt: Date, db: 
 export async function releaseHold(shop: string, id: string, db: PrismaClient = prisma) {
   await db.cartHold.updateMany({ where: { shop, id }, data: { status: "released" } });
 }
+
+/** Whether any checkout has held units (holds from the checkout block carry a key): the block is placed and reaches the app. */
+export async function checkoutHoldsSeen(shop: string, db: PrismaClient = prisma): Promise<boolean> {
+  return (await db.cartHold.count({ where: { shop, holdKey: { not: null } }, take: 1 })) > 0;
+}

@@ -1,5 +1,5 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -19,6 +19,8 @@ import {
 } from "@shopify/polaris";
 import { loadDashboard, type OfflineTokenKind } from "~/services/dashboard.server";
 import { DashboardCharts } from "~/components/dashboard-charts";
+import { SetupChecklist } from "~/components/setup-checklist";
+import { switchProtectionOn } from "~/services/setup.server";
 import { ExposureChart } from "~/components/exposure-chart";
 import { ShopifyFailingBanner } from "~/components/shopify-failing-banner";
 import { useRefreshWhile } from "~/components/use-page-state";
@@ -27,6 +29,13 @@ import { authenticate } from "~/shopify.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return json(await loadDashboard(session.shop));
+};
+
+/** The checklist's one click: switch the cart-validation rule on (app/services/setup.server.ts). */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const result = await switchProtectionOn(session.shop);
+  return json(result.ok ? { refusal: null } : { refusal: `Shopify refused: ${result.userErrors.map((error) => error.message).join("; ")}` });
 };
 
 /**
@@ -53,6 +62,8 @@ const SYNC_BADGE = {
 
 export default function Overview() {
   const overview = useLoaderData<typeof loader>();
+  const switched = useActionData<typeof action>();
+  const navigation = useNavigation();
   const syncing = overview.installation.initialSync === "running" || overview.installation.initialSync === "idle";
 
   // Poll while the initial sync runs, so the merchant sees it progress without reloading.
@@ -98,6 +109,7 @@ export default function Overview() {
             </p>
           </Banner>
         )}
+        <SetupChecklist items={overview.setup} switching={navigation.state !== "idle" && navigation.formMethod === "POST"} refusal={switched?.refusal ?? null} />
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">

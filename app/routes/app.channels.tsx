@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
@@ -58,6 +59,12 @@ export default function ChannelsPage() {
   const [fence, setFence] = useState("");
   const chosen = channels.find((channel) => channel.handle === selected) ?? null;
   const refreshChosen = channels.find((channel) => channel.handle === refreshing) ?? null;
+  const submit = useSubmit();
+  // The refresh-window form has unsaved changes when its fields differ from the channel's; the
+  // pause form when a reason was typed (issue 18 § 5: the save bar on every form with changes).
+  const asText = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
+  const refreshDirty = refreshChosen !== null && (seconds !== asText(refreshChosen.refreshSeconds) || fence !== asText(refreshChosen.ringFenceUnits));
+  const pauseDirty = chosen !== null && reason.trim() !== "";
 
   useEffect(() => {
     if (result?.ok) {
@@ -74,6 +81,21 @@ export default function ChannelsPage() {
   return (
     <Page title="Channels" subtitle="What each sales channel may sell, and why a channel is paused" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Channels" />
+      <ContextualSaveBar
+        id="channels-save-bar"
+        open={refreshDirty || pauseDirty}
+        onSave={() =>
+          refreshDirty && refreshChosen
+            ? submit({ channel: refreshChosen.handle, intent: "refresh", refreshSeconds: seconds, ringFenceUnits: fence }, { method: "post" })
+            : chosen && submit({ channel: chosen.handle, intent: chosen.pausedByMerchant ? "resume" : "pause", reason }, { method: "post" })
+        }
+        onDiscard={() => {
+          setRefreshing(null);
+          setSelected(null);
+          setReason("");
+        }}
+        saving={navigation.state === "submitting"}
+      />
       <BlockStack gap="400">
         {result && !result.ok && !reasonError && !secondsError && !fenceError && (
           <Banner tone="critical" title="Nothing changed">

@@ -2,8 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { merchantText } from "~/components/policy-form";
+import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { VariantPicker } from "~/components/variant-picker";
 import { createCustomerHold, extendCustomerHold, loadHoldsPage, releaseCustomerHold } from "~/services/holds-admin.server";
 import { merchantOf } from "~/services/merchant.server";
@@ -43,6 +44,21 @@ export default function HoldsPage() {
   const [note, setNote] = useState("");
   const [extending, setExtending] = useState<string | null>(null);
   const [extendTo, setExtendTo] = useState("");
+  // Any input in the create form (the variant picker keeps its own state) counts as a change.
+  const [createTouched, setCreateTouched] = useState(false);
+  const createForm = useRef<HTMLFormElement>(null);
+  const extendForm = useRef<HTMLFormElement>(null);
+  const extendDirty = extending !== null && extendTo !== "";
+  const discard = () => {
+    setCreated((count) => count + 1);
+    setUnits("1");
+    setNote("");
+    setExpiresAt("");
+    setLocation(locations[0] ?? "");
+    setCreateTouched(false);
+    setExtending(null);
+    setExtendTo("");
+  };
 
   useEffect(() => {
     if (!result?.ok) return;
@@ -51,6 +67,7 @@ export default function HoldsPage() {
       setCreated((count) => count + 1);
       setUnits("1");
       setNote("");
+      setCreateTouched(false);
     }
     setExtending(null);
   }, [result, shopify]);
@@ -60,6 +77,13 @@ export default function HoldsPage() {
   return (
     <Page title="Holds" subtitle="Units kept for a checkout or a customer; every other channel gives way until the hold ends" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Holds" />
+      <ContextualSaveBar
+        id="holds-save-bar"
+        open={createTouched || extendDirty}
+        onSave={() => (extendDirty ? extendForm.current : createForm.current)?.requestSubmit()}
+        onDiscard={discard}
+        saving={busy}
+      />
       <BlockStack gap="400">
         {errors.get("hold") && (
           <Banner tone="critical" title="Nothing changed">
@@ -118,7 +142,7 @@ export default function HoldsPage() {
         </Card>
         {extending && (
           <Card>
-            <Form method="post">
+            <Form method="post" ref={extendForm}>
               <input type="hidden" name="intent" value="extend" />
               <input type="hidden" name="id" value={extending} />
               <InlineStack gap="200" blockAlign="end">
@@ -132,7 +156,7 @@ export default function HoldsPage() {
           </Card>
         )}
         <Card>
-          <Form method="post">
+          <Form method="post" ref={createForm} onChange={() => setCreateTouched(true)}>
             <input type="hidden" name="intent" value="create" />
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">

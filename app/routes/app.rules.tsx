@@ -3,6 +3,7 @@ import { useActionData, useFetcher, useLoaderData, useNavigation, useSearchParam
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { asDraft, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
 import { RulesEditor } from "~/components/rules-editor";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
@@ -98,6 +99,19 @@ export default function RulesPage() {
       ]}
     >
       <TitleBar title="Rules" />
+      {/* A draft is kept on the server, but it is not in force until previewed and published:
+          the save bar shows while one exists; Save previews it, Discard drops it. */}
+      <ContextualSaveBar
+        id="rules-save-bar"
+        open={hasDraft}
+        onSave={preview}
+        onDiscard={() => submit({ intent: "discard" }, { method: "post" })}
+        saving={previewing}
+        saveDisabled={saving || problems.length > 0}
+        leaveMessage="Your draft is kept, but it is not in force until you preview and publish it."
+        // Autosaved drafts survive a reload; only the last keystrokes before an autosave would not.
+        unsavedOnUnload={dirty && saving}
+      />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

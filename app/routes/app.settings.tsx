@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Button, Card, FormLayout, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
@@ -33,7 +34,12 @@ export default function SettingsPage() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const shopify = useAppBridge();
-  const [form, setForm] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)])));
+  const stored = JSON.stringify(Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)])));
+  const [form, setForm] = useState<Record<string, string>>(() => JSON.parse(stored) as Record<string, string>);
+  // A save reloads the stored values: the form follows them, and the save bar closes.
+  useEffect(() => setForm(JSON.parse(stored) as Record<string, string>), [stored]);
+  const submit = useSubmit();
+  const dirty = JSON.stringify(form) !== stored;
   useEffect(() => {
     if (result?.ok) shopify.toast.show(result.changed ? "Settings saved" : "Nothing changed");
   }, [result, shopify]);
@@ -42,6 +48,13 @@ export default function SettingsPage() {
   return (
     <Page title="Settings" backAction={{ content: "Overview", url: "/app" }}>
       <TitleBar title="Settings" />
+      <ContextualSaveBar
+        id="settings-save-bar"
+        open={dirty}
+        onSave={() => submit(form, { method: "post" })}
+        onDiscard={() => setForm(JSON.parse(stored) as Record<string, string>)}
+        saving={navigation.state === "submitting"}
+      />
       <Form method="post">
         <BlockStack gap="400">
           {GROUPS.map((group) => (

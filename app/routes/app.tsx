@@ -28,15 +28,15 @@ export default function App() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        {/* The merchant's tasks; Sync, Webhook deliveries and Policy versions sit under Diagnostics
+            (issue 18 § 5: nested items are not supported by the nav menu). */}
         <Link to="/app/rules">Rules</Link>
         <Link to="/app/channels">Channels</Link>
         <Link to="/app/holds">Holds</Link>
-        <Link to="/app/policy">Policy versions</Link>
         <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/activity">Activity</Link>
-        <Link to="/app/sync">Sync</Link>
-        <Link to="/app/webhooks">Webhook deliveries</Link>
         <Link to="/app/settings">Settings</Link>
+        <Link to="/app/diagnostics">Diagnostics</Link>
       </NavMenu>
       <NavigationLoading />
       <Outlet />

@@ -8,6 +8,7 @@ import { formatDateTime } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { shopifyFailingView } from "./shopify-health.server";
 import { offlineTokenKind } from "~/models/offline-session.server";
+import { loadSetupChecklist } from "./setup.server";
 
 export type { OfflineTokenKind } from "~/models/offline-session.server";
 
@@ -29,9 +30,16 @@ export async function loadDashboard(shop: string) {
   ]);
   const document = policy?.document as Policy | undefined;
   const last = reports[0] ?? null;
+  const setup = await loadSetupChecklist(shop, {
+    initialSync: (installation?.initialSync ?? "idle") as "idle" | "running" | "done" | "failed",
+    policyVersion: policy?.version ?? null,
+    webhooksFrozen: Boolean(installation?.frozenSince),
+    token: token.kind,
+  });
   return {
     shop,
     token,
+    setup,
     installation: {
       // A shop that authenticated but whose sync job has not started yet reads as "idle".
       initialSync: (installation?.initialSync ?? "idle") as "idle" | "running" | "done" | "failed",

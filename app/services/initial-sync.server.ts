@@ -10,6 +10,7 @@ import type { SafetyStockRule } from "~/domain";
 import { jobQueue } from "./jobs.server";
 import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
 import { catalogEntries } from "./sync-items.server";
+import { switchProtectionOnAfterSync } from "./setup.server";
 
 /**
  * First import after install (and on demand): locations, channels and the whole catalog.
@@ -64,6 +65,8 @@ export async function runInitialSync(
     await setInitialSyncStatus(shop, "running", "Publishing the first plan");
     const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize, readMode: options.readMode, bulk: options.bulk });
     await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${imported} safety stock level(s)`);
+    // Protection switches itself on once the first plan is published (issue 18 § 3).
+    await switchProtectionOnAfterSync(shop, client);
     // Item changes that arrived during the import waited for it (pipeline-handlers).
     await jobQueue().resumeWaiting(shop);
     return { items, imported, readMode: mode, ...result };

@@ -202,6 +202,44 @@ export type InventoryMoveQuantityTerminalInput = {
   name: string;
 };
 
+/**
+ * The input fields to use to create or update a metafield through a mutation on the owning resource.
+ * An alternative way to create or update a metafield is by using the
+ * [metafieldsSet](https://shopify.dev/api/admin-graphql/latest/mutations/metafieldsSet) mutation.
+ */
+export type MetafieldInput = {
+  /** The unique ID of the metafield. Using `namespace` and `key` is preferred for creating and updating. */
+  id?: string | null | undefined;
+  /**
+   * The unique identifier for a metafield within its namespace.
+   *
+   * Required when creating a metafield, but optional when updating. Used to help identify the metafield when
+   * updating, but can't be updated itself.
+   *
+   * Must be 2-64 characters long and can contain alphanumeric, hyphen, and underscore characters.
+   */
+  key?: string | null | undefined;
+  /**
+   * The container for a group of metafields that the metafield is or will be associated with. Used in tandem with
+   * `key` to lookup a metafield on a resource, preventing conflicts with other metafields with the same `key`.
+   *
+   * Required when creating a metafield, but optional when updating. Used to help identify the metafield when
+   * updating, but can't be updated itself.
+   *
+   * Must be 3-255 characters long and can contain alphanumeric, hyphen, and underscore characters.
+   */
+  namespace?: string | null | undefined;
+  /**
+   * The type of data that's stored in the metafield.
+   * Refer to the list of [supported types](https://shopify.dev/apps/metafields/types).
+   *
+   * Required when creating or updating a metafield without a definition.
+   */
+  type?: string | null | undefined;
+  /** The data stored in the metafield. Always stored as a string, regardless of the metafield's type. */
+  value?: string | null | undefined;
+};
+
 /** The input fields for a metafield value to set. */
 export type MetafieldsSetInput = {
   /**
@@ -294,6 +332,74 @@ export type PublicationInput = {
    */
   publishDate?: string | null | undefined;
 };
+
+/** The input fields required to install a validation. */
+export type ValidationCreateInput = {
+  /** Whether the validation should block on failures other than expected violations. */
+  blockOnFailure?: boolean | null | undefined;
+  /** Whether the validation should be live on the merchant checkout. */
+  enable?: boolean | null | undefined;
+  /** The function handle representing the extension to install. */
+  functionHandle?: string | null | undefined;
+  /**
+   * The function ID representing the extension to install.
+   * @deprecated Use `functionHandle` instead.
+   */
+  functionId?: string | null | undefined;
+  /** Additional metafields to associate to the validation. */
+  metafields?: Array<MetafieldInput> | null | undefined;
+  /** The title of the validation. */
+  title?: string | null | undefined;
+};
+
+/** Possible error codes that can be returned by `ValidationUserError`. */
+export type ValidationUserErrorCode =
+  /** ApiPermission metafields can only be created or updated by the app owner. */
+  | 'APP_NOT_AUTHORIZED'
+  /** The input value is blank. */
+  | 'BLANK'
+  /** The metafield violates a capability restriction. */
+  | 'CAPABILITY_VIOLATION'
+  /** Shop must be on a Shopify Plus plan to activate functions from a custom app. */
+  | 'CUSTOM_APP_FUNCTION_NOT_ELIGIBLE'
+  /** Owner type can't be used in this mutation. */
+  | 'DISALLOWED_OWNER_TYPE'
+  /** Function does not implement the required interface for this cart & checkout validation. */
+  | 'FUNCTION_DOES_NOT_IMPLEMENT'
+  /** Function not found. */
+  | 'FUNCTION_NOT_FOUND'
+  /** Function is pending deletion. */
+  | 'FUNCTION_PENDING_DELETION'
+  /** The input value isn't included in the list. */
+  | 'INCLUSION'
+  /** An internal error occurred. */
+  | 'INTERNAL_ERROR'
+  /** The input value is invalid. */
+  | 'INVALID'
+  /** The type is invalid. */
+  | 'INVALID_TYPE'
+  /** The value is invalid for the metafield type or for the definition options. */
+  | 'INVALID_VALUE'
+  /** Cannot have more than 25 active validation functions. */
+  | 'MAX_VALIDATIONS_ACTIVATED'
+  /** Either function_id or function_handle must be provided. */
+  | 'MISSING_FUNCTION_IDENTIFIER'
+  /** Only one of function_id or function_handle can be provided, not both. */
+  | 'MULTIPLE_FUNCTION_IDENTIFIERS'
+  /** Validation not found. */
+  | 'NOT_FOUND'
+  /** The input value needs to be blank. */
+  | 'PRESENT'
+  /** Only unlisted apps can be used for this cart & checkout validation. */
+  | 'PUBLIC_APP_NOT_ALLOWED'
+  /** The input value is already taken. */
+  | 'TAKEN'
+  /** The input value is too long. */
+  | 'TOO_LONG'
+  /** The input value is too short. */
+  | 'TOO_SHORT'
+  /** Unstructured reserved namespace. */
+  | 'UNSTRUCTURED_RESERVED_NAMESPACE';
 
 export type SafestockItemLevelsQueryVariables = Exact<{
   ids: Array<string> | string;
@@ -389,6 +495,25 @@ export type SafestockUnpublishMutationVariables = Exact<{
 
 
 export type SafestockUnpublishMutation = { publishableUnpublish: { userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
+export type SafestockSetupStateQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SafestockSetupStateQuery = { shop: { id: string, metafield: { value: string } | null }, validations: { nodes: Array<{ id: string, enabled: boolean, shopifyFunction: { handle: string } }> } };
+
+export type SafestockValidationCreateMutationVariables = Exact<{
+  validation: ValidationCreateInput;
+}>;
+
+
+export type SafestockValidationCreateMutation = { validationCreate: { validation: { id: string, enabled: boolean } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ValidationUserErrorCode | null }> } | null };
+
+export type SafestockSetAppUrlMutationVariables = Exact<{
+  metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
+}>;
+
+
+export type SafestockSetAppUrlMutation = { metafieldsSet: { metafields: Array<{ id: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null }> } | null };
 
 export type SafestockBulkRunQueryMutationVariables = Exact<{
   query: string;

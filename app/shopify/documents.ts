@@ -262,6 +262,64 @@ export const UNPUBLISH_MUTATION = /* GraphQL */ `
   }
 `;
 
+/**
+ * The set-up state Safestock reads for the Overview's checklist and before switching protection on:
+ * its cart and checkout validations (read_validations, implied by write_validations) and the shop's
+ * app-owned `$app:safestock.app_url` metafield, which carries the app's URL to the checkout block.
+ */
+export const SETUP_STATE_QUERY = /* GraphQL */ `
+  query SafestockSetupState {
+    shop {
+      id
+      metafield(namespace: "$app:safestock", key: "app_url") {
+        value
+      }
+    }
+    validations(first: 25) {
+      nodes {
+        id
+        enabled
+        shopifyFunction {
+          handle
+        }
+      }
+    }
+  }
+`;
+
+/** Switches the cart-validation rule on (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/validationCreate). */
+export const VALIDATION_CREATE_MUTATION = /* GraphQL */ `
+  mutation SafestockValidationCreate($validation: ValidationCreateInput!) {
+    validationCreate(validation: $validation) {
+      validation {
+        id
+        enabled
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/** Writes the app's URL into the shop's app-owned metafield the checkout block reads (appMetafields). */
+export const APP_URL_SET_MUTATION = /* GraphQL */ `
+  mutation SafestockSetAppUrl($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
@@ -274,4 +332,7 @@ export const ALL_DOCUMENTS = {
   PRODUCT_PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
   UNPUBLISH_MUTATION,
+  SETUP_STATE_QUERY,
+  VALIDATION_CREATE_MUTATION,
+  APP_URL_SET_MUTATION,
 };

@@ -15,6 +15,7 @@ import {
   type ThrottleOptions,
 } from "../contract.js";
 import { decodeGraph, encodeGraph, fillMissingFields } from "../shop/persistence.js";
+import { deployAppFunctions } from "./mutations/validations.js";
 import { seedState, type SeedOption } from "../shop/seed.js";
 import { createEmptyState, snapshotState, type ShopState } from "../shop/state.js";
 import type { ApiContext } from "./context.js";
@@ -189,6 +190,9 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
     // like every token it stops working once the app is uninstalled (revokeAccessTokens → 401).
     tokens.set(SANDBOX_ADMIN_TOKEN, { apiClientId: appClientId, scopes: ALL_SCOPES });
   }
+
+  // The installed app's deployed Functions (a restored shop gets them again: they come with the app).
+  deployAppFunctions(state, appClientId);
 
   if (options.bulkObjectsPerSecond !== undefined) setBulkObjectsPerSecond(state, options.bulkObjectsPerSecond);
   // A bulk query reads the shop over time: before anything runs, every running one reads what

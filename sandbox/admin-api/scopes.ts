@@ -106,6 +106,9 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   // Transfers and shipments (shopify.dev InventoryTransfer / InventoryShipment "Required access")
   "QueryRoot.inventoryTransfer": ["read_inventory_transfers"],
   "QueryRoot.inventoryShipment": ["read_inventory_shipments"],
+  // Cart and checkout validations (shopify.dev Validation / validationCreate "Requires … access scope")
+  "QueryRoot.validations": ["read_validations"],
+  "QueryRoot.validation": ["read_validations"],
   // Nested: the staff member behind an adjustment (docs/decisions/016 §3)
   "InventoryAdjustmentGroup.staffMember": ["read_users"],
   // Mutations
@@ -129,6 +132,7 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   "Mutation.publishablePublish": ["write_publications"],
   "Mutation.publishableUnpublish": ["write_publications"],
   "Mutation.metafieldsSet": metafieldsSetScopes,
+  "Mutation.validationCreate": ["write_validations"],
   "Mutation.orderCreate": ["write_orders"],
   "Mutation.orderCancel": ["write_orders"],
   "Mutation.refundCreate": ["write_orders"],

@@ -8,9 +8,11 @@
  * - `shopify.config`: `{ apiKey, shop, host, locale }` (apiKey from `data-api-key` on the script tag
  *   or `<meta name="shopify-api-key">`; shop/host from the URL).
  * - `shopify.toast.show(message, {duration, isError})`: a visible toast (`[data-sandbox-toast]`).
- * - `shopify.loading(bool)`, `shopify.modal/saveBar` no-ops, `shopify.environment`.
- * - `<ui-nav-menu>`, `<ui-title-bar>`, `<ui-modal>`, `<ui-save-bar>`, `<s-app-nav>`: harmless custom
+ * - `shopify.loading(bool)`, `shopify.modal` no-ops, `shopify.environment`.
+ * - `<ui-nav-menu>`, `<ui-title-bar>`, `<ui-modal>`, `<s-app-nav>`: harmless custom
  *   elements, hidden as in the real iframe (admin draws title and menu around it).
+ * - `<ui-save-bar>` with `show()`/`hide()`/`toggle()` and `shopify.saveBar.show/hide/toggle(id)`:
+ *   while shown, a bar `[data-sandbox-save-bar]` whose Save/Discard click the element's buttons.
  * - A `window.fetch` patch adding `Authorization: Bearer <idToken>` to same-origin requests, and
  *   handling `X-Shopify-Retry-Invalid-Session-Request` (retry once with a fresh token) and
  *   `X-Shopify-API-Request-Failure-Reauthorize-Url` (top-level redirect), as real App Bridge does
@@ -114,7 +116,70 @@ export function appBridgeScript(sandboxOrigin: string): string {
   var style = document.createElement("style");
   style.textContent = "ui-nav-menu,ui-title-bar,ui-modal,ui-save-bar,s-app-nav{display:none!important}";
   (document.head || document.documentElement).appendChild(style);
-  ["ui-nav-menu", "ui-title-bar", "ui-modal", "ui-save-bar", "s-app-nav"].forEach(function (name) { define(name, null); });
+  ["ui-nav-menu", "ui-title-bar", "ui-modal", "s-app-nav"].forEach(function (name) { define(name, null); });
+
+  // The contextual save bar (shopify.dev/docs/api/app-home/latest/apis/user-interface-and-interactions/save-bar-api):
+  // Shopify admin draws it over its top bar while a \`ui-save-bar\` is shown (element.show() or
+  // shopify.saveBar.show(id)); its Save and Discard click the element's primary and other <button>.
+  // Here it is drawn at the top of the app's page ([data-sandbox-save-bar]) so tests can see and use it.
+  function saveBarButtons(bar) {
+    var buttons = Array.prototype.slice.call(bar.querySelectorAll("button"));
+    var save = buttons.filter(function (b) { return b.getAttribute("variant") === "primary"; })[0];
+    var discard = buttons.filter(function (b) { return b !== save; })[0];
+    return { save: save, discard: discard };
+  }
+  function drawSaveBar(bar) {
+    var host = document.getElementById("sandbox-save-bar-" + bar.id);
+    if (!host) {
+      host = document.createElement("div");
+      host.id = "sandbox-save-bar-" + bar.id;
+      host.setAttribute("data-sandbox-save-bar", bar.id);
+      host.setAttribute("role", "region");
+      host.setAttribute("aria-label", "Unsaved changes");
+      host.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483646;display:flex;align-items:center;justify-content:space-between;padding:8px 16px;background:#1a1a1a;color:#fff;font:14px system-ui,sans-serif";
+      var label = document.createElement("span");
+      label.textContent = "Unsaved changes";
+      var actions = document.createElement("span");
+      actions.style.cssText = "display:flex;gap:8px";
+      [["Discard", "discard"], ["Save", "save"]].forEach(function (pair) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = pair[0];
+        b.setAttribute("data-sandbox-save-bar-action", pair[1]);
+        b.addEventListener("click", function () { var target = saveBarButtons(bar)[pair[1]]; if (target && !target.disabled) target.click(); });
+        actions.appendChild(b);
+      });
+      host.appendChild(label);
+      host.appendChild(actions);
+      (document.body || document.documentElement).appendChild(host);
+    }
+    var save = saveBarButtons(bar).save;
+    host.querySelector('[data-sandbox-save-bar-action="save"]').disabled = Boolean(save && save.disabled);
+  }
+  if (window.customElements && !customElements.get("ui-save-bar")) {
+    customElements.define("ui-save-bar", class extends HTMLElement {
+      get showing() { return this.__showing === true; }
+      show() { this.__showing = true; drawSaveBar(this); this.dispatchEvent(new Event("show")); return Promise.resolve(); }
+      hide() {
+        var wasShowing = this.__showing === true;
+        this.__showing = false;
+        var host = document.getElementById("sandbox-save-bar-" + this.id);
+        if (host) host.remove();
+        if (wasShowing) this.dispatchEvent(new Event("hide"));
+        return Promise.resolve();
+      }
+      toggle() { return this.showing ? this.hide() : this.show(); }
+      disconnectedCallback() { var host = document.getElementById("sandbox-save-bar-" + this.id); if (host) host.remove(); }
+    });
+  }
+  function saveBarApi() {
+    function bar(id) { return document.getElementById(id); }
+    return {
+      show: function (id) { var b = bar(id); return b && b.show ? b.show() : Promise.resolve(); },
+      hide: function (id) { var b = bar(id); return b && b.hide ? b.hide() : Promise.resolve(); },
+      toggle: function (id) { var b = bar(id); return b && b.toggle ? b.toggle() : Promise.resolve(); }
+    };
+  }
 
   function noopApi() { return { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } }; }
 
@@ -127,7 +192,7 @@ export function appBridgeScript(sandboxOrigin: string): string {
     toast: toast,
     loading: loading,
     modal: noopApi(),
-    saveBar: noopApi(),
+    saveBar: saveBarApi(),
     user: function () { return Promise.resolve({ name: "Sandbox Owner", accountAccess: "Account owner" }); },
     ready: Promise.resolve()
   };

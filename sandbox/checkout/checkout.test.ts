@@ -9,7 +9,9 @@ const SET = `mutation Set($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields
 let sandbox: Sandbox | undefined;
 afterEach(() => sandbox?.close());
 
-function setup() {
+const CREATE = `mutation Create($v: ValidationCreateInput!) { validationCreate(validation: $v) { validation { id enabled shopifyFunction { handle apiType } } userErrors { field message code } } }`;
+
+async function setup({ activate = true }: { activate?: boolean } = {}) {
   sandbox = createSandbox({
     apiKey: SANDBOX_API_KEY,
     apiSecret: SANDBOX_API_SECRET,
@@ -36,12 +38,18 @@ function setup() {
     return { value, namespace: body.data.metafieldsSet.metafields[0]!.namespace };
   };
   const orders = () => s.shop().snapshot().orders;
-  return { sandbox: s, variant, publish, orders };
+  /** What the app does to switch its rule on (app/services/setup.server.ts): an enabled validation of its Function. */
+  const createValidation = async (input: Record<string, unknown>) => {
+    const res = await s.shop().graphql({ query: CREATE, variables: { v: input } }, SANDBOX_ADMIN_TOKEN);
+    return (res.body as { data: { validationCreate: { validation: { id: string; enabled: boolean; shopifyFunction: { handle: string; apiType: string } } | null; userErrors: { field: string[]; code: string }[] } } }).data.validationCreate;
+  };
+  if (activate) expect((await createValidation({ functionHandle: "safestock-cart-validation", enable: true })).userErrors).toEqual([]);
+  return { sandbox: s, variant, publish, orders, createValidation };
 }
 
 describe("runCheckout (the real Function over the emulated shop)", () => {
   it("blocks a cart over the online store's ATS with the message, and places no order", async () => {
-    const t = setup();
+    const t = await setup();
     await t.publish("RING-6", { available: 2, paused: false });
     const lines = [{ variantId: t.variant("RING-6"), quantity: 3 }];
 
@@ -55,7 +63,7 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
   });
 
   it("lets a cart within ATS through and places a web order", async () => {
-    const t = setup();
+    const t = await setup();
     await t.publish("RING-6", { available: 2, paused: false });
     const result = await placeOrderThroughCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 2 }], email: "buyer@example.com" });
     expect(result.errors).toEqual([]);
@@ -67,16 +75,16 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
   });
 
   it("passes a variant Safestock has published nothing for (fail open)", async () => {
-    const t = setup();
+    const t = await setup();
     await t.publish("RING-6", { available: 0, paused: true });
     const result = await placeOrderThroughCheckout(t.sandbox, { lines: [{ variantId: t.variant("NECK-16"), quantity: 5 }] });
-    expect(result.input.cart.lines[0]!.merchandise.metafield).toBeNull();
+    expect(result.input!.cart.lines[0]!.merchandise.metafield).toBeNull();
     expect(result.errors).toEqual([]);
     expect(result.placed).toBe(true);
   });
 
   it("builds the input from the shop's current state by executing the extension's input query", async () => {
-    const t = setup();
+    const t = await setup();
     const { value, namespace } = await t.publish("RING-6", { available: 4, paused: false });
     expect(namespace).toBe("safestock");
     const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], step: "CHECKOUT_INTERACTION" });
@@ -93,16 +101,16 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
   });
 
   it("reads only the merchant-owned `safestock` namespace: the old app-owned `$app:safestock` copy is not read", async () => {
-    const t = setup();
+    const t = await setup();
     const { namespace } = await t.publish("RING-6", { available: 0, paused: true }, "$app:safestock");
     expect(namespace).toBe(`app--${SANDBOX_API_KEY}--safestock`);
     const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 3 }] });
-    expect(run.input.cart.lines[0]!.merchandise.metafield).toBeNull();
+    expect(run.input!.cart.lines[0]!.merchandise.metafield).toBeNull();
     expect(run.errors).toEqual([]);
   });
 
   it("sums one variant across lines and does not block on add-to-cart", async () => {
-    const t = setup();
+    const t = await setup();
     await t.publish("RING-6", { available: 3, paused: false });
     const lines = [
       { variantId: t.variant("RING-6"), quantity: 2 },
@@ -114,25 +122,25 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
   });
 
   it("hands the cart's hold attribute to the Function and carries the cart attributes to the order's note_attributes", async () => {
-    const t = setup();
+    const t = await setup();
     const value = JSON.stringify({ channels: { online_store: { available: 2, paused: false } }, holds: { held: 2, keys: { holderKey: 2 } } });
     const res = await t.sandbox.shop().graphql({ query: SET, variables: { m: [{ ownerId: t.variant("RING-6"), namespace: "safestock", key: "channels", type: "json", value }] } }, SANDBOX_ADMIN_TOKEN);
     expect((res.body as { data: { metafieldsSet: { userErrors: unknown[] } } }).data.metafieldsSet.userErrors).toEqual([]);
     const lines = [{ variantId: t.variant("RING-6"), quantity: 2 }];
 
     const other = await placeOrderThroughCheckout(t.sandbox, { lines, attributes: [{ key: "gift", value: "yes" }] });
-    expect(other.input.cart.attribute).toBeNull();
+    expect(other.input!.cart.attribute).toBeNull();
     expect(other).toMatchObject({ placed: false, errors: [{ message: "This item is not available right now" }] });
 
     const holder = await placeOrderThroughCheckout(t.sandbox, { lines, attributes: [{ key: "_safestockHold", value: "stale" }, { key: "_safestockHold", value: "holderKey" }] });
-    expect(holder.input.cart.attribute).toEqual({ value: "holderKey" });
+    expect(holder.input!.cart.attribute).toEqual({ value: "holderKey" });
     expect(holder.placed).toBe(true);
     expect(t.orders()[0]!.noteAttributes).toEqual([{ name: "_safestockHold", value: "holderKey" }]);
     await expect(runCheckout(t.sandbox, { lines, attributes: [{ key: "", value: "x" }] })).rejects.toMatchObject({ code: "INVALID" });
   });
 
   it("refuses carts Shopify would refuse before any Function runs", async () => {
-    const t = setup();
+    const t = await setup();
     await expect(runCheckout(t.sandbox, { lines: [{ variantId: "gid://shopify/ProductVariant/1", quantity: 1 }] })).rejects.toMatchObject({ code: "INVALID_MERCHANDISE_LINE" });
     await expect(runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 0 }] })).rejects.toMatchObject({ code: "INVALID" });
     await expect(runCheckout(t.sandbox, { lines: [] })).rejects.toMatchObject({ code: "INVALID" });
@@ -144,7 +152,7 @@ describe("handleCheckoutRequest (POST /sandbox/checkout)", () => {
     new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
   it("validates, places orders only when allowed, and reports bad carts as 400", async () => {
-    const t = setup();
+    const t = await setup();
     await t.publish("RING-6", { available: 2, paused: false });
     const over = [{ variantId: t.variant("RING-6"), quantity: 3 }];
 
@@ -171,10 +179,37 @@ describe("handleCheckoutRequest (POST /sandbox/checkout)", () => {
   });
 
   it("uses a body compose has already read", async () => {
-    const t = setup();
+    const t = await setup();
     const request = post({ ignored: true });
     await request.text();
     const res = await handleCheckoutRequest(t.sandbox, request, { body: { lines: [{ variantId: t.variant("NECK-16"), quantity: 1 }] }, shop: t.sandbox.shops[0] });
     expect(await res.json()).toMatchObject({ errors: [], output: { operations: [{ validationAdd: { errors: [] } }] } });
+  });
+});
+
+describe("validations (validationCreate, 2026-10)", () => {
+  it("runs the Function only while an enabled validation of it exists", async () => {
+    const t = await setup({ activate: false });
+    await t.publish("RING-6", { available: 2, paused: false });
+    const lines = [{ variantId: t.variant("RING-6"), quantity: 3 }];
+    // Deployed, never activated: checkout goes on as without the app.
+    expect(await runCheckout(t.sandbox, { lines })).toEqual({ errors: [], input: null, output: null });
+    // `enable` defaults to false (ValidationCreateInput): still not live.
+    const inactive = await t.createValidation({ functionHandle: "safestock-cart-validation" });
+    expect(inactive.validation).toMatchObject({ enabled: false, shopifyFunction: { handle: "safestock-cart-validation", apiType: "cart_checkout_validation" } });
+    expect((await runCheckout(t.sandbox, { lines })).errors).toEqual([]);
+    const live = await t.createValidation({ functionHandle: "safestock-cart-validation", enable: true });
+    expect(live.validation?.enabled).toBe(true);
+    expect((await runCheckout(t.sandbox, { lines })).errors).toHaveLength(1);
+    expect(t.sandbox.shop().snapshot().validations.map((v) => v.enabled)).toEqual([false, true]);
+  });
+
+  it("answers the schema's user errors for a missing, doubled or unknown Function", async () => {
+    const t = await setup({ activate: false });
+    const codes = async (input: Record<string, unknown>) => (await t.createValidation(input)).userErrors.map((e) => e.code);
+    expect(await codes({})).toEqual(["MISSING_FUNCTION_IDENTIFIER"]);
+    expect(await codes({ functionHandle: "safestock-cart-validation", functionId: "x" })).toEqual(["MULTIPLE_FUNCTION_IDENTIFIERS"]);
+    expect(await codes({ functionHandle: "someone-elses-function" })).toEqual(["FUNCTION_NOT_FOUND"]);
+    expect(t.sandbox.shop().snapshot().validations).toEqual([]);
   });
 });

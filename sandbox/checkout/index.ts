@@ -5,6 +5,9 @@
  *   1. validate the extension's input query against the official Function schema;
  *   2. execute it over the cart and the emulated shop's current state → the Function input;
  *   3. call `cartValidationsGenerateRun(input)` and check its output against the schema;
+ *   0. only while the shop has an *enabled* validation of that Function (validationCreate with
+ *      `enable: true`; ValidationCreateInput.enable "Whether the validation should be live on the
+ *      merchant checkout", default false): a deployed Function with no active validation never runs;
  *   4. any `validationAdd` error blocks checkout; otherwise Shopify itself creates the order
  *      (sourceName "web", the Online Store channel) carrying the checkout's `checkout_token` and
  *      `cart_token` — the checkout UI extension's `checkoutToken` is that `checkout_token`
@@ -29,6 +32,7 @@ import {
   type CartValidationsGenerateRunResult,
   type ValidationError,
 } from "../../extensions/safestock-cart-validation/src/index.js";
+import { CART_VALIDATION_FUNCTION } from "../admin-api/mutations/validations.js";
 import { functionOutputErrors, functionSchema, parseInputQuery } from "./function-schema.js";
 import {
   BUYER_JOURNEY_STEPS,
@@ -76,10 +80,10 @@ export interface RunCheckoutInput {
 export interface CheckoutRun {
   /** Every `validationAdd` error the Function returned; empty means checkout may proceed. */
   errors: ValidationError[];
-  /** The Function input built from the shop's state (what Shopify would pass on STDIN). */
-  input: CartValidationsGenerateRunInput;
-  /** The Function output as returned (schema-checked). */
-  output: CartValidationsGenerateRunResult;
+  /** The Function input built from the shop's state (what Shopify would pass on STDIN); null when no active validation ran it. */
+  input: CartValidationsGenerateRunInput | null;
+  /** The Function output as returned (schema-checked); null when no active validation ran it. */
+  output: CartValidationsGenerateRunResult | null;
 }
 
 export interface PlaceOrderThroughCheckoutInput extends Omit<RunCheckoutInput, "step"> {
@@ -113,10 +117,14 @@ export async function runCheckout(sandbox: CheckoutSandbox, request: RunCheckout
   if (!BUYER_JOURNEY_STEPS.includes(step)) throw new CheckoutCartError(`step must be one of ${BUYER_JOURNEY_STEPS.join(", ")}`, "INVALID", null);
   if (!Array.isArray(request.lines) || request.lines.length === 0) throw new CheckoutCartError("lines must be a non-empty array", "INVALID", null);
 
+  const snapshot = sandbox.shop(request.shop).snapshot();
+  const active = snapshot.validations.some((validation) => validation.enabled && validation.functionHandle === CART_VALIDATION_FUNCTION.handle);
+  if (!active) return { errors: [], input: null, output: null };
+
   const schema = functionSchema();
   // Shopify rejects an invalid input query at deploy; here it fails the run (and the tests).
   const document = parseInputQuery(readFileSync(INPUT_QUERY_FILE, "utf8"), schema);
-  const graph = functionInputGraph({ snapshot: sandbox.shop(request.shop).snapshot(), apiKey: sandbox.apiKey, lines: request.lines, step, attributes: request.attributes ?? [] });
+  const graph = functionInputGraph({ snapshot, apiKey: sandbox.apiKey, lines: request.lines, step, attributes: request.attributes ?? [] });
   const input = executeInputQuery(schema, document, graph) as unknown as CartValidationsGenerateRunInput;
   const size = new TextEncoder().encode(JSON.stringify(input)).length;
   if (size > FUNCTION_INPUT_LIMIT_BYTES) {

@@ -34,6 +34,7 @@ export const ID_BASES = {
   InventoryShipment: 2_920_000_001,
   InventoryShipmentLineItem: 31_300_000_001,
   BulkOperation: 4_100_000_000_001,
+  Validation: 7_000_001,
 } as const;
 export type IdKind = keyof typeof ID_BASES;
 

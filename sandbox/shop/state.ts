@@ -65,6 +65,30 @@ export interface InventoryShipmentRecord {
   dateReceived: string | null;
 }
 
+/**
+ * A deployed Shopify Function of an app (`ShopifyFunction`). The emulated app deploys one: the
+ * cart-validation Function in extensions/safestock-cart-validation (sandbox/admin-api/mutations/validations.ts).
+ */
+export interface ShopifyFunctionRecord {
+  id: string;
+  handle: string;
+  title: string;
+  apiType: string;
+  apiVersion: string;
+  appKey: string;
+}
+
+/** A cart and checkout validation (`Validation`, 2026-10): only an enabled one runs at checkout. */
+export interface ValidationRecord {
+  id: Gid;
+  title: string;
+  enabled: boolean;
+  blockOnFailure: boolean;
+  functionId: string;
+  functionHandle: string;
+  appKey: string;
+}
+
 export interface ShopInfo {
   id: Gid;
   legacyId: string;
@@ -100,6 +124,9 @@ export interface ShopState {
   fulfillments: Map<Gid, FulfillmentRecord>;
   inventoryTransfers: Map<Gid, InventoryTransferRecord>;
   inventoryShipments: Map<Gid, InventoryShipmentRecord>;
+  /** Functions the installed app has deployed (by id); set by the emulator for its app. */
+  shopifyFunctions: Map<string, ShopifyFunctionRecord>;
+  validations: Map<Gid, ValidationRecord>;
   /** Which non-default quantity names were ever used (inventoryProperties.isInUse). */
   namesInUse: Set<QuantityName>;
   /** Each type's next id, as decimal text (beyond 2^53 with an `idBase`; sandbox/shop/ids.ts). */
@@ -139,6 +166,8 @@ export function createEmptyState(domain: string, name: string, now: string, idBa
     fulfillments: new Map(),
     inventoryTransfers: new Map(),
     inventoryShipments: new Map(),
+    shopifyFunctions: new Map(),
+    validations: new Map(),
     namesInUse: new Set(["available", "committed", "on_hand"]),
     nextIds,
   };
@@ -219,5 +248,6 @@ export function snapshotState(state: ShopState): ShopStateSnapshot {
     publications: [...state.publications.values()],
     metafields: [...state.metafields.values()],
     orders: [...state.orders.values()],
+    validations: [...state.validations.values()],
   });
 }

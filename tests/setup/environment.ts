@@ -20,7 +20,7 @@ process.env.SHOPIFY_APP_URL ??= "https://safestock.test";
 // starts, so a failing run replays (override with SANDBOX_DELIVERY_SEED=<n>).
 process.env.SANDBOX_DELIVERY_SEED ??= "1";
 process.env.SCOPES ??=
-  "write_inventory,read_locations,write_products,read_orders,write_publications";
+  "write_inventory,read_locations,write_products,read_orders,write_publications,write_validations";
 
 // TEST_PROFILE=postgres: PostgreSQL + BullMQ instead (tests/setup/postgres-profile.ts).
 const database = postgresProfileSelected() ? await createPostgresProfile() : createTestDatabase();

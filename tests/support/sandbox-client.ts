@@ -8,7 +8,7 @@ import { BucketRegistry, createAdminClient } from "~/shopify/admin-client.server
 import { mswServer } from "../setup/msw";
 
 /** The scopes shopify.app.toml asks for. */
-const APP_SCOPES = ["write_inventory", "read_locations", "write_products", "read_orders", "write_publications"];
+const APP_SCOPES = ["write_inventory", "read_locations", "write_products", "read_orders", "write_publications", "write_validations"];
 
 export function sandboxWithClient(seed?: SandboxOptions["seed"], options: Pick<SandboxOptions, "bulkObjectsPerSecond"> = {}) {
   const sandbox: Sandbox = createSandbox({

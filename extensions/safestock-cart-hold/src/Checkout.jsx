@@ -21,6 +21,11 @@
  * false, or an accelerated checkout: https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/attributes)
  * nothing is held: a hold the cart cannot name would count against its own holder.
  *
+ * The app's URL comes from the shop metafield `$app:safestock.app_url`, which the app writes when
+ * it switches protection on (app/services/setup.server.ts) and the extension's toml requests
+ * (`appMetafields`: "App owned metafields are supported and are returned using the `$app` format",
+ * https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/metafields): the merchant types nothing.
+ *
  * The session token proves to the app which shop and checkout this is
  * (https://shopify.dev/docs/api/checkout-ui-extensions/latest/target-apis/platform-apis/session-token-api);
  * the app verifies it with `authenticate.public.checkout`. The app never sees the hold key from
@@ -31,7 +36,7 @@ import "@shopify/ui-extensions/preact";
 import { useBuyerJourneyIntercept } from "@shopify/ui-extensions/checkout/preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { HOLD_ANSWER_TIMEOUT_MS, HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
+import { appUrlFrom, HOLD_ANSWER_TIMEOUT_MS, HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
 
 export default async () => {
   render(<CartHold />, document.body);
@@ -60,7 +65,7 @@ function CartHold() {
   );
 
   useEffect(() => {
-    const appUrl = shopify.settings.value.app_url;
+    const appUrl = appUrlFrom(shopify.appMetafields.value);
     const canName = shopify.instructions.value?.attributes?.canUpdateAttributes !== false;
     if (!appUrl || !canName || lines.length === 0) return;
     let cancelled = false;
@@ -96,7 +101,7 @@ function CartHold() {
   // Leaving checkout without paying: the held units go back at once rather than at expiry.
   useEffect(
     () => () => {
-      const appUrl = shopify.settings.value.app_url;
+      const appUrl = appUrlFrom(shopify.appMetafields.value);
       const holdKey = runningKeyOf(latest.current);
       if (!appUrl || !holdKey || shopify.buyerJourney.completed.value) return;
       callHolds(appUrl, "DELETE", { checkoutToken: shopify.checkoutToken.value, holdKey }).catch(() => null);

@@ -6,6 +6,24 @@
 /** The cart attribute carrying the hold key; the cart-validation Function reads the same key. */
 export const HOLD_ATTRIBUTE = "_safestockHold";
 
+/** The app-owned shop metafield carrying the app's URL (written by the app, requested in shopify.extension.toml). */
+export const APP_URL_METAFIELD = { namespace: "$app:safestock", key: "app_url" };
+
+/**
+ * The app's URL from the checkout's `appMetafields` entries, or null while the app has not
+ * written it (then the block holds nothing and checkout goes on as without the app).
+ * @param {{ target?: { type?: string }, metafield?: { namespace?: string, key?: string, value?: unknown } }[] | undefined} entries
+ * @returns {string | null}
+ */
+export function appUrlFrom(entries) {
+  const entry = (entries ?? []).find(
+    (candidate) =>
+      candidate?.target?.type === "shop" && candidate.metafield?.namespace === APP_URL_METAFIELD.namespace && candidate.metafield?.key === APP_URL_METAFIELD.key,
+  );
+  const value = entry?.metafield?.value;
+  return typeof value === "string" && /^https?:\/\/\S+$/.test(value) ? value.replace(/\/+$/, "") : null;
+}
+
 /** How long progress waits for the app's answer before the block gives up and lets the buyer go on (fail open). */
 export const HOLD_ANSWER_TIMEOUT_MS = 8_000;
 

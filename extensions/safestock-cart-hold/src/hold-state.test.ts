@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOLD_ATTRIBUTE as FUNCTION_HOLD_ATTRIBUTE } from "../../safestock-cart-validation/src/cart_validations_generate_run";
-import { HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
+import { appUrlFrom, HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
 
 const title = (id: string) => ({ "gid://shopify/ProductVariant/1": "Blue mug" })[id] ?? "An item";
 
@@ -37,6 +37,15 @@ describe("the checkout block's hold state", () => {
     expect(interceptorResult({ status: "refused", refused: [{ variantId: "v", reason: "r" }], holdKey: null }, false, title)).toEqual({ behavior: "allow" });
     expect(interceptorResult({ status: "held", holdKey: "k" }, true, title)).toEqual({ behavior: "allow" });
     expect(interceptorResult({ status: "idle" }, true, title)).toEqual({ behavior: "allow" });
+  });
+
+  it("reads the app's URL only from the app-owned shop metafield", () => {
+    const entry = (type: string, namespace: string, value: unknown) => ({ target: { type }, metafield: { namespace, key: "app_url", value } });
+    expect(appUrlFrom([entry("shop", "$app:safestock", "https://safestock.example/")])).toBe("https://safestock.example");
+    expect(appUrlFrom([entry("product", "$app:safestock", "https://elsewhere.example")])).toBeNull();
+    expect(appUrlFrom([entry("shop", "custom", "https://elsewhere.example")])).toBeNull();
+    expect(appUrlFrom([entry("shop", "$app:safestock", "javascript:alert(1)")])).toBeNull();
+    expect(appUrlFrom(undefined)).toBeNull();
   });
 
   it("keys the cart by variant and quantity", () => {

@@ -18,6 +18,7 @@ import { fulfillmentMutations } from "../mutations/fulfillments.js";
 import { transferResolvers } from "./transfers.js";
 import { transferMutations } from "../mutations/transfers.js";
 import { locationMutations } from "../mutations/locations.js";
+import { validationResolvers } from "../mutations/validations.js";
 
 function merge(...maps: ResolverMap[]): ResolverMap {
   const out: ResolverMap = {};
@@ -44,4 +45,5 @@ export const resolvers: ResolverMap = merge(
   transferResolvers,
   transferMutations,
   locationMutations,
+  validationResolvers,
 );

@@ -81,6 +81,7 @@ export function createFakeShop(domain: string, clock: Clock = { now: () => new D
         publications: [],
         metafields: [],
         orders: [],
+      validations: [],
       };
     },
   };

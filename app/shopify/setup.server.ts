@@ -1,0 +1,58 @@
+/**
+ * The Admin API side of switching protection on (app/services/setup.server.ts): read the shop's
+ * validations and the app-URL metafield, create the cart-validation rule, write the app's URL.
+ */
+import type { AdminClient } from "./admin-client.server";
+import { APP_URL_SET_MUTATION, SETUP_STATE_QUERY, VALIDATION_CREATE_MUTATION } from "./documents";
+import type {
+  SafestockSetAppUrlMutation,
+  SafestockSetAppUrlMutationVariables,
+  SafestockSetupStateQuery,
+  SafestockValidationCreateMutation,
+  SafestockValidationCreateMutationVariables,
+} from "./admin-types.generated";
+
+/** extensions/safestock-cart-validation/shopify.extension.toml's handle: validationCreate names the Function by it. */
+export const CART_VALIDATION_FUNCTION_HANDLE = "safestock-cart-validation";
+
+/** The app-owned shop metafield the checkout block requests (extensions/safestock-cart-hold/shopify.extension.toml). */
+export const APP_URL_METAFIELD = { namespace: "$app:safestock", key: "app_url", type: "single_line_text_field" } as const;
+
+export interface SetupState {
+  shopId: string;
+  appUrl: string | null;
+  /** Safestock's own validations (another app's are not ours to count). */
+  validations: { id: string; enabled: boolean }[];
+}
+
+export async function readSetupState(client: AdminClient): Promise<SetupState> {
+  const { data } = await client.request<SafestockSetupStateQuery>("SafestockSetupState", SETUP_STATE_QUERY);
+  return {
+    shopId: data.shop.id,
+    appUrl: data.shop.metafield?.value ?? null,
+    validations: data.validations.nodes.filter((node) => node.shopifyFunction.handle === CART_VALIDATION_FUNCTION_HANDLE).map(({ id, enabled }) => ({ id, enabled })),
+  };
+}
+
+export type ShopifyUserErrors = { field?: string[] | null; message: string; code?: string | null }[];
+
+export async function createCartValidation(client: AdminClient): Promise<{ ok: true } | { ok: false; userErrors: ShopifyUserErrors }> {
+  const { data } = await client.request<SafestockValidationCreateMutation>("SafestockValidationCreate", VALIDATION_CREATE_MUTATION, {
+    // enable: the input's default is false ("Whether the validation should be live on the merchant
+    // checkout"). blockOnFailure stays false: a Function failure lets the buyer through (fail open,
+    // as the block does: docs/decisions/019).
+    validation: { functionHandle: CART_VALIDATION_FUNCTION_HANDLE, enable: true, blockOnFailure: false, title: "Safestock stock check" },
+  } satisfies SafestockValidationCreateMutationVariables);
+  const payload = data.validationCreate;
+  if (payload === null) throw new Error("Shopify answered validationCreate: null without an error");
+  return payload.userErrors.length === 0 && payload.validation?.enabled ? { ok: true } : { ok: false, userErrors: payload.userErrors };
+}
+
+export async function writeAppUrl(client: AdminClient, shopId: string, appUrl: string): Promise<{ ok: true } | { ok: false; userErrors: ShopifyUserErrors }> {
+  const { data } = await client.request<SafestockSetAppUrlMutation>("SafestockSetAppUrl", APP_URL_SET_MUTATION, {
+    metafields: [{ ownerId: shopId, namespace: APP_URL_METAFIELD.namespace, key: APP_URL_METAFIELD.key, type: APP_URL_METAFIELD.type, value: appUrl }],
+  } satisfies SafestockSetAppUrlMutationVariables);
+  const payload = data.metafieldsSet;
+  if (payload === null) throw new Error("Shopify answered metafieldsSet: null without an error");
+  return payload.userErrors.length === 0 ? { ok: true } : { ok: false, userErrors: payload.userErrors };
+}
