@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { holdCart, holdRequestWait, releaseCart } from "~/services/holds.server";
-import { jsonWithin, MAX_HOLD_REQUEST_BYTES, payloadTooLarge } from "~/services/request-body.server";
+import { jsonWithin, MAX_HOLD_REQUEST_BYTES } from "~/services/request-body.server";
 import { authenticate } from "~/shopify.server";
 
 /**
@@ -39,7 +39,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (wait > 0) return cors(json({ error: "Too many hold requests from this checkout; try again shortly." }, { status: 429, headers: { "Retry-After": String(wait) } }));
   // Bounded while read (issue 22): 250 lines of a variant id and a quantity are ~25 KB.
   const read = await jsonWithin(request, MAX_HOLD_REQUEST_BYTES);
-  if (!read.ok) return cors(payloadTooLarge(MAX_HOLD_REQUEST_BYTES));
+  // The checkout block reads every answer as JSON, so the refusal is JSON too.
+  if (!read.ok) return cors(json({ error: `The request body is larger than ${MAX_HOLD_REQUEST_BYTES} bytes.` }, { status: 413, headers: { Connection: "close" } }));
   const body = read.value;
 
   if (request.method === "DELETE") {
