@@ -17,5 +17,12 @@ for (const file of process.argv.slice(2)) {
 // Let anything started without awaiting (a connection, a first query, a timer) show itself: two
 // turns of the event loop, so that work queued by a microtask of an import has been issued.
 for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+// The module loader's own one-shot file reads and closes (FSReqCallback, FSReqPromise, CloseReq;
+// Node 22 closes loaded files asynchronously) finish on their own: wait until they have, a bounded
+// number of turns, so what is left is what an import started and kept.
+const oneShotFileRequests = /^(FSReqCallback|FSReqPromise|CloseReq)$/;
+for (let turn = 0; turn < 1000 && process.getActiveResourcesInfo().some((kind) => oneShotFileRequests.test(kind)); turn++) {
+  await new Promise((resolve) => setImmediate(resolve));
+}
 const after = process.getActiveResourcesInfo();
 process.stdout.write(`${JSON.stringify({ failures, before, after })}\n`);
