@@ -42,5 +42,7 @@ export async function callHolds(harness: Harness, shop: string, method: "POST" |
     params: {},
     context: {},
   }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
-  return { status: response.status, body: await response.json() };
+  // Refusals before the route reads the JSON (a body over the limit: 413) are plain text.
+  const text = await response.text();
+  return { status: response.status, body: (response.headers.get("Content-Type") ?? "").includes("json") ? JSON.parse(text) : { error: text } };
 }
