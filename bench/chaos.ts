@@ -189,7 +189,7 @@ const suiteRows: SuiteRow[] = [
   { id: "poison", file: "tests/webhook-intake-bounds.test.ts", test: "poison deliveries", fault: "poison delivery (signed, valid JSON, an order line that is null)", expected: "parked with its reason after one attempt, not retried, no dead job" },
   { id: "redact-queue", file: "tests/redaction-queue.test.ts", fault: "shop/redact with queue records left (pending, dead, waiting)", expected: "0 of the shop's records left; another shop's kept" },
   { id: "id-token", file: "tests/browser/session-token-exposure.test.ts", browser: true, fullOnly: true, fault: "session token (id_token) in page URLs, forms and the access log", expected: "0 found" },
-  { id: "kill-9", file: "tests/worker-restart.test.ts", fullOnly: true, fault: "kill -9 of the worker mid-publish (300 variants), restarted", expected: "policy reached within 10 s of the restart, no dead job" },
+  { id: "kill-9", file: "tests/worker-restart.test.ts", fullOnly: true, fault: "kill -9 of the worker mid-publish (300 variants), restarted", expected: "no idempotent write applied twice; policy reached within 10 s of the restart; no dead job" },
 ];
 
 interface VitestReport {

@@ -60,8 +60,8 @@ describe("the admin while Shopify is failing", () => {
     expect(page.data.shopifyFailing.kinds.find((kind: { kind: string }) => kind.kind === "server_error").lastStatus).toBe(503);
 
     const html = renderToStaticMarkup(createElement(AppProvider, { i18n: en }, createElement(ShopifyFailingBanner, { failing: page.data.shopifyFailing })));
-    const bannerText = html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-    reportFigure("admin-5xx", `banner: ${bannerText}`);
+    const kindsShown = (page.data.shopifyFailing.kinds as { kind: string; count: number }[]).map((kind) => `${kind.kind} ×${kind.count}`).join(", ");
+    reportFigure("admin-5xx", `banner ${html.includes("Shopify is failing") ? "\"Shopify is failing\"" : "missing"}: ${kindsShown} (${page.data.shopifyFailing.total} in 15 min)`);
     expect(html).toContain("Shopify is failing");
     expect(html).toContain("Shopify server errors (5xx): 2");
     expect(html).toContain("Requests not answered in time: 1");

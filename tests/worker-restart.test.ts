@@ -128,7 +128,17 @@ describe("a worker killed mid-publish and restarted", () => {
       throw new Error(`${error.message}: ${wrongLevels(state)} levels still off the policy ${RESTART_CONVERGES_WITHIN_MS / 1000} s after the restart\n--- restarted worker ---\n${second.output().slice(-3000)}`);
     });
     const dead = await prisma.job.count({ where: { shop: SHOP, status: "dead" } });
-    reportFigure("kill-9", `killed with ${total - wrongLevelsAtKill} of ${total} levels written; policy reached ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart, ${dead} dead job(s)`);
+    // No intended write applied twice: each idempotency key the shop applied, applied once.
+    const appliedByKey = new Map<string, number>();
+    for (const entry of (sandbox.shop(SHOP) as SandboxShopEmulator).costLog()) {
+      for (const outcome of entry.idempotent) if (outcome.outcome === "applied") appliedByKey.set(outcome.idempotencyKey, (appliedByKey.get(outcome.idempotencyKey) ?? 0) + 1);
+    }
+    const appliedTwice = [...appliedByKey].filter(([, count]) => count > 1);
+    reportFigure(
+      "kill-9",
+      `killed with ${total - wrongLevelsAtKill} of ${total} levels written; policy reached ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart; ${appliedTwice.length} of ${appliedByKey.size} idempotent writes applied twice; ${dead} dead job(s)`,
+    );
+    expect(appliedTwice).toEqual([]);
     expect(second.output()).toContain("took back jobs of a worker that is gone");
     expect(await prisma.job.count({ where: { shop: SHOP, status: "dead" } })).toBe(0);
   }, 300_000);
