@@ -102,6 +102,7 @@ function lazyThrottleStore(build: () => ThrottleStore): ThrottleStore {
     observe: (shop, cost, at) => real().observe(shop, cost, at),
     expectedCost: (operation) => real().expectedCost(operation),
     rememberCost: (operation, requested) => real().rememberCost(operation, requested),
+    forget: (shop) => real().forget(shop),
   };
 }
 

@@ -12,6 +12,7 @@ import { runScheduledWork } from "~/services/scheduler.server";
 import { publishPolicy } from "~/services/policy.server";
 import { shopifyClockSkewMs } from "~/shopify/clock-skew.server";
 import { callLoader } from "./support/admin-routes";
+import { reportFigure } from "./support/chaos-figures";
 import { startHarness } from "./support/harness";
 import { posSale, receiveStock, TEST_POLICY } from "./support/scenarios";
 
@@ -42,6 +43,8 @@ describe("a server clock 6 minutes ahead of Shopify's", () => {
     // Measured: within the Date header's second and the round trip.
     expect(Math.abs(shopifyClockSkewMs() - SKEW_MS)).toBeLessThan(2_000);
     const summary = await runScheduledWork(new Date());
+    const frozenSince = (await prisma.shopInstallation.findUnique({ where: { shop } }))?.frozenSince ?? null;
+    reportFigure("clock-skew", `measured skew ${(shopifyClockSkewMs() / 1000).toFixed(1)} s; ${summary.frozen} shop(s) frozen, frozenSince ${frozenSince ? frozenSince.toISOString() : "null"}`);
     expect(summary.frozen).toBe(0);
     expect((await prisma.shopInstallation.findUnique({ where: { shop } }))?.frozenSince ?? null).toBeNull();
 

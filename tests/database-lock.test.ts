@@ -4,34 +4,15 @@
  * short (DATABASE_BUSY_TIMEOUT_MS) and a webhook that cannot record answers 503 with Retry-After:
  * Shopify retries it. Here a second process holds the write lock for 10 s.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { deliverToApp, startHarness } from "./support/harness";
+import { holdWriteLock } from "./support/sqlite-faults";
 
 const LOCK_MS = 10_000;
 const SECRET = process.env.SHOPIFY_API_SECRET!;
-
-/** A process that takes SQLite's write lock on the test database and holds it for `LOCK_MS`. */
-async function holdWriteLock(): Promise<ChildProcess> {
-  const file = process.env.DATABASE_URL!.replace(/^file:/, "");
-  const script = `
-    const Database = require(${JSON.stringify(require.resolve("better-sqlite3"))});
-    const db = new Database(${JSON.stringify(file)});
-    db.exec("BEGIN IMMEDIATE");
-    db.prepare("INSERT INTO Heartbeat (name, at) VALUES ('lock-holder', 0) ON CONFLICT(name) DO UPDATE SET at = 0").run();
-    console.log("locked");
-    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${LOCK_MS});`;
-  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
-    lines.on("line", (line) => line === "locked" && resolve());
-    child.once("exit", (code) => reject(new Error(`lock holder exited with ${code}`)));
-  });
-  return child;
-}
 
 function delivery(shop: string, webhookId: string) {
   const body = JSON.stringify({ inventory_item_id: 808950810, location_id: 655441491, available: 5, updated_at: new Date().toISOString() });
@@ -64,7 +45,7 @@ describe("a webhook while another process holds SQLite's write lock", () => {
     await harness.install(shop);
     await harness.settle();
 
-    holder = await holdWriteLock();
+    holder = await holdWriteLock(process.env.DATABASE_URL!.replace(/^file:/, ""), LOCK_MS);
     const webhookIds = [randomUUID(), randomUUID(), randomUUID()];
     const answers: { status: number; retryAfter: string | null; ms: number }[] = [];
     for (const webhookId of webhookIds) {

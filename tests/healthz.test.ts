@@ -11,6 +11,7 @@ import prisma from "~/db.server";
 import { WORKER_HEARTBEAT, writeHeartbeat } from "~/models/health.server";
 import { loader as healthz } from "~/routes/healthz";
 import { QUEUE_STUCK_MS, WORKER_STALE_MS } from "~/services/health.server";
+import { reportFigure } from "./support/chaos-figures";
 import { waitFor } from "./support/wait-for";
 
 async function health() {
@@ -68,6 +69,7 @@ describe("/healthz", () => {
     expect((await health()).status).toBe(200);
     locked = databaseFiles();
     setReadOnly(locked, true);
+    const madeReadOnly = Date.now();
     // The connection is reopened while the file is read-only (as after a reconnect or a restart
     // during the fault): SQLite then opens it read-only and never upgrades by itself.
     await prisma.$disconnect();
@@ -75,11 +77,14 @@ describe("/healthz", () => {
       const answer = await health();
       return answer.status === 503 ? answer : null;
     }, { what: "healthz answering 503 on a read-only database" });
+    const unhealthyAfter = Date.now() - madeReadOnly;
     expect(readOnly.body).toContain("database not writable");
 
     setReadOnly(locked, false);
     locked = [];
+    const madeWritable = Date.now();
     const recovered = await waitFor(async () => ((await health()).status === 200 ? true : null), { what: "healthz back to 200 after the file is writable" });
+    reportFigure("read-only-db", `503 (${readOnly.body.trim()}) ${unhealthyAfter} ms after the file went read-only; 200 ${Date.now() - madeWritable} ms after it was writable, same process`);
     expect(recovered).toBe(true);
     // Writes work again for the rest of the app too.
     await writeHeartbeat("after-recovery");

@@ -9,6 +9,7 @@ import prisma from "~/db.server";
 import { publishPolicy } from "~/services/policy.server";
 import { driftFromModel } from "./model/shop-drift";
 import { policyDocument, type ModelPolicy } from "./model/reference-model";
+import { reportFigure } from "./support/chaos-figures";
 import { installedWithPolicy, setSandboxFaults, TEST_MODEL_POLICY } from "./support/scenarios";
 
 const TIMEOUT_MS = 300;
@@ -30,13 +31,18 @@ describe("outbound requests Shopify never answers", () => {
 
     // Every hung request was given up on (the fault is spent), no job is left running, and a job
     // failed on the timeout and was retried.
+    const timedOut = await prisma.job.findMany({ where: { shop, lastError: { contains: "not answered within" } } });
+    const drift = driftFromModel(harness.sandbox.shop(shop).snapshot(), stricter);
+    reportFigure(
+      "hung-admin",
+      `${HUNG} requests hung (timeout ${TIMEOUT_MS} ms): ${timedOut.length} job(s) retried (attempts ${timedOut.map((job) => job.attempts).join(", ")}), ${drift.length} level(s) off the policy ${(elapsed / 1000).toFixed(1)} s after publishing`,
+    );
     expect(await setSandboxFaults(harness, shop, {})).toMatchObject({ hangRequests: 0 });
     expect(await prisma.job.count({ where: { shop, status: "running" } })).toBe(0);
-    const timedOut = await prisma.job.findMany({ where: { shop, lastError: { contains: "not answered within" } } });
     expect(timedOut.length).toBeGreaterThan(0);
     expect(timedOut.every((job) => job.status === "done" && job.attempts > 1)).toBe(true);
     // Each hung request cost one timeout, not several retries of it inside one job run.
     expect(elapsed).toBeLessThan(HUNG * TIMEOUT_MS + 5_000);
-    expect(driftFromModel(harness.sandbox.shop(shop).snapshot(), stricter)).toEqual([]);
+    expect(drift).toEqual([]);
   }, 30_000);
 });

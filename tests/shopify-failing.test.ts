@@ -17,6 +17,7 @@ import { publishPolicy } from "~/services/policy.server";
 import { callLoader } from "./support/admin-routes";
 import { policyDocument, type ModelPolicy } from "./model/reference-model";
 import { driftFromModel } from "./model/shop-drift";
+import { reportFigure } from "./support/chaos-figures";
 import { installedWithPolicy, setSandboxFaults, TEST_MODEL_POLICY } from "./support/scenarios";
 import { waitFor } from "./support/wait-for";
 import { mswServer } from "./setup/msw";
@@ -59,6 +60,8 @@ describe("the admin while Shopify is failing", () => {
     expect(page.data.shopifyFailing.kinds.find((kind: { kind: string }) => kind.kind === "server_error").lastStatus).toBe(503);
 
     const html = renderToStaticMarkup(createElement(AppProvider, { i18n: en }, createElement(ShopifyFailingBanner, { failing: page.data.shopifyFailing })));
+    const kindsShown = (page.data.shopifyFailing.kinds as { kind: string; count: number }[]).map((kind) => `${kind.kind} ×${kind.count}`).join(", ");
+    reportFigure("admin-5xx", `banner ${html.includes("Shopify is failing") ? "\"Shopify is failing\"" : "missing"}: ${kindsShown} (${page.data.shopifyFailing.total} in 15 min)`);
     expect(html).toContain("Shopify is failing");
     expect(html).toContain("Shopify server errors (5xx): 2");
     expect(html).toContain("Requests not answered in time: 1");

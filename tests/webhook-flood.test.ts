@@ -52,7 +52,10 @@ describe("four parallel 100 MB unsigned webhook posts against remix-serve", { ti
         `the client got rid of ${chunked.map((post) => post.sentMb.toFixed(1)).join(", ")} MB (chunked) and ${declared.map((post) => post.sentMb.toFixed(1)).join(", ")} MB (declared) before the answer, in ${seconds.toFixed(1)} s`,
     );
     expect(chunked.map((post) => post.status)).toEqual([413, 413, 413, 413]);
-    expect(declared.map((post) => post.status)).toEqual([413, 413, 413, 413]);
+    // A declared 100 MB is refused before a byte is read; the client may see the connection close
+    // under its writes before the 413 (flood()); either way the post is refused, never recorded.
+    expect(declared.map((post) => post.status ?? post.dropped)).toEqual(declared.map((post) => (post.status === null ? expect.stringMatching(/^(EPIPE|ECONNRESET)$/) : 413)));
+    expect(declared.some((post) => post.status === 413)).toBe(true);
     expect(peakRss - before.rssMb).toBeLessThan(100);
 
     const body = JSON.stringify({ id: 5, admin_graphql_api_id: "gid://shopify/Order/5", line_items: [] });

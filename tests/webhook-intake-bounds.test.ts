@@ -7,6 +7,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { webhookPath, type WebhookTopic } from "~/shopify/webhook-topics";
+import { reportFigure } from "./support/chaos-figures";
 import { processQueuedDeliveries } from "./support/webhook-jobs";
 
 const SHOP = "safestock-sandbox.myshopify.com";
@@ -149,6 +150,8 @@ describe("poison deliveries", () => {
     expect((await action(post("orders/create", poison, headersFor("orders/create", sign(poison), "wh-poison")))).status).toBe(200);
     expect((await action(post("orders/create", good, headersFor("orders/create", sign(good), "wh-good-beside-poison")))).status).toBe(200);
     const run = await processQueuedDeliveries();
+    const parked = await rowOf("wh-poison");
+    reportFigure("poison", `${parked?.status}: ${String(parked?.reason).slice(0, 60)}; ${run.retried} retried, ${run.dead} dead`);
     expect(run).toMatchObject({ retried: 0, dead: 0 });
     expect(await rowOf("wh-poison")).toMatchObject({ status: "parked", reason: expect.stringMatching(/^the payload cannot be read: TypeError/) });
     expect(await rowOf("wh-good-beside-poison")).toMatchObject({ status: "processed" });

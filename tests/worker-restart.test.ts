@@ -23,6 +23,7 @@ import type { SandboxShopEmulator, ShopState } from "../sandbox/shop";
 import { repoRoot, stackEnv } from "../sandbox/stack";
 import { mswServer } from "./setup/msw";
 import { storeOfflineSession } from "./support/harness";
+import { reportFigure } from "./support/chaos-figures";
 import { freePort, until } from "./support/processes";
 
 const SHOP = "restart.myshopify.com";
@@ -117,7 +118,8 @@ describe("a worker killed mid-publish and restarted", () => {
     first.child.kill("SIGKILL");
     expect(caught, "the reconcile finished before the worker could be killed").toBe("mid-publish");
     await first.exited;
-    expect(wrongLevels(state)).toBeGreaterThan(0);
+    const wrongLevelsAtKill = wrongLevels(state);
+    expect(wrongLevelsAtKill).toBeGreaterThan(0);
 
     const second = startWorker(env);
     workers.push(second);
@@ -125,6 +127,18 @@ describe("a worker killed mid-publish and restarted", () => {
     await until(restartedAt + RESTART_CONVERGES_WITHIN_MS, async () => (wrongLevels(state) === 0 ? true : null), 50).catch((error: Error) => {
       throw new Error(`${error.message}: ${wrongLevels(state)} levels still off the policy ${RESTART_CONVERGES_WITHIN_MS / 1000} s after the restart\n--- restarted worker ---\n${second.output().slice(-3000)}`);
     });
+    const dead = await prisma.job.count({ where: { shop: SHOP, status: "dead" } });
+    // No intended write applied twice: each idempotency key the shop applied, applied once.
+    const appliedByKey = new Map<string, number>();
+    for (const entry of (sandbox.shop(SHOP) as SandboxShopEmulator).costLog()) {
+      for (const outcome of entry.idempotent) if (outcome.outcome === "applied") appliedByKey.set(outcome.idempotencyKey, (appliedByKey.get(outcome.idempotencyKey) ?? 0) + 1);
+    }
+    const appliedTwice = [...appliedByKey].filter(([, count]) => count > 1);
+    reportFigure(
+      "kill-9",
+      `killed with ${total - wrongLevelsAtKill} of ${total} levels written; policy reached ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart; ${appliedTwice.length} of ${appliedByKey.size} idempotent writes applied twice; ${dead} dead job(s)`,
+    );
+    expect(appliedTwice).toEqual([]);
     expect(second.output()).toContain("took back jobs of a worker that is gone");
     expect(await prisma.job.count({ where: { shop: SHOP, status: "dead" } })).toBe(0);
   }, 300_000);

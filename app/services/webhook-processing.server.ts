@@ -5,6 +5,7 @@ import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
 import { deliveriesToProcess, markDeliveryNotActedOn, markWebhookDeliveries } from "~/models/webhook-delivery.server";
 import { catalogItemsOfVariants, type CatalogRowOfVariant } from "~/models/order-exposure.server";
 import { recordLag, recordLags, recordSales, type LagInput } from "~/models/telemetry.server";
+import { forgetShopThrottle } from "~/shopify/admin-client.server";
 import { orderPayloadOf, parseWebhookBody, unreadablePayload, webhookEffects } from "~/shopify/webhook-payload";
 import type { WebhookTopic } from "~/shopify/webhook-topics";
 import { answerCustomerDataRequest, applyScopesUpdate, redactCustomer } from "./customer-privacy.server";
@@ -219,6 +220,8 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       // The queue's records too: with BullMQ they live in Redis, out of deleteShopData's reach,
       // and jobs queued since the uninstall (late deliveries, a merchant's retry) name the shop.
       await jobQueue().purgeShop(shop);
+      // The shared throttle's bucket in Redis is named after the shop too (issue 22).
+      await forgetShopThrottle(shop);
       await deleteShopData(shop, delivery.receivedAt);
       return "shop-deleted";
     }

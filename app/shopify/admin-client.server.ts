@@ -156,6 +156,8 @@ export interface ThrottleStore {
   observe(shop: string, cost: CostExtension, at: number): void | Promise<void>;
   expectedCost(operation: string): number;
   rememberCost(operation: string, requested: number): void;
+  /** Drops the shop's bucket estimate (shop/redact: nothing named after a redacted shop stays). */
+  forget(shop: string): void | Promise<void>;
 }
 
 interface BucketEstimate {
@@ -175,6 +177,9 @@ export class BucketRegistry {
   }
   rememberCost(operation: string, requested: number) {
     this.operationCosts.set(operation, requested);
+  }
+  forget(shop: string) {
+    this.estimates.delete(shop);
   }
   expectedCost(operation: string): number {
     return this.operationCosts.get(operation) ?? 10;
@@ -219,6 +224,11 @@ let defaultThrottleStore: ThrottleStore = new BucketRegistry();
 /** Installs the store every client uses unless given one (the cluster profile installs Redis's). */
 export function useDefaultThrottleStore(store: ThrottleStore) {
   defaultThrottleStore = store;
+}
+
+/** Forgets the shop's Admin API bucket in the process's store (with BullMQ, its Redis key). */
+export async function forgetShopThrottle(shop: string): Promise<void> {
+  await defaultThrottleStore.forget(shop);
 }
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

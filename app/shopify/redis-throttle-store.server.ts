@@ -90,4 +90,8 @@ export class RedisThrottleStore implements ThrottleStore {
   rememberCost(operation: string, requested: number): void {
     this.hints.rememberCost(operation, requested);
   }
+
+  async forget(shop: string): Promise<void> {
+    await this.redis.del(this.key(shop));
+  }
 }

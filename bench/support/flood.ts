@@ -22,16 +22,22 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }
 
-/** Posts `total` bytes in 64 KB chunks, as fast as the socket takes them, until the app answers or drops the connection. */
-export function flood(port: number, { declareLength, totalBytes }: { declareLength: boolean; totalBytes: number }): Promise<{ status: number | null; sentMb: number }> {
+/**
+ * Posts `total` bytes in 64 KB chunks, as fast as the socket takes them, until the app answers or
+ * drops the connection. `dropped` is the socket error when no answer was read: the app answers 413
+ * with `Connection: close` while the client is still sending, and the client's TCP stack may then
+ * see the reset before it hands over the answer (a refusal all the same).
+ */
+export function flood(port: number, { declareLength, totalBytes }: { declareLength: boolean; totalBytes: number }): Promise<{ status: number | null; dropped?: string; sentMb: number }> {
   return new Promise((resolve) => {
     let sent = 0;
     let status: number | null = null;
+    let dropped: string | undefined;
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      resolve({ status, sentMb: sent / 1e6 });
+      resolve({ status, ...(status === null && dropped ? { dropped } : {}), sentMb: sent / 1e6 });
     };
     const req = httpRequest({
       host: "127.0.0.1",
@@ -56,7 +62,10 @@ export function flood(port: number, { declareLength, totalBytes }: { declareLeng
         finish();
       });
     });
-    req.on("error", finish);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      dropped = error.code ?? error.message;
+      finish();
+    });
     req.on("close", finish);
     const write = () => {
       while (!done && status === null && sent < totalBytes) {
@@ -73,9 +82,9 @@ export function flood(port: number, { declareLength, totalBytes }: { declareLeng
 /**
  * The app as `npm run start` serves it (remix-serve on build/, built first under the build lock),
  * its web process alone (SAFESTOCK_WORKER=external) unless `embeddedWorker`, on `databaseUrl` (migrated). Resolves once
- * /healthz answers.
+ * /healthz answers 200, or, without the embedded worker, 503 for no other reason than the missing worker.
  */
-export async function startBuiltApp(options: { port: number; databaseUrl: string; secret: string; embeddedWorker?: boolean; build?: boolean }): Promise<ChildProcess> {
+export async function startBuiltApp(options: { port: number; databaseUrl: string; secret: string; embeddedWorker?: boolean; build?: boolean; appUrl?: string }): Promise<ChildProcess> {
   const { port } = options;
   return withAppBuildLock(async () => {
     if (options.build !== false) buildApp({ quiet: true });
@@ -88,18 +97,24 @@ export async function startBuiltApp(options: { port: number; databaseUrl: string
         HOST: "127.0.0.1",
         SHOPIFY_API_KEY: "sandbox-api-key",
         SHOPIFY_API_SECRET: options.secret,
-        SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+        SHOPIFY_APP_URL: options.appUrl ?? `http://127.0.0.1:${port}`,
         DATABASE_URL: options.databaseUrl,
         SAFESTOCK_WORKER: options.embeddedWorker ? "embedded" : "external",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout!.resume();
-    child.stderr!.resume();
+    // The tail of its output, attached when it exits before answering (an environment it refuses).
+    let output = "";
+    const keep = (chunk: Buffer) => void (output = (output + chunk.toString("utf8")).slice(-4_000));
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}) before answering /healthz`);
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok) return child;
+      if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}) before answering /healthz\n${output}`);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+      // Without the embedded worker no worker heartbeat is written: that is the one reason accepted.
+      const body = health ? await health.text() : "";
+      if (health?.ok || (!options.embeddedWorker && /^(no worker has reported yet|worker last seen .*)\n$/.test(body))) return child;
       if (Date.now() > deadline) throw new Error("the app did not answer /healthz within 60 s");
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

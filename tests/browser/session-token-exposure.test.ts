@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
 import { embeddedAppUrl } from "../../sandbox/admin/page";
+import { reportFigure } from "../support/chaos-figures";
 import { browserAvailability, goTo, openEmbeddedAdmin, waitForHydration, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
@@ -52,6 +53,7 @@ describe.skipIf(!availability.available)("session tokens stay out of URLs and th
       if (html.includes(idToken) && found.length === 0) found.push("(the token elsewhere in the HTML)");
       if (found.length > 0) exposed[path] = found;
     }
+    reportFigure("id-token", `${Object.values(exposed).flat().length} token(s) in the server HTML of ${PAGES.length} pages`);
     expect(exposed).toEqual({});
   });
 
@@ -64,6 +66,7 @@ describe.skipIf(!availability.available)("session tokens stay out of URLs and th
       );
       if (found.length > 0) frameUrls[path] = found;
     }
+    reportFigure("id-token", `${Object.values(frameUrls).flat().length} in URLs, forms and links after hydration`);
     expect(frameUrls).toEqual({});
   });
 
@@ -82,6 +85,8 @@ describe.skipIf(!availability.available)("session tokens stay out of URLs and th
     const log = admin!.stack.appLog();
     // The admin's first load (and the pages above) did put the token in the URL: the log shows where, not what.
     expect(log).toMatch(/GET \/app\?[^\s]*id_token=\[redacted\]/);
+    const inLog = [...(log.match(/id_token=(?!\[redacted\])[^&\s]+/g) ?? []), ...(log.match(JWT) ?? [])];
+    reportFigure("id-token", `${posted.filter((url) => /id_token=/.test(url)).length} in a submitted form's URL, ${inLog.length} in the access log`);
     expect(log.match(/id_token=(?!\[redacted\])[^&\s]+/g) ?? []).toEqual([]);
     expect(log.match(JWT) ?? []).toEqual([]);
   });
