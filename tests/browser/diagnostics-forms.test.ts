@@ -80,7 +80,7 @@ describe.skipIf(!availability.available)("Diagnostics back links and the save ba
     await leaveDialog().waitFor({ timeout: 15_000 });
     await leaveDialog().getByRole("button", { name: "Leave page" }).click();
     await app.getByRole("heading", { name: "Exceptions" }).waitFor({ timeout: 15_000 });
-    expect(await saveBar("csv-import-save-bar").count()).toBe(0);
+    await expect.poll(() => saveBar("csv-import-save-bar").count(), { timeout: 15_000 }).toBe(0);
 
     // Back on the import page the rows are gone (the merchant chose to leave); typed again, the
     // save bar's Save adds them to the draft and lands on Rules without asking to leave.
@@ -91,7 +91,7 @@ describe.skipIf(!availability.available)("Diagnostics back links and the save ba
     await saveBar("csv-import-save-bar").locator('[data-sandbox-save-bar-action="save"]').click();
     await app.getByRole("heading", { name: "Exceptions" }).waitFor({ timeout: 15_000 });
     expect(await leaveDialog().count()).toBe(0);
-    expect(await saveBar("csv-import-save-bar").count()).toBe(0);
+    await expect.poll(() => saveBar("csv-import-save-bar").count(), { timeout: 15_000 }).toBe(0);
     expect(await app.getByLabel("Units", { exact: true }).first().inputValue()).toBe("3");
   });
 });
