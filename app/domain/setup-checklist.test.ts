@@ -25,4 +25,13 @@ describe("the set-up checklist", () => {
     expect(setupChecklist({ ...ready, appUrlWritten: false }).find((item) => item.key === "validation")?.status).toBe("todo");
     expect(setupChecklist({ ...ready, validationActive: null, appUrlWritten: null }).find((item) => item.key === "validation")?.status).toBe("unknown");
   });
+
+  it("says distinctly when the merchant turned the rule off, rather than that it was never switched on", () => {
+    const off = setupChecklist({ ...ready, validationActive: false, validationDisabled: true }).find((item) => item.key === "validation")!;
+    expect(off.status).toBe("todo");
+    expect(off.detail).toContain("disabled by the merchant");
+    const never = setupChecklist({ ...ready, validationActive: false, validationDisabled: false }).find((item) => item.key === "validation")!;
+    expect(never.status).toBe("todo");
+    expect(never.detail).not.toContain("disabled by the merchant");
+  });
 });

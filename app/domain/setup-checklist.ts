@@ -11,6 +11,12 @@ export interface SetupFacts {
   policyVersion: number | null;
   /** null: Shopify could not be asked just now. */
   validationActive: boolean | null;
+  /**
+   * Safestock's rule exists but is switched off. The app only ever creates it switched on, so
+   * someone turned it off in Shopify admin (Settings → Checkout → Checkout rules), the merchant
+   * most likely: said distinctly, and switching protection on turns the same rule back on.
+   */
+  validationDisabled?: boolean;
   /** Whether any checkout has asked Safestock for a hold (the block is placed and reaches the app). */
   checkoutBlockSeen: boolean;
   /** null: Shopify could not be asked just now. */
@@ -52,7 +58,9 @@ export function setupChecklist(facts: SetupFacts): SetupItem[] {
           ? "Shopify could not be asked just now."
           : facts.validationActive && facts.appUrlWritten
             ? "Shopify's checkout refuses carts over the online store's available-to-sell."
-            : "Not active yet: switch protection on.",
+            : facts.validationDisabled
+              ? "Validation disabled by the merchant: Safestock's checkout rule is turned off in Shopify admin (Settings → Checkout → Checkout rules), so carts over the available stock are not refused. Switch protection on to turn it back on."
+              : "Not active yet: switch protection on.",
     },
     {
       key: "checkout-block",
