@@ -17,6 +17,8 @@ const UPDATE = `mutation U($id: ID!, $v: ValidationUpdateInput!) { validationUpd
 const DELETE = `mutation D($id: ID!) { validationDelete(id: $id) { deletedId userErrors { field message code } } }`;
 const LIST = `{ validations(first: 50) { nodes { id enabled } } }`;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = { data: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] };
 type UserError = { field: string[] | null; message: string; code: string };
 let sandbox: Sandbox | undefined;
 afterEach(() => sandbox?.close());
@@ -32,7 +34,7 @@ function setup() {
   sandbox.install();
   const s = sandbox;
   const gql = async (query: string, variables: Record<string, unknown> = {}, token: string = SANDBOX_ADMIN_TOKEN) =>
-    (await s.shop().graphql({ query, variables }, token)).body as { data: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] };
+    (await s.shop().graphql({ query, variables }, token)).body as Answer;
   const create = async (input: Record<string, unknown>, token?: string) =>
     (await gql(CREATE, { v: { functionHandle: "safestock-cart-validation", ...input } }, token)).data!.validationCreate as { validation: { id: string; enabled: boolean } | null; userErrors: UserError[] };
   const update = async (id: string, input: Record<string, unknown>, token?: string) =>
