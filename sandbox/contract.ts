@@ -364,6 +364,6 @@ export interface ShopStateSnapshot {
   publications: PublicationRecord[];
   metafields: MetafieldRecord[];
   orders: OrderRecord[];
-  /** Cart and checkout validations (validationCreate); the checkout runs only enabled ones. */
+  /** Cart and checkout validations (validationCreate, validationUpdate, validationDelete); the checkout runs only enabled ones. */
   validations: { id: Gid; title: string; enabled: boolean; blockOnFailure: boolean; functionId: string; functionHandle: string; appKey: string }[];
 }

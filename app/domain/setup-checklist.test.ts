@@ -25,4 +25,19 @@ describe("the set-up checklist", () => {
     expect(setupChecklist({ ...ready, appUrlWritten: false }).find((item) => item.key === "validation")?.status).toBe("todo");
     expect(setupChecklist({ ...ready, validationActive: null, appUrlWritten: null }).find((item) => item.key === "validation")?.status).toBe("unknown");
   });
+
+  it("says how to place the checkout block, and that it turns green only once a checkout used it (no placement signal in the Admin API)", () => {
+    const block = setupChecklist({ ...ready, checkoutBlockSeen: false }).find((item) => item.key === "checkout-block")!;
+    expect(block.status).toBe("todo");
+    for (const step of ["Settings → Checkout → Customize", "Add app block", "Safestock cart hold", "Save", "first checkout"]) expect(block.detail).toContain(step);
+  });
+
+  it("says distinctly when the merchant turned the rule off, rather than that it was never switched on", () => {
+    const off = setupChecklist({ ...ready, validationActive: false, validationDisabled: true }).find((item) => item.key === "validation")!;
+    expect(off.status).toBe("todo");
+    expect(off.detail).toContain("disabled by the merchant");
+    const never = setupChecklist({ ...ready, validationActive: false, validationDisabled: false }).find((item) => item.key === "validation")!;
+    expect(never.status).toBe("todo");
+    expect(never.detail).not.toContain("disabled by the merchant");
+  });
 });

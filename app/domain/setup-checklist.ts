@@ -11,6 +11,12 @@ export interface SetupFacts {
   policyVersion: number | null;
   /** null: Shopify could not be asked just now. */
   validationActive: boolean | null;
+  /**
+   * Safestock's rule exists but is switched off. The app only ever creates it switched on, so
+   * someone turned it off in Shopify admin (Settings → Checkout → Checkout rules), the merchant
+   * most likely: said distinctly, and switching protection on turns the same rule back on.
+   */
+  validationDisabled?: boolean;
   /** Whether any checkout has asked Safestock for a hold (the block is placed and reaches the app). */
   checkoutBlockSeen: boolean;
   /** null: Shopify could not be asked just now. */
@@ -28,6 +34,17 @@ export interface SetupItem {
 
 const live = (value: boolean | null): SetupStatus => (value === null ? "unknown" : value ? "done" : "todo");
 
+/**
+ * The checkout block's step is known only from use (a checkout asked Safestock for a hold): the
+ * 2026-10 Admin API has no app-readable signal of where, or whether, a merchant placed an app
+ * block. `CheckoutProfile` (deprecated) has only id, name, isPublished, typOspPagesActive and
+ * dates (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/CheckoutProfile), and its
+ * successor `CheckoutAndAccountsConfiguration` only branding, overrides (branding per market),
+ * isPublished, name and dates (sandbox/schemas/admin_2026-10.json.gz). So the help text says how to
+ * place it: merchants place block targets in the checkout and accounts editor
+ * (https://shopify.dev/docs/api/checkout-ui-extensions/latest/targets/checkout/block;
+ * https://help.shopify.com/en/manual/checkout-settings/customize-checkout-configurations/checkout-editor).
+ */
 export function setupChecklist(facts: SetupFacts): SetupItem[] {
   const syncDetail = {
     idle: "Waiting to start the first import of locations, channels and inventory.",
@@ -52,7 +69,9 @@ export function setupChecklist(facts: SetupFacts): SetupItem[] {
           ? "Shopify could not be asked just now."
           : facts.validationActive && facts.appUrlWritten
             ? "Shopify's checkout refuses carts over the online store's available-to-sell."
-            : "Not active yet: switch protection on.",
+            : facts.validationDisabled
+              ? "Validation disabled by the merchant: Safestock's checkout rule is turned off in Shopify admin (Settings → Checkout → Checkout rules), so carts over the available stock are not refused. Switch protection on to turn it back on."
+              : "Not active yet: switch protection on.",
     },
     {
       key: "checkout-block",
@@ -60,7 +79,7 @@ export function setupChecklist(facts: SetupFacts): SetupItem[] {
       status: facts.checkoutBlockSeen ? "done" : "todo",
       detail: facts.checkoutBlockSeen
         ? "Checkouts are holding their items with Safestock."
-        : "In Shopify admin: Settings → Checkout → Customize, add the app block “Safestock cart hold”, then Save. It turns green after the first checkout.",
+        : "In Shopify admin: Settings → Checkout → Customize. In the checkout and accounts editor, open the Checkout page, choose Add app block (in the Apps section of the sidebar), pick “Safestock cart hold”, place it (for example under the order summary), then Save. Shopify does not tell apps where their blocks are placed, so this step turns green after the first checkout that holds its items with Safestock.",
     },
     {
       key: "webhooks",

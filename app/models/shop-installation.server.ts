@@ -60,7 +60,28 @@ export async function deleteShopSessions(shop: string, db: PrismaClient = prisma
   await db.session.deleteMany({ where: { shop } });
 }
 
-/** The scopes the shop granted, on its offline session (app/scopes_update). */
-export async function updateOfflineSessionScope(shop: string, scope: string, db: PrismaClient = prisma) {
-  await db.session.updateMany({ where: { shop, isOnline: false }, data: { scope } });
+/**
+ * The scopes the shop granted, on its offline session (app/scopes_update), applied only when
+ * `changedAt` is newer than the last update applied: one conditional write claims the newer time,
+ * in the same transaction as the session's scope, so an older update arriving later (a replay, or
+ * Shopify's out-of-order delivery) changes nothing. `applied: false` with the time in force.
+ */
+export async function applyScopesIfNewer(
+  shop: string,
+  scope: string,
+  changedAt: Date,
+  db: PrismaClient = prisma,
+): Promise<{ applied: true } | { applied: false; inForceSince: Date | null; installed: boolean }> {
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.shopInstallation.updateMany({
+      where: { shop, OR: [{ scopesUpdatedAt: null }, { scopesUpdatedAt: { lt: changedAt } }] },
+      data: { scopesUpdatedAt: changedAt },
+    });
+    if (claimed.count === 0) {
+      const installation = await tx.shopInstallation.findUnique({ where: { shop }, select: { scopesUpdatedAt: true } });
+      return { applied: false as const, inForceSince: installation?.scopesUpdatedAt ?? null, installed: installation !== null };
+    }
+    await tx.session.updateMany({ where: { shop, isOnline: false }, data: { scope } });
+    return { applied: true as const };
+  });
 }

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Banner,
@@ -17,6 +17,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { rollbackPolicy } from "~/services/policy.server";
 import { importPolicyText, loadPolicyPage } from "~/services/policy-view.server";
@@ -101,14 +102,32 @@ export default function PolicyPage() {
 
   const example = useMemo(() => examplePolicy(locations, channels), [locations, channels]);
   const problems = result && !result.ok ? result.problems : [];
+  const submit = useSubmit();
+  // A policy typed or loaded but not yet published is unsaved (issue 18 § 5); publishing clears
+  // the form (above), which closes the bar.
+  const dirty = text.trim() !== "" || note.trim() !== "";
 
   return (
     <Page
       title="Policy"
-      backAction={{ content: "Overview", url: "/app" }}
+      backAction={{ content: "Diagnostics", url: "/app/diagnostics" }}
       secondaryActions={current ? [{ content: "Export JSON", onAction: () => void exportPolicy() }] : []}
     >
       <TitleBar title="Policy" />
+      <ContextualSaveBar
+        id="policy-save-bar"
+        open={dirty}
+        onSave={() => submit({ policy: text, note }, { method: "post" })}
+        onDiscard={() => {
+          setText("");
+          setNote("");
+          setFileName(null);
+          setFileError(null);
+        }}
+        saving={submitting}
+        saveDisabled={!text.trim()}
+        leaveMessage="Leaving this page discards the policy you have not published."
+      />
       <BlockStack gap="400">
         {exportError && (
           <Banner tone="critical" title="The policy could not be exported" onDismiss={() => setExportError(null)}>

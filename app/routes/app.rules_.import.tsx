@@ -1,8 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, DataTable, DropZone, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import { useCallback, useState } from "react";
+import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { merchantText } from "~/components/policy-form";
 import { CSV_TEMPLATE, importExceptionsCsv } from "~/services/csv-import.server";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
@@ -46,10 +47,26 @@ export default function ImportExceptions() {
     accepted[0]?.text().then(setText, () => setFileError("The file could not be read"));
   }, []);
   const problems = result && !result.ok ? result.problems : [];
+  const submit = useSubmit();
+  const submitting = navigation.state === "submitting";
+  // Rows typed or loaded but not yet added to the draft are unsaved (issue 18 § 5). A successful
+  // import redirects to Rules: an action's redirect does not pass through the leave blocker.
+  const dirty = text.trim() !== "";
 
   return (
     <Page title="Import exceptions from CSV" backAction={{ content: "Rules", url: "/app/rules" }}>
       <TitleBar title="Import exceptions" />
+      <ContextualSaveBar
+        id="csv-import-save-bar"
+        open={dirty}
+        onSave={() => submit({ csv: text }, { method: "post" })}
+        onDiscard={() => {
+          setText("");
+          setFileError(null);
+        }}
+        saving={submitting}
+        leaveMessage="Leaving this page discards the CSV rows you have not added to your draft."
+      />
       <BlockStack gap="400">
         {problems.length > 0 && (
           <Banner tone="critical" title={`Nothing was imported: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}`}>
@@ -82,7 +99,7 @@ export default function ImportExceptions() {
               )}
               <TextField label="CSV rows" name="csv" value={text} onChange={setText} multiline={8} monospaced autoComplete="off" />
               <InlineStack>
-                <Button submit variant="primary" disabled={!text.trim()} loading={navigation.state === "submitting"}>
+                <Button submit variant="primary" disabled={!text.trim()} loading={submitting}>
                   Add to draft
                 </Button>
               </InlineStack>

@@ -57,7 +57,7 @@ export default function Sync() {
 
   const runningReport = data.reports.find((report) => report.status === "running");
   return (
-    <Page title="Sync" subtitle="Reconciliation, background jobs and webhook health" backAction={{ content: "Overview", url: "/app" }}>
+    <Page title="Sync" subtitle="Reconciliation, background jobs and webhook health" backAction={{ content: "Diagnostics", url: "/app/diagnostics" }}>
       <TitleBar title="Sync" />
       <BlockStack gap="400">
         <ShopifyFailingBanner failing={data.shopifyFailing} />

@@ -20,7 +20,7 @@ export default function WebhookDeliveries() {
   const goTo = (cursor: string | null) => setSearch({ cursor });
 
   return (
-    <Page title="Webhook deliveries" backAction={{ content: "Overview", url: "/app" }}>
+    <Page title="Webhook deliveries" backAction={{ content: "Diagnostics", url: "/app/diagnostics" }}>
       <TitleBar title="Webhook deliveries" />
       <Card padding="0">
         {deliveries.length === 0 && onFirstPage ? (

@@ -1,6 +1,6 @@
 import { recordAudit } from "~/models/audit.server";
 import { customerDataOf, redactCustomerData, type CustomerKeys } from "~/models/customer-data.server";
-import { updateOfflineSessionScope } from "~/models/shop-installation.server";
+import { applyScopesIfNewer } from "~/models/shop-installation.server";
 
 /**
  * The mandatory compliance requests about one customer
@@ -61,11 +61,24 @@ export async function redactCustomer(shop: string, payload: Json) {
 /**
  * app/scopes_update: the scopes the merchant granted changed (an optional scope granted or
  * revoked); the stored offline session says what the token can do. As the React Router app
- * template's `webhooks.app.scopes_update` route does: `current` becomes the session's scope.
+ * template's `webhooks.app.scopes_update` route does, `current` becomes the session's scope — but
+ * only when this update is newer than the last one applied. Its time is the oldest of the
+ * X-Shopify-Triggered-At header (unsigned: anyone replaying a body can set it) and the payload's
+ * own `updated_at` (signed with the body; https://shopify.dev/docs/api/webhooks?reference=toml&accordionItem=webhooks-app-scopes_update),
+ * so a replayed old body cannot pass for a newer update by a fresh header. The freshness window
+ * (WEBHOOK_FRESHNESS_HOURS) was already applied at intake (app/services/webhook-intake.server.ts).
  */
-export async function applyScopesUpdate(shop: string, payload: Json) {
+export async function applyScopesUpdate(shop: string, payload: Json, triggeredAt: Date | null) {
   const current = Array.isArray(payload.current) ? payload.current.filter((scope): scope is string => typeof scope === "string") : null;
   if (!current) return { refused: "an app/scopes_update payload lists the current scopes" } as const;
-  await updateOfflineSessionScope(shop, current.join(","));
-  return "processed" as const;
+  const updatedAt = typeof payload.updated_at === "string" ? new Date(payload.updated_at) : null;
+  const times = [triggeredAt, updatedAt && !Number.isNaN(updatedAt.getTime()) ? updatedAt : null].filter((time): time is Date => time !== null);
+  if (times.length === 0) return { refused: "an app/scopes_update delivery says neither when it was triggered nor when the scopes changed" } as const;
+  const changedAt = new Date(Math.min(...times.map((time) => time.getTime())));
+  const outcome = await applyScopesIfNewer(shop, current.join(","), changedAt);
+  if (outcome.applied) return "processed" as const;
+  if (!outcome.installed) return { refused: "app/scopes_update for a shop with no installation" } as const;
+  return {
+    refused: `app/scopes_update of ${changedAt.toISOString()} is not newer than the scopes in force (updated ${outcome.inForceSince?.toISOString() ?? "unknown"})`,
+  } as const;
 }

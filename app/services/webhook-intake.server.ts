@@ -166,8 +166,8 @@ export async function acceptVerifiedDelivery(delivery: VerifiedDelivery): Promis
 
 /**
  * Why a delivery is not to be acted on, or null. Pure apart from the setting: the claims its
- * headers make against its signed body, then its age. Lifecycle and compliance topics are not
- * judged by age: what they say is confirmed with Shopify instead (`confirmAppGone`), a genuine
+ * headers make against its signed body, then its age. Lifecycle and compliance topics (all but
+ * app/scopes_update, AGE_JUDGED_INLINE_TOPICS) are not judged by age: what they say is confirmed with Shopify instead (`confirmAppGone`), a genuine
  * one stays true however late it comes, and whether shop/redact's trigger time is the uninstall's
  * (48 h before it is sent) is [unconfirmed].
  */
@@ -185,12 +185,17 @@ function judgeDelivery(delivery: VerifiedDelivery, triggeredAt: Date | null): { 
   }
   const claims = deliveryClaims(delivery.topic, delivery.shop, payload);
   if (!claims.agree) return { status: "refused", reason: claims.reason };
-  if (INLINE_TOPICS.has(delivery.topic)) return null;
+  if (INLINE_TOPICS.has(delivery.topic) && !AGE_JUDGED_INLINE_TOPICS.has(delivery.topic)) return null;
   const windowMs = env().WEBHOOK_FRESHNESS_HOURS * 3_600_000;
   const stale = stalenessOf(delivery.receivedAt, windowMs, { triggeredAt, changedAt: payloadChangedAt(delivery.topic, payload) });
   if (!stale) return null;
   // Every other topic's effect on stock is a recompute from Shopify's current quantities, which
   // the scheduled reconciliation also makes (docs/pipeline.md "Reconciliation reports").
+  if (delivery.topic === "app/scopes_update") {
+    // An old one, replayed or late, could set scopes that are no longer granted. What the token
+    // can do is settled by Shopify anyway: the next token exchange records the granted scopes.
+    return { status: "stale", reason: `${stale}; the scopes it lists may no longer be the granted ones` };
+  }
   const covered = delivery.topic === "orders/create" ? "reconciliation re-reads the stock it names; its sale is not counted in sales velocity" : "reconciliation re-reads the stock it names";
   return { status: "stale", reason: `${stale}; ${covered}` };
 }
@@ -200,6 +205,13 @@ function judgeDelivery(delivery: VerifiedDelivery, triggeredAt: Date | null): { 
  * purge the shop's jobs (app/uninstalled) or its rows (shop/redact), the queued job included.
  */
 const INLINE_TOPICS: ReadonlySet<WebhookTopic> = new Set(["app/uninstalled", "shop/redact", "customers/data_request", "customers/redact", "app/scopes_update"]);
+
+/**
+ * Inline topics judged by age like the queued ones: app/scopes_update changes what the stored
+ * session says the token can do, and nothing confirms it with Shopify first, so an old delivery
+ * is not acted on (and a fresh one only when newer than the last applied: applyScopesUpdate).
+ */
+const AGE_JUDGED_INLINE_TOPICS: ReadonlySet<WebhookTopic> = new Set(["app/scopes_update"]);
 
 function parseTriggeredAt(value: string | undefined): Date | null {
   if (!value) return null;

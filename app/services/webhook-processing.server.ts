@@ -234,7 +234,7 @@ async function processLifecycleDelivery(delivery: DeliveryToProcess): Promise<Pr
       await redactCustomer(shop, parseWebhookBody(delivery.rawBody || "{}") as Json);
       return "processed";
     case "app/scopes_update":
-      return applyScopesUpdate(shop, parseWebhookBody(delivery.rawBody || "{}") as Json);
+      return applyScopesUpdate(shop, parseWebhookBody(delivery.rawBody || "{}") as Json, delivery.triggeredAt ?? null);
     default:
       return null;
   }

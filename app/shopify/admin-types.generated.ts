@@ -352,6 +352,18 @@ export type ValidationCreateInput = {
   title?: string | null | undefined;
 };
 
+/** The input fields required to update a validation. */
+export type ValidationUpdateInput = {
+  /** Whether the validation should block on failures other than expected violations. */
+  blockOnFailure?: boolean | null | undefined;
+  /** Whether the validation should be live on the merchant checkout. */
+  enable?: boolean | null | undefined;
+  /** Additional metafields to associate to the validation. */
+  metafields?: Array<MetafieldInput> | null | undefined;
+  /** The title of the validation. */
+  title?: string | null | undefined;
+};
+
 /** Possible error codes that can be returned by `ValidationUserError`. */
 export type ValidationUserErrorCode =
   /** ApiPermission metafields can only be created or updated by the app owner. */
@@ -499,7 +511,7 @@ export type SafestockUnpublishMutation = { publishableUnpublish: { userErrors: A
 export type SafestockSetupStateQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SafestockSetupStateQuery = { shop: { id: string, metafield: { value: string } | null }, validations: { nodes: Array<{ id: string, enabled: boolean, shopifyFunction: { handle: string } }> } };
+export type SafestockSetupStateQuery = { shop: { id: string, metafield: { value: string } | null }, validations: { nodes: Array<{ id: string, enabled: boolean, shopifyFunction: { handle: string, appKey: string } }> } };
 
 export type SafestockValidationCreateMutationVariables = Exact<{
   validation: ValidationCreateInput;
@@ -507,6 +519,14 @@ export type SafestockValidationCreateMutationVariables = Exact<{
 
 
 export type SafestockValidationCreateMutation = { validationCreate: { validation: { id: string, enabled: boolean } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ValidationUserErrorCode | null }> } | null };
+
+export type SafestockValidationUpdateMutationVariables = Exact<{
+  id: string;
+  validation: ValidationUpdateInput;
+}>;
+
+
+export type SafestockValidationUpdateMutation = { validationUpdate: { validation: { id: string, enabled: boolean } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ValidationUserErrorCode | null }> } | null };
 
 export type SafestockSetAppUrlMutationVariables = Exact<{
   metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;

@@ -281,6 +281,7 @@ export const SETUP_STATE_QUERY = /* GraphQL */ `
         enabled
         shopifyFunction {
           handle
+          appKey
         }
       }
     }
@@ -291,6 +292,27 @@ export const SETUP_STATE_QUERY = /* GraphQL */ `
 export const VALIDATION_CREATE_MUTATION = /* GraphQL */ `
   mutation SafestockValidationCreate($validation: ValidationCreateInput!) {
     validationCreate(validation: $validation) {
+      validation {
+        id
+        enabled
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/**
+ * Switches Safestock's existing rule back on when the merchant turned it off, rather than creating
+ * a second one (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/validationUpdate).
+ * ValidationUpdateInput's `enable` and `blockOnFailure` default to false: both are always sent.
+ */
+export const VALIDATION_UPDATE_MUTATION = /* GraphQL */ `
+  mutation SafestockValidationUpdate($id: ID!, $validation: ValidationUpdateInput!) {
+    validationUpdate(id: $id, validation: $validation) {
       validation {
         id
         enabled
@@ -334,5 +356,6 @@ export const ALL_DOCUMENTS = {
   UNPUBLISH_MUTATION,
   SETUP_STATE_QUERY,
   VALIDATION_CREATE_MUTATION,
+  VALIDATION_UPDATE_MUTATION,
   APP_URL_SET_MUTATION,
 };

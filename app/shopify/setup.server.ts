@@ -3,13 +3,15 @@
  * validations and the app-URL metafield, create the cart-validation rule, write the app's URL.
  */
 import type { AdminClient } from "./admin-client.server";
-import { APP_URL_SET_MUTATION, SETUP_STATE_QUERY, VALIDATION_CREATE_MUTATION } from "./documents";
+import { APP_URL_SET_MUTATION, SETUP_STATE_QUERY, VALIDATION_CREATE_MUTATION, VALIDATION_UPDATE_MUTATION } from "./documents";
 import type {
   SafestockSetAppUrlMutation,
   SafestockSetAppUrlMutationVariables,
   SafestockSetupStateQuery,
   SafestockValidationCreateMutation,
   SafestockValidationCreateMutationVariables,
+  SafestockValidationUpdateMutation,
+  SafestockValidationUpdateMutationVariables,
 } from "./admin-types.generated";
 
 /** extensions/safestock-cart-validation/shopify.extension.toml's handle: validationCreate names the Function by it. */
@@ -25,12 +27,19 @@ export interface SetupState {
   validations: { id: string; enabled: boolean }[];
 }
 
-export async function readSetupState(client: AdminClient): Promise<SetupState> {
+/**
+ * `ownAppKey`: the app's client id. Another app may deploy a Function with the same handle; its
+ * validations are told apart by the Function's `appKey` ("The client ID of the app that owns the
+ * Shopify Function", ShopifyFunction in the 2026-10 schema).
+ */
+export async function readSetupState(client: AdminClient, ownAppKey: string): Promise<SetupState> {
   const { data } = await client.request<SafestockSetupStateQuery>("SafestockSetupState", SETUP_STATE_QUERY);
   return {
     shopId: data.shop.id,
     appUrl: data.shop.metafield?.value ?? null,
-    validations: data.validations.nodes.filter((node) => node.shopifyFunction.handle === CART_VALIDATION_FUNCTION_HANDLE).map(({ id, enabled }) => ({ id, enabled })),
+    validations: data.validations.nodes
+      .filter((node) => node.shopifyFunction.handle === CART_VALIDATION_FUNCTION_HANDLE && node.shopifyFunction.appKey === ownAppKey)
+      .map(({ id, enabled }) => ({ id, enabled })),
   };
 }
 
@@ -45,6 +54,22 @@ export async function createCartValidation(client: AdminClient): Promise<{ ok: t
   } satisfies SafestockValidationCreateMutationVariables);
   const payload = data.validationCreate;
   if (payload === null) throw new Error("Shopify answered validationCreate: null without an error");
+  return payload.userErrors.length === 0 && payload.validation?.enabled ? { ok: true } : { ok: false, userErrors: payload.userErrors };
+}
+
+/**
+ * Turns Safestock's existing, switched-off rule back on (validationUpdate) instead of creating a
+ * second one. ValidationUpdateInput's `enable` and `blockOnFailure` default to false
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/input-objects/ValidationUpdateInput), so
+ * both are sent: `blockOnFailure: false` as at create (fail open, docs/decisions/019).
+ */
+export async function enableCartValidation(client: AdminClient, id: string): Promise<{ ok: true } | { ok: false; userErrors: ShopifyUserErrors }> {
+  const { data } = await client.request<SafestockValidationUpdateMutation>("SafestockValidationUpdate", VALIDATION_UPDATE_MUTATION, {
+    id,
+    validation: { enable: true, blockOnFailure: false },
+  } satisfies SafestockValidationUpdateMutationVariables);
+  const payload = data.validationUpdate;
+  if (payload === null) throw new Error("Shopify answered validationUpdate: null without an error");
   return payload.userErrors.length === 0 && payload.validation?.enabled ? { ok: true } : { ok: false, userErrors: payload.userErrors };
 }
 

@@ -71,7 +71,8 @@ describe("deliveryClaims", () => {
 });
 
 describe("payloadChangedAt", () => {
-  it("reads the signed change time of orders, levels and refunds, and of no other topic", () => {
+  it("reads the signed change time of orders, levels, refunds and scope updates, and of no other topic", () => {
+    expect(payloadChangedAt("app/scopes_update", { id: 1, previous: ["read_products"], current: [], updated_at: "2026-12-01T10:00:00-05:00" })?.toISOString()).toBe("2026-12-01T15:00:00.000Z");
     expect(payloadChangedAt("orders/updated", order)?.toISOString()).toBe("2026-12-01T15:00:00.000Z");
     expect(payloadChangedAt("inventory_levels/update", { updated_at: "2026-12-01T10:00:00Z" })?.toISOString()).toBe("2026-12-01T10:00:00.000Z");
     expect(payloadChangedAt("refunds/create", { created_at: "2026-12-01T10:00:00Z" })?.toISOString()).toBe("2026-12-01T10:00:00.000Z");

@@ -103,14 +103,15 @@ export function deliveryClaims(topic: WebhookTopic, headerShop: string, payload:
 /**
  * When the change a payload describes happened, where the topic's payload says so in a field that
  * changes with every such event (orders' `updated_at`, a level's `updated_at`, a refund's
- * `created_at`). Shopify suggests it as well as `X-Shopify-Triggered-At` to tell a stale payload
+ * `created_at`, app/scopes_update's `updated_at`). Shopify suggests it as well as `X-Shopify-Triggered-At` to tell a stale payload
  * (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism), and unlike the header it
  * is signed. null: the topic has no such field, or it is missing or unreadable.
  */
 export function payloadChangedAt(topic: WebhookTopic, payload: unknown): Date | null {
   if (payload === null || typeof payload !== "object") return null;
   const body = payload as Json;
-  const field = topic.startsWith("orders/") || topic === "inventory_levels/update" ? body.updated_at : topic === "refunds/create" ? body.created_at : null;
+  const field =
+    topic.startsWith("orders/") || topic === "inventory_levels/update" || topic === "app/scopes_update" ? body.updated_at : topic === "refunds/create" ? body.created_at : null;
   const value = text(field);
   if (!value) return null;
   const date = new Date(value);

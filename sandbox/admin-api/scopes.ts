@@ -133,6 +133,8 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   "Mutation.publishableUnpublish": ["write_publications"],
   "Mutation.metafieldsSet": metafieldsSetScopes,
   "Mutation.validationCreate": ["write_validations"],
+  "Mutation.validationUpdate": ["write_validations"],
+  "Mutation.validationDelete": ["write_validations"],
   "Mutation.orderCreate": ["write_orders"],
   "Mutation.orderCancel": ["write_orders"],
   "Mutation.refundCreate": ["write_orders"],

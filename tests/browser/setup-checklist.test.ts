@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
+import { SANDBOX_ADMIN_TOKEN } from "../../sandbox/contract";
 import { browserAvailability, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
@@ -49,5 +50,28 @@ describe.skipIf(!availability.available)("the set-up checklist on the Overview",
     expect(appUrl?.namespace).toMatch(/^app--.+--safestock$/);
     expect(appUrl?.value).toBe(admin!.stack.appUrl.replace(/\/+$/, ""));
     await screenshot(page, "setup-checklist");
+  });
+
+  it("says the rule was disabled by the merchant, and the click turns the same rule back on (no second one)", async () => {
+    const sandboxUrl = admin!.stack.sandboxUrl;
+    const validations = async () => ((await (await fetch(`${sandboxUrl}/sandbox/state`)).json()) as { validations: { id: string; enabled: boolean }[] }).validations;
+    const [rule] = await validations();
+    // Turned off outside the app, as a merchant does in Settings → Checkout (here through the
+    // Admin API the emulated admin answers; validationUpdate's `enable` defaults to false).
+    const off = await fetch(`${sandboxUrl}/admin/api/2026-10/graphql.json`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": SANDBOX_ADMIN_TOKEN },
+      body: JSON.stringify({ query: `mutation { validationUpdate(id: "${rule!.id}", validation: {}) { validation { enabled } userErrors { code } } }` }),
+    });
+    expect(((await off.json()) as { data: { validationUpdate: { validation: { enabled: boolean } } } }).data.validationUpdate.validation.enabled).toBe(false);
+
+    await page.reload();
+    await expect.poll(() => status("validation"), { timeout: 30_000 }).toBe("todo");
+    expect(await app.locator('[data-setup-item="validation"]').innerText()).toContain("disabled by the merchant");
+    await screenshot(page, "setup-checklist-disabled");
+
+    await app.getByRole("button", { name: "Switch protection on" }).click();
+    await expect.poll(() => status("validation"), { timeout: 30_000 }).toBe("done");
+    expect(await validations()).toEqual([expect.objectContaining({ id: rule!.id, enabled: true })]);
   });
 });

@@ -12,6 +12,19 @@
  *   merchant checkout"), `blockOnFailure: false`; `title` defaults to the Function's title.
  * - At most 25 validations may be active ("MAX_VALIDATIONS_ACTIVATED";
  *   https://shopify.dev/docs/apps/build/checkout/cart-checkout-validation: "up to 25").
+ * - validationUpdate(id:, validation: ValidationUpdateInput!) "Updates a cart and checkout
+ *   validation … rename it, toggle whether it's enabled at checkout, change its `blockOnFailure`
+ *   behavior" (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/validationUpdate).
+ *   The input's schema defaults apply as written: `enable` and `blockOnFailure` default to false
+ *   (https://shopify.dev/docs/api/admin-graphql/latest/input-objects/ValidationUpdateInput), so an
+ *   update that leaves out `enable` switches the validation off; a missing `title` keeps it.
+ *   Enabling one when 25 are active is MAX_VALIDATIONS_ACTIVATED, as at create.
+ * - validationDelete(id:) "Deletes a cart and checkout validation, removing its rule from the
+ *   shop's checkout" and answers `deletedId`
+ *   (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/validationDelete).
+ * - Both answer NOT_FOUND ("Validation not found.", the schema's description of the code) for an
+ *   unknown id, and for another app's validation ([unconfirmed]: whether Shopify lets an app change
+ *   another app's validation is not documented; the emulator does not).
  * - The checkout (sandbox/checkout/index.ts) runs a validation's Function only while it is enabled.
  *
  * The emulated app has deployed one Function: extensions/safestock-cart-validation (its toml's
@@ -62,8 +75,7 @@ function validationCreate(ctx: ApiContext, args: Args) {
   const fn = findFunction(ctx, input);
   if ("code" in fn) return { validation: null, userErrors: [fn] };
   const enabled = input.enable ?? false;
-  const active = [...ctx.state.validations.values()].filter((v) => v.enabled).length;
-  if (enabled && active >= MAX_ACTIVE_VALIDATIONS) {
+  if (enabled && activeCount(ctx.state) >= MAX_ACTIVE_VALIDATIONS) {
     return { validation: null, userErrors: [{ field: ["validation", "enable"], message: `Cannot have more than ${MAX_ACTIVE_VALIDATIONS} active validation functions.`, code: "MAX_VALIDATIONS_ACTIVATED" }] };
   }
   const record: ValidationRecord = {
@@ -79,6 +91,45 @@ function validationCreate(ctx: ApiContext, args: Args) {
   return { validation: record, userErrors: [] };
 }
 
+const activeCount = (state: ShopState, except?: string) => [...state.validations.values()].filter((v) => v.enabled && v.id !== except).length;
+
+function ownValidation(ctx: ApiContext, id: string): ValidationRecord | UserError {
+  const found = ctx.state.validations.get(id);
+  if (!found || found.appKey !== ctx.apiClientId) return { field: ["id"], message: "Validation not found.", code: "NOT_FOUND" };
+  return found;
+}
+
+function validationUpdate(ctx: ApiContext, args: Args) {
+  const found = ownValidation(ctx, requireGid(args.id));
+  if ("code" in found) return { validation: null, userErrors: [found] };
+  const input = args.validation as { enable?: boolean | null; blockOnFailure?: boolean | null; title?: string | null };
+  const enabled = input.enable ?? false;
+  if (enabled && !found.enabled && activeCount(ctx.state, found.id) >= MAX_ACTIVE_VALIDATIONS) {
+    return { validation: null, userErrors: [{ field: ["validation", "enable"], message: `Cannot have more than ${MAX_ACTIVE_VALIDATIONS} active validation functions.`, code: "MAX_VALIDATIONS_ACTIVATED" }] };
+  }
+  found.enabled = enabled;
+  found.blockOnFailure = input.blockOnFailure ?? false;
+  if (input.title != null) found.title = input.title;
+  return { validation: found, userErrors: [] };
+}
+
+function validationDelete(ctx: ApiContext, args: Args) {
+  const found = ownValidation(ctx, requireGid(args.id));
+  if ("code" in found) return { deletedId: null, userErrors: [found] };
+  ctx.state.validations.delete(found.id);
+  return { deletedId: found.id, userErrors: [] };
+}
+
+/**
+ * The merchant's side (Shopify admin → Settings → Checkout → Checkout rules): turning a rule off
+ * or on, as a merchant may at any time; the app sees only the result, `enabled` in `validations`.
+ */
+export function setValidationEnabledByMerchant(state: ShopState, id: string, enabled: boolean): void {
+  const found = state.validations.get(id);
+  if (!found) throw new Error(`no validation ${id}`);
+  found.enabled = enabled;
+}
+
 export const validationResolvers: ResolverMap = {
   QueryRoot: defineType<unknown>({
     validations: (_s, args, ctx) => connection(ctx.state.validations.values(), args),
@@ -86,6 +137,8 @@ export const validationResolvers: ResolverMap = {
   }),
   Mutation: defineType<unknown>({
     validationCreate: (_s, args, ctx) => validationCreate(ctx, args),
+    validationUpdate: (_s, args, ctx) => validationUpdate(ctx, args),
+    validationDelete: (_s, args, ctx) => validationDelete(ctx, args),
   }),
   Validation: defineType<ValidationRecord>({
     ...plain<ValidationRecord>("id", "title", "enabled", "blockOnFailure"),

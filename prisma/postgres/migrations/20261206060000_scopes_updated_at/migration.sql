@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ShopInstallation" ADD COLUMN     "scopesUpdatedAt" TIMESTAMP(3);
