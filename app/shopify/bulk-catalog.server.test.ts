@@ -37,12 +37,20 @@ const sorted = (items: ShopifyItem[]) =>
     .sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
 
 const noSleep = async () => {};
+/**
+ * A bulk read takes the shop's time (the emulator's rate): each wait between polls moves the
+ * shop's clock on by what it would have slept, so the read finishes in as many polls whatever
+ * the machine's speed (racing real time with no sleep timed out under load).
+ */
+const shopTimeSleep = (shop: Sandbox) => async (ms: number) => {
+  shop.setClock(new Date(shop.clock.now().getTime() + ms));
+};
 
 describe("readCatalogInBulk against the emulated shop", () => {
   it("returns exactly what paging with readCatalogPage returns (default seed)", async () => {
-    const { client } = setup();
+    const { sandbox, client } = setup();
     const polls: string[] = [];
-    const bulk = await readCatalogInBulk(client, { sleep: noSleep, onPoll: (op) => polls.push(op.status) });
+    const bulk = await readCatalogInBulk(client, { sleep: shopTimeSleep(sandbox), onPoll: (op) => polls.push(op.status) });
     // The read takes time (the emulator's rate): RUNNING until the last object is read.
     expect(polls.at(-1)).toBe("COMPLETED");
     expect(polls.slice(0, -1).every((status) => status === "RUNNING")).toBe(true);
@@ -53,22 +61,22 @@ describe("readCatalogInBulk against the emulated shop", () => {
   });
 
   it("returns exactly what paging returns for a generated catalog of 500 variants", async () => {
-    const { client } = setup({ variants: 500 });
-    const bulk = await readCatalogInBulk(client, { sleep: noSleep });
+    const { sandbox, client } = setup({ variants: 500 });
+    const bulk = await readCatalogInBulk(client, { sleep: shopTimeSleep(sandbox) });
     const paged = await readAllPages(client);
     expect(bulk).toHaveLength(500);
     expect(sorted(bulk)).toEqual(sorted(paged));
   });
 
   it("streams the same items in batches of the given size (grouped file, read line by line)", async () => {
-    const { client } = setup({ variants: 500 });
+    const { sandbox, client } = setup({ variants: 500 });
     const sizes: number[] = [];
     const streamed: ShopifyItem[] = [];
     const onBatch = async (batch: ShopifyItem[]) => {
       sizes.push(batch.length);
       streamed.push(...batch);
     };
-    await forEachBulkCatalogBatch(client, 200, onBatch, { sleep: noSleep });
+    await forEachBulkCatalogBatch(client, 200, onBatch, { sleep: shopTimeSleep(sandbox) });
     expect(sizes).toEqual([200, 200, 100]);
     expect(sorted(streamed)).toEqual(sorted(await readAllPages(client)));
   });
@@ -78,7 +86,7 @@ describe("readCatalogInBulk against the emulated shop", () => {
     const [variant] = sandbox.shop().snapshot().variants;
     await sandbox.placeOrder({ lineItems: [{ variantId: variant!.id, quantity: 1 }] });
     expect(await setChannelMetafields(client, [{ variantId: variant!.id, value: JSON.stringify({ online_store: 3 }), compareDigest: null }])).toMatchObject({ ok: true });
-    const bulk = await readCatalogInBulk(client, { sleep: noSleep });
+    const bulk = await readCatalogInBulk(client, { sleep: shopTimeSleep(sandbox) });
     const paged = await readAllPages(client);
     expect(sorted(bulk)).toEqual(sorted(paged));
     expect(bulk.find((item) => item.variantId === variant!.id)!.channelMetafield).toMatchObject({ value: JSON.stringify({ online_store: 3 }) });
@@ -111,7 +119,7 @@ describe("readCatalogInBulk against the emulated shop", () => {
   });
 
   it("streams the file when fetch is Remix's polyfill, as under remix-serve (docs/decisions/022)", async () => {
-    const { client } = setup({ variants: 30 });
+    const { sandbox, client } = setup({ variants: 30 });
     const nodeFetch = globalThis.fetch;
     // remix-serve installs @remix-run/web-fetch as the global fetch; its body is not Node's ReadableStream.
     vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
@@ -120,7 +128,7 @@ describe("readCatalogInBulk against the emulated shop", () => {
     });
     try {
       const seen: string[] = [];
-      await forEachBulkCatalogBatch(client, 7, async (items) => void seen.push(...items.map((item) => item.inventoryItemId)), { sleep: noSleep });
+      await forEachBulkCatalogBatch(client, 7, async (items) => void seen.push(...items.map((item) => item.inventoryItemId)), { sleep: shopTimeSleep(sandbox) });
       expect(seen).toHaveLength(30);
       expect(new Set(seen).size).toBe(30);
     } finally {
