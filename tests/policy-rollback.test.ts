@@ -35,6 +35,10 @@ describe("policy rollback", () => {
 
   it("refuses a version that does not exist or no longer fits the catalog, changing nothing", async () => {
     expect(await rollbackPolicy(SHOP, 99, { createdBy: "b@example.com" })).toEqual({ ok: false, problems: [{ path: "version", message: "v99 does not exist" }] });
+    // What the route hands on for a form field of "abc", "-1" or "1e99".
+    for (const garbage of [Number("abc"), -1, 1e99]) {
+      expect(await rollbackPolicy(SHOP, garbage, { createdBy: "b@example.com" })).toEqual({ ok: false, problems: [{ path: "version", message: "must be a version number (1, 2, …)" }] });
+    }
     // v2 names Warehouse; the location is gone now.
     await prisma.catalogLocation.deleteMany({ where: { shop: SHOP, name: "Warehouse" } });
     const refused = await rollbackPolicy(SHOP, 2, { createdBy: "b@example.com" });

@@ -39,6 +39,8 @@ export async function exportPolicy(shop: string): Promise<{ version: number; doc
  * names a location or SKU that no longer exists is refused with the reason.
  */
 export async function rollbackPolicy(shop: string, version: number, { createdBy }: { createdBy: string }): Promise<PublishPolicyResult> {
+  // A version comes from a form field: "abc" or "1e99" is a clear problem, not a database error.
+  if (!Number.isSafeInteger(version) || version < 1) return { ok: false, problems: [{ path: "version", message: "must be a version number (1, 2, …)" }] };
   const stored = await policyVersion(shop, version);
   if (!stored) return { ok: false, problems: [{ path: "version", message: `v${version} does not exist` }] };
   return publishPolicy(shop, stored.document, { createdBy, note: `Rollback to v${version}` });
