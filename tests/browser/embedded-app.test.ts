@@ -93,6 +93,9 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
   });
 
   it("explains the protected units on the Inventory page", async () => {
+    // The policy page sits under Diagnostics; the Overview is the app's home in the navigation.
+    await app.getByRole("link", { name: "Diagnostics" }).first().click();
+    await app.getByRole("heading", { name: "Diagnostics" }).first().waitFor();
     await app.getByRole("link", { name: "Overview" }).first().click();
     await app.getByRole("link", { name: "See every SKU with its reasons" }).click();
     await app.getByLabel("Search by SKU").waitFor();
