@@ -51,10 +51,14 @@ describe("four parallel 100 MB unsigned webhook posts against remix-serve", { ti
         `peak during ${peakRss.toFixed(0)} MB (+${(peakRss - before.rssMb).toFixed(0)} MB), after ${after.rssMb.toFixed(0)} MB, VmHWM ${after.peakMb.toFixed(0)} MB; ` +
         `the client got rid of ${chunked.map((post) => post.sentMb.toFixed(1)).join(", ")} MB (chunked) and ${declared.map((post) => post.sentMb.toFixed(1)).join(", ")} MB (declared) before the answer, in ${seconds.toFixed(1)} s`,
     );
-    expect(chunked.map((post) => post.status)).toEqual([413, 413, 413, 413]);
-    // A declared 100 MB is refused before a byte is read; the client may see the connection close
-    // under its writes before the 413 (flood()); either way the post is refused, never recorded.
-    expect(declared.map((post) => post.status ?? post.dropped)).toEqual(declared.map((post) => (post.status === null ? expect.stringMatching(/^(EPIPE|ECONNRESET)$/) : 413)));
+    // The app answers 413 and closes the connection once the limit is read (a declared 100 MB before
+    // a byte is read); a client still writing may see the connection close under its writes before
+    // it reads the 413 (flood()). Either way the post is refused, never recorded.
+    const refused = (posts: typeof chunked) => posts.map((post) => post.status ?? post.dropped);
+    const refusedShape = (posts: typeof chunked) => posts.map((post) => (post.status === null ? expect.stringMatching(/^(EPIPE|ECONNRESET)$/) : 413));
+    expect(refused(chunked)).toEqual(refusedShape(chunked));
+    expect(refused(declared)).toEqual(refusedShape(declared));
+    expect(chunked.some((post) => post.status === 413)).toBe(true);
     expect(declared.some((post) => post.status === 413)).toBe(true);
     expect(peakRss - before.rssMb).toBeLessThan(100);
 
