@@ -7,6 +7,9 @@
  * item's recorded sales across every channel (the measurement behind velocity buffers,
  * docs/decisions/010), as units per day.
  */
+/** The sales rate is measured over the last week: long enough for a slow seller to have a rate at all. */
+export const SALES_RATE_WINDOW_DAYS = 7;
+
 export type DaysOfSupply =
   /** Every channel already reads 0. */
   | { readonly kind: "sold_out" }

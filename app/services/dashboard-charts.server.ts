@@ -6,7 +6,7 @@
  */
 import { availableByItem, lagSamplesSince, largestChannelNumberByItem, pausedChannelSample, pausedCountsByChannel, salesSince } from "~/models/dashboard-read.server";
 import { parseExplain, variantName } from "./display-view.server";
-import { daysOfSupply, describeDaysOfSupply, describeSalesRate } from "~/domain/days-of-supply";
+import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS } from "~/domain/days-of-supply";
 import { variantTitlesOf } from "~/models/catalog.server";
 import { formatDuration } from "~/domain/explain";
 import type { ChannelRule, Policy } from "~/domain";
@@ -21,7 +21,7 @@ const PAUSED_REASON_SAMPLE = 500;
 const dayLabel = (date: Date) => date.toISOString().slice(5, 10);
 
 export async function loadDashboardCharts(shop: string, now = new Date()) {
-  const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
+  const weekAgo = new Date(now.getTime() - SALES_RATE_WINDOW_DAYS * DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
   const [sales, lags, pausedCounts, paused, exposure, policy] = await Promise.all([
     salesSince(shop, weekAgo),
@@ -67,7 +67,7 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
   for (const row of channelNumbers) sellableOf.set(row.inventoryItemId, row._max.available ?? 0);
   const risky = [...soldPerItem.entries()]
     .map(([id, { sku, units }]) => {
-      const perDay = units / 7;
+      const perDay = units / SALES_RATE_WINDOW_DAYS;
       const stock = sellableOf.get(id) ?? 0;
       const supply = daysOfSupply({ sellable: stock, unitsPerDay: perDay });
       return { item: id, sku, available: stock, perDay, daysOfSupply: supply.kind === "days" ? supply.days : 0, daysText: describeDaysOfSupply(supply), rateText: describeSalesRate(perDay) };
