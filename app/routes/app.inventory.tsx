@@ -16,7 +16,7 @@ import {
   Text,
   useIndexResourceState,
 } from "@shopify/polaris";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { BulkExceptionModal, type BulkKind } from "~/components/bulk-exception-modal";
 import { setBulkExceptions } from "~/services/bulk-exceptions.server";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
@@ -81,7 +81,11 @@ export default function Inventory() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(items, {
     resourceIDResolver: (item) => item.inventoryItemId,
   });
-  const selected = allResourcesSelected ? items.map((item) => item.inventoryItemId) : selectedResources;
+  // A new search or page starts with nothing selected.
+  const pageKey = items.map((item) => item.inventoryItemId).join("|");
+  useEffect(() => clearSelection(), [pageKey, clearSelection]);
+  // Only rows on this page count: a selection made before a search or a page turn never edits hidden items.
+  const selected = items.filter((item) => allResourcesSelected || selectedResources.includes(item.inventoryItemId)).map((item) => item.inventoryItemId);
   const selectedSkus = new Set(items.filter((item) => selected.includes(item.inventoryItemId)).map((item) => item.sku)).size;
   const [bulkKind, setBulkKind] = useState<BulkKind | null>(null);
   const [exporting, setExporting] = useState(false);
@@ -156,7 +160,7 @@ export default function Inventory() {
               <IndexTable
                 resourceName={{ singular: "item", plural: "items" }}
                 itemCount={items.length}
-                selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+                selectedItemsCount={allResourcesSelected ? "All" : selected.length}
                 onSelectionChange={handleSelectionChange}
                 promotedBulkActions={[
                   { content: "Set safety stock", onAction: () => setBulkKind("safety_stock") },
