@@ -18,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import { useCallback, useEffect, useState } from "react";
 import { BulkExceptionModal, type BulkKind } from "~/components/bulk-exception-modal";
+import { saveDownload } from "~/components/download";
 import { setBulkExceptions } from "~/services/bulk-exceptions.server";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { merchantOf } from "~/services/merchant.server";
@@ -59,18 +60,11 @@ function idsOf(value: FormDataEntryValue | null): string[] {
   }
 }
 
-/** The export needs the session token, which only App Bridge's fetch adds: fetched, then saved from memory. */
+/** The export is fetched through App Bridge (the session token), then saved. */
 async function downloadExport(): Promise<string | null> {
   const response = await fetch("/app/inventory/export");
   if (!response.ok) return "The export could not be made. Try again in a moment.";
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "safestock-inventory.csv";
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  URL.revokeObjectURL(url);
+  await saveDownload(response, "safestock-inventory.csv");
   return null;
 }
 

@@ -11,9 +11,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
-import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
 import type { SandboxStack } from "../../sandbox/stack";
 import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
+import { safetyStockAt } from "./support/shop-state";
 
 const availability = browserAvailability();
 if (availability.notice) console.warn(availability.notice);
@@ -26,12 +26,7 @@ describe.skipIf(!availability.available)("inventory: bulk edit → preview → p
 
   const goTo = (path: string) => goToInApp(page, path);
 
-  function safetyStock(sku: string, locationName: string): number {
-    const state = stack.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot();
-    const variant = state.variants.find((entry) => entry.sku === sku)!;
-    const location = state.locations.find((entry) => entry.name === locationName)!;
-    return state.inventoryLevels.find((level) => level.inventoryItemId === variant.inventoryItemId && level.locationId === location.id)!.quantities.safety_stock;
-  }
+  const safetyStock = (sku: string, locationName: string) => safetyStockAt(stack, sku, locationName);
 
   beforeAll(async () => {
     admin = await openEmbeddedAdmin();
