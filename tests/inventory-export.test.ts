@@ -181,4 +181,15 @@ describe("inventory search", () => {
     // Days of supply with no sales recorded: no recent sales, never infinite days.
     expect(page.data.items[0].supply).toMatchObject({ text: "No recent sales", rate: null });
   });
+
+  it("shows days of supply from the week's sales: the largest channel number ÷ units a day", async () => {
+    const ring = (await callLoader(harness, inventoryLoader, "/app/inventory?q=RING-7")).data.items[0];
+    // 14 units sold in the last 7 days = 2 a day; Point of Sale's 8 is the largest channel number → 4 days.
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await prisma.saleEvent.createMany({
+      data: [9, 5].map((quantity, i) => ({ shop: SANDBOX_SHOP_DOMAIN, orderId: `o${i}`, lineItemId: `l${i}`, inventoryItemId: ring.inventoryItemId, sku: "RING-7", channel: "pos", quantity, occurredAt: yesterday })),
+    });
+    const after = (await callLoader(harness, inventoryLoader, "/app/inventory?q=RING-7")).data.items[0];
+    expect(after.supply).toEqual({ sellable: 8, text: "4 days", rate: "2 a day", days: 4 });
+  });
 });
