@@ -11,7 +11,7 @@ describe("overview charts", () => {
     const sale = (id: string, item: string, sku: string, quantity: number, at: string) => ({ shop: SHOP, orderId: id, lineItemId: id, inventoryItemId: item, sku, channel: "online_store", quantity, occurredAt: new Date(at) });
     await prisma.saleEvent.createMany({
       data: [
-        // RING-7: 14 units in 7 days = 2 a day; 3 available → runs out in 1.5 days.
+        // RING-7: 14 units in 7 days = 2 a day; the Online Store lists 3 (its largest channel number) → runs out in 1.5 days.
         sale("1", "item-ring", "RING-7", 7, "2026-11-30T09:00:00Z"),
         sale("2", "item-ring", "RING-7", 7, "2026-11-28T09:00:00Z"),
         // MUG: 7 units = 1 a day; 100 available → 100 days, not at risk.
@@ -36,10 +36,13 @@ describe("overview charts", () => {
     await prisma.channelState.createMany({
       data: [
         { shop: SHOP, inventoryItemId: "item-ring", channel: "marketplace", available: 0, paused: true, explain: pausedLine },
+        { shop: SHOP, inventoryItemId: "item-ring", channel: "online_store", available: 3, paused: false, explain: "[]" },
         { shop: SHOP, inventoryItemId: "item-mug", channel: "marketplace", available: 0, paused: true, explain: "[]" },
         { shop: SHOP, inventoryItemId: "item-mug", channel: "online_store", available: 100, paused: false, explain: "[]" },
       ],
     });
+
+    await prisma.catalogItem.create({ data: { shop: SHOP, inventoryItemId: "item-ring", variantId: "v-ring", productId: "p-ring", sku: "RING-7", productTitle: "Gold Ring", variantTitle: "7" } });
 
     const charts = await loadDashboardCharts(SHOP, NOW);
     expect(charts.soldByDay).toEqual([
@@ -54,7 +57,7 @@ describe("overview charts", () => {
     // Samples 100, 300, 900 in the 11:00 hour: the median is 300 ms.
     expect(charts.lagByHour.at(-2)).toEqual({ label: "11h", value: 300, text: "0.3 s" });
     expect(charts.lagByHour.at(-1)).toEqual({ label: "12h", value: null, text: "no samples" });
-    expect(charts.atRisk).toEqual([{ item: "item-ring", sku: "RING-7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
+    expect(charts.atRisk).toEqual([{ item: "item-ring", sku: "RING-7", title: "Gold Ring / 7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
     expect(charts.pausedChannels).toEqual([{ channel: "marketplace", count: 2, reason: "paused: fewer than 5 left" }]);
   });
 });

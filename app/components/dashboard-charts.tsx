@@ -4,11 +4,11 @@ import { BarChart, LineChart } from "./charts";
 export interface DashboardChartsData {
   soldByDay: { label: string; value: number }[];
   lagByHour: { label: string; value: number | null; text: string }[];
-  atRisk: { item: string; sku: string; available: number; daysText: string; rateText: string }[];
+  atRisk: { item: string; sku: string; title: string; available: number; daysText: string; rateText: string }[];
   pausedChannels: { channel: string; count: number; reason: string }[];
 }
 
-/** The Overview's charts: sales, sync lag, SKUs at risk and paused channels, each with an empty state. */
+/** The Overview's charts: sales, sync lag, items at risk and paused channels, each with an empty state. */
 export function DashboardCharts({ charts }: { charts: DashboardChartsData }) {
   const sold = charts.soldByDay.reduce((sum, day) => sum + day.value, 0);
   return (
@@ -47,17 +47,26 @@ export function DashboardCharts({ charts }: { charts: DashboardChartsData }) {
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">
-              SKUs at risk
+              Items at risk
             </Text>
             {charts.atRisk.length === 0 ? (
               <Text as="p" tone="subdued">
-                No SKU runs out within a week at its measured sales rate.
+                No item&apos;s channel numbers run out within a week at its measured sales rate.
               </Text>
             ) : (
               <DataTable
-                columnContentTypes={["text", "numeric", "text", "text"]}
-                headings={["SKU", "Available", "Sells", "Runs out in"]}
-                rows={charts.atRisk.map((row) => [<Link key={row.item} url={`/app/inventory?q=${encodeURIComponent(row.sku)}`}>{row.sku || "No SKU"}</Link>, row.available, row.rateText, row.daysText])}
+                columnContentTypes={["text", "text", "numeric", "text", "text"]}
+                headings={["Item", "SKU", "Available to sell", "Sells", "Days of supply"]}
+                rows={charts.atRisk.map((row) => [
+                  // The Inventory search matches "Product / Variant" as well as a SKU: twins and blank SKUs find the one item.
+                  <Link key={row.item} url={`/app/inventory?q=${encodeURIComponent(row.title || row.sku)}`}>
+                    {row.title || row.sku || "No SKU"}
+                  </Link>,
+                  row.sku || "No SKU",
+                  row.available,
+                  row.rateText,
+                  row.daysText,
+                ])}
               />
             )}
           </BlockStack>

@@ -37,3 +37,9 @@ export async function availableByItem(shop: string, inventoryItemIds: readonly s
   return db.levelState.groupBy({ by: ["inventoryItemId"], where: { shop, inventoryItemId: { in: [...inventoryItemIds] } }, _sum: { available: true } });
 }
 
+
+/** The largest channel number per inventory item (days of supply, docs/decisions/036). */
+export async function largestChannelNumberByItem(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma) {
+  if (inventoryItemIds.length === 0) return [];
+  return db.channelState.groupBy({ by: ["inventoryItemId"], where: { shop, inventoryItemId: { in: [...inventoryItemIds] } }, _max: { available: true } });
+}

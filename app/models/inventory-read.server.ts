@@ -16,6 +16,22 @@ export interface CatalogPage {
 }
 
 /**
+ * What a search matches: a SKU, a product title or a variant title containing the text, or a
+ * variant's full name as the pages show it ("Gold Ring / 7": product title, then variant title).
+ * SKUs are shared by twins or blank (docs/decisions/020), so the titles must find a variant too.
+ */
+function searchTerms(search: string): Prisma.CatalogItemWhereInput[] {
+  const terms: Prisma.CatalogItemWhereInput[] = [{ sku: { contains: search } }, { productTitle: { contains: search } }, { variantTitle: { contains: search } }];
+  const slash = search.lastIndexOf(" / ");
+  if (slash > 0) {
+    const product = search.slice(0, slash).trim();
+    const variant = search.slice(slash + 3).trim();
+    if (product && variant) terms.push({ AND: [{ productTitle: { contains: product } }, { variantTitle: { contains: variant } }] });
+  }
+  return terms;
+}
+
+/**
  * Catalog items ordered by SKU, keyset-paginated in both directions (Prisma's cursor + a negative
  * `take` for "previous"), so a page stays stable while the pipeline upserts items. `search`
  * matches SKUs, product or variant titles containing the text (SQLite LIKE is case-insensitive
@@ -26,11 +42,7 @@ export async function listCatalogItemsPage(
   { search, cursor, direction = "next", take = 20 }: { search?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
   db: PrismaClient = prisma,
 ): Promise<CatalogPage> {
-  // SKUs are shared by twins or blank: the product and variant titles find a variant too.
-  const where: Prisma.CatalogItemWhereInput = {
-    shop,
-    ...(search ? { OR: [{ sku: { contains: search } }, { productTitle: { contains: search } }, { variantTitle: { contains: search } }] } : {}),
-  };
+  const where: Prisma.CatalogItemWhereInput = { shop, ...(search ? { OR: searchTerms(search) } : {}) };
   const backwards = direction === "previous" && Boolean(cursor);
   const rows = await db.catalogItem.findMany({
     where,
@@ -83,4 +95,13 @@ export async function protectionTotals(shop: string, db: PrismaClient = prisma) 
     trackedItems,
     pausedChannels,
   };
+}
+
+/** These inventory items' SKUs and names (the Inventory page's bulk edit). */
+export async function catalogItemsByIds(shop: string, inventoryItemIds: readonly string[], db: PrismaClient = prisma) {
+  if (inventoryItemIds.length === 0) return [];
+  return db.catalogItem.findMany({
+    where: { shop, inventoryItemId: { in: [...new Set(inventoryItemIds)] } },
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true },
+  });
 }

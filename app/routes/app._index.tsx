@@ -96,7 +96,7 @@ export default function Overview() {
         {overview.frozen && (
           <Banner tone="warning" title="Some channels are frozen while webhooks recover">
             <p>
-              Since {overview.frozen.since}: {overview.frozen.reason}. Low-stock SKUs are held at 0 on lower-tier channels until
+              Since {overview.frozen.since}: {overview.frozen.reason}. Low-stock items are held at 0 on lower-tier channels until
               Shopify&apos;s updates arrive on time again. <Link url="/app/sync">See webhook health</Link>
             </p>
           </Banner>
@@ -155,7 +155,7 @@ export default function Overview() {
                     <Metric label="Channel listings paused" value={overview.totals.pausedChannels} detail={`${overview.totals.trackedItems} variants tracked`} />
                   </InlineGrid>
                   <Text as="p">
-                    <Link url="/app/inventory">See every SKU with its reasons</Link>
+                    <Link url="/app/inventory">See every item with its reasons</Link>
                   </Text>
                 </BlockStack>
               </Card>

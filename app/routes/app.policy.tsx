@@ -17,6 +17,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { saveDownload } from "~/components/download";
 import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { rollbackPolicy } from "~/services/policy.server";
@@ -89,15 +90,7 @@ export default function PolicyPage() {
       setExportError(await response.text());
       return;
     }
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "safestock-policy.json";
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    URL.revokeObjectURL(url);
+    await saveDownload(response, "safestock-policy.json");
   }, []);
 
   const example = useMemo(() => examplePolicy(locations, channels), [locations, channels]);

@@ -54,6 +54,7 @@ export default function RulesPage() {
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const [params] = useSearchParams();
   const imported = params.get("imported");
+  const bulk = params.get("bulk");
 
   // A discard (or a publish elsewhere) reloads the document in force. While a draft exists the
   // form is the merchant's: an autosave's revalidation must not undo what was typed meanwhile.
@@ -122,6 +123,11 @@ export default function RulesPage() {
             </InlineStack>
             {imported && (
               <Banner tone="success" title={`${imported} exception${imported === "1" ? "" : "s"} imported into your draft`}>
+                <p>Nothing is published yet: preview the draft, then publish it.</p>
+              </Banner>
+            )}
+            {bulk && (
+              <Banner tone="success" title={`Exceptions for ${bulk === "1" ? "1 SKU" : `${bulk} SKUs`} set in your draft from Inventory`}>
                 <p>Nothing is published yet: preview the draft, then publish it.</p>
               </Banner>
             )}

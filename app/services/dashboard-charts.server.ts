@@ -1,11 +1,13 @@
 /**
  * The Overview's charts, from what Safestock already records: sales per day (SaleEvent), sync lag
- * per hour (LagSample, webhook receive + write), SKUs at risk by days of supply (network
- * available ÷ the measured sales rate of the last 7 days), paused channels with their reason, and
+ * per hour (LagSample, webhook receive + write), items at risk by days of supply (the largest
+ * channel number ÷ the measured sales rate of the last 7 days, docs/decisions/036), paused channels with their reason, and
  * oversells and near-misses per day and per hour (OrderExposure, app/services/near-miss.server.ts).
  */
-import { availableByItem, lagSamplesSince, pausedChannelSample, pausedCountsByChannel, salesSince } from "~/models/dashboard-read.server";
-import { parseExplain } from "./display-view.server";
+import { availableByItem, lagSamplesSince, largestChannelNumberByItem, pausedChannelSample, pausedCountsByChannel, salesSince } from "~/models/dashboard-read.server";
+import { parseExplain, variantName } from "./display-view.server";
+import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS } from "~/domain/days-of-supply";
+import { variantTitlesOf } from "~/models/catalog.server";
 import { formatDuration } from "~/domain/explain";
 import type { ChannelRule, Policy } from "~/domain";
 import { currentPolicy } from "~/models/policy.server";
@@ -19,7 +21,7 @@ const PAUSED_REASON_SAMPLE = 500;
 const dayLabel = (date: Date) => date.toISOString().slice(5, 10);
 
 export async function loadDashboardCharts(shop: string, now = new Date()) {
-  const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
+  const weekAgo = new Date(now.getTime() - SALES_RATE_WINDOW_DAYS * DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
   const [sales, lags, pausedCounts, paused, exposure, policy] = await Promise.all([
     salesSince(shop, weekAgo),
@@ -33,7 +35,7 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
   // Stock only of the SKUs that sold this week (not a pass over the whole catalog).
   const soldIds = [...new Set(sales.map((sale) => sale.inventoryItemId))];
-  const available = await availableByItem(shop, soldIds);
+  const [available, channelNumbers] = await Promise.all([availableByItem(shop, soldIds), largestChannelNumberByItem(shop, soldIds)]);
 
   // Units sold per day, last 7 days (oldest first).
   const soldByDay = Array.from({ length: 7 }, (_, i) => {
@@ -60,17 +62,22 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     entry.units += sale.quantity;
     soldPerItem.set(sale.inventoryItemId, entry);
   }
-  const availableOf = new Map(available.map((row) => [row.inventoryItemId, row._sum.available ?? 0]));
-  const atRisk = [...soldPerItem.entries()]
+  // What the channels still list (the largest number; the sum at the locations for an item whose channel numbers are not computed yet).
+  const sellableOf = new Map(available.map((row) => [row.inventoryItemId, row._sum.available ?? 0]));
+  for (const row of channelNumbers) sellableOf.set(row.inventoryItemId, row._max.available ?? 0);
+  const risky = [...soldPerItem.entries()]
     .map(([id, { sku, units }]) => {
-      const perDay = units / 7;
-      const stock = availableOf.get(id) ?? 0;
-      return { item: id, sku, available: stock, perDay, daysOfSupply: stock / perDay };
+      const perDay = units / SALES_RATE_WINDOW_DAYS;
+      const stock = sellableOf.get(id) ?? 0;
+      const supply = daysOfSupply({ sellable: stock, unitsPerDay: perDay });
+      return { item: id, sku, available: stock, perDay, daysOfSupply: supply.kind === "days" ? supply.days : 0, daysText: describeDaysOfSupply(supply), rateText: describeSalesRate(perDay) };
     })
     .filter((row) => row.daysOfSupply < RISK_DAYS)
     .sort((a, b) => a.daysOfSupply - b.daysOfSupply || a.sku.localeCompare(b.sku) || a.item.localeCompare(b.item))
-    .slice(0, 10)
-    .map((row) => ({ ...row, daysText: row.daysOfSupply < 1 ? "under a day" : Math.floor(row.daysOfSupply) === 1 ? "1 day" : `${Math.floor(row.daysOfSupply)} days`, rateText: `${Math.round(row.perDay * 10) / 10} a day` }));
+    .slice(0, 10);
+  // Twins share a SKU and some SKUs are blank: the variant's name says which item it is.
+  const titles = new Map((await variantTitlesOf(shop, risky.map((row) => row.item))).map((row) => [row.inventoryItemId, variantName(row)]));
+  const atRisk = risky.map((row) => ({ ...row, title: titles.get(row.item) ?? "" }));
 
   // Paused variants per channel (counted in full), with the most common reason of the sample.
   const reasonsByChannel = new Map<string, Map<string, number>>();

@@ -5,6 +5,10 @@ import { getShopInstallation } from "~/models/shop-installation.server";
 import { channelStatesForItemsRead, levelStatesForItems, listCatalogItemsPage } from "~/models/inventory-read.server";
 import { parseExplain, variantName, type PageRequest } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
+import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS, sellableOnAnyChannel } from "~/domain/days-of-supply";
+import { unitsPerMinute } from "~/models/telemetry.server";
+
+const MINUTES_PER_DAY = 1440;
 
 export const INVENTORY_PAGE_SIZE = 20;
 
@@ -12,10 +16,10 @@ export const INVENTORY_PAGE_SIZE = 20;
  * The Inventory page: per variant, each location's protected and available units and each channel's
  * available-to-sell, with the engine's explanation lines, as last computed by the pipeline.
  */
-export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }) {
+export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }, now = new Date()) {
   const catalog = await listCatalogItemsPage(shop, { search, ...page, take: INVENTORY_PAGE_SIZE });
   const ids = catalog.items.map((item) => item.inventoryItemId);
-  const [levels, channels, locations, salesChannels, stats, policy, installation] = await Promise.all([
+  const [levels, channels, locations, salesChannels, stats, policy, installation, rates] = await Promise.all([
     levelStatesForItems(shop, ids),
     channelStatesForItemsRead(shop, ids),
     listLocations(shop),
@@ -23,6 +27,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     jobQueue().stats(shop),
     currentPolicy(shop),
     getShopInstallation(shop),
+    // The measured sales rate (docs/decisions/010), over a week for days of supply (docs/decisions/036).
+    unitsPerMinute(shop, ids, new Date(now.getTime() - SALES_RATE_WINDOW_DAYS * MINUTES_PER_DAY * 60_000), now),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
   const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
@@ -34,11 +40,18 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
   return {
     applying,
     search,
+    /** Where a bulk exception may be kept (active locations, by name as the policy names them). */
+    locationNames: locations.filter((location) => location.isActive).map((location) => location.name).sort((a, b) => a.localeCompare(b)),
     nextCursor: catalog.nextCursor,
     previousCursor: catalog.previousCursor,
     items: catalog.items.map((item) => ({
       inventoryItemId: item.inventoryItemId,
       sku: item.sku,
+      supply: supplyOf(
+        channels.filter((channel) => channel.inventoryItemId === item.inventoryItemId).map((channel) => channel.available),
+        levels.filter((level) => level.inventoryItemId === item.inventoryItemId).map((level) => level.available),
+        (rates.get(item.inventoryItemId) ?? 0) * MINUTES_PER_DAY,
+      ),
       // Named as on every other page ("Gold Ring / 7"): twins share a SKU, the title says which.
       title: variantName(item),
       /** Shopify `inventoryPolicy: CONTINUE`: never blocked at checkout, never counted as oversold (docs/decisions/019). */
@@ -73,7 +86,17 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
   };
 }
 
-function safeQuantities(text: string): Record<string, number> {
+/**
+ * Days of supply of one item (docs/decisions/036): its largest channel number, or what its
+ * locations have available while no channel number is computed yet, at its measured daily rate.
+ */
+function supplyOf(channelNumbers: number[], levelNumbers: number[], unitsPerDay: number) {
+  const sellable = channelNumbers.length > 0 ? sellableOnAnyChannel(channelNumbers) : levelNumbers.reduce((sum, value) => sum + Math.max(0, value), 0);
+  const supply = daysOfSupply({ sellable, unitsPerDay });
+  return { sellable, text: describeDaysOfSupply(supply), rate: unitsPerDay > 0 ? describeSalesRate(unitsPerDay) : null, days: supply.kind === "days" ? supply.days : null };
+}
+
+export function safeQuantities(text: string): Record<string, number> {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null ? (value as Record<string, number>) : {};

@@ -97,10 +97,10 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
     await app.getByRole("link", { name: "Diagnostics" }).first().click();
     await app.getByRole("heading", { name: "Diagnostics" }).first().waitFor();
     await app.getByRole("link", { name: "Overview" }).first().click();
-    await app.getByRole("link", { name: "See every SKU with its reasons" }).click();
-    await app.getByLabel("Search by SKU").waitFor();
+    await app.getByRole("link", { name: "See every item with its reasons" }).click();
+    await app.getByLabel("Search by SKU, product or variant title").waitFor();
     await waitForHydration(page);
-    await app.getByLabel("Search by SKU").fill("RING-7");
+    await app.getByLabel("Search by SKU, product or variant title").fill("RING-7");
     await app.getByRole("button", { name: "Search", exact: true }).click();
 
     const card = app.getByRole("region", { name: "RING-7 Gold Ring / 7", exact: true });

@@ -1,0 +1,104 @@
+/**
+ * The Inventory page's CSV export: what Safestock protects at each location and publishes on each
+ * channel, per item (variant, by inventory item: docs/decisions/020). Streamed a page of items at
+ * a time, so a catalog of any size is never held in memory (docs/decisions/036).
+ *
+ * Every line is RFC 4180 (comma-separated, CRLF-terminated, a field with a comma, quote or line
+ * break in double quotes, quotes doubled: https://www.rfc-editor.org/rfc/rfc4180). Text a merchant
+ * or Shopify wrote (titles, SKUs, names) that starts with = + - @ (or a tab or carriage return) is
+ * prefixed with ' so a spreadsheet shows it as text instead of running it as a formula (OWASP
+ * "CSV Injection": https://owasp.org/www-community/attacks/CSV_Injection).
+ */
+import { catalogPage, listChannels, listLocations } from "~/models/catalog.server";
+import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
+import { parseExplain, variantName } from "./display-view.server";
+import { safeQuantities } from "./inventory-view.server";
+
+export const EXPORT_COLUMNS = ["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why"] as const;
+export const EXPORT_PAGE_SIZE = 500;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One field: text that could run as a formula is made inert, then quoted where RFC 4180 requires it. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  const text = typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvLine = (fields: (string | number | null)[]) => `${fields.map(csvField).join(",")}\r\n`;
+
+export function exportFileName(shop: string, now: Date): string {
+  return `safestock-inventory-${shop.replace(/\.myshopify\.com$/, "")}-${now.toISOString().slice(0, 10)}.csv`;
+}
+
+/**
+ * The export as a byte stream. Each `pull` (the reader asking for more) reads one page of items
+ * and their levels and channel numbers: a slow reader slows the reads instead of queueing rows.
+ */
+export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE }: { pageSize?: number } = {}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let names: { location: Map<string, string>; channel: Map<string, string> } | null = null;
+  let after: string | null = null;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!names) {
+          const [locations, channels] = await Promise.all([listLocations(shop), listChannels(shop)]);
+          names = {
+            location: new Map(locations.map((location) => [location.locationId, location.name])),
+            channel: new Map(channels.map((channel) => [channel.handle, channel.name])),
+          };
+          // The byte-order mark makes spreadsheet apps read the file as UTF-8 (accented titles).
+          controller.enqueue(encoder.encode(`\uFEFF${csvLine([...EXPORT_COLUMNS])}`));
+          return;
+        }
+        const items = await catalogPage(shop, { after, take: pageSize });
+        if (items.length > 0) {
+          after = items[items.length - 1]!.inventoryItemId;
+          controller.enqueue(encoder.encode(await pageLines(shop, items, names)));
+        }
+        if (items.length < pageSize) controller.close();
+      },
+    },
+    // One page read ahead at most.
+    { highWaterMark: 1 },
+  );
+}
+
+async function pageLines(
+  shop: string,
+  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string }[],
+  names: { location: Map<string, string>; channel: Map<string, string> },
+): Promise<string> {
+  const ids = items.map((item) => item.inventoryItemId);
+  const [levels, channels] = await Promise.all([levelStatesForItems(shop, ids), channelStatesForItemsRead(shop, ids)]);
+  const levelsOf = groupBy(levels, (level) => level.inventoryItemId);
+  const channelsOf = groupBy(channels, (channel) => channel.inventoryItemId);
+  let text = "";
+  for (const item of items) {
+    const variant = variantName(item) === item.productTitle ? "" : item.variantTitle;
+    const start = [item.inventoryItemId, item.sku, item.productTitle, variant];
+    const why = (explain: string) => parseExplain(explain).map((line) => line.reason).join("; ");
+    const itemLevels = (levelsOf.get(item.inventoryItemId) ?? [])
+      .map((level) => ({ ...level, name: names.location.get(level.locationId) ?? level.locationId }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    for (const level of itemLevels) {
+      text += csvLine([...start, "location", level.name, safeQuantities(level.quantities).on_hand ?? null, level.protected, level.available, null, why(level.explain)]);
+    }
+    for (const channel of channelsOf.get(item.inventoryItemId) ?? []) {
+      text += csvLine([...start, "channel", names.channel.get(channel.channel) ?? channel.channel, null, null, channel.available, channel.paused ? "yes" : "no", why(channel.explain)]);
+    }
+  }
+  return text;
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row));
+    if (list) list.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
