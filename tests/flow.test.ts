@@ -8,6 +8,7 @@
  *   (bad or missing signature) and a run with an invalid value change nothing.
  * Expected values are written out by hand from the seeded shop, never read from the app.
  */
+import { http, HttpResponse } from "msw";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as channelsAction } from "~/routes/app.channels";
@@ -62,6 +63,31 @@ describe("Flow triggers", () => {
     await harness.settle();
     const resume = harness.sandbox.flowTriggerRuns().filter((run) => run.handle === "safestock-channel-paused").at(-1)!;
     expect(resume.payload).toMatchObject({ Paused: false, Reason: "Review passed", "Policy version": 2 });
+  });
+
+  it("a trigger Shopify fails to take is retried by the job queue; the merchant's pause does not wait for it", async () => {
+    // Shopify answers the first two flowTriggerReceive calls with an internal error (a top-level
+    // GraphQL error, as Shopify sends INTERNAL_SERVER_ERROR), then takes them.
+    let failures = 0;
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        if (failures >= 2 || !(await request.clone().text()).includes("SafestockFlowTriggerReceive")) return undefined;
+        failures++;
+        return HttpResponse.json({ errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      }),
+    );
+    const before = harness.sandbox.flowTriggerRuns().length;
+    const paused = await callAction(harness, channelsAction, "/app/channels", { intent: "pause", channel: "wholesale", reason: "Stocktake" });
+    expect(paused.data).toMatchObject({ ok: true });
+    // Answered before any trigger was sent: nothing has reached the shop yet.
+    expect(harness.sandbox.flowTriggerRuns().length).toBe(before);
+    await harness.settle();
+    expect(failures).toBe(2);
+    const received = harness.sandbox.flowTriggerRuns().slice(before);
+    expect(received.map((run) => run.handle).sort()).toEqual(["safestock-channel-paused", "safestock-protection-changed"]);
+    expect(received.find((run) => run.handle === "safestock-channel-paused")!.payload).toMatchObject({ Channel: "Wholesale", Paused: true, Reason: "Stocktake" });
+    await callAction(harness, channelsAction, "/app/channels", { intent: "resume", channel: "wholesale", reason: "Stocktake done" });
+    await harness.settle();
   });
 
   it("the emulated shop refuses a trigger that does not match its extension's fields, and records nothing", async () => {
