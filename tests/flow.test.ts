@@ -12,6 +12,7 @@ import { http, HttpResponse } from "msw";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as channelsAction } from "~/routes/app.channels";
+import { exportPolicy, publishPolicy } from "~/services/policy.server";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, sandboxHandlers, type InventoryLevelRecord } from "../sandbox";
 import { mswServer } from "./setup/msw";
 import { callAction } from "./support/admin-routes";
@@ -88,6 +89,30 @@ describe("Flow triggers", () => {
     expect(received.find((run) => run.handle === "safestock-channel-paused")!.payload).toMatchObject({ Channel: "Wholesale", Paused: true, Reason: "Stocktake" });
     await callAction(harness, channelsAction, "/app/channels", { intent: "resume", channel: "wholesale", reason: "Stocktake done" });
     await harness.settle();
+  });
+
+  it("a SKU whose channel number falls below the channel's threshold starts one low-stock trigger", async () => {
+    // A SKU the online store lists at N ≥ 5; the online store's threshold (pauseBelow) becomes N, so
+    // nothing is below it yet; one web order of 1 takes the SKU to N − 1, under it: the channel
+    // pauses that SKU (0) and Flow hears of it once.
+    const listed = (await prisma.channelState.findFirst({ where: { channel: "online_store", available: { gte: 5 }, paused: false }, orderBy: { available: "asc" } }))!;
+    const threshold = listed.available;
+    const variant = shop().snapshot().variants.find((entry) => entry.inventoryItemId === listed.inventoryItemId)!;
+    const current = (await exportPolicy(SANDBOX_SHOP_DOMAIN))!.document;
+    const channels = [...current.channels.filter((rule) => rule.channel !== "online_store"), { ...current.channels.find((rule) => rule.channel === "online_store"), channel: "online_store", pauseBelow: threshold }];
+    expect(await publishPolicy(SANDBOX_SHOP_DOMAIN, { ...current, channels }, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const lowRuns = () => harness.sandbox.flowTriggerRuns().filter((run) => run.handle === "safestock-channel-number-low");
+    const before = lowRuns().length;
+
+    expect((await harness.sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName: "web" })).status).toBe(200);
+    await harness.settle();
+    expect(lowRuns().slice(before).map((run) => run.payload)).toEqual([{ SKU: variant.sku, "Channel handle": "online_store", "Channel number": 0, Threshold: threshold }]);
+
+    // Staying below starts nothing more.
+    expect((await harness.sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName: "web" })).status).toBe(200);
+    await harness.settle();
+    expect(lowRuns().length).toBe(before + 1);
   });
 
   it("the emulated shop refuses a trigger that does not match its extension's fields, and records nothing", async () => {
