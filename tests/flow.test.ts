@@ -174,6 +174,28 @@ describe("Flow actions", () => {
     expect(await prisma.policyVersion.count()).toBe(versions + 1);
   });
 
+  it("a signed Pause run pauses the channel as the Channels page would, with the Flow run as actor; Reconcile now accepts known SKUs", async () => {
+    const paused = await harness.sandbox.sendFlowAction({ handle: "safestock-pause-channel", properties: { "Channel handle": "point_of_sale", Paused: true, Reason: "Till outage" }, actionRunId: "run-pause" });
+    expect(paused).toMatchObject({ status: 200, body: { message: "Paused point_of_sale" } });
+    await harness.settle();
+    expect(await prisma.channelState.count({ where: { channel: "point_of_sale", paused: false } })).toBe(0);
+    expect(await prisma.auditEntry.findFirst({ where: { subject: "channel_pause", channel: "point_of_sale" }, orderBy: { createdAt: "desc" } })).toMatchObject({
+      actor: "flow",
+      reason: "Till outage (Shopify Flow)",
+    });
+    const again = await harness.sandbox.sendFlowAction({ handle: "safestock-pause-channel", properties: { "Channel handle": "point_of_sale", Paused: true, Reason: "Till outage" }, actionRunId: "run-pause" });
+    expect(again).toMatchObject({ status: 200, body: { message: "point_of_sale is already paused" } });
+    const resumed = await harness.sandbox.sendFlowAction({ handle: "safestock-pause-channel", properties: { "Channel handle": "point_of_sale", Paused: false, Reason: "Tills back" } });
+    expect(resumed).toMatchObject({ status: 200, body: { message: "Resumed point_of_sale" } });
+    await harness.settle();
+    expect(await prisma.channelState.count({ where: { channel: "point_of_sale", paused: true } })).toBe(0);
+
+    const { sku } = spareLevel();
+    expect(await harness.sandbox.sendFlowAction({ handle: "safestock-reconcile-now", properties: { SKUs: ` ${sku} ,${sku}` } })).toMatchObject({ status: 200, body: { message: `Reconciling ${sku}` } });
+    expect(await harness.sandbox.sendFlowAction({ handle: "safestock-reconcile-now", properties: {} })).toMatchObject({ status: 200, body: { message: "Reconciling the whole catalog" } });
+    await harness.settle();
+  });
+
   it("a run with a bad or missing signature is refused with 401 and changes nothing", async () => {
     const { sku, location } = spareLevel();
     const before = await everythingThatMayChange();
