@@ -14,6 +14,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loadDashboardCharts } from "~/services/dashboard-charts.server";
+import { jobQueue } from "~/services/jobs.server";
 import { processWebhook } from "~/services/webhook-processing.server";
 
 const SHOP = "near-miss.myshopify.com";
@@ -111,12 +112,14 @@ describe("oversells and near-misses on the Overview", () => {
 
     // Each flagged line waits to start the "Oversell or near miss recorded" Flow trigger (docs/decisions/035);
     // the redelivered order merges into its waiting one.
-    const flow = await prisma.job.findMany({ where: { shop: SHOP, queue: "flow-trigger" }, orderBy: { key: "asc" } });
+    // Read through the queue port (the PostgreSQL profile's queue is BullMQ), then settled.
+    const flow = (await jobQueue().lease({ queues: ["flow-trigger"], shop: SHOP, limit: 10, visibilityTimeoutMs: 60_000 })).sort((a, b) => (a.key! < b.key! ? -1 : 1));
+    for (const job of flow) await jobQueue().complete(job);
     const line = (orderId: number, index: number, kind: string, sku: string, quantity: number, oversold: number) => ({
       key: `exposure:gid://shopify/Order/${orderId}:gid://shopify/LineItem/${orderId * 10 + index}`,
       payload: { handle: "safestock-oversell-recorded", payload: { Kind: kind, SKU: sku, "Channel handle": "online_store", "Order ID": `gid://shopify/Order/${orderId}`, Quantity: quantity, "Units oversold": oversold } },
     });
-    expect(flow.map((job) => ({ key: job.key, payload: JSON.parse(job.payload) as unknown }))).toEqual([
+    expect(flow.map((job) => ({ key: job.key, payload: job.payload }))).toEqual([
       line(1001, 0, "near miss", "RING-7", 1, 0),
       line(1002, 0, "oversell", "MUG", 3, 2),
       line(1003, 0, "oversell", "CAP", 2, 1),
