@@ -366,4 +366,6 @@ export interface ShopStateSnapshot {
   orders: OrderRecord[];
   /** Cart and checkout validations (validationCreate, validationUpdate, validationDelete); the checkout runs only enabled ones. */
   validations: { id: Gid; title: string; enabled: boolean; blockOnFailure: boolean; functionId: string; functionHandle: string; appKey: string }[];
+  /** Shopify Flow triggers the shop received (flowTriggerReceive), oldest first; test doubles may have none. */
+  flowTriggerRuns?: { handle: string; payload: Record<string, unknown>; apiClientId: string; receivedAt: string }[];
 }

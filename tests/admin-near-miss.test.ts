@@ -14,6 +14,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loadDashboardCharts } from "~/services/dashboard-charts.server";
+import { jobQueue } from "~/services/jobs.server";
 import { processWebhook } from "~/services/webhook-processing.server";
 
 const SHOP = "near-miss.myshopify.com";
@@ -108,6 +109,22 @@ describe("oversells and near-misses on the Overview", () => {
     expect(ring).toMatchObject({ sku: "RING-7", channel: "online_store", published: 3, protection: 4, levelAvailable: 3, oversoldUnits: 0, nearMiss: true });
     const pos = await prisma.orderExposure.findFirstOrThrow({ where: { shop: SHOP, lineItemId: "gid://shopify/LineItem/10040" } });
     expect(pos).toMatchObject({ channel: "point_of_sale", locationId: SOHO, published: 2, protection: 0, levelAvailable: 2, nearMiss: false });
+
+    // Each flagged line waits to start the "Oversell or near miss recorded" Flow trigger (docs/decisions/035);
+    // the redelivered order merges into its waiting one.
+    // Read through the queue port (the PostgreSQL profile's queue is BullMQ), then settled.
+    const flow = (await jobQueue().lease({ queues: ["flow-trigger"], shop: SHOP, limit: 10, visibilityTimeoutMs: 60_000 })).sort((a, b) => (a.key! < b.key! ? -1 : 1));
+    for (const job of flow) await jobQueue().complete(job);
+    const line = (orderId: number, index: number, kind: string, sku: string, quantity: number, oversold: number) => ({
+      key: `exposure:gid://shopify/Order/${orderId}:gid://shopify/LineItem/${orderId * 10 + index}`,
+      payload: { handle: "safestock-oversell-recorded", payload: { Kind: kind, SKU: sku, "Channel handle": "online_store", "Order ID": `gid://shopify/Order/${orderId}`, Quantity: quantity, "Units oversold": oversold } },
+    });
+    expect(flow.map((job) => ({ key: job.key, payload: job.payload }))).toEqual([
+      line(1001, 0, "near miss", "RING-7", 1, 0),
+      line(1002, 0, "oversell", "MUG", 3, 2),
+      line(1003, 0, "oversell", "CAP", 2, 1),
+      line(1005, 0, "near miss", "RING-7", 5, 0),
+    ]);
   });
 
   it("an empty shop has empty buckets", async () => {

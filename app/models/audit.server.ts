@@ -4,7 +4,8 @@ import { sortableId } from "./bulk-sql.server";
 import { storageOf } from "./storage/index.server";
 import { INSERT_AUDIT_ENTRIES, rowsStatements, type SqlStatement } from "./storage/sql";
 
-export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation";
+/** `flow`: a Shopify Flow action run (docs/decisions/035-shopify-flow.md). */
+export type AuditActor = "rule" | "merchant" | "hold" | "reconciliation" | "flow";
 
 export interface AuditInput {
   sku?: string | null;

@@ -21,6 +21,7 @@ const ACTORS: Record<string, string> = {
   merchant: "Merchant",
   hold: "Hold",
   reconciliation: "Reconciliation",
+  flow: "Shopify Flow",
 };
 
 /** The Activity page: every change Safestock made or was asked to make, newest first. */

@@ -10,11 +10,13 @@
  * a new policy version.
  */
 import type { ChannelRule, Policy } from "~/domain";
+import { channelPausedTrigger } from "~/domain/flow";
 import { channelStateTotals, recentChannelPauses } from "~/models/dashboard-read.server";
-import { recordAudit } from "~/models/audit.server";
+import { recordAudit, type AuditActor } from "~/models/audit.server";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
+import { enqueueFlowTriggers } from "./flow-triggers.server";
 import { publishPolicy, type PublishPolicyResult } from "./policy.server";
 import { EMPTY_POLICY } from "./sync-context.server";
 
@@ -109,11 +111,11 @@ async function publishChannelFields(
   shop: string,
   handle: string,
   fields: PageFields,
-  { createdBy, note }: { createdBy: string; note: string },
+  { createdBy, note, actor = "merchant" }: { createdBy: string; note: string; actor?: AuditActor },
 ): Promise<PublishPolicyResult> {
   const current = await currentPolicy(shop);
   const document = withChannelFields((current?.document as Policy | undefined) ?? EMPTY_POLICY, handle, fields);
-  const result = await publishPolicy(shop, document, { createdBy, note });
+  const result = await publishPolicy(shop, document, { createdBy, note, actor });
   if (!result.ok) return result;
   const draft = await getPolicyDraft(shop);
   if (draft) {
@@ -128,11 +130,14 @@ async function channelNamed(shop: string, handle: string) {
 
 const unknownChannel = (handle: string): PublishPolicyResult => ({ ok: false, problems: [{ path: "channel", message: `unknown channel "${handle}"` }] });
 
-/** Pauses or resumes one channel now, with a required reason. */
+/**
+ * Pauses or resumes one channel now, with a required reason; the merchant's Flow workflows hear of
+ * it through the "Sales channel paused or resumed" trigger (docs/decisions/035-shopify-flow.md).
+ */
 export async function setChannelPaused(
   shop: string,
   input: { channel: string; paused: boolean; reason: string },
-  { createdBy }: { createdBy: string },
+  { createdBy, actor = "merchant" }: { createdBy: string; actor?: AuditActor },
 ): Promise<PauseResult> {
   const reason = input.reason.trim();
   if (!reason) return { ok: false, problems: [{ path: "reason", message: "say why, e.g. “marketplace listing under review”" }] };
@@ -140,8 +145,11 @@ export async function setChannelPaused(
   const channel = await channelNamed(shop, input.channel);
   if (!channel) return unknownChannel(input.channel);
   const verb = input.paused ? "Paused" : "Resumed";
-  const result = await publishChannelFields(shop, channel.handle, { paused: input.paused ? true : undefined }, { createdBy, note: `${verb} ${channel.name}: ${reason}` });
-  if (result.ok) await recordAudit(shop, [{ subject: "channel_pause", channel: channel.handle, ruleVersion: result.version, reason, actor: "merchant" }]);
+  const result = await publishChannelFields(shop, channel.handle, { paused: input.paused ? true : undefined }, { createdBy, note: `${verb} ${channel.name}: ${reason}`, actor });
+  if (!result.ok) return result;
+  await recordAudit(shop, [{ subject: "channel_pause", channel: channel.handle, ruleVersion: result.version, reason, actor }]);
+  const trigger = channelPausedTrigger({ channelName: channel.name, channel: channel.handle, paused: input.paused, reason, policyVersion: result.version });
+  await enqueueFlowTriggers(shop, [{ key: `pause:${result.version}`, trigger }]);
   return result;
 }
 

@@ -33,10 +33,12 @@
  *
  * The chart counts orders (an order with several flagged lines counts once per kind).
  */
+import { exposureTriggers } from "~/domain/flow";
 import { listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
 import { flaggedExposuresSince, recordOrderExposures, type CatalogRowOfVariant, type OrderExposureInput } from "~/models/order-exposure.server";
 import type { OrderPayload } from "~/shopify/webhook-payload";
+import { enqueueFlowTriggers } from "./flow-triggers.server";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -129,6 +131,8 @@ export async function recordOrderExposure(shop: string, orders: readonly Arrived
     });
   });
   await recordOrderExposures(shop, rows);
+  // "Oversell or near miss recorded" Flow triggers (docs/decisions/035-shopify-flow.md).
+  await enqueueFlowTriggers(shop, exposureTriggers(rows));
 }
 
 export interface ExposureBucket {

@@ -1,7 +1,9 @@
 import type { Problem, Policy } from "~/domain";
-import { recordAudit } from "~/models/audit.server";
+import { protectionChangedTrigger } from "~/domain/flow";
+import { recordAudit, type AuditActor } from "~/models/audit.server";
 import { currentPolicy, insertPolicyVersion, policyVersion } from "~/models/policy.server";
 import { enqueueReconcile } from "./jobs.server";
+import { enqueueFlowTriggers } from "./flow-triggers.server";
 import { checkPolicyForShop } from "./policy-check.server";
 
 export type PublishPolicyResult = { ok: true; version: number } | { ok: false; problems: readonly Problem[] };
@@ -10,21 +12,23 @@ export type PublishPolicyResult = { ok: true; version: number } | { ok: false; p
  * Publishes a policy file (format v1, docs/policy.md) as the shop's whole policy: checked by the
  * one policy check against the shop's catalog and locations (every problem is listed), stored as a
  * new numbered version, and applied by a reconciliation run through the normal write path.
- * An invalid policy changes nothing. The UI and `npm run policy:apply` both come here.
+ * An invalid policy changes nothing. The UI, `npm run policy:apply` and Shopify Flow's actions
+ * (`actor: "flow"`) all come here; every publish starts the "Stock protection changed" Flow trigger
+ * (docs/decisions/035-shopify-flow.md).
  */
 export async function publishPolicy(
   shop: string,
   document: unknown,
-  { createdBy, note = null }: { createdBy: string; note?: string | null },
+  { createdBy, note = null, actor = "merchant" }: { createdBy: string; note?: string | null; actor?: AuditActor },
 ): Promise<PublishPolicyResult> {
   const validation = await checkPolicyForShop(shop, document);
   if (!validation.ok) return { ok: false, problems: validation.problems };
 
   const version = await insertPolicyVersion(shop, validation.value, createdBy, note);
-  await recordAudit(shop, [
-    { subject: "policy", ruleVersion: version, reason: note ? `Published policy v${version}: ${note}` : `Published policy v${version}`, actor: "merchant" },
-  ]);
+  const summary = note ? `Published policy v${version}: ${note}` : `Published policy v${version}`;
+  await recordAudit(shop, [{ subject: "policy", ruleVersion: version, reason: summary, actor }]);
   await enqueueReconcile(shop, "policy");
+  await enqueueFlowTriggers(shop, [{ key: `policy:${version}`, trigger: protectionChangedTrigger({ policyVersion: version, changedBy: createdBy, summary }) }]);
   return { ok: true, version };
 }
 

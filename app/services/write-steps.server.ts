@@ -9,9 +9,11 @@ import type { AuditActor, AuditInput } from "~/models/audit.server";
 import { catalogItemsForProducts } from "~/models/catalog.server";
 import { appUnpublicationsOfProducts, channelStatesForItems, saveSyncState, storedChannelStates, type ChannelStateRow } from "~/models/sync-state.server";
 import type { WriteIntentKind, WriteRecord } from "~/models/write-intent.server";
+import { channelNumberLowTriggers } from "~/domain/flow";
 import { chunk } from "~/domain/inventory-writes";
 import { planProductPublications, type WritePlan } from "~/domain/write-plan";
 import type { AdminClient } from "~/shopify/admin-client.server";
+import { enqueueFlowTriggers } from "./flow-triggers.server";
 import {
   MAX_CHANGES_PER_MUTATION,
   MAX_METAFIELDS_PER_SET,
@@ -68,11 +70,24 @@ export async function planWriteSteps(
     undefined,
     { storedChannels: previousChannels },
   );
+  await enqueueFlowTriggers(context.shop, lowChannelNumbers(context, items, previousChannels, writePlan));
   return [
     ...moveSteps(context, writePlan, actor),
     ...metafieldSteps(context, writePlan, actor),
     ...(await publicationSteps(context, client, writePlan, items, previousChannels, actor)),
   ];
+}
+
+/**
+ * "Channel stock fell below threshold" Flow triggers: a SKU's channel number that fell below its
+ * channel's pause threshold (`pauseBelow`) in this run (docs/decisions/035-shopify-flow.md).
+ */
+function lowChannelNumbers(context: ShopSyncContext, items: readonly BatchItem[], previous: readonly ChannelStateRow[], writePlan: WritePlan) {
+  const skuOf = new Map(items.map((item) => [item.inventoryItemId, item.sku]));
+  // A channel the merchant paused is at 0 on purpose: no alert per SKU for it.
+  const thresholds = new Map(context.policy.compiled.policy.channels.map((rule) => [rule.channel, rule.paused ? undefined : rule.pauseBelow]));
+  const withSku = (state: { inventoryItemId: string; channel: string; available: number }) => ({ ...state, sku: skuOf.get(state.inventoryItemId) ?? "" });
+  return channelNumberLowTriggers(previous.map(withSku), writePlan.channelStates.map(withSku), (channel) => thresholds.get(channel));
 }
 
 function moveSteps(context: ShopSyncContext, writePlan: WritePlan, actor: AuditActor): WriteStep[] {

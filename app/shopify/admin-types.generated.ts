@@ -535,6 +535,14 @@ export type SafestockSetAppUrlMutationVariables = Exact<{
 
 export type SafestockSetAppUrlMutation = { metafieldsSet: { metafields: Array<{ id: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null }> } | null };
 
+export type SafestockFlowTriggerReceiveMutationVariables = Exact<{
+  handle: string;
+  payload: unknown;
+}>;
+
+
+export type SafestockFlowTriggerReceiveMutation = { flowTriggerReceive: { userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
 export type SafestockBulkRunQueryMutationVariables = Exact<{
   query: string;
 }>;

@@ -342,6 +342,23 @@ export const APP_URL_SET_MUTATION = /* GraphQL */ `
   }
 `;
 
+/**
+ * Starts the merchant's workflows that begin with one of Safestock's Flow triggers
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/flowTriggerReceive; the payload is
+ * keyed by the trigger extension's field keys, https://shopify.dev/docs/apps/build/flow/triggers/reference).
+ * `body` is deprecated: `handle` and `payload` are sent.
+ */
+export const FLOW_TRIGGER_RECEIVE_MUTATION = /* GraphQL */ `
+  mutation SafestockFlowTriggerReceive($handle: String!, $payload: JSON!) {
+    flowTriggerReceive(handle: $handle, payload: $payload) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
@@ -358,4 +375,5 @@ export const ALL_DOCUMENTS = {
   VALIDATION_CREATE_MUTATION,
   VALIDATION_UPDATE_MUTATION,
   APP_URL_SET_MUTATION,
+  FLOW_TRIGGER_RECEIVE_MUTATION,
 };

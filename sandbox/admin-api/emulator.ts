@@ -16,6 +16,7 @@ import {
 } from "../contract.js";
 import { decodeGraph, encodeGraph, fillMissingFields } from "../shop/persistence.js";
 import { deployAppFunctions } from "./mutations/validations.js";
+import { deployAppFlowExtensions } from "./mutations/flow.js";
 import { seedState, type SeedOption } from "../shop/seed.js";
 import { createEmptyState, snapshotState, type ShopState } from "../shop/state.js";
 import type { ApiContext } from "./context.js";
@@ -193,6 +194,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
 
   // The installed app's deployed Functions (a restored shop gets them again: they come with the app).
   deployAppFunctions(state, appClientId);
+  deployAppFlowExtensions(state, appClientId);
 
   if (options.bulkObjectsPerSecond !== undefined) setBulkObjectsPerSecond(state, options.bulkObjectsPerSecond);
   // A bulk query reads the shop over time: before anything runs, every running one reads what

@@ -154,6 +154,9 @@ export const SCOPE_FREE_ROOTS = new Set([
   "QueryRoot.bulkOperations",
   "Mutation.bulkOperationRunQuery",
   "Mutation.bulkOperationCancel",
+  // No scope is documented for flowTriggerReceive; the emulator accepts only the calling app's own
+  // trigger extensions instead (mutations/flow.ts).
+  "Mutation.flowTriggerReceive",
 ]);
 
 /** Marker for the sandbox's own admin token before any install: every scope (never a Shopify token). */

@@ -32,6 +32,9 @@
  *   GET  /sandbox/cost-log?apiClient=&since=  every Admin API request per app: costs, bucket before/after,
  *                                             THROTTLED, idempotency keys and what was applied (admin-api/cost-log.ts)
  *   GET  /sandbox/bulk/<id>.jsonl             a bulk operation's JSONL result (BulkOperation.url)
+ *   GET  /sandbox/flow/triggers?shop=         Shopify Flow triggers the shop received (flowTriggerReceive), oldest first
+ *   POST /sandbox/flow/actions                {handle, properties, signature?: valid|bad|none, actionRunId?, shop?}: Flow runs
+ *                                             one of the app's actions: a signed POST to its runtime_url ({status, body} of the app)
  *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, attributes?, placeOrder?}: runs the
  *                                             cart-validation Function (extensions/safestock-cart-validation)
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
@@ -44,6 +47,8 @@
  * and the `/sandbox/*` controls place orders through an internal client that is no app and meets
  * no app's bucket.
  */
+import { sendFlowAction, type FlowActionInput, type FlowActionSent } from "../flow/actions.js";
+import { flowExtensions } from "../admin-api/mutations/flow.js";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -56,6 +61,7 @@ import {
   type GraphQLRequestBody,
   type ShopEmulator,
   type ThrottleOptions,
+  type ShopStateSnapshot,
 } from "../contract.js";
 import { adminPageHtml, appBridgeScript } from "../admin/index.js";
 import type { ApiClientCredentials, RegisterApiClientOptions, ShopChange } from "../admin-api/emulator.js";
@@ -208,6 +214,10 @@ export interface Sandbox {
   exportState(): Record<string, unknown>;
   /** Called after any shop changed what `exportState` returns ("tokens" or "state"). */
   onChange(listener: (change: ShopChange) => void): () => void;
+  /** Flow runs one of the app's actions (sandbox/flow/actions.ts): the app's answer, or why Flow would not send it. */
+  sendFlowAction(input: FlowActionInput, domain?: string): Promise<FlowActionSent | { problems: string[] }>;
+  /** The Flow triggers a shop received, oldest first (sandbox/admin-api/mutations/flow.ts). */
+  flowTriggerRuns(domain?: string): NonNullable<ShopStateSnapshot["flowTriggerRuns"]>;
   handle(request: Request): Promise<Response>;
   close(): void;
 }
@@ -391,6 +401,14 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     );
     return { status: result.status, body: result.body };
   };
+
+  const sendFlow: Sandbox["sendFlowAction"] = async (input, domain = domains[0]!) => {
+    const read = await shop(domain).graphql({ query: "{ shop { id } }", variables: {} }, internalToken(domain));
+    const shopGid = (read.body as { data?: { shop?: { id?: string } } }).data?.shop?.id ?? "gid://shopify/Shop/0";
+    const target = { appUrl, apiSecret: options.apiSecret, deliver: options.deliver ?? ((request: Request) => fetch(request)), shopDomain: domain, shopId: shopGid.split("/").pop()! };
+    return sendFlowAction(target, flowExtensions().get(input.handle), input);
+  };
+  const flowTriggerRuns: Sandbox["flowTriggerRuns"] = (domain = domains[0]!) => shop(domain).snapshot().flowTriggerRuns ?? [];
 
   const triggerCompliance: Sandbox["triggerCompliance"] = (request, domain = domains[0]!) =>
     publishCompliance(dispatcher, domain, request, shop(domain).clock.now().toISOString());
@@ -602,6 +620,16 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           if (apiClient) filter.apiClientId = apiClient;
           return json(200, extendedShop(domain).costLog(filter), headers);
         }
+        case "GET /flow/triggers":
+          return json(200, flowTriggerRuns(domain), headers);
+        case "POST /flow/actions": {
+          if (typeof body.handle !== "string" || typeof body.properties !== "object" || body.properties === null) return json(400, { error: "handle and properties required" }, headers);
+          const input: FlowActionInput = { handle: body.handle, properties: body.properties as Record<string, unknown> };
+          if (body.signature === "valid" || body.signature === "bad" || body.signature === "none") input.signature = body.signature;
+          if (typeof body.actionRunId === "string") input.actionRunId = body.actionRunId;
+          const sent = await sendFlow(input, domain);
+          return json("problems" in sent ? 400 : 200, sent, headers);
+        }
         case "POST /checkout":
           // The storefront's checkout: runs Safestock's real cart-validation Function first.
           return handleCheckoutRequest(sandbox, request, { body, shop: domain, headers });
@@ -629,6 +657,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     mintSessionToken: mint,
     triggerCompliance,
     placeOrder,
+    sendFlowAction: sendFlow,
+    flowTriggerRuns,
     registerApiClient(clientOptions, domain = domains[0]!) {
       return extendedShop(domain).registerApiClient(clientOptions);
     },
@@ -683,4 +713,6 @@ const ROUTES = [
   "GET /sandbox/cost-log?apiClient=&since=",
   "GET /sandbox/bulk/<id>.jsonl",
   "POST /sandbox/checkout",
+  "GET /sandbox/flow/triggers?shop=",
+  "POST /sandbox/flow/actions",
 ];

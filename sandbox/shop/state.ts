@@ -65,6 +65,14 @@ export interface InventoryShipmentRecord {
   dateReceived: string | null;
 }
 
+/** One accepted flowTriggerReceive: the trigger's handle and payload, the app that sent it, when. */
+export interface FlowTriggerRunRecord {
+  handle: string;
+  payload: Record<string, unknown>;
+  apiClientId: string;
+  receivedAt: string;
+}
+
 /**
  * A deployed Shopify Function of an app (`ShopifyFunction`). The emulated app deploys one: the
  * cart-validation Function in extensions/safestock-cart-validation (sandbox/admin-api/mutations/validations.ts).
@@ -127,6 +135,10 @@ export interface ShopState {
   /** Functions the installed app has deployed (by id); set by the emulator for its app. */
   shopifyFunctions: Map<string, ShopifyFunctionRecord>;
   validations: Map<Gid, ValidationRecord>;
+  /** Apps whose Flow extensions are deployed (sandbox/admin-api/mutations/flow.ts). */
+  flowApps: Set<string>;
+  /** Flow triggers received with flowTriggerReceive, oldest first (GET /sandbox/flow/triggers). */
+  flowTriggerRuns: FlowTriggerRunRecord[];
   /** Which non-default quantity names were ever used (inventoryProperties.isInUse). */
   namesInUse: Set<QuantityName>;
   /** Each type's next id, as decimal text (beyond 2^53 with an `idBase`; sandbox/shop/ids.ts). */
@@ -168,6 +180,8 @@ export function createEmptyState(domain: string, name: string, now: string, idBa
     inventoryShipments: new Map(),
     shopifyFunctions: new Map(),
     validations: new Map(),
+    flowApps: new Set(),
+    flowTriggerRuns: [],
     namesInUse: new Set(["available", "committed", "on_hand"]),
     nextIds,
   };
@@ -249,5 +263,6 @@ export function snapshotState(state: ShopState): ShopStateSnapshot {
     metafields: [...state.metafields.values()],
     orders: [...state.orders.values()],
     validations: [...state.validations.values()],
+    flowTriggerRuns: state.flowTriggerRuns,
   });
 }

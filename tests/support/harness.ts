@@ -24,12 +24,16 @@ import { waitFor } from "./wait-for";
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 
-/** Delivers a webhook to `app/routes/webhooks.<topic>.tsx` as Remix would route it. */
+/**
+ * Delivers a webhook to `app/routes/webhooks.<topic>.tsx`, or a Flow action run to
+ * `app/routes/flow.actions.<action>.tsx`, as Remix would route it.
+ */
 export async function deliverToApp(request: Request): Promise<Response> {
-  const match = new URL(request.url).pathname.match(/^\/webhooks\/(.+)$/);
+  const pathname = new URL(request.url).pathname;
+  const match = pathname.match(/^\/webhooks\/(.+)$/) ?? pathname.match(/^\/(flow\/actions\/[a-z-]+)$/);
   if (!match) return new Response("Not found", { status: 404 });
-  const topicPath = match[1].split("/").join(".");
-  const route = (await import(`../../app/routes/webhooks.${topicPath}.tsx`)) as {
+  const routeFile = match[0].startsWith("/webhooks/") ? `webhooks.${match[1].split("/").join(".")}` : match[1].split("/").join(".");
+  const route = (await import(`../../app/routes/${routeFile}.tsx`)) as {
     action: (args: { request: Request; params: object; context: object }) => Promise<Response>;
   };
   try {

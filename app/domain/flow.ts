@@ -1,0 +1,209 @@
+/**
+ * Shopify Flow, the pure part (docs/decisions/035-shopify-flow.md): the payloads of Safestock's
+ * four Flow triggers, keyed by the field keys of their extensions
+ * (extensions/safestock-<trigger>/shopify.extension.toml; Flow reads the payload by those keys,
+ * https://shopify.dev/docs/apps/build/flow/triggers/reference), fitted under Flow's payload limit,
+ * and the reading of the three Flow actions' properties
+ * (https://shopify.dev/docs/apps/build/flow/actions/endpoints#flow-action-execution).
+ * No IO: the services send the triggers through the job queue and run the actions.
+ */
+import type { Problem, Result } from "./result";
+import { ok, refused } from "./result";
+
+export type FlowValue = string | number | boolean;
+
+export interface FlowTrigger {
+  /** The trigger extension's handle: flowTriggerReceive(handle:). */
+  readonly handle: string;
+  /** flowTriggerReceive(payload:): one entry per field of the extension. */
+  readonly payload: Readonly<Record<string, FlowValue>>;
+}
+
+/**
+ * Flow refuses a trigger payload over 50 KB (trigger reference, "Payload size"); Safestock keeps
+ * each one under 50,000 bytes of JSON, a little stricter, so a long reason never loses the event.
+ */
+export const MAX_FLOW_PAYLOAD_BYTES = 50_000;
+
+export const FLOW_TRIGGER_HANDLES = {
+  channelPaused: "safestock-channel-paused",
+  channelNumberLow: "safestock-channel-number-low",
+  oversellRecorded: "safestock-oversell-recorded",
+  protectionChanged: "safestock-protection-changed",
+} as const;
+
+/** UTF-8 bytes of a string (the payload limit counts bytes, not characters). */
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+export const flowPayloadBytes = (payload: Readonly<Record<string, FlowValue>>): number => utf8Bytes(JSON.stringify(payload));
+
+/**
+ * The trigger with its longest text fields shortened (ending in "…") until its JSON fits
+ * `maxBytes`. Numbers and booleans are kept: only free text (reasons, summaries) is long.
+ */
+export function fitFlowPayload(trigger: FlowTrigger, maxBytes = MAX_FLOW_PAYLOAD_BYTES): FlowTrigger {
+  const payload: Record<string, FlowValue> = { ...trigger.payload };
+  for (let round = 0; round < 64 && flowPayloadBytes(payload) > maxBytes; round++) {
+    const longest = Object.entries(payload)
+      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+      .sort((a, b) => b[1].length - a[1].length)[0];
+    if (!longest || longest[1].length <= 1) break;
+    const excess = flowPayloadBytes(payload) - maxBytes;
+    // Characters may take up to 4 bytes (JSON escapes up to 6): cut at least the excess in characters.
+    const keep = Math.max(0, longest[1].length - Math.max(excess, 1) - 1);
+    payload[longest[0]] = `${[...longest[1]].slice(0, keep).join("")}…`;
+  }
+  return { handle: trigger.handle, payload };
+}
+
+export function channelPausedTrigger(input: { channelName: string; channel: string; paused: boolean; reason: string; policyVersion: number }): FlowTrigger {
+  return fitFlowPayload({
+    handle: FLOW_TRIGGER_HANDLES.channelPaused,
+    payload: { Channel: input.channelName, "Channel handle": input.channel, Paused: input.paused, Reason: input.reason, "Policy version": input.policyVersion },
+  });
+}
+
+export function protectionChangedTrigger(input: { policyVersion: number; changedBy: string; summary: string }): FlowTrigger {
+  return fitFlowPayload({
+    handle: FLOW_TRIGGER_HANDLES.protectionChanged,
+    payload: { "Policy version": input.policyVersion, "Changed by": input.changedBy, Summary: input.summary },
+  });
+}
+
+export interface ExposureLine {
+  orderId: string;
+  lineItemId: string;
+  sku: string;
+  channel: string;
+  quantity: number;
+  oversoldUnits: number;
+  nearMiss: boolean;
+}
+
+/** One trigger per order line that oversold or was a near miss; other lines start nothing. */
+export function exposureTriggers(lines: readonly ExposureLine[]): { key: string; trigger: FlowTrigger }[] {
+  return lines
+    .filter((line) => line.oversoldUnits > 0 || line.nearMiss)
+    .map((line) => ({
+      key: `exposure:${line.orderId}:${line.lineItemId}`,
+      trigger: fitFlowPayload({
+        handle: FLOW_TRIGGER_HANDLES.oversellRecorded,
+        payload: {
+          Kind: line.oversoldUnits > 0 ? "oversell" : "near miss",
+          SKU: line.sku,
+          "Channel handle": line.channel,
+          "Order ID": line.orderId,
+          Quantity: line.quantity,
+          "Units oversold": line.oversoldUnits,
+        },
+      }),
+    }));
+}
+
+export interface ChannelNumber {
+  inventoryItemId: string;
+  sku: string;
+  channel: string;
+  available: number;
+}
+
+/**
+ * A SKU's channel number that crossed below its channel's threshold (the rule's `pauseBelow`):
+ * it was at or above it before (or had no number yet) and is below it now. Staying below starts
+ * nothing, so a merchant gets one alert per fall, not one per recompute.
+ */
+export function channelNumberLowTriggers(
+  before: readonly ChannelNumber[],
+  after: readonly ChannelNumber[],
+  thresholdOf: (channel: string) => number | undefined,
+): { key: string; trigger: FlowTrigger }[] {
+  const previous = new Map(before.map((state) => [`${state.inventoryItemId}|${state.channel}`, state.available]));
+  return after.flatMap((state) => {
+    const threshold = thresholdOf(state.channel);
+    if (threshold === undefined || state.available >= threshold) return [];
+    const was = previous.get(`${state.inventoryItemId}|${state.channel}`);
+    if (was !== undefined && was < threshold) return [];
+    return [
+      {
+        key: `low:${state.inventoryItemId}:${state.channel}:${state.available}`,
+        trigger: fitFlowPayload({
+          handle: FLOW_TRIGGER_HANDLES.channelNumberLow,
+          payload: { SKU: state.sku, "Channel handle": state.channel, "Channel number": state.available, Threshold: threshold },
+        }),
+      },
+    ];
+  });
+}
+
+/** The body Flow POSTs to an action's runtime_url (the fields Safestock reads). */
+export interface FlowActionRequest {
+  shopDomain: string;
+  actionRunId: string;
+  handle: string;
+  properties: Readonly<Record<string, unknown>>;
+}
+
+/** Flow's execution body: `shopify_domain`, `action_run_id`, `handle`, `properties`. */
+export function readFlowActionRequest(body: unknown): Result<FlowActionRequest> {
+  const record = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const text = (field: string) => {
+    const value = record[field];
+    if (typeof value === "string" && value.trim() !== "") return value;
+    problems.push({ path: field, message: "is missing" });
+    return "";
+  };
+  const shopDomain = text("shopify_domain");
+  const actionRunId = text("action_run_id");
+  const handle = text("handle");
+  const properties = record.properties;
+  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) problems.push({ path: "properties", message: "must be an object" });
+  if (problems.length > 0) return refused(problems);
+  return ok({ shopDomain, actionRunId, handle, properties: properties as Record<string, unknown> });
+}
+
+function textProperty(properties: Readonly<Record<string, unknown>>, key: string, problems: Problem[]): string {
+  const value = properties[key];
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  problems.push({ path: `properties.${key}`, message: "is required" });
+  return "";
+}
+
+/** "Set safety stock": SKU, Location (its name), Units (the policy check judges the number itself). */
+export function readSetSafetyStock(properties: Readonly<Record<string, unknown>>): Result<{ sku: string; location: string; units: unknown }> {
+  const problems: Problem[] = [];
+  const sku = textProperty(properties, "SKU", problems);
+  const location = textProperty(properties, "Location", problems);
+  if (!("Units" in properties) || properties.Units === null || properties.Units === "") problems.push({ path: "properties.Units", message: "is required" });
+  if (problems.length > 0) return refused(problems);
+  // Flow sends number_integer fields as numbers; a numeric string is read as its number, anything else goes on as written.
+  const raw = properties.Units;
+  const units = typeof raw === "string" && raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return ok({ sku, location, units });
+}
+
+/** "Pause or resume a sales channel": Channel handle, Paused (boolean), Reason. */
+export function readPauseChannel(properties: Readonly<Record<string, unknown>>): Result<{ channel: string; paused: boolean; reason: string }> {
+  const problems: Problem[] = [];
+  const channel = textProperty(properties, "Channel handle", problems);
+  const paused = properties.Paused;
+  if (typeof paused !== "boolean") problems.push({ path: "properties.Paused", message: "must be true (pause) or false (resume)" });
+  const reason = textProperty(properties, "Reason", problems);
+  if (problems.length > 0) return refused(problems);
+  return ok({ channel, paused: paused as boolean, reason });
+}
+
+/** "Reconcile stock now": SKUs separated by commas, or none for the whole catalog. */
+export function readReconcileSkus(properties: Readonly<Record<string, unknown>>): Result<string[]> {
+  const raw = properties.SKUs;
+  if (raw === undefined || raw === null) return ok([]);
+  if (typeof raw !== "string") return refused([{ path: "properties.SKUs", message: "must be SKUs separated by commas" }]);
+  return ok([...new Set(raw.split(",").map((sku) => sku.trim()).filter((sku) => sku !== ""))]);
+}
