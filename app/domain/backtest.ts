@@ -371,7 +371,11 @@ function placeOrder(order: BacktestOrder, states: Map<string, ItemState>, settin
   order.lines.forEach((line, index) => {
     const state = lines[index]!;
     const sets = tally.sets(order.channel, state.info.group ?? state.sku, state.id);
-    for (const figures of sets) if (!counted.has(figures)) (counted.add(figures), figures.orders++);
+    for (const figures of sets) {
+      if (counted.has(figures)) continue;
+      counted.add(figures);
+      figures.orders++;
+    }
     const total = totalOf(state);
     if (refused) {
       const withheld = Math.min(line.quantity, Math.max(0, total));
@@ -384,7 +388,10 @@ function placeOrder(order: BacktestOrder, states: Map<string, ItemState>, settin
       figures.soldUnits += line.quantity;
       figures.filledUnits += line.quantity - oversold;
       figures.oversoldUnits += oversold;
-      if (oversold > 0 && !oversoldIn.has(figures)) (oversoldIn.add(figures), figures.oversoldOrders++);
+      if (oversold > 0 && !oversoldIn.has(figures)) {
+        oversoldIn.add(figures);
+        figures.oversoldOrders++;
+      }
     }
     tally.oversoldSeries[bucket]! += oversold;
     const from = sourceLocation(state, line.location);

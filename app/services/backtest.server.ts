@@ -8,13 +8,13 @@
  */
 import type { Policy } from "~/domain";
 import { runBacktest, suggestBuffers, withSkuBuffer, type BacktestFigures, type BacktestInput, type BacktestOrder, type BufferSuggestion } from "~/domain/backtest";
-import { catalogPage, listLocations, locationInfo } from "~/models/catalog.server";
+import { listLocations, locationInfo } from "~/models/catalog.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { finishPreviewBacktest, getPolicyPreview, startPreviewBacktest, updateBacktestProgress } from "~/models/policy-preview.server";
 import { currentPolicy } from "~/models/policy.server";
-import { levelQuantitiesOf } from "~/models/sync-state.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
+import { readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
 import { countPastOrders, readPastOrders, type PastOrder } from "~/shopify/past-orders.server";
 import type { JobHandler } from "~/jobs/worker.server";
 import { jobQueue } from "./jobs.server";
@@ -27,14 +27,8 @@ export const BACKTEST_QUEUE = "backtest";
 /** 30 days: within the 60 days `read_orders` reaches (https://shopify.dev/docs/api/usage/access-scopes). */
 export const BACKTEST_WINDOW_DAYS = 30;
 const BACKTEST_ATTEMPTS = 3;
-const CATALOG_CHUNK = 500;
 const SHOWN_ROWS = 20;
 const CHART_POINTS = 12;
-
-export interface BacktestColumn {
-  label: string;
-  total: BacktestFigures;
-}
 
 /** What the Preview page shows: three policies side by side, per channel and per SKU group, a chart and suggestions. */
 export interface StoredBacktest {
@@ -79,7 +73,10 @@ export async function computeBacktest(shop: string, previewId: string, { client,
   const [current, context] = await Promise.all([currentPolicy(shop), loadShopContext(shop, now)]);
   const currentDocument = (current?.document as Policy | undefined) ?? EMPTY_POLICY;
   const candidate = candidateCheck.value;
-  const input = await backtestInput(shop, orders, [currentDocument, candidate], context.syncLagMinutes * 60);
+  // Stock now, read from Shopify right after the orders so that both describe the same moment; only
+  // the items the orders name matter (an item without orders adds nothing to any figure).
+  const stock = await readInventoryItems(admin, [...new Set(orders.flatMap((order) => order.lines.map((line) => line.inventoryItemId)))]);
+  const input = await backtestInput(shop, orders, stock, [currentDocument, candidate], context.syncLagMinutes * 60);
   const report = runBacktest(input, [
     { label: "No protection", policy: undefined },
     { label: current ? `In force (v${current.version})` : "In force", policy: currentDocument },
@@ -124,33 +121,24 @@ function zero(): BacktestFigures {
 
 /**
  * The replay's input. Opening stock is reconstructed backwards: each level's sellable units now
- * (on hand less committed, reserved, damaged and quality control, as last read), plus what the
+ * (on hand less committed, reserved, damaged and quality control, read from Shopify), plus what the
  * window's orders took and did not give back (`addBackWhatOrdersTook`; the order's location is
  * not read). Receipts in the window are not known, so they count as opening
  * stock (docs/decisions/033, Consequences).
  */
-async function backtestInput(shop: string, orders: PastOrder[], policies: Policy[], syncLagSeconds: number): Promise<BacktestInput> {
+async function backtestInput(shop: string, orders: PastOrder[], stock: ShopifyItem[], policies: Policy[], syncLagSeconds: number): Promise<BacktestInput> {
   const locations = await listLocations(shop);
-  const locationNames = new Map(locations.map((location) => [location.locationId, location.name]));
   const levels: { item: string; sku: string; location: string; units: number }[] = [];
-  /** Per level (same index): units committed now, and whether its location fills online orders. */
+  /** Per level (same index): units committed now. */
   const committed: number[] = [];
   const online = new Set(locations.filter((location) => location.isActive && location.fulfillsOnlineOrders).map((location) => location.name));
-  const items: { item: string; sku: string; product: string; tags: string[]; group: string }[] = [];
-  for (let after: string | null = null; ; ) {
-    const page = await catalogPage(shop, { after, take: CATALOG_CHUNK });
-    if (page.length === 0) break;
-    const stored = await levelQuantitiesOf(shop, page.map((item) => item.inventoryItemId));
-    for (const item of page) items.push({ item: item.inventoryItemId, sku: item.sku, product: item.productTitle, tags: parseTags(item.tags), group: item.productTitle || item.sku });
-    const skuOf = new Map(page.map((item) => [item.inventoryItemId, item.sku]));
-    for (const level of stored) {
-      const location = locationNames.get(level.locationId);
-      if (location === undefined) continue;
-      const quantities = quantitiesOf(level.quantities);
-      levels.push({ item: level.inventoryItemId, sku: skuOf.get(level.inventoryItemId) ?? "", location, units: sellableNow(quantities) });
-      committed.push(quantities.committed ?? 0);
+  const items = stock.map((item) => ({ item: item.inventoryItemId, sku: item.sku, product: item.productTitle, tags: item.tags, group: item.productTitle || item.sku }));
+  for (const item of stock) {
+    for (const level of item.levels) {
+      const q = level.quantities;
+      levels.push({ item: item.inventoryItemId, sku: item.sku, location: level.locationName, units: q.on_hand - q.committed - q.reserved - q.damaged - q.quality_control });
+      committed.push(q.committed);
     }
-    after = page[page.length - 1]!.inventoryItemId;
   }
   const backtestOrders = orders.map(orderOf);
   addBackWhatOrdersTook(levels, committed, online, backtestOrders);
@@ -212,29 +200,6 @@ function addBackWhatOrdersTook(levels: { item: string; location: string; units: 
     const candidates = indexes.filter((index) => online.has(levels[index]!.location));
     const best = (candidates.length > 0 ? candidates : indexes).reduce((a, b) => (levels[b]!.units > levels[a]!.units ? b : a));
     levels[best]!.units += left;
-  }
-}
-
-/** Sellable before any protection: on hand less committed, reserved, damaged and quality control. */
-function sellableNow(q: Record<string, number>): number {
-  return (q.on_hand ?? 0) - (q.committed ?? 0) - (q.reserved ?? 0) - (q.damaged ?? 0) - (q.quality_control ?? 0);
-}
-
-function quantitiesOf(text: string): Record<string, number> {
-  try {
-    return JSON.parse(text) as Record<string, number>;
-  } catch {
-    // An unreadable row counts as empty, as the preview reads it.
-    return {};
-  }
-}
-
-function parseTags(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((tag): tag is string => typeof tag === "string") : [];
-  } catch {
-    return [];
   }
 }
 
