@@ -20,6 +20,7 @@ export interface BacktestPanelData {
     chart: { label: string; oversold: number[]; withheld: number[] }[];
     chartLabels: string[];
     suggestions: BufferSuggestion[];
+    recorded: { oversoldUnits: number; oversoldOrders: number };
   } | null;
 }
 
@@ -116,6 +117,11 @@ function Figures({ previewId, result }: { previewId: string; result: NonNullable
         {`${formatCount(result.orders)} orders from the last ${result.windowDays} days, replayed with a sync delay of ${result.syncLagSeconds} s${
           refresh.length > 0 ? ` and channels reading their numbers ${refresh.join(", ")}` : ""
         }.`}
+      </Text>
+      <Text as="p" tone="subdued">
+        {`For comparison, Safestock's own records of these days (taken as each order arrived; orders from before Safestock was installed are not in them): ${formatCount(result.recorded.oversoldUnits)} unit${
+          result.recorded.oversoldUnits === 1 ? "" : "s"
+        } oversold in ${formatCount(result.recorded.oversoldOrders)} order${result.recorded.oversoldOrders === 1 ? "" : "s"}.`}
       </Text>
       <DataTable
         columnContentTypes={["text", ...result.runs.map(() => "numeric" as const)]}

@@ -77,6 +77,8 @@ export interface BacktestInput {
   readonly locations?: readonly (string | LocationInfo)[];
   /** Points on the chart over time (default 48). */
   readonly buckets?: number;
+  /** The window the chart spans (epoch ms); default from the first order to the last. */
+  readonly window?: { readonly from: number; readonly to: number };
 }
 
 export interface BacktestPolicy {
@@ -178,7 +180,7 @@ function settingOf(input: BacktestInput): Setting {
   const names = new Set<string>(Object.keys(input.refreshSeconds ?? {}));
   for (const order of input.orders) names.add(order.channel);
   const channels = [...names].sort();
-  const [from, to] = input.orders.length > 0 ? minMax(input.orders.map((order) => order.at)) : [0, 0];
+  const [from, to] = input.window ? [input.window.from, input.window.to] : input.orders.length > 0 ? minMax(input.orders.map((order) => order.at)) : [0, 0];
   const buckets = Math.max(1, input.buckets ?? 48);
   return {
     channels,

@@ -9,6 +9,7 @@
 import type { Policy } from "~/domain";
 import { runBacktest, suggestBuffers, withSkuBuffer, type BacktestFigures, type BacktestInput, type BacktestOrder, type BufferSuggestion } from "~/domain/backtest";
 import { listLocations, locationInfo } from "~/models/catalog.server";
+import { flaggedExposuresSince } from "~/models/order-exposure.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { finishPreviewBacktest, getPolicyPreview, startPreviewBacktest, updateBacktestProgress } from "~/models/policy-preview.server";
 import { currentPolicy } from "~/models/policy.server";
@@ -43,6 +44,8 @@ export interface StoredBacktest {
   /** Start of each chart point in UTC: "12-01" over days, "10:30" within a day or two. */
   chartLabels: string[];
   suggestions: BufferSuggestion[];
+  /** What Safestock recorded as oversold when these orders arrived (OrderExposure), beside the replay. */
+  recorded: { oversoldUnits: number; oversoldOrders: number };
 }
 
 export type StartBacktestResult = { ok: true } | { ok: false; problem: string };
@@ -76,7 +79,7 @@ export async function computeBacktest(shop: string, previewId: string, { client,
   // Stock now, read from Shopify right after the orders so that both describe the same moment; only
   // the items the orders name matter (an item without orders adds nothing to any figure).
   const stock = await readInventoryItems(admin, [...new Set(orders.flatMap((order) => order.lines.map((line) => line.inventoryItemId)))]);
-  const input = await backtestInput(shop, orders, stock, [currentDocument, candidate], context.syncLagMinutes * 60);
+  const input = { ...(await backtestInput(shop, orders, stock, [currentDocument, candidate], context.syncLagMinutes * 60)), window: { from: since.getTime(), to: now.getTime() } };
   const report = runBacktest(input, [
     { label: "No protection", policy: undefined },
     { label: current ? `In force (v${current.version})` : "In force", policy: currentDocument },
@@ -95,8 +98,16 @@ export async function computeBacktest(shop: string, previewId: string, { client,
     chart: report.runs.map((run) => ({ label: run.label, oversold: run.series.oversoldUnits, withheld: run.series.withheldUnits })),
     chartLabels: chartLabels(report.bucketStarts),
     suggestions,
+    recorded: await recordedOversells(shop, since),
   };
   await finishPreviewBacktest(row.id, { status: "done", result: stored });
+}
+
+/** Oversold units and orders Safestock recorded as the orders arrived (app/services/near-miss.server.ts). */
+async function recordedOversells(shop: string, since: Date) {
+  const flagged = await flaggedExposuresSince(shop, since);
+  const oversold = flagged.filter((line) => line.oversoldUnits > 0);
+  return { oversoldUnits: oversold.reduce((sum, line) => sum + line.oversoldUnits, 0), oversoldOrders: new Set(oversold.map((line) => line.orderId)).size };
 }
 
 /** "12-01" per point over days, "10:30" within a day or two (UTC): short enough for 12 labels side by side. */
