@@ -23,14 +23,17 @@ import { Reasons } from "~/components/reasons";
 import { useRefreshWhile } from "~/components/use-page-state";
 import { formatCount } from "~/components/format";
 import { merchantOf } from "~/services/merchant.server";
+import { applySuggestionAsDraft, loadBacktest, startBacktest } from "~/services/backtest.server";
 import { loadPreview, publishPreview, startPreview } from "~/services/policy-preview.server";
+import { BacktestCard } from "~/components/backtest-card";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const params = new URL(request.url).searchParams;
-  const preview = await loadPreview(session.shop, params.get("id") ?? "", { sku: params.get("sku")?.trim() || null });
-  return json(preview, { status: preview ? 200 : 404 });
+  const id = params.get("id") ?? "";
+  const [preview, backtest] = await Promise.all([loadPreview(session.shop, id, { sku: params.get("sku")?.trim() || null }), loadBacktest(session.shop, id)]);
+  return json(preview ? { ...preview, backtest } : null, { status: preview ? 200 : 404 });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -42,6 +45,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const started = await startPreview(session.shop, { source: "rollback", version: Number(form.get("version")) }, { createdBy: who });
     if (!started.ok) return json({ ok: false as const, problems: started.problems }, { status: 422 });
     return redirect(`/app/preview?id=${started.id}`);
+  }
+  if (form.get("intent") === "backtest") {
+    const started = await startBacktest(session.shop, String(form.get("id") ?? ""));
+    return json(started.ok ? { ok: true as const, backtest: "started" as const, problems: [] } : { ok: false as const, problems: [{ path: "backtest", message: started.problem }] }, {
+      status: started.ok ? 200 : 422,
+    });
+  }
+  if (form.get("intent") === "apply-suggestion") {
+    const applied = await applySuggestionAsDraft(session.shop, String(form.get("sku") ?? ""), Number(form.get("units")), { updatedBy: who });
+    return json(applied.ok ? { ok: true as const, applied: { sku: applied.sku, units: applied.units }, problems: [] } : { ok: false as const, problems: [{ path: "suggestion", message: applied.problem }] }, {
+      status: applied.ok ? 200 : 422,
+    });
   }
   const note = String(form.get("note") ?? "").trim() || null;
   const result = await publishPreview(session.shop, String(form.get("id") ?? ""), { createdBy: who, note });
@@ -83,8 +98,9 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
   const shopify = useAppBridge();
   const [note, setNote] = useState("");
   const [sku, setSku] = useState(preview.drillDown?.sku ?? "");
-  useRefreshWhile(preview.status === "running");
-  const published = result?.ok ? result.version : null;
+  useRefreshWhile(preview.status === "running" || preview.backtest?.status === "running");
+  const published = result?.ok && "version" in result ? result.version : null;
+  const applied = result?.ok && "applied" in result ? result.applied : null;
   useEffect(() => {
     if (published) shopify.toast.show(`Policy v${published} published`);
   }, [published, shopify]);
@@ -107,8 +123,16 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
             </InlineStack>
           </Banner>
         )}
+        {applied && (
+          <Banner tone="success" title={`A buffer of ${formatCount(applied.units)} for ${applied.sku} is in your draft`}>
+            <p>Nothing was published. Open Rules to review the draft, then preview it again before you publish.</p>
+            <InlineStack gap="200">
+              <Button url="/app/rules">Open Rules</Button>
+            </InlineStack>
+          </Banner>
+        )}
         {result && !result.ok && (
-          <Banner tone="critical" title="Nothing was published">
+          <Banner tone="critical" title={result.problems.some((problem) => problem.path === "suggestion" || problem.path === "backtest") ? "That did not work" : "Nothing was published"}>
             <List>
               {result.problems.map((problem, index) => (
                 <List.Item key={index}>{merchantText(problem.message)}</List.Item>
@@ -149,6 +173,7 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
               <Figure label="Units back on sale" value={formatCount(summary.unitsOutOfProtection)} />
               <Figure label="Channel numbers changed" value={formatCount(summary.channelNumbersChanged)} />
             </InlineGrid>
+            <BacktestCard previewId={preview.id} backtest={preview.backtest} />
             {(Object.keys(summary.pausing).length > 0 || Object.keys(summary.resuming).length > 0) && (
               <Card>
                 <BlockStack gap="200">

@@ -1,4 +1,5 @@
 import type { JobHandler } from "~/jobs/worker.server";
+import { backtestJobHandlers } from "./backtest.server";
 import { flowTriggerJobHandlers } from "./flow-triggers.server";
 import { pipelineJobHandlers } from "./pipeline-handlers.server";
 import { previewJobHandlers } from "./policy-preview.server";
@@ -11,10 +12,16 @@ import { previewJobHandlers } from "./policy-preview.server";
  * - `reconcile`: a scheduled, on-demand or policy-triggered re-read of a shop's catalog;
  * - `initial-sync`: the first import after install.
  * And the admin's `policy-preview`: a Preview over a large catalog (app/services/policy-preview.server.ts),
- * and `flow-trigger`: one Shopify Flow trigger to send (app/services/flow-triggers.server.ts).
+ * `flow-trigger`: one Shopify Flow trigger to send (app/services/flow-triggers.server.ts), and
+ * `backtest`: the previewed policy replayed on past orders (app/services/backtest.server.ts).
  * A handler re-reads Shopify's current truth (payloads can be stale), must be idempotent
  * (jobs run at least once) and throws `NonRetryableError` when retrying cannot help.
  */
 export function jobHandlers(): Record<string, JobHandler> {
-  return { ...pipelineJobHandlers(), ...previewJobHandlers(), ...flowTriggerJobHandlers() };
+  return {
+    ...pipelineJobHandlers(),
+    ...previewJobHandlers(),
+    ...flowTriggerJobHandlers(),
+    ...backtestJobHandlers(),
+  };
 }

@@ -535,6 +535,21 @@ export type SafestockSetAppUrlMutationVariables = Exact<{
 
 export type SafestockSetAppUrlMutation = { metafieldsSet: { metafields: Array<{ id: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null }> } | null };
 
+export type SafestockPastOrdersQueryVariables = Exact<{
+  after?: string | null | undefined;
+  query: string;
+}>;
+
+
+export type SafestockPastOrdersQuery = { orders: { nodes: Array<{ id: string, processedAt: string, sourceName: string | null, cancelledAt: string | null, lineItems: { nodes: Array<{ id: string, sku: string | null, quantity: number, variant: { inventoryItem: { id: string } } | null }> }, refunds: Array<{ createdAt: string | null, refundLineItems: { nodes: Array<{ quantity: number, restocked: boolean, lineItem: { id: string } }> } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SafestockPastOrdersCountQueryVariables = Exact<{
+  query: string;
+}>;
+
+
+export type SafestockPastOrdersCountQuery = { ordersCount: { count: number, precision: CountPrecision } | null };
+
 export type SafestockFlowTriggerReceiveMutationVariables = Exact<{
   handle: string;
   payload: unknown;

@@ -343,6 +343,68 @@ export const APP_URL_SET_MUTATION = /* GraphQL */ `
 `;
 
 /**
+ * Past orders for the backtest (docs/decisions/033), oldest first by `processedAt` (when the sale
+ * happened; for orders imported from another system it is the original date, which `createdAt` is
+ * not: https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-processedAt): each line's inventory item and
+ * quantity, the order's `sourceName` (its sales channel, as orders/create webhooks give it), the
+ * cancellation, and refunds whose lines say whether units went back to stock
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/RefundLineItem `restocked`).
+ * `read_orders` covers the last 60 days (older needs `read_all_orders`,
+ * https://shopify.dev/docs/api/usage/access-scopes), so the window stays within that. Pages of 50
+ * with 20 lines each keep the requested cost under Shopify's 1,000-point cap per query.
+ */
+export const PAST_ORDERS_QUERY = /* GraphQL */ `
+  query SafestockPastOrders($after: String, $query: String!) {
+    orders(first: 50, after: $after, query: $query, sortKey: PROCESSED_AT) {
+      nodes {
+        id
+        processedAt
+        sourceName
+        cancelledAt
+        lineItems(first: 20) {
+          nodes {
+            id
+            sku
+            quantity
+            variant {
+              inventoryItem {
+                id
+              }
+            }
+          }
+        }
+        refunds(first: 5) {
+          createdAt
+          refundLineItems(first: 20) {
+            nodes {
+              quantity
+              restocked
+              lineItem {
+                id
+              }
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** How many orders the backtest window holds, for its progress bar. */
+export const PAST_ORDERS_COUNT_QUERY = /* GraphQL */ `
+  query SafestockPastOrdersCount($query: String!) {
+    ordersCount(query: $query, limit: null) {
+      count
+      precision
+    }
+  }
+`;
+
+/**
  * Starts the merchant's workflows that begin with one of Safestock's Flow triggers
  * (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/flowTriggerReceive; the payload is
  * keyed by the trigger extension's field keys, https://shopify.dev/docs/apps/build/flow/triggers/reference).
@@ -375,5 +437,7 @@ export const ALL_DOCUMENTS = {
   VALIDATION_CREATE_MUTATION,
   VALIDATION_UPDATE_MUTATION,
   APP_URL_SET_MUTATION,
+  PAST_ORDERS_QUERY,
+  PAST_ORDERS_COUNT_QUERY,
   FLOW_TRIGGER_RECEIVE_MUTATION,
 };
