@@ -52,6 +52,8 @@ function variantList(ctx: ApiContext): ListOptions<VariantRecord> {
           product_id: (v) => legacyIdOf(v.productId),
           inventory_item_id: (v) => legacyIdOf(v.inventoryItemId),
           inventory_quantity: (v) => variantInventoryQuantity(ctx.state, v),
+          // A fixed bundle's parent (shopify.dev/docs/api/admin-graphql/latest/queries/productVariants#argument-query-filter-requires_components).
+          requires_components: (v) => String((v.components?.length ?? 0) > 0),
         },
         text: (v: VariantRecord) => [v.sku, v.title],
       },
@@ -104,7 +106,7 @@ export const catalogResolvers: ResolverMap = {
     description: () => "",
     descriptionHtml: () => "",
     onlineStoreUrl: () => null,
-    isGiftCard: () => false,
+    isGiftCard: (p) => p.isGiftCard === true,
     requiresSellingPlan: () => false,
     templateSuffix: () => null,
     // (docs/decisions/016 §8) real totalInventory can lag behind; the sandbox reports it current.

@@ -19,6 +19,7 @@ import { transferResolvers } from "./transfers.js";
 import { transferMutations } from "../mutations/transfers.js";
 import { locationMutations } from "../mutations/locations.js";
 import { validationResolvers } from "../mutations/validations.js";
+import { bundleResolvers } from "../mutations/bundles.js";
 
 function merge(...maps: ResolverMap[]): ResolverMap {
   const out: ResolverMap = {};
@@ -46,4 +47,5 @@ export const resolvers: ResolverMap = merge(
   transferMutations,
   locationMutations,
   validationResolvers,
+  bundleResolvers,
 );
