@@ -82,6 +82,7 @@ export default function Inventory() {
                           {item.sku || "No SKU"}
                         </Text>
                         {item.continueSelling && <Badge tone="info">Keeps selling when out of stock</Badge>}
+                        {item.leftAlone && <Badge>Left alone</Badge>}
                       </InlineStack>
                       <Text as="p" tone="subdued">
                         {item.title}
@@ -99,7 +100,12 @@ export default function Inventory() {
                       every channel&apos;s number, and orders beyond what is available become backorders.
                     </Text>
                   )}
-                  {item.levels.length === 0 ? (
+                  {item.leftAlone && (
+                    <Text as="p" tone="subdued">
+                      {item.leftAlone}
+                    </Text>
+                  )}
+                  {item.leftAlone ? null : item.levels.length === 0 ? (
                     <Text as="p" tone="subdued">
                       Not computed yet: the next sync fills this in.
                     </Text>

@@ -1,4 +1,5 @@
 import type { ChannelRule, Policy } from "~/domain";
+import { leftAloneText, type LeftAloneReason } from "~/domain/left-alone";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
@@ -43,6 +44,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
       title: variantName(item),
       /** Shopify `inventoryPolicy: CONTINUE`: never blocked at checkout, never counted as oversold (docs/decisions/019). */
       continueSelling: item.continueSelling,
+      /** Why Safestock never writes this item (untracked, gift card, digital good: docs/decisions/034), or null. */
+      leftAlone: leftAloneTextOf(item.leftAlone),
       levels: levels
         .filter((level) => level.inventoryItemId === item.inventoryItemId)
         .map((level) => {
@@ -71,6 +74,12 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
         })),
     })),
   };
+}
+
+const LEFT_ALONE_REASONS: readonly string[] = ["untracked", "gift_card", "digital"] satisfies LeftAloneReason[];
+
+function leftAloneTextOf(stored: string | null): string | null {
+  return stored !== null && LEFT_ALONE_REASONS.includes(stored) ? leftAloneText(stored as LeftAloneReason) : null;
 }
 
 function safeQuantities(text: string): Record<string, number> {

@@ -49,6 +49,7 @@ export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
       tags: item.tags,
       tracked: item.tracked,
       continueSelling: item.continueSelling,
+      leftAlone: item.leftAlone,
     }));
 }
 
@@ -109,8 +110,9 @@ export async function syncItems(
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
   const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned));
+  // Items left alone are recorded with their reason (the Inventory page shows it), never planned.
+  await upsertCatalogItems(context.shop, catalogEntries([...items, ...fetched.filter((item) => !isPlanned(item))]));
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0 };
-  await upsertCatalogItems(context.shop, catalogEntries(items));
   const writePlan = planFor(context, items, bundles);
   // Every read and plan happens here; the writer only sends the steps.
   const steps = await planWriteSteps(context, client, writePlan, items, actor);
