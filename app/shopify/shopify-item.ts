@@ -59,7 +59,7 @@ export function shopifyItemFrom(
     sku: item.sku ?? "",
     tracked: item.tracked,
     continueSelling: variant?.inventoryPolicy === "CONTINUE",
-    leftAlone: isBundle ? null : leftAloneReason({ tracked: item.tracked, isGiftCard: variant?.product.isGiftCard === true, requiresShipping: item.requiresShipping }),
+    leftAlone: isBundle ? null : leftAloneReason({ tracked: item.tracked, isGiftCard: variant?.product.isGiftCard === true, requiresShipping: item.requiresShipping !== false }),
     isBundle,
     variantId: variant?.id ?? null,
     variantTitle: variant?.title ?? "",
