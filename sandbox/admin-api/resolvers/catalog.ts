@@ -52,8 +52,6 @@ function variantList(ctx: ApiContext): ListOptions<VariantRecord> {
           product_id: (v) => legacyIdOf(v.productId),
           inventory_item_id: (v) => legacyIdOf(v.inventoryItemId),
           inventory_quantity: (v) => variantInventoryQuantity(ctx.state, v),
-          // A fixed bundle's parent (shopify.dev/docs/api/admin-graphql/latest/queries/productVariants#argument-query-filter-requires_components).
-          requires_components: (v) => String((v.components?.length ?? 0) > 0),
         },
         text: (v: VariantRecord) => [v.sku, v.title],
       },
