@@ -108,7 +108,10 @@ describe("items Safestock leaves alone", () => {
     expect(appRequests.length).toBeGreaterThan(0);
     expect(appRequests.flatMap((entry) => entry.levels).filter((level) => items.has(level.inventoryItemId))).toEqual([]);
     expect(appRequests.flatMap((entry) => entry.idempotent.flatMap((outcome) => outcome.changes)).filter((change) => items.has(change.inventoryItemId))).toEqual([]);
-    // No number is published for them either.
+    // No number is published for them either: no metafield write names them, and none exists.
+    const variants = new Set(leftAlone.map((variant) => variant.id));
+    expect(appRequests.flatMap((entry) => entry.metafieldOwners).filter((owner) => variants.has(owner))).toEqual([]);
+    expect(appRequests.flatMap((entry) => entry.metafieldOwners)).toContain(variantOf(harness, SHOP, "SHIRT-M").id);
     for (const sku of ["GIFT-WRAP", "GIFT-25", "GUIDE-PDF"]) expect(published(harness, sku), sku).toBeNull();
     // Control: a tracked item next to them was written (2 kept at each location).
     expect(published(harness, "SHIRT-M")).not.toBeNull();
