@@ -142,7 +142,7 @@ export function planInventoryWrites(input: {
   readonly bundles?: readonly PlannedBundle[];
 }): WritePlan {
   const plan = withBundles(planWithFreeze(input.policy, input.snapshot, { now: input.now, freeze: input.freeze }), input.bundles ?? []);
-  const publishedComponents = publishedComponentsOf(plan, input.bundles ?? []);
+  const publishedComponents = publishedComponentsOf(plan, input.bundles ?? [], input.checkoutHolds);
   const levelPlans = new Map<string, LevelPlan>(plan.levels.map((level) => [levelKey(level.item, level.location), level]));
 
   const targets: LevelTarget[] = [];
@@ -238,9 +238,11 @@ function withBundles(plan: Plan, bundles: readonly PlannedBundle[]): Plan {
 /**
  * Per bundle, each component's checkout-channel number and units per bundle, published with the
  * bundle so the checkout Function can add up a cart's demand on a component across bundle lines
- * and the component's own lines (it cannot read a component that is not in the cart).
+ * and the component's own lines (it cannot read a component that is not in the cart). Units other
+ * checkouts hold of the component are taken off, the holder's own too: the Function cannot tell
+ * them apart here, so stricter, never kinder (docs/decisions/019, 034).
  */
-function publishedComponentsOf(plan: Plan, bundles: readonly PlannedBundle[]): Map<string, PublishedComponent[]> {
+function publishedComponentsOf(plan: Plan, bundles: readonly PlannedBundle[], holds: ReadonlyMap<string, CheckoutHolds> | undefined): Map<string, PublishedComponent[]> {
   const out = new Map<string, PublishedComponent[]>();
   if (bundles.length === 0) return out;
   const checkout = new Map(plan.channels.filter((channel) => channel.channel === CHECKOUT_CHANNEL).map((channel) => [channel.item, channel]));
@@ -248,7 +250,9 @@ function publishedComponentsOf(plan: Plan, bundles: readonly PlannedBundle[]): M
     const listed: PublishedComponent[] = [];
     for (const component of bundle.components) {
       const planned = checkout.get(component.inventoryItemId);
-      if (planned) listed.push({ variantId: component.variantId, quantity: component.quantity, available: planned.paused ? 0 : planned.available });
+      if (!planned) continue;
+      const held = holds?.get(component.inventoryItemId)?.held ?? 0;
+      listed.push({ variantId: component.variantId, quantity: component.quantity, available: planned.paused ? 0 : Math.max(0, planned.available - held) });
     }
     out.set(bundle.inventoryItemId, listed);
   }

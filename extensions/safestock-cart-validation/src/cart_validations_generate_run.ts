@@ -185,8 +185,9 @@ interface ComponentUse {
 
 /**
  * What the cart takes of each bundle component: bundle lines × units per bundle, plus the
- * component's own lines. Its number is its own published value when it is in the cart (holds
- * counted), else the least number the cart's bundles list for it (stricter when they differ).
+ * component's own lines. Its number is its own published value when it is in the cart (fresher,
+ * and it knows this checkout's own holds), else the least number the cart's bundles list for it
+ * (those already leave out every checkout's held units: stricter, never kinder).
  */
 function componentDemand(
   lines: CartValidationsGenerateRunInput["cart"]["lines"],
@@ -209,7 +210,7 @@ function componentDemand(
     if (use === undefined) continue;
     use.wanted += lines[i].quantity;
     const own = published[i];
-    if (own !== null && !own.continueSelling) use.available = Math.min(use.available, own.paused ? 0 : availableToCart(own, holdKey));
+    if (own !== null && !own.continueSelling) use.available = own.paused ? 0 : availableToCart(own, holdKey);
   }
   return uses;
 }
