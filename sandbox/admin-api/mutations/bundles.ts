@@ -34,7 +34,8 @@ interface ComponentSource {
 /** One component of a bundle as the API shows it; its id is derived from the pair (stable across reads). */
 function componentsOf(variant: VariantRecord): ComponentSource[] {
   return (variant.components ?? []).map((component) => ({
-    id: `gid://shopify/ProductVariantComponent/${variant.legacyId}${component.variantId.split("/").pop()}`,
+    // Unique per (bundle, component), like InventoryLevel's `?inventory_item_id=` (docs/decisions/016 §8) [shape inferred].
+    id: `gid://shopify/ProductVariantComponent/${variant.legacyId}?product_variant_id=${component.variantId.split("/").pop()}`,
     variantId: component.variantId,
     quantity: component.quantity,
   }));
