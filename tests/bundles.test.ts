@@ -76,6 +76,7 @@ describe("fixed bundles", () => {
     const page = await loadInventoryPage(SHOP, { search: "SET-SUMMER", cursor: null, direction: "next" });
     const onlineStore = page.items[0]!.channels.find((channel) => channel.channel === "Online Store")!;
     expect(onlineStore.available).toBe(7);
+    expect(page.items[0]!.bundle).toBe(true);
     expect(onlineStore.explain).toContain("bundle limited by TOTE-NAT: 14 units for this channel, 2 per bundle");
   });
 

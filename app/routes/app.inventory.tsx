@@ -83,6 +83,7 @@ export default function Inventory() {
                         </Text>
                         {item.continueSelling && <Badge tone="info">Keeps selling when out of stock</Badge>}
                         {item.leftAlone && <Badge>Left alone</Badge>}
+                        {item.bundle && <Badge tone="info">Bundle</Badge>}
                       </InlineStack>
                       <Text as="p" tone="subdued">
                         {item.title}
@@ -105,7 +106,13 @@ export default function Inventory() {
                       {item.leftAlone}
                     </Text>
                   )}
-                  {item.leftAlone ? null : item.levels.length === 0 ? (
+                  {item.bundle && (
+                    <Text as="p" tone="subdued">
+                      A bundle: it has no stock of its own. Safestock protects its components, and each channel may sell as many
+                      bundles as its scarcest component allows.
+                    </Text>
+                  )}
+                  {item.leftAlone || item.bundle ? null : item.levels.length === 0 ? (
                     <Text as="p" tone="subdued">
                       Not computed yet: the next sync fills this in.
                     </Text>

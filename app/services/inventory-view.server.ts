@@ -1,4 +1,5 @@
 import type { ChannelRule, Policy } from "~/domain";
+import { BUNDLE_RULE } from "~/domain/bundles";
 import { leftAloneText, type LeftAloneReason } from "~/domain/left-alone";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy } from "~/models/policy.server";
@@ -39,6 +40,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     previousCursor: catalog.previousCursor,
     items: catalog.items.map((item) => ({
       inventoryItemId: item.inventoryItemId,
+      /** A fixed bundle: no stock of its own, its numbers come from its components (docs/decisions/034). */
+      bundle: channels.some((channel) => channel.inventoryItemId === item.inventoryItemId && parseExplain(channel.explain).some((line) => line.rule === BUNDLE_RULE)),
       sku: item.sku,
       // Named as on every other page ("Gold Ring / 7"): twins share a SKU, the title says which.
       title: variantName(item),
