@@ -52,6 +52,8 @@ export interface ProductRecord {
   tags: string[];
   vendor: string;
   productType: string;
+  /** A gift card product (`Product.isGiftCard`); absent = false (shops kept by older runs). */
+  isGiftCard?: boolean;
   variantIds: Gid[];
   createdAt: string;
   updatedAt: string;
@@ -67,6 +69,12 @@ export interface VariantRecord {
   position: number;
   inventoryItemId: Gid;
   inventoryPolicy: "DENY" | "CONTINUE";
+  /**
+   * A fixed bundle's parent variant (`requiresComponents`, `productVariantComponents`): it sells
+   * its components' stock, `quantity` of each per bundle
+   * (shopify.dev/docs/apps/build/product-merchandising/bundles/add-variant-fixed-bundle). Absent = none.
+   */
+  components?: { variantId: Gid; quantity: number }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -139,6 +147,11 @@ export interface OrderLineRecord {
   refundedQuantity?: number;
   /** Added by sandbox/shop: whether orderCreate claimed inventory (false under BYPASS or untracked items). */
   inventoryClaimed?: boolean;
+  /**
+   * A component line of a bundle sold on the order (`LineItem.lineItemGroup`,
+   * shopify.dev/docs/api/admin-graphql/latest/objects/LineItemGroup): the bundle's variant and how many bundles.
+   */
+  lineItemGroup?: { id: Gid; title: string; quantity: number; variantId: Gid; productId: Gid; variantSku: string | null };
 }
 
 /**

@@ -3,6 +3,7 @@
  * (docs/decisions/004: write only the diff). Pure: current quantities and
  * the plan come in, moves and metafield values come out.
  */
+import type { PublishedComponent } from "./bundles";
 import type { ChannelPlan } from "./types";
 
 /** A level as Shopify reports it now, with the engine's target for `safety_stock`. */
@@ -132,6 +133,8 @@ export interface PublishedExtras {
   /** The variant keeps selling when out of stock (Shopify `inventoryPolicy: CONTINUE`): the Function never blocks it. */
   readonly continueSelling?: boolean;
   readonly holds?: CheckoutHolds | null;
+  /** A bundle's components with their checkout-channel numbers (docs/decisions/034). */
+  readonly components?: readonly PublishedComponent[] | null;
 }
 
 /**
@@ -181,6 +184,10 @@ function serializeChannelValue(channels: Record<string, ChannelAts>, extras: Pub
     for (const key of Object.keys(extras.holds.keys).sort()) keys[key] = extras.holds.keys[key];
     value.holds = { held: extras.holds.held, keys };
   }
+  if (extras.components && extras.components.length > 0) {
+    // Short keys: the value is read by the checkout Function, whose whole input is bounded.
+    value.components = extras.components.map((component) => ({ id: component.variantId, quantity: component.quantity, available: component.available }));
+  }
   return JSON.stringify(value);
 }
 
@@ -188,10 +195,13 @@ function serializeChannelValue(channels: Record<string, ChannelAts>, extras: Pub
 export function canonicalChannelMetafieldValue(value: string | null | undefined): string | null {
   const channels = parseChannelMetafieldValue(value);
   if (channels === null) return null;
-  const parsed = JSON.parse(value!) as { continueSelling?: unknown; holds?: { held?: unknown; keys?: unknown } | null };
+  const parsed = JSON.parse(value!) as { continueSelling?: unknown; holds?: { held?: unknown; keys?: unknown } | null; components?: unknown };
   const held = typeof parsed.holds?.held === "number" ? parsed.holds.held : 0;
   const keys = typeof parsed.holds?.keys === "object" && parsed.holds.keys !== null ? (parsed.holds.keys as Record<string, number>) : {};
-  return channelMetafieldValue(channels, { continueSelling: parsed.continueSelling === true, holds: { held, keys } });
+  const components = Array.isArray(parsed.components)
+    ? (parsed.components as { id?: unknown; quantity?: unknown; available?: unknown }[]).map((c) => ({ variantId: String(c.id), quantity: Number(c.quantity), available: Number(c.available) }))
+    : null;
+  return channelMetafieldValue(channels, { continueSelling: parsed.continueSelling === true, holds: { held, keys }, components });
 }
 
 /**

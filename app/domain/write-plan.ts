@@ -5,6 +5,7 @@
  * (`app/services/apply-writes.server.ts`) only sends what this returns, so `policy:plan` and
  * tests can reproduce any plan (a frozen one included) without Shopify.
  */
+import { bundleChannelPlans, type BundleInput, type PublishedComponent } from "./bundles";
 import type { CompiledPolicy } from "./compile-policy";
 import { withContinueSelling } from "./continue-selling";
 import { freezeLowStockChannels } from "./freeze";
@@ -13,6 +14,7 @@ import {
   channelAtsByItem,
   channelMetafieldValue,
   type CheckoutHolds,
+  CHECKOUT_CHANNEL,
   parseChannelMetafieldValue,
   planSafetyStockMoves,
   type ChannelAts,
@@ -136,8 +138,11 @@ export function planInventoryWrites(input: {
   readonly freeze: FreezeState | null;
   /** Running cart holds on the checkout channel per inventory item, published for the checkout Function (docs/decisions/019). */
   readonly checkoutHolds?: ReadonlyMap<string, CheckoutHolds>;
+  /** Fixed bundles among `items`, with their components (read in the same run): numbers derived from the components' (./bundles.ts). */
+  readonly bundles?: readonly PlannedBundle[];
 }): WritePlan {
-  const plan = planWithFreeze(input.policy, input.snapshot, { now: input.now, freeze: input.freeze });
+  const plan = withBundles(planWithFreeze(input.policy, input.snapshot, { now: input.now, freeze: input.freeze }), input.bundles ?? []);
+  const publishedComponents = publishedComponentsOf(plan, input.bundles ?? [], input.checkoutHolds);
   const levelPlans = new Map<string, LevelPlan>(plan.levels.map((level) => [levelKey(level.item, level.location), level]));
 
   const targets: LevelTarget[] = [];
@@ -188,7 +193,11 @@ export function planInventoryWrites(input: {
     }
     const ats = atsByItem.get(item.inventoryItemId);
     if (!ats || !item.variantId) continue;
-    const value = channelMetafieldValue(ats, { continueSelling: item.continueSelling === true, holds: input.checkoutHolds?.get(item.inventoryItemId) ?? null });
+    const value = channelMetafieldValue(ats, {
+      continueSelling: item.continueSelling === true,
+      holds: input.checkoutHolds?.get(item.inventoryItemId) ?? null,
+      components: publishedComponents.get(item.inventoryItemId) ?? null,
+    });
     const before = parseChannelMetafieldValue(item.channelMetafield?.value);
     if (before && canonicalChannelMetafieldValue(item.channelMetafield?.value) === value) continue;
     const changes: ChannelChange[] = [];
@@ -207,6 +216,47 @@ export function planInventoryWrites(input: {
     });
   }
   return { plan, levels, moves, metafields, channelStates };
+}
+
+/** A bundle to plan: its components name their variants too, for the value the checkout Function reads. */
+export interface PlannedBundle extends BundleInput {
+  readonly components: readonly (BundleInput["components"][number] & { readonly variantId: string })[];
+}
+
+/** The plan with each bundle's channel numbers added, derived from its components' (./bundles.ts). */
+function withBundles(plan: Plan, bundles: readonly PlannedBundle[]): Plan {
+  if (bundles.length === 0) return plan;
+  const byItem = new Map<string, ChannelPlan[]>();
+  for (const channel of plan.channels) {
+    const list = byItem.get(channel.item);
+    if (list === undefined) byItem.set(channel.item, [channel]);
+    else list.push(channel);
+  }
+  return { levels: plan.levels, channels: [...plan.channels, ...bundles.flatMap((bundle) => bundleChannelPlans(bundle, byItem))] };
+}
+
+/**
+ * Per bundle, each component's checkout-channel number and units per bundle, published with the
+ * bundle so the checkout Function can add up a cart's demand on a component across bundle lines
+ * and the component's own lines (it cannot read a component that is not in the cart). Units other
+ * checkouts hold of the component are taken off, the holder's own too: the Function cannot tell
+ * them apart here, so stricter, never kinder (docs/decisions/019, 034).
+ */
+function publishedComponentsOf(plan: Plan, bundles: readonly PlannedBundle[], holds: ReadonlyMap<string, CheckoutHolds> | undefined): Map<string, PublishedComponent[]> {
+  const out = new Map<string, PublishedComponent[]>();
+  if (bundles.length === 0) return out;
+  const checkout = new Map(plan.channels.filter((channel) => channel.channel === CHECKOUT_CHANNEL).map((channel) => [channel.item, channel]));
+  for (const bundle of bundles) {
+    const listed: PublishedComponent[] = [];
+    for (const component of bundle.components) {
+      const planned = checkout.get(component.inventoryItemId);
+      if (!planned) continue;
+      const held = holds?.get(component.inventoryItemId)?.held ?? 0;
+      listed.push({ variantId: component.variantId, quantity: component.quantity, available: planned.paused ? 0 : Math.max(0, planned.available - held) });
+    }
+    out.set(bundle.inventoryItemId, listed);
+  }
+  return out;
 }
 
 /** A channel's number for one variant, as last planned (sync state). */

@@ -15,6 +15,8 @@ export interface CatalogItemInput {
   tracked: boolean;
   /** Shopify `inventoryPolicy: CONTINUE` (keeps selling when out of stock); default false. */
   continueSelling?: boolean;
+  /** Why Safestock leaves the item alone (docs/decisions/034); default null: planned. */
+  leftAlone?: string | null;
 }
 
 /** Writes catalog rows that are new or changed (SKU, titles, tags…); unchanged rows cost nothing. */
@@ -34,7 +36,8 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
       row.variantTitle !== item.variantTitle ||
       row.tags !== JSON.stringify(item.tags) ||
       row.tracked !== item.tracked ||
-      row.continueSelling !== (item.continueSelling ?? false)
+      row.continueSelling !== (item.continueSelling ?? false) ||
+      (row.leftAlone ?? null) !== (item.leftAlone ?? null)
     );
   });
   if (changed.length === 0) return;
@@ -55,6 +58,7 @@ export async function upsertCatalogItems(shop: string, items: CatalogItemInput[]
         JSON.stringify(item.tags),
         item.tracked,
         item.continueSelling ?? false,
+        item.leftAlone ?? null,
         now,
       ]),
     ),

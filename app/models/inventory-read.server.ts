@@ -9,7 +9,7 @@ import prisma from "~/db.server";
 export type PageDirection = "next" | "previous";
 
 export interface CatalogPage {
-  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean }[];
+  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[];
   /** Cursors are inventory item ids: unique within a shop, so a page never repeats or skips a row. */
   nextCursor: string | null;
   previousCursor: string | null;
@@ -49,7 +49,7 @@ export async function listCatalogItemsPage(
     orderBy: [{ sku: "asc" }, { inventoryItemId: "asc" }],
     take: backwards ? -(take + 1) : take + 1,
     ...(cursor ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: cursor } }, skip: 1 } : {}),
-    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, continueSelling: true },
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, continueSelling: true, leftAlone: true },
   });
   const more = rows.length > take;
   // Backwards, the extra row sits at the start; forwards, at the end.

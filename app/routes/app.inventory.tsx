@@ -227,6 +227,8 @@ export default function Inventory() {
                           {item.sku || "No SKU"}
                         </Text>
                         {item.continueSelling && <Badge tone="info">Keeps selling when out of stock</Badge>}
+                        {item.leftAlone && <Badge>Left alone</Badge>}
+                        {item.bundle && <Badge tone="info">Bundle</Badge>}
                       </InlineStack>
                       <Text as="p" tone="subdued">
                         {item.title}
@@ -244,7 +246,18 @@ export default function Inventory() {
                       every channel&apos;s number, and orders beyond what is available become backorders.
                     </Text>
                   )}
-                  {item.levels.length === 0 ? (
+                  {item.leftAlone && (
+                    <Text as="p" tone="subdued">
+                      {item.leftAlone}
+                    </Text>
+                  )}
+                  {item.bundle && (
+                    <Text as="p" tone="subdued">
+                      A bundle: it has no stock of its own. Safestock protects its components, and each channel may sell as many
+                      bundles as its scarcest component allows.
+                    </Text>
+                  )}
+                  {item.leftAlone || item.bundle ? null : item.levels.length === 0 ? (
                     <Text as="p" tone="subdued">
                       Not computed yet: the next sync fills this in.
                     </Text>

@@ -1,4 +1,6 @@
 import type { ChannelRule, Policy } from "~/domain";
+import { BUNDLE_RULE } from "~/domain/bundles";
+import { leftAloneText, type LeftAloneReason } from "~/domain/left-alone";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy } from "~/models/policy.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
@@ -46,6 +48,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     previousCursor: catalog.previousCursor,
     items: catalog.items.map((item) => ({
       inventoryItemId: item.inventoryItemId,
+      /** A fixed bundle: no stock of its own, its numbers come from its components (docs/decisions/034). */
+      bundle: channels.some((channel) => channel.inventoryItemId === item.inventoryItemId && parseExplain(channel.explain).some((line) => line.rule === BUNDLE_RULE)),
       sku: item.sku,
       supply: supplyOf(
         channels.filter((channel) => channel.inventoryItemId === item.inventoryItemId).map((channel) => channel.available),
@@ -56,6 +60,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
       title: variantName(item),
       /** Shopify `inventoryPolicy: CONTINUE`: never blocked at checkout, never counted as oversold (docs/decisions/019). */
       continueSelling: item.continueSelling,
+      /** Why Safestock never writes this item (untracked, gift card, digital good: docs/decisions/034), or null. */
+      leftAlone: leftAloneTextOf(item.leftAlone),
       levels: levels
         .filter((level) => level.inventoryItemId === item.inventoryItemId)
         .map((level) => {
@@ -84,6 +90,12 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
         })),
     })),
   };
+}
+
+const LEFT_ALONE_REASONS: readonly string[] = ["untracked", "gift_card", "digital"] satisfies LeftAloneReason[];
+
+function leftAloneTextOf(stored: string | null): string | null {
+  return stored !== null && LEFT_ALONE_REASONS.includes(stored) ? leftAloneText(stored as LeftAloneReason) : null;
 }
 
 /**

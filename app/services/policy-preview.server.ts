@@ -164,6 +164,8 @@ function itemsFromStoredState(
     inventoryItemId: item.inventoryItemId,
     sku: item.sku,
     tracked: true,
+    leftAlone: null,
+    isBundle: false,
     variantId: null,
     variantTitle: item.variantTitle,
     productId: null,

@@ -10,13 +10,14 @@
  * caller re-reads and runs again (`withStaleRetries`): Shopify's current truth always wins.
  */
 import type { Item, Level, Snapshot } from "~/domain";
-import { planInventoryWrites } from "~/domain/write-plan";
+import { planInventoryWrites, type PlannedBundle } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
 import { upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
 import { storedChannelStates } from "~/models/sync-state.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
+import { readBundleItemsOfProducts, readBundleLinks, type ShopifyBundleComponent } from "~/shopify/bundles.server";
 import { readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
 import { executeWriteSteps, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
 import { loadSyncContext, type ShopSyncContext } from "./sync-context.server";
@@ -48,6 +49,7 @@ export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
       tags: item.tags,
       tracked: item.tracked,
       continueSelling: item.continueSelling,
+      leftAlone: item.leftAlone,
     }));
 }
 
@@ -107,25 +109,71 @@ export async function syncItems(
   actor: AuditActor,
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
-  const items = fetched.filter((item) => item.tracked);
+  const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned));
+  // Items left alone are recorded with their reason (the Inventory page shows it), never planned.
+  await upsertCatalogItems(context.shop, catalogEntries([...items, ...fetched.filter((item) => !isPlanned(item))]));
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0 };
-  await upsertCatalogItems(context.shop, catalogEntries(items));
-  const writePlan = planFor(context, items);
+  const writePlan = planFor(context, items, bundles);
   // Every read and plan happens here; the writer only sends the steps.
   const steps = await planWriteSteps(context, client, writePlan, items, actor);
   const counts = await executeWriteSteps(context, client, steps, options);
   return { levelsChecked: writePlan.levels.length, ...counts };
 }
 
-function planFor(context: ShopSyncContext, items: ShopifyItem[]) {
+function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readonly PlannedBundle[] = []) {
   return planInventoryWrites({
     policy: context.policy.compiled,
-    snapshot: snapshotFor(context, items),
+    snapshot: snapshotFor(context, items.filter((item) => !item.isBundle)),
     items,
     now: context.now.toISOString(),
     freeze: context.freeze,
     checkoutHolds: context.checkoutHolds,
+    bundles,
   });
+}
+
+/**
+ * Items Safestock plans: a fixed bundle (its numbers come from its components), or an item not
+ * left alone (untracked, gift card, digital: docs/decisions/034). An item left alone is never
+ * written, not even a channel number.
+ */
+export function isPlanned(item: ShopifyItem): boolean {
+  return item.isBundle || item.leftAlone === null;
+}
+
+/**
+ * A bundle is planned in the same run as its components, since its numbers are theirs
+ * (docs/decisions/034): the run's bundles bring their components, and the run's components bring
+ * the bundles they belong to (and those bundles' other components). Two rounds at most: bundles do
+ * not nest (Shopify refuses a bundle as a component).
+ */
+async function withBundleParts(client: AdminClient, planned: ShopifyItem[]): Promise<{ items: ShopifyItem[]; bundles: PlannedBundle[] }> {
+  if (planned.length === 0) return { items: planned, bundles: [] };
+  const items = new Map(planned.map((item) => [item.inventoryItemId, item]));
+  const components = new Map<string, ShopifyBundleComponent[]>();
+  let toLink = planned;
+  for (let round = 0; round < 2 && toLink.length > 0; round++) {
+    const links = await readBundleLinks(client, toLink.flatMap((item) => (item.variantId ? [item.variantId] : [])));
+    for (const [variantId, parts] of links.components) components.set(variantId, parts);
+    const wanted = new Set([...links.components.values()].flat().map((part) => part.inventoryItemId));
+    if (round === 0 && links.parentProductIds.size > 0) for (const id of await readBundleItemsOfProducts(client, [...links.parentProductIds])) wanted.add(id);
+    const missing = [...wanted].filter((id) => !items.has(id));
+    const read = missing.length > 0 ? (await readInventoryItems(client, missing)).filter(isPlanned) : [];
+    for (const item of read) items.set(item.inventoryItemId, item);
+    // Newly read bundles still need their components; newly read components need nothing more.
+    toLink = read.filter((item) => item.isBundle && item.variantId && !components.has(item.variantId));
+  }
+  const bundles: PlannedBundle[] = [];
+  for (const item of items.values()) {
+    const parts = item.isBundle && item.variantId ? components.get(item.variantId) : undefined;
+    if (!parts) continue;
+    bundles.push({
+      inventoryItemId: item.inventoryItemId,
+      sku: item.sku,
+      components: parts.map((part) => ({ inventoryItemId: part.inventoryItemId, variantId: part.variantId, sku: part.sku, title: part.title, quantity: part.quantity })),
+    });
+  }
+  return { items: [...items.values()], bundles };
 }
 
 /**
@@ -138,7 +186,7 @@ function planFor(context: ShopSyncContext, items: ShopifyItem[]) {
  * (docs/decisions/026-bulk-reads-are-not-snapshots.md).
  */
 export async function rereadItemsToWrite(context: ShopSyncContext, client: AdminClient, bulkRead: ShopifyItem[]): Promise<ShopifyItem[]> {
-  const tracked = bulkRead.filter((item) => item.tracked);
+  const tracked = bulkRead.filter((item) => isPlanned(item) && !item.isBundle);
   if (tracked.length === 0) return bulkRead;
   const plan = planFor(context, tracked);
   const stored = new Map(

@@ -420,11 +420,11 @@ export type SafestockItemLevelsQueryVariables = Exact<{
 
 
 export type SafestockItemLevelsQuery = { nodes: Array<
-    | { id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { id: string, sku: string | null, tracked: boolean, requiresShipping: boolean, variants: { nodes: Array<{ id: string, title: string, requiresComponents: boolean, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string>, isGiftCard: boolean }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
     | Record<PropertyKey, never>
    | null> };
 
-export type SafestockItemLevelsFragment = { id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SafestockItemLevelsFragment = { id: string, sku: string | null, tracked: boolean, requiresShipping: boolean, variants: { nodes: Array<{ id: string, title: string, requiresComponents: boolean, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string>, isGiftCard: boolean }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SafestockItemMoreLevelsQueryVariables = Exact<{
   id: string;
@@ -447,7 +447,7 @@ export type SafestockCatalogPageQueryVariables = Exact<{
 }>;
 
 
-export type SafestockCatalogPageQuery = { inventoryItems: { nodes: Array<{ id: string, sku: string | null, tracked: boolean, variants: { nodes: Array<{ id: string, title: string, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string> }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SafestockCatalogPageQuery = { inventoryItems: { nodes: Array<{ id: string, sku: string | null, tracked: boolean, requiresShipping: boolean, variants: { nodes: Array<{ id: string, title: string, requiresComponents: boolean, inventoryPolicy: ProductVariantInventoryPolicy, product: { id: string, title: string, tags: Array<string>, isGiftCard: boolean }, metafield: { id: string, value: string, compareDigest: string } | null }> } | null, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SafestockLocationsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -534,6 +534,26 @@ export type SafestockSetAppUrlMutationVariables = Exact<{
 
 
 export type SafestockSetAppUrlMutation = { metafieldsSet: { metafields: Array<{ id: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null }> } | null };
+
+export type SafestockBundleLinksQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type SafestockBundleLinksQuery = { nodes: Array<
+    | { id: string, requiresComponents: boolean, productVariantComponents: { nodes: Array<{ quantity: number, productVariant: { id: string, title: string, sku: string | null, inventoryItem: { id: string } } }> }, productParents: { nodes: Array<{ id: string }> } }
+    | Record<PropertyKey, never>
+   | null> };
+
+export type SafestockBundleParentVariantsQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type SafestockBundleParentVariantsQuery = { nodes: Array<
+    | { id: string, variants: { nodes: Array<{ id: string, requiresComponents: boolean, inventoryItem: { id: string } }> } }
+    | Record<PropertyKey, never>
+   | null> };
 
 export type SafestockPastOrdersQueryVariables = Exact<{
   after?: string | null | undefined;

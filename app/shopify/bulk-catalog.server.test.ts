@@ -279,6 +279,8 @@ describe("parseBulkCatalog", () => {
         sku: "",
         tracked: true,
         continueSelling: true,
+        leftAlone: null,
+        isBundle: false,
         variantId: variant.id,
         variantTitle: "S",
         productId: "gid://shopify/Product/3",

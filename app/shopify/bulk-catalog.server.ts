@@ -220,12 +220,14 @@ interface ItemLine {
   id: string;
   sku: string | null;
   tracked: boolean;
+  requiresShipping: boolean;
 }
 interface VariantLine {
   id: string;
   title: string;
+  requiresComponents: boolean;
   inventoryPolicy: "CONTINUE" | "DENY";
-  product: { id: string; title: string; tags: string[] };
+  product: { id: string; title: string; tags: string[]; isGiftCard: boolean };
   metafield: { id: string; value: string; compareDigest: string } | null;
   __parentId: string;
 }

@@ -23,16 +23,19 @@ export const BULK_CATALOG_QUERY = /* GraphQL */ `
           id
           sku
           tracked
+          requiresShipping
           variants {
             edges {
               node {
                 id
                 title
+                requiresComponents
                 inventoryPolicy
                 product {
                   id
                   title
                   tags
+                  isGiftCard
                 }
                 metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
                   id

@@ -49,10 +49,16 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
     id
     sku
     tracked
+    # false: a digital good or service, nothing ships, Safestock leaves it alone (docs/decisions/034;
+    # https://shopify.dev/docs/api/admin-graphql/latest/objects/InventoryItem#field-requiresShipping).
+    requiresShipping
     variants(first: 1) {
       nodes {
         id
         title
+        # A fixed bundle's parent: it sells its components' stock; its components are read with
+        # BUNDLE_COMPONENTS_QUERY, only when there is one (docs/decisions/034).
+        requiresComponents
         # CONTINUE: the variant keeps selling when out of stock (preorders, backorders); Shopify lets
         # its available go below zero, so Safestock never blocks it
         # (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy).
@@ -61,6 +67,8 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
           id
           title
           tags
+          # Gift cards are left alone (docs/decisions/034).
+          isGiftCard
         }
         metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
           id
@@ -343,6 +351,63 @@ export const APP_URL_SET_MUTATION = /* GraphQL */ `
 `;
 
 /**
+ * Fixed bundles (docs/decisions/034): a bundle variant's components with their inventory items
+ * ("Each bundle variant can contain up to 30 component variants",
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/productVariantRelationshipBulkUpdate),
+ * and for a component, the products of the bundles it is part of (`productParents`). Asked only
+ * for the variants of a run (never in the bulk read: its connections may nest two deep), so a shop
+ * without bundles pays one cheap query per run and nothing more.
+ */
+export const BUNDLE_LINKS_QUERY = /* GraphQL */ `
+  query SafestockBundleLinks($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on ProductVariant {
+        id
+        requiresComponents
+        productVariantComponents(first: 30) {
+          nodes {
+            quantity
+            productVariant {
+              id
+              title
+              sku
+              inventoryItem {
+                id
+              }
+            }
+          }
+        }
+        productParents(first: 10) {
+          nodes {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The bundle variants of the parent products a component named (their inventory items are then read like any). */
+export const BUNDLE_PARENT_VARIANTS_QUERY = /* GraphQL */ `
+  query SafestockBundleParentVariants($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product {
+        id
+        variants(first: 100) {
+          nodes {
+            id
+            requiresComponents
+            inventoryItem {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
  * Past orders for the backtest (docs/decisions/033), oldest first by `processedAt` (when the sale
  * happened; for orders imported from another system it is the original date, which `createdAt` is
  * not: https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-processedAt): each line's inventory item and
@@ -437,7 +502,10 @@ export const ALL_DOCUMENTS = {
   VALIDATION_CREATE_MUTATION,
   VALIDATION_UPDATE_MUTATION,
   APP_URL_SET_MUTATION,
+  BUNDLE_LINKS_QUERY,
+  BUNDLE_PARENT_VARIANTS_QUERY,
   PAST_ORDERS_QUERY,
   PAST_ORDERS_COUNT_QUERY,
   FLOW_TRIGGER_RECEIVE_MUTATION,
 };
+

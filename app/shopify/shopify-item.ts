@@ -4,6 +4,7 @@
  * readers do not import each other.
  */
 import type { SafestockItemLevelsFragment } from "./admin-types.generated";
+import { leftAloneReason, type LeftAloneReason } from "~/domain/left-alone";
 import { QUANTITY_NAMES } from "./documents";
 
 export type QuantityName = (typeof QUANTITY_NAMES)[number];
@@ -26,6 +27,13 @@ export interface ShopifyItem {
    * backorders), so it is never blocked at checkout nor counted as oversold.
    */
   continueSelling: boolean;
+  /**
+   * Why Safestock leaves this item alone, when it does (docs/decisions/034): Shopify does not
+   * track its stock, it is a gift card, or nothing ships (a digital good or service). Null: planned.
+   */
+  leftAlone: LeftAloneReason | null;
+  /** A fixed bundle's parent variant (`requiresComponents`): it sells its components' stock. */
+  isBundle: boolean;
   variantId: string | null;
   variantTitle: string;
   productId: string | null;
@@ -41,15 +49,18 @@ type RawLevel = SafestockItemLevelsFragment["inventoryLevels"]["nodes"][number];
 
 /** One item as the app uses it, from the parts any read (paged or bulk) returns. */
 export function shopifyItemFrom(
-  item: { id: string; sku: string | null; tracked: boolean },
+  item: { id: string; sku: string | null; tracked: boolean; requiresShipping: boolean },
   variant: RawVariant | undefined,
   levels: readonly RawLevel[],
 ): ShopifyItem {
+  const isBundle = variant?.requiresComponents === true;
   return {
     inventoryItemId: item.id,
     sku: item.sku ?? "",
     tracked: item.tracked,
     continueSelling: variant?.inventoryPolicy === "CONTINUE",
+    leftAlone: isBundle ? null : leftAloneReason({ tracked: item.tracked, isGiftCard: variant?.product.isGiftCard === true, requiresShipping: item.requiresShipping !== false }),
+    isBundle,
     variantId: variant?.id ?? null,
     variantTitle: variant?.title ?? "",
     productId: variant?.product.id ?? null,

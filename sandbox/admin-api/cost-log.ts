@@ -59,6 +59,8 @@ export interface CostLogEntry {
   idempotent: IdempotentOutcome[];
   /** Every inventory level the request changed, with its quantities after (orders included). */
   levels: LoggedLevel[];
+  /** Owners (variants, products, the shop…) whose metafields the request wrote. */
+  metafieldOwners: Gid[];
   /** A transient failure the fault knob `transientErrorRate` injected into this request (./transient-faults.ts). */
   transient?: TransientRecord;
 }
@@ -66,6 +68,8 @@ export interface CostLogEntry {
 /** Filled while one request runs (ApiContext.requestLog), then completed into a CostLogEntry. */
 export interface RequestLog {
   idempotent: IdempotentOutcome[];
+  /** Owners whose metafields the request wrote (metafieldsSet), in order. */
+  metafieldOwners?: Gid[];
 }
 
 /** Kept per shop; the oldest entries go first past `limit` (a long `npm run sandbox`). */

@@ -274,7 +274,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
         await catchUpBulkReads();
         const bucket = bucketOf(tokenGrant.apiClientId);
         const bucketBefore = bucket.level();
-        const requestLog: RequestLog = { idempotent: [] };
+        const requestLog: RequestLog = { idempotent: [], metafieldOwners: [] };
         const levels = new Map<string, LoggedLevel>();
         const logged: ApiContext = {
           ...ctx,
@@ -316,6 +316,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
           throttled: (Array.isArray(result.body.errors) ? result.body.errors : []).some((e) => (e as { extensions?: { code?: string } }).extensions?.code === "THROTTLED"),
           idempotent: requestLog.idempotent,
           levels: [...levels.values()],
+          metafieldOwners: requestLog.metafieldOwners ?? [],
           ...(transient ? { transient } : {}),
         });
         return result;

@@ -136,6 +136,7 @@ export const REQUIRED_SCOPES: Record<string, ScopeRule> = {
   "Mutation.validationUpdate": ["write_validations"],
   "Mutation.validationDelete": ["write_validations"],
   "Mutation.orderCreate": ["write_orders"],
+  "Mutation.productVariantRelationshipBulkUpdate": ["write_products"],
   "Mutation.orderCancel": ["write_orders"],
   "Mutation.refundCreate": ["write_orders"],
   "Mutation.fulfillmentCreate": ["write_fulfillments", "write_assigned_fulfillment_orders", "write_merchant_managed_fulfillment_orders", "write_third_party_fulfillment_orders"],

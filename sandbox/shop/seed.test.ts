@@ -38,7 +38,18 @@ describe("seeds", () => {
     expect(carrying("")).toBe(3); // two stickers and the engraving
     const items = new Map(s.inventoryItems.map((item) => [item.id, item]));
     expect(s.variants.filter((v) => v.inventoryPolicy === "CONTINUE").map((v) => v.sku)).toEqual(["SCARF-GRY", "PLANTER-L", "PLANTER-S"]);
-    expect(s.variants.filter((v) => !items.get(v.inventoryItemId)!.tracked).map((v) => [v.title, v.sku])).toEqual([["Default Title", "GIFT-WRAP"], ["Engraving", ""]]);
+    expect(s.variants.filter((v) => !items.get(v.inventoryItemId)!.tracked).map((v) => [v.title, v.sku])).toEqual([
+      ["Default Title", "GIFT-WRAP"],
+      ["Engraving", ""],
+      ["$25", "GIFT-25"], // a gift card
+      ["Shirt M + 2 Totes", "SET-SUMMER"], // a fixed bundle: its stock is its components'
+    ]);
+    // A digital good ships nothing; the bundle is one M shirt and two natural totes.
+    expect(s.inventoryItems.filter((item) => !item.requiresShipping).map((item) => item.sku)).toEqual(["GUIDE-PDF"]);
+    const skuOf = new Map(s.variants.map((v) => [v.id, v.sku]));
+    expect(s.variants.filter((v) => v.components).map((v) => [v.sku, v.components!.map((c) => [skuOf.get(c.variantId), c.quantity])])).toEqual([
+      ["SET-SUMMER", [["SHIRT-M", 1], ["TOTE-NAT", 2]]],
+    ]);
     // Every variant, tracked or not, is stocked at every location (untracked items keep their levels).
     expect(s.inventoryLevels).toHaveLength(s.variants.length * 3);
     expect(s.inventoryLevels.every(identityHolds)).toBe(true);

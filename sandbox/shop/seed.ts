@@ -60,6 +60,14 @@ interface SeedVariant {
   policy?: "DENY" | "CONTINUE";
   /** false: Shopify does not track this item's inventory (default true) */
   tracked?: boolean;
+  /** false: nothing ships (a digital good or service; default true) */
+  requiresShipping?: boolean;
+  /**
+   * A fixed bundle: the SKUs of its components and units of each per bundle. Its own inventory
+   * item is not tracked: a bundle has no stock of its own, it sells its components'
+   * (shopify.dev/docs/apps/build/product-merchandising/bundles/add-variant-fixed-bundle).
+   */
+  components?: { sku: string; quantity: number }[];
 }
 
 interface SeedProduct {
@@ -69,6 +77,7 @@ interface SeedProduct {
   productType: string;
   tags: string[];
   status?: ProductRecord["status"];
+  isGiftCard?: boolean;
   /** channel handles it is published on */
   channels: string[];
   variants: SeedVariant[];
@@ -169,6 +178,19 @@ export const REALISTIC_EXTRA_PRODUCTS: SeedProduct[] = [
       { title: "Engraving", sku: "", price: "15.00", available: [0, 0, 0], tracked: false },
     ],
   },
+  {
+    title: "Gift Card", handle: "gift-card", vendor: "Safestock Goods", productType: "Gift Cards", tags: [], channels: ["online_store", "pos"], isGiftCard: true,
+    variants: [{ title: "$25", sku: "GIFT-25", price: "25.00", available: [0, 0, 0], tracked: false }],
+  },
+  {
+    title: "Care Guide (PDF)", handle: "care-guide", vendor: "Safestock Goods", productType: "Digital", tags: [], channels: ["online_store"],
+    variants: [{ title: "Default Title", sku: "GUIDE-PDF", price: "4.00", available: [100, 0, 0], requiresShipping: false }],
+  },
+  {
+    // A fixed bundle: one M linen shirt and two natural totes per set (docs: sandbox/shop/README.md "Bundles").
+    title: "Summer Set", handle: "summer-set", vendor: "Safestock Apparel", productType: "Bundles", tags: ["summer"], channels: ["online_store", "pos", "marketplace"],
+    variants: [{ title: "Shirt M + 2 Totes", sku: "SET-SUMMER", price: "99.00", available: [0, 0, 0], tracked: false, components: [{ sku: "SHIRT-M", quantity: 1 }, { sku: "TOTE-NAT", quantity: 2 }] }],
+  },
 ];
 
 /** The `realistic` kinds of variant in a generated catalog: one in `n` of them (by position). */
@@ -195,7 +217,16 @@ export interface NewProductInput {
   productType?: string;
   tags?: string[];
   status?: ProductRecord["status"];
-  variants: { title: string; sku: string; price: string; policy?: "DENY" | "CONTINUE"; tracked?: boolean; quantities?: Partial<Record<QuantityName, number>>[] }[];
+  isGiftCard?: boolean;
+  variants: {
+    title: string;
+    sku: string;
+    price: string;
+    policy?: "DENY" | "CONTINUE";
+    tracked?: boolean;
+    requiresShipping?: boolean;
+    quantities?: Partial<Record<QuantityName, number>>[];
+  }[];
 }
 
 /** Create a product with variants, inventory items and a level at every active location. */
@@ -204,6 +235,7 @@ export function addProduct(state: ShopState, input: NewProductInput, now: string
   const product: ProductRecord = {
     id: gid("Product", legacyId), legacyId, title: input.title, handle: input.handle, status: input.status ?? "ACTIVE",
     tags: input.tags ?? [], vendor: input.vendor ?? state.shop.name, productType: input.productType ?? "", variantIds: [], createdAt: now, updatedAt: now,
+    ...(input.isGiftCard ? { isGiftCard: true } : {}),
   };
   state.products.set(product.id, product);
   const locations = [...state.locations.values()].filter((l) => l.isActive);
@@ -212,7 +244,7 @@ export function addProduct(state: ShopState, input: NewProductInput, now: string
     const itemLegacy = nextLegacyId(state, "InventoryItem");
     const variantId: Gid = gid("ProductVariant", variantLegacy);
     const item: InventoryItemRecord = {
-      id: gid("InventoryItem", itemLegacy), legacyId: itemLegacy, variantId, sku: v.sku, tracked: v.tracked ?? true, requiresShipping: true, createdAt: now, updatedAt: now,
+      id: gid("InventoryItem", itemLegacy), legacyId: itemLegacy, variantId, sku: v.sku, tracked: v.tracked ?? true, requiresShipping: v.requiresShipping ?? true, createdAt: now, updatedAt: now,
     };
     const variant: VariantRecord = {
       id: variantId, legacyId: variantLegacy, productId: product.id, title: v.title, sku: v.sku, price: v.price, position: i + 1,
@@ -233,6 +265,15 @@ function publish(state: ShopState, productId: Gid, channelHandles: string[], now
 }
 
 
+/** A bundle's components by SKU: the first variant carrying each SKU (seeds only; the API links by variant id). */
+function linkComponents(state: ShopState, bundle: VariantRecord, components: { sku: string; quantity: number }[]): void {
+  bundle.components = components.map(({ sku, quantity }) => {
+    const variant = [...state.variants.values()].find((v) => v.sku === sku && v.id !== bundle.id);
+    if (!variant) throw new Error(`seed bundle ${bundle.sku}: no variant with SKU ${sku}`);
+    return { variantId: variant.id, quantity };
+  });
+}
+
 export function seedState(state: ShopState, seed: SeedOption, now: string): void {
   const locationCount = typeof seed === "object" ? Math.max(1, seed.locations ?? 3) : 3;
   for (let i = 0; i < locationCount; i++) {
@@ -249,6 +290,9 @@ export function seedState(state: ShopState, seed: SeedOption, now: string): void
         variants: p.variants.map((v) => ({ ...v, quantities: v.available.map((available) => ({ available })) })),
       }, now);
       publish(state, product.id, p.channels, now);
+      p.variants.forEach((v, i) => {
+        if (v.components) linkComponents(state, state.variants.get(product.variantIds[i]!)!, v.components);
+      });
     }
     return;
   }

@@ -134,6 +134,8 @@ export function lineItemPayload(line: OrderLineRecord): Record<string, unknown> 
     variant_inventory_management: line.variantId ? "shopify" : null,
     variant_title: null,
     vendor: null,
+    // A bundle's component line names its group (shopify.dev/changelog/update-in-orders-webhook-to-view-bundles-and-their-components).
+    sales_line_item_group_id: line.lineItemGroup ? legacyIdOf(line.lineItemGroup.id) : null,
     tax_lines: [],
     duties: [],
     discount_allocations: [],

@@ -38,6 +38,8 @@ export interface StoredCatalogRow {
   tags: string;
   tracked: boolean;
   continueSelling: boolean;
+  /** Why Safestock leaves the item alone (docs/decisions/034), or null. */
+  leftAlone: string | null;
 }
 
 export interface CatalogOfProductRow {

@@ -29,7 +29,7 @@ export function createPrismaStorage(db: PrismaClient, dialect: Dialect): Pipelin
     catalogRows: (shop, inventoryItemIds) =>
       db.catalogItem.findMany({
         where: itemsIn(shop, inventoryItemIds),
-        select: { inventoryItemId: true, variantId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, tracked: true, continueSelling: true },
+        select: { inventoryItemId: true, variantId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, tracked: true, continueSelling: true, leftAlone: true },
       }),
     catalogOfProducts: (shop, productIds) =>
       productIds.length === 0

@@ -97,12 +97,12 @@ export const INSERT_LAG_SAMPLES = multiRow("INSERT_LAG_SAMPLES", `INSERT INTO "L
 
 export const UPSERT_CATALOG_ITEMS = multiRow(
   "UPSERT_CATALOG_ITEMS",
-  `INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling", "updatedAt")`,
-  `(?, ?, ?, ?, ?, ?, ?, ?, ${BOOL}, ${BOOL}, ?)`,
+  `INSERT INTO "CatalogItem" ("shop", "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling", "leftAlone", "updatedAt")`,
+  `(?, ?, ?, ?, ?, ?, ?, ?, ${BOOL}, ${BOOL}, ?, ?)`,
   `ON CONFLICT ("shop", "inventoryItemId") DO UPDATE SET
     "variantId" = excluded."variantId", "productId" = excluded."productId", "sku" = excluded."sku", "productTitle" = excluded."productTitle",
     "variantTitle" = excluded."variantTitle", "tags" = excluded."tags", "tracked" = excluded."tracked",
-    "continueSelling" = excluded."continueSelling", "updatedAt" = excluded."updatedAt"`,
+    "continueSelling" = excluded."continueSelling", "leftAlone" = excluded."leftAlone", "updatedAt" = excluded."updatedAt"`,
   300,
 );
 
@@ -135,7 +135,7 @@ export const DELETE_WEBHOOK_DELIVERY = `DELETE FROM "WebhookDelivery" WHERE "id"
 const ITEMS_IN = `"shop" = ? AND "inventoryItemId" IN (SELECT value FROM json_each(?))`;
 export const SELECT_LEVEL_STATES = `SELECT "inventoryItemId", "locationId", "quantities", "protected", "available", "explain" FROM "LevelState" WHERE ${ITEMS_IN}`;
 export const SELECT_CHANNEL_STATES = `SELECT "inventoryItemId", "channel", "available", "paused", "explain" FROM "ChannelState" WHERE ${ITEMS_IN}`;
-export const SELECT_CATALOG_ROWS = `SELECT "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling" FROM "CatalogItem" WHERE ${ITEMS_IN}`;
+export const SELECT_CATALOG_ROWS = `SELECT "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling", "leftAlone" FROM "CatalogItem" WHERE ${ITEMS_IN}`;
 export const SELECT_CATALOG_OF_PRODUCTS = `SELECT "productId", "inventoryItemId", "sku" FROM "CatalogItem" WHERE "shop" = ? AND "productId" IN (SELECT value FROM json_each(?))`;
 
 /** Every statement, by name, for the check against migrated databases. Reads are SQLite-only. */

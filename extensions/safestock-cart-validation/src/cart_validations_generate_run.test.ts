@@ -112,4 +112,52 @@ describe("cartValidationsGenerateRun", () => {
     expect(new TextEncoder().encode(value).length).toBeLessThan(10_000);
     expect(new TextEncoder().encode(JSON.stringify(input)).length).toBeLessThan(64_000);
   });
+
+  describe("bundles (docs/decisions/034)", () => {
+    // Gift set: 2 × SHIRT (component A, Online Store number 7) + 1 × TOTE (component B, number 10).
+    // Its own number is min(floor(7/2), floor(10/1)) = 3.
+    const bundle = JSON.stringify({
+      channels: { online_store: { available: 3, paused: false } },
+      components: [
+        { id: "A", quantity: 2, available: 7 },
+        { id: "B", quantity: 1, available: 10 },
+      ],
+    });
+
+    it("lets a cart take what the limiting component allows", () => {
+      expect(errorsOf(cart([{ quantity: 3, id: "SET", value: bundle }]))).toEqual([]);
+    });
+
+    it("refuses bundle lines that would take more of a component than its number", () => {
+      // 4 sets need 8 shirts; 7 are for sale: floor(7 / 2) = 3 sets left.
+      expect(errorsOf(cart([{ quantity: 4, id: "SET", value: bundle }]))).toEqual([{ message: onlyLeftMessage(3), target: "$.cart.lines[0].quantity" }]);
+    });
+
+    it("counts the component's own line in the same cart against the bundle", () => {
+      // 2 sets take 4 shirts, and the cart also buys 4 shirts on their own: 8 > 7.
+      // Left for the sets: floor((7 − 4) / 2) = 1.
+      const shirt = value({ available: 7, paused: false });
+      expect(errorsOf(cart([{ quantity: 2, id: "SET", value: bundle }, { quantity: 4, id: "A", value: shirt }]))).toEqual([
+        { message: onlyLeftMessage(1), target: "$.cart.lines[0].quantity" },
+      ]);
+      // 2 sets and 3 shirts: 4 + 3 = 7, exactly what is for sale.
+      expect(errorsOf(cart([{ quantity: 2, id: "SET", value: bundle }, { quantity: 3, id: "A", value: shirt }]))).toEqual([]);
+    });
+
+    it("uses the component's own, fresher number when the cart carries it", () => {
+      const shirt = value({ available: 2, paused: false });
+      // The set listed 7 shirts, the shirt's own value says 2: one set (2 shirts) fits, two do not.
+      expect(errorsOf(cart([{ quantity: 1, id: "SET", value: bundle }, { quantity: 0, id: "A", value: shirt }]))).toEqual([]);
+      expect(errorsOf(cart([{ quantity: 2, id: "SET", value: bundle }, { quantity: 0, id: "A", value: shirt }]))).toEqual([
+        { message: onlyLeftMessage(1), target: "$.cart.lines[0].quantity" },
+      ]);
+    });
+
+    it("two bundles sharing a component share its number", () => {
+      const other = JSON.stringify({ channels: { online_store: { available: 7, paused: false } }, components: [{ id: "A", quantity: 1, available: 7 }] });
+      // 3 sets take 6 shirts, 2 singles take 2: 8 > 7.
+      const errors = errorsOf(cart([{ quantity: 3, id: "SET", value: bundle }, { quantity: 2, id: "ONE", value: other }]));
+      expect(errors.map((e) => e.target)).toEqual(["$.cart.lines[0].quantity", "$.cart.lines[1].quantity"]);
+    });
+  });
 });

@@ -104,6 +104,32 @@ interface Published {
   held: number;
   /** Units per listed hold key. */
   keys: Record<string, number>;
+  /**
+   * A fixed bundle's components (`"components":[{"id","quantity","available"}]`): per component
+   * variant, the units one bundle takes and the component's own Online Store number. An order for a
+   * bundle commits its components, so the bundle line is checked against them (docs/decisions/034).
+   */
+  components: BundleComponent[];
+}
+
+interface BundleComponent {
+  id: string;
+  quantity: number;
+  available: number;
+}
+
+/** A bundle's components; an unreadable entry is left out (fail open on what we cannot read). */
+function componentsOf(components: unknown): BundleComponent[] {
+  if (!Array.isArray(components)) return [];
+  const out: BundleComponent[] = [];
+  for (const entry of components) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const { id, quantity, available } = entry as { id?: unknown; quantity?: unknown; available?: unknown };
+    const per = wholeUnits(quantity);
+    const units = wholeUnits(available);
+    if (typeof id === "string" && per !== null && per > 0 && units !== null) out.push({ id, quantity: per, available: units });
+  }
+  return out;
 }
 
 const wholeUnits = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : null);
@@ -141,13 +167,71 @@ function publishedFor(value: string | null | undefined): Published | null {
   const units = wholeUnits(available);
   if (units === null) return null;
   const { held, keys } = holdsOf((parsed as { holds?: unknown }).holds);
-  return { available: units, paused: paused === true, continueSelling: (parsed as { continueSelling?: unknown }).continueSelling === true, held, keys };
+  const components = componentsOf((parsed as { components?: unknown }).components);
+  return { available: units, paused: paused === true, continueSelling: (parsed as { continueSelling?: unknown }).continueSelling === true, held, keys, components };
 }
 
 /** What this cart may take: the number, less the units other checkouts hold. */
 function availableToCart(published: Published, holdKey: string | null): number {
   const own = holdKey !== null && Object.prototype.hasOwnProperty.call(published.keys, holdKey) ? published.keys[holdKey] : 0;
   return Math.max(0, published.available - Math.max(0, published.held - own));
+}
+
+/** Per component variant: the units the whole cart takes (its own lines and every bundle's) and its number. */
+interface ComponentUse {
+  wanted: number;
+  available: number;
+}
+
+/**
+ * What the cart takes of each bundle component: bundle lines × units per bundle, plus the
+ * component's own lines. Its number is its own published value when it is in the cart (fresher,
+ * and it knows this checkout's own holds), else the least number the cart's bundles list for it
+ * (those already leave out every checkout's held units: stricter, never kinder).
+ */
+function componentDemand(
+  lines: CartValidationsGenerateRunInput["cart"]["lines"],
+  published: ReadonlyArray<Published | null>,
+  holdKey: string | null,
+): Record<string, ComponentUse> {
+  const uses: Record<string, ComponentUse> = {};
+  for (let i = 0; i < lines.length; i++) {
+    const numbers = published[i];
+    if (numbers === null || numbers.continueSelling) continue;
+    for (const component of numbers.components) {
+      const use = uses[component.id] ?? (uses[component.id] = { wanted: 0, available: component.available });
+      use.wanted += lines[i].quantity * component.quantity;
+      use.available = Math.min(use.available, component.available);
+    }
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const id = lines[i].merchandise.id;
+    const use = id !== undefined ? uses[id] : undefined;
+    if (use === undefined) continue;
+    use.wanted += lines[i].quantity;
+    const own = published[i];
+    if (own !== null && !own.continueSelling) use.available = own.paused ? 0 : availableToCart(own, holdKey);
+  }
+  return uses;
+}
+
+/** Bundles this line could still have: per component, what the rest of the cart leaves, in whole bundles. */
+function bundlesLeft(components: BundleComponent[], uses: Record<string, ComponentUse>, lineQuantity: number): number {
+  let left = Number.MAX_SAFE_INTEGER;
+  for (const component of components) {
+    const use = uses[component.id];
+    if (use === undefined) continue;
+    const others = use.wanted - lineQuantity * component.quantity;
+    left = Math.min(left, Math.floor(Math.max(0, use.available - others) / component.quantity));
+  }
+  return left;
+}
+
+function bundleExceeds(components: BundleComponent[], uses: Record<string, ComponentUse>): boolean {
+  return components.some((component) => {
+    const use = uses[component.id];
+    return use !== undefined && use.wanted > use.available;
+  });
 }
 
 export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInput): CartValidationsGenerateRunResult {
@@ -167,17 +251,20 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
       if (id !== undefined) totals[id] = (totals[id] ?? 0) + line.quantity;
     }
 
+    const published = lines.map((line) => publishedFor(line.merchandise.metafield?.value));
+    const components = componentDemand(lines, published, holdKey);
+
     for (let i = 0; i < lines.length; i++) {
       const { merchandise, quantity } = lines[i];
-      const published = publishedFor(merchandise.metafield?.value);
-      if (published === null || published.continueSelling) continue;
+      const numbers = published[i];
+      if (numbers === null || numbers.continueSelling) continue;
       const wanted = merchandise.id !== undefined ? totals[merchandise.id] : quantity;
-      const available = availableToCart(published, holdKey);
+      const available = Math.min(availableToCart(numbers, holdKey), bundlesLeft(numbers.components, components, quantity));
       // Target the line's quantity so checkout shows the message next to the line it is about.
       const target = `$.cart.lines[${i}].quantity`;
-      if (published.paused || available <= 0) {
+      if (numbers.paused || available <= 0) {
         errors.push({ message: NOT_AVAILABLE_MESSAGE, target });
-      } else if (wanted > available) {
+      } else if (wanted > available || bundleExceeds(numbers.components, components)) {
         errors.push({ message: onlyLeftMessage(available), target });
       }
     }

@@ -123,6 +123,7 @@ function perform(ctx: ApiContext, args: Args) {
   if (errors.length) return { metafields: [], userErrors: errors };
   const at = ctx.now();
   const out: MetafieldRecord[] = [];
+  ctx.requestLog?.metafieldOwners?.push(...resolved.map((m) => m.ownerId));
   // The same namespace+key twice: both are applied in order, both returned with the same id.
   for (const m of resolved) {
     const k = metafieldKey(m.ownerId, m.namespace, m.key);

@@ -52,11 +52,46 @@ function buyerOf(input: Args): OrderBuyerRecord {
 }
 
 // ------------------------------------------------------------------------------ orderCreate
+const BUNDLE_GROUP = "__lineItemGroup";
+
+/**
+ * A fixed bundle sells its components' stock: "the bundle's inventory is determined by the
+ * inventory of its component variants" (shopify.dev/docs/apps/build/product-merchandising/bundles/add-variant-fixed-bundle),
+ * and the order holds one line per component, each pointing at its bundle through
+ * `lineItemGroup` (shopify.dev/docs/api/admin-graphql/latest/objects/LineItemGroup). So a line for
+ * a bundle's variant becomes its component lines (bundles × quantity per bundle), which route and
+ * commit like any line; the bundle's own inventory item is never claimed.
+ */
+function withBundlesExpanded(ctx: ApiContext, lines: Args[]): Args[] {
+  return lines.flatMap((line) => {
+    const bundle = line.variantId ? ctx.state.variants.get(line.variantId as Gid) : undefined;
+    if (!bundle?.components?.length || !(line.quantity >= 1)) return [line];
+    const product = ctx.state.products.get(bundle.productId);
+    const group = {
+      id: gid("LineItemGroup", nextLegacyId(ctx.state, "LineItem")),
+      title: product?.title ?? bundle.title,
+      quantity: line.quantity as number,
+      variantId: bundle.id,
+      productId: bundle.productId,
+      variantSku: bundle.sku || null,
+    };
+    return bundle.components.map((component) => {
+      return {
+        variantId: component.variantId,
+        quantity: (line.quantity as number) * component.quantity,
+        // The component line's price is its share of the bundle; the emulator keeps it at 0.00.
+        priceSet: { shopMoney: { amount: "0.00" } },
+        [BUNDLE_GROUP]: group,
+      } as Args;
+    });
+  });
+}
+
 export function orderCreate(ctx: ApiContext, args: Args, origin: OrderOrigin = {}) {
   const input = args.order as Args;
   const behaviour: Behaviour = (args.options?.inventoryBehaviour as Behaviour | undefined) ?? "BYPASS";
-  const lines = (input.lineItems ?? []) as Args[];
   const { state } = ctx;
+  const lines = withBundlesExpanded(ctx, (input.lineItems ?? []) as Args[]);
 
   // Unknown variant (§9): order null, three userErrors, inventory untouched.
   const invalidLine = lines.some((l) => (l.variantId ? !state.variants.has(l.variantId) : !l.title));
@@ -134,6 +169,7 @@ export function orderCreate(ctx: ApiContext, args: Args, origin: OrderOrigin = {
       fulfilledQuantity: 0,
       refundedQuantity: 0,
       inventoryClaimed: claims && allocations[i]!.some((a) => !!a.level),
+      ...(l[BUNDLE_GROUP] ? { lineItemGroup: l[BUNDLE_GROUP] as NonNullable<OrderLineRecord["lineItemGroup"]> } : {}),
     };
   });
   // One fulfillment order per assigned location, in the order locations were first used.

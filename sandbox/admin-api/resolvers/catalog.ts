@@ -104,7 +104,7 @@ export const catalogResolvers: ResolverMap = {
     description: () => "",
     descriptionHtml: () => "",
     onlineStoreUrl: () => null,
-    isGiftCard: () => false,
+    isGiftCard: (p) => p.isGiftCard === true,
     requiresSellingPlan: () => false,
     templateSuffix: () => null,
     // (docs/decisions/016 §8) real totalInventory can lag behind; the sandbox reports it current.

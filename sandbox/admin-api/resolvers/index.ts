@@ -19,6 +19,7 @@ import { transferResolvers } from "./transfers.js";
 import { transferMutations } from "../mutations/transfers.js";
 import { locationMutations } from "../mutations/locations.js";
 import { validationResolvers } from "../mutations/validations.js";
+import { bundleResolvers } from "../mutations/bundles.js";
 import { flowResolvers } from "../mutations/flow.js";
 
 function merge(...maps: ResolverMap[]): ResolverMap {
@@ -48,4 +49,5 @@ export const resolvers: ResolverMap = merge(
   locationMutations,
   validationResolvers,
   flowResolvers,
+  bundleResolvers,
 );
