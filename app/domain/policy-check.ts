@@ -17,6 +17,7 @@ import {
   type Json,
 } from "./checks";
 import { channelKind, locationsOf, unreachableBecause, type LocationCapabilities } from "./channels";
+import { unitsText } from "./explain";
 import { POLICY_LIMITS } from "./policy-limits";
 import { ok, refused, type Result } from "./result";
 import { scopeKey } from "./scope";
@@ -253,7 +254,7 @@ class PolicyCheck {
       problems.add(`${path}.refreshSeconds`, `a reserve that sizes itself needs how often ${name} reads its number (refreshSeconds): it keeps what ${name} sells between two reads`);
     }
     if (minimumOk && typeof cap === "number" && typeof rule.ringFenceMinUnits === "number" && rule.ringFenceMinUnits > cap) {
-      problems.add(`${path}.ringFenceMinUnits`, `must not be above the cap (ringFenceUnits ${cap}), got ${rule.ringFenceMinUnits}`);
+      problems.add(`${path}.ringFenceMinUnits`, `must not be above the cap (${unitsText(cap)}), got ${rule.ringFenceMinUnits}`);
     }
   }
 

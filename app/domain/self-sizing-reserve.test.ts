@@ -144,7 +144,7 @@ describe("reserve sizing validation", () => {
       },
     ]);
     expect(problems({ refreshSeconds: 60, ringFenceSizing: "measured", ringFenceUnits: 5, ringFenceMinUnits: 6 })).toEqual([
-      { path: "channels[0].ringFenceMinUnits", message: "must not be above the cap (ringFenceUnits 5), got 6" },
+      { path: "channels[0].ringFenceMinUnits", message: "must not be above the cap (5 units), got 6" },
     ]);
   });
 
