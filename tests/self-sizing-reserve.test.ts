@@ -2,11 +2,14 @@
  * A marketplace reserve that sizes itself (docs/policy.md § 4 "A reserve that sizes itself",
  * docs/decisions/032), published against the emulated shop: the marketplace's own recorded sales
  * size the reserve, Shopify's `safety_stock` holds it, and the marketplace's number in the
- * merchant-owned `safestock.channels` metafield (what its connector reads) is exactly the reserve.
+ * merchant-owned `safestock.channels` metafield (what its connector reads) is exactly the reserve;
+ * Preview shows the same figure and reason before anything is written.
  */
 import { describe, expect, it } from "vitest";
+import { savePolicyDraft } from "~/models/policy-draft.server";
 import { recordSales } from "~/models/telemetry.server";
 import type { Policy } from "~/domain";
+import { loadPreview, startPreview } from "~/services/policy-preview.server";
 import { publishPolicy } from "~/services/policy.server";
 import { startHarness, type Harness } from "./support/harness";
 import { locationOf, variantOf } from "./support/scenarios";
@@ -65,6 +68,16 @@ describe("a self-sizing marketplace reserve in the running app", () => {
         occurredAt: new Date(firstSale + i * 10 * 60_000),
       })),
     );
+
+    // Preview first, with the same measured inputs: the marketplace goes from sharing RING-6's pool of
+    // 12 at the Warehouse to its reserve of 7, and the reason names the figures it was sized from.
+    await savePolicyDraft(SHOP, { document: POLICY, basedOnVersion: null, updatedBy: "test" });
+    const started = await startPreview(SHOP, { source: "draft" }, { createdBy: "test" });
+    expect(started).toMatchObject({ ok: true, queued: false });
+    const preview = await loadPreview(SHOP, (started as { id: string }).id, { sku: "RING-6" });
+    const marketplace = preview!.drillDown!.changes.find((change) => change.where === "marketplace")!;
+    expect(marketplace).toMatchObject({ before: 12, after: 7 });
+    expect(marketplace.reasonsAfter.join(" ")).toMatch(/7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 26 per hour and reads your stock every 15 min; .* it can sell (6\.\d|7) before it sees a new number: 7 kept back/);
 
     expect(await publishPolicy(SHOP, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
     await harness.settle();
