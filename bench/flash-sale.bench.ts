@@ -46,10 +46,13 @@ const FLAT_SAFETY = 2;
  */
 const FENCE_UNITS = Number(process.env.FLASH_FENCE_UNITS ?? Math.max(1, Math.round(15 * STOCK_SCALE)));
 
+/** The self-sizing reserve's minimum per SKU: what the marketplace lists before it has sold (its pause-below). */
+const RESERVE_MIN_UNITS = Number(process.env.FLASH_RESERVE_MIN_UNITS ?? 2);
+
 type ChannelRule = NonNullable<Policy["channels"]>[number];
 
 /** A realistic policy for this shop: safety stock, a velocity buffer, channels drawing from the locations that can fill them. */
-function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRefreshSeconds?: number; marketplaceFence?: number } = {}): Policy {
+function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRefreshSeconds?: number; marketplaceFence?: number; marketplaceReserve?: boolean } = {}): Policy {
   // The refresh window covers, per SKU, what the other channels sell while the connector's copy is
   // stale: ceil(their measured rate × (R + measured sync lag)).
   const refresh = options.marketplaceRefreshSeconds;
@@ -57,7 +60,10 @@ function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRe
   // never shows; `fixedUnits: 0` lists only the fence, so a stale copy can never show a unit the
   // other channels may have sold.
   const fence = options.marketplaceFence ? { ringFenceUnits: options.marketplaceFence, fixedUnits: 0 } : {};
-  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], ...(refresh ? { refreshSeconds: refresh } : {}), ...fence, pauseBelow: 2 };
+  // A reserve that sizes itself (docs/decisions/032): the fence is what the marketplace itself sells
+  // over R + the measured lag, from RESERVE_MIN_UNITS up to the fixed fence as the merchant's cap.
+  const reserve = options.marketplaceReserve ? { ringFenceSizing: "measured" as const, ringFenceUnits: FENCE_UNITS, ringFenceMinUnits: RESERVE_MIN_UNITS, fixedUnits: 0 } : {};
+  const marketplace: ChannelRule = { channel: "marketplace", tier: 2, locations: ["Warehouse"], ...(refresh ? { refreshSeconds: refresh } : {}), ...fence, ...reserve, pauseBelow: 2 };
   return {
     version: 1,
     protection: [
@@ -101,6 +107,7 @@ const benchmark: Benchmark = {
       ["safestock", () => policy()],
       ["safestock+cover", (r) => policy({ marketplaceRefreshSeconds: r })],
       ["safestock+fence", () => policy({ marketplaceFence: FENCE_UNITS })],
+      ["safestock+reserve", (r) => policy({ marketplaceRefreshSeconds: r, marketplaceReserve: true })],
     ];
     for (const r of REFRESH_SECONDS) {
       for (const [label, policyFor] of variants) {
@@ -110,7 +117,8 @@ const benchmark: Benchmark = {
           { label: "no app", app: { kind: "none" } },
         ];
         const chosen = ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops;
-        if (chosen.length > 0) await run(label === "safestock" ? `r${r}` : `r${r}-${label.split("+")[1]}`, r, chosen);
+        // FLASH_SHOPS=safestock+reserve,naive,no app runs that policy beside the baselines, not the baselines alone per policy.
+        if (chosen.some((s) => s.app.kind === "safestock")) await run(label === "safestock" ? `r${r}` : `r${r}-${label.split("+")[1]}`, r, chosen);
       }
     }
     // Velocity buffer vs a flat buffer of the same mean size (R = 15 s or the first R given).
@@ -178,7 +186,7 @@ function print(figures: readonly ShopFigures[]) {
 function ratios(all: readonly ShopFigures[]) {
   const out: (string | number)[][] = [["R s", "Safestock / baseline (same run)", "oversold units", "sales withheld", "cost points", "propagation p99"]];
   for (const r of [...new Set(all.map((f) => f.refreshSeconds))]) {
-    for (const mine of ["safestock", "safestock+cover", "safestock+fence"]) {
+    for (const mine of ["safestock", "safestock+cover", "safestock+fence", "safestock+reserve"]) {
       const ours = all.find((f) => f.refreshSeconds === r && f.label === mine);
       if (!ours) continue;
       for (const label of ["naive", "no app"]) {

@@ -327,6 +327,69 @@ const SHARE_OPTIONS = [
   { label: "A fixed number of units", value: "fixed" },
 ];
 
+const FENCE_OPTIONS = [
+  { label: "No ring fence", value: "none" },
+  { label: "A fixed number of units", value: "fixed" },
+  { label: "Sized from its own sales, up to a cap", value: "measured" },
+];
+
+/**
+ * The channel's ring fence (docs/policy.md § 4): none, a fixed number of units, or a reserve that
+ * sizes itself from the channel's own sales over its refresh window (docs/decisions/032), which needs
+ * how often it reads its number and a cap.
+ */
+function RingFenceFields({ rule, path, errors, update }: { rule: Json; path: string; errors: Map<string, string>; update: (change: RuleUpdate) => void }) {
+  const mode = rule.ringFenceSizing === "measured" ? "measured" : rule.ringFenceUnits !== undefined ? "fixed" : "none";
+  const error = (field: string) => errors.get(`${path}.${field}`);
+  return (
+    <>
+      <Select
+        label="Ring fence"
+        options={FENCE_OPTIONS}
+        value={mode}
+        error={error("ringFenceSizing")}
+        helpText="Units kept for this channel alone; other channels cannot sell them"
+        onChange={(next) =>
+          update((r) => {
+            const cleared = ["ringFenceSizing", "ringFenceMinUnits", "ringFenceUnits"].reduce((acc, field) => withField(acc, field, undefined), r);
+            if (next === "fixed") return { ...cleared, ringFenceUnits: r.ringFenceUnits ?? 10 };
+            if (next === "measured") return { ...cleared, ringFenceSizing: "measured", ringFenceUnits: r.ringFenceUnits ?? 15, ringFenceMinUnits: 2, refreshSeconds: r.refreshSeconds ?? 900 };
+            return cleared;
+          })
+        }
+      />
+      {mode === "fixed" && (
+        <NumberField label="Ring-fenced units" value={rule.ringFenceUnits} onChange={(value) => update((r) => withField(r, "ringFenceUnits", value))} error={error("ringFenceUnits")} helpText="Kept for this channel alone; others cannot sell them" />
+      )}
+      {mode === "measured" && (
+        <>
+          <NumberField
+            label="Keep back at most (units per SKU)"
+            value={rule.ringFenceUnits}
+            onChange={(value) => update((r) => withField(r, "ringFenceUnits", value))}
+            error={error("ringFenceUnits")}
+            helpText="Your cap: the reserve is what this channel sells between two reads of its number, never more than this"
+          />
+          <NumberField
+            label="Keep back at least (units per SKU)"
+            value={rule.ringFenceMinUnits}
+            onChange={(value) => update((r) => withField(r, "ringFenceMinUnits", value))}
+            error={error("ringFenceMinUnits")}
+            helpText="What it lists before it has sold anything"
+          />
+          <NumberField
+            label="Reads its number every (seconds)"
+            value={rule.refreshSeconds}
+            onChange={(value) => update((r) => withField(r, "refreshSeconds", value))}
+            error={error("refreshSeconds")}
+            helpText="How often the channel's connector re-reads its stock (900 = 15 min)"
+          />
+        </>
+      )}
+    </>
+  );
+}
+
 /** One row per sales channel of the shop; a channel without a rule shares everything. */
 /** The list's own problem and those of entries without a checkbox of their own (a location no longer active or unknown). */
 function listErrors(errors: Map<string, string>, path: string, entries: readonly string[] | null, shown: readonly string[]): string | undefined {
@@ -378,7 +441,7 @@ function ChannelRules({ draft, onChange, errors, locations, channels }: EditorPr
               )}
               <NumberField label="Cap (units)" value={rule.maxUnits} onChange={(value) => setChannel(index, (r) => withField(r, "maxUnits", value))} error={errors.get(`${path}.maxUnits`)} />
               <NumberField label="Network minimum" value={rule.networkMinimum} onChange={(value) => setChannel(index, (r) => withField(r, "networkMinimum", value))} error={errors.get(`${path}.networkMinimum`)} helpText="The last units never shown here" />
-              <NumberField label="Ring-fenced units" value={rule.ringFenceUnits} onChange={(value) => setChannel(index, (r) => withField(r, "ringFenceUnits", value))} error={errors.get(`${path}.ringFenceUnits`)} helpText="Kept for this channel alone; others cannot sell them" />
+              <RingFenceFields rule={rule} path={path} errors={errors} update={(change) => setChannel(index, change)} />
               <NumberField label="Pause below (units)" value={rule.pauseBelow} onChange={(value) => setChannel(index, (r) => withField(r, "pauseBelow", value))} error={errors.get(`${path}.pauseBelow`)} />
               <NumberField label="0 while the pool is under" value={rule.reserveForHigherTiersBelow} onChange={(value) => setChannel(index, (r) => withField(r, "reserveForHigherTiersBelow", value))} error={errors.get(`${path}.reserveForHigherTiersBelow`)} helpText="Keeps low stock for higher tiers" />
             </InlineGrid>

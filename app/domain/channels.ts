@@ -1,6 +1,6 @@
 import type { CompiledChannel } from "./compile-policy";
 import { appendLine, cappedNote, formatDuration, formatRatePerSecond, LineCache, NO_LINES, unitsText, withLine } from "./explain";
-import { FENCE_REASON, fencesSeenBy, NO_FENCES, type FencedUnits } from "./ring-fence";
+import { FENCE_REASON, fenceReason, fencesSeenBy, NO_FENCES, type FencedUnits } from "./ring-fence";
 import type { ChannelPlan, ExplainLine, Item, LevelPlan, LocationInfo, Snapshot } from "./types";
 
 /**
@@ -185,12 +185,12 @@ export function allocateChannel(
   const rule = channel.rule;
   const name = channel.channel;
   const { item: id, sku } = item;
-  const { own: fence, others: fencedForOthers } = fences.length === 0 ? NOT_FENCED : fencesSeenBy(channel, fences);
+  const { own: fence, ownSizing, others: fencedForOthers } = fences.length === 0 ? NOT_FENCED : fencesSeenBy(channel, fences);
   // Reasons name the shared pool when the channel has a fence, so "pool 8" never reads as the whole.
   const shared = rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 ? "shared " : "";
   let available = pool;
   let paused = false;
-  let explain = reachAndFenceLines(channel, pool, fence, fencedForOthers, lines, slotBase);
+  let explain = reachAndFenceLines(channel, pool, { units: fence, sizing: ownSizing }, fencedForOthers, lines, slotBase);
   if (rule === undefined && holds.length === 0) return { item: id, sku, channel: name, pool, available, paused, explain };
   let units: number;
 
@@ -334,11 +334,12 @@ export function allocateChannel(
 function reachAndFenceLines(
   channel: CompiledChannel,
   pool: number,
-  fence: number,
+  own: { readonly units: number; readonly sizing: string | undefined },
   fencedForOthers: Map<string, number> | undefined,
   lines: LineCache,
   slotBase: number,
 ): readonly ExplainLine[] {
+  const fence = own.units;
   const name = channel.channel;
   let explain: readonly ExplainLine[] = NO_LINES;
   const reach = channel.reachText;
@@ -348,7 +349,7 @@ function reachAndFenceLines(
       lines.get(slotBase + REACH, whole, 0) ??
       lines.set(slotBase + REACH, whole, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${whole} ${reach}` });
   }
-  if (fence > 0) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: FENCE_REASON(fence, name) });
+  if (fence > 0) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: fenceReason(fence, name, own.sizing) });
   if (fencedForOthers !== undefined) {
     for (const [holder, units] of [...fencedForOthers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       explain = appendLine(explain, { rule: "ring_fence", scope: holder, units: 0, reason: FENCE_REASON(units, holder) });
@@ -357,7 +358,7 @@ function reachAndFenceLines(
   return explain;
 }
 
-const NOT_FENCED: { own: number; others: Map<string, number> | undefined } = { own: 0, others: undefined };
+const NOT_FENCED: { own: number; ownSizing?: string; others: Map<string, number> | undefined } = { own: 0, others: undefined };
 
 /** Appends every channel's plan for one inventory item (its levels are levels[from, to)) to `out`; the hot path of planAvailability. */
 export function allocateChannelsInto(

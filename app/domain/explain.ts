@@ -99,3 +99,32 @@ export function formatRatePerSecond(unitsPerMinute: number): string {
   const perSecond = unitsPerMinute / 60;
   return Number.isFinite(perSecond) && Math.round(perSecond * 10) / 10 >= 0.1 ? `${short(perSecond)}/s` : formatRate(unitsPerMinute);
 }
+
+/** What a self-sizing reserve was sized from (ring-fence.ts `measuredReserve`), for its sentence. */
+export interface ReserveSizing {
+  readonly channel: string;
+  /** The channel's own measured sales, units per minute. */
+  readonly ownPerMinute: number;
+  readonly refreshSeconds: number;
+  readonly syncLagSeconds: number;
+  /** Units it can sell in refreshSeconds + syncLagSeconds at that rate (not rounded). */
+  readonly canSell: number;
+  /** The reserve: ceil(canSell), at least minUnits, at most maxUnits. */
+  readonly units: number;
+  readonly minUnits: number;
+  readonly maxUnits: number;
+}
+
+/**
+ * Why a self-sizing reserve is the size it is, in the merchant's words (docs/policy.md § 4 "A
+ * reserve that sizes itself"): "marketplace sells 2.1 per minute and reads your stock every 15 min;
+ * with the 3 s sync lag it can sell 31.6 before it sees a new number: 15 kept back (your cap)".
+ */
+export function reserveSizingText(sizing: ReserveSizing): string {
+  const { channel, ownPerMinute, refreshSeconds, syncLagSeconds, canSell, units, minUnits, maxUnits } = sizing;
+  const reads = `reads your stock every ${formatDuration(refreshSeconds * 1000)}`;
+  const lag = syncLagSeconds > 0 ? ` with the ${formatDuration(syncLagSeconds * 1000)} sync lag` : "";
+  const bound = units === maxUnits && Math.ceil(canSell - 1e-9) > maxUnits ? " (your cap)" : units === minUnits && Math.ceil(canSell - 1e-9) < minUnits ? " (your minimum)" : "";
+  if (ownPerMinute <= 0) return `${channel} has no recent sales and ${reads}: ${units} kept back${bound}`;
+  return `${channel} sells ${formatRatePerSecond(ownPerMinute)} and ${reads};${lag} it can sell ${short(canSell)} before it sees a new number: ${units} kept back${bound}`;
+}

@@ -37,6 +37,7 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
   const noHolds: readonly HoldTotal[] = [];
   const channelLines = new LineCache();
   // Only a refresh-window rule reads sales rates: skip building them per item otherwise.
+  // (A self-sizing reserve needs `refreshSeconds`, so it is covered by the same test.)
   const refreshing = channels.some((channel) => channel.rule?.refreshSeconds !== undefined);
   // Fences use the slot each channel's waterfall leaves free in the shared line cache.
   const fencing = fencingChannels(channels, (index) => index * STEPS + RING_FENCE);
@@ -51,8 +52,8 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
     protectLevelsOfItem(ctx, id, first.sku, levels, from, to, item, levelsOut);
     // Fences come on top of location protection, from what it leaves to sell, and before any
     // channel's pool is summed, so no other channel's pool can include them.
-    const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines) : NO_FENCES;
     const sales = refreshing ? channelSalesOf(item, snapshot.syncLagMinutes) : undefined;
+    const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines, sales) : NO_FENCES;
     allocateChannelsInto(channelsOut, channels, id, first.sku, levelsOut, from, to, holdsByItem.get(id) ?? noHolds, channelLines, sales, fences);
     from = to;
   }

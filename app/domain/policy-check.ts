@@ -17,6 +17,7 @@ import {
   type Json,
 } from "./checks";
 import { channelKind, locationsOf, unreachableBecause, type LocationCapabilities } from "./channels";
+import { unitsText } from "./explain";
 import { POLICY_LIMITS } from "./policy-limits";
 import { ok, refused, type Result } from "./result";
 import { scopeKey } from "./scope";
@@ -74,6 +75,8 @@ const CHANNEL_FIELDS = [
   "networkMinimum",
   "refreshSeconds",
   "ringFenceUnits",
+  "ringFenceSizing",
+  "ringFenceMinUnits",
   "allocationPercent",
   "fixedUnits",
   "maxUnits",
@@ -217,12 +220,42 @@ class PolicyCheck {
         `${channel} sells from each store's Shopify available, so units cannot be fenced for it across stores; keep them for a store with a safety_stock or display rule at that location`,
       );
     }
+    this.reserveSizing(rule, path, channel);
     const percent = rule.allocationPercent;
     if (percent !== undefined && (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100)) {
       problems.add(`${path}.allocationPercent`, `must be a number from 0 to 100, got ${JSON.stringify(percent)}`);
     }
     if (percent !== undefined && rule.fixedUnits !== undefined) problems.add(path, "use allocationPercent or fixedUnits, not both");
     if (rule.paused !== undefined && typeof rule.paused !== "boolean") problems.add(`${path}.paused`, `must be true or false, got ${JSON.stringify(rule.paused)}`);
+  }
+
+  /**
+   * A reserve that sizes itself (docs/policy.md § 4, docs/decisions/032) is sized from the channel's
+   * refresh window, so it needs one, and from a cap the merchant sets (`ringFenceUnits`): a measured
+   * rate alone could fence a whole warehouse.
+   */
+  private reserveSizing(rule: Json, path: string, channel: string): void {
+    const problems = this.problems;
+    const sizing = rule.ringFenceSizing;
+    const name = channel || "the channel";
+    if (sizing !== undefined && sizing !== "fixed" && sizing !== "measured") {
+      problems.add(`${path}.ringFenceSizing`, `must be "fixed" or "measured", got ${JSON.stringify(sizing)}`);
+    }
+    const minimumOk = checkWholeUnits(problems, `${path}.ringFenceMinUnits`, rule.ringFenceMinUnits, false);
+    if (sizing !== "measured") {
+      if (rule.ringFenceMinUnits !== undefined) problems.add(`${path}.ringFenceMinUnits`, `only a reserve that sizes itself has a minimum: set ringFenceSizing to "measured", or leave it out`);
+      return;
+    }
+    const cap = rule.ringFenceUnits;
+    if (cap === undefined || cap === 0) {
+      problems.add(`${path}.ringFenceUnits`, `a reserve that sizes itself needs a cap: the most units ${name} may keep back for a SKU`);
+    }
+    if (rule.refreshSeconds === undefined) {
+      problems.add(`${path}.refreshSeconds`, `a reserve that sizes itself needs how often ${name} reads its number (refreshSeconds): it keeps what ${name} sells between two reads`);
+    }
+    if (minimumOk && typeof cap === "number" && typeof rule.ringFenceMinUnits === "number" && rule.ringFenceMinUnits > cap) {
+      problems.add(`${path}.ringFenceMinUnits`, `must not be above the cap (${unitsText(cap)}), got ${rule.ringFenceMinUnits}`);
+    }
   }
 
   /** A channel offered stock its orders can never reach oversells (docs/decisions/007). */

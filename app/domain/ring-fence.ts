@@ -1,7 +1,8 @@
+import type { ChannelSales } from "./channels";
 import type { CompiledChannel } from "./compile-policy";
-import { unitsText, type LineCache } from "./explain";
+import { reserveSizingText, unitsText, type LineCache, type ReserveSizing } from "./explain";
 import { levelsInOrder, withholdInOrder, type LevelWork } from "./protection";
-import type { LevelPlan } from "./types";
+import type { ChannelRule, ExplainLine, LevelPlan } from "./types";
 
 /**
  * Ring fences (docs/policy.md § 4 "Ring fence"): units at a channel's locations that only that
@@ -16,6 +17,8 @@ export interface FencedUnits {
   readonly channel: string;
   readonly location: string;
   readonly units: number;
+  /** For a self-sizing reserve: why it is this size (explain.ts `reserveSizingText`). */
+  readonly sizing?: string;
 }
 
 export const NO_FENCES: readonly FencedUnits[] = Object.freeze([]);
@@ -27,6 +30,37 @@ export interface FencingChannel {
 }
 
 export const FENCE_REASON = (units: number, channel: string): string => `${unitsText(units)} ring-fenced for ${channel}: other channels cannot sell them`;
+
+/** The fence's line with, for a self-sizing reserve, why it is that size. */
+export const fenceReason = (units: number, channel: string, sizing: string | undefined): string =>
+  sizing === undefined ? FENCE_REASON(units, channel) : `${FENCE_REASON(units, channel)}; ${sizing}`;
+
+/**
+ * A reserve that sizes itself (docs/policy.md § 4 "A reserve that sizes itself"): what the channel
+ * can sell from one copy of its number, i.e. its own measured rate over its refresh window plus
+ * the measured sync lag (a number it reads is already that old), rounded up, bounded by the
+ * merchant's minimum and cap (`ringFenceUnits`). Its own rate, because the fence only has to last
+ * the channel until its next read: the other channels cannot sell it. Without a split by channel,
+ * the item's whole rate counts (a larger reserve, never a smaller one), as in the refresh window.
+ * Float noise is rounded away first (as for velocity buffers), so 0.1 × 30 keeps 3, not 4.
+ */
+export function measuredReserve(rule: ChannelRule, channel: string, sales: ChannelSales): ReserveSizing {
+  const refreshSeconds = rule.refreshSeconds ?? 0;
+  const own = sales.byChannel === undefined ? sales.unitsPerMinute : (sales.byChannel[channel] ?? 0);
+  const canSell = Math.round(((own * (refreshSeconds + sales.syncLagSeconds)) / 60) * 1e9) / 1e9;
+  const maxUnits = rule.ringFenceUnits ?? 0;
+  const minUnits = Math.min(rule.ringFenceMinUnits ?? 0, maxUnits);
+  const units = Math.min(maxUnits, Math.max(minUnits, Math.ceil(canSell)));
+  return { channel, ownPerMinute: own, refreshSeconds, syncLagSeconds: sales.syncLagSeconds, canSell, units, minUnits, maxUnits };
+}
+
+/** The units a channel's fence asks for this item, and why when it sized itself. */
+function fenceWanted(channel: CompiledChannel, sales: ChannelSales | undefined): { units: number; sizing: string | undefined } {
+  const rule = channel.rule!;
+  if (rule.ringFenceSizing !== "measured" || sales === undefined) return { units: rule.ringFenceUnits!, sizing: undefined };
+  const sized = measuredReserve(rule, channel.channel, sales);
+  return { units: sized.units, sizing: reserveSizingText(sized) };
+}
 
 /**
  * The channels whose fences apply, in the order they take stock where their locations overlap:
@@ -52,28 +86,48 @@ export function fencingChannels(channels: readonly CompiledChannel[], slotOf: (i
  * nor safety_stock exceed what is there; when the channel's own sales leave less than N, the fence
  * is what is left.
  */
-export function applyRingFences(fencing: readonly FencingChannel[], out: LevelPlan[], from: number, to: number, lines: LineCache): readonly FencedUnits[] {
+export function applyRingFences(
+  fencing: readonly FencingChannel[],
+  out: LevelPlan[],
+  from: number,
+  to: number,
+  lines: LineCache,
+  /** The item's measured sales and the sync lag: a self-sizing reserve is sized from them. */
+  sales?: ChannelSales,
+): readonly FencedUnits[] {
   let placed: FencedUnits[] | undefined;
   const work = out.slice(from, to) as LevelWork[];
   for (const { channel, slot } of fencing) {
     const name = channel.channel;
     const ordered = levelsInOrder(work, channel.rule?.locations, channel.locations);
-    const taken = withholdInOrder(ordered, channel.rule!.ringFenceUnits!, (units) =>
-      lines.get(slot, 0, units) ?? lines.set(slot, 0, units, { rule: "ring_fence", scope: name, units, reason: FENCE_REASON(units, name) }),
+    const { units: wanted, sizing } = fenceWanted(channel, sales);
+    // A sized reserve's sentence depends on the item's rate, so its lines are not cached.
+    const taken = withholdInOrder(ordered, wanted, (units) =>
+      sizing !== undefined
+        ? oneLine({ rule: "ring_fence", scope: name, units, reason: fenceReason(units, name, sizing) })
+        : (lines.get(slot, 0, units) ?? lines.set(slot, 0, units, { rule: "ring_fence", scope: name, units, reason: FENCE_REASON(units, name) })),
     );
-    for (const { level, units } of taken) (placed ??= []).push({ channel: name, location: level.location, units });
+    for (const { level, units } of taken) (placed ??= []).push(sizing === undefined ? { channel: name, location: level.location, units } : { channel: name, location: level.location, units, sizing });
   }
   return placed ?? NO_FENCES;
 }
 
+function oneLine(line: ExplainLine): readonly ExplainLine[] {
+  return [line];
+}
+
 /** What one channel sees of the item's fences: its own units, and the other channels' within its reach. */
-export function fencesSeenBy(channel: CompiledChannel, fences: readonly FencedUnits[]): { own: number; others: Map<string, number> | undefined } {
+export function fencesSeenBy(channel: CompiledChannel, fences: readonly FencedUnits[]): { own: number; ownSizing?: string; others: Map<string, number> | undefined } {
   let own = 0;
+  let ownSizing: string | undefined;
   let others: Map<string, number> | undefined;
   const reach = channel.locations;
   for (const fence of fences) {
-    if (fence.channel === channel.channel) own += fence.units;
+    if (fence.channel === channel.channel) {
+      own += fence.units;
+      ownSizing ??= fence.sizing;
+    }
     else if (reach === undefined || reach.has(fence.location)) (others ??= new Map()).set(fence.channel, (others.get(fence.channel) ?? 0) + fence.units);
   }
-  return { own, others };
+  return ownSizing === undefined ? { own, others } : { own, ownSizing, others };
 }

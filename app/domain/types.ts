@@ -88,6 +88,15 @@ export interface ChannelRule {
    * gives it from the shared rest. For a connector that orders ignoring Shopify's `available`.
    */
   readonly ringFenceUnits?: number;
+  /**
+   * How the ring fence is sized (docs/policy.md § 4 "A reserve that sizes itself"): `fixed` (the
+   * default) keeps `ringFenceUnits`; `measured` keeps what this channel itself is measured to sell
+   * between two reads of its number, ceil(its own rate × (refreshSeconds + measured sync lag)),
+   * at least `ringFenceMinUnits` and at most `ringFenceUnits` (then the merchant's cap).
+   */
+  readonly ringFenceSizing?: "fixed" | "measured";
+  /** With `ringFenceSizing: "measured"`: the reserve before (or without) measured sales. Default 0. */
+  readonly ringFenceMinUnits?: number;
   readonly allocationPercent?: number;
   readonly fixedUnits?: number;
   readonly maxUnits?: number;

@@ -39,7 +39,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const dash = (value: number | null) => (value === null ? "—" : String(value));
 const every = (seconds: number | null) => (seconds === null ? "—" : `every ${seconds} s`);
 /** The refresh-window button's text: "every 15 s · 10 fenced". */
-const listingText = (seconds: number | null, fence: number | null) => (fence ? `${seconds === null ? "live" : every(seconds)} · ${fence} fenced` : every(seconds));
+const listingText = (seconds: number | null, fence: number | null, sized: boolean) =>
+  fence ? `${seconds === null ? "live" : every(seconds)} · ${sized ? `up to ${fence} fenced, sized from its sales` : `${fence} fenced`}` : every(seconds);
 
 /** A number field of the channel's rule, showing the engine's refusal for it in the merchant's words. */
 function RuleNumberField(props: { label: string; name: string; value: string; onChange: (value: string) => void; problem?: { message: string }; helpText: string }) {
@@ -137,7 +138,7 @@ export default function ChannelsPage() {
                   }}
                   accessibilityLabel={`Refresh window and ring fence of ${channel.name}`}
                 >
-                  {listingText(channel.refreshSeconds, channel.ringFenceUnits)}
+                  {listingText(channel.refreshSeconds, channel.ringFenceUnits, channel.ringFenceSized)}
                 </Button>,
                 dash(channel.pauseBelow),
                 <div key="d" style={{ whiteSpace: "normal", maxWidth: "8rem" }}>
@@ -190,7 +191,7 @@ export default function ChannelsPage() {
                   helpText="Ask the connector's settings how often it syncs inventory, e.g. 15."
                 />
                 <RuleNumberField
-                  label="Units ring-fenced for this channel"
+                  label={refreshChosen.ringFenceSized ? "Most units kept back for this channel (cap)" : "Units ring-fenced for this channel"}
                   name="ringFenceUnits"
                   value={fence}
                   onChange={setFence}

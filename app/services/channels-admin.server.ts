@@ -55,6 +55,8 @@ export async function loadChannelsPage(shop: string) {
         networkMinimum: rule?.networkMinimum ?? null,
         refreshSeconds: rule?.refreshSeconds ?? null,
         ringFenceUnits: rule?.ringFenceUnits ?? null,
+        /** A reserve that sizes itself (docs/decisions/032): ringFenceUnits is then its cap. */
+        ringFenceSized: rule?.ringFenceSizing === "measured",
         pauseBelow: rule?.pauseBelow ?? null,
         reserveBelow: rule?.reserveForHigherTiersBelow ?? null,
         drawsFrom,

@@ -114,7 +114,9 @@ function describeChannel(rule: ChannelRule): ChannelRow {
     : rule.fixedUnits !== undefined ? `fixed ${plural(rule.fixedUnits, "unit")}`
     : "shares the whole pool";
   const limits = [
-    rule.ringFenceUnits ? `${plural(rule.ringFenceUnits, "unit")} ring-fenced for it alone` : null,
+    rule.ringFenceSizing === "measured"
+      ? `keeps back what it sells between two reads (${rule.ringFenceMinUnits ? `${rule.ringFenceMinUnits} to ` : "up to "}${plural(rule.ringFenceUnits ?? 0, "unit")}) for it alone`
+      : rule.ringFenceUnits ? `${plural(rule.ringFenceUnits, "unit")} ring-fenced for it alone` : null,
     rule.networkMinimum ? `never the last ${rule.networkMinimum}` : null,
     rule.refreshSeconds !== undefined ? `covers the other channels' sales over its ${rule.refreshSeconds}-s refresh` : null,
     rule.maxUnits !== undefined ? `at most ${rule.maxUnits}` : null,

@@ -138,4 +138,24 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     await soho.uncheck();
     await expect.poll(() => app.getByText(problem).count(), { timeout: 15_000 }).toBe(0);
   });
+
+  // docs/decisions/032: a reserve that sizes itself needs the merchant's cap; the editor offers it
+  // with its minimum and the refresh seconds, and says what is missing beside the field.
+  it("offers a reserve sized from the channel's own sales, and asks for its cap", async () => {
+    await app.getByLabel("Ring fence", { exact: true }).selectOption("measured");
+    const cap = app.getByLabel("Keep back at most (units per SKU)");
+    expect(await cap.inputValue()).toBe("15");
+    expect(await app.getByLabel("Keep back at least (units per SKU)").inputValue()).toBe("2");
+    expect(await app.getByLabel("Reads its number every (seconds)").inputValue()).toBe("900");
+    await cap.fill("");
+    const missing = "A reserve that sizes itself needs a cap: the most units online_store may keep back for a SKU";
+    await app.getByText(missing).first().waitFor();
+    expect(await app.getByRole("button", { name: "Preview changes" }).first().isDisabled()).toBe(true);
+    await cap.fill("1");
+    await app.getByText("Must not be above the cap (1 unit), got 2").first().waitFor();
+    await cap.fill("10");
+    await expect.poll(() => app.getByText(missing).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => app.getByText(/Must not be above the cap/).count(), { timeout: 15_000 }).toBe(0);
+    await screenshot(page, "rules-self-sizing-reserve");
+  });
 });

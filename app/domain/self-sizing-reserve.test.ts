@@ -1,0 +1,160 @@
+/**
+ * A marketplace reserve that sizes itself (docs/policy.md § 4 "A reserve that sizes itself",
+ * docs/decisions/032). Every expected number is worked out by hand in the comment beside it; the
+ * first case is the worked example of docs/policy.md.
+ */
+import { describe, expect, it } from "vitest";
+import { level, snapshot } from "./__fixtures__/builders";
+import { compilePolicy } from "./compile-policy";
+import { planAvailability } from "./plan";
+import { checkPolicy, shopFactsOf } from "./policy-check";
+import type { ChannelPlan, ChannelRule, Item, Plan, ProtectionRule, Snapshot } from "./types";
+
+/** Amazon-style: re-reads every 15 min, keeps what it sells until then, between 2 and 15 units. */
+const MARKET: ChannelRule = {
+  channel: "marketplace",
+  tier: 2,
+  locations: ["Warehouse"],
+  refreshSeconds: 900,
+  ringFenceSizing: "measured",
+  ringFenceUnits: 15,
+  ringFenceMinUnits: 2,
+  fixedUnits: 0,
+};
+const ONLINE: ChannelRule = { channel: "online_store", tier: 1 };
+const SAFETY: ProtectionRule = { kind: "safety_stock", units: 5 };
+
+/** The docs' shop: Warehouse 100 on hand (fulfils online orders); measured sync lag 1 min. */
+function shop(items: Item[], extra: Partial<Snapshot> = {}): Snapshot {
+  return snapshot([level("MUG", "Warehouse", { onHand: 100 })], { syncLagMinutes: 1, locations: [{ name: "Warehouse" }], items, ...extra });
+}
+
+const selling = (marketplace: number | undefined, online = 3): Item => ({
+  sku: "MUG",
+  unitsPerMinute: online + (marketplace ?? 0),
+  unitsPerMinuteByChannel: marketplace === undefined ? { online_store: online } : { online_store: online, marketplace },
+});
+
+function plan(channels: ChannelRule[], snap: Snapshot, protection: ProtectionRule[] = [SAFETY]): Plan {
+  const valid = checkPolicy({ version: 1, protection, channels }, shopFactsOf(snap));
+  if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
+  const result = planAvailability(compilePolicy(valid.value), snap, { now: 0 });
+  for (const c of result.channels) expect(c.explain.reduce((sum, line) => sum + line.units, 0)).toBe(c.pool - c.available);
+  for (const l of result.levels) expect(l.explain.reduce((sum, line) => sum + line.units, 0)).toBe(l.protected);
+  return result;
+}
+
+const channel = (p: Plan, name: string): ChannelPlan => p.channels.find((c) => c.channel === name)!;
+
+describe("a reserve that sizes itself", () => {
+  it("docs worked example: keeps what the marketplace sells in its 15 min + 1 min lag", () => {
+    // 0.4/min (24 an hour) × (900 s + 60 s) / 60 = 6.4 → 7, within [2, 15].
+    // Warehouse: base 100, safety 5 → 95, fence 7 → safety_stock 12, available 88.
+    const result = plan([ONLINE, MARKET], shop([selling(0.4)]));
+    const sizing = "marketplace sells 24 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 6.4 before it sees a new number: 7 kept back";
+    expect(result.levels[0]).toMatchObject({ protected: 12, available: 88, safetyStock: 12 });
+    expect(result.levels[0]!.explain[1]).toEqual({
+      rule: "ring_fence",
+      scope: "marketplace",
+      units: 7,
+      reason: `7 units ring-fenced for marketplace: other channels cannot sell them; ${sizing}`,
+    });
+    // The web store sells the 88 others; the marketplace lists exactly its 7 (fixedUnits 0).
+    expect(channel(result, "online_store")).toMatchObject({ pool: 88, available: 88 });
+    expect(channel(result, "marketplace")).toMatchObject({ pool: 95, available: 7, paused: false });
+    expect(channel(result, "marketplace").explain[0]).toEqual({
+      rule: "ring_fence",
+      scope: "marketplace",
+      units: 0,
+      reason: `7 units ring-fenced for marketplace: other channels cannot sell them; ${sizing}`,
+    });
+  });
+
+  it("is capped by the merchant's cap and says so", () => {
+    // 2.1/min × 16 min = 33.6 → 34 > cap 15 → 15.
+    const result = plan([ONLINE, MARKET], shop([selling(2.1)]));
+    expect(result.levels[0]).toMatchObject({ safetyStock: 20, available: 80 });
+    expect(channel(result, "marketplace").available).toBe(15);
+    expect(result.levels[0]!.explain[1]!.reason).toBe(
+      "15 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 2.1 per minute and reads your stock every 15 min; with the 1 min sync lag it can sell 34 before it sees a new number: 15 kept back (your cap)",
+    );
+  });
+
+  it("keeps the minimum before the marketplace has sold anything", () => {
+    // No marketplace sales in the split → 0 → the minimum 2.
+    const result = plan([ONLINE, MARKET], shop([selling(undefined)]));
+    // Base 100, safety 5, reserve 2 → safety_stock 7, available 93.
+    expect(result.levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
+    expect(channel(result, "marketplace").available).toBe(2);
+    expect(result.levels[0]!.explain[1]!.reason).toBe(
+      "2 units ring-fenced for marketplace: other channels cannot sell them; marketplace has no recent sales and reads your stock every 15 min: 2 kept back (your minimum)",
+    );
+    // Without a minimum: no reserve, no line, nothing listed.
+    const none = plan([ONLINE, { ...MARKET, ringFenceMinUnits: undefined }], shop([selling(undefined)]));
+    expect(none.levels[0]).toMatchObject({ safetyStock: 5, available: 95, explain: [{ rule: "safety_stock", units: 5 }] });
+    expect(channel(none, "marketplace").available).toBe(0);
+  });
+
+  it("counts the marketplace's own sales only; without a split by channel, the item's whole rate", () => {
+    // A flash sale at R = 15 s, lag 3 s: own 30/min = 0.5/s × 18 s = 9. The web store's 600/min does not count.
+    const flash = { ...MARKET, refreshSeconds: 15 };
+    const split = plan([ONLINE, flash], shop([selling(30, 600)], { syncLagMinutes: 0.05 }));
+    expect(split.levels[0]!.safetyStock).toBe(14);
+    expect(split.levels[0]!.explain[1]!.reason).toBe(
+      "9 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 0.5/s and reads your stock every 15 s; with the 3 s sync lag it can sell 9 before it sees a new number: 9 kept back",
+    );
+    // No split: 30/min in total counts as the marketplace's → the same 9 (more, never less, than its share).
+    const whole = plan([ONLINE, flash], shop([{ sku: "MUG", unitsPerMinute: 30 }], { syncLagMinutes: 0.05 }));
+    expect(whole.levels[0]!.safetyStock).toBe(14);
+  });
+
+  it("never keeps more than there is to sell", () => {
+    // Base 10 − safety 5 = 5 sellable; the reserve asks 15 (cap) → 5; nothing negative.
+    const result = plan([ONLINE, MARKET], snapshot([level("MUG", "Warehouse", { onHand: 10 })], { syncLagMinutes: 1, items: [selling(2.1)] }));
+    expect(result.levels[0]).toMatchObject({ base: 10, protected: 10, available: 0, safetyStock: 10 });
+    expect(channel(result, "marketplace").available).toBe(5);
+    expect(channel(result, "online_store").available).toBe(0);
+  });
+
+  it("a fixed fence ignores the measured rate", () => {
+    const fixed = { ...MARKET, ringFenceSizing: "fixed" as const, ringFenceMinUnits: undefined };
+    expect(plan([ONLINE, fixed], shop([selling(0.4)])).levels[0]!.safetyStock).toBe(20);
+  });
+});
+
+describe("reserve sizing validation", () => {
+  const known = { locations: new Map([["Warehouse", { active: true, fulfillsOnlineOrders: true }]]), skus: new Set(["MUG"]) };
+  const problems = (rule: Record<string, unknown>) => {
+    const result = checkPolicy({ version: 1, channels: [{ channel: "marketplace", ...rule }] }, known);
+    return result.ok ? [] : result.problems;
+  };
+
+  it("accepts a measured reserve with a cap and a refresh window, with or without a minimum", () => {
+    expect(problems({ refreshSeconds: 900, ringFenceSizing: "measured", ringFenceUnits: 15, ringFenceMinUnits: 2 })).toEqual([]);
+    expect(problems({ refreshSeconds: 900, ringFenceSizing: "measured", ringFenceUnits: 15 })).toEqual([]);
+    expect(problems({ ringFenceSizing: "fixed", ringFenceUnits: 15 })).toEqual([]);
+  });
+
+  it("refuses a measured reserve without a cap or a refresh window, and a minimum above the cap", () => {
+    expect(problems({ ringFenceSizing: "measured" })).toEqual([
+      { path: "channels[0].ringFenceUnits", message: "a reserve that sizes itself needs a cap: the most units marketplace may keep back for a SKU" },
+      {
+        path: "channels[0].refreshSeconds",
+        message: "a reserve that sizes itself needs how often marketplace reads its number (refreshSeconds): it keeps what marketplace sells between two reads",
+      },
+    ]);
+    expect(problems({ refreshSeconds: 60, ringFenceSizing: "measured", ringFenceUnits: 5, ringFenceMinUnits: 6 })).toEqual([
+      { path: "channels[0].ringFenceMinUnits", message: "must not be above the cap (5 units), got 6" },
+    ]);
+  });
+
+  it("refuses an unknown sizing, a fractional minimum, and a minimum on a fixed fence", () => {
+    expect(problems({ ringFenceSizing: "auto", ringFenceUnits: 5 })).toEqual([{ path: "channels[0].ringFenceSizing", message: 'must be "fixed" or "measured", got "auto"' }]);
+    expect(problems({ refreshSeconds: 60, ringFenceSizing: "measured", ringFenceUnits: 5, ringFenceMinUnits: 1.5 })).toEqual([
+      { path: "channels[0].ringFenceMinUnits", message: "must be a whole number of units, got 1.5" },
+    ]);
+    expect(problems({ ringFenceUnits: 5, ringFenceMinUnits: 1 })).toEqual([
+      { path: "channels[0].ringFenceMinUnits", message: 'only a reserve that sizes itself has a minimum: set ringFenceSizing to "measured", or leave it out' },
+    ]);
+  });
+});
