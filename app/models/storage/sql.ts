@@ -108,8 +108,10 @@ export const UPSERT_CATALOG_ITEMS = multiRow(
 
 /**
  * The intake's one statement (app/models/webhook-delivery.server.ts): records a delivery, or
- * counts a redelivery of its webhook id; `duplicate` when another delivery of the same event was
- * received or processed; `redacted` for a shop with a tombstone. Parameters: id, shop, topic,
+ * counts a redelivery of its webhook id; `duplicate` when another delivery of the same event is
+ * to be acted on or was (received, failed, processed: the rows of the partial unique index
+ * "WebhookDelivery_acted_on_event_key", which refuses a second one that a concurrent insert did not
+ * see); `redacted` for a shop with a tombstone. Parameters: id, shop, topic,
  * webhookId, eventId, apiVersion, triggeredAt, receivedAt, body, shop, status-if-not-acted-on,
  * shop, topic, eventId, reason.
  */
@@ -119,7 +121,7 @@ export const INSERT_WEBHOOK_DELIVERY = `INSERT INTO "WebhookDelivery" ("id", "sh
     ELSE COALESCE(?, CASE WHEN EXISTS (
       SELECT 1 FROM "WebhookDelivery" AS "other"
       WHERE "other"."shop" = ? AND "other"."topic" = ? AND "other"."eventId" = ?
-        AND "other"."status" IN ('received', 'processed')
+        AND "other"."status" IN ('received', 'failed', 'processed')
     ) THEN 'duplicate' ELSE 'received' END) END,
     ?,
     0)
