@@ -268,7 +268,7 @@ export const HOLD_REQUESTS_PER_MINUTE = 30;
 /**
  * A fixed one-minute window per (shop, session) from its first request, counted in the database
  * every web process shares (issue 22: one session posted holds at will; issue 17: a count per
- * process let two processes accept twice the limit). Returns the seconds to wait, or 0 when the
+ * process let two processes accept twice the limit; docs/decisions/030). Returns the seconds to wait, or 0 when the
  * request may go ahead.
  */
 export async function holdRequestWait(shop: string, session: string, nowMs: number = Date.now()): Promise<number> {

@@ -5,7 +5,7 @@
  * measurement wins (a clock is corrected by steps, not drifts we need to average).
  *
  * Measured here, kept in the database every process shares (issue 17: kept per process, web
- * processes and workers disagreed): the composition root installs the listener that stores a
+ * processes and workers disagreed; docs/decisions/030): the composition root installs the listener that stores a
  * measurement (app/models/shared-measurement.server.ts); app/services/clock-skew.server.ts reads it.
  * Not every response is stored: only a measurement that moved by REPORT_CHANGE_MS or more, or the
  * first one after REPORT_EVERY_MS, so a busy worker does not write once per Admin API call.
