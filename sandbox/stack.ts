@@ -95,8 +95,9 @@ export interface SandboxStack {
  * How long before expiry the app refreshes its offline token, when nobody said: a third of a
  * shortened token's life (SANDBOX_TOKEN_TTL_S), at most the app's own 300 s. The app's default
  * (300 s, for Shopify's 60-minute tokens) would find a 20-s token stale as soon as it is issued
- * and refresh it before every call (a 6-minute run refreshed 535 times in its first 2 minutes);
- * a margin much under a few seconds lets a request slowed on a busy machine arrive after expiry.
+ * and refresh it before every call (535 refreshes in a run's first 2 minutes, sandbox/shop/README.md
+ * "Expiring tokens in `npm run sandbox`"); a margin of a second (3-s tokens) let requests slowed on
+ * a busy machine arrive after expiry (two 401s in tests/sandbox-cli.test.ts's first version).
  */
 function refreshAheadFor(env: Record<string, string | undefined>): { TOKEN_REFRESH_AHEAD_S?: string } {
   if (env.TOKEN_REFRESH_AHEAD_S !== undefined && env.TOKEN_REFRESH_AHEAD_S.trim() !== "") return {};
