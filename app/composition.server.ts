@@ -23,10 +23,12 @@ import { jobHandlers } from "./services/job-handlers.server";
 import { jobQueue, provideJobQueue } from "./services/jobs.server";
 import { runScheduledWorkOnce } from "./services/cluster-schedule.server";
 import { createShopifyApp, provideShopifyApp } from "./shopify.server";
+import { recordMeasurement } from "./models/shared-measurement.server";
 import { recordShopifyFailure } from "./models/shopify-failures.server";
 import { WORKER_HEARTBEAT, writeHeartbeat } from "./models/health.server";
 import { BucketRegistry, onAdminApiFailure, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
 import { provideAccessLostRecorder } from "./shopify/admin-for-shop.server";
+import { onClockSkewMeasured } from "./shopify/clock-skew.server";
 import { createOfflineTokenSource, provideOfflineTokenSource, type OfflineTokenSource, type OfflineTokenSourceOptions } from "./shopify/offline-token.server";
 import { RedisThrottleStore } from "./shopify/redis-throttle-store.server";
 
@@ -53,6 +55,10 @@ export function compose() {
   provideAccessLostRecorder((shop, at, reason) => markShopAccessLost(shop, at, reason, database()));
   provideShopifyApp(() => createShopifyApp(env(), database(), onShopAuthenticated));
   useDefaultThrottleStore(lazyThrottleStore(buildThrottleStore));
+  // The clock skew measured from Shopify's Date header is shared by every process (issue 17).
+  onClockSkewMeasured((measurement) => {
+    recordMeasurement("shopify-clock-skew", measurement, database()).catch((error: unknown) => console.error("could not record the measured clock skew", { error }));
+  });
   // Failed Admin API attempts are counted for the admin's "Shopify is failing" banner (issue 22).
   onAdminApiFailure((failure) => {
     recordShopifyFailure(failure).catch((error: unknown) => console.error("could not record an Admin API failure", { shop: failure.shop, error }));

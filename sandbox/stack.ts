@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isShopPlan, SHOP_PLANS, type ShopPlan } from "./admin-api/throttle.js";
+import { tokenPolicyFromEnv } from "./auth/token-policy.js";
 import { parseIdBase } from "./shop/ids.js";
 import { createDebouncedSaver, readPersistedSandbox, writePersistedSandbox } from "./shop/persistence.js";
 import {
@@ -90,6 +91,20 @@ export interface SandboxStack {
   stop(): Promise<void>;
 }
 
+/**
+ * How long before expiry the app refreshes its offline token, when nobody said: a third of a
+ * shortened token's life (SANDBOX_TOKEN_TTL_S), at most the app's own 300 s. The app's default
+ * (300 s, for Shopify's 60-minute tokens) would find a 20-s token stale as soon as it is issued
+ * and refresh it before every call (535 refreshes in a run's first 2 minutes, sandbox/shop/README.md
+ * "Expiring tokens in `npm run sandbox`"); a margin of a second (3-s tokens) let requests slowed on
+ * a busy machine arrive after expiry (two 401s in tests/sandbox-cli.test.ts's first version).
+ */
+function refreshAheadFor(env: Record<string, string | undefined>): { TOKEN_REFRESH_AHEAD_S?: string } {
+  if (env.TOKEN_REFRESH_AHEAD_S !== undefined && env.TOKEN_REFRESH_AHEAD_S.trim() !== "") return {};
+  const { accessTokenTtlS } = tokenPolicyFromEnv(env);
+  return { TOKEN_REFRESH_AHEAD_S: String(Math.min(300, Math.round((accessTokenTtlS / 3) * 10) / 10)) };
+}
+
 /** The app's environment, the same for the CLI and the tests. */
 export function stackEnv(options: Pick<SandboxStackOptions, "port" | "sandboxPort" | "databaseUrl" | "env">) {
   const appUrl = `http://127.0.0.1:${options.port}`;
@@ -97,6 +112,7 @@ export function stackEnv(options: Pick<SandboxStackOptions, "port" | "sandboxPor
   return {
     ...process.env,
     ...options.env,
+    ...refreshAheadFor({ ...process.env, ...options.env }),
     NODE_ENV: "production" as const,
     PORT: String(options.port),
     HOST: "127.0.0.1",

@@ -5,31 +5,18 @@
  * Shopify retries it. Here a second process holds the write lock for 10 s.
  */
 import type { ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { deliverToApp, startHarness } from "./support/harness";
+import { signedWebhook } from "./support/signed-webhook";
 import { holdWriteLock } from "./support/sqlite-faults";
 
 const LOCK_MS = 10_000;
-const SECRET = process.env.SHOPIFY_API_SECRET!;
 
 function delivery(shop: string, webhookId: string) {
   const body = JSON.stringify({ inventory_item_id: 808950810, location_id: 655441491, available: 5, updated_at: new Date().toISOString() });
-  return new Request("https://safestock.test/webhooks/inventory_levels/update", {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": "inventory_levels/update",
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body, "utf8").digest("base64"),
-      "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-    },
-  });
+  return signedWebhook("https://safestock.test/webhooks/inventory_levels/update", body, { topic: "inventory_levels/update", shop, webhookId });
 }
 
 let holder: ChildProcess | null = null;

@@ -19,6 +19,7 @@ import { parseAppToml, SANDBOX_SHOP_DOMAIN, topicSubscriptions } from "../sandbo
 import { databaseTables, findInDatabase } from "./support/database-scan";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
 import { refundWithRestock, variantOf } from "./support/scenarios";
+import { signedWebhook } from "./support/signed-webhook";
 
 const SHOP = SANDBOX_SHOP_DOMAIN;
 const toml = parseAppToml(readFileSync(path.resolve(__dirname, "../shopify.app.toml"), "utf8"));
@@ -197,23 +198,9 @@ describe("customer data", () => {
     await harness.install(SHOP);
     await harness.settle();
     const current = ["write_inventory", "read_locations", "write_products", "read_orders"];
-    const { createHmac } = await import("node:crypto");
     const body = JSON.stringify({ id: 1, previous: toml.scopes, current, updated_at: new Date().toISOString() });
     const response = await deliverToApp(
-      new Request(`${process.env.SHOPIFY_APP_URL}/webhooks/app/scopes_update`, {
-        method: "POST",
-        body,
-        headers: {
-          "Content-Type": "application/json",
-          "X-Shopify-Topic": "app/scopes_update",
-          "X-Shopify-Hmac-Sha256": createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(body).digest("base64"),
-          "X-Shopify-Shop-Domain": SHOP,
-          "X-Shopify-API-Version": "2026-10",
-          "X-Shopify-Webhook-Id": "scopes-1",
-          "X-Shopify-Event-Id": "scopes-event-1",
-          "X-Shopify-Triggered-At": new Date().toISOString(),
-        },
-      }),
+      signedWebhook(`${process.env.SHOPIFY_APP_URL}/webhooks/app/scopes_update`, body, { topic: "app/scopes_update", shop: SHOP, webhookId: "scopes-1", eventId: "scopes-event-1" }),
     );
     expect(response.status).toBe(200);
     const sessions = await prisma.session.findMany({ where: { shop: SHOP, isOnline: false } });

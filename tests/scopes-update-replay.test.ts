@@ -6,7 +6,6 @@
  * nothing: neither one older than the freshness window (WEBHOOK_FRESHNESS_HOURS, 26 h by
  * default) nor a recent one older than the update already applied.
  */
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -14,6 +13,7 @@ import prisma from "~/db.server";
 import { clearShopRedaction, deleteShopData } from "~/models/shop-data.server";
 import { parseAppToml, SANDBOX_SHOP_DOMAIN, topicSubscriptions } from "../sandbox";
 import { deliverToApp, startHarness } from "./support/harness";
+import { signedWebhook } from "./support/signed-webhook";
 
 const SHOP = SANDBOX_SHOP_DOMAIN;
 const toml = parseAppToml(readFileSync(path.resolve(__dirname, "../shopify.app.toml"), "utf8"));
@@ -34,19 +34,12 @@ function genuineBody(current: string[], updatedAt: Date) {
 /** Posts `body` with its valid HMAC (the attacker replays a captured body and signature) under the headers given. */
 async function send(body: string, headers: { webhookId: string; triggeredAt: Date }) {
   const response = await deliverToApp(
-    new Request(`${process.env.SHOPIFY_APP_URL}/webhooks/app/scopes_update`, {
-      method: "POST",
-      body,
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": "app/scopes_update",
-        "X-Shopify-Hmac-Sha256": createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(body).digest("base64"),
-        "X-Shopify-Shop-Domain": SHOP,
-        "X-Shopify-API-Version": "2026-10",
-        "X-Shopify-Webhook-Id": headers.webhookId,
-        "X-Shopify-Event-Id": `event-${headers.webhookId}`,
-        "X-Shopify-Triggered-At": headers.triggeredAt.toISOString(),
-      },
+    signedWebhook(`${process.env.SHOPIFY_APP_URL}/webhooks/app/scopes_update`, body, {
+      topic: "app/scopes_update",
+      shop: SHOP,
+      webhookId: headers.webhookId,
+      eventId: `event-${headers.webhookId}`,
+      triggeredAt: headers.triggeredAt,
     }),
   );
   expect(response.status).toBe(200);

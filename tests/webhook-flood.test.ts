@@ -7,12 +7,12 @@
  * the figures are printed. A genuine delivery is still accepted afterwards.
  */
 import type { ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
 import { http, passthrough } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flood, memoryOf, startBuiltApp } from "../bench/support/flood";
 import { mswServer } from "./setup/msw";
 import { freePort } from "./support/processes";
+import { webhookHeaders, webhookHmac } from "./support/signed-webhook";
 
 const SECRET = "sandbox-api-secret";
 const SHOP = "safestock-sandbox.myshopify.com";
@@ -66,15 +66,7 @@ describe("four parallel 100 MB unsigned webhook posts against remix-serve", { ti
     const genuine = await fetch(`http://127.0.0.1:${port}/webhooks/orders/create`, {
       method: "POST",
       body,
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": "orders/create",
-        "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-        "X-Shopify-Shop-Domain": SHOP,
-        "X-Shopify-API-Version": "2026-10",
-        "X-Shopify-Webhook-Id": randomUUID(),
-        "X-Shopify-Triggered-At": new Date().toISOString(),
-      },
+      headers: webhookHeaders({ topic: "orders/create", shop: SHOP, hmac: webhookHmac(body, SECRET) }),
     });
     expect(genuine.status).toBe(200);
   });

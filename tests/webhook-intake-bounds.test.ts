@@ -3,11 +3,11 @@
  * body is malformed. Deliveries are signed with the sandbox secret (a captured signing is assumed
  * where the issue assumes one); limits and expected answers are written here by hand.
  */
-import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { webhookPath, type WebhookTopic } from "~/shopify/webhook-topics";
 import { reportFigure } from "./support/chaos-figures";
+import { webhookHeaders, webhookHmac } from "./support/signed-webhook";
 import { processQueuedDeliveries } from "./support/webhook-jobs";
 
 const SHOP = "safestock-sandbox.myshopify.com";
@@ -16,20 +16,10 @@ const LIMIT = 8_000_000;
 const CHUNK = 64 * 1024;
 const TRIGGERED_AT = new Date(Date.now() - 60_000).toISOString();
 
-const sign = (body: Uint8Array | string, secret = SECRET) => createHmac("sha256", secret).update(body).digest("base64");
+const sign = (body: Uint8Array | string, secret = SECRET) => webhookHmac(body, secret);
 
 function headersFor(topic: WebhookTopic, hmac: string | null, webhookId: string, extra: Record<string, string> = {}) {
-  return {
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": topic,
-    ...(hmac === null ? {} : { "X-Shopify-Hmac-Sha256": hmac }),
-    "X-Shopify-Shop-Domain": SHOP,
-    "X-Shopify-API-Version": "2026-10",
-    "X-Shopify-Webhook-Id": webhookId,
-    "X-Shopify-Event-Id": randomUUID(),
-    "X-Shopify-Triggered-At": TRIGGERED_AT,
-    ...extra,
-  };
+  return { ...webhookHeaders({ topic, shop: SHOP, hmac, webhookId, triggeredAt: TRIGGERED_AT }), ...extra };
 }
 
 /** A body of `total` bytes streamed in 64 KB chunks that counts how many bytes the app pulled. */

@@ -8,20 +8,20 @@
  * sandbox secret, as Shopify would have signed it.
  */
 import { Prisma } from "@prisma/client";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loadWebhookDeliveries } from "~/services/overview.server";
 import { publishPolicy } from "~/services/policy.server";
 import { runScheduledWork } from "~/services/scheduler.server";
 import { deliverToApp, startHarness, type Harness } from "./support/harness";
+import { webhookHeaders, webhookHmac } from "./support/signed-webhook";
 import { placeOrder, receiveStock, TEST_POLICY } from "./support/scenarios";
 
 // Each test has its own pair of shops: the database is shared by the file's tests.
 let VICTIM = "";
 let ATTACKER = "";
 let pairs = 0;
-const SECRET = process.env.SHOPIFY_API_SECRET!;
 const HOUR = 3_600_000;
 
 interface Capture {
@@ -64,22 +64,13 @@ function replay(
   const request = new Request(`https://safestock.test/webhooks/${headers.topic}`, {
     method: "POST",
     body: capture.body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": headers.topic,
-      "X-Shopify-Hmac-Sha256": capture.hmac,
-      "X-Shopify-Shop-Domain": headers.shop,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": (headers.triggeredAt ?? new Date()).toISOString(),
-    },
+    headers: webhookHeaders({ topic: headers.topic, shop: headers.shop, hmac: capture.hmac, webhookId, triggeredAt: headers.triggeredAt }),
   });
   return { webhookId, response: deliverToApp(request) };
 }
 
 /** A body as Shopify would have signed it (a capture the test assumes rather than takes). */
-const signed = (body: string) => ({ body, hmac: createHmac("sha256", SECRET).update(body, "utf8").digest("base64") });
+const signed = (body: string) => ({ body, hmac: webhookHmac(body) });
 
 const shopScopedModels = Prisma.dmmf.datamodel.models.filter((model) => model.fields.some((field) => field.name === "shop"));
 

@@ -1,37 +1,18 @@
-import { createHmac, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { COMPLIANCE_TOPICS, WEBHOOK_TOPICS, webhookPath, type WebhookTopic } from "~/shopify/webhook-topics";
+import { signedWebhook } from "./support/signed-webhook";
 import { processQueuedDeliveries } from "./support/webhook-jobs";
 
 const root = path.resolve(__dirname, "..");
 const SHOP = "safestock-sandbox.myshopify.com";
-const SECRET = process.env.SHOPIFY_API_SECRET!;
 // A minute ago: deliveries older than the freshness window are not acted on (webhook-replay.test.ts).
 const TRIGGERED_AT = new Date(Date.now() - 60_000).toISOString();
 
-function signedDelivery(
-  topic: WebhookTopic,
-  body: string,
-  { webhookId = randomUUID() as string, secret = SECRET, eventId = randomUUID() as string } = {},
-) {
-  const hmac = createHmac("sha256", secret).update(body, "utf8").digest("base64");
-  return new Request(`https://safestock.test${webhookPath(topic)}`, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Hmac-Sha256": hmac,
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-Event-Id": eventId,
-      "X-Shopify-Triggered-At": TRIGGERED_AT,
-    },
-  });
+function signedDelivery(topic: WebhookTopic, body: string, ids: { webhookId?: string; secret?: string; eventId?: string } = {}) {
+  return signedWebhook(`https://safestock.test${webhookPath(topic)}`, body, { topic, shop: SHOP, triggeredAt: TRIGGERED_AT, ...ids });
 }
 
 async function routeAction(topic: WebhookTopic) {

@@ -155,6 +155,24 @@ function describeFailuresAndRecovery(adapter: string, subject: () => ContractSub
       expect(again).toMatchObject({ id: enqueued.id, attempts: 1, payload: { v: 1 } });
     });
 
+    it("counts the jobs done after a retry, per shop", async () => {
+      const { queue, reset } = subject();
+      await reset();
+      await queue.enqueue({ shop: SHOP, queue: "recompute", key: "item-r", payload: "retried" });
+      await queue.enqueue({ shop: SHOP, queue: "reconcile", payload: "first time" });
+      await queue.enqueue({ shop: OTHER_SHOP, queue: "recompute", payload: "other shop" });
+      const failing = (await leaseOne(queue, { queues: ["recompute"], shop: SHOP }))!;
+      expect(await queue.fail(failing, new Error("timed out"), { retryable: true })).toMatchObject({ kind: "retrying", attempts: 1 });
+      expect((await queue.stats(SHOP)).doneAfterRetry).toBe(0);
+      const retried = await eventually(() => leaseOne(queue, { queues: ["recompute"], shop: SHOP }), "the retry is handed out after its backoff");
+      expect(await queue.complete(retried)).toEqual({ kind: "completed" });
+      for (const shop of [SHOP, OTHER_SHOP]) expect(await queue.complete((await leaseOne(queue, { shop }))!)).toEqual({ kind: "completed" });
+      // Hand count: of the shop's two done jobs, one took two attempts; the other shop's took one.
+      expect(await queue.stats(SHOP)).toMatchObject({ doneAfterRetry: 1, byStatus: { done: 2, running: 0, pending: 0 } });
+      expect((await queue.stats(OTHER_SHOP)).doneAfterRetry).toBe(0);
+      expect((await queue.stats()).doneAfterRetry).toBe(1);
+    });
+
     it("a retried dead job merges into a pending job of the same shop × item", async () => {
       const { queue, reset } = subject();
       await reset();

@@ -105,6 +105,8 @@ export interface QueueStats {
   total: number;
   byStatus: StatusCounts;
   byQueue: Record<string, StatusCounts>;
+  /** Jobs `done` after more than one attempt: failures the retries recovered (until `pruneDone`). */
+  doneAfterRetry: number;
 }
 
 export interface DeadJob {

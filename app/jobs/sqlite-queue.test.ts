@@ -360,6 +360,7 @@ describe("sqlite job queue: failures, dead letters and housekeeping", () => {
         recompute: { pending: 1, running: 1, done: 0, dead: 0, waiting: 0 },
         reconcile: { pending: 0, running: 0, done: 1, dead: 0, waiting: 0 },
       },
+      doneAfterRetry: 0,
     });
     expect((await queue.stats()).total).toBe(4);
 

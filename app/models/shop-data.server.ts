@@ -30,6 +30,7 @@ export async function deleteShopData(shop: string, at: Date = new Date(), db: Pr
     db.lagSample.deleteMany({ where: { shop } }),
     db.reconciliationReport.deleteMany({ where: { shop } }),
     db.cartHold.deleteMany({ where: { shop } }),
+    db.holdRequestWindow.deleteMany({ where: { shop } }),
     db.orderExposure.deleteMany({ where: { shop } }),
     db.policyDraft.deleteMany({ where: { shop } }),
     db.policyPreview.deleteMany({ where: { shop } }),

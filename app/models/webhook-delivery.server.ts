@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { sortableId } from "./bulk-sql.server";
 import { storageOf } from "./storage/index.server";
 import { DELETE_WEBHOOK_DELIVERY, INSERT_WEBHOOK_DELIVERY } from "./storage/sql";
+import { isUniqueViolation } from "./storage/unique-violation";
 
 export interface NewWebhookDelivery {
   shop: string;
@@ -44,6 +45,13 @@ export interface RecordedDelivery {
  * A new row's `duplicates` is 0; the update makes it at least 1, which tells the two apart.
  * The tombstone is read in the same statement (no extra round trip on the hot path): the row of
  * a redacted shop comes back `redacted` and is removed at once.
+ *
+ * Two copies of one event arriving in the same instant: the statement's duplicate check reads
+ * committed rows only (PostgreSQL; SQLite runs one writer at a time), so both could be recorded
+ * `received`. The partial unique index of acted-on rows (migration
+ * 20261206080000_delivery_event_acted_on_once, docs/decisions/025) refuses the second: PostgreSQL
+ * holds its insert until the first commits, then fails it; the statement runs again, sees the
+ * first, and records the copy `duplicate`.
  */
 export async function recordDeliveryOnce(
   delivery: NewWebhookDelivery & { receivedAt: Date },
@@ -52,7 +60,7 @@ export async function recordDeliveryOnce(
   const { shop, topic, webhookId, body, receivedAt } = delivery;
   const eventId = delivery.eventId ?? null;
   const storage = storageOf(db);
-  const rows = await storage.query({
+  const statement = {
     sql: INSERT_WEBHOOK_DELIVERY,
     params: [
       sortableId(),
@@ -71,13 +79,29 @@ export async function recordDeliveryOnce(
       eventId,
       delivery.notActedOn?.reason ?? null,
     ],
-  });
+  };
+  const rows = await insertOnceMoreOnEventConflict(() => storage.query(statement));
   const row = rows[0] as { id: string; status: string; duplicates: number | bigint };
   if (row.status === "redacted") {
     await storage.transaction([{ sql: DELETE_WEBHOOK_DELIVERY, params: [row.id] }]);
     return null;
   }
   return { id: row.id, status: row.status, redelivery: Number(row.duplicates) > 0 };
+}
+
+/** PostgreSQL names the index; SQLite names its columns. */
+const ACTED_ON_EVENT_INDEX = /WebhookDelivery_acted_on_event_key|WebhookDelivery\.shop, WebhookDelivery\.topic, WebhookDelivery\.eventId/;
+/** Each retry follows a commit of another copy of the event, which the next run sees. */
+const EVENT_CONFLICT_RETRIES = 3;
+
+async function insertOnceMoreOnEventConflict<T>(insert: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insert();
+    } catch (error) {
+      if (attempt > EVENT_CONFLICT_RETRIES || !isUniqueViolation(error, ACTED_ON_EVENT_INDEX)) throw error;
+    }
+  }
 }
 
 /**

@@ -8,11 +8,12 @@
  * and its record are one unit.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { auditStatements, type AuditInput } from "./audit.server";
 import { sortableId } from "./bulk-sql.server";
 import { storageOf } from "./storage/index.server";
+import { isUniqueViolation } from "./storage/unique-violation";
 import { DELETE_APP_UNPUBLICATION, INSERT_WRITE_INTENT, MARK_WRITE_INTENT_APPLIED, UPSERT_APP_UNPUBLICATION, type SqlStatement } from "./storage/sql";
 import { channelStateStatements, levelStateStatements, type ChannelStateInput, type LevelStateInput } from "./sync-state.server";
 
@@ -96,19 +97,6 @@ function appliedWriteStatements(intent: WriteIntent, requestId: string | null, n
   }
   if (republished) statements.push({ sql: DELETE_APP_UNPUBLICATION, params: [shop, republished.productId, republished.publicationId] });
   return statements;
-}
-
-/**
- * The (writeIntentId, intentSeq) unique index refused a second recording. better-sqlite3's
- * SqliteError carries SQLite's extended code by name; typed queries report P2002; a raw
- * statement's violation comes back from Prisma's driver adapter as P2010 with the database's own
- * code (SQLite's extended code 2067 SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's 23505).
- */
-function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Error && (error as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE") return true;
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === "P2002") return true;
-  return error.code === "P2010" && /2067|23505|UNIQUE constraint failed|duplicate key/i.test(`${JSON.stringify(error.meta ?? {})} ${error.message}`);
 }
 
 export async function closeWriteIntent(id: string, status: ClosedStatus, error: unknown, db: PrismaClient = prisma) {

@@ -35,7 +35,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // The buyer's checkout session, from the signed token: holds and the rate limit are per session
   // (issue 22: one session token held all stock under 17 invented checkout tokens).
   const session = sessionToken.sid || sessionToken.jti || sessionToken.sub || "unknown";
-  const wait = holdRequestWait(shop, session);
+  const wait = await holdRequestWait(shop, session);
   if (wait > 0) return cors(json({ error: "Too many hold requests from this checkout; try again shortly." }, { status: 429, headers: { "Retry-After": String(wait) } }));
   // Bounded while read (issue 22): 250 lines of a variant id and a quantity are ~25 KB.
   const read = await jsonWithin(request, MAX_HOLD_REQUEST_BYTES);

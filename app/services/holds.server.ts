@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
+import { countHoldRequest, HOLD_REQUEST_WINDOW_MS } from "~/models/hold-request-window.server";
 import {
   admitHold,
   convertHolds,
@@ -263,20 +264,14 @@ export async function expireCartHolds(shop: string, now: Date) {
 
 /** Per buyer session: at most this many hold requests a minute (a checkout block sends a few). */
 export const HOLD_REQUESTS_PER_MINUTE = 30;
-const requestsBySession = new Map<string, { windowStart: number; count: number }>();
 
 /**
- * A fixed one-minute window per (shop, session), in this process (issue 22: one session posted
- * holds at will). Returns the seconds to wait, or 0 when the request may go ahead.
+ * A fixed one-minute window per (shop, session) from its first request, counted in the database
+ * every web process shares (issue 22: one session posted holds at will; issue 17: a count per
+ * process let two processes accept twice the limit; docs/decisions/030). Returns the seconds to wait, or 0 when the
+ * request may go ahead.
  */
-export function holdRequestWait(shop: string, session: string, nowMs: number = Date.now()): number {
-  const key = `${shop} ${session}`;
-  const entry = requestsBySession.get(key);
-  if (!entry || nowMs - entry.windowStart >= 60_000) {
-    if (requestsBySession.size > 10_000) for (const [other, value] of requestsBySession) if (nowMs - value.windowStart >= 60_000) requestsBySession.delete(other);
-    requestsBySession.set(key, { windowStart: nowMs, count: 1 });
-    return 0;
-  }
-  entry.count++;
-  return entry.count > HOLD_REQUESTS_PER_MINUTE ? Math.ceil((entry.windowStart + 60_000 - nowMs) / 1000) : 0;
+export async function holdRequestWait(shop: string, session: string, nowMs: number = Date.now()): Promise<number> {
+  const { windowStartMs, count } = await countHoldRequest(shop, session, nowMs);
+  return count > HOLD_REQUESTS_PER_MINUTE ? Math.max(1, Math.ceil((windowStartMs + HOLD_REQUEST_WINDOW_MS - nowMs) / 1000)) : 0;
 }

@@ -6,7 +6,7 @@ import { env } from "~/env.server";
 import { pruneDeliveryBodies, recentDeliveries } from "~/models/webhook-delivery.server";
 import { expireCartHolds } from "./holds.server";
 import { enqueueReconcile } from "./jobs.server";
-import { shopifyClockSkewMs } from "~/shopify/clock-skew.server";
+import { shopifyClockSkewMs } from "./clock-skew.server";
 
 /**
  * Periodic work per active shop: expired cart holds, webhook health (freeze low-stock SKUs on lower tiers while
@@ -19,7 +19,7 @@ export async function runScheduledWork(now: Date) {
   const prunedBodies = await pruneDeliveryBodies(new Date(now.getTime() - retentionMs));
   const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0, prunedBodies };
   // Webhook lag is Shopify's trigger time against our receive time: counted net of our clock's skew.
-  const clockSkewMs = shopifyClockSkewMs();
+  const clockSkewMs = await shopifyClockSkewMs();
   const skew = describeClockSkew(clockSkewMs);
   if (skew) console.warn(`clock: ${skew} (measured from Shopify's Date header); webhook lag is corrected for it`, { clockSkewMs });
   for (const shop of await listActiveShops()) {

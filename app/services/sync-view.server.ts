@@ -5,7 +5,7 @@ import { formatDateTime, formatMillis } from "./display-view.server";
 import { enqueueReconcile, jobQueue } from "./jobs.server";
 import { shopifyFailingView } from "./shopify-health.server";
 import { describeClockSkew } from "~/domain/webhook-health";
-import { shopifyClockSkewMs } from "~/shopify/clock-skew.server";
+import { shopifyClockSkewMs } from "./clock-skew.server";
 
 /** Webhook health looks at the last day of deliveries. */
 /** Reconciliation causes (reconcile.server.ts) in the merchant's words, not the audit subjects. */
@@ -75,7 +75,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
     lastReconcileAt: formatDateTime(installation?.lastReconcileAt),
     shopifyFailing,
     // Measured against Shopify's Date header and named as ours, not as Shopify's lateness (issue 22).
-    clockSkew: describeClockSkew(shopifyClockSkewMs()),
+    clockSkew: describeClockSkew(await shopifyClockSkewMs()),
   };
 }
 

@@ -18,6 +18,17 @@ export const POSTGRES_MIGRATED_SCHEMA = path.join(PRISMA_DIR, "postgres", "schem
 
 export const SYNC_COMMAND = "npm run db:postgres:sync";
 
+/**
+ * Indexes Prisma's schema cannot express (partial ones), each created by a hand-written migration
+ * on both profiles with exactly this text. `db:postgres:sync` diffs schema to schema and never
+ * sees them; tests/postgres-profile.test.ts adds them to the schema's side of the drift check.
+ * - One acted-on delivery per event (docs/decisions/025, app/models/webhook-delivery.server.ts
+ *   `recordDeliveryOnce`): migration 20261206080000_delivery_event_acted_on_once.
+ */
+export const RAW_INDEXES: readonly string[] = [
+  `CREATE UNIQUE INDEX "WebhookDelivery_acted_on_event_key" ON "WebhookDelivery"("shop", "topic", "eventId") WHERE "eventId" IS NOT NULL AND "status" IN ('received', 'failed', 'processed');`,
+];
+
 const GENERATED_HEADER =
   "// GENERATED from prisma/schema.prisma by `npm run db:postgres:sync` — do not edit; edit the SQLite schema.\n";
 

@@ -1,11 +1,12 @@
 import { emptyStatusCounts, type JobStatus, type QueueStats } from "../queue.server";
+import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { OPEN_STATES, dedupId, knownQueues, shopJobs, type BullmqContext } from "./context.server";
 
 /** Counting and deleting: the dashboard's figures, uninstall, and the nightly prune. */
 
 export async function queueStats(context: BullmqContext, shop?: string): Promise<QueueStats> {
-  const stats: QueueStats = { total: 0, byStatus: emptyStatusCounts(), byQueue: {} };
+  const stats: QueueStats = { total: 0, byStatus: emptyStatusCounts(), byQueue: {}, doneAfterRetry: 0 };
   const add = (name: string, status: JobStatus, count: number) => {
     stats.total += count;
     stats.byStatus[status] += count;
@@ -19,6 +20,7 @@ export async function queueStats(context: BullmqContext, shop?: string): Promise
       add(name, "done", counts.completed ?? 0);
       add(name, "dead", counts.failed ?? 0);
     }
+    stats.doneAfterRetry = (await shopJobs(context, undefined, ["completed"])).filter(tookRetries).length;
     return stats;
   }
   // Per shop: BullMQ keeps no per-shop counts, so the shop's jobs are read (the Sync page's
@@ -30,10 +32,21 @@ export async function queueStats(context: BullmqContext, shop?: string): Promise
     ["dead", ["failed"]],
   ];
   for (const [status, states] of byState) {
-    for (const job of await shopJobs(context, shop, states)) add(job.queueName, status, 1);
+    for (const job of await shopJobs(context, shop, states)) {
+      add(job.queueName, status, 1);
+      if (status === "done" && tookRetries(job)) stats.doneAfterRetry++;
+    }
   }
   for (const raw of await context.connection.lrange(context.waitingKey(shop), 0, -1)) add((JSON.parse(raw) as { queue: string }).queue, "waiting", 1);
   return stats;
+}
+
+/**
+ * More than one attempt started: retries move the job back to `delayed` (settle.server.ts), and
+ * BullMQ counts each start. A parked job completes and is enqueued afresh, so it never counts.
+ */
+function tookRetries(job: Job): boolean {
+  return job.attemptsStarted > 1;
 }
 
 export async function purgeShopJobs(context: BullmqContext, shop: string): Promise<{ deleted: number }> {

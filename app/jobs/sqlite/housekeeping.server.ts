@@ -5,7 +5,8 @@ import type { SqliteQueueContext } from "./context.server";
 
 export async function queueStats({ db }: SqliteQueueContext, shop?: string): Promise<QueueStats> {
   const groups = await db.job.groupBy({ by: ["queue", "status"], where: shop ? { shop } : {}, _count: { _all: true } });
-  const stats: QueueStats = { total: 0, byStatus: emptyStatusCounts(), byQueue: {} };
+  const doneAfterRetry = await db.job.count({ where: { status: "done", attempts: { gt: 1 }, ...(shop ? { shop } : {}) } });
+  const stats: QueueStats = { total: 0, byStatus: emptyStatusCounts(), byQueue: {}, doneAfterRetry };
   for (const group of groups) {
     const status = group.status as JobStatus;
     const count = group._count._all;

@@ -52,7 +52,7 @@ export interface PipelineStorage {
   readonly adapter: StorageAdapterName;
   /**
    * Runs the statements (sql.ts) in one transaction, all or nothing, started over when SQLite
-   * answers BUSY. A unique violation rejects with an error `isUniqueViolation` recognises.
+   * answers BUSY. A unique violation rejects with an error `isUniqueViolation` (unique-violation.ts) recognises.
    */
   transaction(statements: readonly SqlStatement[]): Promise<void>;
   /** One statement on its own (an `INSERT … RETURNING`), its rows back; started over when SQLite answers BUSY. */

@@ -108,8 +108,10 @@ export const UPSERT_CATALOG_ITEMS = multiRow(
 
 /**
  * The intake's one statement (app/models/webhook-delivery.server.ts): records a delivery, or
- * counts a redelivery of its webhook id; `duplicate` when another delivery of the same event was
- * received or processed; `redacted` for a shop with a tombstone. Parameters: id, shop, topic,
+ * counts a redelivery of its webhook id; `duplicate` when another delivery of the same event is
+ * to be acted on or was (received, failed, processed: the rows of the partial unique index
+ * "WebhookDelivery_acted_on_event_key", which refuses a second one that a concurrent insert did not
+ * see); `redacted` for a shop with a tombstone. Parameters: id, shop, topic,
  * webhookId, eventId, apiVersion, triggeredAt, receivedAt, body, shop, status-if-not-acted-on,
  * shop, topic, eventId, reason.
  */
@@ -119,7 +121,7 @@ export const INSERT_WEBHOOK_DELIVERY = `INSERT INTO "WebhookDelivery" ("id", "sh
     ELSE COALESCE(?, CASE WHEN EXISTS (
       SELECT 1 FROM "WebhookDelivery" AS "other"
       WHERE "other"."shop" = ? AND "other"."topic" = ? AND "other"."eventId" = ?
-        AND "other"."status" IN ('received', 'processed')
+        AND "other"."status" IN ('received', 'failed', 'processed')
     ) THEN 'duplicate' ELSE 'received' END) END,
     ?,
     0)
@@ -127,6 +129,25 @@ export const INSERT_WEBHOOK_DELIVERY = `INSERT INTO "WebhookDelivery" ("id", "sh
   RETURNING "id", "status", "duplicates"`;
 
 export const DELETE_WEBHOOK_DELIVERY = `DELETE FROM "WebhookDelivery" WHERE "id" = ?`;
+
+/**
+ * Counts one hold request of a checkout session in its window, atomically on both engines (one
+ * statement; SET reads the row as it was): a request 60 s or more after its window started opens a
+ * new window, counted from 1. Parameters: shop, session, now (ms since the epoch). Returns the
+ * window's start and its count so far, this request included.
+ */
+export const COUNT_HOLD_REQUEST = `INSERT INTO "HoldRequestWindow" ("shop", "session", "windowStartMs", "count") VALUES (?, ?, ?, 1)
+  ON CONFLICT ("shop", "session") DO UPDATE SET
+    "count" = CASE WHEN excluded."windowStartMs" - "HoldRequestWindow"."windowStartMs" < 60000 THEN "HoldRequestWindow"."count" + 1 ELSE 1 END,
+    "windowStartMs" = CASE WHEN excluded."windowStartMs" - "HoldRequestWindow"."windowStartMs" < 60000 THEN "HoldRequestWindow"."windowStartMs" ELSE excluded."windowStartMs" END
+  RETURNING "windowStartMs", "count"`;
+
+/** The shop's sessions whose window started before the given time (ms). Parameters: shop, time. */
+export const DELETE_PAST_HOLD_REQUEST_WINDOWS = `DELETE FROM "HoldRequestWindow" WHERE "shop" = ? AND "windowStartMs" < ?`;
+
+/** The latest measurement of a name wins, whichever process took it. Parameters: name, value, measuredAt. */
+export const UPSERT_SHARED_MEASUREMENT = `INSERT INTO "SharedMeasurement" ("name", "value", "measuredAt") VALUES (?, ?, ?)
+  ON CONFLICT ("name") DO UPDATE SET "value" = excluded."value", "measuredAt" = excluded."measuredAt"`;
 
 /**
  * The SQLite-direct adapter's reads of a batch (~1,500 rows): `json_each` takes the batch's ids as
@@ -153,6 +174,9 @@ export const WRITE_STATEMENTS: Record<string, string | MultiRowStatement> = {
   UPSERT_CATALOG_ITEMS,
   INSERT_WEBHOOK_DELIVERY,
   DELETE_WEBHOOK_DELIVERY,
+  COUNT_HOLD_REQUEST,
+  DELETE_PAST_HOLD_REQUEST_WINDOWS,
+  UPSERT_SHARED_MEASUREMENT,
 };
 export const SQLITE_READ_STATEMENTS: Record<string, string> = { SELECT_LEVEL_STATES, SELECT_CHANNEL_STATES, SELECT_CATALOG_ROWS, SELECT_CATALOG_OF_PRODUCTS };
 

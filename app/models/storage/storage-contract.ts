@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { recordAudit } from "../audit.server";
 import { catalogItemsForProducts, upsertCatalogItems, type CatalogItemInput } from "../catalog.server";
-import { recordDeliveryOnce } from "../webhook-delivery.server";
+import { markWebhookDeliveries, recordDeliveryOnce } from "../webhook-delivery.server";
 import { flaggedExposuresSince, recordOrderExposures } from "../order-exposure.server";
 import { saveSyncState, storedChannelStates } from "../sync-state.server";
 import { lagPercentile, recordLags, recordSales, unitsPerMinute } from "../telemetry.server";
@@ -166,6 +166,32 @@ export function describeStorageContract(name: string, setup: () => StorageUnderT
         status: "stale",
       });
       expect(await db.webhookDelivery.count({ where: { shop: SHOP } })).toBe(3);
+    });
+
+    it("acts on exactly one of two copies of an event that arrive at once, and records the other duplicate", async () => {
+      // docs/decisions/025: Shopify may send one event twice (same X-Shopify-Event-Id, another
+      // webhook id) and the two can arrive together. On PostgreSQL neither insert sees the other's
+      // uncommitted row; the partial unique index of acted-on rows decides. 40 rounds: the race is
+      // won by timing, and one round may well never interleave.
+      const rounds = 40;
+      const outcomes = await Promise.all(
+        Array.from({ length: rounds }, async (_, round) => {
+          const copy = { shop: SHOP, topic: "inventory_levels/update", eventId: `race-${round}`, body: "{}", receivedAt: T0 };
+          const both = await Promise.all([recordDeliveryOnce({ ...copy, webhookId: `race-${round}-a` }, db), recordDeliveryOnce({ ...copy, webhookId: `race-${round}-b` }, db)]);
+          return both.map((recorded) => recorded?.status).sort();
+        }),
+      );
+      expect(outcomes).toEqual(Array.from({ length: rounds }, () => ["duplicate", "received"]));
+      expect(await db.webhookDelivery.count({ where: { shop: SHOP, eventId: { startsWith: "race-" }, status: "received" } })).toBe(rounds);
+    });
+
+    it("records a copy of an event whose first delivery failed as duplicate: the failed one is processed again", async () => {
+      const delivery = { shop: SHOP, topic: "orders/create", webhookId: "F1", eventId: "EF", body: "{}", receivedAt: T0 };
+      const first = await recordDeliveryOnce(delivery, db);
+      await markWebhookDeliveries([first!.id], "failed", db);
+      expect(await recordDeliveryOnce({ ...delivery, webhookId: "F2" }, db)).toMatchObject({ status: "duplicate", redelivery: false });
+      // Shopify's retry of the failed one (same webhook id) is counted on its row, still to process.
+      expect(await recordDeliveryOnce(delivery, db)).toEqual({ id: first!.id, status: "failed", redelivery: true });
     });
 
     it("hands back what a retried piece of work returns", async () => {
