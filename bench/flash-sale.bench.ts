@@ -3,8 +3,9 @@
  * stores (do not), 4 channels, 2,000 orders in 60 s of real time from concurrent buyers (web checkout
  * obeying `available` and Safestock's cart-validation Function, POS at the stores, a marketplace
  * connector listing a copy refreshed every R seconds and ordering with DECREMENT_IGNORING_POLICY, B2B
- * orders, 3% cancellations), webhooks delayed per delivery (most < 1 s, a tail of tens of seconds),
- * 5% duplicated and therefore reordered, Standard-plan rate limits.
+ * orders, 3% cancellations), webhooks delivered as the emulator does by default, like Shopify
+ * (docs/decisions/025: several in flight per shop, most within a second, 3% twice, hence reordered),
+ * 1% of the apps' writes failing transiently (docs/decisions/027), Standard-plan rate limits.
  *
  * Each run puts identical shops with identical traffic side by side: Safestock, Safestock with the
  * refresh-window rule on the marketplace (`refreshSeconds: R`, docs/policy.md § 4), the naive sync
