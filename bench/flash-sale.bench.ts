@@ -3,8 +3,9 @@
  * stores (do not), 4 channels, 2,000 orders in 60 s of real time from concurrent buyers (web checkout
  * obeying `available` and Safestock's cart-validation Function, POS at the stores, a marketplace
  * connector listing a copy refreshed every R seconds and ordering with DECREMENT_IGNORING_POLICY, B2B
- * orders, 3% cancellations), webhooks delayed per delivery (most < 1 s, a tail of tens of seconds),
- * 5% duplicated and therefore reordered, Standard-plan rate limits.
+ * orders, 3% cancellations), webhooks delivered as the emulator does by default, like Shopify
+ * (docs/decisions/025: several in flight per shop, most within a second, 3% twice, hence reordered),
+ * 1% of the apps' writes failing transiently (docs/decisions/027), Standard-plan rate limits.
  *
  * Each run puts identical shops with identical traffic side by side: Safestock, Safestock with the
  * refresh-window rule on the marketplace (`refreshSeconds: R`, docs/policy.md § 4), the naive sync
@@ -21,6 +22,7 @@ import { barChartSvg, machine, markdownTable, textTable, updateReadme, writeChar
 import { runFlashSale, type ShopFigures, type ShopUnderTest } from "./flash/scenario";
 import { flashSaleTraffic } from "./flash/traffic";
 import type { Benchmark } from "./run";
+import { deliveryProfileFromEnv } from "../sandbox/webhooks/delivery";
 
 const SECONDS = Number(process.env.FLASH_SECONDS ?? 60);
 const ORDERS = Number(process.env.FLASH_ORDERS ?? 2_000);
@@ -28,9 +30,19 @@ const REFRESH_SECONDS = (process.env.FLASH_R ?? "1,15,600").split(",").map(Numbe
 const SKUS = 20;
 /** Only these shops (labels), e.g. FLASH_SHOPS=safestock for a profile. */
 const ONLY = process.env.FLASH_SHOPS ? process.env.FLASH_SHOPS.split(",") : null;
+/** Only these Safestock policies' runs (labels), e.g. FLASH_POLICIES=safestock for a quick before/after. */
+const ONLY_POLICIES = process.env.FLASH_POLICIES ? process.env.FLASH_POLICIES.split(",") : null;
 const SETTLE_MS = Number(process.env.FLASH_SETTLE_MS ?? 35_000);
 /** Shopify's Standard plan: restore 100 points/s; the bucket as recorded on a dev store (2,000). */
 const STANDARD = { bucketSize: 2_000, restoreRate: 100 };
+/**
+ * Webhooks as Shopify delivers them, the emulator's default (docs/decisions/025): several in flight
+ * per shop, seeded delays (median ~60 ms, a tail to 1.5 s), 3% twice. Seeded (11) so every run
+ * draws alike; SANDBOX_DELIVERY_SEED and the other SANDBOX_DELIVERY_* knobs override.
+ */
+const DELIVERY = deliveryProfileFromEnv({ ...process.env, SANDBOX_DELIVERY_SEED: process.env.SANDBOX_DELIVERY_SEED ?? "11" });
+/** 1% of the apps' writes fail transiently, as Shopify's "try again" answers do (docs/decisions/027); FLASH_TRANSIENT_RATE=0 turns it off. */
+const TRANSIENT_RATE = Number(process.env.FLASH_TRANSIENT_RATE ?? 0.01);
 /**
  * Units per SKU: the warehouse holds most, each store a shelf's worth. Demand is ~1.5× the warehouse
  * for hot SKUs at full size; FLASH_STOCK_SCALE (e.g. 0.2) keeps that scarcity in a short, small run.
@@ -79,6 +91,18 @@ function policy(options: { velocity?: boolean; flatUnits?: number; marketplaceRe
   } as Policy;
 }
 
+/**
+ * The Safestock policies each R runs, one run each beside both baselines: a list of named configs
+ * (the label is the table's "app" and, after the "+", the run's suffix).
+ */
+const POLICIES: { label: string; policyFor: (refreshSeconds: number) => Policy }[] = [
+  { label: "safestock", policyFor: () => policy() },
+  { label: "safestock+cover", policyFor: (r) => policy({ marketplaceRefreshSeconds: r }) },
+  { label: "safestock+fence", policyFor: () => policy({ marketplaceFence: FENCE_UNITS }) },
+  // The marketplace's reserve sized from its own measured sales, capped at the fence (decision 032).
+  { label: "safestock+reserve", policyFor: (r) => policy({ marketplaceRefreshSeconds: r, marketplaceReserve: true }) },
+];
+
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : "–");
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : a === 0 ? "0/0" : "∞");
 
@@ -86,6 +110,7 @@ const benchmark: Benchmark = {
   description: `flash sale: ${SKUS} hot SKUs × 3 locations, ${ORDERS} orders in ${SECONDS} s, R = ${REFRESH_SECONDS.join("/")} s; Safestock vs naive sync vs no app`,
   async run() {
     const started = performance.now();
+    process.stdout.write(`webhook deliveries: the emulator's default (${DELIVERY.mode}, seed ${DELIVERY.seed}, up to ${DELIVERY.maxInFlightPerShop} in flight per shop, tail to ${DELIVERY.maxDelayMs} ms, ${DELIVERY.duplicateRate * 100}% twice); transient write failures: ${TRANSIENT_RATE * 100}%\n`);
     // No msw here: Safestock runs in its own process and reaches the shops over HTTP; the naive sync
     // calls them directly. Both are metered on the shops' side.
     const metering = createApiMeter();
@@ -93,7 +118,7 @@ const benchmark: Benchmark = {
     const all: ShopFigures[] = [];
     const run = async (name: string, refreshSeconds: number, shops: ShopUnderTest[]) => {
       process.stdout.write(`\n-- ${name}: R = ${refreshSeconds} s, ${shops.map((s) => s.label).join(", ")}\n`);
-      const figures = await runFlashSale({ name, refreshSeconds, shops, traffic, durationMs: SECONDS * 1000, stock: STOCK, skus: SKUS, throttle: STANDARD, metering, settleMs: SETTLE_MS });
+      const figures = await runFlashSale({ name, refreshSeconds, shops, traffic, durationMs: SECONDS * 1000, stock: STOCK, skus: SKUS, throttle: STANDARD, metering, settleMs: SETTLE_MS, delivery: DELIVERY, transientErrorRate: TRANSIENT_RATE });
       print(figures);
       all.push(...figures);
       return figures;
@@ -103,14 +128,8 @@ const benchmark: Benchmark = {
     // Safestock deployment (web + worker processes) at a time: two of them in one run, with the
     // shops and buyers, oversubscribed the two cores in the opening burst (ack p50 5–7 s in a
     // 2026-11-30 17:05 UTC run) and measured the machine rather than the app.
-    const variants: [string, (r: number) => Policy][] = [
-      ["safestock", () => policy()],
-      ["safestock+cover", (r) => policy({ marketplaceRefreshSeconds: r })],
-      ["safestock+fence", () => policy({ marketplaceFence: FENCE_UNITS })],
-      ["safestock+reserve", (r) => policy({ marketplaceRefreshSeconds: r, marketplaceReserve: true })],
-    ];
     for (const r of REFRESH_SECONDS) {
-      for (const [label, policyFor] of variants) {
+      for (const { label, policyFor } of POLICIES.filter((p) => !ONLY_POLICIES || ONLY_POLICIES.includes(p.label))) {
         const shops: ShopUnderTest[] = [
           { label, app: { kind: "safestock", policy: policyFor(r) } },
           { label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } },
@@ -123,7 +142,7 @@ const benchmark: Benchmark = {
     }
     // Velocity buffer vs a flat buffer of the same mean size (R = 15 s or the first R given).
     const base = all.find((f) => f.label === "safestock" && f.refreshSeconds === (REFRESH_SECONDS.includes(15) ? 15 : REFRESH_SECONDS[0]));
-    if (base && !ONLY) {
+    if (base && !ONLY && !ONLY_POLICIES) {
       const levels = SKUS * 3;
       const flatUnits = Math.max(FLAT_SAFETY, Math.round(base.meanSafetyStockUnits / levels));
       // Both buffers in one run, side by side in the same process: compared with the 4-shop run's
@@ -186,7 +205,7 @@ function print(figures: readonly ShopFigures[]) {
 function ratios(all: readonly ShopFigures[]) {
   const out: (string | number)[][] = [["R s", "Safestock / baseline (same run)", "oversold units", "sales withheld", "cost points", "propagation p99"]];
   for (const r of [...new Set(all.map((f) => f.refreshSeconds))]) {
-    for (const mine of ["safestock", "safestock+cover", "safestock+fence", "safestock+reserve"]) {
+    for (const { label: mine } of POLICIES) {
       const ours = all.find((f) => f.refreshSeconds === r && f.label === mine);
       if (!ours) continue;
       for (const label of ["naive", "no app"]) {

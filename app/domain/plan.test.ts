@@ -128,6 +128,21 @@ describe("planAvailability", () => {
     expect(plan.levels.map((l) => `${l.sku}@${l.location}`)).toEqual(["B@X", "B@Y", "A@X"]);
   });
 
+  it("groups interleaved levels of items with item data the same way, each item planned with its own tags", () => {
+    // Only A carries the tag: 2 of its 5 units withheld; B's levels keep everything.
+    const plan = planAvailability(
+      compiled([{ kind: "safety_stock", units: 2, tag: "hot" }]),
+      snapshot([level("B", "X", { onHand: 5 }), level("A", "X", { onHand: 5 }), level("B", "Y", { onHand: 4 })], {
+        items: [
+          { sku: "A", tags: ["hot"] },
+          { sku: "B", tags: [] },
+        ],
+      }),
+      { now: 0 },
+    );
+    expect(plan.levels.map((l) => `${l.sku}@${l.location} ${l.available}/${l.safetyStock}`)).toEqual(["B@X 5/0", "B@Y 4/0", "A@X 3/2"]);
+  });
+
   it("throws on a malformed now (a programming error, not merchant input)", () => {
     expect(() => planAvailability(compiled([]), snapshot([]), { now: "yesterday" })).toThrow(RangeError);
   });

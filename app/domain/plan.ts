@@ -25,56 +25,81 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
   const nowMs = toEpochMs(options.now);
   const ctx = protectionContext(compiled, { now: nowMs, syncLagMinutes: snapshot.syncLagMinutes });
 
-  const items = new Map<string, Item>();
-  for (const item of snapshot.items ?? []) items.set(identityOf(item), item);
-
-  const levels = groupedByItem(snapshot.levels);
+  // Item data by identity, as a position in `itemList` (the last of duplicates wins), so a walk can
+  // mark the items it has seen in a byte array instead of a set of 300,000 strings.
+  const itemList = snapshot.items ?? [];
+  const itemIndex = new Map<string, number>();
+  for (let i = 0; i < itemList.length; i++) itemIndex.set(identityOf(itemList[i]!), i);
 
   const holdsByItem = activeHoldsByItem(snapshot.holds ?? [], nowMs);
   const channels = plannedChannels(compiled, snapshot);
+  const walk: Walk = {
+    ctx,
+    itemList,
+    itemIndex,
+    holdsByItem,
+    channels,
+    channelLines: new LineCache(),
+    // Only a refresh-window rule reads sales rates: skip building them per item otherwise.
+    // (A self-sizing reserve needs `refreshSeconds`, so it is covered by the same test.)
+    refreshing: channels.some((channel) => channel.rule?.refreshSeconds !== undefined),
+    // Fences use the slot each channel's waterfall leaves free in the shared line cache.
+    fencing: fencingChannels(channels, (index) => index * STEPS + RING_FENCE),
+    syncLagMinutes: snapshot.syncLagMinutes,
+  };
+  // Snapshots from the sync pipeline come with each item's levels next to each other, and the walk
+  // checks that as it goes; any other order is grouped first (in order of first appearance) and
+  // walked again. The line caches only hold lines for their keys, so the result is the same.
+  return walkLevels(walk, snapshot.levels) ?? walkLevels(walk, regroup(snapshot.levels))!;
+}
+
+interface Walk {
+  readonly ctx: ReturnType<typeof protectionContext>;
+  readonly itemList: readonly Item[];
+  readonly itemIndex: ReadonlyMap<string, number>;
+  readonly holdsByItem: ReadonlyMap<string, HoldTotal[]>;
+  readonly channels: readonly CompiledChannel[];
+  readonly channelLines: LineCache;
+  readonly refreshing: boolean;
+  readonly fencing: ReturnType<typeof fencingChannels>;
+  readonly syncLagMinutes: number;
+}
+
+const NO_HOLDS: readonly HoldTotal[] = [];
+
+/** Plans runs of one item's levels; level i of the input becomes level i of the output. Null when an item's levels are not all in one run. */
+function walkLevels(walk: Walk, levels: readonly Level[]): Plan | null {
+  const { ctx, itemList, itemIndex, holdsByItem, channels, channelLines, refreshing, fencing } = walk;
   const levelsOut: LevelPlan[] = [];
   const channelsOut: ChannelPlan[] = [];
-  const noHolds: readonly HoldTotal[] = [];
-  const channelLines = new LineCache();
-  // Only a refresh-window rule reads sales rates: skip building them per item otherwise.
-  // (A self-sizing reserve needs `refreshSeconds`, so it is covered by the same test.)
-  const refreshing = channels.some((channel) => channel.rule?.refreshSeconds !== undefined);
-  // Fences use the slot each channel's waterfall leaves free in the shared line cache.
-  const fencing = fencingChannels(channels, (index) => index * STEPS + RING_FENCE);
-
-  // Walk runs of one item; level i of the input becomes level i of the output.
+  const seen = new Uint8Array(itemList.length);
+  /** Items with levels but no item data (rare): seen by identity. */
+  let seenWithoutData: Set<string> | undefined;
   for (let from = 0; from < levels.length; ) {
     const first = levels[from]!;
     const id = identityOf(first);
     let to = from + 1;
     while (to < levels.length && identityOf(levels[to]!) === id) to++;
-    const item = items.get(id);
+    const index = itemIndex.get(id);
+    let item: Item | undefined;
+    if (index !== undefined) {
+      if (seen[index] === 1) return null;
+      seen[index] = 1;
+      item = itemList[index];
+    } else {
+      seenWithoutData ??= new Set();
+      if (seenWithoutData.has(id)) return null;
+      seenWithoutData.add(id);
+    }
     protectLevelsOfItem(ctx, id, first.sku, levels, from, to, item, levelsOut);
     // Fences come on top of location protection, from what it leaves to sell, and before any
     // channel's pool is summed, so no other channel's pool can include them.
-    const sales = refreshing ? channelSalesOf(item, snapshot.syncLagMinutes) : undefined;
+    const sales = refreshing ? channelSalesOf(item, walk.syncLagMinutes) : undefined;
     const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines, sales) : NO_FENCES;
-    allocateChannelsInto(channelsOut, channels, id, first.sku, levelsOut, from, to, holdsByItem.get(id) ?? noHolds, channelLines, sales, fences);
+    allocateChannelsInto(channelsOut, channels, id, first.sku, levelsOut, from, to, holdsByItem.get(id) ?? NO_HOLDS, channelLines, sales, fences);
     from = to;
   }
   return { levels: levelsOut, channels: channelsOut };
-}
-
-/**
- * The levels with each item's levels next to each other, in order of first appearance. Snapshots
- * from the sync pipeline already come that way, and then the input array is used as is.
- */
-function groupedByItem(levels: readonly Level[]): readonly Level[] {
-  const seen = new Set<string>();
-  let previous: string | undefined;
-  for (const level of levels) {
-    const id = identityOf(level);
-    if (id === previous) continue;
-    if (seen.has(id)) return regroup(levels);
-    seen.add(id);
-    previous = id;
-  }
-  return levels;
 }
 
 function regroup(levels: readonly Level[]): Level[] {

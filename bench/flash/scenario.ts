@@ -11,12 +11,14 @@ import { cartValidationsGenerateRun } from "../../extensions/safestock-cart-vali
 import { SANDBOX_ADMIN_TOKEN } from "../../sandbox/contract";
 import { createSandbox, type Sandbox } from "../../sandbox/index";
 import { startSandboxServer } from "../../sandbox/http/server";
+import type { DeliveryProfile } from "../../sandbox/webhooks/delivery";
 import type { ShopState } from "../../sandbox/shop/state";
+import type { SandboxShopEmulator } from "../../sandbox/shop/index";
 import { BENCH_API_KEY, BENCH_API_SECRET, BENCH_APP_URL, migratedDatabase, percentile, type ApiCall, type createApiMeter } from "../support/app";
 import { startAppProcess, type AppProcess } from "./app-process";
 import { sandboxMarketplaceConnector, type MarketplaceConnector } from "./connector";
 import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
-import { createWebhookNetwork } from "./network";
+import { createWebhookNetwork, type Acknowledged } from "./network";
 import type { BuyerChannel, OrderIntent } from "./traffic";
 import type { ListingSource } from "../../sandbox/connector/index";
 
@@ -48,6 +50,10 @@ export interface FlashSaleRunOptions {
   metering: ReturnType<typeof createApiMeter>;
   /** How long to wait after the sale for late webhooks and the queue (ms). */
   settleMs: number;
+  /** How the shops deliver webhooks (the emulator's default profile, seeded: sandbox/webhooks/delivery.ts). */
+  delivery: DeliveryProfile;
+  /** Fraction of the apps' writes that fail transiently (0 = none; APP_MUTATIONS). */
+  transientErrorRate: number;
 }
 
 export interface ChannelFigures {
@@ -213,20 +219,48 @@ const deliveryAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** Time each delivery waited for one of the 64 connections (FLASH_DEBUG_ACK=1 prints it). */
 const socketWaits: number[] = [];
-function postOverKeepAlive(url: string, headers: Headers, body: string): Promise<Response> {
+/**
+ * Posts a delivery and measures its acknowledgement at the socket, as Shopify's side sees it: from
+ * the request being handed to the kernel (`finish`: headers and body flushed) to the first byte of
+ * the answer (the status line parsed: `response`). Waiting for one of the 64 connections is
+ * counted apart (`socketWaits`), and the bench's own body reads are not in it.
+ */
+function postOverKeepAlive(url: string, headers: Headers, body: string): Promise<Acknowledged> {
   return new Promise((resolve, reject) => {
     const asked = performance.now();
+    let sent = asked;
     const outgoing = http.request(url, { method: "POST", agent: deliveryAgent, headers: { ...Object.fromEntries(headers), "content-length": String(Buffer.byteLength(body)) } }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("end", () => resolve(new Response(chunks.length ? Buffer.concat(chunks) : null, { status: incoming.statusCode ?? 500 })));
+      const ackMs = performance.now() - sent;
+      incoming.resume();
+      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 500, ackMs }));
       incoming.on("error", reject);
     });
     outgoing.on("error", reject);
     outgoing.on("socket", () => socketWaits.push(performance.now() - asked));
+    outgoing.on("finish", () => (sent = performance.now()));
     outgoing.end(body);
   });
 }
+
+/** The naive sync answers inside the bench's process: its acknowledgement is its handler's time. */
+async function handledInProcess(handler: (request: Request) => Promise<Response>, request: Request): Promise<Acknowledged> {
+  const started = performance.now();
+  try {
+    const response = await handler(request);
+    return { status: response.status, ackMs: performance.now() - started };
+  } catch {
+    // An Admin API call that failed under the run's transient faults: a 500, retried by Shopify.
+    return { status: 500, ackMs: performance.now() - started };
+  }
+}
+
+/**
+ * The mutations of the apps under test (Safestock's and the naive sync's writes) that fail
+ * transiently at the run's `transientErrorRate` (sandbox/admin-api/transient-faults.ts,
+ * docs/decisions/027-transient-write-failures.md). Buyers', the connector's and the bench's own
+ * orders and cancels are other apps' calls and are left alone.
+ */
+const APP_MUTATIONS = ["inventoryMoveQuantities", "metafieldsSet", "publishablePublish", "publishableUnpublish"];
 
 export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFigures[]> {
   const meter = options.metering.meter;
@@ -238,22 +272,24 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   // shops exist: each shop under test is a merchant of its own, and one process serving three
   // shops' flash sales at once (100 orders/s) would measure this machine's cores, not the app.
   const apps = new Map<string, AppProcess>();
-  const deliverToSafestock = async (request: Request): Promise<Response> => {
+  const deliverToSafestock = async (request: Request): Promise<Acknowledged> => {
     const body = await request.text();
     const app = apps.get(request.headers.get("X-Shopify-Shop-Domain") ?? "");
-    if (!app) return new Response("no app process for this shop", { status: 404 });
+    if (!app) return { status: 404, ackMs: 0 };
     return postOverKeepAlive(app.url + new URL(request.url).pathname, request.headers, body);
   };
   const network = createWebhookNetwork({
-    seed: 11,
-    duplicateShare: 0.05,
     receiverFor(shop) {
       const app = byDomain.get(shop)?.app;
       if (!app || app.kind === "none") return null;
-      return app.kind === "safestock" ? deliverToSafestock : (naiveHandlers.get(shop) ?? null);
+      if (app.kind === "safestock") return deliverToSafestock;
+      const naive = naiveHandlers.get(shop);
+      return naive ? (request) => handledInProcess(naive, request) : null;
     },
   });
-  // During set-up (initial sync, first policy) webhooks go straight through; the sale gets the delays.
+  // Deliveries as Shopify makes them (the emulator's default profile, docs/decisions/025), seeded so
+  // every run and every shop of a run draws the same way; during set-up (initial sync, first
+  // policy) they go to Safestock unrecorded.
   const sandbox = createSandbox({
     shops: domains,
     apiKey: "sandbox-api-key",
@@ -262,11 +298,12 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     seed: { variants: options.skus, variantsPerProduct: 4, seed: 7 },
     throttle: options.throttle,
     retryDelaysMs: [1_000, 2_000, 4_000],
+    delivery: options.delivery,
     deliver: (request) => {
       if (setupPhase) {
         const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
         const app = byDomain.get(shop)?.app;
-        if (app?.kind === "safestock") return deliverToSafestock(request);
+        if (app?.kind === "safestock") return deliverToSafestock(request).then(({ status }) => new Response(null, { status }));
         return Promise.resolve(new Response(null, { status: 200 }));
       }
       return network.deliver(request);
@@ -362,6 +399,12 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   setupPhase = false;
+  // Writes Shopify asks the apps to retry, from the sale's start, on every shop alike (seeded per shop).
+  if (options.transientErrorRate > 0) {
+    domains.forEach((domain, index) =>
+      (sandbox.shop(domain) as unknown as SandboxShopEmulator).setTransientFaults({ transientErrorRate: Object.fromEntries(APP_MUTATIONS.map((name) => [name, options.transientErrorRate])), transientSeed: 101 + index }),
+    );
+  }
   const callsBefore = meter.calls.length;
 
   // Measurement hooks.
@@ -562,7 +605,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
 
   // Late webhooks (the tail is tens of seconds) and the queue.
   const settleUntil = performance.now() + options.settleMs;
-  await Promise.race([network.drain(), new Promise((resolve) => setTimeout(resolve, options.settleMs))]);
+  await Promise.race([sandbox.dispatcher.drain(), new Promise((resolve) => setTimeout(resolve, options.settleMs))]);
   while (performance.now() < settleUntil && !(await appDrained())) await new Promise((resolve) => setTimeout(resolve, 200));
   // Teardown order: no more webhooks (a late delivery would enqueue a job), then the worker (it
   // finishes the jobs it holds), then the shops' jobs are purged and the sandbox closed. With the
@@ -570,7 +613,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   // already torn down; the next run's worker took them and they died on 404 (r600-safestock,
   // 2026-11-30 full run, during flat15).
   await network.close();
-  if (network.dropped > 0) process.stdout.write(`webhooks still held by the network when the settle time ran out (dropped): ${network.dropped}\n`);
+  if (network.dropped > 0) process.stdout.write(`webhooks the shops still sent after the settle time ran out (dropped): ${network.dropped}\n`);
   const appsAtEnd = await statsOfApps();
   for (const [domain, stats] of appsAtEnd) {
     if (!stats.queries || Object.keys(stats.queries).length === 0) continue;

@@ -5,7 +5,7 @@
  *
  *   node --import tsx tests/scale-out/emulator-process.ts '{"shop":…,"variants":20,"webUrls":[…],…}'
  *
- * The network (here, not in sandbox/webhooks, like bench/flash/network.ts): the dispatcher's first
+ * The network (here, not in sandbox/webhooks): the dispatcher's first
  * attempts run on one serial lane, which would cap the whole feed at one delivery at a time; here
  * every delivery leaves at once, to the web processes in turn (a load balancer), and one in
  * `redeliverEvery` is delivered a second time, with the same X-Shopify-Webhook-Id, to the other web
