@@ -32,6 +32,8 @@ export interface SyncOutcome {
   applied: number;
   /** Writes Shopify refused (reconciliation only; a recompute throws WriteRefusedError). */
   refused: number;
+  /** Of the metafield writes, first publications of a variant's channel numbers (planned, applied, refused). */
+  firstPublications: { planned: number; applied: number; refused: number };
 }
 
 /** The catalog rows (SKU, product, tags…) of items read from Shopify; items without a variant are skipped (a blank SKU is kept). */
@@ -108,7 +110,7 @@ export async function syncItems(
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
   const items = fetched.filter((item) => item.tracked);
-  if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0 };
+  if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0, firstPublications: { planned: 0, applied: 0, refused: 0 } };
   await upsertCatalogItems(context.shop, catalogEntries(items));
   const writePlan = planFor(context, items);
   // Every read and plan happens here; the writer only sends the steps.
