@@ -186,6 +186,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   /** Delivery delays: real time (a drain waits for late deliveries), unless a drain releases them in due order. */
   const delays = new Set<DelayedDelivery>();
   let delaysStarted = 0;
+  /**
+   * When the current flush began: the delays it sets start then, as Node times every timer set in
+   * one turn of the event loop from the same instant (the loop's cached clock), not from Date.now().
+   */
+  let flushStartedAt = 0;
   /** Per shop: deliveries in flight and those waiting for a slot. */
   const slots = new Map<string, { active: number; queue: (() => void)[] }>();
   /** Messages of the current batch with the subscriptions they matched when published. */
@@ -222,7 +227,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     new Promise<void>((resolve) => {
       if (ms <= 0) return resolve();
       const entry = {
-        due: Date.now() + ms,
+        due: flushStartedAt + ms,
         order: delaysStarted++,
         timer: setTimeout(() => {
           delays.delete(entry);
@@ -338,6 +343,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
 
   const flush = () => {
     flushScheduled = false;
+    flushStartedAt = Date.now();
     const messages = batch;
     batch = [];
     let deliveries: Delivery[] = [];
