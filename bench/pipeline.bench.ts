@@ -15,6 +15,9 @@ import type { Benchmark } from "./run";
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 2_000);
 const SERVER = process.env.BENCH_SERVER === "remix-serve" ? "remix-serve" : "in-process";
 const ORDERS = 200;
+// The emulator's bulk read rate (objects a second; sandbox/admin-api/resolvers/bulk.ts, decision 026):
+// unset, the emulator's default. Set it high to see what the app itself costs.
+const BULK_OBJECTS_PER_SECOND = process.env.SANDBOX_BULK_OBJECTS_PER_SECOND ? Number(process.env.SANDBOX_BULK_OBJECTS_PER_SECOND) : undefined;
 const SHOP = "bench.myshopify.com";
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -69,6 +72,7 @@ const benchmark: Benchmark = {
       seed: { variants: VARIANTS },
       throttle: { bucketSize: 2000, restoreRate: 1000 },
       retryDelaysMs: [1, 1, 1],
+      ...(BULK_OBJECTS_PER_SECOND ? { bulkObjectsPerSecond: BULK_OBJECTS_PER_SECOND } : {}),
       deliver: async (request) => {
         deliveries++;
         const topic = new URL(request.url).pathname.replace(/^\/webhooks\//, "").split("/").join(".");
@@ -88,11 +92,21 @@ const benchmark: Benchmark = {
     const levels = sandbox.shop(SHOP).snapshot().inventoryLevels.length;
 
     const measure = async (label: string, work: () => Promise<unknown>) => {
-      const [r0, p0, t0] = [requests, points, performance.now()];
+      const [r0, p0, d0, t0, c0] = [requests, points, deliveries, performance.now(), process.cpuUsage()];
       operations.clear();
       await work();
       const elapsed = performance.now() - t0;
-      process.stdout.write(`${label.padEnd(36)} ${seconds(elapsed).padStart(9)}   ${String(requests - r0).padStart(5)} requests   ${String(points - p0).padStart(7)} points\n`);
+      // CPU and webhook deliveries of the phase too: on a shared machine wall time moves with the
+      // load, and with Shopify-like delivery (decision 024) the echo webhooks of a phase's own
+      // writes arrive, and are handled, during that phase.
+      process.stdout.write(`${label.padEnd(36)} ${seconds(elapsed).padStart(9)}   ${String(requests - r0).padStart(5)} requests   ${String(points - p0).padStart(7)} points   ${seconds(cpuMs(c0)).padStart(9)} CPU   ${deliveries - d0} webhook deliveries\n`);
+      // With `node --expose-gc` (NODE_OPTIONS): the heap that survives a full collection, i.e. what
+      // the phase left retained, which the process's RSS (GC timing, load) does not say.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (gc) {
+        gc();
+        process.stdout.write(`${"".padEnd(36)} heap after a full GC ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
+      }
       process.stdout.write(`${"".padEnd(36)} ${[...operations].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${count}`).join(", ")}\n`);
       return elapsed;
     };
@@ -108,11 +122,12 @@ const benchmark: Benchmark = {
     // Intake = the dispatcher's deliveries (the emulator signing them + the routes); worker = the jobs.
     let intakeCpuMs = 0;
     let workerCpuMs = 0;
+    let ordersDeliveriesFrom = 0;
     const elapsed = await measure(`${ORDERS} orders → webhooks → writes`, async () => {
       for (let index = 0; index < ORDERS; index++) {
         await sandbox.placeOrder({ lineItems: [{ variantId: variants[(index * 37) % variants.length].id, quantity: 1 }], sourceName: "web" }, SHOP);
       }
-      deliveries = 0;
+      ordersDeliveriesFrom = deliveries;
       routeCpuMs = 0;
       const intakeCpu = process.cpuUsage();
       await sandbox.dispatcher.drain({ fastForward: true });
@@ -122,7 +137,8 @@ const benchmark: Benchmark = {
       workerCpuMs = cpuMs(workerCpu);
     });
     process.stdout.write(`per order (emulator + webhook + recompute + writes): ${(elapsed / ORDERS).toFixed(1)} ms wall\n`);
-    process.stdout.write(`intake: ${deliveries} deliveries, ${(intakeCpuMs / Math.max(1, deliveries)).toFixed(2)} ms CPU per delivery with the emulator's dispatch, ${(routeCpuMs / Math.max(1, deliveries)).toFixed(2)} ms in the route\n`);
+    const ordersDeliveries = deliveries - ordersDeliveriesFrom;
+    process.stdout.write(`intake: ${ordersDeliveries} deliveries, ${(intakeCpuMs / Math.max(1, ordersDeliveries)).toFixed(2)} ms CPU per delivery with the emulator's dispatch, ${(routeCpuMs / Math.max(1, ordersDeliveries)).toFixed(2)} ms in the route\n`);
     process.stdout.write(`worker: ${(workerCpuMs / ORDERS).toFixed(2)} ms CPU per order (${workerCpuMs.toFixed(0)} ms in all)\n`);
     process.stdout.write(`peak RSS: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     server.close();

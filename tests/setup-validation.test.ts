@@ -9,7 +9,9 @@ import { clearShopRedaction, deleteShopData } from "~/models/shop-data.server";
 import { loadSetupChecklist, switchProtectionOn, switchProtectionOnAfterSync } from "~/services/setup.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { SANDBOX_SHOP_DOMAIN } from "../sandbox";
-import { deployAppFunctions, setValidationEnabledByMerchant } from "../sandbox/admin-api/mutations/validations";
+import { CART_VALIDATION_FUNCTION, deployAppFunctions, setValidationEnabledByMerchant } from "../sandbox/admin-api/mutations/validations";
+import { gid } from "../sandbox/shop/ids";
+import { nextLegacyId } from "../sandbox/shop/state";
 import type { SandboxShopEmulator } from "../sandbox/admin-api/emulator";
 import { startHarness } from "./support/harness";
 
@@ -75,5 +77,33 @@ describe("a checkout rule the merchant turned off", () => {
     const result = await switchProtectionOn(SHOP);
     expect(result).toMatchObject({ ok: false, step: "validation", userErrors: [expect.objectContaining({ code: "MAX_VALIDATIONS_ACTIVATED" })] });
     expect(shop.snapshot().validations.filter((v) => v.appKey !== "another-app").map((v) => v.enabled)).toEqual([false]);
+  });
+});
+
+describe("a shop with more than 25 validations", () => {
+  it("finds Safestock's rule past the first page: the checklist says done and switching on creates no second rule", async () => {
+    const harness = startHarness();
+    const shop = harness.sandbox.shop(SHOP) as SandboxShopEmulator;
+    // Before Safestock is installed, another app has 30 validations on the shop (24 active: the
+    // store may activate 25, https://shopify.dev/docs/apps/build/checkout/cart-checkout-validation),
+    // with a Function of the same handle. Safestock's rule is then the 31st: the second page of 25.
+    deployAppFunctions(shop.state, "another-app");
+    const theirs = [...shop.state.shopifyFunctions.values()].find((fn) => fn.appKey === "another-app")!;
+    for (let i = 0; i < 30; i++) {
+      const id = gid("Validation", nextLegacyId(shop.state, "Validation"));
+      shop.state.validations.set(id, { id, title: `Other rule ${i}`, enabled: i < 24, blockOnFailure: false, functionId: theirs.id, functionHandle: CART_VALIDATION_FUNCTION.handle, appKey: "another-app" });
+    }
+    await harness.install(SHOP);
+    await harness.settle();
+    const ours = () => shop.snapshot().validations.filter((v) => v.appKey !== "another-app").map(({ enabled }) => ({ enabled }));
+
+    // The first sync switched protection on: one rule of Safestock's, enabled (25 active in all).
+    expect(ours()).toEqual([{ enabled: true }]);
+    expect(shop.snapshot().validations.filter((v) => v.enabled)).toHaveLength(25);
+    const validationItem = async () => (await loadSetupChecklist(SHOP, KNOWN)).find((item) => item.key === "validation")!;
+    expect((await validationItem()).status).toBe("done");
+    // The merchant's click finds it too: nothing created, nothing refused.
+    expect(await switchProtectionOn(SHOP)).toEqual({ ok: true, rule: "already-active", appUrlWritten: false });
+    expect(ours()).toEqual([{ enabled: true }]);
   });
 });

@@ -16,6 +16,7 @@ import { publishPolicy, rollbackPolicy } from "~/services/policy.server";
 import { reconcileShop } from "~/services/reconcile.server";
 import { loadSyncPage } from "~/services/sync-view.server";
 import type { ShopStateSnapshot } from "../sandbox";
+import type { SandboxShopEmulator } from "../sandbox/admin-api/emulator";
 import { startHarness, type Harness } from "./support/harness";
 import { receiveStock } from "./support/scenarios";
 import { mswServer } from "./setup/msw";
@@ -248,6 +249,36 @@ describe("reconciliation reports", () => {
     expect(stored).toMatchObject({ status: "done", drifted: report.drifted, fixed: report.fixed, failed: report.failed });
     const page = await loadSyncPage(shop, { deadCursor: null });
     expect(page.reports.find((entry) => entry.id === report.reportId)).toMatchObject({ failed: report.failed, fixed: report.fixed });
+  }, 60_000);
+});
+
+describe("a fresh shop's first reconciliation", () => {
+  it("reports its channel numbers as published for the first time, not drifted; a number changed afterwards is drift", async () => {
+    const shop = "intents-fresh.myshopify.com";
+    const harness = startHarness({ shops: [shop] });
+    const channelValues = () => new Map(harness.sandbox.shop(shop).snapshot().metafields.filter((m) => m.key === "channels").map((m) => [m.ownerId, m]));
+    // Newly installed: Safestock has published nothing.
+    expect(channelValues().size).toBe(0);
+    await harness.install(shop);
+    await harness.settle();
+
+    // Counted from the shop: every variant carrying channel numbers now got them from this sync.
+    const published = channelValues().size;
+    expect(published).toBeGreaterThan(0);
+    const initial = await prisma.reconciliationReport.findFirstOrThrow({ where: { shop, trigger: "initial" } });
+    expect(initial).toMatchObject({ status: "done", firstPublished: published, drifted: 0, fixed: 0, failed: 0 });
+    expect(JSON.parse(initial.causes)).toEqual({});
+    const page = await loadSyncPage(shop, { deadCursor: null });
+    expect(page.reports.find((entry) => entry.id === initial.id)).toMatchObject({ firstPublished: published, drifted: 0 });
+
+    // One variant's published numbers are changed behind Safestock's back: that is drift.
+    const [first] = channelValues().values();
+    const tampered = (harness.sandbox.shop(shop) as SandboxShopEmulator).state.metafields.get(first!.id)!;
+    const value = JSON.parse(tampered.value) as { channels: Record<string, { available: number }> };
+    for (const channel of Object.values(value.channels)) channel.available += 7;
+    tampered.value = JSON.stringify(value);
+    const report = await reconcileShop(shop, "manual");
+    expect(report).toMatchObject({ drifted: 1, fixed: 1, firstPublished: 0, failed: 0, causes: { channel_ats: 1 } });
   }, 60_000);
 });
 

@@ -8,7 +8,7 @@ export async function startReconciliationReport(shop: string, trigger: string, d
 
 export async function finishReconciliationReport(
   id: string,
-  result: { levelsChecked: number; drifted: number; fixed: number; failed: number; causes: Record<string, number>; error?: string | null },
+  result: { levelsChecked: number; drifted: number; fixed: number; firstPublished: number; failed: number; causes: Record<string, number>; error?: string | null },
   at: Date,
   db: PrismaClient = prisma,
 ) {
@@ -20,6 +20,7 @@ export async function finishReconciliationReport(
       levelsChecked: result.levelsChecked,
       drifted: result.drifted,
       fixed: result.fixed,
+      firstPublished: result.firstPublished,
       failed: result.failed,
       causes: JSON.stringify(result.causes),
       error: result.error ?? null,

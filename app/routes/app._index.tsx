@@ -226,6 +226,7 @@ export default function Overview() {
                       ) : (
                         <Text as="p">
                           {overview.lastReconciliation.levelsChecked.toLocaleString("en-US")} levels checked,{" "}
+                          {overview.lastReconciliation.firstPublished > 0 && `${overview.lastReconciliation.firstPublished.toLocaleString("en-US")} variants' channel numbers published for the first time, `}
                           {overview.lastReconciliation.drifted.toLocaleString("en-US")} drifted, {overview.lastReconciliation.fixed.toLocaleString("en-US")} fixed,{" "}
                           {overview.lastReconciliation.failed.toLocaleString("en-US")} failed.
                         </Text>

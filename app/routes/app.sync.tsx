@@ -114,8 +114,8 @@ export default function Sync() {
                     </Text>
                   ) : (
                     <DataTable
-                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
-                      headings={["Started", "Trigger", "Status", "Levels checked", "Drifted", "Fixed", "Failed", "Details"]}
+                      columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
+                      headings={["Started", "Trigger", "Status", "Levels checked", "First published", "Drifted", "Fixed", "Failed", "Details"]}
                       rows={data.reports.map((report) => [
                         report.startedAt,
                         report.trigger,
@@ -123,6 +123,7 @@ export default function Sync() {
                           {report.status}
                         </Badge>,
                         report.levelsChecked,
+                        report.firstPublished,
                         report.drifted,
                         report.fixed,
                         report.failed,

@@ -201,6 +201,8 @@ export interface ApplyCounts {
   planned: { safetyStock: number; metafields: number; publications: number };
   applied: number;
   refused: number;
+  /** Of the channel metafield writes, those publishing a variant's numbers for the first time (WriteStep.firstPublications). */
+  firstPublications: { planned: number; applied: number; refused: number };
 }
 
 /**
@@ -215,14 +217,20 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
     planned: { safetyStock: writesOf(["move_quantities"]), metafields: writesOf(["metafields_set"]), publications: writesOf(["publish", "unpublish"]) },
     applied: 0,
     refused: 0,
+    firstPublications: { planned: steps.reduce((sum, step) => sum + (step.firstPublications ?? 0), 0), applied: 0, refused: 0 },
   };
   // Write lag samples of this run's moves, stored once at the end (one statement, not one a move).
   const lags: LagInput[] = [];
   try {
     for (const step of steps) {
       const outcome = await perform(context, client, step.kind, step.request, step.record, options, lags);
-      if (outcome === "applied") counts.applied += step.writes;
-      else if (outcome === "refused") counts.refused += step.writes;
+      if (outcome === "applied") {
+        counts.applied += step.writes;
+        counts.firstPublications.applied += step.firstPublications ?? 0;
+      } else if (outcome === "refused") {
+        counts.refused += step.writes;
+        counts.firstPublications.refused += step.firstPublications ?? 0;
+      }
       else {
         counts.stale = true;
         break;

@@ -70,6 +70,7 @@ export async function loadDashboard(shop: string) {
           levelsChecked: last.levelsChecked,
           drifted: last.drifted,
           fixed: last.fixed,
+          firstPublished: last.firstPublished,
           failed: last.failed,
           error: last.error,
         }

@@ -14,14 +14,18 @@ import { rereadItemsToWrite, syncItems, withStaleRetries, type SyncOutcome } fro
  * channel metafield, a product's publication on a channel):
  * - `drifted`: found different from the plan;
  * - `fixed`: Shopify confirmed the write applied;
+ * - `firstPublished`: a variant's channel numbers published for the first time, applied (a fresh
+ *   shop's first sync: no metafield in Shopify and no channel state of ours, so nothing had
+ *   drifted; WriteStep.firstPublications in write-steps.server.ts);
  * - `failed`: Shopify refused the write, or it stayed stale through every retry.
- * drifted = fixed + failed, except for a level that drifted, went stale and then needed no
- * write on the re-read (someone else brought it to the plan).
+ * drifted + first publications found = fixed + firstPublished + failed, except for a level that
+ * drifted, went stale and then needed no write on the re-read (someone else brought it to the plan).
  */
 export interface ReconcileTotals {
   levelsChecked: number;
   drifted: number;
   fixed: number;
+  firstPublished: number;
   failed: number;
   /** Found different, by cause; refused writes by Shopify's code ("refused CODE"). */
   causes: Record<string, number>;
@@ -60,7 +64,7 @@ export async function reconcileShop(
   const now = options.now ?? (() => new Date());
   const client = options.client ?? (await adminClientForShop(shop));
   const reportId = await startReconciliationReport(shop, trigger);
-  const totals: ReconcileTotals = { levelsChecked: 0, drifted: 0, fixed: 0, failed: 0, causes: {} };
+  const totals: ReconcileTotals = { levelsChecked: 0, drifted: 0, fixed: 0, firstPublished: 0, failed: 0, causes: {} };
   try {
     await refreshLocationsAndChannels(shop, client);
     // Policy, channels, locations, lag and freeze are read once per run, not once per batch.
@@ -97,16 +101,20 @@ async function syncPage(base: ShopContext, client: AdminClient, firstRead: Shopi
   const writer: WriterOptions = { onRefused: "count", refusals: [] };
   const count = (outcome: SyncOutcome, last: boolean) => {
     const planned = outcome.planned.safetyStock + outcome.planned.metafields + outcome.planned.publications;
+    const first = outcome.firstPublications;
     // A stale attempt is planned again after the re-read: count only what it settled, unless
     // this was the last try, when whatever was left counts as failed.
     const unsettled = planned - outcome.applied - outcome.refused;
     const gaveUp = outcome.stale && last ? unsettled : 0;
-    totals.drifted += outcome.stale ? outcome.applied + outcome.refused + gaveUp : planned;
-    totals.fixed += outcome.applied;
+    const gaveUpFirst = outcome.stale && last ? first.planned - first.applied - first.refused : 0;
+    // First publications are not drift: nothing was published before them.
+    totals.drifted += outcome.stale ? outcome.applied - first.applied + (outcome.refused - first.refused) + (gaveUp - gaveUpFirst) : planned - first.planned;
+    totals.fixed += outcome.applied - first.applied;
+    totals.firstPublished += first.applied;
     totals.failed += outcome.refused + gaveUp;
     if (!outcome.stale) {
       bump(totals.causes, "safety_stock", outcome.planned.safetyStock);
-      bump(totals.causes, "channel_ats", outcome.planned.metafields);
+      bump(totals.causes, "channel_ats", outcome.planned.metafields - first.planned);
       bump(totals.causes, "publication", outcome.planned.publications);
     }
     bump(totals.causes, "stale_after_retries", gaveUp);

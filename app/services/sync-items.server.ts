@@ -33,6 +33,8 @@ export interface SyncOutcome {
   applied: number;
   /** Writes Shopify refused (reconciliation only; a recompute throws WriteRefusedError). */
   refused: number;
+  /** Of the metafield writes, first publications of a variant's channel numbers (planned, applied, refused). */
+  firstPublications: { planned: number; applied: number; refused: number };
 }
 
 /** The catalog rows (SKU, product, tags…) of items read from Shopify; items without a variant are skipped (a blank SKU is kept). */
@@ -112,7 +114,7 @@ export async function syncItems(
   const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned));
   // Items left alone are recorded with their reason (the Inventory page shows it), never planned.
   await upsertCatalogItems(context.shop, catalogEntries([...items, ...fetched.filter((item) => !isPlanned(item))]));
-  if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0 };
+  if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0, firstPublications: { planned: 0, applied: 0, refused: 0 } };
   const writePlan = planFor(context, items, bundles);
   // Every read and plan happens here; the writer only sends the steps.
   const steps = await planWriteSteps(context, client, writePlan, items, actor);

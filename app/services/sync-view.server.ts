@@ -46,6 +46,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       levelsChecked: report.levelsChecked,
       drifted: report.drifted,
       fixed: report.fixed,
+      firstPublished: report.firstPublished,
       failed: report.failed,
       causes: Object.entries(report.causes).map(([cause, count]) => `${CAUSE_LABELS[cause] ?? cause.replace(/_/g, " ")}: ${count}`),
       error: report.error,

@@ -40,6 +40,12 @@ export interface WriteStep {
   request: unknown;
   record: WriteRecord;
   writes: number;
+  /**
+   * Of `writes`, the variants whose channel numbers Safestock publishes for the first time: no
+   * metafield in Shopify and no channel state of ours (a fresh shop's first sync). Nothing was
+   * published before, so they are not drift; a metafield someone deleted after we wrote it is.
+   */
+  firstPublications?: number;
 }
 
 type BatchItem = { inventoryItemId: string; sku: string; productId: string | null };
@@ -73,7 +79,7 @@ export async function planWriteSteps(
   await enqueueFlowTriggers(context.shop, lowChannelNumbers(context, items, previousChannels, writePlan));
   return [
     ...moveSteps(context, writePlan, actor),
-    ...metafieldSteps(context, writePlan, actor),
+    ...metafieldSteps(context, writePlan, actor, new Set(previousChannels.map((row) => row.inventoryItemId))),
     ...(await publicationSteps(context, client, writePlan, items, previousChannels, actor)),
   ];
 }
@@ -118,7 +124,7 @@ function moveSteps(context: ShopSyncContext, writePlan: WritePlan, actor: AuditA
 }
 
 /** Channel ATS, published to the variant metafield only when the numbers changed. */
-function metafieldSteps(context: ShopSyncContext, writePlan: WritePlan, actor: AuditActor): WriteStep[] {
+function metafieldSteps(context: ShopSyncContext, writePlan: WritePlan, actor: AuditActor, everPublished: ReadonlySet<string>): WriteStep[] {
   return chunk(writePlan.metafields, MAX_METAFIELDS_PER_SET).map((batch) => {
     const inBatch = new Set(batch.map((write) => write.inventoryItemId));
     const request: MetafieldsRequest = {
@@ -141,7 +147,8 @@ function metafieldSteps(context: ShopSyncContext, writePlan: WritePlan, actor: A
       ),
       channels: writePlan.channelStates.filter((state) => inBatch.has(state.inventoryItemId)),
     };
-    return { kind: "metafields_set", request, record, writes: batch.length };
+    const firstPublications = batch.filter((write) => write.compareDigest === null && !everPublished.has(write.inventoryItemId)).length;
+    return { kind: "metafields_set", request, record, writes: batch.length, firstPublications };
   });
 }
 

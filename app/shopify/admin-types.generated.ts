@@ -508,10 +508,12 @@ export type SafestockUnpublishMutationVariables = Exact<{
 
 export type SafestockUnpublishMutation = { publishableUnpublish: { userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
 
-export type SafestockSetupStateQueryVariables = Exact<{ [key: string]: never; }>;
+export type SafestockSetupStateQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type SafestockSetupStateQuery = { shop: { id: string, metafield: { value: string } | null }, validations: { nodes: Array<{ id: string, enabled: boolean, shopifyFunction: { handle: string, appKey: string } }> } };
+export type SafestockSetupStateQuery = { shop: { id: string, metafield: { value: string } | null }, validations: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, enabled: boolean, shopifyFunction: { handle: string, appKey: string } }> } };
 
 export type SafestockValidationCreateMutationVariables = Exact<{
   validation: ValidationCreateInput;

@@ -274,16 +274,22 @@ export const UNPUBLISH_MUTATION = /* GraphQL */ `
  * The set-up state Safestock reads for the Overview's checklist and before switching protection on:
  * its cart and checkout validations (read_validations, implied by write_validations) and the shop's
  * app-owned `$app:safestock.app_url` metafield, which carries the app's URL to the checkout block.
+ * A shop may hold more than 25 validations (25 is the cap on *active* ones, and other apps' count
+ * too), so the connection is read page by page (`after:` the previous page's `endCursor`).
  */
 export const SETUP_STATE_QUERY = /* GraphQL */ `
-  query SafestockSetupState {
+  query SafestockSetupState($after: String) {
     shop {
       id
       metafield(namespace: "$app:safestock", key: "app_url") {
         value
       }
     }
-    validations(first: 25) {
+    validations(first: 25, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         enabled

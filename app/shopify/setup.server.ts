@@ -8,6 +8,7 @@ import type {
   SafestockSetAppUrlMutation,
   SafestockSetAppUrlMutationVariables,
   SafestockSetupStateQuery,
+  SafestockSetupStateQueryVariables,
   SafestockValidationCreateMutation,
   SafestockValidationCreateMutationVariables,
   SafestockValidationUpdateMutation,
@@ -33,14 +34,21 @@ export interface SetupState {
  * Shopify Function", ShopifyFunction in the 2026-10 schema).
  */
 export async function readSetupState(client: AdminClient, ownAppKey: string): Promise<SetupState> {
-  const { data } = await client.request<SafestockSetupStateQuery>("SafestockSetupState", SETUP_STATE_QUERY);
-  return {
-    shopId: data.shop.id,
-    appUrl: data.shop.metafield?.value ?? null,
-    validations: data.validations.nodes
-      .filter((node) => node.shopifyFunction.handle === CART_VALIDATION_FUNCTION_HANDLE && node.shopifyFunction.appKey === ownAppKey)
-      .map(({ id, enabled }) => ({ id, enabled })),
-  };
+  const ours: SetupState["validations"] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: SafestockSetupStateQuery = (
+      await client.request<SafestockSetupStateQuery>("SafestockSetupState", SETUP_STATE_QUERY, { after } satisfies SafestockSetupStateQueryVariables)
+    ).data;
+    for (const node of page.validations.nodes) {
+      if (node.shopifyFunction.handle === CART_VALIDATION_FUNCTION_HANDLE && node.shopifyFunction.appKey === ownAppKey) ours.push({ id: node.id, enabled: node.enabled });
+    }
+    const { hasNextPage, endCursor } = page.validations.pageInfo;
+    // Every page carries the shop's fields too (a few points): read from the last one.
+    if (!hasNextPage || !endCursor) return { shopId: page.shop.id, appUrl: page.shop.metafield?.value ?? null, validations: ours };
+    if (endCursor === after) throw new Error("Shopify answered the same validations page twice (endCursor did not move)");
+    after = endCursor;
+  }
 }
 
 export type ShopifyUserErrors = { field?: string[] | null; message: string; code?: string | null }[];

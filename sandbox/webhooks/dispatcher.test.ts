@@ -1,7 +1,8 @@
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_SHOP_DOMAIN, type OrderRecord } from "../contract.js";
+import { DEFAULT_DELIVERY_PROFILE, type DeliveryProfile } from "./delivery.js";
 import { createWebhookDispatcher, ORDERED_DELIVERY, publishCompliance, publishEmulatorEvent, type WebhookDispatcher } from "./index.js";
 
 const shopify = shopifyApi({
@@ -312,5 +313,37 @@ describe("WebhookDispatcher faults", () => {
     publishCompliance(d, SANDBOX_SHOP_DOMAIN, { topic: "shop/redact" });
     await d.drain();
     expect(received.map((r) => r.request.headers.get("x-shopify-topic"))).toEqual(["orders/create", "shop/redact", "shop/redact"]);
+  });
+});
+
+describe("drain({ inDueOrder }) under Shopify-like delivery", () => {
+  it("delivers in the order the drawn delays give in real time (late ones after earlier ones), without waiting them out", async () => {
+    const profile: DeliveryProfile = { ...DEFAULT_DELIVERY_PROFILE, mode: "shopify", seed: 7, duplicateRate: 0 };
+    // As many as may be in flight at once per shop: none waits for a slot, so the order is the delays' alone.
+    const ids = Array.from({ length: profile.maxInFlightPerShop }, (_, i) => 2000 + i);
+    const arrivals = async (inDueOrder: boolean) => {
+      // The order in which deliveries are sent (the app's handler is called), by event id.
+      const sent: string[] = [];
+      const { deliver } = app();
+      const d = dispatcherFor((request) => (sent.push(request.headers.get("x-shopify-event-id")!), deliver(request)), { delivery: profile, logProfile: () => undefined });
+      const eventIds = publishOrders(d, ids);
+      if (inDueOrder) {
+        // Timers stand still from here (the publish's own flush runs first): the drain can only
+        // end by releasing the delays itself, never by waiting them out.
+        vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+        vi.advanceTimersByTime(0);
+      }
+      try {
+        await d.drain({ inDueOrder });
+      } finally {
+        vi.useRealTimers();
+      }
+      return sent.map((eventId) => ids[eventIds.indexOf(eventId)]);
+    };
+    const realTime = await arrivals(false);
+    // The seed draws delays that reorder the burst: this is not publish order.
+    expect(realTime).not.toEqual(ids);
+    expect([...realTime].sort()).toEqual(ids);
+    expect(await arrivals(true)).toEqual(realTime);
   });
 });

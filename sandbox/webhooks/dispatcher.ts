@@ -119,8 +119,16 @@ export interface WebhookDispatcher {
   faults(): WebhookFaults;
   /** The delivery profile in force (mode, seed, bounds). */
   delivery(): DeliveryProfile;
-  /** Resolve when no delivery is queued, delayed, in flight (duplicates included) or waiting for a retry. */
-  drain(options?: { fastForward?: boolean }): Promise<void>;
+  /**
+   * Resolve when no delivery is queued, delayed, in flight (duplicates included) or waiting for a retry.
+   * `fastForward`: retries fire now instead of at their schedule. `inDueOrder`: deliveries waiting
+   * out their drawn delay are released now, one at a time in the order they fall due (each started
+   * before the next is released), so they arrive in the order real time would give them, late ones
+   * after earlier ones, without the drain waiting the delays out on the wall clock. Meant for a
+   * caller that runs nothing else while it drains (tests/support/harness.ts `settle`): there,
+   * waiting could change nothing the app sees but the duration.
+   */
+  drain(options?: { fastForward?: boolean; inDueOrder?: boolean }): Promise<void>;
   /** Fire all waiting retries now instead of at their scheduled time. */
   fastForward(): void;
   /** Every attempt so far, in attempt order. */
@@ -128,6 +136,14 @@ export interface WebhookDispatcher {
   clearLog(): void;
   /** Stop timers; pending retries are abandoned. */
   close(): void;
+}
+
+/** A delivery waiting out its drawn delay: `due` on the wall clock, `order` in which it was delayed. */
+interface DelayedDelivery {
+  timer: ReturnType<typeof setTimeout>;
+  resolve: () => void;
+  due: number;
+  order: number;
 }
 
 interface Delivery {
@@ -167,8 +183,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const log: DeliveryAttempt[] = [];
   const inflight = new Set<Promise<unknown>>();
   const waits = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
-  /** Delivery delays: real time, never fast-forwarded (a drain waits for late deliveries). */
-  const delays = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  /** Delivery delays: real time (a drain waits for late deliveries), unless a drain releases them in due order. */
+  const delays = new Set<DelayedDelivery>();
+  let delaysStarted = 0;
+  /**
+   * When the current flush began: the delays it sets start then, as Node times every timer set in
+   * one turn of the event loop from the same instant (the loop's cached clock), not from Date.now().
+   */
+  let flushStartedAt = 0;
   /** Per shop: deliveries in flight and those waiting for a slot. */
   const slots = new Map<string, { active: number; queue: (() => void)[] }>();
   /** Messages of the current batch with the subscriptions they matched when published. */
@@ -205,14 +227,29 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     new Promise<void>((resolve) => {
       if (ms <= 0) return resolve();
       const entry = {
+        due: flushStartedAt + ms,
+        order: delaysStarted++,
         timer: setTimeout(() => {
           delays.delete(entry);
           resolve();
         }, ms),
-        resolve,
+        resolve: () => {
+          clearTimeout(entry.timer);
+          delays.delete(entry);
+          resolve();
+        },
       };
       delays.add(entry);
     });
+
+  /** The delayed delivery that falls due first (timers of one due time fire in the order they were set). */
+  const releaseNextDelay = async () => {
+    let next: DelayedDelivery | undefined;
+    for (const entry of delays) if (!next || entry.due < next.due || (entry.due === next.due && entry.order < next.order)) next = entry;
+    next?.resolve();
+    // Let it take its slot and start before the next one is released.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
 
   const acquireSlot = async (shop: string): Promise<void> => {
     let s = slots.get(shop);
@@ -306,6 +343,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
 
   const flush = () => {
     flushScheduled = false;
+    flushStartedAt = Date.now();
     const messages = batch;
     batch = [];
     let deliveries: Delivery[] = [];
@@ -410,6 +448,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     async drain(opts = {}) {
       while (inflight.size > 0) {
         if (opts.fastForward) for (const w of [...waits]) w.resolve();
+        if (opts.inDueOrder && delays.size > 0) {
+          await releaseNextDelay();
+          continue;
+        }
         await Promise.allSettled([...inflight]);
       }
     },

@@ -182,10 +182,15 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
       let jobs = 0;
       // Quiet when a round delivers and runs nothing and the queue is drained; retries wait a few
       // ms in backoff, so until then the rounds go on (the condition, not a sleep, ends them).
+      // Each round's deliveries keep their drawn delays and their order (late ones arrive after
+      // earlier ones, older updates after newer ones); the drain releases them in that order
+      // (sandbox/webhooks/dispatcher.ts, `inDueOrder`) instead of waiting the delays out.
       await waitFor(
         async () => {
           for (let round = 0; round < 50; round++) {
-            await sandbox.dispatcher.drain({ fastForward: true });
+            // Nothing runs beside the drain, so the deliveries' drawn delays are released in the order
+            // they fall due rather than waited out: same arrival order, no idle wall time.
+            await sandbox.dispatcher.drain({ fastForward: true, inDueOrder: true });
             const counts = await worker.runUntilIdle();
             jobs += counts.processed;
             if (counts.processed === 0) return jobQueue().drained();

@@ -33,7 +33,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ShopState, ShopifyFunctionRecord, ValidationRecord } from "../../shop/state.js";
-import { gid } from "../../shop/ids.js";
+import { gid, idKeyOf } from "../../shop/ids.js";
 import { nextLegacyId } from "../../shop/state.js";
 import type { ApiContext } from "../context.js";
 import { connection, defineType, plain, requireGid, type Args, type ResolverMap } from "../resolvers/common.js";
@@ -132,7 +132,9 @@ export function setValidationEnabledByMerchant(state: ShopState, id: string, ena
 
 export const validationResolvers: ResolverMap = {
   QueryRoot: defineType<unknown>({
-    validations: (_s, args, ctx) => connection(ctx.state.validations.values(), args),
+    // In id order, as Shopify's connections are by default (sortKey ID), whatever order the
+    // records were added in (tests add other apps' rules by hand), so `after:` pages move on.
+    validations: (_s, args, ctx) => connection([...ctx.state.validations.values()].sort((a, b) => (idKeyOf(a.id) < idKeyOf(b.id) ? -1 : idKeyOf(a.id) > idKeyOf(b.id) ? 1 : 0)), args),
     validation: (_s, args, ctx) => ctx.state.validations.get(requireGid(args.id)) ?? null,
   }),
   Mutation: defineType<unknown>({
