@@ -2,7 +2,8 @@
  * Shopify Flow both ways, against the emulated shop (docs/decisions/035-shopify-flow.md):
  * - triggers: pausing a channel reaches the shop as the "Sales channel paused or resumed" trigger
  *   (and the publish as "Stock protection changed"), each checked by the emulator against the
- *   trigger extension's declared fields;
+ *   trigger extension's declared fields; an oversold order line starts its trigger once, however
+ *   often Shopify delivers the order (a redelivery under a new delivery and event id included);
  * - actions: Flow's signed "Set safety stock" run publishes an exception that reaches the shop's
  *   safety_stock and names Shopify Flow in the policy history and the audit log; a forged run
  *   (bad or missing signature) and a run with an invalid value change nothing.
@@ -16,13 +17,21 @@ import { exportPolicy, publishPolicy } from "~/services/policy.server";
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SHOP_DOMAIN, sandboxHandlers, type InventoryLevelRecord } from "../sandbox";
 import { mswServer } from "./setup/msw";
 import { callAction } from "./support/admin-routes";
-import { startHarness, type Harness } from "./support/harness";
+import { deliverToApp, startHarness, type Harness } from "./support/harness";
+import { webhookHeaders } from "./support/signed-webhook";
 
 let harness: Harness;
 const shop = () => harness.sandbox.shop(SANDBOX_SHOP_DOMAIN);
+/** The orders/create deliveries as they reached the app (body and Shopify's signature), to deliver again. */
+const orderDeliveries: { body: string; hmac: string }[] = [];
 
 beforeAll(async () => {
-  harness = startHarness();
+  harness = startHarness({
+    deliver: async (request) => {
+      if (request.headers.get("X-Shopify-Topic") === "orders/create") orderDeliveries.push({ body: await request.clone().text(), hmac: request.headers.get("X-Shopify-Hmac-Sha256")! });
+      return deliverToApp(request);
+    },
+  });
   await harness.install();
   await harness.settle();
 });
@@ -113,6 +122,43 @@ describe("Flow triggers", () => {
     expect((await harness.sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity: 1 }], sourceName: "web" })).status).toBe(200);
     await harness.settle();
     expect(lowRuns().length).toBe(before + 1);
+  });
+
+  it("an oversold order line starts one Flow trigger, even when Shopify delivers the order again later", async () => {
+    // A web order is filled from the Warehouse only (the one location that fulfils online orders),
+    // so its cover is the Warehouse's available + safety_stock: ordering 2 more than that, which
+    // Shopify takes when told to ignore the inventory policy (as a marketplace connector does),
+    // leaves 2 units sold that are not there.
+    const snapshot = shop().snapshot();
+    const warehouse = snapshot.locations.find((location) => location.name === "Warehouse")!;
+    const level = snapshot.inventoryLevels.find((entry) => entry.isActive && entry.locationId === warehouse.id && entry.quantities.available > 0)!;
+    const variant = snapshot.variants.find((entry) => entry.inventoryItemId === level.inventoryItemId)!;
+    const quantity = level.quantities.available + level.quantities.safety_stock + 2;
+    const oversellRuns = () => harness.sandbox.flowTriggerRuns().filter((run) => run.handle === "safestock-oversell-recorded");
+    const before = oversellRuns().length;
+
+    const placed = await harness.sandbox.placeOrder({ lineItems: [{ variantId: variant.id, quantity }], sourceName: "web", options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } });
+    expect(placed.status).toBe(200);
+    const orderId = (placed.body as { data: { orderCreate: { order: { id: string } } } }).data.orderCreate.order.id;
+    await harness.settle();
+    const expected = [{ Kind: "oversell", SKU: variant.sku, "Channel handle": "online_store", "Order ID": orderId, Quantity: quantity, "Units oversold": 2 }];
+    expect(oversellRuns().slice(before).map((run) => run.payload)).toEqual(expected);
+
+    // Shopify delivers the same order again, after its lines were recorded, under a new delivery id
+    // and event id (a retry of a delivery it did not hear back from): the app takes it (200), and
+    // Flow hears nothing more.
+    const delivery = orderDeliveries.find((entry) => entry.body.includes(orderId.split("/").pop()!))!;
+    for (const copy of [1, 2]) {
+      const again = new Request("https://safestock.test/webhooks/orders/create", {
+        method: "POST",
+        body: delivery.body,
+        headers: webhookHeaders({ topic: "orders/create", shop: SANDBOX_SHOP_DOMAIN, hmac: delivery.hmac, webhookId: `redelivery-${copy}-${orderId}` }),
+      });
+      expect((await deliverToApp(again)).status).toBe(200);
+    }
+    await harness.settle();
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: { startsWith: "redelivery-" }, status: "processed" } })).toBe(2);
+    expect(oversellRuns().slice(before).map((run) => run.payload)).toEqual(expected);
   });
 
   it("the emulated shop refuses a trigger that does not match its extension's fields, and records nothing", async () => {

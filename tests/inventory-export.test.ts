@@ -9,6 +9,10 @@
  *   Gold "Lucky", Ring / 7 (RING-7) [8, 3, 1] with a 4-unit safety stock at Warehouse:
  *     Warehouse 8 on hand, 4 protected, 4 available; Soho 3/0/3; Brooklyn 1/0/1;
  *     online channels 4; Point of Sale 4 + 3 + 1 = 8.
+ *   Sticker / Round ("" SKU) [6, 0, 0]: every channel 6.
+ * Days of supply (the largest channel number ÷ the week's units a day, rounded down): Sticker /
+ * Round sells 10 + 4 = 14 in the export's week = 2 a day, 6 ÷ 2 = "3 days"; nothing else has sold
+ * yet: "No recent sales".
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -80,6 +84,11 @@ beforeEach(() => mswServer.use(...sandboxHandlers(harness.sandbox)));
 
 describe("inventory export", () => {
   it("streams every item × location and item × channel as RFC 4180 CSV, with formulas made inert", async () => {
+    const round = harness.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot().variants.find((variant) => variant.title === "Round")!;
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await prisma.saleEvent.createMany({
+      data: [10, 4].map((quantity, i) => ({ shop: SANDBOX_SHOP_DOMAIN, orderId: `export-o${i}`, lineItemId: `export-l${i}`, inventoryItemId: round.inventoryItemId, sku: "", channel: "web", quantity, occurredAt: twoDaysAgo })),
+    });
     const request = new Request(new URL("/app/inventory/export", process.env.SHOPIFY_APP_URL), { headers: { Authorization: `Bearer ${harness.sandbox.mintSessionToken(SANDBOX_SHOP_DOMAIN)}` } });
     const response = await exportLoader({ request, params: {}, context: {} });
     expect(response.status).toBe(200);
@@ -91,13 +100,13 @@ describe("inventory export", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
     const [header, ...rows] = readCsv(text);
-    expect(header).toEqual(["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why"]);
+    expect(header).toEqual(["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why", "days_of_supply"]);
     // 4 variants × (3 locations + 4 channels).
     expect(rows).toHaveLength(28);
-    expect(rows.every((row) => row.length === 11)).toBe(true);
+    expect(rows.every((row) => row.length === 12)).toBe(true);
 
     // The comma-and-quotes title is quoted, its quotes doubled, in the file as written.
-    expect(text).toContain(',RING-7,"Gold ""Lucky"", Ring",7,location,Warehouse,8,4,4,,4 safety stock for SKU RING-7 at Warehouse\r\n');
+    expect(text).toContain(',RING-7,"Gold ""Lucky"", Ring",7,location,Warehouse,8,4,4,,4 safety stock for SKU RING-7 at Warehouse,No recent sales\r\n');
     const ring = rows.filter((row) => row[1] === "RING-7").map((row) => row.slice(4, 10));
     expect(ring).toEqual([
       ["location", "Brooklyn store", "1", "0", "1", ""],
@@ -108,6 +117,16 @@ describe("inventory export", () => {
       ["channel", "Point of Sale", "", "", "8", "no"],
       ["channel", "Wholesale", "", "", "4", "no"],
     ]);
+
+    // Days of supply, the item's on each of its rows, in the Inventory page's words.
+    const supplyByVariant = new Map<string, Set<string>>();
+    for (const row of rows) supplyByVariant.set(`${row[2]} / ${row[3]}`, (supplyByVariant.get(`${row[2]} / ${row[3]}`) ?? new Set()).add(row[11]!));
+    expect(Object.fromEntries([...supplyByVariant].map(([name, texts]) => [name, [...texts]]))).toEqual({
+      'Gold "Lucky", Ring / 7': ["No recent sales"],
+      "'=HYPERLINK(\"http://evil.example\") / '@home": ["No recent sales"],
+      "Sticker / Round": ["3 days"],
+      "Sticker / Square": ["No recent sales"],
+    });
 
     // Text starting with = - @ reaches a spreadsheet as text, never as a formula.
     const lead = rows.find((row) => row[4] === "location" && row[5] === "Warehouse" && row[3] === "'@home")!;

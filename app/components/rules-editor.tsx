@@ -443,6 +443,13 @@ function ChannelRules({ draft, onChange, errors, locations, channels }: EditorPr
               <NumberField label="Network minimum" value={rule.networkMinimum} onChange={(value) => setChannel(index, (r) => withField(r, "networkMinimum", value))} error={errors.get(`${path}.networkMinimum`)} helpText="The last units never shown here" />
               <RingFenceFields rule={rule} path={path} errors={errors} update={(change) => setChannel(index, change)} />
               <NumberField label="Pause below (units)" value={rule.pauseBelow} onChange={(value) => setChannel(index, (r) => withField(r, "pauseBelow", value))} error={errors.get(`${path}.pauseBelow`)} />
+              <NumberField
+                label="Alert below (units)"
+                value={rule.alertBelow}
+                onChange={(value) => setChannel(index, (r) => withField(r, "alertBelow", value))}
+                error={errors.get(`${path}.alertBelow`)}
+                helpText="Starts your Shopify Flow low-stock workflows; empty uses Pause below"
+              />
               <NumberField label="0 while the pool is under" value={rule.reserveForHigherTiersBelow} onChange={(value) => setChannel(index, (r) => withField(r, "reserveForHigherTiersBelow", value))} error={errors.get(`${path}.reserveForHigherTiersBelow`)} helpText="Keeps low stock for higher tiers" />
             </InlineGrid>
             <fieldset style={{ border: 0, padding: 0, margin: 0 }}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelNumberLowTriggers, channelPausedTrigger, fitFlowPayload, flowPayloadBytes, readSetSafetyStock } from "./flow";
+import { channelNumberLowTriggers, channelPausedTrigger, fitFlowPayload, flowPayloadBytes, lowStockThreshold, readSetSafetyStock } from "./flow";
 
 describe("Flow trigger payloads", () => {
   it("shorten a long reason to fit the limit, keeping numbers and booleans", () => {
@@ -23,6 +23,23 @@ describe("Flow trigger payloads", () => {
     expect(channelNumberLowTriggers([state(6)], [state(5)], threshold)).toEqual([]);
     expect(channelNumberLowTriggers([], [state(0)], threshold)).toHaveLength(1);
     expect(channelNumberLowTriggers([state(9)], [state(0)], () => undefined)).toEqual([]);
+  });
+
+  it("alert below the channel's own alertBelow, else its pauseBelow, never for a channel the merchant paused", () => {
+    expect(lowStockThreshold({ pauseBelow: 3, alertBelow: 8 })).toBe(8);
+    expect(lowStockThreshold({ pauseBelow: 3 })).toBe(3);
+    expect(lowStockThreshold({ alertBelow: 0 })).toBe(0);
+    expect(lowStockThreshold({})).toBeUndefined();
+    expect(lowStockThreshold({ alertBelow: 8, paused: true })).toBeUndefined();
+    expect(lowStockThreshold(undefined)).toBeUndefined();
+    // Alerting at 8 with pausing at 3: a fall from 9 to 6 is still sold (6) and alerts once; the
+    // later pause (0) is no second fall.
+    const state = (available: number) => ({ inventoryItemId: "item-1", sku: "MUG", channel: "online_store", available });
+    const threshold = () => lowStockThreshold({ pauseBelow: 3, alertBelow: 8 });
+    expect(channelNumberLowTriggers([state(9)], [state(6)], threshold).map((entry) => entry.trigger.payload)).toEqual([
+      { SKU: "MUG", "Channel handle": "online_store", "Channel number": 6, Threshold: 8 },
+    ]);
+    expect(channelNumberLowTriggers([state(6)], [state(0)], threshold)).toEqual([]);
   });
 });
 

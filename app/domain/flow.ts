@@ -9,6 +9,7 @@
  */
 import type { Problem, Result } from "./result";
 import { ok, refused } from "./result";
+import type { ChannelRule } from "./types";
 
 export type FlowValue = string | number | boolean;
 
@@ -115,7 +116,17 @@ export interface ChannelNumber {
 }
 
 /**
- * A SKU's channel number that crossed below its channel's threshold (the rule's `pauseBelow`):
+ * A channel's low-stock alert threshold: the rule's own `alertBelow`, else its `pauseBelow` (the
+ * number below which the merchant already said the channel should stop). None for a channel the
+ * merchant paused: it is at 0 on purpose, an alert per SKU would be noise.
+ */
+export function lowStockThreshold(rule: Pick<ChannelRule, "alertBelow" | "pauseBelow" | "paused"> | undefined): number | undefined {
+  if (!rule || rule.paused) return undefined;
+  return rule.alertBelow ?? rule.pauseBelow;
+}
+
+/**
+ * A SKU's channel number that crossed below its channel's threshold (`lowStockThreshold`):
  * it was at or above it before (or had no number yet) and is below it now. Staying below starts
  * nothing, so a merchant gets one alert per fall, not one per recompute.
  */

@@ -37,7 +37,7 @@ describe("checkPolicy", () => {
         { kind: "quarantine", skus: ["RING-8"], units: 4, locations: ["Warehouse"], releases: [{ at: "2026-11-24T09:00:00Z", units: 4 }] },
         { kind: "release_gate", location: "Warehouse" },
       ],
-      [{ channel: "online_store", paused: true, locations: ["Soho"] }],
+      [{ channel: "online_store", paused: true, locations: ["Soho"] }, { channel: "marketplace", pauseBelow: 2, alertBelow: 10 }],
     );
     expect(problemsOf(policy)).toEqual([]);
   });
@@ -85,6 +85,7 @@ describe("checkPolicy", () => {
     ["percent below 0", v1([], [{ channel: "wholesale", allocationPercent: -1 }]), { path: "channels[0].allocationPercent", message: "must be a number from 0 to 100, got -1" }],
     ["percent and fixed", v1([], [{ channel: "wholesale", allocationPercent: 10, fixedUnits: 3 }]), { path: "channels[0]", message: "use allocationPercent or fixedUnits, not both" }],
     ["negative network minimum", v1([], [{ channel: "wholesale", networkMinimum: -2 }]), { path: "channels[0].networkMinimum", message: "must not be negative, got -2" }],
+    ["fractional alert threshold", v1([], [{ channel: "wholesale", alertBelow: 2.5 }]), { path: "channels[0].alertBelow", message: expect.stringContaining("whole number") }],
     ["unknown channel location", v1([], [{ channel: "wholesale", locations: ["Paris"] }]), { path: "channels[0].locations[0]", message: 'unknown location "Paris"' }],
     ["tier 0", v1([], [{ channel: "wholesale", tier: 0 }]), { path: "channels[0].tier", message: expect.stringContaining("from 1") }],
     ["paused not a boolean", v1([], [{ channel: "wholesale", paused: "yes" }]), { path: "channels[0].paused", message: 'must be true or false, got "yes"' }],

@@ -82,9 +82,10 @@ const CHANNEL_FIELDS = [
   "maxUnits",
   "reserveForHigherTiersBelow",
   "pauseBelow",
+  "alertBelow",
   "paused",
 ] as const;
-const CHANNEL_UNIT_FIELDS = ["networkMinimum", "fixedUnits", "maxUnits", "reserveForHigherTiersBelow", "pauseBelow"] as const;
+const CHANNEL_UNIT_FIELDS = ["networkMinimum", "fixedUnits", "maxUnits", "reserveForHigherTiersBelow", "pauseBelow", "alertBelow"] as const;
 
 function isKind(value: unknown): value is ProtectionKind {
   return typeof value === "string" && Object.hasOwn(FIELDS, value);

@@ -102,6 +102,12 @@ export interface ChannelRule {
   readonly maxUnits?: number;
   readonly reserveForHigherTiersBelow?: number;
   readonly pauseBelow?: number;
+  /**
+   * The channel number under which Safestock starts the "Channel stock fell below threshold"
+   * Shopify Flow trigger (docs/decisions/035-shopify-flow.md). Changes no number: it is an alert.
+   * Unset, the alert uses `pauseBelow`; set at or above `pauseBelow`, it warns before the pause.
+   */
+  readonly alertBelow?: number;
   readonly paused?: boolean;
 }
 

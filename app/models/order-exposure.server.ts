@@ -25,34 +25,39 @@ export interface OrderExposureInput {
 /**
  * One row per order line: a redelivered orders/create keeps the first record (what was true when
  * it first arrived). Multi-row INSERTs (storage/sql.ts) instead of a typed upsert per line; a
- * flash sale records one per order.
+ * flash sale records one per order. Answers the line item ids this call recorded (`RETURNING`):
+ * a line recorded before, by an earlier delivery of the same order, is not among them, so its
+ * "Oversell or near miss recorded" Flow trigger starts once (docs/decisions/035-shopify-flow.md).
+ * Each statement (up to 200 lines) stands alone: a redelivery records the rest and keeps the rest.
  */
-export async function recordOrderExposures(shop: string, lines: readonly OrderExposureInput[], db: PrismaClient = prisma) {
+export async function recordOrderExposures(shop: string, lines: readonly OrderExposureInput[], db: PrismaClient = prisma): Promise<Set<string>> {
   const now = new Date();
-  await storageOf(db).transaction(
-    rowsStatements(
-      INSERT_ORDER_EXPOSURES,
-      lines.map((line) => [
-        sortableId(),
-        shop,
-        line.orderId,
-        line.lineItemId,
-        line.inventoryItemId,
-        line.sku,
-        line.channel,
-        line.locationId,
-        line.quantity,
-        line.published,
-        line.pausedAtOrder,
-        line.protection,
-        line.levelAvailable,
-        line.oversoldUnits,
-        line.nearMiss,
-        line.occurredAt,
-        now,
-      ]),
-    ),
+  const storage = storageOf(db);
+  const recorded = new Set<string>();
+  const statements = rowsStatements(
+    INSERT_ORDER_EXPOSURES,
+    lines.map((line) => [
+      sortableId(),
+      shop,
+      line.orderId,
+      line.lineItemId,
+      line.inventoryItemId,
+      line.sku,
+      line.channel,
+      line.locationId,
+      line.quantity,
+      line.published,
+      line.pausedAtOrder,
+      line.protection,
+      line.levelAvailable,
+      line.oversoldUnits,
+      line.nearMiss,
+      line.occurredAt,
+      now,
+    ]),
   );
+  for (const statement of statements) for (const row of await storage.query(statement)) recorded.add(String(row.lineItemId));
+  return recorded;
 }
 
 /** Order lines since `since` that were oversold or near-misses (the Overview's chart), oldest first. */

@@ -34,8 +34,8 @@ describe("recording orders' lines in one statement", () => {
       nearMiss: false,
       occurredAt: at,
     });
-    await recordOrderExposures(SHOP, [exposure("L1", 1), exposure("L1", 5)]);
-    await recordOrderExposures(SHOP, [exposure("L1", 7), { ...exposure("L2", 0), nearMiss: true, published: 3, pausedAtOrder: false, locationId: "gid://shopify/Location/1" }]);
+    expect(await recordOrderExposures(SHOP, [exposure("L1", 1), exposure("L1", 5)])).toEqual(new Set(["L1"]));
+    expect(await recordOrderExposures(SHOP, [exposure("L1", 7), { ...exposure("L2", 0), nearMiss: true, published: 3, pausedAtOrder: false, locationId: "gid://shopify/Location/1" }])).toEqual(new Set(["L2"]));
     const rows = await prisma.orderExposure.findMany({ where: { shop: SHOP }, orderBy: { lineItemId: "asc" } });
     expect(rows.map((row) => [row.lineItemId, row.oversoldUnits, row.nearMiss, row.pausedAtOrder, row.published, row.locationId, row.occurredAt.toISOString()])).toEqual([
       ["L1", 1, false, true, null, null, at.toISOString()],

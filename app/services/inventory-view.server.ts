@@ -29,8 +29,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     jobQueue().stats(shop),
     currentPolicy(shop),
     getShopInstallation(shop),
-    // The measured sales rate (docs/decisions/010), over a week for days of supply (docs/decisions/036).
-    unitsPerMinute(shop, ids, new Date(now.getTime() - SALES_RATE_WINDOW_DAYS * MINUTES_PER_DAY * 60_000), now),
+    unitsPerDayOf(shop, ids, now),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
   const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
@@ -54,7 +53,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
       supply: supplyOf(
         channels.filter((channel) => channel.inventoryItemId === item.inventoryItemId).map((channel) => channel.available),
         levels.filter((level) => level.inventoryItemId === item.inventoryItemId).map((level) => level.available),
-        (rates.get(item.inventoryItemId) ?? 0) * MINUTES_PER_DAY,
+        rates.get(item.inventoryItemId) ?? 0,
       ),
       // Named as on every other page ("Gold Ring / 7"): twins share a SKU, the title says which.
       title: variantName(item),
@@ -99,10 +98,20 @@ function leftAloneTextOf(stored: string | null): string | null {
 }
 
 /**
+ * Units sold a day per item: the measured sales rate (docs/decisions/010) over a week, for days of
+ * supply (docs/decisions/036). Items with no sale in the week are absent.
+ */
+export async function unitsPerDayOf(shop: string, inventoryItemIds: string[], now: Date): Promise<Map<string, number>> {
+  const perMinute = await unitsPerMinute(shop, inventoryItemIds, new Date(now.getTime() - SALES_RATE_WINDOW_DAYS * MINUTES_PER_DAY * 60_000), now);
+  return new Map([...perMinute].map(([id, rate]) => [id, rate * MINUTES_PER_DAY]));
+}
+
+/**
  * Days of supply of one item (docs/decisions/036): its largest channel number, or what its
  * locations have available while no channel number is computed yet, at its measured daily rate.
+ * The Inventory page and the CSV export show the same `text`.
  */
-function supplyOf(channelNumbers: number[], levelNumbers: number[], unitsPerDay: number) {
+export function supplyOf(channelNumbers: number[], levelNumbers: number[], unitsPerDay: number) {
   const sellable = channelNumbers.length > 0 ? sellableOnAnyChannel(channelNumbers) : levelNumbers.reduce((sum, value) => sum + Math.max(0, value), 0);
   const supply = daysOfSupply({ sellable, unitsPerDay });
   return { sellable, text: describeDaysOfSupply(supply), rate: unitsPerDay > 0 ? describeSalesRate(unitsPerDay) : null, days: supply.kind === "days" ? supply.days : null };

@@ -130,9 +130,10 @@ export async function recordOrderExposure(shop: string, orders: readonly Arrived
       ];
     });
   });
-  await recordOrderExposures(shop, rows);
-  // "Oversell or near miss recorded" Flow triggers (docs/decisions/035-shopify-flow.md).
-  await enqueueFlowTriggers(shop, exposureTriggers(rows));
+  const recorded = await recordOrderExposures(shop, rows);
+  // "Oversell or near miss recorded" Flow triggers (docs/decisions/035-shopify-flow.md), for the
+  // lines this delivery recorded: a redelivered order (a new delivery id, decision 025) starts none again.
+  await enqueueFlowTriggers(shop, exposureTriggers(rows.filter((row) => recorded.has(row.lineItemId))));
 }
 
 export interface ExposureBucket {

@@ -122,6 +122,7 @@ function describeChannel(rule: ChannelRule): ChannelRow {
     rule.maxUnits !== undefined ? `at most ${rule.maxUnits}` : null,
     rule.reserveForHigherTiersBelow ? `0 when the pool is under ${rule.reserveForHigherTiersBelow}` : null,
     rule.pauseBelow ? `paused under ${rule.pauseBelow}` : null,
+    rule.alertBelow !== undefined ? `Flow alert under ${rule.alertBelow}` : null,
   ].filter(Boolean);
   return {
     channel: rule.channel,

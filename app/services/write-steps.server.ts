@@ -9,7 +9,7 @@ import type { AuditActor, AuditInput } from "~/models/audit.server";
 import { catalogItemsForProducts } from "~/models/catalog.server";
 import { appUnpublicationsOfProducts, channelStatesForItems, saveSyncState, storedChannelStates, type ChannelStateRow } from "~/models/sync-state.server";
 import type { WriteIntentKind, WriteRecord } from "~/models/write-intent.server";
-import { channelNumberLowTriggers } from "~/domain/flow";
+import { channelNumberLowTriggers, lowStockThreshold } from "~/domain/flow";
 import { chunk } from "~/domain/inventory-writes";
 import { planProductPublications, type WritePlan } from "~/domain/write-plan";
 import type { AdminClient } from "~/shopify/admin-client.server";
@@ -86,12 +86,11 @@ export async function planWriteSteps(
 
 /**
  * "Channel stock fell below threshold" Flow triggers: a SKU's channel number that fell below its
- * channel's pause threshold (`pauseBelow`) in this run (docs/decisions/035-shopify-flow.md).
+ * channel's alert threshold (`alertBelow`, else `pauseBelow`) in this run (docs/decisions/035-shopify-flow.md).
  */
 function lowChannelNumbers(context: ShopSyncContext, items: readonly BatchItem[], previous: readonly ChannelStateRow[], writePlan: WritePlan) {
   const skuOf = new Map(items.map((item) => [item.inventoryItemId, item.sku]));
-  // A channel the merchant paused is at 0 on purpose: no alert per SKU for it.
-  const thresholds = new Map(context.policy.compiled.policy.channels.map((rule) => [rule.channel, rule.paused ? undefined : rule.pauseBelow]));
+  const thresholds = new Map(context.policy.compiled.policy.channels.map((rule) => [rule.channel, lowStockThreshold(rule)]));
   const withSku = (state: { inventoryItemId: string; channel: string; available: number }) => ({ ...state, sku: skuOf.get(state.inventoryItemId) ?? "" });
   return channelNumberLowTriggers(previous.map(withSku), writePlan.channelStates.map(withSku), (channel) => thresholds.get(channel));
 }

@@ -89,7 +89,8 @@ export const INSERT_ORDER_EXPOSURES = multiRow(
   "INSERT_ORDER_EXPOSURES",
   `INSERT INTO "OrderExposure" ("id", "shop", "orderId", "lineItemId", "inventoryItemId", "sku", "channel", "locationId", "quantity", "published", "pausedAtOrder", "protection", "levelAvailable", "oversoldUnits", "nearMiss", "occurredAt", "createdAt")`,
   `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${BOOL}, ?, ?, ?, ${BOOL}, ?, ?)`,
-  `ON CONFLICT ("shop", "lineItemId") DO NOTHING`,
+  // RETURNING: the lines recorded by this statement, not before it (their Flow trigger starts once, decision 035).
+  `ON CONFLICT ("shop", "lineItemId") DO NOTHING RETURNING "lineItemId"`,
   200,
 );
 
