@@ -78,6 +78,10 @@ describe("backtest before Publish", () => {
     expect(result.groups.map((group: { group: string }) => group.group)).toEqual(["Silver Necklace"]);
     expect(result.chart[2].oversold.reduce((sum: number, units: number) => sum + units, 0)).toBe(2);
     expect(result.suggestions).toEqual([{ sku: "NECK-20", units: 2, oversoldUnits: 2, withheldUnits: 2, withheldWithoutUnits: 0 }]);
+    // The marketplace's copy (read at T: 5) oversold. A reserve of N leaves the web store 5 − N: with 2 it
+    // still sells its 3 (the marketplace then sells 4 of 2); with 3 the web order is refused (3 held back
+    // of the 5 in stock) and the marketplace's 4 are there: 3 is the smallest.
+    expect(result.reserveSuggestions).toEqual([{ sku: "NECK-20", channel: "marketplace", units: 3, oversoldUnits: 2, withheldUnits: 3, withheldWithoutUnits: 0 }]);
 
     // "Apply as draft": the draft gains the buffer, keeps the marketplace rule, and nothing is published.
     const applied = await callAction(harness, previewAction, `/app/preview?id=${id}`, { intent: "apply-suggestion", id, sku: "NECK-20", units: "2" });
@@ -85,5 +89,12 @@ describe("backtest before Publish", () => {
     const rules = (await callLoader(harness, rulesLoader, "/app/rules")).data;
     expect(rules.document).toEqual({ ...DRAFT, protection: [{ kind: "safety_stock", sku: "NECK-20", units: 2 }] });
     expect(rules.current).toBeNull();
+
+    // The reserve goes into the same draft as the marketplace's fixed ring fence (the format has no per-SKU fence).
+    const reserve = await callAction(harness, previewAction, `/app/preview?id=${id}`, { intent: "apply-suggestion", id, sku: "NECK-20", units: "3", channel: "marketplace" });
+    expect(reserve.data).toMatchObject({ ok: true, applied: { sku: "NECK-20", units: 3, channel: "marketplace" } });
+    const withReserve = (await callLoader(harness, rulesLoader, "/app/rules")).data;
+    expect(withReserve.document.channels).toEqual([{ channel: "marketplace", refreshSeconds: 900, ringFenceUnits: 3 }]);
+    expect(withReserve.current).toBeNull();
   });
 });

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { savePolicyDraft } from "~/models/policy-draft.server";
+import { storedChannelStates } from "~/models/sync-state.server";
 import { recordSales } from "~/models/telemetry.server";
 import type { Policy } from "~/domain";
 import { loadPreview, startPreview } from "~/services/policy-preview.server";
@@ -90,5 +91,9 @@ describe("a self-sizing marketplace reserve in the running app", () => {
     // NECK-16: no marketplace sales → the minimum, 2.
     expect(warehouseLevel(harness, "NECK-16").quantities.safety_stock).toBe(2);
     expect(publishedChannels(harness, "NECK-16")).toMatchObject({ marketplace: { available: 2 } });
+    // What it listed is recorded with the number, so a later, smaller sizing is held at 7 until the
+    // marketplace has read the smaller number (docs/decisions/032 "Held at its peak").
+    const [state] = (await storedChannelStates(SHOP, [ring.inventoryItemId])).filter((row) => row.channel === "marketplace");
+    expect(JSON.parse(state!.reserveHistory)).toEqual([{ units: 7, publishedAtMs: expect.any(Number) }]);
   });
 });

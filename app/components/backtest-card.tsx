@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import type { BacktestFigures, BufferSuggestion } from "~/domain/backtest";
+import type { BacktestFigures, BufferSuggestion, ReserveSuggestion } from "~/domain/backtest";
 import { BarChart } from "./charts";
 import { formatCount } from "./format";
 
@@ -20,6 +20,7 @@ export interface BacktestPanelData {
     chart: { label: string; oversold: number[]; withheld: number[] }[];
     chartLabels: string[];
     suggestions: BufferSuggestion[];
+    reserveSuggestions?: ReserveSuggestion[];
     recorded: { oversoldUnits: number; oversoldOrders: number };
   } | null;
 }
@@ -153,6 +154,7 @@ function Figures({ previewId, result }: { previewId: string; result: NonNullable
         </>
       )}
       <Suggestions previewId={previewId} suggestions={result.suggestions} />
+      <ReserveSuggestions previewId={previewId} suggestions={result.reserveSuggestions ?? []} />
       <InlineStack>
         <RunButton previewId={previewId} label="Run the backtest again" />
       </InlineStack>
@@ -182,7 +184,6 @@ function SideBySide({ names, figuresOf, heading }: { names: string[]; figuresOf:
 }
 
 function Suggestions({ previewId, suggestions }: { previewId: string; suggestions: BufferSuggestion[] }) {
-  const navigation = useNavigation();
   return (
     <BlockStack gap="200">
       <Text as="h3" variant="headingSm">
@@ -206,19 +207,74 @@ function Suggestions({ previewId, suggestions }: { previewId: string; suggestion
               `${formatCount(suggestion.units)} per location`,
               formatCount(suggestion.oversoldUnits),
               formatCount(Math.max(0, suggestion.withheldUnits - suggestion.withheldWithoutUnits)),
-              <Form method="post" key={suggestion.sku}>
-                <input type="hidden" name="intent" value="apply-suggestion" />
-                <input type="hidden" name="id" value={previewId} />
-                <input type="hidden" name="sku" value={suggestion.sku} />
-                <input type="hidden" name="units" value={suggestion.units} />
-                <Button
-                  submit
-                  accessibilityLabel={`Apply a buffer of ${suggestion.units} for ${suggestion.sku} as draft`}
-                  loading={navigation.state === "submitting" && navigation.formData?.get("sku") === suggestion.sku}
-                >
-                  Apply as draft
-                </Button>
-              </Form>,
+              <ApplyButton
+                key={suggestion.sku}
+                previewId={previewId}
+                sku={suggestion.sku}
+                units={suggestion.units}
+                label={`Apply a buffer of ${suggestion.units} for ${suggestion.sku} as draft`}
+              />,
+            ])}
+          />
+        </>
+      )}
+    </BlockStack>
+  );
+}
+
+/** One "Apply as draft" button of a suggestion: the route puts it in the rules draft (backtest.server.ts `applySuggestionAsDraft`). */
+function ApplyButton({ previewId, sku, units, channel, label }: { previewId: string; sku: string; units: number; channel?: string; label: string }) {
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("sku") === sku && (navigation.formData?.get("channel") ?? "") === (channel ?? "");
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="apply-suggestion" />
+      <input type="hidden" name="id" value={previewId} />
+      <input type="hidden" name="sku" value={sku} />
+      <input type="hidden" name="units" value={units} />
+      {channel && <input type="hidden" name="channel" value={channel} />}
+      <Button submit accessibilityLabel={label} loading={submitting}>
+        Apply as draft
+      </Button>
+    </Form>
+  );
+}
+
+/** Marketplace reserves: oversells from a channel selling from its stale copy, prevented by units only it may sell. */
+function ReserveSuggestions({ previewId, suggestions }: { previewId: string; suggestions: ReserveSuggestion[] }) {
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        Suggested marketplace reserves
+      </Text>
+      {suggestions.length === 0 ? (
+        <Text as="p" tone="subdued">
+          No SKU was oversold by a marketplace selling from its last copy of your stock: nothing to suggest.
+        </Text>
+      ) : (
+        <>
+          <Text as="p" tone="subdued">
+            For each SKU a marketplace oversold from its last copy of your stock, the smallest number of units to reserve for it (other channels cannot sell them) that would have
+            prevented every oversell of that SKU in these orders. A reserve applies to every SKU the marketplace sells, so applying one reserves that many of each; preview the
+            draft to see what it holds back. Nothing is published until you publish the draft.
+          </Text>
+          <DataTable
+            columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
+            headings={["SKU", "Marketplace", "Reserve", "Oversold units it prevents", "Sales it would hold back", ""]}
+            rows={suggestions.map((suggestion) => [
+              suggestion.sku,
+              suggestion.channel,
+              formatCount(suggestion.units),
+              formatCount(suggestion.oversoldUnits),
+              formatCount(Math.max(0, suggestion.withheldUnits - suggestion.withheldWithoutUnits)),
+              <ApplyButton
+                key={`${suggestion.channel}|${suggestion.sku}`}
+                previewId={previewId}
+                sku={suggestion.sku}
+                units={suggestion.units}
+                channel={suggestion.channel}
+                label={`Apply a reserve of ${suggestion.units} for ${suggestion.channel} (from ${suggestion.sku}) as draft`}
+              />,
             ])}
           />
         </>

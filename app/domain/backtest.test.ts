@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { policy } from "./__fixtures__/builders";
-import { runBacktest, suggestBuffers, withSkuBuffer, type BacktestInput } from "./backtest";
+import { runBacktest, suggestBuffers, suggestReserves, withChannelReserve, withSkuBuffer, type BacktestInput } from "./backtest";
 
 const T0 = Date.parse("2026-12-01T10:00:00Z"); // a whole minute: the marketplace's 60-s reads fall on T0 + 0, 60, 120 s
 const at = (seconds: number) => T0 + seconds * 1000;
@@ -88,6 +88,33 @@ describe("backtest of a hand-made history", () => {
     expect(suggestBuffers(MUG_HISTORY, undefined, none!)).toEqual([{ sku: "MUG", units: 2, oversoldUnits: 1, withheldUnits: 5, withheldWithoutUnits: 1 }]);
     // Nothing to suggest where nothing was oversold.
     expect(suggestBuffers(MUG_HISTORY, buffer(2), candidate!)).toEqual([]);
+  });
+
+  it("suggests the smallest marketplace reserve that would have prevented the marketplace's oversell: 2 units, withholding 3", () => {
+    // A fixed fence of N for the marketplace: the marketplace still lists the whole stock (pool + fence),
+    // the online store stock − N (min(N, stock) fenced).
+    // N = 1: O1 mkt 2 (copy 5) → sold, stock 3; online shows 2. O2 online 2 → sold, stock 1.
+    //        O3 mkt: copy 5 − 2 = 3 → sold 2 of 1: 1 oversold. Not enough.
+    // N = 2: O1 sold, stock 3; online shows 1. O2 online 2 → refused, 2 withheld. O3 mkt 3 → sold, stock 1.
+    //        O4 online 1: fence min(2, 1) = 1 → shows 0 → refused, 1 withheld. O5 mkt (read at 60 s: 0 + fence 1) → sold, stock 0.
+    //        O2's cancellation restocks nothing (refused). O6 online 2: stock 0 → refused, 0 withheld.
+    //        0 oversold, 2 + 1 = 3 withheld (no protection withheld 1).
+    expect(suggestReserves(MUG_HISTORY, undefined, none!)).toEqual([
+      { sku: "MUG", channel: "marketplace", units: 2, oversoldUnits: 1, withheldUnits: 3, withheldWithoutUnits: 1 },
+    ]);
+    const reserved = runBacktest(MUG_HISTORY, [{ label: "reserve", policy: withChannelReserve(undefined, "marketplace", 2) }]).runs[0]!;
+    expect(reserved.total).toMatchObject({ oversoldUnits: 0, withheldUnits: 3, soldUnits: 5 });
+    // No channel with a refresh window, or nothing oversold: nothing to suggest.
+    expect(suggestReserves({ ...MUG_HISTORY, refreshSeconds: {} }, undefined, none!)).toEqual([]);
+    expect(suggestReserves(MUG_HISTORY, buffer(2), candidate!)).toEqual([]);
+  });
+
+  it("a reserve suggestion sets the channel's fixed fence and keeps the rest of its rule", () => {
+    const draft = policy([], [{ channel: "marketplace", refreshSeconds: 60, ringFenceSizing: "measured", ringFenceUnits: 15, ringFenceMinUnits: 2, fixedUnits: 0 }]);
+    // A self-sizing reserve becomes a fixed one of the suggested size; a larger fixed fence stays.
+    expect(withChannelReserve(draft, "marketplace", 4).channels).toEqual([{ channel: "marketplace", refreshSeconds: 60, ringFenceUnits: 4, fixedUnits: 0 }]);
+    expect(withChannelReserve(withChannelReserve(draft, "marketplace", 6), "marketplace", 4).channels[0]!.ringFenceUnits).toBe(6);
+    expect(withChannelReserve(undefined, "marketplace", 3).channels).toEqual([{ channel: "marketplace", ringFenceUnits: 3 }]);
   });
 
   it("a suggestion replaces the SKU's own buffer rule and keeps every other rule", () => {

@@ -1,6 +1,6 @@
 import { compilePolicy, type CompiledPolicy } from "./compile-policy";
 import { planAvailability } from "./plan";
-import type { Item, Level, LocationInfo, Policy, SafetyStockRule, Snapshot } from "./types";
+import type { ChannelRule, Item, Level, LocationInfo, Policy, SafetyStockRule, Snapshot } from "./types";
 
 /**
  * Backtest: replays a shop's past orders against policies to show what each would have cost
@@ -528,34 +528,105 @@ export function withSkuBuffer(policy: Policy | undefined, sku: string, units: nu
  * oversells no buffer up to its peak stock prevents is left out. Blank SKUs cannot carry a rule.
  */
 export function suggestBuffers(input: BacktestInput, candidate: Policy | undefined, report: BacktestRun): BufferSuggestion[] {
-  const skus = new Set<string>();
-  const skuOf = new Map<string, string>();
-  for (const level of input.levels) skuOf.set(level.item, level.sku);
-  for (const order of input.orders) for (const line of order.lines) skuOf.set(line.item, line.sku);
-  for (const [item, figures] of Object.entries(report.byItem)) {
-    const sku = skuOf.get(item);
-    if (figures.oversoldUnits > 0 && sku) skus.add(sku);
-  }
   const suggestions: BufferSuggestion[] = [];
-  for (const sku of [...skus].sort()) {
+  for (const sku of oversoldSkus(input, report)) {
     const slice = sliceOfSku(input, sku);
     const replayWith = (units: number) =>
       runBacktest(slice, [{ label: "buffer", policy: units === 0 ? candidate : withSkuBuffer(candidate, sku, units) }]).runs[0]!.total;
     const without = replayWith(0);
     if (without.oversoldUnits === 0) continue;
-    let low = 1;
-    let high = Math.max(1, peakStock(slice));
-    if (replayWith(high).oversoldUnits > 0) continue;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (replayWith(middle).oversoldUnits === 0) high = middle;
-      else low = middle + 1;
-    }
-    const chosen = replayWith(low);
-    if (chosen.oversoldUnits > 0) continue;
-    suggestions.push({ sku, units: low, oversoldUnits: without.oversoldUnits, withheldUnits: chosen.withheldUnits, withheldWithoutUnits: without.withheldUnits });
+    const units = smallestPreventing(slice, (n) => withSkuBuffer(candidate, sku, n));
+    if (units === undefined) continue;
+    const chosen = replayWith(units);
+    suggestions.push({ sku, units, oversoldUnits: without.oversoldUnits, withheldUnits: chosen.withheldUnits, withheldWithoutUnits: without.withheldUnits });
   }
   return suggestions;
+}
+
+export interface ReserveSuggestion {
+  readonly sku: string;
+  /** The channel with a refresh window (a marketplace) whose stale copy oversold the SKU. */
+  readonly channel: string;
+  /** A fixed ring fence of this many units for the channel (the policy's fence applies to every SKU the channel sells). */
+  readonly units: number;
+  /** Units the candidate oversold on this SKU in the window (every channel). */
+  readonly oversoldUnits: number;
+  /** Units of this SKU's orders the reserve would have refused although the shop had them. */
+  readonly withheldUnits: number;
+  /** Units the candidate itself withheld on this SKU. */
+  readonly withheldWithoutUnits: number;
+}
+
+/**
+ * The candidate with a fixed ring fence of `units` for `channel` (docs/policy.md § 4): its rule
+ * keeps everything else, a larger fixed fence it already has stays, a self-sizing reserve becomes
+ * fixed at this size; without a rule, one is added. The policy format has no per-SKU fence.
+ */
+export function withChannelReserve(policy: Policy | undefined, channel: string, units: number): Policy {
+  const base = policy ?? NO_PROTECTION;
+  const existing = base.channels.find((rule) => rule.channel === channel);
+  if (existing === undefined) return { ...base, channels: [...base.channels, { channel, ringFenceUnits: units }] };
+  const { ringFenceSizing, ringFenceMinUnits: _minimum, ...rest } = existing;
+  const kept = ringFenceSizing === "measured" ? 0 : (existing.ringFenceUnits ?? 0);
+  const rule: ChannelRule = { ...rest, ringFenceUnits: Math.max(units, kept) };
+  return { ...base, channels: base.channels.map((entry) => (entry === existing ? rule : entry)) };
+}
+
+/**
+ * Per SKU the candidate oversold where a channel with a refresh window (a marketplace selling from
+ * its copy) took part, the smallest fixed ring fence for that channel that would have prevented
+ * every oversell of the SKU in the window (issue 21 § 2): the same bisection on a replay of the
+ * SKU's orders alone, and the same check of the answer, as `suggestBuffers`. The fence keeps units
+ * the other channels cannot sell, so the marketplace's copy still finds them. The channel is the
+ * one whose orders oversold most units of the SKU.
+ */
+export function suggestReserves(input: BacktestInput, candidate: Policy | undefined, report: BacktestRun): ReserveSuggestion[] {
+  const refreshing = Object.entries(input.refreshSeconds ?? {}).filter(([, seconds]) => seconds > 0).map(([channel]) => channel).sort();
+  if (refreshing.length === 0) return [];
+  const suggestions: ReserveSuggestion[] = [];
+  for (const sku of oversoldSkus(input, report)) {
+    const slice = sliceOfSku(input, sku);
+    const without = runBacktest(slice, [{ label: "reserve", policy: candidate }]).runs[0]!;
+    let channel: string | undefined;
+    for (const name of refreshing) if ((without.byChannel[name]?.oversoldUnits ?? 0) > (channel === undefined ? 0 : without.byChannel[channel]!.oversoldUnits)) channel = name;
+    if (channel === undefined) continue;
+    const units = smallestPreventing(slice, (n) => withChannelReserve(candidate, channel, n));
+    if (units === undefined) continue;
+    const chosen = runBacktest(slice, [{ label: "reserve", policy: withChannelReserve(candidate, channel, units) }]).runs[0]!.total;
+    suggestions.push({ sku, channel, units, oversoldUnits: without.total.oversoldUnits, withheldUnits: chosen.withheldUnits, withheldWithoutUnits: without.total.withheldUnits });
+  }
+  return suggestions;
+}
+
+/** SKUs (not blank: a rule names them) of items the run oversold, sorted. */
+function oversoldSkus(input: BacktestInput, report: BacktestRun): string[] {
+  const skuOf = new Map<string, string>();
+  for (const level of input.levels) skuOf.set(level.item, level.sku);
+  for (const order of input.orders) for (const line of order.lines) skuOf.set(line.item, line.sku);
+  const skus = new Set<string>();
+  for (const [item, figures] of Object.entries(report.byItem)) {
+    const sku = skuOf.get(item);
+    if (figures.oversoldUnits > 0 && sku) skus.add(sku);
+  }
+  return [...skus].sort();
+}
+
+/**
+ * The smallest n ≥ 1 (up to the SKU's peak stock) for which `policyWith(n)` replays the slice with
+ * no oversell, by bisection (which assumes more never oversells more), checked once more; undefined
+ * when none does.
+ */
+function smallestPreventing(slice: BacktestInput, policyWith: (units: number) => Policy): number | undefined {
+  const oversold = (units: number) => runBacktest(slice, [{ label: "fix", policy: policyWith(units) }]).runs[0]!.total.oversoldUnits;
+  let low = 1;
+  let high = Math.max(1, peakStock(slice));
+  if (oversold(high) > 0) return undefined;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (oversold(middle) === 0) high = middle;
+    else low = middle + 1;
+  }
+  return oversold(low) === 0 ? low : undefined;
 }
 
 function sliceOfSku(input: BacktestInput, sku: string): BacktestInput {

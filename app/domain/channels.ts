@@ -1,7 +1,7 @@
 import type { CompiledChannel } from "./compile-policy";
 import { appendLine, cappedNote, formatDuration, formatRatePerSecond, LineCache, NO_LINES, unitsText, withLine } from "./explain";
-import { FENCE_REASON, fenceReason, fencesSeenBy, NO_FENCES, type FencedUnits } from "./ring-fence";
-import type { ChannelPlan, ExplainLine, Item, LevelPlan, LocationInfo, Snapshot } from "./types";
+import { FENCE_REASON, fenceReason, fencesSeenBy, NO_FENCES, reserveHistoryAfter, type FencedUnits } from "./ring-fence";
+import type { ChannelPlan, ExplainLine, Item, LevelPlan, LocationInfo, PublishedReserve, Snapshot } from "./types";
 
 /**
  * Where a channel's orders can be filled decides what it may sell (docs/decisions/012 § Sales channels):
@@ -118,6 +118,9 @@ export interface ChannelSales {
   readonly byChannel?: Readonly<Record<string, number>>;
   /** Measured delay before a change reaches the channels (Snapshot.syncLagMinutes), in seconds. */
   readonly syncLagSeconds: number;
+  /** Self-sizing reserves listed per channel (Item.publishedReserves) and the plan's time: a reserve is held at their peak. */
+  readonly published?: Readonly<Record<string, readonly PublishedReserve[]>>;
+  readonly nowMs?: number;
 }
 
 export const NO_SALES: ChannelSales = { unitsPerMinute: 0, syncLagSeconds: 0 };
@@ -323,7 +326,8 @@ export function allocateChannel(
     }
   }
 
-  return { item: id, sku, channel: name, pool, available, paused, explain };
+  const history = rule?.ringFenceSizing === "measured" ? reserveHistoryAfter(rule, name, sales, fence) : undefined;
+  return history === undefined ? { item: id, sku, channel: name, pool, available, paused, explain } : { item: id, sku, channel: name, pool, available, paused, explain, reserveHistory: history };
 }
 
 /**
@@ -410,10 +414,9 @@ export function allocateChannels(
 }
 
 /** The refresh-window inputs of one inventory item from its snapshot item and the snapshot's measured lag. */
-export function channelSalesOf(item: Item | undefined, syncLagMinutes: number): ChannelSales {
-  if (item === undefined) return { unitsPerMinute: 0, syncLagSeconds: syncLagMinutes * 60 };
-  const byChannel = item.unitsPerMinuteByChannel;
-  return byChannel === undefined
-    ? { unitsPerMinute: item.unitsPerMinute ?? 0, syncLagSeconds: syncLagMinutes * 60 }
-    : { unitsPerMinute: item.unitsPerMinute ?? 0, byChannel, syncLagSeconds: syncLagMinutes * 60 };
+export function channelSalesOf(item: Item | undefined, syncLagMinutes: number, nowMs?: number): ChannelSales {
+  const base = { unitsPerMinute: item?.unitsPerMinute ?? 0, syncLagSeconds: syncLagMinutes * 60, ...(nowMs === undefined ? {} : { nowMs }) };
+  const byChannel = item?.unitsPerMinuteByChannel;
+  const published = item?.publishedReserves;
+  return { ...base, ...(byChannel === undefined ? {} : { byChannel }), ...(published === undefined ? {} : { published }) };
 }

@@ -113,6 +113,8 @@ export interface ReserveSizing {
   readonly units: number;
   readonly minUnits: number;
   readonly maxUnits: number;
+  /** Units kept beyond `units` because the channel may still sell from a larger listing it read before (ring-fence.ts `heldReserve`). */
+  readonly heldUnits: number;
 }
 
 /**
@@ -121,10 +123,11 @@ export interface ReserveSizing {
  * with the 3 s sync lag it can sell 31.6 before it sees a new number: 15 kept back (your cap)".
  */
 export function reserveSizingText(sizing: ReserveSizing): string {
-  const { channel, ownPerMinute, refreshSeconds, syncLagSeconds, canSell, units, minUnits, maxUnits } = sizing;
+  const { channel, ownPerMinute, refreshSeconds, syncLagSeconds, canSell, units, minUnits, maxUnits, heldUnits } = sizing;
   const reads = `reads your stock every ${formatDuration(refreshSeconds * 1000)}`;
   const lag = syncLagSeconds > 0 ? ` with the ${formatDuration(syncLagSeconds * 1000)} sync lag` : "";
   const bound = units === maxUnits && Math.ceil(canSell - 1e-9) > maxUnits ? " (your cap)" : units === minUnits && Math.ceil(canSell - 1e-9) < minUnits ? " (your minimum)" : "";
-  if (ownPerMinute <= 0) return `${channel} has no recent sales and ${reads}: ${units} kept back${bound}`;
-  return `${channel} sells ${formatRatePerSecond(ownPerMinute)} and ${reads};${lag} it can sell ${short(canSell)} before it sees a new number: ${units} kept back${bound}`;
+  const held = heldUnits > 0 ? `; ${heldUnits} more held, not shown anywhere, until ${channel} has read its lower number` : "";
+  if (ownPerMinute <= 0) return `${channel} has no recent sales and ${reads}: ${units} kept back${bound}${held}`;
+  return `${channel} sells ${formatRatePerSecond(ownPerMinute)} and ${reads};${lag} it can sell ${short(canSell)} before it sees a new number: ${units} kept back${bound}${held}`;
 }

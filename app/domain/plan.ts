@@ -46,6 +46,7 @@ export function planAvailability(compiled: CompiledPolicy, snapshot: Snapshot, o
     // Fences use the slot each channel's waterfall leaves free in the shared line cache.
     fencing: fencingChannels(channels, (index) => index * STEPS + RING_FENCE),
     syncLagMinutes: snapshot.syncLagMinutes,
+    nowMs,
   };
   // Snapshots from the sync pipeline come with each item's levels next to each other, and the walk
   // checks that as it goes; any other order is grouped first (in order of first appearance) and
@@ -63,6 +64,7 @@ interface Walk {
   readonly refreshing: boolean;
   readonly fencing: ReturnType<typeof fencingChannels>;
   readonly syncLagMinutes: number;
+  readonly nowMs: number;
 }
 
 const NO_HOLDS: readonly HoldTotal[] = [];
@@ -94,7 +96,7 @@ function walkLevels(walk: Walk, levels: readonly Level[]): Plan | null {
     protectLevelsOfItem(ctx, id, first.sku, levels, from, to, item, levelsOut);
     // Fences come on top of location protection, from what it leaves to sell, and before any
     // channel's pool is summed, so no other channel's pool can include them.
-    const sales = refreshing ? channelSalesOf(item, walk.syncLagMinutes) : undefined;
+    const sales = refreshing ? channelSalesOf(item, walk.syncLagMinutes, walk.nowMs) : undefined;
     const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines, sales) : NO_FENCES;
     allocateChannelsInto(channelsOut, channels, id, first.sku, levelsOut, from, to, holdsByItem.get(id) ?? NO_HOLDS, channelLines, sales, fences);
     from = to;

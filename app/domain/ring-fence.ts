@@ -2,7 +2,7 @@ import type { ChannelSales } from "./channels";
 import type { CompiledChannel } from "./compile-policy";
 import { reserveSizingText, unitsText, type LineCache, type ReserveSizing } from "./explain";
 import { levelsInOrder, withholdInOrder, type LevelWork } from "./protection";
-import type { ChannelRule, ExplainLine, LevelPlan } from "./types";
+import type { ChannelRule, ExplainLine, LevelPlan, PublishedReserve } from "./types";
 
 /**
  * Ring fences (docs/policy.md § 4 "Ring fence"): units at a channel's locations that only that
@@ -19,6 +19,12 @@ export interface FencedUnits {
   readonly units: number;
   /** For a self-sizing reserve: why it is this size (explain.ts `reserveSizingText`). */
   readonly sizing?: string;
+  /**
+   * Of `units`, those held only because the channel may still sell from an older, larger listing:
+   * nobody lists them (not the channel, whose number already shrank, nor the others) until it has
+   * read the new one (`heldReserve`).
+   */
+  readonly unlisted?: number;
 }
 
 export const NO_FENCES: readonly FencedUnits[] = Object.freeze([]);
@@ -51,15 +57,54 @@ export function measuredReserve(rule: ChannelRule, channel: string, sales: Chann
   const maxUnits = rule.ringFenceUnits ?? 0;
   const minUnits = Math.min(rule.ringFenceMinUnits ?? 0, maxUnits);
   const units = Math.min(maxUnits, Math.max(minUnits, Math.ceil(canSell)));
-  return { channel, ownPerMinute: own, refreshSeconds, syncLagSeconds: sales.syncLagSeconds, canSell, units, minUnits, maxUnits };
+  const held = Math.min(maxUnits, heldReserve(sales.published?.[channel] ?? [], sales.nowMs, reserveWindowMs(rule, sales)));
+  return { channel, ownPerMinute: own, refreshSeconds, syncLagSeconds: sales.syncLagSeconds, canSell, units, minUnits, maxUnits, heldUnits: Math.max(0, held - units) };
 }
 
-/** The units a channel's fence asks for this item, and why when it sized itself. */
-function fenceWanted(channel: CompiledChannel, sales: ChannelSales | undefined): { units: number; sizing: string | undefined } {
+/** How long a listing may still be sold from after it was replaced: the channel's next read (R) plus the sync lag. */
+const reserveWindowMs = (rule: ChannelRule, sales: ChannelSales): number => ((rule.refreshSeconds ?? 0) + sales.syncLagSeconds) * 1000;
+
+/** When each listing stopped being the one in force: the next one's publication (the last is still in force). */
+function listingsWithEnds(published: readonly PublishedReserve[]): { units: number; publishedAtMs: number; endMs: number }[] {
+  const sorted = [...published].sort((a, b) => a.publishedAtMs - b.publishedAtMs);
+  return sorted.map((p, i) => ({ ...p, endMs: sorted[i + 1]?.publishedAtMs ?? Number.POSITIVE_INFINITY }));
+}
+
+/**
+ * The largest reserve the channel may still be selling from (docs/decisions/032 "Held at its
+ * peak"): a listing replaced at time t can be in the connector's copy until t + R + lag (the new
+ * number reaches it after the lag, and it reads at most R later). Releasing those units sooner
+ * lets the other channels sell what the connector still shows: sold twice. Without a clock (no
+ * `nowMs`) nothing is held.
+ */
+export function heldReserve(published: readonly PublishedReserve[], nowMs: number | undefined, windowMs: number): number {
+  if (nowMs === undefined) return 0;
+  let peak = 0;
+  for (const listing of listingsWithEnds(published)) if (nowMs - listing.endMs < windowMs) peak = Math.max(peak, listing.units);
+  return peak;
+}
+
+/**
+ * What the app stores after this plan: the listings still within R + lag of being replaced, and
+ * the one listed now (a new entry only when it changed, so a steady reserve keeps its first time).
+ */
+export function reserveHistoryAfter(rule: ChannelRule, channel: string, sales: ChannelSales, listedNow: number): readonly PublishedReserve[] | undefined {
+  const nowMs = sales.nowMs;
+  if (nowMs === undefined) return undefined;
+  const windowMs = reserveWindowMs(rule, sales);
+  const kept: PublishedReserve[] = listingsWithEnds(sales.published?.[channel] ?? [])
+    .filter((listing) => nowMs - listing.endMs < windowMs)
+    .map(({ units, publishedAtMs }) => ({ units, publishedAtMs }));
+  if (kept.at(-1)?.units !== listedNow) kept.push({ units: listedNow, publishedAtMs: nowMs });
+  return kept;
+}
+
+/** The units a channel's fence asks for this item, how many of them it lists, and why when it sized itself. */
+function fenceWanted(channel: CompiledChannel, sales: ChannelSales | undefined): { units: number; listed: number; sizing: string | undefined } {
   const rule = channel.rule!;
-  if (rule.ringFenceSizing !== "measured" || sales === undefined) return { units: rule.ringFenceUnits!, sizing: undefined };
+  if (rule.ringFenceSizing !== "measured" || sales === undefined) return { units: rule.ringFenceUnits!, listed: rule.ringFenceUnits!, sizing: undefined };
   const sized = measuredReserve(rule, channel.channel, sales);
-  return { units: sized.units, sizing: reserveSizingText(sized) };
+  return { units: sized.units + sized.heldUnits, listed: sized.units, sizing: reserveSizingText(sized) };
 }
 
 /**
@@ -100,16 +145,32 @@ export function applyRingFences(
   for (const { channel, slot } of fencing) {
     const name = channel.channel;
     const ordered = levelsInOrder(work, channel.rule?.locations, channel.locations);
-    const { units: wanted, sizing } = fenceWanted(channel, sales);
+    const { units: wanted, listed, sizing } = fenceWanted(channel, sales);
     // A sized reserve's sentence depends on the item's rate, so its lines are not cached.
     const taken = withholdInOrder(ordered, wanted, (units) =>
       sizing !== undefined
         ? oneLine({ rule: "ring_fence", scope: name, units, reason: fenceReason(units, name, sizing) })
         : (lines.get(slot, 0, units) ?? lines.set(slot, 0, units, { rule: "ring_fence", scope: name, units, reason: FENCE_REASON(units, name) })),
     );
-    for (const { level, units } of taken) (placed ??= []).push(sizing === undefined ? { channel: name, location: level.location, units } : { channel: name, location: level.location, units, sizing });
+    // Held units beyond today's size come off the channel's listing, from the last location taken.
+    const offs = unlistedPerLevel(taken.map((t) => t.units), listed);
+    taken.forEach(({ level, units }, i) => {
+      const fence: FencedUnits = sizing === undefined ? { channel: name, location: level.location, units } : { channel: name, location: level.location, units, sizing };
+      (placed ??= []).push(offs[i]! > 0 ? { ...fence, unlisted: offs[i] } : fence);
+    });
   }
   return placed ?? NO_FENCES;
+}
+
+/** Units beyond `listed` per taken level, counted from the last level back. */
+function unlistedPerLevel(units: readonly number[], listed: number): number[] {
+  let surplus = units.reduce((sum, u) => sum + u, 0) - listed;
+  const offs = units.map(() => 0);
+  for (let i = units.length - 1; i >= 0 && surplus > 0; i--) {
+    offs[i] = Math.min(surplus, units[i]!);
+    surplus -= offs[i]!;
+  }
+  return offs;
 }
 
 function oneLine(line: ExplainLine): readonly ExplainLine[] {
@@ -124,7 +185,7 @@ export function fencesSeenBy(channel: CompiledChannel, fences: readonly FencedUn
   const reach = channel.locations;
   for (const fence of fences) {
     if (fence.channel === channel.channel) {
-      own += fence.units;
+      own += fence.units - (fence.unlisted ?? 0);
       ownSizing ??= fence.sizing;
     }
     else if (reach === undefined || reach.has(fence.location)) (others ??= new Map()).set(fence.channel, (others.get(fence.channel) ?? 0) + fence.units);

@@ -39,7 +39,14 @@ const cases: fc.Arbitrary<Case> = fc
   })
   .map((c) => ({ ...c, min: Math.min(c.min, c.cap) }));
 
-function planOf(c: Case): Plan {
+/** What the marketplace listed before: `units` from 0 until `replacedAtMs`, then the present sizing. */
+interface Listed {
+  units: number;
+  replacedAtMs: number;
+  nowMs: number;
+}
+
+function planOf(c: Case, listed?: Listed): Plan {
   const market: ChannelRule = {
     channel: "marketplace",
     refreshSeconds: c.refreshSeconds,
@@ -52,10 +59,18 @@ function planOf(c: Case): Plan {
     LOCATIONS.map((location, i) => level("MUG", location, { onHand: c.onHand[i]! })),
     {
       syncLagMinutes: c.lagSeconds / 60,
-      items: [{ sku: "MUG", unitsPerMinute: c.ownPerMinute + c.othersPerMinute, unitsPerMinuteByChannel: { marketplace: c.ownPerMinute, online_store: c.othersPerMinute } }],
+      items: [
+        {
+          sku: "MUG",
+          unitsPerMinute: c.ownPerMinute + c.othersPerMinute,
+          unitsPerMinuteByChannel: { marketplace: c.ownPerMinute, online_store: c.othersPerMinute },
+          ...(listed === undefined ? {} : { publishedReserves: { marketplace: [{ units: listed.units, publishedAtMs: 0 }, { units: 0, publishedAtMs: listed.replacedAtMs }] } }),
+        },
+      ],
     },
   );
-  return planAvailability(compilePolicy({ version: 1, protection: [{ kind: "safety_stock", units: c.safety }], channels: [{ channel: "online_store" }, market] }), snap, { now: 0 });
+  const policy = compilePolicy({ version: 1, protection: [{ kind: "safety_stock", units: c.safety }], channels: [{ channel: "online_store" }, market] });
+  return planAvailability(policy, snap, { now: listed?.nowMs ?? 0 });
 }
 
 /** Units the reserve took across the item's levels (its ring_fence lines). */
@@ -96,6 +111,31 @@ describe(`self-sizing reserve invariants (seed ${SEED})`, () => {
         expect(reserved(planOf({ ...c, ownPerMinute: c.ownPerMinute + rate }))).toBeGreaterThanOrEqual(before);
         expect(reserved(planOf({ ...c, refreshSeconds: c.refreshSeconds + refresh }))).toBeGreaterThanOrEqual(before);
         expect(reserved(planOf({ ...c, lagSeconds: c.lagSeconds + lag }))).toBeGreaterThanOrEqual(before);
+      }),
+      RUNS,
+    );
+  });
+
+  it("never shrinks below a listing the marketplace may still sell from (replaced less than R + lag ago), and never lists the held units", () => {
+    const earlier = fc.record({ units: fc.integer({ min: 0, max: 40 }), replacedAtMs: fc.integer({ min: 1, max: 1e9 }), sinceFactor: fc.double({ min: 0, max: 2, noNaN: true }) });
+    fc.assert(
+      fc.property(cases, earlier, (c, e) => {
+        const windowMs = (c.refreshSeconds + c.lagSeconds) * 1000;
+        // Clear of the boundary, where float rounding of now − replacedAt decides.
+        fc.pre(Math.abs(e.sinceFactor - 1) > 1e-6);
+        const listed = { units: Math.min(e.units, c.cap), replacedAtMs: e.replacedAtMs, nowMs: e.replacedAtMs + e.sinceFactor * windowMs };
+        const present = planOf(c);
+        const withHistory = planOf(c, listed);
+        const units = reserved(withHistory);
+        if (e.sinceFactor < 1) expect(units).toBeGreaterThanOrEqual(Math.min(listed.units, sellable(c)));
+        else expect(units).toBe(reserved(present));
+        expect(units).toBeGreaterThanOrEqual(reserved(present));
+        expect(units).toBeLessThanOrEqual(Math.min(c.cap, sellable(c)));
+        // The marketplace lists today's size only: the held units are shown nowhere.
+        const listing = (p: Plan) => p.channels.find((ch) => ch.channel === "marketplace")!.available;
+        expect(listing(withHistory)).toBe(listing(present));
+        const web = (p: Plan) => p.channels.find((ch) => ch.channel === "online_store")!.available;
+        expect(web(withHistory)).toBe(web(present) - (units - reserved(present)));
       }),
       RUNS,
     );

@@ -158,3 +158,71 @@ describe("reserve sizing validation", () => {
     ]);
   });
 });
+
+describe("a reserve never shrinks before the marketplace's next read (held at its peak)", () => {
+  // R 900 s + lag 60 s: a listing replaced at t may be in the marketplace's copy until t + 960 s.
+  const WINDOW_MS = 960_000;
+  const TEN_MIN = 600_000;
+  const published = (...history: [number, number][]): Item => ({
+    ...selling(0.1),
+    publishedReserves: { marketplace: history.map(([units, publishedAtMs]) => ({ units, publishedAtMs })) },
+  });
+  const planAt = (item: Item, nowMs: number): Plan => {
+    const snap = shop([item]);
+    const valid = checkPolicy({ version: 1, protection: [SAFETY], channels: [ONLINE, MARKET] }, shopFactsOf(snap));
+    if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
+    const result = planAvailability(compilePolicy(valid.value), snap, { now: nowMs });
+    for (const c of result.channels) expect(c.explain.reduce((sum, line) => sum + line.units, 0)).toBe(c.pool - c.available);
+    for (const l of result.levels) expect(l.explain.reduce((sum, line) => sum + line.units, 0)).toBe(l.protected);
+    return result;
+  };
+
+  it("rate falls from 24/h to 6/h: keeps the old 7 until R + lag after the smaller number replaced it, listing only the new 2", () => {
+    // 6/h = 0.1/min × 16 min = 1.6 → 2. It listed 7 since t = 0 (24/h). At t = 10 min the plan sizes 2:
+    // the marketplace may have read 7 just now and sells from it for up to 16 min, so 7 stay fenced
+    // (safety 5 + 7 = 12, web store 88, not 93), but it lists only 2: 5 held, shown nowhere.
+    const first = planAt(published([7, 0]), TEN_MIN);
+    expect(first.levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
+    expect(channel(first, "online_store").available).toBe(88);
+    expect(channel(first, "marketplace").available).toBe(2);
+    expect(first.levels[0]!.explain[1]!.reason).toBe(
+      "7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 5 more held, not shown anywhere, until marketplace has read its lower number",
+    );
+    // What the app stores: 7 (from 0) replaced by 2 at 10 min.
+    expect(channel(first, "marketplace").reserveHistory).toEqual([
+      { units: 7, publishedAtMs: 0 },
+      { units: 2, publishedAtMs: TEN_MIN },
+    ]);
+
+    // 1 ms before 16 min have passed since 2 replaced 7: still 7 fenced, history unchanged.
+    const stillHeld = planAt(published([7, 0], [2, TEN_MIN]), TEN_MIN + WINDOW_MS - 1);
+    expect(stillHeld.levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
+    expect(channel(stillHeld, "marketplace").reserveHistory).toEqual([
+      { units: 7, publishedAtMs: 0 },
+      { units: 2, publishedAtMs: TEN_MIN },
+    ]);
+
+    // At 16 min the marketplace has read 2: the reserve shrinks (safety 5 + 2 = 7, web store 93) and 7 is forgotten.
+    const released = planAt(published([7, 0], [2, TEN_MIN]), TEN_MIN + WINDOW_MS);
+    expect(released.levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
+    expect(channel(released, "marketplace").available).toBe(2);
+    expect(channel(released, "marketplace").reserveHistory).toEqual([{ units: 2, publishedAtMs: TEN_MIN }]);
+  });
+
+  it("two drops in one window hold the higher one; growing is immediate", () => {
+    // 7 until 5 min, 4 until now (10 min): both within 16 min of being replaced → 7 held.
+    const twice = planAt(published([7, 0], [4, 300_000]), TEN_MIN);
+    expect(twice.levels[0]!.safetyStock).toBe(12);
+    expect(channel(twice, "marketplace").available).toBe(2);
+    // Listed 2, the rate rises to 24/h: 7 at once, listed and fenced (safety 12), no hold.
+    const growing = planAt({ ...published([2, 0]), ...selling(0.4) }, TEN_MIN);
+    expect(growing.levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
+    expect(channel(growing, "marketplace").available).toBe(7);
+  });
+
+  it("only a self-sizing reserve keeps a history of what it listed", () => {
+    expect(planAt(published([7, 0]), TEN_MIN).channels.find((c) => c.channel === "online_store")!.reserveHistory).toBeUndefined();
+    const fixed = { ...MARKET, ringFenceSizing: "fixed" as const, ringFenceMinUnits: undefined };
+    expect(channel(plan([ONLINE, fixed], shop([published([7, 0])])), "marketplace").reserveHistory).toBeUndefined();
+  });
+});

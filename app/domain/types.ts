@@ -156,6 +156,18 @@ export interface Item extends Identified {
    * the other channels' (more cover, never less).
    */
   readonly unitsPerMinuteByChannel?: Readonly<Record<string, number>>;
+  /**
+   * Per channel with a self-sizing reserve, the reserve it listed and when each value was
+   * published (`ChannelPlan.reserveHistory` of the last plan, as the app stored it): the reserve is
+   * held at the peak of those the channel may still be selling from (docs/decisions/032).
+   */
+  readonly publishedReserves?: Readonly<Record<string, readonly PublishedReserve[]>>;
+}
+
+/** A self-sizing reserve a channel listed: in force from `publishedAtMs` until the next one is published. */
+export interface PublishedReserve {
+  readonly units: number;
+  readonly publishedAtMs: number;
 }
 
 /** Units of one inventory item (`item`, else `sku`) held by a buyer on `channel`. */
@@ -234,6 +246,11 @@ export interface ChannelPlan {
   readonly paused: boolean;
   /** Sums to pool − available. */
   readonly explain: readonly ExplainLine[];
+  /**
+   * A self-sizing reserve's listings the channel may still be selling from, the one in force
+   * last: what the app stores and gives back as `Item.publishedReserves` (docs/decisions/032).
+   */
+  readonly reserveHistory?: readonly PublishedReserve[];
 }
 
 export interface Plan {

@@ -30,6 +30,25 @@ function checkIdentity(problems: ProblemList, path: string, entry: Record<string
   return checkName(problems, `${path}.sku`, entry.sku, true) ? entry.sku : undefined;
 }
 
+/** Per channel, a list of { units, publishedAtMs } (a self-sizing reserve's listings, docs/decisions/032). */
+function checkPublishedReserves(problems: ProblemList, path: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!isObject(value)) return problems.add(path, "must be an object of channel → list of { units, publishedAtMs }");
+  for (const [channel, list] of Object.entries(value)) {
+    if (!Array.isArray(list)) {
+      problems.add(`${path}.${channel}`, "must be a list of { units, publishedAtMs }");
+      continue;
+    }
+    list.forEach((entry: unknown, i) => {
+      const at = `${path}.${channel}[${i}]`;
+      if (!isObject(entry)) return problems.add(at, "must be an object");
+      checkKnownFields(problems, at, entry, ["units", "publishedAtMs"]);
+      checkWholeUnits(problems, `${at}.units`, entry.units, true);
+      checkNonNegativeNumber(problems, `${at}.publishedAtMs`, entry.publishedAtMs, true);
+    });
+  }
+}
+
 /** Refuses a snapshot with every problem listed; on success the input itself is returned, typed. */
 export function validateSnapshot(input: unknown): Result<Snapshot> {
   const problems = new ProblemList();
@@ -66,7 +85,7 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
       input.items.forEach((item: unknown, i) => {
         const path = `items[${i}]`;
         if (!isObject(item)) return problems.add(path, "must be an object");
-        checkKnownFields(problems, path, item, ["item", "sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel"]);
+        checkKnownFields(problems, path, item, ["item", "sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel", "publishedReserves"]);
         const id = checkIdentity(problems, path, item);
         if (id !== undefined) {
           const field = item.item !== undefined ? "item" : "sku";
@@ -81,6 +100,7 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
           if (!isObject(byChannel)) problems.add(`${path}.unitsPerMinuteByChannel`, "must be an object of channel → units per minute");
           else for (const [channel, rate] of Object.entries(byChannel)) checkNonNegativeNumber(problems, `${path}.unitsPerMinuteByChannel.${channel}`, rate, true);
         }
+        checkPublishedReserves(problems, `${path}.publishedReserves`, item.publishedReserves);
       });
     }
   }

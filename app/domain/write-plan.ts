@@ -22,7 +22,7 @@ import {
   type QuantityMove,
 } from "./inventory-writes";
 import { planAvailability } from "./plan";
-import type { ChannelPlan, ExplainLine, LevelPlan, Plan, Snapshot } from "./types";
+import type { ChannelPlan, ExplainLine, LevelPlan, Plan, PublishedReserve, Snapshot } from "./types";
 
 /** An item is low on stock on a channel when its pool is below this (webhook-health freeze). */
 export const FREEZE_LOW_STOCK_BELOW = 10;
@@ -101,6 +101,8 @@ export interface PlannedChannelState {
   readonly available: number;
   readonly paused: boolean;
   readonly explain: readonly ExplainLine[];
+  /** ChannelPlan.reserveHistory, stored so the next plan holds the reserve at its peak (docs/decisions/032). */
+  readonly reserveHistory?: readonly PublishedReserve[];
 }
 
 export interface WritePlan {
@@ -189,7 +191,8 @@ export function planInventoryWrites(input: {
   for (const item of input.items) {
     for (const channel of channelsByItem.get(item.inventoryItemId) ?? []) {
       const explain = withContinueSelling(channel.explain, item.continueSelling === true);
-      channelStates.push({ inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain });
+      const state = { inventoryItemId: item.inventoryItemId, channel: channel.channel, available: channel.available, paused: channel.paused, explain };
+      channelStates.push(channel.reserveHistory === undefined ? state : { ...state, reserveHistory: channel.reserveHistory });
     }
     const ats = atsByItem.get(item.inventoryItemId);
     if (!ats || !item.variantId) continue;

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { storageOf } from "./storage/index.server";
 import type { ChannelStateRow, LevelStateRow } from "./storage/port";
+import type { PublishedReserve } from "~/domain/types";
 import { rowsStatements, UPSERT_CHANNEL_STATES, UPSERT_LEVEL_STATES, type SqlStatement } from "./storage/sql";
 
 export type { ChannelStateRow } from "./storage/port";
@@ -21,6 +22,8 @@ export interface ChannelStateInput {
   available: number;
   paused: boolean;
   explain: readonly unknown[];
+  /** ChannelPlan.reserveHistory: a self-sizing reserve's listings (docs/decisions/032). */
+  reserveHistory?: readonly unknown[];
 }
 
 const levelData = (level: LevelStateInput) => ({
@@ -30,7 +33,12 @@ const levelData = (level: LevelStateInput) => ({
   explain: JSON.stringify(level.explain),
 });
 
-const channelData = (channel: ChannelStateInput) => ({ available: channel.available, paused: channel.paused, explain: JSON.stringify(channel.explain) });
+const channelData = (channel: ChannelStateInput) => ({
+  available: channel.available,
+  paused: channel.paused,
+  explain: JSON.stringify(channel.explain),
+  reserveHistory: JSON.stringify(channel.reserveHistory ?? []),
+});
 
 /** The one upsert of level states (sql.ts), for a transaction of the storage port. */
 export function levelStateStatements(shop: string, levels: readonly LevelStateInput[], now: Date): SqlStatement[] {
@@ -49,7 +57,7 @@ export function channelStateStatements(shop: string, channels: readonly ChannelS
     UPSERT_CHANNEL_STATES,
     channels.map((channel) => {
       const data = channelData(channel);
-      return [shop, channel.inventoryItemId, channel.channel, data.available, data.paused, data.explain, now];
+      return [shop, channel.inventoryItemId, channel.channel, data.available, data.paused, data.explain, data.reserveHistory, now];
     }),
   );
 }
@@ -79,13 +87,35 @@ export async function saveSyncState(
   const changedChannels = channels.filter((channel) => {
     const data = channelData(channel);
     const stored = channelByKey.get(`${channel.inventoryItemId}|${channel.channel}`);
-    return !(stored && stored.available === data.available && stored.paused === data.paused && stored.explain === data.explain);
+    return !(
+      stored &&
+      stored.available === data.available &&
+      stored.paused === data.paused &&
+      stored.explain === data.explain &&
+      stored.reserveHistory === data.reserveHistory
+    );
   });
   // Multi-row upserts: a catalog batch's 1,500 levels in 3 statements, not 1,500 typed upserts
   // (~1.7 ms of Prisma's CPU apiece, bench/README.md).
   const now = new Date();
   await storageOf(db).transaction([...levelStateStatements(shop, changedLevels, now), ...channelStateStatements(shop, changedChannels, now)]);
   return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
+}
+
+/**
+ * The self-sizing reserves each item last listed, per channel (ChannelState.reserveHistory), for
+ * the engine's `Item.publishedReserves` (docs/decisions/032). Rows without one are left out.
+ */
+export function publishedReservesOf(rows: readonly ChannelStateRow[]): Map<string, Record<string, PublishedReserve[]>> {
+  const out = new Map<string, Record<string, PublishedReserve[]>>();
+  for (const row of rows) {
+    const history = JSON.parse(row.reserveHistory) as PublishedReserve[];
+    if (history.length === 0) continue;
+    const byChannel = out.get(row.inventoryItemId) ?? {};
+    byChannel[row.channel] = history;
+    out.set(row.inventoryItemId, byChannel);
+  }
+  return out;
 }
 
 /** The channel states stored for some items (before a run overwrites them). */

@@ -53,8 +53,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     });
   }
   if (form.get("intent") === "apply-suggestion") {
-    const applied = await applySuggestionAsDraft(session.shop, String(form.get("sku") ?? ""), Number(form.get("units")), { updatedBy: who });
-    return json(applied.ok ? { ok: true as const, applied: { sku: applied.sku, units: applied.units }, problems: [] } : { ok: false as const, problems: [{ path: "suggestion", message: applied.problem }] }, {
+    const channel = String(form.get("channel") ?? "") || undefined;
+    const applied = await applySuggestionAsDraft(session.shop, String(form.get("sku") ?? ""), Number(form.get("units")), { updatedBy: who, channel });
+    return json(applied.ok ? { ok: true as const, applied: { sku: applied.sku, units: applied.units, channel: applied.channel ?? null }, problems: [] } : { ok: false as const, problems: [{ path: "suggestion", message: applied.problem }] }, {
       status: applied.ok ? 200 : 422,
     });
   }
@@ -124,7 +125,15 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
           </Banner>
         )}
         {applied && (
-          <Banner tone="success" title={`A buffer of ${formatCount(applied.units)} for ${applied.sku} is in your draft`}>
+          <Banner
+            tone="success"
+            title={
+              applied.channel
+                ? `A reserve of ${formatCount(applied.units)} for ${applied.channel} is in your draft`
+                : `A buffer of ${formatCount(applied.units)} for ${applied.sku} is in your draft`
+            }
+          >
+            {applied.channel && <p>The reserve applies to every SKU {applied.channel} sells, not only {applied.sku}: the preview of the draft shows what it holds back.</p>}
             <p>Nothing was published. Open Rules to review the draft, then preview it again before you publish.</p>
             <InlineStack gap="200">
               <Button url="/app/rules">Open Rules</Button>

@@ -7,7 +7,18 @@
  * preview row so the Preview page shows a progress bar, as the preview itself does.
  */
 import type { Policy } from "~/domain";
-import { runBacktest, suggestBuffers, withSkuBuffer, type BacktestFigures, type BacktestInput, type BacktestOrder, type BufferSuggestion } from "~/domain/backtest";
+import {
+  runBacktest,
+  suggestBuffers,
+  suggestReserves,
+  withChannelReserve,
+  withSkuBuffer,
+  type BacktestFigures,
+  type BacktestInput,
+  type BacktestOrder,
+  type BufferSuggestion,
+  type ReserveSuggestion,
+} from "~/domain/backtest";
 import { listLocations, locationInfo } from "~/models/catalog.server";
 import { flaggedExposuresSince } from "~/models/order-exposure.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
@@ -44,6 +55,8 @@ export interface StoredBacktest {
   /** Start of each chart point in UTC: "12-01" over days, "10:30" within a day or two. */
   chartLabels: string[];
   suggestions: BufferSuggestion[];
+  /** Marketplace reserves (fixed ring fences) that would have prevented oversells from a channel's stale copy; absent in results stored before them. */
+  reserveSuggestions?: ReserveSuggestion[];
   /** What Safestock recorded as oversold when these orders arrived (OrderExposure), beside the replay. */
   recorded: { oversoldUnits: number; oversoldOrders: number };
 }
@@ -88,6 +101,9 @@ export async function computeBacktest(shop: string, previewId: string, { client,
   const suggestions = suggestBuffers(input, candidate, report.runs[2]!)
     .sort((a, b) => b.oversoldUnits - a.oversoldUnits || a.sku.localeCompare(b.sku))
     .slice(0, SHOWN_ROWS);
+  const reserveSuggestions = suggestReserves(input, candidate, report.runs[2]!)
+    .sort((a, b) => b.oversoldUnits - a.oversoldUnits || a.sku.localeCompare(b.sku))
+    .slice(0, SHOWN_ROWS);
   const stored: StoredBacktest = {
     windowDays: BACKTEST_WINDOW_DAYS,
     orders: orders.length,
@@ -98,6 +114,7 @@ export async function computeBacktest(shop: string, previewId: string, { client,
     chart: report.runs.map((run) => ({ label: run.label, oversold: run.series.oversoldUnits, withheld: run.series.withheldUnits })),
     chartLabels: chartLabels(report.bucketStarts),
     suggestions,
+    reserveSuggestions,
     recorded: await recordedOversells(shop, since),
   };
   await finishPreviewBacktest(row.id, { status: "done", result: stored });
@@ -227,22 +244,29 @@ export async function loadBacktest(shop: string, previewId: string) {
   };
 }
 
-export type ApplySuggestionResult = { ok: true; sku: string; units: number } | { ok: false; problem: string };
+export type ApplySuggestionResult = { ok: true; sku: string; units: number; channel?: string } | { ok: false; problem: string };
 
 /**
- * Puts a suggested buffer into the rules draft (the draft if there is one, else the version in
- * force as a new draft): the SKU's own safety stock rule is replaced, every other rule kept.
- * Nothing is published: the merchant previews and publishes the draft as any other change.
+ * Puts a suggestion into the rules draft (the draft if there is one, else the version in force as a
+ * new draft), every other rule kept: a buffer replaces the SKU's own safety stock rule; a
+ * marketplace reserve (`channel` given) sets that channel's fixed ring fence, which the policy
+ * format applies to every SKU the channel sells (docs/decisions/033). Nothing is published: the
+ * merchant previews and publishes the draft as any other change.
  */
-export async function applySuggestionAsDraft(shop: string, sku: string, units: number, { updatedBy }: { updatedBy: string }): Promise<ApplySuggestionResult> {
+export async function applySuggestionAsDraft(
+  shop: string,
+  sku: string,
+  units: number,
+  { updatedBy, channel }: { updatedBy: string; channel?: string },
+): Promise<ApplySuggestionResult> {
   if (!sku || !Number.isInteger(units) || units < 1 || units > 1_000_000) return { ok: false, problem: "This suggestion cannot be applied; run the backtest again." };
   const [draft, current] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop)]);
   const base = (draft?.document ?? current?.document ?? EMPTY_POLICY) as Policy;
-  const document = withSkuBuffer(base, sku, units);
+  const document = channel ? withChannelReserve(base, channel, units) : withSkuBuffer(base, sku, units);
   const check = await checkPolicyForShop(shop, document);
   if (!check.ok) return { ok: false, problem: check.problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ") };
   await savePolicyDraft(shop, { document, basedOnVersion: draft?.basedOnVersion ?? current?.version ?? null, updatedBy });
-  return { ok: true, sku, units };
+  return channel ? { ok: true, sku, units, channel } : { ok: true, sku, units };
 }
 
 async function failBacktest(id: string, error: unknown) {

@@ -13,7 +13,7 @@
 import { compilePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
 import { planWithFreeze } from "~/domain/write-plan";
 import { catalogPage, catalogSize, listLocations } from "~/models/catalog.server";
-import { levelQuantitiesOf } from "~/models/sync-state.server";
+import { levelQuantitiesOf, publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
 import { deletePolicyDraft, getPolicyDraft } from "~/models/policy-draft.server";
 import {
   createPolicyPreview,
@@ -218,11 +218,9 @@ function parseQuantities(text: string): Record<string, number> {
 /** The catalog snapshot of a page of items (keyset by inventory item id), as the engine's input. */
 async function snapshotPage(shop: string, base: ShopContext, locations: Map<string, { name: string; isActive: boolean }>, catalog: Awaited<ReturnType<typeof catalogPage>>) {
   const ids = catalog.map((item) => item.inventoryItemId);
-  const [levels, context] = await Promise.all([
-    levelQuantitiesOf(shop, ids),
-    forItems(base, ids, base.now),
-  ]);
-  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations));
+  // The reserves the items last listed too: a self-sizing reserve held at its peak previews as it would publish (docs/decisions/032).
+  const [levels, context, channels] = await Promise.all([levelQuantitiesOf(shop, ids), forItems(base, ids, base.now), storedChannelStates(shop, ids)]);
+  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations), publishedReservesOf(channels));
 }
 
 function variantNames(catalog: readonly { inventoryItemId: string; productTitle: string; variantTitle: string }[]): Map<string, string> {

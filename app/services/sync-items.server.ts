@@ -9,11 +9,11 @@
  * A stale write (a sale landed between our read and our write) is reported back, and the
  * caller re-reads and runs again (`withStaleRetries`): Shopify's current truth always wins.
  */
-import type { Item, Level, Snapshot } from "~/domain";
+import type { Item, Level, PublishedReserve, Snapshot } from "~/domain";
 import { planInventoryWrites, type PlannedBundle } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
 import { upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
-import { storedChannelStates } from "~/models/sync-state.server";
+import { publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
@@ -60,11 +60,17 @@ export function catalogEntries(items: ShopifyItem[]): CatalogItemInput[] {
  * (`item`): variants sharing a SKU or without one are planned each on its own stock. SKU, product
  * and location are names, because the policy file speaks in them.
  */
-export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Snapshot {
+export function snapshotFor(
+  context: ShopSyncContext,
+  items: ShopifyItem[],
+  /** Per item, the self-sizing reserves it last listed (sync-state `publishedReservesOf`): a reserve holds at their peak. */
+  publishedReserves: ReadonlyMap<string, Record<string, PublishedReserve[]>> = new Map(),
+): Snapshot {
   const levels: Level[] = [];
   const engineItems: Item[] = [];
   for (const item of items) {
     const byChannel = context.unitsPerMinuteByChannel.get(item.inventoryItemId);
+    const published = publishedReserves.get(item.inventoryItemId);
     engineItems.push({
       item: item.inventoryItemId,
       sku: item.sku,
@@ -72,6 +78,7 @@ export function snapshotFor(context: ShopSyncContext, items: ShopifyItem[]): Sna
       tags: item.tags,
       unitsPerMinute: context.unitsPerMinute.get(item.inventoryItemId) ?? 0,
       ...(byChannel ? { unitsPerMinuteByChannel: byChannel } : {}),
+      ...(published ? { publishedReserves: published } : {}),
     });
     for (const level of item.levels) {
       if (!level.locationActive) continue;
@@ -115,17 +122,19 @@ export async function syncItems(
   // Items left alone are recorded with their reason (the Inventory page shows it), never planned.
   await upsertCatalogItems(context.shop, catalogEntries([...items, ...fetched.filter((item) => !isPlanned(item))]));
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0, firstPublications: { planned: 0, applied: 0, refused: 0 } };
-  const writePlan = planFor(context, items, bundles);
+  // Read before planning: a self-sizing reserve holds at the peak of what it last listed (docs/decisions/032).
+  const previousChannels = await storedChannelStates(context.shop, items.map((item) => item.inventoryItemId));
+  const writePlan = planFor(context, items, bundles, publishedReservesOf(previousChannels));
   // Every read and plan happens here; the writer only sends the steps.
-  const steps = await planWriteSteps(context, client, writePlan, items, actor);
+  const steps = await planWriteSteps(context, client, writePlan, items, actor, previousChannels);
   const counts = await executeWriteSteps(context, client, steps, options);
   return { levelsChecked: writePlan.levels.length, ...counts };
 }
 
-function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readonly PlannedBundle[] = []) {
+function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readonly PlannedBundle[], publishedReserves: ReadonlyMap<string, Record<string, PublishedReserve[]>>) {
   return planInventoryWrites({
     policy: context.policy.compiled,
-    snapshot: snapshotFor(context, items.filter((item) => !item.isBundle)),
+    snapshot: snapshotFor(context, items.filter((item) => !item.isBundle), publishedReserves),
     items,
     now: context.now.toISOString(),
     freeze: context.freeze,
@@ -190,10 +199,9 @@ async function withBundleParts(client: AdminClient, planned: ShopifyItem[]): Pro
 export async function rereadItemsToWrite(context: ShopSyncContext, client: AdminClient, bulkRead: ShopifyItem[]): Promise<ShopifyItem[]> {
   const tracked = bulkRead.filter((item) => isPlanned(item) && !item.isBundle);
   if (tracked.length === 0) return bulkRead;
-  const plan = planFor(context, tracked);
-  const stored = new Map(
-    (await storedChannelStates(context.shop, tracked.map((item) => item.inventoryItemId))).map((row) => [`${row.inventoryItemId}|${row.channel}`, row]),
-  );
+  const rows = await storedChannelStates(context.shop, tracked.map((item) => item.inventoryItemId));
+  const plan = planFor(context, tracked, [], publishedReservesOf(rows));
+  const stored = new Map(rows.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
   const toRead = new Set([...plan.moves.map((move) => move.inventoryItemId), ...plan.metafields.map((write) => write.inventoryItemId)]);
   for (const state of plan.channelStates) {
     const before = stored.get(`${state.inventoryItemId}|${state.channel}`);

@@ -7,7 +7,7 @@
  */
 import type { AuditActor, AuditInput } from "~/models/audit.server";
 import { catalogItemsForProducts } from "~/models/catalog.server";
-import { appUnpublicationsOfProducts, channelStatesForItems, saveSyncState, storedChannelStates, type ChannelStateRow } from "~/models/sync-state.server";
+import { appUnpublicationsOfProducts, channelStatesForItems, saveSyncState, type ChannelStateRow } from "~/models/sync-state.server";
 import type { WriteIntentKind, WriteRecord } from "~/models/write-intent.server";
 import { channelNumberLowTriggers, lowStockThreshold } from "~/domain/flow";
 import { chunk } from "~/domain/inventory-writes";
@@ -63,10 +63,9 @@ export async function planWriteSteps(
   writePlan: WritePlan,
   items: readonly BatchItem[],
   actor: AuditActor,
+  /** The items' stored channel states, read once before planning (sync-items.server.ts). */
+  previousChannels: ChannelStateRow[],
 ): Promise<WriteStep[]> {
-  const itemIds = items.map((item) => item.inventoryItemId);
-  // Read once: compared by the state save below and by the publication checks.
-  const previousChannels = await storedChannelStates(context.shop, itemIds);
   const moving = new Set(writePlan.moves.map(levelKey));
   const writingMetafield = new Set(writePlan.metafields.map((write) => write.inventoryItemId));
   await saveSyncState(
@@ -178,7 +177,7 @@ async function publicationSteps(
   ]);
   // What the run leaves behind: its planned states over the stored ones.
   const after = new Map(stored.map((state) => [`${state.inventoryItemId}|${state.channel}`, state]));
-  for (const state of writePlan.channelStates) after.set(`${state.inventoryItemId}|${state.channel}`, { ...state, explain: JSON.stringify(state.explain) });
+  for (const state of writePlan.channelStates) after.set(`${state.inventoryItemId}|${state.channel}`, { ...state, explain: JSON.stringify(state.explain), reserveHistory: JSON.stringify(state.reserveHistory ?? []) });
   const productOf = new Map(variants.map((variant) => [variant.inventoryItemId, variant.productId]));
   const statesOf = groupBy([...after.values()], (state) => productOf.get(state.inventoryItemId) ?? "");
   const hiddenOf = groupBy(hiddenByUs, (entry) => entry.productId);

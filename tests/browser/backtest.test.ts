@@ -76,6 +76,10 @@ describe.skipIf(!availability.available)("Preview: backtest on past orders and a
     expect(body).toMatch(/marketplace every 900 s/);
     await app.getByRole("img", { name: /Units oversold over time: Your draft/ }).waitFor();
     expect(body).toMatch(/NECK-20\s+2 per location\s+2\s+2/);
+    // And the marketplace reserve that would have stopped its stale copy overselling: 3 units (web's 3 held back).
+    expect(body).toMatch(/Suggested marketplace reserves/);
+    expect(body).toMatch(/NECK-20\s+marketplace\s+3\s+2\s+3/);
+    await app.getByRole("button", { name: "Apply a reserve of 3 for marketplace (from NECK-20) as draft" }).waitFor();
     await screenshot(page, "preview-backtest");
 
     await app.getByRole("button", { name: "Apply a buffer of 2 for NECK-20 as draft" }).click();

@@ -25,6 +25,8 @@ export interface ChannelStateRow {
   available: number;
   paused: boolean;
   explain: string;
+  /** As stored: the JSON text of ChannelPlan.reserveHistory ("[]" without a self-sizing reserve). */
+  reserveHistory: string;
 }
 
 export interface StoredCatalogRow {

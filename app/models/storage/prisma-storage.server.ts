@@ -25,7 +25,7 @@ export function createPrismaStorage(db: PrismaClient, dialect: Dialect): Pipelin
         select: { inventoryItemId: true, locationId: true, quantities: true, protected: true, available: true, explain: true },
       }),
     channelStates: (shop, inventoryItemIds) =>
-      db.channelState.findMany({ where: itemsIn(shop, inventoryItemIds), select: { inventoryItemId: true, channel: true, available: true, paused: true, explain: true } }),
+      db.channelState.findMany({ where: itemsIn(shop, inventoryItemIds), select: { inventoryItemId: true, channel: true, available: true, paused: true, explain: true, reserveHistory: true } }),
     catalogRows: (shop, inventoryItemIds) =>
       db.catalogItem.findMany({
         where: itemsIn(shop, inventoryItemIds),

@@ -63,10 +63,11 @@ export const UPSERT_LEVEL_STATES = multiRow(
 
 export const UPSERT_CHANNEL_STATES = multiRow(
   "UPSERT_CHANNEL_STATES",
-  `INSERT INTO "ChannelState" ("shop", "inventoryItemId", "channel", "available", "paused", "explain", "updatedAt")`,
-  `(?, ?, ?, ?, ${BOOL}, ?, ?)`,
+  `INSERT INTO "ChannelState" ("shop", "inventoryItemId", "channel", "available", "paused", "explain", "reserveHistory", "updatedAt")`,
+  `(?, ?, ?, ?, ${BOOL}, ?, ?, ?)`,
   `ON CONFLICT ("shop", "inventoryItemId", "channel") DO UPDATE SET
-    "available" = excluded."available", "paused" = excluded."paused", "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`,
+    "available" = excluded."available", "paused" = excluded."paused", "explain" = excluded."explain",
+    "reserveHistory" = excluded."reserveHistory", "updatedAt" = excluded."updatedAt"`,
   500,
 );
 
@@ -156,7 +157,7 @@ export const UPSERT_SHARED_MEASUREMENT = `INSERT INTO "SharedMeasurement" ("name
  */
 const ITEMS_IN = `"shop" = ? AND "inventoryItemId" IN (SELECT value FROM json_each(?))`;
 export const SELECT_LEVEL_STATES = `SELECT "inventoryItemId", "locationId", "quantities", "protected", "available", "explain" FROM "LevelState" WHERE ${ITEMS_IN}`;
-export const SELECT_CHANNEL_STATES = `SELECT "inventoryItemId", "channel", "available", "paused", "explain" FROM "ChannelState" WHERE ${ITEMS_IN}`;
+export const SELECT_CHANNEL_STATES = `SELECT "inventoryItemId", "channel", "available", "paused", "explain", "reserveHistory" FROM "ChannelState" WHERE ${ITEMS_IN}`;
 export const SELECT_CATALOG_ROWS = `SELECT "inventoryItemId", "variantId", "productId", "sku", "productTitle", "variantTitle", "tags", "tracked", "continueSelling", "leftAlone" FROM "CatalogItem" WHERE ${ITEMS_IN}`;
 export const SELECT_CATALOG_OF_PRODUCTS = `SELECT "productId", "inventoryItemId", "sku" FROM "CatalogItem" WHERE "shop" = ? AND "productId" IN (SELECT value FROM json_each(?))`;
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ChannelState" ADD COLUMN     "reserveHistory" TEXT NOT NULL DEFAULT '[]';
