@@ -46,6 +46,9 @@ describe("cart holds for fixed bundles", () => {
     expect([forOthers(harness, "SHIRT-M"), forOthers(harness, "TOTE-NAT")]).toEqual([39, 14]);
     // Cart A itself may still take its 6 totes.
     expect(unitsForHolder(valueOf(harness, "TOTE-NAT"), held.body.holdKey)?.available).toBe(20);
+    // Cart A's checkout passes the checkout Function with its hold key.
+    const holdKeyOfA = [{ key: "_safestockHold", value: held.body.holdKey as string }];
+    expect((await runCheckout(harness.sandbox, { shop: SHOP, lines: [{ variantId: set, quantity: 3 }], attributes: holdKeyOfA })).errors).toEqual([]);
 
     // Cart B wants 15 loose totes: only 14 are left.
     const loose = await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-b", lines: [{ variantId: tote, quantity: 15 }] });
@@ -80,5 +83,14 @@ describe("cart holds for fixed bundles", () => {
     await harness.settle();
     expect([forOthers(harness, "SHIRT-M"), forOthers(harness, "TOTE-NAT")]).toEqual([42, 20]);
     expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([0, 0]);
+
+    // Cart D wants 8 sets: 16 of the 20 totes. The set's published value lists its totes less every
+    // checkout's held ones (the Function cannot tell D's own apart), 20 − 16 = 4 < 16, so a hold would
+    // refuse D itself at checkout: it is not promised, and D checks out unheld like any cart.
+    const big = await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-d", lines: [{ variantId: set, quantity: 8 }] });
+    expect(big.body.lines).toEqual([{ variantId: set, ok: true, held: false, units: 0, reason: "Could not hold this item right now; it is still for sale." }]);
+    await harness.settle();
+    expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([0, 0]);
+    expect((await runCheckout(harness.sandbox, { shop: SHOP, lines: [{ variantId: set, quantity: 8 }] })).errors).toEqual([]);
   });
 });

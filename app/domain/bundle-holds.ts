@@ -94,3 +94,27 @@ export function cartLineOutcomes(
 }
 
 const NOTHING_TO_HOLD = "Safestock does not manage this item.";
+
+/**
+ * The components a bundle's published value lists with fewer units than this cart needs of them,
+ * where the cart has no line of its own for the component: the checkout Function judges such a
+ * component by the bundle's list alone, which leaves out every checkout's held units, this cart's
+ * too (it cannot tell them apart: docs/decisions/034 "Holds"). A hold on them would refuse its own
+ * holder at checkout, so it is never promised. A component with its own cart line is judged by its
+ * own value, which names this cart's hold key.
+ */
+export function componentsRefusedToHolder(value: string | null | undefined, demand: ReadonlyMap<string, number>, cartVariants: ReadonlySet<string>): string[] {
+  let listed: unknown;
+  try {
+    listed = value ? (JSON.parse(value) as { components?: unknown }).components : undefined;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(listed)) return [];
+  const refused: string[] = [];
+  for (const entry of listed as { id?: unknown; available?: unknown }[]) {
+    if (typeof entry?.id !== "string" || typeof entry.available !== "number" || cartVariants.has(entry.id)) continue;
+    if ((demand.get(entry.id) ?? 0) > entry.available) refused.push(entry.id);
+  }
+  return refused;
+}

@@ -7,7 +7,7 @@
  * token or the hold key the cart carried), are released by the cart, or expire.
  */
 import { randomBytes } from "node:crypto";
-import { cartDemand, cartLineOutcomes, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
+import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
 import { BUNDLE_RULE } from "~/domain/bundles";
 import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
@@ -101,21 +101,29 @@ function componentOutcome(result: HoldLineResult): ComponentOutcome {
  * docs/decisions/034), so a cart without bundles asks Shopify nothing. Bundles whose components
  * could not be read are `unreadable`: their lines pass without a hold, the Function still judging them.
  */
-async function bundleRecipes(shop: string, lines: HoldLine[], channel: string, client?: AdminClient): Promise<{ recipes: BundleRecipes; unreadable: Set<string> }> {
+async function bundleRecipes(
+  shop: string,
+  lines: HoldLine[],
+  channel: string,
+  client?: AdminClient,
+): Promise<{ recipes: BundleRecipes; unreadable: Set<string>; bundleItems: string[] }> {
   const bundles: string[] = [];
+  const bundleItems: string[] = [];
   for (const line of lines) {
     const item = await catalogItemForVariant(shop, line.variantId);
     const state = item ? await channelStateFor(shop, item.inventoryItemId, channel) : null;
-    if (state && parseExplain(state.explain).some((explain) => explain.rule === BUNDLE_RULE)) bundles.push(line.variantId);
+    if (!item || !state || !parseExplain(state.explain).some((explain) => explain.rule === BUNDLE_RULE)) continue;
+    bundles.push(line.variantId);
+    bundleItems.push(item.inventoryItemId);
   }
-  if (bundles.length === 0) return { recipes: new Map(), unreadable: new Set() };
+  if (bundles.length === 0) return { recipes: new Map(), unreadable: new Set(), bundleItems };
   try {
     const links = await readBundleLinks(client ?? (await adminClientForShop(shop)), bundles);
     const recipes = new Map([...links.components].map(([variantId, parts]) => [variantId, parts.map((part) => ({ variantId: part.variantId, quantity: part.quantity }))]));
-    return { recipes, unreadable: new Set(bundles.filter((variantId) => !recipes.has(variantId))) };
+    return { recipes, unreadable: new Set(bundles.filter((variantId) => !recipes.has(variantId))), bundleItems };
   } catch (error) {
     console.error("[holds] could not read the cart's bundles", { shop, variantIds: bundles, error: error instanceof Error ? error.message : String(error) });
-    return { recipes: new Map(), unreadable: new Set(bundles) };
+    return { recipes: new Map(), unreadable: new Set(bundles), bundleItems: [] };
   }
 }
 
@@ -140,7 +148,7 @@ export async function holdCart(
   const holdKey = running !== null && input.holdKey === running ? running : newHoldKey();
   const lines = perVariant(input.lines);
   // A bundle line is held as its components (docs/decisions/034 "Holds"): the cart's demand per variant to hold.
-  const { recipes, unreadable } = await bundleRecipes(shop, lines, channel, options.client);
+  const { recipes, unreadable, bundleItems } = await bundleRecipes(shop, lines, channel, options.client);
   const demand = cartDemand(
     lines.filter((line) => !unreadable.has(line.variantId)),
     recipes,
@@ -157,7 +165,8 @@ export async function holdCart(
     if ("placed" in outcome) placed.push(outcome.placed);
     else outcomes.set(line.variantId, componentOutcome(outcome.result));
   }
-  const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, now: options.now, client: options.client }) : new Set<string>();
+  const bundleCheck = { bundleItems, demand: new Map(demand.map((line) => [line.variantId, line.quantity])), cartVariants: new Set(lines.map((line) => line.variantId)) };
+  const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, bundleCheck, now: options.now, client: options.client }) : new Set<string>();
   const released: string[] = [];
   for (const hold of placed) {
     if (confirmed.has(hold.inventoryItemId)) {
@@ -169,8 +178,7 @@ export async function holdCart(
     }
   }
   await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
-  const demandOf = new Map(demand.map((line) => [line.variantId, line.quantity]));
-  const results: HoldLineResult[] = cartLineOutcomes(lines, recipes, demandOf, outcomes, INVALID_QUANTITY).map((result) =>
+  const results: HoldLineResult[] = cartLineOutcomes(lines, recipes, bundleCheck.demand, outcomes, INVALID_QUANTITY).map((result) =>
     unreadable.has(result.variantId) ? passed(result.variantId, NOT_HELD.unconfirmed) : result,
   );
   // The key stays the checkout's while any of its holds runs under it (a refused quantity change keeps the hold it had).
@@ -252,6 +260,13 @@ function refusal(line: HoldLine, state: { available: number; paused: boolean }, 
   return { variantId: line.variantId, ok: false, available, reason };
 }
 
+/** What the cart's bundles need of their components, to check the Function would let the holder through. */
+interface BundleCheck {
+  bundleItems: string[];
+  demand: Map<string, number>;
+  cartVariants: Set<string>;
+}
+
 /**
  * Publishes the holds and reads back what Shopify holds: the inventory items whose channel
  * metafield names `holdKey` with at least the held units and, by the Function's own arithmetic,
@@ -260,18 +275,24 @@ function refusal(line: HoldLine, state: { available: number; paused: boolean }, 
  */
 async function confirmHolds(
   shop: string,
-  input: { holdKey: string; placed: { inventoryItemId: string; units: number }[]; now?: Date; client?: AdminClient },
+  input: { holdKey: string; placed: { variantId: string; inventoryItemId: string; units: number }[]; bundleCheck: BundleCheck; now?: Date; client?: AdminClient },
 ): Promise<Set<string>> {
-  const { holdKey, placed } = input;
+  const { holdKey, placed, bundleCheck } = input;
   const ids = [...new Set(placed.map((hold) => hold.inventoryItemId))];
   try {
     const admin = input.client ?? (await adminClientForShop(shop));
     // Planned at the hold's own instant when one is given (tests, replays), else at each try's time.
     const now = input.now ? () => input.now! : () => new Date();
     await recomputeInventoryItems(shop, ids, { client: admin, actor: "hold", now });
-    const items = await readInventoryItems(admin, ids);
+    // The cart's bundles were planned in the same run as their components (docs/decisions/034).
+    const items = await readInventoryItems(admin, [...ids, ...bundleCheck.bundleItems]);
+    const bundleItems = new Set(bundleCheck.bundleItems);
+    const refusedToHolder = new Set(
+      items.filter((item) => bundleItems.has(item.inventoryItemId)).flatMap((item) => componentsRefusedToHolder(item.channelMetafield?.value, bundleCheck.demand, bundleCheck.cartVariants)),
+    );
     const confirmed = new Set<string>();
     for (const item of items) {
+      if (placed.some((hold) => hold.inventoryItemId === item.inventoryItemId && refusedToHolder.has(hold.variantId))) continue;
       const units = placed.find((hold) => hold.inventoryItemId === item.inventoryItemId)?.units ?? Infinity;
       const published = unitsForHolder(item.channelMetafield?.value, holdKey);
       if (published && published.listed >= units && published.available >= units) confirmed.add(item.inventoryItemId);
