@@ -33,7 +33,7 @@ function needsOf(variantId: string, recipes: BundleRecipes): readonly { variantI
   return recipe && recipe.length > 0 ? recipe.map((part) => ({ variantId: part.variantId, quantity: Math.max(1, Math.floor(part.quantity)) })) : [{ variantId, quantity: 1 }];
 }
 
-export const isWholeQuantity = (quantity: number) => Number.isInteger(quantity) && quantity >= 1;
+const isWholeQuantity = (quantity: number) => Number.isInteger(quantity) && quantity >= 1;
 
 /**
  * The units the cart takes of each variant to hold, bundles expanded into their components and
