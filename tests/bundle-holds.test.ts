@@ -66,6 +66,9 @@ describe("cart holds for fixed bundles", () => {
       { variantId: set, ok: false, available: 1, reason: "Only 1 left." },
       { variantId: tote, ok: false, available: 10, reason: "Only 10 left." },
     ]);
+    // The refused sets hold no shirts either: only A's 3 shirts and 6 totes are held.
+    await harness.settle();
+    expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([3, 6]);
     // 2 sets and 10 loose totes fit (14 totes): held.
     const fits = await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-c", lines: [{ variantId: set, quantity: 2 }, { variantId: tote, quantity: 10 }] });
     expect(fits.status).toBe(200);

@@ -63,11 +63,11 @@ export function cartLineOutcomes(
   recipes: BundleRecipes,
   demand: ReadonlyMap<string, number>,
   outcomes: ReadonlyMap<string, ComponentOutcome>,
-  invalidQuantity: string,
+  reasons: { invalidQuantity: string; notHeld: string },
 ): CartLineOutcome[] {
   return lines.map((line): CartLineOutcome => {
     const { variantId, quantity } = line;
-    if (!isWholeQuantity(quantity)) return { variantId, ok: false, available: 0, reason: invalidQuantity };
+    if (!isWholeQuantity(quantity)) return { variantId, ok: false, available: 0, reason: reasons.invalidQuantity };
     const needs = needsOf(variantId, recipes);
     let refused: { available: number; reason: string } | null = null;
     for (const need of needs) {
@@ -81,6 +81,8 @@ export function cartLineOutcomes(
     }
     if (refused) return { variantId, ok: false, ...refused };
     const components = needs.map((need) => outcomes.get(need.variantId));
+    // A component left unplaced (only refused lines needed it when checked) holds nothing for this line.
+    if (components.some((outcome) => outcome === undefined)) return { variantId, ok: true, held: false, units: 0, reason: reasons.notHeld };
     const held = components.filter((outcome) => outcome?.ok === true && outcome.held);
     // A bundle is held when its managed components are; a component that could not be held leaves it unheld.
     const failed = components.find((outcome) => outcome?.ok === true && !outcome.held && !outcome.ownReason);
@@ -117,4 +119,21 @@ export function componentsRefusedToHolder(value: string | null | undefined, dema
     if ((demand.get(entry.id) ?? 0) > entry.available) refused.push(entry.id);
   }
   return refused;
+}
+
+/**
+ * The variants to hold: those some cart line still needs once the lines already refused (a component
+ * of theirs is short) are set aside. A bundle refused for want of totes then holds no shirts either,
+ * and the cart keeps the holds it had on them.
+ */
+export function variantsToPlace(lines: readonly CartDemandLine[], recipes: BundleRecipes, refused: ReadonlySet<string>): Set<string> {
+  const wanted = new Set<string>();
+  for (const line of lines) {
+    if (!isWholeQuantity(line.quantity)) continue;
+    const needs = needsOf(line.variantId, recipes);
+    if (needs.some((need) => refused.has(need.variantId))) continue;
+    for (const need of needs) wanted.add(need.variantId);
+  }
+  for (const variantId of refused) wanted.add(variantId);
+  return wanted;
 }

@@ -7,7 +7,7 @@
  * token or the hold key the cart carried), are released by the cart, or expire.
  */
 import { randomBytes } from "node:crypto";
-import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
+import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, variantsToPlace, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
 import { BUNDLE_RULE } from "~/domain/bundles";
 import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
@@ -160,7 +160,12 @@ export async function holdCart(
   const dropped = [...otherCarts, ...(await releaseHoldsExcept(shop, input.holder, demand.map((line) => line.variantId)))];
   const outcomes = new Map<string, ComponentOutcome>();
   const placed: { variantId: string; inventoryItemId: string; units: number; expiresAt: Date }[] = [];
+  // With bundles in the cart, a line refused now must not leave its bundle's other components held.
+  const refusedBefore = new Set<string>();
+  if (recipes.size > 0) for (const line of demand) if (await refusedNow(shop, { holder: input.holder, channel, line, now })) refusedBefore.add(line.variantId);
+  const toPlace = variantsToPlace(lines, recipes, refusedBefore);
   for (const line of demand) {
+    if (!toPlace.has(line.variantId)) continue;
     const outcome = await placeLineHold(shop, { holder: input.holder, holdKey, channel, line, now, session });
     if ("placed" in outcome) placed.push(outcome.placed);
     else outcomes.set(line.variantId, componentOutcome(outcome.result));
@@ -178,7 +183,7 @@ export async function holdCart(
     }
   }
   await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
-  const results: HoldLineResult[] = cartLineOutcomes(lines, recipes, bundleCheck.demand, outcomes, INVALID_QUANTITY).map((result) =>
+  const results: HoldLineResult[] = cartLineOutcomes(lines, recipes, bundleCheck.demand, outcomes, { invalidQuantity: INVALID_QUANTITY, notHeld: NOT_HELD.unconfirmed }).map((result) =>
     unreadable.has(result.variantId) ? passed(result.variantId, NOT_HELD.unconfirmed) : result,
   );
   // The key stays the checkout's while any of its holds runs under it (a refused quantity change keeps the hold it had).
@@ -237,6 +242,15 @@ async function placeLineHold(
     return { result: lost ?? { variantId: line.variantId, ok: false, available: 0, reason: "This item is not available right now." } };
   }
   return { placed: { variantId: line.variantId, inventoryItemId: item.inventoryItemId, units: line.quantity, expiresAt } };
+}
+
+/** Whether the line would be refused now, before anything is placed. */
+async function refusedNow(shop: string, input: { holder: string; channel: string; line: HoldLine; now: Date }): Promise<boolean> {
+  const item = await catalogItemForVariant(shop, input.line.variantId);
+  const state = item && !item.continueSelling ? await channelStateFor(shop, item.inventoryItemId, input.channel) : null;
+  if (!item || !state) return false;
+  const heldByOthers = await unitsHeldByOthers(shop, { holder: input.holder, channel: input.channel, inventoryItemId: item.inventoryItemId, now: input.now });
+  return refusal(input.line, state, heldByOthers) !== null;
 }
 
 /** Units other holders placed before this hold. */
