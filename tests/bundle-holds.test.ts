@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { unitsForHolder } from "~/domain/inventory-writes";
 import { publishPolicy } from "~/services/policy.server";
+import { runScheduledWork } from "~/services/scheduler.server";
 import { runCheckout } from "../sandbox/checkout/index";
 import { startHarness } from "./support/harness";
 import type { Harness } from "./support/harness";
@@ -95,5 +96,21 @@ describe("cart holds for fixed bundles", () => {
     await harness.settle();
     expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([0, 0]);
     expect((await runCheckout(harness.sandbox, { shop: SHOP, lines: [{ variantId: set, quantity: 8 }] })).errors).toEqual([]);
+
+    // Cart E holds 1 set and never comes back: both component holds expire together (15 minutes, the default).
+    expect((await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-e", lines: [{ variantId: set, quantity: 1 }] })).body.lines[0]).toMatchObject({ held: true, units: 1 });
+    await harness.settle();
+    expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([1, 2]);
+    expect((await runScheduledWork(new Date(Date.now() + 16 * 60_000))).expiredHolds).toBe(2);
+    await harness.settle();
+    expect([forOthers(harness, "SHIRT-M"), forOthers(harness, "TOTE-NAT")]).toEqual([42, 20]);
+
+    // A hold on loose shirts stays published when a tote's change republishes the set and its shirts.
+    const shirt = variantOf(harness, SHOP, "SHIRT-M").id;
+    expect((await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-s", lines: [{ variantId: shirt, quantity: 2 }] })).status).toBe(200);
+    expect((await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-t", lines: [{ variantId: tote, quantity: 1 }] })).status).toBe(200);
+    await harness.settle();
+    expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([2, 1]);
+    expect([forOthers(harness, "SHIRT-M"), forOthers(harness, "TOTE-NAT")]).toEqual([40, 19]);
   });
 });

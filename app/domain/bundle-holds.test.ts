@@ -1,6 +1,6 @@
 /** Bundle lines held as their components (docs/decisions/034 "Holds"): hand-computed carts. */
 import { describe, expect, it } from "vitest";
-import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, variantsToPlace, type ComponentOutcome } from "./bundle-holds";
+import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, sharedExpiries, variantsToPlace, type ComponentOutcome } from "./bundle-holds";
 
 /** The Summer Set: 1 shirt and 2 totes. */
 const recipes = new Map([["set", [{ variantId: "shirt", quantity: 1 }, { variantId: "tote", quantity: 2 }]]]);
@@ -49,6 +49,18 @@ describe("bundle lines in a cart hold", () => {
     // Totes short: the sets are refused, so shirts are not placed; scarves (own line) still are.
     expect(variantsToPlace([{ variantId: "set", quantity: 2 }, { variantId: "scarf", quantity: 1 }], recipes, new Set(["tote"]))).toEqual(new Set(["scarf", "tote"]));
     expect(variantsToPlace([{ variantId: "set", quantity: 2 }, { variantId: "shirt", quantity: 1 }], recipes, new Set(["tote"]))).toEqual(new Set(["shirt", "tote"]));
+  });
+
+  it("end a bundle's component holds together, at the earliest of their lifetimes", () => {
+    // Totes are low (5-minute holds), shirts are not (15): the set's shirts end with its totes; a loose scarf keeps its own.
+    const lifetimes = new Map([["shirt", "2026-12-06T09:15:00.000Z"], ["tote", "2026-12-06T09:05:00.000Z"], ["scarf", "2026-12-06T09:15:00.000Z"]]);
+    const lines = [{ variantId: "set", quantity: 1 }, { variantId: "scarf", quantity: 1 }];
+    expect(sharedExpiries(lines, recipes, lifetimes)).toEqual(new Map([["shirt", "2026-12-06T09:05:00.000Z"]]));
+    // A second bundle sharing the shirt with a scarf carries the earliest through the shirt.
+    const both = new Map([...recipes, ["pack", [{ variantId: "shirt", quantity: 1 }, { variantId: "scarf", quantity: 1 }]]]);
+    expect(sharedExpiries([{ variantId: "set", quantity: 1 }, { variantId: "pack", quantity: 1 }], both, lifetimes)).toEqual(
+      new Map([["shirt", "2026-12-06T09:05:00.000Z"], ["scarf", "2026-12-06T09:05:00.000Z"]]),
+    );
   });
 
   it("name the components the Function would refuse the holder, judged by the bundle's list alone", () => {

@@ -137,3 +137,39 @@ export function variantsToPlace(lines: readonly CartDemandLine[], recipes: Bundl
   for (const variantId of refused) wanted.add(variantId);
   return wanted;
 }
+
+/**
+ * One expiry for the holds a bundle line spans, so they end together: each component's hold lifetime
+ * depends on its own stock (shorter when low), so the earliest wins across every bundle sharing a
+ * component, until nothing changes. Returns the variants whose hold must end earlier (ISO-8601).
+ */
+export function sharedExpiries(lines: readonly CartDemandLine[], recipes: BundleRecipes, expiresAt: ReadonlyMap<string, string>): Map<string, string> {
+  const shared = new Map(expiresAt);
+  const groups = lines.filter((line) => recipes.has(line.variantId)).map((line) => needsOf(line.variantId, recipes).map((need) => need.variantId).filter((id) => shared.has(id)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const group of groups) {
+      const earliest = group.map((id) => shared.get(id)!).sort()[0];
+      for (const id of group) {
+        if (earliest !== undefined && shared.get(id)! > earliest) {
+          shared.set(id, earliest);
+          changed = true;
+        }
+      }
+    }
+  }
+  return new Map([...shared].filter(([id, at]) => at !== expiresAt.get(id)));
+}
+
+/**
+ * Placed holds no line ended up held by: a bundle line answered unheld or refused (another component
+ * could not be held) must not leave its other components held, so these are released.
+ */
+export function heldForNothing(lines: readonly CartDemandLine[], recipes: BundleRecipes, answers: readonly CartLineOutcome[], placed: readonly string[]): string[] {
+  const used = new Set<string>();
+  lines.forEach((line, index) => {
+    const answer = answers[index];
+    if (answer?.ok && answer.held) for (const need of needsOf(line.variantId, recipes)) used.add(need.variantId);
+  });
+  return placed.filter((variantId) => !used.has(variantId));
+}

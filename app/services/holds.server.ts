@@ -7,7 +7,7 @@
  * token or the hold key the cart carried), are released by the cart, or expire.
  */
 import { randomBytes } from "node:crypto";
-import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, variantsToPlace, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
+import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, heldForNothing, sharedExpiries, variantsToPlace, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
 import { BUNDLE_RULE } from "~/domain/bundles";
 import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
@@ -25,6 +25,7 @@ import {
   runningHoldOn,
   runningHoldKey,
   runningHoldsInOrder,
+  shortenCartHold,
   unitsHeldByOthers,
   withdrawHold,
 } from "~/models/holds.server";
@@ -170,6 +171,14 @@ export async function holdCart(
     if ("placed" in outcome) placed.push(outcome.placed);
     else outcomes.set(line.variantId, componentOutcome(outcome.result));
   }
+  // A bundle's component holds end together, at the earliest of their lifetimes.
+  const earlier = sharedExpiries(lines, recipes, new Map(placed.map((hold) => [hold.variantId, hold.expiresAt.toISOString()])));
+  for (const hold of placed) {
+    const at = earlier.get(hold.variantId);
+    if (at === undefined) continue;
+    hold.expiresAt = new Date(at);
+    await shortenCartHold(shop, { holder: input.holder, holdKey, variantId: hold.variantId, expiresAt: hold.expiresAt });
+  }
   const bundleCheck = { bundleItems, demand: new Map(demand.map((line) => [line.variantId, line.quantity])), cartVariants: new Set(lines.map((line) => line.variantId)) };
   const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, bundleCheck, now: options.now, client: options.client }) : new Set<string>();
   const released: string[] = [];
@@ -182,12 +191,16 @@ export async function holdCart(
       outcomes.set(hold.variantId, { ok: true, held: false, reason: NOT_HELD.unconfirmed, ownReason: false });
     }
   }
-  await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
   const results: HoldLineResult[] = cartLineOutcomes(lines, recipes, bundleCheck.demand, outcomes, { invalidQuantity: INVALID_QUANTITY, notHeld: NOT_HELD.unconfirmed }).map((result) =>
     unreadable.has(result.variantId) ? passed(result.variantId, NOT_HELD.unconfirmed) : result,
   );
+  // A bundle answered refused or unheld keeps none of its other components held (docs/decisions/034 "Holds").
+  const kept = placed.filter((hold) => confirmed.has(hold.inventoryItemId)).map((hold) => hold.variantId);
+  const unused = heldForNothing(lines, recipes, results, kept);
+  if (unused.length > 0) released.push(...(await releaseHolds(shop, input.holder, unused)));
+  await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
   // The key stays the checkout's while any of its holds runs under it (a refused quantity change keeps the hold it had).
-  const stillRunning = confirmed.size > 0 || (running === holdKey && (await runningHoldKey(shop, input.holder, now)) === holdKey);
+  const stillRunning = kept.length > unused.length || (running === holdKey && (await runningHoldKey(shop, input.holder, now)) === holdKey);
   return { holdKey: stillRunning ? holdKey : null, lines: results };
 }
 
