@@ -159,6 +159,14 @@ export async function placeCustomerHold(
   return db.cartHold.create({ data: { shop, ...hold } });
 }
 
+/** A checkout's running hold on a variant ends earlier: a bundle's component holds end together (docs/decisions/034 "Holds"). */
+export async function shortenCartHold(shop: string, hold: { holder: string; holdKey: string; variantId: string; expiresAt: Date }, db: PrismaClient = prisma) {
+  await db.cartHold.updateMany({
+    where: { shop, holder: hold.holder, holdKey: hold.holdKey, variantId: hold.variantId, status: "active", expiresAt: { gt: hold.expiresAt } },
+    data: { expiresAt: hold.expiresAt },
+  });
+}
+
 export async function extendHold(shop: string, id: string, expiresAt: Date, db: PrismaClient = prisma) {
   await db.cartHold.updateMany({ where: { shop, id }, data: { expiresAt } });
 }

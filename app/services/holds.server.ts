@@ -7,6 +7,8 @@
  * token or the hold key the cart carried), are released by the cart, or expire.
  */
 import { randomBytes } from "node:crypto";
+import { cartDemand, cartLineOutcomes, componentsRefusedToHolder, heldForNothing, sharedExpiries, variantsToPlace, type BundleRecipes, type ComponentOutcome } from "~/domain/bundle-holds";
+import { BUNDLE_RULE } from "~/domain/bundles";
 import { CHECKOUT_CHANNEL, unitsForHolder } from "~/domain/inventory-writes";
 import { catalogItemForVariant } from "~/models/catalog.server";
 import { countHoldRequest, HOLD_REQUEST_WINDOW_MS } from "~/models/hold-request-window.server";
@@ -23,6 +25,7 @@ import {
   runningHoldOn,
   runningHoldKey,
   runningHoldsInOrder,
+  shortenCartHold,
   unitsHeldByOthers,
   withdrawHold,
 } from "~/models/holds.server";
@@ -30,7 +33,9 @@ import { getShopSettings } from "~/models/settings.server";
 import { channelStateFor } from "~/models/sync-state.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
+import { readBundleLinks } from "~/shopify/bundles.server";
 import { readInventoryItems } from "~/shopify/inventory.server";
+import { parseExplain } from "./display-view.server";
 import { enqueueRecompute } from "./jobs.server";
 import { recomputeInventoryItems } from "./sync-items.server";
 
@@ -80,7 +85,48 @@ const NOT_HELD = {
   unconfirmed: "Could not hold this item right now; it is still for sale.",
 } as const;
 
+const INVALID_QUANTITY = "The quantity must be a whole number above zero.";
+
 const passed = (variantId: string, reason: string): HoldLineResult => ({ variantId, ok: true, held: false, units: 0, reason });
+
+/** A variant's answer as one need of a cart line: passing for a reason of its own does not leave a bundle unheld. */
+function componentOutcome(result: HoldLineResult): ComponentOutcome {
+  if (!result.ok) return { ok: false, available: result.available, reason: result.reason };
+  if (result.held) return { ok: true, held: true, units: result.units, expiresAt: result.expiresAt };
+  return { ok: true, held: false, reason: result.reason, ownReason: result.reason !== NOT_HELD.unconfirmed };
+}
+
+/**
+ * The components of the cart's fixed bundles, read from Shopify (the catalog does not keep them):
+ * a line is a bundle when its last planned number came from components (`rule: "bundle"`,
+ * docs/decisions/034), so a cart without bundles asks Shopify nothing. Bundles whose components
+ * could not be read are `unreadable`: their lines pass without a hold, the Function still judging them.
+ */
+async function bundleRecipes(
+  shop: string,
+  lines: HoldLine[],
+  channel: string,
+  client?: AdminClient,
+): Promise<{ recipes: BundleRecipes; unreadable: Set<string>; bundleItems: string[] }> {
+  const bundles: string[] = [];
+  const bundleItems: string[] = [];
+  for (const line of lines) {
+    const item = await catalogItemForVariant(shop, line.variantId);
+    const state = item ? await channelStateFor(shop, item.inventoryItemId, channel) : null;
+    if (!item || !state || !parseExplain(state.explain).some((explain) => explain.rule === BUNDLE_RULE)) continue;
+    bundles.push(line.variantId);
+    bundleItems.push(item.inventoryItemId);
+  }
+  if (bundles.length === 0) return { recipes: new Map(), unreadable: new Set(), bundleItems };
+  try {
+    const links = await readBundleLinks(client ?? (await adminClientForShop(shop)), bundles);
+    const recipes = new Map([...links.components].map(([variantId, parts]) => [variantId, parts.map((part) => ({ variantId: part.variantId, quantity: part.quantity }))]));
+    return { recipes, unreadable: new Set(bundles.filter((variantId) => !recipes.has(variantId))), bundleItems };
+  } catch (error) {
+    console.error("[holds] could not read the cart's bundles", { shop, variantIds: bundles, error: error instanceof Error ? error.message : String(error) });
+    return { recipes: new Map(), unreadable: new Set(bundles), bundleItems: [] };
+  }
+}
 
 /**
  * Places (or updates) the holds of one checkout and answers only once Shopify can enforce them:
@@ -101,35 +147,60 @@ export async function holdCart(
   // caller without it gets a new key, and its holds replace the old ones.
   const running = await runningHoldKey(shop, input.holder, now);
   const holdKey = running !== null && input.holdKey === running ? running : newHoldKey();
-  // The cart dropped these lines: their holds end now.
   const lines = perVariant(input.lines);
+  // A bundle line is held as its components (docs/decisions/034 "Holds"): the cart's demand per variant to hold.
+  const { recipes, unreadable, bundleItems } = await bundleRecipes(shop, lines, channel, options.client);
+  const demand = cartDemand(
+    lines.filter((line) => !unreadable.has(line.variantId)),
+    recipes,
+  );
   // One running cart per buyer session: a session's holds under another checkout token end, so
   // invented checkout tokens cannot add up to more than one cart's lines (issue 22).
   const otherCarts = session ? await releaseOtherCartsOfSession(shop, session, input.holder) : [];
-  const dropped = [...otherCarts, ...(await releaseHoldsExcept(shop, input.holder, lines.map((line) => line.variantId)))];
-  const results: HoldLineResult[] = [];
+  // The cart dropped these lines (or the components they needed): their holds end now.
+  const dropped = [...otherCarts, ...(await releaseHoldsExcept(shop, input.holder, demand.map((line) => line.variantId)))];
+  const outcomes = new Map<string, ComponentOutcome>();
   const placed: { variantId: string; inventoryItemId: string; units: number; expiresAt: Date }[] = [];
-  for (const line of lines) {
+  // With bundles in the cart, a line refused now must not leave its bundle's other components held.
+  const refusedBefore = new Set<string>();
+  if (recipes.size > 0) for (const line of demand) if (await refusedNow(shop, { holder: input.holder, channel, line, now })) refusedBefore.add(line.variantId);
+  const toPlace = variantsToPlace(lines, recipes, refusedBefore);
+  for (const line of demand) {
+    if (!toPlace.has(line.variantId)) continue;
     const outcome = await placeLineHold(shop, { holder: input.holder, holdKey, channel, line, now, session });
     if ("placed" in outcome) placed.push(outcome.placed);
-    else results.push(outcome.result);
+    else outcomes.set(line.variantId, componentOutcome(outcome.result));
   }
-  const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, now: options.now, client: options.client }) : new Set<string>();
+  // A bundle's component holds end together, at the earliest of their lifetimes.
+  const earlier = sharedExpiries(lines, recipes, new Map(placed.map((hold) => [hold.variantId, hold.expiresAt.toISOString()])));
+  for (const hold of placed) {
+    const at = earlier.get(hold.variantId);
+    if (at === undefined) continue;
+    hold.expiresAt = new Date(at);
+    await shortenCartHold(shop, { holder: input.holder, holdKey, variantId: hold.variantId, expiresAt: hold.expiresAt });
+  }
+  const bundleCheck = { bundleItems, demand: new Map(demand.map((line) => [line.variantId, line.quantity])), cartVariants: new Set(lines.map((line) => line.variantId)) };
+  const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, bundleCheck, now: options.now, client: options.client }) : new Set<string>();
   const released: string[] = [];
   for (const hold of placed) {
     if (confirmed.has(hold.inventoryItemId)) {
-      results.push({ variantId: hold.variantId, ok: true, held: true, units: hold.units, expiresAt: hold.expiresAt.toISOString() });
+      outcomes.set(hold.variantId, { ok: true, held: true, units: hold.units, expiresAt: hold.expiresAt.toISOString() });
     } else {
       // Shopify does not enforce it: never promise it. Its units go back to everyone.
       released.push(...(await releaseHolds(shop, input.holder, [hold.variantId])));
-      results.push(passed(hold.variantId, NOT_HELD.unconfirmed));
+      outcomes.set(hold.variantId, { ok: true, held: false, reason: NOT_HELD.unconfirmed, ownReason: false });
     }
   }
+  const results: HoldLineResult[] = cartLineOutcomes(lines, recipes, bundleCheck.demand, outcomes, { invalidQuantity: INVALID_QUANTITY, notHeld: NOT_HELD.unconfirmed }).map((result) =>
+    unreadable.has(result.variantId) ? passed(result.variantId, NOT_HELD.unconfirmed) : result,
+  );
+  // A bundle answered refused or unheld keeps none of its other components held (docs/decisions/034 "Holds").
+  const kept = placed.filter((hold) => confirmed.has(hold.inventoryItemId)).map((hold) => hold.variantId);
+  const unused = heldForNothing(lines, recipes, results, kept);
+  if (unused.length > 0) released.push(...(await releaseHolds(shop, input.holder, unused)));
   await enqueueRecompute(shop, [...new Set([...dropped, ...released])]);
-  const order = new Map(lines.map((line, index) => [line.variantId, index]));
-  results.sort((a, b) => (order.get(a.variantId) ?? 0) - (order.get(b.variantId) ?? 0));
   // The key stays the checkout's while any of its holds runs under it (a refused quantity change keeps the hold it had).
-  const stillRunning = confirmed.size > 0 || (running === holdKey && (await runningHoldKey(shop, input.holder, now)) === holdKey);
+  const stillRunning = kept.length > unused.length || (running === holdKey && (await runningHoldKey(shop, input.holder, now)) === holdKey);
   return { holdKey: stillRunning ? holdKey : null, lines: results };
 }
 
@@ -149,7 +220,7 @@ async function placeLineHold(
 ): Promise<LineOutcome> {
   const { line, now, channel, holder } = input;
   if (!Number.isInteger(line.quantity) || line.quantity < 1) {
-    return { result: { variantId: line.variantId, ok: false, available: 0, reason: "The quantity must be a whole number above zero." } };
+    return { result: { variantId: line.variantId, ok: false, available: 0, reason: INVALID_QUANTITY } };
   }
   // A re-post of the same line under the running key changes nothing: no new row (issue 22).
   const same = await runningHoldOn(shop, { holder, holdKey: input.holdKey, variantId: line.variantId, now });
@@ -186,6 +257,15 @@ async function placeLineHold(
   return { placed: { variantId: line.variantId, inventoryItemId: item.inventoryItemId, units: line.quantity, expiresAt } };
 }
 
+/** Whether the line would be refused now, before anything is placed. */
+async function refusedNow(shop: string, input: { holder: string; channel: string; line: HoldLine; now: Date }): Promise<boolean> {
+  const item = await catalogItemForVariant(shop, input.line.variantId);
+  const state = item && !item.continueSelling ? await channelStateFor(shop, item.inventoryItemId, input.channel) : null;
+  if (!item || !state) return false;
+  const heldByOthers = await unitsHeldByOthers(shop, { holder: input.holder, channel: input.channel, inventoryItemId: item.inventoryItemId, now: input.now });
+  return refusal(input.line, state, heldByOthers) !== null;
+}
+
 /** Units other holders placed before this hold. */
 function unitsAhead(holds: { id: string; holder: string; units: number }[], holdId: string, holder: string): number {
   let units = 0;
@@ -207,6 +287,13 @@ function refusal(line: HoldLine, state: { available: number; paused: boolean }, 
   return { variantId: line.variantId, ok: false, available, reason };
 }
 
+/** What the cart's bundles need of their components, to check the Function would let the holder through. */
+interface BundleCheck {
+  bundleItems: string[];
+  demand: Map<string, number>;
+  cartVariants: Set<string>;
+}
+
 /**
  * Publishes the holds and reads back what Shopify holds: the inventory items whose channel
  * metafield names `holdKey` with at least the held units and, by the Function's own arithmetic,
@@ -215,18 +302,24 @@ function refusal(line: HoldLine, state: { available: number; paused: boolean }, 
  */
 async function confirmHolds(
   shop: string,
-  input: { holdKey: string; placed: { inventoryItemId: string; units: number }[]; now?: Date; client?: AdminClient },
+  input: { holdKey: string; placed: { variantId: string; inventoryItemId: string; units: number }[]; bundleCheck: BundleCheck; now?: Date; client?: AdminClient },
 ): Promise<Set<string>> {
-  const { holdKey, placed } = input;
+  const { holdKey, placed, bundleCheck } = input;
   const ids = [...new Set(placed.map((hold) => hold.inventoryItemId))];
   try {
     const admin = input.client ?? (await adminClientForShop(shop));
     // Planned at the hold's own instant when one is given (tests, replays), else at each try's time.
     const now = input.now ? () => input.now! : () => new Date();
     await recomputeInventoryItems(shop, ids, { client: admin, actor: "hold", now });
-    const items = await readInventoryItems(admin, ids);
+    // The cart's bundles were planned in the same run as their components (docs/decisions/034).
+    const items = await readInventoryItems(admin, [...ids, ...bundleCheck.bundleItems]);
+    const bundleItems = new Set(bundleCheck.bundleItems);
+    const refusedToHolder = new Set(
+      items.filter((item) => bundleItems.has(item.inventoryItemId)).flatMap((item) => componentsRefusedToHolder(item.channelMetafield?.value, bundleCheck.demand, bundleCheck.cartVariants)),
+    );
     const confirmed = new Set<string>();
     for (const item of items) {
+      if (placed.some((hold) => hold.inventoryItemId === item.inventoryItemId && refusedToHolder.has(hold.variantId))) continue;
       const units = placed.find((hold) => hold.inventoryItemId === item.inventoryItemId)?.units ?? Infinity;
       const published = unitsForHolder(item.channelMetafield?.value, holdKey);
       if (published && published.listed >= units && published.available >= units) confirmed.add(item.inventoryItemId);

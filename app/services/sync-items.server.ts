@@ -20,7 +20,7 @@ import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { readBundleItemsOfProducts, readBundleLinks, type ShopifyBundleComponent } from "~/shopify/bundles.server";
 import { readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
 import { executeWriteSteps, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
-import { loadSyncContext, type ShopSyncContext } from "./sync-context.server";
+import { forItems, loadSyncContext, type ShopSyncContext } from "./sync-context.server";
 import { planWriteSteps } from "./write-steps.server";
 
 export interface SyncOutcome {
@@ -119,6 +119,12 @@ export async function syncItems(
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
   const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned));
+  // Components and bundles the run brought in need their own running holds and sales rates too, or
+  // their published values would drop the holds on them (docs/decisions/034 "Holds").
+  const fetchedIds = new Set(fetched.map((item) => item.inventoryItemId));
+  if (items.some((item) => !fetchedIds.has(item.inventoryItemId))) {
+    context = await forItems(context, [...new Set([...fetchedIds, ...items.map((item) => item.inventoryItemId)])], context.now);
+  }
   // Items left alone are recorded with their reason (the Inventory page shows it), never planned.
   await upsertCatalogItems(context.shop, catalogEntries([...items, ...fetched.filter((item) => !isPlanned(item))]));
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0, firstPublications: { planned: 0, applied: 0, refused: 0 } };
