@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import type { BacktestFigures, BufferSuggestion, ReserveSuggestion } from "~/domain/backtest";
+import type { BacktestFigures, BufferSuggestion, ReserveSuggestion, StoredBacktest } from "~/domain/backtest";
 import { BarChart } from "./charts";
 import { formatCount } from "./format";
 
@@ -10,19 +10,7 @@ export interface BacktestPanelData {
   processed: number;
   total: number;
   error: string | null;
-  result: {
-    windowDays: number;
-    orders: number;
-    syncLagSeconds: number;
-    refreshSeconds: Record<string, number>;
-    runs: { label: string; total: BacktestFigures; byChannel: Record<string, BacktestFigures> }[];
-    groups: { group: string; figures: BacktestFigures[] }[];
-    chart: { label: string; oversold: number[]; withheld: number[] }[];
-    chartLabels: string[];
-    suggestions: BufferSuggestion[];
-    reserveSuggestions?: ReserveSuggestion[];
-    recorded: { oversoldUnits: number; oversoldOrders: number };
-  } | null;
+  result: StoredBacktest | null;
 }
 
 /** The rows of the side-by-side table, in the merchant's words. */

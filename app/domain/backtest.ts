@@ -557,6 +557,25 @@ export interface ReserveSuggestion {
   readonly withheldWithoutUnits: number;
 }
 
+/** What the Preview page shows: three policies side by side, per channel and per SKU group, a chart and suggestions. */
+export interface StoredBacktest {
+  windowDays: number;
+  orders: number;
+  syncLagSeconds: number;
+  refreshSeconds: Record<string, number>;
+  runs: { label: string; total: BacktestFigures; byChannel: Record<string, BacktestFigures> }[];
+  /** The groups (products) with the most oversold or withheld units under any policy, per policy. */
+  groups: { group: string; figures: BacktestFigures[] }[];
+  chart: { label: string; oversold: number[]; withheld: number[] }[];
+  /** Start of each chart point in UTC: "12-01" over days, "10:30" within a day or two. */
+  chartLabels: string[];
+  suggestions: BufferSuggestion[];
+  /** Marketplace reserves (fixed ring fences) that would have prevented oversells from a channel's stale copy; absent in results stored before them. */
+  reserveSuggestions?: ReserveSuggestion[];
+  /** What Safestock recorded as oversold when these orders arrived (its order exposure records), beside the replay. */
+  recorded: { oversoldUnits: number; oversoldOrders: number };
+}
+
 /**
  * The candidate with a fixed ring fence of `units` for `channel` (docs/policy.md § 4): its rule
  * keeps everything else, a larger fixed fence it already has stays, a self-sizing reserve becomes

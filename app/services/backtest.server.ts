@@ -16,8 +16,7 @@ import {
   type BacktestFigures,
   type BacktestInput,
   type BacktestOrder,
-  type BufferSuggestion,
-  type ReserveSuggestion,
+  type StoredBacktest,
 } from "~/domain/backtest";
 import { listLocations, locationInfo } from "~/models/catalog.server";
 import { flaggedExposuresSince } from "~/models/order-exposure.server";
@@ -42,24 +41,6 @@ const BACKTEST_ATTEMPTS = 3;
 const SHOWN_ROWS = 20;
 const CHART_POINTS = 12;
 
-/** What the Preview page shows: three policies side by side, per channel and per SKU group, a chart and suggestions. */
-export interface StoredBacktest {
-  windowDays: number;
-  orders: number;
-  syncLagSeconds: number;
-  refreshSeconds: Record<string, number>;
-  runs: { label: string; total: BacktestFigures; byChannel: Record<string, BacktestFigures> }[];
-  /** The groups (products) with the most oversold or withheld units under any policy, per policy. */
-  groups: { group: string; figures: BacktestFigures[] }[];
-  chart: { label: string; oversold: number[]; withheld: number[] }[];
-  /** Start of each chart point in UTC: "12-01" over days, "10:30" within a day or two. */
-  chartLabels: string[];
-  suggestions: BufferSuggestion[];
-  /** Marketplace reserves (fixed ring fences) that would have prevented oversells from a channel's stale copy; absent in results stored before them. */
-  reserveSuggestions?: ReserveSuggestion[];
-  /** What Safestock recorded as oversold when these orders arrived (OrderExposure), beside the replay. */
-  recorded: { oversoldUnits: number; oversoldOrders: number };
-}
 
 export type StartBacktestResult = { ok: true } | { ok: false; problem: string };
 
