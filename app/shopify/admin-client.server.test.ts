@@ -34,6 +34,31 @@ function scripted(responses: (TransportResponse | Error)[]) {
 const ok = (data: unknown, c = cost(10, 90)): TransportResponse => ({ status: 200, body: { data, extensions: { cost: c } }, requestId: "req-1" });
 
 describe("createAdminClient", () => {
+  it("asks for the token after waiting for the bucket, so a token that expired during the wait is not sent", async () => {
+    // Hand-made timeline: the first request leaves 10 of 100 points; the second needs 60 at
+    // 10 points/s, so it waits 5 s. The token source says "t1" until 3 s, "t2" after.
+    let clock = 0;
+    const sent: string[] = [];
+    const responses = [ok({ a: 1 }, cost(60, 10)), ok({ a: 2 }, cost(60, 0))];
+    const client = createAdminClient({
+      shop: "a.myshopify.com",
+      accessToken: async () => (clock < 3000 ? "t1" : "t2"),
+      transport: async ({ accessToken }) => {
+        sent.push(accessToken);
+        return responses.shift()!;
+      },
+      buckets: new BucketRegistry(),
+      now: () => clock,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    await client.request("Op", "{ a }");
+    await client.request("Op", "{ a }");
+    expect(sent).toEqual(["t1", "t2"]);
+  });
+
   it("waits for the bucket and retries a THROTTLED response instead of surfacing it", async () => {
     const throttled: TransportResponse = {
       status: 200,

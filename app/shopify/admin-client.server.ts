@@ -134,7 +134,12 @@ export interface AdminResult<T> {
 
 export interface AdminClientOptions {
   shop: string;
-  accessToken: string;
+  /**
+   * The token, or a function asked right before each send, after any wait for the throttle
+   * bucket: a token that expires while a request waits for the bucket is renewed before it is
+   * sent rather than refused with a 401 (docs/decisions/021).
+   */
+  accessToken: string | (() => Promise<string>);
   apiVersion?: string;
   transport?: AdminTransport;
   sleep?: (ms: number) => Promise<void>;
@@ -262,7 +267,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 
       let response: TransportResponse;
       try {
-        response = await transport({ shop, accessToken, apiVersion, query, variables });
+        const token = typeof accessToken === "string" ? accessToken : await accessToken();
+        response = await transport({ shop, accessToken: token, apiVersion, query, variables });
       } catch (error) {
         const timedOut = error instanceof RequestTimeoutError;
         reportFailure({ shop, operation, kind: timedOut ? "timeout" : "network", status: 0 });

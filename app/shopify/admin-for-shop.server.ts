@@ -69,23 +69,30 @@ async function tokenFor(source: OfflineTokenSource, shop: string, rejected?: str
  */
 export async function adminClientForShop(shop: string, source: OfflineTokenSource = offlineTokenSource()): Promise<AdminClient> {
   let token = await tokenFor(source, shop);
-  const clientFor = (current: OfflineToken) => createAdminClient({ shop, accessToken: current.accessToken });
-  let client = clientFor(token);
   const renew = async (rejected?: string) => {
-    const previous = token.accessToken;
     token = await tokenFor(source, shop, rejected);
-    if (token.accessToken !== previous) client = clientFor(token);
   };
 
   return {
     shop,
     async request(operation, query, variables) {
-      if (source.isStale(token)) await renew();
+      // The token is chosen when the request is sent, after its wait for the throttle bucket: a
+      // wait of seconds must not send a token that expired meanwhile. `sent` is this request's own
+      // token, so a 401 names the token Shopify refused even when other requests renewed it since.
+      let sent = token.accessToken;
+      const client = createAdminClient({
+        shop,
+        accessToken: async () => {
+          if (source.isStale(token)) await renew();
+          sent = token.accessToken;
+          return sent;
+        },
+      });
       try {
         return await client.request(operation, query, variables);
       } catch (error) {
         if (!(error instanceof AdminApiError && error.invalidToken)) throw error;
-        const rejected = token.accessToken;
+        const rejected = sent;
         await renew(rejected);
         if (token.accessToken === rejected) {
           const kind = token.expires === null ? "non-expiring token" : "no replacement token";
@@ -95,7 +102,7 @@ export async function adminClientForShop(shop: string, source: OfflineTokenSourc
           return await client.request(operation, query, variables);
         } catch (retryError) {
           if (!(retryError instanceof AdminApiError && retryError.invalidToken)) throw retryError;
-          return loseAccess(source, shop, `Shopify answered 401 to ${operation} with a replaced token too`, retryError, token.accessToken);
+          return loseAccess(source, shop, `Shopify answered 401 to ${operation} with a replaced token too`, retryError, sent);
         }
       }
     },
