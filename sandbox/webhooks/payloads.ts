@@ -134,8 +134,10 @@ export function lineItemPayload(line: OrderLineRecord): Record<string, unknown> 
     variant_inventory_management: line.variantId ? "shopify" : null,
     variant_title: null,
     vendor: null,
-    // A bundle's component line names its group (shopify.dev/changelog/update-in-orders-webhook-to-view-bundles-and-their-components).
-    sales_line_item_group_id: line.lineItemGroup ? legacyIdOf(line.lineItemGroup.id) : null,
+    // A bundle's component line names its group ("when a line_item belongs to a bundle, it will have
+    // an associated sales_line_item_group_id": shopify.dev/changelog/update-in-orders-webhook-to-view-bundles-and-their-components).
+    // Other lines leave the key out, as the recorded orders/create sample does.
+    ...(line.lineItemGroup ? { sales_line_item_group_id: legacyIdOf(line.lineItemGroup.id) } : {}),
     tax_lines: [],
     duties: [],
     discount_allocations: [],
