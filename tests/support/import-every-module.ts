@@ -19,10 +19,13 @@ for (const file of process.argv.slice(2)) {
 for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 // The module loader's own one-shot file reads and closes (FSReqCallback, FSReqPromise, CloseReq;
 // Node 22 closes loaded files asynchronously) finish on their own: wait until they have, a bounded
-// number of turns, so what is left is what an import started and kept.
+// time (5 s at most: on a busy machine a file close can take longer than a thousand loop turns, as
+// a CI run showed), so what is left is what an import started and kept. Each wait's timer has
+// fired before the snapshot, so the waiting itself leaves nothing behind.
 const oneShotFileRequests = /^(FSReqCallback|FSReqPromise|CloseReq)$/;
-for (let turn = 0; turn < 1000 && process.getActiveResourcesInfo().some((kind) => oneShotFileRequests.test(kind)); turn++) {
-  await new Promise((resolve) => setImmediate(resolve));
+const waitUntil = Date.now() + 5_000;
+while (Date.now() < waitUntil && process.getActiveResourcesInfo().some((kind) => oneShotFileRequests.test(kind))) {
+  await new Promise((resolve) => setTimeout(resolve, 10));
 }
 const after = process.getActiveResourcesInfo();
 process.stdout.write(`${JSON.stringify({ failures, before, after })}\n`);
