@@ -129,7 +129,12 @@ export interface Harness {
   /** The merchant opens the app in Shopify admin: a fresh session token through `authenticate.admin`. */
   openApp(shop?: string): Promise<void>;
   /** Deliver every pending webhook and run every due job, until both are quiet. */
-  settle(): Promise<{ jobs: number }>;
+  /**
+   * Delivers every pending webhook and runs the queue until both are quiet. `realTime` waits the
+   * deliveries' drawn delays out on the clock instead of releasing them in due order, for a test
+   * that measures lateness in wall time.
+   */
+  settle(options?: { realTime?: boolean }): Promise<{ jobs: number }>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, shop?: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -178,7 +183,7 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
       const url = embeddedAppUrl({ appUrl: sandbox.appUrl, shop, idToken: sandbox.mintSessionToken(shop) });
       await appLoader({ request: new Request(url, { headers: { "User-Agent": BROWSER_UA } }), params: {}, context: {} });
     },
-    async settle() {
+    async settle(options = {}) {
       let jobs = 0;
       // Quiet when a round delivers and runs nothing and the queue is drained; retries wait a few
       // ms in backoff, so until then the rounds go on (the condition, not a sleep, ends them).
@@ -190,7 +195,7 @@ export function startHarness(options: Partial<SandboxOptions> & { createShop?: S
           for (let round = 0; round < 50; round++) {
             // Nothing runs beside the drain, so the deliveries' drawn delays are released in the order
             // they fall due rather than waited out: same arrival order, no idle wall time.
-            await sandbox.dispatcher.drain({ fastForward: true, inDueOrder: true });
+            await sandbox.dispatcher.drain({ fastForward: true, inDueOrder: !options.realTime });
             const counts = await worker.runUntilIdle();
             jobs += counts.processed;
             if (counts.processed === 0) return jobQueue().drained();
