@@ -9,8 +9,9 @@
  * Runs on SQLite and, in CI's step 2, on PostgreSQL.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import prisma, { createPrismaClient, databaseUrlOf } from "~/db.server";
+import prisma, { createPrismaClient, databaseUrlOf, isPostgresUrl } from "~/db.server";
 import { countHoldRequest } from "~/models/hold-request-window.server";
+import { admitHold, placePendingHold } from "~/models/holds.server";
 import { recordMeasurement } from "~/models/shared-measurement.server";
 import { createStorage } from "~/models/storage/index.server";
 import { shopifyClockSkewMs } from "~/services/clock-skew.server";
@@ -54,6 +55,42 @@ describe("state shared by every process through the database", () => {
       { session: "session-2", count: 1 },
       { session: "session-3", count: 1 },
     ]);
+  });
+
+  it("checkouts racing for the last 3 units in two processes: the holds admitted never add up to more than 3", async () => {
+    // Hand-made: 3 units on the online store; 12 checkouts, each wanting 1, all placed pending first
+    // and then admitted at once, alternating between the two processes. Any correct admission keeps
+    // exactly 3 (the first three to be admitted); ordering by placement time let two checkouts each
+    // see itself first (CI on PostgreSQL, 2026-12-06).
+    const item = "gid://shopify/InventoryItem/race";
+    const channel = "online_store";
+    const available = 3;
+    await prisma.channelState.create({ data: { shop: SHOP, inventoryItemId: item, channel, available, paused: false } });
+    const now = new Date(T0);
+    const expiresAt = new Date(T0 + 15 * 60_000);
+    const checkouts = Array.from({ length: 12 }, (_, i) => `checkout-${i}`);
+    // On SQLite the second client shares this process's one thread: a transaction of one client
+    // waiting (synchronously, better-sqlite3) for the other's write lock would block the event loop
+    // that must finish the other's transaction. Real processes wait for each other; here the SQLite
+    // run races 12 admissions on one client (its transactions interleave with their awaits).
+    const racers = isPostgresUrl(url) ? [prisma, otherProcess] : [prisma];
+    const racer = (i: number) => racers[i % racers.length];
+    for (let round = 0; round < 3; round++) {
+      const pending = await Promise.all(
+        checkouts.map((holder, i) =>
+          placePendingHold(SHOP, { holder: `${round}-${holder}`, channel, inventoryItemId: item, variantId: "gid://shopify/ProductVariant/race", sku: "RACE", units: 1, expiresAt }, racer(i)),
+        ),
+      );
+      const admissions = await Promise.all(
+        pending.map((hold, i) =>
+          admitHold(SHOP, { id: hold.id, holder: hold.holder, variantId: hold.variantId, channel, inventoryItemId: item, now }, (heldByOthers) => 1 <= available - heldByOthers, racer(i)),
+        ),
+      );
+      expect(admissions.filter((admission) => admission.admitted)).toHaveLength(3);
+      expect(await prisma.cartHold.count({ where: { shop: SHOP, inventoryItemId: item, status: "active" } })).toBe(3);
+      // The next round starts from an empty shelf again.
+      await prisma.cartHold.deleteMany({ where: { shop: SHOP, inventoryItemId: item } });
+    }
   });
 
   it("the clock skew measured by one process is the one every process reads", async () => {

@@ -41,18 +41,6 @@ export async function runningHoldKey(shop: string, holder: string, now: Date, db
 }
 
 /**
- * Every running hold on one item and channel, placed ones (`pending`, not yet admitted) included,
- * first placed first (ties by id): the order holds are served in.
- */
-export async function runningHoldsInOrder(shop: string, input: { channel: string; inventoryItemId: string; now: Date }, db: PrismaClient = prisma) {
-  return db.cartHold.findMany({
-    where: { shop, channel: input.channel, inventoryItemId: input.inventoryItemId, status: { in: ["pending", "active"] }, expiresAt: { gt: input.now } },
-    select: { id: true, holder: true, units: true },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
-}
-
-/**
  * A checkout's new hold, stored `pending`: it keeps its place in line but counts nowhere (not in
  * other checkouts' numbers, not in what is published) until `admitHold`. The checkout's previous
  * hold on the variant keeps counting meanwhile, so a quantity change never leaves the units
@@ -62,16 +50,32 @@ export async function placePendingHold(shop: string, hold: NewHold, db: PrismaCl
   return db.cartHold.create({ data: { shop, ...hold, status: "pending" } });
 }
 
-/** A pending hold that fits after the ones placed before it starts counting, and replaces the checkout's previous hold on the variant. */
-export async function admitHold(shop: string, hold: { id: string; holder: string; variantId: string }, db: PrismaClient = prisma) {
+/**
+ * A pending hold is admitted (starts counting, and replaces the checkout's previous hold on the
+ * variant) only if it fits after the holds other checkouts already have. Two checkouts racing for
+ * the last units are admitted one after the other: the transaction first writes the item's
+ * ChannelState row, which takes its row lock on PostgreSQL and the database's write lock on SQLite,
+ * so the second admission counts the first one's units. Ordering by the rows' times was not enough:
+ * a time is taken before the row is visible, so each of two checkouts could see itself first
+ * (CI, PostgreSQL, 2026-12-06).
+ */
+export async function admitHold(
+  shop: string,
+  hold: { id: string; holder: string; variantId: string; channel: string; inventoryItemId: string; now: Date },
+  fits: (heldByOthers: number) => boolean,
+  db: PrismaClient = prisma,
+): Promise<{ admitted: true } | { admitted: false; heldByOthers: number }> {
   return db.$transaction(async (tx) => {
+    await tx.$executeRaw`UPDATE "ChannelState" SET "available" = "available" WHERE "shop" = ${shop} AND "inventoryItemId" = ${hold.inventoryItemId} AND "channel" = ${hold.channel}`;
+    const heldByOthers = await unitsHeldByOthers(shop, hold, tx as PrismaClient);
+    if (!fits(heldByOthers)) return { admitted: false, heldByOthers };
     const { count } = await tx.cartHold.updateMany({ where: { shop, id: hold.id, status: "pending" }, data: { status: "active" } });
-    if (count !== 1) return false;
+    if (count !== 1) return { admitted: false, heldByOthers };
     await tx.cartHold.updateMany({
       where: { shop, holder: hold.holder, variantId: hold.variantId, status: { in: ["pending", "active"] }, id: { not: hold.id } },
       data: { status: "released" },
     });
-    return true;
+    return { admitted: true };
   });
 }
 

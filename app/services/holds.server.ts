@@ -24,7 +24,6 @@ import {
   placePendingHold,
   runningHoldOn,
   runningHoldKey,
-  runningHoldsInOrder,
   shortenCartHold,
   unitsHeldByOthers,
   withdrawHold,
@@ -244,15 +243,15 @@ async function placeLineHold(
   const newHold = { holder, holdKey: input.holdKey, session: input.session, channel, inventoryItemId: item.inventoryItemId, variantId: line.variantId, sku: item.sku, units: line.quantity, expiresAt };
   const hold = await placePendingHold(shop, newHold);
 
-  // Two checkouts may pass the check above at once. Holds are served first placed first: a hold
-  // is stored pending (counted nowhere), then admitted only if it fits after every hold placed
-  // before it, pending ones included; otherwise it is withdrawn. So exactly the earlier one
-  // stays, in every process, without a lock, and a withdrawn hold is never published.
-  const ahead = unitsAhead(await runningHoldsInOrder(shop, { channel, inventoryItemId: item.inventoryItemId, now }), hold.id, holder);
-  const lost = refusal(line, state, ahead);
-  if (lost || !(await admitHold(shop, { id: hold.id, holder, variantId: line.variantId }))) {
+  // Two checkouts may pass the check above at once. A hold is stored pending (counted nowhere,
+  // the checkout's previous hold still counting), then admitted only if it still fits after the
+  // holds admitted before it, one admission at a time per item (admitHold); otherwise it is
+  // withdrawn. So exactly one of two racing checkouts keeps the last units, in every process, and
+  // a withdrawn hold is never published.
+  const admission = await admitHold(shop, { id: hold.id, holder, variantId: line.variantId, channel, inventoryItemId: item.inventoryItemId, now }, (held) => refusal(line, state, held) === null);
+  if (!admission.admitted) {
     await withdrawHold(shop, hold.id);
-    return { result: lost ?? { variantId: line.variantId, ok: false, available: 0, reason: "This item is not available right now." } };
+    return { result: refusal(line, state, admission.heldByOthers) ?? { variantId: line.variantId, ok: false, available: 0, reason: "This item is not available right now." } };
   }
   return { placed: { variantId: line.variantId, inventoryItemId: item.inventoryItemId, units: line.quantity, expiresAt } };
 }
@@ -264,16 +263,6 @@ async function refusedNow(shop: string, input: { holder: string; channel: string
   if (!item || !state) return false;
   const heldByOthers = await unitsHeldByOthers(shop, { holder: input.holder, channel: input.channel, inventoryItemId: item.inventoryItemId, now: input.now });
   return refusal(input.line, state, heldByOthers) !== null;
-}
-
-/** Units other holders placed before this hold. */
-function unitsAhead(holds: { id: string; holder: string; units: number }[], holdId: string, holder: string): number {
-  let units = 0;
-  for (const hold of holds) {
-    if (hold.id === holdId) break;
-    if (hold.holder !== holder) units += hold.units;
-  }
-  return units;
 }
 
 function refusal(line: HoldLine, state: { available: number; paused: boolean }, heldByOthers: number): HoldLineResult | null {
