@@ -88,14 +88,31 @@ describe("cart holds for fixed bundles", () => {
     expect([forOthers(harness, "SHIRT-M"), forOthers(harness, "TOTE-NAT")]).toEqual([42, 20]);
     expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([0, 0]);
 
-    // Cart D wants 8 sets: 16 of the 20 totes. The set's published value lists its totes less every
-    // checkout's held ones (the Function cannot tell D's own apart), 20 − 16 = 4 < 16, so a hold would
-    // refuse D itself at checkout: it is not promised, and D checks out unheld like any cart.
+    // Cart D wants 8 sets: 16 of the 20 totes, 8 of the 42 shirts, more than half of the totes left
+    // (8 ≤ the set's 10). The set's published value lists its totes less every checkout's held ones,
+    // 20 − 16 = 4, and gives D its own 16 back under D's key: D may take 4 + 16 = 20 ≥ 16, so D is held.
     const big = await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-d", lines: [{ variantId: set, quantity: 8 }] });
-    expect(big.body.lines).toEqual([{ variantId: set, ok: true, held: false, units: 0, reason: "Could not hold this item right now; it is still for sale." }]);
+    expect(big.body.lines).toEqual([{ variantId: set, ok: true, held: true, units: 8, expiresAt: expect.any(String) }]);
+    await harness.settle();
+    expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([8, 16]);
+    const setValue = JSON.parse(valueOf(harness, "SET-SUMMER")!) as { components: { available: number; keys?: Record<string, number> }[] };
+    // Shirts 42 − 8 = 34 for anyone, D 34 + 8 = 42; totes 20 − 16 = 4, D 4 + 16 = 20.
+    expect(setValue.components).toEqual([
+      { id: variantOf(harness, SHOP, "SHIRT-M").id, quantity: 1, available: 34, keys: { [big.body.holdKey]: 8 } },
+      { id: tote, quantity: 2, available: 4, keys: { [big.body.holdKey]: 16 } },
+    ]);
+    // D's own checkout passes the Function with its key; a cart without it gets ⌊4 / 2⌋ = 2 sets.
+    const holdKeyOfD = [{ key: "_safestockHold", value: big.body.holdKey as string }];
+    expect((await runCheckout(harness.sandbox, { shop: SHOP, lines: [{ variantId: set, quantity: 8 }], attributes: holdKeyOfD })).errors).toEqual([]);
+    expect((await runCheckout(harness.sandbox, { shop: SHOP, lines: [{ variantId: set, quantity: 3 }] })).errors).toContainEqual(
+      expect.objectContaining({ message: "Only 2 left — please lower the quantity" }),
+    );
+    // And the hold API tells another cart the same: 3 sets need 6 totes, 4 are left.
+    const another = await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-f", lines: [{ variantId: set, quantity: 3 }] });
+    expect(another.body.lines).toEqual([{ variantId: set, ok: false, available: 2, reason: "Only 2 left." }]);
+    expect((await callHolds(harness, SHOP, "DELETE", { checkoutToken: "checkout-d", holdKey: big.body.holdKey })).body).toEqual({ released: 2 });
     await harness.settle();
     expect([heldOf(harness, "SHIRT-M"), heldOf(harness, "TOTE-NAT")]).toEqual([0, 0]);
-    expect((await runCheckout(harness.sandbox, { shop: SHOP, lines: [{ variantId: set, quantity: 8 }] })).errors).toEqual([]);
 
     // Cart E holds 1 set and never comes back: both component holds expire together (15 minutes, the default).
     expect((await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-e", lines: [{ variantId: set, quantity: 1 }] })).body.lines[0]).toMatchObject({ held: true, units: 1 });

@@ -97,6 +97,56 @@ describe("fixed bundles", () => {
   });
 });
 
+/** The app's requests by operation name, from the emulated shop's own request log (not from app code). */
+const requestsNamed = (harness: Harness, operation: string) =>
+  (harness.sandbox.shop(SHOP) as SandboxShopEmulator).costLog().filter((entry) => entry.operation === operation).length;
+
+const MAKE_BUNDLE = `mutation MakeBundle($input: [ProductVariantRelationshipUpdateInput!]!) {
+  productVariantRelationshipBulkUpdate(input: $input) {
+    parentProductVariants { id requiresComponents }
+    userErrors { field message code }
+  }
+}`;
+
+describe("bundle links are asked only for bundles and their components", () => {
+  it("a shop without bundles sends no SafestockBundleLinks; a bundle made after install is found by its components' next run, sold, and followed", async () => {
+    // The default seed has no bundle. Seeded Warehouse available: SHIRT-L 25, TOTE-BLK 60, RING-8 0;
+    // only the Warehouse fulfils online orders, so each Online Store number is its Warehouse available.
+    const harness = startHarness({ shops: [SHOP = "no-bundles.myshopify.com"], seed: "default" });
+    await harness.install(SHOP);
+    await harness.settle();
+    // A sync run of its own: a web order for 2 SHIRT-L commits 2 at the Warehouse (25 → 23).
+    await harness.sandbox.placeOrder({ sourceName: "web", lineItems: [{ variantId: variantOf(harness, SHOP, "SHIRT-L").id, quantity: 2 }] }, SHOP);
+    await harness.settle();
+    await waitFor(() => online(harness, "SHIRT-L") === 23, { what: "the shirt's number follows the order" });
+    expect(requestsNamed(harness, "SafestockItemLevels")).toBeGreaterThan(0);
+    expect(requestsNamed(harness, "SafestockBundleLinks")).toBe(0);
+    expect(requestsNamed(harness, "SafestockBundleParentVariants")).toBe(0);
+
+    // The merchant makes RING-8 a bundle of 1 SHIRT-L and 2 TOTE-BLK. Shopify documents no webhook
+    // for it, and the emulator sends none: the app learns it from the components' next read.
+    const [ring, shirt, tote] = ["RING-8", "SHIRT-L", "TOTE-BLK"].map((sku) => variantOf(harness, SHOP, sku));
+    const made = await harness.gql<{ data: { productVariantRelationshipBulkUpdate: { userErrors: unknown[] } } }>(
+      MAKE_BUNDLE,
+      { input: [{ parentProductVariantId: ring!.id, productVariantRelationshipsToCreate: [{ id: shirt!.id, quantity: 1 }, { id: tote!.id, quantity: 2 }] }] },
+      SHOP,
+    );
+    expect(made.data.productVariantRelationshipBulkUpdate.userErrors).toEqual([]);
+
+    // A web order for 3 bundles commits 3 shirts (23 → 20) and 6 totes (60 → 54) at the Warehouse.
+    await harness.sandbox.placeOrder({ sourceName: "web", lineItems: [{ variantId: ring!.id, quantity: 3 }], options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } }, SHOP);
+    await harness.settle();
+    // Shirts 20, totes 54; the bundle = min(20 / 1, ⌊54 / 2⌋ = 27) = 20, limited by SHIRT-L.
+    await waitFor(() => online(harness, "RING-8") === 20, { what: "the new bundle's number is published from its components" });
+    expect([online(harness, "SHIRT-L"), online(harness, "TOTE-BLK")]).toEqual([20, 54]);
+    expect(published(harness, "RING-8")!.components).toEqual([
+      { id: shirt!.id, quantity: 1, available: 20 },
+      { id: tote!.id, quantity: 2, available: 54 },
+    ]);
+    expect(requestsNamed(harness, "SafestockBundleLinks")).toBeGreaterThan(0);
+  });
+});
+
 describe("items Safestock leaves alone", () => {
   it("an untracked item, a gift card and a digital good are never written, and the Inventory page says why", async () => {
     const harness = await installed("left-alone.myshopify.com");

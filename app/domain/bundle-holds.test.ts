@@ -65,10 +65,26 @@ describe("bundle lines in a cart hold", () => {
 
   it("name the components the Function would refuse the holder, judged by the bundle's list alone", () => {
     const value = JSON.stringify({ channels: {}, components: [{ id: "shirt", quantity: 1, available: 30 }, { id: "tote", quantity: 2, available: 4 }] });
-    // 8 sets need 16 totes; the list says 4.
-    expect(componentsRefusedToHolder(value, new Map([["shirt", 8], ["tote", 16]]), new Set(["set"]))).toEqual(["tote"]);
+    // 8 sets need 16 totes; the list says 4 and gives this key nothing back.
+    expect(componentsRefusedToHolder(value, new Map([["shirt", 8], ["tote", 16]]), new Set(["set"]), "key-d")).toEqual(["tote"]);
     // With a loose tote line in the cart, the Function reads the tote's own value instead.
-    expect(componentsRefusedToHolder(value, new Map([["shirt", 8], ["tote", 17]]), new Set(["set", "tote"]))).toEqual([]);
-    expect(componentsRefusedToHolder("not json", new Map(), new Set())).toEqual([]);
+    expect(componentsRefusedToHolder(value, new Map([["shirt", 8], ["tote", 17]]), new Set(["set", "tote"]), "key-d")).toEqual([]);
+    expect(componentsRefusedToHolder("not json", new Map(), new Set(), "key-d")).toEqual([]);
+  });
+
+  it("give the holder back what the bundle's list names under its key, and only its key", () => {
+    // Totes: 20 for sale, key-d holds 16 → everyone else 4, key-d 4 + 16 = 20; shirts 42 − 8 = 34, key-d 34 + 8 = 42.
+    const value = JSON.stringify({
+      channels: {},
+      components: [
+        { id: "shirt", quantity: 1, available: 34, keys: { "key-d": 8 } },
+        { id: "tote", quantity: 2, available: 4, keys: { "key-d": 16 } },
+      ],
+    });
+    const eightSets = new Map([["shirt", 8], ["tote", 16]]);
+    expect(componentsRefusedToHolder(value, eightSets, new Set(["set"]), "key-d")).toEqual([]);
+    expect(componentsRefusedToHolder(value, eightSets, new Set(["set"]), "key-e")).toEqual(["tote"]);
+    // 11 sets would need 22 totes: 20 at most for key-d.
+    expect(componentsRefusedToHolder(value, new Map([["shirt", 11], ["tote", 22]]), new Set(["set"]), "key-d")).toEqual(["tote"]);
   });
 });

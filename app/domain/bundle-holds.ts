@@ -98,14 +98,14 @@ export function cartLineOutcomes(
 const NOTHING_TO_HOLD = "Safestock does not manage this item.";
 
 /**
- * The components a bundle's published value lists with fewer units than this cart needs of them,
- * where the cart has no line of its own for the component: the checkout Function judges such a
- * component by the bundle's list alone, which leaves out every checkout's held units, this cart's
- * too (it cannot tell them apart: docs/decisions/034 "Holds"). A hold on them would refuse its own
- * holder at checkout, so it is never promised. A component with its own cart line is judged by its
- * own value, which names this cart's hold key.
+ * The components a bundle's published value lets this checkout take fewer units of than the cart
+ * needs, where the cart has no line of its own for the component: the checkout Function judges such
+ * a component by the bundle's list alone — `available` (every checkout's held units left out) plus
+ * what the list gives back under this checkout's hold key (docs/decisions/034 "Holds"). A hold on
+ * them would refuse its own holder at checkout (its key not listed, or the component's number
+ * fell), so it is never promised. A component with its own cart line is judged by its own value.
  */
-export function componentsRefusedToHolder(value: string | null | undefined, demand: ReadonlyMap<string, number>, cartVariants: ReadonlySet<string>): string[] {
+export function componentsRefusedToHolder(value: string | null | undefined, demand: ReadonlyMap<string, number>, cartVariants: ReadonlySet<string>, holdKey: string): string[] {
   let listed: unknown;
   try {
     listed = value ? (JSON.parse(value) as { components?: unknown }).components : undefined;
@@ -114,9 +114,11 @@ export function componentsRefusedToHolder(value: string | null | undefined, dema
   }
   if (!Array.isArray(listed)) return [];
   const refused: string[] = [];
-  for (const entry of listed as { id?: unknown; available?: unknown }[]) {
+  for (const entry of listed as { id?: unknown; available?: unknown; keys?: unknown }[]) {
     if (typeof entry?.id !== "string" || typeof entry.available !== "number" || cartVariants.has(entry.id)) continue;
-    if ((demand.get(entry.id) ?? 0) > entry.available) refused.push(entry.id);
+    const keys = typeof entry.keys === "object" && entry.keys !== null ? (entry.keys as Record<string, unknown>) : {};
+    const own = Object.prototype.hasOwnProperty.call(keys, holdKey) && typeof keys[holdKey] === "number" ? Math.max(0, keys[holdKey] as number) : 0;
+    if ((demand.get(entry.id) ?? 0) > entry.available + own) refused.push(entry.id);
   }
   return refused;
 }

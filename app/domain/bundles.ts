@@ -76,5 +76,62 @@ function bundleExplain(units: number, limiting: BundleComponent | null, limiting
 export interface PublishedComponent {
   readonly variantId: string;
   readonly quantity: number;
+  /** The component's checkout-channel number less every checkout's held units: what any cart may take. */
   readonly available: number;
+  /**
+   * Per hold key, the units that checkout gets back of its own holds on the component: what it may
+   * take is `available` + this, exactly what the component's own value lets it take (a Function
+   * cannot read a component that is not in the cart, docs/decisions/034 "Holds"). Absent: none.
+   */
+  readonly keys?: Readonly<Record<string, number>>;
+}
+
+/**
+ * At most this many hold keys are listed across one bundle's components: 30 components with 64
+ * keys of 22 characters stay far under the 10,000 bytes a metafield may bring into the checkout
+ * Function's input (a unit test checks the worst case). A key left out gets nothing back: its
+ * holder is refused beyond `available`, so its hold is not confirmed (stricter, never kinder).
+ */
+export const MAX_BUNDLE_LISTED_HOLDS = 64;
+
+/** One component's checkout-channel plan and the running holds on it (the component's own listed holds). */
+export interface ComponentForCheckout {
+  readonly variantId: string;
+  readonly quantity: number;
+  readonly planned: { readonly available: number; readonly paused: boolean };
+  readonly held: number;
+  /** Units held per listed hold key, oldest hold first. */
+  readonly keys: Readonly<Record<string, number>>;
+}
+
+/**
+ * A bundle's components as its published value lists them. Each checkout may take of a component
+ * what the component's own value would let it: its number less what *other* checkouts hold
+ * (max(0, number − (held − own))); every other cart `available` = max(0, number − held). The
+ * difference is listed under the checkout's key. Keys are taken in rounds, the oldest hold of
+ * every component first, up to MAX_BUNDLE_LISTED_HOLDS; a paused component lists none (nobody may
+ * take it).
+ */
+export function componentsForCheckout(components: readonly ComponentForCheckout[]): PublishedComponent[] {
+  const available = components.map((component) => (component.planned.paused ? 0 : Math.max(0, component.planned.available - component.held)));
+  const keys = components.map((): Record<string, number> => ({}));
+  const ranked = components.map((component) => (component.planned.paused ? [] : Object.entries(component.keys)));
+  let budget = MAX_BUNDLE_LISTED_HOLDS;
+  for (let rank = 0; budget > 0 && ranked.some((list) => rank < list.length); rank++) {
+    components.forEach((component, index) => {
+      const entry = ranked[index]![rank];
+      if (entry === undefined || budget === 0) return;
+      const [key, own] = entry;
+      const back = Math.max(0, component.planned.available - Math.max(0, component.held - own)) - available[index]!;
+      if (back <= 0) return;
+      keys[index]![key] = back;
+      budget--;
+    });
+  }
+  return components.map((component, index) => ({
+    variantId: component.variantId,
+    quantity: component.quantity,
+    available: available[index]!,
+    ...(Object.keys(keys[index]!).length > 0 ? { keys: keys[index]! } : {}),
+  }));
 }

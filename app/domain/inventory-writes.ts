@@ -186,9 +186,15 @@ function serializeChannelValue(channels: Record<string, ChannelAts>, extras: Pub
   }
   if (extras.components && extras.components.length > 0) {
     // Short keys: the value is read by the checkout Function, whose whole input is bounded.
-    value.components = extras.components.map((component) => ({ id: component.variantId, quantity: component.quantity, available: component.available }));
+    value.components = extras.components.map((component) => ({ id: component.variantId, quantity: component.quantity, available: component.available, ...sortedKeysOf(component.keys) }));
   }
   return JSON.stringify(value);
+}
+
+/** A component's hold keys in key order (equal holds always serialise to equal text), or nothing when none. */
+function sortedKeysOf(keys: Readonly<Record<string, number>> | undefined): { keys?: Record<string, number> } {
+  const names = keys ? Object.keys(keys).sort() : [];
+  return names.length > 0 ? { keys: Object.fromEntries(names.map((name) => [name, keys![name]!])) } : {};
 }
 
 /** A published value in its canonical text (what `channelMetafieldValue` writes), or null when unreadable. */
@@ -199,7 +205,12 @@ export function canonicalChannelMetafieldValue(value: string | null | undefined)
   const held = typeof parsed.holds?.held === "number" ? parsed.holds.held : 0;
   const keys = typeof parsed.holds?.keys === "object" && parsed.holds.keys !== null ? (parsed.holds.keys as Record<string, number>) : {};
   const components = Array.isArray(parsed.components)
-    ? (parsed.components as { id?: unknown; quantity?: unknown; available?: unknown }[]).map((c) => ({ variantId: String(c.id), quantity: Number(c.quantity), available: Number(c.available) }))
+    ? (parsed.components as { id?: unknown; quantity?: unknown; available?: unknown; keys?: unknown }[]).map((c) => ({
+        variantId: String(c.id),
+        quantity: Number(c.quantity),
+        available: Number(c.available),
+        ...(typeof c.keys === "object" && c.keys !== null ? { keys: c.keys as Record<string, number> } : {}),
+      }))
     : null;
   return channelMetafieldValue(channels, { continueSelling: parsed.continueSelling === true, holds: { held, keys }, components });
 }

@@ -5,7 +5,7 @@
  * (`app/services/apply-writes.server.ts`) only sends what this returns, so `policy:plan` and
  * tests can reproduce any plan (a frozen one included) without Shopify.
  */
-import { bundleChannelPlans, type BundleInput, type PublishedComponent } from "./bundles";
+import { bundleChannelPlans, componentsForCheckout, type BundleInput, type ComponentForCheckout, type PublishedComponent } from "./bundles";
 import type { CompiledPolicy } from "./compile-policy";
 import { withContinueSelling } from "./continue-selling";
 import { freezeLowStockChannels } from "./freeze";
@@ -241,23 +241,24 @@ function withBundles(plan: Plan, bundles: readonly PlannedBundle[]): Plan {
 /**
  * Per bundle, each component's checkout-channel number and units per bundle, published with the
  * bundle so the checkout Function can add up a cart's demand on a component across bundle lines
- * and the component's own lines (it cannot read a component that is not in the cart). Units other
- * checkouts hold of the component are taken off, the holder's own too: the Function cannot tell
- * them apart here, so stricter, never kinder (docs/decisions/019, 034).
+ * and the component's own lines (it cannot read a component that is not in the cart). Units every
+ * checkout holds of the component are taken off; each listed holder gets its own back under its
+ * hold key (docs/decisions/019, 034 "Holds").
  */
 function publishedComponentsOf(plan: Plan, bundles: readonly PlannedBundle[], holds: ReadonlyMap<string, CheckoutHolds> | undefined): Map<string, PublishedComponent[]> {
   const out = new Map<string, PublishedComponent[]>();
   if (bundles.length === 0) return out;
   const checkout = new Map(plan.channels.filter((channel) => channel.channel === CHECKOUT_CHANNEL).map((channel) => [channel.item, channel]));
   for (const bundle of bundles) {
-    const listed: PublishedComponent[] = [];
+    const listed: ComponentForCheckout[] = [];
     for (const component of bundle.components) {
       const planned = checkout.get(component.inventoryItemId);
       if (!planned) continue;
-      const held = holds?.get(component.inventoryItemId)?.held ?? 0;
-      listed.push({ variantId: component.variantId, quantity: component.quantity, available: planned.paused ? 0 : Math.max(0, planned.available - held) });
+      const running = holds?.get(component.inventoryItemId);
+      listed.push({ variantId: component.variantId, quantity: component.quantity, planned, held: running?.held ?? 0, keys: running?.keys ?? {} });
     }
-    out.set(bundle.inventoryItemId, listed);
+    // Each holder gets its own units back under its hold key (./bundles.ts componentsForCheckout).
+    out.set(bundle.inventoryItemId, componentsForCheckout(listed));
   }
   return out;
 }

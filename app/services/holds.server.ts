@@ -304,7 +304,7 @@ async function confirmHolds(
     const items = await readInventoryItems(admin, [...ids, ...bundleCheck.bundleItems]);
     const bundleItems = new Set(bundleCheck.bundleItems);
     const refusedToHolder = new Set(
-      items.filter((item) => bundleItems.has(item.inventoryItemId)).flatMap((item) => componentsRefusedToHolder(item.channelMetafield?.value, bundleCheck.demand, bundleCheck.cartVariants)),
+      items.filter((item) => bundleItems.has(item.inventoryItemId)).flatMap((item) => componentsRefusedToHolder(item.channelMetafield?.value, bundleCheck.demand, bundleCheck.cartVariants, holdKey)),
     );
     const confirmed = new Set<string>();
     for (const item of items) {

@@ -166,6 +166,7 @@ function itemsFromStoredState(
     tracked: true,
     leftAlone: null,
     isBundle: false,
+    inBundle: false,
     variantId: null,
     variantTitle: item.variantTitle,
     productId: null,

@@ -168,7 +168,10 @@ async function withBundleParts(client: AdminClient, planned: ShopifyItem[]): Pro
   if (planned.length === 0) return { items: planned, bundles: [] };
   const items = new Map(planned.map((item) => [item.inventoryItemId, item]));
   const components = new Map<string, ShopifyBundleComponent[]>();
-  let toLink = planned;
+  // Links are asked only of variants the read marked as a bundle or a component, or could not
+  // tell (a bulk line): a shop without bundles sends none (docs/decisions/034 "Links only for
+  // bundles and their components").
+  let toLink = planned.filter((item) => item.inBundle !== false);
   for (let round = 0; round < 2 && toLink.length > 0; round++) {
     const links = await readBundleLinks(client, toLink.flatMap((item) => (item.variantId ? [item.variantId] : [])));
     for (const [variantId, parts] of links.components) components.set(variantId, parts);

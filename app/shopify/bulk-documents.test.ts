@@ -47,7 +47,11 @@ describe("Safestock's bulk Admin GraphQL documents", () => {
     expect(checkBulkQuery(BULK_CATALOG_QUERY)).not.toHaveProperty("errors");
   });
 
-  it("BULK_CATALOG_QUERY selects exactly what the paged catalog fragment selects", () => {
-    expect(canonical(bulkItemSelection(parse(BULK_CATALOG_QUERY)))).toBe(canonical(fragmentSelection(parse(CATALOG_PAGE_QUERY))));
+  it("BULK_CATALOG_QUERY selects exactly what the paged catalog fragment selects, but a variant's productParents", () => {
+    // productParents would be a third connection nested in inventoryItems → variants, past the
+    // bulk rules' two: a bulk line leaves it unknown (ShopifyItem.inBundle null, docs/decisions/034).
+    const paged = canonical(fragmentSelection(parse(CATALOG_PAGE_QUERY)));
+    expect(paged).toContain(" productParents{nodes{id}} ");
+    expect(canonical(bulkItemSelection(parse(BULK_CATALOG_QUERY)))).toBe(paged.replace(" productParents{nodes{id}} ", " "));
   });
 });

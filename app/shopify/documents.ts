@@ -57,8 +57,20 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
         id
         title
         # A fixed bundle's parent: it sells its components' stock; its components are read with
-        # BUNDLE_COMPONENTS_QUERY, only when there is one (docs/decisions/034).
+        # BUNDLE_LINKS_QUERY, only when there is one (docs/decisions/034).
         requiresComponents
+        # A component of a fixed bundle has parents ("A list of products that have product variants
+        # that contain this variant as a product component", 2026-10 ProductVariant.productParents;
+        # the schema has no scalar for it). One is enough to know: BUNDLE_LINKS_QUERY reads them
+        # all, and is sent only for variants that are bundles or components (docs/decisions/034
+        # "Links only for bundles and their components"). Read fresh with every item, so a bundle
+        # made since the last read is seen by the next run of any of its components. 3 points
+        # requested and actual (2 + size(1)), against 15 for a links query.
+        productParents(first: 1) {
+          nodes {
+            id
+          }
+        }
         # CONTINUE: the variant keeps selling when out of stock (preorders, backorders); Shopify lets
         # its available go below zero, so Safestock never blocks it
         # (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy).
@@ -361,8 +373,9 @@ export const APP_URL_SET_MUTATION = /* GraphQL */ `
  * ("Each bundle variant can contain up to 30 component variants",
  * https://shopify.dev/docs/api/admin-graphql/latest/mutations/productVariantRelationshipBulkUpdate),
  * and for a component, the products of the bundles it is part of (`productParents`). Asked only
- * for the variants of a run (never in the bulk read: its connections may nest two deep), so a shop
- * without bundles pays one cheap query per run and nothing more.
+ * for the variants of a run that the item read marked as a bundle or a component (`requiresComponents`,
+ * `productParents`), or could not tell (a bulk line: its connections may nest two deep), so a shop
+ * without bundles never sends it.
  */
 export const BUNDLE_LINKS_QUERY = /* GraphQL */ `
   query SafestockBundleLinks($ids: [ID!]!) {

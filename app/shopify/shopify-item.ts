@@ -34,6 +34,12 @@ export interface ShopifyItem {
   leftAlone: LeftAloneReason | null;
   /** A fixed bundle's parent variant (`requiresComponents`): it sells its components' stock. */
   isBundle: boolean;
+  /**
+   * Part of a fixed bundle: a bundle, or a component of one (its variant has `productParents`).
+   * Null when the read could not tell (a bulk line: its connections may nest only two deep), so
+   * its bundle links are asked for (docs/decisions/034 "Links only for bundles and their components").
+   */
+  inBundle: boolean | null;
   variantId: string | null;
   variantTitle: string;
   productId: string | null;
@@ -50,7 +56,8 @@ type RawLevel = SafestockItemLevelsFragment["inventoryLevels"]["nodes"][number];
 /** One item as the app uses it, from the parts any read (paged or bulk) returns. */
 export function shopifyItemFrom(
   item: { id: string; sku: string | null; tracked: boolean; requiresShipping: boolean },
-  variant: RawVariant | undefined,
+  /** A bulk line has no `productParents` (a third nested connection). */
+  variant: (Omit<RawVariant, "productParents"> & Partial<Pick<RawVariant, "productParents">>) | undefined,
   levels: readonly RawLevel[],
 ): ShopifyItem {
   const isBundle = variant?.requiresComponents === true;
@@ -61,6 +68,7 @@ export function shopifyItemFrom(
     continueSelling: variant?.inventoryPolicy === "CONTINUE",
     leftAlone: isBundle ? null : leftAloneReason({ tracked: item.tracked, isGiftCard: variant?.product.isGiftCard === true, requiresShipping: item.requiresShipping !== false }),
     isBundle,
+    inBundle: isBundle ? true : variant?.productParents ? variant.productParents.nodes.length > 0 : null,
     variantId: variant?.id ?? null,
     variantTitle: variant?.title ?? "",
     productId: variant?.product.id ?? null,

@@ -153,6 +153,31 @@ describe("cartValidationsGenerateRun", () => {
       ]);
     });
 
+    it("gives a holder back its own held units under its hold key, and nobody else", () => {
+      // Summer set: 1 shirt + 2 totes; 20 totes for sale, 16 held by checkout D (8 sets) → 4 for any
+      // other cart, D gets its 16 back: 20. Shirts 42, 8 held by D → 34, D 42.
+      const held = JSON.stringify({
+        channels: { online_store: { available: 10, paused: false } },
+        components: [
+          { id: "SHIRT", quantity: 1, available: 34, keys: { "key-d": 8 } },
+          { id: "TOTE", quantity: 2, available: 4, keys: { "key-d": 16 } },
+        ],
+      });
+      expect(errorsOf(cart([{ quantity: 8, id: "SET", value: held }], "CHECKOUT_COMPLETION", "key-d"))).toEqual([]);
+      // D may not take more than the 20 totes: ⌊20 / 2⌋ = 10 sets, the set's own number too.
+      expect(errorsOf(cart([{ quantity: 11, id: "SET", value: held }], "CHECKOUT_COMPLETION", "key-d"))).toEqual([{ message: onlyLeftMessage(10), target: "$.cart.lines[0].quantity" }]);
+      // Another cart (another key, or none) gets ⌊4 / 2⌋ = 2 sets.
+      expect(errorsOf(cart([{ quantity: 3, id: "SET", value: held }], "CHECKOUT_COMPLETION", "key-e"))).toEqual([{ message: onlyLeftMessage(2), target: "$.cart.lines[0].quantity" }]);
+      expect(errorsOf(cart([{ quantity: 3, id: "SET", value: held }]))).toEqual([{ message: onlyLeftMessage(2), target: "$.cart.lines[0].quantity" }]);
+      // A second bundle of totes that does not list D's key gives nothing back: D's 8 sets are refused (stricter).
+      const unlisted = JSON.stringify({ channels: { online_store: { available: 4, paused: false } }, components: [{ id: "TOTE", quantity: 1, available: 4 }] });
+      expect(errorsOf(cart([{ quantity: 8, id: "SET", value: held }, { quantity: 0, id: "PAIR", value: unlisted }], "CHECKOUT_COMPLETION", "key-d"))).toEqual([
+        { message: onlyLeftMessage(2), target: "$.cart.lines[0].quantity" },
+        // The pair line: the 16 totes of D's sets leave none of the 4 it lists.
+        { message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[1].quantity" },
+      ]);
+    });
+
     it("two bundles sharing a component share its number", () => {
       const other = JSON.stringify({ channels: { online_store: { available: 7, paused: false } }, components: [{ id: "A", quantity: 1, available: 7 }] });
       // 3 sets take 6 shirts, 2 singles take 2: 8 > 7.

@@ -115,22 +115,44 @@ interface Published {
 interface BundleComponent {
   id: string;
   quantity: number;
+  /** What any cart may take: the component's number less every checkout's held units. */
   available: number;
+  /**
+   * Per hold key, the units that checkout gets back of its own holds on the component
+   * (`"keys":{"<hold key>":16}`): the holder may take `available` + this, what the component's own
+   * value would let it take (docs/decisions/034 "Holds" in the app).
+   */
+  keys: Record<string, number>;
 }
 
-/** A bundle's components; an unreadable entry is left out (fail open on what we cannot read). */
+/** A bundle's components; an unreadable entry is left out (fail open on what we cannot read), unreadable keys give nothing back. */
 function componentsOf(components: unknown): BundleComponent[] {
   if (!Array.isArray(components)) return [];
   const out: BundleComponent[] = [];
   for (const entry of components) {
     if (typeof entry !== "object" || entry === null) continue;
-    const { id, quantity, available } = entry as { id?: unknown; quantity?: unknown; available?: unknown };
+    const { id, quantity, available, keys } = entry as { id?: unknown; quantity?: unknown; available?: unknown; keys?: unknown };
     const per = wholeUnits(quantity);
     const units = wholeUnits(available);
-    if (typeof id === "string" && per !== null && per > 0 && units !== null) out.push({ id, quantity: per, available: units });
+    if (typeof id === "string" && per !== null && per > 0 && units !== null) out.push({ id, quantity: per, available: units, keys: unitsByKey(keys) });
   }
   return out;
 }
+
+/** `{"<key>":units}` with whole units only; anything else lists nothing. */
+function unitsByKey(listed: unknown): Record<string, number> {
+  const keys: Record<string, number> = {};
+  if (typeof listed !== "object" || listed === null) return keys;
+  for (const key of Object.keys(listed)) {
+    const units = wholeUnits((listed as Record<string, unknown>)[key]);
+    if (units !== null) keys[key] = units;
+  }
+  return keys;
+}
+
+/** What a bundle's list gives this checkout back of a component under its hold key. */
+const givenBack = (component: BundleComponent, holdKey: string | null): number =>
+  holdKey !== null && Object.prototype.hasOwnProperty.call(component.keys, holdKey) ? component.keys[holdKey] : 0;
 
 const wholeUnits = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : null);
 
@@ -138,14 +160,8 @@ const wholeUnits = (value: unknown): number | null => (typeof value === "number"
 function holdsOf(holds: unknown): { held: number; keys: Record<string, number> } {
   if (typeof holds !== "object" || holds === null) return { held: 0, keys: {} };
   const held = wholeUnits((holds as { held?: unknown }).held) ?? 0;
-  const listed = (holds as { keys?: unknown }).keys;
-  const keys: Record<string, number> = {};
-  if (typeof listed === "object" && listed !== null) {
-    for (const key of Object.keys(listed)) {
-      const units = wholeUnits((listed as Record<string, unknown>)[key]);
-      if (units !== null) keys[key] = Math.min(units, held);
-    }
-  }
+  const keys = unitsByKey((holds as { keys?: unknown }).keys);
+  for (const key of Object.keys(keys)) keys[key] = Math.min(keys[key], held);
   return { held, keys };
 }
 
@@ -186,8 +202,10 @@ interface ComponentUse {
 /**
  * What the cart takes of each bundle component: bundle lines × units per bundle, plus the
  * component's own lines. Its number is its own published value when it is in the cart (fresher,
- * and it knows this checkout's own holds), else the least number the cart's bundles list for it
- * (those already leave out every checkout's held units: stricter, never kinder).
+ * and it knows this checkout's own holds), else the least number the cart's bundles list for it:
+ * each lists what any cart may take (every checkout's held units left out) and gives this
+ * checkout back its own held units under its hold key; a bundle that does not list the key gives
+ * nothing back (stricter, never kinder).
  */
 function componentDemand(
   lines: CartValidationsGenerateRunInput["cart"]["lines"],
@@ -199,9 +217,10 @@ function componentDemand(
     const numbers = published[i];
     if (numbers === null || numbers.continueSelling) continue;
     for (const component of numbers.components) {
-      const use = uses[component.id] ?? (uses[component.id] = { wanted: 0, available: component.available });
+      const forThisCart = component.available + givenBack(component, holdKey);
+      const use = uses[component.id] ?? (uses[component.id] = { wanted: 0, available: forThisCart });
       use.wanted += lines[i].quantity * component.quantity;
-      use.available = Math.min(use.available, component.available);
+      use.available = Math.min(use.available, forThisCart);
     }
   }
   for (let i = 0; i < lines.length; i++) {
