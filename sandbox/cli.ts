@@ -61,8 +61,7 @@ async function main() {
   step("Migrating the SQLite database");
   migrateDatabase(databaseUrl);
   const stack = await withAppBuildLock(async () => {
-    step("Building the app");
-    buildApp();
+    buildApp({ log: step });
     return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}), ...(bulkObjectsPerSecond ? { bulkObjectsPerSecond } : {}) });
   });
   if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase)) {

@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isShopPlan, SHOP_PLANS, type ShopPlan } from "./admin-api/throttle.js";
+import { buildInputsDigest, buildIsCurrent, removeBuildStamp, writeBuildStamp } from "./build-stamp.js";
 import { tokenPolicyFromEnv } from "./auth/token-policy.js";
 import { parseIdBase } from "./shop/ids.js";
 import { createDebouncedSaver, readPersistedSandbox, writePersistedSandbox } from "./shop/persistence.js";
@@ -152,16 +153,28 @@ export function migrateDatabase(databaseUrl: string, { quiet = false } = {}) {
  * esbuild's service stop before the process exits (why: see that file). Vite's "CJS build of
  * Vite's Node API is deprecated" notice (loaded by @remix-run/dev, not used by the classic
  * compiler) is silenced with Vite's documented switch (vite.dev/guide/troubleshooting).
+ * Skipped when build/ is already what the sources as they are now build to (./build-stamp.ts),
+ * so one `npm test` builds once. Run it under `withAppBuildLock`.
  */
-export function buildApp({ quiet = false } = {}) {
+export function buildApp({ quiet = false, log = (_message: string) => {} } = {}): "built" | "up to date" {
+  const inputs = buildInputsDigest(repoRoot);
+  if (buildIsCurrent(repoRoot, inputs)) {
+    log("The app's build is up to date (build/ was built from app/ and the build configuration as they are now)");
+    return "up to date";
+  }
+  log("Building the app");
+  removeBuildStamp(repoRoot);
   runTool(process.execPath, [path.join(repoRoot, "sandbox", "remix-build.mjs")], "Building the app", { ...process.env, NODE_ENV: "production", VITE_CJS_IGNORE_WARNING: "true" }, quiet);
+  writeBuildStamp(repoRoot, inputs);
+  return "built";
 }
 
 /**
  * Runs `work` (build the app, then start it until it answers) while no other process on this
  * checkout does the same: two `remix build`s into build/ at once, or a build while another
- * remix-serve is loading build/index.js, leave a half-written bundle (`npm test` runs
- * tests/sandbox-cli.test.ts and tests/production-server.test.ts in parallel, each building).
+ * remix-serve is loading build/index.js, leave a half-written bundle (with several workers
+ * `npm test` runs tests/sandbox-cli.test.ts and tests/production-server.test.ts in parallel: the
+ * first to take the lock builds, the other finds the build up to date).
  * Once a remix-serve has loaded the bundle, a later build no longer concerns it. The lock is a
  * directory (mkdir is atomic) holding the owner's pid; a lock whose owner is gone is taken over.
  */
