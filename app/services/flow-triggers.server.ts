@@ -27,16 +27,19 @@ export const FLOW_TRIGGER_QUEUE = "flow-trigger";
  * nothing, https://shopify.dev/docs/apps/build/flow/track-lifecycle-events), `key`: one pending
  * job per event, so a retried publish does not alert twice while the first waits. A failure to
  * enqueue is logged, never thrown: the merchant's change already happened and must be answered
- * as done.
+ * as done ("failed" lets a caller with an outbox keep the trigger owed).
  */
-export async function enqueueFlowTriggers(shop: string, triggers: readonly { key: string; trigger: FlowTrigger }[]) {
-  if (triggers.length === 0) return;
+export async function enqueueFlowTriggers(shop: string, triggers: readonly { key: string; trigger: FlowTrigger }[]): Promise<"queued" | "failed"> {
+  if (triggers.length === 0) return "queued";
   try {
     const wanted = triggersInUse(triggers, await flowTriggerDefinitionsInUse(shop));
-    if (wanted.length === 0) return;
-    await jobQueue().enqueueMany(wanted.map(({ key, trigger }) => ({ shop, queue: FLOW_TRIGGER_QUEUE, key, payload: { handle: trigger.handle, payload: trigger.payload } })));
+    if (wanted.length > 0) {
+      await jobQueue().enqueueMany(wanted.map(({ key, trigger }) => ({ shop, queue: FLOW_TRIGGER_QUEUE, key, payload: { handle: trigger.handle, payload: trigger.payload } })));
+    }
+    return "queued";
   } catch (error) {
     console.error("flow: could not queue Flow triggers", { shop, handles: triggers.map(({ trigger }) => trigger.handle), error });
+    return "failed";
   }
 }
 
