@@ -380,5 +380,7 @@ export interface ShopStateSnapshot {
   /** Cart and checkout validations (validationCreate, validationUpdate, validationDelete); the checkout runs only enabled ones. */
   validations: { id: Gid; title: string; enabled: boolean; blockOnFailure: boolean; functionId: string; functionHandle: string; appKey: string }[];
   /** Shopify Flow triggers the shop received (flowTriggerReceive), oldest first; test doubles may have none. */
-  flowTriggerRuns?: { handle: string; payload: Record<string, unknown>; apiClientId: string; receivedAt: string }[];
+  flowTriggerRuns?: { handle: string; payload: Record<string, unknown>; apiClientId: string; receivedAt: string; workflowsStarted: number }[];
+  /** The merchant's Flow workflows that start with the app's triggers; test doubles may have none. */
+  flowWorkflows?: { id: string; trigger: string; enabled: boolean }[];
 }

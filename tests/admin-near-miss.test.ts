@@ -42,6 +42,8 @@ function order(id: number, sourceName: string, lines: [keyof typeof items, numbe
 }
 
 beforeAll(async () => {
+  // The merchant has a Flow workflow that starts with "Oversell or near miss recorded" (decision 035).
+  await prisma.flowTriggerUsage.create({ data: { shop: SHOP, definitionId: "safestock-oversell-recorded", inUse: true, notifiedAt: new Date() } });
   await prisma.catalogLocation.createMany({
     data: [
       { shop: SHOP, locationId: WAREHOUSE, name: "Warehouse", fulfillsOnlineOrders: true },

@@ -4,10 +4,10 @@
  * builds names an extension whose declared fields are exactly the payload's keys. Read from the
  * files `shopify app deploy` deploys, not from the app's constants.
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { channelNumberLowTriggers, channelPausedTrigger, exposureTriggers, protectionChangedTrigger } from "~/domain/flow";
+import { channelNumberLowTriggers, channelPausedTrigger, exposureTriggers, FLOW_TRIGGER_NAMES, protectionChangedTrigger } from "~/domain/flow";
 import { loadFlowExtensions } from "../sandbox/flow/extensions";
 
 const root = path.resolve(__dirname, "..");
@@ -50,5 +50,14 @@ describe("Flow extensions", () => {
       const extension = extensions.find((entry) => entry.handle === trigger.handle)!;
       expect(Object.keys(trigger.payload).sort()).toEqual(extension.fields.map((field) => field.key).sort());
     }
+  });
+
+  it("one lifecycle callback, served by the app's lifecycle route; the app knows each trigger's name as Flow may send it", () => {
+    const callbacks = extensions.filter((extension) => extension.type === "flow_trigger_lifecycle_callback");
+    expect(callbacks.map((extension) => extension.handle)).toEqual(["safestock-flow-lifecycle"]);
+    const route = `app/routes/${new URL(callbacks[0]!.callbackUrl!).pathname.slice(1).split("/").join(".")}.tsx`;
+    expect(route).toBe("app/routes/flow.lifecycle.tsx");
+    expect(existsSync(path.join(root, route))).toBe(true);
+    expect(Object.fromEntries(extensions.filter((extension) => extension.type === "flow_trigger").map((extension) => [extension.handle, extension.name]))).toEqual(FLOW_TRIGGER_NAMES);
   });
 });

@@ -34,6 +34,11 @@ beforeAll(async () => {
   });
   await harness.install();
   await harness.settle();
+  // The merchant has a workflow for each trigger: Flow tells the app (the lifecycle callback), and
+  // the app sends only the triggers a workflow uses (tests/flow-lifecycle.test.ts).
+  for (const trigger of ["safestock-channel-paused", "safestock-channel-number-low", "safestock-oversell-recorded", "safestock-protection-changed"]) {
+    expect(await harness.sandbox.enableFlowWorkflow({ trigger })).toMatchObject({ ok: true, callback: { status: 200 } });
+  }
 });
 beforeEach(() => mswServer.use(...sandboxHandlers(harness.sandbox)));
 

@@ -45,6 +45,10 @@ describe("tenancy and lifecycle", () => {
     const aLevels = harness.sandbox.shop(SHOP_A).snapshot().inventoryLevels;
     expect(aLevels.some((level) => level.quantities.safety_stock > 0)).toBe(true);
 
+    // A's merchant has a Flow workflow: Flow told the app, which keeps that until shop/redact.
+    expect(await harness.sandbox.enableFlowWorkflow({ trigger: "safestock-oversell-recorded" }, SHOP_A)).toMatchObject({ ok: true, callback: { status: 200 } });
+    expect(await prisma.flowTriggerUsage.count({ where: { shop: SHOP_A } })).toBe(1);
+
     // Uninstall: Shopify revokes the token and sends app/uninstalled; work for A stops.
     harness.sandbox.uninstall(SHOP_A);
     await harness.settle();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelNumberLowTriggers, channelPausedTrigger, fitFlowPayload, flowPayloadBytes, lowStockThreshold, readSetSafetyStock } from "./flow";
+import { channelNumberLowTriggers, channelPausedTrigger, fitFlowPayload, flowPayloadBytes, lowStockThreshold, readFlowLifecycleCallback, readSetSafetyStock, triggersInUse } from "./flow";
 
 describe("Flow trigger payloads", () => {
   it("shorten a long reason to fit the limit, keeping numbers and booleans", () => {
@@ -54,5 +54,39 @@ describe("Flow action properties", () => {
       ],
     });
     expect(readSetSafetyStock({ SKU: " MUG ", Location: "Shop", Units: "4" })).toEqual({ ok: true, value: { sku: "MUG", location: "Shop", units: 4 } });
+  });
+});
+
+describe("Flow trigger lifecycle", () => {
+  const paused = { key: "p", trigger: { handle: "safestock-channel-paused", payload: {} } };
+  const changed = { key: "c", trigger: { handle: "safestock-protection-changed", payload: {} } };
+
+  it("keeps the triggers a workflow uses, matched by handle or by the extension's name", () => {
+    expect(triggersInUse([paused, changed], [])).toEqual([]);
+    expect(triggersInUse([paused, changed], ["safestock-channel-paused"])).toEqual([paused]);
+    expect(triggersInUse([paused, changed], ["Stock protection changed"])).toEqual([changed]);
+  });
+
+  it("keeps every trigger while a definition id it cannot read is in use (the marker of shops installed before the callback included)", () => {
+    expect(triggersInUse([paused, changed], ["gid://shopify/FlowTriggerDefinition/7"])).toEqual([paused, changed]);
+    expect(triggersInUse([paused, changed], ["*", "safestock-channel-paused"])).toEqual([paused, changed]);
+  });
+
+  it("reads the callback's five properties and refuses anything else", () => {
+    // The doc's example body, shop_id as a string.
+    const example = { flow_trigger_definition_id: "Add row to spreadsheet", has_enabled_flow: false, shop_id: "690933842", shopify_domain: "johnapparel.myshopify.com", timestamp: "2019-01-25T16:44:10.999Z" };
+    expect(readFlowLifecycleCallback(example)).toEqual({
+      ok: true,
+      value: { definitionId: "Add row to spreadsheet", inUse: false, shopDomain: "johnapparel.myshopify.com", notifiedAt: new Date(Date.UTC(2019, 0, 25, 16, 44, 10, 999)) },
+    });
+    expect(readFlowLifecycleCallback({ ...example, shop_id: 690933842, has_enabled_flow: true })).toMatchObject({ ok: true, value: { inUse: true } });
+    const refusedPaths = (body: unknown) => {
+      const read = readFlowLifecycleCallback(body);
+      return read.ok ? [] : read.problems.map((problem) => problem.path);
+    };
+    expect(refusedPaths({ ...example, has_enabled_flow: "true" })).toEqual(["has_enabled_flow"]);
+    expect(refusedPaths({ ...example, timestamp: "2019-01-25" })).toEqual(["timestamp"]);
+    expect(refusedPaths({ ...example, shop_id: "shop" })).toEqual(["shop_id"]);
+    expect(refusedPaths([])).toEqual(["flow_trigger_definition_id", "shopify_domain", "has_enabled_flow", "shop_id", "timestamp"]);
   });
 });

@@ -33,6 +33,14 @@ export const FLOW_TRIGGER_HANDLES = {
   protectionChanged: "safestock-protection-changed",
 } as const;
 
+/** Each trigger extension's `name` (what the merchant picks in Flow's editor), by handle. */
+export const FLOW_TRIGGER_NAMES: Readonly<Record<string, string>> = {
+  [FLOW_TRIGGER_HANDLES.channelPaused]: "Sales channel paused or resumed",
+  [FLOW_TRIGGER_HANDLES.channelNumberLow]: "Channel stock fell below threshold",
+  [FLOW_TRIGGER_HANDLES.oversellRecorded]: "Oversell or near miss recorded",
+  [FLOW_TRIGGER_HANDLES.protectionChanged]: "Stock protection changed",
+};
+
 /** UTF-8 bytes of a string (the payload limit counts bytes, not characters). */
 function utf8Bytes(text: string): number {
   let bytes = 0;
@@ -217,4 +225,57 @@ export function readReconcileSkus(properties: Readonly<Record<string, unknown>>)
   if (raw === undefined || raw === null) return ok([]);
   if (typeof raw !== "string") return refused([{ path: "properties.SKUs", message: "must be SKUs separated by commas" }]);
   return ok([...new Set(raw.split(",").map((sku) => sku.trim()).filter((sku) => sku !== ""))]);
+}
+
+/**
+ * One trigger lifecycle callback (https://shopify.dev/docs/apps/build/flow/track-lifecycle-events,
+ * "Properties"): `flow_trigger_definition_id`, `has_enabled_flow`, `shop_id` (a number; the
+ * doc's example sends it as a string), `shopify_domain`, `timestamp` (ISO 8601).
+ */
+export interface FlowLifecycleCallback {
+  definitionId: string;
+  inUse: boolean;
+  shopDomain: string;
+  notifiedAt: Date;
+}
+
+export function readFlowLifecycleCallback(body: unknown): Result<FlowLifecycleCallback> {
+  const record = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const text = (field: string) => {
+    const value = record[field];
+    if (typeof value === "string" && value.trim() !== "") return value.trim();
+    problems.push({ path: field, message: "is missing" });
+    return "";
+  };
+  const definitionId = text("flow_trigger_definition_id");
+  const shopDomain = text("shopify_domain");
+  const inUse = record.has_enabled_flow;
+  if (typeof inUse !== "boolean") problems.push({ path: "has_enabled_flow", message: "must be true or false" });
+  const shopId = record.shop_id;
+  if (!(typeof shopId === "number" && Number.isSafeInteger(shopId)) && !(typeof shopId === "string" && /^\d+$/.test(shopId))) problems.push({ path: "shop_id", message: "must be the shop's numeric id" });
+  const timestamp = text("timestamp");
+  // ISO 8601 with a date and a time: a bare date or "yesterday" is not Flow's.
+  const notifiedAt = new Date(timestamp);
+  if (timestamp !== "" && (!/^\d{4}-\d{2}-\d{2}T/.test(timestamp) || Number.isNaN(notifiedAt.getTime()))) problems.push({ path: "timestamp", message: "must be an ISO 8601 date and time" });
+  if (problems.length > 0) return refused(problems);
+  return ok({ definitionId, inUse: inUse as boolean, shopDomain, notifiedAt });
+}
+
+/** The trigger a lifecycle callback's definition id names (by handle or by name), if it is one of Safestock's. */
+export const flowTriggerHandleOf = (definitionId: string): string | undefined =>
+  definitionId in FLOW_TRIGGER_NAMES ? definitionId : Object.keys(FLOW_TRIGGER_NAMES).find((handle) => FLOW_TRIGGER_NAMES[handle] === definitionId);
+
+/**
+ * The triggers worth sending: those an enabled workflow of the shop uses (`definitionsInUse`, from
+ * the lifecycle callbacks). What Flow puts in `flow_trigger_definition_id` for a CLI-deployed
+ * trigger is not documented beyond an example that reads like a trigger's name ("Add row to
+ * spreadsheet"), so a trigger matches by its handle or its name; a definition id in use that
+ * matches neither (or the "*" marker of shops installed before the callback existed) keeps every
+ * trigger on, so an id Safestock misreads costs requests, never a merchant's alert.
+ */
+export function triggersInUse<T extends { trigger: FlowTrigger }>(triggers: readonly T[], definitionsInUse: readonly string[]): T[] {
+  const handles = definitionsInUse.map(flowTriggerHandleOf);
+  if (handles.some((handle) => handle === undefined)) return [...triggers];
+  return triggers.filter(({ trigger }) => handles.includes(trigger.handle));
 }

@@ -60,6 +60,25 @@ export async function recordOrderExposures(shop: string, lines: readonly OrderEx
   return recorded;
 }
 
+/** The lines' Flow triggers are queued (or none was needed): nothing is owed for them any more. */
+export async function markExposureTriggersQueued(shop: string, lineItemIds: readonly string[], at: Date, db: PrismaClient = prisma) {
+  if (lineItemIds.length === 0) return;
+  await db.orderExposure.updateMany({ where: { shop, lineItemId: { in: [...lineItemIds] }, flowTriggerQueuedAt: null }, data: { flowTriggerQueuedAt: at } });
+}
+
+/**
+ * Lines recorded before `recordedBefore` whose Flow trigger is still owed (the process stopped
+ * between the record and the enqueue, or the enqueue failed), oldest first, at most `limit`.
+ */
+export async function exposuresOwingTriggers(shop: string, recordedBefore: Date, limit: number, db: PrismaClient = prisma) {
+  return db.orderExposure.findMany({
+    where: { shop, flowTriggerQueuedAt: null, createdAt: { lt: recordedBefore } },
+    select: { orderId: true, lineItemId: true, sku: true, channel: true, quantity: true, oversoldUnits: true, nearMiss: true },
+    orderBy: { createdAt: "asc" },
+    take: limit,
+  });
+}
+
 /** Order lines since `since` that were oversold or near-misses (the Overview's chart), oldest first. */
 export async function flaggedExposuresSince(shop: string, since: Date, db: PrismaClient = prisma) {
   return db.orderExposure.findMany({

@@ -32,6 +32,7 @@ export async function deleteShopData(shop: string, at: Date = new Date(), db: Pr
     db.cartHold.deleteMany({ where: { shop } }),
     db.holdRequestWindow.deleteMany({ where: { shop } }),
     db.orderExposure.deleteMany({ where: { shop } }),
+    db.flowTriggerUsage.deleteMany({ where: { shop } }),
     db.policyDraft.deleteMany({ where: { shop } }),
     db.policyPreview.deleteMany({ where: { shop } }),
     db.shopSettings.deleteMany({ where: { shop } }),

@@ -36,7 +36,14 @@
 import { exposureTriggers } from "~/domain/flow";
 import { listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
-import { flaggedExposuresSince, recordOrderExposures, type CatalogRowOfVariant, type OrderExposureInput } from "~/models/order-exposure.server";
+import {
+  exposuresOwingTriggers,
+  flaggedExposuresSince,
+  markExposureTriggersQueued,
+  recordOrderExposures,
+  type CatalogRowOfVariant,
+  type OrderExposureInput,
+} from "~/models/order-exposure.server";
 import type { OrderPayload } from "~/shopify/webhook-payload";
 import { enqueueFlowTriggers } from "./flow-triggers.server";
 
@@ -132,8 +139,29 @@ export async function recordOrderExposure(shop: string, orders: readonly Arrived
   });
   const recorded = await recordOrderExposures(shop, rows);
   // "Oversell or near miss recorded" Flow triggers (docs/decisions/035-shopify-flow.md), for the
-  // lines this delivery recorded: a redelivered order (a new delivery id, decision 025) starts none again.
-  await enqueueFlowTriggers(shop, exposureTriggers(rows.filter((row) => recorded.has(row.lineItemId))));
+  // lines this delivery recorded: a redelivered order (a new delivery id, decision 025) starts none
+  // again. A recorded line owes its trigger until it is queued (the row is the outbox): a process
+  // that stops here, or an enqueue that fails, leaves it to drainOwedExposureTriggers.
+  if ((await enqueueFlowTriggers(shop, exposureTriggers(rows.filter((row) => recorded.has(row.lineItemId))))) === "queued") {
+    await markExposureTriggersQueued(shop, [...recorded], new Date());
+  }
+}
+
+/** How long a recorded line may owe its trigger before the scheduler sends it: past any live enqueue. */
+export const OWED_TRIGGER_GRACE_MS = 60_000;
+const OWED_TRIGGERS_PER_RUN = 500;
+
+/**
+ * The scheduler's half of the outbox: lines recorded more than a minute ago whose trigger was never
+ * queued (a crash between the two writes, a failed enqueue) get it now, with the same key as the
+ * live path, so one still waiting in the queue absorbs it. Returns how many lines it settled.
+ */
+export async function drainOwedExposureTriggers(shop: string, now: Date): Promise<number> {
+  const owed = await exposuresOwingTriggers(shop, new Date(now.getTime() - OWED_TRIGGER_GRACE_MS), OWED_TRIGGERS_PER_RUN);
+  if (owed.length === 0) return 0;
+  if ((await enqueueFlowTriggers(shop, exposureTriggers(owed))) === "failed") return 0;
+  await markExposureTriggersQueued(shop, owed.map((line) => line.lineItemId), now);
+  return owed.length;
 }
 
 export interface ExposureBucket {

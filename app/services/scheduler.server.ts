@@ -6,10 +6,12 @@ import { env } from "~/env.server";
 import { pruneDeliveryBodies, recentDeliveries } from "~/models/webhook-delivery.server";
 import { expireCartHolds } from "./holds.server";
 import { enqueueReconcile } from "./jobs.server";
+import { drainOwedExposureTriggers } from "./near-miss.server";
 import { shopifyClockSkewMs } from "./clock-skew.server";
 
 /**
- * Periodic work per active shop: expired cart holds, webhook health (freeze low-stock SKUs on lower tiers while
+ * Periodic work per active shop: expired cart holds, oversell Flow triggers a crash left owed
+ * (app/services/near-miss.server.ts), webhook health (freeze low-stock SKUs on lower tiers while
  * Shopify's updates are late or missing, unfreeze on recovery, each change applied through a
  * reconciliation) and the hourly reconciliation; and, for every shop at once, the stored bodies of
  * processed webhook deliveries older than WEBHOOK_BODY_RETENTION_HOURS (README "Privacy").
@@ -17,7 +19,7 @@ import { shopifyClockSkewMs } from "./clock-skew.server";
 export async function runScheduledWork(now: Date) {
   const retentionMs = env().WEBHOOK_BODY_RETENTION_HOURS * 3_600_000;
   const prunedBodies = await pruneDeliveryBodies(new Date(now.getTime() - retentionMs));
-  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0, prunedBodies };
+  const summary = { shops: 0, frozen: 0, unfrozen: 0, reconciles: 0, expiredHolds: 0, prunedBodies, owedFlowTriggers: 0 };
   // Webhook lag is Shopify's trigger time against our receive time: counted net of our clock's skew.
   const clockSkewMs = await shopifyClockSkewMs();
   const skew = describeClockSkew(clockSkewMs);
@@ -27,6 +29,7 @@ export async function runScheduledWork(now: Date) {
     const installation = await getShopInstallation(shop);
     if (!installation) continue;
     summary.expiredHolds += await expireCartHolds(shop, now);
+    summary.owedFlowTriggers += await drainOwedExposureTriggers(shop, now);
     // The merchant's Settings page sets the freeze lag and the reconciliation interval.
     const settings = await getShopSettings(shop);
     const thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, maxLagMs: settings.freezeAfterLagSeconds * 1_000 };

@@ -2,8 +2,11 @@
  * The app's Shopify Flow extensions, read from extensions/<name>/shopify.extension.toml as
  * `shopify app deploy` would deploy them: `flow_trigger` extensions (their `[[settings.fields]]`
  * are the payload flowTriggerReceive must send, https://shopify.dev/docs/apps/build/flow/triggers/reference)
- * and `flow_action` extensions (their `runtime_url`, where Flow POSTs a run,
- * https://shopify.dev/docs/apps/build/flow/actions/reference).
+ * `flow_action` extensions (their `runtime_url`, where Flow POSTs a run,
+ * https://shopify.dev/docs/apps/build/flow/actions/reference) and the app's
+ * `flow_trigger_lifecycle_callback` (its `url`, where Flow tells the app which triggers a shop's
+ * workflows use, https://shopify.dev/docs/apps/build/flow/track-lifecycle-events; the CLI template
+ * Shopify/extensions-templates flow-trigger-lifecycle-callback: name, handle, type, url).
  *
  * The parser reads the subset these files use: `[[extensions]]`, `[settings]`, `[[settings.fields]]`
  * tables of `key = "string" | true | false` lines and comments.
@@ -19,11 +22,13 @@ export interface FlowField {
 }
 
 export interface FlowExtension {
-  type: "flow_trigger" | "flow_action";
+  type: "flow_trigger" | "flow_action" | "flow_trigger_lifecycle_callback";
   handle: string;
   name: string;
   /** flow_action only. */
   runtimeUrl: string | null;
+  /** flow_trigger_lifecycle_callback only. */
+  callbackUrl: string | null;
   fields: FlowField[];
 }
 
@@ -57,12 +62,13 @@ export function loadFlowExtensions(dir = path.join(repoRoot, "extensions")): Map
     const file = path.join(dir, name, "shopify.extension.toml");
     if (!existsSync(file)) continue;
     const { extension, fields } = parseExtensionToml(readFileSync(file, "utf8"));
-    if (extension.type !== "flow_trigger" && extension.type !== "flow_action") continue;
+    if (extension.type !== "flow_trigger" && extension.type !== "flow_action" && extension.type !== "flow_trigger_lifecycle_callback") continue;
     found.set(String(extension.handle), {
       type: extension.type,
       handle: String(extension.handle),
       name: String(extension.name),
       runtimeUrl: typeof extension.runtime_url === "string" ? extension.runtime_url : null,
+      callbackUrl: extension.type === "flow_trigger_lifecycle_callback" && typeof extension.url === "string" ? extension.url : null,
       fields: fields.map((field) => ({ type: String(field.type), key: String(field.key), required: field.required === true })),
     });
   }

@@ -35,6 +35,11 @@
  *   GET  /sandbox/flow/triggers?shop=         Shopify Flow triggers the shop received (flowTriggerReceive), oldest first
  *   POST /sandbox/flow/actions                {handle, properties, signature?: valid|bad|none, actionRunId?, shop?}: Flow runs
  *                                             one of the app's actions: a signed POST to its runtime_url ({status, body} of the app)
+ *   GET  /sandbox/flow/workflows?shop=        the merchant's workflows that start with the app's triggers
+ *   POST /sandbox/flow/workflows              {trigger, signature?: valid|bad|none, shop?}: the merchant enables a workflow that
+ *                                             starts with the trigger; Flow sends the app the signed lifecycle callback first and
+ *                                             enables it only on a 2xx within 5 s (409 {problems, callback} otherwise)
+ *   POST /sandbox/flow/workflows/disable      {workflowId, shop?}: the merchant disables it (callback sent, never refused)
  *   POST /sandbox/checkout                    {lines:[{variantId, quantity}], step?, attributes?, placeOrder?}: runs the
  *                                             cart-validation Function (extensions/safestock-cart-validation)
  * The shop is the `<shop>.myshopify.com` of the URL or Host header, else `?shop=` / body `shop`,
@@ -48,6 +53,8 @@
  * no app's bucket.
  */
 import { sendFlowAction, type FlowActionInput, type FlowActionSent } from "../flow/actions.js";
+import { disableFlowWorkflow, enableFlowWorkflow, type FlowLifecycleTarget, type FlowWorkflowChange, type FlowWorkflowInput } from "../flow/lifecycle.js";
+import type { ShopState } from "../shop/state.js";
 import { flowExtensions } from "../admin-api/mutations/flow.js";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -115,6 +122,8 @@ export interface ShopFactoryOptions {
 
 /** What the real emulator adds to the contract's `ShopEmulator` (test doubles may lack it). */
 interface ExtendedShop extends ShopEmulator {
+  /** The live state (the sandbox's own tooling: Flow's workflows live on the shop). */
+  readonly state: ShopState;
   registerApiClient(options: RegisterApiClientOptions): ApiClientCredentials;
   onChange(listener: (change: ShopChange) => void): () => void;
   exportState(): unknown;
@@ -218,6 +227,10 @@ export interface Sandbox {
   sendFlowAction(input: FlowActionInput, domain?: string): Promise<FlowActionSent | { problems: string[] }>;
   /** The Flow triggers a shop received, oldest first (sandbox/admin-api/mutations/flow.ts). */
   flowTriggerRuns(domain?: string): NonNullable<ShopStateSnapshot["flowTriggerRuns"]>;
+  /** The merchant enables a workflow that starts with a trigger; Flow asks the app first (sandbox/flow/lifecycle.ts). */
+  enableFlowWorkflow(input: FlowWorkflowInput, domain?: string): Promise<FlowWorkflowChange>;
+  /** The merchant disables a workflow; Flow tells the app. */
+  disableFlowWorkflow(workflowId: string, domain?: string): Promise<FlowWorkflowChange>;
   handle(request: Request): Promise<Response>;
   close(): void;
 }
@@ -402,12 +415,17 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     return { status: result.status, body: result.body };
   };
 
-  const sendFlow: Sandbox["sendFlowAction"] = async (input, domain = domains[0]!) => {
+  /** Where Flow sends the app's action runs and lifecycle callbacks for a shop. */
+  const flowTarget = async (domain: string): Promise<FlowLifecycleTarget> => {
     const read = await shop(domain).graphql({ query: "{ shop { id } }", variables: {} }, internalToken(domain));
     const shopGid = (read.body as { data?: { shop?: { id?: string } } }).data?.shop?.id ?? "gid://shopify/Shop/0";
-    const target = { appUrl, apiSecret: options.apiSecret, deliver: options.deliver ?? ((request: Request) => fetch(request)), shopDomain: domain, shopId: shopGid.split("/").pop()! };
-    return sendFlowAction(target, flowExtensions().get(input.handle), input);
+    return { appUrl, apiSecret: options.apiSecret, deliver: options.deliver ?? ((request: Request) => fetch(request)), shopDomain: domain, shopId: shopGid.split("/").pop()!, now: () => clock.now() };
   };
+  const sendFlow: Sandbox["sendFlowAction"] = async (input, domain = domains[0]!) => sendFlowAction(await flowTarget(domain), flowExtensions().get(input.handle), input);
+  const enableWorkflow: Sandbox["enableFlowWorkflow"] = async (input, domain = domains[0]!) =>
+    enableFlowWorkflow(await flowTarget(domain), extendedShop(domain).state, flowExtensions(), input);
+  const disableWorkflow: Sandbox["disableFlowWorkflow"] = async (workflowId, domain = domains[0]!) =>
+    disableFlowWorkflow(await flowTarget(domain), extendedShop(domain).state, flowExtensions(), workflowId);
   const flowTriggerRuns: Sandbox["flowTriggerRuns"] = (domain = domains[0]!) => shop(domain).snapshot().flowTriggerRuns ?? [];
 
   const triggerCompliance: Sandbox["triggerCompliance"] = (request, domain = domains[0]!) =>
@@ -630,6 +648,20 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
           const sent = await sendFlow(input, domain);
           return json("problems" in sent ? 400 : 200, sent, headers);
         }
+        case "GET /flow/workflows":
+          return json(200, extendedShop(domain).state.flowWorkflows, headers);
+        case "POST /flow/workflows": {
+          if (typeof body.trigger !== "string") return json(400, { error: "trigger required (a trigger extension's handle)" }, headers);
+          const input: FlowWorkflowInput = { trigger: body.trigger };
+          if (body.signature === "valid" || body.signature === "bad" || body.signature === "none") input.signature = body.signature;
+          const changed = await enableWorkflow(input, domain);
+          return json(changed.ok ? 200 : 409, changed, headers);
+        }
+        case "POST /flow/workflows/disable": {
+          if (typeof body.workflowId !== "string") return json(400, { error: "workflowId required" }, headers);
+          const changed = await disableWorkflow(body.workflowId, domain);
+          return json(changed.ok ? 200 : 404, changed, headers);
+        }
         case "POST /checkout":
           // The storefront's checkout: runs Safestock's real cart-validation Function first.
           return handleCheckoutRequest(sandbox, request, { body, shop: domain, headers });
@@ -659,6 +691,8 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     placeOrder,
     sendFlowAction: sendFlow,
     flowTriggerRuns,
+    enableFlowWorkflow: enableWorkflow,
+    disableFlowWorkflow: disableWorkflow,
     registerApiClient(clientOptions, domain = domains[0]!) {
       return extendedShop(domain).registerApiClient(clientOptions);
     },
@@ -715,4 +749,7 @@ const ROUTES = [
   "POST /sandbox/checkout",
   "GET /sandbox/flow/triggers?shop=",
   "POST /sandbox/flow/actions",
+  "GET /sandbox/flow/workflows?shop=",
+  "POST /sandbox/flow/workflows",
+  "POST /sandbox/flow/workflows/disable",
 ];

@@ -65,12 +65,24 @@ export interface InventoryShipmentRecord {
   dateReceived: string | null;
 }
 
-/** One accepted flowTriggerReceive: the trigger's handle and payload, the app that sent it, when. */
+/**
+ * One accepted flowTriggerReceive: the trigger's handle and payload, the app that sent it, when,
+ * and how many enabled workflows it started (0: accepted, and it started nothing).
+ */
 export interface FlowTriggerRunRecord {
   handle: string;
   payload: Record<string, unknown>;
   apiClientId: string;
   receivedAt: string;
+  workflowsStarted: number;
+}
+
+/** A merchant's Flow workflow that starts with one of the app's triggers (sandbox/flow/lifecycle.ts). */
+export interface FlowWorkflowRecord {
+  id: string;
+  /** The trigger's handle. */
+  trigger: string;
+  enabled: boolean;
 }
 
 /**
@@ -139,6 +151,10 @@ export interface ShopState {
   flowApps: Set<string>;
   /** Flow triggers received with flowTriggerReceive, oldest first (GET /sandbox/flow/triggers). */
   flowTriggerRuns: FlowTriggerRunRecord[];
+  /** The merchant's workflows that start with the app's triggers (POST /sandbox/flow/workflows). */
+  flowWorkflows: FlowWorkflowRecord[];
+  /** The last trigger lifecycle callback's timestamp (ms): the next one is later. */
+  flowLifecycleLastMs?: number;
   /** Which non-default quantity names were ever used (inventoryProperties.isInUse). */
   namesInUse: Set<QuantityName>;
   /** Each type's next id, as decimal text (beyond 2^53 with an `idBase`; sandbox/shop/ids.ts). */
@@ -182,6 +198,7 @@ export function createEmptyState(domain: string, name: string, now: string, idBa
     validations: new Map(),
     flowApps: new Set(),
     flowTriggerRuns: [],
+    flowWorkflows: [],
     namesInUse: new Set(["available", "committed", "on_hand"]),
     nextIds,
   };
@@ -264,5 +281,6 @@ export function snapshotState(state: ShopState): ShopStateSnapshot {
     orders: [...state.orders.values()],
     validations: [...state.validations.values()],
     flowTriggerRuns: state.flowTriggerRuns,
+    flowWorkflows: state.flowWorkflows,
   });
 }

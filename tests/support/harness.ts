@@ -25,12 +25,13 @@ import { waitFor } from "./wait-for";
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 
 /**
- * Delivers a webhook to `app/routes/webhooks.<topic>.tsx`, or a Flow action run to
- * `app/routes/flow.actions.<action>.tsx`, as Remix would route it.
+ * Delivers a webhook to `app/routes/webhooks.<topic>.tsx`, a Flow action run to
+ * `app/routes/flow.actions.<action>.tsx` or a Flow trigger lifecycle callback to
+ * `app/routes/flow.lifecycle.tsx`, as Remix would route it.
  */
 export async function deliverToApp(request: Request): Promise<Response> {
   const pathname = new URL(request.url).pathname;
-  const match = pathname.match(/^\/webhooks\/(.+)$/) ?? pathname.match(/^\/(flow\/actions\/[a-z-]+)$/);
+  const match = pathname.match(/^\/webhooks\/(.+)$/) ?? pathname.match(/^\/(flow\/(?:actions\/[a-z-]+|lifecycle))$/);
   if (!match) return new Response("Not found", { status: 404 });
   const routeFile = match[0].startsWith("/webhooks/") ? `webhooks.${match[1].split("/").join(".")}` : match[1].split("/").join(".");
   const route = (await import(`../../app/routes/${routeFile}.tsx`)) as {

@@ -12,8 +12,12 @@
  *   no undeclared key, and each value of its field's type (text: a string, single-line without a
  *   line break; number_integer: an integer; number_decimal: a number; boolean: true/false);
  * - the payload's JSON is at most 50,000 bytes (Flow's trigger reference limits it to 50 KB).
- * An accepted trigger is recorded on the shop (`flowTriggerRuns`; GET /sandbox/flow/triggers):
- * the emulator has no workflows, so recording is what "starting the workflows" means here.
+ * An accepted trigger is recorded on the shop (`flowTriggerRuns`; GET /sandbox/flow/triggers) with
+ * the number of enabled workflows that start with it (`workflowsStarted`, the merchant's
+ * workflows of ../../flow/lifecycle.ts). A trigger no enabled workflow uses is accepted and costs
+ * the call all the same ("Triggers any workflows that begin with the trigger": none): that an app
+ * should not send it is what the lifecycle callback is for
+ * (https://shopify.dev/docs/apps/build/flow/track-lifecycle-events).
  */
 import type { ShopState } from "../../shop/state.js";
 import { loadFlowExtensions, type FlowExtension, type FlowField } from "../../flow/extensions.js";
@@ -83,7 +87,8 @@ function flowTriggerReceive(ctx: ApiContext, args: Args): { userErrors: UserErro
   }
   const errors = flowTriggerPayloadErrors(trigger, args.payload);
   if (errors.length > 0) return { userErrors: errors };
-  ctx.state.flowTriggerRuns.push({ handle, payload: structuredClone(args.payload as Record<string, unknown>), apiClientId: ctx.apiClientId, receivedAt: ctx.now() });
+  const workflowsStarted = ctx.state.flowWorkflows.filter((workflow) => workflow.enabled && workflow.trigger === handle).length;
+  ctx.state.flowTriggerRuns.push({ handle, payload: structuredClone(args.payload as Record<string, unknown>), apiClientId: ctx.apiClientId, receivedAt: ctx.now(), workflowsStarted });
   return { userErrors: [] };
 }
 
