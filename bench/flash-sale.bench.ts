@@ -11,7 +11,7 @@
  * refresh-window rule on the marketplace (`refreshSeconds: R`, docs/policy.md § 4), the naive sync
  * and no app. The marketplace is the emulator's connector stand-in (sandbox/connector/), its own app
  * reading each shop's number through the Admin API. A last run compares the
- * velocity buffer with a flat buffer of the same mean size. Figures are printed and written to
+ * velocity buffer (retired for new rules, docs/decisions/032) with a flat buffer of its mean size (3). Figures are printed and written to
  * bench/results/flash-sale.json and bench/README.md; nothing is asserted.
  *
  *   FLASH_SECONDS=60 FLASH_ORDERS=2000 FLASH_R=1,15,600 npm run bench -- flash-sale
@@ -147,7 +147,7 @@ const benchmark: Benchmark = {
         if (chosen.some((s) => s.app.kind === "safestock")) await run(label === "safestock" ? `r${r}` : `r${r}-${label.split("+")[1]}`, r, chosen);
       }
     }
-    // Velocity buffer vs a flat buffer of the same mean size (R = 15 s or the first R given).
+    // Velocity buffer vs a flat buffer of its mean size, 3 (FLASH_FLAT_COMPARED) (R = 15 s or the first R given).
     const base = all.find((f) => f.label === "safestock" && f.refreshSeconds === (REFRESH_SECONDS.includes(15) ? 15 : REFRESH_SECONDS[0]));
     if (base && !ONLY && !ONLY_POLICIES) {
       const levels = SKUS * 3;
