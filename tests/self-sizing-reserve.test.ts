@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { savePolicyDraft } from "~/models/policy-draft.server";
 import { storedChannelStates } from "~/models/sync-state.server";
-import { recordSales } from "~/models/telemetry.server";
+import { recordSales, withSalesSinceListed } from "~/models/telemetry.server";
 import type { Policy } from "~/domain";
 import { loadPreview, startPreview } from "~/services/policy-preview.server";
 import { publishPolicy } from "~/services/policy.server";
@@ -95,5 +95,36 @@ describe("a self-sizing marketplace reserve in the running app", () => {
     // marketplace has read the smaller number (docs/decisions/032 "Held at its peak").
     const [state] = (await storedChannelStates(SHOP, [ring.inventoryItemId])).filter((row) => row.channel === "marketplace");
     expect(JSON.parse(state!.reserveHistory)).toEqual([{ units: 7, publishedAtMs: expect.any(Number) }]);
+  });
+
+  it("counts what the marketplace sold since the listing in force was published, and only that listing's sales", async () => {
+    const shop = "sold-since-listed.myshopify.com";
+    const at = Date.parse("2026-12-06T10:00:00Z");
+    const sale = (n: number, item: string, channel: string, quantity: number, offsetMs: number) => ({
+      orderId: `gid://shopify/Order/7${n}`,
+      lineItemId: `gid://shopify/LineItem/7${n}`,
+      inventoryItemId: item,
+      sku: null,
+      channel,
+      quantity,
+      occurredAt: new Date(at + offsetMs),
+    });
+    // Item A listed 4 (from −60 s) then 2 (from 0): the marketplace sold 3 before 0 (the old listing's), then 1 + 2
+    // after it; the web store's 5 after 0 are not the marketplace's. Item B listed 6 from −10 s and sold 6 then.
+    await recordSales(shop, [
+      sale(1, "A", "marketplace", 3, -30_000),
+      sale(2, "A", "marketplace", 1, 1_000),
+      sale(3, "A", "marketplace", 2, 5_000),
+      sale(4, "A", "online_store", 5, 2_000),
+      sale(5, "B", "marketplace", 6, -5_000),
+    ]);
+    const reserves = new Map([
+      ["A", { marketplace: [{ units: 4, publishedAtMs: at - 60_000 }, { units: 2, publishedAtMs: at }] }],
+      ["B", { marketplace: [{ units: 6, publishedAtMs: at - 10_000 }] }],
+    ]);
+    const annotated = await withSalesSinceListed(shop, reserves);
+    // A: 1 + 2 = 3 since the 2 was published (the older listing is left as stored); B: 6.
+    expect(annotated.get("A")).toEqual({ marketplace: [{ units: 4, publishedAtMs: at - 60_000 }, { units: 2, publishedAtMs: at, soldSince: 3 }] });
+    expect(annotated.get("B")).toEqual({ marketplace: [{ units: 6, publishedAtMs: at - 10_000, soldSince: 6 }] });
   });
 });

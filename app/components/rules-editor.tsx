@@ -215,11 +215,12 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
           ))}
       </Section>
 
+      {/* Retired for new rules (docs/decisions/032 "The velocity buffer"): it never beat a flat safety
+          stock of its mean size in the flash sale; stored ones still plan, can be edited or removed. */}
+      {indexed.some(({ rule }) => rule.kind === "velocity_buffer") && (
       <Section
-        title="Velocity buffers"
-        description="Extra units for what can sell before Safestock's next update lands: sales per minute × sync lag × risk, rounded up, between the minimum and maximum."
-        onAdd={addRule({ kind: "velocity_buffer", riskFactor: 2 })}
-        addLabel="Add a velocity buffer"
+        title="Velocity buffers (retired)"
+        description="No longer offered for new rules: in our measurements a velocity buffer withheld as much as a flat safety stock of the same size and prevented no more oversells, because what oversells is a channel reading an old number. Use a refresh window or a marketplace reserve on that channel instead. Yours keeps working until you remove it."
       >
         {indexed
           .filter(({ rule }) => rule.kind === "velocity_buffer")
@@ -234,6 +235,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
             </RuleRow>
           ))}
       </Section>
+      )}
 
       <Section
         title="Promotion quarantines"

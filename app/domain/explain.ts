@@ -115,6 +115,12 @@ export interface ReserveSizing {
   readonly maxUnits: number;
   /** Units kept beyond `units` because the channel may still sell from a larger listing it read before (ring-fence.ts `heldReserve`). */
   readonly heldUnits: number;
+  /**
+   * The listing in force, when it decides the size rather than the rate (ring-fence.ts
+   * `measuredReserve`): `soldOut` it sold all of it (demand was at least that: doubled), `young`
+   * it has not been in force for one read cycle yet (kept until the channel has had its chance).
+   */
+  readonly listing?: { readonly units: number; readonly because: "soldOut" | "young" };
 }
 
 /**
@@ -128,6 +134,15 @@ export function reserveSizingText(sizing: ReserveSizing): string {
   const lag = syncLagSeconds > 0 ? ` with the ${formatDuration(syncLagSeconds * 1000)} sync lag` : "";
   const bound = units === maxUnits && Math.ceil(canSell - 1e-9) > maxUnits ? " (your cap)" : units === minUnits && Math.ceil(canSell - 1e-9) < minUnits ? " (your minimum)" : "";
   const held = heldUnits > 0 ? `; ${heldUnits} more held, not shown anywhere, until ${channel} has read its lower number` : "";
+  const listing = sizing.listing;
+  if (listing !== undefined) {
+    const why =
+      listing.because === "soldOut"
+        ? `${channel} sold all ${listing.units} it listed before its next read, so it can sell more than its rate shows: twice that`
+        : `${channel} listed ${listing.units} less than ${formatDuration((refreshSeconds + syncLagSeconds) * 1000)} ago (one read of your stock plus the sync lag): kept until it has had the chance to sell them`;
+    const floor = listing.because === "soldOut" ? 2 * listing.units : listing.units;
+    return `${why}; ${units} kept back${units === maxUnits && floor > maxUnits ? " (your cap)" : ""}${held}`;
+  }
   if (ownPerMinute <= 0) return `${channel} has no recent sales and ${reads}: ${units} kept back${bound}${held}`;
   return `${channel} sells ${formatRatePerSecond(ownPerMinute)} and ${reads};${lag} it can sell ${short(canSell)} before it sees a new number: ${units} kept back${bound}${held}`;
 }

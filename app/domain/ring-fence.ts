@@ -56,9 +56,31 @@ export function measuredReserve(rule: ChannelRule, channel: string, sales: Chann
   const canSell = Math.round(((own * (refreshSeconds + sales.syncLagSeconds)) / 60) * 1e9) / 1e9;
   const maxUnits = rule.ringFenceUnits ?? 0;
   const minUnits = Math.min(rule.ringFenceMinUnits ?? 0, maxUnits);
-  const units = Math.min(maxUnits, Math.max(minUnits, Math.ceil(canSell)));
+  const rated = Math.max(minUnits, Math.ceil(canSell));
+  const listing = listingFloor(sales.published?.[channel] ?? [], sales.nowMs, reserveWindowMs(rule, sales));
+  const units = Math.min(maxUnits, Math.max(rated, listing?.floor ?? 0));
   const held = Math.min(maxUnits, heldReserve(sales.published?.[channel] ?? [], sales.nowMs, reserveWindowMs(rule, sales)));
-  return { channel, ownPerMinute: own, refreshSeconds, syncLagSeconds: sales.syncLagSeconds, canSell, units, minUnits, maxUnits, heldUnits: Math.max(0, held - units) };
+  const sizing: ReserveSizing = { channel, ownPerMinute: own, refreshSeconds, syncLagSeconds: sales.syncLagSeconds, canSell, units, minUnits, maxUnits, heldUnits: Math.max(0, held - units) };
+  return listing !== undefined && listing.floor > rated ? { ...sizing, listing: { units: listing.listed, because: listing.because } } : sizing;
+}
+
+/**
+ * What the listing in force says about the channel's demand (docs/decisions/032 "Sized from
+ * demand"). The measured rate only counts what the channel sold, and it cannot sell more than it
+ * lists: a channel that sells its whole listing before its next read shows a rate of about one
+ * listing per read, whatever its buyers wanted. So a listing it sold out is doubled (its demand was
+ * at least that; doubling reaches the cap in a few reads and stops growing once a listing lasts),
+ * and a listing younger than one read cycle (R + lag) is kept: the channel has not yet had the
+ * chance to sell it, so its rate says nothing about it yet. Shrinking therefore waits a full read
+ * cycle, which is also when the connector has certainly read the listing it replaces.
+ */
+function listingFloor(published: readonly PublishedReserve[], nowMs: number | undefined, windowMs: number): { floor: number; listed: number; because: "soldOut" | "young" } | undefined {
+  if (nowMs === undefined || published.length === 0) return undefined;
+  let current = published[0]!;
+  for (const listing of published) if (listing.publishedAtMs >= current.publishedAtMs) current = listing;
+  if (current.units > 0 && (current.soldSince ?? 0) >= current.units) return { floor: 2 * current.units, listed: current.units, because: "soldOut" };
+  if (nowMs - current.publishedAtMs < windowMs) return { floor: current.units, listed: current.units, because: "young" };
+  return undefined;
 }
 
 /** How long a listing may still be sold from after it was replaced: the channel's next read (R) plus the sync lag. */

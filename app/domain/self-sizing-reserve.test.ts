@@ -163,10 +163,12 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
   // R 900 s + lag 60 s: a listing replaced at t may be in the marketplace's copy until t + 960 s.
   const WINDOW_MS = 960_000;
   const TEN_MIN = 600_000;
-  const published = (...history: [number, number][]): Item => ({
+  const published = (...history: ([number, number] | [number, number, number])[]): Item => ({
     ...selling(0.1),
-    publishedReserves: { marketplace: history.map(([units, publishedAtMs]) => ({ units, publishedAtMs })) },
+    publishedReserves: { marketplace: history.map(([units, publishedAtMs, soldSince]) => (soldSince === undefined ? { units, publishedAtMs } : { units, publishedAtMs, soldSince })) },
   });
+  /** 7 listed since 20 min ago: older than one read cycle (16 min), so no longer young. */
+  const LONG_AGO = -TEN_MIN;
   const planAt = (item: Item, nowMs: number): Plan => {
     const snap = shop([item]);
     const valid = checkPolicy({ version: 1, protection: [SAFETY], channels: [ONLINE, MARKET] }, shopFactsOf(snap));
@@ -178,46 +180,85 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
   };
 
   it("rate falls from 24/h to 6/h: keeps the old 7 until R + lag after the smaller number replaced it, listing only the new 2", () => {
-    // 6/h = 0.1/min × 16 min = 1.6 → 2. It listed 7 since t = 0 (24/h). At t = 10 min the plan sizes 2:
+    // 6/h = 0.1/min × 16 min = 1.6 → 2. It listed 7 since t = −10 min (24/h). At t = 10 min the plan sizes 2:
     // the marketplace may have read 7 just now and sells from it for up to 16 min, so 7 stay fenced
     // (safety 5 + 7 = 12, web store 88, not 93), but it lists only 2: 5 held, shown nowhere.
-    const first = planAt(published([7, 0]), TEN_MIN);
+    const first = planAt(published([7, LONG_AGO]), TEN_MIN);
     expect(first.levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
     expect(channel(first, "online_store").available).toBe(88);
     expect(channel(first, "marketplace").available).toBe(2);
     expect(first.levels[0]!.explain[1]!.reason).toBe(
       "7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 5 more held, not shown anywhere, until marketplace has read its lower number",
     );
-    // What the app stores: 7 (from 0) replaced by 2 at 10 min.
+    // What the app stores: 7 (from −10 min) replaced by 2 at 10 min.
     expect(channel(first, "marketplace").reserveHistory).toEqual([
-      { units: 7, publishedAtMs: 0 },
+      { units: 7, publishedAtMs: LONG_AGO },
       { units: 2, publishedAtMs: TEN_MIN },
     ]);
 
     // 1 ms before 16 min have passed since 2 replaced 7: still 7 fenced, history unchanged.
-    const stillHeld = planAt(published([7, 0], [2, TEN_MIN]), TEN_MIN + WINDOW_MS - 1);
+    const stillHeld = planAt(published([7, LONG_AGO], [2, TEN_MIN]), TEN_MIN + WINDOW_MS - 1);
     expect(stillHeld.levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
     expect(channel(stillHeld, "marketplace").reserveHistory).toEqual([
-      { units: 7, publishedAtMs: 0 },
+      { units: 7, publishedAtMs: LONG_AGO },
       { units: 2, publishedAtMs: TEN_MIN },
     ]);
 
     // At 16 min the marketplace has read 2: the reserve shrinks (safety 5 + 2 = 7, web store 93) and 7 is forgotten.
-    const released = planAt(published([7, 0], [2, TEN_MIN]), TEN_MIN + WINDOW_MS);
+    const released = planAt(published([7, LONG_AGO], [2, TEN_MIN]), TEN_MIN + WINDOW_MS);
     expect(released.levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
     expect(channel(released, "marketplace").available).toBe(2);
     expect(channel(released, "marketplace").reserveHistory).toEqual([{ units: 2, publishedAtMs: TEN_MIN }]);
   });
 
   it("two drops in one window hold the higher one; growing is immediate", () => {
-    // 7 until 5 min, 4 until now (10 min): both within 16 min of being replaced → 7 held.
-    const twice = planAt(published([7, 0], [4, 300_000]), TEN_MIN);
+    // 7 until −5 min, 4 listed since −5 min... at 10 min the 4 is 15 min old, under one read cycle
+    // (16 min): kept and listed (the rate's 2 must wait), and 7, replaced 15 min ago, still held.
+    const twice = planAt(published([7, LONG_AGO], [4, -300_000]), TEN_MIN);
     expect(twice.levels[0]!.safetyStock).toBe(12);
-    expect(channel(twice, "marketplace").available).toBe(2);
+    expect(channel(twice, "marketplace").available).toBe(4);
+    // 1 min later the 4 has had its read cycle: the rate's 2 is listed, 7 and 4 held until 16 min after each was replaced.
+    const later = planAt(published([7, LONG_AGO], [4, -300_000]), TEN_MIN + 60_000);
+    expect(later.levels[0]!.safetyStock).toBe(5 + 4);
+    expect(channel(later, "marketplace").available).toBe(2);
     // Listed 2, the rate rises to 24/h: 7 at once, listed and fenced (safety 12), no hold.
     const growing = planAt({ ...published([2, 0]), ...selling(0.4) }, TEN_MIN);
     expect(growing.levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
     expect(channel(growing, "marketplace").available).toBe(7);
+  });
+
+  it("a listing the marketplace sold out before its next read is doubled, up to the cap", () => {
+    // The rate says 2 (0.1/min × 16 min = 1.6 → 2), but it sold all 2 it listed 1 min ago: its buyers
+    // wanted at least 2 per read, and the rate cannot show more than it was allowed to sell. 2 × 2 = 4,
+    // fenced and listed (safety 5 + 4 = 9, web store 91).
+    const soldOut = planAt(published([2, TEN_MIN - 60_000, 2]), TEN_MIN);
+    expect(soldOut.levels[0]).toMatchObject({ safetyStock: 9, available: 91 });
+    expect(channel(soldOut, "marketplace").available).toBe(4);
+    expect(soldOut.levels[0]!.explain[1]!.reason).toBe(
+      "4 units ring-fenced for marketplace: other channels cannot sell them; marketplace sold all 2 it listed before its next read, so it can sell more than its rate shows: twice that; 4 kept back",
+    );
+    expect(channel(soldOut, "marketplace").reserveHistory).toEqual([{ units: 2, publishedAtMs: TEN_MIN - 60_000 }, { units: 4, publishedAtMs: TEN_MIN }]);
+    // Sold 1 of the 2: not sold out, but younger than one read cycle: kept at 2.
+    expect(channel(planAt(published([2, TEN_MIN - 60_000, 1]), TEN_MIN), "marketplace").available).toBe(2);
+    // 10 sold out → 20, capped at 15 (safety 5 + 15 = 20, web store 80).
+    const capped = planAt(published([10, TEN_MIN - 60_000, 10]), TEN_MIN);
+    expect(capped.levels[0]).toMatchObject({ safetyStock: 20, available: 80 });
+    expect(capped.levels[0]!.explain[1]!.reason).toContain("15 kept back (your cap)");
+  });
+
+  it("a listing younger than one read cycle is kept, then sized from the rate again", () => {
+    // 5 listed 10 min ago, 1 sold: the rate says 2, but the marketplace has not had a full read
+    // cycle (16 min) with the 5: kept, listed, fenced (safety 10, web store 90).
+    const young = planAt(published([5, 0, 1]), TEN_MIN);
+    expect(young.levels[0]).toMatchObject({ safetyStock: 10, available: 90 });
+    expect(channel(young, "marketplace").available).toBe(5);
+    expect(young.levels[0]!.explain[1]!.reason).toBe(
+      "5 units ring-fenced for marketplace: other channels cannot sell them; marketplace listed 5 less than 16 min ago (one read of your stock plus the sync lag): kept until it has had the chance to sell them; 5 kept back",
+    );
+    // At 16 min it has: 2 listed, 5 held until 16 min after the 2 replaced it.
+    const judged = planAt(published([5, 0, 1]), WINDOW_MS);
+    expect(judged.levels[0]!.safetyStock).toBe(10);
+    expect(channel(judged, "marketplace").available).toBe(2);
   });
 
   it("only a self-sizing reserve keeps a history of what it listed", () => {

@@ -168,6 +168,12 @@ export interface Item extends Identified {
 export interface PublishedReserve {
   readonly units: number;
   readonly publishedAtMs: number;
+  /**
+   * Units the channel itself sold since this listing was published: the app counts them from its
+   * sales records for the listing in force (the last one), to tell a listing the channel sold out
+   * from one it did not (docs/decisions/032 "Sized from demand"). Absent: not counted (no growth).
+   */
+  readonly soldSince?: number;
 }
 
 /** Units of one inventory item (`item`, else `sku`) held by a buyer on `channel`. */

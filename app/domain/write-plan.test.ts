@@ -65,20 +65,32 @@ describe("planInventoryWrites", () => {
 });
 
 describe("planProductPublications", () => {
-  const channels = [{ handle: "marketplace", publicationId: "pub-m" }];
-  const base = { channels, ruledChannels: new Set(["marketplace"]), previous: new Map(), batchItems: new Set(["item-1"]), hiddenByUs: new Set<string>(), alwaysCheck: false };
+  const paused = [{ handle: "marketplace", publicationId: "pub-m", pausedByMerchant: true }];
+  const open = [{ handle: "marketplace", publicationId: "pub-m", pausedByMerchant: false }];
+  const base = { channels: paused, ruledChannels: new Set(["marketplace"]), previous: new Map(), batchItems: new Set(["item-1"]), hiddenByUs: new Set<string>(), alwaysCheck: false };
+  const state = (available: number, isPaused: boolean) => ({ inventoryItemId: "item-1", channel: "marketplace", available, paused: isPaused });
 
-  it("unpublishes when no variant may sell on a ruled channel any more", () => {
-    const previous = new Map([["item-1|marketplace", { inventoryItemId: "item-1", channel: "marketplace", available: 3, paused: false }]]);
-    const steps = planProductPublications({ ...base, previous, states: [{ inventoryItemId: "item-1", channel: "marketplace", available: 0, paused: true }] });
+  it("unpublishes when the merchant paused the channel and no variant may sell there any more", () => {
+    const previous = new Map([["item-1|marketplace", state(3, false)]]);
+    const steps = planProductPublications({ ...base, previous, states: [state(0, true)] });
     expect(steps).toEqual([{ action: "unpublish", channel: "marketplace", publicationId: "pub-m", reason: "channel paused" }]);
   });
 
+  it("keeps a product that sold out (or fell under pauseBelow) published with 0 listed, even on reconciliation", () => {
+    const previous = new Map([["item-1|marketplace", state(3, false)]]);
+    for (const after of [state(0, false), state(0, true)]) {
+      expect(planProductPublications({ ...base, channels: open, previous, states: [after] })).toEqual([]);
+      expect(planProductPublications({ ...base, channels: open, previous, states: [after], alwaysCheck: true })).toEqual([]);
+    }
+  });
+
   it("republishes only what Safestock hid, and asks nothing when the product was already unsellable", () => {
-    const sellable = [{ inventoryItemId: "item-1", channel: "marketplace", available: 2, paused: false }];
+    const sellable = [state(2, false)];
     expect(planProductPublications({ ...base, states: sellable })).toEqual([]);
     expect(planProductPublications({ ...base, states: sellable, hiddenByUs: new Set(["pub-m"]) })).toMatchObject([{ action: "publish", publicationId: "pub-m" }]);
-    const unsellable = [{ inventoryItemId: "item-1", channel: "marketplace", available: 0, paused: false }];
+    // What it hid under an earlier version (sold out) comes back once the channel may sell it again.
+    expect(planProductPublications({ ...base, channels: open, states: sellable, hiddenByUs: new Set(["pub-m"]) })).toMatchObject([{ action: "publish", publicationId: "pub-m" }]);
+    const unsellable = [state(0, true)];
     const previous = new Map([["item-1|marketplace", unsellable[0]]]);
     expect(planProductPublications({ ...base, previous, states: unsellable })).toEqual([]);
     expect(planProductPublications({ ...base, previous, states: unsellable, alwaysCheck: true })).toMatchObject([{ action: "unpublish" }]);

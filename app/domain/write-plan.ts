@@ -281,14 +281,18 @@ export type PublicationStep =
   | { readonly action: "publish"; readonly channel: string; readonly publicationId: string; readonly reason: string };
 
 /**
- * Publications of one product: hide it from a ruled channel when no variant may sell there,
- * bring it back when one may — only if Safestock was the one that hid it. An unpublish is
- * only worth asking Shopify about when the product just stopped selling here (or was never
- * seen); reconciliation always asks, to catch drift. The writer checks that the product is
- * published on the channel before unpublishing it.
+ * Publications of one product (docs/decisions/007, "Publications"): Safestock hides a product from a
+ * ruled channel only when the merchant paused that channel (`paused: true`) and no variant may sell
+ * there, and brings it back when one may, only if Safestock was the one that hid it. A channel whose
+ * number fell to 0 for every variant (sold out, under `pauseBelow`, kept for higher tiers) stays
+ * published with 0 listed: stock that returns (a restock, a cancellation) resumes with the number
+ * alone, instead of an unpublish and a republish each time, which a marketplace connector turns
+ * into ending and relisting the listing. An unpublish is only worth asking Shopify about when the
+ * product just stopped selling here (or was never seen); reconciliation always asks, to catch
+ * drift. The writer checks that the product is published on the channel before unpublishing it.
  */
 export function planProductPublications(input: {
-  readonly channels: readonly { readonly handle: string; readonly publicationId: string }[];
+  readonly channels: readonly { readonly handle: string; readonly publicationId: string; readonly pausedByMerchant: boolean }[];
   readonly ruledChannels: ReadonlySet<string>;
   /** Every variant's channel state after this run's plan. */
   readonly states: readonly ChannelStateView[];
@@ -306,15 +310,14 @@ export function planProductPublications(input: {
     if (forChannel.length === 0) continue;
     const sellable = forChannel.some((state) => state.available > 0 && !state.paused);
     const hidden = input.hiddenByUs.has(channel.publicationId);
-    if (!sellable && !hidden) {
+    if (!sellable && !hidden && channel.pausedByMerchant) {
       const earlier = forChannel.map((state) =>
         input.batchItems.has(state.inventoryItemId) ? input.previous.get(`${state.inventoryItemId}|${state.channel}`) : state,
       );
       const wasSellable = earlier.some((state) => state && state.available > 0 && !state.paused);
       const seenBefore = earlier.every(Boolean);
       if (!input.alwaysCheck && seenBefore && !wasSellable) continue;
-      const reason = forChannel.some((state) => state.paused) ? "channel paused" : "no variant has stock for this channel";
-      steps.push({ action: "unpublish", channel: channel.handle, publicationId: channel.publicationId, reason });
+      steps.push({ action: "unpublish", channel: channel.handle, publicationId: channel.publicationId, reason: "channel paused" });
     } else if (sellable && hidden) {
       steps.push({ action: "publish", channel: channel.handle, publicationId: channel.publicationId, reason: "stock available for this channel again" });
     }

@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { sortableId } from "./bulk-sql.server";
 import { storageOf } from "./storage/index.server";
 import { INSERT_LAG_SAMPLES, INSERT_SALE_EVENTS, rowsStatements } from "./storage/sql";
+import type { PublishedReserve } from "~/domain";
 
 /** Sales and lag samples that size velocity buffers (docs/decisions/010). */
 
@@ -108,4 +109,48 @@ export async function lagPercentile(shop: string, kind: "receive" | "write", sin
   });
   if (rows.length === 0) return 0;
   return rows[Math.min(rows.length - 1, Math.floor(rows.length * 0.9))].millis;
+}
+
+/**
+ * The self-sizing reserves items last listed, each channel's listing in force annotated with the
+ * units that channel sold of the item since it was published (`PublishedReserve.soldSince`): a
+ * listing the channel sold out says its demand is above its measured rate (docs/decisions/032
+ * "Sized from demand"). One read for the batch: the sales since the oldest listing in force.
+ */
+export async function withSalesSinceListed(
+  shop: string,
+  reserves: ReadonlyMap<string, Record<string, PublishedReserve[]>>,
+  db: PrismaClient = prisma,
+): Promise<Map<string, Record<string, PublishedReserve[]>>> {
+  const out = new Map<string, Record<string, PublishedReserve[]>>();
+  const current = (history: readonly PublishedReserve[]) => history.reduce((last, listing) => (listing.publishedAtMs >= last.publishedAtMs ? listing : last));
+  let sinceMs = Number.POSITIVE_INFINITY;
+  const channels = new Set<string>();
+  for (const byChannel of reserves.values()) {
+    for (const [channel, history] of Object.entries(byChannel)) {
+      if (history.length === 0) continue;
+      sinceMs = Math.min(sinceMs, current(history).publishedAtMs);
+      channels.add(channel);
+    }
+  }
+  if (channels.size === 0) return new Map(reserves);
+  const sales = await db.saleEvent.findMany({
+    where: { shop, inventoryItemId: { in: [...reserves.keys()] }, channel: { in: [...channels] }, occurredAt: { gte: new Date(sinceMs) } },
+    select: { inventoryItemId: true, channel: true, quantity: true, occurredAt: true },
+  });
+  for (const [item, byChannel] of reserves) {
+    const annotated: Record<string, PublishedReserve[]> = {};
+    for (const [channel, history] of Object.entries(byChannel)) {
+      if (history.length === 0) {
+        annotated[channel] = history;
+        continue;
+      }
+      const inForce = current(history);
+      let soldSince = 0;
+      for (const sale of sales) if (sale.inventoryItemId === item && sale.channel === channel && sale.occurredAt.getTime() >= inForce.publishedAtMs) soldSince += sale.quantity;
+      annotated[channel] = history.map((listing) => (listing === inForce ? { ...listing, soldSince } : listing));
+    }
+    out.set(item, annotated);
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import { compilePolicy, type CompiledPolicy, type Plan, type Policy, type Proble
 import { planWithFreeze } from "~/domain/write-plan";
 import { catalogPage, catalogSize, listLocations } from "~/models/catalog.server";
 import { levelQuantitiesOf, publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
+import { withSalesSinceListed } from "~/models/telemetry.server";
 import { deletePolicyDraft, getPolicyDraft } from "~/models/policy-draft.server";
 import {
   createPolicyPreview,
@@ -221,7 +222,7 @@ async function snapshotPage(shop: string, base: ShopContext, locations: Map<stri
   const ids = catalog.map((item) => item.inventoryItemId);
   // The reserves the items last listed too: a self-sizing reserve held at its peak previews as it would publish (docs/decisions/032).
   const [levels, context, channels] = await Promise.all([levelQuantitiesOf(shop, ids), forItems(base, ids, base.now), storedChannelStates(shop, ids)]);
-  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations), publishedReservesOf(channels));
+  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations), await withSalesSinceListed(shop, publishedReservesOf(channels)));
 }
 
 function variantNames(catalog: readonly { inventoryItemId: string; productTitle: string; variantTitle: string }[]): Map<string, string> {

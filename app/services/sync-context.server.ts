@@ -19,7 +19,8 @@ export interface ShopSyncContext {
   policy: { version: number; compiled: CompiledPolicy; ruledChannels: Set<string>; tiers: Map<string, number> };
   /** Where inventory history in Shopify admin links back to: the policy version in force. */
   policyUri: string;
-  channels: { handle: string; publicationId: string; name: string }[];
+  /** Sales channels; `pausedByMerchant` when the policy pauses the channel (`paused: true`), the only pause that unpublishes (docs/decisions/007). */
+  channels: { handle: string; publicationId: string; name: string; pausedByMerchant: boolean }[];
   locationNames: string[];
   /** Every known location with what it can do: channel pools count only where a channel's orders can be filled. */
   locations: LocationInfo[];
@@ -80,6 +81,7 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
   const document = (stored?.document as Policy | undefined) ?? EMPTY_POLICY;
   const measuredLagMs = receiveLag + writeLag;
   const tiers = new Map(document.channels.map((rule) => [rule.channel, rule.tier ?? 1]));
+  const pausedByMerchant = new Set(document.channels.filter((rule) => rule.paused === true).map((rule) => rule.channel));
   const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
 
   return {
@@ -92,7 +94,7 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
       tiers,
     },
     policyUri: policyUri(shop, version),
-    channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name })),
+    channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name, pausedByMerchant: pausedByMerchant.has(channel.handle) })),
     locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
     locations: locations.map(locationInfo),
     syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,

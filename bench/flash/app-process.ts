@@ -215,6 +215,17 @@ async function main() {
         for (const row of rows) for (const line of JSON.parse(row.explain) as { rule: string; units: number }[]) if (line.rule === "refresh_window") cover += line.units;
         return Response.json({ cover });
       }
+      case "/bench/explain": {
+        // FLASH_DEBUG_WITHHELD=1: what the plan last withheld per level and what the marketplace got per item.
+        const shop = new URL(request.url).searchParams.get("shop") ?? "";
+        const levels = await prisma.levelState.findMany({ where: { shop }, select: { inventoryItemId: true, locationId: true, protected: true, explain: true } });
+        const channels = await prisma.channelState.findMany({ where: { shop, channel: "marketplace" }, select: { inventoryItemId: true, available: true, paused: true, explain: true, reserveHistory: true } });
+        const parse = (text: string) => JSON.parse(text) as unknown;
+        return Response.json({
+          levels: levels.map((row) => ({ ...row, explain: parse(row.explain) })),
+          channels: channels.map((row) => ({ ...row, explain: parse(row.explain), reserveHistory: parse(row.reserveHistory) })),
+        });
+      }
       case "/bench/reset":
         loopDelay.disable();
         loopDelay = monitorEventLoopDelay({ resolution: 10 });

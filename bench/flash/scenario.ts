@@ -132,6 +132,75 @@ const orderKey = (shop: string, orderId: Gid) => `${shop}|${orderId}`;
 /** FLASH_DEBUG_LEVELS=1 prints every level that is below zero or does not reconcile. */
 const DEBUG_LEVELS = process.env.FLASH_DEBUG_LEVELS === "1";
 
+/**
+ * FLASH_DEBUG_WITHHELD=1 prints where the withheld units are, per SKU and level: what buyers were
+ * refused there (by channel), what was still free at the end and in which of Shopify's quantities,
+ * and, for Safestock, which rule the plan last held the `safety_stock` units for.
+ */
+const DEBUG_WITHHELD = process.env.FLASH_DEBUG_WITHHELD === "1";
+
+interface AppExplained {
+  levels: { inventoryItemId: string; locationId: string; protected: number; explain: { rule: string; units: number; reason: string }[] }[];
+  channels: { inventoryItemId: string; available: number; paused: boolean; explain: { rule: string; units: number; reason: string }[]; reserveHistory: { units: number; publishedAtMs: number }[] }[];
+}
+
+const idTail = (gid: string) => gid.split("/").pop() ?? gid;
+
+function printWithheld(
+  label: string,
+  f: { refusedUnits: Map<string, number>; refusedByChannel: Map<string, Record<string, number>>; marketplaceRefusals: { sku: number; quantity: number; listed: number; atMs: number }[] },
+  state: ShopState,
+  variants: readonly { variantId: Gid; itemId: Gid }[],
+  { warehouse, stores }: Levels,
+  app: AppExplained | undefined,
+) {
+  const totals = new Map<string, number>();
+  const add = (cause: string, units: number) => units > 0 && totals.set(cause, (totals.get(cause) ?? 0) + units);
+  const out: string[] = [];
+  variants.forEach(({ itemId }, sku) => {
+    for (const location of [warehouse, ...stores]) {
+      const refused = f.refusedUnits.get(`${itemId}|${location}`) ?? 0;
+      if (refused === 0) continue;
+      const level = (state.levelsByItem.get(itemId) ?? []).find((l) => l.locationId === location);
+      const available = Math.max(0, level?.quantities.available ?? 0);
+      const safety = Math.max(0, level?.quantities.safety_stock ?? 0);
+      const withheld = Math.min(refused, available + safety);
+      if (withheld === 0) continue;
+      // The plan's reasons for the safety_stock units (Safestock); the naive sync's buffer otherwise.
+      const planned = app?.levels.find((l) => idTail(l.inventoryItemId) === idTail(itemId) && idTail(l.locationId) === idTail(location));
+      const byRule = new Map<string, number>();
+      for (const line of planned?.explain ?? []) if (line.units > 0) byRule.set(line.rule, (byRule.get(line.rule) ?? 0) + line.units);
+      // Withheld units are charged to what held them, in this order: units left in `available`
+      // (nobody allowed to buy them came), then the protection rules as planned, the fence last.
+      let left = withheld;
+      const charge = (cause: string, units: number) => {
+        const taken = Math.min(left, Math.max(0, units));
+        add(cause, taken);
+        left -= taken;
+      };
+      charge("available (unsold)", available);
+      for (const [rule, units] of [...byRule].filter(([rule]) => rule !== "ring_fence")) charge(rule, units);
+      charge("ring_fence", byRule.get("ring_fence") ?? 0);
+      charge("safety_stock not explained", left);
+      const place = location === warehouse ? "W" : `S${stores.indexOf(location)}`;
+      const channel = app?.channels.find((c) => idTail(c.inventoryItemId) === idTail(itemId));
+      const fenceReason = planned?.explain.find((l) => l.rule === "ring_fence")?.reason ?? "";
+      out.push(
+        `  sku ${String(sku).padStart(2)} ${place}: withheld ${withheld} of refused ${refused} (${Object.entries(f.refusedByChannel.get(`${itemId}|${location}`) ?? {}).map(([c, u]) => `${c} ${u}`).join(", ")}); ` +
+          `end available ${available} safety_stock ${safety} [${[...byRule].map(([r, u]) => `${r} ${u}`).join(", ")}]` +
+          (location === warehouse && channel ? `; marketplace ${channel.paused ? "paused" : channel.available}${fenceReason ? ` (${fenceReason})` : ""}` : ""),
+      );
+    }
+  });
+  const mkt = f.marketplaceRefusals;
+  process.stdout.write(
+    `${label}: withheld by cause: ${[...totals].map(([c, u]) => `${c} ${u}`).join("; ") || "none"}\n` +
+      `${label}: marketplace refusals ${mkt.length} (${mkt.reduce((s, r) => s + r.quantity, 0)} units): listing 0 ${mkt.filter((r) => r.listed === 0).length}, listing below the quantity ${mkt.filter((r) => r.listed > 0).length}\n` +
+      out.join("\n") +
+      "\n",
+  );
+}
+
 const stateOf = (sandbox: Sandbox, shop: string) => (sandbox.shop(shop) as unknown as { state: ShopState }).state;
 
 function safestockChannels(state: ShopState, apiKey: string, variantId: Gid): Record<string, { available: number; paused: boolean }> | null {
@@ -480,6 +549,9 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
         cancelled: 0,
         perChannel: Object.fromEntries((["online_store", "pos", "marketplace", "wholesale"] as const).map((c) => [c, { ordered: 0, refused: 0, oversoldOrders: 0, oversoldUnits: 0 }])) as Record<BuyerChannel, ChannelFigures>,
         refusedUnits: new Map<string, number>(),
+        /** FLASH_DEBUG_WITHHELD: refused units per level key and channel, and the marketplace's listing when it refused. */
+        refusedByChannel: new Map<string, Record<string, number>>(),
+        marketplaceRefusals: [] as { sku: number; quantity: number; listed: number; atMs: number }[],
         safetySamples: [] as number[],
         listedSamples: [] as number[],
         coverSamples: [] as number[],
@@ -534,6 +606,10 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       f.perChannel[intent.channel].refused++;
       const key = `${itemId}|${intent.channel === "pos" ? stores[intent.store] : warehouse}`;
       f.refusedUnits.set(key, (f.refusedUnits.get(key) ?? 0) + intent.quantity);
+      const byChannel = f.refusedByChannel.get(key) ?? {};
+      byChannel[intent.channel] = (byChannel[intent.channel] ?? 0) + intent.quantity;
+      f.refusedByChannel.set(key, byChannel);
+      if (intent.channel === "marketplace") f.marketplaceRefusals.push({ sku: intent.sku, quantity: intent.quantity, listed: connectors.get(domain)!.listed(variantId), atMs: intent.atMs });
       return;
     }
     f.placed++;
@@ -620,6 +696,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     process.stdout.write(`Safestock's Prisma operations for ${domain} since the sale started (count, total ms):\n`);
     for (const [operation, { count, ms }] of Object.entries(stats.queries).slice(0, 25)) process.stdout.write(`  ${operation.padEnd(40)} ${String(count).padStart(6)} ${ms.toFixed(0).padStart(7)}\n`);
   }
+  const explained = DEBUG_WITHHELD ? new Map(await Promise.all([...apps].map(async ([domain, app]) => [domain, await app.get<AppExplained>(`/bench/explain?shop=${domain}`)] as const))) : new Map<string, AppExplained>();
   await Promise.all([...apps.values()].map((app) => app.stop()));
   measuring = false;
 
@@ -673,6 +750,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const [itemId, location] = key.split("|") as [Gid, Gid];
       salesWithheld += Math.min(units, freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]));
     }
+    if (DEBUG_WITHHELD) printWithheld(shop.label, f, state, variantsOf.get(domain)!, levelsOf.get(domain)!, explained.get(domain));
     const acks = network.records.filter((r) => r.shop === domain).map((r) => r.ackMs);
     if (process.env.FLASH_DEBUG_ACK === "1") {
       const slow = network.records.filter((r) => r.shop === domain).sort((x, y) => y.ackMs - x.ackMs).slice(0, 15);
