@@ -17,12 +17,14 @@ import {
   createWriteIntent,
   pendingWriteIntents,
   recordAppliedWrite,
+  writeIntentStatuses,
   type WriteIntent,
   type WriteIntentKind,
   type WriteRecord,
 } from "~/models/write-intent.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import {
+  applyLevels,
   moveQuantities,
   readInventoryItems,
   readProductPublications,
@@ -33,7 +35,7 @@ import {
   type WriteResult,
 } from "~/shopify/inventory.server";
 import type { ShopSyncContext } from "./sync-context.server";
-import { sendUntilSettled, WriteStillTransientError } from "./write-retries.server";
+import { sendUntilAnswered, sendUntilSettled, WriteStillTransientError, type TransientAttempt } from "./write-retries.server";
 import type { MetafieldsRequest, PublicationRequest, WriteStep } from "./write-steps.server";
 
 const OPERATION: Record<WriteIntentKind, string> = {
@@ -93,13 +95,14 @@ async function send(client: AdminClient, intent: WriteIntent): Promise<WriteResu
   inFlight.add(intent.id);
   try {
     const landed = intent.kind === "move_quantities" ? null : () => effectPresent(client, intent);
-    return await sendUntilSettled(OPERATION[intent.kind], () => sendOnce(client, intent), landed, (attempt) =>
-      console.warn("write intent: transient failure, retrying with the same key", { shop: intent.shop, intent: intent.id, operation: OPERATION[intent.kind], ...attempt }),
-    );
+    return await sendUntilSettled(OPERATION[intent.kind], () => sendOnce(client, intent), landed, warnTransient(intent, OPERATION[intent.kind]));
   } finally {
     inFlight.delete(intent.id);
   }
 }
+
+const warnTransient = (intent: WriteIntent, operation: string) => (attempt: TransientAttempt) =>
+  console.warn("write intent: transient failure, retrying with the same key", { shop: intent.shop, intent: intent.id, operation, ...attempt });
 
 async function sendOnce(client: AdminClient, intent: WriteIntent): Promise<WriteResult> {
   switch (intent.kind) {
@@ -193,6 +196,125 @@ async function settle(client: AdminClient, intent: WriteIntent, result: WriteRes
 }
 
 /**
+ * A move step followed by a metafields step travel in one request (SafestockApplyLevels,
+ * docs/decisions/039) when every number in it can be put back: each variant had a value before
+ * (a first publication has nothing to go back to, so it is sent after its move as before).
+ */
+function pairable(move: WriteStep, next: WriteStep | undefined): next is WriteStep {
+  if (move.kind !== "move_quantities" || next?.kind !== "metafields_set") return false;
+  const previous = (next.request as MetafieldsRequest).previousValues;
+  return previous !== undefined && previous.every((value) => value !== null);
+}
+
+/** What became of a paired move and its channel numbers; `withdrawn`: the numbers were put back because the move was not applied. */
+interface PairOutcome {
+  move: WriteOutcome;
+  metafields: WriteOutcome | "withdrawn";
+}
+
+/**
+ * Sends a move and the channel numbers that assume it in one request, each a write intent as if
+ * sent alone. Shopify runs the two root fields one after the other, each on its own (the GraphQL
+ * spec's serial execution of a mutation's root fields), so the numbers can land while the move is
+ * refused, stale or asked to try again: then they claim units the move did not protect or
+ * release, and they are put back to what they were before the run (`withdrawChannelNumbers`)
+ * before anything else happens. The move then goes on as if it had been sent alone: a "try
+ * again" is resent by itself under the same key, and if it lands the run re-plans (stale) so the
+ * numbers are published again from a fresh read; stale and refused as ever.
+ */
+async function performPair(
+  context: ShopSyncContext,
+  client: AdminClient,
+  moveStep: WriteStep,
+  metafieldsStep: WriteStep,
+  options: WriterOptions,
+  lags: LagInput[],
+): Promise<PairOutcome> {
+  const moveIntent = await createWriteIntent(context.shop, { kind: "move_quantities", request: moveStep.request, record: moveStep.record }, context.now);
+  createdHere.add(moveIntent.id);
+  const metafieldsRequest: MetafieldsRequest = { ...(metafieldsStep.request as MetafieldsRequest), pairedMoveIntentId: moveIntent.id };
+  const metafieldsIntent = await createWriteIntent(context.shop, { kind: "metafields_set", request: metafieldsRequest, record: metafieldsStep.record }, context.now);
+  createdHere.add(metafieldsIntent.id);
+  const started = Date.now();
+  inFlight.add(moveIntent.id).add(metafieldsIntent.id);
+  let answer: Awaited<ReturnType<typeof applyLevels>>;
+  try {
+    // A lost answer is resent whole: the move's key replays its first result, and numbers that
+    // landed meet their own digest as stale, with our values there (settle reads them back).
+    answer = await sendUntilAnswered(
+      "SafestockApplyLevels",
+      () => applyLevels(client, { move: moveIntent.request as MoveQuantitiesRequest, idempotencyKey: moveIntent.id, metafields: metafieldsRequest.metafields }),
+      warnTransient(moveIntent, "SafestockApplyLevels"),
+    );
+  } finally {
+    inFlight.delete(moveIntent.id);
+    inFlight.delete(metafieldsIntent.id);
+  }
+  // A root field that answered an error of its own may or may not have been applied: the move
+  // is asked again under its key, the numbers are read back (and sent alone if absent).
+  const moveAnswer = answer.move ?? (await send(client, moveIntent));
+  if (moveAnswer.ok) {
+    lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
+    const move = await settleOnce(client, moveIntent, moveAnswer, options);
+    const numbers = answer.metafields ?? ((await effectPresent(client, metafieldsIntent)) ? { ok: true as const, requestId: null } : await send(client, metafieldsIntent));
+    return { move, metafields: await settleOnce(client, metafieldsIntent, numbers, options) };
+  }
+  const numbersLanded = answer.metafields
+    ? answer.metafields.ok || (answer.metafields.failure === "stale" && (await effectPresent(client, metafieldsIntent)))
+    : await effectPresent(client, metafieldsIntent);
+  if (numbersLanded) await withdrawChannelNumbers(client, metafieldsIntent);
+  else await closeWriteIntent(metafieldsIntent.id, answer.metafields?.ok === false && answer.metafields.failure === "refused" ? "refused" : "stale", answer.metafields?.ok === false ? answer.metafields.userErrors : undefined);
+  createdHere.delete(metafieldsIntent.id);
+  const metafields = numbersLanded ? "withdrawn" : "stale";
+  if (answer.move === null || (moveAnswer.failure !== "transient" && moveAnswer.failure !== "busy")) return { move: await settleOnce(client, moveIntent, moveAnswer, options), metafields };
+  // Asked to try again: the move alone, same key; its numbers are re-planned from a fresh read.
+  const move = await settleOnce(client, moveIntent, await send(client, moveIntent), options);
+  if (move === "applied") lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
+  return { move, metafields };
+}
+
+/** `settle`, keeping this process's list of its own open intents (as `perform`). */
+async function settleOnce(client: AdminClient, intent: WriteIntent, result: WriteResult, options: WriterOptions): Promise<WriteOutcome> {
+  try {
+    const outcome = await settle(client, intent, result, options);
+    createdHere.delete(intent.id);
+    return outcome;
+  } catch (error) {
+    if (error instanceof WriteRefusedError) createdHere.delete(intent.id);
+    throw error;
+  }
+}
+
+/**
+ * Puts back the values a metafields intent replaced, where our values are still there (a value
+ * someone wrote since is theirs), and closes it `withdrawn`: nothing of it is recorded, so the
+ * stored channel states stay those of the values put back. Its numbers assumed a move that was
+ * not applied (docs/decisions/039).
+ */
+async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent): Promise<void> {
+  const request = intent.request as MetafieldsRequest;
+  const items = await readInventoryItems(client, request.inventoryItemIds);
+  const current = new Map(items.map((item) => [item.variantId, item.channelMetafield]));
+  const restore = request.metafields.flatMap((write, index) => {
+    const now = current.get(write.variantId);
+    const previous = request.previousValues?.[index];
+    return now && now.value === write.value && typeof previous === "string" ? [{ variantId: write.variantId, value: previous, compareDigest: now.compareDigest }] : [];
+  });
+  if (restore.length > 0) {
+    const landed = async () => {
+      const after = new Map((await readInventoryItems(client, request.inventoryItemIds)).map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
+      return restore.every((write) => after.get(write.variantId) === write.value);
+    };
+    const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), landed, warnTransient(intent, "metafieldsSet"));
+    // Stale: someone wrote these numbers since; theirs stand. A refusal of values Shopify took before is a bug: say so.
+    if (!result.ok && result.failure !== "stale") {
+      console.error("write intent: channel numbers could not be put back", { shop: intent.shop, intent: intent.id, errors: describeUserErrors(result.userErrors) });
+    }
+  }
+  await closeWriteIntent(intent.id, "withdrawn", undefined);
+}
+
+/**
  * Counts of one writer run, in writes: `planned` found different from the plan; each ends
  * applied, refused, or not sent (the run stopped at a stale write).
  */
@@ -222,19 +344,30 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
   // Write lag samples of this run's moves, stored once at the end (one statement, not one a move).
   const lags: LagInput[] = [];
   try {
-    for (const step of steps) {
-      const outcome = await perform(context, client, step.kind, step.request, step.record, options, lags);
+    const count = (step: WriteStep, outcome: WriteOutcome): boolean => {
       if (outcome === "applied") {
         counts.applied += step.writes;
         counts.firstPublications.applied += step.firstPublications ?? 0;
       } else if (outcome === "refused") {
         counts.refused += step.writes;
         counts.firstPublications.refused += step.firstPublications ?? 0;
+      } else counts.stale = true;
+      return outcome !== "stale";
+    };
+    for (let index = 0; index < steps.length; index++) {
+      const step = steps[index]!;
+      const next = steps[index + 1];
+      if (pairable(step, next)) {
+        index++;
+        const outcome = await performPair(context, client, step, next, options, lags);
+        if (!count(step, outcome.move)) break;
+        // Withdrawn beside a refused move: not applied, for the move's reason. Beside a move
+        // that landed only when resent alone, the run re-plans them from a fresh read.
+        const numbers = outcome.metafields === "withdrawn" ? (outcome.move === "refused" ? "refused" : "stale") : outcome.metafields;
+        if (!count(next, numbers)) break;
+        continue;
       }
-      else {
-        counts.stale = true;
-        break;
-      }
+      if (!count(step, await perform(context, client, step.kind, step.request, step.record, options, lags))) break;
     }
     return counts;
   } finally {
@@ -259,6 +392,8 @@ export async function resumePendingWrites(shop: string, client: AdminClient, now
   const pending = (await pendingWriteIntents(shop)).filter(
     (intent) => !inFlight.has(intent.id) && (createdHere.has(intent.id) || now.getTime() - intent.createdAt.getTime() >= OTHER_PROCESS_GRACE_MS),
   );
+  // Moves first: numbers sent with a move (SafestockApplyLevels) are judged by what became of it.
+  pending.sort((a, b) => Number(b.kind === "move_quantities") - Number(a.kind === "move_quantities"));
   let applied = 0;
   for (const intent of pending) {
     createdHere.delete(intent.id);
@@ -271,11 +406,12 @@ export async function resumePendingWrites(shop: string, client: AdminClient, now
       if (outcome === "applied") applied++;
       continue;
     }
-    if (await effectPresent(client, intent)) {
-      if (await recordAppliedWrite(intent, null)) applied++;
-    } else {
-      await closeWriteIntent(intent.id, "unconfirmed", undefined);
-    }
+    const pairedMove = intent.kind === "metafields_set" ? (intent.request as MetafieldsRequest).pairedMoveIntentId : undefined;
+    const moveStatus = pairedMove ? (await writeIntentStatuses([pairedMove])).get(pairedMove) : "applied";
+    if (moveStatus === "pending") continue; // its move is still unsettled: judged with it on a later resume
+    if (!(await effectPresent(client, intent))) await closeWriteIntent(intent.id, "unconfirmed", undefined);
+    else if (moveStatus !== "applied") await withdrawChannelNumbers(client, intent);
+    else if (await recordAppliedWrite(intent, null)) applied++;
   }
   return { resumed: pending.length, applied };
 }
