@@ -216,11 +216,10 @@ interface PairOutcome {
  * Sends a move and the channel numbers that assume it in one request, each a write intent as if
  * sent alone. Shopify runs the two root fields one after the other, each on its own (the GraphQL
  * spec's serial execution of a mutation's root fields), so the numbers can land while the move is
- * refused, stale or asked to try again: then they claim units the move did not protect or
- * release, and they are put back to what they were before the run (`withdrawChannelNumbers`)
- * before anything else happens. The move then goes on as if it had been sent alone: a "try
- * again" is resent by itself under the same key, and if it lands the run re-plans (stale) so the
- * numbers are published again from a fresh read; stale and refused as ever.
+ * refused, stale or asked to try again. A "try again" (or a field error) is resent by itself
+ * under the same key until it settles; if in the end the move is not applied, the numbers claim
+ * units it did not protect or release, and they are put back to what they were before the run
+ * (`withdrawChannelNumbers`) before the move's refusal, staleness or pending retry is handled.
  */
 async function performPair(
   context: ShopSyncContext,
@@ -250,27 +249,33 @@ async function performPair(
     inFlight.delete(moveIntent.id);
     inFlight.delete(metafieldsIntent.id);
   }
-  // A root field that answered an error of its own may or may not have been applied: the move
-  // is asked again under its key, the numbers are read back (and sent alone if absent).
-  const moveAnswer = answer.move ?? (await send(client, moveIntent));
+  // The numbers' own answer; null: their field answered an error, so they are read back.
+  const numbersLanded = async () =>
+    answer.metafields ? answer.metafields.ok || (answer.metafields.failure === "stale" && (await effectPresent(client, metafieldsIntent))) : effectPresent(client, metafieldsIntent);
+  // The move as if it had been sent alone: a field error (applied or not) or a "try again" is
+  // resent by itself under the same key until it settles.
+  let moveAnswer = answer.move;
+  try {
+    if (moveAnswer === null || (!moveAnswer.ok && (moveAnswer.failure === "transient" || moveAnswer.failure === "busy"))) moveAnswer = await send(client, moveIntent);
+  } catch (error) {
+    // Still not applied (left pending for the job's retry): the numbers must not claim it meanwhile.
+    if (await numbersLanded()) await withdrawChannelNumbers(client, metafieldsIntent);
+    else await closeWriteIntent(metafieldsIntent.id, "stale", undefined);
+    createdHere.delete(metafieldsIntent.id);
+    throw error;
+  }
   if (moveAnswer.ok) {
     lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
     const move = await settleOnce(client, moveIntent, moveAnswer, options);
     const numbers = answer.metafields ?? ((await effectPresent(client, metafieldsIntent)) ? { ok: true as const, requestId: null } : await send(client, metafieldsIntent));
     return { move, metafields: await settleOnce(client, metafieldsIntent, numbers, options) };
   }
-  const numbersLanded = answer.metafields
-    ? answer.metafields.ok || (answer.metafields.failure === "stale" && (await effectPresent(client, metafieldsIntent)))
-    : await effectPresent(client, metafieldsIntent);
-  if (numbersLanded) await withdrawChannelNumbers(client, metafieldsIntent);
+  // Refused or stale: numbers that landed beside it are put back before the move's outcome is handled.
+  const landed = await numbersLanded();
+  if (landed) await withdrawChannelNumbers(client, metafieldsIntent);
   else await closeWriteIntent(metafieldsIntent.id, answer.metafields?.ok === false && answer.metafields.failure === "refused" ? "refused" : "stale", answer.metafields?.ok === false ? answer.metafields.userErrors : undefined);
   createdHere.delete(metafieldsIntent.id);
-  const metafields = numbersLanded ? "withdrawn" : "stale";
-  if (answer.move === null || (moveAnswer.failure !== "transient" && moveAnswer.failure !== "busy")) return { move: await settleOnce(client, moveIntent, moveAnswer, options), metafields };
-  // Asked to try again: the move alone, same key; its numbers are re-planned from a fresh read.
-  const move = await settleOnce(client, moveIntent, await send(client, moveIntent), options);
-  if (move === "applied") lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
-  return { move, metafields };
+  return { move: await settleOnce(client, moveIntent, moveAnswer, options), metafields: landed ? "withdrawn" : "stale" };
 }
 
 /** `settle`, keeping this process's list of its own open intents (as `perform`). */
@@ -361,9 +366,9 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
         index++;
         const outcome = await performPair(context, client, step, next, options, lags);
         if (!count(step, outcome.move)) break;
-        // Withdrawn beside a refused move: not applied, for the move's reason. Beside a move
-        // that landed only when resent alone, the run re-plans them from a fresh read.
-        const numbers = outcome.metafields === "withdrawn" ? (outcome.move === "refused" ? "refused" : "stale") : outcome.metafields;
+        // Withdrawn beside a refused move: not applied, for the move's reason (beside a stale one
+        // the run stops at the move).
+        const numbers = outcome.metafields === "withdrawn" ? "refused" : outcome.metafields;
         if (!count(next, numbers)) break;
         continue;
       }
