@@ -1,7 +1,9 @@
 /**
  * The writer: sends a run's complete list of writes (write-steps.server.ts, built from the
- * plan of `app/domain/write-plan.ts` before anything is sent) to Shopify, one mutation at a
- * time, each as a stored write intent; it reads nothing and plans nothing:
+ * plan of `app/domain/write-plan.ts` before anything is sent) to Shopify, one request at a
+ * time, each mutation as a stored write intent (a move and the channel numbers after it share one
+ * request, docs/decisions/039); it plans nothing and reads only to settle a write whose answer is
+ * in doubt:
  *
  *   store intent (key = random UUID) → send with that key → Shopify applied it → record the
  *   intent's audit entries and sync state in one transaction → next mutation.
