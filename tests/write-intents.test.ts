@@ -300,6 +300,47 @@ describe("reconciliation reports", () => {
   }, 60_000);
 });
 
+describe("numbers never claim a refused move", () => {
+  it("a reconciliation of 120 variants (moves and numbers in several requests) sends none of the refused items' numbers: their published numbers stay as they were, the others' change", async () => {
+    const shop = "intents-refused-many.myshopify.com";
+    const harness = startHarness({ shops: [shop], seed: { variants: 120, catalog: "plain", seed: 7 } });
+    await harness.install(shop);
+    await harness.settle();
+    const start = harness.sandbox.shop(shop).snapshot();
+    // Write 1 is refused: the first batch of moves (with the first 25 numbers beside it, if they travel together).
+    const fault = failWriteNumber(harness, 1, refusal(harness));
+    const numbersSent: string[] = [];
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
+        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
+        return undefined;
+      }),
+    );
+    expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
+    const report = await reconcileShop(shop, "manual");
+    expect(report.causes["refused INVALID_LOCATION"]).toBe(1);
+    const refusedItems = new Set((fault.failed!.variables.input as { changes: { inventoryItemId: string }[] }).changes.map((change) => change.inventoryItemId));
+    expect(refusedItems.size).toBeGreaterThan(0);
+
+    const end = harness.sandbox.shop(shop).snapshot();
+    const variantOf = new Map(end.variants.map((variant) => [variant.inventoryItemId, variant.id]));
+    const value = (state: ShopStateSnapshot, variantId: string) => state.metafields.find((entry) => entry.ownerId === variantId && entry.key === "channels")?.value;
+    // Every refused item shows the numbers it had before; none of its numbers went out after the refusal.
+    for (const item of refusedItems) expect(value(end, variantOf.get(item)!), item).toBe(value(start, variantOf.get(item)!));
+    const paired = fault.failed!.operation === "SafestockApplyLevels" ? new Set((fault.failed!.variables.metafields as { ownerId: string }[]).map((entry) => entry.ownerId)) : new Set<string>();
+    const refusedVariants = new Set([...refusedItems].map((item) => variantOf.get(item)!));
+    // A refused item's numbers went out only in the refused request itself (then put back), never in a later one.
+    const later = numbersSent.filter((variantId) => refusedVariants.has(variantId));
+    expect(later.length).toBe([...paired].filter((variantId) => refusedVariants.has(variantId)).length * (paired.size > 0 ? 2 : 0));
+    // Items whose moves were not refused were fixed: their numbers changed.
+    const changedVariants = new Set(changedChannels(start, end).map((change) => variantOf.get(change.split("|")[0]!)));
+    expect([...changedVariants].some((variantId) => !refusedVariants.has(variantId!))).toBe(true);
+    expect([...changedVariants].filter((variantId) => refusedVariants.has(variantId!))).toEqual([]);
+    expect(report.drifted).toBe(report.fixed + report.failed);
+  }, 90_000);
+});
+
 describe("a fresh shop's first reconciliation", () => {
   it("reports its channel numbers as published for the first time, not drifted; a number changed afterwards is drift", async () => {
     const shop = "intents-fresh.myshopify.com";

@@ -361,26 +361,75 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
       } else counts.stale = true;
       return outcome !== "stale";
     };
+    // Items whose move Shopify refused in this run (reconciliation goes on after a refusal): their
+    // numbers in later steps assumed that move, so they are not sent (docs/decisions/039).
+    const refusedItems = new Set<string>();
+    // Each step filtered once, when first looked at (as the next of a pair, then as itself).
+    const filtered = new Map<number, WriteStep | undefined>();
+    const unrefused = (index: number): WriteStep | undefined => {
+      if (filtered.has(index)) return filtered.get(index);
+      const step = steps[index];
+      let result: WriteStep | undefined = step;
+      if (step?.kind === "metafields_set" && refusedItems.size > 0) {
+        const { kept, dropped } = withoutItems(step, refusedItems);
+        if (dropped.writes > 0) count(dropped, "refused");
+        result = kept.writes > 0 ? kept : undefined;
+      }
+      filtered.set(index, result);
+      return result;
+    };
+    const noteRefusedMove = (step: WriteStep, outcome: WriteOutcome) => {
+      if (outcome === "refused") for (const change of (step.request as MoveQuantitiesRequest).changes) refusedItems.add(change.inventoryItemId);
+    };
     for (let index = 0; index < steps.length; index++) {
-      const step = steps[index]!;
-      const next = steps[index + 1];
+      const step = unrefused(index);
+      if (!step) continue;
+      const next = step.kind === "move_quantities" ? unrefused(index + 1) : undefined;
       if (pairable(step, next)) {
         index++;
         const outcome = await performPair(context, client, step, next, options, lags);
         if (!count(step, outcome.move)) break;
+        noteRefusedMove(step, outcome.move);
         // Withdrawn beside a refused move: not applied, for the move's reason (beside a stale one
         // the run stops at the move).
         const numbers = outcome.metafields === "withdrawn" ? "refused" : outcome.metafields;
         if (!count(next, numbers)) break;
         continue;
       }
-      if (!count(step, await perform(context, client, step.kind, step.request, step.record, options, lags))) break;
+      const outcome = await perform(context, client, step.kind, step.request, step.record, options, lags);
+      if (!count(step, outcome)) break;
+      if (step.kind === "move_quantities") noteRefusedMove(step, outcome);
     }
     return counts;
   } finally {
     // Telemetry: a failure to store it must not hide the run's own outcome or error.
     await recordLags(context.shop, lags).catch((error: unknown) => console.error("write lag samples not stored", { shop: context.shop, error: String(error) }));
   }
+}
+
+/**
+ * A metafields step split into the writes of items not in `items` and those of items in it (the
+ * request's `inventoryItemIds` are in the order of its `metafields`, write-steps.server.ts). The
+ * dropped part counts its writes, and as first publications those that had no value before.
+ */
+function withoutItems(step: WriteStep, items: ReadonlySet<string>): { kept: WriteStep; dropped: WriteStep } {
+  const request = step.request as MetafieldsRequest;
+  const keep = request.inventoryItemIds.map((id) => !items.has(id));
+  const pick = <T>(list: readonly T[] | undefined, keeping: boolean) => list?.filter((_, index) => keep[index] === keeping);
+  const keptRequest: MetafieldsRequest = {
+    ...request,
+    metafields: pick(request.metafields, true)!,
+    inventoryItemIds: pick(request.inventoryItemIds, true)!,
+    ...(request.previousValues ? { previousValues: pick(request.previousValues, true)! } : {}),
+  };
+  const keptItem = (entry: { inventoryItemId?: string | null }) => !entry.inventoryItemId || !items.has(entry.inventoryItemId);
+  const record = { ...step.record, audit: step.record.audit.filter(keptItem), ...(step.record.channels ? { channels: step.record.channels.filter(keptItem) } : {}) };
+  const droppedFirst = Math.min(step.firstPublications ?? 0, (pick(request.previousValues, false) ?? []).filter((value) => value === null).length);
+  const droppedWrites = keep.filter((kept) => !kept).length;
+  return {
+    kept: { ...step, request: keptRequest, record, writes: keptRequest.metafields.length, firstPublications: (step.firstPublications ?? 0) - droppedFirst },
+    dropped: { ...step, writes: droppedWrites, firstPublications: droppedFirst },
+  };
 }
 
 /** Keys are kept about 24 h (docs/decisions/012 § Idempotency, [unconfirmed]): an older intent is not resent. */

@@ -30,7 +30,7 @@ export interface PublicationRequest {
 
 export interface MetafieldsRequest {
   metafields: ChannelMetafieldWrite[];
-  /** To read the values back when resuming (metafieldsSet takes no idempotency key). */
+  /** Each write's item, in the order of `metafields`: to read the values back when resuming (metafieldsSet takes no idempotency key). */
   inventoryItemIds: string[];
   /**
    * Each write's value before it (null: none), in the order of `metafields`: put back when a
@@ -135,7 +135,8 @@ function metafieldSteps(context: ShopSyncContext, writePlan: WritePlan, actor: A
     const inBatch = new Set(batch.map((write) => write.inventoryItemId));
     const request: MetafieldsRequest = {
       metafields: batch.map((write) => ({ variantId: write.variantId, value: write.value, compareDigest: write.compareDigest })),
-      inventoryItemIds: [...inBatch],
+      // One variant a write, so one item a write, in the order of `metafields` (apply-writes.server.ts `withoutItems`).
+      inventoryItemIds: batch.map((write) => write.inventoryItemId),
       previousValues: batch.map((write) => write.previousValue),
     };
     const record: WriteRecord = {
