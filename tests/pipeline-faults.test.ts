@@ -153,7 +153,7 @@ describe("the pipeline under delivery faults", () => {
     mswServer.use(
       http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
         const body = await request.clone().text();
-        if (crashed || !body.includes("SafestockMoveQuantities")) return undefined;
+        if (crashed || !body.includes("inventoryMoveQuantities(")) return undefined;
         crashed = true;
         await harness.sandbox.handle(request);
         return HttpResponse.error();
@@ -176,7 +176,7 @@ describe("the pipeline under delivery faults", () => {
     mswServer.use(
       http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
         const body = await request.clone().text();
-        if (sold || !body.includes("SafestockMoveQuantities")) return undefined;
+        if (sold || !body.includes("inventoryMoveQuantities(")) return undefined;
         sold = true;
         const result = await posSale(harness, shop, "RING-7", "Warehouse");
         expect(result.status).toBe(200);

@@ -17,6 +17,7 @@ import { reconcileShop } from "~/services/reconcile.server";
 import { loadSyncPage } from "~/services/sync-view.server";
 import type { ShopStateSnapshot } from "../sandbox";
 import type { SandboxShopEmulator } from "../sandbox/admin-api/emulator";
+import { METAFIELDS_SET_MUTATION, MOVE_QUANTITIES_MUTATION } from "~/shopify/documents";
 import { startHarness, type Harness } from "./support/harness";
 import { receiveStock } from "./support/scenarios";
 import { mswServer } from "./setup/msw";
@@ -96,13 +97,15 @@ describe("idempotency keys name one intended write", () => {
   }, 60_000);
 });
 
-const WRITES = ["SafestockMoveQuantities", "SafestockSetChannelAts", "SafestockPublish", "SafestockUnpublish"];
+const WRITES = ["SafestockMoveQuantities", "SafestockApplyLevels", "SafestockSetChannelAts", "SafestockPublish", "SafestockUnpublish"];
+
+type RootAnswers = { inventoryMoveQuantities?: unknown; metafieldsSet?: unknown };
 
 /**
  * Answers the k-th write mutation (1-based) with `answer` instead of letting it reach the
  * shop; every other request goes through. Returns what was seen.
  */
-function failWriteNumber(k: number, answer: (operation: string, variables: Record<string, unknown>) => Response) {
+function failWriteNumber(harness: Harness, k: number, answer: (operation: string, request: Request, variables: Record<string, unknown>) => Promise<Response> | Response) {
   const seen = { writes: 0, failed: null as null | { operation: string; variables: Record<string, unknown> } };
   mswServer.use(
     http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
@@ -112,21 +115,37 @@ function failWriteNumber(k: number, answer: (operation: string, variables: Recor
       seen.writes++;
       if (seen.writes !== k) return undefined;
       seen.failed = { operation, variables: body.variables };
-      return answer(operation, body.variables);
+      return answer(operation, request, body.variables);
     }),
   );
   return seen;
+}
+
+/**
+ * Runs one root field of a SafestockApplyLevels request on the shop, as its own document with the
+ * same variables, and answers the other root field with `other` (Shopify runs the two fields one
+ * after the other, each on its own: https://spec.graphql.org/October2021/#sec-Mutation).
+ */
+async function oneRootFieldReaches(harness: Harness, request: Request, variables: Record<string, unknown>, reaches: "move" | "metafields", other: { data: unknown; errors?: unknown[] }) {
+  const query = reaches === "move" ? MOVE_QUANTITIES_MUTATION : METAFIELDS_SET_MUTATION;
+  const forwarded = await harness.sandbox.handle(new Request(request.url, { method: "POST", headers: request.headers, body: JSON.stringify({ query, variables }) }));
+  const body = (await forwarded.json()) as { data: RootAnswers; extensions?: unknown };
+  const root = reaches === "move" ? "inventoryMoveQuantities" : "metafieldsSet";
+  const otherRoot = reaches === "move" ? "metafieldsSet" : "inventoryMoveQuantities";
+  return HttpResponse.json({ data: { [root]: body.data[root], [otherRoot]: other.data }, ...(other.errors ? { errors: other.errors } : {}), extensions: body.extensions });
 }
 
 /** Shopify's answer to an internal failure: a top-level error, nothing applied. */
 const internalError = () =>
   HttpResponse.json({ errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
 
-/** A refusal no retry can fix, as inventoryMoveQuantities / metafieldsSet report it. */
-const refusal = (operation: string) => {
+const INVALID_LOCATION = [{ field: ["input", "changes", "0", "from", "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" }];
+
+/** A refusal no retry can fix, as inventoryMoveQuantities / metafieldsSet report it; in a SafestockApplyLevels request the move is refused and the numbers beside it land. */
+const refusal = (harness: Harness) => async (operation: string, request: Request, variables: Record<string, unknown>) => {
+  if (operation === "SafestockApplyLevels") return oneRootFieldReaches(harness, request, variables, "metafields", { data: { inventoryAdjustmentGroup: null, userErrors: INVALID_LOCATION } });
   const root = operation === "SafestockMoveQuantities" ? "inventoryMoveQuantities" : "metafieldsSet";
-  const userErrors = [{ field: ["input", "changes", "0", "from", "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" }];
-  return HttpResponse.json({ data: { [root]: root === "inventoryMoveQuantities" ? { inventoryAdjustmentGroup: null, userErrors } : { metafields: null, userErrors } } });
+  return HttpResponse.json({ data: { [root]: root === "inventoryMoveQuantities" ? { inventoryAdjustmentGroup: null, userErrors: INVALID_LOCATION } : { metafields: null, userErrors: INVALID_LOCATION } } });
 };
 
 /** Channel numbers changed between two snapshots, per variant's item and channel, as "item|channel: before→after". */
@@ -154,27 +173,46 @@ async function auditedChannels(shop: string, since: Date): Promise<string[]> {
 }
 
 describe("a write and its record are one unit", () => {
-  it("a failure at write 2 of a reconciliation leaves an audit entry for every change in the shop; the retry finishes the rest with its own", async () => {
+  it("a failure of the channel numbers after the move landed in the same request leaves an audit entry for every change in the shop; the retry finishes the rest with its own", async () => {
     const shop = "intents-fault.myshopify.com";
     const harness = await installed(shop);
     const start = harness.sandbox.shop(shop).snapshot();
     const since = new Date();
-    // 15 variants are one catalog batch: its moves (45 levels, one call: write 1), then its
-    // channel numbers (15 metafields, one call: write 2). Write 2 fails after write 1 was applied.
-    const fault = failWriteNumber(2, internalError);
+    // 15 variants are one catalog batch: its moves (45 levels) and its channel numbers (15
+    // metafields) go in one SafestockApplyLevels request. The move lands; the metafieldsSet field
+    // answers an internal error (Shopify nulls that field only), and so does the numbers' resend.
+    let failing = true;
+    const seen = { applyLevels: 0, numbersAlone: 0 };
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        const body = (await request.clone().json()) as { query: string; variables: Record<string, unknown> };
+        if (!failing) return undefined;
+        if (body.query.includes("mutation SafestockApplyLevels")) {
+          seen.applyLevels++;
+          const fieldError = { message: "Internal error. Looks like something went wrong on our end.", path: ["metafieldsSet"], extensions: { code: "INTERNAL_SERVER_ERROR" } };
+          return oneRootFieldReaches(harness, request, body.variables, "move", { data: null, errors: [fieldError] });
+        }
+        if (!body.query.includes("mutation SafestockSetChannelAts")) return undefined;
+        seen.numbersAlone++;
+        return internalError();
+      }),
+    );
     expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
     await expect(reconcileShop(shop, "manual")).rejects.toThrow(/INTERNAL_SERVER_ERROR|Internal error/);
-    expect(fault.failed?.operation).toBe("SafestockSetChannelAts");
+    expect(seen).toEqual({ applyLevels: 1, numbersAlone: 1 });
+    failing = false;
 
     const afterFault = harness.sandbox.shop(shop).snapshot();
     const levelChanges = changedLevels(start, afterFault);
     const channelChanges = changedChannels(start, afterFault);
     expect(levelChanges.length).toBeGreaterThan(0);
     expect(channelChanges).toEqual([]);
+    // The move's answer stood beside the field error: it was recorded at once, one entry a change.
     expect(await auditedLevels(shop, since)).toEqual(levelChanges);
     expect(await auditedChannels(shop, since)).toEqual(channelChanges);
     // The failed write was stored before it was sent and is still open for a retry of itself.
     expect(await prisma.writeIntent.count({ where: { shop, status: "pending", kind: "metafields_set" } })).toBe(1);
+    expect(await prisma.writeIntent.count({ where: { shop, status: "pending", kind: "move_quantities" } })).toBe(0);
 
     // The retry (the reconciliation the publish queued) finishes the rest, each write with its entry.
     await harness.settle();
@@ -205,7 +243,7 @@ describe("a write Shopify refuses", () => {
     const before = harness.sandbox.shop(shop).snapshot();
     const since = new Date();
 
-    const fault = failWriteNumber(1, refusal);
+    const fault = failWriteNumber(harness, 1, refusal(harness));
     await receiveStock(harness, shop, "RING-7", "Warehouse", 3);
     await harness.settle();
     expect(fault.failed?.operation).toBe("SafestockMoveQuantities");
@@ -226,30 +264,81 @@ describe("a write Shopify refuses", () => {
 });
 
 describe("reconciliation reports", () => {
-  it("counts drifted, fixed and failed honestly when Shopify refuses one fix", async () => {
+  it("counts drifted, fixed and failed honestly when Shopify refuses one fix, and puts back the numbers that assumed it", async () => {
     const shop = "intents-report.myshopify.com";
     const harness = await installed(shop);
     const start = harness.sandbox.shop(shop).snapshot();
-    // The publish queues a reconciliation; the test runs its own instead, with write 1 refused.
-    const fault = failWriteNumber(1, refusal);
+    // The publish queues a reconciliation; the test runs its own instead, with write 1 (the batch's
+    // moves and channel numbers in one request) answered as Shopify would if it refused the move:
+    // the numbers beside it still land (root fields run one after the other, each on its own).
+    const fault = failWriteNumber(harness, 1, refusal(harness));
     expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
     const report = await reconcileShop(shop, "manual");
-    const refusedWrites = (fault.failed!.variables.input as { changes: unknown[] }).changes.length;
-    expect(refusedWrites).toBeGreaterThan(0);
+    expect(fault.failed?.operation).toBe("SafestockApplyLevels");
+    const refusedMoves = (fault.failed!.variables.input as { changes: unknown[] }).changes.length;
+    const withdrawnNumbers = (fault.failed!.variables.metafields as unknown[]).length;
+    expect(refusedMoves).toBeGreaterThan(0);
+    expect(withdrawnNumbers).toBeGreaterThan(0);
 
     const end = harness.sandbox.shop(shop).snapshot();
+    // The numbers assumed 2 units protected at every level; the move was refused, so they were put
+    // back: every variant shows the numbers it had before, and no level moved.
+    expect(changedChannels(start, end)).toEqual([]);
+    expect(changedLevels(start, end)).toEqual([]);
     const fixedLevels = changedLevels(start, end).length;
     const fixedVariants = new Set(changedChannels(start, end).map((change) => change.split("|")[0])).size;
-    // Hand-counted from the shop: every change present was a fix; the refused batch is the failure.
+    // Hand-counted from the shop: every change present was a fix; the refused batch and the numbers that assumed it are the failure.
     expect(report.fixed).toBe(fixedLevels + fixedVariants);
-    expect(report.failed).toBe(refusedWrites);
+    expect(report.failed).toBe(refusedMoves + withdrawnNumbers);
     expect(report.drifted).toBe(report.fixed + report.failed);
     expect(report.causes["refused INVALID_LOCATION"]).toBe(1);
+    expect(await prisma.writeIntent.count({ where: { shop, kind: "metafields_set", status: "withdrawn" } })).toBe(1);
     const stored = await prisma.reconciliationReport.findUniqueOrThrow({ where: { id: report.reportId } });
     expect(stored).toMatchObject({ status: "done", drifted: report.drifted, fixed: report.fixed, failed: report.failed });
     const page = await loadSyncPage(shop, { deadCursor: null });
     expect(page.reports.find((entry) => entry.id === report.reportId)).toMatchObject({ failed: report.failed, fixed: report.fixed });
   }, 60_000);
+});
+
+describe("numbers never claim a refused move", () => {
+  it("a reconciliation of 120 variants (moves and numbers in several requests) sends none of the refused items' numbers: their published numbers stay as they were, the others' change", async () => {
+    const shop = "intents-refused-many.myshopify.com";
+    const harness = startHarness({ shops: [shop], seed: { variants: 120, catalog: "plain", seed: 7 } });
+    await harness.install(shop);
+    await harness.settle();
+    const start = harness.sandbox.shop(shop).snapshot();
+    // Write 1 is refused: the first batch of moves (with the first 25 numbers beside it, if they travel together).
+    const fault = failWriteNumber(harness, 1, refusal(harness));
+    const numbersSent: string[] = [];
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
+        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
+        return undefined;
+      }),
+    );
+    expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
+    const report = await reconcileShop(shop, "manual");
+    expect(report.causes["refused INVALID_LOCATION"]).toBe(1);
+    const refusedItems = new Set((fault.failed!.variables.input as { changes: { inventoryItemId: string }[] }).changes.map((change) => change.inventoryItemId));
+    expect(refusedItems.size).toBeGreaterThan(0);
+
+    const end = harness.sandbox.shop(shop).snapshot();
+    const variantOf = new Map(end.variants.map((variant) => [variant.inventoryItemId, variant.id]));
+    const value = (state: ShopStateSnapshot, variantId: string) => state.metafields.find((entry) => entry.ownerId === variantId && entry.key === "channels")?.value;
+    // Every refused item shows the numbers it had before; none of its numbers went out after the refusal.
+    for (const item of refusedItems) expect(value(end, variantOf.get(item)!), item).toBe(value(start, variantOf.get(item)!));
+    const paired = fault.failed!.operation === "SafestockApplyLevels" ? new Set((fault.failed!.variables.metafields as { ownerId: string }[]).map((entry) => entry.ownerId)) : new Set<string>();
+    const refusedVariants = new Set([...refusedItems].map((item) => variantOf.get(item)!));
+    // A refused item's numbers went out only in the refused request itself (then put back), never in a later one.
+    const later = numbersSent.filter((variantId) => refusedVariants.has(variantId));
+    expect(later.length).toBe([...paired].filter((variantId) => refusedVariants.has(variantId)).length * (paired.size > 0 ? 2 : 0));
+    // Items whose moves were not refused were fixed: their numbers changed.
+    const changedVariants = new Set(changedChannels(start, end).map((change) => variantOf.get(change.split("|")[0]!)));
+    expect([...changedVariants].some((variantId) => !refusedVariants.has(variantId!))).toBe(true);
+    expect([...changedVariants].filter((variantId) => refusedVariants.has(variantId!))).toEqual([]);
+    expect(report.drifted).toBe(report.fixed + report.failed);
+  }, 90_000);
 });
 
 describe("a fresh shop's first reconciliation", () => {

@@ -91,6 +91,8 @@ export interface PlannedMetafield {
   readonly value: string;
   /** The digest read; null when the metafield does not exist yet (compare-and-swap). */
   readonly compareDigest: string | null;
+  /** The value read (null: none yet): what is put back if a move these numbers assume is not applied (docs/decisions/039). */
+  readonly previousValue: string | null;
   /** The channels whose number or pause changed (one audit entry each). */
   readonly changes: readonly ChannelChange[];
 }
@@ -215,6 +217,7 @@ export function planInventoryWrites(input: {
       variantId: item.variantId,
       value,
       compareDigest: item.channelMetafield?.compareDigest ?? null,
+      previousValue: item.channelMetafield?.value ?? null,
       changes,
     });
   }

@@ -40,9 +40,10 @@ export interface WriteIntent<Request = unknown> {
 
 /**
  * Closed without being applied: stale (re-plan), refused (userErrors), expired (key too old to
- * trust), unconfirmed (resumed, and its effect was not in the shop).
+ * trust), unconfirmed (resumed, and its effect was not in the shop), withdrawn (channel numbers
+ * that assumed a move sent with them which was not applied, put back: docs/decisions/039).
  */
-export type ClosedStatus = "stale" | "refused" | "expired" | "unconfirmed";
+export type ClosedStatus = "stale" | "refused" | "expired" | "unconfirmed" | "withdrawn";
 
 export async function createWriteIntent<Request>(
   shop: string,
@@ -116,3 +117,10 @@ export async function pendingWriteIntents(shop: string, db: PrismaClient = prism
   }));
 }
 
+
+/** The status of each of these intents (pending, applied or a ClosedStatus); an unknown id is absent. */
+export async function writeIntentStatuses(ids: readonly string[], db: PrismaClient = prisma): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.writeIntent.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true } });
+  return new Map(rows.map((row) => [row.id, row.status]));
+}

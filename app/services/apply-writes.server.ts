@@ -1,7 +1,9 @@
 /**
  * The writer: sends a run's complete list of writes (write-steps.server.ts, built from the
- * plan of `app/domain/write-plan.ts` before anything is sent) to Shopify, one mutation at a
- * time, each as a stored write intent; it reads nothing and plans nothing:
+ * plan of `app/domain/write-plan.ts` before anything is sent) to Shopify, one request at a
+ * time, each mutation as a stored write intent (a move and the channel numbers after it share one
+ * request, docs/decisions/039); it plans nothing and reads only to settle a write whose answer is
+ * in doubt:
  *
  *   store intent (key = random UUID) → send with that key → Shopify applied it → record the
  *   intent's audit entries and sync state in one transaction → next mutation.
@@ -17,12 +19,14 @@ import {
   createWriteIntent,
   pendingWriteIntents,
   recordAppliedWrite,
+  writeIntentStatuses,
   type WriteIntent,
   type WriteIntentKind,
   type WriteRecord,
 } from "~/models/write-intent.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import {
+  applyLevels,
   moveQuantities,
   readInventoryItems,
   readProductPublications,
@@ -33,7 +37,7 @@ import {
   type WriteResult,
 } from "~/shopify/inventory.server";
 import type { ShopSyncContext } from "./sync-context.server";
-import { sendUntilSettled, WriteStillTransientError } from "./write-retries.server";
+import { sendUntilAnswered, sendUntilSettled, WriteStillTransientError, type TransientAttempt } from "./write-retries.server";
 import type { MetafieldsRequest, PublicationRequest, WriteStep } from "./write-steps.server";
 
 const OPERATION: Record<WriteIntentKind, string> = {
@@ -93,13 +97,14 @@ async function send(client: AdminClient, intent: WriteIntent): Promise<WriteResu
   inFlight.add(intent.id);
   try {
     const landed = intent.kind === "move_quantities" ? null : () => effectPresent(client, intent);
-    return await sendUntilSettled(OPERATION[intent.kind], () => sendOnce(client, intent), landed, (attempt) =>
-      console.warn("write intent: transient failure, retrying with the same key", { shop: intent.shop, intent: intent.id, operation: OPERATION[intent.kind], ...attempt }),
-    );
+    return await sendUntilSettled(OPERATION[intent.kind], () => sendOnce(client, intent), landed, warnTransient(intent, OPERATION[intent.kind]));
   } finally {
     inFlight.delete(intent.id);
   }
 }
+
+const warnTransient = (intent: WriteIntent, operation: string) => (attempt: TransientAttempt) =>
+  console.warn("write intent: transient failure, retrying with the same key", { shop: intent.shop, intent: intent.id, operation, ...attempt });
 
 async function sendOnce(client: AdminClient, intent: WriteIntent): Promise<WriteResult> {
   switch (intent.kind) {
@@ -193,6 +198,130 @@ async function settle(client: AdminClient, intent: WriteIntent, result: WriteRes
 }
 
 /**
+ * A move step followed by a metafields step travel in one request (SafestockApplyLevels,
+ * docs/decisions/039) when every number in it can be put back: each variant had a value before
+ * (a first publication has nothing to go back to, so it is sent after its move as before).
+ */
+function pairable(move: WriteStep, next: WriteStep | undefined): next is WriteStep {
+  if (move.kind !== "move_quantities" || next?.kind !== "metafields_set") return false;
+  const previous = (next.request as MetafieldsRequest).previousValues;
+  return previous !== undefined && previous.every((value) => value !== null);
+}
+
+/** What became of a paired move and its channel numbers; `withdrawn`: the numbers were put back because the move was not applied. */
+interface PairOutcome {
+  move: WriteOutcome;
+  metafields: WriteOutcome | "withdrawn";
+}
+
+/**
+ * Sends a move and the channel numbers that assume it in one request, each a write intent as if
+ * sent alone. Shopify runs the two root fields one after the other, each on its own (the GraphQL
+ * spec's serial execution of a mutation's root fields), so the numbers can land while the move is
+ * refused, stale or asked to try again. A "try again" (or a field error) is resent by itself
+ * under the same key until it settles; if in the end the move is not applied, the numbers claim
+ * units it did not protect or release, and they are put back to what they were before the run
+ * (`withdrawChannelNumbers`) before the move's refusal, staleness or pending retry is handled.
+ */
+async function performPair(
+  context: ShopSyncContext,
+  client: AdminClient,
+  moveStep: WriteStep,
+  metafieldsStep: WriteStep,
+  options: WriterOptions,
+  lags: LagInput[],
+): Promise<PairOutcome> {
+  const moveIntent = await createWriteIntent(context.shop, { kind: "move_quantities", request: moveStep.request, record: moveStep.record }, context.now);
+  createdHere.add(moveIntent.id);
+  const metafieldsRequest: MetafieldsRequest = { ...(metafieldsStep.request as MetafieldsRequest), pairedMoveIntentId: moveIntent.id };
+  const metafieldsIntent = await createWriteIntent(context.shop, { kind: "metafields_set", request: metafieldsRequest, record: metafieldsStep.record }, context.now);
+  createdHere.add(metafieldsIntent.id);
+  const started = Date.now();
+  inFlight.add(moveIntent.id).add(metafieldsIntent.id);
+  let answer: Awaited<ReturnType<typeof applyLevels>>;
+  try {
+    // A lost answer is resent whole: the move's key replays its first result, and numbers that
+    // landed meet their own digest as stale, with our values there (settle reads them back).
+    answer = await sendUntilAnswered(
+      "SafestockApplyLevels",
+      () => applyLevels(client, { move: moveIntent.request as MoveQuantitiesRequest, idempotencyKey: moveIntent.id, metafields: metafieldsRequest.metafields }),
+      warnTransient(moveIntent, "SafestockApplyLevels"),
+    );
+  } finally {
+    inFlight.delete(moveIntent.id);
+    inFlight.delete(metafieldsIntent.id);
+  }
+  // The numbers' own answer; null: their field answered an error, so they are read back.
+  const numbersLanded = async () =>
+    answer.metafields ? answer.metafields.ok || (answer.metafields.failure === "stale" && (await effectPresent(client, metafieldsIntent))) : effectPresent(client, metafieldsIntent);
+  // The move as if it had been sent alone: a field error (applied or not) or a "try again" is
+  // resent by itself under the same key until it settles.
+  let moveAnswer = answer.move;
+  try {
+    if (moveAnswer === null || (!moveAnswer.ok && (moveAnswer.failure === "transient" || moveAnswer.failure === "busy"))) moveAnswer = await send(client, moveIntent);
+  } catch (error) {
+    // Still not applied (left pending for the job's retry): the numbers must not claim it meanwhile.
+    if (await numbersLanded()) await withdrawChannelNumbers(client, metafieldsIntent);
+    else await closeWriteIntent(metafieldsIntent.id, "stale", undefined);
+    createdHere.delete(metafieldsIntent.id);
+    throw error;
+  }
+  if (moveAnswer.ok) {
+    lags.push({ kind: "write", millis: Date.now() - started, at: context.now });
+    const move = await settleOnce(client, moveIntent, moveAnswer, options);
+    const numbers = answer.metafields ?? ((await effectPresent(client, metafieldsIntent)) ? { ok: true as const, requestId: null } : await send(client, metafieldsIntent));
+    return { move, metafields: await settleOnce(client, metafieldsIntent, numbers, options) };
+  }
+  // Refused or stale: numbers that landed beside it are put back before the move's outcome is handled.
+  const landed = await numbersLanded();
+  if (landed) await withdrawChannelNumbers(client, metafieldsIntent);
+  else await closeWriteIntent(metafieldsIntent.id, answer.metafields?.ok === false && answer.metafields.failure === "refused" ? "refused" : "stale", answer.metafields?.ok === false ? answer.metafields.userErrors : undefined);
+  createdHere.delete(metafieldsIntent.id);
+  return { move: await settleOnce(client, moveIntent, moveAnswer, options), metafields: landed ? "withdrawn" : "stale" };
+}
+
+/** `settle`, keeping this process's list of its own open intents (as `perform`). */
+async function settleOnce(client: AdminClient, intent: WriteIntent, result: WriteResult, options: WriterOptions): Promise<WriteOutcome> {
+  try {
+    const outcome = await settle(client, intent, result, options);
+    createdHere.delete(intent.id);
+    return outcome;
+  } catch (error) {
+    if (error instanceof WriteRefusedError) createdHere.delete(intent.id);
+    throw error;
+  }
+}
+
+/**
+ * Puts back the values a metafields intent replaced, where our values are still there (a value
+ * someone wrote since is theirs), and closes it `withdrawn`: nothing of it is recorded, so the
+ * stored channel states stay those of the values put back. Its numbers assumed a move that was
+ * not applied (docs/decisions/039).
+ */
+async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent): Promise<void> {
+  const request = intent.request as MetafieldsRequest;
+  const items = await readInventoryItems(client, request.inventoryItemIds);
+  const current = new Map(items.map((item) => [item.variantId, item.channelMetafield]));
+  const restore = request.metafields.flatMap((write, index) => {
+    const now = current.get(write.variantId);
+    const previous = request.previousValues?.[index];
+    return now && now.value === write.value && typeof previous === "string" ? [{ variantId: write.variantId, value: previous, compareDigest: now.compareDigest }] : [];
+  });
+  if (restore.length > 0) {
+    const landed = async () => {
+      const after = new Map((await readInventoryItems(client, request.inventoryItemIds)).map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
+      return restore.every((write) => after.get(write.variantId) === write.value);
+    };
+    const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), landed, warnTransient(intent, "metafieldsSet"));
+    // Stale: someone wrote these numbers since; theirs stand. A refusal of values Shopify took before is a bug: say so.
+    if (!result.ok && result.failure !== "stale") {
+      console.error("write intent: channel numbers could not be put back", { shop: intent.shop, intent: intent.id, errors: describeUserErrors(result.userErrors) });
+    }
+  }
+  await closeWriteIntent(intent.id, "withdrawn", undefined);
+}
+
+/**
  * Counts of one writer run, in writes: `planned` found different from the plan; each ends
  * applied, refused, or not sent (the run stopped at a stale write).
  */
@@ -222,25 +351,85 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
   // Write lag samples of this run's moves, stored once at the end (one statement, not one a move).
   const lags: LagInput[] = [];
   try {
-    for (const step of steps) {
-      const outcome = await perform(context, client, step.kind, step.request, step.record, options, lags);
+    const count = (step: WriteStep, outcome: WriteOutcome): boolean => {
       if (outcome === "applied") {
         counts.applied += step.writes;
         counts.firstPublications.applied += step.firstPublications ?? 0;
       } else if (outcome === "refused") {
         counts.refused += step.writes;
         counts.firstPublications.refused += step.firstPublications ?? 0;
+      } else counts.stale = true;
+      return outcome !== "stale";
+    };
+    // Items whose move Shopify refused in this run (reconciliation goes on after a refusal): their
+    // numbers in later steps assumed that move, so they are not sent (docs/decisions/039).
+    const refusedItems = new Set<string>();
+    // Each step filtered once, when first looked at (as the next of a pair, then as itself).
+    const filtered = new Map<number, WriteStep | undefined>();
+    const unrefused = (index: number): WriteStep | undefined => {
+      if (filtered.has(index)) return filtered.get(index);
+      const step = steps[index];
+      let result: WriteStep | undefined = step;
+      if (step?.kind === "metafields_set" && refusedItems.size > 0) {
+        const { kept, dropped } = withoutItems(step, refusedItems);
+        if (dropped.writes > 0) count(dropped, "refused");
+        result = kept.writes > 0 ? kept : undefined;
       }
-      else {
-        counts.stale = true;
-        break;
+      filtered.set(index, result);
+      return result;
+    };
+    const noteRefusedMove = (step: WriteStep, outcome: WriteOutcome) => {
+      if (outcome === "refused") for (const change of (step.request as MoveQuantitiesRequest).changes) refusedItems.add(change.inventoryItemId);
+    };
+    for (let index = 0; index < steps.length; index++) {
+      const step = unrefused(index);
+      if (!step) continue;
+      const next = step.kind === "move_quantities" ? unrefused(index + 1) : undefined;
+      if (pairable(step, next)) {
+        index++;
+        const outcome = await performPair(context, client, step, next, options, lags);
+        if (!count(step, outcome.move)) break;
+        noteRefusedMove(step, outcome.move);
+        // Withdrawn beside a refused move: not applied, for the move's reason (beside a stale one
+        // the run stops at the move).
+        const numbers = outcome.metafields === "withdrawn" ? "refused" : outcome.metafields;
+        if (!count(next, numbers)) break;
+        continue;
       }
+      const outcome = await perform(context, client, step.kind, step.request, step.record, options, lags);
+      if (!count(step, outcome)) break;
+      if (step.kind === "move_quantities") noteRefusedMove(step, outcome);
     }
     return counts;
   } finally {
     // Telemetry: a failure to store it must not hide the run's own outcome or error.
     await recordLags(context.shop, lags).catch((error: unknown) => console.error("write lag samples not stored", { shop: context.shop, error: String(error) }));
   }
+}
+
+/**
+ * A metafields step split into the writes of items not in `items` and those of items in it (the
+ * request's `inventoryItemIds` are in the order of its `metafields`, write-steps.server.ts). The
+ * dropped part counts its writes, and as first publications those that had no value before.
+ */
+function withoutItems(step: WriteStep, items: ReadonlySet<string>): { kept: WriteStep; dropped: WriteStep } {
+  const request = step.request as MetafieldsRequest;
+  const keep = request.inventoryItemIds.map((id) => !items.has(id));
+  const pick = <T>(list: readonly T[] | undefined, keeping: boolean) => list?.filter((_, index) => keep[index] === keeping);
+  const keptRequest: MetafieldsRequest = {
+    ...request,
+    metafields: pick(request.metafields, true)!,
+    inventoryItemIds: pick(request.inventoryItemIds, true)!,
+    ...(request.previousValues ? { previousValues: pick(request.previousValues, true)! } : {}),
+  };
+  const keptItem = (entry: { inventoryItemId?: string | null }) => !entry.inventoryItemId || !items.has(entry.inventoryItemId);
+  const record = { ...step.record, audit: step.record.audit.filter(keptItem), ...(step.record.channels ? { channels: step.record.channels.filter(keptItem) } : {}) };
+  const droppedFirst = Math.min(step.firstPublications ?? 0, (pick(request.previousValues, false) ?? []).filter((value) => value === null).length);
+  const droppedWrites = keep.filter((kept) => !kept).length;
+  return {
+    kept: { ...step, request: keptRequest, record, writes: keptRequest.metafields.length, firstPublications: (step.firstPublications ?? 0) - droppedFirst },
+    dropped: { ...step, writes: droppedWrites, firstPublications: droppedFirst },
+  };
 }
 
 /** Keys are kept about 24 h (docs/decisions/012 § Idempotency, [unconfirmed]): an older intent is not resent. */
@@ -259,6 +448,8 @@ export async function resumePendingWrites(shop: string, client: AdminClient, now
   const pending = (await pendingWriteIntents(shop)).filter(
     (intent) => !inFlight.has(intent.id) && (createdHere.has(intent.id) || now.getTime() - intent.createdAt.getTime() >= OTHER_PROCESS_GRACE_MS),
   );
+  // Moves first: numbers sent with a move (SafestockApplyLevels) are judged by what became of it.
+  pending.sort((a, b) => Number(b.kind === "move_quantities") - Number(a.kind === "move_quantities"));
   let applied = 0;
   for (const intent of pending) {
     createdHere.delete(intent.id);
@@ -271,11 +462,12 @@ export async function resumePendingWrites(shop: string, client: AdminClient, now
       if (outcome === "applied") applied++;
       continue;
     }
-    if (await effectPresent(client, intent)) {
-      if (await recordAppliedWrite(intent, null)) applied++;
-    } else {
-      await closeWriteIntent(intent.id, "unconfirmed", undefined);
-    }
+    const pairedMove = intent.kind === "metafields_set" ? (intent.request as MetafieldsRequest).pairedMoveIntentId : undefined;
+    const moveStatus = pairedMove ? (await writeIntentStatuses([pairedMove])).get(pairedMove) : "applied";
+    if (moveStatus === "pending") continue; // its move is still unsettled: judged with it on a later resume
+    if (!(await effectPresent(client, intent))) await closeWriteIntent(intent.id, "unconfirmed", undefined);
+    else if (moveStatus !== "applied") await withdrawChannelNumbers(client, intent);
+    else if (await recordAppliedWrite(intent, null)) applied++;
   }
   return { resumed: pending.length, applied };
 }

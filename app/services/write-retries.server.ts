@@ -106,3 +106,25 @@ export async function sendUntilSettled(
   if (lost && landed && (await landed())) return { ok: true, requestId: null };
   throw new WriteStillTransientError(operation, last);
 }
+
+/**
+ * Sends until an answer comes back and returns it, whatever it says: only a lost answer (no
+ * answer, 429, 5xx) is resent, with the same variables and so the same key. For a request of
+ * several root fields (SafestockApplyLevels, docs/decisions/039) whose fields the caller judges
+ * one by one; a resend that meets its own earlier write is told apart by each field's answer
+ * (the move's key replays the first result, the metafields' digest is stale with our values).
+ */
+export async function sendUntilAnswered<T>(operation: string, send: () => Promise<T>, onTransient?: (attempt: TransientAttempt) => void): Promise<T> {
+  let last = "";
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    if (attempt > 1) await policy.sleep(backoffMs(attempt - 1));
+    try {
+      return await send();
+    } catch (error) {
+      if (!isTransientError(error)) throw error;
+      last = (error as Error).message;
+      onTransient?.({ attempt, kind: "lost", detail: last });
+    }
+  }
+  throw new WriteStillTransientError(operation, last);
+}

@@ -30,8 +30,16 @@ export interface PublicationRequest {
 
 export interface MetafieldsRequest {
   metafields: ChannelMetafieldWrite[];
-  /** To read the values back when resuming (metafieldsSet takes no idempotency key). */
+  /** Each write's item, in the order of `metafields`: to read the values back when resuming (metafieldsSet takes no idempotency key). */
   inventoryItemIds: string[];
+  /**
+   * Each write's value before it (null: none), in the order of `metafields`: put back when a
+   * move sent in the same request was not applied (docs/decisions/039). Absent in intents stored
+   * before 039.
+   */
+  previousValues?: (string | null)[];
+  /** The move intent sent in the same request (SafestockApplyLevels), whose outcome these numbers assume. */
+  pairedMoveIntentId?: string;
 }
 
 /** One mutation to send: its request, what it records once applied, and how many writes (levels, variants, publications) it carries. */
@@ -127,7 +135,9 @@ function metafieldSteps(context: ShopSyncContext, writePlan: WritePlan, actor: A
     const inBatch = new Set(batch.map((write) => write.inventoryItemId));
     const request: MetafieldsRequest = {
       metafields: batch.map((write) => ({ variantId: write.variantId, value: write.value, compareDigest: write.compareDigest })),
-      inventoryItemIds: [...inBatch],
+      // One variant a write, so one item a write, in the order of `metafields` (apply-writes.server.ts `withoutItems`).
+      inventoryItemIds: batch.map((write) => write.inventoryItemId),
+      previousValues: batch.map((write) => write.previousValue),
     };
     const record: WriteRecord = {
       audit: batch.flatMap((write) =>

@@ -94,7 +94,7 @@ function reportFailure(failure: AdminFailure) {
 export class AdminApiError extends Error {
   constructor(
     message: string,
-    readonly details: { shop: string; operation: string; status: number; errors?: unknown; requestId: string | null; timedOut?: boolean },
+    readonly details: { shop: string; operation: string; status: number; errors?: unknown; requestId: string | null; timedOut?: boolean; data?: unknown },
   ) {
     super(message);
     this.name = "AdminApiError";
@@ -326,6 +326,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
           status: response.status,
           errors,
           requestId: response.requestId,
+          // A field error nulls that field only: the other root fields of a mutation still answer (SafestockApplyLevels).
+          data: response.body.data,
         });
       }
       return { data: response.body.data as T, cost, requestId: response.requestId };

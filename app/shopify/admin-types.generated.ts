@@ -485,6 +485,15 @@ export type SafestockSetChannelAtsMutation = { metafieldsSet: { metafields: Arra
         | Record<PropertyKey, never>
        }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null, elementIndex: number | null }> } | null };
 
+export type SafestockApplyLevelsMutationVariables = Exact<{
+  input: InventoryMoveQuantitiesInput;
+  idempotencyKey: string;
+  metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
+}>;
+
+
+export type SafestockApplyLevelsMutation = { inventoryMoveQuantities: { inventoryAdjustmentGroup: { id: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: InventoryMoveQuantitiesUserErrorCode | null }> } | null, metafieldsSet: { metafields: Array<{ id: string, compareDigest: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null, elementIndex: number | null }> } | null };
+
 export type SafestockProductPublicationsQueryVariables = Exact<{
   id: string;
 }>;

@@ -202,13 +202,8 @@ export const PUBLICATIONS_QUERY = /* GraphQL */ `
   }
 `;
 
-/**
- * Moves between `available` and `safety_stock` at one location. `changeFromQuantity` on both
- * ends is the compare-and-swap; the `@idempotent` key makes a retried request apply once
- * (https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations).
- */
-export const MOVE_QUANTITIES_MUTATION = /* GraphQL */ `
-  mutation SafestockMoveQuantities($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!) {
+/** The move's root field, alone (MOVE_QUANTITIES_MUTATION) or with its channel numbers (APPLY_LEVELS_MUTATION). */
+const MOVE_QUANTITIES_FIELD = /* GraphQL */ `
     inventoryMoveQuantities(input: $input) @idempotent(key: $idempotencyKey) {
       inventoryAdjustmentGroup {
         id
@@ -219,7 +214,16 @@ export const MOVE_QUANTITIES_MUTATION = /* GraphQL */ `
         code
       }
     }
-  }
+`;
+
+/**
+ * Moves between `available` and `safety_stock` at one location. `changeFromQuantity` on both
+ * ends is the compare-and-swap; the `@idempotent` key makes a retried request apply once
+ * (https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations).
+ */
+export const MOVE_QUANTITIES_MUTATION = /* GraphQL */ `
+  mutation SafestockMoveQuantities($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!) {
+${MOVE_QUANTITIES_FIELD}  }
 `;
 
 export const METAFIELDS_SET_MUTATION = /* GraphQL */ `
@@ -233,6 +237,33 @@ export const METAFIELDS_SET_MUTATION = /* GraphQL */ `
             id
           }
         }
+      }
+      userErrors {
+        field
+        message
+        code
+        elementIndex
+      }
+    }
+  }
+`;
+
+/**
+ * One sync run's safety-stock move and its channel numbers in one request (docs/decisions/039):
+ * two root fields of one mutation. Shopify runs a mutation's root fields one after the other,
+ * each on its own: a mutation's top level selection set is executed serially, and a field's error
+ * nulls that field only (https://spec.graphql.org/October2021/#sec-Mutation,
+ * #sec-Handling-Field-Errors); userErrors are data, not errors. So `metafieldsSet` runs whether
+ * or not the move was applied, and the writer checks each field's userErrors on its own. Each
+ * root field costs what it would alone ("Mutation: 10" plus its payload,
+ * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits): the saving is a request.
+ */
+export const APPLY_LEVELS_MUTATION = /* GraphQL */ `
+  mutation SafestockApplyLevels($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!, $metafields: [MetafieldsSetInput!]!) {
+${MOVE_QUANTITIES_FIELD}    metafieldsSet(metafields: $metafields) {
+      metafields {
+        id
+        compareDigest
       }
       userErrors {
         field
@@ -514,6 +545,7 @@ export const ALL_DOCUMENTS = {
   PUBLICATIONS_QUERY,
   MOVE_QUANTITIES_MUTATION,
   METAFIELDS_SET_MUTATION,
+  APPLY_LEVELS_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
   UNPUBLISH_MUTATION,

@@ -3,7 +3,7 @@
  * throttle-aware client. Business failures come back as typed values (`userErrors`), never
  * exceptions; the caller decides (e.g. CHANGE_FROM_QUANTITY_STALE → re-read and recompute).
  */
-import type { AdminClient } from "./admin-client.server";
+import { AdminApiError, type AdminClient } from "./admin-client.server";
 import { forEachBulkCatalogBatch, type ReadCatalogInBulkOptions } from "./bulk-catalog.server";
 import { shopifyItemFrom, type QuantityName, type ShopifyItem } from "./shopify-item";
 import {
@@ -14,6 +14,7 @@ import {
   ITEM_MORE_LEVELS_QUERY,
   LEVELS_PER_PAGE,
   LOCATIONS_QUERY,
+  APPLY_LEVELS_MUTATION,
   METAFIELDS_SET_MUTATION,
   MOVE_QUANTITIES_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
@@ -22,6 +23,8 @@ import {
   UNPUBLISH_MUTATION,
 } from "./documents";
 import type {
+  SafestockApplyLevelsMutation,
+  SafestockApplyLevelsMutationVariables,
   SafestockCatalogPageQuery,
   SafestockCatalogPageQueryVariables,
   SafestockCatalogSizeQuery,
@@ -288,7 +291,7 @@ export interface MoveQuantitiesRequest {
   ledgerDocumentUri: string;
 }
 
-export async function moveQuantities(client: AdminClient, input: MoveQuantitiesRequest & { idempotencyKey: string }): Promise<WriteResult> {
+function moveInput(input: MoveQuantitiesRequest): SafestockMoveQuantitiesMutationVariables["input"] {
   if (input.changes.length > MAX_CHANGES_PER_MUTATION) {
     throw new Error(`moveQuantities takes at most ${MAX_CHANGES_PER_MUTATION} changes; split the plan first`);
   }
@@ -298,18 +301,22 @@ export async function moveQuantities(client: AdminClient, input: MoveQuantitiesR
     changeFromQuantity: end.changeFromQuantity,
     ...(end.name === "available" ? {} : { ledgerDocumentUri: input.ledgerDocumentUri }),
   });
+  return {
+    reason: input.reason,
+    referenceDocumentUri: input.referenceDocumentUri,
+    changes: input.changes.map((change) => ({
+      inventoryItemId: change.inventoryItemId,
+      quantity: change.quantity,
+      from: terminal(change.from, change.locationId),
+      to: terminal(change.to, change.locationId),
+    })),
+  };
+}
+
+export async function moveQuantities(client: AdminClient, input: MoveQuantitiesRequest & { idempotencyKey: string }): Promise<WriteResult> {
   const { data, requestId } = await client.request<SafestockMoveQuantitiesMutation>("SafestockMoveQuantities", MOVE_QUANTITIES_MUTATION, {
     idempotencyKey: input.idempotencyKey,
-    input: {
-      reason: input.reason,
-      referenceDocumentUri: input.referenceDocumentUri,
-      changes: input.changes.map((change) => ({
-        inventoryItemId: change.inventoryItemId,
-        quantity: change.quantity,
-        from: terminal(change.from, change.locationId),
-        to: terminal(change.to, change.locationId),
-      })),
-    },
+    input: moveInput(input),
   } satisfies SafestockMoveQuantitiesMutationVariables);
   return writeResult(payloadOf(data.inventoryMoveQuantities, "inventoryMoveQuantities").userErrors, requestId);
 }
@@ -324,23 +331,64 @@ export interface ChannelMetafieldWrite {
 /** metafieldsSet takes at most 25 inputs (docs/decisions/016 §11). */
 export const MAX_METAFIELDS_PER_SET = 25;
 
-export async function setChannelMetafields(client: AdminClient, writes: ChannelMetafieldWrite[]): Promise<WriteResult> {
+function metafieldsInput(writes: readonly ChannelMetafieldWrite[]): SafestockSetChannelAtsMutationVariables["metafields"] {
   if (writes.length > MAX_METAFIELDS_PER_SET) throw new Error(`metafieldsSet takes at most ${MAX_METAFIELDS_PER_SET}`);
-  const { data, requestId } = await client.request<SafestockSetChannelAtsMutation>(
-    "SafestockSetChannelAts",
-    METAFIELDS_SET_MUTATION,
-    {
-      metafields: writes.map((write) => ({
-        ownerId: write.variantId,
-        namespace: CHANNEL_METAFIELD.namespace,
-        key: CHANNEL_METAFIELD.key,
-        type: CHANNEL_METAFIELD.type,
-        value: write.value,
-        compareDigest: write.compareDigest,
-      })),
-    } satisfies SafestockSetChannelAtsMutationVariables,
-  );
+  return writes.map((write) => ({
+    ownerId: write.variantId,
+    namespace: CHANNEL_METAFIELD.namespace,
+    key: CHANNEL_METAFIELD.key,
+    type: CHANNEL_METAFIELD.type,
+    value: write.value,
+    compareDigest: write.compareDigest,
+  }));
+}
+
+export async function setChannelMetafields(client: AdminClient, writes: readonly ChannelMetafieldWrite[]): Promise<WriteResult> {
+  const { data, requestId } = await client.request<SafestockSetChannelAtsMutation>("SafestockSetChannelAts", METAFIELDS_SET_MUTATION, {
+    metafields: metafieldsInput(writes),
+  } satisfies SafestockSetChannelAtsMutationVariables);
   return writeResult(payloadOf(data.metafieldsSet, "metafieldsSet").userErrors, requestId);
+}
+
+/**
+ * What each root field of one SafestockApplyLevels request did, judged on its own userErrors;
+ * null: that field answered an error of its own (its data is null), so whether it was applied is
+ * unknown, while the other field's answer stands.
+ */
+export interface ApplyLevelsResult {
+  move: WriteResult | null;
+  metafields: WriteResult | null;
+}
+
+/**
+ * A move and channel numbers in one request (APPLY_LEVELS_MUTATION, docs/decisions/039): the
+ * move runs first, then metafieldsSet, each applied or refused on its own; the caller decides
+ * what numbers that assumed a move not applied must become.
+ */
+export async function applyLevels(
+  client: AdminClient,
+  input: { move: MoveQuantitiesRequest; idempotencyKey: string; metafields: readonly ChannelMetafieldWrite[] },
+): Promise<ApplyLevelsResult> {
+  let data: SafestockApplyLevelsMutation;
+  let requestId: string | null;
+  try {
+    ({ data, requestId } = await client.request<SafestockApplyLevelsMutation>("SafestockApplyLevels", APPLY_LEVELS_MUTATION, {
+      idempotencyKey: input.idempotencyKey,
+      input: moveInput(input.move),
+      metafields: metafieldsInput(input.metafields),
+    } satisfies SafestockApplyLevelsMutationVariables));
+  } catch (error) {
+    // Errors at one root field's path null that field only (https://spec.graphql.org/October2021/#sec-Handling-Field-Errors).
+    const partial = error instanceof AdminApiError && error.details.status === 200 ? (error.details.data as Partial<SafestockApplyLevelsMutation> | null | undefined) : null;
+    if (!partial || (!partial.inventoryMoveQuantities && !partial.metafieldsSet)) throw error;
+    console.warn("SafestockApplyLevels: a root field answered an error, the other stands", { shop: client.shop, error: String(error) });
+    data = { inventoryMoveQuantities: partial.inventoryMoveQuantities ?? null, metafieldsSet: partial.metafieldsSet ?? null };
+    requestId = (error as AdminApiError).details.requestId;
+  }
+  return {
+    move: data.inventoryMoveQuantities ? writeResult(data.inventoryMoveQuantities.userErrors, requestId) : null,
+    metafields: data.metafieldsSet ? writeResult(data.metafieldsSet.userErrors, requestId) : null,
+  };
 }
 
 export async function readProductPublications(client: AdminClient, productId: string) {

@@ -20,6 +20,12 @@ export interface ApiContext {
   requestLog?: RequestLog;
   /** This request fails transiently at this mutation field with this userError code (./transient-faults.ts). */
   transientUserError?: { field: string; code: string };
+  /**
+   * The answer to this request is lost after its first `limit` root mutation fields ran (a later
+   * one never ran): root fields run one after the other, so a lost answer may cover any prefix
+   * (./transient-faults.ts). `ran` counts the root fields started so far.
+   */
+  rootFieldsBeforeLoss?: { limit: number; ran: number };
   emit(event: EmulatorEvent): void;
   now(): string;
 }

@@ -293,7 +293,10 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
         if (fault && "code" in fault) {
           logged.transientUserError = { field: fault.field, code: fault.code };
           transient = { field: fault.field, idempotencyKey: fault.idempotencyKey, kind: fault.kind, code: fault.code };
-        } else if (fault) transient = { field: fault.field, idempotencyKey: fault.idempotencyKey, kind: fault.kind, applied: fault.applied };
+        } else if (fault) {
+          transient = { field: fault.field, idempotencyKey: fault.idempotencyKey, kind: fault.kind, applied: fault.applied };
+          if (fault.appliedRootFields !== undefined) logged.rootFieldsBeforeLoss = { limit: fault.appliedRootFields, ran: 0 };
+        }
         const ran = !fault || "code" in fault || fault.applied;
         let result: GraphQLResult = ran ? await runGraphQL(body, logged, bucket, () => changed("state")) : { status: 200, body: {} };
         if (fault && "applied" in fault) {

@@ -35,6 +35,9 @@ const PLAIN_TYPES = new Set(["PageInfo", "Count", "UserError"]);
 
 const fieldResolver: GraphQLFieldResolver<unknown, ApiContext> = (source, args, ctx, info) => {
   const typeName = info.parentType.name;
+  // A request whose answer is lost part-way: the root mutation fields after the first `limit` never ran.
+  const loss = ctx.rootFieldsBeforeLoss;
+  if (loss && info.parentType === info.schema.getMutationType() && info.path.prev === undefined && ++loss.ran > loss.limit) return null;
   // A missing scope nulls this field with ACCESS_DENIED at its path (./scopes.ts).
   checkFieldAccess(ctx.scopes, typeName, info.fieldName, args as Record<string, unknown>);
   const r = resolvers[typeName]?.[info.fieldName];

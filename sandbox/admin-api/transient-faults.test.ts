@@ -98,3 +98,28 @@ describe("transientErrorRate", () => {
     expect(result.status).toBe(503);
   });
 });
+
+describe("transientErrorRate on a request of several root mutation fields", () => {
+  it("an answer lost after the request was applied covers any prefix of its root fields: the move alone, or the move and the metafield", async () => {
+    const query = `mutation($input: InventoryMoveQuantitiesInput!, $key: String!, $m: [MetafieldsSetInput!]!) {
+      inventoryMoveQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { id } userErrors { code } }
+      metafieldsSet(metafields: $m) { metafields { id } userErrors { code } }
+    }`;
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const { t, input, before } = moveOneToSafety();
+      const ownerId = t.variantBySku("RING-7").variantId;
+      t.shop.setTransientFaults({ transientErrorRate: { inventoryMoveQuantities: 1 }, transientKinds: ["http_503"], transientAppliedShare: 1, transientSeed: seed });
+      const answer = await t.shop.graphql({ query, variables: { key: `k${seed}`, input, m: [{ ownerId, namespace: "safestock", key: "channels", type: "json", value: "{}" }] } }, SANDBOX_ADMIN_TOKEN);
+      expect(answer.status).toBe(503);
+      const [fault] = t.shop.transientFaults().transientLog;
+      const moved = t.level("RING-7", "Warehouse").safety_stock === before.safety_stock + 1;
+      const numbers = t.shop.state.metafields.size === 1;
+      // The move runs first: it ran in every case; the metafield only when both fields ran.
+      expect(moved).toBe(true);
+      expect(numbers).toBe(fault!.appliedRootFields === 2);
+      seen.add(`${fault!.appliedRootFields}`);
+    }
+    expect(seen).toEqual(new Set(["1", "2"]));
+  });
+});

@@ -13,6 +13,9 @@
  *   the same).
  * For the last three Shopify may have applied the mutation before the answer was lost
  * (`transientAppliedShare`, default 0.5): then the shop changed and its `@idempotent` key holds the
+ * result. A request of several root mutation fields runs them one after the other
+ * (https://spec.graphql.org/October2021/#sec-Mutation), so an answer lost while it ran covers any
+ * prefix of them: `appliedRootFields` of n (drawn 1…n) ran, the rest never did; the key's
  * result, so a retry with the same key returns it without applying it again
  * (shopify.dev/docs/api/usage/idempotent-requests: "If an API request is disrupted in transit, then
  * you might not receive a response … repeated requests with the same parameters will be executed
@@ -73,7 +76,7 @@ export const TRANSIENT_MESSAGES: Record<string, string> = {
 /** What to do to one request. `userError` is answered by the mutation's resolver (ApiContext.transientUserError). */
 export type TransientDecision =
   | { kind: "user_error" | "concurrent"; field: string; idempotencyKey: string | null; code: string }
-  | { kind: "http_502" | "http_503" | "timeout"; field: string; idempotencyKey: string | null; applied: boolean; timeoutMs: number };
+  | { kind: "http_502" | "http_503" | "timeout"; field: string; idempotencyKey: string | null; applied: boolean; timeoutMs: number; appliedRootFields?: number };
 
 /** One transient fault as the cost log records it. */
 export interface TransientRecord {
@@ -83,6 +86,8 @@ export interface TransientRecord {
   kind: TransientKind;
   code?: string;
   applied?: boolean;
+  /** Of a request of several root mutation fields applied before its answer was lost, how many ran. */
+  appliedRootFields?: number;
 }
 
 /** The mutation fields of a request's operation, with their `@idempotent` key (empty for queries and unparsable documents). */
@@ -129,11 +134,19 @@ export class TransientFaultInjector {
     return structuredClone(this.settings);
   }
 
+  /** A gateway error or lost answer; for a request of several root fields, how many of them ran first. */
+  private lostAnswer(kind: "http_502" | "http_503" | "timeout", field: string, idempotencyKey: string | null, rootFields: number): TransientDecision {
+    const applied = this.rand() < this.settings.transientAppliedShare;
+    const decision = { kind, field, idempotencyKey, applied, timeoutMs: this.settings.transientTimeoutMs };
+    return applied && rootFields > 1 ? { ...decision, appliedRootFields: 1 + Math.floor(this.rand() * rootFields) } : decision;
+  }
+
   /** Whether (and how) this request fails transiently. Only mutations fail; queries never do. */
   decide(query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> = {}): TransientDecision | null {
     const rates = this.settings.transientErrorRate;
     if (typeof query !== "string" || Object.keys(rates).length === 0 || this.settings.transientKinds.length === 0) return null;
-    for (const { field, key } of mutationFields(query, operationName, variables)) {
+    const fields = mutationFields(query, operationName, variables);
+    for (const { field, key } of fields) {
       const rate = rates[field] ?? rates["*"] ?? 0;
       if (rate <= 0 || this.rand() >= rate) continue;
       const kinds = this.settings.transientKinds;
@@ -145,8 +158,9 @@ export class TransientFaultInjector {
           ? { kind, field, idempotencyKey: key, code: retryCodes[Math.floor(this.rand() * retryCodes.length)]! }
           : kind === "concurrent"
             ? { kind, field, idempotencyKey: key, code: "IDEMPOTENCY_CONCURRENT_REQUEST" }
-            : { kind, field, idempotencyKey: key, applied: this.rand() < this.settings.transientAppliedShare, timeoutMs: this.settings.transientTimeoutMs };
-      this.log.push({ field, idempotencyKey: key, kind, ...("code" in decision ? { code: decision.code } : { applied: decision.applied }) });
+            : this.lostAnswer(kind, field, key, fields.length);
+      const outcome = "code" in decision ? { code: decision.code } : { applied: decision.applied, ...(decision.appliedRootFields === undefined ? {} : { appliedRootFields: decision.appliedRootFields }) };
+      this.log.push({ field, idempotencyKey: key, kind, ...outcome });
       // Bounded for a long `npm run sandbox`: the oldest go first.
       if (this.log.length > 10_000) this.log.splice(0, this.log.length - 10_000);
       return decision;

@@ -109,3 +109,55 @@ describe("metafieldsSet value size limits (shopify.dev/docs/apps/build/metafield
     ]);
   });
 });
+
+/** Two root fields in one mutation, as Safestock's SafestockApplyLevels sends them. */
+const MOVE_AND_SET = `mutation($input: InventoryMoveQuantitiesInput!, $key: String!, $m: [MetafieldsSetInput!]!) {
+  inventoryMoveQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { id } userErrors { field message code } }
+  metafieldsSet(metafields: $m) { metafields { id compareDigest } userErrors { field message code elementIndex } }
+}`;
+
+describe("a move and metafieldsSet in one mutation", () => {
+  // Root mutation fields execute serially, each on its own: one field's refusal does not stop the
+  // next (https://spec.graphql.org/October2021/#sec-Mutation, #sec-Handling-Field-Errors); each
+  // mutation field costs 10 plus its payload (shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
+  const moveInput = (t: ReturnType<typeof testShop>, changeFromQuantity: number) => {
+    const { itemId } = t.variantBySku("RING-7");
+    const locationId = t.location("Warehouse");
+    return {
+      reason: "safety_stock",
+      referenceDocumentUri: "safestock://policy/1",
+      changes: [
+        {
+          inventoryItemId: itemId,
+          quantity: 2,
+          from: { locationId, name: "available", changeFromQuantity },
+          to: { locationId, name: "safety_stock", changeFromQuantity: 0, ledgerDocumentUri: "safestock://policy/1" },
+        },
+      ],
+    };
+  };
+  const numbers = (t: ReturnType<typeof testShop>, value: string) => [{ ownerId: t.variantBySku("RING-7").variantId, namespace: "safestock", key: "channels", type: "json", value }];
+
+  it("both applied: the move, then the metafield; cost = 10 + 10 requested and actual", async () => {
+    const t = testShop();
+    const available = t.level("RING-7", "Warehouse").available!;
+    const res = await t.gql(MOVE_AND_SET, { input: moveInput(t, available), key: "k-both", m: numbers(t, '{"a":1}') });
+    expect(res.data.inventoryMoveQuantities.userErrors).toEqual([]);
+    expect(res.data.metafieldsSet.userErrors).toEqual([]);
+    expect(t.level("RING-7", "Warehouse")).toMatchObject({ available: available - 2, safety_stock: 2 });
+    expect([...t.shop.state.metafields.values()].map((m) => m.value)).toEqual(['{"a":1}']);
+    expect(res.extensions.cost).toMatchObject({ requestedQueryCost: 20, actualQueryCost: 20 });
+  });
+
+  it("a stale move does not stop the metafieldsSet after it: the numbers land, the level is unchanged", async () => {
+    const t = testShop();
+    const available = t.level("RING-7", "Warehouse").available!;
+    const res = await t.gql(MOVE_AND_SET, { input: moveInput(t, available + 1), key: "k-stale", m: numbers(t, '{"a":2}') });
+    expect(res.data.inventoryMoveQuantities).toMatchObject({ inventoryAdjustmentGroup: null, userErrors: [{ code: "CHANGE_FROM_QUANTITY_STALE" }] });
+    expect(res.data.metafieldsSet.userErrors).toEqual([]);
+    expect(t.level("RING-7", "Warehouse")).toMatchObject({ available, safety_stock: 0 });
+    expect([...t.shop.state.metafields.values()].map((m) => m.value)).toEqual(['{"a":2}']);
+    // The refused move costs its 10 (no group returned), the metafieldsSet its own 10 (docs/decisions/016 §1).
+    expect(res.extensions.cost).toMatchObject({ requestedQueryCost: 20, actualQueryCost: 20 });
+  });
+});
