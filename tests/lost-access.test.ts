@@ -35,11 +35,12 @@ describe("lost access", () => {
     expect(lost.accessLostAt).not.toBeNull();
     expect(lost.accessLostReason).toMatch(/401/);
     // The reconcile of the publish and the recompute of the receipt wait; none is dead.
-    // BullMQ parks a job a moment after its handler threw: wait for both to be parked.
+    // BullMQ parks a job a moment after its handler threw: wait for both to be parked (up to
+    // 30 s: a CI machine at load 15 took over 10 s on 2026-12-06; waiting ends as soon as they are).
     const waiting = await waitFor(async () => {
       const counts = await jobsByStatus();
       return (counts.waiting ?? 0) >= 2 ? counts : null;
-    }, { what: "the reconcile and the recompute to be parked", timeoutMs: 10_000 });
+    }, { what: "the reconcile and the recompute to be parked", timeoutMs: 30_000 });
     expect(waiting.waiting).toBeGreaterThanOrEqual(2);
     expect(waiting.dead ?? 0).toBe(0);
     expect(waiting.pending ?? 0).toBe(0);
