@@ -17,6 +17,7 @@ import { adminClientForShop, ShopAccessLostError, ShopNotInstalledError } from "
 import { sendFlowTrigger } from "~/shopify/flow.server";
 import { webhookSignatureValid } from "~/shopify/webhook-signature";
 import { jobQueue } from "./jobs.server";
+import { missingSessionOutcome } from "./missing-session.server";
 import { bytesWithin, payloadTooLarge } from "./request-body.server";
 
 export const FLOW_TRIGGER_QUEUE = "flow-trigger";
@@ -94,7 +95,7 @@ async function sendTrigger(job: LeasedJob) {
     if (!result.ok) throw new NonRetryableError(`Flow refused ${trigger.handle}: ${result.userErrors.map((error) => error.message).join("; ")}`);
   } catch (error) {
     if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
-    if (error instanceof ShopNotInstalledError) throw new NonRetryableError(error.message, { cause: error });
+    if (error instanceof ShopNotInstalledError) return missingSessionOutcome(job.shop, error);
     throw error;
   }
 }

@@ -7,12 +7,13 @@ import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-
 import { runInitialSync } from "./initial-sync.server";
 import { recomputeInventoryItems } from "./sync-items.server";
 import { reconcileShop } from "./reconcile.server";
+import { missingSessionOutcome } from "./missing-session.server";
 import { processRecordedDeliveries } from "./webhook-processing.server";
 
 /** Lost access waits for the merchant; retrying cannot help when the shop uninstalled us or a scope is missing. */
-function classify(error: unknown): never {
+async function classify(shop: string, error: unknown): Promise<never> {
   if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
-  if (error instanceof ShopNotInstalledError) throw new NonRetryableError(error.message, { cause: error });
+  if (error instanceof ShopNotInstalledError) return missingSessionOutcome(shop, error);
   if (error instanceof AdminApiError && error.unauthorized) throw new NonRetryableError(error.message, { cause: error });
   throw error;
 }
@@ -25,7 +26,7 @@ async function whileInstalled(shop: string, work: () => Promise<unknown>, { afte
   if (afterInitialSync && installation?.initialSync !== "done") throw new WaitForShopError(`${shop}: waiting for the initial sync`);
   // Without a working token every call would 401: wait for the merchant's next admin load.
   if (installation?.accessLostAt) throw new WaitForShopError(`${shop} lost access to Shopify; waiting for re-authentication`);
-  await work().catch(classify);
+  await work().catch((error: unknown) => classify(shop, error));
 }
 
 const stringList = (value: unknown): string[] =>
