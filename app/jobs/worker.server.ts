@@ -28,8 +28,14 @@ export interface JobContext {
  * own (which would split a batch). The worker settles every job of the batch: a throw fails them
  * all; a resolved map fails the jobs it names with their own errors and completes the rest.
  * Handlers never settle jobs themselves.
+ *
+ * `batchLimit`: how many jobs a batch takes at most. The worker gathers them (the shop's due jobs
+ * of the queue) before it leases anything else, so one wake-up makes one batch per shop and
+ * queue: leased in several calls, a window's jobs were split into a batch of the first lease's
+ * few and one of the rest, each run costing its own Admin API read and write
+ * (docs/decisions/040).
  */
-export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & { batch?: boolean };
+export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & { batch?: boolean; batchLimit?: number };
 
 export interface WorkerLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -113,9 +119,27 @@ export function createWorker(options: WorkerOptions): Worker {
   let unsubscribe: (() => void) | null = null;
   const totals = zeroCounts();
 
-  /** Jobs leased together: one leader per (shop, queue) of a batch handler, with its companions. */
-  function dispatchAll(jobs: LeasedJob[], counts: RunCounts): void {
-    for (const { leader, companions } of groupBatches(jobs, handlers)) dispatch(leader, counts, companions);
+  /**
+   * Jobs leased together: one leader per (shop, queue) of a batch handler, with its companions
+   * and the rest of the batch's due jobs (`batchLimit`), gathered before the next lease.
+   */
+  async function dispatchAll(jobs: LeasedJob[], counts: RunCounts): Promise<void> {
+    for (const { leader, companions } of groupBatches(jobs, handlers)) {
+      companions.push(...(await restOfBatch(leader, companions.length)));
+      dispatch(leader, counts, companions);
+    }
+  }
+
+  /** Up to the handler's `batchLimit` in all; none when the lease fails (the handler's `leaseMore` may still add some). */
+  async function restOfBatch(leader: LeasedJob, companions: number): Promise<LeasedJob[]> {
+    const missing = (handlers[leader.queue]?.batchLimit ?? 0) - 1 - companions;
+    if (missing <= 0) return [];
+    try {
+      return await queue.lease({ queues: [leader.queue], shop: leader.shop, limit: missing, visibilityTimeoutMs });
+    } catch (error) {
+      logger.error("worker: could not lease the rest of a batch", jobMeta(leader, { error }));
+      return [];
+    }
   }
 
   function dispatch(job: LeasedJob, counts: RunCounts, companions: LeasedJob[]): void {
@@ -154,7 +178,7 @@ export function createWorker(options: WorkerOptions): Worker {
         alarm.forgetSignal();
         try {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs });
-          dispatchAll(jobs, totals);
+          await dispatchAll(jobs, totals);
           leased = jobs.length;
         } catch (error) {
           logger.error("worker: could not lease jobs", { error });
@@ -208,7 +232,7 @@ export function createWorker(options: WorkerOptions): Worker {
         let leased = 0;
         if (free > 0) {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs, ...(shop ? { shop } : {}) });
-          dispatchAll(jobs, counts);
+          await dispatchAll(jobs, counts);
           leased = jobs.length;
           leasedTotal += leased;
         }

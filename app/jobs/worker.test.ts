@@ -233,6 +233,28 @@ describe("worker: wake-ups and batches", () => {
     expect(await queue.drained()).toBe(true);
   });
 
+  it("gathers a batch up to its batchLimit before leasing again: a window's jobs make one batch, not one per lease", async () => {
+    const queue = makeQueue();
+    const runs: unknown[][] = [];
+    const batched: JobHandler = async (job, { companions }) => {
+      runs.push([job, ...companions].map((leased) => leased.payload));
+    };
+    batched.batch = true;
+    batched.batchLimit = 4;
+    const payloads = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10"];
+    for (const payload of payloads) await queue.enqueue({ shop: SHOP, queue: "recompute", payload });
+    // Two slots: the first lease takes two jobs; before, the loop's next lease made a second batch of the next two.
+    const worker = createWorker({ queue, handlers: { recompute: batched }, concurrency: 2, logger: recordingLogger().logger });
+
+    await worker.runUntilIdle();
+    expect(runs).toEqual([
+      ["a1", "a2", "a3", "a4"],
+      ["a5", "a6", "a7", "a8"],
+      ["a9", "a10"],
+    ]);
+    expect(await queue.drained()).toBe(true);
+  });
+
   it("settles every job of a batch itself: the handler's failure by job fails that job only", async () => {
     const queue = makeQueue();
     const batched: JobHandler = async (job, { companions }) => {
