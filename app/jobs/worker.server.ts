@@ -34,8 +34,15 @@ export interface JobContext {
  * queue: leased in several calls, a window's jobs were split into a batch of the first lease's
  * few and one of the rest, each run costing its own Admin API read and write
  * (docs/decisions/040).
+ *
+ * `batchesInTurn` (with `batchLimit`): a shop's batches of this queue run one after another in this
+ * worker, and one waiting for the running batch takes along the jobs leased meanwhile.
  */
-export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & { batch?: boolean; batchLimit?: number };
+export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & {
+  batch?: boolean;
+  batchLimit?: number;
+  batchesInTurn?: boolean;
+};
 
 export interface WorkerLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -113,6 +120,13 @@ export function createWorker(options: WorkerOptions): Worker {
   const inFlight = new Set<Promise<void>>();
   /** Tail of the chain of jobs per (shop, key): jobs sharing a key run one after another. */
   const keyTails = new Map<string, Promise<void>>();
+  /**
+   * Last batch per (shop, queue) of a handler with `batchesInTurn`: a shop's batches run one after
+   * another, and one still waiting takes along the jobs leased meanwhile. Under load a run can
+   * outlast its window; the next window's run then read the items the first was about to move,
+   * and its moves came back stale (docs/decisions/040).
+   */
+  const batchTails = new Map<string, { batch: OpenBatch; running: Promise<void> }>();
   const alarm = new PollAlarm();
   let loop: Promise<void> | null = null;
   let stopping = false;
@@ -143,15 +157,30 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   function dispatch(job: LeasedJob, counts: RunCounts, companions: LeasedJob[]): void {
+    const limit = handlers[job.queue]?.batchLimit;
+    const batchKey = limit !== undefined && handlers[job.queue]?.batchesInTurn ? `${job.shop}\u0000${job.queue}` : null;
+    const before = batchKey ? batchTails.get(batchKey) : undefined;
+    // A batch still waiting for the shop's running one takes these jobs along (up to its limit):
+    // one run for what came due while the other ran, not one run per window queued behind it.
+    const waiting = before && !before.batch.started ? before.batch : undefined;
+    if (waiting && limit !== undefined && 1 + waiting.companions.length + 1 + companions.length <= limit) {
+      waiting.companions.push(job, ...companions);
+      waiting.held.push(job, ...companions);
+      return;
+    }
     const lease = new AbortController();
     // Jobs settled by this job's handler (companions, jobs it leases along): their leases are
     // renewed with this one's.
     const held = [...companions];
+    const batch: OpenBatch = { companions, held, started: false };
     const heartbeat = startHeartbeat(run, job, held, lease, heartbeatMs);
     const lockKey = job.key === null ? null : `${job.shop}\u0000${job.key}`;
-    const previous = (lockKey && keyTails.get(lockKey)) || Promise.resolve();
-    const running = previous
-      .then(() => (lease.signal.aborted ? ("stale" as const) : runJob(run, job, lease.signal, companions, held)))
+    const previous = Promise.all([lockKey && keyTails.get(lockKey), before?.running]);
+    const running: Promise<void> = previous
+      .then(() => {
+        batch.started = true;
+        return lease.signal.aborted ? ("stale" as const) : runJob(run, job, lease.signal, companions, held);
+      })
       .then((outcome) => {
         counts[outcome]++;
         counts.processed++;
@@ -160,9 +189,11 @@ export function createWorker(options: WorkerOptions): Worker {
         clearInterval(heartbeat);
         inFlight.delete(running);
         if (lockKey && keyTails.get(lockKey) === running) keyTails.delete(lockKey);
+        if (batchKey && batchTails.get(batchKey)?.running === running) batchTails.delete(batchKey);
         alarm.slotFreed();
       });
     if (lockKey) keyTails.set(lockKey, running);
+    if (batchKey) batchTails.set(batchKey, { batch, running });
     inFlight.add(running);
   }
 
@@ -325,6 +356,13 @@ interface JobRunDeps {
 
 function jobMeta(job: LeasedJob, extra: Record<string, unknown> = {}) {
   return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
+}
+
+/** A dispatched batch: its companions and held jobs grow while it has not started. */
+interface OpenBatch {
+  companions: LeasedJob[];
+  held: LeasedJob[];
+  started: boolean;
 }
 
 /** One leader per (shop, queue) of a batch handler with the rest as its companions; every other job on its own. */

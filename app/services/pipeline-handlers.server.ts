@@ -66,6 +66,10 @@ const recomputeBatch: JobHandler = async (job, context) =>
   });
 recomputeBatch.batch = true;
 recomputeBatch.batchLimit = RECOMPUTE_BATCH;
+// A run that outlasts its window (a loaded machine, stale retries) would otherwise overlap the
+// next window's run on the same hot items: both read, and the later moves come back stale
+// (docs/decisions/040). Deliveries need no such turn: their batches cost no Admin API call.
+recomputeBatch.batchesInTurn = true;
 
 /**
  * Recorded webhook deliveries processed together: one read of the deliveries, one of the planned
