@@ -28,8 +28,21 @@ export interface JobContext {
  * own (which would split a batch). The worker settles every job of the batch: a throw fails them
  * all; a resolved map fails the jobs it names with their own errors and completes the rest.
  * Handlers never settle jobs themselves.
+ *
+ * `batchLimit`: how many jobs a batch takes at most. The worker gathers them (the shop's due jobs
+ * of the queue) before it leases anything else, so one wake-up makes one batch per shop and
+ * queue: leased in several calls, a window's jobs were split into a batch of the first lease's
+ * few and one of the rest, each run costing its own Admin API read and write
+ * (docs/decisions/040).
+ *
+ * `batchesInTurn` (with `batchLimit`): a shop's batches of this queue run one after another in this
+ * worker, and one waiting for the running batch takes along the jobs leased meanwhile.
  */
-export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & { batch?: boolean };
+export type JobHandler = ((job: LeasedJob, context: JobContext) => Promise<void | ReadonlyMap<LeasedJob, unknown>>) & {
+  batch?: boolean;
+  batchLimit?: number;
+  batchesInTurn?: boolean;
+};
 
 export interface WorkerLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -107,27 +120,67 @@ export function createWorker(options: WorkerOptions): Worker {
   const inFlight = new Set<Promise<void>>();
   /** Tail of the chain of jobs per (shop, key): jobs sharing a key run one after another. */
   const keyTails = new Map<string, Promise<void>>();
+  /**
+   * Last batch per (shop, queue) of a handler with `batchesInTurn`: a shop's batches run one after
+   * another, and one still waiting takes along the jobs leased meanwhile. Under load a run can
+   * outlast its window; the next window's run then read the items the first was about to move,
+   * and its moves came back stale (docs/decisions/040).
+   */
+  const batchTails = new Map<string, { batch: OpenBatch; running: Promise<void> }>();
   const alarm = new PollAlarm();
   let loop: Promise<void> | null = null;
   let stopping = false;
   let unsubscribe: (() => void) | null = null;
   const totals = zeroCounts();
 
-  /** Jobs leased together: one leader per (shop, queue) of a batch handler, with its companions. */
-  function dispatchAll(jobs: LeasedJob[], counts: RunCounts): void {
-    for (const { leader, companions } of groupBatches(jobs, handlers)) dispatch(leader, counts, companions);
+  /**
+   * Jobs leased together: one leader per (shop, queue) of a batch handler, with its companions
+   * and the rest of the batch's due jobs (`batchLimit`), gathered before the next lease.
+   */
+  async function dispatchAll(jobs: LeasedJob[], counts: RunCounts): Promise<void> {
+    for (const { leader, companions } of groupBatches(jobs, handlers)) {
+      companions.push(...(await restOfBatch(leader, companions.length)));
+      dispatch(leader, counts, companions);
+    }
+  }
+
+  /** Up to the handler's `batchLimit` in all; none when the lease fails (the handler's `leaseMore` may still add some). */
+  async function restOfBatch(leader: LeasedJob, companions: number): Promise<LeasedJob[]> {
+    const missing = (handlers[leader.queue]?.batchLimit ?? 0) - 1 - companions;
+    if (missing <= 0) return [];
+    try {
+      return await queue.lease({ queues: [leader.queue], shop: leader.shop, limit: missing, visibilityTimeoutMs });
+    } catch (error) {
+      logger.error("worker: could not lease the rest of a batch", jobMeta(leader, { error }));
+      return [];
+    }
   }
 
   function dispatch(job: LeasedJob, counts: RunCounts, companions: LeasedJob[]): void {
+    const limit = handlers[job.queue]?.batchLimit;
+    const batchKey = limit !== undefined && handlers[job.queue]?.batchesInTurn ? `${job.shop}\u0000${job.queue}` : null;
+    const before = batchKey ? batchTails.get(batchKey) : undefined;
+    // A batch still waiting for the shop's running one takes these jobs along (up to its limit):
+    // one run for what came due while the other ran, not one run per window queued behind it.
+    const waiting = before && !before.batch.started ? before.batch : undefined;
+    if (waiting && limit !== undefined && 1 + waiting.companions.length + 1 + companions.length <= limit) {
+      waiting.companions.push(job, ...companions);
+      waiting.held.push(job, ...companions);
+      return;
+    }
     const lease = new AbortController();
     // Jobs settled by this job's handler (companions, jobs it leases along): their leases are
     // renewed with this one's.
     const held = [...companions];
+    const batch: OpenBatch = { companions, held, started: false };
     const heartbeat = startHeartbeat(run, job, held, lease, heartbeatMs);
     const lockKey = job.key === null ? null : `${job.shop}\u0000${job.key}`;
-    const previous = (lockKey && keyTails.get(lockKey)) || Promise.resolve();
-    const running = previous
-      .then(() => (lease.signal.aborted ? ("stale" as const) : runJob(run, job, lease.signal, companions, held)))
+    const previous = Promise.all([lockKey && keyTails.get(lockKey), before?.running]);
+    const running: Promise<void> = previous
+      .then(() => {
+        batch.started = true;
+        return lease.signal.aborted ? ("stale" as const) : runJob(run, job, lease.signal, companions, held);
+      })
       .then((outcome) => {
         counts[outcome]++;
         counts.processed++;
@@ -136,9 +189,11 @@ export function createWorker(options: WorkerOptions): Worker {
         clearInterval(heartbeat);
         inFlight.delete(running);
         if (lockKey && keyTails.get(lockKey) === running) keyTails.delete(lockKey);
+        if (batchKey && batchTails.get(batchKey)?.running === running) batchTails.delete(batchKey);
         alarm.slotFreed();
       });
     if (lockKey) keyTails.set(lockKey, running);
+    if (batchKey) batchTails.set(batchKey, { batch, running });
     inFlight.add(running);
   }
 
@@ -154,7 +209,7 @@ export function createWorker(options: WorkerOptions): Worker {
         alarm.forgetSignal();
         try {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs });
-          dispatchAll(jobs, totals);
+          await dispatchAll(jobs, totals);
           leased = jobs.length;
         } catch (error) {
           logger.error("worker: could not lease jobs", { error });
@@ -208,7 +263,7 @@ export function createWorker(options: WorkerOptions): Worker {
         let leased = 0;
         if (free > 0) {
           const jobs = await queue.lease({ queues, limit: free, visibilityTimeoutMs, ...(shop ? { shop } : {}) });
-          dispatchAll(jobs, counts);
+          await dispatchAll(jobs, counts);
           leased = jobs.length;
           leasedTotal += leased;
         }
@@ -301,6 +356,13 @@ interface JobRunDeps {
 
 function jobMeta(job: LeasedJob, extra: Record<string, unknown> = {}) {
   return { shop: job.shop, queue: job.queue, jobId: job.id, key: job.key, attempt: job.attempts, maxAttempts: job.maxAttempts, ...extra };
+}
+
+/** A dispatched batch: its companions and held jobs grow while it has not started. */
+interface OpenBatch {
+  companions: LeasedJob[];
+  held: LeasedJob[];
+  started: boolean;
 }
 
 /** One leader per (shop, queue) of a batch handler with the rest as its companions; every other job on its own. */

@@ -233,6 +233,62 @@ describe("worker: wake-ups and batches", () => {
     expect(await queue.drained()).toBe(true);
   });
 
+  it("gathers a batch up to its batchLimit before leasing again: a window's jobs make one batch, not one per lease", async () => {
+    const queue = makeQueue();
+    const runs: unknown[][] = [];
+    const batched: JobHandler = async (job, { companions }) => {
+      runs.push([job, ...companions].map((leased) => leased.payload));
+    };
+    batched.batch = true;
+    batched.batchLimit = 4;
+    const payloads = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10"];
+    for (const payload of payloads) await queue.enqueue({ shop: SHOP, queue: "recompute", payload });
+    // Two slots: the first lease takes two jobs; before, the loop's next lease made a second batch of the next two.
+    const worker = createWorker({ queue, handlers: { recompute: batched }, concurrency: 2, logger: recordingLogger().logger });
+
+    await worker.runUntilIdle();
+    expect(runs).toEqual([
+      ["a1", "a2", "a3", "a4"],
+      ["a5", "a6", "a7", "a8"],
+      ["a9", "a10"],
+    ]);
+    expect(await queue.drained()).toBe(true);
+  });
+
+  it("runs a shop's batches one after another; one waiting for the running batch takes along the jobs leased meanwhile", async () => {
+    const queue = makeQueue();
+    const runs: unknown[][] = [];
+    let inRun = 0;
+    let overlapped = false;
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const batched: JobHandler = async (job, { companions }) => {
+      inRun++;
+      overlapped ||= inRun > 1;
+      runs.push([job, ...companions].map((leased) => leased.payload));
+      if (runs.length === 1) await firstHeld;
+      inRun--;
+    };
+    batched.batch = true;
+    batched.batchLimit = 25;
+    batched.batchesInTurn = true;
+    const worker = createWorker({ queue, handlers: { recompute: batched }, concurrency: 4, logger: recordingLogger().logger });
+    worker.start();
+    await queue.enqueue({ shop: SHOP, queue: "recompute", payload: "a1", key: "a1" });
+    await waitFor(() => runs.length === 1, { what: "the first batch running" });
+    // Enqueued one by one while the first batch runs: each wakes the worker, which leases it alone.
+    for (const payload of ["a2", "a3", "a4"]) {
+      await queue.enqueue({ shop: SHOP, queue: "recompute", payload, key: payload });
+      await waitFor(async () => (await prisma.job.count({ where: { shop: SHOP, status: "pending" } })) === 0, { what: `${payload} leased` });
+    }
+    releaseFirst();
+    await waitFor(() => runs.length === 2, { what: "the second batch" });
+    await worker.stop();
+    expect(runs).toEqual([["a1"], ["a2", "a3", "a4"]]);
+    expect(overlapped).toBe(false);
+    expect(await queue.drained()).toBe(true);
+  });
+
   it("settles every job of a batch itself: the handler's failure by job fails that job only", async () => {
     const queue = makeQueue();
     const batched: JobHandler = async (job, { companions }) => {

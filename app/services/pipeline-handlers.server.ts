@@ -44,7 +44,8 @@ export const RECOMPUTE_BATCH = MAX_METAFIELDS_PER_SET;
 const itemIdsOf = (job: LeasedJob) => stringList((job.payload as { inventoryItemIds?: unknown })?.inventoryItemIds);
 
 /**
- * A job also takes the shop's other due jobs of its queue (up to `limit` in all). `work` returns
+ * A job also takes the shop's other due jobs of its queue (up to `limit` in all): the worker
+ * gathered them (`batchLimit`), and `leaseMore` adds those that came due since. `work` returns
  * failures by job, or throws for all; the worker settles each job with its own result. Safe to
  * overlap with other workers: recomputes write compare-and-swap, and deliveries are processed
  * idempotently.
@@ -65,6 +66,11 @@ const recomputeBatch: JobHandler = async (job, context) =>
     await whileInstalled(job.shop, () => recomputeInventoryItems(job.shop, ids), { afterInitialSync: true });
   });
 recomputeBatch.batch = true;
+recomputeBatch.batchLimit = RECOMPUTE_BATCH;
+// A run that outlasts its window (a loaded machine, stale retries) would otherwise overlap the
+// next window's run on the same hot items: both read, and the later moves come back stale
+// (docs/decisions/040). Deliveries need no such turn: their batches cost no Admin API call.
+recomputeBatch.batchesInTurn = true;
 
 /**
  * Recorded webhook deliveries processed together: one read of the deliveries, one of the planned
@@ -88,6 +94,7 @@ const webhookBatch: JobHandler = async (job, context) =>
     return failures;
   });
 webhookBatch.batch = true;
+webhookBatch.batchLimit = WEBHOOK_BATCH;
 
 /** The sync pipeline's queues (registered in app/jobs/handlers.server.ts). */
 export function pipelineJobHandlers(): Record<string, JobHandler> {

@@ -478,6 +478,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
 
   // Measurement hooks.
   const saleStart = Date.now();
+  const salePerfStart = performance.now();
   const trackers = new Map(domains.map((d) => [d, createPropagationTracker()]));
   const itemOfId = new Map<string, Map<Gid, Gid>>();
   for (const domain of domains) {
@@ -764,6 +765,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       for (const c of calls) if (c.shop === domain) byOperation.set(c.operation, { requests: (byOperation.get(c.operation)?.requests ?? 0) + 1, cost: (byOperation.get(c.operation)?.cost ?? 0) + c.cost });
       process.stdout.write(`${shop.label}: Admin API by operation: ${[...byOperation].map(([op, { requests, cost }]) => `${op} ${requests} req ${cost} pts`).join("; ")}\n`);
     }
+    if (process.env.FLASH_DEBUG_RUNS === "1") printRequestTimeline(shop.label, calls.filter((c) => c.shop === domain), salePerfStart, changeSeconds.get(domain)!, itemsIn);
     const topics = new Map<string, number>();
     for (const r of network.records) if (r.shop === domain) topics.set(r.topic, (topics.get(r.topic) ?? 0) + 1);
     if (acks.length > 0) process.stdout.write(`${shop.label}: ${acks.length} webhook deliveries (${[...topics].map(([t, n]) => `${t} ${n}`).join(", ")}) for ${f.placed} orders\n`);
@@ -830,4 +832,24 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   await shopServer.close();
   for (const database of databases) database.remove();
   return results;
+}
+
+/**
+ * FLASH_DEBUG_RUNS=1: per second of the sale, the items that changed in it and the app's requests
+ * started in it (operation, items named, codes), to see how many runs each change-second costs.
+ */
+function printRequestTimeline(label: string, calls: readonly ApiCall[], perfStart: number, changed: ReadonlyMap<number, ReadonlySet<Gid>>, itemsIn: (call: ApiCall) => Gid[]) {
+  const bySecond = new Map<number, ApiCall[]>();
+  for (const call of calls) {
+    const second = Math.floor((call.startedAt - perfStart) / 1000);
+    bySecond.set(second, [...(bySecond.get(second) ?? []), call]);
+  }
+  const seconds = [...new Set([...bySecond.keys(), ...changed.keys()])].sort((a, b) => a - b);
+  let reads = 0;
+  for (const second of seconds) {
+    const line = (bySecond.get(second) ?? []).map((c) => `${c.operation.replace(/^Safestock/, "")}(${itemsIn(c).length}${itemsIn(c).length <= 3 ? ` ${itemsIn(c).map((id) => id.split("/").pop()).join(",")}` : ""}${c.codes.length > 0 ? ` ${c.codes.join(",")}` : ""})`);
+    reads += (bySecond.get(second) ?? []).filter((c) => !c.mutation).length;
+    process.stdout.write(`${label} +${second}s changed ${changed.get(second)?.size ?? 0}: ${line.join(" ")}\n`);
+  }
+  process.stdout.write(`${label}: ${reads} reads over ${changed.size} change-seconds\n`);
 }
