@@ -11,13 +11,13 @@
 import { flowTriggerHandleOf, readFlowLifecycleCallback, triggersInUse, type FlowTrigger, type FlowValue } from "~/domain/flow";
 import { env } from "~/env.server";
 import type { LeasedJob } from "~/jobs/queue.server";
-import { NonRetryableError, WaitForShopError, type JobHandler } from "~/jobs/worker.server";
+import { NonRetryableError, type JobHandler } from "~/jobs/worker.server";
 import { flowTriggerDefinitionsInUse, recordFlowTriggerUsage } from "~/models/flow-trigger-usage.server";
-import { adminClientForShop, ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
+import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { sendFlowTrigger } from "~/shopify/flow.server";
 import { webhookSignatureValid } from "~/shopify/webhook-signature";
 import { jobQueue } from "./jobs.server";
-import { missingSessionOutcome } from "./missing-session.server";
+import { rethrowForShopAccess } from "./missing-session.server";
 import { bytesWithin, payloadTooLarge } from "./request-body.server";
 
 export const FLOW_TRIGGER_QUEUE = "flow-trigger";
@@ -94,9 +94,7 @@ async function sendTrigger(job: LeasedJob) {
     // A refused payload is refused again: dead at once, with Shopify's words, for Diagnostics.
     if (!result.ok) throw new NonRetryableError(`Flow refused ${trigger.handle}: ${result.userErrors.map((error) => error.message).join("; ")}`);
   } catch (error) {
-    if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
-    if (error instanceof ShopNotInstalledError) return missingSessionOutcome(job.shop, error);
-    throw error;
+    return rethrowForShopAccess(job.shop, error);
   }
 }
 

@@ -1,6 +1,6 @@
 import { NonRetryableError, WaitForShopError } from "~/jobs/worker.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
-import type { ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
+import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
 
 /**
  * A job found no offline session for its shop. When the shop uninstalled the app (or never
@@ -12,8 +12,19 @@ import type { ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
  * resumes it once the mark is written. No mark is made here: a missing session alone is not
  * evidence that Shopify refused the app (app/services/webhook-confirmation.server.ts).
  */
-export async function missingSessionOutcome(shop: string, error: ShopNotInstalledError): Promise<never> {
+async function missingSessionOutcome(shop: string, error: ShopNotInstalledError): Promise<never> {
   const installation = await getShopInstallation(shop);
   if (!installation || installation.status === "uninstalled") throw new NonRetryableError(error.message, { cause: error });
   throw new WaitForShopError(`${shop} has no offline session while installed; waiting for re-authentication`, { cause: error });
+}
+
+/**
+ * A job's error, with the shop's access in mind: access lost waits for the merchant, a missing
+ * session is judged above, anything else is thrown as it is. Every job handler that calls Shopify
+ * for a shop ends its `catch` here, so they agree on which jobs wait and which die.
+ */
+export async function rethrowForShopAccess(shop: string, error: unknown): Promise<never> {
+  if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
+  if (error instanceof ShopNotInstalledError) return missingSessionOutcome(shop, error);
+  throw error;
 }

@@ -3,19 +3,16 @@ import { NonRetryableError, WaitForShopError, type JobContext, type JobHandler }
 import { MAX_METAFIELDS_PER_SET } from "~/shopify/inventory.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
-import { ShopAccessLostError, ShopNotInstalledError } from "~/shopify/admin-for-shop.server";
 import { runInitialSync } from "./initial-sync.server";
 import { recomputeInventoryItems } from "./sync-items.server";
 import { reconcileShop } from "./reconcile.server";
-import { missingSessionOutcome } from "./missing-session.server";
+import { rethrowForShopAccess } from "./missing-session.server";
 import { processRecordedDeliveries } from "./webhook-processing.server";
 
 /** Lost access waits for the merchant; retrying cannot help when the shop uninstalled us or a scope is missing. */
 async function classify(shop: string, error: unknown): Promise<never> {
-  if (error instanceof ShopAccessLostError) throw new WaitForShopError(error.message, { cause: error });
-  if (error instanceof ShopNotInstalledError) return missingSessionOutcome(shop, error);
   if (error instanceof AdminApiError && error.unauthorized) throw new NonRetryableError(error.message, { cause: error });
-  throw error;
+  return rethrowForShopAccess(shop, error);
 }
 
 async function whileInstalled(shop: string, work: () => Promise<unknown>, { afterInitialSync = false } = {}) {
