@@ -60,6 +60,33 @@ async function costLog(harness: Harness, shop: string) {
   return (await sandboxCall(harness, shop, "GET", "/sandbox/cost-log")) as CostLogEntry[];
 }
 
+/**
+ * Protect 1 instead of 5 while a POS sale of RING-6 lands just before the combined request, so its
+ * move is stale and its numbers land; `afterAnswer` runs between Shopify's answer and the app's
+ * next request. The named operations the shop ran, from the combined request on.
+ */
+async function staleMoveRun(harness: Harness, shop: string, afterAnswer?: () => Promise<void>) {
+  const logStart = (await costLog(harness, shop)).length;
+  let intercepted = false;
+  mswServer.use(
+    http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+      if (intercepted || !(await request.clone().text()).includes("mutation SafestockApplyLevels")) return undefined;
+      intercepted = true;
+      expect((await posSale(harness, shop, "RING-6", "Warehouse")).status).toBe(200);
+      const response = await harness.sandbox.handle(request);
+      await afterAnswer?.();
+      return response;
+    }),
+  );
+  expect(await publishPolicy(shop, protectAtWarehouse(1), { createdBy: "test" })).toMatchObject({ ok: true });
+  await reconcileShop(shop, "manual");
+  expect(intercepted).toBe(true);
+  const log = (await costLog(harness, shop)).slice(logStart).filter((entry) => entry.operation !== null);
+  const first = log.findIndex((entry) => entry.operation === "SafestockApplyLevels");
+  expect(log[first]!.idempotent.map((outcome) => outcome.outcome)).not.toContain("applied");
+  return log.slice(first).map((entry) => entry.operation);
+}
+
 describe("a move and its channel numbers in one request", () => {
   it("the move is asked to try again until the job gives up: the numbers beside it do not claim the 4 units it did not release; the retry lands it once under its first key", async () => {
     const shop = "apply-levels-move-fails.myshopify.com";
@@ -134,28 +161,13 @@ describe("a move and its channel numbers in one request", () => {
     expect(changed).toEqual(expect.arrayContaining(["online_store", "marketplace"]));
     expect(await prisma.auditEntry.count({ where: { shop, writeIntentId: numbers[0]!.id } })).toBe(changed.length);
   }, 60_000);
+
   it("the move is stale (a sale landed after the read): the numbers beside it are put back by the digests they landed with, no read before, and the re-run lands the truth", async () => {
     const shop = "apply-levels-move-stale.myshopify.com";
     const harness = await protectingFive(shop);
-    const logStart = (await costLog(harness, shop)).length;
-    let sold = false;
-    mswServer.use(
-      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
-        if (sold || !(await request.clone().text()).includes("mutation SafestockApplyLevels")) return undefined;
-        sold = true;
-        expect((await posSale(harness, shop, "RING-6", "Warehouse")).status).toBe(200);
-        return undefined;
-      }),
-    );
-    expect(await publishPolicy(shop, protectAtWarehouse(1), { createdBy: "test" })).toMatchObject({ ok: true });
-    await reconcileShop(shop, "manual");
-    expect(sold).toBe(true);
-
-    const log = (await costLog(harness, shop)).slice(logStart);
-    const first = log.findIndex((entry) => entry.operation === "SafestockApplyLevels");
-    expect(log[first]!.idempotent.map((outcome) => outcome.outcome)).not.toContain("applied");
+    const operations = await staleMoveRun(harness, shop);
     // Stale move, numbers landed: put back at once, then the re-read of the next try.
-    expect(log.slice(first, first + 3).map((entry) => entry.operation)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels"]);
+    expect(operations.slice(0, 3)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels"]);
     expect(await prisma.writeIntent.count({ where: { shop, kind: "metafields_set", status: "withdrawn" } })).toBe(1);
     await harness.settle();
     // 12 − 1 sold = 11 available at the Warehouse, 1 protected: numbers of 10.
@@ -167,33 +179,17 @@ describe("a move and its channel numbers in one request", () => {
     const harness = await protectingFive(shop);
     const variantId = harness.sandbox.shop(shop).snapshot().variants.find((entry) => entry.sku === "RING-6")!.id;
     const theirs = JSON.stringify({ channels: { online_store: { available: 3 } } });
-    const logStart = (await costLog(harness, shop)).length;
-    let answered = false;
-    mswServer.use(
-      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
-        if (answered || !(await request.clone().text()).includes("mutation SafestockApplyLevels")) return undefined;
-        answered = true;
-        expect((await posSale(harness, shop, "RING-6", "Warehouse")).status).toBe(200);
-        const response = await harness.sandbox.handle(request);
-        // Another writer sets the numbers between Shopify's answer and our put-back.
-        const set = await harness.gql(
-          `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }`,
-          { m: [{ ownerId: variantId, namespace: "safestock", key: "channels", type: "json", value: theirs }] },
-          shop,
-        );
-        expect(set.data.metafieldsSet.userErrors).toEqual([]);
-        return response;
-      }),
-    );
-    expect(await publishPolicy(shop, protectAtWarehouse(1), { createdBy: "test" })).toMatchObject({ ok: true });
-    await reconcileShop(shop, "manual");
-    expect(answered).toBe(true);
-
-    const log = (await costLog(harness, shop)).slice(logStart).filter((entry) => entry.operation !== null);
-    const first = log.findIndex((entry) => entry.operation === "SafestockApplyLevels");
+    const operations = await staleMoveRun(harness, shop, async () => {
+      const set = await harness.gql(
+        `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }`,
+        { m: [{ ownerId: variantId, namespace: "safestock", key: "channels", type: "json", value: theirs }] },
+        shop,
+      );
+      expect(set.data.metafieldsSet.userErrors).toEqual([]);
+    });
     // The put-back by digest (stale: theirs is there), then the read of the put-back that finds
     // nothing of ours left, then the next try's re-read: no second put-back write.
-    expect(log.slice(first, first + 4).map((entry) => entry.operation)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels", "SafestockItemLevels"]);
+    expect(operations.slice(0, 4)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels", "SafestockItemLevels"]);
     expect(await prisma.writeIntent.count({ where: { shop, kind: "metafields_set", status: "withdrawn" } })).toBe(1);
     await harness.settle();
     expect(ring6(harness.sandbox.shop(shop).snapshot())).toMatchObject({ safetyStock: 1, online: onlineNumbers(10) });
