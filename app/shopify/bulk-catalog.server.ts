@@ -256,7 +256,7 @@ export function parseBulkCatalog(jsonl: string): ShopifyItem[] {
       continue;
     }
     if (type === "ProductVariant") {
-      // An inventory item has one variant (the paged read asks `InventoryItem.variant`); the first line is kept.
+      // An inventory item has one variant; the paged read keeps the first (`variants(first: 1)`).
       if (!variants.has(line.__parentId)) variants.set(line.__parentId, line as VariantLine);
     } else if (type === "InventoryLevel") {
       const list = levels.get(line.__parentId) ?? [];
@@ -392,7 +392,7 @@ export class GroupedCatalogReader {
       throw new Error(`the file is not grouped: ${line.id} (of ${line.__parentId}) is not under its item`);
     }
     if (type === "ProductVariant") {
-      // An inventory item has one variant (the paged read asks `InventoryItem.variant`); the first line is kept.
+      // An inventory item has one variant; the paged read keeps the first (`variants(first: 1)`).
       this.variant ??= line as VariantLine;
     } else if (type === "InventoryLevel") {
       this.levels.push(line as LevelLine);

@@ -5,16 +5,9 @@ import { checkBulkQuery } from "../../sandbox/admin-api/mutations/bulk";
 import { ALL_BULK_DOCUMENTS, BULK_CATALOG_QUERY } from "./bulk-documents";
 import { CATALOG_PAGE_QUERY } from "./documents";
 
-/** `nodes { … }` around a selection, as a connection selects its nodes. */
-function asNodes(selectionSet: SelectionSetNode): SelectionSetNode {
-  return { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: "nodes" }, selectionSet }] };
-}
-
 /**
  * A selection set as a canonical string: `edges { node { … } }` read as `nodes { … }`, no `first`,
- * no `pageInfo` (a paged read follows it to the end; a bulk read has every node already). The
- * paged read's `variant { … }` (the item's one variant, docs/decisions/042) is read as the bulk
- * read's `variants { nodes { … } }`.
+ * no `pageInfo` (a paged read follows it to the end; a bulk read has every node already).
  */
 function canonical(set: SelectionSetNode): string {
   const fields = set.selections
@@ -23,12 +16,9 @@ function canonical(set: SelectionSetNode): string {
       let inner = field.selectionSet;
       const edges = inner?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "edges");
       const node = edges?.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node");
-      if (node?.selectionSet) inner = asNodes(node.selectionSet);
-      const isItemVariant = field.name.value === "variant" && inner !== undefined;
-      if (isItemVariant) inner = asNodes(inner!);
-      const name = isItemVariant ? "variants" : field.name.value;
+      if (node?.selectionSet) inner = { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: "nodes" }, selectionSet: node.selectionSet }] };
       const args = (field.arguments ?? []).filter((a) => a.name.value !== "first").map((a) => `${a.name.value}:${print(a.value)}`);
-      return `${name}${args.length ? `(${args.join(",")})` : ""}${inner ? `{${canonical(inner)}}` : ""}`;
+      return `${field.name.value}${args.length ? `(${args.join(",")})` : ""}${inner ? `{${canonical(inner)}}` : ""}`;
     });
   return fields.sort().join(" ");
 }

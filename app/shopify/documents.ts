@@ -52,56 +52,49 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
     # false: a digital good or service, nothing ships, Safestock leaves it alone (docs/decisions/034;
     # https://shopify.dev/docs/api/admin-graphql/latest/objects/InventoryItem#field-requiresShipping).
     requiresShipping
-    # The item's variant as a plain object (1 point) rather than the variants(first: 1) connection
-    # (2 + size(1) × the node = 8 actual): same facts, 2 points less a read (docs/decisions/042).
-    # Deprecated since 2026-01 ("Use variants instead", for items shared by several variants,
-    # https://shopify.dev/changelog/inventory-item-variant-field-deprecation) but still in 2026-10,
-    # non-null, and one variant per item is what Shopify returns today; documents.test.ts lists
-    # the deprecated fields we use, so an API upgrade that drops it fails there first.
-    variant {
-      id
-      title
-      # A fixed bundle's parent: it sells its components' stock; its components are read with
-      # BUNDLE_LINKS_QUERY, only when there is one (docs/decisions/034).
-      requiresComponents
-      # A component of a fixed bundle has parents ("A list of products that have product variants
-      # that contain this variant as a product component", 2026-10 ProductVariant.productParents;
-      # the schema has no scalar for it). One is enough to know: BUNDLE_LINKS_QUERY reads them
-      # all, and is sent only for variants that are bundles or components (docs/decisions/034
-      # "Links only for bundles and their components"). Read fresh with every item, so a bundle
-      # made since the last read is seen by the next run of any of its components. 3 points
-      # requested and actual (2 + size(1)), against 15 for a links query.
-      productParents(first: 1) {
-        nodes {
-          id
-        }
-      }
-      # CONTINUE: the variant keeps selling when out of stock (preorders, backorders); Shopify lets
-      # its available go below zero, so Safestock never blocks it
-      # (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy).
-      inventoryPolicy
-      product {
+    variants(first: 1) {
+      nodes {
         id
         title
-        tags
-        # Gift cards are left alone (docs/decisions/034).
-        isGiftCard
-      }
-      metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
-        id
-        value
-        compareDigest
+        # A fixed bundle's parent: it sells its components' stock; its components are read with
+        # BUNDLE_LINKS_QUERY, only when there is one (docs/decisions/034).
+        requiresComponents
+        # A component of a fixed bundle has parents ("A list of products that have product variants
+        # that contain this variant as a product component", 2026-10 ProductVariant.productParents;
+        # the schema has no scalar for it). One is enough to know: BUNDLE_LINKS_QUERY reads them
+        # all, and is sent only for variants that are bundles or components (docs/decisions/034
+        # "Links only for bundles and their components"). Read fresh with every item, so a bundle
+        # made since the last read is seen by the next run of any of its components. 3 points
+        # requested and actual (2 + size(1)), against 15 for a links query.
+        productParents(first: 1) {
+          nodes {
+            id
+          }
+        }
+        # CONTINUE: the variant keeps selling when out of stock (preorders, backorders); Shopify lets
+        # its available go below zero, so Safestock never blocks it
+        # (https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy).
+        inventoryPolicy
+        product {
+          id
+          title
+          tags
+          # Gift cards are left alone (docs/decisions/034).
+          isGiftCard
+        }
+        metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
+          id
+          value
+          compareDigest
+        }
       }
     }
     # 250 locations per item is cheap: Shopify sizes a connection by ~2·ln(first), not by first
     # (recorded: first 1/10/50/100/250 cost 3/6/9/11/13 for nodes { id }, sandbox/admin-api/cost.ts).
-    # One item costs 1 + variant 6 (itself 1, productParents 3, product 1, metafield 1) + levels
-    # (2 + 11 × 3) = 42 requested, and 1 + 6 + 3 = 10 actual at up to 7 locations (a returned level
-    # costs ⌈11 × n × 3 / 250⌉; was 12 with the variants connection); computed with the emulator's
-    # requestedQueryCost/actualQueryCost (sandbox/admin-api/cost.ts, fitted to recorded responses,
-    # docs/decisions/016 §1 and 042). nodes(ids:) is charged once however many ids it names, and a
-    # catalog page of 10 items costs 2 + 4 × 42 = 170 (250 items: 464), all under the 1,000-point
-    # single-query limit (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
+    # One item costs 1 + variants 5 + levels (2 + 11 × 3) = 41 requested; nodes(ids:) is charged
+    # once however many ids it names, and a catalog page of 10 items costs 2 + 4 × 41 = 166
+    # (250 items: 453), all under the 1,000-point single-query limit
+    # (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
     # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
     # planning from a partial read would leave its other locations out of every pool.
     inventoryLevels(first: $levelsPerPage) {

@@ -90,16 +90,16 @@ async function toItem(client: AdminClient, raw: RawItem, levelsPerPage: number):
     levels.push(...data.inventoryItem.inventoryLevels.nodes);
     page = data.inventoryItem.inventoryLevels.pageInfo;
   }
-  return shopifyItemFrom(raw, raw.variant, levels);
+  return shopifyItemFrom(raw, raw.variants?.nodes[0], levels);
 }
 
 /**
- * Items per catalog page. A page costs 2 + size(first) × 42 requested points (documents.ts).
+ * Items per catalog page. A page costs 2 + size(first) × 41 requested points (documents.ts).
  */
 export const ITEMS_PER_READ = 10;
 
 /**
- * Items per `nodes(ids:)` read: charged once whatever the number of ids, so a read costs 42
+ * Items per `nodes(ids:)` read: charged once whatever the number of ids, so a read costs 41
  * requested points (documents.ts); 25 is a recompute batch (one metafieldsSet), read in one query.
  */
 export const ITEM_IDS_PER_READ = 25;

@@ -72,28 +72,3 @@ describe("every location of an item is read before planning", () => {
     expect(bulk.length).toBe(6);
   });
 });
-
-describe("the item read's cost (docs/decisions/042)", () => {
-  it("costs 42 points requested and 10 actual, however many items it names", async () => {
-    const made = sandboxWithClient({ variants: 3, locations: 2, seed: 7 });
-    sandbox = made.sandbox;
-    const ids = made.sandbox.shop().snapshot().inventoryLevels.map((level) => level.inventoryItemId);
-    const inner = made.client;
-    const costs: CostExtension[] = [];
-    const client: AdminClient = {
-      shop: inner.shop,
-      async request(operation, query, variables) {
-        const result = await inner.request(operation, query, variables);
-        if (operation === "SafestockItemLevels") costs.push(result.cost!);
-        return result as never;
-      },
-    };
-    const items = await readInventoryItems(client, [...new Set(ids)]);
-    expect(items.length).toBe(3);
-    // Hand-computed with the rules in sandbox/admin-api/cost.ts: nodes(ids:) 1 + variant (1 +
-    // productParents(first: 1) 3 + product 1 + metafield 1) + inventoryLevels(first: 250)
-    // (2 + 11 × (level 1 + location 1 + quantities 1)) = 42 requested; actual: levels 2 + ⌈11 × 2 × 3 / 250⌉ = 3,
-    // so 1 + 6 + 3 = 10 (the variants(first: 1) connection made it 44 / 12).
-    expect(costs.map((cost) => [cost.requestedQueryCost, cost.actualQueryCost])).toEqual([[42, 10]]);
-  });
-});

@@ -50,7 +50,7 @@ export interface ShopifyItem {
 }
 
 // Shapes of what Shopify answers, generated from the 2026-10 schema (npm run codegen).
-type RawVariant = SafestockItemLevelsFragment["variant"];
+type RawVariant = NonNullable<SafestockItemLevelsFragment["variants"]>["nodes"][number];
 type RawLevel = SafestockItemLevelsFragment["inventoryLevels"]["nodes"][number];
 
 /** One item as the app uses it, from the parts any read (paged or bulk) returns. */
