@@ -17,6 +17,7 @@ import { reconcileShop } from "~/services/reconcile.server";
 import type { ShopStateSnapshot } from "../sandbox";
 import type { CostLogEntry } from "../sandbox/admin-api/cost-log";
 import { startHarness, type Harness } from "./support/harness";
+import { posSale } from "./support/scenarios";
 import { mswServer } from "./setup/msw";
 
 const protectAtWarehouse = (units: number): Policy => ({ version: 1, protection: [{ kind: "safety_stock", units, sku: "RING-6", location: "Warehouse" }], channels: [] });
@@ -57,6 +58,33 @@ async function protectingFive(shop: string) {
 
 async function costLog(harness: Harness, shop: string) {
   return (await sandboxCall(harness, shop, "GET", "/sandbox/cost-log")) as CostLogEntry[];
+}
+
+/**
+ * Protect 1 instead of 5 while a POS sale of RING-6 lands just before the combined request, so its
+ * move is stale and its numbers land; `afterAnswer` runs between Shopify's answer and the app's
+ * next request. The named operations the shop ran, from the combined request on.
+ */
+async function staleMoveRun(harness: Harness, shop: string, afterAnswer?: () => Promise<void>) {
+  const logStart = (await costLog(harness, shop)).length;
+  let intercepted = false;
+  mswServer.use(
+    http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+      if (intercepted || !(await request.clone().text()).includes("mutation SafestockApplyLevels")) return undefined;
+      intercepted = true;
+      expect((await posSale(harness, shop, "RING-6", "Warehouse")).status).toBe(200);
+      const response = await harness.sandbox.handle(request);
+      await afterAnswer?.();
+      return response;
+    }),
+  );
+  expect(await publishPolicy(shop, protectAtWarehouse(1), { createdBy: "test" })).toMatchObject({ ok: true });
+  await reconcileShop(shop, "manual");
+  expect(intercepted).toBe(true);
+  const log = (await costLog(harness, shop)).slice(logStart).filter((entry) => entry.operation !== null);
+  const first = log.findIndex((entry) => entry.operation === "SafestockApplyLevels");
+  expect(log[first]!.idempotent.map((outcome) => outcome.outcome)).not.toContain("applied");
+  return log.slice(first).map((entry) => entry.operation);
 }
 
 describe("a move and its channel numbers in one request", () => {
@@ -132,5 +160,38 @@ describe("a move and its channel numbers in one request", () => {
     const changed = Object.keys(after).filter((channel) => after[channel]!.available !== before[channel]?.available);
     expect(changed).toEqual(expect.arrayContaining(["online_store", "marketplace"]));
     expect(await prisma.auditEntry.count({ where: { shop, writeIntentId: numbers[0]!.id } })).toBe(changed.length);
+  }, 60_000);
+
+  it("the move is stale (a sale landed after the read): the numbers beside it are put back by the digests they landed with, no read before, and the re-run lands the truth", async () => {
+    const shop = "apply-levels-move-stale.myshopify.com";
+    const harness = await protectingFive(shop);
+    const operations = await staleMoveRun(harness, shop);
+    // Stale move, numbers landed: put back at once, then the re-read of the next try.
+    expect(operations.slice(0, 3)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels"]);
+    expect(await prisma.writeIntent.count({ where: { shop, kind: "metafields_set", status: "withdrawn" } })).toBe(1);
+    await harness.settle();
+    // 12 − 1 sold = 11 available at the Warehouse, 1 protected: numbers of 10.
+    expect(ring6(harness.sandbox.shop(shop).snapshot())).toMatchObject({ safetyStock: 1, online: onlineNumbers(10) });
+  }, 60_000);
+
+  it("the move is stale and someone rewrote the numbers after they landed: the put-back by digest is refused, a read shows theirs, and theirs are not overwritten by the put-back", async () => {
+    const shop = "apply-levels-stale-rewritten.myshopify.com";
+    const harness = await protectingFive(shop);
+    const variantId = harness.sandbox.shop(shop).snapshot().variants.find((entry) => entry.sku === "RING-6")!.id;
+    const theirs = JSON.stringify({ channels: { online_store: { available: 3 } } });
+    const operations = await staleMoveRun(harness, shop, async () => {
+      const set = await harness.gql(
+        `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }`,
+        { m: [{ ownerId: variantId, namespace: "safestock", key: "channels", type: "json", value: theirs }] },
+        shop,
+      );
+      expect(set.data.metafieldsSet.userErrors).toEqual([]);
+    });
+    // The put-back by digest (stale: theirs is there), then the read of the put-back that finds
+    // nothing of ours left, then the next try's re-read: no second put-back write.
+    expect(operations.slice(0, 4)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels", "SafestockItemLevels"]);
+    expect(await prisma.writeIntent.count({ where: { shop, kind: "metafields_set", status: "withdrawn" } })).toBe(1);
+    await harness.settle();
+    expect(ring6(harness.sandbox.shop(shop).snapshot())).toMatchObject({ safetyStock: 1, online: onlineNumbers(10) });
   }, 60_000);
 });

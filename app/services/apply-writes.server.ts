@@ -32,6 +32,7 @@ import {
   readProductPublications,
   setChannelMetafields,
   setProductPublished,
+  type ChannelMetafieldWrite,
   type MoveQuantitiesRequest,
   type UserError,
   type WriteResult,
@@ -261,7 +262,7 @@ async function performPair(
     if (moveAnswer === null || (!moveAnswer.ok && (moveAnswer.failure === "transient" || moveAnswer.failure === "busy"))) moveAnswer = await send(client, moveIntent);
   } catch (error) {
     // Still not applied (left pending for the job's retry): the numbers must not claim it meanwhile.
-    if (await numbersLanded()) await withdrawChannelNumbers(client, metafieldsIntent);
+    if (await numbersLanded()) await withdrawChannelNumbers(client, metafieldsIntent, answer.landedDigests);
     else await closeWriteIntent(metafieldsIntent.id, "stale", undefined);
     createdHere.delete(metafieldsIntent.id);
     throw error;
@@ -274,7 +275,7 @@ async function performPair(
   }
   // Refused or stale: numbers that landed beside it are put back before the move's outcome is handled.
   const landed = await numbersLanded();
-  if (landed) await withdrawChannelNumbers(client, metafieldsIntent);
+  if (landed) await withdrawChannelNumbers(client, metafieldsIntent, answer.landedDigests);
   else await closeWriteIntent(metafieldsIntent.id, answer.metafields?.ok === false && answer.metafields.failure === "refused" ? "refused" : "stale", answer.metafields?.ok === false ? answer.metafields.userErrors : undefined);
   createdHere.delete(metafieldsIntent.id);
   return { move: await settleOnce(client, moveIntent, moveAnswer, options), metafields: landed ? "withdrawn" : "stale" };
@@ -296,9 +297,39 @@ async function settleOnce(client: AdminClient, intent: WriteIntent, result: Writ
  * Puts back the values a metafields intent replaced, where our values are still there (a value
  * someone wrote since is theirs), and closes it `withdrawn`: nothing of it is recorded, so the
  * stored channel states stay those of the values put back. Its numbers assumed a move that was
- * not applied (docs/decisions/039).
+ * not applied (docs/decisions/039). `landedDigests` (the answer that set them): tried first,
+ * without a read (docs/decisions/042).
  */
-async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent): Promise<void> {
+async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[] | null = null): Promise<void> {
+  if (!(landedDigests && (await putBackByLandedDigests(client, intent, landedDigests)))) await putBackWhereStillOurs(client, intent);
+  await closeWriteIntent(intent.id, "withdrawn", undefined);
+}
+
+/** After a lost answer: whether Shopify holds every value of `writes` (read back). */
+function valuesLanded(client: AdminClient, request: MetafieldsRequest, writes: readonly ChannelMetafieldWrite[]) {
+  return async () => {
+    const after = new Map((await readInventoryItems(client, request.inventoryItemIds)).map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
+    return writes.every((write) => after.get(write.variantId) === write.value);
+  };
+}
+
+/**
+ * The put-back as a compare-and-swap on the digests our numbers landed with: Shopify takes it only
+ * where the metafield is still as we left it, so a value someone wrote since stands, as after a
+ * read. metafieldsSet is all or nothing (docs/decisions/016 §11): false (one was written since, or
+ * any other refusal) → nothing was put back, and the caller reads and puts back where still ours.
+ */
+async function putBackByLandedDigests(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[]): Promise<boolean> {
+  const request = intent.request as MetafieldsRequest;
+  const previous = request.previousValues;
+  if (!previous || landedDigests.length !== request.metafields.length || previous.some((value) => typeof value !== "string")) return false;
+  const restore = request.metafields.map((write, index) => ({ variantId: write.variantId, value: previous[index]!, compareDigest: landedDigests[index]! }));
+  const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), valuesLanded(client, request, restore), warnTransient(intent, "metafieldsSet"));
+  return result.ok;
+}
+
+/** The put-back after a read: only the values that are still ours, each with its current digest. */
+async function putBackWhereStillOurs(client: AdminClient, intent: WriteIntent): Promise<void> {
   const request = intent.request as MetafieldsRequest;
   const items = await readInventoryItems(client, request.inventoryItemIds);
   const current = new Map(items.map((item) => [item.variantId, item.channelMetafield]));
@@ -308,17 +339,12 @@ async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent):
     return now && now.value === write.value && typeof previous === "string" ? [{ variantId: write.variantId, value: previous, compareDigest: now.compareDigest }] : [];
   });
   if (restore.length > 0) {
-    const landed = async () => {
-      const after = new Map((await readInventoryItems(client, request.inventoryItemIds)).map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
-      return restore.every((write) => after.get(write.variantId) === write.value);
-    };
-    const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), landed, warnTransient(intent, "metafieldsSet"));
+    const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), valuesLanded(client, request, restore), warnTransient(intent, "metafieldsSet"));
     // Stale: someone wrote these numbers since; theirs stand. A refusal of values Shopify took before is a bug: say so.
     if (!result.ok && result.failure !== "stale") {
       console.error("write intent: channel numbers could not be put back", { shop: intent.shop, intent: intent.id, errors: describeUserErrors(result.userErrors) });
     }
   }
-  await closeWriteIntent(intent.id, "withdrawn", undefined);
 }
 
 /**

@@ -358,6 +358,17 @@ export async function setChannelMetafields(client: AdminClient, writes: readonly
 export interface ApplyLevelsResult {
   move: WriteResult | null;
   metafields: WriteResult | null;
+  /**
+   * Each number's `compareDigest` as it landed, in the order sent (the answer's `metafields`);
+   * null unless every number landed. Lets numbers be put back by compare-and-swap without a read
+   * (docs/decisions/042): a digest that is not the metafield's current one is refused STALE_OBJECT.
+   */
+  landedDigests: string[] | null;
+}
+
+function landedDigestsOf(payload: SafestockApplyLevelsMutation["metafieldsSet"], sent: number): string[] | null {
+  if (!payload || payload.userErrors.length > 0 || payload.metafields?.length !== sent) return null;
+  return payload.metafields.map((metafield) => metafield.compareDigest);
 }
 
 /**
@@ -388,6 +399,7 @@ export async function applyLevels(
   return {
     move: data.inventoryMoveQuantities ? writeResult(data.inventoryMoveQuantities.userErrors, requestId) : null,
     metafields: data.metafieldsSet ? writeResult(data.metafieldsSet.userErrors, requestId) : null,
+    landedDigests: landedDigestsOf(data.metafieldsSet, input.metafields.length),
   };
 }
 
