@@ -79,23 +79,9 @@ function listingFloor(published: readonly PublishedReserve[], nowMs: number | un
   let current = published[0]!;
   for (const listing of published) if (listing.publishedAtMs >= current.publishedAtMs) current = listing;
   const young = nowMs - current.publishedAtMs < windowMs;
-  if (current.units > 0 && soldWithinReadCycle(current, nowMs, windowMs) >= current.units) return { floor: 2 * current.units, listed: current.units, because: "soldOut" };
+  if (current.units > 0 && young && (current.soldSince ?? 0) >= current.units) return { floor: 2 * current.units, listed: current.units, because: "soldOut" };
   if (young) return { floor: current.units, listed: current.units, because: "young" };
   return undefined;
-}
-
-/**
- * Units the channel sold of the listing in force within one read cycle (R + lag): all since it was
- * published while it is younger than that, else those of the last R + lag. Selling a whole listing
- * within one read cycle means its buyers wanted at least that much per read; selling it over
- * several reads (a steady listing accumulates sales forever) says nothing beyond the rate. Without
- * the sales' times, only a young listing's count is evidence.
- */
-function soldWithinReadCycle(listing: PublishedReserve, nowMs: number, windowMs: number): number {
-  const young = nowMs - listing.publishedAtMs < windowMs;
-  if (listing.sales === undefined) return young ? (listing.soldSince ?? 0) : 0;
-  const fromMs = young ? listing.publishedAtMs : nowMs - windowMs;
-  return listing.sales.reduce((sum, sale) => (sale.atMs >= fromMs ? sum + sale.units : sum), 0);
 }
 
 /** How long a listing may still be sold from after it was replaced: the channel's next read (R) plus the sync lag. */

@@ -285,7 +285,7 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
     expect(planAt(replaced(0), TEN_MIN + 300_000).levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
   });
 
-  it("without the sales' times, doubles only a listing sold out within one read cycle of being listed", () => {
+  it("doubles only a listing sold out within one read cycle of being listed", () => {
     // 2 listed at 0 and sold out, but the plan sees it at 16 min (R 15 min + lag 1 min): the connector
     // may have read 2 twice, 1 each time, so it says nothing beyond the rate: 0.1/min × 16 min = 1.6 → 2
     // (safety 5 + 2 = 7, web store 93).
@@ -294,27 +294,6 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
     expect(channel(late, "marketplace").available).toBe(2);
     // 1 ms earlier it is still within its read cycle: sold out → 4 (safety 9, web store 91).
     expect(planAt(published([2, 0, 2]), WINDOW_MS - 1).levels[0]).toMatchObject({ safetyStock: 9, available: 91 });
-  });
-
-  it("an older listing is judged on the sales of its last read cycle: sold out in it doubles, a whole listing sold over several reads does not", () => {
-    // 2 listed since 0, now 40 min: older than one read cycle (16 min), so only sales from 24 min count.
-    const steady = (sales: [number, number][]): Item => ({
-      ...selling(0.1),
-      publishedReserves: { marketplace: [{ units: 2, publishedAtMs: 0, soldSince: sales.reduce((sum, [, units]) => sum + units, 0), sales: sales.map(([atMs, units]) => ({ atMs, units })) }] },
-    });
-    const FORTY_MIN = 2_400_000;
-    // 1 at 5 min, 1 at 20 min, 1 at 30 min: 3 sold since it was listed (more than 2), but 1 in the last
-    // 16 min: it sells about 1 a read, so the rate decides: 0.1/min × 16 min = 1.6 → 2 (safety 7, web store 93).
-    const slow = planAt(steady([[300_000, 1], [1_200_000, 1], [1_800_000, 1]]), FORTY_MIN);
-    expect(slow.levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
-    expect(channel(slow, "marketplace").available).toBe(2);
-    // 1 at 30 min and 1 at 39 min: both within the last read cycle, it sold out what it reads: 2 × 2 = 4
-    // (safety 9, web store 91).
-    const starved = planAt(steady([[1_800_000, 1], [2_340_000, 1]]), FORTY_MIN);
-    expect(starved.levels[0]).toMatchObject({ safetyStock: 9, available: 91 });
-    expect(channel(starved, "marketplace").available).toBe(4);
-    // A sale exactly 16 min ago still counts (from 24 min on): 1 at 24 min + 1 at 39 min → 4.
-    expect(channel(planAt(steady([[1_440_000, 1], [2_340_000, 1]]), FORTY_MIN), "marketplace").available).toBe(4);
   });
 
   it("only a self-sizing reserve keeps a history of what it listed", () => {

@@ -175,12 +175,6 @@ export interface PublishedReserve {
    */
   readonly soldSince?: number;
   /**
-   * The channel's sales of the item since this listing was published, when each was made (the
-   * listing in force only): a listing older than one read cycle is judged sold out on the sales of
-   * the last read cycle alone (docs/decisions/032 "Sold out within one read cycle").
-   */
-  readonly sales?: readonly { readonly atMs: number; readonly units: number }[];
-  /**
    * For a listing that was replaced: units the channel sold since it could no longer read this one
    * (the replacement's publication plus the measured sync lag). A copy the channel read of this
    * listing before then has at most `units` minus these left (docs/decisions/032 "Held until

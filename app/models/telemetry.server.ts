@@ -113,9 +113,9 @@ export async function lagPercentile(shop: string, kind: "receive" | "write", sin
 
 /**
  * The self-sizing reserves items last listed, annotated with the units each channel sold of the
- * item: since the listing in force was published (`PublishedReserve.soldSince`, and each sale with
- * its time in `sales`: a listing the channel sold out within one read cycle says its demand is
- * above its measured rate, docs/decisions/032 "Sized from demand"), and, for each listing already replaced, since its replacement was published plus the
+ * item: since the listing in force was published (`PublishedReserve.soldSince`: a listing the
+ * channel sold out says its demand is above its measured rate, docs/decisions/032 "Sized from
+ * demand"), and, for each listing already replaced, since its replacement was published plus the
  * sync lag (`soldSinceReplaced`: a copy of it read before then has shrunk by those, "Held until
  * read or sold"). One read for the batch: the sales since the oldest listing.
  */
@@ -143,14 +143,11 @@ export async function withSalesSinceListed(
   for (const [item, byChannel] of reserves) {
     const annotated: Record<string, PublishedReserve[]> = {};
     for (const [channel, history] of Object.entries(byChannel)) {
-      const own = sales.filter((sale) => sale.inventoryItemId === item && sale.channel === channel);
-      const soldFrom = (fromMs: number) => own.reduce((sum, sale) => (sale.occurredAt.getTime() >= fromMs ? sum + sale.quantity : sum), 0);
+      const soldFrom = (fromMs: number) => sales.reduce((sum, sale) => (sale.inventoryItemId === item && sale.channel === channel && sale.occurredAt.getTime() >= fromMs ? sum + sale.quantity : sum), 0);
       const inOrder = [...history].sort((a, b) => a.publishedAtMs - b.publishedAtMs);
       annotated[channel] = inOrder.map((listing, i) => {
         const next = inOrder[i + 1];
-        if (next !== undefined) return { ...listing, soldSinceReplaced: soldFrom(next.publishedAtMs + lagMs) };
-        const since = own.filter((sale) => sale.occurredAt.getTime() >= listing.publishedAtMs).map((sale) => ({ atMs: sale.occurredAt.getTime(), units: sale.quantity }));
-        return { ...listing, soldSince: since.reduce((sum, sale) => sum + sale.units, 0), sales: since.sort((a, b) => a.atMs - b.atMs) };
+        return next === undefined ? { ...listing, soldSince: soldFrom(listing.publishedAtMs) } : { ...listing, soldSinceReplaced: soldFrom(next.publishedAtMs + lagMs) };
       });
     }
     out.set(item, annotated);
