@@ -188,7 +188,7 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
     expect(channel(first, "online_store").available).toBe(88);
     expect(channel(first, "marketplace").available).toBe(2);
     expect(first.levels[0]!.explain[1]!.reason).toBe(
-      "7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 5 more held, not shown anywhere, until marketplace has read its lower number",
+      "7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 5 more held, not shown anywhere, until marketplace has read its lower number or sold them",
     );
     // What the app stores: 7 (from −10 min) replaced by 2 at 10 min.
     expect(channel(first, "marketplace").reserveHistory).toEqual([
@@ -275,7 +275,7 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
     expect(channel(partly, "online_store").available).toBe(91);
     expect(channel(partly, "marketplace").available).toBe(2);
     expect(partly.levels[0]!.explain[1]!.reason).toBe(
-      "4 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 2 more held, not shown anywhere, until marketplace has read its lower number",
+      "4 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 2 more held, not shown anywhere, until marketplace has read its lower number or sold them",
     );
     // 5 sold since 11 min: 7 − 5 = 2 left, no more than the 2 listed: nothing held (safety 7, web store 93).
     expect(planAt(replaced(5), TEN_MIN + 300_000).levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
