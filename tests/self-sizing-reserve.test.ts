@@ -97,7 +97,7 @@ describe("a self-sizing marketplace reserve in the running app", () => {
     expect(JSON.parse(state!.reserveHistory)).toEqual([{ units: 7, publishedAtMs: expect.any(Number) }]);
   });
 
-  it("counts what the marketplace sold since the listing in force was published, and only that listing's sales", async () => {
+  it("counts what the marketplace sold since the listing in force was published, and since each replaced listing's successor could be read", async () => {
     const shop = "sold-since-listed.myshopify.com";
     const at = Date.parse("2026-12-06T10:00:00Z");
     const sale = (n: number, item: string, channel: string, quantity: number, offsetMs: number) => ({
@@ -122,9 +122,11 @@ describe("a self-sizing marketplace reserve in the running app", () => {
       ["A", { marketplace: [{ units: 4, publishedAtMs: at - 60_000 }, { units: 2, publishedAtMs: at }] }],
       ["B", { marketplace: [{ units: 6, publishedAtMs: at - 10_000 }] }],
     ]);
-    const annotated = await withSalesSinceListed(shop, reserves);
-    // A: 1 + 2 = 3 since the 2 was published (the older listing is left as stored); B: 6.
-    expect(annotated.get("A")).toEqual({ marketplace: [{ units: 4, publishedAtMs: at - 60_000 }, { units: 2, publishedAtMs: at, soldSince: 3 }] });
+    // Sync lag 3 s (0.05 min): the 2 could be read from +3 s.
+    const annotated = await withSalesSinceListed(shop, reserves, 0.05);
+    // A: 1 + 2 = 3 since the 2 was published; the replaced 4: 2 sold since +3 s (the 1 at +1 s came
+    // before the 2 could be read, perhaps from a copy of the 4, so it does not count). B: 6.
+    expect(annotated.get("A")).toEqual({ marketplace: [{ units: 4, publishedAtMs: at - 60_000, soldSinceReplaced: 2 }, { units: 2, publishedAtMs: at, soldSince: 3 }] });
     expect(annotated.get("B")).toEqual({ marketplace: [{ units: 6, publishedAtMs: at - 10_000, soldSince: 6 }] });
   });
 });

@@ -133,7 +133,7 @@ export function reserveSizingText(sizing: ReserveSizing): string {
   const reads = `reads your stock every ${formatDuration(refreshSeconds * 1000)}`;
   const lag = syncLagSeconds > 0 ? ` with the ${formatDuration(syncLagSeconds * 1000)} sync lag` : "";
   const bound = units === maxUnits && Math.ceil(canSell - 1e-9) > maxUnits ? " (your cap)" : units === minUnits && Math.ceil(canSell - 1e-9) < minUnits ? " (your minimum)" : "";
-  const held = heldUnits > 0 ? `; ${heldUnits} more held, not shown anywhere, until ${channel} has read its lower number` : "";
+  const held = heldUnits > 0 ? `; ${heldUnits} more held, not shown anywhere, until ${channel} has read its lower number or sold them` : "";
   const listing = sizing.listing;
   if (listing !== undefined) {
     const why =

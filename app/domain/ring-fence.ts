@@ -78,8 +78,9 @@ function listingFloor(published: readonly PublishedReserve[], nowMs: number | un
   if (nowMs === undefined || published.length === 0) return undefined;
   let current = published[0]!;
   for (const listing of published) if (listing.publishedAtMs >= current.publishedAtMs) current = listing;
-  if (current.units > 0 && (current.soldSince ?? 0) >= current.units) return { floor: 2 * current.units, listed: current.units, because: "soldOut" };
-  if (nowMs - current.publishedAtMs < windowMs) return { floor: current.units, listed: current.units, because: "young" };
+  const young = nowMs - current.publishedAtMs < windowMs;
+  if (current.units > 0 && young && (current.soldSince ?? 0) >= current.units) return { floor: 2 * current.units, listed: current.units, because: "soldOut" };
+  if (young) return { floor: current.units, listed: current.units, because: "young" };
   return undefined;
 }
 
@@ -87,22 +88,24 @@ function listingFloor(published: readonly PublishedReserve[], nowMs: number | un
 const reserveWindowMs = (rule: ChannelRule, sales: ChannelSales): number => ((rule.refreshSeconds ?? 0) + sales.syncLagSeconds) * 1000;
 
 /** When each listing stopped being the one in force: the next one's publication (the last is still in force). */
-function listingsWithEnds(published: readonly PublishedReserve[]): { units: number; publishedAtMs: number; endMs: number }[] {
+function listingsWithEnds(published: readonly PublishedReserve[]): { units: number; publishedAtMs: number; soldSinceReplaced?: number; endMs: number }[] {
   const sorted = [...published].sort((a, b) => a.publishedAtMs - b.publishedAtMs);
   return sorted.map((p, i) => ({ ...p, endMs: sorted[i + 1]?.publishedAtMs ?? Number.POSITIVE_INFINITY }));
 }
 
 /**
- * The largest reserve the channel may still be selling from (docs/decisions/032 "Held at its
- * peak"): a listing replaced at time t can be in the connector's copy until t + R + lag (the new
- * number reaches it after the lag, and it reads at most R later). Releasing those units sooner
- * lets the other channels sell what the connector still shows: sold twice. Without a clock (no
- * `nowMs`) nothing is held.
+ * The most the channel may still sell from a listing it read before (docs/decisions/032 "Held at
+ * its peak", "Held until read or sold"): a listing replaced at time t can be in the connector's
+ * copy until t + R + lag (the new number reaches it after the lag, and it reads at most R later).
+ * Releasing those units sooner lets the other channels sell what the connector still shows: sold
+ * twice. But the copy only shrinks as the channel sells: a copy read before t + lag has at most the
+ * listing less what the channel sold since t + lag left (`soldSinceReplaced`), so only that is
+ * held. The listing in force counts whole. Without a clock (no `nowMs`) nothing is held.
  */
 export function heldReserve(published: readonly PublishedReserve[], nowMs: number | undefined, windowMs: number): number {
   if (nowMs === undefined) return 0;
   let peak = 0;
-  for (const listing of listingsWithEnds(published)) if (nowMs - listing.endMs < windowMs) peak = Math.max(peak, listing.units);
+  for (const listing of listingsWithEnds(published)) if (nowMs - listing.endMs < windowMs) peak = Math.max(peak, listing.units - (listing.soldSinceReplaced ?? 0));
   return peak;
 }
 

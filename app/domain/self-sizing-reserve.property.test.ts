@@ -39,11 +39,12 @@ const cases: fc.Arbitrary<Case> = fc
   })
   .map((c) => ({ ...c, min: Math.min(c.min, c.cap) }));
 
-/** What the marketplace listed before: `units` from 0 until `replacedAtMs`, then the present sizing. */
+/** What the marketplace listed before: `units` from 0 until `replacedAtMs`, then the present sizing; it sold `soldAfter` since the replacement could be read. */
 interface Listed {
   units: number;
   replacedAtMs: number;
   nowMs: number;
+  soldAfter: number;
 }
 
 function planOf(c: Case, listed?: Listed): Plan {
@@ -64,7 +65,7 @@ function planOf(c: Case, listed?: Listed): Plan {
           sku: "MUG",
           unitsPerMinute: c.ownPerMinute + c.othersPerMinute,
           unitsPerMinuteByChannel: { marketplace: c.ownPerMinute, online_store: c.othersPerMinute },
-          ...(listed === undefined ? {} : { publishedReserves: { marketplace: [{ units: listed.units, publishedAtMs: 0 }, { units: 0, publishedAtMs: listed.replacedAtMs }] } }),
+          ...(listed === undefined ? {} : { publishedReserves: { marketplace: [{ units: listed.units, publishedAtMs: 0, soldSinceReplaced: listed.soldAfter }, { units: 0, publishedAtMs: listed.replacedAtMs }] } }),
         },
       ],
     },
@@ -116,19 +117,27 @@ describe(`self-sizing reserve invariants (seed ${SEED})`, () => {
     );
   });
 
-  it("never shrinks below a listing the marketplace may still sell from (replaced less than R + lag ago), and never lists the held units", () => {
-    const earlier = fc.record({ units: fc.integer({ min: 0, max: 40 }), replacedAtMs: fc.integer({ min: 1, max: 1e9 }), sinceFactor: fc.double({ min: 0, max: 2, noNaN: true }) });
+  it("never shrinks below what the marketplace may still sell from a listing it read before (replaced less than R + lag ago, less what it sold since), never holds more, and never lists the held units", () => {
+    const earlier = fc.record({
+      units: fc.integer({ min: 0, max: 40 }),
+      replacedAtMs: fc.integer({ min: 1, max: 1e9 }),
+      sinceFactor: fc.double({ min: 0, max: 2, noNaN: true }),
+      soldAfter: fc.integer({ min: 0, max: 50 }),
+    });
     fc.assert(
       fc.property(cases, earlier, (c, e) => {
         const windowMs = (c.refreshSeconds + c.lagSeconds) * 1000;
         // Clear of the boundary, where float rounding of now − replacedAt decides.
         fc.pre(Math.abs(e.sinceFactor - 1) > 1e-6);
-        const listed = { units: Math.min(e.units, c.cap), replacedAtMs: e.replacedAtMs, nowMs: e.replacedAtMs + e.sinceFactor * windowMs };
+        const listed = { units: Math.min(e.units, c.cap), replacedAtMs: e.replacedAtMs, nowMs: e.replacedAtMs + e.sinceFactor * windowMs, soldAfter: e.soldAfter };
+        // The most the marketplace's copy of the old listing can still hold.
+        const copyLeft = Math.max(0, listed.units - e.soldAfter);
         const present = planOf(c);
         const withHistory = planOf(c, listed);
         const units = reserved(withHistory);
-        if (e.sinceFactor < 1) expect(units).toBeGreaterThanOrEqual(Math.min(listed.units, sellable(c)));
+        if (e.sinceFactor < 1) expect(units).toBeGreaterThanOrEqual(Math.min(copyLeft, sellable(c)));
         else expect(units).toBe(reserved(present));
+        expect(units).toBeLessThanOrEqual(Math.max(reserved(present), copyLeft));
         expect(units).toBeGreaterThanOrEqual(reserved(present));
         expect(units).toBeLessThanOrEqual(Math.min(c.cap, sellable(c)));
         // The marketplace lists today's size only: the held units are shown nowhere.

@@ -188,7 +188,7 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
     expect(channel(first, "online_store").available).toBe(88);
     expect(channel(first, "marketplace").available).toBe(2);
     expect(first.levels[0]!.explain[1]!.reason).toBe(
-      "7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 5 more held, not shown anywhere, until marketplace has read its lower number",
+      "7 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 5 more held, not shown anywhere, until marketplace has read its lower number or sold them",
     );
     // What the app stores: 7 (from −10 min) replaced by 2 at 10 min.
     expect(channel(first, "marketplace").reserveHistory).toEqual([
@@ -259,6 +259,41 @@ describe("a reserve never shrinks before the marketplace's next read (held at it
     const judged = planAt(published([5, 0, 1]), WINDOW_MS);
     expect(judged.levels[0]!.safetyStock).toBe(10);
     expect(channel(judged, "marketplace").available).toBe(2);
+  });
+
+  it("a held listing shrinks by what the marketplace sold from it after the smaller one could be read (held until read or sold)", () => {
+    // 7 listed since −10 min, replaced by the rate's 2 at 10 min. The number 2 is readable from 11 min
+    // (10 min + the 1 min lag); a copy of 7 read before then has 7 − (sold since 11 min) left.
+    const replaced = (soldSinceReplaced: number): Item => ({
+      ...selling(0.1),
+      publishedReserves: { marketplace: [{ units: 7, publishedAtMs: LONG_AGO, soldSinceReplaced }, { units: 2, publishedAtMs: TEN_MIN }] },
+    });
+    // At 15 min, 3 sold since 11 min: at most 7 − 3 = 4 left in its copy → 4 fenced (safety 5 + 4 = 9,
+    // web store 91), 2 listed (the rate: 0.1/min × 16 min = 1.6 → 2; the 2 is young and says the same), 2 held.
+    const partly = planAt(replaced(3), TEN_MIN + 300_000);
+    expect(partly.levels[0]).toMatchObject({ safetyStock: 9, available: 91 });
+    expect(channel(partly, "online_store").available).toBe(91);
+    expect(channel(partly, "marketplace").available).toBe(2);
+    expect(partly.levels[0]!.explain[1]!.reason).toBe(
+      "4 units ring-fenced for marketplace: other channels cannot sell them; marketplace sells 6 per hour and reads your stock every 15 min; with the 1 min sync lag it can sell 1.6 before it sees a new number: 2 kept back; 2 more held, not shown anywhere, until marketplace has read its lower number or sold them",
+    );
+    // 5 sold since 11 min: 7 − 5 = 2 left, no more than the 2 listed: nothing held (safety 7, web store 93).
+    expect(planAt(replaced(5), TEN_MIN + 300_000).levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
+    // 9 sold (its copy of 7 is gone, it must have read 2 since): nothing held either, never a negative hold.
+    expect(planAt(replaced(9), TEN_MIN + 300_000).levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
+    // Nothing sold since: the whole 7 held, as before (safety 12, web store 88).
+    expect(planAt(replaced(0), TEN_MIN + 300_000).levels[0]).toMatchObject({ safetyStock: 12, available: 88 });
+  });
+
+  it("doubles only a listing sold out within one read cycle of being listed", () => {
+    // 2 listed at 0 and sold out, but the plan sees it at 16 min (R 15 min + lag 1 min): the connector
+    // may have read 2 twice, 1 each time, so it says nothing beyond the rate: 0.1/min × 16 min = 1.6 → 2
+    // (safety 5 + 2 = 7, web store 93).
+    const late = planAt(published([2, 0, 2]), WINDOW_MS);
+    expect(late.levels[0]).toMatchObject({ safetyStock: 7, available: 93 });
+    expect(channel(late, "marketplace").available).toBe(2);
+    // 1 ms earlier it is still within its read cycle: sold out → 4 (safety 9, web store 91).
+    expect(planAt(published([2, 0, 2]), WINDOW_MS - 1).levels[0]).toMatchObject({ safetyStock: 9, available: 91 });
   });
 
   it("only a self-sizing reserve keeps a history of what it listed", () => {

@@ -174,6 +174,13 @@ export interface PublishedReserve {
    * from one it did not (docs/decisions/032 "Sized from demand"). Absent: not counted (no growth).
    */
   readonly soldSince?: number;
+  /**
+   * For a listing that was replaced: units the channel sold since it could no longer read this one
+   * (the replacement's publication plus the measured sync lag). A copy the channel read of this
+   * listing before then has at most `units` minus these left (docs/decisions/032 "Held until
+   * read or sold"). Absent: not counted (the whole listing is held).
+   */
+  readonly soldSinceReplaced?: number;
 }
 
 /** Units of one inventory item (`item`, else `sku`) held by a buyer on `channel`. */

@@ -32,6 +32,15 @@ describe("validateSnapshot", () => {
       ],
     ],
     [
+      "a reserve's sales that are not whole units (the published listings may carry them)",
+      {
+        syncLagMinutes: 1,
+        levels: [goodLevel],
+        items: [{ sku: "A", publishedReserves: { marketplace: [{ units: 7, publishedAtMs: 0, soldSinceReplaced: 1.5 }, { units: 2, publishedAtMs: 60_000, soldSince: 3 }] } }],
+      },
+      [{ path: "items[0].publishedReserves.marketplace[0].soldSinceReplaced", message: "must be a whole number of units, got 1.5" }],
+    ],
+    [
       "a level listed twice",
       { syncLagMinutes: 1, levels: [goodLevel, goodLevel] },
       [{ path: "levels[1]", message: "A at X appears twice" }],

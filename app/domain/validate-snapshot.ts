@@ -42,8 +42,11 @@ function checkPublishedReserves(problems: ProblemList, path: string, value: unkn
     list.forEach((entry: unknown, i) => {
       const at = `${path}.${channel}[${i}]`;
       if (!isObject(entry)) return problems.add(at, "must be an object");
-      checkKnownFields(problems, at, entry, ["units", "publishedAtMs"]);
+      checkKnownFields(problems, at, entry, ["units", "publishedAtMs", "soldSince", "soldSinceReplaced"]);
       checkWholeUnits(problems, `${at}.units`, entry.units, true);
+      // The channel's sales since the listing / since its replacement could be read (docs/decisions/032).
+      checkWholeUnits(problems, `${at}.soldSince`, entry.soldSince, false);
+      checkWholeUnits(problems, `${at}.soldSinceReplaced`, entry.soldSinceReplaced, false);
       checkNonNegativeNumber(problems, `${at}.publishedAtMs`, entry.publishedAtMs, true);
     });
   }

@@ -112,25 +112,27 @@ export async function lagPercentile(shop: string, kind: "receive" | "write", sin
 }
 
 /**
- * The self-sizing reserves items last listed, each channel's listing in force annotated with the
- * units that channel sold of the item since it was published (`PublishedReserve.soldSince`): a
- * listing the channel sold out says its demand is above its measured rate (docs/decisions/032
- * "Sized from demand"). One read for the batch: the sales since the oldest listing in force.
+ * The self-sizing reserves items last listed, annotated with the units each channel sold of the
+ * item: since the listing in force was published (`PublishedReserve.soldSince`: a listing the
+ * channel sold out says its demand is above its measured rate, docs/decisions/032 "Sized from
+ * demand"), and, for each listing already replaced, since its replacement was published plus the
+ * sync lag (`soldSinceReplaced`: a copy of it read before then has shrunk by those, "Held until
+ * read or sold"). One read for the batch: the sales since the oldest listing.
  */
 export async function withSalesSinceListed(
   shop: string,
   reserves: ReadonlyMap<string, Record<string, PublishedReserve[]>>,
+  syncLagMinutes: number,
   db: PrismaClient = prisma,
 ): Promise<Map<string, Record<string, PublishedReserve[]>>> {
   const out = new Map<string, Record<string, PublishedReserve[]>>();
-  const current = (history: readonly PublishedReserve[]) => history.reduce((last, listing) => (listing.publishedAtMs >= last.publishedAtMs ? listing : last));
+  const lagMs = syncLagMinutes * 60_000;
   let sinceMs = Number.POSITIVE_INFINITY;
   const channels = new Set<string>();
   for (const byChannel of reserves.values()) {
     for (const [channel, history] of Object.entries(byChannel)) {
-      if (history.length === 0) continue;
-      sinceMs = Math.min(sinceMs, current(history).publishedAtMs);
-      channels.add(channel);
+      for (const listing of history) sinceMs = Math.min(sinceMs, listing.publishedAtMs);
+      if (history.length > 0) channels.add(channel);
     }
   }
   if (channels.size === 0) return new Map(reserves);
@@ -141,14 +143,12 @@ export async function withSalesSinceListed(
   for (const [item, byChannel] of reserves) {
     const annotated: Record<string, PublishedReserve[]> = {};
     for (const [channel, history] of Object.entries(byChannel)) {
-      if (history.length === 0) {
-        annotated[channel] = history;
-        continue;
-      }
-      const inForce = current(history);
-      let soldSince = 0;
-      for (const sale of sales) if (sale.inventoryItemId === item && sale.channel === channel && sale.occurredAt.getTime() >= inForce.publishedAtMs) soldSince += sale.quantity;
-      annotated[channel] = history.map((listing) => (listing === inForce ? { ...listing, soldSince } : listing));
+      const soldFrom = (fromMs: number) => sales.reduce((sum, sale) => (sale.inventoryItemId === item && sale.channel === channel && sale.occurredAt.getTime() >= fromMs ? sum + sale.quantity : sum), 0);
+      const inOrder = [...history].sort((a, b) => a.publishedAtMs - b.publishedAtMs);
+      annotated[channel] = inOrder.map((listing, i) => {
+        const next = inOrder[i + 1];
+        return next === undefined ? { ...listing, soldSince: soldFrom(listing.publishedAtMs) } : { ...listing, soldSinceReplaced: soldFrom(next.publishedAtMs + lagMs) };
+      });
     }
     out.set(item, annotated);
   }

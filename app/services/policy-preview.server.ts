@@ -222,7 +222,7 @@ async function snapshotPage(shop: string, base: ShopContext, locations: Map<stri
   const ids = catalog.map((item) => item.inventoryItemId);
   // The reserves the items last listed too: a self-sizing reserve held at its peak previews as it would publish (docs/decisions/032).
   const [levels, context, channels] = await Promise.all([levelQuantitiesOf(shop, ids), forItems(base, ids, base.now), storedChannelStates(shop, ids)]);
-  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations), await withSalesSinceListed(shop, publishedReservesOf(channels)));
+  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations), await withSalesSinceListed(shop, publishedReservesOf(channels), context.syncLagMinutes));
 }
 
 function variantNames(catalog: readonly { inventoryItemId: string; productTitle: string; variantTitle: string }[]): Map<string, string> {

@@ -131,7 +131,7 @@ export async function syncItems(
   if (items.length === 0) return { stale: false, levelsChecked: 0, planned: { safetyStock: 0, metafields: 0, publications: 0 }, applied: 0, refused: 0, firstPublications: { planned: 0, applied: 0, refused: 0 } };
   // Read before planning: a self-sizing reserve holds at the peak of what it last listed (docs/decisions/032).
   const previousChannels = await storedChannelStates(context.shop, items.map((item) => item.inventoryItemId));
-  const writePlan = planFor(context, items, bundles, await withSalesSinceListed(context.shop, publishedReservesOf(previousChannels)));
+  const writePlan = planFor(context, items, bundles, await withSalesSinceListed(context.shop, publishedReservesOf(previousChannels), context.syncLagMinutes));
   // Every read and plan happens here; the writer only sends the steps.
   const steps = await planWriteSteps(context, client, writePlan, items, actor, previousChannels);
   const counts = await executeWriteSteps(context, client, steps, options);
