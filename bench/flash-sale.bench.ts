@@ -151,8 +151,8 @@ const benchmark: Benchmark = {
     for (const r of REFRESH_SECONDS) {
       for (const { label, policyFor } of POLICIES.filter((p) => !ONLY_POLICIES || ONLY_POLICIES.includes(p.label))) {
         const shops: ShopUnderTest[] = [
-          { label, app: { kind: "safestock", policy: policyFor(r) } },
-          { label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY } },
+          { label, app: { kind: "safestock", policy: policyFor(r) }, flatSafetyUnits: FLAT_SAFETY },
+          { label: "naive", app: { kind: "naive", buffer: FLAT_SAFETY }, flatSafetyUnits: FLAT_SAFETY },
           { label: "no app", app: { kind: "none" } },
         ];
         const chosen = ONLY ? shops.filter((s) => ONLY.includes(s.label)) : shops;
@@ -169,8 +169,8 @@ const benchmark: Benchmark = {
       // Both buffers in one run, side by side in the same process: compared with the 4-shop run's
       // velocity shop, a flat shop alone in the process would lag less and look better for it.
       const [velocity, flat] = await run(`buffers${base.refreshSeconds}`, base.refreshSeconds, [
-        { label: "velocity", app: { kind: "safestock", policy: policy({ velocity: true }) } },
-        { label: `flat ${flatUnits}`, app: { kind: "safestock", policy: policy({ flatUnits }) } },
+        { label: "velocity", app: { kind: "safestock", policy: policy({ velocity: true }) }, flatSafetyUnits: FLAT_SAFETY },
+        { label: `flat ${flatUnits}`, app: { kind: "safestock", policy: policy({ flatUnits }) }, flatSafetyUnits: flatUnits },
       ]);
       process.stdout.write(
         `\nvelocity buffer (mean ${(velocity!.meanSafetyStockUnits / levels).toFixed(1)} units/level) vs flat ${flatUnits}, same run: oversold ${velocity!.oversoldUnits} vs ${flat!.oversoldUnits}, withheld ${velocity!.salesWithheld} vs ${flat!.salesWithheld}\n`,
@@ -184,7 +184,7 @@ const benchmark: Benchmark = {
 
 function rows(figures: readonly ShopFigures[]) {
   return [
-    ["R s", "run", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "ack p50", "ack p99", "route p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "cost/LB1", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "app RSS MB", "app CPU s", "app loop p99", "shop CPU s", "shop loop p99", "load"],
+    ["R s", "run", "app", "placed", "refused", "oversold u", "oversold o", "mkt oversold o", "withheld u", "withheld > flat ss", "ack p50", "ack p99", "route p99", "prop p50", "prop p99", "req/order", "cost/order", "cost/LB", "cost/LB1", "throttled", "stale", "mean ss", "mkt listed", "mkt cover", "app RSS MB", "app CPU s", "app loop p99", "shop CPU s", "shop loop p99", "load"],
     ...figures.map((f) => [
       f.refreshSeconds,
       f.run,
@@ -195,6 +195,7 @@ function rows(figures: readonly ShopFigures[]) {
       f.oversoldOrders,
       f.perChannel.marketplace.oversoldOrders,
       f.salesWithheld,
+      f.salesWithheldBeyondFlat,
       ms(f.ackP50Ms),
       ms(f.ackP99Ms),
       f.app === "safestock" ? ms(f.appAnswerP99Ms) : "–",
@@ -241,11 +242,18 @@ function ratios(all: readonly ShopFigures[]) {
 
 const verdict = (met: boolean) => (met ? "met" : "**missed**");
 
-/** Each Safestock row against issue 21's targets (TARGETS), as the README states them. */
+/**
+ * Each Safestock row against issue 21's targets (TARGETS), as the README states them. The last
+ * column reads the withheld target as the issue motivates it ("half the fixed fence's"): units
+ * withheld above the flat safety stock every shop here keeps (a level that does not oversell keeps
+ * those 2 units, and a buyer refused there counts them), against the fixed fence's at the same R.
+ */
 function targets(all: readonly ShopFigures[]) {
-  const out: (string | number)[][] = [["R s", "run", "app", `cost/LB ≤ ${TARGETS.costOverLowerBound}`, `ack p99 < ${TARGETS.ackP99Ms} ms`, `0 oversold and ≤ ${TARGETS.withheldUnits} withheld (R = ${TARGETS.refreshSeconds} s)`]];
+  const out: (string | number)[][] = [["R s", "run", "app", `cost/LB ≤ ${TARGETS.costOverLowerBound}`, `ack p99 < ${TARGETS.ackP99Ms} ms`, `0 oversold and ≤ ${TARGETS.withheldUnits} withheld (R = ${TARGETS.refreshSeconds} s)`, "0 oversold and withheld > flat ss ≤ half the fixed fence's"]];
   for (const f of all.filter((row) => row.app === "safestock")) {
+    const fence = all.find((row) => row.refreshSeconds === f.refreshSeconds && row.label === "safestock+fence");
     const protectedSale = f.oversoldUnits === 0 && f.salesWithheld <= TARGETS.withheldUnits;
+    const halfFence = fence && f !== fence ? f.oversoldUnits === 0 && f.salesWithheldBeyondFlat <= fence.salesWithheldBeyondFlat / 2 : undefined;
     out.push([
       f.refreshSeconds,
       f.run,
@@ -253,6 +261,7 @@ function targets(all: readonly ShopFigures[]) {
       `${Number.isFinite(f.costOverLowerBound) ? f.costOverLowerBound.toFixed(2) : "–"} ${verdict(f.costOverLowerBound <= TARGETS.costOverLowerBound)}`,
       `${ms(f.ackP99Ms)} ${verdict(f.ackP99Ms < TARGETS.ackP99Ms)}`,
       f.refreshSeconds === TARGETS.refreshSeconds ? `${f.oversoldUnits} / ${f.salesWithheld} ${protectedSale ? "met" : "–"}` : "",
+      halfFence === undefined ? "" : `${f.oversoldUnits} / ${f.salesWithheldBeyondFlat} vs ${fence!.salesWithheldBeyondFlat} ${halfFence ? "met" : "–"}`,
     ]);
   }
   return out;
@@ -280,7 +289,7 @@ function report(all: readonly ShopFigures[], orders: number, wallSeconds: number
     [
       `### Flash sale (latest run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine()}, ${wallSeconds.toFixed(0)} s wall)`,
       "",
-      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end; ack and propagation in ms; route p99 = time Safestock's web process took from a webhook reaching its route to the answer; cost/LB = cost points over the lower bound (every second with a change: one read of the items changed in it, charged per item at the app's cheapest cost per item read, and one write at its cheapest mutation); cost/LB1 = over the older bound that charged each second's read as one item's; mean ss = mean units in \`safety_stock\` over the 20 SKUs; mkt listed = mean units the marketplace connector showed (its copy); mkt cover = mean units the refresh-window rule kept off the marketplace; app RSS / CPU / loop p99 = the shop's Safestock deployment (web process + worker process, both counted; CPU from the sale's start to its last order); shop CPU / loop p99 = the bench's own process (emulated shops, buyers, connector, network, naive sync). Each R has one run per Safestock policy (alone, + refresh-window cover, + fixed ring fence, + self-sizing reserve), each beside both baselines with the same traffic, so that one Safestock deployment at a time shares the two cores with the shops; the velocity-vs-flat run (FLASH_BUFFERS=1) has two.`,
+      `${orders} orders in ${SECONDS} s, ${SKUS} SKUs × 3 locations, Standard plan (restore 100 points/s). Columns: oversold u/o = units below zero at the end / orders that took units that were not there; withheld = units refused to buyers and still unsold at the end (per SKU and place, at most the units refused there); withheld > flat ss = of those, the units above the shop's flat safety stock of 2 per level (what its own rules withheld beyond the rule every shop here keeps); ack and propagation in ms; route p99 = time Safestock's web process took from a webhook reaching its route to the answer; cost/LB = cost points over the lower bound (every second with a change: one read of the items changed in it, charged per item at the app's cheapest cost per item read, and one write at its cheapest mutation); cost/LB1 = over the older bound that charged each second's read as one item's; mean ss = mean units in \`safety_stock\` over the 20 SKUs; mkt listed = mean units the marketplace connector showed (its copy); mkt cover = mean units the refresh-window rule kept off the marketplace; app RSS / CPU / loop p99 = the shop's Safestock deployment (web process + worker process, both counted; CPU from the sale's start to its last order); shop CPU / loop p99 = the bench's own process (emulated shops, buyers, connector, network, naive sync). Each R has one run per Safestock policy (alone, + refresh-window cover, + fixed ring fence, + self-sizing reserve), each beside both baselines with the same traffic, so that one Safestock deployment at a time shares the two cores with the shops; the velocity-vs-flat run (FLASH_BUFFERS=1) has two.`,
       "",
       markdownTable(rows(all)),
       "",

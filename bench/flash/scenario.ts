@@ -28,6 +28,11 @@ export interface ShopUnderTest {
   /** Short label in tables ("safestock", "naive", "no app", …). */
   label: string;
   app: AppUnderTest;
+  /**
+   * The merchant's flat safety stock per level in this shop's policy (units no channel may sell):
+   * the part of "withheld" that any app obeying that rule without overselling withholds too.
+   */
+  flatSafetyUnits?: number;
 }
 
 export interface StockPlan {
@@ -78,6 +83,8 @@ export interface ShopFigures {
   perChannel: Record<BuyerChannel, ChannelFigures>;
   /** Units buyers asked for and were refused while the shop still holds them unsold at the end. */
   salesWithheld: number;
+  /** Of `salesWithheld`, what is above the shop's flat safety stock at each level (ShopUnderTest.flatSafetyUnits). */
+  salesWithheldBeyondFlat: number;
   ackP50Ms: number;
   ackP99Ms: number;
   deliveries: number;
@@ -747,9 +754,13 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       f.perChannel[entry.channel].oversoldUnits += entry.units;
     }
     let salesWithheld = 0;
+    let salesWithheldBeyondFlat = 0;
     for (const [key, units] of f.refusedUnits) {
       const [itemId, location] = key.split("|") as [Gid, Gid];
-      salesWithheld += Math.min(units, freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]));
+      const free = freeUnits(state, itemId, location === warehouse ? [warehouse] : [location]);
+      salesWithheld += Math.min(units, free);
+      // The flat safety stock is one level's rule; online buyers draw on the warehouse's level only.
+      salesWithheldBeyondFlat += Math.min(units, Math.max(0, free - (shop.flatSafetyUnits ?? 0)));
     }
     if (DEBUG_WITHHELD) printWithheld(shop.label, f, state, variantsOf.get(domain)!, levelsOf.get(domain)!, explained.get(domain));
     const acks = network.records.filter((r) => r.shop === domain).map((r) => r.ackMs);
@@ -798,6 +809,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       oversoldOrders: Object.values(f.perChannel).reduce((sum, c) => sum + c.oversoldOrders, 0),
       perChannel: f.perChannel,
       salesWithheld,
+      salesWithheldBeyondFlat,
       ackP50Ms: percentile(acks, 50),
       ackP99Ms: percentile(acks, 99),
       deliveries: acks.length,
