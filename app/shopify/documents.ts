@@ -91,10 +91,14 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
     }
     # 250 locations per item is cheap: Shopify sizes a connection by ~2·ln(first), not by first
     # (recorded: first 1/10/50/100/250 cost 3/6/9/11/13 for nodes { id }, sandbox/admin-api/cost.ts).
-    # One item costs 1 + variants 5 + levels (2 + 11 × 3) = 41 requested; nodes(ids:) is charged
-    # once however many ids it names, and a catalog page of 10 items costs 2 + 4 × 41 = 166
-    # (250 items: 453), all under the 1,000-point single-query limit
+    # One item costs 1 + variants 8 + levels (2 + 11 × 3) = 44 requested; nodes(ids:) is charged
+    # once however many ids it names, and a catalog page of 10 items costs 2 + 4 × 44 = 178
+    # (250 items: 486), all under the 1,000-point single-query limit
     # (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
+    # Actual: on a catalog page the levels are charged pro rata (3 levels: 3 points); read through
+    # nodes(ids:) they are charged their full page (35), as Shopify did in the one recorded read of
+    # that shape, so an item read costs 44 actual whatever the number of items or levels
+    # (docs/decisions/016 §1, amended 2026-12-06).
     # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
     # planning from a partial read would leave its other locations out of every pool.
     inventoryLevels(first: $levelsPerPage) {

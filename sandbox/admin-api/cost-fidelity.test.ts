@@ -2,8 +2,11 @@
  * Cost fidelity: recorded real Admin API costs (extensions.cost) for the query shapes Safestock
  * uses, replayed through ./cost.ts. The expected figures are Shopify's, not ours: see the
  * fixture's `about` and each case's `source` (airhorns/shopify-draft-proxy captures,
- * docs/decisions/016 §1). Gate: ≥ 95 % exact on the shapes Safestock sends (connections read
- * through `nodes`); the `edges { node }` shapes are reported alongside.
+ * docs/decisions/016 §1). Gates: the house rule (sandbox is never kinder than Shopify) — no recorded
+ * case, `nodes` or `edges` shape, requested or actual, costs less in the model than Shopify charged,
+ * save the two pinned below; ≥ 93 % exact on the shapes Safestock sends (connections read through
+ * `nodes`), where the misses are the model's deliberate over-charges of at most 3 points
+ * (docs/decisions/016 §1, amended 2026-12-06); the `edges { node }` shapes are reported alongside.
  */
 import { readFileSync } from "node:fs";
 import { Kind, parse, validate, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
@@ -23,7 +26,23 @@ interface CostCase {
 
 const FIXTURE = new URL("./cost-fidelity.fixture.json", import.meta.url);
 const { cases } = JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: CostCase[] };
-const REQUIRED_EXACT = 0.95;
+const REQUIRED_EXACT = 0.93;
+const MAX_OVER_CHARGE = 3;
+
+/**
+ * The only recorded costs the model stays below, each pinned to its exact gap so that any other
+ * under-charge fails (docs/decisions/016 §1, amended 2026-12-06):
+ * - CostShape2: `inventoryLevel(id:)` on very-big-test-store, API 2025-01, 61 requested / 8 actual:
+ *   an unpublished manual cost (see cost.ts) that the 2026-04 recordings of the same field on
+ *   harry-test-heelo do not carry (CostShape312: 2 and 2, exact; CostShape340);
+ * - CostShape299 requested: 9 where the rule gives 7, while CostShape298 from the same capture
+ *   (same fields, `first: 2`) is exact; no actual cost was recorded and no rule explains the 2.
+ */
+const PINNED_UNDER_CHARGES: Record<string, number> = {
+  "CostShape2 requested": 58,
+  "CostShape2 actual": 5,
+  "CostShape299 requested": 2,
+};
 
 function costInput(c: CostCase): CostInput {
   const document = parse(c.query);
@@ -39,10 +58,13 @@ interface Rate {
   exact: number;
   total: number;
   misses: string[];
+  /** Cases where the model charged less than Shopify, as "CostShapeN requested|actual" → gap. */
+  under: Map<string, number>;
+  maxOver: number;
 }
 
 function rate(list: CostCase[], which: "requested" | "actual"): Rate {
-  const out: Rate = { exact: 0, total: 0, misses: [] };
+  const out: Rate = { exact: 0, total: 0, misses: [], under: new Map(), maxOver: 0 };
   for (const c of list) {
     const expected = which === "requested" ? c.requestedQueryCost : c.actualQueryCost;
     if (expected === null) continue;
@@ -50,9 +72,15 @@ function rate(list: CostCase[], which: "requested" | "actual"): Rate {
     const got = which === "requested" ? requestedQueryCost(input) : actualQueryCost(input, c.data);
     out.total++;
     if (got === expected) out.exact++;
-    else out.misses.push(`${c.source}: ${which} ${got}, Shopify ${expected}`);
+    else out.misses.push(`${caseName(c)} ${c.source}: ${which} ${got}, Shopify ${expected}`);
+    if (got < expected) out.under.set(`${caseName(c)} ${which}`, expected - got);
+    else out.maxOver = Math.max(out.maxOver, got - expected);
   }
   return out;
+}
+
+function caseName(c: CostCase): string {
+  return /^\s*(?:query|mutation)\s+(\w+)/.exec(c.query)?.[1] ?? c.source;
 }
 
 const pct = (r: Rate): string => `${r.exact}/${r.total} = ${((100 * r.exact) / r.total).toFixed(1)} %`;
@@ -82,6 +110,18 @@ describe("query cost fidelity against recorded Shopify responses", () => {
     );
     expect(requested.exact / requested.total).toBeGreaterThanOrEqual(REQUIRED_EXACT);
     expect(actual.exact / actual.total).toBeGreaterThanOrEqual(REQUIRED_EXACT);
+  });
+
+  it("never charges less than Shopify did, requested or actual, on any recorded case (save the pinned gaps)", () => {
+    const under = new Map<string, number>();
+    for (const which of ["requested", "actual"] as const) for (const [name, gap] of rate(cases, which).under) under.set(name, gap);
+    expect(Object.fromEntries(under)).toEqual(PINNED_UNDER_CHARGES);
+  });
+
+  it(`over-charges the shapes Safestock sends by at most ${MAX_OVER_CHARGE} points`, () => {
+    const nodesShapes = cases.filter((c) => !c.selectsEdges);
+    expect(rate(nodesShapes, "requested").maxOver).toBeLessThanOrEqual(MAX_OVER_CHARGE);
+    expect(rate(nodesShapes, "actual").maxOver).toBeLessThanOrEqual(MAX_OVER_CHARGE);
   });
 
   it("connection sizes reproduce the recorded X(first: N) { nodes { id } } costs 3, 6, 9, 11, 13", () => {

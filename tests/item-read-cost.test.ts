@@ -1,0 +1,54 @@
+/**
+ * What the emulator charges Safestock's own reads of items and their levels
+ * (sandbox/admin-api/cost.ts, docs/decisions/016 §1 amended 2026-12-06). Expected figures are
+ * worked by hand from the rules, not taken from the model:
+ * - an item: its own point 1 + variants(first: 1) 8 (2 + 1 × (variant 1 + productParents
+ *   2 + size(1) = 3 + product 1 + metafield 1)) + levels;
+ * - levels read through nodes(ids:): the full requested page, 2 + size(250) 11 × (level 1 +
+ *   location 1 + quantities 1) = 35, so 1 + 8 + 35 = 44 for one item or twenty (`nodes(ids:)` is
+ *   charged once, like one object);
+ * - levels on a catalog page: 3 of 250 pro rata, ⌈11 × 3 ÷ 250 × 3⌉ = 1, plus 1 because that share
+ *   is below one level (11 × 3 < 250): 2 + 2 = 4; an item 1 + 8 + 4 = 13; a page of 10 of 10:
+ *   2 + size(10) 4 × 13 = 54.
+ */
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
+import { describe, expect, it } from "vitest";
+import { CATALOG_PAGE_QUERY, ITEM_LEVELS_QUERY, LEVELS_PER_PAGE } from "~/shopify/documents";
+import { actualQueryCost, requestedQueryCost, type CostInput } from "../sandbox/admin-api/cost";
+import { adminSchema } from "../sandbox/schemas/index";
+
+function costInput(query: string, variables: Record<string, unknown>): CostInput {
+  const document = parse(query);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return { schema: adminSchema(), operation, fragments, variables };
+}
+
+const level = { id: "gid://shopify/InventoryLevel/1", location: { id: "gid://shopify/Location/1", name: "L", isActive: true }, quantities: [{ name: "available", quantity: 1 }] };
+
+function item(n: number): Record<string, unknown> {
+  return {
+    __typename: "InventoryItem",
+    id: `gid://shopify/InventoryItem/${n}`,
+    variants: { nodes: [{ id: "v", productParents: { nodes: [] }, product: { id: "p" }, metafield: null }] },
+    inventoryLevels: { nodes: [level, level, level], pageInfo: {} },
+  };
+}
+
+const ids = (count: number): string[] => Array.from({ length: count }, (_, i) => `gid://shopify/InventoryItem/${i + 1}`);
+
+describe("the emulator's charge for Safestock's item reads (3 levels per item)", () => {
+  it.each([1, 20])("SafestockItemLevels with %i item(s): 44 requested and 44 actual", (count) => {
+    const input = costInput(ITEM_LEVELS_QUERY, { ids: ids(count), levelsPerPage: LEVELS_PER_PAGE });
+    expect(LEVELS_PER_PAGE).toBe(250);
+    expect(requestedQueryCost(input)).toBe(44);
+    expect(actualQueryCost(input, { nodes: ids(count).map((_, i) => item(i + 1)) })).toBe(44);
+  });
+
+  it("SafestockCatalogPage of 10 items: levels pro rata, 54 actual", () => {
+    const input = costInput(CATALOG_PAGE_QUERY, { first: 10, levelsPerPage: LEVELS_PER_PAGE });
+    const data = { inventoryItems: { nodes: ids(10).map((_, i) => item(i + 1)), pageInfo: {} } };
+    expect(actualQueryCost(input, data)).toBe(54);
+  });
+});
