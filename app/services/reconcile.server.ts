@@ -4,7 +4,7 @@ import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
-import { forEachCatalogBatch, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
+import { forEachCatalogBatch, levelPagingFor, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
 import { describeUserErrors, type WriterOptions } from "./apply-writes.server";
 import { forItems, loadShopContext, type ShopContext } from "./sync-context.server";
 import { rereadItemsToWrite, syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
@@ -125,7 +125,7 @@ async function syncPage(base: ShopContext, client: AdminClient, firstRead: Shopi
     client,
     ids,
     async (items) => syncItems(await forItems(base, ids, now()), client, items, "reconciliation", writer),
-    { firstRead, now, onAttempt: count },
+    { firstRead, now, onAttempt: count, levelPaging: levelPagingFor(base.locations.length) },
   );
   for (const refusal of writer.refusals ?? []) {
     for (const error of refusal.userErrors) bump(totals.causes, `refused ${error.code ?? "NO_CODE"}`);

@@ -12,14 +12,14 @@
 import type { Item, Level, PublishedReserve, Snapshot } from "~/domain";
 import { planInventoryWrites, type PlannedBundle } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
-import { upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
+import { listLocations, upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
 import { publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
 import { withSalesSinceListed } from "~/models/telemetry.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { readBundleItemsOfProducts, readBundleLinks, type ShopifyBundleComponent } from "~/shopify/bundles.server";
-import { readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
+import { levelPagingFor, readInventoryItems, type LevelPaging, type ShopifyItem } from "~/shopify/inventory.server";
 import { executeWriteSteps, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
 import { forItems, loadSyncContext, type ShopSyncContext } from "./sync-context.server";
 import { planWriteSteps } from "./write-steps.server";
@@ -218,7 +218,7 @@ export async function rereadItemsToWrite(context: ShopSyncContext, client: Admin
     if (!before || before.available !== state.available || before.paused !== state.paused) toRead.add(state.inventoryItemId);
   }
   if (toRead.size === 0) return bulkRead;
-  const fresh = new Map((await readInventoryItems(client, [...toRead])).map((item) => [item.inventoryItemId, item]));
+  const fresh = new Map((await readInventoryItems(client, [...toRead], levelPagingFor(context.locations.length))).map((item) => [item.inventoryItemId, item]));
   // An item gone since its line was read is left out: nothing is planned for it.
   return bulkRead.flatMap((item) => {
     if (!toRead.has(item.inventoryItemId)) return [item];
@@ -241,12 +241,12 @@ export async function withStaleRetries(
   client: AdminClient,
   inventoryItemIds: string[],
   run: (items: ShopifyItem[]) => Promise<SyncOutcome>,
-  options: { firstRead?: ShopifyItem[]; now: () => Date; onAttempt?: (outcome: SyncOutcome, last: boolean) => void },
+  options: { firstRead?: ShopifyItem[]; now: () => Date; onAttempt?: (outcome: SyncOutcome, last: boolean) => void; levelPaging?: LevelPaging },
 ): Promise<SyncOutcome> {
   let outcome: SyncOutcome | null = null;
   for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
     const { resumed } = await resumePendingWrites(shop, client, options.now());
-    const items = attempt === 0 && options.firstRead && resumed === 0 ? options.firstRead : await readInventoryItems(client, inventoryItemIds);
+    const items = attempt === 0 && options.firstRead && resumed === 0 ? options.firstRead : await readInventoryItems(client, inventoryItemIds, options.levelPaging);
     outcome = await run(items);
     options.onAttempt?.(outcome, !outcome.stale || attempt === MAX_STALE_RETRIES - 1);
     if (!outcome.stale) return outcome;
@@ -274,12 +274,13 @@ export async function recomputeInventoryItems(
 ): Promise<SyncOutcome> {
   const now = options.now ?? (() => new Date());
   const client = options.client ?? (await adminClientForShop(shop));
+  const levelPaging = levelPagingFor((await listLocations(shop)).length);
   const outcome = await withStaleRetries(
     shop,
     client,
     inventoryItemIds,
     async (items) => syncItems(await loadSyncContext(shop, { now: now(), inventoryItemIds }), client, items, options.actor ?? "rule"),
-    { now },
+    { now, levelPaging },
   );
   if (outcome.stale) throw new StillStaleError(shop, inventoryItemIds);
   await touchShopSync(shop, "lastSyncAt", now());

@@ -109,6 +109,18 @@ export interface LevelPaging {
   levelsPerPage?: number;
 }
 
+/**
+ * A levels page the size of the shop's locations (1–250): an item is stocked at most there, so one
+ * page holds all its levels and a location added since is still read, by the follow-up pages.
+ * Sized to the shop rather than Shopify's largest page because what a page costs is not settled: a
+ * levels connection reached through `nodes(ids:)` was charged its whole requested page in a
+ * recorded answer, pro rata in others (docs/decisions/016 §1, amended 2026-12-06). At 3 locations
+ * the page costs 8 points either way; a 250-level page would cost 35 by the first reading.
+ */
+export function levelPagingFor(locationCount: number): LevelPaging {
+  return { levelsPerPage: Math.min(LEVELS_PER_PAGE, Math.max(1, Math.floor(locationCount))) };
+}
+
 export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
   const items: ShopifyItem[] = [];
   for (let start = 0; start < inventoryItemIds.length; start += ITEM_IDS_PER_READ) {
