@@ -43,8 +43,9 @@ export interface QuantityMove {
  * `available + safety_stock` (LevelPlan.base), which a move never changes. The level keeps the units
  * in `safety_stock`; the next release that makes a unit sellable moves them all. One observer
  * does see `available`'s sum: the variant's `inventoryQuantity` (Σ available over its active
- * levels, `itemAvailable`), from which Shopify says whether the variant is available for sale. So
- * the releases of an item are skipped only when that sum stays on the same side of 0 either way.
+ * levels, `itemAvailable`), from which the emulator derives `availableForSale` (Shopify does not
+ * say whether a negative level counts: the stricter reading). So the releases of an item are
+ * skipped only when that sum stays on the same side of 0 either way.
  */
 export function planSafetyStockMoves(levels: readonly LevelTarget[], itemAvailable?: ReadonlyMap<string, number>): QuantityMove[] {
   const byItem = new Map<string, LevelTarget[]>();
