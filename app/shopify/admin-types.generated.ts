@@ -480,10 +480,7 @@ export type SafestockSetChannelAtsMutationVariables = Exact<{
 }>;
 
 
-export type SafestockSetChannelAtsMutation = { metafieldsSet: { metafields: Array<{ id: string, compareDigest: string, owner:
-        | { id: string }
-        | Record<PropertyKey, never>
-       }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null, elementIndex: number | null }> } | null };
+export type SafestockSetChannelAtsMutation = { metafieldsSet: { metafields: Array<{ id: string, compareDigest: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null, elementIndex: number | null }> } | null };
 
 export type SafestockApplyLevelsMutationVariables = Exact<{
   input: InventoryMoveQuantitiesInput;

@@ -230,17 +230,17 @@ export const MOVE_QUANTITIES_MUTATION = /* GraphQL */ `
 ${MOVE_QUANTITIES_FIELD}  }
 `;
 
+/**
+ * Channel numbers alone. The payload's objects ride on the mutation's 10 points, a nested object
+ * costs one more: the `owner` the writer never read made this 11 (docs/decisions/041), so it
+ * selects what SafestockApplyLevels selects.
+ */
 export const METAFIELDS_SET_MUTATION = /* GraphQL */ `
   mutation SafestockSetChannelAts($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
       metafields {
         id
         compareDigest
-        owner {
-          ... on ProductVariant {
-            id
-          }
-        }
       }
       userErrors {
         field

@@ -777,6 +777,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       process.stdout.write(`${shop.label}: Admin API by operation: ${[...byOperation].map(([op, { requests, cost }]) => `${op} ${requests} req ${cost} pts`).join("; ")}\n`);
     }
     if (process.env.FLASH_DEBUG_RUNS === "1") printRequestTimeline(shop.label, calls.filter((c) => c.shop === domain), salePerfStart, changeSeconds.get(domain)!, itemsIn);
+    if (process.env.FLASH_DEBUG_MOVES === "1") printWrites(shop.label, calls.filter((c) => c.shop === domain), salePerfStart);
     const topics = new Map<string, number>();
     for (const r of network.records) if (r.shop === domain) topics.set(r.topic, (topics.get(r.topic) ?? 0) + 1);
     if (acks.length > 0) process.stdout.write(`${shop.label}: ${acks.length} webhook deliveries (${[...topics].map(([t, n]) => `${t} ${n}`).join(", ")}) for ${f.placed} orders\n`);
@@ -844,6 +845,31 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   await shopServer.close();
   for (const database of databases) database.remove();
   return results;
+}
+
+/**
+ * FLASH_DEBUG_MOVES=1: every write of levels or channel numbers the app sent, with its moves (item,
+ * location, from name@quantity read → to name@quantity read, units) and the numbers it published,
+ * to see why a run moves (docs/decisions/041).
+ */
+function printWrites(label: string, calls: readonly ApiCall[], perfStart: number) {
+  const short = (id: unknown) => String(id).split("/").pop();
+  for (const call of calls) {
+    if (!call.mutation || !/MoveQuantities|ApplyLevels|SetChannelAts/.test(call.operation)) continue;
+    const variables = JSON.parse(call.variables) as {
+      input?: { changes?: { inventoryItemId: string; quantity: number; from: { locationId: string; name: string; changeFromQuantity: number }; to: { name: string; changeFromQuantity: number } }[] };
+      metafields?: { ownerId: string; value: string }[];
+    };
+    const moves = (variables.input?.changes ?? []).map(
+      (c) => `${short(c.inventoryItemId)}@${short(c.from.locationId)} ${c.from.name}=${c.from.changeFromQuantity}→${c.to.name}=${c.to.changeFromQuantity} ${c.quantity}`,
+    );
+    const numbers = (variables.metafields ?? []).map((m) => {
+      const channels = (JSON.parse(m.value) as { channels?: Record<string, { available: number; paused: boolean }> }).channels ?? {};
+      return `${short(m.ownerId)}{${Object.entries(channels).map(([handle, ats]) => `${handle.slice(0, 3)}:${ats.available}${ats.paused ? "p" : ""}`).join(",")}}`;
+    });
+    const second = Math.floor((call.startedAt - perfStart) / 1000);
+    process.stdout.write(`${label} +${second}s ${call.operation.replace(/^Safestock/, "")}${call.codes.length > 0 ? ` ${call.codes.join(",")}` : ""}: moves [${moves.join("; ")}] numbers [${numbers.join(" ")}]\n`);
+  }
 }
 
 /**
