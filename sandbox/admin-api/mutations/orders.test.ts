@@ -16,8 +16,12 @@ describe("orderCreate", () => {
     const created = t.events[0]!;
     expect(created.type === "order.created" && created.order.lineItems[0]!.locationId).toBe(t.location("Warehouse"));
     // cost as recorded for this shape (order { … lineItems(first: 5) { nodes { scalars } } }, one
-    // line back): 15 requested, 13 actual (orders/order-edit-residual-live-capture.json#steps.createOrder)
-    expect(res.extensions.cost).toMatchObject({ requestedQueryCost: 15, actualQueryCost: 13 });
+    // line back): 15 requested, 13 actual (orders/order-edit-residual-live-capture.json#steps.createOrder).
+    // The model charges 14: its partial-page rule is never below a recorded cost and over-charges this
+    // shape by 1 (docs/decisions/016 §1, amended 2026-12-06) — never less than recorded.
+    expect(res.extensions.cost.requestedQueryCost).toBe(15);
+    expect(res.extensions.cost.actualQueryCost).toBeGreaterThanOrEqual(13);
+    expect(res.extensions.cost.actualQueryCost).toBeLessThanOrEqual(14);
   });
 
   it("routes to the first online location that can cover the line, else the first one (§9)", async () => {
