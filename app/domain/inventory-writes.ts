@@ -281,7 +281,7 @@ export function unitsForHolder(value: string | null | undefined, holdKey: string
  * changed since the run's read (a sale), and the value before the run counts none of the sales the
  * run saw: a marketplace's own orders shrink its fence, and putting the older, larger fence back
  * lets a connector re-read units that are gone until the re-run publishes (issue 21, the fixed
- * fence's 1-unit oversells; docs/decisions/041, amended 2026-12-06). A number the run raised goes
+ * fence's 1-unit oversells; docs/decisions/032, amended 2026-12-06). A number the run raised goes
  * back to the old one, as before: it may count the move that was not applied. A lower number is
  * never an oversell. Everything else (holds, components) is the old value's.
  */
