@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelMetafieldValue, chunk, parseChannelMetafieldValue, planSafetyStockMoves, type LevelTarget } from "./inventory-writes";
+import { channelMetafieldValue, chunk, parseChannelMetafieldValue, planSafetyStockMoves, putBackChannelMetafieldValue, type LevelTarget } from "./inventory-writes";
 
 const level = (overrides: Partial<LevelTarget>): LevelTarget => ({
   inventoryItemId: "gid://shopify/InventoryItem/1",
@@ -117,5 +117,29 @@ describe("channel metafield value within Shopify's 128 KB json limit (shopify.de
   it("channel numbers are never dropped: too many channels to fit is an error", () => {
     const many = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`channel-${"x".repeat(20)}-${i}`, { available: 1, paused: false }]));
     expect(() => channelMetafieldValue(many)).toThrow(/over Shopify's 131072/);
+  });
+});
+
+describe("the value a withdrawn publication puts back (docs/decisions/039, 041 amended)", () => {
+  const previous = '{"channels":{"marketplace":{"available":4,"paused":false},"online_store":{"available":0,"paused":false}},"holds":{"held":1,"keys":{"a":1}}}';
+
+  it("a number the run lowered stays lowered: the fence shrank by the marketplace's own orders since", () => {
+    const planned = '{"channels":{"marketplace":{"available":3,"paused":false},"online_store":{"available":0,"paused":false}}}';
+    expect(putBackChannelMetafieldValue(previous, planned)).toBe('{"channels":{"marketplace":{"available":3,"paused":false},"online_store":{"available":0,"paused":false}},"holds":{"held":1,"keys":{"a":1}}}');
+  });
+
+  it("a number the run raised goes back to the old one, and the old value is kept as it was when nothing was lowered", () => {
+    const planned = '{"channels":{"marketplace":{"available":5,"paused":false},"online_store":{"available":2,"paused":false}}}';
+    expect(putBackChannelMetafieldValue(previous, planned)).toBe(previous);
+  });
+
+  it("paused if either was; channels only one side has are the old value's", () => {
+    const planned = '{"channels":{"marketplace":{"available":6,"paused":true},"wholesale":{"available":0,"paused":false}}}';
+    expect(putBackChannelMetafieldValue(previous, planned)).toBe('{"channels":{"marketplace":{"available":4,"paused":true},"online_store":{"available":0,"paused":false}},"holds":{"held":1,"keys":{"a":1}}}');
+  });
+
+  it("an unreadable value on either side: the old value", () => {
+    expect(putBackChannelMetafieldValue(previous, "not json")).toBe(previous);
+    expect(putBackChannelMetafieldValue("{}", '{"channels":{}}')).toBe("{}");
   });
 });

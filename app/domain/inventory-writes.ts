@@ -275,6 +275,30 @@ export function unitsForHolder(value: string | null | undefined, holdKey: string
   return { listed, available: channel.paused ? 0 : Math.max(0, channel.available - Math.max(0, held - listed)) };
 }
 
+/**
+ * The value put back after a stale move (docs/decisions/039): the value read before the run, with
+ * each channel's number no higher than the run planned (and paused if either was). The level
+ * changed since the run's read (a sale), and the value before the run counts none of the sales the
+ * run saw: a marketplace's own orders shrink its fence, and putting the older, larger fence back
+ * lets a connector re-read units that are gone until the re-run publishes (issue 21, the fixed
+ * fence's 1-unit oversells; docs/decisions/032, amended 2026-12-06). A number the run raised goes
+ * back to the old one, as before: it may count the move that was not applied. A lower number is
+ * never an oversell. Everything else (holds, components) is the old value's.
+ */
+export function putBackChannelMetafieldValue(previous: string, planned: string): string {
+  const plannedChannels = parseChannelMetafieldValue(planned);
+  if (parseChannelMetafieldValue(previous) === null || plannedChannels === null) return previous;
+  const value = JSON.parse(previous) as { channels: Record<string, ChannelAts> };
+  let lowered = false;
+  for (const [handle, before] of Object.entries(value.channels)) {
+    const now = plannedChannels[handle];
+    if (!now || (now.available >= before.available && (now.paused === before.paused || before.paused))) continue;
+    value.channels[handle] = { ...before, available: Math.min(before.available, now.available), paused: before.paused || now.paused };
+    lowered = true;
+  }
+  return lowered ? JSON.stringify(value) : previous;
+}
+
 /** Reads a published value back; anything unreadable counts as "nothing published yet". */
 export function parseChannelMetafieldValue(value: string | null | undefined): Record<string, ChannelAts> | null {
   if (!value) return null;

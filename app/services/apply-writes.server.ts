@@ -12,6 +12,7 @@
  * retry plans only what is left (item 3). An intent whose answer never came back (crash, lost
  * response) stays pending and is resumed by `resumePendingWrites` before the next plan.
  */
+import { putBackChannelMetafieldValue } from "~/domain/inventory-writes";
 import { NonRetryableError } from "~/jobs/queue.server";
 import { recordLags, type LagInput } from "~/models/telemetry.server";
 import {
@@ -275,7 +276,9 @@ async function performPair(
   }
   // Refused or stale: numbers that landed beside it are put back before the move's outcome is handled.
   const landed = await numbersLanded();
-  if (landed) await withdrawChannelNumbers(client, metafieldsIntent, answer.landedDigests);
+  // Stale: the level changed since the run's read (a sale), and the re-run publishes at once; what
+  // the run lowered stays lowered meanwhile, since the value before it counts none of those sales.
+  if (landed) await withdrawChannelNumbers(client, metafieldsIntent, answer.landedDigests, moveAnswer.failure === "stale");
   else await closeWriteIntent(metafieldsIntent.id, answer.metafields?.ok === false && answer.metafields.failure === "refused" ? "refused" : "stale", answer.metafields?.ok === false ? answer.metafields.userErrors : undefined);
   createdHere.delete(metafieldsIntent.id);
   return { move: await settleOnce(client, moveIntent, moveAnswer, options), metafields: landed ? "withdrawn" : "stale" };
@@ -300,8 +303,10 @@ async function settleOnce(client: AdminClient, intent: WriteIntent, result: Writ
  * not applied (docs/decisions/039). `landedDigests` (the answer that set them): tried first,
  * without a read (docs/decisions/042).
  */
-async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[] | null = null): Promise<void> {
-  if (!(landedDigests && (await putBackByLandedDigests(client, intent, landedDigests)))) await putBackWhereStillOurs(client, intent);
+async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[] | null = null, keepLowered = false): Promise<void> {
+  // keepLowered (a stale move): never above what the run planned (putBackChannelMetafieldValue).
+  const putBack = (previous: string, planned: string) => (keepLowered ? putBackChannelMetafieldValue(previous, planned) : previous);
+  if (!(landedDigests && (await putBackByLandedDigests(client, intent, landedDigests, putBack)))) await putBackWhereStillOurs(client, intent, putBack);
   await closeWriteIntent(intent.id, "withdrawn", undefined);
 }
 
@@ -319,24 +324,26 @@ function valuesLanded(client: AdminClient, request: MetafieldsRequest, writes: r
  * read. metafieldsSet is all or nothing (docs/decisions/016 §11): false (one was written since, or
  * any other refusal) → nothing was put back, and the caller reads and puts back where still ours.
  */
-async function putBackByLandedDigests(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[]): Promise<boolean> {
+type PutBackValue = (previous: string, planned: string) => string;
+
+async function putBackByLandedDigests(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[], putBack: PutBackValue): Promise<boolean> {
   const request = intent.request as MetafieldsRequest;
   const previous = request.previousValues;
   if (!previous || landedDigests.length !== request.metafields.length || previous.some((value) => typeof value !== "string")) return false;
-  const restore = request.metafields.map((write, index) => ({ variantId: write.variantId, value: previous[index]!, compareDigest: landedDigests[index]! }));
+  const restore = request.metafields.map((write, index) => ({ variantId: write.variantId, value: putBack(previous[index]!, write.value), compareDigest: landedDigests[index]! }));
   const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), valuesLanded(client, request, restore), warnTransient(intent, "metafieldsSet"));
   return result.ok;
 }
 
 /** The put-back after a read: only the values that are still ours, each with its current digest. */
-async function putBackWhereStillOurs(client: AdminClient, intent: WriteIntent): Promise<void> {
+async function putBackWhereStillOurs(client: AdminClient, intent: WriteIntent, putBack: PutBackValue): Promise<void> {
   const request = intent.request as MetafieldsRequest;
   const items = await readInventoryItems(client, request.inventoryItemIds);
   const current = new Map(items.map((item) => [item.variantId, item.channelMetafield]));
   const restore = request.metafields.flatMap((write, index) => {
     const now = current.get(write.variantId);
     const previous = request.previousValues?.[index];
-    return now && now.value === write.value && typeof previous === "string" ? [{ variantId: write.variantId, value: previous, compareDigest: now.compareDigest }] : [];
+    return now && now.value === write.value && typeof previous === "string" ? [{ variantId: write.variantId, value: putBack(previous, write.value), compareDigest: now.compareDigest }] : [];
   });
   if (restore.length > 0) {
     const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), valuesLanded(client, request, restore), warnTransient(intent, "metafieldsSet"));

@@ -19,6 +19,7 @@ import { startAppProcess, type AppProcess } from "./app-process";
 import { sandboxMarketplaceConnector, type MarketplaceConnector } from "./connector";
 import { createNaiveSync, NAIVE_METAFIELD } from "./naive-sync";
 import { createWebhookNetwork, type Acknowledged } from "./network";
+import { createOversoldTrace } from "./oversold-trace";
 import type { BuyerChannel, OrderIntent } from "./traffic";
 import type { ListingSource } from "../../sandbox/connector/index";
 
@@ -487,6 +488,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   const saleStart = Date.now();
   const salePerfStart = performance.now();
   const trackers = new Map(domains.map((d) => [d, createPropagationTracker()]));
+  const trace = createOversoldTrace(process.env.FLASH_DEBUG_OVERSOLD === "1", () => saleStart);
   const itemOfId = new Map<string, Map<Gid, Gid>>();
   for (const domain of domains) {
     const map = new Map<Gid, Gid>();
@@ -535,13 +537,22 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       for (const line of event.order.lineItems) if (line.inventoryItemId) changed.add(line.inventoryItemId);
       changeSeconds.get(domain)!.set(second, changed);
       for (const line of event.order.lineItems) if (line.inventoryItemId) trackers.get(domain)!.change(line.inventoryItemId, now);
+      if (event.type === "order.cancelled" && trace.enabled) for (const line of event.order.lineItems) if (line.inventoryItemId) trace.note(domain, line.inventoryItemId, `cancel of order ${event.order.id.split("/").pop()} (${event.order.sourceName} ${line.quantity})`);
       if (event.type !== "order.created") return;
       // Emitted before the units leave `available`: what the level could still give is known here.
       let short = 0;
       for (const line of event.order.lineItems) {
         const level = (state.levelsByItem.get(line.inventoryItemId ?? "") ?? []).find((l) => l.locationId === line.locationId);
+        if (trace.enabled && line.inventoryItemId) {
+          const variantId = variantsOf.get(domain)!.find((v) => v.itemId === line.inventoryItemId)?.variantId;
+          const published = variantId ? JSON.stringify(safestockChannels(state, sandbox.apiKey, variantId)?.marketplace ?? null) : "?";
+          const where = line.locationId === levelsOf.get(domain)!.warehouse ? "warehouse" : "store";
+          trace.note(domain, line.inventoryItemId, `order ${event.order.id.split("/").pop()} ${event.order.sourceName} ${line.quantity} at ${where}, level before available ${level?.quantities.available} safety_stock ${level?.quantities.safety_stock}; published marketplace ${published}`);
+        }
         if (!level || !line.inventoryClaimed) continue;
-        short += Math.max(0, line.quantity - Math.max(0, level.quantities.available + level.quantities.safety_stock));
+        const lineShort = Math.max(0, line.quantity - Math.max(0, level.quantities.available + level.quantities.safety_stock));
+        if (lineShort > 0 && line.inventoryItemId) trace.oversold(domain, line.inventoryItemId, `order ${event.order.id.split("/").pop()} short ${lineShort}`);
+        short += lineShort;
       }
       if (short > 0) oversoldByOrder.set(orderKey(domain, event.order.id), { shop: domain, channel: channelOfSource[event.order.sourceName] ?? "online_store", units: short });
     });
@@ -579,7 +590,8 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
           ? { kind: "metafield", namespace: NAIVE_METAFIELD.namespace, key: NAIVE_METAFIELD.key, channel: "marketplace" }
           : { kind: "shopify-available" };
     const skuOf = new Map(variantsOf.get(domain)!.map(({ variantId }) => [variantId, state.variants.get(variantId)!.sku]));
-    connectors.set(domain, sandboxMarketplaceConnector({ shop: sandbox.shop(domain), skuOf, refreshSeconds: options.refreshSeconds, source }));
+    const itemOfSku = new Map(variantsOf.get(domain)!.map(({ variantId, itemId }) => [state.variants.get(variantId)!.sku, itemId]));
+    connectors.set(domain, sandboxMarketplaceConnector({ shop: trace.connectorShop(domain, sandbox.shop(domain), itemOfSku), skuOf, refreshSeconds: options.refreshSeconds, source }));
   }
 
   const execute = async (domain: string, intent: OrderIntent) => {
@@ -606,7 +618,9 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
       const channel = safestockChannels(state, sandbox.apiKey, variantId)?.wholesale;
       if (!channel || (!channel.paused && channel.available >= intent.quantity)) orderId = orderIdOf(await placeOrder({ lineItems: [{ variantId, quantity: intent.quantity }], sourceName: "wholesale" }, domain));
     } else {
+      const copy = connectors.get(domain)!.listed(variantId);
       const bought = await connectors.get(domain)!.buy(variantId, intent.quantity);
+      trace.note(domain, itemId, `marketplace buyer ${intent.quantity} (copy ${copy} before): ${bought.outcome}`);
       if (bought.outcome === "ordered") orderId = bought.orderId;
     }
     if (!orderId) {
@@ -778,6 +792,7 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     }
     if (process.env.FLASH_DEBUG_RUNS === "1") printRequestTimeline(shop.label, calls.filter((c) => c.shop === domain), salePerfStart, changeSeconds.get(domain)!, itemsIn);
     if (process.env.FLASH_DEBUG_MOVES === "1") printWrites(shop.label, calls.filter((c) => c.shop === domain), salePerfStart);
+    trace.print(domain, shop.label, calls.filter((c) => c.shop === domain), salePerfStart, (itemId) => variantsOf.get(domain)!.filter((v) => v.itemId === itemId).flatMap((v) => [v.itemId, v.variantId]));
     const topics = new Map<string, number>();
     for (const r of network.records) if (r.shop === domain) topics.set(r.topic, (topics.get(r.topic) ?? 0) + 1);
     if (acks.length > 0) process.stdout.write(`${shop.label}: ${acks.length} webhook deliveries (${[...topics].map(([t, n]) => `${t} ${n}`).join(", ")}) for ${f.placed} orders\n`);
