@@ -36,53 +36,6 @@ describe("planSafetyStockMoves", () => {
   });
 });
 
-describe("planSafetyStockMoves: releases nobody could see (docs/decisions/041)", () => {
-  const wh = (overrides: Partial<LevelTarget>) => level({ location: "Warehouse", ...overrides });
-  const store = (overrides: Partial<LevelTarget>) => level({ locationId: "gid://shopify/Location/2", location: "Soho", ...overrides });
-
-  it("does not lift a negative available to 0: a marketplace sale took a fenced unit, nothing becomes sellable", () => {
-    // Warehouse: 2 safety + 8 fence = 10 in safety_stock; the marketplace sold 1 with available at 0 → −1.
-    // Target 9 (2 + fence 7): moving 1 would leave available at 0. The Soho store sells 5 either way.
-    const warehouse = wh({ available: -1, safetyStock: 10, targetSafetyStock: 9 });
-    expect(planSafetyStockMoves([warehouse, store({ available: 5, safetyStock: 2, targetSafetyStock: 2 })])).toEqual([]);
-  });
-
-  it("does not lift it toward 0 either (three sales: −3 → −1 after a release of 2)", () => {
-    expect(planSafetyStockMoves([wh({ available: -3, safetyStock: 10, targetSafetyStock: 8 })], new Map([["gid://shopify/InventoryItem/1", 6]]))).toEqual([]);
-  });
-
-  it("skips a release when the level is oversold beyond its safety stock (nothing is there to sell)", () => {
-    // available −20, safety_stock 17: on hand minus committed is −3, the plan protects 0; releasing 17 leaves −3.
-    expect(planSafetyStockMoves([wh({ available: -20, safetyStock: 17, targetSafetyStock: 0 })])).toEqual([]);
-  });
-
-  it("moves the whole release once it makes a unit sellable (−1 + 2 = 1)", () => {
-    const moves = planSafetyStockMoves([wh({ available: -1, safetyStock: 10, targetSafetyStock: 8 })]);
-    expect(moves).toEqual([
-      expect.objectContaining({ quantity: 2, from: { name: "safety_stock", changeFromQuantity: 10 }, to: { name: "available", changeFromQuantity: -1 }, safetyStockAfter: 8 }),
-    ]);
-  });
-
-  it("still protects at another level of the same item", () => {
-    const moves = planSafetyStockMoves([wh({ available: -1, safetyStock: 10, targetSafetyStock: 9 }), store({ available: 6, safetyStock: 0, targetSafetyStock: 2 })]);
-    // Σ available: read 5; every move sent 5 − 2 + 1 = 4; the release skipped 3: both above 0.
-    expect(moves).toEqual([expect.objectContaining({ location: "Soho", quantity: 2, from: { name: "available", changeFromQuantity: 6 }, to: { name: "safety_stock", changeFromQuantity: 0 } })]);
-  });
-
-  it("sends it when skipping would put the variant's Σ available at 0 (Shopify would show it sold out)", () => {
-    // Warehouse −1 (release 1 → 0), Soho 1: Σ available 1 with the move, 0 without.
-    const moves = planSafetyStockMoves([wh({ available: -1, safetyStock: 10, targetSafetyStock: 9 }), store({ available: 1, safetyStock: 2, targetSafetyStock: 2 })]);
-    expect(moves).toEqual([expect.objectContaining({ location: "Warehouse", quantity: 1, from: { name: "safety_stock", changeFromQuantity: 10 } })]);
-  });
-
-  it("counts the variant's levels the plan does not cover (itemAvailable) in that sum", () => {
-    // The planned Warehouse alone sums to −1 → 0; an unplanned location holds 3: 3 with the move, 2 without.
-    expect(planSafetyStockMoves([wh({ available: -1, safetyStock: 10, targetSafetyStock: 9 })], new Map([["gid://shopify/InventoryItem/1", 2]]))).toEqual([]);
-    // … and 0 there: 1 with the move, 0 without → sent.
-    expect(planSafetyStockMoves([wh({ available: -1, safetyStock: 10, targetSafetyStock: 9 })], new Map([["gid://shopify/InventoryItem/1", 0]]))).toHaveLength(1);
-  });
-});
-
 describe("channel metafield value", () => {
   it("serialises equal numbers to equal text regardless of channel order", () => {
     const a = channelMetafieldValue({ wholesale: { available: 0, paused: true }, online_store: { available: 4, paused: false } });

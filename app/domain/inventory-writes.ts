@@ -35,71 +35,27 @@ export interface QuantityMove {
  * One move per level whose `safety_stock` differs from its target: available → safety_stock
  * to protect more, safety_stock → available to release. Identical targets yield nothing, which
  * is what makes Safestock's own inventory_levels/update echo converge without a write.
- *
- * A release that nobody could see is not sent (docs/decisions/041): when a level's `available`
- * is below 0 (a marketplace order, `DECREMENT_IGNORING_POLICY`, took it there) and the release
- * would only lift it toward 0, not above, it makes nothing sellable: `available` ≤ 0 refuses every
- * order that obeys it either way, and the plan and its channel numbers are computed from
- * `available + safety_stock` (LevelPlan.base), which a move never changes. The level keeps the units
- * in `safety_stock`; the next release that makes a unit sellable moves them all. One observer
- * does see `available`'s sum: the variant's `inventoryQuantity` (Σ available over its active
- * levels, `itemAvailable`), from which the emulator derives `availableForSale` (Shopify does not
- * say whether a negative level counts: the stricter reading). So the releases of an item are
- * skipped only when that sum stays on the same side of 0 either way.
  */
-export function planSafetyStockMoves(levels: readonly LevelTarget[], itemAvailable?: ReadonlyMap<string, number>): QuantityMove[] {
-  const byItem = new Map<string, LevelTarget[]>();
-  for (const level of levels) {
-    const list = byItem.get(level.inventoryItemId);
-    if (list === undefined) byItem.set(level.inventoryItemId, [level]);
-    else list.push(level);
-  }
+export function planSafetyStockMoves(levels: readonly LevelTarget[]): QuantityMove[] {
   const moves: QuantityMove[] = [];
-  for (const [item, ofItem] of byItem) {
-    const skipUnseen = !changesSaleability(ofItem, itemAvailable?.get(item));
-    for (const level of ofItem) {
-      if (skipUnseen && isUnseenRelease(level)) continue;
-      const move = moveOf(level);
-      if (move !== undefined) moves.push(move);
-    }
+  for (const level of levels) {
+    const delta = level.targetSafetyStock - level.safetyStock;
+    if (delta === 0) continue;
+    const available = { name: "available" as const, changeFromQuantity: level.available };
+    const safety = { name: "safety_stock" as const, changeFromQuantity: level.safetyStock };
+    moves.push({
+      inventoryItemId: level.inventoryItemId,
+      locationId: level.locationId,
+      sku: level.sku,
+      location: level.location,
+      quantity: Math.abs(delta),
+      from: delta > 0 ? available : safety,
+      to: delta > 0 ? safety : available,
+      safetyStockBefore: level.safetyStock,
+      safetyStockAfter: level.targetSafetyStock,
+    });
   }
   return moves;
-}
-
-function moveOf(level: LevelTarget): QuantityMove | undefined {
-  const delta = level.targetSafetyStock - level.safetyStock;
-  if (delta === 0) return undefined;
-  const available = { name: "available" as const, changeFromQuantity: level.available };
-  const safety = { name: "safety_stock" as const, changeFromQuantity: level.safetyStock };
-  return {
-    inventoryItemId: level.inventoryItemId,
-    locationId: level.locationId,
-    sku: level.sku,
-    location: level.location,
-    quantity: Math.abs(delta),
-    from: delta > 0 ? available : safety,
-    to: delta > 0 ? safety : available,
-    safetyStockBefore: level.safetyStock,
-    safetyStockAfter: level.targetSafetyStock,
-  };
-}
-
-/** A release that leaves the level's `available` at or below 0: nothing becomes sellable. */
-function isUnseenRelease(level: LevelTarget): boolean {
-  const released = level.safetyStock - level.targetSafetyStock;
-  return released > 0 && level.available + released <= 0;
-}
-
-/**
- * Whether skipping one item's unseen releases would put its Σ available (Shopify's variant
- * `inventoryQuantity`: `read`, else the sum over its planned levels) on the other side of 0 than
- * sending every move would.
- */
-function changesSaleability(ofItem: readonly LevelTarget[], read: number | undefined): boolean {
-  const released = (level: LevelTarget) => level.safetyStock - level.targetSafetyStock;
-  const moved = (read ?? ofItem.reduce((sum, level) => sum + level.available, 0)) + ofItem.reduce((sum, level) => sum + released(level), 0);
-  const skipped = moved - ofItem.filter(isUnseenRelease).reduce((sum, level) => sum + released(level), 0);
-  return moved > 0 !== skipped > 0;
 }
 
 export function chunk<T>(list: readonly T[], size: number): T[][] {

@@ -64,40 +64,6 @@ describe("planInventoryWrites", () => {
   });
 });
 
-describe("planInventoryWrites: a fenced level the marketplace took below 0 (docs/decisions/041)", () => {
-  // 2 safety stock + a fence of 8 for the marketplace, which lists only its fence.
-  const FENCED: Policy = {
-    version: 1,
-    protection: [{ kind: "safety_stock", units: 2 }],
-    channels: [
-      { channel: "online_store", tier: 1, locations: ["Warehouse"] },
-      { channel: "marketplace", tier: 2, locations: ["Warehouse"], ringFenceUnits: 8, fixedUnits: 0 },
-    ],
-  } as Policy;
-
-  it("publishes the smaller fence without moving the unit the marketplace sold out of safety_stock", () => {
-    // Read: available −1 (a marketplace order with available at 0), safety_stock 10 → 9 units there.
-    // Plan: 2 safety + fence min(8, 9 − 2) = 7 → target 9, available 0. The move (1 unit, −1 → 0) sells nothing: not sent.
-    const { snapshot, items } = shop(-1, 10, JSON.stringify({ channels: { marketplace: { available: 8, paused: false }, online_store: { available: 0, paused: false } } }));
-    const plan = planInventoryWrites({ policy: compilePolicy(FENCED), snapshot, items, now: NOW, freeze: null });
-    expect(plan.moves).toEqual([]);
-    expect(JSON.parse(plan.metafields[0]!.value)).toEqual({ channels: { marketplace: { available: 7, paused: false }, online_store: { available: 0, paused: false } } });
-    expect(plan.levels[0]).toMatchObject({ protected: 9, available: 0 });
-  });
-
-  it("needs no move when a unit comes back to a level that kept the sold fence in safety_stock; one that moved protects again", () => {
-    // Read: available 1, safety_stock 10 → 11 there. Plan: 2 + fence 8 = 10 → nothing to move; 1 for the web.
-    const { snapshot, items } = shop(1, 10);
-    const plan = planInventoryWrites({ policy: compilePolicy(FENCED), snapshot, items, now: NOW, freeze: null });
-    expect(plan.moves).toEqual([]);
-    expect(JSON.parse(plan.metafields[0]!.value)).toEqual({ channels: { marketplace: { available: 8, paused: false }, online_store: { available: 1, paused: false } } });
-    // Read: available 2, safety_stock 8 (moved before) → 10 there: 2 + fence 8 = 10 → protect 2 more, online 0.
-    const moved = shop(2, 8);
-    const again = planInventoryWrites({ policy: compilePolicy(FENCED), snapshot: moved.snapshot, items: moved.items, now: NOW, freeze: null });
-    expect(again.moves).toEqual([expect.objectContaining({ quantity: 2, from: { name: "available", changeFromQuantity: 2 }, to: { name: "safety_stock", changeFromQuantity: 8 } })]);
-  });
-});
-
 describe("planProductPublications", () => {
   const paused = [{ handle: "marketplace", publicationId: "pub-m", pausedByMerchant: true }];
   const open = [{ handle: "marketplace", publicationId: "pub-m", pausedByMerchant: false }];

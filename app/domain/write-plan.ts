@@ -116,11 +116,6 @@ export interface WritePlan {
   readonly channelStates: readonly PlannedChannelState[];
 }
 
-/** Each item's Σ available over its active levels, as read: Shopify's variant `inventoryQuantity` (docs/decisions/041). */
-function availableByItem(items: readonly ReadItem[]): Map<string, number> {
-  return new Map(items.map((item) => [item.inventoryItemId, item.levels.reduce((sum, level) => sum + (level.locationActive ? level.quantities.available : 0), 0)]));
-}
-
 /** Plans are keyed by inventory item (the snapshot's `item`), never by SKU: twins sharing one must not overwrite each other. */
 const levelKey = (item: string, location: string) => `${item}\u0000${location}`;
 
@@ -180,7 +175,7 @@ export function planInventoryWrites(input: {
       });
     }
   }
-  const moves = planSafetyStockMoves(targets, availableByItem(input.items)).map((move) => ({
+  const moves = planSafetyStockMoves(targets).map((move) => ({
     ...move,
     reason: explainText(levelPlans.get(levelKey(move.inventoryItemId, move.location))?.explain) || "no protection applies",
   }));
