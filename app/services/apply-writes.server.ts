@@ -318,13 +318,15 @@ function valuesLanded(client: AdminClient, request: MetafieldsRequest, writes: r
   };
 }
 
+/** What a put-back writes for one number: its value before the run, or (stale move) no higher than planned. */
+type PutBackValue = (previous: string, planned: string) => string;
+
 /**
  * The put-back as a compare-and-swap on the digests our numbers landed with: Shopify takes it only
  * where the metafield is still as we left it, so a value someone wrote since stands, as after a
  * read. metafieldsSet is all or nothing (docs/decisions/016 §11): false (one was written since, or
  * any other refusal) → nothing was put back, and the caller reads and puts back where still ours.
  */
-type PutBackValue = (previous: string, planned: string) => string;
 
 async function putBackByLandedDigests(client: AdminClient, intent: WriteIntent, landedDigests: readonly string[], putBack: PutBackValue): Promise<boolean> {
   const request = intent.request as MetafieldsRequest;
