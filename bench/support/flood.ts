@@ -26,9 +26,14 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
  * Posts `total` bytes in 64 KB chunks, as fast as the socket takes them, until the app answers or
  * drops the connection. `dropped` is the socket error when no answer was read: the app answers 413
  * with `Connection: close` while the client is still sending, and the client's TCP stack may then
- * see the reset before it hands over the answer (a refusal all the same).
+ * see the reset before it hands over the answer (a refusal all the same). With `pauseAfterBytes` the
+ * client stops writing after that many bytes (neither ending nor aborting the body) and waits for
+ * the answer: no write races the close, so a refusal is read as its status.
  */
-export function flood(port: number, { declareLength, totalBytes }: { declareLength: boolean; totalBytes: number }): Promise<{ status: number | null; dropped?: string; sentMb: number }> {
+export function flood(
+  port: number,
+  { declareLength, totalBytes, pauseAfterBytes }: { declareLength: boolean; totalBytes: number; pauseAfterBytes?: number },
+): Promise<{ status: number | null; dropped?: string; sentMb: number }> {
   return new Promise((resolve) => {
     let sent = 0;
     let status: number | null = null;
@@ -68,11 +73,14 @@ export function flood(port: number, { declareLength, totalBytes }: { declareLeng
     });
     req.on("close", finish);
     const write = () => {
-      while (!done && status === null && sent < totalBytes) {
+      const until = Math.min(totalBytes, pauseAfterBytes ?? totalBytes);
+      while (!done && status === null && sent < until) {
         sent += CHUNK.byteLength;
         if (!req.write(CHUNK)) return void req.once("drain", write);
       }
-      if (!done && status === null) req.end();
+      if (!done && status === null && sent >= totalBytes) req.end();
+      // Paused: headers go out even when no byte of the body is written yet.
+      if (pauseAfterBytes !== undefined && sent < totalBytes) req.flushHeaders();
     };
     write();
   });
