@@ -148,6 +148,14 @@ const refusal = (harness: Harness) => async (operation: string, request: Request
   return HttpResponse.json({ data: { [root]: root === "inventoryMoveQuantities" ? { inventoryAdjustmentGroup: null, userErrors: INVALID_LOCATION } : { metafields: null, userErrors: INVALID_LOCATION } } });
 };
 
+/** Makes a variant a fixed bundle (docs/decisions/034), as a merchant's bundles app would. */
+const MAKE_BUNDLE = `mutation MakeBundle($input: [ProductVariantRelationshipUpdateInput!]!) {
+  productVariantRelationshipBulkUpdate(input: $input) {
+    parentProductVariants { id requiresComponents }
+    userErrors { field message code }
+  }
+}`;
+
 /** Channel numbers changed between two snapshots, per variant's item and channel, as "item|channel: before→after". */
 function changedChannels(before: ShopStateSnapshot, after: ShopStateSnapshot): string[] {
   const itemOf = new Map(after.variants.map((variant) => [variant.id, variant.inventoryItemId]));
@@ -338,6 +346,72 @@ describe("numbers never claim a refused move", () => {
     expect([...changedVariants].some((variantId) => !refusedVariants.has(variantId!))).toBe(true);
     expect([...changedVariants].filter((variantId) => refusedVariants.has(variantId!))).toEqual([]);
     expect(report.drifted).toBe(report.fixed + report.failed);
+  }, 90_000);
+
+  it("a bundle published after its component's refused release keeps the number it had: it is left out like the component, not published with the released units", async () => {
+    const shop = "intents-refused-bundle.myshopify.com";
+    // 40 variants: one bundle and 39 items, so a run that changes every item's numbers sends them in
+    // two requests (25 a metafieldsSet): the first beside the moves, the bundle (read last) after it.
+    const harness = startHarness({ shops: [shop], seed: { variants: 40, catalog: "plain", seed: 7 } });
+    await harness.install(shop);
+    await harness.settle();
+    const seeded = harness.sandbox.shop(shop).snapshot();
+    const warehouse = seeded.locations.find((location) => location.name === "Warehouse")!.id;
+    const warehouseAvailable = (itemId: string) => seeded.inventoryLevels.find((level) => level.inventoryItemId === itemId && level.locationId === warehouse)!.quantities.available;
+    // The component: the first variant with at least 2 available at the Warehouse (its Online Store
+    // number, the only location fulfilling online orders: sandbox/shop/README.md); the bundle: the last variant.
+    const component = seeded.variants.find((variant) => warehouseAvailable(variant.inventoryItemId) >= 2)!;
+    const bundle = seeded.variants[seeded.variants.length - 1]!;
+    const units = warehouseAvailable(component.inventoryItemId);
+    const made = await harness.gql<{ data: { productVariantRelationshipBulkUpdate: { userErrors: unknown[] } } }>(
+      MAKE_BUNDLE,
+      { input: [{ parentProductVariantId: bundle.id, productVariantRelationshipsToCreate: [{ id: component.id, quantity: 1 }] }] },
+      shop,
+    );
+    expect(made.data.productVariantRelationshipBulkUpdate.userErrors).toEqual([]);
+
+    // A flat 2 protected at every level: the component's Online Store number is units − 2, and so
+    // is the bundle's (one component a bundle), which lists the component at units − 2.
+    expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const onlineOf = (state: ShopStateSnapshot, variantId: string) => {
+      const value = state.metafields.find((entry) => entry.ownerId === variantId && entry.key === "channels")?.value;
+      const parsed = JSON.parse(value ?? "{}") as { channels?: Record<string, { available: number }>; components?: { id: string; available: number }[] };
+      return { online: parsed.channels?.online_store?.available, components: parsed.components?.map((entry) => [entry.id, entry.available]) };
+    };
+    const protectedTwo = { online: units - 2, components: [[component.id, units - 2]] };
+    expect(onlineOf(harness.sandbox.shop(shop).snapshot(), bundle.id)).toEqual(protectedTwo);
+
+    // Nothing protected: the release would free the 2 units (units on both). The moves' request is
+    // refused, so the component keeps its 2 protected and its number of units − 2.
+    const fault = failWriteNumber(harness, 1, refusal(harness));
+    const numbersSent: string[] = [];
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
+        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
+        return undefined;
+      }),
+    );
+    expect(await publishPolicy(shop, NOTHING, { createdBy: "test" })).toMatchObject({ ok: true });
+    const report = await reconcileShop(shop, "manual");
+    expect(fault.failed?.operation).toBe("SafestockApplyLevels");
+    const refusedItems = (fault.failed!.variables.input as { changes: { inventoryItemId: string }[] }).changes.map((change) => change.inventoryItemId);
+    expect(refusedItems).toContain(component.inventoryItemId);
+    // The bundle's numbers were not beside the refused move: they would have gone in a later request.
+    expect((fault.failed!.variables.metafields as { ownerId: string }[]).map((entry) => entry.ownerId)).not.toContain(bundle.id);
+
+    const end = harness.sandbox.shop(shop).snapshot();
+    const level = end.inventoryLevels.find((entry) => entry.inventoryItemId === component.inventoryItemId && entry.locationId === warehouse)!;
+    expect(level.quantities.safety_stock).toBe(2);
+    expect(onlineOf(end, component.id).online).toBe(units - 2);
+    // The bundle stays at units − 2, listing the component at units − 2 (not units: 2 more than
+    // the component has for sale), and its numbers were never sent.
+    expect(onlineOf(end, bundle.id)).toEqual(protectedTwo);
+    expect(numbersSent).not.toContain(bundle.id);
+    // Every write assumed the refused release: nothing was fixed, all of it failed.
+    expect(report.fixed).toBe(0);
+    expect(report.drifted).toBe(report.failed);
   }, 90_000);
 });
 
