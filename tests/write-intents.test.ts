@@ -17,6 +17,7 @@ import { reconcileShop } from "~/services/reconcile.server";
 import { loadSyncPage } from "~/services/sync-view.server";
 import type { ShopStateSnapshot } from "../sandbox";
 import type { SandboxShopEmulator } from "../sandbox/admin-api/emulator";
+import { metafieldKey } from "../sandbox/shop/state";
 import { METAFIELDS_SET_MUTATION, MOVE_QUANTITIES_MUTATION } from "~/shopify/documents";
 import { startHarness, type Harness } from "./support/harness";
 import { receiveStock } from "./support/scenarios";
@@ -412,6 +413,64 @@ describe("numbers never claim a refused move", () => {
     // Every write assumed the refused release: nothing was fixed, all of it failed.
     expect(report.fixed).toBe(0);
     expect(report.drifted).toBe(report.failed);
+  }, 90_000);
+
+  it.each([
+    ["beside it, in one request", "SafestockApplyLevels", false],
+    ["after it (a first publication among them)", "SafestockMoveQuantities", true],
+  ] as const)("numbers sent %s: the refused items and their bundle are not published from the refused move; the Summer Set keeps 40", async (name, refusedOperation, firstPublication) => {
+    // The realistic seed's Summer Set is 1 SHIRT-M + 2 TOTE-NAT; Warehouse available 42 and 120,
+    // the Online Store's pool (docs/decisions/034). A flat 2: shirts 40, totes 118, set min(40, ⌊118/2⌋ = 59) = 40.
+    const shop = `intents-refused-set-${firstPublication ? "after" : "beside"}.myshopify.com`;
+    const harness = startHarness({ shops: [shop], seed: "realistic" });
+    await harness.install(shop);
+    await harness.settle();
+    expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const variant = (sku: string) => harness.sandbox.shop(shop).snapshot().variants.find((entry) => entry.sku === sku)!;
+    const [set, shirt, tote, ring] = ["SET-SUMMER", "SHIRT-M", "TOTE-NAT", "RING-6"].map(variant);
+    const online = (variantId: string) => {
+      const value = harness.sandbox.shop(shop).snapshot().metafields.find((entry) => entry.ownerId === variantId && entry.key === "channels")?.value;
+      return (JSON.parse(value ?? "{}") as { channels?: Record<string, { available: number }> }).channels?.online_store?.available;
+    };
+    expect([online(shirt!.id), online(tote!.id), online(set!.id)]).toEqual([40, 118, 40]);
+    // RING-6's numbers deleted behind Safestock's back: republishing them has no value to put back,
+    // so the run's numbers go after its moves, not beside them (docs/decisions/039).
+    // (The emulator has no metafieldsDelete: its state is edited, the record and its owner index.)
+    const state = (harness.sandbox.shop(shop) as SandboxShopEmulator).state;
+    for (const [id, entry] of firstPublication ? state.metafields : []) {
+      if (entry.ownerId !== ring!.id || entry.key !== "channels") continue;
+      state.metafields.delete(id);
+      state.metafieldIndex.delete(metafieldKey(entry.ownerId, entry.namespace, entry.key));
+    }
+    const start = harness.sandbox.shop(shop).snapshot();
+
+    // Nothing protected: the release is refused, so shirts and totes keep their 2 protected.
+    const fault = failWriteNumber(harness, 1, refusal(harness));
+    const numbersSent: string[] = [];
+    mswServer.use(
+      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
+        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
+        return undefined;
+      }),
+    );
+    expect(await publishPolicy(shop, NOTHING, { createdBy: "test" })).toMatchObject({ ok: true });
+    const report = await reconcileShop(shop, "manual");
+    expect(fault.failed?.operation, name).toBe(refusedOperation);
+    const refusedItems = new Set((fault.failed!.variables.input as { changes: { inventoryItemId: string }[] }).changes.map((change) => change.inventoryItemId));
+    expect(refusedItems).toContain(shirt!.inventoryItemId);
+    expect(refusedItems).toContain(tote!.inventoryItemId);
+
+    // Not 42, 120 and 42: the shirts, totes and set keep the numbers of the 2 still protected.
+    expect([online(shirt!.id), online(tote!.id), online(set!.id)]).toEqual([40, 118, 40]);
+    const refusedVariants = new Set([set!.id, ...start.variants.filter((entry) => refusedItems.has(entry.inventoryItemId)).map((entry) => entry.id)]);
+    // Beside the move, the set's numbers landed with the shirts' and totes' and were put back with
+    // them; no request sent them otherwise.
+    const beside = new Set(((fault.failed!.variables.metafields ?? []) as { ownerId: string }[]).map((entry) => entry.ownerId));
+    expect(beside.has(set!.id)).toBe(!firstPublication);
+    expect(numbersSent.filter((variantId) => refusedVariants.has(variantId) && !beside.has(variantId))).toEqual([]);
+    expect(report.drifted + report.firstPublished).toBe(report.fixed + report.failed);
   }, 90_000);
 });
 
