@@ -136,6 +136,19 @@ async function oneRootFieldReaches(harness: Harness, request: Request, variables
   return HttpResponse.json({ data: { [root]: body.data[root], [otherRoot]: other.data }, ...(other.errors ? { errors: other.errors } : {}), extensions: body.extensions });
 }
 
+/** The variants of every metafieldsSet the app sends from now on (alone, beside a move, or a put-back), in order. */
+function watchNumbersSent(): string[] {
+  const numbersSent: string[] = [];
+  mswServer.use(
+    http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+      const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
+      if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
+      return undefined;
+    }),
+  );
+  return numbersSent;
+}
+
 /** Shopify's answer to an internal failure: a top-level error, nothing applied. */
 const internalError = () =>
   HttpResponse.json({ errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
@@ -318,14 +331,7 @@ describe("numbers never claim a refused move", () => {
     const start = harness.sandbox.shop(shop).snapshot();
     // Write 1 is refused: the first batch of moves (with the first 25 numbers beside it, if they travel together).
     const fault = failWriteNumber(harness, 1, refusal(harness));
-    const numbersSent: string[] = [];
-    mswServer.use(
-      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
-        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
-        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
-        return undefined;
-      }),
-    );
+    const numbersSent = watchNumbersSent();
     expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
     const report = await reconcileShop(shop, "manual");
     expect(report.causes["refused INVALID_LOCATION"]).toBe(1);
@@ -386,14 +392,7 @@ describe("numbers never claim a refused move", () => {
     // Nothing protected: the release would free the 2 units (units on both). The moves' request is
     // refused, so the component keeps its 2 protected and its number of units − 2.
     const fault = failWriteNumber(harness, 1, refusal(harness));
-    const numbersSent: string[] = [];
-    mswServer.use(
-      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
-        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
-        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
-        return undefined;
-      }),
-    );
+    const numbersSent = watchNumbersSent();
     expect(await publishPolicy(shop, NOTHING, { createdBy: "test" })).toMatchObject({ ok: true });
     const report = await reconcileShop(shop, "manual");
     expect(fault.failed?.operation).toBe("SafestockApplyLevels");
@@ -447,14 +446,7 @@ describe("numbers never claim a refused move", () => {
 
     // Nothing protected: the release is refused, so shirts and totes keep their 2 protected.
     const fault = failWriteNumber(harness, 1, refusal(harness));
-    const numbersSent: string[] = [];
-    mswServer.use(
-      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
-        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
-        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
-        return undefined;
-      }),
-    );
+    const numbersSent = watchNumbersSent();
     expect(await publishPolicy(shop, NOTHING, { createdBy: "test" })).toMatchObject({ ok: true });
     const report = await reconcileShop(shop, "manual");
     expect(fault.failed?.operation, name).toBe(refusedOperation);
