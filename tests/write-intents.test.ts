@@ -17,6 +17,7 @@ import { reconcileShop } from "~/services/reconcile.server";
 import { loadSyncPage } from "~/services/sync-view.server";
 import type { ShopStateSnapshot } from "../sandbox";
 import type { SandboxShopEmulator } from "../sandbox/admin-api/emulator";
+import { metafieldKey } from "../sandbox/shop/state";
 import { METAFIELDS_SET_MUTATION, MOVE_QUANTITIES_MUTATION } from "~/shopify/documents";
 import { startHarness, type Harness } from "./support/harness";
 import { receiveStock } from "./support/scenarios";
@@ -135,6 +136,19 @@ async function oneRootFieldReaches(harness: Harness, request: Request, variables
   return HttpResponse.json({ data: { [root]: body.data[root], [otherRoot]: other.data }, ...(other.errors ? { errors: other.errors } : {}), extensions: body.extensions });
 }
 
+/** The variants of every metafieldsSet the app sends from now on (alone, beside a move, or a put-back), in order. */
+function watchNumbersSent(): string[] {
+  const numbersSent: string[] = [];
+  mswServer.use(
+    http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
+      const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
+      if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
+      return undefined;
+    }),
+  );
+  return numbersSent;
+}
+
 /** Shopify's answer to an internal failure: a top-level error, nothing applied. */
 const internalError = () =>
   HttpResponse.json({ errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
@@ -147,6 +161,14 @@ const refusal = (harness: Harness) => async (operation: string, request: Request
   const root = operation === "SafestockMoveQuantities" ? "inventoryMoveQuantities" : "metafieldsSet";
   return HttpResponse.json({ data: { [root]: root === "inventoryMoveQuantities" ? { inventoryAdjustmentGroup: null, userErrors: INVALID_LOCATION } : { metafields: null, userErrors: INVALID_LOCATION } } });
 };
+
+/** Makes a variant a fixed bundle (docs/decisions/034), as a merchant's bundles app would. */
+const MAKE_BUNDLE = `mutation MakeBundle($input: [ProductVariantRelationshipUpdateInput!]!) {
+  productVariantRelationshipBulkUpdate(input: $input) {
+    parentProductVariants { id requiresComponents }
+    userErrors { field message code }
+  }
+}`;
 
 /** Channel numbers changed between two snapshots, per variant's item and channel, as "item|channel: before→after". */
 function changedChannels(before: ShopStateSnapshot, after: ShopStateSnapshot): string[] {
@@ -309,14 +331,7 @@ describe("numbers never claim a refused move", () => {
     const start = harness.sandbox.shop(shop).snapshot();
     // Write 1 is refused: the first batch of moves (with the first 25 numbers beside it, if they travel together).
     const fault = failWriteNumber(harness, 1, refusal(harness));
-    const numbersSent: string[] = [];
-    mswServer.use(
-      http.post("https://*.myshopify.com/admin/api/2026-10/graphql.json", async ({ request }) => {
-        const body = (await request.clone().json()) as { query: string; variables: { metafields?: { ownerId: string }[] } };
-        if (body.query.includes("metafieldsSet(")) numbersSent.push(...(body.variables.metafields ?? []).map((entry) => entry.ownerId));
-        return undefined;
-      }),
-    );
+    const numbersSent = watchNumbersSent();
     expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
     const report = await reconcileShop(shop, "manual");
     expect(report.causes["refused INVALID_LOCATION"]).toBe(1);
@@ -338,6 +353,116 @@ describe("numbers never claim a refused move", () => {
     expect([...changedVariants].some((variantId) => !refusedVariants.has(variantId!))).toBe(true);
     expect([...changedVariants].filter((variantId) => refusedVariants.has(variantId!))).toEqual([]);
     expect(report.drifted).toBe(report.fixed + report.failed);
+  }, 90_000);
+
+  it("a bundle published after its component's refused release keeps the number it had: it is left out like the component, not published with the released units", async () => {
+    const shop = "intents-refused-bundle.myshopify.com";
+    // 40 variants: one bundle and 39 items, so a run that changes every item's numbers sends them in
+    // two requests (25 a metafieldsSet): the first beside the moves, the bundle (read last) after it.
+    const harness = startHarness({ shops: [shop], seed: { variants: 40, catalog: "plain", seed: 7 } });
+    await harness.install(shop);
+    await harness.settle();
+    const seeded = harness.sandbox.shop(shop).snapshot();
+    const warehouse = seeded.locations.find((location) => location.name === "Warehouse")!.id;
+    const warehouseAvailable = (itemId: string) => seeded.inventoryLevels.find((level) => level.inventoryItemId === itemId && level.locationId === warehouse)!.quantities.available;
+    // The component: the first variant with at least 2 available at the Warehouse (its Online Store
+    // number, the only location fulfilling online orders: sandbox/shop/README.md); the bundle: the last variant.
+    const component = seeded.variants.find((variant) => warehouseAvailable(variant.inventoryItemId) >= 2)!;
+    const bundle = seeded.variants[seeded.variants.length - 1]!;
+    const units = warehouseAvailable(component.inventoryItemId);
+    const made = await harness.gql<{ data: { productVariantRelationshipBulkUpdate: { userErrors: unknown[] } } }>(
+      MAKE_BUNDLE,
+      { input: [{ parentProductVariantId: bundle.id, productVariantRelationshipsToCreate: [{ id: component.id, quantity: 1 }] }] },
+      shop,
+    );
+    expect(made.data.productVariantRelationshipBulkUpdate.userErrors).toEqual([]);
+
+    // A flat 2 protected at every level: the component's Online Store number is units − 2, and so
+    // is the bundle's (one component a bundle), which lists the component at units − 2.
+    expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const onlineOf = (state: ShopStateSnapshot, variantId: string) => {
+      const value = state.metafields.find((entry) => entry.ownerId === variantId && entry.key === "channels")?.value;
+      const parsed = JSON.parse(value ?? "{}") as { channels?: Record<string, { available: number }>; components?: { id: string; available: number }[] };
+      return { online: parsed.channels?.online_store?.available, components: parsed.components?.map((entry) => [entry.id, entry.available]) };
+    };
+    const protectedTwo = { online: units - 2, components: [[component.id, units - 2]] };
+    expect(onlineOf(harness.sandbox.shop(shop).snapshot(), bundle.id)).toEqual(protectedTwo);
+
+    // Nothing protected: the release would free the 2 units (units on both). The moves' request is
+    // refused, so the component keeps its 2 protected and its number of units − 2.
+    const fault = failWriteNumber(harness, 1, refusal(harness));
+    const numbersSent = watchNumbersSent();
+    expect(await publishPolicy(shop, NOTHING, { createdBy: "test" })).toMatchObject({ ok: true });
+    const report = await reconcileShop(shop, "manual");
+    expect(fault.failed?.operation).toBe("SafestockApplyLevels");
+    const refusedItems = (fault.failed!.variables.input as { changes: { inventoryItemId: string }[] }).changes.map((change) => change.inventoryItemId);
+    expect(refusedItems).toContain(component.inventoryItemId);
+    // The bundle's numbers were not beside the refused move: they would have gone in a later request.
+    expect((fault.failed!.variables.metafields as { ownerId: string }[]).map((entry) => entry.ownerId)).not.toContain(bundle.id);
+
+    const end = harness.sandbox.shop(shop).snapshot();
+    const level = end.inventoryLevels.find((entry) => entry.inventoryItemId === component.inventoryItemId && entry.locationId === warehouse)!;
+    expect(level.quantities.safety_stock).toBe(2);
+    expect(onlineOf(end, component.id).online).toBe(units - 2);
+    // The bundle stays at units − 2, listing the component at units − 2 (not units: 2 more than
+    // the component has for sale), and its numbers were never sent.
+    expect(onlineOf(end, bundle.id)).toEqual(protectedTwo);
+    expect(numbersSent).not.toContain(bundle.id);
+    // Every write assumed the refused release: nothing was fixed, all of it failed.
+    expect(report.fixed).toBe(0);
+    expect(report.drifted).toBe(report.failed);
+  }, 90_000);
+
+  it.each([
+    ["beside it, in one request", "SafestockApplyLevels", false],
+    ["after it (a first publication among them)", "SafestockMoveQuantities", true],
+  ] as const)("numbers sent %s: the refused items and their bundle are not published from the refused move; the Summer Set keeps 40", async (name, refusedOperation, firstPublication) => {
+    // The realistic seed's Summer Set is 1 SHIRT-M + 2 TOTE-NAT; Warehouse available 42 and 120,
+    // the Online Store's pool (docs/decisions/034). A flat 2: shirts 40, totes 118, set min(40, ⌊118/2⌋ = 59) = 40.
+    const shop = `intents-refused-set-${firstPublication ? "after" : "beside"}.myshopify.com`;
+    const harness = startHarness({ shops: [shop], seed: "realistic" });
+    await harness.install(shop);
+    await harness.settle();
+    expect(await publishPolicy(shop, FLAT_TWO, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const variant = (sku: string) => harness.sandbox.shop(shop).snapshot().variants.find((entry) => entry.sku === sku)!;
+    const [set, shirt, tote, ring] = ["SET-SUMMER", "SHIRT-M", "TOTE-NAT", "RING-6"].map(variant);
+    const online = (variantId: string) => {
+      const value = harness.sandbox.shop(shop).snapshot().metafields.find((entry) => entry.ownerId === variantId && entry.key === "channels")?.value;
+      return (JSON.parse(value ?? "{}") as { channels?: Record<string, { available: number }> }).channels?.online_store?.available;
+    };
+    expect([online(shirt!.id), online(tote!.id), online(set!.id)]).toEqual([40, 118, 40]);
+    // RING-6's numbers deleted behind Safestock's back: republishing them has no value to put back,
+    // so the run's numbers go after its moves, not beside them (docs/decisions/039).
+    // (The emulator has no metafieldsDelete: its state is edited, the record and its owner index.)
+    const state = (harness.sandbox.shop(shop) as SandboxShopEmulator).state;
+    for (const [id, entry] of firstPublication ? state.metafields : []) {
+      if (entry.ownerId !== ring!.id || entry.key !== "channels") continue;
+      state.metafields.delete(id);
+      state.metafieldIndex.delete(metafieldKey(entry.ownerId, entry.namespace, entry.key));
+    }
+    const start = harness.sandbox.shop(shop).snapshot();
+
+    // Nothing protected: the release is refused, so shirts and totes keep their 2 protected.
+    const fault = failWriteNumber(harness, 1, refusal(harness));
+    const numbersSent = watchNumbersSent();
+    expect(await publishPolicy(shop, NOTHING, { createdBy: "test" })).toMatchObject({ ok: true });
+    const report = await reconcileShop(shop, "manual");
+    expect(fault.failed?.operation, name).toBe(refusedOperation);
+    const refusedItems = new Set((fault.failed!.variables.input as { changes: { inventoryItemId: string }[] }).changes.map((change) => change.inventoryItemId));
+    expect(refusedItems).toContain(shirt!.inventoryItemId);
+    expect(refusedItems).toContain(tote!.inventoryItemId);
+
+    // Not 42, 120 and 42: the shirts, totes and set keep the numbers of the 2 still protected.
+    expect([online(shirt!.id), online(tote!.id), online(set!.id)]).toEqual([40, 118, 40]);
+    const refusedVariants = new Set([set!.id, ...start.variants.filter((entry) => refusedItems.has(entry.inventoryItemId)).map((entry) => entry.id)]);
+    // Beside the move, the set's numbers landed with the shirts' and totes' and were put back with
+    // them; no request sent them otherwise.
+    const beside = new Set(((fault.failed!.variables.metafields ?? []) as { ownerId: string }[]).map((entry) => entry.ownerId));
+    expect(beside.has(set!.id)).toBe(!firstPublication);
+    expect(numbersSent.filter((variantId) => refusedVariants.has(variantId) && !beside.has(variantId))).toEqual([]);
+    expect(report.drifted + report.firstPublished).toBe(report.fixed + report.failed);
   }, 90_000);
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundleChannelPlans, componentsForCheckout, MAX_BUNDLE_LISTED_HOLDS, type BundleInput } from "./bundles";
+import { bundleChannelPlans, componentsForCheckout, itemsAssumingMoves, MAX_BUNDLE_LISTED_HOLDS, type BundleInput } from "./bundles";
 import { channelMetafieldValue } from "./inventory-writes";
 import { leftAloneReason } from "./left-alone";
 import type { ChannelPlan } from "./types";
@@ -100,5 +100,22 @@ describe("leftAloneReason", () => {
     expect(leftAloneReason({ tracked: false, isGiftCard: false, requiresShipping: false })).toBe("untracked");
     expect(leftAloneReason({ tracked: true, isGiftCard: false, requiresShipping: false })).toBe("digital");
     expect(leftAloneReason({ tracked: true, isGiftCard: false, requiresShipping: true })).toBeNull();
+  });
+});
+
+describe("itemsAssumingMoves", () => {
+  const MUG_SET: BundleInput = { inventoryItemId: "mug-set", sku: "MUG-SET", components: [{ inventoryItemId: "mug", sku: "MUG", title: "Mug", quantity: 4 }] };
+  const BAG_SET: BundleInput = { inventoryItemId: "bag-set", sku: "BAG-SET", components: [{ inventoryItemId: "tote", sku: "TOTE-NAT", title: "Canvas Tote - Natural", quantity: 1 }, { inventoryItemId: "mug", sku: "MUG", title: "Mug", quantity: 1 }] };
+
+  it("is the moved items and every bundle with one of them as a component, and no other bundle", () => {
+    // The tote's move: the tote, SET (shirt + 2 totes) and BAG-SET (tote + mug); MUG-SET has no tote.
+    expect([...itemsAssumingMoves(["tote"], [SET, MUG_SET, BAG_SET])].sort()).toEqual(["bag-set", "set", "tote"]);
+    // The mug's move: the mug, MUG-SET and BAG-SET.
+    expect([...itemsAssumingMoves(["mug"], [SET, MUG_SET, BAG_SET])].sort()).toEqual(["bag-set", "mug", "mug-set"]);
+  });
+
+  it("is the moved items alone when no bundle contains them, or the run has no bundle", () => {
+    expect([...itemsAssumingMoves(["ring"], [SET, MUG_SET])]).toEqual(["ring"]);
+    expect([...itemsAssumingMoves(["shirt", "tote"], [])].sort()).toEqual(["shirt", "tote"]);
   });
 });

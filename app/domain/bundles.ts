@@ -59,6 +59,19 @@ export function bundleChannelPlans(bundle: BundleInput, componentPlans: Readonly
   });
 }
 
+/**
+ * The items whose planned numbers assume the moves of `moved`: those items and every bundle with
+ * one of them as a component (its numbers are derived from the components' planned numbers). When
+ * a move is refused, none of these may be published from this plan (docs/decisions/039).
+ */
+export function itemsAssumingMoves(moved: Iterable<string>, bundles: readonly BundleInput[]): Set<string> {
+  const items = new Set(moved);
+  for (const bundle of bundles) {
+    if (bundle.components.some((component) => items.has(component.inventoryItemId))) items.add(bundle.inventoryItemId);
+  }
+  return items;
+}
+
 /** "limited by SHIRT-M: 7 units for this channel, 2 per bundle" — one line summing to pool − available. */
 function bundleExplain(units: number, limiting: BundleComponent | null, limitingUnits: number): readonly ExplainLine[] {
   if (limiting === null) return [];

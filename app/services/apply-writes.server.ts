@@ -12,6 +12,7 @@
  * retry plans only what is left (item 3). An intent whose answer never came back (crash, lost
  * response) stays pending and is resumed by `resumePendingWrites` before the next plan.
  */
+import { itemsAssumingMoves, type BundleInput } from "~/domain/bundles";
 import { putBackChannelMetafieldValue } from "~/domain/inventory-writes";
 import { NonRetryableError } from "~/jobs/queue.server";
 import { recordLags, type LagInput } from "~/models/telemetry.server";
@@ -374,7 +375,14 @@ export interface ApplyCounts {
  * recorded once Shopify applied it. Stops at the first stale write (the caller re-reads and
  * re-plans); everything applied before it is already recorded.
  */
-export async function executeWriteSteps(context: ShopSyncContext, client: AdminClient, steps: readonly WriteStep[], options: WriterOptions): Promise<ApplyCounts> {
+export async function executeWriteSteps(
+  context: ShopSyncContext,
+  client: AdminClient,
+  steps: readonly WriteStep[],
+  options: WriterOptions,
+  /** The run's fixed bundles with their components: a bundle's numbers assume its components' moves. */
+  bundles: readonly BundleInput[] = [],
+): Promise<ApplyCounts> {
   const writesOf = (kinds: readonly WriteIntentKind[]) => steps.filter((step) => kinds.includes(step.kind)).reduce((sum, step) => sum + step.writes, 0);
   const counts: ApplyCounts = {
     stale: false,
@@ -396,14 +404,16 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
       } else counts.stale = true;
       return outcome !== "stale";
     };
-    // Items whose move Shopify refused in this run (reconciliation goes on after a refusal): their
-    // numbers in later steps assumed that move, so they are not sent (docs/decisions/039).
-    const refusedItems = new Set<string>();
-    // Each step filtered once, when first looked at (as the next of a pair, then as itself).
+    // Items whose move Shopify refused in this run (reconciliation goes on after a refusal), and
+    // the bundles made of them: their numbers in later steps assumed that move, so they are not
+    // sent (docs/decisions/039). A bundle beside the refused move is put back with the rest of
+    // that request's numbers (performPair).
+    let refusedItems = new Set<string>();
+    // Each step filtered from what is left of it (looked at as the next of a move, then as itself):
+    // a refusal between the two looks drops its items then, and nothing is counted twice.
     const filtered = new Map<number, WriteStep | undefined>();
     const unrefused = (index: number): WriteStep | undefined => {
-      if (filtered.has(index)) return filtered.get(index);
-      const step = steps[index];
+      const step = filtered.has(index) ? filtered.get(index) : steps[index];
       let result: WriteStep | undefined = step;
       if (step?.kind === "metafields_set" && refusedItems.size > 0) {
         const { kept, dropped } = withoutItems(step, refusedItems);
@@ -414,7 +424,9 @@ export async function executeWriteSteps(context: ShopSyncContext, client: AdminC
       return result;
     };
     const noteRefusedMove = (step: WriteStep, outcome: WriteOutcome) => {
-      if (outcome === "refused") for (const change of (step.request as MoveQuantitiesRequest).changes) refusedItems.add(change.inventoryItemId);
+      if (outcome !== "refused") return;
+      const moved = (step.request as MoveQuantitiesRequest).changes.map((change) => change.inventoryItemId);
+      refusedItems = itemsAssumingMoves([...refusedItems, ...moved], bundles);
     };
     for (let index = 0; index < steps.length; index++) {
       const step = unrefused(index);

@@ -134,7 +134,7 @@ export async function syncItems(
   const writePlan = planFor(context, items, bundles, await withSalesSinceListed(context.shop, publishedReservesOf(previousChannels), context.syncLagMinutes));
   // Every read and plan happens here; the writer only sends the steps.
   const steps = await planWriteSteps(context, client, writePlan, items, actor, previousChannels);
-  const counts = await executeWriteSteps(context, client, steps, options);
+  const counts = await executeWriteSteps(context, client, steps, options, bundles);
   return { levelsChecked: writePlan.levels.length, ...counts };
 }
 
