@@ -811,6 +811,15 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     let changedItemSeconds = 0;
     for (const items of changeSeconds.get(domain)!.values()) changedItemSeconds += items.size;
     const measured = shop.app.kind !== "none" && shopCalls.length > 0;
+    if (process.env.FLASH_DEBUG_COST === "1" && measured) {
+      const reads = shopCalls.filter((c) => !c.mutation && c.cost > 0).map((c) => `${c.operation}:${itemsIn(c).length}/${c.cost}`);
+      const byShape = new Map<string, number>();
+      for (const r of reads) byShape.set(r, (byShape.get(r) ?? 0) + 1);
+      process.stdout.write(
+        `${shop.label}: lower bound from ${windows} change-seconds (${changedItemSeconds} item-seconds) × (read ${readCostPerItem.toFixed(2)} a changed item + write ${minCost(true)}); ` +
+          `reads (operation:items/points × count) ${[...byShape].sort((x, y) => y[1] - x[1]).map(([shape, n]) => `${shape}×${n}`).join(" ")}\n`,
+      );
+    }
     const lowerBoundCost = measured ? changedItemSeconds * readCostPerItem + windows * minCost(true) : 0;
     const minimalLowerBound = measured ? windows * (minCost(false) + minCost(true)) : 0;
     results.push({
