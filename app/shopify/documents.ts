@@ -142,6 +142,30 @@ export const ITEM_LEVELS_QUERY = /* GraphQL */ `
   ${ITEM_LEVELS_FRAGMENT}
 `;
 
+/**
+ * Only the channel numbers of some variants (`safestock.channels` value and `compareDigest`), for
+ * the reads that need nothing else: the writer's read-backs after a lost or stale answer and its
+ * put-back (apply-writes.server.ts), and the cart-hold confirmation (holds.server.ts). Read by
+ * variant id, where the metafield lives and where the cart-validation Function reads it. Costs 2
+ * requested and actual (nodes(ids:) 1, charged once however many ids + metafield 1), against 44
+ * for SafestockItemLevels with its 250-level page (17 with a page of 3); a variant deleted since
+ * answers null (docs/decisions/043).
+ */
+export const CHANNEL_NUMBERS_QUERY = /* GraphQL */ `
+  query SafestockChannelNumbers($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on ProductVariant {
+        id
+        metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
+          id
+          value
+          compareDigest
+        }
+      }
+    }
+  }
+`;
+
 export const CATALOG_PAGE_QUERY = /* GraphQL */ `
   query SafestockCatalogPage($first: Int!, $after: String, $levelsPerPage: Int!) {
     inventoryItems(first: $first, after: $after) {
@@ -543,6 +567,7 @@ export const FLOW_TRIGGER_RECEIVE_MUTATION = /* GraphQL */ `
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
+  CHANNEL_NUMBERS_QUERY,
   CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,

@@ -10,6 +10,7 @@ import {
   CATALOG_PAGE_QUERY,
   CATALOG_SIZE_QUERY,
   CHANNEL_METAFIELD,
+  CHANNEL_NUMBERS_QUERY,
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
   LEVELS_PER_PAGE,
@@ -28,6 +29,8 @@ import type {
   SafestockCatalogPageQuery,
   SafestockCatalogPageQueryVariables,
   SafestockCatalogSizeQuery,
+  SafestockChannelNumbersQuery,
+  SafestockChannelNumbersQueryVariables,
   SafestockItemLevelsFragment,
   SafestockItemLevelsQuery,
   SafestockItemLevelsQueryVariables,
@@ -132,6 +135,29 @@ export async function readInventoryItems(client: AdminClient, inventoryItemIds: 
     for (const node of data.nodes) if (isInventoryItem(node)) items.push(await toItem(client, node, levelsPerPage));
   }
   return items;
+}
+
+/** A variant's channel metafield as read: what a compare-and-swap write needs. */
+export type ChannelMetafield = NonNullable<ShopifyItem["channelMetafield"]>;
+
+/** `nodes(ids:)` takes at most 250 ids ("The input must not contain more than 250 values", 2026-10 schema). */
+const NODE_IDS_PER_READ = 250;
+
+/**
+ * The channel metafield of each variant, by variant id (null: the variant has none; absent: the
+ * variant is gone). For reads that need nothing else: 2 points a request, where an item read costs
+ * 17–44 (CHANNEL_NUMBERS_QUERY, docs/decisions/043).
+ */
+export async function readChannelNumbers(client: AdminClient, variantIds: readonly string[]): Promise<Map<string, ChannelMetafield | null>> {
+  const numbers = new Map<string, ChannelMetafield | null>();
+  const ids = [...new Set(variantIds)];
+  for (let start = 0; start < ids.length; start += NODE_IDS_PER_READ) {
+    const { data } = await client.request<SafestockChannelNumbersQuery>("SafestockChannelNumbers", CHANNEL_NUMBERS_QUERY, {
+      ids: ids.slice(start, start + NODE_IDS_PER_READ),
+    } satisfies SafestockChannelNumbersQueryVariables);
+    for (const node of data.nodes) if (node && "id" in node) numbers.set(node.id, node.metafield);
+  }
+  return numbers;
 }
 
 export async function readCatalogPage(
