@@ -242,7 +242,7 @@ export async function withStaleRetries(
   client: AdminClient,
   inventoryItemIds: string[],
   run: (items: ShopifyItem[]) => Promise<SyncOutcome>,
-  options: { firstRead?: ShopifyItem[]; now: () => Date; onAttempt?: (outcome: SyncOutcome, last: boolean) => void; levelPaging?: LevelPaging },
+  options: { firstRead?: ShopifyItem[]; now: () => Date; onAttempt?: (outcome: SyncOutcome, last: boolean) => void; levelPaging: LevelPaging },
 ): Promise<SyncOutcome> {
   let outcome: SyncOutcome | null = null;
   for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {

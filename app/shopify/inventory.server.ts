@@ -124,7 +124,13 @@ export function levelPagingFor(locationCount: number): LevelPaging {
   return { levelsPerPage: Math.min(LEVELS_PER_PAGE, Math.max(1, Math.floor(locationCount))) };
 }
 
-export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
+/**
+ * Items with their levels. The paging is the caller's to give (`levelPagingFor` the shop's
+ * locations), never a silent default: the default page of 250 levels costs 44 points a read, 17 at
+ * 3 locations (docs/decisions/043). A caller that needs only the channel numbers reads
+ * `readChannelNumbers` (2 points).
+ */
+export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging) {
   const items: ShopifyItem[] = [];
   for (let start = 0; start < inventoryItemIds.length; start += ITEM_IDS_PER_READ) {
     const ids = inventoryItemIds.slice(start, start + ITEM_IDS_PER_READ);
