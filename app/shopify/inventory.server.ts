@@ -146,7 +146,7 @@ export async function readInventoryItems(client: AdminClient, inventoryItemIds: 
 /** A variant's channel metafield as read: what a compare-and-swap write needs. */
 export type ChannelMetafield = NonNullable<ShopifyItem["channelMetafield"]>;
 
-/** `nodes(ids:)` takes at most 250 ids ("The input must not contain more than 250 values", 2026-10 schema). */
+/** Input arrays are capped at 250 entries (https://shopify.dev/docs/api/usage/limits), `nodes(ids:)`'s too. */
 const NODE_IDS_PER_READ = 250;
 
 /**
