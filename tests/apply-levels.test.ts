@@ -187,9 +187,10 @@ describe("a move and its channel numbers in one request", () => {
       );
       expect(set.data.metafieldsSet.userErrors).toEqual([]);
     });
-    // The put-back by digest (stale: theirs is there), then the read of the put-back that finds
-    // nothing of ours left, then the next try's re-read: no second put-back write.
-    expect(operations.slice(0, 4)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockItemLevels", "SafestockItemLevels"]);
+    // The put-back by digest (stale: theirs is there), then the read of the put-back (the numbers
+    // alone, docs/decisions/043) that finds nothing of ours left, then the next try's re-read: no
+    // second put-back write.
+    expect(operations.slice(0, 4)).toEqual(["SafestockApplyLevels", "SafestockSetChannelAts", "SafestockChannelNumbers", "SafestockItemLevels"]);
     expect(await prisma.writeIntent.count({ where: { shop, kind: "metafields_set", status: "withdrawn" } })).toBe(1);
     await harness.settle();
     expect(ring6(harness.sandbox.shop(shop).snapshot())).toMatchObject({ safetyStock: 1, online: onlineNumbers(10) });

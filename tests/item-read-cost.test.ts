@@ -9,11 +9,17 @@
  *   charged once, like one object);
  * - levels on a catalog page: 3 of 250 pro rata, ⌈11 × 3 ÷ 250 × 3⌉ = 1, plus 1 because that share
  *   is below one level (11 × 3 < 250): 2 + 2 = 4; an item 1 + 8 + 4 = 13; a page of 10 of 10:
- *   2 + size(10) 4 × 13 = 54.
+ *   2 + size(10) 4 × 13 = 54;
+ * - the same item read with the shop-sized page of 3 levels (levelPagingFor(3)): levels
+ *   2 + size(3) ⌊2·ln 3⌋ = ⌊2.197⌋ = 2 × 3 = 8, charged whole through nodes(ids:): 1 + 8 + 8 = 17;
+ * - SafestockChannelNumbers (the channel numbers alone, by variant id, docs/decisions/043):
+ *   nodes(ids:) 1 (a list, charged once whatever the number of ids) + on ProductVariant:
+ *   `id` 0 + metafield 1 (an object; a null one still costs its own point) = 2, requested and
+ *   actual; a node that answered null (a deleted variant) costs nothing beyond the list's 1.
  */
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
-import { CATALOG_PAGE_QUERY, ITEM_LEVELS_QUERY, LEVELS_PER_PAGE } from "~/shopify/documents";
+import { CATALOG_PAGE_QUERY, CHANNEL_NUMBERS_QUERY, ITEM_LEVELS_QUERY, LEVELS_PER_PAGE } from "~/shopify/documents";
 import { actualQueryCost, requestedQueryCost, type CostInput } from "../sandbox/admin-api/cost";
 import { adminSchema } from "../sandbox/schemas/index";
 
@@ -50,5 +56,28 @@ describe("the emulator's charge for Safestock's item reads (3 levels per item)",
     const input = costInput(CATALOG_PAGE_QUERY, { first: 10, levelsPerPage: LEVELS_PER_PAGE });
     const data = { inventoryItems: { nodes: ids(10).map((_, i) => item(i + 1)), pageInfo: {} } };
     expect(actualQueryCost(input, data)).toBe(54);
+  });
+
+  it.each([1, 20])("SafestockItemLevels with %i item(s) and a page of 3 levels: 17 requested and 17 actual", (count) => {
+    const input = costInput(ITEM_LEVELS_QUERY, { ids: ids(count), levelsPerPage: 3 });
+    expect(requestedQueryCost(input)).toBe(17);
+    expect(actualQueryCost(input, { nodes: ids(count).map((_, i) => item(i + 1)) })).toBe(17);
+  });
+});
+
+const variantIds = (count: number): string[] => Array.from({ length: count }, (_, i) => `gid://shopify/ProductVariant/${i + 1}`);
+
+describe("the emulator's charge for reading the channel numbers alone", () => {
+  it.each([1, 25, 250])("SafestockChannelNumbers with %i variant(s): 2 requested and 2 actual", (count) => {
+    const input = costInput(CHANNEL_NUMBERS_QUERY, { ids: variantIds(count) });
+    expect(requestedQueryCost(input)).toBe(2);
+    const numbers = variantIds(count).map((id, i) => ({ id, metafield: i % 2 === 0 ? { id: `gid://shopify/Metafield/${i + 1}`, value: "{}", compareDigest: "d" } : null }));
+    expect(actualQueryCost(input, { nodes: numbers })).toBe(2);
+  });
+
+  it("a variant deleted since answers null: 1 for the list, 2 with one variant still there", () => {
+    const input = costInput(CHANNEL_NUMBERS_QUERY, { ids: variantIds(2) });
+    expect(actualQueryCost(input, { nodes: [null, null] })).toBe(1);
+    expect(actualQueryCost(input, { nodes: [null, { id: variantIds(2)[1], metafield: null }] })).toBe(2);
   });
 });

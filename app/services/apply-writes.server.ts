@@ -30,7 +30,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import {
   applyLevels,
   moveQuantities,
-  readInventoryItems,
+  readChannelNumbers,
   readProductPublications,
   setChannelMetafields,
   setProductPublished,
@@ -311,12 +311,14 @@ async function withdrawChannelNumbers(client: AdminClient, intent: WriteIntent, 
   await closeWriteIntent(intent.id, "withdrawn", undefined);
 }
 
-/** After a lost answer: whether Shopify holds every value of `writes` (read back). */
-function valuesLanded(client: AdminClient, request: MetafieldsRequest, writes: readonly ChannelMetafieldWrite[]) {
-  return async () => {
-    const after = new Map((await readInventoryItems(client, request.inventoryItemIds)).map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
-    return writes.every((write) => after.get(write.variantId) === write.value);
-  };
+/**
+ * Whether Shopify holds every value of `writes` now (a read-back after a lost or stale answer): the
+ * channel numbers alone are read, 2 points, not an item read's 17–44 (docs/decisions/043). A
+ * variant gone since reads as absent, so not held.
+ */
+async function holdsEveryValue(client: AdminClient, writes: readonly ChannelMetafieldWrite[]): Promise<boolean> {
+  const now = await readChannelNumbers(client, writes.map((write) => write.variantId));
+  return writes.every((write) => now.get(write.variantId)?.value === write.value);
 }
 
 /** What a put-back writes for one number: its value before the run, or (stale move) no higher than planned. */
@@ -334,22 +336,21 @@ async function putBackByLandedDigests(client: AdminClient, intent: WriteIntent, 
   const previous = request.previousValues;
   if (!previous || landedDigests.length !== request.metafields.length || previous.some((value) => typeof value !== "string")) return false;
   const restore = request.metafields.map((write, index) => ({ variantId: write.variantId, value: putBack(previous[index]!, write.value), compareDigest: landedDigests[index]! }));
-  const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), valuesLanded(client, request, restore), warnTransient(intent, "metafieldsSet"));
+  const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), () => holdsEveryValue(client, restore), warnTransient(intent, "metafieldsSet"));
   return result.ok;
 }
 
 /** The put-back after a read: only the values that are still ours, each with its current digest. */
 async function putBackWhereStillOurs(client: AdminClient, intent: WriteIntent, putBack: PutBackValue): Promise<void> {
   const request = intent.request as MetafieldsRequest;
-  const items = await readInventoryItems(client, request.inventoryItemIds);
-  const current = new Map(items.map((item) => [item.variantId, item.channelMetafield]));
+  const current = await readChannelNumbers(client, request.metafields.map((write) => write.variantId));
   const restore = request.metafields.flatMap((write, index) => {
     const now = current.get(write.variantId);
     const previous = request.previousValues?.[index];
     return now && now.value === write.value && typeof previous === "string" ? [{ variantId: write.variantId, value: putBack(previous, write.value), compareDigest: now.compareDigest }] : [];
   });
   if (restore.length > 0) {
-    const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), valuesLanded(client, request, restore), warnTransient(intent, "metafieldsSet"));
+    const result = await sendUntilSettled("metafieldsSet", () => setChannelMetafields(client, restore), () => holdsEveryValue(client, restore), warnTransient(intent, "metafieldsSet"));
     // Stale: someone wrote these numbers since; theirs stand. A refusal of values Shopify took before is a bug: say so.
     if (!result.ok && result.failure !== "stale") {
       console.error("write intent: channel numbers could not be put back", { shop: intent.shop, intent: intent.id, errors: describeUserErrors(result.userErrors) });
@@ -521,12 +522,9 @@ export async function resumePendingWrites(shop: string, client: AdminClient, now
 
 async function effectPresent(client: AdminClient, intent: WriteIntent): Promise<boolean> {
   if (intent.kind === "metafields_set") {
-    const request = intent.request as MetafieldsRequest;
-    const items = await readInventoryItems(client, request.inventoryItemIds);
-    const values = new Map(items.map((item) => [item.variantId, item.channelMetafield?.value ?? null]));
     // metafieldsSet "is atomic, meaning no changes are persisted if an error is encountered"
     // (its description in the 2026-10 schema): every value is there, or none of this request's.
-    return request.metafields.every((write) => values.get(write.variantId) === write.value);
+    return holdsEveryValue(client, (intent.request as MetafieldsRequest).metafields);
   }
   const request = intent.request as PublicationRequest;
   const published = await readProductPublications(client, request.productId);

@@ -25,7 +25,7 @@ import { finishPreviewBacktest, getPolicyPreview, startPreviewBacktest, updateBa
 import { currentPolicy } from "~/models/policy.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
-import { readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
+import { levelPagingFor, readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
 import { countPastOrders, readPastOrders, type PastOrder } from "~/shopify/past-orders.server";
 import type { JobHandler } from "~/jobs/worker.server";
 import { jobQueue } from "./jobs.server";
@@ -72,7 +72,7 @@ export async function computeBacktest(shop: string, previewId: string, { client,
   const candidate = candidateCheck.value;
   // Stock now, read from Shopify right after the orders so that both describe the same moment; only
   // the items the orders name matter (an item without orders adds nothing to any figure).
-  const stock = await readInventoryItems(admin, [...new Set(orders.flatMap((order) => order.lines.map((line) => line.inventoryItemId)))]);
+  const stock = await readInventoryItems(admin, [...new Set(orders.flatMap((order) => order.lines.map((line) => line.inventoryItemId)))], levelPagingFor(context.locations.length));
   const input = { ...(await backtestInput(shop, orders, stock, [currentDocument, candidate], context.syncLagMinutes * 60)), window: { from: since.getTime(), to: now.getTime() } };
   const report = runBacktest(input, [
     { label: "No protection", policy: undefined },

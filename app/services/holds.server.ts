@@ -33,7 +33,7 @@ import { channelStateFor } from "~/models/sync-state.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { readBundleLinks } from "~/shopify/bundles.server";
-import { readInventoryItems } from "~/shopify/inventory.server";
+import { readChannelNumbers } from "~/shopify/inventory.server";
 import { parseExplain } from "./display-view.server";
 import { enqueueRecompute } from "./jobs.server";
 import { recomputeInventoryItems } from "./sync-items.server";
@@ -106,24 +106,22 @@ async function bundleRecipes(
   lines: HoldLine[],
   channel: string,
   client?: AdminClient,
-): Promise<{ recipes: BundleRecipes; unreadable: Set<string>; bundleItems: string[] }> {
+): Promise<{ recipes: BundleRecipes; unreadable: Set<string>; bundleVariants: string[] }> {
   const bundles: string[] = [];
-  const bundleItems: string[] = [];
   for (const line of lines) {
     const item = await catalogItemForVariant(shop, line.variantId);
     const state = item ? await channelStateFor(shop, item.inventoryItemId, channel) : null;
     if (!item || !state || !parseExplain(state.explain).some((explain) => explain.rule === BUNDLE_RULE)) continue;
     bundles.push(line.variantId);
-    bundleItems.push(item.inventoryItemId);
   }
-  if (bundles.length === 0) return { recipes: new Map(), unreadable: new Set(), bundleItems };
+  if (bundles.length === 0) return { recipes: new Map(), unreadable: new Set(), bundleVariants: [] };
   try {
     const links = await readBundleLinks(client ?? (await adminClientForShop(shop)), bundles);
     const recipes = new Map([...links.components].map(([variantId, parts]) => [variantId, parts.map((part) => ({ variantId: part.variantId, quantity: part.quantity }))]));
-    return { recipes, unreadable: new Set(bundles.filter((variantId) => !recipes.has(variantId))), bundleItems };
+    return { recipes, unreadable: new Set(bundles.filter((variantId) => !recipes.has(variantId))), bundleVariants: bundles };
   } catch (error) {
     console.error("[holds] could not read the cart's bundles", { shop, variantIds: bundles, error: error instanceof Error ? error.message : String(error) });
-    return { recipes: new Map(), unreadable: new Set(bundles), bundleItems: [] };
+    return { recipes: new Map(), unreadable: new Set(bundles), bundleVariants: [] };
   }
 }
 
@@ -148,7 +146,7 @@ export async function holdCart(
   const holdKey = running !== null && input.holdKey === running ? running : newHoldKey();
   const lines = perVariant(input.lines);
   // A bundle line is held as its components (docs/decisions/034 "Holds"): the cart's demand per variant to hold.
-  const { recipes, unreadable, bundleItems } = await bundleRecipes(shop, lines, channel, options.client);
+  const { recipes, unreadable, bundleVariants } = await bundleRecipes(shop, lines, channel, options.client);
   const demand = cartDemand(
     lines.filter((line) => !unreadable.has(line.variantId)),
     recipes,
@@ -178,7 +176,7 @@ export async function holdCart(
     hold.expiresAt = new Date(at);
     await shortenCartHold(shop, { holder: input.holder, holdKey, variantId: hold.variantId, expiresAt: hold.expiresAt });
   }
-  const bundleCheck = { bundleItems, demand: new Map(demand.map((line) => [line.variantId, line.quantity])), cartVariants: new Set(lines.map((line) => line.variantId)) };
+  const bundleCheck = { bundleVariants, demand: new Map(demand.map((line) => [line.variantId, line.quantity])), cartVariants: new Set(lines.map((line) => line.variantId)) };
   const confirmed = placed.length > 0 ? await confirmHolds(shop, { holdKey, placed, bundleCheck, now: options.now, client: options.client }) : new Set<string>();
   const released: string[] = [];
   for (const hold of placed) {
@@ -278,7 +276,8 @@ function refusal(line: HoldLine, state: { available: number; paused: boolean }, 
 
 /** What the cart's bundles need of their components, to check the Function would let the holder through. */
 interface BundleCheck {
-  bundleItems: string[];
+  /** The cart's bundle variants whose components were read: their numbers say whether the holder may take the components. */
+  bundleVariants: string[];
   demand: Map<string, number>;
   cartVariants: Set<string>;
 }
@@ -301,17 +300,17 @@ async function confirmHolds(
     const now = input.now ? () => input.now! : () => new Date();
     await recomputeInventoryItems(shop, ids, { client: admin, actor: "hold", now });
     // The cart's bundles were planned in the same run as their components (docs/decisions/034).
-    const items = await readInventoryItems(admin, [...ids, ...bundleCheck.bundleItems]);
-    const bundleItems = new Set(bundleCheck.bundleItems);
+    // Only the numbers are read back, by variant, as the Function reads them: 2 points, where an
+    // item read with its levels cost 44 (docs/decisions/043).
+    const numbers = await readChannelNumbers(admin, [...placed.map((hold) => hold.variantId), ...bundleCheck.bundleVariants]);
     const refusedToHolder = new Set(
-      items.filter((item) => bundleItems.has(item.inventoryItemId)).flatMap((item) => componentsRefusedToHolder(item.channelMetafield?.value, bundleCheck.demand, bundleCheck.cartVariants, holdKey)),
+      bundleCheck.bundleVariants.flatMap((variantId) => componentsRefusedToHolder(numbers.get(variantId)?.value, bundleCheck.demand, bundleCheck.cartVariants, holdKey)),
     );
     const confirmed = new Set<string>();
-    for (const item of items) {
-      if (placed.some((hold) => hold.inventoryItemId === item.inventoryItemId && refusedToHolder.has(hold.variantId))) continue;
-      const units = placed.find((hold) => hold.inventoryItemId === item.inventoryItemId)?.units ?? Infinity;
-      const published = unitsForHolder(item.channelMetafield?.value, holdKey);
-      if (published && published.listed >= units && published.available >= units) confirmed.add(item.inventoryItemId);
+    for (const hold of placed) {
+      if (refusedToHolder.has(hold.variantId)) continue;
+      const published = unitsForHolder(numbers.get(hold.variantId)?.value, holdKey);
+      if (published && published.listed >= hold.units && published.available >= hold.units) confirmed.add(hold.inventoryItemId);
     }
     return confirmed;
   } catch (error) {

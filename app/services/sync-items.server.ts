@@ -119,7 +119,7 @@ export async function syncItems(
   actor: AuditActor,
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
-  const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned));
+  const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned), levelPagingFor(context.locations.length));
   // Components and bundles the run brought in need their own running holds and sales rates too, or
   // their published values would drop the holds on them (docs/decisions/034 "Holds").
   const fetchedIds = new Set(fetched.map((item) => item.inventoryItemId));
@@ -163,9 +163,10 @@ export function isPlanned(item: ShopifyItem): boolean {
  * A bundle is planned in the same run as its components, since its numbers are theirs
  * (docs/decisions/034): the run's bundles bring their components, and the run's components bring
  * the bundles they belong to (and those bundles' other components). Two rounds at most: bundles do
- * not nest (Shopify refuses a bundle as a component).
+ * not nest (Shopify refuses a bundle as a component). The parts are read with the shop's levels
+ * page (17 points at 3 locations, not the default page's 44: docs/decisions/043).
  */
-async function withBundleParts(client: AdminClient, planned: ShopifyItem[]): Promise<{ items: ShopifyItem[]; bundles: PlannedBundle[] }> {
+async function withBundleParts(client: AdminClient, planned: ShopifyItem[], levelPaging: LevelPaging): Promise<{ items: ShopifyItem[]; bundles: PlannedBundle[] }> {
   if (planned.length === 0) return { items: planned, bundles: [] };
   const items = new Map(planned.map((item) => [item.inventoryItemId, item]));
   const components = new Map<string, ShopifyBundleComponent[]>();
@@ -179,7 +180,7 @@ async function withBundleParts(client: AdminClient, planned: ShopifyItem[]): Pro
     const wanted = new Set([...links.components.values()].flat().map((part) => part.inventoryItemId));
     if (round === 0 && links.parentProductIds.size > 0) for (const id of await readBundleItemsOfProducts(client, [...links.parentProductIds])) wanted.add(id);
     const missing = [...wanted].filter((id) => !items.has(id));
-    const read = missing.length > 0 ? (await readInventoryItems(client, missing)).filter(isPlanned) : [];
+    const read = missing.length > 0 ? (await readInventoryItems(client, missing, levelPaging)).filter(isPlanned) : [];
     for (const item of read) items.set(item.inventoryItemId, item);
     // Newly read bundles still need their components; newly read components need nothing more.
     toLink = read.filter((item) => item.isBundle && item.variantId && !components.has(item.variantId));
@@ -241,7 +242,7 @@ export async function withStaleRetries(
   client: AdminClient,
   inventoryItemIds: string[],
   run: (items: ShopifyItem[]) => Promise<SyncOutcome>,
-  options: { firstRead?: ShopifyItem[]; now: () => Date; onAttempt?: (outcome: SyncOutcome, last: boolean) => void; levelPaging?: LevelPaging },
+  options: { firstRead?: ShopifyItem[]; now: () => Date; onAttempt?: (outcome: SyncOutcome, last: boolean) => void; levelPaging: LevelPaging },
 ): Promise<SyncOutcome> {
   let outcome: SyncOutcome | null = null;
   for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {

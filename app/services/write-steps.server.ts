@@ -30,7 +30,7 @@ export interface PublicationRequest {
 
 export interface MetafieldsRequest {
   metafields: ChannelMetafieldWrite[];
-  /** Each write's item, in the order of `metafields`: to read the values back when resuming (metafieldsSet takes no idempotency key). */
+  /** Each write's item, in the order of `metafields`: to drop the numbers of items whose move was refused (the writer's `withoutItems`). Read-backs go by each write's variantId. */
   inventoryItemIds: string[];
   /**
    * Each write's value before it (null: none), in the order of `metafields`: put back when a

@@ -435,6 +435,16 @@ export type SafestockItemMoreLevelsQueryVariables = Exact<{
 
 export type SafestockItemMoreLevelsQuery = { inventoryItem: { id: string, inventoryLevels: { nodes: Array<{ id: string, location: { id: string, name: string, isActive: boolean }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
+export type SafestockChannelNumbersQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type SafestockChannelNumbersQuery = { nodes: Array<
+    | { id: string, metafield: { id: string, value: string, compareDigest: string } | null }
+    | Record<PropertyKey, never>
+   | null> };
+
 export type SafestockCatalogSizeQueryVariables = Exact<{ [key: string]: never; }>;
 
 

@@ -24,9 +24,10 @@ export const QUANTITY_NAMES = [
 export const CHANNEL_METAFIELD = { namespace: "safestock", key: "channels", type: "json" } as const;
 
 /**
- * Locations per page of an item's levels (`$levelsPerPage`), with the item and in each follow-up:
- * Shopify's largest page, cheap under real costs (see the cost note in the fragment). A variable,
- * not a constant in the text, so a test can page a 30-location shop in pages of 10.
+ * Shopify's largest page of an item's levels (`$levelsPerPage`): the cap of `levelPagingFor`, which
+ * sizes each read's page to the shop's locations, since through nodes(ids:) a page is charged whole
+ * (see the cost note in the fragment, docs/decisions/043). A variable, not a constant in the text,
+ * so a test can page a 30-location shop in pages of 10.
  */
 export const LEVELS_PER_PAGE = 250;
 
@@ -89,16 +90,18 @@ const ITEM_LEVELS_FRAGMENT = /* GraphQL */ `
         }
       }
     }
-    # 250 locations per item is cheap: Shopify sizes a connection by ~2·ln(first), not by first
-    # (recorded: first 1/10/50/100/250 cost 3/6/9/11/13 for nodes { id }, sandbox/admin-api/cost.ts).
-    # One item costs 1 + variants 8 + levels (2 + 11 × 3) = 44 requested; nodes(ids:) is charged
-    # once however many ids it names, and a catalog page of 10 items costs 2 + 4 × 44 = 178
-    # (250 items: 486), all under the 1,000-point single-query limit
+    # Shopify sizes a connection by ~2·ln(first), not by first (recorded: first 1/10/50/100/250
+    # cost 3/6/9/11/13 for nodes { id }, sandbox/admin-api/cost.ts). With Shopify's largest page
+    # (LEVELS_PER_PAGE) one item costs 1 + variants 8 + levels (2 + 11 × 3) = 44 requested;
+    # nodes(ids:) is charged once however many ids it names, and a catalog page of 10 items costs
+    # 2 + 4 × 44 = 178 (250 items: 486), all under the 1,000-point single-query limit
     # (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
     # Actual: on a catalog page the levels are charged pro rata (3 levels: 3 points); read through
-    # nodes(ids:) they are charged their full page (35), as Shopify did in the one recorded read of
-    # that shape, so an item read costs 44 actual whatever the number of items or levels
-    # (docs/decisions/016 §1, amended 2026-12-06).
+    # nodes(ids:) they are charged their full requested page (35 for 250), as Shopify did in the one
+    # recorded read of that shape (docs/decisions/016 §1, amended 2026-12-06). So every caller of
+    # the item read passes a page the size of the shop's locations (levelPagingFor): at 3 locations
+    # levels 2 + size(3) 2 × 3 = 8, an item read 1 + 8 + 8 = 17 actual, not 44; and a caller that
+    # needs only the channel numbers reads CHANNEL_NUMBERS_QUERY (2) instead (docs/decisions/043).
     # An item stocked at more locations is completed with ITEM_MORE_LEVELS_QUERY from endCursor:
     # planning from a partial read would leave its other locations out of every pool.
     inventoryLevels(first: $levelsPerPage) {
@@ -140,6 +143,30 @@ export const ITEM_LEVELS_QUERY = /* GraphQL */ `
     }
   }
   ${ITEM_LEVELS_FRAGMENT}
+`;
+
+/**
+ * Only the channel numbers of some variants (`safestock.channels` value and `compareDigest`), for
+ * the reads that need nothing else: the writer's read-backs after a lost or stale answer and its
+ * put-back (apply-writes.server.ts), and the cart-hold confirmation (holds.server.ts). Read by
+ * variant id, where the metafield lives and where the cart-validation Function reads it. Costs 2
+ * requested and actual (nodes(ids:) 1, charged once however many ids + metafield 1), against 44
+ * for SafestockItemLevels with its 250-level page (17 with a page of 3); a variant deleted since
+ * answers null (docs/decisions/043).
+ */
+export const CHANNEL_NUMBERS_QUERY = /* GraphQL */ `
+  query SafestockChannelNumbers($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on ProductVariant {
+        id
+        metafield(namespace: "${CHANNEL_METAFIELD.namespace}", key: "${CHANNEL_METAFIELD.key}") {
+          id
+          value
+          compareDigest
+        }
+      }
+    }
+  }
 `;
 
 export const CATALOG_PAGE_QUERY = /* GraphQL */ `
@@ -543,6 +570,7 @@ export const FLOW_TRIGGER_RECEIVE_MUTATION = /* GraphQL */ `
 export const ALL_DOCUMENTS = {
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
+  CHANNEL_NUMBERS_QUERY,
   CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,

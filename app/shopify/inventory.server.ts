@@ -10,6 +10,7 @@ import {
   CATALOG_PAGE_QUERY,
   CATALOG_SIZE_QUERY,
   CHANNEL_METAFIELD,
+  CHANNEL_NUMBERS_QUERY,
   ITEM_LEVELS_QUERY,
   ITEM_MORE_LEVELS_QUERY,
   LEVELS_PER_PAGE,
@@ -28,6 +29,8 @@ import type {
   SafestockCatalogPageQuery,
   SafestockCatalogPageQueryVariables,
   SafestockCatalogSizeQuery,
+  SafestockChannelNumbersQuery,
+  SafestockChannelNumbersQueryVariables,
   SafestockItemLevelsFragment,
   SafestockItemLevelsQuery,
   SafestockItemLevelsQueryVariables,
@@ -121,7 +124,13 @@ export function levelPagingFor(locationCount: number): LevelPaging {
   return { levelsPerPage: Math.min(LEVELS_PER_PAGE, Math.max(1, Math.floor(locationCount))) };
 }
 
-export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging = {}) {
+/**
+ * Items with their levels. The paging is the caller's to give (`levelPagingFor` the shop's
+ * locations), never a silent default: the default page of 250 levels costs 44 points a read, 17 at
+ * 3 locations (docs/decisions/043). A caller that needs only the channel numbers reads
+ * `readChannelNumbers` (2 points).
+ */
+export async function readInventoryItems(client: AdminClient, inventoryItemIds: readonly string[], { levelsPerPage = LEVELS_PER_PAGE }: LevelPaging) {
   const items: ShopifyItem[] = [];
   for (let start = 0; start < inventoryItemIds.length; start += ITEM_IDS_PER_READ) {
     const ids = inventoryItemIds.slice(start, start + ITEM_IDS_PER_READ);
@@ -132,6 +141,29 @@ export async function readInventoryItems(client: AdminClient, inventoryItemIds: 
     for (const node of data.nodes) if (isInventoryItem(node)) items.push(await toItem(client, node, levelsPerPage));
   }
   return items;
+}
+
+/** A variant's channel metafield as read: what a compare-and-swap write needs. */
+export type ChannelMetafield = NonNullable<ShopifyItem["channelMetafield"]>;
+
+/** Input arrays are capped at 250 entries (https://shopify.dev/docs/api/usage/limits), `nodes(ids:)`'s too. */
+const NODE_IDS_PER_READ = 250;
+
+/**
+ * The channel metafield of each variant, by variant id (null: the variant has none; absent: the
+ * variant is gone). For reads that need nothing else: 2 points a request, where an item read costs
+ * 17–44 (CHANNEL_NUMBERS_QUERY, docs/decisions/043).
+ */
+export async function readChannelNumbers(client: AdminClient, variantIds: readonly string[]): Promise<Map<string, ChannelMetafield | null>> {
+  const numbers = new Map<string, ChannelMetafield | null>();
+  const ids = [...new Set(variantIds)];
+  for (let start = 0; start < ids.length; start += NODE_IDS_PER_READ) {
+    const { data } = await client.request<SafestockChannelNumbersQuery>("SafestockChannelNumbers", CHANNEL_NUMBERS_QUERY, {
+      ids: ids.slice(start, start + NODE_IDS_PER_READ),
+    } satisfies SafestockChannelNumbersQueryVariables);
+    for (const node of data.nodes) if (node && "id" in node) numbers.set(node.id, node.metafield);
+  }
+  return numbers;
 }
 
 export async function readCatalogPage(
