@@ -71,6 +71,16 @@ describe("CSV import of exceptions", () => {
     const refused = await callAction(harness, importAction, "/app/rules/import", { csv: "sku,units\nRING-7,4" });
     expect(refused.data.problems).toEqual([{ row: 1, message: "the first line must be the header kind,applies_to,value,location,units" }]);
   });
+
+  it("refuses a file with the header and no rows, leaving the draft as it was", async () => {
+    // The template's header with its example rows deleted: a merchant expects "nothing to import",
+    // not "0 exceptions imported" and a draft saved again.
+    const before = await prisma.policyDraft.findMany();
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv: "kind,applies_to,value,location,units\n\n" });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([{ row: 2, message: "no exceptions below the header: add one per line, as in the template" }]);
+    expect(await prisma.policyDraft.findMany()).toEqual(before);
+  });
 });
 
 describe("every page answers for an installed shop", () => {

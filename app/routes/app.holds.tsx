@@ -156,7 +156,9 @@ export default function HoldsPage() {
           </Card>
         )}
         <Card>
-          <Form method="post" ref={createForm} onChange={() => setCreateTouched(true)}>
+          {/* noValidate: the server names every problem beside its field (units, SKU, end time) at once,
+              where the browser would stop at the first one with a bubble in its own words. */}
+          <Form method="post" ref={createForm} onChange={() => setCreateTouched(true)} noValidate>
             <input type="hidden" name="intent" value="create" />
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">

@@ -12,7 +12,6 @@ import {
   IndexTable,
   InlineStack,
   Page,
-  Pagination,
   Text,
   useIndexResourceState,
 } from "@shopify/polaris";
@@ -161,6 +160,19 @@ export default function Inventory() {
                   { content: "Set display units", onAction: () => setBulkKind("display") },
                 ]}
                 headings={[{ title: "Item" }, { title: "SKU" }, { title: "On hand", alignment: "end" }, { title: "Protected", alignment: "end" }, { title: "Available to sell", alignment: "end" }, { title: "Days of supply" }]}
+                // Under the item list, not below the page's 20 "Why, per item" cards (thousands of
+                // pixels down), where a merchant with more than one page of items never finds it.
+                pagination={
+                  nextCursor || previousCursor
+                    ? {
+                        hasPrevious: Boolean(previousCursor),
+                        onPrevious: () => previousCursor && goTo(previousCursor, "previous"),
+                        hasNext: Boolean(nextCursor),
+                        onNext: () => nextCursor && goTo(nextCursor, "next"),
+                        accessibilityLabels: { previous: "Previous items", next: "Next items" },
+                      }
+                    : undefined
+                }
               >
                 {items.map((item, index) => (
                   <IndexTable.Row
@@ -299,17 +311,6 @@ export default function Inventory() {
           </>
         )}
 
-        {(nextCursor || previousCursor) && (
-          <InlineStack align="center">
-            <Pagination
-              hasPrevious={Boolean(previousCursor)}
-              onPrevious={() => previousCursor && goTo(previousCursor, "previous")}
-              hasNext={Boolean(nextCursor)}
-              onNext={() => nextCursor && goTo(nextCursor, "next")}
-              accessibilityLabels={{ previous: "Previous items", next: "Next items" }}
-            />
-          </InlineStack>
-        )}
       </BlockStack>
     </Page>
   );

@@ -55,7 +55,11 @@ export default function SettingsPage() {
         onDiscard={() => setForm(JSON.parse(stored) as Record<string, string>)}
         saving={navigation.state === "submitting"}
       />
-      <Form method="post">
+      {/* noValidate: the fields' min/max drive the number spinners only. The browser's own check would
+          stop "Save settings" at the first out-of-range field with a bubble in its words, and let an
+          empty one through; the server's check names every field in the merchant's words, as the
+          save bar's Save already shows. */}
+      <Form method="post" noValidate>
         <BlockStack gap="400">
           {GROUPS.map((group) => (
             <Card key={group.title}>

@@ -56,6 +56,9 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
   if (header.join(",") !== CSV_COLUMNS.join(",")) {
     return { ok: false, problems: [{ row: 1, message: `the first line must be the header ${CSV_COLUMNS.join(",")}` }] };
   }
+  // The template with its example rows deleted: nothing to add, and a "0 imported" success would
+  // look like the rows were taken.
+  if (lines.length === 1) return { ok: false, problems: [{ row: 2, message: "no exceptions below the header: add one per line, as in the template" }] };
   if (lines.length - 1 > MAX_CSV_ROWS) return { ok: false, problems: [{ row: 1, message: `at most ${MAX_CSV_ROWS} rows per file` }] };
 
   const problems: RowProblem[] = [];

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Page } from "playwright-core";
-import { startSandboxStack, type SandboxStack } from "../../../sandbox/stack";
+import { startSandboxStack, type SandboxStack, type SandboxStackOptions } from "../../../sandbox/stack";
 import { createTestDatabase } from "../../setup/database";
 
 export const CHROMIUM_PATH = process.env.SAFESTOCK_CHROMIUM ?? "/usr/bin/chromium";
@@ -130,12 +130,12 @@ export interface EmbeddedAdmin {
 }
 
 /** What every browser test file starts with: `npm run sandbox`'s stack, the admin page, a hydrated app. */
-export async function openEmbeddedAdmin(): Promise<EmbeddedAdmin> {
+export async function openEmbeddedAdmin({ seed }: { seed?: SandboxStackOptions["seed"] } = {}): Promise<EmbeddedAdmin> {
   const database = createTestDatabase();
   let stack: SandboxStack | undefined;
   let session: BrowserSession | undefined;
   try {
-    stack = await startSandboxStack({ port: await freePort(), sandboxPort: await freePort(), databaseUrl: database.url, appOutput: "pipe" });
+    stack = await startSandboxStack({ port: await freePort(), sandboxPort: await freePort(), databaseUrl: database.url, appOutput: "pipe", ...(seed === undefined ? {} : { seed }) });
     session = await openBrowser(stack);
     await session.page.goto(`${stack.sandboxUrl}/admin`);
     await waitForHydration(session.page);

@@ -1,0 +1,95 @@
+/**
+ * What the merchant audit of 2026-12 found on the Inventory, Settings and Holds pages, in a real
+ * browser inside the sandbox admin:
+ *
+ * - Inventory lists 20 items a page; the realistic seed (`npm run sandbox`'s default,
+ *   sandbox/shop/README.md) has more: the default catalog's 16 variants plus the realistic extras,
+ *   so there is a second page. The way to it must sit
+ *   under the item list, not below the 20 "Why, per item" cards several screens further down.
+ * - Settings and Holds: "Save settings" / "Hold units" with bad values shows the app's message
+ *   beside every bad field at once (and keeps what was typed), not a browser bubble on the first
+ *   out-of-range field only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FrameLocator, Page } from "playwright-core";
+import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
+
+const availability = browserAvailability();
+if (availability.notice) console.warn(availability.notice);
+
+describe.skipIf(!availability.available)("merchant audit: paging under the list, every form error at once", () => {
+  let admin: EmbeddedAdmin | undefined;
+  let page: Page;
+  let app: FrameLocator;
+
+  beforeAll(async () => {
+    admin = await openEmbeddedAdmin({ seed: "realistic" });
+    ({ page, app } = admin);
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  /** A form a failed test left with unsaved changes would hold the next test on its page. */
+  async function discardUnsaved() {
+    const discard = app.locator('[data-sandbox-save-bar] [data-sandbox-save-bar-action="discard"]');
+    if (await discard.count()) await discard.first().click();
+  }
+
+  it("Inventory: the next page of items is reached from right under the item list", async () => {
+    await expect.poll(() => app.getByText("Synced", { exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await goToInApp(page, "/app/inventory");
+    const whyHeading = app.getByRole("heading", { name: "Why, per item" });
+    await whyHeading.waitFor({ timeout: 30_000 });
+    // The item list's rows (title and SKU first): the "Why, per item" tables have no checkboxes.
+    const rowNames = async () => (await app.locator("tbody tr").filter({ has: app.getByRole("checkbox") }).allInnerTexts()).map((text) => text.split("\t").slice(0, 3).join(" ").trim());
+    const firstPage = await rowNames();
+    expect(firstPage).toHaveLength(20);
+
+    const next = app.getByRole("button", { name: "Next items" });
+    expect(await next.count()).toBe(1);
+    const nextTop = (await next.boundingBox())!.y;
+    const whyTop = (await whyHeading.boundingBox())!.y;
+    // Between the list and the explanations: a merchant finishing the list sees it.
+    expect(nextTop).toBeLessThan(whyTop);
+    await screenshot(page, "inventory-paging-under-list");
+
+    await next.click();
+    // The seed has more than 20 tracked items: the next page lists items the first did not.
+    await expect.poll(async () => (await rowNames()).filter((name) => !firstPage.includes(name)).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await app.getByRole("button", { name: "Previous items" }).isEnabled()).toBe(true);
+  });
+
+  it("Settings: Save settings names every bad field in the app's words and keeps what was typed", async () => {
+    await discardUnsaved();
+    await goToInApp(page, "/app/settings");
+    await app.getByLabel("Reconcile every").fill("5");
+    await app.getByLabel("Target sync lag").fill("");
+    await app.getByLabel("Checkout hold lifetime for low stock").fill("30");
+    await app.getByRole("button", { name: "Save settings" }).click();
+
+    // The ranges are the ones printed under each field (15–1440 minutes; low-stock hold ≤ hold lifetime of 15).
+    await app.getByText("Must be from 15 to 1440 minutes, got 5").waitFor({ timeout: 15_000 });
+    expect(await app.getByText('Must be a whole number of seconds, got ""').isVisible()).toBe(true);
+    expect(await app.getByText("Must not be longer than the checkout hold lifetime").isVisible()).toBe(true);
+    expect(await app.getByLabel("Reconcile every").inputValue()).toBe("5");
+    expect(await app.getByLabel("Checkout hold lifetime for low stock").inputValue()).toBe("30");
+    await screenshot(page, "settings-every-error");
+    await discardUnsaved();
+  });
+
+  it("Holds: Hold units with no SKU and 0 units says what is missing beside both fields", async () => {
+    await discardUnsaved();
+    await goToInApp(page, "/app/holds");
+    await app.getByRole("heading", { name: "Hold units for a customer" }).waitFor({ timeout: 15_000 });
+    await app.getByLabel("Units").fill("0");
+    await app.getByLabel("Note").fill("Ring for Ms. Lee");
+    await app.getByRole("button", { name: "Hold units" }).click();
+
+    await app.getByText("Pick the variant to hold").waitFor({ timeout: 15_000 });
+    expect(await app.getByText('Must be a whole number of at least 1, got "0"').isVisible()).toBe(true);
+    expect(await app.getByLabel("Note").inputValue()).toBe("Ring for Ms. Lee");
+    await screenshot(page, "holds-every-error");
+  });
+});
