@@ -77,12 +77,17 @@ describe("cart holds", () => {
     expect(JSON.parse(metafieldValue()).holds).toEqual({ held: 1, keys: { [other.body.holdKey]: 1 } });
   });
 
-  it("rejects a request without a valid session token", async () => {
-    const response = await holdsAction({
-      request: new Request("https://safestock.test/api/holds", { method: "POST", body: "{}", headers: { Authorization: "Bearer forged" } }),
-      params: {},
-      context: {},
-    }).catch((thrown: unknown) => thrown as Response);
-    expect(response.status).toBe(401);
+  it("rejects a request without a valid session token, in an answer the checkout block can read", async () => {
+    for (const headers of [{ Authorization: "Bearer forged" }, {}] as Record<string, string>[]) {
+      const response = await holdsAction({
+        request: new Request("https://safestock.test/api/holds", { method: "POST", body: "{}", headers: { Origin: "https://extensions.shopifycdn.com", ...headers } }),
+        params: {},
+        context: {},
+      }).catch((thrown: unknown) => thrown as Response);
+      expect(response.status).toBe(401);
+      // The block runs on another origin: without this header the browser hides the 401 behind a
+      // network error (the Fetch standard's CORS check).
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    }
   });
 });

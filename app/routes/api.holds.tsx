@@ -24,13 +24,29 @@ const HoldRequest = z.object({
 });
 const ReleaseRequest = z.object({ checkoutToken, holdKey, variantIds: z.array(variantId).max(250).optional() });
 
+/**
+ * The extension's session token. A refusal (401: no token or a bad one) gets
+ * `Access-Control-Allow-Origin: *` too: the library's `cors` is handed out only once the token
+ * passed, and the block runs on another origin (https://extensions.shopifycdn.com), where fetch
+ * hides an answer without that header behind a network error (the Fetch standard's CORS check), so
+ * the block could not tell a refused token from an unreachable app.
+ */
+async function authenticateCheckout(request: Request) {
+  try {
+    return await authenticate.public.checkout(request);
+  } catch (thrown) {
+    if (thrown instanceof Response && !thrown.headers.has("Access-Control-Allow-Origin")) thrown.headers.set("Access-Control-Allow-Origin", "*");
+    throw thrown;
+  }
+}
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { cors } = await authenticate.public.checkout(request);
+  const { cors } = await authenticateCheckout(request);
   return cors(json({ error: "Use POST to hold a checkout's lines, DELETE to release them." }, { status: 405 }));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { sessionToken, cors } = await authenticate.public.checkout(request);
+  const { sessionToken, cors } = await authenticateCheckout(request);
   const shop = new URL(sessionToken.dest).hostname;
   // The buyer's checkout session, from the signed token: holds and the rate limit are per session
   // (issue 22: one session token held all stock under 17 invented checkout tokens).
