@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import type { PageDirection } from "./inventory-read.server";
+import { keysetPage, keysetTake, type PageDirection } from "./keyset-page.server";
 
 /**
  * The audit log for the Activity page: newest first, keyset-paginated both ways, optionally
@@ -15,20 +15,13 @@ export async function listAuditPage(
   db: PrismaClient = prisma,
 ) {
   const where: Prisma.AuditEntryWhereInput = { shop, ...(sku ? { sku } : {}), ...(item ? { inventoryItemId: item } : {}) };
-  const backwards = direction === "previous" && Boolean(cursor);
+  const request = { cursor, direction, take };
   const rows = await db.auditEntry.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: backwards ? -(take + 1) : take + 1,
+    take: keysetTake(request),
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
-  const more = rows.length > take;
-  const entries = more ? (backwards ? rows.slice(1) : rows.slice(0, take)) : rows;
-  const first = entries[0]?.id ?? null;
-  const last = entries[entries.length - 1]?.id ?? null;
-  return {
-    entries,
-    nextCursor: backwards ? last : more ? last : null,
-    previousCursor: backwards ? (more ? first : null) : cursor ? first : null,
-  };
+  const { rows: entries, nextCursor, previousCursor } = keysetPage(rows, (row) => row.id, request);
+  return { entries, nextCursor, previousCursor };
 }
