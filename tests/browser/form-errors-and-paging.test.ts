@@ -9,6 +9,8 @@
  * - Settings and Holds: "Save settings" / "Hold units" with bad values shows the app's message
  *   beside every bad field at once (and keeps what was typed), not a browser bubble on the first
  *   out-of-range field only.
+ * - Holds: the Location select starts on the location that fulfils online orders (the Warehouse),
+ *   not the first name alphabetically (Brooklyn store, with few units).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
@@ -83,6 +85,8 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     await discardUnsaved();
     await goToInApp(page, "/app/holds");
     await app.getByRole("heading", { name: "Hold units for a customer" }).waitFor({ timeout: 15_000 });
+    // The location that fulfils online orders, where the stock to hold is, not Brooklyn store (first by name).
+    expect(await app.getByLabel("Location").inputValue()).toBe("Warehouse");
     await app.getByLabel("Units").fill("0");
     await app.getByLabel("Note").fill("Ring for Ms. Lee");
     await app.getByRole("button", { name: "Hold units" }).click();
