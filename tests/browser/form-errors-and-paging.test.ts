@@ -11,6 +11,8 @@
  *   out-of-range field only.
  * - Holds: the Location select starts on the location that fulfils online orders (the Warehouse),
  *   not the first name alphabetically (Brooklyn store, with few units).
+ * - Rules: the problem banner names each row and field as the form does ("Default safety stock",
+ *   "Exception 1, SKU"), not by its place in the policy file ("Safety stock rule 2, sku").
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
@@ -95,5 +97,24 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     expect(await app.getByText('Must be a whole number of at least 1, got "0"').isVisible()).toBe(true);
     expect(await app.getByLabel("Note").inputValue()).toBe("Ring for Ms. Lee");
     await screenshot(page, "holds-every-error");
+  });
+
+  it("Rules: the problem banner names rows and fields as the form shows them", async () => {
+    await discardUnsaved();
+    await goToInApp(page, "/app/rules");
+    await app.getByRole("heading", { name: "Default safety stock" }).waitFor({ timeout: 15_000 });
+    await app.getByLabel("Units per item and location").fill("-2");
+    await app.getByRole("button", { name: "Add an exception" }).click();
+    await app.getByLabel("SKU", { exact: true }).fill("NOPE-1");
+    await app.getByLabel("Units", { exact: true }).fill("2.5");
+
+    const banner = app.locator(".Polaris-Banner").filter({ hasText: /before previewing/ });
+    await banner.getByText("Default safety stock: Must not be negative, got -2").waitFor({ timeout: 15_000 });
+    await banner.getByText('Exception 1, SKU: Unknown SKU "NOPE-1"').waitFor({ timeout: 15_000 });
+    expect(await banner.getByText(/^Exception 1, Units: /).count()).toBe(1);
+    // The row the banner calls "Exception 1" is the one its Remove button names.
+    expect(await app.getByRole("button", { name: "Remove exception 1" }).count()).toBe(1);
+    await screenshot(page, "rules-banner-names");
+    await discardUnsaved();
   });
 });
