@@ -13,6 +13,8 @@
  *   not the first name alphabetically (Brooklyn store, with few units).
  * - Rules: the problem banner names each row and field as the form does ("Default safety stock",
  *   "Exception 1, SKU"), not by its place in the policy file ("Safety stock rule 2, sku").
+ * - CSV import: a problem of the whole file (too many rows) is the banner's text, not "Row 1" of
+ *   the problem table (row 1 is the header, which is fine).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
@@ -115,6 +117,23 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     // The row the banner calls "Exception 1" is the one its Remove button names.
     expect(await app.getByRole("button", { name: "Remove exception 1" }).count()).toBe(1);
     await screenshot(page, "rules-banner-names");
+    await discardUnsaved();
+  });
+
+  it("CSV import: too many rows is said of the file, with no row number", async () => {
+    await discardUnsaved();
+    await goToInApp(page, "/app/rules/import");
+    const rows = Array.from({ length: 5001 }, (_, index) => `safety_stock,tag,many-${index},,1`);
+    // Chosen as a file, as a merchant with this many rows would (typing them is not realistic).
+    await app.locator('input[type="file"]').setInputFiles({ name: "exceptions.csv", mimeType: "text/csv", buffer: Buffer.from(["kind,applies_to,value,location,units", ...rows].join("\n")) });
+    await expect.poll(async () => (await app.getByLabel("CSV rows").inputValue()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await app.getByRole("button", { name: "Add to draft" }).click();
+
+    const banner = app.locator(".Polaris-Banner").filter({ hasText: "Nothing was imported" });
+    await banner.getByText("At most 5000 rows per file").waitFor({ timeout: 15_000 });
+    // No Row/Problem table: no row is wrong.
+    expect(await banner.getByRole("table").count()).toBe(0);
+    await screenshot(page, "csv-import-file-problem");
     await discardUnsaved();
   });
 });
