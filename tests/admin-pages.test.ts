@@ -159,3 +159,16 @@ describe("every page answers for an installed shop", () => {
     expect((await callLoader(harness, webhooksLoader, "/app/webhooks")).status).toBe(200);
   });
 });
+
+describe("Activity: Filter by SKU", () => {
+  it("finds a SKU's changes typed in any case (ring-8 → RING-8), still the whole SKU only", async () => {
+    // The earlier test's policy paused wholesale for RING-8, which Activity records under its SKU.
+    const exact = (await callLoader(harness, activityLoader, "/app/activity?sku=RING-8")).data;
+    expect(exact.entries.length).toBeGreaterThan(0);
+    const lower = (await callLoader(harness, activityLoader, "/app/activity?sku=ring-8")).data;
+    expect(lower.entries.map((entry: { id: string }) => entry.id)).toEqual(exact.entries.map((entry: { id: string }) => entry.id));
+    expect(new Set(lower.entries.map((entry: { sku: string }) => entry.sku))).toEqual(new Set(["RING-8"]));
+    // Part of a SKU is not a match (the empty state says so).
+    expect((await callLoader(harness, activityLoader, "/app/activity?sku=ring-")).data.entries).toEqual([]);
+  });
+});
