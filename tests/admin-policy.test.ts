@@ -7,7 +7,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loader as policyLoader } from "~/routes/app.policy";
-import { action as previewAction } from "~/routes/app.preview";
+import { action as previewAction, loader as previewLoader } from "~/routes/app.preview";
 import { SANDBOX_SHOP_DOMAIN, sandboxHandlers } from "../sandbox";
 import { mswServer } from "./setup/msw";
 import { callAction, callLoader } from "./support/admin-routes";
@@ -73,5 +73,17 @@ describe("Policy versions", () => {
     const answer = await callAction(harness, previewAction, "/app/preview", { intent: "rollback", version: "1" });
     expect(answer.status).toBe(302);
     expect(answer.location).toMatch(/^\/app\/preview\?id=/);
+  });
+});
+
+describe("Preview opened by its address", () => {
+  it("without an id is a page (200) saying no preview is open, not a missing one (404)", async () => {
+    const answer = await callLoader(harness, previewLoader, "/app/preview");
+    expect(answer.status).toBe(200);
+    expect(answer.data).toBeNull();
+  });
+
+  it("with an id that is gone still answers 404", async () => {
+    expect((await callLoader(harness, previewLoader, "/app/preview?id=gone")).status).toBe(404);
   });
 });

@@ -15,6 +15,8 @@
  *   "Exception 1, SKU"), not by its place in the policy file ("Safety stock rule 2, sku").
  * - CSV import: a problem of the whole file (too many rows) is the banner's text, not "Row 1" of
  *   the problem table (row 1 is the header, which is fine).
+ * - Preview opened without an id (a bookmark): "No preview is open" with a way to Rules, not
+ *   "This preview no longer exists" answered 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
@@ -135,5 +137,19 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     expect(await banner.getByRole("table").count()).toBe(0);
     await screenshot(page, "csv-import-file-problem");
     await discardUnsaved();
+  });
+
+  it("Preview without an id: says no preview is open and leads to Rules", async () => {
+    await discardUnsaved();
+    const notFound: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() === 404 && response.url().includes("/app/preview")) notFound.push(response.url());
+    });
+    await goToInApp(page, "/app/preview");
+    await app.getByText("No preview is open", { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await app.getByText("This preview no longer exists").count()).toBe(0);
+    expect(notFound).toEqual([]);
+    await app.getByRole("link", { name: "Go to Rules" }).or(app.getByRole("button", { name: "Go to Rules" })).first().click();
+    await app.getByRole("heading", { name: "Default safety stock" }).waitFor({ timeout: 15_000 });
   });
 });
