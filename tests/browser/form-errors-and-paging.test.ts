@@ -17,9 +17,12 @@
  *   the problem table (row 1 is the header, which is fine).
  * - Preview opened without an id (a bookmark): "No preview is open" with a way to Rules, not
  *   "This preview no longer exists" answered 404.
+ * - Policy: with more versions than one page, "Older versions" under the list reaches the first
+ *   one and its "Roll back to this version…".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
+import { createPrismaClient } from "~/db.server";
 import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
@@ -151,5 +154,36 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     expect(notFound).toEqual([]);
     await app.getByRole("link", { name: "Go to Rules" }).or(app.getByRole("button", { name: "Go to Rules" })).first().click();
     await app.getByRole("heading", { name: "Default safety stock" }).waitFor({ timeout: 15_000 });
+  });
+
+  it("Policy: Older versions under the list reaches v1 and its rollback", async () => {
+    await discardUnsaved();
+    // 60 versions (more than the 50 the card used to stop at), written straight to the app's
+    // database: publishing 60 through the page would take minutes. Each is an empty policy.
+    const db = createPrismaClient(admin!.databaseUrl);
+    try {
+      // The client sets its connection's pragmas on first use; a write transaction meanwhile would refuse them.
+      await expect.poll(async () => Number((await db.$queryRawUnsafe<{ synchronous: number | bigint }[]>("PRAGMA synchronous"))[0]!.synchronous)).toBe(1);
+      await db.policyVersion.createMany({
+        data: Array.from({ length: 60 }, (_, index) => ({ shop: admin!.stack.install.shop, version: index + 1, document: JSON.stringify({ version: 1, protection: [], channels: [] }), createdBy: "merchant", note: `version note ${index + 1}` })),
+      });
+    } finally {
+      await db.$disconnect();
+    }
+    await goToInApp(page, "/app/policy");
+    await app.getByText("v60 · in force").waitFor({ timeout: 15_000 });
+    const rollbackToV1 = app.getByRole("button", { name: "Preview rolling back to version 1", exact: true });
+    expect(await rollbackToV1.count()).toBe(0);
+
+    const older = app.getByRole("button", { name: "Older versions" });
+    for (let pages = 0; (await rollbackToV1.count()) === 0 && pages < 5; pages++) {
+      const lastShown = await app.getByText(/^version note \d+$/).last().innerText();
+      await older.click();
+      await expect.poll(async () => app.getByText(lastShown, { exact: true }).count(), { timeout: 15_000 }).toBe(0);
+    }
+    expect(await app.getByText("version note 1", { exact: true }).isVisible()).toBe(true);
+    expect(await rollbackToV1.isVisible()).toBe(true);
+    expect(await app.getByRole("button", { name: "Newer versions" }).isEnabled()).toBe(true);
+    await screenshot(page, "policy-older-versions");
   });
 });
