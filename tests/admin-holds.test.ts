@@ -30,6 +30,13 @@ beforeAll(async () => {
 beforeEach(() => mswServer.use(...sandboxHandlers(harness.sandbox)));
 
 describe("holds page", () => {
+  it("starts the Location select on the Warehouse, the location that fulfils online orders, not Brooklyn store (first by name)", async () => {
+    const page = (await callLoader(harness, loader, "/app/holds")).data;
+    // The seed's locations by name; only the Warehouse fulfils online orders (sandbox/shop/README.md).
+    expect(page.locations).toEqual(["Brooklyn store", "Soho store", "Warehouse"]);
+    expect(page.defaultLocation).toBe("Warehouse");
+  });
+
   it("starts empty and refuses bad holds field by field", async () => {
     expect((await callLoader(harness, loader, "/app/holds")).data.holds).toEqual([]);
     const refused = await callAction(harness, action, "/app/holds", { intent: "create", sku: "NOPE", location: "Mars", units: "0", expiresAt: "2020-01-01T00:00", note: "" });

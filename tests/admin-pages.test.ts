@@ -11,7 +11,7 @@ import { loader as activityLoader } from "~/routes/app.activity";
 import { loader as inventoryLoader } from "~/routes/app.inventory";
 import { loader as exportLoader } from "~/routes/app.policy.export";
 import { action as policyAction, loader as policyLoader } from "~/routes/app.policy";
-import { loader as rulesLoader } from "~/routes/app.rules";
+import { action as rulesAction, loader as rulesLoader } from "~/routes/app.rules";
 import { action as importAction, loader as importLoader } from "~/routes/app.rules_.import";
 import { action as syncAction, loader as syncLoader } from "~/routes/app.sync";
 import { loader as webhooksLoader } from "~/routes/app.webhooks";
@@ -83,6 +83,36 @@ describe("CSV import of exceptions", () => {
   });
 });
 
+describe("CSV import: problems of the whole file name no row", () => {
+  const HEADER = "kind,applies_to,value,location,units";
+  const tagRows = (count: number, prefix: string) => Array.from({ length: count }, (_, index) => `safety_stock,tag,${prefix}-${index},,1`);
+
+  it("a file of more than 5000 rows: the file is refused, not row 1 (the header, which is fine)", async () => {
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv: [HEADER, ...tagRows(5001, "many")].join("\n") });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([{ row: null, message: "at most 5000 rows per file" }]);
+  });
+
+  it("a file over the 8 MB form limit: answered 413 for the file, not row 1", async () => {
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv: `${HEADER}\n${"x".repeat(8_000_001)}` });
+    expect(refused.status).toBe(413);
+    expect(refused.data.problems).toEqual([{ row: null, message: "the file is too large (more than 8000000 bytes)" }]);
+  });
+
+  it("rows that would take the draft past 10000 rules: the file is refused, not row 1", { timeout: 60_000 }, async () => {
+    const draftBefore = async () => (await prisma.policyDraft.findMany()).map((draft) => draft.document);
+    // Two files of 5000 fit (the draft holds the earlier tests' rules and these 10000 would not).
+    const first = await callAction(harness, importAction, "/app/rules/import", { csv: [HEADER, ...tagRows(5000, "first")].join("\n") });
+    expect(first.status).toBe(302);
+    const before = await draftBefore();
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv: [HEADER, ...tagRows(5000, "second")].join("\n") });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([{ row: null, message: expect.stringMatching(/^the draft would have too many rules: lists \d+ entries; at most 10000$/) }]);
+    expect(await draftBefore()).toEqual(before);
+    await callAction(harness, rulesAction, "/app/rules", { intent: "discard" });
+  });
+});
+
 describe("every page answers for an installed shop", () => {
   it("Overview, Inventory, Activity, Sync, Policy, export and webhook deliveries", async () => {
     const overview = await callLoader(harness, overviewLoader, "/app");
@@ -127,5 +157,18 @@ describe("every page answers for an installed shop", () => {
     expect(exported.status).toBe(200);
     expect(exported.data).toMatchObject({ version: 1 });
     expect((await callLoader(harness, webhooksLoader, "/app/webhooks")).status).toBe(200);
+  });
+});
+
+describe("Activity: Filter by SKU", () => {
+  it("finds a SKU's changes typed in any case (ring-8 → RING-8), still the whole SKU only", async () => {
+    // The earlier test's policy paused wholesale for RING-8, which Activity records under its SKU.
+    const exact = (await callLoader(harness, activityLoader, "/app/activity?sku=RING-8")).data;
+    expect(exact.entries.length).toBeGreaterThan(0);
+    const lower = (await callLoader(harness, activityLoader, "/app/activity?sku=ring-8")).data;
+    expect(lower.entries.map((entry: { id: string }) => entry.id)).toEqual(exact.entries.map((entry: { id: string }) => entry.id));
+    expect(new Set(lower.entries.map((entry: { sku: string }) => entry.sku))).toEqual(new Set(["RING-8"]));
+    // Part of a SKU is not a match (the empty state says so).
+    expect((await callLoader(harness, activityLoader, "/app/activity?sku=ring-")).data.entries).toEqual([]);
   });
 });

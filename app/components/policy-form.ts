@@ -108,3 +108,89 @@ export function fromLocalInput(text: string): string | undefined {
   const date = new Date(`${text}:00Z`);
   return Number.isNaN(date.getTime()) ? text : date.toISOString().replace(".000Z", "Z");
 }
+
+/**
+ * A protection rule's name as the editor shows it: the "Default safety stock" card, or the row's
+ * place in its section ("Exception 1" is the first row under Exceptions), so the problem banner
+ * and each row's Remove button say the same thing as the form.
+ */
+export function protectionRowName(draft: DraftDocument, index: number): string {
+  const rule = draft.protection[index];
+  if (!rule) return `Rule ${index + 1}`;
+  if (isDefaultRule(rule)) return "Default safety stock";
+  if (isLocationRule(rule)) return `Location rule for ${fieldText(rule.location) || "no location"}`;
+  const sections: [(rule: Json) => boolean, string][] = [
+    [isException, "Exception"],
+    [(r) => r.kind === "velocity_buffer", "Velocity buffer"],
+    [(r) => r.kind === "quarantine", "Quarantine"],
+    [(r) => r.kind === "release_gate", "Release gate"],
+  ];
+  const section = sections.find(([belongs]) => belongs(rule));
+  if (!section) return `Rule ${index + 1}`;
+  const [belongs, name] = section;
+  const place = draft.protection.slice(0, index + 1).filter(belongs).length;
+  return `${name} ${place}`;
+}
+
+/** The labels of the editor's fields (rules-editor.tsx), by the engine's field name. */
+const PROTECTION_FIELDS: Record<string, string> = {
+  kind: "Kind",
+  units: "Units",
+  sku: "SKU",
+  product: "Product",
+  tag: "Tag",
+  location: "Location",
+  riskFactor: "Risk factor",
+  minUnits: "At least (units)",
+  maxUnits: "At most (units)",
+  skus: "SKUs",
+  locations: "Take the units from",
+  releases: "Release waves",
+};
+
+const CHANNEL_FIELDS: Record<string, string> = {
+  channel: "Channel",
+  tier: "Tier",
+  allocationPercent: "Percent of the pool",
+  fixedUnits: "Fixed units",
+  maxUnits: "Cap (units)",
+  networkMinimum: "Network minimum",
+  ringFenceSizing: "Ring fence",
+  ringFenceUnits: "Ring-fenced units",
+  ringFenceMinUnits: "Keep back at least (units per SKU)",
+  refreshSeconds: "Reads its number every (seconds)",
+  pauseBelow: "Pause below (units)",
+  alertBelow: "Alert below (units)",
+  reserveForHigherTiersBelow: "0 while the pool is under",
+  locations: "Draws from",
+};
+
+function fieldName(field: string, labels: Record<string, string>, rule: Json | undefined): string {
+  const release = /^releases\[(\d+)\]\.(at|units)$/.exec(field);
+  if (release) return `Release ${Number(release[1]) + 1} ${release[2] === "at" ? "at (UTC)" : "units"}`;
+  const base = field.replace(/\[\d+\]$/, "");
+  if (rule?.kind === "quarantine" && base === "units") return "Units held per SKU";
+  return labels[base] ?? field;
+}
+
+/**
+ * An engine path → the names the form shows: "protection[0].units" → "Default safety stock",
+ * "protection[1].sku" → "Exception 1, SKU", "channels[0].tier" → "Online Store, Tier".
+ */
+export function describeProblemPath(path: string, draft: DraftDocument, channels: readonly { handle: string; name: string }[] = []): string {
+  const match = /^(protection|channels)\[(\d+)\](?:\.(.+))?$/.exec(path);
+  if (!match) return path;
+  const [, list, indexText, field] = match;
+  const index = Number(indexText);
+  if (list === "channels") {
+    const rule = draft.channels[index];
+    const handle = fieldText(rule?.channel);
+    const what = channels.find((channel) => channel.handle === handle)?.name ?? (handle || `Channel ${index + 1}`);
+    return field ? `${what}, ${fieldName(field, CHANNEL_FIELDS, rule)}` : what;
+  }
+  const rule = draft.protection[index];
+  const what = protectionRowName(draft, index);
+  // The default card has one field (its units): the card's name says where.
+  if (!field || (rule && isDefaultRule(rule) && field === "units")) return what;
+  return `${what}, ${fieldName(field, PROTECTION_FIELDS, rule)}`;
+}

@@ -9,6 +9,7 @@ import {
   isException,
   isLocationRule,
   itemKindOf,
+  protectionRowName,
   toLocalInput,
   withField,
   withItemKind,
@@ -141,6 +142,11 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
   const removeRule = (index: number) => () => onChange({ ...draft, protection: rules.filter((_, i) => i !== index) });
   const addRule = (rule: Json) => () => onChange({ ...draft, protection: [...rules, rule] });
   const path = (index: number) => `protection[${index}]`;
+  // "Remove exception 1": the row's name as the problem banner says it.
+  const rowLabel = (index: number) => {
+    const name = protectionRowName(draft, index);
+    return name.charAt(0).toLowerCase() + name.slice(1);
+  };
 
   const defaultRule = indexed.find(({ rule }) => isDefaultRule(rule));
   const setDefault = (value: unknown) => {
@@ -173,7 +179,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
         {indexed
           .filter(({ rule }) => isLocationRule(rule))
           .map(({ rule, index }) => (
-            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={`location rule for ${fieldText(rule.location)}`}>
+            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={rowLabel(index)}>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="200">
                 <LocationSelect label="Location" value={rule.location} locations={locations} required onChange={(value) => setRule(index)((r) => withField(r, "location", value ?? ""))} error={errors.get(`${path(index)}.location`)} />
                 <NumberField label="Units" value={rule.units} onChange={(value) => setRule(index)((r) => withField(r, "units", value))} error={errors.get(`${path(index)}.units`)} />
@@ -191,7 +197,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
         {indexed
           .filter(({ rule }) => isException(rule))
           .map(({ rule, index }) => (
-            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={`exception ${index + 1}`}>
+            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={rowLabel(index)}>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="200">
                 <Select
                   label="Kind"
@@ -225,7 +231,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
         {indexed
           .filter(({ rule }) => rule.kind === "velocity_buffer")
           .map(({ rule, index }) => (
-            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={`velocity buffer ${index + 1}`}>
+            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={rowLabel(index)}>
               <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} />
               <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
                 <NumberField label="Risk factor" step={0.5} value={rule.riskFactor} onChange={(value) => setRule(index)((r) => withField(r, "riskFactor", value))} error={errors.get(`${path(index)}.riskFactor`)} helpText="1 = the expected sales; 2 = twice that" />
@@ -246,7 +252,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
         {indexed
           .filter(({ rule }) => rule.kind === "quarantine")
           .map(({ rule, index }) => (
-            <QuarantineRow key={index} rule={rule} index={index} errors={errors} locations={locations} update={setRule(index)} onRemove={removeRule(index)} />
+            <QuarantineRow key={index} rule={rule} index={index} label={rowLabel(index)} errors={errors} locations={locations} update={setRule(index)} onRemove={removeRule(index)} />
           ))}
       </Section>
 
@@ -259,7 +265,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
         {indexed
           .filter(({ rule }) => rule.kind === "release_gate")
           .map(({ rule, index }) => (
-            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={`release gate ${index + 1}`}>
+            <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={rowLabel(index)}>
               <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} />
             </RuleRow>
           ))}
@@ -270,14 +276,14 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
   );
 }
 
-function QuarantineRow({ rule, index, errors, locations, update, onRemove }: { rule: Json; index: number; errors: Map<string, string>; locations: string[]; update: (change: RuleUpdate) => void; onRemove: () => void }) {
+function QuarantineRow({ rule, index, label, errors, locations, update, onRemove }: { rule: Json; index: number; label: string; errors: Map<string, string>; locations: string[]; update: (change: RuleUpdate) => void; onRemove: () => void }) {
   const path = `protection[${index}]`;
   const skus = Array.isArray(rule.skus) ? (rule.skus as string[]) : [];
   const releases = Array.isArray(rule.releases) ? (rule.releases as Json[]) : [];
   const skuErrors = skus.map((_, j) => errors.get(`${path}.skus[${j}]`)).filter(Boolean);
   const setReleases = (next: Json[]) => update((r) => withField(r, "releases", next.length ? next : undefined));
   return (
-    <RuleRow path={path} errors={errors} onRemove={onRemove} label={`quarantine ${index + 1}`}>
+    <RuleRow path={path} errors={errors} onRemove={onRemove} label={label}>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="200">
         <TextField
           label="SKUs (comma-separated)"

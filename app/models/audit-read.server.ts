@@ -1,34 +1,28 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
-import type { PageDirection } from "./inventory-read.server";
+import { keysetPage, keysetTake, type PageDirection } from "./keyset-page.server";
 
 /**
  * The audit log for the Activity page: newest first, keyset-paginated both ways, optionally
- * for one variant (`item`, its inventory item) or for every variant carrying a SKU. Filtering on
+ * for one variant (`item`, its inventory item) or for every variant carrying a SKU (any of
+ * `skus`: the spellings of the SKU the merchant typed). Filtering on
  * the `sku` column (kept on every item entry at write time) keeps the history of an item that has
  * since been deleted or re-created under another id; twins share it, so a variant's own history
  * is filtered by `item`.
  */
 export async function listAuditPage(
   shop: string,
-  { sku, item, cursor, direction = "next", take = 25 }: { sku?: string | null; item?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
+  { skus, item, cursor, direction = "next", take = 25 }: { skus?: readonly string[] | null; item?: string | null; cursor?: string | null; direction?: PageDirection; take?: number },
   db: PrismaClient = prisma,
 ) {
-  const where: Prisma.AuditEntryWhereInput = { shop, ...(sku ? { sku } : {}), ...(item ? { inventoryItemId: item } : {}) };
-  const backwards = direction === "previous" && Boolean(cursor);
+  const where: Prisma.AuditEntryWhereInput = { shop, ...(skus ? { sku: { in: [...skus] } } : {}), ...(item ? { inventoryItemId: item } : {}) };
+  const request = { cursor, direction, take };
   const rows = await db.auditEntry.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: backwards ? -(take + 1) : take + 1,
+    take: keysetTake(request),
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
-  const more = rows.length > take;
-  const entries = more ? (backwards ? rows.slice(1) : rows.slice(0, take)) : rows;
-  const first = entries[0]?.id ?? null;
-  const last = entries[entries.length - 1]?.id ?? null;
-  return {
-    entries,
-    nextCursor: backwards ? last : more ? last : null,
-    previousCursor: backwards ? (more ? first : null) : cursor ? first : null,
-  };
+  const { rows: entries, nextCursor, previousCursor } = keysetPage(rows, (row) => row.id, request);
+  return { entries, nextCursor, previousCursor };
 }

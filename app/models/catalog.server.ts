@@ -189,6 +189,17 @@ export async function skusContaining(shop: string, text: string, take: number, d
   return rows.map((row) => row.sku);
 }
 
+/**
+ * The catalog's spellings of a SKU typed in any case ("ring-7" → "RING-7"), the whole SKU only.
+ * `lower()` on both sides means the same on SQLite and PostgreSQL (Prisma's case-insensitive
+ * mode exists only for PostgreSQL, and LIKE ignores case only on SQLite).
+ */
+export async function skuSpellings(shop: string, text: string, db: PrismaClient = prisma): Promise<string[]> {
+  const rows = await db.$queryRaw<{ sku: string }[]>`
+    SELECT DISTINCT "sku" FROM "CatalogItem" WHERE "shop" = ${shop} AND lower("sku") = lower(${text})`;
+  return rows.map((row) => row.sku);
+}
+
 /** Up to `take` distinct product titles containing the text. */
 export async function productTitlesContaining(shop: string, text: string, take: number, db: PrismaClient = prisma) {
   const rows = await db.catalogItem.findMany({

@@ -1,12 +1,11 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { keysetPage, keysetTake, type PageDirection } from "./keyset-page.server";
 
 /**
  * Read-only queries behind the Inventory and Overview pages. Writes to these tables belong to
  * the sync pipeline (sync-state.server.ts, catalog.server.ts); nothing here changes a row.
  */
-
-export type PageDirection = "next" | "previous";
 
 export interface CatalogPage {
   items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[];
@@ -43,24 +42,16 @@ export async function listCatalogItemsPage(
   db: PrismaClient = prisma,
 ): Promise<CatalogPage> {
   const where: Prisma.CatalogItemWhereInput = { shop, ...(search ? { OR: searchTerms(search) } : {}) };
-  const backwards = direction === "previous" && Boolean(cursor);
+  const request = { cursor, direction, take };
   const rows = await db.catalogItem.findMany({
     where,
     orderBy: [{ sku: "asc" }, { inventoryItemId: "asc" }],
-    take: backwards ? -(take + 1) : take + 1,
+    take: keysetTake(request),
     ...(cursor ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: cursor } }, skip: 1 } : {}),
     select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, continueSelling: true, leftAlone: true },
   });
-  const more = rows.length > take;
-  // Backwards, the extra row sits at the start; forwards, at the end.
-  const items = more ? (backwards ? rows.slice(1) : rows.slice(0, take)) : rows;
-  const first = items[0]?.inventoryItemId ?? null;
-  const last = items[items.length - 1]?.inventoryItemId ?? null;
-  return {
-    items,
-    nextCursor: backwards ? last : more ? last : null,
-    previousCursor: backwards ? (more ? first : null) : cursor ? first : null,
-  };
+  const { rows: items, nextCursor, previousCursor } = keysetPage(rows, (row) => row.inventoryItemId, request);
+  return { items, nextCursor, previousCursor };
 }
 
 export async function levelStatesForItems(shop: string, inventoryItemIds: string[], db: PrismaClient = prisma) {

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { keysetPage, keysetTake, type PageDirection } from "./keyset-page.server";
 
 export interface StoredPolicy {
   version: number;
@@ -49,13 +50,27 @@ export async function insertPolicyVersion(
   }
 }
 
-export async function listPolicyVersions(shop: string, db: PrismaClient = prisma) {
-  return db.policyVersion.findMany({
+/**
+ * The Policy page's version list, newest first, a page at a time in both directions (every kept
+ * version can be reached and rolled back to). The cursor is the version number, unique in a shop;
+ * one that is not a version number reads the first page.
+ */
+export async function listPolicyVersionsPage(
+  shop: string,
+  { cursor, direction = "next", take = 25 }: { cursor?: string | null; direction?: PageDirection; take?: number },
+  db: PrismaClient = prisma,
+) {
+  const cursorVersion = cursor && /^\d+$/.test(cursor) ? Number(cursor) : null;
+  const request = { cursor: cursorVersion === null ? null : cursor, direction, take };
+  const rows = await db.policyVersion.findMany({
     where: { shop },
     orderBy: { version: "desc" },
     select: { version: true, createdBy: true, note: true, createdAt: true },
-    take: 50,
+    take: keysetTake(request),
+    ...(cursorVersion === null ? {} : { cursor: { shop_version: { shop, version: cursorVersion } }, skip: 1 }),
   });
+  const { rows: versions, nextCursor, previousCursor } = keysetPage(rows, (row) => String(row.version), request);
+  return { versions, nextCursor, previousCursor };
 }
 
 export async function policyVersion(shop: string, version: number, db: PrismaClient = prisma): Promise<StoredPolicy | null> {

@@ -29,7 +29,7 @@ export default function Activity() {
         <SkuSearch
           name="sku"
           label="Filter by SKU"
-          placeholder="Exact SKU, e.g. RING-7"
+          placeholder="Whole SKU in any case, e.g. ring-7"
           submitLabel="Filter"
           active={sku}
           resetUrl="/app/activity"
@@ -40,7 +40,7 @@ export default function Activity() {
             <EmptyState heading={variant ? `No activity for ${variant}` : sku ? `No activity for ${sku}` : "No activity yet"} image="">
               <p>
                 {sku
-                  ? "Safestock has not changed anything for this SKU. Check the spelling: the filter matches the whole SKU."
+                  ? "Safestock has not changed anything for this SKU. Check the spelling: the filter matches the whole SKU (upper or lower case does not matter), not part of it."
                   : "When Safestock moves units into safety stock, changes what a channel may sell or you publish a policy, it is recorded here."}
               </p>
             </EmptyState>

@@ -33,12 +33,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const MESSAGES = { create: "Customer hold created", extend: "Hold extended", release: "Hold released" } as const;
 
 export default function HoldsPage() {
-  const { holds, locations } = useLoaderData<typeof loader>();
+  const { holds, locations, defaultLocation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const shopify = useAppBridge();
   const [created, setCreated] = useState(0);
-  const [location, setLocation] = useState(locations[0] ?? "");
+  const [location, setLocation] = useState(defaultLocation);
   const [units, setUnits] = useState("1");
   const [expiresAt, setExpiresAt] = useState("");
   const [note, setNote] = useState("");
@@ -54,7 +54,7 @@ export default function HoldsPage() {
     setUnits("1");
     setNote("");
     setExpiresAt("");
-    setLocation(locations[0] ?? "");
+    setLocation(defaultLocation);
     setCreateTouched(false);
     setExtending(null);
     setExtendTo("");

@@ -13,20 +13,23 @@ import {
   Layout,
   List,
   Page,
+  Pagination,
   Text,
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { saveDownload } from "~/components/download";
 import { ContextualSaveBar } from "~/components/contextual-save-bar";
+import { useSearchParamNavigation } from "~/components/use-page-state";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { rollbackPolicy } from "~/services/policy.server";
+import { pageRequestOf } from "~/services/display-view.server";
 import { importPolicyText, loadPolicyPage } from "~/services/policy-view.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await loadPolicyPage(session.shop));
+  return json(await loadPolicyPage(session.shop, pageRequestOf(new URL(request.url).searchParams)));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -46,7 +49,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function PolicyPage() {
-  const { current, versions, locations, channels } = useLoaderData<typeof loader>();
+  const { current, versions, nextVersionsCursor, previousVersionsCursor, locations, channels } = useLoaderData<typeof loader>();
+  const setSearch = useSearchParamNavigation();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const shopify = useAppBridge();
@@ -258,7 +262,7 @@ export default function PolicyPage() {
                   <Text as="h2" variant="headingMd">
                     Versions
                   </Text>
-                  {versions.length === 0 ? (
+                  {versions.length === 0 && !previousVersionsCursor ? (
                     <Text as="p" tone="subdued">
                       No version published yet.
                     </Text>
@@ -290,6 +294,18 @@ export default function PolicyPage() {
                         </BlockStack>
                       ))}
                     </BlockStack>
+                  )}
+                  {/* Older versions a page at a time, as on Activity: every kept version can be rolled back to. */}
+                  {(nextVersionsCursor || previousVersionsCursor) && (
+                    <Pagination
+                      hasPrevious={Boolean(previousVersionsCursor)}
+                      onPrevious={() => previousVersionsCursor && setSearch({ cursor: previousVersionsCursor, direction: "previous" })}
+                      previousTooltip="Newer versions"
+                      accessibilityLabels={{ previous: "Newer versions", next: "Older versions" }}
+                      hasNext={Boolean(nextVersionsCursor)}
+                      onNext={() => nextVersionsCursor && setSearch({ cursor: nextVersionsCursor, direction: "next" })}
+                      nextTooltip="Older versions"
+                    />
                   )}
                 </BlockStack>
               </Card>

@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -32,6 +32,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const params = new URL(request.url).searchParams;
   const id = params.get("id") ?? "";
+  // Opened without an id (a bookmark, a typed address): no preview is open, nothing is missing.
+  if (!id) return json(null);
   const [preview, backtest] = await Promise.all([loadPreview(session.shop, id, { sku: params.get("sku")?.trim() || null }), loadBacktest(session.shop, id)]);
   return json(preview ? { ...preview, backtest } : null, { status: preview ? 200 : 404 });
 };
@@ -67,6 +69,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function PreviewPage() {
   const preview = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  if (!preview && !(result && !result.ok) && !params.get("id")) {
+    return (
+      <Page title="Preview" backAction={{ content: "Rules", url: "/app/rules" }}>
+        <TitleBar title="Preview" />
+        <Card>
+          <EmptyState heading="No preview is open" action={{ content: "Go to Rules", url: "/app/rules" }} secondaryAction={{ content: "Policy versions", url: "/app/policy" }} image="">
+            <p>A preview shows what your draft rules, or a rollback to an earlier version, would change before anything is published. Start one with Preview changes on Rules, or Roll back to this version on Policy.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
   if (!preview) {
     // A refused rollback lands here without a preview: say why, and where to go back.
     return (

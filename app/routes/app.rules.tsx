@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ContextualSaveBar } from "~/components/contextual-save-bar";
-import { asDraft, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
+import { asDraft, describeProblemPath, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
 import { RulesEditor } from "~/components/rules-editor";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { merchantOf } from "~/services/merchant.server";
@@ -136,7 +136,7 @@ export default function RulesPage() {
                 <List>
                   {problems.map((problem, index) => (
                     <List.Item key={`${problem.path}-${index}`}>
-                      {describePath(problem.path, draft)}: {merchantText(problem.message)}
+                      {describeProblemPath(problem.path, draft, data.channels)}: {merchantText(problem.message)}
                     </List.Item>
                   ))}
                 </List>
@@ -154,23 +154,5 @@ export default function RulesPage() {
     </Page>
   );
 }
-
-/** "protection[2].units" → "Rule 3 (exception), units": the banner names rows as the form shows them. */
-function describePath(path: string, draft: DraftDocument): string {
-  const match = /^(protection|channels)\[(\d+)\](?:\.(.+))?$/.exec(path);
-  if (!match) return path;
-  const [, list, index, field] = match;
-  const rule = list === "protection" ? draft.protection[Number(index)] : draft.channels[Number(index)];
-  const what = list === "channels" ? `Channel ${String(rule?.channel ?? Number(index) + 1)}` : `${KIND_NAME[String(rule?.kind)] ?? "Rule"} ${Number(index) + 1}`;
-  return field ? `${what}, ${field}` : what;
-}
-
-const KIND_NAME: Record<string, string> = {
-  safety_stock: "Safety stock rule",
-  display: "Display rule",
-  velocity_buffer: "Velocity buffer",
-  quarantine: "Quarantine",
-  release_gate: "Release gate",
-};
 
 export { PageErrorBoundary as ErrorBoundary } from "~/components/page-error";

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, DataTable, DropZone, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, DropZone, InlineStack, List, Page, Text, TextField } from "@shopify/polaris";
 import { useCallback, useState } from "react";
 import { ContextualSaveBar } from "~/components/contextual-save-bar";
 import { merchantText } from "~/components/policy-form";
@@ -18,7 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await formWithin(request, MAX_POLICY_FORM_BYTES);
-  if (!form) return json({ ok: false as const, problems: [{ row: 1, message: `the file ${tooLargeMessage(MAX_POLICY_FORM_BYTES)}` }] }, { status: 413 });
+  if (!form) return json({ ok: false as const, problems: [{ row: null, message: `the file ${tooLargeMessage(MAX_POLICY_FORM_BYTES)}` }] }, { status: 413 });
   const result = await importExceptionsCsv(session.shop, String(form.get("csv") ?? ""), { updatedBy: merchantOf(session) });
   if (result.ok) return redirect(`/app/rules?imported=${result.added}`);
   return json(result, { status: 422 });
@@ -47,6 +47,10 @@ export default function ImportExceptions() {
     accepted[0]?.text().then(setText, () => setFileError("The file could not be read"));
   }, []);
   const problems = result && !result.ok ? result.problems : [];
+  // Problems of the whole file (too large, too many rows or rules) point at no row: they are the
+  // banner's text; the table lists only the rows to fix.
+  const fileProblems = problems.filter((problem) => problem.row === null);
+  const rowProblems = problems.filter((problem) => problem.row !== null);
   const submit = useSubmit();
   const submitting = navigation.state === "submitting";
   // Rows typed or loaded but not yet added to the draft are unsaved (issue 18 § 5). A successful
@@ -70,11 +74,23 @@ export default function ImportExceptions() {
       <BlockStack gap="400">
         {problems.length > 0 && (
           <Banner tone="critical" title={`Nothing was imported: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}`}>
-            <DataTable
-              columnContentTypes={["numeric", "text"]}
-              headings={["Row", "Problem"]}
-              rows={problems.map((problem) => [problem.row, <div key={problem.row} style={{ whiteSpace: "normal" }}>{merchantText(problem.message)}</div>])}
-            />
+            <BlockStack gap="200">
+              {fileProblems.length === 1 && <p>{merchantText(fileProblems[0].message)}</p>}
+              {fileProblems.length > 1 && (
+                <List>
+                  {fileProblems.map((problem, index) => (
+                    <List.Item key={index}>{merchantText(problem.message)}</List.Item>
+                  ))}
+                </List>
+              )}
+              {rowProblems.length > 0 && (
+                <DataTable
+                  columnContentTypes={["numeric", "text"]}
+                  headings={["Row", "Problem"]}
+                  rows={rowProblems.map((problem, index) => [problem.row, <div key={index} style={{ whiteSpace: "normal" }}>{merchantText(problem.message)}</div>])}
+                />
+              )}
+            </BlockStack>
           </Banner>
         )}
         <Card>

@@ -1,5 +1,5 @@
 import { listAuditPage } from "~/models/audit-read.server";
-import { catalogItemById, listChannels, listLocations } from "~/models/catalog.server";
+import { catalogItemById, listChannels, listLocations, skuSpellings } from "~/models/catalog.server";
 import { formatDateTime, variantName, type PageRequest } from "./display-view.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
@@ -26,8 +26,11 @@ const ACTORS: Record<string, string> = {
 
 /** The Activity page: every change Safestock made or was asked to make, newest first. */
 export async function loadActivity(shop: string, { sku, item = null, ...page }: PageRequest & { sku: string | null; item?: string | null }) {
+  // "ring-7" finds RING-7's history: the whole SKU in any case, as the catalog spells it; the
+  // text as typed also matches the history of an item since deleted.
+  const skus = sku ? [...new Set([sku, ...(await skuSpellings(shop, sku))])] : null;
   const [audit, locations, channels, variant] = await Promise.all([
-    listAuditPage(shop, { sku, item, ...page, take: ACTIVITY_PAGE_SIZE }),
+    listAuditPage(shop, { skus, item, ...page, take: ACTIVITY_PAGE_SIZE }),
     listLocations(shop),
     listChannels(shop),
     item ? catalogItemById(shop, item) : null,

@@ -17,8 +17,9 @@ export const CSV_TEMPLATE = [
 ].join("\n") + "\n";
 export const MAX_CSV_ROWS = 5_000;
 
+/** A problem of one CSV row (1 is the header), or of the file as a whole (`row: null`). */
 export interface RowProblem {
-  row: number;
+  row: number | null;
   message: string;
 }
 
@@ -51,7 +52,7 @@ const FIELD_NAMES: Record<string, string> = { sku: "value", product: "value", ta
 
 export async function importExceptionsCsv(shop: string, text: string, { updatedBy }: { updatedBy: string }): Promise<CsvImportResult> {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((line) => line.trim() !== "");
-  if (lines.length === 0) return { ok: false, problems: [{ row: 1, message: "the file is empty: start from the template" }] };
+  if (lines.length === 0) return { ok: false, problems: [{ row: null, message: "the file is empty: start from the template" }] };
   const header = splitLine(lines[0]!).map((name) => name.toLowerCase());
   if (header.join(",") !== CSV_COLUMNS.join(",")) {
     return { ok: false, problems: [{ row: 1, message: `the first line must be the header ${CSV_COLUMNS.join(",")}` }] };
@@ -59,7 +60,7 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
   // The template with its example rows deleted: nothing to add, and a "0 imported" success would
   // look like the rows were taken.
   if (lines.length === 1) return { ok: false, problems: [{ row: 2, message: "no exceptions below the header: add one per line, as in the template" }] };
-  if (lines.length - 1 > MAX_CSV_ROWS) return { ok: false, problems: [{ row: 1, message: `at most ${MAX_CSV_ROWS} rows per file` }] };
+  if (lines.length - 1 > MAX_CSV_ROWS) return { ok: false, problems: [{ row: null, message: `at most ${MAX_CSV_ROWS} rows per file` }] };
 
   const problems: RowProblem[] = [];
   const rules: Record<string, unknown>[] = [];
@@ -87,8 +88,8 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
     // (rows whose shape is already wrong are not in the candidate, so every row is judged once).
     const engineProblems = await draftProblems(shop, candidate);
     for (const problem of engineProblems) {
-      // Too many rules in all: the file as a whole is refused.
-      if (problem.path === "protection") problems.push({ row: 1, message: `the draft would have too many rules: ${problem.message}` });
+      // Too many rules in all: the file as a whole is refused (no row is wrong).
+      if (problem.path === "protection") problems.push({ row: null, message: `the draft would have too many rules: ${problem.message}` });
       const match = /^protection\[(\d+)\](?:\.(\w+))?/.exec(problem.path);
       const index = match ? Number(match[1]) - existing : -1;
       if (index < 0) continue; // a problem of the existing draft, shown on the Rules page
@@ -96,8 +97,8 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
       problems.push({ row: rowOfRule[index]!, message: `${field}${problem.message}` });
     }
   }
-  if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.row - b.row) };
+  if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
   const saved = await saveDraft(shop, JSON.stringify(candidate), { updatedBy });
-  if (!saved.ok) return { ok: false, problems: saved.problems.map((problem) => ({ row: 1, message: `the draft ${problem.message}` })) };
+  if (!saved.ok) return { ok: false, problems: saved.problems.map((problem) => ({ row: null, message: `the draft ${problem.message}` })) };
   return { ok: true, added: rules.length };
 }

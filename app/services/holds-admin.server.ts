@@ -29,8 +29,16 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
   ]);
   const items = await variantTitlesOf(shop, holds.map((hold) => hold.inventoryItemId));
   const names = new Map(items.map((item) => [item.inventoryItemId, variantName(item)]));
+  const active = locations.filter((location) => location.isActive);
   return {
-    locations: locations.filter((location) => location.isActive).map((location) => location.name),
+    locations: active.map((location) => location.name),
+    /**
+     * What the Location select starts on: a location that fulfils online orders (where a shop
+     * keeps its stock to sell, e.g. the warehouse), not the first name alphabetically, which is
+     * often a store with a few units. Shopify's primary location is not stored; the first active
+     * location stands in when none fulfils online orders.
+     */
+    defaultLocation: (active.find((location) => location.fulfillsOnlineOrders) ?? active[0])?.name ?? "",
     holds: holds.map((hold) => ({
       id: hold.id,
       kind: hold.holder.startsWith(CUSTOMER_PREFIX) ? ("customer" as const) : ("cart" as const),

@@ -1,7 +1,7 @@
 import { readPolicyText, type ChannelRule, type Policy, type Problem, type ProtectionRule } from "~/domain";
 import { listChannels, listLocations } from "~/models/catalog.server";
-import { currentPolicy, listPolicyVersions } from "~/models/policy.server";
-import { formatDateTime } from "./display-view.server";
+import { currentPolicy, listPolicyVersionsPage } from "~/models/policy.server";
+import { formatDateTime, type PageRequest } from "./display-view.server";
 import { publishPolicy } from "./policy.server";
 
 export interface RuleRow {
@@ -18,11 +18,16 @@ export interface ChannelRow {
   limits: string;
 }
 
-/** The Policy page: the version in force as readable rows, every version, and what a file may name. */
-export async function loadPolicyPage(shop: string) {
-  const [policy, versions, locations, channels] = await Promise.all([
+const POLICY_VERSIONS_PAGE_SIZE = 25;
+
+/**
+ * The Policy page: the version in force as readable rows, one page of versions (newest first,
+ * paged like Activity so every kept version can be rolled back to), and what a file may name.
+ */
+export async function loadPolicyPage(shop: string, page: PageRequest = { cursor: null, direction: "next" }) {
+  const [policy, versionPage, locations, channels] = await Promise.all([
     currentPolicy(shop),
-    listPolicyVersions(shop),
+    listPolicyVersionsPage(shop, { ...page, take: POLICY_VERSIONS_PAGE_SIZE }),
     listLocations(shop),
     listChannels(shop),
   ]);
@@ -37,7 +42,9 @@ export async function loadPolicyPage(shop: string) {
           channels: (document?.channels ?? []).map(describeChannel),
         }
       : null,
-    versions: versions.map((version) => ({
+    nextVersionsCursor: versionPage.nextCursor,
+    previousVersionsCursor: versionPage.previousCursor,
+    versions: versionPage.versions.map((version) => ({
       version: version.version,
       createdBy: version.createdBy,
       note: version.note,

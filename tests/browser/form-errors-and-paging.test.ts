@@ -9,9 +9,20 @@
  * - Settings and Holds: "Save settings" / "Hold units" with bad values shows the app's message
  *   beside every bad field at once (and keeps what was typed), not a browser bubble on the first
  *   out-of-range field only.
+ * - Holds: the Location select starts on the location that fulfils online orders (the Warehouse),
+ *   not the first name alphabetically (Brooklyn store, with few units).
+ * - Rules: the problem banner names each row and field as the form does ("Default safety stock",
+ *   "Exception 1, SKU"), not by its place in the policy file ("Safety stock rule 2, sku").
+ * - CSV import: a problem of the whole file (too many rows) is the banner's text, not "Row 1" of
+ *   the problem table (row 1 is the header, which is fine).
+ * - Preview opened without an id (a bookmark): "No preview is open" with a way to Rules, not
+ *   "This preview no longer exists" answered 404.
+ * - Policy: with more versions than one page, "Older versions" under the list reaches the first
+ *   one and its "Roll back to this version…".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
+import { createPrismaClient } from "~/db.server";
 import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
@@ -83,6 +94,8 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     await discardUnsaved();
     await goToInApp(page, "/app/holds");
     await app.getByRole("heading", { name: "Hold units for a customer" }).waitFor({ timeout: 15_000 });
+    // The location that fulfils online orders, where the stock to hold is, not Brooklyn store (first by name).
+    expect(await app.getByLabel("Location").inputValue()).toBe("Warehouse");
     await app.getByLabel("Units").fill("0");
     await app.getByLabel("Note").fill("Ring for Ms. Lee");
     await app.getByRole("button", { name: "Hold units" }).click();
@@ -91,5 +104,86 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     expect(await app.getByText('Must be a whole number of at least 1, got "0"').isVisible()).toBe(true);
     expect(await app.getByLabel("Note").inputValue()).toBe("Ring for Ms. Lee");
     await screenshot(page, "holds-every-error");
+  });
+
+  it("Rules: the problem banner names rows and fields as the form shows them", async () => {
+    await discardUnsaved();
+    await goToInApp(page, "/app/rules");
+    await app.getByRole("heading", { name: "Default safety stock" }).waitFor({ timeout: 15_000 });
+    await app.getByLabel("Units per item and location").fill("-2");
+    await app.getByRole("button", { name: "Add an exception" }).click();
+    await app.getByLabel("SKU", { exact: true }).fill("NOPE-1");
+    await app.getByLabel("Units", { exact: true }).fill("2.5");
+
+    const banner = app.locator(".Polaris-Banner").filter({ hasText: /before previewing/ });
+    await banner.getByText("Default safety stock: Must not be negative, got -2").waitFor({ timeout: 15_000 });
+    await banner.getByText('Exception 1, SKU: Unknown SKU "NOPE-1"').waitFor({ timeout: 15_000 });
+    expect(await banner.getByText(/^Exception 1, Units: /).count()).toBe(1);
+    // The row the banner calls "Exception 1" is the one its Remove button names.
+    expect(await app.getByRole("button", { name: "Remove exception 1" }).count()).toBe(1);
+    await screenshot(page, "rules-banner-names");
+    await discardUnsaved();
+  });
+
+  it("CSV import: too many rows is said of the file, with no row number", async () => {
+    await discardUnsaved();
+    await goToInApp(page, "/app/rules/import");
+    const rows = Array.from({ length: 5001 }, (_, index) => `safety_stock,tag,many-${index},,1`);
+    // Chosen as a file, as a merchant with this many rows would (typing them is not realistic).
+    await app.locator('input[type="file"]').setInputFiles({ name: "exceptions.csv", mimeType: "text/csv", buffer: Buffer.from(["kind,applies_to,value,location,units", ...rows].join("\n")) });
+    await expect.poll(async () => (await app.getByLabel("CSV rows").inputValue()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await app.getByRole("button", { name: "Add to draft" }).click();
+
+    const banner = app.locator(".Polaris-Banner").filter({ hasText: "Nothing was imported" });
+    await banner.getByText("At most 5000 rows per file").waitFor({ timeout: 15_000 });
+    // No Row/Problem table: no row is wrong.
+    expect(await banner.getByRole("table").count()).toBe(0);
+    await screenshot(page, "csv-import-file-problem");
+    await discardUnsaved();
+  });
+
+  it("Preview without an id: says no preview is open and leads to Rules", async () => {
+    await discardUnsaved();
+    const notFound: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() === 404 && response.url().includes("/app/preview")) notFound.push(response.url());
+    });
+    await goToInApp(page, "/app/preview");
+    await app.getByText("No preview is open", { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await app.getByText("This preview no longer exists").count()).toBe(0);
+    expect(notFound).toEqual([]);
+    await app.getByRole("link", { name: "Go to Rules" }).or(app.getByRole("button", { name: "Go to Rules" })).first().click();
+    await app.getByRole("heading", { name: "Default safety stock" }).waitFor({ timeout: 15_000 });
+  });
+
+  it("Policy: Older versions under the list reaches v1 and its rollback", async () => {
+    await discardUnsaved();
+    // 60 versions (more than the 50 the card used to stop at), written straight to the app's
+    // database: publishing 60 through the page would take minutes. Each is an empty policy.
+    const db = createPrismaClient(admin!.databaseUrl);
+    try {
+      // The client sets its connection's pragmas on first use; a write transaction meanwhile would refuse them.
+      await expect.poll(async () => Number((await db.$queryRawUnsafe<{ synchronous: number | bigint }[]>("PRAGMA synchronous"))[0]!.synchronous)).toBe(1);
+      await db.policyVersion.createMany({
+        data: Array.from({ length: 60 }, (_, index) => ({ shop: admin!.stack.install.shop, version: index + 1, document: JSON.stringify({ version: 1, protection: [], channels: [] }), createdBy: "merchant", note: `version note ${index + 1}` })),
+      });
+    } finally {
+      await db.$disconnect();
+    }
+    await goToInApp(page, "/app/policy");
+    await app.getByText("v60 · in force").waitFor({ timeout: 15_000 });
+    const rollbackToV1 = app.getByRole("button", { name: "Preview rolling back to version 1", exact: true });
+    expect(await rollbackToV1.count()).toBe(0);
+
+    const older = app.getByRole("button", { name: "Older versions" });
+    for (let pages = 0; (await rollbackToV1.count()) === 0 && pages < 5; pages++) {
+      const lastShown = await app.getByText(/^version note \d+$/).last().innerText();
+      await older.click();
+      await expect.poll(async () => app.getByText(lastShown, { exact: true }).count(), { timeout: 15_000 }).toBe(0);
+    }
+    expect(await app.getByText("version note 1", { exact: true }).isVisible()).toBe(true);
+    expect(await rollbackToV1.isVisible()).toBe(true);
+    expect(await app.getByRole("button", { name: "Newer versions" }).isEnabled()).toBe(true);
+    await screenshot(page, "policy-older-versions");
   });
 });

@@ -126,6 +126,8 @@ export interface EmbeddedAdmin {
   page: Page;
   /** The embedded app's iframe. */
   app: FrameLocator;
+  /** The app's database, for a test that needs more history than a browser can make quickly. */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export async function openEmbeddedAdmin({ seed }: { seed?: SandboxStackOptions["
     stack,
     page,
     app: appFrame(page),
+    databaseUrl: database.url,
     async close() {
       await started.session.close();
       await started.stack.stop();
