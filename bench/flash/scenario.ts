@@ -505,7 +505,8 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
   };
   let measuring = true;
   meter.onStart((call) => {
-    if (!measuring || call.mutation) return;
+    // Propagation counts from a plan's read: a read-back of the numbers alone is not one.
+    if (!measuring || !call.readsStock) return;
     for (const item of itemsIn(call)) trackers.get(call.shop)?.readStarted(item, Date.now());
   });
   meter.onAnswer((call: ApiCall) => {
@@ -799,14 +800,16 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     const tracker = trackers.get(domain)!;
     const shopCalls = calls.filter((c) => c.shop === domain);
     const costPoints = shopCalls.reduce((sum, c) => sum + c.cost, 0);
-    const minCost = (mutation: boolean) => Math.min(...shopCalls.filter((c) => c.mutation === mutation && c.cost > 0).map((c) => c.cost));
+    // Reads that the bound may charge are stock reads (what a plan is made from); a write's
+    // read-back of the channel numbers alone (2 points, docs/decisions/043) plans nothing.
+    const minCost = (mutation: boolean) => Math.min(...shopCalls.filter((c) => (mutation ? c.mutation : c.readsStock) && c.cost > 0).map((c) => c.cost));
     const windows = changeSeconds.get(domain)!.size;
     // Lower bound: every second with a change, one read of the items changed in it and one write.
     // A read is charged per item (Shopify's cost grows with the nodes asked for), at the cheapest
     // cost per item the app's own reads achieved; the write at its cheapest mutation. Before
     // 2026-11-30 17:00 UTC each second's read was charged as the app's cheapest read of any size
     // (one item): `costOverMinimalLowerBound` keeps that figure.
-    const readsPerItem = shopCalls.filter((c) => !c.mutation && c.cost > 0).map((c) => c.cost / Math.max(1, itemsIn(c).length));
+    const readsPerItem = shopCalls.filter((c) => c.readsStock && c.cost > 0).map((c) => c.cost / Math.max(1, itemsIn(c).length));
     const readCostPerItem = readsPerItem.length > 0 ? Math.min(...readsPerItem) : 0;
     let changedItemSeconds = 0;
     for (const items of changeSeconds.get(domain)!.values()) changedItemSeconds += items.size;

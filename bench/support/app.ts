@@ -40,6 +40,11 @@ export interface ApiCall {
   /** Error codes found in the answer (THROTTLED, CHANGE_FROM_QUANTITY_STALE, …). */
   codes: string[];
   mutation: boolean;
+  /**
+   * A query that reads stock (levels or quantities): what a plan can be made from. A read of the
+   * channel metafield alone (a write's read-back) is not one, so it is not a lower bound's read.
+   */
+  readsStock: boolean;
   /** The request's variables as JSON text (ids are looked up in it). */
   variables: string;
 }
@@ -99,7 +104,9 @@ export function createApiMeter() {
       const startedAt = performance.now();
       const body = (await request.clone().json().catch(() => ({}))) as { query?: string; variables?: unknown };
       const match = /(query|mutation)\s+(\w+)/.exec(body.query ?? "");
-      const call = { shop, operation: match?.[2] ?? "anonymous", mutation: match?.[1] === "mutation", startedAt, variables: JSON.stringify(body.variables ?? {}) };
+      const mutation = match?.[1] === "mutation";
+      const readsStock = !mutation && /\b(inventoryLevels?|quantities|inventoryQuantity)\b/.test(body.query ?? "");
+      const call = { shop, operation: match?.[2] ?? "anonymous", mutation, readsStock, startedAt, variables: JSON.stringify(body.variables ?? {}) };
       pending.set(requestId, call);
       for (const listener of startListeners) listener(call);
     },
