@@ -19,7 +19,7 @@ async function whileInstalled(shop: string, work: () => Promise<unknown>, { afte
   const installation = await getShopInstallation(shop);
   if (installation?.status === "uninstalled") return; // app/uninstalled stops work for the shop
   // Before the initial sync has imported the merchant's safety stock as policy v1, a plan would
-  // release it: item changes wait for the import, which resumes them when it is done.
+  // release it: item changes and reconciliations wait for the import, which resumes them when it is done.
   if (afterInitialSync && installation?.initialSync !== "done") throw new WaitForShopError(`${shop}: waiting for the initial sync`);
   // Without a working token every call would 401: wait for the merchant's next admin load.
   if (installation?.accessLostAt) throw new WaitForShopError(`${shop} lost access to Shopify; waiting for re-authentication`);
@@ -98,9 +98,12 @@ export function pipelineJobHandlers(): Record<string, JobHandler> {
   return {
     webhook: webhookBatch,
     recompute: recomputeBatch,
+    // A reconciliation plans every item: before the first import has made the merchant's own
+    // safety stock policy v1 it would plan 0 and release it (tests/reconcile-waits-for-import).
+    // The import runs its own first reconciliation inline, then resumes this one.
     reconcile: (job) => {
       const trigger = (job.payload as { trigger?: string })?.trigger;
-      return whileInstalled(job.shop, () => reconcileShop(job.shop, trigger === "manual" ? "manual" : trigger === "policy" ? "policy" : "scheduled"));
+      return whileInstalled(job.shop, () => reconcileShop(job.shop, trigger === "manual" ? "manual" : trigger === "policy" ? "policy" : "scheduled"), { afterInitialSync: true });
     },
     "initial-sync": (job) => whileInstalled(job.shop, () => runInitialSync(job.shop)),
   };

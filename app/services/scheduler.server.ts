@@ -57,6 +57,8 @@ export async function runScheduledWork(now: Date) {
       summary.unfrozen++;
     }
     const due = !installation.lastReconcileAt || now.getTime() - installation.lastReconcileAt.getTime() >= settings.reconcileEveryMinutes * 60_000;
+    // The first import ends with its own reconciliation; one queued before would only wait for it.
+    if (installation.initialSync !== "done") continue;
     if (due || health.healthy === frozen) {
       await enqueueReconcile(shop, due ? "scheduled" : "health");
       summary.reconciles++;
