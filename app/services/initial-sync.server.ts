@@ -30,12 +30,15 @@ export async function runInitialSync(
   try {
     const { locations } = await refreshLocationsAndChannels(shop, client);
     const locationNames = new Map(locations.map((location) => [location.id, location.name]));
+    await setInitialSyncStatus(shop, "running", "Reading your products and inventory from Shopify");
+    const bulkProgress = bulkReadProgressNotes(shop, options.bulk);
     const preexisting: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
     let withoutSku = 0;
     let items = 0;
     const mode = await forEachCatalogBatch(
       client,
       async (batch) => {
+        await bulkProgress.settled();
         await upsertCatalogItems(shop, catalogEntries(batch));
         for (const item of batch) {
           for (const level of item.levels) {
@@ -47,7 +50,7 @@ export async function runInitialSync(
         items += batch.length;
         await setInitialSyncStatus(shop, "running", `Read ${items} inventory items`);
       },
-      { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
+      { pageSize: options.pageSize, forceMode: options.readMode, bulk: bulkProgress.options },
     );
 
     // Only a shop without a policy imports: a returning shop's published policy stays in force.
@@ -74,6 +77,30 @@ export async function runInitialSync(
     await setInitialSyncStatus(shop, "failed", String(error));
     throw error;
   }
+}
+
+/**
+ * While Shopify runs the bulk read (minutes on a large shop, SHOPIFY-FACTS.md "Rate limits") no batch
+ * arrives, so each poll's object count becomes the Overview's note: the merchant sees the read move.
+ * Notes are written one after the other and finish before the first batch's own note.
+ */
+function bulkReadProgressNotes(shop: string, bulk: ReadCatalogInBulkOptions | undefined) {
+  let written = Promise.resolve();
+  return {
+    options: {
+      ...bulk,
+      onPoll: (operation: Parameters<NonNullable<ReadCatalogInBulkOptions["onPoll"]>>[0]) => {
+        bulk?.onPoll?.(operation);
+        const records = Number(operation.objectCount);
+        const note = `Shopify is reading your catalog: ${records.toLocaleString("en-US")} records so far`;
+        // A lost note is only a stale progress line; the read goes on, so it is logged, not thrown.
+        written = written
+          .then(() => setInitialSyncStatus(shop, "running", note))
+          .catch((error: unknown) => console.error("initial sync: progress note not stored", { shop, error: String(error) }));
+      },
+    } satisfies ReadCatalogInBulkOptions,
+    settled: () => written,
+  };
 }
 
 /**
