@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loader as overviewLoader } from "~/routes/app._index";
+import { loader as syncLoader } from "~/routes/app.sync";
 import { runInitialSync } from "~/services/initial-sync.server";
+import { jobQueue } from "~/services/jobs.server";
+import { WriteStillTransientError } from "~/services/write-retries.server";
+import { SANDBOX_SHOP_DOMAIN } from "../sandbox";
 import { callLoader } from "./support/admin-routes";
 import { startHarness, storeOfflineSession } from "./support/harness";
 
@@ -45,5 +49,32 @@ describe("a long bulk read during the first import", () => {
     // The count moves: the merchant sees the read progress, never go back.
     expect(counts[counts.length - 1]).toBeGreaterThan(counts[0]);
     expect([...counts].sort((a, b) => a - b)).toEqual(counts);
+  });
+});
+
+describe("a job that died of Shopify's transient failures", () => {
+  it("Failed jobs says what the job did and what happened in plain words; the raw error is only a detail for support", async () => {
+    const harness = startHarness();
+    await harness.install();
+    await harness.settle();
+    // A recompute that met "try again" on every send of every attempt (docs/decisions/027), made
+    // dead through the queue itself with the error the write path throws.
+    const queue = jobQueue();
+    const item = "gid://shopify/InventoryItem/1";
+    await queue.enqueue({ shop: SANDBOX_SHOP_DOMAIN, queue: "recompute", key: item, payload: { inventoryItemIds: [item] }, maxAttempts: 1 });
+    const [leased] = await queue.lease({ limit: 1, visibilityTimeoutMs: 30_000, queues: ["recompute"], shop: SANDBOX_SHOP_DOMAIN });
+    const error = new WriteStillTransientError("inventoryMoveQuantities", "SERVICE_UNAVAILABLE: The service is temporarily unavailable. Try again later.");
+    expect(await queue.fail(leased!, error, { retryable: true })).toMatchObject({ kind: "dead" });
+
+    const page = await callLoader(harness, syncLoader, "/app/sync");
+    expect(page.status).toBe(200);
+    expect(page.data.deadJobs).toHaveLength(1);
+    const [dead] = page.data.deadJobs;
+    // What the merchant reads first: no queue name, item id, error class or Shopify code.
+    expect(dead.work).toBe("Update one item's protected units and channel numbers");
+    expect(dead.problem).toMatch(/^Shopify kept answering “try again later”.*Retry sends the same change again/);
+    for (const shown of [dead.work, dead.problem]) expect(shown).not.toMatch(/gid:|recompute|Error\b|SERVICE_UNAVAILABLE|idempotency|intent/);
+    // Support still gets the first line of the error.
+    expect(dead.error).toMatch(/^WriteStillTransientError: inventoryMoveQuantities still failing/);
   });
 });
