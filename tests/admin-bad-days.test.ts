@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loader as overviewLoader } from "~/routes/app._index";
 import { loader as syncLoader } from "~/routes/app.sync";
+import { loader as webhooksLoader } from "~/routes/app.webhooks";
 import { runInitialSync } from "~/services/initial-sync.server";
 import { jobQueue } from "~/services/jobs.server";
 import { WriteStillTransientError } from "~/services/write-retries.server";
@@ -76,5 +77,37 @@ describe("a job that died of Shopify's transient failures", () => {
     for (const shown of [dead.work, dead.problem]) expect(shown).not.toMatch(/gid:|recompute|Error\b|SERVICE_UNAVAILABLE|idempotency|intent/);
     // Support still gets the first line of the error.
     expect(dead.error).toMatch(/^WriteStillTransientError: inventoryMoveQuantities still failing/);
+  });
+});
+
+describe("a webhook Shopify delivered late", () => {
+  it("Webhook deliveries writes its times as the other pages do, to the second, with how long it took to arrive", async () => {
+    const harness = startHarness();
+    await harness.install();
+    await harness.settle();
+    // Shopify triggered it at 17:54:54.594 and it arrived 26.794 s later (a delivery from the tail).
+    await prisma.webhookDelivery.create({
+      data: {
+        shop: SANDBOX_SHOP_DOMAIN,
+        topic: "orders/create",
+        webhookId: "late-delivery",
+        eventId: "late-event",
+        triggeredAt: new Date("2030-01-01T17:54:54.594Z"),
+        receivedAt: new Date("2030-01-01T17:55:21.388Z"),
+        body: "{}",
+        status: "processed",
+      },
+    });
+
+    const page = await callLoader(harness, webhooksLoader, "/app/webhooks");
+    expect(page.status).toBe(200);
+    const [late] = page.data.deliveries;
+    expect(late).toMatchObject({
+      topic: "orders/create",
+      triggeredAt: "Jan 1, 2030, 5:54:54 PM UTC",
+      receivedAt: "Jan 1, 2030, 5:55:21 PM UTC",
+      // 26.794 s, written as every duration in the app is (whole seconds from 10 s up).
+      arrivedAfter: "27 s",
+    });
   });
 });
