@@ -149,12 +149,17 @@ export default function Sync() {
                     <>
                       <DataTable
                         columnContentTypes={["text", "text", "numeric", "text", "text"]}
-                        headings={["Job", "Failed", "Attempts", "Error", ""]}
+                        headings={["Job", "Failed", "Attempts", "What happened", ""]}
                         rows={data.deadJobs.map((job) => [
-                          `${job.queue}${job.key ? ` · ${job.key}` : ""}`,
+                          job.work,
                           job.finishedAt ?? "—",
                           job.attempts,
-                          job.error,
+                          <BlockStack gap="100" key={`problem-${job.id}`}>
+                            <Text as="p">{job.problem}</Text>
+                            <Text as="p" variant="bodySm" tone="subdued">
+                              Details for support: {job.error}
+                            </Text>
+                          </BlockStack>,
                           <Form method="post" key={job.id}>
                             <input type="hidden" name="intent" value="retry" />
                             <input type="hidden" name="jobId" value={job.id} />

@@ -35,7 +35,7 @@ export default function WebhookDeliveries() {
             resourceName={{ singular: "delivery", plural: "deliveries" }}
             itemCount={deliveries.length}
             selectable={false}
-            headings={[{ title: "Topic" }, { title: "Triggered" }, { title: "Received" }, { title: "Status" }, { title: "Why not acted on" }]}
+            headings={[{ title: "Topic" }, { title: "Triggered" }, { title: "Received" }, { title: "Arrived after" }, { title: "Status" }, { title: "Why not acted on" }]}
             pagination={{
               hasNext: Boolean(nextCursor),
               onNext: () => goTo(nextCursor),
@@ -52,6 +52,7 @@ export default function WebhookDeliveries() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>{delivery.triggeredAt ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>{delivery.receivedAt}</IndexTable.Cell>
+                <IndexTable.Cell>{delivery.arrivedAfter ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Badge tone={statusTone(delivery.status)}>
                     {delivery.duplicates > 0 ? `${delivery.status} (+${delivery.duplicates} duplicates)` : delivery.status}

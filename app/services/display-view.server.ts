@@ -12,6 +12,13 @@ export function formatDateTime(date: Date | null | undefined): string | null {
   return date ? `${dateTime.format(date)} UTC` : null;
 }
 
+/** The same, to the second: where seconds tell a story (a webhook's trigger and arrival). */
+const dateTimeToTheSecond = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+
+export function formatDateTimeToTheSecond(date: Date | null | undefined): string | null {
+  return date ? `${dateTimeToTheSecond.format(date)} UTC` : null;
+}
+
 /** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */
 export const formatMillis = formatDuration;
 

@@ -27,15 +27,19 @@ export async function runInitialSync(
   const client = options.client ?? (await adminClientForShop(shop));
   await ensureShopInstalled(shop);
   await setInitialSyncStatus(shop, "running", "Reading locations and sales channels");
+  const catalogProgress = bulkReadProgressNotes(shop, options.bulk, "Shopify is reading your catalog");
+  const planProgress = bulkReadProgressNotes(shop, options.bulk, "Publishing the first plan: Shopify is reading your catalog again");
   try {
     const { locations } = await refreshLocationsAndChannels(shop, client);
     const locationNames = new Map(locations.map((location) => [location.id, location.name]));
+    await setInitialSyncStatus(shop, "running", "Reading your products and inventory from Shopify");
     const preexisting: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];
     let withoutSku = 0;
     let items = 0;
     const mode = await forEachCatalogBatch(
       client,
       async (batch) => {
+        await catalogProgress.settled();
         await upsertCatalogItems(shop, catalogEntries(batch));
         for (const item of batch) {
           for (const level of item.levels) {
@@ -47,8 +51,9 @@ export async function runInitialSync(
         items += batch.length;
         await setInitialSyncStatus(shop, "running", `Read ${items} inventory items`);
       },
-      { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
+      { pageSize: options.pageSize, forceMode: options.readMode, bulk: catalogProgress.options },
     );
+    await catalogProgress.settled();
 
     // Only a shop without a policy imports: a returning shop's published policy stays in force.
     let imported = 0;
@@ -63,7 +68,9 @@ export async function runInitialSync(
     }
 
     await setInitialSyncStatus(shop, "running", "Publishing the first plan");
-    const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize, readMode: options.readMode, bulk: options.bulk });
+    const result = await reconcileShop(shop, "initial", { client, now: options.now, pageSize: options.pageSize, readMode: options.readMode, bulk: planProgress.options });
+    // A progress note still being written must not land after the outcome.
+    await planProgress.settled();
     await setInitialSyncStatus(shop, "done", `Checked ${result.levelsChecked} levels, imported ${imported} safety stock level(s)`);
     // Protection switches itself on once the first plan is published (issue 18 § 3).
     await switchProtectionOnAfterSync(shop, client);
@@ -71,9 +78,35 @@ export async function runInitialSync(
     await jobQueue().resumeWaiting(shop);
     return { items, imported, readMode: mode, ...result };
   } catch (error) {
+    await Promise.all([catalogProgress.settled(), planProgress.settled()]);
     await setInitialSyncStatus(shop, "failed", String(error));
     throw error;
   }
+}
+
+/**
+ * While Shopify runs the bulk read (minutes on a large shop, SHOPIFY-FACTS.md "Rate limits") no batch
+ * arrives, so each poll's object count becomes the Overview's note: the merchant sees the read move
+ * (the catalog read, then the first plan's reconciliation reading it again). Notes are written one
+ * after the other; callers await `settled()` before writing a note of their own.
+ */
+function bulkReadProgressNotes(shop: string, bulk: ReadCatalogInBulkOptions | undefined, what: string) {
+  let written = Promise.resolve();
+  return {
+    options: {
+      ...bulk,
+      onPoll: (operation: Parameters<NonNullable<ReadCatalogInBulkOptions["onPoll"]>>[0]) => {
+        bulk?.onPoll?.(operation);
+        const records = Number(operation.objectCount);
+        const note = `${what}: ${records.toLocaleString("en-US")} records so far`;
+        // A lost note is only a stale progress line; the read goes on, so it is logged, not thrown.
+        written = written
+          .then(() => setInitialSyncStatus(shop, "running", note))
+          .catch((error: unknown) => console.error("initial sync: progress note not stored", { shop, error: String(error) }));
+      },
+    } satisfies ReadCatalogInBulkOptions,
+    settled: () => written,
+  };
 }
 
 /**

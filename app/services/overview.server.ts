@@ -1,4 +1,5 @@
 import { listWebhookDeliveries } from "~/models/webhook-delivery.server";
+import { formatDateTimeToTheSecond, formatMillis } from "./display-view.server";
 
 export async function loadWebhookDeliveries(shop: string, cursor: string | null) {
   const page = await listWebhookDeliveries(shop, { cursor, take: 25 });
@@ -6,8 +7,11 @@ export async function loadWebhookDeliveries(shop: string, cursor: string | null)
     nextCursor: page.nextCursor,
     deliveries: page.deliveries.map((row) => ({
       ...row,
-      triggeredAt: row.triggeredAt?.toISOString() ?? null,
-      receivedAt: row.receivedAt.toISOString(),
+      // Written as every other page writes times (not ISO), with how long Shopify's delivery took:
+      // late and out-of-order deliveries read at a glance (SHOPIFY-FACTS.md "Webhooks").
+      triggeredAt: formatDateTimeToTheSecond(row.triggeredAt),
+      receivedAt: formatDateTimeToTheSecond(row.receivedAt)!,
+      arrivedAfter: row.triggeredAt ? formatMillis(Math.max(0, row.receivedAt.getTime() - row.triggeredAt.getTime())) : null,
     })),
   };
 }

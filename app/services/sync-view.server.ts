@@ -16,6 +16,40 @@ const CAUSE_LABELS: Record<string, string> = {
   stale_after_retries: "Still changing after retries",
 };
 
+/** What each queue's job does, as the Failed jobs table names it (queues: app/services/jobs.server.ts and the feature services). */
+const JOB_WORK: Record<string, string> = {
+  "initial-sync": "First import from Shopify",
+  reconcile: "Reconciliation",
+  recompute: "Update one item's protected units and channel numbers",
+  webhook: "Act on a webhook from Shopify",
+  "policy-preview": "Policy preview",
+  backtest: "Backtest",
+  "flow-trigger": "Send a Shopify Flow trigger",
+};
+
+/**
+ * A dead job's error in the merchant's words, by the error's name (the stack's first word): what
+ * happened and what Retry does. Unknown errors say so; the raw line stays beside it for support.
+ */
+const ACCESS_REFUSED = "Shopify refused Safestock's access token. Open Safestock from your Shopify admin to restore access, then Retry.";
+const JOB_PROBLEMS: Record<string, string> = {
+  // docs/decisions/027: the write is still pending under its key, so Retry sends it once, not twice.
+  WriteStillTransientError: "Shopify kept answering “try again later” (its servers were busy or failing). Nothing was lost: Retry sends the same change again, and Shopify applies it only once.",
+  WriteInProgressError: "Shopify was still working on the same change. Retry checks it again.",
+  WriteRefusedError: "Shopify refused the change. Retry will not help unless the item or location was changed in Shopify meanwhile.",
+  AdminApiError: "Shopify answered with an error every time. Retry once Shopify works again.",
+  RequestTimeoutError: "Shopify did not answer in time, every time. Retry once Shopify works again.",
+  BulkOperationError: "Shopify's read of your whole catalog did not finish. Retry starts a new one.",
+  StillStaleError: "The inventory kept changing while Safestock synced it. Retry once sales calm down; the next reconciliation also fixes it.",
+  ShopAccessLostError: ACCESS_REFUSED,
+  RefreshTokenRejectedError: ACCESS_REFUSED,
+};
+
+function plainJobProblem(firstLine: string): string {
+  const name = /^([A-Za-z]+Error)\b/.exec(firstLine)?.[1];
+  return (name && JOB_PROBLEMS[name]) ?? "Something unexpected went wrong. Retry runs it again; if it fails again, send the details to support.";
+}
+
 export const WEBHOOK_HEALTH_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
@@ -58,15 +92,20 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
         .map(([name, counts]) => ({ name, ...counts }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     },
-    deadJobs: dead.jobs.map((job) => ({
-      id: job.id,
-      queue: job.queue,
-      key: job.key,
-      attempts: job.attempts,
-      // The first line of a stack is "Name: message", what a merchant can act on; the rest is for support.
-      error: (job.lastError ?? "no error recorded").split("\n")[0],
-      finishedAt: formatDateTime(job.finishedAt),
-    })),
+    deadJobs: dead.jobs.map((job) => {
+      // The first line of a stack is "Name: message": support's detail; the merchant reads `problem`.
+      const error = (job.lastError ?? "no error recorded").split("\n")[0];
+      return {
+        id: job.id,
+        queue: job.queue,
+        key: job.key,
+        work: JOB_WORK[job.queue] ?? job.queue.replace(/-/g, " "),
+        attempts: job.attempts,
+        problem: plainJobProblem(error),
+        error,
+        finishedAt: formatDateTime(job.finishedAt),
+      };
+    }),
     deadCursor,
     nextDeadCursor: dead.nextCursor,
     webhooks: webhookLagByTopic(deliveries),
