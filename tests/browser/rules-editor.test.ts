@@ -158,4 +158,23 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     await expect.poll(() => app.getByText(/Must not be above the cap/).count(), { timeout: 15_000 }).toBe(0);
     await screenshot(page, "rules-self-sizing-reserve");
   });
+
+  // Retyping an exception's SKU clears the field first. Cleared, the rule must stay an exception
+  // the policy check refuses, never turn into the default: a rule with no SKU, product or tag is
+  // "every item at every location" (docs/policy.md), so 1 unit of every item would be withheld.
+  it("keeps an exception whose SKU was cleared an exception, and asks for the SKU", async () => {
+    await goTo("/app/rules");
+    await app.getByRole("heading", { name: "Exceptions" }).waitFor();
+    const defaultUnits = app.getByLabel("Units per item and location");
+    expect(await defaultUnits.inputValue()).toBe("");
+    await app.getByRole("button", { name: "Add an exception" }).click();
+    const sku = app.getByRole("combobox", { name: "SKU" });
+    await sku.fill("RING-6");
+    await sku.fill("");
+    await app.getByText('Must be a non-empty string, got ""').first().waitFor({ timeout: 15_000 });
+    expect(await sku.count()).toBe(1);
+    expect(await defaultUnits.inputValue()).toBe("");
+    expect(await app.getByRole("button", { name: "Preview changes" }).first().isDisabled()).toBe(true);
+    await screenshot(page, "rules-exception-sku-cleared");
+  });
 });
