@@ -177,4 +177,21 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     expect(await app.getByRole("button", { name: "Preview changes" }).first().isDisabled()).toBe(true);
     await screenshot(page, "rules-exception-sku-cleared");
   });
+
+  // Preview's backtest on a shop with no orders yet tells the merchant to run it again once there
+  // are orders: the button has to be there, or only a new preview could.
+  it("offers to run the backtest again when there were no orders to replay", async () => {
+    await app.getByRole("combobox", { name: "SKU" }).fill("RING-6");
+    const preview = app.getByRole("button", { name: "Preview changes" }).first();
+    await expect.poll(() => preview.isDisabled(), { timeout: 15_000 }).toBe(false);
+    await preview.click();
+    await app.getByRole("heading", { name: "Preview: your draft" }).waitFor({ timeout: 30_000 });
+    await app.getByRole("button", { name: "Run backtest" }).click();
+    await app.getByText("No orders in the last 30 days").waitFor({ timeout: 60_000 });
+    const again = app.getByRole("button", { name: "Run the backtest again" });
+    await again.waitFor();
+    await again.click();
+    await app.getByText("No orders in the last 30 days").waitFor({ timeout: 60_000 });
+    await screenshot(page, "backtest-no-orders");
+  });
 });
