@@ -93,7 +93,13 @@ function Figures({ previewId, result }: { previewId: string; result: NonNullable
   if (result.orders === 0) {
     return (
       <EmptyState heading="No orders in the last 30 days" image="">
-        <p>There is nothing to replay yet. Once your shop has orders, run the backtest again.</p>
+        <BlockStack gap="200">
+          <p>There is nothing to replay yet. Once your shop has orders, run the backtest again.</p>
+          {/* The page tells the merchant to run it again: without the button they would have to make a new preview. */}
+          <InlineStack align="center">
+            <RunButton previewId={previewId} label="Run the backtest again" />
+          </InlineStack>
+        </BlockStack>
       </EmptyState>
     );
   }

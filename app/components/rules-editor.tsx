@@ -102,7 +102,10 @@ function ScopeFields({ rule, path, errors, locations, update, allowEvery = true 
           kind={kind}
           label={kind === "sku" ? "SKU" : kind === "product" ? "Product" : "Tag"}
           value={fieldText(rule[kind])}
-          onChange={(value) => update((r) => withField(r, kind, value))}
+          // Kept even when cleared: withField would drop the key, and a rule with no SKU, product or
+          // tag is the default (or a location rule), so retyping a SKU silently withheld units of
+          // every item. Empty, the policy check names the field instead.
+          onChange={(value) => update((r) => ({ ...r, [kind]: value }))}
           error={errors.get(`${path}.${kind}`)}
         />
       )}

@@ -190,17 +190,17 @@ export default function Inventory() {
                     <IndexTable.Cell>{item.sku ? item.sku : <Text as="span" tone="subdued">No SKU</Text>}</IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
-                        {item.levels.reduce((sum, level) => sum + (level.onHand ?? 0), 0)}
+                        {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + (level.onHand ?? 0), 0)}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
-                        {item.levels.reduce((sum, level) => sum + level.protected, 0)}
+                        {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + level.protected, 0)}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
-                        {item.supply.sellable}
+                        {item.supply.sellable ?? "—"}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>

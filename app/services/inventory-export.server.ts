@@ -69,7 +69,7 @@ export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, 
 
 async function pageLines(
   shop: string,
-  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string }[],
+  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean }[],
   names: { location: Map<string, string>; channel: Map<string, string> },
   now: Date,
 ): Promise<string> {
@@ -87,6 +87,7 @@ async function pageLines(
       (channelsOf.get(item.inventoryItemId) ?? []).map((channel) => channel.available),
       (levelsOf.get(item.inventoryItemId) ?? []).map((level) => level.available),
       rates.get(item.inventoryItemId) ?? 0,
+      { continueSelling: item.continueSelling },
     ).text;
     const itemLevels = (levelsOf.get(item.inventoryItemId) ?? [])
       .map((level) => ({ ...level, name: names.location.get(level.locationId) ?? level.locationId }))

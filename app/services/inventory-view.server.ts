@@ -50,11 +50,14 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
       /** A fixed bundle: no stock of its own, its numbers come from its components (docs/decisions/034). */
       bundle: channels.some((channel) => channel.inventoryItemId === item.inventoryItemId && parseExplain(channel.explain).some((line) => line.rule === BUNDLE_RULE)),
       sku: item.sku,
-      supply: supplyOf(
-        channels.filter((channel) => channel.inventoryItemId === item.inventoryItemId).map((channel) => channel.available),
-        levels.filter((level) => level.inventoryItemId === item.inventoryItemId).map((level) => level.available),
-        rates.get(item.inventoryItemId) ?? 0,
-      ),
+      supply: item.leftAlone !== null
+        ? LEFT_ALONE_SUPPLY
+        : supplyOf(
+            channels.filter((channel) => channel.inventoryItemId === item.inventoryItemId).map((channel) => channel.available),
+            levels.filter((level) => level.inventoryItemId === item.inventoryItemId).map((level) => level.available),
+            rates.get(item.inventoryItemId) ?? 0,
+            { continueSelling: item.continueSelling },
+          ),
       // Named as on every other page ("Gold Ring / 7"): twins share a SKU, the title says which.
       title: variantName(item),
       /** Shopify `inventoryPolicy: CONTINUE`: never blocked at checkout, never counted as oversold (docs/decisions/019). */
@@ -111,11 +114,22 @@ export async function unitsPerDayOf(shop: string, inventoryItemIds: string[], no
  * locations have available while no channel number is computed yet, at its measured daily rate.
  * The Inventory page and the CSV export show the same `text`.
  */
-export function supplyOf(channelNumbers: number[], levelNumbers: number[], unitsPerDay: number) {
+export function supplyOf(channelNumbers: number[], levelNumbers: number[], unitsPerDay: number, { continueSelling = false }: { continueSelling?: boolean } = {}) {
   const sellable = channelNumbers.length > 0 ? sellableOnAnyChannel(channelNumbers) : levelNumbers.reduce((sum, value) => sum + Math.max(0, value), 0);
   const supply = daysOfSupply({ sellable, unitsPerDay });
-  return { sellable, text: describeDaysOfSupply(supply), rate: unitsPerDay > 0 ? describeSalesRate(unitsPerDay) : null, days: supply.kind === "days" ? supply.days : null };
+  // Shopify keeps selling a CONTINUE item at 0 (preorders, backorders): it is not sold out.
+  const text = continueSelling && supply.kind === "sold_out" ? KEEPS_SELLING_TEXT : describeDaysOfSupply(supply);
+  return { sellable: sellable as number | null, text, rate: unitsPerDay > 0 ? describeSalesRate(unitsPerDay) : null, days: supply.kind === "days" ? supply.days : null };
 }
+
+const KEEPS_SELLING_TEXT = "Keeps selling as preorders or backorders";
+
+/**
+ * An item Safestock leaves alone (docs/decisions/034) has no levels or channel numbers of its own:
+ * summed, they read "0 available, Nothing left to sell", which says an untracked item, a gift card
+ * or a digital good is sold out. It has no number here at all.
+ */
+const LEFT_ALONE_SUPPLY = { sellable: null, text: "Left alone", rate: null, days: null } satisfies ReturnType<typeof supplyOf>;
 
 export function safeQuantities(text: string): Record<string, number> {
   try {

@@ -158,4 +158,40 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     await expect.poll(() => app.getByText(/Must not be above the cap/).count(), { timeout: 15_000 }).toBe(0);
     await screenshot(page, "rules-self-sizing-reserve");
   });
+
+  // Retyping an exception's SKU clears the field first. Cleared, the rule must stay an exception
+  // the policy check refuses, never turn into the default: a rule with no SKU, product or tag is
+  // "every item at every location" (docs/policy.md), so 1 unit of every item would be withheld.
+  it("keeps an exception whose SKU was cleared an exception, and asks for the SKU", async () => {
+    await goTo("/app/rules");
+    await app.getByRole("heading", { name: "Exceptions" }).waitFor();
+    const defaultUnits = app.getByLabel("Units per item and location");
+    expect(await defaultUnits.inputValue()).toBe("");
+    await app.getByRole("button", { name: "Add an exception" }).click();
+    const sku = app.getByRole("combobox", { name: "SKU" });
+    await sku.fill("RING-6");
+    await sku.fill("");
+    await app.getByText('Must be a non-empty string, got ""').first().waitFor({ timeout: 15_000 });
+    expect(await sku.count()).toBe(1);
+    expect(await defaultUnits.inputValue()).toBe("");
+    expect(await app.getByRole("button", { name: "Preview changes" }).first().isDisabled()).toBe(true);
+    await screenshot(page, "rules-exception-sku-cleared");
+  });
+
+  // Preview's backtest on a shop with no orders yet tells the merchant to run it again once there
+  // are orders: the button has to be there, or only a new preview could.
+  it("offers to run the backtest again when there were no orders to replay", async () => {
+    await app.getByRole("combobox", { name: "SKU" }).fill("RING-6");
+    const preview = app.getByRole("button", { name: "Preview changes" }).first();
+    await expect.poll(() => preview.isDisabled(), { timeout: 15_000 }).toBe(false);
+    await preview.click();
+    await app.getByRole("heading", { name: "Preview: your draft" }).waitFor({ timeout: 30_000 });
+    await app.getByRole("button", { name: "Run backtest" }).click();
+    await app.getByText("No orders in the last 30 days").waitFor({ timeout: 60_000 });
+    const again = app.getByRole("button", { name: "Run the backtest again" });
+    await again.waitFor();
+    await again.click();
+    await app.getByText("No orders in the last 30 days").waitFor({ timeout: 60_000 });
+    await screenshot(page, "backtest-no-orders");
+  });
 });

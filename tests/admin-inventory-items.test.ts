@@ -1,0 +1,58 @@
+/**
+ * The Inventory page's item list on a real shop's catalog (the sandbox's realistic seed,
+ * sandbox/shop/README.md): items Safestock leaves alone and items Shopify keeps selling at 0 must
+ * not read as sold out. Seeded available, [Warehouse, Soho, Brooklyn]: Gift Wrap (untracked)
+ * [0, 0, 0], Gift Card $25 (untracked gift card) [0, 0, 0], Care Guide (PDF) (does not ship)
+ * [100, 0, 0], Ceramic Planter Large (preorder, CONTINUE) [0, 0, 0]. Expected words come from
+ * docs/decisions/034 (left alone: no numbers of its own) and Shopify's CONTINUE policy (sells on).
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loader as exportLoader } from "~/routes/app.inventory_.export";
+import { loader as inventoryLoader } from "~/routes/app.inventory";
+import { sandboxHandlers } from "../sandbox";
+import { mswServer } from "./setup/msw";
+import { callLoader } from "./support/admin-routes";
+import { startHarness, type Harness } from "./support/harness";
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = startHarness({ seed: "realistic" });
+  await harness.install();
+  await harness.settle();
+});
+beforeEach(() => mswServer.use(...sandboxHandlers(harness.sandbox)));
+
+interface ListedItem {
+  sku: string;
+  title: string;
+  supply: { sellable: number | null; text: string };
+}
+
+async function listed(query: string): Promise<ListedItem[]> {
+  const page = await callLoader(harness, inventoryLoader, `/app/inventory?q=${encodeURIComponent(query)}`);
+  expect(page.status).toBe(200);
+  return page.data.items;
+}
+
+describe("Inventory list on a realistic catalog", () => {
+  it("an untracked item, a gift card and a digital good show no number and say they are left alone, not sold out", async () => {
+    for (const [query, title] of [["GIFT-WRAP", "Gift Wrap"], ["GIFT-25", "Gift Card / $25"], ["GUIDE-PDF", "Care Guide (PDF)"]] as const) {
+      const item = (await listed(query)).find((entry) => entry.title === title);
+      expect(item, title).toBeDefined();
+      expect(item!.supply, title).toMatchObject({ sellable: null, text: "Left alone" });
+    }
+  });
+
+  it("a preorder with nothing on hand keeps selling, on the page and in the export", async () => {
+    const planter = (await listed("PLANTER-L")).find((entry) => entry.title === "Ceramic Planter / Large (preorder)");
+    expect(planter!.supply).toMatchObject({ sellable: 0, text: "Keeps selling as preorders or backorders" });
+
+    const file = await callLoader(harness, exportLoader, "/app/inventory/export");
+    expect(file.status).toBe(200);
+    const rows = String(file.data).split("\r\n").filter((line) => line.includes(",PLANTER-L,"));
+    // 3 locations + 4 channels (the seed's), each with the item's days of supply last.
+    expect(rows).toHaveLength(7);
+    for (const row of rows) expect(row.endsWith(",Keeps selling as preorders or backorders")).toBe(true);
+  });
+});
