@@ -206,10 +206,10 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
                   </Text>
                   <List>
                     {Object.entries(summary.pausing).map(([channel, count]) => (
-                      <List.Item key={`p-${channel}`}>{`${channel}: ${formatCount(count)} SKU${count === 1 ? "" : "s"} would pause`}</List.Item>
+                      <List.Item key={`p-${channel}`}>{`${preview.channelNames[channel] ?? channel}: ${formatCount(count)} SKU${count === 1 ? "" : "s"} would pause`}</List.Item>
                     ))}
                     {Object.entries(summary.resuming).map(([channel, count]) => (
-                      <List.Item key={`r-${channel}`}>{`${channel}: ${formatCount(count)} SKU${count === 1 ? "" : "s"} would resume`}</List.Item>
+                      <List.Item key={`r-${channel}`}>{`${preview.channelNames[channel] ?? channel}: ${formatCount(count)} SKU${count === 1 ? "" : "s"} would resume`}</List.Item>
                     ))}
                   </List>
                 </BlockStack>
@@ -225,7 +225,7 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
                     <p>With today&apos;s stock, this policy gives every SKU the same numbers as the one in force.</p>
                   </EmptyState>
                 ) : (
-                  <ChangesTable changes={summary.biggest} />
+                  <ChangesTable changes={summary.biggest} channelNames={preview.channelNames} />
                 )}
               </BlockStack>
             </Card>
@@ -242,7 +242,7 @@ function PreviewBody({ preview, result }: { preview: PreviewData; result: Action
                   </InlineStack>
                   {preview.drillDown &&
                     (preview.drillDown.found ? (
-                      <ChangesTable changes={preview.drillDown.changes} />
+                      <ChangesTable changes={preview.drillDown.changes} channelNames={preview.channelNames} />
                     ) : (
                       <Text as="p" tone="subdued">{`No SKU “${preview.drillDown.sku}” in the synced catalog.`}</Text>
                     ))}
@@ -289,7 +289,7 @@ function Figure({ label, value }: { label: string; value: string }) {
 
 type Change = NonNullable<PreviewData["summary"]>["biggest"][number];
 
-function ChangesTable({ changes }: { changes: Change[] }) {
+function ChangesTable({ changes, channelNames }: { changes: Change[]; channelNames: Record<string, string> }) {
   return (
     <DataTable
       columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
@@ -302,7 +302,7 @@ function ChangesTable({ changes }: { changes: Change[] }) {
             {change.variant}
           </Text>
         </BlockStack>,
-        change.kind === "protected" ? `${change.where} (protected)` : `${change.where} (can sell)`,
+        change.kind === "protected" ? `${change.where} (protected)` : `${channelNames[change.where] ?? change.where} (can sell)`,
         <Amount key={`b${index}`} units={change.before} paused={change.pausedBefore} />,
         <Amount key={`a${index}`} units={change.after} paused={change.pausedAfter} />,
         <Reasons key={`r${index}`} lines={change.reasonsAfter} empty={change.kind === "protected" ? "Nothing withheld" : "Shares the whole pool"} />,

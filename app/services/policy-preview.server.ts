@@ -12,7 +12,7 @@
  */
 import { compilePolicy, type CompiledPolicy, type Plan, type Policy, type Problem } from "~/domain";
 import { planWithFreeze } from "~/domain/write-plan";
-import { catalogPage, catalogSize, listLocations } from "~/models/catalog.server";
+import { catalogPage, catalogSize, listChannels, listLocations } from "~/models/catalog.server";
 import { levelQuantitiesOf, publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
 import { withSalesSinceListed } from "~/models/telemetry.server";
 import { deletePolicyDraft, getPolicyDraft } from "~/models/policy-draft.server";
@@ -359,7 +359,7 @@ const STALE_PREVIEW_MS = 60 * 60_000;
 export async function loadPreview(shop: string, id: string, { sku, now = new Date() }: { sku?: string | null; now?: Date } = {}) {
   const row = await getPolicyPreview(shop, id);
   if (!row) return null;
-  const current = await currentPolicy(shop);
+  const [current, channels] = await Promise.all([currentPolicy(shop), listChannels(shop)]);
   const stale = row.status === "running" && now.getTime() - row.createdAt.getTime() > STALE_PREVIEW_MS;
   const document = JSON.parse(row.document) as Policy;
   return {
@@ -376,6 +376,8 @@ export async function loadPreview(shop: string, id: string, { sku, now = new Dat
     baseVersion: row.baseVersion,
     summary: row.result ? (JSON.parse(row.result) as PreviewSummary) : null,
     drillDown: sku ? await drillDown(shop, document, sku, now) : null,
+    /** Each channel's name as the merchant knows it ("Point of Sale"): the plans speak in handles. */
+    channelNames: Object.fromEntries(channels.map((channel) => [channel.handle, channel.name])) as Record<string, string>,
   };
 }
 

@@ -79,6 +79,9 @@ describe.skipIf(!availability.available)("rules editor: draft → preview → pu
     const table = await app.getByRole("table").first().innerText();
     expect(table).toMatch(/RING-7\s+Gold Ring \/ 7\s+Warehouse \(protected\)\s+0\s+4/);
     expect(table).toContain("4 safety stock for SKU RING-7 at Warehouse");
+    // Channels by the names Inventory and Channels use, never the plan's handles.
+    expect(table).toMatch(/Online Store \(can sell\)/);
+    expect(table).not.toMatch(/online_store|point_of_sale/);
     const figures = await app.locator("body").innerText();
     expect(figures).toMatch(/Units into protection\s+4/);
     expect(figures).toMatch(/Levels changed\s+1 of/);
