@@ -102,9 +102,10 @@ function ScopeFields({ rule, path, errors, locations, update, allowEvery = true 
           kind={kind}
           label={kind === "sku" ? "SKU" : kind === "product" ? "Product" : "Tag"}
           value={fieldText(rule[kind])}
-          // Kept even when cleared: withField would drop the key, and a rule with no SKU, product or
-          // tag is the default (or a location rule), so retyping a SKU silently withheld units of
-          // every item. Empty, the policy check names the field instead.
+          // Kept even when cleared: withField drops an empty key, and a rule with no SKU, product or
+          // tag is the default (or a location rule), so clearing the field to retype a SKU turned the
+          // exception into a default that withheld units of every item. Kept empty, the policy
+          // check names the field ("Must be a non-empty string") and Preview stays off.
           onChange={(value) => update((r) => ({ ...r, [kind]: value }))}
           error={errors.get(`${path}.${kind}`)}
         />
