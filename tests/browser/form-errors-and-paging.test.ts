@@ -42,10 +42,15 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     await admin?.close();
   });
 
-  /** A form a failed test left with unsaved changes would hold the next test on its page. */
+  /**
+   * A form a failed test left with unsaved changes would hold the next test on its page. Waits
+   * until the bar is gone: a bar counted just before an earlier Discard took effect is removed
+   * under the click (CI, 2026-12-06: the click then waited 30 s for a bar that never came back).
+   */
   async function discardUnsaved() {
     const discard = app.locator('[data-sandbox-save-bar] [data-sandbox-save-bar-action="discard"]');
-    if (await discard.count()) await discard.first().click();
+    if (await discard.count()) await discard.first().click({ timeout: 5_000 }).catch(() => undefined);
+    await expect.poll(() => discard.count(), { timeout: 15_000 }).toBe(0);
   }
 
   it("Inventory: the next page of items is reached from right under the item list", async () => {
