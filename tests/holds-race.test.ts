@@ -117,8 +117,9 @@ describe("two buyers racing for the last units", () => {
       expect(refused.body.lines[0]).toMatchObject({ ok: false, available: 0 });
       const holderToken = tokens[answers.indexOf(held[0])];
       const otherToken = tokens[answers.indexOf(refused)];
-      // The refused buyer's block blocks progress; a buyer who gets past it anyway (express
-      // wallet, a forged request) still meets the Function.
+      // The refused buyer's block records the refusal for the Function (docs/decisions/044;
+      // tests/checkout-hold-refused.test.ts); a buyer without that record (express wallet, a
+      // forged request) still meets the Function's numbers.
       const other = { checkoutToken: otherToken, quantity: 1, ...(interleaving.startsWith("other guesses") ? { holdKey: `${holdKey.slice(0, 21)}x` } : {}) };
       const holder = { checkoutToken: holderToken, quantity: LAST_UNITS, holdKey };
 

@@ -90,7 +90,7 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
     const run = await runCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], step: "CHECKOUT_INTERACTION" });
     expect(run.input).toEqual({
       buyerJourney: { step: "CHECKOUT_INTERACTION" },
-      cart: { attribute: null, lines: [{ quantity: 1, merchandise: { id: t.variant("RING-6"), sku: "RING-6", metafield: { value } } }] },
+      cart: { attribute: null, holdState: null, lines: [{ quantity: 1, merchandise: { id: t.variant("RING-6"), sku: "RING-6", metafield: { value } } }] },
     });
     expect(run.output).toEqual({ operations: [{ validationAdd: { errors: [] } }] });
 
@@ -137,6 +137,23 @@ describe("runCheckout (the real Function over the emulated shop)", () => {
     expect(holder.placed).toBe(true);
     expect(t.orders()[0]!.noteAttributes).toEqual([{ name: "_safestockHold", value: "holderKey" }]);
     await expect(runCheckout(t.sandbox, { lines, attributes: [{ key: "", value: "x" }] })).rejects.toMatchObject({ code: "INVALID" });
+  });
+
+  it("hands the Function each attribute the input query asks for under an alias, and its errors stop the order (docs/decisions/044)", async () => {
+    const t = await setup();
+    await t.publish("RING-6", { available: 4, paused: false });
+    const legacyId = t.variant("RING-6").split("/").pop();
+    const lines = [{ variantId: t.variant("RING-6"), quantity: 3 }];
+    const attributes = [
+      { key: "_safestockHold", value: "holderKey" },
+      { key: "_safestockHoldState", value: `refused:${legacyId}=1` },
+    ];
+    const refused = await placeOrderThroughCheckout(t.sandbox, { lines, attributes });
+    expect(refused.input!.cart).toMatchObject({ attribute: { value: "holderKey" }, holdState: { value: `refused:${legacyId}=1` } });
+    expect(refused).toMatchObject({ placed: false, order: null, errors: [{ message: "Only 1 left — please lower the quantity", target: "$.cart.lines[0].quantity" }] });
+    expect(t.orders()).toEqual([]);
+    // Lowered to what was left: the same record no longer stands in the way.
+    expect(await placeOrderThroughCheckout(t.sandbox, { lines: [{ variantId: t.variant("RING-6"), quantity: 1 }], attributes })).toMatchObject({ placed: true, errors: [] });
   });
 
   it("refuses carts Shopify would refuse before any Function runs", async () => {

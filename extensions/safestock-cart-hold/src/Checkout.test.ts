@@ -16,13 +16,14 @@ const MUG = "gid://shopify/ProductVariant/11";
 const CUP = "gid://shopify/ProductVariant/12";
 
 interface HostCalls {
-  attributes: { type: string; key: string; value: string }[];
-  interceptors: ((props: { canBlockProgress: boolean }) => unknown)[];
+  attributes: { type: string; key: string; value?: string }[];
+  /** How often the block read the app's URL: it has decided what to do once it has. */
+  appUrlReads: number;
 }
 
 /** The `shopify` global of `purchase.checkout.block.render`, reduced to what the block reads. */
 function installHost(appUrl: string | null): HostCalls {
-  const calls: HostCalls = { attributes: [], interceptors: [] };
+  const calls: HostCalls = { attributes: [], appUrlReads: 0 };
   const signal = <T>(value: T) => ({ value, subscribe: () => () => {} });
   (globalThis as Record<string, unknown>).shopify = {
     extension: { target: "purchase.checkout.block.render" },
@@ -30,17 +31,18 @@ function installHost(appUrl: string | null): HostCalls {
       { merchandise: { id: MUG, title: "Blue mug" }, quantity: 2 },
       { merchandise: { id: CUP, title: "Tea cup" }, quantity: 1 },
     ]),
-    appMetafields: signal(appUrl ? [{ target: { type: "shop", id: "1" }, metafield: { namespace: "$app:safestock", key: "app_url", value: appUrl, type: "single_line_text_field" } }] : []),
+    appMetafields: {
+      get value() {
+        calls.appUrlReads += 1;
+        return appUrl ? [{ target: { type: "shop", id: "1" }, metafield: { namespace: "$app:safestock", key: "app_url", value: appUrl, type: "single_line_text_field" } }] : [];
+      },
+      subscribe: () => () => {},
+    },
     instructions: signal({ attributes: { canUpdateAttributes: true } }),
     checkoutToken: signal("checkout-token-1"),
     sessionToken: { get: async () => "session-token-1" },
-    buyerJourney: {
-      completed: signal(false),
-      intercept: async (interceptor: HostCalls["interceptors"][number]) => {
-        calls.interceptors.push(interceptor);
-        return () => {};
-      },
-    },
+    // No `intercept`: the block must not use the deprecated buyer-journey intercept (docs/decisions/044).
+    buyerJourney: { completed: signal(false) },
     applyAttributeChange: async (change: HostCalls["attributes"][number]) => {
       calls.attributes.push(change);
       return { type: "success" };
@@ -87,15 +89,18 @@ describe("the checkout block, rendered with @shopify/ui-extensions", () => {
     const recorded = holdsApi({ status: 200, body: { holdKey: "key-1", lines: [{ variantId: MUG, ok: true }, { variantId: CUP, ok: true }] } });
     await renderBlock();
 
-    await vi.waitFor(() => expect(calls.attributes).toHaveLength(1));
+    await vi.waitFor(() => expect(calls.attributes).toHaveLength(3));
     expect(recorded[0]).toEqual({
       method: "POST",
       authorization: "Bearer session-token-1",
       body: { checkoutToken: "checkout-token-1", holdKey: null, lines: [{ variantId: MUG, quantity: 2 }, { variantId: CUP, quantity: 1 }] },
     });
-    expect(calls.attributes[0]).toEqual({ type: "updateAttribute", key: "_safestockHold", value: "key-1" });
-    // Held: nothing shown, progress allowed.
-    await vi.waitFor(() => expect(calls.interceptors.at(-1)?.({ canBlockProgress: true })).toEqual({ behavior: "allow" }));
+    // Pending while asked, then the key, then the record removed: the numbers alone judge a held cart.
+    expect(calls.attributes).toEqual([
+      { type: "updateAttribute", key: "_safestockHoldState", value: "pending" },
+      { type: "updateAttribute", key: "_safestockHold", value: "key-1" },
+      { type: "removeAttribute", key: "_safestockHoldState" },
+    ]);
     expect(document.body.childNodes.length).toBe(0);
 
     await unmountBlock();
@@ -103,26 +108,30 @@ describe("the checkout block, rendered with @shopify/ui-extensions", () => {
     expect(recorded[1]).toEqual({ method: "DELETE", authorization: "Bearer session-token-1", body: { checkoutToken: "checkout-token-1", holdKey: "key-1" } });
   });
 
-  it("shows a critical banner naming the refused item and blocks progress on a 409", async () => {
+  it("shows a critical banner naming the refused item and records the refusal for the Function on a 409", async () => {
     const calls = installHost(APP_URL);
-    holdsApi({ status: 409, body: { holdKey: null, lines: [{ variantId: MUG, ok: false, reason: "Only 1 left." }, { variantId: CUP, ok: true }] } });
+    holdsApi({ status: 409, body: { holdKey: null, lines: [{ variantId: MUG, ok: false, available: 1, reason: "Only 1 left." }, { variantId: CUP, ok: true }] } });
     await renderBlock();
 
     await vi.waitFor(() => expect(document.body.firstChild?.nodeName.toLowerCase()).toBe("s-banner"));
     const banner = document.body.firstChild as Element;
     expect(banner.getAttribute("tone")).toBe("critical");
     expect(banner.textContent).toBe("Blue mug: Only 1 left.");
-    expect(calls.attributes).toEqual([]);
-    expect(calls.interceptors.at(-1)?.({ canBlockProgress: true })).toMatchObject({ behavior: "block", errors: [{ message: "Blue mug: Only 1 left." }] });
+    // The Function blocks the mug while the cart asks more than 1 (variant 11 of MUG's GID).
+    await vi.waitFor(() => expect(calls.attributes).toHaveLength(2));
+    expect(calls.attributes).toEqual([
+      { type: "updateAttribute", key: "_safestockHoldState", value: "pending" },
+      { type: "updateAttribute", key: "_safestockHoldState", value: "refused:11=1" },
+    ]);
   });
 
-  it("calls nothing and blocks nothing before the app has written its URL", async () => {
+  it("calls nothing and records nothing before the app has written its URL", async () => {
     const calls = installHost(null);
     const recorded = holdsApi({ status: 200, body: {} });
     await renderBlock();
-    // The interceptor is installed on the first effect; the block then stays idle.
-    await vi.waitFor(() => expect(calls.interceptors.length).toBeGreaterThan(0));
-    expect(calls.interceptors.at(-1)?.({ canBlockProgress: true })).toEqual({ behavior: "allow" });
+    // The block has looked for the app's URL, found none, and stays idle.
+    await vi.waitFor(() => expect(calls.appUrlReads).toBeGreaterThan(0));
+    expect(calls.attributes).toEqual([]);
     expect(recorded).toEqual([]);
     expect(document.body.childNodes.length).toBe(0);
   });

@@ -1,20 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { HOLD_ATTRIBUTE as FUNCTION_HOLD_ATTRIBUTE } from "../../safestock-cart-validation/src/cart_validations_generate_run";
-import { appUrlFrom, HOLD_ATTRIBUTE, interceptorResult, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
-
-const title = (id: string) => ({ "gid://shopify/ProductVariant/1": "Blue mug" })[id] ?? "An item";
+import { readFileSync } from "node:fs";
+import {
+  HOLD_ATTRIBUTE as FUNCTION_HOLD_ATTRIBUTE,
+  HOLD_STATE_ATTRIBUTE as FUNCTION_HOLD_STATE_ATTRIBUTE,
+} from "../../safestock-cart-validation/src/cart_validations_generate_run";
+import { appUrlFrom, HOLD_ATTRIBUTE, HOLD_STATE_ATTRIBUTE, holdStateChange, linesKey, runningKeyOf, stateFromAnswer } from "./hold-state.js";
 
 describe("the checkout block's hold state", () => {
-  it("sets the attribute the Function reads (tests/holds-race.test.ts checks the app's)", () => {
+  it("sets the attributes the Function reads (tests/holds-race.test.ts checks the app's)", () => {
     expect(HOLD_ATTRIBUTE).toBe(FUNCTION_HOLD_ATTRIBUTE);
+    expect(HOLD_STATE_ATTRIBUTE).toBe(FUNCTION_HOLD_STATE_ATTRIBUTE);
   });
 
   it("is held only with a key from a 200, refused only with refused lines in a 409", () => {
     expect(stateFromAnswer(200, { holdKey: "k", lines: [{ variantId: "v", ok: true }] })).toEqual({ status: "held", holdKey: "k" });
     expect(stateFromAnswer(200, { holdKey: null, lines: [{ variantId: "v", ok: true }] })).toEqual({ status: "idle" });
-    expect(stateFromAnswer(409, { holdKey: null, lines: [{ variantId: "v", ok: false, reason: "Only 0 left." }] })).toEqual({
+    expect(stateFromAnswer(409, { holdKey: null, lines: [{ variantId: "v", ok: false, reason: "Only 0 left.", available: 0 }] })).toEqual({
       status: "refused",
-      refused: [{ variantId: "v", reason: "Only 0 left." }],
+      refused: [{ variantId: "v", reason: "Only 0 left.", available: 0 }],
       holdKey: null,
     });
     // A refused quantity change: the checkout keeps the holds it had, and their key.
@@ -27,16 +30,28 @@ describe("the checkout block's hold state", () => {
     for (const [status, body] of failures) expect(stateFromAnswer(status, body)).toEqual({ status: "idle" });
   });
 
-  it("blocks progress while the hold is pending and when it was refused, never without the capability", () => {
-    expect(interceptorResult({ status: "pending" }, true, title)).toMatchObject({ behavior: "block" });
-    expect(interceptorResult({ status: "refused", refused: [{ variantId: "gid://shopify/ProductVariant/1", reason: "Only 0 left." }], holdKey: null }, true, title)).toEqual({
-      behavior: "block",
-      reason: "Quantities no longer available",
-      errors: [{ message: "Blue mug: Only 0 left." }],
+  it("records for the Function: pending while asking, the refused variants with the units left, nothing otherwise", () => {
+    expect(holdStateChange({ status: "pending" })).toEqual({ type: "updateAttribute", key: "_safestockHoldState", value: "pending" });
+    const refused = stateFromAnswer(409, {
+      holdKey: "k",
+      lines: [
+        { variantId: "gid://shopify/ProductVariant/11", ok: false, reason: "Only 1 left.", available: 1 },
+        { variantId: "gid://shopify/ProductVariant/12", ok: true },
+        // A refusal without a readable number: nothing left (stricter, never kinder).
+        { variantId: "gid://shopify/ProductVariant/13", ok: false, reason: "Not available." },
+        { variantId: "gid://shopify/ProductVariant/14", ok: false, reason: "Only 2 left.", available: 2.7 },
+      ],
     });
-    expect(interceptorResult({ status: "refused", refused: [{ variantId: "v", reason: "r" }], holdKey: null }, false, title)).toEqual({ behavior: "allow" });
-    expect(interceptorResult({ status: "held", holdKey: "k" }, true, title)).toEqual({ behavior: "allow" });
-    expect(interceptorResult({ status: "idle" }, true, title)).toEqual({ behavior: "allow" });
+    expect(holdStateChange(refused)).toEqual({ type: "updateAttribute", key: "_safestockHoldState", value: "refused:11=1,13=0,14=2" });
+    for (const state of [{ status: "held", holdKey: "k" }, { status: "idle" }] as const) {
+      expect(holdStateChange(state)).toEqual({ type: "removeAttribute", key: "_safestockHoldState" });
+    }
+  });
+
+  it("asks for no deprecated capability (block_progress went with the buyer-journey intercept, docs/decisions/044)", () => {
+    const toml = readFileSync(new URL("../shopify.extension.toml", import.meta.url), "utf8");
+    expect(toml).not.toMatch(/^\s*block_progress\s*=/m);
+    expect(readFileSync(new URL("./Checkout.jsx", import.meta.url), "utf8")).not.toMatch(/useBuyerJourneyIntercept|buyerJourney\.intercept/);
   });
 
   it("reads the app's URL only from the app-owned shop metafield", () => {

@@ -1,8 +1,10 @@
 /** Unit tests beside the Function, as the template has them; the fixtures cover the main cases. */
 import { describe, expect, it } from "vitest";
 import {
+  CHECKING_MESSAGE,
   cartValidationsGenerateRun,
   HOLD_ATTRIBUTE,
+  HOLD_STATE_ATTRIBUTE,
   MAX_LISTED_HOLDS,
   NOT_AVAILABLE_MESSAGE,
   onlyLeftMessage,
@@ -94,6 +96,77 @@ describe("cartValidationsGenerateRun", () => {
     it("a paused channel blocks the holder too", () => {
       const v = JSON.stringify({ channels: { online_store: { available: 2, paused: true } }, holds: { held: 2, keys: { k: 2 } } });
       expect(errorsOf(cart([{ quantity: 1, value: v }], "CHECKOUT_COMPLETION", "k"))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: "$.cart.lines[0].quantity" }]);
+    });
+  });
+
+  describe("the checkout block's record of its hold (docs/decisions/044)", () => {
+    const numbers = (available: number, held = 0, keys: Record<string, number> = {}) =>
+      JSON.stringify({ channels: { online_store: { available, paused: false } }, holds: { held, keys } });
+    const withState = (input: CartValidationsGenerateRunInput, state: string | null): CartValidationsGenerateRunInput => ({
+      ...input,
+      cart: { ...input.cart, holdState: state === null ? null : { value: state } },
+    });
+    const MUG = "gid://shopify/ProductVariant/11";
+    const CUP = "gid://shopify/ProductVariant/12";
+    const line0 = "$.cart.lines[0].quantity";
+
+    it("names the attribute the block sets", () => expect(HOLD_STATE_ATTRIBUTE).toBe("_safestockHoldState"));
+
+    it("blocks a quantity the app refused although the published number would let it through", () => {
+      // 5 published, nothing held: the numbers alone pass 3 mugs. The app refused 3, saying 1 is left.
+      const mugs = cart([{ quantity: 3, id: MUG, value: numbers(5) }]);
+      expect(errorsOf(mugs)).toEqual([]);
+      expect(errorsOf(withState(mugs, "refused:11=1"))).toEqual([{ message: onlyLeftMessage(1), target: line0 }]);
+      expect(errorsOf(withState(mugs, "refused:11=0"))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: line0 }]);
+      // Only the refused variant: the cup beside it passes.
+      const both = cart([{ quantity: 3, id: MUG, value: numbers(5) }, { quantity: 2, id: CUP, value: numbers(5) }]);
+      expect(errorsOf(withState(both, "refused:11=1,99=0"))).toEqual([{ message: onlyLeftMessage(1), target: line0 }]);
+    });
+
+    it("lets the cart through once it asks no more than the app said was left", () => {
+      expect(errorsOf(withState(cart([{ quantity: 1, id: MUG, value: numbers(5) }]), "refused:11=1"))).toEqual([]);
+      // Two lines of the same variant: their total counts, and both lines are told.
+      const split = cart([{ quantity: 1, id: MUG, value: numbers(5) }, { quantity: 1, id: MUG, value: numbers(5) }]);
+      expect(errorsOf(withState(split, "refused:11=1"))).toEqual([
+        { message: onlyLeftMessage(1), target: line0 },
+        { message: onlyLeftMessage(1), target: "$.cart.lines[1].quantity" },
+      ]);
+    });
+
+    it("keeps the stricter of the refusal and the numbers", () => {
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: numbers(2) }]), "refused:11=2"))).toEqual([{ message: onlyLeftMessage(2), target: line0 }]);
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: numbers(0) }]), "refused:11=2"))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: line0 }]);
+    });
+
+    it("never blocks where Safestock published nothing, or an item that keeps selling", () => {
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: null }]), "refused:11=0"))).toEqual([]);
+      const continueSelling = JSON.stringify({ channels: { online_store: { available: 0, paused: false } }, continueSelling: true });
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: continueSelling }]), "refused:11=0"))).toEqual([]);
+    });
+
+    it("only at checkout, as every other rule", () => {
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: numbers(5) }], "CART_INTERACTION"), "refused:11=0"))).toEqual([]);
+    });
+
+    it("reads no record from a value it does not understand (the numbers alone judge)", () => {
+      const mugs = cart([{ quantity: 3, id: MUG, value: numbers(5) }]);
+      for (const state of ["", "held", "refused", "refused:", "refused:11", "refused:11=-1", "refused:gid://shopify/ProductVariant/11=0", "REFUSED:11=0", "refused:constructor=0"]) {
+        expect(errorsOf(withState(mugs, state)), state).toEqual([]);
+      }
+      expect(errorsOf({ ...mugs, cart: { ...mugs.cart, holdState: { value: null } } })).toEqual([]);
+    });
+
+    it("while pending, says a refusal its own unnamed hold may cause will pass, and lets through what the numbers allow", () => {
+      // 2 published, 2 held (perhaps by this cart, its key not yet on the cart): blocked, with words that say wait.
+      const ownHoldMaybe = cart([{ quantity: 2, id: MUG, value: numbers(2, 2, { someKey: 2 }) }]);
+      expect(errorsOf(ownHoldMaybe)).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: line0 }]);
+      expect(errorsOf(withState(ownHoldMaybe, "pending"))).toEqual([{ message: CHECKING_MESSAGE, target: line0 }]);
+      // More than published: no hold of its own could explain it.
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: numbers(2, 2, { someKey: 2 }) }]), "pending"))).toEqual([{ message: NOT_AVAILABLE_MESSAGE, target: line0 }]);
+      // Nothing held: the refusal is the number's.
+      expect(errorsOf(withState(cart([{ quantity: 3, id: MUG, value: numbers(2) }]), "pending"))).toEqual([{ message: onlyLeftMessage(2), target: line0 }]);
+      // What the numbers let through passes while pending (judged as any buyer).
+      expect(errorsOf(withState(cart([{ quantity: 1, id: MUG, value: numbers(5, 2, { someKey: 2 }) }]), "pending"))).toEqual([]);
     });
   });
 

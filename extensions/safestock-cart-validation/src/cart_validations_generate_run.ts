@@ -18,6 +18,12 @@
  * every other cart can take only `available − held`. A hold that is not listed (past the bound)
  * still counts in `held` for everyone, its holder included: stricter, never kinder.
  *
+ * The checkout block's answer (docs/decisions/044): the block also records in the cart attribute
+ * HOLD_STATE_ATTRIBUTE whether the app is still being asked ("pending") and which quantities it
+ * refused; a refused quantity blocks checkout here, on every surface (express wallets, accelerated
+ * and agentic checkouts too), and a pending one explains a refusal its own hold may cause. A cart
+ * without that attribute is judged by the numbers alone.
+ *
  * Items that keep selling when out of stock (`"continueSelling":true`, Shopify's
  * `inventoryPolicy: CONTINUE`: preorders, backorders) are never blocked: Shopify lets their
  * `available` go below zero, and a number of 0 means "none on hand", not "stop selling".
@@ -44,6 +50,8 @@ export interface CartValidationsGenerateRunInput {
   cart: {
     /** `attribute(key: "_safestockHold")`: the checkout's hold key, set by the checkout block. */
     attribute?: { value?: string | null } | null;
+    /** `holdState: attribute(key: "_safestockHoldState")`: what the checkout block knows of its hold (HOLD_STATE_ATTRIBUTE). */
+    holdState?: { value?: string | null } | null;
     lines: ReadonlyArray<{
       quantity: number;
       /** `... on ProductVariant { … }`: a CustomProduct line comes back as `{}`. */
@@ -83,6 +91,7 @@ const BLOCKING_STEPS: readonly string[] = ["CHECKOUT_INTERACTION", "CHECKOUT_COM
 
 export const NOT_AVAILABLE_MESSAGE = "This item is not available right now";
 export const onlyLeftMessage = (available: number): string => `Only ${available} left — please lower the quantity`;
+export const CHECKING_MESSAGE = "We're checking that this item is still available — try again in a moment";
 
 /** The cart attribute carrying the checkout's hold key (a leading underscore hides it from the buyer). */
 export const HOLD_ATTRIBUTE = "_safestockHold";
@@ -95,6 +104,43 @@ export const HOLD_ATTRIBUTE = "_safestockHold";
  * The app keeps the same number (app/domain/inventory-writes.ts MAX_LISTED_HOLDS).
  */
 export const MAX_LISTED_HOLDS = 16;
+
+/**
+ * The cart attribute where the checkout block records what it knows of its hold (docs/decisions/044,
+ * which moved the block's buyer-journey intercept here: the intercept is deprecated from checkout UI
+ * extensions 2026-07, "migrate to a cart and checkout validation Function",
+ * https://shopify.dev/changelog/deprecating-the-usebuyerjourneyintercept-api-on-checkout-ui-extensions):
+ *   "pending"                  the app is being asked; the key may already be listed but not yet on the cart
+ *   "refused:<id>=<left>,…"    the app refused these variants (legacy ids): at most <left> units are left for this cart
+ * Absent (the block removes it once the answer is applied, or never rendered: express wallets,
+ * accelerated and agentic checkouts) the cart is judged by the numbers alone.
+ */
+export const HOLD_STATE_ATTRIBUTE = "_safestockHoldState";
+
+interface HoldState {
+  pending: boolean;
+  /** Units left for this cart per refused variant's legacy id (the number after the last `/` of its GID). */
+  refusedLeft: Record<string, number>;
+}
+
+/** The block's record; anything unreadable is no record (the attribute is the buyer's to edit: it can only be ignored, never made kinder). */
+function holdStateOf(value: string | null | undefined): HoldState {
+  const state: HoldState = { pending: value === "pending", refusedLeft: {} };
+  if (typeof value !== "string" || value.indexOf("refused:") !== 0) return state;
+  for (const entry of value.slice("refused:".length).split(",")) {
+    const match = /^(\d+)=(\d+)$/.exec(entry);
+    if (match !== null) state.refusedLeft[match[1]] = Number(match[2]);
+  }
+  return state;
+}
+
+const legacyIdOf = (id: string | undefined): string => (id === undefined ? "" : id.slice(id.lastIndexOf("/") + 1));
+
+/** The app's refusal of this line, or the numbers' answer when there is none (or the cart already asks no more than it left). */
+function leftAfterRefusal(state: HoldState, id: string | undefined, available: number): number {
+  const legacyId = legacyIdOf(id);
+  return Object.prototype.hasOwnProperty.call(state.refusedLeft, legacyId) ? Math.min(available, state.refusedLeft[legacyId]) : available;
+}
 
 interface Published {
   available: number;
@@ -253,6 +299,14 @@ function bundleExceeds(components: BundleComponent[], uses: Record<string, Compo
   });
 }
 
+/**
+ * While the block is still asking (pending), a refusal that only the held units explain may be this
+ * cart's own hold, confirmed but not yet named on the cart: checkout is still blocked (the
+ * intercept blocked while pending, docs/decisions/019), in words that say it will pass. A pending
+ * cart the numbers let through passes: it is judged as any buyer, so paying early oversells nothing.
+ */
+const ownHoldMayExplain = (numbers: Published, wanted: number): boolean => numbers.components.length === 0 && numbers.held > 0 && wanted <= numbers.available;
+
 export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInput): CartValidationsGenerateRunResult {
   const errors: ValidationError[] = [];
   const step = input.buyerJourney?.step ?? null;
@@ -261,6 +315,7 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
     const lines = input.cart.lines;
     const attribute = input.cart.attribute?.value;
     const holdKey = typeof attribute === "string" && attribute !== "" ? attribute : null;
+    const holdState = holdStateOf(input.cart.holdState?.value);
 
     // The same variant can sit on several lines (different line attributes or selling plans):
     // stock is per variant, so compare the cart's total for the variant, not each line alone.
@@ -278,10 +333,13 @@ export function cartValidationsGenerateRun(input: CartValidationsGenerateRunInpu
       const numbers = published[i];
       if (numbers === null || numbers.continueSelling) continue;
       const wanted = merchandise.id !== undefined ? totals[merchandise.id] : quantity;
-      const available = Math.min(availableToCart(numbers, holdKey), bundlesLeft(numbers.components, components, quantity));
+      const fromNumbers = Math.min(availableToCart(numbers, holdKey), bundlesLeft(numbers.components, components, quantity));
+      const available = leftAfterRefusal(holdState, merchandise.id, fromNumbers);
       // Target the line's quantity so checkout shows the message next to the line it is about.
       const target = `$.cart.lines[${i}].quantity`;
-      if (numbers.paused || available <= 0) {
+      if (!numbers.paused && (available <= 0 || wanted > available) && holdState.pending && ownHoldMayExplain(numbers, wanted)) {
+        errors.push({ message: CHECKING_MESSAGE, target });
+      } else if (numbers.paused || available <= 0) {
         errors.push({ message: NOT_AVAILABLE_MESSAGE, target });
       } else if (wanted > available || bundleExceeds(numbers.components, components)) {
         errors.push({ message: onlyLeftMessage(available), target });

@@ -108,8 +108,8 @@ describe("the schema checks themselves", () => {
   it("reject an input that does not match the query", () => {
     const input = { buyerJourney: { step: "PAYING" }, cart: { lines: [] } };
     expect(functionInputErrors(query, input).join()).toMatch(/BuyerJourneyStep/);
-    expect(functionInputErrors(query, { buyerJourney: { step: null }, cart: { attribute: null, lines: [], extra: 1 } }).join()).toMatch(/does not select/);
-    expect(functionInputErrors(query, { buyerJourney: { step: null }, cart: { attribute: null, lines: [{ quantity: 1 }] } }).join()).toMatch(/merchandise/);
+    expect(functionInputErrors(query, { buyerJourney: { step: null }, cart: { attribute: null, holdState: null, lines: [], extra: 1 } }).join()).toMatch(/does not select/);
+    expect(functionInputErrors(query, { buyerJourney: { step: null }, cart: { attribute: null, holdState: null, lines: [{ quantity: 1 }] } }).join()).toMatch(/merchandise/);
   });
 
   it("reject an input query the schema does not know", () => {
