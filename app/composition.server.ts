@@ -19,14 +19,15 @@ import { createWorker, type Worker, type WorkerLogger } from "./jobs/worker.serv
 import { createOfflineSessionStore } from "./models/offline-session.server";
 import { markShopAccessLost } from "./models/shop-installation.server";
 import { onShopAuthenticated } from "./services/installation.server";
+import { recordInOrderPerShop } from "./services/shopify-health.server";
 import { jobHandlers } from "./services/job-handlers.server";
 import { jobQueue, provideJobQueue } from "./services/jobs.server";
 import { runScheduledWorkOnce } from "./services/cluster-schedule.server";
 import { createShopifyApp, provideShopifyApp } from "./shopify.server";
 import { recordMeasurement } from "./models/shared-measurement.server";
-import { recordShopifyFailure } from "./models/shopify-failures.server";
+import { recordShopifyAnswered, recordShopifyFailure } from "./models/shopify-failures.server";
 import { WORKER_HEARTBEAT, writeHeartbeat } from "./models/health.server";
-import { BucketRegistry, onAdminApiFailure, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
+import { BucketRegistry, onAdminApiAnswered, onAdminApiFailure, useDefaultThrottleStore, type ThrottleStore } from "./shopify/admin-client.server";
 import { provideAccessLostRecorder } from "./shopify/admin-for-shop.server";
 import { onClockSkewMeasured } from "./shopify/clock-skew.server";
 import { createOfflineTokenSource, provideOfflineTokenSource, type OfflineTokenSource, type OfflineTokenSourceOptions } from "./shopify/offline-token.server";
@@ -61,7 +62,13 @@ export function compose() {
   });
   // Failed Admin API attempts are counted for the admin's "Shopify is failing" banner (issue 22).
   onAdminApiFailure((failure) => {
-    recordShopifyFailure(failure).catch((error: unknown) => console.error("could not record an Admin API failure", { shop: failure.shop, error }));
+    const at = new Date();
+    recordInOrderPerShop(failure.shop, "an Admin API failure", () => recordShopifyFailure(failure, at));
+  });
+  // An answered call after a failure turns the banner to "recovered" at once, not 15 minutes later.
+  onAdminApiAnswered((shop) => {
+    const at = new Date();
+    recordInOrderPerShop(shop, "an answered Admin API call", () => recordShopifyAnswered(shop, at));
   });
 }
 

@@ -181,7 +181,7 @@ interface SuiteRow {
 
 const suiteRows: SuiteRow[] = [
   { id: "hung-admin", file: "tests/outbound-timeouts.test.ts", fault: "Admin API requests never answered (3 hung) during a publish", expected: "each aborted at the timeout (300 ms), job retried, levels reach the policy within ~6 s" },
-  { id: "admin-5xx", file: "tests/shopify-failing.test.ts", fault: "Admin API failing during a publish (2 × 503, then 1 request never answered)", expected: "admin shows \"Shopify is failing\" with kinds and counts; levels reach the policy" },
+  { id: "admin-5xx", file: "tests/shopify-failing.test.ts", fault: "Admin API failing during a publish (2 × 503, then 1 request never answered)", expected: "admin shows the failures with kinds and counts, \"Shopify recovered\" (not \"failing\") once it answers again; levels reach the policy" },
   { id: "read-only-db", file: "tests/healthz.test.ts", test: "read-only", fault: "database file read-only (chattr +i / chmod), connection reopened", expected: "/healthz 503 naming the database, 200 again once writable, no restart" },
   { id: "clock-skew", file: "tests/clock-skew.test.ts", fault: "server clock 6 min ahead of Shopify's", expected: "skew measured from Shopify's Date (≈ 360 s), no shop frozen" },
   { id: "holds-17-tokens", file: "tests/holds-abuse.test.ts", fault: "one checkout session, 17 invented checkoutTokens of 1 unit", expected: "units held ≤ its cart's (1); a real buyer served" },

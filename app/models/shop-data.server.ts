@@ -31,6 +31,7 @@ export async function deleteShopData(shop: string, at: Date = new Date(), db: Pr
     db.reconciliationReport.deleteMany({ where: { shop } }),
     db.cartHold.deleteMany({ where: { shop } }),
     db.holdRequestWindow.deleteMany({ where: { shop } }),
+    db.shopifyCallHealth.deleteMany({ where: { shop } }),
     db.orderExposure.deleteMany({ where: { shop } }),
     db.flowTriggerUsage.deleteMany({ where: { shop } }),
     db.policyDraft.deleteMany({ where: { shop } }),

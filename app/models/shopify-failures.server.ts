@@ -25,6 +25,34 @@ export async function recordShopifyFailure(failure: ShopifyFailureInput, at: Dat
   });
   // A new minute's first failure clears the shop's rows older than a day: the table stays small.
   if (row.count === 1) await db.shopifyFailureCount.deleteMany({ where: { shop: failure.shop, minute: { lt: new Date(at.getTime() - KEEP_MS) } } });
+  await markShopifyFailing(failure.shop, at, db);
+}
+
+/**
+ * The shop is failing again, unless another process already saw Shopify answer after this failure
+ * (a report can reach the database late): a recovery is undone only by a later failure.
+ */
+async function markShopifyFailing(shop: string, at: Date, db: PrismaClient) {
+  const failing = { lastFailureAt: at, recoveredAt: null };
+  const updated = await db.shopifyCallHealth.updateMany({ where: { shop, OR: [{ recoveredAt: null }, { recoveredAt: { lte: at } }] }, data: failing });
+  if (updated.count === 0) await db.shopifyCallHealth.upsert({ where: { shop }, create: { shop, ...failing }, update: {} });
+}
+
+/**
+ * An Admin API call was answered at `at`: the shop has recovered if it was failing before then.
+ * Called for every answered call, so it only reads unless a failure is outstanding (one write per
+ * recovery, not per call).
+ */
+export async function recordShopifyAnswered(shop: string, at: Date = new Date(), db: PrismaClient = prisma) {
+  const outstanding = await db.shopifyCallHealth.findFirst({ where: { shop, recoveredAt: null, lastFailureAt: { lte: at } }, select: { shop: true } });
+  if (!outstanding) return;
+  await db.shopifyCallHealth.updateMany({ where: { shop, recoveredAt: null, lastFailureAt: { lte: at } }, data: { recoveredAt: at } });
+}
+
+/** When the shop's Admin API answered again after its last failure; null while it is failing (or never failed). */
+export async function shopifyRecoveredAt(shop: string, db: PrismaClient = prisma): Promise<Date | null> {
+  const health = await db.shopifyCallHealth.findUnique({ where: { shop }, select: { recoveredAt: true } });
+  return health?.recoveredAt ?? null;
 }
 
 export interface ShopifyFailureSummary {
@@ -33,6 +61,8 @@ export interface ShopifyFailureSummary {
   lastStatus: number;
   lastOperation: string;
   lastAt: Date;
+  /** The minute of the kind's first failure in the window. */
+  firstMinute: Date;
 }
 
 /** Failures per kind whose minute began at or after `since`, most frequent first. */
@@ -41,8 +71,9 @@ export async function shopifyFailuresSince(shop: string, since: Date, db: Prisma
   const rows = await db.shopifyFailureCount.findMany({ where: { shop, minute: { gte: floor } }, orderBy: { lastAt: "asc" } });
   const byKind = new Map<string, ShopifyFailureSummary>();
   for (const row of rows) {
-    const entry = byKind.get(row.kind) ?? { kind: row.kind, count: 0, lastStatus: row.lastStatus, lastOperation: row.lastOperation, lastAt: row.lastAt };
+    const entry = byKind.get(row.kind) ?? { kind: row.kind, count: 0, lastStatus: row.lastStatus, lastOperation: row.lastOperation, lastAt: row.lastAt, firstMinute: row.minute };
     entry.count += row.count;
+    if (row.minute < entry.firstMinute) entry.firstMinute = row.minute;
     if (row.lastAt >= entry.lastAt) Object.assign(entry, { lastStatus: row.lastStatus, lastOperation: row.lastOperation, lastAt: row.lastAt });
     byKind.set(row.kind, entry);
   }

@@ -99,12 +99,13 @@ export default function Sync() {
                     Re-reads every inventory level from Shopify, fixes anything that drifted from your policy and reports it. It
                     also runs on a schedule{data.lastReconcileAt ? `; last finished ${data.lastReconcileAt}` : ""}.
                   </Text>
+                  {data.lastRun && <Text as="p">{data.lastRun}</Text>}
                   {data.busy && (
                     <InlineStack gap="200" blockAlign="center">
                       <Spinner size="small" accessibilityLabel="Reconciliation in progress" />
                       <Text as="p">
                         {runningReport
-                          ? `Reconciling (${runningReport.trigger}), started ${runningReport.startedAt}…`
+                          ? `Reconciling (${runningReport.trigger}), started ${runningReport.startedAt}: ${runningReport.progress}…`
                           : "Reconciliation queued; it starts in a moment…"}
                       </Text>
                     </InlineStack>

@@ -8,7 +8,7 @@ import { forEachCatalogBatch } from "~/shopify/inventory.server";
 import { upsertCatalogItems } from "~/models/catalog.server";
 import type { SafetyStockRule } from "~/domain";
 import { jobQueue } from "./jobs.server";
-import { reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
+import { bulkReadProgress, reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
 import { catalogEntries } from "./sync-items.server";
 import { switchProtectionOnAfterSync } from "./setup.server";
 
@@ -85,28 +85,11 @@ export async function runInitialSync(
 }
 
 /**
- * While Shopify runs the bulk read (minutes on a large shop, SHOPIFY-FACTS.md "Rate limits") no batch
- * arrives, so each poll's object count becomes the Overview's note: the merchant sees the read move
- * (the catalog read, then the first plan's reconciliation reading it again). Notes are written one
- * after the other; callers await `settled()` before writing a note of their own.
+ * The bulk read's records so far become the Overview's note: the merchant sees the read move (the
+ * catalog read, then the first plan's reconciliation reading it again).
  */
 function bulkReadProgressNotes(shop: string, bulk: ReadCatalogInBulkOptions | undefined, what: string) {
-  let written = Promise.resolve();
-  return {
-    options: {
-      ...bulk,
-      onPoll: (operation: Parameters<NonNullable<ReadCatalogInBulkOptions["onPoll"]>>[0]) => {
-        bulk?.onPoll?.(operation);
-        const records = Number(operation.objectCount);
-        const note = `${what}: ${records.toLocaleString("en-US")} records so far`;
-        // A lost note is only a stale progress line; the read goes on, so it is logged, not thrown.
-        written = written
-          .then(() => setInitialSyncStatus(shop, "running", note))
-          .catch((error: unknown) => console.error("initial sync: progress note not stored", { shop, error: String(error) }));
-      },
-    } satisfies ReadCatalogInBulkOptions,
-    settled: () => written,
-  };
+  return bulkReadProgress(bulk, (records) => setInitialSyncStatus(shop, "running", `${what}: ${records.toLocaleString("en-US")} records so far`), `initial sync of ${shop}`);
 }
 
 /**

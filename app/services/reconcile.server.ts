@@ -1,5 +1,5 @@
-import { finishReconciliationReport, startReconciliationReport } from "~/models/reconciliation.server";
-import { replaceChannels, replaceLocations } from "~/models/catalog.server";
+import { finishReconciliationReport, recordReconciliationProgress, startReconciliationReport, type ReconciliationCounts } from "~/models/reconciliation.server";
+import { catalogSize as knownCatalogSize, replaceChannels, replaceLocations } from "~/models/catalog.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
@@ -21,15 +21,7 @@ import { rereadItemsToWrite, syncItems, withStaleRetries, type SyncOutcome } fro
  * drifted + first publications found = fixed + firstPublished + failed, except for a level that
  * drifted, went stale and then needed no write on the re-read (someone else brought it to the plan).
  */
-export interface ReconcileTotals {
-  levelsChecked: number;
-  drifted: number;
-  fixed: number;
-  firstPublished: number;
-  failed: number;
-  /** Found different, by cause; refused writes by Shopify's code ("refused CODE"). */
-  causes: Record<string, number>;
-}
+export type ReconcileTotals = ReconciliationCounts;
 
 export interface ReconcileResult extends ReconcileTotals {
   reportId: string;
@@ -58,13 +50,16 @@ export async function reconcileShop(
     pageSize?: number;
     readMode?: "paged" | "bulk";
     bulk?: ReadCatalogInBulkOptions;
-    onProgress?: (checked: number) => void;
+    /** After each batch's progress is stored (what the Sync page shows while the run goes on). */
+    onProgress?: (itemsChecked: number) => Promise<void> | void;
   } = {},
 ): Promise<ReconcileResult> {
   const now = options.now ?? (() => new Date());
   const client = options.client ?? (await adminClientForShop(shop));
-  const reportId = await startReconciliationReport(shop, trigger);
+  const reportId = await startReconciliationReport(shop, trigger, await knownCatalogSize(shop));
   const totals: ReconcileTotals = { levelsChecked: 0, drifted: 0, fixed: 0, firstPublished: 0, failed: 0, causes: {} };
+  const recordsRead = bulkReadProgress(options.bulk, (records) => recordReconciliationProgress(reportId, { recordsRead: records }, now()), "reconciliation");
+  let itemsChecked = 0;
   try {
     await refreshLocationsAndChannels(shop, client);
     // Policy, channels, locations, lag and freeze are read once per run, not once per batch.
@@ -75,17 +70,48 @@ export async function reconcileShop(
         // A bulk batch's lines span the whole run: what it would change is read again first.
         const firstRead = source === "bulk" ? await rereadItemsToWrite(await forItems(base, items.map((item) => item.inventoryItemId), now()), client, items) : items;
         await syncPage(base, client, firstRead, now, totals);
-        options.onProgress?.(totals.levelsChecked);
+        itemsChecked += items.length;
+        await recordsRead.settled();
+        await recordReconciliationProgress(reportId, { itemsChecked, counts: totals }, now());
+        await options.onProgress?.(itemsChecked);
       },
-      { pageSize: options.pageSize, forceMode: options.readMode, bulk: options.bulk },
+      { pageSize: options.pageSize, forceMode: options.readMode, bulk: recordsRead.options },
     );
+    // A progress note still being written must not land after the outcome.
+    await recordsRead.settled();
     await finishReconciliationReport(reportId, totals, now());
     await touchShopSync(shop, "lastReconcileAt", now());
     return { reportId, ...totals };
   } catch (error) {
+    await recordsRead.settled();
     await finishReconciliationReport(reportId, { ...totals, error: String(error) }, now());
     throw error;
   }
+}
+
+/**
+ * While Shopify runs a bulk read (minutes on a large shop, SHOPIFY-FACTS.md "Rate limits") no batch
+ * arrives, so each poll's record count is stored for the pages: the first import's note on the
+ * Overview (initial-sync.server.ts), a reconciliation's report on the Sync page. Stored one after the
+ * other; callers await `settled()` before storing anything of their own. A lost count is only a
+ * stale progress line and the read goes on, so it is logged, not thrown.
+ */
+export function bulkReadProgress(bulk: ReadCatalogInBulkOptions | undefined, store: (recordsRead: number) => Promise<unknown>, what: string) {
+  let written = Promise.resolve();
+  return {
+    options: {
+      ...bulk,
+      onPoll: (operation: Parameters<NonNullable<ReadCatalogInBulkOptions["onPoll"]>>[0]) => {
+        bulk?.onPoll?.(operation);
+        const recordsRead = Number(operation.objectCount);
+        written = written.then(() => store(recordsRead)).then(
+          () => undefined,
+          (error: unknown) => console.error(`${what}: progress not stored`, { error: String(error) }),
+        );
+      },
+    } satisfies ReadCatalogInBulkOptions,
+    settled: () => written,
+  };
 }
 
 const bump = (counts: Record<string, number>, key: string, by = 1) => {

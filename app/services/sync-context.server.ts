@@ -67,12 +67,16 @@ export function policyUri(shop: string, version: number): string {
 /** The shop-wide part of a sync context: the same for every batch of one run. */
 export type ShopContext = Omit<ShopSyncContext, "unitsPerMinute" | "unitsPerMinuteByChannel" | "holds" | "checkoutHolds">;
 
-export async function loadShopContext(shop: string, now: Date): Promise<ShopContext> {
+/** The shop's stored locations, as `listLocations` gives them. */
+export type StoredLocations = Awaited<ReturnType<typeof listLocations>>;
+
+/** `locations`: the shop's locations when the caller has just read them (one read per recompute, not two). */
+export async function loadShopContext(shop: string, now: Date, locations?: StoredLocations): Promise<ShopContext> {
   const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
-  const [stored, channels, locations, receiveLag, writeLag, installation] = await Promise.all([
+  const [stored, channels, shopLocations, receiveLag, writeLag, installation] = await Promise.all([
     currentPolicy(shop),
     listChannels(shop),
-    listLocations(shop),
+    locations ?? listLocations(shop),
     lagPercentile(shop, "receive", since),
     lagPercentile(shop, "write", since),
     getShopInstallation(shop),
@@ -95,8 +99,8 @@ export async function loadShopContext(shop: string, now: Date): Promise<ShopCont
     },
     policyUri: policyUri(shop, version),
     channels: channels.map((channel) => ({ handle: channel.handle, publicationId: channel.publicationId, name: channel.name, pausedByMerchant: pausedByMerchant.has(channel.handle) })),
-    locationNames: locations.filter((location) => location.isActive).map((location) => location.name),
-    locations: locations.map(locationInfo),
+    locationNames: shopLocations.filter((location) => location.isActive).map((location) => location.name),
+    locations: shopLocations.map(locationInfo),
     syncLagMinutes: measuredLagMs > 0 ? measuredLagMs / 60_000 : DEFAULT_SYNC_LAG_MINUTES,
     freeze: frozenReason ? freezeStateFor(document, frozenReason) : null,
   };
@@ -137,7 +141,7 @@ function checkoutHoldsByItem(holds: { inventoryItemId: string; channel: string; 
 
 export async function loadSyncContext(
   shop: string,
-  { now, inventoryItemIds }: { now: Date; inventoryItemIds: string[] },
+  { now, inventoryItemIds, locations }: { now: Date; inventoryItemIds: string[]; locations?: StoredLocations },
 ): Promise<ShopSyncContext> {
-  return forItems(await loadShopContext(shop, now), inventoryItemIds, now);
+  return forItems(await loadShopContext(shop, now, locations), inventoryItemIds, now);
 }

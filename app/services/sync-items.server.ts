@@ -21,7 +21,7 @@ import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { readBundleItemsOfProducts, readBundleLinks, type ShopifyBundleComponent } from "~/shopify/bundles.server";
 import { levelPagingFor, readInventoryItems, type LevelPaging, type ShopifyItem } from "~/shopify/inventory.server";
 import { executeWriteSteps, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
-import { forItems, loadSyncContext, type ShopSyncContext } from "./sync-context.server";
+import { forItems, loadSyncContext, type ShopSyncContext, type StoredLocations } from "./sync-context.server";
 import { planWriteSteps } from "./write-steps.server";
 
 export interface SyncOutcome {
@@ -275,12 +275,19 @@ export async function recomputeInventoryItems(
 ): Promise<SyncOutcome> {
   const now = options.now ?? (() => new Date());
   const client = options.client ?? (await adminClientForShop(shop));
-  const levelPaging = levelPagingFor((await listLocations(shop)).length);
+  // One read of the locations sizes the levels page and serves the first attempt's context; an
+  // attempt after a stale write reads everything again, locations included, as before.
+  let locationsRead: StoredLocations | undefined = await listLocations(shop);
+  const levelPaging = levelPagingFor(locationsRead.length);
   const outcome = await withStaleRetries(
     shop,
     client,
     inventoryItemIds,
-    async (items) => syncItems(await loadSyncContext(shop, { now: now(), inventoryItemIds }), client, items, options.actor ?? "rule"),
+    async (items) => {
+      const context = await loadSyncContext(shop, { now: now(), inventoryItemIds, locations: locationsRead });
+      locationsRead = undefined;
+      return syncItems(context, client, items, options.actor ?? "rule");
+    },
     { now, levelPaging },
   );
   if (outcome.stale) throw new StillStaleError(shop, inventoryItemIds);

@@ -1,7 +1,7 @@
 import { listReconciliationReports } from "~/models/reconciliation.server";
 import { getShopInstallation } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
-import { formatDateTime, formatMillis } from "./display-view.server";
+import { formatDateTime, formatDateTimeToTheSecond, formatMillis } from "./display-view.server";
 import { enqueueReconcile, jobQueue } from "./jobs.server";
 import { shopifyFailingView } from "./shopify-health.server";
 import { describeClockSkew } from "~/domain/webhook-health";
@@ -76,6 +76,8 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       trigger: report.trigger,
       status: report.status,
       startedAt: formatDateTime(report.startedAt),
+      finishedAt: formatDateTime(report.finishedAt),
+      progress: report.status === "running" ? runningProgress(report) : null,
       duration: report.finishedAt ? formatMillis(report.finishedAt.getTime() - report.startedAt.getTime()) : null,
       levelsChecked: report.levelsChecked,
       drifted: report.drifted,
@@ -113,10 +115,43 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,
     lastReconcileAt: formatDateTime(installation?.lastReconcileAt),
+    lastRun: lastRunSummary(reports),
     shopifyFailing,
     // Measured against Shopify's Date header and named as ours, not as Shopify's lateness (issue 22).
     clockSkew: describeClockSkew(await shopifyClockSkewMs()),
   };
+}
+
+type ReportRow = Awaited<ReturnType<typeof listReconciliationReports>>[number];
+const count = (value: number) => value.toLocaleString("en-US");
+
+/**
+ * How far a running reconciliation is, so a long run on a large catalog is seen to move: items
+ * checked of the catalog known when it started with what it changed so far, or, while Shopify's
+ * bulk read runs and no item has arrived yet, the records read so far (as the first import shows).
+ */
+function runningProgress(report: ReportRow): string {
+  const updated = report.progressAt ? ` (updated ${formatDateTimeToTheSecond(report.progressAt)})` : "";
+  if (report.itemsChecked > 0) {
+    const of = report.itemsTotal && report.itemsTotal >= report.itemsChecked ? ` of ${count(report.itemsTotal)}` : "";
+    return `checked ${count(report.itemsChecked)}${of} items (${count(report.levelsChecked)} levels); so far ${changes(report)}${updated}`;
+  }
+  if (report.recordsRead !== null) return `Shopify is reading your catalog: ${count(report.recordsRead)} records so far${updated}`;
+  return "reading locations and sales channels";
+}
+
+function changes(report: ReportRow): string {
+  return `${count(report.drifted)} drifted, ${count(report.fixed)} fixed, ${count(report.failed)} failed`;
+}
+
+/** The latest finished run in one line: when it finished and what it changed. */
+function lastRunSummary(reports: ReportRow[]): string | null {
+  const last = reports.find((report) => report.status !== "running" && report.finishedAt);
+  if (!last?.finishedAt) return null;
+  const took = formatMillis(last.finishedAt.getTime() - last.startedAt.getTime());
+  const when = `Last reconciliation (${last.trigger}) ${last.status === "failed" ? "failed" : "finished"} ${formatDateTime(last.finishedAt)} after ${took}`;
+  const published = last.firstPublished > 0 ? `, ${count(last.firstPublished)} published for the first time` : "";
+  return `${when}: checked ${count(last.itemsChecked)} items (${count(last.levelsChecked)} levels), ${changes(last)}${published}.`;
 }
 
 /** Receive lag (Shopify's triggered-at → our received-at) per topic: median, 90th percentile, worst. */

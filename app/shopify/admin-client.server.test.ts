@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { AdminApiError, BucketRegistry, createAdminClient, type AdminTransport, type TransportResponse } from "./admin-client.server";
+import { afterEach, describe, expect, it } from "vitest";
+import { AdminApiError, BucketRegistry, createAdminClient, onAdminApiAnswered, onAdminApiFailure, type AdminTransport, type TransportResponse } from "./admin-client.server";
 
 function cost(requested: number, currentlyAvailable: number, maximumAvailable = 100, restoreRate = 10) {
   return { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: { maximumAvailable, currentlyAvailable, restoreRate } };
@@ -111,5 +111,26 @@ describe("createAdminClient", () => {
       { status: 200, body: { errors: [{ message: "Field 'nope' doesn't exist on type 'Shop'" }] }, requestId: null },
     ]);
     await expect(client.request("Op", "{ shop { nope } }")).rejects.toThrow(/doesn't exist/);
+  });
+
+  describe("reports for the Shopify banner", () => {
+    afterEach(() => {
+      onAdminApiFailure(null);
+      onAdminApiAnswered(null);
+    });
+
+    it("reports each failed attempt, then the answer that ended them (not a throttled one), in that order", async () => {
+      const reports: string[] = [];
+      onAdminApiFailure((failure) => reports.push(`failed ${failure.kind}`));
+      onAdminApiAnswered((shop) => reports.push(`answered ${shop}`));
+      const throttled: TransportResponse = {
+        status: 200,
+        body: { errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }], extensions: { cost: cost(50, 20) } },
+        requestId: null,
+      };
+      const { client } = scripted([{ status: 503, body: null, requestId: null }, throttled, ok({ ok: true })]);
+      await client.request("Op", "{ ok }");
+      expect(reports).toEqual(["failed server_error", "answered a.myshopify.com"]);
+    });
   });
 });

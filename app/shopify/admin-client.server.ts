@@ -84,11 +84,26 @@ export function onAdminApiFailure(listener: ((failure: AdminFailure) => void) | 
   failureListener = listener;
 }
 function reportFailure(failure: AdminFailure) {
+  bestEffort(() => failureListener?.(failure));
+}
+function bestEffort(report: () => void) {
   try {
-    failureListener?.(failure);
+    report();
   } catch {
     // Reporting is best effort: the request's own outcome decides the job.
   }
+}
+
+let answeredListener: ((shop: string) => void) | null = null;
+/**
+ * Installed by the composition root: every attempt Shopify answered (HTTP 200, not throttled), so
+ * the banner can say Shopify recovered as soon as it answers again. Best effort, like failures.
+ */
+export function onAdminApiAnswered(listener: ((shop: string) => void) | null) {
+  answeredListener = listener;
+}
+function reportAnswered(shop: string) {
+  bestEffort(() => answeredListener?.(shop));
 }
 
 export class AdminApiError extends Error {
@@ -311,8 +326,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       }
 
       const errors = response.body.errors;
+      const throttled = Array.isArray(errors) && errors.some((error) => error.extensions?.code === "THROTTLED");
+      // Any other answer, even a query's own errors, shows Shopify serving this shop again.
+      if (!throttled) reportAnswered(shop);
       if (Array.isArray(errors) && errors.length > 0) {
-        const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
         if (throttled && throttleWaits++ < maxThrottleWaits) {
           // The loop books the cost again from the throttleStatus just observed, so it waits
           // exactly until the bucket holds this query's cost (rate-limits doc).
