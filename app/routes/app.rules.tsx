@@ -14,7 +14,8 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await loadRulesEditor(session.shop));
+  // A CSV import names the shared SKUs it added (app.rules_.import.tsx); the counts are read here.
+  return json(await loadRulesEditor(session.shop, { importedSkus: new URL(request.url).searchParams.getAll("shared") }));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -55,6 +56,7 @@ export default function RulesPage() {
   const [params] = useSearchParams();
   const imported = params.get("imported");
   const bulk = params.get("bulk");
+  const sharedMore = params.get("sharedMore");
 
   // A discard (or a publish elsewhere) reloads the document in force. While a draft exists the
   // form is the merchant's: an autosave's revalidation must not undo what was typed meanwhile.
@@ -123,7 +125,17 @@ export default function RulesPage() {
             </InlineStack>
             {imported && (
               <Banner tone="success" title={`${imported} exception${imported === "1" ? "" : "s"} imported into your draft`}>
-                <p>Nothing is published yet: preview the draft, then publish it.</p>
+                <BlockStack gap="200">
+                  {data.importNotes.length > 0 && (
+                    <List>
+                      {data.importNotes.map((note) => (
+                        <List.Item key={note}>{note}</List.Item>
+                      ))}
+                      {sharedMore && <List.Item>{`${sharedMore} more imported SKU${sharedMore === "1" ? " is" : "s are"} shared by several variants: their rules apply to all of them`}</List.Item>}
+                    </List>
+                  )}
+                  <p>Nothing is published yet: preview the draft, then publish it.</p>
+                </BlockStack>
               </Banner>
             )}
             {bulk && (
@@ -142,7 +154,7 @@ export default function RulesPage() {
                 </List>
               </Banner>
             )}
-            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} />
+            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} sharedSkus={data.sharedSkus} />
             <InlineStack align="end" gap="200">
               <Button variant="primary" onClick={preview} loading={previewing} disabled={!hasDraft || saving || problems.length > 0}>
                 Preview changes
