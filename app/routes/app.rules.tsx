@@ -84,6 +84,18 @@ export default function RulesPage() {
   const hasDraft = Boolean(data.draft) || dirty;
   const savedAt = autosave.data?.savedAt ?? data.draft?.updatedAt ?? null;
 
+  // Discarding right after an edit: an autosave still waiting for the typing to pause would save
+  // the draft again after the discard, and an edit never autosaved leaves the form marked changed
+  // (the version in force it reloads is the one already shown): either way the save bar came
+  // back with the rules the merchant had just discarded.
+  const discard = () => {
+    clearTimeout(timer.current);
+    setDirty(false);
+    // No draft stored yet: the document loaded is the version in force, and nothing reloads it.
+    if (!data.draft) setDraft(asDraft(data.document));
+    submit({ intent: "discard" }, { method: "post" });
+  };
+
   const preview = () => {
     clearTimeout(timer.current);
     submit({ intent: "preview", document: JSON.stringify(draft) }, { method: "post" });
@@ -96,7 +108,7 @@ export default function RulesPage() {
       backAction={{ content: "Overview", url: "/app" }}
       primaryAction={{ content: "Preview changes", onAction: preview, loading: previewing, disabled: !hasDraft || saving || problems.length > 0 }}
       secondaryActions={[
-        { content: "Discard draft", destructive: true, disabled: !hasDraft, onAction: () => submit({ intent: "discard" }, { method: "post" }) },
+        { content: "Discard draft", destructive: true, disabled: !hasDraft, onAction: discard },
         { content: "Import exceptions (CSV)", url: "/app/rules/import" },
         { content: "Versions and JSON", url: "/app/policy" },
       ]}
@@ -108,7 +120,7 @@ export default function RulesPage() {
         id="rules-save-bar"
         open={hasDraft}
         onSave={preview}
-        onDiscard={() => submit({ intent: "discard" }, { method: "post" })}
+        onDiscard={discard}
         saving={previewing}
         saveDisabled={saving || problems.length > 0}
         leaveMessage="Your draft is kept, but it is not in force until you preview and publish it."
