@@ -9,7 +9,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loader as exportLoader } from "~/routes/app.inventory_.export";
 import { loader as inventoryLoader } from "~/routes/app.inventory";
-import { sandboxHandlers } from "../sandbox";
+import { SANDBOX_SHOP_DOMAIN, sandboxHandlers } from "../sandbox";
 import { mswServer } from "./setup/msw";
 import { callLoader } from "./support/admin-routes";
 import { startHarness, type Harness } from "./support/harness";
@@ -53,6 +53,30 @@ describe("Inventory list on a realistic catalog", () => {
     const rows = String(file.data).split("\r\n").filter((line) => line.includes(",PLANTER-L,"));
     // 3 locations + 4 channels (the seed's), each with the item's days of supply last.
     expect(rows).toHaveLength(7);
-    for (const row of rows) expect(row.endsWith(",Keeps selling as preorders or backorders")).toBe(true);
+    for (const row of rows) expect(row.endsWith(",Keeps selling as preorders or backorders,,yes")).toBe(true);
+  });
+
+  it("the export lists every variant, items left alone included, with a column saying why", async () => {
+    const file = await callLoader(harness, exportLoader, "/app/inventory/export");
+    expect(file.status).toBe(200);
+    // The shop's own records as the reference: every variant it has, by inventory item.
+    const variants = harness.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot().variants;
+    const lines = String(file.data).replace(/^\uFEFF/, "").split("\r\n").filter((line) => line !== "");
+    const [header, ...rows] = lines;
+    expect(new Set(rows.map((row) => row.split(",")[0]))).toEqual(new Set(variants.map((variant) => variant.inventoryItemId)));
+    expect(header!.split(",").slice(-3)).toEqual(["days_of_supply", "left_alone", "keeps_selling"]);
+    // One row each, no numbers of their own, the Inventory page's words (docs/decisions/034). The
+    // SKUs and titles of these three hold no comma or quote, so a plain split reads them.
+    const leftAlone = {
+      "GIFT-WRAP": "Left alone: Shopify does not track this item's inventory, so it never sells out. Turn on \"Track quantity\" to protect it.",
+      "GIFT-25": "Left alone: gift cards have no stock to protect.",
+      "GUIDE-PDF": "Left alone: this item does not ship (a digital good or service), so no location's stock is at risk.",
+    };
+    for (const [sku, why] of Object.entries(leftAlone)) {
+      const itemRows = rows.filter((row) => row.split(",")[1] === sku);
+      expect(itemRows, sku).toHaveLength(1);
+      const quotedWhy = `"${why.replaceAll('"', '""')}"`;
+      expect(itemRows[0]!.endsWith(`,item,,,,,,,Left alone,${why.includes(",") || why.includes('"') ? quotedWhy : why},no`), `${sku}: ${itemRows[0]}`).toBe(true);
+    }
   });
 });

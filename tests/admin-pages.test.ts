@@ -54,6 +54,35 @@ describe("CSV import of exceptions", () => {
     expect(await prisma.policyDraft.count()).toBe(0);
   });
 
+  it("a row with a wrong kind or applies_to still reports every other problem it has, and says what could not be checked", async () => {
+    const csv = [
+      "kind,applies_to,value,location,units",
+      "bogus,sku,,NOPE,-3",
+      "bogus,sku,NOPE-1,,-3",
+      "safety_stock,nope,RING-7,Warehouse,x",
+      "display,tag,bestseller,,1",
+    ].join("\n");
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([
+      { row: 2, message: 'kind must be safety_stock or display, got "bogus"' },
+      { row: 2, message: "value: is empty; a variant without a SKU cannot be named by SKU: give it a SKU in Shopify, or use applies_to product or tag" },
+      { row: 2, message: 'location: unknown location "NOPE"' },
+      { row: 2, message: "units: must not be negative, got -3" },
+      { row: 3, message: 'kind must be safety_stock or display, got "bogus"' },
+      // Display units need a location, safety stock does not: without the kind, an empty one is neither right nor wrong.
+      { row: 3, message: "could not be checked until kind is fixed: whether a location is needed (display units are kept at one store)" },
+      { row: 3, message: 'value: unknown SKU "NOPE-1"' },
+      { row: 3, message: "units: must not be negative, got -3" },
+      { row: 4, message: 'applies_to must be sku, product or tag, got "nope"' },
+      { row: 4, message: 'could not be checked until applies_to is fixed: whether "RING-7" is in your catalog (that depends on applies_to)' },
+      { row: 4, message: 'units: must be a whole number of units, got "x"' },
+      { row: 5, message: "display units are per SKU: applies_to must be sku" },
+      { row: 5, message: "location: is required" },
+    ]);
+    expect(await prisma.policyDraft.count()).toBe(0);
+  });
+
   it("adds every row of a good file to the draft", async () => {
     const csv = ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,4", '"safety_stock","tag","bestseller","",2'].join("\r\n");
     const imported = await callAction(harness, importAction, "/app/rules/import", { csv });

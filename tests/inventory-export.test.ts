@@ -100,13 +100,13 @@ describe("inventory export", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
     const [header, ...rows] = readCsv(text);
-    expect(header).toEqual(["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why", "days_of_supply"]);
+    expect(header).toEqual(["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why", "days_of_supply", "left_alone", "keeps_selling"]);
     // 4 variants × (3 locations + 4 channels).
     expect(rows).toHaveLength(28);
-    expect(rows.every((row) => row.length === 12)).toBe(true);
+    expect(rows.every((row) => row.length === 14)).toBe(true);
 
     // The comma-and-quotes title is quoted, its quotes doubled, in the file as written.
-    expect(text).toContain(',RING-7,"Gold ""Lucky"", Ring",7,location,Warehouse,8,4,4,,4 safety stock for SKU RING-7 at Warehouse,No recent sales\r\n');
+    expect(text).toContain(',RING-7,"Gold ""Lucky"", Ring",7,location,Warehouse,8,4,4,,4 safety stock for SKU RING-7 at Warehouse,No recent sales,,no\r\n');
     const ring = rows.filter((row) => row[1] === "RING-7").map((row) => row.slice(4, 10));
     expect(ring).toEqual([
       ["location", "Brooklyn store", "1", "0", "1", ""],

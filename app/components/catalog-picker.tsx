@@ -10,7 +10,9 @@ const PLACEHOLDER: Record<CatalogKind, string> = { sku: "Type a SKU, e.g. RING-7
  * Search-as-you-type over the shop's synced catalog (SKUs, product titles or tags). In Shopify admin
  * a merchant could also use the resource picker; this one works against any catalog Safestock has
  * synced, including the sandbox. The typed text is kept even when it matches nothing, so the
- * engine's validator can say "unknown SKU".
+ * engine's validator can say "unknown SKU". A SKU several variants share says so, in the list and
+ * under the field: a SKU rule applies to every variant carrying it (docs/policy.md "Identity:
+ * inventory item, not SKU"). Blank SKUs are never offered (the search leaves them out).
  */
 export function CatalogPicker({
   kind,
@@ -18,14 +20,17 @@ export function CatalogPicker({
   value,
   onChange,
   error,
+  sharedBy,
 }: {
   kind: CatalogKind;
   label: string;
   value: string;
   onChange: (value: string) => void;
   error?: string;
+  /** How many variants carry the SKU in the field, when several do (from the page's loader). */
+  sharedBy?: number;
 }) {
-  const fetcher = useFetcher<{ matches: string[] }>();
+  const fetcher = useFetcher<{ matches: string[]; sharedBy?: Record<string, number> }>();
   const [text, setText] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -42,8 +47,13 @@ export function CatalogPicker({
   // put the wrong first option under ArrowDown + Enter.
   const options = useMemo(() => {
     const typed = text.trim().toLowerCase();
-    return (fetcher.data?.matches ?? []).filter((match) => match.toLowerCase().includes(typed)).map((match) => ({ value: match, label: match }));
+    const shared = fetcher.data?.sharedBy ?? {};
+    return (fetcher.data?.matches ?? [])
+      .filter((match) => match.toLowerCase().includes(typed))
+      .map((match) => ({ value: match, label: shared[match] ? `${match} · shared by ${shared[match]} variants` : match }));
   }, [fetcher.data, text]);
+  // The loader's count, else the search's (a SKU just picked, before the draft is saved and reloaded).
+  const variants = sharedBy ?? fetcher.data?.sharedBy?.[value];
 
   return (
     <Autocomplete
@@ -64,6 +74,7 @@ export function CatalogPicker({
           placeholder={PLACEHOLDER[kind]}
           autoComplete="off"
           error={error}
+          helpText={variants && variants > 1 ? `Shared by ${variants} variants: the rule applies to all of them` : undefined}
         />
       }
     />

@@ -27,6 +27,8 @@ interface EditorProps extends EditorNames {
   draft: DraftDocument;
   onChange: (next: DraftDocument) => void;
   errors: Map<string, string>;
+  /** How many variants carry each SKU the draft names, for SKUs several share (docs/policy.md "Identity"). */
+  sharedSkus?: Record<string, number>;
 }
 
 type RuleUpdate = (rule: Json) => Json;
@@ -85,7 +87,23 @@ function LocationSelect({ label, value, locations, onChange, error, required }: 
 }
 
 /** "Applies to" (every item / SKU / product / tag) with a catalog picker, and the location. */
-function ScopeFields({ rule, path, errors, locations, update, allowEvery = true }: { rule: Json; path: string; errors: Map<string, string>; locations: string[]; update: (change: RuleUpdate) => void; allowEvery?: boolean }) {
+function ScopeFields({
+  rule,
+  path,
+  errors,
+  locations,
+  update,
+  allowEvery = true,
+  sharedSkus = {},
+}: {
+  rule: Json;
+  path: string;
+  errors: Map<string, string>;
+  locations: string[];
+  update: (change: RuleUpdate) => void;
+  allowEvery?: boolean;
+  sharedSkus?: Record<string, number>;
+}) {
   const kind = itemKindOf(rule);
   return (
     <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
@@ -108,6 +126,7 @@ function ScopeFields({ rule, path, errors, locations, update, allowEvery = true 
           // check names the field ("Must be a non-empty string") and Preview stays off.
           onChange={(value) => update((r) => ({ ...r, [kind]: value }))}
           error={errors.get(`${path}.${kind}`)}
+          sharedBy={kind === "sku" && typeof rule.sku === "string" ? sharedSkus[rule.sku] : undefined}
         />
       )}
       <LocationSelect label="Location" value={rule.location} locations={locations} onChange={(value) => update((r) => withField(r, "location", value))} error={errors.get(`${path}.location`)} />
@@ -139,7 +158,7 @@ function Section({ title, description, children, onAdd, addLabel }: { title: str
 }
 
 /** The whole rules form: each section lists its rules with their index in the policy, so the engine's paths land on the right field. */
-export function RulesEditor({ draft, onChange, errors, locations, channels }: EditorProps) {
+export function RulesEditor({ draft, onChange, errors, locations, channels, sharedSkus }: EditorProps) {
   const rules = draft.protection;
   const indexed = rules.map((rule, index) => ({ rule, index }));
   const setRule = (index: number) => (change: RuleUpdate) => onChange({ ...draft, protection: rules.map((rule, i) => (i === index ? change(rule) : rule)) });
@@ -220,7 +239,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
                 />
                 <NumberField label="Units" value={rule.units} onChange={(value) => setRule(index)((r) => withField(r, "units", value))} error={errors.get(`${path(index)}.units`)} />
               </InlineGrid>
-              <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} allowEvery={false} />
+              <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} allowEvery={false} sharedSkus={sharedSkus} />
             </RuleRow>
           ))}
       </Section>
@@ -236,7 +255,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
           .filter(({ rule }) => rule.kind === "velocity_buffer")
           .map(({ rule, index }) => (
             <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={rowLabel(index)}>
-              <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} />
+              <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} sharedSkus={sharedSkus} />
               <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
                 <NumberField label="Risk factor" step={0.5} value={rule.riskFactor} onChange={(value) => setRule(index)((r) => withField(r, "riskFactor", value))} error={errors.get(`${path(index)}.riskFactor`)} helpText="1 = the expected sales; 2 = twice that" />
                 <NumberField label="At least (units)" value={rule.minUnits} onChange={(value) => setRule(index)((r) => withField(r, "minUnits", value))} error={errors.get(`${path(index)}.minUnits`)} />
@@ -270,7 +289,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels }: Ed
           .filter(({ rule }) => rule.kind === "release_gate")
           .map(({ rule, index }) => (
             <RuleRow key={index} path={path(index)} errors={errors} onRemove={removeRule(index)} label={rowLabel(index)}>
-              <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} />
+              <ScopeFields rule={rule} path={path(index)} errors={errors} locations={locations} update={setRule(index)} sharedSkus={sharedSkus} />
             </RuleRow>
           ))}
       </Section>

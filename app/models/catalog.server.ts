@@ -190,6 +190,23 @@ export async function skusContaining(shop: string, text: string, take: number, d
 }
 
 /**
+ * Of these SKUs, those two or more variants share, with how many carry each (docs/decisions/020):
+ * a SKU rule applies to every one of them. Blank SKUs are never counted (no rule can name them).
+ * Read in chunks, so a file of thousands of SKUs stays within the database's bound parameters.
+ */
+export async function sharedSkuCounts(shop: string, skus: readonly string[], db: PrismaClient = prisma): Promise<Map<string, number>> {
+  const distinct = [...new Set(skus)].filter((sku) => sku !== "");
+  const counts = new Map<string, number>();
+  for (let start = 0; start < distinct.length; start += SKU_CHUNK) {
+    const groups = await db.catalogItem.groupBy({ by: ["sku"], where: { shop, sku: { in: distinct.slice(start, start + SKU_CHUNK) } }, _count: { _all: true } });
+    for (const group of groups) if (group._count._all > 1) counts.set(group.sku, group._count._all);
+  }
+  return counts;
+}
+
+const SKU_CHUNK = 500;
+
+/**
  * The catalog's spellings of a SKU typed in any case ("ring-7" → "RING-7"), the whole SKU only.
  * `lower()` on both sides means the same on SQLite and PostgreSQL (Prisma's case-insensitive
  * mode exists only for PostgreSQL, and LIKE ignores case only on SQLite).
@@ -225,7 +242,7 @@ export async function catalogPage(shop: string, { after, take, sku }: { after: s
     orderBy: { inventoryItemId: "asc" },
     take,
     ...(after ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: after } }, skip: 1 } : {}),
-    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, tags: true, continueSelling: true },
+    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, tags: true, continueSelling: true, leftAlone: true },
   });
 }
 

@@ -10,5 +10,5 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const kind = params.get("kind");
   if (kind === "variant") return json({ matches: [] as string[], variants: await searchVariants(session.shop, params.get("q") ?? "") });
   if (kind !== "sku" && kind !== "product" && kind !== "tag") return json({ matches: [] as string[] }, { status: 400 });
-  return json({ matches: await searchCatalog(session.shop, kind, params.get("q") ?? "") });
+  return json(await searchCatalog(session.shop, kind, params.get("q") ?? ""));
 };

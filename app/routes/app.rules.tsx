@@ -14,7 +14,8 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await loadRulesEditor(session.shop));
+  // A CSV import names the shared SKUs it added (app.rules_.import.tsx); the counts are read here.
+  return json(await loadRulesEditor(session.shop, { importedSkus: new URL(request.url).searchParams.getAll("shared") }));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -55,6 +56,7 @@ export default function RulesPage() {
   const [params] = useSearchParams();
   const imported = params.get("imported");
   const bulk = params.get("bulk");
+  const sharedMore = params.get("sharedMore");
 
   // A discard (or a publish elsewhere) reloads the document in force. While a draft exists the
   // form is the merchant's: an autosave's revalidation must not undo what was typed meanwhile.
@@ -82,6 +84,18 @@ export default function RulesPage() {
   const hasDraft = Boolean(data.draft) || dirty;
   const savedAt = autosave.data?.savedAt ?? data.draft?.updatedAt ?? null;
 
+  // Discarding right after an edit: an autosave still waiting for the typing to pause would save
+  // the draft again after the discard, and an edit never autosaved leaves the form marked changed
+  // (the version in force it reloads is the one already shown): either way the save bar came
+  // back with the rules the merchant had just discarded.
+  const discard = () => {
+    clearTimeout(timer.current);
+    setDirty(false);
+    // No draft stored yet: the document loaded is the version in force, and nothing reloads it.
+    if (!data.draft) setDraft(asDraft(data.document));
+    submit({ intent: "discard" }, { method: "post" });
+  };
+
   const preview = () => {
     clearTimeout(timer.current);
     submit({ intent: "preview", document: JSON.stringify(draft) }, { method: "post" });
@@ -94,7 +108,7 @@ export default function RulesPage() {
       backAction={{ content: "Overview", url: "/app" }}
       primaryAction={{ content: "Preview changes", onAction: preview, loading: previewing, disabled: !hasDraft || saving || problems.length > 0 }}
       secondaryActions={[
-        { content: "Discard draft", destructive: true, disabled: !hasDraft, onAction: () => submit({ intent: "discard" }, { method: "post" }) },
+        { content: "Discard draft", destructive: true, disabled: !hasDraft, onAction: discard },
         { content: "Import exceptions (CSV)", url: "/app/rules/import" },
         { content: "Versions and JSON", url: "/app/policy" },
       ]}
@@ -106,7 +120,7 @@ export default function RulesPage() {
         id="rules-save-bar"
         open={hasDraft}
         onSave={preview}
-        onDiscard={() => submit({ intent: "discard" }, { method: "post" })}
+        onDiscard={discard}
         saving={previewing}
         saveDisabled={saving || problems.length > 0}
         leaveMessage="Your draft is kept, but it is not in force until you preview and publish it."
@@ -123,7 +137,17 @@ export default function RulesPage() {
             </InlineStack>
             {imported && (
               <Banner tone="success" title={`${imported} exception${imported === "1" ? "" : "s"} imported into your draft`}>
-                <p>Nothing is published yet: preview the draft, then publish it.</p>
+                <BlockStack gap="200">
+                  {data.importNotes.length > 0 && (
+                    <List>
+                      {data.importNotes.map((note) => (
+                        <List.Item key={note}>{note}</List.Item>
+                      ))}
+                      {sharedMore && <List.Item>{`${sharedMore} more imported SKU${sharedMore === "1" ? " is" : "s are"} shared by several variants: their rules apply to all of them`}</List.Item>}
+                    </List>
+                  )}
+                  <p>Nothing is published yet: preview the draft, then publish it.</p>
+                </BlockStack>
               </Banner>
             )}
             {bulk && (
@@ -142,7 +166,7 @@ export default function RulesPage() {
                 </List>
               </Banner>
             )}
-            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} />
+            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} sharedSkus={data.sharedSkus} />
             <InlineStack align="end" gap="200">
               <Button variant="primary" onClick={preview} loading={previewing} disabled={!hasDraft || saving || problems.length > 0}>
                 Preview changes

@@ -18,11 +18,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await formWithin(request, MAX_POLICY_FORM_BYTES);
-  if (!form) return json({ ok: false as const, problems: [{ row: null, message: `the file ${tooLargeMessage(MAX_POLICY_FORM_BYTES)}` }] }, { status: 413 });
+  if (!form) return json({ ok: false as const, problems: [{ row: null, message: `the file ${tooLargeMessage(MAX_POLICY_FORM_BYTES)}` }], notes: [] }, { status: 413 });
   const result = await importExceptionsCsv(session.shop, String(form.get("csv") ?? ""), { updatedBy: merchantOf(session) });
-  if (result.ok) return redirect(`/app/rules?imported=${result.added}`);
+  if (result.ok) return redirect(rulesAfterImport(result.added, result.notes.map((note) => note.sku)));
   return json(result, { status: 422 });
 };
+
+/** Shared SKUs named in the address, so Rules can note them; a few at most, the rest counted. */
+const SHARED_SKUS_NAMED = 20;
+
+function rulesAfterImport(added: number, sharedSkus: string[]): string {
+  const params = new URLSearchParams({ imported: String(added) });
+  for (const sku of sharedSkus.slice(0, SHARED_SKUS_NAMED)) params.append("shared", sku);
+  if (sharedSkus.length > SHARED_SKUS_NAMED) params.set("sharedMore", String(sharedSkus.length - SHARED_SKUS_NAMED));
+  return `/app/rules?${params.toString()}`;
+}
 
 /** The template is static text: built in the browser, so the download needs no authenticated request. */
 function downloadTemplate(template: string) {
@@ -47,6 +57,7 @@ export default function ImportExceptions() {
     accepted[0]?.text().then(setText, () => setFileError("The file could not be read"));
   }, []);
   const problems = result && !result.ok ? result.problems : [];
+  const notes = result && !result.ok ? result.notes : [];
   // Problems of the whole file (too large, too many rows or rules) point at no row: they are the
   // banner's text; the table lists only the rows to fix.
   const fileProblems = problems.filter((problem) => problem.row === null);
@@ -91,6 +102,15 @@ export default function ImportExceptions() {
                 />
               )}
             </BlockStack>
+          </Banner>
+        )}
+        {notes.length > 0 && (
+          <Banner tone="info" title="Shared SKUs">
+            <DataTable
+              columnContentTypes={["numeric", "text"]}
+              headings={["Row", "Note"]}
+              rows={notes.map((note, index) => [note.row, <div key={index} style={{ whiteSpace: "normal" }}>{note.message}</div>])}
+            />
           </Banner>
         )}
         <Card>

@@ -12,11 +12,18 @@
 import { catalogPage, listChannels, listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
 import { parseExplain, variantName } from "./display-view.server";
-import { safeQuantities, supplyOf, unitsPerDayOf } from "./inventory-view.server";
+import { LEFT_ALONE_SUPPLY, leftAloneTextOf, safeQuantities, supplyOf, unitsPerDayOf } from "./inventory-view.server";
 
-/** `days_of_supply`: the item's, on each of its rows, as the Inventory page words it ("4 days", "No recent sales"). */
-export const EXPORT_COLUMNS = ["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why", "days_of_supply"] as const;
+/**
+ * `days_of_supply`: the item's, on each of its rows, as the Inventory page words it ("4 days", "No recent sales").
+ * `left_alone`: why Safestock leaves the item alone, in the Inventory page's words (empty when it is planned);
+ * `keeps_selling`: yes when Shopify sells it on at 0 (preorders, backorders). Both are on each of the item's
+ * rows and come last, so a spreadsheet built on the earlier columns keeps working (docs/decisions/036).
+ */
+export const EXPORT_COLUMNS = ["inventory_item_id", "sku", "product", "variant", "row", "location_or_channel", "on_hand", "protected", "available", "paused", "why", "days_of_supply", "left_alone", "keeps_selling"] as const;
 export const EXPORT_PAGE_SIZE = 500;
+
+const NOT_COMPUTED_YET = "Not computed yet: the next sync fills this in.";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -69,7 +76,7 @@ export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, 
 
 async function pageLines(
   shop: string,
-  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean }[],
+  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[],
   names: { location: Map<string, string>; channel: Map<string, string> },
   now: Date,
 ): Promise<string> {
@@ -82,21 +89,32 @@ async function pageLines(
   for (const item of items) {
     const variant = variantName(item) === item.productTitle ? "" : item.variantTitle;
     const start = [item.inventoryItemId, item.sku, item.productTitle, variant];
+    const leftAlone = leftAloneTextOf(item.leftAlone);
+    const end = [leftAlone, item.continueSelling ? "yes" : "no"];
+    // An item left alone has no levels or channel numbers (docs/decisions/034), so without this
+    // row it was missing from the file: a merchant checking every SKU must find it, and why.
+    if (leftAlone !== null) {
+      text += csvLine([...start, "item", null, null, null, null, null, null, LEFT_ALONE_SUPPLY.text, ...end]);
+      continue;
+    }
     const why = (explain: string) => parseExplain(explain).map((line) => line.reason).join("; ");
-    const supply = supplyOf(
-      (channelsOf.get(item.inventoryItemId) ?? []).map((channel) => channel.available),
-      (levelsOf.get(item.inventoryItemId) ?? []).map((level) => level.available),
-      rates.get(item.inventoryItemId) ?? 0,
-      { continueSelling: item.continueSelling },
-    ).text;
     const itemLevels = (levelsOf.get(item.inventoryItemId) ?? [])
       .map((level) => ({ ...level, name: names.location.get(level.locationId) ?? level.locationId }))
       .sort((a, b) => a.name.localeCompare(b.name));
+    const itemChannels = channelsOf.get(item.inventoryItemId) ?? [];
+    const supply = supplyOf(
+      itemChannels.map((channel) => channel.available),
+      itemLevels.map((level) => level.available),
+      rates.get(item.inventoryItemId) ?? 0,
+      { continueSelling: item.continueSelling },
+    ).text;
+    // A new item the pipeline has not computed yet has no rows either; the page says the same words.
+    if (itemLevels.length === 0 && itemChannels.length === 0) text += csvLine([...start, "item", null, null, null, null, null, NOT_COMPUTED_YET, supply, ...end]);
     for (const level of itemLevels) {
-      text += csvLine([...start, "location", level.name, safeQuantities(level.quantities).on_hand ?? null, level.protected, level.available, null, why(level.explain), supply]);
+      text += csvLine([...start, "location", level.name, safeQuantities(level.quantities).on_hand ?? null, level.protected, level.available, null, why(level.explain), supply, ...end]);
     }
-    for (const channel of channelsOf.get(item.inventoryItemId) ?? []) {
-      text += csvLine([...start, "channel", names.channel.get(channel.channel) ?? channel.channel, null, null, channel.available, channel.paused ? "yes" : "no", why(channel.explain), supply]);
+    for (const channel of itemChannels) {
+      text += csvLine([...start, "channel", names.channel.get(channel.channel) ?? channel.channel, null, null, channel.available, channel.paused ? "yes" : "no", why(channel.explain), supply, ...end]);
     }
   }
   return text;

@@ -96,7 +96,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
 
 const LEFT_ALONE_REASONS: readonly string[] = ["untracked", "gift_card", "digital"] satisfies LeftAloneReason[];
 
-function leftAloneTextOf(stored: string | null): string | null {
+/** The merchant's words for why an item is left alone (the Inventory page and the CSV export), or null when it is planned. */
+export function leftAloneTextOf(stored: string | null): string | null {
   return stored !== null && LEFT_ALONE_REASONS.includes(stored) ? leftAloneText(stored as LeftAloneReason) : null;
 }
 
@@ -129,7 +130,7 @@ const KEEPS_SELLING_TEXT = "Keeps selling as preorders or backorders";
  * summed, they read "0 available, Nothing left to sell", which says an untracked item, a gift card
  * or a digital good is sold out. It has no number here at all.
  */
-const LEFT_ALONE_SUPPLY = { sellable: null, text: "Left alone", rate: null, days: null } satisfies ReturnType<typeof supplyOf>;
+export const LEFT_ALONE_SUPPLY = { sellable: null, text: "Left alone", rate: null, days: null } satisfies ReturnType<typeof supplyOf>;
 
 export function safeQuantities(text: string): Record<string, number> {
   try {

@@ -5,7 +5,7 @@
  * Shopify until a preview of the draft is published (policy-preview.server.ts).
  */
 import { readPolicyText, type Policy, type Problem } from "~/domain";
-import { listChannels, listLocations, productTitlesContaining, skusContaining, tagListsContaining } from "~/models/catalog.server";
+import { listChannels, listLocations, productTitlesContaining, sharedSkuCounts, skusContaining, tagListsContaining } from "~/models/catalog.server";
 import { deletePolicyDraft, getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
 import { formatDateTime } from "./display-view.server";
@@ -18,11 +18,18 @@ export async function draftProblems(shop: string, document: unknown): Promise<Pr
   return result.ok ? [] : [...result.problems];
 }
 
-/** The editor page: the draft if there is one (else the version in force), its problems, and the names it may use. */
-export async function loadRulesEditor(shop: string) {
+/**
+ * The editor page: the draft if there is one (else the version in force), its problems, the names
+ * it may use, and how many variants share each SKU its rules name (several: the rule applies to
+ * all of them). `importedSkus`: SKUs a CSV import just added, noted on the page when shared.
+ */
+export async function loadRulesEditor(shop: string, { importedSkus = [] }: { importedSkus?: readonly string[] } = {}) {
   const [draft, current, locations, channels] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop), listLocations(shop), listChannels(shop)]);
   const document = (draft?.document ?? current?.document ?? EMPTY_POLICY) as Policy;
+  const sharedSkus = Object.fromEntries(await sharedSkuCounts(shop, skusNamedBy(document)));
   return {
+    sharedSkus,
+    importNotes: [...new Set(importedSkus)].filter((sku) => Object.hasOwn(sharedSkus, sku)).map((sku) => sharedSkuNote(sku, sharedSkus[sku]!)),
     document,
     draft: draft ? { updatedAt: formatDateTime(draft.updatedAt), updatedBy: draft.updatedBy, basedOnVersion: draft.basedOnVersion } : null,
     current: current ? { version: current.version } : null,
@@ -48,9 +55,18 @@ export async function discardDraft(shop: string) {
   await deletePolicyDraft(shop);
 }
 
-/** Search-as-you-type for the editor's pickers: SKUs, product titles or tags containing the text. */
-export async function searchCatalog(shop: string, kind: "sku" | "product" | "tag", query: string, take = 10): Promise<string[]> {
-  const text = query.trim();
+/**
+ * Search-as-you-type for the editor's pickers: SKUs, product titles or tags containing the text.
+ * For SKUs, `sharedBy` says how many variants carry each match that several share: the picker
+ * says so, since the rule will apply to every one of them (docs/policy.md "Identity: inventory
+ * item, not SKU"). A blank SKU is never a match: no rule can name it.
+ */
+export async function searchCatalog(shop: string, kind: "sku" | "product" | "tag", query: string, take = 10): Promise<{ matches: string[]; sharedBy: Record<string, number> }> {
+  const matches = await catalogMatches(shop, kind, query.trim(), take);
+  return { matches, sharedBy: kind === "sku" ? Object.fromEntries(await sharedSkuCounts(shop, matches)) : {} };
+}
+
+async function catalogMatches(shop: string, kind: "sku" | "product" | "tag", text: string, take: number): Promise<string[]> {
   if (kind === "sku") return skusContaining(shop, text, take);
   if (kind === "product") return productTitlesContaining(shop, text, take);
   // Tags are a JSON list per item: match the text inside it, then keep whole tags that contain it.
@@ -64,4 +80,25 @@ export async function searchCatalog(shop: string, kind: "sku" | "product" | "tag
     }
   }
   return [...tags].sort().slice(0, take);
+}
+
+/** The SKUs a document's protection rules name (a draft may hold anything: only strings count). */
+function skusNamedBy(document: unknown): string[] {
+  const rules = (document as { protection?: unknown } | null)?.protection;
+  if (!Array.isArray(rules)) return [];
+  return rules.flatMap((rule: unknown) => {
+    const { sku, skus } = (rule ?? {}) as { sku?: unknown; skus?: unknown };
+    return [sku, ...(Array.isArray(skus) ? skus : [])].filter((value): value is string => typeof value === "string" && value !== "");
+  });
+}
+
+/** The note for a SKU several variants share: a note, not a problem (twins are normal in Shopify). */
+export function sharedSkuNote(sku: string, variants: number): string {
+  return `SKU ${sku} is shared by ${variants} variants: the rule applies to all of them`;
+}
+
+/** Notes for those of `skus` that several variants share, in the order given, each SKU once. */
+export async function sharedSkuNotes(shop: string, skus: readonly string[]): Promise<{ sku: string; message: string }[]> {
+  const counts = await sharedSkuCounts(shop, skus);
+  return [...new Set(skus)].filter((sku) => counts.has(sku)).map((sku) => ({ sku, message: sharedSkuNote(sku, counts.get(sku)!) }));
 }

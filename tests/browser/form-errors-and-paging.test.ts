@@ -13,6 +13,8 @@
  *   not the first name alphabetically (Brooklyn store, with few units).
  * - Rules: the problem banner names each row and field as the form does ("Default safety stock",
  *   "Exception 1, SKU"), not by its place in the policy file ("Safety stock rule 2, sku").
+ * - Rules: the SKU picker says when several variants share a SKU (the realistic seed has such
+ *   twins): an exception for it applies to all of them (docs/policy.md "Identity").
  * - CSV import: a problem of the whole file (too many rows) is the banner's text, not "Row 1" of
  *   the problem table (row 1 is the header, which is fine).
  * - Preview opened without an id (a bookmark): "No preview is open" with a way to Rules, not
@@ -23,6 +25,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
 import { createPrismaClient } from "~/db.server";
+import { SANDBOX_SHOP_DOMAIN } from "../../sandbox";
 import { browserAvailability, goTo as goToInApp, openEmbeddedAdmin, screenshot, type EmbeddedAdmin } from "./support/browser";
 
 const availability = browserAvailability();
@@ -128,6 +131,27 @@ describe.skipIf(!availability.available)("merchant audit: paging under the list,
     expect(await app.getByRole("button", { name: "Remove exception 1" }).count()).toBe(1);
     await screenshot(page, "rules-banner-names");
     await discardUnsaved();
+  });
+
+  it("Rules: the SKU picker says how many variants share a SKU, in the list and once picked", async () => {
+    await discardUnsaved();
+    // The shop's own variants are the reference: a SKU that two or more of them carry.
+    const counts = new Map<string, number>();
+    for (const variant of admin!.stack.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot().variants) if (variant.sku) counts.set(variant.sku, (counts.get(variant.sku) ?? 0) + 1);
+    const [sku, variants] = [...counts].find(([, count]) => count > 1)!;
+    await goToInApp(page, "/app/rules");
+    await app.getByRole("heading", { name: "Exceptions" }).waitFor({ timeout: 15_000 });
+    await app.getByRole("button", { name: "Add an exception" }).click();
+    await app.getByLabel("SKU", { exact: true }).fill(sku);
+    const option = app.getByRole("option", { name: `${sku} · shared by ${variants} variants` });
+    await option.waitFor({ timeout: 15_000 });
+    await screenshot(page, "rules-shared-sku-picker");
+    await option.click();
+    await app.getByText(`Shared by ${variants} variants: the rule applies to all of them`).waitFor({ timeout: 15_000 });
+    // Discarded at once, the pick's autosave still waiting: the exception must not come back.
+    await discardUnsaved();
+    await expect.poll(() => app.getByLabel("SKU", { exact: true }).count(), { timeout: 15_000 }).toBe(0);
+    await app.getByText("No changes: this is the version in force.").waitFor({ timeout: 15_000 });
   });
 
   it("CSV import: too many rows is said of the file, with no row number", async () => {

@@ -94,10 +94,10 @@ describe.skipIf(!availability.available)("inventory: bulk edit → preview → p
     expect(file.suggestedFilename()).toMatch(/^safestock-inventory-.+-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = readFileSync((await file.path())!, "utf8").replace(/^\uFEFF/, "");
     const lines = text.split("\r\n");
-    expect(lines[0]).toBe("inventory_item_id,sku,product,variant,row,location_or_channel,on_hand,protected,available,paused,why,days_of_supply");
+    expect(lines[0]).toBe("inventory_item_id,sku,product,variant,row,location_or_channel,on_hand,protected,available,paused,why,days_of_supply,left_alone,keeps_selling");
     // Every variant of the catalog, not only the page's search: 16 variants in the seed.
     expect(new Set(lines.slice(1).filter(Boolean).map((line) => line.split(",")[0])).size).toBe(16);
-    expect(lines).toContainEqual(expect.stringMatching(/,NECK-16,Silver Necklace,16 in,location,Warehouse,20,3,17,,3 safety stock for SKU NECK-16 at Warehouse,No recent sales$/));
-    expect(lines).toContainEqual(expect.stringMatching(/,NECK-18,Silver Necklace,18 in,location,Warehouse,15,3,12,,3 safety stock for SKU NECK-18 at Warehouse,No recent sales$/));
+    expect(lines).toContainEqual(expect.stringMatching(/,NECK-16,Silver Necklace,16 in,location,Warehouse,20,3,17,,3 safety stock for SKU NECK-16 at Warehouse,No recent sales,,no$/));
+    expect(lines).toContainEqual(expect.stringMatching(/,NECK-18,Silver Necklace,18 in,location,Warehouse,15,3,12,,3 safety stock for SKU NECK-18 at Warehouse,No recent sales,,no$/));
   });
 });
