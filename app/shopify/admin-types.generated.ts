@@ -508,6 +508,16 @@ export type SafestockProductPublicationsQueryVariables = Exact<{
 
 export type SafestockProductPublicationsQuery = { product: { id: string, resourcePublications: { nodes: Array<{ isPublished: boolean, publication: { id: string } }> } } | null };
 
+export type SafestockProductsPublicationsQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type SafestockProductsPublicationsQuery = { nodes: Array<
+    | { id: string, resourcePublications: { nodes: Array<{ publication: { id: string } }>, pageInfo: { hasNextPage: boolean } } }
+    | Record<PropertyKey, never>
+   | null> };
+
 export type SafestockPublishMutationVariables = Exact<{
   id: string;
   input: Array<PublicationInput> | PublicationInput;

@@ -322,6 +322,32 @@ export const PRODUCT_PUBLICATIONS_QUERY = /* GraphQL */ `
   }
 `;
 
+/**
+ * Where each of these products is published, for the pages (a channel number of a product that is
+ * not on that channel is not something it sells there). `nodes(ids:)` costs the same for 1 or 250
+ * ids (https://shopify.dev/docs/api/usage/limits#query-cost; sandbox/admin-api/cost.ts), so a page
+ * of items costs one request.
+ */
+export const PRODUCTS_PUBLICATIONS_QUERY = /* GraphQL */ `
+  query SafestockProductsPublications($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product {
+        id
+        resourcePublications(first: 50, onlyPublished: true) {
+          nodes {
+            publication {
+              id
+            }
+          }
+          pageInfo {
+            hasNextPage
+          }
+        }
+      }
+    }
+  }
+`;
+
 export const PUBLISH_MUTATION = /* GraphQL */ `
   mutation SafestockPublish($id: ID!, $input: [PublicationInput!]!) {
     publishablePublish(id: $id, input: $input) {
@@ -579,6 +605,7 @@ export const ALL_DOCUMENTS = {
   METAFIELDS_SET_MUTATION,
   APPLY_LEVELS_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
+  PRODUCTS_PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
   UNPUBLISH_MUTATION,
   SETUP_STATE_QUERY,

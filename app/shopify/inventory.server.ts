@@ -19,6 +19,7 @@ import {
   METAFIELDS_SET_MUTATION,
   MOVE_QUANTITIES_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
+  PRODUCTS_PUBLICATIONS_QUERY,
   PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
   UNPUBLISH_MUTATION,
@@ -42,6 +43,8 @@ import type {
   SafestockMoveQuantitiesMutationVariables,
   SafestockProductPublicationsQuery,
   SafestockProductPublicationsQueryVariables,
+  SafestockProductsPublicationsQuery,
+  SafestockProductsPublicationsQueryVariables,
   SafestockPublicationsQuery,
   SafestockPublicationsQueryVariables,
   SafestockPublishMutation,
@@ -454,6 +457,28 @@ export async function readProductPublications(client: AdminClient, productId: st
   return new Set(
     (data.product?.resourcePublications.nodes ?? []).filter((node) => node.isPublished).map((node) => node.publication.id),
   );
+}
+
+/** Shopify's limit on `nodes(ids:)` (https://shopify.dev/docs/api/admin-graphql/latest/queries/nodes). */
+const MAX_NODE_IDS = 250;
+
+/**
+ * The publications each product is published on now. A product Shopify does not return (deleted
+ * since) or with more publications than one page lists is absent: unknown, not "published nowhere".
+ */
+export async function readPublicationsOfProducts(client: AdminClient, productIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const published = new Map<string, Set<string>>();
+  const ids = [...new Set(productIds)];
+  for (let start = 0; start < ids.length; start += MAX_NODE_IDS) {
+    const { data } = await client.request<SafestockProductsPublicationsQuery>("SafestockProductsPublications", PRODUCTS_PUBLICATIONS_QUERY, {
+      ids: ids.slice(start, start + MAX_NODE_IDS),
+    } satisfies SafestockProductsPublicationsQueryVariables);
+    for (const node of data.nodes) {
+      if (!node || !("id" in node) || node.resourcePublications.pageInfo.hasNextPage) continue;
+      published.set(node.id, new Set(node.resourcePublications.nodes.map((entry) => entry.publication.id)));
+    }
+  }
+  return published;
 }
 
 export async function setProductPublished(
