@@ -194,13 +194,20 @@ export default function Inventory() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>{item.sku ? item.sku : <Text as="span" tone="subdued">No SKU</Text>}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric>
-                        {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + (level.onHand ?? 0), 0)}
-                      </Text>
+                      {/* A bundle has no stock of its own (docs/decisions/034): "0" would read as sold out. */}
+                      {item.bundle ? (
+                        <Text as="span" alignment="end" tone="subdued">
+                          Bundle: from components
+                        </Text>
+                      ) : (
+                        <Text as="span" alignment="end" numeric>
+                          {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + (level.onHand ?? 0), 0)}
+                        </Text>
+                      )}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
-                        {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + level.protected, 0)}
+                        {item.leftAlone || item.bundle ? "—" : item.levels.reduce((sum, level) => sum + level.protected, 0)}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
