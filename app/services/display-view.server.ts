@@ -2,21 +2,39 @@ import type { ExplainLine } from "~/domain";
 import { formatDuration } from "~/domain/explain";
 
 /**
- * Display helpers shared by the page services. Dates are formatted on the server, in UTC, so the
- * text rendered on the server and hydrated in the browser is identical whatever the browser's
- * time zone (a locale-dependent format would make React discard the server HTML).
+ * Display helpers shared by the page services. Dates are formatted on the server, in the shop's
+ * time zone (Shopify's `Shop.ianaTimezone`, stored by the sync: `shopTimeZone` of
+ * app/models/shop-installation.server.ts) with the zone's short name ("Dec 6, 2026, 2:05 PM EST"),
+ * so the text rendered on the server and hydrated in the browser is identical whatever the
+ * browser's time zone (a locale-dependent format would make React discard the server HTML), and
+ * the merchant reads the times of their own shop's day.
  */
-const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formats = new Map<string, Intl.DateTimeFormat>();
 
-export function formatDateTime(date: Date | null | undefined): string | null {
-  return date ? `${dateTime.format(date)} UTC` : null;
+function formatIn(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${seconds}`;
+  let format = formats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}), timeZoneName: "short" };
+    try {
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
+    } catch {
+      // A zone this runtime does not know: UTC, named as such, rather than a failed page.
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" });
+    }
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** "Dec 6, 2026, 2:05 PM EST": an instant in the shop's time zone. */
+export function formatDateTime(date: Date | null | undefined, timeZone: string): string | null {
+  return date ? formatIn(timeZone, false).format(date) : null;
 }
 
 /** The same, to the second: where seconds tell a story (a webhook's trigger and arrival). */
-const dateTimeToTheSecond = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-
-export function formatDateTimeToTheSecond(date: Date | null | undefined): string | null {
-  return date ? `${dateTimeToTheSecond.format(date)} UTC` : null;
+export function formatDateTimeToTheSecond(date: Date | null | undefined, timeZone: string): string | null {
+  return date ? formatIn(timeZone, true).format(date) : null;
 }
 
 /** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */

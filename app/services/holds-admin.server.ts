@@ -9,6 +9,7 @@ import { formatDateTime, formatTimeLeft, variantName } from "./display-view.serv
 import { recordAudit } from "~/models/audit.server";
 import { catalogItemById, catalogItemsWithSku, listLocations, variantsMatching, variantTitlesOf } from "~/models/catalog.server";
 import { activeHold, activeHoldsOfShop, extendHold, placeCustomerHold, releaseHold } from "~/models/holds.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { levelStateFor } from "~/models/sync-state.server";
 import { enqueueRecompute } from "./jobs.server";
 
@@ -23,9 +24,10 @@ export interface HoldProblem {
 }
 
 export async function loadHoldsPage(shop: string, now = new Date()) {
-  const [holds, locations] = await Promise.all([
+  const [holds, locations, timeZone] = await Promise.all([
     activeHoldsOfShop(shop, now, 200),
     listLocations(shop),
+    shopTimeZone(shop),
   ]);
   const items = await variantTitlesOf(shop, holds.map((hold) => hold.inventoryItemId));
   const names = new Map(items.map((item) => [item.inventoryItemId, variantName(item)]));
@@ -48,7 +50,7 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
       location: hold.location,
       channel: hold.holder.startsWith(CUSTOMER_PREFIX) ? "every channel" : hold.channel,
       note: hold.note,
-      expiresAt: formatDateTime(hold.expiresAt),
+      expiresAt: formatDateTime(hold.expiresAt, timeZone),
       expiresAtIso: hold.expiresAt.toISOString(),
       timeLeft: formatTimeLeft(hold.expiresAt.getTime(), now.getTime()),
     })),
@@ -142,7 +144,7 @@ export async function createCustomerHold(
       inventoryItemId: item.inventoryItemId,
       locationId: location.locationId,
       after: units,
-      reason: `Held ${units} for a customer until ${formatDateTime(expiresAt)}${note ? `: ${note}` : ""} (by ${createdBy})`,
+      reason: `Held ${units} for a customer until ${formatDateTime(expiresAt, await shopTimeZone(shop))}${note ? `: ${note}` : ""} (by ${createdBy})`,
       actor: "merchant",
     },
   ]);
@@ -163,7 +165,7 @@ export async function extendCustomerHold(shop: string, id: string, expiresAtText
   if (!expiresAt) return { ok: false, problems };
   await extendHold(shop, id, expiresAt);
   await recordAudit(shop, [
-    { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, after: hold.units, reason: `Hold extended until ${formatDateTime(expiresAt)} (by ${createdBy})`, actor: "merchant" },
+    { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, after: hold.units, reason: `Hold extended until ${formatDateTime(expiresAt, await shopTimeZone(shop))} (by ${createdBy})`, actor: "merchant" },
   ]);
   await enqueueRecompute(shop, [hold.inventoryItemId]);
   return { ok: true, id };

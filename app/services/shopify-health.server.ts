@@ -1,3 +1,4 @@
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { shopifyFailuresSince } from "~/models/shopify-failures.server";
 import { formatDateTime } from "./display-view.server";
 
@@ -23,6 +24,7 @@ export interface ShopifyFailingView {
 export async function shopifyFailingView(shop: string, now: Date = new Date()): Promise<ShopifyFailingView | null> {
   const failures = await shopifyFailuresSince(shop, new Date(now.getTime() - SHOPIFY_FAILURE_WINDOW_MS));
   if (failures.length === 0) return null;
+  const timeZone = await shopTimeZone(shop);
   return {
     windowMinutes: SHOPIFY_FAILURE_WINDOW_MS / 60_000,
     total: failures.reduce((sum, failure) => sum + failure.count, 0),
@@ -31,7 +33,7 @@ export async function shopifyFailingView(shop: string, now: Date = new Date()): 
       label: KIND_LABELS[failure.kind] ?? failure.kind,
       count: failure.count,
       lastStatus: failure.lastStatus,
-      lastAt: formatDateTime(failure.lastAt),
+      lastAt: formatDateTime(failure.lastAt, timeZone),
     })),
   };
 }

@@ -1,5 +1,5 @@
 import { listReconciliationReports } from "~/models/reconciliation.server";
-import { getShopInstallation } from "~/models/shop-installation.server";
+import { getShopInstallation, timeZoneOf } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
 import { formatDateTime, formatMillis } from "./display-view.server";
 import { enqueueReconcile, jobQueue } from "./jobs.server";
@@ -66,6 +66,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
     getShopInstallation(shop),
     shopifyFailingView(shop, now),
   ]);
+  const timeZone = timeZoneOf(installation);
   const reconcileQueue = stats.byQueue.reconcile;
   const reconcileQueued = (reconcileQueue?.pending ?? 0) + (reconcileQueue?.running ?? 0) > 0;
   return {
@@ -75,7 +76,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       id: report.id,
       trigger: report.trigger,
       status: report.status,
-      startedAt: formatDateTime(report.startedAt),
+      startedAt: formatDateTime(report.startedAt, timeZone),
       duration: report.finishedAt ? formatMillis(report.finishedAt.getTime() - report.startedAt.getTime()) : null,
       levelsChecked: report.levelsChecked,
       drifted: report.drifted,
@@ -103,16 +104,16 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
         attempts: job.attempts,
         problem: plainJobProblem(error),
         error,
-        finishedAt: formatDateTime(job.finishedAt),
+        finishedAt: formatDateTime(job.finishedAt, timeZone),
       };
     }),
     deadCursor,
     nextDeadCursor: dead.nextCursor,
-    webhooks: webhookLagByTopic(deliveries),
+    webhooks: webhookLagByTopic(deliveries, timeZone),
     frozen: installation?.frozenSince
-      ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
+      ? { since: formatDateTime(installation.frozenSince, timeZone), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,
-    lastReconcileAt: formatDateTime(installation?.lastReconcileAt),
+    lastReconcileAt: formatDateTime(installation?.lastReconcileAt, timeZone),
     shopifyFailing,
     // Measured against Shopify's Date header and named as ours, not as Shopify's lateness (issue 22).
     clockSkew: describeClockSkew(await shopifyClockSkewMs()),
@@ -120,7 +121,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
 }
 
 /** Receive lag (Shopify's triggered-at → our received-at) per topic: median, 90th percentile, worst. */
-function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null; receivedAt: Date }[]) {
+function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null; receivedAt: Date }[], timeZone: string) {
   const byTopic = new Map<string, { count: number; lags: number[]; last: Date }>();
   for (const delivery of deliveries) {
     const entry = byTopic.get(delivery.topic) ?? { count: 0, lags: [], last: delivery.receivedAt };
@@ -133,7 +134,7 @@ function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null
     .map(([topic, entry]) => {
       const lags = entry.lags.sort((a, b) => a - b);
       const at = (q: number) => (lags.length ? formatMillis(lags[Math.min(lags.length - 1, Math.floor(lags.length * q))]) : "—");
-      return { topic, deliveries: entry.count, median: at(0.5), p90: at(0.9), worst: lags.length ? formatMillis(lags[lags.length - 1]) : "—", lastReceived: formatDateTime(entry.last) };
+      return { topic, deliveries: entry.count, median: at(0.5), p90: at(0.9), worst: lags.length ? formatMillis(lags[lags.length - 1]) : "—", lastReceived: formatDateTime(entry.last, timeZone) };
     })
     .sort((a, b) => a.topic.localeCompare(b.topic));
 }

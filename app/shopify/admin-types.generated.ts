@@ -466,6 +466,11 @@ export type SafestockLocationsQueryVariables = Exact<{
 
 export type SafestockLocationsQuery = { locations: { nodes: Array<{ id: string, name: string, isActive: boolean, fulfillsOnlineOrders: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type SafestockShopTimeZoneQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SafestockShopTimeZoneQuery = { shop: { ianaTimezone: string } };
+
 export type SafestockPublicationsQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;

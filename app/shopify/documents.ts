@@ -215,6 +215,18 @@ export const LOCATIONS_QUERY = /* GraphQL */ `
   }
 `;
 
+/**
+ * The shop's time zone, for the pages' times
+ * (https://shopify.dev/docs/api/admin-graphql/latest/objects/Shop#field-ianaTimezone).
+ */
+export const SHOP_TIME_ZONE_QUERY = /* GraphQL */ `
+  query SafestockShopTimeZone {
+    shop {
+      ianaTimezone
+    }
+  }
+`;
+
 /** Publication.name is deprecated in 2026-10; the catalog title is the channel's name. */
 export const PUBLICATIONS_QUERY = /* GraphQL */ `
   query SafestockPublications($after: String) {
@@ -600,6 +612,7 @@ export const ALL_DOCUMENTS = {
   CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,
+  SHOP_TIME_ZONE_QUERY,
   PUBLICATIONS_QUERY,
   MOVE_QUANTITIES_MUTATION,
   METAFIELDS_SET_MUTATION,

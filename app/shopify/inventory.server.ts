@@ -22,6 +22,7 @@ import {
   PRODUCTS_PUBLICATIONS_QUERY,
   PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
+  SHOP_TIME_ZONE_QUERY,
   UNPUBLISH_MUTATION,
 } from "./documents";
 import type {
@@ -39,6 +40,7 @@ import type {
   SafestockItemMoreLevelsQueryVariables,
   SafestockLocationsQuery,
   SafestockLocationsQueryVariables,
+  SafestockShopTimeZoneQuery,
   SafestockMoveQuantitiesMutation,
   SafestockMoveQuantitiesMutationVariables,
   SafestockProductPublicationsQuery,
@@ -260,6 +262,12 @@ export async function readLocations(client: AdminClient) {
     after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
   } while (after);
   return locations;
+}
+
+/** The shop's IANA time zone ("America/New_York"). */
+export async function readShopTimeZone(client: AdminClient): Promise<string> {
+  const { data } = await client.request<SafestockShopTimeZoneQuery>("SafestockShopTimeZone", SHOP_TIME_ZONE_QUERY, {});
+  return data.shop.ianaTimezone;
 }
 
 export async function readPublications(client: AdminClient) {
