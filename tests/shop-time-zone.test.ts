@@ -8,12 +8,13 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loader as activityLoader } from "~/routes/app.activity";
+import { action as holdsAction, loader as holdsLoader } from "~/routes/app.holds";
 import { loader as policyLoader } from "~/routes/app.policy";
 import { loader as syncLoader } from "~/routes/app.sync";
 import { publishPolicy } from "~/services/policy.server";
 import { SANDBOX_SHOP_DOMAIN, sandboxHandlers } from "../sandbox";
 import { mswServer } from "./setup/msw";
-import { callLoader } from "./support/admin-routes";
+import { callAction, callLoader } from "./support/admin-routes";
 import { startHarness, type Harness } from "./support/harness";
 
 let harness: Harness;
@@ -49,5 +50,18 @@ describe("times in the shop's time zone", () => {
     expect(policy.data.versions.map((version: { createdAt: string }) => version.createdAt)).toEqual(["Dec 6, 2026, 2:05 PM GMT+1"]);
     const sync = await callLoader(harness, syncLoader, "/app/sync");
     expect(sync.data.lastReconcileAt).toBe("Dec 6, 2026, 2:05 PM GMT+1");
+  });
+
+  it("Holds takes the end time on the shop's wall clock and shows it back the same way", async () => {
+    // 18:30 on 2030-07-04 in Paris (summer time, UTC+2) is 16:30 UTC.
+    const created = await callAction(harness, holdsAction, "/app/holds", { intent: "create", sku: "RING-7", location: "Warehouse", units: "1", expiresAt: "2030-07-04T18:30", note: "" });
+    expect(created.data).toMatchObject({ ok: true });
+    const hold = await prisma.cartHold.findFirstOrThrow({ where: { id: created.data.id } });
+    expect(hold.expiresAt.toISOString()).toBe("2030-07-04T16:30:00.000Z");
+
+    const page = await callLoader(harness, holdsLoader, "/app/holds");
+    // The field is labelled with the zone's short name today (the test runs in any season).
+    expect(page.data.timeZoneName).toMatch(/^GMT\+[12]$/);
+    expect(page.data.holds[0]).toMatchObject({ expiresAt: "Jul 4, 2030, 6:30 PM GMT+2", expiresAtLocal: "2030-07-04T18:30" });
   });
 });

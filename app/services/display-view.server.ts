@@ -37,6 +37,48 @@ export function formatDateTimeToTheSecond(date: Date | null | undefined, timeZon
   return date ? formatIn(timeZone, true).format(date) : null;
 }
 
+/** The zone's short name now ("EST", "GMT+1"), for a field's label: "Hold until (EST)". */
+export function timeZoneShortName(timeZone: string, at: Date): string {
+  return formatIn(timeZone, false).formatToParts(at).find((part) => part.type === "timeZoneName")?.value ?? timeZone;
+}
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time in the zone as an <input type="datetime-local"> value: "2026-12-06T14:05". */
+export function wallClockIn(date: Date, timeZone: string): string {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: validZone(timeZone), year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    wallClocks.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((entry) => [entry.type, entry.value]));
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`;
+}
+
+/**
+ * The instant a wall-clock time ("2026-12-06T14:05", what <input type="datetime-local"> sends)
+ * names in the zone; null when unreadable. The zone's offset is taken at the guess and again at
+ * the result, so a time next to a daylight-saving change lands on the offset in force then.
+ */
+export function instantOfWallClock(text: string, timeZone: string): Date | null {
+  const match = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second = "0"] = match;
+  const asUtc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (Number.isNaN(asUtc)) return null;
+  const offsetAt = (ms: number) => Date.parse(`${wallClockIn(new Date(ms), timeZone)}:00Z`) - Math.floor(ms / 60_000) * 60_000;
+  const first = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(first));
+}
+
+function validZone(timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
 /** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */
 export const formatMillis = formatDuration;
 
