@@ -31,7 +31,7 @@
  */
 import { createMarketplaceConnector } from "./connector/index.js";
 import type { Sandbox } from "./index.js";
-import { assertPortFree, buildApp, migrateDatabase, parseBulkRate, parseIdBaseFlag, parsePlan, parseSeed, StackError, startSandboxStack, withAppBuildLock } from "./stack.js";
+import { assertPortFree, buildApp, migrateDatabase, parseBulkRate, parseIdBaseFlag, parsePlan, parseSeed, parseTimeZoneFlag, StackError, startSandboxStack, withAppBuildLock } from "./stack.js";
 
 const args = process.argv.slice(2);
 const flagValue = (name: string): string | undefined => {
@@ -54,6 +54,7 @@ async function main() {
   const started = Date.now();
   const plan = parsePlan(flagValue("--plan") ?? process.env.SANDBOX_PLAN);
   const idBase = parseIdBaseFlag(flagValue("--id-base") ?? process.env.SANDBOX_ID_BASE);
+  const timeZone = parseTimeZoneFlag(flagValue("--time-zone") ?? process.env.SANDBOX_TIME_ZONE);
   const bulkObjectsPerSecond = parseBulkRate(flagValue("--bulk-rate") ?? process.env.SANDBOX_BULK_OBJECTS_PER_SECOND);
   const seed = parseSeed({ variants: flagValue("--variants") ?? process.env.SANDBOX_VARIANTS, catalog: flagValue("--catalog") ?? process.env.SANDBOX_CATALOG });
   await assertPortFree(`http://127.0.0.1:${port}`);
@@ -62,10 +63,10 @@ async function main() {
   migrateDatabase(databaseUrl);
   const stack = await withAppBuildLock(async () => {
     buildApp({ log: step });
-    return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(plan ? { plan } : {}), ...(bulkObjectsPerSecond ? { bulkObjectsPerSecond } : {}) });
+    return startSandboxStack({ port, sandboxPort, databaseUrl, log: step, appOutput: "inherit", reset, seed, ...(idBase ? { idBase } : {}), ...(timeZone ? { timeZone } : {}), ...(plan ? { plan } : {}), ...(bulkObjectsPerSecond ? { bulkObjectsPerSecond } : {}) });
   });
-  if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase)) {
-    step("The kept shop was restored as it was: --variants, --catalog and --id-base apply to a new shop (add --reset)");
+  if (stack.restored && (flagValue("--variants") !== undefined || flagValue("--catalog") !== undefined || idBase || timeZone)) {
+    step("The kept shop was restored as it was: --variants, --catalog, --id-base and --time-zone apply to a new shop (add --reset)");
   }
   const shutdown = async () => {
     await stack.stop();

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseBulkRate, parseIdBaseFlag, parseSeed, StackError, withAppBuildLock } from "./stack.js";
+import { parseBulkRate, parseIdBaseFlag, parseSeed, parseTimeZoneFlag, StackError, withAppBuildLock } from "./stack.js";
 
 describe("withAppBuildLock", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "safestock-lock-test-"));
@@ -47,6 +47,12 @@ describe("npm run sandbox's seed flags", () => {
     expect(parseIdBaseFlag("9007199254740993")).toBe("9007199254740993");
     expect(() => parseIdBaseFlag("-1")).toThrow(StackError);
     expect(() => parseIdBaseFlag("12345678901234567890")).toThrow(StackError);
+  });
+
+  it("--time-zone takes an IANA zone name", () => {
+    expect(parseTimeZoneFlag(undefined)).toBeUndefined();
+    expect(parseTimeZoneFlag("Europe/Paris")).toBe("Europe/Paris");
+    expect(() => parseTimeZoneFlag("Mars/Olympus")).toThrow(StackError);
   });
 
   it("--bulk-rate takes a positive number of objects a second", () => {

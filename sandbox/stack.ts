@@ -75,6 +75,8 @@ export interface SandboxStackOptions {
   seed?: SeedOption;
   /** Where a new shop's id counters start (decimal text; beyond 2^53 to catch numeric parses, sandbox/shop/ids.ts). */
   idBase?: string;
+  /** A new shop's time zone (`Shop.ianaTimezone`, an IANA name); default America/New_York. */
+  timeZone?: string;
   /** Objects a bulk query reads per second (sandbox/admin-api/resolvers/bulk.ts; default there). */
   bulkObjectsPerSecond?: number;
 }
@@ -288,6 +290,16 @@ export function parseIdBaseFlag(value: string | undefined): string | undefined {
   }
 }
 
+/** `--time-zone Europe/Paris`: an IANA zone name this runtime knows, as Shopify's `ianaTimezone` is one. */
+export function parseTimeZoneFlag(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    throw new StackError(`--time-zone: "${value}" is not an IANA time zone (e.g. America/New_York, Europe/Paris)`);
+  }
+}
+
 async function waitForHealth(url: string, timeoutMs: number, child: ChildProcess) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -342,6 +354,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     plan,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.idBase === undefined ? {} : { idBase: options.idBase }),
+    ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
     ...(options.bulkObjectsPerSecond === undefined ? {} : { bulkObjectsPerSecond: options.bulkObjectsPerSecond }),
     ...(kept ? { restore: kept.shops } : {}),
   });

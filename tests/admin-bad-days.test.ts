@@ -88,7 +88,7 @@ describe("a job that died of Shopify's transient failures", () => {
 });
 
 describe("a webhook Shopify delivered late", () => {
-  it("Webhook deliveries writes its times as the other pages do, to the second, with how long it took to arrive", async () => {
+  it("Webhook deliveries writes its times as the other pages do, to the second, in the shop's time zone, with how long it took to arrive", async () => {
     const harness = startHarness();
     await harness.install();
     await harness.settle();
@@ -109,10 +109,12 @@ describe("a webhook Shopify delivered late", () => {
     const page = await callLoader(harness, webhooksLoader, "/app/webhooks");
     expect(page.status).toBe(200);
     const [late] = page.data.deliveries;
+    // The sandbox shop is in America/New_York (Shop.ianaTimezone), on EST (UTC−5) in January:
+    // 17:54:54 UTC is 12:54:54 PM there.
     expect(late).toMatchObject({
       topic: "orders/create",
-      triggeredAt: "Jan 1, 2030, 5:54:54 PM UTC",
-      receivedAt: "Jan 1, 2030, 5:55:21 PM UTC",
+      triggeredAt: "Jan 1, 2030, 12:54:54 PM EST",
+      receivedAt: "Jan 1, 2030, 12:55:21 PM EST",
       // 26.794 s, written as every duration in the app is (whole seconds from 10 s up).
       arrivedAfter: "27 s",
     });

@@ -23,7 +23,9 @@ async function ring7Channels() {
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
 
 beforeAll(async () => {
-  harness = startHarness();
+  // A UTC shop: the time fields take the shop's wall clock, here the same as toISOString's
+  // (tests/shop-time-zone.test.ts covers a shop in another zone).
+  harness = startHarness({ timeZone: "UTC" });
   await harness.install();
   await harness.settle();
 });

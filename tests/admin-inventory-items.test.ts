@@ -5,6 +5,8 @@
  * [0, 0, 0], Gift Card $25 (untracked gift card) [0, 0, 0], Care Guide (PDF) (does not ship)
  * [100, 0, 0], Ceramic Planter Large (preorder, CONTINUE) [0, 0, 0]. Expected words come from
  * docs/decisions/034 (left alone: no numbers of its own) and Shopify's CONTINUE policy (sells on).
+ * Ceramic Mug / White (MUG-WHT) is published on Online Store and Point of Sale only (the seed's
+ * `channels`): Marketplace and Wholesale are channels it does not sell on.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loader as exportLoader } from "~/routes/app.inventory_.export";
@@ -27,6 +29,7 @@ interface ListedItem {
   sku: string;
   title: string;
   supply: { sellable: number | null; text: string };
+  channels: { channel: string; published: boolean; available: number }[];
 }
 
 async function listed(query: string): Promise<ListedItem[]> {
@@ -78,5 +81,25 @@ describe("Inventory list on a realistic catalog", () => {
       const quotedWhy = `"${why.replaceAll('"', '""')}"`;
       expect(itemRows[0]!.endsWith(`,item,,,,,,,Left alone,${why.includes(",") || why.includes('"') ? quotedWhy : why},no`), `${sku}: ${itemRows[0]}`).toBe(true);
     }
+  });
+
+  it("a product not published on a channel shows no number for it, on the page and in the export", async () => {
+    const mug = (await listed("MUG-WHT")).find((entry) => entry.title === "Ceramic Mug / White")!;
+    expect(Object.fromEntries(mug.channels.map((channel) => [channel.channel, channel.published]))).toEqual({
+      "Online Store": true,
+      "Point of Sale": true,
+      Marketplace: false,
+      Wholesale: false,
+    });
+
+    const file = await callLoader(harness, exportLoader, "/app/inventory/export");
+    const channelRows = String(file.data)
+      .split("\r\n")
+      .filter((line) => line.includes(",MUG-WHT,") && line.includes(",channel,"))
+      .map((line) => line.split(",").slice(5, 11).join(","));
+    expect(channelRows.filter((row) => row.startsWith("Marketplace,") || row.startsWith("Wholesale,")).sort()).toEqual([
+      "Marketplace,,,,,Not published on this channel in Shopify",
+      "Wholesale,,,,,Not published on this channel in Shopify",
+    ]);
   });
 });

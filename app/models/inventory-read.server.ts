@@ -8,7 +8,7 @@ import { keysetPage, keysetTake, type PageDirection } from "./keyset-page.server
  */
 
 export interface CatalogPage {
-  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[];
+  items: { inventoryItemId: string; productId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[];
   /** Cursors are inventory item ids: unique within a shop, so a page never repeats or skips a row. */
   nextCursor: string | null;
   previousCursor: string | null;
@@ -48,7 +48,7 @@ export async function listCatalogItemsPage(
     orderBy: [{ sku: "asc" }, { inventoryItemId: "asc" }],
     take: keysetTake(request),
     ...(cursor ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: cursor } }, skip: 1 } : {}),
-    select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true, continueSelling: true, leftAlone: true },
+    select: { inventoryItemId: true, productId: true, sku: true, productTitle: true, variantTitle: true, continueSelling: true, leftAlone: true },
   });
   const { rows: items, nextCursor, previousCursor } = keysetPage(rows, (row) => row.inventoryItemId, request);
   return { items, nextCursor, previousCursor };

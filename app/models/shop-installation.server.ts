@@ -13,6 +13,20 @@ export async function getShopInstallation(shop: string, db: PrismaClient = prism
   return db.shopInstallation.findUnique({ where: { shop } });
 }
 
+/** Shopify's `Shop.ianaTimezone`, kept for the pages' times. */
+export async function setShopTimeZone(shop: string, ianaTimezone: string, db: PrismaClient = prisma) {
+  await db.shopInstallation.updateMany({ where: { shop }, data: { ianaTimezone } });
+}
+
+/** The zone the pages show this shop's times in: its own once read from Shopify, UTC before. */
+export function timeZoneOf(installation: { ianaTimezone: string | null } | null | undefined): string {
+  return installation?.ianaTimezone ?? "UTC";
+}
+
+export async function shopTimeZone(shop: string, db: PrismaClient = prisma): Promise<string> {
+  return timeZoneOf(await db.shopInstallation.findUnique({ where: { shop }, select: { ianaTimezone: true } }));
+}
+
 export async function markShopUninstalled(shop: string, at: Date, db: PrismaClient = prisma) {
   await db.shopInstallation.updateMany({ where: { shop }, data: { status: "uninstalled", uninstalledAt: at } });
 }

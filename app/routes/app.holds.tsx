@@ -33,7 +33,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const MESSAGES = { create: "Customer hold created", extend: "Hold extended", release: "Hold released" } as const;
 
 export default function HoldsPage() {
-  const { holds, locations, defaultLocation } = useLoaderData<typeof loader>();
+  const { holds, locations, defaultLocation, timeZoneName } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const shopify = useAppBridge();
@@ -122,7 +122,7 @@ export default function HoldsPage() {
                 </div>,
                 hold.kind === "customer" ? (
                   <InlineStack key="a" gap="200">
-                    <Button onClick={() => { setExtending(hold.id); setExtendTo(hold.expiresAtIso.slice(0, 16)); }} accessibilityLabel={`Extend the hold on ${hold.sku || hold.variant}`}>
+                    <Button onClick={() => { setExtending(hold.id); setExtendTo(hold.expiresAtLocal); }} accessibilityLabel={`Extend the hold on ${hold.sku || hold.variant}`}>
                       Extend…
                     </Button>
                     <Form method="post">
@@ -146,7 +146,7 @@ export default function HoldsPage() {
               <input type="hidden" name="intent" value="extend" />
               <input type="hidden" name="id" value={extending} />
               <InlineStack gap="200" blockAlign="end">
-                <TextField label="Hold until (UTC)" type="datetime-local" name="expiresAt" value={extendTo} onChange={setExtendTo} autoComplete="off" error={errors.get("expiresAt")} />
+                <TextField label={`Hold until (${timeZoneName})`} type="datetime-local" name="expiresAt" value={extendTo} onChange={setExtendTo} autoComplete="off" error={errors.get("expiresAt")} />
                 <Button submit variant="primary" loading={busy}>
                   Extend hold
                 </Button>
@@ -168,7 +168,7 @@ export default function HoldsPage() {
                 <VariantPicker label="SKU" textName="sku" itemName="item" error={errors.get("sku")} resetKey={created} />
                 <Select label="Location" name="location" options={locations.map((name) => ({ label: name, value: name }))} value={location} onChange={setLocation} error={errors.get("location")} />
                 <TextField label="Units" type="number" min={1} name="units" value={units} onChange={setUnits} autoComplete="off" error={errors.get("units")} />
-                <TextField label="Hold until (UTC)" type="datetime-local" name="expiresAt" value={expiresAt} onChange={setExpiresAt} autoComplete="off" error={!extending ? errors.get("expiresAt") : undefined} />
+                <TextField label={`Hold until (${timeZoneName})`} type="datetime-local" name="expiresAt" value={expiresAt} onChange={setExpiresAt} autoComplete="off" error={!extending ? errors.get("expiresAt") : undefined} />
               </InlineGrid>
               <TextField label="Note" name="note" value={note} onChange={setNote} autoComplete="off" placeholder="e.g. Ring for Ms. Lee, collecting Friday" error={errors.get("note")} />
               <InlineStack>

@@ -68,7 +68,7 @@ async function downloadExport(): Promise<string | null> {
 }
 
 export default function Inventory() {
-  const { items, search, nextCursor, previousCursor, applying, locationNames } = useLoaderData<typeof loader>();
+  const { items, search, nextCursor, previousCursor, applying, locationNames, publicationsKnown } = useLoaderData<typeof loader>();
   const setSearch = useSearchParamNavigation();
   const navigation = useNavigation();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(items, {
@@ -123,6 +123,11 @@ export default function Inventory() {
         {applying && (
           <Banner tone="info" title="Applying your latest changes">
             <p>Safestock is recomputing your inventory; these numbers refresh by themselves when it is done.</p>
+          </Banner>
+        )}
+        {!publicationsKnown && (
+          <Banner tone="warning" title="Sales channels not checked">
+            <p>Shopify did not say which channels these products are published on, so every channel shows its number. Reload the page to try again.</p>
           </Banner>
         )}
         <SkuSearch
@@ -189,13 +194,20 @@ export default function Inventory() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>{item.sku ? item.sku : <Text as="span" tone="subdued">No SKU</Text>}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric>
-                        {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + (level.onHand ?? 0), 0)}
-                      </Text>
+                      {/* A bundle has no stock of its own (docs/decisions/034): "0" would read as sold out. */}
+                      {item.bundle ? (
+                        <Text as="span" alignment="end" tone="subdued">
+                          Bundle: from components
+                        </Text>
+                      ) : (
+                        <Text as="span" alignment="end" numeric>
+                          {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + (level.onHand ?? 0), 0)}
+                        </Text>
+                      )}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
-                        {item.leftAlone ? "—" : item.levels.reduce((sum, level) => sum + level.protected, 0)}
+                        {item.leftAlone || item.bundle ? "—" : item.levels.reduce((sum, level) => sum + level.protected, 0)}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
@@ -292,7 +304,11 @@ export default function Inventory() {
                       headings={["Channel", "Available to sell", "Why"]}
                       rows={item.channels.map((channel) => [
                         channel.channel,
-                        channel.paused ? (
+                        !channel.published ? (
+                          <Text as="span" tone="subdued" key={channel.channel}>
+                            Not published
+                          </Text>
+                        ) : channel.paused ? (
                           <InlineStack gap="100" align="end" key={channel.channel}>
                             <Badge tone="warning">Paused</Badge>
                             <span>{channel.available}</span>
@@ -300,7 +316,11 @@ export default function Inventory() {
                         ) : (
                           channel.available
                         ),
-                        <Reasons key={channel.channel} lines={channel.explain} empty="Shares the whole pool" />,
+                        channel.published ? (
+                          <Reasons key={channel.channel} lines={channel.explain} empty="Shares the whole pool" />
+                        ) : (
+                          `This product is not published on ${channel.channel} in Shopify, so it does not sell there.`
+                        ),
                       ])}
                     />
                   )}

@@ -1,5 +1,6 @@
 import { listAuditPage } from "~/models/audit-read.server";
 import { catalogItemById, listChannels, listLocations, skuSpellings } from "~/models/catalog.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { formatDateTime, variantName, type PageRequest } from "./display-view.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
@@ -29,11 +30,12 @@ export async function loadActivity(shop: string, { sku, item = null, ...page }: 
   // "ring-7" finds RING-7's history: the whole SKU in any case, as the catalog spells it; the
   // text as typed also matches the history of an item since deleted.
   const skus = sku ? [...new Set([sku, ...(await skuSpellings(shop, sku))])] : null;
-  const [audit, locations, channels, variant] = await Promise.all([
+  const [audit, locations, channels, variant, timeZone] = await Promise.all([
     listAuditPage(shop, { skus, item, ...page, take: ACTIVITY_PAGE_SIZE }),
     listLocations(shop),
     listChannels(shop),
     item ? catalogItemById(shop, item) : null,
+    shopTimeZone(shop),
   ]);
   const locationName = new Map(locations.map((location) => [location.locationId, location.name]));
   const channelName = new Map(channels.map((channel) => [channel.handle, channel.name]));
@@ -46,7 +48,7 @@ export async function loadActivity(shop: string, { sku, item = null, ...page }: 
     previousCursor: audit.previousCursor,
     entries: audit.entries.map((entry) => ({
       id: entry.id,
-      at: formatDateTime(entry.createdAt),
+      at: formatDateTime(entry.createdAt, timeZone),
       subject: SUBJECTS[entry.subject] ?? entry.subject,
       sku: entry.sku,
       where: entry.locationId

@@ -1,7 +1,7 @@
 import { currentPolicy } from "~/models/policy.server";
 import { protectionTotals } from "~/models/inventory-read.server";
 import { listReconciliationReports } from "~/models/reconciliation.server";
-import { getShopInstallation } from "~/models/shop-installation.server";
+import { getShopInstallation, timeZoneOf } from "~/models/shop-installation.server";
 import type { Policy } from "~/domain";
 import { loadDashboardCharts } from "./dashboard-charts.server";
 import { formatDateTime } from "./display-view.server";
@@ -30,6 +30,7 @@ export async function loadDashboard(shop: string) {
   ]);
   const document = policy?.document as Policy | undefined;
   const last = reports[0] ?? null;
+  const timeZone = timeZoneOf(installation);
   const setup = await loadSetupChecklist(shop, {
     initialSync: (installation?.initialSync ?? "idle") as "idle" | "running" | "done" | "failed",
     policyVersion: policy?.version ?? null,
@@ -44,19 +45,19 @@ export async function loadDashboard(shop: string) {
       // A shop that authenticated but whose sync job has not started yet reads as "idle".
       initialSync: (installation?.initialSync ?? "idle") as "idle" | "running" | "done" | "failed",
       initialSyncNote: installation?.initialSyncNote ?? null,
-      installedAt: formatDateTime(installation?.installedAt),
-      lastSyncAt: formatDateTime(installation?.lastSyncAt),
+      installedAt: formatDateTime(installation?.installedAt, timeZone),
+      lastSyncAt: formatDateTime(installation?.lastSyncAt, timeZone),
     },
-    access: accessState(installation, queue.byStatus.waiting),
+    access: accessState(installation, queue.byStatus.waiting, timeZone),
     shopifyFailing,
     frozen: installation?.frozenSince
-      ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
+      ? { since: formatDateTime(installation.frozenSince, timeZone), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,
     policy: policy
       ? {
           version: policy.version,
           createdBy: policy.createdBy,
-          createdAt: formatDateTime(policy.createdAt),
+          createdAt: formatDateTime(policy.createdAt, timeZone),
           protectionRules: document?.protection?.length ?? 0,
           channelRules: document?.channels?.length ?? 0,
         }
@@ -65,8 +66,8 @@ export async function loadDashboard(shop: string) {
       ? {
           status: last.status,
           trigger: last.trigger,
-          startedAt: formatDateTime(last.startedAt),
-          finishedAt: formatDateTime(last.finishedAt),
+          startedAt: formatDateTime(last.startedAt, timeZone),
+          finishedAt: formatDateTime(last.finishedAt, timeZone),
           levelsChecked: last.levelsChecked,
           drifted: last.drifted,
           fixed: last.fixed,
@@ -92,14 +93,15 @@ const RESTORED_NOTE_MS = 24 * 60 * 60_000;
 function accessState(
   installation: { accessLostAt: Date | null; accessLostReason: string | null; accessRestoredAt: Date | null; jobsResumed: number | null } | null,
   waitingJobs: number,
+  timeZone: string,
   now: Date = new Date(),
 ) {
   if (installation?.accessLostAt) {
-    return { state: "lost" as const, since: formatDateTime(installation.accessLostAt), reason: installation.accessLostReason, waitingJobs };
+    return { state: "lost" as const, since: formatDateTime(installation.accessLostAt, timeZone), reason: installation.accessLostReason, waitingJobs };
   }
   const restored = installation?.accessRestoredAt;
   if (restored && now.getTime() - restored.getTime() < RESTORED_NOTE_MS) {
-    return { state: "restored" as const, at: formatDateTime(restored), jobsResumed: installation.jobsResumed ?? 0 };
+    return { state: "restored" as const, at: formatDateTime(restored, timeZone), jobsResumed: installation.jobsResumed ?? 0 };
   }
   return null;
 }

@@ -2,21 +2,81 @@ import type { ExplainLine } from "~/domain";
 import { formatDuration } from "~/domain/explain";
 
 /**
- * Display helpers shared by the page services. Dates are formatted on the server, in UTC, so the
- * text rendered on the server and hydrated in the browser is identical whatever the browser's
- * time zone (a locale-dependent format would make React discard the server HTML).
+ * Display helpers shared by the page services. Dates are formatted on the server, in the shop's
+ * time zone (Shopify's `Shop.ianaTimezone`, stored by the sync: `shopTimeZone` of
+ * app/models/shop-installation.server.ts) with the zone's short name ("Dec 6, 2026, 2:05 PM EST"),
+ * so the text rendered on the server and hydrated in the browser is identical whatever the
+ * browser's time zone (a locale-dependent format would make React discard the server HTML), and
+ * the merchant reads the times of their own shop's day.
  */
-const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formats = new Map<string, Intl.DateTimeFormat>();
 
-export function formatDateTime(date: Date | null | undefined): string | null {
-  return date ? `${dateTime.format(date)} UTC` : null;
+function formatIn(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${seconds}`;
+  let format = formats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit", ...(seconds ? { second: "2-digit" } : {}), timeZoneName: "short" };
+    try {
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
+    } catch {
+      // A zone this runtime does not know: UTC, named as such, rather than a failed page.
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" });
+    }
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** "Dec 6, 2026, 2:05 PM EST": an instant in the shop's time zone. */
+export function formatDateTime(date: Date | null | undefined, timeZone: string): string | null {
+  return date ? formatIn(timeZone, false).format(date) : null;
 }
 
 /** The same, to the second: where seconds tell a story (a webhook's trigger and arrival). */
-const dateTimeToTheSecond = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+export function formatDateTimeToTheSecond(date: Date | null | undefined, timeZone: string): string | null {
+  return date ? formatIn(timeZone, true).format(date) : null;
+}
 
-export function formatDateTimeToTheSecond(date: Date | null | undefined): string | null {
-  return date ? `${dateTimeToTheSecond.format(date)} UTC` : null;
+/** The zone's short name now ("EST", "GMT+1"), for a field's label: "Hold until (EST)". */
+export function timeZoneShortName(timeZone: string, at: Date): string {
+  return formatIn(timeZone, false).formatToParts(at).find((part) => part.type === "timeZoneName")?.value ?? timeZone;
+}
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time in the zone as an <input type="datetime-local"> value: "2026-12-06T14:05". */
+export function wallClockIn(date: Date, timeZone: string): string {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: validZone(timeZone), year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    wallClocks.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((entry) => [entry.type, entry.value]));
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`;
+}
+
+/**
+ * The instant a wall-clock time ("2026-12-06T14:05", what <input type="datetime-local"> sends)
+ * names in the zone; null when unreadable. The zone's offset is taken at the guess and again at
+ * the result, so a time next to a daylight-saving change lands on the offset in force then.
+ */
+export function instantOfWallClock(text: string, timeZone: string): Date | null {
+  const match = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second = "0"] = match;
+  const asUtc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (Number.isNaN(asUtc)) return null;
+  const offsetAt = (ms: number) => Date.parse(`${wallClockIn(new Date(ms), timeZone)}:00Z`) - Math.floor(ms / 60_000) * 60_000;
+  const first = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(first));
+}
+
+function validZone(timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    return "UTC";
+  }
 }
 
 /** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */

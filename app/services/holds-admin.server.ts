@@ -5,10 +5,11 @@
  * (docs/policy.md §4 "holds"). Every change is audited and recomputes the item's numbers.
  */
 import { randomUUID } from "node:crypto";
-import { formatDateTime, formatTimeLeft, variantName } from "./display-view.server";
+import { formatDateTime, formatTimeLeft, instantOfWallClock, timeZoneShortName, variantName, wallClockIn } from "./display-view.server";
 import { recordAudit } from "~/models/audit.server";
 import { catalogItemById, catalogItemsWithSku, listLocations, variantsMatching, variantTitlesOf } from "~/models/catalog.server";
 import { activeHold, activeHoldsOfShop, extendHold, placeCustomerHold, releaseHold } from "~/models/holds.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { levelStateFor } from "~/models/sync-state.server";
 import { enqueueRecompute } from "./jobs.server";
 
@@ -23,14 +24,17 @@ export interface HoldProblem {
 }
 
 export async function loadHoldsPage(shop: string, now = new Date()) {
-  const [holds, locations] = await Promise.all([
+  const [holds, locations, timeZone] = await Promise.all([
     activeHoldsOfShop(shop, now, 200),
     listLocations(shop),
+    shopTimeZone(shop),
   ]);
   const items = await variantTitlesOf(shop, holds.map((hold) => hold.inventoryItemId));
   const names = new Map(items.map((item) => [item.inventoryItemId, variantName(item)]));
   const active = locations.filter((location) => location.isActive);
   return {
+    /** The time fields are in the shop's time zone, named by its short name now ("EST"). */
+    timeZoneName: timeZoneShortName(timeZone, now),
     locations: active.map((location) => location.name),
     /**
      * What the Location select starts on: a location that fulfils online orders (where a shop
@@ -48,17 +52,19 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
       location: hold.location,
       channel: hold.holder.startsWith(CUSTOMER_PREFIX) ? "every channel" : hold.channel,
       note: hold.note,
-      expiresAt: formatDateTime(hold.expiresAt),
-      expiresAtIso: hold.expiresAt.toISOString(),
+      expiresAt: formatDateTime(hold.expiresAt, timeZone),
+      /** The end as the time field shows it: the shop's wall clock. */
+      expiresAtLocal: wallClockIn(hold.expiresAt, timeZone),
       timeLeft: formatTimeLeft(hold.expiresAt.getTime(), now.getTime()),
     })),
   };
 }
 
-function parseExpiry(text: string, now: Date, problems: HoldProblem[]): Date | null {
-  // <input type="datetime-local"> sends "2026-12-04T17:00" (no zone): the page says times are UTC.
-  const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
-  if (!text || Number.isNaN(date.getTime())) {
+function parseExpiry(text: string, now: Date, problems: HoldProblem[], timeZone: string): Date | null {
+  // <input type="datetime-local"> sends "2026-12-04T17:00" (no zone): the shop's wall clock, as the
+  // field's label says; a text with its own offset (an API caller) is taken as written.
+  const date = /[zZ]|[+-]\d\d:\d\d$/.test(text) ? new Date(text) : instantOfWallClock(text, timeZone);
+  if (!text || !date || Number.isNaN(date.getTime())) {
     problems.push({ path: "expiresAt", message: "pick when the hold ends" });
     return null;
   }
@@ -116,7 +122,8 @@ export async function createCustomerHold(
   if (!location) problems.push({ path: "location", message: input.location ? `unknown location "${input.location}"` : "pick the location that keeps the units" });
   if (!Number.isInteger(units) || units < 1) problems.push({ path: "units", message: `must be a whole number of at least 1, got ${JSON.stringify(input.units)}` });
   if (note.length > MAX_NOTE_LENGTH) problems.push({ path: "note", message: `is too long (at most ${MAX_NOTE_LENGTH} characters)` });
-  const expiresAt = parseExpiry(input.expiresAt.trim(), now, problems);
+  const timeZone = await shopTimeZone(shop);
+  const expiresAt = parseExpiry(input.expiresAt.trim(), now, problems, timeZone);
   if (item && location && Number.isInteger(units) && units >= 1) {
     const level = await levelStateFor(shop, item.inventoryItemId, location.locationId);
     const available = level?.available ?? 0;
@@ -142,7 +149,7 @@ export async function createCustomerHold(
       inventoryItemId: item.inventoryItemId,
       locationId: location.locationId,
       after: units,
-      reason: `Held ${units} for a customer until ${formatDateTime(expiresAt)}${note ? `: ${note}` : ""} (by ${createdBy})`,
+      reason: `Held ${units} for a customer until ${formatDateTime(expiresAt, timeZone)}${note ? `: ${note}` : ""} (by ${createdBy})`,
       actor: "merchant",
     },
   ]);
@@ -159,11 +166,12 @@ export async function extendCustomerHold(shop: string, id: string, expiresAtText
   const hold = await customerHold(shop, id);
   if (!hold) return { ok: false, problems: [{ path: "hold", message: "this hold has ended or does not exist" }] };
   const problems: HoldProblem[] = [];
-  const expiresAt = parseExpiry(expiresAtText.trim(), now, problems);
+  const timeZone = await shopTimeZone(shop);
+  const expiresAt = parseExpiry(expiresAtText.trim(), now, problems, timeZone);
   if (!expiresAt) return { ok: false, problems };
   await extendHold(shop, id, expiresAt);
   await recordAudit(shop, [
-    { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, after: hold.units, reason: `Hold extended until ${formatDateTime(expiresAt)} (by ${createdBy})`, actor: "merchant" },
+    { subject: "customer_hold", sku: hold.sku, inventoryItemId: hold.inventoryItemId, after: hold.units, reason: `Hold extended until ${formatDateTime(expiresAt, timeZone)} (by ${createdBy})`, actor: "merchant" },
   ]);
   await enqueueRecompute(shop, [hold.inventoryItemId]);
   return { ok: true, id };

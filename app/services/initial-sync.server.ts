@@ -8,7 +8,7 @@ import { forEachCatalogBatch } from "~/shopify/inventory.server";
 import { upsertCatalogItems } from "~/models/catalog.server";
 import type { SafetyStockRule } from "~/domain";
 import { jobQueue } from "./jobs.server";
-import { bulkReadProgress, reconcileShop, refreshLocationsAndChannels } from "./reconcile.server";
+import { bulkReadProgress, reconcileShop, refreshShopFacts } from "./reconcile.server";
 import { catalogEntries } from "./sync-items.server";
 import { switchProtectionOnAfterSync } from "./setup.server";
 
@@ -30,7 +30,7 @@ export async function runInitialSync(
   const catalogProgress = bulkReadProgressNotes(shop, options.bulk, "Shopify is reading your catalog");
   const planProgress = bulkReadProgressNotes(shop, options.bulk, "Publishing the first plan: Shopify is reading your catalog again");
   try {
-    const { locations } = await refreshLocationsAndChannels(shop, client);
+    const { locations } = await refreshShopFacts(shop, client);
     const locationNames = new Map(locations.map((location) => [location.id, location.name]));
     await setInitialSyncStatus(shop, "running", "Reading your products and inventory from Shopify");
     const preexisting: { inventoryItemId: string; locationId: string; units: number; sku: string }[] = [];

@@ -12,7 +12,7 @@
 import { catalogPage, listChannels, listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
 import { parseExplain, variantName } from "./display-view.server";
-import { LEFT_ALONE_SUPPLY, leftAloneTextOf, safeQuantities, supplyOf, unitsPerDayOf } from "./inventory-view.server";
+import { channelPublications, LEFT_ALONE_SUPPLY, leftAloneTextOf, safeQuantities, supplyOf, unitsPerDayOf } from "./inventory-view.server";
 
 /**
  * `days_of_supply`: the item's, on each of its rows, as the Inventory page words it ("4 days", "No recent sales").
@@ -46,7 +46,7 @@ export function exportFileName(shop: string, now: Date): string {
  */
 export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, now = new Date() }: { pageSize?: number; now?: Date } = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let names: { location: Map<string, string>; channel: Map<string, string> } | null = null;
+  let names: Names | null = null;
   let after: string | null = null;
   return new ReadableStream<Uint8Array>(
     {
@@ -56,6 +56,7 @@ export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, 
           names = {
             location: new Map(locations.map((location) => [location.locationId, location.name])),
             channel: new Map(channels.map((channel) => [channel.handle, channel.name])),
+            channels,
           };
           // The byte-order mark makes spreadsheet apps read the file as UTF-8 (accented titles).
           controller.enqueue(encoder.encode(`\uFEFF${csvLine([...EXPORT_COLUMNS])}`));
@@ -74,15 +75,27 @@ export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, 
   );
 }
 
+interface Names {
+  location: Map<string, string>;
+  channel: Map<string, string>;
+  channels: { handle: string; publicationId: string }[];
+}
+
 async function pageLines(
   shop: string,
-  items: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[],
-  names: { location: Map<string, string>; channel: Map<string, string> },
+  items: { inventoryItemId: string; productId: string; sku: string; productTitle: string; variantTitle: string; continueSelling: boolean; leftAlone: string | null }[],
+  names: Names,
   now: Date,
 ): Promise<string> {
   const ids = items.map((item) => item.inventoryItemId);
-  // The page's sales rates with its levels and numbers: one more grouped read per page, never per item.
-  const [levels, channels, rates] = await Promise.all([levelStatesForItems(shop, ids), channelStatesForItemsRead(shop, ids), unitsPerDayOf(shop, ids, now)]);
+  // The page's sales rates with its levels and numbers: one more grouped read per page, never per item;
+  // where its products are published: one Shopify read per 250 products, as on the Inventory page.
+  const [levels, channels, rates, publications] = await Promise.all([
+    levelStatesForItems(shop, ids),
+    channelStatesForItemsRead(shop, ids),
+    unitsPerDayOf(shop, ids, now),
+    channelPublications(shop, items.map((item) => item.productId), names.channels),
+  ]);
   const levelsOf = groupBy(levels, (level) => level.inventoryItemId);
   const channelsOf = groupBy(channels, (channel) => channel.inventoryItemId);
   let text = "";
@@ -101,9 +114,10 @@ async function pageLines(
     const itemLevels = (levelsOf.get(item.inventoryItemId) ?? [])
       .map((level) => ({ ...level, name: names.location.get(level.locationId) ?? level.locationId }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const itemChannels = channelsOf.get(item.inventoryItemId) ?? [];
+    const itemChannels = (channelsOf.get(item.inventoryItemId) ?? []).map((channel) => ({ ...channel, published: publications.publishedOn(item.productId, channel.channel) !== false }));
+    // A channel the product is not published on sells none of it: its number counts towards no supply.
     const supply = supplyOf(
-      itemChannels.map((channel) => channel.available),
+      itemChannels.filter((channel) => channel.published).map((channel) => channel.available),
       itemLevels.map((level) => level.available),
       rates.get(item.inventoryItemId) ?? 0,
       { continueSelling: item.continueSelling },
@@ -114,11 +128,17 @@ async function pageLines(
       text += csvLine([...start, "location", level.name, safeQuantities(level.quantities).on_hand ?? null, level.protected, level.available, null, why(level.explain), supply, ...end]);
     }
     for (const channel of itemChannels) {
-      text += csvLine([...start, "channel", names.channel.get(channel.channel) ?? channel.channel, null, null, channel.available, channel.paused ? "yes" : "no", why(channel.explain), supply, ...end]);
+      const name = names.channel.get(channel.channel) ?? channel.channel;
+      text += channel.published
+        ? csvLine([...start, "channel", name, null, null, channel.available, channel.paused ? "yes" : "no", why(channel.explain), supply, ...end])
+        : csvLine([...start, "channel", name, null, null, null, null, NOT_PUBLISHED_WHY, supply, ...end]);
     }
   }
   return text;
 }
+
+/** A product that is not on a channel has no number there: it does not sell on it. */
+const NOT_PUBLISHED_WHY = "Not published on this channel in Shopify";
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

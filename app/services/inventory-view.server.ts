@@ -9,6 +9,8 @@ import { parseExplain, variantName, type PageRequest } from "./display-view.serv
 import { jobQueue } from "./jobs.server";
 import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS, sellableOnAnyChannel } from "~/domain/days-of-supply";
 import { unitsPerMinute } from "~/models/telemetry.server";
+import { adminClientForShop } from "~/shopify/admin-for-shop.server";
+import { readPublicationsOfProducts } from "~/shopify/inventory.server";
 
 const MINUTES_PER_DAY = 1440;
 
@@ -21,7 +23,7 @@ export const INVENTORY_PAGE_SIZE = 20;
 export async function loadInventoryPage(shop: string, { search, ...page }: PageRequest & { search: string | null }, now = new Date()) {
   const catalog = await listCatalogItemsPage(shop, { search, ...page, take: INVENTORY_PAGE_SIZE });
   const ids = catalog.items.map((item) => item.inventoryItemId);
-  const [levels, channels, locations, salesChannels, stats, policy, installation, rates] = await Promise.all([
+  const [levels, channels, locations, salesChannels, stats, policy, installation, rates, publications] = await Promise.all([
     levelStatesForItems(shop, ids),
     channelStatesForItemsRead(shop, ids),
     listLocations(shop),
@@ -30,6 +32,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     currentPolicy(shop),
     getShopInstallation(shop),
     unitsPerDayOf(shop, ids, now),
+    listChannels(shop).then((known) => channelPublications(shop, catalog.items.map((item) => item.productId), known)),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
   const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
@@ -38,9 +41,12 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
   const applying = (stats.byQueue.reconcile?.pending ?? 0) + (stats.byQueue.reconcile?.running ?? 0) + (stats.byQueue["initial-sync"]?.pending ?? 0) + (stats.byQueue["initial-sync"]?.running ?? 0) > 0;
   const locationName = new Map(locations.map((location) => [location.locationId, location.name]));
   const channelName = new Map(salesChannels.map((channel) => [channel.handle, channel.name]));
+  const { publishedOn } = publications;
   return {
     applying,
     search,
+    /** False when Shopify could not say where products are published: every channel then shows its number. */
+    publicationsKnown: publications.known,
     /** Where a bulk exception may be kept (active locations, by name as the policy names them). */
     locationNames: locations.filter((location) => location.isActive).map((location) => location.name).sort((a, b) => a.localeCompare(b)),
     nextCursor: catalog.nextCursor,
@@ -53,7 +59,9 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
       supply: item.leftAlone !== null
         ? LEFT_ALONE_SUPPLY
         : supplyOf(
-            channels.filter((channel) => channel.inventoryItemId === item.inventoryItemId).map((channel) => channel.available),
+            channels
+              .filter((channel) => channel.inventoryItemId === item.inventoryItemId && publishedOn(item.productId, channel.channel) !== false)
+              .map((channel) => channel.available),
             levels.filter((level) => level.inventoryItemId === item.inventoryItemId).map((level) => level.available),
             rates.get(item.inventoryItemId) ?? 0,
             { continueSelling: item.continueSelling },
@@ -81,6 +89,8 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
         .filter((channel) => channel.inventoryItemId === item.inventoryItemId)
         .map((channel) => ({
           channel: channelName.get(channel.channel) ?? channel.channel,
+          // A product that is not on a channel does not sell there, whatever its number says.
+          published: publishedOn(item.productId, channel.channel) !== false,
           available: channel.available,
           paused: channel.paused,
           explain: withPauseReason(
@@ -92,6 +102,37 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
         })),
     })),
   };
+}
+
+/**
+ * Where the page's products are published, read from Shopify now. Safestock plans and publishes a
+ * number for every channel of the shop, whether or not the product is on it (app/domain/plan.ts
+ * plans every channel; the app stores no product's publications), so the page asks Shopify rather
+ * than show a number for a channel the product does not sell on. A failed read is logged and the
+ * page shows every channel's number, as before, rather than no page.
+ */
+export async function channelPublications(shop: string, productIds: string[], channels: readonly { handle: string; publicationId: string }[]) {
+  const publications = await publicationsOf(shop, productIds.filter(Boolean));
+  const publicationOf = new Map(channels.map((channel) => [channel.handle, channel.publicationId]));
+  return {
+    known: publications !== null,
+    /** Whether the product is on the channel now; null when unknown (Shopify did not answer, or an unknown channel). */
+    publishedOn(productId: string, handle: string): boolean | null {
+      const onProduct = publications?.get(productId);
+      const publicationId = publicationOf.get(handle);
+      return onProduct && publicationId ? onProduct.has(publicationId) : null;
+    },
+  };
+}
+
+async function publicationsOf(shop: string, productIds: string[]): Promise<Map<string, Set<string>> | null> {
+  if (productIds.length === 0) return new Map();
+  try {
+    return await readPublicationsOfProducts(await adminClientForShop(shop), productIds);
+  } catch (error) {
+    console.error("[inventory] could not read where products are published", { shop, error: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
 }
 
 const LEFT_ALONE_REASONS: readonly string[] = ["untracked", "gift_card", "digital"] satisfies LeftAloneReason[];

@@ -25,6 +25,7 @@ import {
   type PreviewSource,
 } from "~/models/policy-preview.server";
 import { currentPolicy, policyVersion } from "~/models/policy.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import type { ShopifyItem } from "~/shopify/inventory.server";
 import type { JobHandler } from "~/jobs/worker.server";
 import { formatDateTime, variantName } from "./display-view.server";
@@ -359,7 +360,7 @@ const STALE_PREVIEW_MS = 60 * 60_000;
 export async function loadPreview(shop: string, id: string, { sku, now = new Date() }: { sku?: string | null; now?: Date } = {}) {
   const row = await getPolicyPreview(shop, id);
   if (!row) return null;
-  const [current, channels] = await Promise.all([currentPolicy(shop), listChannels(shop)]);
+  const [current, channels, timeZone] = await Promise.all([currentPolicy(shop), listChannels(shop), shopTimeZone(shop)]);
   const stale = row.status === "running" && now.getTime() - row.createdAt.getTime() > STALE_PREVIEW_MS;
   const document = JSON.parse(row.document) as Policy;
   return {
@@ -370,7 +371,7 @@ export async function loadPreview(shop: string, id: string, { sku, now = new Dat
     error: stale ? "The preview stopped before it finished; start it again." : row.error,
     processed: row.processed,
     total: row.total,
-    createdAt: formatDateTime(row.createdAt),
+    createdAt: formatDateTime(row.createdAt, timeZone),
     /** The policy in force changed since: publishing would compare against something else. */
     outdated: (current?.version ?? null) !== row.baseVersion,
     baseVersion: row.baseVersion,

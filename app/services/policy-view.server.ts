@@ -1,6 +1,7 @@
 import { readPolicyText, type ChannelRule, type Policy, type Problem, type ProtectionRule } from "~/domain";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy, listPolicyVersionsPage } from "~/models/policy.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { formatDateTime, type PageRequest } from "./display-view.server";
 import { publishPolicy } from "./policy.server";
 
@@ -25,11 +26,12 @@ const POLICY_VERSIONS_PAGE_SIZE = 25;
  * paged like Activity so every kept version can be rolled back to), and what a file may name.
  */
 export async function loadPolicyPage(shop: string, page: PageRequest = { cursor: null, direction: "next" }) {
-  const [policy, versionPage, locations, channels] = await Promise.all([
+  const [policy, versionPage, locations, channels, timeZone] = await Promise.all([
     currentPolicy(shop),
     listPolicyVersionsPage(shop, { ...page, take: POLICY_VERSIONS_PAGE_SIZE }),
     listLocations(shop),
     listChannels(shop),
+    shopTimeZone(shop),
   ]);
   const document = policy?.document as Policy | undefined;
   return {
@@ -37,7 +39,7 @@ export async function loadPolicyPage(shop: string, page: PageRequest = { cursor:
       ? {
           version: policy.version,
           createdBy: policy.createdBy,
-          createdAt: formatDateTime(policy.createdAt),
+          createdAt: formatDateTime(policy.createdAt, timeZone),
           rules: (document?.protection ?? []).map(describeRule),
           channels: (document?.channels ?? []).map(describeChannel),
         }
@@ -48,7 +50,7 @@ export async function loadPolicyPage(shop: string, page: PageRequest = { cursor:
       version: version.version,
       createdBy: version.createdBy,
       note: version.note,
-      createdAt: formatDateTime(version.createdAt),
+      createdAt: formatDateTime(version.createdAt, timeZone),
     })),
     locations: locations.map((location) => location.name),
     channels: channels.map((channel) => channel.handle),

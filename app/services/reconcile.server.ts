@@ -1,10 +1,10 @@
 import { finishReconciliationReport, recordReconciliationProgress, startReconciliationReport, type ReconciliationCounts } from "~/models/reconciliation.server";
 import { catalogSize as knownCatalogSize, replaceChannels, replaceLocations } from "~/models/catalog.server";
-import { touchShopSync } from "~/models/shop-installation.server";
+import { setShopTimeZone, touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ReadCatalogInBulkOptions } from "~/shopify/bulk-catalog.server";
-import { forEachCatalogBatch, levelPagingFor, readLocations, readPublications, type ShopifyItem } from "~/shopify/inventory.server";
+import { forEachCatalogBatch, levelPagingFor, readLocations, readPublications, readShopTimeZone, type ShopifyItem } from "~/shopify/inventory.server";
 import { describeUserErrors, type WriterOptions } from "./apply-writes.server";
 import { forItems, loadShopContext, type ShopContext } from "./sync-context.server";
 import { rereadItemsToWrite, syncItems, withStaleRetries, type SyncOutcome } from "./sync-items.server";
@@ -27,11 +27,15 @@ export interface ReconcileResult extends ReconcileTotals {
   reportId: string;
 }
 
-/** Re-reads locations and sales channels, the names a policy refers to. */
-export async function refreshLocationsAndChannels(shop: string, client: AdminClient) {
-  const [locations, publications] = await Promise.all([readLocations(client), readPublications(client)]);
+/**
+ * Re-reads locations and sales channels, the names a policy refers to, and the shop's time zone,
+ * which the pages show times in (a merchant can change it in Shopify's settings: read each run).
+ */
+export async function refreshShopFacts(shop: string, client: AdminClient) {
+  const [locations, publications, timeZone] = await Promise.all([readLocations(client), readPublications(client), readShopTimeZone(client)]);
   await replaceLocations(shop, locations);
   await replaceChannels(shop, publications);
+  await setShopTimeZone(shop, timeZone);
   return { locations, publications };
 }
 
@@ -61,7 +65,7 @@ export async function reconcileShop(
   const recordsRead = bulkReadProgress(options.bulk, (records) => recordReconciliationProgress(reportId, { recordsRead: records }, now()), "reconciliation");
   let itemsChecked = 0;
   try {
-    await refreshLocationsAndChannels(shop, client);
+    await refreshShopFacts(shop, client);
     // Policy, channels, locations, lag and freeze are read once per run, not once per batch.
     const base = await loadShopContext(shop, now());
     await forEachCatalogBatch(

@@ -8,6 +8,7 @@ import { readPolicyText, type Policy, type Problem } from "~/domain";
 import { listChannels, listLocations, productTitlesContaining, sharedSkuCounts, skusContaining, tagListsContaining } from "~/models/catalog.server";
 import { deletePolicyDraft, getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { formatDateTime } from "./display-view.server";
 import { checkPolicyForShop } from "./policy-check.server";
 import { EMPTY_POLICY } from "./sync-context.server";
@@ -24,14 +25,14 @@ export async function draftProblems(shop: string, document: unknown): Promise<Pr
  * all of them). `importedSkus`: SKUs a CSV import just added, noted on the page when shared.
  */
 export async function loadRulesEditor(shop: string, { importedSkus = [] }: { importedSkus?: readonly string[] } = {}) {
-  const [draft, current, locations, channels] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop), listLocations(shop), listChannels(shop)]);
+  const [draft, current, locations, channels, timeZone] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop), listLocations(shop), listChannels(shop), shopTimeZone(shop)]);
   const document = (draft?.document ?? current?.document ?? EMPTY_POLICY) as Policy;
   const sharedSkus = Object.fromEntries(await sharedSkuCounts(shop, skusNamedBy(document)));
   return {
     sharedSkus,
     importNotes: [...new Set(importedSkus)].filter((sku) => Object.hasOwn(sharedSkus, sku)).map((sku) => sharedSkuNote(sku, sharedSkus[sku]!)),
     document,
-    draft: draft ? { updatedAt: formatDateTime(draft.updatedAt), updatedBy: draft.updatedBy, basedOnVersion: draft.basedOnVersion } : null,
+    draft: draft ? { updatedAt: formatDateTime(draft.updatedAt, timeZone), updatedBy: draft.updatedBy, basedOnVersion: draft.basedOnVersion } : null,
     current: current ? { version: current.version } : null,
     problems: draft ? await draftProblems(shop, draft.document) : [],
     locations: locations.filter((location) => location.isActive).map((location) => location.name),
@@ -48,7 +49,7 @@ export async function saveDraft(shop: string, text: string, { updatedBy }: { upd
   if (!read.ok) return { ok: false, problems: [...read.problems] };
   const current = await currentPolicy(shop);
   const saved = await savePolicyDraft(shop, { document: read.value, basedOnVersion: current?.version ?? null, updatedBy });
-  return { ok: true, problems: await draftProblems(shop, read.value), savedAt: formatDateTime(saved.updatedAt) };
+  return { ok: true, problems: await draftProblems(shop, read.value), savedAt: formatDateTime(saved.updatedAt, await shopTimeZone(shop)) };
 }
 
 export async function discardDraft(shop: string) {

@@ -5,6 +5,7 @@
  */
 import { recordAudit, type AuditInput } from "~/models/audit.server";
 import { DEFAULT_SETTINGS, getShopSettings, saveShopSettings, type ShopSettingsValues } from "~/models/settings.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { formatDateTime } from "./display-view.server";
 
 interface SettingSpec {
@@ -24,9 +25,9 @@ export const SETTING_SPECS: Record<keyof ShopSettingsValues, SettingSpec> = {
 };
 
 export async function loadSettingsPage(shop: string) {
-  const settings = await getShopSettings(shop);
+  const [settings, timeZone] = await Promise.all([getShopSettings(shop), shopTimeZone(shop)]);
   const { updatedBy, updatedAt, ...values } = settings;
-  return { values, defaults: DEFAULT_SETTINGS, specs: SETTING_SPECS, updatedBy, updatedAt: formatDateTime(updatedAt) };
+  return { values, defaults: DEFAULT_SETTINGS, specs: SETTING_SPECS, updatedBy, updatedAt: formatDateTime(updatedAt, timeZone) };
 }
 
 export type SaveSettingsResult = { ok: true; changed: number } | { ok: false; problems: { path: string; message: string }[] };

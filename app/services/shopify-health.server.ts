@@ -1,3 +1,4 @@
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { shopifyFailuresSince, shopifyRecoveredAt } from "~/models/shopify-failures.server";
 import { formatDateTime } from "./display-view.server";
 
@@ -30,18 +31,19 @@ export async function shopifyFailingView(shop: string, now: Date = new Date()): 
   if (failures.length === 0) return null;
   const lastAt = new Date(Math.max(...failures.map((failure) => failure.lastAt.getTime())));
   const firstAt = new Date(Math.min(...failures.map((failure) => failure.firstMinute.getTime())));
+  const timeZone = await shopTimeZone(shop);
   return {
     windowMinutes: SHOPIFY_FAILURE_WINDOW_MS / 60_000,
     total: failures.reduce((sum, failure) => sum + failure.count, 0),
-    firstAt: formatDateTime(firstAt),
-    lastAt: formatDateTime(lastAt),
-    recoveredAt: recoveredAt && recoveredAt >= lastAt ? formatDateTime(recoveredAt) : null,
+    firstAt: formatDateTime(firstAt, timeZone),
+    lastAt: formatDateTime(lastAt, timeZone),
+    recoveredAt: recoveredAt && recoveredAt >= lastAt ? formatDateTime(recoveredAt, timeZone) : null,
     kinds: failures.map((failure) => ({
       kind: failure.kind,
       label: KIND_LABELS[failure.kind] ?? failure.kind,
       count: failure.count,
       lastStatus: failure.lastStatus,
-      lastAt: formatDateTime(failure.lastAt),
+      lastAt: formatDateTime(failure.lastAt, timeZone),
     })),
   };
 }

@@ -1,5 +1,5 @@
 import { listReconciliationReports } from "~/models/reconciliation.server";
-import { getShopInstallation } from "~/models/shop-installation.server";
+import { getShopInstallation, timeZoneOf } from "~/models/shop-installation.server";
 import { recentDeliveries } from "~/models/webhook-delivery.server";
 import { formatDateTime, formatDateTimeToTheSecond, formatMillis } from "./display-view.server";
 import { enqueueReconcile, jobQueue } from "./jobs.server";
@@ -66,6 +66,7 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
     getShopInstallation(shop),
     shopifyFailingView(shop, now),
   ]);
+  const timeZone = timeZoneOf(installation);
   const reconcileQueue = stats.byQueue.reconcile;
   const reconcileQueued = (reconcileQueue?.pending ?? 0) + (reconcileQueue?.running ?? 0) > 0;
   return {
@@ -75,9 +76,9 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
       id: report.id,
       trigger: report.trigger,
       status: report.status,
-      startedAt: formatDateTime(report.startedAt),
-      finishedAt: formatDateTime(report.finishedAt),
-      progress: report.status === "running" ? runningProgress(report) : null,
+      startedAt: formatDateTime(report.startedAt, timeZone),
+      finishedAt: formatDateTime(report.finishedAt, timeZone),
+      progress: report.status === "running" ? runningProgress(report, timeZone) : null,
       duration: report.finishedAt ? formatMillis(report.finishedAt.getTime() - report.startedAt.getTime()) : null,
       levelsChecked: report.levelsChecked,
       drifted: report.drifted,
@@ -105,17 +106,17 @@ export async function loadSyncPage(shop: string, { deadCursor, now = new Date() 
         attempts: job.attempts,
         problem: plainJobProblem(error),
         error,
-        finishedAt: formatDateTime(job.finishedAt),
+        finishedAt: formatDateTime(job.finishedAt, timeZone),
       };
     }),
     deadCursor,
     nextDeadCursor: dead.nextCursor,
-    webhooks: webhookLagByTopic(deliveries),
+    webhooks: webhookLagByTopic(deliveries, timeZone),
     frozen: installation?.frozenSince
-      ? { since: formatDateTime(installation.frozenSince), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
+      ? { since: formatDateTime(installation.frozenSince, timeZone), reason: installation.frozenReason ?? "Webhooks look unhealthy" }
       : null,
-    lastReconcileAt: formatDateTime(installation?.lastReconcileAt),
-    lastRun: lastRunSummary(reports),
+    lastReconcileAt: formatDateTime(installation?.lastReconcileAt, timeZone),
+    lastRun: lastRunSummary(reports, timeZone),
     shopifyFailing,
     // Measured against Shopify's Date header and named as ours, not as Shopify's lateness (issue 22).
     clockSkew: describeClockSkew(await shopifyClockSkewMs()),
@@ -130,8 +131,8 @@ const count = (value: number) => value.toLocaleString("en-US");
  * checked of the catalog known when it started with what it changed so far, or, while Shopify's
  * bulk read runs and no item has arrived yet, the records read so far (as the first import shows).
  */
-function runningProgress(report: ReportRow): string {
-  const updated = report.progressAt ? ` (updated ${formatDateTimeToTheSecond(report.progressAt)})` : "";
+function runningProgress(report: ReportRow, timeZone: string): string {
+  const updated = report.progressAt ? ` (updated ${formatDateTimeToTheSecond(report.progressAt, timeZone)})` : "";
   if (report.itemsChecked > 0) {
     const of = report.itemsTotal && report.itemsTotal >= report.itemsChecked ? ` of ${count(report.itemsTotal)}` : "";
     return `checked ${count(report.itemsChecked)}${of} items (${count(report.levelsChecked)} levels); so far ${changes(report)}${updated}`;
@@ -145,17 +146,17 @@ function changes(report: ReportRow): string {
 }
 
 /** The latest finished run in one line: when it finished and what it changed. */
-function lastRunSummary(reports: ReportRow[]): string | null {
+function lastRunSummary(reports: ReportRow[], timeZone: string): string | null {
   const last = reports.find((report) => report.status !== "running" && report.finishedAt);
   if (!last?.finishedAt) return null;
   const took = formatMillis(last.finishedAt.getTime() - last.startedAt.getTime());
-  const when = `Last reconciliation (${last.trigger}) ${last.status === "failed" ? "failed" : "finished"} ${formatDateTime(last.finishedAt)} after ${took}`;
+  const when = `Last reconciliation (${last.trigger}) ${last.status === "failed" ? "failed" : "finished"} ${formatDateTime(last.finishedAt, timeZone)} after ${took}`;
   const published = last.firstPublished > 0 ? `, ${count(last.firstPublished)} published for the first time` : "";
   return `${when}: checked ${count(last.itemsChecked)} items (${count(last.levelsChecked)} levels), ${changes(last)}${published}.`;
 }
 
 /** Receive lag (Shopify's triggered-at → our received-at) per topic: median, 90th percentile, worst. */
-function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null; receivedAt: Date }[]) {
+function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null; receivedAt: Date }[], timeZone: string) {
   const byTopic = new Map<string, { count: number; lags: number[]; last: Date }>();
   for (const delivery of deliveries) {
     const entry = byTopic.get(delivery.topic) ?? { count: 0, lags: [], last: delivery.receivedAt };
@@ -168,7 +169,7 @@ function webhookLagByTopic(deliveries: { topic: string; triggeredAt: Date | null
     .map(([topic, entry]) => {
       const lags = entry.lags.sort((a, b) => a - b);
       const at = (q: number) => (lags.length ? formatMillis(lags[Math.min(lags.length - 1, Math.floor(lags.length * q))]) : "—");
-      return { topic, deliveries: entry.count, median: at(0.5), p90: at(0.9), worst: lags.length ? formatMillis(lags[lags.length - 1]) : "—", lastReceived: formatDateTime(entry.last) };
+      return { topic, deliveries: entry.count, median: at(0.5), p90: at(0.9), worst: lags.length ? formatMillis(lags[lags.length - 1]) : "—", lastReceived: formatDateTime(entry.last, timeZone) };
     })
     .sort((a, b) => a.topic.localeCompare(b.topic));
 }

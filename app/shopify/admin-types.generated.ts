@@ -466,6 +466,11 @@ export type SafestockLocationsQueryVariables = Exact<{
 
 export type SafestockLocationsQuery = { locations: { nodes: Array<{ id: string, name: string, isActive: boolean, fulfillsOnlineOrders: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type SafestockShopTimeZoneQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SafestockShopTimeZoneQuery = { shop: { ianaTimezone: string } };
+
 export type SafestockPublicationsQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
@@ -507,6 +512,16 @@ export type SafestockProductPublicationsQueryVariables = Exact<{
 
 
 export type SafestockProductPublicationsQuery = { product: { id: string, resourcePublications: { nodes: Array<{ isPublished: boolean, publication: { id: string } }> } } | null };
+
+export type SafestockProductsPublicationsQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type SafestockProductsPublicationsQuery = { nodes: Array<
+    | { id: string, resourcePublications: { nodes: Array<{ publication: { id: string } }>, pageInfo: { hasNextPage: boolean } } }
+    | Record<PropertyKey, never>
+   | null> };
 
 export type SafestockPublishMutationVariables = Exact<{
   id: string;

@@ -215,6 +215,18 @@ export const LOCATIONS_QUERY = /* GraphQL */ `
   }
 `;
 
+/**
+ * The shop's time zone, for the pages' times
+ * (https://shopify.dev/docs/api/admin-graphql/latest/objects/Shop#field-ianaTimezone).
+ */
+export const SHOP_TIME_ZONE_QUERY = /* GraphQL */ `
+  query SafestockShopTimeZone {
+    shop {
+      ianaTimezone
+    }
+  }
+`;
+
 /** Publication.name is deprecated in 2026-10; the catalog title is the channel's name. */
 export const PUBLICATIONS_QUERY = /* GraphQL */ `
   query SafestockPublications($after: String) {
@@ -315,6 +327,32 @@ export const PRODUCT_PUBLICATIONS_QUERY = /* GraphQL */ `
           isPublished
           publication {
             id
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * Where each of these products is published, for the pages (a channel number of a product that is
+ * not on that channel is not something it sells there). `nodes(ids:)` costs the same for 1 or 250
+ * ids (https://shopify.dev/docs/api/usage/limits#query-cost; sandbox/admin-api/cost.ts), so a page
+ * of items costs one request.
+ */
+export const PRODUCTS_PUBLICATIONS_QUERY = /* GraphQL */ `
+  query SafestockProductsPublications($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product {
+        id
+        resourcePublications(first: 50, onlyPublished: true) {
+          nodes {
+            publication {
+              id
+            }
+          }
+          pageInfo {
+            hasNextPage
           }
         }
       }
@@ -574,11 +612,13 @@ export const ALL_DOCUMENTS = {
   CATALOG_SIZE_QUERY,
   CATALOG_PAGE_QUERY,
   LOCATIONS_QUERY,
+  SHOP_TIME_ZONE_QUERY,
   PUBLICATIONS_QUERY,
   MOVE_QUANTITIES_MUTATION,
   METAFIELDS_SET_MUTATION,
   APPLY_LEVELS_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
+  PRODUCTS_PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
   UNPUBLISH_MUTATION,
   SETUP_STATE_QUERY,

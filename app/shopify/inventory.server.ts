@@ -19,8 +19,10 @@ import {
   METAFIELDS_SET_MUTATION,
   MOVE_QUANTITIES_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
+  PRODUCTS_PUBLICATIONS_QUERY,
   PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
+  SHOP_TIME_ZONE_QUERY,
   UNPUBLISH_MUTATION,
 } from "./documents";
 import type {
@@ -38,10 +40,13 @@ import type {
   SafestockItemMoreLevelsQueryVariables,
   SafestockLocationsQuery,
   SafestockLocationsQueryVariables,
+  SafestockShopTimeZoneQuery,
   SafestockMoveQuantitiesMutation,
   SafestockMoveQuantitiesMutationVariables,
   SafestockProductPublicationsQuery,
   SafestockProductPublicationsQueryVariables,
+  SafestockProductsPublicationsQuery,
+  SafestockProductsPublicationsQueryVariables,
   SafestockPublicationsQuery,
   SafestockPublicationsQueryVariables,
   SafestockPublishMutation,
@@ -259,6 +264,12 @@ export async function readLocations(client: AdminClient) {
   return locations;
 }
 
+/** The shop's IANA time zone ("America/New_York"). */
+export async function readShopTimeZone(client: AdminClient): Promise<string> {
+  const { data } = await client.request<SafestockShopTimeZoneQuery>("SafestockShopTimeZone", SHOP_TIME_ZONE_QUERY, {});
+  return data.shop.ianaTimezone;
+}
+
 export async function readPublications(client: AdminClient) {
   const publications: { id: string; name: string }[] = [];
   let after: string | null = null;
@@ -454,6 +465,28 @@ export async function readProductPublications(client: AdminClient, productId: st
   return new Set(
     (data.product?.resourcePublications.nodes ?? []).filter((node) => node.isPublished).map((node) => node.publication.id),
   );
+}
+
+/** Shopify's limit on `nodes(ids:)` (https://shopify.dev/docs/api/admin-graphql/latest/queries/nodes). */
+const MAX_NODE_IDS = 250;
+
+/**
+ * The publications each product is published on now. A product Shopify does not return (deleted
+ * since) or with more publications than one page lists is absent: unknown, not "published nowhere".
+ */
+export async function readPublicationsOfProducts(client: AdminClient, productIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const published = new Map<string, Set<string>>();
+  const ids = [...new Set(productIds)];
+  for (let start = 0; start < ids.length; start += MAX_NODE_IDS) {
+    const { data } = await client.request<SafestockProductsPublicationsQuery>("SafestockProductsPublications", PRODUCTS_PUBLICATIONS_QUERY, {
+      ids: ids.slice(start, start + MAX_NODE_IDS),
+    } satisfies SafestockProductsPublicationsQueryVariables);
+    for (const node of data.nodes) {
+      if (!node || !("id" in node) || node.resourcePublications.pageInfo.hasNextPage) continue;
+      published.set(node.id, new Set(node.resourcePublications.nodes.map((entry) => entry.publication.id)));
+    }
+  }
+  return published;
 }
 
 export async function setProductPublished(

@@ -178,3 +178,21 @@ describe("counts", () => {
     expect(one.data.productVariantsCount.count).toBe(1);
   });
 });
+
+describe("the shop's time zone", () => {
+  const ZONE_QUERY = "{ shop { ianaTimezone timezoneAbbreviation timezoneOffset timezoneOffsetMinutes } }";
+
+  it("is America/New_York unless configured, on EST in winter and EDT in summer", async () => {
+    const t = testShop();
+    t.clock.set("2026-12-06T12:00:00Z");
+    expect((await t.gql(ZONE_QUERY)).data.shop).toEqual({ ianaTimezone: "America/New_York", timezoneAbbreviation: "EST", timezoneOffset: "-0500", timezoneOffsetMinutes: -300 });
+    t.clock.set("2026-07-01T12:00:00Z");
+    expect((await t.gql(ZONE_QUERY)).data.shop).toEqual({ ianaTimezone: "America/New_York", timezoneAbbreviation: "EDT", timezoneOffset: "-0400", timezoneOffsetMinutes: -240 });
+  });
+
+  it("answers a configured zone with its own offset (Paris: UTC+1 in December)", async () => {
+    const t = testShop({ timeZone: "Europe/Paris" });
+    t.clock.set("2026-12-06T12:00:00Z");
+    expect((await t.gql(ZONE_QUERY)).data.shop).toMatchObject({ ianaTimezone: "Europe/Paris", timezoneOffset: "+0100", timezoneOffsetMinutes: 60 });
+  });
+});

@@ -51,6 +51,11 @@ export interface ShopEmulatorOptions {
    * sandbox/shop/ids.ts); default: ids below 2^53 as real shops have. Ignored when `restore` is given.
    */
   idBase?: string;
+  /**
+   * The shop's time zone (`Shop.ianaTimezone`, an IANA name: "Europe/Paris"); default
+   * "America/New_York". Ignored when `restore` is given.
+   */
+  timeZone?: string;
   /** A previous run's `exportState()`: the shop continues from there instead of a new seed. */
   restore?: unknown;
   /**
@@ -172,7 +177,7 @@ export function createShopEmulator(options: ShopEmulatorOptions = {}): SandboxSh
   const appClientId = options.apiClientId ?? SANDBOX_API_KEY;
   const shopThrottle: ThrottleOptions = { ...PLAN_THROTTLES[options.plan ?? DEFAULT_PLAN], ...options.throttle };
 
-  const fresh = createEmptyState(domain, options.name ?? "Safestock Sandbox", now(), options.idBase);
+  const fresh = createEmptyState(domain, options.name ?? "Safestock Sandbox", now(), options.idBase, options.timeZone);
   const tokens = new Map<string, TokenGrant>();
   const apiClients = new Map<string, ApiClientRecord>();
   let state: ShopState;

@@ -112,6 +112,8 @@ export interface ShopFactoryOptions {
   seed?: unknown;
   /** Where every id counter starts (decimal text; sandbox/shop/ids.ts). */
   idBase?: string;
+  /** The shop's time zone, an IANA name (`Shop.ianaTimezone`). */
+  timeZone?: string;
   /** This shop's part of a previous run's `exportState()`. */
   restore?: unknown;
   /** From this instant the installed app's non-expiring tokens get 401 (null: never). */
@@ -154,6 +156,8 @@ export interface SandboxOptions {
   seed?: unknown;
   /** Passed to each emulator: where its id counters start, e.g. "9007199254740993" (ids beyond 2^53). */
   idBase?: string;
+  /** Passed to each emulator: the shop's time zone, an IANA name (`Shop.ianaTimezone`). */
+  timeZone?: string;
   /** Passed to each emulator: objects a bulk query reads per second (default in sandbox/admin-api/resolvers/bulk.ts). */
   bulkObjectsPerSecond?: number;
   /** A previous run's `exportState()`: shops found in it continue from there (no new seed). */
@@ -324,6 +328,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     if (options.throttle) factoryOptions.throttle = options.throttle;
     if (options.seed !== undefined) factoryOptions.seed = options.seed;
     if (options.idBase !== undefined) factoryOptions.idBase = options.idBase;
+    if (options.timeZone !== undefined) factoryOptions.timeZone = options.timeZone;
     if (options.bulkObjectsPerSecond !== undefined) factoryOptions.bulkObjectsPerSecond = options.bulkObjectsPerSecond;
     if (options.restore?.[domain] !== undefined) factoryOptions.restore = options.restore[domain];
     const emulator = options.createShop(factoryOptions);

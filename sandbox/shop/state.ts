@@ -161,7 +161,10 @@ export interface ShopState {
   nextIds: Record<IdKind, string>;
 }
 
-export function createEmptyState(domain: string, name: string, now: string, idBase?: string): ShopState {
+/** A New York shop unless told otherwise: a zone with a short name and daylight saving, as many shops have. */
+export const DEFAULT_SHOP_TIME_ZONE = "America/New_York";
+
+export function createEmptyState(domain: string, name: string, now: string, idBase?: string, ianaTimezone: string = DEFAULT_SHOP_TIME_ZONE): ShopState {
   const nextIds = firstIds(idBase);
   const shopLegacy = nextIds.Shop;
   nextIds.Shop = String(BigInt(shopLegacy) + 1n);
@@ -173,7 +176,7 @@ export function createEmptyState(domain: string, name: string, now: string, idBa
       domain,
       email: "owner@safestock.example",
       currencyCode: "USD",
-      ianaTimezone: "America/New_York",
+      ianaTimezone,
       createdAt: now,
       updatedAt: now,
     },

@@ -1,6 +1,7 @@
 /** Shop and Location. */
 import type { LocationRecord } from "../../contract.js";
 import type { ShopInfo } from "../../shop/state.js";
+import type { ApiContext } from "../context.js";
 import { connection, count, defineType, plain, requireGid, timestamps, type ResolverMap } from "./common.js";
 import { hasMetafields } from "./metafields.js";
 import { catalogQueries } from "./catalog.js";
@@ -23,6 +24,16 @@ const ADDRESSES: Record<string, { address1: string; city: string; province: stri
   "Brooklyn store": { address1: "85 Bedford Ave", city: "Brooklyn", province: "New York", provinceCode: "NY", zip: "11211" },
 };
 
+/** A zone's short name and UTC offset at an instant: "EST", "-0500", -300 in New York in winter. */
+function zoneAt(timeZone: string, at: Date): { abbreviation: string; offset: string; offsetMinutes: number } {
+  const part = (timeZoneName: "short" | "longOffset") =>
+    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "";
+  const match = /GMT([+-])(\d\d):(\d\d)/.exec(part("longOffset"));
+  const offsetMinutes = match ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+  const offset = match ? `${match[1]}${match[2]}${match[3]}` : "+0000";
+  return { abbreviation: part("short"), offset, offsetMinutes };
+}
+
 export const shopResolvers: ResolverMap = {
   QueryRoot: defineType<unknown>({
     shop: (_s, _a, ctx) => ctx.state.shop,
@@ -42,9 +53,11 @@ export const shopResolvers: ResolverMap = {
     contactEmail: (s) => s.email,
     url: (s) => `https://${s.domain}`,
     enabledPresentmentCurrencies: (s) => [s.currencyCode],
-    timezoneAbbreviation: () => "EST",
-    timezoneOffset: () => "-0500",
-    timezoneOffsetMinutes: () => -300,
+    // Derived from `ianaTimezone` at the shop's clock, so a configured zone answers consistently
+    // (https://shopify.dev/docs/api/admin-graphql/latest/objects/Shop#field-ianaTimezone).
+    timezoneAbbreviation: (s, _a, ctx: ApiContext) => zoneAt(s.ianaTimezone, ctx.clock.now()).abbreviation,
+    timezoneOffset: (s, _a, ctx: ApiContext) => zoneAt(s.ianaTimezone, ctx.clock.now()).offset,
+    timezoneOffsetMinutes: (s, _a, ctx: ApiContext) => zoneAt(s.ianaTimezone, ctx.clock.now()).offsetMinutes,
     taxesIncluded: () => false,
     publicationCount: (_s, _a, ctx) => ctx.state.publications.size,
     locations: (_s, args, ctx) => locationsConnection(ctx.state.locations.values(), args),

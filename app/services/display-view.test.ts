@@ -1,0 +1,28 @@
+/**
+ * The shop's wall clock ↔ instants, around New York's daylight-saving changes of 2026 (Mar 8:
+ * 2:00 EST → 3:00 EDT; Nov 1: 2:00 EDT → 1:00 EST). EST is UTC−5, EDT UTC−4.
+ */
+import { describe, expect, it } from "vitest";
+import { formatDateTime, instantOfWallClock, wallClockIn } from "./display-view.server";
+
+const NEW_YORK = "America/New_York";
+
+describe("wall clock in the shop's zone", () => {
+  it("reads a time before and after the spring change with the offset in force then", () => {
+    expect(instantOfWallClock("2026-03-08T01:30", NEW_YORK)?.toISOString()).toBe("2026-03-08T06:30:00.000Z");
+    expect(instantOfWallClock("2026-03-08T03:30", NEW_YORK)?.toISOString()).toBe("2026-03-08T07:30:00.000Z");
+    expect(instantOfWallClock("2026-12-06T14:05", NEW_YORK)?.toISOString()).toBe("2026-12-06T19:05:00.000Z");
+  });
+
+  it("writes an instant back as the same wall clock, and refuses text that is not one", () => {
+    expect(wallClockIn(new Date("2026-12-06T19:05:00Z"), NEW_YORK)).toBe("2026-12-06T14:05");
+    expect(wallClockIn(new Date("2026-11-01T12:00:00Z"), NEW_YORK)).toBe("2026-11-01T07:00");
+    expect(instantOfWallClock("tomorrow", NEW_YORK)).toBeNull();
+  });
+
+  it("formats with the zone's short name, and an unknown zone as UTC rather than failing", () => {
+    expect(formatDateTime(new Date("2026-12-06T19:05:00Z"), NEW_YORK)).toBe("Dec 6, 2026, 2:05 PM EST");
+    expect(formatDateTime(new Date("2026-07-04T19:05:00Z"), NEW_YORK)).toBe("Jul 4, 2026, 3:05 PM EDT");
+    expect(formatDateTime(new Date("2026-12-06T19:05:00Z"), "Mars/Olympus")).toBe("Dec 6, 2026, 7:05 PM UTC");
+  });
+});

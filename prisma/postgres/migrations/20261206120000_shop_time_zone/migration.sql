@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ShopInstallation" ADD COLUMN     "ianaTimezone" TEXT;
