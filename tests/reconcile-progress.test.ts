@@ -64,7 +64,7 @@ describe("a long reconciliation on the Sync page", () => {
     const after = await callLoader(harness, syncLoader, "/app/sync", SHOP);
     expect(after.data.busy).toBe(false);
     expect(after.data.lastRun).toMatch(
-      new RegExp(`^Last reconciliation \\(manual\\) finished .+ UTC after .+: checked 700 items \\(\\d[\\d,]* levels\\), ${DRIFTED_LEVELS} drifted, ${DRIFTED_LEVELS} fixed, 0 failed\\.$`),
+      new RegExp(`^Last reconciliation \\(manual\\) finished .+ E[SD]T after .+: checked 700 items \\(\\d[\\d,]* levels\\), ${DRIFTED_LEVELS} drifted, ${DRIFTED_LEVELS} fixed, 0 failed\\.$`),
     );
     for (const level of levels) expect(emulator.state.levels.get(`${level.inventoryItemId}|${level.locationId}`)!.quantities.safety_stock).toBe(0);
   });

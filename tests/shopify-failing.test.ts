@@ -76,7 +76,7 @@ describe("the admin while Shopify is failing", () => {
     expect(html).toContain("Shopify recovered at");
     expect(html).toContain("Shopify server errors (5xx): 2");
     expect(html).toContain("Requests not answered in time: 1");
-    expect(html).toMatch(/3 Admin API requests failed between .+ UTC and .+ UTC; Shopify answers again/);
+    expect(html).toMatch(/3 Admin API requests failed between .+ E[SD]T and .+ E[SD]T; Shopify answers again/);
 
     const overview = await callLoader(harness, overviewLoader, "/app", shop);
     expect(overview.data.shopifyFailing.total).toBe(SERVER_ERRORS + 1);
