@@ -83,6 +83,20 @@ describe("CSV import of exceptions", () => {
     expect(await prisma.policyDraft.count()).toBe(0);
   });
 
+  it("a row repeating another rule names that row of the file, or the draft, not a place in the policy file", async () => {
+    const draft = ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,4"].join("\n");
+    expect((await callAction(harness, importAction, "/app/rules/import", { csv: draft })).status).toBe(302);
+    // Row 2 repeats the draft's rule (same kind, SKU and location), row 4 repeats row 3 of this file.
+    const csv = ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,5", "safety_stock,tag,bestseller,,2", "safety_stock,tag,bestseller,,3"].join("\n");
+    const refused = await callAction(harness, importAction, "/app/rules/import", { csv });
+    expect(refused.status).toBe(422);
+    expect(refused.data.problems).toEqual([
+      { row: 2, message: "same kind and scope as a rule already in the draft (see Rules); keep one" },
+      { row: 4, message: "same kind and scope as row 3; keep one" },
+    ]);
+    await prisma.policyDraft.deleteMany();
+  });
+
   it("adds every row of a good file to the draft", async () => {
     const csv = ["kind,applies_to,value,location,units", "safety_stock,sku,RING-7,Warehouse,4", '"safety_stock","tag","bestseller","",2'].join("\r\n");
     const imported = await callAction(harness, importAction, "/app/rules/import", { csv });

@@ -53,11 +53,20 @@ export function merchantText(message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
-/** Problems grouped by exact path, for inline field errors. */
-export function problemsByPath(problems: readonly Problem[]): Map<string, string> {
+/**
+ * A problem's message with the engine's references to other rules ("same kind and scope as
+ * protection[0]; keep one") in the form's names ("… as Exception 1; keep one"): the merchant sees
+ * rows, not places in the policy file.
+ */
+export function merchantMessage(message: string, draft: DraftDocument, channels: readonly { handle: string; name: string }[] = []): string {
+  return merchantText(message.replace(/\b(?:protection|channels)\[\d+\]/g, (path) => describeProblemPath(path, draft, channels)));
+}
+
+/** Problems grouped by exact path, for inline field errors, in the form's names. */
+export function problemsByPath(problems: readonly Problem[], draft: DraftDocument, channels: readonly { handle: string; name: string }[] = []): Map<string, string> {
   const byPath = new Map<string, string>();
   for (const problem of problems) {
-    const text = merchantText(problem.message);
+    const text = merchantMessage(problem.message, draft, channels);
     byPath.set(problem.path, byPath.has(problem.path) ? `${byPath.get(problem.path)}; ${text}` : text);
   }
   return byPath;

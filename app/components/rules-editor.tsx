@@ -56,7 +56,7 @@ function NumberField(props: { label: string; value: unknown; onChange: (value: u
   );
 }
 
-/** The rule's whole-row problems (e.g. "same kind and scope as protection[2]") and a Remove button. */
+/** The rule's whole-row problems (e.g. "same kind and scope as Exception 2") and a Remove button. */
 function RuleRow({ path, errors, onRemove, label, children }: { path: string; errors: Map<string, string>; onRemove: () => void; label: string; children: ReactNode }) {
   const rowError = errors.get(path);
   return (

@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ContextualSaveBar } from "~/components/contextual-save-bar";
-import { asDraft, describeProblemPath, merchantText, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
+import { asDraft, describeProblemPath, merchantMessage, problemsByPath, type DraftDocument, type Problem } from "~/components/policy-form";
 import { RulesEditor } from "~/components/rules-editor";
 import { formWithin, MAX_POLICY_FORM_BYTES, tooLargeMessage } from "~/services/form-body.server";
 import { merchantOf } from "~/services/merchant.server";
@@ -78,7 +78,7 @@ export default function RulesPage() {
 
   // The newest answer wins: a preview refusal, else the last autosave, else the stored draft's problems.
   const problems: Problem[] = (result?.intent === "preview" && !result.ok ? result.problems : null) ?? autosave.data?.problems ?? data.problems;
-  const errors = useMemo(() => problemsByPath(problems), [problems]);
+  const errors = useMemo(() => problemsByPath(problems, draft, data.channels), [problems, draft, data.channels]);
   const saving = autosave.state !== "idle" || (dirty && !autosave.data);
   const previewing = navigation.state !== "idle" && navigation.formData?.get("intent") === "preview";
   const hasDraft = Boolean(data.draft) || dirty;
@@ -160,7 +160,7 @@ export default function RulesPage() {
                 <List>
                   {problems.map((problem, index) => (
                     <List.Item key={`${problem.path}-${index}`}>
-                      {describeProblemPath(problem.path, draft, data.channels)}: {merchantText(problem.message)}
+                      {describeProblemPath(problem.path, draft, data.channels)}: {merchantMessage(problem.message, draft, data.channels)}
                     </List.Item>
                   ))}
                 </List>

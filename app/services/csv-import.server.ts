@@ -185,9 +185,20 @@ function rowProblems(found: readonly { path: string; message: string }[], judged
       problems.push({ row: rule.row, message: emptyValueText(field) });
       continue;
     }
-    problems.push({ row: rule.row, message: `${field ? `${FIELD_NAMES[field] ?? field}: ` : ""}${problem.message}` });
+    problems.push({ row: rule.row, message: `${field ? `${FIELD_NAMES[field] ?? field}: ` : ""}${namingRows(problem.message, judged, offset)}` });
   }
   return problems;
+}
+
+/**
+ * The check names other rules by their place in the policy ("same kind and scope as
+ * protection[4]"), which the merchant never sees: say the file's row, or the draft on the Rules page.
+ */
+function namingRows(message: string, judged: readonly Judged[], offset: number): string {
+  return message.replace(/\bprotection\[(\d+)\]/g, (_, index: string) => {
+    const other = judged[Number(index) - offset];
+    return other ? `row ${other.row}` : "a rule already in the draft (see Rules)";
+  });
 }
 
 /** Each SKU several variants share, once, at the first row naming it. */
