@@ -16,6 +16,12 @@
  * instant) or convert when the holder pays through the emulated checkout, which runs the real
  * cart-validation Function (docs/decisions/019). A few holds run at once at most.
  *
+ * Faults of the app's own side: the shop's access token stops working in the middle of a sale
+ * (one refresh, the new pair stored together; sometimes the refresh's answer is lost), a worker
+ * dies after its write landed and before it recorded it (its job retried here, or taken over by
+ * another worker after the grace period), and a sale lands in the middle of a reconciliation. The
+ * run prints how often each was met: a crash armed for a write that never came did not happen.
+ *
  *   npm test                                   # fixed seeds, a few runs
  *   npm run test:model -- --runs 200           # longer hunt; prints the seed and the shrunk sequence
  */
