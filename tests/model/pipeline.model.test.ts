@@ -16,6 +16,12 @@
  * instant) or convert when the holder pays through the emulated checkout, which runs the real
  * cart-validation Function (docs/decisions/019). A few holds run at once at most.
  *
+ * Faults of the app's own side: the shop's access token stops working in the middle of a sale
+ * (one refresh, the new pair stored together; sometimes the refresh's answer is lost), a worker
+ * dies after its write landed and before it recorded it (its job retried here, or taken over by
+ * another worker after the grace period), and a sale lands in the middle of a reconciliation. The
+ * run prints how often each was met: a crash armed for a write that never came did not happen.
+ *
  *   npm test                                   # fixed seeds, a few runs
  *   npm run test:model -- --runs 200           # longer hunt; prints the seed and the shrunk sequence
  */
@@ -28,10 +34,14 @@ import prisma from "~/db.server";
 import { publishPolicy, rollbackPolicy } from "~/services/policy.server";
 import { expireCartHolds } from "~/services/holds.server";
 import { reconcileShop } from "~/services/reconcile.server";
+import { OTHER_PROCESS_GRACE_MS } from "~/services/apply-writes.server";
 import { callHolds } from "../support/holds";
 import { deliverToApp, startHarness, type Harness } from "../support/harness";
 import { TWIN_PRODUCTS, twinsShopFactory, twinVariant } from "../support/twins-shop";
 import { mswServer } from "../setup/msw";
+import { jobQueue } from "~/services/jobs.server";
+import type { SandboxShopEmulator } from "../../sandbox/shop";
+import { fingerprint } from "../../sandbox/auth/token-exchange";
 import {
   channelNumber,
   oversoldUnits,
@@ -102,9 +112,12 @@ interface Real {
   /** inventory_levels/update deliveries the app accepted, for echo replays. */
   echoes: { body: string; headers: [string, string][] }[];
   mutations: number;
+  /** The faults the run actually met (a crash armed for a write that never came did not happen). */
+  met: string[];
 }
 
-const MUTATION = /"query":"\s*mutation/;
+/** A mutation as the Admin client sends it: the document's leading newline is JSON-escaped ("\\n"), not whitespace. */
+const MUTATION = /"query":"(?:\\[nrt]|\s)*mutation\b/;
 
 type ShopSnapshot = ReturnType<ReturnType<Harness["sandbox"]["shop"]>["snapshot"]>;
 
@@ -168,8 +181,11 @@ async function quietPoint(model: Model, real: Real) {
   }
 }
 
-/** Every invariant the model-based test promises, at a quiet point. */
-async function checkInvariants(model: Model, real: Real) {
+/**
+ * Every invariant the model-based test promises, at a quiet point. `audit: false` while a dead
+ * worker's applied write waits to be recorded (crashAfterWriteCommand): Shopify's numbers only.
+ */
+async function checkInvariants(model: Model, real: Real, { audit = true } = {}) {
   const { levels, locations, raw, names } = levelsOf(real);
   const problems: string[] = [];
   if (model.policy) {
@@ -220,7 +236,7 @@ async function checkInvariants(model: Model, real: Real) {
   for (const level of levels) {
     if (oversoldUnits(level) > 0) problems.push(`${labelOf(level, names)}@${level.location}: oversold by ${oversoldUnits(level)}`);
   }
-  problems.push(...(await auditProblems(real)));
+  if (audit) problems.push(...(await auditProblems(real)));
   expect(problems).toEqual([]);
 }
 
@@ -322,13 +338,15 @@ const revert = fc.nat().map((pick) =>
 
 /** Shopify's own checkout: obeys `available` (DECREMENT_OBEYING_POLICY). */
 function webOrderCommand(label: string, quantity: number): Command {
-  return command(`web order ${quantity} × ${label}`, always, async (model, real) => {
-    const id = await placeOrder(real, label, quantity, "web", "DECREMENT_OBEYING_POLICY");
-    if (id) real.orders.push(id);
-    const item = itemOf(real, label);
-    if (id) model.othersSold[item] = (model.othersSold[item] ?? 0) + quantity;
-    model.orders = real.orders.length;
-  });
+  return command(`web order ${quantity} × ${label}`, always, (model, real) => webOrder(model, real, label, quantity));
+}
+
+async function webOrder(model: Model, real: Real, label: string, quantity: number) {
+  const id = await placeOrder(real, label, quantity, "web", "DECREMENT_OBEYING_POLICY");
+  if (id) real.orders.push(id);
+  const item = itemOf(real, label);
+  if (id) model.othersSold[item] = (model.othersSold[item] ?? 0) + quantity;
+  model.orders = real.orders.length;
 }
 
 /**
@@ -382,25 +400,7 @@ const cancel = fc.nat().map((pick) =>
 );
 
 const receipt = fc.tuple(variant, fc.constantFrom(...LOCATIONS), fc.integer({ min: 1, max: 6 })).map(([label, location, units]) =>
-  command(`receive ${units} × ${label} at ${location}`, always, async (_model, real) => {
-    const state = real.harness.sandbox.shop(real.shop).snapshot();
-    const received = variantOf(state, label);
-    const locationId = state.locations.find((entry) => entry.name === location)!.id;
-    const body = await real.harness.gql(
-      `mutation Receive($input: InventoryAdjustQuantitiesInput!, $key: String!) { inventoryAdjustQuantities(input: $input) @idempotent(key: $key) { userErrors { code message } } }`,
-      {
-        key: randomUUID(),
-        input: {
-          name: "available",
-          reason: "received",
-          referenceDocumentUri: "https://erp.example/purchase-orders/PO-7",
-          changes: [{ inventoryItemId: received.inventoryItemId, locationId, delta: units, changeFromQuantity: null }],
-        },
-      },
-      real.shop,
-    );
-    expect(body.data.inventoryAdjustQuantities.userErrors).toEqual([]);
-  }),
+  command(`receive ${units} × ${label} at ${location}`, always, (_model, real) => receiveUnits(real, label, location, units)),
 );
 
 /** The merchant turns online fulfilment on or off at a store (locationEdit → locations/update). */
@@ -457,6 +457,213 @@ const lostResponse = command("lose the response to the next inventory write", al
 const reconcile = command("reconcile", always, async (_model, real) => {
   await reconcileShop(real.shop, "manual");
 });
+
+// ---------------------------------------------------------------------------------------------
+// Access tokens, crashes and a sale inside a reconciliation
+
+/** Where the app's Admin API requests go (the back office and the checkout reach the emulator directly, not through fetch). */
+const ADMIN_GRAPHQL = "https://*.myshopify.com/admin/api/2026-10/graphql.json";
+
+const offlineSession = (shop: string) => prisma.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } });
+
+/**
+ * The shop's access token stops working in the middle of a sale: from the app's `afterCalls`-th
+ * Admin API request on, Shopify answers 401 as for an expired token (sandbox/admin-api/emulator.ts
+ * `accepted`), while a web order's webhooks are handled. The app refreshes once for the shop,
+ * stores the new refresh token with the new access token, and goes on (shared/SHOPIFY-FACTS.md
+ * "Access tokens", docs/decisions/021). `lostRefresh`: the refresh's answer is lost after Shopify
+ * rotated the pair; the app retries the previous refresh token, which Shopify accepts until the
+ * replacement is first used (shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens).
+ */
+function tokenExpiresCommand(label: string, quantity: number, afterCalls: number, lostRefresh: boolean): Command {
+  const name = `access token expires at the app's Admin API request #${afterCalls + 1} during a web order ${quantity} × ${label}${lostRefresh ? ", the refresh's answer lost" : ""}`;
+  return command(name, always, async (model, real) => {
+    const emulator = real.harness.sandbox.shop(real.shop) as SandboxShopEmulator;
+    const tokens = real.harness.sandbox.tokenEndpoint;
+    const before = await offlineSession(real.shop);
+    expect(before.refreshToken, "the app holds an expiring offline token").toBeTruthy();
+    const scopes = emulator.scopesOf(before.accessToken)!;
+    let expired = false;
+    const expire = () => {
+      expired = true;
+      emulator.grantExpiringAccessToken(before.accessToken, scopes, new Date(emulator.clock.now().getTime() - 1_000));
+    };
+    let calls = 0;
+    mswServer.use(
+      http.post(ADMIN_GRAPHQL, ({ request }) => {
+        if (!expired && request.headers.get("X-Shopify-Access-Token") === before.accessToken && ++calls > afterCalls) {
+          expire();
+          real.met.push("token expired mid-sale");
+        }
+        return undefined;
+      }),
+    );
+    const refreshesBefore = tokens.refreshLog(real.shop).length;
+    if (lostRefresh) tokens.setFaults({ dropRefreshResponses: 1 });
+    try {
+      await webOrder(model, real, label, quantity);
+      await quietPoint(model, real);
+      if (!expired) {
+        // The sale asked Shopify less than that: the token expires now and a reconciliation meets it.
+        expire();
+        await reconcileShop(real.shop, "manual");
+        await quietPoint(model, real);
+      }
+    } finally {
+      tokens.setFaults({ dropRefreshResponses: 0 });
+    }
+    const refreshes = tokens.refreshLog(real.shop).slice(refreshesBefore);
+    expect(refreshes.map(({ outcome, retry, dropped }) => ({ outcome, retry, dropped })), "one refresh for the shop").toEqual(
+      lostRefresh
+        ? [
+            { outcome: "issued", retry: false, dropped: true },
+            { outcome: "issued", retry: true, dropped: false },
+          ]
+        : [{ outcome: "issued", retry: false, dropped: false }],
+    );
+    expect(refreshes.every((entry) => entry.presented === fingerprint(before.refreshToken!)), "every refresh presented the stored refresh token").toBe(true);
+    const after = await offlineSession(real.shop);
+    // The stored pair is the one Shopify issued last: its refresh token is the replacement of the one presented.
+    expect(new Map(tokens.exportRefreshTokens(real.shop)).get(before.refreshToken!)?.replacement).toBe(after.refreshToken);
+    expect((await emulator.graphql({ query: "{ shop { id } }", variables: {} }, after.accessToken)).status, "the stored access token works").toBe(200);
+    expect((await prisma.shopInstallation.findUniqueOrThrow({ where: { shop: real.shop } })).accessLostAt).toBeNull();
+    expect((await jobQueue().stats(real.shop)).byStatus.dead ?? 0).toBe(0);
+  });
+}
+
+const tokenExpires = fc
+  .tuple(variant, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.boolean())
+  .map(([label, quantity, afterCalls, lostRefresh]) => tokenExpiresCommand(label, quantity, afterCalls, lostRefresh));
+
+/** Stock received through the merchant's back office (its webhooks are handled at the next settle). */
+async function receiveUnits(real: Real, label: string, location: string, units: number) {
+  const state = real.harness.sandbox.shop(real.shop).snapshot();
+  const received = variantOf(state, label);
+  const locationId = state.locations.find((entry) => entry.name === location)!.id;
+  const body = await real.harness.gql(
+    `mutation Receive($input: InventoryAdjustQuantitiesInput!, $key: String!) { inventoryAdjustQuantities(input: $input) @idempotent(key: $key) { userErrors { code message } } }`,
+    {
+      key: randomUUID(),
+      input: {
+        name: "available",
+        reason: "received",
+        referenceDocumentUri: "https://erp.example/purchase-orders/PO-7",
+        changes: [{ inventoryItemId: received.inventoryItemId, locationId, delta: units, changeFromQuantity: null }],
+      },
+    },
+    real.shop,
+  );
+  expect(body.data.inventoryAdjustQuantities.userErrors).toEqual([]);
+}
+
+/** Write intents of a dead worker, out of the other workers' sight until its grace period is over (test-only status). */
+const DEAD_WORKERS = "model-dead-worker";
+
+/**
+ * The worker dies right after Shopify applied the `nth` write of a receipt's recompute, before it
+ * recorded it: the answer never arrives and nothing of the run is sent again (unlike
+ * `lostResponse`, whose run resends). While it is down a web order of the same variant lands.
+ * The job runs again (at least once, app/jobs/queue.server.ts) and settles the pending write
+ * intent (app/services/apply-writes.server.ts `resumePendingWrites`): no unit lost or moved twice.
+ * The crash stands in as an answer the app cannot read (HTTP 200 without a body), which ends the
+ * job's attempt at once with a retryable error.
+ *
+ * `otherWorker`: the job is taken over by another worker process, which leaves the dead one's
+ * pending intents alone for OTHER_PROCESS_GRACE_MS (they may still be in flight there) and plans
+ * from Shopify's truth meanwhile; after the grace period a reconciliation resumes them.
+ */
+function crashAfterWriteCommand(nth: number, label: string, location: string, units: number, sold: number, otherWorker = false): Command {
+  const name = `worker dies after write #${nth} of receiving ${units} × ${label} at ${location} lands; a web order ${sold} × ${label} meanwhile${otherWorker ? "; another worker takes over" : ""}`;
+  return command(name, always, async (model, real) => {
+    let writes = 0;
+    let crashed = false;
+    let died = false;
+    mswServer.use(
+      http.post(ADMIN_GRAPHQL, async ({ request }) => {
+        if (crashed || !request.url.includes(real.shop)) return undefined;
+        const body = await request.clone().text();
+        if (!MUTATION.test(body) || ++writes < nth) return undefined;
+        crashed = died = true;
+        real.met.push(otherWorker ? "crash after a write landed, another worker took over" : "crash after a write landed");
+        await real.harness.sandbox.handle(request);
+        if (otherWorker) await hideIntentsOf(real.shop, JSON.parse(body) as SentWrite);
+        await webOrder(model, real, label, sold);
+        return new HttpResponse(null, { status: 200 });
+      }),
+    );
+    await receiveUnits(real, label, location, units);
+    await quietPoint(model, real);
+    crashed = true; // a run that wrote less than `nth` times: nothing left armed for later commands
+    if (otherWorker && died) {
+      // Meanwhile the other worker planned from Shopify's truth: the numbers are right already.
+      await checkInvariants(model, real, { audit: false });
+      const graceOver = new Date(Date.now() - OTHER_PROCESS_GRACE_MS - 60_000);
+      const { count } = await prisma.writeIntent.updateMany({ where: { shop: real.shop, status: DEAD_WORKERS }, data: { status: "pending", createdAt: graceOver } });
+      expect(count, "the dead worker left its write intents pending").toBeGreaterThan(0);
+      await reconcileShop(real.shop, "scheduled");
+      await quietPoint(model, real);
+    }
+    expect(await prisma.writeIntent.count({ where: { shop: real.shop, status: "pending" } }), "every write intent settled").toBe(0);
+  });
+}
+
+interface SentWrite {
+  variables: { idempotencyKey?: string; metafields?: { ownerId: string }[]; id?: string };
+}
+
+/**
+ * The intents of the request the worker died in: a move's (its key is the intent's id) with the
+ * channel numbers sent beside it (MetafieldsRequest.pairedMoveIntentId); else the newest pending
+ * intent naming the first variant (channel numbers) or product (publication) of the request.
+ */
+async function hideIntentsOf(shop: string, { variables }: SentWrite) {
+  const key = variables.idempotencyKey;
+  if (key) {
+    await prisma.writeIntent.updateMany({ where: { shop, status: "pending", OR: [{ id: key }, { request: { contains: key } }] }, data: { status: DEAD_WORKERS } });
+    return;
+  }
+  const owner = variables.metafields?.[0]?.ownerId ?? variables.id;
+  if (!owner) return;
+  const sent = await prisma.writeIntent.findFirst({ where: { shop, status: "pending", request: { contains: owner } }, orderBy: { createdAt: "desc" } });
+  if (sent) await prisma.writeIntent.update({ where: { id: sent.id }, data: { status: DEAD_WORKERS } });
+}
+
+const crashAfterWrite = fc
+  .tuple(fc.integer({ min: 1, max: 2 }), variant, fc.constantFrom(...LOCATIONS), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 2 }), fc.boolean())
+  .map(([nth, label, location, units, sold, otherWorker]) => crashAfterWriteCommand(nth, label, location, units, sold, otherWorker));
+
+/**
+ * A web order lands while a reconciliation runs: at its `nth` Admin API request, after it read
+ * some of the catalog and before it wrote (docs/decisions/026: a bulk read is not a snapshot).
+ * `received` units reached the Warehouse just before, their webhooks not handled yet, so the
+ * reconciliation has a level to fix and the sale may make its write stale.
+ */
+function reconcileDuringSaleCommand(label: string, received: number, quantity: number, nth: number): Command {
+  const name = `reconcile after receiving ${received} × ${label} at Warehouse, a web order ${quantity} × ${label} landing at its Admin API request #${nth}`;
+  return command(name, always, async (model, real) => {
+    if (received > 0) await receiveUnits(real, label, "Warehouse", received);
+    let requests = 0;
+    let sold = false;
+    mswServer.use(
+      http.post(ADMIN_GRAPHQL, async ({ request }) => {
+        if (sold || !request.url.includes(real.shop) || ++requests < nth) return undefined;
+        sold = true;
+        real.met.push("sale during a reconciliation");
+        await webOrder(model, real, label, quantity);
+        return undefined;
+      }),
+    );
+    await reconcileShop(real.shop, "manual");
+    if (!sold) {
+      sold = true;
+      await webOrder(model, real, label, quantity);
+    }
+  });
+}
+
+const reconcileDuringSale = fc
+  .tuple(variant, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }))
+  .map(([label, received, quantity, nth]) => reconcileDuringSaleCommand(label, received, quantity, nth));
 
 /** Safestock's own inventory_levels/update echoes, delivered again as new events: nothing is written. */
 const replayEchoes = command("replay inventory_levels/update echoes", (model) => model.policy !== null, async (_model, real) => {
@@ -591,6 +798,9 @@ const commands = [
   fc.constant(lostResponse),
   fc.constant(reconcile),
   fc.constant(replayEchoes),
+  tokenExpires,
+  crashAfterWrite,
+  reconcileDuringSale,
   // Holds weigh triple: a hold must be running before release, expiry or payment can apply.
   holdArb,
   holdArb,
@@ -618,7 +828,7 @@ let runNumber = 0;
 
 async function setup(): Promise<{ model: Model; real: Real }> {
   const shop = `model-${process.pid}-${++runNumber}.myshopify.com`;
-  const real: Real = { harness: undefined as unknown as Harness, shop, orders: [], echoes: [], mutations: 0 };
+  const real: Real = { harness: undefined as unknown as Harness, shop, orders: [], echoes: [], mutations: 0, met: [] };
   mswServer.resetHandlers();
   real.harness = startHarness({
     shops: [shop],
@@ -640,6 +850,9 @@ async function setup(): Promise<{ model: Model; real: Real }> {
   return { model, real };
 }
 
+/** How often each fault was met over the runs, printed after them: a hunt that never met one proved nothing about it. */
+const faultsMet = new Map<string, number>();
+
 describe("model-based: Safestock's numbers stay right under random sequences", () => {
   it(
     `holds every invariant over ${RUNS} random sequences (seed ${SEED})`,
@@ -652,12 +865,14 @@ describe("model-based: Safestock's numbers stay right under random sequences", (
             await publishCommand(EVERYDAY_POLICIES[0]).run(model, real);
             await fc.asyncModelRun(() => ({ model, real }), sequence);
           } finally {
+            for (const fault of real.met) faultsMet.set(fault, (faultsMet.get(fault) ?? 0) + 1);
             real.harness.sandbox.close();
             mswServer.events.removeAllListeners();
           }
         }),
         { numRuns: RUNS, seed: SEED, verbose: 2 },
       );
+      console.log(`model: faults met over ${RUNS} runs (seed ${SEED}): ${JSON.stringify(Object.fromEntries(faultsMet))}`);
     },
     Number(process.env.MODEL_TIMEOUT_MS ?? 240_000),
   );
@@ -741,6 +956,34 @@ describe("model-based: Safestock's numbers stay right under random sequences", (
       expect(model.holds.map((hold) => `${hold.units} × ${hold.label}`)).toEqual(["3 × Tee/Blue", "2 × RING-7"]);
       await run(expireHolds);
       expect(model.holds).toEqual([]);
+    } finally {
+      real.harness.sandbox.close();
+      mswServer.events.removeAllListeners();
+    }
+  }, 120_000);
+  it("an access token that expires mid-sale, a worker that dies after its write landed and a sale inside a reconciliation, through the same commands", async () => {
+    const { model, real } = await setup();
+    try {
+      const run = async (cmd: Command) => {
+        expect(cmd.check(model), `${cmd.toString()} applies`).toBe(true);
+        await cmd.run(model, real);
+      };
+      await run(publishCommand(EVERYDAY_POLICIES[0]!));
+      // The first request of the order's recompute meets the expired token; then one a few requests in, its refresh's answer lost.
+      await run(tokenExpiresCommand("RING-6", 1, 0, false));
+      await run(tokenExpiresCommand("Tee/Blue", 2, 1, true));
+      expect(real.met.filter((fault) => fault === "token expired mid-sale")).toHaveLength(2);
+      // A stricter policy for RING-7 leaves its receipt's recompute a protection move to make.
+      await run(publishCommand({ global: 1, forSku: { sku: "RING-7", units: 6 }, marketplace: { allocationPercent: 50 } }));
+      await run(crashAfterWriteCommand(1, "RING-7", "Warehouse", 4, 1));
+      await run(crashAfterWriteCommand(2, "NECK-20", "Soho store", 3, 2));
+      expect(real.met).toContain("crash after a write landed");
+      await run(publishCommand({ global: 3, marketplace: { allocationPercent: 100 } }));
+      await run(crashAfterWriteCommand(1, "MUG-BLU", "Warehouse", 4, 1, true));
+      await run(crashAfterWriteCommand(1, "RING-7", "Warehouse", 2, 1, true)); // channel numbers alone (no key)
+      expect(real.met.filter((fault) => fault === "crash after a write landed, another worker took over")).toHaveLength(2);
+      await run(reconcileDuringSaleCommand("RING-8", 3, 2, 2));
+      expect(real.met).toContain("sale during a reconciliation");
     } finally {
       real.harness.sandbox.close();
       mswServer.events.removeAllListeners();
