@@ -153,6 +153,9 @@ export function fencingChannels(channels: readonly CompiledChannel[], slotOf: (i
   return out.sort((a, b) => tier(a) - tier(b) || (a.channel.channel < b.channel.channel ? -1 : a.channel.channel > b.channel.channel ? 1 : 0));
 }
 
+/** The channels whose fences apply (`fencingChannels`), by handle: the IO reads their publications only (docs/decisions/045). */
+export const fencedChannelNames = (channels: readonly CompiledChannel[]): string[] => fencingChannels(channels, () => 0).map((fencing) => fencing.channel.channel);
+
 /**
  * Fences each channel's units at the item's levels out[from, to) (already protected) and returns
  * where they went. The fence is min(N, what the channel's locations still have to sell), taken
