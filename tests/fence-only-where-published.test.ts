@@ -1,0 +1,67 @@
+/**
+ * A marketplace ring fence holds units only of products published on the marketplace
+ * (docs/decisions/045): a product not on it cannot be bought there, so fencing it would only
+ * withhold it from the web store, POS and B2B. A published product keeps its fence.
+ *
+ * Hand-computed from the sandbox seed (Warehouse column): MUG-WHT (Ceramic Mug, on the online
+ * store and POS only) 48; RING-6 (Gold Ring, on every channel) 12. Policy: 2 safety stock for
+ * every item, a fence of 4 for the marketplace at the Warehouse.
+ * - MUG-WHT: safety_stock 2 (not 2 + 4), available 46; the online store lists 46 (42 with the fence).
+ * - RING-6: safety_stock 2 + 4 = 6, available 6; the online store lists 6, the marketplace 6 + 4 = 10.
+ */
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import type { Policy } from "~/domain";
+import { publishPolicy } from "~/services/policy.server";
+import { startHarness, type Harness } from "./support/harness";
+import { locationOf, variantOf } from "./support/scenarios";
+
+const SHOP = "fence-only-where-published.myshopify.com";
+
+const POLICY: Policy = {
+  version: 1,
+  protection: [{ kind: "safety_stock", units: 2 }],
+  channels: [
+    { channel: "online_store", tier: 1, locations: ["Warehouse"] },
+    { channel: "marketplace", tier: 2, locations: ["Warehouse"], ringFenceUnits: 4 },
+  ],
+};
+
+function warehouse(harness: Harness, sku: string) {
+  const item = variantOf(harness, SHOP, sku).inventoryItemId;
+  const location = locationOf(harness, SHOP, "Warehouse").id;
+  return harness.sandbox.shop(SHOP).snapshot().inventoryLevels.find((level) => level.inventoryItemId === item && level.locationId === location)!.quantities;
+}
+
+/** What each channel lists for the variant (its `safestock.channels` metafield, read by channels and the checkout). */
+function listed(harness: Harness, sku: string): Record<string, number> {
+  const variant = variantOf(harness, SHOP, sku);
+  const metafield = harness.sandbox.shop(SHOP).snapshot().metafields.find((m) => m.ownerId === variant.id && m.namespace === "safestock" && m.key === "channels");
+  const channels = (JSON.parse(metafield!.value) as { channels: Record<string, { available: number }> }).channels;
+  return Object.fromEntries(Object.entries(channels).map(([channel, { available }]) => [channel, available]));
+}
+
+describe("a marketplace ring fence", () => {
+  it("holds nothing of a product not published on the marketplace, and still fences a published one", async () => {
+    const harness = startHarness({ shops: [SHOP] });
+    await harness.install(SHOP);
+    await harness.settle();
+    // The seed: the Ceramic Mug is not on the marketplace, the Gold Ring is.
+    const onMarketplace = new Set(Object.keys(harness.sandbox.shop(SHOP).snapshot().publications.find((p) => p.name === "Marketplace")!.published));
+    expect(onMarketplace.has(variantOf(harness, SHOP, "MUG-WHT").productId)).toBe(false);
+    expect(onMarketplace.has(variantOf(harness, SHOP, "RING-6").productId)).toBe(true);
+
+    expect(await publishPolicy(SHOP, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+
+    expect(warehouse(harness, "MUG-WHT")).toMatchObject({ safety_stock: 2, available: 46 });
+    expect(listed(harness, "MUG-WHT").online_store).toBe(46);
+    expect(warehouse(harness, "RING-6")).toMatchObject({ safety_stock: 6, available: 6 });
+    expect(listed(harness, "RING-6")).toMatchObject({ online_store: 6, marketplace: 10 });
+
+    // The marketplace's explanation (the Inventory page's) says why nothing is fenced.
+    const mugItem = variantOf(harness, SHOP, "MUG-WHT").inventoryItemId;
+    const state = await prisma.channelState.findFirst({ where: { shop: SHOP, inventoryItemId: mugItem, channel: "marketplace" } });
+    expect(state?.explain).toContain("not published on marketplace: nothing ring-fenced");
+  });
+});
