@@ -14,7 +14,7 @@ import { fencedChannelNames } from "~/domain/ring-fence";
 import { planInventoryWrites, type PlannedBundle } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
 import { listLocations, upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
-import { publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
+import { appUnpublicationsOfProducts, publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
 import { withSalesSinceListed } from "~/models/telemetry.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
@@ -159,16 +159,20 @@ function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readon
  * skips those (docs/decisions/045). Read only for a policy with a fence, and only for the fenced
  * channels' publications: one 1-point request per fenced channel and 250 products. A channel
  * without a known publication, or a product Shopify does not answer for, stays unknown: fenced.
+ * Only the merchant's choice counts as off the channel, never Safestock's own unpublication.
  */
 async function withFencePublications(context: ShopSyncContext, client: AdminClient, items: ShopifyItem[]): Promise<ShopifyItem[]> {
   const fenced = fencedChannelNames(context.policy.compiled.channels);
   const channels = context.channels.filter((channel) => fenced.includes(channel.handle) && channel.publicationId);
   const productIds = [...new Set(items.flatMap((item) => (item.productId ? [item.productId] : [])))];
   if (channels.length === 0 || productIds.length === 0) return items;
+  // Off a channel because Safestock paused it: the run that lifts the pause republishes it, so it
+  // is fenced like a published product (its products/update is not a re-plan, webhook-processing).
+  const ours = new Set((await appUnpublicationsOfProducts(context.shop, productIds)).map((row) => `${row.productId}|${row.publicationId}`));
   const offChannels = new Map<string, string[]>();
   for (const channel of channels) {
     for (const [productId, published] of await readPublishedOnPublication(client, productIds, channel.publicationId)) {
-      if (!published) offChannels.set(productId, [...(offChannels.get(productId) ?? []), channel.handle]);
+      if (!published && !ours.has(`${productId}|${channel.publicationId}`)) offChannels.set(productId, [...(offChannels.get(productId) ?? []), channel.handle]);
     }
   }
   return items.map((item) => {

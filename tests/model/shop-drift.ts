@@ -31,6 +31,7 @@ export function modelShopOf(state: ShopStateSnapshot): ModelShopState {
   const levels: ModelLevel[] = [];
   const quantities = new Map<string, Record<string, number>>();
   const names = new Map<string, string>();
+  const marketplace = state.publications.find((publication) => publication.channelHandle === "marketplace");
   for (const level of state.inventoryLevels) {
     const location = locationById.get(level.locationId)!;
     if (!level.isActive || !location.isActive) continue;
@@ -46,6 +47,7 @@ export function modelShopOf(state: ShopStateSnapshot): ModelShopState {
       sku: item.sku,
       continueSelling: variant.inventoryPolicy === "CONTINUE",
       tags: product.tags,
+      ...(marketplace && !(product.id in marketplace.published) ? { offMarketplace: true } : {}),
       location: location.name,
       onHand: q.on_hand,
       committed: q.committed,
