@@ -17,6 +17,8 @@ import { startHarness, type Harness } from "./support/harness";
 import { locationOf, variantOf } from "./support/scenarios";
 
 const SHOP = "fence-only-where-published.myshopify.com";
+const REPUBLISHED = "fence-after-publish.myshopify.com";
+const PUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, input: $input) { userErrors { field message } } }`;
 
 const POLICY: Policy = {
   version: 1,
@@ -27,16 +29,16 @@ const POLICY: Policy = {
   ],
 };
 
-function warehouse(harness: Harness, sku: string) {
-  const item = variantOf(harness, SHOP, sku).inventoryItemId;
-  const location = locationOf(harness, SHOP, "Warehouse").id;
-  return harness.sandbox.shop(SHOP).snapshot().inventoryLevels.find((level) => level.inventoryItemId === item && level.locationId === location)!.quantities;
+function warehouse(harness: Harness, sku: string, shop = SHOP) {
+  const item = variantOf(harness, shop, sku).inventoryItemId;
+  const location = locationOf(harness, shop, "Warehouse").id;
+  return harness.sandbox.shop(shop).snapshot().inventoryLevels.find((level) => level.inventoryItemId === item && level.locationId === location)!.quantities;
 }
 
 /** What each channel lists for the variant (its `safestock.channels` metafield, read by channels and the checkout). */
-function listed(harness: Harness, sku: string): Record<string, number> {
-  const variant = variantOf(harness, SHOP, sku);
-  const metafield = harness.sandbox.shop(SHOP).snapshot().metafields.find((m) => m.ownerId === variant.id && m.namespace === "safestock" && m.key === "channels");
+function listed(harness: Harness, sku: string, shop = SHOP): Record<string, number> {
+  const variant = variantOf(harness, shop, sku);
+  const metafield = harness.sandbox.shop(shop).snapshot().metafields.find((m) => m.ownerId === variant.id && m.namespace === "safestock" && m.key === "channels");
   const channels = (JSON.parse(metafield!.value) as { channels: Record<string, { available: number }> }).channels;
   return Object.fromEntries(Object.entries(channels).map(([channel, { available }]) => [channel, available]));
 }
@@ -63,5 +65,22 @@ describe("a marketplace ring fence", () => {
     const mugItem = variantOf(harness, SHOP, "MUG-WHT").inventoryItemId;
     const state = await prisma.channelState.findFirst({ where: { shop: SHOP, inventoryItemId: mugItem, channel: "marketplace" } });
     expect(state?.explain).toContain("not published on marketplace: nothing ring-fenced");
+  });
+
+  it("fences a product from the plan that follows the merchant publishing it on the marketplace (products/update)", async () => {
+    const harness = startHarness({ shops: [REPUBLISHED] });
+    await harness.install(REPUBLISHED);
+    await harness.settle();
+    expect(await publishPolicy(REPUBLISHED, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    expect(warehouse(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ safety_stock: 2, available: 46 });
+
+    const marketplace = harness.sandbox.shop(REPUBLISHED).snapshot().publications.find((p) => p.name === "Marketplace")!;
+    const published = await harness.gql(PUBLISH, { id: variantOf(harness, REPUBLISHED, "MUG-WHT").productId, input: [{ publicationId: marketplace.id }] }, REPUBLISHED);
+    expect(published.data.publishablePublish.userErrors).toEqual([]);
+    await harness.settle();
+    // Now on the marketplace: 48 − 2 safety − 4 fence = 42; the online store lists 42, the marketplace 42 + 4 = 46.
+    expect(warehouse(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ safety_stock: 6, available: 42 });
+    expect(listed(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ online_store: 42, marketplace: 46 });
   });
 });
