@@ -18,6 +18,7 @@ import { locationOf, variantOf } from "./support/scenarios";
 
 const SHOP = "fence-only-where-published.myshopify.com";
 const REPUBLISHED = "fence-after-publish.myshopify.com";
+const BUNDLED = "fence-bundle-component.myshopify.com";
 const PUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, input: $input) { userErrors { field message } } }`;
 
 const POLICY: Policy = {
@@ -82,5 +83,22 @@ describe("a marketplace ring fence", () => {
     // Now on the marketplace: 48 − 2 safety − 4 fence = 42; the online store lists 42, the marketplace 42 + 4 = 46.
     expect(warehouse(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ safety_stock: 6, available: 42 });
     expect(listed(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ online_store: 42, marketplace: 46 });
+  });
+
+  it("still fences a bundle's component whose own product is not on the marketplace: it sells there through the bundle", async () => {
+    // The realistic seed has the Summer Set (on the marketplace): SHIRT-M + 2 × TOTE-NAT; the Canvas Tote is not on it.
+    const harness = startHarness({ shops: [BUNDLED], seed: "realistic" });
+    await harness.install(BUNDLED);
+    await harness.settle();
+    const before = warehouse(harness, "TOTE-NAT", BUNDLED);
+    const marketplace = harness.sandbox.shop(BUNDLED).snapshot().publications.find((p) => p.name === "Marketplace")!;
+    expect(variantOf(harness, BUNDLED, "TOTE-NAT").productId in marketplace.published).toBe(false);
+    expect(variantOf(harness, BUNDLED, "SET-SUMMER").productId in marketplace.published).toBe(true);
+    expect(before.available).toBeGreaterThanOrEqual(6);
+
+    expect(await publishPolicy(BUNDLED, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    // 2 safety stock + the 4-unit fence come out of what was available.
+    expect(warehouse(harness, "TOTE-NAT", BUNDLED)).toMatchObject({ safety_stock: 6, available: before.available - 6 });
   });
 });

@@ -122,7 +122,9 @@ export async function syncItems(
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
   const withParts = await withBundleParts(client, fetched.filter(isPlanned), levelPagingFor(context.locations.length));
-  const items = await withFencePublications(context, client, withParts.items);
+  // A bundle's components sell on every channel the bundle is on: they stay fenced (decision 045).
+  const components = new Set(withParts.bundles.flatMap((bundle) => bundle.components.map((part) => part.inventoryItemId)));
+  const items = await withFencePublications(context, client, withParts.items, components);
   const bundles = withParts.bundles;
   // Components and bundles the run brought in need their own running holds and sales rates too, or
   // their published values would drop the holds on them (docs/decisions/034 "Holds").
@@ -161,7 +163,13 @@ function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readon
  * without a known publication, or a product Shopify does not answer for, stays unknown: fenced.
  * Only the merchant's choice counts as off the channel, never Safestock's own unpublication.
  */
-async function withFencePublications(context: ShopSyncContext, client: AdminClient, items: ShopifyItem[]): Promise<ShopifyItem[]> {
+async function withFencePublications(
+  context: ShopSyncContext,
+  client: AdminClient,
+  items: ShopifyItem[],
+  /** Items always fenced: components of the run's bundles, which sell wherever their bundle is published. */
+  alwaysFenced: ReadonlySet<string> = new Set(),
+): Promise<ShopifyItem[]> {
   const fenced = fencedChannelNames(context.policy.compiled.channels);
   const channels = context.channels.filter((channel) => fenced.includes(channel.handle) && channel.publicationId);
   const productIds = [...new Set(items.flatMap((item) => (item.productId ? [item.productId] : [])))];
@@ -176,7 +184,7 @@ async function withFencePublications(context: ShopSyncContext, client: AdminClie
     }
   }
   return items.map((item) => {
-    const off = item.productId ? offChannels.get(item.productId) : undefined;
+    const off = item.productId && !alwaysFenced.has(item.inventoryItemId) ? offChannels.get(item.productId) : undefined;
     return off ? { ...item, unpublishedChannels: off } : item;
   });
 }
@@ -243,7 +251,8 @@ export async function rereadItemsToWrite(context: ShopSyncContext, client: Admin
   if (tracked.length === 0) return bulkRead;
   const rows = await storedChannelStates(context.shop, tracked.map((item) => item.inventoryItemId));
   // The same publication facts as the run that writes, so a product off a fenced channel is not
-  // re-read every reconciliation for a fence its plan will never hold (docs/decisions/045).
+  // re-read every reconciliation for a fence its plan will never hold (docs/decisions/045). A
+  // bundle's component planned here without its bundle differs from its stored state and is re-read.
   const plan = planFor(context, await withFencePublications(context, client, tracked), [], publishedReservesOf(rows));
   const stored = new Map(rows.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
   const toRead = new Set([...plan.moves.map((move) => move.inventoryItemId), ...plan.metafields.map((write) => write.inventoryItemId)]);
