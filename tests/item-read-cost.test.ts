@@ -16,10 +16,14 @@
  *   nodes(ids:) 1 (a list, charged once whatever the number of ids) + on ProductVariant:
  *   `id` 0 + metafield 1 (an object; a null one still costs its own point) = 2, requested and
  *   actual; a node that answered null (a deleted variant) costs nothing beyond the list's 1.
+ * - SafestockProductsOnPublication (is each product on a fenced channel, docs/decisions/045):
+ *   nodes(ids:) 1 (charged once) + on Product: `id` 0 + publishedOnPublication 0 (a Boolean
+ *   scalar: scalars cost nothing, even with an argument) = 1, requested and actual, for 1 or 250
+ *   products. The item read itself is unchanged (17 at 3 locations).
  */
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
-import { CATALOG_PAGE_QUERY, CHANNEL_NUMBERS_QUERY, ITEM_LEVELS_QUERY, LEVELS_PER_PAGE } from "~/shopify/documents";
+import { CATALOG_PAGE_QUERY, CHANNEL_NUMBERS_QUERY, ITEM_LEVELS_QUERY, LEVELS_PER_PAGE, PRODUCTS_ON_PUBLICATION_QUERY } from "~/shopify/documents";
 import { actualQueryCost, requestedQueryCost, type CostInput } from "../sandbox/admin-api/cost";
 import { adminSchema } from "../sandbox/schemas/index";
 
@@ -79,5 +83,15 @@ describe("the emulator's charge for reading the channel numbers alone", () => {
     const input = costInput(CHANNEL_NUMBERS_QUERY, { ids: variantIds(2) });
     expect(actualQueryCost(input, { nodes: [null, null] })).toBe(1);
     expect(actualQueryCost(input, { nodes: [null, { id: variantIds(2)[1], metafield: null }] })).toBe(2);
+  });
+});
+
+const productIds = (count: number): string[] => Array.from({ length: count }, (_, i) => `gid://shopify/Product/${i + 1}`);
+
+describe("the emulator's charge for reading whether products are on a fenced channel (docs/decisions/045)", () => {
+  it.each([1, 250])("SafestockProductsOnPublication with %i product(s): 1 requested and 1 actual", (count) => {
+    const input = costInput(PRODUCTS_ON_PUBLICATION_QUERY, { ids: productIds(count), publicationId: "gid://shopify/Publication/2" });
+    expect(requestedQueryCost(input)).toBe(1);
+    expect(actualQueryCost(input, { nodes: productIds(count).map((id, i) => ({ __typename: "Product", id, publishedOnPublication: i % 2 === 0 })) })).toBe(1);
   });
 });

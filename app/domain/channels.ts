@@ -1,6 +1,6 @@
 import type { CompiledChannel } from "./compile-policy";
 import { appendLine, cappedNote, formatDuration, formatRatePerSecond, LineCache, NO_LINES, unitsText, withLine } from "./explain";
-import { FENCE_REASON, fenceReason, fencesSeenBy, NO_FENCES, reserveHistoryAfter, type FencedUnits } from "./ring-fence";
+import { FENCE_REASON, fenceReason, fencesSeenBy, NO_FENCES, NOT_PUBLISHED_FENCE_REASON, reserveHistoryAfter, type FencedUnits } from "./ring-fence";
 import type { ChannelPlan, ExplainLine, Item, LevelPlan, LocationInfo, PublishedReserve, Snapshot } from "./types";
 
 /**
@@ -188,12 +188,12 @@ export function allocateChannel(
   const rule = channel.rule;
   const name = channel.channel;
   const { item: id, sku } = item;
-  const { own: fence, ownSizing, others: fencedForOthers } = fences.length === 0 ? NOT_FENCED : fencesSeenBy(channel, fences);
+  const { own: fence, ownSizing, ownNotPublished, others: fencedForOthers } = fences.length === 0 ? NOT_FENCED : fencesSeenBy(channel, fences);
   // Reasons name the shared pool when the channel has a fence, so "pool 8" never reads as the whole.
-  const shared = rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 ? "shared " : "";
+  const shared = rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 && ownNotPublished !== true ? "shared " : "";
   let available = pool;
   let paused = false;
-  let explain = reachAndFenceLines(channel, pool, { units: fence, sizing: ownSizing }, fencedForOthers, lines, slotBase);
+  let explain = reachAndFenceLines(channel, pool, { units: fence, sizing: ownSizing, notPublished: ownNotPublished === true }, fencedForOthers, lines, slotBase);
   if (rule === undefined && holds.length === 0) return { item: id, sku, channel: name, pool, available, paused, explain };
   let units: number;
 
@@ -338,7 +338,7 @@ export function allocateChannel(
 function reachAndFenceLines(
   channel: CompiledChannel,
   pool: number,
-  own: { readonly units: number; readonly sizing: string | undefined },
+  own: { readonly units: number; readonly sizing: string | undefined; readonly notPublished: boolean },
   fencedForOthers: Map<string, number> | undefined,
   lines: LineCache,
   slotBase: number,
@@ -354,6 +354,7 @@ function reachAndFenceLines(
       lines.set(slotBase + REACH, whole, 0, { rule: "reach", scope: name, units: 0, reason: `pool ${whole} ${reach}` });
   }
   if (fence > 0) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: fenceReason(fence, name, own.sizing) });
+  if (own.notPublished) explain = appendLine(explain, { rule: "ring_fence", scope: name, units: 0, reason: NOT_PUBLISHED_FENCE_REASON(name) });
   if (fencedForOthers !== undefined) {
     for (const [holder, units] of [...fencedForOthers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       explain = appendLine(explain, { rule: "ring_fence", scope: holder, units: 0, reason: FENCE_REASON(units, holder) });
@@ -362,7 +363,7 @@ function reachAndFenceLines(
   return explain;
 }
 
-const NOT_FENCED: { own: number; ownSizing?: string; others: Map<string, number> | undefined } = { own: 0, others: undefined };
+const NOT_FENCED: { own: number; ownSizing?: string; ownNotPublished?: true; others: Map<string, number> | undefined } = { own: 0, others: undefined };
 
 /** Appends every channel's plan for one inventory item (its levels are levels[from, to)) to `out`; the hot path of planAvailability. */
 export function allocateChannelsInto(

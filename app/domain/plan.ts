@@ -97,7 +97,7 @@ function walkLevels(walk: Walk, levels: readonly Level[]): Plan | null {
     // Fences come on top of location protection, from what it leaves to sell, and before any
     // channel's pool is summed, so no other channel's pool can include them.
     const sales = refreshing ? channelSalesOf(item, walk.syncLagMinutes, walk.nowMs) : undefined;
-    const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines, sales) : NO_FENCES;
+    const fences = fencing.length > 0 ? applyRingFences(fencing, levelsOut, from, to, channelLines, sales, item?.unpublishedChannels) : NO_FENCES;
     allocateChannelsInto(channelsOut, channels, id, first.sku, levelsOut, from, to, holdsByItem.get(id) ?? NO_HOLDS, channelLines, sales, fences);
     from = to;
   }

@@ -165,6 +165,51 @@ describe("ring fence", () => {
   });
 });
 
+describe("ring fence only where the product is published (docs/decisions/045)", () => {
+  const NOT_PUBLISHED_LINE = { rule: "ring_fence", scope: "marketplace", units: 0, reason: "not published on marketplace: nothing ring-fenced" };
+
+  it("a product not on the marketplace keeps its units for the others: only the flat safety stock is withheld", () => {
+    // Warehouse: base 90, safety 5 → 85 sellable; no fence (nobody can buy it on the marketplace)
+    // → safety_stock 5, available 85. Soho: 12 − 5 = 7.
+    const result = plan([SAFETY], [ONLINE, MARKET], shop(DOCS_LEVELS, { items: [{ ...item(54), unpublishedChannels: ["marketplace"] }] }));
+    expect(result.levels.map((l) => [l.location, l.protected, l.available, l.safetyStock])).toEqual([
+      ["Warehouse", 5, 85, 5],
+      ["Soho store", 5, 7, 5],
+    ]);
+    expect(result.levels[0]!.explain).toEqual([{ rule: "safety_stock", scope: "every item", units: 5, reason: "5 safety stock for every item" }, NOT_PUBLISHED_LINE]);
+    // Soho is outside the marketplace's reach: no line there.
+    expect(result.levels[1]!.explain).toEqual([{ rule: "safety_stock", scope: "every item", units: 5, reason: "5 safety stock for every item" }]);
+    // Online store: the whole 85 at the Warehouse (was 75 with the fence); POS 85 + 7 = 92 (was 82). No fence line.
+    expect(channel(result, "online_store")).toMatchObject({ pool: 85, available: 85 });
+    expect(channel(result, "online_store").explain).not.toContainEqual(FENCE_LINE(10));
+    expect(channel(result, "point_of_sale")).toMatchObject({ pool: 92, available: 92, explain: [] });
+    // Marketplace: pool 85, cover ceil(0.9 × 18) = 17 → 68, no fence added; it says why.
+    expect(channel(result, "marketplace")).toMatchObject({ pool: 85, available: 68 });
+    expect(channel(result, "marketplace").explain).toContainEqual(NOT_PUBLISHED_LINE);
+  });
+
+  it("a product published on the marketplace, or whose publication was not read, keeps its fence", () => {
+    // The docs' numbers: Warehouse safety_stock 5 + 10 = 15, online store 75.
+    for (const unpublishedChannels of [undefined, [], ["wholesale"]]) {
+      const data = unpublishedChannels === undefined ? item(54) : { ...item(54), unpublishedChannels };
+      const result = plan([SAFETY], [ONLINE, MARKET], shop(DOCS_LEVELS, { items: [data] }));
+      expect(result.levels[0]).toMatchObject({ location: "Warehouse", safetyStock: 15, available: 75 });
+      expect(channel(result, "online_store")).toMatchObject({ pool: 75, available: 75 });
+    }
+  });
+
+  it("skips only the channel the product is not on: another channel's fence still applies", () => {
+    // Wholesale (tier 3, Warehouse) fences 5; the product is off the marketplace only.
+    // Warehouse: 85 sellable, marketplace skipped, wholesale 5 → safety_stock 10, available 80.
+    const wholesale: ChannelRule = { channel: "wholesale", tier: 3, locations: ["Warehouse"], ringFenceUnits: 5 };
+    const result = plan([SAFETY], [ONLINE, MARKET, wholesale], shop(DOCS_LEVELS, { channels: ["online_store", "point_of_sale", "wholesale"], items: [{ ...item(54), unpublishedChannels: ["marketplace"] }] }));
+    expect(result.levels[0]).toMatchObject({ location: "Warehouse", safetyStock: 10, available: 80 });
+    expect(channel(result, "online_store")).toMatchObject({ pool: 80, available: 80 });
+    expect(channel(result, "online_store").explain.filter((line) => line.rule === "ring_fence")).toEqual([FENCE_LINE(5, "wholesale")]);
+    expect(channel(result, "wholesale")).toMatchObject({ pool: 85, available: 85 });
+  });
+});
+
 describe("ringFenceUnits validation", () => {
   const known = { locations: new Map([["Warehouse", { active: true, fulfillsOnlineOrders: true }]]), skus: new Set(["RING-7"]) };
   const problems = (rule: Record<string, unknown>) => {

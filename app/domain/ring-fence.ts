@@ -1,6 +1,6 @@
 import type { ChannelSales } from "./channels";
 import type { CompiledChannel } from "./compile-policy";
-import { reserveSizingText, unitsText, type LineCache, type ReserveSizing } from "./explain";
+import { reserveSizingText, unitsText, withLine, type LineCache, type ReserveSizing } from "./explain";
 import { levelsInOrder, withholdInOrder, type LevelWork } from "./protection";
 import type { ChannelRule, ExplainLine, LevelPlan, PublishedReserve } from "./types";
 
@@ -25,6 +25,8 @@ export interface FencedUnits {
    * read the new one (`heldReserve`).
    */
   readonly unlisted?: number;
+  /** The channel's fence was skipped (0 units, no location): the product is not published there (docs/decisions/045). */
+  readonly notPublished?: true;
 }
 
 export const NO_FENCES: readonly FencedUnits[] = Object.freeze([]);
@@ -36,6 +38,9 @@ export interface FencingChannel {
 }
 
 export const FENCE_REASON = (units: number, channel: string): string => `${unitsText(units)} ring-fenced for ${channel}: other channels cannot sell them`;
+
+/** Why a channel's fence holds nothing for a product that is not on the channel (docs/decisions/045). */
+export const NOT_PUBLISHED_FENCE_REASON = (channel: string): string => `not published on ${channel}: nothing ring-fenced`;
 
 /** The fence's line with, for a self-sizing reserve, why it is that size. */
 export const fenceReason = (units: number, channel: string, sizing: string | undefined): string =>
@@ -148,6 +153,9 @@ export function fencingChannels(channels: readonly CompiledChannel[], slotOf: (i
   return out.sort((a, b) => tier(a) - tier(b) || (a.channel.channel < b.channel.channel ? -1 : a.channel.channel > b.channel.channel ? 1 : 0));
 }
 
+/** The channels whose fences apply (`fencingChannels`), by handle: the IO reads their publications only (docs/decisions/045). */
+export const fencedChannelNames = (channels: readonly CompiledChannel[]): string[] => fencingChannels(channels, () => 0).map((fencing) => fencing.channel.channel);
+
 /**
  * Fences each channel's units at the item's levels out[from, to) (already protected) and returns
  * where they went. The fence is min(N, what the channel's locations still have to sell), taken
@@ -164,12 +172,21 @@ export function applyRingFences(
   lines: LineCache,
   /** The item's measured sales and the sync lag: a self-sizing reserve is sized from them. */
   sales?: ChannelSales,
+  /** Channels the item's product is known not to be published on (`Item.unpublishedChannels`). */
+  unpublished?: readonly string[],
 ): readonly FencedUnits[] {
   let placed: FencedUnits[] | undefined;
   const work = out.slice(from, to) as LevelWork[];
   for (const { channel, slot } of fencing) {
     const name = channel.channel;
     const ordered = levelsInOrder(work, channel.rule?.locations, channel.locations);
+    // Nobody can buy the product on a channel it is not on: a fence would only withhold it from
+    // the channels that do sell it (docs/decisions/045). Not read (absent) keeps the fence.
+    if (unpublished?.includes(name) === true) {
+      for (const level of ordered) level.explain = withLine(level.explain, [{ rule: "ring_fence", scope: name, units: 0, reason: NOT_PUBLISHED_FENCE_REASON(name) }]);
+      (placed ??= []).push({ channel: name, location: "", units: 0, notPublished: true });
+      continue;
+    }
     const { units: wanted, listed, sizing } = fenceWanted(channel, sales);
     // A sized reserve's sentence depends on the item's rate, so its lines are not cached.
     const taken = withholdInOrder(ordered, wanted, (units) =>
@@ -203,17 +220,23 @@ function oneLine(line: ExplainLine): readonly ExplainLine[] {
 }
 
 /** What one channel sees of the item's fences: its own units, and the other channels' within its reach. */
-export function fencesSeenBy(channel: CompiledChannel, fences: readonly FencedUnits[]): { own: number; ownSizing?: string; others: Map<string, number> | undefined } {
+export function fencesSeenBy(channel: CompiledChannel, fences: readonly FencedUnits[]): { own: number; ownSizing?: string; ownNotPublished?: true; others: Map<string, number> | undefined } {
   let own = 0;
   let ownSizing: string | undefined;
   let others: Map<string, number> | undefined;
+  let ownNotPublished: true | undefined;
   const reach = channel.locations;
   for (const fence of fences) {
+    if (fence.notPublished === true) {
+      if (fence.channel === channel.channel) ownNotPublished = true;
+      continue;
+    }
     if (fence.channel === channel.channel) {
       own += fence.units - (fence.unlisted ?? 0);
       ownSizing ??= fence.sizing;
     }
     else if (reach === undefined || reach.has(fence.location)) (others ??= new Map()).set(fence.channel, (others.get(fence.channel) ?? 0) + fence.units);
   }
+  if (ownNotPublished) return { own, ownNotPublished, others };
   return ownSizing === undefined ? { own, others } : { own, ownSizing, others };
 }

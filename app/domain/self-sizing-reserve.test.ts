@@ -116,6 +116,15 @@ describe("a reserve that sizes itself", () => {
     expect(channel(result, "online_store").available).toBe(0);
   });
 
+  it("keeps nothing back for a product not published on the marketplace, not even its minimum (docs/decisions/045)", () => {
+    // Sized at 7 if it were listed (the worked example); off the marketplace: no reserve at all.
+    // Base 100, safety 5 → safety_stock 5, available 95; the web store sells all 95.
+    const result = plan([ONLINE, MARKET], shop([{ ...selling(0.4), unpublishedChannels: ["marketplace"] }]));
+    expect(result.levels[0]).toMatchObject({ safetyStock: 5, available: 95 });
+    expect(result.levels[0]!.explain[1]).toEqual({ rule: "ring_fence", scope: "marketplace", units: 0, reason: "not published on marketplace: nothing ring-fenced" });
+    expect(channel(result, "online_store")).toMatchObject({ pool: 95, available: 95 });
+  });
+
   it("a fixed fence ignores the measured rate", () => {
     const fixed = { ...MARKET, ringFenceSizing: "fixed" as const, ringFenceMinUnits: undefined };
     expect(plan([ONLINE, fixed], shop([selling(0.4)])).levels[0]!.safetyStock).toBe(20);

@@ -162,6 +162,13 @@ export interface Item extends Identified {
    * held at the peak of those the channel may still be selling from (docs/decisions/032).
    */
   readonly publishedReserves?: Readonly<Record<string, readonly PublishedReserve[]>>;
+  /**
+   * Channels (handles) the item's product is known NOT to be published on: their ring fences skip
+   * it, since nobody can buy it there (docs/policy.md § 4 "Ring fence", docs/decisions/045). A
+   * channel absent here (published, or not read) keeps its fence: missing data never lowers
+   * protection.
+   */
+  readonly unpublishedChannels?: readonly string[];
 }
 
 /** A self-sizing reserve a channel listed: in force from `publishedAtMs` until the next one is published. */

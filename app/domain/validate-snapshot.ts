@@ -88,7 +88,7 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
       input.items.forEach((item: unknown, i) => {
         const path = `items[${i}]`;
         if (!isObject(item)) return problems.add(path, "must be an object");
-        checkKnownFields(problems, path, item, ["item", "sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel", "publishedReserves"]);
+        checkKnownFields(problems, path, item, ["item", "sku", "product", "tags", "unitsPerMinute", "unitsPerMinuteByChannel", "publishedReserves", "unpublishedChannels"]);
         const id = checkIdentity(problems, path, item);
         if (id !== undefined) {
           const field = item.item !== undefined ? "item" : "sku";
@@ -97,6 +97,7 @@ export function validateSnapshot(input: unknown): Result<Snapshot> {
         }
         checkName(problems, `${path}.product`, item.product, false);
         checkNameList(problems, `${path}.tags`, item.tags, false);
+        checkNameList(problems, `${path}.unpublishedChannels`, item.unpublishedChannels, false);
         checkNonNegativeNumber(problems, `${path}.unitsPerMinute`, item.unitsPerMinute, false);
         const byChannel = item.unitsPerMinuteByChannel;
         if (byChannel !== undefined) {

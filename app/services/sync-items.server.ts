@@ -10,16 +10,17 @@
  * caller re-reads and runs again (`withStaleRetries`): Shopify's current truth always wins.
  */
 import type { Item, Level, PublishedReserve, Snapshot } from "~/domain";
+import { fencedChannelNames } from "~/domain/ring-fence";
 import { planInventoryWrites, type PlannedBundle } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
 import { listLocations, upsertCatalogItems, type CatalogItemInput } from "~/models/catalog.server";
-import { publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
+import { appUnpublicationsOfProducts, publishedReservesOf, storedChannelStates } from "~/models/sync-state.server";
 import { withSalesSinceListed } from "~/models/telemetry.server";
 import { touchShopSync } from "~/models/shop-installation.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { readBundleItemsOfProducts, readBundleLinks, type ShopifyBundleComponent } from "~/shopify/bundles.server";
-import { levelPagingFor, readInventoryItems, type LevelPaging, type ShopifyItem } from "~/shopify/inventory.server";
+import { levelPagingFor, readInventoryItems, readPublishedOnPublication, type LevelPaging, type ShopifyItem } from "~/shopify/inventory.server";
 import { executeWriteSteps, resumePendingWrites, type WriterOptions } from "./apply-writes.server";
 import { forItems, loadSyncContext, type ShopSyncContext, type StoredLocations } from "./sync-context.server";
 import { planWriteSteps } from "./write-steps.server";
@@ -80,6 +81,7 @@ export function snapshotFor(
       unitsPerMinute: context.unitsPerMinute.get(item.inventoryItemId) ?? 0,
       ...(byChannel ? { unitsPerMinuteByChannel: byChannel } : {}),
       ...(published ? { publishedReserves: published } : {}),
+      ...(item.unpublishedChannels ? { unpublishedChannels: item.unpublishedChannels } : {}),
     });
     for (const level of item.levels) {
       if (!level.locationActive) continue;
@@ -119,7 +121,11 @@ export async function syncItems(
   actor: AuditActor,
   options: WriterOptions = { onRefused: "throw" },
 ): Promise<SyncOutcome> {
-  const { items, bundles } = await withBundleParts(client, fetched.filter(isPlanned), levelPagingFor(context.locations.length));
+  const withParts = await withBundleParts(client, fetched.filter(isPlanned), levelPagingFor(context.locations.length));
+  // A bundle's components sell on every channel the bundle is on: they stay fenced (decision 045).
+  const components = new Set(withParts.bundles.flatMap((bundle) => bundle.components.map((part) => part.inventoryItemId)));
+  const items = await withFencePublications(context, client, withParts.items, components);
+  const bundles = withParts.bundles;
   // Components and bundles the run brought in need their own running holds and sales rates too, or
   // their published values would drop the holds on them (docs/decisions/034 "Holds").
   const fetchedIds = new Set(fetched.map((item) => item.inventoryItemId));
@@ -147,6 +153,39 @@ function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readon
     freeze: context.freeze,
     checkoutHolds: context.checkoutHolds,
     bundles,
+  });
+}
+
+/**
+ * The items, each marked with the fenced channels its product is not published on: a ring fence
+ * skips those (docs/decisions/045). Read only for a policy with a fence, and only for the fenced
+ * channels' publications: one 1-point request per fenced channel and 250 products. A channel
+ * without a known publication, or a product Shopify does not answer for, stays unknown: fenced.
+ * Only the merchant's choice counts as off the channel, never Safestock's own unpublication.
+ */
+async function withFencePublications(
+  context: ShopSyncContext,
+  client: AdminClient,
+  items: ShopifyItem[],
+  /** Items always fenced: components of the run's bundles, which sell wherever their bundle is published. */
+  alwaysFenced: ReadonlySet<string> = new Set(),
+): Promise<ShopifyItem[]> {
+  const fenced = fencedChannelNames(context.policy.compiled.channels);
+  const channels = context.channels.filter((channel) => fenced.includes(channel.handle) && channel.publicationId);
+  const productIds = [...new Set(items.flatMap((item) => (item.productId ? [item.productId] : [])))];
+  if (channels.length === 0 || productIds.length === 0) return items;
+  // Off a channel because Safestock paused it: the run that lifts the pause republishes it, so it
+  // is fenced like a published product (its products/update is not a re-plan, webhook-processing).
+  const ours = new Set((await appUnpublicationsOfProducts(context.shop, productIds)).map((row) => `${row.productId}|${row.publicationId}`));
+  const offChannels = new Map<string, string[]>();
+  for (const channel of channels) {
+    for (const [productId, published] of await readPublishedOnPublication(client, productIds, channel.publicationId)) {
+      if (!published && !ours.has(`${productId}|${channel.publicationId}`)) offChannels.set(productId, [...(offChannels.get(productId) ?? []), channel.handle]);
+    }
+  }
+  return items.map((item) => {
+    const off = item.productId && !alwaysFenced.has(item.inventoryItemId) ? offChannels.get(item.productId) : undefined;
+    return off ? { ...item, unpublishedChannels: off } : item;
   });
 }
 
@@ -211,7 +250,10 @@ export async function rereadItemsToWrite(context: ShopSyncContext, client: Admin
   const tracked = bulkRead.filter((item) => isPlanned(item) && !item.isBundle);
   if (tracked.length === 0) return bulkRead;
   const rows = await storedChannelStates(context.shop, tracked.map((item) => item.inventoryItemId));
-  const plan = planFor(context, tracked, [], publishedReservesOf(rows));
+  // The same publication facts as the run that writes, so a product off a fenced channel is not
+  // re-read every reconciliation for a fence its plan will never hold (docs/decisions/045). A
+  // bundle's component planned here without its bundle differs from its stored state and is re-read.
+  const plan = planFor(context, await withFencePublications(context, client, tracked), [], publishedReservesOf(rows));
   const stored = new Map(rows.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
   const toRead = new Set([...plan.moves.map((move) => move.inventoryItemId), ...plan.metafields.map((write) => write.inventoryItemId)]);
   for (const state of plan.channelStates) {

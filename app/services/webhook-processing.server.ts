@@ -1,4 +1,6 @@
+import type { Policy } from "~/domain";
 import { catalogRowsForProduct, deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
+import { currentPolicy } from "~/models/policy.server";
 import { deleteShopSessions, markShopUninstalled } from "~/models/shop-installation.server";
 import { deleteShopData } from "~/models/shop-data.server";
 import { levelStateFor, plannedAvailableAt } from "~/models/sync-state.server";
@@ -155,10 +157,12 @@ export async function processWebhook(
       return "processed";
   }
 
-  if (topic === "products/update" && !(await productChangedForRules(shop, payload))) {
+  if (topic === "products/update" && !(await productChangedForRules(shop, payload)) && !(await policyHasFence(shop))) {
     // Publishing or unpublishing (Safestock's own included) fires products/update too, but
     // stock is untouched: only a change the rules read (title, tags, SKUs, variants, inventory
-    // policy) needs a plan.
+    // policy) needs a plan. With a ring fence, publication is one of them (a fence skips a
+    // product not on its channel, docs/decisions/045) and the payload does not say where the
+    // product is published: the product is planned again.
     return "processed";
   }
 
@@ -247,6 +251,12 @@ async function isEchoOfPlannedLevel(shop: string, payload: Json, batch?: Deliver
     ? batch.planned.get(`${level.inventoryItemId}|${level.locationId}`)
     : (await levelStateFor(shop, level.inventoryItemId, level.locationId))?.available;
   return planned !== undefined && planned === payload.available;
+}
+
+/** Whether the policy in force has a ring fence (a channel's `ringFenceUnits`, not paused): then where a product is published changes its plan. */
+async function policyHasFence(shop: string): Promise<boolean> {
+  const policy = await currentPolicy(shop);
+  return (policy?.document as Policy | undefined)?.channels.some((rule) => (rule.ringFenceUnits ?? 0) > 0 && rule.paused !== true) ?? false;
 }
 
 /** Whether a products/update payload differs from what the rules last saw of the product. */

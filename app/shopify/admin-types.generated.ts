@@ -413,6 +413,17 @@ export type ValidationUserErrorCode =
   /** Unstructured reserved namespace. */
   | 'UNSTRUCTURED_RESERVED_NAMESPACE';
 
+export type SafestockProductsOnPublicationQueryVariables = Exact<{
+  ids: Array<string> | string;
+  publicationId: string;
+}>;
+
+
+export type SafestockProductsOnPublicationQuery = { nodes: Array<
+    | { id: string, publishedOnPublication: boolean }
+    | Record<PropertyKey, never>
+   | null> };
+
 export type SafestockItemLevelsQueryVariables = Exact<{
   ids: Array<string> | string;
   levelsPerPage: number;

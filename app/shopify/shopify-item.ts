@@ -47,6 +47,12 @@ export interface ShopifyItem {
   tags: string[];
   channelMetafield: { id: string; value: string; compareDigest: string } | null;
   levels: ShopifyLevel[];
+  /**
+   * Fenced channels (handles) the product is not published on, read after the item for a policy
+   * with a ring fence (sync-items.server.ts `withFencePublications`, docs/decisions/045). Absent:
+   * not read, so every fence applies.
+   */
+  unpublishedChannels?: string[];
 }
 
 // Shapes of what Shopify answers, generated from the 2026-10 schema (npm run codegen).

@@ -92,6 +92,8 @@ export interface ModelLevel {
   /** Shopify's inventoryPolicy CONTINUE: sells past zero, never oversold. */
   continueSelling?: boolean;
   tags: readonly string[];
+  /** The product is not published on the marketplace: its ring fence holds nothing of it (docs/decisions/045). */
+  offMarketplace?: boolean;
   location: string;
   onHand: number;
   committed: number;
@@ -141,9 +143,12 @@ function protection(policy: ModelPolicy, level: ModelLevel): number {
 
 /**
  * Units fenced for the marketplace at `level`: N units taken from what the protection leaves at
- * its locations (online-fulfilling ones, by name), so at most what is there.
+ * its locations (online-fulfilling ones, by name), so at most what is there; none for a product
+ * not published on the marketplace.
  */
 export function ringFenceAt(policy: ModelPolicy, level: ModelLevel, shop: ModelShop): number {
+  // Nobody can buy a product on a channel it is not on: nothing to fence (docs/decisions/045).
+  if (level.offMarketplace === true) return 0;
   let left = policy.marketplace?.ringFenceUnits ?? 0;
   const reachable = reachableLocations("marketplace", shop.locations);
   const ordered = shop.levels.filter((l) => l.item === level.item && reachable.includes(l.location)).sort((a, b) => (a.location < b.location ? -1 : 1));

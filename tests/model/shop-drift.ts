@@ -31,6 +31,9 @@ export function modelShopOf(state: ShopStateSnapshot): ModelShopState {
   const levels: ModelLevel[] = [];
   const quantities = new Map<string, Record<string, number>>();
   const names = new Map<string, string>();
+  const marketplace = state.publications.find((publication) => publication.channelHandle === "marketplace");
+  // A bundle's component sells wherever its bundle does: always fenced (docs/decisions/045).
+  const components = new Set(state.variants.flatMap((variant) => (variant.components ?? []).map((part) => part.variantId)));
   for (const level of state.inventoryLevels) {
     const location = locationById.get(level.locationId)!;
     if (!level.isActive || !location.isActive) continue;
@@ -46,6 +49,7 @@ export function modelShopOf(state: ShopStateSnapshot): ModelShopState {
       sku: item.sku,
       continueSelling: variant.inventoryPolicy === "CONTINUE",
       tags: product.tags,
+      ...(marketplace && !(product.id in marketplace.published) && !components.has(variant.id) ? { offMarketplace: true } : {}),
       location: location.name,
       onHand: q.on_hand,
       committed: q.committed,

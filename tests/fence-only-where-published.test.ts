@@ -1,0 +1,104 @@
+/**
+ * A marketplace ring fence holds units only of products published on the marketplace
+ * (docs/decisions/045): a product not on it cannot be bought there, so fencing it would only
+ * withhold it from the web store, POS and B2B. A published product keeps its fence.
+ *
+ * Hand-computed from the sandbox seed (Warehouse column): MUG-WHT (Ceramic Mug, on the online
+ * store and POS only) 48; RING-6 (Gold Ring, on every channel) 12. Policy: 2 safety stock for
+ * every item, a fence of 4 for the marketplace at the Warehouse.
+ * - MUG-WHT: safety_stock 2 (not 2 + 4), available 46; the online store lists 46 (42 with the fence).
+ * - RING-6: safety_stock 2 + 4 = 6, available 6; the online store lists 6, the marketplace 6 + 4 = 10.
+ */
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import type { Policy } from "~/domain";
+import { publishPolicy } from "~/services/policy.server";
+import { startHarness, type Harness } from "./support/harness";
+import { locationOf, variantOf } from "./support/scenarios";
+
+const SHOP = "fence-only-where-published.myshopify.com";
+const REPUBLISHED = "fence-after-publish.myshopify.com";
+const BUNDLED = "fence-bundle-component.myshopify.com";
+const PUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, input: $input) { userErrors { field message } } }`;
+
+const POLICY: Policy = {
+  version: 1,
+  protection: [{ kind: "safety_stock", units: 2 }],
+  channels: [
+    { channel: "online_store", tier: 1, locations: ["Warehouse"] },
+    { channel: "marketplace", tier: 2, locations: ["Warehouse"], ringFenceUnits: 4 },
+  ],
+};
+
+function warehouse(harness: Harness, sku: string, shop = SHOP) {
+  const item = variantOf(harness, shop, sku).inventoryItemId;
+  const location = locationOf(harness, shop, "Warehouse").id;
+  return harness.sandbox.shop(shop).snapshot().inventoryLevels.find((level) => level.inventoryItemId === item && level.locationId === location)!.quantities;
+}
+
+/** What each channel lists for the variant (its `safestock.channels` metafield, read by channels and the checkout). */
+function listed(harness: Harness, sku: string, shop = SHOP): Record<string, number> {
+  const variant = variantOf(harness, shop, sku);
+  const metafield = harness.sandbox.shop(shop).snapshot().metafields.find((m) => m.ownerId === variant.id && m.namespace === "safestock" && m.key === "channels");
+  const channels = (JSON.parse(metafield!.value) as { channels: Record<string, { available: number }> }).channels;
+  return Object.fromEntries(Object.entries(channels).map(([channel, { available }]) => [channel, available]));
+}
+
+describe("a marketplace ring fence", () => {
+  it("holds nothing of a product not published on the marketplace, and still fences a published one", async () => {
+    const harness = startHarness({ shops: [SHOP] });
+    await harness.install(SHOP);
+    await harness.settle();
+    // The seed: the Ceramic Mug is not on the marketplace, the Gold Ring is.
+    const onMarketplace = new Set(Object.keys(harness.sandbox.shop(SHOP).snapshot().publications.find((p) => p.name === "Marketplace")!.published));
+    expect(onMarketplace.has(variantOf(harness, SHOP, "MUG-WHT").productId)).toBe(false);
+    expect(onMarketplace.has(variantOf(harness, SHOP, "RING-6").productId)).toBe(true);
+
+    expect(await publishPolicy(SHOP, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+
+    expect(warehouse(harness, "MUG-WHT")).toMatchObject({ safety_stock: 2, available: 46 });
+    expect(listed(harness, "MUG-WHT").online_store).toBe(46);
+    expect(warehouse(harness, "RING-6")).toMatchObject({ safety_stock: 6, available: 6 });
+    expect(listed(harness, "RING-6")).toMatchObject({ online_store: 6, marketplace: 10 });
+
+    // The marketplace's explanation (the Inventory page's) says why nothing is fenced.
+    const mugItem = variantOf(harness, SHOP, "MUG-WHT").inventoryItemId;
+    const state = await prisma.channelState.findFirst({ where: { shop: SHOP, inventoryItemId: mugItem, channel: "marketplace" } });
+    expect(state?.explain).toContain("not published on marketplace: nothing ring-fenced");
+  });
+
+  it("fences a product from the plan that follows the merchant publishing it on the marketplace (products/update)", async () => {
+    const harness = startHarness({ shops: [REPUBLISHED] });
+    await harness.install(REPUBLISHED);
+    await harness.settle();
+    expect(await publishPolicy(REPUBLISHED, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    expect(warehouse(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ safety_stock: 2, available: 46 });
+
+    const marketplace = harness.sandbox.shop(REPUBLISHED).snapshot().publications.find((p) => p.name === "Marketplace")!;
+    const published = await harness.gql(PUBLISH, { id: variantOf(harness, REPUBLISHED, "MUG-WHT").productId, input: [{ publicationId: marketplace.id }] }, REPUBLISHED);
+    expect(published.data.publishablePublish.userErrors).toEqual([]);
+    await harness.settle();
+    // Now on the marketplace: 48 − 2 safety − 4 fence = 42; the online store lists 42, the marketplace 42 + 4 = 46.
+    expect(warehouse(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ safety_stock: 6, available: 42 });
+    expect(listed(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ online_store: 42, marketplace: 46 });
+  });
+
+  it("still fences a bundle's component whose own product is not on the marketplace: it sells there through the bundle", async () => {
+    // The realistic seed has the Summer Set (on the marketplace): SHIRT-M + 2 × TOTE-NAT; the Canvas Tote is not on it.
+    const harness = startHarness({ shops: [BUNDLED], seed: "realistic" });
+    await harness.install(BUNDLED);
+    await harness.settle();
+    const before = warehouse(harness, "TOTE-NAT", BUNDLED);
+    const marketplace = harness.sandbox.shop(BUNDLED).snapshot().publications.find((p) => p.name === "Marketplace")!;
+    expect(variantOf(harness, BUNDLED, "TOTE-NAT").productId in marketplace.published).toBe(false);
+    expect(variantOf(harness, BUNDLED, "SET-SUMMER").productId in marketplace.published).toBe(true);
+    expect(before.available).toBeGreaterThanOrEqual(6);
+
+    expect(await publishPolicy(BUNDLED, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    // 2 safety stock + the 4-unit fence come out of what was available.
+    expect(warehouse(harness, "TOTE-NAT", BUNDLED)).toMatchObject({ safety_stock: 6, available: before.available - 6 });
+  });
+});
