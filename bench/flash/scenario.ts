@@ -415,6 +415,13 @@ export async function runFlashSale(options: FlashSaleRunOptions): Promise<ShopFi
     levelsOf.set(domain, { warehouse, stores });
     const variants = [...state.variants.values()].slice(0, options.skus);
     variantsOf.set(domain, variants.map((v) => ({ variantId: v.id, itemId: v.inventoryItemId })));
+    // Every SKU of the sale is sold on every channel, the marketplace included, so each is listed
+    // (published) there: a channel sells only what is published to it (SHOPIFY-FACTS.md "Sales
+    // channels"), and Safestock fences only products on the fenced channel (decision 045). The
+    // generic seed leaves every third product off the marketplace, as a real catalog does.
+    for (const publication of state.publications.values()) {
+      for (const variant of variants) publication.published[variant.productId] ??= new Date(0).toISOString();
+    }
     variants.forEach((variant, sku) => {
       for (const level of state.levelsByItem.get(variant.inventoryItemId) ?? []) {
         const units = level.locationId === warehouse ? options.stock.warehouse(sku) : options.stock.store(sku);
