@@ -71,8 +71,11 @@ export async function saveSyncState(
   levels: readonly LevelStateInput[],
   channels: readonly ChannelStateInput[],
   db: PrismaClient = prisma,
-  /** The channel states of (at least) these items, when the caller has just read them: not read again. */
-  known: { storedChannels?: ChannelStateRow[] } = {},
+  /**
+   * The channel states of (at least) these items, when the caller has just read them: not read again.
+   * `plannedAt`: the time of the plan these states come from (the rows keep the newest plan's state).
+   */
+  known: { storedChannels?: ChannelStateRow[]; plannedAt?: Date } = {},
 ) {
   const itemIds = [...new Set([...levels, ...channels].map((row) => row.inventoryItemId))];
   const [storedLevels, storedChannels] = await Promise.all([storedLevelStates(shop, itemIds, db), known.storedChannels ?? storedChannelStates(shop, itemIds, db)]);
@@ -97,8 +100,8 @@ export async function saveSyncState(
   });
   // Multi-row upserts: a catalog batch's 1,500 levels in 3 statements, not 1,500 typed upserts
   // (~1.7 ms of Prisma's CPU apiece, bench/README.md).
-  const now = new Date();
-  await storageOf(db).transaction([...levelStateStatements(shop, changedLevels, now), ...channelStateStatements(shop, changedChannels, now)]);
+  const plannedAt = known.plannedAt ?? new Date();
+  await storageOf(db).transaction([...levelStateStatements(shop, changedLevels, plannedAt), ...channelStateStatements(shop, changedChannels, plannedAt)]);
   return { written: changedLevels.length + changedChannels.length, previousChannels: storedChannels };
 }
 

@@ -90,8 +90,11 @@ function appliedWriteStatements(intent: WriteIntent, requestId: string | null, n
   const statements: SqlStatement[] = [
     { sql: MARK_WRITE_INTENT_APPLIED, params: [requestId, now, intent.id] },
     ...auditStatements(shop, entries),
-    ...levelStateStatements(shop, levels, now),
-    ...channelStateStatements(shop, channels, now),
+    // Stamped with the plan's time, not the recording's: a write recorded late (a resumed intent,
+    // minutes after a crash) must not overwrite the state of a plan made after it (the upserts keep
+    // the newer row), least of all a self-sizing reserve's history, which the next plan holds from.
+    ...levelStateStatements(shop, levels, intent.createdAt),
+    ...channelStateStatements(shop, channels, intent.createdAt),
   ];
   if (unpublished) {
     statements.push({ sql: UPSERT_APP_UNPUBLICATION, params: [shop, unpublished.productId, unpublished.publicationId, unpublished.channel, unpublished.reason, now] });

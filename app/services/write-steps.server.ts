@@ -81,7 +81,7 @@ export async function planWriteSteps(
     writePlan.levels.filter((level) => !moving.has(levelKey(level))),
     writePlan.channelStates.filter((state) => !writingMetafield.has(state.inventoryItemId)),
     undefined,
-    { storedChannels: previousChannels },
+    { storedChannels: previousChannels, plannedAt: context.now },
   );
   await enqueueFlowTriggers(context.shop, lowChannelNumbers(context, items, previousChannels, writePlan));
   return [

@@ -57,7 +57,8 @@ export const UPSERT_LEVEL_STATES = multiRow(
   "(?, ?, ?, ?, ?, ?, ?, ?)",
   `ON CONFLICT ("shop", "inventoryItemId", "locationId") DO UPDATE SET
     "quantities" = excluded."quantities", "protected" = excluded."protected", "available" = excluded."available",
-    "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"`,
+    "explain" = excluded."explain", "updatedAt" = excluded."updatedAt"
+  WHERE "LevelState"."updatedAt" <= excluded."updatedAt"`,
   500,
 );
 
@@ -67,7 +68,8 @@ export const UPSERT_CHANNEL_STATES = multiRow(
   `(?, ?, ?, ?, ${BOOL}, ?, ?, ?)`,
   `ON CONFLICT ("shop", "inventoryItemId", "channel") DO UPDATE SET
     "available" = excluded."available", "paused" = excluded."paused", "explain" = excluded."explain",
-    "reserveHistory" = excluded."reserveHistory", "updatedAt" = excluded."updatedAt"`,
+    "reserveHistory" = excluded."reserveHistory", "updatedAt" = excluded."updatedAt"
+  WHERE "ChannelState"."updatedAt" <= excluded."updatedAt"`,
   500,
 );
 

@@ -89,20 +89,7 @@ export function describeStorageContract(name: string, setup: () => StorageUnderT
       expect(await db.appUnpublication.count({ where: { shop: SHOP } })).toBe(0);
     });
 
-    it("saves sync state, writing only what changed, and updates rows in place", async () => {
-      const level = { inventoryItemId: shirt.inventoryItemId, locationId: "L1", quantities: { available: 5 }, protected: 1, available: 4, explain: [] };
-      const channel = { inventoryItemId: shirt.inventoryItemId, channel: "web", available: 4, paused: false, explain: [{ rule: "floor" }] };
-      expect((await saveSyncState(SHOP, [level], [channel], db)).written).toBe(2);
-      expect((await saveSyncState(SHOP, [level], [channel], db)).written).toBe(0);
-      expect((await saveSyncState(SHOP, [{ ...level, available: 3 }], [{ ...channel, paused: true }], db)).written).toBe(2);
-      // A self-sizing reserve's history alone changing is written too: the next plan holds the reserve from it.
-      expect((await saveSyncState(SHOP, [], [{ ...channel, paused: true, reserveHistory: [{ units: 2, publishedAtMs: 5 }] }], db)).written).toBe(1);
-      expect((await saveSyncState(SHOP, [], [{ ...channel, paused: true }], db)).written).toBe(1);
-      expect(await db.levelState.findMany({ where: { shop: SHOP }, select: { available: true } })).toEqual([{ available: 3 }]);
-      expect(await storedChannelStates(SHOP, [shirt.inventoryItemId], db)).toEqual([
-        { inventoryItemId: shirt.inventoryItemId, channel: "web", available: 4, paused: true, explain: '[{"rule":"floor"}]', reserveHistory: "[]" },
-      ]);
-    });
+    syncStateContract(() => db);
 
     it("upserts catalog rows with their Booleans and tags, and finds them by product", async () => {
       await upsertCatalogItems(SHOP, [shirt, { ...shirt, inventoryItemId: "gid://shopify/InventoryItem/2", sku: "SHIRT-M", tracked: false, continueSelling: true }], db);
@@ -201,5 +188,44 @@ export function describeStorageContract(name: string, setup: () => StorageUnderT
     it("hands back what a retried piece of work returns", async () => {
       expect(await storageOf(db).retryWhenBusy(async () => 42)).toBe(42);
     });
+  });
+}
+
+/** Level and channel states: written when changed, and never overwritten by an older plan's. */
+function syncStateContract(database: () => PrismaClient) {
+  it("saves sync state, writing only what changed, and updates rows in place", async () => {
+    const db = database();
+    const level = { inventoryItemId: shirt.inventoryItemId, locationId: "L1", quantities: { available: 5 }, protected: 1, available: 4, explain: [] };
+    const channel = { inventoryItemId: shirt.inventoryItemId, channel: "web", available: 4, paused: false, explain: [{ rule: "floor" }] };
+    expect((await saveSyncState(SHOP, [level], [channel], db)).written).toBe(2);
+    expect((await saveSyncState(SHOP, [level], [channel], db)).written).toBe(0);
+    expect((await saveSyncState(SHOP, [{ ...level, available: 3 }], [{ ...channel, paused: true }], db)).written).toBe(2);
+    // A self-sizing reserve's history alone changing is written too: the next plan holds the reserve from it.
+    expect((await saveSyncState(SHOP, [], [{ ...channel, paused: true, reserveHistory: [{ units: 2, publishedAtMs: 5 }] }], db)).written).toBe(1);
+    expect((await saveSyncState(SHOP, [], [{ ...channel, paused: true }], db)).written).toBe(1);
+    expect(await db.levelState.findMany({ where: { shop: SHOP }, select: { available: true } })).toEqual([{ available: 3 }]);
+    expect(await storedChannelStates(SHOP, [shirt.inventoryItemId], db)).toEqual([
+      { inventoryItemId: shirt.inventoryItemId, channel: "web", available: 4, paused: true, explain: '[{"rule":"floor"}]', reserveHistory: "[]" },
+    ]);
+  });
+
+  it("keeps the newest plan's state when an older plan's write is recorded late (a resumed intent)", async () => {
+    const db = database();
+    const level = { inventoryItemId: shirt.inventoryItemId, locationId: "L1", quantities: { available: 5 }, protected: 1, available: 4, explain: [] };
+    const channel = { inventoryItemId: shirt.inventoryItemId, channel: "marketplace", available: 4, paused: false, explain: [], reserveHistory: [{ units: 6, publishedAtMs: 2 }] };
+    const later = new Date(T0.getTime() + 60_000);
+    // The plan of T0 + 1 min is stored first; the write planned at T0 is confirmed after it.
+    await saveSyncState(SHOP, [level], [channel], db, { plannedAt: later });
+    const stale: WriteRecord = { audit: [], levels: [{ ...level, available: 9 }], channels: [{ ...channel, available: 9, reserveHistory: [{ units: 3, publishedAtMs: 1 }] }] };
+    const intent = await createWriteIntent(SHOP, { kind: "move_quantities", request: {}, record: stale }, T0, db);
+    expect(await recordAppliedWrite(intent, null, db)).toBe(true);
+    expect(await db.levelState.findMany({ where: { shop: SHOP }, select: { available: true } })).toEqual([{ available: 4 }]);
+    expect(await storedChannelStates(SHOP, [shirt.inventoryItemId], db)).toEqual([
+      { inventoryItemId: shirt.inventoryItemId, channel: "marketplace", available: 4, paused: false, explain: "[]", reserveHistory: '[{"units":6,"publishedAtMs":2}]' },
+    ]);
+    // A write planned after the stored state does replace it.
+    const newer = await createWriteIntent(SHOP, { kind: "move_quantities", request: {}, record: stale }, new Date(later.getTime() + 1), db);
+    expect(await recordAppliedWrite(newer, null, db)).toBe(true);
+    expect(await db.levelState.findMany({ where: { shop: SHOP }, select: { available: true } })).toEqual([{ available: 9 }]);
   });
 }
