@@ -10,6 +10,7 @@ import prisma from "~/db.server";
 import { loader as activityLoader } from "~/routes/app.activity";
 import { action as holdsAction, loader as holdsLoader } from "~/routes/app.holds";
 import { loader as policyLoader } from "~/routes/app.policy";
+import { loader as rulesLoader } from "~/routes/app.rules";
 import { loader as syncLoader } from "~/routes/app.sync";
 import { publishPolicy } from "~/services/policy.server";
 import { SANDBOX_SHOP_DOMAIN, sandboxHandlers } from "../sandbox";
@@ -63,5 +64,17 @@ describe("times in the shop's time zone", () => {
     // The field is labelled with the zone's short name today (the test runs in any season).
     expect(page.data.timeZoneName).toMatch(/^GMT\+[12]$/);
     expect(page.data.holds[0]).toMatchObject({ expiresAt: "Jul 4, 2030, 6:30 PM GMT+2", expiresAtLocal: "2030-07-04T18:30" });
+  });
+
+  it("a quarantine's release waves: the Rules editor is handed the shop's zone, the Policy page names them on its wall clock", async () => {
+    // The stored instant stays UTC: 16:30 UTC on 2030-07-04 is 18:30 in Paris (summer time, UTC+2).
+    const published = await publishPolicy(SANDBOX_SHOP_DOMAIN, { version: 1, protection: [{ kind: "quarantine", skus: ["RING-7"], units: 2, releases: [{ at: "2030-07-04T16:30:00Z", units: 2 }] }], channels: [] }, { createdBy: "test" });
+    if (!published.ok) throw new Error(JSON.stringify(published.problems));
+    await harness.settle();
+
+    const rules = await callLoader(harness, rulesLoader, "/app/rules");
+    expect(rules.data.timeZone).toBe("Europe/Paris");
+    const policy = await callLoader(harness, policyLoader, "/app/policy");
+    expect(policy.data.current.rules[0].units).toBe("2 units each; released 2 on Jul 4, 2030, 6:30 PM GMT+2");
   });
 });

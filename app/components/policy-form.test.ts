@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { merchantMessage, problemsByPath, type DraftDocument } from "./policy-form";
+import { describeProblemPath, merchantMessage, problemsByPath, type DraftDocument } from "./policy-form";
 
 // A draft as the Rules editor shows it: the default card, then two exceptions; one channel rule.
 const draft: DraftDocument = {
@@ -26,5 +26,14 @@ describe("problem messages in the form's names", () => {
   it("the row's inline error uses the same names", () => {
     const errors = problemsByPath([{ path: "protection[2]", message: "same kind and scope as protection[1]; keep one" }], draft, channels);
     expect(errors.get("protection[2]")).toBe("Same kind and scope as Exception 1; keep one");
+  });
+
+  it("names a release wave's time field as the form labels it, in the shop's zone at that wave", () => {
+    const withQuarantine: DraftDocument = {
+      ...draft,
+      protection: [...draft.protection, { kind: "quarantine", skus: ["RING-7"], units: 3, releases: [{ at: "2027-01-15T14:00:00Z", units: 1 }, { at: "2027-07-01T13:00:00Z", units: 2 }] }],
+    };
+    expect(describeProblemPath("protection[3].releases[0].at", withQuarantine, channels, "America/New_York")).toBe("Quarantine 1, Release 1 at (EST)");
+    expect(describeProblemPath("protection[3].releases[1].at", withQuarantine, channels, "America/New_York")).toBe("Quarantine 1, Release 2 at (EDT)");
   });
 });

@@ -2,6 +2,7 @@
  * Pure helpers of the rules editor form: the draft is the policy document itself (format v1), so
  * the engine's problem paths (`protection[3].units`) point straight at a form row and field.
  */
+import { zoneShortName } from "./shop-clock";
 
 export type Json = Record<string, unknown>;
 export interface DraftDocument {
@@ -105,17 +106,14 @@ export function isException(rule: Json): boolean {
   return (rule.kind === "safety_stock" && itemKindOf(rule) !== "every") || rule.kind === "display";
 }
 
-/** ISO instant ↔ the value of an <input type="datetime-local"> (UTC, minutes). */
-export function toLocalInput(iso: unknown): string {
-  if (typeof iso !== "string") return "";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 16);
-}
-
-export function fromLocalInput(text: string): string | undefined {
-  if (!text) return undefined;
-  const date = new Date(`${text}:00Z`);
-  return Number.isNaN(date.getTime()) ? text : date.toISOString().replace(".000Z", "Z");
+/**
+ * A release wave's time field as the editor labels it, in the shop's zone at that wave's date
+ * ("Release 1 at (EST)", "Release 2 at (EDT)"): the merchant types their shop's wall clock
+ * (shop-clock.ts), and the problem banner names the field the same way.
+ */
+export function releaseAtLabel(place: number, at: unknown, timeZone: string): string {
+  const instant = typeof at === "string" && !Number.isNaN(Date.parse(at)) ? new Date(at) : new Date();
+  return `Release ${place} at (${zoneShortName(timeZone, instant)})`;
 }
 
 /**
@@ -174,9 +172,13 @@ const CHANNEL_FIELDS: Record<string, string> = {
   locations: "Draws from",
 };
 
-function fieldName(field: string, labels: Record<string, string>, rule: Json | undefined): string {
+function fieldName(field: string, labels: Record<string, string>, rule: Json | undefined, timeZone: string): string {
   const release = /^releases\[(\d+)\]\.(at|units)$/.exec(field);
-  if (release) return `Release ${Number(release[1]) + 1} ${release[2] === "at" ? "at (UTC)" : "units"}`;
+  if (release) {
+    const index = Number(release[1]);
+    const wave = Array.isArray(rule?.releases) ? (rule.releases as Json[])[index] : undefined;
+    return release[2] === "at" ? releaseAtLabel(index + 1, wave?.at, timeZone) : `Release ${index + 1} units`;
+  }
   const base = field.replace(/\[\d+\]$/, "");
   if (rule?.kind === "quarantine" && base === "units") return "Units held per SKU";
   return labels[base] ?? field;
@@ -186,7 +188,7 @@ function fieldName(field: string, labels: Record<string, string>, rule: Json | u
  * An engine path → the names the form shows: "protection[0].units" → "Default safety stock",
  * "protection[1].sku" → "Exception 1, SKU", "channels[0].tier" → "Online Store, Tier".
  */
-export function describeProblemPath(path: string, draft: DraftDocument, channels: readonly { handle: string; name: string }[] = []): string {
+export function describeProblemPath(path: string, draft: DraftDocument, channels: readonly { handle: string; name: string }[] = [], timeZone = "UTC"): string {
   const match = /^(protection|channels)\[(\d+)\](?:\.(.+))?$/.exec(path);
   if (!match) return path;
   const [, list, indexText, field] = match;
@@ -195,11 +197,11 @@ export function describeProblemPath(path: string, draft: DraftDocument, channels
     const rule = draft.channels[index];
     const handle = fieldText(rule?.channel);
     const what = channels.find((channel) => channel.handle === handle)?.name ?? (handle || `Channel ${index + 1}`);
-    return field ? `${what}, ${fieldName(field, CHANNEL_FIELDS, rule)}` : what;
+    return field ? `${what}, ${fieldName(field, CHANNEL_FIELDS, rule, timeZone)}` : what;
   }
   const rule = draft.protection[index];
   const what = protectionRowName(draft, index);
   // The default card has one field (its units): the card's name says where.
   if (!field || (rule && isDefaultRule(rule) && field === "units")) return what;
-  return `${what}, ${fieldName(field, PROTECTION_FIELDS, rule)}`;
+  return `${what}, ${fieldName(field, PROTECTION_FIELDS, rule, timeZone)}`;
 }

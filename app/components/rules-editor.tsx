@@ -4,19 +4,19 @@ import { CatalogPicker } from "./catalog-picker";
 import {
   fieldText,
   fieldValue,
-  fromLocalInput,
   isDefaultRule,
   isException,
   isLocationRule,
   itemKindOf,
   protectionRowName,
-  toLocalInput,
+  releaseAtLabel,
   withField,
   withItemKind,
   type DraftDocument,
   type ItemKind,
   type Json,
 } from "./policy-form";
+import { instantOfWallClockInput, wallClockInputOf } from "./shop-clock";
 
 export interface EditorNames {
   locations: string[];
@@ -29,6 +29,8 @@ interface EditorProps extends EditorNames {
   errors: Map<string, string>;
   /** How many variants carry each SKU the draft names, for SKUs several share (docs/policy.md "Identity"). */
   sharedSkus?: Record<string, number>;
+  /** The shop's time zone (Shopify's `Shop.ianaTimezone`): release waves are typed and shown in it. */
+  timeZone: string;
 }
 
 type RuleUpdate = (rule: Json) => Json;
@@ -158,7 +160,7 @@ function Section({ title, description, children, onAdd, addLabel }: { title: str
 }
 
 /** The whole rules form: each section lists its rules with their index in the policy, so the engine's paths land on the right field. */
-export function RulesEditor({ draft, onChange, errors, locations, channels, sharedSkus }: EditorProps) {
+export function RulesEditor({ draft, onChange, errors, locations, channels, sharedSkus, timeZone }: EditorProps) {
   const rules = draft.protection;
   const indexed = rules.map((rule, index) => ({ rule, index }));
   const setRule = (index: number) => (change: RuleUpdate) => onChange({ ...draft, protection: rules.map((rule, i) => (i === index ? change(rule) : rule)) });
@@ -268,14 +270,14 @@ export function RulesEditor({ draft, onChange, errors, locations, channels, shar
 
       <Section
         title="Promotion quarantines"
-        description="Units of each listed SKU held back across locations (e.g. for a launch), released in waves at the times you set (UTC)."
+        description="Units of each listed SKU held back across locations (e.g. for a launch), released in waves at the times you set, in your shop's time zone."
         onAdd={addRule({ kind: "quarantine", skus: [], units: 10, releases: [] })}
         addLabel="Add a quarantine"
       >
         {indexed
           .filter(({ rule }) => rule.kind === "quarantine")
           .map(({ rule, index }) => (
-            <QuarantineRow key={index} rule={rule} index={index} label={rowLabel(index)} errors={errors} locations={locations} update={setRule(index)} onRemove={removeRule(index)} />
+            <QuarantineRow key={index} timeZone={timeZone} rule={rule} index={index} label={rowLabel(index)} errors={errors} locations={locations} update={setRule(index)} onRemove={removeRule(index)} />
           ))}
       </Section>
 
@@ -299,7 +301,7 @@ export function RulesEditor({ draft, onChange, errors, locations, channels, shar
   );
 }
 
-function QuarantineRow({ rule, index, label, errors, locations, update, onRemove }: { rule: Json; index: number; label: string; errors: Map<string, string>; locations: string[]; update: (change: RuleUpdate) => void; onRemove: () => void }) {
+function QuarantineRow({ rule, index, label, errors, locations, update, onRemove, timeZone }: { rule: Json; index: number; label: string; errors: Map<string, string>; locations: string[]; update: (change: RuleUpdate) => void; onRemove: () => void; timeZone: string }) {
   const path = `protection[${index}]`;
   const skus = Array.isArray(rule.skus) ? (rule.skus as string[]) : [];
   const releases = Array.isArray(rule.releases) ? (rule.releases as Json[]) : [];
@@ -332,10 +334,10 @@ function QuarantineRow({ rule, index, label, errors, locations, update, onRemove
       {releases.map((wave, j) => (
         <InlineGrid key={j} columns={{ xs: 1, md: 3 }} gap="200" alignItems="end">
           <TextField
-            label={`Release ${j + 1} at (UTC)`}
+            label={releaseAtLabel(j + 1, wave.at, timeZone)}
             type="datetime-local"
-            value={toLocalInput(wave.at)}
-            onChange={(text) => setReleases(releases.map((w, k) => (k === j ? withField(w, "at", fromLocalInput(text)) : w)))}
+            value={wallClockInputOf(wave.at, timeZone)}
+            onChange={(text) => setReleases(releases.map((w, k) => (k === j ? withField(w, "at", instantOfWallClockInput(text, timeZone)) : w)))}
             error={errors.get(`${path}.releases[${j}].at`)}
             autoComplete="off"
           />
@@ -428,7 +430,7 @@ function listErrors(errors: Map<string, string>, path: string, entries: readonly
   return [errors.get(path), ...unshown].filter(Boolean).join("; ") || undefined;
 }
 
-function ChannelRules({ draft, onChange, errors, locations, channels }: EditorProps) {
+function ChannelRules({ draft, onChange, errors, locations, channels }: Omit<EditorProps, "timeZone">) {
   const rules = draft.channels;
   const setChannel = (index: number, change: RuleUpdate) => onChange({ ...draft, channels: rules.map((rule, i) => (i === index ? change(rule) : rule)) });
   const unruled = channels.filter((channel) => !rules.some((rule) => rule.channel === channel.handle));

@@ -160,13 +160,13 @@ export default function RulesPage() {
                 <List>
                   {problems.map((problem, index) => (
                     <List.Item key={`${problem.path}-${index}`}>
-                      {describeProblemPath(problem.path, draft, data.channels)}: {merchantMessage(problem.message, draft, data.channels)}
+                      {describeProblemPath(problem.path, draft, data.channels, data.timeZone)}: {merchantMessage(problem.message, draft, data.channels)}
                     </List.Item>
                   ))}
                 </List>
               </Banner>
             )}
-            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} sharedSkus={data.sharedSkus} />
+            <RulesEditor draft={draft} onChange={change} errors={errors} locations={data.locations} channels={data.channels} sharedSkus={data.sharedSkus} timeZone={data.timeZone} />
             <InlineStack align="end" gap="200">
               <Button variant="primary" onClick={preview} loading={previewing} disabled={!hasDraft || saving || problems.length > 0}>
                 Preview changes

@@ -40,7 +40,7 @@ export async function loadPolicyPage(shop: string, page: PageRequest = { cursor:
           version: policy.version,
           createdBy: policy.createdBy,
           createdAt: formatDateTime(policy.createdAt, timeZone),
-          rules: (document?.protection ?? []).map(describeRule),
+          rules: (document?.protection ?? []).map((rule) => describeRule(rule, timeZone)),
           channels: (document?.channels ?? []).map(describeChannel),
         }
       : null,
@@ -89,7 +89,7 @@ function scopeText(rule: { location?: string; sku?: string; product?: string; ta
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function describeRule(rule: ProtectionRule): RuleRow {
+function describeRule(rule: ProtectionRule, timeZone: string): RuleRow {
   switch (rule.kind) {
     case "safety_stock":
       return { kind: "Safety stock", scope: scopeText(rule), units: plural(rule.units, "unit") };
@@ -104,7 +104,8 @@ function describeRule(rule: ProtectionRule): RuleRow {
       };
     }
     case "quarantine": {
-      const waves = (rule.releases ?? []).map((wave) => `${wave.units} on ${wave.at}`);
+      // In the shop's zone, as the Rules editor takes them (app/components/shop-clock.ts); the policy stores UTC.
+      const waves = (rule.releases ?? []).map((wave) => `${wave.units} on ${formatDateTime(new Date(wave.at), timeZone)}`);
       return {
         kind: "Promotion quarantine",
         scope: `SKUs ${rule.skus.join(", ")}${rule.locations?.length ? ` from ${rule.locations.join(", ")}` : " across locations"}`,

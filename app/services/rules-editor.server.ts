@@ -37,6 +37,8 @@ export async function loadRulesEditor(shop: string, { importedSkus = [] }: { imp
     problems: draft ? await draftProblems(shop, draft.document) : [],
     locations: locations.filter((location) => location.isActive).map((location) => location.name),
     channels: channels.map((channel) => ({ handle: channel.handle, name: channel.name })),
+    // Release waves are typed in the shop's wall clock and stored as UTC instants (app/components/shop-clock.ts).
+    timeZone,
   };
 }
 
