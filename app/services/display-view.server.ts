@@ -57,19 +57,27 @@ export function wallClockIn(date: Date, timeZone: string): string {
 
 /**
  * The instant a wall-clock time ("2026-12-06T14:05", what <input type="datetime-local"> sends)
- * names in the zone; null when unreadable. The zone's offset is taken at the guess and again at
- * the result, so a time next to a daylight-saving change lands on the offset in force then.
+ * names in the zone; null when unreadable. The offset of that date applies (those a day before and
+ * a day after are both tried), resolved as the Rules editor's release times are
+ * (app/components/shop-clock.ts) and as Temporal's "compatible" disambiguation does
+ * (https://tc39.es/proposal-temporal/docs/timezone.html#ambiguity-due-to-dst-or-other-time-zone-offset-changes):
+ * a time the clocks skip is moved forward by the gap, a time they show twice is the first.
  */
 export function instantOfWallClock(text: string, timeZone: string): Date | null {
   const match = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
   if (!match) return null;
   const [, year, month, day, hour, minute, second = "0"] = match;
-  const asUtc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  if (Number.isNaN(asUtc)) return null;
-  const offsetAt = (ms: number) => Date.parse(`${wallClockIn(new Date(ms), timeZone)}:00Z`) - Math.floor(ms / 60_000) * 60_000;
-  const first = asUtc - offsetAt(asUtc);
-  return new Date(asUtc - offsetAt(first));
+  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (Number.isNaN(wall)) return null;
+  const wallAt = (ms: number) => Date.parse(`${wallClockIn(new Date(ms), timeZone)}:00Z`);
+  const offsetAt = (ms: number) => wallAt(ms) - Math.floor(ms / 60_000) * 60_000;
+  const onEarlierOffset = wall - offsetAt(wall - DAY_MS);
+  const onLaterOffset = wall - offsetAt(wall + DAY_MS);
+  const matching = [onEarlierOffset, onLaterOffset].filter((ms) => wallAt(ms) === Math.floor(wall / 60_000) * 60_000);
+  return new Date(matching.length > 0 ? Math.min(...matching) : onEarlierOffset);
 }
+
+const DAY_MS = 86_400_000;
 
 function validZone(timeZone: string): string {
   try {

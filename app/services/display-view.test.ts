@@ -14,6 +14,14 @@ describe("wall clock in the shop's zone", () => {
     expect(instantOfWallClock("2026-12-06T14:05", NEW_YORK)?.toISOString()).toBe("2026-12-06T19:05:00.000Z");
   });
 
+  it("resolves the times a change skips or repeats as the Rules editor's release times do", () => {
+    // 02:30 on Mar 8 does not exist in New York (02:00 EST → 03:00 EDT): moved forward by the gap,
+    // 02:30 on the old offset (EST, UTC−5) = 07:30Z, shown back as 03:30 EDT.
+    expect(instantOfWallClock("2026-03-08T02:30", NEW_YORK)?.toISOString()).toBe("2026-03-08T07:30:00.000Z");
+    // 01:30 on Nov 1 happens twice (EDT, then EST): the first, 01:30 EDT (UTC−4) = 05:30Z.
+    expect(instantOfWallClock("2026-11-01T01:30", NEW_YORK)?.toISOString()).toBe("2026-11-01T05:30:00.000Z");
+  });
+
   it("writes an instant back as the same wall clock, and refuses text that is not one", () => {
     expect(wallClockIn(new Date("2026-12-06T19:05:00Z"), NEW_YORK)).toBe("2026-12-06T14:05");
     expect(wallClockIn(new Date("2026-11-01T12:00:00Z"), NEW_YORK)).toBe("2026-11-01T07:00");
