@@ -6,6 +6,8 @@
  *
  * The snapshot is the last state the pipeline read from Shopify (LevelState quantities), sales
  * velocity, measured sync lag and running holds: exactly what the next reconciliation plans from.
+ * With a ring fence in either policy, it also reads from Shopify which products are off the fenced
+ * channels, as the sync does, since a fence skips them (docs/decisions/045).
  * Large catalogs are computed in the background by a job on the durable queue (`policy-preview`),
  * in chunks, with progress stored on the preview row so the page can show a progress bar; the
  * job survives a restart of the app or the worker.
