@@ -35,9 +35,9 @@ beforeEach(() => mswServer.use(...sandboxHandlers(harness.sandbox)));
 const QUARTER_HOUR = 900_000;
 const DRAFT = { version: 1, protection: [], channels: [{ channel: "marketplace", refreshSeconds: 900 }] };
 
-async function placeAt(at: Date, sourceName: string, quantity: number) {
+async function placeAt(at: Date, sourceName: string, quantity: number, sku = "NECK-20") {
   const state = harness.sandbox.shop(SANDBOX_SHOP_DOMAIN).snapshot();
-  const variant = state.variants.find((entry) => entry.sku === "NECK-20")!;
+  const variant = state.variants.find((entry) => entry.sku === sku)!;
   const placed = await harness.sandbox.placeOrder(
     // A marketplace connector's order ignores Shopify's count, as connectors do (DECREMENT_IGNORING_POLICY).
     { lineItems: [{ variantId: variant.id, quantity }], sourceName, order: { processedAt: at.toISOString() }, options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" } },
@@ -96,5 +96,27 @@ describe("backtest before Publish", () => {
     const withReserve = (await callLoader(harness, rulesLoader, "/app/rules")).data;
     expect(withReserve.document.channels).toEqual([{ channel: "marketplace", refreshSeconds: 900, ringFenceUnits: 3 }]);
     expect(withReserve.current).toBeNull();
+  });
+
+  it("replays a marketplace fence only on products published on the marketplace (docs/decisions/045)", { timeout: 60_000 }, async () => {
+    // A fence of 46 at the Warehouse, the only location that fills web orders. Web orders an hour ago:
+    // MUG-WHT × 5 (48 at the Warehouse; the Ceramic Mug is not on the marketplace: no fence, the web
+    // store shows 48 → sold) and RING-6 × 2 (12 now, 14 before the order; on the marketplace: all
+    // 14 fenced, the web store shows 0 → refused). Old code: the mug's web store shows 48 − 46 = 2 → refused too.
+    const now = harness.sandbox.shop(SANDBOX_SHOP_DOMAIN).clock.now().getTime();
+    await placeAt(new Date(now - 3_600_000), "web", 5, "MUG-WHT");
+    await placeAt(new Date(now - 3_500_000), "web", 2, "RING-6");
+    await harness.settle();
+    const fenced = { version: 1, protection: [], channels: [{ channel: "marketplace", tier: 2, locations: ["Warehouse"], ringFenceUnits: 46 }] };
+    const preview = await callAction(harness, rulesAction, "/app/rules", { intent: "preview", document: JSON.stringify(fenced) });
+    const id = new URL(preview.location!, "http://x").searchParams.get("id")!;
+    expect((await callAction(harness, previewAction, `/app/preview?id=${id}`, { intent: "backtest", id })).data).toMatchObject({ ok: true });
+    await harness.settle();
+
+    const result = (await callLoader(harness, previewLoader, `/app/preview?id=${id}`)).data.backtest.result;
+    const groups = new Map(result.groups.map((group: { group: string; figures: { refusedOrders: number }[] }) => [group.group, group.figures]));
+    // Figures per run: no protection, in force, the draft.
+    expect((groups.get("Gold Ring") as { refusedOrders: number }[] | undefined)?.[2]).toMatchObject({ refusedOrders: 1, withheldUnits: 2 });
+    expect(groups.has("Ceramic Mug")).toBe(false);
   });
 });

@@ -8,10 +8,14 @@
  * every item, a fence of 4 for the marketplace at the Warehouse.
  * - MUG-WHT: safety_stock 2 (not 2 + 4), available 46; the online store lists 46 (42 with the fence).
  * - RING-6: safety_stock 2 + 4 = 6, available 6; the online store lists 6, the marketplace 6 + 4 = 10.
+ * Preview of the same fence reads the same publications, so it shows what publishing will hold.
  */
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import type { Policy } from "~/domain";
+import { compilePolicy, type Policy } from "~/domain";
+import { savePolicyDraft } from "~/models/policy-draft.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { diffCatalog, loadPreview, startPreview } from "~/services/policy-preview.server";
 import { publishPolicy } from "~/services/policy.server";
 import { startHarness, type Harness } from "./support/harness";
 import { locationOf, variantOf } from "./support/scenarios";
@@ -19,6 +23,8 @@ import { locationOf, variantOf } from "./support/scenarios";
 const SHOP = "fence-only-where-published.myshopify.com";
 const REPUBLISHED = "fence-after-publish.myshopify.com";
 const BUNDLED = "fence-bundle-component.myshopify.com";
+const PREVIEWED = "fence-preview.myshopify.com";
+const PREVIEWED_BUNDLE = "fence-preview-bundle.myshopify.com";
 const PUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, input: $input) { userErrors { field message } } }`;
 
 const POLICY: Policy = {
@@ -100,5 +106,55 @@ describe("a marketplace ring fence", () => {
     await harness.settle();
     // 2 safety stock + the 4-unit fence come out of what was available.
     expect(warehouse(harness, "TOTE-NAT", BUNDLED)).toMatchObject({ safety_stock: 6, available: before.available - 6 });
+  });
+
+  it("is previewed as it will be published: Preview fences only the products on the marketplace", async () => {
+    // Only the fence (no safety stock), so any protection the preview shows is the fence's.
+    // Hand-computed, Warehouse (sandbox seed): RING-6 (on the marketplace) 12 → protected 0 → 4, the
+    // online store 12 → 8; MUG-WHT (not on it) 48 → protected stays 0, the online store stays 48
+    // (old code: 4 and 44).
+    const fenceOnly: Policy = { version: 1, protection: [], channels: POLICY.channels };
+    const harness = startHarness({ shops: [PREVIEWED] });
+    await harness.install(PREVIEWED);
+    await harness.settle();
+    await savePolicyDraft(PREVIEWED, { document: fenceOnly, basedOnVersion: null, updatedBy: "test" });
+    const started = await startPreview(PREVIEWED, { source: "draft" }, { createdBy: "test" });
+    expect(started).toMatchObject({ ok: true, queued: false });
+    const id = (started as { id: string }).id;
+
+    const mug = (await loadPreview(PREVIEWED, id, { sku: "MUG-WHT" }))!;
+    const mugWarehouse = mug.drillDown!.changes.find((change) => change.kind === "protected" && change.where === "Warehouse")!;
+    expect(mugWarehouse).toMatchObject({ before: 0, after: 0 });
+    expect(mugWarehouse.reasonsAfter.join(" ")).toContain("not published on marketplace: nothing ring-fenced");
+    expect(mug.drillDown!.changes.find((change) => change.where === "online_store")).toMatchObject({ before: 48, after: 48 });
+    const ring = (await loadPreview(PREVIEWED, id, { sku: "RING-6" }))!;
+    expect(ring.drillDown!.changes.find((change) => change.kind === "protected" && change.where === "Warehouse")).toMatchObject({ before: 0, after: 4 });
+    expect(ring.drillDown!.changes.find((change) => change.where === "online_store")).toMatchObject({ before: 12, after: 8 });
+
+    // The summary (the whole catalog, chunk by chunk) agrees: the ring's level moves 4 units, the
+    // mug's none (ties sort by SKU, so a 4-unit mug change would be listed before the ring's).
+    const biggest = mug.summary!.biggest.filter((change) => change.kind === "protected");
+    expect(biggest).toContainEqual(expect.objectContaining({ sku: "RING-6", where: "Warehouse", before: 0, after: 4 }));
+    expect(biggest.filter((change) => change.sku === "MUG-WHT")).toEqual([]);
+
+    // Without a fence in either policy, Preview asks Shopify nothing.
+    const asked: string[] = [];
+    const recording = { shop: PREVIEWED, request: async (operation: string) => { asked.push(operation); throw new Error("not expected"); } } as unknown as AdminClient;
+    const safetyOnly = compilePolicy({ version: 1, protection: [{ kind: "safety_stock", units: 2 }], channels: [] });
+    expect((await diffCatalog(PREVIEWED, safetyOnly, { client: recording })).unitsIntoProtection).toBeGreaterThan(0);
+    expect(asked).toEqual([]);
+  });
+
+  it("previews a bundle's component whose own product is not on the marketplace as fenced", async () => {
+    // Realistic seed: TOTE-NAT is in the Summer Set (on the marketplace), the Canvas Tote is not: 4 fenced at the Warehouse.
+    const fenceOnly: Policy = { version: 1, protection: [], channels: POLICY.channels };
+    const harness = startHarness({ shops: [PREVIEWED_BUNDLE], seed: "realistic" });
+    await harness.install(PREVIEWED_BUNDLE);
+    await harness.settle();
+    expect(warehouse(harness, "TOTE-NAT", PREVIEWED_BUNDLE).available).toBeGreaterThanOrEqual(4);
+    await savePolicyDraft(PREVIEWED_BUNDLE, { document: fenceOnly, basedOnVersion: null, updatedBy: "test" });
+    const started = await startPreview(PREVIEWED_BUNDLE, { source: "draft" }, { createdBy: "test" });
+    const tote = (await loadPreview(PREVIEWED_BUNDLE, (started as { id: string }).id, { sku: "TOTE-NAT" }))!;
+    expect(tote.drillDown!.changes.find((change) => change.kind === "protected" && change.where === "Warehouse")).toMatchObject({ before: 0, after: 4 });
   });
 });

@@ -60,6 +60,8 @@ export interface BacktestItem {
   readonly tags?: readonly string[];
   /** The SKU group the report sums under (default: the SKU). */
   readonly group?: string;
+  /** Fenced channels the product is known not to be published on: their fences skip it (`Item.unpublishedChannels`, docs/decisions/045). */
+  readonly unpublishedChannels?: readonly string[];
 }
 
 export interface BacktestInput {
@@ -495,6 +497,7 @@ function itemOf(info: BacktestItem): Item {
     sku: info.sku,
     ...(info.product !== undefined ? { product: info.product } : {}),
     ...(info.tags !== undefined ? { tags: info.tags } : {}),
+    ...(info.unpublishedChannels !== undefined ? { unpublishedChannels: info.unpublishedChannels } : {}),
   };
 }
 

@@ -242,7 +242,7 @@ export async function catalogPage(shop: string, { after, take, sku }: { after: s
     orderBy: { inventoryItemId: "asc" },
     take,
     ...(after ? { cursor: { shop_inventoryItemId: { shop, inventoryItemId: after } }, skip: 1 } : {}),
-    select: { inventoryItemId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, continueSelling: true, leftAlone: true },
+    select: { inventoryItemId: true, variantId: true, productId: true, sku: true, productTitle: true, variantTitle: true, tags: true, continueSelling: true, leftAlone: true },
   });
 }
 

@@ -6,7 +6,7 @@
  * a publish). A queued job (`backtest`) does the reading and replaying, storing progress on the
  * preview row so the Preview page shows a progress bar, as the preview itself does.
  */
-import type { Policy } from "~/domain";
+import { compilePolicy, type Policy } from "~/domain";
 import {
   runBacktest,
   suggestBuffers,
@@ -31,6 +31,7 @@ import type { JobHandler } from "~/jobs/worker.server";
 import { jobQueue } from "./jobs.server";
 import { checkPolicyForShop } from "./policy-check.server";
 import { EMPTY_POLICY, loadShopContext, VELOCITY_WINDOW_MS } from "./sync-context.server";
+import { withFencePublications } from "./sync-items.server";
 import { channelOfSource } from "./webhook-processing.server";
 
 /** The queue the backtest runs on (app/services/job-handlers.server.ts). */
@@ -72,7 +73,10 @@ export async function computeBacktest(shop: string, previewId: string, { client,
   const candidate = candidateCheck.value;
   // Stock now, read from Shopify right after the orders so that both describe the same moment; only
   // the items the orders name matter (an item without orders adds nothing to any figure).
-  const stock = await readInventoryItems(admin, [...new Set(orders.flatMap((order) => order.lines.map((line) => line.inventoryItemId)))], levelPagingFor(context.locations.length));
+  const read = await readInventoryItems(admin, [...new Set(orders.flatMap((order) => order.lines.map((line) => line.inventoryItemId)))], levelPagingFor(context.locations.length));
+  // A fence skips a product not published on its channel, in the replay as when published (docs/decisions/045).
+  const fences = { shop, channels: context.channels, policies: [context.policy.compiled, compilePolicy(candidate)] };
+  const stock = await withFencePublications(fences, admin, read, "read links");
   const input = { ...(await backtestInput(shop, orders, stock, [currentDocument, candidate], context.syncLagMinutes * 60)), window: { from: since.getTime(), to: now.getTime() } };
   const report = runBacktest(input, [
     { label: "No protection", policy: undefined },
@@ -141,7 +145,14 @@ async function backtestInput(shop: string, orders: PastOrder[], stock: ShopifyIt
   /** Per level (same index): units committed now. */
   const committed: number[] = [];
   const online = new Set(locations.filter((location) => location.isActive && location.fulfillsOnlineOrders).map((location) => location.name));
-  const items = stock.map((item) => ({ item: item.inventoryItemId, sku: item.sku, product: item.productTitle, tags: item.tags, group: item.productTitle || item.sku }));
+  const items = stock.map((item) => ({
+    item: item.inventoryItemId,
+    sku: item.sku,
+    product: item.productTitle,
+    tags: item.tags,
+    group: item.productTitle || item.sku,
+    ...(item.unpublishedChannels ? { unpublishedChannels: item.unpublishedChannels } : {}),
+  }));
   for (const item of stock) {
     for (const level of item.levels) {
       const q = level.quantities;

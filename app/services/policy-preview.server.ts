@@ -6,6 +6,8 @@
  *
  * The snapshot is the last state the pipeline read from Shopify (LevelState quantities), sales
  * velocity, measured sync lag and running holds: exactly what the next reconciliation plans from.
+ * With a ring fence in either policy, it also reads from Shopify which products are off the fenced
+ * channels, as the sync does, since a fence skips them (docs/decisions/045).
  * Large catalogs are computed in the background by a job on the durable queue (`policy-preview`),
  * in chunks, with progress stored on the preview row so the page can show a progress bar; the
  * job survives a restart of the app or the worker.
@@ -26,13 +28,15 @@ import {
 } from "~/models/policy-preview.server";
 import { currentPolicy, policyVersion } from "~/models/policy.server";
 import { shopTimeZone } from "~/models/shop-installation.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ShopifyItem } from "~/shopify/inventory.server";
 import type { JobHandler } from "~/jobs/worker.server";
 import { formatDateTime, variantName } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { checkPolicyForShop } from "./policy-check.server";
 import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
-import { snapshotFor } from "./sync-items.server";
+import { snapshotFor, withFencePublications, type FenceScope } from "./sync-items.server";
 import { EMPTY_POLICY, forItems, loadShopContext, type ShopContext } from "./sync-context.server";
 
 /** Items planned per chunk: small enough to report progress often, large enough to keep queries few. */
@@ -75,6 +79,19 @@ export interface PreviewSummary {
 
 const reasons = (lines: readonly { reason: string }[]) => lines.map((line) => line.reason);
 
+/**
+ * Each channel plan of `before` with the same item's same channel in `after`. Not by position: a
+ * plan lists the policy's channels first, in the policy's order, so two policies order them
+ * differently (app/domain/plan.ts `plannedChannels`).
+ */
+function channelPairs(before: Plan, after: Plan): [Plan["channels"][number], Plan["channels"][number]][] {
+  const next = new Map(after.channels.map((channel) => [`${channel.item}|${channel.channel}`, channel]));
+  return before.channels.flatMap((old) => {
+    const paired = next.get(`${old.item}|${old.channel}`);
+    return paired ? [[old, paired]] : [];
+  });
+}
+
 /** Accumulates the comparison of two plans of the same snapshot, chunk by chunk. */
 export class PlanDiff {
   readonly summary: PreviewSummary = {
@@ -93,7 +110,7 @@ export class PlanDiff {
   add(before: Plan, after: Plan, items: number, names: ReadonlyMap<string, string> = new Map()): void {
     const s = this.summary;
     s.items += items;
-    // Both plans come from one snapshot: same levels and channels in the same order.
+    // Both plans come from one snapshot: the same levels in the same order.
     before.levels.forEach((old, i) => {
       const next = after.levels[i]!;
       s.levels++;
@@ -114,9 +131,8 @@ export class PlanDiff {
         reasonsAfter: reasons(next.explain),
       });
     });
-    before.channels.forEach((old, i) => {
-      const next = after.channels[i]!;
-      if (old.available === next.available && old.paused === next.paused) return;
+    for (const [old, next] of channelPairs(before, after)) {
+      if (old.available === next.available && old.paused === next.paused) continue;
       s.channelNumbersChanged++;
       if (!old.paused && next.paused) s.pausing[old.channel] = (s.pausing[old.channel] ?? 0) + 1;
       if (old.paused && !next.paused) s.resuming[old.channel] = (s.resuming[old.channel] ?? 0) + 1;
@@ -133,7 +149,7 @@ export class PlanDiff {
         reasonsBefore: reasons(old.explain),
         reasonsAfter: reasons(next.explain),
       });
-    });
+    }
   }
 
   /** Keeps the BIGGEST_CHANGES largest by |after − before| (ties: SKU, variant, then place, for a stable list). */
@@ -152,7 +168,7 @@ type StoredLevelRow = { inventoryItemId: string; locationId: string; quantities:
 
 /** Stored rows → the item shape the pipeline's snapshot builder takes (quantities as last read). */
 function itemsFromStoredState(
-  catalog: { inventoryItemId: string; sku: string; productTitle: string; variantTitle: string; tags: string }[],
+  catalog: { inventoryItemId: string; variantId: string; productId: string; sku: string; productTitle: string; variantTitle: string; tags: string }[],
   levels: StoredLevelRow[],
   locations: Map<string, { name: string; isActive: boolean }>,
 ): ShopifyItem[] {
@@ -168,10 +184,11 @@ function itemsFromStoredState(
     tracked: true,
     leftAlone: null,
     isBundle: false,
-    inBundle: false,
-    variantId: null,
+    // Not stored: a component is told by its bundle links, read only when a fence needs it (withFencePublications).
+    inBundle: null,
+    variantId: item.variantId,
     variantTitle: item.variantTitle,
-    productId: null,
+    productId: item.productId,
     productTitle: item.productTitle,
     tags: parseList(item.tags),
     channelMetafield: null,
@@ -218,12 +235,38 @@ function parseQuantities(text: string): Record<string, number> {
   }
 }
 
+/**
+ * Where the fences of the plans compared come from: each item is marked with the fenced channels
+ * its product is not published on, read as the sync reads it (docs/decisions/045), so the
+ * preview withholds what a published policy would. `policies`: both plans' (the one in force
+ * fences only published products too). Without a fence in either, nothing is read.
+ */
+interface PreviewFences {
+  scope: FenceScope;
+  client: () => Promise<AdminClient>;
+}
+
+function previewFences(shop: string, base: ShopContext, candidate: CompiledPolicy, client?: AdminClient): PreviewFences {
+  let admin: Promise<AdminClient> | undefined;
+  return {
+    scope: { shop, channels: base.channels, policies: [base.policy.compiled, candidate] },
+    client: () => (admin ??= client ? Promise.resolve(client) : adminClientForShop(shop)),
+  };
+}
+
 /** The catalog snapshot of a page of items (keyset by inventory item id), as the engine's input. */
-async function snapshotPage(shop: string, base: ShopContext, locations: Map<string, { name: string; isActive: boolean }>, catalog: Awaited<ReturnType<typeof catalogPage>>) {
+async function snapshotPage(
+  shop: string,
+  base: ShopContext,
+  locations: Map<string, { name: string; isActive: boolean }>,
+  catalog: Awaited<ReturnType<typeof catalogPage>>,
+  fences: PreviewFences,
+) {
   const ids = catalog.map((item) => item.inventoryItemId);
   // The reserves the items last listed too: a self-sizing reserve held at its peak previews as it would publish (docs/decisions/032).
   const [levels, context, channels] = await Promise.all([levelQuantitiesOf(shop, ids), forItems(base, ids, base.now), storedChannelStates(shop, ids)]);
-  return snapshotFor(context, itemsFromStoredState(catalog, levels, locations), await withSalesSinceListed(shop, publishedReservesOf(channels), context.syncLagMinutes));
+  const items = await withFencePublications(fences.scope, fences.client, itemsFromStoredState(catalog, levels, locations), "read links");
+  return snapshotFor(context, items, await withSalesSinceListed(shop, publishedReservesOf(channels), context.syncLagMinutes));
 }
 
 function variantNames(catalog: readonly { inventoryItemId: string; productTitle: string; variantTitle: string }[]): Map<string, string> {
@@ -238,15 +281,16 @@ async function locationMap(shop: string) {
 export async function diffCatalog(
   shop: string,
   candidate: CompiledPolicy,
-  { now = new Date(), onProgress }: { now?: Date; onProgress?: (processed: number) => Promise<void> } = {},
+  { now = new Date(), onProgress, client }: { now?: Date; onProgress?: (processed: number) => Promise<void>; client?: AdminClient } = {},
 ): Promise<PreviewSummary> {
   const [base, locations] = await Promise.all([loadShopContext(shop, now), locationMap(shop)]);
+  const fences = previewFences(shop, base, candidate, client);
   const diff = new PlanDiff();
   let after: string | null = null;
   for (;;) {
     const catalog = await catalogPage(shop, { after, take: PREVIEW_CHUNK_ITEMS });
     if (catalog.length === 0) break;
-    const snapshot = await snapshotPage(shop, base, locations, catalog);
+    const snapshot = await snapshotPage(shop, base, locations, catalog, fences);
     const before = planWithFreeze(base.policy.compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
     const next = planWithFreeze(candidate, snapshot, { now: now.toISOString(), freeze: base.freeze });
     diff.add(before, next, catalog.length, variantNames(catalog));
@@ -387,9 +431,10 @@ async function drillDown(shop: string, candidate: Policy, sku: string, now: Date
   const catalog = await catalogPage(shop, { after: null, take: 5, sku });
   if (catalog.length === 0) return { sku, found: false as const, changes: [] as PreviewChange[] };
   const [base, locations] = await Promise.all([loadShopContext(shop, now), locationMap(shop)]);
-  const snapshot = await snapshotPage(shop, base, locations, catalog);
+  const compiled = compilePolicy(candidate ?? EMPTY_POLICY);
+  const snapshot = await snapshotPage(shop, base, locations, catalog, previewFences(shop, base, compiled));
   const before = planWithFreeze(base.policy.compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
-  const after = planWithFreeze(compilePolicy(candidate ?? EMPTY_POLICY), snapshot, { now: now.toISOString(), freeze: base.freeze });
+  const after = planWithFreeze(compiled, snapshot, { now: now.toISOString(), freeze: base.freeze });
   const names = variantNames(catalog);
   const changes: PreviewChange[] = [
     ...before.levels.map((old, i) => ({
@@ -403,18 +448,18 @@ async function drillDown(shop: string, candidate: Policy, sku: string, now: Date
       reasonsBefore: reasons(old.explain),
       reasonsAfter: reasons(after.levels[i]!.explain),
     })),
-    ...before.channels.map((old, i) => ({
+    ...channelPairs(before, after).map(([old, next]) => ({
       item: old.item,
       sku: old.sku,
       variant: names.get(old.item) ?? "",
       where: old.channel,
       kind: "channel" as const,
       before: old.available,
-      after: after.channels[i]!.available,
+      after: next.available,
       pausedBefore: old.paused,
-      pausedAfter: after.channels[i]!.paused,
+      pausedAfter: next.paused,
       reasonsBefore: reasons(old.explain),
-      reasonsAfter: reasons(after.channels[i]!.explain),
+      reasonsAfter: reasons(next.explain),
     })),
   ];
   return { sku, found: true as const, changes };

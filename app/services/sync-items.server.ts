@@ -9,7 +9,7 @@
  * A stale write (a sale landed between our read and our write) is reported back, and the
  * caller re-reads and runs again (`withStaleRetries`): Shopify's current truth always wins.
  */
-import type { Item, Level, PublishedReserve, Snapshot } from "~/domain";
+import type { CompiledPolicy, Item, Level, PublishedReserve, Snapshot } from "~/domain";
 import { fencedChannelNames } from "~/domain/ring-fence";
 import { planInventoryWrites, type PlannedBundle } from "~/domain/write-plan";
 import type { AuditActor } from "~/models/audit.server";
@@ -124,7 +124,7 @@ export async function syncItems(
   const withParts = await withBundleParts(client, fetched.filter(isPlanned), levelPagingFor(context.locations.length));
   // A bundle's components sell on every channel the bundle is on: they stay fenced (decision 045).
   const components = new Set(withParts.bundles.flatMap((bundle) => bundle.components.map((part) => part.inventoryItemId)));
-  const items = await withFencePublications(context, client, withParts.items, components);
+  const items = await withFencePublications(fenceScopeOf(context), client, withParts.items, components);
   const bundles = withParts.bundles;
   // Components and bundles the run brought in need their own running holds and sales rates too, or
   // their published values would drop the holds on them (docs/decisions/034 "Holds").
@@ -144,6 +144,9 @@ export async function syncItems(
   return { levelsChecked: writePlan.levels.length, ...counts };
 }
 
+/** The sync plans with the policy in force only. */
+const fenceScopeOf = (context: ShopSyncContext): FenceScope => ({ shop: context.shop, channels: context.channels, policies: [context.policy.compiled] });
+
 function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readonly PlannedBundle[], publishedReserves: ReadonlyMap<string, Record<string, PublishedReserve[]>>) {
   return planInventoryWrites({
     policy: context.policy.compiled,
@@ -156,37 +159,61 @@ function planFor(context: ShopSyncContext, items: ShopifyItem[], bundles: readon
   });
 }
 
+/** What a publication read needs: the shop, its channels, and the policies whose fences the plans will apply. */
+export interface FenceScope {
+  shop: string;
+  channels: readonly { handle: string; publicationId: string }[];
+  policies: readonly CompiledPolicy[];
+}
+
 /**
  * The items, each marked with the fenced channels its product is not published on: a ring fence
  * skips those (docs/decisions/045). Read only for a policy with a fence, and only for the fenced
  * channels' publications: one 1-point request per fenced channel and 250 products. A channel
  * without a known publication, or a product Shopify does not answer for, stays unknown: fenced.
  * Only the merchant's choice counts as off the channel, never Safestock's own unpublication.
+ * The sync, Preview and the backtest all mark items here, so they plan the same fences.
  */
-async function withFencePublications(
-  context: ShopSyncContext,
-  client: AdminClient,
+export async function withFencePublications(
+  scope: FenceScope,
+  /** A client, or how to make one: a caller without a fence then never makes one. */
+  client: AdminClient | (() => Promise<AdminClient>),
   items: ShopifyItem[],
-  /** Items always fenced: components of the run's bundles, which sell wherever their bundle is published. */
-  alwaysFenced: ReadonlySet<string> = new Set(),
+  /**
+   * Items always fenced: a bundle's components, which sell wherever their bundle is published. A
+   * caller that did not read the run's bundles (Preview, the backtest) passes "read links": the
+   * bundle links of the items off a channel are read, and the components among them stay fenced.
+   */
+  alwaysFenced: ReadonlySet<string> | "read links" = new Set(),
 ): Promise<ShopifyItem[]> {
-  const fenced = fencedChannelNames(context.policy.compiled.channels);
-  const channels = context.channels.filter((channel) => fenced.includes(channel.handle) && channel.publicationId);
+  const fenced = new Set(scope.policies.flatMap((policy) => fencedChannelNames(policy.channels)));
+  const channels = scope.channels.filter((channel) => fenced.has(channel.handle) && channel.publicationId);
   const productIds = [...new Set(items.flatMap((item) => (item.productId ? [item.productId] : [])))];
   if (channels.length === 0 || productIds.length === 0) return items;
+  const admin = typeof client === "function" ? await client() : client;
   // Off a channel because Safestock paused it: the run that lifts the pause republishes it, so it
   // is fenced like a published product (its products/update is not a re-plan, webhook-processing).
-  const ours = new Set((await appUnpublicationsOfProducts(context.shop, productIds)).map((row) => `${row.productId}|${row.publicationId}`));
+  const ours = new Set((await appUnpublicationsOfProducts(scope.shop, productIds)).map((row) => `${row.productId}|${row.publicationId}`));
   const offChannels = new Map<string, string[]>();
   for (const channel of channels) {
-    for (const [productId, published] of await readPublishedOnPublication(client, productIds, channel.publicationId)) {
+    for (const [productId, published] of await readPublishedOnPublication(admin, productIds, channel.publicationId)) {
       if (!published && !ours.has(`${productId}|${channel.publicationId}`)) offChannels.set(productId, [...(offChannels.get(productId) ?? []), channel.handle]);
     }
   }
+  const off = items.filter((item) => item.productId && offChannels.has(item.productId));
+  const components = alwaysFenced === "read links" ? await componentsAmong(admin, off) : alwaysFenced;
   return items.map((item) => {
-    const off = item.productId && !alwaysFenced.has(item.inventoryItemId) ? offChannels.get(item.productId) : undefined;
-    return off ? { ...item, unpublishedChannels: off } : item;
+    const channelsOff = item.productId && !components.has(item.inventoryItemId) ? offChannels.get(item.productId) : undefined;
+    return channelsOff ? { ...item, unpublishedChannels: channelsOff } : item;
   });
+}
+
+/** The items that are a component of some bundle, by their variants' bundle links (asked only of those the read could not rule out). */
+async function componentsAmong(client: AdminClient, items: readonly ShopifyItem[]): Promise<Set<string>> {
+  const asked = items.filter((item) => item.inBundle !== false && !item.isBundle && item.variantId);
+  if (asked.length === 0) return new Set();
+  const links = await readBundleLinks(client, asked.map((item) => item.variantId!));
+  return new Set(asked.filter((item) => links.componentVariantIds.has(item.variantId!)).map((item) => item.inventoryItemId));
 }
 
 /**
@@ -253,7 +280,7 @@ export async function rereadItemsToWrite(context: ShopSyncContext, client: Admin
   // The same publication facts as the run that writes, so a product off a fenced channel is not
   // re-read every reconciliation for a fence its plan will never hold (docs/decisions/045). A
   // bundle's component planned here without its bundle differs from its stored state and is re-read.
-  const plan = planFor(context, await withFencePublications(context, client, tracked), [], publishedReservesOf(rows));
+  const plan = planFor(context, await withFencePublications(fenceScopeOf(context), client, tracked), [], publishedReservesOf(rows));
   const stored = new Map(rows.map((row) => [`${row.inventoryItemId}|${row.channel}`, row]));
   const toRead = new Set([...plan.moves.map((move) => move.inventoryItemId), ...plan.metafields.map((write) => write.inventoryItemId)]);
   for (const state of plan.channelStates) {

@@ -26,6 +26,8 @@ export interface BundleLinks {
   components: Map<string, ShopifyBundleComponent[]>;
   /** Products holding a bundle that one of the variants is a component of. */
   parentProductIds: Set<string>;
+  /** Variants that are a component of some bundle (they have `productParents`). */
+  componentVariantIds: Set<string>;
 }
 
 /** Variants per `nodes(ids:)` read: each brings up to 30 components and 10 parents (cost stays far below 1,000). */
@@ -34,7 +36,7 @@ const VARIANTS_PER_READ = 25;
 type LinkNode = Extract<NonNullable<SafestockBundleLinksQuery["nodes"][number]>, { id: string }>;
 
 export async function readBundleLinks(client: AdminClient, variantIds: readonly string[]): Promise<BundleLinks> {
-  const links: BundleLinks = { components: new Map(), parentProductIds: new Set() };
+  const links: BundleLinks = { components: new Map(), parentProductIds: new Set(), componentVariantIds: new Set() };
   for (let start = 0; start < variantIds.length; start += VARIANTS_PER_READ) {
     const ids = variantIds.slice(start, start + VARIANTS_PER_READ);
     const { data } = await client.request<SafestockBundleLinksQuery>("SafestockBundleLinks", BUNDLE_LINKS_QUERY, { ids } satisfies SafestockBundleLinksQueryVariables);
@@ -42,6 +44,7 @@ export async function readBundleLinks(client: AdminClient, variantIds: readonly 
       if (!node || !("id" in node)) continue;
       const variant = node as LinkNode;
       for (const parent of variant.productParents.nodes) links.parentProductIds.add(parent.id);
+      if (variant.productParents.nodes.length > 0) links.componentVariantIds.add(variant.id);
       if (!variant.requiresComponents) continue;
       links.components.set(
         variant.id,
