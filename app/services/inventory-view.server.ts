@@ -10,7 +10,7 @@ import { jobQueue } from "./jobs.server";
 import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS, sellableOnAnyChannel } from "~/domain/days-of-supply";
 import { unitsPerMinute } from "~/models/telemetry.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
-import { readPublicationsOfProducts } from "~/shopify/inventory.server";
+import { readPublishedOnPublication } from "~/shopify/inventory.server";
 
 const MINUTES_PER_DAY = 1440;
 
@@ -112,7 +112,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
  * page shows every channel's number, as before, rather than no page.
  */
 export async function channelPublications(shop: string, productIds: string[], channels: readonly { handle: string; publicationId: string }[]) {
-  const publications = await publicationsOf(shop, productIds.filter(Boolean));
+  const publications = await publicationsOf(shop, productIds.filter(Boolean), channels);
   const publicationOf = new Map(channels.map((channel) => [channel.handle, channel.publicationId]));
   return {
     known: publications !== null,
@@ -125,10 +125,26 @@ export async function channelPublications(shop: string, productIds: string[], ch
   };
 }
 
-async function publicationsOf(shop: string, productIds: string[]): Promise<Map<string, Set<string>> | null> {
-  if (productIds.length === 0) return new Map();
+/**
+ * Each product's publications among the shop's channels: one 1-point request per channel and 250
+ * products (`readPublishedOnPublication`, the read the fences use, docs/decisions/045), where a
+ * product's whole list of publications would ask for a 50-node connection per product.
+ */
+async function publicationsOf(shop: string, productIds: string[], channels: readonly { publicationId: string }[]): Promise<Map<string, Set<string>> | null> {
+  const publicationIds = [...new Set(channels.map((channel) => channel.publicationId).filter(Boolean))];
+  if (productIds.length === 0 || publicationIds.length === 0) return new Map();
   try {
-    return await readPublicationsOfProducts(await adminClientForShop(shop), productIds);
+    const client = await adminClientForShop(shop);
+    const answers = await Promise.all(publicationIds.map(async (publicationId) => ({ publicationId, on: await readPublishedOnPublication(client, productIds, publicationId) })));
+    const published = new Map<string, Set<string>>();
+    for (const { publicationId, on } of answers) {
+      for (const [productId, isOn] of on) {
+        const set = published.get(productId) ?? new Set<string>();
+        if (isOn) set.add(publicationId);
+        published.set(productId, set);
+      }
+    }
+    return published;
   } catch (error) {
     console.error("[inventory] could not read where products are published", { shop, error: error instanceof Error ? error.message : String(error) });
     return null;

@@ -413,17 +413,6 @@ export type ValidationUserErrorCode =
   /** Unstructured reserved namespace. */
   | 'UNSTRUCTURED_RESERVED_NAMESPACE';
 
-export type SafestockProductsOnPublicationQueryVariables = Exact<{
-  ids: Array<string> | string;
-  publicationId: string;
-}>;
-
-
-export type SafestockProductsOnPublicationQuery = { nodes: Array<
-    | { id: string, publishedOnPublication: boolean }
-    | Record<PropertyKey, never>
-   | null> };
-
 export type SafestockItemLevelsQueryVariables = Exact<{
   ids: Array<string> | string;
   levelsPerPage: number;
@@ -524,13 +513,14 @@ export type SafestockProductPublicationsQueryVariables = Exact<{
 
 export type SafestockProductPublicationsQuery = { product: { id: string, resourcePublications: { nodes: Array<{ isPublished: boolean, publication: { id: string } }> } } | null };
 
-export type SafestockProductsPublicationsQueryVariables = Exact<{
+export type SafestockProductsOnPublicationQueryVariables = Exact<{
   ids: Array<string> | string;
+  publicationId: string;
 }>;
 
 
-export type SafestockProductsPublicationsQuery = { nodes: Array<
-    | { id: string, resourcePublications: { nodes: Array<{ publication: { id: string } }>, pageInfo: { hasNextPage: boolean } } }
+export type SafestockProductsOnPublicationQuery = { nodes: Array<
+    | { id: string, publishedOnPublication: boolean }
     | Record<PropertyKey, never>
    | null> };
 

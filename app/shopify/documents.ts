@@ -335,32 +335,6 @@ export const PRODUCT_PUBLICATIONS_QUERY = /* GraphQL */ `
 `;
 
 /**
- * Where each of these products is published, for the pages (a channel number of a product that is
- * not on that channel is not something it sells there). `nodes(ids:)` costs the same for 1 or 250
- * ids (https://shopify.dev/docs/api/usage/limits#query-cost; sandbox/admin-api/cost.ts), so a page
- * of items costs one request.
- */
-export const PRODUCTS_PUBLICATIONS_QUERY = /* GraphQL */ `
-  query SafestockProductsPublications($ids: [ID!]!) {
-    nodes(ids: $ids) {
-      ... on Product {
-        id
-        resourcePublications(first: 50, onlyPublished: true) {
-          nodes {
-            publication {
-              id
-            }
-          }
-          pageInfo {
-            hasNextPage
-          }
-        }
-      }
-    }
-  }
-`;
-
-/**
  * Whether each of these products is published on one publication: for a channel with a ring fence,
  * which skips products not on the channel (docs/decisions/045). `publishedOnPublication` is a
  * scalar (0 points) and `nodes(ids:)` is charged once however many ids it names, so a request
@@ -636,7 +610,6 @@ export const ALL_DOCUMENTS = {
   METAFIELDS_SET_MUTATION,
   APPLY_LEVELS_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
-  PRODUCTS_PUBLICATIONS_QUERY,
   PRODUCTS_ON_PUBLICATION_QUERY,
   PUBLISH_MUTATION,
   UNPUBLISH_MUTATION,

@@ -20,7 +20,6 @@ import {
   MOVE_QUANTITIES_MUTATION,
   PRODUCT_PUBLICATIONS_QUERY,
   PRODUCTS_ON_PUBLICATION_QUERY,
-  PRODUCTS_PUBLICATIONS_QUERY,
   PUBLICATIONS_QUERY,
   PUBLISH_MUTATION,
   SHOP_TIME_ZONE_QUERY,
@@ -48,8 +47,6 @@ import type {
   SafestockProductPublicationsQueryVariables,
   SafestockProductsOnPublicationQuery,
   SafestockProductsOnPublicationQueryVariables,
-  SafestockProductsPublicationsQuery,
-  SafestockProductsPublicationsQueryVariables,
   SafestockPublicationsQuery,
   SafestockPublicationsQueryVariables,
   SafestockPublishMutation,
@@ -472,25 +469,6 @@ export async function readProductPublications(client: AdminClient, productId: st
 
 /** Shopify's limit on `nodes(ids:)` (https://shopify.dev/docs/api/admin-graphql/latest/queries/nodes). */
 const MAX_NODE_IDS = 250;
-
-/**
- * The publications each product is published on now. A product Shopify does not return (deleted
- * since) or with more publications than one page lists is absent: unknown, not "published nowhere".
- */
-export async function readPublicationsOfProducts(client: AdminClient, productIds: readonly string[]): Promise<Map<string, Set<string>>> {
-  const published = new Map<string, Set<string>>();
-  const ids = [...new Set(productIds)];
-  for (let start = 0; start < ids.length; start += MAX_NODE_IDS) {
-    const { data } = await client.request<SafestockProductsPublicationsQuery>("SafestockProductsPublications", PRODUCTS_PUBLICATIONS_QUERY, {
-      ids: ids.slice(start, start + MAX_NODE_IDS),
-    } satisfies SafestockProductsPublicationsQueryVariables);
-    for (const node of data.nodes) {
-      if (!node || !("id" in node) || node.resourcePublications.pageInfo.hasNextPage) continue;
-      published.set(node.id, new Set(node.resourcePublications.nodes.map((entry) => entry.publication.id)));
-    }
-  }
-  return published;
-}
 
 /**
  * Whether each product is published on one publication now (a fenced channel's, docs/decisions/045).
