@@ -60,4 +60,20 @@ describe("overview charts", () => {
     expect(charts.atRisk).toEqual([{ item: "item-ring", sku: "RING-7", title: "Gold Ring / 7", available: 3, perDay: 2, daysOfSupply: 1.5, daysText: "1 day", rateText: "2 a day" }]);
     expect(charts.pausedChannels).toEqual([{ channel: "marketplace", count: 2, reason: "paused: fewer than 5 left" }]);
   });
+
+  it("counts sales by the shop's own days and labels hours on its clock", async () => {
+    const shop = "dashboard-new-york.myshopify.com";
+    await prisma.shopInstallation.create({ data: { shop, ianaTimezone: "America/New_York" } });
+    // 2026-11-30 02:00Z is Nov 29, 9:00 PM EST: a Sunday-evening sale in New York, not a Monday one.
+    await prisma.saleEvent.create({ data: { shop, orderId: "ny-1", lineItemId: "ny-1", inventoryItemId: "item-ny", sku: "NY-1", channel: "online_store", quantity: 4, occurredAt: new Date("2026-11-30T02:00:00Z") } });
+    await prisma.lagSample.create({ data: { shop, kind: "receive", millis: 200, at: new Date("2026-11-30T11:10:00Z") } });
+
+    const charts = await loadDashboardCharts(shop, NOW);
+    // NOW is 12:30Z = 7:30 AM EST on Nov 30: the last 7 New York days are Nov 24–30.
+    expect(charts.soldByDay.map((day) => day.label)).toEqual(["11-24", "11-25", "11-26", "11-27", "11-28", "11-29", "11-30"]);
+    expect(charts.soldByDay.find((day) => day.label === "11-29")?.value).toBe(4);
+    expect(charts.soldByDay.find((day) => day.label === "11-30")?.value).toBe(0);
+    // The 11:00Z hour is 6 AM in New York.
+    expect(charts.lagByHour.at(-2)).toEqual({ label: "06h", value: 200, text: "0.2 s" });
+  });
 });

@@ -5,12 +5,13 @@
  * oversells and near-misses per day and per hour (OrderExposure, app/services/near-miss.server.ts).
  */
 import { availableByItem, lagSamplesSince, largestChannelNumberByItem, pausedChannelSample, pausedCountsByChannel, salesSince } from "~/models/dashboard-read.server";
-import { parseExplain, variantName } from "./display-view.server";
+import { localDays, localHourLabel, parseExplain, variantName } from "./display-view.server";
 import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS } from "~/domain/days-of-supply";
 import { variantTitlesOf } from "~/models/catalog.server";
 import { formatDuration } from "~/domain/explain";
 import type { ChannelRule, Policy } from "~/domain";
 import { currentPolicy } from "~/models/policy.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { loadExposureChart } from "./near-miss.server";
 
 const DAY_MS = 86_400_000;
@@ -18,18 +19,17 @@ const HOUR_MS = 3_600_000;
 export const RISK_DAYS = 7;
 const PAUSED_REASON_SAMPLE = 500;
 
-const dayLabel = (date: Date) => date.toISOString().slice(5, 10);
-
 export async function loadDashboardCharts(shop: string, now = new Date()) {
   const weekAgo = new Date(now.getTime() - SALES_RATE_WINDOW_DAYS * DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
+  const timeZone = await shopTimeZone(shop);
   const [sales, lags, pausedCounts, paused, exposure, policy] = await Promise.all([
     salesSince(shop, weekAgo),
     lagSamplesSince(shop, dayAgo),
     pausedCountsByChannel(shop),
     // The reasons are read from a sample: on a large catalog thousands of SKUs pause for the same few reasons.
     pausedChannelSample(shop, PAUSED_REASON_SAMPLE),
-    loadExposureChart(shop, now),
+    loadExposureChart(shop, now, timeZone),
     currentPolicy(shop),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
@@ -37,13 +37,10 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
   const soldIds = [...new Set(sales.map((sale) => sale.inventoryItemId))];
   const [available, channelNumbers] = await Promise.all([availableByItem(shop, soldIds), largestChannelNumberByItem(shop, soldIds)]);
 
-  // Units sold per day, last 7 days (oldest first).
-  const soldByDay = Array.from({ length: 7 }, (_, i) => {
-    const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - (6 - i) * DAY_MS);
-    return { label: dayLabel(start), start: start.getTime(), value: 0 };
-  });
+  // Units sold per day of the shop's calendar, last 7 days (oldest first).
+  const soldByDay = localDays(now, timeZone, 7).map((day) => ({ ...day, value: 0 }));
   for (const sale of sales) {
-    const bucket = soldByDay.find((day) => sale.occurredAt.getTime() >= day.start && sale.occurredAt.getTime() < day.start + DAY_MS);
+    const bucket = soldByDay.find((day) => sale.occurredAt.getTime() >= day.start && sale.occurredAt.getTime() < day.end);
     if (bucket) bucket.value += sale.quantity;
   }
 
@@ -52,7 +49,7 @@ export async function loadDashboardCharts(shop: string, now = new Date()) {
     const start = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (23 - i) * HOUR_MS;
     const samples = lags.filter((sample) => sample.at.getTime() >= start && sample.at.getTime() < start + HOUR_MS).map((sample) => sample.millis).sort((a, b) => a - b);
     const median = samples.length ? samples[Math.floor(samples.length / 2)]! : null;
-    return { label: `${new Date(start).toISOString().slice(11, 13)}h`, value: median, text: median === null ? "no samples" : formatDuration(median) };
+    return { label: localHourLabel(new Date(start), timeZone), value: median, text: median === null ? "no samples" : formatDuration(median) };
   });
 
   // Days of supply per variant (inventory item; twins share a SKU) from the measured rate; only variants that sold.

@@ -79,6 +79,27 @@ export function instantOfWallClock(text: string, timeZone: string): Date | null 
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The shop's last `count` days by its own calendar, oldest first: each from its local midnight to
+ * the next (23 or 25 hours around a daylight-saving change), labelled "11-30". A sale at 21:00 in
+ * New York is that day's, not the next UTC day's.
+ */
+export function localDays(now: Date, timeZone: string, count: number): { start: number; end: number; label: string }[] {
+  const [year, month, day] = wallClockIn(now, timeZone).slice(0, 10).split("-").map(Number) as [number, number, number];
+  const dateOf = (offset: number) => new Date(Date.UTC(year, month - 1, day + offset)).toISOString().slice(0, 10);
+  const midnight = (date: string) => instantOfWallClock(`${date}T00:00`, timeZone)!.getTime();
+  return Array.from({ length: count }, (_, i) => {
+    const date = dateOf(i - (count - 1));
+    return { start: midnight(date), end: midnight(dateOf(i - (count - 1) + 1)), label: date.slice(5) };
+  });
+}
+
+/** An hour bucket's label on the shop's clock: "14h", or "14:30" in a zone half an hour off UTC. */
+export function localHourLabel(at: Date, timeZone: string): string {
+  const time = wallClockIn(at, timeZone).slice(11, 16);
+  return time.endsWith(":00") ? `${time.slice(0, 2)}h` : time;
+}
+
 function validZone(timeZone: string): string {
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;

@@ -35,6 +35,7 @@
  */
 import { exposureTriggers } from "~/domain/flow";
 import { listLocations } from "~/models/catalog.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
 import {
   exposuresOwingTriggers,
@@ -46,8 +47,8 @@ import {
 } from "~/models/order-exposure.server";
 import type { OrderPayload } from "~/shopify/webhook-payload";
 import { enqueueFlowTriggers } from "./flow-triggers.server";
+import { localDays, localHourLabel } from "./display-view.server";
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 export const EXPOSURE_DAYS = 14;
 export const EXPOSURE_HOURS = 24;
@@ -172,15 +173,21 @@ export interface ExposureBucket {
 }
 
 /** Oversold and near-miss orders per day (last 14 days) and per hour (last 24 hours), oldest first. */
-export async function loadExposureChart(shop: string, now = new Date()) {
-  const dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - (EXPOSURE_DAYS - 1) * DAY_MS;
+export async function loadExposureChart(shop: string, now = new Date(), timeZone?: string) {
+  const zone = timeZone ?? (await shopTimeZone(shop));
+  // Days by the shop's calendar (docs: display-view `localDays`); hours as they pass, labelled on its clock.
+  const days = localDays(now, zone, EXPOSURE_DAYS);
   const hourStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (EXPOSURE_HOURS - 1) * HOUR_MS;
-  const rows = await flaggedExposuresSince(shop, new Date(Math.min(dayStart, hourStart)));
-  const buckets = (start: number, size: number, count: number, label: (at: Date) => string) => {
-    const list = Array.from({ length: count }, (_, i) => ({ label: label(new Date(start + i * size)), oversold: new Set<string>(), near: new Set<string>(), units: 0 }));
+  const hours = Array.from({ length: EXPOSURE_HOURS }, (_, i) => {
+    const start = hourStart + i * HOUR_MS;
+    return { start, end: start + HOUR_MS, label: localHourLabel(new Date(start), zone) };
+  });
+  const rows = await flaggedExposuresSince(shop, new Date(Math.min(days[0]!.start, hourStart)));
+  const buckets = (spans: readonly { start: number; end: number; label: string }[]) => {
+    const list = spans.map((span) => ({ ...span, oversold: new Set<string>(), near: new Set<string>(), units: 0 }));
     for (const row of rows) {
-      const index = Math.floor((row.occurredAt.getTime() - start) / size);
-      const bucket = list[index];
+      const at = row.occurredAt.getTime();
+      const bucket = list.find((span) => at >= span.start && at < span.end);
       if (!bucket) continue;
       if (row.oversoldUnits > 0) {
         bucket.oversold.add(row.orderId);
@@ -195,8 +202,8 @@ export async function loadExposureChart(shop: string, now = new Date()) {
       oversoldUnits: bucket.units,
     }));
   };
-  const byDay = buckets(dayStart, DAY_MS, EXPOSURE_DAYS, (at) => at.toISOString().slice(5, 10));
-  const byHour = buckets(hourStart, HOUR_MS, EXPOSURE_HOURS, (at) => `${at.toISOString().slice(11, 13)}h`);
+  const byDay = buckets(days);
+  const byHour = buckets(hours);
   const sum = (list: ExposureBucket[], key: "oversells" | "nearMisses" | "oversoldUnits") => list.reduce((total, bucket) => total + bucket[key], 0);
   return {
     byDay,
