@@ -17,6 +17,7 @@ import { savePolicyDraft } from "~/models/policy-draft.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { diffCatalog, loadPreview, startPreview } from "~/services/policy-preview.server";
 import { publishPolicy } from "~/services/policy.server";
+import type { CostLogEntry } from "../sandbox/admin-api/cost-log";
 import { startHarness, type Harness } from "./support/harness";
 import { locationOf, variantOf } from "./support/scenarios";
 
@@ -25,7 +26,10 @@ const REPUBLISHED = "fence-after-publish.myshopify.com";
 const BUNDLED = "fence-bundle-component.myshopify.com";
 const PREVIEWED = "fence-preview.myshopify.com";
 const PREVIEWED_BUNDLE = "fence-preview-bundle.myshopify.com";
+const UNPUBLISHED = "fence-after-unpublish.myshopify.com";
+const UNFENCED = "no-fence-publish.myshopify.com";
 const PUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, input: $input) { userErrors { field message } } }`;
+const UNPUBLISH = `mutation($id: ID!, $input: [PublicationInput!]!) { publishableUnpublish(id: $id, input: $input) { userErrors { field message } } }`;
 
 const POLICY: Policy = {
   version: 1,
@@ -89,6 +93,45 @@ describe("a marketplace ring fence", () => {
     // Now on the marketplace: 48 − 2 safety − 4 fence = 42; the online store lists 42, the marketplace 42 + 4 = 46.
     expect(warehouse(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ safety_stock: 6, available: 42 });
     expect(listed(harness, "MUG-WHT", REPUBLISHED)).toMatchObject({ online_store: 42, marketplace: 46 });
+  });
+
+  it("releases the fence of a product the merchant takes off the marketplace, with no sale or edit (products/update)", async () => {
+    const harness = startHarness({ shops: [UNPUBLISHED] });
+    await harness.install(UNPUBLISHED);
+    await harness.settle();
+    expect(await publishPolicy(UNPUBLISHED, POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    expect(warehouse(harness, "RING-6", UNPUBLISHED)).toMatchObject({ safety_stock: 6, available: 6 });
+
+    const marketplace = harness.sandbox.shop(UNPUBLISHED).snapshot().publications.find((p) => p.name === "Marketplace")!;
+    const unpublished = await harness.gql(UNPUBLISH, { id: variantOf(harness, UNPUBLISHED, "RING-6").productId, input: [{ publicationId: marketplace.id }] }, UNPUBLISHED);
+    expect(unpublished.data.publishableUnpublish.userErrors).toEqual([]);
+    await harness.settle();
+    // Off the marketplace: nothing fenced, 12 − 2 safety = 10 sellable; the online store lists 10 (6 with the fence).
+    expect(warehouse(harness, "RING-6", UNPUBLISHED)).toMatchObject({ safety_stock: 2, available: 10 });
+    expect(listed(harness, "RING-6", UNPUBLISHED).online_store).toBe(10);
+  });
+
+  it("costs a shop without a fence no Admin API request when the merchant publishes a product", async () => {
+    const harness = startHarness({ shops: [UNFENCED] });
+    await harness.install(UNFENCED);
+    await harness.settle();
+    const noFence: Policy = { ...POLICY, channels: POLICY.channels.map(({ ringFenceUnits: _fence, ...rule }) => rule) };
+    expect(await publishPolicy(UNFENCED, noFence, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+    const costLog = async () => (await (await harness.sandbox.handle(new Request(`https://${UNFENCED}/sandbox/cost-log`))).json()) as CostLogEntry[];
+    const before = (await costLog()).length;
+    const deliveredBefore = await prisma.webhookDelivery.count({ where: { shop: UNFENCED, topic: "products/update" } });
+
+    const marketplace = harness.sandbox.shop(UNFENCED).snapshot().publications.find((p) => p.name === "Marketplace")!;
+    const published = await harness.gql(PUBLISH, { id: variantOf(harness, UNFENCED, "MUG-WHT").productId, input: [{ publicationId: marketplace.id }] }, UNFENCED);
+    expect(published.data.publishablePublish.userErrors).toEqual([]);
+    await harness.settle();
+    // The publish reached the app (so the silence below is its choice): where the mug is published changes no plan.
+    expect(await prisma.webhookDelivery.count({ where: { shop: UNFENCED, topic: "products/update" } })).toBeGreaterThan(deliveredBefore);
+    // The only request since is the merchant's own publish.
+    expect((await costLog()).slice(before).map((entry) => entry.operation ?? (entry.mutation ? "mutation" : "query"))).toEqual(["mutation"]);
+    expect(warehouse(harness, "MUG-WHT", UNFENCED)).toMatchObject({ safety_stock: 2, available: 46 });
   });
 
   it("still fences a bundle's component whose own product is not on the marketplace: it sells there through the bundle", async () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { level, snapshot } from "./__fixtures__/builders";
 import { compilePolicy } from "./compile-policy";
 import { planAvailability } from "./plan";
-import type { ChannelPlan, ChannelRule, Hold, Item, Level, Plan, ProtectionRule, Snapshot } from "./types";
+import { fencedChannelNames, policyHasFence, ruleFences } from "./ring-fence";
+import type { ChannelPlan, ChannelRule, Hold, Item, Level, Plan, Policy, ProtectionRule, Snapshot } from "./types";
 import { shopFactsOf, checkPolicy } from "./policy-check";
 
 const FENCE_LINE = (units: number, channel = "marketplace") => ({
@@ -239,4 +240,24 @@ describe("ringFenceUnits validation", () => {
       },
     ]);
   });
+});
+
+describe("a fence in force: one definition for the plan and the webhook processing (policyHasFence)", () => {
+  const policyOf = (channels: ChannelRule[]): Policy => ({ version: 1, protection: [], channels });
+  // Each case states by hand whether the channel keeps units back.
+  const cases: [string, ChannelRule, boolean][] = [
+    ["a fixed 10-unit fence", { channel: "marketplace", ringFenceUnits: 10 }, true],
+    ["a self-sizing reserve (its cap in ringFenceUnits)", { channel: "marketplace", ringFenceUnits: 20, ringFenceSizing: "measured", refreshSeconds: 900 }, true],
+    ["a 0-unit fence", { channel: "marketplace", ringFenceUnits: 0 }, false],
+    ["no fence", { channel: "marketplace", pauseBelow: 2 }, false],
+    ["a paused channel's fence", { channel: "marketplace", ringFenceUnits: 10, paused: true }, false],
+  ];
+  for (const [name, rule, fences] of cases) {
+    it(`${name}: ${fences ? "fences" : "no fence"}`, () => {
+      expect(ruleFences(rule)).toBe(fences);
+      expect(policyHasFence(policyOf([{ channel: "online_store" }, rule]))).toBe(fences);
+      // The plan's list of fencing channels says the same of the compiled policy.
+      expect(fencedChannelNames(compilePolicy(policyOf([{ channel: "online_store" }, rule])).channels)).toEqual(fences ? ["marketplace"] : []);
+    });
+  }
 });

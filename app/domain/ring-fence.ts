@@ -2,7 +2,7 @@ import type { ChannelSales } from "./channels";
 import type { CompiledChannel } from "./compile-policy";
 import { reserveSizingText, unitsText, withLine, type LineCache, type ReserveSizing } from "./explain";
 import { levelsInOrder, withholdInOrder, type LevelWork } from "./protection";
-import type { ChannelRule, ExplainLine, LevelPlan, PublishedReserve } from "./types";
+import type { ChannelRule, ExplainLine, LevelPlan, Policy, PublishedReserve } from "./types";
 
 /**
  * Ring fences (docs/policy.md § 4 "Ring fence"): units at a channel's locations that only that
@@ -138,6 +138,21 @@ function fenceWanted(channel: CompiledChannel, sales: ChannelSales | undefined):
 }
 
 /**
+ * Whether a channel rule's fence is in force: it asks for units (`ringFenceUnits` > 0; a reserve
+ * that sizes itself has its cap there, docs/policy.md § 4) and the channel is not paused. The one
+ * definition behind `fencingChannels` (the plan) and `policyHasFence` (webhook processing).
+ */
+export function ruleFences(rule: ChannelRule | undefined): boolean {
+  return rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 && rule.paused !== true;
+}
+
+/**
+ * Whether a policy has a fence in force: then where a product is published changes its plan (a
+ * fence skips a product not published on its channel, docs/decisions/045).
+ */
+export const policyHasFence = (policy: Policy): boolean => policy.channels.some(ruleFences);
+
+/**
  * The channels whose fences apply, in the order they take stock where their locations overlap:
  * by tier (1 first; no tier last), then by name. Not policy order: the order of rules in the file
  * never changes a plan. A manually paused channel keeps no fence: it sells nothing, so holding
@@ -146,8 +161,7 @@ function fenceWanted(channel: CompiledChannel, sales: ChannelSales | undefined):
 export function fencingChannels(channels: readonly CompiledChannel[], slotOf: (index: number) => number): FencingChannel[] {
   const out: FencingChannel[] = [];
   channels.forEach((channel, index) => {
-    const rule = channel.rule;
-    if (rule?.ringFenceUnits !== undefined && rule.ringFenceUnits > 0 && rule.paused !== true) out.push({ channel, slot: slotOf(index) });
+    if (ruleFences(channel.rule)) out.push({ channel, slot: slotOf(index) });
   });
   const tier = (c: FencingChannel) => c.channel.rule?.tier ?? Number.POSITIVE_INFINITY;
   return out.sort((a, b) => tier(a) - tier(b) || (a.channel.channel < b.channel.channel ? -1 : a.channel.channel > b.channel.channel ? 1 : 0));

@@ -1,4 +1,5 @@
 import type { Policy } from "~/domain";
+import { policyHasFence } from "~/domain/ring-fence";
 import { catalogRowsForProduct, deleteCatalogItem, inventoryItemIdsForVariants } from "~/models/catalog.server";
 import { currentPolicy } from "~/models/policy.server";
 import { deleteShopSessions, markShopUninstalled } from "~/models/shop-installation.server";
@@ -157,7 +158,7 @@ export async function processWebhook(
       return "processed";
   }
 
-  if (topic === "products/update" && !(await productChangedForRules(shop, payload)) && !(await policyHasFence(shop))) {
+  if (topic === "products/update" && !(await productChangedForRules(shop, payload)) && !(await shopPolicyHasFence(shop))) {
     // Publishing or unpublishing (Safestock's own included) fires products/update too, but
     // stock is untouched: only a change the rules read (title, tags, SKUs, variants, inventory
     // policy) needs a plan. With a ring fence, publication is one of them (a fence skips a
@@ -253,10 +254,10 @@ async function isEchoOfPlannedLevel(shop: string, payload: Json, batch?: Deliver
   return planned !== undefined && planned === payload.available;
 }
 
-/** Whether the policy in force has a ring fence (a channel's `ringFenceUnits`, not paused): then where a product is published changes its plan. */
-async function policyHasFence(shop: string): Promise<boolean> {
-  const policy = await currentPolicy(shop);
-  return (policy?.document as Policy | undefined)?.channels.some((rule) => (rule.ringFenceUnits ?? 0) > 0 && rule.paused !== true) ?? false;
+/** Whether the policy in force has a ring fence in force (the domain's `policyHasFence`, the plan's own test). */
+async function shopPolicyHasFence(shop: string): Promise<boolean> {
+  const document = (await currentPolicy(shop))?.document as Policy | undefined;
+  return document !== undefined && policyHasFence(document);
 }
 
 /** Whether a products/update payload differs from what the rules last saw of the product. */

@@ -1,8 +1,13 @@
 /**
  * publishablePublish / publishableUnpublish (docs/decisions/016 §10). Products only (the
  * sandbox has no collections). With input errors the publishable is still returned and
- * nothing changes. A change emits `product.updated` (Shopify sends products/update and
- * product_publications/* on publish).
+ * nothing changes. A change emits `product.updated` (products/update): an assumption, neither
+ * documented nor captured (decision 016 has no delivery recordings; docs/decisions/045 "Amendment").
+ * No `product_publications/*`: Shopify emits those "only when there are publishing changes to the
+ * app that is subscribed to the topic" (WebhookSubscriptionTopic PRODUCT_PUBLICATIONS_CREATE/
+ * _UPDATE/_DELETE, https://shopify.dev/docs/api/admin-graphql/latest/enums/WebhookSubscriptionTopic),
+ * and every publication here belongs to another channel (Safestock has none: SHOPIFY-CONFORMANCE
+ * §10 "Channel does not exist"), so no subscriber of this emulator would get one.
  */
 import type { ProductRecord } from "../../contract.js";
 import type { ApiContext } from "../context.js";
