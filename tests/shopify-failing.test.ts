@@ -127,3 +127,27 @@ describe("Shopify's recovery, seen by every process", () => {
     expect(await shopifyFailingView(shop, at(22))).toBeNull();
   });
 });
+
+describe("failures reported by two processes at once", () => {
+  it("counts every one: none is lost to SQLite's busy snapshot", async () => {
+    // The web process and the worker share the database file; while Shopify fails for both,
+    // each records its failures as they come (the flash-sale bench logged "could not record an
+    // Admin API failure … SQLITE_BUSY_SNAPSHOT" before the records were started over).
+    const shop = "failing-together.myshopify.com";
+    const worker = createPrismaClient(databaseUrlOf(prisma));
+    try {
+      const at = new Date("2026-12-06T11:00:30Z");
+      const failure = { shop, kind: "server_error", status: 503, operation: "SafestockItemLevels" };
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => recordShopifyFailure(failure, at, i % 2 === 0 ? prisma : worker)),
+      );
+      expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+      // 40 failures were reported, by hand: all in one minute, one kind.
+      const failing = await shopifyFailingView(shop, new Date("2026-12-06T11:01:00Z"));
+      const shown = renderToStaticMarkup(createElement(AppProvider, { i18n: en }, createElement(ShopifyFailingBanner, { failing })));
+      expect(shown).toContain("Shopify server errors (5xx): 40");
+    } finally {
+      await worker.$disconnect();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { storageOf } from "./storage/index.server";
 
 /**
  * Failed Admin API attempts, counted per shop, kind and minute (issue 22: during a minute of
@@ -16,16 +17,23 @@ export interface ShopifyFailureInput {
 const KEEP_MS = 24 * 60 * 60_000;
 
 export async function recordShopifyFailure(failure: ShopifyFailureInput, at: Date = new Date(), db: PrismaClient = prisma) {
+  // Each statement is started over on SQLITE_BUSY_SNAPSHOT: Prisma runs an upsert or updateMany as
+  // a read then a write, which another process's write can overtake while Shopify is failing for
+  // every process at once (the flash-sale bench logged lost failure records; docs/scale-out.md
+  // "A worker process on SQLite"). PostgreSQL runs each once.
+  const { retryWhenBusy } = storageOf(db);
   const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
   const last = { lastStatus: failure.status, lastOperation: failure.operation.slice(0, 200), lastAt: at };
-  const row = await db.shopifyFailureCount.upsert({
-    where: { shop_kind_minute: { shop: failure.shop, kind: failure.kind, minute } },
-    create: { shop: failure.shop, kind: failure.kind, minute, count: 1, ...last },
-    update: { count: { increment: 1 }, ...last },
-  });
+  const row = await retryWhenBusy(() =>
+    db.shopifyFailureCount.upsert({
+      where: { shop_kind_minute: { shop: failure.shop, kind: failure.kind, minute } },
+      create: { shop: failure.shop, kind: failure.kind, minute, count: 1, ...last },
+      update: { count: { increment: 1 }, ...last },
+    }),
+  );
   // A new minute's first failure clears the shop's rows older than a day: the table stays small.
-  if (row.count === 1) await db.shopifyFailureCount.deleteMany({ where: { shop: failure.shop, minute: { lt: new Date(at.getTime() - KEEP_MS) } } });
-  await markShopifyFailing(failure.shop, at, db);
+  if (row.count === 1) await retryWhenBusy(() => db.shopifyFailureCount.deleteMany({ where: { shop: failure.shop, minute: { lt: new Date(at.getTime() - KEEP_MS) } } }));
+  await retryWhenBusy(() => markShopifyFailing(failure.shop, at, db));
 }
 
 /**
@@ -46,7 +54,7 @@ async function markShopifyFailing(shop: string, at: Date, db: PrismaClient) {
 export async function recordShopifyAnswered(shop: string, at: Date = new Date(), db: PrismaClient = prisma) {
   const outstanding = await db.shopifyCallHealth.findFirst({ where: { shop, recoveredAt: null, lastFailureAt: { lte: at } }, select: { shop: true } });
   if (!outstanding) return;
-  await db.shopifyCallHealth.updateMany({ where: { shop, recoveredAt: null, lastFailureAt: { lte: at } }, data: { recoveredAt: at } });
+  await storageOf(db).retryWhenBusy(() => db.shopifyCallHealth.updateMany({ where: { shop, recoveredAt: null, lastFailureAt: { lte: at } }, data: { recoveredAt: at } }));
 }
 
 /** When the shop's Admin API answered again after its last failure; null while it is failing (or never failed). */

@@ -38,6 +38,32 @@ describe("retryWhenSqliteBusy", () => {
     expect(calls).toBe(2);
   });
 
+  it("recognises a model query's busy failure as Prisma's driver adapter wraps it (P1008)", async () => {
+    // The shape Prisma 6's better-sqlite3 adapter threw for an upsert overtaken by another process.
+    const timedOut = Object.assign(new Error("Invalid `db.shopifyCallHealth.upsert()` invocation: Operation has timed out"), {
+      code: "P1008",
+      meta: { driverAdapterError: { cause: { kind: "SocketTimeout", originalCode: "SQLITE_BUSY", originalMessage: "database is locked" } } },
+    });
+    let calls = 0;
+    await expect(
+      retryWhenSqliteBusy(async () => {
+        calls++;
+        if (calls === 1) throw timedOut;
+        return "written";
+      }),
+    ).resolves.toBe("written");
+    expect(calls).toBe(2);
+    // A real timeout (no SQLite code) is not started over.
+    calls = 0;
+    await expect(
+      retryWhenSqliteBusy(async () => {
+        calls++;
+        throw Object.assign(new Error("Operation has timed out"), { code: "P1008", meta: {} });
+      }),
+    ).rejects.toThrow(/timed out/);
+    expect(calls).toBe(1);
+  });
+
   it("never repeats work that failed for another reason", async () => {
     let calls = 0;
     await expect(

@@ -23,11 +23,17 @@ export async function retryWhenSqliteBusy<T>(work: () => Promise<T>, attempts = 
 /**
  * SQLite's "database is locked": better-sqlite3's own error carries the code; Prisma wraps a raw
  * statement's failure as P2010 with the code in its message ("Raw query failed. Code:
- * `SQLITE_BUSY`"). SQLITE_BUSY proper means the busy timeout ran out while another connection held
- * the write lock.
+ * `SQLITE_BUSY`"), and a model query's (an upsert or updateMany, which Prisma runs as a read then a
+ * write) as P1008 "Operation has timed out" with the driver's code in
+ * `meta.driverAdapterError.cause.originalCode` (seen with two processes recording Admin API
+ * failures at once, tests/shopify-failing.test.ts). SQLITE_BUSY proper means the busy timeout ran
+ * out while another connection held the write lock, or a read lock could not be upgraded.
  */
 function isSqliteBusy(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_BUSY") return true;
+  const { code, message, meta } = (error ?? {}) as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  if (isBusyCode(code)) return true;
+  if (code === "P1008") return isBusyCode(meta?.driverAdapterError?.cause?.originalCode);
   return code === "P2010" && typeof message === "string" && /`SQLITE_BUSY(_SNAPSHOT)?`/.test(message);
 }
+
+const isBusyCode = (code: unknown): boolean => code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_BUSY";
