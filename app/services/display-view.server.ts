@@ -1,5 +1,6 @@
 import type { ExplainLine } from "~/domain";
 import { formatDuration } from "~/domain/explain";
+import { INSTANT_IN_TEXT } from "~/domain/time";
 import { instantOfWallClock, wallClockAt } from "~/shared/wall-clock";
 
 /**
@@ -36,6 +37,23 @@ export function formatDateTime(date: Date | null | undefined, timeZone: string):
 /** The same, to the second: where seconds tell a story (a webhook's trigger and arrival). */
 export function formatDateTimeToTheSecond(date: Date | null | undefined, timeZone: string): string | null {
   return date ? formatIn(timeZone, true).format(date) : null;
+}
+
+/**
+ * A reason's instants in the shop's zone: "next 5 released 2026-11-24T09:00:00Z" → "next 5
+ * released Nov 24, 2026, 4:00 AM EST". The domain writes instants as UTC tokens (app/domain/time.ts
+ * `instantText`) because it knows no zone (docs/decisions/001), and this rewrite happens where the
+ * text is shown rather than as a field beside the reason: a reason travels as text — joined into
+ * a write's reason, stored in the level and channel rows and in Activity's audit rows — so a
+ * separate field would be lost on the way, and rows stored before still read in the shop's time.
+ * Stored text keeps UTC, so a page shows the shop's current zone whenever it was written.
+ */
+export function localTimesIn(text: string, timeZone: string): string {
+  return text.replace(INSTANT_IN_TEXT, (iso) => {
+    const ms = Date.parse(iso);
+    // Shaped like an instant but not one ("2026-13-45T…"): left as written rather than failing the page.
+    return Number.isNaN(ms) ? iso : formatDateTime(new Date(ms), timeZone)!;
+  });
 }
 
 /** The zone's short name now ("EST", "GMT+1"), for a field's label: "Hold until (EST)". */
@@ -84,6 +102,11 @@ export function parseExplain(text: string): ExplainLine[] {
   } catch {
     return [];
   }
+}
+
+/** A stored explanation's reasons as a merchant reads them: instants in the shop's zone. */
+export function explainReasons(text: string, timeZone: string): string[] {
+  return parseExplain(text).map((line) => localTimesIn(line.reason, timeZone));
 }
 
 export type PageRequest = { cursor: string | null; direction: "next" | "previous" };
