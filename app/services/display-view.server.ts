@@ -56,12 +56,6 @@ export function localTimesIn(text: string, timeZone: string): string {
   });
 }
 
-/** The zone's short name now ("EST", "GMT+1"), for a field's label: "Hold until (EST)". */
-export function timeZoneShortName(timeZone: string, at: Date): string {
-  return formatIn(timeZone, false).formatToParts(at).find((part) => part.type === "timeZoneName")?.value ?? timeZone;
-}
-
-
 /**
  * The shop's last `count` days by its own calendar, oldest first: each from its local midnight to
  * the next (23 or 25 hours around a daylight-saving change), labelled "11-30". A sale at 21:00 in

@@ -5,8 +5,8 @@
  * (docs/policy.md §4 "holds"). Every change is audited and recomputes the item's numbers.
  */
 import { randomUUID } from "node:crypto";
-import { instantOfWallClock, wallClockAt } from "~/shared/wall-clock";
-import { formatDateTime, formatTimeLeft, timeZoneShortName, variantName } from "./display-view.server";
+import { instantOfWallClock, wallClockAt, zoneShortNameAt } from "~/shared/wall-clock";
+import { formatDateTime, formatTimeLeft, variantName } from "./display-view.server";
 import { recordAudit } from "~/models/audit.server";
 import { catalogItemById, catalogItemsWithSku, listLocations, variantsMatching, variantTitlesOf } from "~/models/catalog.server";
 import { activeHold, activeHoldsOfShop, extendHold, placeCustomerHold, releaseHold } from "~/models/holds.server";
@@ -35,7 +35,7 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
   const active = locations.filter((location) => location.isActive);
   return {
     /** The time fields are in the shop's time zone, named by its short name now ("EST"). */
-    timeZoneName: timeZoneShortName(timeZone, now),
+    timeZoneName: zoneShortNameAt(now.getTime(), timeZone),
     locations: active.map((location) => location.name),
     /**
      * What the Location select starts on: a location that fulfils online orders (where a shop
