@@ -93,7 +93,7 @@ export function setupChecklist(facts: SetupFacts): SetupItem[] {
       status: facts.token === "expiring" ? "done" : "todo",
       detail:
         facts.token === "expiring"
-          ? "Expiring offline token with refresh (docs/decisions/021)."
+          ? "Expiring offline token, renewed automatically (Shopify requires these from 2027)."
           : facts.token === "non-expiring"
             ? "Non-expiring offline token: it is exchanged for an expiring one on next use."
             : "No offline token yet: open the app from Shopify admin.",

@@ -44,8 +44,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
  */
 function tokenLine(token: OfflineTokenKind): string {
   if (token.kind === "expiring") {
-    const until = token.refreshTokenExpires ? `; it can be renewed until ${token.refreshTokenExpires.slice(0, 10)}` : "";
-    return `Store access: expiring token, renewed automatically every hour${until}.`;
+    // Not the refresh token's expiry: each renewal brings a new one (SHOPIFY-FACTS.md "Access
+    // tokens"), so a date here would only move forward and read as an end of access.
+    return "Store access: expiring token, renewed automatically every hour.";
   }
   if (token.kind === "non-expiring") {
     return "Store access: non-expiring token. Shopify stops accepting these on 1 January 2027; Safestock replaces it with an expiring one on its next call to Shopify.";

@@ -93,7 +93,7 @@ export default function Activity() {
                       {/* Rule version and Shopify request id: what support needs to trace a change. */}
                       <div style={{ whiteSpace: "normal", maxWidth: "13rem" }}>
                         <Text as="span" tone="subdued" variant="bodySm" breakWord>
-                          {[entry.ruleVersion !== null ? `policy v${entry.ruleVersion}` : null, entry.requestId ? `request ${entry.requestId}` : null]
+                          {[entry.ruleVersion === null ? null : entry.ruleVersion === 0 ? "no policy published yet" : `policy v${entry.ruleVersion}`, entry.requestId ? `request ${entry.requestId}` : null]
                             .filter(Boolean)
                             .join(" · ") || "—"}
                         </Text>

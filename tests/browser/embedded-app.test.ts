@@ -56,6 +56,10 @@ describe.skipIf(!availability.available)("Safestock embedded in the sandbox admi
     await expect.poll(() => app.getByText("Synced", { exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
     await expect.poll(() => app.getByText("Set up your first policy").isVisible()).toBe(true);
     await expect.poll(() => app.getByText(/Checked \d+ levels/).isVisible()).toBe(true);
+    // Merchant words only: no internal document paths, and no refresh-token date that reads as an end of access.
+    const overview = await app.locator("body").innerText();
+    expect(overview).toContain("Store access: expiring token, renewed automatically every hour.");
+    expect(overview).not.toMatch(/docs\/decisions|renewed until/);
     await screenshot(page, "overview");
   });
 
