@@ -202,4 +202,39 @@ describe("install lifecycle", { timeout: 60_000 }, () => {
     await harness.settle();
     expect(await prisma.shopInstallation.findUniqueOrThrow({ where: { shop } })).toMatchObject({ status: "active", initialSync: "done" });
   });
+
+  it("the refresh token ran out (90 days without a refresh): jobs stop calling Shopify, the Overview says access was lost, opening the app restores it", async () => {
+    const shop = "refresh-expired.myshopify.com";
+    const harness = startHarness({ shops: [shop] });
+    await harness.install(shop);
+    await harness.settle();
+    expect(await publishPolicy(shop, TEST_POLICY, { createdBy: "test" })).toMatchObject({ ok: true });
+    await harness.settle();
+
+    // Shopify's clock 91 days on: the access token (60 min) and its refresh token (90 days) are
+    // both dead (shopify.dev/changelog/offline-access-tokens-now-support-expiry-and-refresh).
+    harness.sandbox.setClock(new Date(Date.now() + 91 * 24 * 3_600_000));
+    await receiveStock(harness, shop, "RING-7", "Warehouse", 4);
+    await harness.settle();
+    const log = harness.sandbox.tokenEndpoint.refreshLog(shop);
+    expect(log.at(-1)).toMatchObject({ outcome: "invalid_grant", reason: "expired" });
+    const overview = await loadDashboard(shop);
+    expect(overview.access).toMatchObject({ state: "lost", reason: expect.stringMatching(/invalid_grant/) });
+    expect(await prisma.session.count({ where: { shop } })).toBe(0);
+
+    // More work arrives: it waits without calling Shopify (no refresh tried, no dead token sent).
+    const unauthorizedAtLoss = unauthorized.length;
+    await receiveStock(harness, shop, "RING-7", "Warehouse", 2);
+    await harness.settle();
+    expect(harness.sandbox.tokenEndpoint.refreshLog(shop)).toHaveLength(log.length);
+    expect(unauthorized.length).toBe(unauthorizedAtLoss);
+    expect((await loadDashboard(shop)).access).toMatchObject({ state: "lost", waitingJobs: expect.any(Number) });
+
+    // What the banner tells the merchant to do: open Safestock. The token exchange restores access.
+    const page = await answer(overviewLoader, documentRequest(await openFromAdmin(harness, shop)));
+    expect(page.status).toBe(200);
+    await harness.settle();
+    expect((await loadDashboard(shop)).access).toMatchObject({ state: "restored" });
+    expect(driftFromModel(harness.sandbox.shop(shop).snapshot(), TEST_MODEL_POLICY)).toEqual([]);
+  });
 });
