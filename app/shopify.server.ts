@@ -3,6 +3,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import type { PrismaClient } from "@prisma/client";
 import type { Env } from "./env.server";
+import { withClearAccessFailure } from "./shopify/admin-auth.server";
 import { OfflineTokenAwareSessionStorage } from "./shopify/session-storage.server";
 
 /** The Admin API version every query and webhook uses (docs/decisions/012 "API version": 2026-10). */
@@ -18,7 +19,8 @@ type ShopifyConfig = Pick<Env, "SHOPIFY_API_KEY" | "SHOPIFY_API_SECRET" | "SCOPE
  * sessions in our own database. Webhook subscriptions live in shopify.app.toml (app-specific).
  */
 export function createShopifyApp(config: ShopifyConfig, db: PrismaClient, afterAuth: (shop: string) => Promise<unknown>) {
-  return shopifyApp({
+  const sessionStorage = new OfflineTokenAwareSessionStorage(new PrismaSessionStorage(db));
+  const app = shopifyApp({
     apiKey: config.SHOPIFY_API_KEY,
     apiSecretKey: config.SHOPIFY_API_SECRET,
     apiVersion,
@@ -27,7 +29,7 @@ export function createShopifyApp(config: ShopifyConfig, db: PrismaClient, afterA
     authPathPrefix: "/auth",
     // Rows in our database; the wrapper keeps token refresh with our one refresher per shop and
     // cycles non-expiring tokens on the next admin load (app/shopify/session-storage.server.ts).
-    sessionStorage: new OfflineTokenAwareSessionStorage(new PrismaSessionStorage(db)),
+    sessionStorage,
     distribution: AppDistribution.AppStore,
     // Tests exercise install/auth hundreds of times; keep their output to what went wrong.
     logger: { level: config.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
@@ -39,11 +41,22 @@ export function createShopifyApp(config: ShopifyConfig, db: PrismaClient, afterA
     hooks: {
       // Queue the initial sync for a newly installed (or returning) shop.
       afterAuth: async ({ session }) => {
-        await afterAuth(session.shop);
+        try {
+          await afterAuth(session.shop);
+        } catch (error) {
+          // The library stored the session before this hook and runs the hook only after a token
+          // exchange: left stored, the next load would find it and the install steps would never
+          // run. Without it, the next load exchanges a token and runs them again.
+          console.error("afterAuth failed; the new session is dropped so that the next admin load runs it again", { shop: session.shop, error });
+          await sessionStorage.deleteSession(session.id);
+          throw error;
+        }
       },
     },
     ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
   });
+  // No bare 500 when Shopify gives no token (app/shopify/admin-auth.server.ts).
+  return { ...app, authenticate: { ...app.authenticate, admin: withClearAccessFailure(app.authenticate.admin) } };
 }
 
 export type ShopifyApp = ReturnType<typeof createShopifyApp>;

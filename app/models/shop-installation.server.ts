@@ -69,6 +69,11 @@ export async function markShopAccessRestored(shop: string, at: Date, jobsResumed
   });
 }
 
+/** A reinstalled shop starts without the previous installation's access notes (lost or restored). */
+export async function clearShopAccessNotes(shop: string, db: PrismaClient = prisma) {
+  await db.shopInstallation.updateMany({ where: { shop }, data: { accessLostAt: null, accessLostReason: null, accessRestoredAt: null, jobsResumed: null } });
+}
+
 /** The shop's stored sessions (its tokens): Shopify revoked them on uninstall. */
 export async function deleteShopSessions(shop: string, db: PrismaClient = prisma) {
   await db.session.deleteMany({ where: { shop } });

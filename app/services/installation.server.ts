@@ -1,5 +1,5 @@
 import { clearShopRedaction } from "~/models/shop-data.server";
-import { ensureShopInstalled, getShopInstallation, markShopAccessRestored } from "~/models/shop-installation.server";
+import { clearShopAccessNotes, ensureShopInstalled, getShopInstallation, markShopAccessRestored } from "~/models/shop-installation.server";
 import { enqueueInitialSync, jobQueue } from "./jobs.server";
 
 /**
@@ -14,13 +14,18 @@ export async function onShopAuthenticated(shop: string, now: Date = new Date()) 
   await clearShopRedaction(shop);
   const before = await getShopInstallation(shop);
   await ensureShopInstalled(shop);
-  if (before?.accessLostAt) {
+  const returning = before?.status === "uninstalled";
+  if (returning) {
+    // A reinstall is a new start, not access restored: confirming the uninstall found the token
+    // refused (marking access lost), and the uninstall purged the jobs that would have resumed.
+    // The Overview shows neither "lost" nor "restored".
+    await clearShopAccessNotes(shop);
+  } else if (before?.accessLostAt) {
     // Clear the flag first, so that resumed jobs are not parked again.
     await markShopAccessRestored(shop, now, 0);
     const { resumed } = await jobQueue().resumeWaiting(shop);
     await markShopAccessRestored(shop, now, resumed);
   }
-  const returning = before?.status === "uninstalled";
   if (!before || returning || before.initialSync === "idle" || before.initialSync === "failed") {
     await enqueueInitialSync(shop);
   }

@@ -174,7 +174,10 @@ describe("token exchange", () => {
     ];
     for (const [body, status, error] of cases) {
       const res = await post(body);
-      expect({ status: res.status, error: (await res.json()).error }).toEqual({ status, error });
+      const answer = (await res.json()) as { error: string; error_description: string };
+      expect({ status: res.status, error: answer.error }).toEqual({ status, error });
+      // Shopify's recorded wording names no reason (kinngh/shopify-node-express-mongodb-app#135).
+      if (error === "invalid_subject_token") expect(answer.error_description).toBe("Token exchange cannot be performed due to an invalid subject token.");
     }
     expect(shop.tokens.size).toBe(0);
     // Form-encoded bodies are accepted too.

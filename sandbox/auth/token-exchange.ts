@@ -15,8 +15,11 @@
  * online adds `expires_in, associated_user_scope, associated_user{...}`.
  * "If your session token is expired or otherwise invalid, then the token exchange request fails
  * with an HTTP status code of 400 Bad Request" (token-exchange page above); the body
- * `{"error":"invalid_subject_token", ...}` is what shopify-app-remix checks for to retry
- * (server/authenticate/admin/strategies/token-exchange). Bad client credentials: 400
+ * `{"error":"invalid_subject_token","error_description":"Token exchange cannot be performed due to
+ * an invalid subject token."}` is Shopify's recorded answer (kinngh/shopify-node-express-mongodb-app#135)
+ * and `invalid_subject_token` what shopify-app-remix checks for to retry
+ * (server/authenticate/admin/strategies/token-exchange). The same answer for a shop the app is not
+ * installed on. Bad client credentials: 400
  * `invalid_client` [unconfirmed: Shopify's exact body for a wrong secret is not documented].
  *
  * Expiring offline tokens and their refresh tokens follow ./token-policy.ts (lifetimes, the
@@ -78,6 +81,11 @@ export interface AccessTokenEndpointOptions {
   sessionTokenNowMs?: () => number;
   /** Called for every issued token (tests, logging). */
   onIssued?: (info: IssuedToken) => void;
+  /**
+   * Whether the app is installed on a shop (default: on every shop). The composed sandbox passes
+   * its install state: a session token of a shop without the app is not exchanged.
+   */
+  installed?: (shop: string) => boolean;
 }
 
 export interface IssuedToken {
@@ -144,6 +152,9 @@ interface MigrationRecord {
   /** The shop's acquisition count right after this migration. */
   acquisition: number;
 }
+
+/** Shopify's recorded description of a refused subject token (kinngh/shopify-node-express-mongodb-app#135). */
+const INVALID_SUBJECT_TOKEN_DESCRIPTION = "Token exchange cannot be performed due to an invalid subject token.";
 
 const MIGRATION_RETRY_WINDOW_MS = 7 * 24 * 3_600_000;
 
@@ -335,7 +346,18 @@ export function createAccessTokenEndpoint(options: AccessTokenEndpointOptions): 
       shop: shop.domain,
       nowMs: (options.sessionTokenNowMs ?? now)(),
     });
-    if (!verified.ok) return oauthError("invalid_subject_token", `Subject token is invalid: ${verified.reason}`);
+    // Expired, forged, another app's or another shop's: one answer, Shopify's recorded wording,
+    // which names no reason (kinngh/shopify-node-express-mongodb-app#135).
+    if (!verified.ok) return oauthError("invalid_subject_token", INVALID_SUBJECT_TOKEN_DESCRIPTION);
+    if (options.installed && !options.installed(shop.domain)) {
+      // Uninstalling revokes the app's access
+      // (shopify.dev/docs/apps/build/authentication-authorization/app-installation/uninstall-app-api-request):
+      // a session token minted before the uninstall (it lives a minute) gets no new token. The
+      // docs say only "expired or otherwise invalid … 400 Bad Request" (token-exchange page); the
+      // body is Shopify's recorded answer (kinngh/shopify-node-express-mongodb-app#135)
+      // [unconfirmed: that Shopify gives this very answer for an uninstalled app].
+      return oauthError("invalid_subject_token", INVALID_SUBJECT_TOKEN_DESCRIPTION);
+    }
     const online = p.requested_token_type === ONLINE_TOKEN_TYPE;
     const expiring = p.expiring === "1";
     if (!online && !expiring && nonExpiringRefused()) {

@@ -169,7 +169,12 @@ describe("sandbox composition", () => {
   it("the library's token exchange against sandbox.handle grants a working token", async () => {
     const { sandbox } = make();
     setAbstractFetchFunc(((input: RequestInfo | URL, init?: RequestInit) => sandbox.handle(new Request(input, init))) as never);
+    const exchange = () => shopify.auth.tokenExchange({ shop: OTHER, sessionToken: sandbox.mintSessionToken(OTHER), requestedTokenType: RequestedTokenType.OfflineAccessToken, expiring: true });
+    const refused = { response: { code: 400, body: { error: "invalid_subject_token", error_description: "Token exchange cannot be performed due to an invalid subject token." } } };
     try {
+      // The app is not installed on OTHER yet: a valid session token of the shop gets no token.
+      await expect(exchange()).rejects.toMatchObject(refused);
+      sandbox.install(OTHER);
       const { session } = await shopify.auth.tokenExchange({
         shop: OTHER,
         sessionToken: sandbox.mintSessionToken(OTHER),
@@ -184,6 +189,13 @@ describe("sandbox composition", () => {
       await expect(
         shopify.auth.tokenExchange({ shop: OTHER, sessionToken: sandbox.mintSessionToken(SANDBOX_SHOP_DOMAIN), requestedTokenType: RequestedTokenType.OfflineAccessToken }),
       ).rejects.toMatchObject({ response: { code: 400, body: { error: "invalid_subject_token" } } });
+      // Uninstalled: the token stops working and a fresh session token is exchanged for nothing.
+      sandbox.uninstall(OTHER);
+      expect((await sandbox.handle(gql(OTHER, session.accessToken!))).status).toBe(401);
+      await expect(exchange()).rejects.toMatchObject(refused);
+      // Opening the app from the admin installs it again (Shopify-managed installation).
+      expect((await sandbox.handle(new Request(`http://127.0.0.1:9/admin/apps/safestock?shop=${OTHER}`))).status).toBe(200);
+      expect((await exchange()).session.accessToken).toMatch(/^shpat_/);
     } finally {
       setAbstractFetchFunc(globalThis.fetch);
     }

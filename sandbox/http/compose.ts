@@ -303,7 +303,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
     policy: tokenPolicy,
     nowMs: () => clock.now().getTime(),
     sessionTokenNowMs: () => baseClock.now().getTime(),
+    installed: (domain) => installedShops.has(domain),
   });
+  /** Shops the app is installed on: install adds, uninstall removes; token exchange asks. */
+  const installedShops = new Set<string>();
 
   const emulators = new Map<string, ShopEmulator>();
   /** Admin API requests answered 401, per shop (GET /sandbox/tokens). */
@@ -377,6 +380,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
 
   const install = (domain = domains[0]!): InstallResult => {
     const e = shop(domain);
+    installedShops.add(domain);
     e.grantAccessToken(SANDBOX_ADMIN_TOKEN, scopes);
     for (const s of subscriptions) dispatcher.subscribe({ ...s, shop: domain });
     return { shop: domain, accessToken: SANDBOX_ADMIN_TOKEN, scopes, subscriptions: subscriptions.map((s) => ({ ...s })) };
@@ -384,6 +388,7 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
 
   const uninstall = (domain = domains[0]!) => {
     const e = shop(domain);
+    installedShops.delete(domain);
     uninstalledEmitted.delete(domain);
     e.revokeAccessTokens();
     internalTokens.delete(domain);
@@ -520,6 +525,10 @@ export function composeSandbox(options: SandboxOptions & { createShop: ShopFacto
       const domain = resolveShop(request, url);
       if (!domain) return notFoundShop();
       const appPath = /^\/admin\/apps\/[^/]+(\/.*)?$/.exec(p)?.[1] ?? "/app";
+      // Shopify-managed installation: opening the app from the admin installs it first (the
+      // merchant's consent stands in for the grant screen), then loads it with a session token
+      // ("Shopify installs an app … without making any calls to the app", shopify.dev/docs/apps/build/authentication-authorization/app-installation).
+      if (!installedShops.has(domain)) install(domain);
       const snapshot = shop(domain).snapshot();
       const pageOptions: Parameters<typeof adminPageHtml>[0] = {
         shop: domain,

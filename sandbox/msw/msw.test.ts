@@ -61,6 +61,7 @@ describe("sandboxHandlers (msw)", () => {
   });
 
   it("intercepts the OAuth access-token endpoint", async () => {
+    sandbox.install(SANDBOX_SHOP_DOMAIN);
     const res = await fetch(`https://${SANDBOX_SHOP_DOMAIN}/admin/oauth/access_token`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
