@@ -65,6 +65,8 @@ describe("createSandbox (real emulator)", () => {
   it("token exchange against the real emulator yields a token its GraphQL accepts", async () => {
     const sandbox = createSandbox({ apiKey: SANDBOX_API_KEY, apiSecret: SANDBOX_API_SECRET, appUrl: "https://safestock.test" });
     setAbstractFetchFunc(((input: RequestInfo | URL, init?: RequestInit) => sandbox.handle(new Request(input, init))) as never);
+    // Shopify exchanges session tokens only of shops the app is installed on (docs/decisions/048).
+    sandbox.install(SANDBOX_SHOP_DOMAIN);
     try {
       const { session } = await shopify.auth.tokenExchange({
         shop: SANDBOX_SHOP_DOMAIN,
