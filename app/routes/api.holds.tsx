@@ -24,6 +24,9 @@ const HoldRequest = z.object({
 });
 const ReleaseRequest = z.object({ checkoutToken, holdKey, variantIds: z.array(variantId).max(250).optional() });
 
+/** Each refused field by name ("lines.0.quantity: Expected integer, received float"); the body itself is "body". */
+const problemsOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+
 /**
  * The extension's session token. A refusal (401: no token or a bad one) gets
  * `Access-Control-Allow-Origin: *` too: the library's `cors` is handed out only once the token
@@ -61,13 +64,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
   if (request.method === "DELETE") {
     const parsed = ReleaseRequest.safeParse(body);
-    if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 }));
+    if (!parsed.success) return cors(json({ error: problemsOf(parsed.error) }, { status: 400 }));
     const released = await releaseCart(shop, parsed.data.checkoutToken, parsed.data.holdKey, parsed.data.variantIds);
     return cors(json({ released }));
   }
 
   const parsed = HoldRequest.safeParse(body);
-  if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 }));
+  if (!parsed.success) return cors(json({ error: problemsOf(parsed.error) }, { status: 400 }));
   // Answers once Shopify can enforce the holds (docs/decisions/008-cart-holds.md, enforcement in
   // docs/decisions/019): the channel metafield naming the hold key has been written and read back
   // before the answer leaves, and the block waits for it before the buyer may pay, so no other

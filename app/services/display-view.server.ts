@@ -68,7 +68,9 @@ export function instantOfWallClock(text: string, timeZone: string): Date | null 
   if (!match) return null;
   const [, year, month, day, hour, minute, second = "0"] = match;
   const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  if (Number.isNaN(wall)) return null;
+  // Date.UTC rolls "2026-02-31" over to March 3 and "9999-99-99T99:99" past year 9999, where the
+  // zone's formatter answers a year Date.parse cannot read (a RangeError): only a real date is one.
+  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 19) !== `${year}-${month}-${day}T${hour}:${minute}:${second.padStart(2, "0")}`) return null;
   const wallAt = (ms: number) => Date.parse(`${wallClockIn(new Date(ms), timeZone)}:00Z`);
   const offsetAt = (ms: number) => wallAt(ms) - Math.floor(ms / 60_000) * 60_000;
   const onEarlierOffset = wall - offsetAt(wall - DAY_MS);
