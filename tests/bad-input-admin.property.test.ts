@@ -138,8 +138,10 @@ describe("admin pages under bad input", () => {
   it("every action answers a hostile form below 500, refuses it in words, and a refusal changes nothing", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.nat({ max: FORMS.length - 1 }).map((index) => FORMS[index]!).chain((form) => fc.tuple(fc.constant(form), fc.record(form.fields, { requiredKeys: [] }), fc.option(fc.constantFrom(...ODD_DRAFTS), { freq: 3 }))),
-        async ([form, fields, oddDraft]) => {
+        // The page's index, not the page, so that a counterexample prints as [index, form, draft].
+        fc.nat({ max: FORMS.length - 1 }).chain((index) => fc.tuple(fc.constant(index), fc.record(FORMS[index]!.fields, { requiredKeys: [] }), fc.option(fc.constantFrom(...ODD_DRAFTS), { freq: 3 }))),
+        async ([index, fields, oddDraft]) => {
+          const form = FORMS[index]!;
           if (oddDraft !== null) await callAction(harness, rulesAction, "/app/rules", { intent: "save", document: oddDraft });
           const values = Object.fromEntries(
             Object.entries(fields as Record<string, string>).map(([key, value]) => [key, value === "ITEMS" ? JSON.stringify(itemIds) : value.replaceAll('"ITEM"', JSON.stringify(itemIds[0] ?? ""))]),
@@ -182,4 +184,61 @@ describe("admin pages under bad input", () => {
       { seed: 20261207, numRuns: 80 },
     );
   }, 60_000);
+});
+
+/**
+ * The failures the properties found, each pinned by hand: a rules draft saved mid-edit that is no
+ * list of rules, then an edit from another page. Before: a 500 (a TypeError reading its rules),
+ * after the channel change was already published for Channels.
+ */
+describe("edits from other pages over a draft saved mid-edit", () => {
+  const ODD = '{"protection":5}';
+  const saveOdd = async () => expect((await callAction(harness, rulesAction, "/app/rules", { intent: "save", document: ODD })).status).toBe(200);
+  const storedDraft = async () => (await prisma.policyDraft.findUnique({ where: { shop: SHOP } }))?.document;
+
+  it.each([
+    ["the CSV import", () => callAction(harness, importAction, "/app/rules/import", { csv: "kind,applies_to,value,location,units\nsafety_stock,sku,RING-7,Warehouse,4" })],
+    ["Inventory's bulk edit", () => callAction(harness, inventoryAction, "/app/inventory", { inventoryItemIds: JSON.stringify(itemIds.slice(0, 1)), kind: "safety_stock", location: "Warehouse", units: "2" })],
+    ["a backtest suggestion", () => callAction(harness, previewAction, "/app/preview", { intent: "apply-suggestion", sku: "RING-7", units: "2" })],
+  ])("%s is refused with words that send the merchant to Rules; the draft is kept as typed", async (_name, run) => {
+    await saveOdd();
+    const versions = await prisma.policyVersion.count({ where: { shop: SHOP } });
+    const answer = await answerOrFailure(run);
+    expect(answer.status).toBe(422);
+    expect(messagesOf(answer.data).join(" ") + JSON.stringify(answer.data)).toMatch(/rules draft is not a list of rules .*open Rules to fix or discard it/);
+    expect(await storedDraft()).toBe(ODD);
+    expect(await prisma.policyVersion.count({ where: { shop: SHOP } })).toBe(versions);
+    await callAction(harness, rulesAction, "/app/rules", { intent: "discard" });
+  });
+
+  it("pausing a channel still works (one new version) and leaves that draft as typed", async () => {
+    await saveOdd();
+    const versions = await prisma.policyVersion.count({ where: { shop: SHOP } });
+    const paused = await answerOrFailure(() => callAction(harness, channelsAction, "/app/channels", { intent: "pause", channel: "marketplace", reason: "Listing under review" }));
+    expect(paused.status).toBe(200);
+    expect(await prisma.policyVersion.count({ where: { shop: SHOP } })).toBe(versions + 1);
+    expect(await storedDraft()).toBe(ODD);
+    await harness.settle();
+    await callAction(harness, channelsAction, "/app/channels", { intent: "resume", channel: "marketplace", reason: "Back" });
+    await harness.settle();
+    await callAction(harness, rulesAction, "/app/rules", { intent: "discard" });
+  });
+});
+
+describe("a customer hold's end time that is no real time", () => {
+  it.each(["9999-99-99T99:99", "2026-02-31T10:00", "2099-13-01T10:00", "2099-01-01T24:30"])("%s is 'pick when the hold ends' and no hold is made", async (expiresAt) => {
+    const before = await merchantState();
+    const answer = await answerOrFailure(() => callAction(harness, holdsAction, "/app/holds", { intent: "create", sku: "RING-7", location: "Warehouse", units: "1", expiresAt, note: "" }));
+    expect(answer.status).toBe(422);
+    expect(answer.data.problems).toEqual([{ path: "expiresAt", message: "pick when the hold ends" }]);
+    expect(await merchantState()).toEqual(before);
+  });
+});
+
+describe("a policy file missing a field", () => {
+  it("says the field is missing, not 'got undefined'", async () => {
+    const answer = await callAction(harness, policyAction, "/app/policy", { policy: JSON.stringify({ protection: [{ kind: "safety_stock", sku: "RING-7" }], channels: [] }) });
+    expect(answer.status).toBe(422);
+    expect(answer.data.problems).toEqual(expect.arrayContaining([{ path: "version", message: "must be 1, got nothing (the field is missing)" }]));
+  });
 });
