@@ -9,6 +9,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loader as activityLoader } from "~/routes/app.activity";
 import { action as holdsAction, loader as holdsLoader } from "~/routes/app.holds";
+import { loader as inventoryLoader } from "~/routes/app.inventory";
 import { loader as policyLoader } from "~/routes/app.policy";
 import { loader as rulesLoader } from "~/routes/app.rules";
 import { loader as syncLoader } from "~/routes/app.sync";
@@ -76,5 +77,12 @@ describe("times in the shop's time zone", () => {
     expect(rules.data.timeZone).toBe("Europe/Paris");
     const policy = await callLoader(harness, policyLoader, "/app/policy");
     expect(policy.data.current.rules[0].units).toBe("2 units each; released 2 on Jul 4, 2030, 6:30 PM GMT+2");
+    // Inventory's reason for the withheld units names the same wave on the same clock, not in UTC.
+    const inventory = await callLoader(harness, inventoryLoader, "/app/inventory?q=RING-7");
+    const reasons = inventory.data.items.flatMap((item: { levels: { explain: string[] }[] }) => item.levels.flatMap((level) => level.explain));
+    expect(reasons.filter((reason: string) => reason.includes("promotion")).map((reason: string) => reason.replace(/^\d+ units? /, ""))).toEqual(
+      expect.arrayContaining(["withheld for a promotion (2 held across locations; next 2 released Jul 4, 2030, 6:30 PM GMT+2)"]),
+    );
+    expect(reasons.join(" ")).not.toContain("2030-07-04T");
   });
 });

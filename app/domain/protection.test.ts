@@ -178,6 +178,15 @@ describe("quarantine", () => {
     });
   });
 
+  it("writes the next wave's instant as a UTC token whatever offset the policy spelled it with (the pages show it in the shop's zone)", () => {
+    // 04:00 at UTC−5 (New York in winter) is 09:00 UTC; 10:00 at UTC+1 (Paris in winter) is 09:00 UTC too.
+    for (const at of ["2026-11-24T04:00:00-05:00", "2026-11-24T10:00:00.000+01:00"]) {
+      const rule: ProtectionRule = { kind: "quarantine", skus: ["RING-7"], units: 3, releases: [{ at, units: 3 }] };
+      const [soho] = protect([rule], [level("RING-7", "Soho", { onHand: 5 })], "2026-11-23T00:00:00Z");
+      expect(soho?.explain[0]?.reason).toBe("3 units withheld for a promotion (3 held across locations; next 3 released 2026-11-24T09:00:00Z)");
+    }
+  });
+
   it("takes units in the rule's location order and only there", () => {
     const rule: ProtectionRule = { kind: "quarantine", skus: ["RING-7"], units: 6, locations: ["Warehouse"] };
     const levels = [level("RING-7", "Soho", { onHand: 10 }), level("RING-7", "Warehouse", { onHand: 4 })];

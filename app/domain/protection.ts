@@ -2,7 +2,7 @@ import type { CompiledPolicy, CompiledQuarantine, CompiledRule } from "./compile
 import { cappedNote, formatDuration, formatRate, LineCache, NO_LINES, unitsText, withLine } from "./explain";
 import { identityOf } from "./identity";
 import { ScopeResolver } from "./scope";
-import { toEpochMs } from "./time";
+import { instantText, toEpochMs } from "./time";
 import type { ExplainLine, Item, Level, LevelPlan, ReleaseGateRule, SafetyStockRule, VelocityBufferRule } from "./types";
 
 /** Per-plan state: inputs every level shares, plus explanation lines reused across levels. */
@@ -70,8 +70,14 @@ function quarantineHeldAt(quarantine: CompiledQuarantine, nowMs: number): number
   return Math.max(0, quarantine.rule.units - released);
 }
 
+/**
+ * The wave's instant as a UTC token the pages show in the shop's zone (time.ts `instantText`),
+ * not as the policy spelled it: "2026-11-24T04:00:00-05:00" would escape that rewrite.
+ */
 function nextReleaseText(quarantine: CompiledQuarantine, nowMs: number): string {
-  for (const wave of quarantine.releases) if (wave.at > nowMs) return `next ${wave.units} released ${wave.atText}`;
+  for (const wave of quarantine.releases) {
+    if (wave.at > nowMs) return `next ${wave.units} released ${Number.isFinite(wave.at) ? instantText(wave.at) : wave.atText}`;
+  }
   return "no release scheduled";
 }
 

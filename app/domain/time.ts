@@ -16,3 +16,16 @@ export function toEpochMs(now: string | number): number {
   }
   return ms;
 }
+
+/**
+ * How an instant is written into an explanation a merchant reads: UTC ISO to the second
+ * ("2026-11-24T09:00:00Z", milliseconds only when there are some). The domain knows no time zone
+ * (docs/decisions/001), so this is a structured token, not the text shown: the pages rewrite every
+ * match of INSTANT_IN_TEXT into the shop's time zone (`localTimesIn`, app/services/display-view.server.ts).
+ */
+export function instantText(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** The instants `instantText` writes, as found in a reason (global: every one in the text). */
+export const INSTANT_IN_TEXT = /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z\b/g;

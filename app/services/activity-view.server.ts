@@ -1,7 +1,7 @@
 import { listAuditPage } from "~/models/audit-read.server";
 import { catalogItemById, listChannels, listLocations, skuSpellings } from "~/models/catalog.server";
 import { shopTimeZone } from "~/models/shop-installation.server";
-import { formatDateTime, variantName, type PageRequest } from "./display-view.server";
+import { formatDateTime, localTimesIn, variantName, type PageRequest } from "./display-view.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
@@ -58,7 +58,8 @@ export async function loadActivity(shop: string, { sku, item = null, ...page }: 
           : null,
       change: entry.before === null && entry.after === null ? null : `${entry.before ?? "—"} → ${entry.after ?? "—"}`,
       actor: ACTORS[entry.actor] ?? entry.actor,
-      reason: entry.reason,
+      // Reasons recorded from the engine's explanations carry UTC instants: read in the shop's zone.
+      reason: localTimesIn(entry.reason, timeZone),
       ruleVersion: entry.ruleVersion,
       requestId: entry.requestId,
     })),

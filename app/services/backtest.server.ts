@@ -23,6 +23,8 @@ import { flaggedExposuresSince } from "~/models/order-exposure.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
 import { finishPreviewBacktest, getPolicyPreview, startPreviewBacktest, updateBacktestProgress } from "~/models/policy-preview.server";
 import { currentPolicy } from "~/models/policy.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
+import { wallClockAt } from "~/shared/wall-clock";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import { levelPagingFor, readInventoryItems, type ShopifyItem } from "~/shopify/inventory.server";
@@ -97,7 +99,7 @@ export async function computeBacktest(shop: string, previewId: string, { client,
     runs: report.runs.map((run) => ({ label: run.label, total: run.total, byChannel: run.byChannel })),
     groups: topGroups(report.runs.map((run) => run.byGroup)),
     chart: report.runs.map((run) => ({ label: run.label, oversold: run.series.oversoldUnits, withheld: run.series.withheldUnits })),
-    chartLabels: chartLabels(report.bucketStarts),
+    chartLabels: chartLabels(report.bucketStarts, await shopTimeZone(shop)),
     suggestions,
     reserveSuggestions,
     recorded: await recordedOversells(shop, since),
@@ -112,10 +114,13 @@ async function recordedOversells(shop: string, since: Date) {
   return { oversoldUnits: oversold.reduce((sum, line) => sum + line.oversoldUnits, 0), oversoldOrders: new Set(oversold.map((line) => line.orderId)).size };
 }
 
-/** "12-01" per point over days, "10:30" within a day or two (UTC): short enough for 12 labels side by side. */
-function chartLabels(starts: number[]): string[] {
+/**
+ * "12-01" per point over days, "10:30" within a day or two, on the shop's clock as every other time
+ * the pages show (not UTC): short enough for 12 labels side by side.
+ */
+export function chartLabels(starts: number[], timeZone: string): string[] {
   const span = starts.length > 1 ? starts[starts.length - 1]! - starts[0]! : 0;
-  return starts.map((start) => (span >= 2 * 86_400_000 ? new Date(start).toISOString().slice(5, 10) : new Date(start).toISOString().slice(11, 16)));
+  return starts.map((start) => (span >= 2 * 86_400_000 ? wallClockAt(start, timeZone).slice(5, 10) : wallClockAt(start, timeZone).slice(11, 16)));
 }
 
 function topGroups(byGroup: Record<string, BacktestFigures>[]): StoredBacktest["groups"] {

@@ -1,5 +1,7 @@
 import type { ExplainLine } from "~/domain";
 import { formatDuration } from "~/domain/explain";
+import { INSTANT_IN_TEXT } from "~/domain/time";
+import { instantOfWallClock, wallClockAt } from "~/shared/wall-clock";
 
 /**
  * Display helpers shared by the page services. Dates are formatted on the server, in the shop's
@@ -37,49 +39,22 @@ export function formatDateTimeToTheSecond(date: Date | null | undefined, timeZon
   return date ? formatIn(timeZone, true).format(date) : null;
 }
 
-/** The zone's short name now ("EST", "GMT+1"), for a field's label: "Hold until (EST)". */
-export function timeZoneShortName(timeZone: string, at: Date): string {
-  return formatIn(timeZone, false).formatToParts(at).find((part) => part.type === "timeZoneName")?.value ?? timeZone;
-}
-
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock time in the zone as an <input type="datetime-local"> value: "2026-12-06T14:05". */
-export function wallClockIn(date: Date, timeZone: string): string {
-  let format = wallClocks.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: validZone(timeZone), year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    wallClocks.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(date).map((entry) => [entry.type, entry.value]));
-  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`;
-}
-
 /**
- * The instant a wall-clock time ("2026-12-06T14:05", what <input type="datetime-local"> sends)
- * names in the zone; null when unreadable. The offset of that date applies (those a day before and
- * a day after are both tried), resolved as the Rules editor's release times are
- * (app/components/shop-clock.ts) and as Temporal's "compatible" disambiguation does
- * (https://tc39.es/proposal-temporal/docs/timezone.html#ambiguity-due-to-dst-or-other-time-zone-offset-changes):
- * a time the clocks skip is moved forward by the gap, a time they show twice is the first.
+ * A reason's instants in the shop's zone: "next 5 released 2026-11-24T09:00:00Z" → "next 5
+ * released Nov 24, 2026, 4:00 AM EST". The domain writes instants as UTC tokens (app/domain/time.ts
+ * `instantText`) because it knows no zone (docs/decisions/001), and this rewrite happens where the
+ * text is shown rather than as a field beside the reason: a reason travels as text — joined into
+ * a write's reason, stored in the level and channel rows and in Activity's audit rows — so a
+ * separate field would be lost on the way, and rows stored before still read in the shop's time.
+ * Stored text keeps UTC, so a page shows the shop's current zone whenever it was written.
  */
-export function instantOfWallClock(text: string, timeZone: string): Date | null {
-  const match = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
-  if (!match) return null;
-  const [, year, month, day, hour, minute, second = "0"] = match;
-  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  // Date.UTC rolls "2026-02-31" over to March 3 and "9999-99-99T99:99" past year 9999, where the
-  // zone's formatter answers a year Date.parse cannot read (a RangeError): only a real date is one.
-  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 19) !== `${year}-${month}-${day}T${hour}:${minute}:${second.padStart(2, "0")}`) return null;
-  const wallAt = (ms: number) => Date.parse(`${wallClockIn(new Date(ms), timeZone)}:00Z`);
-  const offsetAt = (ms: number) => wallAt(ms) - Math.floor(ms / 60_000) * 60_000;
-  const onEarlierOffset = wall - offsetAt(wall - DAY_MS);
-  const onLaterOffset = wall - offsetAt(wall + DAY_MS);
-  const matching = [onEarlierOffset, onLaterOffset].filter((ms) => wallAt(ms) === Math.floor(wall / 60_000) * 60_000);
-  return new Date(matching.length > 0 ? Math.min(...matching) : onEarlierOffset);
+export function localTimesIn(text: string, timeZone: string): string {
+  return text.replace(INSTANT_IN_TEXT, (iso) => {
+    const ms = Date.parse(iso);
+    // Shaped like an instant but not one ("2026-13-45T…"): left as written rather than failing the page.
+    return Number.isNaN(ms) ? iso : formatDateTime(new Date(ms), timeZone)!;
+  });
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The shop's last `count` days by its own calendar, oldest first: each from its local midnight to
@@ -87,9 +62,9 @@ const DAY_MS = 86_400_000;
  * New York is that day's, not the next UTC day's.
  */
 export function localDays(now: Date, timeZone: string, count: number): { start: number; end: number; label: string }[] {
-  const [year, month, day] = wallClockIn(now, timeZone).slice(0, 10).split("-").map(Number) as [number, number, number];
+  const [year, month, day] = wallClockAt(now.getTime(), timeZone).slice(0, 10).split("-").map(Number) as [number, number, number];
   const dateOf = (offset: number) => new Date(Date.UTC(year, month - 1, day + offset)).toISOString().slice(0, 10);
-  const midnight = (date: string) => instantOfWallClock(`${date}T00:00`, timeZone)!.getTime();
+  const midnight = (date: string) => instantOfWallClock(`${date}T00:00`, timeZone)!;
   return Array.from({ length: count }, (_, i) => {
     const date = dateOf(i - (count - 1));
     return { start: midnight(date), end: midnight(dateOf(i - (count - 1) + 1)), label: date.slice(5) };
@@ -98,16 +73,8 @@ export function localDays(now: Date, timeZone: string, count: number): { start: 
 
 /** An hour bucket's label on the shop's clock: "14h", or "14:30" in a zone half an hour off UTC. */
 export function localHourLabel(at: Date, timeZone: string): string {
-  const time = wallClockIn(at, timeZone).slice(11, 16);
+  const time = wallClockAt(at.getTime(), timeZone).slice(11, 16);
   return time.endsWith(":00") ? `${time.slice(0, 2)}h` : time;
-}
-
-function validZone(timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
-  } catch {
-    return "UTC";
-  }
 }
 
 /** "40 ms", "0.3 s", "1.5 min": one way to say a duration on every page. */
@@ -129,6 +96,11 @@ export function parseExplain(text: string): ExplainLine[] {
   } catch {
     return [];
   }
+}
+
+/** A stored explanation's reasons as a merchant reads them: instants in the shop's zone. */
+export function explainReasons(text: string, timeZone: string): string[] {
+  return parseExplain(text).map((line) => localTimesIn(line.reason, timeZone));
 }
 
 export type PageRequest = { cursor: string | null; direction: "next" | "previous" };

@@ -1,33 +1,13 @@
 /**
- * The shop's wall clock ↔ instants, around New York's daylight-saving changes of 2026 (Mar 8:
+ * Dates on the shop's clock (the wall-clock conversion itself: app/shared/wall-clock.test.ts), around New York's daylight-saving changes of 2026 (Mar 8:
  * 2:00 EST → 3:00 EDT; Nov 1: 2:00 EDT → 1:00 EST). EST is UTC−5, EDT UTC−4.
  */
 import { describe, expect, it } from "vitest";
-import { formatDateTime, instantOfWallClock, localDays, localHourLabel, wallClockIn } from "./display-view.server";
+import { explainReasons, formatDateTime, localDays, localHourLabel, localTimesIn } from "./display-view.server";
 
 const NEW_YORK = "America/New_York";
 
 describe("wall clock in the shop's zone", () => {
-  it("reads a time before and after the spring change with the offset in force then", () => {
-    expect(instantOfWallClock("2026-03-08T01:30", NEW_YORK)?.toISOString()).toBe("2026-03-08T06:30:00.000Z");
-    expect(instantOfWallClock("2026-03-08T03:30", NEW_YORK)?.toISOString()).toBe("2026-03-08T07:30:00.000Z");
-    expect(instantOfWallClock("2026-12-06T14:05", NEW_YORK)?.toISOString()).toBe("2026-12-06T19:05:00.000Z");
-  });
-
-  it("resolves the times a change skips or repeats as the Rules editor's release times do", () => {
-    // 02:30 on Mar 8 does not exist in New York (02:00 EST → 03:00 EDT): moved forward by the gap,
-    // 02:30 on the old offset (EST, UTC−5) = 07:30Z, shown back as 03:30 EDT.
-    expect(instantOfWallClock("2026-03-08T02:30", NEW_YORK)?.toISOString()).toBe("2026-03-08T07:30:00.000Z");
-    // 01:30 on Nov 1 happens twice (EDT, then EST): the first, 01:30 EDT (UTC−4) = 05:30Z.
-    expect(instantOfWallClock("2026-11-01T01:30", NEW_YORK)?.toISOString()).toBe("2026-11-01T05:30:00.000Z");
-  });
-
-  it("writes an instant back as the same wall clock, and refuses text that is not one", () => {
-    expect(wallClockIn(new Date("2026-12-06T19:05:00Z"), NEW_YORK)).toBe("2026-12-06T14:05");
-    expect(wallClockIn(new Date("2026-11-01T12:00:00Z"), NEW_YORK)).toBe("2026-11-01T07:00");
-    expect(instantOfWallClock("tomorrow", NEW_YORK)).toBeNull();
-  });
-
   it("formats with the zone's short name, and an unknown zone as UTC rather than failing", () => {
     expect(formatDateTime(new Date("2026-12-06T19:05:00Z"), NEW_YORK)).toBe("Dec 6, 2026, 2:05 PM EST");
     expect(formatDateTime(new Date("2026-07-04T19:05:00Z"), NEW_YORK)).toBe("Jul 4, 2026, 3:05 PM EDT");
@@ -46,5 +26,22 @@ describe("wall clock in the shop's zone", () => {
   it("labels hours on the shop's clock, with the minutes where the zone is half an hour off", () => {
     expect(localHourLabel(new Date("2026-12-06T19:00:00Z"), NEW_YORK)).toBe("14h");
     expect(localHourLabel(new Date("2026-12-06T19:00:00Z"), "Asia/Kolkata")).toBe("00:30");
+  });
+
+  it("writes the instants an explanation carries in the shop's zone, every one of them, and leaves other text alone", () => {
+    // 09:00 UTC on Nov 24 is 4:00 AM in New York (EST, UTC−5) and 10:00 AM in Paris (UTC+1, "GMT+1").
+    const reason = "4 units withheld for a promotion (10 held across locations; next 5 released 2026-11-24T09:00:00Z)";
+    expect(localTimesIn(reason, NEW_YORK)).toBe("4 units withheld for a promotion (10 held across locations; next 5 released Nov 24, 2026, 4:00 AM EST)");
+    expect(localTimesIn(reason, "Europe/Paris")).toBe("4 units withheld for a promotion (10 held across locations; next 5 released Nov 24, 2026, 10:00 AM GMT+1)");
+    // Summer (EDT, UTC−4; Paris UTC+2), milliseconds as toISOString writes them, two in one text.
+    expect(localTimesIn("of 2026-07-04T16:30:00.250Z is not newer (updated 2026-07-05T03:05:00.000Z)", NEW_YORK)).toBe("of Jul 4, 2026, 12:30 PM EDT is not newer (updated Jul 4, 2026, 11:05 PM EDT)");
+    expect(localTimesIn("next 2 released 2026-07-04T16:30:00Z", "Europe/Paris")).toBe("next 2 released Jul 4, 2026, 6:30 PM GMT+2");
+    // Not an instant the engine writes (no zone, a date alone, an impossible month): left as it is.
+    for (const text of ["at 2026-11-24T09:00", "on 2026-11-24", "2026-13-45T09:00:00Z", "5 safety stock"]) expect(localTimesIn(text, NEW_YORK)).toBe(text);
+  });
+
+  it("reads a stored explanation's reasons in the shop's zone", () => {
+    const stored = JSON.stringify([{ rule: "quarantine", scope: "SKUs RING-7", units: 2, reason: "2 units withheld for a promotion (2 held across locations; next 2 released 2026-12-06T19:05:00Z)" }]);
+    expect(explainReasons(stored, NEW_YORK)).toEqual(["2 units withheld for a promotion (2 held across locations; next 2 released Dec 6, 2026, 2:05 PM EST)"]);
   });
 });

@@ -5,7 +5,8 @@
  * (docs/policy.md §4 "holds"). Every change is audited and recomputes the item's numbers.
  */
 import { randomUUID } from "node:crypto";
-import { formatDateTime, formatTimeLeft, instantOfWallClock, timeZoneShortName, variantName, wallClockIn } from "./display-view.server";
+import { instantOfWallClock, wallClockAt, zoneShortNameAt } from "~/shared/wall-clock";
+import { formatDateTime, formatTimeLeft, variantName } from "./display-view.server";
 import { recordAudit } from "~/models/audit.server";
 import { catalogItemById, catalogItemsWithSku, listLocations, variantsMatching, variantTitlesOf } from "~/models/catalog.server";
 import { activeHold, activeHoldsOfShop, extendHold, placeCustomerHold, releaseHold } from "~/models/holds.server";
@@ -34,7 +35,7 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
   const active = locations.filter((location) => location.isActive);
   return {
     /** The time fields are in the shop's time zone, named by its short name now ("EST"). */
-    timeZoneName: timeZoneShortName(timeZone, now),
+    timeZoneName: zoneShortNameAt(now.getTime(), timeZone),
     locations: active.map((location) => location.name),
     /**
      * What the Location select starts on: a location that fulfils online orders (where a shop
@@ -54,7 +55,7 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
       note: hold.note,
       expiresAt: formatDateTime(hold.expiresAt, timeZone),
       /** The end as the time field shows it: the shop's wall clock. */
-      expiresAtLocal: wallClockIn(hold.expiresAt, timeZone),
+      expiresAtLocal: wallClockAt(hold.expiresAt.getTime(), timeZone),
       timeLeft: formatTimeLeft(hold.expiresAt.getTime(), now.getTime()),
     })),
   };
@@ -63,7 +64,8 @@ export async function loadHoldsPage(shop: string, now = new Date()) {
 function parseExpiry(text: string, now: Date, problems: HoldProblem[], timeZone: string): Date | null {
   // <input type="datetime-local"> sends "2026-12-04T17:00" (no zone): the shop's wall clock, as the
   // field's label says; a text with its own offset (an API caller) is taken as written.
-  const date = /[zZ]|[+-]\d\d:\d\d$/.test(text) ? new Date(text) : instantOfWallClock(text, timeZone);
+  const local = instantOfWallClock(text, timeZone);
+  const date = /[zZ]|[+-]\d\d:\d\d$/.test(text) ? new Date(text) : local === null ? null : new Date(local);
   if (!text || !date || Number.isNaN(date.getTime())) {
     problems.push({ path: "expiresAt", message: "pick when the hold ends" });
     return null;

@@ -11,7 +11,8 @@
  */
 import { catalogPage, listChannels, listLocations } from "~/models/catalog.server";
 import { channelStatesForItemsRead, levelStatesForItems } from "~/models/inventory-read.server";
-import { parseExplain, variantName } from "./display-view.server";
+import { shopTimeZone } from "~/models/shop-installation.server";
+import { explainReasons, variantName } from "./display-view.server";
 import { channelPublications, LEFT_ALONE_SUPPLY, leftAloneTextOf, safeQuantities, supplyOf, unitsPerDayOf } from "./inventory-view.server";
 
 /**
@@ -52,8 +53,9 @@ export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, 
     {
       async pull(controller) {
         if (!names) {
-          const [locations, channels] = await Promise.all([listLocations(shop), listChannels(shop)]);
+          const [locations, channels, timeZone] = await Promise.all([listLocations(shop), listChannels(shop), shopTimeZone(shop)]);
           names = {
+            timeZone,
             location: new Map(locations.map((location) => [location.locationId, location.name])),
             channel: new Map(channels.map((channel) => [channel.handle, channel.name])),
             channels,
@@ -76,6 +78,8 @@ export function inventoryCsvStream(shop: string, { pageSize = EXPORT_PAGE_SIZE, 
 }
 
 interface Names {
+  /** The shop's zone: the `why` text reads its times as the Inventory page does (no column is a machine-readable time). */
+  timeZone: string;
   location: Map<string, string>;
   channel: Map<string, string>;
   channels: { handle: string; publicationId: string }[];
@@ -110,7 +114,7 @@ async function pageLines(
       text += csvLine([...start, "item", null, null, null, null, null, null, LEFT_ALONE_SUPPLY.text, ...end]);
       continue;
     }
-    const why = (explain: string) => parseExplain(explain).map((line) => line.reason).join("; ");
+    const why = (explain: string) => explainReasons(explain, names.timeZone).join("; ");
     const itemLevels = (levelsOf.get(item.inventoryItemId) ?? [])
       .map((level) => ({ ...level, name: names.location.get(level.locationId) ?? level.locationId }))
       .sort((a, b) => a.name.localeCompare(b.name));

@@ -3,9 +3,9 @@ import { BUNDLE_RULE } from "~/domain/bundles";
 import { leftAloneText, type LeftAloneReason } from "~/domain/left-alone";
 import { listChannels, listLocations } from "~/models/catalog.server";
 import { currentPolicy } from "~/models/policy.server";
-import { getShopInstallation } from "~/models/shop-installation.server";
+import { getShopInstallation, timeZoneOf } from "~/models/shop-installation.server";
 import { channelStatesForItemsRead, levelStatesForItems, listCatalogItemsPage } from "~/models/inventory-read.server";
-import { parseExplain, variantName, type PageRequest } from "./display-view.server";
+import { explainReasons, parseExplain, variantName, type PageRequest } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { daysOfSupply, describeDaysOfSupply, describeSalesRate, SALES_RATE_WINDOW_DAYS, sellableOnAnyChannel } from "~/domain/days-of-supply";
 import { unitsPerMinute } from "~/models/telemetry.server";
@@ -35,6 +35,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
     listChannels(shop).then((known) => channelPublications(shop, catalog.items.map((item) => item.productId), known)),
   ]);
   const rules = new Map(((policy?.document as Policy | undefined)?.channels ?? []).map((rule) => [rule.channel, rule]));
+  const timeZone = timeZoneOf(installation);
   const frozenReason = installation?.frozenSince ? installation.frozenReason ?? "Shopify's updates are delayed" : null;
   // Right after a policy is published (or a manual reconcile) the numbers are about to change:
   // the page says so and polls until the run is over.
@@ -81,7 +82,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
             onHand: quantities.on_hand ?? null,
             protected: level.protected,
             available: level.available,
-            explain: parseExplain(level.explain).map((line) => line.reason),
+            explain: explainReasons(level.explain, timeZone),
           };
         })
         .sort((a, b) => a.location.localeCompare(b.location)),
@@ -94,7 +95,7 @@ export async function loadInventoryPage(shop: string, { search, ...page }: PageR
           available: channel.available,
           paused: channel.paused,
           explain: withPauseReason(
-            parseExplain(channel.explain).map((line) => line.reason),
+            explainReasons(channel.explain, timeZone),
             channel.paused,
             rules.get(channel.channel),
             frozenReason,

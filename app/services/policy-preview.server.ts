@@ -32,7 +32,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { adminClientForShop } from "~/shopify/admin-for-shop.server";
 import type { ShopifyItem } from "~/shopify/inventory.server";
 import type { JobHandler } from "~/jobs/worker.server";
-import { formatDateTime, variantName } from "./display-view.server";
+import { formatDateTime, localTimesIn, variantName } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { checkPolicyForShop } from "./policy-check.server";
 import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
@@ -419,11 +419,20 @@ export async function loadPreview(shop: string, id: string, { sku, now = new Dat
     /** The policy in force changed since: publishing would compare against something else. */
     outdated: (current?.version ?? null) !== row.baseVersion,
     baseVersion: row.baseVersion,
-    summary: row.result ? (JSON.parse(row.result) as PreviewSummary) : null,
-    drillDown: sku ? await drillDown(shop, document, sku, now) : null,
+    summary: row.result ? inShopTime(JSON.parse(row.result) as PreviewSummary, timeZone) : null,
+    drillDown: sku ? await drillDown(shop, document, sku, now).then((found) => ({ ...found, changes: found.changes.map((change) => changeInShopTime(change, timeZone)) })) : null,
     /** Each channel's name as the merchant knows it ("Point of Sale"): the plans speak in handles. */
     channelNames: Object.fromEntries(channels.map((channel) => [channel.handle, channel.name])) as Record<string, string>,
   };
+}
+
+/** A change's reasons with their instants in the shop's zone (the plans write UTC: display-view `localTimesIn`). */
+function changeInShopTime(change: PreviewChange, timeZone: string): PreviewChange {
+  return { ...change, reasonsBefore: change.reasonsBefore.map((reason) => localTimesIn(reason, timeZone)), reasonsAfter: change.reasonsAfter.map((reason) => localTimesIn(reason, timeZone)) };
+}
+
+function inShopTime(summary: PreviewSummary, timeZone: string): PreviewSummary {
+  return { ...summary, biggest: summary.biggest.map((change) => changeInShopTime(change, timeZone)) };
 }
 
 /** Every variant carrying one SKU, each planned on its own stock with both policies: every level and channel with its reasons before and after. */

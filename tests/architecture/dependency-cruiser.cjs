@@ -14,6 +14,8 @@
 /** Layers: a path regex each (dependency-cruiser matches paths relative to the repository root). */
 const LAYER = {
   domain: "^app/domain/",
+  /** Pure helpers both sides of a page need, the browser's components and the server's services (docs/decisions/001). */
+  shared: "^app/shared/",
   shopify: "^app/shopify/",
   models: "^app/models/",
   db: "^app/db\\.server\\.ts$",
@@ -51,15 +53,16 @@ const OWN_CODE = "^(app|sandbox|extensions|tests|bench|prisma)/";
  */
 const ALLOWED = {
   domain: [],
+  shared: [],
   shopify: [LAYER.domain, LAYER.config],
   models: [LAYER.domain, LAYER.db, LAYER.config],
   db: [],
   config: [],
-  services: [LAYER.domain, LAYER.shopify, LAYER.models, JOBS_PORT, LAYER.config],
+  services: [LAYER.domain, LAYER.shared, LAYER.shopify, LAYER.models, JOBS_PORT, LAYER.config],
   jobs: [LAYER.domain, LAYER.models, LAYER.db, LAYER.config],
   routes: [LAYER.services, LAYER.components, AUTHENTICATE, LAYER.config],
   // components: see the separate components-domain-types-only rule for app/domain.
-  components: [LAYER.domain],
+  components: [LAYER.domain, LAYER.shared],
   cli: [LAYER.services, LAYER.jobs, LAYER.shopify, LAYER.domain, LAYER.config, LAYER.root],
   composition: [LAYER.services, LAYER.shopify, LAYER.models, LAYER.db, LAYER.config, LAYER.components, LAYER.jobs, LAYER.domain, LAYER.root],
   root: [LAYER.services, LAYER.shopify, LAYER.models, LAYER.db, LAYER.config, LAYER.jobs, LAYER.domain, LAYER.composition],
@@ -105,8 +108,8 @@ const rules = [
   {
     name: "domain-is-pure",
     severity: "error",
-    comment: "app/domain is pure TypeScript: no packages, no Node built-ins (docs/decisions/001).",
-    from: { path: LAYER.domain, pathNot: UNIT_TESTS },
+    comment: "app/domain and app/shared are pure TypeScript: no packages, no Node built-ins (docs/decisions/001).",
+    from: { path: [LAYER.domain, LAYER.shared], pathNot: UNIT_TESTS },
     to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-bundled", "npm-no-pkg", "npm-unknown"] },
   },
   {

@@ -3,7 +3,8 @@
  * draft stores the UTC instant (the policy format is unchanged), and the field shows it back in the
  * shop's time and names the zone in force on that date. The emulated shop is in America/New_York
  * (sandbox/stack.ts default): UTC−4 (EDT) on 2027-07-04, UTC−5 (EST) on 2027-01-15; the expected
- * instants are converted by hand.
+ * instants are converted by hand. Once published, Preview's and Inventory's reasons name the wave
+ * on the same clock ("Jan 15, 2027, 9:00 AM EST"), not as the stored UTC instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrameLocator, Page } from "playwright-core";
@@ -69,5 +70,24 @@ describe.skipIf(!availability.available)("rules editor: release waves in the sho
     await app.getByLabel("Release 1 at (EST)").waitFor();
     expect(await releaseField().inputValue()).toBe("2027-01-15T09:00");
     await screenshot(page, "rules-release-wave-local-time");
+  });
+
+  it("once published, Preview and Inventory say when the wave is released on the shop's clock, not in UTC", async () => {
+    await app.getByLabel("Units held per SKU").fill("2");
+    await app.getByLabel("Units released").fill("2");
+    await app.getByRole("button", { name: "Preview changes" }).first().click();
+    await app.getByRole("heading", { name: "Preview: your draft" }).waitFor({ timeout: 30_000 });
+    // 14:00 UTC on January 15, 2027 (stored above) is 9:00 AM EST in New York.
+    const biggest = await app.getByRole("table").first().innerText();
+    expect(biggest).toContain("2 held across locations; next 2 released Jan 15, 2027, 9:00 AM EST");
+    expect(biggest).not.toContain("2027-01-15T");
+    await app.getByRole("button", { name: "Publish", exact: true }).click();
+    await app.getByText(/^Version \d+ published/).waitFor({ timeout: 30_000 });
+
+    await goTo("/app/inventory?q=RING-7");
+    const card = app.getByRole("region", { name: /^RING-7 /, exact: false });
+    await expect.poll(() => card.getByText(/next 2 released Jan 15, 2027, 9:00 AM EST\)$/).first().isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await card.innerText()).not.toContain("2027-01-15T");
+    await screenshot(page, "inventory-release-wave-local-time");
   });
 });
