@@ -226,7 +226,7 @@ describe("edits from other pages over a draft saved mid-edit", () => {
 });
 
 describe("a customer hold's end time that is no real time", () => {
-  it.each(["9999-99-99T99:99", "2026-02-31T10:00", "2099-13-01T10:00", "2099-01-01T24:30"])("%s is 'pick when the hold ends' and no hold is made", async (expiresAt) => {
+  it.each(["9999-99-99T99:99", "2026-02-31T10:00", "2099-13-01T10:00", "2099-01-01T24:30", "+275760-09-13T00:00:00Z", "+010000-01-01T00:00:00Z"])("%s is 'pick when the hold ends' and no hold is made", async (expiresAt) => {
     const before = await merchantState();
     const answer = await answerOrFailure(() => callAction(harness, holdsAction, "/app/holds", { intent: "create", sku: "RING-7", location: "Warehouse", units: "1", expiresAt, note: "" }));
     expect(answer.status).toBe(422);
@@ -240,5 +240,15 @@ describe("a policy file missing a field", () => {
     const answer = await callAction(harness, policyAction, "/app/policy", { policy: JSON.stringify({ protection: [{ kind: "safety_stock", sku: "RING-7" }], channels: [] }) });
     expect(answer.status).toBe(422);
     expect(answer.data.problems).toEqual(expect.arrayContaining([{ path: "version", message: "must be 1, got nothing (the field is missing)" }]));
+  });
+});
+
+describe("a rollback to a version that is no number", () => {
+  it.each(["abc", "1.5", "1e400", "-1"])("Preview's rollback of %s says what a version is and starts nothing", async (version) => {
+    const previews = await prisma.policyPreview.count({ where: { shop: SHOP } });
+    const answer = await answerOrFailure(() => callAction(harness, previewAction, "/app/preview", { intent: "rollback", version }));
+    expect(answer.status).toBe(422);
+    expect(answer.data.problems).toEqual([{ path: "version", message: "must be a version number (1, 2, …)" }]);
+    expect(await prisma.policyPreview.count({ where: { shop: SHOP } })).toBe(previews);
   });
 });
