@@ -16,6 +16,7 @@ import { COMPLIANCE_TOPICS, WEBHOOK_TOPICS, webhookPath } from "~/shopify/webhoo
 import { SANDBOX_SHOP_DOMAIN, sandboxHandlers } from "../sandbox";
 import { mswServer } from "./setup/msw";
 import { deliverToApp, type Harness } from "./support/harness";
+import { action as holdsAction } from "~/routes/api.holds";
 import { callHolds, startHoldsHarness } from "./support/holds";
 import { webhookHeaders, webhookHmac } from "./support/signed-webhook";
 import { processQueuedDeliveries } from "./support/webhook-jobs";
@@ -59,16 +60,59 @@ describe("the checkout extension's holds API", () => {
         const answer = await callHolds(harness, SHOP, method, payload).catch((thrown: unknown) => ({ status: 599, body: { error: String((thrown as Error)?.stack ?? thrown) } }));
         expect(answer.status, `${method} ${JSON.stringify(payload).slice(0, 300)} answered ${JSON.stringify(answer.body).slice(0, 300)}`).toBeLessThan(500);
         if (answer.status === 400) expect(unclear(String(answer.body.error)), `${method} ${JSON.stringify(payload).slice(0, 200)}`).toBeNull();
-        // A line held is a known variant with a whole positive quantity: nothing else reserves stock.
+        // A line held is a known variant with a whole positive quantity: nothing else reserves stock,
+        // and a variant sent with a line of no units or fewer is refused, not netted against its other lines.
+        const sent = ((payload as { lines?: unknown })?.lines ?? []) as { variantId?: unknown; quantity?: unknown }[];
         for (const held of (answer.body.lines ?? []) as { variantId: string; held?: boolean; units?: number }[]) {
           if (!held.held) continue;
           expect(variants).toContain(held.variantId);
           expect(Number.isInteger(held.units) && held.units! > 0).toBe(true);
+          const quantities = sent.filter((line) => line.variantId === held.variantId).map((line) => line.quantity as number);
+          expect(quantities.every((quantity) => quantity >= 1), `${held.variantId} held ${held.units} from lines ${JSON.stringify(quantities)}`).toBe(true);
+          expect(held.units).toBe(quantities.reduce((sum, quantity) => sum + quantity, 0));
         }
       }),
       { seed: 20261208, numRuns: 60 },
     );
   }, 60_000);
+});
+
+describe("the holds API's hand-pinned refusals", () => {
+  const post = (method: string, body: string) =>
+    holdsAction({
+      request: new Request("https://safestock.test/api/holds", {
+        method,
+        headers: { "Content-Type": "application/json", Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${harness.sandbox.mintSessionToken(SHOP)}` },
+        body,
+      }),
+      params: {},
+      context: {},
+    });
+  const activeHolds = () => prisma.cartHold.count({ where: { shop: SHOP, status: "active" } });
+
+  it.each(["PUT", "PATCH"])("%s is 405 and holds nothing (it was read as a POST)", async (method) => {
+    const variantId = harness.sandbox.shop(SHOP).snapshot().variants[0]!.id;
+    const before = await activeHolds();
+    const response = await post(method, JSON.stringify({ checkoutToken: `checkout-${method}`, lines: [{ variantId, quantity: 1 }] }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("POST, DELETE");
+    expect(await activeHolds()).toBe(before);
+  });
+
+  it("a body that is not JSON is 'body: is not JSON', not 'received null'", async () => {
+    const response = await post("POST", "{not json");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "body: is not JSON" });
+  });
+
+  it("a variant sent as 5 units and −3 is refused, not held as 2", async () => {
+    const variantId = harness.sandbox.shop(SHOP).snapshot().variants[0]!.id;
+    const before = await activeHolds();
+    const answer = await callHolds(harness, SHOP, "POST", { checkoutToken: "checkout-netted", lines: [{ variantId, quantity: 5 }, { variantId, quantity: -3 }] });
+    expect(answer.status).toBe(409);
+    expect(answer.body.lines).toEqual([expect.objectContaining({ variantId, ok: false, reason: "The quantity must be a whole number above zero." })]);
+    expect(await activeHolds()).toBe(before);
+  });
 });
 
 /** A signed POST as Shopify signs its Flow requests and webhooks (X-Shopify-Hmac-Sha256 over the raw body). */
