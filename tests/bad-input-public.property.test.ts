@@ -179,6 +179,16 @@ describe("Flow's action and lifecycle routes", () => {
     expect((await response.json()).message).toContain(words);
     expect(await flowVisibleState()).toEqual(before);
   });
+
+  it("a signed run for a shop without Safestock is a 4xx that names the shop (was a bare 400 with no body)", async () => {
+    const before = await flowVisibleState();
+    const body = { shop_id: 1, shopify_domain: "no-such-shop.myshopify.com", action_run_id: "run-elsewhere", handle: "safestock-reconcile-now", properties: {} };
+    const response = await signedPost("/flow/actions/reconcile-now", JSON.stringify(body), { "Content-Type": "application/json" });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect((await response.json()).message).toBe("Safestock is not installed on no-such-shop.myshopify.com: nothing was changed");
+    expect(await flowVisibleState()).toEqual(before);
+  });
 });
 
 describe("webhook routes", () => {

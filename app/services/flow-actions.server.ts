@@ -61,7 +61,13 @@ export async function answerFlowAction(request: Request, handle: FlowActionHandl
   // Read before `authenticate.flow`, which throws (a 500, retried by Flow) on a body without a shop domain.
   const read = readFlowActionRequest(jsonOrNull(body.bytes));
   if (!read.ok) return invalid("Not a Flow action request", read.problems);
-  const { session } = await authenticate(request);
+  const authenticated = await authenticate(request).catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
+  // A shop without the app's session (never installed, or uninstalled): `authenticate.flow` throws a
+  // bare 400 with no body, which names nothing in the run's log.
+  if (authenticated instanceof Response) {
+    return answer(authenticated.status, { message: `Safestock is not installed on ${read.value.shopDomain}: nothing was changed`, problems: [{ path: "shopify_domain", message: "has no Safestock session" }] });
+  }
+  const { session } = authenticated;
   if (read.value.handle !== handle) return answer(400, { message: `This address runs ${handle}, not ${read.value.handle}`, problems: [{ path: "handle", message: `must be ${handle}` }] });
   const run = { ...read.value, shopDomain: session.shop };
   if (handle === FLOW_ACTION_HANDLES.setSafetyStock) return setSafetyStockFromFlow(run);
