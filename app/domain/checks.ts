@@ -17,6 +17,14 @@ export class ProblemList {
 
 export type Json = Record<string, unknown>;
 
+/**
+ * A value as a problem quotes it: JSON, except a missing field, which JSON.stringify writes as
+ * the word "undefined" ("must be 1, got undefined" tells a merchant nothing).
+ */
+export function shown(value: unknown): string {
+  return value === undefined ? "nothing (the field is missing)" : (JSON.stringify(value) ?? String(value));
+}
+
 export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -34,7 +42,7 @@ export function checkWholeUnits(problems: ProblemList, path: string, value: unkn
     return !required;
   }
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    problems.add(path, `must be a whole number of units, got ${JSON.stringify(value)}`);
+    problems.add(path, `must be a whole number of units, got ${shown(value)}`);
     return false;
   }
   if (value < 0) {
@@ -54,7 +62,7 @@ export function checkNonNegativeNumber(problems: ProblemList, path: string, valu
     return !required;
   }
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    problems.add(path, `must be a number, got ${JSON.stringify(value)}`);
+    problems.add(path, `must be a number, got ${shown(value)}`);
     return false;
   }
   if (value < 0) {
@@ -74,7 +82,7 @@ export function checkName(problems: ProblemList, path: string, value: unknown, r
     return false;
   }
   if (typeof value !== "string" || value.length === 0) {
-    problems.add(path, `must be a non-empty string, got ${JSON.stringify(value)}`);
+    problems.add(path, `must be a non-empty string, got ${shown(value)}`);
     return false;
   }
   if (value.length > POLICY_LIMITS.nameLength) {
@@ -90,7 +98,7 @@ export function checkInstant(problems: ProblemList, path: string, value: unknown
     return false;
   }
   if (typeof value !== "string" || parseInstant(value) === undefined) {
-    problems.add(path, `must be an ISO-8601 instant with offset such as 2026-11-24T09:00:00Z, got ${JSON.stringify(value)}`);
+    problems.add(path, `must be an ISO-8601 instant with offset such as 2026-11-24T09:00:00Z, got ${shown(value)}`);
     return false;
   }
   return true;

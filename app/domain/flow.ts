@@ -169,6 +169,18 @@ export interface FlowActionRequest {
   properties: Readonly<Record<string, unknown>>;
 }
 
+const MYSHOPIFY_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
+
+/**
+ * Flow names the shop by "the myshopify.com domain of the shop"
+ * (https://shopify.dev/docs/apps/build/flow/actions/endpoints#flow-action-execution): anything else is
+ * refused here, by name, rather than thrown on by the session lookup.
+ */
+function shopDomainOf(text: string, problems: Problem[]): string {
+  if (text !== "" && !MYSHOPIFY_DOMAIN.test(text)) problems.push({ path: "shopify_domain", message: `must be a shop's myshopify.com domain, got ${JSON.stringify(text.slice(0, 100))}` });
+  return text;
+}
+
 /** Flow's execution body: `shopify_domain`, `action_run_id`, `handle`, `properties`. */
 export function readFlowActionRequest(body: unknown): Result<FlowActionRequest> {
   const record = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
@@ -179,7 +191,7 @@ export function readFlowActionRequest(body: unknown): Result<FlowActionRequest> 
     problems.push({ path: field, message: "is missing" });
     return "";
   };
-  const shopDomain = text("shopify_domain");
+  const shopDomain = shopDomainOf(text("shopify_domain"), problems);
   const actionRunId = text("action_run_id");
   const handle = text("handle");
   const properties = record.properties;
@@ -249,7 +261,7 @@ export function readFlowLifecycleCallback(body: unknown): Result<FlowLifecycleCa
     return "";
   };
   const definitionId = text("flow_trigger_definition_id");
-  const shopDomain = text("shopify_domain");
+  const shopDomain = shopDomainOf(text("shopify_domain"), problems);
   const inUse = record.has_enabled_flow;
   if (typeof inUse !== "boolean") problems.push({ path: "has_enabled_flow", message: "must be true or false" });
   const shopId = record.shop_id;

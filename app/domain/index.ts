@@ -10,7 +10,7 @@
  */
 export type * from "./types";
 export type { Problem, Result } from "./result";
-export { checkPolicy, readPolicyText, shopFactsOf, type ShopFacts } from "./policy-check";
+export { checkPolicy, DRAFT_NOT_EDITABLE, editableDraft, readPolicyText, shopFactsOf, type ShopFacts } from "./policy-check";
 export { validateSnapshot } from "./validate-snapshot";
 export { compilePolicy, type CompiledPolicy } from "./compile-policy";
 export { planAvailability } from "./plan";

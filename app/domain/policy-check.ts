@@ -14,6 +14,7 @@ import {
   checkWholeUnits,
   isObject,
   ProblemList,
+  shown,
   type Json,
 } from "./checks";
 import { channelKind, locationsOf, unreachableBecause, type LocationCapabilities } from "./channels";
@@ -124,7 +125,7 @@ class PolicyCheck {
     const problems = this.problems;
     if (!isObject(rule)) return problems.add(path, "must be an object");
     if (!isKind(rule.kind)) {
-      return problems.add(`${path}.kind`, `must be one of ${Object.keys(FIELDS).join(", ")}, got ${JSON.stringify(rule.kind)}`);
+      return problems.add(`${path}.kind`, `must be one of ${Object.keys(FIELDS).join(", ")}, got ${shown(rule.kind)}`);
     }
     checkKnownFields(problems, path, rule, FIELDS[rule.kind]);
     if (rule.kind === "quarantine") return this.quarantine(rule, path, i);
@@ -200,7 +201,7 @@ class PolicyCheck {
     const channel = typeof rule.channel === "string" ? rule.channel : "";
     const tier = rule.tier;
     if (tier !== undefined && (typeof tier !== "number" || !Number.isInteger(tier) || tier < 1)) {
-      problems.add(`${path}.tier`, `must be a whole number from 1 (highest priority), got ${JSON.stringify(tier)}`);
+      problems.add(`${path}.tier`, `must be a whole number from 1 (highest priority), got ${shown(tier)}`);
     } else if (typeof tier === "number" && tier > POLICY_LIMITS.tier) problems.add(`${path}.tier`, `must be at most ${POLICY_LIMITS.tier}, got ${tier}`);
     this.channelReach(rule, path, channel);
     for (const field of CHANNEL_UNIT_FIELDS) checkWholeUnits(problems, `${path}.${field}`, rule[field], false);
@@ -208,7 +209,7 @@ class PolicyCheck {
     if (refresh !== undefined && (typeof refresh !== "number" || !Number.isFinite(refresh) || refresh <= 0)) {
       problems.add(
         `${path}.refreshSeconds`,
-        `must be a positive number of seconds (how often ${channel || "the channel"} re-reads its listing), got ${JSON.stringify(refresh)}`,
+        `must be a positive number of seconds (how often ${channel || "the channel"} re-reads its listing), got ${shown(refresh)}`,
       );
     } else if (typeof refresh === "number" && refresh > POLICY_LIMITS.refreshSeconds) {
       problems.add(`${path}.refreshSeconds`, `must be at most ${POLICY_LIMITS.refreshSeconds} seconds (a day), got ${refresh}`);
@@ -224,10 +225,10 @@ class PolicyCheck {
     this.reserveSizing(rule, path, channel);
     const percent = rule.allocationPercent;
     if (percent !== undefined && (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100)) {
-      problems.add(`${path}.allocationPercent`, `must be a number from 0 to 100, got ${JSON.stringify(percent)}`);
+      problems.add(`${path}.allocationPercent`, `must be a number from 0 to 100, got ${shown(percent)}`);
     }
     if (percent !== undefined && rule.fixedUnits !== undefined) problems.add(path, "use allocationPercent or fixedUnits, not both");
-    if (rule.paused !== undefined && typeof rule.paused !== "boolean") problems.add(`${path}.paused`, `must be true or false, got ${JSON.stringify(rule.paused)}`);
+    if (rule.paused !== undefined && typeof rule.paused !== "boolean") problems.add(`${path}.paused`, `must be true or false, got ${shown(rule.paused)}`);
   }
 
   /**
@@ -240,7 +241,7 @@ class PolicyCheck {
     const sizing = rule.ringFenceSizing;
     const name = channel || "the channel";
     if (sizing !== undefined && sizing !== "fixed" && sizing !== "measured") {
-      problems.add(`${path}.ringFenceSizing`, `must be "fixed" or "measured", got ${JSON.stringify(sizing)}`);
+      problems.add(`${path}.ringFenceSizing`, `must be "fixed" or "measured", got ${shown(sizing)}`);
     }
     const minimumOk = checkWholeUnits(problems, `${path}.ringFenceMinUnits`, rule.ringFenceMinUnits, false);
     if (sizing !== "measured") {
@@ -280,7 +281,7 @@ export function checkPolicy(input: unknown, facts: ShopFacts): Result<Policy> {
   if (!isObject(input)) return refused([{ path: "", message: "a policy must be a JSON object" }]);
   const check = new PolicyCheck(facts);
   checkKnownFields(check.problems, "policy", input, ["version", "protection", "channels"]);
-  if (input.version !== 1) check.problems.add("version", `must be 1, got ${JSON.stringify(input.version)}`);
+  if (input.version !== 1) check.problems.add("version", `must be 1, got ${shown(input.version)}`);
   check.list("protection", input.protection, "rules", POLICY_LIMITS.protectionRules).forEach((rule, i) => check.protectionRule(rule, i));
   check.list("channels", input.channels, "channel rules", POLICY_LIMITS.channelRules).forEach((rule, i) => check.channelRule(rule, i));
   if (!check.problems.isEmpty) return refused(check.problems.problems);
@@ -288,3 +289,21 @@ export function checkPolicy(input: unknown, facts: ShopFacts): Result<Policy> {
   // policy has to (a policy without `channels` used to fail every sync with a TypeError).
   return ok({ ...input, protection: input.protection ?? [], channels: input.channels ?? [] } as unknown as Policy);
 }
+
+/**
+ * A draft another page may add a rule to: an object whose `protection` and `channels` are lists of
+ * objects (either may be missing). The Rules editor stores a draft as typed, mid-edit and possibly
+ * invalid ("1", `{"protection": 5}`), so Inventory's bulk edit, the CSV import, a backtest
+ * suggestion, the Channels page and Flow ask this first: null means the draft is not one to edit,
+ * and it is left exactly as the merchant saved it (bad input gets a clear error and loses nothing).
+ */
+export function editableDraft(document: unknown): Policy | null {
+  if (!isObject(document)) return null;
+  const listOfObjects = (value: unknown) => value === undefined || (Array.isArray(value) && value.every(isObject));
+  if (!listOfObjects(document.protection) || !listOfObjects(document.channels)) return null;
+  return { ...document, protection: document.protection ?? [], channels: document.channels ?? [] } as unknown as Policy;
+}
+
+/** Why an edit from another page was refused when the draft is not one to edit. */
+export const DRAFT_NOT_EDITABLE =
+  "your rules draft is not a list of rules Safestock can add to (it was saved mid-edit): open Rules to fix or discard it, then try again";

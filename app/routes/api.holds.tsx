@@ -24,6 +24,11 @@ const HoldRequest = z.object({
 });
 const ReleaseRequest = z.object({ checkoutToken, holdKey, variantIds: z.array(variantId).max(250).optional() });
 
+const USE_POST_OR_DELETE = "Use POST to hold a checkout's lines, DELETE to release them.";
+
+/** Each refused field by name ("lines.0.quantity: Expected integer, received float"); the body itself is "body". */
+const problemsOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+
 /**
  * The extension's session token. A refusal (401: no token or a bad one) gets
  * `Access-Control-Allow-Origin: *` too: the library's `cors` is handed out only once the token
@@ -42,11 +47,13 @@ async function authenticateCheckout(request: Request) {
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { cors } = await authenticateCheckout(request);
-  return cors(json({ error: "Use POST to hold a checkout's lines, DELETE to release them." }, { status: 405 }));
+  return cors(json({ error: USE_POST_OR_DELETE }, { status: 405 }));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { sessionToken, cors } = await authenticateCheckout(request);
+  // PUT or PATCH would otherwise be read as a POST and hold stock.
+  if (request.method !== "POST" && request.method !== "DELETE") return cors(json({ error: USE_POST_OR_DELETE }, { status: 405, headers: { Allow: "POST, DELETE" } }));
   const shop = new URL(sessionToken.dest).hostname;
   // The buyer's checkout session, from the signed token: holds and the rate limit are per session
   // (issue 22: one session token held all stock under 17 invented checkout tokens).
@@ -57,17 +64,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const read = await jsonWithin(request, MAX_HOLD_REQUEST_BYTES);
   // The checkout block reads every answer as JSON, so the refusal is JSON too.
   if (!read.ok) return cors(json({ error: `The request body is larger than ${MAX_HOLD_REQUEST_BYTES} bytes.` }, { status: 413, headers: { Connection: "close" } }));
+  if (read.notJson) return cors(json({ error: "body: is not JSON" }, { status: 400 }));
   const body = read.value;
 
   if (request.method === "DELETE") {
     const parsed = ReleaseRequest.safeParse(body);
-    if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 }));
+    if (!parsed.success) return cors(json({ error: problemsOf(parsed.error) }, { status: 400 }));
     const released = await releaseCart(shop, parsed.data.checkoutToken, parsed.data.holdKey, parsed.data.variantIds);
     return cors(json({ released }));
   }
 
   const parsed = HoldRequest.safeParse(body);
-  if (!parsed.success) return cors(json({ error: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 }));
+  if (!parsed.success) return cors(json({ error: problemsOf(parsed.error) }, { status: 400 }));
   // Answers once Shopify can enforce the holds (docs/decisions/008-cart-holds.md, enforcement in
   // docs/decisions/019): the channel metafield naming the hold key has been written and read back
   // before the answer leaves, and the block waits for it before the buyer may pay, so no other

@@ -6,7 +6,7 @@
  * a publish). A queued job (`backtest`) does the reading and replaying, storing progress on the
  * preview row so the Preview page shows a progress bar, as the preview itself does.
  */
-import { compilePolicy, type Policy } from "~/domain";
+import { compilePolicy, DRAFT_NOT_EDITABLE, editableDraft, type Policy } from "~/domain";
 import {
   runBacktest,
   suggestBuffers,
@@ -258,7 +258,8 @@ export async function applySuggestionAsDraft(
 ): Promise<ApplySuggestionResult> {
   if (!sku || !Number.isInteger(units) || units < 1 || units > 1_000_000) return { ok: false, problem: "This suggestion cannot be applied; run the backtest again." };
   const [draft, current] = await Promise.all([getPolicyDraft(shop), currentPolicy(shop)]);
-  const base = (draft?.document ?? current?.document ?? EMPTY_POLICY) as Policy;
+  const base = draft && draft.document !== null ? editableDraft(draft.document) : ((current?.document ?? EMPTY_POLICY) as Policy);
+  if (!base) return { ok: false, problem: `The suggestion was not applied: ${DRAFT_NOT_EDITABLE}.` };
   const document = channel ? withChannelReserve(base, channel, units) : withSkuBuffer(base, sku, units);
   const check = await checkPolicyForShop(shop, document);
   if (!check.ok) return { ok: false, problem: check.problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ") };

@@ -7,7 +7,7 @@
  * Policy rules name items by SKU (docs/policy.md), so an exception covers every variant carrying
  * the SKU, and a selected item without a SKU cannot have one: it is refused with a way out.
  */
-import type { Policy, ProtectionRule } from "~/domain";
+import { DRAFT_NOT_EDITABLE, editableDraft, type Policy, type ProtectionRule } from "~/domain";
 import { getPolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
 import { catalogItemsByIds } from "~/models/inventory-read.server";
@@ -48,7 +48,8 @@ export async function setBulkExceptions(shop: string, request: BulkExceptionRequ
 
   const skus = [...new Set(items.map((item) => item.sku))].sort();
   const draft = await getPolicyDraft(shop);
-  const base = (draft?.document ?? (await currentPolicy(shop))?.document ?? EMPTY_POLICY) as Policy;
+  const base = draft && draft.document !== null ? editableDraft(draft.document) : (((await currentPolicy(shop))?.document ?? EMPTY_POLICY) as Policy);
+  if (!base) return { ok: false, problems: [`Nothing was changed: ${DRAFT_NOT_EDITABLE}`] };
   const protection: unknown[] = [...(base.protection ?? [])];
   const touched = new Map<number, string>();
   for (const sku of skus) {

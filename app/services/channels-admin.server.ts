@@ -9,7 +9,7 @@
  * the ring fence (`ringFenceUnits`: units only this channel may sell) are set here the same way:
  * a new policy version.
  */
-import type { ChannelRule, Policy } from "~/domain";
+import { editableDraft, type ChannelRule, type Policy } from "~/domain";
 import { channelPausedTrigger } from "~/domain/flow";
 import { channelStateTotals, recentChannelPauses } from "~/models/dashboard-read.server";
 import { recordAudit, type AuditActor } from "~/models/audit.server";
@@ -120,8 +120,11 @@ async function publishChannelFields(
   const result = await publishPolicy(shop, document, { createdBy, note, actor });
   if (!result.ok) return result;
   const draft = await getPolicyDraft(shop);
-  if (draft) {
-    await savePolicyDraft(shop, { document: withChannelFields(draft.document as Policy, handle, fields), basedOnVersion: result.version, updatedBy: createdBy });
+  // A draft saved mid-edit that is no list of rules is left as the merchant typed it: the change is
+  // published, and that draft cannot be previewed or published until it is fixed anyway.
+  const editable = draft ? editableDraft(draft.document) : null;
+  if (editable) {
+    await savePolicyDraft(shop, { document: withChannelFields(editable, handle, fields), basedOnVersion: result.version, updatedBy: createdBy });
   }
   return result;
 }

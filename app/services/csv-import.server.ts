@@ -3,6 +3,7 @@
  * names and numbers by the one policy check (policy-check.server.ts) — and the import is all or
  * nothing: one bad row and the draft stays as it was, with every problem listed by row.
  */
+import { DRAFT_NOT_EDITABLE, editableDraft } from "~/domain";
 import { getPolicyDraft } from "~/models/policy-draft.server";
 import { currentPolicy } from "~/models/policy.server";
 import { draftProblems, saveDraft, sharedSkuNotes } from "./rules-editor.server";
@@ -146,7 +147,9 @@ export async function importExceptionsCsv(shop: string, text: string, { updatedB
   });
 
   const draft = await getPolicyDraft(shop);
-  const base = (draft?.document ?? (await currentPolicy(shop))?.document ?? EMPTY_POLICY) as { protection?: unknown[] };
+  // A draft saved mid-edit that is no list of rules is refused, not replaced by the file's rows.
+  const base = draft && draft.document !== null ? editableDraft(draft.document) : (((await currentPolicy(shop))?.document ?? EMPTY_POLICY) as { protection?: unknown[] });
+  if (!base) return refusedFile([{ row: null, message: DRAFT_NOT_EDITABLE }]);
   const existing = base.protection?.length ?? 0;
   const rules = exceptions.map((judged) => judged.rule);
   const candidate = { ...base, protection: [...(base.protection ?? []), ...rules] };

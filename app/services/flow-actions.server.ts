@@ -13,7 +13,7 @@
  * a 4xx, and nothing changed); a 5xx (thrown) is retried by Flow, so every action is idempotent.
  */
 import { readFlowActionRequest, readPauseChannel, readReconcileSkus, readSetSafetyStock, type FlowActionRequest } from "~/domain/flow";
-import type { Policy, Problem, ProtectionRule } from "~/domain";
+import { editableDraft, type Policy, type Problem, type ProtectionRule } from "~/domain";
 import { env } from "~/env.server";
 import { catalogItemsWithSku, listChannels } from "~/models/catalog.server";
 import { getPolicyDraft, savePolicyDraft } from "~/models/policy-draft.server";
@@ -58,14 +58,29 @@ export async function answerFlowAction(request: Request, handle: FlowActionHandl
   if (!webhookSignatureValid(body.bytes, request.headers.get("X-Shopify-Hmac-Sha256"), env().SHOPIFY_API_SECRET)) {
     return answer(401, { message: "Not signed by Shopify: nothing was changed" });
   }
-  const { session, payload } = await authenticate(request);
-  const read = readFlowActionRequest(payload);
+  // Read before `authenticate.flow`, which throws (a 500, retried by Flow) on a body without a shop domain.
+  const read = readFlowActionRequest(jsonOrNull(body.bytes));
   if (!read.ok) return invalid("Not a Flow action request", read.problems);
+  const authenticated = await authenticate(request).catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
+  // A shop without the app's session (never installed, or uninstalled): `authenticate.flow` throws a
+  // bare 400 with no body, which names nothing in the run's log.
+  if (authenticated instanceof Response) {
+    return answer(authenticated.status, { message: `Safestock is not installed on ${read.value.shopDomain}: nothing was changed`, problems: [{ path: "shopify_domain", message: "has no Safestock session" }] });
+  }
+  const { session } = authenticated;
   if (read.value.handle !== handle) return answer(400, { message: `This address runs ${handle}, not ${read.value.handle}`, problems: [{ path: "handle", message: `must be ${handle}` }] });
   const run = { ...read.value, shopDomain: session.shop };
   if (handle === FLOW_ACTION_HANDLES.setSafetyStock) return setSafetyStockFromFlow(run);
   if (handle === FLOW_ACTION_HANDLES.pauseChannel) return pauseChannelFromFlow(run);
   return reconcileFromFlow(run);
+}
+
+function jsonOrNull(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
 }
 
 const flowActor = (run: FlowActionRequest) => `Shopify Flow (run ${run.actionRunId})`;
@@ -94,9 +109,11 @@ async function setSafetyStockFromFlow(run: FlowActionRequest): Promise<Response>
   const result = await publishPolicy(run.shopDomain, withSafetyStock(document, sku, location, units), { createdBy: flowActor(run), note, actor: "flow" });
   if (!result.ok) return invalid("Safestock could not set the safety stock", result.problems);
   // An open draft gets the same exception, so publishing it later does not silently undo this one.
+  // (A draft saved mid-edit that is no list of rules is left as typed: it cannot be published as it is.)
   const draft = await getPolicyDraft(run.shopDomain);
-  if (draft) {
-    await savePolicyDraft(run.shopDomain, { document: withSafetyStock(draft.document as Policy, sku, location, units), basedOnVersion: result.version, updatedBy: flowActor(run) });
+  const editable = draft ? editableDraft(draft.document) : null;
+  if (editable) {
+    await savePolicyDraft(run.shopDomain, { document: withSafetyStock(editable, sku, location, units), basedOnVersion: result.version, updatedBy: flowActor(run) });
   }
   return answer(200, { message: note, version: result.version });
 }

@@ -66,7 +66,8 @@ function parseExpiry(text: string, now: Date, problems: HoldProblem[], timeZone:
   // field's label says; a text with its own offset (an API caller) is taken as written.
   const local = instantOfWallClock(text, timeZone);
   const date = /[zZ]|[+-]\d\d:\d\d$/.test(text) ? new Date(text) : local === null ? null : new Date(local);
-  if (!text || !date || Number.isNaN(date.getTime())) {
+  // Past year 9999 is no time a merchant picks, and the database cannot store it (a 500 before).
+  if (!text || !date || Number.isNaN(date.getTime()) || date.getUTCFullYear() > 9999) {
     problems.push({ path: "expiresAt", message: "pick when the hold ends" });
     return null;
   }

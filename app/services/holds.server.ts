@@ -204,7 +204,12 @@ export async function holdCart(
 /** Stock is per variant: a variant on several cart lines is one hold of their total. */
 function perVariant(lines: HoldLine[]): HoldLine[] {
   const totals = new Map<string, number>();
-  for (const line of lines) totals.set(line.variantId, (totals.get(line.variantId) ?? 0) + line.quantity);
+  for (const line of lines) {
+    const sofar = totals.get(line.variantId);
+    // A line of no units or fewer is no cart's line: its variant is refused (placeLineHold), never
+    // netted against the variant's other lines (5 and −3 held 2 of the cart's 5 without a word).
+    totals.set(line.variantId, sofar === undefined ? line.quantity : sofar < 1 || line.quantity < 1 ? Math.min(sofar, line.quantity) : sofar + line.quantity);
+  }
   return [...totals].map(([variantId, quantity]) => ({ variantId, quantity }));
 }
 

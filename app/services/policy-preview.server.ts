@@ -35,7 +35,7 @@ import type { JobHandler } from "~/jobs/worker.server";
 import { formatDateTime, localTimesIn, variantName } from "./display-view.server";
 import { jobQueue } from "./jobs.server";
 import { checkPolicyForShop } from "./policy-check.server";
-import { publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
+import { notAVersionNumber, publishPolicy, rollbackPolicy, type PublishPolicyResult } from "./policy.server";
 import { snapshotFor, withFencePublications, type FenceScope } from "./sync-items.server";
 import { EMPTY_POLICY, forItems, loadShopContext, type ShopContext } from "./sync-context.server";
 
@@ -328,6 +328,8 @@ export async function startPreview(
     if (!draft) return { ok: false, problems: [{ path: "draft", message: "there is no draft to preview: change a rule first" }] };
     document = draft.document;
   } else {
+    const notAVersion = notAVersionNumber(request.version);
+    if (notAVersion) return { ok: false, problems: [notAVersion] };
     const stored = await policyVersion(shop, request.version);
     if (!stored) return { ok: false, problems: [{ path: "version", message: `v${request.version} does not exist` }] };
     document = stored.document;

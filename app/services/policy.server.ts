@@ -37,14 +37,19 @@ export async function exportPolicy(shop: string): Promise<{ version: number; doc
   return stored && { version: stored.version, document: stored.document as Policy };
 }
 
+/** A version comes from a form field: "abc" or "1e99" is a clear problem, not a database error. */
+export function notAVersionNumber(version: number): Problem | null {
+  return Number.isSafeInteger(version) && version >= 1 ? null : { path: "version", message: "must be a version number (1, 2, …)" };
+}
+
 /**
  * Rollback: an earlier version becomes the policy in force again, as a new version (history is
  * never rewritten). It is validated against today's catalog like any import, so a version that
  * names a location or SKU that no longer exists is refused with the reason.
  */
 export async function rollbackPolicy(shop: string, version: number, { createdBy }: { createdBy: string }): Promise<PublishPolicyResult> {
-  // A version comes from a form field: "abc" or "1e99" is a clear problem, not a database error.
-  if (!Number.isSafeInteger(version) || version < 1) return { ok: false, problems: [{ path: "version", message: "must be a version number (1, 2, …)" }] };
+  const notAVersion = notAVersionNumber(version);
+  if (notAVersion) return { ok: false, problems: [notAVersion] };
   const stored = await policyVersion(shop, version);
   if (!stored) return { ok: false, problems: [{ path: "version", message: `v${version} does not exist` }] };
   return publishPolicy(shop, stored.document, { createdBy, note: `Rollback to v${version}` });

@@ -48,12 +48,13 @@ export function payloadTooLarge(maxBytes: number): Response {
 }
 
 /** A JSON body read up to `maxBytes`: its value (null when it is not JSON), or `tooLarge`. */
-export async function jsonWithin(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; tooLarge: true }> {
+export async function jsonWithin(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown; notJson?: true } | { ok: false; tooLarge: true }> {
   const body = await bytesWithin(request, maxBytes);
   if (!body.ok) return body;
   try {
     return { ok: true, value: JSON.parse(new TextDecoder().decode(body.bytes)) as unknown };
   } catch {
-    return { ok: true, value: null };
+    // Said apart from a JSON null, so the refusal can say "is not JSON" rather than "received null".
+    return { ok: true, value: null, notJson: true };
   }
 }

@@ -11,6 +11,14 @@ const PARIS = "Europe/Paris";
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 describe("a wall-clock time in the shop's zone → the instant it names", () => {
+  it("is null for a date or time the calendar does not have, not the date it rolls over to", () => {
+    for (const text of ["2026-02-31T10:00", "2026-02-29T10:00", "2099-13-01T10:00", "2099-01-01T24:30", "2099-01-01T10:60", "9999-99-99T99:99", "0000-01-01T00:00"]) {
+      expect(instantOfWallClock(text, NEW_YORK), text).toBeNull();
+    }
+    // 2028 is a leap year; 10:00 EST (UTC−5) is 15:00Z.
+    expect(iso(instantOfWallClock("2028-02-29T10:00", NEW_YORK))).toBe("2028-02-29T15:00:00.000Z");
+  });
+
   it("uses the offset in force on each side of the spring change", () => {
     // 01:59 EST (UTC−5) = 06:59Z; 03:00 EDT (UTC−4) = 07:00Z: one minute apart on the clock, one minute apart in UTC.
     expect(iso(instantOfWallClock("2026-03-08T01:59", NEW_YORK))).toBe("2026-03-08T06:59:00.000Z");

@@ -63,7 +63,9 @@ export function instantOfWallClock(text: string, timeZone: string): number | nul
   if (!match) return null;
   const [, year, month, day, hour, minute, second = "0"] = match;
   const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  if (Number.isNaN(wall)) return null;
+  // Date.UTC rolls "2026-02-31" over to March 3 and "9999-99-99T99:99" into year 10007: only a
+  // date the calendar has is one (a typed or tampered field gets "pick when the hold ends").
+  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 19) !== `${year}-${month}-${day}T${hour}:${minute}:${second.padStart(2, "0")}`) return null;
   const wallMinute = Math.floor(wall / MINUTE_MS) * MINUTE_MS;
   const offsetAt = (ms: number) => wallMsAt(ms, timeZone) - Math.floor(ms / MINUTE_MS) * MINUTE_MS;
   const onEarlierOffset = wall - offsetAt(wall - DAY_MS);
