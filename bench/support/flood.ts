@@ -75,8 +75,10 @@ export function flood(
     const write = () => {
       const until = Math.min(totalBytes, pauseAfterBytes ?? totalBytes);
       while (!done && status === null && sent < until) {
-        sent += CHUNK.byteLength;
-        if (!req.write(CHUNK)) return void req.once("drain", write);
+        // The last piece is cut to size, so a paused client has sent exactly `pauseAfterBytes`.
+        const piece = until - sent >= CHUNK.byteLength ? CHUNK : CHUNK.subarray(0, until - sent);
+        sent += piece.byteLength;
+        if (!req.write(piece)) return void req.once("drain", write);
       }
       if (!done && status === null && sent >= totalBytes) req.end();
       // Paused: headers go out even when no byte of the body is written yet.
