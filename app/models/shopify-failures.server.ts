@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { storageOf } from "./storage/index.server";
+import { isUniqueViolation } from "./storage/unique-violation";
 
 /**
  * Failed Admin API attempts, counted per shop, kind and minute (issue 22: during a minute of
@@ -25,11 +26,11 @@ export async function recordShopifyFailure(failure: ShopifyFailureInput, at: Dat
   const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
   const last = { lastStatus: failure.status, lastOperation: failure.operation.slice(0, 200), lastAt: at };
   const row = await retryWhenBusy(() =>
-    db.shopifyFailureCount.upsert({
+    upsertRacingCreates(() => db.shopifyFailureCount.upsert({
       where: { shop_kind_minute: { shop: failure.shop, kind: failure.kind, minute } },
       create: { shop: failure.shop, kind: failure.kind, minute, count: 1, ...last },
       update: { count: { increment: 1 }, ...last },
-    }),
+    })),
   );
   // A new minute's first failure clears the shop's rows older than a day: the table stays small.
   if (row.count === 1) await retryWhenBusy(() => db.shopifyFailureCount.deleteMany({ where: { shop: failure.shop, minute: { lt: new Date(at.getTime() - KEEP_MS) } } }));
@@ -43,7 +44,22 @@ export async function recordShopifyFailure(failure: ShopifyFailureInput, at: Dat
 async function markShopifyFailing(shop: string, at: Date, db: PrismaClient) {
   const failing = { lastFailureAt: at, recoveredAt: null };
   const updated = await db.shopifyCallHealth.updateMany({ where: { shop, OR: [{ recoveredAt: null }, { recoveredAt: { lte: at } }] }, data: failing });
-  if (updated.count === 0) await db.shopifyCallHealth.upsert({ where: { shop }, create: { shop, ...failing }, update: {} });
+  if (updated.count === 0) await upsertRacingCreates(() => db.shopifyCallHealth.upsert({ where: { shop }, create: { shop, ...failing }, update: {} }));
+}
+
+/**
+ * An upsert another process may race: Prisma runs it as a read then a create or an update, so when
+ * two processes both find no row, one create hits the unique index (P2002, seen on PostgreSQL with
+ * the web process and the worker recording failures at once, tests/shopify-failing.test.ts). The
+ * row exists then, so the same upsert again takes the update.
+ */
+async function upsertRacingCreates<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return upsert();
+  }
 }
 
 /**
